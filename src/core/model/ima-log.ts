@@ -1,0 +1,101 @@
+/**
+ * The columnar model of one IMA measurement list (Firefox Profiler style: one typed
+ * array per column, entries addressed by `IndexIntoEntryTable`).
+ *
+ * Every entry is stored once, in binary form, in `data` (for a binary list `data` is the
+ * file's bytes exactly; for an ASCII list each line is re-encoded in the kernel's binary
+ * layout, little-endian, so that hashing and decoding are the same code for both). The
+ * columns only hold offsets into `data` and small per-entry facts, so the model costs a
+ * few tens of bytes per entry on top of the bytes the user gave.
+ *
+ * Binary entry layout (ima-format.md §2), at `entryOffset[i]`:
+ *   u32 pcr ‖ digest[digestSize] ‖ u32 nameLen ‖ name ‖ (u32 L ‖ template data[L])
+ * and for the legacy `ima` template: … ‖ "ima" ‖ d[20] ‖ u32 n ‖ name[n] (no L).
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+
+/** Byte offset into a file or buffer. */
+export type Bytes = number;
+/** 0-based position of an entry in the log as given. */
+export type IndexIntoEntryTable = number;
+/** Index into `ImaLog.templates`. */
+export type IndexIntoTemplateTable = number;
+
+export type ByteOrder = 'little' | 'big';
+
+/** Per-entry flag bits (`EntryTable.flags`). */
+export const EntryFlag = {
+  /** The recorded template digest is all zero: a measurement violation (extended as 0xFF). */
+  Violation: 1 << 0,
+  /** The recorded template digest equals the one recomputed from the template data. */
+  HashVerified: 1 << 1,
+  /** The recorded template digest differs from the recomputed one (in either byte order). */
+  HashMismatch: 1 << 2,
+  /** The digest verifies only with the length words in the opposite byte order. */
+  OppositeByteOrder: 1 << 3,
+  /** The template name or one of its fields is not one the decoder knows. */
+  UnknownTemplate: 1 << 4,
+  /** The template data did not split into the template's fields exactly. */
+  MalformedFields: 1 << 5,
+  /** The template hash could not be checked (e.g. ASCII line whose bank is unknown). */
+  HashUnchecked: 1 << 6,
+} as const;
+
+export interface EntryTable {
+  readonly length: number;
+  /** Offset of the entry's first byte (the PCR word) in `ImaLog.data`. */
+  readonly entryOffset: Float64Array;
+  /** Byte offset of the entry in the user's file (equal to entryOffset for binary lists; line start for ASCII). */
+  readonly sourceOffset: Float64Array;
+  /** Total size of the entry in `data`. */
+  readonly entrySize: Uint32Array;
+  /** PCR index (0–63 in practice; u32 on the wire, clamped to 255 here only if absurd — such entries are parse errors). */
+  readonly pcr: Uint8Array;
+  readonly template: Uint16Array;
+  /** EntryFlag bits. */
+  readonly flags: Uint16Array;
+  /** Offset in `data` of the template data region (after L; for `ima`, of the d field). */
+  readonly templateDataOffset: Float64Array;
+  readonly templateDataSize: Uint32Array;
+  /** Offset/length in `data` of the name (n / n-ng field, without the trailing NUL); length 0 if none. */
+  readonly nameOffset: Float64Array;
+  readonly nameLength: Uint32Array;
+  /** Offset/length in `data` of the raw file digest (d / d-ng / d-ngv2 value bytes); length 0 if none. */
+  readonly fileDigestOffset: Float64Array;
+  readonly fileDigestLength: Uint16Array;
+  /** Index into `ImaLog.digestAlgorithms` of the file digest's algorithm prefix ("sha256", "ima:sha256"…). */
+  readonly fileDigestAlgorithm: Uint16Array;
+}
+
+export interface ParseError {
+  /** Byte offset in the user's file where the problem starts. */
+  readonly offset: Bytes;
+  readonly message: string;
+}
+
+export interface TemplateInfo {
+  /** As written in the list: "ima-ng", or a custom format string "d-ng|n-ng|iuid". */
+  readonly name: string;
+  /** Field ids in order; empty for an unknown name without `|`. */
+  readonly fields: readonly string[];
+  readonly known: boolean;
+}
+
+export interface ImaLog {
+  readonly format: 'binary' | 'ascii';
+  /** Byte order of the length words (ASCII lists are re-encoded little-endian). */
+  readonly byteOrder: ByteOrder;
+  /** Size of the template digest column: 20 for the legacy/sha1 list, 32 for _sha256 … */
+  readonly digestSize: number;
+  /** The bank the digest column belongs to, when it can be told (by size, or confirmed by hashing). */
+  readonly digestBank: HashAlgorithm | undefined;
+  readonly entries: EntryTable;
+  readonly templates: readonly TemplateInfo[];
+  /** Distinct file-digest algorithm prefixes, e.g. "sha256", "ima:sha256", "verity:sha256", "sha1" for `d`. */
+  readonly digestAlgorithms: readonly string[];
+  /** Every entry's bytes in binary layout; see the file comment. */
+  readonly data: Uint8Array;
+  readonly errors: readonly ParseError[];
+  /** Size of the user's file. */
+  readonly sourceSize: Bytes;
+}

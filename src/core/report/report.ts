@@ -1,0 +1,133 @@
+/**
+ * The report: CONTRACT §3, exactly. The CLI prints it with --json, the app exports it and
+ * the permalink carries it. Keys with `?` in the contract are optional here.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+
+export const REPORT_SCHEMA = 'imascope.report/1';
+
+export type InputKind =
+  | 'ima-binary'
+  | 'ima-ascii'
+  | 'tcg-eventlog'
+  | 'pcr-values'
+  | 'tpm-quote'
+  | 'tpm-signature'
+  | 'ak-public';
+
+export const INPUT_KINDS: readonly InputKind[] = [
+  'ima-binary',
+  'ima-ascii',
+  'tcg-eventlog',
+  'pcr-values',
+  'tpm-quote',
+  'tpm-signature',
+  'ak-public',
+];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  | 'parse-error'
+  | 'unknown-template'
+  | 'byte-order-big'
+  | 'byte-order-mixed'
+  | 'template-hash-mismatch'
+  | 'violation'
+  | 'pcr-match'
+  | 'log-ahead-of-pcrs'
+  | 'pcr-mismatch'
+  | 'padded-sha1-extend'
+  | 'kexec-soft-reboot'
+  | 'kexec-window-lost'
+  | 'boot-aggregate-mismatch'
+  | 'quote-digest-mismatch'
+  | 'quote-signature-invalid'
+  | 'quote-nonce-mismatch'
+  // Our own additions (the contract allows extending):
+  | 'quote-match'
+  | 'input-unused';
+
+export interface ReportInput {
+  name: string;
+  kind: InputKind;
+  size: number;
+  sha256: string;
+  byteOrder?: 'little' | 'big';
+  digestBank?: HashAlgorithm;
+}
+
+export interface KexecFact {
+  index: number;
+  event: 'kexec_load' | 'kexec_execute';
+  segmentSize?: number;
+  binarySize?: number;
+  count?: number;
+}
+
+export interface ReportLog {
+  entries: number;
+  templates: Record<string, number>;
+  byteOrder: 'little' | 'big' | 'mixed';
+  violations: number[];
+  templateHash: { checked: number; mismatches: number[] };
+  boots: { index: number; digest: string }[];
+  kexec: KexecFact[];
+  errors: { offset: number; message: string }[];
+}
+
+/** bank → PCR index (decimal string) → lowercase hex */
+export type PcrBankValues = Partial<Record<HashAlgorithm, Record<string, string>>>;
+
+export interface Hypothesis {
+  extend: 'per-bank' | 'padded-sha1';
+  violations: 'ff' | 'zero';
+  byteOrder: 'little' | 'big';
+}
+
+export interface PcrCheck {
+  bank: HashAlgorithm;
+  pcr: number;
+  expected: string;
+  replayed: string;
+  status: 'match' | 'prefix' | 'mismatch';
+  matchedEntries?: number;
+  hypothesis?: Hypothesis;
+}
+
+export interface ReportQuote {
+  pcrDigest: string;
+  computedDigest?: string;
+  digestMatches?: boolean;
+  selection: Partial<Record<HashAlgorithm, number[]>>;
+  nonce: string;
+  nonceMatches?: boolean;
+  signature: 'valid' | 'invalid' | 'unchecked';
+  clock: { clock: number; resetCount: number; restartCount: number; safe: boolean };
+  firmwareVersion: string;
+  matchedEntries?: number;
+}
+
+export interface ReportFirmware {
+  events: number;
+  replay: PcrBankValues;
+  bootAggregates: Partial<Record<HashAlgorithm, string>>;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  entries?: number[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  inputs: ReportInput[];
+  log?: ReportLog;
+  replay?: PcrBankValues;
+  pcrChecks?: PcrCheck[];
+  quote?: ReportQuote;
+  firmware?: ReportFirmware;
+  findings: Finding[];
+}
