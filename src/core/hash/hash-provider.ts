@@ -24,10 +24,18 @@ export interface Hasher {
   digestParts(parts: readonly Uint8Array[]): Uint8Array;
 }
 
+/** An independent running hash, for inputs that arrive in pieces (a file read in slices). */
+export interface HashStream {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
 export interface HashProvider {
   readonly implementation: 'hash-wasm' | 'noble';
   /** The hasher for `alg`, or undefined when this implementation lacks it (SM3 without wasm). */
   get(alg: HashAlgorithm): Hasher | undefined;
+  /** A fresh running hash; independent of the shared hashers. */
+  createStream(alg: HashAlgorithm): Promise<HashStream | undefined>;
 }
 
 interface IncrementalHash {
@@ -73,7 +81,16 @@ export async function createWasmHashProvider(): Promise<HashProvider> {
     sha512: wrapIncremental('sha512', sha512),
     sm3: wrapIncremental('sm3', sm3),
   };
-  return { implementation: 'hash-wasm', get: (alg) => hashers[alg] };
+  const factories = { sha1: createSHA1, sha256: createSHA256, sha384: createSHA384, sha512: createSHA512, sm3: createSM3 };
+  return {
+    implementation: 'hash-wasm',
+    get: (alg) => hashers[alg],
+    async createStream(alg) {
+      const h = await factories[alg]();
+      h.init();
+      return { update: (data) => void h.update(data), digest: () => h.digest('binary') };
+    },
+  };
 }
 
 interface NobleHash {
@@ -106,7 +123,22 @@ export function createNobleHashProvider(): HashProvider {
     sha384: wrapNoble('sha384', nobleSha384),
     sha512: wrapNoble('sha512', nobleSha512),
   };
-  return { implementation: 'noble', get: (alg) => hashers[alg] };
+  const functions: Partial<Record<HashAlgorithm, NobleHash>> = {
+    sha1: nobleSha1,
+    sha256: nobleSha256,
+    sha384: nobleSha384,
+    sha512: nobleSha512,
+  };
+  return {
+    implementation: 'noble',
+    get: (alg) => hashers[alg],
+    createStream(alg) {
+      const fn = functions[alg];
+      if (fn === undefined) return Promise.resolve(undefined);
+      const h = fn.create();
+      return Promise.resolve({ update: (data) => void h.update(data), digest: () => h.digest() });
+    },
+  };
 }
 
 /** The fastest provider this environment allows. */

@@ -41,6 +41,9 @@ export const EntryFlag = {
   HashUnchecked: 1 << 6,
 } as const;
 
+/** `EntryTable.fileDigestAlgorithm` of an entry without a file digest. */
+export const NO_DIGEST_ALGORITHM = 0xffff;
+
 export interface EntryTable {
   readonly length: number;
   /** Offset of the entry's first byte (the PCR word) in `ImaLog.data`. */
@@ -63,7 +66,10 @@ export interface EntryTable {
   /** Offset/length in `data` of the raw file digest (d / d-ng / d-ngv2 value bytes); length 0 if none. */
   readonly fileDigestOffset: Float64Array;
   readonly fileDigestLength: Uint16Array;
-  /** Index into `ImaLog.digestAlgorithms` of the file digest's algorithm prefix ("sha256", "ima:sha256"…). */
+  /**
+   * Index into `ImaLog.digestAlgorithms` of the file digest's algorithm prefix ("sha256",
+   * "ima:sha256"…); `NO_DIGEST_ALGORITHM` when the entry has no file digest.
+   */
   readonly fileDigestAlgorithm: Uint16Array;
 }
 
@@ -87,8 +93,12 @@ export interface ImaLog {
   readonly byteOrder: ByteOrder;
   /** Size of the template digest column: 20 for the legacy/sha1 list, 32 for _sha256 … */
   readonly digestSize: number;
-  /** The bank the digest column belongs to, when it can be told (by size, or confirmed by hashing). */
-  readonly digestBank: HashAlgorithm | undefined;
+  /**
+   * The bank the digest column belongs to, when it can be told: set by the parser from the
+   * size (32 bytes is taken as sha256), and settled by `verifyTemplateHashes`, which alone
+   * can tell sha256 from sm3 (hence writable).
+   */
+  digestBank: HashAlgorithm | undefined;
   readonly entries: EntryTable;
   readonly templates: readonly TemplateInfo[];
   /** Distinct file-digest algorithm prefixes, e.g. "sha256", "ima:sha256", "verity:sha256", "sha1" for `d`. */

@@ -1,0 +1,55 @@
+import { useEffect } from 'react';
+import { useInspector } from '../store/use-inspector';
+import { useAppCommands } from '../views/shared/entry-source';
+import { Welcome } from '../views/loading/Welcome';
+import { LoadProgress } from '../views/loading/LoadProgress';
+import { Inspector } from '../views/Inspector';
+import { DropZone } from './DropZone';
+import { ErrorBanner } from './ErrorBanner';
+import { TopBar } from './TopBar';
+import { useResolvedTheme } from './use-resolved-theme';
+import { FILE_INPUT_ID } from '../views/shared/OpenFilesButton';
+
+export function App() {
+  const loadKind = useInspector((s) => s.load.kind);
+  const commands = useAppCommands();
+  const theme = useResolvedTheme();
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  // ?sample=NAME opens a bundled sample on arrival (a link a colleague can follow).
+  useEffect(() => {
+    const name = new URL(window.location.href).searchParams.get('sample');
+    if (name !== null && name !== '') commands.loadSample(name);
+  }, [commands]);
+
+  return (
+    <div className="app" data-app-state={loadKind}>
+      <TopBar />
+      {loadKind === 'ready' ? (
+        <Inspector />
+      ) : (
+        <main className="app__center">
+          {loadKind === 'error' ? <ErrorBanner /> : null}
+          {loadKind === 'loading' ? <LoadProgress /> : <Welcome />}
+        </main>
+      )}
+      <input
+        id={FILE_INPUT_ID}
+        className="visually-hidden"
+        type="file"
+        multiple
+        data-testid="file-input"
+        onChange={(e) => {
+          const files = e.currentTarget.files;
+          if (files !== null) commands.openFiles([...files]);
+          // Choosing the same file again must fire change again.
+          e.currentTarget.value = '';
+        }}
+      />
+      <DropZone />
+    </div>
+  );
+}

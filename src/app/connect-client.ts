@@ -1,0 +1,137 @@
+/**
+ * Where worker events become store actions, and store changes become worker requests (the
+ * only place the two meet, STYLE §7.5).
+ *
+ * Chain: inputs change in the store → open(inputs) → LogClient.request('open') → progress
+ * events → reportProgress → result → finishLoad → analyze(pastes, nonce) → finishAnalysis.
+ * Every request carries a serial: an answer for anything but the latest request is dropped
+ * (a newer drop, paste or cancel already replaced it).
+ */
+import type { IndexIntoEntryTable } from '../core/model/ima-log';
+import type { InspectorStore } from '../store/inspector-store';
+import type { UserInput } from '../store/inputs-slice';
+import type { EntrySource } from '../views/shared/entry-source';
+import { WorkerRequestError, type LogClient } from '../worker/log-client';
+import type { PastedInput } from '../worker/protocol';
+
+/** Quiet time after the last keystroke in the paste box before re-analysing. */
+const PASTE_DEBOUNCE_MS = 250;
+
+export interface ClientConnection {
+  readonly source: EntrySource;
+  cancelLoad(): void;
+  goToEntry(index: IndexIntoEntryTable): void;
+  dispose(): void;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function connectClient(store: InspectorStore, client: LogClient): ClientConnection {
+  let openSerial = 0;
+  let analyzeSerial = 0;
+  let openController: AbortController | undefined;
+  let pasteTimer: number | undefined;
+
+  const source: EntrySource = {
+    getRows: (range, query) => client.request('getRows', { range, query }),
+    findRow: (index, query) => client.request('findRow', { index, query }),
+    getEntryDetail: (index) => client.request('getEntryDetail', { index }),
+  };
+
+  async function analyze(): Promise<void> {
+    const serial = ++analyzeSerial;
+    const { paste, nonce } = store.getState();
+    const pastes: PastedInput[] = paste.trim() === '' ? [] : [{ id: 'paste', name: 'pasted text', text: paste }];
+    store.getState().startAnalysis();
+    try {
+      const summary = await client.request('analyze', { pastes, nonce });
+      if (serial === analyzeSerial) store.getState().finishAnalysis(summary);
+    } catch (e) {
+      if (serial === analyzeSerial) store.getState().failAnalysis(errorMessage(e));
+    }
+  }
+
+  async function open(inputs: readonly UserInput[]): Promise<void> {
+    const serial = ++openSerial;
+    openController?.abort();
+    const controller = new AbortController();
+    openController = controller;
+    const state = store.getState();
+    if (inputs.length === 0) {
+      state.resetLoad();
+      state.clearSelection();
+      return;
+    }
+    const previousLogId = state.load.kind === 'ready' ? state.load.summary.log?.inputId : undefined;
+    const names = inputs.map((i) => i.name);
+    const started = performance.now();
+    try {
+      const summary = await client.request(
+        'open',
+        { inputs: inputs.map(({ id, name, file, kind }) => ({ id, name, file, ...(kind ? { kind } : {}) })) },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (serial !== openSerial) return;
+            // Only a log that is actually being parsed shows the progress screen; adding a
+            // PCR file to an open log re-analyses without leaving the table.
+            const s = store.getState();
+            if (s.load.kind !== 'loading') s.startLoad(names, progress.bytesTotal, started);
+            s.reportProgress(progress);
+          },
+        },
+      );
+      if (serial !== openSerial) return;
+      const s = store.getState();
+      if (summary.log?.inputId !== previousLogId) {
+        s.clearSelection();
+        s.clearFilters();
+      }
+      s.finishLoad(summary);
+      const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
+      // Dropping a second log replaces the first; the re-open that follows reuses the parsed log.
+      if (superseded.length > 0) s.removeInputs(superseded);
+      else await analyze();
+    } catch (e) {
+      if (serial !== openSerial) return;
+      if (e instanceof WorkerRequestError && e.code === 'cancelled') {
+        store.getState().clearInputs();
+        return;
+      }
+      store.getState().failLoad(errorMessage(e), undefined);
+    }
+  }
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.inputs !== previous.inputs) void open(state.inputs);
+    else if (state.paste !== previous.paste || state.nonce !== previous.nonce) {
+      window.clearTimeout(pasteTimer);
+      pasteTimer = window.setTimeout(() => {
+        if (store.getState().load.kind === 'ready') void analyze();
+      }, PASTE_DEBOUNCE_MS);
+    }
+  });
+
+  async function goToEntry(index: IndexIntoEntryTable): Promise<void> {
+    let row = await source.findRow(index, store.getState().query);
+    if (row < 0) {
+      store.getState().clearFilters();
+      row = await source.findRow(index, store.getState().query);
+    }
+    store.getState().revealEntry(index, row < 0 ? undefined : row);
+  }
+
+  return {
+    source,
+    cancelLoad: () => openController?.abort(),
+    goToEntry: (index) => void goToEntry(index).catch(() => undefined),
+    dispose: () => {
+      unsubscribe();
+      window.clearTimeout(pasteTimer);
+      openController?.abort();
+      client.dispose();
+    },
+  };
+}

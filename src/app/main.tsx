@@ -1,0 +1,29 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createInspectorStore } from '../store/inspector-store';
+import { InspectorStoreContext } from '../store/use-inspector';
+import { createLogClient } from '../worker/log-client';
+import { connectClient } from './connect-client';
+import { AppCommandsContext, EntrySourceContext } from '../views/shared/entry-source';
+import { createAppCommands } from './app-commands';
+import './app.css';
+
+const store = createInspectorStore();
+const client = createLogClient((message) => store.getState().failLoad(message));
+const connection = connectClient(store, client);
+const commands = createAppCommands(store, connection);
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <InspectorStoreContext.Provider value={store}>
+      <EntrySourceContext.Provider value={connection.source}>
+        <AppCommandsContext.Provider value={commands}>
+          <App />
+        </AppCommandsContext.Provider>
+      </EntrySourceContext.Provider>
+    </InspectorStoreContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,122 @@
+/**
+ * imascope CLI (CONTRACT §2): `imascope analyze [--json] [--bank ALG]... [--nonce HEX]
+ * [--kind FILE=KIND]... FILE...`. Exit 0 when every supplied check agrees, 1 when a check
+ * failed (an error-severity finding), 2 for usage errors and unreadable or unclassifiable
+ * files. With --json, stdout carries exactly one JSON document.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
+import { createHashProvider } from '../core/hash/hash-provider';
+import { analyzeRaw } from '../core/analysis/analyze';
+import { classifyInput } from '../core/analysis/classify-input';
+import type { RawInput } from '../core/analysis/analysis-types';
+import { INPUT_KINDS, type InputKind } from '../core/report/report';
+import { formatHumanReport } from './format-human';
+
+const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]... FILE...
+
+Reads an IMA measurement list (binary in any byte order, per-bank, or ASCII) and optionally
+PCR values, a TPM quote, its signature, the attestation key and the firmware event log;
+replays every PCR and explains where and why it does or does not match.
+
+  --json             print the report (schema imascope.report/1) as one JSON document
+  --bank ALG         bank to replay (sha1, sha256, sha384, sha512, sm3); repeatable
+  --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
+  --kind FILE=KIND   override content detection for FILE; KIND is one of
+                     ${INPUT_KINDS.join(', ')}
+
+Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error.`;
+
+export interface CliArgs {
+  readonly json: boolean;
+  readonly banks: HashAlgorithm[];
+  readonly nonce?: string;
+  readonly kinds: Map<string, InputKind>;
+  readonly files: string[];
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (command !== 'analyze') throw new UsageError(command === undefined ? 'no command given' : `unknown command '${command}'`);
+  let json = false;
+  let nonce: string | undefined;
+  const banks: HashAlgorithm[] = [];
+  const kinds = new Map<string, InputKind>();
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--json') json = true;
+    else if (arg === '--bank') {
+      const name = value();
+      const alg = parseHashAlgorithm(name);
+      if (alg === undefined) throw new UsageError(`unknown bank '${name}'`);
+      if (!banks.includes(alg)) banks.push(alg);
+    } else if (arg === '--nonce') {
+      nonce = value();
+    } else if (arg === '--kind') {
+      const spec = value();
+      const eq = spec.lastIndexOf('=');
+      const kind = spec.slice(eq + 1) as InputKind;
+      if (eq <= 0 || !INPUT_KINDS.includes(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
+      kinds.set(spec.slice(0, eq), kind);
+    } else if (arg === '--') {
+      files.push(...rest.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option '${arg}'`);
+    } else files.push(arg);
+  }
+  if (files.length === 0) throw new UsageError('no input files');
+  return { json, banks, nonce, kinds, files };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const raw: RawInput[] = [];
+  for (const file of args.files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const kind = args.kinds.get(file) ?? classifyInput(bytes.subarray(0, 64 * 1024));
+    if (kind === undefined) {
+      process.stderr.write(
+        `imascope: ${file}: not recognised (${bytes.length} bytes). Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys; use --kind FILE=KIND to override.\n`,
+      );
+      return 2;
+    }
+    raw.push({ name: basename(file), bytes, kind });
+  }
+  const provider = await createHashProvider();
+  const { report } = await analyzeRaw(raw, { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce }, provider);
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatHumanReport(report));
+  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+// Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

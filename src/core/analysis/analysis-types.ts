@@ -1,0 +1,36 @@
+/**
+ * What the analysis consumes and produces. The CLI and the app's worker both build
+ * `LoadedInputs` (the worker streams the IMA log itself) and call `analyze()`.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { ImaLog } from '../model/ima-log';
+import type { InputKind, Report, ReportInput } from '../report/report';
+
+/** A file or paste as the user gave it. */
+export interface RawInput {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Overrides content detection (CLI --kind, the app's re-classify menu). */
+  readonly kind?: InputKind;
+}
+
+export interface AnalyzeOptions {
+  /** Banks to replay; default: banks of the supplied PCR values and quote, else sha1+sha256. */
+  readonly banks?: readonly HashAlgorithm[];
+  /** The nonce the verifier sent (hex). */
+  readonly nonce?: string;
+}
+
+/** The IMA log once parsed, plus the report line describing its file. */
+export interface LoadedLog {
+  readonly log: ImaLog;
+  readonly input: ReportInput;
+}
+
+/** Per-entry replay facts the views need besides the report (kept in the worker). */
+export interface Analysis {
+  readonly report: Report;
+  readonly log?: ImaLog;
+  /** Entry index after which the replay meets the quote or supplied PCRs (count of entries), if any. */
+  readonly matchedEntries?: number;
+}

@@ -1,0 +1,153 @@
+/**
+ * The whole diagnosis: verify the log, replay every bank, compare with PCR values, the
+ * quote and the firmware log, and explain. Raw inputs → loadInputs → analyze → Report.
+ * The CLI calls `analyzeRaw`; the app's worker streams the log itself and calls `analyze`.
+ */
+import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import { verifyTemplateHashes } from '../ima/template-digests';
+import { replayFirmwareLog } from '../eventlog/replay-firmware';
+import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
+import { REPORT_SCHEMA, type Finding, type Report, type ReportFirmware } from '../report/report';
+import { toHex } from '../util/bytes';
+import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
+import { loadInputs, type LoadedInputs } from './load-inputs';
+import { computeLogFacts } from './log-facts';
+import { replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { checkQuote } from './check-quote';
+import { checkBootAggregates } from './check-boot-aggregate';
+import {
+  bootAggregateFindings,
+  kexecCounterNotes,
+  kexecFindings,
+  logFindings,
+  pcrFindings,
+  quoteFindings,
+} from './findings';
+import { compareSeverity } from './finding-help';
+
+/** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
+function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
+  const banks = new Set<HashAlgorithm>(options.banks ?? []);
+  if (banks.size === 0) {
+    for (const bank of loaded.pcrValues.keys()) banks.add(bank);
+    for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) banks.add(s.bank);
+    if (banks.size === 0) {
+      banks.add('sha1');
+      banks.add('sha256');
+    }
+  }
+  return HASH_ALGORITHMS.filter((b) => banks.has(b));
+}
+
+export async function analyzeRaw(raw: readonly RawInput[], options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
+  return analyze(await loadInputs(raw, provider), options, provider);
+}
+
+export async function analyzeWithLog(
+  log: LoadedLog | undefined,
+  others: readonly RawInput[],
+  options: AnalyzeOptions,
+  provider: HashProvider,
+): Promise<Analysis> {
+  return analyze(await loadInputs(others, provider, log), options, provider);
+}
+
+export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
+  const findings: Finding[] = [];
+  const report: Report = { schema: REPORT_SCHEMA, inputs: [...loaded.inputs], findings };
+  const banks = chooseBanks(loaded, options);
+
+  // Firmware log: its replay supplies PCRs 0–9 (and others) when no values were given.
+  let firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined;
+  if (loaded.firmware !== undefined) {
+    const fw = loaded.firmware.log;
+    const fwReplay = replayFirmwareLog(fw, provider);
+    firmwareBanks = fwReplay.banks;
+    const firmware: ReportFirmware = { events: fw.events.length, replay: {}, bootAggregates: {} };
+    for (const [bank, pcrs] of fwReplay.banks) {
+      const values: Record<string, string> = {};
+      for (const p of [...pcrs.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(pcrs.get(p) ?? new Uint8Array());
+      firmware.replay[bank] = values;
+    }
+    const fromFirmware = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined => fwReplay.banks.get(bank)?.get(pcr);
+    for (const c of computeBootAggregateCandidates(fromFirmware, provider)) {
+      // The kernel's own choice: SHA-1 over 0–7, other banks over 0–9.
+      if (c.pcrs === (c.bank === 'sha1' ? '0-7' : '0-9')) firmware.bootAggregates[c.bank] = toHex(c.digest);
+    }
+    report.firmware = firmware;
+    for (const err of fw.errors) {
+      findings.push({ code: 'parse-error', severity: 'error', message: `${loaded.firmware.input.name}, at byte offset ${err.offset}: ${err.message}`, entries: [] });
+    }
+  }
+  const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
+    loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
+
+  let pcrReplay: PcrReplay | undefined;
+  const entryCount = loaded.log?.log.entries.length;
+  if (loaded.log !== undefined) {
+    const { log, input } = loaded.log;
+    const hashes = verifyTemplateHashes(log, provider);
+    if (log.format === 'binary') input.byteOrder = log.byteOrder;
+    if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
+    const facts = computeLogFacts(log, hashes);
+    report.log = facts.report;
+    findings.push(...logFindings(log, facts, hashes));
+
+    const replayBanks = new Set(banks);
+    for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) replayBanks.add(s.bank);
+    pcrReplay = replayAndCheckPcrs(log, provider, HASH_ALGORITHMS.filter((b) => replayBanks.has(b)), loaded.pcrValues);
+    report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
+    if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
+
+    const evidence: string[] = [];
+    const lastVerified = lastVerifiedEntry(hashes.mismatches, log.entries.length);
+    if (hashes.mismatches.length > 0) evidence.push(`${hashes.mismatches.length} entries fail their template hash (first #${hashes.mismatches[0]}).`);
+    if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
+    const kexec = kexecFindings(facts);
+    if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');
+    if (facts.boots.length === 0) evidence.push('The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.');
+    evidence.push(...kexecCounterNotes(facts));
+    if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry before the first template-hash failure: #${lastVerified}.`);
+    findings.push(...pcrFindings(pcrReplay.checks, log.entries.length, evidence));
+    findings.push(...kexec);
+
+    const bootSource = loaded.pcrValues.size > 0 ? 'the supplied PCRs 0–9' : 'the firmware log replay of PCRs 0–9';
+    findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, fixedPcr, provider), bootSource));
+  }
+
+  let matchedEntries: number | undefined;
+  if (loaded.quote !== undefined) {
+    const q = await checkQuote(loaded.quote, {
+      provider,
+      log: loaded.log?.log,
+      pcrReplay,
+      fixedPcr,
+      signature: loaded.signature,
+      ak: loaded.ak,
+      nonce: options.nonce,
+    });
+    report.quote = q.report;
+    matchedEntries = q.report.matchedEntries;
+    findings.push(...quoteFindings(q, entryCount));
+  }
+  if (matchedEntries === undefined) {
+    matchedEntries = pcrReplay?.checks.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
+  }
+
+  for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
+  for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
+
+  findings.sort((a, b) => compareSeverity(a.severity, b.severity));
+  return { report, log: loaded.log?.log, matchedEntries };
+}
+
+function lastVerifiedEntry(mismatches: readonly number[], n: number): number | undefined {
+  if (n === 0) return undefined;
+  return mismatches.length > 0 ? (mismatches[0] > 0 ? mismatches[0] - 1 : undefined) : n - 1;
+}
+
+/** The worst severity among the findings: the verdict. */
+export function verdictOf(report: Report): 'error' | 'warning' | 'info' | 'ok' {
+  return report.findings[0]?.severity ?? 'ok';
+}

@@ -1,0 +1,163 @@
+/**
+ * Replays the log into every requested bank and compares each supplied PCR value with the
+ * running value after every entry. When the kernel's default interpretation (per-bank
+ * template digests, violations as 0xFF, the list's byte order) reproduces no prefix, the
+ * other interpretations are tried, so the report can say which one a machine's kernel used:
+ * zero-padded SHA-1 digests (kernels 5.1–5.7), violations extended as zeros (a verifier
+ * bug), the opposite byte order (a list converted between architectures).
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import type { ImaLog } from '../model/ima-log';
+import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
+import { computeExtendValues } from '../replay/extend-values';
+import { replayChains, type Chain, type ChainResult, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
+import { toHex } from '../util/bytes';
+
+export function defaultHypothesis(log: ImaLog): Hypothesis {
+  return { extend: 'per-bank', violations: 'ff', byteOrder: log.byteOrder };
+}
+
+/** The interpretations tried, in order of how likely they are, the default first. */
+export function hypothesesFor(log: ImaLog): Hypothesis[] {
+  const own = log.byteOrder;
+  const other = own === 'little' ? 'big' : 'little';
+  return [
+    { extend: 'per-bank', violations: 'ff', byteOrder: own },
+    { extend: 'padded-sha1', violations: 'ff', byteOrder: own },
+    { extend: 'per-bank', violations: 'zero', byteOrder: own },
+    { extend: 'padded-sha1', violations: 'zero', byteOrder: own },
+    { extend: 'per-bank', violations: 'ff', byteOrder: other },
+    { extend: 'padded-sha1', violations: 'ff', byteOrder: other },
+  ];
+}
+
+export function hypothesisKey(h: Hypothesis): string {
+  return `${h.extend}/${h.violations}/${h.byteOrder}`;
+}
+
+export interface PcrReplay {
+  /** Final values under the default interpretation: report.replay. */
+  readonly replay: PcrBankValues;
+  readonly checks: PcrCheck[];
+  /** The chains of the default interpretation, per bank (for the quote check). */
+  readonly defaultChains: ReadonlyMap<HashAlgorithm, Chain>;
+  /** Builds (and caches) a chain for a bank under a hypothesis. */
+  readonly chainFor: (bank: HashAlgorithm, h: Hypothesis) => Chain | undefined;
+  readonly logPcrs: ReadonlySet<number>;
+}
+
+export function pcrsOfLog(log: ImaLog): Set<number> {
+  const set = new Set<number>();
+  const column = log.entries.pcr;
+  for (let i = 0; i < column.length; i++) set.add(column[i]);
+  return set;
+}
+
+export function replayAndCheckPcrs(
+  log: ImaLog,
+  provider: HashProvider,
+  banks: readonly HashAlgorithm[],
+  supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
+): PcrReplay {
+  const logPcrs = pcrsOfLog(log);
+  const digestCache = new Map<string, Uint8Array | undefined>();
+  const chainCache = new Map<string, Chain | undefined>();
+  const chainFor = (bank: HashAlgorithm, h: Hypothesis): Chain | undefined => {
+    const key = `${bank}/${hypothesisKey(h)}`;
+    if (!chainCache.has(key)) {
+      const extend = computeExtendValues(log, provider, bank, h, digestCache);
+      chainCache.set(key, extend === undefined ? undefined : { hypothesis: h, extend });
+    }
+    return chainCache.get(key);
+  };
+
+  const targets: PcrTarget[] = [];
+  for (const bank of banks) {
+    for (const [pcr, value] of supplied.get(bank) ?? []) if (logPcrs.has(pcr)) targets.push({ bank, pcr, value });
+  }
+
+  const hypotheses = hypothesesFor(log);
+  const defaultChains = new Map<HashAlgorithm, Chain>();
+  for (const bank of banks) {
+    const c = chainFor(bank, hypotheses[0]);
+    if (c !== undefined) defaultChains.set(bank, c);
+  }
+  const first = replayChains(log, provider, [...defaultChains.values()], targets);
+  const replay: PcrBankValues = {};
+  for (const r of first.chains) {
+    const values: Record<string, string> = {};
+    for (const p of [...r.final.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(r.final.get(p) ?? new Uint8Array());
+    replay[r.bank] = values;
+  }
+
+  const n = log.entries.length;
+  const resultOf = (results: readonly ChainResult[], t: PcrTarget): { at: number; chain: ChainResult } | undefined => {
+    for (const r of results) {
+      const at = r.bank === t.bank ? r.matchedAt.get(t.pcr) : undefined;
+      if (at !== undefined) return { at, chain: r };
+    }
+    return undefined;
+  };
+
+  // Unmatched targets: try the other interpretations for their banks, all in one pass.
+  const unmatched = targets.filter((t) => resultOf(first.chains, t) === undefined);
+  const alternatives: ChainResult[] = [];
+  if (unmatched.length > 0) {
+    const altChains: Chain[] = [];
+    for (const bank of new Set(unmatched.map((t) => t.bank))) {
+      for (const h of hypotheses.slice(1)) {
+        const c = chainFor(bank, h);
+        if (c !== undefined) altChains.push(c);
+      }
+    }
+    alternatives.push(...replayChains(log, provider, altChains, unmatched).chains);
+  }
+
+  const checks: PcrCheck[] = targets.map((t) => {
+    const defaultFinal = first.chains.find((r) => r.bank === t.bank)?.final.get(t.pcr);
+    const found = resultOf(first.chains, t) ?? resultOf(alternatives, t);
+    const check: PcrCheck = {
+      bank: t.bank,
+      pcr: t.pcr,
+      expected: toHex(t.value),
+      replayed: toHex(found?.chain.final.get(t.pcr) ?? defaultFinal ?? new Uint8Array()),
+      status: found === undefined ? 'mismatch' : found.at === n ? 'match' : 'prefix',
+    };
+    if (found !== undefined) {
+      check.matchedEntries = found.at;
+      check.hypothesis = found.chain.hypothesis;
+    }
+    return check;
+  });
+  return { replay, checks, defaultChains, chainFor, logPcrs };
+}
+
+/** Runs a quote probe under each interpretation until one reproduces the quote's digest. */
+export function probeQuote(
+  log: ImaLog,
+  provider: HashProvider,
+  pcrReplay: PcrReplay,
+  probe: QuoteProbe,
+): { matchedEntries?: number; finalDigest?: Uint8Array; hypothesis?: Hypothesis; missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> } {
+  const banks = [...new Set(probe.selection.map((s) => s.bank))].filter((b) =>
+    probe.selection.some((s) => s.bank === b && s.pcrs.some((p) => pcrReplay.logPcrs.has(p))),
+  );
+  let defaultResult: ReturnType<typeof probeQuote> | undefined;
+  for (const h of hypothesesFor(log)) {
+    const chains: Chain[] = [];
+    const chainOfBank = new Map<HashAlgorithm, number>();
+    for (const bank of banks) {
+      const c = pcrReplay.chainFor(bank, h);
+      if (c === undefined) continue;
+      chainOfBank.set(bank, chains.length);
+      chains.push(c);
+    }
+    const result = replayChains(log, provider, chains, [], { probe, chainOfBank }).quote;
+    if (result === undefined) break;
+    const r = { matchedEntries: result.matchedEntries, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
+    defaultResult ??= r;
+    if (result.matchedEntries !== undefined || result.missing.length > 0 || banks.length === 0) return r;
+  }
+  return { ...(defaultResult ?? { missing: [] }), hypothesis: undefined, matchedEntries: undefined };
+}

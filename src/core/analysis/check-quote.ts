@@ -1,0 +1,109 @@
+/**
+ * Checks a TPM2 quote against everything else the user gave (quote-format.md §1.4, §4):
+ * its signature with the AK, its nonce, and its pcrDigest recomputed from the replayed IMA
+ * PCRs plus the supplied (or firmware-replayed) values of the other selected PCRs, at every
+ * prefix of the log, so that "the quote covers entries 1–151 of 201" can be said.
+ */
+import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import type { ImaLog } from '../model/ima-log';
+import type { Hypothesis, ReportQuote } from '../report/report';
+import type { TpmsAttestQuote } from '../tpm/quote';
+import type { TpmSignature } from '../tpm/signature';
+import type { AkPublic } from '../tpm/ak-public';
+import { computePcrDigest, verifyQuoteSignature } from '../tpm/verify-quote';
+import { bytesEqual, decodeText, toHex } from '../util/bytes';
+import { probeQuote, type PcrReplay } from './check-pcrs';
+
+export interface QuoteCheck {
+  readonly report: ReportQuote;
+  readonly signatureDetail?: string;
+  readonly hypothesis?: Hypothesis;
+  readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
+  readonly signingHash?: HashAlgorithm;
+}
+
+function nonceMatches(extraData: Uint8Array, nonce: string): boolean {
+  const given = nonce.trim();
+  if (toHex(extraData) === given.toLowerCase().replace(/^0x/, '')) return true;
+  // Keylime sends its nonce as ASCII text, which the TPM copies verbatim.
+  return decodeText(extraData) === given;
+}
+
+export async function checkQuote(
+  quote: TpmsAttestQuote,
+  ctx: {
+    readonly provider: HashProvider;
+    readonly log?: ImaLog;
+    readonly pcrReplay?: PcrReplay;
+    readonly fixedPcr: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
+    readonly signature?: TpmSignature;
+    readonly ak?: AkPublic;
+    readonly nonce?: string;
+  },
+): Promise<QuoteCheck> {
+  const selection: Partial<Record<HashAlgorithm, number[]>> = {};
+  const probeSelection: Array<{ bank: HashAlgorithm; pcrs: number[] }> = [];
+  for (const s of quote.selection) {
+    if (s.bank === undefined) continue;
+    selection[s.bank] = [...(selection[s.bank] ?? []), ...s.pcrs];
+    probeSelection.push({ bank: s.bank, pcrs: [...s.pcrs].sort((a, b) => a - b) });
+  }
+  const report: ReportQuote = {
+    pcrDigest: toHex(quote.pcrDigest),
+    selection,
+    nonce: toHex(quote.extraData),
+    signature: 'unchecked',
+    clock: {
+      clock: Number(quote.clock),
+      resetCount: quote.resetCount,
+      restartCount: quote.restartCount,
+      safe: quote.safe,
+    },
+    firmwareVersion: quote.firmwareVersion.toString(16).padStart(16, '0'),
+  };
+  if (ctx.nonce !== undefined) report.nonceMatches = nonceMatches(quote.extraData, ctx.nonce);
+
+  let signatureDetail: string | undefined;
+  if (ctx.signature !== undefined && ctx.ak !== undefined) {
+    const v = await verifyQuoteSignature(quote, ctx.signature, ctx.ak);
+    report.signature = v.valid ? 'valid' : 'invalid';
+    signatureDetail = v.detail;
+  }
+
+  // The digest is over the signing scheme's hash; without a signature, its size tells.
+  const signingHash = ctx.signature?.hashAlg ?? hashAlgorithmsOfSize(quote.pcrDigest.length)[0];
+  const hasher = signingHash === undefined ? undefined : ctx.provider.get(signingHash);
+  let hypothesis: Hypothesis | undefined;
+  let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
+  if (hasher !== undefined) {
+    if (ctx.log !== undefined && ctx.pcrReplay !== undefined) {
+      const probe = probeQuote(ctx.log, ctx.provider, ctx.pcrReplay, {
+        selection: probeSelection,
+        hasher,
+        fixed: ctx.fixedPcr,
+        expected: quote.pcrDigest,
+      });
+      missing = probe.missing;
+      if (probe.finalDigest !== undefined) report.computedDigest = toHex(probe.finalDigest);
+      if (probe.matchedEntries !== undefined) {
+        report.matchedEntries = probe.matchedEntries;
+        report.digestMatches = true;
+        hypothesis = probe.hypothesis;
+      } else if (probe.finalDigest !== undefined) {
+        report.digestMatches = false;
+      }
+    } else {
+      const computed = computePcrDigest(quote.selection, ctx.fixedPcr, hasher);
+      missing = computed.missing.flatMap((m) => {
+        const bank = m.bank as HashAlgorithm;
+        return [{ bank, pcr: m.pcr }];
+      });
+      if (computed.digest !== undefined) {
+        report.computedDigest = toHex(computed.digest);
+        report.digestMatches = bytesEqual(computed.digest, quote.pcrDigest);
+      }
+    }
+  }
+  return { report, signatureDetail, hypothesis, missing, signingHash };
+}

@@ -1,0 +1,110 @@
+/**
+ * What each finding code means and what to do about it: shown beside every finding in the
+ * app, and in the CLI's human summary. Stable codes; this text may improve freely.
+ */
+import type { FindingCode, Severity } from '../report/report';
+
+export interface FindingHelp {
+  readonly title: string;
+  readonly severity: Severity;
+  readonly help: string;
+}
+
+export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
+  'parse-error': {
+    title: 'Bytes that are not a valid entry',
+    severity: 'error',
+    help: 'The list is truncated or corrupted at this offset. Entries before it were kept; the verifier will reject the list. Re-read the list from securityfs (copy it whole, e.g. with cat > file) and check that nothing rewrote it.',
+  },
+  'unknown-template': {
+    title: 'Template or field not decoded',
+    severity: 'warning',
+    help: 'The entry uses a template or field this tool does not know. It is still replayed from its bytes, so PCR checks are unaffected; its fields are shown raw.',
+  },
+  'byte-order-big': {
+    title: 'Big-endian list',
+    severity: 'info',
+    help: 'The list was written by a big-endian kernel without ima_canonical_fmt. Verifiers that assume little-endian (evmctl, most agents) cannot read it; boot with ima_canonical_fmt or convert the list.',
+  },
+  'byte-order-mixed': {
+    title: 'Entries hashed in the opposite byte order',
+    severity: 'warning',
+    help: 'These entries verify only with their length words in the other byte order: the list was converted or carried across architectures (kexec between big- and little-endian kernels) without ima_canonical_fmt.',
+  },
+  'template-hash-mismatch': {
+    title: 'Template hash does not match its data',
+    severity: 'error',
+    help: 'The recorded template digest differs from the hash of the entry’s own data: the entry was altered after it was measured, or the list was corrupted. The PCR replay uses the recorded digest, as the kernel did.',
+  },
+  violation: {
+    title: 'Measurement violation',
+    severity: 'warning',
+    help: 'A file was opened for write while measured (ToMToU) or measured while open for write (open-writers). The kernel recorded an all-zero digest and extended 0xFF. Verifiers must accept these explicitly (evmctl --ignore-violations, Keylime policy).',
+  },
+  'pcr-match': {
+    title: 'PCR matches the whole log',
+    severity: 'info',
+    help: 'Replaying every entry reproduces the supplied value.',
+  },
+  'log-ahead-of-pcrs': {
+    title: 'Log read after the PCRs',
+    severity: 'info',
+    help: 'The supplied value equals the replay after fewer entries than the log has: the list was read after the PCRs were quoted. That is normal when list and quote are not read atomically; the verifier must stop at that entry.',
+  },
+  'pcr-mismatch': {
+    title: 'No prefix of the log reproduces the PCR',
+    severity: 'error',
+    help: 'The log is missing entries the TPM saw (lost across kexec, a truncated list), belongs to another boot, was altered, or the value comes from another bank or machine. See the evidence in the message and the timeline.',
+  },
+  'padded-sha1-extend': {
+    title: 'Bank extended with padded SHA-1 digests',
+    severity: 'warning',
+    help: 'The bank matches only when extended with zero-padded SHA-1 template digests, as kernels 5.1–5.7 did. Verifiers that recompute per-bank digests (Keylime, evmctl) will fail; use the SHA-1 bank or a kernel ≥ 5.8.',
+  },
+  'kexec-soft-reboot': {
+    title: 'List carried across kexec',
+    severity: 'info',
+    help: 'A later boot_aggregate means the machine soft-rebooted with kexec and the new kernel appended to the old list. PCR10 was not reset, so the whole list must be replayed.',
+  },
+  'kexec-window-lost': {
+    title: 'Measurements may be lost across kexec',
+    severity: 'error',
+    help: 'Kernels before 6.16 copied the list at kexec load: anything measured between load and execute was extended into the TPM but is missing from the carried list, so the PCR cannot be reproduced. A cold boot restores attestation; kernels ≥ 6.16 copy at execute.',
+  },
+  'boot-aggregate-mismatch': {
+    title: 'boot_aggregate differs from PCRs 0–9',
+    severity: 'error',
+    help: 'The boot_aggregate entry does not equal the digest of the supplied (or firmware-replayed) PCRs 0–7/0–9: the log comes from another boot, the PCR values are from another bank or time, or the firmware log is incomplete.',
+  },
+  'quote-digest-mismatch': {
+    title: 'Quote digest reproduced by no prefix',
+    severity: 'error',
+    help: 'The quote’s pcrDigest equals the digest of the replayed and supplied PCRs after no entry of the log. The log and the quote disagree: see the PCR checks for which PCR.',
+  },
+  'quote-signature-invalid': {
+    title: 'Quote signature does not verify',
+    severity: 'error',
+    help: 'The signature does not verify over the quote with this attestation key: a different key, a tampered quote, or a signature of another message.',
+  },
+  'quote-nonce-mismatch': {
+    title: 'Quote nonce differs',
+    severity: 'error',
+    help: 'The quote’s extraData is not the nonce the verifier sent: a replayed or stale quote.',
+  },
+  'quote-match': {
+    title: 'Quote reproduced',
+    severity: 'info',
+    help: 'The quote’s pcrDigest equals the digest of the replayed and supplied PCRs at the entry named.',
+  },
+  'input-unused': {
+    title: 'Input not used',
+    severity: 'warning',
+    help: 'An input could not be read or is not needed. Check that the right file was given, or re-classify it.',
+  },
+};
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITY_RANK[a] - SEVERITY_RANK[b];
+}

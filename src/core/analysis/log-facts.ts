@@ -1,0 +1,122 @@
+/**
+ * Facts about the log that need no supplied PCRs: templates, byte order, violations,
+ * template-hash results, boots (`boot_aggregate` entries) and kexec markers
+ * (ima-format.md §6, §7.3–7.4). They fill `report.log` and feed the findings rules.
+ */
+import { EntryFlag, type ImaLog } from '../model/ima-log';
+import type { TemplateHashSummary } from '../ima/template-digests';
+import { readEntryName } from '../ima/template-digests';
+import { parseKexecRecord } from '../ima/decode/kexec-record';
+import type { KexecFact, ReportLog } from '../report/report';
+import { decodeText, toHex } from '../util/bytes';
+
+export interface BootFact {
+  readonly index: number;
+  /** "sha256:hex" as in the d-ng field (the `d` field reads "sha1:hex"). */
+  readonly digest: string;
+  readonly algorithm: string;
+  readonly hex: string;
+}
+
+/** Where the serialized size of the carried list would be at each entry (kexec checks). */
+export interface KexecMarker extends KexecFact {
+  /** Entries before the marker (what `count` should equal). */
+  readonly entriesBefore: number;
+  /** Serialized size of those entries with 20-byte digests plus the 24-byte kexec header. */
+  readonly bytesBefore: number;
+}
+
+export interface LogFacts {
+  readonly report: ReportLog;
+  readonly boots: readonly BootFact[];
+  readonly kexec: readonly KexecMarker[];
+  readonly unknownTemplate: readonly number[];
+  readonly oppositeByteOrder: readonly number[];
+}
+
+const KEXEC_HEADER_SIZE = 24;
+
+function fileDigestOf(log: ImaLog, i: number): { algorithm: string; hex: string } {
+  const e = log.entries;
+  const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  const start = e.fileDigestOffset[i];
+  return { algorithm, hex: toHex(log.data.subarray(start, start + e.fileDigestLength[i])) };
+}
+
+/** The `buf` field of an ima-buf entry: the last field of its template data. */
+function bufferOf(log: ImaLog, i: number): Uint8Array | undefined {
+  const t = log.templates[log.entries.template[i]];
+  const bufIndex = t.fields.indexOf('buf');
+  if (bufIndex < 0) return undefined;
+  const view = new DataView(log.data.buffer, log.data.byteOffset, log.data.byteLength);
+  const little = log.byteOrder === 'little';
+  let o = log.entries.templateDataOffset[i];
+  const end = o + log.entries.templateDataSize[i];
+  for (let f = 0; f < t.fields.length && o + 4 <= end; f++) {
+    const len = view.getUint32(o, little);
+    if (f === bufIndex) return o + 4 + len <= end ? log.data.subarray(o + 4, o + 4 + len) : undefined;
+    o += 4 + len;
+  }
+  return undefined;
+}
+
+export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFacts {
+  const e = log.entries;
+  const n = e.length;
+  const templates: Record<string, number> = {};
+  const boots: BootFact[] = [];
+  const kexec: KexecMarker[] = [];
+  const unknownTemplate: number[] = [];
+  const oppositeByteOrder: number[] = [];
+  const templateCounts = new Uint32Array(log.templates.length);
+  let bytesBefore = KEXEC_HEADER_SIZE;
+  for (let i = 0; i < n; i++) {
+    templateCounts[e.template[i]]++;
+    const flags = e.flags[i];
+    if ((flags & EntryFlag.UnknownTemplate) !== 0) unknownTemplate.push(i);
+    if ((flags & EntryFlag.OppositeByteOrder) !== 0) oppositeByteOrder.push(i);
+    // Names are only decoded where they can matter: short names of the few markers.
+    const nameLength = e.nameLength[i];
+    if (nameLength === 14 || nameLength === 10 || nameLength === 13) {
+      const name = readEntryName(log, i);
+      if (name === 'boot_aggregate') {
+        const d = fileDigestOf(log, i);
+        boots.push({ index: i, digest: `${d.algorithm}:${d.hex}`, algorithm: d.algorithm, hex: d.hex });
+      } else if (name === 'kexec_load' || name === 'kexec_execute') {
+        const buf = bufferOf(log, i);
+        const record = buf === undefined ? undefined : parseKexecRecord(decodeText(buf));
+        kexec.push({
+          index: i,
+          event: name,
+          segmentSize: record?.segmentSize,
+          binarySize: record?.binarySize,
+          count: record?.count,
+          entriesBefore: i,
+          bytesBefore,
+        });
+      }
+    }
+    // The kexec buffer always carries 20-byte (SHA-1) digests.
+    bytesBefore += e.entrySize[i] - log.digestSize + 20;
+  }
+  log.templates.forEach((t, i) => {
+    if (templateCounts[i] > 0) templates[t.name] = templateCounts[i];
+  });
+  const report: ReportLog = {
+    entries: n,
+    templates,
+    byteOrder: oppositeByteOrder.length > 0 ? 'mixed' : log.byteOrder,
+    violations: hashes.violations,
+    templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
+    boots: boots.map((b) => ({ index: b.index, digest: b.digest })),
+    kexec: kexec.map(({ index, event, segmentSize, binarySize, count }) => {
+      const fact: KexecFact = { index, event };
+      if (segmentSize !== undefined) fact.segmentSize = segmentSize;
+      if (binarySize !== undefined) fact.binarySize = binarySize;
+      if (count !== undefined) fact.count = count;
+      return fact;
+    }),
+    errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
+  };
+  return { report, boots, kexec, unknownTemplate, oppositeByteOrder };
+}

@@ -1,0 +1,448 @@
+/**
+ * Streaming parser of ASCII IMA measurement lists (`ascii_runtime_measurements`,
+ * `ascii_runtime_measurements_<algo>`), ima-format.md §3.
+ *
+ * One line per entry, written by `ima_ascii_measurements_show()`:
+ *
+ *   printf("%2d ", pcr) ‖ hex(template digest) ‖ " " ‖ template name
+ *   ‖ for each field: " " ‖ rendering (nothing when the field is empty) ‖ "\n"
+ *
+ * so PCRs below 10 have a leading space, and an empty field leaves its separating space
+ * (an unsigned `ima-sig` line ends in "path "). Renderings: `d` hex; `d-ng`/`d-ngv2`/
+ * `d-modsig` "<prefix>:" then hex; `n`/`n-ng`/`xattrnames` the text (spaces already turned
+ * into `_` by the kernel); `iuid`/`igid`/`imode` decimal; everything else hex. The legacy
+ * template prints ` <hex d> <name>`. The digest column's width gives the bank's digest size
+ * (40 hex digits in the legacy/`_sha1` file, 64 in `_sha256`…).
+ *
+ * Each line is re-encoded into the binary layout, little-endian, appended to `data`:
+ * this is exactly what a little-endian kernel hashed, so template hashes verify and all
+ * later code (field decoding, hashing, replay) is shared with binary lists. The fields are
+ * split on single spaces, which keeps empty fields in place; a line whose whitespace was
+ * altered (runs of spaces, tabs, a lost trailing space) is split on whitespace runs
+ * instead, empty fields then being taken as the trailing ones. Names cannot contain
+ * spaces, so both splits agree on every kernel-written line. Bytes of names are copied
+ * raw: the kernel prints them raw.
+ *
+ * Bad lines become ParseErrors with the line's byte offset; a run of consecutive bad lines
+ * is one error naming the range. A patched kernel (embrave 2023) writes the digest column
+ * as "sha256:<hex>": those lines are refused, since upstream never prefixes it.
+ */
+import type { ImaLog } from '../model/ima-log';
+import type { ImaLogBuilder } from './ima-log-builder';
+import { DIGEST_SIZES, MAX_TEMPLATE_DATA } from './binary-list-parser';
+import {
+  AlgorithmSource,
+  createFieldScan,
+  FieldKind,
+  isTemplateNameByte,
+  MAX_TEMPLATE_FIELDS,
+  MAX_TEMPLATE_NAME_LENGTH,
+  scanTemplateFields,
+} from './template-registry';
+import type { TemplateDescriptor } from './template-registry';
+
+/** A line can hold the largest template data as hex, plus framing. */
+const MAX_LINE = 2 * MAX_TEMPLATE_DATA + 65536;
+
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[0x61 + i] = 10 + i;
+  HEX_VALUE[0x41 + i] = 10 + i;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const isBlank = (c: number): boolean => c === SPACE || c === TAB;
+
+/**
+ * The digest size of an ASCII list from its first line, or undefined if the head does not
+ * start like one. The algorithm-prefixed digest column of the patched-kernel variant is
+ * accepted here so that the parser, not the sniffer, explains why it is refused.
+ */
+export function sniffAsciiList(head: Uint8Array): number | undefined {
+  let end = head.indexOf(0x0a);
+  if (end < 0) end = head.length;
+  let line = '';
+  for (let i = 0; i < Math.min(end, 512); i++) line += String.fromCharCode(head[i]);
+  const m = /^ ?(\d{1,2}) ([a-z0-9-]+:)?([0-9a-f]+) ([\x21-\x7e]+)/.exec(line);
+  if (m === null || Number(m[1]) > 63) return undefined;
+  const size = m[3].length / 2;
+  return DIGEST_SIZES.includes(size) ? size : undefined;
+}
+
+export interface AsciiParseOptions {
+  readonly digestSize?: number;
+}
+
+export class AsciiListParser {
+  private pending = new Uint8Array(1024);
+  private pendingLength = 0;
+  /** The current line is over MAX_LINE: its bytes are dropped until its newline. */
+  private pendingTooLong = false;
+  /** Source offset where the pending line starts. */
+  private lineStart = 0;
+  private consumed = 0;
+  private lineNumber = 0;
+  private D: number | undefined;
+  private readonly scan = createFieldScan();
+  /** Token boundaries of the current line's fields: [start0, end0, start1, end1, …]. */
+  private readonly tokens = new Int32Array(2 * (MAX_TEMPLATE_FIELDS + 1));
+  private badFrom = -1;
+  private badFirstLine = 0;
+  private badLastLine = 0;
+  private badEnd = 0;
+  private badMessage = '';
+
+  constructor(
+    private readonly b: ImaLogBuilder,
+    options: AsciiParseOptions = {},
+  ) {
+    const forced = options.digestSize;
+    this.D = forced !== undefined && forced > 0 && forced <= 128 ? forced : undefined;
+  }
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (nl < 0 || this.pendingLength > 0 || this.pendingTooLong) {
+        this.appendPending(chunk, start, end);
+      }
+      if (nl < 0) break;
+      const lineEnd = this.consumed + nl;
+      if (this.pendingLength > 0 || this.pendingTooLong) {
+        this.line(this.pending, 0, this.pendingLength, lineEnd);
+        this.pendingLength = 0;
+        this.pendingTooLong = false;
+      } else {
+        this.line(chunk, start, nl, lineEnd);
+      }
+      this.lineStart = lineEnd + 1;
+      start = nl + 1;
+    }
+    this.consumed += chunk.length;
+  }
+
+  finish(): ImaLog {
+    if (this.pendingLength > 0 || this.pendingTooLong) {
+      this.line(this.pending, 0, this.pendingLength, this.consumed);
+      this.pendingLength = 0;
+    }
+    this.flushBad();
+    return this.b.build('ascii', 'little', this.D ?? 20, this.consumed);
+  }
+
+  private appendPending(chunk: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.pendingTooLong || this.pendingLength + n > MAX_LINE) {
+      this.pendingTooLong = true;
+      this.pendingLength = 0;
+      return;
+    }
+    if (this.pendingLength + n > this.pending.length) {
+      let cap = this.pending.length * 2;
+      while (cap < this.pendingLength + n) cap *= 2;
+      const grown = new Uint8Array(cap);
+      grown.set(this.pending.subarray(0, this.pendingLength));
+      this.pending = grown;
+    }
+    this.pending.set(chunk.subarray(start, end), this.pendingLength);
+    this.pendingLength += n;
+  }
+
+  /** One line `buf[s, e)` whose newline (or the end of input) is at source offset `srcEnd`. */
+  private line(buf: Uint8Array, s: number, e: number, srcEnd: number): void {
+    this.lineNumber++;
+    const src = this.lineStart;
+    if (this.pendingTooLong) {
+      this.noteBad(src, srcEnd, `line is longer than ${MAX_LINE} bytes, more than any IMA entry`);
+      return;
+    }
+    if (e > s && buf[e - 1] === 0x0d) e--;
+    let i = s;
+    while (i < e && isBlank(buf[i])) i++;
+    if (i === e) return; // blank lines carry nothing
+    const problem = this.encodeLine(buf, i, e, src);
+    if (problem === undefined) this.flushBad();
+    else this.noteBad(src, srcEnd, problem);
+  }
+
+  /** Re-encodes one non-blank line into `data` and adds its entry; returns a problem if any. */
+  private encodeLine(buf: Uint8Array, s: number, e: number, src: number): string | undefined {
+    let i = s;
+    let pcr = 0;
+    while (i < e && i - s < 3 && buf[i] >= 0x30 && buf[i] <= 0x39) pcr = pcr * 10 + buf[i++] - 0x30;
+    if (i === s || (i < e && !isBlank(buf[i]))) return 'expected a decimal PCR index at the start of the line';
+    if (pcr > 63) return `PCR index ${pcr} is out of range (0–63)`;
+    while (i < e && isBlank(buf[i])) i++;
+    const hs = i;
+    while (i < e && HEX_VALUE[buf[i]] >= 0) i++;
+    const colon = lastColonInToken(buf, hs, e);
+    if (colon >= 0) {
+      return `expected a hex template digest in column 2, found the prefix "${latin1(buf, hs, colon + 1)}" (a patched kernel's format; upstream kernels print bare hex)`;
+    }
+    const hexLen = i - hs;
+    if (hexLen === 0 || (i < e && !isBlank(buf[i]))) return 'expected a hex template digest in column 2';
+    const D = hexLen / 2;
+    if (this.D === undefined) {
+      if (!DIGEST_SIZES.includes(D)) {
+        return `template digest has ${hexLen} hex digits; expected 40, 64, 96 or 128 (sha1, sha256/sm3, sha384, sha512)`;
+      }
+      this.D = D;
+    } else if (D !== this.D) {
+      return `template digest has ${hexLen} hex digits, expected ${2 * this.D} like the rest of the list`;
+    }
+    while (i < e && isBlank(buf[i])) i++;
+    const ns = i;
+    while (i < e && !isBlank(buf[i])) i++;
+    const nameLen = i - ns;
+    if (nameLen === 0) return 'expected a template name after the template digest';
+    if (nameLen > MAX_TEMPLATE_NAME_LENGTH) return `template name of ${nameLen} bytes is longer than 255`;
+    for (let k = ns; k < i; k++) {
+      if (!isTemplateNameByte(buf[k])) return 'template name has a byte that is not printable ASCII';
+    }
+    const b = this.b;
+    const t = b.internTemplate(buf, ns, nameLen);
+    const desc = b.descriptors[t];
+
+    // Every rendering is at most as long as its binary form is in bytes, plus 4 length
+    // bytes and a NUL per field; reserve that, then write in place.
+    b.reserve(16 + D + nameLen + (e - i) + 8 * (MAX_TEMPLATE_FIELDS + 2));
+    const data = b.data;
+    const o = b.dataLength;
+    writeU32(data, o, pcr);
+    decodeHex(buf, hs, hexLen, data, o + 4);
+    writeU32(data, o + 4 + D, nameLen);
+    data.set(buf.subarray(ns, ns + nameLen), o + 8 + D);
+    const q = o + 8 + D + nameLen;
+    const scan = this.scan;
+    if (desc.isLegacyIma) {
+      const count = this.splitFields(buf, i, e, 2);
+      if (count !== 2) return `expected 2 fields after template "ima" (digest and name), found ${count}`;
+      const tk = this.tokens;
+      const dHex = tk[1] - tk[0];
+      if ((dHex !== 40 && dHex !== 32) || !isHex(buf, tk[0], tk[1])) {
+        return 'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest of the "ima" template';
+      }
+      const dLen = dHex / 2;
+      const n = tk[3] - tk[2];
+      if (n > 255) return `"ima" file name of ${n} bytes is longer than 255`;
+      decodeHex(buf, tk[0], dHex, data, q);
+      writeU32(data, q + dLen, n);
+      data.set(buf.subarray(tk[2], tk[3]), q + dLen + 4);
+      scan.flags = 0;
+      scan.fileDigestOffset = q;
+      scan.fileDigestLength = dLen;
+      scan.algorithmSource = dLen === 20 ? AlgorithmSource.Sha1 : AlgorithmSource.Md5;
+      scan.nameOffset = q + dLen + 4;
+      scan.nameLength = n;
+      const size = q + dLen + 4 + n - o;
+      b.dataLength = o + size;
+      b.addEntry(o, src, size, pcr, t, q, dLen + 4 + n, scan);
+      return undefined;
+    }
+    const expected = desc.kinds.length;
+    const count = this.splitFields(buf, i, e, expected);
+    if (count > MAX_TEMPLATE_FIELDS) return `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+    if (expected > 0 && count > expected) {
+      return `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
+    }
+    let w = q + 4;
+    const fields = Math.max(count, expected);
+    for (let f = 0; f < fields; f++) {
+      const ts = f < count ? this.tokens[2 * f] : 0;
+      const te = f < count ? this.tokens[2 * f + 1] : 0;
+      const next = encodeField(buf, ts, te, desc, f, data, w);
+      if (next < 0) return `field ${f + 1} (${desc.info.fields[f] ?? '?'}) of template "${desc.info.name}": ${fieldProblem(desc, f)}`;
+      w = next;
+    }
+    const L = w - (q + 4);
+    writeU32(data, q, L);
+    b.dataLength = w;
+    scanTemplateFields(data, q + 4, L, true, desc, scan);
+    b.addEntry(o, src, w - o, pcr, t, q + 4, L, scan);
+    return undefined;
+  }
+
+  /**
+   * Fills `tokens` with the fields of `buf[i, e)` (which starts at the separator after the
+   * template name) and returns their count. Single-space split when it yields `expected`
+   * fields, else a split on whitespace runs.
+   */
+  private splitFields(buf: Uint8Array, i: number, e: number, expected: number): number {
+    const tk = this.tokens;
+    const max = MAX_TEMPLATE_FIELDS + 1;
+    if (expected > 0 && i < e && buf[i] === SPACE) {
+      let n = 0;
+      let start = i + 1;
+      for (let k = start; k <= e && n < max; k++) {
+        if (k === e || buf[k] === SPACE) {
+          tk[2 * n] = start;
+          tk[2 * n + 1] = k;
+          n++;
+          start = k + 1;
+        }
+      }
+      if (n === expected && !hasTab(buf, i, e)) return n;
+    }
+    let n = 0;
+    let k = i;
+    while (n < max) {
+      while (k < e && isBlank(buf[k])) k++;
+      if (k === e) break;
+      const start = k;
+      while (k < e && !isBlank(buf[k])) k++;
+      tk[2 * n] = start;
+      tk[2 * n + 1] = k;
+      n++;
+    }
+    while (k < e && isBlank(buf[k])) k++;
+    return k < e ? max + 1 : n;
+  }
+
+  private noteBad(src: number, srcEnd: number, message: string): void {
+    if (this.badFrom < 0) {
+      this.badFrom = src;
+      this.badFirstLine = this.lineNumber;
+      this.badMessage = message;
+    }
+    this.badLastLine = this.lineNumber;
+    this.badEnd = srcEnd;
+  }
+
+  private flushBad(): void {
+    if (this.badFrom < 0) return;
+    const first = this.badFirstLine;
+    const message =
+      this.badLastLine === first
+        ? `line ${first} (byte ${this.badFrom}): ${this.badMessage}; line skipped`
+        : `lines ${first}–${this.badLastLine} (bytes ${this.badFrom}–${this.badEnd - 1}) are not IMA entries, skipped; line ${first}: ${this.badMessage}`;
+    this.b.addError(this.badFrom, message);
+    this.badFrom = -1;
+  }
+}
+
+/** Offset of the last ':' in the whitespace-delimited token at buf[s], or -1. */
+function lastColonInToken(buf: Uint8Array, s: number, e: number): number {
+  let colon = -1;
+  for (let k = s; k < e && !isBlank(buf[k]); k++) if (buf[k] === 0x3a) colon = k;
+  return colon;
+}
+
+function hasTab(buf: Uint8Array, i: number, e: number): boolean {
+  for (let k = i; k < e; k++) if (buf[k] === TAB) return true;
+  return false;
+}
+
+function isHex(buf: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (HEX_VALUE[buf[k]] < 0) return false;
+  return true;
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let k = s; k < Math.min(e, s + 40); k++) out += String.fromCharCode(buf[k]);
+  return out;
+}
+
+function writeU32(data: Uint8Array, p: number, v: number): void {
+  data[p] = v & 0xff;
+  data[p + 1] = (v >>> 8) & 0xff;
+  data[p + 2] = (v >>> 16) & 0xff;
+  data[p + 3] = (v >>> 24) & 0xff;
+}
+
+/** Decodes `hexLen` (even, validated) hex digits at buf[s] into out[o]. */
+function decodeHex(buf: Uint8Array, s: number, hexLen: number, out: Uint8Array, o: number): void {
+  for (let k = 0; k < hexLen; k += 2) out[o + k / 2] = (HEX_VALUE[buf[s + k]] << 4) | HEX_VALUE[buf[s + k + 1]];
+}
+
+/**
+ * Writes field `f` (`u32 len ‖ data`) from its rendering `buf[s, e)` at out[w]; returns the
+ * offset after it, or -1 when the rendering is not of the field's kind.
+ */
+function encodeField(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  desc: TemplateDescriptor,
+  f: number,
+  out: Uint8Array,
+  w: number,
+): number {
+  const n = e - s;
+  const kind = f < desc.kinds.length ? desc.kinds[f] : FieldKind.Unknown;
+  const id = desc.info.fields[f];
+  if (n === 0) {
+    // An empty rendering is an empty field, except that a name field always holds its NUL.
+    const isName = id === 'n' || id === 'n-ng';
+    writeU32(out, w, isName ? 1 : 0);
+    if (isName) out[w + 4] = 0;
+    return w + 4 + (isName ? 1 : 0);
+  }
+  switch (kind) {
+    case FieldKind.RawDigest:
+    case FieldKind.Bytes:
+    case FieldKind.U32Array:
+      if (n % 2 !== 0 || !isHex(buf, s, e)) return -1;
+      writeU32(out, w, n / 2);
+      decodeHex(buf, s, n, out, w + 4);
+      return w + 4 + n / 2;
+    case FieldKind.DigestWithAlgo: {
+      let c = e - 1;
+      while (c >= s && buf[c] !== 0x3a) c--;
+      const hexLen = e - c - 1;
+      if (c < s || hexLen % 2 !== 0 || !isHex(buf, c + 1, e)) return -1;
+      const prefix = c + 1 - s;
+      writeU32(out, w, prefix + 1 + hexLen / 2);
+      out.set(buf.subarray(s, c + 1), w + 4);
+      out[w + 4 + prefix] = 0;
+      decodeHex(buf, c + 1, hexLen, out, w + 5 + prefix);
+      return w + 5 + prefix + hexLen / 2;
+    }
+    case FieldKind.String:
+      return writeText(buf, s, e, out, w);
+    case FieldKind.Uint: {
+      let v = 0;
+      for (let k = s; k < e; k++) {
+        const d = buf[k] - 0x30;
+        if (d < 0 || d > 9) return -1;
+        v = v * 10 + d;
+      }
+      const width = desc.widths[f];
+      if (v >= 2 ** (8 * width)) return -1;
+      writeU32(out, w, width);
+      for (let k = 0; k < width; k++) out[w + 4 + k] = Math.floor(v / 2 ** (8 * k)) & 0xff;
+      return w + 4 + width;
+    }
+    default:
+      // A field we do not know: hex renderings are taken as bytes, anything else as text.
+      if (n % 2 === 0 && isHex(buf, s, e)) {
+        writeU32(out, w, n / 2);
+        decodeHex(buf, s, n, out, w + 4);
+        return w + 4 + n / 2;
+      }
+      return writeText(buf, s, e, out, w);
+  }
+}
+
+function writeText(buf: Uint8Array, s: number, e: number, out: Uint8Array, w: number): number {
+  const n = e - s;
+  writeU32(out, w, n + 1);
+  out.set(buf.subarray(s, e), w + 4);
+  out[w + 4 + n] = 0;
+  return w + 5 + n;
+}
+
+function fieldProblem(desc: TemplateDescriptor, f: number): string {
+  switch (desc.kinds[f]) {
+    case FieldKind.DigestWithAlgo:
+      return 'expected "<algo>:<hex digest>"';
+    case FieldKind.Uint:
+      return `expected an unsigned decimal below 2^${8 * desc.widths[f]}`;
+    default:
+      return 'expected an even number of hex digits';
+  }
+}

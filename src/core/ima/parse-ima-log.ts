@@ -1,0 +1,129 @@
+/**
+ * The IMA list parser's public face: a push parser over either list format.
+ *
+ *   File → driver reads chunks → ImaLogParser.push(chunk)… → finish() → ImaLog
+ *
+ * The format (binary or ASCII) is chosen from the first 64 KiB by content (`sniffImaLog`)
+ * unless `options.format` says it; until then the head is buffered. Bytes that are
+ * neither become a binary or an ASCII parse (whichever they look more like), which
+ * reports where and why they are not a list. Nothing here throws on bad input.
+ */
+import type { ByteOrder, ImaLog } from '../model/ima-log';
+import { AsciiListParser } from './ascii-list-parser';
+import { BinaryListParser } from './binary-list-parser';
+import { ImaLogBuilder } from './ima-log-builder';
+import { sniffImaLog } from './sniff-ima';
+
+export interface ImaParseOptions {
+  /** Expected total size in bytes (preallocates `data`; a wrong hint only costs a copy). */
+  sizeHint?: number;
+  /** Template-digest size (20, 32, 48, 64); found from the data when absent. */
+  digestSize?: number;
+  /** Byte order of a binary list; found from the data when absent. */
+  byteOrder?: ByteOrder;
+  format?: 'binary' | 'ascii';
+}
+
+/** Bytes looked at to choose the format, as for `sniffImaLog`. */
+const SNIFF_HEAD = 64 * 1024;
+/** Typical entry sizes (ima-ng with a path): for preallocating the columns. */
+const BINARY_BYTES_PER_ENTRY = 110;
+const ASCII_BYTES_PER_ENTRY = 150;
+
+export class ImaLogParser {
+  private readonly options: ImaParseOptions;
+  private head: Uint8Array | undefined = new Uint8Array(0);
+  private headLength = 0;
+  private target: BinaryListParser | AsciiListParser | undefined;
+  private builder: ImaLogBuilder | undefined;
+  private pushed = 0;
+
+  constructor(options: ImaParseOptions = {}) {
+    this.options = options;
+    if (options.format !== undefined) this.start(options.format);
+  }
+
+  push(chunk: Uint8Array): void {
+    this.pushed += chunk.length;
+    if (this.target !== undefined) {
+      this.target.push(chunk);
+      return;
+    }
+    // Only the first 64 KiB wait for the format to be chosen; the rest goes straight on.
+    const take = Math.min(chunk.length, SNIFF_HEAD - this.headLength);
+    this.bufferHead(chunk.subarray(0, take));
+    if (this.headLength < SNIFF_HEAD) return;
+    this.startFromHead();
+    if (take < chunk.length) this.target?.push(chunk.subarray(take));
+  }
+
+  finish(): ImaLog {
+    if (this.target === undefined) this.startFromHead();
+    const builder = this.builder;
+    const target = this.target;
+    if (builder === undefined || target === undefined) throw new Error('unreachable: no parser');
+    if (this.pushed === 0) builder.addError(0, 'the input is empty: an IMA measurement list has at least one entry');
+    return target.finish();
+  }
+
+  get entryCount(): number {
+    return this.builder?.length ?? 0;
+  }
+
+  /** Bytes pushed so far. */
+  get bytesConsumed(): number {
+    return this.pushed;
+  }
+
+  private bufferHead(chunk: Uint8Array): void {
+    let head = this.head ?? new Uint8Array(0);
+    if (this.headLength + chunk.length > head.length) {
+      const grown = new Uint8Array(Math.max(this.headLength + chunk.length, head.length * 2, 4096));
+      grown.set(head.subarray(0, this.headLength));
+      head = grown;
+    }
+    head.set(chunk, this.headLength);
+    this.headLength += chunk.length;
+    this.head = head;
+  }
+
+  private startFromHead(): void {
+    const head = (this.head ?? new Uint8Array(0)).subarray(0, this.headLength);
+    const sniff = sniffImaLog(head.subarray(0, SNIFF_HEAD));
+    const format = sniff?.kind === 'ima-ascii' ? 'ascii' : sniff !== undefined ? 'binary' : looksLikeText(head) ? 'ascii' : 'binary';
+    this.start(format);
+    this.head = undefined;
+    if (head.length > 0) this.target?.push(head);
+  }
+
+  private start(format: 'binary' | 'ascii'): void {
+    const hint = this.options.sizeHint ?? 0;
+    if (format === 'binary') {
+      this.builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY);
+      this.target = new BinaryListParser(this.builder, this.options);
+    } else {
+      // Re-encoded entries take about 3/4 of their text (hex digests halve).
+      this.builder = new ImaLogBuilder((hint * 3) / 4, hint / ASCII_BYTES_PER_ENTRY);
+      this.target = new AsciiListParser(this.builder, this.options);
+    }
+  }
+}
+
+/** Parses a whole list held in memory. */
+export function parseImaLog(bytes: Uint8Array, options: ImaParseOptions = {}): ImaLog {
+  const parser = new ImaLogParser({ sizeHint: bytes.length, ...options });
+  parser.push(bytes);
+  return parser.finish();
+}
+
+/** No NUL and almost only printable ASCII, whitespace or UTF-8 bytes. */
+function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  let odd = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === 0) return false;
+    if (c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) odd++;
+  }
+  return odd * 20 < head.length;
+}

@@ -1,0 +1,260 @@
+/**
+ * Template hashes (ima-format.md §5.1): recomputing an entry's template digest from its
+ * template data, and checking the recorded digest column against it.
+ *
+ *   non-`ima` templates  H( u32 len_1 ‖ data_1 ‖ … ‖ u32 len_k ‖ data_k )
+ *                        = H(template data region), the L word excluded
+ *   legacy `ima`         H( d ‖ name zero-padded to 256 bytes ), no length words
+ *
+ * The length words are in the byte order the kernel used: native, or little-endian with
+ * `ima_canonical_fmt`, which also converts the numeric field contents (iuid, igid, imode,
+ * xattrlengths). So the same entry hashes differently in the two orders on a big-endian
+ * kernel, and a list whose framing was converted to another order (or an ASCII list of a
+ * big-endian kernel, re-encoded little-endian) verifies only in the opposite order: such
+ * entries get `OppositeByteOrder` (with `HashVerified`: they are what the kernel hashed).
+ *
+ * An all-zero recorded digest is a violation: the kernel hashed nothing, so it is never a
+ * mismatch. The hot loops hash subarrays of `ImaLog.data` in place; only the hasher's
+ * output is allocated per entry.
+ */
+import { digestSize, hashAlgorithmsOfSize } from '../hash/hash-algorithm';
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
+import type { ByteOrder, ImaLog } from '../model/ima-log';
+import { EntryFlag } from '../model/ima-log';
+import { decodeText } from '../util/bytes';
+import { describeTemplate, FieldKind, readU32 } from './template-registry';
+import type { TemplateDescriptor } from './template-registry';
+
+/** `IMA_EVENT_NAME_LEN_MAX + 1`: the zeroed buffer the legacy template hashes the name in. */
+const LEGACY_NAME_BUFFER = 256;
+/** Entries tried to tell sha256 from sm3 when both have the column's 32-byte size. */
+const BANK_PROBES = 16;
+
+export interface TemplateHashSummary {
+  /** The bank of the recorded digest column, undefined when its size names none. */
+  digestBank: HashAlgorithm | undefined;
+  /** Entries whose digest was recomputed and compared. */
+  checked: number;
+  mismatches: number[];
+  /** Entries that verified only with the length words in the opposite byte order. */
+  oppositeByteOrder: number[];
+  violations: number[];
+  /** Entries that could not be checked (no hasher for the bank, or an ASCII line of an unknown template). */
+  unchecked: number[];
+}
+
+/**
+ * Hashes entries of one log; holds the reusable buffers so the per-entry work allocates
+ * nothing but the digest.
+ */
+class TemplateHasher {
+  private readonly descriptors: TemplateDescriptor[];
+  private readonly le: boolean;
+  private readonly legacy = new Uint8Array(64 + LEGACY_NAME_BUFFER);
+  private readonly legacyViews = new Map<number, Uint8Array>();
+  private swapped = new Uint8Array(0);
+
+  constructor(private readonly log: ImaLog) {
+    this.descriptors = log.templates.map((t) => describeTemplate(t.name));
+    this.le = log.byteOrder === 'little';
+  }
+
+  isLegacy(i: number): boolean {
+    return this.descriptors[this.log.entries.template[i]].isLegacyIma;
+  }
+
+  /** The template digest of entry `i`, length words in the list's order or the opposite one. */
+  hash(i: number, hasher: Hasher, opposite: boolean): Uint8Array {
+    const { data, entries } = this.log;
+    const off = entries.templateDataOffset[i];
+    const size = entries.templateDataSize[i];
+    const desc = this.descriptors[entries.template[i]];
+    if (desc.isLegacyIma) return hasher.digest(this.legacyInput(i));
+    if (!opposite) return hasher.digest(data.subarray(off, off + size));
+    return hasher.digest(this.swappedCopy(off, size, desc));
+  }
+
+  /** d ‖ name copied into a zeroed 256-byte buffer. */
+  private legacyInput(i: number): Uint8Array {
+    const { data, entries } = this.log;
+    const dLen = Math.min(entries.fileDigestLength[i], 64);
+    const dOff = entries.fileDigestOffset[i];
+    const nLen = Math.min(entries.nameLength[i], LEGACY_NAME_BUFFER);
+    const nOff = entries.nameOffset[i];
+    const buf = this.legacy;
+    buf.set(data.subarray(dOff, dOff + dLen), 0);
+    buf.fill(0, dLen, dLen + LEGACY_NAME_BUFFER);
+    buf.set(data.subarray(nOff, nOff + nLen), dLen);
+    let view = this.legacyViews.get(dLen);
+    if (view === undefined) {
+      view = buf.subarray(0, dLen + LEGACY_NAME_BUFFER);
+      this.legacyViews.set(dLen, view);
+    }
+    return view;
+  }
+
+  /** The template data with every integer the canonical format converts byte-swapped. */
+  private swappedCopy(off: number, size: number, desc: TemplateDescriptor): Uint8Array {
+    if (this.swapped.length < size) this.swapped = new Uint8Array(Math.max(size, 2 * this.swapped.length, 1024));
+    const out = this.swapped;
+    const data = this.log.data;
+    out.set(data.subarray(off, off + size));
+    const le = this.le;
+    let p = 0;
+    for (let k = 0; p + 4 <= size; k++) {
+      const len = readU32(out, p, le);
+      reverse(out, p, 4);
+      const start = p + 4;
+      if (len > size - start) break;
+      const kind = k < desc.kinds.length ? desc.kinds[k] : FieldKind.Unknown;
+      if (kind === FieldKind.Uint && (len === 2 || len === 4 || len === 8)) reverse(out, start, len);
+      else if (kind === FieldKind.U32Array) for (let w = 0; w + 4 <= len; w += 4) reverse(out, start + w, 4);
+      p = start + len;
+    }
+    return out.subarray(0, size);
+  }
+}
+
+function reverse(buf: Uint8Array, p: number, n: number): void {
+  for (let a = p, b = p + n - 1; a < b; a++, b--) {
+    const t = buf[a];
+    buf[a] = buf[b];
+    buf[b] = t;
+  }
+}
+
+/**
+ * The template hash of entry `index` with `hasher`'s algorithm, length words in
+ * `byteOrder` (default: the list's). The legacy `ima` rule has no length words.
+ */
+export function computeTemplateDigest(
+  log: ImaLog,
+  index: number,
+  hasher: Hasher,
+  byteOrder: ByteOrder = log.byteOrder,
+): Uint8Array {
+  return new TemplateHasher(log).hash(index, hasher, byteOrder !== log.byteOrder);
+}
+
+/** Template hashes of entries [start, end), concatenated (`digestSize(hasher.algorithm)` each). */
+export function computeTemplateDigests(
+  log: ImaLog,
+  hasher: Hasher,
+  start: number,
+  end: number,
+  byteOrderOf?: (i: number) => ByteOrder,
+): Uint8Array {
+  const size = digestSize(hasher.algorithm);
+  const out = new Uint8Array(Math.max(0, end - start) * size);
+  const th = new TemplateHasher(log);
+  const listOrder = log.byteOrder;
+  for (let i = start; i < end; i++) {
+    const flip = byteOrderOf !== undefined && byteOrderOf(i) !== listOrder;
+    out.set(th.hash(i, hasher, flip), (i - start) * size);
+  }
+  return out;
+}
+
+/** The recorded template digest of entry `index` (a view into `log.data`). */
+export function readRecordedDigest(log: ImaLog, index: number): Uint8Array {
+  const start = log.entries.entryOffset[index] + 4;
+  return log.data.subarray(start, start + log.digestSize);
+}
+
+/** The file or event name of entry `index` as text ('' when the template has none). */
+export function readEntryName(log: ImaLog, index: number): string {
+  const start = log.entries.nameOffset[index];
+  return decodeText(log.data.subarray(start, start + log.entries.nameLength[index]));
+}
+
+const HASH_FLAGS =
+  EntryFlag.Violation |
+  EntryFlag.HashVerified |
+  EntryFlag.HashMismatch |
+  EntryFlag.OppositeByteOrder |
+  EntryFlag.HashUnchecked;
+
+/**
+ * Checks every recorded template digest, sets the hash flags of `log.entries.flags`, settles
+ * `log.digestBank` (32-byte columns are sha256 or sm3: hashing tells) and summarises.
+ */
+export function verifyTemplateHashes(log: ImaLog, provider: HashProvider): TemplateHashSummary {
+  const n = log.entries.length;
+  const th = new TemplateHasher(log);
+  const bank = chooseBank(log, provider, th);
+  log.digestBank = bank;
+  const hasher = bank === undefined ? undefined : provider.get(bank);
+  const { flags, entryOffset } = log.entries;
+  const data = log.data;
+  const D = log.digestSize;
+  const summary: TemplateHashSummary = {
+    digestBank: bank,
+    checked: 0,
+    mismatches: [],
+    oppositeByteOrder: [],
+    violations: [],
+    unchecked: [],
+  };
+  for (let i = 0; i < n; i++) {
+    let f = flags[i] & ~HASH_FLAGS;
+    const recorded = entryOffset[i] + 4;
+    if (isZeroAt(data, recorded, D)) {
+      f |= EntryFlag.Violation;
+      summary.violations.push(i);
+    } else if (hasher === undefined || !isCheckable(log, f)) {
+      f |= EntryFlag.HashUnchecked;
+      summary.unchecked.push(i);
+    } else {
+      summary.checked++;
+      if (equalsAt(th.hash(i, hasher, false), data, recorded)) f |= EntryFlag.HashVerified;
+      else if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), data, recorded)) {
+        f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
+        summary.oppositeByteOrder.push(i);
+      } else {
+        f |= EntryFlag.HashMismatch;
+        summary.mismatches.push(i);
+      }
+    }
+    flags[i] = f;
+  }
+  return summary;
+}
+
+/**
+ * An ASCII line of a template we cannot decode was re-encoded by guesswork, so its hash
+ * says nothing; binary entries hash their bytes as they are, known template or not.
+ */
+function isCheckable(log: ImaLog, flags: number): boolean {
+  return log.format === 'binary' || (flags & EntryFlag.UnknownTemplate) === 0;
+}
+
+/** The bank of the digest column: by size, and by hashing when two banks share a size. */
+function chooseBank(log: ImaLog, provider: HashProvider, th: TemplateHasher): HashAlgorithm | undefined {
+  const candidates = hashAlgorithmsOfSize(log.digestSize);
+  if (candidates.length <= 1) return candidates[0];
+  const { flags, entryOffset } = log.entries;
+  let probes = 0;
+  for (let i = 0; i < log.entries.length && probes < BANK_PROBES; i++) {
+    const recorded = entryOffset[i] + 4;
+    if (isZeroAt(log.data, recorded, log.digestSize) || !isCheckable(log, flags[i])) continue;
+    probes++;
+    for (const alg of candidates) {
+      const hasher = provider.get(alg);
+      if (hasher === undefined) continue;
+      if (equalsAt(th.hash(i, hasher, false), log.data, recorded)) return alg;
+      if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), log.data, recorded)) return alg;
+    }
+  }
+  return candidates[0];
+}
+
+function isZeroAt(data: Uint8Array, p: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (data[p + k] !== 0) return false;
+  return true;
+}
+
+function equalsAt(digest: Uint8Array, data: Uint8Array, p: number): boolean {
+  for (let k = 0; k < digest.length; k++) if (digest[k] !== data[p + k]) return false;
+  return true;
+}

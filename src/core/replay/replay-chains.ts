@@ -1,0 +1,151 @@
+/**
+ * One pass over the log that extends every PCR of every requested bank (one "chain" per
+ * bank and hypothesis) and, after each entry, compares the running values with what the
+ * user supplied: PCR values, and the quote's pcrDigest. So "the PCR equals the replay after
+ * 151 of 201 entries" costs one comparison per entry, not a replay per prefix.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
+import type { ImaLog } from '../model/ima-log';
+import type { Hypothesis } from '../report/report';
+import { bytesEqual } from '../util/bytes';
+import type { ExtendValues } from './extend-values';
+
+export interface Chain {
+  readonly hypothesis: Hypothesis;
+  readonly extend: ExtendValues;
+}
+
+export interface PcrTarget {
+  readonly bank: HashAlgorithm;
+  readonly pcr: number;
+  readonly value: Uint8Array;
+}
+
+/** A quote's pcrDigest to find among the prefixes of the log. */
+export interface QuoteProbe {
+  /** Selection in quote order; PCRs ascending within a bank. */
+  readonly selection: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly pcrs: readonly number[] }>;
+  /** The signing hash. */
+  readonly hasher: Hasher;
+  /** Values of selected PCRs that the log does not extend (supplied, or from the firmware log). */
+  readonly fixed: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
+  readonly expected: Uint8Array;
+}
+
+export interface ChainResult {
+  readonly hypothesis: Hypothesis;
+  readonly bank: HashAlgorithm;
+  /** Final value of every PCR the log extends. */
+  readonly final: Map<number, Uint8Array>;
+  /** Per target PCR: entries replayed when the running value first equalled the target. */
+  readonly matchedAt: Map<number, number>;
+}
+
+export interface QuoteProbeResult {
+  /** Digest over the whole log (undefined when a selected PCR has no value at all). */
+  readonly finalDigest?: Uint8Array;
+  /** Entries replayed when the digest first equalled the quote's. */
+  readonly matchedEntries?: number;
+  /** Selected PCRs with no value from the log or the inputs. */
+  readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
+}
+
+export interface ChainsResult {
+  readonly chains: ChainResult[];
+  readonly quote?: QuoteProbeResult;
+}
+
+/**
+ * Extends all chains in lockstep. `quoteChains` names, per bank, the chain whose values the
+ * quote probe uses (the hypothesis being tested for the quote).
+ */
+export function replayChains(
+  log: ImaLog,
+  provider: HashProvider,
+  chains: readonly Chain[],
+  targets: readonly PcrTarget[],
+  quote?: { probe: QuoteProbe; chainOfBank: ReadonlyMap<HashAlgorithm, number> },
+): ChainsResult {
+  const n = log.entries.length;
+  const pcrColumn = log.entries.pcr;
+  const logPcrs = new Set<number>();
+  for (let i = 0; i < n; i++) logPcrs.add(pcrColumn[i]);
+
+  const state = chains.map((chain) => {
+    const { bank, size } = chain.extend;
+    const hasher = provider.get(bank);
+    if (hasher === undefined) throw new Error(`no ${bank} hash available`);
+    const pcrs = new Map<number, Uint8Array>();
+    for (const p of logPcrs) pcrs.set(p, new Uint8Array(size));
+    const wanted = new Map<number, Uint8Array>();
+    for (const t of targets) if (t.bank === bank) wanted.set(t.pcr, t.value);
+    const matchedAt = new Map<number, number>();
+    for (const [p, v] of wanted) if (bytesEqual(pcrs.get(p) ?? new Uint8Array(size), v)) matchedAt.set(p, 0);
+    return { chain, hasher, pcrs, wanted, matchedAt };
+  });
+
+  // Quote probe set-up: which PCRs the probe reads from the chains, and whether an entry's PCR
+  // is selected at all (only then can the digest change).
+  let probeSelected: Set<number> | undefined;
+  let quoteMatched: number | undefined;
+  const missing: Array<{ bank: HashAlgorithm; pcr: number }> = [];
+  const quoteDigest = (): Uint8Array | undefined => {
+    if (quote === undefined) return undefined;
+    const parts: Uint8Array[] = [];
+    for (const sel of quote.probe.selection) {
+      const chainIndex = quote.chainOfBank.get(sel.bank);
+      for (const p of sel.pcrs) {
+        const fromLog = chainIndex !== undefined && logPcrs.has(p) ? state[chainIndex].pcrs.get(p) : undefined;
+        const v = fromLog ?? quote.probe.fixed(sel.bank, p);
+        if (v === undefined) return undefined;
+        parts.push(v);
+      }
+    }
+    return quote.probe.hasher.digestParts(parts);
+  };
+  if (quote !== undefined) {
+    probeSelected = new Set();
+    for (const sel of quote.probe.selection) {
+      for (const p of sel.pcrs) {
+        const fromLog = quote.chainOfBank.has(sel.bank) && logPcrs.has(p);
+        if (fromLog) probeSelected.add(p);
+        else if (quote.probe.fixed(sel.bank, p) === undefined) missing.push({ bank: sel.bank, pcr: p });
+      }
+    }
+    if (missing.length === 0) {
+      const d = quoteDigest();
+      if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = 0;
+    }
+  }
+  const probing = quote !== undefined && missing.length === 0 && (probeSelected?.size ?? 0) > 0;
+
+  for (let i = 0; i < n; i++) {
+    const p = pcrColumn[i];
+    for (const s of state) {
+      const { size, values } = s.chain.extend;
+      const current = s.pcrs.get(p) ?? new Uint8Array(size);
+      const next = s.hasher.digest2(current, values.subarray(i * size, (i + 1) * size));
+      s.pcrs.set(p, next);
+      const want = s.wanted.get(p);
+      if (want !== undefined && !s.matchedAt.has(p) && bytesEqual(next, want)) s.matchedAt.set(p, i + 1);
+    }
+    if (probing && quoteMatched === undefined && probeSelected?.has(p) === true) {
+      const d = quoteDigest();
+      if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = i + 1;
+    }
+  }
+
+  return {
+    chains: state.map((s) => ({
+      hypothesis: s.chain.hypothesis,
+      bank: s.chain.extend.bank,
+      final: s.pcrs,
+      matchedAt: s.matchedAt,
+    })),
+    quote:
+      quote === undefined
+        ? undefined
+        : { finalDigest: missing.length === 0 ? quoteDigest() : undefined, matchedEntries: quoteMatched, missing },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Scenario helpers over buildImaLog's DSL: the situations samples and tests need to stage
+ * (spec: shared/spec/ima-format.md §6, §7). A list read after its quote needs no helper:
+ * compare `BuiltLog.pcrs` with `BuiltLog.pcrsAfter(n)`.
+ */
+import type { Hasher } from '../hash/hash-provider';
+import { encodeText } from '../util/bytes';
+import type { BuildEntry } from './build-ima-log';
+import { kexecRecord, kexecSegmentSize } from './build-ima-log';
+
+/** Appendix A.3's hypothetical platform PCRs: PCR i = H("pcr" + i), i = 0…9. */
+export function hypotheticalPlatformPcrs(hasher: Hasher): Uint8Array[] {
+  return Array.from({ length: 10 }, (_, i) => hasher.digest(encodeText(`pcr${i}`)));
+}
+
+export interface KexecParts {
+  /** The old kernel's entries, from its boot_aggregate on. */
+  readonly firstBoot: readonly BuildEntry[];
+  /** Entries measured between kexec load and execute. */
+  readonly afterLoad?: readonly BuildEntry[];
+  /** The new kernel's entries, from its boot_aggregate on (appended after the carried list, §7.4). */
+  readonly secondBoot: readonly BuildEntry[];
+}
+
+export interface KexecOptions {
+  /** 6.16+ `kexec_load` / `kexec_execute` records (default true); false for older kernels. */
+  readonly markers?: boolean;
+  /**
+   * The carried list ends at the load: later entries (and the execute record) were extended
+   * into the TPM but are missing from the list (pre-6.16 copy at load, or a segment too small).
+   */
+  readonly lose?: boolean;
+  readonly keySpelling?: '6.16' | 'legacy';
+}
+
+/** A soft reboot (§7.4): old entries, kexec_load, more entries, kexec_execute, the new boot. */
+export function kexecSoftReboot(parts: KexecParts, options: KexecOptions = {}): BuildEntry[] {
+  const markers = options.markers ?? true;
+  const lost = (e: BuildEntry): BuildEntry => (options.lose ? { ...e, omitFromList: true } : e);
+  // kexec_execute reports the segment reserved at load, so the load record remembers it.
+  let segmentSize = 0;
+  const load = kexecRecord(
+    'kexec_load',
+    (list) => ({ segmentSize: (segmentSize = kexecSegmentSize(list)) }),
+    options.keySpelling,
+  );
+  const execute = kexecRecord('kexec_execute', () => ({ segmentSize }), options.keySpelling);
+  return [
+    ...parts.firstBoot,
+    ...(markers ? [load] : []),
+    ...(parts.afterLoad ?? []).map(lost),
+    ...(markers ? [lost(execute)] : []),
+    ...parts.secondBoot,
+  ];
+}
+
+/** Kernel `enum hash_algo` values used in the signature header. */
+const HASH_ALGO_ID = { sha1: 2, sha256: 4, sha512: 6 } as const;
+
+/**
+ * A `security.ima` digital signature (v2 header, §4.2: type 0x03, version 2, hash algo,
+ * be32 key id, be16 size, signature). The signature bytes are caller-given: samples only need
+ * the shape, not a signature that verifies.
+ */
+export function imaSignature(
+  keyId: number,
+  signature: Uint8Array,
+  hashAlgorithm: keyof typeof HASH_ALGO_ID = 'sha256',
+): Uint8Array {
+  const out = new Uint8Array(9 + signature.length);
+  const view = new DataView(out.buffer);
+  out[0] = 0x03;
+  out[1] = 0x02;
+  out[2] = HASH_ALGO_ID[hashAlgorithm];
+  view.setUint32(3, keyId >>> 0, false);
+  view.setUint16(7, signature.length, false);
+  out.set(signature, 9);
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * What the user gave: files (handles only; the worker reads them) with an optional forced
+ * kind, the pasted quote/PCR text and the expected nonce. Changing any of these is what
+ * makes the app (re)open or (re)analyze.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { InputKind } from '../core/report/report';
+import type { InspectorState } from './inspector-store';
+
+export interface UserInput {
+  readonly id: string;
+  readonly name: string;
+  readonly file: Blob;
+  /** Forced by the user from the inputs list; undefined means "detect by content". */
+  readonly kind?: InputKind;
+}
+
+export interface InputsSlice {
+  readonly inputs: readonly UserInput[];
+  /** Text pasted into the quote box. */
+  readonly paste: string;
+  /** The nonce the verifier sent, hex. */
+  readonly nonce: string;
+  /** Adds files to the current set (drop a quote after the log). */
+  addFiles(files: readonly { readonly name: string; readonly file: Blob }[]): void;
+  /** Replaces every input (a sample, or a fresh start). */
+  replaceInputs(files: readonly { readonly name: string; readonly file: Blob }[]): void;
+  removeInput(id: string): void;
+  /** Removes several at once without a reopen per input. */
+  removeInputs(ids: readonly string[]): void;
+  setInputKind(id: string, kind: InputKind | undefined): void;
+  setPaste(text: string): void;
+  setNonce(text: string): void;
+  clearInputs(): void;
+}
+
+let nextInputId = 1;
+function withIds(files: readonly { readonly name: string; readonly file: Blob }[]): UserInput[] {
+  return files.map((f) => ({ id: `input-${nextInputId++}`, name: f.name, file: f.file }));
+}
+
+export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice> = (set) => ({
+  inputs: [],
+  paste: '',
+  nonce: '',
+  addFiles: (files) => set((s) => ({ inputs: [...s.inputs, ...withIds(files)] })),
+  replaceInputs: (files) => set({ inputs: withIds(files), paste: '', nonce: '' }),
+  removeInput: (id) => set((s) => ({ inputs: s.inputs.filter((i) => i.id !== id) })),
+  removeInputs: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)) })),
+  setInputKind: (id, kind) =>
+    set((s) => ({
+      inputs: s.inputs.map((i) => {
+        if (i.id !== id) return i;
+        const { kind: _previous, ...rest } = i;
+        return kind === undefined ? rest : { ...rest, kind };
+      }),
+    })),
+  setPaste: (paste) => set({ paste }),
+  setNonce: (nonce) => set({ nonce }),
+  clearInputs: () => set({ inputs: [], paste: '', nonce: '' }),
+});

@@ -1,0 +1,21 @@
+/** Named selectors shared by several views. */
+import type { Severity } from '../core/report/report';
+import type { InspectorState } from './inspector-store';
+import type { AnalysisSummary } from '../worker/protocol';
+
+/** The analysis to show: the finished one, or the previous one while a re-run is pending. */
+export function selectAnalysis(s: InspectorState): AnalysisSummary | undefined {
+  if (s.load.kind !== 'ready') return undefined;
+  const a = s.load.analysis;
+  return a.kind === 'done' ? a.summary : a.kind === 'pending' ? a.previous : undefined;
+}
+
+export function selectEntryCount(s: InspectorState): number {
+  return s.load.kind === 'ready' ? (s.load.summary.log?.entryCount ?? 0) : 0;
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}

@@ -1,0 +1,44 @@
+/**
+ * How the user looks at the log: the table query (search, filters, sort — computed in the
+ * worker), which columns show and how wide, and the theme.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { EntryStatus } from '../core/query/entry-status';
+import { DEFAULT_QUERY, type RowQuery, type RowSort } from '../core/query/filter-entries';
+import type { InspectorState } from './inspector-store';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface ViewSlice {
+  readonly query: RowQuery;
+  /** Column id → false when hidden (absent means shown). */
+  readonly columnVisibility: Readonly<Record<string, boolean>>;
+  /** Column id → width in CSS pixels, once the user resized it. */
+  readonly columnSizing: Readonly<Record<string, number>>;
+  readonly theme: ThemeChoice;
+  setSearch(search: string): void;
+  setTemplateFilter(templates: readonly number[]): void;
+  setPcrFilter(pcrs: readonly number[]): void;
+  setStatusFilter(statuses: readonly EntryStatus[]): void;
+  setSort(sort: RowSort): void;
+  clearFilters(): void;
+  setColumnVisibility(visibility: Readonly<Record<string, boolean>>): void;
+  setColumnSizing(sizing: Readonly<Record<string, number>>): void;
+  setTheme(theme: ThemeChoice): void;
+}
+
+export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
+  query: DEFAULT_QUERY,
+  columnVisibility: {},
+  columnSizing: {},
+  theme: 'system',
+  setSearch: (search) => set((s) => ({ query: { ...s.query, search } })),
+  setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
+  setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
+  setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
+  setSort: (sort) => set((s) => ({ query: { ...s.query, sort } })),
+  clearFilters: () => set((s) => ({ query: { ...DEFAULT_QUERY, sort: s.query.sort } })),
+  setColumnVisibility: (columnVisibility) => set({ columnVisibility }),
+  setColumnSizing: (columnSizing) => set({ columnSizing }),
+  setTheme: (theme) => set({ theme }),
+});

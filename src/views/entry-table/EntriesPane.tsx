@@ -1,0 +1,41 @@
+import { useCallback, useState } from 'react';
+import type { RowRange } from '../../worker/protocol';
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
+import { isIdentityQuery } from '../../core/query/filter-entries';
+import { EntryTable } from './EntryTable';
+import { EntryToolbar } from './EntryToolbar';
+import { useEntryPage } from './use-entry-page';
+
+const NO_TEMPLATES: never[] = [];
+
+/** Toolbar and table over one fetched window of rows. */
+export function EntriesPane() {
+  const query = useInspector((s) => s.query);
+  const summary = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary : undefined));
+  const analysis = useInspector(selectAnalysis);
+  const [visible, setVisible] = useState<RowRange>({ start: 0, end: 64 });
+  const onVisibleRangeChange = useCallback((range: RowRange) => {
+    setVisible((v) => (v.start === range.start && v.end === range.end ? v : range));
+  }, []);
+  // Rows change when another log opens or verification sets their status.
+  const log = summary?.log;
+  const dataKey = analysis ?? log;
+  const { page, pageQuery, error } = useEntryPage(query, visible, dataKey);
+  const entryCount = log?.entryCount ?? 0;
+  const totalRows = pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
+  if (log === undefined) {
+    return (
+      <section className="entries entries--empty">
+        <p>No IMA measurement list among the inputs. Drop one to browse its entries.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="entries" aria-label="Entries">
+      <EntryToolbar totalRows={totalRows} entryCount={entryCount} searchError={page?.searchError} />
+      {error !== undefined ? <p className="entries__error">{error}</p> : null}
+      <EntryTable page={page} totalRows={totalRows} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
+    </section>
+  );
+}

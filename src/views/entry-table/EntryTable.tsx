@@ -1,0 +1,229 @@
+/**
+ * The virtualised entry table: TanStack Table v9 for columns (visibility, width, sort state;
+ * manual mode, the worker sorts) and TanStack Virtual for rows, with fixed row heights so a
+ * million rows cost the same as forty. Only the rows of the fetched window exist; rows not
+ * fetched yet render as placeholders until their page arrives.
+ */
+import { useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useTable, type ColumnSizingState, type ColumnVisibilityState, type SortingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useInspector } from '../../store/use-inspector';
+import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
+import { entryColumns, entryTableFeatures, SORT_COLUMN_OF } from './columns';
+import { rowsOfPage } from './entry-rows';
+import './EntryTable.css';
+
+export const ROW_HEIGHT_PX = 26;
+
+export interface EntryTableProps {
+  readonly page: RowPage | undefined;
+  /** Rows the current query matches (the scroll height). */
+  readonly totalRows: number;
+  readonly templates: readonly TemplateSummary[];
+  readonly onVisibleRangeChange: (range: RowRange) => void;
+}
+
+function resolve<T>(updater: T | ((old: T) => T), old: T): T {
+  return typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
+}
+
+export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }: EntryTableProps) {
+  const query = useInspector((s) => s.query);
+  const setSort = useInspector((s) => s.setSort);
+  const columnVisibility = useInspector((s) => s.columnVisibility);
+  const setColumnVisibility = useInspector((s) => s.setColumnVisibility);
+  const columnSizing = useInspector((s) => s.columnSizing);
+  const setColumnSizing = useInspector((s) => s.setColumnSizing);
+  const selection = useInspector((s) => s.selection);
+  const selectRow = useInspector((s) => s.selectRow);
+
+  const rows = useMemo(() => (page === undefined ? [] : rowsOfPage(page, templates)), [page, templates]);
+  const sorting: SortingState = useMemo(() => {
+    const id = Object.keys(SORT_COLUMN_OF).find((k) => SORT_COLUMN_OF[k] === query.sort.column) ?? 'index';
+    return [{ id, desc: query.sort.descending }];
+  }, [query.sort]);
+
+  const table = useTable({
+    features: entryTableFeatures,
+    columns: entryColumns,
+    data: rows,
+    getRowId: (row) => String(row.index),
+    manualSorting: true,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+    columnResizeMode: 'onChange',
+    state: {
+      sorting,
+      columnVisibility,
+      columnSizing,
+    },
+    onSortingChange: (updater) => {
+      const next = resolve(updater, sorting)[0];
+      const column = next === undefined ? undefined : SORT_COLUMN_OF[next.id];
+      setSort(column === undefined ? { column: 'index', descending: false } : { column, descending: next?.desc ?? false });
+    },
+    onColumnVisibilityChange: (updater) => setColumnVisibility(resolve<ColumnVisibilityState>(updater, { ...columnVisibility })),
+    onColumnSizingChange: (updater) => setColumnSizing(resolve<ColumnSizingState>(updater, { ...columnSizing })),
+  });
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: totalRows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstVisible = items[0]?.index ?? 0;
+  const lastVisible = (items[items.length - 1]?.index ?? -1) + 1;
+
+  useEffect(() => {
+    onVisibleRangeChange({ start: firstVisible, end: lastVisible });
+  }, [firstVisible, lastVisible, onVisibleRangeChange]);
+
+  const tableRows = table.getRowModel().rows;
+  const rowAt = (position: number) => {
+    if (page === undefined) return undefined;
+    const k = position - page.start;
+    return k >= 0 && k < tableRows.length ? tableRows[k] : undefined;
+  };
+
+  // Keyboard moves the row; once its page is here, the entry behind it becomes the selection.
+  const selectedRow = selection.row;
+  const entryAtSelectedRow = selectedRow === undefined ? undefined : rowAt(selectedRow)?.original.index;
+  useEffect(() => {
+    if (selectedRow !== undefined && entryAtSelectedRow !== undefined && entryAtSelectedRow !== selection.entryIndex) {
+      selectRow(selectedRow, entryAtSelectedRow);
+    }
+  }, [selectedRow, entryAtSelectedRow, selection.entryIndex, selectRow]);
+
+  // "Go to entry": scroll the row into the middle and take focus for the keyboard, once the
+  // view is tall enough to hold it (a reveal may clear filters, and the new count comes later).
+  const handledReveal = useRef(0);
+  useEffect(() => {
+    if (selection.revealSerial === handledReveal.current || selectedRow === undefined) return;
+    if (selectedRow >= totalRows) return;
+    handledReveal.current = selection.revealSerial;
+    virtualizer.scrollToIndex(selectedRow, { align: 'center' });
+    scrollRef.current?.focus({ preventScroll: true });
+  }, [selection.revealSerial, selectedRow, totalRows, virtualizer]);
+
+  const moveTo = (row: number): void => {
+    if (totalRows === 0) return;
+    const target = Math.max(0, Math.min(totalRows - 1, row));
+    // Until the row's page arrives the detail pane keeps the previous entry (no flicker).
+    selectRow(target, rowAt(target)?.original.index ?? selection.entryIndex);
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT_PX) - 1);
+    const current = selectedRow ?? -1;
+    const moves: Readonly<Record<string, () => number>> = {
+      ArrowDown: () => current + 1,
+      ArrowUp: () => (current < 0 ? 0 : current - 1),
+      PageDown: () => current + pageRows,
+      PageUp: () => current - pageRows,
+      Home: () => 0,
+      End: () => totalRows - 1,
+    };
+    const move = moves[e.key];
+    if (move === undefined) return;
+    e.preventDefault();
+    moveTo(move());
+  };
+
+  // Widths as CSS variables on the grid: one style write per column instead of per cell.
+  const columns = table.getVisibleLeafColumns();
+  const widths: Record<string, string> = {};
+  for (const c of columns) widths[`--col-${c.id}`] = `${c.getSize()}px`;
+  const totalWidth = table.getTotalSize();
+
+  return (
+    <div
+      className="entry-table"
+      data-testid="entry-table"
+      role="grid"
+      aria-rowcount={totalRows}
+      aria-colcount={columns.length}
+      tabIndex={0}
+      ref={scrollRef}
+      onKeyDown={onKeyDown}
+      style={widths as CSSProperties}
+    >
+      <div className="entry-table__inner" style={{ minWidth: `${totalWidth}px` }}>
+        {table.getHeaderGroups().map((group) => (
+          <div key={group.id} className="entry-table__head" role="row">
+            {group.headers.map((header) => {
+              const sorted = header.column.getIsSorted();
+              const canSort = header.column.getCanSort();
+              return (
+                <div
+                  key={header.id}
+                  role="columnheader"
+                  className={`entry-cell entry-cell--${header.column.id} entry-table__th`}
+                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+                >
+                  {canSort ? (
+                    <button type="button" className="entry-table__sort" onClick={header.column.getToggleSortingHandler()}>
+                      <table.FlexRender header={header} />
+                      <span className="entry-table__sort-mark" aria-hidden="true">
+                        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                      </span>
+                    </button>
+                  ) : (
+                    <span className="entry-table__label">
+                      <table.FlexRender header={header} />
+                    </span>
+                  )}
+                  {header.column.getCanResize() ? (
+                    <span
+                      className={`entry-table__resizer${header.column.getIsResizing() ? ' entry-table__resizer--active' : ''}`}
+                      onMouseDown={header.getResizeHandler()}
+                      onTouchStart={header.getResizeHandler()}
+                      onDoubleClick={() => header.column.resetSize()}
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`Resize ${header.column.id}`}
+                    />
+                  ) : null}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+        <div className="entry-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const position: CSSProperties = { transform: `translateY(${item.start}px)` };
+            if (row === undefined) {
+              return <div key={`placeholder-${item.index}`} className="entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
+            }
+            const entry = row.original;
+            const selected = item.index === selectedRow;
+            return (
+              <div
+                key={row.id}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={selected}
+                className={`entry-row entry-row--${entry.status}${selected ? ' entry-row--selected' : ''}`}
+                data-testid="entry-row"
+                data-index={entry.index}
+                style={position}
+                onClick={() => selectRow(item.index, entry.index)}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
+                    <table.FlexRender cell={cell} />
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
+    </div>
+  );
+}

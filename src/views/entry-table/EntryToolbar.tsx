@@ -1,0 +1,198 @@
+import { useEffect, useRef, useState } from 'react';
+import { ENTRY_STATUSES, type EntryStatus } from '../../core/query/entry-status';
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
+import { formatCount } from '../shared/format';
+import { STATUS_LABELS } from '../shared/StatusBadge';
+import { entryColumns } from './columns';
+
+const SEARCH_DEBOUNCE_MS = 150;
+const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
+
+const COLUMN_LABELS: Readonly<Record<string, string>> = {
+  index: '#',
+  pcr: 'PCR',
+  template: 'Template',
+  status: 'Template digest',
+  fileDigest: 'File digest',
+  name: 'Name',
+  keyId: 'Key id',
+  flags: 'Flags',
+};
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/** Search (`/` focuses, Esc clears), filters by PCR, template and status, and column choice. */
+export function EntryToolbar({
+  totalRows,
+  entryCount,
+  searchError,
+}: {
+  readonly totalRows: number;
+  readonly entryCount: number;
+  readonly searchError: string | undefined;
+}) {
+  const query = useInspector((s) => s.query);
+  const setSearch = useInspector((s) => s.setSearch);
+  const setPcrFilter = useInspector((s) => s.setPcrFilter);
+  const setTemplateFilter = useInspector((s) => s.setTemplateFilter);
+  const setStatusFilter = useInspector((s) => s.setStatusFilter);
+  const clearFilters = useInspector((s) => s.clearFilters);
+  const columnVisibility = useInspector((s) => s.columnVisibility);
+  const setColumnVisibility = useInspector((s) => s.setColumnVisibility);
+  const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
+  const statusCounts = useInspector(selectAnalysis)?.statusCounts;
+
+  const [text, setText] = useState(query.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const sent = useRef(query.search);
+
+  // The store's search can change from elsewhere ("go to entry" clearing filters); a change
+  // that merely echoes what this box sent must not overwrite newer keystrokes.
+  useEffect(() => {
+    if (query.search !== sent.current) {
+      sent.current = query.search;
+      setText(query.search);
+    }
+  }, [query.search]);
+
+  useEffect(() => {
+    if (text === sent.current) return;
+    const timer = window.setTimeout(() => {
+      sent.current = text;
+      setSearch(text);
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [text, setSearch]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === '/' && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (e.key === 'Escape' && (e.target === searchRef.current || !isTyping(e.target))) {
+        sent.current = '';
+        setText('');
+        clearFilters();
+        if (e.target === searchRef.current) searchRef.current?.blur();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [clearFilters]);
+
+  const statusValue =
+    query.statuses.length === 0
+      ? ''
+      : query.statuses.length === PROBLEM_STATUSES.length && PROBLEM_STATUSES.every((s) => query.statuses.includes(s))
+        ? 'problems'
+        : query.statuses[0];
+  const filtered = totalRows !== entryCount || query.search !== '' || query.pcrs.length + query.templates.length + query.statuses.length > 0;
+  const problemCount = PROBLEM_STATUSES.reduce((n, s) => n + (statusCounts?.[s] ?? 0), 0);
+
+  return (
+    <div className="entry-toolbar" role="toolbar" aria-label="Filter entries">
+      <label className="search">
+        <span className="visually-hidden">Search entries</span>
+        <input
+          ref={searchRef}
+          type="search"
+          data-testid="entry-search"
+          className={`search__input${searchError ? ' search__input--bad' : ''}`}
+          placeholder="Search name, /regex/, digest prefix or key id"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          aria-invalid={searchError !== undefined}
+          title={searchError}
+        />
+        <kbd className="search__key" aria-hidden="true">
+          /
+        </kbd>
+      </label>
+      <select
+        aria-label="Filter by PCR"
+        data-testid="filter-pcr"
+        value={query.pcrs.length === 0 ? '' : String(query.pcrs[0])}
+        onChange={(e) => setPcrFilter(e.currentTarget.value === '' ? [] : [Number(e.currentTarget.value)])}
+      >
+        <option value="">All PCRs</option>
+        {log?.pcrs.map((p) => (
+          <option key={p.pcr} value={p.pcr}>
+            PCR {p.pcr} ({formatCount(p.count)})
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Filter by template"
+        data-testid="filter-template"
+        value={query.templates.length === 0 ? '' : String(query.templates[0])}
+        onChange={(e) => setTemplateFilter(e.currentTarget.value === '' ? [] : [Number(e.currentTarget.value)])}
+      >
+        <option value="">All templates</option>
+        {log?.templates.map((t, k) => (
+          <option key={t.name} value={k}>
+            {t.name} ({formatCount(t.count)})
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Filter by status"
+        data-testid="filter-status"
+        value={statusValue}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          const status = ENTRY_STATUSES.find((s) => s === v);
+          setStatusFilter(v === 'problems' ? PROBLEM_STATUSES : status ? [status] : []);
+        }}
+      >
+        <option value="">Any status</option>
+        <option value="problems">Problems ({formatCount(problemCount)})</option>
+        {ENTRY_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {STATUS_LABELS[s]} ({formatCount(statusCounts?.[s] ?? 0)})
+          </option>
+        ))}
+      </select>
+      <details className="columns-menu">
+        <summary className="button button--quiet">Columns</summary>
+        <div className="columns-menu__list">
+          {entryColumns.map((c) => {
+            const id = c.id ?? '';
+            return (
+              <label key={id} className="columns-menu__item">
+                <input
+                  type="checkbox"
+                  checked={columnVisibility[id] !== false}
+                  onChange={(e) => setColumnVisibility({ ...columnVisibility, [id]: e.currentTarget.checked })}
+                />
+                {COLUMN_LABELS[id] ?? id}
+              </label>
+            );
+          })}
+        </div>
+      </details>
+      <span className="entry-toolbar__count" data-testid="row-count">
+        {filtered ? (
+          <>
+            {formatCount(totalRows)} of {formatCount(entryCount)}
+            <button type="button" className="link-button" onClick={() => clearFilters()}>
+              clear
+            </button>
+          </>
+        ) : (
+          <>{formatCount(entryCount)} entries</>
+        )}
+      </span>
+      {searchError ? <span className="entry-toolbar__error">{searchError}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * The entry table's columns, defined once. TanStack Table v9 runs in manual mode: sorting and
+ * filtering happen in the worker (core/query/filter-entries.ts); the table holds column
+ * state (visibility, width, sort indicator) and renders the rows of the current window.
+ * Column ids that sort are the worker's SortColumn names.
+ */
+import {
+  columnResizingFeature,
+  columnSizingFeature,
+  columnVisibilityFeature,
+  createColumnHelper,
+  rowSortingFeature,
+  tableFeatures,
+} from '@tanstack/react-table';
+import { EntryFlag } from '../../core/model/ima-log';
+import type { SortColumn } from '../../core/query/filter-entries';
+import { Digest } from '../shared/Digest';
+import { STATUS_LABELS } from '../shared/StatusBadge';
+import type { EntryRow } from './entry-rows';
+
+export const entryTableFeatures = tableFeatures({
+  columnVisibilityFeature,
+  columnSizingFeature,
+  columnResizingFeature,
+  rowSortingFeature,
+});
+
+const helper = createColumnHelper<typeof entryTableFeatures, EntryRow>();
+
+const FLAG_LETTERS: ReadonlyArray<{ readonly bit: number; readonly letter: string; readonly title: string }> = [
+  { bit: EntryFlag.Violation, letter: 'V', title: 'violation' },
+  { bit: EntryFlag.HashMismatch, letter: 'M', title: 'template hash mismatch' },
+  { bit: EntryFlag.OppositeByteOrder, letter: 'B', title: 'opposite byte order' },
+  { bit: EntryFlag.UnknownTemplate, letter: 'U', title: 'unknown template or field' },
+  { bit: EntryFlag.MalformedFields, letter: 'F', title: 'malformed fields' },
+];
+
+function flagsText(flags: number): { text: string; title: string } {
+  const set = FLAG_LETTERS.filter((f) => (flags & f.bit) !== 0);
+  return { text: set.map((f) => f.letter).join(''), title: set.map((f) => f.title).join(', ') };
+}
+
+export const entryColumns = helper.columns([
+  helper.accessor('index', {
+    id: 'index',
+    header: '#',
+    size: 80,
+    minSize: 48,
+    cell: (c) => <span className="cell-number">{c.getValue()}</span>,
+  }),
+  helper.accessor('pcr', {
+    id: 'pcr',
+    header: 'PCR',
+    size: 52,
+    minSize: 40,
+    cell: (c) => <span className="cell-number">{c.getValue()}</span>,
+  }),
+  helper.accessor('template', {
+    id: 'template',
+    header: 'Template',
+    size: 96,
+    minSize: 56,
+    cell: (c) => (
+      <span className={c.row.original.templateKnown ? undefined : 'cell-warning'} title={c.getValue()}>
+        {c.getValue()}
+      </span>
+    ),
+  }),
+  helper.accessor('templateDigest', {
+    id: 'status',
+    header: 'Template digest',
+    size: 250,
+    minSize: 120,
+    cell: (c) => {
+      const { status } = c.row.original;
+      return (
+        <span className="cell-digest">
+          <span className={`status-dot status-dot--${status}`} title={STATUS_LABELS[status]} aria-label={STATUS_LABELS[status]} />
+          <Digest hex={c.getValue()} />
+        </span>
+      );
+    },
+  }),
+  helper.accessor('fileDigest', {
+    id: 'fileDigest',
+    header: 'File digest',
+    size: 300,
+    minSize: 120,
+    cell: (c) =>
+      c.getValue() === '' ? null : <Digest hex={c.getValue()} algorithm={c.row.original.fileDigestAlgorithm} />,
+  }),
+  helper.accessor('name', {
+    id: 'name',
+    header: 'Name',
+    size: 420,
+    minSize: 120,
+    cell: (c) => (
+      <span className="cell-name" title={c.getValue()}>
+        {c.getValue()}
+      </span>
+    ),
+  }),
+  helper.accessor('keyId', {
+    id: 'keyId',
+    header: 'Key id',
+    size: 88,
+    minSize: 60,
+    cell: (c) => <span className="cell-mono">{c.getValue()}</span>,
+  }),
+  helper.accessor('flags', {
+    id: 'flags',
+    header: 'Flags',
+    size: 60,
+    minSize: 40,
+    enableSorting: false,
+    cell: (c) => {
+      const { text, title } = flagsText(c.getValue());
+      return (
+        <span className="cell-flags" title={title}>
+          {text}
+        </span>
+      );
+    },
+  }),
+]);
+
+/** Column id → the worker's sort column (the template-digest column sorts by status). */
+export const SORT_COLUMN_OF: Readonly<Record<string, SortColumn>> = {
+  index: 'index',
+  pcr: 'pcr',
+  template: 'template',
+  status: 'status',
+  fileDigest: 'fileDigest',
+  name: 'name',
+  keyId: 'keyId',
+};

@@ -1,0 +1,49 @@
+/**
+ * How views reach the worker-owned log without importing the worker: the app provides an
+ * implementation (over LogClient) through context; tests can provide a fake.
+ */
+import { createContext, useContext } from 'react';
+import type { IndexIntoEntryTable } from '../../core/model/ima-log';
+import type { RowQuery } from '../../core/query/filter-entries';
+import type { EntryDetail, RowPage, RowRange } from '../../worker/protocol';
+
+export interface EntrySource {
+  getRows(range: RowRange, query: RowQuery): Promise<RowPage>;
+  findRow(index: IndexIntoEntryTable, query: RowQuery): Promise<number>;
+  getEntryDetail(index: IndexIntoEntryTable): Promise<EntryDetail>;
+}
+
+/** A bundled sample scenario (public/samples/index.json). */
+export interface SampleInfo {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** Paths relative to samples/. */
+  readonly files: readonly string[];
+}
+
+/** What views may ask the app to do (load, cancel, navigate). */
+export interface AppCommands {
+  /** The bundled samples' index (fetched once; empty when none are bundled). */
+  samples(): Promise<readonly SampleInfo[]>;
+  openFiles(files: readonly File[]): void;
+  loadSample(name: string): void;
+  cancelLoad(): void;
+  /** Selects an entry and scrolls to it, clearing filters that hide it. */
+  goToEntry(index: IndexIntoEntryTable): void;
+}
+
+export const EntrySourceContext = createContext<EntrySource | undefined>(undefined);
+export const AppCommandsContext = createContext<AppCommands | undefined>(undefined);
+
+export function useEntrySource(): EntrySource {
+  const source = useContext(EntrySourceContext);
+  if (source === undefined) throw new Error('useEntrySource outside EntrySourceContext');
+  return source;
+}
+
+export function useAppCommands(): AppCommands {
+  const commands = useContext(AppCommandsContext);
+  if (commands === undefined) throw new Error('useAppCommands outside AppCommandsContext');
+  return commands;
+}

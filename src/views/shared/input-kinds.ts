@@ -1,0 +1,11 @@
+import type { InputKind } from '../../core/report/report';
+
+export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
+  'ima-binary': 'IMA list (binary)',
+  'ima-ascii': 'IMA list (ASCII)',
+  'tcg-eventlog': 'firmware event log',
+  'pcr-values': 'PCR values',
+  'tpm-quote': 'TPM quote',
+  'tpm-signature': 'quote signature',
+  'ak-public': 'attestation key',
+};

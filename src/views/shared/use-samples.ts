@@ -1,0 +1,18 @@
+import { useEffect, useState } from 'react';
+import { useAppCommands, type SampleInfo } from './entry-source';
+
+/** The bundled samples, once their index has been fetched. */
+export function useSamples(): readonly SampleInfo[] {
+  const commands = useAppCommands();
+  const [samples, setSamples] = useState<readonly SampleInfo[]>([]);
+  useEffect(() => {
+    let live = true;
+    void commands.samples().then((s) => {
+      if (live) setSamples(s);
+    });
+    return () => {
+      live = false;
+    };
+  }, [commands]);
+  return samples;
+}

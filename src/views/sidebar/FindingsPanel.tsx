@@ -1,0 +1,50 @@
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
+import { useAppCommands } from '../shared/entry-source';
+import { formatCount } from '../shared/format';
+import { SeverityIcon } from '../shared/severity';
+
+/** How many "go to entry" buttons a finding shows before "+N more". */
+const ENTRY_LINKS = 6;
+
+export function FindingsPanel() {
+  const analysis = useInspector(selectAnalysis);
+  const commands = useAppCommands();
+  const findings = analysis?.report.findings;
+  return (
+    <section className="panel" aria-labelledby="findings-title">
+      <h2 className="panel__title" id="findings-title">
+        Findings {findings ? <span className="panel__count">{findings.length}</span> : null}
+      </h2>
+      {findings === undefined ? (
+        <p className="panel__empty">Verifying…</p>
+      ) : findings.length === 0 ? (
+        <p className="panel__empty">Nothing to report.</p>
+      ) : (
+        <ul className="findings">
+          {findings.map((f, k) => (
+            <li key={`${f.code}-${k}`} className={`finding finding--${f.severity}`} data-testid="finding" data-code={f.code} data-severity={f.severity}>
+              <SeverityIcon severity={f.severity} />
+              <div className="finding__body">
+                <span className="finding__code">{f.code}</span>
+                <p className="finding__message">{f.message}</p>
+                {f.entries && f.entries.length > 0 ? (
+                  <p className="finding__entries">
+                    {f.entries.slice(0, ENTRY_LINKS).map((index) => (
+                      <button key={index} type="button" className="link-button" onClick={() => commands.goToEntry(index)}>
+                        #{formatCount(index)}
+                      </button>
+                    ))}
+                    {f.entries.length > ENTRY_LINKS ? (
+                      <span className="finding__more">+{formatCount(f.entries.length - ENTRY_LINKS)} more</span>
+                    ) : null}
+                  </p>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

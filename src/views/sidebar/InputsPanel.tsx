@@ -1,0 +1,60 @@
+import { INPUT_KINDS, type InputKind } from '../../core/report/report';
+import { useInspector } from '../../store/use-inspector';
+import { formatBytes } from '../shared/format';
+import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+
+function kindOf(value: string): InputKind | undefined {
+  return INPUT_KINDS.find((k) => k === value);
+}
+
+/** Every file given: what it was recognised as, with remove and re-classify. */
+export function InputsPanel() {
+  const inputs = useInspector((s) => s.inputs);
+  const load = useInspector((s) => s.load);
+  const removeInput = useInspector((s) => s.removeInput);
+  const setInputKind = useInspector((s) => s.setInputKind);
+  const summaries = load.kind === 'ready' ? load.summary.inputs : load.kind === 'error' ? (load.inputs ?? []) : [];
+  if (inputs.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="inputs-title">
+      <h2 className="panel__title" id="inputs-title">
+        Inputs <span className="panel__count">{inputs.length}</span>
+      </h2>
+      <ul className="inputs">
+        {inputs.map((input) => {
+          const summary = summaries.find((s) => s.id === input.id);
+          const detected = summary?.detectedKind;
+          const unrecognised = summary !== undefined && summary.kind === undefined;
+          return (
+            <li key={input.id} className={`input-item${unrecognised ? ' input-item--bad' : ''}`} data-testid="input-item" data-kind={summary?.kind ?? ''}>
+              <div className="input-item__head">
+                <span className="input-item__name" title={input.name}>
+                  {input.name}
+                </span>
+                <span className="input-item__size">{formatBytes(input.file.size)}</span>
+                <button type="button" className="icon-button" aria-label={`Remove ${input.name}`} title="Remove" onClick={() => removeInput(input.id)}>
+                  ×
+                </button>
+              </div>
+              <label className="input-item__kind">
+                <span className="visually-hidden">Treat {input.name} as</span>
+                <select
+                  value={input.kind ?? ''}
+                  onChange={(e) => setInputKind(input.id, kindOf(e.currentTarget.value))}
+                >
+                  <option value="">{detected ? `${INPUT_KIND_LABELS[detected]} (detected)` : summary ? 'not recognised' : 'detecting…'}</option>
+                  {INPUT_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      as {INPUT_KIND_LABELS[k]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {unrecognised ? <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p> : null}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

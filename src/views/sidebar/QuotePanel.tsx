@@ -1,0 +1,44 @@
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
+import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+
+/** Paste a quote, PCR listing or key; the analysis re-runs with it as one more input. */
+export function QuotePanel() {
+  const paste = useInspector((s) => s.paste);
+  const nonce = useInspector((s) => s.nonce);
+  const setPaste = useInspector((s) => s.setPaste);
+  const setNonce = useInspector((s) => s.setNonce);
+  const pasted = useInspector(selectAnalysis)?.pastes[0];
+  return (
+    <section className="panel" aria-labelledby="quote-title">
+      <h2 className="panel__title" id="quote-title">
+        Quote or PCR values
+      </h2>
+      <textarea
+        className="quote-input"
+        data-testid="quote-input"
+        spellCheck={false}
+        rows={4}
+        placeholder={'Paste a TPM quote (hex, base64, Keylime string), PCR values (PCR-10: …, tpm2_pcrread YAML, JSON) or an AK'}
+        value={paste}
+        onChange={(e) => setPaste(e.currentTarget.value)}
+      />
+      {paste.trim() !== '' && pasted !== undefined ? (
+        <p className={`quote-input__status${pasted.kind ? '' : ' quote-input__status--bad'}`} data-testid="paste-status">
+          {pasted.kind ? `Read as ${INPUT_KIND_LABELS[pasted.kind]}` : `Not recognised: looks like ${pasted.looksLike ?? 'nothing known'}`}
+        </p>
+      ) : null}
+      <label className="nonce-input">
+        <span>Nonce</span>
+        <input
+          type="text"
+          data-testid="nonce-input"
+          spellCheck={false}
+          placeholder="hex the verifier sent (optional)"
+          value={nonce}
+          onChange={(e) => setNonce(e.currentTarget.value)}
+        />
+      </label>
+    </section>
+  );
+}

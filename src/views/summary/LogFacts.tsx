@@ -1,0 +1,65 @@
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
+import { formatBytes, formatCount, formatMillis } from '../shared/format';
+
+/** Entries, templates, byte order, boots and per-PCR results, as compact facts. */
+export function LogFacts() {
+  const load = useInspector((s) => s.load);
+  const analysis = useInspector(selectAnalysis);
+  if (load.kind !== 'ready') return null;
+  const log = load.summary.log;
+  const report = analysis?.report;
+  const boots = report?.log?.boots.length;
+  const byteOrder = report?.log?.byteOrder ?? log?.byteOrder;
+  return (
+    <dl className="facts">
+      <div className="fact">
+        <dt>Entries</dt>
+        <dd>
+          <span data-testid="entry-count">{log?.entryCount ?? 0}</span>
+        </dd>
+      </div>
+      {log ? (
+        <>
+          <div className="fact">
+            <dt>Templates</dt>
+            <dd>
+              {log.templates.map((t) => (
+                <span key={t.name} className={`chip${t.known ? '' : ' chip--warning'}`} title={t.known ? undefined : 'unknown template'}>
+                  {t.name} <span className="chip__count">{formatCount(t.count)}</span>
+                </span>
+              ))}
+            </dd>
+          </div>
+          <div className="fact">
+            <dt>Format</dt>
+            <dd>
+              {log.format === 'binary' ? 'binary' : 'ASCII'}, {byteOrder === 'mixed' ? 'mixed byte order' : `${byteOrder ?? log.byteOrder}-endian`}
+              {log.digestBank ? `, ${log.digestBank} digests` : `, ${log.digestSize}-byte digests`}
+            </dd>
+          </div>
+          <div className="fact">
+            <dt>Boots</dt>
+            <dd>{boots === undefined ? '…' : boots === 0 ? 'no boot_aggregate' : formatCount(boots)}</dd>
+          </div>
+          <div className="fact">
+            <dt>Size</dt>
+            <dd title={`parsed in ${formatMillis(log.parseMillis)}`}>{formatBytes(log.sourceSize)}</dd>
+          </div>
+        </>
+      ) : null}
+      {report?.pcrChecks && report.pcrChecks.length > 0 ? (
+        <div className="fact">
+          <dt>PCRs</dt>
+          <dd>
+            {report.pcrChecks.map((c) => (
+              <span key={`${c.bank}-${c.pcr}`} className={`chip chip--${c.status}`}>
+                {c.bank} PCR {c.pcr} {c.status === 'match' ? '✓' : c.status === 'prefix' ? '≈' : '✕'}
+              </span>
+            ))}
+          </dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}

@@ -1,0 +1,478 @@
+/**
+ * The worker's side of the protocol: owns the parsed log and answers the page's requests.
+ * No worker globals here, so tests drive it directly in Node with Blobs.
+ *
+ * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
+ * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push (progress
+ * events, cancel checked between pushes) → finish → LoadSummary 'result'. Then `analyze` →
+ * analyze({log, others}) (template-hash verification, replay, findings) → AnalysisSummary.
+ * `getRows` / `getEntryDetail` answer from the model with fresh copies of just the window.
+ */
+import { analyzeWithLog } from '../core/analysis/analyze';
+import type { LoadedLog, RawInput } from '../core/analysis/analysis-types';
+import { CLASSIFY_HEAD_BYTES, classifyInput } from '../core/analysis/classify-input';
+import { decodeEntry } from '../core/ima/decode/decode-entry';
+import { ImaLogParser } from '../core/ima/parse-ima-log';
+import type { ImaLog, IndexIntoEntryTable } from '../core/model/ima-log';
+import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../core/query/entry-status';
+import {
+  filterEntries,
+  isIdentityQuery,
+  compileSearch,
+  rowOfEntry,
+  type RowQuery,
+} from '../core/query/filter-entries';
+import {
+  computeKeyIds,
+  formatKeyId,
+  readKeyId,
+  signatureFieldIndices,
+  type KeyIdColumn,
+} from '../core/query/signature-key-ids';
+import type { InputKind, ReportInput } from '../core/report/report';
+import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
+import { encodeText, toHex } from '../core/util/bytes';
+import { describeUnrecognized } from './describe-input';
+import type {
+  AnalysisSummary,
+  EntryDetail,
+  InputFile,
+  InputSummary,
+  LoadPhase,
+  LoadSummary,
+  LogOverview,
+  PastedInput,
+  RequestId,
+  RequestMap,
+  RequestResult,
+  RequestType,
+  RowPage,
+  RowRange,
+  WorkerErrorCode,
+  WorkerEvent,
+  WorkerRequest,
+} from './protocol';
+import { transferablesOf } from './protocol';
+import { readBlobChunks, readBlobHead } from './read-blob-chunks';
+
+export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
+
+export interface LogSessionOptions {
+  /** Blob slice size (tests use tiny ones to cross chunk boundaries). */
+  readonly sliceSize?: number;
+  /** Bytes handed to the parser at once; the loop yields (cancel, progress) between pushes. */
+  readonly pushSize?: number;
+  readonly progressIntervalMs?: number;
+  readonly now?: () => number;
+  readonly hashProvider?: () => Promise<HashProvider>;
+}
+
+/** A request failure that crosses to the page as data (STYLE §7.4 rule 7). */
+export class SessionError extends Error {
+  constructor(
+    readonly code: WorkerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface OpenedLog {
+  readonly inputId: string;
+  readonly cacheKey: string;
+  readonly file: Blob;
+  readonly log: ImaLog;
+  readonly overview: LogOverview;
+  readonly kind: 'ima-binary' | 'ima-ascii';
+  sha256?: string;
+  keyIds?: KeyIdColumn;
+}
+
+interface OpenState {
+  readonly summary: LoadSummary;
+  readonly log?: OpenedLog;
+  /** Recognised non-log inputs, read whole (they are small: quotes, PCR listings, keys). */
+  readonly others: readonly RawInput[];
+  /** Filtered/sorted row indices per query; undefined for the identity view. Latest few only. */
+  readonly views: Map<string, Int32Array | undefined>;
+}
+
+const MAX_CACHED_VIEWS = 4;
+const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
+
+function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
+  return kind === 'ima-binary' || kind === 'ima-ascii';
+}
+
+function cacheKeyOf(input: InputFile, kind: InputKind): string {
+  const modified = input.file instanceof File ? input.file.lastModified : 0;
+  return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  // A macrotask, so a queued 'cancel' message is delivered before the next push.
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export class LogSession {
+  readonly #post: PostEvent;
+  readonly #options: LogSessionOptions;
+  readonly #inflight = new Map<RequestId, AbortController>();
+  #state: OpenState = { summary: { inputs: [] }, others: [], views: new Map() };
+  #provider: Promise<HashProvider> | undefined;
+
+  constructor(post: PostEvent, options: LogSessionOptions = {}) {
+    this.#post = post;
+    this.#options = options;
+  }
+
+  async handle(request: WorkerRequest): Promise<void> {
+    if (request.type === 'cancel') {
+      this.#inflight.get(request.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    this.#inflight.set(request.id, controller);
+    try {
+      const result = await this.#dispatch(request, controller.signal);
+      this.#post({ type: 'result', id: request.id, result }, transferablesOf(result));
+    } catch (e) {
+      const error =
+        e instanceof SessionError
+          ? e
+          : controller.signal.aborted
+            ? new SessionError('cancelled', 'Cancelled')
+            : new SessionError('internal', e instanceof Error ? e.message : String(e));
+      this.#post({ type: 'error', id: request.id, code: error.code, message: error.message }, []);
+    } finally {
+      this.#inflight.delete(request.id);
+    }
+  }
+
+  #dispatch(request: Exclude<WorkerRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<RequestResult<RequestType>> {
+    switch (request.type) {
+      case 'open':
+        return this.open(request.params.inputs, request.id, signal);
+      case 'analyze':
+        return this.analyze(request.params, request.id);
+      case 'getRows':
+        return Promise.resolve(this.getRows(request.params.range, request.params.query));
+      case 'findRow':
+        return Promise.resolve(this.findRow(request.params.index, request.params.query));
+      case 'getEntryDetail':
+        return Promise.resolve(this.getEntryDetail(request.params.index));
+    }
+  }
+
+  /** Classifies every input, streams the IMA log through the parser, and keeps the result. */
+  async open(inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
+    const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined }> = [];
+    for (const input of inputs) {
+      const head = await readBlobHead(input.file, CLASSIFY_HEAD_BYTES);
+      classified.push({ input, head, detectedKind: classifyInput(head) });
+    }
+    // One log at a time: the last IMA list given wins (dropping a new log replaces the old).
+    let logAt = -1;
+    classified.forEach((c, k) => {
+      if (isLogKind(c.input.kind ?? c.detectedKind)) logAt = k;
+    });
+    const logInput = logAt < 0 ? undefined : classified[logAt].input;
+    const summaries: InputSummary[] = [];
+    const others: RawInput[] = [];
+    for (const [k, { input, head, detectedKind }] of classified.entries()) {
+      const kind = input.kind ?? detectedKind;
+      const superseded = isLogKind(kind) && k !== logAt;
+      summaries.push({
+        id: input.id,
+        name: input.name,
+        size: input.file.size,
+        kind,
+        detectedKind,
+        ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
+        ...(superseded && logInput !== undefined ? { supersededBy: logInput.name } : {}),
+      });
+      if (kind === undefined || isLogKind(kind)) continue;
+      const bytes = head.length === input.file.size ? head : new Uint8Array(await input.file.arrayBuffer());
+      others.push({ name: input.name, bytes, kind });
+    }
+    if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+    if (summaries.length > 0 && summaries.every((s) => s.kind === undefined)) {
+      const described = summaries.map((s) => `${s.name} looks like ${s.looksLike ?? 'nothing known'}`);
+      throw new SessionError('unrecognizedFormat', `Not recognised: ${described.join('; ')}.`);
+    }
+    let opened: OpenedLog | undefined;
+    if (logInput !== undefined) {
+      const kind = logInput.kind ?? classified[logAt].detectedKind;
+      if (!isLogKind(kind)) throw new Error('unreachable: the log input is not a log');
+      const key = cacheKeyOf(logInput, kind);
+      const previous = this.#state.log;
+      opened =
+        previous !== undefined && previous.cacheKey === key
+          ? { ...previous, inputId: logInput.id, overview: { ...previous.overview, inputId: logInput.id } }
+          : await this.#parseLog(logInput, kind, key, id, signal);
+    }
+    const summary: LoadSummary = { inputs: summaries, ...(opened ? { log: opened.overview } : {}) };
+    this.#state = { summary, log: opened, others, views: new Map() };
+    return summary;
+  }
+
+  async #parseLog(
+    input: InputFile,
+    kind: 'ima-binary' | 'ima-ascii',
+    cacheKey: string,
+    id: RequestId,
+    signal: AbortSignal,
+  ): Promise<OpenedLog> {
+    const now = this.#options.now ?? (() => performance.now());
+    const interval = this.#options.progressIntervalMs ?? 100;
+    const pushSize = this.#options.pushSize ?? DEFAULT_PUSH_SIZE;
+    const started = now();
+    const parser = new ImaLogParser({ sizeHint: input.file.size });
+    const bytesTotal = input.file.size;
+    let bytesRead = 0;
+    let lastProgress = -Infinity;
+    const progress = (force: boolean): void => {
+      const t = now();
+      if (!force && t - lastProgress < interval) return;
+      lastProgress = t;
+      this.#progress(id, 'reading', bytesRead, bytesTotal, parser.entryCount);
+    };
+    progress(true);
+    try {
+      for await (const chunk of readBlobChunks(input.file, this.#options.sliceSize)) {
+        for (let o = 0; o < chunk.length; o += pushSize) {
+          if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+          const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));
+          parser.push(piece);
+          bytesRead += piece.length;
+          progress(false);
+          await yieldToEventLoop();
+        }
+      }
+    } catch (e) {
+      if (e instanceof SessionError) throw e;
+      throw new SessionError('readFailed', `Could not read ${input.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+    progress(true);
+    const log = parser.finish();
+    const counts = new Uint32Array(log.templates.length);
+    const pcrCounts = new Uint32Array(256);
+    for (let i = 0; i < log.entries.length; i++) {
+      counts[log.entries.template[i]]++;
+      pcrCounts[log.entries.pcr[i]]++;
+    }
+    const pcrs: { pcr: number; count: number }[] = [];
+    pcrCounts.forEach((count, pcr) => {
+      if (count > 0) pcrs.push({ pcr, count });
+    });
+    const overview: LogOverview = {
+      inputId: input.id,
+      name: input.name,
+      format: log.format,
+      byteOrder: log.byteOrder,
+      digestSize: log.digestSize,
+      digestBank: log.digestBank,
+      entryCount: log.entries.length,
+      templates: log.templates.map((t, k) => ({ name: t.name, known: t.known, count: counts[k] })),
+      pcrs,
+      errors: log.errors,
+      sourceSize: log.sourceSize,
+      parseMillis: Math.round(now() - started),
+    };
+    return { inputId: input.id, cacheKey, file: input.file, log, overview, kind };
+  }
+
+  #progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number): void {
+    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount }, []);
+  }
+
+  /** Verifies template hashes, replays and judges, with the pasted texts as extra inputs. */
+  async analyze(params: RequestMap['analyze']['params'], id: RequestId): Promise<AnalysisSummary> {
+    const now = this.#options.now ?? (() => performance.now());
+    const started = now();
+    const state = this.#state;
+    const provider = await this.#hashProvider();
+    const pasted = params.pastes.filter((p) => p.text.trim() !== '').map((p) => this.#pasteInput(p));
+    const opened = state.log;
+    let loaded: LoadedLog | undefined;
+    if (opened !== undefined) {
+      const size = opened.log.entries.length;
+      this.#progress(id, 'verifying', 0, opened.file.size, size);
+      opened.sha256 ??= await this.#fingerprint(opened.file, provider);
+      // analyze() fills byteOrder and digestBank once verification has confirmed them.
+      const input: ReportInput = {
+        name: opened.overview.name,
+        kind: opened.kind,
+        size: opened.file.size,
+        sha256: opened.sha256,
+      };
+      loaded = { log: opened.log, input };
+      this.#progress(id, 'analyzing', opened.file.size, opened.file.size, size);
+    }
+    const others = [...state.others, ...pasted.map((p) => p.raw)];
+    const analysis = await analyzeWithLog(
+      loaded,
+      others,
+      {
+        ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
+        ...(params.nonce !== undefined && params.nonce.trim() !== '' ? { nonce: params.nonce.trim() } : {}),
+      },
+      provider,
+    );
+    // Verification set the status flags: every cached filtered view may be stale.
+    state.views.clear();
+    return {
+      report: analysis.report,
+      pastes: pasted.map((p) => p.summary),
+      statusCounts: opened ? countStatuses(opened.log) : {},
+      analyzeMillis: Math.round(now() - started),
+    };
+  }
+
+  #pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
+    const bytes = encodeText(paste.text.trim());
+    const detectedKind = classifyInput(bytes.subarray(0, CLASSIFY_HEAD_BYTES));
+    const summary: InputSummary = {
+      id: paste.id,
+      name: paste.name,
+      size: bytes.length,
+      kind: detectedKind,
+      detectedKind,
+      ...(detectedKind === undefined ? { looksLike: describeUnrecognized(bytes) } : {}),
+    };
+    return { raw: { name: paste.name, bytes, ...(detectedKind ? { kind: detectedKind } : {}) }, summary };
+  }
+
+  #hashProvider(): Promise<HashProvider> {
+    this.#provider ??= (this.#options.hashProvider ?? createHashProvider)();
+    return this.#provider;
+  }
+
+  async #fingerprint(file: Blob, provider: HashProvider): Promise<string> {
+    const stream = await provider.createStream('sha256');
+    if (stream === undefined) return '';
+    for await (const chunk of readBlobChunks(file, this.#options.sliceSize)) stream.update(chunk);
+    return toHex(stream.digest());
+  }
+
+  #requireLog(): OpenedLog {
+    const log = this.#state.log;
+    if (log === undefined) throw new SessionError('noLog', 'No IMA measurement list is open');
+    return log;
+  }
+
+  #keyIds(opened: OpenedLog): KeyIdColumn {
+    opened.keyIds ??= computeKeyIds(opened.log);
+    return opened.keyIds;
+  }
+
+  /** Filtered/sorted entry indices for a query; undefined means "every entry, in order". */
+  #view(query: RowQuery): Int32Array | undefined {
+    if (isIdentityQuery(query)) return undefined;
+    const opened = this.#requireLog();
+    const key = JSON.stringify(query);
+    const views = this.#state.views;
+    const cached = views.get(key);
+    if (cached !== undefined) {
+      views.delete(key);
+      views.set(key, cached);
+      return cached;
+    }
+    const rows = filterEntries(opened.log, query, { keyIds: this.#keyIds(opened) });
+    views.set(key, rows);
+    if (views.size > MAX_CACHED_VIEWS) views.delete(views.keys().next().value as string);
+    return rows;
+  }
+
+  getRows(range: RowRange, query: RowQuery): RowPage {
+    const opened = this.#requireLog();
+    const log = opened.log;
+    const e = log.entries;
+    const view = this.#view(query);
+    const totalRows = view === undefined ? e.length : view.length;
+    const start = Math.max(0, Math.min(range.start, totalRows));
+    const end = Math.max(start, Math.min(range.end, totalRows));
+    const n = end - start;
+    const index = new Int32Array(n);
+    const pcr = new Uint8Array(n);
+    const template = new Uint16Array(n);
+    const flags = new Uint16Array(n);
+    const templateDigest: string[] = [];
+    const fileDigestAlgorithm: string[] = [];
+    const fileDigest: string[] = [];
+    const name: string[] = [];
+    const keyId: string[] = [];
+    const data = log.data;
+    const decoder = new TextDecoder();
+    const sigFields = signatureFieldIndices(log);
+    for (let k = 0; k < n; k++) {
+      const i = view === undefined ? start + k : view[start + k];
+      index[k] = i;
+      pcr[k] = e.pcr[i];
+      template[k] = e.template[i];
+      flags[k] = e.flags[i];
+      const digestAt = e.entryOffset[i] + 4;
+      templateDigest.push(toHex(data.subarray(digestAt, digestAt + log.digestSize)));
+      fileDigestAlgorithm.push(e.fileDigestLength[i] > 0 ? (log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? '') : '');
+      fileDigest.push(toHex(data.subarray(e.fileDigestOffset[i], e.fileDigestOffset[i] + e.fileDigestLength[i])));
+      name.push(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
+      keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
+    }
+    const search = compileSearch(query.search);
+    return {
+      start,
+      totalRows,
+      index,
+      pcr,
+      template,
+      flags,
+      templateDigest,
+      fileDigestAlgorithm,
+      fileDigest,
+      name,
+      keyId,
+      ...(search.kind === 'invalid' ? { searchError: search.message } : {}),
+    };
+  }
+
+  findRow(index: IndexIntoEntryTable, query: RowQuery): number {
+    const opened = this.#requireLog();
+    return rowOfEntry(this.#view(query), index, opened.log.entries.length);
+  }
+
+  getEntryDetail(index: IndexIntoEntryTable): EntryDetail {
+    const { log } = this.#requireLog();
+    const e = log.entries;
+    if (!Number.isInteger(index) || index < 0 || index >= e.length) {
+      throw new SessionError('internal', `No entry ${index}`);
+    }
+    const dataOffset = e.entryOffset[index];
+    return {
+      index,
+      pcr: e.pcr[index],
+      templateName: log.templates[e.template[index]]?.name ?? '',
+      flags: e.flags[index],
+      status: entryStatus(e.flags[index]),
+      sourceOffset: e.sourceOffset[index],
+      dataOffset,
+      raw: log.data.slice(dataOffset, dataOffset + e.entrySize[index]),
+      decoded: decodeEntry(log, index),
+    };
+  }
+}
+
+function countStatuses(log: ImaLog): Partial<Record<EntryStatus, number>> {
+  const counts = new Map<EntryStatus, number>();
+  const f = log.entries.flags;
+  for (let i = 0; i < f.length; i++) {
+    const s = entryStatus(f[i]);
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  const out: Partial<Record<EntryStatus, number>> = {};
+  for (const s of ENTRY_STATUSES) {
+    const c = counts.get(s);
+    if (c !== undefined) out[s] = c;
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+/**
+ * Every message between the page and the log worker; the only file both sides import.
+ *
+ * The worker owns the parsed log (Perfetto's model): the page sends `File` handles, never
+ * bytes, and asks for windows — a page of rows, one entry's detail. Messages are plain
+ * structured-cloneable objects; typed arrays in results are fresh copies, so they can be
+ * transferred without detaching a model column.
+ *
+ * Flow: open(files) → classify each by content → stream the IMA log through ImaLogParser
+ * (progress events) → LoadSummary; then analyze(pastes, nonce) → template-hash
+ * verification + replay + findings → AnalysisSummary. Rows are readable as soon as `open`
+ * answers; their status column fills in when `analyze` has verified the log.
+ */
+import type { HashAlgorithm } from '../core/hash/hash-algorithm';
+import type { DecodedEntry } from '../core/ima/decode/decode-entry';
+import type { Bytes, ByteOrder, IndexIntoEntryTable, ParseError } from '../core/model/ima-log';
+import type { EntryStatus } from '../core/query/entry-status';
+import type { RowQuery } from '../core/query/filter-entries';
+import type { InputKind, Report } from '../core/report/report';
+
+export const PROTOCOL_VERSION = 1;
+export type RequestId = number;
+
+/** A file the user gave, with the kind they forced from the inputs list, if any. */
+export interface InputFile {
+  /** Stable id chosen by the page, so summaries can be matched back to inputs. */
+  readonly id: string;
+  readonly name: string;
+  readonly file: Blob;
+  readonly kind?: InputKind;
+}
+
+/** Text pasted into the quote box: treated like one more file. */
+export interface PastedInput {
+  readonly id: string;
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface InputSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly size: Bytes;
+  /** What it is used as: the forced kind, else the detected one; undefined if unrecognised. */
+  readonly kind: InputKind | undefined;
+  readonly detectedKind: InputKind | undefined;
+  /** For an unrecognised input: what its first bytes looked like. */
+  readonly looksLike?: string;
+  /** An IMA list that a later one replaced (one log is analysed at a time). */
+  readonly supersededBy?: string;
+}
+
+export interface TemplateSummary {
+  readonly name: string;
+  readonly known: boolean;
+  readonly count: number;
+}
+
+export interface LogOverview {
+  readonly inputId: string;
+  readonly name: string;
+  readonly format: 'binary' | 'ascii';
+  readonly byteOrder: ByteOrder;
+  readonly digestSize: number;
+  readonly digestBank: HashAlgorithm | undefined;
+  readonly entryCount: number;
+  readonly templates: readonly TemplateSummary[];
+  /** The PCRs the log extends, ascending, with their entry counts. */
+  readonly pcrs: readonly { readonly pcr: number; readonly count: number }[];
+  readonly errors: readonly ParseError[];
+  readonly sourceSize: Bytes;
+  /** Wall time spent reading and parsing, for the status line. */
+  readonly parseMillis: number;
+}
+
+export interface LoadSummary {
+  readonly inputs: readonly InputSummary[];
+  /** Absent when no input is an IMA measurement list. */
+  readonly log?: LogOverview;
+}
+
+export interface AnalysisSummary {
+  readonly report: Report;
+  /** How each pasted text was recognised. */
+  readonly pastes: readonly InputSummary[];
+  /** Entry-count statuses after verification, for the status filter's counts. */
+  readonly statusCounts: Readonly<Partial<Record<EntryStatus, number>>>;
+  readonly analyzeMillis: number;
+}
+
+/** Half-open range of row positions in the current (filtered, sorted) view. */
+export interface RowRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One window of the entry table, columnar; row k is entry `index[k]` at position start + k. */
+export interface RowPage {
+  readonly start: number;
+  /** Rows the whole query matches (the table's scroll height). */
+  readonly totalRows: number;
+  readonly index: Int32Array;
+  readonly pcr: Uint8Array;
+  readonly template: Uint16Array;
+  readonly flags: Uint16Array;
+  readonly templateDigest: readonly string[];
+  readonly fileDigestAlgorithm: readonly string[];
+  readonly fileDigest: readonly string[];
+  readonly name: readonly string[];
+  readonly keyId: readonly string[];
+  /** Set when the search text is an invalid regular expression. */
+  readonly searchError?: string;
+}
+
+export interface EntryDetail {
+  readonly index: IndexIntoEntryTable;
+  readonly pcr: number;
+  readonly templateName: string;
+  readonly flags: number;
+  readonly status: EntryStatus;
+  /** Where the entry starts in the user's file. */
+  readonly sourceOffset: Bytes;
+  /** Where `raw` starts in the model's data; decoded field offsets are relative to that. */
+  readonly dataOffset: Bytes;
+  /** The entry's bytes in binary layout (a copy). */
+  readonly raw: Uint8Array;
+  readonly decoded: DecodedEntry;
+}
+
+export interface RequestMap {
+  open: { params: { readonly inputs: readonly InputFile[] }; result: LoadSummary };
+  analyze: {
+    params: {
+      readonly pastes: readonly PastedInput[];
+      readonly nonce?: string;
+      readonly banks?: readonly HashAlgorithm[];
+    };
+    result: AnalysisSummary;
+  };
+  getRows: { params: { readonly range: RowRange; readonly query: RowQuery }; result: RowPage };
+  /** Row position of an entry under a query (-1 when the query hides it). */
+  findRow: { params: { readonly index: IndexIntoEntryTable; readonly query: RowQuery }; result: number };
+  getEntryDetail: { params: { readonly index: IndexIntoEntryTable }; result: EntryDetail };
+}
+
+export type RequestType = keyof RequestMap;
+export type RequestParams<K extends RequestType> = RequestMap[K]['params'];
+export type RequestResult<K extends RequestType> = RequestMap[K]['result'];
+
+export type WorkerRequest =
+  | {
+      [K in RequestType]: { readonly type: K; readonly id: RequestId; readonly params: RequestParams<K> };
+    }[RequestType]
+  | { readonly type: 'cancel'; readonly id: RequestId };
+
+export type LoadPhase = 'reading' | 'verifying' | 'analyzing';
+
+export type WorkerErrorCode = 'cancelled' | 'unrecognizedFormat' | 'readFailed' | 'noLog' | 'internal';
+
+export type WorkerEvent =
+  | {
+      readonly type: 'progress';
+      readonly id: RequestId;
+      readonly phase: LoadPhase;
+      readonly bytesRead: Bytes;
+      readonly bytesTotal: Bytes;
+      readonly entryCount: number;
+    }
+  | { readonly type: 'result'; readonly id: RequestId; readonly result: RequestResult<RequestType> }
+  | {
+      readonly type: 'error';
+      readonly id: RequestId;
+      readonly code: WorkerErrorCode;
+      readonly message: string;
+    };
+
+export type ProgressEvent = Extract<WorkerEvent, { type: 'progress' }>;
+
+/** Buffers of a result that can be transferred (they are fresh copies by construction). */
+export function transferablesOf(result: unknown): Transferable[] {
+  if (typeof result !== 'object' || result === null) return [];
+  const out = new Set<ArrayBuffer>();
+  for (const value of Object.values(result)) {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  }
+  return [...out];
+}
