@@ -96,6 +96,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'The quote’s pcrDigest equals the digest of the replayed and supplied PCRs at the entry named.',
   },
+  'boot-aggregate-match': {
+    title: 'boot_aggregate matches PCRs 0–9',
+    severity: 'info',
+    help: 'The boot_aggregate entry equals the digest of the supplied (or firmware-replayed) PCRs: the log belongs to this boot of this machine.',
+  },
   'input-unused': {
     title: 'Input not used',
     severity: 'warning',

@@ -182,7 +182,17 @@ export function kexecCounterNotes(facts: LogFacts): string[] {
 export function bootAggregateFindings(results: readonly BootAggregateResult[], source: string): Finding[] {
   const out: Finding[] = [];
   for (const r of results) {
-    if (r.matched !== undefined || r.noTpm) continue;
+    if (r.matched !== undefined) {
+      out.push(
+        finding(
+          'boot-aggregate-match',
+          `boot_aggregate at entry ${r.boot.index} equals ${r.matched.bank} over PCRs ${r.matched.pcrs} of ${source}.`,
+          [r.boot.index],
+        ),
+      );
+      continue;
+    }
+    if (r.noTpm) continue;
     const expected = r.candidates.map((c) => `${c.bank} over PCRs ${c.pcrs} = ${toHex(c.digest)}`).join('; ');
     out.push(
       finding(

@@ -242,8 +242,12 @@ function decodeEventTag(data: Uint8Array): DecodedFirmwareEvent | undefined {
   if (data.length < 8) return undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const id = `0x${view.getUint32(0, true).toString(16).padStart(8, '0')}`;
-  const size = `${view.getUint32(4, true)}`;
-  return { summary: `tagged event ${id} (${size} bytes)`, details: { taggedEventID: id, size } };
+  const tagged = data.subarray(8, 8 + view.getUint32(4, true));
+  // systemd-stub tags its PCR 9 measurements with a NUL-terminated description.
+  const text = looksLikeText(tagged) ? decodeAscii(tagged) : undefined;
+  const details: Record<string, string> = { taggedEventID: id, size: `${tagged.length}` };
+  if (text !== undefined) details.text = text;
+  return { summary: `tagged event ${id}: ${text ?? `${tagged.length} bytes`}`, details };
 }
 
 function decodeOpaque(data: Uint8Array): DecodedFirmwareEvent {

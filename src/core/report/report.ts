@@ -46,6 +46,7 @@ export type FindingCode =
   | 'quote-nonce-mismatch'
   // Our own additions (the contract allows extending):
   | 'quote-match'
+  | 'boot-aggregate-match'
   | 'input-unused';
 
 export interface ReportInput {

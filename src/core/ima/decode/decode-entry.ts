@@ -276,7 +276,9 @@ class FieldDecoder {
         return this.integer(id, bytes, span);
       case 'xattrnames': {
         const joined = withoutNul(bytes);
-        if (bytes.length > 0 && joined === bytes) this.problem(id, span, 'names do not end with a NUL');
+        if (bytes.length > 0 && joined === bytes) {
+          this.problem(id, span, 'names do not end with a NUL');
+        }
         const text = decodeText(joined);
         this.xattrNames = text === '' ? [] : text.split('|');
         return { kind: 'xattrnames', id, ...span, names: this.xattrNames };

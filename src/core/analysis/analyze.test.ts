@@ -1,0 +1,256 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import { encodeText } from '../util/bytes';
+import type { FindingCode, Report } from '../report/report';
+import { readSharedData } from '../testing/shared-data';
+import { buildImaLog, bootAggregateEntry, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
+import { hypotheticalPlatformPcrs, kexecSoftReboot } from '../testing/ima-scenarios';
+import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
+import { analyzeRaw } from './analyze';
+import type { AnalyzeOptions, RawInput } from './analysis-types';
+
+let provider: HashProvider;
+beforeAll(async () => {
+  provider = await createWasmHashProvider();
+});
+
+const swtpm = (name: string): RawInput => ({ name, bytes: readSharedData('swtpm', name) });
+
+function codes(report: Report): FindingCode[] {
+  return report.findings.map((f) => f.code);
+}
+
+function pcrFiles(pcrs: PcrBanks, banks: readonly HashAlgorithm[] = ['sha1', 'sha256']): RawInput[] {
+  return banks.map((bank) => ({ name: `pcrs-${bank}.txt`, bytes: encodeText(formatEvmctlPcrFile(pcrs.get(bank) ?? new Map())) }));
+}
+
+async function run(inputs: RawInput[], options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeRaw(inputs, options, provider)).report;
+}
+
+function files(n: number, prefix = '/usr/bin/tool'): BuildEntry[] {
+  return Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}`, fileDigest: { content: `content ${prefix} ${i}` } }));
+}
+
+function boot(): BuildEntry {
+  return bootAggregateEntry(provider.get('sha256')!, hypotheticalPlatformPcrs(provider.get('sha256')!));
+}
+
+describe('swtpm artefacts (a real software TPM extended with the log)', () => {
+  it('replays PCR 10 in all four banks to pcrread_all.yaml and checks boot_aggregate against PCRs 0–9', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml')]);
+    expect(report.pcrChecks?.map((c) => [c.bank, c.pcr, c.status, c.matchedEntries])).toEqual([
+      ['sha1', 10, 'match', 6],
+      ['sha256', 10, 'match', 6],
+      ['sha384', 10, 'match', 6],
+      ['sha512', 10, 'match', 6],
+    ]);
+    // Values from swtpm/README.md.
+    expect(report.replay?.sha256?.['10']).toBe('f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc');
+    expect(report.replay?.sha1?.['10']).toBe('70e4548301b30fa740f08df3bdca03534ec2de9e');
+    expect(report.log?.boots).toEqual([
+      { index: 0, digest: 'sha256:cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2' },
+    ]);
+    expect(codes(report)).toContain('boot-aggregate-match');
+    expect(codes(report)).not.toContain('boot-aggregate-mismatch');
+    expect(report.log?.violations).toEqual([4]);
+    expect(report.findings[0].code).toBe('violation');
+  });
+
+  it('the ASCII list gives the same replay as the binary one', async () => {
+    const ascii = await run([swtpm('ascii_runtime_measurements'), swtpm('evmctl_pcrs_sha256.txt')], { banks: ['sha256'] });
+    expect(ascii.inputs[0].kind).toBe('ima-ascii');
+    expect(ascii.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'match', matchedEntries: 6 });
+  });
+
+  it('a tampered PCR file is a mismatch that no interpretation explains', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], { banks: ['sha256'] });
+    expect(report.pcrChecks?.[0].status).toBe('mismatch');
+    expect(codes(report)).toContain('pcr-mismatch');
+    expect(report.findings[0].severity).toBe('error');
+  });
+
+  it('verifies q1 (RSASSA) with its key, nonce and PCR 10 replay', async () => {
+    const report = await run(
+      [swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')],
+      { nonce: '0123456789abcdef0123456789abcdef' },
+    );
+    expect(report.quote).toMatchObject({
+      signature: 'valid',
+      nonceMatches: true,
+      digestMatches: true,
+      matchedEntries: 6,
+      pcrDigest: 'b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352',
+      selection: { sha256: [10] },
+    });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('q3 (ECDSA, sha1:10 + sha256:0–10) takes PCRs 0–9 from the firmware log replay', async () => {
+    const report = await run([
+      swtpm('binary_runtime_measurements'),
+      swtpm('q3_ecdsa_multibank.msg'),
+      swtpm('q3_ecdsa_multibank.sig'),
+      swtpm('ak_ecc.pub'),
+      swtpm('binary_bios_measurements'),
+    ]);
+    expect(report.quote).toMatchObject({ signature: 'valid', digestMatches: true, matchedEntries: 6 });
+    expect(report.quote?.computedDigest).toBe('ce68cd49782a7d34dbf08ec6ea5d2daaba760b4f2ee5dfca7c7ff89b01cdd6aa');
+    expect(report.firmware?.bootAggregates.sha256).toBe('cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2');
+    expect(codes(report)).not.toContain('boot-aggregate-mismatch');
+  });
+
+  it('a tampered quote fails its signature and its digest; a wrong nonce is named', async () => {
+    const report = await run(
+      [swtpm('binary_runtime_measurements'), swtpm('tampered_q1.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')],
+      { nonce: 'ffff' },
+    );
+    expect(codes(report)).toEqual(expect.arrayContaining(['quote-signature-invalid', 'quote-digest-mismatch', 'quote-nonce-mismatch']));
+  });
+
+  it('the Keylime quote string verifies with the Keylime AK and its ASCII nonce', async () => {
+    const report = await run(
+      [swtpm('binary_runtime_measurements'), swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')],
+      { nonce: 'abcdefghij0123456789' },
+    );
+    expect(report.quote).toMatchObject({ signature: 'valid', nonceMatches: true, digestMatches: true });
+  });
+});
+
+describe('generated logs: what each interpretation and failure looks like', () => {
+  it('PCRs read before the last entries: log-ahead-of-pcrs at the exact entry', async () => {
+    const built = buildImaLog([boot(), ...files(49)], { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrsAfter(31))]);
+    for (const c of report.pcrChecks ?? []) expect(c).toMatchObject({ status: 'prefix', matchedEntries: 31 });
+    const f = report.findings.find((x) => x.code === 'log-ahead-of-pcrs');
+    expect(f?.entries).toEqual([30]);
+    expect(f?.message).toContain('after 31 of 50 entries');
+  });
+
+  it('a 5.1–5.7 kernel (padded SHA-1 in the sha256 bank) is recognised', async () => {
+    const built = buildImaLog([boot(), ...files(10), { path: '/tmp/x', violation: true }], { provider, extend: 'padded-sha1' });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
+    const sha256 = report.pcrChecks?.find((c) => c.bank === 'sha256');
+    expect(sha256).toMatchObject({ status: 'match', hypothesis: { extend: 'padded-sha1', violations: 'ff' } });
+    expect(codes(report)).toContain('padded-sha1-extend');
+  });
+
+  it('a clean 6.16 kexec soft reboot: markers present, PCRs match', async () => {
+    const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...files(5)], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] }), { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
+    expect(codes(report)).toContain('kexec-soft-reboot');
+    expect(codes(report)).not.toContain('kexec-window-lost');
+    expect(report.log?.kexec.map((k) => k.event)).toEqual(['kexec_load', 'kexec_execute']);
+    const execute = report.log?.kexec[1];
+    expect(execute?.count).toBe(execute?.index); // the kernel counts the entries before the record
+    expect(report.pcrChecks?.every((c) => c.status === 'match')).toBe(true);
+  });
+
+  it('kexec_load without kexec_execute: entries lost, the PCR cannot be reproduced', async () => {
+    const built = buildImaLog(
+      kexecSoftReboot({ firstBoot: [boot(), ...files(5)], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] }, { lose: true }),
+      { provider },
+    );
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
+    expect(codes(report)).toEqual(expect.arrayContaining(['kexec-window-lost', 'pcr-mismatch', 'kexec-soft-reboot']));
+    const lost = report.findings.find((f) => f.code === 'kexec-window-lost');
+    expect(lost?.entries?.[0]).toBe(6); // the kexec_load record
+  });
+
+  it('both kexec record spellings are read', async () => {
+    for (const keySpelling of ['6.16', 'legacy'] as const) {
+      const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...files(2)], secondBoot: [boot()] }, { keySpelling }), { provider });
+      const report = await run([{ name: 'log', bytes: built.binary }]);
+      expect(report.log?.kexec[0].binarySize).toBeGreaterThan(24);
+    }
+  });
+
+  it('a pre-6.16 soft reboot without markers is flagged as a possible loss', async () => {
+    const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...files(3)], secondBoot: [boot()] }, { markers: false }), { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }]);
+    expect(codes(report)).toContain('kexec-window-lost');
+  });
+
+  it('a big-endian list replays with big-endian template hashes', async () => {
+    const built = buildImaLog([boot(), ...files(8)], { provider, byteOrder: 'big' });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
+    expect(report.inputs[0].byteOrder).toBe('big');
+    expect(codes(report)).toContain('byte-order-big');
+    expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+  });
+
+  it('entries hashed in the opposite order are found and replayed in that order', async () => {
+    const entries = [boot(), ...files(3), { path: '/converted', hashByteOrder: 'big' as const }, ...files(2, '/z')];
+    const built = buildImaLog(entries, { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
+    expect(report.log?.byteOrder).toBe('mixed');
+    expect(report.findings.find((f) => f.code === 'byte-order-mixed')?.entries).toEqual([4]);
+    expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+  });
+
+  it('a corrupted template digest is a template-hash-mismatch at that entry', async () => {
+    const built = buildImaLog([boot(), ...files(3), { path: '/bad', corruptTemplateDigest: true }], { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }]);
+    expect(report.log?.templateHash.mismatches).toEqual([4]);
+    expect(report.findings[0].code).toBe('template-hash-mismatch');
+  });
+});
+
+describe('evmctl as the oracle', () => {
+  const canRun = hasEvmctl();
+  const dir = mkdtempSync(join(tmpdir(), 'imascope-evmctl-'));
+
+  async function compare(name: string, built: BuiltLog, pcrs: PcrBanks): Promise<void> {
+    const list = join(dir, `${name}.bin`);
+    writeFileSync(list, built.binary);
+    const inputs: RawInput[] = [{ name: 'list', bytes: built.binary }];
+    const evmFiles = (['sha1', 'sha256'] as const).map((bank) => {
+      const path = join(dir, `${name}-${bank}.txt`);
+      const text = formatEvmctlPcrFile(pcrs.get(bank) ?? new Map());
+      writeFileSync(path, text);
+      inputs.push({ name: `${bank}.txt`, bytes: encodeText(text) });
+      return { bank, path };
+    });
+    const evm = runEvmctlImaMeasurement(list, evmFiles);
+    const report = await run(inputs);
+    const ours = report.pcrChecks ?? [];
+    expect(ours.length).toBeGreaterThan(0);
+    const allAgree = ours.every((c) => c.status !== 'mismatch');
+    expect(allAgree, `${name}: imascope ${JSON.stringify(ours.map((c) => c.status))}, evmctl ${evm.stdout}`).toBe(evm.ok);
+    // Where evmctl says at which entry a bank matched, we say the same.
+    for (const s of evm.succeeded) {
+      const c = ours.find((x) => x.bank === s.bank && x.pcr === s.pcr);
+      expect(c?.matchedEntries, `${name} ${s.bank} PCR ${s.pcr}`).toBe(s.entry);
+    }
+  }
+
+  const cases: Array<[string, () => BuildEntry[]]> = [
+    ['ima-ng', () => [boot(), ...files(20)]],
+    ['ima template', () => [{ template: 'ima', path: 'boot_aggregate', fileDigest: { algorithm: 'sha1', hex: '00'.repeat(20) } }, ...files(5).map((e) => ({ ...e, template: 'ima', fileDigest: { content: e.path, algorithm: 'sha1' } }))]],
+    ['ima-sig and ima-buf', () => [boot(), { template: 'ima-sig', path: '/bin/signed', sig: new Uint8Array([3, 2, 4, 1, 2, 3, 4, 0, 2, 0xaa, 0xbb]) }, { template: 'ima-buf', path: 'kernel_version', buf: '6.16.0' }, ...files(3)]],
+    ['violations', () => [boot(), ...files(3), { path: '/var/log/x', violation: true }, ...files(2, '/q'), { path: '/var/log/y', violation: true }]],
+    ['PCRs 10 and 11', () => [boot(), ...files(3), ...files(3, '/etc/p').map((e) => ({ ...e, pcr: 11 }))]],
+  ];
+  for (const [name, entries] of cases) {
+    it.skipIf(!canRun)(`agrees with evmctl on ${name}`, async () => {
+      const built = buildImaLog(entries(), { provider });
+      await compare(name.replace(/\W+/g, '-'), built, built.pcrs);
+    });
+  }
+  it.skipIf(!canRun)('agrees with evmctl on a prefix (log read after the PCRs) and on a tampered PCR', async () => {
+    const built = buildImaLog([boot(), ...files(30)], { provider });
+    await compare('prefix', built, built.pcrsAfter(17));
+    const tampered = built.pcrs;
+    const v = tampered.get('sha256')?.get(10);
+    if (v !== undefined) v[0] ^= 1;
+    await compare('tampered', built, tampered);
+  });
+  it.skipIf(!canRun)('agrees with evmctl on a padded-SHA-1 kernel', async () => {
+    const built = buildImaLog([boot(), ...files(12)], { provider, extend: 'padded-sha1' });
+    await compare('padded', built, built.pcrs);
+  });
+});

@@ -1,0 +1,28 @@
+import { VerdictBar } from './summary/VerdictBar';
+import { FindingsPanel } from './sidebar/FindingsPanel';
+import { PcrChecksPanel } from './sidebar/PcrChecksPanel';
+import { QuotePanel } from './sidebar/QuotePanel';
+import { InputsPanel } from './sidebar/InputsPanel';
+import { EntriesPane } from './entry-table/EntriesPane';
+import { EntryDetails } from './details/EntryDetails';
+
+/** The loaded state: verdict first, then findings and inputs beside the entries. */
+export function Inspector() {
+  return (
+    <div className="inspector">
+      <VerdictBar />
+      <div className="inspector__body">
+        <aside className="sidebar" aria-label="Findings and inputs">
+          <FindingsPanel />
+          <PcrChecksPanel />
+          <QuotePanel />
+          <InputsPanel />
+        </aside>
+        <div className="inspector__main">
+          <EntriesPane />
+          <EntryDetails />
+        </div>
+      </div>
+    </div>
+  );
+}

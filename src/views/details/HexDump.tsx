@@ -1,0 +1,84 @@
+import { useMemo, type MouseEvent } from 'react';
+import type { ByteRegion } from './entry-regions';
+
+const BYTES_PER_ROW = 16;
+/** Larger entries (a big ima-buf payload) show their start only. */
+const MAX_BYTES_SHOWN = 16 * 1024;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function printable(b: number): string {
+  return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·';
+}
+
+/**
+ * The entry's bytes with each region tinted by kind; the hovered region (from here or from
+ * the field list) is highlighted in both the hex and the text column.
+ */
+export function HexDump({
+  bytes,
+  regions,
+  hovered,
+  onHover,
+}: {
+  readonly bytes: Uint8Array;
+  readonly regions: readonly ByteRegion[];
+  readonly hovered: string | undefined;
+  readonly onHover: (key: string | undefined) => void;
+}) {
+  const shown = Math.min(bytes.length, MAX_BYTES_SHOWN);
+  const regionAt = useMemo(() => {
+    const at = new Int16Array(shown).fill(-1);
+    regions.forEach((r, k) => at.fill(k, Math.min(r.start, shown), Math.min(r.end, shown)));
+    return at;
+  }, [regions, shown]);
+
+  const onMouseOver = (e: MouseEvent<HTMLDivElement>): void => {
+    const target = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('[data-r]') : null;
+    const k = target === null ? -1 : Number(target.dataset.r);
+    onHover(k >= 0 ? regions[k]?.key : undefined);
+  };
+
+  const rows = [];
+  for (let start = 0; start < shown; start += BYTES_PER_ROW) {
+    const hex = [];
+    const text = [];
+    for (let i = start; i < Math.min(shown, start + BYTES_PER_ROW); i++) {
+      const k = regionAt[i];
+      const region = k >= 0 ? regions[k] : undefined;
+      const className = `hex__byte${region ? ` hex__byte--${region.kind}` : ''}${region && region.key === hovered ? ' hex__byte--hovered' : ''}`;
+      hex.push(
+        <span key={i} className={className} data-r={k}>
+          {HEX[bytes[i]]}
+        </span>,
+      );
+      text.push(
+        <span key={i} className={className} data-r={k}>
+          {printable(bytes[i])}
+        </span>,
+      );
+    }
+    rows.push(
+      <div key={start} className="hex__row">
+        <span className="hex__offset">{start.toString(16).padStart(4, '0')}</span>
+        <span className="hex__bytes">{hex}</span>
+        <span className="hex__text">{text}</span>
+      </div>,
+    );
+  }
+  const hoveredRegion = regions.find((r) => r.key === hovered);
+  return (
+    <div className="hex" data-testid="hex-view" onMouseOver={onMouseOver} onMouseLeave={() => onHover(undefined)}>
+      <div className="hex__caption">
+        {hoveredRegion ? (
+          <>
+            <strong>{hoveredRegion.label}</strong> · bytes {hoveredRegion.start}–{hoveredRegion.end - 1} ({hoveredRegion.end - hoveredRegion.start} bytes)
+          </>
+        ) : (
+          <>{bytes.length} bytes · point at a byte or a field</>
+        )}
+      </div>
+      {rows}
+      {shown < bytes.length ? <div className="hex__more">… {bytes.length - shown} more bytes not shown</div> : null}
+    </div>
+  );
+}
