@@ -16,7 +16,7 @@
  * - EV_EVENT_TAG: `u32 taggedEventID | u32 size | data` (Windows' SIPA events).
  * Anything else, or data too short for its structure, is shown as text or a hex preview.
  */
-import { decodeText, toHex } from '../util/bytes';
+import { toHex } from '../util/bytes';
 import { formatDevicePath } from './device-path';
 import { describeGuid, formatGuid } from './efi-guid';
 import type { FirmwareEvent } from './event-log';
@@ -47,7 +47,8 @@ import {
 } from './event-types';
 import { readVariable } from './decode-variable';
 import { describeAlgorithms, isSpecIdEventData, parseSpecIdEvent } from './spec-id';
-import { decodeAscii, decodeUtf16, looksLikeText, looksLikeUtf16, parseUefiVariable } from './uefi-variable';
+import { decodeCString, decodeUtf16, looksLikeText, looksLikeUtf16 } from './event-text';
+import { parseUefiVariable } from './uefi-variable';
 
 export { eventTypeName } from './event-types';
 
@@ -84,9 +85,17 @@ const DECODERS: ReadonlyMap<number, Decoder> = new Map<number, Decoder>([
   [EV_EVENT_TAG, decodeEventTag],
 ]);
 
-/** Never throws: data too short for its structure falls back to text or hex. */
+const SUMMARY_LENGTH = 200;
+
+/**
+ * Never throws: data too short for its structure falls back to text or hex. The summary is
+ * one line of at most 200 characters; details keep the full text.
+ */
 export function decodeFirmwareEvent(event: FirmwareEvent): DecodedFirmwareEvent {
-  return DECODERS.get(event.type)?.(event.data, event) ?? decodeOpaque(event.data);
+  const decoded = DECODERS.get(event.type)?.(event.data, event) ?? decodeOpaque(event.data);
+  const line = decoded.summary.replace(/\s+/g, ' ').trim();
+  const summary = line.length > SUMMARY_LENGTH ? `${line.slice(0, SUMMARY_LENGTH - 1)}…` : line;
+  return { summary, details: decoded.details };
 }
 
 function decodeNoAction(data: Uint8Array): DecodedFirmwareEvent | undefined {
@@ -106,7 +115,7 @@ function decodeNoAction(data: Uint8Array): DecodedFirmwareEvent | undefined {
     };
   }
   if (data.length < 16 || data[15] !== 0) return undefined;
-  const signature = decodeAscii(data.subarray(0, 16));
+  const signature = decodeCString(data.subarray(0, 16));
   if (!looksLikeText(data.subarray(0, signature.length))) return undefined;
   if (signature === 'StartupLocality' && data.length >= 17) {
     return { summary: `StartupLocality: ${data[16]}`, details: { locality: `${data[16]}` } };
@@ -125,11 +134,12 @@ function decodeSeparator(data: Uint8Array): DecodedFirmwareEvent {
 
 function asText(data: Uint8Array): DecodedFirmwareEvent | undefined {
   if (!looksLikeText(data)) return undefined;
-  const text = decodeAscii(data);
+  const text = decodeCString(data);
   return { summary: text, details: { text } };
 }
 
 function decodeCrtmVersion(data: Uint8Array): DecodedFirmwareEvent | undefined {
+  if (data.length === 2 && data[0] === 0 && data[1] === 0) return { summary: '(empty version string)', details: { version: '' } };
   if (looksLikeUtf16(data)) {
     const version = decodeUtf16(data);
     return { summary: version, details: { version } };
@@ -155,7 +165,7 @@ function decodeBlob(data: Uint8Array): DecodedFirmwareEvent | undefined {
 
 function decodeBlob2(data: Uint8Array): DecodedFirmwareEvent | undefined {
   if (data.length < 1 || data.length !== 1 + data[0] + 16) return undefined;
-  const description = decodeAscii(data.subarray(1, 1 + data[0]));
+  const description = decodeCString(data.subarray(1, 1 + data[0]));
   const blob = decodeBlob(data.subarray(1 + data[0]));
   if (blob === undefined) return undefined;
   return { summary: `${description}: ${blob.summary}`, details: { description, ...blob.details } };
@@ -164,7 +174,7 @@ function decodeBlob2(data: Uint8Array): DecodedFirmwareEvent | undefined {
 function decodeVariable(data: Uint8Array, event: FirmwareEvent): DecodedFirmwareEvent | undefined {
   const variable = parseUefiVariable(data);
   if (variable === undefined) return undefined;
-  const reading = readVariable(variable);
+  const reading = readVariable(variable, event.type === EV_EFI_VARIABLE_AUTHORITY);
   const authority = event.type === EV_EFI_VARIABLE_AUTHORITY ? ' (authority)' : '';
   return {
     summary: `${variable.name}${authority} = ${reading.value}`,
@@ -193,7 +203,7 @@ function decodeImageLoad(data: Uint8Array): DecodedFirmwareEvent | undefined {
 function decodeHandoffTables(data: Uint8Array, described: boolean): DecodedFirmwareEvent | undefined {
   const start = described && data.length > 0 ? 1 + data[0] : 0;
   if (data.length < start + 8) return undefined;
-  const description = described ? decodeAscii(data.subarray(1, start)) : '';
+  const description = described ? decodeCString(data.subarray(1, start)) : '';
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const count = view.getBigUint64(start, true);
   const tables: string[] = [];
@@ -207,7 +217,7 @@ function decodeHandoffTables(data: Uint8Array, described: boolean): DecodedFirmw
 }
 
 function decodeGpt(data: Uint8Array): DecodedFirmwareEvent | undefined {
-  if (data.length < 100 || decodeAscii(data.subarray(0, 8)) !== 'EFI PART') return undefined;
+  if (data.length < 100 || decodeCString(data.subarray(0, 8)) !== 'EFI PART') return undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const disk = formatGuid(data, 56);
   const entrySize = view.getUint32(84, true);
@@ -227,7 +237,7 @@ function decodeGpt(data: Uint8Array): DecodedFirmwareEvent | undefined {
 function decodeIpl(data: Uint8Array): DecodedFirmwareEvent | undefined {
   const utf16 = looksLikeUtf16(data);
   if (!utf16 && !looksLikeText(data)) return undefined;
-  const text = utf16 ? decodeUtf16(data) : decodeText(trimNuls(data));
+  const text = utf16 ? decodeUtf16(data) : decodeCString(data);
   const kind = /^grub_cmd: /.test(text)
     ? 'GRUB command'
     : /^kernel_cmdline: /.test(text)
@@ -244,7 +254,7 @@ function decodeEventTag(data: Uint8Array): DecodedFirmwareEvent | undefined {
   const id = `0x${view.getUint32(0, true).toString(16).padStart(8, '0')}`;
   const tagged = data.subarray(8, 8 + view.getUint32(4, true));
   // systemd-stub tags its PCR 9 measurements with a NUL-terminated description.
-  const text = looksLikeText(tagged) ? decodeAscii(tagged) : undefined;
+  const text = looksLikeText(tagged) ? decodeCString(tagged) : undefined;
   const details: Record<string, string> = { taggedEventID: id, size: `${tagged.length}` };
   if (text !== undefined) details.text = text;
   return { summary: `tagged event ${id}: ${text ?? `${tagged.length} bytes`}`, details };
@@ -263,10 +273,4 @@ function decodeOpaque(data: Uint8Array): DecodedFirmwareEvent {
 
 function hex64(view: DataView, at: number): string {
   return `0x${view.getBigUint64(at, true).toString(16)}`;
-}
-
-function trimNuls(data: Uint8Array): Uint8Array {
-  let end = data.length;
-  while (end > 0 && data[end - 1] === 0) end--;
-  return data.subarray(0, end);
 }

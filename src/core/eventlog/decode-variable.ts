@@ -8,11 +8,14 @@
  *   `u32 Attributes | u16 FilePathListLength | CHAR16 Description[] (NUL) | FilePathList | …`;
  * - PK, KEK, db, dbx, dbt, dbr, MokList, MokListX: EFI_SIGNATURE_LIST sequence
  *   `GUID SignatureType | u32 ListSize | u32 HeaderSize | u32 SignatureSize | header | sigs`;
- * - SbatLevel: CSV text.
+ * - SbatLevel: CSV text;
+ * - in EV_EFI_VARIABLE_AUTHORITY events, the db entry (EFI_SIGNATURE_DATA) or shim's
+ *   certificate that verified the next image.
  */
 import { formatDevicePath } from './device-path';
-import { decodeAscii, decodeUtf16, looksLikeText, type UefiVariable } from './uefi-variable';
-import { formatGuid, guidName } from './efi-guid';
+import { decodeCString, decodeUtf16, looksLikeText } from './event-text';
+import type { UefiVariable } from './uefi-variable';
+import { describeGuid, formatGuid, guidName } from './efi-guid';
 import { toHex } from '../util/bytes';
 
 export interface VariableReading {
@@ -30,8 +33,13 @@ const SIGNATURE_TYPES: ReadonlyMap<string, string> = new Map([
   ['EFI_CERT_RSA2048_GUID', 'RSA-2048 key'],
 ]);
 
-export function readVariable(variable: UefiVariable): VariableReading {
+/** `authority`: from an EV_EFI_VARIABLE_AUTHORITY event, whose value is the one entry used. */
+export function readVariable(variable: UefiVariable, authority: boolean): VariableReading {
   const { name, value } = variable;
+  if (authority) {
+    const certificate = readAuthority(value);
+    if (certificate !== undefined) return certificate;
+  }
   if (name === 'SecureBoot' && value.length <= 1) {
     // An empty SecureBoot variable (seen from systemd-boot setups) means not enabled.
     const state = value.length === 0 ? 'disabled (empty)' : value[0] === 1 ? 'enabled' : 'disabled';
@@ -47,10 +55,25 @@ export function readVariable(variable: UefiVariable): VariableReading {
   if (SIGNATURE_DATABASES.has(name)) return readSignatureLists(value);
   if (value.length === 0) return { value: 'empty', details: {} };
   if (looksLikeText(value)) {
-    const text = decodeAscii(value).trim();
+    const text = decodeCString(value).trim();
     return { value: text.length > 80 ? `${text.slice(0, 80)}…` : text, details: { text } };
   }
   return { value: `${value.length} bytes`, details: {} };
+}
+
+/**
+ * The authority that verified an image: an EFI_SIGNATURE_DATA from db (`GUID owner | DER
+ * certificate`) or, from shim, a bare DER certificate.
+ */
+function readAuthority(value: Uint8Array): VariableReading | undefined {
+  const isDer = (at: number): boolean => value[at] === 0x30 && value[at + 1] === 0x82;
+  if (isDer(0)) return { value: `X.509 certificate (${value.length} bytes)`, details: {} };
+  if (value.length < 20 || !isDer(16)) return undefined;
+  const owner = describeGuid(formatGuid(value));
+  return {
+    value: `X.509 certificate (${value.length - 16} bytes), owner ${owner}`,
+    details: { owner },
+  };
 }
 
 function bootName(n: number): string {

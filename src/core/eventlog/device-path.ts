@@ -7,7 +7,7 @@
  */
 import { toHex } from '../util/bytes';
 import { formatGuid } from './efi-guid';
-import { decodeAscii, decodeUtf16 } from './uefi-variable';
+import { decodeCString, decodeUtf16 } from './event-text';
 
 const HARDWARE = 0x01;
 const ACPI = 0x02;
@@ -66,7 +66,7 @@ function formatNode(type: number, subType: number, d: Uint8Array): string {
       if (subType === 0x0d) return 'IPv6(…)';
       if (subType === 0x12 && has(6)) return `Sata(${hex(u16(0))},${hex(u16(2))},${hex(u16(4))})`;
       if (subType === 0x17 && has(12)) return `NVMe(${hex(u32(0))},${toHex(d.subarray(4, 12))})`;
-      if (subType === 0x18) return `Uri(${decodeAscii(d)})`;
+      if (subType === 0x18) return `Uri(${decodeCString(d)})`;
       if (subType === 0x1a && has(1)) return `SD(${u8(0)})`;
       if (subType === 0x1d && has(1)) return `eMMC(${u8(0)})`;
       break;
@@ -81,7 +81,7 @@ function formatNode(type: number, subType: number, d: Uint8Array): string {
       if (subType === 0x08 && has(20)) return `Offset(${u64(4)},${u64(12)})`;
       break;
     case BBS:
-      if (subType === 0x01 && has(4)) return `BBS(${hex(u16(0))},${decodeAscii(d.subarray(4))})`;
+      if (subType === 0x01 && has(4)) return `BBS(${hex(u16(0))},${decodeCString(d.subarray(4))})`;
       break;
   }
   return `Path(${type},${subType},${toHex(d)})`;

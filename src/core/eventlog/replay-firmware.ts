@@ -20,7 +20,7 @@ import { digestPreimages } from './digest-check';
 import type { FirmwareEvent, FirmwareLog } from './event-log';
 import { EV_EFI_ACTION, EV_EFI_HCRTM_EVENT, EV_NO_ACTION, EV_SEPARATOR } from './event-types';
 import { algIdHex } from './spec-id';
-import { decodeAscii } from './uefi-variable';
+import { decodeCString } from './event-text';
 
 export interface FirmwareAlternative {
   /** Stable id, e.g. "ebs-invocation-success". */
@@ -190,7 +190,7 @@ function unloggedExitBootServices(
 ): FirmwareAlternative[] {
   const pcr5 = events.filter((e) => e.pcr === 5);
   const hasSeparator = pcr5.some((e) => e.type === EV_SEPARATOR);
-  const logged = pcr5.some((e) => e.type === EV_EFI_ACTION && decodeAscii(e.data) === EBS_INVOCATION);
+  const logged = pcr5.some((e) => e.type === EV_EFI_ACTION && decodeCString(e.data) === EBS_INVOCATION);
   if (!hasSeparator || logged || !events.some((e) => e.type === EV_EFI_ACTION)) return [];
   const variants: Array<[string, string[]]> = [
     ['ebs-invocation-success', [EBS_INVOCATION, EBS_SUCCESS]],

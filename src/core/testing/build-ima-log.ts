@@ -256,19 +256,22 @@ export class ImaLogBuilder {
           : encodeDataRegion(templateName, fields, hashOrder).subarray(4);
 
     if (violation && entry.corruptTemplateDigest) throw new Error('a violation has no digest to corrupt');
-    const padded = this.extendMode === 'padded-sha1';
-    const sha1Digest = this.hasher('sha1').digest(hashInput);
+    // 5.1–5.7 kernels fill every bank with the SHA-1 template digest, zero-padded.
+    const sha1Digest = this.extendMode === 'padded-sha1' ? this.hasher('sha1').digest(hashInput) : undefined;
     const templateDigests = new Map<HashAlgorithm, Uint8Array>();
     const extended = new Map<HashAlgorithm, Uint8Array>();
     for (const bank of this.digestBanks) {
       const size = digestSize(bank);
-      const digest = padded ? padTo(sha1Digest, size) : this.hasher(bank).digest(hashInput);
-      const recorded = violation ? new Uint8Array(size) : digest.slice();
-      if (entry.corruptTemplateDigest) recorded[size - 1] ^= 0xff;
+      const digest = sha1Digest ? padTo(sha1Digest, size) : this.hasher(bank).digest(hashInput);
+      let recorded = violation ? new Uint8Array(size) : digest;
+      if (entry.corruptTemplateDigest) {
+        recorded = digest.slice();
+        recorded[size - 1] ^= 0xff;
+      }
       templateDigests.set(bank, recorded);
       if (!this.banks.includes(bank)) continue;
-      const ff = new Uint8Array(padded ? SHA1_SIZE : size).fill(0xff);
-      extended.set(bank, violation ? padTo(ff, size) : digest);
+      const ff = violation ? padTo(new Uint8Array(sha1Digest ? SHA1_SIZE : size).fill(0xff), size) : undefined;
+      extended.set(bank, ff ?? digest);
     }
 
     const measured: MeasuredEntry = {

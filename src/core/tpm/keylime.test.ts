@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { readSharedData, readSharedText } from '../testing/shared-data';
-import { decodeText, toHex } from '../util/bytes';
+import { decodeText, toBase64, toHex } from '../util/bytes';
 import { parseAkPublic } from './ak-public';
 import { parseKeylimeQuote } from './keylime';
 import { compareNonce } from './nonce';
@@ -57,7 +57,7 @@ describe('Keylime quotes', () => {
       'Quote was expected to use sha1 but used sha256 instead',
     ]);
     const [attest, sig] = readSharedText('swtpm', 'keylime_quote_string.txt').trim().split(':');
-    const q1Blob = Buffer.from(readSharedData('swtpm', 'q1_rsassa_sha256_10.pcrs.serialized')).toString('base64');
+    const q1Blob = toBase64(readSharedData('swtpm', 'q1_rsassa_sha256_10.pcrs.serialized'));
     expect(parseKeylimeQuote(`${attest}:${sig}:${q1Blob}`)?.problems).toEqual([
       'pcrblob selects sha256:10 but the quote selects sha256:0,1,2,3,4,5,6,7,8,9,10',
     ]);

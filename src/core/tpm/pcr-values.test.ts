@@ -125,6 +125,16 @@ describe('swtpm PCR files (tpm2-tools 5.4, evmctl)', () => {
     expect(plain(parsed(SWTPM('checkquote_fail_pcr.txt')).values).sha256[10]).toMatch(/^f9a50c28/);
   });
 
+  it('evmctl -v output: the "TPM PCR-10" lines, not the calculated PCRAgg ones', () => {
+    const ok = parsed(SWTPM('evmctl_ok.txt'));
+    expect(plain(ok.values)).toEqual({ sha1: { 10: PCR10_SHA1 }, sha256: { 10: PCR10_SHA256 } });
+    expect(plain(parsed(SWTPM('evmctl_fail_pcr.txt')).values).sha256[10]).toMatch(/^08a50c28/);
+  });
+
+  it('replay_fw.py output (N: hex under bare bank names) equals pcr0-9.yaml', () => {
+    expect(plain(parsed(SWTPM('replay_fw_py.txt')).values)).toEqual(plain(parsed(SWTPM('pcr0-9.yaml')).values));
+  });
+
   it('tpm2_eventlog 5.4 pcrs: section (its PCR0 is the known-wrong 0x0a384fe3…)', () => {
     const p = parsed(SWTPM('binary_bios_measurements.tpm2_eventlog.yaml'));
     expect(p.problems).toEqual([]);

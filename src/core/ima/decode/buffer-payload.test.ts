@@ -26,7 +26,10 @@ describe('parseKexecRecord', () => {
 
   it('reads the earlier series spelling and partial records', () => {
     expect(
-      parseKexecRecord('kexec_segment_size=4096;ima_binary_runtime_measurements_size=2000;ima_runtime_measurements_count=7;'),
+      parseKexecRecord(
+        'kexec_segment_size=4096;ima_binary_runtime_measurements_size=2000;' +
+          'ima_runtime_measurements_count=7;',
+      ),
     ).toEqual({
       segmentSize: 4096,
       binarySize: 2000,
@@ -48,7 +51,8 @@ describe('parseKeyValueRecords', () => {
   it('honours backslash escapes of \\ ; = , (dm-ima fix_separator_chars)', () => {
     // Kernel Documentation/admin-guide/device-mapper/dm-ima.rst, device_rename example 2.
     const records = parseKeyValueRecords(
-      'name=linear1,uuid=1234-5678,major=253,minor=0,minor_count=1,num_targets=1;new_name=linear\\=2,new_uuid=1234-5678;current_device_capacity=2;',
+      'name=linear1,uuid=1234-5678,major=253,minor=0,minor_count=1,num_targets=1;' +
+        'new_name=linear\\=2,new_uuid=1234-5678;current_device_capacity=2;',
     );
     expect(records).toHaveLength(3);
     expect(records[1].fields).toEqual({ new_name: 'linear=2', new_uuid: '1234-5678' });
@@ -146,7 +150,13 @@ describe('decodeBufferPayload', () => {
     expect(decodeBufferPayload('selinux-state', encodeText(state))).toEqual({
       kind: 'selinux-state',
       text: state,
-      settings: { initialized: '1', enforcing: '0', checkreqprot: '0', network_peer_controls: '1', open_perms: '1' },
+      settings: {
+        initialized: '1',
+        enforcing: '0',
+        checkreqprot: '0',
+        network_peer_controls: '1',
+        open_perms: '1',
+      },
     });
     expect(decodeBufferPayload('selinux-policy-hash', new Uint8Array([0xde, 0xad]))).toEqual({
       kind: 'digest',

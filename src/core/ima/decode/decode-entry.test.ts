@@ -83,7 +83,16 @@ describe('decodeEntry on hand-built entries', () => {
     expect(entry.templateDigest).toBe('aa'.repeat(32));
     expect(entry.fields[0]).toMatchObject({ algorithm: 'sha512', digestType: 'verity', length: 14 + 1 + 64 });
     expect(entry.fields[1]).toMatchObject({ text: '/a b' });
-    expect(entry.fields[2]).toEqual({ kind: 'signature', id: 'sig', offset: entry.fields[1].offset + 5 + 4, length: 0, lengthOffset: entry.fields[1].offset + 5, hex: '' });
+    // "/a b\0" is 5 bytes, then the empty sig's length word.
+    const sigLength = entry.fields[1].offset + 5;
+    expect(entry.fields[2]).toEqual({
+      kind: 'signature',
+      id: 'sig',
+      lengthOffset: sigLength,
+      offset: sigLength + 4,
+      length: 0,
+      hex: '',
+    });
     expect(entry.problems).toEqual([]);
   });
 
@@ -124,9 +133,21 @@ describe('decodeEntry on hand-built entries', () => {
         offset: values.offset,
         length: 34,
         hex: `0404${'11'.repeat(32)}`,
-        header: { type: 4, typeName: 'IMA_XATTR_DIGEST_NG', hashAlgorithm: 'sha256', digest: '11'.repeat(32), problems: [] },
+        header: {
+          type: 4,
+          typeName: 'IMA_XATTR_DIGEST_NG',
+          hashAlgorithm: 'sha256',
+          digest: '11'.repeat(32),
+          problems: [],
+        },
       },
-      { name: 'security.selinux', offset: values.offset + 34, length: 27, hex: expect.any(String), text: 'system_u:object_r:bin_t:s0' },
+      {
+        name: 'security.selinux',
+        offset: values.offset + 34,
+        length: 27,
+        hex: expect.any(String),
+        text: 'system_u:object_r:bin_t:s0',
+      },
     ]);
     expect(field(entry, 'iuid')).toMatchObject({ kind: 'integer', value: 1000 });
     expect(field(entry, 'imode')).toMatchObject({ value: 0o104755, text: filemode(0o104755) });
@@ -140,7 +161,8 @@ describe('decodeEntry on hand-built entries', () => {
       },
     ]);
     const entry = decodeEntry(log, 0);
-    expect(entry.fields.map((f) => (f.kind === 'integer' ? f.value : f.kind))).toEqual([7, 2 ** 40 + 5, 0o40755, 'raw']);
+    const values = entry.fields.map((f) => (f.kind === 'integer' ? f.value : f.kind));
+    expect(values).toEqual([7, 2 ** 40 + 5, 0o40755, 'raw']);
     expect(field(entry, 'imode')).toMatchObject({ text: filemode(0o40755) });
     expect(field(entry, 'foo')).toMatchObject({ kind: 'raw', hex: 'cafe' });
     expect(entry.problems).toEqual([]);
@@ -163,7 +185,10 @@ describe('decodeEntry on hand-built entries', () => {
 });
 
 describe('decodeEntry on damaged entries (never throws)', () => {
-  const good: HandEntry = { template: 'ima-sig', fields: [prefixedDigest('sha256', sha256Of0), nulName('/x'), new Uint8Array()] };
+  const good: HandEntry = {
+    template: 'ima-sig',
+    fields: [prefixedDigest('sha256', sha256Of0), nulName('/x'), new Uint8Array()],
+  };
 
   it('index out of range', () => {
     const log = buildHandLog([good]);
@@ -201,10 +226,23 @@ describe('decodeEntry on damaged entries (never throws)', () => {
   it('bad field encodings', () => {
     const log = buildHandLog([
       { template: 'ima-ng', fields: [sha256Of0, encodeText('/no-nul')] },
-      { template: 'ima-sig', fields: [prefixedDigest('sha256', sha256Of0), nulName('/x'), hex('05 02 04 00000000 0000')] },
+      {
+        template: 'ima-sig',
+        fields: [prefixedDigest('sha256', sha256Of0), nulName('/x'), hex('05 02 04 00000000 0000')],
+      },
       { template: 'ima-ngv2', fields: [prefixedDigest('sha256', sha256Of0), nulName('/x')] },
       { template: 'iuid|d', fields: [hex('010203'), new Uint8Array(7)] },
-      { template: 'evm-sig', fields: [new Uint8Array(), nulName('/x'), new Uint8Array(), encodeText('security.ima\0'), new Uint8Array(5), hex('00')] },
+      {
+        template: 'evm-sig',
+        fields: [
+          new Uint8Array(),
+          nulName('/x'),
+          new Uint8Array(),
+          encodeText('security.ima\0'),
+          new Uint8Array(5),
+          hex('00'),
+        ],
+      },
     ]);
     expect(decodeEntry(log, 0).problems).toEqual([
       "d-ng at offset 42: no '<algo>:' prefix before a NUL",
@@ -213,7 +251,9 @@ describe('decodeEntry on damaged entries (never throws)', () => {
     expect(decodeEntry(log, 1).problems).toEqual([
       expect.stringMatching(/^sig at offset \d+: holds xattr type 5; the kernel records only 3 or 6 here$/),
     ]);
-    expect(decodeEntry(log, 2).problems).toEqual([expect.stringMatching(/expected "ima:<algo>:" or "verity:<algo>:", found "sha256:"/)]);
+    expect(decodeEntry(log, 2).problems).toEqual([
+      expect.stringMatching(/expected "ima:<algo>:" or "verity:<algo>:", found "sha256:"/),
+    ]);
     const custom = decodeEntry(log, 3);
     expect(custom.fields.map((f) => f.kind)).toEqual(['raw', 'digest']);
     expect(custom.problems).toEqual([
@@ -278,7 +318,10 @@ describe('decodeEntry on the real ibmtss composite list', () => {
       { id: 'd', offset: 447, digest: '00'.repeat(20) },
       { id: 'n', lengthOffset: 467, text: 'boot_aggregate' },
     ]);
-    expect(decodeEntry(log, 4)).toMatchObject({ template: 'n', fields: [{ id: 'n', lengthOffset: 358, text: 'boot_aggregate' }] });
+    expect(decodeEntry(log, 4)).toMatchObject({
+      template: 'n',
+      fields: [{ id: 'n', lengthOffset: 358, text: 'boot_aggregate' }],
+    });
     expect(decodeEntry(log, 2).fields.map((f) => f.id)).toEqual(['n-ng', 'sig', 'd-ng']);
     expect(field(decodeEntry(log, 12), 'd-ngv2')).toMatchObject({
       digestType: 'ima',
@@ -304,7 +347,8 @@ describe('decodeEntry on the real ibmtss composite list', () => {
 
 /** `python3 -c 'import stat; print(stat.filemode(mode))'`. */
 function filemode(mode: number): string {
-  return execFileSync('python3', ['-c', `import stat; print(stat.filemode(${mode}))`], { encoding: 'utf8' }).trim();
+  const script = `import stat; print(stat.filemode(${mode}))`;
+  return execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim();
 }
 
 function withTemplateData(log: ImaLog, edit: (data: Uint8Array, start: number) => void): ImaLog {
@@ -324,7 +368,8 @@ function shrinkTemplateData(log: ImaLog, delta: number): ImaLog {
  * ima-format.md §2, independent of the real parser) and rebuilds the ImaLog from them.
  */
 function walkBinaryList(bytes: Uint8Array): ImaLog {
-  const u32 = (p: number): number => bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24);
+  const u32 = (p: number): number =>
+    bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24);
   const entries: HandEntry[] = [];
   let o = 0;
   while (o < bytes.length) {

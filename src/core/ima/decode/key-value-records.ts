@@ -5,9 +5,11 @@
  *
  * Records end at `;`, pairs at `,`, and a pair's key ends at its first `=`. dm-ima prefixes
  * `\`, `;`, `=` and `,` inside device names and uuids with a backslash
- * (`fix_separator_chars()`), so an escaped character never separates. A pair with a second
- * unescaped `=` carries a label (`device_active_metadata=name=…,uuid=…;` in dm_device_remove),
- * which becomes the record's `label`.
+ * (`fix_separator_chars()`), so an escaped character never separates. When a record's first
+ * pair has a second unescaped `=`, its first part is a label (`device_active_metadata=name=…,
+ * uuid=…;` in dm_device_remove), which becomes the record's `label`; in later pairs a second
+ * `=` stays in the value. Keys are trimmed of whitespace and NULs: real dm_table_clear records
+ * carry a run of NULs before `current_device_capacity`.
  */
 
 export interface KeyValueRecord {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDataPath } from '../core/testing/shared-data';
+import { REPORT_SCHEMA, type Report } from '../core/report/report';
+
+/** Runs the CLI as users do (a separate Node process), from source through tsx. */
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const swtpm = (name: string): string => sharedDataPath('swtpm', name);
+
+describe('imascope analyze', () => {
+  it('exits 0 with the verdict first when every check agrees', () => {
+    const r = cli('analyze', swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml'));
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^VERDICT: PASS/);
+    expect(r.stdout).toContain('sha256 PCR 10: match after 6 entries');
+  });
+
+  it('--json prints exactly one report document and exits 1 on a failed check', () => {
+    const r = cli('analyze', '--json', '--bank', 'sha256', swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt'));
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.schema).toBe(REPORT_SCHEMA);
+    expect(report.inputs.map((i) => i.kind)).toEqual(['ima-binary', 'pcr-values']);
+    expect(report.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'mismatch' });
+    expect(report.findings[0]).toMatchObject({ code: 'pcr-mismatch', severity: 'error' });
+  });
+
+  it('classifies by content, not by name, and --kind overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const misnamed = join(dir, 'quote.bin');
+    writeFileSync(misnamed, spawnSync('cat', [swtpm('binary_runtime_measurements')]).stdout);
+    const r = cli('analyze', '--json', misnamed);
+    expect((JSON.parse(r.stdout) as Report).inputs[0].kind).toBe('ima-binary');
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'just some notes\n');
+    expect(cli('analyze', text).status).toBe(2);
+    const forced = cli('analyze', '--json', '--kind', `${text}=pcr-values`, swtpm('binary_runtime_measurements'), text);
+    expect(forced.status).toBe(0);
+    expect((JSON.parse(forced.stdout) as Report).findings.some((f) => f.code === 'input-unused')).toBe(true);
+  });
+
+  it('exits 2 on usage errors and unreadable files', () => {
+    expect(cli().status).toBe(2);
+    expect(cli('analyze').status).toBe(2);
+    expect(cli('analyze', '--bank', 'md5', swtpm('binary_runtime_measurements')).status).toBe(2);
+    expect(cli('analyze', '/nonexistent/file').status).toBe(2);
+    expect(cli('frobnicate', 'x').status).toBe(2);
+  });
+
+  it('checks the nonce given with --nonce', () => {
+    const args = [swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')];
+    expect(cli('analyze', '--nonce', '0123456789abcdef0123456789abcdef', ...args).status).toBe(0);
+    const bad = cli('analyze', '--json', '--nonce', 'deadbeef', ...args);
+    expect(bad.status).toBe(1);
+    expect((JSON.parse(bad.stdout) as Report).findings[0].code).toBe('quote-nonce-mismatch');
+  });
+});
