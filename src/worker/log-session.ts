@@ -227,7 +227,7 @@ export class LogSession {
     const interval = this.#options.progressIntervalMs ?? 100;
     const pushSize = this.#options.pushSize ?? DEFAULT_PUSH_SIZE;
     const started = now();
-    const parser = new ImaLogParser({ sizeHint: input.file.size });
+    const parser = new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
     const bytesTotal = input.file.size;
     let bytesRead = 0;
     let lastProgress = -Infinity;

@@ -110,8 +110,10 @@ export function replayFirmwareLog(log: FirmwareLog, provider: HashProvider): Fir
 /** The banks to replay, each with its hasher; notes the ones that cannot be. */
 function replayableBanks(log: FirmwareLog, provider: HashProvider, notes: string[]): Map<HashAlgorithm, Hasher> {
   const hashers = new Map<HashAlgorithm, Hasher>();
+  const considered = new Set<HashAlgorithm>();
   const consider = (bank: HashAlgorithm): void => {
-    if (hashers.has(bank)) return;
+    if (considered.has(bank)) return;
+    considered.add(bank);
     const hasher = provider.get(bank);
     if (hasher === undefined) notes.push(`no ${bank} implementation here: the ${bank} bank is not replayed`);
     else hashers.set(bank, hasher);

@@ -131,6 +131,9 @@ export class AsciiListParser {
       this.pendingLength = 0;
     }
     this.flushBad();
+    if (this.b.length === 0 && this.b.errorCount === 0 && this.consumed > 0) {
+      this.b.addError(0, 'no IMA entry: the text has only blank lines');
+    }
     return this.b.build('ascii', 'little', this.D ?? 20, this.consumed);
   }
 

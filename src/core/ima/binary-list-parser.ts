@@ -216,9 +216,10 @@ function framingCandidates(options: BinaryParseOptions): BinaryFraming[] {
 
 /**
  * Decides whether a real entry starts at `q`: its framing is valid, its template data
- * tiles into fields exactly, and the next entry's header is plausible (or the data ends).
- * Returns the entry size, NEED (nothing can be said before `needUntil` bytes are there) or
- * BAD. With `atEnd` the bytes are all there is, so the answer is never NEED.
+ * tiles into fields exactly, and (with `requireNext`, when resynchronising inside bad
+ * bytes) the next entry's header is plausible or the data ends there. Returns the entry
+ * size, NEED (nothing can be said before `needUntil` bytes are there) or BAD. With `atEnd`
+ * the bytes are all there is, so the answer is never NEED.
  */
 class CandidateJudge {
   needUntil = 0;
@@ -228,7 +229,15 @@ class CandidateJudge {
   cutAfterName = false;
   readonly checker = new EntryChecker();
 
-  judge(data: Uint8Array, avail: number, q: number, le: boolean, D: number, atEnd: boolean): number {
+  judge(
+    data: Uint8Array,
+    avail: number,
+    q: number,
+    le: boolean,
+    D: number,
+    atEnd: boolean,
+    requireNext: boolean,
+  ): number {
     const c = this.checker;
     this.cutInCandidate = false;
     const size = c.check(data, avail, q, le, D, false);
@@ -240,6 +249,7 @@ class CandidateJudge {
     }
     if (size === BAD) return BAD;
     if (!tilesExactly(data, q, le, D)) return BAD;
+    if (!requireNext) return size;
     const next = q + size;
     const after = c.check(data, avail, next, le, D, true);
     if (after === BAD) return BAD;
@@ -249,6 +259,21 @@ class CandidateJudge {
     }
     return size;
   }
+}
+
+/**
+ * A cheap pre-filter for the resynchronisation scan: false when the PCR word, the name
+ * length or the name's first byte already rule out an entry at `q` (bytes not yet there
+ * rule out nothing).
+ */
+function mayStartEntry(data: Uint8Array, avail: number, q: number, le: boolean, D: number): boolean {
+  if (q + 4 > avail) return true;
+  if ((le ? data[q + 1] | data[q + 2] | data[q + 3] : data[q] | data[q + 1] | data[q + 2]) !== 0) return false;
+  if ((le ? data[q] : data[q + 3]) > MAX_PCR) return false;
+  const n = q + 4 + D;
+  if (n + 5 > avail) return true;
+  const nameLen = readU32(data, n, le);
+  return nameLen !== 0 && nameLen <= MAX_TEMPLATE_NAME_LENGTH && isTemplateNameByte(data[n + 4]);
 }
 
 function tilesExactly(data: Uint8Array, q: number, le: boolean, D: number): boolean {
@@ -271,7 +296,7 @@ export function detectBinaryFraming(
 ): BinaryFraming | undefined {
   const judge = new CandidateJudge();
   for (const f of framingCandidates(options)) {
-    const r = judge.judge(bytes, bytes.length, 0, f.byteOrder === 'little', f.digestSize, isWhole);
+    const r = judge.judge(bytes, bytes.length, 0, f.byteOrder === 'little', f.digestSize, isWhole, true);
     if (r > 0 || (r === NEED && (!judge.cutInCandidate || judge.cutAfterName))) return f;
   }
   return undefined;
@@ -383,7 +408,9 @@ export class BinaryListParser {
   private detect(data: Uint8Array, avail: number, atEnd: boolean): boolean {
     let truncated: BinaryFraming | undefined;
     for (const f of this.candidates) {
-      const r = this.judge.judge(data, avail, this.pos, f.byteOrder === 'little', f.digestSize, atEnd);
+      // At the start of the list a complete, exactly-tiled entry is proof enough: what
+      // follows it may be damaged, which the main loop reports on its own.
+      const r = this.judge.judge(data, avail, this.pos, f.byteOrder === 'little', f.digestSize, atEnd, false);
       if (r === NEED) {
         this.needUntil = this.judge.needUntil;
         return false;
@@ -465,15 +492,13 @@ export class BinaryListParser {
 
   private judgeAt(data: Uint8Array, avail: number, q: number, atEnd: boolean): number {
     if (this.le !== undefined && this.D !== undefined) {
-      // Cheap filter first: a PCR word below 64 has three zero bytes.
-      if (q + 4 <= avail) {
-        const hi = this.le ? data[q + 1] | data[q + 2] | data[q + 3] : data[q] | data[q + 1] | data[q + 2];
-        if (hi !== 0) return BAD;
-      }
-      return this.judge.judge(data, avail, q, this.le, this.D, atEnd);
+      if (!mayStartEntry(data, avail, q, this.le, this.D)) return BAD;
+      return this.judge.judge(data, avail, q, this.le, this.D, atEnd, true);
     }
     for (const f of this.candidates) {
-      const r = this.judge.judge(data, avail, q, f.byteOrder === 'little', f.digestSize, atEnd);
+      const le = f.byteOrder === 'little';
+      if (!mayStartEntry(data, avail, q, le, f.digestSize)) continue;
+      const r = this.judge.judge(data, avail, q, le, f.digestSize, atEnd, true);
       if (r === NEED) return NEED;
       if (r > 0) {
         this.adopt(f);

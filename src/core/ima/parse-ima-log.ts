@@ -116,14 +116,15 @@ export function parseImaLog(bytes: Uint8Array, options: ImaParseOptions = {}): I
   return parser.finish();
 }
 
-/** No NUL and almost only printable ASCII, whitespace or UTF-8 bytes. */
+/** No NUL, some visible characters, and almost only printable ASCII, whitespace or UTF-8. */
 function looksLikeText(head: Uint8Array): boolean {
-  if (head.length === 0) return false;
   let odd = 0;
+  let visible = 0;
   for (let i = 0; i < head.length; i++) {
     const c = head[i];
     if (c === 0) return false;
-    if (c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) odd++;
+    if (c > 0x20) visible++;
+    else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) odd++;
   }
-  return odd * 20 < head.length;
+  return visible > 0 && odd * 20 < head.length;
 }

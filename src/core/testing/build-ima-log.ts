@@ -207,8 +207,8 @@ export class ImaLogBuilder {
   readonly banks: readonly HashAlgorithm[];
   readonly listBank: HashAlgorithm;
   readonly extendMode: 'per-bank' | 'padded-sha1';
-  /** One hasher per algorithm the builder uses (banks, list bank, sha1, sha256). */
-  readonly hashers = new Map<HashAlgorithm, Hasher>();
+  private readonly provider: HashProvider;
+  private readonly initialPcrs: PcrBanks | undefined;
   private readonly pcrValues: PcrBanks;
   /** Banks whose template digest is recorded: the TPM banks and the list's bank. */
   private readonly digestBanks: readonly HashAlgorithm[];
@@ -222,11 +222,8 @@ export class ImaLogBuilder {
     this.banks = options.banks ?? ['sha1', 'sha256'];
     this.listBank = options.listBank ?? 'sha1';
     this.extendMode = options.extend ?? 'per-bank';
-    for (const alg of new Set<HashAlgorithm>(['sha1', 'sha256', ...this.banks, this.listBank])) {
-      const hasher = options.provider.get(alg);
-      if (!hasher) throw new Error(`hash provider lacks ${alg}`);
-      this.hashers.set(alg, hasher);
-    }
+    this.provider = options.provider;
+    this.initialPcrs = options.initialPcrs;
     this.pcrValues = startingPcrs(this.banks, options.initialPcrs);
     this.digestBanks = [...new Set([...this.banks, this.listBank])];
   }
@@ -238,6 +235,13 @@ export class ImaLogBuilder {
   /** A copy of the current PCR values. */
   pcrs(): PcrBanks {
     return copyPcrs(this.pcrValues);
+  }
+
+  /** The PCRs this builder started from, extended by `entries` (measured by this builder). */
+  replay(entries: readonly MeasuredEntry[]): PcrBanks {
+    const pcrs = startingPcrs(this.banks, this.initialPcrs);
+    for (const m of entries) this.extend(pcrs, m);
+    return pcrs;
   }
 
   /** Measures one entry: records its digests and extends the PCRs. */
@@ -285,16 +289,26 @@ export class ImaLogBuilder {
       extended,
       dataRegion,
     };
-    extendPcrs(this.pcrValues, measured, this.hashers);
+    this.extend(this.pcrValues, measured);
     this.measuredCount++;
     this.runtimeSize += kernelEntrySize(templateName, fields);
     return measured;
   }
 
   private hasher(alg: HashAlgorithm): Hasher {
-    const hasher = this.hashers.get(alg);
-    if (!hasher) throw new Error(`no hasher for ${alg}`);
+    const hasher = this.provider.get(alg);
+    if (!hasher) throw new Error(`hash provider lacks ${alg}`);
     return hasher;
+  }
+
+  /** PCR_b[pcr] := H_b(PCR_b[pcr] ‖ extended_b) for every bank the entry extended. */
+  private extend(pcrs: PcrBanks, entry: MeasuredEntry): void {
+    for (const [bank, value] of entry.extended) {
+      let values = pcrs.get(bank);
+      if (!values) pcrs.set(bank, (values = new Map()));
+      const current = values.get(entry.pcr) ?? new Uint8Array(digestSize(bank));
+      values.set(entry.pcr, this.hasher(bank).digest2(current, value));
+    }
   }
 
   private fieldData(id: string, entry: BuildEntry): Uint8Array {
@@ -437,18 +451,6 @@ function copyPcrs(pcrs: PcrBanks): PcrBanks {
   return new Map([...pcrs].map(([bank, values]) => [bank, new Map([...values].map(([i, v]) => [i, v.slice()]))]));
 }
 
-/** PCR_b[pcr] := H_b(PCR_b[pcr] ‖ extended_b) for every bank the entry extended. */
-function extendPcrs(pcrs: PcrBanks, entry: MeasuredEntry, hashers: ReadonlyMap<HashAlgorithm, Hasher>): void {
-  for (const [bank, value] of entry.extended) {
-    const hasher = hashers.get(bank);
-    if (!hasher) throw new Error(`no hasher for ${bank}`);
-    let values = pcrs.get(bank);
-    if (!values) pcrs.set(bank, (values = new Map()));
-    const current = values.get(entry.pcr) ?? new Uint8Array(digestSize(bank));
-    values.set(entry.pcr, hasher.digest2(current, value));
-  }
-}
-
 const templateNameBytes = new Map<string, Uint8Array>();
 
 /** The entry as the list of `bank` shows it (§2): u32 pcr ‖ digest ‖ u32 nameLen ‖ name ‖ data region. */
@@ -536,11 +538,7 @@ export function buildImaLog(entries: readonly BuildEntry[], options: BuilderOpti
     ascii: listed.map((m) => formatAsciiLine(m, bank)).join(''),
     pcrs: builder.pcrs(),
     entries: measured,
-    pcrsAfter(count) {
-      const pcrs = startingPcrs(builder.banks, options.initialPcrs);
-      for (const m of measured.slice(0, count)) extendPcrs(pcrs, m, builder.hashers);
-      return pcrs;
-    },
+    pcrsAfter: (count) => builder.replay(measured.slice(0, count)),
   };
 }
 

@@ -29,7 +29,7 @@ type Kind = PastePart['kind'];
 
 const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
-const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/=]{16,}\s*$/;
+const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
 const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;

@@ -70,6 +70,7 @@ describe('decodeOid', () => {
     expect(errorOf(() => decodeOid(new Uint8Array(), 7))?.offset).toBe(7);
     expect(errorOf(() => decodeOid(hex('2a86'), 0))?.message).toMatch(/truncated/);
     expect(errorOf(() => decodeOid(hex('2a8001'), 0))?.message).toMatch(/minimal/);
+    expect(errorOf(() => decodeOid(hex(`2a${'ff'.repeat(20)}7f`), 0))?.message).toMatch(/too long/);
   });
 });
 

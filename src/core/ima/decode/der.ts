@@ -173,22 +173,28 @@ export function contentOf(bytes: Uint8Array, el: DerElement): Uint8Array {
   return bytes.subarray(el.contentOffset, el.end);
 }
 
+const MAX_ARC_OCTETS = 20;
+
 /** Dotted-decimal OBJECT IDENTIFIER (X.690 §8.19); arcs of any size via BigInt. */
 export function decodeOid(content: Uint8Array, offset: number): string {
   if (content.length === 0) throw new DerError('empty OBJECT IDENTIFIER', offset);
   const arcs: bigint[] = [];
   let value = 0n;
   let startOfArc = true;
+  let arcOctets = 0;
   for (let i = 0; i < content.length; i++) {
     const b = content[i];
     if (startOfArc && b === 0x80) {
       throw new DerError('OBJECT IDENTIFIER arc is not minimal', offset);
     }
+    // Real arcs fit in 128 bits (2.25.<UUID>); a longer one is hostile and costly to build.
+    if (++arcOctets > MAX_ARC_OCTETS) throw new DerError('OBJECT IDENTIFIER arc too long', offset);
     value = (value << 7n) | BigInt(b & 0x7f);
     startOfArc = (b & 0x80) === 0;
     if (startOfArc) {
       arcs.push(value);
       value = 0n;
+      arcOctets = 0;
     }
   }
   if (!startOfArc) throw new DerError('truncated OBJECT IDENTIFIER', offset);

@@ -124,6 +124,11 @@ describe('summarizeX509 against openssl', () => {
     expect(Number(summary.notAfter.slice(0, 4))).toBeGreaterThan(2100);
   });
 
+  it('control characters in a name are escaped as \\XX, as esc_ctrl does', () => {
+    const summary = expectAgreement(selfSigned(['-newkey', 'ed25519'], '/CN=a\x01b\x7fc'));
+    expect(summary.subject).toBe('CN=a\\01b\\7Fc');
+  });
+
   it('Ed25519 and RSA-PSS', () => {
     expectAgreement(selfSigned(['-newkey', 'ed25519'], '/CN=edwards'));
     expectAgreement(
