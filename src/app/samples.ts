@@ -29,13 +29,12 @@ export async function fetchSampleIndex(): Promise<readonly SampleInfo[]> {
   return Array.isArray(index) ? index.filter(isSampleInfo) : [];
 }
 
-/** The sample's files as File objects, named by their last path segment. */
+/** The sample's files as File objects, as if the user had dropped them. */
 export async function fetchSampleFiles(sample: SampleInfo): Promise<File[]> {
   return Promise.all(
-    sample.files.map(async (path) => {
-      const response = await fetch(samplesUrl(path));
-      if (!response.ok) throw new Error(`Could not load sample file ${path} (HTTP ${response.status})`);
-      const name = path.split('/').pop() ?? path;
+    sample.files.map(async (name) => {
+      const response = await fetch(samplesUrl(`${encodeURIComponent(sample.name)}/${encodeURIComponent(name)}`));
+      if (!response.ok) throw new Error(`Could not load sample file ${sample.name}/${name} (HTTP ${response.status})`);
       return new File([await response.blob()], name);
     }),
   );

@@ -254,3 +254,31 @@ describe('evmctl as the oracle', () => {
     await compare('padded', built, built.pcrs);
   });
 });
+
+describe('firmware event log beside the list', () => {
+  it('reproduces the supplied PCRs 0–9 and the boot_aggregate (swtpm)', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('binary_bios_measurements'), swtpm('pcr0-9.yaml')]);
+    expect(report.firmware?.checks?.length).toBe(20);
+    expect(report.firmware?.checks?.every((c) => c.status === 'match')).toBe(true);
+    expect(codes(report)).toEqual(expect.arrayContaining(['firmware-pcr-match', 'boot-aggregate-match']));
+  });
+
+  it('a changed PCR 7 is a firmware mismatch and breaks the boot_aggregate', async () => {
+    const yaml = new TextDecoder().decode(readSharedData('swtpm', 'pcr0-9.yaml'));
+    const tampered = yaml.replace(/(\n\s+7\s*:\s*0x)([0-9A-Fa-f])/g, (_, a: string, d: string) => a + (d === '0' ? '1' : '0'));
+    expect(tampered).not.toBe(yaml);
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('binary_bios_measurements'), { name: 'pcrs.yaml', bytes: encodeText(tampered) }]);
+    expect(report.firmware?.checks?.filter((c) => c.status === 'mismatch').map((c) => c.pcr)).toEqual([7, 7]);
+    expect(codes(report)).toEqual(expect.arrayContaining(['firmware-pcr-mismatch', 'boot-aggregate-mismatch']));
+  });
+
+  it('go-attestation ebs_event_missing: PCR 5 is explained by unlogged ExitBootServices events', async () => {
+    const report = await run([
+      { name: 'ebs', bytes: readSharedData('realdata', 'go-attestation', 'ebs_event_missing_eventlog') },
+      { name: 'pcrs', bytes: readSharedData('realdata', 'go-attestation', 'ebs_event_missing_eventlog.expected-pcrs.txt') },
+    ]);
+    const check = report.firmware?.checks?.find((c) => c.pcr === 5);
+    expect(check).toMatchObject({ status: 'mismatch', explainedBy: 'ebs-invocation-success' });
+    expect(report.findings.find((f) => f.code === 'firmware-pcr-mismatch')?.severity).toBe('warning');
+  });
+});

@@ -6,14 +6,12 @@
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
-import { replayFirmwareLog } from '../eventlog/replay-firmware';
-import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
-import { REPORT_SCHEMA, type Finding, type Report, type ReportFirmware } from '../report/report';
-import { toHex } from '../util/bytes';
+import { REPORT_SCHEMA, type Finding, type Report } from '../report/report';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts } from './log-facts';
-import { replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
 import { checkBootAggregates } from './check-boot-aggregate';
 import {
@@ -61,24 +59,11 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   // Firmware log: its replay supplies PCRs 0–9 (and others) when no values were given.
   let firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined;
   if (loaded.firmware !== undefined) {
-    const fw = loaded.firmware.log;
-    const fwReplay = replayFirmwareLog(fw, provider);
-    firmwareBanks = fwReplay.banks;
-    const firmware: ReportFirmware = { events: fw.events.length, replay: {}, bootAggregates: {} };
-    for (const [bank, pcrs] of fwReplay.banks) {
-      const values: Record<string, string> = {};
-      for (const p of [...pcrs.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(pcrs.get(p) ?? new Uint8Array());
-      firmware.replay[bank] = values;
-    }
-    const fromFirmware = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined => fwReplay.banks.get(bank)?.get(pcr);
-    for (const c of computeBootAggregateCandidates(fromFirmware, provider)) {
-      // The kernel's own choice: SHA-1 over 0–7, other banks over 0–9.
-      if (c.pcrs === (c.bank === 'sha1' ? '0-7' : '0-9')) firmware.bootAggregates[c.bank] = toHex(c.digest);
-    }
-    report.firmware = firmware;
-    for (const err of fw.errors) {
-      findings.push({ code: 'parse-error', severity: 'error', message: `${loaded.firmware.input.name}, at byte offset ${err.offset}: ${err.message}`, entries: [] });
-    }
+    const imaPcrs = loaded.log === undefined ? new Set<number>() : pcrsOfLog(loaded.log.log);
+    const fw = checkFirmware(loaded.firmware.log, loaded.firmware.input.name, loaded.pcrValues, imaPcrs, provider);
+    firmwareBanks = fw.replay.banks;
+    report.firmware = fw.report;
+    findings.push(...fw.findings);
   }
   const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
     loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);

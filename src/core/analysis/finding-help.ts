@@ -101,6 +101,26 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'The boot_aggregate entry equals the digest of the supplied (or firmware-replayed) PCRs: the log belongs to this boot of this machine.',
   },
+  'firmware-pcr-match': {
+    title: 'Firmware log reproduces the PCRs',
+    severity: 'info',
+    help: 'Replaying the firmware event log gives the supplied values of these PCRs.',
+  },
+  'firmware-pcr-mismatch': {
+    title: 'Firmware log does not reproduce a PCR',
+    severity: 'error',
+    help: 'The firmware event log replays to another value than the one supplied: the log is truncated, from another boot, or the firmware extended events it did not log. A known quirk is named when it explains the value.',
+  },
+  'firmware-event-digest': {
+    title: 'Firmware event data does not match its digest',
+    severity: 'warning',
+    help: 'For these events the digest should be the hash of the event data. The digest is what was extended; the data shown may not describe what was measured.',
+  },
+  'firmware-note': {
+    title: 'Firmware log note',
+    severity: 'info',
+    help: 'A fact about the firmware log’s framing (padding, trailer events, start values) worth knowing when comparing tools.',
+  },
   'input-unused': {
     title: 'Input not used',
     severity: 'warning',

@@ -87,6 +87,8 @@ describe('parseFirmwareLog on every real log', () => {
     expect(log.errors).toEqual([]);
     expect(log.events.length).toBeGreaterThan(0);
     expect(sniffFirmwareLog(bytes.subarray(0, 64 * 1024))).toBe(true);
+    // The events tile the file (tcglog-parser's test re-writes this log byte for byte).
+    log.events.forEach((e, i) => expect(e.offset).toBe(i === 0 ? 0 : log.events[i - 1].offset + log.events[i - 1].size));
     const last = log.events[log.events.length - 1];
     const tail = log.notes.find((n) => n.message.includes('padding'));
     expect(tail?.offset ?? last.offset + last.size).toBe(last.offset + last.size);

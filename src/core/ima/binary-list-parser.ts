@@ -184,10 +184,13 @@ function isImaName(data: Uint8Array, off: number, len: number): boolean {
 /**
  * The legacy template's `d` is 20 bytes (SHA-1) except for MD5 file hashes (16). A 20-byte
  * `d` is followed by a name length ≤ 255; with a 16-byte `d` that word would be the first
- * name bytes (ASCII, so far above 255), which tells the two apart.
+ * name bytes (ASCII, so far above 255), and the word after 16 bytes a (non-empty) name
+ * length, which tells the two apart.
  */
 function imaDigestLength(data: Uint8Array, q: number, le: boolean): number {
-  return readU32(data, q + 20, le) <= MAX_IMA_NAME || readU32(data, q + 16, le) > MAX_IMA_NAME ? 20 : 16;
+  if (readU32(data, q + 20, le) <= MAX_IMA_NAME) return 20;
+  const n16 = readU32(data, q + 16, le);
+  return n16 >= 1 && n16 <= MAX_IMA_NAME ? 16 : 20;
 }
 
 export interface BinaryFraming {

@@ -53,8 +53,8 @@ export class ImaLogParser {
     const take = Math.min(chunk.length, SNIFF_HEAD - this.headLength);
     this.bufferHead(chunk.subarray(0, take));
     if (this.headLength < SNIFF_HEAD) return;
-    this.startFromHead();
-    if (take < chunk.length) this.target?.push(chunk.subarray(take));
+    const target = this.startFromHead();
+    if (take < chunk.length) target.push(chunk.subarray(take));
   }
 
   finish(): ImaLog {
@@ -87,25 +87,29 @@ export class ImaLogParser {
     this.head = head;
   }
 
-  private startFromHead(): void {
+  private startFromHead(): BinaryListParser | AsciiListParser {
     const head = (this.head ?? new Uint8Array(0)).subarray(0, this.headLength);
-    const sniff = sniffImaLog(head.subarray(0, SNIFF_HEAD));
-    const format = sniff?.kind === 'ima-ascii' ? 'ascii' : sniff !== undefined ? 'binary' : looksLikeText(head) ? 'ascii' : 'binary';
-    this.start(format);
+    const sniff = sniffImaLog(head);
+    const isAscii = sniff === undefined ? looksLikeText(head) : sniff.kind === 'ima-ascii';
+    const target = this.start(isAscii ? 'ascii' : 'binary');
     this.head = undefined;
-    if (head.length > 0) this.target?.push(head);
+    if (head.length > 0) target.push(head);
+    return target;
   }
 
-  private start(format: 'binary' | 'ascii'): void {
+  private start(format: 'binary' | 'ascii'): BinaryListParser | AsciiListParser {
     const hint = this.options.sizeHint ?? 0;
     if (format === 'binary') {
-      this.builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY);
-      this.target = new BinaryListParser(this.builder, this.options);
+      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY);
+      this.builder = builder;
+      this.target = new BinaryListParser(builder, this.options);
     } else {
       // Re-encoded entries take about 3/4 of their text (hex digests halve).
-      this.builder = new ImaLogBuilder((hint * 3) / 4, hint / ASCII_BYTES_PER_ENTRY);
-      this.target = new AsciiListParser(this.builder, this.options);
+      const builder = new ImaLogBuilder((hint * 3) / 4, hint / ASCII_BYTES_PER_ENTRY);
+      this.builder = builder;
+      this.target = new AsciiListParser(builder, this.options);
     }
+    return this.target;
   }
 }
 

@@ -47,6 +47,10 @@ export type FindingCode =
   // Our own additions (the contract allows extending):
   | 'quote-match'
   | 'boot-aggregate-match'
+  | 'firmware-pcr-match'
+  | 'firmware-pcr-mismatch'
+  | 'firmware-event-digest'
+  | 'firmware-note'
   | 'input-unused';
 
 export interface ReportInput {
@@ -109,10 +113,22 @@ export interface ReportQuote {
   matchedEntries?: number;
 }
 
+/** A supplied PCR value compared with the firmware log's replay (our extension of §3). */
+export interface FirmwarePcrCheck {
+  bank: HashAlgorithm;
+  pcr: number;
+  expected: string;
+  replayed: string;
+  status: 'match' | 'mismatch';
+  /** Id of the firmware quirk that reproduces the value (e.g. ExitBootServices not logged). */
+  explainedBy?: string;
+}
+
 export interface ReportFirmware {
   events: number;
   replay: PcrBankValues;
   bootAggregates: Partial<Record<HashAlgorithm, string>>;
+  checks?: FirmwarePcrCheck[];
 }
 
 export interface Finding {

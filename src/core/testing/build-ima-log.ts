@@ -42,22 +42,22 @@ export type FileDigestSpec =
 export interface ListState {
   /** Entries measured so far (`ima_htable.len`), including ones later left out of the list. */
   readonly count: number;
-  /** `ima_get_binary_runtime_size()`: the 24-byte kexec header plus the kernel's size of each entry. */
+  /** `ima_get_binary_runtime_size()`: the 24-byte kexec header plus the kernel's entry sizes. */
   readonly runtimeSize: number;
 }
 
 export interface BuildEntry {
   /** Default 10 (`CONFIG_IMA_MEASURE_PCR_IDX`). */
   readonly pcr?: number;
-  /** A built-in template name, or a custom format string such as `d-ng|n-ng|iuid`. Default ima-ng. */
+  /** A built-in template name or a custom format string (`d-ng|n-ng|iuid`). Default ima-ng. */
   readonly template?: string;
   /** File path or event name (n / n-ng); spaces become `_` as in the kernel. */
   readonly path: string;
-  /** Default: content = `buf` for buffer templates, else the path text (a stand-in file content). */
+  /** Default: content = `buf` when given, else the path text (a stand-in file content). */
   readonly fileDigest?: FileDigestSpec;
   /** The `sig` field (raw security.ima value); empty when absent. */
   readonly sig?: Uint8Array;
-  /** The `buf` field. A function gets the list state, for records that describe the list (kexec). */
+  /** The `buf` field; a function gets the list state, for records about the list (kexec). */
   readonly buf?: Uint8Array | string | ((list: ListState) => Uint8Array | string);
   /** A measurement violation: zero digests recorded, 0xFF extended. */
   readonly violation?: boolean;
@@ -70,7 +70,7 @@ export interface BuildEntry {
    * what a tool that re-serialised a big-endian list as little-endian would produce.
    */
   readonly hashByteOrder?: ByteOrder;
-  /** Record a template digest with its last byte flipped in every column; the TPM got the true one. */
+  /** Record the template digest with its last byte flipped; the TPM got the true one. */
   readonly corruptTemplateDigest?: boolean;
   /** Extend the PCRs but leave the entry out of the list (lost across kexec). */
   readonly omitFromList?: boolean;
@@ -81,9 +81,9 @@ export interface BuildOptions {
   readonly byteOrder?: ByteOrder;
   /** TPM banks that are extended. Default sha1 and sha256. */
   readonly banks?: readonly HashAlgorithm[];
-  /** The bank of the list's digest column: sha1 (legacy list, default) or a per-bank list (6.10+). */
+  /** The bank of the list's digest column: sha1 (legacy list, default) or a per-bank list. */
   readonly listBank?: HashAlgorithm;
-  /** per-bank (5.8+, default) or padded-sha1 (5.1–5.7: every bank gets the zero-padded SHA-1 digest). */
+  /** per-bank (5.8+, default) or padded-sha1 (5.1–5.7: zero-padded SHA-1 digests in every bank). */
   readonly extend?: 'per-bank' | 'padded-sha1';
   /** Starting PCR values (a list segment); PCRs not given start at zero. */
   readonly initialPcrs?: PcrBanks;
@@ -111,7 +111,7 @@ export interface MeasuredEntry {
   readonly templateDigests: ReadonlyMap<HashAlgorithm, Uint8Array>;
   /** What went into each TPM bank's PCR. */
   readonly extended: ReadonlyMap<HashAlgorithm, Uint8Array>;
-  /** The binary bytes after the template name: u32 L ‖ template data, or for `ima` d ‖ u32 n ‖ n. */
+  /** The binary bytes after the template name: u32 L ‖ template data (`ima`: d ‖ u32 n ‖ n). */
   readonly dataRegion: Uint8Array;
 }
 
@@ -136,7 +136,7 @@ const BUILTIN_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
   'ima-sigv2': ['d-ngv2', 'n-ng', 'sig'],
   'ima-buf': ['d-ng', 'n-ng', 'buf'],
   'ima-modsig': ['d-ng', 'n-ng', 'sig', 'd-modsig', 'modsig'],
-  'evm-sig': ['d-ng', 'n-ng', 'evmsig', 'xattrnames', 'xattrlengths', 'xattrvalues', 'iuid', 'igid', 'imode'],
+  'evm-sig': 'd-ng|n-ng|evmsig|xattrnames|xattrlengths|xattrvalues|iuid|igid|imode'.split('|'),
 };
 
 /** `IMA_EVENT_NAME_LEN_MAX`: the `n` field's limit and, plus one, the `ima` hash's name buffer. */
@@ -160,7 +160,11 @@ function putU32(out: Uint8Array, offset: number, value: number, order: ByteOrder
 }
 
 /** `head ‖ (u32 len ‖ part)…` in one new array: the shape of every framing in a list. */
-function lengthPrefixed(parts: readonly Uint8Array[], order: ByteOrder, head?: Uint8Array): Uint8Array {
+function lengthPrefixed(
+  parts: readonly Uint8Array[],
+  order: ByteOrder,
+  head?: Uint8Array,
+): Uint8Array {
   let size = head?.length ?? 0;
   for (const p of parts) size += 4 + p.length;
   const out = new Uint8Array(size);
@@ -249,7 +253,10 @@ export class ImaLogBuilder {
     const templateName = entry.template ?? 'ima-ng';
     const byteOrder = entry.byteOrder ?? this.byteOrder;
     const violation = entry.violation ?? false;
-    const fields = templateFields(templateName).map((id) => ({ id, data: this.fieldData(id, entry) }));
+    const fields = templateFields(templateName).map((id) => ({
+      id,
+      data: this.fieldData(id, entry),
+    }));
     const dataRegion = encodeDataRegion(templateName, fields, byteOrder);
     const hashOrder = entry.hashByteOrder ?? byteOrder;
     const hashInput =
@@ -259,9 +266,12 @@ export class ImaLogBuilder {
           ? dataRegion.subarray(4)
           : encodeDataRegion(templateName, fields, hashOrder).subarray(4);
 
-    if (violation && entry.corruptTemplateDigest) throw new Error('a violation has no digest to corrupt');
+    if (violation && entry.corruptTemplateDigest) {
+      throw new Error('a violation has no digest to corrupt');
+    }
     // 5.1–5.7 kernels fill every bank with the SHA-1 template digest, zero-padded.
-    const sha1Digest = this.extendMode === 'padded-sha1' ? this.hasher('sha1').digest(hashInput) : undefined;
+    const sha1Digest =
+      this.extendMode === 'padded-sha1' ? this.hasher('sha1').digest(hashInput) : undefined;
     const templateDigests = new Map<HashAlgorithm, Uint8Array>();
     const extended = new Map<HashAlgorithm, Uint8Array>();
     for (const bank of this.digestBanks) {
@@ -274,8 +284,8 @@ export class ImaLogBuilder {
       }
       templateDigests.set(bank, recorded);
       if (!this.banks.includes(bank)) continue;
-      const ff = violation ? padTo(new Uint8Array(sha1Digest ? SHA1_SIZE : size).fill(0xff), size) : undefined;
-      extended.set(bank, ff ?? digest);
+      const ffSize = sha1Digest ? SHA1_SIZE : size;
+      extended.set(bank, violation ? padTo(new Uint8Array(ffSize).fill(0xff), size) : digest);
     }
 
     const measured: MeasuredEntry = {
@@ -329,7 +339,9 @@ export class ImaLogBuilder {
       case 'n-ng': {
         let name = entry.path;
         // The `n` field keeps the dentry name when the path is too long (ima_eventname_init).
-        if (id === 'n' && encodeText(name).length > EVENT_NAME_LEN_MAX) name = name.slice(name.lastIndexOf('/') + 1);
+        if (id === 'n' && encodeText(name).length > EVENT_NAME_LEN_MAX) {
+          name = name.slice(name.lastIndexOf('/') + 1);
+        }
         return withNul(encodeText(name.replace(/ /g, '_')));
       }
       case 'sig':
@@ -351,8 +363,10 @@ export class ImaLogBuilder {
     const spec = entry.fileDigest;
     const [type, algorithm] = splitAlgorithm(spec?.algorithm ?? 'sha256');
     if (spec && 'hex' in spec) return { type, algorithm, digest: parseHex(spec.hex) };
-    if (entry.violation) return { type, algorithm, digest: new Uint8Array(knownDigestSize(algorithm)) };
-    if (type === 'verity') throw new Error('an fs-verity digest cannot be computed from content: give hex');
+    if (entry.violation) {
+      return { type, algorithm, digest: new Uint8Array(knownDigestSize(algorithm)) };
+    }
+    if (type === 'verity') throw new Error('fs-verity digests cannot be computed here: give hex');
     const alg = parseHashAlgorithm(algorithm);
     if (!alg || alg !== algorithm) throw new Error(`cannot hash with ${algorithm}: give hex`);
     return { type, algorithm, digest: this.hasher(alg).digest(this.content(entry)) };
@@ -407,23 +421,24 @@ function imaTemplateHashInput(fields: readonly TemplateField[]): Uint8Array {
  * field, whose part after L is also the template hash input. `ima` (§2.1): d raw, then
  * u32 strlen(n) ‖ n without its NUL, and no L word.
  */
-function encodeDataRegion(templateName: string, fields: readonly TemplateField[], order: ByteOrder): Uint8Array {
+function encodeDataRegion(
+  templateName: string,
+  fields: readonly TemplateField[],
+  order: ByteOrder,
+): Uint8Array {
   if (templateName === 'ima') {
     const d = fields.find((f) => f.id === 'd')?.data ?? new Uint8Array(0);
     const n = fields.find((f) => f.id === 'n')?.data ?? new Uint8Array(0);
     return lengthPrefixed([n.subarray(0, cStringLength(n))], order, d);
   }
-  let size = 0;
-  for (const f of fields) size += 4 + f.data.length;
-  const out = new Uint8Array(4 + size);
-  putU32(out, 0, size, order);
-  let o = 4;
-  for (const f of fields) {
-    putU32(out, o, f.data.length, order);
-    out.set(f.data, o + 4);
-    o += 4 + f.data.length;
-  }
-  return out;
+  const templateDataLength = fields.reduce((n, f) => n + 4 + f.data.length, 0);
+  const lengthWord = new Uint8Array(4);
+  putU32(lengthWord, 0, templateDataLength, order);
+  return lengthPrefixed(
+    fields.map((f) => f.data),
+    order,
+    lengthWord,
+  );
 }
 
 /**
@@ -448,12 +463,12 @@ function startingPcrs(banks: readonly HashAlgorithm[], initial: PcrBanks | undef
 }
 
 function copyPcrs(pcrs: PcrBanks): PcrBanks {
-  return new Map([...pcrs].map(([bank, values]) => [bank, new Map([...values].map(([i, v]) => [i, v.slice()]))]));
+  return startingPcrs([], pcrs);
 }
 
 const templateNameBytes = new Map<string, Uint8Array>();
 
-/** The entry as the list of `bank` shows it (§2): u32 pcr ‖ digest ‖ u32 nameLen ‖ name ‖ data region. */
+/** The entry in the list of `bank` (§2): u32 pcr ‖ digest ‖ u32 nameLen ‖ name ‖ data region. */
 export function encodeBinaryEntry(entry: MeasuredEntry, bank: HashAlgorithm): Uint8Array {
   const digest = entry.templateDigests.get(bank);
   if (!digest) throw new Error(`entry has no ${bank} template digest`);
@@ -552,7 +567,9 @@ export function bootAggregateEntry(
   options: { readonly template?: string; readonly pcr?: number } = {},
 ): BuildEntry {
   const count = hasher.algorithm === 'sha1' ? 8 : 10;
-  if (pcrs.length < count) throw new Error(`boot_aggregate over ${hasher.algorithm} needs PCR0–${count - 1}`);
+  if (pcrs.length < count) {
+    throw new Error(`boot_aggregate over ${hasher.algorithm} needs PCR0–${count - 1}`);
+  }
   const digest = hasher.digestParts(pcrs.slice(0, count));
   return {
     template: options.template ?? 'ima-ng',
@@ -589,7 +606,8 @@ export function kexecRecord(
   values: Partial<KexecValues> | ((list: ListState) => Partial<KexecValues>) = {},
   keySpelling: '6.16' | 'legacy' = '6.16',
 ): BuildEntry {
-  const sizeKey = keySpelling === '6.16' ? 'ima_binary_runtime_size' : 'ima_binary_runtime_measurements_size';
+  const sizeKey =
+    keySpelling === '6.16' ? 'ima_binary_runtime_size' : 'ima_binary_runtime_measurements_size';
   return {
     template: 'ima-buf',
     path: event,

@@ -21,7 +21,11 @@
  * Fixtures: swtpm/ak_{rsa,pss,ecc}.{pub,pem,readpublic.yaml}, swtpm/keylime_aik_tpm.b64,
  * realdata/go-attestation/windows_gcp_shielded_vm.json (`AK.Public`, a TPMT_PUBLIC).
  */
-import { hashAlgorithmFromTpmAlgId, parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
+import {
+  hashAlgorithmFromTpmAlgId,
+  parseHashAlgorithm,
+  type HashAlgorithm,
+} from '../hash/hash-algorithm';
 import { bytesEqual, fromBase64, fromHex } from '../util/bytes';
 import { asText, binaryCandidates } from './binary-input';
 import {
@@ -34,7 +38,13 @@ import {
   readDer,
   readDerChildren,
 } from './der';
-import { curveFieldBytes, nistCurveFromTpm, schemeName, TPM_ALG, type NistCurve } from './tpm-constants';
+import {
+  curveFieldBytes,
+  nistCurveFromTpm,
+  schemeName,
+  TPM_ALG,
+  type NistCurve,
+} from './tpm-constants';
 import { TpmReader, tryDecode } from './tpm-reader';
 
 export interface AkPublic {
@@ -63,7 +73,11 @@ const CURVE_OIDS: ReadonlyArray<[NistCurve, Uint8Array]> = [
   ['P-384', Uint8Array.of(0x2b, 0x81, 0x04, 0x00, 0x22)],
   ['P-521', Uint8Array.of(0x2b, 0x81, 0x04, 0x00, 0x23)],
 ];
-const CURVE_BITS: Readonly<Record<NistCurve, number>> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
+const CURVE_BITS: Readonly<Record<NistCurve, number>> = {
+  'P-256': 256,
+  'P-384': 384,
+  'P-521': 521,
+};
 
 function u32Bytes(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -107,7 +121,9 @@ function decodeSpki(der: Uint8Array, source: AkPublic['source']): AkPublic | und
   const outer = readDer(der, 0);
   if (outer?.tag !== DER.SEQUENCE || outer.end !== der.length) return undefined;
   const [algId, key] = readDerChildren(outer.content) ?? [];
-  if (algId?.tag !== DER.SEQUENCE || key?.tag !== DER.BIT_STRING || key.content[0] !== 0) return undefined;
+  if (algId?.tag !== DER.SEQUENCE || key?.tag !== DER.BIT_STRING || key.content[0] !== 0) {
+    return undefined;
+  }
   const [oid, params] = readDerChildren(algId.content) ?? [];
   if (oid?.tag !== DER.OID) return undefined;
   const spkiDer = der.slice();
@@ -165,9 +181,20 @@ function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic | un
   const x = r.tpm2b('x');
   const y = r.tpm2b('y');
   if (r.remaining !== 0) return undefined;
+  return eccKey(curveId, x, y, common);
+}
+
+/** An ECC AkPublic; a curve WebCrypto lacks keeps its id and gets no SPKI. */
+function eccKey(
+  curveId: number,
+  x: Uint8Array,
+  y: Uint8Array,
+  common: Omit<AkPublic, 'kind' | 'spkiDer'>,
+): AkPublic {
   const curve = nistCurveFromTpm(curveId);
   if (curve === undefined) return { kind: 'ecc', spkiDer: new Uint8Array(0), curveId, ...common };
-  return { kind: 'ecc', spkiDer: eccSpki(curve, x, y), curve, curveId, bits: CURVE_BITS[curve], ...common };
+  const spkiDer = eccSpki(curve, x, y);
+  return { kind: 'ecc', spkiDer, curve, curveId, bits: CURVE_BITS[curve], ...common };
 }
 
 function decodeTpmPublic(bytes: Uint8Array): AkPublic | undefined {
@@ -182,7 +209,8 @@ function decodeTpmPublic(bytes: Uint8Array): AkPublic | undefined {
 }
 
 function decodeBinaryKey(bytes: Uint8Array): AkPublic | undefined {
-  return (bytes[0] === DER.SEQUENCE ? decodeSpki(bytes, 'spki-der') : undefined) ?? decodeTpmPublic(bytes);
+  const spki = bytes[0] === DER.SEQUENCE ? decodeSpki(bytes, 'spki-der') : undefined;
+  return spki ?? decodeTpmPublic(bytes);
 }
 
 const PEM_RE = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY)-----([\s\S]*?)-----END \1-----/;
@@ -208,7 +236,8 @@ function yamlField(text: string, key: string): string | undefined {
 }
 
 function yamlRaw(text: string, key: string): number | undefined {
-  const m = new RegExp(`^${key}:\\s*\\n(?:\\s+value:[^\\n]*\\n)?\\s+raw:\\s*(0x[0-9a-f]+|\\d+)`, 'im').exec(text);
+  const re = new RegExp(`^${key}:\\s*\\n(?:\\s+value:[^\\n]*\\n)?\\s+raw:\\s*(0x[0-9a-f]+|\\d+)`, 'im');
+  const m = re.exec(text);
   return m === null ? undefined : Number(m[1]);
 }
 
@@ -224,16 +253,15 @@ function decodeReadpublicYaml(text: string): AkPublic | undefined {
     const modulus = fromHex(yamlField(text, 'rsa') ?? '');
     const exponent = Number(yamlField(text, 'exponent') ?? '65537') || 65537;
     if (modulus === undefined || modulus.length === 0) return undefined;
-    return { kind: 'rsa', spkiDer: rsaSpki(modulus, u32Bytes(exponent)), bits: bitLength(modulus), ...common };
+    const spkiDer = rsaSpki(modulus, u32Bytes(exponent));
+    return { kind: 'rsa', spkiDer, bits: bitLength(modulus), ...common };
   }
   if (type === 'ecc') {
     const curveId = yamlRaw(text, 'curve-id');
-    const curve = curveId === undefined ? undefined : nistCurveFromTpm(curveId);
     const x = fromHex(yamlField(text, 'x') ?? '');
     const y = fromHex(yamlField(text, 'y') ?? '');
     if (x === undefined || y === undefined || curveId === undefined) return undefined;
-    if (curve === undefined) return { kind: 'ecc', spkiDer: new Uint8Array(0), curveId, ...common };
-    return { kind: 'ecc', spkiDer: eccSpki(curve, x, y), curve, curveId, bits: CURVE_BITS[curve], ...common };
+    return eccKey(curveId, x, y, common);
   }
   return undefined;
 }
@@ -242,7 +270,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
-/** An AK public key from PEM, DER, TPM2B_PUBLIC, TPMT_PUBLIC (raw, hex or base64) or readpublic YAML. */
+/**
+ * An AK public key from PEM, DER, TPM2B_PUBLIC, TPMT_PUBLIC (raw, hex or base64) or
+ * tpm2_readpublic YAML; undefined if the input is none of these. Never throws.
+ */
 export function parseAkPublic(input: Uint8Array | string): AkPublic | undefined {
   const text = asText(input);
   if (text !== undefined) {

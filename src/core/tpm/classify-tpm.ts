@@ -31,7 +31,9 @@ export function sniffTpmArtefact(bytes: Uint8Array): TpmArtefactKind | undefined
   const text = asText(bytes);
   if (text === undefined) return sniffBinary(bytes);
   const t = text.trim();
-  if (KEYLIME_STRING_HEAD_RE.test(t) || KEYLIME_JSON_HEAD_RE.test(t) || QUOTED_RE.test(t)) return 'tpm-quote';
+  if (KEYLIME_STRING_HEAD_RE.test(t) || KEYLIME_JSON_HEAD_RE.test(t) || QUOTED_RE.test(t)) {
+    return 'tpm-quote';
+  }
   if (PEM_RE.test(t) || READPUBLIC_RE.test(t)) return 'ak-public';
   if (looksLikePcrValues(bytes)) return 'pcr-values';
   const decoded = decodeHexOrBase64(t);
@@ -43,7 +45,9 @@ function sniffBinary(bytes: Uint8Array): TpmArtefactKind | undefined {
   if (decodeQuoteBytes(bytes) !== undefined) return 'tpm-quote';
   if (looksLikePcrValues(bytes)) return 'pcr-values';
   const sig = parseTpmSignature(bytes);
-  if (sig !== undefined && (sig.scheme !== 'plain-rsa' || looksRandom(bytes))) return 'tpm-signature';
+  if (sig !== undefined && (sig.scheme !== 'plain-rsa' || looksRandom(bytes))) {
+    return 'tpm-signature';
+  }
   if (parseAkPublic(bytes) !== undefined) return 'ak-public';
   return undefined;
 }

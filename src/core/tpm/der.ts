@@ -5,7 +5,13 @@
  */
 import { concatBytes } from '../util/bytes';
 
-export const DER = { INTEGER: 0x02, BIT_STRING: 0x03, NULL: 0x05, OID: 0x06, SEQUENCE: 0x30 } as const;
+export const DER = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+} as const;
 
 export interface DerElement {
   tag: number;
@@ -56,7 +62,13 @@ export function derUnsigned(content: Uint8Array): Uint8Array {
 export function derTlv(tag: number, content: Uint8Array): Uint8Array {
   const n = content.length;
   const head =
-    n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : n < 0x10000 ? [tag, 0x82, n >> 8, n & 0xff] : [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+    n < 0x80
+      ? [tag, n]
+      : n < 0x100
+        ? [tag, 0x81, n]
+        : n < 0x10000
+          ? [tag, 0x82, n >> 8, n & 0xff]
+          : [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   const out = new Uint8Array(head.length + n);
   out.set(head, 0);
   out.set(content, head.length);

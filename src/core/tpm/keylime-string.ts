@@ -8,7 +8,8 @@
  *
  * Agent response (rust-keylime quote.rs `KeylimeQuote`): `{"code":200,"status":"Success",
  * "results":{"quote":"r…","hash_alg":"sha256","enc_alg":"rsa","sign_alg":"rsassa",
- * "pubkey":…,"ima_measurement_list":…,"mb_measurement_list":…,"ima_measurement_list_entry":N}}`.
+ * "pubkey":…,"ima_measurement_list":…,"mb_measurement_list":…,
+ * "ima_measurement_list_entry":N}}`.
  */
 import { isObject, parseJsonObject } from './json-value';
 

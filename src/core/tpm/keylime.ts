@@ -51,7 +51,9 @@ function str(v: unknown): string | undefined {
 function agentFields(results: Record<string, unknown>, problems: string[]): KeylimeAgentFields {
   const hashAlgName = str(results.hash_alg);
   const hashAlg = hashAlgName === undefined ? undefined : parseHashAlgorithm(hashAlgName);
-  if (hashAlgName !== undefined && hashAlg === undefined) problems.push(`hash_alg "${hashAlgName}" is unknown`);
+  if (hashAlgName !== undefined && hashAlg === undefined) {
+    problems.push(`hash_alg "${hashAlgName}" is unknown`);
+  }
   const mb = str(results.mb_measurement_list);
   const mbBytes = mb === undefined ? undefined : fromBase64(mb);
   if (mb !== undefined && mbBytes === undefined) problems.push('mb_measurement_list is not base64');
@@ -79,7 +81,9 @@ export function parseKeylimeQuote(text: string): KeylimeQuote | undefined {
 
   const sigBytes = fields.signature === '' ? undefined : fromBase64(fields.signature);
   const signature = sigBytes === undefined ? undefined : parseTpmSignature(sigBytes);
-  if (fields.signature !== '' && signature === undefined) problems.push('field 2 is not a TPMT_SIGNATURE');
+  if (fields.signature !== '' && signature === undefined) {
+    problems.push('field 2 is not a TPMT_SIGNATURE');
+  }
 
   let pcrValues: PcrValues | undefined;
   const blob = fields.pcrBlob === '' ? undefined : fromBase64(fields.pcrBlob);
@@ -91,12 +95,16 @@ export function parseKeylimeQuote(text: string): KeylimeQuote | undefined {
     problems.push(...pcrFile.problems.map((p) => `pcrblob: ${p}`));
     const fileSel = formatPcrSelection(pcrFile.selection);
     const quoteSel = formatPcrSelection(quote.selection);
-    if (fileSel !== quoteSel) problems.push(`pcrblob selects ${fileSel} but the quote selects ${quoteSel}`);
+    if (fileSel !== quoteSel) {
+      problems.push(`pcrblob selects ${fileSel} but the quote selects ${quoteSel}`);
+    }
   }
 
   const agent = fields.results === undefined ? undefined : agentFields(fields.results, problems);
-  if (agent?.hashAlg !== undefined && signature?.hashAlg !== undefined && agent.hashAlg !== signature.hashAlg) {
-    problems.push(`Quote was expected to use ${agent.hashAlg} but used ${signature.hashAlg} instead`);
+  const expected = agent?.hashAlg;
+  const used = signature?.hashAlg;
+  if (expected !== undefined && used !== undefined && expected !== used) {
+    problems.push(`Quote was expected to use ${expected} but used ${used} instead`);
   }
   return {
     quote,

@@ -20,7 +20,9 @@ export function compareNonce(
     ['base64', fromBase64(t)],
   ];
   for (const [readAs, bytes] of readings) {
-    if (bytes !== undefined && bytes.length > 0 && bytesEqual(bytes, extraData)) return { matches: true, readAs };
+    if (bytes !== undefined && bytes.length > 0 && bytesEqual(bytes, extraData)) {
+      return { matches: true, readAs };
+    }
   }
   return { matches: false };
 }

@@ -67,7 +67,8 @@ function assignDigests(
       if (d === undefined) return;
       if (sel.bank === undefined) {
         builder.problems.push(
-          `offset ${d.offset}: PCR ${pcr} of unknown bank ${bankLabel(sel)} skipped (${toHex(d.value)})`,
+          `offset ${d.offset}: PCR ${pcr} of unknown bank ${bankLabel(sel)} skipped ` +
+            `(${toHex(d.value)})`,
         );
         continue;
       }
@@ -127,7 +128,8 @@ function decodeSerialized(bytes: Uint8Array): PcrFileParse | undefined {
     r.offset = blockStart + SERIALIZED_DIGEST_BLOCK;
   }
   assignDigests(selection, digests, builder);
-  return { format: 'tpm2-serialized', values: builder.values, selection, problems: builder.problems };
+  const { values, problems } = builder;
+  return { format: 'tpm2-serialized', values, selection, problems };
 }
 
 /** tpm2-tools ≥ 5.8 `-F marshaled`; undefined when the bytes do not have its shape. */
@@ -154,7 +156,8 @@ export function parseMarshaledPcrFile(bytes: Uint8Array): PcrFileParse | undefin
   const { selection, digests } = decoded.value;
   const builder = new PcrValuesBuilder();
   assignDigests(selection, digests, builder);
-  return { format: 'tpm2-marshaled', values: builder.values, selection, problems: builder.problems };
+  const { values, problems } = builder;
+  return { format: 'tpm2-marshaled', values, selection, problems };
 }
 
 /** tpm2-tools `-F values`: needs the selection it was written with. */

@@ -81,7 +81,8 @@ export function parsePcrSelectionString(text: string): PcrBankSelection[] | unde
 }
 
 function bankFromAlgIdText(text: string): HashAlgorithm | undefined {
-  return /^0x[0-9a-f]{1,4}$/i.test(text) ? hashAlgorithmFromTpmAlgId(parseInt(text, 16)) : undefined;
+  if (!/^0x[0-9a-f]{1,4}$/i.test(text)) return undefined;
+  return hashAlgorithmFromTpmAlgId(parseInt(text, 16));
 }
 
 function parsePcrList(text: string): number[] | undefined {

@@ -40,7 +40,14 @@ export interface PcrTextParse {
 /** What one line of a PCR listing is. */
 export type PcrLine =
   | { kind: 'bank'; bank: HashAlgorithm }
-  | { kind: 'value'; form: string; pcr: number; value: Uint8Array | undefined; bank?: HashAlgorithm }
+  | {
+      kind: 'value';
+      form: string;
+      pcr: number;
+      /** undefined when the hex is malformed */
+      value: Uint8Array | undefined;
+      bank?: HashAlgorithm;
+    }
   /** `pcrs:` section key, a `tsspcrread -halg` header, a `#` comment */
   | { kind: 'header'; bankHint?: HashAlgorithm };
 
@@ -53,7 +60,8 @@ const TSS_HEADER_RE = /^\s*pcrread:.*-halg\s+(\w+)/i;
 const SECTION_RE = /^\s*pcrs\s*:\s*$/i;
 const COMMENT_RE = /^\s*#/;
 /** Lines that try to be a PCR value but are not one (bad hex): worth a problem message. */
-const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:\s*(?:0x)?[0-9a-f]{8}/i;
+const NEAR_MISS_RE =
+  /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:\s*(?:0x)?[0-9a-f]{8}/i;
 
 function spacedHex(text: string): Uint8Array | undefined {
   return fromHex(text.replace(/\s+/g, ''));
@@ -66,9 +74,13 @@ export function classifyPcrLine(line: string): PcrLine | undefined {
     return bank === undefined ? undefined : { kind: 'bank', bank };
   }
   m = INDEX_COLON_RE.exec(line);
-  if (m !== null) return { kind: 'value', form: 'index-colon', pcr: Number(m[1]), value: fromHex(m[2]) };
+  if (m !== null) {
+    return { kind: 'value', form: 'index-colon', pcr: Number(m[1]), value: fromHex(m[2]) };
+  }
   m = INDEX_SPACE_RE.exec(line);
-  if (m !== null) return { kind: 'value', form: 'index-space', pcr: Number(m[1]), value: fromHex(m[2]) };
+  if (m !== null) {
+    return { kind: 'value', form: 'index-space', pcr: Number(m[1]), value: fromHex(m[2]) };
+  }
   m = PCR_DASH_RE.exec(line);
   if (m !== null) {
     const spaced = /[0-9a-f]{2}\s[0-9a-f]{2}/i.test(m[3]);
@@ -81,7 +93,9 @@ export function classifyPcrLine(line: string): PcrLine | undefined {
     };
   }
   m = IBM_RE.exec(line);
-  if (m !== null) return { kind: 'value', form: 'ibmtss-pcrs', pcr: Number(m[1]), value: spacedHex(m[2]) };
+  if (m !== null) {
+    return { kind: 'value', form: 'ibmtss-pcrs', pcr: Number(m[1]), value: spacedHex(m[2]) };
+  }
   m = TSS_HEADER_RE.exec(line);
   if (m !== null) return { kind: 'header', bankHint: parseHashAlgorithm(m[1]) };
   if (SECTION_RE.test(line) || COMMENT_RE.test(line)) return { kind: 'header' };
@@ -107,7 +121,9 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     const where = `line ${i + 1}`;
     const c = classifyPcrLine(line);
     if (c === undefined) {
-      if (NEAR_MISS_RE.test(line)) builder.problems.push(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
+      if (NEAR_MISS_RE.test(line)) {
+        builder.problems.push(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
+      }
       // Anything else ends a YAML bank block (`calcDigest:` after tpm2_quote's `pcrs:`).
       headerBank = undefined;
       continue;
@@ -149,7 +165,8 @@ export function parseBareDigest(
   if (m === null) return undefined;
   const value = fromHex(m[1]);
   if (value === undefined) return undefined;
-  const single = selection?.length === 1 && selection[0].pcrs.length === 1 ? selection[0] : undefined;
+  const single =
+    selection?.length === 1 && selection[0].pcrs.length === 1 ? selection[0] : undefined;
   const builder = new PcrValuesBuilder();
   if (single?.bank !== undefined && digestSize(single.bank) === value.length) {
     builder.add(single.bank, single.pcrs[0], value, 'line 1');

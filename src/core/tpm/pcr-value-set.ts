@@ -32,7 +32,8 @@ export class PcrValuesBuilder {
     }
     if (value.length !== digestSize(bank)) {
       this.problems.push(
-        `${where}: ${bank} PCR ${pcr} has ${value.length} bytes, a ${bank} digest has ${digestSize(bank)}`,
+        `${where}: ${bank} PCR ${pcr} has ${value.length} bytes, ` +
+          `a ${bank} digest has ${digestSize(bank)}`,
       );
       return;
     }
@@ -44,7 +45,8 @@ export class PcrValuesBuilder {
     const previous = pcrs.get(pcr);
     if (previous !== undefined && !bytesEqual(previous, value)) {
       this.problems.push(
-        `${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} (keeping ${toHex(previous)})`,
+        `${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} ` +
+          `(keeping ${toHex(previous)})`,
       );
       return;
     }

@@ -70,7 +70,8 @@ function parseAnyForm(
   return parseBareDigest(trimmed, selection) ?? parsePcrLines(text);
 }
 
-const JSON_PCR_HEAD_RE = /^\s*\{\s*"(?:pcrs"\s*:\s*\{\s*")?(?:sha1|sha256|sha384|sha512|sm3_256|sm3)"\s*:\s*[{[]/i;
+const JSON_PCR_HEAD_RE =
+  /^\s*\{\s*"(?:pcrs"\s*:\s*\{\s*")?(?:sha1|sha256|sha384|sha512|sm3_256|sm3)"\s*:\s*[{[]/i;
 
 /**
  * Content sniff on the first bytes of a file (any length; 4 KiB is plenty): true for the
@@ -118,6 +119,7 @@ function looksLikeSerializedHead(head: Uint8Array): boolean {
 
 /** Marshaled head: BE count, known banks, then a digest block of a plausible first size. */
 function looksLikeMarshaledHead(head: Uint8Array): boolean {
+  if (head.length < 14) return false;
   const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const count = v.getUint32(0, false);
   if (count < 1 || count > 16) return false;
@@ -133,5 +135,11 @@ function looksLikeMarshaledHead(head: Uint8Array): boolean {
   const blocks = v.getUint32(at, false);
   const firstCount = v.getUint32(at + 4, false);
   const firstSize = v.getUint16(at + 8, false);
-  return blocks >= 1 && blocks <= 64 && firstCount >= 1 && firstCount <= 8 && [20, 32, 48, 64].includes(firstSize);
+  return (
+    blocks >= 1 &&
+    blocks <= 64 &&
+    firstCount >= 1 &&
+    firstCount <= 8 &&
+    [20, 32, 48, 64].includes(firstSize)
+  );
 }

@@ -69,12 +69,13 @@ export const TPM12_NOT_SUPPORTED = 'TPM 1.2 quote: not supported for signature c
 
 function hasMagicAt(bytes: Uint8Array, at: number): boolean {
   if (bytes.length < at + 4) return false;
-  const word = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-  return word === TPM_GENERATED_VALUE;
+  const word = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+  return word >>> 0 === TPM_GENERATED_VALUE;
 }
 
 function asciiAt(bytes: Uint8Array, at: number, text: string): boolean {
-  return bytes.length >= at + text.length && [...text].every((c, i) => bytes[at + i] === c.charCodeAt(0));
+  if (bytes.length < at + text.length) return false;
+  return [...text].every((c, i) => bytes[at + i] === c.charCodeAt(0));
 }
 
 /** The TPMS_ATTEST inside `bytes` (bare or TPM2B-wrapped) and where it starts. */
@@ -86,12 +87,16 @@ function locateAttest(bytes: Uint8Array): { body: Uint8Array; problems: string[]
   if (size < bytes.length - 2) {
     return {
       body: bytes.subarray(2, 2 + size),
-      problems: [`offset ${2 + size}: ${bytes.length - 2 - size} bytes after the TPM2B_ATTEST ignored`],
+      problems: [
+        `offset ${2 + size}: ${bytes.length - 2 - size} bytes after the TPM2B_ATTEST ignored`,
+      ],
     };
   }
   return {
     body: bytes.subarray(2),
-    problems: [`offset 0: TPM2B_ATTEST size ${size} exceeds the ${bytes.length - 2} bytes that follow`],
+    problems: [
+      `offset 0: TPM2B_ATTEST size ${size} exceeds the ${bytes.length - 2} bytes that follow`,
+    ],
   };
 }
 
@@ -129,14 +134,17 @@ function readAttest(r: TpmReader, problems: string[], base: number): TpmsAttestQ
   const firmwareVersion = r.u64('firmwareVersion');
   if (type !== TPM_ST_ATTEST_QUOTE) {
     problems.push(
-      `offset ${base + 4}: attestation type ${hex16(type)} (${attestTypeName(type)}) is not a quote (0x8018)`,
+      `offset ${base + 4}: attestation type ${hex16(type)} (${attestTypeName(type)}) ` +
+        'is not a quote (0x8018)',
     );
     return undefined;
   }
   const selection: PcrBankSelection[] = readTpmlPcrSelection(r);
   const pcrDigest = r.tpm2b('pcrDigest');
   if (r.remaining > 0) {
-    problems.push(`offset ${base + r.offset}: ${r.remaining} bytes after the TPMS_ATTEST are not signed; ignored`);
+    problems.push(
+      `offset ${base + r.offset}: ${r.remaining} bytes after the TPMS_ATTEST are not signed; ignored`,
+    );
   }
   return {
     bytes: r.bytes.slice(0, r.offset),
@@ -200,7 +208,9 @@ export function parseQuote(input: Uint8Array | string): QuoteParse | undefined {
       const attest = fromBase64(keylime.attest);
       return (
         (attest === undefined ? undefined : decodeQuoteBytes(attest)) ?? {
-          problems: ['Keylime quote: field 1 is not a TPMS_ATTEST (zlib-compressed fields are not supported)'],
+          problems: [
+            'Keylime quote: field 1 is not a TPMS_ATTEST (zlib-compressed fields are not supported)',
+          ],
         }
       );
     }

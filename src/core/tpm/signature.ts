@@ -9,7 +9,8 @@
  *     headers seen: `0014 000b 0100 …` (262 bytes), `0016 000b 0100 …`,
  *     `0018 000b 0020 <r> 0020 <s>` (72 bytes)
  *   tpm2_quote -f plain: RSA = the bare modulus-sized signature (no hash id);
- *     ECDSA = DER SEQUENCE { INTEGER r, INTEGER s } (swtpm/q3b_ecdsa_plain.sig, `30 45 02 21 00 …`)
+ *     ECDSA = DER SEQUENCE { INTEGER r, INTEGER s } (swtpm/q3b_ecdsa_plain.sig,
+ *     `30 45 02 21 00 …`)
  *   tpm2_quote stdout: `signature:` / `  alg: rsassa|rsapss|ecdsa` / `  sig: <hex>` (the plain
  *     form: for ECDSA the DER)
  *
@@ -40,7 +41,11 @@ const PLAIN_RSA_SIZES = [128, 256, 384, 512];
 const EC_WIDTHS = [32, 48, 66];
 
 /** r ‖ s, each stripped of leading zeros and left-padded to `width` (default: smallest fit). */
-export function ecdsaRawSignature(r: Uint8Array, s: Uint8Array, width?: number): Uint8Array | undefined {
+export function ecdsaRawSignature(
+  r: Uint8Array,
+  s: Uint8Array,
+  width?: number,
+): Uint8Array | undefined {
   const rr = derUnsigned(r);
   const ss = derUnsigned(s);
   const w = width ?? EC_WIDTHS.find((n) => n >= Math.max(rr.length, ss.length));
@@ -59,13 +64,21 @@ function ecdsaSignature(
 ): TpmSignature | undefined {
   const signature = ecdsaRawSignature(r, s);
   if (signature === undefined) return undefined;
-  return { scheme, ...(hashAlg === undefined ? {} : { hashAlg }), signature, r: derUnsigned(r), s: derUnsigned(s) };
+  return {
+    scheme,
+    ...(hashAlg === undefined ? {} : { hashAlg }),
+    signature,
+    r: derUnsigned(r),
+    s: derUnsigned(s),
+  };
 }
 
 function readTpmtSignature(bytes: Uint8Array): TpmSignature | undefined {
   const r = new TpmReader(bytes);
   const sigAlg = r.u16('sigAlg');
-  if (sigAlg === TPM_ALG.NULL) return r.remaining === 0 ? { scheme: 'other', signature: new Uint8Array(0), sigAlg } : undefined;
+  if (sigAlg === TPM_ALG.NULL) {
+    return r.remaining === 0 ? { scheme: 'other', signature: new Uint8Array(0), sigAlg } : undefined;
+  }
   const hashAlg = hashAlgorithmFromTpmAlgId(r.u16('hash'));
   if (hashAlg === undefined) return undefined;
   let sig: TpmSignature | undefined;
@@ -100,7 +113,9 @@ function readDerEcdsa(bytes: Uint8Array): TpmSignature | undefined {
   const seq = readDer(bytes, 0);
   if (seq?.tag !== DER.SEQUENCE || seq.end !== bytes.length) return undefined;
   const parts = readDerChildren(seq.content);
-  if (parts?.length !== 2 || parts.some((p) => p.tag !== DER.INTEGER || p.content.length === 0)) return undefined;
+  if (parts?.length !== 2 || parts.some((p) => p.tag !== DER.INTEGER || p.content.length === 0)) {
+    return undefined;
+  }
   return ecdsaSignature('der-ecdsa', parts[0].content, parts[1].content, undefined);
 }
 
@@ -109,7 +124,9 @@ function decodeSignatureBytes(bytes: Uint8Array): TpmSignature | undefined {
   if (tpmt !== undefined) return tpmt;
   const der = readDerEcdsa(bytes);
   if (der !== undefined) return der;
-  if (PLAIN_RSA_SIZES.includes(bytes.length)) return { scheme: 'plain-rsa', signature: bytes.slice() };
+  if (PLAIN_RSA_SIZES.includes(bytes.length)) {
+    return { scheme: 'plain-rsa', signature: bytes.slice() };
+  }
   return undefined;
 }
 

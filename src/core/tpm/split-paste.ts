@@ -97,7 +97,8 @@ export function splitPaste(text: string): PastePart[] {
   const parts: PastePart[] = [];
   const push = (kind: Kind, partText: string, lineStart: number): void => {
     const last = parts[parts.length - 1];
-    if (kind === 'unknown' && last?.kind === 'unknown' && lineStart === last.lineStart + last.text.split('\n').length) {
+    const adjacent = last !== undefined && lineStart === last.lineStart + last.text.split('\n').length;
+    if (kind === 'unknown' && last?.kind === 'unknown' && adjacent) {
       last.text += `\n${partText}`;
     } else {
       parts.push({ kind, text: partText, lineStart });
@@ -125,7 +126,11 @@ export function splitPaste(text: string): PastePart[] {
     if (trimmed.startsWith('{')) {
       const end = jsonEnd(lines, i);
       const json = block(i, end);
-      const kind: Kind = confirms('tpm-quote', json) ? 'tpm-quote' : confirms('pcr-values', json) ? 'pcr-values' : 'unknown';
+      const kind: Kind = confirms('tpm-quote', json)
+        ? 'tpm-quote'
+        : confirms('pcr-values', json)
+          ? 'pcr-values'
+          : 'unknown';
       push(kind, json, i);
       i = end;
       continue;
@@ -164,7 +169,12 @@ export function splitPaste(text: string): PastePart[] {
       const hinted = LABEL_KINDS.find(([re]) => re.test(labelled[1].trim()))?.[1];
       const sniffed = sniffText(value);
       // A lone digest under some other label (`calcDigest:`, `pcrDigest:`) is no PCR listing.
-      const kind = hinted !== undefined && confirms(hinted, value) ? hinted : sniffed === 'pcr-values' ? 'unknown' : sniffed;
+      const kind =
+        hinted !== undefined && confirms(hinted, value)
+          ? hinted
+          : sniffed === 'pcr-values'
+            ? 'unknown'
+            : sniffed;
       push(kind, value, i);
       i = end;
       continue;

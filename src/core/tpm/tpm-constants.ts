@@ -61,7 +61,11 @@ export function schemeName(algId: number): string {
 
 export type NistCurve = 'P-256' | 'P-384' | 'P-521';
 
-const ECC_CURVES: Readonly<Record<number, NistCurve>> = { 0x0003: 'P-256', 0x0004: 'P-384', 0x0005: 'P-521' };
+const ECC_CURVES: Readonly<Record<number, NistCurve>> = {
+  0x0003: 'P-256',
+  0x0004: 'P-384',
+  0x0005: 'P-521',
+};
 
 export function nistCurveFromTpm(curveId: number): NistCurve | undefined {
   return ECC_CURVES[curveId];

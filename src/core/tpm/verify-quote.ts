@@ -87,27 +87,39 @@ export async function verifyQuoteSignature(
 ): Promise<SignatureVerdict> {
   if (sig.scheme === 'other') {
     const alg = sig.sigAlg === undefined ? 'unknown' : hex16(sig.sigAlg);
-    return { valid: false, detail: `signature scheme ${alg} cannot be checked (only RSASSA, RSA-PSS and ECDSA)` };
+    return {
+      valid: false,
+      detail: `signature scheme ${alg} cannot be checked (only RSASSA, RSA-PSS and ECDSA)`,
+    };
   }
   const { hash, from } = signingHash(quote, sig, ak);
   const webHash = hash === undefined ? undefined : WEBCRYPTO_HASH[hash];
   if (hash === undefined || webHash === undefined) {
-    return { valid: false, detail: `signing hash ${hash ?? 'unknown'} (from ${from}) is not available in WebCrypto` };
+    return {
+      valid: false,
+      detail: `signing hash ${hash ?? 'unknown'} (from ${from}) is not available in WebCrypto`,
+    };
   }
   const isEcdsa = sig.scheme === 'ecdsa' || sig.scheme === 'der-ecdsa';
   if (isEcdsa !== (ak.kind === 'ecc')) {
     return {
       valid: false,
-      detail: `${isEcdsa ? 'an ECDSA' : 'an RSA'} signature cannot come from this ${ak.kind.toUpperCase()} AK`,
+      detail:
+        `${isEcdsa ? 'an ECDSA' : 'an RSA'} signature cannot come from this ` +
+        `${ak.kind.toUpperCase()} AK`,
     };
   }
   let attempts: Attempt[];
   if (isEcdsa) {
     if (ak.curve === undefined || ak.spkiDer.length === 0) {
       const curve = ak.curveId === undefined ? 'unknown' : hex16(ak.curveId);
-      return { valid: false, detail: `the AK's curve ${curve} is not available in WebCrypto (only NIST P-256/384/521)` };
+      return {
+        valid: false,
+        detail: `the AK's curve ${curve} is not available in WebCrypto (only NIST P-256/384/521)`,
+      };
     }
-    const rs = ecdsaRawSignature(sig.r ?? new Uint8Array(0), sig.s ?? new Uint8Array(0), curveFieldBytes(ak.curve));
+    const empty = new Uint8Array(0);
+    const rs = ecdsaRawSignature(sig.r ?? empty, sig.s ?? empty, curveFieldBytes(ak.curve));
     if (rs === undefined) return { valid: false, detail: `ECDSA r or s is wider than ${ak.curve}` };
     attempts = [
       {
@@ -124,9 +136,12 @@ export async function verifyQuoteSignature(
   const errors: string[] = [];
   for (const a of attempts) {
     try {
-      const key = await crypto.subtle.importKey('spki', ak.spkiDer, a.importParams, false, ['verify']);
+      const key = await crypto.subtle.importKey('spki', ak.spkiDer, a.importParams, false, [
+        'verify',
+      ]);
       if (await crypto.subtle.verify(a.verifyParams, key, a.signature, quote.bytes)) {
-        return { valid: true, detail: `${a.label} with ${webHash} (hash from ${from}): signature valid` };
+        const detail = `${a.label} with ${webHash} (hash from ${from}): signature valid`;
+        return { valid: true, detail };
       }
     } catch (e) {
       errors.push(`${a.label}: ${e instanceof Error ? e.message : String(e)}`);
@@ -136,7 +151,9 @@ export async function verifyQuoteSignature(
   const why = errors.length > 0 ? ` (${errors.join('; ')})` : '';
   return {
     valid: false,
-    detail: `${tried} with ${webHash} (hash from ${from}): the signature does not verify with this AK${why}`,
+    detail:
+      `${tried} with ${webHash} (hash from ${from}): ` +
+      `the signature does not verify with this AK${why}`,
   };
 }
 

@@ -44,22 +44,22 @@ export const entryColumns = helper.columns([
   helper.accessor('index', {
     id: 'index',
     header: '#',
-    size: 80,
-    minSize: 48,
+    size: 64,
+    minSize: 40,
     cell: (c) => <span className="cell-number">{c.getValue()}</span>,
   }),
   helper.accessor('pcr', {
     id: 'pcr',
     header: 'PCR',
-    size: 52,
-    minSize: 40,
+    size: 44,
+    minSize: 36,
     cell: (c) => <span className="cell-number">{c.getValue()}</span>,
   }),
   helper.accessor('template', {
     id: 'template',
     header: 'Template',
-    size: 96,
-    minSize: 56,
+    size: 80,
+    minSize: 48,
     cell: (c) => (
       <span className={c.row.original.templateKnown ? undefined : 'cell-warning'} title={c.getValue()}>
         {c.getValue()}
@@ -69,8 +69,8 @@ export const entryColumns = helper.columns([
   helper.accessor('templateDigest', {
     id: 'status',
     header: 'Template digest',
-    size: 250,
-    minSize: 120,
+    size: 210,
+    minSize: 100,
     cell: (c) => {
       const { status } = c.row.original;
       return (
@@ -84,15 +84,15 @@ export const entryColumns = helper.columns([
   helper.accessor('fileDigest', {
     id: 'fileDigest',
     header: 'File digest',
-    size: 300,
-    minSize: 120,
+    size: 250,
+    minSize: 100,
     cell: (c) =>
       c.getValue() === '' ? null : <Digest hex={c.getValue()} algorithm={c.row.original.fileDigestAlgorithm} />,
   }),
   helper.accessor('name', {
     id: 'name',
     header: 'Name',
-    size: 420,
+    size: 340,
     minSize: 120,
     cell: (c) => (
       <span className="cell-name" title={c.getValue()}>
@@ -103,15 +103,15 @@ export const entryColumns = helper.columns([
   helper.accessor('keyId', {
     id: 'keyId',
     header: 'Key id',
-    size: 88,
-    minSize: 60,
+    size: 80,
+    minSize: 56,
     cell: (c) => <span className="cell-mono">{c.getValue()}</span>,
   }),
   helper.accessor('flags', {
     id: 'flags',
     header: 'Flags',
-    size: 60,
-    minSize: 40,
+    size: 52,
+    minSize: 36,
     enableSorting: false,
     cell: (c) => {
       const { text, title } = flagsText(c.getValue());

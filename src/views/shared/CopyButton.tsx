@@ -20,7 +20,14 @@ export function CopyButton({ value, label = 'Copy' }: { readonly value: string; 
         );
       }}
     >
-      {copied ? '✓' : '⧉'}
+      {copied ? (
+        '✓'
+      ) : (
+        <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
+          <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+          <path d="M10.5 3.5v-0.5a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h0.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+        </svg>
+      )}
     </button>
   );
 }

@@ -18,7 +18,7 @@ export interface SampleInfo {
   readonly name: string;
   readonly title: string;
   readonly description: string;
-  /** Paths relative to samples/. */
+  /** File names inside the sample's folder, samples/<name>/. */
   readonly files: readonly string[];
 }
 

@@ -3,6 +3,7 @@ import { selectAnalysis } from '../../store/selectors';
 import { useAppCommands } from '../shared/entry-source';
 import { formatCount } from '../shared/format';
 import { SeverityIcon } from '../shared/severity';
+import { FINDING_HELP } from '../../core/analysis/finding-help';
 
 /** How many "go to entry" buttons a finding shows before "+N more". */
 const ENTRY_LINKS = 6;
@@ -26,7 +27,9 @@ export function FindingsPanel() {
             <li key={`${f.code}-${k}`} className={`finding finding--${f.severity}`} data-testid="finding" data-code={f.code} data-severity={f.severity}>
               <SeverityIcon severity={f.severity} />
               <div className="finding__body">
-                <span className="finding__code">{f.code}</span>
+                <p className="finding__title">
+                  {FINDING_HELP[f.code]?.title ?? f.code} <span className="finding__code">{f.code}</span>
+                </p>
                 <p className="finding__message">{f.message}</p>
                 {f.entries && f.entries.length > 0 ? (
                   <p className="finding__entries">
@@ -39,6 +42,12 @@ export function FindingsPanel() {
                       <span className="finding__more">+{formatCount(f.entries.length - ENTRY_LINKS)} more</span>
                     ) : null}
                   </p>
+                ) : null}
+                {FINDING_HELP[f.code] ? (
+                  <details className="finding__help">
+                    <summary>What it means</summary>
+                    <p>{FINDING_HELP[f.code].help}</p>
+                  </details>
                 ) : null}
               </div>
             </li>

@@ -26,9 +26,13 @@ export function VerdictBar() {
             {verdict.finding ? <span className="verdict__code">{verdict.finding.code}</span> : null}
             {verdict.headline}
           </h1>
-          {verdict.detail ? <p className="verdict__detail">{verdict.detail}</p> : null}
+          {verdict.detail ? (
+            <p className="verdict__detail" title={verdict.detail}>
+              {verdict.detail}
+            </p>
+          ) : null}
           {verdict.moreProblems > 0 ? (
-            <p className="verdict__detail">and {plural(verdict.moreProblems, 'more problem')} below.</p>
+            <p className="verdict__more">and {plural(verdict.moreProblems, 'more problem')} in the findings.</p>
           ) : null}
         </div>
         {first !== undefined ? (

@@ -2,6 +2,7 @@
  * The one-line answer the header leads with: the worst finding, or a clear "agrees" when
  * nothing is wrong. Pure, so the wording is testable without React.
  */
+import { FINDING_HELP } from '../../core/analysis/finding-help';
 import type { Finding, Report } from '../../core/report/report';
 import type { AnalysisState } from '../../store/load-slice';
 import type { LoadSummary } from '../../worker/protocol';
@@ -60,7 +61,8 @@ export function computeVerdict(summary: LoadSummary, analysis: AnalysisState): V
   if (worst !== undefined) {
     return {
       tone: worst.severity === 'error' ? 'error' : 'warning',
-      headline: worst.message,
+      headline: FINDING_HELP[worst.code]?.title ?? worst.code,
+      detail: worst.message,
       finding: worst,
       moreProblems: problems.length - 1,
     };

@@ -1,0 +1,87 @@
+/**
+ * The firmware event log beside the IMA list: its replay fills `report.firmware`, supplies
+ * PCRs 0–9 for boot_aggregate and quote checks, and is compared with supplied PCR values of
+ * the PCRs the IMA log does not extend. A disagreement that firmware quirks explain (events
+ * extended but not logged) is said as such.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import type { FirmwareLog } from '../eventlog/event-log';
+import { replayFirmwareLog, type FirmwareReplay } from '../eventlog/replay-firmware';
+import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
+import type { Finding, FirmwarePcrCheck, ReportFirmware } from '../report/report';
+import { bytesEqual, toHex } from '../util/bytes';
+
+export interface FirmwareCheck {
+  readonly replay: FirmwareReplay;
+  readonly report: ReportFirmware;
+  readonly findings: Finding[];
+}
+
+export function checkFirmware(
+  log: FirmwareLog,
+  inputName: string,
+  supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
+  imaPcrs: ReadonlySet<number>,
+  provider: HashProvider,
+): FirmwareCheck {
+  const replay = replayFirmwareLog(log, provider);
+  const report: ReportFirmware = { events: log.events.length, replay: {}, bootAggregates: {} };
+  for (const [bank, pcrs] of replay.banks) {
+    const values: Record<string, string> = {};
+    for (const p of [...pcrs.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(pcrs.get(p) ?? new Uint8Array());
+    report.replay[bank] = values;
+  }
+  const fromFirmware = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined => replay.banks.get(bank)?.get(pcr);
+  for (const c of computeBootAggregateCandidates(fromFirmware, provider)) {
+    // The kernel's own choice: SHA-1 over PCRs 0–7, other banks over 0–9.
+    if (c.pcrs === (c.bank === 'sha1' ? '0-7' : '0-9')) report.bootAggregates[c.bank] = toHex(c.digest);
+  }
+
+  const findings: Finding[] = [];
+  for (const err of log.errors) {
+    findings.push({ code: 'parse-error', severity: 'error', message: `${inputName}, at byte offset ${err.offset}: ${err.message}`, entries: [] });
+  }
+  for (const note of log.notes) findings.push({ code: 'firmware-note', severity: 'info', message: `${inputName}, at byte offset ${note.offset}: ${note.message}` });
+  for (const note of replay.notes) findings.push({ code: 'firmware-note', severity: 'info', message: note });
+  if (replay.digestMismatches.length > 0) {
+    findings.push({
+      code: 'firmware-event-digest',
+      severity: 'warning',
+      message: `Firmware events ${replay.digestMismatches.join(', ')} carry a digest that is not the hash of their data. The digest is what was extended, so the replay is unaffected, but the event data cannot be trusted to describe what was measured.`,
+    });
+  }
+
+  const checks: FirmwarePcrCheck[] = [];
+  for (const [bank, pcrs] of supplied) {
+    for (const [pcr, expected] of pcrs) {
+      const replayed = replay.banks.get(bank)?.get(pcr);
+      if (replayed === undefined || imaPcrs.has(pcr)) continue;
+      const status = bytesEqual(replayed, expected) ? 'match' : 'mismatch';
+      const check: FirmwarePcrCheck = { bank, pcr, expected: toHex(expected), replayed: toHex(replayed), status };
+      if (status === 'mismatch') {
+        const alt = replay.alternatives.find((a) => a.pcr === pcr && bytesEqual(a.values.get(bank) ?? new Uint8Array(), expected));
+        if (alt !== undefined) check.explainedBy = alt.id;
+        findings.push({
+          code: 'firmware-pcr-mismatch',
+          severity: alt === undefined ? 'error' : 'warning',
+          message:
+            alt === undefined
+              ? `${bank} PCR ${pcr}: the firmware log replays to ${check.replayed.slice(0, 16)}…, not the supplied ${check.expected.slice(0, 16)}…: the firmware log is incomplete or from another boot.`
+              : `${bank} PCR ${pcr} matches only on this assumption: ${alt.description}. A firmware quirk, not tampering.`,
+        });
+      }
+      checks.push(check);
+    }
+  }
+  const matched = checks.filter((c) => c.status === 'match');
+  if (matched.length > 0) {
+    findings.push({
+      code: 'firmware-pcr-match',
+      severity: 'info',
+      message: `The firmware log replays to the supplied values of ${matched.map((c) => `${c.bank}:${c.pcr}`).join(', ')}.`,
+    });
+  }
+  if (checks.length > 0) report.checks = checks;
+  return { replay, report, findings };
+}
