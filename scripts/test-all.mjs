@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['type-check', 'npx', ['tsc', '-b']],
+  ['type-check tests and scripts', 'npx', ['tsc', '-p', 'tsconfig.test.json']],
+  ['type-check browser tests', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']],
   ['unit and CLI tests', 'npx', ['vitest', 'run']],
   ['build', 'npm', ['run', 'build']],
   ['end-to-end tests', 'npx', ['playwright', 'test']],

@@ -229,7 +229,11 @@ function isCheckable(log: ImaLog, flags: number): boolean {
   return log.format === 'binary' || (flags & EntryFlag.UnknownTemplate) === 0;
 }
 
-/** The bank of the digest column: by size, and by hashing when two banks share a size. */
+/**
+ * The bank of the digest column: by size, and by hashing when two banks share a size
+ * (sha256 and sm3). When no probed entry verifies and a candidate cannot be hashed here
+ * (SM3 without WebAssembly), the bank is unknown rather than guessed.
+ */
 function chooseBank(log: ImaLog, provider: HashProvider, th: TemplateHasher): HashAlgorithm | undefined {
   const candidates = hashAlgorithmsOfSize(log.digestSize);
   if (candidates.length <= 1) return candidates[0];
@@ -246,7 +250,7 @@ function chooseBank(log: ImaLog, provider: HashProvider, th: TemplateHasher): Ha
       if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), log.data, recorded)) return alg;
     }
   }
-  return candidates[0];
+  return probes > 0 && candidates.some((alg) => provider.get(alg) === undefined) ? undefined : candidates[0];
 }
 
 function isZeroAt(data: Uint8Array, p: number, n: number): boolean {

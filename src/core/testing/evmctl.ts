@@ -56,10 +56,12 @@ export function runEvmctlImaMeasurement(
     : output.includes('Matched SHA1 padded TPM digest(s).')
       ? 'padded-sha1'
       : undefined;
-  const succeeded = [...output.matchAll(/^(\w+) PCR-(\d+): succeed at entry (\d+)$/gm)].map((m) => ({
+  const successes = output.matchAll(/^(\w+) PCR-(\d+): succeed at entry (\d+)$/gm);
+  const succeeded = [...successes].map((m) => ({
     bank: m[1],
     pcr: Number(m[2]),
     entry: Number(m[3]),
   }));
-  return { ok: exitCode === 0 && matched !== undefined, matched, exitCode, stdout: output, succeeded };
+  const ok = exitCode === 0 && matched !== undefined;
+  return { ok, matched, exitCode, stdout: output, succeeded };
 }

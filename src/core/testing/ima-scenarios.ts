@@ -18,7 +18,7 @@ export interface KexecParts {
   readonly firstBoot: readonly BuildEntry[];
   /** Entries measured between kexec load and execute. */
   readonly afterLoad?: readonly BuildEntry[];
-  /** The new kernel's entries, from its boot_aggregate on (appended after the carried list, §7.4). */
+  /** The new kernel's entries, from its boot_aggregate on (after the carried list, §7.4). */
   readonly secondBoot: readonly BuildEntry[];
 }
 

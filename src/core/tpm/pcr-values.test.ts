@@ -208,6 +208,7 @@ describe('realdata PCR dumps in five text forms', () => {
       (n) => ['tpm2-tools', `event-${n}.bin.expected-pcrs.txt`],
     ),
     ...['sb_cert_eventlog', 'option_rom_eventlog', 'ebs_event_missing_eventlog'].map((n) => ['go-attestation', `${n}.expected-pcrs.txt`]),
+    ['tpm2-tss', 'binary_measurements_hcrtm.bin.expected-pcrs.txt'],
     ['go-attestation', 'linux_tpm12.Log.PCRs.txt'],
     ['go-attestation', 'windows_gcp_shielded_vm.Log.PCRs.txt'],
   ];

@@ -15,9 +15,8 @@ import {
 } from './pcr-file-binary';
 import { parsePcrSelectionString, type PcrBankSelection } from './pcr-selection';
 import { parseBareDigest, parsePcrJson, parsePcrLines, classifyPcrLine } from './pcr-text-forms';
-import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
-
 import type { PcrValues } from './pcr-value-set';
+import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 
 export type { PcrValues };
 

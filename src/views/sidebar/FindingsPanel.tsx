@@ -28,7 +28,7 @@ export function FindingsPanel() {
               <SeverityIcon severity={f.severity} />
               <div className="finding__body">
                 <p className="finding__title">
-                  {FINDING_HELP[f.code]?.title ?? f.code} <span className="finding__code">{f.code}</span>
+                  {FINDING_HELP[f.code].title} <span className="finding__code">{f.code}</span>
                 </p>
                 <p className="finding__message">{f.message}</p>
                 {f.entries && f.entries.length > 0 ? (
@@ -43,12 +43,10 @@ export function FindingsPanel() {
                     ) : null}
                   </p>
                 ) : null}
-                {FINDING_HELP[f.code] ? (
-                  <details className="finding__help">
-                    <summary>What it means</summary>
-                    <p>{FINDING_HELP[f.code].help}</p>
-                  </details>
-                ) : null}
+                <details className="finding__help">
+                  <summary>What it means</summary>
+                  <p>{FINDING_HELP[f.code].help}</p>
+                </details>
               </div>
             </li>
           ))}

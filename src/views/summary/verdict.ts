@@ -61,7 +61,7 @@ export function computeVerdict(summary: LoadSummary, analysis: AnalysisState): V
   if (worst !== undefined) {
     return {
       tone: worst.severity === 'error' ? 'error' : 'warning',
-      headline: FINDING_HELP[worst.code]?.title ?? worst.code,
+      headline: FINDING_HELP[worst.code].title,
       detail: worst.message,
       finding: worst,
       moreProblems: problems.length - 1,

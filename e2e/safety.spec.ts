@@ -1,0 +1,28 @@
+import { expect, test } from './inspector-page';
+import { makeLog } from './fixtures';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+test('an entry named like HTML is shown as text and runs nothing', async ({ inspector }) => {
+  const log = makeLog(5, [{ path: HOSTILE }]);
+  await inspector.open();
+  await inspector.loadFiles([log.binary]);
+  await inspector.waitForReady();
+  await expect(inspector.row(0)).toContainText(HOSTILE);
+  await inspector.row(0).click();
+  await expect(inspector.details.locator('[data-testid="detail-field"][data-field="n-ng"]')).toContainText(HOSTILE);
+  await expect(inspector.page.locator('img')).toHaveCount(0);
+  // The fixture fails the spec on any dialog (alert) or console error.
+});
+
+test('the production page carries the strict Content-Security-Policy', async ({ inspector }) => {
+  await inspector.open();
+  const csp = await inspector.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  // Loading, verifying (hash-wasm) and rendering a log raise no violation (the fixture checks).
+  await inspector.loadFiles([makeLog(20).binary]);
+  await inspector.waitForReady();
+});
