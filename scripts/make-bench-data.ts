@@ -59,13 +59,14 @@ const DIRS = [
   '/opt/app/lib',
   '/usr/lib/modules/6.17.0/kernel/drivers/net',
 ];
-const STEMS = ['lib', 'sys', 'core', 'net', 'ssl', 'util', 'crypt', 'audit', 'mount', 'tss2', 'dbus', 'pam', 'z'];
+const STEMS = 'lib sys core net ssl util crypt audit mount tss2 dbus pam z'.split(' ');
 const SUFFIXES = ['.so.1', '.so.6', '.so.0.2.3', '.py', '.conf', '.ko.xz', '', '', '.pyc'];
 
 function pathGenerator(seed: number): () => string {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
-  return () => `${pick(DIRS)}/${pick(STEMS)}${pick(STEMS)}-${Math.floor(random() * 1000)}${pick(SUFFIXES)}`;
+  return () =>
+    `${pick(DIRS)}/${pick(STEMS)}${pick(STEMS)}-${Math.floor(random() * 1000)}${pick(SUFFIXES)}`;
 }
 
 /** Buffers writes to several files; each file is closed when its list is complete. */
@@ -91,7 +92,8 @@ class ChunkWriter {
 
 function writePcrFiles(name: string, pcrs: PcrBanks): void {
   for (const bank of BANKS) {
-    writeFileSync(`${OUT_DIR}/${name}.pcrs-${bank}.txt`, formatEvmctlPcrFile(pcrs.get(bank) ?? new Map()));
+    const text = formatEvmctlPcrFile(pcrs.get(bank) ?? new Map());
+    writeFileSync(`${OUT_DIR}/${name}.pcrs-${bank}.txt`, text);
   }
 }
 
@@ -99,7 +101,9 @@ function writePcrFiles(name: string, pcrs: PcrBanks): void {
 async function main(names: readonly string[]): Promise<void> {
   const started = performance.now();
   const sizes = SIZES.filter((s) => names.length === 0 || names.includes(s.name));
-  if (sizes.length === 0) throw new Error(`unknown list; choose from ${SIZES.map((s) => s.name).join(', ')}`);
+  if (sizes.length === 0) {
+    throw new Error(`unknown list; choose from ${SIZES.map((s) => s.name).join(', ')}`);
+  }
   const provider = await createWasmHashProvider();
   const sha256 = provider.get('sha256');
   if (!sha256) throw new Error('no sha256');
@@ -113,7 +117,9 @@ async function main(names: readonly string[]): Promise<void> {
   const builder = new ImaLogBuilder({ provider, banks: BANKS, initialPcrs });
   mkdirSync(OUT_DIR, { recursive: true });
   const writer = new ChunkWriter(sizes.map((s) => openSync(`${OUT_DIR}/${s.name}.bin`, 'w')));
-  const add = (entry: BuildEntry): void => writer.write(encodeBinaryEntry(builder.add(entry), 'sha1'));
+  const add = (entry: BuildEntry): void => {
+    writer.write(encodeBinaryEntry(builder.add(entry), 'sha1'));
+  };
 
   add(bootAggregateEntry(sha256, hypotheticalPlatformPcrs(sha256)));
   const nextPath = pathGenerator(0x1a5c09e);

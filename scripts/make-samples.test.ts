@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider } from '../src/core/hash/hash-provider';
+import type { EvmctlResult } from '../src/core/testing/evmctl';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../src/core/testing/evmctl';
 import type { Sample } from './make-samples';
 import { buildSamples, LIST_FILE, PCR_FILES, SAMPLES_DIR, sampleIndexJson } from './make-samples';
@@ -34,7 +35,7 @@ describe('public/samples', () => {
 
   it('stay under 50 KB each', () => {
     for (const s of samples) {
-      const size = [...s.files.values()].reduce((n, c) => n + c.length, 0);
+      const size = [...s.files.values()].reduce((n, content) => n + content.length, 0);
       expect(size, s.name).toBeLessThan(50_000);
     }
   });
@@ -46,16 +47,19 @@ describe('public/samples', () => {
 });
 
 describe.runIf(hasEvmctl())('evmctl on the samples', () => {
-  const evmctl = (name: string) =>
-    runEvmctlImaMeasurement(
-      join(SAMPLES_DIR, name, LIST_FILE),
-      (['sha1', 'sha256'] as const).map((bank) => ({ bank, path: join(SAMPLES_DIR, name, PCR_FILES[bank]) })),
-    );
+  const evmctl = (name: string): EvmctlResult => {
+    const pcrFiles = (['sha1', 'sha256'] as const).map((bank) => ({
+      bank,
+      path: join(SAMPLES_DIR, name, PCR_FILES[bank]),
+    }));
+    return runEvmctlImaMeasurement(join(SAMPLES_DIR, name, LIST_FILE), pcrFiles);
+  };
 
-  it.each(['clean-boot', 'kexec-soft-reboot', 'violations'])('%s matches the whole list', (name) => {
+  it.each(['clean-boot', 'kexec-soft-reboot', 'violations'])('%s matches in full', (name) => {
     const result = evmctl(name);
     expect(result.ok).toBe(true);
-    expect(result.succeeded.map((s) => s.entry)).toEqual([sample(name).entries, sample(name).entries]);
+    const entries = sample(name).entries;
+    expect(result.succeeded.map((s) => s.entry)).toEqual([entries, entries]);
   });
 
   it('kexec-lost-entries matches no prefix', () => {

@@ -6,7 +6,7 @@
  * Every sample is built with src/core/testing/build-ima-log.ts from fixed content (no
  * randomness), so rerunning reproduces the committed bytes; make-samples.test.ts checks that
  * and asks evmctl for a second opinion. Platform PCRs 0–9 are Appendix A.3's hypothetical
- * values (H("pcr" + i)) so that boot_aggregate can be checked against the PCR files.
+ * values (H("pcr" + i)), written to the PCR files too, so boot_aggregate can be checked.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +15,19 @@ import type { HashAlgorithm } from '../src/core/hash/hash-algorithm';
 import type { HashProvider, Hasher } from '../src/core/hash/hash-provider';
 import { createWasmHashProvider } from '../src/core/hash/hash-provider';
 import type { BuildEntry, BuildOptions, PcrBanks } from '../src/core/testing/build-ima-log';
-import { bootAggregateEntry, buildImaLog, formatEvmctlPcrFile } from '../src/core/testing/build-ima-log';
-import { hypotheticalPlatformPcrs, imaSignature, kexecSoftReboot } from '../src/core/testing/ima-scenarios';
+import {
+  bootAggregateEntry,
+  buildImaLog,
+  formatEvmctlPcrFile,
+} from '../src/core/testing/build-ima-log';
+import {
+  hypotheticalPlatformPcrs,
+  imaSignature,
+  kexecSoftReboot,
+} from '../src/core/testing/ima-scenarios';
+import { encodeText } from '../src/core/util/bytes';
 
+export const SAMPLES_DIR = fileURLToPath(new URL('../public/samples', import.meta.url));
 export const LIST_FILE = 'binary_runtime_measurements';
 export const PCR_FILES: Readonly<Record<'sha1' | 'sha256', string>> = {
   sha1: 'pcrs-sha1.txt',
@@ -28,6 +38,7 @@ export interface Sample {
   readonly name: string;
   readonly title: string;
   readonly description: string;
+  /** Entries in the list file. */
   readonly entries: number;
   /** File name → content. */
   readonly files: ReadonlyMap<string, Uint8Array | string>;
@@ -73,19 +84,27 @@ const FILES = [
   '/etc/keylime/agent.conf',
 ];
 
-/** A deterministic stand-in for an RSA-2048 signature over `path`. */
+const SELINUX_STATE =
+  'initialized=1;enforcing=1;checkreqprot=0;network_peer_controls=1;open_perms=1;';
+const KEXEC_CMDLINE =
+  'BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.16.1 root=UUID=0f6e1c8a-51d6-4a4e-9d62-2b1c7a0e93d4 ro ' +
+  'ima_policy=critical_data';
+
+/** A deterministic stand-in for an RSA-2048 signature over `path` (the shape, not a proof). */
 function fakeSignature(sha256: Hasher, path: string): Uint8Array {
-  const seed = sha256.digest(new TextEncoder().encode(`signature of ${path}`));
+  const seed = sha256.digest(encodeText(`signature of ${path}`));
   const sig = new Uint8Array(256);
-  for (let i = 0; i < sig.length; i += seed.length) sig.set(sha256.digest2(seed, Uint8Array.of(i)), i);
+  for (let i = 0; i < sig.length; i += seed.length) {
+    sig.set(sha256.digest2(seed, Uint8Array.of(i)), i);
+  }
   return imaSignature(0x3a5b9c01, sig);
 }
 
 class SampleKit {
-  readonly sha256: Hasher;
-  readonly platformPcrs: PcrBanks;
+  private readonly sha256: Hasher;
+  private readonly platformPcrs: PcrBanks;
 
-  constructor(readonly provider: HashProvider) {
+  constructor(private readonly provider: HashProvider) {
     const hasher = (alg: HashAlgorithm): Hasher => {
       const h = provider.get(alg);
       if (!h) throw new Error(`no ${alg}`);
@@ -93,49 +112,48 @@ class SampleKit {
     };
     this.sha256 = hasher('sha256');
     this.platformPcrs = new Map(
-      BANKS.map((bank) => [bank, new Map(hypotheticalPlatformPcrs(hasher(bank)).map((v, i) => [i, v]))]),
+      BANKS.map((bank) => {
+        const values = hypotheticalPlatformPcrs(hasher(bank));
+        return [bank, new Map(values.map((v, i) => [i, v]))];
+      }),
     );
   }
 
-  bootAggregate(): BuildEntry {
-    return bootAggregateEntry(this.sha256, hypotheticalPlatformPcrs(this.sha256));
-  }
-
-  /** A boot's list: boot_aggregate, kernel_version, SELinux state, executables and files interleaved. */
+  /** A boot's list: boot_aggregate, kernel_version, then executables and files, SELinux state. */
   boot(kernel: string, fileCount = FILES.length): BuildEntry[] {
     const entries: BuildEntry[] = [
-      this.bootAggregate(),
+      bootAggregateEntry(this.sha256, hypotheticalPlatformPcrs(this.sha256)),
       { template: 'ima-buf', path: 'kernel_version', buf: kernel },
     ];
     for (let i = 0; i < Math.max(EXECUTABLES.length, fileCount); i++) {
       const exe = EXECUTABLES[i];
-      if (exe) entries.push({ template: 'ima-sig', path: exe, sig: fakeSignature(this.sha256, exe) });
-      if (i < fileCount) entries.push({ path: FILES[i] });
-      if (i === 3) {
-        entries.push({
-          template: 'ima-buf',
-          path: 'selinux-state',
-          buf: 'initialized=1;enforcing=1;checkreqprot=0;network_peer_controls=1;open_perms=1;',
-        });
+      if (exe) {
+        entries.push({ template: 'ima-sig', path: exe, sig: fakeSignature(this.sha256, exe) });
       }
+      if (i < fileCount) entries.push({ path: FILES[i] });
+      if (i === 3) entries.push({ template: 'ima-buf', path: 'selinux-state', buf: SELINUX_STATE });
     }
     return entries;
   }
 
+  /** The list, and PCR files of the TPM at the end (or after `pcrsAfter` entries). */
   sample(
-    name: string,
-    title: string,
-    description: string,
+    text: { readonly name: string; readonly title: string; readonly description: string },
     entries: readonly BuildEntry[],
-    options: BuildOptions & { pcrsAfter?: number } = {},
+    options: BuildOptions & { readonly pcrsAfter?: number } = {},
   ): Sample {
-    const log = buildImaLog(entries, { ...options, banks: BANKS, initialPcrs: this.platformPcrs, provider: this.provider });
+    const log = buildImaLog(entries, {
+      ...options,
+      banks: BANKS,
+      initialPcrs: this.platformPcrs,
+      provider: this.provider,
+    });
     const pcrs = options.pcrsAfter === undefined ? log.pcrs : log.pcrsAfter(options.pcrsAfter);
     const files = new Map<string, Uint8Array | string>([[LIST_FILE, log.binary]]);
     for (const bank of ['sha1', 'sha256'] as const) {
       files.set(PCR_FILES[bank], formatEvmctlPcrFile(pcrs.get(bank) ?? new Map()));
     }
-    return { name, title, description, entries: log.entries.filter((e) => e.listed).length, files };
+    return { ...text, entries: log.entries.filter((e) => e.listed).length, files };
   }
 }
 
@@ -147,13 +165,13 @@ export function buildSamples(provider: HashProvider): Sample[] {
       ...kit.boot('6.16.0', 8),
       { path: '/boot/vmlinuz-6.16.1' },
       { path: '/boot/initramfs-6.16.1.img' },
-      {
-        template: 'ima-buf',
-        path: 'kexec-cmdline',
-        buf: 'BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.16.1 root=UUID=0f6e1c8a-51d6-4a4e-9d62-2b1c7a0e93d4 ro ima_policy=critical_data',
-      },
+      { template: 'ima-buf', path: 'kexec-cmdline', buf: KEXEC_CMDLINE },
     ],
-    afterLoad: [{ path: '/usr/bin/systemctl' }, { path: '/usr/lib64/libsystemd.so.0' }, { path: '/etc/os-release' }],
+    afterLoad: [
+      { path: '/usr/bin/systemctl' },
+      { path: '/usr/lib64/libsystemd.so.0' },
+      { path: '/etc/os-release' },
+    ],
     secondBoot: kit.boot('6.16.1', 6),
   };
   const violations = kit.boot('6.17.0', 12);
@@ -163,76 +181,92 @@ export function buildSamples(provider: HashProvider): Sample[] {
   const mismatch = kit.boot('6.17.0', 12);
   const corrupted = 9;
   mismatch[corrupted] = { ...mismatch[corrupted], corruptTemplateDigest: true };
-  const aheadQuoted = 30;
+  const quotedEntries = 30;
 
   return [
     kit.sample(
-      'clean-boot',
-      'Clean boot',
-      'A cold boot of a 6.17 kernel with a SHA-1 + SHA-256 TPM: boot_aggregate, kernel_version, ' +
-        'signed executables (ima-sig), libraries and configuration (ima-ng), SELinux state (ima-buf). ' +
-        'The PCR files match the whole list in both banks.',
+      {
+        name: 'clean-boot',
+        title: 'Clean boot',
+        description:
+          'A cold boot of a 6.17 kernel with a SHA-1 + SHA-256 TPM: boot_aggregate, ' +
+          'kernel_version, signed executables (ima-sig), libraries and configuration (ima-ng), ' +
+          'SELinux state (ima-buf). The PCR files match the whole list in both banks.',
+      },
       cleanBoot,
     ),
     kit.sample(
-      'kexec-soft-reboot',
-      'kexec soft reboot',
-      'A 6.16 kernel that kexec-booted 6.16.1: kexec_load and kexec_execute records, then the new ' +
-        "kernel's second boot_aggregate after the carried list. Nothing was lost: PCR 10 matches the " +
-        'whole list in both banks.',
+      {
+        name: 'kexec-soft-reboot',
+        title: 'kexec soft reboot',
+        description:
+          'A 6.16 kernel that kexec-booted 6.16.1: kexec_load and kexec_execute records, then ' +
+          "the new kernel's second boot_aggregate after the carried list. Nothing was lost: " +
+          'PCR 10 matches the whole list in both banks.',
+      },
       kexecSoftReboot(kexecParts),
     ),
     kit.sample(
-      'kexec-lost-entries',
-      'kexec lost entries',
-      `The same soft reboot, but the carried list stops after kexec_load: the ${kexecParts.afterLoad.length} files measured ` +
-        'after the load and the kexec_execute record reached the TPM but not the list, so no prefix ' +
-        'of the list replays to PCR 10.',
+      {
+        name: 'kexec-lost-entries',
+        title: 'kexec lost entries',
+        description:
+          'The same soft reboot, but the carried list stops after kexec_load (the kexec segment ' +
+          `was too small): the ${kexecParts.afterLoad.length} files measured after the load ` +
+          'and the kexec_execute record reached the TPM but not the list, so no prefix of the ' +
+          'list replays to PCR 10.',
+      },
       kexecSoftReboot(kexecParts, { lose: true }),
     ),
     kit.sample(
-      'big-endian',
-      'Big-endian list',
-      'A list from a big-endian kernel (s390x without ima_canonical_fmt): every length word, and the ' +
-        'length words inside the template hash, are big-endian. The PCR files match.',
+      {
+        name: 'big-endian',
+        title: 'Big-endian list',
+        description:
+          'A list from a big-endian kernel (s390x without ima_canonical_fmt): every length ' +
+          'word, and the length words inside the template hash, are big-endian. The PCR files ' +
+          'match.',
+      },
       kit.boot('6.17.0', 12),
       { byteOrder: 'big' },
     ),
     kit.sample(
-      'violations',
-      'Measurement violations',
-      'Three ToMToU / open-writers violations: all-zero template digests, extended into PCR 10 as ' +
-        '0xFF. The PCR files match when violations are replayed as 0xFF (what evmctl --ignore-violations does).',
+      {
+        name: 'violations',
+        title: 'Measurement violations',
+        description:
+          'Three ToMToU / open-writers violations: all-zero template digests, extended into ' +
+          'PCR 10 as 0xFF. The PCR files match when violations are replayed as 0xFF (what ' +
+          'evmctl --ignore-violations does).',
+      },
       violations,
     ),
     kit.sample(
-      'log-ahead-of-quote',
-      'Log read after the quote',
-      `The list was read after the PCRs: the PCR files equal the replay of the first ${aheadQuoted} ` +
-        'entries; the later entries were measured in between.',
+      {
+        name: 'log-ahead-of-quote',
+        title: 'Log read after the quote',
+        description:
+          'The list was read after the PCRs: the PCR files equal the replay of the first ' +
+          `${quotedEntries} of ${cleanBoot.length} entries; the rest were measured in between.`,
+      },
       cleanBoot,
-      { pcrsAfter: aheadQuoted },
+      { pcrsAfter: quotedEntries },
     ),
     kit.sample(
-      'template-hash-mismatch',
-      'Template hash mismatch',
-      `Entry ${corrupted} records a template digest with a flipped byte; the TPM was extended with the ` +
-        'true digest, so the recorded digests do not replay to the SHA-1 PCR 10.',
+      {
+        name: 'template-hash-mismatch',
+        title: 'Template hash mismatch',
+        description:
+          `Entry ${corrupted} records a template digest with a flipped byte; the TPM was ` +
+          'extended with the true digest, so the recorded SHA-1 digests do not replay to PCR 10 ' +
+          '(digests recomputed from the template data do).',
+      },
       mismatch,
     ),
   ];
 }
 
-export function writeSamples(samples: readonly Sample[], dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  for (const s of samples) {
-    mkdirSync(join(dir, s.name), { recursive: true });
-    for (const [file, content] of s.files) writeFileSync(join(dir, s.name, file), content);
-  }
-  writeFileSync(join(dir, 'index.json'), sampleIndexJson(samples));
-}
-
-/** public/samples/index.json: what the app's sample picker lists; files are relative to the sample's folder. */
+/** public/samples/index.json: what the sample picker lists; files are relative to the sample. */
 export function sampleIndexJson(samples: readonly Sample[]): string {
   const index = samples.map((s) => ({
     name: s.name,
@@ -244,13 +278,20 @@ export function sampleIndexJson(samples: readonly Sample[]): string {
   return JSON.stringify(index, undefined, 2) + '\n';
 }
 
-export const SAMPLES_DIR = fileURLToPath(new URL('../public/samples', import.meta.url));
+export function writeSamples(samples: readonly Sample[], dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const s of samples) {
+    mkdirSync(join(dir, s.name), { recursive: true });
+    for (const [file, content] of s.files) writeFileSync(join(dir, s.name, file), content);
+  }
+  writeFileSync(join(dir, 'index.json'), sampleIndexJson(samples));
+}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const samples = buildSamples(await createWasmHashProvider());
   writeSamples(samples, SAMPLES_DIR);
   for (const s of samples) {
-    const size = [...s.files.values()].reduce((n, c) => n + (typeof c === 'string' ? c.length : c.length), 0);
+    const size = [...s.files.values()].reduce((n, content) => n + content.length, 0);
     console.log(`${s.name}: ${s.entries} entries, ${size} bytes`);
   }
 }

@@ -124,6 +124,12 @@ export async function loadInputs(
         } else {
           quote = parsed.quote;
           for (const p of parsed.problems) notes.push(`${input.name}: ${p}`);
+          // tpm2_quote's stdout carries the signature and the PCR values beside the quote.
+          if (text.startsWith('quoted:')) {
+            signature ??= parseTpmSignature(input.bytes);
+            const pcrs = parsePcrValues(input.bytes);
+            if (pcrs !== undefined) mergePcrValues(pcrValues, pcrs.values, notes, input.name);
+          }
         }
         break;
       }

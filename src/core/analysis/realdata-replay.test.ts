@@ -1,0 +1,77 @@
+/**
+ * The strongest real test vectors (realdata/PROVENANCE.md, "log + independently recorded PCR
+ * values"): lists captured on real machines with the PCRs read from their TPMs at the time.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import { readSharedData } from '../testing/shared-data';
+import type { Report } from '../report/report';
+import { analyzeRaw } from './analyze';
+
+let provider: HashProvider;
+beforeAll(async () => {
+  provider = await createWasmHashProvider();
+});
+
+async function analyzeFiles(paths: string[], banks?: HashAlgorithm[]): Promise<Report> {
+  const raw = paths.map((p) => ({ name: p, bytes: readSharedData('realdata', ...p.split('/')) }));
+  return (await analyzeRaw(raw, { banks }, provider)).report;
+}
+
+describe('real lists against the PCRs their TPMs reported', () => {
+  for (const bank of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+    it(`ibmtss ${bank}.log (per-bank list, 362 ima-sig entries) reproduces imakvtpcr10.txt`, async () => {
+      const report = await analyzeFiles([`ibmtss/${bank}.log`, 'ibmtss/imakvtpcr10.txt'], [bank]);
+      expect(report.inputs[0].digestBank).toBe(bank);
+      expect(report.pcrChecks).toEqual([expect.objectContaining({ bank, pcr: 10, status: 'match', matchedEntries: 362 })]);
+    });
+  }
+
+  it('ima-verify 2025-03-01: sha256 list, firmware log and pcrs agree, boot_aggregate included', async () => {
+    const report = await analyzeFiles([
+      'ima-verify/2025-03-01/binary_runtime_measurements_sha256',
+      'ima-verify/2025-03-01/pcrs',
+      'ima-verify/2025-03-01/binary_bios_measurements',
+    ]);
+    expect(report.log?.entries).toBe(4289);
+    expect(report.log?.violations.length).toBe(6);
+    expect(report.pcrChecks).toEqual([expect.objectContaining({ bank: 'sha256', pcr: 10, status: 'match', matchedEntries: 4289 })]);
+    const codes = report.findings.map((f) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['boot-aggregate-match', 'firmware-pcr-match']));
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('ima-verify 2025-03-01: the ASCII twin gives the same replay', async () => {
+    const report = await analyzeFiles(['ima-verify/2025-03-01/ascii_runtime_measurements_sha256', 'ima-verify/2025-03-01/pcrs']);
+    expect(report.pcrChecks?.[0]).toMatchObject({ status: 'match', matchedEntries: 4289 });
+  });
+
+  it('ima-verify 2025-03-08: one per-bank list reproduces both banks of PCR 10', async () => {
+    for (const [list, pcrs, n] of [
+      ['binary_runtime_measurements_sha1', 'pcrs_sha1', 3506],
+      ['binary_runtime_measurements_sha256', 'pcrs_sha256', 3524],
+    ] as const) {
+      const report = await analyzeFiles([`ima-verify/2025-03-08/${list}`, `ima-verify/2025-03-08/${pcrs}`]);
+      expect(report.pcrChecks?.map((c) => [c.bank, c.status, c.matchedEntries])).toEqual([
+        ['sha1', 'match', n],
+        ['sha256', 'match', n],
+      ]);
+    }
+  });
+
+  it('the later sha256 list against the earlier PCRs: log ahead of the PCRs by 18 entries', async () => {
+    const report = await analyzeFiles(['ima-verify/2025-03-08/binary_runtime_measurements_sha256', 'ima-verify/2025-03-08/pcrs_sha1']);
+    expect(report.pcrChecks?.map((c) => [c.bank, c.status, c.matchedEntries])).toEqual([
+      ['sha1', 'prefix', 3506],
+      ['sha256', 'prefix', 3506],
+    ]);
+    expect(report.findings.find((f) => f.code === 'log-ahead-of-pcrs')?.message).toContain('after 3506 of 3524 entries');
+  });
+
+  it('the sha1 list of 2025-03-08 is behind the later sha256 PCR: the replay stops short', async () => {
+    const report = await analyzeFiles(['ima-verify/2025-03-08/binary_runtime_measurements_sha1', 'ima-verify/2025-03-08/pcrs_sha256'], ['sha256']);
+    // The PCR was read 18 entries later than this list: no prefix of it can reach that value.
+    expect(report.pcrChecks?.[0].status).toBe('mismatch');
+  });
+});
