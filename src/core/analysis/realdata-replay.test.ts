@@ -69,4 +69,3 @@ describe('real lists against the PCRs their TPMs reported', () => {
     expect(codes).toContain('pcr-mismatch');
   });
 });
-});
