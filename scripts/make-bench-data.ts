@@ -20,7 +20,7 @@ import {
   bootAggregateEntry,
   encodeBinaryEntry,
   formatEvmctlPcrFile,
-  ImaLogBuilder,
+  ImaListSimulator,
 } from '../src/core/testing/build-ima-log';
 import { hypotheticalPlatformPcrs } from '../src/core/testing/ima-scenarios';
 
@@ -114,11 +114,11 @@ async function main(names: readonly string[]): Promise<void> {
       return [bank, new Map(hypotheticalPlatformPcrs(hasher).map((v, i) => [i, v]))];
     }),
   );
-  const builder = new ImaLogBuilder({ provider, banks: BANKS, initialPcrs });
+  const kernel = new ImaListSimulator({ provider, banks: BANKS, initialPcrs });
   mkdirSync(OUT_DIR, { recursive: true });
   const writer = new ChunkWriter(sizes.map((s) => openSync(`${OUT_DIR}/${s.name}.bin`, 'w')));
   const add = (entry: BuildEntry): void => {
-    writer.write(encodeBinaryEntry(builder.add(entry), 'sha1'));
+    writer.write(encodeBinaryEntry(kernel.add(entry), 'sha1'));
   };
 
   add(bootAggregateEntry(sha256, hypotheticalPlatformPcrs(sha256)));
@@ -131,7 +131,7 @@ async function main(names: readonly string[]): Promise<void> {
     add(i % VIOLATION_EVERY === 0 ? { path, violation: true } : { path, fileDigest: { content } });
     if (i === pending[0].files) {
       writer.closeFirst();
-      writePcrFiles(pending[0].name, builder.pcrs());
+      writePcrFiles(pending[0].name, kernel.pcrs());
       pending.shift();
     }
   }

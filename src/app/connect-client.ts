@@ -24,6 +24,23 @@ export interface ClientConnection {
   dispose(): void;
 }
 
+/**
+ * Resolves after the next frame has painted (or 100 ms, in a hidden tab without frames).
+ * The worker answers in order, and verification holds it for seconds on a big log: the
+ * first rows' request must reach it before the analysis does.
+ */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      window.setTimeout(() => {
+        window.clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
+}
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -92,8 +109,12 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
       // Dropping a second log replaces the first; the re-open that follows reuses the parsed log.
-      if (superseded.length > 0) s.removeInputs(superseded);
-      else await analyze();
+      if (superseded.length > 0) {
+        s.removeInputs(superseded);
+        return;
+      }
+      await afterNextPaint();
+      if (serial === openSerial) await analyze();
     } catch (e) {
       if (serial !== openSerial) return;
       if (e instanceof WorkerRequestError && e.code === 'cancelled') {

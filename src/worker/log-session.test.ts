@@ -31,7 +31,7 @@ function asciiLines(): AsciiLine[] {
 }
 
 function file(id: string, name: string, bytes: Uint8Array | string): InputFile {
-  return { id, name, file: new Blob([bytes]) };
+  return { id, name, file: new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)]) };
 }
 
 /** A session whose events are collected; `call` runs one request and returns its outcome. */

@@ -162,7 +162,7 @@ describe('bad lines', () => {
     const sha256 = buildImaLog([{ path: '/b' }], { provider, listBank: 'sha256' }).ascii;
     const log = parseText(sha1 + sha256);
     expect(log.entries.length).toBe(1);
-    expect(log.errors[0].message).toMatch(/64 hex digits, expected 40/);
+    expect(log.errors[0].message).toMatch(/64 hex digits, expected 40 like the other lines/);
   });
 
   it('wrong field renderings and field counts are reported', () => {

@@ -177,34 +177,50 @@ export class AsciiListParser {
     let i = s;
     let pcr = 0;
     while (i < e && i - s < 3 && buf[i] >= 0x30 && buf[i] <= 0x39) pcr = pcr * 10 + buf[i++] - 0x30;
-    if (i === s || (i < e && !isBlank(buf[i]))) return 'expected a decimal PCR index at the start of the line';
+    if (i === s || (i < e && !isBlank(buf[i]))) {
+      return 'expected a decimal PCR index at the start of the line';
+    }
     if (pcr > 63) return `PCR index ${pcr} is out of range (0–63)`;
     while (i < e && isBlank(buf[i])) i++;
     const hs = i;
     while (i < e && HEX_VALUE[buf[i]] >= 0) i++;
     const colon = lastColonInToken(buf, hs, e);
     if (colon >= 0) {
-      return `expected a hex template digest in column 2, found the prefix "${latin1(buf, hs, colon + 1)}" (a patched kernel's format; upstream kernels print bare hex)`;
+      return (
+        'expected a hex template digest in column 2, found the prefix ' +
+        `"${latin1(buf, hs, colon + 1)}" ` +
+        "(a patched kernel's format; upstream kernels print bare hex)"
+      );
     }
     const hexLen = i - hs;
-    if (hexLen === 0 || (i < e && !isBlank(buf[i]))) return 'expected a hex template digest in column 2';
+    if (hexLen === 0 || (i < e && !isBlank(buf[i]))) {
+      return 'expected a hex template digest in column 2';
+    }
     const D = hexLen / 2;
     if (this.D === undefined) {
       if (!DIGEST_SIZES.includes(D)) {
-        return `template digest has ${hexLen} hex digits; expected 40, 64, 96 or 128 (sha1, sha256/sm3, sha384, sha512)`;
+        return (
+          `template digest has ${hexLen} hex digits; ` +
+          'expected 40, 64, 96 or 128 (sha1, sha256/sm3, sha384, sha512)'
+        );
       }
       this.D = D;
     } else if (D !== this.D) {
-      return `template digest has ${hexLen} hex digits, expected ${2 * this.D} like the rest of the list`;
+      const expected = 2 * this.D;
+      return `template digest has ${hexLen} hex digits, expected ${expected} like the other lines`;
     }
     while (i < e && isBlank(buf[i])) i++;
     const ns = i;
     while (i < e && !isBlank(buf[i])) i++;
     const nameLen = i - ns;
     if (nameLen === 0) return 'expected a template name after the template digest';
-    if (nameLen > MAX_TEMPLATE_NAME_LENGTH) return `template name of ${nameLen} bytes is longer than 255`;
+    if (nameLen > MAX_TEMPLATE_NAME_LENGTH) {
+      return `template name of ${nameLen} bytes is longer than 255`;
+    }
     for (let k = ns; k < i; k++) {
-      if (!isTemplateNameByte(buf[k])) return 'template name has a byte that is not printable ASCII';
+      if (!isTemplateNameByte(buf[k])) {
+        return 'template name has a byte that is not printable ASCII';
+      }
     }
     const b = this.b;
     const t = b.internTemplate(buf, ns, nameLen);
@@ -218,23 +234,28 @@ export class AsciiListParser {
     writeU32(data, o, pcr);
     decodeHex(buf, hs, hexLen, data, o + 4);
     writeU32(data, o + 4 + D, nameLen);
-    data.set(buf.subarray(ns, ns + nameLen), o + 8 + D);
+    copyBytes(buf, ns, ns + nameLen, data, o + 8 + D);
     const q = o + 8 + D + nameLen;
     const scan = this.scan;
     if (desc.isLegacyIma) {
       const count = this.splitFields(buf, i, e, 2);
-      if (count !== 2) return `expected 2 fields after template "ima" (digest and name), found ${count}`;
+      if (count !== 2) {
+        return `expected 2 fields after template "ima" (digest and name), found ${count}`;
+      }
       const tk = this.tokens;
       const dHex = tk[1] - tk[0];
       if ((dHex !== 40 && dHex !== 32) || !isHex(buf, tk[0], tk[1])) {
-        return 'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest of the "ima" template';
+        return (
+          'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest ' +
+          'of the "ima" template'
+        );
       }
       const dLen = dHex / 2;
       const n = tk[3] - tk[2];
       if (n > 255) return `"ima" file name of ${n} bytes is longer than 255`;
       decodeHex(buf, tk[0], dHex, data, q);
       writeU32(data, q + dLen, n);
-      data.set(buf.subarray(tk[2], tk[3]), q + dLen + 4);
+      copyBytes(buf, tk[2], tk[3], data, q + dLen + 4);
       scan.flags = 0;
       scan.fileDigestOffset = q;
       scan.fileDigestLength = dLen;
@@ -248,7 +269,9 @@ export class AsciiListParser {
     }
     const expected = desc.kinds.length;
     const count = this.splitFields(buf, i, e, expected);
-    if (count > MAX_TEMPLATE_FIELDS) return `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+    if (count > MAX_TEMPLATE_FIELDS) {
+      return `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+    }
     if (expected > 0 && count > expected) {
       return `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
     }
@@ -258,7 +281,10 @@ export class AsciiListParser {
       const ts = f < count ? this.tokens[2 * f] : 0;
       const te = f < count ? this.tokens[2 * f + 1] : 0;
       const next = encodeField(buf, ts, te, desc, f, data, w);
-      if (next < 0) return `field ${f + 1} (${desc.info.fields[f] ?? '?'}) of template "${desc.info.name}": ${fieldProblem(desc, f)}`;
+      if (next < 0) {
+        const id = desc.info.fields[f] ?? '?';
+        return `field ${f + 1} (${id}) of template "${desc.info.name}": ${fieldProblem(desc, f)}`;
+      }
       w = next;
     }
     const L = w - (q + 4);
@@ -321,7 +347,8 @@ export class AsciiListParser {
     const message =
       this.badLastLine === first
         ? `line ${first} (byte ${this.badFrom}): ${this.badMessage}; line skipped`
-        : `lines ${first}–${this.badLastLine} (bytes ${this.badFrom}–${this.badEnd - 1}) are not IMA entries, skipped; line ${first}: ${this.badMessage}`;
+        : `lines ${first}–${this.badLastLine} (bytes ${this.badFrom}–${this.badEnd - 1}) ` +
+          `are not IMA entries, skipped; line ${first}: ${this.badMessage}`;
     this.b.addError(this.badFrom, message);
     this.badFrom = -1;
   }
@@ -350,6 +377,15 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
   return out;
 }
 
+/** buf[s, e) → out[o]; a loop for short runs, which allocates no view (names, prefixes). */
+function copyBytes(buf: Uint8Array, s: number, e: number, out: Uint8Array, o: number): void {
+  if (e - s > 256) {
+    out.set(buf.subarray(s, e), o);
+    return;
+  }
+  for (let k = s; k < e; k++) out[o + k - s] = buf[k];
+}
+
 function writeU32(data: Uint8Array, p: number, v: number): void {
   data[p] = v & 0xff;
   data[p + 1] = (v >>> 8) & 0xff;
@@ -359,7 +395,9 @@ function writeU32(data: Uint8Array, p: number, v: number): void {
 
 /** Decodes `hexLen` (even, validated) hex digits at buf[s] into out[o]. */
 function decodeHex(buf: Uint8Array, s: number, hexLen: number, out: Uint8Array, o: number): void {
-  for (let k = 0; k < hexLen; k += 2) out[o + k / 2] = (HEX_VALUE[buf[s + k]] << 4) | HEX_VALUE[buf[s + k + 1]];
+  for (let k = 0; k < hexLen; k += 2) {
+    out[o + k / 2] = (HEX_VALUE[buf[s + k]] << 4) | HEX_VALUE[buf[s + k + 1]];
+  }
 }
 
 /**
@@ -400,7 +438,7 @@ function encodeField(
       if (c < s || hexLen % 2 !== 0 || !isHex(buf, c + 1, e)) return -1;
       const prefix = c + 1 - s;
       writeU32(out, w, prefix + 1 + hexLen / 2);
-      out.set(buf.subarray(s, c + 1), w + 4);
+      copyBytes(buf, s, c + 1, out, w + 4);
       out[w + 4 + prefix] = 0;
       decodeHex(buf, c + 1, hexLen, out, w + 5 + prefix);
       return w + 5 + prefix + hexLen / 2;
@@ -434,7 +472,7 @@ function encodeField(
 function writeText(buf: Uint8Array, s: number, e: number, out: Uint8Array, w: number): number {
   const n = e - s;
   writeU32(out, w, n + 1);
-  out.set(buf.subarray(s, e), w + 4);
+  copyBytes(buf, s, e, out, w + 4);
   out[w + 4 + n] = 0;
   return w + 5 + n;
 }

@@ -177,7 +177,7 @@ describe('bad input', () => {
       ['L just over the limit', concatBytes([u32(10), new Uint8Array(20).fill(1), u32(6), encodeText('ima-ng'), u32(MAX_TEMPLATE_DATA + 1)]), /over the 16 MiB limit/],
       ['name length 0x7fffffff', concatBytes([u32(10), new Uint8Array(20).fill(1), u32(0x7fffffff), encodeText('ima-ng')]), /template-name length of 1–255 .* found 2147483647/],
       ['PCR 0x80000000', concatBytes([u32(0x80000000), new Uint8Array(20).fill(1), u32(6), encodeText('ima-ng')]), /PCR index below 64/],
-      ['`ima` name length 1000', concatBytes([u32(10), new Uint8Array(20).fill(1), u32(3), encodeText('ima'), new Uint8Array(20), u32(1000)]), /file-name length of at most 255/],
+      ['`ima` name length 1000', concatBytes([u32(10), new Uint8Array(20).fill(1), u32(3), encodeText('ima'), new Uint8Array(20), u32(1000)]), /file-name length ≤ 255/],
     ];
     for (const [what, bad, message] of cases) {
       const list = concatBytes([good, bad, good]);

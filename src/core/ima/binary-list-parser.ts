@@ -5,7 +5,7 @@
  * A list is entries back to back, with no header and no count:
  *
  *   u32 pcr ‖ digest[D] ‖ u32 nameLen ‖ name[nameLen] ‖ u32 L ‖ templateData[L]
- *   legacy `ima`: u32 pcr ‖ digest[D] ‖ u32 3 ‖ "ima" ‖ d[20] ‖ u32 n ‖ name[n]   (no L)
+ *   legacy `ima`: u32 pcr ‖ digest[D] ‖ u32 3 ‖ "ima" ‖ d[20] ‖ u32 n ‖ name[n]  (no L)
  *
  * D is 20 in the legacy/`_sha1` file and the bank's digest size in per-bank files (32, 48,
  * 64). The u32s are in the kernel's native byte order, or little-endian with
@@ -76,7 +76,16 @@ const STAGE_NAMES = [
   '`ima` file digest and name length',
   '`ima` file name',
 ] as const;
-const Stage = { Pcr: 0, Digest: 1, NameLength: 2, Name: 3, DataLength: 4, Data: 5, ImaDigest: 6, ImaName: 7 };
+const Stage = {
+  Pcr: 0,
+  Digest: 1,
+  NameLength: 2,
+  Name: 3,
+  DataLength: 4,
+  Data: 5,
+  ImaDigest: 6,
+  ImaName: 7,
+};
 
 const Problem = { Pcr: 0, NameLength: 1, NameByte: 2, DataLength: 3, ImaNameLength: 4 };
 
@@ -158,23 +167,37 @@ class EntryChecker {
     const v = this.problemValue;
     const at = this.problemAt;
     const order = le ? 'little' : 'big';
+    const entry = `entry at byte ${p}`;
     switch (this.problem) {
       case Problem.Pcr:
-        return `entry at byte ${p}: expected a PCR index below 64 (u32, ${order}-endian), found ${v}`;
+        return `${entry}: expected a PCR index below 64 (u32, ${order}-endian), found ${v}`;
       case Problem.NameLength:
-        return `entry at byte ${p}: expected a template-name length of 1–255 at byte ${at} (after the PCR index and the ${D}-byte template digest), found ${v}`;
+        return (
+          `${entry}: expected a template-name length of 1–255 at byte ${at} ` +
+          `(after the PCR index and the ${D}-byte template digest), found ${v}`
+        );
       case Problem.NameByte:
-        return `entry at byte ${p}: expected a printable template name, found byte 0x${v.toString(16).padStart(2, '0')} at ${at}`;
+        return `${entry}: expected a printable template name, found byte 0x${hexByte(v)} at ${at}`;
       case Problem.DataLength:
-        return `entry at byte ${p}: template-data length ${v} at byte ${at} is over the 16 MiB limit (no kernel template is that large)`;
+        return (
+          `${entry}: template-data length ${v} at byte ${at} is over the 16 MiB limit ` +
+          '(no kernel template is that large)'
+        );
       default:
-        return `legacy "ima" entry at byte ${p}: expected a file-name length of at most 255 at byte ${at}, found ${v}`;
+        return `legacy "ima" ${entry}: expected a file-name length ≤ 255 at byte ${at}, found ${v}`;
     }
   }
 
   describeTruncation(p: number, remaining: number): string {
-    return `truncated entry at byte ${p}: its ${STAGE_NAMES[this.stage]} needs ${this.need} bytes from the entry start, but only ${remaining} remain`;
+    return (
+      `truncated entry at byte ${p}: its ${STAGE_NAMES[this.stage]} needs ${this.need} bytes ` +
+      `from the entry start, but only ${remaining} remain`
+    );
   }
+}
+
+function hexByte(v: number): string {
+  return v.toString(16).padStart(2, '0');
 }
 
 function isImaName(data: Uint8Array, off: number, len: number): boolean {
@@ -269,9 +292,16 @@ class CandidateJudge {
  * length or the name's first byte already rule out an entry at `q` (bytes not yet there
  * rule out nothing).
  */
-function mayStartEntry(data: Uint8Array, avail: number, q: number, le: boolean, D: number): boolean {
+function mayStartEntry(
+  data: Uint8Array,
+  avail: number,
+  q: number,
+  le: boolean,
+  D: number,
+): boolean {
   if (q + 4 > avail) return true;
-  if ((le ? data[q + 1] | data[q + 2] | data[q + 3] : data[q] | data[q + 1] | data[q + 2]) !== 0) return false;
+  const high = le ? data[q + 1] | data[q + 2] | data[q + 3] : data[q] | data[q + 1] | data[q + 2];
+  if (high !== 0) return false;
   if ((le ? data[q] : data[q + 3]) > MAX_PCR) return false;
   const n = q + 4 + D;
   if (n + 5 > avail) return true;
@@ -299,7 +329,8 @@ export function detectBinaryFraming(
 ): BinaryFraming | undefined {
   const judge = new CandidateJudge();
   for (const f of framingCandidates(options)) {
-    const r = judge.judge(bytes, bytes.length, 0, f.byteOrder === 'little', f.digestSize, isWhole, true);
+    const le = f.byteOrder === 'little';
+    const r = judge.judge(bytes, bytes.length, 0, le, f.digestSize, isWhole, true);
     if (r > 0 || (r === NEED && (!judge.cutInCandidate || judge.cutAfterName))) return f;
   }
   return undefined;
@@ -321,13 +352,17 @@ export function findDigestLengthVariant(bytes: Uint8Array): DigestLengthVariant 
     const S = readU32(bytes, 4, le);
     if (!DIGEST_SIZES.includes(S) || bytes.length < 12 + S) continue;
     const nameLen = readU32(bytes, 8 + S, le);
-    if (nameLen === 0 || nameLen > MAX_TEMPLATE_NAME_LENGTH || bytes.length < 12 + S + nameLen) continue;
+    if (nameLen === 0 || nameLen > MAX_TEMPLATE_NAME_LENGTH) continue;
+    if (bytes.length < 12 + S + nameLen) continue;
     const name = bytes.subarray(12 + S, 12 + S + nameLen);
     if (!name.every((c) => isTemplateNameByte(c))) continue;
     return {
       byteOrder: le ? 'little' : 'big',
       digestSize: S,
-      description: `a u32 digest length (${S}) sits between the PCR index and the ${S}-byte template digest, and the template is "${decodeText(name)}"; upstream kernels write no such word (this is a patched kernel's format)`,
+      description:
+        `a u32 digest length (${S}) sits between the PCR index and the ${S}-byte template ` +
+        `digest, and the template is "${decodeText(name)}"; upstream kernels write no such word ` +
+        "(this is a patched kernel's format)",
     };
   }
   return undefined;
@@ -366,12 +401,6 @@ export class BinaryListParser {
     this.run(true);
     const D = this.D ?? this.candidates[0].digestSize;
     return this.b.build('binary', this.le === false ? 'big' : 'little', D, this.b.dataLength);
-  }
-
-  get framing(): BinaryFraming | undefined {
-    return this.le === undefined || this.D === undefined
-      ? undefined
-      : { byteOrder: this.le ? 'little' : 'big', digestSize: this.D };
   }
 
   private run(atEnd: boolean): void {
@@ -413,7 +442,8 @@ export class BinaryListParser {
     for (const f of this.candidates) {
       // At the start of the list a complete, exactly-tiled entry is proof enough: what
       // follows it may be damaged, which the main loop reports on its own.
-      const r = this.judge.judge(data, avail, this.pos, f.byteOrder === 'little', f.digestSize, atEnd, false);
+      const le = f.byteOrder === 'little';
+      const r = this.judge.judge(data, avail, this.pos, le, f.digestSize, atEnd, false);
       if (r === NEED) {
         this.needUntil = this.judge.needUntil;
         return false;
@@ -422,7 +452,9 @@ export class BinaryListParser {
         this.adopt(f);
         return true;
       }
-      if (truncated === undefined && this.judge.cutInCandidate && this.judge.cutAfterName) truncated = f;
+      if (truncated === undefined && this.judge.cutInCandidate && this.judge.cutAfterName) {
+        truncated = f;
+      }
     }
     if (truncated !== undefined) {
       // A plausible first entry cut off by the end of the file: read it as such, so the
@@ -440,12 +472,17 @@ export class BinaryListParser {
       const variant = findDigestLengthVariant(data.subarray(0, Math.min(avail, VARIANT_HEAD)));
       if (variant !== undefined) {
         this.refused = true;
-        this.b.addError(0, `not an upstream IMA measurement list: ${variant.description}; the file is refused`);
+        this.b.addError(
+          0,
+          `not an upstream IMA measurement list: ${variant.description}; the file is refused`,
+        );
         return false;
       }
     }
     this.startResync(
-      `byte ${this.pos}: expected an IMA entry (u32 PCR index < 64, a 20/32/48/64-byte template digest, a u32 template-name length 1–255 and a printable template name, in either byte order), found none`,
+      `byte ${this.pos}: expected an IMA entry (u32 PCR index < 64, a 20/32/48/64-byte ` +
+        'template digest, a u32 template-name length 1–255 and a printable template name, ' +
+        'in either byte order), found none',
     );
     return true;
   }
@@ -474,7 +511,8 @@ export class BinaryListParser {
       if (r > 0) {
         this.b.addError(
           from,
-          `${this.errorMessage}; skipped bytes ${from}–${q - 1} (${q - from} bytes) to the next plausible entry at byte ${q}`,
+          `${this.errorMessage}; skipped bytes ${from}–${q - 1} (${q - from} bytes) ` +
+            `to the next plausible entry at byte ${q}`,
         );
         this.errorFrom = -1;
         this.pos = q;
@@ -486,7 +524,8 @@ export class BinaryListParser {
     if (!atEnd) return false;
     this.b.addError(
       from,
-      `${this.errorMessage}; no plausible entry in the remaining ${avail - from} bytes (skipped to the end)`,
+      `${this.errorMessage}; no plausible entry in the remaining ${avail - from} bytes ` +
+        '(skipped to the end)',
     );
     this.errorFrom = -1;
     this.pos = avail;

@@ -105,8 +105,11 @@ export class ImaLogBuilder {
     switch (scan.algorithmSource) {
       case AlgorithmSource.Prefix: {
         const { algOffset, algLength } = scan;
-        if (sameBytes(this.lastAlgorithmName, data, algOffset, algLength)) return this.lastAlgorithm;
-        const index = this.algorithmIndex(decodeText(data.subarray(algOffset, algOffset + algLength)));
+        if (sameBytes(this.lastAlgorithmName, data, algOffset, algLength)) {
+          return this.lastAlgorithm;
+        }
+        const name = decodeText(data.subarray(algOffset, algOffset + algLength));
+        const index = this.algorithmIndex(name);
         this.lastAlgorithm = index;
         this.lastAlgorithmName = data.slice(algOffset, algOffset + algLength);
         return index;
@@ -157,7 +160,9 @@ export class ImaLogBuilder {
     const digestFits = scan.fileDigestLength <= 0xffff;
     this.fileDigestOffset[i] = digestFits ? scan.fileDigestOffset : 0;
     this.fileDigestLength[i] = digestFits ? scan.fileDigestLength : 0;
-    this.fileDigestAlgorithm[i] = digestFits ? this.internAlgorithm(this.data, scan) : NO_DIGEST_ALGORITHM;
+    this.fileDigestAlgorithm[i] = digestFits
+      ? this.internAlgorithm(this.data, scan)
+      : NO_DIGEST_ALGORITHM;
     this.length = i + 1;
   }
 
@@ -195,13 +200,18 @@ export class ImaLogBuilder {
     return this.errors.length + this.droppedErrors;
   }
 
-  build(format: 'binary' | 'ascii', byteOrder: ByteOrder, digestSize: number, sourceSize: number): ImaLog {
+  build(
+    format: 'binary' | 'ascii',
+    byteOrder: ByteOrder,
+    digestSize: number,
+    sourceSize: number,
+  ): ImaLog {
     const n = this.length;
     const errors = this.errors.slice();
     if (this.droppedErrors > 0) {
       errors.push({
         offset: this.droppedErrorsFrom,
-        message: `${this.droppedErrors} further parse errors from byte ${this.droppedErrorsFrom} on are not listed`,
+        message: `${this.droppedErrors} more parse errors from byte ${this.droppedErrorsFrom} on`,
       });
     }
     // Trim `data`: keep the buffer when little is wasted, copy when doubling overshot.

@@ -62,7 +62,9 @@ export class ImaLogParser {
     const builder = this.builder;
     const target = this.target;
     if (builder === undefined || target === undefined) throw new Error('unreachable: no parser');
-    if (this.pushed === 0) builder.addError(0, 'the input is empty: an IMA measurement list has at least one entry');
+    if (this.pushed === 0) {
+      builder.addError(0, 'the input is empty: an IMA measurement list has at least one entry');
+    }
     return target.finish();
   }
 

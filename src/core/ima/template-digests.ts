@@ -40,7 +40,7 @@ export interface TemplateHashSummary {
   /** Entries that verified only with the length words in the opposite byte order. */
   oppositeByteOrder: number[];
   violations: number[];
-  /** Entries that could not be checked (no hasher for the bank, or an ASCII line of an unknown template). */
+  /** Entries not checked: no hasher for the bank, or an ASCII line of an unknown template. */
   unchecked: number[];
 }
 
@@ -96,7 +96,9 @@ class TemplateHasher {
 
   /** The template data with every integer the canonical format converts byte-swapped. */
   private swappedCopy(off: number, size: number, desc: TemplateDescriptor): Uint8Array {
-    if (this.swapped.length < size) this.swapped = new Uint8Array(Math.max(size, 2 * this.swapped.length, 1024));
+    if (this.swapped.length < size) {
+      this.swapped = new Uint8Array(Math.max(size, 2 * this.swapped.length, 1024));
+    }
     const out = this.swapped;
     const data = this.log.data;
     out.set(data.subarray(off, off + size));
@@ -108,8 +110,11 @@ class TemplateHasher {
       const start = p + 4;
       if (len > size - start) break;
       const kind = k < desc.kinds.length ? desc.kinds[k] : FieldKind.Unknown;
-      if (kind === FieldKind.Uint && (len === 2 || len === 4 || len === 8)) reverse(out, start, len);
-      else if (kind === FieldKind.U32Array) for (let w = 0; w + 4 <= len; w += 4) reverse(out, start + w, 4);
+      if (kind === FieldKind.Uint && (len === 2 || len === 4 || len === 8)) {
+        reverse(out, start, len);
+      } else if (kind === FieldKind.U32Array) {
+        for (let w = 0; w + 4 <= len; w += 4) reverse(out, start + w, 4);
+      }
       p = start + len;
     }
     return out.subarray(0, size);
@@ -234,7 +239,11 @@ function isCheckable(log: ImaLog, flags: number): boolean {
  * (sha256 and sm3). When no probed entry verifies and a candidate cannot be hashed here
  * (SM3 without WebAssembly), the bank is unknown rather than guessed.
  */
-function chooseBank(log: ImaLog, provider: HashProvider, th: TemplateHasher): HashAlgorithm | undefined {
+function chooseBank(
+  log: ImaLog,
+  provider: HashProvider,
+  th: TemplateHasher,
+): HashAlgorithm | undefined {
   const candidates = hashAlgorithmsOfSize(log.digestSize);
   if (candidates.length <= 1) return candidates[0];
   const { flags, entryOffset } = log.entries;
@@ -250,7 +259,8 @@ function chooseBank(log: ImaLog, provider: HashProvider, th: TemplateHasher): Ha
       if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), log.data, recorded)) return alg;
     }
   }
-  return probes > 0 && candidates.some((alg) => provider.get(alg) === undefined) ? undefined : candidates[0];
+  const cannotTell = probes > 0 && candidates.some((alg) => provider.get(alg) === undefined);
+  return cannotTell ? undefined : candidates[0];
 }
 
 function isZeroAt(data: Uint8Array, p: number, n: number): boolean {

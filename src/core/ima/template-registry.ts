@@ -267,7 +267,8 @@ function recordFileDigest(
 
 /** The `d` field holds SHA-1 (20 bytes) or, for the legacy template, MD5 (16 bytes). */
 export function digestAlgorithmOfRawLength(len: number): number {
-  return len === 20 ? AlgorithmSource.Sha1 : len === 16 ? AlgorithmSource.Md5 : AlgorithmSource.None;
+  if (len === 20) return AlgorithmSource.Sha1;
+  return len === 16 ? AlgorithmSource.Md5 : AlgorithmSource.None;
 }
 
 /**

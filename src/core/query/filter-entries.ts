@@ -4,7 +4,8 @@
  * ever receives the window of rows it draws.
  *
  * Search box syntax (one box, several meanings at once, like a debugger's "find"):
- * - `/regex/flags`: a JavaScript regular expression over the entry name.
+ * - `/regex/flags`: a JavaScript regular expression over the entry name (written as a JS
+ *   literal would be: a path like `/usr/bin/`, with a bare `/` inside, is plain text).
  * - anything else: an ASCII case-insensitive substring of the name, OR, when the text is
  *   hex (optionally `alg:`-prefixed, as the ASCII list prints file digests), a prefix of the
  *   file digest or of the template digest, OR, at exactly 8 hex digits, a signature key id.
@@ -73,14 +74,15 @@ export type CompiledSearch =
     }
   | { readonly kind: 'invalid'; readonly message: string };
 
-const REGEX_LITERAL = /^\/(.*)\/([dgimsuvy]*)$/s;
+// Like a JavaScript regex literal: no unescaped '/' inside, so a path such as /usr/bin/ stays text.
+const REGEX_LITERAL = /^\/((?:[^/\\]|\\.)+)\/([dgimsuvy]*)$/s;
 const HEX_TEXT = /^(?:[a-z0-9-]+:)*([0-9a-f]+)$/i;
 
 export function compileSearch(text: string): CompiledSearch {
   const t = text.trim();
   if (t === '') return { kind: 'all' };
   const literal = REGEX_LITERAL.exec(t);
-  if (literal !== null && literal[1] !== '') {
+  if (literal !== null) {
     try {
       // g/y would make test() stateful across entries.
       return { kind: 'regex', regex: new RegExp(literal[1], literal[2].replace(/[gy]/g, '')) };

@@ -205,8 +205,11 @@ function padTo(digest: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** Builds a list entry by entry, keeping the PCRs; buildImaLog wraps it for whole lists. */
-export class ImaLogBuilder {
+/**
+ * Plays the kernel: measures entries one by one, keeping the TPM's PCRs (buildImaLog wraps it
+ * for whole lists; the bench script streams with it). Not the parser's ima/ima-log-builder.
+ */
+export class ImaListSimulator {
   readonly byteOrder: ByteOrder;
   readonly banks: readonly HashAlgorithm[];
   readonly listBank: HashAlgorithm;
@@ -241,7 +244,7 @@ export class ImaLogBuilder {
     return copyPcrs(this.pcrValues);
   }
 
-  /** The PCRs this builder started from, extended by `entries` (measured by this builder). */
+  /** The PCRs this simulator started from, extended by `entries` (measured by it). */
   replay(entries: readonly MeasuredEntry[]): PcrBanks {
     const pcrs = startingPcrs(this.banks, this.initialPcrs);
     for (const m of entries) this.extend(pcrs, m);
@@ -544,16 +547,16 @@ function renderUint(data: Uint8Array, order: ByteOrder): string {
 
 /** Builds a whole list: `entries` in order, the kernel's PCRs, binary and ASCII renderings. */
 export function buildImaLog(entries: readonly BuildEntry[], options: BuilderOptions): BuiltLog {
-  const builder = new ImaLogBuilder(options);
-  const measured = entries.map((e) => builder.add(e));
+  const kernel = new ImaListSimulator(options);
+  const measured = entries.map((e) => kernel.add(e));
   const listed = measured.filter((m) => m.listed);
-  const bank = builder.listBank;
+  const bank = kernel.listBank;
   return {
     binary: concatBytes(listed.map((m) => encodeBinaryEntry(m, bank))),
     ascii: listed.map((m) => formatAsciiLine(m, bank)).join(''),
-    pcrs: builder.pcrs(),
+    pcrs: kernel.pcrs(),
     entries: measured,
-    pcrsAfter: (count) => builder.replay(measured.slice(0, count)),
+    pcrsAfter: (count) => kernel.replay(measured.slice(0, count)),
   };
 }
 
