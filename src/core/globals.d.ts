@@ -13,3 +13,23 @@ interface SubtleCryptoLike {
   verify(algorithm: unknown, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
   digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>;
 }
+// deflate-raw streams (Chrome 103, Firefox 113, Safari 16.4, Node 20.12): permalinks.
+declare class CompressionStream {
+  constructor(format: 'deflate-raw');
+  readonly readable: ByteReadableStream;
+  readonly writable: ByteWritableStream;
+}
+declare class DecompressionStream {
+  constructor(format: 'deflate-raw');
+  readonly readable: ByteReadableStream;
+  readonly writable: ByteWritableStream;
+}
+interface ByteReadableStream {
+  getReader(): {
+    read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+  };
+}
+interface ByteWritableStream {
+  getWriter(): { write(chunk: Uint8Array): Promise<void>; close(): Promise<void> };
+}

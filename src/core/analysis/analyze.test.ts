@@ -10,6 +10,7 @@ import { readSharedData } from '../testing/shared-data';
 import { buildImaLog, bootAggregateEntry, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
 import { hypotheticalPlatformPcrs, kexecSoftReboot } from '../testing/ima-scenarios';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
+import { buildQuoteAttest, quoteDigest, signQuote } from '../testing/build-quote';
 import { analyzeRaw } from './analyze';
 import type { AnalyzeOptions, RawInput } from './analysis-types';
 
@@ -280,5 +281,49 @@ describe('firmware event log beside the list', () => {
     const check = report.firmware?.checks?.find((c) => c.pcr === 5);
     expect(check).toMatchObject({ status: 'mismatch', explainedBy: 'ebs-invocation-success' });
     expect(report.findings.find((f) => f.code === 'firmware-pcr-mismatch')?.severity).toBe('warning');
+  });
+});
+
+describe('quotes over generated logs', () => {
+  const selection = [{ bank: 'sha256' as const, pcrs: [10] }];
+
+  async function quoteOver(pcrs: PcrBanks, nonce = new Uint8Array([1, 2, 3, 4])): Promise<RawInput[]> {
+    const digest = quoteDigest(selection, (bank, pcr) => pcrs.get(bank)?.get(pcr) ?? new Uint8Array(32), provider.get('sha256')!);
+    const signed = await signQuote(buildQuoteAttest({ selection, pcrDigest: digest, extraData: nonce }));
+    return [
+      { name: 'quote.msg', bytes: signed.attest },
+      { name: 'quote.sig', bytes: signed.signature },
+      { name: 'ak.pem', bytes: encodeText(signed.akPem) },
+    ];
+  }
+
+  it('finds where a quote taken mid-log meets the replay, and verifies our own signature', async () => {
+    const built = buildImaLog([boot(), ...files(200)], { provider });
+    const report = await run([{ name: 'log', bytes: built.binary }, ...(await quoteOver(built.pcrsAfter(151)))], { nonce: '01020304' });
+    expect(report.quote).toMatchObject({ signature: 'valid', nonceMatches: true, digestMatches: true, matchedEntries: 151 });
+    const f = report.findings.find((x) => x.code === 'quote-match');
+    expect(f?.message).toContain('The quote covers entries 1–151 of 201; 50 were measured after it.');
+    expect(f?.entries).toEqual([150]);
+  });
+
+  it('a quote over entries the list lost: the supplied PCRs reproduce it, so the log is to blame', async () => {
+    const built = buildImaLog(
+      kexecSoftReboot({ firstBoot: [boot(), ...files(5)], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] }, { lose: true }),
+      { provider },
+    );
+    const report = await run([{ name: 'log', bytes: built.binary }, ...(await quoteOver(built.pcrs)), ...pcrFiles(built.pcrs, ['sha256'])]);
+    expect(report.quote?.digestMatches).toBe(false);
+    const f = report.findings.find((x) => x.code === 'quote-digest-mismatch');
+    expect(f?.message).toContain('The supplied PCR values reproduce the quote');
+    expect(codes(report)).toContain('kexec-window-lost');
+  });
+
+  it('a quote whose signature was made over other bytes is invalid', async () => {
+    const built = buildImaLog([boot(), ...files(3)], { provider });
+    const inputs = await quoteOver(built.pcrs);
+    const attest = inputs[0].bytes.slice();
+    attest[attest.length - 1] ^= 1;
+    const report = await run([{ name: 'log', bytes: built.binary }, { name: 'q', bytes: attest }, inputs[1], inputs[2]]);
+    expect(codes(report)).toEqual(expect.arrayContaining(['quote-signature-invalid', 'quote-digest-mismatch']));
   });
 });

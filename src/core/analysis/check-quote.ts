@@ -5,7 +5,7 @@
  * prefix of the log, so that "the quote covers entries 1–151 of 201" can be said.
  */
 import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
-import type { HashProvider } from '../hash/hash-provider';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, ReportQuote } from '../report/report';
 import type { TpmsAttestQuote } from '../tpm/quote';
@@ -17,6 +17,8 @@ import { probeQuote, type PcrReplay } from './check-pcrs';
 
 export interface QuoteCheck {
   readonly report: ReportQuote;
+  /** Sentences that explain a digest mismatch (what does reproduce the quote, what cannot). */
+  readonly evidence: readonly string[];
   readonly signatureDetail?: string;
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
@@ -76,6 +78,8 @@ export async function checkQuote(
   const hasher = signingHash === undefined ? undefined : ctx.provider.get(signingHash);
   let hypothesis: Hypothesis | undefined;
   let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
+  const evidence: string[] = [];
+  if (signingHash === undefined) evidence.push(`No hash algorithm has a ${quote.pcrDigest.length}-byte digest, so the pcrDigest cannot be recomputed.`);
   if (hasher !== undefined) {
     if (ctx.log !== undefined && ctx.pcrReplay !== undefined) {
       const probe = probeQuote(ctx.log, ctx.provider, ctx.pcrReplay, {
@@ -92,6 +96,7 @@ export async function checkQuote(
         hypothesis = probe.hypothesis;
       } else if (probe.finalDigest !== undefined) {
         report.digestMatches = false;
+        evidence.push(...explainDigestMismatch(quote, ctx.fixedPcr, hasher, ctx.pcrReplay.logPcrs));
       }
     } else {
       const computed = computePcrDigest(quote.selection, ctx.fixedPcr, hasher);
@@ -105,5 +110,30 @@ export async function checkQuote(
       }
     }
   }
-  return { report, signatureDetail, hypothesis, missing, signingHash };
+  return { report, evidence, signatureDetail, hypothesis, missing, signingHash };
+}
+
+/**
+ * Why the replay does not reproduce the quote: if the supplied PCR values alone reproduce
+ * it, the log is what disagrees (entries lost or altered, or a log of another boot); if
+ * they do not either, the values and the quote are from different moments or machines.
+ */
+function explainDigestMismatch(
+  quote: TpmsAttestQuote,
+  supplied: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined,
+  hasher: Hasher,
+  logPcrs: ReadonlySet<number>,
+): string[] {
+  const out: string[] = [];
+  const fromSupplied = computePcrDigest(quote.selection, supplied, hasher);
+  const imaSelected = quote.selection.flatMap((s) => s.pcrs.filter((p) => logPcrs.has(p)).map((p) => `${s.bank ?? '?'}:${p}`));
+  if (fromSupplied.digest !== undefined && bytesEqual(fromSupplied.digest, quote.pcrDigest)) {
+    out.push(
+      `The supplied PCR values reproduce the quote, so the TPM really held them: the log is what differs on ${imaSelected.join(', ')} (entries lost, altered, or a log of another boot).`,
+    );
+  } else if (fromSupplied.digest !== undefined) {
+    out.push('The supplied PCR values do not reproduce the quote either: they were read at another moment, on another machine, or from another bank.');
+  }
+  if (imaSelected.length === 0) out.push('The quote selects no PCR that the log extends, so the log cannot explain its digest.');
+  return out;
 }

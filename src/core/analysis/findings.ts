@@ -218,7 +218,7 @@ export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Fi
     out.push(
       finding(
         'quote-digest-mismatch',
-        `The quote's pcrDigest ${r.pcrDigest.slice(0, 16)}… equals the digest of the replayed and supplied PCRs after no entry of the log (whole log: ${r.computedDigest?.slice(0, 16) ?? '?'}…). See the PCR checks for which PCR disagrees.`,
+        `The quote's pcrDigest ${r.pcrDigest.slice(0, 16)}… equals the digest of the replayed and supplied PCRs after no entry of the log (whole log: ${r.computedDigest?.slice(0, 16) ?? '?'}…). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
       ),
     );
   } else if (r.digestMatches === true) {

@@ -19,6 +19,8 @@ export interface EntryTableProps {
   readonly page: RowPage | undefined;
   /** Rows the current query matches (the scroll height). */
   readonly totalRows: number;
+  /** Entries in the log (the widest index). */
+  readonly entryCount: number;
   readonly templates: readonly TemplateSummary[];
   readonly onVisibleRangeChange: (range: RowRange) => void;
 }
@@ -27,7 +29,7 @@ function resolve<T>(updater: T | ((old: T) => T), old: T): T {
   return typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
 }
 
-export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }: EntryTableProps) {
+export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRangeChange }: EntryTableProps) {
   const query = useInspector((s) => s.query);
   const setSort = useInspector((s) => s.setSort);
   const columnVisibility = useInspector((s) => s.columnVisibility);
@@ -67,6 +69,7 @@ export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }:
   });
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headerRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: totalRows,
     getScrollElement: () => scrollRef.current,
@@ -137,23 +140,19 @@ export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }:
   const columns = table.getVisibleLeafColumns();
   const widths: Record<string, string> = {};
   for (const c of columns) widths[`--col-${c.id}`] = `${c.getSize()}px`;
+  // Until the user resizes it, the # column fits the largest index of this log.
+  if (columnSizing.index === undefined) {
+    widths['--col-index'] = `${Math.max(48, 18 + 8 * String(Math.max(0, entryCount - 1)).length)}px`;
+  }
   const totalWidth = table.getTotalSize();
 
   return (
-    <div
-      className="entry-table"
-      data-testid="entry-table"
-      role="grid"
-      aria-rowcount={totalRows}
-      aria-colcount={columns.length}
-      tabIndex={0}
-      ref={scrollRef}
-      onKeyDown={onKeyDown}
-      style={widths as CSSProperties}
-    >
-      <div className="entry-table__inner" style={{ minWidth: `${totalWidth}px` }}>
+    <div className="entry-table" data-testid="entry-table" role="grid" aria-rowcount={totalRows} aria-colcount={columns.length} style={widths as CSSProperties}>
+      {/* The header sits outside the scroller: a sticky header 26 million pixels down is drawn
+          with float rounding by the compositor and lets rows show through. */}
+      <div className="entry-table__header" ref={headerRef}>
         {table.getHeaderGroups().map((group) => (
-          <div key={group.id} className="entry-table__head" role="row">
+          <div key={group.id} className="entry-table__head" role="row" style={{ minWidth: `${totalWidth}px` }}>
             {group.headers.map((header) => {
               const sorted = header.column.getIsSorted();
               const canSort = header.column.getCanSort();
@@ -192,10 +191,22 @@ export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }:
             })}
           </div>
         ))}
-        <div className="entry-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+      </div>
+      <div
+        className="entry-table__scroll"
+        tabIndex={0}
+        ref={scrollRef}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          if (headerRef.current) headerRef.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
+      >
+        <div className="entry-table__body" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth: `${totalWidth}px` }}>
           {items.map((item) => {
             const row = rowAt(item.index);
-            const position: CSSProperties = { transform: `translateY(${item.start}px)` };
+            // `top`, not a transform: a million rows put rows 26 million pixels down, where the
+            // compositor's float precision makes transformed rows overlap; layout units do not.
+            const position: CSSProperties = { top: `${item.start}px` };
             if (row === undefined) {
               return <div key={`placeholder-${item.index}`} className="entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
             }
@@ -222,8 +233,8 @@ export function EntryTable({ page, totalRows, templates, onVisibleRangeChange }:
             );
           })}
         </div>
+        {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
       </div>
-      {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
     </div>
   );
 }
