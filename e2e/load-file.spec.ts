@@ -81,3 +81,23 @@ test('switches samples from the picker', async ({ inspector }) => {
   if (samples[1].entries !== undefined) await expect(inspector.entryCount).toHaveText(String(samples[1].entries));
   await expect(inspector.page).toHaveURL(new RegExp(`sample=${samples[1].name}`));
 });
+
+test('exports the report as JSON', async ({ inspector }) => {
+  const log = makeLog(25);
+  await inspector.open();
+  await inspector.loadFiles([log.binary, log.pcrs]);
+  await inspector.waitForReady();
+  const [download] = await Promise.all([
+    inspector.page.waitForEvent('download'),
+    inspector.page.getByTestId('export-json').click(),
+  ]);
+  const path = await download.path();
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    schema: string;
+    log?: { entries: number };
+    pcrChecks?: { bank: string; pcr: number; status: string }[];
+  };
+  expect(report.schema).toBe('imascope.report/1');
+  expect(report.log?.entries).toBe(25);
+  expect(report.pcrChecks?.find((c) => c.bank === 'sha256' && c.pcr === 10)?.status).toBe('match');
+});

@@ -107,7 +107,7 @@ export function EntryToolbar({
           type="search"
           data-testid="entry-search"
           className={`search__input${searchError ? ' search__input--bad' : ''}`}
-          placeholder="Search name, /regex/, digest prefix or key id"
+          placeholder="Search names, /regex/, digests, key ids"
           spellCheck={false}
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}

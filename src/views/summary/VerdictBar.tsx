@@ -4,6 +4,7 @@ import { formatCount, plural } from '../shared/format';
 import { SeverityIcon } from '../shared/severity';
 import { computeVerdict } from './verdict';
 import { LogFacts } from './LogFacts';
+import { ExportReportButton } from './ExportReportButton';
 
 /** The verdict first, in large type; then the facts of the log in one line. */
 export function VerdictBar() {
@@ -13,6 +14,7 @@ export function VerdictBar() {
   const verdict = computeVerdict(load.summary, load.analysis);
   const refreshing = load.analysis.kind === 'pending' && load.analysis.previous !== undefined;
   const first = verdict.finding?.entries?.[0];
+  const report = load.analysis.kind === 'done' ? load.analysis.summary.report : undefined;
   return (
     <section className={`verdict verdict--${verdict.tone}`} data-testid="verdict" data-tone={verdict.tone} aria-live="polite">
       <div className="verdict__main">
@@ -41,6 +43,9 @@ export function VerdictBar() {
           </button>
         ) : null}
         {refreshing ? <span className="verdict__refreshing">re-checking…</span> : null}
+        {report !== undefined ? (
+          <ExportReportButton report={report} fileName={`${load.summary.log?.name ?? 'imascope'}.report.json`} />
+        ) : null}
       </div>
       <LogFacts />
     </section>
