@@ -2,26 +2,35 @@
  * The one hashing interface of the core. Everything that hashes (template hashes, PCR
  * extends, quote digests, firmware replay) goes through a `HashProvider` so that the
  * implementation can be chosen for speed: IMA verification is millions of hashes of
- * ~100-byte inputs, where per-call overhead dominates. Measured on the project's 2-core
- * machine (100-byte inputs, one thread): hash-wasm 2.0 M/s sha1, 1.6 M/s sha256;
- * @noble/hashes 0.64 / 0.57 M/s; node:crypto 0.72 / 0.73 M/s. So hash-wasm is the
- * default, with @noble/hashes as the fallback where WebAssembly cannot be instantiated
- * (a page whose CSP forbids it); noble has no SM3, so that bank needs WebAssembly.
+ * ~100-byte inputs, where per-call overhead dominates. The default is hash-wasm's
+ * WebAssembly called through a lean glue (wasm-hasher.ts; measured in BENCHMARKS.md), with
+ * @noble/hashes as the fallback where WebAssembly cannot be instantiated (a page whose CSP
+ * forbids it); noble has no SM3, so that bank needs WebAssembly.
  */
-import { createSHA1, createSHA256, createSHA384, createSHA512, createSM3 } from 'hash-wasm';
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
 import { sha256 as nobleSha256, sha384 as nobleSha384, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import type { HashAlgorithm } from './hash-algorithm';
+import { digestSize } from './hash-algorithm';
+import { createWasmHashers, createWasmHashStream } from './wasm-hasher';
 
-/** A reusable hash function for one algorithm. Returned digests are fresh arrays. */
+/**
+ * A reusable hash function for one algorithm. Returned digests are fresh arrays; the
+ * `…Into` methods write into the caller's arrays instead, for the per-entry hot loops.
+ */
 export interface Hasher {
   readonly algorithm: HashAlgorithm;
+  /** Digest size in bytes. */
+  readonly size: number;
   /** H(data) */
   digest(data: Uint8Array): Uint8Array;
   /** H(a ‖ b) without concatenating: the PCR extend H(pcr ‖ value). */
   digest2(a: Uint8Array, b: Uint8Array): Uint8Array;
   /** H(parts[0] ‖ parts[1] ‖ …) */
   digestParts(parts: readonly Uint8Array[]): Uint8Array;
+  /** out[outOffset, outOffset + size) = H(data[offset, offset + length)). */
+  digestRangeInto(data: Uint8Array, offset: number, length: number, out: Uint8Array, outOffset: number): void;
+  /** The PCR extend in place: pcr = H(pcr ‖ values[offset, offset + size)); `pcr` has `size` bytes. */
+  extendInto(pcr: Uint8Array, values: Uint8Array, offset: number): void;
 }
 
 /** An independent running hash, for inputs that arrive in pieces (a file read in slices). */
@@ -38,58 +47,12 @@ export interface HashProvider {
   createStream(alg: HashAlgorithm): Promise<HashStream | undefined>;
 }
 
-interface IncrementalHash {
-  init(): unknown;
-  update(data: Uint8Array): unknown;
-  digest(format: 'binary'): Uint8Array;
-}
-
-function wrapIncremental(algorithm: HashAlgorithm, h: IncrementalHash): Hasher {
-  return {
-    algorithm,
-    digest(data) {
-      h.init();
-      h.update(data);
-      return h.digest('binary');
-    },
-    digest2(a, b) {
-      h.init();
-      h.update(a);
-      h.update(b);
-      return h.digest('binary');
-    },
-    digestParts(parts) {
-      h.init();
-      for (const p of parts) h.update(p);
-      return h.digest('binary');
-    },
-  };
-}
-
 export async function createWasmHashProvider(): Promise<HashProvider> {
-  const [sha1, sha256, sha384, sha512, sm3] = await Promise.all([
-    createSHA1(),
-    createSHA256(),
-    createSHA384(),
-    createSHA512(),
-    createSM3(),
-  ]);
-  const hashers: Record<HashAlgorithm, Hasher> = {
-    sha1: wrapIncremental('sha1', sha1),
-    sha256: wrapIncremental('sha256', sha256),
-    sha384: wrapIncremental('sha384', sha384),
-    sha512: wrapIncremental('sha512', sha512),
-    sm3: wrapIncremental('sm3', sm3),
-  };
-  const factories = { sha1: createSHA1, sha256: createSHA256, sha384: createSHA384, sha512: createSHA512, sm3: createSM3 };
+  const hashers = await createWasmHashers();
   return {
     implementation: 'hash-wasm',
     get: (alg) => hashers[alg],
-    async createStream(alg) {
-      const h = await factories[alg]();
-      h.init();
-      return { update: (data) => void h.update(data), digest: () => h.digest('binary') };
-    },
+    createStream: createWasmHashStream,
   };
 }
 
@@ -101,6 +64,7 @@ interface NobleHash {
 function wrapNoble(algorithm: HashAlgorithm, fn: NobleHash): Hasher {
   return {
     algorithm,
+    size: digestSize(algorithm),
     digest: (data) => fn(data),
     digest2(a, b) {
       const h = fn.create();
@@ -112,6 +76,15 @@ function wrapNoble(algorithm: HashAlgorithm, fn: NobleHash): Hasher {
       const h = fn.create();
       for (const p of parts) h.update(p);
       return h.digest();
+    },
+    digestRangeInto(data, offset, length, out, outOffset) {
+      out.set(fn(data.subarray(offset, offset + length)), outOffset);
+    },
+    extendInto(pcr, values, offset) {
+      const h = fn.create();
+      h.update(pcr);
+      h.update(values.subarray(offset, offset + pcr.length));
+      pcr.set(h.digest());
     },
   };
 }

@@ -1,0 +1,181 @@
+/**
+ * A lean glue over hash-wasm's WebAssembly modules (wasm-binaries.ts): the same compiled C,
+ * called without hash-wasm's per-call JavaScript. IMA verification is millions of hashes of
+ * ~100-byte inputs, where that JavaScript (input type checks, a view per call, a fresh digest
+ * array per call and the garbage it leaves) cost as much as the compression itself.
+ *
+ * Each module exports one hash state and a 16 KiB input buffer (`Hash_GetBuffer`):
+ *   Hash_Init(variant)  Hash_Update(n) hashes buffer[0, n)  Hash_Final() writes the digest
+ *   at buffer[0, size)  Hash_Calculate(n, variant) = Init + Update + Final in one call.
+ * `variant` picks SHA-224/256 and SHA-384/512 inside the sha256 and sha512 modules. An input
+ * is copied into the buffer with one `set`, and the digest read from a view created once, so
+ * the `…Into` methods allocate nothing. Instantiating from bytes needs only the page CSP's
+ * `'wasm-unsafe-eval'`, and works in Web Workers and Node alike.
+ */
+import type { HashAlgorithm } from './hash-algorithm';
+import { digestSize } from './hash-algorithm';
+import type { Hasher, HashStream } from './hash-provider';
+import { fromBase64 } from '../util/bytes';
+import { WASM_BINARIES, type WasmModuleName } from './wasm-binaries';
+
+/** The core compiles without DOM or Node typings; this is the part of WebAssembly used here. */
+declare const WebAssembly: {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: object): Promise<{ exports: unknown }>;
+};
+interface WasmModule {
+  readonly __brand?: 'WebAssembly.Module';
+}
+
+interface HashExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  Hash_GetBuffer(): number;
+  Hash_Init(variant: number): void;
+  Hash_Update(length: number): void;
+  Hash_Final(): void;
+  Hash_Calculate(length: number, variant: number): void;
+}
+
+/** hash-wasm's MAIN_BUFFER_SIZE: the most one Hash_Update call can read. */
+const BUFFER_SIZE = 16 * 1024;
+
+const MODULE_OF: Readonly<Record<HashAlgorithm, { module: WasmModuleName; variant: number }>> = {
+  sha1: { module: 'sha1', variant: 0 },
+  sha256: { module: 'sha256', variant: 256 },
+  sha384: { module: 'sha512', variant: 384 },
+  sha512: { module: 'sha512', variant: 512 },
+  sm3: { module: 'sm3', variant: 0 },
+};
+
+const compiled = new Map<WasmModuleName, Promise<WasmModule>>();
+
+function compileModule(name: WasmModuleName): Promise<WasmModule> {
+  let module = compiled.get(name);
+  if (module === undefined) {
+    const bytes = fromBase64(WASM_BINARIES[name]);
+    if (bytes === undefined) throw new Error(`wasm-binaries.ts: ${name} is not base64`);
+    module = WebAssembly.compile(bytes);
+    compiled.set(name, module);
+  }
+  return module;
+}
+
+/** One instance of a module: its own memory and hash state. */
+class WasmHashCore {
+  readonly size: number;
+  /** The input buffer; after Hash_Final its first `size` bytes are the digest. */
+  readonly buffer: Uint8Array;
+  readonly result: Uint8Array;
+
+  constructor(
+    readonly algorithm: HashAlgorithm,
+    readonly exports: HashExports,
+    readonly variant: number,
+  ) {
+    this.size = digestSize(algorithm);
+    this.buffer = new Uint8Array(exports.memory.buffer, exports.Hash_GetBuffer(), BUFFER_SIZE);
+    this.result = this.buffer.subarray(0, this.size);
+  }
+
+  /** Hash_Update over data[offset, offset + length), in buffer-sized pieces. */
+  update(data: Uint8Array, offset: number, length: number): void {
+    for (let done = 0; done < length; ) {
+      const n = Math.min(BUFFER_SIZE, length - done);
+      this.buffer.set(data.subarray(offset + done, offset + done + n));
+      this.exports.Hash_Update(n);
+      done += n;
+    }
+  }
+}
+
+async function instantiate(alg: HashAlgorithm): Promise<WasmHashCore> {
+  const { module, variant } = MODULE_OF[alg];
+  const instance = await WebAssembly.instantiate(await compileModule(module), {});
+  return new WasmHashCore(alg, instance.exports as HashExports, variant);
+}
+
+class WasmHasher implements Hasher {
+  readonly algorithm: HashAlgorithm;
+  readonly size: number;
+  private readonly buffer: Uint8Array;
+  private readonly result: Uint8Array;
+  private readonly variant: number;
+  private readonly calculate: (length: number, variant: number) => void;
+
+  constructor(private readonly core: WasmHashCore) {
+    this.algorithm = core.algorithm;
+    this.size = core.size;
+    this.buffer = core.buffer;
+    this.result = core.result;
+    this.variant = core.variant;
+    this.calculate = core.exports.Hash_Calculate;
+  }
+
+  digest(data: Uint8Array): Uint8Array {
+    const out = new Uint8Array(this.size);
+    this.digestRangeInto(data, 0, data.length, out, 0);
+    return out;
+  }
+
+  digest2(a: Uint8Array, b: Uint8Array): Uint8Array {
+    return this.digestParts([a, b]);
+  }
+
+  digestParts(parts: readonly Uint8Array[]): Uint8Array {
+    const { exports } = this.core;
+    exports.Hash_Init(this.variant);
+    for (const p of parts) this.core.update(p, 0, p.length);
+    exports.Hash_Final();
+    return this.result.slice();
+  }
+
+  digestRangeInto(data: Uint8Array, offset: number, length: number, out: Uint8Array, outOffset: number): void {
+    if (length <= BUFFER_SIZE) {
+      this.buffer.set(data.subarray(offset, offset + length));
+      this.calculate(length, this.variant);
+    } else {
+      const { exports } = this.core;
+      exports.Hash_Init(this.variant);
+      this.core.update(data, offset, length);
+      exports.Hash_Final();
+    }
+    out.set(this.result, outOffset);
+  }
+
+  extendInto(pcr: Uint8Array, values: Uint8Array, offset: number): void {
+    const buffer = this.buffer;
+    const n = this.size;
+    buffer.set(pcr);
+    // A byte loop: for 20–64 bytes it beats creating a subarray view to `set` from.
+    for (let k = 0; k < n; k++) buffer[n + k] = values[offset + k];
+    this.calculate(2 * n, this.variant);
+    pcr.set(this.result);
+  }
+}
+
+/** Hashers for every algorithm, each on its own module instance. */
+export async function createWasmHashers(): Promise<Record<HashAlgorithm, Hasher>> {
+  const [sha1, sha256, sha384, sha512, sm3] = await Promise.all(
+    (['sha1', 'sha256', 'sha384', 'sha512', 'sm3'] as const).map(instantiate),
+  );
+  return {
+    sha1: new WasmHasher(sha1),
+    sha256: new WasmHasher(sha256),
+    sha384: new WasmHasher(sha384),
+    sha512: new WasmHasher(sha512),
+    sm3: new WasmHasher(sm3),
+  };
+}
+
+/** A running hash on a fresh instance, independent of the shared hashers. */
+export async function createWasmHashStream(alg: HashAlgorithm): Promise<HashStream> {
+  const core = await instantiate(alg);
+  core.exports.Hash_Init(core.variant);
+  return {
+    update: (data) => core.update(data, 0, data.length),
+    digest: () => {
+      core.exports.Hash_Final();
+      return core.result.slice();
+    },
+  };
+}
