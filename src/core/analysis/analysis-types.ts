@@ -4,6 +4,7 @@
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
+import type { TemplateHashSummary } from '../ima/template-digests';
 import type { InputKind, Report, ReportInput } from '../report/report';
 
 /** A file or paste as the user gave it. */
@@ -14,11 +15,23 @@ export interface RawInput {
   readonly kind?: InputKind;
 }
 
+/**
+ * Work the caller has already done, so that analyze does not repeat it: the app's worker pool
+ * and the CLI's threads verify template hashes and compute digest columns in parallel.
+ */
+export interface Precomputed {
+  /** The result of verifyTemplateHashes on the log (its flags are already set). */
+  readonly templateHashes?: TemplateHashSummary;
+  /** Template-digest columns over all entries, keyed `${alg}/${byteOrder}` (see digestColumnKey). */
+  readonly digestColumns?: ReadonlyMap<string, Uint8Array>;
+}
+
 export interface AnalyzeOptions {
   /** Banks to replay; default: banks of the supplied PCR values and quote, else sha1+sha256. */
   readonly banks?: readonly HashAlgorithm[];
   /** The nonce the verifier sent (hex). */
   readonly nonce?: string;
+  readonly precomputed?: Precomputed;
 }
 
 /** The IMA log once parsed, plus the report line describing its file. */

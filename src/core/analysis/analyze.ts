@@ -72,7 +72,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const entryCount = loaded.log?.log.entries.length;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
-    const hashes = verifyTemplateHashes(log, provider);
+    const hashes = options.precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
     if (log.format === 'binary') input.byteOrder = log.byteOrder;
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     const facts = computeLogFacts(log, hashes);
@@ -81,7 +81,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
 
     const replayBanks = new Set(banks);
     for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) replayBanks.add(s.bank);
-    pcrReplay = replayAndCheckPcrs(log, provider, HASH_ALGORITHMS.filter((b) => replayBanks.has(b)), loaded.pcrValues);
+    pcrReplay = replayAndCheckPcrs(
+      log,
+      provider,
+      HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
+      loaded.pcrValues,
+      options.precomputed?.digestColumns,
+    );
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
 

@@ -59,9 +59,10 @@ export function replayAndCheckPcrs(
   provider: HashProvider,
   banks: readonly HashAlgorithm[],
   supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
+  digestColumns?: ReadonlyMap<string, Uint8Array>,
 ): PcrReplay {
   const logPcrs = pcrsOfLog(log);
-  const digestCache = new Map<string, Uint8Array | undefined>();
+  const digestCache = new Map<string, Uint8Array | undefined>(digestColumns);
   const chainCache = new Map<string, Chain | undefined>();
   const chainFor = (bank: HashAlgorithm, h: Hypothesis): Chain | undefined => {
     const key = `${bank}/${hypothesisKey(h)}`;

@@ -64,6 +64,11 @@ export function templateDigestsFor(
   return computeTemplateDigests(log, hasher, 0, n, byteOrderOf(log, byteOrder));
 }
 
+/** Cache key of a template-digest column: what `computeExtendValues` and callers share. */
+export function digestColumnKey(alg: HashAlgorithm, byteOrder: ByteOrder): string {
+  return `${alg}/${byteOrder}`;
+}
+
 export function computeExtendValues(
   log: ImaLog,
   provider: HashProvider,
@@ -73,7 +78,7 @@ export function computeExtendValues(
 ): ExtendValues | undefined {
   const size = digestSize(bank);
   const sourceAlg: HashAlgorithm = hypothesis.extend === 'per-bank' ? bank : 'sha1';
-  const key = `${sourceAlg}/${hypothesis.byteOrder}`;
+  const key = digestColumnKey(sourceAlg, hypothesis.byteOrder);
   if (!cache.has(key)) cache.set(key, templateDigestsFor(log, provider, sourceAlg, hypothesis.byteOrder));
   const digests = cache.get(key);
   if (digests === undefined) return undefined;
