@@ -28,6 +28,7 @@ export function formatHumanReport(report: Report): string {
       `Log: ${log.entries} entries (${templates}), ${log.byteOrder}-endian, ${log.boots.length} boot(s), ${log.violations.length} violation(s), template hashes: ${log.templateHash.checked} checked, ${log.templateHash.mismatches.length} mismatched`,
     );
   }
+  lines.push(...firmwareLines(report));
   for (const input of report.inputs) lines.push(`Input: ${input.name} (${input.kind}, ${input.size} bytes)`);
   lines.push('');
   if (report.findings.length > 0) {
@@ -65,4 +66,46 @@ export function formatHumanReport(report: Report): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The firmware log's replay in one line, then one verdict line per boot_aggregate entry. */
+function firmwareLines(report: Report): string[] {
+  const lines: string[] = [];
+  const fw = report.firmware;
+  if (fw !== undefined) {
+    const banks = Object.entries(fw.replay)
+      .map(([bank, pcrs]) => `${bank} PCRs ${pcrRanges(Object.keys(pcrs ?? {}).map(Number))}`)
+      .join(', ');
+    const aggregates = Object.entries(fw.bootAggregates)
+      .map(([bank, hex]) => `${bank} ${hex}`)
+      .join(', ');
+    const checks = fw.checks ?? [];
+    const mismatched = checks.filter((c) => c.status === 'mismatch').map((c) => `${c.bank}:${c.pcr}`);
+    const compared =
+      checks.length === 0
+        ? 'no supplied PCR values to compare'
+        : mismatched.length === 0
+          ? `all ${checks.length} supplied PCR values match`
+          : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values match (differ: ${mismatched.join(', ')})`;
+    lines.push(`Firmware log: ${fw.events} events, replayed ${banks === '' ? 'into no bank' : banks}; ${compared}`);
+    if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
+  }
+  for (const f of report.findings) {
+    if (f.code === 'boot-aggregate-match') lines.push(`boot_aggregate: match — ${f.message}`);
+    if (f.code === 'boot-aggregate-mismatch') lines.push(`boot_aggregate: MISMATCH — ${f.message}`);
+  }
+  return lines;
+}
+
+/** [0,1,2,3,7,8] → "0–3, 7–8". */
+function pcrRanges(pcrs: readonly number[]): string {
+  const sorted = [...pcrs].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    runs.push(j === i ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
 }

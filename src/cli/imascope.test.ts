@@ -63,3 +63,52 @@ describe('imascope analyze', () => {
     expect((JSON.parse(bad.stdout) as Report).findings[0].code).toBe('quote-nonce-mismatch');
   });
 });
+
+// --permalink and --html (issue 7).
+import { readFileSync } from 'node:fs';
+import { decodePermalink } from '../core/share/permalink';
+
+describe('imascope analyze --permalink / --html', () => {
+  const tampered = [swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')];
+
+  it('--permalink prints BASE_URL#r=1.… to stderr; the link opens to the --json report', async () => {
+    const json = cli('analyze', '--json', ...tampered);
+    const human = cli('analyze', '--permalink', 'https://imascope.example/app/#stale', ...tampered);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toBe(cli('analyze', ...tampered).stdout);
+    const url = human.stderr.trim();
+    expect(url).toMatch(/^https:\/\/imascope\.example\/app\/#r=1\.[A-Za-z0-9_-]+$/);
+    const decoded = await decodePermalink(url);
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(decoded.payload.report).toStrictEqual(JSON.parse(json.stdout));
+  });
+
+  it('--json keeps stdout exactly the report; the permalink goes to stderr', () => {
+    const plain = cli('analyze', '--json', ...tampered);
+    const linked = cli('analyze', '--json', '--permalink', 'http://localhost:4173/', ...tampered);
+    expect(linked.status).toBe(plain.status);
+    expect(linked.stdout).toBe(plain.stdout);
+    expect(linked.stderr).toMatch(/^http:\/\/localhost:4173\/#r=1\.[A-Za-z0-9_-]+\n$/);
+  });
+
+  it('--html writes the self-contained report, linking the permalink when given', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'imascope-cli-')), 'report.html');
+    const r = cli('analyze', '--html', file, '--permalink', 'https://imascope.example/', ...tampered);
+    expect(r.status).toBe(1);
+    const html = readFileSync(file, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('<strong>FAIL</strong>');
+    expect(html).toContain('pcr-mismatch');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain(`<a href="${r.stderr.trim()}"`);
+  });
+
+  it('exits 2 when a value is missing or the HTML cannot be written', () => {
+    expect(cli('analyze', swtpm('binary_runtime_measurements'), '--permalink').status).toBe(2);
+    expect(cli('analyze', swtpm('binary_runtime_measurements'), '--html').status).toBe(2);
+    const unwritable = cli('analyze', '--html', '/nonexistent/dir/report.html', swtpm('binary_runtime_measurements'));
+    expect(unwritable.status).toBe(2);
+    expect(unwritable.stdout).toBe('');
+    expect(unwritable.stderr).toMatch(/cannot write \/nonexistent\/dir\/report\.html/);
+  });
+});

@@ -1,21 +1,27 @@
 /**
  * imascope CLI (CONTRACT §2): `imascope analyze [--json] [--bank ALG]... [--nonce HEX]
- * [--kind FILE=KIND]... FILE...`. Exit 0 when every supplied check agrees, 1 when a check
- * failed (an error-severity finding), 2 for usage errors and unreadable or unclassifiable
- * files. With --json, stdout carries exactly one JSON document.
+ * [--kind FILE=KIND]... [--permalink BASE_URL] [--html FILE] FILE...`. Exit 0 when every
+ * supplied check agrees, 1 when a check failed (an error-severity finding), 2 for usage
+ * errors and unreadable or unclassifiable files (or an HTML report that cannot be written).
+ * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { analyzeRaw } from '../core/analysis/analyze';
 import { classifyInput } from '../core/analysis/classify-input';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { INPUT_KINDS, type InputKind } from '../core/report/report';
 import { formatHumanReport } from './format-human';
+import { exportJsonReport } from '../core/export/json-report';
+import { exportHtmlReport } from '../core/export/html-report';
+import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
+import { withNodeBulkHashing } from './node-bulk-hashing';
+import { analyzeInParallel, DigestPool } from './parallel-digests';
 
-const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]... FILE...
+const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
+                        [--permalink BASE_URL] [--html FILE] FILE...
 
 Reads an IMA measurement list (binary in any byte order, per-bank, or ASCII) and optionally
 PCR values, a TPM quote, its signature, the attestation key and the firmware event log;
@@ -26,6 +32,9 @@ replays every PCR and explains where and why it does or does not match.
   --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
   --kind FILE=KIND   override content detection for FILE; KIND is one of
                      ${INPUT_KINDS.join(', ')}
+  --permalink URL    print to stderr a link to the report in the imascope app at URL
+                     (the report travels in the link's #fragment; no log is uploaded)
+  --html FILE        write the report as one self-contained HTML file (no script)
 
 Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error.`;
 
@@ -35,6 +44,10 @@ export interface CliArgs {
   readonly nonce?: string;
   readonly kinds: Map<string, InputKind>;
   readonly files: string[];
+  /** --permalink: the app's URL the fragment is appended to. */
+  readonly permalink?: string;
+  /** --html: where to write the HTML report. */
+  readonly html?: string;
 }
 
 class UsageError extends Error {}
@@ -44,6 +57,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (command !== 'analyze') throw new UsageError(command === undefined ? 'no command given' : `unknown command '${command}'`);
   let json = false;
   let nonce: string | undefined;
+  let permalink: string | undefined;
+  let html: string | undefined;
   const banks: HashAlgorithm[] = [];
   const kinds = new Map<string, InputKind>();
   const files: string[] = [];
@@ -68,6 +83,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       const kind = spec.slice(eq + 1) as InputKind;
       if (eq <= 0 || !INPUT_KINDS.includes(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
       kinds.set(spec.slice(0, eq), kind);
+    } else if (arg === '--permalink') {
+      permalink = value();
+    } else if (arg === '--html') {
+      html = value();
     } else if (arg === '--') {
       files.push(...rest.slice(i + 1));
       break;
@@ -76,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no input files');
-  return { json, banks, nonce, kinds, files };
+  return { json, banks, nonce, kinds, files, permalink, html };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -92,11 +111,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
     return 2;
   }
+  const pool = new DigestPool(); // its threads boot while the files are read and parsed
   const raw: RawInput[] = [];
   for (const file of args.files) {
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(readFileSync(file));
+      const buffer = readFileSync(file);
+      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (e) {
       process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
@@ -110,9 +131,30 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     raw.push({ name: basename(file), bytes, kind });
   }
-  const provider = await createHashProvider();
-  const { report } = await analyzeRaw(raw, { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce }, provider);
-  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatHumanReport(report));
+  const provider = withNodeBulkHashing(await createHashProvider());
+  const { report } = await analyzeInParallel(raw, { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce }, provider, pool);
+  let link: EncodedPermalink | undefined;
+  let url: string | undefined;
+  if (args.permalink !== undefined) {
+    link = await encodePermalink({ v: 1, report });
+    // A base URL's own fragment, if any, gives way to the report's.
+    url = args.permalink.split('#')[0] + link.fragment;
+  }
+  if (args.html !== undefined) {
+    try {
+      writeFileSync(args.html, exportHtmlReport(report, { generatedAt: new Date().toISOString(), permalink: url }));
+    } catch (e) {
+      process.stderr.write(`imascope: cannot write ${args.html}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  process.stdout.write(args.json ? exportJsonReport(report) : formatHumanReport(report));
+  if (link !== undefined && url !== undefined) {
+    process.stderr.write(`${url}\n`);
+    if (link.dropped.length > 0) {
+      process.stderr.write(`imascope: to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}\n`);
+    }
+  }
   return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 

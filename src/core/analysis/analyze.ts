@@ -9,11 +9,11 @@ import { verifyTemplateHashes } from '../ima/template-digests';
 import { REPORT_SCHEMA, type Finding, type Report } from '../report/report';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
-import { computeLogFacts } from './log-facts';
+import { computeLogFacts, type LogFacts } from './log-facts';
 import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
-import { checkBootAggregates } from './check-boot-aggregate';
+import { checkBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -25,7 +25,7 @@ import {
 import { compareSeverity } from './finding-help';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
-function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
+export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
   const banks = new Set<HashAlgorithm>(options.banks ?? []);
   if (banks.size === 0) {
     for (const bank of loaded.pcrValues.keys()) banks.add(bank);
@@ -69,6 +69,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
 
   let pcrReplay: PcrReplay | undefined;
+  let logFacts: LogFacts | undefined;
   const entryCount = loaded.log?.log.entries.length;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
@@ -76,6 +77,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     if (log.format === 'binary') input.byteOrder = log.byteOrder;
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     const facts = computeLogFacts(log, hashes);
+    logFacts = facts;
     report.log = facts.report;
     findings.push(...logFindings(log, facts, hashes));
 
@@ -103,8 +105,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...pcrFindings(pcrReplay.checks, log.entries.length, evidence));
     findings.push(...kexec);
 
-    const bootSource = loaded.pcrValues.size > 0 ? 'the supplied PCRs 0–9' : 'the firmware log replay of PCRs 0–9';
-    findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, fixedPcr, provider), bootSource));
+    const bootSources: BootAggregateSources = {
+      ...(loaded.pcrValues.size > 0 ? { supplied: (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) } : {}),
+      ...(loaded.firmware !== undefined && firmwareBanks !== undefined
+        ? { firmware: { pcr: (bank, pcr) => firmwareBanks?.get(bank)?.get(pcr), log: loaded.firmware.log } }
+        : {}),
+    };
+    findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, bootSources, provider)));
   }
 
   let matchedEntries: number | undefined;
@@ -130,15 +137,10 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 
   findings.sort((a, b) => compareSeverity(a.severity, b.severity));
-  return { report, log: loaded.log?.log, matchedEntries };
+  return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }) };
 }
 
 function lastVerifiedEntry(mismatches: readonly number[], n: number): number | undefined {
   if (n === 0) return undefined;
   return mismatches.length > 0 ? (mismatches[0] > 0 ? mismatches[0] - 1 : undefined) : n - 1;
-}
-
-/** The worst severity among the findings: the verdict. */
-export function verdictOf(report: Report): 'error' | 'warning' | 'info' | 'ok' {
-  return report.findings[0]?.severity ?? 'ok';
 }

@@ -9,7 +9,7 @@
  * reads top-down as a support engineer wants it: verdict, findings, PCR checks, quote,
  * firmware, log facts, inputs with their SHA-256 fingerprints.
  */
-import { verdictOf } from '../analysis/analyze';
+import { verdictOf } from '../report/verdict';
 import { FINDING_HELP } from '../analysis/finding-help';
 import type { Finding, Report } from '../report/report';
 

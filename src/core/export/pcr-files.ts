@@ -4,7 +4,11 @@
  *
  * - evmctl `--pcrs BANK,FILE` (ima-evm-utils `ima_measurement`): one bank per file, one
  *   `PCR-NN: <lowercase hex>` line per PCR, the index zero-padded to two digits (the form
- *   of the TPM 1.2 sysfs `pcrs` file that evmctl's reader follows).
+ *   of the TPM 1.2 sysfs `pcrs` file that evmctl's reader follows). evmctl reads the lines
+ *   in order and only takes one whose number is the next it expects (PCR-00, PCR-01 …): a
+ *   file holding only PCR-10 leaves its PCR 10 at zero (tried with evmctl 1.4). So the file
+ *   runs from PCR-00 to the highest PCR given, and PCRs not given are written as zeros;
+ *   evmctl compares only the PCRs the list extends.
  * - tpm2_pcrread's YAML (tpm2-tools 5.x): per bank `  <bank>:` then one
  *   `    <index padded right to 2>: 0x<UPPER-CASE HEX>` line per PCR, as in
  *   `    0 : 0x5BB1…` and `    10: 0x70E4…`. tpm2-tools calls SM3 `sm3_256`.
@@ -19,11 +23,17 @@ function sortedPcrs(values: Readonly<Record<string, string>>): [number, string][
     .sort((a, b) => a[0] - b[0]);
 }
 
-/** One bank's values as an evmctl `PCR-NN: hex` file. */
+/** One bank's values as an evmctl `PCR-NN: hex` file (gaps zero-filled, see above). */
 export function exportEvmctlPcrs(values: Readonly<Record<string, string>>): string {
-  return sortedPcrs(values)
-    .map(([pcr, hex]) => `PCR-${String(pcr).padStart(2, '0')}: ${hex.toLowerCase()}\n`)
-    .join('');
+  const pcrs = sortedPcrs(values);
+  if (pcrs.length === 0) return '';
+  const given = new Map(pcrs);
+  const zeros = '0'.repeat(pcrs[0][1].length);
+  let out = '';
+  for (let pcr = 0; pcr <= pcrs[pcrs.length - 1][0]; pcr++) {
+    out += `PCR-${String(pcr).padStart(2, '0')}: ${(given.get(pcr) ?? zeros).toLowerCase()}\n`;
+  }
+  return out;
 }
 
 const TPM2_TOOLS_BANK_NAME: Readonly<Record<HashAlgorithm, string>> = {

@@ -94,6 +94,9 @@ const MAX_U32 = 0xffffffff;
 
 type Mode = 'decode' | 'encode';
 
+/** A key from the input, quoted and shortened for a message (keys can be megabytes long). */
+const keyLabel = (k: string): string => JSON.stringify(k.length > 40 ? `${k.slice(0, 39)}…` : k);
+
 /** A field that does not fit the schema; caught at the boundary, never escapes the module. */
 class SchemaError extends Error {}
 
@@ -115,7 +118,7 @@ class Walk {
     const o = v as Record<string, unknown>;
     if (keys === undefined) return o;
     const unknown = Object.keys(o).filter((k) => !keys.includes(k));
-    if (unknown.length > 0) this.note(`ignored unknown field(s) ${unknown.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')} in ${path}`);
+    if (unknown.length > 0) this.note(`ignored unknown field(s) ${unknown.slice(0, 5).map(keyLabel).join(', ')} in ${path}`);
     return o;
   }
 
@@ -188,7 +191,7 @@ class Walk {
     const keys = Object.keys(o);
     if (keys.length > max) this.fail(path, `at most ${max} keys`);
     for (const k of keys) {
-      const p = `${path}[${JSON.stringify(k)}]`;
+      const p = `${path}[${keyLabel(k)}]`;
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') this.fail(p, 'a name other than __proto__, constructor or prototype');
       key(k, p);
       out[k] = value(o[k], p);

@@ -63,18 +63,20 @@ export function redactPaths(payload: PermalinkPayload): Redaction {
     known.add(input.name);
     input.name = names.of(input.name);
   }
-  for (const entry of p.entries ?? []) {
-    if (entry.template === 'ima-buf' || NOT_PATHS.has(entry.name) || entry.name === '') continue;
-    known.add(entry.name);
-    entry.name = names.of(entry.name);
+  if (p.entries !== undefined) {
+    p.entries = p.entries.map((entry) => {
+      if (entry.template === 'ima-buf' || NOT_PATHS.has(entry.name) || entry.name === '') return entry;
+      known.add(entry.name);
+      return { ...entry, name: names.of(entry.name) };
+    });
   }
   const longestFirst = [...known].filter((k) => k !== '').sort((a, b) => b.length - a.length);
   for (const f of p.report.findings) f.message = names.inProse(f.message, longestFirst);
   for (const e of p.report.log?.errors ?? []) e.message = names.inProse(e.message, longestFirst);
   let searchCleared = false;
   const filter = p.view?.filter;
-  if (filter !== undefined && names.inProse(filter.search, longestFirst) !== filter.search) {
-    filter.search = '';
+  if (p.view !== undefined && filter !== undefined && names.inProse(filter.search, longestFirst) !== filter.search) {
+    p.view.filter = { ...filter, search: '' };
     searchCleared = true;
   }
   return { payload: p, searchCleared };
