@@ -55,6 +55,11 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     getRows: (range, query) => client.request('getRows', { range, query }),
     findRow: (index, query) => client.request('findRow', { index, query }),
     getEntryDetail: (index) => client.request('getEntryDetail', { index }),
+    getTimeline: (window) => client.request('getTimeline', { window }),
+    getTimelineMarkers: (range) => client.request('getTimelineMarkers', { range }),
+    getFirmwareEvents: (range) => client.request('getFirmwareEvents', { range }),
+    getFirmwareEventDetail: (index) => client.request('getFirmwareEventDetail', { index }),
+    getReplayDetails: () => client.request('getReplayDetails', {}),
   };
 
   async function analyze(): Promise<void> {

@@ -1,26 +1,33 @@
 /**
- * The CLI's worker threads. Hashing every entry's template data is most of an analysis: per
- * entry a digest for the list's bank (to verify it) and one per other replayed bank. Those
- * columns are independent per entry, so the pool computes them on every core: the log's bytes
- * go to the workers once, in a SharedArrayBuffer, and all threads, the main one included,
- * claim chunks of entries from a shared counter (digest-job.ts). The main thread then only
- * compares (verification) and extends (replay), through the core's `precomputed` seam.
+ * The CLI's worker threads. Hashing is most of an analysis: per entry a template digest for
+ * the list's bank (to verify it) and one per other replayed bank, then one extend per bank.
+ * Digest columns are independent per entry, and the banks' chains independent of each other,
+ * so the pool spreads both over every core: inputs go to the workers once, in
+ * SharedArrayBuffers, and all threads, the main one included, claim tasks from a shared
+ * counter (pool-jobs.ts). What they compute reaches `analyze` through its `precomputed` seam,
+ * computed by the same core functions `analyze` would call, so the report cannot differ.
  *
- * Workers start with the CLI, so they boot while the files are read and parsed. Where a
- * worker cannot start or dies, the main thread does its share: the result never depends on
- * the threads. The browser app and the tests use the single-threaded core as it is.
+ * Workers start with the CLI and boot while the files are read and parsed. Where a worker
+ * cannot start or dies, the main thread does its share. The browser app and the tests use
+ * the single-threaded core as it is.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { analyze, chooseBanks } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, Precomputed, RawInput } from '../core/analysis/analysis-types';
+import { defaultHypothesis } from '../core/analysis/check-pcrs';
 import { loadInputs, type LoadedInputs } from '../core/analysis/load-inputs';
 import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import type { ImaLog } from '../core/model/ima-log';
-import { digestColumnKey, kernelDigestsFromListOrder } from '../core/replay/extend-values';
-import { chunksPerColumn, computeChunk, runDigestChunks, type DigestJob } from './digest-job';
+import {
+  computeExtendValues,
+  digestColumnKey,
+  kernelDigestsFromListOrder,
+  runningValuesKey,
+} from '../core/replay/extend-values';
+import { digestTaskCount, runTask, runTasks, sharedTasks, taskCount, type PoolJob } from './pool-jobs';
 
 /** Under tsx the sources run as they are; in dist/cli the bundle's sibling. */
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './digest-worker.ts' : './digest-worker.mjs', import.meta.url);
@@ -45,8 +52,8 @@ export class DigestPool {
   }
 
   /**
-   * For each algorithm, the template digests of every entry in the list's byte order (as
-   * `computeTemplateDigests(log, hasher, 0, n)` gives them), each column SharedArrayBuffer-backed.
+   * For each algorithm, the template digests of every entry in the list's byte order (what
+   * `computeTemplateDigests(log, hasher, 0, n)` gives).
    */
   async templateDigests(
     log: ImaLog,
@@ -54,35 +61,51 @@ export class DigestPool {
     provider: HashProvider,
   ): Promise<Map<HashAlgorithm, Uint8Array>> {
     const n = log.entries.length;
-    const total = chunksPerColumn(n) * algorithms.length;
     const e = log.entries;
-    const job: DigestJob = {
-      data: shared(log.data, log.data.length),
-      byteOrder: log.byteOrder,
-      templateNames: log.templates.map((t) => t.name),
-      entries: {
-        length: n,
-        template: shared(e.template, n),
-        templateDataOffset: shared(e.templateDataOffset, n),
-        templateDataSize: shared(e.templateDataSize, n),
-        fileDigestOffset: shared(e.fileDigestOffset, n),
-        fileDigestLength: shared(e.fileDigestLength, n),
-        nameOffset: shared(e.nameOffset, n),
-        nameLength: shared(e.nameLength, n),
+    const columns = algorithms.map((alg) => new Uint8Array(new SharedArrayBuffer(n * digestSize(alg))));
+    await this.share(
+      {
+        kind: 'digests',
+        data: shared(log.data, log.data.length),
+        byteOrder: log.byteOrder,
+        templateNames: log.templates.map((t) => t.name),
+        entries: {
+          length: n,
+          template: shared(e.template, n),
+          templateDataOffset: shared(e.templateDataOffset, n),
+          templateDataSize: shared(e.templateDataSize, n),
+          fileDigestOffset: shared(e.fileDigestOffset, n),
+          fileDigestLength: shared(e.fileDigestLength, n),
+          nameOffset: shared(e.nameOffset, n),
+          nameLength: shared(e.nameLength, n),
+        },
+        algorithms,
+        columns,
+        ...sharedTasks(digestTaskCount(n, algorithms.length)),
       },
-      algorithms,
-      columns: algorithms.map((alg) => new Uint8Array(new SharedArrayBuffer(n * digestSize(alg)))),
-      next: new Int32Array(new SharedArrayBuffer(4)),
-      done: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, total))),
+      provider,
+    );
+    return new Map(algorithms.map((alg, a) => [alg, columns[a]]));
+  }
+
+  /** `computeRunningValues` of each chain, the chains spread over the threads. */
+  async runningValues(
+    pcr: Uint8Array,
+    chains: ReadonlyArray<{ readonly algorithm: HashAlgorithm; readonly values: Uint8Array }>,
+    provider: HashProvider,
+  ): Promise<Uint8Array[]> {
+    const job: PoolJob = {
+      kind: 'chains',
+      pcr: shared(pcr, pcr.length),
+      chains: chains.map((c) => ({
+        algorithm: c.algorithm,
+        values: shared(c.values, c.values.length),
+        running: new Uint8Array(new SharedArrayBuffer(c.values.length)),
+      })),
+      ...sharedTasks(chains.length),
     };
-    const live = this.workers.filter((w) => !this.dead.has(w));
-    const finished = live.map((w) => this.run(w, job));
-    runDigestChunks(job, provider);
-    // Every chunk is claimed; wait only for chunks still being computed elsewhere (a worker
-    // still booting has claimed none), then redo any whose worker died with it.
-    if (!allDone(job.done, total)) await Promise.all(finished);
-    for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) computeChunk(job, provider, k);
-    return new Map(algorithms.map((alg, a) => [alg, job.columns[a]]));
+    await this.share(job, provider);
+    return job.chains.map((c) => c.running);
   }
 
   /** Ends the workers (they never keep the process alive; this frees them sooner). */
@@ -90,7 +113,18 @@ export class DigestPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private run(worker: Worker, job: DigestJob): Promise<void> {
+  /** Runs every task of `job` on all threads; returns when all are done. */
+  private async share(job: PoolJob, provider: HashProvider): Promise<void> {
+    const total = taskCount(job);
+    const finished = this.workers.filter((w) => !this.dead.has(w)).map((w) => this.send(w, job));
+    runTasks(job, provider);
+    // Every task is claimed: wait only for tasks still running elsewhere (a worker still
+    // booting has claimed none), then redo any whose worker died with it.
+    if (!allDone(job.done, total)) await Promise.all(finished);
+    for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) runTask(job, provider, k);
+  }
+
+  private send(worker: Worker, job: PoolJob): Promise<void> {
     return new Promise((resolve) => {
       const settle = (): void => {
         worker.off('message', settle).off('error', settle).off('exit', settle);
@@ -103,9 +137,10 @@ export class DigestPool {
 }
 
 /**
- * The work `analyze` would do first, done on all threads: template digests of the list's bank
- * and of every bank to replay, then verification (a comparison of columns) and the replay
- * columns as the kernel computed them. Undefined without an IMA list.
+ * The hashing `analyze` would do, done on all threads with the core's own functions: template
+ * digests of the list's bank and of every bank to replay, verification (then a comparison of
+ * columns), the replay columns as the kernel computed them, and the running values of each
+ * bank's chain under the default hypothesis. Undefined without an IMA list.
  */
 export async function precomputeInParallel(
   pool: DigestPool,
@@ -115,17 +150,27 @@ export async function precomputeInParallel(
 ): Promise<Precomputed | undefined> {
   const log = loaded.log?.log;
   if (log === undefined || log.entries.length === 0) return undefined;
-  const wanted = new Set<HashAlgorithm>(chooseBanks(loaded, options));
-  if (log.digestBank !== undefined) wanted.add(log.digestBank);
-  const algorithms = [...wanted].filter((alg) => provider.get(alg) !== undefined);
-  const columns = await pool.templateDigests(log, algorithms, provider);
+  const banks = chooseBanks(loaded, options).filter((bank) => provider.get(bank) !== undefined);
+  const wanted = new Set<HashAlgorithm>(banks);
+  if (log.digestBank !== undefined && provider.get(log.digestBank) !== undefined) wanted.add(log.digestBank);
+  const columns = await pool.templateDigests(log, [...wanted], provider);
   const templateHashes = verifyTemplateHashes(log, provider, (bank) => columns.get(bank));
-  const digestColumns = new Map<string, Uint8Array>();
+
+  const digestColumns = new Map<string, Uint8Array | undefined>();
   for (const [alg, column] of columns) {
-    const kernel = kernelDigestsFromListOrder(log, provider, alg, column);
-    if (kernel !== undefined) digestColumns.set(digestColumnKey(alg, log.byteOrder), kernel);
+    digestColumns.set(digestColumnKey(alg, log.byteOrder), kernelDigestsFromListOrder(log, provider, alg, column));
   }
-  return { templateHashes, digestColumns };
+  const hypothesis = defaultHypothesis(log);
+  const chains = banks.flatMap((bank) => {
+    const extend = computeExtendValues(log, provider, bank, hypothesis, digestColumns);
+    return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
+  });
+  const running = await pool.runningValues(log.entries.pcr, chains, provider);
+  chains.forEach((c, i) => digestColumns.set(runningValuesKey(c.algorithm, hypothesis), running[i]));
+
+  const complete = new Map<string, Uint8Array>();
+  for (const [key, column] of digestColumns) if (column !== undefined) complete.set(key, column);
+  return { templateHashes, digestColumns: complete };
 }
 
 /** `analyzeRaw` with the hashing spread over the pool's threads. */

@@ -10,8 +10,9 @@ import { createInputsSlice, type InputsSlice } from './inputs-slice';
 import { createLoadSlice, type LoadSlice } from './load-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createViewSlice, type ViewSlice } from './view-slice';
+import { createPermalinkSlice, type PermalinkSlice } from './permalink-slice';
 
-export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice;
+export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice;
 export type InspectorStore = StoreApi<InspectorState>;
 
 export function createInspectorStore(): InspectorStore {
@@ -20,6 +21,7 @@ export function createInspectorStore(): InspectorStore {
     ...createInputsSlice(...a),
     ...createSelectionSlice(...a),
     ...createViewSlice(...a),
+    ...createPermalinkSlice(...a),
   }));
 }
 

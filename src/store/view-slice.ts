@@ -4,7 +4,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { EntryStatus } from '../core/query/entry-status';
-import { DEFAULT_QUERY, type RowQuery, type RowSort } from '../core/query/filter-entries';
+import { DEFAULT_QUERY, type EntryRange, type RowQuery, type RowSort } from '../core/query/filter-entries';
 import type { InspectorState } from './inspector-store';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -16,15 +16,20 @@ export interface ViewSlice {
   /** Column id → width in CSS pixels, once the user resized it. */
   readonly columnSizing: Readonly<Record<string, number>>;
   readonly theme: ThemeChoice;
+  /** Whether the replay panel shows its details (quote fields, hypotheses) or only its summary. */
+  readonly replayOpen: boolean;
   setSearch(search: string): void;
   setTemplateFilter(templates: readonly number[]): void;
   setPcrFilter(pcrs: readonly number[]): void;
   setStatusFilter(statuses: readonly EntryStatus[]): void;
   setSort(sort: RowSort): void;
+  /** The timeline's brush: only entries in this range; undefined shows every entry again. */
+  setRangeFilter(range: EntryRange | undefined): void;
   clearFilters(): void;
   setColumnVisibility(visibility: Readonly<Record<string, boolean>>): void;
   setColumnSizing(sizing: Readonly<Record<string, number>>): void;
   setTheme(theme: ThemeChoice): void;
+  setReplayOpen(open: boolean): void;
 }
 
 export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
@@ -32,13 +37,20 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   columnVisibility: {},
   columnSizing: {},
   theme: 'system',
+  replayOpen: true,
   setSearch: (search) => set((s) => ({ query: { ...s.query, search } })),
   setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
   setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
   setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
   setSort: (sort) => set((s) => ({ query: { ...s.query, sort } })),
+  setRangeFilter: (range) =>
+    set((s) => {
+      const { range: _previous, ...rest } = s.query;
+      return { query: range === undefined ? rest : { ...rest, range } };
+    }),
   clearFilters: () => set((s) => ({ query: { ...DEFAULT_QUERY, sort: s.query.sort } })),
   setColumnVisibility: (columnVisibility) => set({ columnVisibility }),
   setColumnSizing: (columnSizing) => set({ columnSizing }),
   setTheme: (theme) => set({ theme }),
+  setReplayOpen: (replayOpen) => set({ replayOpen }),
 });

@@ -5,6 +5,7 @@ import { QuotePanel } from './sidebar/QuotePanel';
 import { InputsPanel } from './sidebar/InputsPanel';
 import { EntriesPane } from './entry-table/EntriesPane';
 import { EntryDetails } from './details/EntryDetails';
+import { LogTabs } from './firmware/LogTabs';
 
 /** The loaded state: verdict first, then findings and inputs beside the entries. */
 export function Inspector() {
@@ -19,8 +20,14 @@ export function Inspector() {
           <InputsPanel />
         </aside>
         <div className="inspector__main">
-          <EntriesPane />
-          <EntryDetails />
+          <LogTabs
+            ima={
+              <>
+                <EntriesPane />
+                <EntryDetails />
+              </>
+            }
+          />
         </div>
       </div>
     </div>

@@ -33,9 +33,22 @@ import type { InputKind, ReportInput } from '../core/report/report';
 import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import { encodeText, toHex } from '../core/util/bytes';
 import { describeUnrecognized } from './describe-input';
+import { exportCsv } from '../core/export/entry-csv';
+import { exportAsciiList } from '../core/export/ascii-list';
+import { collectFindingEntries } from '../core/share/permalink-entries';
+import type { PermalinkEntry } from '../core/share/permalink';
+import type { ExportedFile, LogFileBytes } from './protocol';
+import { replayAllHypotheses } from '../core/analysis/hypotheses';
+import { describeQuote } from '../core/analysis/quote-details';
+import { loadInputs } from '../core/analysis/load-inputs';
+import type { Report } from '../core/report/report';
+import { splitPastedInput } from './split-pasted-input';
 import type {
   AnalysisSummary,
   EntryDetail,
+  ReplayDetails,
+  FirmwareEventDetail,
+  FirmwareEventPage,
   InputFile,
   InputSummary,
   LoadPhase,
@@ -54,6 +67,28 @@ import type {
 } from './protocol';
 import { transferablesOf } from './protocol';
 import { readBlobChunks, readBlobHead } from './read-blob-chunks';
+import type { Precomputed } from '../core/analysis/analysis-types';
+import type { HashAlgorithm } from '../core/hash/hash-algorithm';
+import { createVerifyPool, type VerifyPool } from './verify-pool';
+import { columnBanks, verifyLogInPool } from './verify-log';
+import type { Analysis } from '../core/analysis/analysis-types';
+import { readEntryName } from '../core/ima/template-digests';
+import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
+import {
+  computeTimelineBuckets,
+  listTimelineMarkers,
+  type TimelineBuckets,
+  type TimelineMarkerList,
+  type TimelineMarkerRequest,
+  type TimelineWindowRequest,
+} from '../core/timeline/timeline-buckets';
+import {
+  findFirmwareInput,
+  firmwareEventDetail,
+  firmwareEventPage,
+  openFirmwareLog,
+  type OpenedFirmwareLog,
+} from './firmware-events';
 
 export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
 
@@ -65,6 +100,8 @@ export interface LogSessionOptions {
   readonly progressIntervalMs?: number;
   readonly now?: () => number;
   readonly hashProvider?: () => Promise<HashProvider>;
+  /** The verification pool (log.worker.ts starts workers); default: its tasks run in-process. */
+  readonly verifyPool?: () => VerifyPool;
 }
 
 /** A request failure that crosses to the page as data (STYLE §7.4 rule 7). */
@@ -120,6 +157,15 @@ export class LogSession {
   readonly #inflight = new Map<RequestId, AbortController>();
   #state: OpenState = { summary: { inputs: [] }, others: [], views: new Map() };
   #provider: Promise<HashProvider> | undefined;
+  #pool: VerifyPool | undefined;
+  /** Per parsed log: the pool's verification, started by its first analysis, reused by the next. */
+  readonly #verifications = new WeakMap<ImaLog, { readonly result: Promise<Required<Precomputed>>; readonly controller: AbortController }>();
+  /** Per open (keyed by its state): the last analysis and the timeline marks drawn from it. */
+  readonly #timelines = new WeakMap<OpenState, { readonly analysis?: Analysis; marks?: TimelineMarks }>();
+  /** Per open (keyed by its state): the firmware log, once a view asked for it. */
+  readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
+  /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
+  readonly #replayBasis = new WeakMap<OpenState, { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly report: Report }>();
 
   constructor(post: PostEvent, options: LogSessionOptions = {}) {
     this.#post = post;
@@ -161,6 +207,24 @@ export class LogSession {
         return Promise.resolve(this.findRow(request.params.index, request.params.query));
       case 'getEntryDetail':
         return Promise.resolve(this.getEntryDetail(request.params.index));
+      case 'exportCsv':
+        return Promise.resolve(this.exportCsv(request.params.query));
+      case 'exportAsciiList':
+        return Promise.resolve(this.exportAsciiList());
+      case 'getFindingEntries':
+        return Promise.resolve(this.getFindingEntries(request.params.report));
+      case 'getLogBytes':
+        return this.getLogBytes(request.params.maxBytes);
+      case 'getTimeline':
+        return Promise.resolve(this.getTimeline(request.params.window));
+      case 'getTimelineMarkers':
+        return Promise.resolve(this.getTimelineMarkers(request.params.range));
+      case 'getFirmwareEvents':
+        return this.getFirmwareEvents(request.params.range);
+      case 'getFirmwareEventDetail':
+        return this.getFirmwareEventDetail(request.params.index);
+      case 'getReplayDetails':
+        return this.getReplayDetails();
     }
   }
 
@@ -212,6 +276,8 @@ export class LogSession {
           : await this.#parseLog(logInput, kind, key, id, signal);
     }
     const summary: LoadSummary = { inputs: summaries, ...(opened ? { log: opened.overview } : {}) };
+    const replaced = this.#state.log?.log;
+    if (replaced !== undefined && replaced !== opened?.log) this.#verifications.get(replaced)?.controller.abort();
     this.#state = { summary, log: opened, others, views: new Map() };
     return summary;
   }
@@ -227,6 +293,7 @@ export class LogSession {
     const interval = this.#options.progressIntervalMs ?? 100;
     const pushSize = this.#options.pushSize ?? DEFAULT_PUSH_SIZE;
     const started = now();
+    this.#verifyPool(); // its workers start while the log is read
     const parser = new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
     const bytesTotal = input.file.size;
     let bytesRead = 0;
@@ -293,13 +360,16 @@ export class LogSession {
     const started = now();
     const state = this.#state;
     const provider = await this.#hashProvider();
-    const pasted = params.pastes.filter((p) => p.text.trim() !== '').map((p) => this.#pasteInput(p));
+    const pasted = params.pastes.filter((p) => p.text.trim() !== '').map((p) => splitPastedInput(p, this.#pasteInput(p)));
     const opened = state.log;
     let loaded: LoadedLog | undefined;
+    let precomputed: Precomputed | undefined;
     if (opened !== undefined) {
       const size = opened.log.entries.length;
       this.#progress(id, 'verifying', 0, opened.file.size, size);
-      opened.sha256 ??= await this.#fingerprint(opened.file, provider);
+      const verification = this.#verify(opened, params.banks, id, provider);
+      opened.sha256 ??= await this.#fingerprint(opened.file);
+      precomputed = await verification;
       // analyze() fills byteOrder and digestBank once verification has confirmed them.
       const input: ReportInput = {
         name: opened.overview.name,
@@ -310,29 +380,47 @@ export class LogSession {
       loaded = { log: opened.log, input };
       this.#progress(id, 'analyzing', opened.file.size, opened.file.size, size);
     }
-    const others = [...state.others, ...pasted.map((p) => p.raw)];
-    // Seam for the verification pool (TODO(#3)): analyzeWithLog verifies every template hash
-    // here, in one synchronous pass (about 4 s for a million entries, while row requests
-    // wait). Spreading it over navigator.hardwareConcurrency workers means verifying ranges of
-    // entries in a pool at this point, setting the EntryFlag bits, and letting analyze take
-    // that result instead of hashing again.
+    const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
+    const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
+    // The pool has verified the template hashes and computed the digest columns (#verify):
+    // analyze takes them instead of hashing a million entries on this thread.
     const analysis = await analyzeWithLog(
       loaded,
       others,
       {
         ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
-        ...(params.nonce !== undefined && params.nonce.trim() !== '' ? { nonce: params.nonce.trim() } : {}),
+        ...(nonce !== undefined ? { nonce } : {}),
+        ...(precomputed !== undefined ? { precomputed } : {}),
       },
       provider,
     );
     // Verification set the status flags: every cached filtered view may be stale.
     state.views.clear();
+    this.#timelines.set(state, { analysis });
+    this.#replayBasis.set(state, { others, report: analysis.report, ...(loaded ? { log: loaded } : {}) });
     return {
       report: analysis.report,
       pastes: pasted.map((p) => p.summary),
       statusCounts: opened ? countStatuses(opened.log) : {},
       analyzeMillis: Math.round(now() - started),
+      pasteParts: pasted.flatMap((p) => p.parts),
     };
+  }
+
+  /**
+   * The replay under every reading of the log, and the quote field by field, for the last
+   * analysis of the open inputs. Chain: the replay panel opens → getReplayDetails → the
+   * inputs that analysis read, parsed again (small: quotes, keys, PCR listings; the log is
+   * the verified model) → replayAllHypotheses + describeQuote → ReplayDetails.
+   */
+  async getReplayDetails(): Promise<ReplayDetails> {
+    const basis = this.#replayBasis.get(this.#state);
+    if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
+    const provider = await this.#hashProvider();
+    const loaded = await loadInputs(basis.others, provider, basis.log);
+    const hypotheses = replayAllHypotheses(loaded, basis.report, provider);
+    const quote = await describeQuote(loaded, basis.report);
+    return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
   }
 
   #pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
@@ -354,11 +442,91 @@ export class LogSession {
     return this.#provider;
   }
 
-  async #fingerprint(file: Blob, provider: HashProvider): Promise<string> {
-    const stream = await provider.createStream('sha256');
-    if (stream === undefined) return '';
-    for await (const chunk of readBlobChunks(file, this.#options.sliceSize)) stream.update(chunk);
-    return toHex(stream.digest());
+  /** SHA-256 of the user's file, hashed by the pool alongside the verification. */
+  async #fingerprint(file: Blob): Promise<string> {
+    const result = await this.#verifyPool().run(() => ({ kind: 'fingerprint', file }));
+    if (result.kind !== 'fingerprint') throw new Error('unreachable: a fingerprint task answered something else');
+    return result.sha256;
+  }
+
+  #verifyPool(): VerifyPool {
+    this.#pool ??= this.#options.verifyPool?.() ?? createVerifyPool({ size: 1, provider: () => this.#hashProvider() });
+    return this.#pool;
+  }
+
+  /**
+   * The pool's verification of the open log (verify-log.ts), shared by every analysis of
+   * the same log; progress goes to request `id`, the analysis that started it.
+   */
+  #verify(
+    opened: OpenedLog,
+    banks: readonly HashAlgorithm[] | undefined,
+    id: RequestId,
+    provider: HashProvider,
+  ): Promise<Required<Precomputed>> {
+    const log = opened.log;
+    const cached = this.#verifications.get(log);
+    if (cached !== undefined) return cached.result;
+    const controller = new AbortController();
+    const total = opened.file.size;
+    const n = log.entries.length;
+    const result = verifyLogInPool(log, this.#verifyPool(), provider, {
+      columns: columnBanks(banks),
+      signal: controller.signal,
+      onProgress: (done) => this.#progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
+    }).catch((e: unknown) => {
+      this.#verifications.delete(log);
+      throw controller.signal.aborted ? new SessionError('cancelled', 'Cancelled') : e;
+    });
+    this.#verifications.set(log, { result, controller });
+    return result;
+  }
+
+  /** The firmware log among the inputs, parsed and replayed once per open. */
+  #requireFirmware(): Promise<OpenedFirmwareLog> {
+    const state = this.#state;
+    let opened = this.#firmware.get(state);
+    if (opened === undefined) {
+      const input = findFirmwareInput(state.others);
+      if (input === undefined) throw new SessionError('noLog', 'No firmware event log is open');
+      opened = this.#hashProvider().then((provider) => openFirmwareLog(input, provider));
+      this.#firmware.set(state, opened);
+    }
+    return opened;
+  }
+
+  async getFirmwareEvents(range: RowRange): Promise<FirmwareEventPage> {
+    return firmwareEventPage(await this.#requireFirmware(), range);
+  }
+
+  async getFirmwareEventDetail(index: number): Promise<FirmwareEventDetail> {
+    const detail = firmwareEventDetail(await this.#requireFirmware(), index);
+    if (detail === undefined) throw new SessionError('internal', `No firmware event ${index}`);
+    return detail;
+  }
+
+  /** Timeline marks of the open log, from its latest analysis (model facts only before it). */
+  #timelineMarks(): { readonly log: ImaLog; readonly marks: TimelineMarks; readonly keyIds: KeyIdColumn } {
+    const opened = this.#requireLog();
+    const state = this.#state;
+    let timeline = this.#timelines.get(state);
+    if (timeline === undefined) {
+      timeline = {};
+      this.#timelines.set(state, timeline);
+    }
+    const keyIds = this.#keyIds(opened);
+    timeline.marks ??= computeTimelineMarks(opened.log, timeline.analysis, keyIds);
+    return { log: opened.log, marks: timeline.marks, keyIds };
+  }
+
+  getTimeline(window: TimelineWindowRequest): TimelineBuckets {
+    const { log, marks, keyIds } = this.#timelineMarks();
+    return computeTimelineBuckets(log, marks, window, keyIds);
+  }
+
+  getTimelineMarkers(range: TimelineMarkerRequest): TimelineMarkerList {
+    const { log, marks } = this.#timelineMarks();
+    return listTimelineMarkers(marks, range, (i) => readEntryName(log, i));
   }
 
   #requireLog(): OpenedLog {
@@ -464,6 +632,34 @@ export class LogSession {
       raw: log.data.slice(dataOffset, dataOffset + e.entrySize[index]),
       decoded: decodeEntry(log, index),
     };
+  }
+
+  /** The rows a query shows (the table's filter and sort), as the CSV export writes them. */
+  exportCsv(query: RowQuery): ExportedFile {
+    const opened = this.#requireLog();
+    const rows = this.#view(query);
+    const text = exportCsv(opened.log, rows, { keyIds: this.#keyIds(opened) });
+    return { bytes: encodeText(text), rows: rows?.length ?? opened.log.entries.length };
+  }
+
+  exportAsciiList(): ExportedFile {
+    const opened = this.#requireLog();
+    if (opened.log.format !== 'binary') {
+      throw new SessionError('noLog', 'The open list is already ASCII; the ASCII export is made from a binary list.');
+    }
+    return { bytes: exportAsciiList(opened.log), rows: opened.log.entries.length };
+  }
+
+  getFindingEntries(report: Report): PermalinkEntry[] {
+    const opened = this.#state.log;
+    return opened === undefined ? [] : collectFindingEntries(opened.log, report, this.#keyIds(opened));
+  }
+
+  /** The log file as given (not the model's data: an ASCII list stays ASCII), when small. */
+  async getLogBytes(maxBytes: number): Promise<LogFileBytes> {
+    const { file } = this.#requireLog();
+    if (file.size > maxBytes) return { size: file.size };
+    return { size: file.size, bytes: new Uint8Array(await file.arrayBuffer()) };
   }
 }
 

@@ -3,11 +3,21 @@
  * where Node tests can reach it). Results carry fresh buffers, transferred, never model
  * columns.
  */
+import { createHashProvider } from '../core/hash/hash-provider';
 import { LogSession } from './log-session';
 import type { WorkerRequest } from './protocol';
+import { createVerifyPool, type PoolWorkerLike } from './verify-pool';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const session = new LogSession((event, transfer) => scope.postMessage(event, transfer));
+// The verification pool: nested workers, one per core (verify-pool.ts caps them).
+const verifyPool = () =>
+  createVerifyPool({
+    size: navigator.hardwareConcurrency || 1,
+    spawn: () =>
+      new Worker(new URL('./verify.worker.ts', import.meta.url), { type: 'module', name: 'imascope-verify' }) as PoolWorkerLike,
+    provider: createHashProvider,
+  });
+const session = new LogSession((event, transfer) => scope.postMessage(event, transfer), { verifyPool });
 
 scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
   void session.handle(e.data);

@@ -17,6 +17,16 @@ import type { Bytes, ByteOrder, IndexIntoEntryTable, ParseError } from '../core/
 import type { EntryStatus } from '../core/query/entry-status';
 import type { RowQuery } from '../core/query/filter-entries';
 import type { InputKind, Report } from '../core/report/report';
+import type { PermalinkEntry } from '../core/share/permalink';
+import type { ReplayHypotheses } from '../core/analysis/hypotheses';
+import type { QuoteDetails } from '../core/analysis/quote-details';
+import type { PastePart } from '../core/tpm/split-paste';
+import type {
+  TimelineBuckets,
+  TimelineMarkerList,
+  TimelineMarkerRequest,
+  TimelineWindowRequest,
+} from '../core/timeline/timeline-buckets';
 
 export const PROTOCOL_VERSION = 1;
 export type RequestId = number;
@@ -86,6 +96,25 @@ export interface AnalysisSummary {
   /** Entry-count statuses after verification, for the status filter's counts. */
   readonly statusCounts: Readonly<Partial<Record<EntryStatus, number>>>;
   readonly analyzeMillis: number;
+  /** The parts a pasted text was split into, with what nothing recognised (kind 'unknown'). */
+  readonly pasteParts?: readonly PastePartSummary[];
+}
+
+/** One part of a pasted text (core/tpm/split-paste.ts). */
+export interface PastePartSummary {
+  readonly kind: PastePart['kind'];
+  /** 0-based line of the part's first line in the paste. */
+  readonly lineStart: number;
+  readonly lineCount: number;
+  /** Its first line, shortened. */
+  readonly preview: string;
+}
+
+/** The replay panel's deeper look at the last analysis, computed only when asked. */
+export interface ReplayDetails {
+  /** The replay under every reading of the log; absent without a log. */
+  readonly hypotheses?: ReplayHypotheses;
+  readonly quote?: QuoteDetails;
 }
 
 /** Half-open range of row positions in the current (filtered, sorted) view. */
@@ -127,6 +156,56 @@ export interface EntryDetail {
   readonly decoded: DecodedEntry;
 }
 
+/** One firmware event, decoded, for the firmware table (a row) and its detail view. */
+export interface FirmwareEventRow {
+  /** Position in the log; the Spec ID header is event 0 (tpm2-tools numbering). */
+  readonly index: number;
+  /** As logged: 0xFFFFFFFF and other values above 23 are kept. */
+  readonly pcr: number;
+  readonly type: number;
+  readonly typeName: string;
+  /** Where the event starts in the firmware log file, and its whole size. */
+  readonly offset: Bytes;
+  readonly size: Bytes;
+  /** In log order: the bank name (the TPM algorithm id in hex when unknown) and the digest. */
+  readonly digests: readonly { readonly bank: string; readonly hex: string }[];
+  /** One line of decoded data (at most 200 characters). */
+  readonly summary: string;
+  /** Every decoded field, full length. */
+  readonly details: Readonly<Record<string, string>>;
+  /** The logged digest is not the hash of the event data (only checked for types that allow it). */
+  readonly digestMismatch: boolean;
+}
+
+/** A window of the firmware log's events. */
+export interface FirmwareEventPage {
+  readonly start: number;
+  /** Events in the log (the table's scroll height). */
+  readonly totalRows: number;
+  readonly rows: readonly FirmwareEventRow[];
+}
+
+export interface FirmwareEventDetail {
+  readonly row: FirmwareEventRow;
+  /** The event's bytes as in the file (a copy): header, digests, data size, data. */
+  readonly raw: Uint8Array;
+  /** Crypto-agile (TCG_PCR_EVENT2) or SHA-1 (TCG_PCR_EVENT) framing, for the byte regions. */
+  readonly framing: 'sha1' | 'crypto-agile';
+}
+
+/** A file made from the open log for download (a fresh buffer, transferred). */
+export interface ExportedFile {
+  readonly bytes: Uint8Array;
+  /** Entries it holds (CSV data lines, ASCII list lines). */
+  readonly rows: number;
+}
+
+/** The open log file as given, for embedding in a permalink; `bytes` absent past the limit. */
+export interface LogFileBytes {
+  readonly size: Bytes;
+  readonly bytes?: Uint8Array;
+}
+
 export interface RequestMap {
   open: { params: { readonly inputs: readonly InputFile[] }; result: LoadSummary };
   analyze: {
@@ -141,6 +220,23 @@ export interface RequestMap {
   /** Row position of an entry under a query (-1 when the query hides it). */
   findRow: { params: { readonly index: IndexIntoEntryTable; readonly query: RowQuery }; result: number };
   getEntryDetail: { params: { readonly index: IndexIntoEntryTable }; result: EntryDetail };
+  /** The entry table under a query (filter and sort) as CSV, UTF-8 (error `noLog` without a log). */
+  exportCsv: { params: { readonly query: RowQuery }; result: ExportedFile };
+  /** The open binary list in the kernel's ASCII rendering (error `noLog` for an ASCII list). */
+  exportAsciiList: { params: Record<string, never>; result: ExportedFile };
+  /** The entries a report's findings name, as a permalink carries them (empty without a log). */
+  getFindingEntries: { params: { readonly report: Report }; result: readonly PermalinkEntry[] };
+  /** The open log file's bytes when it is at most `maxBytes` long (error `noLog` without a log). */
+  getLogBytes: { params: { readonly maxBytes: Bytes }; result: LogFileBytes };
+  /** Density of every timeline series over a window of entries, with the bands crossing it. */
+  getTimeline: { params: { readonly window: TimelineWindowRequest }; result: TimelineBuckets };
+  /** The first markers of each kind in a range of entries (the timeline's DOM markers). */
+  getTimelineMarkers: { params: { readonly range: TimelineMarkerRequest }; result: TimelineMarkerList };
+  /** Decoded events of the firmware event log among the inputs (error `noLog` without one). */
+  getFirmwareEvents: { params: { readonly range: RowRange }; result: FirmwareEventPage };
+  getFirmwareEventDetail: { params: { readonly index: number }; result: FirmwareEventDetail };
+  /** Every reading of the log against the supplied values and the quote (error `noLog` before an analysis). */
+  getReplayDetails: { params: Record<string, never>; result: ReplayDetails };
 }
 
 export type RequestType = keyof RequestMap;

@@ -6,6 +6,7 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import type { InputKind, Report, ReportInput } from '../report/report';
+import type { LogFacts } from './log-facts';
 
 /** A file or paste as the user gave it. */
 export interface RawInput {
@@ -46,4 +47,6 @@ export interface Analysis {
   readonly log?: ImaLog;
   /** Entry index after which the replay meets the quote or supplied PCRs (count of entries), if any. */
   readonly matchedEntries?: number;
+  /** Boots, kexec records and byte-order facts of the log (the timeline draws them). */
+  readonly logFacts?: LogFacts;
 }

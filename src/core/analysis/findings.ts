@@ -8,9 +8,12 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { FINDING_HELP } from './finding-help';
 import type { LogFacts } from './log-facts';
-import type { BootAggregateResult } from './check-boot-aggregate';
+import type { BootAggregateResult, FirmwareEventRef } from './check-boot-aggregate';
+import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
+import { formatIndexRun, toIndexRuns } from './index-runs';
+import { computeSoftReboots, kexecMarkerNotes } from './soft-reboots';
 
 /** Entry lists in findings are capped: a million-entry list of violations helps nobody. */
 export const MAX_FINDING_ENTRIES = 1000;
@@ -54,10 +57,15 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     );
   }
   if (facts.oppositeByteOrder.length > 0) {
+    const runs = toIndexRuns(facts.oppositeByteOrder);
+    const where =
+      runs.length <= 5
+        ? runs.map(formatIndexRun).join(', ')
+        : `${runs.slice(0, 5).map(formatIndexRun).join(', ')} and ${runs.length - 5} more runs`;
     out.push(
       finding(
         'byte-order-mixed',
-        `${plural(facts.oppositeByteOrder.length, 'entry')} (${listed(facts.oppositeByteOrder)}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
+        `${plural(facts.oppositeByteOrder.length, 'entry')} (${where}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
         facts.oppositeByteOrder,
       ),
     );
@@ -134,20 +142,21 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
 
 export function kexecFindings(facts: LogFacts): Finding[] {
   const out: Finding[] = [];
-  const { boots, kexec } = facts;
-  for (let k = 1; k < boots.length; k++) {
-    const from = boots[k - 1].index;
-    const to = boots[k].index;
+  for (const r of computeSoftReboots(facts)) {
+    const from = r.previousBoot.index;
+    const to = r.boot.index;
+    const cmdline = r.cmdline === undefined ? '' : ` The kexec command line (entry ${r.cmdline.index}) was “${r.cmdline.text}”.`;
+    const notes = r.notes.length > 0 ? ` ${r.notes.join(' ')}` : '';
+    // A lost window repeats the notes in its own finding, where they explain the loss.
+    const rebootNotes = r.outcome === 'no-execute' ? '' : notes;
     out.push(
       finding(
         'kexec-soft-reboot',
-        `boot_aggregate #${k + 1} at entry ${to}: the list was carried across a kexec soft reboot (boot ${k} spans entries ${from}–${to - 1}). PCR 10 was not reset; the whole list is replayed.`,
+        `boot_aggregate #${r.ordinal} at entry ${to}: the list was carried across a kexec soft reboot (boot ${r.ordinal - 1} spans entries ${from}–${to - 1}). PCR 10 was not reset; the whole list is replayed.${cmdline}${rebootNotes}`,
         [to],
       ),
     );
-    const markers = kexec.filter((m) => m.index > from && m.index < to);
-    const lastLoad = [...markers].reverse().find((m) => m.event === 'kexec_load');
-    if (markers.length === 0) {
+    if (r.outcome === 'no-markers') {
       out.push(
         finding(
           'kexec-window-lost',
@@ -155,12 +164,12 @@ export function kexecFindings(facts: LogFacts): Finding[] {
           [to],
         ),
       );
-    } else if (lastLoad !== undefined && !markers.some((m) => m.event === 'kexec_execute' && m.index > lastLoad.index)) {
+    } else if (r.outcome === 'no-execute' && r.load !== undefined) {
       out.push(
         finding(
           'kexec-window-lost',
-          `kexec_load at entry ${lastLoad.index} is not followed by kexec_execute before the next boot_aggregate (entry ${to}): the list was copied at load time and measurements made after it are missing. A cold boot restores attestation.`,
-          [lastLoad.index, to],
+          `kexec_load at entry ${r.load.index} is not followed by kexec_execute before the next boot_aggregate (entry ${to}): the carried list stops after entry ${to - 1}, and measurements made after it are missing.${notes} A cold boot restores attestation.`,
+          [r.load.index, to],
         ),
       );
     }
@@ -168,41 +177,115 @@ export function kexecFindings(facts: LogFacts): Finding[] {
   return out;
 }
 
-/** Sentences on counters: the record's count and size against the entries actually before it. */
+/** Sentences on counters: each record's count and sizes against the entries actually before it. */
 export function kexecCounterNotes(facts: LogFacts): string[] {
-  const notes: string[] = [];
-  for (const m of facts.kexec) {
-    if (m.count !== undefined && m.count !== m.entriesBefore) {
-      notes.push(`${m.event} at entry ${m.index} counts ${m.count} entries but ${m.entriesBefore} precede it.`);
-    }
-  }
-  return notes;
+  const reboots = computeSoftReboots(facts);
+  const inReboot = (index: number): boolean => reboots.some((r) => index > r.previousBoot.index && index < r.boot.index);
+  // Records of the last boot (a kernel staged for kexec) are judged on their own.
+  const loose = facts.kexec.filter((m) => !inReboot(m.index)).flatMap(kexecMarkerNotes);
+  return [...reboots.flatMap((r) => r.notes), ...loose];
 }
 
-export function bootAggregateFindings(results: readonly BootAggregateResult[], source: string): Finding[] {
+export function bootAggregateFindings(results: readonly BootAggregateResult[]): Finding[] {
   const out: Finding[] = [];
   for (const r of results) {
+    const kexec = r.first === undefined ? '' : ` ${acrossKexec(r)}`;
     if (r.matched !== undefined) {
+      const older = r.matched.pcrs === '0-7' && r.matched.bank !== 'sha1' ? ' (the PCRs 0–7 variant of kernels before 5.8)' : '';
       out.push(
         finding(
           'boot-aggregate-match',
-          `boot_aggregate at entry ${r.boot.index} equals ${r.matched.bank} over PCRs ${r.matched.pcrs} of ${source}.`,
+          `boot_aggregate at entry ${r.boot.index} equals ${r.matched.bank} over PCRs ${span(r.matched)} of ${r.source}${older}.${kexec}`,
           [r.boot.index],
         ),
       );
       continue;
     }
     if (r.noTpm) continue;
-    const expected = r.candidates.map((c) => `${c.bank} over PCRs ${c.pcrs} = ${toHex(c.digest)}`).join('; ');
-    out.push(
-      finding(
-        'boot-aggregate-mismatch',
-        `boot_aggregate at entry ${r.boot.index} is ${r.boot.digest}, but ${source} give ${expected}. The log is from another boot, or the PCRs 0–9 are from another time or machine.`,
-        [r.boot.index],
-      ),
-    );
+    const e = r.expected;
+    const others = r.candidates
+      .filter((c) => c !== e)
+      .map((c) => ` (over PCRs ${span(c)}, as kernels before 5.8 compute it: ${toHex(c.digest)})`)
+      .join('');
+    const sentences = [
+      `boot_aggregate at entry ${r.boot.index} is ${r.boot.digest}, but ${e.bank} over PCRs ${span(e)} of ${r.source} is ${toHex(e.digest)}${others}.`,
+    ];
+    const differ = r.differingPcrs.length === 0 ? '' : `PCR${r.differingPcrs.length === 1 ? '' : 's'} ${r.differingPcrs.join(', ')}`;
+    if (r.matchedElsewhere !== undefined) {
+      const m = r.matchedElsewhere;
+      sentences.push(
+        `It equals ${m.candidate.bank} over PCRs ${span(m.candidate)} of ${m.source}${differ === '' ? '' : `, and the supplied values differ from the firmware log in ${differ}`}: the PCR values and the boot_aggregate are from different boots or times.`,
+      );
+    } else if (differ !== '') {
+      sentences.push(`The supplied values differ from the firmware log replay in ${differ}.`);
+    }
+    if (kexec !== '') sentences.push(kexec.trim());
+    if (r.events.length > 0) {
+      const focus = r.differingPcrs.length > 0 ? r.events.filter((ev) => r.differingPcrs.includes(ev.pcr)) : r.events;
+      const what = r.differingPcrs.length > 0 ? `Firmware events extending ${differ} in ${e.bank}` : `Firmware events behind ${e.bank} PCRs ${span(e)}`;
+      sentences.push(`${what}: ${describeEvents(focus)}.`);
+    } else {
+      sentences.push('Supply the firmware event log (binary_bios_measurements) to see the events behind PCRs 0–9.');
+    }
+    if (r.matchedElsewhere === undefined && differ === '' && r.first === undefined) {
+      sentences.push('The log is from another boot, or the PCRs 0–9 are from another time or machine.');
+    }
+    out.push(finding('boot-aggregate-mismatch', sentences.join(' '), [r.boot.index]));
   }
   return out;
+}
+
+function span(c: BootAggregateCandidate): string {
+  return c.pcrs === '0-9' ? '0–9' : '0–7';
+}
+
+/** What a later boot_aggregate (after kexec) says about PCRs 0–9 compared with the first. */
+function acrossKexec(r: BootAggregateResult): string {
+  if (r.first === undefined) return '';
+  const first = `the first boot_aggregate (entry ${r.first.boot.index})`;
+  if (r.first.same) return `It equals ${first}: PCRs 0–9 did not change across the kexec, as expected.`;
+  return (
+    `It differs from ${first}: PCRs 0–9 normally do not change across kexec (no TPM reset, nothing measures into them), so something extended them after the cold boot, or the list joins boots of two machines.` +
+    (r.primary === 'supplied' ? '' : ' The firmware log records the cold boot only: supply the PCR values read now to compare this one with the PCRs of its time.')
+  );
+}
+
+/**
+ * Firmware events grouped per PCR, consecutive events of one type together, with contiguous
+ * indices folded: "PCR 5: EV_EFI_VARIABLE_BOOT #17–#29, EV_SEPARATOR #36; PCR 8: EV_IPL ×101:
+ * #45, #47, #49, …, #160".
+ */
+function describeEvents(events: readonly FirmwareEventRef[]): string {
+  const MAX_PIECES = 6;
+  const byPcr = new Map<number, Array<{ typeName: string; indices: number[] }>>();
+  for (const ev of events) {
+    const groups = byPcr.get(ev.pcr) ?? [];
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.typeName === ev.typeName) last.indices.push(ev.index);
+    else groups.push({ typeName: ev.typeName, indices: [ev.index] });
+    byPcr.set(ev.pcr, groups);
+  }
+  if (byPcr.size === 0) return 'none (these PCRs keep their reset values)';
+  const describeGroup = ({ typeName, indices }: { typeName: string; indices: number[] }): string => {
+    const pieces = foldRuns(indices).map(([a, b]) => (a === b ? `#${a}` : `#${a}–#${b}`));
+    if (pieces.length <= MAX_PIECES) return `${typeName} ${pieces.join(', ')}`;
+    return `${typeName} ×${indices.length}: ${pieces.slice(0, MAX_PIECES - 1).join(', ')}, …, ${pieces[pieces.length - 1]}`;
+  };
+  return [...byPcr.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([pcr, groups]) => `PCR ${pcr}: ${groups.map(describeGroup).join(', ')}`)
+    .join('; ');
+}
+
+/** [1,2,3,7] → [[1,3],[7,7]]. */
+function foldRuns(sorted: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
 }
 
 export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {

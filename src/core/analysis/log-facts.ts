@@ -16,6 +16,8 @@ export interface BootFact {
   readonly digest: string;
   readonly algorithm: string;
   readonly hex: string;
+  /** What the kernel's list-size counter read when this boot began (see KexecMarker). */
+  readonly runtimeSizeBefore?: number;
 }
 
 /** Where the serialized size of the carried list would be at each entry (kexec checks). */
@@ -24,12 +26,27 @@ export interface KexecMarker extends KexecFact {
   readonly entriesBefore: number;
   /** Serialized size of those entries with 20-byte digests plus the 24-byte kexec header. */
   readonly bytesBefore: number;
+  /**
+   * What the kernel's own counter (`ima_binary_runtime_size`) should read here: like
+   * `bytesBefore`, but counting `strlen(descriptor name)`, which is 0 for custom
+   * `ima_template_fmt=` templates although their format string is written (§7.3 quirk).
+   */
+  readonly runtimeSizeBefore: number;
+  /** Size of this record's own entry as the kernel counts it (it joins the list it reports on). */
+  readonly runtimeSize: number;
+}
+
+/** A `kexec-cmdline` record (func=KEXEC_CMDLINE, ima-buf): the command line given to kexec. */
+export interface KexecCmdline {
+  readonly index: number;
+  readonly text: string;
 }
 
 export interface LogFacts {
   readonly report: ReportLog;
   readonly boots: readonly BootFact[];
   readonly kexec: readonly KexecMarker[];
+  readonly cmdlines: readonly KexecCmdline[];
   readonly unknownTemplate: readonly number[];
   readonly oppositeByteOrder: readonly number[];
 }
@@ -66,10 +83,20 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   const templates: Record<string, number> = {};
   const boots: BootFact[] = [];
   const kexec: KexecMarker[] = [];
+  const cmdlines: KexecCmdline[] = [];
   const unknownTemplate: number[] = [];
   const oppositeByteOrder: number[] = [];
   const templateCounts = new Uint32Array(log.templates.length);
   let bytesBefore = KEXEC_HEADER_SIZE;
+  let runtimeSizeBefore = KEXEC_HEADER_SIZE;
+  // Custom templates are named by their format string, which always holds a '|'… except a
+  // one-field format; those are rare enough to be counted as built-in names.
+  const countedName = log.templates.map((t) => !t.name.includes('|'));
+  // Approximate for the legacy `ima` template (no length word in the list); kexec refuses it anyway.
+  const kernelEntrySize = (i: number): number => {
+    const t = e.template[i];
+    return e.entrySize[i] - log.digestSize + 20 - (countedName[t] ? 0 : log.templates[t].name.length);
+  };
   for (let i = 0; i < n; i++) {
     templateCounts[e.template[i]]++;
     const flags = e.flags[i];
@@ -81,7 +108,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
       const name = readEntryName(log, i);
       if (name === 'boot_aggregate') {
         const d = fileDigestOf(log, i);
-        boots.push({ index: i, digest: `${d.algorithm}:${d.hex}`, algorithm: d.algorithm, hex: d.hex });
+        boots.push({ index: i, digest: `${d.algorithm}:${d.hex}`, algorithm: d.algorithm, hex: d.hex, runtimeSizeBefore });
       } else if (name === 'kexec_load' || name === 'kexec_execute') {
         const buf = bufferOf(log, i);
         const record = buf === undefined ? undefined : parseKexecRecord(decodeText(buf));
@@ -93,11 +120,17 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
           count: record?.count,
           entriesBefore: i,
           bytesBefore,
+          runtimeSizeBefore,
+          runtimeSize: kernelEntrySize(i),
         });
+      } else if (name === 'kexec-cmdline') {
+        const buf = bufferOf(log, i);
+        cmdlines.push({ index: i, text: buf === undefined ? '' : decodeText(buf) });
       }
     }
     // The kexec buffer always carries 20-byte (SHA-1) digests.
     bytesBefore += e.entrySize[i] - log.digestSize + 20;
+    runtimeSizeBefore += kernelEntrySize(i);
   }
   log.templates.forEach((t, i) => {
     if (templateCounts[i] > 0) templates[t.name] = templateCounts[i];
@@ -118,5 +151,5 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     }),
     errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
   };
-  return { report, boots, kexec, unknownTemplate, oppositeByteOrder };
+  return { report, boots, kexec, cmdlines, unknownTemplate, oppositeByteOrder };
 }

@@ -1,8 +1,17 @@
 /**
  * The growable form of `ImaLog` that both list parsers fill: the `data` bytes, one typed
- * array per column (grown by doubling, so appending is amortised O(1) with no per-entry
- * objects), interned template names and digest-algorithm names, and the parse errors.
- * Internal to src/core/ima: everything else sees the finished, trimmed `ImaLog`.
+ * array per column (no per-entry objects), interned template names and digest-algorithm
+ * names, and the parse errors. Internal to src/core/ima: everything else sees the finished
+ * `ImaLog`.
+ *
+ * Memory is the budget that matters at a million entries (the data is ~110 MB and the
+ * columns ~60 MB): `data` and the columns are preallocated from the size hint; when the
+ * columns fill up they grow to the count the hint projects from the entries so far (doubling
+ * only without one), and `build()` hands out views of the buffers rather than trimmed
+ * copies whenever little space is wasted, so the finished log never briefly exists twice.
+ * A binary list's entries start in `data` where they start in the file, so its
+ * `sourceOffset` column is `entryOffset` itself; a separate one is made only when the two
+ * first differ (ASCII lines).
  */
 import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
 import type { ByteOrder, ImaLog, ParseError } from '../model/ima-log';
@@ -16,13 +25,21 @@ import type { FieldScan, TemplateDescriptor } from './template-registry';
  * error list without bound (each error already covers a whole skipped range).
  */
 const MAX_ERRORS = 1000;
+/**
+ * `build()` keeps a buffer (and returns a view of it) when at most this fraction of it is
+ * unused; otherwise it copies the used part so the slack can be freed.
+ */
+const MAX_KEPT_WASTE = 1 / 8;
+/** Head room over the projected entry count when the columns grow (entry sizes vary). */
+const PROJECTION_MARGIN = 1.03;
 
 export class ImaLogBuilder {
   data: Uint8Array;
   dataLength = 0;
   length = 0;
   entryOffset: Float64Array;
-  sourceOffset: Float64Array;
+  /** Undefined while every entry's source offset equals its data offset (a binary list). */
+  private sourceOffset: Float64Array | undefined;
   entrySize: Uint32Array;
   pcr: Uint8Array;
   template: Uint16Array;
@@ -49,11 +66,14 @@ export class ImaLogBuilder {
   private droppedErrors = 0;
   private droppedErrorsFrom = 0;
 
+  /** The expected final size of `data` (the caller's hint), for projecting the entry count. */
+  private readonly expectedDataLength: number;
+
   constructor(dataCapacity: number, entryCapacity: number) {
+    this.expectedDataLength = dataCapacity;
     this.data = new Uint8Array(Math.max(256, dataCapacity));
-    const n = Math.max(16, entryCapacity);
+    const n = Math.max(16, Math.ceil(entryCapacity));
     this.entryOffset = new Float64Array(n);
-    this.sourceOffset = new Float64Array(n);
     this.entrySize = new Uint32Array(n);
     this.pcr = new Uint8Array(n);
     this.template = new Uint16Array(n);
@@ -147,7 +167,12 @@ export class ImaLogBuilder {
     const i = this.length;
     if (i === this.entryOffset.length) this.growColumns();
     this.entryOffset[i] = entryOffset;
-    this.sourceOffset[i] = sourceOffset;
+    if (this.sourceOffset === undefined && sourceOffset !== entryOffset) {
+      // Until now source and data offsets agreed: the entry offsets so far are the sources.
+      this.sourceOffset = new Float64Array(this.entryOffset.length);
+      this.sourceOffset.set(this.entryOffset.subarray(0, i));
+    }
+    if (this.sourceOffset !== undefined) this.sourceOffset[i] = sourceOffset;
     this.entrySize[i] = entrySize;
     this.pcr[i] = pcr;
     this.template[i] = template;
@@ -166,8 +191,22 @@ export class ImaLogBuilder {
     this.length = i + 1;
   }
 
+  /**
+   * The column capacity to grow to: the entry count the expected data size projects from the
+   * average entry so far (plus a margin), between 1.25× and 2× the current capacity; 2×
+   * when there is no projection (no hint, or the hint is already passed).
+   */
+  private nextCapacity(): number {
+    const current = this.entryOffset.length;
+    const i = this.length - 1;
+    const used = i < 0 ? 0 : this.entryOffset[i] + this.entrySize[i];
+    if (used <= 0 || this.expectedDataLength <= used) return current * 2;
+    const projected = Math.ceil(((this.length * this.expectedDataLength) / used) * PROJECTION_MARGIN);
+    return Math.min(current * 2, Math.max(Math.ceil(current * 1.25), projected));
+  }
+
   private growColumns(): void {
-    const n = this.entryOffset.length * 2;
+    const n = this.nextCapacity();
     const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
       old: T,
       make: (size: number) => T,
@@ -177,7 +216,7 @@ export class ImaLogBuilder {
       return next;
     };
     this.entryOffset = grow(this.entryOffset, (s) => new Float64Array(s));
-    this.sourceOffset = grow(this.sourceOffset, (s) => new Float64Array(s));
+    if (this.sourceOffset !== undefined) this.sourceOffset = grow(this.sourceOffset, (s) => new Float64Array(s));
     this.entrySize = grow(this.entrySize, (s) => new Uint32Array(s));
     this.pcr = grow(this.pcr, (s) => new Uint8Array(s));
     this.template = grow(this.template, (s) => new Uint16Array(s));
@@ -214,12 +253,12 @@ export class ImaLogBuilder {
         message: `${this.droppedErrors} more parse errors from byte ${this.droppedErrorsFrom} on`,
       });
     }
-    // Trim `data`: keep the buffer when little is wasted, copy when doubling overshot.
-    const waste = this.data.length - this.dataLength;
-    const data =
-      waste <= this.dataLength / 8
-        ? this.data.subarray(0, this.dataLength)
-        : this.data.slice(0, this.dataLength);
+    const data = trimmed(this.data, this.dataLength);
+    // The columns share one capacity: view them all or copy them all.
+    const keep = this.entryOffset.length - n <= n * MAX_KEPT_WASTE;
+    const column = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(c: T): T =>
+      (keep ? c.subarray(0, n) : c.slice(0, n)) as T;
+    const entryOffset = column(this.entryOffset);
     return {
       format,
       byteOrder,
@@ -227,19 +266,19 @@ export class ImaLogBuilder {
       digestBank: hashAlgorithmsOfSize(digestSize)[0],
       entries: {
         length: n,
-        entryOffset: this.entryOffset.slice(0, n),
-        sourceOffset: this.sourceOffset.slice(0, n),
-        entrySize: this.entrySize.slice(0, n),
-        pcr: this.pcr.slice(0, n),
-        template: this.template.slice(0, n),
-        flags: this.flags.slice(0, n),
-        templateDataOffset: this.templateDataOffset.slice(0, n),
-        templateDataSize: this.templateDataSize.slice(0, n),
-        nameOffset: this.nameOffset.slice(0, n),
-        nameLength: this.nameLength.slice(0, n),
-        fileDigestOffset: this.fileDigestOffset.slice(0, n),
-        fileDigestLength: this.fileDigestLength.slice(0, n),
-        fileDigestAlgorithm: this.fileDigestAlgorithm.slice(0, n),
+        entryOffset,
+        sourceOffset: this.sourceOffset === undefined ? entryOffset : column(this.sourceOffset),
+        entrySize: column(this.entrySize),
+        pcr: column(this.pcr),
+        template: column(this.template),
+        flags: column(this.flags),
+        templateDataOffset: column(this.templateDataOffset),
+        templateDataSize: column(this.templateDataSize),
+        nameOffset: column(this.nameOffset),
+        nameLength: column(this.nameLength),
+        fileDigestOffset: column(this.fileDigestOffset),
+        fileDigestLength: column(this.fileDigestLength),
+        fileDigestAlgorithm: column(this.fileDigestAlgorithm),
       },
       templates: this.descriptors.map((d) => d.info),
       digestAlgorithms: this.digestAlgorithms.slice(),
@@ -248,6 +287,11 @@ export class ImaLogBuilder {
       sourceSize,
     };
   }
+}
+
+/** The first `length` bytes of `buffer`: a view when little is wasted, else a copy. */
+function trimmed(buffer: Uint8Array, length: number): Uint8Array {
+  return buffer.length - length <= length * MAX_KEPT_WASTE ? buffer.subarray(0, length) : buffer.slice(0, length);
 }
 
 function sameBytes(a: Uint8Array, data: Uint8Array, offset: number, length: number): boolean {

@@ -14,13 +14,13 @@
  * entries get `OppositeByteOrder` (with `HashVerified`: they are what the kernel hashed).
  *
  * An all-zero recorded digest is a violation: the kernel hashed nothing, so it is never a
- * mismatch. The hot loops hash subarrays of `ImaLog.data` in place; only the hasher's
- * output is allocated per entry.
+ * mismatch. The hot loops hash ranges of `ImaLog.data` in place and write digests into
+ * preallocated columns: nothing is allocated per entry.
  */
-import { digestSize, hashAlgorithmsOfSize } from '../hash/hash-algorithm';
+import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
-import type { ByteOrder, ImaLog } from '../model/ima-log';
+import type { ByteOrder, EntryTable, ImaLog, TemplateInfo } from '../model/ima-log';
 import { EntryFlag } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
 import { describeTemplate, FieldKind, readU32 } from './template-registry';
@@ -44,18 +44,32 @@ export interface TemplateHashSummary {
   unchecked: number[];
 }
 
-/**
- * Hashes entries of one log; holds the reusable buffers so the per-entry work allocates
- * nothing but the digest.
- */
+/** The parts of an `ImaLog` that template hashing reads (all a worker thread needs to be sent). */
+export interface TemplateHashInput {
+  readonly data: Uint8Array;
+  readonly byteOrder: ByteOrder;
+  readonly templates: ReadonlyArray<Pick<TemplateInfo, 'name'>>;
+  readonly entries: Pick<
+    EntryTable,
+    | 'length'
+    | 'template'
+    | 'templateDataOffset'
+    | 'templateDataSize'
+    | 'fileDigestOffset'
+    | 'fileDigestLength'
+    | 'nameOffset'
+    | 'nameLength'
+  >;
+}
+
+/** Hashes entries of one log; holds the reusable buffers so the per-entry work allocates nothing. */
 class TemplateHasher {
   private readonly descriptors: TemplateDescriptor[];
   private readonly le: boolean;
   private readonly legacy = new Uint8Array(64 + LEGACY_NAME_BUFFER);
-  private readonly legacyViews = new Map<number, Uint8Array>();
   private swapped = new Uint8Array(0);
 
-  constructor(private readonly log: ImaLog) {
+  constructor(private readonly log: TemplateHashInput) {
     this.descriptors = log.templates.map((t) => describeTemplate(t.name));
     this.le = log.byteOrder === 'little';
   }
@@ -64,19 +78,33 @@ class TemplateHasher {
     return this.descriptors[this.log.entries.template[i]].isLegacyIma;
   }
 
-  /** The template digest of entry `i`, length words in the list's order or the opposite one. */
-  hash(i: number, hasher: Hasher, opposite: boolean): Uint8Array {
+  /**
+   * Writes the template digest of entry `i` to out[outOffset…], length words in the list's
+   * order or the opposite one.
+   */
+  hashInto(i: number, hasher: Hasher, opposite: boolean, out: Uint8Array, outOffset: number): void {
     const { data, entries } = this.log;
     const off = entries.templateDataOffset[i];
     const size = entries.templateDataSize[i];
     const desc = this.descriptors[entries.template[i]];
-    if (desc.isLegacyIma) return hasher.digest(this.legacyInput(i));
-    if (!opposite) return hasher.digest(data.subarray(off, off + size));
-    return hasher.digest(this.swappedCopy(off, size, desc));
+    if (desc.isLegacyIma) {
+      hasher.digestRangeInto(this.legacy, 0, this.legacyInput(i), out, outOffset);
+    } else if (!opposite) {
+      hasher.digestRangeInto(data, off, size, out, outOffset);
+    } else {
+      this.swappedCopy(off, size, desc);
+      hasher.digestRangeInto(this.swapped, 0, size, out, outOffset);
+    }
   }
 
-  /** d ‖ name copied into a zeroed 256-byte buffer. */
-  private legacyInput(i: number): Uint8Array {
+  /** Whether entry `i` hashed in the opposite byte order gives the digest recorded at `recorded`. */
+  verifiesOpposite(i: number, hasher: Hasher, scratch: Uint8Array, recorded: number): boolean {
+    this.hashInto(i, hasher, true, scratch, 0);
+    return equalRanges(scratch, 0, this.log.data, recorded, hasher.size);
+  }
+
+  /** d ‖ name copied into the zeroed 256-byte buffer; returns the input's length. */
+  private legacyInput(i: number): number {
     const { data, entries } = this.log;
     const dLen = Math.min(entries.fileDigestLength[i], 64);
     const dOff = entries.fileDigestOffset[i];
@@ -86,16 +114,11 @@ class TemplateHasher {
     buf.set(data.subarray(dOff, dOff + dLen), 0);
     buf.fill(0, dLen, dLen + LEGACY_NAME_BUFFER);
     buf.set(data.subarray(nOff, nOff + nLen), dLen);
-    let view = this.legacyViews.get(dLen);
-    if (view === undefined) {
-      view = buf.subarray(0, dLen + LEGACY_NAME_BUFFER);
-      this.legacyViews.set(dLen, view);
-    }
-    return view;
+    return dLen + LEGACY_NAME_BUFFER;
   }
 
-  /** The template data with every integer the canonical format converts byte-swapped. */
-  private swappedCopy(off: number, size: number, desc: TemplateDescriptor): Uint8Array {
+  /** Puts in `swapped` the template data with every integer the canonical format converts byte-swapped. */
+  private swappedCopy(off: number, size: number, desc: TemplateDescriptor): void {
     if (this.swapped.length < size) {
       this.swapped = new Uint8Array(Math.max(size, 2 * this.swapped.length, 1024));
     }
@@ -117,7 +140,6 @@ class TemplateHasher {
       }
       p = start + len;
     }
-    return out.subarray(0, size);
   }
 }
 
@@ -134,31 +156,50 @@ function reverse(buf: Uint8Array, p: number, n: number): void {
  * `byteOrder` (default: the list's). The legacy `ima` rule has no length words.
  */
 export function computeTemplateDigest(
-  log: ImaLog,
+  log: TemplateHashInput,
   index: number,
   hasher: Hasher,
   byteOrder: ByteOrder = log.byteOrder,
 ): Uint8Array {
-  return new TemplateHasher(log).hash(index, hasher, byteOrder !== log.byteOrder);
+  const out = new Uint8Array(hasher.size);
+  new TemplateHasher(log).hashInto(index, hasher, byteOrder !== log.byteOrder, out, 0);
+  return out;
 }
 
-/** Template hashes of entries [start, end), concatenated (`digestSize(hasher.algorithm)` each). */
+/** Template hashes of entries [start, end), concatenated (`hasher.size` bytes each). */
 export function computeTemplateDigests(
-  log: ImaLog,
+  log: TemplateHashInput,
   hasher: Hasher,
   start: number,
   end: number,
   byteOrderOf?: (i: number) => ByteOrder,
 ): Uint8Array {
-  const size = digestSize(hasher.algorithm);
-  const out = new Uint8Array(Math.max(0, end - start) * size);
+  const out = new Uint8Array(Math.max(0, end - start) * hasher.size);
+  writeTemplateDigests(log, hasher, start, end, out, 0, byteOrderOf);
+  return out;
+}
+
+/**
+ * Template hashes of entries [start, end) written to `out` from `outOffset` on (a slice of a
+ * whole-log column, which threads fill range by range); length words in the list's byte order
+ * unless `byteOrderOf` says otherwise for an entry.
+ */
+export function writeTemplateDigests(
+  log: TemplateHashInput,
+  hasher: Hasher,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outOffset: number,
+  byteOrderOf?: (i: number) => ByteOrder,
+): void {
+  const size = hasher.size;
   const th = new TemplateHasher(log);
   const listOrder = log.byteOrder;
   for (let i = start; i < end; i++) {
     const flip = byteOrderOf !== undefined && byteOrderOf(i) !== listOrder;
-    out.set(th.hash(i, hasher, flip), (i - start) * size);
+    th.hashInto(i, hasher, flip, out, outOffset + (i - start) * size);
   }
-  return out;
 }
 
 /** The recorded template digest of entry `index` (a view into `log.data`). */
@@ -183,8 +224,15 @@ const HASH_FLAGS =
 /**
  * Checks every recorded template digest, sets the hash flags of `log.entries.flags`, settles
  * `log.digestBank` (32-byte columns are sha256 or sm3: hashing tells) and summarises.
+ * `precomputed(bank)` may supply that bank's template digests of every entry in the list's
+ * byte order (as `computeTemplateDigests` makes them, e.g. on worker threads), which are then
+ * compared instead of hashed; only entries that differ are hashed again, in the opposite order.
  */
-export function verifyTemplateHashes(log: ImaLog, provider: HashProvider): TemplateHashSummary {
+export function verifyTemplateHashes(
+  log: ImaLog,
+  provider: HashProvider,
+  precomputed?: (bank: HashAlgorithm) => Uint8Array | undefined,
+): TemplateHashSummary {
   const n = log.entries.length;
   const th = new TemplateHasher(log);
   const bank = chooseBank(log, provider, th);
@@ -193,6 +241,8 @@ export function verifyTemplateHashes(log: ImaLog, provider: HashProvider): Templ
   const { flags, entryOffset } = log.entries;
   const data = log.data;
   const D = log.digestSize;
+  const column = bank === undefined ? undefined : precomputed?.(bank);
+  const scratch = new Uint8Array(D);
   const summary: TemplateHashSummary = {
     digestBank: bank,
     checked: 0,
@@ -212,8 +262,14 @@ export function verifyTemplateHashes(log: ImaLog, provider: HashProvider): Templ
       summary.unchecked.push(i);
     } else {
       summary.checked++;
-      if (equalsAt(th.hash(i, hasher, false), data, recorded)) f |= EntryFlag.HashVerified;
-      else if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), data, recorded)) {
+      let verified: boolean;
+      if (column !== undefined) verified = equalRanges(column, i * D, data, recorded, D);
+      else {
+        th.hashInto(i, hasher, false, scratch, 0);
+        verified = equalRanges(scratch, 0, data, recorded, D);
+      }
+      if (verified) f |= EntryFlag.HashVerified;
+      else if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, scratch, recorded)) {
         f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
         summary.oppositeByteOrder.push(i);
       } else {
@@ -255,8 +311,10 @@ function chooseBank(
     for (const alg of candidates) {
       const hasher = provider.get(alg);
       if (hasher === undefined) continue;
-      if (equalsAt(th.hash(i, hasher, false), log.data, recorded)) return alg;
-      if (!th.isLegacy(i) && equalsAt(th.hash(i, hasher, true), log.data, recorded)) return alg;
+      const digest = new Uint8Array(hasher.size);
+      th.hashInto(i, hasher, false, digest, 0);
+      if (equalRanges(digest, 0, log.data, recorded, hasher.size)) return alg;
+      if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, digest, recorded)) return alg;
     }
   }
   const cannotTell = probes > 0 && candidates.some((alg) => provider.get(alg) === undefined);
@@ -268,7 +326,7 @@ function isZeroAt(data: Uint8Array, p: number, n: number): boolean {
   return true;
 }
 
-function equalsAt(digest: Uint8Array, data: Uint8Array, p: number): boolean {
-  for (let k = 0; k < digest.length; k++) if (digest[k] !== data[p + k]) return false;
+function equalRanges(a: Uint8Array, p: number, b: Uint8Array, q: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[p + k] !== b[q + k]) return false;
   return true;
 }

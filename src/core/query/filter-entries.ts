@@ -39,6 +39,14 @@ export interface RowQuery {
   /** Empty means every status. */
   readonly statuses: readonly EntryStatus[];
   readonly sort: RowSort;
+  /** Only entries in this half-open range of positions (the timeline's brush); absent: all. */
+  readonly range?: EntryRange;
+}
+
+/** Half-open range of entry positions, `start` included, `end` excluded. */
+export interface EntryRange {
+  readonly start: IndexIntoEntryTable;
+  readonly end: IndexIntoEntryTable;
 }
 
 export const DEFAULT_QUERY: RowQuery = {
@@ -56,6 +64,7 @@ export function isIdentityQuery(query: RowQuery): boolean {
     query.templates.length === 0 &&
     query.pcrs.length === 0 &&
     query.statuses.length === 0 &&
+    query.range === undefined &&
     query.sort.column === 'index' &&
     !query.sort.descending
   );
@@ -174,9 +183,11 @@ export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumn
   const templates = query.templates.length > 0 ? new Set(query.templates) : undefined;
   const pcrs = query.pcrs.length > 0 ? new Set(query.pcrs) : undefined;
   const statuses = query.statuses.length > 0 ? new Set(query.statuses) : undefined;
-  const out = new Int32Array(e.length);
+  const first = Math.max(0, query.range?.start ?? 0);
+  const stop = Math.min(e.length, query.range?.end ?? e.length);
+  const out = new Int32Array(Math.max(0, stop - first));
   let n = 0;
-  for (let i = 0; i < e.length; i++) {
+  for (let i = first; i < stop; i++) {
     if (templates !== undefined && !templates.has(e.template[i])) continue;
     if (pcrs !== undefined && !pcrs.has(e.pcr[i])) continue;
     if (statuses !== undefined && !statuses.has(entryStatus(e.flags[i]))) continue;

@@ -16,13 +16,18 @@ import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ByteOrder, type ImaLog } from '../model/ima-log';
 import type { Hypothesis } from '../report/report';
-import { computeTemplateDigests } from '../ima/template-digests';
+import { computeTemplateDigests, writeTemplateDigests } from '../ima/template-digests';
 
 /** Extend values of every entry, `size` bytes each, concatenated in entry order. */
 export interface ExtendValues {
   readonly bank: HashAlgorithm;
   readonly size: number;
   readonly values: Uint8Array;
+  /**
+   * When already computed (`computeRunningValues`, e.g. on another thread): each entry's PCR
+   * value right after that entry, so that replaying copies instead of hashing.
+   */
+  readonly running?: Uint8Array;
 }
 
 function opposite(order: ByteOrder): ByteOrder {
@@ -47,26 +52,60 @@ export function templateDigestsFor(
   alg: HashAlgorithm,
   byteOrder: ByteOrder,
 ): Uint8Array | undefined {
-  const n = log.entries.length;
   const hasher = provider.get(alg);
   if (hasher === undefined) return undefined;
-  if (alg === log.digestBank && byteOrder === log.byteOrder) {
-    // The recorded column is what the kernel extended.
-    const size = log.digestSize;
-    const out = new Uint8Array(n * size);
-    const { entryOffset } = log.entries;
-    for (let i = 0; i < n; i++) {
-      const start = entryOffset[i] + 4;
-      out.set(log.data.subarray(start, start + size), i * size);
-    }
-    return out;
+  if (alg === log.digestBank && byteOrder === log.byteOrder) return recordedDigests(log);
+  return computeTemplateDigests(log, hasher, 0, log.entries.length, byteOrderOf(log, byteOrder));
+}
+
+/**
+ * `templateDigestsFor(log, provider, alg, log.byteOrder)` from `listOrder`, the digests of
+ * every entry hashed in the list's byte order (computed before verification had flagged any
+ * entry, e.g. by threads): entries that verified only in the opposite order are re-hashed
+ * that way, in place. Undefined when `alg` cannot be hashed here.
+ */
+export function kernelDigestsFromListOrder(
+  log: ImaLog,
+  provider: HashProvider,
+  alg: HashAlgorithm,
+  listOrder: Uint8Array,
+): Uint8Array | undefined {
+  const hasher = provider.get(alg);
+  if (hasher === undefined) return undefined;
+  if (alg === log.digestBank) return recordedDigests(log);
+  const flags = log.entries.flags;
+  const orderOf = byteOrderOf(log, log.byteOrder);
+  for (let i = 0; i < log.entries.length; i++) {
+    if ((flags[i] & EntryFlag.OppositeByteOrder) !== 0) writeTemplateDigests(log, hasher, i, i + 1, listOrder, i * hasher.size, orderOf);
   }
-  return computeTemplateDigests(log, hasher, 0, n, byteOrderOf(log, byteOrder));
+  return listOrder;
+}
+
+/** The recorded digest column, copied out of `log.data`: what the kernel extended into its bank. */
+function recordedDigests(log: ImaLog): Uint8Array {
+  const n = log.entries.length;
+  const size = log.digestSize;
+  const out = new Uint8Array(n * size);
+  const { entryOffset } = log.entries;
+  const data = log.data;
+  for (let i = 0, o = 0; i < n; i++) {
+    const start = entryOffset[i] + 4;
+    for (let k = 0; k < size; k++) out[o++] = data[start + k];
+  }
+  return out;
 }
 
 /** Cache key of a template-digest column: what `computeExtendValues` and callers share. */
 export function digestColumnKey(alg: HashAlgorithm, byteOrder: ByteOrder): string {
   return `${alg}/${byteOrder}`;
+}
+
+/**
+ * Cache key of a running-values column (`ExtendValues.running`) of `bank` under `hypothesis`,
+ * which callers that computed it put in the same cache as the digest columns.
+ */
+export function runningValuesKey(bank: HashAlgorithm, hypothesis: Hypothesis): string {
+  return `running/${bank}/${hypothesis.extend}/${hypothesis.violations}/${hypothesis.byteOrder}`;
 }
 
 export function computeExtendValues(
@@ -101,5 +140,6 @@ export function computeExtendValues(
   for (let i = 0; i < n; i++) {
     if ((flags[i] & EntryFlag.Violation) !== 0) values.set(violationValue, i * size);
   }
-  return { bank, size, values };
+  const running = cache.get(runningValuesKey(bank, hypothesis));
+  return running === undefined ? { bank, size, values } : { bank, size, values, running };
 }

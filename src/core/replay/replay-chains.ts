@@ -11,6 +11,21 @@ import type { Hypothesis } from '../report/report';
 import { bytesEqual } from '../util/bytes';
 import type { ExtendValues } from './extend-values';
 
+/**
+ * The sequential part of a chain on its own: out[i × size …] = the value of entry i's PCR
+ * right after extending entry i, every PCR from zero (`ExtendValues.running`).
+ */
+export function computeRunningValues(pcrColumn: Uint8Array, hasher: Hasher, values: Uint8Array, out: Uint8Array): void {
+  const size = hasher.size;
+  const state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+  for (let i = 0; i < pcrColumn.length; i++) {
+    const p = pcrColumn[i];
+    const pcr = (state[p] ??= new Uint8Array(size));
+    hasher.extendInto(pcr, values, i * size);
+    out.set(pcr, i * size);
+  }
+}
+
 export interface Chain {
   readonly hypothesis: Hypothesis;
   readonly extend: ExtendValues;
@@ -120,15 +135,29 @@ export function replayChains(
   }
   const probing = quote !== undefined && missing.length === 0 && (probeSelected?.size ?? 0) > 0;
 
+  // Per chain, arrays indexed by PCR number (the log's PCRs are bytes): the running values,
+  // extended in place, and the targets not matched yet; the loop allocates nothing.
+  const fast = state.map((s) => {
+    const running: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+    for (const [p, v] of s.pcrs) running[p] = v;
+    const pending: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+    for (const [p, v] of s.wanted) if (!s.matchedAt.has(p)) pending[p] = v;
+    const { values, size, running: precomputed } = s.chain.extend;
+    return { s, running, pending, hasher: s.hasher, values, size, precomputed };
+  });
   for (let i = 0; i < n; i++) {
     const p = pcrColumn[i];
-    for (const s of state) {
-      const { size, values } = s.chain.extend;
-      const current = s.pcrs.get(p) ?? new Uint8Array(size);
-      const next = s.hasher.digest2(current, values.subarray(i * size, (i + 1) * size));
-      s.pcrs.set(p, next);
-      const want = s.wanted.get(p);
-      if (want !== undefined && !s.matchedAt.has(p) && bytesEqual(next, want)) s.matchedAt.set(p, i + 1);
+    for (let c = 0; c < fast.length; c++) {
+      const f = fast[c];
+      const current = f.running[p] as Uint8Array;
+      const { precomputed, size } = f;
+      if (precomputed === undefined) f.hasher.extendInto(current, f.values, i * size);
+      else for (let k = 0, o = i * size; k < size; k++) current[k] = precomputed[o + k];
+      const want = f.pending[p];
+      if (want !== undefined && bytesEqual(current, want)) {
+        f.s.matchedAt.set(p, i + 1);
+        f.pending[p] = undefined;
+      }
     }
     if (probing && quoteMatched === undefined && probeSelected?.has(p) === true) {
       const d = quoteDigest();

@@ -5,12 +5,26 @@
 import { createContext, useContext } from 'react';
 import type { IndexIntoEntryTable } from '../../core/model/ima-log';
 import type { RowQuery } from '../../core/query/filter-entries';
-import type { EntryDetail, RowPage, RowRange } from '../../worker/protocol';
+import type {
+  TimelineBuckets,
+  TimelineMarkerList,
+  TimelineMarkerRequest,
+  TimelineWindowRequest,
+} from '../../core/timeline/timeline-buckets';
+import type { EntryDetail, FirmwareEventDetail, FirmwareEventPage, ReplayDetails, RowPage, RowRange } from '../../worker/protocol';
 
 export interface EntrySource {
   getRows(range: RowRange, query: RowQuery): Promise<RowPage>;
   findRow(index: IndexIntoEntryTable, query: RowQuery): Promise<number>;
   getEntryDetail(index: IndexIntoEntryTable): Promise<EntryDetail>;
+  /** Timeline density over a window of entries (the whole log, unfiltered). */
+  getTimeline(window: TimelineWindowRequest): Promise<TimelineBuckets>;
+  getTimelineMarkers(range: TimelineMarkerRequest): Promise<TimelineMarkerList>;
+  /** A window of the firmware event log's decoded events (rejects without a firmware log). */
+  getFirmwareEvents(range: RowRange): Promise<FirmwareEventPage>;
+  getFirmwareEventDetail(index: number): Promise<FirmwareEventDetail>;
+  /** The last analysis replayed under every reading, and its quote field by field (on demand). */
+  getReplayDetails(): Promise<ReplayDetails>;
 }
 
 /** A bundled sample scenario (public/samples/index.json). */

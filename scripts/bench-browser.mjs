@@ -1,0 +1,256 @@
+// The app's browser benchmark: Debian Chromium driven by playwright-core against the
+// production build, one line per figure (`app.first_rows.1m.ms: 870 ms`), for the 200k and 1M
+// lists of bench-data/ (made by scripts/make-bench-data.ts when missing).
+//
+// Build: the current sources are built with `vite build --outDir` into a private temporary
+// directory and served from there by `vite preview` on BENCH_PORT (default 4193), so the
+// shared dist/ is neither read nor written (no lock needed) and the figures belong to the
+// sources as they are now.
+//
+// Each run starts a fresh browser and page, loads the list and its two PCR files through the
+// file input (setInputFiles, as a user picking files) and times, in the page, with
+// performance.now():
+//   first_rows   the input's `change` event → the first entry row in the DOM, plus one frame
+//   parsed       `change` → data-app-state="ready" (parsed; verification may still run)
+//   verified     `change` → ready with the verdict no longer pending (verified, replayed, judged)
+//   rows_while_verifying  (only when verification outlasts the first rows) scrolling to the
+//                middle of the table right after the first rows → that row on screen: how long
+//                the table answers while the log is being verified
+//   scroll_last  after `verified`: scrollTop = scrollHeight → the last entry's row on screen
+// Memory: the renderer process (which also hosts the page's workers) as the kernel counts it:
+// VmHWM (peak resident set) of every renderer from /proc/<pid>/status, pids from CDP
+// SystemInfo.getProcessInfo, minus its VmRSS when the page sat idle before the files were
+// chosen. `peak_over_baseline` is the memory the load added at its peak, `x_file` that over
+// the list's size (the goal is under 2). Timings are medians over BENCH_BROWSER_RUNS runs
+// (default 3); memory is the largest peak seen. BENCH_TRACE=1 also prints, per run, the
+// renderer's resident memory every 50 ms and the marks, to stderr (where the memory goes).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 3);
+const PORT = Number(process.env.BENCH_PORT ?? 4193);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SIZES = (process.env.BENCH_SIZES ?? '200k,1m').split(',');
+const TRACE = process.env.BENCH_TRACE === '1';
+const DATA = 'bench-data';
+// The e2e suite's launch flags (playwright.config.ts).
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function line(name, value, unit, extra = '') {
+  process.stdout.write(`${name}: ${value} ${unit}${extra ? `  (${extra})` : ''}\n`);
+}
+
+function ensureData() {
+  if (existsSync(`${DATA}/ima-1m.bin`)) return;
+  process.stderr.write('bench-browser: generating bench-data/ (once)\n');
+  const r = spawnSync('npx', ['tsx', 'scripts/make-bench-data.ts'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+function buildInto(dir) {
+  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+async function serve(dir) {
+  const child = spawn(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'preview', '--outDir', dir, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${PORT}/`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited ${child.exitCode} (port ${PORT} taken?)`);
+    try {
+      if ((await fetch(url)).ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('vite preview did not start');
+}
+
+/** VmRSS and VmHWM (KiB) of a process, or undefined once it is gone. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+async function rendererPids(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/** Marks the moments the benchmark times, from inside the page (no polling latency). */
+function instrument() {
+  const marks = {};
+  window.__bench = marks;
+  const now = () => performance.now();
+  document.addEventListener(
+    'change',
+    (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.type === 'file') marks.chosen = now();
+    },
+    true,
+  );
+  const check = () => {
+    if (marks.chosen === undefined) return;
+    if (marks.firstRowsDom === undefined && document.querySelector('[data-testid="entry-row"]')) {
+      marks.firstRowsDom = now();
+      requestAnimationFrame(() => (marks.firstRows = now()));
+    }
+    const state = document.querySelector('[data-app-state]')?.getAttribute('data-app-state');
+    if (marks.parsed === undefined && state === 'ready') marks.parsed = now();
+    const tone = document.querySelector('[data-testid="verdict"]')?.getAttribute('data-tone');
+    if (marks.verified === undefined && state === 'ready' && tone !== undefined && tone !== null && tone !== 'pending') {
+      marks.verified = now();
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['data-app-state', 'data-tone'],
+  });
+}
+
+/** Scrolls the table to `row` (a fraction of the scroll height) and times until entry `index` is on screen. */
+function scrollAndTime({ fraction, index }) {
+  return new Promise((resolve, reject) => {
+    const scroller = document.querySelector('.entry-table__scroll');
+    if (!(scroller instanceof HTMLElement)) return reject(new Error('no table scroller'));
+    const started = performance.now();
+    scroller.scrollTop = fraction * scroller.scrollHeight;
+    const poll = () => {
+      if (document.querySelector(`[data-testid="entry-row"][data-index="${index}"]`)) resolve(performance.now() - started);
+      else if (performance.now() - started > 30_000) reject(new Error(`row ${index} never appeared`));
+      else requestAnimationFrame(poll);
+    };
+    poll();
+  });
+}
+
+async function runOnce(url, size) {
+  const list = `${DATA}/ima-${size}.bin`;
+  const files = [list, `${DATA}/ima-${size}.pcrs-sha1.txt`, `${DATA}/ima-${size}.pcrs-sha256.txt`];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.addInitScript(instrument);
+    await page.goto(url);
+    await page.locator('[data-app-state="idle"]').waitFor();
+    await page.waitForTimeout(500);
+    const pids = await rendererPids(browser);
+    const baseline = new Map(pids.map((pid) => [pid, memoryOf(pid)?.rss ?? 0]));
+
+    const traceStart = Date.now();
+    const trace = [];
+    const sampler = TRACE
+      ? setInterval(() => {
+          const rss = pids.reduce((sum, pid) => sum + (memoryOf(pid)?.rss ?? 0), 0);
+          trace.push(`${Date.now() - traceStart}ms ${(rss / 1024).toFixed(0)}MiB`);
+        }, 50)
+      : undefined;
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.waitForFunction(() => window.__bench.firstRows !== undefined, undefined, { timeout: 120_000, polling: 20 });
+    const marks0 = await page.evaluate(() => ({ ...window.__bench }));
+    const entryCount = Number((await page.getByTestId('entry-count').textContent())?.replace(/\D/g, '') ?? 0);
+    let whileVerifying;
+    if (marks0.verified === undefined && entryCount > 0) {
+      const middle = Math.floor(entryCount / 2);
+      whileVerifying = await page.evaluate(scrollAndTime, { fraction: middle / entryCount, index: middle });
+      const after = await page.evaluate(() => window.__bench.verified);
+      // Only a figure if verification was still running when the row came.
+      if (after !== undefined) whileVerifying = undefined;
+    }
+    await page.waitForFunction(() => window.__bench.verified !== undefined, undefined, { timeout: 300_000, polling: 50 });
+    const marks = await page.evaluate(() => ({ ...window.__bench }));
+    clearInterval(sampler);
+    if (TRACE) {
+      const at = (k) => (marks[k] - marks.chosen).toFixed(0);
+      process.stderr.write(`trace ${size}: first rows ${at('firstRows')} parsed ${at('parsed')} verified ${at('verified')} ms\n${trace.join('\n')}\n`);
+    }
+    let peak = 0;
+    let hwm = 0;
+    for (const pid of await rendererPids(browser)) {
+      const m = memoryOf(pid);
+      if (m === undefined) continue;
+      peak = Math.max(peak, m.hwm - (baseline.get(pid) ?? 0));
+      hwm = Math.max(hwm, m.hwm);
+    }
+    await page.evaluate(() => document.querySelector('.entry-table__scroll')?.scrollTo(0, 0));
+    await page.waitForTimeout(200);
+    const scrollLast = await page.evaluate(scrollAndTime, { fraction: 1, index: entryCount - 1 });
+    if (problems.length > 0) throw new Error(`page problems: ${problems.join('; ')}`);
+    return {
+      entryCount,
+      fileSize: statSync(list).size,
+      firstRows: marks.firstRows - marks.chosen,
+      parsed: marks.parsed - marks.chosen,
+      verified: marks.verified - marks.chosen,
+      whileVerifying,
+      scrollLast,
+      peakKiB: peak,
+      hwmKiB: hwm,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
+  return s.length === 0 ? undefined : s[Math.floor(s.length / 2)];
+};
+
+ensureData();
+const dir = mkdtempSync(join(tmpdir(), 'imascope-bench-dist-'));
+let server;
+try {
+  buildInto(dir);
+  server = await serve(dir);
+  for (const size of SIZES) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(server.url, size));
+    const tag = `${RUNS} runs, median`;
+    const fig = (key) => median(runs.map((r) => r[key]));
+    line(`app.first_rows.${size}.ms`, fig('firstRows').toFixed(0), 'ms', tag);
+    line(`app.parsed.${size}.ms`, fig('parsed').toFixed(0), 'ms', tag);
+    line(`app.verified.${size}.ms`, fig('verified').toFixed(0), 'ms', `${tag}; list + sha1 and sha256 PCR files`);
+    const wv = fig('whileVerifying');
+    if (wv !== undefined) line(`app.rows_while_verifying.${size}.ms`, wv.toFixed(0), 'ms', 'scroll to the middle during verification → row shown');
+    line(`app.scroll_last.${size}.ms`, fig('scrollLast').toFixed(0), 'ms', tag);
+    const peak = Math.max(...runs.map((r) => r.peakKiB)) / 1024;
+    const hwm = Math.max(...runs.map((r) => r.hwmKiB)) / 1024;
+    const fileMiB = runs[0].fileSize / (1024 * 1024);
+    line(`app.peak_memory.${size}.mib`, peak.toFixed(0), 'MiB', `renderer peak RSS over idle page; renderer peak ${hwm.toFixed(0)} MiB`);
+    line(`app.peak_memory.${size}.x_file`, (peak / fileMiB).toFixed(2), 'x', `file ${fileMiB.toFixed(0)} MiB; goal < 2`);
+  }
+} finally {
+  server?.child.kill();
+  rmSync(dir, { recursive: true, force: true });
+}

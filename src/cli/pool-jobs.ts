@@ -1,0 +1,102 @@
+/**
+ * The jobs the CLI's threads share (parallel-digests.ts). A job lives in SharedArrayBuffers:
+ * its inputs, its outputs, a counter from which every thread (the main one included) claims
+ * the next task until none is left, so threads balance themselves whatever each one's speed,
+ * and a `done` flag per task, so the main thread can redo the tasks of a thread that died.
+ *
+ * - digests: template-digest columns, one task per chunk of CHUNK_ENTRIES entries and
+ *   algorithm, in the list's byte order (`writeTemplateDigests`).
+ * - chains: running values (`computeRunningValues`), one task per chain: a chain is
+ *   sequential, so two chains are what two threads can share.
+ */
+import type { HashAlgorithm } from '../core/hash/hash-algorithm';
+import type { Hasher, HashProvider } from '../core/hash/hash-provider';
+import { writeTemplateDigests, type TemplateHashInput } from '../core/ima/template-digests';
+import { computeRunningValues } from '../core/replay/replay-chains';
+
+/** Entries per digest task: small enough to balance threads, large enough to amortise a claim. */
+export const CHUNK_ENTRIES = 4096;
+
+interface SharedTasks {
+  /** [0]: the next task to claim. */
+  readonly next: Int32Array;
+  /** Per task: 1 once its output is written. */
+  readonly done: Int32Array;
+}
+
+export interface DigestJob extends SharedTasks {
+  readonly kind: 'digests';
+  /** The list's bytes (`ImaLog.data`). */
+  readonly data: Uint8Array;
+  readonly byteOrder: TemplateHashInput['byteOrder'];
+  readonly templateNames: readonly string[];
+  readonly entries: TemplateHashInput['entries'];
+  readonly algorithms: readonly HashAlgorithm[];
+  /** Per algorithm, the whole-log output column (entries × digest size). */
+  readonly columns: readonly Uint8Array[];
+}
+
+export interface ChainJob extends SharedTasks {
+  readonly kind: 'chains';
+  /** The log's PCR column. */
+  readonly pcr: Uint8Array;
+  readonly chains: ReadonlyArray<{
+    readonly algorithm: HashAlgorithm;
+    readonly values: Uint8Array;
+    /** Output: entries × digest size. */
+    readonly running: Uint8Array;
+  }>;
+}
+
+export type PoolJob = DigestJob | ChainJob;
+
+export function taskCount(job: PoolJob): number {
+  return job.kind === 'chains' ? job.chains.length : digestTaskCount(job.entries.length, job.algorithms.length);
+}
+
+export function digestTaskCount(entries: number, algorithms: number): number {
+  return chunksPerColumn(entries) * algorithms;
+}
+
+function chunksPerColumn(entries: number): number {
+  return Math.ceil(entries / CHUNK_ENTRIES);
+}
+
+/** Fresh shared counters for a job of `tasks` tasks. */
+export function sharedTasks(tasks: number): SharedTasks {
+  return { next: new Int32Array(new SharedArrayBuffer(4)), done: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks))) };
+}
+
+/** Claims and runs tasks until every task has been claimed. */
+export function runTasks(job: PoolJob, provider: HashProvider): void {
+  const total = taskCount(job);
+  for (let k = Atomics.add(job.next, 0, 1); k < total; k = Atomics.add(job.next, 0, 1)) runTask(job, provider, k);
+}
+
+/** Runs task `k` on this thread. */
+export function runTask(job: PoolJob, provider: HashProvider, k: number): void {
+  if (job.kind === 'chains') {
+    const chain = job.chains[k];
+    computeRunningValues(job.pcr, hasherFor(provider, chain.algorithm), chain.values, chain.running);
+  } else {
+    const perColumn = chunksPerColumn(job.entries.length);
+    const a = Math.floor(k / perColumn);
+    const hasher = hasherFor(provider, job.algorithms[a]);
+    const start = (k % perColumn) * CHUNK_ENTRIES;
+    const end = Math.min(start + CHUNK_ENTRIES, job.entries.length);
+    const log: TemplateHashInput = {
+      data: job.data,
+      byteOrder: job.byteOrder,
+      templates: job.templateNames.map((name) => ({ name })),
+      entries: job.entries,
+    };
+    writeTemplateDigests(log, hasher, start, end, job.columns[a], start * hasher.size);
+  }
+  Atomics.store(job.done, k, 1);
+}
+
+function hasherFor(provider: HashProvider, alg: HashAlgorithm): Hasher {
+  const hasher = provider.get(alg);
+  if (hasher === undefined) throw new Error(`no ${alg} hasher`);
+  return hasher;
+}

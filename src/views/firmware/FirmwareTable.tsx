@@ -1,0 +1,141 @@
+/**
+ * The firmware log's events as a virtualised table (TanStack Virtual, fixed row heights): PCR,
+ * event type, the digest of every bank and the decoded data. Row position is the event index
+ * (the log is shown in order, unfiltered); rows not fetched yet are placeholders.
+ */
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { FirmwareEventPage, FirmwareEventRow, RowRange } from '../../worker/protocol';
+
+const ROW_HEIGHT_PX = 26;
+/** Hex digits of each digest shown in the table; the detail view has them whole. */
+const DIGEST_PREFIX = 8;
+
+export interface FirmwareTableProps {
+  readonly page: FirmwareEventPage | undefined;
+  readonly totalRows: number;
+  readonly selected: number | undefined;
+  readonly onSelect: (index: number) => void;
+  readonly onVisibleRangeChange: (range: RowRange) => void;
+}
+
+function pcrText(pcr: number): string {
+  return pcr === 0xffffffff ? '—' : String(pcr);
+}
+
+function Digests({ row }: { readonly row: FirmwareEventRow }) {
+  return (
+    <span className="fw-digests" title={row.digests.map((d) => `${d.bank}:${d.hex}`).join('\n')}>
+      {row.digests.map((d) => (
+        <span key={d.bank} className="fw-digests__one">
+          <span className="fw-digests__bank">{d.bank}</span> {d.hex.slice(0, DIGEST_PREFIX)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRangeChange }: FirmwareTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: totalRows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstVisible = items[0]?.index ?? 0;
+  const lastVisible = (items[items.length - 1]?.index ?? -1) + 1;
+  useEffect(() => {
+    onVisibleRangeChange({ start: firstVisible, end: lastVisible });
+  }, [firstVisible, lastVisible, onVisibleRangeChange]);
+
+  // Keep the selected row in view, also once the detail pane has opened below and shrunk
+  // the table (hence after the next frame's layout).
+  useEffect(() => {
+    if (selected === undefined) return;
+    const frame = requestAnimationFrame(() => virtualizer.scrollToIndex(selected, { align: 'auto' }));
+    return () => cancelAnimationFrame(frame);
+  }, [selected, virtualizer]);
+
+  const rowAt = (position: number): FirmwareEventRow | undefined => {
+    if (page === undefined) return undefined;
+    return page.rows[position - page.start];
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT_PX) - 1);
+    const current = selected ?? -1;
+    const moves: Readonly<Record<string, number>> = {
+      ArrowDown: current + 1,
+      ArrowUp: Math.max(0, current - 1),
+      PageDown: current + pageRows,
+      PageUp: current - pageRows,
+      Home: 0,
+      End: totalRows - 1,
+    };
+    const target = moves[e.key];
+    if (target === undefined || totalRows === 0) return;
+    e.preventDefault();
+    const row = Math.max(0, Math.min(totalRows - 1, target));
+    onSelect(row);
+  };
+
+  return (
+    <div className="fw-table" data-testid="firmware-table" role="grid" aria-rowcount={totalRows} aria-colcount={5}>
+      <div className="fw-row fw-row--head" role="row">
+        <div role="columnheader" className="fw-cell fw-cell--index">#</div>
+        <div role="columnheader" className="fw-cell fw-cell--pcr">PCR</div>
+        <div role="columnheader" className="fw-cell fw-cell--type">Type</div>
+        <div role="columnheader" className="fw-cell fw-cell--digests">Digests</div>
+        <div role="columnheader" className="fw-cell fw-cell--data">Decoded data</div>
+      </div>
+      <div className="fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={onKeyDown}>
+        <div className="fw-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const position: CSSProperties = { top: `${item.start}px` };
+            if (row === undefined) {
+              return <div key={`placeholder-${item.index}`} className="fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
+            }
+            const isSelected = row.index === selected;
+            const noAction = row.typeName === 'EV_NO_ACTION';
+            return (
+              <div
+                key={row.index}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={isSelected}
+                className={`fw-row${isSelected ? ' fw-row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
+                data-testid="firmware-row"
+                data-index={row.index}
+                data-pcr={row.pcr}
+                data-type={row.typeName}
+                style={position}
+                onClick={() => onSelect(row.index)}
+              >
+                <div role="gridcell" className="fw-cell fw-cell--index">{row.index}</div>
+                <div role="gridcell" className="fw-cell fw-cell--pcr">{pcrText(row.pcr)}</div>
+                <div role="gridcell" className="fw-cell fw-cell--type" title={row.typeName}>
+                  {row.typeName}
+                </div>
+                <div role="gridcell" className="fw-cell fw-cell--digests">
+                  <Digests row={row} />
+                </div>
+                <div role="gridcell" className="fw-cell fw-cell--data" title={row.summary}>
+                  {row.digestMismatch ? (
+                    <span className="fw-flag" title="The logged digest is not the hash of this data">
+                      digest ≠ data
+                    </span>
+                  ) : null}
+                  {row.summary}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+        {totalRows === 0 && page !== undefined ? <p className="fw-table__empty">The firmware log has no events.</p> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import type { PcrCheck } from '../../core/report/report';
+import { CopyButton } from '../shared/CopyButton';
+import { Digest } from '../shared/Digest';
+import { useAppCommands } from '../shared/entry-source';
+import { formatCount } from '../shared/format';
+import { hypothesisWords } from './replay-text';
+import type { ByteOrder } from '../../core/model/ima-log';
+
+const STATUS_TEXT = { match: 'match', prefix: 'prefix match', mismatch: 'mismatch' } as const;
+
+/** Per bank and PCR: supplied value, replayed value, status, and after how many entries they met. */
+export function PcrTable({
+  checks,
+  entryCount,
+  listOrder,
+}: {
+  readonly checks: readonly PcrCheck[];
+  readonly entryCount: number;
+  readonly listOrder: ByteOrder;
+}) {
+  const commands = useAppCommands();
+  return (
+    <div className="replay__card replay__card--wide">
+      <h3 className="replay__card-title">PCR values</h3>
+      <table className="replay-table">
+        <thead>
+          <tr>
+            <th>Bank</th>
+            <th>PCR</th>
+            <th>Supplied</th>
+            <th>Replayed</th>
+            <th>Status</th>
+            <th>Matched entries</th>
+          </tr>
+        </thead>
+        <tbody>
+          {checks.map((c) => {
+            const reading = c.hypothesis === undefined ? undefined : hypothesisWords(c.hypothesis, listOrder);
+            const unusual = c.hypothesis !== undefined && (c.hypothesis.extend !== 'per-bank' || c.hypothesis.violations !== 'ff' || c.hypothesis.byteOrder !== listOrder);
+            return (
+              <tr
+                key={`${c.bank}-${c.pcr}`}
+                className={`pcr-check pcr-check--${c.status}`}
+                data-testid="pcr-check"
+                data-bank={c.bank}
+                data-pcr={c.pcr}
+                data-status={c.status}
+                data-matched-entries={c.matchedEntries ?? ''}
+              >
+                <td className="mono">{c.bank}</td>
+                <td className="mono">{c.pcr}</td>
+                <td>
+                  <span className="replay-table__digest">
+                    <Digest hex={c.expected} truncate={16} />
+                    <CopyButton value={c.expected} label="Copy supplied value" />
+                  </span>
+                </td>
+                <td>
+                  <span className="replay-table__digest">
+                    <Digest hex={c.replayed} truncate={16} />
+                    <CopyButton value={c.replayed} label="Copy replayed value" />
+                  </span>
+                </td>
+                <td>
+                  <span className={`status status--pcr-${c.status}`}>{STATUS_TEXT[c.status]}</span>
+                </td>
+                <td>
+                  {c.matchedEntries === undefined ? (
+                    <span className="muted">none of {formatCount(entryCount)}</span>
+                  ) : c.matchedEntries === entryCount ? (
+                    <>all {formatCount(entryCount)}</>
+                  ) : (
+                    <>
+                      {formatCount(c.matchedEntries)} of {formatCount(entryCount)}
+                      {c.matchedEntries > 0 ? (
+                        <>
+                          {' '}
+                          <button type="button" className="link-button" onClick={() => commands.goToEntry(c.matchedEntries === undefined ? 0 : c.matchedEntries - 1)}>
+                            #{formatCount(c.matchedEntries - 1)}
+                          </button>
+                        </>
+                      ) : null}
+                    </>
+                  )}
+                  {unusual && reading !== undefined ? (
+                    <div className="replay-table__note">
+                      {reading.extend}, {reading.violations}, {reading.byteOrder}
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

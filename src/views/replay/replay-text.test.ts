@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { clockText, coverageSentence, digestInputGroups, hypothesisWords, pcrSetText, replayHeadline } from './replay-text';
+
+describe('replay panel wording', () => {
+  it('says where the log meets the quote', () => {
+    expect(coverageSentence('The quote', 151, 201)).toBe('The quote covers entries 1–151 of 201; 50 were measured after it.');
+    expect(coverageSentence('The quote', 200, 201)).toBe('The quote covers entries 1–200 of 201; 1 was measured after it.');
+    expect(coverageSentence('The quote', 201, 201)).toBe('The quote covers all 201 entries of the log.');
+    expect(coverageSentence('sha256 PCR 10', 0, 5)).toContain('no entry of the log');
+  });
+
+  it('writes PCR sets as ranges and groups digest inputs by source', () => {
+    expect(pcrSetText([10, 0, 1, 2, 3, 7])).toBe('0–3, 7, 10');
+    expect(
+      digestInputGroups([
+        ...[0, 1, 2].map((pcr) => ({ bank: 'sha256', pcr, source: 'supplied' as const })),
+        { bank: 'sha256', pcr: 10, source: 'log' as const },
+      ]).map((g) => g.text),
+    ).toEqual(['sha256 PCRs 0–2 from supplied values', 'sha256 PCR 10 from IMA replay']);
+  });
+
+  it('names readings and the clock', () => {
+    expect(hypothesisWords({ extend: 'padded-sha1', violations: 'zero', byteOrder: 'big' }, 'little')).toEqual({
+      extend: 'zero-padded SHA-1 (5.1–5.7)',
+      violations: 'violations as zeros',
+      byteOrder: 'big-endian (flipped)',
+    });
+    expect(clockText('2804')).toBe('2,804 ms (2.8 s powered)');
+  });
+});
+
+describe('replayHeadline', () => {
+  const base = { schema: 'imascope.report/1' as const, inputs: [], findings: [] };
+  const quote = {
+    pcrDigest: 'ab',
+    selection: { sha256: [10] },
+    nonce: '',
+    signature: 'valid' as const,
+    clock: { clock: 1, resetCount: 1, restartCount: 0, safe: true },
+    firmwareVersion: '0',
+  };
+  const log = { entries: 33, templates: {}, byteOrder: 'little' as const, violations: [], templateHash: { checked: 33, mismatches: [] }, boots: [], kexec: [], errors: [] };
+
+  it('leads with the quote: covered prefix, whole log, or no prefix', () => {
+    expect(replayHeadline({ ...base, log, quote: { ...quote, digestMatches: true, matchedEntries: 30 } }, 33)).toEqual({
+      tone: 'warning',
+      text: 'The quote covers entries 1–30 of 33; 3 were measured after it.',
+      lastCovered: 29,
+    });
+    expect(replayHeadline({ ...base, log, quote: { ...quote, digestMatches: true, matchedEntries: 33 } }, 33).tone).toBe('ok');
+    expect(replayHeadline({ ...base, log, quote: { ...quote, digestMatches: false } }, 33).tone).toBe('error');
+  });
+
+  it('else the PCR values', () => {
+    const check = { bank: 'sha256' as const, pcr: 10, expected: '', replayed: '' };
+    expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'prefix', matchedEntries: 30 }] }, 33)).toMatchObject({ lastCovered: 29 });
+    expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'mismatch' }] }, 33).text).toContain('No prefix');
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The replay panel's wording, pure so it is testable without React: where the log meets the
+ * quote, what each reading of the log means, PCR sets as ranges.
+ */
+import type { ByteOrder } from '../../core/model/ima-log';
+import type { Hypothesis, Report } from '../../core/report/report';
+import type { DigestInputSource, QuoteDetails } from '../../core/analysis/quote-details';
+import { formatCount, plural } from '../shared/format';
+
+/** [0,1,2,3,7,10] → "0–3, 7, 10". */
+export function pcrSetText(pcrs: readonly number[]): string {
+  const sorted = [...pcrs].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    runs.push(j > i ? `${sorted[i]}–${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/** "The quote covers entries 1–151 of 201; 50 were measured after it." */
+export function coverageSentence(what: string, matchedEntries: number, entryCount: number): string {
+  if (matchedEntries >= entryCount) return `${what} covers all ${plural(entryCount, 'entry', 'entries')} of the log.`;
+  if (matchedEntries === 0) return `${what} matches before the first entry: no entry of the log is covered.`;
+  const after = entryCount - matchedEntries;
+  return `${what} covers entries 1–${formatCount(matchedEntries)} of ${formatCount(entryCount)}; ${formatCount(after)} ${after === 1 ? 'was' : 'were'} measured after it.`;
+}
+
+export interface HypothesisWords {
+  readonly extend: string;
+  readonly violations: string;
+  readonly byteOrder: string;
+}
+
+/** What a reading means, part by part; `listOrder` is the list's own byte order. */
+export function hypothesisWords(h: Hypothesis, listOrder: ByteOrder): HypothesisWords {
+  return {
+    extend: h.extend === 'per-bank' ? 'per-bank template hashes (5.8+)' : 'zero-padded SHA-1 (5.1–5.7)',
+    violations: h.violations === 'ff' ? 'violations as 0xFF' : 'violations as zeros',
+    byteOrder: h.byteOrder === listOrder ? `${h.byteOrder}-endian, as listed` : `${h.byteOrder}-endian (flipped)`,
+  };
+}
+
+const SOURCE_WORDS: Readonly<Record<DigestInputSource, string>> = {
+  log: 'IMA replay',
+  supplied: 'supplied values',
+  firmware: 'firmware log replay',
+  missing: 'no value known',
+};
+
+/** "sha256 PCRs 0–7 from supplied values; sha256 PCR 10 from the IMA replay", in digest order. */
+export function digestInputGroups(inputs: QuoteDetails['digestInputs']): Array<{ readonly text: string; readonly source: DigestInputSource }> {
+  const groups: Array<{ bank: string; source: DigestInputSource; pcrs: number[] }> = [];
+  for (const i of inputs) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && last.bank === i.bank && last.source === i.source) last.pcrs.push(i.pcr);
+    else groups.push({ bank: i.bank, source: i.source, pcrs: [i.pcr] });
+  }
+  return groups.map((g) => ({
+    text: `${g.bank} PCR${g.pcrs.length === 1 ? '' : 's'} ${pcrSetText(g.pcrs)} from ${SOURCE_WORDS[g.source]}`,
+    source: g.source,
+  }));
+}
+
+/** Milliseconds as the TPM counts them, with a readable duration beside. */
+export function clockText(ms: string): string {
+  const n = Number(ms);
+  if (!Number.isFinite(n)) return ms;
+  const s = n / 1000;
+  const human = s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} days`;
+  return `${formatCount(n)} ms (${human} powered)`;
+}
+
+export interface ReplayHeadline {
+  readonly tone: 'ok' | 'warning' | 'error' | 'pending';
+  readonly text: string;
+  /** The last entry the quote or PCR value covers, when that is not the whole log. */
+  readonly lastCovered?: number;
+}
+
+/** The one line the panel leads with: where the log meets the quote, else the PCR values. */
+export function replayHeadline(report: Report, entryCount: number): ReplayHeadline {
+  const quote = report.quote;
+  if (quote !== undefined) {
+    if (quote.digestMatches === true) {
+      const m = quote.matchedEntries;
+      if (m === undefined || report.log === undefined) return { tone: 'ok', text: "The supplied PCR values reproduce the quote's pcrDigest." };
+      return { tone: m < entryCount ? 'warning' : 'ok', text: coverageSentence('The quote', m, entryCount), ...(m > 0 && m < entryCount ? { lastCovered: m - 1 } : {}) };
+    }
+    if (quote.digestMatches === false) return { tone: 'error', text: "No prefix of the log reproduces the quote's pcrDigest." };
+    return { tone: 'pending', text: "The quote's pcrDigest could not be recomputed: a selected PCR has no known value." };
+  }
+  const checks = report.pcrChecks ?? [];
+  const failed = checks.find((c) => c.status === 'mismatch');
+  if (failed !== undefined) return { tone: 'error', text: `No prefix of the log replays to the supplied ${failed.bank} PCR ${failed.pcr}.` };
+  const prefix = checks.find((c) => c.status === 'prefix' && c.matchedEntries !== undefined);
+  if (prefix?.matchedEntries !== undefined) {
+    const m = prefix.matchedEntries;
+    return { tone: 'warning', text: coverageSentence(`The supplied ${prefix.bank} PCR ${prefix.pcr}`, m, entryCount), ...(m > 0 ? { lastCovered: m - 1 } : {}) };
+  }
+  return { tone: 'ok', text: `The whole log replays to the supplied ${plural(checks.length, 'PCR value')}.` };
+}

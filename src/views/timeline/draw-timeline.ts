@@ -1,0 +1,299 @@
+/**
+ * Draws the timeline on a canvas: a pure function of (context, scene, theme), so a redraw is
+ * one call per animation frame and the picture depends on nothing else. The context arrives
+ * scaled to CSS pixels.
+ *
+ * Reading order, back to front: boot segments as alternating bands, boundaries at each new
+ * boot, red bands where kexec may have lost entries, the entry axis, each lane's buckets
+ * (glyphs for markers, shade for density: the share of the entries under a pixel that the
+ * lane holds), the point where the replay meets the quote or PCRs, then the table's range
+ * filter, the brush being drawn, the hovered and the selected entry.
+ */
+import { bucketOf, bucketStart, type TimelineBuckets, type TimelineSeriesId } from '../../core/timeline/timeline-buckets';
+import type { EntryRange } from '../../core/query/filter-entries';
+import { AXIS_HEIGHT, type Lane } from './timeline-lanes';
+import type { TimelineTheme } from './timeline-theme';
+import { xOfPosition, type Viewport } from './timeline-viewport';
+
+export interface TimelineScene {
+  readonly buckets: TimelineBuckets;
+  readonly lanes: readonly Lane[];
+  readonly viewport: Viewport;
+  /** Plot size in CSS pixels. */
+  readonly width: number;
+  readonly height: number;
+  readonly selected?: number;
+  readonly hover?: number;
+  /** The range being brushed (shift+drag), in entry positions. */
+  readonly brush?: EntryRange;
+  /** The table's active range filter. */
+  readonly range?: EntryRange;
+}
+
+type Glyph = 'flag' | 'down' | 'up' | 'tick' | 'diamond' | 'cross' | 'bar';
+
+const GLYPHS: Partial<Record<TimelineSeriesId, Glyph>> = {
+  boot: 'flag',
+  kexec_load: 'down',
+  kexec_execute: 'up',
+  violation: 'tick',
+  'hash-mismatch': 'tick',
+  'byte-order': 'bar',
+  'pcr-match': 'diamond',
+  'parse-error': 'cross',
+};
+
+function seriesColour(id: TimelineSeriesId, t: TimelineTheme): string {
+  switch (id) {
+    case 'boot':
+      return t.text;
+    case 'kexec_load':
+      return t.accent;
+    case 'kexec_execute':
+    case 'pcr-match':
+      return t.ok;
+    case 'violation':
+    case 'byte-order':
+      return t.warning;
+    case 'hash-mismatch':
+    case 'parse-error':
+      return t.error;
+    case 'signature':
+      return t.info;
+    default:
+      return t.accent;
+  }
+}
+
+/** A readable step for axis ticks: 1, 2 or 5 × 10^k entries, about every 90 px. */
+function tickStep(span: number, width: number): number {
+  const raw = (span / Math.max(1, width)) * 90;
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return Math.max(1, m * power);
+  return Math.max(1, 10 * power);
+}
+
+const TICK_FORMAT = new Intl.NumberFormat('en-US');
+
+function formatTick(n: number): string {
+  if (n >= 1_000_000 && n % 100_000 === 0) return `${n / 1_000_000}M`;
+  if (n >= 10_000 && n % 1000 === 0) return `${n / 1000}k`;
+  return TICK_FORMAT.format(n);
+}
+
+function drawGlyph(ctx: CanvasRenderingContext2D, glyph: Glyph, x: number, y: number, h: number, w: number): void {
+  const mid = y + h / 2;
+  const r = Math.min(5, h / 2 - 1.5);
+  ctx.beginPath();
+  switch (glyph) {
+    case 'flag':
+      ctx.fillRect(x - 0.75, y + 1, 1.5, h - 2);
+      ctx.moveTo(x + 0.75, y + 1.5);
+      ctx.lineTo(x + 7, y + 4.5);
+      ctx.lineTo(x + 0.75, y + 7.5);
+      break;
+    case 'down':
+      ctx.moveTo(x - r, mid - r * 0.8);
+      ctx.lineTo(x + r, mid - r * 0.8);
+      ctx.lineTo(x, mid + r * 0.9);
+      break;
+    case 'up':
+      ctx.moveTo(x - r, mid + r * 0.8);
+      ctx.lineTo(x + r, mid + r * 0.8);
+      ctx.lineTo(x, mid - r * 0.9);
+      break;
+    case 'diamond':
+      ctx.moveTo(x, mid - r);
+      ctx.lineTo(x + r, mid);
+      ctx.lineTo(x, mid + r);
+      ctx.lineTo(x - r, mid);
+      break;
+    case 'cross':
+      ctx.save();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = ctx.fillStyle;
+      ctx.moveTo(x - r, mid - r);
+      ctx.lineTo(x + r, mid + r);
+      ctx.moveTo(x + r, mid - r);
+      ctx.lineTo(x - r, mid + r);
+      ctx.stroke();
+      ctx.restore();
+      return;
+    case 'tick':
+    case 'bar':
+      ctx.fillRect(x - Math.max(1, w / 2), y + 2, Math.max(2, w), h - 4);
+      return;
+  }
+  ctx.closePath();
+  ctx.fill();
+}
+
+/** Buckets of `b` that the view shows: [first, last]. */
+function visibleBuckets(b: TimelineBuckets, v: Viewport): [number, number] {
+  const from = Math.max(b.start, Math.floor(v.start));
+  const to = Math.min(b.end - 1, Math.ceil(v.end) - 1);
+  if (to < from) return [0, -1];
+  return [bucketOf(b.start, b.end, b.bucketCount, from), bucketOf(b.start, b.end, b.bucketCount, to)];
+}
+
+function hatch(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number, h: number, colour: string): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, y, x1 - x0, h);
+  ctx.clip();
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  const start = Math.floor((x0 - h) / 6) * 6;
+  for (let x = start; x < x1; x += 6) {
+    ctx.moveTo(x, y + h);
+    ctx.lineTo(x + h, y);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene, theme: TimelineTheme): void {
+  const { buckets: b, lanes, viewport: v, width, height } = scene;
+  const x = (p: number): number => xOfPosition(v, width, p);
+  const n = b.entryCount;
+  const plotTop = AXIS_HEIGHT;
+  const plotBottom = height;
+  ctx.clearRect(0, 0, width, height);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height);
+
+  // Boot segments: alternate bands, so each boot reads as one block.
+  const boundaries = b.softReboots.map((r) => r.boot);
+  const segments = [0, ...boundaries, n];
+  ctx.fillStyle = theme.band;
+  for (let k = 1; k < segments.length - 1; k += 2) {
+    ctx.fillRect(x(segments[k]), plotTop, x(segments[k + 1]) - x(segments[k]), plotBottom - plotTop);
+  }
+
+  // Where kexec may have lost entries: the whole column tinted, the kexec lane solid.
+  const kexecLane = lanes.find((l) => l.id === 'kexec');
+  for (const r of b.softReboots) {
+    if (r.suspect === undefined) continue;
+    const x0 = x(r.suspect.first);
+    const x1 = Math.max(x(r.suspect.last + 1), x0 + 4);
+    ctx.save();
+    ctx.globalAlpha = 0.12;
+    ctx.fillStyle = theme.error;
+    ctx.fillRect(x0, plotTop, x1 - x0, plotBottom - plotTop);
+    ctx.restore();
+    if (kexecLane !== undefined) hatch(ctx, x0, x1, kexecLane.y + 1, kexecLane.height - 2, theme.error);
+  }
+
+  // Lane separators.
+  ctx.fillStyle = theme.grid;
+  for (const lane of lanes) ctx.fillRect(0, lane.y, width, 1);
+
+  // Axis: entry positions.
+  const step = tickStep(v.end - v.start, width);
+  ctx.font = theme.font;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  for (let t = Math.ceil(v.start / step) * step; t <= v.end; t += step) {
+    const tx = Math.round(x(t)) + 0.5;
+    ctx.fillStyle = theme.grid;
+    ctx.fillRect(tx - 0.5, AXIS_HEIGHT - 5, 1, plotBottom - AXIS_HEIGHT + 5);
+    ctx.fillStyle = theme.muted;
+    if (tx + 3 < width - 20) ctx.fillText(formatTick(t), tx + 3, AXIS_HEIGHT / 2);
+  }
+
+  // New boots: a line through every lane.
+  ctx.fillStyle = theme.gridStrong;
+  for (const boot of boundaries) ctx.fillRect(Math.round(x(boot)) - 0.5, plotTop, 1.5, plotBottom - plotTop);
+
+  // Lanes.
+  const [first, last] = visibleBuckets(b, v);
+  for (const lane of lanes) {
+    for (const id of lane.series) {
+      const row = b.series.indexOf(id);
+      if (row < 0) continue;
+      const colour = seriesColour(id, theme);
+      const glyph = GLYPHS[id];
+      ctx.fillStyle = colour;
+      for (let k = first; k <= last; k++) {
+        const count = b.counts[row * b.bucketCount + k];
+        if (count === 0) continue;
+        const from = bucketStart(b.start, b.end, b.bucketCount, k);
+        const to = bucketStart(b.start, b.end, b.bucketCount, k + 1);
+        const x0 = x(from);
+        const x1 = x(to);
+        if (glyph === undefined) {
+          // Density: the share of this bucket's entries the lane holds, never invisible.
+          ctx.globalAlpha = 0.18 + 0.82 * (count / (to - from));
+          ctx.fillRect(x0, lane.y + 2, Math.max(1, x1 - x0), lane.height - 3);
+          ctx.globalAlpha = 1;
+        } else if (glyph === 'tick' || glyph === 'bar') {
+          ctx.globalAlpha = 0.45 + 0.55 * Math.min(1, (count / (to - from)) * 4);
+          drawGlyph(ctx, glyph, (x0 + x1) / 2, lane.y, lane.height, Math.max(2, x1 - x0));
+          ctx.globalAlpha = 1;
+        } else {
+          drawGlyph(ctx, glyph, count === to - from && to - from === 1 ? (x0 + x1) / 2 : x0, lane.y, lane.height, x1 - x0);
+        }
+      }
+    }
+  }
+  // Byte-order runs are known exactly: draw them as bars over the ticks.
+  const byteLane = lanes.find((l) => l.id === 'byte-order');
+  if (byteLane !== undefined) {
+    ctx.fillStyle = theme.warning;
+    for (const run of b.byteOrderRuns) {
+      const x0 = x(run.first);
+      const x1 = Math.max(x0 + 2, x(run.last + 1));
+      if (x1 < 0 || x0 > width) continue;
+      ctx.fillRect(x0, byteLane.y + 4, x1 - x0, byteLane.height - 8);
+    }
+  }
+
+  // Where the replay meets the quote or PCRs; what was measured after is hatched.
+  const matchLane = lanes.find((l) => l.id === 'match');
+  for (const m of b.matches) {
+    const mx = Math.round(x(m.matchedEntries)) - 0.5;
+    ctx.fillStyle = theme.ok;
+    ctx.globalAlpha = 0.8;
+    ctx.fillRect(mx - 0.5, plotTop, 1.5, plotBottom - plotTop);
+    ctx.globalAlpha = 1;
+    if (matchLane !== undefined && !m.wholeLog && m === b.matches[b.matches.length - 1]) {
+      hatch(ctx, mx + 1, x(n), matchLane.y + 2, matchLane.height - 4, theme.warning);
+    }
+  }
+
+  // The table's range filter: everything outside it dimmed.
+  if (scene.range !== undefined) {
+    ctx.save();
+    ctx.globalAlpha = 0.55;
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, plotTop, Math.max(0, x(scene.range.start)), plotBottom - plotTop);
+    const rx = x(scene.range.end);
+    ctx.fillRect(rx, plotTop, Math.max(0, width - rx), plotBottom - plotTop);
+    ctx.restore();
+    ctx.fillStyle = theme.accent;
+    ctx.fillRect(x(scene.range.start) - 1, plotTop, 2, plotBottom - plotTop);
+    ctx.fillRect(rx - 1, plotTop, 2, plotBottom - plotTop);
+  }
+  if (scene.brush !== undefined) {
+    const bx0 = x(Math.min(scene.brush.start, scene.brush.end));
+    const bx1 = x(Math.max(scene.brush.start, scene.brush.end));
+    ctx.save();
+    ctx.globalAlpha = 0.18;
+    ctx.fillStyle = theme.accent;
+    ctx.fillRect(bx0, plotTop, bx1 - bx0, plotBottom - plotTop);
+    ctx.restore();
+  }
+  if (scene.hover !== undefined) {
+    ctx.fillStyle = theme.muted;
+    ctx.fillRect(Math.round(x(scene.hover + 0.5)) - 0.5, plotTop, 1, plotBottom - plotTop);
+  }
+  if (scene.selected !== undefined && scene.selected < n) {
+    const sx = x(scene.selected);
+    const sw = Math.max(2, x(scene.selected + 1) - sx);
+    ctx.fillStyle = theme.selection;
+    ctx.globalAlpha = 0.9;
+    ctx.fillRect(sw > 2 ? sx : sx - 1, 0, sw, plotBottom);
+    ctx.globalAlpha = 1;
+  }
+}

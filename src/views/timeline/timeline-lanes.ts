@@ -1,0 +1,100 @@
+/**
+ * The timeline's rows, top to bottom, and where each sits: the canvas draws them, the label
+ * column names them and the marker overlay places its buttons in them, all from this one
+ * layout. Marker lanes hold CONTRACT §4 marker kinds; density lanes (signatures, one per PCR)
+ * shade how many of the entries under each pixel they hold.
+ */
+import type { TimelineBuckets, TimelineSeriesId } from '../../core/timeline/timeline-buckets';
+import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
+
+export const AXIS_HEIGHT = 18;
+export const LANE_HEIGHT = 15;
+
+export type LaneStyle = 'marker' | 'density';
+
+export interface Lane {
+  readonly id: string;
+  readonly label: string;
+  /** Read by screen readers and shown on hover of the label. */
+  readonly description: string;
+  readonly style: LaneStyle;
+  readonly series: readonly TimelineSeriesId[];
+  /** Marker kinds listed as DOM markers in this lane. */
+  readonly kinds: readonly TimelineMarkerKind[];
+  /** Entries (or markers) of the lane in the whole log. */
+  readonly total: number;
+  readonly y: number;
+  readonly height: number;
+}
+
+interface LaneSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly style: LaneStyle;
+  readonly series: readonly TimelineSeriesId[];
+  readonly kinds: readonly TimelineMarkerKind[];
+}
+
+function specs(b: TimelineBuckets): LaneSpec[] {
+  const other = b.byteOrder === 'little' ? 'big' : 'little';
+  return [
+    { id: 'boots', label: 'Boots', description: 'boot_aggregate entries: where each boot starts', style: 'marker', series: ['boot'], kinds: ['boot'] },
+    {
+      id: 'kexec',
+      label: 'kexec',
+      description: 'kexec_load (▼) and kexec_execute (▲) records; red where entries may be lost',
+      style: 'marker',
+      series: ['kexec_load', 'kexec_execute'],
+      kinds: ['kexec_load', 'kexec_execute'],
+    },
+    { id: 'violations', label: 'Violations', description: 'Measurement violations (all-zero template digest)', style: 'marker', series: ['violation'], kinds: ['violation'] },
+    { id: 'hash', label: 'Hash mismatch', description: 'Template digest differs from the hash of the template data', style: 'marker', series: ['hash-mismatch'], kinds: ['hash-mismatch'] },
+    {
+      id: 'byte-order',
+      label: `Byte order${b.byteOrder === 'big' ? ' (BE)' : ''}`,
+      description: `Runs of entries hashed ${other}-endian in a ${b.byteOrder}-endian list`,
+      style: 'marker',
+      series: ['byte-order'],
+      kinds: ['byte-order'],
+    },
+    { id: 'signatures', label: 'Signed', description: 'Entries carrying an IMA signature (sig field)', style: 'density', series: ['signature'], kinds: [] },
+    ...b.pcrs.map((pcr) => ({
+      id: `pcr-${pcr}`,
+      label: `PCR ${pcr}`,
+      description: `Entries extending PCR ${pcr}`,
+      style: 'density' as const,
+      series: [`pcr-${pcr}` as const],
+      kinds: [],
+    })),
+    {
+      id: 'match',
+      label: 'Quote / PCRs',
+      description: 'Where the replay reproduces the quote or the supplied PCR values; hatched: measured after them',
+      style: 'marker',
+      series: ['pcr-match'],
+      kinds: ['pcr-match'],
+    },
+    { id: 'parse-errors', label: 'Parse errors', description: 'Bytes that are not a valid entry, at the entry they follow', style: 'marker', series: ['parse-error'], kinds: ['parse-error'] },
+  ];
+}
+
+export function timelineLanes(b: TimelineBuckets): Lane[] {
+  let y = AXIS_HEIGHT;
+  return specs(b).map((s) => {
+    const total = s.series.reduce((n, id) => n + (b.totals[b.series.indexOf(id)] ?? 0), 0);
+    const lane = { ...s, total, y, height: LANE_HEIGHT };
+    y += LANE_HEIGHT;
+    return lane;
+  });
+}
+
+export function lanesHeight(lanes: readonly Lane[]): number {
+  const last = lanes[lanes.length - 1];
+  return last === undefined ? AXIS_HEIGHT : last.y + last.height + 2;
+}
+
+/** Series row `id` of the counts (counts[row * bucketCount + b]); -1 if absent. */
+export function seriesRow(b: TimelineBuckets, id: TimelineSeriesId): number {
+  return b.series.indexOf(id);
+}

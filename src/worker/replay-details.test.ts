@@ -1,0 +1,77 @@
+/**
+ * The replay panel's worker side, driven directly in Node: a mixed paste (quote hex, nonce
+ * line, PEM key, a line of nonsense) is split and each part used, and getReplayDetails
+ * answers for the last analysis only. Values from swtpm/README.md and verify_quote_py.txt.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasSharedData, readSharedData, readSharedText } from '../core/testing/shared-data';
+import { toHex } from '../core/util/bytes';
+import { LogSession, type PostEvent } from './log-session';
+import type { InputFile, RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+
+function harness() {
+  const events: WorkerEvent[] = [];
+  const post: PostEvent = (event) => events.push(event);
+  const session = new LogSession(post, { progressIntervalMs: 0 });
+  let nextId = 1;
+  async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
+    const id = nextId++;
+    await session.handle({ type, id, params } as WorkerRequest);
+    const last = events.filter((e) => e.id === id).at(-1);
+    if (last?.type === 'result') return last.result as RequestMap[K]['result'];
+    throw new Error(last?.type === 'error' ? `${last.code}: ${last.message}` : `request ${id} did not answer`);
+  }
+  return { call, events };
+}
+
+function file(id: string, name: string, bytes: Uint8Array): InputFile {
+  return { id, name, file: new Blob([new Uint8Array(bytes)]) };
+}
+
+describe.skipIf(!hasSharedData())('getReplayDetails and mixed pastes', () => {
+  it('splits a mixed paste, uses its nonce, and says which line was not understood', async () => {
+    const { call } = harness();
+    await call('open', {
+      inputs: [
+        file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements')),
+        file('sig', 'q1.sig', readSharedData('swtpm', 'q1_rsassa_sha256_10.sig')),
+      ],
+    });
+    await expect(call('getReplayDetails', {})).rejects.toThrow(/noLog/);
+    const text = [
+      `quote: ${toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}`,
+      'nonce: 0123456789abcdef0123456789abcdef',
+      readSharedText('swtpm', 'ak_rsa.pem').trim(),
+      'this line is nothing at all',
+    ].join('\n');
+    const analysis = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text }] });
+    expect(analysis.pasteParts?.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['tpm-quote', 0],
+      ['nonce', 1],
+      ['ak-public', 2],
+      ['unknown', 11],
+    ]);
+    expect(analysis.pasteParts?.[3].preview).toBe('this line is nothing at all');
+    expect(analysis.pastes[0].kind).toBe('tpm-quote');
+    expect(analysis.report.quote).toMatchObject({ signature: 'valid', nonceMatches: true, digestMatches: true, matchedEntries: 6 });
+
+    const details = await call('getReplayDetails', {});
+    expect(details.quote).toMatchObject({ clock: '2804', resetCount: 1, signature: { valid: true } });
+    expect(details.hypotheses?.entryCount).toBe(6);
+    expect(details.hypotheses?.rows[0].quote).toMatchObject({
+      matchedEntries: 6,
+      final: 'b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352',
+    });
+  });
+
+  it('a paste recognised whole stays one input', async () => {
+    const { call } = harness();
+    await call('open', { inputs: [file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'))] });
+    const analysis = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text: readSharedText('swtpm', 'pcrread_all.yaml') }] });
+    expect(analysis.pasteParts?.map((p) => p.kind)).toEqual(['pcr-values']);
+    expect(analysis.report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match', 'match', 'match']);
+    const details = await call('getReplayDetails', {});
+    expect(details.hypotheses?.targets.map((t) => t.bank)).toEqual(['sha1', 'sha256', 'sha384', 'sha512']);
+    expect(details.quote).toBeUndefined();
+  });
+});

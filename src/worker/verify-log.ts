@@ -1,0 +1,117 @@
+/**
+ * Template-hash verification and digest columns of a whole log, spread over the pool in
+ * ranges: the `precomputed` work analyze() then takes instead of hashing a million entries
+ * on the session's thread.
+ *
+ *   settle the digest column's bank (here, cheap) → ranges of RANGE_ENTRIES entries, sliced
+ *   only when dispatched, at most two per worker outstanding → each answers the range's flags
+ *   and the other banks' template digests → merged into the log's flags and full columns →
+ *   summary from the flags (summarizeTemplateHashes), columns keyed by digestColumnKey.
+ *
+ * The result equals verifyTemplateHashes plus templateDigestsFor over the whole log (the
+ * tests compare them). Between results the session's thread is free: row requests are served
+ * while the log is verified, and flags already merged show in the rows.
+ */
+import type { Precomputed } from '../core/analysis/analysis-types';
+import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
+import type { HashProvider } from '../core/hash/hash-provider';
+import { verifyTemplateHashes } from '../core/ima/template-digests';
+import { summarizeTemplateHashes } from '../core/ima/verify-range';
+import type { ImaLog } from '../core/model/ima-log';
+import { digestColumnKey } from '../core/replay/extend-values';
+import { sliceLogRange } from './log-range';
+import type { VerifyPool } from './verify-pool';
+
+/** Entries per pool task: ~2 MB of a typical list, so progress is smooth and copies small. */
+export const RANGE_ENTRIES = 16_384;
+/** Range buffers are made this much larger than the first range needing them, so later ones fit. */
+const RANGE_BUFFER_SLACK = 1.25;
+/** The head of the list that settles a 32-byte column's bank (sha256 or sm3) by hashing. */
+const BANK_HEAD_ENTRIES = 4096;
+/** Entries verifyTemplateHashes probes to settle the bank (template-digests.ts BANK_PROBES). */
+const BANK_PROBES = 16;
+
+/**
+ * The banks whose digest columns to precompute for an analysis asked to replay `banks`:
+ * those, or analyze()'s default sha1 and sha256 (banks implied only by a PCR file or quote
+ * of another bank are left to the analysis).
+ */
+export function columnBanks(banks: readonly HashAlgorithm[] | undefined): readonly HashAlgorithm[] {
+  return banks !== undefined && banks.length > 0 ? banks : ['sha1', 'sha256'];
+}
+
+export interface VerifyLogOptions {
+  /** Banks whose template-digest columns (list byte order) the replay will want. */
+  readonly columns: readonly HashAlgorithm[];
+  /** After each merged range: entries verified so far. */
+  readonly onProgress?: (entries: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The bank of the digest column. Only a 32-byte column is ambiguous; verifyTemplateHashes
+ * tells sha256 from sm3 by hashing its first checkable entries, so a head holding enough of
+ * them decides as the whole list would; otherwise the whole list is asked (rare: a list
+ * whose first thousands of entries are violations or undecodable ASCII lines).
+ */
+export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgorithm | undefined {
+  const candidates = hashAlgorithmsOfSize(log.digestSize);
+  if (candidates.length <= 1) return candidates[0];
+  const n = log.entries.length;
+  const head = verifyTemplateHashes(sliceLogRange(log, 0, Math.min(n, BANK_HEAD_ENTRIES)), provider);
+  if (head.checked >= BANK_PROBES || n <= BANK_HEAD_ENTRIES) return head.digestBank;
+  return verifyTemplateHashes(log, provider).digestBank;
+}
+
+export async function verifyLogInPool(
+  log: ImaLog,
+  pool: VerifyPool,
+  provider: HashProvider,
+  options: VerifyLogOptions,
+): Promise<Required<Precomputed>> {
+  const bank = settleDigestBank(log, provider);
+  log.digestBank = bank;
+  // The list's own bank in its own order is the recorded column: analyze copies it itself.
+  const wanted = [...new Set(options.columns)].filter((alg) => alg !== bank);
+  const n = log.entries.length;
+  const columns = new Map(wanted.map((alg) => [alg, new Uint8Array(n * digestSize(alg))]));
+  let entriesDone = 0;
+  // Range buffers come back with the results and carry the next ranges: no garbage per range.
+  const spare: ArrayBuffer[] = [];
+  const allocate = (bytes: number): ArrayBuffer => {
+    const k = spare.findIndex((b) => b.byteLength >= bytes);
+    return k >= 0 ? spare.splice(k, 1)[0] : new ArrayBuffer(Math.ceil(bytes * RANGE_BUFFER_SLACK));
+  };
+
+  const runRange = async (start: number, end: number): Promise<void> => {
+    const result = await pool.run(() => ({ kind: 'verify', range: sliceLogRange(log, start, end, allocate), columns: wanted }));
+    if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered something else');
+    log.entries.flags.set(result.flags, start);
+    if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
+    for (const alg of wanted) {
+      const part = result.columns.find((c) => c.bank === alg);
+      // No hasher for a bank in the workers: leave its column to the analysis.
+      if (part === undefined) columns.delete(alg);
+      else columns.get(alg)?.set(part.digests, start * digestSize(alg));
+    }
+    entriesDone += end - start;
+    options.onProgress?.(entriesDone);
+  };
+
+  const limit = 2 * pool.size;
+  const outstanding = new Set<Promise<void>>();
+  for (let start = 0; start < n || outstanding.size > 0; ) {
+    while (start < n && outstanding.size < limit) {
+      const end = Math.min(n, start + RANGE_ENTRIES);
+      const task: Promise<void> = runRange(start, end).finally(() => outstanding.delete(task));
+      outstanding.add(task);
+      start = end;
+    }
+    await Promise.race(outstanding);
+    if (options.signal?.aborted === true) throw new Error('Cancelled');
+  }
+  return {
+    templateHashes: summarizeTemplateHashes(log, bank),
+    digestColumns: new Map([...columns].map(([alg, digests]) => [digestColumnKey(alg, log.byteOrder), digests])),
+  };
+}
