@@ -171,8 +171,8 @@ async function runOnce(url, size) {
     const trace = [];
     const sampler = TRACE
       ? setInterval(() => {
-          const rss = pids.reduce((sum, pid) => sum + (memoryOf(pid)?.rss ?? 0), 0);
-          trace.push(`${Date.now() - traceStart}ms ${(rss / 1024).toFixed(0)}MiB`);
+          const rss = pids.map((pid) => (((memoryOf(pid)?.rss ?? 0) - (baseline.get(pid) ?? 0)) / 1024).toFixed(0));
+          trace.push(`${Date.now() - traceStart} ms: ${rss.join(' ')} MiB over idle`);
         }, 50)
       : undefined;
     await page.getByTestId('file-input').setInputFiles(files);

@@ -1,12 +1,27 @@
-// `npm run bench`: the benchmark suite, one line per figure (method in BENCHMARKS.md).
-// Inputs come from scripts/make-bench-data.ts (generated into bench-data/ when missing).
-// Each timing is the median of RUNS runs of the whole command, measured side by side in this
-// one run so that both tools see the same machine state.
+// `npm run bench`: the benchmark suite, one line per figure (method and results: BENCHMARKS.md).
+//
+// - CLI against evmctl: the whole `imascope analyze LIST PCRS-SHA1 PCRS-SHA256` (parse, verify
+//   every template hash, replay sha1 and sha256, compare) and `evmctl ima_measurement
+//   --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same files, run alternately in
+//   this one run so both see the same machine state; the CLI also with IMASCOPE_THREADS=0
+//   (everything on the main thread). Median of BENCH_RUNS runs (default 5) of the whole
+//   process, with min–max, CPU time (user+sys) and peak RSS from GNU time.
+// - Core stages on one thread (parse, verify, a digest column, replay) and hash calls per
+//   second on 100-byte inputs for each implementation, in one process each.
+//
+// Inputs: scripts/make-bench-data.ts (generated into bench-data/ when missing). The CLI is
+// rebuilt first (esbuild, about a second) so the figures are those of the sources.
+// BENCH_SIZES=200k to skip the 1M list.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZES = (process.env.BENCH_SIZES ?? '200k,1m').split(',');
 const DATA = 'bench-data';
+const scratch = mkdtempSync(join(tmpdir(), 'imascope-bench-'));
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
@@ -14,54 +29,170 @@ function sh(cmd, args, opts = {}) {
   return r;
 }
 
-function ensureData() {
-  if (!existsSync(`${DATA}/ima-1m.bin`)) {
-    process.stderr.write('bench: generating bench-data/ (once)\n');
-    const r = sh('npx', ['tsx', 'scripts/make-bench-data.ts'], { stdio: 'inherit' });
-    if (r.status !== 0) process.exit(1);
+function prepare() {
+  const missing = SIZES.map((s) => `ima-${s}`).filter((name) => !existsSync(`${DATA}/${name}.bin`));
+  if (missing.length > 0) {
+    process.stderr.write(`bench: generating ${missing.join(', ')} in ${DATA}/ (once)\n`);
+    if (sh('npx', ['tsx', 'scripts/make-bench-data.ts', ...missing], { stdio: 'inherit' }).status !== 0) process.exit(1);
   }
-  if (!existsSync('dist/cli/imascope.mjs')) {
-    const r = sh('npm', ['run', 'build'], { stdio: 'inherit' });
-    if (r.status !== 0) process.exit(1);
-  }
+  if (sh('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-/** Median wall time in ms, and the max resident set size (KiB) seen, via GNU time when present. */
-function timeCommand(cmd, args, expectStatus) {
-  const times = [];
-  let maxRss = 0;
-  const gnuTime = existsSync('/usr/bin/time');
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const r = gnuTime ? sh('/usr/bin/time', ['-f', '%M', cmd, ...args]) : sh(cmd, args);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (expectStatus !== undefined && r.status !== expectStatus) {
-      throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
-    }
-    if (gnuTime) maxRss = Math.max(maxRss, Number(r.stderr.trim().split('\n').pop()) || 0);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], maxRssKiB: gnuTime ? maxRss : undefined };
+const hasGnuTime = existsSync('/usr/bin/time');
+
+/** One run of a command: wall ms, CPU s (user + sys) and peak RSS KiB (GNU time). */
+function runOnce(cmd, args, env) {
+  const report = join(scratch, 'time.txt');
+  const argv = hasGnuTime ? ['/usr/bin/time', ['-f', '%U %S %M', '-o', report, cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = sh(argv[0], argv[1], { env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (!hasGnuTime) return { ms };
+  const [user, sys, rss] = readFileSync(report, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpu: user + sys, rssKiB: rss };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function summarize(runs) {
+  const ms = runs.map((r) => r.ms);
+  return {
+    ms: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    cpu: runs[0].cpu === undefined ? undefined : median(runs.map((r) => r.cpu)),
+    rssKiB: runs[0].rssKiB === undefined ? undefined : Math.max(...runs.map((r) => r.rssKiB)),
+  };
 }
 
 function line(name, value, unit, extra = '') {
   process.stdout.write(`${name}: ${value} ${unit}${extra ? `  (${extra})` : ''}\n`);
 }
 
-ensureData();
-const hasEvmctl = sh('evmctl', ['--version']).status === 0;
+function timingLine(name, s) {
+  const cpu = s.cpu === undefined ? '' : `, CPU ${s.cpu.toFixed(2)} s`;
+  line(name, s.ms.toFixed(0), 'ms', `median of ${RUNS}, min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}${cpu}`);
+}
 
-for (const size of ['200k', '1m']) {
+/** The CLI, single-threaded CLI and evmctl, alternating run by run. */
+function sideBySide(size) {
   const list = `${DATA}/ima-${size}.bin`;
   const pcrs = [`${DATA}/ima-${size}.pcrs-sha1.txt`, `${DATA}/ima-${size}.pcrs-sha256.txt`];
-  const ours = timeCommand('node', ['bin/imascope.js', 'analyze', list, ...pcrs], 0);
-  line(`cli.analyze.${size}.ms`, ours.ms.toFixed(0), 'ms', `${RUNS} runs, median`);
-  if (ours.maxRssKiB !== undefined) line(`cli.analyze.${size}.peak_rss`, (ours.maxRssKiB / 1024).toFixed(0), 'MiB');
+  const hasEvmctl = sh('sh', ['-c', 'command -v evmctl']).status === 0;
+  const contenders = [
+    ['cli', 'node', ['bin/imascope.js', 'analyze', list, ...pcrs], {}],
+    ['cli1', 'node', ['bin/imascope.js', 'analyze', list, ...pcrs], { IMASCOPE_THREADS: '0' }],
+    ...(hasEvmctl ? [['evmctl', 'evmctl', ['ima_measurement', '--ignore-violations', '--pcrs', `sha1,${pcrs[0]}`, '--pcrs', `sha256,${pcrs[1]}`, list], {}]] : []),
+  ];
+  const runs = new Map(contenders.map(([name]) => [name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    // Rotate the order so that no contender always follows the same one.
+    for (let k = 0; k < contenders.length; k++) {
+      const [name, cmd, args, env] = contenders[(i + k) % contenders.length];
+      runs.get(name).push(runOnce(cmd, args, env));
+    }
+  }
+  const ours = summarize(runs.get('cli'));
+  timingLine(`cli.analyze.${size}.ms`, ours);
+  timingLine(`cli.analyze.${size}.one_thread.ms`, summarize(runs.get('cli1')));
   if (hasEvmctl) {
-    const evm = timeCommand('evmctl', ['ima_measurement', '--ignore-violations', '--pcrs', `sha1,${pcrs[0]}`, '--pcrs', `sha256,${pcrs[1]}`, list], 0);
-    line(`evmctl.ima_measurement.${size}.ms`, evm.ms.toFixed(0), 'ms', `${RUNS} runs, median`);
-    if (evm.maxRssKiB !== undefined) line(`evmctl.ima_measurement.${size}.peak_rss`, (evm.maxRssKiB / 1024).toFixed(0), 'MiB');
-    line(`cli_vs_evmctl.${size}.ratio`, (ours.ms / evm.ms).toFixed(2), 'x', 'imascope time / evmctl time; ≤ 1 is the goal');
+    const evm = summarize(runs.get('evmctl'));
+    timingLine(`evmctl.ima_measurement.${size}.ms`, evm);
+    line(`cli_vs_evmctl.${size}.ratio`, (ours.ms / evm.ms).toFixed(2), 'x', 'imascope median / evmctl median; ≤ 1 is the goal');
+    if (evm.rssKiB !== undefined) line(`evmctl.ima_measurement.${size}.peak_rss`, (evm.rssKiB / 1024).toFixed(0), 'MiB');
+  } else {
+    line(`evmctl.ima_measurement.${size}`, 'skipped', '', 'evmctl not installed (apt-get install ima-evm-utils)');
+  }
+  if (ours.rssKiB !== undefined) line(`cli.analyze.${size}.peak_rss`, (ours.rssKiB / 1024).toFixed(0), 'MiB', `list ${(readFileSizeMiB(list))} MiB`);
+}
+
+function readFileSizeMiB(path) {
+  return (readFileSync(path).length / 1048576).toFixed(0);
+}
+
+/**
+ * Core stages and hash calls, in one process: bundled from the sources on the fly (esbuild)
+ * so that this script needs no TypeScript runner.
+ */
+const MICRO = `
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { createSHA1, createSHA256 } from 'hash-wasm';
+import { createWasmHashProvider } from './src/core/hash/hash-provider';
+import { parseImaLog } from './src/core/ima/parse-ima-log';
+import { computeTemplateDigests, verifyTemplateHashes } from './src/core/ima/template-digests';
+import { replayAndCheckPcrs } from './src/core/analysis/check-pcrs';
+
+const RUNS = ${RUNS};
+const SIZES = ${JSON.stringify(SIZES)};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const out = (name, value, unit, extra) => process.stdout.write(name + ': ' + value + ' ' + unit + (extra ? '  (' + extra + ')' : '') + '\\n');
+function time(fn) { const t = performance.now(); fn(); return performance.now() - t; }
+
+const provider = await createWasmHashProvider();
+for (const size of SIZES) {
+  const file = readFileSync('bench-data/ima-' + size + '.bin');
+  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const stages = { parse: [], verify: [], digests_sha256: [], replay: [] };
+  for (let r = 0; r < RUNS; r++) {
+    let log;
+    stages.parse.push(time(() => { log = parseImaLog(bytes); }));
+    stages.verify.push(time(() => verifyTemplateHashes(log, provider)));
+    stages.digests_sha256.push(time(() => computeTemplateDigests(log, provider.get('sha256'), 0, log.entries.length)));
+    stages.replay.push(time(() => replayAndCheckPcrs(log, provider, ['sha1', 'sha256'], new Map())));
+  }
+  for (const [stage, ms] of Object.entries(stages)) out('core.' + stage + '.' + size + '.ms', median(ms).toFixed(0), 'ms', 'one thread, median of ' + RUNS);
+}
+
+const N = 300_000;
+const L = 100;
+const pool = new Uint8Array(N + L);
+for (let i = 0; i < pool.length; i++) pool[i] = (i * 2654435761) >>> 24;
+const digest = new Uint8Array(64);
+const [hw1, hw256] = [await createSHA1(), await createSHA256()];
+const contenders = {
+  sha1: {
+    noble: (i) => nobleSha1(pool.subarray(i, i + L)),
+    'hash-wasm': (i) => { hw1.init(); hw1.update(pool.subarray(i, i + L)); return hw1.digest('binary'); },
+    lean: (i) => provider.get('sha1').digestRangeInto(pool, i, L, digest, 0),
+    'node:crypto': (i) => createHash('sha1').update(pool.subarray(i, i + L)).digest(),
+  },
+  sha256: {
+    noble: (i) => nobleSha256(pool.subarray(i, i + L)),
+    'hash-wasm': (i) => { hw256.init(); hw256.update(pool.subarray(i, i + L)); return hw256.digest('binary'); },
+    lean: (i) => provider.get('sha256').digestRangeInto(pool, i, L, digest, 0),
+    'node:crypto': (i) => createHash('sha256').update(pool.subarray(i, i + L)).digest(),
+  },
+};
+for (const [alg, impls] of Object.entries(contenders)) {
+  for (const [impl, fn] of Object.entries(impls)) {
+    const rounds = [];
+    for (let r = 0; r < RUNS; r++) rounds.push(time(() => { for (let i = 0; i < N; i++) fn(i); }));
+    out('hash.' + alg + '.100B.' + impl, (N / median(rounds) / 1000).toFixed(2), 'M hashes/s', 'one thread, ' + N + ' calls, median of ' + RUNS);
   }
 }
+`;
+
+async function micro() {
+  const outfile = join(scratch, 'micro.mjs');
+  await build({
+    stdin: { contents: MICRO, resolveDir: process.cwd(), loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const r = sh('node', [outfile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) process.exit(1);
+}
+
+prepare();
+line('machine', `${sh('nproc', []).stdout.trim()} cores, node ${process.version}`, '', sh('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]).stdout.trim());
+for (const size of SIZES) sideBySide(size);
+await micro();
+rmSync(scratch, { recursive: true, force: true });

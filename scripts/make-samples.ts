@@ -1,14 +1,18 @@
 /**
  * Writes the app's bundled samples: public/samples/<name>/ (a binary IMA list and evmctl
- * `PCR-NN: hex` files for sha1 and sha256) and public/samples/index.json listing
- * {name, title, description, entries, files}. Run: `npx tsx scripts/make-samples.ts`.
+ * `PCR-NN: hex` files for sha1 and sha256; for some, a TPM quote: quote.msg (TPMS_ATTEST),
+ * quote.sig (TPMT_SIGNATURE) and ak.pem) and public/samples/index.json listing
+ * {name, title, description, entries, files, nonce?}. Run: `npx tsx scripts/make-samples.ts`.
  *
  * Every sample is built with src/core/testing/build-ima-log.ts from fixed content (no
  * randomness), so rerunning reproduces the committed bytes; make-samples.test.ts checks that
  * and asks evmctl for a second opinion. Platform PCRs 0–9 are Appendix A.3's hypothetical
  * values (H("pcr" + i)), written to the PCR files too, so boot_aggregate can be checked.
+ *
+ * Quotes are signed with scripts/sample-ak.private.jwk, a committed RSA key with no security
+ * value: RSASSA-PKCS1-v1_5 is deterministic, so the signatures are reproducible too.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HashAlgorithm } from '../src/core/hash/hash-algorithm';
@@ -25,7 +29,9 @@ import {
   imaSignature,
   kexecSoftReboot,
 } from '../src/core/testing/ima-scenarios';
-import { encodeText } from '../src/core/util/bytes';
+import type { QuoteFields, RsaPrivateJwk } from '../src/core/testing/build-quote';
+import { buildQuoteAttest, quoteDigest, signQuoteWithJwk } from '../src/core/testing/build-quote';
+import { encodeText, toHex } from '../src/core/util/bytes';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../public/samples', import.meta.url));
 export const LIST_FILE = 'binary_runtime_measurements';
@@ -33,6 +39,10 @@ export const PCR_FILES: Readonly<Record<'sha1' | 'sha256', string>> = {
   sha1: 'pcrs-sha1.txt',
   sha256: 'pcrs-sha256.txt',
 };
+export const QUOTE_FILES = { attest: 'quote.msg', signature: 'quote.sig', ak: 'ak.pem' } as const;
+/** What the sample quotes select: the platform PCRs and IMA's, as Keylime asks by default. */
+export const QUOTE_SELECTION: QuoteFields['selection'] = [{ bank: 'sha256', pcrs: [0, 1, 2, 3, 4, 5, 6, 7, 10] }];
+export const SAMPLE_AK_FILE = fileURLToPath(new URL('./sample-ak.private.jwk', import.meta.url));
 
 export interface Sample {
   readonly name: string;
@@ -42,6 +52,21 @@ export interface Sample {
   readonly entries: number;
   /** File name → content. */
   readonly files: ReadonlyMap<string, Uint8Array | string>;
+  /** The nonce the verifier sent, hex, when the sample carries a quote. */
+  readonly nonce?: string;
+}
+
+/** The committed sample key (its `_comment` says what it is worth: nothing). */
+function readSampleAk(): RsaPrivateJwk {
+  const jwk = JSON.parse(readFileSync(SAMPLE_AK_FILE, 'utf8')) as Record<string, unknown>;
+  const field = (name: string): string => {
+    const v = jwk[name];
+    if (typeof v !== 'string') throw new Error(`${SAMPLE_AK_FILE}: no ${name}`);
+    return v;
+  };
+  if (jwk.kty !== 'RSA') throw new Error(`${SAMPLE_AK_FILE}: not an RSA key`);
+  const [n, e, d, p, q, dp, dq, qi] = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].map(field);
+  return { kty: 'RSA', n, e, d, p, q, dp, dq, qi };
 }
 
 const BANKS: readonly HashAlgorithm[] = ['sha1', 'sha256'];
@@ -136,12 +161,15 @@ class SampleKit {
     return entries;
   }
 
-  /** The list, and PCR files of the TPM at the end (or after `pcrsAfter` entries). */
-  sample(
+  /**
+   * The list, and PCR files of the TPM at the end (or after `pcrsAfter` entries); with
+   * `quoted`, a quote of those PCRs too, with its signature, AK and nonce.
+   */
+  async sample(
     text: { readonly name: string; readonly title: string; readonly description: string },
     entries: readonly BuildEntry[],
-    options: BuildOptions & { readonly pcrsAfter?: number } = {},
-  ): Sample {
+    options: BuildOptions & { readonly pcrsAfter?: number; readonly quoted?: boolean } = {},
+  ): Promise<Sample> {
     const log = buildImaLog(entries, {
       ...options,
       banks: BANKS,
@@ -153,11 +181,32 @@ class SampleKit {
     for (const bank of ['sha1', 'sha256'] as const) {
       files.set(PCR_FILES[bank], formatEvmctlPcrFile(pcrs.get(bank) ?? new Map()));
     }
-    return { ...text, entries: log.entries.filter((e) => e.listed).length, files };
+    const sample = { ...text, entries: log.entries.filter((e) => e.listed).length, files };
+    if (options.quoted !== true) return sample;
+    // A fixed nonce per sample: what the verifier would have sent.
+    const nonce = this.sha256.digest(encodeText(`imascope sample nonce: ${text.name}`)).subarray(0, 20);
+    const value = (bank: HashAlgorithm, pcr: number): Uint8Array => {
+      const v = pcrs.get(bank)?.get(pcr);
+      if (v === undefined) throw new Error(`no ${bank} PCR ${pcr} to quote`);
+      return v;
+    };
+    const attest = buildQuoteAttest({
+      selection: QUOTE_SELECTION,
+      pcrDigest: quoteDigest(QUOTE_SELECTION, value, this.sha256),
+      extraData: nonce,
+      clock: 4_236_172n,
+      resetCount: 3,
+      restartCount: 0,
+    });
+    const signed = await signQuoteWithJwk(attest, readSampleAk());
+    files.set(QUOTE_FILES.attest, signed.attest);
+    files.set(QUOTE_FILES.signature, signed.signature);
+    files.set(QUOTE_FILES.ak, signed.akPem);
+    return { ...sample, nonce: toHex(nonce) };
   }
 }
 
-export function buildSamples(provider: HashProvider): Sample[] {
+export async function buildSamples(provider: HashProvider): Promise<Sample[]> {
   const kit = new SampleKit(provider);
   const cleanBoot = kit.boot('6.17.0');
   const kexecParts = {
@@ -183,7 +232,7 @@ export function buildSamples(provider: HashProvider): Sample[] {
   mismatch[corrupted] = { ...mismatch[corrupted], corruptTemplateDigest: true };
   const quotedEntries = 30;
 
-  return [
+  return Promise.all([
     kit.sample(
       {
         name: 'clean-boot',
@@ -191,9 +240,11 @@ export function buildSamples(provider: HashProvider): Sample[] {
         description:
           'A cold boot of a 6.17 kernel with a SHA-1 + SHA-256 TPM: boot_aggregate, ' +
           'kernel_version, signed executables (ima-sig), libraries and configuration (ima-ng), ' +
-          'SELinux state (ima-buf). The PCR files match the whole list in both banks.',
+          'SELinux state (ima-buf). The PCR files match the whole list in both banks, and so ' +
+          'does a signed quote of sha256 PCRs 0–7 and 10 (quote.msg, quote.sig, ak.pem).',
       },
       cleanBoot,
+      { quoted: true },
     ),
     kit.sample(
       {
@@ -246,11 +297,12 @@ export function buildSamples(provider: HashProvider): Sample[] {
         name: 'log-ahead-of-quote',
         title: 'Log read after the quote',
         description:
-          'The list was read after the PCRs: the PCR files equal the replay of the first ' +
-          `${quotedEntries} of ${cleanBoot.length} entries; the rest were measured in between.`,
+          'The list was read after the quote: the quote (quote.msg, quote.sig, ak.pem) and the ' +
+          `PCR files equal the replay of the first ${quotedEntries} of ${cleanBoot.length} ` +
+          'entries; the rest were measured in between.',
       },
       cleanBoot,
-      { pcrsAfter: quotedEntries },
+      { pcrsAfter: quotedEntries, quoted: true },
     ),
     kit.sample(
       {
@@ -263,7 +315,7 @@ export function buildSamples(provider: HashProvider): Sample[] {
       },
       mismatch,
     ),
-  ];
+  ]);
 }
 
 /** public/samples/index.json: what the sample picker lists; files are relative to the sample. */
@@ -274,6 +326,7 @@ export function sampleIndexJson(samples: readonly Sample[]): string {
     description: s.description,
     entries: s.entries,
     files: [...s.files.keys()],
+    ...(s.nonce === undefined ? {} : { nonce: s.nonce }),
   }));
   return JSON.stringify(index, undefined, 2) + '\n';
 }
@@ -288,7 +341,7 @@ export function writeSamples(samples: readonly Sample[], dir: string): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const samples = buildSamples(await createWasmHashProvider());
+  const samples = await buildSamples(await createWasmHashProvider());
   writeSamples(samples, SAMPLES_DIR);
   for (const s of samples) {
     const size = [...s.files.values()].reduce((n, content) => n + content.length, 0);

@@ -9,10 +9,26 @@ import { ErrorBanner } from './ErrorBanner';
 import { TopBar } from './TopBar';
 import { useResolvedTheme } from './use-resolved-theme';
 import { FILE_INPUT_ID } from '../views/shared/OpenFilesButton';
+import { usePermalinkFromLocation } from '../views/share/permalink-location';
+import { PermalinkView } from '../views/share/PermalinkView';
+import { PermalinkError } from '../views/share/PermalinkError';
+import { FingerprintBanner } from '../views/share/FingerprintBanner';
+import type { PermalinkState } from '../store/permalink-slice';
+
+/** CONTRACT §4 state while no file is loaded: an opened permalink shows its report (ready). */
+const PERMALINK_APP_STATE: Readonly<Record<PermalinkState['kind'], 'idle' | 'loading' | 'ready' | 'error'>> = {
+  none: 'idle',
+  decoding: 'loading',
+  open: 'ready',
+  failed: 'error',
+};
 
 export function App() {
   const loadKind = useInspector((s) => s.load.kind);
+  const linkKind = useInspector((s) => s.permalink.kind);
   const commands = useAppCommands();
+  usePermalinkFromLocation();
+  const appState = loadKind === 'idle' ? PERMALINK_APP_STATE[linkKind] : loadKind;
   const theme = useResolvedTheme();
 
   useEffect(() => {
@@ -26,13 +42,19 @@ export function App() {
   }, [commands]);
 
   return (
-    <div className="app" data-app-state={loadKind}>
+    <div className="app" data-app-state={appState}>
       <TopBar />
       {loadKind === 'ready' ? (
-        <Inspector />
+        <>
+          {linkKind === 'open' ? <FingerprintBanner /> : null}
+          <Inspector />
+        </>
+      ) : linkKind === 'open' && loadKind !== 'loading' ? (
+        <PermalinkView notice={loadKind === 'error' ? <ErrorBanner /> : undefined} />
       ) : (
         <main className="app__center">
           {loadKind === 'error' ? <ErrorBanner /> : null}
+          {loadKind === 'idle' && linkKind === 'failed' ? <PermalinkError /> : null}
           {loadKind === 'loading' ? <LoadProgress /> : <Welcome />}
         </main>
       )}

@@ -3,6 +3,8 @@ import type { ThemeChoice } from '../store/view-slice';
 import { useAppCommands } from '../views/shared/entry-source';
 import { useSamples } from '../views/shared/use-samples';
 import { OpenFilesButton } from '../views/shared/OpenFilesButton';
+import { ShareMenu } from '../views/share/ShareMenu';
+import { ExportMenu } from '../views/share/ExportMenu';
 
 const NEXT_THEME: Readonly<Record<ThemeChoice, ThemeChoice>> = { system: 'light', light: 'dark', dark: 'system' };
 const THEME_LABEL: Readonly<Record<ThemeChoice, string>> = {
@@ -26,6 +28,8 @@ export function TopBar() {
         <span className="brand__tag">why attestation fails</span>
       </a>
       <div className="topbar__spacer" />
+      <ShareMenu />
+      <ExportMenu />
       <label className="topbar__samples">
         <span className="visually-hidden">Open a bundled sample</span>
         <select

@@ -41,6 +41,7 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
           const files = await fetchSampleFiles(sample);
           setSampleParam(name);
           store.getState().replaceInputs(files.map((file) => ({ name: file.name, file })));
+          if (typeof sample.nonce === 'string') store.getState().setNonce(sample.nonce);
         } catch (e) {
           store.getState().failLoad(e instanceof Error ? e.message : String(e));
         }

@@ -68,7 +68,17 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     const pastes: PastedInput[] = paste.trim() === '' ? [] : [{ id: 'paste', name: 'pasted text', text: paste }];
     store.getState().startAnalysis();
     try {
-      const summary = await client.request('analyze', { pastes, nonce });
+      const total = store.getState().load;
+      const entries = total.kind === 'ready' ? (total.summary.log?.entryCount ?? 0) : 0;
+      const summary = await client.request(
+        'analyze',
+        { pastes, nonce },
+        {
+          onProgress: (p) => {
+            if (serial === analyzeSerial && p.phase === 'verifying') store.getState().reportAnalysisProgress(p.entryCount, entries);
+          },
+        },
+      );
       if (serial === analyzeSerial) store.getState().finishAnalysis(summary);
     } catch (e) {
       if (serial === analyzeSerial) store.getState().failAnalysis(errorMessage(e));

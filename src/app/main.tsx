@@ -7,12 +7,15 @@ import { createLogClient } from '../worker/log-client';
 import { connectClient } from './connect-client';
 import { AppCommandsContext, EntrySourceContext } from '../views/shared/entry-source';
 import { createAppCommands } from './app-commands';
+import { createShareSource } from './connect-share';
+import { ShareSourceContext } from '../views/share/share-source';
 import './app.css';
 
 const store = createInspectorStore();
 const client = createLogClient((message) => store.getState().failLoad(message));
 const connection = connectClient(store, client);
 const commands = createAppCommands(store, connection);
+const shareSource = createShareSource(client);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
@@ -21,7 +24,9 @@ createRoot(root).render(
     <InspectorStoreContext.Provider value={store}>
       <EntrySourceContext.Provider value={connection.source}>
         <AppCommandsContext.Provider value={commands}>
-          <App />
+          <ShareSourceContext.Provider value={shareSource}>
+            <App />
+          </ShareSourceContext.Provider>
         </AppCommandsContext.Provider>
       </EntrySourceContext.Provider>
     </InspectorStoreContext.Provider>

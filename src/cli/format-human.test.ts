@@ -24,3 +24,22 @@ describe('formatHumanReport with a firmware log', () => {
     expect(text.indexOf('boot_aggregate: match')).toBeLessThan(text.indexOf('Findings:'));
   });
 });
+
+describe('formatHumanReport with a quote', () => {
+  it('leads the quote section with its verdict, each check named (swtpm q1, tampered)', async () => {
+    const provider = await createWasmHashProvider();
+    const run = async (msg: string, nonce: string) =>
+      formatHumanReport(
+        (await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm(msg), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')], { nonce }, provider))
+          .report,
+      );
+    const ok = await run('q1_rsassa_sha256_10.msg', '0123456789abcdef0123456789abcdef');
+    expect(ok).toContain('Quote: VERIFIED — signature valid, nonce matches, pcrDigest reproduced by all 6 entries');
+    expect(ok).toContain('  selection  sha256: 10');
+    // checkquote_fail_msg.txt and checkquote_fail_nonce.txt, at once: the last byte of pcrDigest was changed.
+    const bad = await run('tampered_q1.msg', '00112233');
+    expect(bad).toContain('Quote: FAILED — signature INVALID, nonce DIFFERS, pcrDigest DIFFERS from every prefix of the log');
+    expect(bad).toContain('  pcrDigest  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79353');
+    expect(bad).toContain('  whole log  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352');
+  });
+});

@@ -2,7 +2,7 @@
  * The CLI's human summary: the verdict first, then the findings (worst first), then one line
  * per PCR check and the quote. Plain text, no colour codes, so it pastes into tickets.
  */
-import type { Report } from '../core/report/report';
+import type { Report, ReportQuote } from '../core/report/report';
 import { FINDING_HELP } from '../core/analysis/finding-help';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
@@ -49,15 +49,7 @@ export function formatHumanReport(report: Report): string {
     }
     lines.push('');
   }
-  const q = report.quote;
-  if (q !== undefined) {
-    lines.push(
-      `Quote: signature ${q.signature}, digest ${q.digestMatches === undefined ? 'not checked' : q.digestMatches ? 'matches' : 'differs'}${q.nonceMatches === undefined ? '' : `, nonce ${q.nonceMatches ? 'matches' : 'differs'}`}, resetCount ${q.clock.resetCount}, restartCount ${q.clock.restartCount}`,
-    );
-    lines.push(`  pcrDigest ${q.pcrDigest}`);
-    if (q.computedDigest !== undefined) lines.push(`  computed  ${q.computedDigest}`);
-    lines.push('');
-  }
+  if (report.quote !== undefined) lines.push(...quoteLines(report.quote, report.log?.entries), '');
   if (report.replay !== undefined && report.pcrChecks === undefined) {
     lines.push('Replayed PCRs (no values supplied to compare):');
     for (const [bank, pcrs] of Object.entries(report.replay)) {
@@ -108,4 +100,32 @@ function pcrRanges(pcrs: readonly number[]): string {
     i = j + 1;
   }
   return runs.join(', ');
+}
+
+/** The quote's verdict in one line (each check named), then what it was checked against. */
+function quoteLines(q: ReportQuote, entries: number | undefined): string[] {
+  const failed = q.signature === 'invalid' || q.nonceMatches === false || q.digestMatches === false;
+  const complete = q.signature === 'valid' && q.nonceMatches === true && q.digestMatches === true;
+  const verdict = failed ? 'FAILED' : complete ? 'VERIFIED' : 'PARTLY CHECKED';
+  const signature = q.signature === 'unchecked' ? 'signature not checked (give the signature and the AK)' : `signature ${q.signature === 'valid' ? 'valid' : 'INVALID'}`;
+  const nonce = q.nonceMatches === undefined ? 'nonce not checked (no --nonce)' : `nonce ${q.nonceMatches ? 'matches' : 'DIFFERS'}`;
+  const m = q.matchedEntries;
+  const digest =
+    q.digestMatches === undefined
+      ? 'pcrDigest not checked (a selected PCR has no known value)'
+      : !q.digestMatches
+        ? 'pcrDigest DIFFERS from every prefix of the log'
+        : m === undefined || entries === undefined
+          ? 'pcrDigest reproduced by the supplied PCR values'
+          : m === entries
+            ? `pcrDigest reproduced by all ${entries} entries`
+            : `pcrDigest reproduced after ${m} of ${entries} entries (${entries - m} measured after the quote)`;
+  const selection = Object.entries(q.selection)
+    .map(([bank, pcrs]) => `${bank}: ${pcrRanges(pcrs ?? [])}`)
+    .join(' + ');
+  const out = [`Quote: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
+  if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) out.push(`  whole log  ${q.computedDigest}`);
+  if (q.nonceMatches === false) out.push(`  extraData  ${q.nonce === '' ? '(empty)' : q.nonce}`);
+  out.push(`  clock ${q.clock.clock} ms, resetCount ${q.clock.resetCount}, restartCount ${q.clock.restartCount}, safe ${q.clock.safe ? 'yes' : 'no'}, firmwareVersion 0x${q.firmwareVersion}`);
+  return out;
 }

@@ -29,26 +29,44 @@ import {
 } from '../core/replay/extend-values';
 import { digestTaskCount, runTask, runTasks, sharedTasks, taskCount, type PoolJob } from './pool-jobs';
 
-/** Under tsx the sources run as they are; in dist/cli the bundle's sibling. */
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './digest-worker.ts' : './digest-worker.mjs', import.meta.url);
+/**
+ * A worker on digest-worker: in dist/cli the bundle's sibling; from the sources (tsx, vitest)
+ * the .ts file, once tsx's loader is registered in the new thread (Node 20 threads do not
+ * inherit it).
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./digest-worker.mjs', import.meta.url));
+  const entry = JSON.stringify(new URL('./digest-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
+}
 
 export class DigestPool {
   private readonly workers: Worker[] = [];
   private readonly dead = new Set<Worker>();
+  private readonly booted: Array<Promise<void>> = [];
 
-  /** Starts `threads` workers (default: one per core besides the main thread's). */
-  constructor(threads = availableParallelism() - 1) {
+  /**
+   * Starts `threads` workers. Default: IMASCOPE_THREADS when set (0: all on the main thread;
+   * benchmarks compare with it), else one per core besides the main thread's.
+   */
+  constructor(threads = defaultThreads()) {
     for (let i = 0; i < threads; i++) {
       try {
-        const worker = new Worker(WORKER_URL);
+        const worker = startWorker();
         worker.unref(); // never keeps the CLI alive
         worker.on('error', () => this.dead.add(worker));
         worker.on('exit', () => this.dead.add(worker));
+        this.booted.push(this.reply(worker, 'ready'));
         this.workers.push(worker);
       } catch {
         break; // no threads here: the main thread does everything
       }
     }
+  }
+
+  /** Resolves when every worker can hash (or has died). Jobs need not wait for it. */
+  async ready(): Promise<void> {
+    await Promise.all(this.booted);
   }
 
   /**
@@ -62,7 +80,8 @@ export class DigestPool {
   ): Promise<Map<HashAlgorithm, Uint8Array>> {
     const n = log.entries.length;
     const e = log.entries;
-    const columns = algorithms.map((alg) => new Uint8Array(new SharedArrayBuffer(n * digestSize(alg))));
+    const shared = this.shareable();
+    const columns = algorithms.map((alg) => this.allocate(n * digestSize(alg)));
     await this.share(
       {
         kind: 'digests',
@@ -94,13 +113,14 @@ export class DigestPool {
     chains: ReadonlyArray<{ readonly algorithm: HashAlgorithm; readonly values: Uint8Array }>,
     provider: HashProvider,
   ): Promise<Uint8Array[]> {
+    const shared = this.shareable();
     const job: PoolJob = {
       kind: 'chains',
       pcr: shared(pcr, pcr.length),
       chains: chains.map((c) => ({
         algorithm: c.algorithm,
         values: shared(c.values, c.values.length),
-        running: new Uint8Array(new SharedArrayBuffer(c.values.length)),
+        running: this.allocate(c.values.length),
       })),
       ...sharedTasks(chains.length),
     };
@@ -108,15 +128,36 @@ export class DigestPool {
     return job.chains.map((c) => c.running);
   }
 
+  /** Workers alive: 0 means the main thread does everything. */
+  get threads(): number {
+    return this.workers.filter((w) => !this.dead.has(w)).length;
+  }
+
   /** Ends the workers (they never keep the process alive; this frees them sooner). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** An output array the workers can write: shared when there are any. */
+  private allocate(bytes: number): Uint8Array {
+    return new Uint8Array(this.threads > 0 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
+
+  /** Puts arrays in SharedArrayBuffers for the workers; with none alive, leaves them as they are. */
+  private shareable(): <T extends TypedArray>(a: T, n: number) => T {
+    return this.threads > 0 ? toShared : (a, n) => (a.length === n ? a : (a.subarray(0, n) as typeof a));
+  }
+
   /** Runs every task of `job` on all threads; returns when all are done. */
   private async share(job: PoolJob, provider: HashProvider): Promise<void> {
     const total = taskCount(job);
-    const finished = this.workers.filter((w) => !this.dead.has(w)).map((w) => this.send(w, job));
+    const finished = this.workers
+      .filter((w) => !this.dead.has(w))
+      .map((w) => {
+        const replied = this.reply(w, job.id);
+        w.postMessage(job);
+        return replied;
+      });
     runTasks(job, provider);
     // Every task is claimed: wait only for tasks still running elsewhere (a worker still
     // booting has claimed none), then redo any whose worker died with it.
@@ -124,14 +165,17 @@ export class DigestPool {
     for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) runTask(job, provider, k);
   }
 
-  private send(worker: Worker, job: PoolJob): Promise<void> {
+  /** Resolves when `worker` posts `message`, errs or exits. */
+  private reply(worker: Worker, message: unknown): Promise<void> {
     return new Promise((resolve) => {
+      const onMessage = (m: unknown): void => {
+        if (m === message) settle();
+      };
       const settle = (): void => {
-        worker.off('message', settle).off('error', settle).off('exit', settle);
+        worker.off('message', onMessage).off('error', settle).off('exit', settle);
         resolve();
       };
-      worker.on('message', settle).on('error', settle).on('exit', settle);
-      worker.postMessage(job);
+      worker.on('message', onMessage).on('error', settle).on('exit', settle);
     });
   }
 }
@@ -185,10 +229,15 @@ export async function analyzeInParallel(
   return analyze(loaded, { ...options, precomputed }, provider);
 }
 
+function defaultThreads(): number {
+  const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
+  return Number.isInteger(asked) && asked >= 0 ? asked : availableParallelism() - 1;
+}
+
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
 /** The first `n` elements of `a` in a SharedArrayBuffer (`a` itself when it already is one). */
-function shared<T extends TypedArray>(a: T, n: number): T {
+function toShared<T extends TypedArray>(a: T, n: number): T {
   if (a.buffer instanceof SharedArrayBuffer && a.length === n) return a;
   const bytes = n * a.BYTES_PER_ELEMENT;
   const buffer = new SharedArrayBuffer(bytes);

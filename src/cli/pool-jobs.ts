@@ -18,6 +18,8 @@ import { computeRunningValues } from '../core/replay/replay-chains';
 export const CHUNK_ENTRIES = 4096;
 
 interface SharedTasks {
+  /** Told back by a worker when it has no task left to claim. */
+  readonly id: number;
   /** [0]: the next task to claim. */
   readonly next: Int32Array;
   /** Per task: 1 once its output is written. */
@@ -62,9 +64,15 @@ function chunksPerColumn(entries: number): number {
   return Math.ceil(entries / CHUNK_ENTRIES);
 }
 
-/** Fresh shared counters for a job of `tasks` tasks. */
+let lastId = 0;
+
+/** A fresh id and shared counters for a job of `tasks` tasks. */
 export function sharedTasks(tasks: number): SharedTasks {
-  return { next: new Int32Array(new SharedArrayBuffer(4)), done: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks))) };
+  return {
+    id: ++lastId,
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    done: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks))),
+  };
 }
 
 /** Claims and runs tasks until every task has been claimed. */

@@ -14,7 +14,12 @@ import type {
 import type { InspectorState } from './inspector-store';
 
 export type AnalysisState =
-  | { readonly kind: 'pending'; readonly previous?: AnalysisSummary }
+  | {
+      readonly kind: 'pending';
+      readonly previous?: AnalysisSummary;
+      /** Entries whose template hash the worker pool has verified so far, of `total`. */
+      readonly verified?: { readonly done: number; readonly total: number };
+    }
   | { readonly kind: 'done'; readonly summary: AnalysisSummary }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -45,6 +50,7 @@ export interface LoadSlice {
   failLoad(message: string, inputs?: readonly InputSummary[]): void;
   startAnalysis(): void;
   finishAnalysis(summary: AnalysisSummary): void;
+  reportAnalysisProgress(done: number, total: number): void;
   failAnalysis(message: string): void;
   resetLoad(): void;
 }
@@ -77,6 +83,12 @@ export const createLoadSlice: StateCreator<InspectorState, [], [], LoadSlice> = 
       const previous = s.load.analysis.kind === 'done' ? s.load.analysis.summary : undefined;
       return { load: { ...s.load, analysis: { kind: 'pending', ...(previous ? { previous } : {}) } } };
     }),
+  reportAnalysisProgress: (done, total) =>
+    set((s) =>
+      s.load.kind === 'ready' && s.load.analysis.kind === 'pending'
+        ? { load: { ...s.load, analysis: { ...s.load.analysis, verified: { done, total } } } }
+        : {},
+    ),
   finishAnalysis: (summary) =>
     set((s) => (s.load.kind === 'ready' ? { load: { ...s.load, analysis: { kind: 'done', summary } } } : {})),
   failAnalysis: (message) =>

@@ -1,11 +1,12 @@
 import { VerdictBar } from './summary/VerdictBar';
 import { FindingsPanel } from './sidebar/FindingsPanel';
-import { PcrChecksPanel } from './sidebar/PcrChecksPanel';
 import { QuotePanel } from './sidebar/QuotePanel';
 import { InputsPanel } from './sidebar/InputsPanel';
 import { EntriesPane } from './entry-table/EntriesPane';
 import { EntryDetails } from './details/EntryDetails';
 import { LogTabs } from './firmware/LogTabs';
+import { ReplayPanel } from './replay/ReplayPanel';
+import { Timeline } from './timeline/Timeline';
 
 /** The loaded state: verdict first, then findings and inputs beside the entries. */
 export function Inspector() {
@@ -15,19 +16,22 @@ export function Inspector() {
       <div className="inspector__body">
         <aside className="sidebar" aria-label="Findings and inputs">
           <FindingsPanel />
-          <PcrChecksPanel />
           <QuotePanel />
           <InputsPanel />
         </aside>
         <div className="inspector__main">
-          <LogTabs
-            ima={
-              <>
-                <EntriesPane />
-                <EntryDetails />
-              </>
-            }
-          />
+          <ReplayPanel />
+          <Timeline />
+          <div className="inspector__logs">
+            <LogTabs
+              ima={
+                <>
+                  <EntriesPane />
+                  <EntryDetails />
+                </>
+              }
+            />
+          </div>
         </div>
       </div>
     </div>

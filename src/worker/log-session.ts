@@ -71,6 +71,7 @@ import type { Precomputed } from '../core/analysis/analysis-types';
 import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createVerifyPool, type VerifyPool } from './verify-pool';
 import { columnBanks, verifyLogInPool } from './verify-log';
+import { fingerprintLogFile } from './fingerprint';
 import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
 import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
@@ -368,7 +369,7 @@ export class LogSession {
       const size = opened.log.entries.length;
       this.#progress(id, 'verifying', 0, opened.file.size, size);
       const verification = this.#verify(opened, params.banks, id, provider);
-      opened.sha256 ??= await this.#fingerprint(opened.file);
+      opened.sha256 ??= await fingerprintLogFile(opened.log, opened.file, this.#verifyPool(), provider);
       precomputed = await verification;
       // analyze() fills byteOrder and digestBank once verification has confirmed them.
       const input: ReportInput = {
@@ -440,13 +441,6 @@ export class LogSession {
   #hashProvider(): Promise<HashProvider> {
     this.#provider ??= (this.#options.hashProvider ?? createHashProvider)();
     return this.#provider;
-  }
-
-  /** SHA-256 of the user's file, hashed by the pool alongside the verification. */
-  async #fingerprint(file: Blob): Promise<string> {
-    const result = await this.#verifyPool().run(() => ({ kind: 'fingerprint', file }));
-    if (result.kind !== 'fingerprint') throw new Error('unreachable: a fingerprint task answered something else');
-    return result.sha256;
   }
 
   #verifyPool(): VerifyPool {

@@ -46,6 +46,8 @@ export interface VerifyLogOptions {
   /** After each merged range: entries verified so far. */
   readonly onProgress?: (entries: number) => void;
   readonly signal?: AbortSignal;
+  /** Entries per task (default RANGE_ENTRIES; tests use small ones to cross range boundaries). */
+  readonly rangeEntries?: number;
 }
 
 /**
@@ -98,11 +100,12 @@ export async function verifyLogInPool(
     options.onProgress?.(entriesDone);
   };
 
+  const rangeEntries = options.rangeEntries ?? RANGE_ENTRIES;
   const limit = 2 * pool.size;
   const outstanding = new Set<Promise<void>>();
   for (let start = 0; start < n || outstanding.size > 0; ) {
     while (start < n && outstanding.size < limit) {
-      const end = Math.min(n, start + RANGE_ENTRIES);
+      const end = Math.min(n, start + rangeEntries);
       const task: Promise<void> = runRange(start, end).finally(() => outstanding.delete(task));
       outstanding.add(task);
       start = end;

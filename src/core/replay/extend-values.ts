@@ -88,9 +88,9 @@ function recordedDigests(log: ImaLog): Uint8Array {
   const out = new Uint8Array(n * size);
   const { entryOffset } = log.entries;
   const data = log.data;
-  for (let i = 0, o = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const start = entryOffset[i] + 4;
-    for (let k = 0; k < size; k++) out[o++] = data[start + k];
+    out.set(data.subarray(start, start + size), i * size);
   }
   return out;
 }
@@ -98,6 +98,11 @@ function recordedDigests(log: ImaLog): Uint8Array {
 /** Cache key of a template-digest column: what `computeExtendValues` and callers share. */
 export function digestColumnKey(alg: HashAlgorithm, byteOrder: ByteOrder): string {
   return `${alg}/${byteOrder}`;
+}
+
+/** Cache key of the extend values (`ExtendValues.values`) of `bank` under `hypothesis`. */
+export function extendValuesKey(bank: HashAlgorithm, hypothesis: Hypothesis): string {
+  return `values/${bank}/${hypothesis.extend}/${hypothesis.violations}/${hypothesis.byteOrder}`;
 }
 
 /**
@@ -108,6 +113,11 @@ export function runningValuesKey(bank: HashAlgorithm, hypothesis: Hypothesis): s
   return `running/${bank}/${hypothesis.extend}/${hypothesis.violations}/${hypothesis.byteOrder}`;
 }
 
+/**
+ * The extend values of `bank` under `hypothesis`. `cache` holds the template-digest columns
+ * they are made from and the values themselves, so a caller that prepared the cache (the
+ * CLI's threads) and a later `analyze` compute each once.
+ */
 export function computeExtendValues(
   log: ImaLog,
   provider: HashProvider,
@@ -115,6 +125,25 @@ export function computeExtendValues(
   hypothesis: Hypothesis,
   cache: Map<string, Uint8Array | undefined> = new Map(),
 ): ExtendValues | undefined {
+  const size = digestSize(bank);
+  const valuesKey = extendValuesKey(bank, hypothesis);
+  let values = cache.get(valuesKey);
+  if (values === undefined) {
+    values = makeExtendValues(log, provider, bank, hypothesis, cache);
+    if (values === undefined) return undefined;
+    cache.set(valuesKey, values);
+  }
+  const running = cache.get(runningValuesKey(bank, hypothesis));
+  return running === undefined ? { bank, size, values } : { bank, size, values, running };
+}
+
+function makeExtendValues(
+  log: ImaLog,
+  provider: HashProvider,
+  bank: HashAlgorithm,
+  hypothesis: Hypothesis,
+  cache: Map<string, Uint8Array | undefined>,
+): Uint8Array | undefined {
   const size = digestSize(bank);
   const sourceAlg: HashAlgorithm = hypothesis.extend === 'per-bank' ? bank : 'sha1';
   const key = digestColumnKey(sourceAlg, hypothesis.byteOrder);
@@ -130,7 +159,7 @@ export function computeExtendValues(
 
   let values: Uint8Array;
   if (sourceSize === size) {
-    values = digests.slice(); // the cache is shared between hypotheses
+    values = digests.slice(); // the digest column is shared between hypotheses
   } else {
     // Padded (or, for a bank smaller than SHA-1, truncated) SHA-1 digests.
     values = new Uint8Array(n * size);
@@ -140,6 +169,5 @@ export function computeExtendValues(
   for (let i = 0; i < n; i++) {
     if ((flags[i] & EntryFlag.Violation) !== 0) values.set(violationValue, i * size);
   }
-  const running = cache.get(runningValuesKey(bank, hypothesis));
-  return running === undefined ? { bank, size, values } : { bank, size, values, running };
+  return values;
 }

@@ -78,11 +78,45 @@ export interface SignedQuote {
   readonly akPem: string;
 }
 
+const RSASSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+function webCrypto(): WebCryptoSubtle {
+  return (globalThis as unknown as { crypto: { subtle: WebCryptoSubtle } }).crypto.subtle;
+}
+
 /** Signs a quote with a fresh RSA-2048 RSASSA-PKCS1-v1_5/SHA-256 key (an AK of our own). */
 export async function signQuote(attest: Uint8Array): Promise<SignedQuote> {
-  const subtle = (globalThis as unknown as { crypto: { subtle: WebCryptoSubtle } }).crypto.subtle;
-  const algorithm = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-  const keys = await subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const algorithm = { ...RSASSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
+  return signQuoteWith(attest, await webCrypto().generateKey(algorithm, true, ['sign', 'verify']));
+}
+
+/** An RSA private key as a JWK (RFC 7517 §6.3): its public half is `kty`, `n`, `e`. */
+export interface RsaPrivateJwk {
+  readonly kty: 'RSA';
+  readonly n: string;
+  readonly e: string;
+  readonly d: string;
+  readonly p: string;
+  readonly q: string;
+  readonly dp: string;
+  readonly dq: string;
+  readonly qi: string;
+}
+
+/**
+ * Signs with a fixed RSA key: RSASSA-PKCS1-v1_5 is deterministic, so the same quote and key
+ * give the same signature every time (the bundled samples are rebuilt byte for byte).
+ */
+export async function signQuoteWithJwk(attest: Uint8Array, jwk: RsaPrivateJwk): Promise<SignedQuote> {
+  const subtle = webCrypto();
+  const { kty, n, e, d, p, q, dp, dq, qi } = jwk;
+  const privateKey = await subtle.importKey('jwk', { kty, n, e, d, p, q, dp, dq, qi, alg: 'RS256', ext: true }, RSASSA_SHA256, true, ['sign']);
+  const publicKey = await subtle.importKey('jwk', { kty, n, e, alg: 'RS256', ext: true }, RSASSA_SHA256, true, ['verify']);
+  return signQuoteWith(attest, { privateKey, publicKey });
+}
+
+async function signQuoteWith(attest: Uint8Array, keys: { privateKey: unknown; publicKey: unknown }): Promise<SignedQuote> {
+  const subtle = webCrypto();
   const sig = new Uint8Array(await subtle.sign('RSASSA-PKCS1-v1_5', keys.privateKey, attest));
   const spki = new Uint8Array(await subtle.exportKey('spki', keys.publicKey));
   const b64 = toBase64(spki).replace(/.{64}/g, '$&\n');
@@ -95,6 +129,7 @@ export async function signQuote(attest: Uint8Array): Promise<SignedQuote> {
 
 interface WebCryptoSubtle {
   generateKey(algorithm: unknown, extractable: boolean, usages: string[]): Promise<{ privateKey: unknown; publicKey: unknown }>;
+  importKey(format: 'jwk', key: unknown, algorithm: unknown, extractable: boolean, usages: string[]): Promise<unknown>;
   sign(algorithm: unknown, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
   exportKey(format: 'spki', key: unknown): Promise<ArrayBuffer>;
 }

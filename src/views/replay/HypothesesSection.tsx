@@ -68,11 +68,27 @@ function Causes({ causes, lastVerified }: { readonly causes: readonly LikelyCaus
 export function HypothesesSection({ hypotheses, listOrder }: { readonly hypotheses: ReplayHypotheses; readonly listOrder: ByteOrder }) {
   const { targets, rows, entryCount, quote } = hypotheses;
   const hasColumns = targets.length > 0 || quote !== undefined;
-  const reproducedBy = (pick: (r: (typeof rows)[number]) => HypothesisOutcome | undefined): string[] =>
-    rows.filter((r) => pick(r)?.matchedEntries !== undefined).map((r) => {
-      const w = hypothesisWords(r.hypothesis, listOrder);
-      return r.isDefault ? 'the kernel default' : [w.extend, w.violations, w.byteOrder].join(', ');
+  const label = (r: (typeof rows)[number]): string => {
+    const w = hypothesisWords(r.hypothesis, listOrder);
+    return r.isDefault ? 'the kernel default' : [w.extend, w.violations, w.byteOrder].join(', ');
+  };
+  // Readings that this log cannot tell apart (no violations: 0xFF = zeros; sha1 bank: padded =
+  // per-bank) give the same outcome: named once, with how many more agree.
+  const reproducedBy = (pick: (r: (typeof rows)[number]) => HypothesisOutcome | undefined): string[] => {
+    const groups: Array<{ outcome: HypothesisOutcome; rows: (typeof rows)[number][] }> = [];
+    for (const r of rows) {
+      const o = pick(r);
+      if (o?.matchedEntries === undefined) continue;
+      const same = groups.find((g) => g.outcome.matchedEntries === o.matchedEntries && g.outcome.final === o.final);
+      if (same !== undefined) same.rows.push(r);
+      else groups.push({ outcome: o, rows: [r] });
+    }
+    return groups.map((g) => {
+      const more = g.rows.length - 1;
+      const at = g.outcome.matchedEntries === entryCount ? 'the whole log' : `${formatCount(g.outcome.matchedEntries ?? 0)} entries`;
+      return `${label(g.rows[0])} (${at})${more > 0 ? `, and ${more} more reading${more === 1 ? '' : 's'} this log cannot tell apart from it` : ''}`;
     });
+  };
   const columns = [
     ...targets.map((t, k) => ({ key: `${t.bank}-${t.pcr}`, label: `${t.bank} PCR ${t.pcr}`, pick: (r: (typeof rows)[number]) => r.pcrs[k] })),
     ...(quote !== undefined ? [{ key: 'quote', label: 'quote pcrDigest', pick: (r: (typeof rows)[number]) => r.quote }] : []),

@@ -40,7 +40,7 @@ export function PcrTable({
             return (
               <tr
                 key={`${c.bank}-${c.pcr}`}
-                className={`pcr-check pcr-check--${c.status}`}
+                className={`pcr-row pcr-row--${c.status}`}
                 data-testid="pcr-check"
                 data-bank={c.bank}
                 data-pcr={c.pcr}

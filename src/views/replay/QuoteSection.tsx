@@ -3,6 +3,7 @@ import type { QuoteDetails } from '../../core/analysis/quote-details';
 import type { ReportQuote } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
+import { DiffHex } from './DiffHex';
 import { clockText, digestInputGroups, pcrSetText } from './replay-text';
 
 function Field({ label, children, testId }: { readonly label: string; readonly children: ReactNode; readonly testId?: string }) {
@@ -99,7 +100,15 @@ function VerdictRow({ label, verdict, word, children, testId }: { readonly label
 }
 
 /** Signature, nonce and pcrDigest: each verdict with how it was reached. */
-export function QuoteVerification({ quote, details }: { readonly quote: ReportQuote; readonly details: QuoteDetails | undefined }) {
+export function QuoteVerification({
+  quote,
+  details,
+  entryCount,
+}: {
+  readonly quote: ReportQuote;
+  readonly details: QuoteDetails | undefined;
+  readonly entryCount: number;
+}) {
   const missing = details?.signatureMissing;
   return (
     <div className="replay__card">
@@ -154,9 +163,14 @@ export function QuoteVerification({ quote, details }: { readonly quote: ReportQu
             ))}
           </>
         ) : null}
-        {quote.computedDigest !== undefined ? (
+        {quote.computedDigest !== undefined && quote.digestMatches === false ? (
+          <DiffHex reference={quote.pcrDigest} value={quote.computedDigest} referenceLabel="quote" valueLabel="whole log" />
+        ) : quote.computedDigest !== undefined ? (
           <div className="quote-field__note">
-            {quote.digestMatches === true ? 'digest' : 'digest after the whole log'}: <Digest hex={quote.computedDigest} truncate={32} />
+            {quote.matchedEntries !== undefined && quote.matchedEntries > 0 && quote.matchedEntries < entryCount
+              ? `equals pcrDigest after entry #${quote.matchedEntries - 1}; after the whole log it would be `
+              : 'recomputed: '}
+            <Digest hex={quote.computedDigest} truncate={32} />
           </div>
         ) : null}
       </VerdictRow>

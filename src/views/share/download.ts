@@ -6,8 +6,10 @@
  */
 const REVOKE_AFTER_MS = 10_000;
 
-export function downloadFile(contents: BlobPart, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([contents], { type }));
+export function downloadFile(contents: string | Uint8Array, fileName: string, type: string): void {
+  // Worker results arrive in fresh ArrayBuffers (never shared), which Blob takes as they are.
+  const part = typeof contents === 'string' ? contents : (contents as Uint8Array<ArrayBuffer>);
+  const url = URL.createObjectURL(new Blob([part], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

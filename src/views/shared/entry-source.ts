@@ -34,6 +34,8 @@ export interface SampleInfo {
   readonly description: string;
   /** File names inside the sample's folder, samples/<name>/. */
   readonly files: readonly string[];
+  /** The nonce its quote answers (hex), filled into the nonce field when it loads. */
+  readonly nonce?: string;
 }
 
 /** What views may ask the app to do (load, cancel, navigate). */

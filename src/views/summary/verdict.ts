@@ -6,7 +6,7 @@ import { FINDING_HELP } from '../../core/analysis/finding-help';
 import type { Finding, Report } from '../../core/report/report';
 import type { AnalysisState } from '../../store/load-slice';
 import type { LoadSummary } from '../../worker/protocol';
-import { plural } from '../shared/format';
+import { formatCount, plural } from '../shared/format';
 
 export type VerdictTone = 'error' | 'warning' | 'ok' | 'pending';
 
@@ -54,7 +54,15 @@ export function computeVerdict(summary: LoadSummary, analysis: AnalysisState): V
   }
   if (report === undefined) {
     const n = summary.log?.entryCount ?? 0;
-    return { tone: 'pending', headline: `Verifying ${plural(n, 'entry', 'entries')}…`, moreProblems: 0 };
+    const verified = analysis.kind === 'pending' ? analysis.verified : undefined;
+    // The worker pool reports the template hashes it has checked; then the replay runs.
+    const detail =
+      verified === undefined
+        ? undefined
+        : verified.done < verified.total
+          ? `Template hashes: ${formatCount(verified.done)} of ${formatCount(verified.total)} checked (${Math.floor((100 * verified.done) / Math.max(1, verified.total))}%).`
+          : 'Template hashes checked; replaying the PCRs…';
+    return { tone: 'pending', headline: `Verifying ${plural(n, 'entry', 'entries')}…`, ...(detail ? { detail } : {}), moreProblems: 0 };
   }
   const problems = report.findings.filter((f) => f.severity !== 'info');
   const worst = problems[0];

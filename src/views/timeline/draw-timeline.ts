@@ -206,35 +206,61 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
   ctx.fillStyle = theme.gridStrong;
   for (const boot of boundaries) ctx.fillRect(Math.round(x(boot)) - 0.5, plotTop, 1.5, plotBottom - plotTop);
 
-  // Lanes.
+  // Lanes. Buckets narrower than a pixel are summed into whole pixel columns (no seams, and
+  // a glyph per column); wider ones are drawn with rounded edges.
   const [first, last] = visibleBuckets(b, v);
   for (const lane of lanes) {
     for (const id of lane.series) {
       const row = b.series.indexOf(id);
       if (row < 0) continue;
-      const colour = seriesColour(id, theme);
       const glyph = GLYPHS[id];
-      ctx.fillStyle = colour;
+      ctx.fillStyle = seriesColour(id, theme);
+      const paint = (x0: number, x1: number, count: number, entries: number): void => {
+        const share = count / entries;
+        // Glyphs stay whole at the plot's edges.
+        const cx = Math.min(Math.max((x0 + x1) / 2, 5), width - 5);
+        if (glyph === undefined) {
+          // Density: the share of the entries under these pixels the lane holds, never invisible.
+          ctx.globalAlpha = 0.18 + 0.82 * share;
+          ctx.fillRect(x0, lane.y + 2, x1 - x0, lane.height - 3);
+        } else if (glyph === 'tick' || glyph === 'bar') {
+          // One marker among many entries must still catch the eye.
+          ctx.globalAlpha = 0.8 + 0.2 * Math.min(1, share * 4);
+          // A tick marks an entry (at most 8 px wide when zoomed in); a bar spans its entries.
+          const w = glyph === 'tick' ? Math.min(8, Math.max(2, x1 - x0)) : Math.max(2, x1 - x0);
+          drawGlyph(ctx, glyph, glyph === 'tick' ? cx : (x0 + x1) / 2, lane.y, lane.height, w);
+        } else {
+          drawGlyph(ctx, glyph, cx, lane.y, lane.height, x1 - x0);
+        }
+        ctx.globalAlpha = 1;
+      };
+      let column = -1;
+      let columnCount = 0;
+      let columnEntries = 0;
+      const flush = (): void => {
+        if (columnCount > 0) paint(column, column + 1, columnCount, columnEntries);
+        columnCount = 0;
+        columnEntries = 0;
+      };
       for (let k = first; k <= last; k++) {
-        const count = b.counts[row * b.bucketCount + k];
-        if (count === 0) continue;
         const from = bucketStart(b.start, b.end, b.bucketCount, k);
         const to = bucketStart(b.start, b.end, b.bucketCount, k + 1);
-        const x0 = x(from);
-        const x1 = x(to);
-        if (glyph === undefined) {
-          // Density: the share of this bucket's entries the lane holds, never invisible.
-          ctx.globalAlpha = 0.18 + 0.82 * (count / (to - from));
-          ctx.fillRect(x0, lane.y + 2, Math.max(1, x1 - x0), lane.height - 3);
-          ctx.globalAlpha = 1;
-        } else if (glyph === 'tick' || glyph === 'bar') {
-          ctx.globalAlpha = 0.45 + 0.55 * Math.min(1, (count / (to - from)) * 4);
-          drawGlyph(ctx, glyph, (x0 + x1) / 2, lane.y, lane.height, Math.max(2, x1 - x0));
-          ctx.globalAlpha = 1;
-        } else {
-          drawGlyph(ctx, glyph, count === to - from && to - from === 1 ? (x0 + x1) / 2 : x0, lane.y, lane.height, x1 - x0);
+        const count = b.counts[row * b.bucketCount + k];
+        const x0 = Math.round(x(from));
+        const x1 = Math.round(x(to));
+        if (x1 - x0 >= 2) {
+          flush();
+          if (count > 0) paint(x0, x1, count, to - from);
+          continue;
         }
+        if (x0 !== column) {
+          flush();
+          column = x0;
+        }
+        columnCount += count;
+        columnEntries += to - from;
       }
+      flush();
     }
   }
   // Byte-order runs are known exactly: draw them as bars over the ticks.
@@ -247,6 +273,29 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       if (x1 < 0 || x0 > width) continue;
       ctx.fillRect(x0, byteLane.y + 4, x1 - x0, byteLane.height - 8);
     }
+  }
+
+  // Say what the red band means, beside it where there is room.
+  if (kexecLane !== undefined) {
+    ctx.font = theme.font;
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.error;
+    for (const r of b.softReboots) {
+      if (r.suspect === undefined) continue;
+      const text = r.outcome === 'no-markers' ? 'no kexec records: entries may be lost' : 'no kexec_execute: entries lost';
+      const textWidth = ctx.measureText(text).width;
+      const x0 = x(r.suspect.first);
+      const x1 = Math.max(x(r.suspect.last + 1), x0 + 4);
+      const midY = kexecLane.y + kexecLane.height / 2;
+      if (x1 + 6 + textWidth < width) {
+        ctx.textAlign = 'left';
+        ctx.fillText(text, x1 + 6, midY);
+      } else if (x0 - 6 - textWidth > 0) {
+        ctx.textAlign = 'right';
+        ctx.fillText(text, x0 - 6, midY);
+      }
+    }
+    ctx.textAlign = 'left';
   }
 
   // Where the replay meets the quote or PCRs; what was measured after is hatched.
@@ -289,11 +338,19 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
     ctx.fillRect(Math.round(x(scene.hover + 0.5)) - 0.5, plotTop, 1, plotBottom - plotTop);
   }
   if (scene.selected !== undefined && scene.selected < n) {
+    // A thin solid line when an entry is narrower than a few pixels, else a tinted column
+    // with solid edges, so the glyphs of the selected entry stay readable.
     const sx = x(scene.selected);
-    const sw = Math.max(2, x(scene.selected + 1) - sx);
+    const sw = x(scene.selected + 1) - sx;
     ctx.fillStyle = theme.selection;
-    ctx.globalAlpha = 0.9;
-    ctx.fillRect(sw > 2 ? sx : sx - 1, 0, sw, plotBottom);
-    ctx.globalAlpha = 1;
+    if (sw < 4) {
+      ctx.fillRect(sx + sw / 2 - 1, 0, 2, plotBottom);
+    } else {
+      ctx.globalAlpha = 0.22;
+      ctx.fillRect(sx, plotTop, sw, plotBottom - plotTop);
+      ctx.globalAlpha = 1;
+      ctx.fillRect(sx, 0, 1.5, plotBottom);
+      ctx.fillRect(sx + sw - 1.5, 0, 1.5, plotBottom);
+    }
   }
 }

@@ -56,6 +56,8 @@ function useLatestWins<W, T>(fetch: (wish: W) => Promise<T>, onResult: (wish: W,
 export interface TimelineWindow {
   readonly buckets: TimelineBuckets | undefined;
   readonly markers: TimelineMarkerList | undefined;
+  /** Both answer the current view and data (nothing in flight that would change the picture). */
+  readonly settled: boolean;
 }
 
 /** `dataKey` changes whenever the marks may have changed (a new log, a finished analysis). */
@@ -96,5 +98,5 @@ export function useTimelineWindow(viewport: Viewport, width: number, entryCount:
     if (markersStale) wantMarkers({ start: visible.start, end: visible.end, key: dataKey });
   }, [markersStale, visible.start, visible.end, dataKey, wantMarkers]);
 
-  return { buckets: loaded, markers: markers?.data };
+  return { buckets: loaded, markers: markers?.data, settled: !bucketsStale && !markersStale };
 }

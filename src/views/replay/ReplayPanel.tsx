@@ -1,0 +1,113 @@
+import type { ReactNode } from 'react';
+import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis, selectEntryCount } from '../../store/selectors';
+import { useAppCommands } from '../shared/entry-source';
+import { formatCount } from '../shared/format';
+import { HypothesesSection } from './HypothesesSection';
+import { PasteParts } from './PasteParts';
+import { PcrTable } from './PcrTable';
+import { QuoteFields, QuoteVerification } from './QuoteSection';
+import { replayHeadline } from './replay-text';
+import { useReplayDetails } from './use-replay-details';
+import './Replay.css';
+
+const CHIP_MARK = { ok: '✓', bad: '✗', warn: '≈', none: '–' } as const;
+
+function Chip({ label, tone, children }: { readonly label: string; readonly tone: keyof typeof CHIP_MARK; readonly children: ReactNode }) {
+  return (
+    <span className={`replay-chip replay-chip--${tone}`} title={typeof children === 'string' ? `${label}: ${children}` : label}>
+      {CHIP_MARK[tone]} {label}
+    </span>
+  );
+}
+
+/**
+ * The support engineer's main screen once a quote or PCR values are given: where the log
+ * meets what the verifier received, the quote field by field, how each check was reached,
+ * every reading of the log, and the likely causes when none fits.
+ */
+export function ReplayPanel() {
+  const analysis = useInspector(selectAnalysis);
+  const finished = useInspector((s) => (s.load.kind === 'ready' && s.load.analysis.kind === 'done' ? s.load.analysis.summary : undefined));
+  const entryCount = useInspector(selectEntryCount);
+  const listOrder = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.byteOrder : undefined)) ?? 'little';
+  const open = useInspector((s) => s.replayOpen);
+  const setOpen = useInspector((s) => s.setReplayOpen);
+  const commands = useAppCommands();
+  const report = analysis?.report;
+  const checks = report?.pcrChecks ?? [];
+  const quote = report?.quote;
+  const parts = analysis?.pasteParts ?? [];
+  const showParts = parts.length > 1 || parts.some((p) => p.kind === 'unknown');
+  const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
+  const state = useReplayDetails(finished, open && shown);
+  if (!shown) return null;
+  const details = state.kind === 'done' ? state.details : undefined;
+  const headline = replayHeadline(report, entryCount);
+  const counts = { match: 0, prefix: 0, mismatch: 0 };
+  for (const c of checks) counts[c.status]++;
+  return (
+    <section className={`replay${open ? ' replay--open' : ''}`} data-testid="replay-panel" aria-labelledby="replay-title">
+      <header className="replay__head">
+        <h2 className="replay__title" id="replay-title">
+          Replay
+        </h2>
+        <p className={`replay__headline replay__headline--${headline.tone}`} data-testid="replay-headline">
+          <span data-testid="quote-coverage">{headline.text}</span>
+          {headline.lastCovered !== undefined ? (
+            <button
+              type="button"
+              className="button replay__jump"
+              data-testid="jump-to-covered"
+              onClick={() => commands.goToEntry(headline.lastCovered ?? 0)}
+            >
+              Go to entry #{formatCount(headline.lastCovered)}
+            </button>
+          ) : null}
+        </p>
+        <div className="replay__chips">
+          {quote !== undefined ? (
+            <>
+              <Chip label="signature" tone={quote.signature === 'valid' ? 'ok' : quote.signature === 'invalid' ? 'bad' : 'none'}>
+                {quote.signature}
+              </Chip>
+              <Chip label="nonce" tone={quote.nonceMatches === undefined ? 'none' : quote.nonceMatches ? 'ok' : 'bad'}>
+                {quote.nonceMatches === undefined ? 'not given' : quote.nonceMatches ? 'matches' : 'differs'}
+              </Chip>
+              <Chip label="digest" tone={quote.digestMatches === undefined ? 'none' : quote.digestMatches ? 'ok' : 'bad'}>
+                {quote.digestMatches === undefined ? 'not checked' : quote.digestMatches ? 'reproduced' : 'differs'}
+              </Chip>
+            </>
+          ) : null}
+          {checks.length > 0 ? (
+            <Chip label={`PCRs ${checks.length - counts.mismatch}/${checks.length}`} tone={counts.mismatch > 0 ? 'bad' : counts.prefix > 0 ? 'warn' : 'ok'}>
+              {[counts.match > 0 ? `${counts.match} match` : '', counts.prefix > 0 ? `${counts.prefix} prefix` : '', counts.mismatch > 0 ? `${counts.mismatch} mismatch` : '']
+                .filter((s) => s !== '')
+                .join(', ')}
+            </Chip>
+          ) : null}
+        </div>
+        <button type="button" className="button button--quiet replay__toggle" aria-expanded={open} aria-controls="replay-body" onClick={() => setOpen(!open)}>
+          {open ? 'Hide' : 'Details'}
+        </button>
+      </header>
+      <div className="replay__body" id="replay-body" hidden={!open}>
+        <div className="replay__grid">
+          {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}
+          {quote !== undefined ? <QuoteVerification quote={quote} details={details?.quote} entryCount={entryCount} /> : null}
+          {checks.length > 0 ? <PcrTable checks={checks} entryCount={entryCount} listOrder={listOrder} /> : null}
+          {state.kind === 'loading' ? (
+            <p className="replay__card replay__card--wide replay__loading">
+              <span className="spinner" aria-hidden="true" /> Replaying the log under every reading…
+            </p>
+          ) : state.kind === 'failed' ? (
+            <p className="replay__card replay__card--wide replay-bad">The replay under every reading failed: {state.message}</p>
+          ) : details?.hypotheses !== undefined ? (
+            <HypothesesSection hypotheses={details.hypotheses} listOrder={listOrder} />
+          ) : null}
+          {showParts ? <PasteParts parts={parts} /> : null}
+        </div>
+      </div>
+    </section>
+  );
+}

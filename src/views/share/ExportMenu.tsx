@@ -1,0 +1,173 @@
+import { useState } from 'react';
+import { HASH_ALGORITHMS } from '../../core/hash/hash-algorithm';
+import { exportHtmlReport } from '../../core/export/html-report';
+import { exportJsonReport } from '../../core/export/json-report';
+import { exportEvmctlPcrs, exportPcrreadYaml } from '../../core/export/pcr-files';
+import { isIdentityQuery } from '../../core/query/filter-entries';
+import type { Report } from '../../core/report/report';
+import { selectAnalysis } from '../../store/selectors';
+import { useInspector, useInspectorStoreApi } from '../../store/use-inspector';
+import { formatCount } from '../shared/format';
+import { downloadFile } from './download';
+import { exportFileNames } from './export-file-names';
+import { DEFAULT_SHARE_OPTIONS, makePermalink } from './make-permalink';
+import { useShareSource } from './share-source';
+import { usePopover } from './use-popover';
+import './share.css';
+
+interface ExportItem {
+  readonly id: string;
+  readonly label: string;
+  readonly detail: string;
+  readonly bank?: string;
+  run(): Promise<string>;
+}
+
+/**
+ * The top bar's Export menu: every file the diagnosis can be re-checked with, made in this
+ * tab and saved through a blob: URL. Files that need the log (CSV, ASCII list) are offered
+ * only when one is open; on a read-only permalink view the rest come from the link's report.
+ */
+export function ExportMenu() {
+  const report = useInspector((s) => (s.load.kind === 'ready' ? selectAnalysis(s)?.report : undefined));
+  const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
+  const filtered = useInspector((s) => !isIdentityQuery(s.query));
+  const linkReport = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink.payload.report : undefined));
+  const store = useInspectorStoreApi();
+  const source = useShareSource();
+  const popover = usePopover();
+  const [status, setStatus] = useState<{ readonly text: string; readonly error: boolean } | undefined>();
+
+  const shown: Report | undefined = report ?? linkReport;
+  if (shown === undefined) return null;
+  const names = exportFileNames(log?.name ?? shown.inputs.find((i) => i.kind === 'ima-binary' || i.kind === 'ima-ascii')?.name);
+  const fromLink = report === undefined;
+
+  const items: ExportItem[] = [
+    {
+      id: 'export-html',
+      label: 'HTML report',
+      detail: 'one self-contained page; opens offline, no script',
+      run: async () => {
+        const permalink = fromLink ? window.location.href : (await makePermalink(shown, undefined, DEFAULT_SHARE_OPTIONS, source)).url;
+        downloadFile(exportHtmlReport(shown, { generatedAt: new Date().toISOString(), permalink }), names.html, 'text/html');
+        return `Saved ${names.html}`;
+      },
+    },
+    {
+      id: 'export-menu-json',
+      label: 'JSON report',
+      detail: fromLink ? 'the report the link carries' : 'the same document as imascope analyze --json',
+      run: () => {
+        downloadFile(exportJsonReport(shown), names.json, 'application/json');
+        return Promise.resolve(`Saved ${names.json}`);
+      },
+    },
+  ];
+  if (log !== undefined) {
+    items.push({
+      id: 'export-csv',
+      label: 'CSV of the entry table',
+      detail: filtered ? 'the rows the table shows, as filtered and sorted' : `all ${formatCount(log.entryCount)} entries`,
+      run: async () => {
+        const file = await source.exportCsv(store.getState().query);
+        downloadFile(file.bytes, names.csv, 'text/csv');
+        return `Saved ${formatCount(file.rows)} rows to ${names.csv}`;
+      },
+    });
+    if (log.format === 'binary') {
+      items.push({
+        id: 'export-ascii',
+        label: 'ASCII measurement list',
+        detail: 'as the kernel prints ascii_runtime_measurements',
+        run: async () => {
+          const file = await source.exportAsciiList();
+          // Not text/plain: browsers would add .txt to the kernel's own file name.
+          downloadFile(file.bytes, names.ascii, 'application/octet-stream');
+          return `Saved ${formatCount(file.rows)} entries to ${names.ascii}`;
+        },
+      });
+    }
+  }
+  const replay = shown.replay ?? {};
+  for (const bank of HASH_ALGORITHMS) {
+    const values = replay[bank];
+    if (values === undefined || Object.keys(values).length === 0) continue;
+    const name = names.evmctl(bank);
+    items.push({
+      id: 'export-evmctl',
+      bank,
+      label: `evmctl PCR file, ${bank}`,
+      detail: `replayed PCR ${Object.keys(values).join(', ')}, for evmctl ima_measurement --pcrs ${bank},${name}`,
+      run: () => {
+        downloadFile(exportEvmctlPcrs(values), name, 'text/plain');
+        return Promise.resolve(`Saved ${name}`);
+      },
+    });
+  }
+  const firmware = shown.firmware;
+  if (firmware !== undefined && Object.keys(firmware.replay).length > 0) {
+    items.push({
+      id: 'export-pcrread-yaml',
+      label: 'Firmware replay as tpm2_pcrread YAML',
+      detail: `PCRs replayed from the firmware event log (${Object.keys(firmware.replay).join(', ')})`,
+      run: () => {
+        downloadFile(exportPcrreadYaml(firmware.replay), names.pcrread, 'application/yaml');
+        return Promise.resolve(`Saved ${names.pcrread}`);
+      },
+    });
+  }
+
+  async function run(item: ExportItem): Promise<void> {
+    setStatus({ text: `Making ${item.label}…`, error: false });
+    try {
+      setStatus({ text: await item.run(), error: false });
+    } catch (e) {
+      setStatus({ text: `Could not export: ${e instanceof Error ? e.message : String(e)}`, error: true });
+    }
+  }
+
+  return (
+    <div className="topbar-menu">
+      <button
+        ref={popover.buttonRef}
+        type="button"
+        className="button"
+        data-testid="export-menu"
+        aria-expanded={popover.open}
+        aria-haspopup="menu"
+        title="Download the diagnosis in the formats other tools read"
+        onClick={() => {
+          setStatus(undefined);
+          popover.setOpen(!popover.open);
+        }}
+      >
+        Export ▾
+      </button>
+      {popover.open ? (
+        <div ref={popover.panelRef} className="topbar-menu__panel export-menu" role="menu" aria-label="Export">
+          {items.map((item) => (
+            <button
+              key={`${item.id}-${item.bank ?? ''}`}
+              type="button"
+              role="menuitem"
+              className="export-menu__item"
+              data-testid={item.id}
+              data-bank={item.bank}
+              onClick={() => void run(item)}
+            >
+              <span className="export-menu__label">{item.label}</span>
+              <span className="export-menu__detail">{item.detail}</span>
+            </button>
+          ))}
+          {fromLink ? <p className="export-menu__note">The CSV and ASCII list need the log: drop the original files.</p> : null}
+          {status !== undefined ? (
+            <p className={`export-menu__status${status.error ? ' export-menu__status--error' : ''}`} role="status" data-testid="export-status">
+              {status.text}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,319 @@
+/**
+ * The report of a permalink, read-only: the same test ids and classes as the live panels
+ * (finding, pcr-check, entry-count), drawn from the link's validated report instead of the
+ * worker. Every string in it is someone else's text and is rendered as text.
+ */
+import { FINDING_HELP } from '../../core/analysis/finding-help';
+import type { Report, ReportFirmware, ReportLog, ReportQuote } from '../../core/report/report';
+import { CopyButton } from '../shared/CopyButton';
+import { Digest } from '../shared/Digest';
+import { formatBytes, formatCount, plural } from '../shared/format';
+import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { SeverityIcon } from '../shared/severity';
+
+/** Entry links shown per finding before "+N more". */
+const ENTRY_LINKS = 12;
+
+export function ReadOnlyFindings({
+  report,
+  carried,
+  onEntry,
+}: {
+  readonly report: Report;
+  /** Entries the link carries: their numbers are links to the entry list. */
+  readonly carried: ReadonlySet<number>;
+  readonly onEntry: (index: number) => void;
+}) {
+  const findings = report.findings;
+  return (
+    <section className="panel share-section" aria-labelledby="ro-findings-title">
+      <h2 className="panel__title" id="ro-findings-title">
+        Findings <span className="panel__count">{findings.length}</span>
+      </h2>
+      {findings.length === 0 ? (
+        <p className="panel__empty">Nothing to report.</p>
+      ) : (
+        <ul className="findings">
+          {findings.map((f, k) => (
+            <li key={`${f.code}-${k}`} className={`finding finding--${f.severity}`} data-testid="finding" data-code={f.code} data-severity={f.severity}>
+              <SeverityIcon severity={f.severity} />
+              <div className="finding__body">
+                <p className="finding__title">
+                  {FINDING_HELP[f.code].title} <span className="finding__code">{f.code}</span>
+                </p>
+                <p className="finding__message">{f.message}</p>
+                {f.entries && f.entries.length > 0 ? (
+                  <p className="finding__entries">
+                    {f.entries.slice(0, ENTRY_LINKS).map((index) =>
+                      carried.has(index) ? (
+                        <button key={index} type="button" className="link-button" onClick={() => onEntry(index)}>
+                          #{formatCount(index)}
+                        </button>
+                      ) : (
+                        <span key={index} className="share-entry-ref">
+                          #{formatCount(index)}
+                        </span>
+                      ),
+                    )}
+                    {f.entries.length > ENTRY_LINKS ? <span className="finding__more">+{formatCount(f.entries.length - ENTRY_LINKS)} more</span> : null}
+                  </p>
+                ) : null}
+                <details className="finding__help">
+                  <summary>What it means</summary>
+                  <p>{FINDING_HELP[f.code].help}</p>
+                </details>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const PCR_STATUS_TEXT = { match: 'match', prefix: 'prefix match', mismatch: 'mismatch' } as const;
+
+export function ReadOnlyPcrChecks({ report }: { readonly report: Report }) {
+  const checks = report.pcrChecks ?? [];
+  if (checks.length === 0) return null;
+  const entries = report.log?.entries;
+  return (
+    <section className="panel share-section" aria-labelledby="ro-pcr-title">
+      <h2 className="panel__title" id="ro-pcr-title">
+        PCR replay
+      </h2>
+      <ul className="pcr-checks">
+        {checks.map((c) => (
+          <li
+            key={`${c.bank}-${c.pcr}`}
+            className={`pcr-check pcr-check--${c.status}`}
+            data-testid="pcr-check"
+            data-bank={c.bank}
+            data-pcr={c.pcr}
+            data-status={c.status}
+            data-matched-entries={c.matchedEntries ?? ''}
+          >
+            <div className="pcr-check__head">
+              <span className="pcr-check__name">
+                {c.bank} · PCR {c.pcr}
+              </span>
+              <span className={`status status--pcr-${c.status}`}>{PCR_STATUS_TEXT[c.status]}</span>
+            </div>
+            <div className="pcr-check__row">
+              <span className="pcr-check__label">supplied</span>
+              <Digest hex={c.expected} truncate={32} />
+              <CopyButton value={c.expected} label="Copy supplied value" />
+            </div>
+            <div className="pcr-check__row">
+              <span className="pcr-check__label">replayed</span>
+              <Digest hex={c.replayed} truncate={32} />
+              <CopyButton value={c.replayed} label="Copy replayed value" />
+            </div>
+            {c.matchedEntries !== undefined ? (
+              <p className="pcr-check__note">
+                {entries !== undefined && c.matchedEntries === entries
+                  ? `all ${formatCount(entries)} entries replayed`
+                  : `matches after ${plural(c.matchedEntries, 'entry', 'entries')}${entries !== undefined ? ` of ${formatCount(entries)}` : ''}`}
+                {c.hypothesis && (c.hypothesis.extend !== 'per-bank' || c.hypothesis.violations !== 'ff')
+                  ? ` · ${c.hypothesis.extend}, violations as ${c.hypothesis.violations}`
+                  : ''}
+              </p>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const yesNo = (v: boolean | undefined): string => (v === undefined ? 'not checked' : v ? 'matches' : 'differs');
+
+export function ReadOnlyQuote({ quote }: { readonly quote: ReportQuote | undefined }) {
+  if (quote === undefined) return null;
+  const selection = Object.entries(quote.selection)
+    .map(([bank, pcrs]) => `${bank}: ${(pcrs ?? []).join(', ')}`)
+    .join('; ');
+  return (
+    <section className="panel share-section" aria-labelledby="ro-quote-title">
+      <h2 className="panel__title" id="ro-quote-title">
+        Quote
+      </h2>
+      <dl className="quote-facts" data-testid="quote-summary">
+        <div>
+          <dt>Quote digest</dt>
+          <dd>{yesNo(quote.digestMatches)}</dd>
+        </div>
+        <div>
+          <dt>Signature</dt>
+          <dd>{quote.signature}</dd>
+        </div>
+        <div>
+          <dt>Nonce</dt>
+          <dd>{yesNo(quote.nonceMatches)}</dd>
+        </div>
+        <div>
+          <dt>Selection</dt>
+          <dd>{selection}</dd>
+        </div>
+        <div>
+          <dt>pcrDigest</dt>
+          <dd>
+            <Digest hex={quote.pcrDigest} truncate={24} />
+          </dd>
+        </div>
+        <div>
+          <dt>Reset / restart</dt>
+          <dd>
+            {quote.clock.resetCount} / {quote.clock.restartCount}
+          </dd>
+        </div>
+        {quote.matchedEntries !== undefined ? (
+          <div>
+            <dt>Matched at</dt>
+            <dd>{plural(quote.matchedEntries, 'entry', 'entries')}</dd>
+          </div>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
+export function ReadOnlyFirmware({ firmware }: { readonly firmware: ReportFirmware | undefined }) {
+  if (firmware === undefined) return null;
+  const checks = firmware.checks ?? [];
+  return (
+    <section className="panel share-section" aria-labelledby="ro-fw-title">
+      <h2 className="panel__title" id="ro-fw-title">
+        Firmware event log
+      </h2>
+      <dl className="quote-facts">
+        <div>
+          <dt>Events</dt>
+          <dd>{formatCount(firmware.events)}</dd>
+        </div>
+        {Object.entries(firmware.bootAggregates).map(([bank, hex]) => (
+          <div key={bank}>
+            <dt>boot_aggregate {bank}</dt>
+            <dd>
+              <Digest hex={hex ?? ''} truncate={24} />
+            </dd>
+          </div>
+        ))}
+        {checks.map((c) => (
+          <div key={`${c.bank}-${c.pcr}`}>
+            <dt>
+              {c.bank} PCR {c.pcr}
+            </dt>
+            <dd className={c.status === 'match' ? 'share-ok' : 'share-bad'}>
+              {c.status}
+              {c.explainedBy !== undefined ? ` (${c.explainedBy})` : ''}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function indexList(indices: readonly number[], shown = 8): string {
+  const head = indices.slice(0, shown).map((i) => `#${formatCount(i)}`);
+  return indices.length > shown ? `${head.join(', ')} +${formatCount(indices.length - shown)} more` : head.join(', ');
+}
+
+export function ReadOnlyLogFacts({ log }: { readonly log: ReportLog | undefined }) {
+  if (log === undefined) return null;
+  return (
+    <section className="panel share-section" aria-labelledby="ro-log-title">
+      <h2 className="panel__title" id="ro-log-title">
+        IMA log
+      </h2>
+      <dl className="quote-facts">
+        <div>
+          <dt>Entries</dt>
+          <dd>
+            <span data-testid="entry-count">{log.entries}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Templates</dt>
+          <dd className="share-chips">
+            {Object.entries(log.templates).map(([name, count]) => (
+              <span key={name} className="chip">
+                {name} <span className="chip__count">{formatCount(count)}</span>
+              </span>
+            ))}
+          </dd>
+        </div>
+        <div>
+          <dt>Byte order</dt>
+          <dd>{log.byteOrder}</dd>
+        </div>
+        <div>
+          <dt>Template hashes</dt>
+          <dd>
+            {formatCount(log.templateHash.checked)} checked, {formatCount(log.templateHash.mismatches.length)} mismatched
+            {log.templateHash.mismatches.length > 0 ? ` (${indexList(log.templateHash.mismatches)})` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Violations</dt>
+          <dd>
+            {formatCount(log.violations.length)}
+            {log.violations.length > 0 ? ` (${indexList(log.violations)})` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Boots</dt>
+          <dd>{log.boots.length === 0 ? 'no boot_aggregate' : indexList(log.boots.map((b) => b.index))}</dd>
+        </div>
+        {log.kexec.length > 0 ? (
+          <div>
+            <dt>kexec</dt>
+            <dd>{log.kexec.map((k) => `#${formatCount(k.index)} ${k.event}`).join(', ')}</dd>
+          </div>
+        ) : null}
+        {log.errors.length > 0 ? (
+          <div>
+            <dt>Parse errors</dt>
+            <dd>
+              {log.errors.slice(0, 5).map((e) => (
+                <span key={e.offset} className="share-block">
+                  at byte {formatCount(e.offset)}: {e.message}
+                </span>
+              ))}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
+export function ReadOnlyInputs({ report }: { readonly report: Report }) {
+  return (
+    <section className="panel share-section" aria-labelledby="ro-inputs-title">
+      <h2 className="panel__title" id="ro-inputs-title">
+        Inputs <span className="panel__count">{report.inputs.length}</span>
+      </h2>
+      <ul className="inputs">
+        {report.inputs.map((input, k) => (
+          <li key={`${input.sha256}-${k}`} className="input-item" data-testid="permalink-input" data-kind={input.kind}>
+            <div className="input-item__head">
+              <span className="input-item__name" title={input.name}>
+                {input.name}
+              </span>
+              <span className="input-item__size">{formatBytes(input.size)}</span>
+            </div>
+            <div className="share-input__meta">
+              <span>{INPUT_KIND_LABELS[input.kind]}</span>
+              <span className="share-input__sha">
+                SHA-256 <Digest hex={input.sha256} truncate={16} />
+                <CopyButton value={input.sha256} label="Copy SHA-256" />
+              </span>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

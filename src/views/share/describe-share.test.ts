@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprintsMatch } from '../../core/share/fingerprints';
+import type { Report, ReportInput } from '../../core/report/report';
+import { describeFingerprints, describeView } from './describe-share';
+
+const LOG: ReportInput = { name: 'binary_runtime_measurements', kind: 'ima-binary', size: 4096, sha256: 'a'.repeat(64) };
+const PCRS: ReportInput = { name: 'pcrs.txt', kind: 'pcr-values', size: 90, sha256: 'b'.repeat(64) };
+const report = (inputs: ReportInput[]): Report => ({ schema: 'imascope.report/1', inputs, findings: [] });
+
+describe('describeFingerprints', () => {
+  it('says every input matches', () => {
+    const s = describeFingerprints(fingerprintsMatch(report([LOG, PCRS]), [PCRS, LOG]));
+    expect(s.allMatch).toBe(true);
+    expect(s.headline).toBe('All inputs match the permalink (2 files, SHA-256 equal)');
+    expect(s.details).toEqual([]);
+  });
+
+  it('names the file that differs, the one missing and the one not in the link', () => {
+    const changed = { ...LOG, sha256: 'c'.repeat(64), size: 5000 };
+    const extra: ReportInput = { name: 'quote.bin', kind: 'tpm-quote', size: 10, sha256: 'd'.repeat(64) };
+    const s = describeFingerprints(fingerprintsMatch(report([LOG, PCRS]), [changed, extra]));
+    expect(s.allMatch).toBe(false);
+    expect(s.headline).toBe('2 inputs of the permalink do not match');
+    expect(s.details).toEqual([
+      'binary_runtime_measurements (IMA list (binary)) differs: SHA-256 aaaaaaaaaaaa… in the link, cccccccccccc… in binary_runtime_measurements, 4.10 KB then 5.00 KB',
+      'pcrs.txt (PCR values) is missing: drop it too',
+      'quote.bin (TPM quote) was not in the link',
+    ]);
+  });
+});
+
+describe('describeView', () => {
+  it('lists the selection, filters, sort and timeline window', () => {
+    expect(
+      describeView({
+        selectedEntry: 1234,
+        filter: { search: '/usr', templates: [0], pcrs: [10], statuses: ['mismatch'], sort: { column: 'name', descending: true } },
+        timeline: { start: 10, end: 20.5 },
+      }),
+    ).toEqual(['entry #1,234 selected', 'search “/usr”', 'PCR 10', 'status mismatch', '1 template', 'sorted by name, descending', 'timeline entries #10–#21']);
+    expect(describeView(undefined)).toEqual([]);
+  });
+});
