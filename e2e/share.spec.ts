@@ -184,6 +184,7 @@ test('options carry the entries the findings name, redact paths, or embed a smal
   await expect(entry).toContainText('mismatch');
   await other.page.locator('[data-testid="finding"][data-code="template-hash-mismatch"] .link-button', { hasText: '#9' }).click();
   await expect(entry).toHaveAttribute('aria-selected', 'true');
+  if (SHOTS) await other.page.screenshot({ path: join(SHOTS, 'permalink-entries.png') });
 
   // Redacted: no file name of the log leaves, not even the input's.
   await page.getByTestId('share-redact-paths').check();
@@ -194,6 +195,7 @@ test('options carry the entries the findings name, redact paths, or embed a smal
   await expect(other.page.getByTestId('permalink-input').first()).toContainText('<path#');
   await expect(other.page.getByTestId('permalink-view')).not.toContainText('binary_runtime_measurements');
   await expect(other.page.getByTestId('permalink-entries')).not.toContainText('/usr/');
+  if (SHOTS) await other.page.screenshot({ path: join(SHOTS, 'permalink-redacted.png') });
 
   // Embedded log: the opener can open it whole; its fingerprint matches, the PCR files are missing.
   await page.getByTestId('share-redact-paths').uncheck();

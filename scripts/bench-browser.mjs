@@ -9,21 +9,23 @@
 //
 // Each run starts a fresh browser and page, loads the list and its two PCR files through the
 // file input (setInputFiles, as a user picking files) and times, in the page, with
-// performance.now():
-//   first_rows   the input's `change` event → the first entry row in the DOM, plus one frame
-//   parsed       `change` → data-app-state="ready" (parsed; verification may still run)
-//   verified     `change` → ready with the verdict no longer pending (verified, replayed, judged)
-//   rows_while_verifying  (only when verification outlasts the first rows) scrolling to the
-//                middle of the table right after the first rows → that row on screen: how long
-//                the table answers while the log is being verified
-//   scroll_last  after `verified`: scrollTop = scrollHeight → the last entry's row on screen
+// performance.now() from the input's `change` event:
+//   first_rows   → the first entry row in the DOM, plus one frame
+//   parsed       → data-app-state="ready" (parsed; verification may still run)
+//   verified     → ready with the verdict no longer pending (verified, replayed, judged)
+//   rows_while_verifying  between first rows and the verdict, the table is scrolled to a new
+//                place every 100 ms and timed until that place's row is on screen; the figure
+//                is the longest wait (how long the table freezes during verification)
+//   scroll_last  as soon as the verdict shows: scrollTop = scrollHeight → the last entry's row
+//                on screen (it waits for whatever the log worker does right after the analysis)
 // Memory: the renderer process (which also hosts the page's workers) as the kernel counts it:
-// VmHWM (peak resident set) of every renderer from /proc/<pid>/status, pids from CDP
-// SystemInfo.getProcessInfo, minus its VmRSS when the page sat idle before the files were
-// chosen. `peak_over_baseline` is the memory the load added at its peak, `x_file` that over
-// the list's size (the goal is under 2). Timings are medians over BENCH_BROWSER_RUNS runs
-// (default 3); memory is the largest peak seen. BENCH_TRACE=1 also prints, per run, the
-// renderer's resident memory every 50 ms and the marks, to stderr (where the memory goes).
+// VmHWM (peak resident set) from /proc/<pid>/status of the renderers CDP's
+// SystemInfo.getProcessInfo lists, read the moment the verdict shows (the page calls out
+// through exposeFunction), minus each one's VmRSS while the page sat idle before the files
+// were chosen. `peak_memory` is the most the load and analysis added at any moment, `x_file`
+// that over the list's size (the goal is under 2). Timings are medians over
+// BENCH_BROWSER_RUNS runs (default 3); memory is the largest peak seen. BENCH_TRACE=1 also
+// prints each renderer's resident memory over idle every 50 ms to stderr.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +70,7 @@ async function serve(dir) {
   const child = spawn(
     process.execPath,
     ['node_modules/vite/bin/vite.js', 'preview', '--outDir', dir, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const url = `http://127.0.0.1:${PORT}/`;
   for (let i = 0; i < 100; i++) {
@@ -125,6 +127,7 @@ function instrument() {
     const tone = document.querySelector('[data-testid="verdict"]')?.getAttribute('data-tone');
     if (marks.verified === undefined && state === 'ready' && tone !== undefined && tone !== null && tone !== 'pending') {
       marks.verified = now();
+      void window.__benchVerified?.();
     }
   };
   new MutationObserver(check).observe(document, {
@@ -135,20 +138,32 @@ function instrument() {
   });
 }
 
-/** Scrolls the table to `row` (a fraction of the scroll height) and times until entry `index` is on screen. */
-function scrollAndTime({ fraction, index }) {
-  return new Promise((resolve, reject) => {
-    const scroller = document.querySelector('.entry-table__scroll');
-    if (!(scroller instanceof HTMLElement)) return reject(new Error('no table scroller'));
-    const started = performance.now();
-    scroller.scrollTop = fraction * scroller.scrollHeight;
-    const poll = () => {
-      if (document.querySelector(`[data-testid="entry-row"][data-index="${index}"]`)) resolve(performance.now() - started);
-      else if (performance.now() - started > 30_000) reject(new Error(`row ${index} never appeared`));
-      else requestAnimationFrame(poll);
-    };
-    poll();
-  });
+/** Scrolls the table to `fraction` of its height and times until that place's row is on screen. */
+async function scrollAndTime(fraction) {
+  const scroller = document.querySelector('.entry-table__scroll');
+  if (!(scroller instanceof HTMLElement)) throw new Error('no table scroller');
+  const rowHeight = document.querySelector('[data-testid="entry-row"]')?.getBoundingClientRect().height || 26;
+  const started = performance.now();
+  scroller.scrollTop = fraction * scroller.scrollHeight;
+  const count = Math.round(scroller.scrollHeight / rowHeight);
+  const index = Math.min(count - 1, Math.floor(scroller.scrollTop / rowHeight) + 1);
+  while (!document.querySelector(`[data-testid="entry-row"][aria-rowindex="${index + 1}"]`)) {
+    if (performance.now() - started > 60_000) throw new Error(`row ${index} never appeared`);
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  return performance.now() - started;
+}
+
+/** Until the verdict shows: scroll somewhere new every 100 ms; the longest wait for its rows. */
+async function scrollWhileVerifying() {
+  const waits = [];
+  for (let k = 1; window.__bench.verified === undefined; k++) {
+    const fraction = (k * 0.618) % 1;
+    const wait = await window.__scrollAndTime(fraction);
+    if (window.__bench.verified === undefined) waits.push(wait);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return waits.length === 0 ? undefined : Math.max(...waits);
 }
 
 async function runOnce(url, size) {
@@ -160,13 +175,18 @@ async function runOnce(url, size) {
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    let pids = [];
+    let peakAtVerdict;
+    await page.exposeFunction('__benchVerified', () => {
+      peakAtVerdict = new Map(pids.map((pid) => [pid, memoryOf(pid)?.hwm ?? 0]));
+    });
     await page.addInitScript(instrument);
+    await page.addInitScript(`window.__scrollAndTime = ${scrollAndTime.toString()};`);
     await page.goto(url);
     await page.locator('[data-app-state="idle"]').waitFor();
     await page.waitForTimeout(500);
-    const pids = await rendererPids(browser);
+    pids = await rendererPids(browser);
     const baseline = new Map(pids.map((pid) => [pid, memoryOf(pid)?.rss ?? 0]));
-
     const traceStart = Date.now();
     const trace = [];
     const sampler = TRACE
@@ -175,39 +195,26 @@ async function runOnce(url, size) {
           trace.push(`${Date.now() - traceStart} ms: ${rss.join(' ')} MiB over idle`);
         }, 50)
       : undefined;
+
     await page.getByTestId('file-input').setInputFiles(files);
     await page.waitForFunction(() => window.__bench.firstRows !== undefined, undefined, { timeout: 120_000, polling: 20 });
-    const marks0 = await page.evaluate(() => ({ ...window.__bench }));
-    const entryCount = Number((await page.getByTestId('entry-count').textContent())?.replace(/\D/g, '') ?? 0);
-    let whileVerifying;
-    if (marks0.verified === undefined && entryCount > 0) {
-      const middle = Math.floor(entryCount / 2);
-      whileVerifying = await page.evaluate(scrollAndTime, { fraction: middle / entryCount, index: middle });
-      const after = await page.evaluate(() => window.__bench.verified);
-      // Only a figure if verification was still running when the row came.
-      if (after !== undefined) whileVerifying = undefined;
-    }
-    await page.waitForFunction(() => window.__bench.verified !== undefined, undefined, { timeout: 300_000, polling: 50 });
+    const whileVerifying = await page.evaluate(scrollWhileVerifying);
+    const scrollLast = await page.evaluate(() => window.__scrollAndTime(1));
     const marks = await page.evaluate(() => ({ ...window.__bench }));
     clearInterval(sampler);
     if (TRACE) {
       const at = (k) => (marks[k] - marks.chosen).toFixed(0);
       process.stderr.write(`trace ${size}: first rows ${at('firstRows')} parsed ${at('parsed')} verified ${at('verified')} ms\n${trace.join('\n')}\n`);
     }
+    if (problems.length > 0) throw new Error(`page problems: ${problems.join('; ')}`);
+    if (peakAtVerdict === undefined) throw new Error('the verdict was never reported');
     let peak = 0;
     let hwm = 0;
-    for (const pid of await rendererPids(browser)) {
-      const m = memoryOf(pid);
-      if (m === undefined) continue;
-      peak = Math.max(peak, m.hwm - (baseline.get(pid) ?? 0));
-      hwm = Math.max(hwm, m.hwm);
+    for (const [pid, at] of peakAtVerdict) {
+      peak = Math.max(peak, at - (baseline.get(pid) ?? 0));
+      hwm = Math.max(hwm, at);
     }
-    await page.evaluate(() => document.querySelector('.entry-table__scroll')?.scrollTo(0, 0));
-    await page.waitForTimeout(200);
-    const scrollLast = await page.evaluate(scrollAndTime, { fraction: 1, index: entryCount - 1 });
-    if (problems.length > 0) throw new Error(`page problems: ${problems.join('; ')}`);
     return {
-      entryCount,
       fileSize: statSync(list).size,
       firstRows: marks.firstRows - marks.chosen,
       parsed: marks.parsed - marks.chosen,
@@ -242,12 +249,12 @@ try {
     line(`app.parsed.${size}.ms`, fig('parsed').toFixed(0), 'ms', tag);
     line(`app.verified.${size}.ms`, fig('verified').toFixed(0), 'ms', `${tag}; list + sha1 and sha256 PCR files`);
     const wv = fig('whileVerifying');
-    if (wv !== undefined) line(`app.rows_while_verifying.${size}.ms`, wv.toFixed(0), 'ms', 'scroll to the middle during verification → row shown');
-    line(`app.scroll_last.${size}.ms`, fig('scrollLast').toFixed(0), 'ms', tag);
+    if (wv !== undefined) line(`app.rows_while_verifying.${size}.ms`, wv.toFixed(0), 'ms', `${tag}; longest wait for rows while verifying`);
+    line(`app.scroll_last.${size}.ms`, fig('scrollLast').toFixed(0), 'ms', `${tag}; right after the verdict`);
     const peak = Math.max(...runs.map((r) => r.peakKiB)) / 1024;
     const hwm = Math.max(...runs.map((r) => r.hwmKiB)) / 1024;
     const fileMiB = runs[0].fileSize / (1024 * 1024);
-    line(`app.peak_memory.${size}.mib`, peak.toFixed(0), 'MiB', `renderer peak RSS over idle page; renderer peak ${hwm.toFixed(0)} MiB`);
+    line(`app.peak_memory.${size}.mib`, peak.toFixed(0), 'MiB', `renderer peak RSS over the idle page, up to the verdict; renderer peak ${hwm.toFixed(0)} MiB`);
     line(`app.peak_memory.${size}.x_file`, (peak / fileMiB).toFixed(2), 'x', `file ${fileMiB.toFixed(0)} MiB; goal < 2`);
   }
 } finally {

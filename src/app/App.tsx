@@ -47,6 +47,7 @@ export function App() {
       {loadKind === 'ready' ? (
         <>
           {linkKind === 'open' ? <FingerprintBanner /> : null}
+          {linkKind === 'failed' ? <PermalinkError /> : null}
           <Inspector />
         </>
       ) : linkKind === 'open' && loadKind !== 'loading' ? (

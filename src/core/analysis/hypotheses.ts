@@ -215,17 +215,9 @@ export function replayAllHypotheses(
     targets.some((_, t) => rows.every((r) => r.pcrs[t].matchedEntries === undefined)) ||
     (probe !== undefined && missing.length === 0 && rows.every((r) => r.quote?.matchedEntries === undefined));
   if (!unreproduced) return result;
-  return {
-    ...result,
-    unexplained: {
-      ...optional('lastVerifiedEntry', lastVerifiedEntry(log)),
-      causes: weighCauses({ loaded, report, result, logPcrs, fixed }),
-    },
-  };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+  const last = lastVerifiedEntry(log);
+  const causes = weighCauses({ loaded, report, result, logPcrs, fixed });
+  return { ...result, unexplained: { ...(last === undefined ? {} : { lastVerifiedEntry: last }), causes } };
 }
 
 /** The last entry before the first template-hash failure whose template hash verified. */

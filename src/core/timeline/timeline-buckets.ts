@@ -46,6 +46,7 @@ export interface TimelineBuckets {
   readonly byteOrderRunsTruncated: boolean;
   readonly softReboots: readonly TimelineSoftReboot[];
   readonly matches: readonly TimelineMatch[];
+  readonly valuesChecked: boolean;
   readonly parseErrors: readonly TimelineParseError[];
   readonly pcrs: readonly number[];
   readonly firmwareEvents?: number;
@@ -148,6 +149,7 @@ export function computeTimelineBuckets(
     byteOrderRunsTruncated,
     softReboots: marks.softReboots,
     matches: marks.matches,
+    valuesChecked: marks.valuesChecked,
     parseErrors: marks.parseErrors,
     pcrs: marks.pcrs,
     ...(marks.firmwareEvents !== undefined && { firmwareEvents: marks.firmwareEvents }),

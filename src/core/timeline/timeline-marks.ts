@@ -67,6 +67,8 @@ export interface TimelineMarks {
   readonly softReboots: readonly TimelineSoftReboot[];
   /** Ascending by matchedEntries. */
   readonly matches: readonly TimelineMatch[];
+  /** A quote or PCR values were compared with the replay (so no match point is a failure). */
+  readonly valuesChecked: boolean;
   readonly parseErrors: readonly TimelineParseError[];
   /** Entries per signing key presence: how many carry a signature. */
   readonly signedCount: number;
@@ -169,6 +171,7 @@ export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: 
     byteOrderRuns,
     softReboots,
     matches,
+    valuesChecked: (analysis?.report.pcrChecks?.length ?? 0) > 0 || analysis?.report.quote !== undefined,
     parseErrors,
     signedCount,
     ...(firmwareEvents !== undefined && { firmwareEvents }),

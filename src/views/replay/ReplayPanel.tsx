@@ -38,7 +38,8 @@ export function ReplayPanel() {
   const checks = report?.pcrChecks ?? [];
   const quote = report?.quote;
   const parts = analysis?.pasteParts ?? [];
-  const showParts = parts.length > 1 || parts.some((p) => p.kind === 'unknown');
+  const unknownParts = parts.filter((p) => p.kind === 'unknown').length;
+  const showParts = parts.length > 1 || unknownParts > 0;
   const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
   const state = useReplayDetails(finished, open && shown);
   if (!shown) return null;
@@ -79,6 +80,11 @@ export function ReplayPanel() {
               </Chip>
             </>
           ) : null}
+          {unknownParts > 0 ? (
+            <Chip label={`${unknownParts} pasted part${unknownParts === 1 ? '' : 's'} not understood`} tone="bad">
+              not understood
+            </Chip>
+          ) : null}
           {checks.length > 0 ? (
             <Chip label={`PCRs ${checks.length - counts.mismatch}/${checks.length}`} tone={counts.mismatch > 0 ? 'bad' : counts.prefix > 0 ? 'warn' : 'ok'}>
               {[counts.match > 0 ? `${counts.match} match` : '', counts.prefix > 0 ? `${counts.prefix} prefix` : '', counts.mismatch > 0 ? `${counts.mismatch} mismatch` : '']
@@ -95,6 +101,7 @@ export function ReplayPanel() {
         <div className="replay__grid">
           {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}
           {quote !== undefined ? <QuoteVerification quote={quote} details={details?.quote} entryCount={entryCount} /> : null}
+          {showParts ? <PasteParts parts={parts} /> : null}
           {checks.length > 0 ? <PcrTable checks={checks} entryCount={entryCount} listOrder={listOrder} /> : null}
           {state.kind === 'loading' ? (
             <p className="replay__card replay__card--wide replay__loading">
@@ -105,7 +112,6 @@ export function ReplayPanel() {
           ) : details?.hypotheses !== undefined ? (
             <HypothesesSection hypotheses={details.hypotheses} listOrder={listOrder} />
           ) : null}
-          {showParts ? <PasteParts parts={parts} /> : null}
         </div>
       </div>
     </section>

@@ -100,5 +100,5 @@ export function replayHeadline(report: Report, entryCount: number): ReplayHeadli
     const m = prefix.matchedEntries;
     return { tone: 'warning', text: coverageSentence(`The supplied ${prefix.bank} PCR ${prefix.pcr}`, m, entryCount), ...(m > 0 ? { lastCovered: m - 1 } : {}) };
   }
-  return { tone: 'ok', text: `The whole log replays to the supplied ${plural(checks.length, 'PCR value')}.` };
+  return { tone: 'ok', text: `The whole log replays to the ${plural(checks.length, 'supplied PCR value')}.` };
 }

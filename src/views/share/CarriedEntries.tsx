@@ -6,7 +6,7 @@ import { formatCount } from '../shared/format';
 /**
  * The entries a permalink carries (those its findings name), as a plain table: a few dozen
  * rows at most, so no virtualisation. The selected one (the sender's, or a finding's entry
- * clicked here) is highlighted and scrolled to.
+ * clicked here) is highlighted; a click on a finding's entry also scrolls to it.
  */
 export function CarriedEntries({
   entries,
@@ -18,8 +18,12 @@ export function CarriedEntries({
   readonly onSelect: (index: number) => void;
 }) {
   const selectedRow = useRef<HTMLTableRowElement>(null);
+  const initial = useRef(selected);
+  const moved = useRef(false);
   useEffect(() => {
-    selectedRow.current?.scrollIntoView({ block: 'nearest' });
+    // The sender's selection is only highlighted on arrival: the banner and verdict come first.
+    moved.current ||= selected !== initial.current;
+    if (moved.current) selectedRow.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   if (entries.length === 0) return null;
   return (

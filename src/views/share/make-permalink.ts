@@ -61,6 +61,7 @@ export async function makePermalink(
   view: PermalinkView | undefined,
   options: ShareOptions,
   source: ShareSource,
+  baseUrl: string = appBaseUrl(),
 ): Promise<MadePermalink> {
   const entries = options.includeEntries ? [...(await source.getFindingEntries(report))] : undefined;
   let log: string | undefined;
@@ -78,5 +79,5 @@ export async function makePermalink(
     },
     options,
   );
-  return { url: appBaseUrl() + encoded.fragment, fragmentLength: encoded.length, dropped: encoded.dropped, report };
+  return { url: baseUrl + encoded.fragment, fragmentLength: encoded.length, dropped: encoded.dropped, report };
 }

@@ -23,7 +23,7 @@ import { useInspector } from '../../store/use-inspector';
 import { useAppCommands, useEntrySource } from '../shared/entry-source';
 import { formatCount, plural } from '../shared/format';
 import { drawTimeline } from './draw-timeline';
-import { lanesHeight, timelineLanes, type Lane } from './timeline-lanes';
+import { absentLanes, lanesHeight, timelineLanes, type Lane } from './timeline-lanes';
 import { useTimelineTheme } from './timeline-theme';
 import {
   centreViewport,
@@ -298,6 +298,11 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
             </span>
           ) : null}
         </span>
+        {buckets !== undefined && absentLanes(buckets).length > 0 ? (
+          <span className="timeline__absent" data-testid="timeline-absent">
+            none: {absentLanes(buckets).join(' · ')}
+          </span>
+        ) : null}
         <span className="timeline__hint" aria-hidden="true">
           wheel zoom · drag pan · shift+drag filter · click select
         </span>
@@ -349,7 +354,7 @@ function LaneLabels({
         return (
           <div
             key={lane.id}
-            className={`timeline__label${lane.total === 0 ? ' timeline__label--empty' : ''}`}
+            className={`timeline__label${lane.total === 0 && lane.id !== 'match' && lane.id !== 'kexec' ? ' timeline__label--empty' : ''}`}
             style={{ top: lane.y, height: lane.height }}
             title={lane.description}
           >

@@ -300,6 +300,13 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
 
   // Where the replay meets the quote or PCRs; what was measured after is hatched.
   const matchLane = lanes.find((l) => l.id === 'match');
+  if (matchLane !== undefined && b.matches.length === 0 && b.valuesChecked) {
+    ctx.font = theme.font;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    ctx.fillStyle = theme.error;
+    ctx.fillText('no prefix of the log reproduces the quote or PCR values', 6, matchLane.y + matchLane.height / 2);
+  }
   for (const m of b.matches) {
     const mx = Math.round(x(m.matchedEntries)) - 0.5;
     ctx.fillStyle = theme.ok;

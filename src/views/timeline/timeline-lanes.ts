@@ -3,6 +3,10 @@
  * column names them and the marker overlay places its buttons in them, all from this one
  * layout. Marker lanes hold CONTRACT §4 marker kinds; density lanes (signatures, one per PCR)
  * shade how many of the entries under each pixel they hold.
+ *
+ * Only lanes with something in them are shown (the timeline must not crowd out the table);
+ * boots and PCRs always, the quote lane whenever values were compared (no match point there
+ * is the failure). What was looked for and not found is listed by `absentLanes`.
  */
 import type { TimelineBuckets, TimelineSeriesId } from '../../core/timeline/timeline-buckets';
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
@@ -79,14 +83,36 @@ function specs(b: TimelineBuckets): LaneSpec[] {
   ];
 }
 
+function totalOf(b: TimelineBuckets, s: LaneSpec): number {
+  return s.series.reduce((n, id) => n + (b.totals[b.series.indexOf(id)] ?? 0), 0);
+}
+
+function isShown(b: TimelineBuckets, s: LaneSpec, total: number): boolean {
+  if (s.id === 'boots' || s.id.startsWith('pcr-')) return true;
+  if (s.id === 'match') return b.valuesChecked || total > 0;
+  // A soft reboot without records still has its loss window drawn in the kexec lane.
+  if (s.id === 'kexec') return total > 0 || b.softReboots.length > 0;
+  return total > 0;
+}
+
 export function timelineLanes(b: TimelineBuckets): Lane[] {
   let y = AXIS_HEIGHT;
-  return specs(b).map((s) => {
-    const total = s.series.reduce((n, id) => n + (b.totals[b.series.indexOf(id)] ?? 0), 0);
-    const lane = { ...s, total, y, height: LANE_HEIGHT };
+  const lanes: Lane[] = [];
+  for (const s of specs(b)) {
+    const total = totalOf(b, s);
+    if (!isShown(b, s, total)) continue;
+    lanes.push({ ...s, total, y, height: LANE_HEIGHT });
     y += LANE_HEIGHT;
-    return lane;
-  });
+  }
+  return lanes;
+}
+
+/** Labels of the marker lanes left out because the verified log has none of them. */
+export function absentLanes(b: TimelineBuckets): string[] {
+  if (!b.verified) return [];
+  return specs(b)
+    .filter((s) => s.style === 'marker' && s.id !== 'match' && !isShown(b, s, totalOf(b, s)))
+    .map((s) => s.label.replace(/ \(BE\)$/, '').toLowerCase());
 }
 
 export function lanesHeight(lanes: readonly Lane[]): number {
