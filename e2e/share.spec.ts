@@ -134,6 +134,9 @@ test('a copied permalink opens read-only in a fresh page with the same verdict a
 test('dropping the original files restores the full view and confirms the fingerprints', async ({ inspector, browser, baseURL }) => {
   await inspector.open('?sample=clean-boot');
   await inspector.waitForReady();
+  await inspector.page.getByTestId('entry-search').fill('/usr/lib');
+  await expect(inspector.page.getByTestId('row-count')).toContainText('of 33');
+  const rowCount = await inspector.page.getByTestId('row-count').textContent();
   await inspector.row(7).click();
   const url = await copyPermalink(inspector);
 
@@ -146,7 +149,9 @@ test('dropping the original files restores the full view and confirms the finger
   await expect(check).toHaveAttribute('data-match', 'true');
   await expect(check).toContainText('All inputs match the permalink');
   await expect(other.entryCount).toHaveText('33');
-  // The sender's selected entry comes back with the log.
+  // The sender's filter and selected entry come back with the log.
+  await expect(other.page.getByTestId('entry-search')).toHaveValue('/usr/lib');
+  await expect(other.page.getByTestId('row-count')).toHaveText(rowCount ?? '');
   await expect(other.selectedRow).toHaveAttribute('data-index', '7');
   await expect(other.details).toHaveAttribute('data-index', '7');
   if (SHOTS) await other.page.screenshot({ path: join(SHOTS, 'fingerprints-match.png') });

@@ -70,7 +70,7 @@ import { readBlobChunks, readBlobHead } from './read-blob-chunks';
 import type { Precomputed } from '../core/analysis/analysis-types';
 import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createVerifyPool, type VerifyPool } from './verify-pool';
-import { columnBanks, verifyLogInPool } from './verify-log';
+import { replayBanks, verifyLogInPool } from './verify-log';
 import { fingerprintLogFile } from './fingerprint';
 import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
@@ -465,7 +465,7 @@ export class LogSession {
     const total = opened.file.size;
     const n = log.entries.length;
     const result = verifyLogInPool(log, this.#verifyPool(), provider, {
-      columns: columnBanks(banks),
+      banks: replayBanks(banks),
       signal: controller.signal,
       onProgress: (done) => this.#progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
     }).catch((e: unknown) => {

@@ -1,24 +1,32 @@
 /**
- * Template-hash verification and digest columns of a whole log, spread over the pool in
+ * Template-hash verification and extend values of a whole log, spread over the pool in
  * ranges: the `precomputed` work analyze() then takes instead of hashing a million entries
  * on the session's thread.
  *
  *   settle the digest column's bank (here, cheap) → ranges of RANGE_ENTRIES entries, sliced
  *   only when dispatched, at most two per worker outstanding → each answers the range's flags
- *   and the other banks' template digests → merged into the log's flags and full columns →
- *   summary from the flags (summarizeTemplateHashes), columns keyed by digestColumnKey.
+ *   and, per bank to replay, the range's extend values under the kernel's default reading →
+ *   merged into the log's flags and whole-log columns → summary from the flags
+ *   (summarizeTemplateHashes), columns keyed by extendValuesKey.
  *
- * The result equals verifyTemplateHashes plus templateDigestsFor over the whole log (the
+ * Extend values rather than template digests, because they are what the replay reads: with
+ * them in its cache the analysis neither copies the recorded column nor copies a digest
+ * column to patch violations in, which at a million entries is ~50 MiB less at the moment
+ * memory peaks. (Other readings, tried only when the default one matches nothing, are
+ * computed by the analysis itself.)
+ *
+ * The result equals verifyTemplateHashes plus computeExtendValues over the whole log (the
  * tests compare them). Between results the session's thread is free: row requests are served
  * while the log is verified, and flags already merged show in the rows.
  */
+import { defaultHypothesis } from '../core/analysis/check-pcrs';
 import type { Precomputed } from '../core/analysis/analysis-types';
 import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { summarizeTemplateHashes } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
-import { digestColumnKey } from '../core/replay/extend-values';
+import { extendValuesKey } from '../core/replay/extend-values';
 import { sliceLogRange } from './log-range';
 import type { VerifyPool } from './verify-pool';
 
@@ -32,17 +40,17 @@ const BANK_HEAD_ENTRIES = 4096;
 const BANK_PROBES = 16;
 
 /**
- * The banks whose digest columns to precompute for an analysis asked to replay `banks`:
+ * The banks whose extend values to precompute for an analysis asked to replay `banks`:
  * those, or analyze()'s default sha1 and sha256 (banks implied only by a PCR file or quote
  * of another bank are left to the analysis).
  */
-export function columnBanks(banks: readonly HashAlgorithm[] | undefined): readonly HashAlgorithm[] {
+export function replayBanks(banks: readonly HashAlgorithm[] | undefined): readonly HashAlgorithm[] {
   return banks !== undefined && banks.length > 0 ? banks : ['sha1', 'sha256'];
 }
 
 export interface VerifyLogOptions {
-  /** Banks whose template-digest columns (list byte order) the replay will want. */
-  readonly columns: readonly HashAlgorithm[];
+  /** Banks whose extend values (default hypothesis) the replay will want. */
+  readonly banks: readonly HashAlgorithm[];
   /** After each merged range: entries verified so far. */
   readonly onProgress?: (entries: number) => void;
   readonly signal?: AbortSignal;
@@ -73,10 +81,9 @@ export async function verifyLogInPool(
 ): Promise<Required<Precomputed>> {
   const bank = settleDigestBank(log, provider);
   log.digestBank = bank;
-  // The list's own bank in its own order is the recorded column: analyze copies it itself.
-  const wanted = [...new Set(options.columns)].filter((alg) => alg !== bank);
+  const banks = [...new Set(options.banks)];
   const n = log.entries.length;
-  const columns = new Map(wanted.map((alg) => [alg, new Uint8Array(n * digestSize(alg))]));
+  const columns = new Map(banks.map((alg) => [alg, new Uint8Array(n * digestSize(alg))]));
   let entriesDone = 0;
   // Range buffers come back with the results and carry the next ranges: no garbage per range.
   const spare: ArrayBuffer[] = [];
@@ -86,15 +93,15 @@ export async function verifyLogInPool(
   };
 
   const runRange = async (start: number, end: number): Promise<void> => {
-    const result = await pool.run(() => ({ kind: 'verify', range: sliceLogRange(log, start, end, allocate), columns: wanted }));
+    const result = await pool.run(() => ({ kind: 'verify', range: sliceLogRange(log, start, end, allocate), banks }));
     if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered something else');
     log.entries.flags.set(result.flags, start);
     if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
-    for (const alg of wanted) {
-      const part = result.columns.find((c) => c.bank === alg);
-      // No hasher for a bank in the workers: leave its column to the analysis.
+    for (const alg of banks) {
+      const part = result.values.find((v) => v.bank === alg);
+      // No hasher for a bank in the workers: leave its values to the analysis.
       if (part === undefined) columns.delete(alg);
-      else columns.get(alg)?.set(part.digests, start * digestSize(alg));
+      else columns.get(alg)?.set(part.values, start * digestSize(alg));
     }
     entriesDone += end - start;
     options.onProgress?.(entriesDone);
@@ -113,8 +120,9 @@ export async function verifyLogInPool(
     await Promise.race(outstanding);
     if (options.signal?.aborted === true) throw new Error('Cancelled');
   }
+  const hypothesis = defaultHypothesis(log);
   return {
     templateHashes: summarizeTemplateHashes(log, bank),
-    digestColumns: new Map([...columns].map(([alg, digests]) => [digestColumnKey(alg, log.byteOrder), digests])),
+    digestColumns: new Map([...columns].map(([alg, values]) => [extendValuesKey(alg, hypothesis), values])),
   };
 }

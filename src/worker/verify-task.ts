@@ -3,17 +3,20 @@
  * the session can also run it in-process (Node tests, browsers without nested workers).
  *
  * - `verify`: a range of the log (sliceLogRange): set its template-hash flags with the
- *   digest column's settled bank (verifyTemplateHashRange), then compute the template-digest
- *   columns of the other banks the replay will extend, in the list's byte order with the
- *   entries that verified only in the opposite order flipped (templateDigestsFor, exactly
- *   what the analysis would compute). Answers the range's flags and those columns.
+ *   digest column's settled bank (verifyTemplateHashRange), then compute what each bank the
+ *   replay will extend gets from these entries under the kernel's default reading
+ *   (computeExtendValues with defaultHypothesis: per-bank template digests, entries that
+ *   verified only in the opposite byte order hashed that way, violations as 0xFF; exactly
+ *   what the analysis would compute, entry by entry). Answers the range's flags and those
+ *   values.
  * - `fingerprint`: the SHA-256 of the user's file, read from the Blob in small slices.
  */
 import type { HashProvider } from '../core/hash/hash-provider';
 import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { verifyTemplateHashRange } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
-import { templateDigestsFor } from '../core/replay/extend-values';
+import { defaultHypothesis } from '../core/analysis/check-pcrs';
+import { computeExtendValues } from '../core/replay/extend-values';
 import { toHex } from '../core/util/bytes';
 import { readBlobChunks } from './read-blob-chunks';
 
@@ -25,8 +28,8 @@ export type PoolTask =
       readonly kind: 'verify';
       /** A standalone range of the log, bank settled in `digestBank`. */
       readonly range: ImaLog;
-      /** Banks whose template-digest columns to compute (list byte order). */
-      readonly columns: readonly HashAlgorithm[];
+      /** Banks whose extend values (default hypothesis) to compute. */
+      readonly banks: readonly HashAlgorithm[];
     }
   | { readonly kind: 'fingerprint'; readonly file: Blob };
 
@@ -35,8 +38,8 @@ export type PoolResult =
       readonly kind: 'verify';
       /** The range's flags with the verification bits set (a view of the range's buffer, sent back for reuse). */
       readonly flags: Uint16Array;
-      /** Per bank asked for: digests of the range's entries, concatenated; absent without a hasher. */
-      readonly columns: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly digests: Uint8Array }>;
+      /** Per bank asked for: the range's extend values, concatenated; absent without a hasher. */
+      readonly values: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly values: Uint8Array }>;
     }
   | { readonly kind: 'fingerprint'; readonly sha256: string };
 
@@ -51,19 +54,20 @@ export async function runPoolTask(task: PoolTask, provider: HashProvider): Promi
   const { range } = task;
   const bank = range.digestBank;
   verifyTemplateHashRange(range, bank === undefined ? undefined : provider.get(bank), 0, range.entries.length);
-  const columns: Array<{ bank: HashAlgorithm; digests: Uint8Array }> = [];
-  for (const alg of task.columns) {
-    const digests = templateDigestsFor(range, provider, alg, range.byteOrder);
-    if (digests !== undefined) columns.push({ bank: alg, digests });
+  const values: Array<{ bank: HashAlgorithm; values: Uint8Array }> = [];
+  const hypothesis = defaultHypothesis(range);
+  for (const alg of task.banks) {
+    const extend = computeExtendValues(range, provider, alg, hypothesis);
+    if (extend !== undefined) values.push({ bank: alg, values: extend.values });
   }
-  return { kind: 'verify', flags: range.entries.flags, columns };
+  return { kind: 'verify', flags: range.entries.flags, values };
 }
 
-/** The buffers of a result, to transfer back: the range's own and the fresh digest columns. */
+/** The buffers of a result, to transfer back: the range's own and the fresh extend values. */
 export function transferablesOfResult(result: PoolResult): ArrayBuffer[] {
   if (result.kind === 'fingerprint') return [];
   const out = new Set<ArrayBuffer>();
-  for (const a of [result.flags, ...result.columns.map((c) => c.digests)]) {
+  for (const a of [result.flags, ...result.values.map((v) => v.values)]) {
     if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
   }
   return [...out];

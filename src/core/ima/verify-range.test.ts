@@ -44,11 +44,12 @@ function expectSameAsWhole(bytes: Uint8Array, cuts: (n: number) => number[]) {
 describe('verifyTemplateHashRange', () => {
   it('gives the whole-list verdicts on a list with violations, corruption and opposite-order hashes', () => {
     const entries: BuildEntry[] = [];
-    for (let i = 0; i < 400; i++) {
+    // Long enough that a range spans several hashing batches (1024 entries).
+    for (let i = 0; i < 2600; i++) {
       entries.push({
         path: `/usr/bin/tool-${i}`,
         ...(i % 97 === 5 ? { violation: true } : {}),
-        ...(i % 61 === 7 ? { corruptTemplateDigest: true } : {}),
+        ...(i % 61 === 7 && i % 97 !== 5 ? { corruptTemplateDigest: true } : {}),
         ...(i % 53 === 11 ? { hashByteOrder: 'big' as const } : {}),
         ...(i === 3 ? { template: 'ima' } : {}),
         ...(i === 4 ? { template: 'ima', corruptTemplateDigest: true } : {}),
@@ -56,12 +57,13 @@ describe('verifyTemplateHashRange', () => {
     }
     const built = buildImaLog(entries, { provider, listBank: 'sha256' });
     const summary = expectSameAsWhole(built.binary, (n) => [1, 2, 3, 5, 64, 65, 200, n - 1]);
+    expectSameAsWhole(built.binary, () => []);
     const indices = (pred: (i: number) => boolean) => entries.map((_, i) => i).filter(pred);
     expect(summary.digestBank).toBe('sha256');
     expect(summary.violations).toEqual(indices((i) => i % 97 === 5));
     expect(summary.mismatches).toEqual(indices((i) => (i % 61 === 7 || i === 4) && i % 97 !== 5));
     expect(summary.oppositeByteOrder).toEqual(indices((i) => i % 53 === 11 && i % 61 !== 7 && i % 97 !== 5));
-    expect(summary.checked).toBe(400 - summary.violations.length);
+    expect(summary.checked).toBe(2600 - summary.violations.length);
     expect(summary.unchecked).toEqual([]);
   });
 

@@ -13,8 +13,11 @@
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
-import { computeTemplateDigest, computeTemplateDigests, type TemplateHashSummary } from './template-digests';
+import { computeTemplateDigest, writeTemplateDigests, type TemplateHashSummary } from './template-digests';
 import { describeTemplate } from './template-registry';
+
+/** Entries hashed per batch: the digests of a batch fit a small scratch buffer. */
+const BATCH = 1024;
 
 /** The flag bits verification owns (cleared and set by it). */
 export const TEMPLATE_HASH_FLAGS =
@@ -35,15 +38,17 @@ export function verifyTemplateHashRange(log: ImaLog, hasher: Hasher | undefined,
   const legacy = log.templates.map((t) => describeTemplate(t.name).isLegacyIma);
   const opposite = log.byteOrder === 'little' ? 'big' : 'little';
   const size = hasher?.size ?? 0;
-  const digests = hasher === undefined ? undefined : computeTemplateDigests(log, hasher, start, end);
+  const digests = new Uint8Array(Math.min(BATCH, Math.max(0, end - start)) * size);
   for (let i = start; i < end; i++) {
+    const batchAt = (i - start) % BATCH;
+    if (hasher !== undefined && batchAt === 0) writeTemplateDigests(log, hasher, i, Math.min(end, i + BATCH), digests, 0);
     let f = flags[i] & ~TEMPLATE_HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
     if (isZeroAt(data, recorded, D)) {
       f |= EntryFlag.Violation;
-    } else if (hasher === undefined || digests === undefined || !isCheckable(log, f)) {
+    } else if (hasher === undefined || !isCheckable(log, f)) {
       f |= EntryFlag.HashUnchecked;
-    } else if (equalsAt(digests, (i - start) * size, size, data, recorded)) {
+    } else if (equalsAt(digests, batchAt * size, size, data, recorded)) {
       f |= EntryFlag.HashVerified;
     } else if (!legacy[template[i]] && equalsAt(computeTemplateDigest(log, i, hasher, opposite), 0, size, data, recorded)) {
       f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;

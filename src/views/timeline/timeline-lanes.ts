@@ -11,8 +11,8 @@
 import type { TimelineBuckets, TimelineSeriesId } from '../../core/timeline/timeline-buckets';
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 
-export const AXIS_HEIGHT = 18;
-export const LANE_HEIGHT = 15;
+export const AXIS_HEIGHT = 16;
+export const LANE_HEIGHT = 14;
 
 export type LaneStyle = 'marker' | 'density';
 
