@@ -10,8 +10,9 @@
  *   f64 entryOffset sourceOffset templateDataOffset nameOffset fileDigestOffset
  *   u32 entrySize templateDataSize nameLength   u16 template flags fileDigestLength
  *   fileDigestAlgorithm   u8 pcr   data
- * One buffer is one transfer each way, and the caller can reuse it for the next range
- * (`allocate`), so a million entries sent through the pool leave no garbage behind.
+ * and `outputBytes` more for what the worker answers (outputOfRange). One buffer is one
+ * transfer each way, and the caller can reuse it for the next range (`allocate`), so a
+ * million entries sent through the pool leave no garbage behind in the session.
  */
 import type { EntryTable, ImaLog } from '../core/model/ima-log';
 
@@ -23,6 +24,7 @@ export function sliceLogRange(
   start: number,
   end: number,
   allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes),
+  outputBytes = 0,
 ): ImaLog {
   const e = log.entries;
   const n = Math.max(0, end - start);
@@ -33,7 +35,7 @@ export function sliceLogRange(
     hi = Math.max(hi, e.entryOffset[i] + e.entrySize[i]);
   }
   const dataBytes = Math.max(0, hi - lo);
-  const buffer = allocate(n * BYTES_PER_ENTRY + dataBytes);
+  const buffer = allocate(n * BYTES_PER_ENTRY + dataBytes + outputBytes);
   let at = 0;
   const take = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, bytesEach: number, length = n): T => {
     const view = make(buffer, at, length);
@@ -77,6 +79,11 @@ export function sliceLogRange(
   const data = take(u8, 1, dataBytes);
   data.set(log.data.subarray(lo, hi));
   return { ...log, entries, data, errors: [] };
+}
+
+/** The `bytes` after a sliced range's data (reserved by `outputBytes`), for its results. */
+export function outputOfRange(range: ImaLog, bytes: number): Uint8Array {
+  return new Uint8Array(bufferOfRange(range), range.data.byteOffset + range.data.length, bytes);
 }
 
 /** The one buffer a sliced range lives in, to transfer with it. */

@@ -27,7 +27,7 @@ import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { summarizeTemplateHashes } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
 import { extendValuesKey } from '../core/replay/extend-values';
-import { sliceLogRange } from './log-range';
+import { outputOfRange, sliceLogRange } from './log-range';
 import type { VerifyPool } from './verify-pool';
 
 /** Entries per pool task: ~2 MB of a typical list, so progress is smooth and copies small. */
@@ -93,16 +93,20 @@ export async function verifyLogInPool(
   };
 
   const runRange = async (start: number, end: number): Promise<void> => {
-    const result = await pool.run(() => ({ kind: 'verify', range: sliceLogRange(log, start, end, allocate), banks }));
+    const outputBytes = (end - start) * banks.reduce((sum, alg) => sum + digestSize(alg), 0);
+    const result = await pool.run(() => {
+      const range = sliceLogRange(log, start, end, allocate, outputBytes);
+      return { kind: 'verify', range, banks, out: outputOfRange(range, outputBytes) };
+    });
     if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered something else');
     log.entries.flags.set(result.flags, start);
-    if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
     for (const alg of banks) {
       const part = result.values.find((v) => v.bank === alg);
       // No hasher for a bank in the workers: leave its values to the analysis.
       if (part === undefined) columns.delete(alg);
       else columns.get(alg)?.set(part.values, start * digestSize(alg));
     }
+    if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
     entriesDone += end - start;
     options.onProgress?.(entriesDone);
   };

@@ -30,6 +30,8 @@ export type PoolTask =
       readonly range: ImaLog;
       /** Banks whose extend values (default hypothesis) to compute. */
       readonly banks: readonly HashAlgorithm[];
+      /** Where to write them, bank after bank (a view of the range's buffer, outputOfRange). */
+      readonly out: Uint8Array;
     }
   | { readonly kind: 'fingerprint'; readonly file: Blob };
 
@@ -38,7 +40,7 @@ export type PoolResult =
       readonly kind: 'verify';
       /** The range's flags with the verification bits set (a view of the range's buffer, sent back for reuse). */
       readonly flags: Uint16Array;
-      /** Per bank asked for: the range's extend values, concatenated; absent without a hasher. */
+      /** Per bank asked for: the range's extend values (views of `out`); absent without a hasher. */
       readonly values: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly values: Uint8Array }>;
     }
   | { readonly kind: 'fingerprint'; readonly sha256: string };
@@ -56,14 +58,19 @@ export async function runPoolTask(task: PoolTask, provider: HashProvider): Promi
   verifyTemplateHashRange(range, bank === undefined ? undefined : provider.get(bank), 0, range.entries.length);
   const values: Array<{ bank: HashAlgorithm; values: Uint8Array }> = [];
   const hypothesis = defaultHypothesis(range);
+  let at = 0;
   for (const alg of task.banks) {
     const extend = computeExtendValues(range, provider, alg, hypothesis);
-    if (extend !== undefined) values.push({ bank: alg, values: extend.values });
+    if (extend === undefined) continue;
+    const part = task.out.subarray(at, at + extend.values.length);
+    part.set(extend.values);
+    at += part.length;
+    values.push({ bank: alg, values: part });
   }
   return { kind: 'verify', flags: range.entries.flags, values };
 }
 
-/** The buffers of a result, to transfer back: the range's own and the fresh extend values. */
+/** The buffers of a result, to transfer back: the range's own (everything is a view of it). */
 export function transferablesOfResult(result: PoolResult): ArrayBuffer[] {
   if (result.kind === 'fingerprint') return [];
   const out = new Set<ArrayBuffer>();

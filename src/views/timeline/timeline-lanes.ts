@@ -11,8 +11,8 @@
 import type { TimelineBuckets, TimelineSeriesId } from '../../core/timeline/timeline-buckets';
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 
-export const AXIS_HEIGHT = 16;
-export const LANE_HEIGHT = 14;
+export const AXIS_HEIGHT = 14;
+export const LANE_HEIGHT = 13;
 
 export type LaneStyle = 'marker' | 'density';
 
@@ -117,7 +117,7 @@ export function absentLanes(b: TimelineBuckets): string[] {
 
 export function lanesHeight(lanes: readonly Lane[]): number {
   const last = lanes[lanes.length - 1];
-  return last === undefined ? AXIS_HEIGHT : last.y + last.height + 2;
+  return last === undefined ? AXIS_HEIGHT : last.y + last.height + 1;
 }
 
 /** Series row `id` of the counts (counts[row * bucketCount + b]); -1 if absent. */
