@@ -51,6 +51,10 @@ test('a pasted quote: the covered prefix, a jump to its last entry, every readin
 
   const kernelDefault = inspector.page.locator('[data-testid="hypothesis-row"][data-hypothesis="per-bank/ff/little"]');
   await expect(kernelDefault).toHaveAttribute('data-reproduces', 'true');
+  // The default reading reproduces everything, so the others are replayed only on request.
+  await expect(inspector.page.getByTestId('hypothesis-row')).toHaveCount(1);
+  await inspector.page.getByTestId('hypotheses-skipped').getByRole('button', { name: 'Replay every reading' }).click();
+  await expect(inspector.page.getByTestId('hypothesis-row')).toHaveCount(6);
   await expect(inspector.page.locator('[data-testid="hypothesis-row"][data-hypothesis="per-bank/ff/big"]')).toHaveAttribute('data-reproduces', 'false');
 
   await inspector.page.getByTestId('jump-to-covered').click();

@@ -59,7 +59,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     getTimelineMarkers: (range) => client.request('getTimelineMarkers', { range }),
     getFirmwareEvents: (range) => client.request('getFirmwareEvents', { range }),
     getFirmwareEventDetail: (index) => client.request('getFirmwareEventDetail', { index }),
-    getReplayDetails: () => client.request('getReplayDetails', {}),
+    getReplayDetails: (allReadings) => client.request('getReplayDetails', { allReadings }),
   };
 
   async function analyze(): Promise<void> {

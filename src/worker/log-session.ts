@@ -5,7 +5,9 @@
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
  * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push (progress
  * events, cancel checked between pushes) → finish → LoadSummary 'result'. Then `analyze` →
- * analyze({log, others}) (template-hash verification, replay, findings) → AnalysisSummary.
+ * verifyLogInPool (template hashes and extend values, in ranges on the verification pool,
+ * 'verifying' progress; rows are served meanwhile) → analyze({log, others}, precomputed)
+ * (replay, findings) → AnalysisSummary.
  * `getRows` / `getEntryDetail` answer from the model with fresh copies of just the window.
  */
 import { analyzeWithLog } from '../core/analysis/analyze';
@@ -225,7 +227,7 @@ export class LogSession {
       case 'getFirmwareEventDetail':
         return this.getFirmwareEventDetail(request.params.index);
       case 'getReplayDetails':
-        return this.getReplayDetails();
+        return this.getReplayDetails(request.params.allReadings === true);
     }
   }
 
@@ -367,10 +369,14 @@ export class LogSession {
     let precomputed: Precomputed | undefined;
     if (opened !== undefined) {
       const size = opened.log.entries.length;
-      this.#progress(id, 'verifying', 0, opened.file.size, size);
+      this.#progress(id, 'verifying', 0, opened.file.size, 0);
       const verification = this.#verify(opened, params.banks, id, provider);
       opened.sha256 ??= await fingerprintLogFile(opened.log, opened.file, this.#verifyPool(), provider);
-      precomputed = await verification;
+      // A pool that failed (not cancelled) leaves the verification to analyze itself.
+      precomputed = await verification.catch((e: unknown) => {
+        if (e instanceof SessionError) throw e;
+        return undefined;
+      });
       // analyze() fills byteOrder and digestBank once verification has confirmed them.
       const input: ReportInput = {
         name: opened.overview.name,
@@ -414,12 +420,12 @@ export class LogSession {
    * inputs that analysis read, parsed again (small: quotes, keys, PCR listings; the log is
    * the verified model) → replayAllHypotheses + describeQuote → ReplayDetails.
    */
-  async getReplayDetails(): Promise<ReplayDetails> {
+  async getReplayDetails(allReadings = false): Promise<ReplayDetails> {
     const basis = this.#replayBasis.get(this.#state);
     if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
     const provider = await this.#hashProvider();
     const loaded = await loadInputs(basis.others, provider, basis.log);
-    const hypotheses = replayAllHypotheses(loaded, basis.report, provider);
+    const hypotheses = replayAllHypotheses(loaded, basis.report, provider, { all: allReadings });
     const quote = await describeQuote(loaded, basis.report);
     return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
   }

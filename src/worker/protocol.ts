@@ -236,7 +236,7 @@ export interface RequestMap {
   getFirmwareEvents: { params: { readonly range: RowRange }; result: FirmwareEventPage };
   getFirmwareEventDetail: { params: { readonly index: number }; result: FirmwareEventDetail };
   /** Every reading of the log against the supplied values and the quote (error `noLog` before an analysis). */
-  getReplayDetails: { params: Record<string, never>; result: ReplayDetails };
+  getReplayDetails: { params: { readonly allReadings?: boolean }; result: ReplayDetails };
 }
 
 export type RequestType = keyof RequestMap;
@@ -260,6 +260,7 @@ export type WorkerEvent =
       readonly phase: LoadPhase;
       readonly bytesRead: Bytes;
       readonly bytesTotal: Bytes;
+      /** Entries read ('reading'), verified so far ('verifying'), or in the log ('analyzing'). */
       readonly entryCount: number;
     }
   | { readonly type: 'result'; readonly id: RequestId; readonly result: RequestResult<RequestType> }

@@ -85,7 +85,7 @@ function pcrFile(values: Partial<Record<HashAlgorithm, string>>, pcr = 10): RawI
 async function hypotheses(raw: readonly RawInput[]): Promise<ReplayHypotheses> {
   const loaded = await loadInputs(raw, provider);
   const { report } = await analyze(loaded, {}, provider);
-  const result = replayAllHypotheses(loaded, report, provider);
+  const result = replayAllHypotheses(loaded, report, provider, { all: true });
   if (result === undefined) throw new Error('no log');
   return result;
 }
@@ -127,6 +127,20 @@ describe('replayAllHypotheses against an independent Python replay', () => {
     expect(h.rows[0]).toMatchObject({ isDefault: true, pcrs: [{ matchedEntries: 13, final: oracle['per-bank/ff/little'].sha256 }] });
     expect(reproducing(h)).toEqual(['per-bank/ff/little']);
     expect(h.unexplained).toBeUndefined();
+  });
+
+  it('replays only the default reading unless asked, when it reproduces every value', async () => {
+    const loaded = await loadInputs([log(), ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 })], provider);
+    const { report } = await analyze(loaded, {}, provider);
+    const h = replayAllHypotheses(loaded, report, provider);
+    expect(h?.othersSkipped).toBe(true);
+    expect(h?.rows.map((r) => r.key)).toEqual(['per-bank/ff/little']);
+    expect(h?.rows[0].pcrs[0].matchedEntries).toBe(13);
+    // A value only another reading reproduces is never skipped.
+    const padded = await loadInputs([log(), ...pcrFile({ sha256: oracle['padded-sha1/ff/little'].sha256 })], provider);
+    const all = replayAllHypotheses(padded, (await analyze(padded, {}, provider)).report, provider);
+    expect(all?.othersSkipped).toBeUndefined();
+    expect(all?.rows.length).toBe(6);
   });
 
   it('recognises a padded-SHA-1 kernel (5.1–5.7) in the sha256 bank', async () => {

@@ -110,6 +110,11 @@ export interface ReplayHypotheses {
     readonly fromLog: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly pcr: number }>;
   };
   readonly rows: readonly HypothesisRow[];
+  /**
+   * True when only the default reading is listed: it reproduced every value, so the others
+   * were not replayed (each costs a pass over the log; ask with `all` to replay them).
+   */
+  readonly othersSkipped?: boolean;
   readonly bootAggregates: readonly BootAggregateRow[];
   /** Where PCRs 0–9 for boot_aggregate came from. */
   readonly bootSource?: 'supplied' | 'firmware';
@@ -148,13 +153,26 @@ function quoteProbe(loaded: LoadedInputs, fixed: PcrLookup, provider: HashProvid
   return { selection, hasher, fixed, expected: quote.pcrDigest };
 }
 
+/** The kernel's default reading reproduced every supplied value and the quote (analyze's own checks). */
+function defaultReadingSuffices(report: Report, log: ImaLog): boolean {
+  const defaultKey = hypothesisKey(hypothesesFor(log)[0]);
+  const pcrsOk = (report.pcrChecks ?? []).every((c) => c.hypothesis !== undefined && hypothesisKey(c.hypothesis) === defaultKey);
+  return pcrsOk && report.quote?.digestMatches !== false;
+}
+
+/**
+ * `all`: replay every reading even when the default one reproduces everything (the panel's
+ * "replay every reading" button); by default only the needed work is done.
+ */
 export function replayAllHypotheses(
   loaded: LoadedInputs,
   report: Report,
   provider: HashProvider,
+  options: { readonly all?: boolean } = {},
 ): ReplayHypotheses | undefined {
   const log = loaded.log?.log;
   if (log === undefined) return undefined;
+  const othersSkipped = options.all !== true && defaultReadingSuffices(report, log);
   const fixed = knownPcrValue(loaded, report);
   // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache.
   const { chainFor, logPcrs } = replayAndCheckPcrs(log, provider, [], new Map());
@@ -173,7 +191,8 @@ export function replayAllHypotheses(
   const banks = HASH_ALGORITHMS.filter((b) => targets.some((t) => t.bank === b) || fromLog.some((q) => q.bank === b));
 
   let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
-  const rows = hypothesesFor(log).map((hypothesis, k): HypothesisRow => {
+  const readings = othersSkipped ? hypothesesFor(log).slice(0, 1) : hypothesesFor(log);
+  const rows = readings.map((hypothesis, k): HypothesisRow => {
     const chains: Chain[] = [];
     const chainOfBank = new Map<HashAlgorithm, number>();
     for (const bank of banks) {
@@ -208,6 +227,7 @@ export function replayAllHypotheses(
       ? {}
       : { quote: { pcrDigest: toHex(loaded.quote.pcrDigest), missing, fromLog } }),
     rows,
+    ...(othersSkipped ? { othersSkipped } : {}),
     bootAggregates,
     ...(bootSource === undefined ? {} : { bootSource }),
   };

@@ -65,7 +65,15 @@ function Causes({ causes, lastVerified }: { readonly causes: readonly LikelyCaus
 }
 
 /** Every reading of the log at once, boot_aggregate's candidates, and the causes when nothing fits. */
-export function HypothesesSection({ hypotheses, listOrder }: { readonly hypotheses: ReplayHypotheses; readonly listOrder: ByteOrder }) {
+export function HypothesesSection({
+  hypotheses,
+  listOrder,
+  onReplayAll,
+}: {
+  readonly hypotheses: ReplayHypotheses;
+  readonly listOrder: ByteOrder;
+  readonly onReplayAll: () => void;
+}) {
   const { targets, rows, entryCount, quote } = hypotheses;
   const hasColumns = targets.length > 0 || quote !== undefined;
   const label = (r: (typeof rows)[number]): string => {
@@ -140,6 +148,14 @@ export function HypothesesSection({ hypotheses, listOrder }: { readonly hypothes
               );
             })}
           </ul>
+          {hypotheses.othersSkipped === true ? (
+            <p className="hypotheses-skipped" data-testid="hypotheses-skipped">
+              The kernel's default reading reproduces every value, so the other readings were not replayed.{' '}
+              <button type="button" className="link-button" onClick={onReplayAll}>
+                Replay every reading
+              </button>
+            </p>
+          ) : null}
           {quote !== undefined && quote.missing.length > 0 ? (
             <p className="replay-bad">
               The quote's digest cannot be replayed: no value for {quote.missing.map((m) => `${m.bank}:${m.pcr}`).join(', ')}.

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis, selectEntryCount } from '../../store/selectors';
 import { useAppCommands } from '../shared/entry-source';
@@ -41,7 +41,8 @@ export function ReplayPanel() {
   const unknownParts = parts.filter((p) => p.kind === 'unknown').length;
   const showParts = parts.length > 1 || unknownParts > 0;
   const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
-  const state = useReplayDetails(finished, open && shown);
+  const [allReadings, setAllReadings] = useState(false);
+  const state = useReplayDetails(finished, open && shown, allReadings);
   if (!shown) return null;
   const details = state.kind === 'done' ? state.details : undefined;
   const headline = replayHeadline(report, entryCount);
@@ -110,7 +111,7 @@ export function ReplayPanel() {
           ) : state.kind === 'failed' ? (
             <p className="replay__card replay__card--wide replay-bad">The replay under every reading failed: {state.message}</p>
           ) : details?.hypotheses !== undefined ? (
-            <HypothesesSection hypotheses={details.hypotheses} listOrder={listOrder} />
+            <HypothesesSection hypotheses={details.hypotheses} listOrder={listOrder} onReplayAll={() => setAllReadings(true)} />
           ) : null}
         </div>
       </div>

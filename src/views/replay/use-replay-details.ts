@@ -15,25 +15,27 @@ export type ReplayDetailsState =
   | { readonly kind: 'failed'; readonly message: string };
 
 /** `analysis`: the analysis the details must answer for (each one is asked for once). */
-export function useReplayDetails(analysis: AnalysisSummary | undefined, enabled: boolean): ReplayDetailsState {
+export function useReplayDetails(analysis: AnalysisSummary | undefined, enabled: boolean, allReadings = false): ReplayDetailsState {
   const source = useEntrySource();
   const [state, setState] = useState<{ readonly key: AnalysisSummary | undefined; readonly value: ReplayDetailsState }>({
     key: undefined,
     value: { kind: 'idle' },
   });
   const requested = useRef<AnalysisSummary | undefined>(undefined);
+  const requestedAll = useRef(false);
 
   useEffect(() => {
-    if (!enabled || analysis === undefined || requested.current === analysis) return;
+    if (!enabled || analysis === undefined || (requested.current === analysis && requestedAll.current === allReadings)) return;
     requested.current = analysis;
+    requestedAll.current = allReadings;
     // Answers for an analysis that a newer one replaced are dropped.
     const settle = (value: ReplayDetailsState): void => setState((s) => (requested.current === analysis ? { key: analysis, value } : s));
     settle({ kind: 'loading' });
-    source.getReplayDetails().then(
+    source.getReplayDetails(allReadings).then(
       (details) => settle({ kind: 'done', details }),
       (e: unknown) => settle({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
     );
-  }, [enabled, analysis, source]);
+  }, [enabled, analysis, source, allReadings]);
 
   if (state.key === analysis) return state.value;
   return { kind: enabled && analysis !== undefined ? 'loading' : 'idle' };

@@ -24,7 +24,7 @@ export interface EntrySource {
   getFirmwareEvents(range: RowRange): Promise<FirmwareEventPage>;
   getFirmwareEventDetail(index: number): Promise<FirmwareEventDetail>;
   /** The last analysis replayed under every reading, and its quote field by field (on demand). */
-  getReplayDetails(): Promise<ReplayDetails>;
+  getReplayDetails(allReadings?: boolean): Promise<ReplayDetails>;
 }
 
 /** A bundled sample scenario (public/samples/index.json). */
