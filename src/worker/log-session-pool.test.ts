@@ -85,6 +85,20 @@ describe('LogSession with a verification pool', () => {
     expect(done.report).toEqual(reference.report);
   });
 
+  it('verifies in-process when the pool fails', async () => {
+    const inner = createVerifyPool({ size: 1, provider: async () => provider });
+    const broken: VerifyPool = {
+      size: 2,
+      run: (t) => (t().kind === 'verify' ? Promise.reject(new Error('worker crashed')) : inner.run(t)),
+      dispose: () => undefined,
+    };
+    const { call } = session(() => broken);
+    await call('open', { inputs: inputs() });
+    const done = await call('analyze', { pastes: [] });
+    const reference = await analyzeRaw([{ name: 'binary_runtime_measurements', bytes }], {}, provider);
+    expect(done.report).toEqual(reference.report);
+  });
+
   it('verifies a log once: a second analysis (a paste) reuses the pool’s work', async () => {
     let tasks = 0;
     const inner = createVerifyPool({ size: 1, provider: async () => provider });

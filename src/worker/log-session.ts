@@ -478,6 +478,8 @@ export class LogSession {
       this.#verifications.delete(log);
       throw controller.signal.aborted ? new SessionError('cancelled', 'Cancelled') : e;
     });
+    // Handled by whichever analysis awaits it, maybe after a rejection: not unhandled meanwhile.
+    result.catch(() => undefined);
     this.#verifications.set(log, { result, controller });
     return result;
   }

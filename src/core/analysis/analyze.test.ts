@@ -158,6 +158,8 @@ describe('generated logs: what each interpretation and failure looks like', () =
     );
     const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);
     expect(codes(report)).toEqual(expect.arrayContaining(['kexec-window-lost', 'pcr-mismatch', 'kexec-soft-reboot']));
+    // The verdict names the cause, not the symptom.
+    expect(report.findings[0].code).toBe('kexec-window-lost');
     const lost = report.findings.find((f) => f.code === 'kexec-window-lost');
     expect(lost?.entries?.[0]).toBe(6); // the kexec_load record
   });

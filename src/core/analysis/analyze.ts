@@ -22,7 +22,7 @@ import {
   pcrFindings,
   quoteFindings,
 } from './findings';
-import { compareSeverity } from './finding-help';
+import { compareFindings } from './finding-help';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
@@ -136,7 +136,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 
-  findings.sort((a, b) => compareSeverity(a.severity, b.severity));
+  findings.sort(compareFindings);
   return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }) };
 }
 

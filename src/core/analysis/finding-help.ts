@@ -2,7 +2,7 @@
  * What each finding code means and what to do about it: shown beside every finding in the
  * app, and in the CLI's human summary. Stable codes; this text may improve freely.
  */
-import type { FindingCode, Severity } from '../report/report';
+import type { Finding, FindingCode, Severity } from '../report/report';
 
 export interface FindingHelp {
   readonly title: string;
@@ -132,4 +132,30 @@ const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1
 
 export function compareSeverity(a: Severity, b: Severity): number {
   return SEVERITY_RANK[a] - SEVERITY_RANK[b];
+}
+
+/**
+ * Within one severity, causes come before the symptoms they explain, so that the verdict (the
+ * first finding) names why: lost kexec entries before the PCR mismatch they produce.
+ */
+const CAUSES_FIRST: readonly FindingCode[] = [
+  'parse-error',
+  'kexec-window-lost',
+  'template-hash-mismatch',
+  'quote-signature-invalid',
+  'quote-nonce-mismatch',
+  'boot-aggregate-mismatch',
+  'firmware-pcr-mismatch',
+  'byte-order-mixed',
+  'padded-sha1-extend',
+];
+
+function causeRank(code: FindingCode): number {
+  const i = CAUSES_FIRST.indexOf(code);
+  return i < 0 ? CAUSES_FIRST.length : i;
+}
+
+/** The order of `report.findings`: worst severity first, then causes before symptoms. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareSeverity(a.severity, b.severity) || causeRank(a.code) - causeRank(b.code);
 }
