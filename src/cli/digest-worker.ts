@@ -5,12 +5,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
-import { runTasks, type PoolJob } from './pool-jobs';
+import { runTasks, warmUp, type PoolJob } from './pool-jobs';
 
 const port = parentPort;
 if (port === null) throw new Error('digest-worker.ts runs as a worker thread');
 const provider = createWasmHashProvider();
-void provider.then(() => port.postMessage('ready'));
+void provider.then((p) => {
+  warmUp(p);
+  port.postMessage('ready');
+});
 port.on('message', (job: PoolJob) => {
   void provider.then((p) => {
     runTasks(job, p);

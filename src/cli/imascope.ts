@@ -111,7 +111,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
     return 2;
   }
-  const pool = new DigestPool(); // its threads boot while the files are read and parsed
   const raw: RawInput[] = [];
   for (const file of args.files) {
     let bytes: Uint8Array;
@@ -131,6 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     raw.push({ name: basename(file), bytes, kind });
   }
+  const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());
   const { report } = await analyzeInParallel(raw, { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce }, provider, pool);
   let link: EncodedPermalink | undefined;

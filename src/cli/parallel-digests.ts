@@ -7,7 +7,7 @@
  * counter (pool-jobs.ts). What they compute reaches `analyze` through its `precomputed` seam,
  * computed by the same core functions `analyze` would call, so the report cannot differ.
  *
- * Workers start with the CLI and boot while the files are read and parsed. Where a worker
+ * Workers start once the files are read, and boot while they are parsed. Where a worker
  * cannot start or dies, the main thread does its share. The browser app and the tests use
  * the single-threaded core as it is.
  */
@@ -18,9 +18,10 @@ import type { Analysis, AnalyzeOptions, Precomputed, RawInput } from '../core/an
 import { defaultHypothesis } from '../core/analysis/check-pcrs';
 import { loadInputs, type LoadedInputs } from '../core/analysis/load-inputs';
 import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
-import type { HashProvider } from '../core/hash/hash-provider';
+import type { Hasher, HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import type { ImaLog } from '../core/model/ima-log';
+import { computeRunningValues } from '../core/replay/replay-chains';
 import {
   computeExtendValues,
   digestColumnKey,
@@ -28,6 +29,9 @@ import {
   runningValuesKey,
 } from '../core/replay/extend-values';
 import { digestTaskCount, runTask, runTasks, sharedTasks, taskCount, type PoolJob } from './pool-jobs';
+
+/** Input size from which workers pay: about 35,000 ima-ng entries, ~60 ms of hashing. */
+const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
  * A worker on digest-worker: in dist/cli the bundle's sibling; from the sources (tsx, vitest)
@@ -37,13 +41,23 @@ import { digestTaskCount, runTask, runTasks, sharedTasks, taskCount, type PoolJo
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./digest-worker.mjs', import.meta.url));
   const entry = JSON.stringify(new URL('./digest-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true });
 }
 
 export class DigestPool {
   private readonly workers: Worker[] = [];
   private readonly dead = new Set<Worker>();
   private readonly booted: Array<Promise<void>> = [];
+
+  /**
+   * A pool for these inputs: workers only when the inputs are large enough to repay starting
+   * them (a worker takes ~40 ms to boot, and the process waits for a booting one at exit).
+   */
+  static forInputs(inputs: readonly RawInput[]): DigestPool {
+    const bytes = inputs.reduce((sum, input) => sum + input.bytes.length, 0);
+    return new DigestPool(bytes >= PARALLEL_MIN_BYTES ? defaultThreads() : 0);
+  }
 
   /**
    * Starts `threads` workers. Default: IMASCOPE_THREADS when set (0: all on the main thread;
@@ -107,12 +121,14 @@ export class DigestPool {
     return new Map(algorithms.map((alg, a) => [alg, columns[a]]));
   }
 
-  /** `computeRunningValues` of each chain, the chains spread over the threads. */
-  async runningValues(
+  /**
+   * Starts `computeRunningValues` of each chain on the workers, the chains spread over them;
+   * `finish` runs on this thread what no worker took and returns the columns, in order.
+   */
+  startRunningValues(
     pcr: Uint8Array,
     chains: ReadonlyArray<{ readonly algorithm: HashAlgorithm; readonly values: Uint8Array }>,
-    provider: HashProvider,
-  ): Promise<Uint8Array[]> {
+  ): { finish(provider: HashProvider): Promise<Uint8Array[]> } {
     const shared = this.shareable();
     const job: PoolJob = {
       kind: 'chains',
@@ -124,8 +140,13 @@ export class DigestPool {
       })),
       ...sharedTasks(chains.length),
     };
-    await this.share(job, provider);
-    return job.chains.map((c) => c.running);
+    const started = this.start(job);
+    return {
+      finish: async (provider) => {
+        await this.finish(started, provider);
+        return job.chains.map((c) => c.running);
+      },
+    };
   }
 
   /** Workers alive: 0 means the main thread does everything. */
@@ -150,18 +171,28 @@ export class DigestPool {
 
   /** Runs every task of `job` on all threads; returns when all are done. */
   private async share(job: PoolJob, provider: HashProvider): Promise<void> {
-    const total = taskCount(job);
-    const finished = this.workers
+    await this.finish(this.start(job), provider);
+  }
+
+  /** Hands `job` to every live worker. */
+  private start(job: PoolJob): StartedJob {
+    const replies = this.workers
       .filter((w) => !this.dead.has(w))
       .map((w) => {
         const replied = this.reply(w, job.id);
         w.postMessage(job);
         return replied;
       });
+    return { job, replies };
+  }
+
+  /** Runs the tasks no thread has claimed yet on this one; returns when all are done. */
+  private async finish({ job, replies }: StartedJob, provider: HashProvider): Promise<void> {
+    const total = taskCount(job);
     runTasks(job, provider);
     // Every task is claimed: wait only for tasks still running elsewhere (a worker still
     // booting has claimed none), then redo any whose worker died with it.
-    if (!allDone(job.done, total)) await Promise.all(finished);
+    if (!allDone(job.done, total)) await Promise.all(replies);
     for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) runTask(job, provider, k);
   }
 
@@ -201,15 +232,29 @@ export async function precomputeInParallel(
   const templateHashes = verifyTemplateHashes(log, provider, (bank) => columns.get(bank));
 
   const digestColumns = new Map<string, Uint8Array | undefined>();
-  for (const [alg, column] of columns) {
-    digestColumns.set(digestColumnKey(alg, log.byteOrder), kernelDigestsFromListOrder(log, provider, alg, column));
-  }
   const hypothesis = defaultHypothesis(log);
-  const chains = banks.flatMap((bank) => {
-    const extend = computeExtendValues(log, provider, bank, hypothesis, digestColumns);
-    return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
+  const valuesOf = (extended: readonly HashAlgorithm[]): Array<{ algorithm: HashAlgorithm; values: Uint8Array }> =>
+    extended.flatMap((bank) => {
+      const column = columns.get(bank);
+      if (column !== undefined) {
+        const kernel = kernelDigestsFromListOrder(log, provider, bank, column);
+        digestColumns.set(digestColumnKey(bank, log.byteOrder), kernel);
+      }
+      const extend = computeExtendValues(log, provider, bank, hypothesis, digestColumns);
+      return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
+    });
+  // The banks whose digests were hashed make the longest chains: they go to the workers first,
+  // while this thread prepares the list bank's (its recorded digests) and extends it.
+  const hashed = valuesOf(banks.filter((bank) => bank !== log.digestBank));
+  const started = pool.startRunningValues(log.entries.pcr, hashed);
+  const recorded = valuesOf(banks.filter((bank) => bank === log.digestBank));
+  const chains = [...recorded, ...hashed];
+  const running: Uint8Array[] = recorded.map((c) => {
+    const out = new Uint8Array(c.values.length);
+    computeRunningValues(log.entries.pcr, hasherOf(provider, c.algorithm), c.values, out);
+    return out;
   });
-  const running = await pool.runningValues(log.entries.pcr, chains, provider);
+  running.push(...(await started.finish(provider)));
   chains.forEach((c, i) => digestColumns.set(runningValuesKey(c.algorithm, hypothesis), running[i]));
 
   const complete = new Map<string, Uint8Array>();
@@ -232,6 +277,18 @@ export async function analyzeInParallel(
 function defaultThreads(): number {
   const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
   return Number.isInteger(asked) && asked >= 0 ? asked : availableParallelism() - 1;
+}
+
+interface StartedJob {
+  readonly job: PoolJob;
+  /** One per worker given the job: resolves when it has no task left to claim (or died). */
+  readonly replies: ReadonlyArray<Promise<void>>;
+}
+
+function hasherOf(provider: HashProvider, alg: HashAlgorithm): Hasher {
+  const hasher = provider.get(alg);
+  if (hasher === undefined) throw new Error(`no ${alg} hasher`);
+  return hasher;
 }
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;

@@ -17,10 +17,15 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export async function fingerprintLogFile(log: ImaLog, file: Blob, pool: VerifyPool, provider: HashProvider): Promise<string> {
+export async function fingerprintLogFile(
+  log: ImaLog,
+  file: Blob,
+  pool: VerifyPool,
+  provider: HashProvider,
+): Promise<string> {
   if (log.format !== 'binary' || log.data.length !== file.size) {
     const result = await pool.run(() => ({ kind: 'fingerprint', file }));
-    if (result.kind !== 'fingerprint') throw new Error('unreachable: a fingerprint task answered something else');
+    if (result.kind !== 'fingerprint') throw new Error('unreachable: a fingerprint answered otherwise');
     return result.sha256;
   }
   const stream = await provider.createStream('sha256');

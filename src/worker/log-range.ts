@@ -37,7 +37,11 @@ export function sliceLogRange(
   const dataBytes = Math.max(0, hi - lo);
   const buffer = allocate(n * BYTES_PER_ENTRY + dataBytes + outputBytes);
   let at = 0;
-  const take = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, bytesEach: number, length = n): T => {
+  const take = <T>(
+    make: (b: ArrayBuffer, offset: number, length: number) => T,
+    bytesEach: number,
+    length = n,
+  ): T => {
     const view = make(buffer, at, length);
     at += bytesEach * length;
     return view;
@@ -89,6 +93,6 @@ export function outputOfRange(range: ImaLog, bytes: number): Uint8Array {
 /** The one buffer a sliced range lives in, to transfer with it. */
 export function bufferOfRange(range: ImaLog): ArrayBuffer {
   const buffer = range.data.buffer;
-  if (!(buffer instanceof ArrayBuffer)) throw new Error('unreachable: a range lives in an ArrayBuffer');
+  if (!(buffer instanceof ArrayBuffer)) throw new Error('unreachable: ranges live in ArrayBuffers');
   return buffer;
 }

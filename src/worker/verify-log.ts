@@ -68,7 +68,8 @@ export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgor
   const candidates = hashAlgorithmsOfSize(log.digestSize);
   if (candidates.length <= 1) return candidates[0];
   const n = log.entries.length;
-  const head = verifyTemplateHashes(sliceLogRange(log, 0, Math.min(n, BANK_HEAD_ENTRIES)), provider);
+  const headRange = sliceLogRange(log, 0, Math.min(n, BANK_HEAD_ENTRIES));
+  const head = verifyTemplateHashes(headRange, provider);
   if (head.checked >= BANK_PROBES || n <= BANK_HEAD_ENTRIES) return head.digestBank;
   return verifyTemplateHashes(log, provider).digestBank;
 }
@@ -98,7 +99,7 @@ export async function verifyLogInPool(
       const range = sliceLogRange(log, start, end, allocate, outputBytes);
       return { kind: 'verify', range, banks, out: outputOfRange(range, outputBytes) };
     });
-    if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered something else');
+    if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered otherwise');
     log.entries.flags.set(result.flags, start);
     for (const alg of banks) {
       const part = result.values.find((v) => v.bank === alg);
@@ -129,6 +130,8 @@ export async function verifyLogInPool(
   const hypothesis = defaultHypothesis(log);
   return {
     templateHashes: summarizeTemplateHashes(log, bank),
-    digestColumns: new Map([...columns].map(([alg, values]) => [extendValuesKey(alg, hypothesis), values])),
+    digestColumns: new Map(
+      [...columns].map(([alg, values]) => [extendValuesKey(alg, hypothesis), values]),
+    ),
   };
 }

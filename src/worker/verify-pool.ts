@@ -11,7 +11,13 @@
  * in-process tasks first yield a macrotask so the session's queued messages are served.
  */
 import type { HashProvider } from '../core/hash/hash-provider';
-import { runPoolTask, type PoolRequest, type PoolResponse, type PoolResult, type PoolTask } from './verify-task';
+import {
+  runPoolTask,
+  type PoolRequest,
+  type PoolResponse,
+  type PoolResult,
+  type PoolTask,
+} from './verify-task';
 import { bufferOfRange } from './log-range';
 
 /** More workers than this add memory (an isolate and hash state each) but little speed. */
@@ -121,7 +127,9 @@ export function createVerifyPool(options: VerifyPoolOptions): VerifyPool {
     dispose() {
       for (const slot of [...slots]) {
         slot.worker.terminate();
-        for (const p of slot.pending.values()) p.reject(new Error('The verification pool was stopped'));
+        for (const p of slot.pending.values()) {
+          p.reject(new Error('The verification pool was stopped'));
+        }
       }
       slots.length = 0;
     },

@@ -38,9 +38,9 @@ export type PoolTask =
 export type PoolResult =
   | {
       readonly kind: 'verify';
-      /** The range's flags with the verification bits set (a view of the range's buffer, sent back for reuse). */
+      /** The range's flags, verification bits set (a view of the range's buffer, sent back). */
       readonly flags: Uint16Array;
-      /** Per bank asked for: the range's extend values (views of `out`); absent without a hasher. */
+      /** Per bank asked for: the range's extend values (views of `out`); none without a hasher. */
       readonly values: ReadonlyArray<{ readonly bank: HashAlgorithm; readonly values: Uint8Array }>;
     }
   | { readonly kind: 'fingerprint'; readonly sha256: string };
@@ -52,10 +52,13 @@ export type PoolResponse =
   | { readonly id: number; readonly error: string };
 
 export async function runPoolTask(task: PoolTask, provider: HashProvider): Promise<PoolResult> {
-  if (task.kind === 'fingerprint') return { kind: 'fingerprint', sha256: await fingerprint(task.file, provider) };
+  if (task.kind === 'fingerprint') {
+    return { kind: 'fingerprint', sha256: await fingerprint(task.file, provider) };
+  }
   const { range } = task;
   const bank = range.digestBank;
-  verifyTemplateHashRange(range, bank === undefined ? undefined : provider.get(bank), 0, range.entries.length);
+  const hasher = bank === undefined ? undefined : provider.get(bank);
+  verifyTemplateHashRange(range, hasher, 0, range.entries.length);
   const values: Array<{ bank: HashAlgorithm; values: Uint8Array }> = [];
   const hypothesis = defaultHypothesis(range);
   let at = 0;

@@ -201,7 +201,9 @@ export class ImaLogBuilder {
     const i = this.length - 1;
     const used = i < 0 ? 0 : this.entryOffset[i] + this.entrySize[i];
     if (used <= 0 || this.expectedDataLength <= used) return current * 2;
-    const projected = Math.ceil(((this.length * this.expectedDataLength) / used) * PROJECTION_MARGIN);
+    const projected = Math.ceil(
+      ((this.length * this.expectedDataLength) / used) * PROJECTION_MARGIN,
+    );
     return Math.min(current * 2, Math.max(Math.ceil(current * 1.25), projected));
   }
 
@@ -216,7 +218,9 @@ export class ImaLogBuilder {
       return next;
     };
     this.entryOffset = grow(this.entryOffset, (s) => new Float64Array(s));
-    if (this.sourceOffset !== undefined) this.sourceOffset = grow(this.sourceOffset, (s) => new Float64Array(s));
+    if (this.sourceOffset !== undefined) {
+      this.sourceOffset = grow(this.sourceOffset, (s) => new Float64Array(s));
+    }
     this.entrySize = grow(this.entrySize, (s) => new Uint32Array(s));
     this.pcr = grow(this.pcr, (s) => new Uint8Array(s));
     this.template = grow(this.template, (s) => new Uint16Array(s));
@@ -291,7 +295,9 @@ export class ImaLogBuilder {
 
 /** The first `length` bytes of `buffer`: a view when little is wasted, else a copy. */
 function trimmed(buffer: Uint8Array, length: number): Uint8Array {
-  return buffer.length - length <= length * MAX_KEPT_WASTE ? buffer.subarray(0, length) : buffer.slice(0, length);
+  return buffer.length - length <= length * MAX_KEPT_WASTE
+    ? buffer.subarray(0, length)
+    : buffer.slice(0, length);
 }
 
 function sameBytes(a: Uint8Array, data: Uint8Array, offset: number, length: number): boolean {

@@ -13,7 +13,11 @@
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
-import { computeTemplateDigest, writeTemplateDigests, type TemplateHashSummary } from './template-digests';
+import {
+  computeTemplateDigest,
+  writeTemplateDigests,
+  type TemplateHashSummary,
+} from './template-digests';
 import { describeTemplate } from './template-registry';
 
 /** Entries hashed per batch: the digests of a batch fit a small scratch buffer. */
@@ -31,7 +35,12 @@ export const TEMPLATE_HASH_FLAGS =
  * Sets the verification flags of entries [start, end) of `log`, hashing with `hasher` (the
  * bank of the digest column; undefined when no hasher has it, so nothing is checked).
  */
-export function verifyTemplateHashRange(log: ImaLog, hasher: Hasher | undefined, start: number, end: number): void {
+export function verifyTemplateHashRange(
+  log: ImaLog,
+  hasher: Hasher | undefined,
+  start: number,
+  end: number,
+): void {
   const { flags, entryOffset, template } = log.entries;
   const data = log.data;
   const D = log.digestSize;
@@ -41,7 +50,9 @@ export function verifyTemplateHashRange(log: ImaLog, hasher: Hasher | undefined,
   const digests = new Uint8Array(Math.min(BATCH, Math.max(0, end - start)) * size);
   for (let i = start; i < end; i++) {
     const batchAt = (i - start) % BATCH;
-    if (hasher !== undefined && batchAt === 0) writeTemplateDigests(log, hasher, i, Math.min(end, i + BATCH), digests, 0);
+    if (hasher !== undefined && batchAt === 0) {
+      writeTemplateDigests(log, hasher, i, Math.min(end, i + BATCH), digests, 0);
+    }
     let f = flags[i] & ~TEMPLATE_HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
     if (isZeroAt(data, recorded, D)) {
@@ -50,7 +61,10 @@ export function verifyTemplateHashRange(log: ImaLog, hasher: Hasher | undefined,
       f |= EntryFlag.HashUnchecked;
     } else if (equalsAt(digests, batchAt * size, size, data, recorded)) {
       f |= EntryFlag.HashVerified;
-    } else if (!legacy[template[i]] && equalsAt(computeTemplateDigest(log, i, hasher, opposite), 0, size, data, recorded)) {
+    } else if (
+      !legacy[template[i]] &&
+      equalsAt(computeTemplateDigest(log, i, hasher, opposite), 0, size, data, recorded)
+    ) {
       f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
     } else {
       f |= EntryFlag.HashMismatch;
@@ -60,7 +74,10 @@ export function verifyTemplateHashRange(log: ImaLog, hasher: Hasher | undefined,
 }
 
 /** The summary `verifyTemplateHashes` returns, read back from the flags verification set. */
-export function summarizeTemplateHashes(log: ImaLog, digestBank: HashAlgorithm | undefined): TemplateHashSummary {
+export function summarizeTemplateHashes(
+  log: ImaLog,
+  digestBank: HashAlgorithm | undefined,
+): TemplateHashSummary {
   const summary: TemplateHashSummary = {
     digestBank,
     checked: 0,
@@ -96,7 +113,13 @@ function isZeroAt(data: Uint8Array, p: number, n: number): boolean {
   return true;
 }
 
-function equalsAt(a: Uint8Array, aOffset: number, n: number, b: Uint8Array, bOffset: number): boolean {
+function equalsAt(
+  a: Uint8Array,
+  aOffset: number,
+  n: number,
+  b: Uint8Array,
+  bOffset: number,
+): boolean {
   for (let k = 0; k < n; k++) if (a[aOffset + k] !== b[bOffset + k]) return false;
   return true;
 }

@@ -76,7 +76,8 @@ export function kernelDigestsFromListOrder(
   const flags = log.entries.flags;
   const orderOf = byteOrderOf(log, log.byteOrder);
   for (let i = 0; i < log.entries.length; i++) {
-    if ((flags[i] & EntryFlag.OppositeByteOrder) !== 0) writeTemplateDigests(log, hasher, i, i + 1, listOrder, i * hasher.size, orderOf);
+    if ((flags[i] & EntryFlag.OppositeByteOrder) === 0) continue;
+    writeTemplateDigests(log, hasher, i, i + 1, listOrder, i * hasher.size, orderOf);
   }
   return listOrder;
 }

@@ -15,7 +15,12 @@ import type { ExtendValues } from './extend-values';
  * The sequential part of a chain on its own: out[i × size …] = the value of entry i's PCR
  * right after extending entry i, every PCR from zero (`ExtendValues.running`).
  */
-export function computeRunningValues(pcrColumn: Uint8Array, hasher: Hasher, values: Uint8Array, out: Uint8Array): void {
+export function computeRunningValues(
+  pcrColumn: Uint8Array,
+  hasher: Hasher,
+  values: Uint8Array,
+  out: Uint8Array,
+): void {
   const size = hasher.size;
   const state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
   for (let i = 0; i < pcrColumn.length; i++) {

@@ -9,6 +9,7 @@ import type { SignatureHeader } from '../../core/ima/decode/signature-header';
 import type { BufferPayload } from '../../core/ima/decode/buffer-payload';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
+import './FieldValue.css';
 
 /** Hex longer than this is cut in the pane (the copy button copies all of it). */
 const HEX_PREVIEW = 96;

@@ -5,15 +5,7 @@
  */
 import type { ByteOrder } from '../../core/model/ima-log';
 import type { EntryDetail } from '../../worker/protocol';
-
-export interface ByteRegion {
-  /** Stable key: `field-3` for the 4th field's value, `field-3-length` for its length word. */
-  readonly key: string;
-  readonly label: string;
-  readonly start: number;
-  readonly end: number;
-  readonly kind: 'framing' | 'digest' | 'name' | 'value' | 'length';
-}
+import type { ByteRegion } from '../shared/HexDump';
 
 function readU32(bytes: Uint8Array, at: number, order: ByteOrder): number {
   if (at + 4 > bytes.length) return 0;
@@ -21,6 +13,7 @@ function readU32(bytes: Uint8Array, at: number, order: ByteOrder): number {
   return view.getUint32(at, order === 'little');
 }
 
+/** Region key of the k-th field's value; its length word is `${fieldKey(k)}-length`. */
 export function fieldKey(k: number): string {
   return `field-${k}`;
 }

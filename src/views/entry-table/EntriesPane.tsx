@@ -1,11 +1,10 @@
-import { useCallback, useState } from 'react';
-import type { RowRange } from '../../worker/protocol';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { isIdentityQuery } from '../../core/query/filter-entries';
 import { EntryTable } from './EntryTable';
 import { EntryToolbar } from './EntryToolbar';
 import { useEntryPage } from './use-entry-page';
+import { useVisibleRange } from '../shared/use-paged-rows';
 
 const NO_TEMPLATES: never[] = [];
 
@@ -14,10 +13,7 @@ export function EntriesPane() {
   const query = useInspector((s) => s.query);
   const summary = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary : undefined));
   const analysis = useInspector(selectAnalysis);
-  const [visible, setVisible] = useState<RowRange>({ start: 0, end: 64 });
-  const onVisibleRangeChange = useCallback((range: RowRange) => {
-    setVisible((v) => (v.start === range.start && v.end === range.end ? v : range));
-  }, []);
+  const [visible, onVisibleRangeChange] = useVisibleRange();
   // Rows change when another log opens or verification sets their status.
   const log = summary?.log;
   const dataKey = analysis ?? log;

@@ -4,16 +4,16 @@
  * million rows cost the same as forty. Only the rows of the fetched window exist; rows not
  * fetched yet render as placeholders until their page arrives.
  */
-import { useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { useTable, type ColumnSizingState, type ColumnVisibilityState, type SortingState } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useInspector } from '../../store/use-inspector';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
+import { handleTableKey } from '../shared/table-keys';
+import { rowPosition, useRowWindow } from '../shared/use-row-window';
 import { entryColumns, entryTableFeatures, SORT_COLUMN_OF } from './columns';
 import { rowsOfPage } from './entry-rows';
+import '../shared/row-table.css';
 import './EntryTable.css';
-
-export const ROW_HEIGHT_PX = 26;
 
 export interface EntryTableProps {
   readonly page: RowPage | undefined;
@@ -68,21 +68,8 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
     onColumnSizingChange: (updater) => setColumnSizing(resolve<ColumnSizingState>(updater, { ...columnSizing })),
   });
 
-  const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: totalRows,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstVisible = items[0]?.index ?? 0;
-  const lastVisible = (items[items.length - 1]?.index ?? -1) + 1;
-
-  useEffect(() => {
-    onVisibleRangeChange({ start: firstVisible, end: lastVisible });
-  }, [firstVisible, lastVisible, onVisibleRangeChange]);
+  const { scrollRef, virtualizer, items } = useRowWindow(totalRows, onVisibleRangeChange);
 
   const tableRows = table.getRowModel().rows;
   const rowAt = (position: number) => {
@@ -112,28 +99,9 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   }, [selection.revealSerial, selectedRow, totalRows, virtualizer]);
 
   const moveTo = (row: number): void => {
-    if (totalRows === 0) return;
-    const target = Math.max(0, Math.min(totalRows - 1, row));
     // Until the row's page arrives the detail pane keeps the previous entry (no flicker).
-    selectRow(target, rowAt(target)?.original.index ?? selection.entryIndex);
-    virtualizer.scrollToIndex(target, { align: 'auto' });
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT_PX) - 1);
-    const current = selectedRow ?? -1;
-    const moves: Readonly<Record<string, () => number>> = {
-      ArrowDown: () => current + 1,
-      ArrowUp: () => (current < 0 ? 0 : current - 1),
-      PageDown: () => current + pageRows,
-      PageUp: () => current - pageRows,
-      Home: () => 0,
-      End: () => totalRows - 1,
-    };
-    const move = moves[e.key];
-    if (move === undefined) return;
-    e.preventDefault();
-    moveTo(move());
+    selectRow(row, rowAt(row)?.original.index ?? selection.entryIndex);
+    virtualizer.scrollToIndex(row, { align: 'auto' });
   };
 
   // Widths as CSS variables on the grid: one style write per column instead of per cell.
@@ -147,10 +115,10 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   const totalWidth = table.getTotalSize();
 
   return (
-    <div className="entry-table" data-testid="entry-table" role="grid" aria-rowcount={totalRows} aria-colcount={columns.length} style={widths as CSSProperties}>
+    <div className="row-table entry-table" data-testid="entry-table" role="grid" aria-rowcount={totalRows} aria-colcount={columns.length} style={widths as CSSProperties}>
       {/* The header sits outside the scroller: a sticky header 26 million pixels down is drawn
           with float rounding by the compositor and lets rows show through. */}
-      <div className="entry-table__header" ref={headerRef}>
+      <div className="row-table__head entry-table__header" ref={headerRef}>
         {table.getHeaderGroups().map((group) => (
           <div key={group.id} className="entry-table__head" role="row" style={{ minWidth: `${totalWidth}px` }}>
             {group.headers.map((header) => {
@@ -193,22 +161,20 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
         ))}
       </div>
       <div
-        className="entry-table__scroll"
+        className="row-table__scroll entry-table__scroll"
         tabIndex={0}
         ref={scrollRef}
-        onKeyDown={onKeyDown}
+        onKeyDown={(e) => handleTableKey(e, selectedRow, totalRows, moveTo)}
         onScroll={(e) => {
           if (headerRef.current) headerRef.current.scrollLeft = e.currentTarget.scrollLeft;
         }}
       >
-        <div className="entry-table__body" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth: `${totalWidth}px` }}>
+        <div className="row-table__body" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth: `${totalWidth}px` }}>
           {items.map((item) => {
             const row = rowAt(item.index);
-            // `top`, not a transform: a million rows put rows 26 million pixels down, where the
-            // compositor's float precision makes transformed rows overlap; layout units do not.
-            const position: CSSProperties = { top: `${item.start}px` };
+            const position = rowPosition(item);
             if (row === undefined) {
-              return <div key={`placeholder-${item.index}`} className="entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
+              return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
             }
             const entry = row.original;
             const selected = item.index === selectedRow;
@@ -218,7 +184,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
                 role="row"
                 aria-rowindex={item.index + 1}
                 aria-selected={selected}
-                className={`entry-row entry-row--${entry.status}${selected ? ' entry-row--selected' : ''}`}
+                className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
                 data-testid="entry-row"
                 data-index={entry.index}
                 style={position}

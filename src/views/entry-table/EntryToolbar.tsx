@@ -29,6 +29,39 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
+/** A select of one numeric value or all of them (an empty filter). */
+function OneOfFilter({
+  label,
+  testId,
+  allText,
+  selected,
+  options,
+  onChange,
+}: {
+  readonly label: string;
+  readonly testId: string;
+  readonly allText: string;
+  readonly selected: readonly number[];
+  readonly options: readonly { readonly value: number; readonly text: string }[];
+  readonly onChange: (values: number[]) => void;
+}) {
+  return (
+    <select
+      aria-label={label}
+      data-testid={testId}
+      value={selected.length === 0 ? '' : String(selected[0])}
+      onChange={(e) => onChange(e.currentTarget.value === '' ? [] : [Number(e.currentTarget.value)])}
+    >
+      <option value="">{allText}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.text}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** Search (`/` focuses, Esc clears), filters by PCR, template and status, and column choice. */
 export function EntryToolbar({
   totalRows,
@@ -118,32 +151,22 @@ export function EntryToolbar({
           /
         </kbd>
       </label>
-      <select
-        aria-label="Filter by PCR"
-        data-testid="filter-pcr"
-        value={query.pcrs.length === 0 ? '' : String(query.pcrs[0])}
-        onChange={(e) => setPcrFilter(e.currentTarget.value === '' ? [] : [Number(e.currentTarget.value)])}
-      >
-        <option value="">All PCRs</option>
-        {log?.pcrs.map((p) => (
-          <option key={p.pcr} value={p.pcr}>
-            PCR {p.pcr} ({formatCount(p.count)})
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Filter by template"
-        data-testid="filter-template"
-        value={query.templates.length === 0 ? '' : String(query.templates[0])}
-        onChange={(e) => setTemplateFilter(e.currentTarget.value === '' ? [] : [Number(e.currentTarget.value)])}
-      >
-        <option value="">All templates</option>
-        {log?.templates.map((t, k) => (
-          <option key={t.name} value={k}>
-            {t.name} ({formatCount(t.count)})
-          </option>
-        ))}
-      </select>
+      <OneOfFilter
+        label="Filter by PCR"
+        testId="filter-pcr"
+        allText="All PCRs"
+        selected={query.pcrs}
+        options={log?.pcrs.map((p) => ({ value: p.pcr, text: `PCR ${p.pcr} (${formatCount(p.count)})` })) ?? []}
+        onChange={setPcrFilter}
+      />
+      <OneOfFilter
+        label="Filter by template"
+        testId="filter-template"
+        allText="All templates"
+        selected={query.templates}
+        options={log?.templates.map((t, k) => ({ value: k, text: `${t.name} (${formatCount(t.count)})` })) ?? []}
+        onChange={setTemplateFilter}
+      />
       <select
         aria-label="Filter by status"
         data-testid="filter-status"

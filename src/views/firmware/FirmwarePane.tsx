@@ -1,11 +1,17 @@
-import { useCallback, useState } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
-import type { RowRange } from '../../worker/protocol';
+import type { FirmwareEventPage } from '../../worker/protocol';
 import { formatCount } from '../shared/format';
+import { usePagedRows, useVisibleRange, type PagedRowsSpec } from '../shared/use-paged-rows';
 import { FirmwareEventDetails } from './FirmwareEventDetails';
 import { FirmwareTable } from './FirmwareTable';
-import { useFirmwarePage } from './use-firmware-page';
+
+/** The firmware log's events in order, unfiltered: no query. */
+const FIRMWARE_ROWS: PagedRowsSpec<undefined, FirmwareEventPage> = {
+  fetch: (source, range) => source.getFirmwareEvents(range),
+  rowsIn: (page) => page.rows.length,
+  overscanRows: 64,
+};
 
 /** The firmware log's events (PCR, type, digests, decoded data) over the selected event's detail. */
 export function FirmwarePane({
@@ -17,12 +23,9 @@ export function FirmwarePane({
 }) {
   const summary = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary : undefined));
   const firmware = useInspector(selectAnalysis)?.report.firmware;
-  const [visible, setVisible] = useState<RowRange>({ start: 0, end: 64 });
-  const onVisibleRangeChange = useCallback((range: RowRange) => {
-    setVisible((v) => (v.start === range.start && v.end === range.end ? v : range));
-  }, []);
+  const [visible, onVisibleRangeChange] = useVisibleRange();
   // A new open is a new summary: the rows may come from another file.
-  const { page, error } = useFirmwarePage(visible, summary);
+  const { page, error } = usePagedRows(FIRMWARE_ROWS, undefined, visible, summary);
   const name = summary?.inputs.find((i) => i.kind === 'tcg-eventlog')?.name;
   const totalRows = page?.totalRows ?? 0;
   const aggregates = Object.entries(firmware?.bootAggregates ?? {});

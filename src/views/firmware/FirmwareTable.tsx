@@ -3,11 +3,12 @@
  * event type, the digest of every bank and the decoded data. Row position is the event index
  * (the log is shown in order, unfiltered); rows not fetched yet are placeholders.
  */
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect } from 'react';
 import type { FirmwareEventPage, FirmwareEventRow, RowRange } from '../../worker/protocol';
+import { handleTableKey } from '../shared/table-keys';
+import { rowPosition, useRowWindow } from '../shared/use-row-window';
+import '../shared/row-table.css';
 
-const ROW_HEIGHT_PX = 26;
 /** Hex digits of each digest shown in the table; the detail view has them whole. */
 const DIGEST_PREFIX = 8;
 
@@ -36,19 +37,7 @@ function Digests({ row }: { readonly row: FirmwareEventRow }) {
 }
 
 export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRangeChange }: FirmwareTableProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: totalRows,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT_PX,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstVisible = items[0]?.index ?? 0;
-  const lastVisible = (items[items.length - 1]?.index ?? -1) + 1;
-  useEffect(() => {
-    onVisibleRangeChange({ start: firstVisible, end: lastVisible });
-  }, [firstVisible, lastVisible, onVisibleRangeChange]);
+  const { scrollRef, virtualizer, items } = useRowWindow(totalRows, onVisibleRangeChange);
 
   // Keep the selected row in view, also once the detail pane has opened below and shrunk
   // the table (hence after the next frame's layout).
@@ -63,40 +52,22 @@ export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRa
     return page.rows[position - page.start];
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT_PX) - 1);
-    const current = selected ?? -1;
-    const moves: Readonly<Record<string, number>> = {
-      ArrowDown: current + 1,
-      ArrowUp: Math.max(0, current - 1),
-      PageDown: current + pageRows,
-      PageUp: current - pageRows,
-      Home: 0,
-      End: totalRows - 1,
-    };
-    const target = moves[e.key];
-    if (target === undefined || totalRows === 0) return;
-    e.preventDefault();
-    const row = Math.max(0, Math.min(totalRows - 1, target));
-    onSelect(row);
-  };
-
   return (
-    <div className="fw-table" data-testid="firmware-table" role="grid" aria-rowcount={totalRows} aria-colcount={5}>
-      <div className="fw-row fw-row--head" role="row">
+    <div className="row-table fw-table" data-testid="firmware-table" role="grid" aria-rowcount={totalRows} aria-colcount={5}>
+      <div className="row-table__head fw-row fw-row--head" role="row">
         <div role="columnheader" className="fw-cell fw-cell--index">#</div>
         <div role="columnheader" className="fw-cell fw-cell--pcr">PCR</div>
         <div role="columnheader" className="fw-cell fw-cell--type">Type</div>
         <div role="columnheader" className="fw-cell fw-cell--digests">Digests</div>
         <div role="columnheader" className="fw-cell fw-cell--data">Decoded data</div>
       </div>
-      <div className="fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={onKeyDown}>
-        <div className="fw-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+      <div className="row-table__scroll fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={(e) => handleTableKey(e, selected, totalRows, onSelect)}>
+        <div className="row-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((item) => {
             const row = rowAt(item.index);
-            const position: CSSProperties = { top: `${item.start}px` };
+            const position = rowPosition(item);
             if (row === undefined) {
-              return <div key={`placeholder-${item.index}`} className="fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
+              return <div key={`placeholder-${item.index}`} className="row-table__row fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
             }
             const isSelected = row.index === selected;
             const noAction = row.typeName === 'EV_NO_ACTION';
@@ -106,7 +77,7 @@ export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRa
                 role="row"
                 aria-rowindex={item.index + 1}
                 aria-selected={isSelected}
-                className={`fw-row${isSelected ? ' fw-row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
+                className={`row-table__row fw-row${isSelected ? ' row-table__row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
                 data-testid="firmware-row"
                 data-index={row.index}
                 data-pcr={row.pcr}

@@ -4,7 +4,7 @@
  * count × (algId | digest) | size | data`. Digest sizes come from the row's digests, which the
  * parser sized from the Spec ID event, so the regions follow the same walk.
  */
-import type { ByteRegion } from '../details/entry-regions';
+import type { ByteRegion } from '../shared/HexDump';
 import type { FirmwareEventDetail } from '../../worker/protocol';
 
 export function firmwareRegions(detail: FirmwareEventDetail): ByteRegion[] {

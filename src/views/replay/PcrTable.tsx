@@ -4,9 +4,8 @@ import { Digest } from '../shared/Digest';
 import { useAppCommands } from '../shared/entry-source';
 import { formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
+import { PcrStatus, pcrCheckAttributes } from './PcrStatus';
 import type { ByteOrder } from '../../core/model/ima-log';
-
-const STATUS_TEXT = { match: 'match', prefix: 'prefix match', mismatch: 'mismatch' } as const;
 
 /** Per bank and PCR: supplied value, replayed value, status, and after how many entries they met. */
 export function PcrTable({
@@ -38,15 +37,7 @@ export function PcrTable({
             const reading = c.hypothesis === undefined ? undefined : hypothesisWords(c.hypothesis, listOrder);
             const unusual = c.hypothesis !== undefined && (c.hypothesis.extend !== 'per-bank' || c.hypothesis.violations !== 'ff' || c.hypothesis.byteOrder !== listOrder);
             return (
-              <tr
-                key={`${c.bank}-${c.pcr}`}
-                className={`pcr-row pcr-row--${c.status}`}
-                data-testid="pcr-check"
-                data-bank={c.bank}
-                data-pcr={c.pcr}
-                data-status={c.status}
-                data-matched-entries={c.matchedEntries ?? ''}
-              >
+              <tr key={`${c.bank}-${c.pcr}`} className={`pcr-row pcr-row--${c.status}`} {...pcrCheckAttributes(c)}>
                 <td className="mono">{c.bank}</td>
                 <td className="mono">{c.pcr}</td>
                 <td>
@@ -62,7 +53,7 @@ export function PcrTable({
                   </span>
                 </td>
                 <td>
-                  <span className={`status status--pcr-${c.status}`}>{STATUS_TEXT[c.status]}</span>
+                  <PcrStatus status={c.status} />
                 </td>
                 <td>
                   {c.matchedEntries === undefined ? (

@@ -4,7 +4,16 @@ import type { ReportQuote } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
 import { DiffHex } from './DiffHex';
-import { clockText, digestInputGroups, pcrSetText } from './replay-text';
+import {
+  clockText,
+  DIGEST_WORDS,
+  digestInputGroups,
+  NONCE_WORDS,
+  outcomeOf,
+  pcrSetText,
+  signatureOutcome,
+  type CheckOutcome,
+} from './replay-text';
 
 function Field({ label, children, testId }: { readonly label: string; readonly children: ReactNode; readonly testId?: string }) {
   return (
@@ -84,9 +93,7 @@ export function QuoteFields({ quote, details }: { readonly quote: ReportQuote; r
   );
 }
 
-type Verdict = 'good' | 'bad' | 'unchecked';
-
-function VerdictRow({ label, verdict, word, children, testId }: { readonly label: string; readonly verdict: Verdict; readonly word: string; readonly children: ReactNode; readonly testId: string }) {
+function VerdictRow({ label, verdict, word, children, testId }: { readonly label: string; readonly verdict: CheckOutcome; readonly word: string; readonly children: ReactNode; readonly testId: string }) {
   const pill = verdict === 'good' ? 'pcr-match' : verdict === 'bad' ? 'pcr-mismatch' : 'unchecked';
   return (
     <div className="verification" data-testid={testId} data-status={verdict === 'good' ? 'ok' : verdict === 'bad' ? 'failed' : 'unchecked'}>
@@ -116,7 +123,7 @@ export function QuoteVerification({
       <VerdictRow
         label="Signature"
         testId="quote-signature"
-        verdict={quote.signature === 'valid' ? 'good' : quote.signature === 'invalid' ? 'bad' : 'unchecked'}
+        verdict={signatureOutcome(quote.signature)}
         word={quote.signature}
       >
         {details?.signature !== undefined ? (
@@ -137,8 +144,8 @@ export function QuoteVerification({
       <VerdictRow
         label="Nonce"
         testId="quote-nonce"
-        verdict={quote.nonceMatches === true ? 'good' : quote.nonceMatches === false ? 'bad' : 'unchecked'}
-        word={quote.nonceMatches === undefined ? 'not given' : quote.nonceMatches ? 'matches' : 'differs'}
+        verdict={outcomeOf(quote.nonceMatches)}
+        word={NONCE_WORDS[outcomeOf(quote.nonceMatches)]}
       >
         {quote.nonceMatches === undefined
           ? 'Give the nonce the verifier sent (the Nonce field, or a “nonce: …” line in the paste) to check the quote is fresh.'
@@ -149,8 +156,8 @@ export function QuoteVerification({
       <VerdictRow
         label="pcrDigest"
         testId="quote-digest"
-        verdict={quote.digestMatches === true ? 'good' : quote.digestMatches === false ? 'bad' : 'unchecked'}
-        word={quote.digestMatches === undefined ? 'not checked' : quote.digestMatches ? 'reproduced' : 'differs'}
+        verdict={outcomeOf(quote.digestMatches)}
+        word={DIGEST_WORDS[outcomeOf(quote.digestMatches)]}
       >
         {details !== undefined ? (
           <>

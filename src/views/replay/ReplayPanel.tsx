@@ -7,11 +7,12 @@ import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
 import { PcrTable } from './PcrTable';
 import { QuoteFields, QuoteVerification } from './QuoteSection';
-import { replayHeadline } from './replay-text';
+import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, type CheckOutcome } from './replay-text';
 import { useReplayDetails } from './use-replay-details';
 import './Replay.css';
 
 const CHIP_MARK = { ok: '✓', bad: '✗', warn: '≈', none: '–' } as const;
+const CHIP_TONE: Readonly<Record<CheckOutcome, keyof typeof CHIP_MARK>> = { good: 'ok', bad: 'bad', unchecked: 'none' };
 
 function Chip({ label, tone, children }: { readonly label: string; readonly tone: keyof typeof CHIP_MARK; readonly children: ReactNode }) {
   return (
@@ -70,14 +71,14 @@ export function ReplayPanel() {
         <div className="replay__chips">
           {quote !== undefined ? (
             <>
-              <Chip label="signature" tone={quote.signature === 'valid' ? 'ok' : quote.signature === 'invalid' ? 'bad' : 'none'}>
+              <Chip label="signature" tone={CHIP_TONE[signatureOutcome(quote.signature)]}>
                 {quote.signature}
               </Chip>
-              <Chip label="nonce" tone={quote.nonceMatches === undefined ? 'none' : quote.nonceMatches ? 'ok' : 'bad'}>
-                {quote.nonceMatches === undefined ? 'not given' : quote.nonceMatches ? 'matches' : 'differs'}
+              <Chip label="nonce" tone={CHIP_TONE[outcomeOf(quote.nonceMatches)]}>
+                {NONCE_WORDS[outcomeOf(quote.nonceMatches)]}
               </Chip>
-              <Chip label="digest" tone={quote.digestMatches === undefined ? 'none' : quote.digestMatches ? 'ok' : 'bad'}>
-                {quote.digestMatches === undefined ? 'not checked' : quote.digestMatches ? 'reproduced' : 'differs'}
+              <Chip label="digest" tone={CHIP_TONE[outcomeOf(quote.digestMatches)]}>
+                {DIGEST_WORDS[outcomeOf(quote.digestMatches)]}
               </Chip>
             </>
           ) : null}

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, coverageSentence, digestInputGroups, hypothesisWords, pcrSetText, replayHeadline } from './replay-text';
+import {
+  clockText,
+  coverageSentence,
+  DIGEST_WORDS,
+  digestInputGroups,
+  hypothesisWords,
+  NONCE_WORDS,
+  outcomeOf,
+  pcrSetText,
+  replayHeadline,
+  signatureOutcome,
+} from './replay-text';
 
 describe('replay panel wording', () => {
   it('says where the log meets the quote', () => {
@@ -17,6 +28,12 @@ describe('replay panel wording', () => {
         { bank: 'sha256', pcr: 10, source: 'log' as const },
       ]).map((g) => g.text),
     ).toEqual(['sha256 PCRs 0–2 from supplied values', 'sha256 PCR 10 from IMA replay']);
+  });
+
+  it('words each quote check the same in the chips and the verification card', () => {
+    expect([true, false, undefined].map((v) => NONCE_WORDS[outcomeOf(v)])).toEqual(['matches', 'differs', 'not given']);
+    expect([true, false, undefined].map((v) => DIGEST_WORDS[outcomeOf(v)])).toEqual(['reproduced', 'differs', 'not checked']);
+    expect((['valid', 'invalid', 'unchecked'] as const).map(signatureOutcome)).toEqual(['good', 'bad', 'unchecked']);
   });
 
   it('names readings and the clock', () => {

@@ -3,7 +3,7 @@
  * quote, what each reading of the log means, PCR sets as ranges.
  */
 import type { ByteOrder } from '../../core/model/ima-log';
-import type { Hypothesis, Report } from '../../core/report/report';
+import type { Hypothesis, Report, ReportQuote } from '../../core/report/report';
 import type { DigestInputSource, QuoteDetails } from '../../core/analysis/quote-details';
 import { formatCount, plural } from '../shared/format';
 
@@ -19,6 +19,23 @@ export function pcrSetText(pcrs: readonly number[]): string {
   }
   return runs.join(', ');
 }
+
+/** How one of the quote's checks came out; `unchecked` when a value it needs was not given. */
+export type CheckOutcome = 'good' | 'bad' | 'unchecked';
+
+export function outcomeOf(matches: boolean | undefined): CheckOutcome {
+  return matches === undefined ? 'unchecked' : matches ? 'good' : 'bad';
+}
+
+export function signatureOutcome(signature: ReportQuote['signature']): CheckOutcome {
+  return signature === 'valid' ? 'good' : signature === 'invalid' ? 'bad' : 'unchecked';
+}
+
+/** The nonce check's outcome in one word (the headline chips and the verification card). */
+export const NONCE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'matches', bad: 'differs', unchecked: 'not given' };
+
+/** The pcrDigest check's outcome in one word. */
+export const DIGEST_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'reproduced', bad: 'differs', unchecked: 'not checked' };
 
 /** "The quote covers entries 1–151 of 201; 50 were measured after it." */
 export function coverageSentence(what: string, matchedEntries: number, entryCount: number): string {

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { PermalinkEntry } from '../../core/share/permalink';
 import { Digest } from '../shared/Digest';
 import { formatCount } from '../shared/format';
+import { Panel } from '../shared/Panel';
 
 /**
  * The entries a permalink carries (those its findings name), as a plain table: a few dozen
@@ -27,10 +28,7 @@ export function CarriedEntries({
   }, [selected]);
   if (entries.length === 0) return null;
   return (
-    <section className="panel share-section" aria-labelledby="ro-entries-title">
-      <h2 className="panel__title" id="ro-entries-title">
-        Entries named in the findings <span className="panel__count">{entries.length}</span>
-      </h2>
+    <Panel id="ro-entries-title" title="Entries named in the findings" count={entries.length} className="share-section">
       <div className="share-entries">
         <table data-testid="permalink-entries">
           <thead>
@@ -77,6 +75,6 @@ export function CarriedEntries({
       <p className="share-section__note">
         {entries.length === 1 ? 'This entry is' : `These ${formatCount(entries.length)} entries are`} all the link carries of the log.
       </p>
-    </section>
+    </Panel>
   );
 }

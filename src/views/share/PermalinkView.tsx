@@ -4,10 +4,10 @@ import type { Report } from '../../core/report/report';
 import { fromBase64 } from '../../core/util/bytes';
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
-import { formatBytes, plural } from '../shared/format';
+import { formatBytes } from '../shared/format';
 import { OpenFilesButton } from '../shared/OpenFilesButton';
-import { SeverityIcon } from '../shared/severity';
 import { computeVerdict } from '../summary/verdict';
+import { VerdictMessage } from '../summary/VerdictMessage';
 import { CarriedEntries } from './CarriedEntries';
 import { describeView } from './describe-share';
 import { useClosePermalink } from './permalink-location';
@@ -21,7 +21,7 @@ import {
 } from './ReportSections';
 import './share.css';
 
-export const READ_ONLY_BANNER = 'Read-only diagnosis from a permalink; drop the original files to restore the full view';
+const READ_ONLY_BANNER = 'Read-only diagnosis from a permalink; drop the original files to restore the full view';
 
 /**
  * A permalink opened with no files: its report at once, read-only, with the sender's view
@@ -104,15 +104,7 @@ function ReadOnlyVerdict({ report }: { readonly report: Report }) {
   return (
     <section className={`verdict verdict--${verdict.tone} permalink-view__verdict`} data-testid="verdict" data-tone={verdict.tone}>
       <div className="verdict__main">
-        <SeverityIcon severity={verdict.tone === 'ok' || verdict.tone === 'pending' ? 'ok' : verdict.tone} />
-        <div className="verdict__text">
-          <h1 className="verdict__headline">
-            {verdict.finding ? <span className="verdict__code">{verdict.finding.code}</span> : null}
-            {verdict.headline}
-          </h1>
-          {verdict.detail ? <p className="verdict__detail">{verdict.detail}</p> : null}
-          {verdict.moreProblems > 0 ? <p className="verdict__more">and {plural(verdict.moreProblems, 'more problem')} in the findings.</p> : null}
-        </div>
+        <VerdictMessage verdict={verdict} />
       </div>
     </section>
   );

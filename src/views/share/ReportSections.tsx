@@ -1,15 +1,17 @@
 /**
- * The report of a permalink, read-only: the same test ids and classes as the live panels
- * (finding, pcr-check, entry-count), drawn from the link's validated report instead of the
- * worker. Every string in it is someone else's text and is rendered as text.
+ * The report of a permalink, read-only, drawn from the link's validated report instead of the
+ * worker with the live panels' parts (Panel, FindingItem, PcrStatus and the PCR checks'
+ * attributes), so test ids and classes are the same (finding, pcr-check, entry-count). Every
+ * string in it is someone else's text and is rendered as text.
  */
-import { FINDING_HELP } from '../../core/analysis/finding-help';
 import type { Report, ReportFirmware, ReportLog, ReportQuote } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
 import { formatBytes, formatCount, plural } from '../shared/format';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
-import { SeverityIcon } from '../shared/severity';
+import { Panel } from '../shared/Panel';
+import { PcrStatus, pcrCheckAttributes } from '../replay/PcrStatus';
+import { FindingItem } from '../sidebar/FindingItem';
 
 /** Entry links shown per finding before "+N more". */
 const ENTRY_LINKS = 12;
@@ -26,78 +28,34 @@ export function ReadOnlyFindings({
 }) {
   const findings = report.findings;
   return (
-    <section className="panel share-section" aria-labelledby="ro-findings-title">
-      <h2 className="panel__title" id="ro-findings-title">
-        Findings <span className="panel__count">{findings.length}</span>
-      </h2>
+    <Panel id="ro-findings-title" title="Findings" count={findings.length} className="share-section">
       {findings.length === 0 ? (
         <p className="panel__empty">Nothing to report.</p>
       ) : (
         <ul className="findings">
           {findings.map((f, k) => (
-            <li key={`${f.code}-${k}`} className={`finding finding--${f.severity}`} data-testid="finding" data-code={f.code} data-severity={f.severity}>
-              <SeverityIcon severity={f.severity} />
-              <div className="finding__body">
-                <p className="finding__title">
-                  {FINDING_HELP[f.code].title} <span className="finding__code">{f.code}</span>
-                </p>
-                <p className="finding__message">{f.message}</p>
-                {f.entries && f.entries.length > 0 ? (
-                  <p className="finding__entries">
-                    {f.entries.slice(0, ENTRY_LINKS).map((index) =>
-                      carried.has(index) ? (
-                        <button key={index} type="button" className="link-button" onClick={() => onEntry(index)}>
-                          #{formatCount(index)}
-                        </button>
-                      ) : (
-                        <span key={index} className="share-entry-ref">
-                          #{formatCount(index)}
-                        </span>
-                      ),
-                    )}
-                    {f.entries.length > ENTRY_LINKS ? <span className="finding__more">+{formatCount(f.entries.length - ENTRY_LINKS)} more</span> : null}
-                  </p>
-                ) : null}
-                <details className="finding__help">
-                  <summary>What it means</summary>
-                  <p>{FINDING_HELP[f.code].help}</p>
-                </details>
-              </div>
-            </li>
+            <FindingItem key={`${f.code}-${k}`} finding={f} maxEntries={ENTRY_LINKS} onEntry={onEntry} isLinked={(index) => carried.has(index)} />
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }
-
-const PCR_STATUS_TEXT = { match: 'match', prefix: 'prefix match', mismatch: 'mismatch' } as const;
 
 export function ReadOnlyPcrChecks({ report }: { readonly report: Report }) {
   const checks = report.pcrChecks ?? [];
   if (checks.length === 0) return null;
   const entries = report.log?.entries;
   return (
-    <section className="panel share-section" aria-labelledby="ro-pcr-title">
-      <h2 className="panel__title" id="ro-pcr-title">
-        PCR replay
-      </h2>
+    <Panel id="ro-pcr-title" title="PCR replay" className="share-section">
       <ul className="pcr-checks">
         {checks.map((c) => (
-          <li
-            key={`${c.bank}-${c.pcr}`}
-            className={`pcr-check pcr-check--${c.status}`}
-            data-testid="pcr-check"
-            data-bank={c.bank}
-            data-pcr={c.pcr}
-            data-status={c.status}
-            data-matched-entries={c.matchedEntries ?? ''}
-          >
+          <li key={`${c.bank}-${c.pcr}`} className={`pcr-check pcr-check--${c.status}`} {...pcrCheckAttributes(c)}>
             <div className="pcr-check__head">
               <span className="pcr-check__name">
                 {c.bank} · PCR {c.pcr}
               </span>
-              <span className={`status status--pcr-${c.status}`}>{PCR_STATUS_TEXT[c.status]}</span>
+              <PcrStatus status={c.status} />
             </div>
             <div className="pcr-check__row">
               <span className="pcr-check__label">supplied</span>
@@ -122,7 +80,7 @@ export function ReadOnlyPcrChecks({ report }: { readonly report: Report }) {
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }
 
@@ -134,10 +92,7 @@ export function ReadOnlyQuote({ quote }: { readonly quote: ReportQuote | undefin
     .map(([bank, pcrs]) => `${bank}: ${(pcrs ?? []).join(', ')}`)
     .join('; ');
   return (
-    <section className="panel share-section" aria-labelledby="ro-quote-title">
-      <h2 className="panel__title" id="ro-quote-title">
-        Quote
-      </h2>
+    <Panel id="ro-quote-title" title="Quote" className="share-section">
       <dl className="quote-facts" data-testid="quote-summary">
         <div>
           <dt>Quote digest</dt>
@@ -174,7 +129,7 @@ export function ReadOnlyQuote({ quote }: { readonly quote: ReportQuote | undefin
           </div>
         ) : null}
       </dl>
-    </section>
+    </Panel>
   );
 }
 
@@ -182,10 +137,7 @@ export function ReadOnlyFirmware({ firmware }: { readonly firmware: ReportFirmwa
   if (firmware === undefined) return null;
   const checks = firmware.checks ?? [];
   return (
-    <section className="panel share-section" aria-labelledby="ro-fw-title">
-      <h2 className="panel__title" id="ro-fw-title">
-        Firmware event log
-      </h2>
+    <Panel id="ro-fw-title" title="Firmware event log" className="share-section">
       <dl className="quote-facts">
         <div>
           <dt>Events</dt>
@@ -204,14 +156,14 @@ export function ReadOnlyFirmware({ firmware }: { readonly firmware: ReportFirmwa
             <dt>
               {c.bank} PCR {c.pcr}
             </dt>
-            <dd className={c.status === 'match' ? 'share-ok' : 'share-bad'}>
+            <dd className={c.status === 'match' ? 'replay-ok' : 'replay-bad'}>
               {c.status}
               {c.explainedBy !== undefined ? ` (${c.explainedBy})` : ''}
             </dd>
           </div>
         ))}
       </dl>
-    </section>
+    </Panel>
   );
 }
 
@@ -223,10 +175,7 @@ function indexList(indices: readonly number[], shown = 8): string {
 export function ReadOnlyLogFacts({ log }: { readonly log: ReportLog | undefined }) {
   if (log === undefined) return null;
   return (
-    <section className="panel share-section" aria-labelledby="ro-log-title">
-      <h2 className="panel__title" id="ro-log-title">
-        IMA log
-      </h2>
+    <Panel id="ro-log-title" title="IMA log" className="share-section">
       <dl className="quote-facts">
         <div>
           <dt>Entries</dt>
@@ -285,16 +234,13 @@ export function ReadOnlyLogFacts({ log }: { readonly log: ReportLog | undefined 
           </div>
         ) : null}
       </dl>
-    </section>
+    </Panel>
   );
 }
 
 export function ReadOnlyInputs({ report }: { readonly report: Report }) {
   return (
-    <section className="panel share-section" aria-labelledby="ro-inputs-title">
-      <h2 className="panel__title" id="ro-inputs-title">
-        Inputs <span className="panel__count">{report.inputs.length}</span>
-      </h2>
+    <Panel id="ro-inputs-title" title="Inputs" count={report.inputs.length} className="share-section">
       <ul className="inputs">
         {report.inputs.map((input, k) => (
           <li key={`${input.sha256}-${k}`} className="input-item" data-testid="permalink-input" data-kind={input.kind}>
@@ -314,6 +260,6 @@ export function ReadOnlyInputs({ report }: { readonly report: Report }) {
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }

@@ -39,7 +39,7 @@ export interface MadePermalink {
 }
 
 /** The page's address without query and fragment (works for http(s) and file: alike). */
-export function appBaseUrl(): string {
+function appBaseUrl(): string {
   const url = new URL(window.location.href);
   url.search = '';
   url.hash = '';

@@ -2,6 +2,7 @@ import { INPUT_KINDS, type InputKind } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
 import { formatBytes } from '../shared/format';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { Panel } from '../shared/Panel';
 
 function kindOf(value: string): InputKind | undefined {
   return INPUT_KINDS.find((k) => k === value);
@@ -16,10 +17,7 @@ export function InputsPanel() {
   const summaries = load.kind === 'ready' ? load.summary.inputs : load.kind === 'error' ? (load.inputs ?? []) : [];
   if (inputs.length === 0) return null;
   return (
-    <section className="panel" aria-labelledby="inputs-title">
-      <h2 className="panel__title" id="inputs-title">
-        Inputs <span className="panel__count">{inputs.length}</span>
-      </h2>
+    <Panel id="inputs-title" title="Inputs" count={inputs.length}>
       <ul className="inputs">
         {inputs.map((input) => {
           const summary = summaries.find((s) => s.id === input.id);
@@ -55,6 +53,6 @@ export function InputsPanel() {
           );
         })}
       </ul>
-    </section>
+    </Panel>
   );
 }

@@ -1,6 +1,7 @@
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { Panel } from '../shared/Panel';
 
 /** Paste a quote, PCR listing or key; the analysis re-runs with it as one more input. */
 export function QuotePanel() {
@@ -10,10 +11,7 @@ export function QuotePanel() {
   const setNonce = useInspector((s) => s.setNonce);
   const pasted = useInspector(selectAnalysis)?.pastes[0];
   return (
-    <section className="panel" aria-labelledby="quote-title">
-      <h2 className="panel__title" id="quote-title">
-        Quote or PCR values
-      </h2>
+    <Panel id="quote-title" title="Quote or PCR values">
       <textarea
         className="quote-input"
         data-testid="quote-input"
@@ -39,6 +37,6 @@ export function QuotePanel() {
           onChange={(e) => setNonce(e.currentTarget.value)}
         />
       </label>
-    </section>
+    </Panel>
   );
 }

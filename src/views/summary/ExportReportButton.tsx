@@ -1,4 +1,6 @@
+import { exportJsonReport } from '../../core/export/json-report';
 import type { Report } from '../../core/report/report';
+import { downloadFile } from '../share/download';
 
 /** Downloads the CONTRACT §3 report as JSON (a blob: URL: nothing leaves the tab). */
 export function ExportReportButton({ report, fileName }: { readonly report: Report; readonly fileName: string }) {
@@ -8,15 +10,7 @@ export function ExportReportButton({ report, fileName }: { readonly report: Repo
       className="button button--quiet"
       data-testid="export-json"
       title="Download the report as JSON (the same document as imascope analyze --json)"
-      onClick={() => {
-        const blob = new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' });
-        const url = URL.createObjectURL(blob);
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = fileName;
-        link.click();
-        window.setTimeout(() => URL.revokeObjectURL(url), 1000);
-      }}
+      onClick={() => downloadFile(exportJsonReport(report), fileName, 'application/json')}
     >
       Export JSON
     </button>

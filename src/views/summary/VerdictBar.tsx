@@ -1,8 +1,8 @@
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
-import { formatCount, plural } from '../shared/format';
-import { SeverityIcon } from '../shared/severity';
+import { formatCount } from '../shared/format';
 import { computeVerdict } from './verdict';
+import { VerdictMessage } from './VerdictMessage';
 import { LogFacts } from './LogFacts';
 import { ExportReportButton } from './ExportReportButton';
 
@@ -18,25 +18,7 @@ export function VerdictBar() {
   return (
     <section className={`verdict verdict--${verdict.tone}`} data-testid="verdict" data-tone={verdict.tone} aria-live="polite">
       <div className="verdict__main">
-        {verdict.tone === 'pending' ? (
-          <span className="spinner" aria-hidden="true" />
-        ) : (
-          <SeverityIcon severity={verdict.tone === 'ok' ? 'ok' : verdict.tone} />
-        )}
-        <div className="verdict__text">
-          <h1 className="verdict__headline">
-            {verdict.finding ? <span className="verdict__code">{verdict.finding.code}</span> : null}
-            {verdict.headline}
-          </h1>
-          {verdict.detail ? (
-            <p className="verdict__detail" title={verdict.detail}>
-              {verdict.detail}
-            </p>
-          ) : null}
-          {verdict.moreProblems > 0 ? (
-            <p className="verdict__more">and {plural(verdict.moreProblems, 'more problem')} in the findings.</p>
-          ) : null}
-        </div>
+        <VerdictMessage verdict={verdict} />
         {first !== undefined ? (
           <button type="button" className="button verdict__goto" onClick={() => commands.goToEntry(first)}>
             Show entry #{formatCount(first)}

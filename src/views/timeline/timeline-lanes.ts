@@ -12,11 +12,11 @@ import type { TimelineBuckets, TimelineSeriesId } from '../../core/timeline/time
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 
 export const AXIS_HEIGHT = 14;
-export const LANE_HEIGHT = 13;
+const LANE_HEIGHT = 13;
 
 export type LaneStyle = 'marker' | 'density';
 
-export interface Lane {
+interface LaneSpec {
   readonly id: string;
   readonly label: string;
   /** Read by screen readers and shown on hover of the label. */
@@ -25,19 +25,13 @@ export interface Lane {
   readonly series: readonly TimelineSeriesId[];
   /** Marker kinds listed as DOM markers in this lane. */
   readonly kinds: readonly TimelineMarkerKind[];
+}
+
+export interface Lane extends LaneSpec {
   /** Entries (or markers) of the lane in the whole log. */
   readonly total: number;
   readonly y: number;
   readonly height: number;
-}
-
-interface LaneSpec {
-  readonly id: string;
-  readonly label: string;
-  readonly description: string;
-  readonly style: LaneStyle;
-  readonly series: readonly TimelineSeriesId[];
-  readonly kinds: readonly TimelineMarkerKind[];
 }
 
 function specs(b: TimelineBuckets): LaneSpec[] {
@@ -118,9 +112,4 @@ export function absentLanes(b: TimelineBuckets): string[] {
 export function lanesHeight(lanes: readonly Lane[]): number {
   const last = lanes[lanes.length - 1];
   return last === undefined ? AXIS_HEIGHT : last.y + last.height + 1;
-}
-
-/** Series row `id` of the counts (counts[row * bucketCount + b]); -1 if absent. */
-export function seriesRow(b: TimelineBuckets, id: TimelineSeriesId): number {
-  return b.series.indexOf(id);
 }

@@ -35,7 +35,7 @@ const VARIABLES: Readonly<Record<keyof Omit<TimelineTheme, 'font'>, string>> = {
   selection: '--accent',
 };
 
-export function readTimelineTheme(root: Element = document.documentElement): TimelineTheme {
+function readTimelineTheme(root: Element = document.documentElement): TimelineTheme {
   const style = getComputedStyle(root);
   const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const colours = Object.fromEntries(

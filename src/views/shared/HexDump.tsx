@@ -1,5 +1,16 @@
 import { useMemo, type MouseEvent } from 'react';
-import type { ByteRegion } from './entry-regions';
+import './HexDump.css';
+
+/** A run of a record's bytes that one field or framing word occupies. */
+export interface ByteRegion {
+  /** Stable key, shared with the field list's rows (`field-3`, `digest-0`, `data`). */
+  readonly key: string;
+  readonly label: string;
+  /** Offsets from the record's first byte; `end` is exclusive. */
+  readonly start: number;
+  readonly end: number;
+  readonly kind: 'framing' | 'digest' | 'name' | 'value' | 'length';
+}
 
 const BYTES_PER_ROW = 16;
 /** Larger entries (a big ima-buf payload) show their start only. */
@@ -11,8 +22,9 @@ function printable(b: number): string {
 }
 
 /**
- * The entry's bytes with each region tinted by kind; the hovered region (from here or from
- * the field list) is highlighted in both the hex and the text column.
+ * A record's bytes (an IMA entry, a firmware event) with each region tinted by kind; the
+ * hovered region (from here or from the field list) is highlighted in both the hex and the
+ * text column.
  */
 export function HexDump({
   bytes,

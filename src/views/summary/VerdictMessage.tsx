@@ -1,0 +1,24 @@
+import { plural } from '../shared/format';
+import { SeverityIcon } from '../shared/severity';
+import type { Verdict } from './verdict';
+
+/** The verdict's icon (a spinner while pending), headline, detail and count of further problems. */
+export function VerdictMessage({ verdict }: { readonly verdict: Verdict }) {
+  return (
+    <>
+      {verdict.tone === 'pending' ? <span className="spinner" aria-hidden="true" /> : <SeverityIcon severity={verdict.tone} />}
+      <div className="verdict__text">
+        <h1 className="verdict__headline">
+          {verdict.finding ? <span className="verdict__code">{verdict.finding.code}</span> : null}
+          {verdict.headline}
+        </h1>
+        {verdict.detail ? (
+          <p className="verdict__detail" title={verdict.detail}>
+            {verdict.detail}
+          </p>
+        ) : null}
+        {verdict.moreProblems > 0 ? <p className="verdict__more">and {plural(verdict.moreProblems, 'more problem')} in the findings.</p> : null}
+      </div>
+    </>
+  );
+}
