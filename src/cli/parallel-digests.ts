@@ -2,10 +2,17 @@
  * The CLI's worker threads. Hashing is most of an analysis: per entry a template digest for
  * the list's bank (to verify it) and one per other replayed bank, then one extend per bank.
  * Digest columns are independent per entry, and the banks' chains independent of each other,
- * so the pool spreads both over every core: inputs go to the workers once, in
- * SharedArrayBuffers, and all threads, the main one included, claim tasks from a shared
- * counter (pool-jobs.ts). What they compute reaches `analyze` through its `precomputed` seam,
- * computed by the same core functions `analyze` would call, so the report cannot differ.
+ * so the pool spreads them over every core: inputs go to the workers once, in
+ * SharedArrayBuffers, and all threads, the main one included, take tasks from shared flags
+ * (pool-jobs.ts). What they compute reaches `analyze` through its `precomputed` seam, made by
+ * the same core functions `analyze` would call, so the report cannot differ.
+ *
+ * The order hides the one long sequential part, a hashed bank's chain (sha256: two
+ * compressions per entry). 1. All threads hash the list bank's column. 2. The workers hash
+ * the other banks' columns from the last entries back, while this thread verifies the list
+ * (the flags say how each entry is extended) and hands the list bank's chain (no hashing but
+ * the extends) to the workers for later. 3. This thread extends each hashed bank's chain from
+ * the first entry on, hashing the chunks no worker has reached, until it meets their work.
  *
  * Workers start once the files are read, and boot while they are parsed. Where a worker
  * cannot start or dies, the main thread does its share. The browser app and the tests use
@@ -21,14 +28,29 @@ import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import type { ImaLog } from '../core/model/ima-log';
-import { computeRunningValues } from '../core/replay/replay-chains';
 import {
   computeExtendValues,
   digestColumnKey,
-  kernelDigestsFromListOrder,
+  extendValuesKey,
+  rehashOppositeOrder,
   runningValuesKey,
+  writeExtendValues,
 } from '../core/replay/extend-values';
-import { digestTaskCount, runTask, runTasks, sharedTasks, taskCount, type PoolJob } from './pool-jobs';
+import { RunningValues } from '../core/replay/replay-chains';
+import {
+  awaitTask,
+  CHUNK_ENTRIES,
+  chunksPerColumn,
+  digestTaskCount,
+  runTask,
+  runTasks,
+  sharedTasks,
+  taskCount,
+  type ChainJob,
+  type DigestInput,
+  type DigestJob,
+  type PoolJob,
+} from './pool-jobs';
 
 /** Input size from which workers pay: about 35,000 ima-ng entries, ~60 ms of hashing. */
 const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
@@ -45,10 +67,19 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/** A job handed to the workers, which this thread joins through `runTasks` or `awaitTask`. */
+export interface StartedJob<J extends PoolJob = PoolJob> {
+  readonly job: J;
+  /** One per worker given the job: resolves when it has no task left to take (or died). */
+  readonly replies: ReadonlyArray<Promise<void>>;
+}
+
 export class DigestPool {
   private readonly workers: Worker[] = [];
   private readonly dead = new Set<Worker>();
   private readonly booted: Array<Promise<void>> = [];
+  /** The log's bytes and entry columns as shared with the workers, made once per log. */
+  private readonly inputs = new WeakMap<ImaLog, DigestInput>();
 
   /**
    * A pool for these inputs: workers only when the inputs are large enough to repay starting
@@ -83,22 +114,92 @@ export class DigestPool {
     await Promise.all(this.booted);
   }
 
+  /** Workers alive: 0 means the main thread does everything. */
+  get threads(): number {
+    return this.workers.filter((w) => !this.dead.has(w)).length;
+  }
+
   /**
    * For each algorithm, the template digests of every entry in the list's byte order (what
-   * `computeTemplateDigests(log, hasher, 0, n)` gives).
+   * `computeTemplateDigests(log, hasher, 0, n)` gives), computed by all threads.
    */
   async templateDigests(
     log: ImaLog,
     algorithms: readonly HashAlgorithm[],
     provider: HashProvider,
   ): Promise<Map<HashAlgorithm, Uint8Array>> {
+    const started = this.startTemplateDigests(log, algorithms, 'front');
+    await this.finish(started, provider);
+    return new Map(algorithms.map((alg, a) => [alg, started.job.columns[a]]));
+  }
+
+  /**
+   * Hands the columns of `templateDigests` to the workers, which take chunks from `order`;
+   * this thread joins in with `awaitTask` (chunk j of column a is task a × chunksPerColumn + j)
+   * and `finish`.
+   */
+  startTemplateDigests(log: ImaLog, algorithms: readonly HashAlgorithm[], order: 'front' | 'back'): StartedJob<DigestJob> {
     const n = log.entries.length;
-    const e = log.entries;
+    return this.start({
+      kind: 'digests',
+      ...this.sharedInput(log),
+      algorithms,
+      columns: algorithms.map((alg) => this.allocate(n * digestSize(alg))),
+      ...sharedTasks(digestTaskCount(n, algorithms.length), order),
+    });
+  }
+
+  /** Hands `computeRunningValues` of each chain to the workers; `finish` runs what none took. */
+  startRunningValues(
+    pcr: Uint8Array,
+    chains: ReadonlyArray<{ readonly algorithm: HashAlgorithm; readonly values: Uint8Array }>,
+  ): StartedJob<ChainJob> {
     const shared = this.shareable();
-    const columns = algorithms.map((alg) => this.allocate(n * digestSize(alg)));
-    await this.share(
-      {
-        kind: 'digests',
+    return this.start({
+      kind: 'chains',
+      pcr: shared(pcr, pcr.length),
+      chains: chains.map((c) => ({
+        algorithm: c.algorithm,
+        values: shared(c.values, c.values.length),
+        running: this.allocate(c.values.length),
+      })),
+      ...sharedTasks(chains.length),
+    });
+  }
+
+  /** Runs the tasks no thread has taken yet on this one; returns when all are done. */
+  async finish({ job, replies }: StartedJob, provider: HashProvider): Promise<void> {
+    const total = taskCount(job);
+    runTasks(job, provider);
+    // Every task is taken: wait only for tasks still running elsewhere (a worker still
+    // booting has taken none), then redo any whose worker died with it.
+    if (!allDone(job.done, total)) await Promise.all(replies);
+    for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) runTask(job, provider, k);
+  }
+
+  /** Ends the workers (they never keep the process alive; this frees them sooner). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private start<J extends PoolJob>(job: J): StartedJob<J> {
+    const replies = this.workers
+      .filter((w) => !this.dead.has(w))
+      .map((w) => {
+        const replied = this.reply(w, job.id);
+        w.postMessage(job);
+        return replied;
+      });
+    return { job, replies };
+  }
+
+  private sharedInput(log: ImaLog): DigestInput {
+    let input = this.inputs.get(log);
+    if (input === undefined) {
+      const shared = this.shareable();
+      const n = log.entries.length;
+      const e = log.entries;
+      input = {
         data: shared(log.data, log.data.length),
         byteOrder: log.byteOrder,
         templateNames: log.templates.map((t) => t.name),
@@ -112,51 +213,10 @@ export class DigestPool {
           nameOffset: shared(e.nameOffset, n),
           nameLength: shared(e.nameLength, n),
         },
-        algorithms,
-        columns,
-        ...sharedTasks(digestTaskCount(n, algorithms.length)),
-      },
-      provider,
-    );
-    return new Map(algorithms.map((alg, a) => [alg, columns[a]]));
-  }
-
-  /**
-   * Starts `computeRunningValues` of each chain on the workers, the chains spread over them;
-   * `finish` runs on this thread what no worker took and returns the columns, in order.
-   */
-  startRunningValues(
-    pcr: Uint8Array,
-    chains: ReadonlyArray<{ readonly algorithm: HashAlgorithm; readonly values: Uint8Array }>,
-  ): { finish(provider: HashProvider): Promise<Uint8Array[]> } {
-    const shared = this.shareable();
-    const job: PoolJob = {
-      kind: 'chains',
-      pcr: shared(pcr, pcr.length),
-      chains: chains.map((c) => ({
-        algorithm: c.algorithm,
-        values: shared(c.values, c.values.length),
-        running: this.allocate(c.values.length),
-      })),
-      ...sharedTasks(chains.length),
-    };
-    const started = this.start(job);
-    return {
-      finish: async (provider) => {
-        await this.finish(started, provider);
-        return job.chains.map((c) => c.running);
-      },
-    };
-  }
-
-  /** Workers alive: 0 means the main thread does everything. */
-  get threads(): number {
-    return this.workers.filter((w) => !this.dead.has(w)).length;
-  }
-
-  /** Ends the workers (they never keep the process alive; this frees them sooner). */
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+      };
+      this.inputs.set(log, input);
+    }
+    return input;
   }
 
   /** An output array the workers can write: shared when there are any. */
@@ -167,33 +227,6 @@ export class DigestPool {
   /** Puts arrays in SharedArrayBuffers for the workers; with none alive, leaves them as they are. */
   private shareable(): <T extends TypedArray>(a: T, n: number) => T {
     return this.threads > 0 ? toShared : (a, n) => (a.length === n ? a : (a.subarray(0, n) as typeof a));
-  }
-
-  /** Runs every task of `job` on all threads; returns when all are done. */
-  private async share(job: PoolJob, provider: HashProvider): Promise<void> {
-    await this.finish(this.start(job), provider);
-  }
-
-  /** Hands `job` to every live worker. */
-  private start(job: PoolJob): StartedJob {
-    const replies = this.workers
-      .filter((w) => !this.dead.has(w))
-      .map((w) => {
-        const replied = this.reply(w, job.id);
-        w.postMessage(job);
-        return replied;
-      });
-    return { job, replies };
-  }
-
-  /** Runs the tasks no thread has claimed yet on this one; returns when all are done. */
-  private async finish({ job, replies }: StartedJob, provider: HashProvider): Promise<void> {
-    const total = taskCount(job);
-    runTasks(job, provider);
-    // Every task is claimed: wait only for tasks still running elsewhere (a worker still
-    // booting has claimed none), then redo any whose worker died with it.
-    if (!allDone(job.done, total)) await Promise.all(replies);
-    for (let k = 0; k < total; k++) if (Atomics.load(job.done, k) === 0) runTask(job, provider, k);
   }
 
   /** Resolves when `worker` posts `message`, errs or exits. */
@@ -212,10 +245,10 @@ export class DigestPool {
 }
 
 /**
- * The hashing `analyze` would do, done on all threads with the core's own functions: template
- * digests of the list's bank and of every bank to replay, verification (then a comparison of
- * columns), the replay columns as the kernel computed them, and the running values of each
- * bank's chain under the default hypothesis. Undefined without an IMA list.
+ * The hashing `analyze` would do, done on all threads in the order of the file comment, with
+ * the core's own functions: verification (a comparison of columns), and for every bank to
+ * replay under the default hypothesis its digest column as the kernel computed it, its extend
+ * values and its running values. Undefined without an IMA list.
  */
 export async function precomputeInParallel(
   pool: DigestPool,
@@ -226,40 +259,52 @@ export async function precomputeInParallel(
   const log = loaded.log?.log;
   if (log === undefined || log.entries.length === 0) return undefined;
   const banks = chooseBanks(loaded, options).filter((bank) => provider.get(bank) !== undefined);
-  const wanted = new Set<HashAlgorithm>(banks);
-  if (log.digestBank !== undefined && provider.get(log.digestBank) !== undefined) wanted.add(log.digestBank);
-  const columns = await pool.templateDigests(log, [...wanted], provider);
-  const templateHashes = verifyTemplateHashes(log, provider, (bank) => columns.get(bank));
-
-  const digestColumns = new Map<string, Uint8Array | undefined>();
+  const listBank = log.digestBank !== undefined && provider.get(log.digestBank) !== undefined ? log.digestBank : undefined;
+  const hashedBanks = banks.filter((bank) => bank !== listBank);
   const hypothesis = defaultHypothesis(log);
-  const valuesOf = (extended: readonly HashAlgorithm[]): Array<{ algorithm: HashAlgorithm; values: Uint8Array }> =>
-    extended.flatMap((bank) => {
-      const column = columns.get(bank);
-      if (column !== undefined) {
-        const kernel = kernelDigestsFromListOrder(log, provider, bank, column);
-        digestColumns.set(digestColumnKey(bank, log.byteOrder), kernel);
-      }
-      const extend = computeExtendValues(log, provider, bank, hypothesis, digestColumns);
-      return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
-    });
-  // The banks whose digests were hashed make the longest chains: they go to the workers first,
-  // while this thread prepares the list bank's (its recorded digests) and extends it.
-  const hashed = valuesOf(banks.filter((bank) => bank !== log.digestBank));
-  const started = pool.startRunningValues(log.entries.pcr, hashed);
-  const recorded = valuesOf(banks.filter((bank) => bank === log.digestBank));
-  const chains = [...recorded, ...hashed];
-  const running: Uint8Array[] = recorded.map((c) => {
-    const out = new Uint8Array(c.values.length);
-    computeRunningValues(log.entries.pcr, hasherOf(provider, c.algorithm), c.values, out);
-    return out;
-  });
-  running.push(...(await started.finish(provider)));
-  chains.forEach((c, i) => digestColumns.set(runningValuesKey(c.algorithm, hypothesis), running[i]));
+  const cache = new Map<string, Uint8Array | undefined>();
 
-  const complete = new Map<string, Uint8Array>();
-  for (const [key, column] of digestColumns) if (column !== undefined) complete.set(key, column);
-  return { templateHashes, digestColumns: complete };
+  // 1. The list bank's column, to verify against (whose bank hashing may yet settle as sm3).
+  const listColumn = listBank === undefined ? undefined : (await pool.templateDigests(log, [listBank], provider)).get(listBank);
+  // 2. The other banks' columns go to the workers, from the back, while this thread verifies.
+  const hashed = pool.startTemplateDigests(log, hashedBanks, 'back');
+  const templateHashes = verifyTemplateHashes(log, provider, (bank) => (bank === listBank ? listColumn : undefined));
+  const recordedBanks = banks.filter((bank) => bank === log.digestBank);
+  const recorded = recordedBanks.flatMap((bank) => {
+    const extend = computeExtendValues(log, provider, bank, hypothesis, cache);
+    return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
+  });
+  const recordedChains = pool.startRunningValues(log.entries.pcr, recorded);
+  // 3. Each hashed bank's chain, from the first entry on, as its chunks are ready. (A bank
+  // that verification found to be the list's after all extends its recorded digests: it is
+  // left to `analyze`.)
+  hashedBanks.forEach((bank, a) => {
+    if (bank === log.digestBank) return;
+    const column = hashed.job.columns[a];
+    const hasher = hasherOf(provider, bank);
+    const values = new Uint8Array(column.length);
+    const running = new Uint8Array(column.length);
+    const chain = new RunningValues(log.entries.pcr, hasher);
+    const chunks = chunksPerColumn(log.entries.length);
+    for (let j = 0; j < chunks; j++) {
+      awaitTask(hashed.job, provider, a * chunks + j);
+      const start = j * CHUNK_ENTRIES;
+      const end = Math.min(start + CHUNK_ENTRIES, log.entries.length);
+      rehashOppositeOrder(log, hasher, column, start, end);
+      writeExtendValues(log, bank, hypothesis, column, start, end, values);
+      chain.extend(values, start, end, running);
+    }
+    cache.set(digestColumnKey(bank, log.byteOrder), column);
+    cache.set(extendValuesKey(bank, hypothesis), values);
+    cache.set(runningValuesKey(bank, hypothesis), running);
+  });
+  await pool.finish(hashed, provider);
+  await pool.finish(recordedChains, provider);
+  for (const c of recordedChains.job.chains) cache.set(runningValuesKey(c.algorithm, hypothesis), c.running);
+
+  const digestColumns = new Map<string, Uint8Array>();
+  for (const [key, column] of cache) if (column !== undefined) digestColumns.set(key, column);
+  return { templateHashes, digestColumns };
 }
 
 /** `analyzeRaw` with the hashing spread over the pool's threads. */
@@ -277,12 +322,6 @@ export async function analyzeInParallel(
 function defaultThreads(): number {
   const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
   return Number.isInteger(asked) && asked >= 0 ? asked : availableParallelism() - 1;
-}
-
-interface StartedJob {
-  readonly job: PoolJob;
-  /** One per worker given the job: resolves when it has no task left to claim (or died). */
-  readonly replies: ReadonlyArray<Promise<void>>;
 }
 
 function hasherOf(provider: HashProvider, alg: HashAlgorithm): Hasher {

@@ -1,8 +1,10 @@
 /**
  * The jobs the CLI's threads share (parallel-digests.ts). A job lives in SharedArrayBuffers:
- * its inputs, its outputs, a counter from which every thread (the main one included) claims
- * the next task until none is left, so threads balance themselves whatever each one's speed,
- * and a `done` flag per task, so the main thread can redo the tasks of a thread that died.
+ * its inputs, its outputs, and per task a `claimed` flag, which every thread (the main one
+ * included) sets atomically before running the task, so threads balance themselves whatever
+ * each one's speed, and a `done` flag, so that a thread can wait for a task another one runs
+ * and the main thread can redo those of a thread that died. Threads take tasks in the job's
+ * `order`; from the back, they leave the front to a thread that needs it first (a chain).
  *
  * - digests: template-digest columns, one task per chunk of CHUNK_ENTRIES entries and
  *   algorithm, in the list's byte order (`writeTemplateDigests`).
@@ -20,19 +22,24 @@ export const CHUNK_ENTRIES = 4096;
 interface SharedTasks {
   /** Told back by a worker when it has no task left to claim. */
   readonly id: number;
-  /** [0]: the next task to claim. */
-  readonly next: Int32Array;
+  readonly order: 'front' | 'back';
+  /** Per task: 1 once a thread has taken it. */
+  readonly claimed: Int32Array;
   /** Per task: 1 once its output is written. */
   readonly done: Int32Array;
 }
 
-export interface DigestJob extends SharedTasks {
-  readonly kind: 'digests';
+/** What template hashing reads of a log, as shared with the workers. */
+export interface DigestInput {
   /** The list's bytes (`ImaLog.data`). */
   readonly data: Uint8Array;
   readonly byteOrder: TemplateHashInput['byteOrder'];
   readonly templateNames: readonly string[];
   readonly entries: TemplateHashInput['entries'];
+}
+
+export interface DigestJob extends SharedTasks, DigestInput {
+  readonly kind: 'digests';
   readonly algorithms: readonly HashAlgorithm[];
   /** Per algorithm, the whole-log output column (entries × digest size). */
   readonly columns: readonly Uint8Array[];
@@ -61,30 +68,48 @@ export function digestTaskCount(entries: number, algorithms: number): number {
   return chunksPerColumn(entries) * algorithms;
 }
 
-function chunksPerColumn(entries: number): number {
+/** Digest tasks per algorithm: task a × chunksPerColumn + j is chunk j of algorithm a. */
+export function chunksPerColumn(entries: number): number {
   return Math.ceil(entries / CHUNK_ENTRIES);
 }
 
+/**
+ * How long a thread waits for a task another one took before running it itself: far longer
+ * than a task takes, so only when that thread died.
+ */
+const GIVE_UP_WAITING_MS = 2000;
+
 let lastId = 0;
 
-/** A fresh id and shared counters for a job of `tasks` tasks. */
-export function sharedTasks(tasks: number): SharedTasks {
-  return {
-    id: ++lastId,
-    next: new Int32Array(new SharedArrayBuffer(4)),
-    done: new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks))),
-  };
+/** A fresh id and shared flags for a job of `tasks` tasks. */
+export function sharedTasks(tasks: number, order: 'front' | 'back' = 'front'): SharedTasks {
+  const flags = (): Int32Array => new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks)));
+  return { id: ++lastId, order, claimed: flags(), done: flags() };
 }
 
-/** Claims and runs tasks until every task has been claimed. */
+/** Takes and runs, in the job's order, every task no thread has taken yet. */
 export function runTasks(job: PoolJob, provider: HashProvider): void {
   const total = taskCount(job);
-  for (let k = Atomics.add(job.next, 0, 1); k < total; k = Atomics.add(job.next, 0, 1)) {
-    runTask(job, provider, k);
+  for (let j = 0; j < total; j++) {
+    const k = job.order === 'front' ? j : total - 1 - j;
+    if (Atomics.compareExchange(job.claimed, k, 0, 1) === 0) runTask(job, provider, k);
   }
 }
 
-/** Runs task `k` on this thread. */
+/** Task `k`'s output, ready: run here if no thread took it, else waited for. */
+export function awaitTask(job: PoolJob, provider: HashProvider, k: number): void {
+  if (Atomics.compareExchange(job.claimed, k, 0, 1) === 0) {
+    runTask(job, provider, k);
+    return;
+  }
+  const since = Date.now();
+  while (Atomics.load(job.done, k) === 0) {
+    Atomics.wait(job.done, k, 0, 50);
+    if (Date.now() - since > GIVE_UP_WAITING_MS) runTask(job, provider, k); // same bytes as the taker's
+  }
+}
+
+/** Runs task `k` on this thread (whether or not it is claimed). */
 export function runTask(job: PoolJob, provider: HashProvider, k: number): void {
   if (job.kind === 'chains') {
     const chain = job.chains[k];
@@ -104,6 +129,7 @@ export function runTask(job: PoolJob, provider: HashProvider, k: number): void {
     writeTemplateDigests(log, hasher, start, end, job.columns[a], start * hasher.size);
   }
   Atomics.store(job.done, k, 1);
+  Atomics.notify(job.done, k);
 }
 
 /**

@@ -13,7 +13,7 @@
  * which the `violations: 'zero'` hypothesis reproduces.
  */
 import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
-import type { HashProvider } from '../hash/hash-provider';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ByteOrder, type ImaLog } from '../model/ima-log';
 import type { Hypothesis } from '../report/report';
 import { computeTemplateDigests, writeTemplateDigests } from '../ima/template-digests';
@@ -59,27 +59,24 @@ export function templateDigestsFor(
 }
 
 /**
- * `templateDigestsFor(log, provider, alg, log.byteOrder)` from `listOrder`, the digests of
- * every entry hashed in the list's byte order (computed before verification had flagged any
- * entry, e.g. by threads): entries that verified only in the opposite order are re-hashed
- * that way, in place. Undefined when `alg` cannot be hashed here.
+ * Turns `listOrder`, digests of entries [start, end) in a bank other than the list's hashed in
+ * the list's byte order (e.g. by threads, before verification flagged any entry), into what
+ * `templateDigestsFor(…, log.byteOrder)` gives: entries that verified only in the opposite
+ * order are re-hashed that way, in place.
  */
-export function kernelDigestsFromListOrder(
+export function rehashOppositeOrder(
   log: ImaLog,
-  provider: HashProvider,
-  alg: HashAlgorithm,
+  hasher: Hasher,
   listOrder: Uint8Array,
-): Uint8Array | undefined {
-  const hasher = provider.get(alg);
-  if (hasher === undefined) return undefined;
-  if (alg === log.digestBank) return recordedDigests(log);
+  start: number,
+  end: number,
+): void {
   const flags = log.entries.flags;
   const orderOf = byteOrderOf(log, log.byteOrder);
-  for (let i = 0; i < log.entries.length; i++) {
+  for (let i = start; i < end; i++) {
     if ((flags[i] & EntryFlag.OppositeByteOrder) === 0) continue;
     writeTemplateDigests(log, hasher, i, i + 1, listOrder, i * hasher.size, orderOf);
   }
-  return listOrder;
 }
 
 /** The recorded digest column, copied out of `log.data`: what the kernel extended into its bank. */
@@ -151,24 +148,39 @@ function makeExtendValues(
   if (!cache.has(key)) cache.set(key, templateDigestsFor(log, provider, sourceAlg, hypothesis.byteOrder));
   const digests = cache.get(key);
   if (digests === undefined) return undefined;
-  const sourceSize = digestSize(sourceAlg);
-  const n = log.entries.length;
-  const { flags } = log.entries;
+  const values = new Uint8Array(log.entries.length * size);
+  writeExtendValues(log, bank, hypothesis, digests, 0, log.entries.length, values);
+  return values;
+}
 
+/**
+ * The extend values of entries [start, end) into `out` (entry i at i × bank size), from
+ * `digests`, the column of the hypothesis' source algorithm (the bank's own template digests,
+ * or SHA-1 for padded-sha1) as the kernel computed them.
+ */
+export function writeExtendValues(
+  log: ImaLog,
+  bank: HashAlgorithm,
+  hypothesis: Hypothesis,
+  digests: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+): void {
+  const size = digestSize(bank);
+  const sourceSize = digestSize(hypothesis.extend === 'per-bank' ? bank : 'sha1');
+  const { flags } = log.entries;
   const violationValue = new Uint8Array(size);
   if (hypothesis.violations === 'ff') violationValue.fill(0xff, 0, hypothesis.extend === 'per-bank' ? size : 20);
-
-  let values: Uint8Array;
   if (sourceSize === size) {
-    values = digests.slice(); // the digest column is shared between hypotheses
+    out.set(digests.subarray(start * size, end * size), start * size);
   } else {
     // Padded (or, for a bank smaller than SHA-1, truncated) SHA-1 digests.
-    values = new Uint8Array(n * size);
     const copy = Math.min(size, sourceSize);
-    for (let i = 0; i < n; i++) values.set(digests.subarray(i * sourceSize, i * sourceSize + copy), i * size);
+    out.fill(0, start * size, end * size);
+    for (let i = start; i < end; i++) out.set(digests.subarray(i * sourceSize, i * sourceSize + copy), i * size);
   }
-  for (let i = 0; i < n; i++) {
-    if ((flags[i] & EntryFlag.Violation) !== 0) values.set(violationValue, i * size);
+  for (let i = start; i < end; i++) {
+    if ((flags[i] & EntryFlag.Violation) !== 0) out.set(violationValue, i * size);
   }
-  return values;
 }

@@ -21,13 +21,28 @@ export function computeRunningValues(
   values: Uint8Array,
   out: Uint8Array,
 ): void {
-  const size = hasher.size;
-  const state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
-  for (let i = 0; i < pcrColumn.length; i++) {
-    const p = pcrColumn[i];
-    const pcr = (state[p] ??= new Uint8Array(size));
-    hasher.extendInto(pcr, values, i * size);
-    out.set(pcr, i * size);
+  new RunningValues(pcrColumn, hasher).extend(values, 0, pcrColumn.length, out);
+}
+
+/** `computeRunningValues` in consecutive ranges of entries, for a caller that gets values by parts. */
+export class RunningValues {
+  private readonly state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+
+  constructor(
+    private readonly pcrColumn: Uint8Array,
+    private readonly hasher: Hasher,
+  ) {}
+
+  /** Extends entries [start, end), the next ones after those of the previous call. */
+  extend(values: Uint8Array, start: number, end: number, out: Uint8Array): void {
+    const { pcrColumn, hasher, state } = this;
+    const size = hasher.size;
+    for (let i = start; i < end; i++) {
+      const p = pcrColumn[i];
+      const pcr = (state[p] ??= new Uint8Array(size));
+      hasher.extendInto(pcr, values, i * size);
+      out.set(pcr, i * size);
+    }
   }
 }
 

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clockText,
-  coverageSentence,
-  DIGEST_WORDS,
-  digestInputGroups,
-  hypothesisWords,
-  NONCE_WORDS,
-  outcomeOf,
-  pcrSetText,
-  replayHeadline,
-  signatureOutcome,
-} from './replay-text';
+import { clockText, coverageSentence, DIGEST_WORDS, digestInputGroups, hypothesisWords, NONCE_WORDS, outcomeOf, pcrSetText, replayHeadline, signatureOutcome } from './replay-text';
 
 describe('replay panel wording', () => {
   it('says where the log meets the quote', () => {
