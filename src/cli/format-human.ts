@@ -4,6 +4,7 @@
  */
 import type { Report, ReportQuote } from '../core/report/report';
 import { FINDING_HELP } from '../core/analysis/finding-help';
+import { formatPcrSet } from '../core/util/pcr-set';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
 
@@ -66,7 +67,7 @@ function firmwareLines(report: Report): string[] {
   const fw = report.firmware;
   if (fw !== undefined) {
     const banks = Object.entries(fw.replay)
-      .map(([bank, pcrs]) => `${bank} PCRs ${pcrRanges(Object.keys(pcrs ?? {}).map(Number))}`)
+      .map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(Object.keys(pcrs ?? {}).map(Number))}`)
       .join(', ');
     const aggregates = Object.entries(fw.bootAggregates)
       .map(([bank, hex]) => `${bank} ${hex}`)
@@ -89,19 +90,6 @@ function firmwareLines(report: Report): string[] {
   return lines;
 }
 
-/** [0,1,2,3,7,8] → "0–3, 7–8". */
-function pcrRanges(pcrs: readonly number[]): string {
-  const sorted = [...pcrs].sort((a, b) => a - b);
-  const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    runs.push(j === i ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
-
 /** The quote's verdict in one line (each check named), then what it was checked against. */
 function quoteLines(q: ReportQuote, entries: number | undefined): string[] {
   const failed = q.signature === 'invalid' || q.nonceMatches === false || q.digestMatches === false;
@@ -121,7 +109,7 @@ function quoteLines(q: ReportQuote, entries: number | undefined): string[] {
             ? `pcrDigest reproduced by all ${entries} entries`
             : `pcrDigest reproduced after ${m} of ${entries} entries (${entries - m} measured after the quote)`;
   const selection = Object.entries(q.selection)
-    .map(([bank, pcrs]) => `${bank}: ${pcrRanges(pcrs ?? [])}`)
+    .map(([bank, pcrs]) => `${bank}: ${formatPcrSet(pcrs ?? [])}`)
     .join(' + ');
   const out = [`Quote: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
   if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) out.push(`  whole log  ${q.computedDigest}`);

@@ -20,6 +20,7 @@ import { computeBootAggregateCandidates, type BootAggregateCandidate } from '../
 import type { FirmwareLog } from '../eventlog/event-log';
 import { EV_NO_ACTION } from '../eventlog/event-types';
 import { bytesEqual, isAllZero, fromHex } from '../util/bytes';
+import { formatPcrSet } from '../util/pcr-set';
 import type { BootFact } from './log-facts';
 
 export type PcrLookup = (bank: HashAlgorithm, index: number) => Uint8Array | undefined;
@@ -150,18 +151,6 @@ function describeSource(order: readonly Source[], bank: HashAlgorithm, lastPcr: 
   const parts = [...given].map(([source, pcrs]) => (given.size === 1 ? source.name : `${source.name} of PCRs ${formatPcrSet(pcrs)}`));
   const zero = unknown.length === 0 ? '' : ` (PCRs ${formatPcrSet(unknown)} unknown, counted as zero)`;
   return `${parts.join(' and ')}${zero}`;
-}
-
-/** [0,1,2,3,7] → "0–3, 7". */
-function formatPcrSet(pcrs: readonly number[]): string {
-  const runs: string[] = [];
-  for (let i = 0; i < pcrs.length; ) {
-    let j = i;
-    while (j + 1 < pcrs.length && pcrs[j + 1] === pcrs[j] + 1) j++;
-    runs.push(j === i ? `${pcrs[i]}` : `${pcrs[i]}–${pcrs[j]}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
 }
 
 /** With two sources, whether the other one alone reproduces the entry. */

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { QuoteDetails } from '../../core/analysis/quote-details';
 import type { ReportQuote } from '../../core/report/report';
+import { formatPcrSet } from '../../core/util/pcr-set';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
 import { DiffHex } from './DiffHex';
@@ -10,7 +11,6 @@ import {
   digestInputGroups,
   NONCE_WORDS,
   outcomeOf,
-  pcrSetText,
   signatureOutcome,
   type CheckOutcome,
 } from './replay-text';
@@ -81,7 +81,7 @@ export function QuoteFields({ quote, details }: { readonly quote: ReportQuote; r
         <Field label="PCR selection" testId="quote-selection">
           {selection.map((s) => (
             <div key={s.bank} className="mono">
-              {s.bank}: {pcrSetText(s.pcrs)}
+              {s.bank}: {formatPcrSet(s.pcrs)}
             </div>
           ))}
         </Field>

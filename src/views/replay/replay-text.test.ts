@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, coverageSentence, DIGEST_WORDS, digestInputGroups, hypothesisWords, NONCE_WORDS, outcomeOf, pcrSetText, replayHeadline, signatureOutcome } from './replay-text';
+import { clockText, coverageSentence, DIGEST_WORDS, digestInputGroups, hypothesisWords, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome } from './replay-text';
 
 describe('replay panel wording', () => {
   it('says where the log meets the quote', () => {
@@ -9,8 +9,7 @@ describe('replay panel wording', () => {
     expect(coverageSentence('sha256 PCR 10', 0, 5)).toContain('no entry of the log');
   });
 
-  it('writes PCR sets as ranges and groups digest inputs by source', () => {
-    expect(pcrSetText([10, 0, 1, 2, 3, 7])).toBe('0–3, 7, 10');
+  it('groups digest inputs by source, PCR sets as ranges', () => {
     expect(
       digestInputGroups([
         ...[0, 1, 2].map((pcr) => ({ bank: 'sha256', pcr, source: 'supplied' as const })),

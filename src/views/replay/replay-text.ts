@@ -1,24 +1,12 @@
 /**
  * The replay panel's wording, pure so it is testable without React: where the log meets the
- * quote, what each reading of the log means, PCR sets as ranges.
+ * quote, what each reading of the log means.
  */
 import type { ByteOrder } from '../../core/model/ima-log';
 import type { Hypothesis, Report, ReportQuote } from '../../core/report/report';
 import type { DigestInputSource, QuoteDetails } from '../../core/analysis/quote-details';
+import { formatPcrSet } from '../../core/util/pcr-set';
 import { formatCount, plural } from '../shared/format';
-
-/** [0,1,2,3,7,10] → "0–3, 7, 10". */
-export function pcrSetText(pcrs: readonly number[]): string {
-  const sorted = [...pcrs].sort((a, b) => a - b);
-  const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    runs.push(j > i ? `${sorted[i]}–${sorted[j]}` : `${sorted[i]}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
 
 /** How one of the quote's checks came out; `unchecked` when a value it needs was not given. */
 export type CheckOutcome = 'good' | 'bad' | 'unchecked';
@@ -76,7 +64,7 @@ export function digestInputGroups(inputs: QuoteDetails['digestInputs']): Array<{
     else groups.push({ bank: i.bank, source: i.source, pcrs: [i.pcr] });
   }
   return groups.map((g) => ({
-    text: `${g.bank} PCR${g.pcrs.length === 1 ? '' : 's'} ${pcrSetText(g.pcrs)} from ${SOURCE_WORDS[g.source]}`,
+    text: `${g.bank} PCR${g.pcrs.length === 1 ? '' : 's'} ${formatPcrSet(g.pcrs)} from ${SOURCE_WORDS[g.source]}`,
     source: g.source,
   }));
 }
