@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBlobChunks } from './read-blob-chunks';
 
-function pattern(n: number): Uint8Array {
+function pattern(n: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (i * 31 + (i >> 8)) & 0xff;
   return out;
