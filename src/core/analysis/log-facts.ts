@@ -6,6 +6,7 @@
 import { EntryFlag, type ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { readEntryName } from '../ima/template-digests';
+import { templateFieldRange } from '../ima/template-field-range';
 import { parseKexecRecord } from '../ima/decode/kexec-record';
 import type { KexecFact, ReportLog } from '../report/report';
 import { decodeText, toHex } from '../util/bytes';
@@ -60,21 +61,11 @@ function fileDigestOf(log: ImaLog, i: number): { algorithm: string; hex: string 
   return { algorithm, hex: toHex(log.data.subarray(start, start + e.fileDigestLength[i])) };
 }
 
-/** The `buf` field of an ima-buf entry: the last field of its template data. */
+/** The `buf` field of an ima-buf entry (kexec records carry their counters there). */
 function bufferOf(log: ImaLog, i: number): Uint8Array | undefined {
   const t = log.templates[log.entries.template[i]];
-  const bufIndex = t.fields.indexOf('buf');
-  if (bufIndex < 0) return undefined;
-  const view = new DataView(log.data.buffer, log.data.byteOffset, log.data.byteLength);
-  const little = log.byteOrder === 'little';
-  let o = log.entries.templateDataOffset[i];
-  const end = o + log.entries.templateDataSize[i];
-  for (let f = 0; f < t.fields.length && o + 4 <= end; f++) {
-    const len = view.getUint32(o, little);
-    if (f === bufIndex) return o + 4 + len <= end ? log.data.subarray(o + 4, o + 4 + len) : undefined;
-    o += 4 + len;
-  }
-  return undefined;
+  const range = t.name === 'ima' ? undefined : templateFieldRange(log, i, t.fields.indexOf('buf'));
+  return range === undefined ? undefined : log.data.subarray(range.offset, range.offset + range.length);
 }
 
 export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFacts {

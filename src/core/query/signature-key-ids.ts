@@ -9,6 +9,7 @@
  * signing certificate, always big-endian whatever the list's byte order.
  */
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
+import { templateFieldRange } from '../ima/template-field-range';
 
 /** Key id per entry; `NO_KEY_ID` where the entry has no signature. */
 export type KeyIdColumn = Float64Array;
@@ -16,28 +17,6 @@ export const NO_KEY_ID = -1;
 
 const SIGNATURE_TYPES = new Set([0x03, 0x06]);
 const SIGNATURE_HEADER_SIZE = 9;
-
-/** Where field `fieldIndex` of entry `i` lies in `log.data` (its value, after the u32 length). */
-export function templateFieldRange(
-  log: ImaLog,
-  i: IndexIntoEntryTable,
-  fieldIndex: number,
-): { readonly offset: number; readonly length: number } | undefined {
-  const e = log.entries;
-  const d = log.data;
-  const little = log.byteOrder === 'little';
-  let o = e.templateDataOffset[i];
-  const end = o + e.templateDataSize[i];
-  for (let f = 0; o + 4 <= end; f++) {
-    const length = little
-      ? d[o] + (d[o + 1] << 8) + (d[o + 2] << 16) + d[o + 3] * 0x1000000
-      : d[o] * 0x1000000 + (d[o + 1] << 16) + (d[o + 2] << 8) + d[o + 3];
-    if (o + 4 + length > end) return undefined;
-    if (f === fieldIndex) return { offset: o + 4, length };
-    o += 4 + length;
-  }
-  return undefined;
-}
 
 /** Index of the `sig` field per template (-1 when it has none); `ima` has no field framing. */
 export function signatureFieldIndices(log: ImaLog): readonly number[] {
