@@ -45,7 +45,7 @@ function runOnce(cmd, args, env) {
   const report = join(scratch, 'time.txt');
   const argv = hasGnuTime ? ['/usr/bin/time', ['-f', '%U %S %M', '-o', report, cmd, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
-  const r = sh(argv[0], argv[1], { env: { ...process.env, ...env } });
+  const r = sh(argv[0], argv[1], { env: { ...process.env, ...env }, timeout: 300_000 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   if (!hasGnuTime) return { ms };
