@@ -16,7 +16,7 @@ import {
   text,
   uint,
   type HandEntry,
-} from './hand-built-log';
+} from '../../testing/hand-built-log';
 
 const hex = (h: string): Uint8Array => fromHex(h) ?? new Uint8Array();
 const sha256Of0 = hex('66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925');

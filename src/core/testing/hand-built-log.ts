@@ -3,8 +3,8 @@
  * bytes, encoding each entry as the kernel writes it (ima-format.md §2), so the decoders can
  * be tested without the parser. Length words and numeric fields follow `byteOrder`.
  */
-import type { ByteOrder, ImaLog, TemplateInfo } from '../../model/ima-log';
-import { concatBytes, encodeText } from '../../util/bytes';
+import type { ByteOrder, ImaLog, TemplateInfo } from '../model/ima-log';
+import { concatBytes, encodeText } from '../util/bytes';
 
 /** Field ids of the built-in templates (ima-format.md §4.1), for building test logs. */
 export const HAND_TEMPLATE_FIELDS: Readonly<Record<string, readonly string[]>> = {
