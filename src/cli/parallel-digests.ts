@@ -29,8 +29,7 @@ import type { Hasher, HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import type { ImaLog } from '../core/model/ima-log';
 import {
-  computeExtendValues,
-  digestColumnKey,
+  extendValuesColumn,
   extendValuesKey,
   rehashOppositeOrder,
   runningValuesKey,
@@ -262,7 +261,7 @@ export async function precomputeInParallel(
   const listBank = log.digestBank !== undefined && provider.get(log.digestBank) !== undefined ? log.digestBank : undefined;
   const hashedBanks = banks.filter((bank) => bank !== listBank);
   const hypothesis = defaultHypothesis(log);
-  const cache = new Map<string, Uint8Array | undefined>();
+  const columns = new Map<string, Uint8Array>();
 
   // 1. The list bank's column, to verify against (whose bank hashing may yet settle as sm3).
   const listColumn = listBank === undefined ? undefined : (await pool.templateDigests(log, [listBank], provider)).get(listBank);
@@ -271,8 +270,8 @@ export async function precomputeInParallel(
   const templateHashes = verifyTemplateHashes(log, provider, (bank) => (bank === listBank ? listColumn : undefined));
   const recordedBanks = banks.filter((bank) => bank === log.digestBank);
   const recorded = recordedBanks.flatMap((bank) => {
-    const extend = computeExtendValues(log, provider, bank, hypothesis, cache);
-    return extend === undefined ? [] : [{ algorithm: bank, values: extend.values }];
+    const values = extendValuesColumn(log, provider, bank, hypothesis);
+    return values === undefined ? [] : [{ algorithm: bank, values }];
   });
   const recordedChains = pool.startRunningValues(log.entries.pcr, recorded);
   // 3. Each hashed bank's chain, from the first entry on, as its chunks are ready. (A bank
@@ -282,7 +281,6 @@ export async function precomputeInParallel(
     if (bank === log.digestBank) return;
     const column = hashed.job.columns[a];
     const hasher = hasherOf(provider, bank);
-    const values = new Uint8Array(column.length);
     const running = new Uint8Array(column.length);
     const chain = new RunningValues(log.entries.pcr, hasher);
     const chunks = chunksPerColumn(log.entries.length);
@@ -291,20 +289,19 @@ export async function precomputeInParallel(
       const start = j * CHUNK_ENTRIES;
       const end = Math.min(start + CHUNK_ENTRIES, log.entries.length);
       rehashOppositeOrder(log, hasher, column, start, end);
-      writeExtendValues(log, bank, hypothesis, column, start, end, values);
-      chain.extend(values, start, end, running);
+      // The digests become the extend values in place (violations patched).
+      const chunk = column.subarray(start * hasher.size, end * hasher.size);
+      writeExtendValues(log, bank, hypothesis, chunk, start, end, chunk);
+      chain.extend(column, start, end, running);
     }
-    cache.set(digestColumnKey(bank, log.byteOrder), column);
-    cache.set(extendValuesKey(bank, hypothesis), values);
-    cache.set(runningValuesKey(bank, hypothesis), running);
+    columns.set(extendValuesKey(bank, hypothesis), column);
+    columns.set(runningValuesKey(bank, hypothesis), running);
   });
   await pool.finish(hashed, provider);
   await pool.finish(recordedChains, provider);
-  for (const c of recordedChains.job.chains) cache.set(runningValuesKey(c.algorithm, hypothesis), c.running);
+  for (const c of recordedChains.job.chains) columns.set(runningValuesKey(c.algorithm, hypothesis), c.running);
 
-  const digestColumns = new Map<string, Uint8Array>();
-  for (const [key, column] of cache) if (column !== undefined) digestColumns.set(key, column);
-  return { templateHashes, digestColumns };
+  return { templateHashes, extendColumns: columns };
 }
 
 /** `analyzeRaw` with the hashing spread over the pool's threads. */

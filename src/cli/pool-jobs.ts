@@ -145,7 +145,7 @@ export function warmUp(
   const size = 100;
   const data = new Uint8Array(n * size);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
-  const templateDataOffset = new Float64Array(n);
+  const templateDataOffset = new Uint32Array(n);
   const templateDataSize = new Uint32Array(n).fill(size);
   for (let i = 0; i < n; i++) templateDataOffset[i] = i * size;
   const digests: DigestJob = {
@@ -158,9 +158,9 @@ export function warmUp(
       template: new Uint16Array(n),
       templateDataOffset,
       templateDataSize,
-      fileDigestOffset: new Float64Array(n),
+      fileDigestOffset: new Uint32Array(n),
       fileDigestLength: new Uint16Array(n),
-      nameOffset: new Float64Array(n),
+      nameOffset: new Uint32Array(n),
       nameLength: new Uint32Array(n),
     },
     algorithms,

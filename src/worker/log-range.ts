@@ -7,24 +7,23 @@
  *
  * Everything lives in one ArrayBuffer, columns first (widest first, so each is aligned),
  * then the data bytes:
- *   f64 entryOffset sourceOffset templateDataOffset nameOffset fileDigestOffset
- *   u32 entrySize templateDataSize nameLength   u16 template flags fileDigestLength
+ *   u32 entryOffset sourceOffset templateDataOffset nameOffset fileDigestOffset
+ *       entrySize templateDataSize nameLength   u16 template flags fileDigestLength
  *   fileDigestAlgorithm   u8 pcr   data
- * and `outputBytes` more for what the worker answers (outputOfRange). One buffer is one
- * transfer each way, and the caller can reuse it for the next range (`allocate`), so a
- * million entries sent through the pool leave no garbage behind in the session.
+ * One buffer is one transfer each way, and the caller can reuse it for the next range
+ * (`allocate`), so a million entries sent through the pool leave no garbage behind in the
+ * session.
  */
-import type { EntryTable, ImaLog } from '../core/model/ima-log';
+import type { EntryTable, ImaLog, OffsetColumn } from '../core/model/ima-log';
 
 /** Bytes of column storage per entry in a range buffer (see the layout above). */
-const BYTES_PER_ENTRY = 5 * 8 + 3 * 4 + 4 * 2 + 1;
+const BYTES_PER_ENTRY = 8 * 4 + 4 * 2 + 1;
 
 export function sliceLogRange(
   log: ImaLog,
   start: number,
   end: number,
   allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes),
-  outputBytes = 0,
 ): ImaLog {
   const e = log.entries;
   const n = Math.max(0, end - start);
@@ -35,7 +34,7 @@ export function sliceLogRange(
     hi = Math.max(hi, e.entryOffset[i] + e.entrySize[i]);
   }
   const dataBytes = Math.max(0, hi - lo);
-  const buffer = allocate(n * BYTES_PER_ENTRY + dataBytes + outputBytes);
+  const buffer = allocate(n * BYTES_PER_ENTRY + dataBytes);
   let at = 0;
   const take = <T>(
     make: (b: ArrayBuffer, offset: number, length: number) => T,
@@ -46,8 +45,8 @@ export function sliceLogRange(
     at += bytesEach * length;
     return view;
   };
-  const f64 = (column: Float64Array, rebase: number): Float64Array => {
-    const out = take((b, o, l) => new Float64Array(b, o, l), 8);
+  const offsets = (column: OffsetColumn, rebase: number): OffsetColumn => {
+    const out = take((b, o, l) => new Uint32Array(b, o, l), 4);
     for (let k = 0; k < n; k++) out[k] = column[start + k] - rebase;
     return out;
   };
@@ -65,12 +64,12 @@ export function sliceLogRange(
   const u8 = (b: ArrayBuffer, o: number, l: number) => new Uint8Array(b, o, l);
   const entries: EntryTable = {
     length: n,
-    entryOffset: f64(e.entryOffset, lo),
+    entryOffset: offsets(e.entryOffset, lo),
     // Source offsets stay in the user's file (they are not offsets into `data`).
-    sourceOffset: f64(e.sourceOffset, 0),
-    templateDataOffset: f64(e.templateDataOffset, lo),
-    nameOffset: f64(e.nameOffset, lo),
-    fileDigestOffset: f64(e.fileDigestOffset, lo),
+    sourceOffset: offsets(e.sourceOffset, 0),
+    templateDataOffset: offsets(e.templateDataOffset, lo),
+    nameOffset: offsets(e.nameOffset, lo),
+    fileDigestOffset: offsets(e.fileDigestOffset, lo),
     entrySize: copy(e.entrySize, u32, 4),
     templateDataSize: copy(e.templateDataSize, u32, 4),
     nameLength: copy(e.nameLength, u32, 4),
@@ -83,11 +82,6 @@ export function sliceLogRange(
   const data = take(u8, 1, dataBytes);
   data.set(log.data.subarray(lo, hi));
   return { ...log, entries, data, errors: [] };
-}
-
-/** The `bytes` after a sliced range's data (reserved by `outputBytes`), for its results. */
-export function outputOfRange(range: ImaLog, bytes: number): Uint8Array {
-  return new Uint8Array(bufferOfRange(range), range.data.byteOffset + range.data.length, bytes);
 }
 
 /** The one buffer a sliced range lives in, to transfer with it. */

@@ -5,8 +5,8 @@
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
  * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push (progress
  * events, cancel checked between pushes) → finish → LoadSummary 'result'. Then `analyze` →
- * verifyLogInPool (template hashes and extend values, in ranges on the verification pool,
- * 'verifying' progress; rows are served meanwhile) → analyze({log, others}, precomputed)
+ * verifyLogInPool (template hashes, in ranges on the verification pool, 'verifying'
+ * progress; rows are served meanwhile) → analyze({log, others}, precomputed)
  * (replay, findings) → AnalysisSummary.
  * `getRows` / `getEntryDetail` answer from the model with fresh copies of just the window.
  */
@@ -70,9 +70,8 @@ import type {
 import { transferablesOf } from './protocol';
 import { readBlobChunks, readBlobHead } from './read-blob-chunks';
 import type { Precomputed } from '../core/analysis/analysis-types';
-import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createVerifyPool, type VerifyPool } from './verify-pool';
-import { replayBanks, verifyLogInPool } from './verify-log';
+import { verifyLogInPool } from './verify-log';
 import { fingerprintLogFile } from './fingerprint';
 import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
@@ -101,6 +100,8 @@ export interface LogSessionOptions {
   /** Bytes handed to the parser at once; the loop yields (cancel, progress) between pushes. */
   readonly pushSize?: number;
   readonly progressIntervalMs?: number;
+  /** Logs up to this many bytes are read whole (WHOLE_READ_LIMIT); tests set 0 to stream. */
+  readonly wholeReadLimit?: number;
   readonly now?: () => number;
   readonly hashProvider?: () => Promise<HashProvider>;
   /** The verification pool (log.worker.ts starts workers); default: its tasks run in-process. */
@@ -138,6 +139,14 @@ interface OpenState {
 }
 
 const MAX_CACHED_VIEWS = 4;
+/**
+ * Logs up to this size are read in one piece, which a binary list's model then keeps as its
+ * `data` (no copy). Reading in slices instead leaves the file's size in dead stream buffers
+ * until the next collection, at the moment the parsed log is largest (measured: ~95 MiB more
+ * at the peak of a 112 MiB list). Larger files, or a read that fails for lack of memory,
+ * are streamed.
+ */
+const WHOLE_READ_LIMIT = 1024 * 1024 * 1024;
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
 
 function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
@@ -147,6 +156,15 @@ function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-asc
 function cacheKeyOf(input: InputFile, kind: InputKind): string {
   const modified = input.file instanceof File ? input.file.lastModified : 0;
   return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
+}
+
+/** The whole Blob, or undefined when it cannot be had in one piece (the caller streams it). */
+async function readWhole(blob: Blob): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await blob.arrayBuffer());
+  } catch {
+    return undefined;
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -162,7 +180,7 @@ export class LogSession {
   #provider: Promise<HashProvider> | undefined;
   #pool: VerifyPool | undefined;
   /** Per parsed log: the pool's verification, started by its first analysis, reused by the next. */
-  readonly #verifications = new WeakMap<ImaLog, { readonly result: Promise<Required<Precomputed>>; readonly controller: AbortController }>();
+  readonly #verifications = new WeakMap<ImaLog, { readonly result: Promise<Precomputed>; readonly controller: AbortController }>();
   /** Per open (keyed by its state): the last analysis and the timeline marks drawn from it. */
   readonly #timelines = new WeakMap<OpenState, { readonly analysis?: Analysis; marks?: TimelineMarks }>();
   /** Per open (keyed by its state): the firmware log, once a view asked for it. */
@@ -297,8 +315,15 @@ export class LogSession {
     const pushSize = this.#options.pushSize ?? DEFAULT_PUSH_SIZE;
     const started = now();
     this.#verifyPool(); // its workers start while the log is read
-    const parser = new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
     const bytesTotal = input.file.size;
+    this.#progress(id, 'reading', 0, bytesTotal, 0);
+    const whole = bytesTotal <= (this.#options.wholeReadLimit ?? WHOLE_READ_LIMIT) ? await readWhole(input.file) : undefined;
+    if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+    const parser = new ImaLogParser({
+      sizeHint: bytesTotal,
+      format: kind === 'ima-binary' ? 'binary' : 'ascii',
+      ...(whole !== undefined ? { source: whole } : {}),
+    });
     let bytesRead = 0;
     let lastProgress = -Infinity;
     const progress = (force: boolean): void => {
@@ -307,9 +332,8 @@ export class LogSession {
       lastProgress = t;
       this.#progress(id, 'reading', bytesRead, bytesTotal, parser.entryCount);
     };
-    progress(true);
     try {
-      for await (const chunk of readBlobChunks(input.file, this.#options.sliceSize)) {
+      for await (const chunk of whole !== undefined ? [whole] : readBlobChunks(input.file, this.#options.sliceSize)) {
         for (let o = 0; o < chunk.length; o += pushSize) {
           if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
           const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));
@@ -370,7 +394,7 @@ export class LogSession {
     if (opened !== undefined) {
       const size = opened.log.entries.length;
       this.#progress(id, 'verifying', 0, opened.file.size, 0);
-      const verification = this.#verify(opened, params.banks, id, provider);
+      const verification = this.#verify(opened, id, provider);
       opened.sha256 ??= await fingerprintLogFile(opened.log, opened.file, this.#verifyPool(), provider);
       // A pool that failed (not cancelled) leaves the verification to analyze itself.
       precomputed = await verification.catch((e: unknown) => {
@@ -389,8 +413,8 @@ export class LogSession {
     }
     const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
     const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
-    // The pool has verified the template hashes and computed the digest columns (#verify):
-    // analyze takes them instead of hashing a million entries on this thread.
+    // The pool has verified the template hashes (#verify): analyze takes the result instead
+    // of hashing a million entries on this thread.
     const analysis = await analyzeWithLog(
       loaded,
       others,
@@ -460,10 +484,9 @@ export class LogSession {
    */
   #verify(
     opened: OpenedLog,
-    banks: readonly HashAlgorithm[] | undefined,
     id: RequestId,
     provider: HashProvider,
-  ): Promise<Required<Precomputed>> {
+  ): Promise<Precomputed> {
     const log = opened.log;
     const cached = this.#verifications.get(log);
     if (cached !== undefined) return cached.result;
@@ -471,7 +494,6 @@ export class LogSession {
     const total = opened.file.size;
     const n = log.entries.length;
     const result = verifyLogInPool(log, this.#verifyPool(), provider, {
-      banks: replayBanks(banks),
       signal: controller.signal,
       onProgress: (done) => this.#progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
     }).catch((e: unknown) => {

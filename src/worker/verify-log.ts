@@ -1,37 +1,26 @@
 /**
- * Template-hash verification and extend values of a whole log, spread over the pool in
- * ranges: the `precomputed` work analyze() then takes instead of hashing a million entries
- * on the session's thread.
+ * Template-hash verification of a whole log, spread over the pool in ranges: the
+ * `precomputed` work analyze() then takes instead of hashing a million entries on the
+ * session's thread.
  *
  *   settle the digest column's bank (here, cheap) → ranges of RANGE_ENTRIES entries, sliced
- *   only when dispatched, at most two per worker outstanding → each answers the range's flags
- *   and, per bank to replay, the range's extend values under the kernel's default reading →
- *   merged into the log's flags and whole-log columns → summary from the flags
- *   (summarizeTemplateHashes), columns keyed by extendValuesKey.
+ *   only when dispatched, at most two per worker outstanding → each answers the range's
+ *   flags → merged into the log's flags → summary from the flags (summarizeTemplateHashes).
  *
- * Extend values rather than template digests, because they are what the replay reads: with
- * them in its cache the analysis neither copies the recorded column nor copies a digest
- * column to patch violations in, which at a million entries is ~50 MiB less at the moment
- * memory peaks. (Other readings, tried only when the default one matches nothing, are
- * computed by the analysis itself.)
- *
- * The result equals verifyTemplateHashes plus computeExtendValues over the whole log (the
- * tests compare them). Between results the session's thread is free: row requests are served
- * while the log is verified, and flags already merged show in the rows.
+ * The result equals verifyTemplateHashes over the whole log (the tests compare them).
+ * Between results the session's thread is free: row requests are served while the log is
+ * verified, and flags already merged show in the rows.
  */
-import { defaultHypothesis } from '../core/analysis/check-pcrs';
-import type { Precomputed } from '../core/analysis/analysis-types';
-import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
+import { hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { HashProvider } from '../core/hash/hash-provider';
-import { verifyTemplateHashes } from '../core/ima/template-digests';
+import { verifyTemplateHashes, type TemplateHashSummary } from '../core/ima/template-digests';
 import { summarizeTemplateHashes } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
-import { extendValuesKey } from '../core/replay/extend-values';
-import { outputOfRange, sliceLogRange } from './log-range';
+import { sliceLogRange } from './log-range';
 import type { VerifyPool } from './verify-pool';
 
-/** Entries per pool task: ~2 MB of a typical list, so progress is smooth and copies small. */
-export const RANGE_ENTRIES = 16_384;
+/** Entries per pool task: ~0.5 MB of a typical list, so progress is smooth and the ranges in flight take little memory. */
+export const RANGE_ENTRIES = 4096;
 /** Range buffers are made this much larger than the first range needing them, so later ones fit. */
 const RANGE_BUFFER_SLACK = 1.25;
 /** The head of the list that settles a 32-byte column's bank (sha256 or sm3) by hashing. */
@@ -39,18 +28,7 @@ const BANK_HEAD_ENTRIES = 4096;
 /** Entries verifyTemplateHashes probes to settle the bank (template-digests.ts BANK_PROBES). */
 const BANK_PROBES = 16;
 
-/**
- * The banks whose extend values to precompute for an analysis asked to replay `banks`:
- * those, or analyze()'s default sha1 and sha256 (banks implied only by a PCR file or quote
- * of another bank are left to the analysis).
- */
-export function replayBanks(banks: readonly HashAlgorithm[] | undefined): readonly HashAlgorithm[] {
-  return banks !== undefined && banks.length > 0 ? banks : ['sha1', 'sha256'];
-}
-
 export interface VerifyLogOptions {
-  /** Banks whose extend values (default hypothesis) the replay will want. */
-  readonly banks: readonly HashAlgorithm[];
   /** After each merged range: entries verified so far. */
   readonly onProgress?: (entries: number) => void;
   readonly signal?: AbortSignal;
@@ -79,12 +57,10 @@ export async function verifyLogInPool(
   pool: VerifyPool,
   provider: HashProvider,
   options: VerifyLogOptions,
-): Promise<Required<Precomputed>> {
+): Promise<{ readonly templateHashes: TemplateHashSummary }> {
   const bank = settleDigestBank(log, provider);
   log.digestBank = bank;
-  const banks = [...new Set(options.banks)];
   const n = log.entries.length;
-  const columns = new Map(banks.map((alg) => [alg, new Uint8Array(n * digestSize(alg))]));
   let entriesDone = 0;
   // Range buffers come back with the results and carry the next ranges: no garbage per range.
   const spare: ArrayBuffer[] = [];
@@ -94,19 +70,9 @@ export async function verifyLogInPool(
   };
 
   const runRange = async (start: number, end: number): Promise<void> => {
-    const outputBytes = (end - start) * banks.reduce((sum, alg) => sum + digestSize(alg), 0);
-    const result = await pool.run(() => {
-      const range = sliceLogRange(log, start, end, allocate, outputBytes);
-      return { kind: 'verify', range, banks, out: outputOfRange(range, outputBytes) };
-    });
+    const result = await pool.run(() => ({ kind: 'verify', range: sliceLogRange(log, start, end, allocate) }));
     if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered otherwise');
     log.entries.flags.set(result.flags, start);
-    for (const alg of banks) {
-      const part = result.values.find((v) => v.bank === alg);
-      // No hasher for a bank in the workers: leave its values to the analysis.
-      if (part === undefined) columns.delete(alg);
-      else columns.get(alg)?.set(part.values, start * digestSize(alg));
-    }
     if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
     entriesDone += end - start;
     options.onProgress?.(entriesDone);
@@ -127,11 +93,5 @@ export async function verifyLogInPool(
     await Promise.race(outstanding);
     if (options.signal?.aborted === true) throw new Error('Cancelled');
   }
-  const hypothesis = defaultHypothesis(log);
-  return {
-    templateHashes: summarizeTemplateHashes(log, bank),
-    digestColumns: new Map(
-      [...columns].map(([alg, values]) => [extendValuesKey(alg, hypothesis), values]),
-    ),
-  };
+  return { templateHashes: summarizeTemplateHashes(log, bank) };
 }

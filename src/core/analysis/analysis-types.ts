@@ -18,13 +18,14 @@ export interface RawInput {
 
 /**
  * Work the caller has already done, so that analyze does not repeat it: the app's worker pool
- * and the CLI's threads verify template hashes and compute digest columns in parallel.
+ * and the CLI's threads verify template hashes in parallel, and the CLI's threads also compute
+ * whole columns of extend values and running values.
  */
 export interface Precomputed {
   /** The result of verifyTemplateHashes on the log (its flags are already set). */
   readonly templateHashes?: TemplateHashSummary;
-  /** Template-digest columns over all entries, keyed `${alg}/${byteOrder}` (see digestColumnKey). */
-  readonly digestColumns?: ReadonlyMap<string, Uint8Array>;
+  /** Whole columns over all entries, keyed by extendValuesKey or runningValuesKey. */
+  readonly extendColumns?: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface AnalyzeOptions {

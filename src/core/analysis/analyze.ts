@@ -88,7 +88,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       provider,
       HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
       loaded.pcrValues,
-      options.precomputed?.digestColumns,
+      options.precomputed?.extendColumns,
     );
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;

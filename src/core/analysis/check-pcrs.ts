@@ -59,15 +59,14 @@ export function replayAndCheckPcrs(
   provider: HashProvider,
   banks: readonly HashAlgorithm[],
   supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
-  digestColumns?: ReadonlyMap<string, Uint8Array>,
+  extendColumns: ReadonlyMap<string, Uint8Array> = new Map(),
 ): PcrReplay {
   const logPcrs = pcrsOfLog(log);
-  const digestCache = new Map<string, Uint8Array | undefined>(digestColumns);
   const chainCache = new Map<string, Chain | undefined>();
   const chainFor = (bank: HashAlgorithm, h: Hypothesis): Chain | undefined => {
     const key = `${bank}/${hypothesisKey(h)}`;
     if (!chainCache.has(key)) {
-      const extend = computeExtendValues(log, provider, bank, h, digestCache);
+      const extend = computeExtendValues(log, provider, bank, h, extendColumns);
       chainCache.set(key, extend === undefined ? undefined : { hypothesis: h, extend });
     }
     return chainCache.get(key);

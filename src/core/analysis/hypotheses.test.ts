@@ -18,6 +18,7 @@ import type { RawInput } from './analysis-types';
 import { analyze } from './analyze';
 import { loadInputs } from './load-inputs';
 import { replayAllHypotheses, type ReplayHypotheses } from './hypotheses';
+import { BLOCK_ENTRIES } from '../replay/extend-values';
 
 let provider: HashProvider;
 beforeAll(async () => {
@@ -264,5 +265,32 @@ describe('boot_aggregate and the causes of a value no reading reproduces', () =>
     expect(reproducing(h)).toEqual([]);
     expect(h.unexplained?.lastVerifiedEntry).toBe(4);
     expect(h.unexplained?.causes[0]).toMatchObject({ kind: 'altered-entries', likelihood: 'likely', entries: [5] });
+  });
+});
+
+describe('readings of a log longer than one replay block', () => {
+  // The replay makes extend values a block at a time (BLOCK_ENTRIES): values, violations
+  // and prefixes must come out the same on both sides of every block edge.
+  const COUNT = 2 * BLOCK_ENTRIES + 300;
+  const PREFIX = 2 * BLOCK_ENTRIES + 7;
+  let list: Uint8Array;
+  let oracle: Oracle;
+  beforeAll(() => {
+    // Violations here and there, and on both sides of the first block edge.
+    const violation = (i: number) => i % 1000 === 95 || i === BLOCK_ENTRIES - 1 || i === BLOCK_ENTRIES;
+    const entries: BuildEntry[] = files(COUNT).map((e, i) => (violation(i) ? { path: `/tmp/v${i}`, violation: true } : e));
+    list = buildImaLog(entries, { provider }).binary;
+    oracle = pythonReplay(list, PREFIX);
+  });
+  const log = (): RawInput => ({ name: 'binary_runtime_measurements', bytes: list });
+
+  it('every reading reproduces the Python replay, at the end and at a prefix in the last block', async () => {
+    for (const key of ['per-bank/ff/little', 'padded-sha1/ff/little', 'per-bank/zero/little', 'per-bank/ff/big']) {
+      const end = await hypotheses([log(), ...pcrFile({ sha1: oracle[key].sha1, sha256: oracle[key].sha256 })]);
+      const row = end.rows.find((r) => r.key === key);
+      expect(row?.pcrs.map((p) => p.matchedEntries), key).toEqual([COUNT, COUNT]);
+      const prefix = await hypotheses([log(), ...pcrFile({ sha256: oracle[`${key}@prefix`].sha256 })]);
+      expect(prefix.rows.find((r) => r.key === key)?.pcrs[0].matchedEntries, key).toBe(PREFIX);
+    }
   });
 });

@@ -40,6 +40,6 @@ export function entryRow(log: ImaLog, i: IndexIntoEntryTable, keyIds: KeyIdColum
     fileDigestAlgorithm: algorithm === NO_DIGEST_ALGORITHM ? '' : log.digestAlgorithms[algorithm],
     fileDigest: toHex(log.data.subarray(digestStart, digestStart + e.fileDigestLength[i])),
     name: readEntryName(log, i),
-    keyId: formatKeyId(keyIds[i]),
+    keyId: formatKeyId(keyIds.at(i)),
   };
 }

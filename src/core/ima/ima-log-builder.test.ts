@@ -9,7 +9,7 @@ import { buildImaLog, type BuildEntry } from '../testing/build-ima-log';
 import { encodeText } from '../util/bytes';
 import { ImaLogBuilder } from './ima-log-builder';
 import { createFieldScan } from './template-registry';
-import { parseImaLog } from './parse-ima-log';
+import { ImaLogParser, parseImaLog } from './parse-ima-log';
 import { readEntryName } from './template-digests';
 
 let provider: HashProvider;
@@ -50,10 +50,17 @@ function expectSameLog(a: ImaLog, b: ImaLog): void {
   expect(a.data).toEqual(b.data);
 }
 
+/** A parse of pushed pieces (as a stream gives them), with no source buffer to adopt. */
+function streamed(bytes: Uint8Array, sizeHint: number): ImaLog {
+  const parser = new ImaLogParser({ sizeHint });
+  for (let o = 0; o < bytes.length; o += 1000) parser.push(bytes.slice(o, o + 1000));
+  return parser.finish();
+}
+
 describe('ImaLogBuilder memory policy', () => {
   it('hands out views of its buffers when the size hint was right, with the same values as copies', () => {
-    const hinted = parseImaLog(list.binary, { sizeHint: list.binary.length });
-    const unhinted = parseImaLog(list.binary, { sizeHint: 0 });
+    const hinted = streamed(list.binary, list.binary.length);
+    const unhinted = streamed(list.binary, 0);
     expectSameLog(hinted, unhinted);
     expect(hinted.entries.length).toBe(COUNT);
     expect(readEntryName(hinted, COUNT - 1)).toBe(list.names[COUNT - 1]);
@@ -65,8 +72,16 @@ describe('ImaLogBuilder memory policy', () => {
     expect(capacity).toBeLessThanOrEqual(COUNT * (1 + 1 / 8));
   });
 
+  it('keeps a binary list held in memory as its data, without a copy', () => {
+    const adopted = parseImaLog(list.binary);
+    expect(adopted.data.buffer).toBe(list.binary.buffer);
+    expectSameLog(adopted, streamed(list.binary, 0));
+    // An ASCII list is re-encoded: its data is the builder's own.
+    expect(parseImaLog(list.ascii).data.buffer).not.toBe(list.ascii.buffer);
+  });
+
   it('copies the columns when growth overshot, so the slack can be freed', () => {
-    const unhinted = parseImaLog(list.binary, { sizeHint: 0 });
+    const unhinted = streamed(list.binary, 0);
     expect(unhinted.entries.flags.buffer.byteLength).toBe(COUNT * 2);
     expect(unhinted.data.buffer.byteLength).toBe(list.binary.length);
   });

@@ -37,18 +37,18 @@ export class ImaLogBuilder {
   data: Uint8Array;
   dataLength = 0;
   length = 0;
-  entryOffset: Float64Array;
+  entryOffset: Uint32Array;
   /** Undefined while every entry's source offset equals its data offset (a binary list). */
-  private sourceOffset: Float64Array | undefined;
+  private sourceOffset: Uint32Array | undefined;
   entrySize: Uint32Array;
   pcr: Uint8Array;
   template: Uint16Array;
   flags: Uint16Array;
-  templateDataOffset: Float64Array;
+  templateDataOffset: Uint32Array;
   templateDataSize: Uint32Array;
-  nameOffset: Float64Array;
+  nameOffset: Uint32Array;
   nameLength: Uint32Array;
-  fileDigestOffset: Float64Array;
+  fileDigestOffset: Uint32Array;
   fileDigestLength: Uint16Array;
   fileDigestAlgorithm: Uint16Array;
 
@@ -69,20 +69,24 @@ export class ImaLogBuilder {
   /** The expected final size of `data` (the caller's hint), for projecting the entry count. */
   private readonly expectedDataLength: number;
 
-  constructor(dataCapacity: number, entryCapacity: number) {
-    this.expectedDataLength = dataCapacity;
-    this.data = new Uint8Array(Math.max(256, dataCapacity));
+  /**
+   * `adopt`: the whole input, already in memory, to be `data` itself (see `append`): a
+   * binary list then costs no copy of the file.
+   */
+  constructor(dataCapacity: number, entryCapacity: number, adopt?: Uint8Array) {
+    this.expectedDataLength = adopt?.length ?? dataCapacity;
+    this.data = adopt ?? new Uint8Array(Math.max(256, dataCapacity));
     const n = Math.max(16, Math.ceil(entryCapacity));
-    this.entryOffset = new Float64Array(n);
+    this.entryOffset = new Uint32Array(n);
     this.entrySize = new Uint32Array(n);
     this.pcr = new Uint8Array(n);
     this.template = new Uint16Array(n);
     this.flags = new Uint16Array(n);
-    this.templateDataOffset = new Float64Array(n);
+    this.templateDataOffset = new Uint32Array(n);
     this.templateDataSize = new Uint32Array(n);
-    this.nameOffset = new Float64Array(n);
+    this.nameOffset = new Uint32Array(n);
     this.nameLength = new Uint32Array(n);
-    this.fileDigestOffset = new Float64Array(n);
+    this.fileDigestOffset = new Uint32Array(n);
     this.fileDigestLength = new Uint16Array(n);
     this.fileDigestAlgorithm = new Uint16Array(n);
   }
@@ -99,9 +103,22 @@ export class ImaLogBuilder {
   }
 
   append(chunk: Uint8Array): void {
+    if (this.isInPlace(chunk)) {
+      // The next bytes of an adopted input: already where they belong.
+      this.dataLength += chunk.length;
+      return;
+    }
     this.reserve(chunk.length);
     this.data.set(chunk, this.dataLength);
     this.dataLength += chunk.length;
+  }
+
+  private isInPlace(chunk: Uint8Array): boolean {
+    return (
+      chunk.buffer === this.data.buffer &&
+      chunk.byteOffset === this.data.byteOffset + this.dataLength &&
+      this.dataLength + chunk.length <= this.data.length
+    );
   }
 
   /** Index of the template named by `data[offset, offset + length)` (ASCII bytes). */
@@ -169,7 +186,7 @@ export class ImaLogBuilder {
     this.entryOffset[i] = entryOffset;
     if (this.sourceOffset === undefined && sourceOffset !== entryOffset) {
       // Until now source and data offsets agreed: the entry offsets so far are the sources.
-      this.sourceOffset = new Float64Array(this.entryOffset.length);
+      this.sourceOffset = new Uint32Array(this.entryOffset.length);
       this.sourceOffset.set(this.entryOffset.subarray(0, i));
     }
     if (this.sourceOffset !== undefined) this.sourceOffset[i] = sourceOffset;
@@ -209,7 +226,7 @@ export class ImaLogBuilder {
 
   private growColumns(): void {
     const n = this.nextCapacity();
-    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+    const grow = <T extends Uint32Array | Uint16Array | Uint8Array>(
       old: T,
       make: (size: number) => T,
     ): T => {
@@ -217,19 +234,19 @@ export class ImaLogBuilder {
       next.set(old);
       return next;
     };
-    this.entryOffset = grow(this.entryOffset, (s) => new Float64Array(s));
+    this.entryOffset = grow(this.entryOffset, (s) => new Uint32Array(s));
     if (this.sourceOffset !== undefined) {
-      this.sourceOffset = grow(this.sourceOffset, (s) => new Float64Array(s));
+      this.sourceOffset = grow(this.sourceOffset, (s) => new Uint32Array(s));
     }
     this.entrySize = grow(this.entrySize, (s) => new Uint32Array(s));
     this.pcr = grow(this.pcr, (s) => new Uint8Array(s));
     this.template = grow(this.template, (s) => new Uint16Array(s));
     this.flags = grow(this.flags, (s) => new Uint16Array(s));
-    this.templateDataOffset = grow(this.templateDataOffset, (s) => new Float64Array(s));
+    this.templateDataOffset = grow(this.templateDataOffset, (s) => new Uint32Array(s));
     this.templateDataSize = grow(this.templateDataSize, (s) => new Uint32Array(s));
-    this.nameOffset = grow(this.nameOffset, (s) => new Float64Array(s));
+    this.nameOffset = grow(this.nameOffset, (s) => new Uint32Array(s));
     this.nameLength = grow(this.nameLength, (s) => new Uint32Array(s));
-    this.fileDigestOffset = grow(this.fileDigestOffset, (s) => new Float64Array(s));
+    this.fileDigestOffset = grow(this.fileDigestOffset, (s) => new Uint32Array(s));
     this.fileDigestLength = grow(this.fileDigestLength, (s) => new Uint16Array(s));
     this.fileDigestAlgorithm = grow(this.fileDigestAlgorithm, (s) => new Uint16Array(s));
   }
@@ -260,7 +277,7 @@ export class ImaLogBuilder {
     const data = trimmed(this.data, this.dataLength);
     // The columns share one capacity: view them all or copy them all.
     const keep = this.entryOffset.length - n <= n * MAX_KEPT_WASTE;
-    const column = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(c: T): T =>
+    const column = <T extends Uint32Array | Uint16Array | Uint8Array>(c: T): T =>
       (keep ? c.subarray(0, n) : c.slice(0, n)) as T;
     const entryOffset = column(this.entryOffset);
     return {

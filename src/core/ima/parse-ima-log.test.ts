@@ -261,6 +261,24 @@ describe('ImaLogParser façade', () => {
     expect(p.entryCount).toBe(2);
   });
 
+  it('stops at its byte limit (4 GiB, for 32-bit offsets) and says how much was left', () => {
+    const bytes = fromHex(A1_ENTRY);
+    if (bytes === undefined) throw new Error('bad hex');
+    const thrice = new Uint8Array([...bytes, ...bytes, ...bytes]);
+    const limit = bytes.length + 10;
+    const p = new ImaLogParser({ format: 'binary', maxBytes: limit });
+    for (let o = 0; o < thrice.length; o += 64) p.push(thrice.subarray(o, o + 64));
+    expect(p.bytesConsumed).toBe(thrice.length);
+    const log = p.finish();
+    expect(log.entries.length).toBe(1);
+    expect(log.sourceSize).toBe(limit);
+    expect(log.errors.map((e) => e.offset)).toEqual([limit, bytes.length]);
+    expect(log.errors[0]).toEqual({
+      offset: limit,
+      message: `the list goes on for ${thrice.length - limit} more bytes: only its first ${limit} bytes are read (the limit is 4 GiB)`,
+    });
+  });
+
   it('honours forced options (format, digest size, byte order)', () => {
     const bytes = fromHex(A1_ENTRY);
     if (bytes === undefined) throw new Error('bad hex');

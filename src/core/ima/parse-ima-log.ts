@@ -8,7 +8,7 @@
  * neither become a binary or an ASCII parse (whichever they look more like), which
  * reports where and why they are not a list. Nothing here throws on bad input.
  */
-import type { ByteOrder, ImaLog } from '../model/ima-log';
+import { MAX_LOG_BYTES, type ByteOrder, type ImaLog } from '../model/ima-log';
 import { AsciiListParser } from './ascii-list-parser';
 import { BinaryListParser } from './binary-list-parser';
 import { ImaLogBuilder } from './ima-log-builder';
@@ -22,6 +22,14 @@ export interface ImaParseOptions {
   /** Byte order of a binary list; found from the data when absent. */
   byteOrder?: ByteOrder;
   format?: 'binary' | 'ascii';
+  /**
+   * The whole input, when the caller already holds it in memory. Pushes must then be
+   * consecutive pieces of it from its start; a binary list keeps it as `ImaLog.data` instead
+   * of copying it, so the log shares the caller's buffer (which must not change afterwards).
+   */
+  source?: Uint8Array;
+  /** The most bytes read (default and at most MAX_LOG_BYTES; tests give small ones). */
+  maxBytes?: number;
 }
 
 /** Bytes looked at to choose the format, as for `sniffImaLog`. */
@@ -37,13 +45,20 @@ export class ImaLogParser {
   private target: BinaryListParser | AsciiListParser | undefined;
   private builder: ImaLogBuilder | undefined;
   private pushed = 0;
+  private ignored = 0;
+  private readonly maxBytes: number;
 
   constructor(options: ImaParseOptions = {}) {
     this.options = options;
+    this.maxBytes = Math.min(MAX_LOG_BYTES, options.maxBytes ?? MAX_LOG_BYTES);
     if (options.format !== undefined) this.start(options.format);
   }
 
-  push(chunk: Uint8Array): void {
+  push(whole: Uint8Array): void {
+    // Past MAX_LOG_BYTES offsets would not fit the model's columns: the rest is counted, and
+    // finish() says where reading stopped.
+    const chunk = whole.subarray(0, Math.max(0, this.maxBytes - this.pushed));
+    this.ignored += whole.length - chunk.length;
     this.pushed += chunk.length;
     if (this.target !== undefined) {
       this.target.push(chunk);
@@ -65,6 +80,12 @@ export class ImaLogParser {
     if (this.pushed === 0) {
       builder.addError(0, 'the input is empty: an IMA measurement list has at least one entry');
     }
+    if (this.ignored > 0) {
+      builder.addError(
+        this.pushed,
+        `the list goes on for ${this.ignored} more bytes: only its first ${this.maxBytes} bytes are read (the limit is 4 GiB)`,
+      );
+    }
     return target.finish();
   }
 
@@ -74,7 +95,7 @@ export class ImaLogParser {
 
   /** Bytes pushed so far. */
   get bytesConsumed(): number {
-    return this.pushed;
+    return this.pushed + this.ignored;
   }
 
   private bufferHead(chunk: Uint8Array): void {
@@ -90,7 +111,8 @@ export class ImaLogParser {
   }
 
   private startFromHead(): BinaryListParser | AsciiListParser {
-    const head = (this.head ?? new Uint8Array(0)).subarray(0, this.headLength);
+    // The source's own bytes, so that a binary list goes on sharing its buffer.
+    const head = (this.options.source ?? this.head ?? new Uint8Array(0)).subarray(0, this.headLength);
     const sniff = sniffImaLog(head);
     const isAscii = sniff === undefined ? looksLikeText(head) : sniff.kind === 'ima-ascii';
     const target = this.start(isAscii ? 'ascii' : 'binary');
@@ -102,7 +124,7 @@ export class ImaLogParser {
   private start(format: 'binary' | 'ascii'): BinaryListParser | AsciiListParser {
     const hint = this.options.sizeHint ?? 0;
     if (format === 'binary') {
-      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY);
+      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY, this.options.source);
       this.builder = builder;
       this.target = new BinaryListParser(builder, this.options);
     } else {
@@ -117,7 +139,7 @@ export class ImaLogParser {
 
 /** Parses a whole list held in memory. */
 export function parseImaLog(bytes: Uint8Array, options: ImaParseOptions = {}): ImaLog {
-  const parser = new ImaLogParser({ sizeHint: bytes.length, ...options });
+  const parser = new ImaLogParser({ sizeHint: bytes.length, source: bytes, ...options });
   parser.push(bytes);
   return parser.finish();
 }

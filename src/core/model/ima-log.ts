@@ -23,6 +23,15 @@ export type IndexIntoTemplateTable = number;
 
 export type ByteOrder = 'little' | 'big';
 
+/**
+ * A column of byte offsets. 32 bits are enough: the parser takes at most MAX_LOG_BYTES of a
+ * list (4 GiB, ~35 million entries), and each offset column then costs 4 MB per million
+ * entries instead of 8.
+ */
+export type OffsetColumn = Uint32Array;
+/** The most bytes of one list the parser reads (see OffsetColumn). */
+export const MAX_LOG_BYTES: Bytes = 0xffff_ffff;
+
 /** Per-entry flag bits (`EntryTable.flags`). */
 export const EntryFlag = {
   /** The recorded template digest is all zero: a measurement violation (extended as 0xFF). */
@@ -47,9 +56,9 @@ export const NO_DIGEST_ALGORITHM = 0xffff;
 export interface EntryTable {
   readonly length: number;
   /** Offset of the entry's first byte (the PCR word) in `ImaLog.data`. */
-  readonly entryOffset: Float64Array;
+  readonly entryOffset: OffsetColumn;
   /** Byte offset of the entry in the user's file (equal to entryOffset for binary lists; line start for ASCII). */
-  readonly sourceOffset: Float64Array;
+  readonly sourceOffset: OffsetColumn;
   /** Total size of the entry in `data`. */
   readonly entrySize: Uint32Array;
   /** PCR index (0–63 in practice; u32 on the wire, clamped to 255 here only if absurd — such entries are parse errors). */
@@ -58,13 +67,13 @@ export interface EntryTable {
   /** EntryFlag bits. */
   readonly flags: Uint16Array;
   /** Offset in `data` of the template data region (after L; for `ima`, of the d field). */
-  readonly templateDataOffset: Float64Array;
+  readonly templateDataOffset: OffsetColumn;
   readonly templateDataSize: Uint32Array;
   /** Offset/length in `data` of the name (n / n-ng field, without the trailing NUL); length 0 if none. */
-  readonly nameOffset: Float64Array;
+  readonly nameOffset: OffsetColumn;
   readonly nameLength: Uint32Array;
   /** Offset/length in `data` of the raw file digest (d / d-ng / d-ngv2 value bytes); length 0 if none. */
-  readonly fileDigestOffset: Float64Array;
+  readonly fileDigestOffset: OffsetColumn;
   readonly fileDigestLength: Uint16Array;
   /**
    * Index into `ImaLog.digestAlgorithms` of the file digest's algorithm prefix ("sha256",

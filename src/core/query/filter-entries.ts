@@ -171,7 +171,7 @@ function matcherFor(log: ImaLog, search: CompiledSearch, columns: QueryColumns):
         (nibbles !== undefined &&
           (hasHexPrefix(data, e.fileDigestOffset[i], e.fileDigestLength[i], nibbles) ||
             hasHexPrefix(data, e.entryOffset[i] + 4, log.digestSize, nibbles))) ||
-        (keyId !== undefined && columns.keyIds[i] === keyId);
+        (keyId !== undefined && columns.keyIds.at(i) === keyId);
     }
   }
 }
@@ -231,7 +231,10 @@ function comparatorFor(log: ImaLog, column: SortColumn, columns: QueryColumns): 
       return (a, b) => compareBytes(data, e.nameOffset[a], e.nameLength[a], e.nameOffset[b], e.nameLength[b]);
     case 'keyId': {
       // Unsigned entries sort after signed ones.
-      const key = (i: number) => (columns.keyIds[i] === NO_KEY_ID ? Infinity : columns.keyIds[i]);
+      const key = (i: number) => {
+        const id = columns.keyIds.at(i);
+        return id === NO_KEY_ID ? Infinity : id;
+      };
       return (a, b) => key(a) - key(b);
     }
   }

@@ -11,8 +11,14 @@
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
 import { templateFieldRange } from '../ima/template-field-range';
 
-/** Key id per entry; `NO_KEY_ID` where the entry has no signature. */
-export type KeyIdColumn = Float64Array;
+/**
+ * Key id per entry (`at(i)`); `NO_KEY_ID` where the entry has no signature. A list whose
+ * templates have no `sig` field (most: ima-ng) gets no column at all, rather than 8 MB of
+ * NO_KEY_ID per million entries.
+ */
+export interface KeyIdColumn {
+  readonly at: (i: IndexIntoEntryTable) => number;
+}
 export const NO_KEY_ID = -1;
 
 const SIGNATURE_TYPES = new Set([0x03, 0x06]);
@@ -37,10 +43,10 @@ export function readKeyId(log: ImaLog, i: IndexIntoEntryTable, sigFields: readon
 
 export function computeKeyIds(log: ImaLog): KeyIdColumn {
   const sigFields = signatureFieldIndices(log);
-  const out = new Float64Array(log.entries.length).fill(NO_KEY_ID);
-  if (sigFields.every((f) => f < 0)) return out;
-  for (let i = 0; i < out.length; i++) out[i] = readKeyId(log, i, sigFields);
-  return out;
+  if (sigFields.every((f) => f < 0)) return { at: () => NO_KEY_ID };
+  const ids = new Float64Array(log.entries.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = readKeyId(log, i, sigFields);
+  return { at: (i) => ids[i] ?? NO_KEY_ID };
 }
 
 export function formatKeyId(keyId: number): string {

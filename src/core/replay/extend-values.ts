@@ -16,13 +16,22 @@ import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ByteOrder, type ImaLog } from '../model/ima-log';
 import type { Hypothesis } from '../report/report';
-import { computeTemplateDigests, writeTemplateDigests } from '../ima/template-digests';
+import { writeTemplateDigests } from '../ima/template-digests';
 
-/** Extend values of every entry, `size` bytes each, concatenated in entry order. */
+/**
+ * The extend values of one bank under one hypothesis, read block by block: a million
+ * entries' values would take 20–64 bytes each in memory, so unless a caller already holds the
+ * whole column (the CLI's threads compute it), each block is made when the replay asks for
+ * it, from the recorded digests or by hashing the template data, into a reused buffer.
+ */
 export interface ExtendValues {
   readonly bank: HashAlgorithm;
   readonly size: number;
-  readonly values: Uint8Array;
+  /**
+   * The values of entries [start, end): entry i at (i − start) × size. The answer may be a
+   * buffer the next call overwrites.
+   */
+  readonly read: (start: number, end: number) => Uint8Array;
   /**
    * When already computed (`computeRunningValues`, e.g. on another thread): each entry's PCR
    * value right after that entry, so that replaying copies instead of hashing.
@@ -45,23 +54,10 @@ function byteOrderOf(log: ImaLog, listOrder: ByteOrder): (i: number) => ByteOrde
   return (i) => ((flags[i] & EntryFlag.OppositeByteOrder) !== 0 ? flipped : listOrder);
 }
 
-/** The template digests of every entry in `alg`, as the kernel computed them. */
-export function templateDigestsFor(
-  log: ImaLog,
-  provider: HashProvider,
-  alg: HashAlgorithm,
-  byteOrder: ByteOrder,
-): Uint8Array | undefined {
-  const hasher = provider.get(alg);
-  if (hasher === undefined) return undefined;
-  if (alg === log.digestBank && byteOrder === log.byteOrder) return recordedDigests(log);
-  return computeTemplateDigests(log, hasher, 0, log.entries.length, byteOrderOf(log, byteOrder));
-}
-
 /**
  * Turns `listOrder`, digests of entries [start, end) in a bank other than the list's hashed in
- * the list's byte order (e.g. by threads, before verification flagged any entry), into what
- * `templateDigestsFor(…, log.byteOrder)` gives: entries that verified only in the opposite
+ * the list's byte order (e.g. by threads, before verification flagged any entry), into the
+ * kernel's digests under the default hypothesis: entries that verified only in the opposite
  * order are re-hashed that way, in place.
  */
 export function rehashOppositeOrder(
@@ -79,84 +75,107 @@ export function rehashOppositeOrder(
   }
 }
 
-/** The recorded digest column, copied out of `log.data`: what the kernel extended into its bank. */
-function recordedDigests(log: ImaLog): Uint8Array {
-  const n = log.entries.length;
+/** The recorded digests of entries [start, end) into `out`: what the kernel extended into the list's bank. */
+function copyRecordedDigests(log: ImaLog, start: number, end: number, out: Uint8Array): void {
   const size = log.digestSize;
-  const out = new Uint8Array(n * size);
   const { entryOffset } = log.entries;
   const data = log.data;
-  for (let i = 0; i < n; i++) {
-    const start = entryOffset[i] + 4;
-    out.set(data.subarray(start, start + size), i * size);
+  for (let i = start; i < end; i++) {
+    const at = entryOffset[i] + 4;
+    out.set(data.subarray(at, at + size), (i - start) * size);
   }
-  return out;
 }
 
-/** Cache key of a template-digest column: what `computeExtendValues` and callers share. */
-export function digestColumnKey(alg: HashAlgorithm, byteOrder: ByteOrder): string {
-  return `${alg}/${byteOrder}`;
-}
-
-/** Cache key of the extend values (`ExtendValues.values`) of `bank` under `hypothesis`. */
+/** Key of a whole column of the extend values of `bank` under `hypothesis` (computeExtendValues' `columns`). */
 export function extendValuesKey(bank: HashAlgorithm, hypothesis: Hypothesis): string {
   return `values/${bank}/${hypothesis.extend}/${hypothesis.violations}/${hypothesis.byteOrder}`;
 }
 
 /**
  * Cache key of a running-values column (`ExtendValues.running`) of `bank` under `hypothesis`,
- * which callers that computed it put in the same cache as the digest columns.
+ * which callers that computed it put in the same map as the extend-value columns.
  */
 export function runningValuesKey(bank: HashAlgorithm, hypothesis: Hypothesis): string {
   return `running/${bank}/${hypothesis.extend}/${hypothesis.violations}/${hypothesis.byteOrder}`;
 }
 
 /**
- * The extend values of `bank` under `hypothesis`. `cache` holds the template-digest columns
- * they are made from and the values themselves, so a caller that prepared the cache (the
- * CLI's threads) and a later `analyze` compute each once.
+ * The extend values of `bank` under `hypothesis`; undefined when no hasher serves the bank
+ * (or SHA-1, for padded digests). `columns` may hold whole columns a caller computed (keyed
+ * by extendValuesKey and runningValuesKey): those are read instead of being made again.
  */
 export function computeExtendValues(
   log: ImaLog,
   provider: HashProvider,
   bank: HashAlgorithm,
   hypothesis: Hypothesis,
-  cache: Map<string, Uint8Array | undefined> = new Map(),
+  columns: ReadonlyMap<string, Uint8Array | undefined> = new Map(),
 ): ExtendValues | undefined {
   const size = digestSize(bank);
-  const valuesKey = extendValuesKey(bank, hypothesis);
-  let values = cache.get(valuesKey);
-  if (values === undefined) {
-    values = makeExtendValues(log, provider, bank, hypothesis, cache);
-    if (values === undefined) return undefined;
-    cache.set(valuesKey, values);
-  }
-  const running = cache.get(runningValuesKey(bank, hypothesis));
-  return running === undefined ? { bank, size, values } : { bank, size, values, running };
+  const column = columns.get(extendValuesKey(bank, hypothesis));
+  const read = column !== undefined ? (start: number, end: number) => column.subarray(start * size, end * size) : blockReader(log, provider, bank, hypothesis);
+  if (read === undefined) return undefined;
+  const running = columns.get(runningValuesKey(bank, hypothesis));
+  return running === undefined ? { bank, size, read } : { bank, size, read, running };
 }
 
-function makeExtendValues(
+/** All the extend values of `bank` under `hypothesis` in one column (for threads that take whole columns). */
+export function extendValuesColumn(
   log: ImaLog,
   provider: HashProvider,
   bank: HashAlgorithm,
   hypothesis: Hypothesis,
-  cache: Map<string, Uint8Array | undefined>,
 ): Uint8Array | undefined {
+  const read = blockReader(log, provider, bank, hypothesis);
+  if (read === undefined) return undefined;
   const size = digestSize(bank);
+  const n = log.entries.length;
+  const out = new Uint8Array(n * size);
+  for (let start = 0; start < n; start += BLOCK_ENTRIES) {
+    const end = Math.min(n, start + BLOCK_ENTRIES);
+    out.set(read(start, end), start * size);
+  }
+  return out;
+}
+
+/** Entries per block a reader makes at once: its buffers stay under a few hundred KiB. */
+export const BLOCK_ENTRIES = 4096;
+
+/**
+ * Makes the values of a block from the kernel's digests: the recorded ones when the
+ * hypothesis' source is the list's own bank in its own byte order, otherwise hashed from the
+ * template data (entries that verified only in the opposite byte order hashed that way).
+ */
+function blockReader(
+  log: ImaLog,
+  provider: HashProvider,
+  bank: HashAlgorithm,
+  hypothesis: Hypothesis,
+): ((start: number, end: number) => Uint8Array) | undefined {
   const sourceAlg: HashAlgorithm = hypothesis.extend === 'per-bank' ? bank : 'sha1';
-  const key = digestColumnKey(sourceAlg, hypothesis.byteOrder);
-  if (!cache.has(key)) cache.set(key, templateDigestsFor(log, provider, sourceAlg, hypothesis.byteOrder));
-  const digests = cache.get(key);
-  if (digests === undefined) return undefined;
-  const values = new Uint8Array(log.entries.length * size);
-  writeExtendValues(log, bank, hypothesis, digests, 0, log.entries.length, values);
-  return values;
+  const hasher = provider.get(sourceAlg);
+  if (hasher === undefined || provider.get(bank) === undefined) return undefined;
+  const size = digestSize(bank);
+  const recorded = sourceAlg === log.digestBank && hypothesis.byteOrder === log.byteOrder;
+  const orderOf = byteOrderOf(log, hypothesis.byteOrder);
+  let digests = new Uint8Array(0);
+  let values = new Uint8Array(0);
+  return (start, end) => {
+    const n = Math.max(0, end - start);
+    if (digests.length < n * hasher.size) digests = new Uint8Array(n * hasher.size);
+    if (values.length < n * size) values = new Uint8Array(n * size);
+    if (recorded) copyRecordedDigests(log, start, end, digests);
+    else writeTemplateDigests(log, hasher, start, end, digests, 0, orderOf);
+    const out = values.subarray(0, n * size);
+    writeExtendValues(log, bank, hypothesis, digests, start, end, out);
+    return out;
+  };
 }
 
 /**
- * The extend values of entries [start, end) into `out` (entry i at i × bank size), from
- * `digests`, the column of the hypothesis' source algorithm (the bank's own template digests,
- * or SHA-1 for padded-sha1) as the kernel computed them.
+ * The extend values of entries [start, end) into `out` (entry i at (i − start) × bank size),
+ * from `digests` (entry i likewise), the hypothesis' source digests (the bank's own template
+ * digests, or SHA-1 for padded-sha1) as the kernel computed them.
  */
 export function writeExtendValues(
   log: ImaLog,
@@ -172,15 +191,16 @@ export function writeExtendValues(
   const { flags } = log.entries;
   const violationValue = new Uint8Array(size);
   if (hypothesis.violations === 'ff') violationValue.fill(0xff, 0, hypothesis.extend === 'per-bank' ? size : 20);
+  const n = end - start;
   if (sourceSize === size) {
-    out.set(digests.subarray(start * size, end * size), start * size);
+    out.set(digests.subarray(0, n * size));
   } else {
     // Padded (or, for a bank smaller than SHA-1, truncated) SHA-1 digests.
     const copy = Math.min(size, sourceSize);
-    out.fill(0, start * size, end * size);
-    for (let i = start; i < end; i++) out.set(digests.subarray(i * sourceSize, i * sourceSize + copy), i * size);
+    out.fill(0, 0, n * size);
+    for (let k = 0; k < n; k++) out.set(digests.subarray(k * sourceSize, k * sourceSize + copy), k * size);
   }
   for (let i = start; i < end; i++) {
-    if ((flags[i] & EntryFlag.Violation) !== 0) out.set(violationValue, i * size);
+    if ((flags[i] & EntryFlag.Violation) !== 0) out.set(violationValue, (i - start) * size);
   }
 }

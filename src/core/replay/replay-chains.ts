@@ -9,7 +9,7 @@ import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis } from '../report/report';
 import { bytesEqual } from '../util/bytes';
-import type { ExtendValues } from './extend-values';
+import { BLOCK_ENTRIES, type ExtendValues } from './extend-values';
 
 /**
  * The sequential part of a chain on its own: out[i × size …] = the value of entry i's PCR
@@ -162,26 +162,31 @@ export function replayChains(
     for (const [p, v] of s.pcrs) running[p] = v;
     const pending: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
     for (const [p, v] of s.wanted) if (!s.matchedAt.has(p)) pending[p] = v;
-    const { values, size, running: precomputed } = s.chain.extend;
-    return { s, running, pending, hasher: s.hasher, values, size, precomputed };
+    const { size, running: precomputed } = s.chain.extend;
+    return { s, running, pending, hasher: s.hasher, extend: s.chain.extend, block: new Uint8Array(0) as Uint8Array, size, precomputed };
   });
-  for (let i = 0; i < n; i++) {
-    const p = pcrColumn[i];
-    for (let c = 0; c < fast.length; c++) {
-      const f = fast[c];
-      const current = f.running[p] as Uint8Array;
-      const { precomputed, size } = f;
-      if (precomputed === undefined) f.hasher.extendInto(current, f.values, i * size);
-      else for (let k = 0, o = i * size; k < size; k++) current[k] = precomputed[o + k];
-      const want = f.pending[p];
-      if (want !== undefined && bytesEqual(current, want)) {
-        f.s.matchedAt.set(p, i + 1);
-        f.pending[p] = undefined;
+  // Block by block, so that extend values are made (or hashed) a block at a time.
+  for (let blockStart = 0; blockStart < n; blockStart += BLOCK_ENTRIES) {
+    const blockEnd = Math.min(n, blockStart + BLOCK_ENTRIES);
+    for (const f of fast) if (f.precomputed === undefined) f.block = f.extend.read(blockStart, blockEnd);
+    for (let i = blockStart; i < blockEnd; i++) {
+      const p = pcrColumn[i];
+      for (let c = 0; c < fast.length; c++) {
+        const f = fast[c];
+        const current = f.running[p] as Uint8Array;
+        const { precomputed, size } = f;
+        if (precomputed === undefined) f.hasher.extendInto(current, f.block, (i - blockStart) * size);
+        else for (let k = 0, o = i * size; k < size; k++) current[k] = precomputed[o + k];
+        const want = f.pending[p];
+        if (want !== undefined && bytesEqual(current, want)) {
+          f.s.matchedAt.set(p, i + 1);
+          f.pending[p] = undefined;
+        }
       }
-    }
-    if (probing && quoteMatched === undefined && probeSelected?.has(p) === true) {
-      const d = quoteDigest();
-      if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = i + 1;
+      if (probing && quoteMatched === undefined && probeSelected?.has(p) === true) {
+        const d = quoteDigest();
+        if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = i + 1;
+      }
     }
   }
 

@@ -83,17 +83,17 @@ export function buildHandLog(
   const parts: Uint8Array[] = [];
   const n = entries.length;
   const columns = {
-    entryOffset: new Float64Array(n),
-    sourceOffset: new Float64Array(n),
+    entryOffset: new Uint32Array(n),
+    sourceOffset: new Uint32Array(n),
     entrySize: new Uint32Array(n),
     pcr: new Uint8Array(n),
     template: new Uint16Array(n),
     flags: new Uint16Array(n),
-    templateDataOffset: new Float64Array(n),
+    templateDataOffset: new Uint32Array(n),
     templateDataSize: new Uint32Array(n),
-    nameOffset: new Float64Array(n),
+    nameOffset: new Uint32Array(n),
     nameLength: new Uint32Array(n),
-    fileDigestOffset: new Float64Array(n),
+    fileDigestOffset: new Uint32Array(n),
     fileDigestLength: new Uint16Array(n),
     fileDigestAlgorithm: new Uint16Array(n),
   };

@@ -120,7 +120,7 @@ export function computeTimelineBuckets(
     const to = Math.min(entryCount, bucketStart(start, end, B, b + 1));
     for (let i = bucketStart(start, end, B, b); i < to; i++) {
       counts[pcrRow[e.pcr[i]] + b]++;
-      if (keyIds !== undefined && keyIds[i] !== NO_KEY_ID) counts[signatureRow + b]++;
+      if (keyIds !== undefined && keyIds.at(i) !== NO_KEY_ID) counts[signatureRow + b]++;
     }
   }
   totals.push(...marks.pcrCounts);

@@ -130,7 +130,7 @@ export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: 
     if ((f & EntryFlag.HashMismatch) !== 0) mismatches.push(i);
     if ((f & EntryFlag.OppositeByteOrder) !== 0) opposite.push(i);
     pcrSeen[e.pcr[i]]++;
-    if (keyIds !== undefined && keyIds[i] !== NO_KEY_ID) signedCount++;
+    if (keyIds !== undefined && keyIds.at(i) !== NO_KEY_ID) signedCount++;
   }
   const byteOrderRuns = toIndexRuns(opposite);
   const parseErrors = log.errors.map((err) => ({ offset: err.offset, message: err.message, index: entryAtOffset(log, err.offset) }));

@@ -1,7 +1,7 @@
 /**
  * The virtualised entry table: TanStack Table v9 for columns (visibility, width, sort state;
- * manual mode, the worker sorts) and TanStack Virtual for rows, with fixed row heights so a
- * million rows cost the same as forty. Only the rows of the fetched window exist; rows not
+ * manual mode, the worker sorts) and TanStack Virtual for rows (useRowWindow), with fixed row
+ * heights so a million rows cost the same as forty. Only the rows of the fetched window exist; rows not
  * fetched yet render as placeholders until their page arrives.
  */
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
@@ -69,7 +69,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   });
 
   const headerRef = useRef<HTMLDivElement>(null);
-  const { scrollRef, virtualizer, items } = useRowWindow(totalRows, onVisibleRangeChange);
+  const { scrollRef, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
 
   const tableRows = table.getRowModel().rows;
   const rowAt = (position: number) => {
@@ -94,14 +94,14 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
     if (selection.revealSerial === handledReveal.current || selectedRow === undefined) return;
     if (selectedRow >= totalRows) return;
     handledReveal.current = selection.revealSerial;
-    virtualizer.scrollToIndex(selectedRow, { align: 'center' });
+    scrollToRow(selectedRow, 'center');
     scrollRef.current?.focus({ preventScroll: true });
-  }, [selection.revealSerial, selectedRow, totalRows, virtualizer]);
+  }, [selection.revealSerial, selectedRow, totalRows, scrollToRow]);
 
   const moveTo = (row: number): void => {
     // Until the row's page arrives the detail pane keeps the previous entry (no flicker).
     selectRow(row, rowAt(row)?.original.index ?? selection.entryIndex);
-    virtualizer.scrollToIndex(row, { align: 'auto' });
+    scrollToRow(row, 'auto');
   };
 
   // Widths as CSS variables on the grid: one style write per column instead of per cell.
@@ -169,7 +169,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
           if (headerRef.current) headerRef.current.scrollLeft = e.currentTarget.scrollLeft;
         }}
       >
-        <div className="row-table__body" style={{ height: `${virtualizer.getTotalSize()}px`, minWidth: `${totalWidth}px` }}>
+        <div className="row-table__body" style={{ height: `${totalSize}px`, minWidth: `${totalWidth}px` }}>
           {items.map((item) => {
             const row = rowAt(item.index);
             const position = rowPosition(item);

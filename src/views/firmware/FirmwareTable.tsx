@@ -37,15 +37,15 @@ function Digests({ row }: { readonly row: FirmwareEventRow }) {
 }
 
 export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRangeChange }: FirmwareTableProps) {
-  const { scrollRef, virtualizer, items } = useRowWindow(totalRows, onVisibleRangeChange);
+  const { scrollRef, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
 
   // Keep the selected row in view, also once the detail pane has opened below and shrunk
   // the table (hence after the next frame's layout).
   useEffect(() => {
     if (selected === undefined) return;
-    const frame = requestAnimationFrame(() => virtualizer.scrollToIndex(selected, { align: 'auto' }));
+    const frame = requestAnimationFrame(() => scrollToRow(selected, 'auto'));
     return () => cancelAnimationFrame(frame);
-  }, [selected, virtualizer]);
+  }, [selected, scrollToRow]);
 
   const rowAt = (position: number): FirmwareEventRow | undefined => {
     if (page === undefined) return undefined;
@@ -62,7 +62,7 @@ export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRa
         <div role="columnheader" className="fw-cell fw-cell--data">Decoded data</div>
       </div>
       <div className="row-table__scroll fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={(e) => handleTableKey(e, selected, totalRows, onSelect)}>
-        <div className="row-table__body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        <div className="row-table__body" style={{ height: `${totalSize}px` }}>
           {items.map((item) => {
             const row = rowAt(item.index);
             const position = rowPosition(item);
