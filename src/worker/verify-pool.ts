@@ -1,5 +1,5 @@
 /**
- * The verification pool: `navigator.hardwareConcurrency` workers (verify.worker.ts, capped)
+ * The verification pool: one worker per core but the log worker's (log.worker.ts; capped)
  * that run PoolTasks for the log session, so hashing a million entries happens off the
  * session's thread, which keeps answering row requests meanwhile.
  *

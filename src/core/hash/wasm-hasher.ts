@@ -38,6 +38,8 @@ interface HashExports {
 
 /** hash-wasm's MAIN_BUFFER_SIZE: the most one Hash_Update call can read. */
 const BUFFER_SIZE = 16 * 1024;
+/** Inputs up to this size are copied into the module word by word (WasmHashCore.copyIn). */
+const WORD_COPY_MAX = 256;
 
 const MODULE_OF: Readonly<Record<HashAlgorithm, { module: WasmModuleName; variant: number }>> = {
   sha1: { module: 'sha1', variant: 0 },
@@ -72,6 +74,10 @@ class WasmHashCore {
   /** The input buffer; after Hash_Final its first `size` bytes are the digest. */
   readonly buffer: Uint8Array;
   readonly result: Uint8Array;
+  private readonly bufferView: DataView;
+  /** The last array copyIn read from, and a DataView of it (the log's data, nearly always). */
+  private source: Uint8Array | undefined;
+  private sourceView: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(
     readonly algorithm: HashAlgorithm,
@@ -81,6 +87,29 @@ class WasmHashCore {
     this.size = digestSize(algorithm);
     this.buffer = new Uint8Array(exports.memory.buffer, exports.Hash_GetBuffer(), BUFFER_SIZE);
     this.result = this.buffer.subarray(0, this.size);
+    this.bufferView = new DataView(exports.memory.buffer, exports.Hash_GetBuffer(), BUFFER_SIZE);
+  }
+
+  /**
+   * Copies data[offset, offset + length) into the input buffer from `at` on. Small inputs go
+   * in 32-bit words through DataViews, because the usual `set(data.subarray(…))` leaves a view
+   * object of garbage per hash: millions of them grew a browser isolate's young generation by
+   * tens of MiB. (Measured in V8: as fast up to 64 bytes, ~30 ns slower at 110.)
+   */
+  copyIn(data: Uint8Array, offset: number, length: number, at: number): void {
+    if (length > WORD_COPY_MAX) {
+      this.buffer.set(data.subarray(offset, offset + length), at);
+      return;
+    }
+    if (data !== this.source) {
+      this.source = data;
+      this.sourceView = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    }
+    const from = this.sourceView;
+    const to = this.bufferView;
+    let k = 0;
+    for (; k + 4 <= length; k += 4) to.setUint32(at + k, from.getUint32(offset + k));
+    for (; k < length; k++) to.setUint8(at + k, from.getUint8(offset + k));
   }
 
   /** Hash_Update over data[offset, offset + length), in buffer-sized pieces. */
@@ -143,7 +172,7 @@ class WasmHasher implements Hasher {
     outOffset: number,
   ): void {
     if (length <= BUFFER_SIZE) {
-      this.buffer.set(data.subarray(offset, offset + length));
+      this.core.copyIn(data, offset, length, 0);
       this.calculate(length, this.variant);
     } else {
       const { exports } = this.core;
@@ -158,7 +187,7 @@ class WasmHasher implements Hasher {
     const buffer = this.buffer;
     const n = this.size;
     buffer.set(pcr);
-    buffer.set(values.subarray(offset, offset + n), n); // measured: faster than a byte loop
+    this.core.copyIn(values, offset, n, n);
     this.calculate(2 * n, this.variant);
     pcr.set(this.result);
   }

@@ -80,9 +80,10 @@ function copyRecordedDigests(log: ImaLog, start: number, end: number, out: Uint8
   const size = log.digestSize;
   const { entryOffset } = log.entries;
   const data = log.data;
-  for (let i = start; i < end; i++) {
+  // A byte loop: a subarray per entry would be a million objects of garbage.
+  for (let i = start, o = 0; i < end; i++) {
     const at = entryOffset[i] + 4;
-    out.set(data.subarray(at, at + size), (i - start) * size);
+    for (let k = 0; k < size; k++) out[o++] = data[at + k];
   }
 }
 
