@@ -45,6 +45,7 @@ import { describeQuote } from '../core/analysis/quote-details';
 import { loadInputs } from '../core/analysis/load-inputs';
 import type { Report } from '../core/report/report';
 import { splitPastedInput } from './split-pasted-input';
+import type { Pause } from '../core/replay/replay-chains';
 import type {
   AnalysisSummary,
   EntryDetail,
@@ -139,6 +140,8 @@ interface OpenState {
 }
 
 const MAX_CACHED_VIEWS = 4;
+/** Longest stretch of replay between two turns of the event loop (see #pause). */
+const REPLAY_SLICE_MS = 40;
 /**
  * Logs up to this size are read in one piece, which a binary list's model then keeps as its
  * `data` (no copy). Reading in slices instead leaves the file's size in dead stream buffers
@@ -422,6 +425,7 @@ export class LogSession {
         ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
         ...(nonce !== undefined ? { nonce } : {}),
         ...(precomputed !== undefined ? { precomputed } : {}),
+        pause: this.#pause(),
       },
       provider,
     );
@@ -449,7 +453,7 @@ export class LogSession {
     if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
     const provider = await this.#hashProvider();
     const loaded = await loadInputs(basis.others, provider, basis.log);
-    const hypotheses = replayAllHypotheses(loaded, basis.report, provider, { all: allReadings });
+    const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: this.#pause() });
     const quote = await describeQuote(loaded, basis.report);
     return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
   }
@@ -466,6 +470,20 @@ export class LogSession {
       ...(detectedKind === undefined ? { looksLike: describeUnrecognized(bytes) } : {}),
     };
     return { raw: { name: paste.name, bytes, ...(detectedKind ? { kind: detectedKind } : {}) }, summary };
+  }
+
+  /**
+   * A replay's pause: a turn of the event loop every REPLAY_SLICE_MS, so that row requests
+   * are answered while a million entries are replayed (the replay runs on this thread).
+   */
+  #pause(): Pause {
+    const now = this.#options.now ?? (() => performance.now());
+    let last = now();
+    return async () => {
+      if (now() - last < REPLAY_SLICE_MS) return;
+      await yieldToEventLoop();
+      last = now();
+    };
   }
 
   #hashProvider(): Promise<HashProvider> {

@@ -2,6 +2,7 @@
  * What the analysis consumes and produces. The CLI and the app's worker both build
  * `LoadedInputs` (the worker streams the IMA log itself) and call `analyze()`.
  */
+import type { Pause } from '../replay/replay-chains';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
@@ -34,6 +35,8 @@ export interface AnalyzeOptions {
   /** The nonce the verifier sent (hex). */
   readonly nonce?: string;
   readonly precomputed?: Precomputed;
+  /** Called between blocks of every replay (see Pause). */
+  readonly pause?: Pause;
 }
 
 /** The IMA log once parsed, plus the report line describing its file. */

@@ -83,12 +83,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
 
     const replayBanks = new Set(banks);
     for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) replayBanks.add(s.bank);
-    pcrReplay = replayAndCheckPcrs(
+    pcrReplay = await replayAndCheckPcrs(
       log,
       provider,
       HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
       loaded.pcrValues,
       options.precomputed?.extendColumns,
+      options.pause,
     );
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
@@ -124,6 +125,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       signature: loaded.signature,
       ak: loaded.ak,
       nonce: options.nonce,
+      pause: options.pause,
     });
     report.quote = q.report;
     matchedEntries = q.report.matchedEntries;

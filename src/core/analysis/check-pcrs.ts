@@ -11,7 +11,7 @@ import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
 import { computeExtendValues } from '../replay/extend-values';
-import { replayChains, type Chain, type ChainResult, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
+import { replayChains, type Chain, type ChainResult, type Pause, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
 import { toHex } from '../util/bytes';
 
 export function defaultHypothesis(log: ImaLog): Hypothesis {
@@ -54,13 +54,14 @@ export function pcrsOfLog(log: ImaLog): Set<number> {
   return set;
 }
 
-export function replayAndCheckPcrs(
+export async function replayAndCheckPcrs(
   log: ImaLog,
   provider: HashProvider,
   banks: readonly HashAlgorithm[],
   supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
   extendColumns: ReadonlyMap<string, Uint8Array> = new Map(),
-): PcrReplay {
+  pause?: Pause,
+): Promise<PcrReplay> {
   const logPcrs = pcrsOfLog(log);
   const chainCache = new Map<string, Chain | undefined>();
   const chainFor = (bank: HashAlgorithm, h: Hypothesis): Chain | undefined => {
@@ -83,7 +84,7 @@ export function replayAndCheckPcrs(
     const c = chainFor(bank, hypotheses[0]);
     if (c !== undefined) defaultChains.set(bank, c);
   }
-  const first = replayChains(log, provider, [...defaultChains.values()], targets);
+  const first = await replayChains(log, provider, [...defaultChains.values()], targets, undefined, pause);
   const replay: PcrBankValues = {};
   for (const r of first.chains) {
     const values: Record<string, string> = {};
@@ -111,7 +112,7 @@ export function replayAndCheckPcrs(
         if (c !== undefined) altChains.push(c);
       }
     }
-    alternatives.push(...replayChains(log, provider, altChains, unmatched).chains);
+    alternatives.push(...(await replayChains(log, provider, altChains, unmatched, undefined, pause)).chains);
   }
 
   const checks: PcrCheck[] = targets.map((t) => {
@@ -134,16 +135,24 @@ export function replayAndCheckPcrs(
 }
 
 /** Runs a quote probe under each interpretation until one reproduces the quote's digest. */
-export function probeQuote(
+export interface QuoteProbeOutcome {
+  readonly matchedEntries?: number;
+  readonly finalDigest?: Uint8Array;
+  readonly hypothesis?: Hypothesis;
+  readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
+}
+
+export async function probeQuote(
   log: ImaLog,
   provider: HashProvider,
   pcrReplay: PcrReplay,
   probe: QuoteProbe,
-): { matchedEntries?: number; finalDigest?: Uint8Array; hypothesis?: Hypothesis; missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> } {
+  pause?: Pause,
+): Promise<QuoteProbeOutcome> {
   const banks = [...new Set(probe.selection.map((s) => s.bank))].filter((b) =>
     probe.selection.some((s) => s.bank === b && s.pcrs.some((p) => pcrReplay.logPcrs.has(p))),
   );
-  let defaultResult: ReturnType<typeof probeQuote> | undefined;
+  let defaultResult: QuoteProbeOutcome | undefined;
   for (const h of hypothesesFor(log)) {
     const chains: Chain[] = [];
     const chainOfBank = new Map<HashAlgorithm, number>();
@@ -153,7 +162,7 @@ export function probeQuote(
       chainOfBank.set(bank, chains.length);
       chains.push(c);
     }
-    const result = replayChains(log, provider, chains, [], { probe, chainOfBank }).quote;
+    const result = (await replayChains(log, provider, chains, [], { probe, chainOfBank }, pause)).quote;
     if (result === undefined) break;
     const r = { matchedEntries: result.matchedEntries, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
     defaultResult ??= r;

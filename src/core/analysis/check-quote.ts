@@ -4,6 +4,7 @@
  * PCRs plus the supplied (or firmware-replayed) values of the other selected PCRs, at every
  * prefix of the log, so that "the quote covers entries 1–151 of 201" can be said.
  */
+import type { Pause } from '../replay/replay-chains';
 import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
@@ -42,6 +43,7 @@ export async function checkQuote(
     readonly signature?: TpmSignature;
     readonly ak?: AkPublic;
     readonly nonce?: string;
+    readonly pause?: Pause;
   },
 ): Promise<QuoteCheck> {
   const selection: Partial<Record<HashAlgorithm, number[]>> = {};
@@ -82,12 +84,13 @@ export async function checkQuote(
   if (signingHash === undefined) evidence.push(`No hash algorithm has a ${quote.pcrDigest.length}-byte digest, so the pcrDigest cannot be recomputed.`);
   if (hasher !== undefined) {
     if (ctx.log !== undefined && ctx.pcrReplay !== undefined) {
-      const probe = probeQuote(ctx.log, ctx.provider, ctx.pcrReplay, {
-        selection: probeSelection,
-        hasher,
-        fixed: ctx.fixedPcr,
-        expected: quote.pcrDigest,
-      });
+      const probe = await probeQuote(
+        ctx.log,
+        ctx.provider,
+        ctx.pcrReplay,
+        { selection: probeSelection, hasher, fixed: ctx.fixedPcr, expected: quote.pcrDigest },
+        ctx.pause,
+      );
       missing = probe.missing;
       if (probe.finalDigest !== undefined) report.computedDigest = toHex(probe.finalDigest);
       if (probe.matchedEntries !== undefined) {

@@ -86,7 +86,7 @@ function pcrFile(values: Partial<Record<HashAlgorithm, string>>, pcr = 10): RawI
 async function hypotheses(raw: readonly RawInput[]): Promise<ReplayHypotheses> {
   const loaded = await loadInputs(raw, provider);
   const { report } = await analyze(loaded, {}, provider);
-  const result = replayAllHypotheses(loaded, report, provider, { all: true });
+  const result = await replayAllHypotheses(loaded, report, provider, { all: true });
   if (result === undefined) throw new Error('no log');
   return result;
 }
@@ -133,13 +133,13 @@ describe('replayAllHypotheses against an independent Python replay', () => {
   it('replays only the default reading unless asked, when it reproduces every value', async () => {
     const loaded = await loadInputs([log(), ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 })], provider);
     const { report } = await analyze(loaded, {}, provider);
-    const h = replayAllHypotheses(loaded, report, provider);
+    const h = await replayAllHypotheses(loaded, report, provider);
     expect(h?.othersSkipped).toBe(true);
     expect(h?.rows.map((r) => r.key)).toEqual(['per-bank/ff/little']);
     expect(h?.rows[0].pcrs[0].matchedEntries).toBe(13);
     // A value only another reading reproduces is never skipped.
     const padded = await loadInputs([log(), ...pcrFile({ sha256: oracle['padded-sha1/ff/little'].sha256 })], provider);
-    const all = replayAllHypotheses(padded, (await analyze(padded, {}, provider)).report, provider);
+    const all = await replayAllHypotheses(padded, (await analyze(padded, {}, provider)).report, provider);
     expect(all?.othersSkipped).toBeUndefined();
     expect(all?.rows.length).toBe(6);
   });
@@ -292,5 +292,15 @@ describe('readings of a log longer than one replay block', () => {
       const prefix = await hypotheses([log(), ...pcrFile({ sha256: oracle[`${key}@prefix`].sha256 })]);
       expect(prefix.rows.find((r) => r.key === key)?.pcrs[0].matchedEntries, key).toBe(PREFIX);
     }
+  });
+
+  it('pauses between blocks when asked (the app yields there), with the same result', async () => {
+    const loaded = await loadInputs([log(), ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 })], provider);
+    const { report } = await analyze(loaded, {}, provider);
+    let pauses = 0;
+    const paused = await replayAllHypotheses(loaded, report, provider, { pause: async () => void pauses++ });
+    // One pass of the default reading over three blocks.
+    expect(pauses).toBe(Math.ceil(COUNT / BLOCK_ENTRIES));
+    expect(paused).toEqual(await replayAllHypotheses(loaded, report, provider));
   });
 });

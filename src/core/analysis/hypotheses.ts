@@ -27,7 +27,7 @@ import { HASH_ALGORITHMS, parseHashAlgorithm, type HashAlgorithm } from '../hash
 import type { HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
-import { replayChains, type Chain, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
+import { replayChains, type Chain, type Pause, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
 import type { Hypothesis, Report } from '../report/report';
 import { fromHex, toHex } from '../util/bytes';
 import type { LoadedInputs } from './load-inputs';
@@ -164,18 +164,18 @@ function defaultReadingSuffices(report: Report, log: ImaLog): boolean {
  * `all`: replay every reading even when the default one reproduces everything (the panel's
  * "replay every reading" button); by default only the needed work is done.
  */
-export function replayAllHypotheses(
+export async function replayAllHypotheses(
   loaded: LoadedInputs,
   report: Report,
   provider: HashProvider,
-  options: { readonly all?: boolean } = {},
-): ReplayHypotheses | undefined {
+  options: { readonly all?: boolean; readonly pause?: Pause } = {},
+): Promise<ReplayHypotheses | undefined> {
   const log = loaded.log?.log;
   if (log === undefined) return undefined;
   const othersSkipped = options.all !== true && defaultReadingSuffices(report, log);
   const fixed = knownPcrValue(loaded, report);
   // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache.
-  const { chainFor, logPcrs } = replayAndCheckPcrs(log, provider, [], new Map());
+  const { chainFor, logPcrs } = await replayAndCheckPcrs(log, provider, [], new Map());
 
   const targets: PcrTarget[] = [];
   for (const bank of HASH_ALGORITHMS) {
@@ -192,7 +192,8 @@ export function replayAllHypotheses(
 
   let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
   const readings = othersSkipped ? hypothesesFor(log).slice(0, 1) : hypothesesFor(log);
-  const rows = readings.map((hypothesis, k): HypothesisRow => {
+  const rows: HypothesisRow[] = [];
+  for (const [k, hypothesis] of readings.entries()) {
     const chains: Chain[] = [];
     const chainOfBank = new Map<HashAlgorithm, number>();
     for (const bank of banks) {
@@ -201,7 +202,8 @@ export function replayAllHypotheses(
       chainOfBank.set(bank, chains.length);
       chains.push(chain);
     }
-    const result = replayChains(log, provider, chains, targets, probe === undefined ? undefined : { probe, chainOfBank });
+    const quote = probe === undefined ? undefined : { probe, chainOfBank };
+    const result = await replayChains(log, provider, chains, targets, quote, options.pause);
     const pcrs = targets.map((t): HypothesisOutcome => {
       const chain = result.chains.find((c) => c.bank === t.bank);
       const final = chain?.final.get(t.pcr);
@@ -209,14 +211,17 @@ export function replayAllHypotheses(
       return { final: final === undefined ? '' : toHex(final), ...(matchedEntries === undefined ? {} : { matchedEntries }) };
     });
     const row: HypothesisRow = { hypothesis, key: hypothesisKey(hypothesis), isDefault: k === 0, pcrs };
-    if (result.quote === undefined) return row;
+    if (result.quote === undefined) {
+      rows.push(row);
+      continue;
+    }
     missing = result.quote.missing;
     const { finalDigest, matchedEntries } = result.quote;
-    return {
+    rows.push({
       ...row,
       quote: { final: finalDigest === undefined ? '' : toHex(finalDigest), ...(matchedEntries === undefined ? {} : { matchedEntries }) },
-    };
-  });
+    });
+  }
 
   const bootSource = loaded.pcrValues.size > 0 ? 'supplied' : report.firmware !== undefined ? 'firmware' : undefined;
   const bootAggregates = compareBootAggregates(report, fixed, provider);

@@ -86,22 +86,29 @@ export interface QuoteProbeResult {
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
 }
 
+/**
+ * Called between blocks of a replay: a caller that serves requests on the same thread (the
+ * app's log worker) yields there now and then, so a million-entry replay does not freeze it.
+ */
+export type Pause = () => Promise<void>;
+
 export interface ChainsResult {
   readonly chains: ChainResult[];
   readonly quote?: QuoteProbeResult;
 }
 
 /**
- * Extends all chains in lockstep. `quoteChains` names, per bank, the chain whose values the
- * quote probe uses (the hypothesis being tested for the quote).
+ * Extends all chains in lockstep. `quote.chainOfBank` names, per bank, the chain whose values
+ * the quote probe uses (the hypothesis being tested for the quote).
  */
-export function replayChains(
+export async function replayChains(
   log: ImaLog,
   provider: HashProvider,
   chains: readonly Chain[],
   targets: readonly PcrTarget[],
   quote?: { probe: QuoteProbe; chainOfBank: ReadonlyMap<HashAlgorithm, number> },
-): ChainsResult {
+  pause?: Pause,
+): Promise<ChainsResult> {
   const n = log.entries.length;
   const pcrColumn = log.entries.pcr;
   const logPcrs = new Set<number>();
@@ -188,6 +195,7 @@ export function replayChains(
         if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = i + 1;
       }
     }
+    if (pause !== undefined) await pause();
   }
 
   return {
