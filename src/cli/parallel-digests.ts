@@ -205,8 +205,9 @@ export class DigestPool {
         entries: {
           length: n,
           template: shared(e.template, n),
+          entryOffset: shared(e.entryOffset, n),
+          entrySize: shared(e.entrySize, n),
           templateDataOffset: shared(e.templateDataOffset, n),
-          templateDataSize: shared(e.templateDataSize, n),
           fileDigestOffset: shared(e.fileDigestOffset, n),
           fileDigestLength: shared(e.fileDigestLength, n),
           nameOffset: shared(e.nameOffset, n),

@@ -145,8 +145,8 @@ export function warmUp(
   const size = 100;
   const data = new Uint8Array(n * size);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  // Entries that are all template data: each starts where its template data does.
   const templateDataOffset = new Uint32Array(n);
-  const templateDataSize = new Uint32Array(n).fill(size);
   for (let i = 0; i < n; i++) templateDataOffset[i] = i * size;
   const digests: DigestJob = {
     kind: 'digests',
@@ -156,8 +156,9 @@ export function warmUp(
     entries: {
       length: n,
       template: new Uint16Array(n),
+      entryOffset: templateDataOffset,
+      entrySize: new Uint32Array(n).fill(size),
       templateDataOffset,
-      templateDataSize,
       fileDigestOffset: new Uint32Array(n),
       fileDigestLength: new Uint16Array(n),
       nameOffset: new Uint32Array(n),

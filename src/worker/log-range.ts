@@ -8,7 +8,7 @@
  * Everything lives in one ArrayBuffer, columns first (widest first, so each is aligned),
  * then the data bytes:
  *   u32 entryOffset sourceOffset templateDataOffset nameOffset fileDigestOffset
- *       entrySize templateDataSize nameLength   u16 template flags fileDigestLength
+ *       entrySize nameLength   u16 template flags fileDigestLength
  *   fileDigestAlgorithm   u8 pcr   data
  * One buffer is one transfer each way, and the caller can reuse it for the next range
  * (`allocate`), so a million entries sent through the pool leave no garbage behind in the
@@ -17,7 +17,7 @@
 import type { EntryTable, ImaLog, OffsetColumn } from '../core/model/ima-log';
 
 /** Bytes of column storage per entry in a range buffer (see the layout above). */
-const BYTES_PER_ENTRY = 8 * 4 + 4 * 2 + 1;
+const BYTES_PER_ENTRY = 7 * 4 + 4 * 2 + 1;
 
 export function sliceLogRange(
   log: ImaLog,
@@ -71,7 +71,6 @@ export function sliceLogRange(
     nameOffset: offsets(e.nameOffset, lo),
     fileDigestOffset: offsets(e.fileDigestOffset, lo),
     entrySize: copy(e.entrySize, u32, 4),
-    templateDataSize: copy(e.templateDataSize, u32, 4),
     nameLength: copy(e.nameLength, u32, 4),
     template: copy(e.template, u16, 2),
     flags: copy(e.flags, u16, 2),

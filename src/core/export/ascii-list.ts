@@ -95,7 +95,7 @@ function writeLine(out: ByteWriter, log: ImaLog, i: IndexIntoEntryTable, desc: T
   out.byte(SPACE);
   out.text(desc.info.name);
   const fieldsStart = e.templateDataOffset[i];
-  const fieldsEnd = fieldsStart + e.templateDataSize[i];
+  const fieldsEnd = e.entryOffset[i] + e.entrySize[i];
   if (desc.isLegacyIma) writeLegacyFields(out, data, fieldsStart, fieldsEnd, little);
   else writeFields(out, data, fieldsStart, fieldsEnd, little, desc);
   out.byte(NEWLINE);

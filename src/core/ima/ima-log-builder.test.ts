@@ -33,7 +33,6 @@ const COLUMNS: readonly (keyof Omit<EntryTable, 'length'>)[] = [
   'template',
   'flags',
   'templateDataOffset',
-  'templateDataSize',
   'nameOffset',
   'nameLength',
   'fileDigestOffset',
@@ -93,7 +92,7 @@ describe('ImaLogBuilder memory policy', () => {
     const e = parsed.entries;
     const scan = createFieldScan();
     for (let i = 0; i < e.length; i++) {
-      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], e.templateDataOffset[i], e.templateDataSize[i], scan);
+      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], e.templateDataOffset[i], scan);
     }
     const capacity = builder.entryOffset.length;
     expect(capacity).toBeGreaterThanOrEqual(COUNT);

@@ -45,7 +45,6 @@ export class ImaLogBuilder {
   template: Uint16Array;
   flags: Uint16Array;
   templateDataOffset: Uint32Array;
-  templateDataSize: Uint32Array;
   nameOffset: Uint32Array;
   nameLength: Uint32Array;
   fileDigestOffset: Uint32Array;
@@ -83,7 +82,6 @@ export class ImaLogBuilder {
     this.template = new Uint16Array(n);
     this.flags = new Uint16Array(n);
     this.templateDataOffset = new Uint32Array(n);
-    this.templateDataSize = new Uint32Array(n);
     this.nameOffset = new Uint32Array(n);
     this.nameLength = new Uint32Array(n);
     this.fileDigestOffset = new Uint32Array(n);
@@ -178,7 +176,6 @@ export class ImaLogBuilder {
     pcr: number,
     template: number,
     templateDataOffset: number,
-    templateDataSize: number,
     scan: FieldScan,
   ): void {
     const i = this.length;
@@ -195,7 +192,6 @@ export class ImaLogBuilder {
     this.template[i] = template;
     this.flags[i] = scan.flags;
     this.templateDataOffset[i] = templateDataOffset;
-    this.templateDataSize[i] = templateDataSize;
     this.nameOffset[i] = scan.nameOffset;
     this.nameLength[i] = scan.nameLength;
     // A digest field longer than the column can hold is not a digest; leave it out.
@@ -243,7 +239,6 @@ export class ImaLogBuilder {
     this.template = grow(this.template, (s) => new Uint16Array(s));
     this.flags = grow(this.flags, (s) => new Uint16Array(s));
     this.templateDataOffset = grow(this.templateDataOffset, (s) => new Uint32Array(s));
-    this.templateDataSize = grow(this.templateDataSize, (s) => new Uint32Array(s));
     this.nameOffset = grow(this.nameOffset, (s) => new Uint32Array(s));
     this.nameLength = grow(this.nameLength, (s) => new Uint32Array(s));
     this.fileDigestOffset = grow(this.fileDigestOffset, (s) => new Uint32Array(s));
@@ -294,7 +289,6 @@ export class ImaLogBuilder {
         template: column(this.template),
         flags: column(this.flags),
         templateDataOffset: column(this.templateDataOffset),
-        templateDataSize: column(this.templateDataSize),
         nameOffset: column(this.nameOffset),
         nameLength: column(this.nameLength),
         fileDigestOffset: column(this.fileDigestOffset),

@@ -21,7 +21,7 @@ import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ByteOrder, EntryTable, ImaLog, TemplateInfo } from '../model/ima-log';
-import { EntryFlag } from '../model/ima-log';
+import { EntryFlag, templateDataSize } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
 import { describeTemplate, FieldKind, readU32 } from './template-registry';
 import type { TemplateDescriptor } from './template-registry';
@@ -53,8 +53,9 @@ export interface TemplateHashInput {
     EntryTable,
     | 'length'
     | 'template'
+    | 'entryOffset'
+    | 'entrySize'
     | 'templateDataOffset'
-    | 'templateDataSize'
     | 'fileDigestOffset'
     | 'fileDigestLength'
     | 'nameOffset'
@@ -85,7 +86,7 @@ class TemplateHasher {
   hashInto(i: number, hasher: Hasher, opposite: boolean, out: Uint8Array, outOffset: number): void {
     const { data, entries } = this.log;
     const off = entries.templateDataOffset[i];
-    const size = entries.templateDataSize[i];
+    const size = templateDataSize(entries, i);
     const desc = this.descriptors[entries.template[i]];
     if (desc.isLegacyIma) {
       hasher.digestRangeInto(this.legacy, 0, this.legacyInput(i), out, outOffset);

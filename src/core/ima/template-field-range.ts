@@ -14,7 +14,7 @@ export function templateFieldRange(
   const d = log.data;
   const little = log.byteOrder === 'little';
   let o = e.templateDataOffset[i];
-  const end = o + e.templateDataSize[i];
+  const end = e.entryOffset[i] + e.entrySize[i];
   for (let f = 0; o + 4 <= end; f++) {
     const length = little
       ? d[o] + (d[o + 1] << 8) + (d[o + 2] << 16) + d[o + 3] * 0x1000000

@@ -66,9 +66,11 @@ export interface EntryTable {
   readonly template: Uint16Array;
   /** EntryFlag bits. */
   readonly flags: Uint16Array;
-  /** Offset in `data` of the template data region (after L; for `ima`, of the d field). */
+  /**
+   * Offset in `data` of the template data region (after L; for `ima`, of the d field). The
+   * region runs to the entry's end, so its size is not stored (templateDataSize).
+   */
   readonly templateDataOffset: OffsetColumn;
-  readonly templateDataSize: Uint32Array;
   /** Offset/length in `data` of the name (n / n-ng field, without the trailing NUL); length 0 if none. */
   readonly nameOffset: OffsetColumn;
   readonly nameLength: Uint32Array;
@@ -80,6 +82,14 @@ export interface EntryTable {
    * "ima:sha256"…); `NO_DIGEST_ALGORITHM` when the entry has no file digest.
    */
   readonly fileDigestAlgorithm: Uint16Array;
+}
+
+/** Size of entry i's template data region: from templateDataOffset to the entry's end. */
+export function templateDataSize(
+  entries: Pick<EntryTable, 'entryOffset' | 'entrySize' | 'templateDataOffset'>,
+  i: IndexIntoEntryTable,
+): number {
+  return entries.entryOffset[i] + entries.entrySize[i] - entries.templateDataOffset[i];
 }
 
 export interface ParseError {

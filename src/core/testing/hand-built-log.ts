@@ -90,7 +90,6 @@ export function buildHandLog(
     template: new Uint16Array(n),
     flags: new Uint16Array(n),
     templateDataOffset: new Uint32Array(n),
-    templateDataSize: new Uint32Array(n),
     nameOffset: new Uint32Array(n),
     nameLength: new Uint32Array(n),
     fileDigestOffset: new Uint32Array(n),
@@ -125,7 +124,6 @@ export function buildHandLog(
     columns.pcr[i] = entry.pcr ?? 10;
     columns.template[i] = t;
     columns.templateDataOffset[i] = offset + bytes.length - body.length;
-    columns.templateDataSize[i] = body.length;
     parts.push(bytes);
     offset += bytes.length;
   });

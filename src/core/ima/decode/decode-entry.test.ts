@@ -357,10 +357,11 @@ function withTemplateData(log: ImaLog, edit: (data: Uint8Array, start: number) =
   return { ...log, data };
 }
 
+/** The first entry's template data region made `delta` bytes longer (its entry, that is). */
 function shrinkTemplateData(log: ImaLog, delta: number): ImaLog {
-  const templateDataSize = log.entries.templateDataSize.slice();
-  templateDataSize[0] += delta;
-  return { ...log, entries: { ...log.entries, templateDataSize } };
+  const entrySize = log.entries.entrySize.slice();
+  entrySize[0] += delta;
+  return { ...log, entries: { ...log.entries, entrySize } };
 }
 
 /**

@@ -151,7 +151,7 @@ export function decodeEntry(log: ImaLog, index: number): DecodedEntry {
   const info = log.templates[entries.template[index]];
   const template = info?.name ?? '';
   const start = entries.templateDataOffset[index];
-  let end = start + entries.templateDataSize[index];
+  let end = entries.entryOffset[index] + entries.entrySize[index];
   if (end > data.length) {
     problems.push(`template data runs past the end of the list (offset ${data.length})`);
     end = data.length;
