@@ -59,7 +59,7 @@ describe.skipIf(!hasSharedData())('LogSession on the swtpm IMA list', () => {
   const binary = () => readSharedData('swtpm', 'binary_runtime_measurements');
 
   it('streams the list across tiny slices, reporting progress, and serves rows that match the ASCII list', async () => {
-    const { call, events } = harness({ sliceSize: 7, pushSize: 5, wholeReadLimit: 0 });
+    const { call, events } = harness({ sliceSize: 7, pushSize: 5 });
     const opened = await call('open', { inputs: [file('a', 'binary_runtime_measurements', binary())] });
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;

@@ -101,8 +101,6 @@ export interface LogSessionOptions {
   /** Bytes handed to the parser at once; the loop yields (cancel, progress) between pushes. */
   readonly pushSize?: number;
   readonly progressIntervalMs?: number;
-  /** Logs up to this many bytes are read whole (WHOLE_READ_LIMIT); tests set 0 to stream. */
-  readonly wholeReadLimit?: number;
   readonly now?: () => number;
   readonly hashProvider?: () => Promise<HashProvider>;
   /** The verification pool (log.worker.ts starts workers); default: its tasks run in-process. */
@@ -142,14 +140,6 @@ interface OpenState {
 const MAX_CACHED_VIEWS = 4;
 /** Longest stretch of replay between two turns of the event loop (see #pause). */
 const REPLAY_SLICE_MS = 40;
-/**
- * Logs up to this size are read in one piece, which a binary list's model then keeps as its
- * `data` (no copy). Reading in slices instead leaves the file's size in dead stream buffers
- * until the next collection, at the moment the parsed log is largest (measured: ~95 MiB more
- * at the peak of a 112 MiB list). Larger files, or a read that fails for lack of memory,
- * are streamed.
- */
-const WHOLE_READ_LIMIT = 1024 * 1024 * 1024;
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
 
 function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
@@ -159,15 +149,6 @@ function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-asc
 function cacheKeyOf(input: InputFile, kind: InputKind): string {
   const modified = input.file instanceof File ? input.file.lastModified : 0;
   return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
-}
-
-/** The whole Blob, or undefined when it cannot be had in one piece (the caller streams it). */
-async function readWhole(blob: Blob): Promise<Uint8Array | undefined> {
-  try {
-    return new Uint8Array(await blob.arrayBuffer());
-  } catch {
-    return undefined;
-  }
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -319,14 +300,7 @@ export class LogSession {
     const started = now();
     this.#verifyPool(); // its workers start while the log is read
     const bytesTotal = input.file.size;
-    this.#progress(id, 'reading', 0, bytesTotal, 0);
-    const whole = bytesTotal <= (this.#options.wholeReadLimit ?? WHOLE_READ_LIMIT) ? await readWhole(input.file) : undefined;
-    if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
-    const parser = new ImaLogParser({
-      sizeHint: bytesTotal,
-      format: kind === 'ima-binary' ? 'binary' : 'ascii',
-      ...(whole !== undefined ? { source: whole } : {}),
-    });
+    const parser = new ImaLogParser({ sizeHint: bytesTotal, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
     let bytesRead = 0;
     let lastProgress = -Infinity;
     const progress = (force: boolean): void => {
@@ -335,8 +309,9 @@ export class LogSession {
       lastProgress = t;
       this.#progress(id, 'reading', bytesRead, bytesTotal, parser.entryCount);
     };
+    progress(true);
     try {
-      for await (const chunk of whole !== undefined ? [whole] : readBlobChunks(input.file, this.#options.sliceSize)) {
+      for await (const chunk of readBlobChunks(input.file, this.#options.sliceSize)) {
         for (let o = 0; o < chunk.length; o += pushSize) {
           if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
           const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));
