@@ -202,12 +202,12 @@ export class DigestPool {
         data: shared(log.data, log.data.length),
         byteOrder: log.byteOrder,
         templateNames: log.templates.map((t) => t.name),
+        digestSize: log.digestSize,
         entries: {
           length: n,
           template: shared(e.template, n),
           entryOffset: shared(e.entryOffset, n),
           entrySize: shared(e.entrySize, n),
-          templateDataOffset: shared(e.templateDataOffset, n),
           fileDigestOffset: shared(e.fileDigestOffset, n),
           fileDigestLength: shared(e.fileDigestLength, n),
           nameOffset: shared(e.nameOffset, n),

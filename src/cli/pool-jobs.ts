@@ -35,6 +35,7 @@ export interface DigestInput {
   readonly data: Uint8Array;
   readonly byteOrder: TemplateHashInput['byteOrder'];
   readonly templateNames: readonly string[];
+  readonly digestSize: number;
   readonly entries: TemplateHashInput['entries'];
 }
 
@@ -124,6 +125,7 @@ export function runTask(job: PoolJob, provider: HashProvider, k: number): void {
       data: job.data,
       byteOrder: job.byteOrder,
       templates: job.templateNames.map((name) => ({ name })),
+      digestSize: job.digestSize,
       entries: job.entries,
     };
     writeTemplateDigests(log, hasher, start, end, job.columns[a], start * hasher.size);
@@ -142,23 +144,23 @@ export function warmUp(
   algorithms: readonly HashAlgorithm[] = ['sha1', 'sha256'],
 ): void {
   const n = 2 * CHUNK_ENTRIES;
-  const size = 100;
+  // ima-ng entries of a SHA-1 list: 38 header bytes (pcr, digest, name "ima-ng", L), 100 of data.
+  const size = 138;
   const data = new Uint8Array(n * size);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
-  // Entries that are all template data: each starts where its template data does.
-  const templateDataOffset = new Uint32Array(n);
-  for (let i = 0; i < n; i++) templateDataOffset[i] = i * size;
+  const entryOffset = new Uint32Array(n);
+  for (let i = 0; i < n; i++) entryOffset[i] = i * size;
   const digests: DigestJob = {
     kind: 'digests',
     data,
     byteOrder: 'little',
     templateNames: ['ima-ng'],
+    digestSize: 20,
     entries: {
       length: n,
       template: new Uint16Array(n),
-      entryOffset: templateDataOffset,
+      entryOffset,
       entrySize: new Uint32Array(n).fill(size),
-      templateDataOffset,
       fileDigestOffset: new Uint32Array(n),
       fileDigestLength: new Uint16Array(n),
       nameOffset: new Uint32Array(n),

@@ -7,7 +7,7 @@
  *
  * Everything lives in one ArrayBuffer, columns first (widest first, so each is aligned),
  * then the data bytes:
- *   u32 entryOffset sourceOffset templateDataOffset nameOffset fileDigestOffset
+ *   u32 entryOffset sourceOffset nameOffset fileDigestOffset
  *       entrySize nameLength   u16 template flags fileDigestLength
  *   fileDigestAlgorithm   u8 pcr   data
  * One buffer is one transfer each way, and the caller can reuse it for the next range
@@ -17,7 +17,7 @@
 import type { EntryTable, ImaLog, OffsetColumn } from '../core/model/ima-log';
 
 /** Bytes of column storage per entry in a range buffer (see the layout above). */
-const BYTES_PER_ENTRY = 7 * 4 + 4 * 2 + 1;
+const BYTES_PER_ENTRY = 6 * 4 + 4 * 2 + 1;
 
 export function sliceLogRange(
   log: ImaLog,
@@ -67,7 +67,6 @@ export function sliceLogRange(
     entryOffset: offsets(e.entryOffset, lo),
     // Source offsets stay in the user's file (they are not offsets into `data`).
     sourceOffset: offsets(e.sourceOffset, 0),
-    templateDataOffset: offsets(e.templateDataOffset, lo),
     nameOffset: offsets(e.nameOffset, lo),
     fileDigestOffset: offsets(e.fileDigestOffset, lo),
     entrySize: copy(e.entrySize, u32, 4),

@@ -21,7 +21,7 @@
  *                            would know and we cannot: their rendering is our guess)
  * The legacy `ima` template (d|n, no framing) renders as " <hex d> <name>".
  */
-import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
+import { templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { describeTemplate, FieldKind, readU32, type TemplateDescriptor } from '../ima/template-registry';
 import { encodeText } from '../util/bytes';
 
@@ -94,7 +94,7 @@ function writeLine(out: ByteWriter, log: ImaLog, i: IndexIntoEntryTable, desc: T
   out.hex(data.subarray(start + 4, start + 4 + log.digestSize));
   out.byte(SPACE);
   out.text(desc.info.name);
-  const fieldsStart = e.templateDataOffset[i];
+  const fieldsStart = templateDataOffset(log, i);
   const fieldsEnd = e.entryOffset[i] + e.entrySize[i];
   if (desc.isLegacyIma) writeLegacyFields(out, data, fieldsStart, fieldsEnd, little);
   else writeFields(out, data, fieldsStart, fieldsEnd, little, desc);

@@ -264,7 +264,7 @@ export class AsciiListParser {
       scan.nameLength = n;
       const size = q + dLen + 4 + n - o;
       b.dataLength = o + size;
-      b.addEntry(o, src, size, pcr, t, q, scan);
+      b.addEntry(o, src, size, pcr, t, scan);
       return undefined;
     }
     const expected = desc.kinds.length;
@@ -291,7 +291,7 @@ export class AsciiListParser {
     writeU32(data, q, L);
     b.dataLength = w;
     scanTemplateFields(data, q + 4, L, true, desc, scan);
-    b.addEntry(o, src, w - o, pcr, t, q + 4, scan);
+    b.addEntry(o, src, w - o, pcr, t, scan);
     return undefined;
   }
 

@@ -32,7 +32,6 @@ const COLUMNS: readonly (keyof Omit<EntryTable, 'length'>)[] = [
   'pcr',
   'template',
   'flags',
-  'templateDataOffset',
   'nameOffset',
   'nameLength',
   'fileDigestOffset',
@@ -92,7 +91,7 @@ describe('ImaLogBuilder memory policy', () => {
     const e = parsed.entries;
     const scan = createFieldScan();
     for (let i = 0; i < e.length; i++) {
-      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], e.templateDataOffset[i], scan);
+      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], scan);
     }
     const capacity = builder.entryOffset.length;
     expect(capacity).toBeGreaterThanOrEqual(COUNT);

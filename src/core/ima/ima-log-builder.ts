@@ -44,7 +44,6 @@ export class ImaLogBuilder {
   pcr: Uint8Array;
   template: Uint16Array;
   flags: Uint16Array;
-  templateDataOffset: Uint32Array;
   nameOffset: Uint32Array;
   nameLength: Uint32Array;
   fileDigestOffset: Uint32Array;
@@ -81,7 +80,6 @@ export class ImaLogBuilder {
     this.pcr = new Uint8Array(n);
     this.template = new Uint16Array(n);
     this.flags = new Uint16Array(n);
-    this.templateDataOffset = new Uint32Array(n);
     this.nameOffset = new Uint32Array(n);
     this.nameLength = new Uint32Array(n);
     this.fileDigestOffset = new Uint32Array(n);
@@ -175,7 +173,6 @@ export class ImaLogBuilder {
     entrySize: number,
     pcr: number,
     template: number,
-    templateDataOffset: number,
     scan: FieldScan,
   ): void {
     const i = this.length;
@@ -191,7 +188,6 @@ export class ImaLogBuilder {
     this.pcr[i] = pcr;
     this.template[i] = template;
     this.flags[i] = scan.flags;
-    this.templateDataOffset[i] = templateDataOffset;
     this.nameOffset[i] = scan.nameOffset;
     this.nameLength[i] = scan.nameLength;
     // A digest field longer than the column can hold is not a digest; leave it out.
@@ -238,7 +234,6 @@ export class ImaLogBuilder {
     this.pcr = grow(this.pcr, (s) => new Uint8Array(s));
     this.template = grow(this.template, (s) => new Uint16Array(s));
     this.flags = grow(this.flags, (s) => new Uint16Array(s));
-    this.templateDataOffset = grow(this.templateDataOffset, (s) => new Uint32Array(s));
     this.nameOffset = grow(this.nameOffset, (s) => new Uint32Array(s));
     this.nameLength = grow(this.nameLength, (s) => new Uint32Array(s));
     this.fileDigestOffset = grow(this.fileDigestOffset, (s) => new Uint32Array(s));
@@ -288,7 +283,6 @@ export class ImaLogBuilder {
         pcr: column(this.pcr),
         template: column(this.template),
         flags: column(this.flags),
-        templateDataOffset: column(this.templateDataOffset),
         nameOffset: column(this.nameOffset),
         nameLength: column(this.nameLength),
         fileDigestOffset: column(this.fileDigestOffset),

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider } from '../hash/hash-provider';
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
-import { EntryFlag, templateDataSize } from '../model/ima-log';
+import { EntryFlag, templateDataOffset, templateDataSize } from '../model/ima-log';
 import { assertLogIntegrity } from '../testing/assert-log-integrity';
 import { hasSharedData, readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
 import { summarizeLog } from '../testing/summarize-log';
@@ -321,8 +321,8 @@ describe('Appendix A vectors (binary)', () => {
       name: '/usr/bin/hello',
     });
     const e = log.entries;
-    expect(e.templateDataOffset[0]).toBe(38);
-    expect(templateDataSize(e, 0)).toBe(63);
+    expect(templateDataOffset(log, 0)).toBe(38);
+    expect(templateDataSize(log, 0)).toBe(63);
     expect(toHex(log.data.subarray(e.fileDigestOffset[0], e.fileDigestOffset[0] + e.fileDigestLength[0]))).toBe(
       'a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447',
     );

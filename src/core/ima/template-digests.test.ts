@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createNobleHashProvider, createWasmHashProvider } from '../hash/hash-provider';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
-import { EntryFlag, templateDataSize } from '../model/ima-log';
+import { EntryFlag, templateDataOffset, templateDataSize } from '../model/ima-log';
 import type { ImaLog } from '../model/ima-log';
 import { hasSharedData, readSharedData, sharedDataPath } from '../testing/shared-data';
 import { concatBytes, encodeText, fromHex, toHex } from '../util/bytes';
@@ -210,8 +210,8 @@ describe.skipIf(!hasSharedData())('big-endian lists', () => {
    */
   const orderInvariant = (log: ImaLog, le: ImaLog): number[] =>
     Array.from(log.entries.template, (t, i) => {
-      const off = log.entries.templateDataOffset[i];
-      const region = (l: ImaLog): string => toHex(l.data.subarray(off, off + templateDataSize(l.entries, i)));
+      const off = templateDataOffset(log, i);
+      const region = (l: ImaLog): string => toHex(l.data.subarray(off, off + templateDataSize(l, i)));
       return log.templates[t].name === 'ima' || region(log) === region(le) ? i : -1;
     }).filter((i) => i >= 0);
 

@@ -21,7 +21,7 @@ import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ByteOrder, EntryTable, ImaLog, TemplateInfo } from '../model/ima-log';
-import { EntryFlag, templateDataSize } from '../model/ima-log';
+import { EntryFlag, templateDataOffset, templateDataSize } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
 import { describeTemplate, FieldKind, readU32 } from './template-registry';
 import type { TemplateDescriptor } from './template-registry';
@@ -48,6 +48,7 @@ export interface TemplateHashSummary {
 export interface TemplateHashInput {
   readonly data: Uint8Array;
   readonly byteOrder: ByteOrder;
+  readonly digestSize: number;
   readonly templates: ReadonlyArray<Pick<TemplateInfo, 'name'>>;
   readonly entries: Pick<
     EntryTable,
@@ -55,7 +56,6 @@ export interface TemplateHashInput {
     | 'template'
     | 'entryOffset'
     | 'entrySize'
-    | 'templateDataOffset'
     | 'fileDigestOffset'
     | 'fileDigestLength'
     | 'nameOffset'
@@ -85,8 +85,8 @@ class TemplateHasher {
    */
   hashInto(i: number, hasher: Hasher, opposite: boolean, out: Uint8Array, outOffset: number): void {
     const { data, entries } = this.log;
-    const off = entries.templateDataOffset[i];
-    const size = templateDataSize(entries, i);
+    const off = templateDataOffset(this.log, i);
+    const size = templateDataSize(this.log, i);
     const desc = this.descriptors[entries.template[i]];
     if (desc.isLegacyIma) {
       hasher.digestRangeInto(this.legacy, 0, this.legacyInput(i), out, outOffset);

@@ -2,7 +2,7 @@
  * Finding one field inside an entry's template data: the `u32 len ‖ data` pairs of every
  * template but `ima` (ima-format.md §2.2), with the length words in the list's byte order.
  */
-import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
+import { templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 
 /** Where field `fieldIndex` of entry `i` lies in `log.data` (its value, after the u32 length). */
 export function templateFieldRange(
@@ -13,7 +13,7 @@ export function templateFieldRange(
   const e = log.entries;
   const d = log.data;
   const little = log.byteOrder === 'little';
-  let o = e.templateDataOffset[i];
+  let o = templateDataOffset(log, i);
   const end = e.entryOffset[i] + e.entrySize[i];
   for (let f = 0; o + 4 <= end; f++) {
     const length = little

@@ -4,7 +4,7 @@
  * the framing words, indices that point into their tables. Throws an Error naming the
  * first broken invariant (test helper).
  */
-import { NO_DIGEST_ALGORITHM, templateDataSize } from '../model/ima-log';
+import { NO_DIGEST_ALGORITHM, templateDataOffset, templateDataSize } from '../model/ima-log';
 import type { ImaLog } from '../model/ima-log';
 import { readU32 } from '../ima/template-registry';
 
@@ -21,7 +21,6 @@ export function assertLogIntegrity(log: ImaLog): void {
     e.pcr,
     e.template,
     e.flags,
-    e.templateDataOffset,
     e.nameOffset,
     e.nameLength,
     e.fileDigestOffset,
@@ -56,11 +55,11 @@ export function assertLogIntegrity(log: ImaLog): void {
     const nameLen = readU32(log.data, start + 4 + D, le);
     check(template.length === nameLen, i, 'template name length differs from its word');
 
-    const td = e.templateDataOffset[i];
-    const tdEnd = td + templateDataSize(e, i);
+    const td = templateDataOffset(log, i);
+    const tdEnd = td + templateDataSize(log, i);
     check(td >= start + 8 + D + nameLen && tdEnd === end, i, 'template data is not the entry tail');
-    const L = template === 'ima' ? templateDataSize(e, i) : readU32(log.data, td - 4, le);
-    check(L === templateDataSize(e, i), i, 'template data size differs from the L word');
+    const L = template === 'ima' ? templateDataSize(log, i) : readU32(log.data, td - 4, le);
+    check(L === templateDataSize(log, i), i, 'template data size differs from the L word');
     const within = (off: number, len: number): boolean =>
       len === 0 || (off >= td && off + len <= tdEnd);
     check(within(e.nameOffset[i], e.nameLength[i]), i, 'name outside the template data');

@@ -89,7 +89,6 @@ export function buildHandLog(
     pcr: new Uint8Array(n),
     template: new Uint16Array(n),
     flags: new Uint16Array(n),
-    templateDataOffset: new Uint32Array(n),
     nameOffset: new Uint32Array(n),
     nameLength: new Uint32Array(n),
     fileDigestOffset: new Uint32Array(n),
@@ -123,7 +122,6 @@ export function buildHandLog(
     columns.entrySize[i] = bytes.length;
     columns.pcr[i] = entry.pcr ?? 10;
     columns.template[i] = t;
-    columns.templateDataOffset[i] = offset + bytes.length - body.length;
     parts.push(bytes);
     offset += bytes.length;
   });

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { ImaLog } from '../../model/ima-log';
+import { templateDataOffset, type ImaLog } from '../../model/ima-log';
 import { readSharedData } from '../../testing/shared-data';
 import { bytesEqual, decodeText, encodeText, fromHex } from '../../util/bytes';
 import { decodeEntry, type DecodedEntry, type DecodedField } from './decode-entry';
@@ -353,7 +353,7 @@ function filemode(mode: number): string {
 
 function withTemplateData(log: ImaLog, edit: (data: Uint8Array, start: number) => void): ImaLog {
   const data = log.data.slice();
-  edit(data, log.entries.templateDataOffset[0]);
+  edit(data, templateDataOffset(log, 0));
   return { ...log, data };
 }
 

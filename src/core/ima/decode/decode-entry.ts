@@ -25,7 +25,7 @@
  * Nothing here throws; what does not fit the layout goes to `problems` and decoding goes on
  * with what was valid.
  */
-import type { ImaLog } from '../../model/ima-log';
+import { templateDataOffset, type ImaLog } from '../../model/ima-log';
 import { decodeText, toHex } from '../../util/bytes';
 import { decodeBufferPayload, printableText, type BufferPayload } from './buffer-payload';
 import { formatFileMode } from './file-mode';
@@ -150,7 +150,7 @@ export function decodeEntry(log: ImaLog, index: number): DecodedEntry {
 
   const info = log.templates[entries.template[index]];
   const template = info?.name ?? '';
-  const start = entries.templateDataOffset[index];
+  const start = templateDataOffset(log, index);
   let end = entries.entryOffset[index] + entries.entrySize[index];
   if (end > data.length) {
     problems.push(`template data runs past the end of the list (offset ${data.length})`);
