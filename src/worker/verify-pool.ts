@@ -1,7 +1,8 @@
 /**
- * The verification pool: one worker per core but the log worker's (log.worker.ts; capped)
- * that run PoolTasks for the log session, so hashing a million entries happens off the
- * session's thread, which keeps answering row requests meanwhile.
+ * The verification pool: a worker per core that the page and the log worker leave free
+ * (log.worker.ts), running PoolTasks for the log session, so that on a machine with cores to
+ * spare, hashing a million entries happens off the session's thread. The session keeps
+ * answering row requests meanwhile either way.
  *
  * Tasks are given as thunks and built only when dispatched, so a caller can queue ranges
  * without holding their copies. Each task goes to the worker with the fewest outstanding
