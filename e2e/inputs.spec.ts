@@ -46,3 +46,20 @@ test('the theme follows the system and can be switched', async ({ inspector }) =
   await toggle.click();
   await expect(html).toHaveAttribute('data-theme', 'dark');
 });
+
+test('the page itself never scrolls, however long the sidebar: its panes do', async ({ inspector }) => {
+  const log = makeLog(200);
+  await inspector.page.setViewportSize({ width: 1280, height: 640 });
+  await inspector.open();
+  // Many inputs and findings make the sidebar far taller than the window.
+  await inspector.loadFiles([log.binary, log.pcrs, { ...log.pcrs, name: 'more-pcrs.txt' }, { ...log.pcrs, name: 'even-more-pcrs.txt' }]);
+  await inspector.waitForReady();
+  await inspector.row(3).click();
+  const sizes = await inspector.page.evaluate(() => ({
+    page: document.scrollingElement?.scrollHeight ?? 0,
+    window: window.innerHeight,
+    sidebar: document.querySelector('.sidebar')?.scrollHeight ?? 0,
+  }));
+  expect(sizes.sidebar).toBeGreaterThan(sizes.window);
+  expect(sizes.page).toBe(sizes.window);
+});
