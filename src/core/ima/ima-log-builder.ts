@@ -5,7 +5,8 @@
  * `ImaLog`.
  *
  * Memory is the budget that matters at a million entries (the data is ~110 MB and the
- * columns ~60 MB): `data` and the columns are preallocated from the size hint; when the
+ * columns ~35 MB): `data` and the columns are preallocated from the size hint (or `data` is
+ * the caller's own buffer, adopted: see ImaParseOptions.source); when the
  * columns fill up they grow to the count the hint projects from the entries so far (doubling
  * only without one), and `build()` hands out views of the buffers rather than trimmed
  * copies whenever little space is wasted, so the finished log never briefly exists twice.

@@ -9,7 +9,7 @@ import { useTable, type ColumnSizingState, type ColumnVisibilityState, type Sort
 import { useInspector } from '../../store/use-inspector';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
-import { recycledRowKey, rowPosition, useRowWindow } from '../shared/use-row-window';
+import { rowPosition, useRowWindow } from '../shared/use-row-window';
 import { entryColumns, entryTableFeatures, SORT_COLUMN_OF } from './columns';
 import { rowsOfPage } from './entry-rows';
 import '../shared/row-table.css';
@@ -174,13 +174,13 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
             const row = rowAt(item.index);
             const position = rowPosition(item);
             if (row === undefined) {
-              return <div key={recycledRowKey(item)} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
+              return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
             }
             const entry = row.original;
             const selected = item.index === selectedRow;
             return (
               <div
-                key={recycledRowKey(item)}
+                key={row.id}
                 role="row"
                 aria-rowindex={item.index + 1}
                 aria-selected={selected}
@@ -191,7 +191,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
                 onClick={() => selectRow(item.index, entry.index)}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <div key={cell.column.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
+                  <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
                     <table.FlexRender cell={cell} />
                   </div>
                 ))}

@@ -32,17 +32,6 @@ export function rowPosition(item: RowItem): CSSProperties {
   return { top: `${item.start}px` };
 }
 
-/**
- * The React key of a rendered row: its slot, not its entry. Rows on screen are consecutive
- * and far fewer than RECYCLED_SLOTS, so keys stay unique, and a row that scrolls out hands its
- * DOM nodes to the one that scrolls in: a jump across the table updates ~80 rows' text in
- * place instead of unmounting and mounting them, which halves what a jump allocates.
- */
-export function recycledRowKey(item: RowItem): string {
-  return `slot-${item.index % RECYCLED_SLOTS}`;
-}
-const RECYCLED_SLOTS = 1024;
-
 /** The rows of blocks [firstBlock, endBlock) of a table of `count` rows. */
 export function rowsOfBlocks(firstBlock: number, endBlock: number, count: number): RowItem[] {
   const items: RowItem[] = [];
