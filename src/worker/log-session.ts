@@ -151,6 +151,16 @@ function cacheKeyOf(input: InputFile, kind: InputKind): string {
   return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
 }
 
+/** A parser with room for the whole file; a file too large for this tab's memory says so. */
+function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogParser {
+  try {
+    return new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new SessionError('readFailed', `Could not make room for ${input.name} (${input.file.size} bytes): ${why}`);
+  }
+}
+
 function yieldToEventLoop(): Promise<void> {
   // A macrotask, so a queued 'cancel' message is delivered before the next push.
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -300,7 +310,7 @@ export class LogSession {
     const started = now();
     this.#verifyPool(); // its workers start while the log is read
     const bytesTotal = input.file.size;
-    const parser = new ImaLogParser({ sizeHint: bytesTotal, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+    const parser = makeParser(input, kind);
     let bytesRead = 0;
     let lastProgress = -Infinity;
     const progress = (force: boolean): void => {

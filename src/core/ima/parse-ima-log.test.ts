@@ -261,6 +261,17 @@ describe('ImaLogParser façade', () => {
     expect(p.entryCount).toBe(2);
   });
 
+  it('makes no room past its byte limit, whatever size the caller expects', () => {
+    const bytes = fromHex(A1_ENTRY);
+    if (bytes === undefined) throw new Error('bad hex');
+    // A 5 GiB file: room for all of it could not even be asked for (over the typed-array limit).
+    const p = new ImaLogParser({ format: 'binary', sizeHint: 5 * 2 ** 30, maxBytes: 4096 });
+    p.push(bytes);
+    const log = p.finish();
+    expect(log.entries.length).toBe(1);
+    expect(log.data.buffer.byteLength).toBeLessThanOrEqual(4096);
+  });
+
   it('stops at its byte limit (4 GiB, for 32-bit offsets) and says how much was left', () => {
     const bytes = fromHex(A1_ENTRY);
     if (bytes === undefined) throw new Error('bad hex');

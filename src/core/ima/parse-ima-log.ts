@@ -122,7 +122,8 @@ export class ImaLogParser {
   }
 
   private start(format: 'binary' | 'ascii'): BinaryListParser | AsciiListParser {
-    const hint = this.options.sizeHint ?? 0;
+    // What is past maxBytes is not kept: no room is made for it.
+    const hint = Math.min(this.options.sizeHint ?? 0, this.maxBytes);
     if (format === 'binary') {
       const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY, this.options.source);
       this.builder = builder;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_ROWS, ROW_HEIGHT_PX, rowsOfBlocks, scrollOffsetFor } from './use-row-window';
+import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/react-virtual';
+import { BLOCK_ROWS, blockOptions, ROW_HEIGHT_PX, rowsOfBlocks, scrollOffsetFor } from './use-row-window';
 
 describe('rowsOfBlocks', () => {
   it('lists every row of the blocks, each at its own top, and stops at the last row', () => {
@@ -23,5 +24,25 @@ describe('scrollOffsetFor', () => {
   it('centres a row, never above the top', () => {
     expect(scrollOffsetFor(500_000, 'center', 0, 900)).toBe(500_000 * H + H / 2 - 450);
     expect(scrollOffsetFor(2, 'center', 0, 900)).toBe(0);
+  });
+});
+
+describe('blockOptions', () => {
+  const table = (count: number) => ({
+    ...blockOptions(count),
+    getScrollElement: () => null,
+    observeElementRect: observeElementRect<HTMLDivElement>,
+    observeElementOffset: observeElementOffset<HTMLDivElement>,
+    scrollToFn: elementScroll<HTMLDivElement>,
+  });
+
+  it('sizes the table to its rows, also when the row count changes within the last block', () => {
+    const virtualizer = new Virtualizer<HTMLDivElement, Element>(table(1000));
+    expect(virtualizer.getTotalSize()).toBe(1000 * ROW_HEIGHT_PX);
+    // 1,000 and 1,005 rows are both 63 blocks: the virtualiser must still measure again.
+    virtualizer.setOptions(table(1005));
+    expect(virtualizer.getTotalSize()).toBe(1005 * ROW_HEIGHT_PX);
+    virtualizer.setOptions(table(0));
+    expect(virtualizer.getTotalSize()).toBe(0);
   });
 });

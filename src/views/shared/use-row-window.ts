@@ -52,14 +52,25 @@ export function scrollOffsetFor(row: number, align: 'auto' | 'center', scrollTop
   return undefined;
 }
 
+/**
+ * TanStack Virtual's options for a table of `count` rows in blocks. The last block holds the
+ * rows left over. The virtualiser measures again only when `count` or `getItemKey` changes,
+ * not `estimateSize`, and 1,000 and 1,005 rows are both 63 blocks: so `getItemKey` is made
+ * anew for each row count (call this once per count).
+ */
+export function blockOptions(count: number) {
+  return {
+    count: Math.ceil(count / BLOCK_ROWS),
+    estimateSize: (block: number) => Math.min(BLOCK_ROWS, count - block * BLOCK_ROWS) * ROW_HEIGHT_PX,
+    getItemKey: (block: number) => block,
+    overscan: 1,
+  };
+}
+
 export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRange) => void) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: Math.ceil(count / BLOCK_ROWS),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (block) => Math.min(BLOCK_ROWS, count - block * BLOCK_ROWS) * ROW_HEIGHT_PX,
-    overscan: 1,
-  });
+  const options = useMemo(() => blockOptions(count), [count]);
+  const virtualizer = useVirtualizer({ ...options, getScrollElement: () => scrollRef.current });
   const blocks = virtualizer.getVirtualItems();
   const firstBlock = blocks[0]?.index ?? 0;
   const endBlock = (blocks[blocks.length - 1]?.index ?? -1) + 1;
