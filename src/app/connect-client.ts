@@ -87,6 +87,8 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
 
   async function open(inputs: readonly UserInput[]): Promise<void> {
     const serial = ++openSerial;
+    // An analysis still running is of the inputs before these: its answer must not land.
+    analyzeSerial++;
     openController?.abort();
     const controller = new AbortController();
     openController = controller;
