@@ -36,6 +36,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 3);
 const PORT = Number(process.env.BENCH_PORT ?? 4193);
@@ -43,15 +44,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SIZES = (process.env.BENCH_SIZES ?? '200k,1m').split(',');
 const TRACE = process.env.BENCH_TRACE === '1';
 const DATA = 'bench-data';
-// The e2e suite's launch flags (playwright.config.ts).
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+
 
 function line(name, value, unit, extra = '') {
   process.stdout.write(`${name}: ${value} ${unit}${extra ? `  (${extra})` : ''}\n`);
@@ -173,7 +166,7 @@ async function scrollWhileVerifying() {
 async function runOnce(url, size, scrolling) {
   const list = `${DATA}/ima-${size}.bin`;
   const files = [list, `${DATA}/ima-${size}.pcrs-sha1.txt`, `${DATA}/ima-${size}.pcrs-sha256.txt`];
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems = [];
