@@ -141,10 +141,15 @@ async function scrollAndTime(fraction) {
   const scroller = document.querySelector('.entry-table__scroll');
   if (!(scroller instanceof HTMLElement)) throw new Error('no table scroller');
   const rowHeight = document.querySelector('[data-testid="entry-row"]')?.getBoundingClientRect().height || 26;
+  const count = Number(document.querySelector('[data-testid="entry-table"]')?.getAttribute('aria-rowcount'));
   const started = performance.now();
   scroller.scrollTop = fraction * scroller.scrollHeight;
-  const count = Math.round(scroller.scrollHeight / rowHeight);
-  const index = Math.min(count - 1, Math.floor(scroller.scrollTop / rowHeight) + 1);
+  // The row at the top, also in a table scaled to fit the browser's height limit (use-row-window.ts).
+  const view = scroller.clientHeight;
+  const area = scroller.scrollHeight;
+  const rows = count * rowHeight;
+  const real = rows > area + 1 && area > view ? (scroller.scrollTop * (rows - view)) / (area - view) : scroller.scrollTop;
+  const index = Math.min(count - 1, Math.floor(real / rowHeight) + 1);
   while (!document.querySelector(`[data-testid="entry-row"][aria-rowindex="${index + 1}"]`)) {
     if (performance.now() - started > 60_000) throw new Error(`row ${index} never appeared`);
     await new Promise((r) => requestAnimationFrame(r));

@@ -69,7 +69,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   });
 
   const headerRef = useRef<HTMLDivElement>(null);
-  const { scrollRef, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
+  const { scrollRef, windowRef, windowTop, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
 
   const tableRows = table.getRowModel().rows;
   const rowAt = (position: number) => {
@@ -170,34 +170,36 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
         }}
       >
         <div className="row-table__body" style={{ height: `${totalSize}px`, minWidth: `${totalWidth}px` }}>
-          {items.map((item) => {
-            const row = rowAt(item.index);
-            const position = rowPosition(item);
-            if (row === undefined) {
-              return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
-            }
-            const entry = row.original;
-            const selected = item.index === selectedRow;
-            return (
-              <div
-                key={row.id}
-                role="row"
-                aria-rowindex={item.index + 1}
-                aria-selected={selected}
-                className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
-                data-testid="entry-row"
-                data-index={entry.index}
-                style={position}
-                onClick={() => selectRow(item.index, entry.index)}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
-                    <table.FlexRender cell={cell} />
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+          <div className="row-table__window" ref={windowRef} style={{ top: `${windowTop}px` }}>
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              const position = rowPosition(item);
+              if (row === undefined) {
+                return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
+              }
+              const entry = row.original;
+              const selected = item.index === selectedRow;
+              return (
+                <div
+                  key={row.id}
+                  role="row"
+                  aria-rowindex={item.index + 1}
+                  aria-selected={selected}
+                  className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
+                  data-testid="entry-row"
+                  data-index={entry.index}
+                  style={position}
+                  onClick={() => selectRow(item.index, entry.index)}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
+                      <table.FlexRender cell={cell} />
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
         {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
       </div>

@@ -37,7 +37,7 @@ function Digests({ row }: { readonly row: FirmwareEventRow }) {
 }
 
 export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRangeChange }: FirmwareTableProps) {
-  const { scrollRef, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
+  const { scrollRef, windowRef, windowTop, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
 
   // Keep the selected row in view, also once the detail pane has opened below and shrunk
   // the table (hence after the next frame's layout).
@@ -63,47 +63,49 @@ export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRa
       </div>
       <div className="row-table__scroll fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={(e) => handleTableKey(e, selected, totalRows, onSelect)}>
         <div className="row-table__body" style={{ height: `${totalSize}px` }}>
-          {items.map((item) => {
-            const row = rowAt(item.index);
-            const position = rowPosition(item);
-            if (row === undefined) {
-              return <div key={`placeholder-${item.index}`} className="row-table__row fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
-            }
-            const isSelected = row.index === selected;
-            const noAction = row.typeName === 'EV_NO_ACTION';
-            return (
-              <div
-                key={row.index}
-                role="row"
-                aria-rowindex={item.index + 1}
-                aria-selected={isSelected}
-                className={`row-table__row fw-row${isSelected ? ' row-table__row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
-                data-testid="firmware-row"
-                data-index={row.index}
-                data-pcr={row.pcr}
-                data-type={row.typeName}
-                style={position}
-                onClick={() => onSelect(row.index)}
-              >
-                <div role="gridcell" className="fw-cell fw-cell--index">{row.index}</div>
-                <div role="gridcell" className="fw-cell fw-cell--pcr">{pcrText(row.pcr)}</div>
-                <div role="gridcell" className="fw-cell fw-cell--type" title={row.typeName}>
-                  {row.typeName}
+          <div className="row-table__window" ref={windowRef} style={{ top: `${windowTop}px` }}>
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              const position = rowPosition(item);
+              if (row === undefined) {
+                return <div key={`placeholder-${item.index}`} className="row-table__row fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
+              }
+              const isSelected = row.index === selected;
+              const noAction = row.typeName === 'EV_NO_ACTION';
+              return (
+                <div
+                  key={row.index}
+                  role="row"
+                  aria-rowindex={item.index + 1}
+                  aria-selected={isSelected}
+                  className={`row-table__row fw-row${isSelected ? ' row-table__row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
+                  data-testid="firmware-row"
+                  data-index={row.index}
+                  data-pcr={row.pcr}
+                  data-type={row.typeName}
+                  style={position}
+                  onClick={() => onSelect(row.index)}
+                >
+                  <div role="gridcell" className="fw-cell fw-cell--index">{row.index}</div>
+                  <div role="gridcell" className="fw-cell fw-cell--pcr">{pcrText(row.pcr)}</div>
+                  <div role="gridcell" className="fw-cell fw-cell--type" title={row.typeName}>
+                    {row.typeName}
+                  </div>
+                  <div role="gridcell" className="fw-cell fw-cell--digests">
+                    <Digests row={row} />
+                  </div>
+                  <div role="gridcell" className="fw-cell fw-cell--data" title={row.summary}>
+                    {row.digestMismatch ? (
+                      <span className="fw-flag" title="The logged digest is not the hash of this data">
+                        digest ≠ data
+                      </span>
+                    ) : null}
+                    {row.summary}
+                  </div>
                 </div>
-                <div role="gridcell" className="fw-cell fw-cell--digests">
-                  <Digests row={row} />
-                </div>
-                <div role="gridcell" className="fw-cell fw-cell--data" title={row.summary}>
-                  {row.digestMismatch ? (
-                    <span className="fw-flag" title="The logged digest is not the hash of this data">
-                      digest ≠ data
-                    </span>
-                  ) : null}
-                  {row.summary}
-                </div>
-              </div>
-            );
-          })}
+              );
+            })}
+          </div>
         </div>
         {totalRows === 0 && page !== undefined ? <p className="fw-table__empty">The firmware log has no events.</p> : null}
       </div>
