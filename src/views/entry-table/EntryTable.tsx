@@ -10,6 +10,7 @@ import { useInspector } from '../../store/use-inspector';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
+import { RowWindowBody } from '../shared/RowWindowBody';
 import { entryColumns, entryTableFeatures, SORT_COLUMN_OF } from './columns';
 import { rowsOfPage } from './entry-rows';
 import '../shared/row-table.css';
@@ -169,38 +170,36 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
           if (headerRef.current) headerRef.current.scrollLeft = e.currentTarget.scrollLeft;
         }}
       >
-        <div className="row-table__body" style={{ height: `${totalSize}px`, minWidth: `${totalWidth}px` }}>
-          <div className="row-table__window" ref={windowRef} style={{ top: `${windowTop}px` }}>
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              const position = rowPosition(item);
-              if (row === undefined) {
-                return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
-              }
-              const entry = row.original;
-              const selected = item.index === selectedRow;
-              return (
-                <div
-                  key={row.id}
-                  role="row"
-                  aria-rowindex={item.index + 1}
-                  aria-selected={selected}
-                  className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
-                  data-testid="entry-row"
-                  data-index={entry.index}
-                  style={position}
-                  onClick={() => selectRow(item.index, entry.index)}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <RowWindowBody totalSize={totalSize} windowRef={windowRef} windowTop={windowTop} minWidth={totalWidth}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const position = rowPosition(item);
+            if (row === undefined) {
+              return <div key={`placeholder-${item.index}`} className="row-table__row entry-row entry-row--placeholder" style={position} aria-hidden="true" />;
+            }
+            const entry = row.original;
+            const selected = item.index === selectedRow;
+            return (
+              <div
+                key={row.id}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={selected}
+                className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
+                data-testid="entry-row"
+                data-index={entry.index}
+                style={position}
+                onClick={() => selectRow(item.index, entry.index)}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <div key={cell.id} role="gridcell" className={`entry-cell entry-cell--${cell.column.id}`}>
+                    <table.FlexRender cell={cell} />
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </RowWindowBody>
         {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
       </div>
     </div>

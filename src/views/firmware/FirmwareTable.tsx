@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import type { FirmwareEventPage, FirmwareEventRow, RowRange } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
+import { RowWindowBody } from '../shared/RowWindowBody';
 import '../shared/row-table.css';
 
 /** Hex digits of each digest shown in the table; the detail view has them whole. */
@@ -62,51 +63,49 @@ export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRa
         <div role="columnheader" className="fw-cell fw-cell--data">Decoded data</div>
       </div>
       <div className="row-table__scroll fw-table__scroll" tabIndex={0} ref={scrollRef} onKeyDown={(e) => handleTableKey(e, selected, totalRows, onSelect)}>
-        <div className="row-table__body" style={{ height: `${totalSize}px` }}>
-          <div className="row-table__window" ref={windowRef} style={{ top: `${windowTop}px` }}>
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              const position = rowPosition(item);
-              if (row === undefined) {
-                return <div key={`placeholder-${item.index}`} className="row-table__row fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
-              }
-              const isSelected = row.index === selected;
-              const noAction = row.typeName === 'EV_NO_ACTION';
-              return (
-                <div
-                  key={row.index}
-                  role="row"
-                  aria-rowindex={item.index + 1}
-                  aria-selected={isSelected}
-                  className={`row-table__row fw-row${isSelected ? ' row-table__row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
-                  data-testid="firmware-row"
-                  data-index={row.index}
-                  data-pcr={row.pcr}
-                  data-type={row.typeName}
-                  style={position}
-                  onClick={() => onSelect(row.index)}
-                >
-                  <div role="gridcell" className="fw-cell fw-cell--index">{row.index}</div>
-                  <div role="gridcell" className="fw-cell fw-cell--pcr">{pcrText(row.pcr)}</div>
-                  <div role="gridcell" className="fw-cell fw-cell--type" title={row.typeName}>
-                    {row.typeName}
-                  </div>
-                  <div role="gridcell" className="fw-cell fw-cell--digests">
-                    <Digests row={row} />
-                  </div>
-                  <div role="gridcell" className="fw-cell fw-cell--data" title={row.summary}>
-                    {row.digestMismatch ? (
-                      <span className="fw-flag" title="The logged digest is not the hash of this data">
-                        digest ≠ data
-                      </span>
-                    ) : null}
-                    {row.summary}
-                  </div>
+        <RowWindowBody totalSize={totalSize} windowRef={windowRef} windowTop={windowTop}>
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const position = rowPosition(item);
+            if (row === undefined) {
+              return <div key={`placeholder-${item.index}`} className="row-table__row fw-row fw-row--placeholder" style={position} aria-hidden="true" />;
+            }
+            const isSelected = row.index === selected;
+            const noAction = row.typeName === 'EV_NO_ACTION';
+            return (
+              <div
+                key={row.index}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={isSelected}
+                className={`row-table__row fw-row${isSelected ? ' row-table__row--selected' : ''}${row.digestMismatch ? ' fw-row--mismatch' : ''}${noAction ? ' fw-row--no-action' : ''}`}
+                data-testid="firmware-row"
+                data-index={row.index}
+                data-pcr={row.pcr}
+                data-type={row.typeName}
+                style={position}
+                onClick={() => onSelect(row.index)}
+              >
+                <div role="gridcell" className="fw-cell fw-cell--index">{row.index}</div>
+                <div role="gridcell" className="fw-cell fw-cell--pcr">{pcrText(row.pcr)}</div>
+                <div role="gridcell" className="fw-cell fw-cell--type" title={row.typeName}>
+                  {row.typeName}
                 </div>
-              );
-            })}
-          </div>
-        </div>
+                <div role="gridcell" className="fw-cell fw-cell--digests">
+                  <Digests row={row} />
+                </div>
+                <div role="gridcell" className="fw-cell fw-cell--data" title={row.summary}>
+                  {row.digestMismatch ? (
+                    <span className="fw-flag" title="The logged digest is not the hash of this data">
+                      digest ≠ data
+                    </span>
+                  ) : null}
+                  {row.summary}
+                </div>
+              </div>
+            );
+          })}
+        </RowWindowBody>
         {totalRows === 0 && page !== undefined ? <p className="fw-table__empty">The firmware log has no events.</p> : null}
       </div>
     </div>
