@@ -70,7 +70,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   });
 
   const headerRef = useRef<HTMLDivElement>(null);
-  const { scrollRef, windowRef, windowTop, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
+  const { scrollRef, windowRef, windowTop, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange, selection.row);
 
   const tableRows = table.getRowModel().rows;
   const rowAt = (position: number) => {

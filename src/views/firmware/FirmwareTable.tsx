@@ -3,7 +3,6 @@
  * event type, the digest of every bank and the decoded data. Row position is the event index
  * (the log is shown in order, unfiltered); rows not fetched yet are placeholders.
  */
-import { useEffect } from 'react';
 import type { FirmwareEventPage, FirmwareEventRow, RowRange } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
@@ -38,15 +37,7 @@ function Digests({ row }: { readonly row: FirmwareEventRow }) {
 }
 
 export function FirmwareTable({ page, totalRows, selected, onSelect, onVisibleRangeChange }: FirmwareTableProps) {
-  const { scrollRef, windowRef, windowTop, items, totalSize, scrollToRow } = useRowWindow(totalRows, onVisibleRangeChange);
-
-  // Keep the selected row in view, also once the detail pane has opened below and shrunk
-  // the table (hence after the next frame's layout).
-  useEffect(() => {
-    if (selected === undefined) return;
-    const frame = requestAnimationFrame(() => scrollToRow(selected, 'auto'));
-    return () => cancelAnimationFrame(frame);
-  }, [selected, scrollToRow]);
+  const { scrollRef, windowRef, windowTop, items, totalSize } = useRowWindow(totalRows, onVisibleRangeChange, selected);
 
   const rowAt = (position: number): FirmwareEventRow | undefined => {
     if (page === undefined) return undefined;

@@ -13,7 +13,7 @@
  * offset maps linearly onto the rows' own offset (`realTop`), and the window is moved with
  * every scroll so that rows keep their full height and meet the viewport's edges at both ends.
  */
-import { useCallback, useEffect, useMemo, useRef, type CSSProperties } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RowRange } from '../../worker/protocol';
 
@@ -61,6 +61,8 @@ export function realTop(scrollTop: number, count: number, view: number): number 
   const rows = count * ROW_HEIGHT_PX;
   const area = scrollHeightOf(count);
   if (rows === area || area <= view) return scrollTop;
+  // Within a pixel of the end counts as the end: the browser rounds the viewport's height.
+  if (scrollTop >= area - view - 1) return rows - view;
   return (scrollTop * (rows - view)) / (area - view);
 }
 
@@ -108,7 +110,11 @@ export function blockOptions(count: number) {
   };
 }
 
-export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRange) => void) {
+/**
+ * `selected`: the selected row, kept in view, also once the detail pane it opens has shrunk
+ * the table (hence after the next frame's layout).
+ */
+export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRange) => void, selected?: number) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const windowRef = useRef<HTMLDivElement>(null);
   const options = useMemo(() => blockOptions(count), [count]);
@@ -124,7 +130,8 @@ export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRan
   }, [firstVisible, lastVisible, onVisibleRangeChange]);
 
   // A scaled table moves its window with every scroll (between the renders block changes
-  // bring), so that rows stay where realTop says.
+  // bring) and whenever the viewport's height changes (panels above opening or closing), so
+  // that rows stay where realTop says. Also after every render, once layout is known.
   const scaled = count * ROW_HEIGHT_PX > MAX_SCROLL_PX;
   const placeWindow = useCallback(() => {
     const scroller = scrollRef.current;
@@ -132,12 +139,17 @@ export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRan
     if (scroller === null || element === null) return;
     element.style.top = `${windowTop(firstVisible, scroller.scrollTop, count, scroller.clientHeight)}px`;
   }, [firstVisible, count]);
+  useLayoutEffect(placeWindow);
   useEffect(() => {
-    placeWindow();
     const scroller = scrollRef.current;
     if (!scaled || scroller === null) return undefined;
     scroller.addEventListener('scroll', placeWindow, { passive: true });
-    return () => scroller.removeEventListener('scroll', placeWindow);
+    const resized = new ResizeObserver(placeWindow);
+    resized.observe(scroller);
+    return () => {
+      scroller.removeEventListener('scroll', placeWindow);
+      resized.disconnect();
+    };
   }, [scaled, placeWindow]);
 
   const scrollToRow = useCallback(
@@ -154,6 +166,12 @@ export function useRowWindow(count: number, onVisibleRangeChange: (range: RowRan
     },
     [virtualizer, count],
   );
+  useEffect(() => {
+    if (selected === undefined) return undefined;
+    const frame = requestAnimationFrame(() => scrollToRow(selected, 'auto'));
+    return () => cancelAnimationFrame(frame);
+  }, [selected, scrollToRow]);
+
   const initialTop = windowTop(firstVisible, scrollRef.current?.scrollTop ?? 0, count, scrollRef.current?.clientHeight ?? 0);
   return { scrollRef, windowRef, windowTop: initialTop, items, totalSize: virtualizer.getTotalSize(), scrollToRow };
 }
