@@ -13,6 +13,7 @@ import { computeLogFacts, type LogFacts } from './log-facts';
 import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
+import { quoteProbe } from './quote-probe';
 import { checkBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
@@ -67,6 +68,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   }
   const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
     loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
+  // Probed for in the replay's own pass, so that the quote costs no second pass over the log.
+  const probe = loaded.quote === undefined ? undefined : quoteProbe(loaded.quote, loaded.signature, fixedPcr, provider);
 
   let pcrReplay: PcrReplay | undefined;
   let logFacts: LogFacts | undefined;
@@ -88,8 +91,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       provider,
       HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
       loaded.pcrValues,
-      options.precomputed?.extendColumns,
-      options.pause,
+      { extendColumns: options.precomputed?.extendColumns, pause: options.pause, quote: probe },
     );
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
@@ -121,6 +123,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       provider,
       log: loaded.log?.log,
       pcrReplay,
+      probe,
       fixedPcr,
       signature: loaded.signature,
       ak: loaded.ak,

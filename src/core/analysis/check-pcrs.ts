@@ -11,7 +11,15 @@ import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
 import { computeExtendValues } from '../replay/extend-values';
-import { replayChains, type Chain, type ChainResult, type Pause, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
+import {
+  replayChains,
+  type Chain,
+  type ChainResult,
+  type Pause,
+  type PcrTarget,
+  type QuoteProbe,
+  type QuoteProbeResult,
+} from '../replay/replay-chains';
 import { toHex } from '../util/bytes';
 
 export function defaultHypothesis(log: ImaLog): Hypothesis {
@@ -40,8 +48,8 @@ export interface PcrReplay {
   /** Final values under the default interpretation: report.replay. */
   readonly replay: PcrBankValues;
   readonly checks: PcrCheck[];
-  /** The chains of the default interpretation, per bank (for the quote check). */
-  readonly defaultChains: ReadonlyMap<HashAlgorithm, Chain>;
+  /** The quote probe the default interpretation's pass also ran, and what it found. */
+  readonly quote?: { readonly probe: QuoteProbe; readonly result: QuoteProbeResult };
   /** Builds (and caches) a chain for a bank under a hypothesis. */
   readonly chainFor: (bank: HashAlgorithm, h: Hypothesis) => Chain | undefined;
   readonly logPcrs: ReadonlySet<number>;
@@ -54,14 +62,22 @@ export function pcrsOfLog(log: ImaLog): Set<number> {
   return set;
 }
 
+export interface ReplayOptions {
+  /** Whole extend-value and running-value columns a caller computed (computeExtendValues). */
+  readonly extendColumns?: ReadonlyMap<string, Uint8Array>;
+  readonly pause?: Pause;
+  /** A quote to probe for in the same pass (probeQuote then starts from its result). */
+  readonly quote?: QuoteProbe;
+}
+
 export async function replayAndCheckPcrs(
   log: ImaLog,
   provider: HashProvider,
   banks: readonly HashAlgorithm[],
   supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
-  extendColumns: ReadonlyMap<string, Uint8Array> = new Map(),
-  pause?: Pause,
+  options: ReplayOptions = {},
 ): Promise<PcrReplay> {
+  const { extendColumns = new Map(), pause, quote: probe } = options;
   const logPcrs = pcrsOfLog(log);
   const chainCache = new Map<string, Chain | undefined>();
   const chainFor = (bank: HashAlgorithm, h: Hypothesis): Chain | undefined => {
@@ -84,7 +100,9 @@ export async function replayAndCheckPcrs(
     const c = chainFor(bank, hypotheses[0]);
     if (c !== undefined) defaultChains.set(bank, c);
   }
-  const first = await replayChains(log, provider, [...defaultChains.values()], targets, undefined, pause);
+  const chainOfBank = new Map([...defaultChains.keys()].map((bank, k) => [bank, k]));
+  const quote = probe === undefined ? undefined : { probe, chainOfBank };
+  const first = await replayChains(log, provider, [...defaultChains.values()], targets, quote, pause);
   const replay: PcrBankValues = {};
   for (const r of first.chains) {
     const values: Record<string, string> = {};
@@ -131,10 +149,15 @@ export async function replayAndCheckPcrs(
     }
     return check;
   });
-  return { replay, checks, defaultChains, chainFor, logPcrs };
+  return {
+    replay,
+    checks,
+    ...(probe !== undefined && first.quote !== undefined ? { quote: { probe, result: first.quote } } : {}),
+    chainFor,
+    logPcrs,
+  };
 }
 
-/** Runs a quote probe under each interpretation until one reproduces the quote's digest. */
 export interface QuoteProbeOutcome {
   readonly matchedEntries?: number;
   readonly finalDigest?: Uint8Array;
@@ -142,6 +165,10 @@ export interface QuoteProbeOutcome {
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
 }
 
+/**
+ * Runs a quote probe under each interpretation until one reproduces the quote's digest. The
+ * default interpretation's result comes from the replay's own pass when it probed this quote.
+ */
 export async function probeQuote(
   log: ImaLog,
   provider: HashProvider,
@@ -152,8 +179,7 @@ export async function probeQuote(
   const banks = [...new Set(probe.selection.map((s) => s.bank))].filter((b) =>
     probe.selection.some((s) => s.bank === b && s.pcrs.some((p) => pcrReplay.logPcrs.has(p))),
   );
-  let defaultResult: QuoteProbeOutcome | undefined;
-  for (const h of hypothesesFor(log)) {
+  const replay = async (h: Hypothesis): Promise<QuoteProbeResult | undefined> => {
     const chains: Chain[] = [];
     const chainOfBank = new Map<HashAlgorithm, number>();
     for (const bank of banks) {
@@ -162,7 +188,11 @@ export async function probeQuote(
       chainOfBank.set(bank, chains.length);
       chains.push(c);
     }
-    const result = (await replayChains(log, provider, chains, [], { probe, chainOfBank }, pause)).quote;
+    return (await replayChains(log, provider, chains, [], { probe, chainOfBank }, pause)).quote;
+  };
+  let defaultResult: QuoteProbeOutcome | undefined;
+  for (const [k, h] of hypothesesFor(log).entries()) {
+    const result = k === 0 && pcrReplay.quote?.probe === probe ? pcrReplay.quote.result : await replay(h);
     if (result === undefined) break;
     const r = { matchedEntries: result.matchedEntries, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
     defaultResult ??= r;

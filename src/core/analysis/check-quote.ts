@@ -4,8 +4,8 @@
  * PCRs plus the supplied (or firmware-replayed) values of the other selected PCRs, at every
  * prefix of the log, so that "the quote covers entries 1–151 of 201" can be said.
  */
-import type { Pause } from '../replay/replay-chains';
-import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import type { Pause, QuoteProbe } from '../replay/replay-chains';
+import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, ReportQuote } from '../report/report';
@@ -15,6 +15,7 @@ import type { AkPublic } from '../tpm/ak-public';
 import { computePcrDigest, verifyQuoteSignature } from '../tpm/verify-quote';
 import { bytesEqual, decodeText, toHex } from '../util/bytes';
 import { probeQuote, type PcrReplay } from './check-pcrs';
+import { quoteSigningHash } from './quote-probe';
 
 export interface QuoteCheck {
   readonly report: ReportQuote;
@@ -39,6 +40,8 @@ export async function checkQuote(
     readonly provider: HashProvider;
     readonly log?: ImaLog;
     readonly pcrReplay?: PcrReplay;
+    /** The quote as the replay probes for it (quoteProbe); absent when no hasher serves its hash. */
+    readonly probe?: QuoteProbe;
     readonly fixedPcr: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
     readonly signature?: TpmSignature;
     readonly ak?: AkPublic;
@@ -47,11 +50,8 @@ export async function checkQuote(
   },
 ): Promise<QuoteCheck> {
   const selection: Partial<Record<HashAlgorithm, number[]>> = {};
-  const probeSelection: Array<{ bank: HashAlgorithm; pcrs: number[] }> = [];
   for (const s of quote.selection) {
-    if (s.bank === undefined) continue;
-    selection[s.bank] = [...(selection[s.bank] ?? []), ...s.pcrs];
-    probeSelection.push({ bank: s.bank, pcrs: [...s.pcrs].sort((a, b) => a - b) });
+    if (s.bank !== undefined) selection[s.bank] = [...(selection[s.bank] ?? []), ...s.pcrs];
   }
   const report: ReportQuote = {
     pcrDigest: toHex(quote.pcrDigest),
@@ -76,21 +76,15 @@ export async function checkQuote(
   }
 
   // The digest is over the signing scheme's hash; without a signature, its size tells.
-  const signingHash = ctx.signature?.hashAlg ?? hashAlgorithmsOfSize(quote.pcrDigest.length)[0];
-  const hasher = signingHash === undefined ? undefined : ctx.provider.get(signingHash);
+  const signingHash = quoteSigningHash(quote, ctx.signature);
+  const hasher = ctx.probe?.hasher;
   let hypothesis: Hypothesis | undefined;
   let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
   const evidence: string[] = [];
   if (signingHash === undefined) evidence.push(`No hash algorithm has a ${quote.pcrDigest.length}-byte digest, so the pcrDigest cannot be recomputed.`);
   if (hasher !== undefined) {
-    if (ctx.log !== undefined && ctx.pcrReplay !== undefined) {
-      const probe = await probeQuote(
-        ctx.log,
-        ctx.provider,
-        ctx.pcrReplay,
-        { selection: probeSelection, hasher, fixed: ctx.fixedPcr, expected: quote.pcrDigest },
-        ctx.pause,
-      );
+    if (ctx.log !== undefined && ctx.pcrReplay !== undefined && ctx.probe !== undefined) {
+      const probe = await probeQuote(ctx.log, ctx.provider, ctx.pcrReplay, ctx.probe, ctx.pause);
       missing = probe.missing;
       if (probe.finalDigest !== undefined) report.computedDigest = toHex(probe.finalDigest);
       if (probe.matchedEntries !== undefined) {

@@ -294,6 +294,18 @@ describe('readings of a log longer than one replay block', () => {
     }
   });
 
+  it('probes a quote in the same pass as the PCR values: one pass over the log, not two', async () => {
+    const pcr10 = fromHex(oracle['per-bank/ff/little'].sha256) ?? new Uint8Array();
+    const pcrDigest = new Uint8Array(createHash('sha256').update(pcr10).digest());
+    const attest = buildQuoteAttest({ selection: [{ bank: 'sha256', pcrs: [10] }], pcrDigest });
+    const loaded = await loadInputs([log(), ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 }), { name: 'quote.msg', bytes: attest }], provider);
+    let pauses = 0;
+    const { report } = await analyze(loaded, { pause: async () => void pauses++ }, provider);
+    expect(report.quote).toMatchObject({ digestMatches: true, matchedEntries: COUNT });
+    expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match']);
+    expect(pauses).toBe(Math.ceil(COUNT / BLOCK_ENTRIES));
+  });
+
   it('pauses between blocks when asked (the app yields there), with the same result', async () => {
     const loaded = await loadInputs([log(), ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 })], provider);
     const { report } = await analyze(loaded, {}, provider);

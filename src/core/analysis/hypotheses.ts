@@ -27,11 +27,11 @@ import { HASH_ALGORITHMS, parseHashAlgorithm, type HashAlgorithm } from '../hash
 import type { HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
-import { replayChains, type Chain, type Pause, type PcrTarget, type QuoteProbe } from '../replay/replay-chains';
+import { replayChains, type Chain, type Pause, type PcrTarget } from '../replay/replay-chains';
 import type { Hypothesis, Report } from '../report/report';
 import { fromHex, toHex } from '../util/bytes';
 import type { LoadedInputs } from './load-inputs';
-import { quoteSigningHash } from './quote-details';
+import { quoteProbe } from './quote-probe';
 import { hypothesesFor, hypothesisKey, replayAndCheckPcrs } from './check-pcrs';
 
 /** A supplied PCR value that the log extends: one column of the hypotheses table. */
@@ -139,20 +139,6 @@ export function knownPcrValue(loaded: LoadedInputs, report: Report): PcrLookup {
   };
 }
 
-/** The quote as a probe: banks in quote order, PCRs ascending, the signing hash. */
-function quoteProbe(loaded: LoadedInputs, fixed: PcrLookup, provider: HashProvider): QuoteProbe | undefined {
-  const quote = loaded.quote;
-  if (quote === undefined) return undefined;
-  const signingHash = quoteSigningHash(quote, loaded.signature);
-  const hasher = signingHash === undefined ? undefined : provider.get(signingHash);
-  if (hasher === undefined) return undefined;
-  const selection: Array<{ bank: HashAlgorithm; pcrs: number[] }> = [];
-  for (const s of quote.selection) {
-    if (s.bank !== undefined) selection.push({ bank: s.bank, pcrs: [...s.pcrs].sort((a, b) => a - b) });
-  }
-  return { selection, hasher, fixed, expected: quote.pcrDigest };
-}
-
 /** The kernel's default reading reproduced every supplied value and the quote (analyze's own checks). */
 function defaultReadingSuffices(report: Report, log: ImaLog): boolean {
   const defaultKey = hypothesisKey(hypothesesFor(log)[0]);
@@ -186,7 +172,7 @@ export async function replayAllHypotheses(
       if (value !== undefined && logPcrs.has(pcr)) targets.push({ bank, pcr, value });
     }
   }
-  const probe = quoteProbe(loaded, fixed, provider);
+  const probe = loaded.quote === undefined ? undefined : quoteProbe(loaded.quote, loaded.signature, fixed, provider);
   const fromLog = (probe?.selection ?? []).flatMap((s) => s.pcrs.filter((p) => logPcrs.has(p)).map((pcr) => ({ bank: s.bank, pcr })));
   const banks = HASH_ALGORITHMS.filter((b) => targets.some((t) => t.bank === b) || fromLog.some((q) => q.bank === b));
 

@@ -6,15 +6,14 @@
  * is recomputed — the IMA replay for PCRs the log extends, else the supplied values, else
  * the firmware log's replay (check-quote.ts).
  */
-import { hashAlgorithmFromTpmAlgId, hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Report } from '../report/report';
-import type { TpmsAttestQuote } from '../tpm/quote';
-import type { TpmSignature } from '../tpm/signature';
 import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from '../tpm/tpm-constants';
 import { verifyQuoteSignature } from '../tpm/verify-quote';
 import { toHex } from '../util/bytes';
 import { pcrsOfLog } from './check-pcrs';
 import type { LoadedInputs } from './load-inputs';
+import { quoteSigningHash } from './quote-probe';
 
 /** Where a selected PCR's value comes from when the pcrDigest is recomputed. */
 export type DigestInputSource = 'log' | 'supplied' | 'firmware' | 'missing';
@@ -53,11 +52,6 @@ export interface QuoteDetails {
   readonly ak?: { readonly kind: 'rsa' | 'ecc'; readonly bits?: number; readonly curve?: string; readonly source: string };
   /** Every selected PCR, in digest order, with the source of its value. */
   readonly digestInputs: ReadonlyArray<{ readonly bank: string; readonly pcr: number; readonly source: DigestInputSource }>;
-}
-
-/** The pcrDigest's hash: the signature's, else the one whose size equals the digest's. */
-export function quoteSigningHash(quote: TpmsAttestQuote, signature: TpmSignature | undefined): HashAlgorithm | undefined {
-  return signature?.hashAlg ?? hashAlgorithmsOfSize(quote.pcrDigest.length)[0];
 }
 
 function printable(bytes: Uint8Array): string | undefined {
