@@ -5,6 +5,7 @@
  * file's worth of garbage buffers behind at the moment memory peaks. An ASCII list (its data
  * is re-encoded) is read from the file by a pool worker.
  */
+import { yieldToEventLoop } from './event-loop';
 import type { HashProvider } from '../core/hash/hash-provider';
 import type { ImaLog } from '../core/model/ima-log';
 import { toHex } from '../core/util/bytes';
@@ -12,10 +13,6 @@ import type { VerifyPool } from './verify-pool';
 
 /** Bytes hashed between turns of the event loop (~10 ms of SHA-256). */
 const STEP = 4 * 1024 * 1024;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 export async function fingerprintLogFile(
   log: ImaLog,

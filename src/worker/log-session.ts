@@ -45,6 +45,7 @@ import { describeQuote } from '../core/analysis/quote-details';
 import { loadInputs } from '../core/analysis/load-inputs';
 import type { Report } from '../core/report/report';
 import { splitPastedInput } from './split-pasted-input';
+import { timeSlices, yieldToEventLoop } from './event-loop';
 import type { Pause } from '../core/replay/replay-chains';
 import type {
   AnalysisSummary,
@@ -159,11 +160,6 @@ function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogP
     const why = e instanceof Error ? e.message : String(e);
     throw new SessionError('readFailed', `Could not make room for ${input.name} (${input.file.size} bytes): ${why}`);
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  // A macrotask, so a queued 'cancel' message is delivered before the next push.
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export class LogSession {
@@ -462,13 +458,7 @@ export class LogSession {
    * are answered while a million entries are replayed (the replay runs on this thread).
    */
   #pause(): Pause {
-    const now = this.#options.now ?? (() => performance.now());
-    let last = now();
-    return async () => {
-      if (now() - last < REPLAY_SLICE_MS) return;
-      await yieldToEventLoop();
-      last = now();
-    };
+    return timeSlices(REPLAY_SLICE_MS, this.#options.now);
   }
 
   #hashProvider(): Promise<HashProvider> {

@@ -7,22 +7,28 @@
  *   only when dispatched, at most two per worker outstanding → each answers the range's
  *   flags → merged into the log's flags → summary from the flags (summarizeTemplateHashes).
  *
+ * With no pool workers (2 cores: the page and this worker keep both busy) the same ranges
+ * are verified in place instead, without slicing copies (verifyInPlace).
+ *
  * The result equals verifyTemplateHashes over the whole log (the tests compare them).
- * Between results the session's thread is free: row requests are served while the log is
- * verified, and flags already merged show in the rows.
+ * Between results, or slices in place, the session's thread is free: row requests are served
+ * while the log is verified, and flags already set show in the rows.
  */
 import { hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
-import type { HashProvider } from '../core/hash/hash-provider';
+import type { Hasher, HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes, type TemplateHashSummary } from '../core/ima/template-digests';
-import { summarizeTemplateHashes } from '../core/ima/verify-range';
+import { summarizeTemplateHashes, verifyTemplateHashRange } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
 import { sliceLogRange } from './log-range';
 import type { VerifyPool } from './verify-pool';
+import { timeSlices } from './event-loop';
 
 /** Entries per pool task: ~0.5 MB of a typical list, so progress is smooth and the ranges in flight take little memory. */
 export const RANGE_ENTRIES = 4096;
 /** Range buffers are made this much larger than the first range needing them, so later ones fit. */
 const RANGE_BUFFER_SLACK = 1.25;
+/** Longest run of verification on this thread between two turns of the event loop. */
+const IN_PLACE_SLICE_MS = 20;
 /** The head of the list that settles a 32-byte column's bank (sha256 or sm3) by hashing. */
 const BANK_HEAD_ENTRIES = 4096;
 /** Entries verifyTemplateHashes probes to settle the bank (template-digests.ts BANK_PROBES). */
@@ -52,6 +58,24 @@ export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgor
   return verifyTemplateHashes(log, provider).digestBank;
 }
 
+/**
+ * With no pool workers the ranges are verified where the log is, on this thread, with no
+ * copies, a turn of the event loop every IN_PLACE_SLICE_MS.
+ */
+async function verifyInPlace(log: ImaLog, hasher: Hasher | undefined, options: VerifyLogOptions): Promise<void> {
+  const n = log.entries.length;
+  const rangeEntries = options.rangeEntries ?? RANGE_ENTRIES;
+  const pause = timeSlices(IN_PLACE_SLICE_MS);
+  for (let start = 0; start < n; ) {
+    const end = Math.min(n, start + rangeEntries);
+    verifyTemplateHashRange(log, hasher, start, end);
+    options.onProgress?.(end);
+    start = end;
+    await pause();
+    if (options.signal?.aborted === true) throw new Error('Cancelled');
+  }
+}
+
 export async function verifyLogInPool(
   log: ImaLog,
   pool: VerifyPool,
@@ -60,6 +84,10 @@ export async function verifyLogInPool(
 ): Promise<{ readonly templateHashes: TemplateHashSummary }> {
   const bank = settleDigestBank(log, provider);
   log.digestBank = bank;
+  if (pool.inProcess) {
+    await verifyInPlace(log, bank === undefined ? undefined : provider.get(bank), options);
+    return { templateHashes: summarizeTemplateHashes(log, bank) };
+  }
   const n = log.entries.length;
   let entriesDone = 0;
   // Range buffers come back with the results and carry the next ranges: no garbage per range.

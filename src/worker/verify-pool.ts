@@ -21,6 +21,7 @@ import {
   type PoolTask,
 } from './verify-task';
 import { bufferOfRange } from './log-range';
+import { timeSlices } from './event-loop';
 
 /** Longest run of in-process tasks between two turns of the event loop. */
 const INLINE_SLICE_MS = 20;
@@ -39,6 +40,8 @@ export interface PoolWorkerLike {
 export interface VerifyPool {
   /** Workers running tasks in parallel (1 when tasks run in-process). */
   readonly size: number;
+  /** No workers: tasks run on the caller's thread (which can then skip copying ranges). */
+  readonly inProcess: boolean;
   run(task: () => PoolTask): Promise<PoolResult>;
   dispose(): void;
 }
@@ -62,10 +65,6 @@ interface Slot {
   readonly pending: Map<number, Pending>;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 function transferablesOfTask(task: PoolTask): Transferable[] {
   return task.kind === 'verify' ? [bufferOfRange(task.range)] : [];
 }
@@ -75,14 +74,10 @@ export function createVerifyPool(options: VerifyPoolOptions): VerifyPool {
   let nextId = 1;
 
   // In-process tasks run back to back for up to INLINE_SLICE_MS, then the session's queued
-  // messages are served. (A macrotask per task would cost more than the task: after a few
-  // nested timeouts browsers wait at least 4 ms each, against ~2 ms to verify a range.)
-  let lastYield = -Infinity;
+  // messages are served.
+  const pause = timeSlices(INLINE_SLICE_MS);
   const runInline = async (task: () => PoolTask): Promise<PoolResult> => {
-    if (performance.now() - lastYield >= INLINE_SLICE_MS) {
-      await yieldToEventLoop();
-      lastYield = performance.now();
-    }
+    await pause();
     return runPoolTask(task(), await options.provider());
   };
 
@@ -124,6 +119,9 @@ export function createVerifyPool(options: VerifyPoolOptions): VerifyPool {
   return {
     get size() {
       return Math.max(1, slots.length);
+    },
+    get inProcess() {
+      return slots.length === 0;
     },
     run(task) {
       if (slots.length === 0) return runInline(task);
