@@ -34,6 +34,7 @@ function gatedPool(): { pool: VerifyPool; release: () => void } {
   return {
     pool: {
       size: 2,
+      inProcess: false,
       run: async (task: () => PoolTask): Promise<PoolResult> => {
         if (task().kind === 'verify') await gate;
         return inner.run(task);
@@ -89,6 +90,7 @@ describe('LogSession with a verification pool', () => {
     const inner = createVerifyPool({ size: 1, provider: async () => provider });
     const broken: VerifyPool = {
       size: 2,
+      inProcess: false,
       run: (t) => (t().kind === 'verify' ? Promise.reject(new Error('worker crashed')) : inner.run(t)),
       dispose: () => undefined,
     };
@@ -102,7 +104,7 @@ describe('LogSession with a verification pool', () => {
   it('verifies a log once: a second analysis (a paste) reuses the pool’s work', async () => {
     let tasks = 0;
     const inner = createVerifyPool({ size: 1, provider: async () => provider });
-    const counting: VerifyPool = { size: 1, run: (t) => (tasks++, inner.run(t)), dispose: () => inner.dispose() };
+    const counting: VerifyPool = { size: 1, inProcess: false, run: (t) => (tasks++, inner.run(t)), dispose: () => inner.dispose() };
     const { call } = session(() => counting);
     await call('open', { inputs: inputs() });
     const first = await call('analyze', { pastes: [] });
