@@ -7,8 +7,8 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import { encodeText } from '../util/bytes';
 import type { FindingCode, Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
-import { buildImaLog, bootAggregateEntry, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
-import { hypotheticalPlatformPcrs, kexecSoftReboot } from '../testing/ima-scenarios';
+import { buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
+import { kexecSoftReboot, platformBootEntry } from '../testing/ima-scenarios';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
 import { buildQuoteAttest, quoteDigest, signQuote } from '../testing/build-quote';
 import { analyzeRaw } from './analyze';
@@ -37,9 +37,7 @@ function files(n: number, prefix = '/usr/bin/tool'): BuildEntry[] {
   return Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}`, fileDigest: { content: `content ${prefix} ${i}` } }));
 }
 
-function boot(): BuildEntry {
-  return bootAggregateEntry(provider.get('sha256')!, hypotheticalPlatformPcrs(provider.get('sha256')!));
-}
+const boot = (): BuildEntry => platformBootEntry(provider);
 
 describe('swtpm artefacts (a real software TPM extended with the log)', () => {
   it('replays PCR 10 in all four banks to pcrread_all.yaml and checks boot_aggregate against PCRs 0–9', async () => {

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { encodeText } from '../util/bytes';
 import type { Finding, FindingCode } from '../report/report';
-import { bootAggregateEntry, buildImaLog, formatEvmctlPcrFile, kexecRecord, type BuildEntry, type BuiltLog } from '../testing/build-ima-log';
-import { hypotheticalPlatformPcrs, kexecSoftReboot } from '../testing/ima-scenarios';
+import { buildImaLog, formatEvmctlPcrFile, kexecRecord, type BuildEntry, type BuiltLog } from '../testing/build-ima-log';
+import { kexecSoftReboot, numberedFiles, platformBootEntry } from '../testing/ima-scenarios';
 import { analyzeRaw } from './analyze';
 import type { Analysis } from './analysis-types';
 import { formatIndexRun, toIndexRuns } from './index-runs';
@@ -20,15 +20,7 @@ beforeAll(async () => {
   provider = await createWasmHashProvider();
 });
 
-function files(n: number, prefix = '/usr/bin/tool'): BuildEntry[] {
-  return Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}` }));
-}
-
-function boot(): BuildEntry {
-  const hasher = provider.get('sha256');
-  if (hasher === undefined) throw new Error('no sha256');
-  return bootAggregateEntry(hasher, hypotheticalPlatformPcrs(hasher));
-}
+const boot = (): BuildEntry => platformBootEntry(provider);
 
 const cmdline = (text: string): BuildEntry => ({ template: 'ima-buf', path: 'kexec-cmdline', buf: text });
 
@@ -55,7 +47,7 @@ describe('soft reboots with 6.16 kexec records', () => {
   for (const keySpelling of ['6.16', 'legacy'] as const) {
     it(`a complete kexec (${keySpelling} key spelling): counters agree with the kernel's, cmdline found`, async () => {
       const entries = kexecSoftReboot(
-        { firstBoot: [boot(), ...files(5), cmdline('root=/dev/vda1 ro ima_policy=critical_data')], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] },
+        { firstBoot: [boot(), ...numberedFiles(5), cmdline('root=/dev/vda1 ro ima_policy=critical_data')], afterLoad: numberedFiles(3, '/x'), secondBoot: [boot(), ...numberedFiles(4, '/y')] },
         { keySpelling },
       );
       const built = buildImaLog(entries, { provider });
@@ -77,7 +69,7 @@ describe('soft reboots with 6.16 kexec records', () => {
   }
 
   it('custom-template entries: the kernel counts no name for them, and so do we', async () => {
-    const custom = files(4, '/custom').map((e) => ({ ...e, template: 'd-ng|n-ng' }));
+    const custom = numberedFiles(4, '/custom').map((e) => ({ ...e, template: 'd-ng|n-ng' }));
     const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...custom], secondBoot: [boot()] }), { provider });
     const [r] = rebootsOf(await analyzeBuilt(built));
     expect(r.load?.binarySize).toBe(r.load?.runtimeSizeBefore);
@@ -87,7 +79,7 @@ describe('soft reboots with 6.16 kexec records', () => {
 
   it('kexec_load without kexec_execute: loss window from the load to the last carried entry', async () => {
     const built = buildImaLog(
-      kexecSoftReboot({ firstBoot: [boot(), ...files(5)], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] }, { lose: true }),
+      kexecSoftReboot({ firstBoot: [boot(), ...numberedFiles(5)], afterLoad: numberedFiles(3, '/x'), secondBoot: [boot(), ...numberedFiles(4, '/y')] }, { lose: true }),
       { provider },
     );
     const a = await analyzeBuilt(built, true);
@@ -106,7 +98,7 @@ describe('soft reboots with 6.16 kexec records', () => {
   it('a segment filled to the brim: the list was cut at execute', async () => {
     // The load reserves exactly the list plus its own record plus 100 bytes.
     const load = kexecRecord('kexec_load', (list) => ({ segmentSize: list.runtimeSize + 40 + 'ima-buf'.length + 4 + 200 + 100 }));
-    const entries = [boot(), ...files(3), load, ...files(2, '/x').map((e) => ({ ...e, omitFromList: true })), boot()];
+    const entries = [boot(), ...numberedFiles(3), load, ...numberedFiles(2, '/x').map((e) => ({ ...e, omitFromList: true })), boot()];
     const a = await analyzeBuilt(buildImaLog(entries, { provider }));
     const [r] = rebootsOf(a);
     expect(r.outcome).toBe('no-execute');
@@ -114,7 +106,7 @@ describe('soft reboots with 6.16 kexec records', () => {
   });
 
   it('entries dropped before kexec_execute: its count exceeds the entries before it', async () => {
-    const entries = kexecSoftReboot({ firstBoot: [boot(), ...files(3)], afterLoad: files(2, '/x').map((e) => ({ ...e, omitFromList: true })), secondBoot: [boot()] });
+    const entries = kexecSoftReboot({ firstBoot: [boot(), ...numberedFiles(3)], afterLoad: numberedFiles(2, '/x').map((e) => ({ ...e, omitFromList: true })), secondBoot: [boot()] });
     const a = await analyzeBuilt(buildImaLog(entries, { provider }));
     const [r] = rebootsOf(a);
     expect(r.outcome).toBe('complete');
@@ -125,14 +117,14 @@ describe('soft reboots with 6.16 kexec records', () => {
   it('a reported size that is not the list before the record, and an execute larger than its segment', async () => {
     const load = kexecRecord('kexec_load', (list) => ({ binarySize: list.runtimeSize + 7, segmentSize: 512 }));
     const execute = kexecRecord('kexec_execute', { segmentSize: 512 });
-    const a = await analyzeBuilt(buildImaLog([boot(), ...files(3), load, execute, boot()], { provider }));
+    const a = await analyzeBuilt(buildImaLog([boot(), ...numberedFiles(3), load, execute, boot()], { provider }));
     const notes = rebootsOf(a)[0].notes.join(' ');
     expect(notes).toMatch(/kexec_load at entry 4 reports a (\d+)-byte list, but the entries before it serialize to \d+ bytes/);
     expect(notes).toMatch(/At kexec_execute \(entry 5\) the list needed \d+ bytes but the segment reserved at load holds 512: its tail was cut/);
   });
 
   it('a pre-6.16 soft reboot without records: the last carried entry is suspect', async () => {
-    const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...files(3)], afterLoad: files(2, '/x'), secondBoot: [boot()] }, { markers: false, lose: true }), { provider });
+    const built = buildImaLog(kexecSoftReboot({ firstBoot: [boot(), ...numberedFiles(3)], afterLoad: numberedFiles(2, '/x'), secondBoot: [boot()] }, { markers: false, lose: true }), { provider });
     const a = await analyzeBuilt(built);
     const [r] = rebootsOf(a);
     expect(r).toMatchObject({ outcome: 'no-markers', suspect: { first: 3, last: 3 } });
@@ -140,7 +132,7 @@ describe('soft reboots with 6.16 kexec records', () => {
   });
 
   it('a single clean boot has no soft reboot and no kexec finding', async () => {
-    const a = await analyzeBuilt(buildImaLog([boot(), ...files(6)], { provider }), true);
+    const a = await analyzeBuilt(buildImaLog([boot(), ...numberedFiles(6)], { provider }), true);
     expect(rebootsOf(a)).toEqual([]);
     expect(a.report.findings.map((f) => f.code).filter((c) => c.startsWith('kexec'))).toEqual([]);
   });
@@ -149,7 +141,7 @@ describe('soft reboots with 6.16 kexec records', () => {
 describe('byte order', () => {
   it('runs of entries hashed in the other order are named as ranges', async () => {
     const converted = (path: string): BuildEntry => ({ path, hashByteOrder: 'big' });
-    const entries = [boot(), ...files(2), converted('/a'), converted('/b'), converted('/c'), ...files(2, '/z'), converted('/d')];
+    const entries = [boot(), ...numberedFiles(2), converted('/a'), converted('/b'), converted('/c'), ...numberedFiles(2, '/z'), converted('/d')];
     const a = await analyzeBuilt(buildImaLog(entries, { provider }), true);
     const mixed = findings(a, 'byte-order-mixed')[0];
     expect(mixed.entries).toEqual([3, 4, 5, 8]);
@@ -158,7 +150,7 @@ describe('byte order', () => {
   });
 
   it('a big-endian list is big, not mixed', async () => {
-    const a = await analyzeBuilt(buildImaLog([boot(), ...files(4)], { provider, byteOrder: 'big' }), true);
+    const a = await analyzeBuilt(buildImaLog([boot(), ...numberedFiles(4)], { provider, byteOrder: 'big' }), true);
     expect(a.report.log?.byteOrder).toBe('big');
     expect(findings(a, 'byte-order-big')).toHaveLength(1);
     expect(findings(a, 'byte-order-mixed')).toEqual([]);

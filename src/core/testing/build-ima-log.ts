@@ -128,7 +128,8 @@ export interface BuiltLog {
   pcrsAfter(count: number): PcrBanks;
 }
 
-const BUILTIN_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
+/** Field ids of the built-in templates (ima-format.md §4.1). */
+export const BUILTIN_TEMPLATE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ima: ['d', 'n'],
   'ima-ng': ['d-ng', 'n-ng'],
   'ima-sig': ['d-ng', 'n-ng', 'sig'],
@@ -147,7 +148,7 @@ const SHA1_SIZE = 20;
 const MD5_SIZE = 16;
 
 function templateFields(name: string): readonly string[] {
-  return BUILTIN_TEMPLATES[name] ?? name.split('|');
+  return BUILTIN_TEMPLATE_FIELDS[name] ?? name.split('|');
 }
 
 /** Writes a u32 at `offset` (bytes assigned one by one: much faster than a DataView per word). */
@@ -449,7 +450,7 @@ function encodeDataRegion(
  * which is empty for custom templates (so the kernel under-counts them, §7.3).
  */
 function kernelEntrySize(templateName: string, fields: readonly TemplateField[]): number {
-  const descriptorName = BUILTIN_TEMPLATES[templateName] ? templateName.length : 0;
+  const descriptorName = BUILTIN_TEMPLATE_FIELDS[templateName] ? templateName.length : 0;
   const dataLength = fields.reduce((n, f) => n + 4 + f.data.length, 0);
   return 4 + SHA1_SIZE + 4 + descriptorName + 4 + dataLength;
 }

@@ -5,30 +5,9 @@
  */
 import type { ByteOrder, ImaLog, TemplateInfo } from '../model/ima-log';
 import { concatBytes, encodeText } from '../util/bytes';
+import { BUILTIN_TEMPLATE_FIELDS } from './build-ima-log';
 
-/** Field ids of the built-in templates (ima-format.md §4.1), for building test logs. */
-export const HAND_TEMPLATE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  ima: ['d', 'n'],
-  'ima-ng': ['d-ng', 'n-ng'],
-  'ima-sig': ['d-ng', 'n-ng', 'sig'],
-  'ima-ngv2': ['d-ngv2', 'n-ng'],
-  'ima-sigv2': ['d-ngv2', 'n-ng', 'sig'],
-  'ima-buf': ['d-ng', 'n-ng', 'buf'],
-  'ima-modsig': ['d-ng', 'n-ng', 'sig', 'd-modsig', 'modsig'],
-  'evm-sig': [
-    'd-ng',
-    'n-ng',
-    'evmsig',
-    'xattrnames',
-    'xattrlengths',
-    'xattrvalues',
-    'iuid',
-    'igid',
-    'imode',
-  ],
-};
-
-const FIELD_IDS = new Set(Object.values(HAND_TEMPLATE_FIELDS).flat());
+const FIELD_IDS = new Set(Object.values(BUILTIN_TEMPLATE_FIELDS).flat());
 
 /** A custom template's name is its format string: `d-ng|n-ng|iuid`, or one field id alone. */
 function customFields(name: string): readonly string[] {
@@ -101,7 +80,7 @@ export function buildHandLog(
     if (t === undefined) {
       t = templates.length;
       templateIndex.set(entry.template, t);
-      const fields = HAND_TEMPLATE_FIELDS[entry.template] ?? customFields(entry.template);
+      const fields = BUILTIN_TEMPLATE_FIELDS[entry.template] ?? customFields(entry.template);
       templates.push({ name: entry.template, fields, known: fields.length > 0 });
     }
     const name = encodeText(entry.template);

@@ -3,14 +3,26 @@
  * (spec: shared/spec/ima-format.md §6, §7). A list read after its quote needs no helper:
  * compare `BuiltLog.pcrs` with `BuiltLog.pcrsAfter(n)`.
  */
-import type { Hasher } from '../hash/hash-provider';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { encodeText } from '../util/bytes';
 import type { BuildEntry } from './build-ima-log';
-import { kexecRecord, kexecSegmentSize } from './build-ima-log';
+import { bootAggregateEntry, kexecRecord, kexecSegmentSize } from './build-ima-log';
 
 /** Appendix A.3's hypothetical platform PCRs: PCR i = H("pcr" + i), i = 0…9. */
 export function hypotheticalPlatformPcrs(hasher: Hasher): Uint8Array[] {
   return Array.from({ length: 10 }, (_, i) => hasher.digest(encodeText(`pcr${i}`)));
+}
+
+/** The boot_aggregate entry of a boot whose PCRs 0–9 are hypotheticalPlatformPcrs (sha256). */
+export function platformBootEntry(provider: HashProvider): BuildEntry {
+  const hasher = provider.get('sha256');
+  if (hasher === undefined) throw new Error('no sha256');
+  return bootAggregateEntry(hasher, hypotheticalPlatformPcrs(hasher));
+}
+
+/** `n` ima-ng file entries named `${prefix}0`, `${prefix}1`, … */
+export function numberedFiles(n: number, prefix = '/usr/bin/tool'): BuildEntry[] {
+  return Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}` }));
 }
 
 export interface KexecParts {

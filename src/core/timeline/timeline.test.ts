@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { encodeText } from '../util/bytes';
-import { bootAggregateEntry, buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
-import { hypotheticalPlatformPcrs, imaSignature, kexecSoftReboot } from '../testing/ima-scenarios';
+import { buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
+import { imaSignature, kexecSoftReboot, numberedFiles, platformBootEntry } from '../testing/ima-scenarios';
 import { readSharedData } from '../testing/shared-data';
 import { analyzeRaw } from '../analysis/analyze';
 import type { Analysis } from '../analysis/analysis-types';
@@ -24,15 +24,7 @@ beforeAll(async () => {
   provider = await createWasmHashProvider();
 });
 
-function files(n: number, prefix = '/usr/bin/tool'): BuildEntry[] {
-  return Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}` }));
-}
-
-function boot(): BuildEntry {
-  const hasher = provider.get('sha256');
-  if (hasher === undefined) throw new Error('no sha256');
-  return bootAggregateEntry(hasher, hypotheticalPlatformPcrs(hasher));
-}
+const boot = (): BuildEntry => platformBootEntry(provider);
 
 function pcrInputs(pcrs: PcrBanks): RawInput[] {
   return (['sha1', 'sha256'] as const).map((bank) => ({
@@ -63,7 +55,7 @@ function markerIndices(marks: TimelineMarks): Partial<Record<TimelineMarkerKind,
 }
 
 describe('lanes of generated soft-reboot lists', () => {
-  const parts = () => ({ firstBoot: [boot(), ...files(5)], afterLoad: files(3, '/x'), secondBoot: [boot(), ...files(4, '/y')] });
+  const parts = () => ({ firstBoot: [boot(), ...numberedFiles(5)], afterLoad: numberedFiles(3, '/x'), secondBoot: [boot(), ...numberedFiles(4, '/y')] });
 
   for (const keySpelling of ['6.16', 'legacy'] as const) {
     it(`6.16 records (${keySpelling} spelling): boots, load and execute where we wrote them, PCRs matched by the whole log`, async () => {
@@ -92,7 +84,7 @@ describe('lanes of generated soft-reboot lists', () => {
   });
 
   it('a clean single boot has one boot marker and nothing else', async () => {
-    const built = buildImaLog([boot(), ...files(9)], { provider });
+    const built = buildImaLog([boot(), ...numberedFiles(9)], { provider });
     const { marks } = await mark(built, pcrInputs(built.pcrs));
     expect(markerIndices(marks)).toEqual({ boot: [0], 'pcr-match': [9] });
     expect(marks.softReboots).toEqual([]);
@@ -100,7 +92,7 @@ describe('lanes of generated soft-reboot lists', () => {
   });
 
   it('before verification only what the model knows is marked', () => {
-    const built = buildImaLog([boot(), ...files(3), { path: '/v', violation: true }], { provider });
+    const built = buildImaLog([boot(), ...numberedFiles(3), { path: '/v', violation: true }], { provider });
     const log = parseImaLog(built.binary);
     const marks = computeTimelineMarks(log);
     expect(marks.verified).toBe(false);
@@ -111,21 +103,21 @@ describe('lanes of generated soft-reboot lists', () => {
 
 describe('violations, mismatches, byte order, signatures, PCRs', () => {
   it('violations and template-hash mismatches at their entries', async () => {
-    const entries: BuildEntry[] = [boot(), ...files(3), { path: '/tmp/a', violation: true }, ...files(2, '/b'), { path: '/bad', corruptTemplateDigest: true }, { path: '/tmp/c', violation: true }];
+    const entries: BuildEntry[] = [boot(), ...numberedFiles(3), { path: '/tmp/a', violation: true }, ...numberedFiles(2, '/b'), { path: '/bad', corruptTemplateDigest: true }, { path: '/tmp/c', violation: true }];
     const { marks } = await mark(buildImaLog(entries, { provider }));
     // boot 0, files 1–3, violation 4, files 5–6, corrupted 7, violation 8.
     expect(markerIndices(marks)).toEqual({ boot: [0], violation: [4, 8], 'hash-mismatch': [7] });
   });
 
   it('big-endian list: no anomaly, the lane knows the order', async () => {
-    const { marks } = await mark(buildImaLog([boot(), ...files(5)], { provider, byteOrder: 'big' }));
+    const { marks } = await mark(buildImaLog([boot(), ...numberedFiles(5)], { provider, byteOrder: 'big' }));
     expect(marks.byteOrder).toBe('big');
     expect(marks.markers['byte-order'].length).toBe(0);
   });
 
   it('mixed list: one marker per run of opposite-order entries', async () => {
     const converted = (path: string): BuildEntry => ({ path, hashByteOrder: 'big' });
-    const entries = [boot(), ...files(2), converted('/a'), converted('/b'), ...files(3, '/z'), converted('/c')];
+    const entries = [boot(), ...numberedFiles(2), converted('/a'), converted('/b'), ...numberedFiles(3, '/z'), converted('/c')];
     const { marks, log } = await mark(buildImaLog(entries, { provider }));
     expect(marks.byteOrderRuns).toEqual([{ first: 3, last: 4 }, { first: 8, last: 8 }]);
     expect([...marks.markers['byte-order']]).toEqual([3, 8]);
@@ -138,7 +130,7 @@ describe('violations, mismatches, byte order, signatures, PCRs', () => {
 
   it('signatures and PCR lanes count the entries that carry them', async () => {
     const sig = imaSignature(0x1234abcd, new Uint8Array(64).fill(7));
-    const entries: BuildEntry[] = [boot(), { path: '/s1', template: 'ima-sig', sig }, { path: '/p11', pcr: 11 }, { path: '/s2', template: 'ima-sig', sig }, ...files(2)];
+    const entries: BuildEntry[] = [boot(), { path: '/s1', template: 'ima-sig', sig }, { path: '/p11', pcr: 11 }, { path: '/s2', template: 'ima-sig', sig }, ...numberedFiles(2)];
     const { marks, log } = await mark(buildImaLog(entries, { provider }));
     expect(marks.signedCount).toBe(2);
     expect(marks.pcrs).toEqual([10, 11]);
@@ -151,14 +143,14 @@ describe('violations, mismatches, byte order, signatures, PCRs', () => {
   });
 
   it('a log read after the PCRs: the match point sits on the last entry they cover', async () => {
-    const built = buildImaLog([boot(), ...files(29)], { provider });
+    const built = buildImaLog([boot(), ...numberedFiles(29)], { provider });
     const { marks } = await mark(built, pcrInputs(built.pcrsAfter(25)));
     expect([...marks.markers['pcr-match']]).toEqual([24]);
     expect(marks.matches[0]).toMatchObject({ matchedEntries: 25, wholeLog: false });
   });
 
   it('a truncated list: the parse error lands on the entry it cuts', async () => {
-    const built = buildImaLog([boot(), ...files(5)], { provider });
+    const built = buildImaLog([boot(), ...numberedFiles(5)], { provider });
     const { marks, log } = await mark(built.binary.subarray(0, built.binary.length - 10));
     expect(log.entries.length).toBe(5);
     expect(marks.parseErrors).toHaveLength(1);

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRaw } from '../../core/analysis/analyze';
 import { createNobleHashProvider } from '../../core/hash/hash-provider';
 import { computeKeyIds } from '../../core/query/signature-key-ids';
-import { bootAggregateEntry, buildImaLog, type BuildEntry } from '../../core/testing/build-ima-log';
-import { hypotheticalPlatformPcrs, kexecSoftReboot } from '../../core/testing/ima-scenarios';
+import { buildImaLog, type BuildEntry } from '../../core/testing/build-ima-log';
+import { kexecSoftReboot, platformBootEntry } from '../../core/testing/ima-scenarios';
 import { computeTimelineBuckets } from '../../core/timeline/timeline-buckets';
 import { computeTimelineMarks } from '../../core/timeline/timeline-marks';
 import { absentLanes, timelineLanes } from './timeline-lanes';
@@ -19,11 +19,7 @@ async function lanesOf(entries: readonly BuildEntry[]) {
   return { lanes: timelineLanes(buckets).map((l) => [l.id, l.total]), absent: absentLanes(buckets) };
 }
 
-function boot(): BuildEntry {
-  const hasher = provider.get('sha256');
-  if (hasher === undefined) throw new Error('no sha256');
-  return bootAggregateEntry(hasher, hypotheticalPlatformPcrs(hasher));
-}
+const boot = (): BuildEntry => platformBootEntry(provider);
 
 const files = (n: number, prefix: string): BuildEntry[] => Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i}` }));
 
