@@ -3,6 +3,7 @@
  * seeded random inputs: sizes around the 64/128-byte block edges and hash-wasm's 16 KiB
  * input buffer, at unaligned offsets, written at unaligned output offsets.
  */
+import { pseudoRandomBytes } from '../testing/xorshift';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HASH_ALGORITHMS, digestSize, type HashAlgorithm } from './hash-algorithm';
@@ -14,18 +15,6 @@ const SIZES = [
 ];
 const OFFSETS = [0, 1, 3, 7, 13];
 
-/** A small deterministic generator (xorshift32), so failures reproduce. */
-function randomBytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const nodeName = (alg: HashAlgorithm): string => (alg === 'sm3' ? 'sm3' : alg);
 const oracle = (alg: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array => {
@@ -34,7 +23,7 @@ const oracle = (alg: HashAlgorithm, ...parts: Uint8Array[]): Uint8Array => {
   return new Uint8Array(h.digest());
 };
 
-const pool = randomBytes(64 * 1024, 0x1234567);
+const pool = pseudoRandomBytes(64 * 1024, 0x1234567);
 
 const providers: Array<[string, () => HashProvider | Promise<HashProvider>]> = [
   ['wasm', createWasmHashProvider],
@@ -61,7 +50,7 @@ describe.each(providers)('%s provider equals node:crypto', (_name, create) => {
           const at = input.subarray(offset);
           const want = oracle(alg, at);
           expect(hasher.digest(at), `${alg} digest ${size}+${offset}`).toEqual(want);
-          const out = randomBytes(hasher.size + 2 * offset + 4, size + 1);
+          const out = pseudoRandomBytes(hasher.size + 2 * offset + 4, size + 1);
           const before = out.slice();
           hasher.digestRangeInto(input, offset, size, out, offset + 2);
           expect(out.subarray(offset + 2, offset + 2 + hasher.size), `${alg} into ${size}+${offset}`).toEqual(want);
@@ -79,7 +68,7 @@ describe.each(providers)('%s provider equals node:crypto', (_name, create) => {
       const hasher = provider.get(alg);
       if (hasher === undefined) return;
       const n = hasher.size;
-      const values = randomBytes(n * 50 + 7, 99);
+      const values = pseudoRandomBytes(n * 50 + 7, 99);
       const pcr = new Uint8Array(n);
       let want: Uint8Array = new Uint8Array(n);
       for (let i = 0; i < 50; i++) {

@@ -2,6 +2,7 @@
  * Bad input never throws: every artefact truncated at every length, with bytes flipped, and
  * random garbage, through every parser of this folder.
  */
+import { xorshift32 } from '../testing/xorshift';
 import { describe, expect, it } from 'vitest';
 import { readSharedData } from '../testing/shared-data';
 import { decodeText } from '../util/bytes';
@@ -21,15 +22,10 @@ const FILES = [
   'keylime_agent_quote_response.json', 'q3_ecdsa_multibank.stdout.yaml', 'pcr0-9.values.bin',
 ];
 
-/** xorshift32: deterministic garbage. */
+/** Deterministic garbage: numbers in [0, 1) from xorshift32. */
 function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 0x100000000;
 }
 
 function everyParser(bytes: Uint8Array): void {
