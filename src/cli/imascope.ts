@@ -19,6 +19,7 @@ import { exportHtmlReport } from '../core/export/html-report';
 import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
+import { runCompare } from './compare-command';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--permalink BASE_URL] [--html FILE] FILE...
@@ -99,6 +100,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'compare') return runCompare(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

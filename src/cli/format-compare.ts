@@ -1,0 +1,87 @@
+/**
+ * `imascope compare` as a person reads it: the verdict (what changed, the biggest groups)
+ * first, then the kernels and boots of each side, the first divergence, the groups with a few
+ * paths each, and what could not be compared. Plain text, pastes into tickets.
+ */
+import type { CompareDocument } from '../core/compare/compare-json';
+import type { CompareGroup, ComparedPath, SideFacts } from '../core/compare/compare-logs';
+
+/** Groups shown in full detail, and paths shown per group. */
+const GROUPS_SHOWN = 12;
+const PATHS_SHOWN = 5;
+
+export function formatCompare(doc: CompareDocument): string {
+  const lines: string[] = [verdict(doc), ''];
+  lines.push(`Reference: ${doc.reference.name} — ${sideLine(doc.reference)}`);
+  lines.push(`Failing:   ${doc.failing.name} — ${sideLine(doc.failing)}`);
+  lines.push(kernelLine(doc), bootLine(doc));
+  if (doc.divergence !== undefined) {
+    const d = doc.divergence;
+    const show = (e: { path: string; digest: string } | undefined): string => (e === undefined ? '(list ends)' : `${e.path} ${e.digest}`);
+    lines.push(`First divergence at entry ${d.index}: reference ${show(d.reference)}; failing ${show(d.failing)}`);
+  } else {
+    lines.push('The lists measure the same entries in the same order.');
+  }
+  for (const c of doc.failing.checks ?? []) {
+    const what = c.source === 'pcr' ? `${c.bank ?? ''} PCR ${c.pcr ?? ''}` : 'quote';
+    const upTo = c.coversDivergence === undefined ? '' : c.coversDivergence ? ' (covers the entries up to the divergence)' : ' (does not reach the divergence)';
+    lines.push(`Failing ${what}: ${c.status}${c.matchedEntries !== undefined ? ` after ${c.matchedEntries} entries` : ''}${upTo}`);
+  }
+  if (doc.groups.length > 0) {
+    lines.push('', 'Changes by group:');
+    for (const g of doc.groups.slice(0, GROUPS_SHOWN)) {
+      lines.push(`  ${groupLine(g)}`);
+      for (const p of g.paths.slice(0, PATHS_SHOWN)) lines.push(`      ${p.class.padEnd(7)} ${p.path}${digestChange(p)}`);
+      if (g.paths.length > PATHS_SHOWN) lines.push(`      … ${g.paths.length - PATHS_SHOWN} more (--json lists every path)`);
+    }
+    if (doc.groups.length > GROUPS_SHOWN) lines.push(`  … ${doc.groups.length - GROUPS_SHOWN} more groups (--json lists them)`);
+  }
+  if (doc.notes.length > 0) {
+    lines.push('', 'Not compared:');
+    for (const n of doc.notes) lines.push(`  ${n}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function verdict(doc: CompareDocument): string {
+  const total = doc.changed + doc.new + doc.gone;
+  if (total === 0 && doc.incomparable === 0) return `NO CHANGES — all ${doc.same} paths measured with the same digests`;
+  const counts = `${doc.changed} changed, ${doc.new} new, ${doc.gone} gone, ${doc.same} same${doc.incomparable > 0 ? `, ${doc.incomparable} not comparable` : ''}`;
+  if (total === 0) return `CANNOT TELL — ${counts}`;
+  const biggest = doc.groups.slice(0, 3).map(groupLine).join('; ');
+  return `CHANGED — ${counts} (paths). Biggest: ${biggest}`;
+}
+
+/** "412 changed under /usr/lib/modules/6.8.0-49" (and new / gone beside it). */
+export function groupLine(g: CompareGroup): string {
+  const parts = (['changed', 'new', 'gone'] as const).filter((k) => g[k] > 0).map((k) => `${g[k]} ${k}`);
+  const where = g.kind === 'records' ? `in ${g.key}` : `under ${g.key}`;
+  return `${parts.join(', ')} ${where}${g.kind === 'kernel-modules' ? ' (kernel modules)' : ''}`;
+}
+
+function digestChange(p: ComparedPath): string {
+  if (p.class !== 'changed') return '';
+  const short = (list: ComparedPath['failing']): string => list.map((d) => `${d.algorithm}:${d.hex.slice(0, 12)}…`).join(',');
+  return `  ${short(p.reference)} → ${short(p.failing)}`;
+}
+
+function sideLine(s: SideFacts): string {
+  const templates = s.templates.map((t) => `${t.name} ${t.entries}`).join(', ');
+  const algorithms = s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests';
+  return `${s.entries} entries (${templates}), ${s.paths} paths, file digests ${algorithms}, ${s.boots.filter((b) => b.index >= 0).length} boot(s)`;
+}
+
+function kernelLine(doc: CompareDocument): string {
+  const versions = (s: SideFacts): string => [...new Set(s.kernelVersions.map((k) => k.version))].join(' + ') || '(no kernel_version record)';
+  const r = versions(doc.reference);
+  const f = versions(doc.failing);
+  return r === f ? `Kernel: ${r} on both sides` : `Kernel: ${r} → ${f} (a different kernel explains a whole group of changes)`;
+}
+
+function bootLine(doc: CompareDocument): string {
+  const aggregates = (s: SideFacts): string =>
+    s.boots.filter((b) => b.digest !== undefined).map((b) => `${b.digest?.slice(0, 19) ?? ''}…`).join(' ') || '(none)';
+  const r = aggregates(doc.reference);
+  const f = aggregates(doc.failing);
+  return r === f ? `boot_aggregate: ${r} on both sides` : `boot_aggregate: ${r} → ${f} (firmware or boot chain differs)`;
+}

@@ -1,0 +1,80 @@
+/**
+ * The document `imascope compare --json` prints (schema `imascope.compare/1`, README
+ * "Comparing two lists"). CONTRACT §5.2 fixes only the top-level path counts `changed`,
+ * `new`, `gone` and `same`; the rest is ours, and grows only by new keys.
+ */
+import type { Report } from '../report/report';
+import type { ClassCounts, CompareGroup, Divergence, LogComparison, SideFacts } from './compare-logs';
+
+export const COMPARE_SCHEMA = 'imascope.compare/1';
+
+/** A supplied PCR value or quote of the failing list, judged against the divergence. */
+export interface FailingCheck {
+  readonly source: 'pcr' | 'quote';
+  readonly bank?: string;
+  readonly pcr?: number;
+  readonly status: 'match' | 'prefix' | 'mismatch';
+  /** Entries of the failing list the supplied value covers, when it matched. */
+  readonly matchedEntries?: number;
+  /**
+   * True when the replay matches at least up to the divergence (the failing list is what the
+   * TPM saw until the lists part); false when it does not; absent without a divergence.
+   */
+  readonly coversDivergence?: boolean;
+}
+
+export interface CompareDocument extends ClassCounts {
+  readonly schema: typeof COMPARE_SCHEMA;
+  readonly reference: SideFacts & { readonly name: string };
+  readonly failing: SideFacts & { readonly name: string; readonly checks?: readonly FailingCheck[] };
+  readonly groups: readonly CompareGroup[];
+  readonly divergence?: Divergence;
+  readonly notes: readonly string[];
+}
+
+export function compareDocument(
+  result: LogComparison,
+  names: { readonly reference: string; readonly failing: string },
+  checks?: readonly FailingCheck[],
+): CompareDocument {
+  const { changed, new: added, gone, same, incomparable } = result.counts;
+  return {
+    schema: COMPARE_SCHEMA,
+    changed,
+    new: added,
+    gone,
+    same,
+    incomparable,
+    reference: { name: names.reference, ...result.reference },
+    failing: { name: names.failing, ...result.failing, ...(checks !== undefined ? { checks } : {}) },
+    groups: result.groups,
+    ...(result.divergence !== undefined ? { divergence: result.divergence } : {}),
+    notes: result.notes,
+  };
+}
+
+/** Whether anything differs (or could not be compared): the CLI's exit status 1. */
+export function hasDifferences(counts: ClassCounts): boolean {
+  return counts.changed + counts.new + counts.gone + counts.incomparable > 0;
+}
+
+/**
+ * The failing list's PCR checks and quote, seen from the divergence: does the TPM agree with
+ * the failing list at least until the two lists part? `entries` is the failing list's length.
+ */
+export function failingChecks(report: Report, entries: number, divergence: Divergence | undefined): FailingCheck[] {
+  const check = (base: Omit<FailingCheck, 'matchedEntries' | 'coversDivergence'>, matched: number | undefined): FailingCheck => ({
+    ...base,
+    ...(matched !== undefined ? { matchedEntries: matched } : {}),
+    ...(divergence !== undefined ? { coversDivergence: matched !== undefined && matched >= divergence.index } : {}),
+  });
+  const checks = (report.pcrChecks ?? []).map((c) =>
+    check({ source: 'pcr', bank: c.bank, pcr: c.pcr, status: c.status }, c.status === 'mismatch' ? undefined : (c.matchedEntries ?? entries)),
+  );
+  const quote = report.quote;
+  if (quote !== undefined) {
+    const matched = quote.matchedEntries;
+    checks.push(check({ source: 'quote', status: matched === undefined ? 'mismatch' : matched === entries ? 'match' : 'prefix' }, matched));
+  }
+  return checks;
+}

@@ -1,0 +1,539 @@
+/**
+ * "What changed since the machine last passed": two measurement lists aligned by path, not by
+ * position. For every path, the file digests each list measured (a path may be measured
+ * several times, in several boots); the path is
+ *
+ *   new      only the failing list measured it,
+ *   gone     only the reference measured it,
+ *   changed  the failing list measured a digest the reference never measured for it (what a
+ *            policy made from the reference would reject),
+ *   same     every digest the failing list measured for it is one the reference measured,
+ *   incomparable  both measured it, but with no hash algorithm in common (a sha1 `ima` list
+ *            against a sha256 `ima-ng` list): the paths align, the digests cannot be compared.
+ *
+ * Digests of `ima:sha256` (ima-ngv2) count as plain `sha256`; `verity:` digests stay apart.
+ * boot_aggregate entries are not paths: they mark boots (reported per side, with each boot's
+ * share of the classes). Violations (all-zero template digest, no real file digest) and
+ * entries without a name or file digest are counted per side, never aligned.
+ *
+ * Pure and copy-free: names and digests are interned straight from the logs' buffers
+ * (`ByteInterner`), per-entry results are typed arrays, and only the paths that differ are
+ * decoded into strings for the groups.
+ */
+import { templateFieldRange } from '../ima/template-field-range';
+import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import { decodeText, toHex } from '../util/bytes';
+import { ByteInterner } from './byte-interner';
+import { PairBits } from './pair-bits';
+import { pathGroup, type PathGroupKind } from './path-groups';
+
+/** What the comparison says about one entry (`LogComparison.entryClass`). */
+export const EntryCompare = {
+  /** boot_aggregate, or an entry without a name or file digest: not aligned. */
+  None: 0,
+  Same: 1,
+  Changed: 2,
+  New: 3,
+  Gone: 4,
+  Incomparable: 5,
+  Violation: 6,
+} as const;
+export type EntryCompareCode = (typeof EntryCompare)[keyof typeof EntryCompare];
+
+/** The word for each EntryCompare code (the app's `data-compare`, the JSON's classes). */
+export const ENTRY_COMPARE_NAMES = ['none', 'same', 'changed', 'new', 'gone', 'incomparable', 'violation'] as const;
+export type EntryCompareName = (typeof ENTRY_COMPARE_NAMES)[number];
+
+export type PathClass = 'changed' | 'new' | 'gone' | 'same' | 'incomparable';
+
+export interface ClassCounts {
+  changed: number;
+  new: number;
+  gone: number;
+  same: number;
+  incomparable: number;
+}
+
+export interface DigestCount {
+  /** Normalised: "sha256" for both `sha256` and `ima:sha256`. */
+  readonly algorithm: string;
+  readonly hex: string;
+  /** Times this list measured this digest for the path. */
+  readonly count: number;
+}
+
+export interface ComparedPath {
+  readonly path: string;
+  readonly class: PathClass;
+  readonly reference: readonly DigestCount[];
+  readonly failing: readonly DigestCount[];
+  /** First entry of the path in each list (absent where the list never measured it). */
+  readonly referenceEntry?: IndexIntoEntryTable;
+  readonly failingEntry?: IndexIntoEntryTable;
+}
+
+/**
+ * The differing paths under one prefix. A policy update for a reviewed group is its
+ * `paths` with class changed or new and their `failing` digests (see `acceptedMeasurements`).
+ */
+export interface CompareGroup {
+  readonly key: string;
+  readonly kind: PathGroupKind;
+  readonly changed: number;
+  readonly new: number;
+  readonly gone: number;
+  /** Sorted by path. */
+  readonly paths: readonly ComparedPath[];
+}
+
+export interface BootSegment {
+  /** Entry of the boot_aggregate; -1 for entries before the first one. */
+  readonly index: number;
+  /** "sha256:hex" of the boot_aggregate, absent for the segment before the first. */
+  readonly digest?: string;
+  readonly entries: number;
+  /** Entries of this boot per EntryCompare class. */
+  readonly classes: Readonly<Record<'same' | 'changed' | 'new' | 'gone' | 'incomparable' | 'violation', number>>;
+}
+
+export interface SideFacts {
+  readonly entries: number;
+  /** Distinct aligned paths. */
+  readonly paths: number;
+  readonly templates: ReadonlyArray<{ readonly name: string; readonly entries: number }>;
+  /** Entries per normalised file-digest algorithm. */
+  readonly digestAlgorithms: ReadonlyArray<{ readonly algorithm: string; readonly entries: number }>;
+  /** Template-digest column size of the list (20: sha1 / legacy list, 32: sha256 …). */
+  readonly templateDigestSize: number;
+  readonly boots: readonly BootSegment[];
+  /** `kernel_version` ima-buf records: the running kernel's release, as measured. */
+  readonly kernelVersions: ReadonlyArray<{ readonly index: number; readonly version: string }>;
+  readonly violations: number;
+  /** Entries with no name or no file digest (not aligned). */
+  readonly unaligned: number;
+  readonly parseErrors: number;
+}
+
+export interface DivergedEntry {
+  readonly path: string;
+  /** "algorithm:hex", or "violation". */
+  readonly digest: string;
+}
+
+/** The first position where the two lists stop measuring the same thing in the same order. */
+export interface Divergence {
+  readonly index: IndexIntoEntryTable;
+  /** Absent when that list ends there. */
+  readonly reference?: DivergedEntry;
+  readonly failing?: DivergedEntry;
+}
+
+export interface LogComparison {
+  /** Counts of paths (CONTRACT §5.2: changed, new, gone, same at the JSON's top level). */
+  readonly counts: ClassCounts;
+  readonly reference: SideFacts;
+  readonly failing: SideFacts;
+  /** Largest first (changed + new + gone), then by key. */
+  readonly groups: readonly CompareGroup[];
+  /** Absent when the lists are the same entries in the same order. */
+  readonly divergence?: Divergence;
+  /** What could not be compared, in words. */
+  readonly notes: readonly string[];
+  /** EntryCompare code of every entry of each list (for the app's column; not in the JSON). */
+  readonly entryClass: { readonly reference: Uint8Array; readonly failing: Uint8Array };
+}
+
+const BOOT_AGGREGATE = 'boot_aggregate';
+const KERNEL_VERSION = 'kernel_version';
+/** Both marker names are 14 bytes: names of any other length are never decoded. */
+const MARKER_LENGTH = 14;
+const REF = 0;
+const FAIL = 1;
+const MAX_ALGORITHMS = 16;
+
+/** What one pass over a list learns per entry: interned path and digest, and its kind. */
+interface SideScan {
+  readonly log: ImaLog;
+  readonly path: Int32Array;
+  readonly digest: Int32Array;
+  /** Bit of the digest's algorithm (1 << algorithm id); 0 when not aligned. */
+  readonly algorithmBit: Uint16Array;
+  readonly entryClass: Uint8Array;
+  readonly bootStarts: number[];
+  readonly kernelVersions: Array<{ index: number; version: string }>;
+  readonly algorithmEntries: Uint32Array;
+  violations: number;
+  unaligned: number;
+}
+
+export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
+  const n = reference.entries.length + failing.entries.length;
+  const paths = new ByteInterner([reference.data, failing.data], n / 2);
+  const digests = new ByteInterner([reference.data, failing.data], n / 2);
+  const algorithms = new AlgorithmNames();
+  const ref = scanSide(reference, REF, paths, digests, algorithms);
+  const fail = scanSide(failing, FAIL, paths, digests, algorithms);
+
+  const pathCount = paths.size;
+  const count = [new Uint32Array(pathCount), new Uint32Array(pathCount)];
+  const masks = [new Uint16Array(pathCount), new Uint16Array(pathCount)];
+  const first = [new Int32Array(pathCount).fill(-1), new Int32Array(pathCount).fill(-1)];
+  const pairs = new PairBits(Math.min(n, digests.size + pathCount + 1));
+  [ref, fail].forEach((side, s) => {
+    for (let i = 0; i < side.path.length; i++) {
+      const p = side.path[i];
+      if (p < 0) continue;
+      if (count[s][p]++ === 0) first[s][p] = i;
+      masks[s][p] |= side.algorithmBit[i];
+      pairs.set(p, side.digest[i], 1 << s);
+    }
+  });
+
+  classifyEntries(ref, FAIL, count, masks, pairs, EntryCompare.Gone);
+  classifyEntries(fail, REF, count, masks, pairs, EntryCompare.New);
+
+  // A path's class follows from its entries': changed if any failing entry is.
+  const pathClass = new Uint8Array(pathCount);
+  for (let p = 0; p < pathCount; p++) {
+    if (count[REF][p] === 0) pathClass[p] = EntryCompare.New;
+    else if (count[FAIL][p] === 0) pathClass[p] = EntryCompare.Gone;
+    else if ((masks[REF][p] & masks[FAIL][p]) === 0) pathClass[p] = EntryCompare.Incomparable;
+    else pathClass[p] = EntryCompare.Same;
+  }
+  for (let i = 0; i < fail.path.length; i++) {
+    if (fail.entryClass[i] === EntryCompare.Changed) pathClass[fail.path[i]] = EntryCompare.Changed;
+  }
+  const counts: ClassCounts = { changed: 0, new: 0, gone: 0, same: 0, incomparable: 0 };
+  for (let p = 0; p < pathCount; p++) counts[ENTRY_COMPARE_NAMES[pathClass[p]] as PathClass]++;
+
+  return {
+    counts,
+    reference: sideFacts(ref, count[REF], algorithms),
+    failing: sideFacts(fail, count[FAIL], algorithms),
+    groups: buildGroups(ref, fail, pathClass, first, paths, digests, algorithms),
+    divergence: findDivergence(ref, fail, paths, digests, algorithms),
+    notes: comparabilityNotes(ref, fail, counts, algorithms),
+    entryClass: { reference: ref.entryClass, failing: fail.entryClass },
+  };
+}
+
+/** Small ids for normalised algorithm names (at most 16; more share the last bit). */
+class AlgorithmNames {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(raw: string): number {
+    const name = raw.startsWith('ima:') ? raw.slice(4) : raw;
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = Math.min(this.names.length, MAX_ALGORITHMS - 1);
+      if (this.names.length < MAX_ALGORITHMS) this.names.push(name);
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
+function scanSide(
+  log: ImaLog,
+  source: number,
+  paths: ByteInterner,
+  digests: ByteInterner,
+  algorithms: AlgorithmNames,
+): SideScan {
+  const e = log.entries;
+  const n = e.length;
+  const data = log.data;
+  const side: SideScan = {
+    log,
+    path: new Int32Array(n).fill(-1),
+    digest: new Int32Array(n).fill(-1),
+    algorithmBit: new Uint16Array(n),
+    entryClass: new Uint8Array(n),
+    bootStarts: [],
+    kernelVersions: [],
+    algorithmEntries: new Uint32Array(MAX_ALGORITHMS),
+    violations: 0,
+    unaligned: 0,
+  };
+  const algorithmOf = log.digestAlgorithms.map((name) => algorithms.id(name));
+  for (let i = 0; i < n; i++) {
+    const nameOffset = e.nameOffset[i];
+    const nameLength = e.nameLength[i];
+    if (nameLength === MARKER_LENGTH) {
+      const name = decodeText(data.subarray(nameOffset, nameOffset + nameLength));
+      if (name === BOOT_AGGREGATE) {
+        side.bootStarts.push(i);
+        continue;
+      }
+      if (name === KERNEL_VERSION) side.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
+    }
+    if (isViolation(log, i)) {
+      side.entryClass[i] = EntryCompare.Violation;
+      side.violations++;
+      continue;
+    }
+    const algorithm = e.fileDigestAlgorithm[i];
+    if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || e.fileDigestLength[i] === 0) {
+      side.unaligned++;
+      continue;
+    }
+    const a = algorithmOf[algorithm];
+    side.path[i] = paths.intern(source, nameOffset, nameLength);
+    side.digest[i] = digests.intern(source, e.fileDigestOffset[i], e.fileDigestLength[i], a);
+    side.algorithmBit[i] = 1 << a;
+    side.algorithmEntries[a]++;
+  }
+  return side;
+}
+
+/** An all-zero template digest: the kernel's mark of a measurement violation. */
+function isViolation(log: ImaLog, i: IndexIntoEntryTable): boolean {
+  const start = log.entries.entryOffset[i] + 4;
+  for (let o = start, end = start + log.digestSize; o < end; o++) if (log.data[o] !== 0) return false;
+  return true;
+}
+
+/** The `buf` text of a kernel_version record; its digest when the template has no buf. */
+function kernelVersionOf(log: ImaLog, i: IndexIntoEntryTable): string {
+  const t = log.templates[log.entries.template[i]];
+  const range = t.name === 'ima' ? undefined : templateFieldRange(log, i, t.fields.indexOf('buf'));
+  if (range !== undefined) return decodeText(log.data.subarray(range.offset, range.offset + range.length));
+  const o = log.entries.fileDigestOffset[i];
+  return `(no buf field; digest ${toHex(log.data.subarray(o, o + log.entries.fileDigestLength[i]))})`;
+}
+
+/** Sets the EntryCompare code of every aligned entry of `side` against the `other` list. */
+function classifyEntries(
+  side: SideScan,
+  other: number,
+  count: readonly Uint32Array[],
+  masks: readonly Uint16Array[],
+  pairs: PairBits,
+  onlyHere: EntryCompareCode,
+): void {
+  const otherCount = count[other];
+  const shared = (p: number): number => masks[REF][p] & masks[FAIL][p];
+  const otherBit = 1 << other;
+  for (let i = 0; i < side.path.length; i++) {
+    const p = side.path[i];
+    if (p < 0) continue;
+    if (otherCount[p] === 0) side.entryClass[i] = onlyHere;
+    else if ((shared(p) & side.algorithmBit[i]) === 0) side.entryClass[i] = EntryCompare.Incomparable;
+    else if ((pairs.get(p, side.digest[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
+    else side.entryClass[i] = EntryCompare.Changed;
+  }
+}
+
+function sideFacts(side: SideScan, pathCount: Uint32Array, algorithms: AlgorithmNames): SideFacts {
+  const log = side.log;
+  const templateCounts = new Uint32Array(log.templates.length);
+  for (let i = 0; i < log.entries.length; i++) templateCounts[log.entries.template[i]]++;
+  let paths = 0;
+  for (let p = 0; p < pathCount.length; p++) if (pathCount[p] > 0) paths++;
+  return {
+    entries: log.entries.length,
+    paths,
+    templates: log.templates
+      .map((t, i) => ({ name: t.name, entries: templateCounts[i] }))
+      .filter((t) => t.entries > 0),
+    digestAlgorithms: algorithms.names
+      .map((algorithm, a) => ({ algorithm, entries: side.algorithmEntries[a] }))
+      .filter((a) => a.entries > 0),
+    templateDigestSize: log.digestSize,
+    boots: bootSegments(side),
+    kernelVersions: side.kernelVersions,
+    violations: side.violations,
+    unaligned: side.unaligned,
+    parseErrors: log.errors.length,
+  };
+}
+
+function bootSegments(side: SideScan): BootSegment[] {
+  const n = side.log.entries.length;
+  const starts = side.bootStarts[0] === 0 ? side.bootStarts : [-1, ...side.bootStarts];
+  return starts.map((start, b) => {
+    const end = b + 1 < starts.length ? starts[b + 1] : n;
+    const tally = new Uint32Array(ENTRY_COMPARE_NAMES.length);
+    for (let i = Math.max(start, 0); i < end; i++) tally[side.entryClass[i]]++;
+    const segment: BootSegment = {
+      index: start,
+      entries: end - Math.max(start, 0),
+      classes: {
+        same: tally[EntryCompare.Same],
+        changed: tally[EntryCompare.Changed],
+        new: tally[EntryCompare.New],
+        gone: tally[EntryCompare.Gone],
+        incomparable: tally[EntryCompare.Incomparable],
+        violation: tally[EntryCompare.Violation],
+      },
+    };
+    return start < 0 ? segment : { ...segment, digest: bootDigest(side.log, start) };
+  });
+}
+
+function bootDigest(log: ImaLog, i: IndexIntoEntryTable): string {
+  const e = log.entries;
+  const o = e.fileDigestOffset[i];
+  const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  return `${algorithm}:${toHex(log.data.subarray(o, o + e.fileDigestLength[i]))}`;
+}
+
+/** Gathers, for the paths that differ only, their digests per side, then files them in groups. */
+function buildGroups(
+  ref: SideScan,
+  fail: SideScan,
+  pathClass: Uint8Array,
+  first: readonly Int32Array[],
+  paths: ByteInterner,
+  digests: ByteInterner,
+  algorithms: AlgorithmNames,
+): CompareGroup[] {
+  const differs = (p: number): boolean => {
+    const c = pathClass[p];
+    return c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone;
+  };
+  // path id → digest id → count, per side; only for differing paths.
+  const tallies = [new Map<number, Map<number, number>>(), new Map<number, Map<number, number>>()];
+  [ref, fail].forEach((side, s) => {
+    for (let i = 0; i < side.path.length; i++) {
+      const p = side.path[i];
+      if (p < 0 || !differs(p)) continue;
+      let perPath = tallies[s].get(p);
+      if (perPath === undefined) tallies[s].set(p, (perPath = new Map()));
+      perPath.set(side.digest[i], (perPath.get(side.digest[i]) ?? 0) + 1);
+    }
+  });
+  const digestList = (perPath: Map<number, number> | undefined): DigestCount[] =>
+    [...(perPath ?? [])].map(([d, c]) => ({
+      algorithm: algorithms.names[digests.tag(d)],
+      hex: toHex(digests.bytes(d)),
+      count: c,
+    }));
+  interface Building {
+    kind: PathGroupKind;
+    changed: number;
+    new: number;
+    gone: number;
+    paths: ComparedPath[];
+  }
+  const groups = new Map<string, Building>();
+  for (let p = 0; p < pathClass.length; p++) {
+    if (!differs(p)) continue;
+    const path = decodeText(paths.bytes(p));
+    const { key, kind } = pathGroup(path);
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { kind, changed: 0, new: 0, gone: 0, paths: [] }));
+    const cls = ENTRY_COMPARE_NAMES[pathClass[p]] as 'changed' | 'new' | 'gone';
+    group[cls]++;
+    const compared: ComparedPath = {
+      path,
+      class: cls,
+      reference: digestList(tallies[REF].get(p)),
+      failing: digestList(tallies[FAIL].get(p)),
+      ...(first[REF][p] >= 0 ? { referenceEntry: first[REF][p] } : {}),
+      ...(first[FAIL][p] >= 0 ? { failingEntry: first[FAIL][p] } : {}),
+    };
+    group.paths.push(compared);
+  }
+  const size = (g: Building): number => g.changed + g.new + g.gone;
+  return [...groups]
+    .map(([key, g]) => ({ key, ...g, paths: g.paths.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) }))
+    .sort((a, b) => size(b) - size(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function findDivergence(
+  ref: SideScan,
+  fail: SideScan,
+  paths: ByteInterner,
+  digests: ByteInterner,
+  algorithms: AlgorithmNames,
+): Divergence | undefined {
+  const nr = ref.path.length;
+  const nf = fail.path.length;
+  // Entries agree when they name the same path with the same digest; boot_aggregates (path -1)
+  // agree when their digests do, violations when their names do.
+  const key = (side: SideScan, i: number): string => describeEntry(side, i, paths, digests, algorithms);
+  for (let i = 0; i < Math.min(nr, nf); i++) {
+    const sameEntry =
+      ref.path[i] >= 0 || fail.path[i] >= 0
+        ? ref.path[i] === fail.path[i] && ref.digest[i] === fail.digest[i]
+        : key(ref, i) === key(fail, i);
+    if (!sameEntry) return divergedAt(i);
+  }
+  return nr === nf ? undefined : divergedAt(Math.min(nr, nf));
+
+  function divergedAt(i: number): Divergence {
+    const entry = (side: SideScan): DivergedEntry | undefined => {
+      if (i >= side.path.length) return undefined;
+      const full = describeEntry(side, i, paths, digests, algorithms);
+      const tab = full.indexOf('\t');
+      return { path: full.slice(0, tab), digest: full.slice(tab + 1) };
+    };
+    const r = entry(ref);
+    const f = entry(fail);
+    return { index: i, ...(r ? { reference: r } : {}), ...(f ? { failing: f } : {}) };
+  }
+}
+
+/** "path\tdigest" of one entry, for entries the interned ids do not cover. */
+function describeEntry(
+  side: SideScan,
+  i: number,
+  paths: ByteInterner,
+  digests: ByteInterner,
+  algorithms: AlgorithmNames,
+): string {
+  const p = side.path[i];
+  if (p >= 0) {
+    const d = side.digest[i];
+    return `${decodeText(paths.bytes(p))}\t${algorithms.names[digests.tag(d)]}:${toHex(digests.bytes(d))}`;
+  }
+  const e = side.log.entries;
+  const name = decodeText(side.log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));
+  if (side.entryClass[i] === EntryCompare.Violation) return `${name}\tviolation`;
+  return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(side.log, i) : '(no file digest)'}`;
+}
+
+function comparabilityNotes(ref: SideScan, fail: SideScan, counts: ClassCounts, algorithms: AlgorithmNames): string[] {
+  const notes: string[] = [];
+  const used = (side: SideScan): string[] => algorithms.names.filter((_, a) => side.algorithmEntries[a] > 0);
+  const r = used(ref);
+  const f = used(fail);
+  const shared = r.filter((a) => f.includes(a));
+  if (counts.incomparable > 0) {
+    notes.push(
+      `${counts.incomparable} paths measured in both lists cannot be compared: the reference's file digests are ${r.join(', ') || 'none'}, the failing list's ${f.join(', ') || 'none'}` +
+        (shared.length > 0 ? ` (only ${shared.join(', ')} is in both)` : ' (no algorithm in common)'),
+    );
+  }
+  for (const [label, side] of [['reference', ref], ['failing list', fail]] as const) {
+    if (side.violations > 0) notes.push(`the ${label} has ${side.violations} violations (no file digest to compare)`);
+    if (side.unaligned > 0) notes.push(`the ${label} has ${side.unaligned} entries without a name or file digest (not compared)`);
+    if (side.log.errors.length > 0) notes.push(`the ${label} has ${side.log.errors.length} parse errors: only the entries read are compared`);
+  }
+  return notes;
+}
+
+/**
+ * What accepting reviewed groups adds to a policy: every changed or new path's digests as the
+ * failing list measured them. One call from the compare result to a policy writer's input.
+ */
+export function acceptedMeasurements(
+  groups: readonly CompareGroup[],
+): Array<{ readonly path: string; readonly algorithm: string; readonly digests: readonly string[] }> {
+  const out: Array<{ path: string; algorithm: string; digests: string[] }> = [];
+  for (const group of groups) {
+    for (const p of group.paths) {
+      if (p.class === 'gone') continue;
+      const byAlgorithm = new Map<string, string[]>();
+      for (const d of p.failing) {
+        const list = byAlgorithm.get(d.algorithm);
+        if (list === undefined) byAlgorithm.set(d.algorithm, [d.hex]);
+        else list.push(d.hex);
+      }
+      for (const [algorithm, digests] of byAlgorithm) out.push({ path: p.path, algorithm, digests });
+    }
+  }
+  return out;
+}
