@@ -11,7 +11,9 @@ const GROUPS_SHOWN = 12;
 const PATHS_SHOWN = 5;
 
 export function formatCompare(doc: CompareDocument): string {
-  const lines: string[] = [verdict(doc), ''];
+  const lines: string[] = [verdict(doc)];
+  if (doc.gone > 0) lines.push('(Only changed and new paths fail a policy made from the reference; gone paths were not measured in the failing boot.)');
+  lines.push('');
   lines.push(`Reference: ${doc.reference.name} — ${sideLine(doc.reference)}`);
   lines.push(`Failing:   ${doc.failing.name} — ${sideLine(doc.failing)}`);
   lines.push(kernelLine(doc), bootLine(doc));

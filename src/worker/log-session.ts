@@ -45,6 +45,8 @@ import { describeQuote } from '../core/analysis/quote-details';
 import { loadInputs } from '../core/analysis/load-inputs';
 import type { Report } from '../core/report/report';
 import { splitPastedInput } from './split-pasted-input';
+import { compareLogs, type LogComparison } from '../core/compare/compare-logs';
+import { compareDocument, type CompareDocument } from '../core/compare/compare-json';
 import { timeSlices, yieldToEventLoop } from './event-loop';
 import type { Pause } from '../core/replay/replay-chains';
 import type {
@@ -177,6 +179,8 @@ export class LogSession {
   readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
   /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
   readonly #replayBasis = new WeakMap<OpenState, { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly report: Report }>();
+  /** Per open (keyed by its state): the reference list and the comparison with it. */
+  readonly #comparisons = new WeakMap<OpenState, { readonly reference: ImaLog; readonly result: LogComparison }>();
 
   constructor(post: PostEvent, options: LogSessionOptions = {}) {
     this.#post = post;
@@ -236,6 +240,8 @@ export class LogSession {
         return this.getFirmwareEventDetail(request.params.index);
       case 'getReplayDetails':
         return this.getReplayDetails(request.params.allReadings === true);
+      case 'compareWith':
+        return this.compareWith(request.params.file, request.params.name, request.id, signal);
     }
   }
 
@@ -439,6 +445,29 @@ export class LogSession {
     return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
   }
 
+  /**
+   * Reads `file` as the known-good reference and compares the open log with it (core
+   * compareLogs). Both lists stay here until the next open; getRows then adds each row's class.
+   */
+  async compareWith(file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
+    const state = this.#state;
+    const opened = this.#requireLog();
+    const head = await readBlobHead(file, CLASSIFY_HEAD_BYTES);
+    const kind = classifyInput(head);
+    if (!isLogKind(kind)) {
+      const looks = kind ?? describeUnrecognized(head);
+      throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is not an IMA measurement list (it looks like ${looks}).`);
+    }
+    const input: InputFile = { id: `reference:${name}`, name, file };
+    const reference = await this.#parseLog(input, kind, cacheKeyOf(input, kind), id, signal);
+    if (reference.log.entries.length === 0) {
+      throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
+    }
+    const result = compareLogs(reference.log, opened.log);
+    if (this.#state === state) this.#comparisons.set(state, { reference: reference.log, result });
+    return compareDocument(result, { reference: name, failing: opened.overview.name });
+  }
+
   #pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
     const bytes = encodeText(paste.text.trim());
     const detectedKind = classifyInput(bytes.subarray(0, CLASSIFY_HEAD_BYTES));
@@ -610,6 +639,7 @@ export class LogSession {
       keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
     }
     const search = compileSearch(query.search);
+    const classes = this.#comparisons.get(this.#state)?.result.entryClass.failing;
     return {
       start,
       totalRows,
@@ -623,6 +653,7 @@ export class LogSession {
       name,
       keyId,
       ...(search.kind === 'invalid' ? { searchError: search.message } : {}),
+      ...(classes !== undefined ? { compare: Uint8Array.from(index, (i) => classes[i]) } : {}),
     };
   }
 

@@ -17,6 +17,7 @@ import type { Bytes, ByteOrder, IndexIntoEntryTable, ParseError } from '../core/
 import type { EntryStatus } from '../core/query/entry-status';
 import type { RowQuery } from '../core/query/filter-entries';
 import type { InputKind, Report } from '../core/report/report';
+import type { CompareDocument } from '../core/compare/compare-json';
 import type { PermalinkEntry } from '../core/share/permalink';
 import type { ReplayHypotheses } from '../core/analysis/hypotheses';
 import type { QuoteDetails } from '../core/analysis/quote-details';
@@ -139,6 +140,8 @@ export interface RowPage {
   readonly keyId: readonly string[];
   /** Set when the search text is an invalid regular expression. */
   readonly searchError?: string;
+  /** EntryCompare code of each row against the reference list, once one is compared. */
+  readonly compare?: Uint8Array;
 }
 
 export interface EntryDetail {
@@ -237,6 +240,12 @@ export interface RequestMap {
   getFirmwareEventDetail: { params: { readonly index: number }; result: FirmwareEventDetail };
   /** Every reading of the log against the supplied values and the quote (error `noLog` before an analysis). */
   getReplayDetails: { params: { readonly allReadings?: boolean }; result: ReplayDetails };
+  /**
+   * Reads `file` as the known-good reference and compares the open log with it (error `noLog`
+   * without a log, `unrecognizedFormat` when the file is not an IMA list). The worker keeps
+   * both lists until the next open; rows then carry their class (`RowPage.compare`).
+   */
+  compareWith: { params: { readonly file: Blob; readonly name: string }; result: CompareDocument };
 }
 
 export type RequestType = keyof RequestMap;

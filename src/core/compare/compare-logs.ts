@@ -16,15 +16,15 @@
  * share of the classes). Violations (all-zero template digest, no real file digest) and
  * entries without a name or file digest are counted per side, never aligned.
  *
- * Pure and copy-free: names and digests are interned straight from the logs' buffers
- * (`ByteInterner`), per-entry results are typed arrays, and only the paths that differ are
+ * Pure and copy-free: names are interned straight from the logs' buffers (`ByteInterner`),
+ * (path, digest) pairs are kept as slots pointing into them (`DigestPairs`), per-entry results are typed arrays, and only the paths that differ are
  * decoded into strings for the groups.
  */
 import { templateFieldRange } from '../ima/template-field-range';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { decodeText, toHex } from '../util/bytes';
+import { decodeText, encodeText, toHex } from '../util/bytes';
 import { ByteInterner } from './byte-interner';
-import { PairBits } from './pair-bits';
+import { DigestPairs, MAX_PAIR_DIGEST, MAX_PAIR_TAGS } from './digest-pairs';
 import { pathGroup, type PathGroupKind } from './path-groups';
 
 /** What the comparison says about one entry (`LogComparison.entryClass`). */
@@ -143,19 +143,20 @@ export interface LogComparison {
   readonly entryClass: { readonly reference: Uint8Array; readonly failing: Uint8Array };
 }
 
-const BOOT_AGGREGATE = 'boot_aggregate';
-const KERNEL_VERSION = 'kernel_version';
-/** Both marker names are 14 bytes: names of any other length are never decoded. */
+const BOOT_AGGREGATE = encodeText('boot_aggregate');
+const KERNEL_VERSION = encodeText('kernel_version');
+/** Both marker names are 14 bytes: names of any other length are never compared. */
 const MARKER_LENGTH = 14;
 const REF = 0;
 const FAIL = 1;
-const MAX_ALGORITHMS = 16;
+const MAX_ALGORITHMS = MAX_PAIR_TAGS;
 
 /** What one pass over a list learns per entry: interned path and digest, and its kind. */
 interface SideScan {
   readonly log: ImaLog;
   readonly path: Int32Array;
-  readonly digest: Int32Array;
+  /** The entry's (path, digest) slot in DigestPairs; -1 when not aligned. */
+  readonly pair: Int32Array;
   /** Bit of the digest's algorithm (1 << algorithm id); 0 when not aligned. */
   readonly algorithmBit: Uint16Array;
   readonly entryClass: Uint8Array;
@@ -169,25 +170,17 @@ interface SideScan {
 export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
   const n = reference.entries.length + failing.entries.length;
   const paths = new ByteInterner([reference.data, failing.data], n / 2);
-  const digests = new ByteInterner([reference.data, failing.data], n / 2);
+  const pairs = new DigestPairs([reference.data, failing.data], n);
   const algorithms = new AlgorithmNames();
-  const ref = scanSide(reference, REF, paths, digests, algorithms);
-  const fail = scanSide(failing, FAIL, paths, digests, algorithms);
+  const ref = scanSide(reference, REF, paths, pairs, algorithms);
+  const fail = scanSide(failing, FAIL, paths, pairs, algorithms);
 
   const pathCount = paths.size;
   const count = [new Uint32Array(pathCount), new Uint32Array(pathCount)];
   const masks = [new Uint16Array(pathCount), new Uint16Array(pathCount)];
   const first = [new Int32Array(pathCount).fill(-1), new Int32Array(pathCount).fill(-1)];
-  const pairs = new PairBits(Math.min(n, digests.size + pathCount + 1));
-  [ref, fail].forEach((side, s) => {
-    for (let i = 0; i < side.path.length; i++) {
-      const p = side.path[i];
-      if (p < 0) continue;
-      if (count[s][p]++ === 0) first[s][p] = i;
-      masks[s][p] |= side.algorithmBit[i];
-      pairs.set(p, side.digest[i], 1 << s);
-    }
-  });
+  tallyPaths(ref, count[REF], masks[REF], first[REF]);
+  tallyPaths(fail, count[FAIL], masks[FAIL], first[FAIL]);
 
   classifyEntries(ref, FAIL, count, masks, pairs, EntryCompare.Gone);
   classifyEntries(fail, REF, count, masks, pairs, EntryCompare.New);
@@ -210,11 +203,23 @@ export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
     counts,
     reference: sideFacts(ref, count[REF], algorithms),
     failing: sideFacts(fail, count[FAIL], algorithms),
-    groups: buildGroups(ref, fail, pathClass, first, paths, digests, algorithms),
-    divergence: findDivergence(ref, fail, paths, digests, algorithms),
+    groups: buildGroups(ref, fail, pathClass, first, paths, pairs, algorithms),
+    divergence: findDivergence(ref, fail, paths, pairs, algorithms),
     notes: comparabilityNotes(ref, fail, counts, algorithms),
     entryClass: { reference: ref.entryClass, failing: fail.entryClass },
   };
+}
+
+/** Per path of one list: entries, algorithms measured (bits), first entry. */
+function tallyPaths(side: SideScan, count: Uint32Array, mask: Uint16Array, first: Int32Array): void {
+  const path = side.path;
+  const bits = side.algorithmBit;
+  for (let i = 0; i < path.length; i++) {
+    const p = path[i];
+    if (p < 0) continue;
+    if (count[p]++ === 0) first[p] = i;
+    mask[p] |= bits[i];
+  }
 }
 
 /** Small ids for normalised algorithm names (at most 16; more share the last bit). */
@@ -234,20 +239,14 @@ class AlgorithmNames {
   }
 }
 
-function scanSide(
-  log: ImaLog,
-  source: number,
-  paths: ByteInterner,
-  digests: ByteInterner,
-  algorithms: AlgorithmNames,
-): SideScan {
+function scanSide(log: ImaLog, source: number, paths: ByteInterner, pairs: DigestPairs, algorithms: AlgorithmNames): SideScan {
   const e = log.entries;
   const n = e.length;
   const data = log.data;
   const side: SideScan = {
     log,
     path: new Int32Array(n).fill(-1),
-    digest: new Int32Array(n).fill(-1),
+    pair: new Int32Array(n).fill(-1),
     algorithmBit: new Uint16Array(n),
     entryClass: new Uint8Array(n),
     bootStarts: [],
@@ -261,12 +260,11 @@ function scanSide(
     const nameOffset = e.nameOffset[i];
     const nameLength = e.nameLength[i];
     if (nameLength === MARKER_LENGTH) {
-      const name = decodeText(data.subarray(nameOffset, nameOffset + nameLength));
-      if (name === BOOT_AGGREGATE) {
+      if (bytesAt(data, nameOffset, BOOT_AGGREGATE)) {
         side.bootStarts.push(i);
         continue;
       }
-      if (name === KERNEL_VERSION) side.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
+      if (bytesAt(data, nameOffset, KERNEL_VERSION)) side.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
     }
     if (isViolation(log, i)) {
       side.entryClass[i] = EntryCompare.Violation;
@@ -274,17 +272,24 @@ function scanSide(
       continue;
     }
     const algorithm = e.fileDigestAlgorithm[i];
-    if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || e.fileDigestLength[i] === 0) {
+    const digestLength = e.fileDigestLength[i];
+    if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || digestLength === 0 || digestLength > MAX_PAIR_DIGEST) {
       side.unaligned++;
       continue;
     }
     const a = algorithmOf[algorithm];
-    side.path[i] = paths.intern(source, nameOffset, nameLength);
-    side.digest[i] = digests.intern(source, e.fileDigestOffset[i], e.fileDigestLength[i], a);
+    const p = paths.intern(source, nameOffset, nameLength);
+    side.path[i] = p;
+    side.pair[i] = pairs.add(p, source, e.fileDigestOffset[i], digestLength, a, 1 << source);
     side.algorithmBit[i] = 1 << a;
     side.algorithmEntries[a]++;
   }
   return side;
+}
+
+function bytesAt(data: Uint8Array, offset: number, expected: Uint8Array): boolean {
+  for (let k = 0; k < expected.length; k++) if (data[offset + k] !== expected[k]) return false;
+  return true;
 }
 
 /** An all-zero template digest: the kernel's mark of a measurement violation. */
@@ -309,7 +314,7 @@ function classifyEntries(
   other: number,
   count: readonly Uint32Array[],
   masks: readonly Uint16Array[],
-  pairs: PairBits,
+  pairs: DigestPairs,
   onlyHere: EntryCompareCode,
 ): void {
   const otherCount = count[other];
@@ -320,7 +325,7 @@ function classifyEntries(
     if (p < 0) continue;
     if (otherCount[p] === 0) side.entryClass[i] = onlyHere;
     else if ((shared(p) & side.algorithmBit[i]) === 0) side.entryClass[i] = EntryCompare.Incomparable;
-    else if ((pairs.get(p, side.digest[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
+    else if ((pairs.bits(side.pair[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
     else side.entryClass[i] = EntryCompare.Changed;
   }
 }
@@ -386,14 +391,14 @@ function buildGroups(
   pathClass: Uint8Array,
   first: readonly Int32Array[],
   paths: ByteInterner,
-  digests: ByteInterner,
+  pairs: DigestPairs,
   algorithms: AlgorithmNames,
 ): CompareGroup[] {
   const differs = (p: number): boolean => {
     const c = pathClass[p];
     return c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone;
   };
-  // path id → digest id → count, per side; only for differing paths.
+  // path id → pair slot → count, per side; only for differing paths.
   const tallies = [new Map<number, Map<number, number>>(), new Map<number, Map<number, number>>()];
   [ref, fail].forEach((side, s) => {
     for (let i = 0; i < side.path.length; i++) {
@@ -401,13 +406,13 @@ function buildGroups(
       if (p < 0 || !differs(p)) continue;
       let perPath = tallies[s].get(p);
       if (perPath === undefined) tallies[s].set(p, (perPath = new Map()));
-      perPath.set(side.digest[i], (perPath.get(side.digest[i]) ?? 0) + 1);
+      perPath.set(side.pair[i], (perPath.get(side.pair[i]) ?? 0) + 1);
     }
   });
   const digestList = (perPath: Map<number, number> | undefined): DigestCount[] =>
     [...(perPath ?? [])].map(([d, c]) => ({
-      algorithm: algorithms.names[digests.tag(d)],
-      hex: toHex(digests.bytes(d)),
+      algorithm: algorithms.names[pairs.tag(d)],
+      hex: toHex(pairs.digest(d)),
       count: c,
     }));
   interface Building {
@@ -446,18 +451,18 @@ function findDivergence(
   ref: SideScan,
   fail: SideScan,
   paths: ByteInterner,
-  digests: ByteInterner,
+  pairs: DigestPairs,
   algorithms: AlgorithmNames,
 ): Divergence | undefined {
   const nr = ref.path.length;
   const nf = fail.path.length;
   // Entries agree when they name the same path with the same digest; boot_aggregates (path -1)
   // agree when their digests do, violations when their names do.
-  const key = (side: SideScan, i: number): string => describeEntry(side, i, paths, digests, algorithms);
+  const key = (side: SideScan, i: number): string => describeEntry(side, i, paths, pairs, algorithms);
   for (let i = 0; i < Math.min(nr, nf); i++) {
     const sameEntry =
       ref.path[i] >= 0 || fail.path[i] >= 0
-        ? ref.path[i] === fail.path[i] && ref.digest[i] === fail.digest[i]
+        ? ref.pair[i] === fail.pair[i]
         : key(ref, i) === key(fail, i);
     if (!sameEntry) return divergedAt(i);
   }
@@ -466,7 +471,7 @@ function findDivergence(
   function divergedAt(i: number): Divergence {
     const entry = (side: SideScan): DivergedEntry | undefined => {
       if (i >= side.path.length) return undefined;
-      const full = describeEntry(side, i, paths, digests, algorithms);
+      const full = describeEntry(side, i, paths, pairs, algorithms);
       const tab = full.indexOf('\t');
       return { path: full.slice(0, tab), digest: full.slice(tab + 1) };
     };
@@ -481,13 +486,13 @@ function describeEntry(
   side: SideScan,
   i: number,
   paths: ByteInterner,
-  digests: ByteInterner,
+  pairs: DigestPairs,
   algorithms: AlgorithmNames,
 ): string {
   const p = side.path[i];
   if (p >= 0) {
-    const d = side.digest[i];
-    return `${decodeText(paths.bytes(p))}\t${algorithms.names[digests.tag(d)]}:${toHex(digests.bytes(d))}`;
+    const d = side.pair[i];
+    return `${decodeText(paths.bytes(p))}\t${algorithms.names[pairs.tag(d)]}:${toHex(pairs.digest(d))}`;
   }
   const e = side.log.entries;
   const name = decodeText(side.log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));

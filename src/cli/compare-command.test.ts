@@ -1,0 +1,87 @@
+/**
+ * `imascope compare` run as users run it. The real pair (two boots of one VM) is checked
+ * against an independent reading of both binary lists by a short python3 script: it walks
+ * the ima-ng framing itself and classifies paths by the definition in compare-logs.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { sharedDataPath } from '../core/testing/shared-data';
+import type { CompareDocument } from '../core/compare/compare-json';
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const vm = (...parts: string[]): string => sharedDataPath('realdata', 'ima-verify', ...parts);
+const MARCH_1 = vm('2025-03-01', 'binary_runtime_measurements_sha256');
+const MARCH_8 = vm('2025-03-08', 'binary_runtime_measurements_sha256');
+
+/** Path classes of two little-endian ima-ng sha256 lists, read without imascope. */
+const ORACLE = `
+import struct, sys, collections, json
+def read(p):
+    d = open(p, 'rb').read(); o = 0; out = collections.defaultdict(set)
+    while o < len(d):
+        o += 4; td = d[o:o+32]; o += 32
+        nl, = struct.unpack_from('<I', d, o); o += 4 + nl
+        L, = struct.unpack_from('<I', d, o); o += 4; data = d[o:o+L]; o += L
+        fl, = struct.unpack_from('<I', data, 0); dig = data[4:4+fl]
+        nl2, = struct.unpack_from('<I', data, 4+fl); name = data[8+fl:8+fl+nl2].rstrip(b'\\0')
+        if name == b'boot_aggregate' or td == bytes(32): continue
+        out[name].add(dig)
+    return out
+r = read(sys.argv[1]); f = read(sys.argv[2]); c = collections.Counter()
+for p, ds in f.items():
+    c['new' if p not in r else 'same' if ds <= r[p] else 'changed'] += 1
+c['gone'] = sum(1 for p in r if p not in f)
+print(json.dumps(c))
+`;
+
+describe('imascope compare', () => {
+  it('two boots of one VM: counts agree with an independent reading, exit 1', () => {
+    const r = cli('compare', '--json', MARCH_1, MARCH_8);
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    const oracle = spawnSync('python3', ['-c', ORACLE, MARCH_1, MARCH_8], { encoding: 'utf8' });
+    const expected = JSON.parse(oracle.stdout) as Record<string, number>;
+    expect({ changed: doc.changed, new: doc.new, gone: doc.gone, same: doc.same }).toEqual({
+      changed: expected.changed ?? 0,
+      new: expected.new ?? 0,
+      gone: expected.gone ?? 0,
+      same: expected.same ?? 0,
+    });
+    expect(doc.reference.boots[0].digest).toBe(doc.failing.boots[0].digest);
+    expect(doc.divergence?.index).toBe(6);
+  });
+
+  it('reads as a diagnosis: verdict line first, then kernels and boots', () => {
+    const r = cli('compare', MARCH_1, MARCH_8);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^CHANGED — 28 changed, 71 new, 781 gone, 3417 same \(paths\)\. Biggest: 170 gone under \/usr\/share\/gtksourceview-5\/language-specs/);
+    expect(r.stdout).toMatch(/^boot_aggregate: sha256:fad464ba.* on both sides$/m);
+    expect(r.stdout).toContain('First divergence at entry 6');
+  });
+
+  it("with the failing side's PCRs, says whether its replay reaches the divergence", () => {
+    const r = cli('compare', '--json', MARCH_1, MARCH_8, vm('2025-03-08', 'pcrs_sha256'));
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    expect(doc.failing.checks).toContainEqual({ source: 'pcr', bank: 'sha256', pcr: 10, status: 'match', matchedEntries: 3524, coversDivergence: true });
+  });
+
+  it('a list against itself (binary and ASCII renderings) exits 0', () => {
+    const r = cli('compare', vm('2025-03-01', 'ascii_runtime_measurements_sha256'), MARCH_1);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
+    expect(r.status).toBe(0);
+  });
+
+  it('exits 2 naming a reference that cannot be read or is not a list', () => {
+    const missing = cli('compare', '/nonexistent/reference.log', MARCH_8);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent/reference.log');
+    const pcrs = cli('compare', vm('2025-03-01', 'pcrs'), MARCH_8);
+    expect(pcrs.status).toBe(2);
+    expect(pcrs.stderr).toMatch(/pcrs: the reference must be an IMA measurement list, not pcr-values/);
+    expect(cli('compare', MARCH_1).status).toBe(2);
+  });
+});

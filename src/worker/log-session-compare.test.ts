@@ -1,0 +1,59 @@
+/**
+ * The worker holding two lists: the open (failing) log and a reference read by compareWith.
+ * The document must be the core's comparison of the same two files, and every row must carry
+ * the class the core gave its entry, until another open drops the reference.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasSharedData, readSharedData } from '../core/testing/shared-data';
+import { DEFAULT_QUERY } from '../core/query/filter-entries';
+import { parseImaLog } from '../core/ima/parse-ima-log';
+import { compareLogs } from '../core/compare/compare-logs';
+import { compareDocument } from '../core/compare/compare-json';
+import { LogSession, type PostEvent } from './log-session';
+import type { RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+
+const vm = (day: string, name: string) => readSharedData('realdata', 'ima-verify', day, name);
+
+function harness() {
+  const events: WorkerEvent[] = [];
+  const post: PostEvent = (event) => events.push(event);
+  const session = new LogSession(post, { progressIntervalMs: 0 });
+  let nextId = 1;
+  return async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']) {
+    const id = nextId++;
+    await session.handle({ type, id, params } as WorkerRequest);
+    const last = events.filter((e) => e.id === id).at(-1);
+    if (last?.type === 'result') return { ok: true as const, result: last.result as RequestMap[K]['result'] };
+    if (last?.type === 'error') return { ok: false as const, code: last.code, message: last.message };
+    throw new Error(`request ${id} did not answer`);
+  };
+}
+
+describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
+  it('compares the open log with a reference and marks every row', async () => {
+    const call = harness();
+    const failingBytes = vm('2025-03-08', 'binary_runtime_measurements_sha256');
+    const referenceBytes = vm('2025-03-01', 'binary_runtime_measurements_sha256');
+    expect((await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([failingBytes]) }] })).ok).toBe(true);
+    const compared = await call('compareWith', { file: new Blob([referenceBytes]), name: 'march-1' });
+    if (!compared.ok) throw new Error(compared.message);
+    const core = compareLogs(parseImaLog(referenceBytes), parseImaLog(failingBytes));
+    expect(compared.result).toEqual(compareDocument(core, { reference: 'march-1', failing: 'march-8' }));
+    const rows = await call('getRows', { range: { start: 0, end: 4000 }, query: DEFAULT_QUERY });
+    if (!rows.ok) throw new Error(rows.message);
+    expect(rows.result.compare).toEqual(Uint8Array.from(rows.result.index, (i) => core.entryClass.failing[i]));
+
+    // Another open (here the same file again under a new id) starts without a reference.
+    await call('open', { inputs: [{ id: 'g', name: 'other', file: new Blob([referenceBytes]) }] });
+    const fresh = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
+    expect(fresh.ok && fresh.result.compare).toBe(undefined);
+  });
+
+  it('refuses a reference that is not a list, naming it', async () => {
+    const call = harness();
+    await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([vm('2025-03-08', 'binary_runtime_measurements_sha256')]) }] });
+    const r = await call('compareWith', { file: new Blob([vm('2025-03-08', 'pcrs_sha256')]), name: 'pcrs_sha256' });
+    expect(r).toMatchObject({ ok: false, code: 'unrecognizedFormat' });
+    expect(r.ok ? '' : r.message).toMatch(/^pcrs_sha256 cannot be the reference/);
+  });
+});
