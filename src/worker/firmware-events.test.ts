@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasSharedData, readSharedData, readSharedText } from '../core/testing/shared-data';
-import { LogSession, type PostEvent } from './log-session';
-import type { InputFile, RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+import type { InputFile } from './protocol';
+import { sessionHarness } from './session-harness';
 
 interface YamlEvent {
   num: number;
@@ -36,29 +36,13 @@ function tpm2EventlogEvents(): YamlEvent[] {
   return events;
 }
 
-function harness() {
-  const events: WorkerEvent[] = [];
-  const post: PostEvent = (event) => events.push(event);
-  const session = new LogSession(post, { progressIntervalMs: 0 });
-  let nextId = 1;
-  async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']) {
-    const id = nextId++;
-    await session.handle({ type, id, params } as WorkerRequest);
-    const last = events.filter((e) => e.id === id).at(-1);
-    if (last?.type === 'result') return { ok: true as const, result: last.result as RequestMap[K]['result'] };
-    if (last?.type === 'error') return { ok: false as const, code: last.code, message: last.message };
-    throw new Error(`request ${id} did not answer`);
-  }
-  return { call };
-}
-
 function swtpmFile(id: string, name: string): InputFile {
   return { id, name, file: new Blob([new Uint8Array(readSharedData('swtpm', name))]) };
 }
 
 describe.skipIf(!hasSharedData())('firmware events from the session', () => {
   it('decodes every event of the swtpm log as tpm2_eventlog lists it', async () => {
-    const { call } = harness();
+    const { call } = sessionHarness();
     await call('open', { inputs: [swtpmFile('a', 'binary_runtime_measurements'), swtpmFile('b', 'binary_bios_measurements')] });
     const page = await call('getFirmwareEvents', { range: { start: 0, end: 100 } });
     if (!page.ok) throw new Error(page.message);
@@ -77,7 +61,7 @@ describe.skipIf(!hasSharedData())('firmware events from the session', () => {
   });
 
   it('answers a window, and one event with its bytes as in the file', async () => {
-    const { call } = harness();
+    const { call } = sessionHarness();
     await call('open', { inputs: [swtpmFile('b', 'binary_bios_measurements')] });
     const page = await call('getFirmwareEvents', { range: { start: 5, end: 8 } });
     expect(page.ok && page.result.rows.map((r) => r.index)).toEqual([5, 6, 7]);
@@ -97,7 +81,7 @@ describe.skipIf(!hasSharedData())('firmware events from the session', () => {
   });
 
   it('says there is no firmware log when none was given', async () => {
-    const { call } = harness();
+    const { call } = sessionHarness();
     await call('open', { inputs: [swtpmFile('a', 'binary_runtime_measurements')] });
     expect(await call('getFirmwareEvents', { range: { start: 0, end: 10 } })).toMatchObject({ ok: false, code: 'noLog' });
     await call('open', { inputs: [swtpmFile('b', 'binary_bios_measurements')] });

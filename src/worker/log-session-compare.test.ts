@@ -9,29 +9,13 @@ import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { compareLogs } from '../core/compare/compare-logs';
 import { compareDocument } from '../core/compare/compare-json';
-import { LogSession, type PostEvent } from './log-session';
-import type { RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+import { sessionHarness } from './session-harness';
 
 const vm = (day: string, name: string) => readSharedData('realdata', 'ima-verify', day, name);
 
-function harness() {
-  const events: WorkerEvent[] = [];
-  const post: PostEvent = (event) => events.push(event);
-  const session = new LogSession(post, { progressIntervalMs: 0 });
-  let nextId = 1;
-  return async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']) {
-    const id = nextId++;
-    await session.handle({ type, id, params } as WorkerRequest);
-    const last = events.filter((e) => e.id === id).at(-1);
-    if (last?.type === 'result') return { ok: true as const, result: last.result as RequestMap[K]['result'] };
-    if (last?.type === 'error') return { ok: false as const, code: last.code, message: last.message };
-    throw new Error(`request ${id} did not answer`);
-  };
-}
-
 describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
   it('compares the open log with a reference and marks every row', async () => {
-    const call = harness();
+    const { call } = sessionHarness();
     const failingBytes = vm('2025-03-08', 'binary_runtime_measurements_sha256');
     const referenceBytes = vm('2025-03-01', 'binary_runtime_measurements_sha256');
     expect((await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([failingBytes]) }] })).ok).toBe(true);
@@ -50,7 +34,7 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
   });
 
   it('refuses a reference that is not a list, naming it', async () => {
-    const call = harness();
+    const { call } = sessionHarness();
     await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([vm('2025-03-08', 'binary_runtime_measurements_sha256')]) }] });
     const r = await call('compareWith', { file: new Blob([vm('2025-03-08', 'pcrs_sha256')]), name: 'pcrs_sha256' });
     expect(r).toMatchObject({ ok: false, code: 'unrecognizedFormat' });
