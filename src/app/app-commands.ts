@@ -49,5 +49,6 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
     },
     cancelLoad: () => connection.cancelLoad(),
     goToEntry: (index) => connection.goToEntry(index),
+    compareWith: (file) => connection.compareWith(file),
   };
 }

@@ -21,6 +21,8 @@ export interface ClientConnection {
   readonly source: EntrySource;
   cancelLoad(): void;
   goToEntry(index: IndexIntoEntryTable): void;
+  /** Reads `file` as the known-good reference and compares the open log with it. */
+  compareWith(file: File): void;
   dispose(): void;
 }
 
@@ -47,6 +49,7 @@ function errorMessage(e: unknown): string {
 
 export function connectClient(store: InspectorStore, client: LogClient): ClientConnection {
   let openSerial = 0;
+  let compareSerial = 0;
   let analyzeSerial = 0;
   let openController: AbortController | undefined;
   let pasteTimer: number | undefined;
@@ -122,6 +125,8 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       if (summary.log?.inputId !== previousLogId) {
         s.clearSelection();
         s.clearFilters();
+        compareSerial++;
+        s.clearCompare();
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
@@ -161,8 +166,20 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     store.getState().revealEntry(index, row < 0 ? undefined : row);
   }
 
+  async function compareWith(file: File): Promise<void> {
+    const serial = ++compareSerial;
+    store.getState().startCompare(file.name);
+    try {
+      const document = await client.request('compareWith', { file, name: file.name });
+      if (serial === compareSerial) store.getState().finishCompare(document);
+    } catch (e) {
+      if (serial === compareSerial) store.getState().failCompare(file.name, errorMessage(e));
+    }
+  }
+
   return {
     source,
+    compareWith: (file) => void compareWith(file),
     cancelLoad: () => openController?.abort(),
     goToEntry: (index) => void goToEntry(index).catch(() => undefined),
     dispose: () => {

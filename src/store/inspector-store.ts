@@ -11,8 +11,9 @@ import { createLoadSlice, type LoadSlice } from './load-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createViewSlice, type ViewSlice } from './view-slice';
 import { createPermalinkSlice, type PermalinkSlice } from './permalink-slice';
+import { createCompareSlice, type CompareSlice } from './compare-slice';
 
-export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice;
+export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice & CompareSlice;
 export type InspectorStore = StoreApi<InspectorState>;
 
 export function createInspectorStore(): InspectorStore {
@@ -22,6 +23,7 @@ export function createInspectorStore(): InspectorStore {
     ...createSelectionSlice(...a),
     ...createViewSlice(...a),
     ...createPermalinkSlice(...a),
+    ...createCompareSlice(...a),
   }));
 }
 

@@ -6,6 +6,7 @@ import { EntriesPane } from './entry-table/EntriesPane';
 import { EntryDetails } from './details/EntryDetails';
 import { LogTabs } from './firmware/LogTabs';
 import { ReplayPanel } from './replay/ReplayPanel';
+import { ComparePanel } from './compare/ComparePanel';
 import { Timeline } from './timeline/Timeline';
 
 /** The loaded state: verdict first, then findings and inputs beside the entries. */
@@ -21,6 +22,7 @@ export function Inspector() {
         </aside>
         <div className="inspector__main">
           <ReplayPanel />
+          <ComparePanel />
           <Timeline />
           <div className="inspector__logs">
             <LogTabs

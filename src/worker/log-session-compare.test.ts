@@ -18,8 +18,8 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
     const { call } = sessionHarness();
     const failingBytes = vm('2025-03-08', 'binary_runtime_measurements_sha256');
     const referenceBytes = vm('2025-03-01', 'binary_runtime_measurements_sha256');
-    expect((await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([failingBytes]) }] })).ok).toBe(true);
-    const compared = await call('compareWith', { file: new Blob([referenceBytes]), name: 'march-1' });
+    expect((await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([new Uint8Array(failingBytes)]) }] })).ok).toBe(true);
+    const compared = await call('compareWith', { file: new Blob([new Uint8Array(referenceBytes)]), name: 'march-1' });
     if (!compared.ok) throw new Error(compared.message);
     const core = compareLogs(parseImaLog(referenceBytes), parseImaLog(failingBytes));
     expect(compared.result).toEqual(compareDocument(core, { reference: 'march-1', failing: 'march-8' }));
@@ -28,15 +28,15 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
     expect(rows.result.compare).toEqual(Uint8Array.from(rows.result.index, (i) => core.entryClass.failing[i]));
 
     // Another open (here the same file again under a new id) starts without a reference.
-    await call('open', { inputs: [{ id: 'g', name: 'other', file: new Blob([referenceBytes]) }] });
+    await call('open', { inputs: [{ id: 'g', name: 'other', file: new Blob([new Uint8Array(referenceBytes)]) }] });
     const fresh = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
     expect(fresh.ok && fresh.result.compare).toBe(undefined);
   });
 
   it('refuses a reference that is not a list, naming it', async () => {
     const { call } = sessionHarness();
-    await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([vm('2025-03-08', 'binary_runtime_measurements_sha256')]) }] });
-    const r = await call('compareWith', { file: new Blob([vm('2025-03-08', 'pcrs_sha256')]), name: 'pcrs_sha256' });
+    await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([new Uint8Array(vm('2025-03-08', 'binary_runtime_measurements_sha256'))]) }] });
+    const r = await call('compareWith', { file: new Blob([new Uint8Array(vm('2025-03-08', 'pcrs_sha256'))]), name: 'pcrs_sha256' });
     expect(r).toMatchObject({ ok: false, code: 'unrecognizedFormat' });
     expect(r.ok ? '' : r.message).toMatch(/^pcrs_sha256 cannot be the reference/);
   });

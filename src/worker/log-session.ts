@@ -295,7 +295,11 @@ export class LogSession {
     const summary: LoadSummary = { inputs: summaries, ...(opened ? { log: opened.overview } : {}) };
     const replaced = this.#state.log?.log;
     if (replaced !== undefined && replaced !== opened?.log) this.#verifications.get(replaced)?.controller.abort();
+    const previousState = this.#state;
     this.#state = { summary, log: opened, others, views: new Map() };
+    // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
+    const comparison = this.#comparisons.get(previousState);
+    if (comparison !== undefined && opened !== undefined && opened.log === previousState.log?.log) this.#comparisons.set(this.#state, comparison);
     return summary;
   }
 

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { isIdentityQuery } from '../../core/query/filter-entries';
@@ -16,7 +17,9 @@ export function EntriesPane() {
   const [visible, onVisibleRangeChange] = useVisibleRange();
   // Rows change when another log opens or verification sets their status.
   const log = summary?.log;
-  const dataKey = analysis ?? log;
+  // …and when a reference is compared (each row's class).
+  const compare = useInspector((s) => s.compare);
+  const dataKey = useMemo(() => ({ analysis, log, compare }), [analysis, log, compare]);
   const { page, pageQuery, error } = useEntryPage(query, visible, dataKey);
   const entryCount = log?.entryCount ?? 0;
   const totalRows = pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);

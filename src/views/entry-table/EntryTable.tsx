@@ -39,6 +39,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
   const setColumnSizing = useInspector((s) => s.setColumnSizing);
   const selection = useInspector((s) => s.selection);
   const selectRow = useInspector((s) => s.selectRow);
+  const comparing = useInspector((s) => s.compare.kind === 'ready');
 
   const rows = useMemo(() => (page === undefined ? [] : rowsOfPage(page, templates)), [page, templates]);
   const sorting: SortingState = useMemo(() => {
@@ -57,7 +58,8 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
     columnResizeMode: 'onChange',
     state: {
       sorting,
-      columnVisibility,
+      // The class column shows only while a reference is compared.
+      columnVisibility: comparing ? columnVisibility : { ...columnVisibility, compare: false },
       columnSizing,
     },
     onSortingChange: (updater) => {
@@ -188,6 +190,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
                 className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
                 data-testid="entry-row"
                 data-index={entry.index}
+                data-compare={entry.compare}
                 style={position}
                 onClick={() => selectRow(item.index, entry.index)}
               >

@@ -18,6 +18,7 @@ const COLUMN_LABELS: Readonly<Record<string, string>> = {
   name: 'Name',
   keyId: 'Key id',
   flags: 'Flags',
+  compare: 'Compare',
 };
 
 function isTyping(target: EventTarget | null): boolean {

@@ -122,6 +122,17 @@ export const entryColumns = helper.columns([
       );
     },
   }),
+  helper.accessor('compare', {
+    id: 'compare',
+    header: 'Compare',
+    size: 84,
+    minSize: 56,
+    enableSorting: false,
+    cell: (c) => {
+      const cls = c.getValue();
+      return cls === undefined || cls === 'none' ? null : <span className={`compare-cell compare-cell--${cls}`}>{cls}</span>;
+    },
+  }),
 ]);
 
 /** Column id → the worker's sort column (the template-digest column sorts by status). */

@@ -4,6 +4,7 @@
  */
 import { entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { RowPage, TemplateSummary } from '../../worker/protocol';
+import { ENTRY_COMPARE_NAMES, type EntryCompareName } from '../../core/compare/compare-logs';
 
 export interface EntryRow {
   /** 0-based position of the entry in the log. */
@@ -20,6 +21,8 @@ export interface EntryRow {
   readonly fileDigest: string;
   readonly name: string;
   readonly keyId: string;
+  /** Class against the reference list; undefined when nothing is compared. */
+  readonly compare: EntryCompareName | undefined;
 }
 
 export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[]): EntryRow[] {
@@ -39,6 +42,7 @@ export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[])
       fileDigest: page.fileDigest[k],
       name: page.name[k],
       keyId: page.keyId[k],
+      compare: page.compare === undefined ? undefined : ENTRY_COMPARE_NAMES[page.compare[k]],
     });
   }
   return rows;

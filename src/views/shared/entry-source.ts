@@ -47,6 +47,8 @@ export interface AppCommands {
   cancelLoad(): void;
   /** Selects an entry and scrolls to it, clearing filters that hide it. */
   goToEntry(index: IndexIntoEntryTable): void;
+  /** Reads `file` as the known-good reference list and compares the open log with it. */
+  compareWith(file: File): void;
 }
 
 export const EntrySourceContext = createContext<EntrySource | undefined>(undefined);

@@ -1,0 +1,96 @@
+/**
+ * The compare view: a failing list opened, a known-good reference picked with "Compare with…".
+ * The pair is built by the project's list writer (a kernel update and one changed binary), so
+ * every expected count follows from the description; the real pair is two boots of one VM
+ * (ima-verify 2025-03-08 against 2025-03-01), whose counts the CLI test checks against an
+ * independent python reading.
+ */
+import { readFileSync } from 'node:fs';
+import { createNobleHashProvider } from '../src/core/hash/hash-provider';
+import { buildImaLog, type BuildEntry } from '../src/core/testing/build-ima-log';
+import { sharedDataPath } from '../src/core/testing/shared-data';
+import type { TestFile } from './fixtures';
+import { expect, test } from './inspector-page';
+
+const provider = createNobleHashProvider();
+const tools = Array.from({ length: 12 }, (_, i) => `/usr/bin/tool${i}`);
+const modules = (release: string) => Array.from({ length: 30 }, (_, i) => `/usr/lib/modules/${release}/kernel/drivers/m${i}.ko`);
+
+function list(name: string, entries: BuildEntry[]): TestFile {
+  return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(buildImaLog(entries, { provider }).binary) };
+}
+
+const file = (path: string, content = path): BuildEntry => ({ path, fileDigest: { content } });
+const kernel = (release: string): BuildEntry => ({ template: 'ima-buf', path: 'kernel_version', buf: release });
+const boot: BuildEntry = { path: 'boot_aggregate', fileDigest: { algorithm: 'sha256', hex: '11'.repeat(32) } };
+
+test('a kernel update and a changed binary, grouped, with each row marked', async ({ inspector }) => {
+  const { page } = inspector;
+  const reference = list('known-good.bin', [boot, kernel('6.8.0-48-generic'), ...tools.map((p) => file(p)), ...modules('6.8.0-48-generic').map((p) => file(p))]);
+  const failingEntries = [boot, kernel('6.8.0-49-generic'), ...tools.map((p, i) => file(p, i === 5 ? 'patched' : p)), ...modules('6.8.0-49-generic').map((p) => file(p))];
+  await inspector.open();
+  await inspector.loadFiles([list('failing.bin', failingEntries)]);
+  await inspector.waitForReady();
+  const panel = page.getByTestId('compare-panel');
+  await expect(panel).toHaveAttribute('data-state', 'none');
+  await page.getByTestId('compare-input').setInputFiles(reference);
+  await expect(panel).toHaveAttribute('data-state', 'ready');
+
+  // By construction: tool5 and kernel_version changed, 30 modules new under -49, 30 gone under -48.
+  const count = (cls: string) => panel.locator(`[data-testid="compare-count"][data-class="${cls}"]`);
+  await expect(count('changed')).toHaveAttribute('data-count', '2');
+  await expect(count('new')).toHaveAttribute('data-count', '30');
+  await expect(count('gone')).toHaveAttribute('data-count', '30');
+  await expect(count('same')).toHaveAttribute('data-count', '11');
+  await expect(page.getByTestId('compare-verdict')).toContainText('2 changed, 30 new, 30 gone');
+  await expect(page.getByTestId('compare-kernel')).toHaveText(['6.8.0-48-generic', '6.8.0-49-generic']);
+
+  const modulesGroup = panel.locator('[data-testid="compare-group"][data-key="/usr/lib/modules/6.8.0-49-generic"]');
+  await expect(modulesGroup).toHaveAttribute('data-new', '30');
+  const binGroup = panel.locator('[data-testid="compare-group"][data-key="/usr/bin"]');
+  await expect(binGroup).toHaveAttribute('data-changed', '1');
+  await binGroup.locator('summary').click();
+  const changedPath = binGroup.getByTestId('compare-path');
+  await expect(changedPath).toHaveCount(1);
+  await expect(changedPath).toContainText('/usr/bin/tool5');
+  await changedPath.getByRole('button').click();
+
+  // tool5 is entry 2 + 5 = 7 of the failing list: selected, and marked in the table.
+  const row = page.locator('[data-testid="entry-row"][data-index="7"]');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(row).toHaveAttribute('data-compare', 'changed');
+  await expect(page.locator('[data-testid="entry-row"][data-index="2"]')).toHaveAttribute('data-compare', 'same');
+  await expect(page.locator('[data-testid="entry-row"][data-index="14"]')).toHaveAttribute('data-compare', 'new');
+  await expect(page.locator('[data-testid="entry-row"][data-index="0"]')).toHaveAttribute('data-compare', 'none');
+});
+
+test('a reference that is not a list is refused by name', async ({ inspector }) => {
+  const { page } = inspector;
+  await inspector.open();
+  await inspector.loadFiles([list('failing.bin', [boot, file('/usr/bin/a')])]);
+  await inspector.waitForReady();
+  await page.getByTestId('compare-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some notes\n') });
+  await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('compare-verdict')).toContainText('notes.txt cannot be the reference');
+});
+
+test('two boots of one VM read as a diagnosis', async ({ inspector }, testInfo) => {
+  const { page } = inspector;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const vm = (day: string): TestFile => ({
+    name: `${day}_binary_runtime_measurements_sha256`,
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(sharedDataPath('realdata', 'ima-verify', day, 'binary_runtime_measurements_sha256')),
+  });
+  await inspector.open();
+  await inspector.loadFiles([vm('2025-03-08')]);
+  await inspector.waitForReady();
+  await page.getByTestId('compare-input').setInputFiles(vm('2025-03-01'));
+  await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('compare-verdict')).toContainText('28 changed, 71 new, 781 gone');
+  await expect(page.getByTestId('compare-boot-aggregate').first()).toContainText('sha256:fad464ba');
+  await expect(page.getByTestId('compare-divergence')).toHaveAttribute('data-index', '6');
+  await page.locator('[data-testid="compare-group"][data-key="/var/lib/NetworkManager"] summary').click();
+  await page.screenshot({ path: testInfo.outputPath('compare-ima-verify.png') });
+  if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT });
+});
