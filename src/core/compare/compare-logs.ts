@@ -82,7 +82,7 @@ export interface CompareGroup {
   readonly changed: number;
   readonly new: number;
   readonly gone: number;
-  /** Sorted by path. */
+  /** Changed, then new, then gone; by path within each. */
   readonly paths: readonly ComparedPath[];
 }
 
@@ -133,7 +133,7 @@ export interface LogComparison {
   readonly counts: ClassCounts;
   readonly reference: SideFacts;
   readonly failing: SideFacts;
-  /** Largest first (changed + new + gone), then by key. */
+  /** Most changed + new first, then most gone, then by key. */
   readonly groups: readonly CompareGroup[];
   /** Absent when the lists are the same entries in the same order. */
   readonly divergence?: Divergence;
@@ -441,10 +441,20 @@ function buildGroups(
     };
     group.paths.push(compared);
   }
-  const size = (g: Building): number => g.changed + g.new + g.gone;
+  // What can fail attestation (changed, new) ranks before what only went unmeasured (gone).
   return [...groups]
-    .map(([key, g]) => ({ key, ...g, paths: g.paths.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) }))
-    .sort((a, b) => size(b) - size(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    .map(([key, g]) => ({ key, ...g, paths: g.paths.sort(byClassThenPath) }))
+    .sort((a, b) => b.changed + b.new - (a.changed + a.new) || b.gone - a.gone || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+const CLASS_RANK: ReadonlyMap<PathClass, number> = new Map<PathClass, number>([
+  ['changed', 0],
+  ['new', 1],
+  ['gone', 2],
+]);
+
+function byClassThenPath(a: ComparedPath, b: ComparedPath): number {
+  return (CLASS_RANK.get(a.class) ?? 3) - (CLASS_RANK.get(b.class) ?? 3) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
 function findDivergence(

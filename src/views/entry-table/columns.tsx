@@ -48,6 +48,17 @@ export const entryColumns = helper.columns([
     minSize: 40,
     cell: (c) => <span className="cell-number">{c.getValue()}</span>,
   }),
+  helper.accessor('compare', {
+    id: 'compare',
+    header: 'Compare',
+    size: 84,
+    minSize: 56,
+    enableSorting: false,
+    cell: (c) => {
+      const cls = c.getValue();
+      return cls === undefined || cls === 'none' ? null : <span className={`compare-cell compare-cell--${cls}`}>{cls}</span>;
+    },
+  }),
   helper.accessor('pcr', {
     id: 'pcr',
     header: 'PCR',
@@ -120,17 +131,6 @@ export const entryColumns = helper.columns([
           {text}
         </span>
       );
-    },
-  }),
-  helper.accessor('compare', {
-    id: 'compare',
-    header: 'Compare',
-    size: 84,
-    minSize: 56,
-    enableSorting: false,
-    cell: (c) => {
-      const cls = c.getValue();
-      return cls === undefined || cls === 'none' ? null : <span className={`compare-cell compare-cell--${cls}`}>{cls}</span>;
     },
   }),
 ]);
