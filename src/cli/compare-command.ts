@@ -38,6 +38,10 @@ error, 3 internal error.`;
 class InputError extends Error {}
 
 export async function runCompare(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${COMPARE_USAGE}\n`);
+    return 0;
+  }
   let json = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -37,7 +37,9 @@ replays every PCR and explains where and why it does or does not match.
                      (the report travels in the link's #fragment; no log is uploaded)
   --html FILE        write the report as one self-contained HTML file (no script)
 
-Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error.`;
+Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error.
+
+imascope compare --help describes comparing two lists (what changed since a known-good list).`;
 
 export interface CliArgs {
   readonly json: boolean;
