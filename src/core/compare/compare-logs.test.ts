@@ -250,6 +250,25 @@ describe('compareLogs on built pairs', () => {
   });
 });
 
+describe('compareLogs on bad input', () => {
+  it('a truncated failing list compares the entries it holds and says so', () => {
+    const built = build([boot(), ...binaries]);
+    const cut = parseImaLog(built.binary.subarray(0, built.binary.length - 30));
+    const result = compareLogs(parseImaLog(built.binary), cut);
+    expect(cut.errors.length).toBeGreaterThan(0);
+    expect(result.counts).toMatchObject({ same: 19, gone: 1, changed: 0, new: 0 });
+    expect(result.notes.join('\n')).toMatch(/failing list has 1 parse errors/);
+    expect(result.divergence?.index).toBe(20);
+  });
+
+  it('bytes that are no list at all give empty sides, not a crash', () => {
+    const garbage = parseImaLog(encodeText('not a measurement list\n'.repeat(20)));
+    const result = compareLogs(garbage, garbage);
+    expect(result.counts).toEqual({ changed: 0, new: 0, gone: 0, same: 0, incomparable: 0 });
+    expect(result.failing.parseErrors).toBeGreaterThan(0);
+  });
+});
+
 describe('pathGroup', () => {
   it.each([
     ['/usr/lib/modules/6.8.0-49-generic/kernel/fs/ext4/ext4.ko', '/usr/lib/modules/6.8.0-49-generic', 'kernel-modules'],
