@@ -17,6 +17,7 @@ export function formatCompare(doc: CompareDocument): string {
   lines.push(`Reference: ${doc.reference.name} — ${sideLine(doc.reference)}`);
   lines.push(`Failing:   ${doc.failing.name} — ${sideLine(doc.failing)}`);
   lines.push(kernelLine(doc), bootLine(doc));
+  lines.push(...perBootLines('Reference', doc.reference), ...perBootLines('Failing', doc.failing));
   if (doc.divergence !== undefined) {
     const d = doc.divergence;
     const show = (e: { path: string; digest: string } | undefined): string => (e === undefined ? '(list ends)' : `${e.path} ${e.digest}`);
@@ -73,6 +74,17 @@ function sideLine(s: SideFacts): string {
   return `${s.entries} entries (${templates}), ${s.paths} paths, file digests ${algorithms}, ${s.boots.filter((b) => b.index >= 0).length} boot(s)`;
 }
 
+/** One line per boot of a list carried across kexec (a single boot says nothing new). */
+function perBootLines(label: string, s: SideFacts): string[] {
+  if (s.boots.length < 2) return [];
+  return s.boots.map((b, k) => {
+    const c = b.classes;
+    const counts = (['changed', 'new', 'gone', 'same', 'incomparable', 'violation'] as const).filter((cls) => c[cls] > 0).map((cls) => `${c[cls]} ${cls}`);
+    const where = b.index < 0 ? 'before the first boot_aggregate' : `from entry ${b.index}`;
+    return `${label} boot ${k + 1} (${where}, ${b.entries} entries): ${counts.join(', ') || 'nothing aligned'}`;
+  });
+}
+
 function kernelLine(doc: CompareDocument): string {
   const versions = (s: SideFacts): string => [...new Set(s.kernelVersions.map((k) => k.version))].join(' + ') || '(no kernel_version record)';
   const r = versions(doc.reference);
@@ -81,8 +93,9 @@ function kernelLine(doc: CompareDocument): string {
 }
 
 function bootLine(doc: CompareDocument): string {
+  // Distinct values: a list carried across kexec repeats the same boot_aggregate.
   const aggregates = (s: SideFacts): string =>
-    s.boots.filter((b) => b.digest !== undefined).map((b) => `${b.digest?.slice(0, 19) ?? ''}…`).join(' ') || '(none)';
+    [...new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [`${b.digest.slice(0, 19)}…`])))].join(' ') || '(none)';
   const r = aggregates(doc.reference);
   const f = aggregates(doc.failing);
   return r === f ? `boot_aggregate: ${r} on both sides` : `boot_aggregate: ${r} → ${f} (firmware or boot chain differs)`;

@@ -130,7 +130,10 @@ function kernels(s: SideFacts): string {
 }
 
 function aggregates(s: SideFacts): string {
-  return s.boots.flatMap((b) => (b.digest === undefined ? [] : [b.digest])).join(' · ') || '—';
+  // Distinct values: a list carried across kexec repeats its boot_aggregate.
+  const digests = new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [b.digest])));
+  const boots = s.boots.filter((b) => b.index >= 0).length;
+  return `${[...digests].join(' · ') || '—'}${boots > 1 ? ` (${boots} boots)` : ''}`;
 }
 
 function SidesTable({ document }: { readonly document: CompareDocument }) {
