@@ -83,13 +83,22 @@ test('two boots of one VM read as a diagnosis', async ({ inspector }, testInfo) 
     buffer: readFileSync(sharedDataPath('realdata', 'ima-verify', day, 'binary_runtime_measurements_sha256')),
   });
   await inspector.open();
-  await inspector.loadFiles([vm('2025-03-08')]);
+  const pcrs: TestFile = {
+    name: 'pcrs_sha256',
+    mimeType: 'text/plain',
+    buffer: readFileSync(sharedDataPath('realdata', 'ima-verify', '2025-03-08', 'pcrs_sha256')),
+  };
+  await inspector.loadFiles([vm('2025-03-08'), pcrs]);
   await inspector.waitForReady();
   await page.getByTestId('compare-input').setInputFiles(vm('2025-03-01'));
   await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('compare-verdict')).toContainText('28 changed, 71 new, 781 gone');
   await expect(page.getByTestId('compare-boot-aggregate').first()).toContainText('sha256:fad464ba');
   await expect(page.getByTestId('compare-divergence')).toHaveAttribute('data-index', '6');
+  // The failing list replays to its own PCR 10 (both banks) past the divergence.
+  await expect(page.locator('[data-testid="compare-check"]')).toHaveCount(2);
+  await expect(page.locator('[data-testid="compare-check"][data-covers="true"]')).toHaveCount(2);
+  if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT.replace(/\.png$/, '-top.png') });
   await page.locator('[data-testid="compare-group"][data-key="/var/lib/NetworkManager"] summary').click();
   await page.screenshot({ path: testInfo.outputPath('compare-ima-verify.png') });
   if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT });

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
-import type { CompareDocument } from '../../core/compare/compare-json';
+import { failingChecks, type CompareDocument } from '../../core/compare/compare-json';
+import { selectAnalysis } from '../../store/selectors';
 import type { CompareGroup, SideFacts } from '../../core/compare/compare-logs';
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
@@ -177,8 +178,11 @@ function SidesTable({ document }: { readonly document: CompareDocument }) {
 
 function Divergence({ document }: { readonly document: CompareDocument }) {
   const commands = useAppCommands();
+  const report = useInspector(selectAnalysis)?.report;
   const d = document.divergence;
   if (d === undefined) return null;
+  // The supplied PCRs / quote of the open (failing) list, seen from the divergence.
+  const checks = report === undefined ? [] : failingChecks(report, document.failing.entries, d);
   const show = (e: { path: string; digest: string } | undefined) => (e === undefined ? '(the list ends)' : `${e.path} ${e.digest}`);
   return (
     <p className="compare__divergence" data-testid="compare-divergence" data-index={d.index}>
@@ -191,6 +195,13 @@ function Divergence({ document }: { readonly document: CompareDocument }) {
         `#${formatCount(d.index)}`
       )}
       : reference <span className="compare__mono">{show(d.reference)}</span>; failing <span className="compare__mono">{show(d.failing)}</span>
+      {checks.map((c, k) => (
+        <span key={k} className={`compare__check${c.coversDivergence === true ? ' compare__check--ok' : ' compare__check--bad'}`} data-testid="compare-check" data-covers={String(c.coversDivergence)}>
+          {c.source === 'pcr' ? `${c.bank ?? ''} PCR ${c.pcr ?? ''}` : 'Quote'}: {c.status}
+          {c.matchedEntries !== undefined ? ` after ${formatCount(c.matchedEntries)} entries` : ''} —{' '}
+          {c.coversDivergence === true ? 'the TPM agrees with this list up to the divergence' : 'the TPM does not reach the divergence'}
+        </span>
+      ))}
     </p>
   );
 }
