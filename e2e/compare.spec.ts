@@ -75,6 +75,7 @@ test('a reference that is not a list is refused by name', async ({ inspector }) 
 });
 
 test('two boots of one VM read as a diagnosis', async ({ inspector }, testInfo) => {
+  test.slow(); // two real lists read and verified on a shared machine
   const { page } = inspector;
   await page.setViewportSize({ width: 1440, height: 900 });
   const vm = (day: string): TestFile => ({
