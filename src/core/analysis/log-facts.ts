@@ -71,7 +71,8 @@ function bufferOf(log: ImaLog, i: number): Uint8Array | undefined {
 export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFacts {
   const e = log.entries;
   const n = e.length;
-  const templates: Record<string, number> = {};
+  // Keyed by names from the log: no prototype, so `__proto__` or `constructor` is plain data.
+  const templates: Record<string, number> = Object.create(null) as Record<string, number>;
   const boots: BootFact[] = [];
   const kexec: KexecMarker[] = [];
   const cmdlines: KexecCmdline[] = [];

@@ -148,7 +148,8 @@ const SHA1_SIZE = 20;
 const MD5_SIZE = 16;
 
 function templateFields(name: string): readonly string[] {
-  return BUILTIN_TEMPLATE_FIELDS[name] ?? name.split('|');
+  // Own properties only: a template named `constructor` is a one-field custom name.
+  return Object.hasOwn(BUILTIN_TEMPLATE_FIELDS, name) ? BUILTIN_TEMPLATE_FIELDS[name] : name.split('|');
 }
 
 /** Writes a u32 at `offset` (bytes assigned one by one: much faster than a DataView per word). */
