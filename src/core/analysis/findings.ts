@@ -48,6 +48,16 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
       ),
     );
   }
+  if (facts.namesWithSpaces.length > 0) {
+    const n = facts.namesWithSpaces;
+    out.push(
+      finding(
+        'name-with-spaces',
+        `${plural(n.length, 'entry')} (${listed(n)}) of templates from kernels since 3.13 have a space in their name, which those kernels write as "_": the list was written or rewritten by a tool, not read from securityfs as it is.`,
+        n,
+      ),
+    );
+  }
   if (log.format === 'binary' && log.byteOrder === 'big') {
     out.push(
       finding(
