@@ -39,8 +39,8 @@
  */
 import type { ImaLog } from '../model/ima-log';
 import type { ImaLogBuilder } from './ima-log-builder';
-import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
-import { createNobleHashProvider, type HashProvider } from '../hash/hash-provider';
+import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import { createNobleHashProvider, type Hasher, type HashProvider } from '../hash/hash-provider';
 import { DIGEST_SIZES, MAX_TEMPLATE_DATA } from './binary-list-parser';
 import {
   AlgorithmSource,
@@ -70,6 +70,11 @@ const LEGACY_NAME_BUFFER = 256;
 
 /** Synchronous hashers for confirming a reading (rare lines only: speed does not matter). */
 let confirmHashes: HashProvider | undefined;
+
+function confirmHasher(alg: HashAlgorithm): Hasher | undefined {
+  confirmHashes ??= createNobleHashProvider();
+  return confirmHashes.get(alg);
+}
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -151,14 +156,51 @@ export class AsciiListParser {
 
   finish(): ImaLog {
     if (this.pendingLength > 0 || this.pendingTooLong) {
+      const entries = this.b.length;
       this.line(this.pending, 0, this.pendingLength, this.consumed);
       this.pendingLength = 0;
+      this.checkLastLine(entries);
     }
     this.flushBad();
     if (this.b.length === 0 && this.b.errorCount === 0 && this.consumed > 0) {
       this.b.addError(0, 'no IMA entry: the text has only blank lines');
     }
     return this.b.build('ascii', 'little', this.D ?? 20, this.consumed);
+  }
+
+  /**
+   * The kernel ends every line with a newline: a last line without one was cut off, unless
+   * its template hash shows it whole (only its newline lost). A cut line is a truncation
+   * error at its first byte, its entry (if it still parsed) not kept; a violation's zero
+   * digest or a bank without a hasher here cannot tell, so such a line stays. `entries`: the entry count before the line.
+   */
+  private checkLastLine(entries: number): void {
+    const b = this.b;
+    const src = this.lineStart;
+    if (b.length > entries) {
+      const i = b.length - 1;
+      const o = b.entryOffset[i];
+      const desc = b.descriptors[b.template[i]];
+      const D = this.D ?? 0;
+      const canTell = hashAlgorithmsOfSize(D).some((alg) => confirmHasher(alg) !== undefined);
+      // Where the template data (or the legacy `d` field) starts: after pcr, digest, name.
+      const q = o + 8 + D + desc.info.name.length;
+      if (!canTell || b.data.subarray(o + 4, o + 4 + D).every((x) => x === 0)) return;
+      const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
+      // An unknown template's fields are guessed, so its hash proves nothing either way; at
+      // the very end of a cut list it is most likely a cut known name ("ima-n").
+      if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest)) return;
+      b.dropLastEntry();
+      b.addError(
+        src,
+        `line ${this.lineNumber} (bytes ${src}–${this.consumed - 1}) is cut off: the list ends inside it, ` +
+          'without its newline, and what is left does not match its template digest; entry not kept',
+      );
+    } else if (this.badFrom === src) {
+      // Its own problem is reported with it; say that the list was cut there. (When it ends
+      // a run of bad lines, the run's first line names the problem.)
+      this.badMessage = `cut off: the list ends inside this line, without its newline (${this.badMessage})`;
+    }
   }
 
   private appendPending(chunk: Uint8Array, start: number, end: number): void {
@@ -432,9 +474,8 @@ export class AsciiListParser {
     } else {
       input = data.subarray(q + 4, end);
     }
-    confirmHashes ??= createNobleHashProvider();
     for (const alg of hashAlgorithmsOfSize(D)) {
-      const digest = confirmHashes.get(alg)?.digest(input);
+      const digest = confirmHasher(alg)?.digest(input);
       if (digest !== undefined && digest.every((x, k) => x === recorded[k])) return true;
     }
     return false;
