@@ -125,7 +125,7 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
       out.push(
         finding(
           'log-ahead-of-pcrs',
-          `${where} equals the replay after ${m} of ${entryCount} entries${via}: the log was read after the PCRs; the last ${entryCount - m} entries are not covered by them. Read the log and the quote together, or let the verifier stop at entry ${m}.`,
+          `${where} equals the replay of the first ${m} of ${entryCount} entries${via}: entry #${m} extends PCR ${c.pcr} again, so it and the later PCR ${c.pcr} entries were measured after the PCRs were read. Read the log and the quote together, or let the verifier stop before entry #${m}.`,
           m > 0 ? [m - 1] : [],
         ),
       );
