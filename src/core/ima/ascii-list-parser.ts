@@ -80,20 +80,28 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const isBlank = (c: number): boolean => c === SPACE || c === TAB;
 
+/** Lines looked at to recognise an ASCII list whose first lines are damaged. */
+const SNIFF_LINES = 8;
+
 /**
- * The digest size of an ASCII list from its first line, or undefined if the head does not
- * start like one. The algorithm-prefixed digest column of the patched-kernel variant is
+ * The digest size of an ASCII list from its first line that reads like an entry (among the
+ * first SNIFF_LINES: a damaged first line does not hide the list; the parser reports it),
+ * or undefined. The algorithm-prefixed digest column of the patched-kernel variant is
  * accepted here so that the parser, not the sniffer, explains why it is refused.
  */
 export function sniffAsciiList(head: Uint8Array): number | undefined {
-  let end = head.indexOf(0x0a);
-  if (end < 0) end = head.length;
-  let line = '';
-  for (let i = 0; i < Math.min(end, 512); i++) line += String.fromCharCode(head[i]);
-  const m = /^ ?(\d{1,2}) ([a-z0-9-]+:)?([0-9a-f]+) ([\x21-\x7e]+)/.exec(line);
-  if (m === null || Number(m[1]) > 63) return undefined;
-  const size = m[3].length / 2;
-  return DIGEST_SIZES.includes(size) ? size : undefined;
+  let start = 0;
+  for (let k = 0; k < SNIFF_LINES && start < head.length; k++) {
+    let end = head.indexOf(0x0a, start);
+    if (end < 0) end = head.length;
+    let line = '';
+    for (let i = start; i < Math.min(end, start + 512); i++) line += String.fromCharCode(head[i]);
+    const m = /^ ?(\d{1,2}) ([a-z0-9-]+:)?([0-9a-f]+) ([\x21-\x7e]+)/.exec(line);
+    const size = m === null || Number(m[1]) > 63 ? 0 : m[3].length / 2;
+    if (DIGEST_SIZES.includes(size)) return size;
+    start = end + 1;
+  }
+  return undefined;
 }
 
 export interface AsciiParseOptions {
