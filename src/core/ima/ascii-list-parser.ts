@@ -197,7 +197,7 @@ export class AsciiListParser {
       const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
       // An unknown template's fields are guessed, so its hash proves nothing either way; at
       // the very end of a cut list it is most likely a cut known name ("ima-n").
-      if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest)) return;
+      if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest, desc)) return;
       b.dropLastEntry();
       b.addError(
         src,
@@ -428,7 +428,7 @@ export class AsciiListParser {
       }
       const end = this.writeFields(buf, a + 1 + n - j, desc, q);
       if (typeof end === 'string') firstProblem ??= end;
-      else if (this.confirms(o, q, end, -1)) return end;
+      else if (this.confirms(o, q, end, -1, desc)) return end;
       else encoded = true;
     }
     if (typeof plain === 'number') {
@@ -464,27 +464,33 @@ export class AsciiListParser {
   /**
    * Whether the entry written at `o` (template data from `q` to `end`) hashes to its recorded
    * template digest in the list's bank; an all-zero digest (a violation) confirms nothing.
-   * `legacyDigest`: the `d` size of an `ima` entry, -1 for the other templates.
+   * `legacyDigest`: the `d` size of an `ima` entry, -1 for the other templates (of `desc`).
    */
-  private confirms(o: number, q: number, end: number, legacyDigest: number): boolean {
+  private confirms(o: number, q: number, end: number, legacyDigest: number, desc?: TemplateDescriptor): boolean {
     const data = this.b.data;
     const D = this.D ?? 0;
     const recorded = data.subarray(o + 4, o + 4 + D);
     if (recorded.every((x) => x === 0)) return false;
-    let input: Uint8Array;
+    const inputs: Uint8Array[] = [];
     if (legacyDigest >= 0) {
       // H(d ‖ name zero-padded to 256), no length words (ima-format.md §5.1).
       const dLen = legacyDigest;
       const nameStart = q + dLen + 4;
-      input = new Uint8Array(dLen + LEGACY_NAME_BUFFER);
+      const input = new Uint8Array(dLen + LEGACY_NAME_BUFFER);
       input.set(data.subarray(q, q + dLen));
       input.set(data.subarray(nameStart, end), dLen);
+      inputs.push(input);
     } else {
-      input = data.subarray(q + 4, end);
+      // As re-encoded (little-endian), then as a big-endian kernel hashed it.
+      const input = data.subarray(q + 4, end);
+      inputs.push(input, bigEndianTemplateData(input, desc));
     }
     for (const alg of hashAlgorithmsOfSize(D)) {
-      const digest = confirmHasher(alg)?.digest(input);
-      if (digest !== undefined && digest.every((x, k) => x === recorded[k])) return true;
+      const hasher = confirmHasher(alg);
+      for (const input of inputs) {
+        const digest = hasher?.digest(input);
+        if (digest !== undefined && digest.every((x, k) => x === recorded[k])) return true;
+      }
     }
     return false;
   }
@@ -576,6 +582,28 @@ function writeLegacyFields(
   writeU32(out, q + dLen, n);
   copyBytes(buf, ns, ne, out, q + dLen + 4);
   return q + dLen + 4 + n;
+}
+
+/**
+ * Little-endian template data with its length words, and the integers the canonical format
+ * converts (Uint, U32Array fields), byte-swapped: what a big-endian kernel hashed.
+ */
+function bigEndianTemplateData(le: Uint8Array, desc: TemplateDescriptor | undefined): Uint8Array {
+  const out = le.slice();
+  const swap = (p: number, n: number): void => {
+    out.subarray(p, p + n).reverse();
+  };
+  for (let p = 0, f = 0; p + 4 <= out.length; f++) {
+    const len = (out[p] | (out[p + 1] << 8) | (out[p + 2] << 16) | (out[p + 3] << 24)) >>> 0;
+    swap(p, 4);
+    const start = p + 4;
+    if (len > out.length - start) break;
+    const kind = desc !== undefined && f < desc.kinds.length ? desc.kinds[f] : FieldKind.Unknown;
+    if (kind === FieldKind.Uint && (len === 2 || len === 4 || len === 8)) swap(start, len);
+    else if (kind === FieldKind.U32Array) for (let w = 0; w + 4 <= len; w += 4) swap(start + w, 4);
+    p = start + len;
+  }
+  return out;
 }
 
 /** Why a reading with spaces in the name was not taken. */

@@ -38,6 +38,13 @@ describe('a cut-off ASCII list', () => {
     }
   }
 
+  it('a big-endian kernel\'s list that lost its final newline stays whole (found by the fuzz suite)', () => {
+    const built = buildImaLog([{ path: '/a' }, { template: 'd-ng|n-ng|iuid|imode', path: '/b' }], { provider, byteOrder: 'big' });
+    const log = parseImaLog(encodeText(built.ascii.slice(0, -1)));
+    expect(log.entries.length).toBe(2);
+    expect(log.errors).toEqual([]);
+  });
+
   it('the report has a parse-error, no template-hash-mismatch', async () => {
     const built = buildImaLog([{ path: '/a' }, { path: '/usr/bin/last' }], { provider, listBank: 'sha256' });
     const text = built.ascii;
