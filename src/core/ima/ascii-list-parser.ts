@@ -123,6 +123,8 @@ export class AsciiListParser {
   private readonly tokens = new Int32Array(2 * (MAX_TEMPLATE_FIELDS + 1));
   /** Single-space token boundaries of the current line, for names with spaces. */
   private readonly spaced = new Int32Array(2 * MAX_SPACED_TOKENS);
+  /** The line just read ended right after its template name (nothing, not even a space). */
+  private lineEndsAtName = false;
   /** The last splitFields found the expected fields between single spaces (the kernel's form). */
   private splitOnSingleSpaces = false;
   private badFrom = -1;
@@ -180,7 +182,8 @@ export class AsciiListParser {
    * The kernel ends every line with a newline: a last line without one was cut off, unless
    * its template hash shows it whole (only its newline lost). A cut line is a truncation
    * error at its first byte, its entry (if it still parsed) not kept; a violation's zero
-   * digest or a bank without a hasher here cannot tell, so such a line stays. `entries`: the entry count before the line.
+   * digest, an unknown template with fields or a bank without a hasher here cannot tell, so
+   * such a line stays. `entries`: the entry count before the line.
    */
   private checkLastLine(entries: number): void {
     const b = this.b;
@@ -195,8 +198,10 @@ export class AsciiListParser {
       const q = o + 8 + D + desc.info.name.length;
       if (!canTell || b.data.subarray(o + 4, o + 4 + D).every((x) => x === 0)) return;
       const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
-      // An unknown template's fields are guessed, so its hash proves nothing either way; at
-      // the very end of a cut list it is most likely a cut known name ("ima-n").
+      // An unknown template's fields are guessed, so its hash proves nothing either way: it
+      // stays, unless the line ends right at its name (a cut name, "ima-n": the kernel
+      // writes a space before every field, even an empty one).
+      if (!desc.info.known && !this.lineEndsAtName) return;
       if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest, desc)) return;
       b.dropLastEntry();
       b.addError(
@@ -287,6 +292,7 @@ export class AsciiListParser {
     const ns = i;
     while (i < e && !isBlank(buf[i])) i++;
     const nameLen = i - ns;
+    this.lineEndsAtName = i === e;
     if (nameLen === 0) return 'expected a template name after the template digest';
     if (nameLen > MAX_TEMPLATE_NAME_LENGTH) {
       return `template name of ${nameLen} bytes is longer than 255`;

@@ -45,6 +45,13 @@ describe('a cut-off ASCII list', () => {
     expect(log.errors).toEqual([]);
   });
 
+  it('a last line of an unknown template with fields stays without its newline (found by the fuzz suite)', () => {
+    const built = buildImaLog([{ path: '/a' }, { template: 'd-ng|n-ng|valueOf', path: '/b' }], { provider });
+    const log = parseImaLog(encodeText(built.ascii.slice(0, -1)));
+    expect(log.entries.length).toBe(2);
+    expect(log.errors).toEqual([]);
+  });
+
   it('the report has a parse-error, no template-hash-mismatch', async () => {
     const built = buildImaLog([{ path: '/a' }, { path: '/usr/bin/last' }], { provider, listBank: 'sha256' });
     const text = built.ascii;
