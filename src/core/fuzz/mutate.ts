@@ -89,7 +89,12 @@ function mutateText(rng: Rng, bytes: Uint8Array): Mutation {
   const tokens = lines[li].split(/(\s+|[:,"{}[\]|=])/);
   const ti = below(rng, tokens.length);
   const tokenStart = lineStart + tokens.slice(0, ti).join('').length;
-  tokens[ti] = choice === 2 ? pick(rng, TEXT_TOKENS) : tokens[ti].slice(0, below(rng, tokens[ti].length));
+  const token = tokens[ti];
+  if (choice === 2) tokens[ti] = pick(rng, TEXT_TOKENS);
+  else if (/^(0x)?[0-9a-fA-F]{2,}$/.test(token) && (rng() & 1) === 0) {
+    // A hex value one byte longer or shorter than its field (a 33-byte P-256 coordinate).
+    tokens[ti] = (rng() & 1) === 0 ? `${token}${pick(rng, ['00', 'ff', '01'])}` : token.slice(0, -2);
+  } else tokens[ti] = token.slice(0, below(rng, token.length));
   lines[li] = tokens.join('');
   return { bytes: encode(lines.join('\n')), at: tokenStart, what: `token ${ti} of line ${li + 1}` };
 }
