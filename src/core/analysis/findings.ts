@@ -53,7 +53,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'name-with-spaces',
-        `${plural(n.length, 'entry')} (${listed(n)}) of templates from kernels since 3.13 have a space in their name, which those kernels write as "_": the list was written or rewritten by a tool, not read from securityfs as it is.`,
+        `${n.length === 1 ? '1 entry' : `${n.length} entries`} (${listed(n)}) of templates from kernels since 3.13 ${n.length === 1 ? 'has a space in its name' : 'have a space in their names'}, which those kernels write as "_": the list was written or rewritten by a tool, not read from securityfs as it is.`,
         n,
       ),
     );
