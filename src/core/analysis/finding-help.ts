@@ -21,6 +21,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'The entry uses a template or field this tool does not know. It is still replayed from its bytes, so PCR checks are unaffected; its fields are shown raw.',
   },
+  'name-with-spaces': {
+    title: 'Name with spaces in a rewritten list',
+    severity: 'info',
+    help: 'Kernels since 3.13 (templates ima-ng and later) write spaces in names as "_". A name with a space in such an entry means a tool wrote or rewrote the list; its template hash still covers the name as written, so the entry verifies. Compare with the list read from securityfs if the rewrite is unexpected.',
+  },
   'byte-order-big': {
     title: 'Big-endian list',
     severity: 'info',

@@ -48,6 +48,16 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
       ),
     );
   }
+  if (facts.namesWithSpaces.length > 0) {
+    const n = facts.namesWithSpaces;
+    out.push(
+      finding(
+        'name-with-spaces',
+        `${n.length === 1 ? '1 entry' : `${n.length} entries`} (${listed(n)}) of templates from kernels since 3.13 ${n.length === 1 ? 'has a space in its name' : 'have a space in their names'}, which those kernels write as "_": the list was written or rewritten by a tool, not read from securityfs as it is.`,
+        n,
+      ),
+    );
+  }
   if (log.format === 'binary' && log.byteOrder === 'big') {
     out.push(
       finding(
@@ -115,7 +125,7 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
       out.push(
         finding(
           'log-ahead-of-pcrs',
-          `${where} equals the replay after ${m} of ${entryCount} entries${via}: the log was read after the PCRs; the last ${entryCount - m} entries are not covered by them. Read the log and the quote together, or let the verifier stop at entry ${m}.`,
+          `${where} equals the replay of the first ${m} of ${entryCount} entries${via}: entry #${m} extends PCR ${c.pcr} again, so it and the later PCR ${c.pcr} entries were measured after the PCRs were read. Read the log and the quote together, or let the verifier stop before entry #${m}.`,
           m > 0 ? [m - 1] : [],
         ),
       );

@@ -50,6 +50,8 @@ export interface LogFacts {
   readonly cmdlines: readonly KexecCmdline[];
   readonly unknownTemplate: readonly number[];
   readonly oppositeByteOrder: readonly number[];
+  /** Entries of templates from kernels since 3.13 (all but `ima`) whose name has a space. */
+  readonly namesWithSpaces: readonly number[];
 }
 
 const KEXEC_HEADER_SIZE = 24;
@@ -71,12 +73,16 @@ function bufferOf(log: ImaLog, i: number): Uint8Array | undefined {
 export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFacts {
   const e = log.entries;
   const n = e.length;
-  const templates: Record<string, number> = {};
+  // Keyed by names from the log: no prototype, so `__proto__` or `constructor` is plain data.
+  const templates: Record<string, number> = Object.create(null) as Record<string, number>;
   const boots: BootFact[] = [];
   const kexec: KexecMarker[] = [];
   const cmdlines: KexecCmdline[] = [];
   const unknownTemplate: number[] = [];
   const oppositeByteOrder: number[] = [];
+  const namesWithSpaces: number[] = [];
+  // Kernels since 3.13 (ima-ng and every later or custom template) write `_` for spaces.
+  const replacesSpaces = log.templates.map((t) => t.name !== 'ima');
   const templateCounts = new Uint32Array(log.templates.length);
   let bytesBefore = KEXEC_HEADER_SIZE;
   let runtimeSizeBefore = KEXEC_HEADER_SIZE;
@@ -93,8 +99,9 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     const flags = e.flags[i];
     if ((flags & EntryFlag.UnknownTemplate) !== 0) unknownTemplate.push(i);
     if ((flags & EntryFlag.OppositeByteOrder) !== 0) oppositeByteOrder.push(i);
-    // Names are only decoded where they can matter: short names of the few markers.
     const nameLength = e.nameLength[i];
+    if (replacesSpaces[e.template[i]] && hasSpace(log.data, e.nameOffset[i], nameLength)) namesWithSpaces.push(i);
+    // Names are only decoded where they can matter: short names of the few markers.
     if (nameLength === 14 || nameLength === 10 || nameLength === 13) {
       const name = readEntryName(log, i);
       if (name === 'boot_aggregate') {
@@ -142,5 +149,10 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     }),
     errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
   };
-  return { report, boots, kexec, cmdlines, unknownTemplate, oppositeByteOrder };
+  return { report, boots, kexec, cmdlines, unknownTemplate, oppositeByteOrder, namesWithSpaces };
+}
+
+function hasSpace(data: Uint8Array, offset: number, length: number): boolean {
+  for (let k = offset; k < offset + length; k++) if (data[k] === 0x20) return true;
+  return false;
 }

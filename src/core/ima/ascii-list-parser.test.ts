@@ -180,7 +180,7 @@ describe('bad lines', () => {
     expect(log.errors.map((e) => e.message.replace(/^line \d+ \(byte \d+\): /, ''))).toEqual([
       'field 1 (d-ng) of template "ima-ng": expected "<algo>:<hex digest>"; line skipped',
       'field 1 (d-ng) of template "ima-ng": expected "<algo>:<hex digest>"; line skipped',
-      'expected 2 fields after template "ima-ng", found 3; line skipped',
+      'expected 2 fields after template "ima-ng", found 3; read with spaces in the name, it does not reproduce its recorded template digest; line skipped',
       'field 3 (iuid) of template "d-ng|n-ng|iuid": expected an unsigned decimal below 2^32; line skipped',
       'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest of the "ima" template; line skipped',
     ]);

@@ -19,9 +19,19 @@
  * later code (field decoding, hashing, replay) is shared with binary lists. The fields are
  * split on single spaces, which keeps empty fields in place; a line whose whitespace was
  * altered (runs of spaces, tabs, a lost trailing space) is split on whitespace runs
- * instead, empty fields then being taken as the trailing ones. Names cannot contain
- * spaces, so both splits agree on every kernel-written line. Bytes of names are copied
+ * instead, empty fields then being taken as the trailing ones. Bytes of names are copied
  * raw: the kernel prints them raw.
+ *
+ * Names with spaces: kernels since 3.13 turn spaces in names into `_`, but older kernels'
+ * lists, and lists that tools wrote or rewrote, keep them (openEuler kunpengsecl ships
+ * `… ima <d> /tmp/#17634599 (deleted)`). A line with more space-separated tokens than its
+ * template has fields is read with the name field taking several tokens (the rest of the
+ * line when the name is the last field); where a token could be a name part or a later
+ * field (`ima-sig`: the signature hex), every reading is tried and the template hash
+ * decides: a reading is taken only when the hash of its template data is the recorded
+ * digest. When none is, the line is a parse error that says so (a violation's zero digest
+ * confirms nothing; the hash is checked little-endian, as re-encoded, with the sha1/sha2
+ * functions of @noble/hashes, so an sm3 or a big-endian kernel's line cannot confirm one).
  *
  * Bad lines become ParseErrors with the line's byte offset; a run of consecutive bad lines
  * is one error naming the range. A patched kernel (embrave 2023) writes the digest column
@@ -29,6 +39,8 @@
  */
 import type { ImaLog } from '../model/ima-log';
 import type { ImaLogBuilder } from './ima-log-builder';
+import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import { createNobleHashProvider, type Hasher, type HashProvider } from '../hash/hash-provider';
 import { DIGEST_SIZES, MAX_TEMPLATE_DATA } from './binary-list-parser';
 import {
   AlgorithmSource,
@@ -51,24 +63,45 @@ for (let i = 0; i < 6; i++) {
   HEX_VALUE[0x41 + i] = 10 + i;
 }
 
+/** Single-space tokens looked at for a name with spaces (the name has at most 255 bytes). */
+const MAX_SPACED_TOKENS = MAX_TEMPLATE_FIELDS + 257;
+/** `IMA_EVENT_NAME_LEN_MAX + 1`: the zeroed buffer the legacy template hashes the name in. */
+const LEGACY_NAME_BUFFER = 256;
+
+/** Synchronous hashers for confirming a reading (rare lines only: speed does not matter). */
+let confirmHashes: HashProvider | undefined;
+
+function confirmHasher(alg: HashAlgorithm): Hasher | undefined {
+  confirmHashes ??= createNobleHashProvider();
+  return confirmHashes.get(alg);
+}
+
 const SPACE = 0x20;
 const TAB = 0x09;
 const isBlank = (c: number): boolean => c === SPACE || c === TAB;
 
+/** Lines looked at to recognise an ASCII list whose first lines are damaged. */
+const SNIFF_LINES = 8;
+
 /**
- * The digest size of an ASCII list from its first line, or undefined if the head does not
- * start like one. The algorithm-prefixed digest column of the patched-kernel variant is
+ * The digest size of an ASCII list from its first line that reads like an entry (among the
+ * first SNIFF_LINES: a damaged first line does not hide the list; the parser reports it),
+ * or undefined. The algorithm-prefixed digest column of the patched-kernel variant is
  * accepted here so that the parser, not the sniffer, explains why it is refused.
  */
 export function sniffAsciiList(head: Uint8Array): number | undefined {
-  let end = head.indexOf(0x0a);
-  if (end < 0) end = head.length;
-  let line = '';
-  for (let i = 0; i < Math.min(end, 512); i++) line += String.fromCharCode(head[i]);
-  const m = /^ ?(\d{1,2}) ([a-z0-9-]+:)?([0-9a-f]+) ([\x21-\x7e]+)/.exec(line);
-  if (m === null || Number(m[1]) > 63) return undefined;
-  const size = m[3].length / 2;
-  return DIGEST_SIZES.includes(size) ? size : undefined;
+  let start = 0;
+  for (let k = 0; k < SNIFF_LINES && start < head.length; k++) {
+    let end = head.indexOf(0x0a, start);
+    if (end < 0) end = head.length;
+    let line = '';
+    for (let i = start; i < Math.min(end, start + 512); i++) line += String.fromCharCode(head[i]);
+    const m = /^ ?(\d{1,2}) ([a-z0-9-]+:)?([0-9a-f]+) ([\x21-\x7e]+)/.exec(line);
+    const size = m === null || Number(m[1]) > 63 ? 0 : m[3].length / 2;
+    if (DIGEST_SIZES.includes(size)) return size;
+    start = end + 1;
+  }
+  return undefined;
 }
 
 export interface AsciiParseOptions {
@@ -88,6 +121,12 @@ export class AsciiListParser {
   private readonly scan = createFieldScan();
   /** Token boundaries of the current line's fields: [start0, end0, start1, end1, …]. */
   private readonly tokens = new Int32Array(2 * (MAX_TEMPLATE_FIELDS + 1));
+  /** Single-space token boundaries of the current line, for names with spaces. */
+  private readonly spaced = new Int32Array(2 * MAX_SPACED_TOKENS);
+  /** The line just read ended right after its template name (nothing, not even a space). */
+  private lineEndsAtName = false;
+  /** The last splitFields found the expected fields between single spaces (the kernel's form). */
+  private splitOnSingleSpaces = false;
   private badFrom = -1;
   private badFirstLine = 0;
   private badLastLine = 0;
@@ -127,14 +166,54 @@ export class AsciiListParser {
 
   finish(): ImaLog {
     if (this.pendingLength > 0 || this.pendingTooLong) {
+      const entries = this.b.length;
       this.line(this.pending, 0, this.pendingLength, this.consumed);
       this.pendingLength = 0;
+      this.checkLastLine(entries);
     }
     this.flushBad();
     if (this.b.length === 0 && this.b.errorCount === 0 && this.consumed > 0) {
       this.b.addError(0, 'no IMA entry: the text has only blank lines');
     }
     return this.b.build('ascii', 'little', this.D ?? 20, this.consumed);
+  }
+
+  /**
+   * The kernel ends every line with a newline: a last line without one was cut off, unless
+   * its template hash shows it whole (only its newline lost). A cut line is a truncation
+   * error at its first byte, its entry (if it still parsed) not kept; a violation's zero
+   * digest, an unknown template with fields or a bank without a hasher here cannot tell, so
+   * such a line stays. `entries`: the entry count before the line.
+   */
+  private checkLastLine(entries: number): void {
+    const b = this.b;
+    const src = this.lineStart;
+    if (b.length > entries) {
+      const i = b.length - 1;
+      const o = b.entryOffset[i];
+      const desc = b.descriptors[b.template[i]];
+      const D = this.D ?? 0;
+      const canTell = hashAlgorithmsOfSize(D).some((alg) => confirmHasher(alg) !== undefined);
+      // Where the template data (or the legacy `d` field) starts: after pcr, digest, name.
+      const q = o + 8 + D + desc.info.name.length;
+      if (!canTell || b.data.subarray(o + 4, o + 4 + D).every((x) => x === 0)) return;
+      const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
+      // An unknown template's fields are guessed, so its hash proves nothing either way: it
+      // stays, unless the line ends right at its name (a cut name, "ima-n": the kernel
+      // writes a space before every field, even an empty one).
+      if (!desc.info.known && !this.lineEndsAtName) return;
+      if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest, desc)) return;
+      b.dropLastEntry();
+      b.addError(
+        src,
+        `line ${this.lineNumber} (bytes ${src}–${this.consumed - 1}) is cut off: the list ends inside it, ` +
+          'without its newline, and what is left does not match its template digest; entry not kept',
+      );
+    } else if (this.badFrom === src) {
+      // Its own problem is reported with it; say that the list was cut there. (When it ends
+      // a run of bad lines, the run's first line names the problem.)
+      this.badMessage = `cut off: the list ends inside this line, without its newline (${this.badMessage})`;
+    }
   }
 
   private appendPending(chunk: Uint8Array, start: number, end: number): void {
@@ -213,6 +292,7 @@ export class AsciiListParser {
     const ns = i;
     while (i < e && !isBlank(buf[i])) i++;
     const nameLen = i - ns;
+    this.lineEndsAtName = i === e;
     if (nameLen === 0) return 'expected a template name after the template digest';
     if (nameLen > MAX_TEMPLATE_NAME_LENGTH) {
       return `template name of ${nameLen} bytes is longer than 255`;
@@ -239,44 +319,69 @@ export class AsciiListParser {
     const scan = this.scan;
     if (desc.isLegacyIma) {
       const count = this.splitFields(buf, i, e, 2);
-      if (count !== 2) {
-        return `expected 2 fields after template "ima" (digest and name), found ${count}`;
-      }
       const tk = this.tokens;
-      const dHex = tk[1] - tk[0];
-      if ((dHex !== 40 && dHex !== 32) || !isHex(buf, tk[0], tk[1])) {
-        return (
-          'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest ' +
-          'of the "ima" template'
-        );
+      let end: number | string =
+        count === 2
+          ? writeLegacyFields(buf, tk[0], tk[1], tk[2], tk[3], data, q)
+          : `expected 2 fields after template "ima" (digest and name), found ${count}`;
+      let dLen = (tk[1] - tk[0]) / 2;
+      const n = this.splitSingleSpaces(buf, i, e);
+      if (n > 2) {
+        // The name takes the rest of the line; kept when the template hash confirms it.
+        const sp = this.spaced;
+        const spacedEnd = writeLegacyFields(buf, sp[0], sp[1], sp[2], sp[2 * n - 1], data, q);
+        const spacedDLen = (sp[1] - sp[0]) / 2;
+        if (typeof spacedEnd === 'number' && this.confirms(o, q, spacedEnd, spacedDLen)) {
+          end = spacedEnd;
+          dLen = spacedDLen;
+        } else if (typeof end === 'number') {
+          end = writeLegacyFields(buf, tk[0], tk[1], tk[2], tk[3], data, q);
+        } else {
+          end = end + unconfirmed(spacedEnd);
+        }
       }
-      const dLen = dHex / 2;
-      const n = tk[3] - tk[2];
-      if (n > 255) return `"ima" file name of ${n} bytes is longer than 255`;
-      decodeHex(buf, tk[0], dHex, data, q);
-      writeU32(data, q + dLen, n);
-      copyBytes(buf, tk[2], tk[3], data, q + dLen + 4);
+      if (typeof end === 'string') return end;
       scan.flags = 0;
       scan.fileDigestOffset = q;
       scan.fileDigestLength = dLen;
       scan.algorithmSource = dLen === 20 ? AlgorithmSource.Sha1 : AlgorithmSource.Md5;
       scan.nameOffset = q + dLen + 4;
-      scan.nameLength = n;
-      const size = q + dLen + 4 + n - o;
-      b.dataLength = o + size;
-      b.addEntry(o, src, size, pcr, t, scan);
+      scan.nameLength = end - scan.nameOffset;
+      b.dataLength = end;
+      b.addEntry(o, src, end - o, pcr, t, scan);
       return undefined;
     }
     const expected = desc.kinds.length;
     const count = this.splitFields(buf, i, e, expected);
+    let end: number | string;
     if (count > MAX_TEMPLATE_FIELDS) {
-      return `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+      end = `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+    } else if (expected > 0 && count > expected) {
+      end = `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
+    } else {
+      end = this.writeFields(buf, count, desc, q);
     }
-    if (expected > 0 && count > expected) {
-      return `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
+    if (desc.nameField >= 0 && expected > 0 && !this.splitOnSingleSpaces) {
+      const n = this.splitSingleSpaces(buf, i, e);
+      if (n > expected) end = this.readSpacedName(buf, i, e, n, desc, o, q, count, end);
     }
+    if (typeof end === 'string') return end;
+    const L = end - (q + 4);
+    writeU32(data, q, L);
+    b.dataLength = end;
+    scanTemplateFields(data, q + 4, L, true, desc, scan);
+    b.addEntry(o, src, end - o, pcr, t, scan);
+    return undefined;
+  }
+
+  /**
+   * Writes the fields in `tokens` (`count` of them, missing trailing ones empty) as template
+   * data at data[q + 4…] with its length word at q; returns the end, or the problem.
+   */
+  private writeFields(buf: Uint8Array, count: number, desc: TemplateDescriptor, q: number): number | string {
+    const data = this.b.data;
     let w = q + 4;
-    const fields = Math.max(count, expected);
+    const fields = Math.max(count, desc.kinds.length);
     for (let f = 0; f < fields; f++) {
       const ts = f < count ? this.tokens[2 * f] : 0;
       const te = f < count ? this.tokens[2 * f + 1] : 0;
@@ -287,12 +392,113 @@ export class AsciiListParser {
       }
       w = next;
     }
-    const L = w - (q + 4);
-    writeU32(data, q, L);
-    b.dataLength = w;
-    scanTemplateFields(data, q + 4, L, true, desc, scan);
-    b.addEntry(o, src, w - o, pcr, t, scan);
-    return undefined;
+    writeU32(data, q, w - (q + 4));
+    return w;
+  }
+
+  /**
+   * A line with `n` single-space tokens, more than its template's fields: the readings where
+   * the name field spans several tokens, the fields after it taking the last tokens (or
+   * empty, when a trailing space was lost), are tried in turn; the first whose template hash
+   * is the recorded digest is kept. Otherwise the plain reading `plain` stands (re-written),
+   * or, when it is a problem too, the line is refused saying that no reading confirms.
+   */
+  private readSpacedName(
+    buf: Uint8Array,
+    i: number,
+    e: number,
+    n: number,
+    desc: TemplateDescriptor,
+    o: number,
+    q: number,
+    plainCount: number,
+    plain: number | string,
+  ): number | string {
+    const sp = this.spaced;
+    const tk = this.tokens;
+    const a = desc.nameField;
+    const after = desc.kinds.length - a - 1;
+    let firstProblem: string | undefined;
+    let encoded = false;
+    for (let j = Math.max(a + 2, n - after); j <= n; j++) {
+      for (let f = 0; f < a; f++) {
+        tk[2 * f] = sp[2 * f];
+        tk[2 * f + 1] = sp[2 * f + 1];
+      }
+      tk[2 * a] = sp[2 * a];
+      tk[2 * a + 1] = sp[2 * j - 1];
+      for (let k = j; k < n; k++) {
+        const f = a + 1 + k - j;
+        tk[2 * f] = sp[2 * k];
+        tk[2 * f + 1] = sp[2 * k + 1];
+      }
+      const end = this.writeFields(buf, a + 1 + n - j, desc, q);
+      if (typeof end === 'string') firstProblem ??= end;
+      else if (this.confirms(o, q, end, -1, desc)) return end;
+      else encoded = true;
+    }
+    if (typeof plain === 'number') {
+      // Not a name with spaces after all (whitespace altered by hand?): read as written.
+      this.splitFields(buf, i, e, desc.kinds.length);
+      return this.writeFields(buf, plainCount, desc, q);
+    }
+    return plain + unconfirmed(encoded ? 0 : (firstProblem ?? 0));
+  }
+
+  /**
+   * Fills `spaced` with the tokens of `buf[i, e)` split on single spaces (`buf[i]` is the
+   * separator after the template name) and returns their count; 0 when the line does not
+   * start with a space, has a tab, or has too many tokens to hold a name.
+   */
+  private splitSingleSpaces(buf: Uint8Array, i: number, e: number): number {
+    if (i >= e || buf[i] !== SPACE || hasTab(buf, i, e)) return 0;
+    const sp = this.spaced;
+    let n = 0;
+    let start = i + 1;
+    for (let k = start; k <= e; k++) {
+      if (k === e || buf[k] === SPACE) {
+        if (n === MAX_SPACED_TOKENS) return 0;
+        sp[2 * n] = start;
+        sp[2 * n + 1] = k;
+        n++;
+        start = k + 1;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether the entry written at `o` (template data from `q` to `end`) hashes to its recorded
+   * template digest in the list's bank; an all-zero digest (a violation) confirms nothing.
+   * `legacyDigest`: the `d` size of an `ima` entry, -1 for the other templates (of `desc`).
+   */
+  private confirms(o: number, q: number, end: number, legacyDigest: number, desc?: TemplateDescriptor): boolean {
+    const data = this.b.data;
+    const D = this.D ?? 0;
+    const recorded = data.subarray(o + 4, o + 4 + D);
+    if (recorded.every((x) => x === 0)) return false;
+    const inputs: Uint8Array[] = [];
+    if (legacyDigest >= 0) {
+      // H(d ‖ name zero-padded to 256), no length words (ima-format.md §5.1).
+      const dLen = legacyDigest;
+      const nameStart = q + dLen + 4;
+      const input = new Uint8Array(dLen + LEGACY_NAME_BUFFER);
+      input.set(data.subarray(q, q + dLen));
+      input.set(data.subarray(nameStart, end), dLen);
+      inputs.push(input);
+    } else {
+      // As re-encoded (little-endian), then as a big-endian kernel hashed it.
+      const input = data.subarray(q + 4, end);
+      inputs.push(input, bigEndianTemplateData(input, desc));
+    }
+    for (const alg of hashAlgorithmsOfSize(D)) {
+      const hasher = confirmHasher(alg);
+      for (const input of inputs) {
+        const digest = hasher?.digest(input);
+        if (digest !== undefined && digest.every((x, k) => x === recorded[k])) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -314,8 +520,12 @@ export class AsciiListParser {
           start = k + 1;
         }
       }
-      if (n === expected && !hasTab(buf, i, e)) return n;
+      if (n === expected && !hasTab(buf, i, e)) {
+        this.splitOnSingleSpaces = true;
+        return n;
+      }
     }
+    this.splitOnSingleSpaces = false;
     let n = 0;
     let k = i;
     while (n < max) {
@@ -352,6 +562,61 @@ export class AsciiListParser {
     this.b.addError(this.badFrom, message);
     this.badFrom = -1;
   }
+}
+
+/**
+ * The legacy `ima` fields from their renderings (digest `buf[ds, de)`, name `buf[ns, ne)`):
+ * d ‖ u32 n ‖ name at out[q]; returns the end, or the problem.
+ */
+function writeLegacyFields(
+  buf: Uint8Array,
+  ds: number,
+  de: number,
+  ns: number,
+  ne: number,
+  out: Uint8Array,
+  q: number,
+): number | string {
+  const dHex = de - ds;
+  if ((dHex !== 40 && dHex !== 32) || !isHex(buf, ds, de)) {
+    return 'expected the 40-hex-digit (sha1) or 32-hex-digit (md5) file digest of the "ima" template';
+  }
+  const dLen = dHex / 2;
+  const n = ne - ns;
+  if (n > 255) return `"ima" file name of ${n} bytes is longer than 255`;
+  decodeHex(buf, ds, dHex, out, q);
+  writeU32(out, q + dLen, n);
+  copyBytes(buf, ns, ne, out, q + dLen + 4);
+  return q + dLen + 4 + n;
+}
+
+/**
+ * Little-endian template data with its length words, and the integers the canonical format
+ * converts (Uint, U32Array fields), byte-swapped: what a big-endian kernel hashed.
+ */
+function bigEndianTemplateData(le: Uint8Array, desc: TemplateDescriptor | undefined): Uint8Array {
+  const out = le.slice();
+  const swap = (p: number, n: number): void => {
+    out.subarray(p, p + n).reverse();
+  };
+  for (let p = 0, f = 0; p + 4 <= out.length; f++) {
+    const len = (out[p] | (out[p + 1] << 8) | (out[p + 2] << 16) | (out[p + 3] << 24)) >>> 0;
+    swap(p, 4);
+    const start = p + 4;
+    if (len > out.length - start) break;
+    const kind = desc !== undefined && f < desc.kinds.length ? desc.kinds[f] : FieldKind.Unknown;
+    if (kind === FieldKind.Uint && (len === 2 || len === 4 || len === 8)) swap(start, len);
+    else if (kind === FieldKind.U32Array) for (let w = 0; w + 4 <= len; w += 4) swap(start + w, 4);
+    p = start + len;
+  }
+  return out;
+}
+
+/** Why a reading with spaces in the name was not taken. */
+function unconfirmed(problem: number | string): string {
+  return typeof problem === 'string'
+    ? `; read with spaces in the name, it is no entry either (${problem})`
+    : '; read with spaces in the name, it does not reproduce its recorded template digest';
 }
 
 /** Offset of the last ':' in the whitespace-delimited token at buf[s], or -1. */

@@ -336,6 +336,33 @@ export function detectBinaryFraming(
   return undefined;
 }
 
+/** Bytes scanned past a damaged start for the first entry of a list (the sniffer's head). */
+const PAST_DAMAGE_SCAN = 64 * 1024;
+
+/**
+ * The framing of a binary list whose first entry is damaged (a PCR word of 0xFFFFFFFF, a bad
+ * name length): the first offset after byte 0 where a complete, exactly-tiled entry starts
+ * and either a second one follows it or the bytes end exactly there. Two such entries in a
+ * row are what random or other binary data never has, so the parser may take the file and
+ * report the damage (it resynchronises the same way).
+ */
+export function detectBinaryFramingPastDamage(bytes: Uint8Array, options: BinaryParseOptions = {}): BinaryFraming | undefined {
+  const judge = new CandidateJudge();
+  const end = Math.min(bytes.length, PAST_DAMAGE_SCAN);
+  const candidates = framingCandidates(options);
+  for (let q = 1; q < end; q++) {
+    for (const f of candidates) {
+      const le = f.byteOrder === 'little';
+      if (!mayStartEntry(bytes, bytes.length, q, le, f.digestSize)) continue;
+      const size = judge.judge(bytes, bytes.length, q, le, f.digestSize, true, true);
+      if (size <= 0) continue;
+      if (q + size === bytes.length) return f;
+      if (judge.judge(bytes, bytes.length, q + size, le, f.digestSize, true, false) > 0) return f;
+    }
+  }
+  return undefined;
+}
+
 /** A patched-kernel layout: its framing, and what is wrong with it in words. */
 export interface DigestLengthVariant extends BinaryFraming {
   readonly description: string;
@@ -379,6 +406,8 @@ export class BinaryListParser {
   /** When ≥ 0: an error started here and the parser is scanning for the next entry. */
   private errorFrom = -1;
   private errorMessage = '';
+  /** The error began where no framing was known yet: describe it once one is found. */
+  private describeOnceFramed = false;
   private scanPos = 0;
   private refused = false;
   private readonly checker = new EntryChecker();
@@ -484,6 +513,7 @@ export class BinaryListParser {
         'template digest, a u32 template-name length 1–255 and a printable template name, ' +
         'in either byte order), found none',
     );
+    this.describeOnceFramed = true;
     return true;
   }
 
@@ -509,6 +539,7 @@ export class BinaryListParser {
         return false;
       }
       if (r > 0) {
+        if (this.describeOnceFramed) this.describeDamagedStart(data, avail, from);
         this.b.addError(
           from,
           `${this.errorMessage}; skipped bytes ${from}–${q - 1} (${q - from} bytes) ` +
@@ -530,6 +561,16 @@ export class BinaryListParser {
     this.errorFrom = -1;
     this.pos = avail;
     return false;
+  }
+
+  /** With the framing the entries after it have, says what is wrong with the entry at `from`. */
+  private describeDamagedStart(data: Uint8Array, avail: number, from: number): void {
+    this.describeOnceFramed = false;
+    const le = this.le ?? true;
+    const D = this.D ?? 20;
+    const r = this.checker.check(data, avail, from, le, D, false);
+    if (r === BAD) this.errorMessage = this.checker.describeProblem(from, le, D);
+    else if (r > 0) this.errorMessage = `entry at byte ${from}: its template data does not split into fields exactly`;
   }
 
   private judgeAt(data: Uint8Array, avail: number, q: number, atEnd: boolean): number {

@@ -242,6 +242,13 @@ export class ImaLogBuilder {
     this.fileDigestAlgorithm = grow(this.fileDigestAlgorithm, (s) => new Uint16Array(s));
   }
 
+  /** Takes back the last entry and its bytes (a line found cut off after it was read). */
+  dropLastEntry(): void {
+    if (this.length === 0) return;
+    this.length--;
+    this.dataLength = this.entryOffset[this.length];
+  }
+
   addError(offset: number, message: string): void {
     if (this.errors.length < MAX_ERRORS) this.errors.push({ offset, message });
     else if (this.droppedErrors++ === 0) this.droppedErrorsFrom = offset;

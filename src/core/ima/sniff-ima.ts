@@ -3,7 +3,8 @@
  *
  * Binary: an entry header at byte 0 in some byte order and digest size (ima-format.md
  * §2.3 and §12: PCR word < 64, a template-name length right after the digest, a printable
- * name, exactly-tiled template data, a plausible next entry). ASCII: a first line
+ * name, exactly-tiled template data, a plausible next entry), or, when the first entry is
+ * damaged, two such entries in a row further on (the parser reports the damage). ASCII: a first line
  * `%2d <hex digest> <template name>`; the digest width gives the bank's size.
  * A patched-kernel variant (a digest-length word after the PCR, or "sha256:" before the
  * ASCII digest) is recognised too, so that the parser gets the file and explains why it
@@ -11,7 +12,7 @@
  */
 import type { ByteOrder } from '../model/ima-log';
 import { sniffAsciiList } from './ascii-list-parser';
-import { detectBinaryFraming, findDigestLengthVariant } from './binary-list-parser';
+import { detectBinaryFraming, detectBinaryFramingPastDamage, findDigestLengthVariant } from './binary-list-parser';
 
 export type ImaSniff =
   | { kind: 'ima-binary'; byteOrder: ByteOrder; digestSize: number }
@@ -19,7 +20,7 @@ export type ImaSniff =
 
 /** `head` = the first ≤ 64 KiB of a file (or all of it). */
 export function sniffImaLog(head: Uint8Array): ImaSniff | undefined {
-  const framing = detectBinaryFraming(head, false) ?? findDigestLengthVariant(head);
+  const framing = detectBinaryFraming(head, false) ?? findDigestLengthVariant(head) ?? detectBinaryFramingPastDamage(head);
   if (framing !== undefined) {
     return { kind: 'ima-binary', byteOrder: framing.byteOrder, digestSize: framing.digestSize };
   }

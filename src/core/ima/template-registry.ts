@@ -46,7 +46,8 @@ interface FieldSpec {
   readonly width?: number;
 }
 
-const FIELDS: Readonly<Record<string, FieldSpec>> = {
+// Maps, since the names looked up come from the log (`constructor`, `__proto__`…).
+const FIELDS: ReadonlyMap<string, FieldSpec> = new Map(Object.entries({
   d: { kind: FieldKind.RawDigest },
   'd-ng': { kind: FieldKind.DigestWithAlgo },
   'd-ngv2': { kind: FieldKind.DigestWithAlgo },
@@ -63,10 +64,10 @@ const FIELDS: Readonly<Record<string, FieldSpec>> = {
   iuid: { kind: FieldKind.Uint, width: 4 },
   igid: { kind: FieldKind.Uint, width: 4 },
   imode: { kind: FieldKind.Uint, width: 2 },
-};
+}));
 
 /** Built-in descriptors (`ima_template.c: builtin_templates[]`). */
-const BUILTIN_TEMPLATES: Readonly<Record<string, string>> = {
+const BUILTIN_TEMPLATES: ReadonlyMap<string, string> = new Map(Object.entries({
   ima: 'd|n',
   'ima-ng': 'd-ng|n-ng',
   'ima-ngv2': 'd-ngv2|n-ng',
@@ -75,7 +76,7 @@ const BUILTIN_TEMPLATES: Readonly<Record<string, string>> = {
   'ima-buf': 'd-ng|n-ng|buf',
   'ima-modsig': 'd-ng|n-ng|sig|d-modsig|modsig',
   'evm-sig': 'd-ng|n-ng|evmsig|xattrnames|xattrlengths|xattrvalues|iuid|igid|imode',
-};
+}));
 
 /** `IMA_TEMPLATE_NUM_FIELDS_MAX`: the kernel refuses templates with more fields. */
 export const MAX_TEMPLATE_FIELDS = 15;
@@ -114,14 +115,14 @@ export function describeTemplate(name: string): TemplateDescriptor {
 }
 
 function buildDescriptor(name: string): TemplateDescriptor {
-  const format = BUILTIN_TEMPLATES[name] ?? name;
+  const format = BUILTIN_TEMPLATES.get(name) ?? name;
   const ids = format.split('|');
-  const known = ids.length <= MAX_TEMPLATE_FIELDS && ids.every((id) => FIELDS[id] !== undefined);
+  const known = ids.length <= MAX_TEMPLATE_FIELDS && ids.every((id) => FIELDS.has(id));
   // A name that is neither built-in nor a `|` list of ids is an unknown template (a patched
   // kernel's, say): its field list is unknown, not a one-field template named after itself.
   const fields = known || name.includes('|') ? ids : [];
-  const kinds = fields.map((id) => FIELDS[id]?.kind ?? FieldKind.Unknown);
-  const widths = fields.map((id) => FIELDS[id]?.width ?? 0);
+  const kinds = fields.map((id) => FIELDS.get(id)?.kind ?? FieldKind.Unknown);
+  const widths = fields.map((id) => FIELDS.get(id)?.width ?? 0);
   const firstOf = (candidates: readonly string[]): number =>
     fields.findIndex((id) => candidates.includes(id));
   return {

@@ -73,14 +73,20 @@ export interface ChainResult {
   readonly bank: HashAlgorithm;
   /** Final value of every PCR the log extends. */
   readonly final: Map<number, Uint8Array>;
-  /** Per target PCR: entries replayed when the running value first equalled the target. */
+  /**
+   * Per target PCR: the most entries a verifier may replay and still get the target. The
+   * running value first equals it after some entry, and keeps that value until the next entry
+   * that extends the same PCR: that entry's index is the count given (n when no later entry
+   * extends the PCR, so the whole log reproduces it). Entries that extend other PCRs (PCR 10
+   * after PCR 11's last) never make a PCR a prefix match.
+   */
   readonly matchedAt: Map<number, number>;
 }
 
 export interface QuoteProbeResult {
   /** Digest over the whole log (undefined when a selected PCR has no value at all). */
   readonly finalDigest?: Uint8Array;
-  /** Entries replayed when the digest first equalled the quote's. */
+  /** Like `ChainResult.matchedAt`: the most entries whose replay gives the quote's digest. */
   readonly matchedEntries?: number;
   /** Selected PCRs with no value from the log or the inputs. */
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
@@ -198,6 +204,13 @@ export async function replayChains(
     if (pause !== undefined) await pause();
   }
 
+  for (const s of state) {
+    for (const [p, at] of s.matchedAt) s.matchedAt.set(p, nextExtending(pcrColumn, (q) => q === p, at));
+  }
+  if (quoteMatched !== undefined && probeSelected !== undefined) {
+    const selected = probeSelected;
+    quoteMatched = nextExtending(pcrColumn, (q) => selected.has(q), quoteMatched);
+  }
   return {
     chains: state.map((s) => ({
       hypothesis: s.chain.hypothesis,
@@ -210,4 +223,10 @@ export async function replayChains(
         ? undefined
         : { finalDigest: missing.length === 0 ? quoteDigest() : undefined, matchedEntries: quoteMatched, missing },
   };
+}
+
+/** Index of the first entry from `from` on whose PCR `extends` names, or the entry count. */
+function nextExtending(pcrColumn: Uint8Array, extends_: (pcr: number) => boolean, from: number): number {
+  for (let i = from; i < pcrColumn.length; i++) if (extends_(pcrColumn[i])) return i;
+  return pcrColumn.length;
 }

@@ -51,7 +51,8 @@ export type FindingCode =
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
   | 'firmware-note'
-  | 'input-unused';
+  | 'input-unused'
+  | 'name-with-spaces';
 
 export interface ReportInput {
   name: string;

@@ -178,7 +178,10 @@ class Walk {
     return items.map((x, k) => item(x, `${path}[${k}]`));
   }
 
-  /** A string-keyed map; keys checked by `key`, prototype-polluting names refused. */
+  /**
+   * A string-keyed map; keys checked by `key`. Keys are names from a log (a template may be
+   * named `__proto__`), so each becomes an own data property, never a prototype.
+   */
   record<T>(
     v: unknown,
     path: string,
@@ -192,9 +195,8 @@ class Walk {
     if (keys.length > max) this.fail(path, `at most ${max} keys`);
     for (const k of keys) {
       const p = `${path}[${keyLabel(k)}]`;
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') this.fail(p, 'a name other than __proto__, constructor or prototype');
       key(k, p);
-      out[k] = value(o[k], p);
+      Object.defineProperty(out, k, { value: value(o[k], p), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -53,6 +53,8 @@ export interface BuildEntry {
   readonly template?: string;
   /** File path or event name (n / n-ng); spaces become `_` as in the kernel. */
   readonly path: string;
+  /** Keep spaces in the name, as kernels before 3.13 and list-rewriting tools do. */
+  readonly keepSpaces?: boolean;
   /** Default: content = `buf` when given, else the path text (a stand-in file content). */
   readonly fileDigest?: FileDigestSpec;
   /** The `sig` field (raw security.ima value); empty when absent. */
@@ -148,7 +150,8 @@ const SHA1_SIZE = 20;
 const MD5_SIZE = 16;
 
 function templateFields(name: string): readonly string[] {
-  return BUILTIN_TEMPLATE_FIELDS[name] ?? name.split('|');
+  // Own properties only: a template named `constructor` is a one-field custom name.
+  return Object.hasOwn(BUILTIN_TEMPLATE_FIELDS, name) ? BUILTIN_TEMPLATE_FIELDS[name] : name.split('|');
 }
 
 /** Writes a u32 at `offset` (bytes assigned one by one: much faster than a DataView per word). */
@@ -346,7 +349,7 @@ export class ImaListSimulator {
         if (id === 'n' && encodeText(name).length > EVENT_NAME_LEN_MAX) {
           name = name.slice(name.lastIndexOf('/') + 1);
         }
-        return withNul(encodeText(name.replace(/ /g, '_')));
+        return withNul(encodeText(entry.keepSpaces === true ? name : name.replace(/ /g, '_')));
       }
       case 'sig':
         return entry.sig ?? new Uint8Array(0);
