@@ -288,7 +288,13 @@ function foldRuns(sorted: readonly number[]): Array<[number, number]> {
   return runs;
 }
 
-export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {
+/** `source`: the quote's input, named in every message when several quotes were given. */
+export function quoteFindings(q: QuoteCheck, entryCount: number | undefined, source?: string): Finding[] {
+  const out = singleQuoteFindings(q, entryCount);
+  return source === undefined ? out : out.map((f) => ({ ...f, message: `${source}: ${f.message}` }));
+}
+
+function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {
   const out: Finding[] = [];
   const r = q.report;
   if (r.signature === 'invalid') {

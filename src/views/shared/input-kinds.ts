@@ -8,4 +8,5 @@ export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
   'tpm-quote': 'TPM quote',
   'tpm-signature': 'quote signature',
   'ak-public': 'attestation key',
+  'ima-key': 'IMA verification key',
 };
