@@ -116,8 +116,9 @@ export async function loadInputs(
         }
         const parsed = parseImaLog(input.bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
         // A list that yields no entry at all (a --kind the file does not fit) is no list.
-        if (parsed.entries.length === 0 && parsed.errors.length > 0) {
-          refuse(`offset ${parsed.errors[0].offset}: ${parsed.errors[0].message}`);
+        if (parsed.entries.length === 0 && input.bytes.length > 0) {
+          const e = parsed.errors[0];
+          refuse(e === undefined ? 'offset 0: no IMA measurement entry could be read' : `offset ${e.offset}: ${e.message}`);
           break;
         }
         log = { log: parsed, input: report };

@@ -49,7 +49,8 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
 /** `RSA-2048 key`, `P-256 certificate "CN=…"`. */
 export function describeKey(key: AkPublic): string {
   const algorithm = key.kind === 'rsa' ? `RSA-${key.bits ?? '?'}` : (key.curve ?? `ECC${key.curveId !== undefined ? ` curve 0x${key.curveId.toString(16)}` : ''}`);
-  return key.certificate === undefined ? `an ${algorithm} public key` : `an ${algorithm} certificate "${key.certificate.subject}"`;
+  const article = /^(RSA|ECC)/.test(algorithm) ? 'an' : 'a';
+  return key.certificate === undefined ? `${article} ${algorithm} public key` : `${article} ${algorithm} certificate "${key.certificate.subject}"`;
 }
 
 export function quoteSources(q: PairedQuote): QuoteSources {

@@ -158,6 +158,8 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     }
     builder.add(bank, c.pcr, c.value, where);
   }
+  // Lines that tried to be values and none that was one: a listing, unreadable.
+  if (format === undefined && builder.unreadable.length > 0) format = 'unreadable';
   if (format === undefined) return undefined;
   if (/^quoted:/m.test(text)) format = 'tpm2-quote-stdout';
   return { format, values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
