@@ -132,7 +132,7 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
   }
   const cert = q.akCertificate;
   if (cert !== undefined) {
-    out.push(`  AK certificate: subject ${cert.subject}; issuer ${cert.issuer}; valid ${cert.notBefore} to ${cert.notAfter}; ${cert.key}`);
+    out.push(`  AK certificate: subject ${cert.subject === '' ? '(empty)' : cert.subject}; issuer ${cert.issuer}; valid ${cert.notBefore} to ${cert.notAfter}; ${cert.key}`);
   }
   if (q.nonceMatches === false) out.push(`  extraData  ${q.nonce === '' ? '(empty)' : q.nonce}`);
   out.push(`  clock ${q.clock.clock} ms, resetCount ${q.clock.resetCount}, restartCount ${q.clock.restartCount}, safe ${q.clock.safe ? 'yes' : 'no'}, firmwareVersion 0x${q.firmwareVersion}`);

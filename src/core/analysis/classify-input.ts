@@ -8,6 +8,7 @@ import { sniffFirmwareLog } from '../eventlog/event-log';
 import { sniffTpmArtefact } from '../tpm/classify-tpm';
 import type { InputKind } from '../report/report';
 import { parseQuote } from '../tpm/quote';
+import { isAttestationBundle } from '../tpm/attestation-bundle';
 import { readAkPublic } from '../tpm/ak-public';
 import { readTpmSignature } from '../tpm/signature';
 
@@ -17,6 +18,7 @@ export function classifyInput(head: Uint8Array): InputKind | undefined {
   if (sniffFirmwareLog(head)) return 'tcg-eventlog';
   const ima = sniffImaLog(head);
   if (ima !== undefined) return ima.kind;
+  if (isAttestationBundle(head)) return 'attestation-bundle';
   return sniffTpmArtefact(head);
 }
 

@@ -17,6 +17,7 @@ import { readAkPublic, type AkPublic } from '../tpm/ak-public';
 import type { InputKind, ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
+import { readAttestationBundle } from '../tpm/attestation-bundle';
 import type { LoadedLog, RawInput } from './analysis-types';
 import { pairQuotes, type Named, type PairedQuote, type QuoteInput } from './pair-quotes';
 
@@ -95,7 +96,10 @@ export async function loadInputs(
   const keyReports = new Map<Named<AkPublic>, ReportInput>();
   const imaKeysGiven: Array<Named<AkPublic>> = [];
 
-  for (const input of raw) {
+  // A bundle's parts join the queue as inputs of their own (attestation-bundle.ts).
+  const queue: RawInput[] = [...raw];
+  for (let at = 0; at < queue.length; at++) {
+    const input = queue[at];
     const kind: InputKind | undefined = input.kind ?? classifyInput(input.bytes.subarray(0, 64 * 1024));
     const base = { name: input.name, size: input.bytes.length, sha256: await fingerprint(input.bytes, provider) };
     if (kind === undefined) {
@@ -108,6 +112,15 @@ export async function loadInputs(
       unreadable.push({ name: input.name, kind, reason });
     };
     switch (kind) {
+      case 'attestation-bundle': {
+        const bundle = readAttestationBundle(input.name, input.bytes);
+        if (bundle.parts === undefined) refuse(bundle.error);
+        else {
+          queue.splice(at + 1, 0, ...bundle.parts);
+          notes.push(...bundle.notes);
+        }
+        break;
+      }
       case 'ima-binary':
       case 'ima-ascii': {
         if (log !== undefined) {

@@ -58,8 +58,11 @@ export async function pairQuotes(
   signatures: ReadonlyArray<Named<TpmSignature>>,
   keys: ReadonlyArray<Named<AkPublic>>,
 ): Promise<QuotePairing> {
+  // A certificate is tried first: when it and a bare key hold the same AK (a go-tpm-tools
+  // bundle has both), the quote is reported with the certificate's subject and issuer.
+  const tryOrder = [...keys.filter((k) => k.value.certificate !== undefined), ...keys.filter((k) => k.value.certificate === undefined)];
   const verifies = async (quote: TpmsAttestQuote, sig: TpmSignature): Promise<Named<AkPublic> | undefined> => {
-    for (const key of keys) if ((await verifyQuoteSignature(quote, sig, key.value)).valid) return key;
+    for (const key of tryOrder) if ((await verifyQuoteSignature(quote, sig, key.value)).valid) return key;
     return undefined;
   };
   const signatureOf: Array<Named<TpmSignature> | undefined> = quotes.map((q) =>

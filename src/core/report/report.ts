@@ -14,7 +14,8 @@ export type InputKind =
   | 'tpm-quote'
   | 'tpm-signature'
   | 'ak-public'
-  | 'ima-key';
+  | 'ima-key'
+  | 'attestation-bundle';
 
 export const INPUT_KINDS: readonly InputKind[] = [
   'ima-binary',
@@ -25,6 +26,7 @@ export const INPUT_KINDS: readonly InputKind[] = [
   'tpm-signature',
   'ak-public',
   'ima-key',
+  'attestation-bundle',
 ];
 
 export type Severity = 'error' | 'warning' | 'info';

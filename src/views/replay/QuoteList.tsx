@@ -52,7 +52,7 @@ export function QuoteList({ quotes }: { readonly quotes: readonly QuoteEntry[] }
                 <span className="mono">{q.signatureInput ?? '—'}</span> · <span className="mono">{q.akInput ?? '—'}</span>
                 {q.akCertificate !== undefined ? (
                   <div className="quote-field__note" data-testid="ak-certificate">
-                    AK certificate: subject {q.akCertificate.subject}; issuer {q.akCertificate.issuer}; valid {q.akCertificate.notBefore} to{' '}
+                    AK certificate: subject {q.akCertificate.subject === '' ? '(empty)' : q.akCertificate.subject}; issuer {q.akCertificate.issuer}; valid {q.akCertificate.notBefore} to{' '}
                     {q.akCertificate.notAfter}; {q.akCertificate.key}
                   </div>
                 ) : null}

@@ -9,4 +9,5 @@ export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
   'tpm-signature': 'quote signature',
   'ak-public': 'attestation key',
   'ima-key': 'IMA verification key',
+  'attestation-bundle': 'go-tpm-tools attestation',
 };
