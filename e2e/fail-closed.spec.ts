@@ -46,3 +46,16 @@ test('two quotes are listed each with its own verdict; a tampered one is red', a
   await expect(inspector.page.locator('[data-testid="quote-item"][data-input="q1_rsassa_sha256_10.msg"]')).toHaveAttribute('data-signature', 'valid');
   await expect(inspector.page.locator('[data-testid="quote-item"][data-input="tampered_q1.msg"]')).toHaveAttribute('data-signature', 'invalid');
 });
+
+test('a go-tpm-tools attestation is one input: three quotes, each verified', async ({ inspector }) => {
+  const pb = readFileSync('src/core/tpm/go-tpm-tools/testdata/gce-cos-85-nonce9009.pb');
+  await inspector.open();
+  await inspector.loadFiles([{ name: 'gce.pb', mimeType: 'application/octet-stream', buffer: pb }]);
+  await inspector.waitForReady();
+  await expect(inspector.page.getByTestId('quote-item')).toHaveCount(3);
+  for (const bank of ['sha1', 'sha256', 'sha384']) {
+    await expect(inspector.page.locator(`[data-testid="quote-item"][data-input="gce.pb › quote ${bank}"]`)).toHaveAttribute('data-signature', 'valid');
+  }
+  await expect(inspector.page.getByTestId('ak-certificate').first()).toContainText('Google LLC');
+  await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'error');
+});
