@@ -43,3 +43,22 @@ describe('formatHumanReport with a quote', () => {
     expect(bad).toContain('  whole log  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352');
   });
 });
+
+describe('formatHumanReport: values that differ only at the end', () => {
+  it('marks where the supplied and the replayed PCR part, under the digit', async () => {
+    const provider = await createWasmHashProvider();
+    const real = 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc';
+    const supplied = `${real.slice(0, 63)}d`;
+    const pcrs = { name: 'pcrs.txt', bytes: new TextEncoder().encode(`10 ${supplied}\n`) };
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), pcrs], {}, provider);
+    const lines = formatHumanReport(report).split('\n');
+    const expected = lines.findIndex((l) => l === `    expected ${supplied}`);
+    expect(lines[expected + 1]).toBe(`    replayed ${real}`);
+    expect(lines[expected + 2]).toBe(`    differ   ${' '.repeat(63)}^ from hex digit 64 (byte 32); the first 63 digits agree`);
+    expect(lines[expected + 2].indexOf('^')).toBe(lines[expected].length - 1);
+    // The finding's message shows the two apart, not two equal-looking 16-digit prefixes.
+    expect(report.findings.find((f) => f.code === 'pcr-mismatch')?.message).toContain(
+      'Supplied vs full replay: f8a50c28…9bdd vs f8a50c28…9bdc (first difference at hex digit 64 of 64, byte 32).',
+    );
+  });
+});

@@ -2,7 +2,8 @@
  * The CLI's human summary: the verdict first, then the findings (worst first), then one line
  * per PCR check and the quote. Plain text, no colour codes, so it pastes into tickets.
  */
-import type { Report, ReportQuote } from '../core/report/report';
+import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
+import { firstDifference } from '../core/util/hex-diff';
 import { FINDING_HELP } from '../core/analysis/finding-help';
 import { formatPcrSet } from '../core/util/pcr-set';
 
@@ -47,10 +48,13 @@ export function formatHumanReport(report: Report): string {
       lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}`);
       lines.push(`    expected ${c.expected}`);
       lines.push(`    replayed ${c.replayed}`);
+      lines.push(...differenceLine(c.expected, c.replayed));
     }
     lines.push('');
   }
-  if (report.quote !== undefined) lines.push(...quoteLines(report.quote, report.log?.entries), '');
+  // Every quote on its own (one per bank, as GCE sends); older reports carry only `quote`.
+  const quotes = report.quotes ?? (report.quote !== undefined ? [report.quote] : []);
+  for (const q of quotes) lines.push(...quoteLines(q, report.log?.entries, quotes.length > 1), '');
   if (report.replay !== undefined && report.pcrChecks === undefined) {
     lines.push('Replayed PCRs (no values supplied to compare):');
     for (const [bank, pcrs] of Object.entries(report.replay)) {
@@ -90,8 +94,14 @@ function firmwareLines(report: Report): string[] {
   return lines;
 }
 
+/** Under two values shown in full: where they part (they may differ only in the last digits). */
+function differenceLine(a: string, b: string): string[] {
+  const at = firstDifference(a, b);
+  return at < 0 ? [] : [`    differ   ${' '.repeat(at)}^ from hex digit ${at + 1} (byte ${Math.floor(at / 2) + 1}); the first ${at} digits agree`];
+}
+
 /** The quote's verdict in one line (each check named), then what it was checked against. */
-function quoteLines(q: ReportQuote, entries: number | undefined): string[] {
+function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, entries: number | undefined, named: boolean): string[] {
   const failed = q.signature === 'invalid' || q.nonceMatches === false || q.digestMatches === false;
   const complete = q.signature === 'valid' && q.nonceMatches === true && q.digestMatches === true;
   const verdict = failed ? 'FAILED' : complete ? 'VERIFIED' : 'PARTLY CHECKED';
@@ -111,8 +121,19 @@ function quoteLines(q: ReportQuote, entries: number | undefined): string[] {
   const selection = Object.entries(q.selection)
     .map(([bank, pcrs]) => `${bank}: ${formatPcrSet(pcrs ?? [])}`)
     .join(' + ');
-  const out = [`Quote: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
-  if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) out.push(`  whole log  ${q.computedDigest}`);
+  const label = named && q.input !== undefined ? `Quote ${q.input}` : 'Quote';
+  const out = [`${label}: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
+  if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) {
+    out.push(`  whole log  ${q.computedDigest}`);
+    out.push(...differenceLine(q.pcrDigest, q.computedDigest).map((l) => l.replace(/^ {4}differ {3}/, '  differ     ')));
+  }
+  if (q.signatureInput !== undefined || q.akInput !== undefined) {
+    out.push(`  signature  ${q.signatureInput ?? '(none)'}, key ${q.akInput ?? '(none)'}`);
+  }
+  const cert = q.akCertificate;
+  if (cert !== undefined) {
+    out.push(`  AK certificate: subject ${cert.subject === '' ? '(empty)' : cert.subject}; issuer ${cert.issuer}; valid ${cert.notBefore} to ${cert.notAfter}; ${cert.key}`);
+  }
   if (q.nonceMatches === false) out.push(`  extraData  ${q.nonce === '' ? '(empty)' : q.nonce}`);
   out.push(`  clock ${q.clock.clock} ms, resetCount ${q.clock.resetCount}, restartCount ${q.clock.restartCount}, safe ${q.clock.safe ? 'yes' : 'no'}, firmwareVersion 0x${q.firmwareVersion}`);
   return out;

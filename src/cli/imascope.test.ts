@@ -42,9 +42,11 @@ describe('imascope analyze', () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'just some notes\n');
     expect(cli('analyze', text).status).toBe(2);
+    // An override the file does not fit is an input error (exit 2), not a pass with a warning.
     const forced = cli('analyze', '--json', '--kind', `${text}=pcr-values`, swtpm('binary_runtime_measurements'), text);
-    expect(forced.status).toBe(0);
-    expect((JSON.parse(forced.stdout) as Report).findings.some((f) => f.code === 'input-unused')).toBe(true);
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toContain('notes.txt: cannot be read as pcr-values');
+    expect((JSON.parse(forced.stdout) as Report).findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
   });
 
   it('exits 2 on usage errors and unreadable files', () => {

@@ -2,7 +2,9 @@
  * imascope CLI (CONTRACT §2): `imascope analyze [--json] [--bank ALG]... [--nonce HEX]
  * [--kind FILE=KIND]... [--permalink BASE_URL] [--html FILE] FILE...`. Exit 0 when every
  * supplied check agrees, 1 when a check failed (an error-severity finding), 2 for usage
- * errors and unreadable or unclassifiable files (or an HTML report that cannot be written).
+ * errors and unreadable or unclassifiable files, including a file that cannot be read as the
+ * kind it was recognised as or given with --kind (or an HTML report that cannot be written),
+ * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,10 +12,11 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { classifyInput } from '../core/analysis/classify-input';
+import { classifyInput, diagnoseUnrecognised } from '../core/analysis/classify-input';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { INPUT_KINDS, type InputKind } from '../core/report/report';
 import { formatHumanReport } from './format-human';
+import { exitStatusOf } from '../core/report/verdict';
 import { exportJsonReport } from '../core/export/json-report';
 import { exportHtmlReport } from '../core/export/html-report';
 import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
@@ -37,7 +40,8 @@ replays every PCR and explains where and why it does or does not match.
                      (the report travels in the link's #fragment; no log is uploaded)
   --html FILE        write the report as one self-contained HTML file (no script)
 
-Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error.
+Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error (a file that
+cannot be read as its kind), 3 internal error (please report it).
 
 imascope compare --help describes comparing two lists (what changed since a known-good list).`;
 
@@ -101,7 +105,24 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return { json, banks, nonce, kinds, files, permalink, html };
 }
 
+/**
+ * The CLI. An unexpected exception is exit 3 with one line naming the inputs, so that a crash
+ * never reads as a verdict (1 means a check failed) and never leaves an empty stdout unexplained.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    const files = argv.slice(1).filter((a) => !a.startsWith('-'));
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    process.stderr.write(
+      `imascope: internal error while analysing ${files.join(', ') || 'the inputs'} (${what.split('\n')[0]}); this is a bug, please report it with the input files.\n`,
+    );
+    return 3;
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'compare') return runCompare(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -127,8 +148,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const kind = args.kinds.get(file) ?? classifyInput(bytes.subarray(0, 64 * 1024));
     if (kind === undefined) {
+      const nearest = diagnoseUnrecognised(bytes);
       process.stderr.write(
-        `imascope: ${file}: not recognised (${bytes.length} bytes). Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys; use --kind FILE=KIND to override.\n`,
+        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys, certificates; use --kind FILE=KIND to override.\n`,
       );
       return 2;
     }
@@ -159,7 +181,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}\n`);
     }
   }
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  // Fail closed: an input that could not be read as its kind is an input error, whatever else passed.
+  for (const f of report.findings) if (f.code === 'input-unreadable') process.stderr.write(`imascope: ${f.message}\n`);
+  return exitStatusOf(report);
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.

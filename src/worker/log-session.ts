@@ -272,9 +272,12 @@ export class LogSession {
         ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
         ...(superseded && logInput !== undefined ? { supersededBy: logInput.name } : {}),
       });
-      if (kind === undefined || isLogKind(kind)) continue;
-      const bytes = head.length === input.file.size ? head : new Uint8Array(await input.file.arrayBuffer());
-      others.push({ name: input.name, bytes, kind });
+      if (isLogKind(kind)) continue;
+      // Fail closed: a file no kind fits still goes to the analysis, which reports it as
+      // unreadable (a red verdict) instead of judging the rest as if it had not been given.
+      // Its head is enough to say so; a large unknown file is never read whole.
+      const bytes = head.length === input.file.size || kind === undefined ? head : new Uint8Array(await input.file.arrayBuffer());
+      others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}) });
     }
     if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
     if (summaries.length > 0 && summaries.every((s) => s.kind === undefined)) {

@@ -24,13 +24,14 @@ import {
   quoteFindings,
 } from './findings';
 import { compareFindings } from './finding-help';
+import { inputFindings, quoteSources } from './quote-inputs';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
   const banks = new Set<HashAlgorithm>(options.banks ?? []);
   if (banks.size === 0) {
     for (const bank of loaded.pcrValues.keys()) banks.add(bank);
-    for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) banks.add(s.bank);
+    for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) banks.add(s.bank);
     if (banks.size === 0) {
       banks.add('sha1');
       banks.add('sha256');
@@ -68,8 +69,10 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   }
   const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
     loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
-  // Probed for in the replay's own pass, so that the quote costs no second pass over the log.
-  const probe = loaded.quote === undefined ? undefined : quoteProbe(loaded.quote, loaded.signature, fixedPcr, provider);
+  // The first quote is probed for in the replay's own pass, so that it costs no second pass
+  // over the log; every further quote (one per bank, as GCE sends) costs one pass of its own.
+  const probes = loaded.quotes.map((q) => quoteProbe(q.quote, q.signature?.value, fixedPcr, provider));
+  const probe = probes[0];
 
   let pcrReplay: PcrReplay | undefined;
   let logFacts: LogFacts | undefined;
@@ -85,7 +88,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...logFindings(log, facts, hashes));
 
     const replayBanks = new Set(banks);
-    for (const s of loaded.quote?.selection ?? []) if (s.bank !== undefined) replayBanks.add(s.bank);
+    for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) replayBanks.add(s.bank);
     pcrReplay = await replayAndCheckPcrs(
       log,
       provider,
@@ -118,26 +121,36 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   }
 
   let matchedEntries: number | undefined;
-  if (loaded.quote !== undefined) {
-    const q = await checkQuote(loaded.quote, {
+  // Every quote on its own; the verdict is the worst of them (each adds its findings).
+  const quoteReports: NonNullable<Report['quotes']> = [];
+  for (const [i, paired] of loaded.quotes.entries()) {
+    const q = await checkQuote(paired.quote, {
       provider,
       log: loaded.log?.log,
       pcrReplay,
-      probe,
+      probe: probes[i],
       fixedPcr,
-      signature: loaded.signature,
-      ak: loaded.ak,
+      signature: paired.signature?.value,
+      ak: paired.ak?.value,
       nonce: options.nonce,
       pause: options.pause,
     });
-    report.quote = q.report;
-    matchedEntries = q.report.matchedEntries;
-    findings.push(...quoteFindings(q, entryCount));
+    quoteReports.push({ ...q.report, input: paired.input, ...quoteSources(paired) });
+    if (i === 0) {
+      report.quote = q.report;
+      matchedEntries = q.report.matchedEntries;
+    }
+    findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
   }
+  if (quoteReports.length > 0) report.quotes = quoteReports;
+  findings.push(...inputFindings(loaded));
   if (matchedEntries === undefined) {
     matchedEntries = pcrReplay?.checks.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
   }
 
+  for (const u of loaded.unreadable) {
+    findings.push({ code: 'input-unreadable', severity: 'error', message: `${u.name}: cannot be read${u.kind === undefined ? '' : ` as ${u.kind}`}: ${u.reason}` });
+  }
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 

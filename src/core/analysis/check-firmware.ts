@@ -4,6 +4,7 @@
  * the PCRs the IMA log does not extend. A disagreement that firmware quirks explain (events
  * extended but not logged) is said as such.
  */
+import { describeDifference } from '../util/hex-diff';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
@@ -67,7 +68,7 @@ export function checkFirmware(
           severity: alt === undefined ? 'error' : 'warning',
           message:
             alt === undefined
-              ? `${bank} PCR ${pcr}: the firmware log replays to ${check.replayed.slice(0, 16)}…, not the supplied ${check.expected.slice(0, 16)}…: the firmware log is incomplete or from another boot.`
+              ? `${bank} PCR ${pcr}: the firmware log does not replay to the supplied value (supplied vs replayed: ${describeDifference(check.expected, check.replayed)}): the firmware log is incomplete or from another boot.`
               : `${bank} PCR ${pcr} matches only on this assumption: ${alt.description}. A firmware quirk, not tampering.`,
         });
       }

@@ -131,6 +131,21 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'An input could not be read or is not needed. Check that the right file was given, or re-classify it.',
   },
+  'input-unreadable': {
+    title: 'Input cannot be read',
+    severity: 'error',
+    help: 'A supplied input cannot be read as the kind it was given or recognised as: the message says where (byte offset, line or field) and what was expected there. Nothing it should have checked was checked, so the verdict cannot be a pass.',
+  },
+  'check-incomplete': {
+    title: 'A supplied check could not be made',
+    severity: 'error',
+    help: 'Something was given to be checked but what it needs is missing: a signature without a readable key, a key without a quote, a quote without its signature. A check that cannot be made is a failure, never a pass: supply the missing part.',
+  },
+  'input-ima-key': {
+    title: 'Key used as an IMA verification key',
+    severity: 'info',
+    help: 'A public key or certificate that verifies none of the supplied quotes is not the attestation key; it is kept as a key for IMA file signatures.',
+  },
 };
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
@@ -144,6 +159,7 @@ export function compareSeverity(a: Severity, b: Severity): number {
  * first finding) names why: lost kexec entries before the PCR mismatch they produce.
  */
 const CAUSES_FIRST: readonly FindingCode[] = [
+  'input-unreadable',
   'parse-error',
   'kexec-window-lost',
   'template-hash-mismatch',

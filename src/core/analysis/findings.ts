@@ -3,6 +3,7 @@
  * CONTRACT §3 findings, with the entries involved and a message that says what happened and
  * what to do next. `analyze` runs them all and sorts by severity.
  */
+import { describeDifference } from '../util/hex-diff';
 import type { Finding, FindingCode, PcrCheck } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
@@ -134,7 +135,7 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
       out.push(
         finding(
           'pcr-mismatch',
-          `${where}: no prefix of the log reproduces ${c.expected.slice(0, 16)}… under any interpretation tried (per-bank or padded SHA-1 digests, violations as 0xFF or zero, either byte order). The full replay gives ${c.replayed.slice(0, 16)}….${why}`,
+          `${where}: no prefix of the log reproduces the supplied value under any interpretation tried (per-bank or padded SHA-1 digests, violations as 0xFF or zero, either byte order). Supplied vs full replay: ${describeDifference(c.expected, c.replayed)}.${why}`,
         ),
       );
     }
@@ -298,7 +299,13 @@ function foldRuns(sorted: readonly number[]): Array<[number, number]> {
   return runs;
 }
 
-export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {
+/** `source`: the quote's input, named in every message when several quotes were given. */
+export function quoteFindings(q: QuoteCheck, entryCount: number | undefined, source?: string): Finding[] {
+  const out = singleQuoteFindings(q, entryCount);
+  return source === undefined ? out : out.map((f) => ({ ...f, message: `${source}: ${f.message}` }));
+}
+
+function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {
   const out: Finding[] = [];
   const r = q.report;
   if (r.signature === 'invalid') {
@@ -311,7 +318,7 @@ export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Fi
     out.push(
       finding(
         'quote-digest-mismatch',
-        `The quote's pcrDigest ${r.pcrDigest.slice(0, 16)}… equals the digest of the replayed and supplied PCRs after no entry of the log (whole log: ${r.computedDigest?.slice(0, 16) ?? '?'}…). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
+        `The quote's pcrDigest equals the digest of the replayed and supplied PCRs after no entry of the log (quote vs whole log: ${r.computedDigest === undefined ? `${r.pcrDigest.slice(0, 16)}… vs ?` : describeDifference(r.pcrDigest, r.computedDigest)}). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
       ),
     );
   } else if (r.digestMatches === true) {

@@ -1,7 +1,9 @@
 /**
  * Turns raw inputs (files, pastes) into parsed artefacts: the IMA log, PCR values, the
- * quote with its signature and key, the firmware log. Nothing here judges them; that is
- * `analyze`. Every input is accounted for: what could not be used is said in `unused`.
+ * quotes with their signatures and keys, the firmware log. Nothing here judges them; that is
+ * `analyze`. Every input is accounted for: what could not be read as its kind is in
+ * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
+ * not needed is in `unused`.
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
@@ -10,20 +12,36 @@ import { parseFirmwareLog, type FirmwareLog } from '../eventlog/event-log';
 import { parsePcrValues, type PcrValues } from '../tpm/pcr-values';
 import { parseQuote, type TpmsAttestQuote } from '../tpm/quote';
 import { parseKeylimeQuote } from '../tpm/keylime';
-import { parseTpmSignature, type TpmSignature } from '../tpm/signature';
-import { parseAkPublic, type AkPublic } from '../tpm/ak-public';
+import { parseTpmSignature, readTpmSignature, type TpmSignature } from '../tpm/signature';
+import { readAkPublic, type AkPublic } from '../tpm/ak-public';
 import type { InputKind, ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
+import { readAttestationBundle } from '../tpm/attestation-bundle';
 import type { LoadedLog, RawInput } from './analysis-types';
+import { pairQuotes, type Named, type PairedQuote, type QuoteInput } from './pair-quotes';
 
 export interface LoadedInputs {
   readonly log?: LoadedLog;
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
+  /** The first quote, its signature and key (what single-quote code reads: describeQuote, hypotheses). */
   readonly quote?: TpmsAttestQuote;
   readonly signature?: TpmSignature;
   readonly ak?: AkPublic;
+  /** Every quote with the signature and key paired with it (pair-quotes.ts), in the order given. */
+  readonly quotes: readonly PairedQuote[];
+  /** Signatures given as their own input that no quote was left for. */
+  readonly spareSignatures: ReadonlyArray<Named<TpmSignature>>;
+  /** Attestation keys: TPM public areas, and bare keys or certificates that verify a quote. */
+  readonly aks: ReadonlyArray<Named<AkPublic>>;
+  /** Bare keys and certificates that verify no quote: IMA verification keys (kind `ima-key`). */
+  readonly imaKeys: ReadonlyArray<Named<AkPublic>>;
+  /**
+   * Inputs that cannot be read as the kind they were given or recognised as: the reason says
+   * where (byte offset, line or field) and what was expected there.
+   */
+  readonly unreadable: ReadonlyArray<{ readonly name: string; readonly kind?: InputKind; readonly reason: string }>;
   /** Inputs that were read but not used, with the reason. */
   readonly unused: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
   /** Every input, for the report. */
@@ -66,25 +84,43 @@ export async function loadInputs(
 ): Promise<LoadedInputs> {
   const inputs: ReportInput[] = [];
   const unused: Array<{ name: string; reason: string }> = [];
+  const unreadable: Array<{ name: string; kind?: InputKind; reason: string }> = [];
   const notes: string[] = [];
   const pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
   let log = preloadedLog;
   if (log !== undefined) inputs.push(log.input);
   let firmware: LoadedInputs['firmware'];
-  let quote: TpmsAttestQuote | undefined;
-  let signature: TpmSignature | undefined;
-  let ak: AkPublic | undefined;
+  const quoteInputs: QuoteInput[] = [];
+  const signatures: Array<Named<TpmSignature>> = [];
+  const keys: Array<Named<AkPublic>> = [];
+  const keyReports = new Map<Named<AkPublic>, ReportInput>();
+  const imaKeysGiven: Array<Named<AkPublic>> = [];
 
-  for (const input of raw) {
+  // A bundle's parts join the queue as inputs of their own (attestation-bundle.ts).
+  const queue: RawInput[] = [...raw];
+  for (let at = 0; at < queue.length; at++) {
+    const input = queue[at];
     const kind: InputKind | undefined = input.kind ?? classifyInput(input.bytes.subarray(0, 64 * 1024));
     const base = { name: input.name, size: input.bytes.length, sha256: await fingerprint(input.bytes, provider) };
     if (kind === undefined) {
-      unused.push({ name: input.name, reason: 'not recognised as any accepted input' });
+      unreadable.push({ name: input.name, reason: 'not recognised as any accepted input' });
       continue;
     }
     const report: ReportInput = { ...base, kind };
     inputs.push(report);
+    const refuse = (reason: string): void => {
+      unreadable.push({ name: input.name, kind, reason });
+    };
     switch (kind) {
+      case 'attestation-bundle': {
+        const bundle = readAttestationBundle(input.name, input.bytes);
+        if (bundle.parts === undefined) refuse(bundle.error);
+        else {
+          queue.splice(at + 1, 0, ...bundle.parts);
+          notes.push(...bundle.notes);
+        }
+        break;
+      }
       case 'ima-binary':
       case 'ima-ascii': {
         if (log !== undefined) {
@@ -92,6 +128,12 @@ export async function loadInputs(
           break;
         }
         const parsed = parseImaLog(input.bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+        // A list that yields no entry at all (a --kind the file does not fit) is no list.
+        if (parsed.entries.length === 0 && input.bytes.length > 0) {
+          const e = parsed.errors[0];
+          refuse(e === undefined ? 'offset 0: no IMA measurement entry could be read' : `offset ${e.offset}: ${e.message}`);
+          break;
+        }
         log = { log: parsed, input: report };
         break;
       }
@@ -101,8 +143,10 @@ export async function loadInputs(
         break;
       case 'pcr-values': {
         const parsed = parsePcrValues(input.bytes);
-        if (parsed === undefined) unused.push({ name: input.name, reason: 'no PCR values could be read' });
-        else {
+        if (parsed === undefined) refuse('no PCR listing form fits (tpm2_pcrread YAML, serialized/marshaled files, PCR-NN lines, N: hex lines, JSON)');
+        else if ((parsed.unreadable?.length ?? 0) > 0 || parsed.unindexed !== undefined) {
+          refuse(parsed.unreadable?.join('; ') ?? parsed.problems.join('; '));
+        } else {
           mergePcrValues(pcrValues, parsed.values, notes, input.name);
           for (const p of parsed.problems) notes.push(`${input.name}: ${p}`);
         }
@@ -112,21 +156,20 @@ export async function loadInputs(
         const text = new TextDecoder().decode(input.bytes.subarray(0, 1 << 20));
         const keylime = parseKeylimeQuote(text);
         if (keylime !== undefined) {
-          quote = keylime.quote;
-          signature ??= keylime.signature;
+          quoteInputs.push({ quote: keylime.quote, input: input.name, ...(keylime.signature ? { embedded: keylime.signature } : {}) });
           if (keylime.pcrValues !== undefined) mergePcrValues(pcrValues, keylime.pcrValues, notes, input.name);
           for (const p of keylime.problems) notes.push(`${input.name}: ${p}`);
           break;
         }
         const parsed = parseQuote(input.bytes);
         if (parsed?.quote === undefined) {
-          unused.push({ name: input.name, reason: parsed?.problems.join('; ') ?? 'not a TPM quote' });
+          refuse(parsed?.problems.join('; ') ?? 'not a TPMS_ATTEST quote (magic ff544347, type 8018), TPM2B_ATTEST, Keylime string or tpm2_quote output');
         } else {
-          quote = parsed.quote;
           for (const p of parsed.problems) notes.push(`${input.name}: ${p}`);
           // tpm2_quote's stdout carries the signature and the PCR values beside the quote.
+          const embedded = text.startsWith('quoted:') ? parseTpmSignature(input.bytes) : undefined;
+          quoteInputs.push({ quote: parsed.quote, input: input.name, ...(embedded ? { embedded } : {}) });
           if (text.startsWith('quoted:')) {
-            signature ??= parseTpmSignature(input.bytes);
             const pcrs = parsePcrValues(input.bytes);
             if (pcrs !== undefined) mergePcrValues(pcrValues, pcrs.values, notes, input.name);
           }
@@ -134,18 +177,47 @@ export async function loadInputs(
         break;
       }
       case 'tpm-signature': {
-        const parsed = parseTpmSignature(input.bytes);
-        if (parsed === undefined) unused.push({ name: input.name, reason: 'not a TPM signature' });
-        else signature = parsed;
+        const parsed = readTpmSignature(input.bytes);
+        if (parsed.signature === undefined) refuse(parsed.error);
+        else signatures.push({ value: parsed.signature, input: input.name });
         break;
       }
-      case 'ak-public': {
-        const parsed = parseAkPublic(input.bytes);
-        if (parsed === undefined) unused.push({ name: input.name, reason: 'not a public key' });
-        else ak = parsed;
+      case 'ak-public':
+      case 'ima-key': {
+        const parsed = readAkPublic(input.bytes);
+        if (parsed.key === undefined) refuse(parsed.error);
+        else {
+          const named = { value: parsed.key, input: input.name };
+          keyReports.set(named, report);
+          // Given as an IMA key: never tried as the AK.
+          if (kind === 'ak-public') keys.push(named);
+          else imaKeysGiven.push(named);
+        }
         break;
       }
     }
   }
-  return { log, firmware, pcrValues, quote, signature, ak, unused, inputs, notes };
+  const pairing = await pairQuotes(quoteInputs, signatures, keys);
+  // A key that verifies no quote is reported as what it is (CONTRACT §5.1).
+  for (const k of pairing.imaKeys) {
+    const report = keyReports.get(k);
+    if (report !== undefined) report.kind = 'ima-key';
+  }
+  const first = pairing.quotes[0];
+  return {
+    log,
+    firmware,
+    pcrValues,
+    ...(first !== undefined ? { quote: first.quote } : {}),
+    ...(first?.signature !== undefined ? { signature: first.signature.value } : {}),
+    ...((first?.ak ?? pairing.aks[0]) !== undefined ? { ak: (first?.ak ?? pairing.aks[0]).value } : {}),
+    quotes: pairing.quotes,
+    spareSignatures: pairing.spareSignatures,
+    aks: pairing.aks,
+    imaKeys: [...pairing.imaKeys, ...imaKeysGiven],
+    unreadable,
+    unused,
+    inputs,
+    notes,
+  };
 }

@@ -13,7 +13,9 @@ export type InputKind =
   | 'pcr-values'
   | 'tpm-quote'
   | 'tpm-signature'
-  | 'ak-public';
+  | 'ak-public'
+  | 'ima-key'
+  | 'attestation-bundle';
 
 export const INPUT_KINDS: readonly InputKind[] = [
   'ima-binary',
@@ -23,6 +25,8 @@ export const INPUT_KINDS: readonly InputKind[] = [
   'tpm-quote',
   'tpm-signature',
   'ak-public',
+  'ima-key',
+  'attestation-bundle',
 ];
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -52,7 +56,13 @@ export type FindingCode =
   | 'firmware-event-digest'
   | 'firmware-note'
   | 'input-unused'
-  | 'name-with-spaces';
+  | 'name-with-spaces'
+  // Fail closed (issue 11): an input that cannot be read as its kind (the CLI exits 2) …
+  | 'input-unreadable'
+  // … a supplied check that cannot be made (a signature without a key, a key without a quote) …
+  | 'check-incomplete'
+  // … and a key that verifies no quote, taken as an IMA verification key (info).
+  | 'input-ima-key';
 
 export interface ReportInput {
   name: string;
@@ -114,6 +124,14 @@ export interface ReportQuote {
   matchedEntries?: number;
 }
 
+/** Where a quote's signature and key came from (our extension of §5.3's quote objects). */
+export interface QuoteSources {
+  signatureInput?: string;
+  akInput?: string;
+  /** The AK's certificate, when it came as one. */
+  akCertificate?: { subject: string; issuer: string; notBefore: string; notAfter: string; key: string };
+}
+
 /** A supplied PCR value compared with the firmware log's replay (our extension of §3). */
 export interface FirmwarePcrCheck {
   bank: HashAlgorithm;
@@ -146,6 +164,8 @@ export interface Report {
   replay?: PcrBankValues;
   pcrChecks?: PcrCheck[];
   quote?: ReportQuote;
+  /** Every supplied quote (CONTRACT §5.3); `quote` stays, as the first of them. */
+  quotes?: Array<ReportQuote & { input: string } & QuoteSources>;
   firmware?: ReportFirmware;
   findings: Finding[];
 }

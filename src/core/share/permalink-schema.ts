@@ -335,9 +335,32 @@ function readPcrCheck(w: Walk, v: unknown, path: string): PcrCheck {
   return check;
 }
 
-function readQuote(w: Walk, v: unknown, path: string): ReportQuote {
-  const keys = ['pcrDigest', 'computedDigest', 'digestMatches', 'selection', 'nonce', 'nonceMatches', 'signature', 'clock', 'firmwareVersion', 'matchedEntries'];
-  const o = w.object(v, path, keys);
+const QUOTE_KEYS = ['pcrDigest', 'computedDigest', 'digestMatches', 'selection', 'nonce', 'nonceMatches', 'signature', 'clock', 'firmwareVersion', 'matchedEntries'];
+
+/** One of `quotes` (CONTRACT §5.3): a §3 quote plus the inputs it came from. */
+function readQuoteEntry(w: Walk, v: unknown, path: string): NonNullable<Report['quotes']>[number] {
+  const o = w.object(v, path, [...QUOTE_KEYS, 'input', 'signatureInput', 'akInput', 'akCertificate']);
+  const entry: NonNullable<Report['quotes']>[number] = { ...readQuote(w, v, path, false), input: w.string(o.input, `${path}.input`, SCHEMA_LIMITS.text) };
+  optional(w, o, entry, 'signatureInput', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
+  optional(w, o, entry, 'akInput', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
+  optional(
+    w,
+    o,
+    entry,
+    'akCertificate',
+    (x, p) => {
+      const c = w.object(x, p, ['subject', 'issuer', 'notBefore', 'notAfter', 'key']);
+      const text = (k: string): string => w.string(c[k], `${p}.${k}`, SCHEMA_LIMITS.text);
+      return { subject: text('subject'), issuer: text('issuer'), notBefore: text('notBefore'), notAfter: text('notAfter'), key: text('key') };
+    },
+    path,
+  );
+  return entry;
+}
+
+/** `checkKeys`: false when the caller reads further keys of the same object. */
+function readQuote(w: Walk, v: unknown, path: string, checkKeys = true): ReportQuote {
+  const o = w.object(v, path, checkKeys ? QUOTE_KEYS : undefined);
   const c = w.object(o.clock, `${path}.clock`, ['clock', 'resetCount', 'restartCount', 'safe']);
   const quote: ReportQuote = {
     pcrDigest: w.hex(o.pcrDigest, `${path}.pcrDigest`, SCHEMA_LIMITS.quoteHex),
@@ -409,7 +432,7 @@ function readFinding(w: Walk, v: unknown, path: string): Finding {
 }
 
 function readReport(w: Walk, v: unknown, path: string): Report {
-  const keys = ['schema', 'inputs', 'log', 'replay', 'pcrChecks', 'quote', 'firmware', 'findings'];
+  const keys = ['schema', 'inputs', 'log', 'replay', 'pcrChecks', 'quote', 'quotes', 'firmware', 'findings'];
   const o = w.object(v, path, keys);
   if (o.schema !== REPORT_SCHEMA) w.fail(`${path}.schema`, `"${REPORT_SCHEMA}"`);
   const report: Report = {
@@ -421,6 +444,7 @@ function readReport(w: Walk, v: unknown, path: string): Report {
   optional(w, o, report, 'replay', (x, p) => w.bankValues(x, p), path);
   optional(w, o, report, 'pcrChecks', (x, p) => w.array(x, p, SCHEMA_LIMITS.records, (y, q) => readPcrCheck(w, y, q)), path);
   optional(w, o, report, 'quote', (x, p) => readQuote(w, x, p), path);
+  optional(w, o, report, 'quotes', (x, p) => w.array(x, p, SCHEMA_LIMITS.inputs, (y, q) => readQuoteEntry(w, y, q)), path);
   optional(w, o, report, 'firmware', (x, p) => readFirmware(w, x, p), path);
   return report;
 }

@@ -90,6 +90,13 @@ export async function signQuote(attest: Uint8Array): Promise<SignedQuote> {
   return signQuoteWith(attest, await webCrypto().generateKey(algorithm, true, ['sign', 'verify']));
 }
 
+/** Signs several quotes with one fresh RSA-2048 key (one AK, one quote per bank, as GCE does). */
+export async function signQuotes(attests: readonly Uint8Array[]): Promise<SignedQuote[]> {
+  const algorithm = { ...RSASSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
+  const keys = await webCrypto().generateKey(algorithm, true, ['sign', 'verify']);
+  return Promise.all(attests.map((a) => signQuoteWith(a, keys)));
+}
+
 /** An RSA private key as a JWK (RFC 7517 §6.3): its public half is `kty`, `n`, `e`. */
 export interface RsaPrivateJwk {
   readonly kty: 'RSA';

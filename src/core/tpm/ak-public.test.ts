@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
 import { fromBase64, toBase64, toHex } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
+import { parseAkPublic, readAkPublic } from './ak-public';
 
 const SWTPM = (name: string): Uint8Array => readSharedData('swtpm', name);
 
@@ -63,5 +63,33 @@ describe('AK public keys', () => {
     for (const x of [SWTPM('q1_rsassa_sha256_10.msg'), SWTPM('q1_rsassa_sha256_10.sig'), SWTPM('ek.pub').subarray(0, 50), 'hello', '', new Uint8Array([0x30, 0x82, 0xff])]) {
       expect(parseAkPublic(x)).toBeUndefined();
     }
+  });
+});
+
+describe('ECC coordinates longer than the curve allows', () => {
+  const yaml = readSharedText('swtpm', 'ak_ecc.readpublic.yaml');
+  const x = /^x: ([0-9a-f]+)$/m.exec(yaml)?.[1] ?? '';
+
+  it('readpublic YAML: a 33-byte x is an error naming the field and its byte offset, never a RangeError', () => {
+    const oversized = yaml.replace(`x: ${x}`, `x: 01${x}`);
+    expect(() => readAkPublic(oversized)).not.toThrow();
+    expect(readAkPublic(oversized).error).toBe(`field x (byte ${oversized.indexOf('\nx:') + 1}): x coordinate is 33 bytes; a P-256 coordinate has at most 32`);
+    // A leading zero byte is no extra length: the same point, read as before.
+    const padded = readAkPublic(yaml.replace(`x: ${x}`, `x: 00${x}`)).key;
+    expect(toHex(padded?.spkiDer ?? new Uint8Array())).toBe(toHex(parseAkPublic(yaml)?.spkiDer ?? new Uint8Array()));
+    // An oversized x never overwrites y: the key is refused, not silently changed.
+    expect(readAkPublic(yaml.replace(`x: ${x}`, `x: ${x}${x}`)).key).toBeUndefined();
+  });
+
+  it('TPM2B_PUBLIC: an oversized y is an error at the offset of its TPM2B', () => {
+    const pub = SWTPM('ak_ecc.pub');
+    // The public area ends with TPM2B x (0x0020 ‖ 32 bytes) ‖ TPM2B y: grow y to 33 bytes.
+    const yAt = pub.length - 34;
+    expect([pub[yAt], pub[yAt + 1]]).toEqual([0x00, 0x20]);
+    const grown = Uint8Array.from([...pub.subarray(0, yAt), 0x00, 0x21, 0x01, ...pub.subarray(yAt + 2)]);
+    const size = grown.length - 2;
+    grown[0] = size >> 8;
+    grown[1] = size & 0xff;
+    expect(readAkPublic(grown).error).toBe(`TPM2B_PUBLIC: offset ${yAt}: y coordinate is 33 bytes; a P-256 coordinate has at most 32`);
   });
 });

@@ -8,6 +8,9 @@
  *                         `aik_tpm` (base64): u16 size ‖ TPMT_PUBLIC
  *   TPMT_PUBLIC           the same without size (go-attestation dumps, `AK.Public`)
  *   tpm2_readpublic YAML  `type`, `rsa:`/`exponent:` or `curve-id`/`x:`/`y:` (pasted output)
+ *   X.509 certificate     PEM or DER: go-tpm-tools, go-attestation and global-trust-authority
+ *                         ship the AK as a certificate; its SubjectPublicKeyInfo is the key,
+ *                         read by the one X.509 decoder (ima/decode/x509-summary)
  *
  * TPMT_PUBLIC (TPM 2.0 Part 2 §12.2.4), big-endian:
  *   u16 type (0x0001 RSA | 0x0023 ECC) ; u16 nameAlg ; u32 objectAttributes
@@ -41,11 +44,13 @@ import {
 import {
   curveFieldBytes,
   nistCurveFromTpm,
+  hex16,
   schemeName,
   TPM_ALG,
   type NistCurve,
 } from './tpm-constants';
 import { TpmReader, tryDecode } from './tpm-reader';
+import { summarizeX509, type X509Summary } from '../ima/decode/x509-summary';
 
 export interface AkPublic {
   kind: 'rsa' | 'ecc';
@@ -61,7 +66,14 @@ export interface AkPublic {
   /** The hash of that scheme (a TPM key restricted to a scheme signs with this hash). */
   schemeHash?: HashAlgorithm;
   nameAlg?: HashAlgorithm;
-  source: 'spki-pem' | 'spki-der' | 'tpm2b-public' | 'tpmt-public' | 'readpublic-yaml';
+  source: 'spki-pem' | 'spki-der' | 'tpm2b-public' | 'tpmt-public' | 'readpublic-yaml' | 'x509-pem' | 'x509-der';
+  /** Subject, issuer, validity and key of the certificate the key came in. */
+  certificate?: X509Summary;
+}
+
+/** A key from a TPM public area (always an AK) rather than a bare key or certificate. */
+export function isTpmPublicArea(key: AkPublic): boolean {
+  return key.source === 'tpm2b-public' || key.source === 'tpmt-public' || key.source === 'readpublic-yaml';
 }
 
 const OID = {
@@ -145,21 +157,33 @@ function decodeSpki(der: Uint8Array, source: AkPublic['source']): AkPublic | und
   return undefined;
 }
 
-/** TPMT_PUBLIC starting at the reader's offset; it must end exactly at the end. */
-function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic | undefined {
+/**
+ * TPMT_PUBLIC starting at the reader's offset; it must end exactly at the end. Throws
+ * TpmFormatError (with the byte offset and what was expected) for anything else.
+ */
+function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic {
+  const typeAt = r.offset;
   const type = r.u16('type');
-  if (type !== TPM_ALG.RSA && type !== TPM_ALG.ECC) return undefined;
-  const nameAlg = hashAlgorithmFromTpmAlgId(r.u16('nameAlg'));
+  if (type !== TPM_ALG.RSA && type !== TPM_ALG.ECC) r.fail(`key type ${hex16(type)} is neither RSA (0x0001) nor ECC (0x0023)`, typeAt);
+  const nameAlgAt = r.offset;
+  const nameAlgId = r.u16('nameAlg');
+  const nameAlg = hashAlgorithmFromTpmAlgId(nameAlgId);
+  if (nameAlg === undefined) r.fail(`nameAlg ${hex16(nameAlgId)} is no known hash algorithm`, nameAlgAt);
   r.u32('objectAttributes');
   r.tpm2b('authPolicy');
   if (r.u16('symmetric') !== TPM_ALG.NULL) {
     r.u16('symmetric keyBits');
     r.u16('symmetric mode');
   }
+  const schemeAt = r.offset;
   const scheme = r.u16('scheme');
+  if (schemeName(scheme) === hex16(scheme)) r.fail(`scheme ${hex16(scheme)} is no known TPM scheme`, schemeAt);
   let schemeHash: HashAlgorithm | undefined;
   if (scheme !== TPM_ALG.NULL && scheme !== TPM_ALG.RSAES) {
-    schemeHash = hashAlgorithmFromTpmAlgId(r.u16('scheme hash'));
+    const hashAt = r.offset;
+    const hashId = r.u16('scheme hash');
+    schemeHash = hashAlgorithmFromTpmAlgId(hashId);
+    if (schemeHash === undefined) r.fail(`scheme hash ${hex16(hashId)} is no known hash algorithm`, hashAt);
     if (scheme === TPM_ALG.ECDAA) r.u16('ECDAA count');
   }
   const common = {
@@ -169,19 +193,42 @@ function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic | un
     source,
   };
   if (type === TPM_ALG.RSA) {
-    r.u16('keyBits');
+    const keyBitsAt = r.offset;
+    const keyBits = r.u16('keyBits');
     const exponent = r.u32('exponent');
+    const modulusAt = r.offset;
     const modulus = r.tpm2b('modulus');
-    if (r.remaining !== 0 || modulus.length === 0) return undefined;
+    if (modulus.length === 0) r.fail('the RSA modulus is empty', modulusAt);
+    if (modulus.length * 8 !== keyBits) r.fail(`keyBits ${keyBits}, but the modulus has ${modulus.length} bytes`, keyBitsAt);
+    if (r.remaining !== 0) r.fail(`${r.remaining} bytes follow the public area`);
     const spkiDer = rsaSpki(modulus, u32Bytes(exponent === 0 ? 65537 : exponent));
     return { kind: 'rsa', spkiDer, bits: bitLength(modulus), ...common };
   }
   const curveId = r.u16('curveID');
   if (r.u16('kdf') !== TPM_ALG.NULL) r.u16('kdf hash');
+  const xAt = r.offset;
   const x = r.tpm2b('x');
+  const yAt = r.offset;
   const y = r.tpm2b('y');
-  if (r.remaining !== 0) return undefined;
+  if (r.remaining !== 0) r.fail(`${r.remaining} bytes follow the public area`);
+  const oversized = oversizedCoordinate(curveId, x, y);
+  if (oversized !== undefined) r.fail(oversized.message, oversized.field === 'x' ? xAt : yAt);
   return eccKey(curveId, x, y, common);
+}
+
+/**
+ * A coordinate longer than the curve's field (leading zeros aside) is no point of that
+ * curve: it must be refused, not cut or let overwrite its neighbour in the encoded point.
+ */
+function oversizedCoordinate(curveId: number, x: Uint8Array, y: Uint8Array): { field: 'x' | 'y'; message: string } | undefined {
+  const curve = nistCurveFromTpm(curveId);
+  if (curve === undefined) return undefined;
+  const width = curveFieldBytes(curve);
+  for (const [field, value] of [['x', x], ['y', y]] as const) {
+    const length = derUnsigned(value).length;
+    if (length > width) return { field, message: `${field} coordinate is ${length} bytes; a ${curve} coordinate has at most ${width}` };
+  }
+  return undefined;
 }
 
 /** An ECC AkPublic; a curve WebCrypto lacks keeps its id and gets no SPKI. */
@@ -197,27 +244,52 @@ function eccKey(
   return { kind: 'ecc', spkiDer, curve, curveId, bits: CURVE_BITS[curve], ...common };
 }
 
-function decodeTpmPublic(bytes: Uint8Array): AkPublic | undefined {
+/**
+ * TPM2B_PUBLIC, else TPMT_PUBLIC. When neither reads, the error is the reading that got
+ * further: a TPM2B_PUBLIC whose size matches (or that is cut short) as one, else as a bare
+ * TPMT_PUBLIC.
+ */
+function decodeTpmPublic(bytes: Uint8Array): AkReading {
   const size = bytes.length >= 2 ? (bytes[0] << 8) | bytes[1] : -1;
+  let wrappedError: string | undefined;
   if (size === bytes.length - 2) {
     const r = new TpmReader(bytes);
     r.offset = 2;
-    const wrapped = tryDecode(() => readTpmtPublic(r, 'tpm2b-public')).value;
-    if (wrapped !== undefined) return wrapped;
+    const wrapped = tryDecode(() => readTpmtPublic(r, 'tpm2b-public'));
+    if (wrapped.value !== undefined) return { key: wrapped.value };
+    wrappedError = `TPM2B_PUBLIC: ${wrapped.error}`;
+  } else if (size > bytes.length - 2 && size < 0x400) {
+    // A plausible public-area size with fewer bytes after it: a cut-off TPM2B_PUBLIC.
+    wrappedError = `offset ${bytes.length}: truncated TPM2B_PUBLIC: its size field says ${size} bytes, ${bytes.length - 2} follow`;
   }
-  return tryDecode(() => readTpmtPublic(new TpmReader(bytes), 'tpmt-public')).value;
+  const bare = tryDecode(() => readTpmtPublic(new TpmReader(bytes), 'tpmt-public'));
+  if (bare.value !== undefined) return { key: bare.value };
+  return { error: wrappedError ?? `TPMT_PUBLIC: ${bare.error}` };
 }
 
-function decodeBinaryKey(bytes: Uint8Array): AkPublic | undefined {
+function decodeBinaryKey(bytes: Uint8Array): AkReading {
   const spki = bytes[0] === DER.SEQUENCE ? decodeSpki(bytes, 'spki-der') : undefined;
-  return spki ?? decodeTpmPublic(bytes);
+  if (spki !== undefined) return { key: spki };
+  // A DER SEQUENCE with a long-form length is no TPM public area (its type would be 0x30xx).
+  if (bytes[0] === DER.SEQUENCE && bytes.length > 2 && (bytes[1] & 0x80) !== 0) return decodeCertificate(bytes, 'x509-der');
+  return decodeTpmPublic(bytes);
+}
+
+/** The key of an X.509 certificate, with the certificate's summary. */
+function decodeCertificate(der: Uint8Array, source: 'x509-pem' | 'x509-der'): AkReading {
+  const summary = summarizeX509(der);
+  if (!summary.ok) return { error: `offset ${summary.offset}: not a SubjectPublicKeyInfo or X.509 certificate: ${summary.problem}` };
+  const key = decodeSpki(summary.certificate.spki, source);
+  if (key === undefined) return { error: `the certificate's key (${summary.certificate.publicKeyAlgorithm}) is neither RSA nor EC` };
+  return { key: { ...key, certificate: summary.certificate } };
 }
 
 const PEM_RE = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY)-----([\s\S]*?)-----END \1-----/;
+const CERT_PEM_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
 
 function decodePem(text: string): AkPublic | undefined {
   const m = PEM_RE.exec(text);
-  const der = m === null ? undefined : fromBase64(m[2]);
+  const der = m === null ? undefined : fromBase64(m[2].replace(/\s+/g, ''));
   if (m === null || der === undefined) return undefined;
   if (m[1] === 'PUBLIC KEY') return decodeSpki(der, 'spki-pem');
   // PKCS#1 RSAPublicKey: SEQUENCE { n, e } → wrap as SPKI.
@@ -241,7 +313,7 @@ function yamlRaw(text: string, key: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-function decodeReadpublicYaml(text: string): AkPublic | undefined {
+function decodeReadpublicYaml(text: string): AkReading {
   const type = yamlField(text, 'type');
   const common = {
     source: 'readpublic-yaml' as const,
@@ -252,38 +324,66 @@ function decodeReadpublicYaml(text: string): AkPublic | undefined {
   if (type === 'rsa') {
     const modulus = fromHex(yamlField(text, 'rsa') ?? '');
     const exponent = Number(yamlField(text, 'exponent') ?? '65537') || 65537;
-    if (modulus === undefined || modulus.length === 0) return undefined;
+    if (modulus === undefined || modulus.length === 0) return { error: `${yamlWhere(text, 'rsa')}: the modulus is not hex` };
     const spkiDer = rsaSpki(modulus, u32Bytes(exponent));
-    return { kind: 'rsa', spkiDer, bits: bitLength(modulus), ...common };
+    return { key: { kind: 'rsa', spkiDer, bits: bitLength(modulus), ...common } };
   }
   if (type === 'ecc') {
     const curveId = yamlRaw(text, 'curve-id');
     const x = fromHex(yamlField(text, 'x') ?? '');
     const y = fromHex(yamlField(text, 'y') ?? '');
-    if (x === undefined || y === undefined || curveId === undefined) return undefined;
-    return eccKey(curveId, x, y, common);
+    if (curveId === undefined) return { error: `${yamlWhere(text, 'curve-id')}: no raw curve id` };
+    if (x === undefined) return { error: `${yamlWhere(text, 'x')}: x is not hex` };
+    if (y === undefined) return { error: `${yamlWhere(text, 'y')}: y is not hex` };
+    const oversized = oversizedCoordinate(curveId, x, y);
+    if (oversized !== undefined) return { error: `${yamlWhere(text, oversized.field)}: ${oversized.message}` };
+    return { key: eccKey(curveId, x, y, common) };
   }
-  return undefined;
+  return { error: `${yamlWhere(text, 'type')}: type is neither rsa nor ecc` };
+}
+
+/** `field x (byte 312)`: where a YAML key starts, for messages. */
+function yamlWhere(text: string, key: string): string {
+  const at = new RegExp(`^${key}:`, 'm').exec(text)?.index;
+  return at === undefined ? `field ${key} (missing)` : `field ${key} (byte ${new TextEncoder().encode(text.slice(0, at)).length})`;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
+/** A key, or why the input is not one (with the byte offset where the reading failed). */
+export type AkReading = { key: AkPublic; error?: undefined } | { key?: undefined; error: string };
+
 /**
  * An AK public key from PEM, DER, TPM2B_PUBLIC, TPMT_PUBLIC (raw, hex or base64) or
- * tpm2_readpublic YAML; undefined if the input is none of these. Never throws.
+ * tpm2_readpublic YAML; else the reason it is none of these. Never throws.
  */
-export function parseAkPublic(input: Uint8Array | string): AkPublic | undefined {
+export function readAkPublic(input: Uint8Array | string): AkReading {
   const text = asText(input);
   if (text !== undefined) {
     const pem = decodePem(text);
-    if (pem !== undefined) return pem;
+    if (pem !== undefined) return { key: pem };
+    const cert = CERT_PEM_RE.exec(text);
+    const certDer = cert === null ? undefined : fromBase64(cert[1]);
+    if (cert !== null) {
+      return certDer === undefined ? { error: `byte ${cert.index}: the certificate's PEM body is not base64` } : decodeCertificate(certDer, 'x509-pem');
+    }
+    if (PEM_RE.test(text) || /-----BEGIN PUBLIC KEY-----/.test(text)) {
+      return { error: `byte ${text.indexOf('-----BEGIN')}: the PEM block is not a complete RSA or EC public key` };
+    }
     if (/^type:/m.test(text)) return decodeReadpublicYaml(text);
   }
+  let first: string | undefined;
   for (const candidate of binaryCandidates(input)) {
-    const key = decodeBinaryKey(candidate);
-    if (key !== undefined) return key;
+    const reading = decodeBinaryKey(candidate);
+    if (reading.key !== undefined) return reading;
+    first ??= reading.error;
   }
-  return undefined;
+  return { error: first ?? 'not a public key (no PEM block, DER, TPM public area or tpm2_readpublic YAML)' };
+}
+
+/** readAkPublic's key; undefined if the input is none of the forms. Never throws. */
+export function parseAkPublic(input: Uint8Array | string): AkPublic | undefined {
+  return readAkPublic(input).key;
 }

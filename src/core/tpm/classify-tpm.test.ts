@@ -44,6 +44,11 @@ const EXPECTED: Readonly<Record<string, TpmArtefactKind>> = {
       'checkquote_q4_rsapss_tools5.4.txt',
     ].map((f) => [`swtpm/${f}`, 'pcr-values']),
   ),
+  // Public keys are ak-public by content; the analysis makes a key that verifies no quote an ima-key.
+  'policy/keylime/keys/rsa2048pub.pem': 'ak-public',
+  'policy/keylime/keys/ima-keyring-cert.der': 'ak-public',
+  'policy/keylime/keys/secp256k1pub.pem': 'ak-public',
+  'policy/keylime/policies/runtime-policy-pubkey.pub': 'ak-public',
   'realdata/go-attestation/linux_tpm12.Quote.bin': 'tpm-quote',
   'realdata/go-attestation/windows_gcp_shielded_vm.Quote.bin': 'tpm-quote',
   'realdata/go-attestation/linux_tpm12.Quote.Signature.bin': 'tpm-signature',

@@ -9,7 +9,7 @@
  *   pcr-values     see pcr-values.ts `looksLikePcrValues`
  *   tpm-signature  TPMT_SIGNATURE (exact length), DER ECDSA, or 128/256/384/512 bytes that
  *                  look random (plain RSA)
- *   ak-public      PEM/DER SubjectPublicKeyInfo, TPM2B_PUBLIC / TPMT_PUBLIC (RSA or ECC),
+ *   ak-public      PEM/DER SubjectPublicKeyInfo or X.509 certificate, TPM2B_PUBLIC / TPMT_PUBLIC (RSA or ECC),
  *                  tpm2_readpublic YAML
  * and the hex or base64 text of any binary form.
  */
@@ -24,7 +24,7 @@ export type TpmArtefactKind = 'pcr-values' | 'tpm-quote' | 'tpm-signature' | 'ak
 const KEYLIME_STRING_HEAD_RE = /^r[A-Za-z0-9+/]{20,}={0,2}:/;
 const KEYLIME_JSON_HEAD_RE = /^\{[\s\S]*"quote"\s*:\s*"r[A-Za-z0-9+/]{20,}/;
 const QUOTED_RE = /^\s*quoted:\s*(?:0x)?[0-9a-f]{12}/im;
-const PEM_RE = /-----BEGIN (?:RSA )?PUBLIC KEY-----/;
+const PEM_RE = /-----BEGIN (?:(?:RSA )?PUBLIC KEY|CERTIFICATE)-----/;
 const READPUBLIC_RE = /^type:\s*\n\s+value:\s*(?:rsa|ecc)\s*$/m;
 
 export function sniffTpmArtefact(bytes: Uint8Array): TpmArtefactKind | undefined {

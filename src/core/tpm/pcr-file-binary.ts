@@ -41,6 +41,8 @@ export interface PcrFileParse {
   /** The selection the file states (serialized, marshaled) or was given (values). */
   selection: PcrBankSelection[];
   problems: string[];
+  /** The problems that leave a value unread (PcrValuesBuilder.unreadable). */
+  unreadable: string[];
 }
 
 const SELECTION_BYTES = 4 + MAX_PCR_BANKS * 8;
@@ -56,7 +58,7 @@ function assignDigests(
 ): void {
   const expected = selectedPcrCount(selection);
   if (digests.length !== expected) {
-    builder.problems.push(
+    builder.reject(
       `the file selects ${expected} PCRs but holds ${digests.length} values`,
     );
   }
@@ -113,14 +115,14 @@ function decodeSerialized(bytes: Uint8Array): PcrFileParse | undefined {
     const blockStart = r.offset;
     const n = r.u32('TPML_DIGEST count');
     if (n > DIGESTS_PER_BLOCK) {
-      builder.problems.push(`offset ${blockStart}: digest block count ${n} exceeds 8`);
+      builder.reject(`offset ${blockStart}: digest block count ${n} exceeds 8`);
     }
     for (let k = 0; k < Math.min(n, DIGESTS_PER_BLOCK); k++) {
       const at = blockStart + 4 + k * (2 + MAX_DIGEST);
       r.offset = at;
       const size = r.u16('digest size');
       if (size > MAX_DIGEST) {
-        builder.problems.push(`offset ${at}: digest size ${size} exceeds 64`);
+        builder.reject(`offset ${at}: digest size ${size} exceeds 64`);
         continue;
       }
       digests.push({ value: r.take(size, 'digest'), offset: at + 2 });
@@ -128,8 +130,8 @@ function decodeSerialized(bytes: Uint8Array): PcrFileParse | undefined {
     r.offset = blockStart + SERIALIZED_DIGEST_BLOCK;
   }
   assignDigests(selection, digests, builder);
-  const { values, problems } = builder;
-  return { format: 'tpm2-serialized', values, selection, problems };
+  const { values, problems, unreadable } = builder;
+  return { format: 'tpm2-serialized', values, selection, problems, unreadable };
 }
 
 /** tpm2-tools ≥ 5.8 `-F marshaled`; undefined when the bytes do not have its shape. */
@@ -156,8 +158,8 @@ export function parseMarshaledPcrFile(bytes: Uint8Array): PcrFileParse | undefin
   const { selection, digests } = decoded.value;
   const builder = new PcrValuesBuilder();
   assignDigests(selection, digests, builder);
-  const { values, problems } = builder;
-  return { format: 'tpm2-marshaled', values, selection, problems };
+  const { values, problems, unreadable } = builder;
+  return { format: 'tpm2-marshaled', values, selection, problems, unreadable };
 }
 
 /** tpm2-tools `-F values`: needs the selection it was written with. */
@@ -187,5 +189,6 @@ export function parseValuesPcrFile(
     values: builder.values,
     selection: selection.map((s) => ({ ...s, pcrs: [...s.pcrs] })),
     problems: builder.problems,
+    unreadable: builder.unreadable,
   };
 }

@@ -16,6 +16,8 @@
  *   JSON                   `{"sha256": {"10": "f8a5…"}}` (CONTRACT §2; also the report's
  *                          `replay` object), optionally wrapped as `{"pcrs": {…}}`
  *   bare hex line          one `/sys/class/tpm/tpm0/pcr-<alg>/<n>` file (Linux ≥ 5.12)
+ *   bare hex lines         HIRS expected-PCR lists: one value per line, the line number
+ *                          (0-based) is the PCR index; two lines or more, all one length
  *
  * Bank resolution, most explicit first: a bank name on the line, the YAML bank header above
  * it, tsspcrread's `-halg`, else the digest length (20 sha1, 32 sha256, 48 sha384,
@@ -34,6 +36,8 @@ export interface PcrTextParse {
   format: string;
   values: PcrValues;
   problems: string[];
+  /** The problems that leave a listed value unread (PcrValuesBuilder.unreadable). */
+  unreadable?: string[];
   unindexed?: { bank: HashAlgorithm; value: Uint8Array }[];
 }
 
@@ -59,9 +63,11 @@ const IBM_RE = /^\s*PCR\s+(\d{1,3}):\s*((?:\s?[0-9a-f]{2})+)\s*$/i;
 const TSS_HEADER_RE = /^\s*pcrread:.*-halg\s+(\w+)/i;
 const SECTION_RE = /^\s*pcrs\s*:\s*$/i;
 const COMMENT_RE = /^\s*#/;
-/** Lines that try to be a PCR value but are not one (bad hex): worth a problem message. */
-const NEAR_MISS_RE =
-  /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:\s*(?:0x)?[0-9a-f]{8}/i;
+/**
+ * Lines that try to be a PCR value but are not one (bad hex, `10: 0xZZ…`): the listing cannot
+ * be read, since the value the user meant for that PCR is lost (fail closed).
+ */
+const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:/i;
 
 function spacedHex(text: string): Uint8Array | undefined {
   return fromHex(text.replace(/\s+/g, ''));
@@ -115,14 +121,17 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
   let hintBank: HashAlgorithm | undefined;
   let sawBankHeader = false;
   const lines = text.split(/\r?\n/);
+  // Byte offset of each line, for messages (UTF-8 lengths: a listing may hold other text).
+  let lineStart = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    const where = `line ${i + 1} (byte ${lineStart})`;
+    lineStart += new TextEncoder().encode(line).length + (text.startsWith('\r\n', lineStart + line.length) ? 2 : 1);
     if (line.trim() === '') continue;
-    const where = `line ${i + 1}`;
     const c = classifyPcrLine(line);
     if (c === undefined) {
       if (NEAR_MISS_RE.test(line)) {
-        builder.problems.push(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
+        builder.reject(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
       }
       // Anything else ends a YAML bank block (`calcDigest:` after tpm2_quote's `pcrs:`).
       headerBank = undefined;
@@ -138,20 +147,22 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
       continue;
     }
     if (c.value === undefined) {
-      builder.problems.push(`${where}: PCR ${c.pcr}: not a hex value`);
+      builder.reject(`${where}: PCR ${c.pcr}: not a hex value`);
       continue;
     }
     format ??= sawBankHeader ? 'tpm2-pcrread-yaml' : (FORM_NAMES[c.form] ?? c.form);
     const bank = c.bank ?? headerBank ?? hintBank ?? bankForDigestLength(c.value.length);
     if (bank === undefined) {
-      builder.problems.push(`${where}: PCR ${c.pcr}: ${c.value.length} bytes is no digest size`);
+      builder.reject(`${where}: PCR ${c.pcr}: ${c.value.length} bytes is no digest size`);
       continue;
     }
     builder.add(bank, c.pcr, c.value, where);
   }
+  // Lines that tried to be values and none that was one: a listing, unreadable.
+  if (format === undefined && builder.unreadable.length > 0) format = 'unreadable';
   if (format === undefined) return undefined;
   if (/^quoted:/m.test(text)) format = 'tpm2-quote-stdout';
-  return { format, values: builder.values, problems: builder.problems };
+  return { format, values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
 }
 
 const BARE_HEX_RE = /^\s*(?:0x)?([0-9a-f]+)\s*$/i;
@@ -170,7 +181,7 @@ export function parseBareDigest(
   const builder = new PcrValuesBuilder();
   if (single?.bank !== undefined && digestSize(single.bank) === value.length) {
     builder.add(single.bank, single.pcrs[0], value, 'line 1');
-    return { format: 'sysfs-pcr-file', values: builder.values, problems: builder.problems };
+    return { format: 'sysfs-pcr-file', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
   }
   const bank = bankForDigestLength(value.length);
   if (bank === undefined) return undefined;
@@ -204,7 +215,7 @@ export function parsePcrJson(text: string): PcrTextParse | undefined {
     }
   }
   if (seen === 0) return undefined;
-  return { format: 'json', values: builder.values, problems: builder.problems };
+  return { format: 'json', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
 }
 
 function addJsonValue(
@@ -216,13 +227,35 @@ function addJsonValue(
 ): void {
   const value = typeof hex === 'string' ? fromHex(hex) : undefined;
   if (!/^\d{1,3}$/.test(pcrKey) || value === undefined) {
-    builder.problems.push(`${where}: not a PCR index and hex value`);
+    builder.reject(`${where}: not a PCR index and hex value`);
     return;
   }
   const b = bank ?? bankForDigestLength(value.length);
   if (b === undefined) {
-    builder.problems.push(`${where}: ${value.length} bytes is no digest size`);
+    builder.reject(`${where}: ${value.length} bytes is no digest size`);
     return;
   }
   builder.add(b, Number(pcrKey), value, where);
+}
+
+const BARE_HEX_LINE_RE = /^(?:0x)?([0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
+
+/**
+ * A HIRS expected-PCR list: one bare digest per line, line N (0-based) holding PCR N, every
+ * value of one bank (told by its length). Two lines at least: one bare line is a sysfs PCR
+ * file, which names no index (parseBareDigest). Empty lines keep their index unlisted.
+ */
+export function parseIndexedByLine(text: string): PcrTextParse | undefined {
+  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+  const values = lines.map((l) => BARE_HEX_LINE_RE.exec(l.trim())?.[1]);
+  const listed = values.filter((v) => v !== undefined);
+  if (listed.length < 2 || values.some((v, i) => v === undefined && lines[i].trim() !== '')) return undefined;
+  const bank = bankForDigestLength(listed[0].length / 2);
+  if (bank === undefined || listed.some((v) => v.length !== listed[0].length)) return undefined;
+  const builder = new PcrValuesBuilder();
+  values.forEach((hex, pcr) => {
+    const value = hex === undefined ? undefined : fromHex(hex);
+    if (value !== undefined) builder.add(bank, pcr, value, `line ${pcr + 1}`);
+  });
+  return { format: 'hirs-pcr-lines', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
 }

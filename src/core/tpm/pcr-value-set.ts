@@ -23,15 +23,27 @@ export function bankForDigestLength(length: number): HashAlgorithm | undefined {
 export class PcrValuesBuilder {
   readonly values: PcrValues = new Map();
   readonly problems: string[] = [];
+  /**
+   * The problems that leave a listed value unread (not hex, no digest size, index out of
+   * range): the listing cannot be read as PCR values, and the analysis refuses it (fail
+   * closed) instead of checking the values that remain. Each is also in `problems`.
+   */
+  readonly unreadable: string[] = [];
+
+  /** A value that is listed but cannot be read. */
+  reject(problem: string): void {
+    this.problems.push(problem);
+    this.unreadable.push(problem);
+  }
 
   /** Adds one value; a bad one becomes a problem naming `where` and is skipped. */
   add(bank: HashAlgorithm, pcr: number, value: Uint8Array, where: string): void {
     if (!Number.isInteger(pcr) || pcr < 0 || pcr > MAX_PCR_INDEX) {
-      this.problems.push(`${where}: PCR index ${pcr} is out of range`);
+      this.reject(`${where}: PCR index ${pcr} is out of range`);
       return;
     }
     if (value.length !== digestSize(bank)) {
-      this.problems.push(
+      this.reject(
         `${where}: ${bank} PCR ${pcr} has ${value.length} bytes, ` +
           `a ${bank} digest has ${digestSize(bank)}`,
       );

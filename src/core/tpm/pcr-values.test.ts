@@ -289,10 +289,30 @@ describe('other forms', () => {
     const p = parsed(`  sha256:\n    10: 0x${PCR10_SHA256}\n    11: 0x1234\n    10: 0x${'00'.repeat(32)}\nPCR-12: zz 12 34 56 78 9a\n`);
     expect(plain(p.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
     expect(p.problems).toEqual([
-      'line 3: sha256 PCR 11 has 2 bytes, a sha256 digest has 32',
-      `line 4: sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (keeping ${PCR10_SHA256})`,
-      'line 5: not a PCR value: PCR-12: zz 12 34 56 78 9a',
+      'line 3 (byte 85): sha256 PCR 11 has 2 bytes, a sha256 digest has 32',
+      `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (keeping ${PCR10_SHA256})`,
+      'line 5 (byte 175): not a PCR value: PCR-12: zz 12 34 56 78 9a',
     ]);
+    // The values that could not be read make the listing unreadable (fail closed); a repeat does not.
+    expect(p.unreadable).toEqual([p.problems[0], p.problems[2]]);
+  });
+
+  it('a PCR line whose value is not hex at all is unreadable, with its byte offset', () => {
+    const text = `sha256:\n  0 : 0x${'00'.repeat(32)}\n  10: 0x${'zz'.repeat(32)}\n`;
+    const p = parsed(text);
+    expect(p.unreadable).toEqual([`line 3 (byte ${text.indexOf('  10:')}): not a PCR value: 10: 0x${'zz'.repeat(32)}`]);
+  });
+
+  it("HIRS expected-PCR lists: one value per line, the 0-based line number is the PCR index", () => {
+    const values = [...Array(24).keys()].map((i) => createHash('sha256').update(`pcr${i}`).digest('hex'));
+    const p = parsed(`${values.join('\n')}\n`);
+    expect(p.format).toBe('hirs-pcr-lines');
+    expect(plain(p.values)).toEqual({ sha256: Object.fromEntries(values.map((v, i) => [i, v])) });
+    expect(p.unreadable).toEqual([]);
+    expect(looksLikePcrValues(new TextEncoder().encode(values.join('\n')))).toBe(true);
+    // Mixed lengths are no HIRS list.
+    expect(looksLikePcrValues(new TextEncoder().encode(`${values[0]}\n${PCR10_SHA1}\n`))).toBe(true);
+    expect(parsePcrValues(`${values[0]}\n${PCR10_SHA1}\n`)?.format).not.toBe('hirs-pcr-lines');
   });
 
   it('tpm2-tools ≥ 5.8 marshaled file (built here from the q3 values, BE, unpadded)', () => {

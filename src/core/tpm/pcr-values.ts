@@ -14,7 +14,7 @@ import {
   parseValuesPcrFile,
 } from './pcr-file-binary';
 import { parsePcrSelectionString, type PcrBankSelection } from './pcr-selection';
-import { parseBareDigest, parsePcrJson, parsePcrLines, classifyPcrLine } from './pcr-text-forms';
+import { parseBareDigest, parseIndexedByLine, parsePcrJson, parsePcrLines, classifyPcrLine } from './pcr-text-forms';
 import type { PcrValues } from './pcr-value-set';
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 
@@ -23,12 +23,17 @@ export type { PcrValues };
 export interface PcrValuesParse {
   values: PcrValues;
   /**
-   * tpm2-serialized | tpm2-marshaled | tpm2-values | tpm2-pcrread-yaml | tpm2-quote-stdout |
+   * tpm2-serialized | tpm2-marshaled | tpm2-values | tpm2-pcrread-yaml | tpm2-quote-stdout | hirs-pcr-lines |
    * tss-pcrread | index-hex-lines | evmctl-pcrs | tpm12-sysfs-pcrs | ibmtss-pcrs | json |
    * sysfs-pcr-file
    */
   format: string;
   problems: string[];
+  /**
+   * The problems that leave a listed value unread (bad hex, no digest size, a value without
+   * its PCR index): the listing as a whole cannot be trusted, and the analysis refuses it.
+   */
+  unreadable?: string[];
   /** The selection a tpm2-tools PCR file states (compare it with the quote's). */
   selection?: PcrBankSelection[];
   /** Digests given without a PCR index (a bare sysfs `pcr-<alg>/<n>` value): ask the user. */
@@ -66,7 +71,7 @@ function parseAnyForm(
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) return parsePcrJson(trimmed);
-  return parseBareDigest(trimmed, selection) ?? parsePcrLines(text);
+  return parseBareDigest(trimmed, selection) ?? parseIndexedByLine(text) ?? parsePcrLines(text);
 }
 
 const JSON_PCR_HEAD_RE =
@@ -78,6 +83,8 @@ const JSON_PCR_HEAD_RE =
  * header or a PCR value. Values files are never claimed: without a selection they are just
  * bytes.
  */
+const BARE_DIGEST_LINE_RE = /^\s*(?:0x)?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})\s*$/i;
+
 export function looksLikePcrValues(head: Uint8Array): boolean {
   const text = asText(head);
   if (text === undefined) return looksLikeSerializedHead(head) || looksLikeMarshaledHead(head);
@@ -87,9 +94,8 @@ export function looksLikePcrValues(head: Uint8Array): boolean {
   if (lines.length > 1) lines.pop();
   for (const line of lines) {
     if (line.trim() === '' || line.startsWith('$ ')) continue;
-    if (/^\s*(?:0x)?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})\s*$/i.test(line)) {
-      return lines.filter((l) => l.trim() !== '').length === 1;
-    }
+    // One bare digest (a sysfs PCR file) or one per line (a HIRS expected-PCR list).
+    if (BARE_DIGEST_LINE_RE.test(line)) return lines.every((l) => l.trim() === '' || BARE_DIGEST_LINE_RE.test(l));
     const c = classifyPcrLine(line);
     if (c === undefined) return false;
     if (c.kind === 'value') return c.value !== undefined;

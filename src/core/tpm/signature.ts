@@ -22,7 +22,7 @@ import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algo
 import { fromHex } from '../util/bytes';
 import { asText, binaryCandidates } from './binary-input';
 import { DER, derUnsigned, readDer, readDerChildren } from './der';
-import { TPM_ALG } from './tpm-constants';
+import { hex16, TPM_ALG } from './tpm-constants';
 import { TpmReader, tryDecode } from './tpm-reader';
 
 export interface TpmSignature {
@@ -73,14 +73,18 @@ function ecdsaSignature(
   };
 }
 
-function readTpmtSignature(bytes: Uint8Array): TpmSignature | undefined {
+/** Throws TpmFormatError (offset and what was expected) when `bytes` is not one TPMT_SIGNATURE. */
+function readTpmtSignature(bytes: Uint8Array): TpmSignature {
   const r = new TpmReader(bytes);
   const sigAlg = r.u16('sigAlg');
   if (sigAlg === TPM_ALG.NULL) {
-    return r.remaining === 0 ? { scheme: 'other', signature: new Uint8Array(0), sigAlg } : undefined;
+    if (r.remaining !== 0) r.fail(`${r.remaining} bytes follow a NULL signature`);
+    return { scheme: 'other', signature: new Uint8Array(0), sigAlg };
   }
-  const hashAlg = hashAlgorithmFromTpmAlgId(r.u16('hash'));
-  if (hashAlg === undefined) return undefined;
+  const hashAt = r.offset;
+  const hashId = r.u16('hash');
+  const hashAlg = hashAlgorithmFromTpmAlgId(hashId);
+  if (hashAlg === undefined) r.fail(`hash algorithm ${hex16(hashId)} is unknown`, hashAt);
   let sig: TpmSignature | undefined;
   switch (sigAlg) {
     case TPM_ALG.RSASSA:
@@ -96,6 +100,7 @@ function readTpmtSignature(bytes: Uint8Array): TpmSignature | undefined {
       const rr = r.tpm2b('r', 66);
       const ss = r.tpm2b('s', 66);
       const ec = ecdsaSignature('ecdsa', rr, ss, hashAlg);
+      if (ec === undefined) r.fail('r or s is longer than any NIST curve allows', 4);
       sig = ec === undefined || sigAlg === TPM_ALG.ECDSA ? ec : { ...ec, scheme: 'other', sigAlg };
       break;
     }
@@ -103,9 +108,11 @@ function readTpmtSignature(bytes: Uint8Array): TpmSignature | undefined {
       sig = { scheme: 'other', hashAlg, signature: r.take(r.remaining, 'hmac'), sigAlg };
       break;
     default:
-      return undefined;
+      r.fail(`signature algorithm ${hex16(sigAlg)} is not RSASSA, RSAPSS, ECDSA, ECDAA, SM2, ECSCHNORR or HMAC`, 0);
   }
-  return r.remaining === 0 ? sig : undefined;
+  if (sig === undefined) return r.fail('not a signature');
+  if (r.remaining !== 0) r.fail(`${r.remaining} bytes follow the signature`);
+  return sig;
 }
 
 /** DER ECDSA-Sig-Value, filling `bytes` exactly. */
@@ -119,15 +126,18 @@ function readDerEcdsa(bytes: Uint8Array): TpmSignature | undefined {
   return ecdsaSignature('der-ecdsa', parts[0].content, parts[1].content, undefined);
 }
 
-function decodeSignatureBytes(bytes: Uint8Array): TpmSignature | undefined {
-  const tpmt = tryDecode(() => readTpmtSignature(bytes)).value;
-  if (tpmt !== undefined) return tpmt;
+/** A signature, or why the input is not one (with the byte offset where the reading failed). */
+export type SignatureReading = { signature: TpmSignature; error?: undefined } | { signature?: undefined; error: string };
+
+function decodeSignatureBytes(bytes: Uint8Array): SignatureReading {
+  const tpmt = tryDecode(() => readTpmtSignature(bytes));
+  if (tpmt.value !== undefined) return { signature: tpmt.value };
   const der = readDerEcdsa(bytes);
-  if (der !== undefined) return der;
+  if (der !== undefined) return { signature: der };
   if (PLAIN_RSA_SIZES.includes(bytes.length)) {
-    return { scheme: 'plain-rsa', signature: bytes.slice() };
+    return { signature: { scheme: 'plain-rsa', signature: bytes.slice() } };
   }
-  return undefined;
+  return { error: `TPMT_SIGNATURE: ${tpmt.error}` };
 }
 
 const STDOUT_RE = /^\s*alg:\s*(\w+)\s*\n\s*sig:\s*([0-9a-f]+)\s*$/im;
@@ -143,16 +153,26 @@ function decodeStdoutSignature(text: string): TpmSignature | undefined {
   return undefined;
 }
 
-/** TPMT_SIGNATURE, plain RSA or DER ECDSA (binary, hex or base64), or tpm2_quote stdout. */
-export function parseTpmSignature(input: Uint8Array | string): TpmSignature | undefined {
+/**
+ * TPMT_SIGNATURE, plain RSA or DER ECDSA (binary, hex or base64), or tpm2_quote stdout; else
+ * why not (as a TPMT_SIGNATURE, the form tools write by default). Never throws.
+ */
+export function readTpmSignature(input: Uint8Array | string): SignatureReading {
   const text = asText(input);
   if (text !== undefined) {
     const fromStdout = decodeStdoutSignature(text);
-    if (fromStdout !== undefined) return fromStdout;
+    if (fromStdout !== undefined) return { signature: fromStdout };
   }
+  let first: string | undefined;
   for (const candidate of binaryCandidates(input)) {
-    const sig = decodeSignatureBytes(candidate);
-    if (sig !== undefined) return sig;
+    const reading = decodeSignatureBytes(candidate);
+    if (reading.signature !== undefined) return reading;
+    first ??= reading.error;
   }
-  return undefined;
+  return { error: first ?? 'not a signature (no TPMT_SIGNATURE, DER ECDSA, plain RSA or tpm2_quote output)' };
+}
+
+/** readTpmSignature's signature; undefined if the input is none of the forms. */
+export function parseTpmSignature(input: Uint8Array | string): TpmSignature | undefined {
+  return readTpmSignature(input).signature;
 }

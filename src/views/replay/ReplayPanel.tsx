@@ -7,12 +7,14 @@ import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
 import { PcrTable } from './PcrTable';
 import { QuoteFields, QuoteVerification } from './QuoteSection';
+import { QuoteList, worstOutcome } from './QuoteList';
 import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, type CheckOutcome } from './replay-text';
 import { useReplayDetails } from './use-replay-details';
 import './Replay.css';
 
 const CHIP_MARK = { ok: '✓', bad: '✗', warn: '≈', none: '–' } as const;
 const CHIP_TONE: Readonly<Record<CheckOutcome, keyof typeof CHIP_MARK>> = { good: 'ok', bad: 'bad', unchecked: 'none' };
+const SIGNATURE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'all valid', bad: 'one invalid', unchecked: 'not all checked' };
 
 function Chip({ label, tone, children }: { readonly label: string; readonly tone: keyof typeof CHIP_MARK; readonly children: ReactNode }) {
   return (
@@ -38,6 +40,9 @@ export function ReplayPanel() {
   const report = analysis?.report;
   const checks = report?.pcrChecks ?? [];
   const quote = report?.quote;
+  // Several quotes (one per bank): the chips show the worst of them, the list each one.
+  const quotes = report?.quotes ?? [];
+  const listed = quotes.length > 1 || quotes.some((q) => q.akCertificate !== undefined);
   const parts = analysis?.pasteParts ?? [];
   const unknownParts = parts.filter((p) => p.kind === 'unknown').length;
   const showParts = parts.length > 1 || unknownParts > 0;
@@ -47,6 +52,7 @@ export function ReplayPanel() {
   if (!shown) return null;
   const details = state.kind === 'done' ? state.details : undefined;
   const headline = replayHeadline(report, entryCount);
+  const worst = (outcome: Parameters<typeof worstOutcome>[1]) => worstOutcome(quotes.length > 0 ? quotes : quote ? [{ ...quote, input: '' }] : [], outcome);
   const counts = { match: 0, prefix: 0, mismatch: 0 };
   for (const c of checks) counts[c.status]++;
   return (
@@ -71,14 +77,14 @@ export function ReplayPanel() {
         <div className="replay__chips">
           {quote !== undefined ? (
             <>
-              <Chip label="signature" tone={CHIP_TONE[signatureOutcome(quote.signature)]}>
-                {quote.signature}
+              <Chip label="signature" tone={CHIP_TONE[worst((q) => signatureOutcome(q.signature))]}>
+                {quotes.length > 1 ? SIGNATURE_WORDS[worst((q) => signatureOutcome(q.signature))] : quote.signature}
               </Chip>
-              <Chip label="nonce" tone={CHIP_TONE[outcomeOf(quote.nonceMatches)]}>
-                {NONCE_WORDS[outcomeOf(quote.nonceMatches)]}
+              <Chip label="nonce" tone={CHIP_TONE[worst((q) => outcomeOf(q.nonceMatches))]}>
+                {NONCE_WORDS[worst((q) => outcomeOf(q.nonceMatches))]}
               </Chip>
-              <Chip label="digest" tone={CHIP_TONE[outcomeOf(quote.digestMatches)]}>
-                {DIGEST_WORDS[outcomeOf(quote.digestMatches)]}
+              <Chip label="digest" tone={CHIP_TONE[worst((q) => outcomeOf(q.digestMatches))]}>
+                {DIGEST_WORDS[worst((q) => outcomeOf(q.digestMatches))]}
               </Chip>
             </>
           ) : null}
@@ -101,6 +107,7 @@ export function ReplayPanel() {
       </header>
       <div className="replay__body" id="replay-body" hidden={!open}>
         <div className="replay__grid">
+          {listed ? <QuoteList quotes={quotes} /> : null}
           {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}
           {quote !== undefined ? <QuoteVerification quote={quote} details={details?.quote} entryCount={entryCount} /> : null}
           {showParts ? <PasteParts parts={parts} /> : null}

@@ -8,4 +8,6 @@ export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
   'tpm-quote': 'TPM quote',
   'tpm-signature': 'quote signature',
   'ak-public': 'attestation key',
+  'ima-key': 'IMA verification key',
+  'attestation-bundle': 'go-tpm-tools attestation',
 };

@@ -51,6 +51,8 @@ export interface X509Summary {
   readonly publicKeyCurve?: string;
   readonly subjectKeyId?: string;
   readonly authorityKeyId?: string;
+  /** The SubjectPublicKeyInfo DER (a copy: summaries cross to the page, never pin the log). */
+  readonly spki: Uint8Array;
   readonly problems: readonly string[];
 }
 
@@ -156,7 +158,8 @@ function readCertificate(der: Uint8Array): X509Summary {
   const notBefore = readTime(der, validity.next(), 'notBefore', problems);
   const notAfter = readTime(der, validity.next(), 'notAfter', problems);
   const subject = readName(der, r.expect(DerTag.Sequence, 'subject Name'));
-  const key = readPublicKey(der, r.expect(DerTag.Sequence, 'SubjectPublicKeyInfo'), problems);
+  const spkiElement = r.expect(DerTag.Sequence, 'SubjectPublicKeyInfo');
+  const key = readPublicKey(der, spkiElement, problems);
 
   let subjectKeyId: string | undefined;
   let authorityKeyId: string | undefined;
@@ -182,6 +185,7 @@ function readCertificate(der: Uint8Array): X509Summary {
     ...key,
     ...(subjectKeyId !== undefined && { subjectKeyId }),
     ...(authorityKeyId !== undefined && { authorityKeyId }),
+    spki: der.slice(spkiElement.offset, spkiElement.end),
     problems,
   };
 }

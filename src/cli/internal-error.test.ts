@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sharedDataPath } from '../core/testing/shared-data';
+
+// A bug anywhere in the analysis, simulated: the CLI must say so (exit 3), not give a verdict.
+vi.mock('./parallel-digests', async (original) => ({
+  ...(await original<typeof import('./parallel-digests')>()),
+  analyzeInParallel: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
+}));
+
+const { main } = await import('./imascope');
+
+describe('an unexpected exception', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is exit 3 with one line on stderr naming the inputs and asking for a report; nothing on stdout', async () => {
+    const err: string[] = [];
+    const out: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const log = sharedDataPath('swtpm', 'binary_runtime_measurements');
+    expect(await main(['analyze', '--json', log])).toBe(3);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toBe(
+      `imascope: internal error while analysing ${log} (TypeError: Cannot read properties of undefined (reading 'x')); this is a bug, please report it with the input files.\n`,
+    );
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Fail closed (issue 11): a supplied check that cannot be made is a failure, never a pass.
+ * Real swtpm artefacts are cut at every offset and have every byte flipped; whatever the
+ * damage, the CLI's exit status (exitStatusOf, and 2 for a file no kind fits, as the CLI
+ * does) is never 0 unless the damaged input still says exactly what the original said.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHashProvider, type HashProvider } from '../hash/hash-provider';
+import { exitStatusOf } from '../report/verdict';
+import type { Report } from '../report/report';
+import { readSharedData } from '../testing/shared-data';
+import { analyzeRaw } from './analyze';
+import { classifyInput, diagnoseUnrecognised } from './classify-input';
+import type { RawInput } from './analysis-types';
+
+const swtpm = (name: string): RawInput => ({ name, bytes: readSharedData('swtpm', name) });
+const LOG = swtpm('binary_runtime_measurements');
+const NONCE = '0123456789abcdef0123456789abcdef';
+
+let provider: HashProvider | undefined;
+async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number; report?: Report }> {
+  provider ??= await createHashProvider();
+  const classified: RawInput[] = [];
+  for (const input of inputs) {
+    const kind = input.kind ?? classifyInput(input.bytes.subarray(0, 64 * 1024));
+    if (kind === undefined) return { status: 2 }; // the CLI refuses a file no kind fits
+    classified.push({ ...input, kind });
+  }
+  const { report } = await analyzeRaw(classified, { nonce: NONCE }, provider);
+  return { status: exitStatusOf(report), report };
+}
+
+/** Every truncation (0 … n−1 bytes) and every single-byte inversion of `bytes`. */
+function mutations(bytes: Uint8Array): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = [];
+  for (let i = 0; i < bytes.length; i++) out.push([`cut at ${i}`, bytes.slice(0, i)]);
+  for (let i = 0; i < bytes.length; i++) {
+    const m = bytes.slice();
+    m[i] ^= 0xff;
+    out.push([`byte ${i} flipped`, m]);
+  }
+  return out;
+}
+
+async function exitZeroMutations(target: string, others: readonly string[]): Promise<string[]> {
+  const original = swtpm(target);
+  const passed: string[] = [];
+  for (const [label, bytes] of mutations(original.bytes)) {
+    const inputs = [LOG, ...others.map(swtpm), { name: target, bytes }];
+    if ((await analyzeAll(inputs)).status === 0) passed.push(label);
+  }
+  return passed;
+}
+
+describe('damaged quote companions never pass', () => {
+  it('the undamaged set passes (the baseline the mutations are measured against)', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')]);
+    expect(r.status).toBe(0);
+  });
+
+  it('an AK (TPM2B_PUBLIC) cut or flipped anywhere: only flips of objectAttributes pass', async () => {
+    // Bytes 6–9 are objectAttributes: the key (modulus, exponent) is unchanged, so the quote
+    // really verifies with it; every other byte either breaks the structure or the key.
+    const passed = await exitZeroMutations('ak_rsa.pub', ['q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig']);
+    expect(passed).toEqual(['byte 6 flipped', 'byte 7 flipped', 'byte 8 flipped', 'byte 9 flipped']);
+  }, 120_000);
+
+  it('an AK as PEM cut anywhere never passes', async () => {
+    const pem = swtpm('ak_rsa.pem');
+    for (let i = 0; i < pem.bytes.length; i++) {
+      const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), { name: 'ak.pem', bytes: pem.bytes.slice(0, i) }]);
+      // The PEM's last line break alone may go: the key is whole without it.
+      if (r.status === 0) expect(i).toBeGreaterThanOrEqual(pem.bytes.length - 1);
+    }
+  }, 120_000);
+
+  it('a signature cut or flipped anywhere never passes', async () => {
+    expect(await exitZeroMutations('q1_rsassa_sha256_10.sig', ['q1_rsassa_sha256_10.msg', 'ak_rsa.pub'])).toEqual([]);
+  }, 120_000);
+
+  it('a quote cut or flipped anywhere never passes', async () => {
+    expect(await exitZeroMutations('q1_rsassa_sha256_10.msg', ['q1_rsassa_sha256_10.sig', 'ak_rsa.pub'])).toEqual([]);
+  }, 120_000);
+
+  it('a PCR listing cut or flipped anywhere never passes, except where the value stays whole', async () => {
+    const yaml = swtpm('pcrread_sha256_10.yaml');
+    const text = new TextDecoder().decode(yaml.bytes);
+    const valueEnd = text.lastIndexOf(text.trim().slice(-1)) + 1;
+    const passed = await exitZeroMutations('pcrread_sha256_10.yaml', []);
+    // Only cuts after the last hex digit (trailing whitespace) keep the listing as it was.
+    for (const label of passed) expect(label).toMatch(/^cut at (\d+)$/);
+    for (const label of passed) expect(Number(/\d+/.exec(label)?.[0])).toBeGreaterThanOrEqual(valueEnd);
+    // Text stays text: each digit of the value replaced by a non-hex letter or another hex digit.
+    const start = text.indexOf('0x') + 2;
+    for (let i = start; i < start + 64; i++) {
+      for (const c of ['g', text[i] === '0' ? '1' : '0']) {
+        const mutated = `${text.slice(0, i)}${c}${text.slice(i + 1)}`;
+        const r = await analyzeAll([LOG, { name: 'pcrs.yaml', bytes: new TextEncoder().encode(mutated) }]);
+        expect(r.status, JSON.stringify(mutated)).not.toBe(0);
+      }
+    }
+  }, 120_000);
+});
+
+describe('each input that cannot be read as its kind is an error with where and what', () => {
+  it('a PCR listing whose PCR 10 line is not hex: exit 2, the line and byte named', async () => {
+    const text = `sha256:\n  10: 0x${'zz'.repeat(32)}\n`;
+    const r = await analyzeAll([LOG, { name: 'pcrs.yaml', bytes: new TextEncoder().encode(text), kind: 'pcr-values' }]);
+    expect(r.status).toBe(2);
+    expect(r.report?.findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
+    expect(r.report?.findings[0].message).toContain('pcrs.yaml: cannot be read as pcr-values: line 2 (byte 8)');
+  });
+
+  it('a truncated quote given as a quote: exit 2 with the offset of the cut field', async () => {
+    const msg = swtpm('q1_rsassa_sha256_10.msg');
+    const r = await analyzeAll([LOG, { name: 'q.msg', bytes: msg.bytes.slice(0, 100), kind: 'tpm-quote' }]);
+    expect(r.status).toBe(2);
+    expect(r.report?.findings[0].message).toMatch(/q\.msg: cannot be read as tpm-quote: offset 97: truncated: pcrDigest needs 32 bytes, 3 left/);
+  });
+
+  it('a --kind the file does not fit: exit 2', async () => {
+    const notes = { name: 'notes.txt', bytes: new TextEncoder().encode('just some notes\n') };
+    for (const kind of ['ak-public', 'ima-key', 'tpm-signature', 'tpm-quote', 'pcr-values'] as const) {
+      const r = await analyzeAll([LOG, { ...notes, kind }]);
+      expect(r.status, kind).toBe(2);
+    }
+    for (const kind of ['ima-binary', 'ima-ascii'] as const) {
+      const r = await analyzeAll([{ ...notes, kind }, swtpm('pcrread_sha256_10.yaml')]);
+      expect(r.status, kind).toBe(2);
+      expect(r.report?.findings[0].message).toMatch(/^notes\.txt: cannot be read as ima-(binary|ascii): offset 0: /);
+    }
+  });
+
+  it('a truncated AK no kind fits: the nearest reading names the offset', () => {
+    const cut = readSharedData('swtpm', 'ak_rsa.pub').slice(0, 100);
+    expect(classifyInput(cut)).toBeUndefined();
+    expect(diagnoseUnrecognised(cut)).toBe('as an attestation key: offset 100: truncated TPM2B_PUBLIC: its size field says 280 bytes, 98 follow');
+  });
+});
+
+describe('a supplied check that cannot be made is a failure (exit 1)', () => {
+  it('a signature with no key', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig')]);
+    expect(r.status).toBe(1);
+    expect(r.report?.findings[0]).toMatchObject({ code: 'check-incomplete' });
+    expect(r.report?.findings[0].message).toContain('no readable attestation key');
+  });
+
+  it('a key with no quote, and a quote with no signature beside a key', async () => {
+    const keyOnly = await analyzeAll([LOG, swtpm('ak_rsa.pub')]);
+    expect(keyOnly.status).toBe(1);
+    expect(keyOnly.report?.findings[0].message).toMatch(/ak_rsa\.pub: an attestation key, but no quote/);
+    const noSig = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('ak_rsa.pub')]);
+    expect(noSig.status).toBe(1);
+    expect(noSig.report?.findings[0].message).toMatch(/no signature was given/);
+  });
+
+  it('a signature with no quote', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')]);
+    expect(r.status).toBe(1);
+    expect(r.report?.findings.map((f) => f.code)).toContain('check-incomplete');
+  });
+
+  it('a PEM key with no quote is an IMA key (info), not a failure', async () => {
+    const r = await analyzeAll([LOG, swtpm('ak_rsa.pem')]);
+    expect(r.status).toBe(0);
+    expect(r.report?.inputs[1].kind).toBe('ima-key');
+    expect(r.report?.findings.find((f) => f.code === 'input-ima-key')?.message).toMatch(/^ak_rsa\.pem: an RSA-2048 public key with no quote to verify/);
+  });
+});

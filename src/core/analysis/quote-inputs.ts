@@ -1,0 +1,73 @@
+/**
+ * Fail closed on the quote's companions (CONTRACT §5.1): a signature or key the user gave is a
+ * check they asked for, so one that cannot be made is an error finding, never a silent pass.
+ * A Keylime string or tpm2_quote output carries its signature inside the quote's own input:
+ * that one was not given to be checked, and stays `unchecked` without a key.
+ */
+import type { Finding, QuoteSources } from '../report/report';
+import type { AkPublic } from '../tpm/ak-public';
+import type { LoadedInputs } from './load-inputs';
+import type { PairedQuote } from './pair-quotes';
+
+function incomplete(message: string): Finding {
+  return { code: 'check-incomplete', severity: 'error', message };
+}
+
+export function inputFindings(loaded: LoadedInputs): Finding[] {
+  const out: Finding[] = [];
+  for (const s of loaded.spareSignatures) {
+    out.push(
+      incomplete(
+        loaded.quotes.length === 0
+          ? `${s.input}: a quote signature, but no quote was given to check it against.`
+          : `${s.input}: a quote signature left over: every quote already has one (${loaded.quotes.map((q) => q.input).join(', ')}).`,
+      ),
+    );
+  }
+  for (const q of loaded.quotes) {
+    const separate = q.signature !== undefined && q.signature.input !== q.input;
+    if (separate && q.ak === undefined) {
+      out.push(incomplete(`${q.input}: its signature ${q.signature?.input ?? ''} cannot be checked: no readable attestation key was given.`));
+    }
+    if (q.signature === undefined && loaded.aks.length > 0) {
+      out.push(incomplete(`${q.input}: no signature was given for this quote, so ${loaded.aks[0].input} cannot verify it.`));
+    }
+  }
+  if (loaded.quotes.length === 0) {
+    for (const k of loaded.aks) out.push(incomplete(`${k.input}: an attestation key, but no quote was given for it to verify.`));
+  }
+  for (const k of loaded.imaKeys) {
+    out.push({
+      code: 'input-ima-key',
+      severity: 'info',
+      message: `${k.input}: ${describeKey(k.value)} ${loaded.quotes.length === 0 ? 'with no quote to verify' : 'that verifies none of the supplied quotes'}; kept as an IMA verification key (ima-key).`,
+    });
+  }
+  return out;
+}
+
+/** `RSA-2048 key`, `P-256 certificate "CN=…"`. */
+export function describeKey(key: AkPublic): string {
+  const algorithm = key.kind === 'rsa' ? `RSA-${key.bits ?? '?'}` : (key.curve ?? `ECC${key.curveId !== undefined ? ` curve 0x${key.curveId.toString(16)}` : ''}`);
+  const article = /^(RSA|ECC)/.test(algorithm) ? 'an' : 'a';
+  return key.certificate === undefined ? `${article} ${algorithm} public key` : `${article} ${algorithm} certificate "${key.certificate.subject}"`;
+}
+
+export function quoteSources(q: PairedQuote): QuoteSources {
+  const cert = q.ak?.value.certificate;
+  return {
+    ...(q.signature !== undefined ? { signatureInput: q.signature.input } : {}),
+    ...(q.ak !== undefined ? { akInput: q.ak.input } : {}),
+    ...(cert !== undefined && q.ak !== undefined
+      ? {
+          akCertificate: {
+            subject: cert.subject,
+            issuer: cert.issuer,
+            notBefore: cert.notBefore,
+            notAfter: cert.notAfter,
+            key: describeKey(q.ak.value).replace(/^an? /, '').replace(/ certificate .*$/, ''),
+          },
+        }
+      : {}),
+  };
+}
