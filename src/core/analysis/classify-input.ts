@@ -7,6 +7,7 @@ import { sniffImaLog } from '../ima/sniff-ima';
 import { sniffFirmwareLog } from '../eventlog/event-log';
 import { sniffTpmArtefact } from '../tpm/classify-tpm';
 import type { InputKind } from '../report/report';
+import { classifyPolicyInput, looksLikeExcludeList } from '../policy/policy-inputs';
 
 /** `head`: the first bytes of the file (64 KiB is plenty for every format). */
 export function classifyInput(head: Uint8Array): InputKind | undefined {
@@ -14,7 +15,9 @@ export function classifyInput(head: Uint8Array): InputKind | undefined {
   if (sniffFirmwareLog(head)) return 'tcg-eventlog';
   const ima = sniffImaLog(head);
   if (ima !== undefined) return ima.kind;
-  return sniffTpmArtefact(head);
+  const policy = classifyPolicyInput(head);
+  if (policy !== undefined) return policy;
+  return sniffTpmArtefact(head) ?? (looksLikeExcludeList(head) ? 'exclude-list' : undefined);
 }
 
 /** How much of a file `classifyInput` needs. */

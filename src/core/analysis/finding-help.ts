@@ -3,6 +3,7 @@
  * app, and in the CLI's human summary. Stable codes; this text may improve freely.
  */
 import type { Finding, FindingCode, Severity } from '../report/report';
+import { POLICY_FINDING_HELP } from '../policy/policy-finding-help';
 
 export interface FindingHelp {
   readonly title: string;
@@ -126,6 +127,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'An input could not be read or is not needed. Check that the right file was given, or re-classify it.',
   },
+  ...POLICY_FINDING_HELP,
 };
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

@@ -15,6 +15,8 @@ import { parseAkPublic, type AkPublic } from '../tpm/ak-public';
 import type { InputKind, ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
+import { parseImaKeys } from '../ima-signature/ima-key';
+import { addPolicyInput, emptyPolicyInputs, type PolicyInputs } from '../policy/policy-inputs';
 import type { LoadedLog, RawInput } from './analysis-types';
 
 export interface LoadedInputs {
@@ -30,6 +32,8 @@ export interface LoadedInputs {
   readonly inputs: readonly ReportInput[];
   /** Problems found while reading non-log inputs (e.g. "PCR 10 given twice with different values"). */
   readonly notes: readonly string[];
+  /** Runtime policy, exclude lists, keyrings and IMA keys (CONTRACT §5.1). */
+  readonly policyInputs: PolicyInputs;
 }
 
 export async function fingerprint(bytes: Uint8Array, provider: HashProvider): Promise<string> {
@@ -74,6 +78,8 @@ export async function loadInputs(
   let quote: TpmsAttestQuote | undefined;
   let signature: TpmSignature | undefined;
   let ak: AkPublic | undefined;
+  let policyInputs = emptyPolicyInputs();
+  const akInputs: Array<{ input: RawInput; report: ReportInput }> = [];
 
   for (const input of raw) {
     const kind: InputKind | undefined = input.kind ?? classifyInput(input.bytes.subarray(0, 64 * 1024));
@@ -142,10 +148,27 @@ export async function loadInputs(
       case 'ak-public': {
         const parsed = parseAkPublic(input.bytes);
         if (parsed === undefined) unused.push({ name: input.name, reason: 'not a public key' });
-        else ak = parsed;
+        else {
+          ak = parsed;
+          akInputs.push({ input, report });
+        }
         break;
       }
+      case 'runtime-policy':
+      case 'exclude-list':
+      case 'ima-keyring':
+      case 'ima-key':
+        // Throws InputFileError (file and place) for what cannot be read as that kind.
+        policyInputs = addPolicyInput(policyInputs, input.name, input.bytes, kind);
+        break;
     }
   }
-  return { log, firmware, pcrValues, quote, signature, ak, unused, inputs, notes };
+  // With no quote to check, a public key is a key for IMA signatures, not an AK.
+  const imaKeys = quote === undefined ? akInputs.filter(({ input }) => parseImaKeys(input.bytes).ok) : [];
+  for (const { input, report } of imaKeys) {
+    policyInputs = addPolicyInput(policyInputs, input.name, input.bytes, 'ima-key');
+    report.kind = 'ima-key';
+    ak = undefined;
+  }
+  return { log, firmware, pcrValues, quote, signature, ak, unused, inputs, notes, policyInputs };
 }

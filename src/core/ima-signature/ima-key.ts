@@ -88,12 +88,6 @@ const KEY_PEM_LABELS = new Set([
   'RSA PRIVATE KEY',
 ]);
 
-/** Whether the text holds a PEM block this module reads (for input classification). */
-export function hasKeyPem(text: string): boolean {
-  for (const m of text.matchAll(PEM_BLOCK)) if (KEY_PEM_LABELS.has(m[1])) return true;
-  return false;
-}
-
 /** Every key in a PEM file (several blocks allowed) or one DER structure. */
 export function parseImaKeys(input: Uint8Array): KeyParseResult {
   const text = asText(input);

@@ -3,6 +3,7 @@
  * the permalink carries it. Keys with `?` in the contract are optional here.
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { ReportPolicy, ReportSignatures } from '../policy/policy-dry-run';
 
 export const REPORT_SCHEMA = 'imascope.report/1';
 
@@ -13,7 +14,12 @@ export type InputKind =
   | 'pcr-values'
   | 'tpm-quote'
   | 'tpm-signature'
-  | 'ak-public';
+  | 'ak-public'
+  // CONTRACT §5.1, the policy dry run (src/core/policy):
+  | 'runtime-policy'
+  | 'exclude-list'
+  | 'ima-keyring'
+  | 'ima-key';
 
 export const INPUT_KINDS: readonly InputKind[] = [
   'ima-binary',
@@ -23,6 +29,10 @@ export const INPUT_KINDS: readonly InputKind[] = [
   'tpm-quote',
   'tpm-signature',
   'ak-public',
+  'runtime-policy',
+  'exclude-list',
+  'ima-keyring',
+  'ima-key',
 ];
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -51,7 +61,29 @@ export type FindingCode =
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
   | 'firmware-note'
-  | 'input-unused';
+  | 'input-unused'
+  // CONTRACT §5.4 (the policy dry run):
+  | 'policy-not-in-allowlist'
+  | 'policy-digest-mismatch'
+  | 'policy-pass'
+  | 'policy-envelope-invalid'
+  | 'policy-excludes-ignored'
+  | 'signature-invalid'
+  | 'signature-unknown-key'
+  // and our own:
+  | 'policy-envelope-unchecked'
+  | 'policy-schema-invalid'
+  | 'policy-excludes-inexact'
+  | 'policy-exclude-anchoring'
+  | 'policy-unparsable-entry'
+  | 'policy-template-hash'
+  | 'policy-wrong-pcr'
+  | 'policy-violation'
+  | 'policy-invalid-key'
+  | 'policy-key-learned'
+  | 'policy-note'
+  | 'signature-unsupported'
+  | 'buffer-digest-mismatch';
 
 export interface ReportInput {
   name: string;
@@ -146,5 +178,8 @@ export interface Report {
   pcrChecks?: PcrCheck[];
   quote?: ReportQuote;
   firmware?: ReportFirmware;
+  /** CONTRACT §5.3: the policy dry run. */
+  policy?: ReportPolicy;
+  signatures?: ReportSignatures;
   findings: Finding[];
 }

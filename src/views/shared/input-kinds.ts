@@ -8,4 +8,8 @@ export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
   'tpm-quote': 'TPM quote',
   'tpm-signature': 'quote signature',
   'ak-public': 'attestation key',
+  'runtime-policy': 'runtime policy',
+  'exclude-list': 'exclude list',
+  'ima-keyring': 'IMA keyring (verification-keys)',
+  'ima-key': 'IMA signing key',
 };
