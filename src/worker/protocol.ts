@@ -137,6 +137,10 @@ export interface RowPage {
   readonly fileDigest: readonly string[];
   readonly name: readonly string[];
   readonly keyId: readonly string[];
+  /** Policy dry run per row: index into POLICY_CELL (0 = none when no policy was judged). */
+  readonly policy: Uint8Array;
+  /** Signature check per row: index into SIGNATURE_CELL. */
+  readonly signature: Uint8Array;
   /** Set when the search text is an invalid regular expression. */
   readonly searchError?: string;
 }
@@ -212,6 +216,8 @@ export interface RequestMap {
     params: {
       readonly pastes: readonly PastedInput[];
       readonly nonce?: string;
+      /** Judge a runtime policy exactly as Keylime does (no extended findings). */
+      readonly keylimeCompat?: boolean;
       readonly banks?: readonly HashAlgorithm[];
     };
     result: AnalysisSummary;

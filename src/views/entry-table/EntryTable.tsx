@@ -188,6 +188,8 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
                 className={`row-table__row entry-row entry-row--${entry.status}${selected ? ' row-table__row--selected' : ''}`}
                 data-testid="entry-row"
                 data-index={entry.index}
+                data-policy={entry.policy}
+                data-signature={entry.signature}
                 style={position}
                 onClick={() => selectRow(item.index, entry.index)}
               >

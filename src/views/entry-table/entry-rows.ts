@@ -4,6 +4,7 @@
  */
 import { entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { RowPage, TemplateSummary } from '../../worker/protocol';
+import { POLICY_CELL, SIGNATURE_CELL } from '../../core/policy/policy-dry-run';
 
 export interface EntryRow {
   /** 0-based position of the entry in the log. */
@@ -20,6 +21,10 @@ export interface EntryRow {
   readonly fileDigest: string;
   readonly name: string;
   readonly keyId: string;
+  /** The policy dry run's verdict (`data-policy`): pass, fail, excluded or none. */
+  readonly policy: (typeof POLICY_CELL)[number];
+  /** The signature check (`data-signature`): valid, invalid, unknown-key, unsigned, … or none. */
+  readonly signature: (typeof SIGNATURE_CELL)[number];
 }
 
 export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[]): EntryRow[] {
@@ -39,6 +44,8 @@ export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[])
       fileDigest: page.fileDigest[k],
       name: page.name[k],
       keyId: page.keyId[k],
+      policy: POLICY_CELL[page.policy[k]] ?? 'none',
+      signature: SIGNATURE_CELL[page.signature[k]] ?? 'none',
     });
   }
   return rows;
