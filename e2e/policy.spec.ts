@@ -7,21 +7,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from './inspector-page';
 import type { TestFile } from './fixtures';
-
-interface Case {
-  log: string;
-  policy: string | null;
-  keys: string[] | null;
-  keylime_pass: boolean;
-  events: Array<[string, { message: string }]>;
-}
+import { readKeylimeCases, type KeylimeCase } from '../src/core/testing/keylime-vectors';
 
 const DIR = resolve(process.cwd(), '..', 'shared', 'data', 'policy', 'keylime');
 const file = (sub: string, name: string): TestFile => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(resolve(DIR, sub, name)) });
-const cases = (JSON.parse(readFileSync(resolve(DIR, 'expected-keylime-eval.json'), 'utf8')) as Case[]).filter((c) => c.policy !== null);
+const cases = readKeylimeCases().filter((c) => c.policy !== null);
 
 /** Entry index of each event: the line whose path the message names. */
-function failingEntries(c: Case): Set<number> {
+function failingEntries(c: KeylimeCase): Set<number> {
   const lines = readFileSync(resolve(DIR, 'logs', c.log), 'utf8').trimEnd().split('\n');
   const out = new Set<number>();
   for (const [id, ctx] of c.events) {

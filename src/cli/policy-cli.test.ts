@@ -13,17 +13,11 @@ import { analyzeRaw } from '../core/analysis/analyze';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
 import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
 import type { Report } from '../core/report/report';
-import { readSharedData, readSharedText, sharedDataPath } from '../core/testing/shared-data';
+import { readSharedData, sharedDataPath } from '../core/testing/shared-data';
+import { readKeylimeCases } from '../core/testing/keylime-vectors';
 
-interface Case {
-  log: string;
-  policy: string | null;
-  keys: string[] | null;
-  keylime_pass: boolean;
-  events: Array<[string, { message: string }]>;
-}
 const K = (...p: string[]) => sharedDataPath('policy', 'keylime', ...p);
-const cases = JSON.parse(readSharedText('policy', 'keylime', 'expected-keylime-eval.json')) as Case[];
+const cases = readKeylimeCases();
 const provider = createNobleHashProvider();
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -8,22 +8,14 @@ import { createNobleHashProvider } from '../hash/hash-provider';
 import { parseImaLog } from '../ima/parse-ima-log';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { parseImaKeys } from '../ima-signature/ima-key';
-import { readSharedData, readSharedText } from '../testing/shared-data';
+import { readSharedData } from '../testing/shared-data';
+import { readKeylimeCases, type KeylimeCase as Case } from '../testing/keylime-vectors';
 import { Decision, evaluateKeylime } from './keylime-eval';
 import { parseRuntimePolicy } from './runtime-policy';
 import type { FiledKey } from './tenant-keyring';
 
-interface Case {
-  log: string;
-  policy: string | null;
-  keys: string[] | null;
-  keylime_pass: boolean;
-  events: Array<[string, unknown]>;
-  learned_keyrings?: Record<string, string[]>;
-}
-
 const DIR = ['policy', 'keylime'];
-const cases = JSON.parse(readSharedText(...DIR, 'expected-keylime-eval.json')) as Case[];
+const cases = readKeylimeCases();
 const provider = createNobleHashProvider();
 
 function keysOf(files: readonly string[]): FiledKey[] {
