@@ -51,6 +51,12 @@ test('signed entries show their signature check, and the filter keeps the failin
   await expect(inspector.row(3)).toHaveAttribute('data-signature', 'valid');
   await expect(inspector.row(4)).toHaveAttribute('data-signature', 'unknown-key');
   await expect(inspector.row(0)).toHaveAttribute('data-signature', 'unsigned');
+  // The detail pane names the rule that decided the entry.
+  await inspector.row(3).click();
+  await expect(inspector.page.getByTestId('entry-policy')).toContainText('Keylime: passes by its signature (keyid f3452d23, rsa2048pub.pem)');
+  await inspector.row(4).click();
+  await expect(inspector.page.getByTestId('entry-policy')).toContainText('File not found in allowlist: /usr/bin/zmore');
+  await expect(inspector.page.getByTestId('entry-policy')).toContainText('keyid 531f4025');
   await inspector.page.getByTestId('filter-policy-failures').check();
   // boot_aggregate, two modules and zmore fail; dd's valid signature passes.
   await expect(inspector.rows).toHaveCount(4);

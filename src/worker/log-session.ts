@@ -79,6 +79,7 @@ import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
 import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
 import { InputFileError } from '../core/policy/policy-inputs';
+import { explainEntry } from '../core/policy/explain-entry';
 import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import {
   computeTimelineBuckets,
@@ -667,6 +668,7 @@ export class LogSession {
       dataOffset,
       raw: log.data.slice(dataOffset, dataOffset + e.entrySize[index]),
       decoded: decodeEntry(log, index),
+      ...policyOf(this.#policyRuns.get(this.#state), log, index),
     };
   }
 
@@ -712,4 +714,8 @@ function countStatuses(log: ImaLog): Partial<Record<EntryStatus, number>> {
     if (c !== undefined) out[s] = c;
   }
   return out;
+}
+
+function policyOf(run: PolicyDryRun | undefined, log: ImaLog, index: IndexIntoEntryTable): { policy?: readonly string[] } {
+  return run === undefined ? {} : { policy: explainEntry(run, log, index) };
 }

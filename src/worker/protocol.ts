@@ -158,6 +158,8 @@ export interface EntryDetail {
   /** The entry's bytes in binary layout (a copy). */
   readonly raw: Uint8Array;
   readonly decoded: DecodedEntry;
+  /** How the policy dry run decided the entry (absent when none ran). */
+  readonly policy?: readonly string[];
 }
 
 /** One firmware event, decoded, for the firmware table (a row) and its detail view. */
