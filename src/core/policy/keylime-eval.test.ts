@@ -52,3 +52,21 @@ describe("Keylime's vectors give Keylime's outcome", () => {
     expect(excluded.excludes.matching('/usr/bin/dd')).toEqual(['/usr/bin/dd']);
   });
 });
+
+describe('ima-buf key entries Keylime refuses or cannot use', () => {
+  it('fails an Ed25519 certificate measured into a keyring with ima.invalid_key', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildImaLog } = await import('../testing/build-ima-log');
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-ed25519-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'c.der'), '-outform', 'der', '-subj', '/CN=ed', '-days', '2'], { stdio: 'ignore' });
+    const built = buildImaLog([{ template: 'ima-buf', path: '.ima', buf: new Uint8Array(readFileSync(join(dir, 'c.der'))) }], { provider });
+    const log = parseImaLog(new TextEncoder().encode(built.ascii), { format: 'ascii' });
+    verifyTemplateHashes(log, provider);
+    const policy = parseRuntimePolicy(readSharedData(...DIR, 'policies', 'policy-empty.json')).policy;
+    const result = evaluateKeylime(log, { policy, tenantKeys: [] }, provider);
+    expect(result.events.map((e) => [e.id, e.context])).toEqual([['ima.invalid_key', 'key from .ima does not have a supported key: Unsupported key type Ed25519PublicKey']]);
+  });
+});

@@ -243,16 +243,17 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   }
 
   function validateBuf(i: number, name: string, digestHex: string, buf: Uint8Array): Decision {
-    const key = keyInBuffer(buf);
-    if (key === 'unsupported') {
-      add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: Unsupported key type`);
+    const found = keyInBuffer(buf);
+    if (found.kind === 'refused') {
+      add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: ${found.message}`);
       return Decision.InvalidKey;
     }
-    if (key !== undefined) {
+    if (found.kind === 'key') {
+      const key = found.key;
       const ignored = policy?.ignoredKeyrings ?? [];
       if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
       const decision = validateNg(i, name, digestHex, policy?.keyrings);
-      if (!isFailingDecision(decision) && keyrings !== undefined) {
+      if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
         const source = `entry ${i} (${name})`;
         keyrings.add(name, key.keyId, { key, source });
         learned.push({ index: i, keyring: name, keyId: key.keyId, key, source });
@@ -266,12 +267,32 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   return { pass: events.length === 0, events, decisions, learned, excludes, logHashAlg };
 }
 
-/** Keylime's `get_pubkey(buf)`: a key, 'unsupported' for a non-RSA/EC key, undefined for no key. */
-function keyInBuffer(buf: Uint8Array): ImaPublicKey | 'unsupported' | undefined {
-  if (buf.length === 0) return undefined;
+/** cryptography's class names for key types Keylime refuses, as its ValueError says them. */
+const REFUSED_KEY_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['1.3.101.112', 'Ed25519PublicKey'],
+  ['1.3.101.113', 'Ed448PublicKey'],
+  ['1.3.101.110', 'X25519PublicKey'],
+  ['1.3.101.111', 'X448PublicKey'],
+  ['1.2.840.10040.4.1', 'DSAPublicKey'],
+]);
+
+type BufferKey =
+  | { readonly kind: 'key'; readonly key: ImaPublicKey | undefined }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'none' };
+
+/**
+ * Keylime's `get_pubkey(buf)`: a key (an EC key on a curve we cannot verify with is still a
+ * key entry for Keylime, judged by `keyrings`), a refused key type, or no key.
+ */
+function keyInBuffer(buf: Uint8Array): BufferKey {
+  if (buf.length === 0) return { kind: 'none' };
   const parsed = parseImaKeys(buf);
-  if (parsed.ok) return parsed.keys[0];
-  return parsed.error.message.startsWith('unsupported key algorithm') ? 'unsupported' : undefined;
+  if (parsed.ok) return { kind: 'key', key: parsed.keys[0] };
+  const m = /unsupported key algorithm (\S+)/.exec(parsed.error.message);
+  if (m !== null) return { kind: 'refused', message: `Unsupported key type ${REFUSED_KEY_CLASSES.get(m[1]) ?? m[1]}` };
+  if (parsed.error.message.includes('unsupported elliptic curve')) return { kind: 'key', key: undefined };
+  return { kind: 'none' };
 }
 
 function isFilled(bytes: Uint8Array, value: number): boolean {
