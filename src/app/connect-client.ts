@@ -67,7 +67,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
 
   async function analyze(): Promise<void> {
     const serial = ++analyzeSerial;
-    const { paste, nonce } = store.getState();
+    const { paste, nonce, keylimeCompat } = store.getState();
     const pastes: PastedInput[] = paste.trim() === '' ? [] : [{ id: 'paste', name: 'pasted text', text: paste }];
     store.getState().startAnalysis();
     try {
@@ -75,7 +75,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       const entries = total.kind === 'ready' ? (total.summary.log?.entryCount ?? 0) : 0;
       const summary = await client.request(
         'analyze',
-        { pastes, nonce },
+        { pastes, nonce, ...(keylimeCompat ? { keylimeCompat } : {}) },
         {
           onProgress: (p) => {
             if (serial === analyzeSerial && p.phase === 'verifying') store.getState().reportAnalysisProgress(p.entryCount, entries);
@@ -149,7 +149,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
 
   const unsubscribe = store.subscribe((state, previous) => {
     if (state.inputs !== previous.inputs) void open(state.inputs);
-    else if (state.paste !== previous.paste || state.nonce !== previous.nonce) {
+    else if (state.paste !== previous.paste || state.nonce !== previous.nonce || state.keylimeCompat !== previous.keylimeCompat) {
       window.clearTimeout(pasteTimer);
       pasteTimer = window.setTimeout(() => {
         if (store.getState().load.kind === 'ready') void analyze();

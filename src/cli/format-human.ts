@@ -30,7 +30,7 @@ export function formatHumanReport(report: Report): string {
       `Log: ${log.entries} entries (${templates}), ${log.byteOrder}-endian, ${log.boots.length} boot(s), ${log.violations.length} violation(s), template hashes: ${log.templateHash.checked} checked, ${log.templateHash.mismatches.length} mismatched`,
     );
   }
-  lines.push(...firmwareLines(report));
+  lines.push(...firmwareLines(report), ...policyLines(report));
   for (const input of report.inputs) lines.push(`Input: ${input.name} (${input.kind}, ${input.size} bytes)`);
   lines.push('');
   if (report.findings.length > 0) {
@@ -137,4 +137,18 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
   if (q.nonceMatches === false) out.push(`  extraData  ${q.nonce === '' ? '(empty)' : q.nonce}`);
   out.push(`  clock ${q.clock.clock} ms, resetCount ${q.clock.resetCount}, restartCount ${q.clock.restartCount}, safe ${q.clock.safe ? 'yes' : 'no'}, firmwareVersion 0x${q.firmwareVersion}`);
   return out;
+}
+
+function policyLines(report: Report): string[] {
+  const lines: string[] = [];
+  const p = report.policy;
+  if (p !== undefined) {
+    const envelope = p.envelope === undefined ? '' : `, DSSE signature ${p.envelope}`;
+    lines.push(`Policy: ${p.inputs.join(' + ')} (${p.format}${envelope}), ${p.digests} paths, ${p.excludes} excludes; Keylime's verdict: ${p.keylimePass ? 'PASS' : 'FAIL'} (${p.passed} passed, ${p.excluded} excluded, ${p.failed} failed)`);
+  }
+  const s = report.signatures;
+  if (s !== undefined) {
+    lines.push(`Signatures: ${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned; keys: ${s.keys.map((k) => `${k.keyid} ${k.algorithm} (${k.source})`).join(', ') || 'none'}`);
+  }
+  return lines;
 }

@@ -14,7 +14,9 @@ import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algori
 import { createHashProvider } from '../core/hash/hash-provider';
 import { classifyInput, diagnoseUnrecognised } from '../core/analysis/classify-input';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { INPUT_KINDS, type InputKind } from '../core/report/report';
+import { INPUT_KINDS, type InputKind, type Report } from '../core/report/report';
+import { InputFileError } from '../core/policy/policy-inputs';
+import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/report/verdict';
 import { exportJsonReport } from '../core/export/json-report';
@@ -25,7 +27,8 @@ import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { runCompare } from './compare-command';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
-                        [--permalink BASE_URL] [--html FILE] FILE...
+                        [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
+       imascope policy create [--exclude FILE]... LOG...
 
 Reads an IMA measurement list (binary in any byte order, per-bank, or ASCII) and optionally
 PCR values, a TPM quote, its signature, the attestation key and the firmware event log;
@@ -36,6 +39,8 @@ replays every PCR and explains where and why it does or does not match.
   --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
   --kind FILE=KIND   override content detection for FILE; KIND is one of
                      ${INPUT_KINDS.join(', ')}
+  --keylime-compat   judge a runtime policy exactly as Keylime's verifier does, without the
+                     extended checks (ima-sigv2, sigv3, ima-buf digests) Keylime skips
   --permalink URL    print to stderr a link to the report in the imascope app at URL
                      (the report travels in the link's #fragment; no log is uploaded)
   --html FILE        write the report as one self-contained HTML file (no script)
@@ -55,6 +60,8 @@ export interface CliArgs {
   readonly permalink?: string;
   /** --html: where to write the HTML report. */
   readonly html?: string;
+  /** --keylime-compat */
+  readonly keylimeCompat: boolean;
 }
 
 class UsageError extends Error {}
@@ -63,6 +70,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = argv;
   if (command !== 'analyze') throw new UsageError(command === undefined ? 'no command given' : `unknown command '${command}'`);
   let json = false;
+  let keylimeCompat = false;
   let nonce: string | undefined;
   let permalink: string | undefined;
   let html: string | undefined;
@@ -77,6 +85,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       return v;
     };
     if (arg === '--json') json = true;
+    else if (arg === '--keylime-compat') keylimeCompat = true;
     else if (arg === '--bank') {
       const name = value();
       const alg = parseHashAlgorithm(name);
@@ -102,7 +111,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no input files');
-  return { json, banks, nonce, kinds, files, permalink, html };
+  return { json, banks, nonce, kinds, files, permalink, html, keylimeCompat };
 }
 
 /**
@@ -128,6 +137,7 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (argv[0] === 'policy') return policyMain(argv.slice(1));
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -150,7 +160,7 @@ async function run(argv: readonly string[]): Promise<number> {
     if (kind === undefined) {
       const nearest = diagnoseUnrecognised(bytes);
       process.stderr.write(
-        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys, certificates; use --kind FILE=KIND to override.\n`,
+        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys, certificates, go-tpm-tools attestations, runtime policies, exclude lists, IMA keys and keyrings; use --kind FILE=KIND to override.\n`,
       );
       return 2;
     }
@@ -158,7 +168,15 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());
-  const { report } = await analyzeInParallel(raw, { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce }, provider, pool);
+  let report: Report;
+  try {
+    const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
+    ({ report } = await analyzeInParallel(raw, options, provider, pool));
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    process.stderr.write(`imascope: ${e.message}\n`);
+    return 2;
+  }
   let link: EncodedPermalink | undefined;
   let url: string | undefined;
   if (args.permalink !== undefined) {

@@ -21,6 +21,8 @@ export interface InputsSlice {
   readonly paste: string;
   /** The nonce the verifier sent, hex. */
   readonly nonce: string;
+  /** Judge a runtime policy exactly as Keylime's verifier does (no extended findings). */
+  readonly keylimeCompat: boolean;
   /** Adds files to the current set (drop a quote after the log). */
   addFiles(files: readonly { readonly name: string; readonly file: Blob }[]): void;
   /** Replaces every input (a sample, or a fresh start). */
@@ -31,6 +33,7 @@ export interface InputsSlice {
   setInputKind(id: string, kind: InputKind | undefined): void;
   setPaste(text: string): void;
   setNonce(text: string): void;
+  setKeylimeCompat(on: boolean): void;
   clearInputs(): void;
 }
 
@@ -43,6 +46,7 @@ export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice
   inputs: [],
   paste: '',
   nonce: '',
+  keylimeCompat: false,
   addFiles: (files) => set((s) => ({ inputs: [...s.inputs, ...withIds(files)] })),
   replaceInputs: (files) => set({ inputs: withIds(files), paste: '', nonce: '' }),
   removeInput: (id) => set((s) => ({ inputs: s.inputs.filter((i) => i.id !== id) })),
@@ -57,5 +61,6 @@ export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice
     })),
   setPaste: (paste) => set({ paste }),
   setNonce: (nonce) => set({ nonce }),
+  setKeylimeCompat: (keylimeCompat) => set({ keylimeCompat }),
   clearInputs: () => set({ inputs: [], paste: '', nonce: '' }),
 });

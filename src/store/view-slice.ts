@@ -22,6 +22,8 @@ export interface ViewSlice {
   setTemplateFilter(templates: readonly number[]): void;
   setPcrFilter(pcrs: readonly number[]): void;
   setStatusFilter(statuses: readonly EntryStatus[]): void;
+  /** Only the entries the runtime-policy dry run fails. */
+  setPolicyFailuresFilter(on: boolean): void;
   setSort(sort: RowSort): void;
   /** The timeline's brush: only entries in this range; undefined shows every entry again. */
   setRangeFilter(range: EntryRange | undefined): void;
@@ -42,6 +44,11 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
   setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
   setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
+  setPolicyFailuresFilter: (on) =>
+    set((s) => {
+      const { policyFailures: _previous, ...rest } = s.query;
+      return { query: on ? { ...rest, policyFailures: true } : rest };
+    }),
   setSort: (sort) => set((s) => ({ query: { ...s.query, sort } })),
   setRangeFilter: (range) =>
     set((s) => {

@@ -80,6 +80,9 @@ import { fingerprintLogFile } from './fingerprint';
 import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
 import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
+import { InputFileError } from '../core/policy/policy-inputs';
+import { explainEntry } from '../core/policy/explain-entry';
+import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import {
   computeTimelineBuckets,
   listTimelineMarkers,
@@ -175,6 +178,8 @@ export class LogSession {
   readonly #verifications = new WeakMap<ImaLog, { readonly result: Promise<Precomputed>; readonly controller: AbortController }>();
   /** Per open (keyed by its state): the last analysis and the timeline marks drawn from it. */
   readonly #timelines = new WeakMap<OpenState, { readonly analysis?: Analysis; marks?: TimelineMarks }>();
+  /** The last analysis's policy dry run per open state (the table's policy and signature cells). */
+  readonly #policyRuns = new WeakMap<OpenState, PolicyDryRun>();
   /** Per open (keyed by its state): the firmware log, once a view asked for it. */
   readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
   /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
@@ -420,12 +425,19 @@ export class LogSession {
         ...(nonce !== undefined ? { nonce } : {}),
         ...(precomputed !== undefined ? { precomputed } : {}),
         pause: this.#pause(),
+        ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
       },
       provider,
-    );
+    ).catch((e: unknown) => {
+      // A policy or key that cannot be read: say which file and where, as the CLI does.
+      if (e instanceof InputFileError) throw new SessionError('readFailed', e.message);
+      throw e;
+    });
     // Verification set the status flags: every cached filtered view may be stale.
     state.views.clear();
     this.#timelines.set(state, { analysis });
+    if (analysis.policyRun !== undefined) this.#policyRuns.set(state, analysis.policyRun);
+    else this.#policyRuns.delete(state);
     this.#replayBasis.set(state, { others, report: analysis.report, ...(loaded ? { log: loaded } : {}) });
     return {
       report: analysis.report,
@@ -605,7 +617,8 @@ export class LogSession {
       views.set(key, cached);
       return cached;
     }
-    const rows = filterEntries(opened.log, query, { keyIds: this.#keyIds(opened) });
+    const policy = this.#policyRuns.get(this.#state)?.policyColumn;
+    const rows = filterEntries(opened.log, query, { keyIds: this.#keyIds(opened), ...(policy !== undefined && { policy }) });
     views.set(key, rows);
     if (views.size > MAX_CACHED_VIEWS) views.delete(views.keys().next().value as string);
     return rows;
@@ -632,6 +645,9 @@ export class LogSession {
     const data = log.data;
     const decoder = new TextDecoder();
     const sigFields = signatureFieldIndices(log);
+    const policyRun = this.#policyRuns.get(this.#state);
+    const policy = new Uint8Array(n);
+    const signature = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const i = view === undefined ? start + k : view[start + k];
       index[k] = i;
@@ -644,6 +660,8 @@ export class LogSession {
       fileDigest.push(toHex(data.subarray(e.fileDigestOffset[i], e.fileDigestOffset[i] + e.fileDigestLength[i])));
       name.push(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
       keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
+      policy[k] = policyRun?.policyColumn[i] ?? 0;
+      signature[k] = policyRun?.signatureColumn[i] ?? 0;
     }
     const search = compileSearch(query.search);
     const classes = this.#comparisons.get(this.#state)?.result.entryClass.failing;
@@ -659,6 +677,8 @@ export class LogSession {
       fileDigest,
       name,
       keyId,
+      policy,
+      signature,
       ...(search.kind === 'invalid' ? { searchError: search.message } : {}),
       ...(classes !== undefined ? { compare: Uint8Array.from(index, (i) => classes[i]) } : {}),
     };
@@ -686,6 +706,7 @@ export class LogSession {
       dataOffset,
       raw: log.data.slice(dataOffset, dataOffset + e.entrySize[index]),
       decoded: decodeEntry(log, index),
+      ...policyOf(this.#policyRuns.get(this.#state), log, index),
     };
   }
 
@@ -731,4 +752,8 @@ function countStatuses(log: ImaLog): Partial<Record<EntryStatus, number>> {
     if (c !== undefined) out[s] = c;
   }
   return out;
+}
+
+function policyOf(run: PolicyDryRun | undefined, log: ImaLog, index: IndexIntoEntryTable): { policy?: readonly string[] } {
+  return run === undefined ? {} : { policy: explainEntry(run, log, index) };
 }

@@ -138,6 +138,10 @@ export interface RowPage {
   readonly fileDigest: readonly string[];
   readonly name: readonly string[];
   readonly keyId: readonly string[];
+  /** Policy dry run per row: index into POLICY_CELL (0 = none when no policy was judged). */
+  readonly policy: Uint8Array;
+  /** Signature check per row: index into SIGNATURE_CELL. */
+  readonly signature: Uint8Array;
   /** Set when the search text is an invalid regular expression. */
   readonly searchError?: string;
   /** EntryCompare code of each row against the reference list, once one is compared. */
@@ -157,6 +161,8 @@ export interface EntryDetail {
   /** The entry's bytes in binary layout (a copy). */
   readonly raw: Uint8Array;
   readonly decoded: DecodedEntry;
+  /** How the policy dry run decided the entry (absent when none ran). */
+  readonly policy?: readonly string[];
 }
 
 /** One firmware event, decoded, for the firmware table (a row) and its detail view. */
@@ -215,6 +221,8 @@ export interface RequestMap {
     params: {
       readonly pastes: readonly PastedInput[];
       readonly nonce?: string;
+      /** Judge a runtime policy exactly as Keylime does (no extended findings). */
+      readonly keylimeCompat?: boolean;
       readonly banks?: readonly HashAlgorithm[];
     };
     result: AnalysisSummary;

@@ -8,6 +8,7 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import type { InputKind, Report, ReportInput } from '../report/report';
 import type { LogFacts } from './log-facts';
+import type { PolicyDryRun } from '../policy/policy-dry-run';
 
 /** A file or paste as the user gave it. */
 export interface RawInput {
@@ -37,6 +38,8 @@ export interface AnalyzeOptions {
   readonly precomputed?: Precomputed;
   /** Called between blocks of every replay (see Pause). */
   readonly pause?: Pause;
+  /** Judge the runtime policy exactly as Keylime does, with no extended findings (--keylime-compat). */
+  readonly keylimeCompat?: boolean;
 }
 
 /** The IMA log once parsed, plus the report line describing its file. */
@@ -53,4 +56,6 @@ export interface Analysis {
   readonly matchedEntries?: number;
   /** Boots, kexec records and byte-order facts of the log (the timeline draws them). */
   readonly logFacts?: LogFacts;
+  /** The policy dry run's per-entry results, when a policy or keys were given. */
+  readonly policyRun?: PolicyDryRun;
 }

@@ -25,6 +25,8 @@ import {
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
+import { hasPolicyInputs } from '../policy/policy-inputs';
+import { runPolicyDryRun, type PolicyDryRun } from '../policy/policy-dry-run';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
@@ -151,11 +153,21 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const u of loaded.unreadable) {
     findings.push({ code: 'input-unreadable', severity: 'error', message: `${u.name}: cannot be read${u.kind === undefined ? '' : ` as ${u.kind}`}: ${u.reason}` });
   }
+  let policyRun: PolicyDryRun | undefined;
+  if (loaded.log !== undefined && hasPolicyInputs(loaded.policyInputs)) {
+    policyRun = runPolicyDryRun(loaded.log.log, loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
+    if (policyRun.policy !== undefined) report.policy = policyRun.policy;
+    if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
+    findings.push(...policyRun.findings);
+  } else if (hasPolicyInputs(loaded.policyInputs)) {
+    findings.push({ code: 'input-unused', severity: 'warning', message: 'A runtime policy or keys were given without an IMA measurement list to judge.' });
+  }
+
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 
   findings.sort(compareFindings);
-  return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }) };
+  return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }), ...(policyRun !== undefined && { policyRun }) };
 }
 
 function lastVerifiedEntry(mismatches: readonly number[], n: number): number | undefined {

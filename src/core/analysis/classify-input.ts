@@ -11,6 +11,7 @@ import { parseQuote } from '../tpm/quote';
 import { isAttestationBundle } from '../tpm/attestation-bundle';
 import { readAkPublic } from '../tpm/ak-public';
 import { readTpmSignature } from '../tpm/signature';
+import { classifyPolicyInput, looksLikeExcludeList } from '../policy/policy-inputs';
 
 /** `head`: the first bytes of the file (64 KiB is plenty for every format). */
 export function classifyInput(head: Uint8Array): InputKind | undefined {
@@ -19,7 +20,9 @@ export function classifyInput(head: Uint8Array): InputKind | undefined {
   const ima = sniffImaLog(head);
   if (ima !== undefined) return ima.kind;
   if (isAttestationBundle(head)) return 'attestation-bundle';
-  return sniffTpmArtefact(head);
+  const policy = classifyPolicyInput(head);
+  if (policy !== undefined) return policy;
+  return sniffTpmArtefact(head) ?? (looksLikeExcludeList(head) ? 'exclude-list' : undefined);
 }
 
 /** How much of a file `classifyInput` needs. */

@@ -3,6 +3,7 @@
  * app, and in the CLI's human summary. Stable codes; this text may improve freely.
  */
 import type { Finding, FindingCode, Severity } from '../report/report';
+import { POLICY_FINDING_HELP } from '../policy/policy-finding-help';
 
 export interface FindingHelp {
   readonly title: string;
@@ -146,6 +147,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'A public key or certificate that verifies none of the supplied quotes is not the attestation key; it is kept as a key for IMA file signatures.',
   },
+  ...POLICY_FINDING_HELP,
 };
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

@@ -18,6 +18,8 @@ import type { InputKind, ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
 import { readAttestationBundle } from '../tpm/attestation-bundle';
+import { parseImaKeys } from '../ima-signature/ima-key';
+import { addPolicyInput, emptyPolicyInputs, type PolicyInputs } from '../policy/policy-inputs';
 import type { LoadedLog, RawInput } from './analysis-types';
 import { pairQuotes, type Named, type PairedQuote, type QuoteInput } from './pair-quotes';
 
@@ -48,6 +50,8 @@ export interface LoadedInputs {
   readonly inputs: readonly ReportInput[];
   /** Problems found while reading non-log inputs (e.g. "PCR 10 given twice with different values"). */
   readonly notes: readonly string[];
+  /** Runtime policy, exclude lists, keyrings and IMA keys (CONTRACT §5.1). */
+  readonly policyInputs: PolicyInputs;
 }
 
 export async function fingerprint(bytes: Uint8Array, provider: HashProvider): Promise<string> {
@@ -93,8 +97,8 @@ export async function loadInputs(
   const quoteInputs: QuoteInput[] = [];
   const signatures: Array<Named<TpmSignature>> = [];
   const keys: Array<Named<AkPublic>> = [];
-  const keyReports = new Map<Named<AkPublic>, ReportInput>();
-  const imaKeysGiven: Array<Named<AkPublic>> = [];
+  const keyInputs = new Map<Named<AkPublic>, { input: RawInput; report: ReportInput }>();
+  let policyInputs = emptyPolicyInputs();
 
   // A bundle's parts join the queue as inputs of their own (attestation-bundle.ts).
   const queue: RawInput[] = [...raw];
@@ -182,26 +186,33 @@ export async function loadInputs(
         else signatures.push({ value: parsed.signature, input: input.name });
         break;
       }
-      case 'ak-public':
-      case 'ima-key': {
+      case 'ak-public': {
         const parsed = readAkPublic(input.bytes);
         if (parsed.key === undefined) refuse(parsed.error);
         else {
           const named = { value: parsed.key, input: input.name };
-          keyReports.set(named, report);
-          // Given as an IMA key: never tried as the AK.
-          if (kind === 'ak-public') keys.push(named);
-          else imaKeysGiven.push(named);
+          keyInputs.set(named, { input, report });
+          keys.push(named);
         }
         break;
       }
+      case 'runtime-policy':
+      case 'exclude-list':
+      case 'ima-keyring':
+      case 'ima-key':
+        // Given as an IMA key: never tried as the AK. Throws InputFileError (file and place) for what cannot be read as that kind.
+        policyInputs = addPolicyInput(policyInputs, input.name, input.bytes, kind);
+        break;
     }
   }
   const pairing = await pairQuotes(quoteInputs, signatures, keys);
-  // A key that verifies no quote is reported as what it is (CONTRACT §5.1).
+  // A key that verifies no quote is reported as what it is (CONTRACT §5.1) and, when it can
+  // verify IMA signatures, joins the keys of the policy dry run.
   for (const k of pairing.imaKeys) {
-    const report = keyReports.get(k);
-    if (report !== undefined) report.kind = 'ima-key';
+    const given = keyInputs.get(k);
+    if (given === undefined) continue;
+    given.report.kind = 'ima-key';
+    if (parseImaKeys(given.input.bytes).ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
   }
   const first = pairing.quotes[0];
   return {
@@ -214,10 +225,11 @@ export async function loadInputs(
     quotes: pairing.quotes,
     spareSignatures: pairing.spareSignatures,
     aks: pairing.aks,
-    imaKeys: [...pairing.imaKeys, ...imaKeysGiven],
+    imaKeys: pairing.imaKeys,
     unreadable,
     unused,
     inputs,
     notes,
+    policyInputs,
   };
 }

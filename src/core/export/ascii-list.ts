@@ -23,7 +23,7 @@
  */
 import { templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { describeTemplate, FieldKind, readU32, type TemplateDescriptor } from '../ima/template-registry';
-import { encodeText } from '../util/bytes';
+import { decodeText, encodeText } from '../util/bytes';
 
 const LEGACY_DIGEST_SIZE = 20;
 const SPACE = 0x20;
@@ -82,6 +82,14 @@ export function exportAsciiList(log: ImaLog): Uint8Array {
   const descriptors = log.templates.map((t) => describeTemplate(t.name));
   for (let i = 0; i < log.entries.length; i++) writeLine(out, log, i, descriptors[log.entries.template[i]]);
   return out.result();
+}
+
+/** One entry's line without its newline (Keylime quotes it in `ima.parser.entry` events). */
+export function asciiLine(log: ImaLog, i: IndexIntoEntryTable): string {
+  const out = new ByteWriter(256);
+  writeLine(out, log, i, describeTemplate(log.templates[log.entries.template[i]].name));
+  const bytes = out.result();
+  return decodeText(bytes.subarray(0, bytes.length - 1));
 }
 
 function writeLine(out: ByteWriter, log: ImaLog, i: IndexIntoEntryTable, desc: TemplateDescriptor): void {

@@ -41,6 +41,8 @@ export interface RowQuery {
   readonly sort: RowSort;
   /** Only entries in this half-open range of positions (the timeline's brush); absent: all. */
   readonly range?: EntryRange;
+  /** Only entries the policy dry run fails (QueryColumns.policy; none without one). */
+  readonly policyFailures?: boolean;
 }
 
 /** Half-open range of entry positions, `start` included, `end` excluded. */
@@ -65,6 +67,7 @@ export function isIdentityQuery(query: RowQuery): boolean {
     query.pcrs.length === 0 &&
     query.statuses.length === 0 &&
     query.range === undefined &&
+    query.policyFailures !== true &&
     query.sort.column === 'index' &&
     !query.sort.descending
   );
@@ -148,7 +151,12 @@ function hasHexPrefix(data: Uint8Array, start: number, length: number, nibbles: 
 /** Extra per-entry columns the query reads that are not in the model itself. */
 export interface QueryColumns {
   readonly keyIds: KeyIdColumn;
+  /** The policy dry run per entry (POLICY_CELL codes; 2 = fail), when one ran. */
+  readonly policy?: Uint8Array;
 }
+
+/** POLICY_CELL code of a failing entry (src/core/policy/policy-dry-run.ts). */
+const POLICY_FAIL = 2;
 
 function matcherFor(log: ImaLog, search: CompiledSearch, columns: QueryColumns): (i: number) => boolean {
   const e = log.entries;
@@ -191,6 +199,7 @@ export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumn
     if (templates !== undefined && !templates.has(e.template[i])) continue;
     if (pcrs !== undefined && !pcrs.has(e.pcr[i])) continue;
     if (statuses !== undefined && !statuses.has(entryStatus(e.flags[i]))) continue;
+    if (query.policyFailures === true && columns.policy?.[i] !== POLICY_FAIL) continue;
     if (!matchesSearch(i)) continue;
     out[n++] = i;
   }

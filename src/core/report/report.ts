@@ -3,6 +3,7 @@
  * the permalink carries it. Keys with `?` in the contract are optional here.
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { ReportPolicy, ReportSignatures } from '../policy/policy-dry-run';
 
 export const REPORT_SCHEMA = 'imascope.report/1';
 
@@ -15,7 +16,11 @@ export type InputKind =
   | 'tpm-signature'
   | 'ak-public'
   | 'ima-key'
-  | 'attestation-bundle';
+  | 'attestation-bundle'
+  // CONTRACT §5.1, the policy dry run (src/core/policy):
+  | 'runtime-policy'
+  | 'exclude-list'
+  | 'ima-keyring';
 
 export const INPUT_KINDS: readonly InputKind[] = [
   'ima-binary',
@@ -27,6 +32,9 @@ export const INPUT_KINDS: readonly InputKind[] = [
   'ak-public',
   'ima-key',
   'attestation-bundle',
+  'runtime-policy',
+  'exclude-list',
+  'ima-keyring',
 ];
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -62,7 +70,29 @@ export type FindingCode =
   // … a supplied check that cannot be made (a signature without a key, a key without a quote) …
   | 'check-incomplete'
   // … and a key that verifies no quote, taken as an IMA verification key (info).
-  | 'input-ima-key';
+  | 'input-ima-key'
+  // CONTRACT §5.4 (the policy dry run):
+  | 'policy-not-in-allowlist'
+  | 'policy-digest-mismatch'
+  | 'policy-pass'
+  | 'policy-envelope-invalid'
+  | 'policy-excludes-ignored'
+  | 'signature-invalid'
+  | 'signature-unknown-key'
+  // and our own:
+  | 'policy-envelope-unchecked'
+  | 'policy-schema-invalid'
+  | 'policy-excludes-inexact'
+  | 'policy-exclude-anchoring'
+  | 'policy-unparsable-entry'
+  | 'policy-template-hash'
+  | 'policy-wrong-pcr'
+  | 'policy-violation'
+  | 'policy-invalid-key'
+  | 'policy-key-learned'
+  | 'policy-note'
+  | 'signature-unsupported'
+  | 'buffer-digest-mismatch';
 
 export interface ReportInput {
   name: string;
@@ -167,5 +197,8 @@ export interface Report {
   /** Every supplied quote (CONTRACT §5.3); `quote` stays, as the first of them. */
   quotes?: Array<ReportQuote & { input: string } & QuoteSources>;
   firmware?: ReportFirmware;
+  /** CONTRACT §5.3: the policy dry run. */
+  policy?: ReportPolicy;
+  signatures?: ReportSignatures;
   findings: Finding[];
 }

@@ -11,6 +11,7 @@
  * and texts past a limit are cut (and noted) instead of rejected, so imascope never makes a
  * link it would then refuse to open.
  */
+import type { PolicyFailureReason, ReportPolicy, ReportSignatures } from '../policy/policy-dry-run';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import { FINDING_HELP } from '../analysis/finding-help';
 import { MAX_TEMPLATE_NAME_LENGTH } from '../ima/template-registry';
@@ -432,7 +433,7 @@ function readFinding(w: Walk, v: unknown, path: string): Finding {
 }
 
 function readReport(w: Walk, v: unknown, path: string): Report {
-  const keys = ['schema', 'inputs', 'log', 'replay', 'pcrChecks', 'quote', 'quotes', 'firmware', 'findings'];
+  const keys = ['schema', 'inputs', 'log', 'replay', 'pcrChecks', 'quote', 'quotes', 'firmware', 'policy', 'signatures', 'findings'];
   const o = w.object(v, path, keys);
   if (o.schema !== REPORT_SCHEMA) w.fail(`${path}.schema`, `"${REPORT_SCHEMA}"`);
   const report: Report = {
@@ -446,7 +447,71 @@ function readReport(w: Walk, v: unknown, path: string): Report {
   optional(w, o, report, 'quote', (x, p) => readQuote(w, x, p), path);
   optional(w, o, report, 'quotes', (x, p) => w.array(x, p, SCHEMA_LIMITS.inputs, (y, q) => readQuoteEntry(w, y, q)), path);
   optional(w, o, report, 'firmware', (x, p) => readFirmware(w, x, p), path);
+  optional(w, o, report, 'policy', (x, p) => readPolicy(w, x, p), path);
+  optional(w, o, report, 'signatures', (x, p) => readSignatures(w, x, p), path);
   return report;
+}
+
+const POLICY_FAILURE_REASONS: readonly PolicyFailureReason[] = ['not-in-policy', 'digest-not-in-policy', 'signature-invalid', 'key-not-in-policy', 'template-hash', 'unparsable', 'wrong-pcr', 'violation', 'invalid-key'];
+
+/** CONTRACT §5.3 `policy`. */
+function readPolicy(w: Walk, v: unknown, path: string): ReportPolicy {
+  const keys = ['inputs', 'format', 'envelope', 'digests', 'excludes', 'passed', 'excluded', 'failed', 'failures', 'keylimePass', 'mode', 'logHashAlg'];
+  const o = w.object(v, path, keys);
+  const policy: ReportPolicy = {
+    inputs: w.array(o.inputs, `${path}.inputs`, SCHEMA_LIMITS.inputs, (x, p) => w.string(x, p, SCHEMA_LIMITS.name)),
+    format: w.oneOf(o.format, `${path}.format`, ['keylime-v1', 'keylime-dsse', 'legacy-json', 'allowlist'] as const),
+    digests: w.count(o.digests, `${path}.digests`),
+    excludes: w.count(o.excludes, `${path}.excludes`),
+    passed: w.count(o.passed, `${path}.passed`),
+    excluded: w.count(o.excluded, `${path}.excluded`),
+    failed: w.count(o.failed, `${path}.failed`),
+    failures: w.array(o.failures, `${path}.failures`, SCHEMA_LIMITS.records, (x, p) => {
+      const f = w.object(x, p, ['index', 'reason', 'keylimeEvent', 'message']);
+      return {
+        index: w.int(f.index, `${p}.index`, 0, MAX_INDEX),
+        reason: w.oneOf(f.reason, `${p}.reason`, POLICY_FAILURE_REASONS),
+        keylimeEvent: w.string(f.keylimeEvent, `${p}.keylimeEvent`, 100, /^[a-z0-9_.-]+$/, 'a Keylime event id'),
+        message: w.string(f.message, `${p}.message`, SCHEMA_LIMITS.text),
+      };
+    }),
+    keylimePass: w.bool(o.keylimePass, `${path}.keylimePass`),
+    mode: w.oneOf(o.mode, `${path}.mode`, ['keylime-compat', 'extended'] as const),
+    logHashAlg: w.bank(o.logHashAlg, `${path}.logHashAlg`),
+  };
+  optional(w, o, policy, 'envelope', (x, p) => w.oneOf(x, p, ['valid', 'invalid', 'unchecked'] as const), path);
+  return policy;
+}
+
+/** CONTRACT §5.3 `signatures`. */
+function readSignatures(w: Walk, v: unknown, path: string): ReportSignatures {
+  const o = w.object(v, path, ['valid', 'invalid', 'unknownKey', 'unsupported', 'malformed', 'unsigned', 'keys', 'failures']);
+  return {
+    valid: w.count(o.valid, `${path}.valid`),
+    invalid: w.count(o.invalid, `${path}.invalid`),
+    unknownKey: w.count(o.unknownKey, `${path}.unknownKey`),
+    unsupported: w.count(o.unsupported, `${path}.unsupported`),
+    malformed: w.count(o.malformed, `${path}.malformed`),
+    unsigned: w.count(o.unsigned, `${path}.unsigned`),
+    keys: w.array(o.keys, `${path}.keys`, SCHEMA_LIMITS.records, (x, p) => {
+      const k = w.object(x, p, ['keyid', 'source', 'algorithm']);
+      return {
+        keyid: w.string(k.keyid, `${p}.keyid`, 8, /^[0-9a-f]{8}$/, '8 lowercase hex digits'),
+        source: w.string(k.source, `${p}.source`, SCHEMA_LIMITS.name),
+        algorithm: w.string(k.algorithm, `${p}.algorithm`, 40),
+      };
+    }),
+    failures: w.array(o.failures, `${path}.failures`, SCHEMA_LIMITS.records, (x, p) => {
+      const f = w.object(x, p, ['index', 'status', 'keyid', 'reason']);
+      const failure: ReportSignatures['failures'][number] = {
+        index: w.int(f.index, `${p}.index`, 0, MAX_INDEX),
+        status: w.oneOf(f.status, `${p}.status`, ['invalid', 'unknown-key', 'unsupported', 'malformed'] as const),
+      };
+      optional(w, f, failure, 'keyid', (y, q) => w.string(y, q, 8, /^[0-9a-f]{8}$/, '8 lowercase hex digits'), p);
+      optional(w, f, failure, 'reason', (y, q) => w.string(y, q, SCHEMA_LIMITS.text), p);
+      return failure;
+    }),
+  };
 }
 
 // Record<SortColumn, …> keeps this list exhaustive when a column is added.

@@ -72,6 +72,16 @@ export function EntryDetails() {
           </span>
         </td>
       </tr>
+      {detail.policy !== undefined && detail.policy.length > 0 ? (
+        <tr data-testid="entry-policy">
+          <th scope="row">policy</th>
+          <td>
+            {detail.policy.map((line, k) => (
+              <div key={k}>{line}</div>
+            ))}
+          </td>
+        </tr>
+      ) : null}
       {d.fields.map((f, k) => (
         <tr key={k} {...hover.row(fieldKey(k), `${fieldKey(k)}-length`)} data-testid="detail-field" data-field={f.id}>
           <th scope="row">

@@ -191,6 +191,8 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
                 data-testid="entry-row"
                 data-index={entry.index}
                 data-compare={entry.compare}
+                data-policy={entry.policy}
+                data-signature={entry.signature}
                 style={position}
                 onClick={() => selectRow(item.index, entry.index)}
               >

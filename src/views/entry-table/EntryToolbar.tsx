@@ -82,7 +82,9 @@ export function EntryToolbar({
   const columnVisibility = useInspector((s) => s.columnVisibility);
   const setColumnVisibility = useInspector((s) => s.setColumnVisibility);
   const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
-  const statusCounts = useInspector(selectAnalysis)?.statusCounts;
+  const analysis = useInspector(selectAnalysis);
+  const statusCounts = analysis?.statusCounts;
+  const setPolicyFailuresFilter = useInspector((s) => s.setPolicyFailuresFilter);
 
   const [text, setText] = useState(query.search);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -129,7 +131,7 @@ export function EntryToolbar({
       : query.statuses.length === PROBLEM_STATUSES.length && PROBLEM_STATUSES.every((s) => query.statuses.includes(s))
         ? 'problems'
         : query.statuses[0];
-  const filtered = totalRows !== entryCount || query.search !== '' || query.pcrs.length + query.templates.length + query.statuses.length > 0;
+  const filtered = totalRows !== entryCount || query.search !== '' || query.policyFailures === true || query.pcrs.length + query.templates.length + query.statuses.length > 0;
   const problemCount = PROBLEM_STATUSES.reduce((n, s) => n + (statusCounts?.[s] ?? 0), 0);
 
   return (
@@ -186,6 +188,12 @@ export function EntryToolbar({
           </option>
         ))}
       </select>
+      {analysis?.report.policy !== undefined || analysis?.report.signatures !== undefined ? (
+        <label className="policy-filter" title="Only the entries the runtime-policy dry run fails">
+          <input type="checkbox" data-testid="filter-policy-failures" checked={query.policyFailures === true} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
+          <span>Policy failures ({formatCount(analysis.report.policy?.failed ?? 0)})</span>
+        </label>
+      ) : null}
       <details className="columns-menu">
         <summary className="button button--quiet">Columns</summary>
         <div className="columns-menu__list">

@@ -5,6 +5,7 @@
 import { entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { RowPage, TemplateSummary } from '../../worker/protocol';
 import { ENTRY_COMPARE_NAMES, type EntryCompareName } from '../../core/compare/compare-logs';
+import { POLICY_CELL, SIGNATURE_CELL } from '../../core/policy/policy-dry-run';
 
 export interface EntryRow {
   /** 0-based position of the entry in the log. */
@@ -23,6 +24,10 @@ export interface EntryRow {
   readonly keyId: string;
   /** Class against the reference list; undefined when nothing is compared. */
   readonly compare: EntryCompareName | undefined;
+  /** The policy dry run's verdict (`data-policy`): pass, fail, excluded or none. */
+  readonly policy: (typeof POLICY_CELL)[number];
+  /** The signature check (`data-signature`): valid, invalid, unknown-key, unsigned, … or none. */
+  readonly signature: (typeof SIGNATURE_CELL)[number];
 }
 
 export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[]): EntryRow[] {
@@ -43,6 +48,8 @@ export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[])
       name: page.name[k],
       keyId: page.keyId[k],
       compare: page.compare === undefined ? undefined : ENTRY_COMPARE_NAMES[page.compare[k]],
+      policy: POLICY_CELL[page.policy[k]] ?? 'none',
+      signature: SIGNATURE_CELL[page.signature[k]] ?? 'none',
     });
   }
   return rows;

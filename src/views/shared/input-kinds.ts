@@ -10,4 +10,7 @@ export const INPUT_KIND_LABELS: Readonly<Record<InputKind, string>> = {
   'ak-public': 'attestation key',
   'ima-key': 'IMA verification key',
   'attestation-bundle': 'go-tpm-tools attestation',
+  'runtime-policy': 'runtime policy',
+  'exclude-list': 'exclude list',
+  'ima-keyring': 'IMA keyring (verification-keys)',
 };

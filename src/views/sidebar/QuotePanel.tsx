@@ -9,6 +9,8 @@ export function QuotePanel() {
   const nonce = useInspector((s) => s.nonce);
   const setPaste = useInspector((s) => s.setPaste);
   const setNonce = useInspector((s) => s.setNonce);
+  const keylimeCompat = useInspector((s) => s.keylimeCompat);
+  const setKeylimeCompat = useInspector((s) => s.setKeylimeCompat);
   const pasted = useInspector(selectAnalysis)?.pastes[0];
   return (
     <Panel id="quote-title" title="Quote or PCR values">
@@ -36,6 +38,10 @@ export function QuotePanel() {
           value={nonce}
           onChange={(e) => setNonce(e.currentTarget.value)}
         />
+      </label>
+      <label className="keylime-compat-input" title="Judge a runtime policy exactly as Keylime's verifier does, without the checks Keylime skips">
+        <input type="checkbox" data-testid="keylime-compat" checked={keylimeCompat} onChange={(e) => setKeylimeCompat(e.currentTarget.checked)} />
+        <span>Keylime-compatible policy check</span>
       </label>
     </Panel>
   );

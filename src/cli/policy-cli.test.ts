@@ -1,0 +1,131 @@
+/**
+ * The policy dry run end to end: Keylime's vectors through the analysis the CLI runs (the
+ * files classified by content, as given on the command line), a few real CLI processes, and
+ * `policy create` round trips checked against Keylime's JSON schema with ajv.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { analyzeRaw } from '../core/analysis/analyze';
+import { createNobleHashProvider } from '../core/hash/hash-provider';
+import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
+import type { Report } from '../core/report/report';
+import { readSharedData, sharedDataPath } from '../core/testing/shared-data';
+import { readKeylimeCases } from '../core/testing/keylime-vectors';
+
+const K = (...p: string[]) => sharedDataPath('policy', 'keylime', ...p);
+const cases = readKeylimeCases();
+const provider = createNobleHashProvider();
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Keylime's events as the report carries them: the policy's failures, or (no policy) the findings' entries. */
+function failuresOf(report: Report): Array<[string, string]> {
+  return (report.policy?.failures ?? []).map((f) => [f.keylimeEvent, f.message]);
+}
+
+describe('Keylime vectors through the analysis (--keylime-compat)', () => {
+  // A verifier always has a keyring, so "no keyring" and "empty keyring" only differ with no
+  // policy and no key at all, which no command line can say: that one case is left to the
+  // core test (keylime-eval.test.ts).
+  const expressible = cases.filter((c) => !(c.policy === null && c.keys !== null && c.keys.length === 0));
+  it.each(expressible.map((c) => [`${c.log} + ${c.policy ?? '-'} + ${(c.keys ?? []).join(',') || '-'}`, c] as const))('%s', async (_, c) => {
+    const raw = [
+      { name: c.log, bytes: readSharedData('policy', 'keylime', 'logs', c.log) },
+      ...(c.policy === null ? [] : [{ name: c.policy, bytes: readSharedData('policy', 'keylime', 'policies', c.policy) }]),
+      ...(c.keys ?? []).map((k) => ({ name: k, bytes: readSharedData('policy', 'keylime', 'keys', k) })),
+    ];
+    const { report } = await analyzeRaw(raw, { keylimeCompat: true }, provider);
+    const expected = c.events.map(([id, ctx]) => [id, ctx.message]);
+    if (c.policy !== null) {
+      expect(report.policy?.keylimePass).toBe(c.keylime_pass);
+      expect(failuresOf(report)).toEqual(expected);
+      expect(report.findings.some((f) => f.code === 'policy-pass')).toBe(c.keylime_pass);
+    } else {
+      const failing = report.findings.filter((f) => f.code === 'signature-invalid').flatMap((f) => f.entries ?? []);
+      expect(failing.length).toBe(expected.length);
+    }
+    // Keylime's failures are errors; nothing else in these cases is.
+    expect(report.findings.some((f) => f.severity === 'error')).toBe(!c.keylime_pass);
+  });
+});
+
+describe('imascope analyze with a policy (CLI process)', () => {
+  it('exits 1 with the failing entries and what to add, and 0 once the keys are given', () => {
+    const fail = cli('analyze', '--json', '--keylime-compat', K('logs', 'signatures.ascii'), K('policies', 'policy-empty.json'));
+    expect(fail.status).toBe(1);
+    const report = JSON.parse(fail.stdout) as Report;
+    expect(report.inputs.map((i) => i.kind)).toEqual(['ima-ascii', 'runtime-policy']);
+    expect(report.policy).toMatchObject({ format: 'keylime-v1', keylimePass: false, failed: 2, mode: 'keylime-compat' });
+    const missing = report.findings.find((f) => f.code === 'policy-not-in-allowlist');
+    expect(missing?.message).toContain('"/usr/bin/dd" (entry 0): add d33d5d13792292e202dbf69a6f1b07bc8a02f01424db8489ba7bb7d43c0290ef to digests');
+    const pass = cli('analyze', K('logs', 'signatures.ascii'), K('policies', 'policy-empty.json'), K('keys', 'rsa2048pub.pem'), K('keys', 'secp256k1.pem'));
+    expect(pass.status).toBe(0);
+    expect(pass.stdout).toContain("Keylime's verdict: PASS");
+  });
+
+  it('exits 2 naming the file and the place of a bad policy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-policy-'));
+    const bad = join(dir, 'policy.json');
+    writeFileSync(bad, '{"digests": {"/usr/bin/dd": "d33d"}, "excludes": []}');
+    const r = cli('analyze', K('logs', 'signatures.ascii'), bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('policy.json: /digests/~1usr~1bin~1dd: must be a list of strings');
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('imascope policy create', () => {
+  const ajv = new Ajv({ strict: false });
+  const schemaValid = ajv.compile(RUNTIME_POLICY_SCHEMA);
+
+  it('writes a schema-valid policy that passes its own list and fails a changed one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-create-'));
+    const excludes = join(dir, 'excludes.txt');
+    writeFileSync(excludes, '# tmp files\n/tmp/\n');
+    const r = cli('policy', 'create', '--exclude', excludes, K('logs', 'measurements.ascii'), K('logs', 'keyrings-ima-buf.ascii'));
+    expect(r.status).toBe(0);
+    const policy = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(schemaValid(policy)).toBe(true);
+    expect(policy).toMatchObject({ excludes: ['/tmp/'], ima: { log_hash_alg: 'sha1' } });
+    expect((policy.keyrings as Record<string, string[]>)['.ima']).toEqual(['a7d52aaa18c23d2d9bb2abb4308c0eeee67387a42259f4a6b1a42257065f3d5a']);
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, r.stdout);
+
+    const good = cli('analyze', '--keylime-compat', K('logs', 'measurements.ascii'), file);
+    expect(good.status).toBe(0);
+    // The same list with one module's digest changed (and its template hash made to match).
+    const changed = changedList(readFileSync(K('logs', 'measurements.ascii'), 'utf8'));
+    const changedFile = join(dir, 'changed.ascii');
+    writeFileSync(changedFile, changed);
+    const bad = cli('analyze', '--json', '--keylime-compat', changedFile, file);
+    expect(bad.status).toBe(1);
+    const report = JSON.parse(bad.stdout) as Report;
+    expect(report.policy?.failures).toEqual([
+      expect.objectContaining({ index: 1, reason: 'digest-not-in-policy', keylimeEvent: 'ima.validation.ima-ng.runtime_policy_hash' }),
+    ]);
+  });
+});
+
+/** Line 2's file digest flipped, with its sha1 template hash recomputed by Python's hashlib. */
+function changedList(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  const parts = lines[1].split(' ');
+  const [alg, hex] = parts[3].split(':');
+  parts[3] = `${alg}:${(hex[0] === '0' ? '1' : '0') + hex.slice(1)}`;
+  const py = `import hashlib,struct,sys
+alg,hexd,path=sys.argv[1],sys.argv[2],sys.argv[3]
+d=bytes.fromhex(hexd); a=alg.encode()
+data=struct.pack('<I',len(a)+2+len(d))+a+b':\\0'+d+struct.pack('<I',len(path)+1)+path.encode()+b'\\0'+struct.pack('<I',0)
+print(hashlib.sha1(data).hexdigest())`;
+  const [newAlg, newHex] = parts[3].split(':');
+  parts[1] = spawnSync('python3', ['-c', py, newAlg, newHex, parts[4]], { encoding: 'utf8' }).stdout.trim();
+  lines[1] = parts.join(' ');
+  return `${lines.join('\n')}\n`;
+}

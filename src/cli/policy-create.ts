@@ -1,0 +1,86 @@
+/**
+ * `imascope policy create [--exclude FILE]... LOG...`: writes a Keylime runtime policy v1 built
+ * from known-good measurement lists to stdout (CONTRACT §5.2). Exit 0, or 2 for a usage error
+ * or a file that is not an IMA list / exclude list.
+ */
+import { readFileSync } from 'node:fs';
+import { classifyInput } from '../core/analysis/classify-input';
+import { createHashProvider } from '../core/hash/hash-provider';
+import { parseImaLog } from '../core/ima/parse-ima-log';
+import { verifyTemplateHashes } from '../core/ima/template-digests';
+import type { ImaLog } from '../core/model/ima-log';
+import { createPolicy } from '../core/policy/create-policy';
+import { parseExcludeList } from '../core/policy/excludes';
+import { translatePythonRegex } from '../core/policy/python-regex';
+
+export const POLICY_USAGE = `usage: imascope policy create [--exclude FILE]... LOG... > policy.json
+
+Writes a Keylime runtime policy (format version 1) accepting every file, key and buffer
+measured in the given known-good IMA lists. --exclude adds the regular expressions of an
+exclude list (one per line).`;
+
+export async function policyMain(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'create') return usage(sub === undefined ? 'policy needs a subcommand' : `unknown policy subcommand '${sub}'`);
+  const excludes: string[] = [];
+  const logs: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--exclude') {
+      const file = rest[++i];
+      if (file === undefined) return usage('--exclude needs a file');
+      const read = readText(file);
+      if (read === undefined) return 2;
+      for (const [n, pattern] of parseExcludeList(read).entries()) {
+        // keylime-policy validates each exclude with re.compile and stops at the first bad one.
+        if (translatePythonRegex(pattern).kind === 'rejected') {
+          process.stderr.write(`imascope: ${file}: exclude ${n + 1} "${pattern}" is not a valid Python regular expression\n`);
+          return 2;
+        }
+        excludes.push(pattern);
+      }
+    } else if (rest[i].startsWith('-')) return usage(`unknown option '${rest[i]}'`);
+    else logs.push(rest[i]);
+  }
+  if (logs.length === 0) return usage('no IMA lists given');
+  const provider = await createHashProvider();
+  const parsed: ImaLog[] = [];
+  for (const file of logs) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(file));
+    } catch (e) {
+      process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const kind = classifyInput(bytes.subarray(0, 64 * 1024));
+    if (kind !== 'ima-binary' && kind !== 'ima-ascii') {
+      process.stderr.write(`imascope: ${file}: not an IMA measurement list${kind === undefined ? '' : ` (it reads as ${kind})`}\n`);
+      return 2;
+    }
+    const log = parseImaLog(bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+    if (log.errors.length > 0) {
+      process.stderr.write(`imascope: ${file}: byte ${log.errors[0].offset}: ${log.errors[0].message}\n`);
+      return 2;
+    }
+    verifyTemplateHashes(log, provider); // settles the template-hash algorithm
+    parsed.push(log);
+  }
+  const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
+  for (const s of skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  process.stdout.write(`${JSON.stringify(policy, null, 1)}\n`);
+  return 0;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`imascope: ${message}\n${POLICY_USAGE}\n`);
+  return 2;
+}

@@ -1,0 +1,335 @@
+/**
+ * Public keys that verify IMA file signatures (runtime-policy-and-signatures.md §4), from
+ * every form a user or a log gives them:
+ *
+ *   X.509 certificate   PEM `CERTIFICATE` or DER (also the `buf` of an ima-buf keyring entry)
+ *   public key          PEM `PUBLIC KEY` (SPKI), PEM `RSA PUBLIC KEY` (PKCS#1), DER SPKI
+ *   private key         PEM/DER `EC PRIVATE KEY` (SEC1), `PRIVATE KEY` (PKCS#8), `RSA PRIVATE
+ *                       KEY`: Keylime accepts them (its own secp256k1 test key is one), and
+ *                       only the public half is kept
+ *
+ * RSA keys and ECDSA keys on P-256, P-384, P-521 and secp256k1 are usable; anything else is
+ * reported as unsupported, never silently dropped.
+ *
+ * The 32-bit key id (§4.2): Keylime and `evmctl --keyid-from-cert` take the last 4 bytes of
+ * the certificate's subject key identifier when it has one of at least 4 bytes; otherwise
+ * (and for bare keys) the last 4 bytes of SHA-1 over the PKCS#1 RSAPublicKey DER or over the
+ * X9.62 uncompressed EC point. Both ids are kept: the kernel finds a certificate only by its
+ * SKID, so a signature matched by the derived id alone is worth saying.
+ *
+ * Certificates are read with the DER reader of `ima/decode` (the one the keyring entries'
+ * summaries use); nothing here throws out: problems are `KeyParseError` values.
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { contentOf, decodeOid, DerError, DerReader, DerTag, type DerElement } from '../ima/decode/der';
+import { summarizeX509 } from '../ima/decode/x509-summary';
+import { asText } from '../tpm/binary-input';
+import { fromBase64, toHex } from '../util/bytes';
+
+export type EcCurve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
+
+export interface ImaPublicKey {
+  readonly algorithm: 'rsa' | 'ecdsa';
+  /** `rsa-2048`, `ecdsa-p256`, `ecdsa-secp256k1`: the report's spelling. */
+  readonly label: string;
+  /** RSA modulus and exponent. */
+  readonly n?: bigint;
+  readonly e?: bigint;
+  /** RSA modulus size in bytes. */
+  readonly modulusBytes?: number;
+  readonly curve?: EcCurve;
+  /** X9.62 uncompressed point (04 ‖ x ‖ y). */
+  readonly point?: Uint8Array;
+  /** The key id Keylime files the key under (SKID tail, else derived). */
+  readonly keyId: number;
+  /** SHA-1 of the PKCS#1 key / uncompressed point, last 4 bytes. */
+  readonly derivedKeyId: number;
+  /** Certificate facts, when the key came in one. */
+  readonly certificate?: {
+    readonly subject: string;
+    readonly issuer: string;
+    readonly serial: string;
+    readonly subjectKeyId?: string;
+  };
+  /** A stable text naming the key material, for caches and de-duplication. */
+  readonly fingerprint: string;
+}
+
+export interface KeyParseError {
+  readonly message: string;
+  /** Where in the input: `PEM block 2 (CERTIFICATE)`, `byte 34` … */
+  readonly place: string;
+}
+
+export type KeyParseResult =
+  | { readonly ok: true; readonly keys: readonly ImaPublicKey[] }
+  | { readonly ok: false; readonly error: KeyParseError };
+
+const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_EC = '1.2.840.10045.2.1';
+const CURVE_OIDS: ReadonlyMap<string, EcCurve> = new Map([
+  ['1.2.840.10045.3.1.7', 'P-256'],
+  ['1.3.132.0.34', 'P-384'],
+  ['1.3.132.0.35', 'P-521'],
+  ['1.3.132.0.10', 'secp256k1'],
+]);
+export const EC_CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521, secp256k1 } as const;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const KEY_PEM_LABELS = new Set([
+  'CERTIFICATE',
+  'X509 CERTIFICATE',
+  'PUBLIC KEY',
+  'RSA PUBLIC KEY',
+  'EC PRIVATE KEY',
+  'PRIVATE KEY',
+  'RSA PRIVATE KEY',
+]);
+
+/** Every key in a PEM file (several blocks allowed) or one DER structure. */
+export function parseImaKeys(input: Uint8Array): KeyParseResult {
+  const text = asText(input);
+  if (text !== undefined && text.includes('-----BEGIN ')) {
+    const keys: ImaPublicKey[] = [];
+    let block = 0;
+    for (const m of text.matchAll(PEM_BLOCK)) {
+      block++;
+      const label = m[1];
+      if (label === 'EC PARAMETERS') continue; // openssl ecparam -genkey writes it before the key
+      const place = `PEM block ${block} (${label})`;
+      if (!KEY_PEM_LABELS.has(label)) return fail(`a ${label} block is not a key or certificate`, place);
+      const der = fromBase64(m[2]);
+      if (der === undefined) return fail('the base64 between the PEM lines does not decode', place);
+      const parsed = parseDerAs(der, label);
+      if (!parsed.ok) return fail(parsed.error.message, `${place}, ${parsed.error.place}`);
+      keys.push(...parsed.keys);
+    }
+    if (keys.length === 0) return fail('no certificate or key PEM block', 'the whole file');
+    return { ok: true, keys };
+  }
+  return parseDerAs(input, undefined);
+}
+
+/** One key from DER bytes whose kind is known (`label`) or guessed in Keylime's order. */
+export function parseDerAs(der: Uint8Array, label: string | undefined): KeyParseResult {
+  const attempts: Array<[string, (d: Uint8Array) => ImaPublicKey]> = [];
+  const add = (labels: readonly string[], f: (d: Uint8Array) => ImaPublicKey): void => {
+    if (label === undefined || labels.includes(label)) attempts.push([labels[0], f]);
+  };
+  add(['CERTIFICATE', 'X509 CERTIFICATE'], keyFromCertificate);
+  add(['PUBLIC KEY'], (d) => keyFromSpki(d, wholeElement(d)));
+  add(['RSA PUBLIC KEY'], keyFromPkcs1Public);
+  add(['PRIVATE KEY'], keyFromPkcs8);
+  add(['EC PRIVATE KEY'], (d) => keyFromSec1(d, wholeElement(d), undefined));
+  add(['RSA PRIVATE KEY'], keyFromPkcs1Private);
+  let first: KeyParseError | undefined;
+  for (const [what, f] of attempts) {
+    try {
+      return { ok: true, keys: [f(der)] };
+    } catch (e) {
+      const err = asKeyError(e, what);
+      // An unsupported algorithm in a structure that did parse is the answer, not a miss.
+      if (err.message.startsWith('unsupported')) return { ok: false, error: err };
+      first ??= err;
+    }
+  }
+  return {
+    ok: false,
+    error: label === undefined ? { message: 'not a DER certificate, public key or private key', place: 'byte 0' } : (first ?? { message: 'unreadable', place: 'byte 0' }),
+  };
+}
+
+function fail(message: string, place: string): KeyParseResult {
+  return { ok: false, error: { message, place } };
+}
+
+function asKeyError(e: unknown, what: string): KeyParseError {
+  if (e instanceof DerError) return { message: `${what}: ${e.message}`, place: `byte ${e.offset}` };
+  if (e instanceof KeyError) return { message: e.message, place: 'key' };
+  return { message: `${what}: unreadable`, place: 'byte 0' };
+}
+
+class KeyError extends Error {}
+
+function wholeElement(der: Uint8Array): DerElement {
+  const r = new DerReader(der, 0, der.length);
+  const el = r.expect(DerTag.Sequence, 'SEQUENCE');
+  if (!r.atEnd) throw new DerError(`${der.length - el.end} bytes follow the structure`, el.end);
+  return el;
+}
+
+function keyFromCertificate(der: Uint8Array): ImaPublicKey {
+  const summary = summarizeX509(der);
+  if (!summary.ok) throw new DerError(summary.problem, summary.offset);
+  const cert = summary.certificate;
+  // Certificate → TBSCertificate → … → subjectPublicKeyInfo (7th element when [0] version is present).
+  const tbs = DerReader.inside(der, DerReader.inside(der, wholeElement(der)).expect(DerTag.Sequence, 'TBSCertificate'));
+  tbs.optionalContext(0);
+  for (let skipped = 0; skipped < 5; skipped++) tbs.next(); // serialNumber, signature, issuer, validity, subject
+  const spki = tbs.expect(DerTag.Sequence, 'SubjectPublicKeyInfo');
+  const key = keyFromSpki(der, spki);
+  const skid = cert.subjectKeyId;
+  const keyId = skid !== undefined && skid.length >= 8 ? parseInt(skid.slice(-8), 16) : key.derivedKeyId;
+  return {
+    ...key,
+    keyId,
+    certificate: {
+      subject: cert.subject,
+      issuer: cert.issuer,
+      serial: cert.serial,
+      ...(skid !== undefined && { subjectKeyId: skid }),
+    },
+  };
+}
+
+function keyFromSpki(der: Uint8Array, spki: DerElement): ImaPublicKey {
+  const r = DerReader.inside(der, spki);
+  const alg = DerReader.inside(der, r.expect(DerTag.Sequence, 'AlgorithmIdentifier'));
+  const oidEl = alg.expect(DerTag.Oid, 'algorithm');
+  const oid = decodeOid(contentOf(der, oidEl), oidEl.offset);
+  const bits = r.expect(DerTag.BitString, 'subjectPublicKey');
+  const body = der.subarray(bits.contentOffset + 1, bits.end);
+  if (der[bits.contentOffset] !== 0) throw new DerError('subjectPublicKey has unused bits', bits.offset);
+  if (oid === OID_RSA) {
+    const rsa = new DerReader(body, 0, body.length);
+    return rsaKey(rsa.expect(DerTag.Sequence, 'RSAPublicKey'), body);
+  }
+  if (oid === OID_EC) {
+    const params = alg.peek();
+    if (params?.tagNumber !== DerTag.Oid || params.tagClass !== 'universal') {
+      throw new KeyError('unsupported EC key: explicit curve parameters');
+    }
+    const curveOid = decodeOid(contentOf(der, params), params.offset);
+    return ecKey(curveOf(curveOid), body);
+  }
+  throw new KeyError(`unsupported key algorithm ${oid} (only RSA and ECDSA keys verify IMA signatures)`);
+}
+
+function curveOf(oid: string): EcCurve {
+  const curve = CURVE_OIDS.get(oid);
+  if (curve === undefined) throw new KeyError(`unsupported elliptic curve ${oid}`);
+  return curve;
+}
+
+function keyFromPkcs1Public(der: Uint8Array): ImaPublicKey {
+  return rsaKey(wholeElement(der), der);
+}
+
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
+function rsaKey(seq: DerElement, bytes: Uint8Array): ImaPublicKey {
+  const r = DerReader.inside(bytes, seq);
+  const n = unsignedBig(contentOf(bytes, r.expect(DerTag.Integer, 'modulus')));
+  const e = unsignedBig(contentOf(bytes, r.expect(DerTag.Integer, 'publicExponent')));
+  if (n < 3n || e < 3n) throw new KeyError('RSA key with an impossible modulus or exponent');
+  const pkcs1 = bytes.subarray(seq.offset, seq.end);
+  const modulusBytes = Math.ceil(n.toString(16).length / 2);
+  return {
+    algorithm: 'rsa',
+    label: `rsa-${n.toString(2).length}`,
+    n,
+    e,
+    modulusBytes,
+    keyId: tailId(sha1(pkcs1)),
+    derivedKeyId: tailId(sha1(pkcs1)),
+    fingerprint: `rsa:${n.toString(16)}:${e.toString(16)}`,
+  };
+}
+
+function ecKey(curve: EcCurve, pointBytes: Uint8Array): ImaPublicKey {
+  let point: Uint8Array;
+  try {
+    point = EC_CURVES[curve].Point.fromBytes(pointBytes).toBytes(false);
+  } catch {
+    throw new KeyError(`the EC public point is not on ${curve}`);
+  }
+  const id = tailId(sha1(point));
+  return {
+    algorithm: 'ecdsa',
+    label: `ecdsa-${curve.toLowerCase().replace('-', '')}`,
+    curve,
+    point,
+    keyId: id,
+    derivedKeyId: id,
+    fingerprint: `ec:${curve}:${toHex(point)}`,
+  };
+}
+
+/** PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, privateKey OCTET STRING, … } */
+function keyFromPkcs8(der: Uint8Array): ImaPublicKey {
+  const r = DerReader.inside(der, wholeElement(der));
+  r.expect(DerTag.Integer, 'version');
+  const alg = DerReader.inside(der, r.expect(DerTag.Sequence, 'AlgorithmIdentifier'));
+  const oidEl = alg.expect(DerTag.Oid, 'algorithm');
+  const oid = decodeOid(contentOf(der, oidEl), oidEl.offset);
+  const inner = contentOf(der, r.expect(DerTag.OctetString, 'privateKey'));
+  if (oid === OID_RSA) return keyFromPkcs1Private(inner);
+  if (oid === OID_EC) {
+    const params = alg.peek();
+    const curveOid = params?.tagNumber === DerTag.Oid ? decodeOid(contentOf(der, params), params.offset) : '';
+    return keyFromSec1(inner, wholeElement(inner), curveOid === '' ? undefined : curveOf(curveOid));
+  }
+  throw new KeyError(`unsupported key algorithm ${oid} (only RSA and ECDSA keys verify IMA signatures)`);
+}
+
+/** ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] curve OID, [1] publicKey BIT STRING } */
+function keyFromSec1(der: Uint8Array, seq: DerElement, knownCurve: EcCurve | undefined): ImaPublicKey {
+  const r = DerReader.inside(der, seq);
+  r.expect(DerTag.Integer, 'version');
+  const secret = contentOf(der, r.expect(DerTag.OctetString, 'privateKey'));
+  const params = r.optionalContext(0);
+  let curve = knownCurve;
+  if (params !== undefined) {
+    const oidEl = DerReader.inside(der, params).expect(DerTag.Oid, 'namedCurve');
+    curve = curveOf(decodeOid(contentOf(der, oidEl), oidEl.offset));
+  }
+  if (curve === undefined) throw new KeyError('EC private key without a named curve');
+  const pub = r.optionalContext(1);
+  if (pub !== undefined) {
+    const bits = DerReader.inside(der, pub).expect(DerTag.BitString, 'publicKey');
+    return ecKey(curve, der.subarray(bits.contentOffset + 1, bits.end));
+  }
+  try {
+    return ecKey(curve, EC_CURVES[curve].getPublicKey(secret, false));
+  } catch (e) {
+    if (e instanceof KeyError) throw e;
+    throw new KeyError(`the EC private key is not a valid ${curve} scalar`);
+  }
+}
+
+/** RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, … } */
+function keyFromPkcs1Private(der: Uint8Array): ImaPublicKey {
+  const r = DerReader.inside(der, wholeElement(der));
+  r.expect(DerTag.Integer, 'version');
+  const n = r.expect(DerTag.Integer, 'modulus');
+  const e = r.expect(DerTag.Integer, 'publicExponent');
+  // Re-wrap n and e as the RSAPublicKey whose SHA-1 names the key.
+  const body = der.subarray(n.offset, e.end);
+  const head = derHeader(0x30, body.length);
+  const pkcs1 = new Uint8Array(head.length + body.length);
+  pkcs1.set(head);
+  pkcs1.set(body, head.length);
+  return keyFromPkcs1Public(pkcs1);
+}
+
+function derHeader(tag: number, n: number): number[] {
+  if (n < 0x80) return [tag, n];
+  const octets: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) octets.unshift(v & 0xff);
+  return [tag, 0x80 | octets.length, ...octets];
+}
+
+function unsignedBig(content: Uint8Array): bigint {
+  if (content.length === 0 || (content[0] & 0x80) !== 0) throw new KeyError('negative or empty INTEGER in an RSA key');
+  return BigInt('0x' + (toHex(content) || '0'));
+}
+
+function tailId(digest: Uint8Array): number {
+  const n = digest.length;
+  return ((digest[n - 4] << 24) >>> 0) + (digest[n - 3] << 16) + (digest[n - 2] << 8) + digest[n - 1];
+}
+
+export function formatKeyId(id: number): string {
+  return id.toString(16).padStart(8, '0');
+}

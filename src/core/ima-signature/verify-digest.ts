@@ -1,0 +1,106 @@
+/**
+ * Signature checks over a digest that is already computed: every IMA case, since the log
+ * carries the file's digest, never the file (runtime-policy-and-signatures.md §5.3, §6).
+ * WebCrypto's `verify` hashes its input, so it cannot do this; one code path serves the
+ * browser and Node instead:
+ *
+ *   RSA   EMSA-PKCS1-v1_5 (RFC 8017 §8.2.2, §9.2): s^e mod n, then the WHOLE block
+ *         00 01 FF…FF 00 ‖ DigestInfo(hash) ‖ digest compared byte for byte, so no parser
+ *         leniency (Bleichenbacher-style garbage after the digest) can pass.
+ *   ECDSA @noble/curves with `prehash: false` (the digest is the message hash, truncated to
+ *         the order's size as FIPS 186 says), DER `Ecdsa-Sig-Value`, high S accepted as
+ *         OpenSSL and the kernel accept it.
+ *
+ * Results are cached by (key, digest, signature): real logs measure the same file again and
+ * again, and a million-entry list repeats its signatures.
+ */
+import { EC_CURVES, type ImaPublicKey } from './ima-key';
+import { toHex } from '../util/bytes';
+
+/** DigestInfo prefixes (RFC 8017 §9.2 note 1), by the kernel's hash name. */
+const DIGEST_INFO: ReadonlyMap<string, string> = new Map([
+  ['md5', '3020300c06082a864886f70d020505000410'],
+  ['sha1', '3021300906052b0e03021a05000414'],
+  ['sha224', '302d300d06096086480165030402040500041c'],
+  ['sha256', '3031300d060960864801650304020105000420'],
+  ['sha384', '3041300d060960864801650304020205000430'],
+  ['sha512', '3051300d060960864801650304020305000440'],
+]);
+const DIGEST_SIZES: ReadonlyMap<string, number> = new Map([
+  ['md5', 16],
+  ['sha1', 20],
+  ['sha224', 28],
+  ['sha256', 32],
+  ['sha384', 48],
+  ['sha512', 64],
+]);
+
+export type DigestVerdict = 'valid' | 'invalid' | 'unsupported';
+
+/** Hash names a signature over a digest can be checked for (the others are `unsupported`). */
+export function isSupportedSignatureHash(hash: string): boolean {
+  return DIGEST_SIZES.has(hash);
+}
+
+/**
+ * Whether `signature` is `key`'s signature over `digest` computed with `hash` (kernel name:
+ * `sha256`…). `unsupported` when the hash has no DigestInfo/size here.
+ */
+export function verifyDigestSignature(key: ImaPublicKey, hash: string, digest: Uint8Array, signature: Uint8Array): DigestVerdict {
+  const size = DIGEST_SIZES.get(hash);
+  if (size === undefined) return 'unsupported';
+  // The kernel hashed the file with the signature's algorithm: a digest of another size can
+  // only be a mismatch.
+  if (digest.length !== size) return 'invalid';
+  const cacheKey = `${key.fingerprint}|${hash}|${toHex(digest)}|${toHex(signature)}`;
+  const cached = cache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const verdict = key.algorithm === 'rsa' ? verifyRsa(key, hash, digest, signature) : verifyEcdsa(key, digest, signature);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(cacheKey, verdict);
+  return verdict;
+}
+
+const CACHE_LIMIT = 100_000;
+const cache = new Map<string, DigestVerdict>();
+
+function verifyRsa(key: ImaPublicKey, hash: string, digest: Uint8Array, signature: Uint8Array): DigestVerdict {
+  const n = key.n;
+  const e = key.e;
+  const k = key.modulusBytes;
+  const prefix = DIGEST_INFO.get(hash);
+  if (n === undefined || e === undefined || k === undefined || prefix === undefined) return 'unsupported';
+  // RFC 8017 §8.2.2 step 1: the signature is exactly k octets.
+  if (signature.length !== k) return 'invalid';
+  const s = BigInt('0x' + toHex(signature));
+  if (s >= n) return 'invalid';
+  const em = modPow(s, e, n).toString(16).padStart(2 * k, '0');
+  const t = prefix + toHex(digest);
+  const padLength = k - 3 - t.length / 2;
+  if (padLength < 8) return 'invalid';
+  const expected = '0001' + 'ff'.repeat(padLength) + '00' + t;
+  return em === expected ? 'valid' : 'invalid';
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let x = exponent;
+  while (x > 0n) {
+    if ((x & 1n) === 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    x >>= 1n;
+  }
+  return result;
+}
+
+function verifyEcdsa(key: ImaPublicKey, digest: Uint8Array, signature: Uint8Array): DigestVerdict {
+  if (key.curve === undefined || key.point === undefined) return 'unsupported';
+  try {
+    const ok = EC_CURVES[key.curve].verify(signature, digest, key.point, { prehash: false, lowS: false, format: 'der' });
+    return ok ? 'valid' : 'invalid';
+  } catch {
+    // A signature that is not DER, or r/s out of range: not this key's signature.
+    return 'invalid';
+  }
+}

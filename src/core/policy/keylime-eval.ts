@@ -1,0 +1,375 @@
+/**
+ * Keylime's verifier judging a measurement list against a runtime policy, step for step as
+ * `keylime.ima.ima._process_measurement_list` and `keylime.ima.ast` do at 9b1f6e6a
+ * (runtime-policy-and-signatures.md §3):
+ *
+ *   parse    only `ima`, `ima-ng`, `ima-sig`, `ima-buf`; any other template is
+ *            `ima.parser.entry` "Line was not parsable into a valid IMA entry: <line>"
+ *   sig      an `ima-sig` value failing the 9 + sig_size == length check is dropped: the entry
+ *            is unsigned AND its template data is rebuilt with an empty sig, so its template
+ *            hash no longer matches (Keylime's BAD_SIGNATURES case)
+ *   entry    PCR ≠ "10" → `ima.validation.ima_pcr` (and go on); a template hash of zeros (or
+ *            ff) in log_hash_alg's size is a violation: content skipped, `ima.validation.tomtou`
+ *            only when `[verifier] ignore_tomtou_errors` is true; a recomputed template hash
+ *            that differs → `ima.validation.ima_hash`, content skipped
+ *   ima/ng   no policy → pass; exclude match (one joined Python pattern, re.match) → pass;
+ *            path not in `digests` → `…ima-ng.not_in_allowlist`; digest hex not listed →
+ *            `…ima-ng.runtime_policy_hash`
+ *   ima-sig  keyrings and a parsed sig: excluded → pass; signature verifies → pass (since 6.7,
+ *            the policy is not consulted). Else the policy decides as ima-ng; with no policy,
+ *            no keyrings → pass, keyrings → `ima.validator.ima-sig.invalid_signature`
+ *   ima-buf  a key (X.509/SPKI/private key in buf): keyring ignored → pass, not learned;
+ *            else the `keyrings` list decides and a passing key is learned (later signatures
+ *            may use it). A non-RSA/EC key → `ima.invalid_key`. Anything else: the `ima-buf`
+ *            list by event name
+ *
+ * `policy` undefined is Keylime's `runtime_policy=None`, `tenantKeys` undefined its
+ * `ima_keyrings=None`; the verifier itself always has both (an empty policy and keyring at
+ * least), so callers pass them whenever the user gave a policy or a key.
+ */
+import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import { parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
+import { keylimeDigsigVerify, keylimeParsesSignature, type KeyCandidate, type KeyLookup } from '../ima-signature/ima-signature';
+import { templateFieldRange } from '../ima/template-field-range';
+import { readRecordedDigest } from '../ima/template-digests';
+import { asciiLine } from '../export/ascii-list';
+import { EntryFlag, templateDataOffset, templateDataSize, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import { bytesEqual, decodeText, toHex } from '../util/bytes';
+import { pythonBytesRepr } from './python-repr';
+import { compileExcludes, type CompiledExcludes } from './excludes';
+import type { RuntimePolicy } from './runtime-policy';
+import type { FiledKey } from './tenant-keyring';
+
+export interface KeylimeEvent {
+  /** The entry the event is about. */
+  readonly index: IndexIntoEntryTable;
+  /** Keylime's event id, e.g. `ima.validation.ima-ng.not_in_allowlist`. */
+  readonly id: string;
+  /** Keylime's context: a message, or an object with message/expected/got. */
+  readonly context: string | Readonly<Record<string, unknown>>;
+}
+
+/** How the evaluation settled each entry (`decisions` column). */
+export const Decision = {
+  None: 0,
+  /** The digest is listed for the path / name. */
+  DigestListed: 1,
+  /** A valid signature (the policy was not consulted). */
+  SignatureValid: 2,
+  Excluded: 3,
+  NotInAllowlist: 4,
+  DigestNotListed: 5,
+  /** No policy and the signature did not verify with the keyrings. */
+  SignatureInvalid: 6,
+  TemplateHash: 7,
+  /** A violation entry: content not checked. */
+  Violation: 8,
+  ParseError: 9,
+  /** No policy and no keyring: nothing to check. */
+  Unchecked: 10,
+  /** A key entry whose keyring the policy ignores. */
+  KeyringIgnored: 11,
+  InvalidKey: 12,
+} as const;
+export type Decision = (typeof Decision)[keyof typeof Decision];
+
+export function isFailingDecision(d: number): boolean {
+  return d === Decision.NotInAllowlist || d === Decision.DigestNotListed || d === Decision.SignatureInvalid || d === Decision.TemplateHash || d === Decision.ParseError || d === Decision.InvalidKey;
+}
+
+export interface LearnedKey extends FiledKey {
+  readonly index: IndexIntoEntryTable;
+  readonly keyring: string;
+}
+
+export interface KeylimeEvalOptions {
+  readonly policy?: RuntimePolicy;
+  readonly tenantKeys?: readonly FiledKey[];
+  /** `[verifier] ignore_tomtou_errors`; the shipped keylime.conf says false (the default here). */
+  readonly ignoreTomtouErrors?: boolean;
+}
+
+export interface KeylimeEvalResult {
+  /** Keylime's verdict: no failure event. */
+  readonly pass: boolean;
+  readonly events: readonly KeylimeEvent[];
+  /** Decision per entry. */
+  readonly decisions: Uint8Array;
+  /** Keys learned from ima-buf entries, in log order. */
+  readonly learned: readonly LearnedKey[];
+  readonly excludes: CompiledExcludes;
+  /** The algorithm Keylime recomputes template hashes with. */
+  readonly logHashAlg: HashAlgorithm;
+}
+
+const KEYLIME_TEMPLATES = new Set(['ima', 'ima-ng', 'ima-sig', 'ima-buf']);
+/** keylime.common.algorithms.Hash values; any other log_hash_alg falls back to sha1. */
+const LOG_HASH_ALGS: ReadonlyMap<string, HashAlgorithm> = new Map([
+  ['sha1', 'sha1'],
+  ['sha256', 'sha256'],
+  ['sha384', 'sha384'],
+  ['sha512', 'sha512'],
+  ['sm3_256', 'sm3'],
+]);
+
+export function keylimeLogHashAlg(policy: RuntimePolicy | undefined): HashAlgorithm {
+  return (policy === undefined ? undefined : LOG_HASH_ALGS.get(policy.logHashAlg)) ?? 'sha1';
+}
+
+/** The keyrings as Keylime searches them: tenant first, then learned ones in the order made. */
+class Keyrings implements KeyLookup {
+  private readonly rings = new Map<string, Map<number, KeyCandidate>>();
+
+  constructor(tenant: readonly FiledKey[] | undefined) {
+    if (tenant !== undefined && tenant.length > 0) {
+      this.rings.set('tenant_keyring', new Map(tenant.map((k) => [k.keyId, { key: k.key, source: k.source }])));
+    }
+  }
+
+  add(keyring: string, keyId: number, candidate: KeyCandidate): void {
+    let ring = this.rings.get(keyring);
+    if (ring === undefined) this.rings.set(keyring, (ring = new Map()));
+    ring.set(keyId, candidate);
+  }
+
+  keylimeKey = (keyId: number): ImaPublicKey | undefined => {
+    for (const ring of this.rings.values()) {
+      const c = ring.get(keyId);
+      if (c !== undefined) return c.key;
+    }
+    return undefined;
+  };
+
+  candidates = (keyId: number): readonly KeyCandidate[] => {
+    const out: KeyCandidate[] = [];
+    for (const ring of this.rings.values()) {
+      const c = ring.get(keyId);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
+  };
+}
+
+/** Runs Keylime's evaluation over every entry of `log`. */
+export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): KeylimeEvalResult {
+  const { policy } = options;
+  const n = log.entries.length;
+  const decisions = new Uint8Array(n);
+  const events: KeylimeEvent[] = [];
+  const learned: LearnedKey[] = [];
+  const keyrings = options.tenantKeys === undefined ? undefined : new Keyrings(options.tenantKeys);
+  const excludes = compileExcludes(policy?.excludes ?? []);
+  const logHashAlg = keylimeLogHashAlg(policy);
+  const hashSize = digestSize(logHashAlg);
+  const hasher = provider.get(logHashAlg);
+  const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
+  const names = new NameReader(log);
+
+  const add = (index: number, id: string, context: KeylimeEvent['context']): void => void events.push({ index, id, context });
+
+  /** `_validate_ima_ng` with list `kind`; returns the decision. */
+  const validateNg = (i: number, name: string, digestHex: string, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
+    if (policy === undefined || list === undefined) return Decision.Unchecked;
+    if (excludes.match(name)) return Decision.Excluded;
+    const accepted = list.get(name);
+    if (accepted === undefined) {
+      add(i, 'ima.validation.ima-ng.not_in_allowlist', `File not found in allowlist: ${name}`);
+      return Decision.NotInAllowlist;
+    }
+    if (!accepted.includes(digestHex)) {
+      add(i, 'ima.validation.ima-ng.runtime_policy_hash', { message: 'Hash not found in runtime policy', got: digestHex, expected: accepted });
+      return Decision.DigestNotListed;
+    }
+    return Decision.DigestListed;
+  };
+
+  for (let i = 0; i < n; i++) {
+    const template = log.templates[log.entries.template[i]].name;
+    if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
+      add(i, 'ima.parser.entry', `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
+      decisions[i] = Decision.ParseError;
+      continue;
+    }
+    const sigRange = sigField[log.entries.template[i]] < 0 ? undefined : templateFieldRange(log, i, 2);
+    const sig = sigRange === undefined ? undefined : log.data.subarray(sigRange.offset, sigRange.offset + sigRange.length);
+    const droppedSig = template === 'ima-sig' && sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
+
+    if (log.entries.pcr[i] !== 10) {
+      add(i, 'ima.validation.ima_pcr', { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
+    }
+    const recorded = readRecordedDigest(log, i);
+    if (recorded.length === hashSize && (isFilled(recorded, 0) || isFilled(recorded, 0xff))) {
+      if (options.ignoreTomtouErrors === true) add(i, 'ima.validation.tomtou', 'hash validation was skipped');
+      decisions[i] = Decision.Violation;
+      continue;
+    }
+    if (!templateHashMatches(log, i, recorded, logHashAlg, hasher, droppedSig)) {
+      add(i, 'ima.validation.ima_hash', {
+        message: 'IMA template hash does not match the calculated hash.',
+        expected: pythonBytesRepr(recorded),
+        got: pythonBytesRepr(keylimeTemplateBytes(log, i, droppedSig)),
+      });
+      decisions[i] = Decision.TemplateHash;
+      continue;
+    }
+
+    const name = names.read(i);
+    const digest = fileDigest(log, i);
+    const digestHex = toHex(digest);
+    if (template === 'ima' || template === 'ima-ng') {
+      decisions[i] = validateNg(i, name, digestHex, policy?.digests);
+    } else if (template === 'ima-sig') {
+      const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
+      if (keyrings !== undefined && sig !== undefined && sig.length > 0 && !droppedSig) {
+        if (excludes.match(name)) {
+          decisions[i] = Decision.Excluded;
+          continue;
+        }
+        if (keylimeDigsigVerify(sig, digest, algorithm, keyrings)) {
+          decisions[i] = Decision.SignatureValid;
+          continue;
+        }
+      }
+      if (policy !== undefined) decisions[i] = validateNg(i, name, digestHex, policy.digests);
+      else if (keyrings === undefined) decisions[i] = Decision.Unchecked;
+      else {
+        add(i, 'ima.validator.ima-sig.invalid_signature', `signature for file ${name} could not be validated`);
+        decisions[i] = Decision.SignatureInvalid;
+      }
+    } else {
+      decisions[i] = validateBuf(i, name, digestHex, sig ?? new Uint8Array(0));
+    }
+  }
+
+  function validateBuf(i: number, name: string, digestHex: string, buf: Uint8Array): Decision {
+    const found = keyInBuffer(buf);
+    if (found.kind === 'refused') {
+      add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: ${found.message}`);
+      return Decision.InvalidKey;
+    }
+    if (found.kind === 'key') {
+      const key = found.key;
+      const ignored = policy?.ignoredKeyrings ?? [];
+      if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
+      const decision = validateNg(i, name, digestHex, policy?.keyrings);
+      if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
+        const source = `entry ${i} (${name})`;
+        keyrings.add(name, key.keyId, { key, source });
+        learned.push({ index: i, keyring: name, keyId: key.keyId, key, source });
+      }
+      return decision;
+    }
+    // Device-mapper entries need a dm_policy, which the schema forbids; generic entries:
+    return validateNg(i, name, digestHex, policy?.imaBuf);
+  }
+
+  return { pass: events.length === 0, events, decisions, learned, excludes, logHashAlg };
+}
+
+/** cryptography's class names for key types Keylime refuses, as its ValueError says them. */
+const REFUSED_KEY_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['1.3.101.112', 'Ed25519PublicKey'],
+  ['1.3.101.113', 'Ed448PublicKey'],
+  ['1.3.101.110', 'X25519PublicKey'],
+  ['1.3.101.111', 'X448PublicKey'],
+  ['1.2.840.10040.4.1', 'DSAPublicKey'],
+]);
+
+type BufferKey =
+  | { readonly kind: 'key'; readonly key: ImaPublicKey | undefined }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'none' };
+
+/**
+ * Keylime's `get_pubkey(buf)`: a key (an EC key on a curve we cannot verify with is still a
+ * key entry for Keylime, judged by `keyrings`), a refused key type, or no key.
+ */
+function keyInBuffer(buf: Uint8Array): BufferKey {
+  if (buf.length === 0) return { kind: 'none' };
+  const parsed = parseImaKeys(buf);
+  if (parsed.ok) return { kind: 'key', key: parsed.keys[0] };
+  const m = /unsupported key algorithm (\S+)/.exec(parsed.error.message);
+  if (m !== null) return { kind: 'refused', message: `Unsupported key type ${REFUSED_KEY_CLASSES.get(m[1]) ?? m[1]}` };
+  if (parsed.error.message.includes('unsupported elliptic curve')) return { kind: 'key', key: undefined };
+  return { kind: 'none' };
+}
+
+function isFilled(bytes: Uint8Array, value: number): boolean {
+  for (let k = 0; k < bytes.length; k++) if (bytes[k] !== value) return false;
+  return true;
+}
+
+/** The entry's file digest bytes (d / d-ng value). */
+function fileDigest(log: ImaLog, i: number): Uint8Array {
+  const o = log.entries.fileDigestOffset[i];
+  return log.data.subarray(o, o + log.entries.fileDigestLength[i]);
+}
+
+function templateHashMatches(
+  log: ImaLog,
+  i: number,
+  recorded: Uint8Array,
+  alg: HashAlgorithm,
+  hasher: ReturnType<HashProvider['get']>,
+  droppedSig: boolean,
+): boolean {
+  if (recorded.length !== digestSize(alg)) return false;
+  const flags = log.entries.flags[i];
+  const plain = !droppedSig && log.byteOrder === 'little' && log.templates[log.entries.template[i]].name !== 'ima';
+  if (plain && log.digestBank === alg && (flags & (EntryFlag.HashVerified | EntryFlag.HashMismatch)) !== 0) {
+    return (flags & EntryFlag.HashVerified) !== 0 && (flags & EntryFlag.OppositeByteOrder) === 0;
+  }
+  if (hasher === undefined) return false;
+  return bytesEqual(hasher.digest(keylimeTemplateBytes(log, i, droppedSig)), recorded);
+}
+
+/**
+ * The template data Keylime rebuilds from the ASCII fields (`Mode.bytes()`): little-endian
+ * length words; `ima` as d[20] ‖ name NUL-padded to 256; a dropped sig as an empty field.
+ */
+export function keylimeTemplateBytes(log: ImaLog, i: number, dropSig: boolean): Uint8Array {
+  const template = log.templates[log.entries.template[i]].name;
+  if (template === 'ima') {
+    const out = new Uint8Array(20 + 256);
+    out.set(fileDigest(log, i).subarray(0, 20));
+    const o = log.entries.nameOffset[i];
+    out.set(log.data.subarray(o, o + Math.min(log.entries.nameLength[i], 255)), 20);
+    return out;
+  }
+  const fields: Uint8Array[] = [];
+  for (let f = 0; ; f++) {
+    const r = templateFieldRange(log, i, f);
+    if (r === undefined) break;
+    fields.push(dropSig && f === 2 ? new Uint8Array(0) : log.data.subarray(r.offset, r.offset + r.length));
+  }
+  if (fields.length === 0) return log.data.subarray(templateDataOffset(log, i), templateDataOffset(log, i) + templateDataSize(log, i));
+  const out = new Uint8Array(fields.reduce((s, f) => s + 4 + f.length, 0));
+  let p = 0;
+  for (const f of fields) {
+    new DataView(out.buffer).setUint32(p, f.length, true);
+    out.set(f, p + 4);
+    p += 4 + f.length;
+  }
+  return out;
+}
+
+/**
+ * Entry names as strings. ASCII names (nearly all paths) are built without a decoder call;
+ * the policy looks them up in Maps by string.
+ */
+class NameReader {
+  constructor(private readonly log: ImaLog) {}
+
+  read(i: number): string {
+    const o = this.log.entries.nameOffset[i];
+    const end = o + this.log.entries.nameLength[i];
+    const d = this.log.data;
+    let s = '';
+    for (let k = o; k < end; k++) {
+      if (d[k] >= 0x80) return decodeText(d.subarray(o, end));
+      s += String.fromCharCode(d[k]);
+    }
+    return s;
+  }
+}

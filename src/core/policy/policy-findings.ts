@@ -1,0 +1,182 @@
+/**
+ * What a policy dry run tells the user, grouped by what to change (CONTRACT §5.4):
+ * paths missing from the policy (with the digest to add), digests that differ (with the
+ * accepted ones beside the measured one), signatures that fail and by which keyid, keys
+ * learned from which entry, excludes Keylime ignores or that reach further than meant.
+ * Keylime's failures are errors (its verifier would fail the attestation); the extended
+ * signature checks add their own findings beside them.
+ */
+import { formatKeyId } from '../ima-signature/ima-key';
+import { keylimeParsesSignature, type SignatureCheck } from '../ima-signature/ima-signature';
+import { templateFieldRange } from '../ima/template-field-range';
+import type { ImaLog } from '../model/ima-log';
+import type { Finding, FindingCode, Severity } from '../report/report';
+import { decodeText, toHex } from '../util/bytes';
+import type { EnvelopeCheck } from './dsse';
+import type { KeylimeEvalResult, KeylimeEvent } from './keylime-eval';
+import type { SchemaProblem } from './policy-schema';
+import type { RuntimePolicy } from './runtime-policy';
+
+export interface PolicyFindingInput {
+  readonly log: ImaLog;
+  readonly keylime: KeylimeEvalResult;
+  readonly policy?: RuntimePolicy;
+  readonly policyName?: string;
+  readonly schemaProblems: readonly SchemaProblem[];
+  readonly envelope?: EnvelopeCheck;
+  /** The kernel's view of each signature: explains Keylime's signature failures. */
+  readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
+  /** Findings of the extended checks; absent in --keylime-compat mode. */
+  readonly extended?: {
+    readonly checks: ReadonlyMap<number, SignatureCheck>;
+    readonly bufferMismatches: readonly number[];
+  };
+  readonly anchoring: ReadonlyArray<readonly [string, string]>;
+  /** Whether an ima-buf entry's buffer is a key (it belongs in `keyrings`, not `ima-buf`). */
+  readonly isKeyEntry: (i: number) => boolean;
+  readonly notes: readonly string[];
+}
+
+/** How many items a grouped finding spells out before "and N more". */
+const SHOWN = 8;
+
+export function policyFindings(input: PolicyFindingInput): Finding[] {
+  const { log, keylime } = input;
+  const out: Finding[] = [];
+  const push = (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]): void =>
+    void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries: [...entries] }) });
+  const byId = groupEvents(keylime.events);
+  const name = (i: number): string => {
+    const o = log.entries.nameOffset[i];
+    return decodeText(log.data.subarray(o, o + log.entries.nameLength[i]));
+  };
+  const digestOf = (i: number): string => {
+    const o = log.entries.fileDigestOffset[i];
+    return toHex(log.data.subarray(o, o + log.entries.fileDigestLength[i]));
+  };
+  const listOf = (i: number): string => {
+    const t = log.templates[log.entries.template[i]].name;
+    if (t !== 'ima-buf') return 'digests';
+    return input.isKeyEntry(i) ? 'keyrings' : 'ima-buf';
+  };
+
+  if (input.envelope?.status === 'invalid') push('policy-envelope-invalid', 'error', `${input.policyName ?? 'the policy'}: ${input.envelope.detail} Keylime refuses the policy (code 401); re-sign it or give the key that signed it.`);
+  if (input.envelope?.status === 'unchecked') push('policy-envelope-unchecked', 'warning', `${input.policyName ?? 'the policy'} is DSSE-signed but its signature was not checked: ${input.envelope.detail}. Give the signer's EC public key to check it.`);
+  if (input.schemaProblems.length > 0) {
+    const shown = input.schemaProblems.slice(0, SHOWN).map((p) => `${p.place || '/'} ${p.message}`);
+    push('policy-schema-invalid', 'warning', `${input.policyName ?? 'the policy'} fails Keylime's runtime-policy schema, so the verifier would refuse to store it (its evaluator, used here, still reads it): ${more(shown, input.schemaProblems.length)}.`);
+  }
+  const ex = keylime.excludes;
+  if (ex.status === 'ignored') push('policy-excludes-ignored', 'warning', `The ${ex.patterns.length} excludes do not compile as one Python pattern (${ex.reason ?? ''}), so Keylime ignores every one of them. Fix or remove the offending line.`);
+  if (ex.status === 'inexact') push('policy-excludes-inexact', 'warning', `An exclude uses Python syntax with no exact JavaScript form (${ex.reason ?? ''}): entries are judged here as if no exclude matched, which Keylime may not do.`);
+  for (const [pattern, example] of input.anchoring.slice(0, SHOWN)) {
+    push('policy-exclude-anchoring', 'info', `The exclude "${pattern}" is anchored at the start only, so it also excludes ${example}. End it with $ if only that path is meant.`);
+  }
+
+  const missing = byId.get('ima.validation.ima-ng.not_in_allowlist') ?? [];
+  if (missing.length > 0) {
+    const lines = missing.map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
+    push('policy-not-in-allowlist', 'error', `${missing.length} measured ${plural(missing.length, 'path or name is', 'paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines.slice(0, SHOWN), lines.length)}.`, missing.map((e) => e.index));
+  }
+  const differ = byId.get('ima.validation.ima-ng.runtime_policy_hash') ?? [];
+  if (differ.length > 0) {
+    const lines = differ.map((e) => {
+      const ctx = e.context as { got: string; expected: readonly string[] };
+      return `"${name(e.index)}" (entry ${e.index}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
+    });
+    push('policy-digest-mismatch', 'error', `${differ.length} ${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for ${plural(differ.length, 'its path', 'their paths')} (Keylime: Hash not found in runtime policy): ${more(lines.slice(0, SHOWN), lines.length)}.`, differ.map((e) => e.index));
+  }
+  const unverified = byId.get('ima.validator.ima-sig.invalid_signature') ?? [];
+  if (unverified.length > 0) {
+    const lines = unverified.map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
+    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines.slice(0, SHOWN), lines.length)}.`, unverified.map((e) => e.index));
+  }
+  const unparsable = byId.get('ima.parser.entry') ?? [];
+  if (unparsable.length > 0) {
+    const templates = [...new Set(unparsable.map((e) => log.templates[log.entries.template[e.index]].name))];
+    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${unparsable.length} ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable.map((e) => e.index));
+  }
+  const hashes = byId.get('ima.validation.ima_hash') ?? [];
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${hashes.length} ${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(log, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); their content is not checked against the policy.`, hashes.map((e) => e.index));
+  const pcr = byId.get('ima.validation.ima_pcr') ?? [];
+  if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${pcr.length} ${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr.map((e) => e.index));
+  const tomtou = byId.get('ima.validation.tomtou') ?? [];
+  if (tomtou.length > 0) push('policy-violation', 'error', `${tomtou.length} violation ${plural(tomtou.length, 'entry fails', 'entries fail')} because ignore_tomtou_errors is true (Keylime's code default; the shipped keylime.conf sets false).`, tomtou.map((e) => e.index));
+  const badKeys = byId.get('ima.invalid_key') ?? [];
+  if (badKeys.length > 0) push('policy-invalid-key', 'error', `${badKeys.length} ima-buf ${plural(badKeys.length, 'entry holds', 'entries hold')} a key that is neither RSA nor EC; Keylime fails ${plural(badKeys.length, 'it', 'them')} ("does not have a supported key").`, badKeys.map((e) => e.index));
+
+  for (const l of keylime.learned) {
+    push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
+  }
+
+  if (input.extended !== undefined) extendedFindings(input.extended, name, push);
+  for (const note of input.notes) push('policy-note', 'info', note);
+  if (keylime.pass && input.policy !== undefined) {
+    push('policy-pass', 'info', `Every entry passes ${input.policyName ?? 'the policy'} as Keylime's verifier judges it${keylime.decisions.includes(3) ? ' (some through excludes)' : ''}.`);
+  }
+  return out;
+}
+
+function extendedFindings(
+  extended: NonNullable<PolicyFindingInput['extended']>,
+  name: (i: number) => string,
+  push: (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]) => void,
+): void {
+  const invalid: number[] = [];
+  const unknown = new Map<string, number[]>();
+  const unsupported: number[] = [];
+  for (const [i, c] of extended.checks) {
+    if (c.status === 'invalid' || c.status === 'malformed') invalid.push(i);
+    else if (c.status === 'unknown-key') unknown.set(c.keyId ?? '?', [...(unknown.get(c.keyId ?? '?') ?? []), i]);
+    else if (c.status === 'unsupported') unsupported.push(i);
+  }
+  if (invalid.length > 0) {
+    const lines = invalid.map((i) => `"${name(i)}" (entry ${i}): ${extended.checks.get(i)?.reason ?? ''}`);
+    push('signature-invalid', 'error', `${invalid.length} IMA ${plural(invalid.length, 'signature does', 'signatures do')} not verify as the kernel would check ${plural(invalid.length, 'it', 'them')} (the file, its digest or the signature changed since signing): ${more(lines.slice(0, SHOWN), lines.length)}.`, invalid);
+  }
+  for (const [keyId, entries] of unknown) {
+    push('signature-unknown-key', 'warning', `The key with keyid ${keyId} is not in the keyring: give its certificate (or add it to verification-keys). It signed ${entries.length} ${plural(entries.length, 'entry', 'entries')}, e.g. "${name(entries[0])}" (entry ${entries[0]}).`, entries);
+  }
+  if (unsupported.length > 0) {
+    const reasons = [...new Set(unsupported.map((i) => extended.checks.get(i)?.reason ?? ''))];
+    push('signature-unsupported', 'info', `${unsupported.length} ${plural(unsupported.length, 'signature', 'signatures')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
+  }
+  if (extended.bufferMismatches.length > 0) {
+    push('buffer-digest-mismatch', 'warning', `${extended.bufferMismatches.length} ima-buf ${plural(extended.bufferMismatches.length, 'entry has a digest that is', 'entries have digests that are')} not the hash of ${plural(extended.bufferMismatches.length, 'its', 'their')} buffer (Keylime never checks this; the template hash covers both).`, extended.bufferMismatches);
+  }
+}
+
+function signatureCause(check: SignatureCheck | undefined): string {
+  if (check === undefined) return ': its signature could not be validated';
+  switch (check.status) {
+    case 'unknown-key':
+      return `: the key with keyid ${check.keyId ?? '?'} is not in the keyring: give its certificate`;
+    case 'unsigned':
+      return ': the entry is not signed; a runtime policy listing its digest is needed';
+    case 'valid':
+      return ': the signature verifies as the kernel checks it, but not by Keylime’s rules (version, hash name or key id)';
+    default:
+      return `: ${check.reason ?? check.status}`;
+  }
+}
+
+function groupEvents(events: readonly KeylimeEvent[]): Map<string, KeylimeEvent[]> {
+  const out = new Map<string, KeylimeEvent[]>();
+  for (const e of events) out.set(e.id, [...(out.get(e.id) ?? []), e]);
+  return out;
+}
+
+/** An ima-sig entry whose signature Keylime drops for its header size. */
+function hasDroppedSig(log: ImaLog, i: number): boolean {
+  if (log.templates[log.entries.template[i]].name !== 'ima-sig') return false;
+  const r = templateFieldRange(log, i, 2);
+  return r !== undefined && r.length > 0 && !keylimeParsesSignature(log.data.subarray(r.offset, r.offset + r.length));
+}
+
+function more(shown: readonly string[], total: number): string {
+  return shown.join('; ') + (total > shown.length ? `; and ${total - shown.length} more` : '');
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

@@ -1,0 +1,107 @@
+/**
+ * The inputs of a policy dry run (CONTRACT §5.1: `runtime-policy`, `exclude-list`,
+ * `ima-keyring`, `ima-key`): recognising them by content and reading them, each failure an
+ * `InputFileError` naming the file and the place (the CLI exits 2 on it).
+ *
+ * Recognition, for classify-input: JSON with a truthy `payload`, or `digests`, or `hashes`
+ * → runtime-policy; JSON with `pubkeys` → ima-keyring; `<hex> <path>` lines → runtime-policy
+ * (flat allowlist); a PEM certificate or private key, or a DER certificate → ima-key. A PEM
+ * public key is claimed by `ak-public` first; load-inputs hands it over when no quote is
+ * given. Exclude lists are only told by content when every line is one token and one starts
+ * with `/` or `^` (`looksLikeExcludeList`, tried after every other kind).
+ */
+import { parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
+import { asText } from '../tpm/binary-input';
+import { decodeText } from '../util/bytes';
+import { parseExcludeList } from './excludes';
+import { looksLikeFlatAllowlist, parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from './runtime-policy';
+import { parseTenantKeyring, type FiledKey, type TenantKeyring } from './tenant-keyring';
+
+export type PolicyInputKind = 'runtime-policy' | 'exclude-list' | 'ima-keyring' | 'ima-key';
+
+export function classifyPolicyInput(head: Uint8Array): PolicyInputKind | undefined {
+  const text = asText(head);
+  // Certificates and public keys are left to the TPM classifier (ak-public): load-inputs makes
+  // one that verifies no supplied quote an ima-key. Private keys can only be IMA keys.
+  if (text === undefined) return undefined;
+  const t = text.trimStart();
+  if (t.startsWith('{')) {
+    // Only the first 64 KiB may be here: look at the keys near the top, not a full parse.
+    if (/^\{\s*"(?:payload|digests|hashes|meta)"\s*:/.test(t) || /"(?:digests|hashes)"\s*:\s*\{/.test(t.slice(0, 4096))) return 'runtime-policy';
+    if (/"pubkeys"\s*:\s*\[/.test(t.slice(0, 4096))) return 'ima-keyring';
+    return undefined;
+  }
+  if (/-----BEGIN (?:EC PRIVATE KEY|PRIVATE KEY|RSA PRIVATE KEY)-----/.test(text)) return 'ima-key';
+  if (looksLikeFlatAllowlist(text)) return 'runtime-policy';
+  return undefined;
+}
+
+/** Tried after every other kind (see the file comment). */
+export function looksLikeExcludeList(head: Uint8Array): boolean {
+  const text = asText(head);
+  if (text === undefined) return false;
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((l) => !/\s/.test(l)) && lines.some((l) => l.startsWith('/') || l.startsWith('^'));
+}
+
+export class InputFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly place: string,
+    message: string,
+  ) {
+    super(`${file}: ${place}: ${message}`);
+  }
+}
+
+export interface PolicyInputs {
+  readonly policy?: { readonly name: string; readonly loaded: LoadedPolicy };
+  readonly excludeFiles: ReadonlyArray<{ readonly name: string; readonly patterns: readonly string[] }>;
+  readonly keyrings: ReadonlyArray<{ readonly name: string; readonly keyring: TenantKeyring }>;
+  readonly keys: ReadonlyArray<{ readonly name: string; readonly keys: readonly ImaPublicKey[] }>;
+  /** Problems to report that do not stop the run (a second policy, a dropped keyring). */
+  readonly notes: readonly string[];
+}
+
+export function emptyPolicyInputs(): PolicyInputs {
+  return { excludeFiles: [], keyrings: [], keys: [], notes: [] };
+}
+
+export function hasPolicyInputs(p: PolicyInputs): boolean {
+  return p.policy !== undefined || p.keys.length > 0 || p.keyrings.length > 0 || p.excludeFiles.length > 0;
+}
+
+/** Reads one input of a policy kind into `into`; throws InputFileError. */
+export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Array, kind: PolicyInputKind): PolicyInputs {
+  switch (kind) {
+    case 'runtime-policy': {
+      if (into.policy !== undefined) return { ...into, notes: [...into.notes, `${name}: a second runtime policy; only ${into.policy.name} is used`] };
+      try {
+        return { ...into, policy: { name, loaded: parseRuntimePolicy(bytes) } };
+      } catch (e) {
+        if (e instanceof PolicyInputError) throw new InputFileError(name, e.place, e.message);
+        throw e;
+      }
+    }
+    case 'exclude-list':
+      return { ...into, excludeFiles: [...into.excludeFiles, { name, patterns: parseExcludeList(decodeText(bytes)) }] };
+    case 'ima-keyring': {
+      const keyring = parseTenantKeyring(decodeText(bytes), name);
+      if (keyring.keys === undefined) throw new InputFileError(name, '/', keyring.problems.join('; ') || 'empty keyring');
+      return { ...into, keyrings: [...into.keyrings, { name, keyring }], notes: [...into.notes, ...keyring.problems] };
+    }
+    case 'ima-key': {
+      const parsed = parseImaKeys(bytes);
+      if (!parsed.ok) throw new InputFileError(name, parsed.error.place, parsed.error.message);
+      return { ...into, keys: [...into.keys, { name, keys: parsed.keys }] };
+    }
+  }
+}
+
+/** The user's keys as Keylime's tenant keyring would file them (keyring files, then key files). */
+export function suppliedKeys(p: PolicyInputs): FiledKey[] {
+  return [
+    ...p.keyrings.flatMap((k) => k.keyring.keys ?? []),
+    ...p.keys.flatMap((f) => f.keys.map((key) => ({ key, keyId: key.keyId, source: f.name }))),
+  ];
+}

@@ -1,0 +1,239 @@
+/**
+ * Keylime runtime policies in every form the verifier or its converters accept
+ * (runtime-policy-and-signatures.md §1, §2), read into one model:
+ *
+ *   keylime-v1     `{"meta": {"version": 1, …}, "digests": {path: [hex…]}, "excludes": [regex…],
+ *                  "keyrings": {name: [hex…]}, "ima": {"ignored_keyrings", "log_hash_alg",
+ *                  "dm_policy"}, "ima-buf": {name: [hex…]}, "verification-keys": "<JSON text>"}`
+ *   keylime-dsse   a DSSE envelope `{"payload": b64(policy), "payloadType", "signatures"}`
+ *                  (any object whose `payload` is truthy, as Keylime detects it)
+ *   legacy-json    the ≤ 6.5 allowlist `{"hashes": {…}, …}`, converted as
+ *                  `keylime_convert_runtime_policy` does (hashes → digests, truthy keys copied)
+ *   allowlist      flat `<hex>  <path>` lines (sha*sum output); `%keyring:<name>` paths go to
+ *                  `keyrings`, as the converter does
+ *
+ * Paths and names from the policy are keys of Maps, never of plain objects. What Keylime's
+ * JSON schema would refuse but its evaluator tolerates (a missing `release`, say) is kept as
+ * a schema problem; what the evaluator could not use at all (`digests` not an object) is a
+ * `PolicyInputError` naming the JSON place.
+ */
+import { decodeText, fromBase64, fromHex } from '../util/bytes';
+import { validatePolicySchema, type SchemaProblem } from './policy-schema';
+
+export type PolicyFormat = 'keylime-v1' | 'keylime-dsse' | 'legacy-json' | 'allowlist';
+
+export interface RuntimePolicy {
+  /** path → accepted digests (hex as written; Keylime compares lower-case hex with them). */
+  readonly digests: ReadonlyMap<string, readonly string[]>;
+  readonly excludes: readonly string[];
+  readonly keyrings: ReadonlyMap<string, readonly string[]>;
+  readonly imaBuf: ReadonlyMap<string, readonly string[]>;
+  readonly ignoredKeyrings: readonly string[];
+  /** `ima.log_hash_alg` as written; Keylime falls back to sha1 for an unknown name. */
+  readonly logHashAlg: string;
+  /** `ima.dm_policy`: null in every policy the schema accepts. */
+  readonly hasDmPolicy: boolean;
+  /** The tenant keyring, a JSON document as a string ('' when none). */
+  readonly verificationKeys: string;
+}
+
+export interface DsseEnvelope {
+  readonly payloadType: string;
+  /** The decoded payload (the policy's JSON bytes). */
+  readonly payload: Uint8Array;
+  readonly signatures: ReadonlyArray<{ readonly keyid: string; readonly sig: Uint8Array | undefined }>;
+}
+
+export interface LoadedPolicy {
+  readonly format: PolicyFormat;
+  readonly policy: RuntimePolicy;
+  readonly envelope?: DsseEnvelope;
+  /** Where Keylime's schema (RUNTIME_POLICY_SCHEMA, IMA_KEYRING_JSON_SCHEMA) refuses the policy. */
+  readonly schemaProblems: readonly SchemaProblem[];
+}
+
+export class PolicyInputError extends Error {
+  constructor(
+    message: string,
+    /** JSON pointer, `line 3`, `payload`, … */
+    readonly place: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The policy's JSON object, or a PolicyInputError saying where the text stops being JSON. */
+export function parseJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+    const place = m === null ? 'the whole text' : lineColumn(text, Number(m[1]));
+    throw new PolicyInputError(`${what} is not valid JSON${e instanceof Error ? `: ${e.message}` : ''}`, place);
+  }
+}
+
+function lineColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${position - before.lastIndexOf('\n')}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a policy file. Throws PolicyInputError for what cannot be a policy. */
+export function parseRuntimePolicy(bytes: Uint8Array): LoadedPolicy {
+  const text = decodeText(bytes).replace(/^\ufeff/, '');
+  if (!/^\s*[{[]/.test(text)) return { format: 'allowlist', policy: parseFlatAllowlist(text), schemaProblems: [] };
+  const json = parseJsonText(text, 'the policy');
+  if (!isObject(json)) throw new PolicyInputError('a runtime policy is a JSON object', '/');
+  if (truthy(json.payload)) {
+    const envelope = readEnvelope(json);
+    const inner = parseJsonText(decodeText(envelope.payload), 'the DSSE payload');
+    if (!isObject(inner)) throw new PolicyInputError('the DSSE payload is not a JSON object', 'payload');
+    return { format: 'keylime-dsse', policy: readV1(inner, 'payload'), envelope, schemaProblems: validatePolicySchema(inner) };
+  }
+  if (json.digests === undefined && json.hashes !== undefined) {
+    return { format: 'legacy-json', policy: readV1(convertLegacy(json), ''), schemaProblems: [] };
+  }
+  if (json.digests === undefined) throw new PolicyInputError('neither "digests" (runtime policy) nor "hashes" (old allowlist)', '/');
+  return { format: 'keylime-v1', policy: readV1(json, ''), schemaProblems: validatePolicySchema(json) };
+}
+
+/** Python truthiness of a JSON value. */
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+function readEnvelope(json: Record<string, unknown>): DsseEnvelope {
+  if (typeof json.payload !== 'string') throw new PolicyInputError('the DSSE payload is not a string', '/payload');
+  const payload = dsseB64Decode(json.payload);
+  if (payload === undefined) throw new PolicyInputError('the DSSE payload is neither hex nor base64', '/payload');
+  const payloadType = typeof json.payloadType === 'string' ? json.payloadType : '';
+  const list = Array.isArray(json.signatures) ? json.signatures : [];
+  const signatures = list.filter(isObject).map((s) => ({
+    keyid: typeof s.keyid === 'string' ? s.keyid : '',
+    sig: typeof s.sig === 'string' ? dsseB64Decode(s.sig) : undefined,
+  }));
+  return { payloadType, payload, signatures };
+}
+
+/**
+ * Keylime's `dsse.b64dec`: hex first (binascii.unhexlify, strict), then standard base64
+ * (validating), then URL-safe base64. A payload that happens to be valid hex is hex-decoded.
+ */
+export function dsseB64Decode(text: string): Uint8Array | undefined {
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(text)) return fromHex(text);
+  if (/^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0) return fromBase64(text);
+  if (/^[A-Za-z0-9\-_]*={0,2}$/.test(text) && text.length % 4 === 0) return fromBase64(text);
+  return undefined;
+}
+
+const EMPTY_MAP: ReadonlyMap<string, readonly string[]> = new Map();
+
+/** A v1 policy object → the model; `base` prefixes JSON pointers (the DSSE payload). */
+function readV1(json: Record<string, unknown>, base: string): RuntimePolicy {
+  const ima = json.ima;
+  if (ima !== undefined && !isObject(ima)) throw new PolicyInputError('"ima" is not an object', `${base}/ima`);
+  const logHashAlg = ima?.log_hash_alg;
+  const vk = json['verification-keys'];
+  if (vk !== undefined && typeof vk !== 'string') {
+    throw new PolicyInputError('"verification-keys" must be a string holding JSON', `${base}/verification-keys`);
+  }
+  return {
+    digests: digestMap(json.digests, `${base}/digests`),
+    excludes: stringList(json.excludes, `${base}/excludes`),
+    keyrings: digestMap(json.keyrings, `${base}/keyrings`),
+    imaBuf: digestMap(json['ima-buf'], `${base}/ima-buf`),
+    ignoredKeyrings: stringList(ima?.ignored_keyrings, `${base}/ima/ignored_keyrings`),
+    logHashAlg: typeof logHashAlg === 'string' ? logHashAlg : 'sha1',
+    hasDmPolicy: ima?.dm_policy !== undefined && ima.dm_policy !== null,
+    verificationKeys: vk ?? '',
+  };
+}
+
+function digestMap(v: unknown, place: string): ReadonlyMap<string, readonly string[]> {
+  if (v === undefined) return EMPTY_MAP;
+  if (!isObject(v)) throw new PolicyInputError('must be an object of name → list of digests', place);
+  const out = new Map<string, readonly string[]>();
+  for (const [name, list] of Object.entries(v)) {
+    out.set(name, stringList(list, `${place}/${escapePointer(name)}`));
+  }
+  return out;
+}
+
+function stringList(v: unknown, place: string): readonly string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new PolicyInputError('must be a list of strings', place);
+  const bad = v.findIndex((s) => typeof s !== 'string');
+  if (bad >= 0) throw new PolicyInputError('must be a list of strings', `${place}/${bad}`);
+  return v as string[];
+}
+
+/** RFC 6901 escaping of one pointer segment. */
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * `_convert_json_allowlist`: start from the empty policy, hashes → digests, and every other
+ * top-level key that is present and truthy copied over the default.
+ */
+function convertLegacy(json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    meta: { version: 1, generator: 3 },
+    release: 0,
+    digests: json.hashes,
+    excludes: [],
+    keyrings: {},
+    ima: { ignored_keyrings: [], log_hash_alg: 'sha1', dm_policy: null },
+    'ima-buf': {},
+    'verification-keys': '',
+  };
+  for (const key of ['release', 'excludes', 'keyrings', 'ima', 'ima-buf', 'verification-keys']) {
+    if (truthy(json[key])) out[key] = json[key];
+  }
+  return out;
+}
+
+/** `_convert_flat_format_allowlist`: `<digest> <path>` per line, split on the first whitespace run. */
+function parseFlatAllowlist(text: string): RuntimePolicy {
+  const digests = new Map<string, string[]>();
+  const keyrings = new Map<string, string[]>();
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.trim();
+    const m = /^(\S+)\s+(.+)$/.exec(line);
+    if (m === null) continue;
+    let path = m[2];
+    let target = digests;
+    if (path.startsWith('%keyring:')) {
+      path = path.slice('%keyring:'.length);
+      target = keyrings;
+    }
+    const list = target.get(path);
+    if (list === undefined) target.set(path, [m[1]]);
+    else list.push(m[1]);
+  }
+  return {
+    digests,
+    excludes: [],
+    keyrings,
+    imaBuf: EMPTY_MAP,
+    ignoredKeyrings: [],
+    logHashAlg: 'sha1',
+    hasDmPolicy: false,
+    verificationKeys: '',
+  };
+}
+
+/** Content test for input classification: a flat allowlist's lines are `<hex> <path>`. */
+export function looksLikeFlatAllowlist(text: string): boolean {
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  if (lines.length === 0) return false;
+  return lines.every((l) => /^(?:[a-z0-9_-]+:)?[0-9a-fA-F]{32,128}\s+\S/.test(l));
+}
