@@ -44,7 +44,7 @@ function PermalinkReport({
   readonly notice: ReactNode;
 }) {
   const report = payload.report;
-  const entries = payload.entries ?? [];
+  const entries = useMemo(() => payload.entries ?? [], [payload.entries]);
   const carried = useMemo(() => new Set(entries.map((e) => e.index)), [entries]);
   const [selected, setSelected] = useState<number | undefined>(payload.view?.selectedEntry);
   const view = describeView(payload.view);
