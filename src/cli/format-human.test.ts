@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRaw } from '../core/analysis/analyze';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { readSharedData } from '../core/testing/shared-data';
+import { FINDING_HELP } from '../core/analysis/finding-help';
 import { formatHumanReport } from './format-human';
 
 const swtpm = (name: string) => ({ name, bytes: readSharedData('swtpm', name) });
@@ -41,5 +42,16 @@ describe('formatHumanReport with a quote', () => {
     expect(bad).toContain('Quote: FAILED — signature INVALID, nonce DIFFERS, pcrDigest DIFFERS from every prefix of the log');
     expect(bad).toContain('  pcrDigest  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79353');
     expect(bad).toContain('  whole log  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352');
+  });
+});
+
+describe('formatHumanReport verdict', () => {
+  it('leads with the core verdict, the further problems counted under it (swtpm, tampered PCR 10)', async () => {
+    const provider = await createWasmHashProvider();
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], {}, provider);
+    const [first, second] = formatHumanReport(report).split('\n');
+    expect(first).toBe(`VERDICT: FAIL — ${FINDING_HELP['pcr-mismatch'].title}: ${report.findings[0].message}`);
+    // The list's measurement violation (swtpm/README.md: entry 4) is one more problem.
+    expect(second).toMatch(/^ {2}and \d+ more problems? in the findings\.$/);
   });
 });

@@ -14,6 +14,7 @@ import { classifyInput } from '../core/analysis/classify-input';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { INPUT_KINDS, type InputKind } from '../core/report/report';
 import { formatHumanReport } from './format-human';
+import { verdictOf } from '../core/analysis/verdict';
 import { exportJsonReport } from '../core/export/json-report';
 import { exportHtmlReport } from '../core/export/html-report';
 import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
@@ -155,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}\n`);
     }
   }
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return verdictOf(report).tone === 'error' ? 1 : 0;
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.
