@@ -7,6 +7,7 @@ import { EntryDetails } from './details/EntryDetails';
 import { LogTabs } from './firmware/LogTabs';
 import { ReplayPanel } from './replay/ReplayPanel';
 import { Timeline } from './timeline/Timeline';
+import './Inspector.css';
 
 /** The loaded state: verdict first, then findings and inputs beside the entries. */
 export function Inspector() {

@@ -1,6 +1,7 @@
 import { moreProblemsText } from '../../core/analysis/verdict';
 import { SeverityIcon } from '../shared/severity';
 import type { ViewVerdict } from './verdict';
+import './Verdict.css';
 
 /** The verdict's icon (a spinner while pending), headline, detail and count of further problems. */
 export function VerdictMessage({ verdict }: { readonly verdict: ViewVerdict }) {
