@@ -21,6 +21,9 @@ test('the firmware log has its own tab: events decoded, each with its bytes', as
   await inspector.waitForReady();
   await expect(inspector.entryCount).toHaveText('6');
   await expect(page.locator('[data-testid="finding"][data-code="boot-aggregate-match"]')).toHaveCount(1);
+  // The list's measurement violation (swtpm/README.md: entry 4) is a warning, and leads the verdict.
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-tone', 'warning');
+  await expect(page.getByTestId('verdict')).toContainText('Measurement violation');
 
   const tab = page.getByTestId('firmware-tab');
   await expect(tab).toHaveAttribute('aria-selected', 'false');

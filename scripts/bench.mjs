@@ -15,7 +15,7 @@
 // rebuilt first (esbuild, about a second) so the figures are those of the sources.
 // BENCH_SIZES=200k to skip the 1M list.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';

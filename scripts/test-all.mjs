@@ -1,4 +1,4 @@
-// `npm test`: every test — type-check, unit and CLI tests (vitest), the production build,
+// `npm test`: every test — type-check, lint (the layer rules of STYLE §7.2), unit and CLI tests (vitest), the production build,
 // then the end-to-end tests in Debian Chromium against the built app. Stops at the first
 // failing step so the cause is at the end of the output.
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ const steps = [
   ['type-check', 'npx', ['tsc', '-b']],
   ['type-check tests and scripts', 'npx', ['tsc', '-p', 'tsconfig.test.json']],
   ['type-check browser tests', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']],
+  ['lint (layer rules)', 'npm', ['run', 'lint']],
   ['unit and CLI tests', 'npx', ['vitest', 'run']],
   ['build', 'npm', ['run', 'build']],
   ['end-to-end tests', 'npx', ['playwright', 'test']],

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useAppCommands } from '../views/shared/entry-source';
+import './DropZone.css';
 
 function hasFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;

@@ -1,5 +1,6 @@
 import { useInspector } from '../store/use-inspector';
 import { ACCEPTED_INPUTS } from '../worker/describe-input';
+import './ErrorBanner.css';
 
 /** The failed state, in words: what went wrong and what the app accepts. */
 export function ErrorBanner() {

@@ -5,6 +5,7 @@ import { useSamples } from '../views/shared/use-samples';
 import { OpenFilesButton } from '../views/shared/OpenFilesButton';
 import { ShareMenu } from '../views/share/ShareMenu';
 import { ExportMenu } from '../views/share/ExportMenu';
+import './TopBar.css';
 
 const NEXT_THEME: Readonly<Record<ThemeChoice, ThemeChoice>> = { system: 'light', light: 'dark', dark: 'system' };
 const THEME_LABEL: Readonly<Record<ThemeChoice, string>> = {

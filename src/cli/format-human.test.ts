@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRaw } from '../core/analysis/analyze';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { readSharedData } from '../core/testing/shared-data';
+import { FINDING_HELP } from '../core/analysis/finding-help';
 import { formatHumanReport } from './format-human';
 
 const swtpm = (name: string) => ({ name, bytes: readSharedData('swtpm', name) });
@@ -60,5 +61,16 @@ describe('formatHumanReport: values that differ only at the end', () => {
     expect(report.findings.find((f) => f.code === 'pcr-mismatch')?.message).toContain(
       'Supplied vs full replay: f8a50c28…9bdd vs f8a50c28…9bdc (first difference at hex digit 64 of 64, byte 32).',
     );
+  });
+});
+
+describe('formatHumanReport verdict', () => {
+  it('leads with the core verdict, the further problems counted under it (swtpm, tampered PCR 10)', async () => {
+    const provider = await createWasmHashProvider();
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], {}, provider);
+    const [first, second] = formatHumanReport(report).split('\n');
+    expect(first).toBe(`VERDICT: FAIL — ${FINDING_HELP['pcr-mismatch'].title}: ${report.findings[0].message}`);
+    // The list's measurement violation (swtpm/README.md: entry 4) is one more problem.
+    expect(second).toMatch(/^ {2}and \d+ more problems? in the findings\.$/);
   });
 });

@@ -4,22 +4,17 @@
  */
 import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
 import { firstDifference } from '../core/util/hex-diff';
-import { FINDING_HELP } from '../core/analysis/finding-help';
+import { moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
 
 export function formatHumanReport(report: Report): string {
   const lines: string[] = [];
-  const errors = report.findings.filter((f) => f.severity === 'error');
-  const warnings = report.findings.filter((f) => f.severity === 'warning');
-  if (errors.length > 0) {
-    lines.push(`VERDICT: FAIL — ${FINDING_HELP[errors[0].code].title}: ${errors[0].message}`);
-  } else if (warnings.length > 0) {
-    lines.push(`VERDICT: PASS with warnings — ${warnings[0].message}`);
-  } else {
-    lines.push('VERDICT: PASS — every supplied check agrees');
-  }
+  const verdict = verdictOf(report);
+  lines.push(`VERDICT: ${verdictLine(verdict)}`);
+  const more = moreProblemsText(verdict);
+  if (more !== undefined) lines.push(`  ${more}`);
   lines.push('');
   const log = report.log;
   if (log !== undefined) {

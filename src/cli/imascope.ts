@@ -18,7 +18,7 @@ import { INPUT_KINDS, type InputKind, type Report } from '../core/report/report'
 import { InputFileError } from '../core/policy/policy-inputs';
 import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
-import { exitStatusOf } from '../core/report/verdict';
+import { exitStatusOf } from '../core/analysis/verdict';
 import { exportJsonReport } from '../core/export/json-report';
 import { exportHtmlReport } from '../core/export/html-report';
 import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';

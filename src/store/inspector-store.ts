@@ -5,7 +5,6 @@
  */
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { useShallow } from 'zustand/react/shallow';
 import { createInputsSlice, type InputsSlice } from './inputs-slice';
 import { createLoadSlice, type LoadSlice } from './load-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
@@ -30,9 +29,4 @@ export function createInspectorStore(): InspectorStore {
 /** React binding for a selector returning a primitive or a stable reference. */
 export function useInspectorStore<T>(store: InspectorStore, selector: (state: InspectorState) => T): T {
   return useStore(store, selector);
-}
-
-/** React binding for a selector that builds an object or array (compared shallowly). */
-export function useInspectorStoreShallow<T>(store: InspectorStore, selector: (state: InspectorState) => T): T {
-  return useStore(store, useShallow(selector));
 }

@@ -1,5 +1,4 @@
 /** Named selectors shared by several views. */
-import type { Severity } from '../core/report/report';
 import type { InspectorState } from './inspector-store';
 import type { AnalysisSummary } from '../worker/protocol';
 
@@ -12,10 +11,4 @@ export function selectAnalysis(s: InspectorState): AnalysisSummary | undefined {
 
 export function selectEntryCount(s: InspectorState): number {
   return s.load.kind === 'ready' ? (s.load.summary.log?.entryCount ?? 0) : 0;
-}
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
-
-export function severityRank(severity: Severity): number {
-  return SEVERITY_RANK[severity];
 }

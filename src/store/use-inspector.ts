@@ -3,12 +3,7 @@
  * props" pattern), read by components with `useInspector(s => s.load)`.
  */
 import { createContext, useContext } from 'react';
-import {
-  useInspectorStore,
-  useInspectorStoreShallow,
-  type InspectorState,
-  type InspectorStore,
-} from './inspector-store';
+import { useInspectorStore, type InspectorState, type InspectorStore } from './inspector-store';
 
 export const InspectorStoreContext = createContext<InspectorStore | undefined>(undefined);
 
@@ -20,8 +15,4 @@ export function useInspectorStoreApi(): InspectorStore {
 
 export function useInspector<T>(selector: (state: InspectorState) => T): T {
   return useInspectorStore(useInspectorStoreApi(), selector);
-}
-
-export function useInspectorShallow<T>(selector: (state: InspectorState) => T): T {
-  return useInspectorStoreShallow(useInspectorStoreApi(), selector);
 }

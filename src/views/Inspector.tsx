@@ -8,6 +8,7 @@ import { LogTabs } from './firmware/LogTabs';
 import { ReplayPanel } from './replay/ReplayPanel';
 import { ComparePanel } from './compare/ComparePanel';
 import { Timeline } from './timeline/Timeline';
+import './Inspector.css';
 
 /** The loaded state: verdict first, then findings and inputs beside the entries. */
 export function Inspector() {

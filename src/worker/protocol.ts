@@ -29,7 +29,6 @@ import type {
   TimelineWindowRequest,
 } from '../core/timeline/timeline-buckets';
 
-export const PROTOCOL_VERSION = 1;
 export type RequestId = number;
 
 /** A file the user gave, with the kind they forced from the inputs list, if any. */

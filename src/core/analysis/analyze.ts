@@ -6,6 +6,7 @@
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
+import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import { REPORT_SCHEMA, type Finding, type Report } from '../report/report';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
@@ -102,14 +103,14 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
 
     const evidence: string[] = [];
-    const lastVerified = lastVerifiedEntry(hashes.mismatches, log.entries.length);
+    const lastVerified = lastVerifiedEntry(log);
     if (hashes.mismatches.length > 0) evidence.push(`${hashes.mismatches.length} entries fail their template hash (first #${hashes.mismatches[0]}).`);
     if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
     const kexec = kexecFindings(facts);
     if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');
     if (facts.boots.length === 0) evidence.push('The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.');
     evidence.push(...kexecCounterNotes(facts));
-    if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry before the first template-hash failure: #${lastVerified}.`);
+    if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
     findings.push(...pcrFindings(pcrReplay.checks, log.entries.length, evidence));
     findings.push(...kexec);
 
@@ -168,9 +169,4 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
 
   findings.sort(compareFindings);
   return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }), ...(policyRun !== undefined && { policyRun }) };
-}
-
-function lastVerifiedEntry(mismatches: readonly number[], n: number): number | undefined {
-  if (n === 0) return undefined;
-  return mismatches.length > 0 ? (mismatches[0] > 0 ? mismatches[0] - 1 : undefined) : n - 1;
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
-import { exitStatusOf } from '../report/verdict';
+import { exitStatusOf } from './verdict';
 import type { Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';

@@ -13,6 +13,7 @@ import type { BootAggregateResult, FirmwareEventRef } from './check-boot-aggrega
 import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
+import { plural } from '../util/count-text';
 import { formatIndexRun, toIndexRuns } from './index-runs';
 import { computeSoftReboots, kexecMarkerNotes } from './soft-reboots';
 
@@ -25,9 +26,6 @@ function finding(code: FindingCode, message: string, entries?: readonly number[]
   return f;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function listed(entries: readonly number[]): string {
   const shown = entries.slice(0, 5).map((i) => `#${i}`).join(', ');
@@ -44,7 +42,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'unknown-template',
-        `${plural(facts.unknownTemplate.length, 'entry')} use a template or field not decoded (${names.join(', ')}); they are shown raw and still replayed.`,
+        `${plural(facts.unknownTemplate.length, 'entry', 'entries')} use a template or field not decoded (${names.join(', ')}); they are shown raw and still replayed.`,
         facts.unknownTemplate,
       ),
     );
@@ -76,7 +74,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'byte-order-mixed',
-        `${plural(facts.oppositeByteOrder.length, 'entry')} (${where}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
+        `${plural(facts.oppositeByteOrder.length, 'entry', 'entries')} (${where}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
         facts.oppositeByteOrder,
       ),
     );
@@ -85,7 +83,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'template-hash-mismatch',
-        `${plural(hashes.mismatches.length, 'entry')} (${listed(hashes.mismatches)}) have a template digest that is not the hash of their template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
+        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) have a template digest that is not the hash of their template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
         hashes.mismatches,
       ),
     );

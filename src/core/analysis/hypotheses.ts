@@ -25,11 +25,12 @@
  */
 import { HASH_ALGORITHMS, parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
-import { EntryFlag, type ImaLog } from '../model/ima-log';
+import type { ImaLog } from '../model/ima-log';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
 import { replayChains, type Chain, type Pause, type PcrTarget } from '../replay/replay-chains';
 import type { Hypothesis, Report } from '../report/report';
 import { fromHex, toHex } from '../util/bytes';
+import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import type { LoadedInputs } from './load-inputs';
 import { quoteProbe } from './quote-probe';
 import { hypothesesFor, hypothesisKey, replayAndCheckPcrs } from './check-pcrs';
@@ -229,22 +230,6 @@ export async function replayAllHypotheses(
   const last = lastVerifiedEntry(log);
   const causes = weighCauses({ loaded, report, result, logPcrs, fixed });
   return { ...result, unexplained: { ...(last === undefined ? {} : { lastVerifiedEntry: last }), causes } };
-}
-
-/** The last entry before the first template-hash failure whose template hash verified. */
-export function lastVerifiedEntry(log: ImaLog): number | undefined {
-  const flags = log.entries.flags;
-  let end = flags.length;
-  for (let i = 0; i < flags.length; i++) {
-    if ((flags[i] & EntryFlag.HashMismatch) !== 0) {
-      end = i;
-      break;
-    }
-  }
-  for (let i = end - 1; i >= 0; i--) {
-    if ((flags[i] & EntryFlag.HashVerified) !== 0 && (flags[i] & EntryFlag.HashMismatch) === 0) return i;
-  }
-  return undefined;
 }
 
 /** Each boot_aggregate against its candidates over PCRs 0–7 and 0–9 (supplied, else firmware). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
-import { exitStatusOf } from '../report/verdict';
+import { exitStatusOf } from './verdict';
 import { buildQuoteAttest, signQuotes, type SignedQuote } from '../testing/build-quote';
 import { readSharedData, sharedDataPath } from '../testing/shared-data';
 import { fromHex } from '../util/bytes';

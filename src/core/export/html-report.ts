@@ -9,9 +9,9 @@
  * reads top-down as a support engineer wants it: verdict, findings, PCR checks, quote,
  * firmware, log facts, inputs with their SHA-256 fingerprints.
  */
-import { verdictOf } from '../report/verdict';
+import { moreProblemsText, VERDICT_STATUS, verdictOf } from '../analysis/verdict';
 import { FINDING_HELP } from '../analysis/finding-help';
-import type { Finding, Report } from '../report/report';
+import type { Report } from '../report/report';
 
 export interface HtmlReportOptions {
   /** Shown in the title and heading; default "imascope report". */
@@ -74,14 +74,12 @@ const hex = (value: string | undefined): string => (value === undefined ? '' : `
 
 function verdictSection(report: Report): string {
   const verdict = verdictOf(report);
-  const first: Finding | undefined = report.findings[0];
-  const headline =
-    verdict === 'error' ? 'FAIL' : verdict === 'warning' ? 'PASS with warnings' : 'PASS — every supplied check agrees';
-  const detail =
-    first !== undefined && verdict !== 'info' && verdict !== 'ok'
-      ? `<p>${esc(FINDING_HELP[first.code].title)}: ${esc(first.message)}</p>`
-      : '';
-  return `<section class="verdict ${verdict === 'info' ? 'ok' : verdict}"><strong>${esc(headline)}</strong>${detail}</section>`;
+  const detail = verdict.detail === undefined ? '' : `: ${esc(verdict.detail)}`;
+  const more = moreProblemsText(verdict);
+  return (
+    `<section class="verdict ${verdict.tone}"><strong>${esc(VERDICT_STATUS[verdict.tone])}</strong>` +
+    `<p>${esc(verdict.headline)}${detail}</p>${more === undefined ? '' : `<p class="muted">${esc(more)}</p>`}</section>`
+  );
 }
 
 function entriesText(entries: readonly number[] | undefined): string {

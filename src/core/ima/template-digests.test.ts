@@ -176,7 +176,7 @@ function toBigEndian(le: Uint8Array, D: number, rehash?: (td: Uint8Array) => Uin
     const name = new TextDecoder().decode(le.subarray(p + 8 + D, p + 8 + D + nameLen));
     swap(out, p, 4);
     swap(out, p + 4 + D, 4);
-    let q = p + 8 + D + nameLen;
+    const q = p + 8 + D + nameLen;
     if (name === 'ima') {
       swap(out, q + 20, 4);
       p = q + 24 + dv.getUint32(q + 20, true);

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { createHashProvider } from '../hash/hash-provider';
 import { analyzeRaw } from '../analysis/analyze';
 import { classifyInput } from '../analysis/classify-input';
-import { exitStatusOf } from '../report/verdict';
+import { exitStatusOf } from '../analysis/verdict';
 import { isAttestationBundle, readAttestationBundle } from './attestation-bundle';
 
 const FILE = join(__dirname, 'go-tpm-tools', 'testdata', 'gce-cos-85-nonce9009.pb');

@@ -6,6 +6,7 @@ import { EntryTable } from './EntryTable';
 import { EntryToolbar } from './EntryToolbar';
 import { useEntryPage } from './use-entry-page';
 import { useVisibleRange } from '../shared/use-paged-rows';
+import './EntriesPane.css';
 
 const NO_TEMPLATES: never[] = [];
 

@@ -99,7 +99,7 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
     handledReveal.current = selection.revealSerial;
     scrollToRow(selectedRow, 'center');
     scrollRef.current?.focus({ preventScroll: true });
-  }, [selection.revealSerial, selectedRow, totalRows, scrollToRow]);
+  }, [selection.revealSerial, selectedRow, totalRows, scrollToRow, scrollRef]);
 
   const moveTo = (row: number): void => {
     // Until the row's page arrives the detail pane keeps the previous entry (no flicker).

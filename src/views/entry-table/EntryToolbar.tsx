@@ -5,6 +5,7 @@ import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import { entryColumns } from './columns';
+import './EntryToolbar.css';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];

@@ -17,6 +17,7 @@ import type { SortColumn } from '../../core/query/filter-entries';
 import { Digest } from '../shared/Digest';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import type { EntryRow } from './entry-rows';
+import './columns.css';
 
 export const entryTableFeatures = tableFeatures({
   columnVisibilityFeature,

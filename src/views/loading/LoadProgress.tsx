@@ -1,6 +1,7 @@
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
 import { formatBytes, formatCount, formatRate } from '../shared/format';
+import './LoadProgress.css';
 
 /** Reading a log: bytes, entries and rate, with a way out. */
 export function LoadProgress() {

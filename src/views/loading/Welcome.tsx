@@ -1,6 +1,7 @@
 import { useAppCommands } from '../shared/entry-source';
 import { useSamples } from '../shared/use-samples';
 import { OpenFilesButton } from '../shared/OpenFilesButton';
+import './Welcome.css';
 
 /** The first screen: what to drop, and samples that show imascope working in one click. */
 export function Welcome() {

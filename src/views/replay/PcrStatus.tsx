@@ -3,6 +3,7 @@
  * pill and the CONTRACT §4 attributes of a drawn PCR check.
  */
 import type { PcrCheck } from '../../core/report/report';
+import './PcrStatus.css';
 
 const STATUS_TEXT: Readonly<Record<PcrCheck['status'], string>> = { match: 'match', prefix: 'prefix match', mismatch: 'mismatch' };
 

@@ -6,7 +6,7 @@ import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
 import { formatBytes } from '../shared/format';
 import { OpenFilesButton } from '../shared/OpenFilesButton';
-import { computeVerdict } from '../summary/verdict';
+import { verdictOf } from '../../core/analysis/verdict';
 import { VerdictMessage } from '../summary/VerdictMessage';
 import { CarriedEntries } from './CarriedEntries';
 import { describeView } from './describe-share';
@@ -44,7 +44,7 @@ function PermalinkReport({
   readonly notice: ReactNode;
 }) {
   const report = payload.report;
-  const entries = payload.entries ?? [];
+  const entries = useMemo(() => payload.entries ?? [], [payload.entries]);
   const carried = useMemo(() => new Set(entries.map((e) => e.index)), [entries]);
   const [selected, setSelected] = useState<number | undefined>(payload.view?.selectedEntry);
   const view = describeView(payload.view);
@@ -98,9 +98,9 @@ function PermalinkReport({
   );
 }
 
-/** The verdict in the live view's words (computeVerdict), from the link's report. */
+/** The verdict in the live view's words (the core's verdictOf), from the link's report. */
 function ReadOnlyVerdict({ report }: { readonly report: Report }) {
-  const verdict = computeVerdict({ inputs: [] }, { kind: 'done', summary: { report, pastes: [], statusCounts: {}, analyzeMillis: 0 } });
+  const verdict = verdictOf(report);
   return (
     <section className={`verdict verdict--${verdict.tone} permalink-view__verdict`} data-testid="verdict" data-tone={verdict.tone}>
       <div className="verdict__main">

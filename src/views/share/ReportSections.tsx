@@ -12,6 +12,7 @@ import { INPUT_KIND_LABELS } from '../shared/input-kinds';
 import { Panel } from '../shared/Panel';
 import { PcrStatus, pcrCheckAttributes } from '../replay/PcrStatus';
 import { FindingItem } from '../sidebar/FindingItem';
+import './ReportSections.css';
 
 /** Entry links shown per finding before "+N more". */
 const ENTRY_LINKS = 12;

@@ -3,6 +3,8 @@
  * scannable, with an optional algorithm prefix. The text itself stays one unbroken string for
  * copy and select.
  */
+import './Digest.css';
+
 export function Digest({
   hex,
   algorithm,

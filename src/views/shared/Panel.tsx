@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './Panel.css';
 
 /**
  * A sidebar or permalink-view section: a small upper-case heading (with a count badge when

@@ -1,4 +1,5 @@
 import type { EntryStatus } from '../../core/query/entry-status';
+import './StatusBadge.css';
 
 export const STATUS_LABELS: Readonly<Record<EntryStatus, string>> = {
   verified: 'verified',

@@ -1,10 +1,7 @@
 /** Number and size formatting shared by the views (fixed locale: digits group the same everywhere). */
 
-const INTEGER = new Intl.NumberFormat('en-US');
-
-export function formatCount(n: number): string {
-  return INTEGER.format(n);
-}
+// Counts read the same in the CLI, the reports and the app: one definition, in the core.
+export { formatCount, plural } from '../../core/util/count-text';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -29,8 +26,4 @@ export function formatMillis(ms: number): string {
 
 export function formatOffset(offset: number): string {
   return `0x${offset.toString(16)}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/report/report';
+import './severity.css';
 
 const ICONS: Readonly<Record<Severity | 'ok', string>> = { error: '✕', warning: '!', info: 'i', ok: '✓' };
 

@@ -2,6 +2,7 @@ import { FINDING_HELP } from '../../core/analysis/finding-help';
 import type { Finding } from '../../core/report/report';
 import { formatCount } from '../shared/format';
 import { SeverityIcon } from '../shared/severity';
+import './FindingItem.css';
 
 /**
  * One finding (CONTRACT §4: data-code, data-severity) with its entries and what it means; the

@@ -3,6 +3,7 @@ import { useInspector } from '../../store/use-inspector';
 import { formatBytes } from '../shared/format';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
 import { Panel } from '../shared/Panel';
+import './InputsPanel.css';
 
 function kindOf(value: string): InputKind | undefined {
   return INPUT_KINDS.find((k) => k === value);

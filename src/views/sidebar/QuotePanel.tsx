@@ -2,6 +2,7 @@ import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
 import { Panel } from '../shared/Panel';
+import './QuotePanel.css';
 
 /** Paste a quote, PCR listing or key; the analysis re-runs with it as one more input. */
 export function QuotePanel() {

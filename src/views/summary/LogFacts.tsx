@@ -1,6 +1,7 @@
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatBytes, formatCount, formatMillis } from '../shared/format';
+import './LogFacts.css';
 
 /** Entries, templates, byte order, boots and per-PCR results, as compact facts. */
 export function LogFacts() {

@@ -1,9 +1,10 @@
-import { plural } from '../shared/format';
+import { moreProblemsText } from '../../core/analysis/verdict';
 import { SeverityIcon } from '../shared/severity';
-import type { Verdict } from './verdict';
+import type { ViewVerdict } from './verdict';
+import './Verdict.css';
 
 /** The verdict's icon (a spinner while pending), headline, detail and count of further problems. */
-export function VerdictMessage({ verdict }: { readonly verdict: Verdict }) {
+export function VerdictMessage({ verdict }: { readonly verdict: ViewVerdict }) {
   return (
     <>
       {verdict.tone === 'pending' ? <span className="spinner" aria-hidden="true" /> : <SeverityIcon severity={verdict.tone} />}
@@ -17,7 +18,7 @@ export function VerdictMessage({ verdict }: { readonly verdict: Verdict }) {
             {verdict.detail}
           </p>
         ) : null}
-        {verdict.moreProblems > 0 ? <p className="verdict__more">and {plural(verdict.moreProblems, 'more problem')} in the findings.</p> : null}
+        {verdict.moreProblems > 0 ? <p className="verdict__more">{moreProblemsText(verdict)}</p> : null}
       </div>
     </>
   );

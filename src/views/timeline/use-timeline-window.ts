@@ -89,6 +89,7 @@ export function useTimelineWindow(viewport: Viewport, width: number, entryCount:
   useEffect(() => {
     if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey });
     // `wanted` is a fresh object each render, fully described by the primitives listed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, wantBuckets]);
 
   const visible = visibleEntries(viewport, entryCount);

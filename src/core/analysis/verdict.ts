@@ -1,0 +1,90 @@
+/**
+ * The verdict: the one answer a report gives, worked out here for every place that shows it
+ * (the CLI's first line and its exit status, the HTML report, the app's verdict bar and the
+ * permalink view). The worst error or warning leads, in its finding's title and message;
+ * with none, what was checked and what agrees. Views add only their pending and failed states.
+ */
+import type { Finding, Report } from '../report/report';
+import { plural } from '../util/count-text';
+import { FINDING_HELP } from './finding-help';
+
+export type VerdictTone = 'ok' | 'warning' | 'error';
+
+export interface Verdict {
+  readonly tone: VerdictTone;
+  readonly headline: string;
+  readonly detail?: string;
+  /** The finding the headline comes from. */
+  readonly finding?: Finding;
+  /** Further findings at error or warning severity. */
+  readonly moreProblems: number;
+}
+
+/** The verdict in one word for plain-text outputs (CLI, HTML report). */
+export const VERDICT_STATUS: Readonly<Record<VerdictTone, string>> = {
+  ok: 'PASS',
+  warning: 'PASS with warnings',
+  error: 'FAIL',
+};
+
+export function verdictOf(report: Report): Verdict {
+  // analyze sorts the findings worst first (compareFindings), so the first problem is the worst.
+  const problems = report.findings.filter((f) => f.severity !== 'info');
+  const worst = problems[0];
+  if (worst !== undefined) {
+    return {
+      tone: worst.severity === 'error' ? 'error' : 'warning',
+      headline: FINDING_HELP[worst.code].title,
+      detail: worst.message,
+      finding: worst,
+      moreProblems: problems.length - 1,
+    };
+  }
+  return { tone: 'ok', ...agreement(report), moreProblems: 0 };
+}
+
+/**
+ * The CLI's exit status for a report (CONTRACT §2, §5.2): 2 when an input could not be read as
+ * its kind (fail closed: whatever else agreed, a supplied input went unchecked), 1 when a check
+ * failed, 0 when every supplied check agrees.
+ */
+export function exitStatusOf(report: Report): 0 | 1 | 2 {
+  if (report.findings.some((f) => f.code === 'input-unreadable')) return 2;
+  return verdictOf(report).tone === 'error' ? 1 : 0;
+}
+
+/** What agrees when nothing is wrong: the replay against the supplied values, else the log alone. */
+function agreement(report: Report): { headline: string; detail: string } {
+  const checks = report.pcrChecks ?? [];
+  if (checks.length > 0 || report.quote !== undefined) {
+    const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');
+    const checked = [
+      checks.length > 0 ? plural(checks.length, 'PCR value') : undefined,
+      report.quote?.digestMatches === true ? 'the quote' : undefined,
+    ]
+      .filter((s) => s !== undefined)
+      .join(' and ');
+    return {
+      headline: 'Attestation replay agrees',
+      detail: ahead !== undefined ? ahead.message : checked !== '' ? `The log replays to ${checked}.` : 'Every supplied check agrees.',
+    };
+  }
+  const entries = report.log?.entries ?? 0;
+  return entries > 0
+    ? {
+        headline: 'The log is consistent',
+        detail: `${plural(entries, 'entry', 'entries')}, every template hash checked. Add a quote or PCR values to check the replay.`,
+      }
+    : { headline: 'Nothing wrong found', detail: 'Add an IMA measurement list to check it.' };
+}
+
+/** The verdict as one line of text: "FAIL — <title>: <message>". */
+export function verdictLine(verdict: Verdict): string {
+  const detail = verdict.detail === undefined ? '' : `: ${verdict.detail}`;
+  return `${VERDICT_STATUS[verdict.tone]} — ${verdict.headline}${detail}`;
+}
+
+/** Said under the verdict when more than the one problem it names was found. */
+export function moreProblemsText(verdict: Pick<Verdict, 'moreProblems'>): string | undefined {
+  return verdict.moreProblems > 0 ? `and ${plural(verdict.moreProblems, 'more problem')} in the findings.` : undefined;
+}
