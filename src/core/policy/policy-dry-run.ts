@@ -113,7 +113,10 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
   for (let i = 0; i < policyColumn.length; i++) {
     const d = keylime.decisions[i];
     if (failedEntries.has(i)) policyColumn[i] = 2;
-    else if (d === Decision.Excluded) (policyColumn[i] = 3), excluded++;
+    else if (d === Decision.Excluded) {
+      policyColumn[i] = 3;
+      excluded++;
+    }
     else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = 1;
   }
   const report: ReportPolicy | undefined =
