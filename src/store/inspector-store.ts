@@ -11,8 +11,9 @@ import { createLoadSlice, type LoadSlice } from './load-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createViewSlice, type ViewSlice } from './view-slice';
 import { createPermalinkSlice, type PermalinkSlice } from './permalink-slice';
+import { createLayoutSlice, type LayoutSlice } from './layout-slice';
 
-export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice;
+export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice & LayoutSlice;
 export type InspectorStore = StoreApi<InspectorState>;
 
 export function createInspectorStore(): InspectorStore {
@@ -22,6 +23,7 @@ export function createInspectorStore(): InspectorStore {
     ...createSelectionSlice(...a),
     ...createViewSlice(...a),
     ...createPermalinkSlice(...a),
+    ...createLayoutSlice(...a),
   }));
 }
 

@@ -5,6 +5,7 @@ import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import { entryColumns } from './columns';
+import { isTyping } from '../shared/is-typing';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
@@ -19,15 +20,6 @@ const COLUMN_LABELS: Readonly<Record<string, string>> = {
   keyId: 'Key id',
   flags: 'Flags',
 };
-
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLInputElement ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
-}
 
 /** A select of one numeric value or all of them (an empty filter). */
 function OneOfFilter({
