@@ -45,7 +45,10 @@ export function HexDump({
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (pinned?.from !== 'field') return;
-    ref.current?.querySelector('.hex__byte--pinned')?.scrollIntoView({ block: 'nearest' });
+    // The whole run when it fits, its start at least.
+    const run = ref.current?.querySelectorAll('.hex__bytes .hex__byte--pinned');
+    run?.[run.length - 1]?.scrollIntoView({ block: 'nearest' });
+    run?.[0]?.scrollIntoView({ block: 'nearest' });
   }, [pinned]);
   const shown = Math.min(bytes.length, MAX_BYTES_SHOWN);
   const regionAt = useMemo(() => {
