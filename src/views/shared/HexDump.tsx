@@ -108,7 +108,7 @@ export function HexDump({
       <div className="hex__caption">
         {shownRegion ? (
           <>
-            {shownRegion.key === pinned?.key ? '📌 ' : ''}
+            {shownRegion.key === pinned?.key ? 'pinned: ' : ''}
             <strong>{shownRegion.label}</strong> · bytes {shownRegion.start}–{shownRegion.end - 1} ({shownRegion.end - shownRegion.start} bytes)
           </>
         ) : (
