@@ -147,3 +147,31 @@ test('a million entries: density by what was measured, a minimap, WASD and the w
   const centred = await view(page);
   expect(Math.abs((centred.start + centred.end) / 2 - 0.9 * (FILES + 1))).toBeLessThan((FILES + 1) * 0.01);
 });
+
+test('the breakdown cuts by template and by directory as well', async ({ inspector }) => {
+  const page = inspector.page;
+  await inspector.open('?sample=violations');
+  await inspector.waitForReady();
+  const legend = (): Promise<string[]> =>
+    page.getByTestId('timeline-category').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-name')} ${e.getAttribute('data-count')}`));
+  // The templates the verdict's facts count (`ima-ng 17` chips), most frequent first.
+  const chips = await page.locator('.fact', { hasText: 'Templates' }).locator('.chip').allTextContents();
+  const templates = chips
+    .map((t) => t.trim().split(/\s+/))
+    .map(([name, count]) => [name, Number(count)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, count]) => `${name} ${count}`);
+  await page.getByTestId('timeline-breakdown').selectOption('template');
+  await expect.poll(legend).toEqual(templates);
+  // Directories: every name in the table, by its first path component.
+  await page.getByTestId('timeline-breakdown').selectOption('directory');
+  const names = await page.evaluate(() => [...document.querySelectorAll('[data-testid="entry-row"]')].map((r) => r.querySelector('.entry-cell--name')?.textContent ?? ''));
+  expect(names).toHaveLength(29);
+  const dirs = new Map<string, number>();
+  for (const n of names) {
+    const d = n.startsWith('/') ? `/${n.split('/')[1]}` : '(not a path)';
+    dirs.set(d, (dirs.get(d) ?? 0) + 1);
+  }
+  const expected = [...dirs].sort((a, b) => b[1] - a[1]).map(([d, c]) => `${d} ${c}`);
+  await expect.poll(async () => (await legend()).sort()).toEqual(expected.sort());
+});

@@ -565,6 +565,15 @@ function Tooltip({
           .filter(([, c]) => c > 0)
           .map(([label, c]) => `${label} ${formatCount(c)}`);
         lines.push(`this pixel: entries ${formatCount(first)}–${formatCount(end - 1)}${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`);
+        const measured = buckets.breakdown;
+        if (measured !== undefined) {
+          const kinds = measured.names
+            .map((name, c) => [name, measured.counts[c * buckets.bucketCount + k]] as const)
+            .filter(([, n]) => n > 0)
+            .sort((x, y) => y[1] - x[1])
+            .map(([name, n]) => `${name} ${formatCount(n)}`);
+          if (kinds.length > 0) lines.push(`measured: ${kinds.join(' · ')}`);
+        }
       }
     }
   }
