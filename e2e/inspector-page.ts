@@ -73,6 +73,14 @@ export class InspectorPage {
     await expect(this.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'pending');
   }
 
+  /** Opens the replay panel's details: short windows (the suite's 1280×720 among them) start with them folded. */
+  async showReplayDetails(): Promise<void> {
+    const toggle = this.page.getByTestId('replay-toggle');
+    await expect(toggle).toBeVisible();
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+
   get table(): Locator {
     return this.page.getByTestId('entry-table');
   }

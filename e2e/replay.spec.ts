@@ -23,6 +23,7 @@ const SWTPM_NONCE = '0123456789abcdef0123456789abcdef';
 
 async function verdicts(inspector: InspectorPage): Promise<Record<string, string | null>> {
   const page = inspector.page;
+  await inspector.showReplayDetails();
   await expect(page.getByTestId('quote-signature')).toBeVisible();
   const status = (id: string) => page.getByTestId(id).getAttribute('data-status');
   return { signature: await status('quote-signature'), nonce: await status('quote-nonce'), digest: await status('quote-digest') };
@@ -131,6 +132,7 @@ test('lost entries: no reading reproduces PCR 10, the kexec loss is the likely c
   await inspector.open('?sample=kexec-lost-entries');
   await inspector.waitForReady();
   await expect(inspector.page.getByTestId('quote-coverage')).toContainText('No prefix of the log replays');
+  await inspector.showReplayDetails();
   const rows = inspector.page.getByTestId('hypothesis-row');
   await expect(rows).toHaveCount(6);
   for (const row of await rows.all()) await expect(row).toHaveAttribute('data-reproduces', 'false');

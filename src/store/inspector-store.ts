@@ -11,8 +11,9 @@ import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createViewSlice, type ViewSlice } from './view-slice';
 import { createPermalinkSlice, type PermalinkSlice } from './permalink-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createLayoutSlice, type LayoutSlice } from './layout-slice';
 
-export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice & CompareSlice;
+export type InspectorState = LoadSlice & InputsSlice & SelectionSlice & ViewSlice & PermalinkSlice & CompareSlice & LayoutSlice;
 export type InspectorStore = StoreApi<InspectorState>;
 
 export function createInspectorStore(): InspectorStore {
@@ -23,6 +24,7 @@ export function createInspectorStore(): InspectorStore {
     ...createViewSlice(...a),
     ...createPermalinkSlice(...a),
     ...createCompareSlice(...a),
+    ...createLayoutSlice(...a),
   }));
 }
 

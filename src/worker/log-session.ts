@@ -38,6 +38,7 @@ import { describeUnrecognized } from './describe-input';
 import { exportCsv } from '../core/export/entry-csv';
 import { exportAsciiList } from '../core/export/ascii-list';
 import { collectFindingEntries } from '../core/share/permalink-entries';
+import { classifyEntries, computeBreakdown, type BreakdownMode, type CategoryColumn } from '../core/timeline/timeline-categories';
 import type { PermalinkEntry } from '../core/share/permalink';
 import type { ExportedFile, LogFileBytes } from './protocol';
 import { replayAllHypotheses } from '../core/analysis/hypotheses';
@@ -132,6 +133,7 @@ interface OpenedLog {
   readonly kind: 'ima-binary' | 'ima-ascii';
   sha256?: string;
   keyIds?: KeyIdColumn;
+  categories?: Map<BreakdownMode, CategoryColumn>;
 }
 
 interface OpenState {
@@ -586,7 +588,21 @@ export class LogSession {
 
   getTimeline(window: TimelineWindowRequest): TimelineBuckets {
     const { log, marks, keyIds } = this.#timelineMarks();
-    return computeTimelineBuckets(log, marks, window, keyIds);
+    const buckets = computeTimelineBuckets(log, marks, window, keyIds);
+    if (window.breakdown === undefined) return buckets;
+    const categories = this.#categories(this.#requireLog(), window.breakdown);
+    return { ...buckets, breakdown: computeBreakdown(categories, buckets.start, buckets.end, buckets.bucketCount) };
+  }
+
+  /** What each entry measured, cut one way; computed once per log and way. */
+  #categories(opened: OpenedLog, mode: BreakdownMode): CategoryColumn {
+    opened.categories ??= new Map();
+    let column = opened.categories.get(mode);
+    if (column === undefined) {
+      column = classifyEntries(opened.log, mode);
+      opened.categories.set(mode, column);
+    }
+    return column;
   }
 
   getTimelineMarkers(range: TimelineMarkerRequest): TimelineMarkerList {

@@ -8,6 +8,7 @@
  * ceil(b · length / count), so entry i lies in bucket floor((i − start) · count / length).
  */
 import type { IndexRun } from '../analysis/index-runs';
+import type { BreakdownMode, TimelineBreakdown } from './timeline-categories';
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
 import { NO_KEY_ID, type KeyIdColumn } from '../query/signature-key-ids';
 import {
@@ -19,14 +20,20 @@ import {
   type TimelineSoftReboot,
 } from './timeline-marks';
 
-/** A counted series: a marker kind, signed entries, or the entries of one PCR (`pcr-10`). */
-export type TimelineSeriesId = TimelineMarkerKind | 'signature' | `pcr-${number}`;
+/**
+ * A counted series: a marker kind, signed entries, or the entries of one PCR (`pcr-10`);
+ * `policy-fail` and `signature-fail` when the analysis judged a policy or signatures (their
+ * lanes appear whenever the series is present).
+ */
+export type TimelineSeriesId = TimelineMarkerKind | 'signature' | 'policy-fail' | 'signature-fail' | `pcr-${number}`;
 
 export interface TimelineWindowRequest {
   /** Half-open range of entry positions. */
   readonly start: number;
   readonly end: number;
   readonly bucketCount: number;
+  /** How to cut the density by what was measured (answered in `breakdown`); none when absent. */
+  readonly breakdown?: BreakdownMode;
 }
 
 export interface TimelineBuckets {
@@ -52,6 +59,8 @@ export interface TimelineBuckets {
   readonly firmwareEvents?: number;
   readonly byteOrder: 'little' | 'big';
   readonly verified: boolean;
+  /** The window's entries by category, when the request asked for a breakdown. */
+  readonly breakdown?: TimelineBreakdown;
 }
 
 /** Runs beyond this many in one window are drawn as density only. */

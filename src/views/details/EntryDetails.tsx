@@ -21,7 +21,7 @@ export function EntryDetails() {
   const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
   const analysis = useInspector((s) => (s.load.kind === 'ready' ? s.load.analysis : undefined));
   const detail = useDetail(entryIndex, analysis?.kind === 'done' ? analysis.summary : log, fetchEntryDetail);
-  const hover = useFieldHover();
+  const hover = useFieldHover(entryIndex);
   const byteOrder: ByteOrder = log?.byteOrder ?? 'little';
   const regions = useMemo(() => (detail ? entryRegions(detail, byteOrder) : []), [detail, byteOrder]);
 

@@ -6,6 +6,7 @@ import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import { entryColumns } from './columns';
 import './EntryToolbar.css';
+import { isTyping } from '../shared/is-typing';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
@@ -21,15 +22,6 @@ const COLUMN_LABELS: Readonly<Record<string, string>> = {
   flags: 'Flags',
   compare: 'Compare',
 };
-
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLInputElement ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
-}
 
 /** A select of one numeric value or all of them (an empty filter). */
 function OneOfFilter({

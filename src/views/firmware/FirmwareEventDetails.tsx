@@ -27,7 +27,7 @@ export function FirmwareEventDetails({
   readonly onClose: () => void;
 }) {
   const detail = useDetail(index, dataKey, fetchEventDetail);
-  const hover = useFieldHover();
+  const hover = useFieldHover(index);
   const regions = useMemo(() => (detail ? firmwareRegions(detail) : []), [detail]);
 
   if (index === undefined) {

@@ -101,7 +101,7 @@ export function ReplayPanel() {
             </Chip>
           ) : null}
         </div>
-        <button type="button" className="button button--quiet replay__toggle" aria-expanded={open} aria-controls="replay-body" onClick={() => setOpen(!open)}>
+        <button type="button" className="button button--quiet replay__toggle" data-testid="replay-toggle" aria-expanded={open} aria-controls="replay-body" onClick={() => setOpen(!open)}>
           {open ? 'Hide' : 'Details'}
         </button>
       </header>

@@ -1,4 +1,4 @@
-import { useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import './HexDump.css';
 
 /** A run of a record's bytes that one field or framing word occupies. */
@@ -24,19 +24,32 @@ function printable(b: number): string {
 /**
  * A record's bytes (an IMA entry, a firmware event) with each region tinted by kind; the
  * hovered region (from here or from the field list) is highlighted in both the hex and the
- * text column.
+ * text column, and the pinned one stays marked (a click on a byte pins its region; a pin made
+ * on the field list scrolls its bytes into view).
  */
 export function HexDump({
   bytes,
   regions,
   hovered,
   onHover,
+  pinned,
+  onPin,
 }: {
   readonly bytes: Uint8Array;
   readonly regions: readonly ByteRegion[];
   readonly hovered: string | undefined;
   readonly onHover: (key: string | undefined) => void;
+  readonly pinned?: { readonly key: string; readonly from: 'field' | 'bytes' } | undefined;
+  readonly onPin?: (key: string) => void;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (pinned?.from !== 'field') return;
+    // The whole run when it fits, its start at least.
+    const run = ref.current?.querySelectorAll('.hex__bytes .hex__byte--pinned');
+    run?.[run.length - 1]?.scrollIntoView({ block: 'nearest' });
+    run?.[0]?.scrollIntoView({ block: 'nearest' });
+  }, [pinned]);
   const shown = Math.min(bytes.length, MAX_BYTES_SHOWN);
   const regionAt = useMemo(() => {
     const at = new Int16Array(shown).fill(-1);
@@ -44,10 +57,10 @@ export function HexDump({
     return at;
   }, [regions, shown]);
 
-  const onMouseOver = (e: MouseEvent<HTMLDivElement>): void => {
+  const regionOf = (e: MouseEvent<HTMLDivElement>): string | undefined => {
     const target = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('[data-r]') : null;
     const k = target === null ? -1 : Number(target.dataset.r);
-    onHover(k >= 0 ? regions[k]?.key : undefined);
+    return k >= 0 ? regions[k]?.key : undefined;
   };
 
   const rows = [];
@@ -57,7 +70,9 @@ export function HexDump({
     for (let i = start; i < Math.min(shown, start + BYTES_PER_ROW); i++) {
       const k = regionAt[i];
       const region = k >= 0 ? regions[k] : undefined;
-      const className = `hex__byte${region ? ` hex__byte--${region.kind}` : ''}${region && region.key === hovered ? ' hex__byte--hovered' : ''}`;
+      const className = `hex__byte${region ? ` hex__byte--${region.kind}` : ''}${region && region.key === hovered ? ' hex__byte--hovered' : ''}${
+        region && region.key === pinned?.key ? ' hex__byte--pinned' : ''
+      }`;
       hex.push(
         <span key={i} className={className} data-r={k}>
           {HEX[bytes[i]]}
@@ -77,16 +92,27 @@ export function HexDump({
       </div>,
     );
   }
-  const hoveredRegion = regions.find((r) => r.key === hovered);
+  const shownRegion = regions.find((r) => r.key === hovered) ?? regions.find((r) => r.key === pinned?.key);
   return (
-    <div className="hex" data-testid="hex-view" onMouseOver={onMouseOver} onMouseLeave={() => onHover(undefined)}>
+    <div
+      ref={ref}
+      className="hex"
+      data-testid="hex-view"
+      onMouseOver={(e) => onHover(regionOf(e))}
+      onMouseLeave={() => onHover(undefined)}
+      onClick={(e) => {
+        const key = regionOf(e);
+        if (key !== undefined) onPin?.(key);
+      }}
+    >
       <div className="hex__caption">
-        {hoveredRegion ? (
+        {shownRegion ? (
           <>
-            <strong>{hoveredRegion.label}</strong> · bytes {hoveredRegion.start}–{hoveredRegion.end - 1} ({hoveredRegion.end - hoveredRegion.start} bytes)
+            {shownRegion.key === pinned?.key ? 'pinned: ' : ''}
+            <strong>{shownRegion.label}</strong> · bytes {shownRegion.start}–{shownRegion.end - 1} ({shownRegion.end - shownRegion.start} bytes)
           </>
         ) : (
-          <>{bytes.length} bytes · point at a byte or a field</>
+          <>{bytes.length} bytes · point at a byte or a field, click to pin</>
         )}
       </div>
       {rows}

@@ -21,6 +21,7 @@ import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands, useEntrySource } from '../shared/entry-source';
+import { useElementWidth } from '../shared/use-element-width';
 import { formatCount, plural } from '../shared/format';
 import { drawTimeline } from './draw-timeline';
 import { absentLanes, lanesHeight, timelineLanes, type Lane } from './timeline-lanes';
@@ -36,6 +37,9 @@ import {
   type Viewport,
 } from './timeline-viewport';
 import { MARKERS_PER_KIND, useTimelineWindow } from './use-timeline-window';
+import { useTimelineKeys } from './use-timeline-keys';
+import { TimelineMinimap } from './TimelineMinimap';
+import { BreakdownLegend, BreakdownPicker } from './BreakdownLegend';
 import './Timeline.css';
 
 const KIND_NAMES: Readonly<Record<TimelineMarkerKind, string>> = {
@@ -73,31 +77,28 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const setRangeFilter = useInspector((s) => s.setRangeFilter);
   const selected = useInspector((s) => s.selection.entryIndex);
   const revealSerial = useInspector((s) => s.selection.revealSerial);
+  const folded = useInspector((s) => s.timelineFolded);
+  const setFolded = useInspector((s) => s.setTimelineFolded);
+  const breakdown = useInspector((s) => s.timelineBreakdown);
 
   const [viewport, setViewport] = useState<Viewport>(() => fullViewport(entryCount));
-  const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ readonly index: number; readonly x: number; readonly y: number } | undefined>();
   const [brush, setBrush] = useState<EntryRange | undefined>();
   const [focused, setFocused] = useState<TimelineMarker | undefined>();
   const plotRef = useRef<HTMLDivElement>(null);
+  // Plot width follows the layout.
+  const width = useElementWidth(plotRef);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<Drag | undefined>(undefined);
   const viewportRef = useRef(viewport);
   viewportRef.current = viewport;
+  const pointerRef = useRef<number | undefined>(undefined);
+  useTimelineKeys(viewportRef, setViewport, entryCount, pointerRef);
 
-  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey);
+  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey, breakdown);
   const lanes = useMemo(() => (buckets === undefined ? [] : timelineLanes(buckets)), [buckets]);
   const height = lanesHeight(lanes);
 
-  // Plot width follows the layout.
-  useEffect(() => {
-    const plot = plotRef.current;
-    if (plot === null) return;
-    const observer = new ResizeObserver(() => setWidth(Math.floor(plot.clientWidth)));
-    observer.observe(plot);
-    setWidth(Math.floor(plot.clientWidth));
-    return () => observer.disconnect();
-  }, []);
 
   // "Go to entry" elsewhere (findings, verdict) brings the entry into view.
   const handledReveal = useRef(revealSerial);
@@ -203,6 +204,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
     const x = localX(e);
+    pointerRef.current = width > 0 ? Math.min(1, Math.max(0, x / width)) : undefined;
     const d = drag.current;
     if (d === undefined) {
       setHover({ index: pick(x, localY(e)), x, y: localY(e) });
@@ -253,16 +255,30 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
 
   const visible = visibleEntries(viewport, entryCount);
   const zoomed = visible.start > 0 || visible.end < entryCount;
+  const minimap = <TimelineMinimap entryCount={entryCount} viewport={viewport} onViewport={setViewport} dataKey={dataKey} breakdown={breakdown} />;
   return (
     <section
-      className="timeline"
+      className={`timeline${folded ? ' timeline--folded' : ''}`}
       data-testid="timeline"
       aria-label="Timeline of the log"
       data-entries={entryCount}
       data-state={settled && buckets !== undefined ? 'ready' : 'pending'}
       data-verified={buckets?.verified === true}
+      data-folded={folded}
+      data-view-start={Math.floor(viewport.start)}
+      data-view-end={Math.ceil(viewport.end)}
     >
       <header className="timeline__bar">
+        <button
+          type="button"
+          className="icon-button timeline__fold"
+          data-testid="timeline-fold"
+          aria-expanded={!folded}
+          title={folded ? 'Unfold the timeline (t)' : 'Fold the timeline to one line (t)'}
+          onClick={() => setFolded(!folded)}
+        >
+          {folded ? '▸' : '▾'}
+        </button>
         <h2 className="timeline__title">Timeline</h2>
         <span className="timeline__view" data-testid="timeline-view">
           {zoomed
@@ -298,16 +314,19 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
             </span>
           ) : null}
         </span>
-        {buckets !== undefined && absentLanes(buckets).length > 0 ? (
+        {folded ? minimap : null}
+        {!folded && buckets !== undefined && absentLanes(buckets).length > 0 ? (
           <span className="timeline__absent" data-testid="timeline-absent">
             none: {absentLanes(buckets).join(' · ')}
           </span>
         ) : null}
-        <span className="timeline__hint" aria-hidden="true">
-          wheel zoom · drag pan · shift+drag filter · click select
-        </span>
+        {folded ? null : (
+          <span className="timeline__hint" aria-hidden="true">
+            W S zoom · A D pan · wheel zoom · drag pan · shift+drag filter · ? help
+          </span>
+        )}
       </header>
-      <div className="timeline__body" style={{ height }}>
+      <div className="timeline__body" style={{ height }} hidden={folded}>
         <LaneLabels lanes={lanes} buckets={buckets} markers={markers} />
         {buckets?.firmwareEvents !== undefined ? <FirmwareSegment events={buckets.firmwareEvents} /> : null}
         <div
@@ -323,7 +342,10 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
             drag.current = undefined;
             setBrush(undefined);
           }}
-          onPointerLeave={() => setHover(undefined)}
+          onPointerLeave={() => {
+            pointerRef.current = undefined;
+            setHover(undefined);
+          }}
           onKeyDown={onPlotKey}
         >
           <canvas ref={canvasRef} className="timeline__canvas" style={{ width, height }} data-testid="timeline-canvas" />
@@ -332,6 +354,13 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
           <Tooltip hover={hover} focused={focused} buckets={buckets} lanes={lanes} width={width} viewport={viewport} source={source} />
         </div>
       </div>
+      {folded ? null : (
+        <div className="timeline__foot">
+          <BreakdownPicker />
+          {minimap}
+          <BreakdownLegend breakdown={buckets?.breakdown} />
+        </div>
+      )}
     </section>
   );
 }
@@ -536,6 +565,15 @@ function Tooltip({
           .filter(([, c]) => c > 0)
           .map(([label, c]) => `${label} ${formatCount(c)}`);
         lines.push(`this pixel: entries ${formatCount(first)}–${formatCount(end - 1)}${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`);
+        const measured = buckets.breakdown;
+        if (measured !== undefined) {
+          const kinds = measured.names
+            .map((name, c) => [name, measured.counts[c * buckets.bucketCount + k]] as const)
+            .filter(([, n]) => n > 0)
+            .sort((x, y) => y[1] - x[1])
+            .map(([name, n]) => `${name} ${formatCount(n)}`);
+          if (kinds.length > 0) lines.push(`measured: ${kinds.join(' · ')}`);
+        }
       }
     }
   }

@@ -12,7 +12,8 @@
 import { bucketOf, bucketStart, type TimelineBuckets, type TimelineSeriesId } from '../../core/timeline/timeline-buckets';
 import type { EntryRange } from '../../core/query/filter-entries';
 import { AXIS_HEIGHT, type Lane } from './timeline-lanes';
-import type { TimelineTheme } from './timeline-theme';
+import { categoryColour, type TimelineTheme } from './timeline-theme';
+import type { TimelineBreakdown } from '../../core/timeline/timeline-categories';
 import { xOfPosition, type Viewport } from './timeline-viewport';
 
 export interface TimelineScene {
@@ -41,6 +42,8 @@ const GLYPHS: Partial<Record<TimelineSeriesId, Glyph>> = {
   'byte-order': 'bar',
   'pcr-match': 'diamond',
   'parse-error': 'cross',
+  'policy-fail': 'tick',
+  'signature-fail': 'tick',
 };
 
 function seriesColour(id: TimelineSeriesId, t: TimelineTheme): string {
@@ -57,6 +60,8 @@ function seriesColour(id: TimelineSeriesId, t: TimelineTheme): string {
       return t.warning;
     case 'hash-mismatch':
     case 'parse-error':
+    case 'policy-fail':
+    case 'signature-fail':
       return t.error;
     case 'signature':
       return t.info;
@@ -263,6 +268,11 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       flush();
     }
   }
+  const breakdownLane = lanes.find((l) => l.style === 'breakdown');
+  if (breakdownLane !== undefined && b.breakdown !== undefined) {
+    drawBreakdown(ctx, b, b.breakdown, { top: breakdownLane.y + 2, height: breakdownLane.height - 3 }, x, first, last);
+  }
+
   // Byte-order runs are known exactly: draw them as bars over the ticks.
   const byteLane = lanes.find((l) => l.id === 'byte-order');
   if (byteLane !== undefined) {
@@ -360,4 +370,54 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       ctx.fillRect(sx + sw - 1.5, 0, 1.5, plotBottom);
     }
   }
+}
+
+/**
+ * The breakdown lane: each pixel column holds every entry under it, stacked bottom-up by
+ * category in legend order, each band as tall as its share; so a million entries read as
+ * "modules here, executables there" rather than one solid bar.
+ */
+export function drawBreakdown(
+  ctx: CanvasRenderingContext2D,
+  b: TimelineBuckets,
+  breakdown: TimelineBreakdown,
+  band: { readonly top: number; readonly height: number },
+  x: (p: number) => number,
+  first: number,
+  last: number,
+): void {
+  const C = breakdown.names.length;
+  const sums = new Float64Array(C);
+  const { top, height: h } = band;
+  let x0 = -1;
+  let x1 = -1;
+  let entries = 0;
+  const paint = (): void => {
+    if (entries === 0) return;
+    let y = top + h;
+    for (let c = 0; c < C; c++) {
+      if (sums[c] === 0) continue;
+      const bandHeight = (sums[c] / entries) * h;
+      ctx.fillStyle = categoryColour(breakdown.mode, breakdown.names[c], c);
+      // Half-pixel bands are rounded up to one, so a rare category still shows.
+      ctx.fillRect(x0, y - Math.max(1, bandHeight), x1 - x0, Math.max(1, bandHeight));
+      y -= bandHeight;
+    }
+    sums.fill(0);
+    entries = 0;
+  };
+  for (let k = first; k <= last; k++) {
+    const from = bucketStart(b.start, b.end, b.bucketCount, k);
+    const to = bucketStart(b.start, b.end, b.bucketCount, k + 1);
+    const bx0 = Math.round(x(from));
+    const bx1 = Math.max(bx0 + 1, Math.round(x(to)));
+    if (bx0 !== x0) {
+      paint();
+      x0 = bx0;
+    }
+    x1 = Math.max(x1, bx1);
+    for (let c = 0; c < C; c++) sums[c] += breakdown.counts[c * b.bucketCount + k];
+    entries += to - from;
+  }
+  paint();
 }

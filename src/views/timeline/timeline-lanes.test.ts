@@ -41,3 +41,28 @@ describe('timeline lanes', () => {
     expect(lanes).toContainEqual(['violations', 1]);
   });
 });
+
+describe('lanes that follow the data', () => {
+  it('a breakdown lane when the buckets carry one; policy and signature failure lanes when their series are there', async () => {
+    const analysis = await analyzeRaw([{ name: 'log', bytes: buildImaLog([boot(), ...files(3, '/usr/bin/a')], { provider }).binary }], {}, provider);
+    if (analysis.log === undefined) throw new Error('no log');
+    const keyIds = computeKeyIds(analysis.log);
+    const b = computeTimelineBuckets(analysis.log, computeTimelineMarks(analysis.log, analysis, keyIds), { start: 0, end: 4, bucketCount: 4 }, keyIds);
+    expect(timelineLanes(b).map((l) => l.id)).toEqual(['boots', 'pcr-10']);
+    const withBreakdown = { ...b, breakdown: { mode: 'measured' as const, names: ['boot', 'executable'], counts: new Uint32Array(8), totals: [1, 3] } };
+    expect(timelineLanes(withBreakdown).map((l) => [l.id, l.style])).toEqual([
+      ['boots', 'marker'],
+      ['breakdown', 'breakdown'],
+      ['pcr-10', 'density'],
+    ]);
+    // The failure series another check adds (a policy, signatures): lanes when any entry fails.
+    const withFailures = {
+      ...b,
+      series: [...b.series, 'policy-fail' as const, 'signature-fail' as const],
+      counts: new Uint32Array((b.series.length + 2) * b.bucketCount),
+      totals: [...b.totals, 2, 0],
+    };
+    expect(timelineLanes(withFailures).map((l) => [l.id, l.total])).toEqual([['boots', 1], ['policy-fail', 2], ['pcr-10', 4]]);
+    expect(absentLanes(withFailures)).toContain('sig. fail');
+  });
+});

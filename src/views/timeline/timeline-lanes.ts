@@ -13,8 +13,20 @@ import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 
 export const AXIS_HEIGHT = 14;
 const LANE_HEIGHT = 13;
+/** The breakdown lane stacks categories: tall enough to tell three of them apart in a pixel. */
+const BREAKDOWN_HEIGHT = 24;
 
-export type LaneStyle = 'marker' | 'density';
+/** `breakdown`: every entry under a pixel, stacked by what it measured (buckets.breakdown). */
+export type LaneStyle = 'marker' | 'density' | 'breakdown';
+
+/**
+ * Lanes of failures that other checks report (a runtime policy, IMA signatures): shown
+ * whenever the worker's buckets carry their series, so they appear with the data.
+ */
+const FAILURE_LANES: readonly LaneSpec[] = [
+  { id: 'policy-fail', label: 'Policy fail', description: 'Entries the runtime policy rejects', style: 'marker', series: ['policy-fail'], kinds: [] },
+  { id: 'signature-fail', label: 'Sig. fail', description: 'Entries whose IMA signature does not verify or names an unknown key', style: 'marker', series: ['signature-fail'], kinds: [] },
+];
 
 interface LaneSpec {
   readonly id: string;
@@ -56,7 +68,20 @@ function specs(b: TimelineBuckets): LaneSpec[] {
       series: ['byte-order'],
       kinds: ['byte-order'],
     },
+    ...FAILURE_LANES.filter((l) => l.series.every((id) => b.series.includes(id))),
     { id: 'signatures', label: 'Signed', description: 'Entries carrying an IMA signature (sig field)', style: 'density', series: ['signature'], kinds: [] },
+    ...(b.breakdown !== undefined
+      ? [
+          {
+            id: 'breakdown',
+            label: 'Measured',
+            description: 'Every entry under each pixel, stacked by what it measured (the legend names the colours)',
+            style: 'breakdown' as const,
+            series: [],
+            kinds: [],
+          },
+        ]
+      : []),
     ...b.pcrs.map((pcr) => ({
       id: `pcr-${pcr}`,
       label: `PCR ${pcr}`,
@@ -82,7 +107,7 @@ function totalOf(b: TimelineBuckets, s: LaneSpec): number {
 }
 
 function isShown(b: TimelineBuckets, s: LaneSpec, total: number): boolean {
-  if (s.id === 'boots' || s.id.startsWith('pcr-')) return true;
+  if (s.id === 'boots' || s.id === 'breakdown' || s.id.startsWith('pcr-')) return true;
   if (s.id === 'match') return b.valuesChecked || total > 0;
   // A soft reboot without records still has its loss window drawn in the kexec lane.
   if (s.id === 'kexec') return total > 0 || b.softReboots.length > 0;
@@ -95,8 +120,9 @@ export function timelineLanes(b: TimelineBuckets): Lane[] {
   for (const s of specs(b)) {
     const total = totalOf(b, s);
     if (!isShown(b, s, total)) continue;
-    lanes.push({ ...s, total, y, height: LANE_HEIGHT });
-    y += LANE_HEIGHT;
+    const height = s.style === 'breakdown' ? BREAKDOWN_HEIGHT : LANE_HEIGHT;
+    lanes.push({ ...s, total: s.style === 'breakdown' ? b.entryCount : total, y, height });
+    y += height;
   }
   return lanes;
 }

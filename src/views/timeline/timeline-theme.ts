@@ -3,6 +3,7 @@
  * the light and dark themes; read again whenever the root's `data-theme` changes.
  */
 import { useEffect, useState } from 'react';
+import type { BreakdownMode, MeasuredKind } from '../../core/timeline/timeline-categories';
 
 export interface TimelineTheme {
   readonly background: string;
@@ -59,4 +60,27 @@ export function useTimelineTheme(): TimelineTheme {
     };
   }, []);
   return theme;
+}
+
+/** Kinds of measured object, each its own colour in both themes (kept from the CSS variables: a categorical scale). */
+const KIND_COLOURS = new Map<string, string>(
+  Object.entries({
+  boot: '#6b7480',
+  executable: '#2f6fde',
+  library: '#3aa3c9',
+  'kernel-module': '#8a56d6',
+  firmware: '#d0782a',
+  script: '#2e9e5b',
+  key: '#d4a514',
+  'critical-data': '#d64f86',
+    other: '#9aa3ad',
+  } satisfies Record<MeasuredKind, string>),
+);
+/** Templates and directories: a categorical scale in legend order (most frequent first). */
+const SCALE = ['#2f6fde', '#2e9e5b', '#d0782a', '#8a56d6', '#d64f86', '#3aa3c9', '#d4a514', '#7c8c2f', '#b5533c', '#4d5fb5', '#3c9c8f'];
+const OTHER = '#9aa3ad';
+
+export function categoryColour(mode: BreakdownMode, name: string, index: number): string {
+  if (mode === 'measured') return KIND_COLOURS.get(name) ?? OTHER;
+  return name === 'other' ? OTHER : SCALE[index % SCALE.length];
 }

@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { TimelineBuckets, TimelineMarkerList } from '../../core/timeline/timeline-buckets';
+import type { BreakdownMode } from '../../core/timeline/timeline-categories';
 import { useEntrySource } from '../shared/entry-source';
 import { fetchWindowFor, visibleEntries, type Viewport } from './timeline-viewport';
 
@@ -61,14 +62,20 @@ export interface TimelineWindow {
 }
 
 /** `dataKey` changes whenever the marks may have changed (a new log, a finished analysis). */
-export function useTimelineWindow(viewport: Viewport, width: number, entryCount: number, dataKey: unknown): TimelineWindow {
+export function useTimelineWindow(
+  viewport: Viewport,
+  width: number,
+  entryCount: number,
+  dataKey: unknown,
+  breakdown: BreakdownMode,
+): TimelineWindow {
   const source = useEntrySource();
   const [buckets, setBuckets] = useState<Loaded<TimelineBuckets & { readonly entriesPerBucket: number }>>();
   const [markers, setMarkers] = useState<Loaded<TimelineMarkerList>>();
 
   const wantBuckets = useLatestWins(
-    (w: { readonly window: ReturnType<typeof fetchWindowFor>; readonly key: unknown }) =>
-      source.getTimeline({ start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount }),
+    (w: { readonly window: ReturnType<typeof fetchWindowFor>; readonly key: unknown; readonly breakdown: BreakdownMode }) =>
+      source.getTimeline({ start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount, breakdown: w.breakdown }),
     (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key }),
   );
   const wantMarkers = useLatestWins(
@@ -83,14 +90,15 @@ export function useTimelineWindow(viewport: Viewport, width: number, entryCount:
     wanted !== undefined &&
     (loaded === undefined ||
       buckets?.key !== dataKey ||
+      loaded.breakdown?.mode !== breakdown ||
       loaded.entriesPerBucket !== wanted.entriesPerBucket ||
       Math.floor(viewport.start) < loaded.start ||
       Math.min(entryCount, Math.ceil(viewport.end)) > loaded.end);
   useEffect(() => {
-    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey });
+    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey, breakdown });
     // `wanted` is a fresh object each render, fully described by the primitives listed.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
-  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, wantBuckets]);
+  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, breakdown, wantBuckets]);
 
   const visible = visibleEntries(viewport, entryCount);
   const markersStale =
