@@ -24,8 +24,9 @@ function finding(code: FindingCode, message: string, entries?: readonly number[]
   return f;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 entry has", "4 entries have": `many` when it is not `one` + s. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function listed(entries: readonly number[]): string {
@@ -43,7 +44,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'unknown-template',
-        `${plural(facts.unknownTemplate.length, 'entry')} use a template or field not decoded (${names.join(', ')}); they are shown raw and still replayed.`,
+        `${plural(facts.unknownTemplate.length, 'entry uses', 'entries use')} a template or field not decoded (${names.join(', ')}); shown raw and still replayed.`,
         facts.unknownTemplate,
       ),
     );
@@ -65,7 +66,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'byte-order-mixed',
-        `${plural(facts.oppositeByteOrder.length, 'entry')} (${where}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
+        `${plural(facts.oppositeByteOrder.length, 'entry', 'entries')} (${where}) ${facts.oppositeByteOrder.length === 1 ? 'verifies' : 'verify'} only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
         facts.oppositeByteOrder,
       ),
     );
@@ -74,7 +75,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'template-hash-mismatch',
-        `${plural(hashes.mismatches.length, 'entry')} (${listed(hashes.mismatches)}) have a template digest that is not the hash of their template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
+        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) ${hashes.mismatches.length === 1 ? 'has' : 'have'} a template digest that is not the hash of the template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
         hashes.mismatches,
       ),
     );

@@ -15,10 +15,13 @@ import { parseAkPublic, type AkPublic } from '../tpm/ak-public';
 import type { InputKind, ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
+import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
 
 export interface LoadedInputs {
   readonly log?: LoadedLog;
+  /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
+  readonly companions?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
   readonly quote?: TpmsAttestQuote;
@@ -56,20 +59,30 @@ function mergePcrValues(into: Map<HashAlgorithm, Map<number, Uint8Array>>, from:
 }
 
 /**
- * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed;
+ * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed
+ * (`preloadedCompanions`: its per-bank lists of other banks);
  * the CLI passes everything as raw inputs.
  */
 export async function loadInputs(
   raw: readonly RawInput[],
   provider: HashProvider,
   preloadedLog?: LoadedLog,
+  preloadedCompanions: readonly LoadedLog[] = [],
 ): Promise<LoadedInputs> {
   const inputs: ReportInput[] = [];
   const unused: Array<{ name: string; reason: string }> = [];
   const notes: string[] = [];
   const pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
-  let log = preloadedLog;
-  if (log !== undefined) inputs.push(log.input);
+  // Every IMA list given; arrangeBankLists picks the one shown and its per-bank companions.
+  const logs: LoadedLog[] = [];
+  if (preloadedLog !== undefined) {
+    logs.push(preloadedLog);
+    inputs.push(preloadedLog.input);
+  }
+  for (const c of preloadedCompanions) {
+    logs.push(c);
+    inputs.push(c.input);
+  }
   let firmware: LoadedInputs['firmware'];
   let quote: TpmsAttestQuote | undefined;
   let signature: TpmSignature | undefined;
@@ -87,12 +100,8 @@ export async function loadInputs(
     switch (kind) {
       case 'ima-binary':
       case 'ima-ascii': {
-        if (log !== undefined) {
-          unused.push({ name: input.name, reason: `a second IMA list; only ${log.input.name} is analysed` });
-          break;
-        }
         const parsed = parseImaLog(input.bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
-        log = { log: parsed, input: report };
+        logs.push({ log: parsed, input: report });
         break;
       }
       case 'tcg-eventlog':
@@ -147,5 +156,7 @@ export async function loadInputs(
       }
     }
   }
-  return { log, firmware, pcrValues, quote, signature, ak, unused, inputs, notes };
+  const { primary: log, companions, unused: extraLogs } = arrangeBankLists(logs);
+  unused.push(...extraLogs);
+  return { log, companions, firmware, pcrValues, quote, signature, ak, unused, inputs, notes };
 }

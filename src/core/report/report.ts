@@ -51,7 +51,9 @@ export type FindingCode =
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
   | 'firmware-note'
-  | 'input-unused';
+  | 'input-unused'
+  | 'bank-lists-differ'
+  | 'bank-lists-read-apart';
 
 export interface ReportInput {
   name: string;
