@@ -104,7 +104,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     try {
       const summary = await client.request(
         'open',
-        { inputs: inputs.map(({ id, name, file, kind }) => ({ id, name, file, ...(kind ? { kind } : {}) })) },
+        { inputs: inputs.map(({ id, name, file, kind, drop }) => ({ id, name, file, drop, ...(kind ? { kind } : {}) })) },
         {
           signal: controller.signal,
           onProgress: (progress) => {
@@ -125,9 +125,11 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
-      // Dropping a second log replaces the first; the re-open that follows reuses the parsed log.
+      // A log that starts a new case, or a second list of a bank, replaces what it supersedes;
+      // the re-open that follows reuses the parsed log. A new case also lets go of the paste.
       if (superseded.length > 0) {
-        s.removeInputs(superseded);
+        if (summary.newCaseFrom !== undefined) s.leaveCase(superseded);
+        else s.removeInputs(superseded);
         return;
       }
       await afterNextPaint();

@@ -100,6 +100,31 @@ describe('inputs', () => {
     s().replaceInputs([{ name: 'c', file: blob }]);
     expect([s().paste, s().nonce]).toEqual(['', '']);
   });
+
+  it('numbers drops: files given together share one, a later drop gets the next', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().replaceInputs([
+      { name: 'a', file: blob },
+      { name: 'b', file: blob },
+    ]);
+    s().addFiles([{ name: 'c', file: blob }]);
+    const [a, b, c] = s().inputs;
+    expect(a.drop).toBe(b.drop);
+    expect(c.drop).toBeGreaterThan(a.drop);
+  });
+
+  it('leaving a case lets go of its inputs, paste and nonce, and keeps the new case', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().replaceInputs([{ name: 'old-log', file: blob }]);
+    s().setPaste('PCR-10: 00');
+    s().setNonce('abcd');
+    s().addFiles([{ name: 'new-log', file: blob }]);
+    s().leaveCase([s().inputs[0].id]);
+    expect(s().inputs.map((i) => i.name)).toEqual(['new-log']);
+    expect([s().paste, s().nonce]).toEqual(['', '']);
+  });
 });
 
 describe('selection and view', () => {

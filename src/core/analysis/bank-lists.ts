@@ -232,24 +232,22 @@ export function withCompanionColumns(
 }
 
 /**
- * Sorts the IMA lists given into the one shown (the longest; the first of equals) and its
- * per-bank companions (one per bank); the rest are not used, with the reason.
+ * Sorts the IMA lists given into the one shown (the longest; the first of equals), its
+ * companions (one list per other bank) and the rest (lists of a bank already taken).
  */
-export function arrangeBankLists(logs: readonly LoadedLog[]): {
-  primary?: LoadedLog;
-  companions: LoadedLog[];
-  unused: Array<{ name: string; reason: string }>;
-} {
-  if (logs.length === 0) return { companions: [], unused: [] };
+export function arrangeBankLists<T extends { readonly log: ImaLog }>(
+  logs: readonly T[],
+): { primary?: T; companions: T[]; extra: T[] } {
+  if (logs.length === 0) return { companions: [], extra: [] };
   let primary = logs[0];
   for (const l of logs) if (l.log.entries.length > primary.log.entries.length) primary = l;
-  const companions: LoadedLog[] = [];
-  const unused: Array<{ name: string; reason: string }> = [];
+  const companions: T[] = [];
+  const extra: T[] = [];
   for (const l of logs) {
     if (l === primary) continue;
     const taken = companions.some((c) => !isOtherBank(c.log, l.log));
     if (isOtherBank(primary.log, l.log) && !taken) companions.push(l);
-    else unused.push({ name: l.input.name, reason: `a second IMA list of the same bank; only ${primary.input.name} is analysed` });
+    else extra.push(l);
   }
-  return { primary, companions, unused };
+  return { primary, companions, extra };
 }

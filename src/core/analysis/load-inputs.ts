@@ -156,7 +156,7 @@ export async function loadInputs(
       }
     }
   }
-  const { primary: log, companions, unused: extraLogs } = arrangeBankLists(logs);
-  unused.push(...extraLogs);
+  const { primary: log, companions, extra } = arrangeBankLists(logs);
+  for (const l of extra) unused.push({ name: l.input.name, reason: `a second IMA list of the same bank; only ${log?.input.name ?? ''} is analysed` });
   return { log, companions, firmware, pcrValues, quote, signature, ak, unused, inputs, notes };
 }

@@ -24,7 +24,13 @@ export function InputsPanel() {
           const detected = summary?.detectedKind;
           const unrecognised = summary !== undefined && summary.kind === undefined;
           return (
-            <li key={input.id} className={`input-item${unrecognised ? ' input-item--bad' : ''}`} data-testid="input-item" data-kind={summary?.kind ?? ''}>
+            <li
+              key={input.id}
+              className={`input-item${unrecognised ? ' input-item--bad' : ''}`}
+              data-testid="input-item"
+              data-kind={summary?.kind ?? ''}
+              data-bank={summary?.digestBank ?? ''}
+            >
               <div className="input-item__head">
                 <span className="input-item__name" title={input.name}>
                   {input.name}
@@ -49,6 +55,12 @@ export function InputsPanel() {
                 </select>
               </label>
               {unrecognised ? <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p> : null}
+              {summary?.companionOf !== undefined ? (
+                <p className="input-item__note" data-testid="bank-list-note">
+                  The {summary.digestBank ?? 'other'} list of the same log as <bdi>{summary.companionOf}</bdi>: the {summary.digestBank ?? 'its'} bank is
+                  checked and replayed from it.
+                </p>
+              ) : null}
             </li>
           );
         })}
