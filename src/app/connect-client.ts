@@ -144,7 +144,19 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     }
   }
 
+  // A new sort or filter keeps the selected entry: its row in the new view is looked up (the
+  // store dropped the old row, so that no other entry takes its place meanwhile).
+  async function relocateSelection(): Promise<void> {
+    const { query, selection } = store.getState();
+    const index = selection.entryIndex;
+    if (index === undefined || store.getState().load.kind !== 'ready') return;
+    const row = await source.findRow(index, query);
+    const now = store.getState();
+    if (now.query === query && now.selection.entryIndex === index && now.selection.row === undefined && row >= 0) now.selectRow(row, index);
+  }
+
   const unsubscribe = store.subscribe((state, previous) => {
+    if (state.query !== previous.query) void relocateSelection().catch(() => undefined);
     if (state.inputs !== previous.inputs) void open(state.inputs);
     else if (state.paste !== previous.paste || state.nonce !== previous.nonce) {
       window.clearTimeout(pasteTimer);

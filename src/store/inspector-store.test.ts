@@ -140,6 +140,17 @@ describe('selection and view', () => {
     expect(s().selection).toMatchObject({ row: undefined, entryIndex: undefined });
   });
 
+  it('a new sort or filter keeps the selected entry but forgets its row (the worker finds the new one)', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().selectRow(7, 7);
+    s().setSort({ column: 'name', descending: true });
+    expect(s().selection).toMatchObject({ entryIndex: 7, row: undefined });
+    s().selectRow(42, 7);
+    s().setSearch('file');
+    expect(s().selection).toMatchObject({ entryIndex: 7, row: undefined });
+  });
+
   it('changes the query immutably and clears filters but not the sort', () => {
     const store = createInspectorStore();
     const s = () => store.getState();
