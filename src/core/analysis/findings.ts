@@ -12,6 +12,7 @@ import type { BootAggregateResult, FirmwareEventRef } from './check-boot-aggrega
 import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
+import { firstDifference, shortDigest } from '../util/digest-diff';
 import { formatIndexRun, toIndexRuns } from './index-runs';
 import { computeSoftReboots, kexecMarkerNotes } from './soft-reboots';
 
@@ -27,6 +28,12 @@ function finding(code: FindingCode, message: string, entries?: readonly number[]
 /** "1 entry has", "4 entries have": `many` when it is not `one` + s. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** " (they first differ at hex digit 62)": said when shortened values could look alike. */
+function differsAt(a: string, b: string): string {
+  const at = firstDifference(a, b);
+  return at === undefined || at < 16 ? '' : ` (they first differ at hex digit ${at})`;
 }
 
 function listed(entries: readonly number[]): string {
@@ -125,7 +132,7 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
       out.push(
         finding(
           'pcr-mismatch',
-          `${where}: no prefix of the log reproduces ${c.expected.slice(0, 16)}… under any interpretation tried (per-bank or padded SHA-1 digests, violations as 0xFF or zero, either byte order). The full replay gives ${c.replayed.slice(0, 16)}….${why}`,
+          `${where}: no prefix of the log reproduces ${shortDigest(c.expected, c.replayed)} under any interpretation tried (per-bank or padded SHA-1 digests, violations as 0xFF or zero, either byte order). The full replay gives ${shortDigest(c.replayed, c.expected)}${differsAt(c.expected, c.replayed)}.${why}`,
         ),
       );
     }
@@ -302,7 +309,7 @@ export function quoteFindings(q: QuoteCheck, entryCount: number | undefined): Fi
     out.push(
       finding(
         'quote-digest-mismatch',
-        `The quote's pcrDigest ${r.pcrDigest.slice(0, 16)}… equals the digest of the replayed and supplied PCRs after no entry of the log (whole log: ${r.computedDigest?.slice(0, 16) ?? '?'}…). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
+        `The quote's pcrDigest ${shortDigest(r.pcrDigest, r.computedDigest ?? '')} equals the digest of the replayed and supplied PCRs after no entry of the log (whole log: ${r.computedDigest === undefined ? '?' : `${shortDigest(r.computedDigest, r.pcrDigest)}${differsAt(r.pcrDigest, r.computedDigest)}`}). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
       ),
     );
   } else if (r.digestMatches === true) {

@@ -17,6 +17,8 @@ import type { SortColumn } from '../../core/query/filter-entries';
 import { Digest } from '../shared/Digest';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import type { EntryRow } from './entry-rows';
+import { SafeText } from '../shared/SafeText';
+import { visibleText } from '../../core/util/visible-text';
 
 export const entryTableFeatures = tableFeatures({
   columnVisibilityFeature,
@@ -95,8 +97,8 @@ export const entryColumns = helper.columns([
     size: 340,
     minSize: 120,
     cell: (c) => (
-      <span className="cell-name" title={c.getValue()}>
-        {c.getValue()}
+      <span className="cell-name" title={visibleText(c.getValue())}>
+        <SafeText text={c.getValue()} />
       </span>
     ),
   }),

@@ -3,6 +3,8 @@ import { useInspector } from '../../store/use-inspector';
 import { formatBytes } from '../shared/format';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
 import { Panel } from '../shared/Panel';
+import { SafeText } from '../shared/SafeText';
+import { visibleText } from '../../core/util/visible-text';
 
 function kindOf(value: string): InputKind | undefined {
   return INPUT_KINDS.find((k) => k === value);
@@ -32,8 +34,8 @@ export function InputsPanel() {
               data-bank={summary?.digestBank ?? ''}
             >
               <div className="input-item__head">
-                <span className="input-item__name" title={input.name}>
-                  {input.name}
+                <span className="input-item__name" title={visibleText(input.name)}>
+                  <SafeText text={input.name} />
                 </span>
                 <span className="input-item__size">{formatBytes(input.file.size)}</span>
                 <button type="button" className="icon-button" aria-label={`Remove ${input.name}`} title="Remove" onClick={() => removeInput(input.id)}>
@@ -57,7 +59,7 @@ export function InputsPanel() {
               {unrecognised ? <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p> : null}
               {summary?.companionOf !== undefined ? (
                 <p className="input-item__note" data-testid="bank-list-note">
-                  The {summary.digestBank ?? 'other'} list of the same log as <bdi>{summary.companionOf}</bdi>: the {summary.digestBank ?? 'its'} bank is
+                  The {summary.digestBank ?? 'other'} list of the same log as <SafeText text={summary.companionOf} />: the {summary.digestBank ?? 'its'} bank is
                   checked and replayed from it.
                 </p>
               ) : null}

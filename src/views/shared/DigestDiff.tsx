@@ -1,0 +1,30 @@
+import { digestDiffSegments, firstDifference } from '../../core/util/digest-diff';
+
+/**
+ * A digest shortened beside another it is compared with (supplied and replayed PCR values):
+ * where they differ shows, digits that differ are marked and the rest dimmed, so values that
+ * part only in their last digits do not look alike. The full value is in the tooltip.
+ */
+export function DigestDiff({ hex, other, width = 16 }: { readonly hex: string; readonly other: string; readonly width?: number }) {
+  const at = firstDifference(hex, other);
+  return (
+    <span
+      className={`digest digest-diff${at === undefined ? '' : ' digest-diff--differs'}`}
+      title={at === undefined ? hex : `${hex}\nfirst differs at hex digit ${at}`}
+      data-testid="digest-diff"
+      data-differs-at={at ?? ''}
+    >
+      {digestDiffSegments(hex, other, width).map((s, k) =>
+        s.kind === 'differ' ? (
+          <mark key={k} className="digest-diff__differ">
+            {s.text}
+          </mark>
+        ) : (
+          <span key={k} className={at === undefined ? undefined : `digest-diff__${s.kind}`}>
+            {s.text}
+          </span>
+        ),
+      )}
+    </span>
+  );
+}
