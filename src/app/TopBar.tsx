@@ -20,6 +20,7 @@ export function TopBar() {
   const theme = useInspector((s) => s.theme);
   const setTheme = useInspector((s) => s.setTheme);
   const current = new URL(window.location.href).searchParams.get('sample') ?? '';
+  const caseOpen = useInspector((s) => s.inputs.length > 0 || s.permalink.kind !== 'none');
 
   return (
     <header className="topbar">
@@ -49,6 +50,17 @@ export function TopBar() {
         </select>
       </label>
       <OpenFilesButton label="Open files…" />
+      {caseOpen ? (
+        <button
+          type="button"
+          className="button button--quiet"
+          data-testid="new-case"
+          title="Close every input, the pasted text and the nonce, and start again"
+          onClick={() => commands.newCase()}
+        >
+          New case
+        </button>
+      ) : null}
       <button
         type="button"
         className="button button--quiet"

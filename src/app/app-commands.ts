@@ -26,7 +26,8 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
       if (files.length === 0) return;
       const entries = files.map((file) => ({ name: file.name, file }));
       setSampleParam(undefined);
-      // With a log open, more files join it (a quote, PCR values); otherwise they start afresh.
+      // With a log open, more files join its case (a quote, PCR values, another bank's list;
+      // a different log starts a new case: case-logs.ts); otherwise they start afresh.
       if (store.getState().load.kind === 'ready') store.getState().addFiles(entries);
       else store.getState().replaceInputs(entries);
     },
@@ -46,6 +47,14 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
           store.getState().failLoad(e instanceof Error ? e.message : String(e));
         }
       })();
+    },
+    newCase() {
+      setSampleParam(undefined);
+      const s = store.getState();
+      s.clearInputs();
+      s.clearSelection();
+      s.clearFilters();
+      s.closePermalink();
     },
     cancelLoad: () => connection.cancelLoad(),
     goToEntry: (index) => connection.goToEntry(index),

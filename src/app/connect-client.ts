@@ -107,7 +107,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     try {
       const summary = await client.request(
         'open',
-        { inputs: inputs.map(({ id, name, file, kind }) => ({ id, name, file, ...(kind ? { kind } : {}) })) },
+        { inputs: inputs.map(({ id, name, file, kind, drop }) => ({ id, name, file, drop, ...(kind ? { kind } : {}) })) },
         {
           signal: controller.signal,
           onProgress: (progress) => {
@@ -130,9 +130,11 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
-      // Dropping a second log replaces the first; the re-open that follows reuses the parsed log.
+      // A log that starts a new case, or a second list of a bank, replaces what it supersedes;
+      // the re-open that follows reuses the parsed log. A new case also lets go of the paste.
       if (superseded.length > 0) {
-        s.removeInputs(superseded);
+        if (summary.newCaseFrom !== undefined) s.leaveCase(superseded);
+        else s.removeInputs(superseded);
         return;
       }
       await afterNextPaint();
@@ -147,7 +149,19 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     }
   }
 
+  // A new sort or filter keeps the selected entry: its row in the new view is looked up (the
+  // store dropped the old row, so that no other entry takes its place meanwhile).
+  async function relocateSelection(): Promise<void> {
+    const { query, selection } = store.getState();
+    const index = selection.entryIndex;
+    if (index === undefined || store.getState().load.kind !== 'ready') return;
+    const row = await source.findRow(index, query);
+    const now = store.getState();
+    if (now.query === query && now.selection.entryIndex === index && now.selection.row === undefined && row >= 0) now.selectRow(row, index);
+  }
+
   const unsubscribe = store.subscribe((state, previous) => {
+    if (state.query !== previous.query) void relocateSelection().catch(() => undefined);
     if (state.inputs !== previous.inputs) void open(state.inputs);
     else if (state.paste !== previous.paste || state.nonce !== previous.nonce || state.keylimeCompat !== previous.keylimeCompat) {
       window.clearTimeout(pasteTimer);

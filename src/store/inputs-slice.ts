@@ -13,6 +13,8 @@ export interface UserInput {
   readonly file: Blob;
   /** Forced by the user from the inputs list; undefined means "detect by content". */
   readonly kind?: InputKind;
+  /** Which drop of files it came with, counted from 1: a new log in a later drop starts a new case. */
+  readonly drop: number;
 }
 
 export interface InputsSlice {
@@ -28,6 +30,8 @@ export interface InputsSlice {
   /** Replaces every input (a sample, or a fresh start). */
   replaceInputs(files: readonly { readonly name: string; readonly file: Blob }[]): void;
   removeInput(id: string): void;
+  /** A new case began: lets go of the old case's inputs, its pasted text and nonce. */
+  leaveCase(ids: readonly string[]): void;
   /** Removes several at once without a reopen per input. */
   removeInputs(ids: readonly string[]): void;
   setInputKind(id: string, kind: InputKind | undefined): void;
@@ -38,8 +42,11 @@ export interface InputsSlice {
 }
 
 let nextInputId = 1;
+let nextDrop = 1;
+/** The files of one drop (or one pick in the file dialog, or one sample). */
 function withIds(files: readonly { readonly name: string; readonly file: Blob }[]): UserInput[] {
-  return files.map((f) => ({ id: `input-${nextInputId++}`, name: f.name, file: f.file }));
+  const drop = nextDrop++;
+  return files.map((f) => ({ id: `input-${nextInputId++}`, name: f.name, file: f.file, drop }));
 }
 
 export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice> = (set) => ({
@@ -51,6 +58,7 @@ export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice
   replaceInputs: (files) => set({ inputs: withIds(files), paste: '', nonce: '' }),
   removeInput: (id) => set((s) => ({ inputs: s.inputs.filter((i) => i.id !== id) })),
   removeInputs: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)) })),
+  leaveCase: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)), paste: '', nonce: '' })),
   setInputKind: (id, kind) =>
     set((s) => ({
       inputs: s.inputs.map((i) => {

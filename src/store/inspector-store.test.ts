@@ -100,6 +100,31 @@ describe('inputs', () => {
     s().replaceInputs([{ name: 'c', file: blob }]);
     expect([s().paste, s().nonce]).toEqual(['', '']);
   });
+
+  it('numbers drops: files given together share one, a later drop gets the next', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().replaceInputs([
+      { name: 'a', file: blob },
+      { name: 'b', file: blob },
+    ]);
+    s().addFiles([{ name: 'c', file: blob }]);
+    const [a, b, c] = s().inputs;
+    expect(a.drop).toBe(b.drop);
+    expect(c.drop).toBeGreaterThan(a.drop);
+  });
+
+  it('leaving a case lets go of its inputs, paste and nonce, and keeps the new case', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().replaceInputs([{ name: 'old-log', file: blob }]);
+    s().setPaste('PCR-10: 00');
+    s().setNonce('abcd');
+    s().addFiles([{ name: 'new-log', file: blob }]);
+    s().leaveCase([s().inputs[0].id]);
+    expect(s().inputs.map((i) => i.name)).toEqual(['new-log']);
+    expect([s().paste, s().nonce]).toEqual(['', '']);
+  });
 });
 
 describe('selection and view', () => {
@@ -113,6 +138,17 @@ describe('selection and view', () => {
     expect(s().selection).toEqual({ row: 3, entryIndex: 17, revealSerial: 2 });
     s().clearSelection();
     expect(s().selection).toMatchObject({ row: undefined, entryIndex: undefined });
+  });
+
+  it('a new sort or filter keeps the selected entry but forgets its row (the worker finds the new one)', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().selectRow(7, 7);
+    s().setSort({ column: 'name', descending: true });
+    expect(s().selection).toMatchObject({ entryIndex: 7, row: undefined });
+    s().selectRow(42, 7);
+    s().setSearch('file');
+    expect(s().selection).toMatchObject({ entryIndex: 7, row: undefined });
   });
 
   it('changes the query immutably and clears filters but not the sort', () => {

@@ -34,28 +34,36 @@ export interface ViewSlice {
   setReplayOpen(open: boolean): void;
 }
 
+/**
+ * A new query: the selected entry stays selected, but its row in the new view is not known
+ * until the worker finds it (connect-client re-locates it), so no other entry takes its place.
+ */
+function withQuery(s: InspectorState, query: RowQuery): Pick<InspectorState, 'query' | 'selection'> {
+  return { query, selection: { ...s.selection, row: undefined } };
+}
+
 export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
   query: DEFAULT_QUERY,
   columnVisibility: {},
   columnSizing: {},
   theme: 'system',
   replayOpen: true,
-  setSearch: (search) => set((s) => ({ query: { ...s.query, search } })),
-  setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
-  setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
-  setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
+  setSearch: (search) => set((s) => withQuery(s, { ...s.query, search })),
+  setTemplateFilter: (templates) => set((s) => withQuery(s, { ...s.query, templates })),
+  setPcrFilter: (pcrs) => set((s) => withQuery(s, { ...s.query, pcrs })),
+  setStatusFilter: (statuses) => set((s) => withQuery(s, { ...s.query, statuses })),
   setPolicyFailuresFilter: (on) =>
     set((s) => {
       const { policyFailures: _previous, ...rest } = s.query;
-      return { query: on ? { ...rest, policyFailures: true } : rest };
+      return withQuery(s, on ? { ...rest, policyFailures: true } : rest);
     }),
-  setSort: (sort) => set((s) => ({ query: { ...s.query, sort } })),
+  setSort: (sort) => set((s) => withQuery(s, { ...s.query, sort })),
   setRangeFilter: (range) =>
     set((s) => {
       const { range: _previous, ...rest } = s.query;
-      return { query: range === undefined ? rest : { ...rest, range } };
+      return withQuery(s, range === undefined ? rest : { ...rest, range });
     }),
-  clearFilters: () => set((s) => ({ query: { ...DEFAULT_QUERY, sort: s.query.sort } })),
+  clearFilters: () => set((s) => withQuery(s, { ...DEFAULT_QUERY, sort: s.query.sort })),
   setColumnVisibility: (columnVisibility) => set({ columnVisibility }),
   setColumnSizing: (columnSizing) => set({ columnSizing }),
   setTheme: (theme) => set({ theme }),

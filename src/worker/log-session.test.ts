@@ -169,22 +169,23 @@ describe.skipIf(!hasSharedData())('LogSession on the swtpm IMA list', () => {
     }
   });
 
-  it('keeps the parsed log when only other inputs change, and lets a later log replace it', async () => {
+  it('keeps the parsed log when only other inputs change, and lets a log dropped later start a new case', async () => {
     const { call, events } = harness();
-    const log = file('log', 'binary_runtime_measurements', binary());
+    const log = { ...file('log', 'binary_runtime_measurements', binary()), drop: 1 };
     await call('open', { inputs: [log] });
     const before = events.length;
-    const again = await call('open', {
-      inputs: [log, file('pcrs', 'evmctl_pcrs_sha256.txt', readSharedData('swtpm', 'evmctl_pcrs_sha256.txt'))],
-    });
+    const pcrs = { ...file('pcrs', 'evmctl_pcrs_sha256.txt', readSharedData('swtpm', 'evmctl_pcrs_sha256.txt')), drop: 2 };
+    const again = await call('open', { inputs: [log, pcrs] });
     expect(again.ok).toBe(true);
     expect(events.slice(before).some((e) => e.type === 'progress')).toBe(false);
 
-    const other = file('log2', 'sml-ima-ng-sha1.bin', readSharedData('realdata', 'tpm2-tss', 'sml-ima-ng-sha1.bin'));
-    const replaced = await call('open', { inputs: [log, other] });
+    const other = { ...file('log2', 'sml-ima-ng-sha1.bin', readSharedData('realdata', 'tpm2-tss', 'sml-ima-ng-sha1.bin')), drop: 3 };
+    const replaced = await call('open', { inputs: [log, pcrs, other] });
     if (!replaced.ok) throw new Error(replaced.message);
     expect(replaced.result.log?.inputId).toBe('log2');
-    expect(replaced.result.inputs[0].supersededBy).toBe('sml-ima-ng-sha1.bin');
+    expect(replaced.result.newCaseFrom).toBe(3);
+    // The old case's list and its PCR values are both left behind.
+    expect(replaced.result.inputs.map((i) => i.supersededBy)).toEqual(['sml-ima-ng-sha1.bin', 'sml-ima-ng-sha1.bin', undefined]);
   });
 });
 

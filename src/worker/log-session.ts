@@ -48,6 +48,7 @@ import type { Report } from '../core/report/report';
 import { splitPastedInput } from './split-pasted-input';
 import { compareLogs, type LogComparison } from '../core/compare/compare-logs';
 import { compareDocument, type CompareDocument } from '../core/compare/compare-json';
+import { arrangeCaseLogs } from './case-logs';
 import { timeSlices, yieldToEventLoop } from './event-loop';
 import type { Pause } from '../core/replay/replay-chains';
 import type {
@@ -126,6 +127,8 @@ export class SessionError extends Error {
 
 interface OpenedLog {
   readonly inputId: string;
+  /** The drop of files it came with (InputFile.drop). */
+  readonly drop: number;
   readonly cacheKey: string;
   readonly file: Blob;
   readonly log: ImaLog;
@@ -138,7 +141,12 @@ interface OpenedLog {
 
 interface OpenState {
   readonly summary: LoadSummary;
+  /** The list shown in the table. */
   readonly log?: OpenedLog;
+  /** Per-bank lists of the shown one in other banks: each replays its bank (bank-lists.ts). */
+  readonly companions: readonly OpenedLog[];
+  /** Every list given, parsed (kept so that the next open reuses them). */
+  readonly logs: readonly OpenedLog[];
   /** Recognised non-log inputs, read whole (they are small: quotes, PCR listings, keys). */
   readonly others: readonly RawInput[];
   /** Filtered/sorted row indices per query; undefined for the identity view. Latest few only. */
@@ -173,7 +181,7 @@ export class LogSession {
   readonly #post: PostEvent;
   readonly #options: LogSessionOptions;
   readonly #inflight = new Map<RequestId, AbortController>();
-  #state: OpenState = { summary: { inputs: [] }, others: [], views: new Map() };
+  #state: OpenState = { summary: { inputs: [] }, companions: [], logs: [], others: [], views: new Map() };
   #provider: Promise<HashProvider> | undefined;
   #pool: VerifyPool | undefined;
   /** Per parsed log: the pool's verification, started by its first analysis, reused by the next. */
@@ -185,9 +193,12 @@ export class LogSession {
   /** Per open (keyed by its state): the firmware log, once a view asked for it. */
   readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
   /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
-  readonly #replayBasis = new WeakMap<OpenState, { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly report: Report }>();
   /** Per open (keyed by its state): the reference list and the comparison with it. */
   readonly #comparisons = new WeakMap<OpenState, { readonly reference: ImaLog; readonly result: LogComparison }>();
+  readonly #replayBasis = new WeakMap<
+    OpenState,
+    { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly companions: readonly LoadedLog[]; readonly report: Report }
+  >();
 
   constructor(post: PostEvent, options: LogSessionOptions = {}) {
     this.#post = post;
@@ -252,24 +263,45 @@ export class LogSession {
     }
   }
 
-  /** Classifies every input, streams the IMA log through the parser, and keeps the result. */
+  /**
+   * Classifies every input, streams the IMA lists through the parser, and keeps the result:
+   * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
+   */
   async open(inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
     const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined }> = [];
     for (const input of inputs) {
       const head = await readBlobHead(input.file, CLASSIFY_HEAD_BYTES);
       classified.push({ input, head, detectedKind: classifyInput(head) });
     }
-    // One log at a time: the last IMA list given wins (dropping a new log replaces the old).
-    let logAt = -1;
-    classified.forEach((c, k) => {
-      if (isLogKind(c.input.kind ?? c.detectedKind)) logAt = k;
-    });
-    const logInput = logAt < 0 ? undefined : classified[logAt].input;
+    if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
+      const described = classified.map((c) => `${c.input.name} looks like ${describeUnrecognized(c.head)}`);
+      throw new SessionError('unrecognizedFormat', `Not recognised: ${described.join('; ')}.`);
+    }
+    // Every list given is parsed (or taken from the last open), then sorted into the case.
+    const parsed: OpenedLog[] = [];
+    for (const { input, detectedKind } of classified) {
+      const kind = input.kind ?? detectedKind;
+      if (!isLogKind(kind)) continue;
+      const key = cacheKeyOf(input, kind);
+      const previous = this.#state.logs.find((l) => l.cacheKey === key);
+      parsed.push(
+        previous !== undefined
+          ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
+          : await this.#parseLog(input, kind, key, id, signal),
+      );
+    }
+    const shown = parsed.find((l) => l.cacheKey === this.#state.log?.cacheKey);
+    const arranged = arrangeCaseLogs(parsed, shown);
+    const primary = arranged.primary;
+    const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
+    const companionIds = new Set(arranged.companions.map((c) => c.inputId));
+    const oldCase = (input: InputFile): boolean => arranged.newCaseFrom !== undefined && (input.drop ?? 0) < arranged.newCaseFrom;
     const summaries: InputSummary[] = [];
     const others: RawInput[] = [];
-    for (const [k, { input, head, detectedKind }] of classified.entries()) {
+    for (const { input, head, detectedKind } of classified) {
       const kind = input.kind ?? detectedKind;
-      const superseded = isLogKind(kind) && k !== logAt;
+      const log = parsed.find((l) => l.inputId === input.id);
+      const by = supersededBy.get(input.id) ?? (oldCase(input) && primary !== undefined ? primary.overview.name : undefined);
       summaries.push({
         id: input.id,
         name: input.name,
@@ -277,9 +309,11 @@ export class LogSession {
         kind,
         detectedKind,
         ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
-        ...(superseded && logInput !== undefined ? { supersededBy: logInput.name } : {}),
+        ...(by !== undefined ? { supersededBy: by } : {}),
+        ...(companionIds.has(input.id) && primary !== undefined ? { companionOf: primary.overview.name } : {}),
+        ...(log?.log.digestBank !== undefined ? { digestBank: log.log.digestBank } : {}),
       });
-      if (isLogKind(kind)) continue;
+      if (isLogKind(kind) || by !== undefined) continue;
       // Fail closed: a file no kind fits still goes to the analysis, which reports it as
       // unreadable (a red verdict) instead of judging the rest as if it had not been given.
       // Its head is enough to say so; a large unknown file is never read whole.
@@ -287,29 +321,18 @@ export class LogSession {
       others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}) });
     }
     if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
-    if (summaries.length > 0 && summaries.every((s) => s.kind === undefined)) {
-      const described = summaries.map((s) => `${s.name} looks like ${s.looksLike ?? 'nothing known'}`);
-      throw new SessionError('unrecognizedFormat', `Not recognised: ${described.join('; ')}.`);
-    }
-    let opened: OpenedLog | undefined;
-    if (logInput !== undefined) {
-      const kind = logInput.kind ?? classified[logAt].detectedKind;
-      if (!isLogKind(kind)) throw new Error('unreachable: the log input is not a log');
-      const key = cacheKeyOf(logInput, kind);
-      const previous = this.#state.log;
-      opened =
-        previous !== undefined && previous.cacheKey === key
-          ? { ...previous, inputId: logInput.id, overview: { ...previous.overview, inputId: logInput.id } }
-          : await this.#parseLog(logInput, kind, key, id, signal);
-    }
-    const summary: LoadSummary = { inputs: summaries, ...(opened ? { log: opened.overview } : {}) };
-    const replaced = this.#state.log?.log;
-    if (replaced !== undefined && replaced !== opened?.log) this.#verifications.get(replaced)?.controller.abort();
+    const summary: LoadSummary = {
+      inputs: summaries,
+      ...(primary ? { log: primary.overview } : {}),
+      ...(arranged.newCaseFrom !== undefined ? { newCaseFrom: arranged.newCaseFrom } : {}),
+    };
+    const kept = new Set([primary, ...arranged.companions].map((l) => l?.log));
+    for (const old of this.#state.logs) if (!kept.has(old.log)) this.#verifications.get(old.log)?.controller.abort();
     const previousState = this.#state;
-    this.#state = { summary, log: opened, others, views: new Map() };
+    this.#state = { summary, log: primary, companions: arranged.companions, logs: parsed, others, views: new Map() };
     // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
     const comparison = this.#comparisons.get(previousState);
-    if (comparison !== undefined && opened !== undefined && opened.log === previousState.log?.log) this.#comparisons.set(this.#state, comparison);
+    if (comparison !== undefined && primary !== undefined && primary.log === previousState.log?.log) this.#comparisons.set(this.#state, comparison);
     return summary;
   }
 
@@ -378,7 +401,7 @@ export class LogSession {
       sourceSize: log.sourceSize,
       parseMillis: Math.round(now() - started),
     };
-    return { inputId: input.id, cacheKey, file: input.file, log, overview, kind };
+    return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview, kind };
   }
 
   #progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number): void {
@@ -415,6 +438,11 @@ export class LogSession {
       loaded = { log: opened.log, input };
       this.#progress(id, 'analyzing', opened.file.size, opened.file.size, size);
     }
+    const companions: LoadedLog[] = [];
+    for (const c of state.companions) {
+      c.sha256 ??= await fingerprintLogFile(c.log, c.file, this.#verifyPool(), provider);
+      companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256: c.sha256 } });
+    }
     const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
     const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
     // The pool has verified the template hashes (#verify): analyze takes the result instead
@@ -430,6 +458,7 @@ export class LogSession {
         ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
       },
       provider,
+      companions,
     ).catch((e: unknown) => {
       // A policy or key that cannot be read: say which file and where, as the CLI does.
       if (e instanceof InputFileError) throw new SessionError('readFailed', e.message);
@@ -440,7 +469,7 @@ export class LogSession {
     this.#timelines.set(state, { analysis });
     if (analysis.policyRun !== undefined) this.#policyRuns.set(state, analysis.policyRun);
     else this.#policyRuns.delete(state);
-    this.#replayBasis.set(state, { others, report: analysis.report, ...(loaded ? { log: loaded } : {}) });
+    this.#replayBasis.set(state, { others, companions, report: analysis.report, ...(loaded ? { log: loaded } : {}) });
     return {
       report: analysis.report,
       pastes: pasted.map((p) => p.summary),
@@ -460,7 +489,7 @@ export class LogSession {
     const basis = this.#replayBasis.get(this.#state);
     if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
     const provider = await this.#hashProvider();
-    const loaded = await loadInputs(basis.others, provider, basis.log);
+    const loaded = await loadInputs(basis.others, provider, basis.log, basis.companions);
     const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: this.#pause() });
     const quote = await describeQuote(loaded, basis.report);
     return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };

@@ -38,6 +38,8 @@ export interface InputFile {
   readonly name: string;
   readonly file: Blob;
   readonly kind?: InputKind;
+  /** Which drop of files it came with (case-logs.ts: a new log in a later drop starts a new case). */
+  readonly drop?: number;
 }
 
 /** Text pasted into the quote box: treated like one more file. */
@@ -58,6 +60,10 @@ export interface InputSummary {
   readonly looksLike?: string;
   /** An IMA list that a later one replaced (one log is analysed at a time). */
   readonly supersededBy?: string;
+  /** A per-bank list of the shown log (named here): it replays its own bank. */
+  readonly companionOf?: string;
+  /** The bank of an IMA list's template digests. */
+  readonly digestBank?: HashAlgorithm;
 }
 
 export interface TemplateSummary {
@@ -87,6 +93,11 @@ export interface LoadSummary {
   readonly inputs: readonly InputSummary[];
   /** Absent when no input is an IMA measurement list. */
   readonly log?: LogOverview;
+  /**
+   * Set when a list dropped onto an open case started a new one: inputs of drops before this
+   * one belong to the old case (they are superseded) and the page lets go of them.
+   */
+  readonly newCaseFrom?: number;
 }
 
 export interface AnalysisSummary {

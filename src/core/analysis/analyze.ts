@@ -12,6 +12,7 @@ import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-t
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
 import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
 import { quoteProbe } from './quote-probe';
@@ -39,6 +40,11 @@ export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): Hash
       banks.add('sha1');
       banks.add('sha256');
     }
+    // Per-bank lists given together: every bank they record is replayed.
+    const companions = loaded.companions ?? [];
+    if (companions.length > 0) {
+      for (const l of [loaded.log, ...companions]) if (l?.log.digestBank !== undefined) banks.add(l.log.digestBank);
+    }
   }
   return HASH_ALGORITHMS.filter((b) => banks.has(b));
 }
@@ -52,8 +58,9 @@ export async function analyzeWithLog(
   others: readonly RawInput[],
   options: AnalyzeOptions,
   provider: HashProvider,
+  companions: readonly LoadedLog[] = [],
 ): Promise<Analysis> {
-  return analyze(await loadInputs(others, provider, log), options, provider);
+  return analyze(await loadInputs(others, provider, log, companions), options, provider);
 }
 
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
@@ -89,6 +96,10 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     logFacts = facts;
     report.log = facts.report;
     findings.push(...logFindings(log, facts, hashes));
+    // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
+    const companions = loaded.companions ?? [];
+    findings.push(...checkBankLists(loaded.log, companions, provider).findings);
+    const extendColumns = withCompanionColumns(log, companions, provider, options.precomputed?.extendColumns);
 
     const replayBanks = new Set(banks);
     for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) replayBanks.add(s.bank);
@@ -97,7 +108,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       provider,
       HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
       loaded.pcrValues,
-      { extendColumns: options.precomputed?.extendColumns, pause: options.pause, quote: probe },
+      { extendColumns, pause: options.pause, quote: probe },
     );
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
     if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;

@@ -127,6 +127,16 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'A fact about the firmware log’s framing (padding, trailer events, start values) worth knowing when comparing tools.',
   },
+  'bank-lists-differ': {
+    title: 'Per-bank lists of one log differ',
+    severity: 'error',
+    help: 'The kernel writes the same entries into every per-bank list (binary_runtime_measurements_sha1, _sha256 …); only the template digests differ. An entry whose PCR, template or data differs between them was altered in one list after measurement, or the lists are not of the same boot. Each bank is replayed from its own list; compare both with known-good copies.',
+  },
+  'bank-lists-read-apart': {
+    title: 'Per-bank lists read at different moments',
+    severity: 'warning',
+    help: 'The lists agree entry for entry, but one has more entries: it was read later, after more files were measured. Read all per-bank lists (and the quote) together, or compare each bank with PCR values read with its own list.',
+  },
   'input-unused': {
     title: 'Input not used',
     severity: 'warning',

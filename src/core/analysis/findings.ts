@@ -42,7 +42,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'unknown-template',
-        `${plural(facts.unknownTemplate.length, 'entry', 'entries')} use a template or field not decoded (${names.join(', ')}); they are shown raw and still replayed.`,
+        `${plural(facts.unknownTemplate.length, 'entry uses', 'entries use')} a template or field not decoded (${names.join(', ')}); shown raw and still replayed.`,
         facts.unknownTemplate,
       ),
     );
@@ -74,7 +74,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'byte-order-mixed',
-        `${plural(facts.oppositeByteOrder.length, 'entry', 'entries')} (${where}) verify only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
+        `${plural(facts.oppositeByteOrder.length, 'entry', 'entries')} (${where}) ${facts.oppositeByteOrder.length === 1 ? 'verifies' : 'verify'} only with their length fields in ${log.byteOrder === 'little' ? 'big' : 'little'}-endian order: part of this list was written on another architecture. Those entries are hashed in that order for the other banks.`,
         facts.oppositeByteOrder,
       ),
     );
@@ -83,7 +83,7 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
     out.push(
       finding(
         'template-hash-mismatch',
-        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) have a template digest that is not the hash of their template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
+        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) ${hashes.mismatches.length === 1 ? 'has' : 'have'} a template digest that is not the hash of the template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
         hashes.mismatches,
       ),
     );

@@ -34,6 +34,7 @@ import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import type { LoadedInputs } from './load-inputs';
 import { quoteProbe } from './quote-probe';
 import { hypothesesFor, hypothesisKey, replayAndCheckPcrs } from './check-pcrs';
+import { withCompanionColumns } from './bank-lists';
 
 /** A supplied PCR value that the log extends: one column of the hypotheses table. */
 export interface HypothesisTarget {
@@ -161,8 +162,10 @@ export async function replayAllHypotheses(
   if (log === undefined) return undefined;
   const othersSkipped = options.all !== true && defaultReadingSuffices(report, log);
   const fixed = knownPcrValue(loaded, report);
-  // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache.
-  const { chainFor, logPcrs } = await replayAndCheckPcrs(log, provider, [], new Map());
+  // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache
+  // (whose default reading of a companion's bank is that per-bank list's own digests).
+  const extendColumns = withCompanionColumns(log, loaded.companions ?? [], provider);
+  const { chainFor, logPcrs } = await replayAndCheckPcrs(log, provider, [], new Map(), { extendColumns });
 
   const targets: PcrTarget[] = [];
   for (const bank of HASH_ALGORITHMS) {

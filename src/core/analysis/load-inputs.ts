@@ -20,11 +20,14 @@ import { classifyInput } from './classify-input';
 import { readAttestationBundle } from '../tpm/attestation-bundle';
 import { parseImaKeys } from '../ima-signature/ima-key';
 import { addPolicyInput, emptyPolicyInputs, type PolicyInputs } from '../policy/policy-inputs';
+import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
 import { pairQuotes, type Named, type PairedQuote, type QuoteInput } from './pair-quotes';
 
 export interface LoadedInputs {
   readonly log?: LoadedLog;
+  /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
+  readonly companions?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
   /** The first quote, its signature and key (what single-quote code reads: describeQuote, hypotheses). */
@@ -78,21 +81,31 @@ function mergePcrValues(into: Map<HashAlgorithm, Map<number, Uint8Array>>, from:
 }
 
 /**
- * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed;
+ * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed
+ * (`preloadedCompanions`: its per-bank lists of other banks);
  * the CLI passes everything as raw inputs.
  */
 export async function loadInputs(
   raw: readonly RawInput[],
   provider: HashProvider,
   preloadedLog?: LoadedLog,
+  preloadedCompanions: readonly LoadedLog[] = [],
 ): Promise<LoadedInputs> {
   const inputs: ReportInput[] = [];
   const unused: Array<{ name: string; reason: string }> = [];
   const unreadable: Array<{ name: string; kind?: InputKind; reason: string }> = [];
   const notes: string[] = [];
   const pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
-  let log = preloadedLog;
-  if (log !== undefined) inputs.push(log.input);
+  // Every IMA list given; arrangeBankLists picks the one shown and its per-bank companions.
+  const logs: LoadedLog[] = [];
+  if (preloadedLog !== undefined) {
+    logs.push(preloadedLog);
+    inputs.push(preloadedLog.input);
+  }
+  for (const c of preloadedCompanions) {
+    logs.push(c);
+    inputs.push(c.input);
+  }
   let firmware: LoadedInputs['firmware'];
   const quoteInputs: QuoteInput[] = [];
   const signatures: Array<Named<TpmSignature>> = [];
@@ -127,10 +140,6 @@ export async function loadInputs(
       }
       case 'ima-binary':
       case 'ima-ascii': {
-        if (log !== undefined) {
-          unused.push({ name: input.name, reason: `a second IMA list; only ${log.input.name} is analysed` });
-          break;
-        }
         const parsed = parseImaLog(input.bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
         // A list that yields no entry at all (a --kind the file does not fit) is no list.
         if (parsed.entries.length === 0 && input.bytes.length > 0) {
@@ -138,7 +147,7 @@ export async function loadInputs(
           refuse(e === undefined ? 'offset 0: no IMA measurement entry could be read' : `offset ${e.offset}: ${e.message}`);
           break;
         }
-        log = { log: parsed, input: report };
+        logs.push({ log: parsed, input: report });
         break;
       }
       case 'tcg-eventlog':
@@ -214,9 +223,12 @@ export async function loadInputs(
     given.report.kind = 'ima-key';
     if (parseImaKeys(given.input.bytes).ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
   }
+  const { primary: log, companions, extra } = arrangeBankLists(logs);
+  for (const l of extra) unused.push({ name: l.input.name, reason: `a second IMA list of the same bank; only ${log?.input.name ?? ''} is analysed` });
   const first = pairing.quotes[0];
   return {
     log,
+    companions,
     firmware,
     pcrValues,
     ...(first !== undefined ? { quote: first.quote } : {}),

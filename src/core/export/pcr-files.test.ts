@@ -10,7 +10,7 @@ import { parsePcrValues, type PcrValues } from '../tpm/pcr-values';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
 import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
 import { toHex } from '../util/bytes';
-import { exportEvmctlPcrs, exportPcrreadYaml } from './pcr-files';
+import { evmctlGaps, evmctlPcrValues, exportEvmctlPcrs, exportPcrreadYaml } from './pcr-files';
 
 let provider: HashProvider;
 beforeAll(async () => {
@@ -35,33 +35,37 @@ function writeTemp(name: string, text: string): string {
 }
 
 describe('exportEvmctlPcrs', () => {
-  it('writes PCR-00 up to the highest PCR, zero-filling the PCRs not given', () => {
-    expect(exportEvmctlPcrs({ '2': 'AB'.repeat(20), '0': '11'.repeat(20) })).toBe(
-      `PCR-00: ${'11'.repeat(20)}\nPCR-01: ${'00'.repeat(20)}\nPCR-02: ${'ab'.repeat(20)}\n`,
-    );
+  it('writes the PCRs given, in order, and no zeros for PCRs nobody read', () => {
+    expect(exportEvmctlPcrs({ '2': 'AB'.repeat(20), '0': '11'.repeat(20) })).toBe(`PCR-00: ${'11'.repeat(20)}\nPCR-02: ${'ab'.repeat(20)}\n`);
+    expect(exportEvmctlPcrs({ '10': 'ab'.repeat(32) })).toBe(`PCR-10: ${'ab'.repeat(32)}\n`);
     expect(exportEvmctlPcrs({})).toBe('');
+    expect(evmctlGaps({ '10': 'ab'.repeat(32) })).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(evmctlGaps({ '2': 'ab', '0': 'cd', '1': 'ef' })).toEqual([]);
+  });
+
+  it('a log alone knows only PCR 10: the file holds PCR 10 alone', async () => {
+    const report = await replayOf('swtpm', 'binary_runtime_measurements');
+    expect(exportEvmctlPcrs(evmctlPcrValues(report, 'sha256'))).toBe(`PCR-10: ${report.replay?.sha256?.['10']}\n`);
   });
 
   describe.runIf(hasEvmctl())('evmctl ima_measurement accepts the files for the list they were replayed from', () => {
-    it.each([
-      ['swtpm', 'binary_runtime_measurements', 6],
-      ['realdata/embrave-2023-06-26', 'binary_runtime_measurements', 922],
-    ])('%s/%s', async (dir, file, entries) => {
-      const report = await replayOf(...dir.split('/'), file);
+    it('swtpm: the list replays PCR 10, its firmware log PCRs 0–9', async () => {
+      const list = sharedDataPath('swtpm', 'binary_runtime_measurements');
+      const raw = ['binary_runtime_measurements', 'binary_bios_measurements'].map((name) => ({ name, bytes: readSharedData('swtpm', name) }));
+      const report = (await analyzeRaw(raw, { banks: ['sha1', 'sha256'] }, provider)).report;
       const banks: HashAlgorithm[] = ['sha1', 'sha256'];
-      const files = banks.map((bank) => ({ bank, path: writeTemp(`${bank}.txt`, exportEvmctlPcrs(report.replay?.[bank] ?? {})) }));
-      const result = runEvmctlImaMeasurement(sharedDataPath(...dir.split('/'), file), files);
+      const values = banks.map((bank) => evmctlPcrValues(report, bank));
+      for (const v of values) expect(evmctlGaps(v)).toEqual([]);
+      const files = banks.map((bank, k) => ({ bank, path: writeTemp(`${bank}.txt`, exportEvmctlPcrs(values[k])) }));
+      const result = runEvmctlImaMeasurement(list, files);
       expect(result.ok, result.stdout).toBe(true);
       expect(result.matched).toBe('per-bank');
-      expect(result.succeeded).toEqual(banks.map((bank) => ({ bank, pcr: 10, entry: entries })));
+      expect(result.succeeded).toEqual(banks.map((bank) => ({ bank, pcr: 10, entry: 6 })));
 
       // The same files with one digit changed are refused: the check has teeth.
-      const sha256 = { ...(report.replay?.sha256 ?? {}) };
+      const sha256 = { ...values[1] };
       sha256['10'] = (sha256['10'][0] === '0' ? '1' : '0') + sha256['10'].slice(1);
-      const tampered = runEvmctlImaMeasurement(sharedDataPath(...dir.split('/'), file), [
-        files[0],
-        { bank: 'sha256', path: writeTemp('sha256.txt', exportEvmctlPcrs(sha256)) },
-      ]);
+      const tampered = runEvmctlImaMeasurement(list, [files[0], { bank: 'sha256', path: writeTemp('sha256.txt', exportEvmctlPcrs(sha256)) }]);
       expect(tampered.ok).toBe(false);
     });
   });

@@ -4,17 +4,18 @@
  *
  * - evmctl `--pcrs BANK,FILE` (ima-evm-utils `ima_measurement`): one bank per file, one
  *   `PCR-NN: <lowercase hex>` line per PCR, the index zero-padded to two digits (the form
- *   of the TPM 1.2 sysfs `pcrs` file that evmctl's reader follows). evmctl reads the lines
- *   in order and only takes one whose number is the next it expects (PCR-00, PCR-01 …): a
- *   file holding only PCR-10 leaves its PCR 10 at zero (tried with evmctl 1.4). So the file
- *   runs from PCR-00 to the highest PCR given, and PCRs not given are written as zeros;
- *   evmctl compares only the PCRs the list extends.
+ *   of the TPM 1.2 sysfs `pcrs` file that evmctl's reader follows). Only PCRs whose value is
+ *   known are written: a zero for a PCR nobody read would be a false value. evmctl 1.4 reads
+ *   the lines in order from PCR-00 and stops at the first that is not the next it expects
+ *   (tried: blank and comment lines stop it too), so a file is readable by it only when it
+ *   holds every PCR from 0 up: the PCRs the firmware log replays fill 0–9 (evmctlPcrValues),
+ *   and `evmctlGaps` says which are missing otherwise.
  * - tpm2_pcrread's YAML (tpm2-tools 5.x): per bank `  <bank>:` then one
  *   `    <index padded right to 2>: 0x<UPPER-CASE HEX>` line per PCR, as in
  *   `    0 : 0x5BB1…` and `    10: 0x70E4…`. tpm2-tools calls SM3 `sm3_256`.
  */
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
-import type { PcrBankValues } from '../report/report';
+import type { PcrBankValues, Report } from '../report/report';
 
 /** PCR index (decimal string) → hex, in ascending PCR order. */
 function sortedPcrs(values: Readonly<Record<string, string>>): [number, string][] {
@@ -23,17 +24,25 @@ function sortedPcrs(values: Readonly<Record<string, string>>): [number, string][
     .sort((a, b) => a[0] - b[0]);
 }
 
-/** One bank's values as an evmctl `PCR-NN: hex` file (gaps zero-filled, see above). */
+/** One bank's values as an evmctl `PCR-NN: hex` file: the PCRs given, and no others. */
 export function exportEvmctlPcrs(values: Readonly<Record<string, string>>): string {
-  const pcrs = sortedPcrs(values);
-  if (pcrs.length === 0) return '';
-  const given = new Map(pcrs);
-  const zeros = '0'.repeat(pcrs[0][1].length);
-  let out = '';
-  for (let pcr = 0; pcr <= pcrs[pcrs.length - 1][0]; pcr++) {
-    out += `PCR-${String(pcr).padStart(2, '0')}: ${(given.get(pcr) ?? zeros).toLowerCase()}\n`;
-  }
-  return out;
+  return sortedPcrs(values)
+    .map(([pcr, hex]) => `PCR-${String(pcr).padStart(2, '0')}: ${hex.toLowerCase()}\n`)
+    .join('');
+}
+
+/** The known values of `bank`: the log's replay, and the firmware log's for the PCRs it does not extend. */
+export function evmctlPcrValues(report: Pick<Report, 'replay' | 'firmware'>, bank: HashAlgorithm): Record<string, string> {
+  return { ...(report.firmware?.replay[bank] ?? {}), ...(report.replay?.[bank] ?? {}) };
+}
+
+/** PCRs below the highest given that are missing: while there are any, evmctl 1.4 cannot read the file. */
+export function evmctlGaps(values: Readonly<Record<string, string>>): number[] {
+  const pcrs = sortedPcrs(values).map(([pcr]) => pcr);
+  const highest = pcrs[pcrs.length - 1] ?? -1;
+  const gaps: number[] = [];
+  for (let pcr = 0; pcr < highest; pcr++) if (!pcrs.includes(pcr)) gaps.push(pcr);
+  return gaps;
 }
 
 const TPM2_TOOLS_BANK_NAME: Readonly<Record<HashAlgorithm, string>> = {

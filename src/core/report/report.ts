@@ -92,7 +92,9 @@ export type FindingCode =
   | 'policy-key-learned'
   | 'policy-note'
   | 'signature-unsupported'
-  | 'buffer-digest-mismatch';
+  | 'buffer-digest-mismatch'
+  | 'bank-lists-differ'
+  | 'bank-lists-read-apart';
 
 export interface ReportInput {
   name: string;

@@ -4,9 +4,9 @@
  * compare `BuiltLog.pcrs` with `BuiltLog.pcrsAfter(n)`.
  */
 import type { Hasher, HashProvider } from '../hash/hash-provider';
-import { encodeText } from '../util/bytes';
-import type { BuildEntry } from './build-ima-log';
-import { bootAggregateEntry, kexecRecord, kexecSegmentSize } from './build-ima-log';
+import { concatBytes, encodeText } from '../util/bytes';
+import type { BuildEntry, BuiltLog } from './build-ima-log';
+import { bootAggregateEntry, buildImaLog, encodeBinaryEntry, kexecRecord, kexecSegmentSize } from './build-ima-log';
 
 /** Appendix A.3's hypothetical platform PCRs: PCR i = H("pcr" + i), i = 0…9. */
 export function hypotheticalPlatformPcrs(hasher: Hasher): Uint8Array[] {
@@ -88,4 +88,39 @@ export function imaSignature(
   view.setUint16(7, signature.length, false);
   out.set(signature, 9);
   return out;
+}
+
+/** The sha1 and sha256 lists a 5.8+ kernel writes for one log, one of them maybe edited. */
+export interface PerBankPair {
+  readonly sha1: BuiltLog;
+  readonly sha256: BuiltLog;
+  /** The sha256 list as given: `sha256.binary`, or with the edit made. */
+  readonly sha256List: Uint8Array;
+}
+
+/**
+ * Both per-bank lists of `entries`. `edit` replaces entry `index`'s template data in the
+ * sha256 list only by that of a file at `path`: with the kernel's digest kept (a template-hash
+ * mismatch there) or recomputed (the list is consistent, but not what the TPM extended).
+ */
+export function perBankPair(
+  provider: HashProvider,
+  entries: readonly BuildEntry[],
+  edit?: { readonly index: number; readonly path: string; readonly recomputeDigest: boolean },
+): PerBankPair {
+  const sha1 = buildImaLog(entries, { provider, listBank: 'sha1' });
+  const sha256 = buildImaLog(entries, { provider, listBank: 'sha256' });
+  if (edit === undefined) return { sha1, sha256, sha256List: sha256.binary };
+  const other = buildImaLog(
+    entries.map((e, i) => (i === edit.index ? { path: edit.path } : e)),
+    { provider, listBank: 'sha256' },
+  );
+  const sha256List = concatBytes(
+    sha256.entries.map((m, i) => {
+      if (i !== edit.index) return encodeBinaryEntry(m, 'sha256');
+      const edited = other.entries[i];
+      return encodeBinaryEntry(edit.recomputeDigest ? edited : { ...edited, templateDigests: m.templateDigests }, 'sha256');
+    }),
+  );
+  return { sha1, sha256, sha256List };
 }

@@ -10,6 +10,7 @@ import type { BufferPayload } from '../../core/ima/decode/buffer-payload';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
 import './FieldValue.css';
+import { SafeText } from '../shared/SafeText';
 
 /** Hex longer than this is cut in the pane (the copy button copies all of it). */
 const HEX_PREVIEW = 96;
@@ -128,7 +129,9 @@ export function FieldValue({ field }: { readonly field: DecodedField }) {
     case 'name':
       return (
         <span className="value-line">
-          <span className="name-value">{field.text}</span>
+          <span className="name-value">
+            <SafeText text={field.text} />
+          </span>
           <CopyButton value={field.text} label="Copy name" />
         </span>
       );

@@ -18,6 +18,8 @@ import { Digest } from '../shared/Digest';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import type { EntryRow } from './entry-rows';
 import './columns.css';
+import { SafeText } from '../shared/SafeText';
+import { visibleText } from '../../core/util/visible-text';
 
 export const entryTableFeatures = tableFeatures({
   columnVisibilityFeature,
@@ -107,8 +109,8 @@ export const entryColumns = helper.columns([
     size: 340,
     minSize: 120,
     cell: (c) => (
-      <span className="cell-name" title={c.getValue()}>
-        {c.getValue()}
+      <span className="cell-name" title={visibleText(c.getValue())}>
+        <SafeText text={c.getValue()} />
       </span>
     ),
   }),

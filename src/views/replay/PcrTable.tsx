@@ -1,6 +1,6 @@
 import type { PcrCheck } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
-import { Digest } from '../shared/Digest';
+import { DigestDiff } from '../shared/DigestDiff';
 import { useAppCommands } from '../shared/entry-source';
 import { formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
@@ -42,13 +42,13 @@ export function PcrTable({
                 <td className="mono">{c.pcr}</td>
                 <td>
                   <span className="replay-table__digest">
-                    <Digest hex={c.expected} truncate={16} />
+                    <DigestDiff hex={c.expected} other={c.replayed} />
                     <CopyButton value={c.expected} label="Copy supplied value" />
                   </span>
                 </td>
                 <td>
                   <span className="replay-table__digest">
-                    <Digest hex={c.replayed} truncate={16} />
+                    <DigestDiff hex={c.replayed} other={c.expected} />
                     <CopyButton value={c.replayed} label="Copy replayed value" />
                   </span>
                 </td>

@@ -6,6 +6,7 @@ import { formatCount } from '../shared/format';
 import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
 import { PcrTable } from './PcrTable';
+import { ReplayedValues } from './ReplayedValues';
 import { QuoteFields, QuoteVerification } from './QuoteSection';
 import { QuoteList, worstOutcome } from './QuoteList';
 import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, type CheckOutcome } from './replay-text';
@@ -49,7 +50,7 @@ export function ReplayPanel() {
   const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
   const [allReadings, setAllReadings] = useState(false);
   const state = useReplayDetails(finished, open && shown, allReadings);
-  if (!shown) return null;
+  if (!shown) return report?.replay !== undefined ? <ReplayedValues replay={report.replay} entryCount={entryCount} /> : null;
   const details = state.kind === 'done' ? state.details : undefined;
   const headline = replayHeadline(report, entryCount);
   const worst = (outcome: Parameters<typeof worstOutcome>[1]) => worstOutcome(quotes.length > 0 ? quotes : quote ? [{ ...quote, input: '' }] : [], outcome);

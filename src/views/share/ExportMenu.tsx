@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { HASH_ALGORITHMS } from '../../core/hash/hash-algorithm';
 import { exportHtmlReport } from '../../core/export/html-report';
 import { exportJsonReport } from '../../core/export/json-report';
-import { exportEvmctlPcrs, exportPcrreadYaml } from '../../core/export/pcr-files';
+import { evmctlGaps, evmctlPcrValues, exportEvmctlPcrs, exportPcrreadYaml } from '../../core/export/pcr-files';
 import { isIdentityQuery } from '../../core/query/filter-entries';
 import type { Report } from '../../core/report/report';
 import { selectAnalysis } from '../../store/selectors';
@@ -89,16 +89,19 @@ export function ExportMenu() {
       });
     }
   }
-  const replay = shown.replay ?? {};
   for (const bank of HASH_ALGORITHMS) {
-    const values = replay[bank];
-    if (values === undefined || Object.keys(values).length === 0) continue;
+    const values = evmctlPcrValues(shown, bank);
+    if (shown.replay?.[bank] === undefined || Object.keys(values).length === 0) continue;
     const name = names.evmctl(bank);
+    const gaps = evmctlGaps(values);
     items.push({
       id: 'export-evmctl',
       bank,
       label: `evmctl PCR file, ${bank}`,
-      detail: `replayed PCR ${Object.keys(values).join(', ')}, for evmctl ima_measurement --pcrs ${bank},${name}`,
+      detail:
+        gaps.length === 0
+          ? `PCR ${Object.keys(values).join(', ')}, for evmctl ima_measurement --pcrs ${bank},${name}`
+          : `the PCRs known (${Object.keys(values).join(', ')}); PCRs ${gaps.join(', ')} are unknown and not written, so evmctl, which reads from PCR-00 on, needs them added (give the firmware log or PCR values)`,
       run: () => {
         downloadFile(exportEvmctlPcrs(values), name, 'text/plain');
         return Promise.resolve(`Saved ${name}`);

@@ -44,6 +44,8 @@ export interface AppCommands {
   samples(): Promise<readonly SampleInfo[]>;
   openFiles(files: readonly File[]): void;
   loadSample(name: string): void;
+  /** Clears every input, the paste, the view and a permalink: a fresh start. */
+  newCase(): void;
   cancelLoad(): void;
   /** Selects an entry and scrolls to it, clearing filters that hide it. */
   goToEntry(index: IndexIntoEntryTable): void;

@@ -3,6 +3,7 @@ import type { Finding } from '../../core/report/report';
 import { formatCount } from '../shared/format';
 import { SeverityIcon } from '../shared/severity';
 import './FindingItem.css';
+import { SafeText } from '../shared/SafeText';
 
 /**
  * One finding (CONTRACT §4: data-code, data-severity) with its entries and what it means; the
@@ -27,7 +28,9 @@ export function FindingItem({
         <p className="finding__title">
           {FINDING_HELP[f.code].title} <span className="finding__code">{f.code}</span>
         </p>
-        <p className="finding__message">{f.message}</p>
+        <p className="finding__message">
+          <SafeText text={f.message} />
+        </p>
         {f.entries && f.entries.length > 0 ? (
           <p className="finding__entries">
             {f.entries.slice(0, maxEntries).map((index) =>

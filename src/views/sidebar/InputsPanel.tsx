@@ -4,6 +4,8 @@ import { formatBytes } from '../shared/format';
 import { INPUT_KIND_LABELS } from '../shared/input-kinds';
 import { Panel } from '../shared/Panel';
 import './InputsPanel.css';
+import { SafeText } from '../shared/SafeText';
+import { visibleText } from '../../core/util/visible-text';
 
 function kindOf(value: string): InputKind | undefined {
   return INPUT_KINDS.find((k) => k === value);
@@ -25,10 +27,16 @@ export function InputsPanel() {
           const detected = summary?.detectedKind;
           const unrecognised = summary !== undefined && summary.kind === undefined;
           return (
-            <li key={input.id} className={`input-item${unrecognised ? ' input-item--bad' : ''}`} data-testid="input-item" data-kind={summary?.kind ?? ''}>
+            <li
+              key={input.id}
+              className={`input-item${unrecognised ? ' input-item--bad' : ''}`}
+              data-testid="input-item"
+              data-kind={summary?.kind ?? ''}
+              data-bank={summary?.digestBank ?? ''}
+            >
               <div className="input-item__head">
-                <span className="input-item__name" title={input.name}>
-                  {input.name}
+                <span className="input-item__name" title={visibleText(input.name)}>
+                  <SafeText text={input.name} />
                 </span>
                 <span className="input-item__size">{formatBytes(input.file.size)}</span>
                 <button type="button" className="icon-button" aria-label={`Remove ${input.name}`} title="Remove" onClick={() => removeInput(input.id)}>
@@ -50,6 +58,12 @@ export function InputsPanel() {
                 </select>
               </label>
               {unrecognised ? <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p> : null}
+              {summary?.companionOf !== undefined ? (
+                <p className="input-item__note" data-testid="bank-list-note">
+                  The {summary.digestBank ?? 'other'} list of the same log as <SafeText text={summary.companionOf} />: the {summary.digestBank ?? 'its'} bank is
+                  checked and replayed from it.
+                </p>
+              ) : null}
             </li>
           );
         })}

@@ -12,6 +12,9 @@ export function LogFacts() {
   const report = analysis?.report;
   const boots = report?.log?.boots.length;
   const byteOrder = report?.log?.byteOrder ?? log?.byteOrder;
+  // An ASCII list is text: it has no byte order of its own (entries hashed in the other
+  // order are findings). Per-bank lists read with it are named beside its own bank.
+  const otherBanks = load.summary.inputs.flatMap((i) => (i.companionOf !== undefined && i.digestBank !== undefined ? [i.digestBank] : []));
   return (
     <dl className="facts">
       <div className="fact">
@@ -35,8 +38,9 @@ export function LogFacts() {
           <div className="fact">
             <dt>Format</dt>
             <dd>
-              {log.format === 'binary' ? 'binary' : 'ASCII'}, {byteOrder === 'mixed' ? 'mixed byte order' : `${byteOrder ?? log.byteOrder}-endian`}
+              {log.format === 'binary' ? `binary, ${byteOrder === 'mixed' ? 'mixed byte order' : `${byteOrder ?? log.byteOrder}-endian`}` : 'ASCII'}
               {log.digestBank ? `, ${log.digestBank} digests` : `, ${log.digestSize}-byte digests`}
+              {otherBanks.length > 0 ? `; with the ${otherBanks.join(' and ')} ${otherBanks.length === 1 ? 'list' : 'lists'}` : ''}
             </dd>
           </div>
           <div className="fact">

@@ -1,0 +1,51 @@
+/**
+ * Which IMA lists make the open case. Inputs come in drops (each drop of files is numbered
+ * by the page). The lists of the latest drop that holds any decide:
+ *
+ * - lists dropped onto an open case that are per-bank lists of its shown log (another bank,
+ *   the same first entry: bank-lists.ts) join it;
+ * - any other list starts a new case: every input of the earlier drops (their lists, and the
+ *   quote, signature, key and PCR values given with them) is left behind (`newCaseFrom`).
+ *
+ * Among the lists kept, the longest is shown and one list per other bank is its companion
+ * (arrangeBankLists); a second list of a bank already taken is superseded.
+ */
+import { arrangeBankLists, isBankListOf } from '../core/analysis/bank-lists';
+import type { ImaLog } from '../core/model/ima-log';
+
+export interface CaseLog {
+  readonly log: ImaLog;
+  /** The drop the list came with (0 when the page does not number them). */
+  readonly drop: number;
+}
+
+export interface CaseLogs<T extends CaseLog> {
+  readonly primary?: T;
+  readonly companions: readonly T[];
+  /** Lists not used, each with the list that replaced it. */
+  readonly superseded: ReadonlyArray<{ readonly item: T; readonly by: T }>;
+  /** A new case began with this drop: inputs of earlier drops belong to the old one. */
+  readonly newCaseFrom?: number;
+}
+
+/** `shown`: the list the case showed before this drop, if it is still given. */
+export function arrangeCaseLogs<T extends CaseLog>(logs: readonly T[], shown: T | undefined): CaseLogs<T> {
+  if (logs.length === 0) return { companions: [], superseded: [] };
+  const latest = Math.max(...logs.map((l) => l.drop));
+  const group = logs.filter((l) => l.drop === latest);
+  const earlier = logs.filter((l) => l.drop < latest);
+  let kept = logs;
+  let newCaseFrom: number | undefined;
+  if (earlier.length > 0) {
+    const anchor = shown !== undefined && earlier.includes(shown) ? shown : arrangeBankLists(earlier).primary;
+    const joins = anchor !== undefined && group.every((l) => isBankListOf(anchor.log, l.log));
+    if (!joins) {
+      kept = group;
+      newCaseFrom = latest;
+    }
+  }
+  const { primary, companions, extra } = arrangeBankLists(kept);
+  if (primary === undefined) return { companions: [], superseded: [] };
+  const superseded = [...extra, ...(newCaseFrom === undefined ? [] : earlier)].map((item) => ({ item, by: primary }));
+  return { primary, companions, superseded, ...(newCaseFrom !== undefined ? { newCaseFrom } : {}) };
+}
