@@ -7,6 +7,7 @@
  */
 
 /** C0/C1 controls, bidi marks/embeddings/overrides/isolates, zero-width and other format characters. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/u;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
