@@ -19,11 +19,14 @@ import type { ImaLog, IndexIntoEntryTable } from '../core/model/ima-log';
 import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../core/query/entry-status';
 import {
   filterEntries,
+  FilterTimeout,
   isIdentityQuery,
-  compileSearch,
+  queryError,
   rowOfEntry,
+  type QueryColumns,
   type RowQuery,
 } from '../core/query/filter-entries';
+import { NO_VERDICTS } from '../core/query/entry-verdicts';
 import {
   computeKeyIds,
   formatKeyId,
@@ -557,6 +560,21 @@ export class LogSession {
     return opened.keyIds;
   }
 
+  /**
+   * What the display filter reads besides the model: key ids, the boots, kexec records and
+   * parse errors the timeline marks (so `boot == 1` and the timeline agree), and the
+   * signature and policy verdicts (none yet: their checks fill EntryVerdicts here).
+   */
+  #filterColumns(): QueryColumns {
+    const { marks, keyIds } = this.#timelineMarks();
+    const m = marks.markers;
+    return {
+      keyIds,
+      verdicts: NO_VERDICTS,
+      events: { boots: m.boot, kexecLoads: m.kexec_load, kexecExecutes: m.kexec_execute, parseErrors: m['parse-error'] },
+    };
+  }
+
   /** Filtered/sorted entry indices for a query; undefined means "every entry, in order". */
   #view(query: RowQuery): Int32Array | undefined {
     if (isIdentityQuery(query)) return undefined;
@@ -569,7 +587,13 @@ export class LogSession {
       views.set(key, cached);
       return cached;
     }
-    const rows = filterEntries(opened.log, query, { keyIds: this.#keyIds(opened) });
+    let rows: Int32Array;
+    try {
+      rows = filterEntries(opened.log, query, this.#filterColumns());
+    } catch (e) {
+      if (e instanceof FilterTimeout) throw new SessionError('internal', e.message);
+      throw e;
+    }
     views.set(key, rows);
     if (views.size > MAX_CACHED_VIEWS) views.delete(views.keys().next().value as string);
     return rows;
@@ -609,7 +633,7 @@ export class LogSession {
       name.push(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
       keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
     }
-    const search = compileSearch(query.search);
+    const searchError = queryError(query);
     return {
       start,
       totalRows,
@@ -622,7 +646,7 @@ export class LogSession {
       fileDigest,
       name,
       keyId,
-      ...(search.kind === 'invalid' ? { searchError: search.message } : {}),
+      ...(searchError !== undefined ? { searchError } : {}),
     };
   }
 

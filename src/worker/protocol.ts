@@ -137,7 +137,7 @@ export interface RowPage {
   readonly fileDigest: readonly string[];
   readonly name: readonly string[];
   readonly keyId: readonly string[];
-  /** Set when the search text is an invalid regular expression. */
+  /** Set when the filter expression does not parse: `column N: why`. */
   readonly searchError?: string;
 }
 
