@@ -11,6 +11,8 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface ViewSlice {
   readonly query: RowQuery;
+  /** How many entries the worker found for `query` (CONTRACT §5.5 entry-count), once it answered. */
+  readonly matches: { readonly query: RowQuery; readonly count: number } | undefined;
   /** Column id → false when hidden (absent means shown). */
   readonly columnVisibility: Readonly<Record<string, boolean>>;
   /** Column id → width in CSS pixels, once the user resized it. */
@@ -19,6 +21,7 @@ export interface ViewSlice {
   /** Whether the replay panel shows its details (quote fields, hypotheses) or only its summary. */
   readonly replayOpen: boolean;
   setSearch(search: string): void;
+  setMatches(query: RowQuery, count: number): void;
   setTemplateFilter(templates: readonly number[]): void;
   setPcrFilter(pcrs: readonly number[]): void;
   setStatusFilter(statuses: readonly EntryStatus[]): void;
@@ -34,11 +37,13 @@ export interface ViewSlice {
 
 export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
   query: DEFAULT_QUERY,
+  matches: undefined,
   columnVisibility: {},
   columnSizing: {},
   theme: 'system',
   replayOpen: true,
   setSearch: (search) => set((s) => ({ query: { ...s.query, search } })),
+  setMatches: (query, count) => set({ matches: { query, count } }),
   setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
   setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
   setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
