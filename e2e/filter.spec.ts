@@ -91,6 +91,9 @@ test('a syntax error turns the field red with its column, and the last valid fil
   await field.fill('pcr == 11');
   const elevens = count((e) => e.pcr === 11);
   await expect(inspector.entryCount).toHaveText(String(elevens));
+  // The timeline counts the same matches per bucket, and dims the buckets without one.
+  await expect(inspector.page.getByTestId('timeline')).toHaveAttribute('data-filter-matches', String(elevens));
+  if (SHOTS) await inspector.page.getByTestId('timeline').screenshot({ path: `${SHOTS}/filter-timeline.png` });
   await field.fill('pcr == 11 && template == ');
   const error = inspector.page.getByTestId('entry-filter-error');
   await expect(error).toBeVisible();

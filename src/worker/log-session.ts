@@ -21,12 +21,16 @@ import {
   filterEntries,
   FilterTimeout,
   isIdentityQuery,
+  isUnfiltered,
   queryError,
   rowOfEntry,
+  rowPredicate,
   type QueryColumns,
+  type RowFilter,
   type RowQuery,
 } from '../core/query/filter-entries';
 import { NO_VERDICTS } from '../core/query/entry-verdicts';
+import { countMatchesPerBucket, type FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import {
   computeKeyIds,
   formatKeyId,
@@ -84,7 +88,6 @@ import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timel
 import {
   computeTimelineBuckets,
   listTimelineMarkers,
-  type TimelineBuckets,
   type TimelineMarkerList,
   type TimelineMarkerRequest,
   type TimelineWindowRequest,
@@ -230,7 +233,7 @@ export class LogSession {
       case 'getLogBytes':
         return this.getLogBytes(request.params.maxBytes);
       case 'getTimeline':
-        return Promise.resolve(this.getTimeline(request.params.window));
+        return Promise.resolve(this.getTimeline(request.params.window, request.params.filter));
       case 'getTimelineMarkers':
         return Promise.resolve(this.getTimelineMarkers(request.params.range));
       case 'getFirmwareEvents':
@@ -539,9 +542,13 @@ export class LogSession {
     return { log: opened.log, marks: timeline.marks, keyIds };
   }
 
-  getTimeline(window: TimelineWindowRequest): TimelineBuckets {
+  /** With `filter` (the table's, when it is not empty), also the matching entries per bucket. */
+  getTimeline(window: TimelineWindowRequest, filter?: RowFilter): FilteredTimelineBuckets {
     const { log, marks, keyIds } = this.#timelineMarks();
-    return computeTimelineBuckets(log, marks, window, keyIds);
+    const buckets = computeTimelineBuckets(log, marks, window, keyIds);
+    if (filter === undefined || isUnfiltered(filter)) return buckets;
+    const matches = rowPredicate(log, filter, this.#filterColumns());
+    return { ...buckets, matchCounts: withinBudget(() => countMatchesPerBucket(buckets, matches)) };
   }
 
   getTimelineMarkers(range: TimelineMarkerRequest): TimelineMarkerList {
@@ -587,13 +594,7 @@ export class LogSession {
       views.set(key, cached);
       return cached;
     }
-    let rows: Int32Array;
-    try {
-      rows = filterEntries(opened.log, query, this.#filterColumns());
-    } catch (e) {
-      if (e instanceof FilterTimeout) throw new SessionError('internal', e.message);
-      throw e;
-    }
+    const rows = withinBudget(() => filterEntries(opened.log, query, this.#filterColumns()));
     views.set(key, rows);
     if (views.size > MAX_CACHED_VIEWS) views.delete(views.keys().next().value as string);
     return rows;
@@ -701,6 +702,16 @@ export class LogSession {
     const { file } = this.#requireLog();
     if (file.size > maxBytes) return { size: file.size };
     return { size: file.size, bytes: new Uint8Array(await file.arrayBuffer()) };
+  }
+}
+
+/** Runs a filter scan; one stopped by its time budget fails the request with the reason. */
+function withinBudget<T>(scan: () => T): T {
+  try {
+    return scan();
+  } catch (e) {
+    if (e instanceof FilterTimeout) throw new SessionError('internal', e.message);
+    throw e;
   }
 }
 

@@ -58,10 +58,7 @@ export const DEFAULT_QUERY: RowQuery = {
 /** True when the query shows every entry in log order, so no index array is needed. */
 export function isIdentityQuery(query: RowQuery): boolean {
   return (
-    query.search.trim() === '' &&
-    query.templates.length === 0 &&
-    query.pcrs.length === 0 &&
-    query.statuses.length === 0 &&
+    isUnfiltered(query) &&
     query.range === undefined &&
     query.sort.column === 'index' &&
     !query.sort.descending
@@ -79,10 +76,30 @@ export const FILTER_BUDGET_MS = 4000;
 /** Entries between two looks at the clock. */
 const CLOCK_STRIDE = 4096;
 
-/** The query's expression as a predicate; a syntax error matches nothing (the page shows why). */
-function predicateOf(log: ImaLog, search: string, columns: QueryColumns): EntryPredicate {
-  const parsed = parseFilter(search);
-  return parsed.ok ? compileFilter(parsed.node, log, columns) : () => false;
+/** What a query selects, without its order or the timeline's brush. */
+export type RowFilter = Pick<RowQuery, 'search' | 'templates' | 'pcrs' | 'statuses'>;
+
+/** True when the filter keeps every entry. */
+export function isUnfiltered(filter: RowFilter): boolean {
+  return filter.search.trim() === '' && filter.templates.length === 0 && filter.pcrs.length === 0 && filter.statuses.length === 0;
+}
+
+/**
+ * The filter as one predicate: the selects, then the expression. A syntax error matches
+ * nothing (the page shows why).
+ */
+export function rowPredicate(log: ImaLog, filter: RowFilter, columns: QueryColumns): EntryPredicate {
+  const e = log.entries;
+  const parsed = parseFilter(filter.search);
+  const matchesSearch = parsed.ok ? compileFilter(parsed.node, log, columns) : () => false;
+  const templates = filter.templates.length > 0 ? new Set(filter.templates) : undefined;
+  const pcrs = filter.pcrs.length > 0 ? new Set(filter.pcrs) : undefined;
+  const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : undefined;
+  return (i) =>
+    (templates === undefined || templates.has(e.template[i])) &&
+    (pcrs === undefined || pcrs.has(e.pcr[i])) &&
+    (statuses === undefined || statuses.has(entryStatus(e.flags[i]))) &&
+    matchesSearch(i);
 }
 
 /** The syntax error of a query's expression, in one line; undefined when it parses. */
@@ -91,33 +108,35 @@ export function queryError(query: Pick<RowQuery, 'search'>): string | undefined 
   return parsed.ok ? undefined : describeFilterError(parsed.error);
 }
 
-/** Entry indices matching `query`, in its sort order (ties in log order). */
-export function filterEntries(
-  log: ImaLog,
-  query: RowQuery,
-  columns: QueryColumns,
-  budget: { readonly ms: number; readonly now: () => number } = { ms: FILTER_BUDGET_MS, now: Date.now },
-): Int32Array {
-  const e = log.entries;
-  const matchesSearch = predicateOf(log, query.search, columns);
+export interface FilterBudget {
+  readonly ms: number;
+  readonly now: () => number;
+}
+
+export const DEFAULT_BUDGET: FilterBudget = { ms: FILTER_BUDGET_MS, now: Date.now };
+
+/**
+ * Calls `visit(i)` for each entry of [first, stop) the predicate keeps, in order; throws
+ * FilterTimeout once the scan has run past the budget.
+ */
+export function scanMatches(first: number, stop: number, matches: EntryPredicate, visit: (i: number) => void, budget: FilterBudget = DEFAULT_BUDGET): void {
   const startedAt = budget.now();
-  const templates = query.templates.length > 0 ? new Set(query.templates) : undefined;
-  const pcrs = query.pcrs.length > 0 ? new Set(query.pcrs) : undefined;
-  const statuses = query.statuses.length > 0 ? new Set(query.statuses) : undefined;
-  const first = Math.max(0, query.range?.start ?? 0);
-  const stop = Math.min(e.length, query.range?.end ?? e.length);
-  const out = new Int32Array(Math.max(0, stop - first));
-  let n = 0;
   for (let i = first; i < stop; i++) {
     if ((i - first) % CLOCK_STRIDE === CLOCK_STRIDE - 1 && budget.now() - startedAt > budget.ms) {
       throw new FilterTimeout(`The filter was stopped after ${budget.ms / 1000} s at entry ${i}: simplify its regular expression.`);
     }
-    if (templates !== undefined && !templates.has(e.template[i])) continue;
-    if (pcrs !== undefined && !pcrs.has(e.pcr[i])) continue;
-    if (statuses !== undefined && !statuses.has(entryStatus(e.flags[i]))) continue;
-    if (!matchesSearch(i)) continue;
-    out[n++] = i;
+    if (matches(i)) visit(i);
   }
+}
+
+/** Entry indices matching `query`, in its sort order (ties in log order). */
+export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumns, budget: FilterBudget = DEFAULT_BUDGET): Int32Array {
+  const e = log.entries;
+  const first = Math.max(0, query.range?.start ?? 0);
+  const stop = Math.min(e.length, query.range?.end ?? e.length);
+  const out = new Int32Array(Math.max(0, stop - first));
+  let n = 0;
+  scanMatches(first, stop, rowPredicate(log, query, columns), (i) => (out[n++] = i), budget);
   const rows = out.slice(0, n);
   sortEntries(log, rows, query.sort, columns);
   return rows;

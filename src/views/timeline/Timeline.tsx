@@ -14,7 +14,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { EntryRange } from '../../core/query/filter-entries';
-import { DEFAULT_QUERY } from '../../core/query/filter-entries';
+import { DEFAULT_QUERY, isUnfiltered, type RowFilter } from '../../core/query/filter-entries';
 import type { TimelineMarker, TimelineMarkerList } from '../../core/timeline/timeline-buckets';
 import { bucketOf, bucketStart, type TimelineBuckets } from '../../core/timeline/timeline-buckets';
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
@@ -61,6 +61,18 @@ export function Timeline() {
   return <TimelineView key={log.inputId} entryCount={log.entryCount} dataKey={analysis ?? log} />;
 }
 
+/** The table's filter without order and brush, one object per change; undefined when it keeps all. */
+function useTableFilter(): RowFilter | undefined {
+  const search = useInspector((s) => s.query.search);
+  const templates = useInspector((s) => s.query.templates);
+  const pcrs = useInspector((s) => s.query.pcrs);
+  const statuses = useInspector((s) => s.query.statuses);
+  return useMemo(() => {
+    const filter = { search, templates, pcrs, statuses };
+    return isUnfiltered(filter) ? undefined : filter;
+  }, [search, templates, pcrs, statuses]);
+}
+
 type Drag =
   | { readonly mode: 'pan'; readonly x0: number; readonly v0: Viewport; moved: boolean; readonly marker?: number }
   | { readonly mode: 'brush' | 'resize-start' | 'resize-end'; readonly x0: number; readonly anchor: number; moved: boolean };
@@ -70,6 +82,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const source = useEntrySource();
   const theme = useTimelineTheme();
   const range = useInspector((s) => s.query.range);
+  const filter = useTableFilter();
   const setRangeFilter = useInspector((s) => s.setRangeFilter);
   const selected = useInspector((s) => s.selection.entryIndex);
   const revealSerial = useInspector((s) => s.selection.revealSerial);
@@ -85,7 +98,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const viewportRef = useRef(viewport);
   viewportRef.current = viewport;
 
-  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey);
+  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey, filter);
   const lanes = useMemo(() => (buckets === undefined ? [] : timelineLanes(buckets)), [buckets]);
   const height = lanesHeight(lanes);
 
@@ -261,6 +274,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
       data-entries={entryCount}
       data-state={settled && buckets !== undefined ? 'ready' : 'pending'}
       data-verified={buckets?.verified === true}
+      data-filter-matches={buckets?.matchCounts?.reduce((sum, c) => sum + c, 0)}
     >
       <header className="timeline__bar">
         <h2 className="timeline__title">Timeline</h2>

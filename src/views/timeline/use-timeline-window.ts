@@ -6,7 +6,9 @@
  * only the newest wish is remembered, so a fast zoom sends a handful of requests.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineBuckets, TimelineMarkerList } from '../../core/timeline/timeline-buckets';
+import type { TimelineMarkerList } from '../../core/timeline/timeline-buckets';
+import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
+import type { RowFilter } from '../../core/query/filter-entries';
 import { useEntrySource } from '../shared/entry-source';
 import { fetchWindowFor, visibleEntries, type Viewport } from './timeline-viewport';
 
@@ -16,6 +18,7 @@ export const MARKERS_PER_KIND = 200;
 interface Loaded<T> {
   readonly data: T;
   readonly key: unknown;
+  readonly filter?: RowFilter | undefined;
 }
 
 /** A latest-wins pump: `want(x)` remembers x; one request runs at a time. */
@@ -54,22 +57,25 @@ function useLatestWins<W, T>(fetch: (wish: W) => Promise<T>, onResult: (wish: W,
 }
 
 export interface TimelineWindow {
-  readonly buckets: TimelineBuckets | undefined;
+  readonly buckets: FilteredTimelineBuckets | undefined;
   readonly markers: TimelineMarkerList | undefined;
   /** Both answer the current view and data (nothing in flight that would change the picture). */
   readonly settled: boolean;
 }
 
-/** `dataKey` changes whenever the marks may have changed (a new log, a finished analysis). */
-export function useTimelineWindow(viewport: Viewport, width: number, entryCount: number, dataKey: unknown): TimelineWindow {
+/**
+ * `dataKey` changes whenever the marks may have changed (a new log, a finished analysis);
+ * `filter` is the table's (undefined when it keeps every entry), for the dimming.
+ */
+export function useTimelineWindow(viewport: Viewport, width: number, entryCount: number, dataKey: unknown, filter?: RowFilter): TimelineWindow {
   const source = useEntrySource();
-  const [buckets, setBuckets] = useState<Loaded<TimelineBuckets & { readonly entriesPerBucket: number }>>();
+  const [buckets, setBuckets] = useState<Loaded<FilteredTimelineBuckets & { readonly entriesPerBucket: number }>>();
   const [markers, setMarkers] = useState<Loaded<TimelineMarkerList>>();
 
   const wantBuckets = useLatestWins(
-    (w: { readonly window: ReturnType<typeof fetchWindowFor>; readonly key: unknown }) =>
-      source.getTimeline({ start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount }),
-    (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key }),
+    (w: { readonly window: ReturnType<typeof fetchWindowFor>; readonly key: unknown; readonly filter?: RowFilter }) =>
+      source.getTimeline({ start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount }, w.filter),
+    (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key, filter: w.filter }),
   );
   const wantMarkers = useLatestWins(
     (w: { readonly start: number; readonly end: number; readonly key: unknown }) =>
@@ -83,13 +89,14 @@ export function useTimelineWindow(viewport: Viewport, width: number, entryCount:
     wanted !== undefined &&
     (loaded === undefined ||
       buckets?.key !== dataKey ||
+      buckets?.filter !== filter ||
       loaded.entriesPerBucket !== wanted.entriesPerBucket ||
       Math.floor(viewport.start) < loaded.start ||
       Math.min(entryCount, Math.ceil(viewport.end)) > loaded.end);
   useEffect(() => {
-    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey });
+    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey, ...(filter !== undefined ? { filter } : {}) });
     // `wanted` is a fresh object each render, fully described by the primitives listed.
-  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, wantBuckets]);
+  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, filter, wantBuckets]);
 
   const visible = visibleEntries(viewport, entryCount);
   const markersStale =
