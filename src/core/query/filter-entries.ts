@@ -95,6 +95,7 @@ export function rowPredicate(log: ImaLog, filter: RowFilter, columns: QueryColum
   const templates = filter.templates.length > 0 ? new Set(filter.templates) : undefined;
   const pcrs = filter.pcrs.length > 0 ? new Set(filter.pcrs) : undefined;
   const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : undefined;
+  if (templates === undefined && pcrs === undefined && statuses === undefined) return matchesSearch;
   return (i) =>
     (templates === undefined || templates.has(e.template[i])) &&
     (pcrs === undefined || pcrs.has(e.pcr[i])) &&
@@ -121,11 +122,12 @@ export const DEFAULT_BUDGET: FilterBudget = { ms: FILTER_BUDGET_MS, now: Date.no
  */
 export function scanMatches(first: number, stop: number, matches: EntryPredicate, visit: (i: number) => void, budget: FilterBudget = DEFAULT_BUDGET): void {
   const startedAt = budget.now();
-  for (let i = first; i < stop; i++) {
-    if ((i - first) % CLOCK_STRIDE === CLOCK_STRIDE - 1 && budget.now() - startedAt > budget.ms) {
-      throw new FilterTimeout(`The filter was stopped after ${budget.ms / 1000} s at entry ${i}: simplify its regular expression.`);
+  for (let chunk = first; chunk < stop; chunk += CLOCK_STRIDE) {
+    if (chunk > first && budget.now() - startedAt > budget.ms) {
+      throw new FilterTimeout(`The filter was stopped after ${budget.ms / 1000} s at entry ${chunk}: simplify its regular expression.`);
     }
-    if (matches(i)) visit(i);
+    const end = Math.min(stop, chunk + CLOCK_STRIDE);
+    for (let i = chunk; i < end; i++) if (matches(i)) visit(i);
   }
 }
 
