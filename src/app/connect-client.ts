@@ -8,6 +8,7 @@
  * (a newer drop, paste or cancel already replaced it).
  */
 import type { IndexIntoEntryTable } from '../core/model/ima-log';
+import type { RowQuery } from '../core/query/filter-entries';
 import type { InspectorStore } from '../store/inspector-store';
 import type { UserInput } from '../store/inputs-slice';
 import type { EntrySource } from '../views/shared/entry-source';
@@ -122,6 +123,8 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       if (summary.log?.inputId !== previousLogId) {
         s.clearSelection();
         s.clearFilters();
+        s.setTimelineZoom(undefined);
+        s.setLogTab(undefined);
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
@@ -142,7 +145,17 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     }
   }
 
+  /** A new query keeps the selected entry: find its row in the new view (none when hidden). */
+  async function placeSelection(query: RowQuery, index: IndexIntoEntryTable): Promise<void> {
+    const row = await source.findRow(index, query);
+    const s = store.getState();
+    if (s.query === query && s.selection.entryIndex === index && s.selection.row === undefined && row >= 0) s.selectRow(row, index);
+  }
+
   const unsubscribe = store.subscribe((state, previous) => {
+    if (state.query !== previous.query && state.selection.entryIndex !== undefined && state.selection.row === undefined) {
+      void placeSelection(state.query, state.selection.entryIndex).catch(() => undefined);
+    }
     if (state.inputs !== previous.inputs) void open(state.inputs);
     else if (state.paste !== previous.paste || state.nonce !== previous.nonce) {
       window.clearTimeout(pasteTimer);

@@ -6,8 +6,15 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { EntryStatus } from '../core/query/entry-status';
 import { DEFAULT_QUERY, type EntryRange, type RowQuery, type RowSort } from '../core/query/filter-entries';
 import type { InspectorState } from './inspector-store';
+import type { LogTab } from '../core/share/view-state';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
+
+/** The timeline's view, in entry positions [start, end). */
+export interface TimelineZoom {
+  readonly start: number;
+  readonly end: number;
+}
 
 export interface ViewSlice {
   readonly query: RowQuery;
@@ -20,6 +27,14 @@ export interface ViewSlice {
   readonly theme: ThemeChoice;
   /** Whether the replay panel shows its details (quote fields, hypotheses) or only its summary. */
   readonly replayOpen: boolean;
+  /** The timeline's view; undefined: the whole log. Kept here so the address can carry it. */
+  readonly timelineZoom: TimelineZoom | undefined;
+  /** The chosen log tab (IMA entries or the firmware log); undefined: the default for the inputs. */
+  readonly logTab: LogTab | undefined;
+  /** Replaces the whole table query (a view restored from the address or a permalink). */
+  setQuery(query: RowQuery): void;
+  setTimelineZoom(zoom: TimelineZoom | undefined): void;
+  setLogTab(tab: LogTab | undefined): void;
   setSearch(search: string): void;
   setMatches(query: RowQuery, count: number): void;
   setTemplateFilter(templates: readonly number[]): void;
@@ -35,6 +50,15 @@ export interface ViewSlice {
   setReplayOpen(open: boolean): void;
 }
 
+/**
+ * A new table query. The selected entry stays selected, but its row is unknown until the
+ * worker places it in the new view (connect-client looks it up): the old row number would
+ * name another entry.
+ */
+function withQuery(s: InspectorState, query: RowQuery): Pick<InspectorState, 'query' | 'selection'> {
+  return { query, selection: s.selection.row === undefined ? s.selection : { ...s.selection, row: undefined } };
+}
+
 export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
   query: DEFAULT_QUERY,
   matches: undefined,
@@ -42,18 +66,23 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   columnSizing: {},
   theme: 'system',
   replayOpen: true,
-  setSearch: (search) => set((s) => ({ query: { ...s.query, search } })),
+  timelineZoom: undefined,
+  logTab: undefined,
+  setQuery: (query) => set((s) => withQuery(s, query)),
+  setTimelineZoom: (timelineZoom) => set({ timelineZoom }),
+  setLogTab: (logTab) => set({ logTab }),
+  setSearch: (search) => set((s) => withQuery(s, { ...s.query, search })),
   setMatches: (query, count) => set({ matches: { query, count } }),
-  setTemplateFilter: (templates) => set((s) => ({ query: { ...s.query, templates } })),
-  setPcrFilter: (pcrs) => set((s) => ({ query: { ...s.query, pcrs } })),
-  setStatusFilter: (statuses) => set((s) => ({ query: { ...s.query, statuses } })),
-  setSort: (sort) => set((s) => ({ query: { ...s.query, sort } })),
+  setTemplateFilter: (templates) => set((s) => withQuery(s, { ...s.query, templates })),
+  setPcrFilter: (pcrs) => set((s) => withQuery(s, { ...s.query, pcrs })),
+  setStatusFilter: (statuses) => set((s) => withQuery(s, { ...s.query, statuses })),
+  setSort: (sort) => set((s) => withQuery(s, { ...s.query, sort })),
   setRangeFilter: (range) =>
     set((s) => {
       const { range: _previous, ...rest } = s.query;
-      return { query: range === undefined ? rest : { ...rest, range } };
+      return withQuery(s, range === undefined ? rest : { ...rest, range });
     }),
-  clearFilters: () => set((s) => ({ query: { ...DEFAULT_QUERY, sort: s.query.sort } })),
+  clearFilters: () => set((s) => withQuery(s, { ...DEFAULT_QUERY, sort: s.query.sort })),
   setColumnVisibility: (columnVisibility) => set({ columnVisibility }),
   setColumnSizing: (columnSizing) => set({ columnSizing }),
   setTheme: (theme) => set({ theme }),

@@ -37,7 +37,7 @@ export function EntriesPane() {
     <section className="entries" aria-label="Entries">
       <EntryToolbar totalRows={totalRows} entryCount={entryCount} />
       {error !== undefined ? <p className="entries__error">{error}</p> : null}
-      <EntryTable page={page} totalRows={totalRows} entryCount={entryCount} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
+      <EntryTable page={page} pageIsCurrent={pageQuery === query} totalRows={totalRows} entryCount={entryCount} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
     </section>
   );
 }

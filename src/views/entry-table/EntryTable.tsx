@@ -18,6 +18,8 @@ import './EntryTable.css';
 
 export interface EntryTableProps {
   readonly page: RowPage | undefined;
+  /** The page answers the current query (not the previous one, shown until the new one arrives). */
+  readonly pageIsCurrent: boolean;
   /** Rows the current query matches (the scroll height). */
   readonly totalRows: number;
   /** Entries in the log (the widest index). */
@@ -30,7 +32,7 @@ function resolve<T>(updater: T | ((old: T) => T), old: T): T {
   return typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
 }
 
-export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRangeChange }: EntryTableProps) {
+export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templates, onVisibleRangeChange }: EntryTableProps) {
   const query = useInspector((s) => s.query);
   const setSort = useInspector((s) => s.setSort);
   const columnVisibility = useInspector((s) => s.columnVisibility);
@@ -79,9 +81,10 @@ export function EntryTable({ page, totalRows, entryCount, templates, onVisibleRa
     return k >= 0 && k < tableRows.length ? tableRows[k] : undefined;
   };
 
-  // Keyboard moves the row; once its page is here, the entry behind it becomes the selection.
+  // Keyboard moves the row; once its page is here, the entry behind it becomes the selection
+  // (not from the previous query's page, still shown while the new one loads).
   const selectedRow = selection.row;
-  const entryAtSelectedRow = selectedRow === undefined ? undefined : rowAt(selectedRow)?.original.index;
+  const entryAtSelectedRow = selectedRow === undefined || !pageIsCurrent ? undefined : rowAt(selectedRow)?.original.index;
   useEffect(() => {
     if (selectedRow !== undefined && entryAtSelectedRow !== undefined && entryAtSelectedRow !== selection.entryIndex) {
       selectRow(selectedRow, entryAtSelectedRow);

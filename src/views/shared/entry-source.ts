@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import type { IndexIntoEntryTable } from '../../core/model/ima-log';
 import type { RowFilter, RowQuery } from '../../core/query/filter-entries';
+import type { ViewState } from '../../core/share/view-state';
 import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
 import type {
   TimelineMarkerList,
@@ -47,6 +48,8 @@ export interface AppCommands {
   cancelLoad(): void;
   /** Selects an entry and scrolls to it, clearing filters that hide it. */
   goToEntry(index: IndexIntoEntryTable): void;
+  /** Shows a view (filter, sort, selection, zoom, panels) of the loaded log, clamped to it. */
+  applyView(view: ViewState): void;
 }
 
 export const EntrySourceContext = createContext<EntrySource | undefined>(undefined);

@@ -36,6 +36,7 @@ import {
   type Viewport,
 } from './timeline-viewport';
 import { MARKERS_PER_KIND, useTimelineWindow } from './use-timeline-window';
+import { useStoredViewport } from './use-stored-viewport';
 import './Timeline.css';
 
 const KIND_NAMES: Readonly<Record<TimelineMarkerKind, string>> = {
@@ -87,7 +88,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const selected = useInspector((s) => s.selection.entryIndex);
   const revealSerial = useInspector((s) => s.selection.revealSerial);
 
-  const [viewport, setViewport] = useState<Viewport>(() => fullViewport(entryCount));
+  const [viewport, setViewport] = useStoredViewport(entryCount);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ readonly index: number; readonly x: number; readonly y: number } | undefined>();
   const [brush, setBrush] = useState<EntryRange | undefined>();
