@@ -49,7 +49,7 @@ test('/ focuses the search, the worker filters, Esc clears', async ({ inspector 
   await inspector.loadFiles([log.binary]);
   await inspector.waitForReady();
   await inspector.page.keyboard.press('/');
-  const search = inspector.page.getByTestId('entry-search');
+  const search = inspector.page.getByTestId('entry-filter');
   await expect(search).toBeFocused();
   await inspector.page.keyboard.type('file-00012');
   await expect(inspector.page.getByTestId('row-count')).toContainText('10 of 1,000');
@@ -58,7 +58,7 @@ test('/ focuses the search, the worker filters, Esc clears', async ({ inspector 
   await inspector.page.keyboard.press('Escape');
   await expect(search).toHaveValue('');
   await expect(inspector.page.getByTestId('row-count')).toHaveText('1,000 entries');
-  // The entry count stays the log's size whatever the filter.
+  // With the filter cleared, the entry count is the log's size again.
   await expect(inspector.entryCount).toHaveText('1000');
 });
 

@@ -43,7 +43,7 @@ async function openSample(inspector: InspectorPage, name: string): Promise<void>
 
 /** Entry indices the table shows for a search text (names are unique in the samples). */
 async function rowsNamed(inspector: InspectorPage, text: string): Promise<number[]> {
-  const search = inspector.page.getByTestId('entry-search');
+  const search = inspector.page.getByTestId('entry-filter');
   await search.fill(text);
   await expect(inspector.page.getByTestId('row-count')).toContainText(' of ');
   const rows = await inspector.rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));

@@ -10,6 +10,8 @@
 //   whole process, and compareLogs alone (core.compare.*).
 // - Core stages on one thread (parse, verify, a digest column, replay) and hash calls per
 //   second on 100-byte inputs for each implementation, in one process each.
+// - The entry table's display filter (filterEntries: parse, compile, scan, on the verified
+//   list) for a few expressions, one thread.
 //
 // Inputs: scripts/make-bench-data.ts (generated into bench-data/ when missing). The CLI is
 // rebuilt first (esbuild, about a second) so the figures are those of the sources.
@@ -128,6 +130,31 @@ function readFileSizeMiB(path) {
 }
 
 /**
+ * The display filter over each list, verified first (so `status` has its flags). Part of
+ * MICRO; reads RUNS, SIZES, provider, time, median and out from there.
+ */
+const FILTER_BENCH = `
+const FILTER_EXPRESSIONS = [
+  ['pcr_template', 'pcr==10 && template==ima-sig'],
+  ['pcr_template_match', 'pcr == 10 and template == ima-ng'],
+  ['name_contains', 'name contains "/usr/lib64/"'],
+  ['regex_or_status', 'path matches "\\\\.ko\\\\.xz$" or status == violation'],
+];
+for (const size of SIZES) {
+  const file = readFileSync('bench-data/ima-' + size + '.bin');
+  const log = parseImaLog(new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
+  verifyTemplateHashes(log, provider);
+  const columns = { keyIds: computeKeyIds(log) };
+  for (const [name, search] of FILTER_EXPRESSIONS) {
+    const ms = [];
+    let matches = 0;
+    for (let r = 0; r < RUNS; r++) ms.push(time(() => { matches = filterEntries(log, { ...DEFAULT_QUERY, search }, columns).length; }));
+    out('core.filter.' + name + '.' + size + '.ms', median(ms).toFixed(1), 'ms', search + ': ' + matches + ' of ' + log.entries.length + ' entries, one thread, median of ' + RUNS);
+  }
+}
+`;
+
+/**
  * Core stages and hash calls, in one process: bundled from the sources on the fly (esbuild)
  * so that this script needs no TypeScript runner.
  */
@@ -142,6 +169,8 @@ import { parseImaLog } from './src/core/ima/parse-ima-log';
 import { computeTemplateDigests, verifyTemplateHashes } from './src/core/ima/template-digests';
 import { replayAndCheckPcrs } from './src/core/analysis/check-pcrs';
 import { compareLogs } from './src/core/compare/compare-logs';
+import { DEFAULT_QUERY, filterEntries } from './src/core/query/filter-entries';
+import { computeKeyIds } from './src/core/query/signature-key-ids';
 
 const RUNS = ${RUNS};
 const SIZES = ${JSON.stringify(SIZES)};
@@ -169,6 +198,8 @@ for (const size of SIZES) {
   for (let r = 0; r < RUNS; r++) compare.push(time(() => compareLogs(reference, failing)));
   out('core.compare.' + size + '.ms', median(compare).toFixed(0), 'ms', 'compareLogs of the list and its edited copy, one thread, median of ' + RUNS);
 }
+
+${FILTER_BENCH}
 
 const N = 300_000;
 const L = 100;

@@ -5,6 +5,7 @@
 import type { InspectorStore } from '../store/inspector-store';
 import type { AppCommands, SampleInfo } from '../views/shared/entry-source';
 import type { ClientConnection } from './connect-client';
+import type { LocationConnection } from './connect-location';
 import { fetchSampleFiles, fetchSampleIndex } from './samples';
 
 function setSampleParam(name: string | undefined): void {
@@ -14,7 +15,7 @@ function setSampleParam(name: string | undefined): void {
   window.history.replaceState(null, '', url);
 }
 
-export function createAppCommands(store: InspectorStore, connection: ClientConnection): AppCommands {
+export function createAppCommands(store: InspectorStore, connection: ClientConnection, location: LocationConnection): AppCommands {
   let index: Promise<readonly SampleInfo[]> | undefined;
   const samples = (): Promise<readonly SampleInfo[]> => {
     index ??= fetchSampleIndex().catch(() => []);
@@ -59,5 +60,6 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
     cancelLoad: () => connection.cancelLoad(),
     goToEntry: (index) => connection.goToEntry(index),
     compareWith: (file) => connection.compareWith(file),
+    applyView: (view) => location.applyView(view),
   };
 }

@@ -58,7 +58,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     getRows: (range, query) => client.request('getRows', { range, query }),
     findRow: (index, query) => client.request('findRow', { index, query }),
     getEntryDetail: (index) => client.request('getEntryDetail', { index }),
-    getTimeline: (window) => client.request('getTimeline', { window }),
+    getTimeline: (window, filter) => client.request('getTimeline', { window, ...(filter !== undefined ? { filter } : {}) }),
     getTimelineMarkers: (range) => client.request('getTimelineMarkers', { range }),
     getFirmwareEvents: (range) => client.request('getFirmwareEvents', { range }),
     getFirmwareEventDetail: (index) => client.request('getFirmwareEventDetail', { index }),
@@ -127,6 +127,8 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
         s.clearFilters();
         compareSerial++;
         s.clearCompare();
+        s.setTimelineZoom(undefined);
+        s.setLogTab(undefined);
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);

@@ -5,6 +5,7 @@ import { createInspectorStore } from '../store/inspector-store';
 import { InspectorStoreContext } from '../store/use-inspector';
 import { createLogClient } from '../worker/log-client';
 import { connectClient } from './connect-client';
+import { connectLocation } from './connect-location';
 import { AppCommandsContext, EntrySourceContext } from '../views/shared/entry-source';
 import { createAppCommands } from './app-commands';
 import { createShareSource } from './connect-share';
@@ -14,7 +15,8 @@ import './app.css';
 const store = createInspectorStore();
 const client = createLogClient((message) => store.getState().failLoad(message));
 const connection = connectClient(store, client);
-const commands = createAppCommands(store, connection);
+const location = connectLocation(store, connection.source);
+const commands = createAppCommands(store, connection, location);
 const shareSource = createShareSource(client);
 
 const root = document.getElementById('root');

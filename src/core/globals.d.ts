@@ -33,3 +33,12 @@ interface ByteReadableStream {
 interface ByteWritableStream {
   getWriter(): { write(chunk: Uint8Array): Promise<void>; close(): Promise<void> };
 }
+// application/x-www-form-urlencoded text: the view in the page's address (share/view-state.ts).
+declare class URLSearchParams {
+  constructor(init?: string);
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  set(name: string, value: string): void;
+  append(name: string, value: string): void;
+  toString(): string;
+}

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import type { PermalinkPayload } from '../core/share/permalink';
 import { createInspectorStore } from './inspector-store';
 
@@ -25,27 +24,16 @@ describe('permalink lifecycle', () => {
     expect(store.getState().load).toEqual({ kind: 'idle' });
   });
 
-  it('restores the sender’s query once per link, and never without an open link', () => {
+  it('marks the sender’s view restored once per link, never without an open link, and leaves the query alone', () => {
     const store = createInspectorStore();
     const s = () => store.getState();
-    const sender = { ...DEFAULT_QUERY, pcrs: [10] };
-    s().restorePermalinkQuery(sender);
-    expect(s().query).toBe(DEFAULT_QUERY);
+    s().setSearch('/usr');
+    s().markPermalinkViewRestored();
+    expect(s().permalink).toEqual({ kind: 'none' });
     s().openPermalink(PAYLOAD, []);
-    s().restorePermalinkQuery(sender);
-    expect(s().query).toBe(sender);
+    expect(s().permalink).toMatchObject({ viewRestored: false });
+    s().markPermalinkViewRestored();
     expect(s().permalink).toMatchObject({ viewRestored: true });
-    s().setPcrFilter([]);
-    s().restorePermalinkQuery(sender);
-    expect(s().query.pcrs).toEqual([]);
-  });
-
-  it('marks the view restored without touching the query when the log differs', () => {
-    const store = createInspectorStore();
-    store.getState().setSearch('/usr');
-    store.getState().openPermalink(PAYLOAD, []);
-    store.getState().restorePermalinkQuery(undefined);
-    expect(store.getState().query.search).toBe('/usr');
-    expect(store.getState().permalink).toMatchObject({ viewRestored: true });
+    expect(s().query.search).toBe('/usr');
   });
 });

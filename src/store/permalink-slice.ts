@@ -6,7 +6,6 @@
  * restore the sender's view (once).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { RowQuery } from '../core/query/filter-entries';
 import type { PermalinkPayload } from '../core/share/permalink';
 import type { InspectorState } from './inspector-store';
 
@@ -29,8 +28,8 @@ export interface PermalinkSlice {
   startPermalink(): void;
   openPermalink(payload: PermalinkPayload, notes: readonly string[]): void;
   failPermalink(message: string): void;
-  /** Applies the sender's table query to the full view, once per link. */
-  restorePermalinkQuery(query: RowQuery | undefined): void;
+  /** Notes that the sender's view was applied to the full view (or could not be): once per link. */
+  markPermalinkViewRestored(): void;
   closePermalink(): void;
 }
 
@@ -39,11 +38,7 @@ export const createPermalinkSlice: StateCreator<InspectorState, [], [], Permalin
   startPermalink: () => set({ permalink: { kind: 'decoding' } }),
   openPermalink: (payload, notes) => set({ permalink: { kind: 'open', payload, notes, viewRestored: false } }),
   failPermalink: (message) => set({ permalink: { kind: 'failed', message } }),
-  restorePermalinkQuery: (query) =>
-    set((s) =>
-      s.permalink.kind === 'open' && !s.permalink.viewRestored
-        ? { permalink: { ...s.permalink, viewRestored: true }, ...(query !== undefined ? { query } : {}) }
-        : {},
-    ),
+  markPermalinkViewRestored: () =>
+    set((s) => (s.permalink.kind === 'open' && !s.permalink.viewRestored ? { permalink: { ...s.permalink, viewRestored: true } } : {})),
   closePermalink: () => set({ permalink: { kind: 'none' } }),
 });

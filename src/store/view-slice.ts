@@ -6,11 +6,20 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { EntryStatus } from '../core/query/entry-status';
 import { DEFAULT_QUERY, type EntryRange, type RowQuery, type RowSort } from '../core/query/filter-entries';
 import type { InspectorState } from './inspector-store';
+import type { LogTab } from '../core/share/view-state';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
+/** The timeline's view, in entry positions [start, end). */
+export interface TimelineZoom {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface ViewSlice {
   readonly query: RowQuery;
+  /** How many entries the worker found for `query` (CONTRACT §5.5 entry-count), once it answered. */
+  readonly matches: { readonly query: RowQuery; readonly count: number } | undefined;
   /** Column id → false when hidden (absent means shown). */
   readonly columnVisibility: Readonly<Record<string, boolean>>;
   /** Column id → width in CSS pixels, once the user resized it. */
@@ -18,7 +27,16 @@ export interface ViewSlice {
   readonly theme: ThemeChoice;
   /** Whether the replay panel shows its details (quote fields, hypotheses) or only its summary. */
   readonly replayOpen: boolean;
+  /** The timeline's view; undefined: the whole log. Kept here so the address can carry it. */
+  readonly timelineZoom: TimelineZoom | undefined;
+  /** The chosen log tab (IMA entries or the firmware log); undefined: the default for the inputs. */
+  readonly logTab: LogTab | undefined;
+  /** Replaces the whole table query (a view restored from the address or a permalink). */
+  setQuery(query: RowQuery): void;
+  setTimelineZoom(zoom: TimelineZoom | undefined): void;
+  setLogTab(tab: LogTab | undefined): void;
   setSearch(search: string): void;
+  setMatches(query: RowQuery, count: number): void;
   setTemplateFilter(templates: readonly number[]): void;
   setPcrFilter(pcrs: readonly number[]): void;
   setStatusFilter(statuses: readonly EntryStatus[]): void;
@@ -35,20 +53,28 @@ export interface ViewSlice {
 }
 
 /**
- * A new query: the selected entry stays selected, but its row in the new view is not known
- * until the worker finds it (connect-client re-locates it), so no other entry takes its place.
+ * A new table query. The selected entry stays selected, but its row is unknown until the
+ * worker places it in the new view (connect-client looks it up): the old row number would
+ * name another entry.
  */
 function withQuery(s: InspectorState, query: RowQuery): Pick<InspectorState, 'query' | 'selection'> {
-  return { query, selection: { ...s.selection, row: undefined } };
+  return { query, selection: s.selection.row === undefined ? s.selection : { ...s.selection, row: undefined } };
 }
 
 export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = (set) => ({
   query: DEFAULT_QUERY,
+  matches: undefined,
   columnVisibility: {},
   columnSizing: {},
   theme: 'system',
   replayOpen: true,
+  timelineZoom: undefined,
+  logTab: undefined,
+  setQuery: (query) => set((s) => withQuery(s, query)),
+  setTimelineZoom: (timelineZoom) => set({ timelineZoom }),
+  setLogTab: (logTab) => set({ logTab }),
   setSearch: (search) => set((s) => withQuery(s, { ...s.query, search })),
+  setMatches: (query, count) => set({ matches: { query, count } }),
   setTemplateFilter: (templates) => set((s) => withQuery(s, { ...s.query, templates })),
   setPcrFilter: (pcrs) => set((s) => withQuery(s, { ...s.query, pcrs })),
   setStatusFilter: (statuses) => set((s) => withQuery(s, { ...s.query, statuses })),

@@ -19,11 +19,18 @@ import type { ImaLog, IndexIntoEntryTable } from '../core/model/ima-log';
 import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../core/query/entry-status';
 import {
   filterEntries,
+  FilterTimeout,
   isIdentityQuery,
-  compileSearch,
+  isUnfiltered,
+  queryError,
   rowOfEntry,
+  rowPredicate,
+  type QueryColumns,
+  type RowFilter,
   type RowQuery,
 } from '../core/query/filter-entries';
+import { NO_VERDICTS } from '../core/query/entry-verdicts';
+import { countMatchesPerBucket, type FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import {
   computeKeyIds,
   formatKeyId,
@@ -88,7 +95,6 @@ import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import {
   computeTimelineBuckets,
   listTimelineMarkers,
-  type TimelineBuckets,
   type TimelineMarkerList,
   type TimelineMarkerRequest,
   type TimelineWindowRequest,
@@ -249,7 +255,7 @@ export class LogSession {
       case 'getLogBytes':
         return this.getLogBytes(request.params.maxBytes);
       case 'getTimeline':
-        return Promise.resolve(this.getTimeline(request.params.window));
+        return Promise.resolve(this.getTimeline(request.params.window, request.params.filter));
       case 'getTimelineMarkers':
         return Promise.resolve(this.getTimelineMarkers(request.params.range));
       case 'getFirmwareEvents':
@@ -615,12 +621,17 @@ export class LogSession {
     return { log: opened.log, marks: timeline.marks, keyIds };
   }
 
-  getTimeline(window: TimelineWindowRequest): TimelineBuckets {
+  /** With `filter` (the table's, when it is not empty), also the matching entries per bucket. */
+  getTimeline(window: TimelineWindowRequest, filter?: RowFilter): FilteredTimelineBuckets {
     const { log, marks, keyIds } = this.#timelineMarks();
     const buckets = computeTimelineBuckets(log, marks, window, keyIds);
-    if (window.breakdown === undefined) return buckets;
+    const filtered =
+      filter === undefined || isUnfiltered(filter)
+        ? buckets
+        : { ...buckets, matchCounts: withinBudget(() => countMatchesPerBucket(buckets, rowPredicate(log, filter, this.#filterColumns()))) };
+    if (window.breakdown === undefined) return filtered;
     const categories = this.#categories(this.#requireLog(), window.breakdown);
-    return { ...buckets, breakdown: computeBreakdown(categories, buckets.start, buckets.end, buckets.bucketCount) };
+    return { ...filtered, breakdown: computeBreakdown(categories, buckets.start, buckets.end, buckets.bucketCount) };
   }
 
   /** What each entry measured, cut one way; computed once per log and way. */
@@ -650,6 +661,23 @@ export class LogSession {
     return opened.keyIds;
   }
 
+  /**
+   * What the display filter reads besides the model: key ids, the boots, kexec records and
+   * parse errors the timeline marks (so `boot == 1` and the timeline agree), and the
+   * signature and policy verdicts (none yet: their checks fill EntryVerdicts here).
+   */
+  #filterColumns(): QueryColumns {
+    const { marks, keyIds } = this.#timelineMarks();
+    const m = marks.markers;
+    const run = this.#policyRuns.get(this.#state);
+    return {
+      keyIds,
+      // The policy dry run's columns use the filter's codes (entry-verdicts.ts).
+      verdicts: run === undefined ? NO_VERDICTS : { policy: run.policyColumn, signature: run.signatureColumn },
+      events: { boots: m.boot, kexecLoads: m.kexec_load, kexecExecutes: m.kexec_execute, parseErrors: m['parse-error'] },
+    };
+  }
+
   /** Filtered/sorted entry indices for a query; undefined means "every entry, in order". */
   #view(query: RowQuery): Int32Array | undefined {
     if (isIdentityQuery(query)) return undefined;
@@ -662,8 +690,7 @@ export class LogSession {
       views.set(key, cached);
       return cached;
     }
-    const policy = this.#policyRuns.get(this.#state)?.policyColumn;
-    const rows = filterEntries(opened.log, query, { keyIds: this.#keyIds(opened), ...(policy !== undefined && { policy }) });
+    const rows = withinBudget(() => filterEntries(opened.log, query, this.#filterColumns()));
     views.set(key, rows);
     if (views.size > MAX_CACHED_VIEWS) views.delete(views.keys().next().value as string);
     return rows;
@@ -708,7 +735,7 @@ export class LogSession {
       policy[k] = policyRun?.policyColumn[i] ?? 0;
       signature[k] = policyRun?.signatureColumn[i] ?? 0;
     }
-    const search = compileSearch(query.search);
+    const searchError = queryError(query);
     const classes = this.#comparisons.get(this.#state)?.result.entryClass.failing;
     return {
       start,
@@ -724,7 +751,7 @@ export class LogSession {
       keyId,
       policy,
       signature,
-      ...(search.kind === 'invalid' ? { searchError: search.message } : {}),
+      ...(searchError !== undefined ? { searchError } : {}),
       ...(classes !== undefined ? { compare: Uint8Array.from(index, (i) => classes[i]) } : {}),
     };
   }
@@ -781,6 +808,16 @@ export class LogSession {
     const { file } = this.#requireLog();
     if (file.size > maxBytes) return { size: file.size };
     return { size: file.size, bytes: new Uint8Array(await file.arrayBuffer()) };
+  }
+}
+
+/** Runs a filter scan; one stopped by its time budget fails the request with the reason. */
+function withinBudget<T>(scan: () => T): T {
+  try {
+    return scan();
+  } catch (e) {
+    if (e instanceof FilterTimeout) throw new SessionError('internal', e.message);
+    throw e;
   }
 }
 

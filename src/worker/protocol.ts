@@ -15,7 +15,8 @@ import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { DecodedEntry } from '../core/ima/decode/decode-entry';
 import type { Bytes, ByteOrder, IndexIntoEntryTable, ParseError } from '../core/model/ima-log';
 import type { EntryStatus } from '../core/query/entry-status';
-import type { RowQuery } from '../core/query/filter-entries';
+import type { RowFilter, RowQuery } from '../core/query/filter-entries';
+import type { FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import type { InputKind, Report } from '../core/report/report';
 import type { CompareDocument } from '../core/compare/compare-json';
 import type { PermalinkEntry } from '../core/share/permalink';
@@ -23,7 +24,6 @@ import type { ReplayHypotheses } from '../core/analysis/hypotheses';
 import type { QuoteDetails } from '../core/analysis/quote-details';
 import type { PastePart } from '../core/tpm/split-paste';
 import type {
-  TimelineBuckets,
   TimelineMarkerList,
   TimelineMarkerRequest,
   TimelineWindowRequest,
@@ -152,7 +152,7 @@ export interface RowPage {
   readonly policy: Uint8Array;
   /** Signature check per row: index into SIGNATURE_CELL. */
   readonly signature: Uint8Array;
-  /** Set when the search text is an invalid regular expression. */
+  /** Set when the filter expression does not parse: `column N: why`. */
   readonly searchError?: string;
   /** EntryCompare code of each row against the reference list, once one is compared. */
   readonly compare?: Uint8Array;
@@ -250,7 +250,7 @@ export interface RequestMap {
   /** The open log file's bytes when it is at most `maxBytes` long (error `noLog` without a log). */
   getLogBytes: { params: { readonly maxBytes: Bytes }; result: LogFileBytes };
   /** Density of every timeline series over a window of entries, with the bands crossing it. */
-  getTimeline: { params: { readonly window: TimelineWindowRequest }; result: TimelineBuckets };
+  getTimeline: { params: { readonly window: TimelineWindowRequest; readonly filter?: RowFilter }; result: FilteredTimelineBuckets };
   /** The first markers of each kind in a range of entries (the timeline's DOM markers). */
   getTimelineMarkers: { params: { readonly range: TimelineMarkerRequest }; result: TimelineMarkerList };
   /** Decoded events of the firmware event log among the inputs (error `noLog` without one). */

@@ -10,7 +10,8 @@ import { EntryFlag, type ImaLog } from '../model/ima-log';
 import { buildImaLog, type BuildEntry } from '../testing/build-ima-log';
 import { imaSignature } from '../testing/ima-scenarios';
 import { toHex } from '../util/bytes';
-import { compileSearch, DEFAULT_QUERY, filterEntries, isIdentityQuery, rowOfEntry, type RowQuery } from './filter-entries';
+import { DEFAULT_QUERY, filterEntries, isIdentityQuery, rowOfEntry, type RowQuery } from './filter-entries';
+import { compileSearch } from './name-search';
 import { computeKeyIds, formatKeyId, NO_KEY_ID } from './signature-key-ids';
 import { entryStatus } from './entry-status';
 

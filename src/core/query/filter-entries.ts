@@ -3,17 +3,16 @@
  * entry indices to show, in order. It runs in the worker, next to the data; the table only
  * ever receives the window of rows it draws.
  *
- * Search box syntax (one box, several meanings at once, like a debugger's "find"):
- * - `/regex/flags`: a JavaScript regular expression over the entry name (written as a JS
- *   literal would be: a path like `/usr/bin/`, with a bare `/` inside, is plain text).
- * - anything else: an ASCII case-insensitive substring of the name, OR, when the text is
- *   hex (optionally `alg:`-prefixed, as the ASCII list prints file digests), a prefix of the
- *   file digest or of the template digest, OR, at exactly 8 hex digits, a signature key id.
- * Matching works on the name's bytes in the log, so a million-entry scan allocates nothing.
+ * `query.search` is a display-filter expression (filter-parse.ts: `pcr == 10 && template ==
+ * ima-sig`, or a bare word, which searches names as the old search box did); the PCR,
+ * template and status selects and the timeline's brush narrow it further.
  */
 import type { ImaLog, IndexIntoEntryTable, IndexIntoTemplateTable } from '../model/ima-log';
 import { entryStatus, entryStatusRank, type EntryStatus } from './entry-status';
-import { NO_KEY_ID, type KeyIdColumn } from './signature-key-ids';
+import { NO_KEY_ID } from './signature-key-ids';
+import { compileFilter, type EntryPredicate, type FilterColumns } from './filter-compile';
+import { describeFilterError, parseFilter } from './filter-parse';
+import { PolicyCode, verdictAt } from './entry-verdicts';
 
 export type SortColumn =
   | 'index'
@@ -62,147 +61,96 @@ export const DEFAULT_QUERY: RowQuery = {
 /** True when the query shows every entry in log order, so no index array is needed. */
 export function isIdentityQuery(query: RowQuery): boolean {
   return (
-    query.search.trim() === '' &&
-    query.templates.length === 0 &&
-    query.pcrs.length === 0 &&
-    query.statuses.length === 0 &&
+    isUnfiltered(query) &&
     query.range === undefined &&
-    query.policyFailures !== true &&
     query.sort.column === 'index' &&
     !query.sort.descending
   );
 }
 
-export type CompiledSearch =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'regex'; readonly regex: RegExp }
-  | {
-      readonly kind: 'text';
-      /** Lower-cased UTF-8 bytes of the needle. */
-      readonly needle: Uint8Array;
-      /** Hex nibbles, when the text can be a digest prefix. */
-      readonly nibbles?: Uint8Array;
-      readonly keyId?: number;
-    }
-  | { readonly kind: 'invalid'; readonly message: string };
-
-// Like a JavaScript regex literal: no unescaped '/' inside, so a path such as /usr/bin/ stays text.
-const REGEX_LITERAL = /^\/((?:[^/\\]|\\.)+)\/([dgimsuvy]*)$/s;
-const HEX_TEXT = /^(?:[a-z0-9-]+:)*([0-9a-f]+)$/i;
-
-export function compileSearch(text: string): CompiledSearch {
-  const t = text.trim();
-  if (t === '') return { kind: 'all' };
-  const literal = REGEX_LITERAL.exec(t);
-  if (literal !== null) {
-    try {
-      // g/y would make test() stateful across entries.
-      return { kind: 'regex', regex: new RegExp(literal[1], literal[2].replace(/[gy]/g, '')) };
-    } catch (e) {
-      return { kind: 'invalid', message: e instanceof Error ? e.message : String(e) };
-    }
-  }
-  const needle = lowerAscii(new TextEncoder().encode(t));
-  const hex = HEX_TEXT.exec(t);
-  if (hex === null || hex[1].length < 2) return { kind: 'text', needle };
-  const digits = hex[1].toLowerCase();
-  const nibbles = Uint8Array.from(digits, (c) => parseInt(c, 16));
-  const keyId = digits.length === 8 ? parseInt(digits, 16) : undefined;
-  return { kind: 'text', needle, nibbles, keyId };
-}
-
-function lowerAscii(bytes: Uint8Array): Uint8Array {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b >= 0x41 && b <= 0x5a) bytes[i] = b + 0x20;
-  }
-  return bytes;
-}
-
-function containsFolded(data: Uint8Array, start: number, length: number, needle: Uint8Array): boolean {
-  const n = needle.length;
-  const last = start + length - n;
-  const first = needle[0];
-  for (let o = start; o <= last; o++) {
-    let b = data[o];
-    if (b >= 0x41 && b <= 0x5a) b += 0x20;
-    if (b !== first) continue;
-    let k = 1;
-    for (; k < n; k++) {
-      let c = data[o + k];
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      if (c !== needle[k]) break;
-    }
-    if (k === n) return true;
-  }
-  return false;
-}
-
-function hasHexPrefix(data: Uint8Array, start: number, length: number, nibbles: Uint8Array): boolean {
-  if (nibbles.length > length * 2) return false;
-  for (let k = 0; k < nibbles.length; k++) {
-    const byte = data[start + (k >> 1)];
-    const nibble = (k & 1) === 0 ? byte >> 4 : byte & 0x0f;
-    if (nibble !== nibbles[k]) return false;
-  }
-  return true;
-}
-
 /** Extra per-entry columns the query reads that are not in the model itself. */
-export interface QueryColumns {
-  readonly keyIds: KeyIdColumn;
-  /** The policy dry run per entry (POLICY_CELL codes; 2 = fail), when one ran. */
-  readonly policy?: Uint8Array;
+export type QueryColumns = FilterColumns;
+
+/** A filter ran past its time budget (a regular expression the safety rule let through). */
+export class FilterTimeout extends Error {}
+
+/** How long one filter may run before it is stopped (the worker must stay answerable). */
+export const FILTER_BUDGET_MS = 4000;
+/** Entries between two looks at the clock. */
+const CLOCK_STRIDE = 4096;
+
+/** What a query selects, without its order or the timeline's brush. */
+export type RowFilter = Pick<RowQuery, 'search' | 'templates' | 'pcrs' | 'statuses' | 'policyFailures'>;
+
+/** True when the filter keeps every entry. */
+export function isUnfiltered(filter: RowFilter): boolean {
+  return (
+    filter.search.trim() === '' &&
+    filter.templates.length === 0 &&
+    filter.pcrs.length === 0 &&
+    filter.statuses.length === 0 &&
+    filter.policyFailures !== true
+  );
 }
 
-/** POLICY_CELL code of a failing entry (src/core/policy/policy-dry-run.ts). */
-const POLICY_FAIL = 2;
-
-function matcherFor(log: ImaLog, search: CompiledSearch, columns: QueryColumns): (i: number) => boolean {
+/**
+ * The filter as one predicate: the selects, then the expression. A syntax error matches
+ * nothing (the page shows why).
+ */
+export function rowPredicate(log: ImaLog, filter: RowFilter, columns: QueryColumns): EntryPredicate {
   const e = log.entries;
-  const data = log.data;
-  switch (search.kind) {
-    case 'all':
-      return () => true;
-    case 'invalid':
-      return () => false;
-    case 'regex': {
-      const decoder = new TextDecoder();
-      const { regex } = search;
-      return (i) =>
-        regex.test(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
+  const parsed = parseFilter(filter.search);
+  const matchesSearch = parsed.ok ? compileFilter(parsed.node, log, columns) : () => false;
+  const templates = filter.templates.length > 0 ? new Set(filter.templates) : undefined;
+  const pcrs = filter.pcrs.length > 0 ? new Set(filter.pcrs) : undefined;
+  const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : undefined;
+  // The "policy failures" switch: the same column as the expression `policy == fail`.
+  const policy = filter.policyFailures === true ? (columns.verdicts?.policy ?? new Uint8Array(0)) : undefined;
+  if (templates === undefined && pcrs === undefined && statuses === undefined && policy === undefined) return matchesSearch;
+  return (i) =>
+    (policy === undefined || verdictAt(policy, i) === PolicyCode.fail) &&
+    (templates === undefined || templates.has(e.template[i])) &&
+    (pcrs === undefined || pcrs.has(e.pcr[i])) &&
+    (statuses === undefined || statuses.has(entryStatus(e.flags[i]))) &&
+    matchesSearch(i);
+}
+
+/** The syntax error of a query's expression, in one line; undefined when it parses. */
+export function queryError(query: Pick<RowQuery, 'search'>): string | undefined {
+  const parsed = parseFilter(query.search);
+  return parsed.ok ? undefined : describeFilterError(parsed.error);
+}
+
+export interface FilterBudget {
+  readonly ms: number;
+  readonly now: () => number;
+}
+
+export const DEFAULT_BUDGET: FilterBudget = { ms: FILTER_BUDGET_MS, now: Date.now };
+
+/**
+ * Calls `visit(i)` for each entry of [first, stop) the predicate keeps, in order; throws
+ * FilterTimeout once the scan has run past the budget.
+ */
+export function scanMatches(first: number, stop: number, matches: EntryPredicate, visit: (i: number) => void, budget: FilterBudget = DEFAULT_BUDGET): void {
+  const startedAt = budget.now();
+  for (let chunk = first; chunk < stop; chunk += CLOCK_STRIDE) {
+    if (chunk > first && budget.now() - startedAt > budget.ms) {
+      throw new FilterTimeout(`The filter was stopped after ${budget.ms / 1000} s at entry ${chunk}: simplify its regular expression.`);
     }
-    case 'text': {
-      const { needle, nibbles, keyId } = search;
-      return (i) =>
-        containsFolded(data, e.nameOffset[i], e.nameLength[i], needle) ||
-        (nibbles !== undefined &&
-          (hasHexPrefix(data, e.fileDigestOffset[i], e.fileDigestLength[i], nibbles) ||
-            hasHexPrefix(data, e.entryOffset[i] + 4, log.digestSize, nibbles))) ||
-        (keyId !== undefined && columns.keyIds.at(i) === keyId);
-    }
+    const end = Math.min(stop, chunk + CLOCK_STRIDE);
+    for (let i = chunk; i < end; i++) if (matches(i)) visit(i);
   }
 }
 
 /** Entry indices matching `query`, in its sort order (ties in log order). */
-export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumns): Int32Array {
+export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumns, budget: FilterBudget = DEFAULT_BUDGET): Int32Array {
   const e = log.entries;
-  const matchesSearch = matcherFor(log, compileSearch(query.search), columns);
-  const templates = query.templates.length > 0 ? new Set(query.templates) : undefined;
-  const pcrs = query.pcrs.length > 0 ? new Set(query.pcrs) : undefined;
-  const statuses = query.statuses.length > 0 ? new Set(query.statuses) : undefined;
   const first = Math.max(0, query.range?.start ?? 0);
   const stop = Math.min(e.length, query.range?.end ?? e.length);
   const out = new Int32Array(Math.max(0, stop - first));
   let n = 0;
-  for (let i = first; i < stop; i++) {
-    if (templates !== undefined && !templates.has(e.template[i])) continue;
-    if (pcrs !== undefined && !pcrs.has(e.pcr[i])) continue;
-    if (statuses !== undefined && !statuses.has(entryStatus(e.flags[i]))) continue;
-    if (query.policyFailures === true && columns.policy?.[i] !== POLICY_FAIL) continue;
-    if (!matchesSearch(i)) continue;
-    out[n++] = i;
-  }
+  scanMatches(first, stop, rowPredicate(log, query, columns), (i) => (out[n++] = i), budget);
   const rows = out.slice(0, n);
   sortEntries(log, rows, query.sort, columns);
   return rows;

@@ -42,8 +42,14 @@ export interface PermalinkView {
   selectedEntry?: number;
   /** The entry table's query (templates are indices into the log's template table). */
   filter?: RowQuery;
-  /** The timeline window, in entry positions. */
+  /** The timeline's brush (the table's range filter), in entry positions. */
   timeline?: { start: number; end: number };
+  /** The timeline's view (its zoom), in entry positions. */
+  zoom?: { start: number; end: number };
+  /** The open log tab. */
+  tab?: 'ima' | 'firmware';
+  /** False when the replay panel was folded. */
+  replayOpen?: boolean;
 }
 
 /** An entry a finding names, enough to show it without the log. */
@@ -525,10 +531,10 @@ const SORT_COLUMN_SET: Readonly<Record<SortColumn, true>> = {
   name: true,
   keyId: true,
 };
-const SORT_COLUMNS = Object.keys(SORT_COLUMN_SET) as SortColumn[];
+export const SORT_COLUMNS = Object.keys(SORT_COLUMN_SET) as SortColumn[];
 
 function readView(w: Walk, v: unknown, path: string): PermalinkView {
-  const o = w.object(v, path, ['selectedEntry', 'filter', 'timeline']);
+  const o = w.object(v, path, ['selectedEntry', 'filter', 'timeline', 'zoom', 'tab', 'replayOpen']);
   const view: PermalinkView = {};
   optional(w, o, view, 'selectedEntry', (x, p) => w.int(x, p, 0, MAX_INDEX), path);
   optional(
@@ -549,19 +555,16 @@ function readView(w: Walk, v: unknown, path: string): PermalinkView {
     },
     path,
   );
-  optional(
-    w,
-    o,
-    view,
-    'timeline',
-    (x, p) => {
-      const t = w.object(x, p, ['start', 'end']);
-      const window = { start: w.number(t.start, `${p}.start`, 0, MAX_INDEX), end: w.number(t.end, `${p}.end`, 0, MAX_INDEX) };
-      if (window.end < window.start) w.fail(`${p}.end`, 'a value not below start');
-      return window;
-    },
-    path,
-  );
+  const span = (x: unknown, p: string): { start: number; end: number } => {
+    const t = w.object(x, p, ['start', 'end']);
+    const window = { start: w.number(t.start, `${p}.start`, 0, MAX_INDEX), end: w.number(t.end, `${p}.end`, 0, MAX_INDEX) };
+    if (window.end < window.start) w.fail(`${p}.end`, 'a value not below start');
+    return window;
+  };
+  optional(w, o, view, 'timeline', span, path);
+  optional(w, o, view, 'zoom', span, path);
+  optional(w, o, view, 'tab', (x, p) => w.oneOf(x, p, ['ima', 'firmware'] as const), path);
+  optional(w, o, view, 'replayOpen', (x, p) => w.bool(x, p), path);
   return view;
 }
 

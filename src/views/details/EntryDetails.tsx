@@ -28,7 +28,7 @@ export function EntryDetails() {
   if (entryIndex === undefined) {
     return (
       <DetailsMessage testId="entry-details">
-        Select an entry to see every field and its bytes. Keys: ↑ ↓ PgUp PgDn Home End move, / searches, Esc clears.
+        Select an entry to see every field and its bytes. Keys: ↑ ↓ PgUp PgDn Home End move, / filters, Esc clears.
       </DetailsMessage>
     );
   }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { isIdentityQuery } from '../../core/query/filter-entries';
@@ -24,6 +24,11 @@ export function EntriesPane() {
   const { page, pageQuery, error } = useEntryPage(query, visible, dataKey);
   const entryCount = log?.entryCount ?? 0;
   const totalRows = pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
+  const setMatches = useInspector((s) => s.setMatches);
+  const answered = pageQuery === query && page !== undefined ? page.totalRows : undefined;
+  useEffect(() => {
+    if (answered !== undefined) setMatches(query, answered);
+  }, [query, answered, setMatches]);
   if (log === undefined) {
     return (
       <section className="entries entries--empty">
@@ -33,7 +38,7 @@ export function EntriesPane() {
   }
   return (
     <section className="entries" aria-label="Entries">
-      <EntryToolbar totalRows={totalRows} entryCount={entryCount} searchError={page?.searchError} />
+      <EntryToolbar totalRows={totalRows} entryCount={entryCount} />
       {error !== undefined ? <p className="entries__error">{error}</p> : null}
       <EntryTable page={page} pageIsCurrent={pageQuery === query} totalRows={totalRows} entryCount={entryCount} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
     </section>

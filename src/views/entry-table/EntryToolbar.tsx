@@ -1,4 +1,3 @@
-import { useEffect, useRef, useState } from 'react';
 import { ENTRY_STATUSES, type EntryStatus } from '../../core/query/entry-status';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
@@ -6,9 +5,8 @@ import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import { entryColumns } from './columns';
 import './EntryToolbar.css';
-import { isTyping } from '../shared/is-typing';
+import { FilterField } from './FilterField';
 
-const SEARCH_DEBOUNCE_MS = 150;
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
 
 const COLUMN_LABELS: Readonly<Record<string, string>> = {
@@ -56,18 +54,9 @@ function OneOfFilter({
   );
 }
 
-/** Search (`/` focuses, Esc clears), filters by PCR, template and status, and column choice. */
-export function EntryToolbar({
-  totalRows,
-  entryCount,
-  searchError,
-}: {
-  readonly totalRows: number;
-  readonly entryCount: number;
-  readonly searchError: string | undefined;
-}) {
+/** The display filter (`/` focuses, Esc clears), selects by PCR, template and status, and column choice. */
+export function EntryToolbar({ totalRows, entryCount }: { readonly totalRows: number; readonly entryCount: number }) {
   const query = useInspector((s) => s.query);
-  const setSearch = useInspector((s) => s.setSearch);
   const setPcrFilter = useInspector((s) => s.setPcrFilter);
   const setTemplateFilter = useInspector((s) => s.setTemplateFilter);
   const setStatusFilter = useInspector((s) => s.setStatusFilter);
@@ -78,45 +67,6 @@ export function EntryToolbar({
   const analysis = useInspector(selectAnalysis);
   const statusCounts = analysis?.statusCounts;
   const setPolicyFailuresFilter = useInspector((s) => s.setPolicyFailuresFilter);
-
-  const [text, setText] = useState(query.search);
-  const searchRef = useRef<HTMLInputElement>(null);
-  const sent = useRef(query.search);
-
-  // The store's search can change from elsewhere ("go to entry" clearing filters); a change
-  // that merely echoes what this box sent must not overwrite newer keystrokes.
-  useEffect(() => {
-    if (query.search !== sent.current) {
-      sent.current = query.search;
-      setText(query.search);
-    }
-  }, [query.search]);
-
-  useEffect(() => {
-    if (text === sent.current) return;
-    const timer = window.setTimeout(() => {
-      sent.current = text;
-      setSearch(text);
-    }, SEARCH_DEBOUNCE_MS);
-    return () => window.clearTimeout(timer);
-  }, [text, setSearch]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === '/' && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      } else if (e.key === 'Escape' && (e.target === searchRef.current || !isTyping(e.target))) {
-        sent.current = '';
-        setText('');
-        clearFilters();
-        if (e.target === searchRef.current) searchRef.current?.blur();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [clearFilters]);
 
   const statusValue =
     query.statuses.length === 0
@@ -129,24 +79,7 @@ export function EntryToolbar({
 
   return (
     <div className="entry-toolbar" role="toolbar" aria-label="Filter entries">
-      <label className="search">
-        <span className="visually-hidden">Search entries</span>
-        <input
-          ref={searchRef}
-          type="search"
-          data-testid="entry-search"
-          className={`search__input${searchError ? ' search__input--bad' : ''}`}
-          placeholder="Search names, /regex/, digests, key ids"
-          spellCheck={false}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          aria-invalid={searchError !== undefined}
-          title={searchError}
-        />
-        <kbd className="search__key" aria-hidden="true">
-          /
-        </kbd>
-      </label>
+      <FilterField />
       <OneOfFilter
         label="Filter by PCR"
         testId="filter-pcr"
@@ -217,7 +150,6 @@ export function EntryToolbar({
           <>{formatCount(entryCount)} entries</>
         )}
       </span>
-      {searchError ? <span className="entry-toolbar__error">{searchError}</span> : null}
     </div>
   );
 }

@@ -3,9 +3,10 @@ import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
 import { FirmwarePane } from './FirmwarePane';
+import type { LogTab } from '../../core/share/view-state';
 import './Firmware.css';
 
-type Tab = 'ima' | 'firmware';
+type Tab = LogTab;
 
 /**
  * The IMA entries and, when a firmware event log is among the inputs, a "Firmware log" tab
@@ -16,7 +17,9 @@ export function LogTabs({ ima }: { readonly ima: ReactNode }) {
   const firmwareEvents = useInspector(selectAnalysis)?.report.firmware?.events;
   const hasFirmware = summary?.inputs.some((i) => i.kind === 'tcg-eventlog' && i.supersededBy === undefined) ?? false;
   const hasLog = summary?.log !== undefined;
-  const [chosen, setChosen] = useState<Tab | undefined>(undefined);
+  // In the store, so the address (and a permalink) can carry the open tab.
+  const chosen = useInspector((s) => s.logTab);
+  const setChosen = useInspector((s) => s.setLogTab);
   // The firmware event the detail view shows, kept while the IMA tab is open.
   const [selected, setSelected] = useState<{ key: unknown; index: number | undefined }>({ key: undefined, index: undefined });
   if (!hasFirmware) return <>{ima}</>;

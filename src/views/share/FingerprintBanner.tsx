@@ -1,20 +1,12 @@
 import { useEffect, useMemo } from 'react';
-import { DEFAULT_QUERY, type RowQuery } from '../../core/query/filter-entries';
 import { fingerprintsMatch } from '../../core/share/fingerprints';
-import type { PermalinkView } from '../../core/share/permalink';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/entry-source';
 import { describeFingerprints } from './describe-share';
+import { viewStateOfPermalink } from './make-permalink';
 import { useClosePermalink } from './permalink-location';
 import './share.css';
-
-/** The table query a link's view describes (templates index the same log's template table). */
-function queryOf(view: PermalinkView): RowQuery | undefined {
-  if (view.filter === undefined && view.timeline === undefined) return undefined;
-  const range = view.timeline && { start: Math.floor(view.timeline.start), end: Math.ceil(view.timeline.end) };
-  return { ...(view.filter ?? DEFAULT_QUERY), ...(range !== undefined ? { range } : {}) };
-}
 
 /**
  * Over the full view while a permalink is open: do the files now loaded match the link's
@@ -25,7 +17,7 @@ export function FingerprintBanner() {
   const permalink = useInspector((s) => s.permalink);
   const analysis = useInspector(selectAnalysis);
   const pending = useInspector((s) => s.load.kind === 'ready' && s.load.analysis.kind === 'pending');
-  const restore = useInspector((s) => s.restorePermalinkQuery);
+  const markRestored = useInspector((s) => s.markPermalinkViewRestored);
   const commands = useAppCommands();
   const close = useClosePermalink();
   const payload = permalink.kind === 'open' ? permalink.payload : undefined;
@@ -36,13 +28,15 @@ export function FingerprintBanner() {
   );
   const logMatches = comparison?.matched.some((m) => m.expected.kind === 'ima-binary' || m.expected.kind === 'ima-ascii') ?? false;
   const restored = permalink.kind === 'open' && permalink.viewRestored;
+  const templateNames = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.templates : undefined));
 
   useEffect(() => {
     if (payload === undefined || comparison === undefined || restored) return;
     const view = logMatches ? payload.view : undefined;
-    restore(view === undefined ? undefined : queryOf(view));
-    if (view?.selectedEntry !== undefined) commands.goToEntry(view.selectedEntry);
-  }, [payload, comparison, restored, logMatches, restore, commands]);
+    markRestored();
+    // Templates are indices into the sender's log's table: the same log (its fingerprint matched).
+    if (view !== undefined) commands.applyView(viewStateOfPermalink(view, templateNames?.map((t) => t.name) ?? []));
+  }, [payload, comparison, restored, logMatches, markRestored, commands, templateNames]);
 
   if (payload === undefined) return null;
   const summary = comparison === undefined ? undefined : describeFingerprints(comparison);

@@ -67,7 +67,7 @@ export function ShareMenu() {
     setState({ kind: 'making' });
     try {
       const s = store.getState();
-      const view = permalinkView(s.selection.entryIndex, s.query);
+      const view = permalinkView(s.selection.entryIndex, s.query, { zoom: s.timelineZoom, tab: s.logTab, replayOpen: s.replayOpen });
       await copy(await makePermalink(report, view, { ...next, embedLog: next.embedLog && canEmbed }, source));
     } catch (e) {
       setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -3,7 +3,7 @@ import { DEFAULT_QUERY } from '../../core/query/filter-entries';
 import type { Report } from '../../core/report/report';
 import { decodePermalink, type PermalinkEntry } from '../../core/share/permalink';
 import { fromBase64 } from '../../core/util/bytes';
-import { makePermalink, permalinkView } from './make-permalink';
+import { makePermalink, permalinkView, viewStateOfPermalink } from './make-permalink';
 import type { ShareSource } from './share-source';
 
 const REPORT: Report = {
@@ -51,6 +51,27 @@ describe('permalinkView', () => {
       selectedEntry: 3,
       filter: { ...DEFAULT_QUERY, pcrs: [10] },
       timeline: { start: 2, end: 9 },
+    });
+  });
+
+  it('carries the panels, and reads back as the view the address writes, through the schema', async () => {
+    const query = { ...DEFAULT_QUERY, search: 'pcr == 10', templates: [1], sort: { column: 'name' as const, descending: true }, range: { start: 2, end: 9 } };
+    const view = permalinkView(4, query, { zoom: { start: 1.5, end: 20 }, tab: 'firmware', replayOpen: false });
+    expect(view).toMatchObject({ zoom: { start: 1.5, end: 20 }, tab: 'firmware', replayOpen: false });
+    const link = await makePermalink(REPORT, view, { includeEntries: false, redactPaths: false, embedLog: false }, fakeSource(), 'https://x.test/');
+    const decoded = await decodePermalink(link.url);
+    if (!decoded.ok || decoded.payload.view === undefined) throw new Error('no view came back');
+    expect(viewStateOfPermalink(decoded.payload.view, ['ima-ng', 'ima-sig'])).toEqual({
+      entry: 4,
+      filter: 'pcr == 10',
+      sort: { column: 'name', descending: true },
+      pcrs: [],
+      statuses: [],
+      templates: ['ima-sig'],
+      range: { start: 2, end: 9 },
+      zoom: { start: 1.5, end: 20 },
+      tab: 'firmware',
+      replayOpen: false,
     });
   });
 });

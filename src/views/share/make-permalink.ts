@@ -13,6 +13,7 @@ import type { IndexIntoEntryTable } from '../../core/model/ima-log';
 import type { Report } from '../../core/report/report';
 import { toBase64 } from '../../core/util/bytes';
 import type { ShareSource } from './share-source';
+import type { ViewState } from '../../core/share/view-state';
 
 /**
  * Logs up to this size are offered for embedding. IMA lists deflate to about half (digests
@@ -46,14 +47,44 @@ function appBaseUrl(): string {
   return url.toString();
 }
 
-/** The view part of a link: only what differs from a fresh table. */
-export function permalinkView(selected: IndexIntoEntryTable | undefined, query: RowQuery): PermalinkView | undefined {
+/** The panels' part of the view (as the address carries it too). */
+export interface PanelView {
+  readonly zoom?: { readonly start: number; readonly end: number } | undefined;
+  readonly tab?: 'ima' | 'firmware' | undefined;
+  readonly replayOpen?: boolean;
+}
+
+/** The view part of a link: only what differs from a fresh page. */
+export function permalinkView(selected: IndexIntoEntryTable | undefined, query: RowQuery, panels: PanelView = {}): PermalinkView | undefined {
   const { range, ...filter } = query;
   const view: PermalinkView = {};
   if (selected !== undefined) view.selectedEntry = selected;
   if (!isIdentityQuery(filter)) view.filter = { ...filter };
   if (range !== undefined) view.timeline = { start: range.start, end: range.end };
+  if (panels.zoom !== undefined) view.zoom = { start: panels.zoom.start, end: panels.zoom.end };
+  if (panels.tab !== undefined) view.tab = panels.tab;
+  if (panels.replayOpen === false) view.replayOpen = false;
   return Object.keys(view).length > 0 ? view : undefined;
+}
+
+/** A link's view as the address writes views (template indices become the log's names). */
+export function viewStateOfPermalink(view: PermalinkView, templateNames: readonly string[]): ViewState {
+  const f = view.filter;
+  const range = view.timeline && { start: Math.floor(view.timeline.start), end: Math.ceil(view.timeline.end) };
+  return {
+    ...(view.selectedEntry !== undefined && { entry: view.selectedEntry }),
+    ...(f !== undefined && {
+      filter: f.search,
+      sort: f.sort,
+      pcrs: f.pcrs,
+      statuses: f.statuses,
+      templates: f.templates.flatMap((k) => (templateNames[k] !== undefined ? [templateNames[k]] : [])),
+    }),
+    ...(range !== undefined && range.start < range.end && { range }),
+    ...(view.zoom !== undefined && view.zoom.start < view.zoom.end && { zoom: view.zoom }),
+    ...(view.tab !== undefined && { tab: view.tab }),
+    ...(view.replayOpen !== undefined && { replayOpen: view.replayOpen }),
+  };
 }
 
 export async function makePermalink(

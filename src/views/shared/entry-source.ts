@@ -4,9 +4,10 @@
  */
 import { createContext, useContext } from 'react';
 import type { IndexIntoEntryTable } from '../../core/model/ima-log';
-import type { RowQuery } from '../../core/query/filter-entries';
+import type { RowFilter, RowQuery } from '../../core/query/filter-entries';
+import type { ViewState } from '../../core/share/view-state';
+import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
 import type {
-  TimelineBuckets,
   TimelineMarkerList,
   TimelineMarkerRequest,
   TimelineWindowRequest,
@@ -17,8 +18,8 @@ export interface EntrySource {
   getRows(range: RowRange, query: RowQuery): Promise<RowPage>;
   findRow(index: IndexIntoEntryTable, query: RowQuery): Promise<number>;
   getEntryDetail(index: IndexIntoEntryTable): Promise<EntryDetail>;
-  /** Timeline density over a window of entries (the whole log, unfiltered). */
-  getTimeline(window: TimelineWindowRequest): Promise<TimelineBuckets>;
+  /** Timeline density over a window of entries (the whole log), with the filter's matches per bucket. */
+  getTimeline(window: TimelineWindowRequest, filter?: RowFilter): Promise<FilteredTimelineBuckets>;
   getTimelineMarkers(range: TimelineMarkerRequest): Promise<TimelineMarkerList>;
   /** A window of the firmware event log's decoded events (rejects without a firmware log). */
   getFirmwareEvents(range: RowRange): Promise<FirmwareEventPage>;
@@ -51,6 +52,8 @@ export interface AppCommands {
   goToEntry(index: IndexIntoEntryTable): void;
   /** Reads `file` as the known-good reference list and compares the open log with it. */
   compareWith(file: File): void;
+  /** Shows a view (filter, sort, selection, zoom, panels) of the loaded log, clamped to it. */
+  applyView(view: ViewState): void;
 }
 
 export const EntrySourceContext = createContext<EntrySource | undefined>(undefined);

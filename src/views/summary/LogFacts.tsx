@@ -1,12 +1,25 @@
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
+import { isIdentityQuery } from '../../core/query/filter-entries';
 import { formatBytes, formatCount, formatMillis } from '../shared/format';
 import './LogFacts.css';
+
+/** CONTRACT §5.5: the entries the table's filter matches (all of them when unfiltered). */
+function EntryCount({ total, count }: { readonly total: number; readonly count: number | undefined }) {
+  return (
+    <>
+      <span data-testid="entry-count">{count ?? '…'}</span>
+      {count !== total ? <span className="muted"> of {formatCount(total)} match the filter</span> : null}
+    </>
+  );
+}
 
 /** Entries, templates, byte order, boots and per-PCR results, as compact facts. */
 export function LogFacts() {
   const load = useInspector((s) => s.load);
   const analysis = useInspector(selectAnalysis);
+  const query = useInspector((s) => s.query);
+  const matches = useInspector((s) => s.matches);
   if (load.kind !== 'ready') return null;
   const log = load.summary.log;
   const report = analysis?.report;
@@ -20,7 +33,7 @@ export function LogFacts() {
       <div className="fact">
         <dt>Entries</dt>
         <dd>
-          <span data-testid="entry-count">{log?.entryCount ?? 0}</span>
+          <EntryCount total={log?.entryCount ?? 0} count={isIdentityQuery(query) ? log?.entryCount : matches?.query === query ? matches.count : undefined} />
         </dd>
       </div>
       {log ? (

@@ -14,7 +14,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { EntryRange } from '../../core/query/filter-entries';
-import { DEFAULT_QUERY } from '../../core/query/filter-entries';
+import { DEFAULT_QUERY, isUnfiltered, type RowFilter } from '../../core/query/filter-entries';
 import type { TimelineMarker, TimelineMarkerList } from '../../core/timeline/timeline-buckets';
 import { bucketOf, bucketStart, type TimelineBuckets } from '../../core/timeline/timeline-buckets';
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
@@ -40,6 +40,7 @@ import { MARKERS_PER_KIND, useTimelineWindow } from './use-timeline-window';
 import { useTimelineKeys } from './use-timeline-keys';
 import { TimelineMinimap } from './TimelineMinimap';
 import { BreakdownLegend, BreakdownPicker } from './BreakdownLegend';
+import { useStoredViewport } from './use-stored-viewport';
 import './Timeline.css';
 
 const KIND_NAMES: Readonly<Record<TimelineMarkerKind, string>> = {
@@ -65,6 +66,19 @@ export function Timeline() {
   return <TimelineView key={log.inputId} entryCount={log.entryCount} dataKey={analysis ?? log} />;
 }
 
+/** The table's filter without order and brush, one object per change; undefined when it keeps all. */
+function useTableFilter(): RowFilter | undefined {
+  const search = useInspector((s) => s.query.search);
+  const templates = useInspector((s) => s.query.templates);
+  const pcrs = useInspector((s) => s.query.pcrs);
+  const statuses = useInspector((s) => s.query.statuses);
+  const policyFailures = useInspector((s) => s.query.policyFailures);
+  return useMemo(() => {
+    const filter = { search, templates, pcrs, statuses, ...(policyFailures === true ? { policyFailures } : {}) };
+    return isUnfiltered(filter) ? undefined : filter;
+  }, [search, templates, pcrs, statuses, policyFailures]);
+}
+
 type Drag =
   | { readonly mode: 'pan'; readonly x0: number; readonly v0: Viewport; moved: boolean; readonly marker?: number }
   | { readonly mode: 'brush' | 'resize-start' | 'resize-end'; readonly x0: number; readonly anchor: number; moved: boolean };
@@ -74,6 +88,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const source = useEntrySource();
   const theme = useTimelineTheme();
   const range = useInspector((s) => s.query.range);
+  const filter = useTableFilter();
   const setRangeFilter = useInspector((s) => s.setRangeFilter);
   const selected = useInspector((s) => s.selection.entryIndex);
   const revealSerial = useInspector((s) => s.selection.revealSerial);
@@ -81,7 +96,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const setFolded = useInspector((s) => s.setTimelineFolded);
   const breakdown = useInspector((s) => s.timelineBreakdown);
 
-  const [viewport, setViewport] = useState<Viewport>(() => fullViewport(entryCount));
+  const [viewport, setViewport] = useStoredViewport(entryCount);
   const [hover, setHover] = useState<{ readonly index: number; readonly x: number; readonly y: number } | undefined>();
   const [brush, setBrush] = useState<EntryRange | undefined>();
   const [focused, setFocused] = useState<TimelineMarker | undefined>();
@@ -95,7 +110,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
   const pointerRef = useRef<number | undefined>(undefined);
   useTimelineKeys(viewportRef, setViewport, entryCount, pointerRef);
 
-  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey, breakdown);
+  const { buckets, markers, settled } = useTimelineWindow(viewport, width, entryCount, dataKey, breakdown, filter);
   const lanes = useMemo(() => (buckets === undefined ? [] : timelineLanes(buckets)), [buckets]);
   const height = lanesHeight(lanes);
 
@@ -267,6 +282,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
       data-folded={folded}
       data-view-start={Math.floor(viewport.start)}
       data-view-end={Math.ceil(viewport.end)}
+      data-filter-matches={buckets?.matchCounts?.reduce((sum, c) => sum + c, 0)}
     >
       <header className="timeline__bar">
         <button

@@ -11,13 +11,14 @@
  */
 import { bucketOf, bucketStart, type TimelineBuckets, type TimelineSeriesId } from '../../core/timeline/timeline-buckets';
 import type { EntryRange } from '../../core/query/filter-entries';
+import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
 import { AXIS_HEIGHT, type Lane } from './timeline-lanes';
 import { categoryColour, type TimelineTheme } from './timeline-theme';
 import type { TimelineBreakdown } from '../../core/timeline/timeline-categories';
 import { xOfPosition, type Viewport } from './timeline-viewport';
 
 export interface TimelineScene {
-  readonly buckets: TimelineBuckets;
+  readonly buckets: FilteredTimelineBuckets;
   readonly lanes: readonly Lane[];
   readonly viewport: Viewport;
   /** Plot size in CSS pixels. */
@@ -155,6 +156,37 @@ function hatch(ctx: CanvasRenderingContext2D, x0: number, x1: number, y: number,
     ctx.lineTo(x + h, y);
   }
   ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * The table's filter: the stretches of buckets where it keeps no entry are dimmed, so what
+ * matches stands out (Wireshark greys what a display filter hides).
+ */
+function dimUnmatched(
+  ctx: CanvasRenderingContext2D,
+  b: FilteredTimelineBuckets,
+  x: (p: number) => number,
+  plotTop: number,
+  plotBottom: number,
+  theme: TimelineTheme,
+): void {
+  const counts = b.matchCounts;
+  if (counts === undefined) return;
+  ctx.save();
+  ctx.globalAlpha = 0.6;
+  ctx.fillStyle = theme.background;
+  let runStart = -1;
+  for (let k = 0; k <= counts.length; k++) {
+    const empty = k < counts.length && counts[k] === 0;
+    if (empty && runStart < 0) runStart = k;
+    if (!empty && runStart >= 0) {
+      const x0 = x(bucketStart(b.start, b.end, b.bucketCount, runStart));
+      const x1 = x(bucketStart(b.start, b.end, b.bucketCount, k));
+      ctx.fillRect(x0, plotTop, Math.max(1, x1 - x0), plotBottom - plotTop);
+      runStart = -1;
+    }
+  }
   ctx.restore();
 }
 
@@ -327,6 +359,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       hatch(ctx, mx + 1, x(n), matchLane.y + 2, matchLane.height - 4, theme.warning);
     }
   }
+
+  dimUnmatched(ctx, b, x, plotTop, plotBottom, theme);
 
   // The table's range filter: everything outside it dimmed.
   if (scene.range !== undefined) {

@@ -6,8 +6,10 @@
  * only the newest wish is remembered, so a fast zoom sends a handful of requests.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { TimelineBuckets, TimelineMarkerList } from '../../core/timeline/timeline-buckets';
+import type { TimelineMarkerList } from '../../core/timeline/timeline-buckets';
 import type { BreakdownMode } from '../../core/timeline/timeline-categories';
+import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
+import type { RowFilter } from '../../core/query/filter-entries';
 import { useEntrySource } from '../shared/entry-source';
 import { fetchWindowFor, visibleEntries, type Viewport } from './timeline-viewport';
 
@@ -17,6 +19,7 @@ export const MARKERS_PER_KIND = 200;
 interface Loaded<T> {
   readonly data: T;
   readonly key: unknown;
+  readonly filter?: RowFilter | undefined;
 }
 
 /** A latest-wins pump: `want(x)` remembers x; one request runs at a time. */
@@ -55,28 +58,40 @@ function useLatestWins<W, T>(fetch: (wish: W) => Promise<T>, onResult: (wish: W,
 }
 
 export interface TimelineWindow {
-  readonly buckets: TimelineBuckets | undefined;
+  readonly buckets: FilteredTimelineBuckets | undefined;
   readonly markers: TimelineMarkerList | undefined;
   /** Both answer the current view and data (nothing in flight that would change the picture). */
   readonly settled: boolean;
 }
 
-/** `dataKey` changes whenever the marks may have changed (a new log, a finished analysis). */
+/**
+ * `dataKey` changes whenever the marks may have changed (a new log, a finished analysis);
+ * `filter` is the table's (undefined when it keeps every entry), for the dimming.
+ */
 export function useTimelineWindow(
   viewport: Viewport,
   width: number,
   entryCount: number,
   dataKey: unknown,
   breakdown: BreakdownMode,
+  filter?: RowFilter,
 ): TimelineWindow {
   const source = useEntrySource();
-  const [buckets, setBuckets] = useState<Loaded<TimelineBuckets & { readonly entriesPerBucket: number }>>();
+  const [buckets, setBuckets] = useState<Loaded<FilteredTimelineBuckets & { readonly entriesPerBucket: number }>>();
   const [markers, setMarkers] = useState<Loaded<TimelineMarkerList>>();
 
   const wantBuckets = useLatestWins(
-    (w: { readonly window: ReturnType<typeof fetchWindowFor>; readonly key: unknown; readonly breakdown: BreakdownMode }) =>
-      source.getTimeline({ start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount, breakdown: w.breakdown }),
-    (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key }),
+    (w: {
+      readonly window: ReturnType<typeof fetchWindowFor>;
+      readonly key: unknown;
+      readonly breakdown: BreakdownMode;
+      readonly filter?: RowFilter;
+    }) =>
+      source.getTimeline(
+        { start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount, breakdown: w.breakdown },
+        w.filter,
+      ),
+    (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key, filter: w.filter }),
   );
   const wantMarkers = useLatestWins(
     (w: { readonly start: number; readonly end: number; readonly key: unknown }) =>
@@ -91,14 +106,15 @@ export function useTimelineWindow(
     (loaded === undefined ||
       buckets?.key !== dataKey ||
       loaded.breakdown?.mode !== breakdown ||
+      buckets?.filter !== filter ||
       loaded.entriesPerBucket !== wanted.entriesPerBucket ||
       Math.floor(viewport.start) < loaded.start ||
       Math.min(entryCount, Math.ceil(viewport.end)) > loaded.end);
   useEffect(() => {
-    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey, breakdown });
+    if (bucketsStale && wanted !== undefined) wantBuckets({ window: wanted, key: dataKey, breakdown, ...(filter !== undefined ? { filter } : {}) });
     // `wanted` is a fresh object each render, fully described by the primitives listed.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
-  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, breakdown, wantBuckets]);
+  }, [bucketsStale, wanted?.start, wanted?.end, wanted?.entriesPerBucket, dataKey, breakdown, filter, wantBuckets]);
 
   const visible = visibleEntries(viewport, entryCount);
   const markersStale =

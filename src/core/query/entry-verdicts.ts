@@ -1,0 +1,31 @@
+/**
+ * Per-entry results of the signature and runtime-policy checks, as the display filter
+ * (`sig == invalid`, `policy == fail`) reads them: one byte per entry, codes below. Whoever
+ * runs those checks fills the columns; until then they are absent and every entry reads
+ * `none` (not checked), which `sig == valid` never matches: an unchecked entry is never
+ * reported as passing.
+ */
+import type { IndexIntoEntryTable } from '../model/ima-log';
+
+/**
+ * `EntryVerdicts.signature` codes; the names are the filter's `sig` values. The same order as
+ * the policy dry run's SIGNATURE_CELL and POLICY_CELL (core/policy/policy-dry-run.ts), whose
+ * columns are these.
+ */
+export const SignatureCode = { none: 0, valid: 1, invalid: 2, 'unknown-key': 3, unsigned: 4, unsupported: 5, malformed: 6 } as const;
+/** `EntryVerdicts.policy` codes; the names are the filter's `policy` values. */
+export const PolicyCode = { none: 0, pass: 1, fail: 2, excluded: 3 } as const;
+
+export interface EntryVerdicts {
+  /** SignatureCode per entry; absent: signatures not checked (all `none`). */
+  readonly signature?: Uint8Array;
+  /** PolicyCode per entry; absent: no runtime policy given (all `none`). */
+  readonly policy?: Uint8Array;
+}
+
+export const NO_VERDICTS: EntryVerdicts = {};
+
+/** A verdict column's code for entry i: 0 (`none`) when the column is absent or short. */
+export function verdictAt(column: Uint8Array | undefined, i: IndexIntoEntryTable): number {
+  return column?.[i] ?? 0;
+}
