@@ -144,9 +144,9 @@ class Parser {
         return field === undefined ? this.bareWord(token) : this.condition(field, token);
       }
       case 'end':
-        fail(token.start, token.end, 'expected a condition here');
+        return fail(token.start, token.end, 'expected a condition here');
       default:
-        fail(token.start, token.end, `expected a field, a word or '(' but found ${describe(token)}`);
+        return fail(token.start, token.end, `expected a field, a word or '(' but found ${describe(token)}`);
     }
   }
 

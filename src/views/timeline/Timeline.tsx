@@ -123,7 +123,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
     if (selected === undefined) return;
     const v = viewportRef.current;
     if (selected < v.start || selected + 1 > v.end) setViewport(centreViewport(v, selected, entryCount));
-  }, [revealSerial, selected, entryCount]);
+  }, [revealSerial, selected, entryCount, setViewport]);
 
   // One redraw per animation frame, whatever changed.
   useEffect(() => {
@@ -177,7 +177,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
     };
     plot.addEventListener('wheel', onWheel, { passive: false });
     return () => plot.removeEventListener('wheel', onWheel);
-  }, [entryCount]);
+  }, [entryCount, setViewport]);
 
   const localX = (e: { clientX: number }): number => e.clientX - (plotRef.current?.getBoundingClientRect().left ?? 0);
   const localY = (e: { clientY: number }): number => e.clientY - (plotRef.current?.getBoundingClientRect().top ?? 0);
