@@ -14,8 +14,7 @@ import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algori
 import { createHashProvider } from '../core/hash/hash-provider';
 import { classifyInput, diagnoseUnrecognised } from '../core/analysis/classify-input';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { INPUT_KINDS, type InputKind, type Report } from '../core/report/report';
-import { InputFileError } from '../core/policy/policy-inputs';
+import { INPUT_KINDS, type InputKind } from '../core/report/report';
 import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
@@ -168,15 +167,8 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());
-  let report: Report;
-  try {
-    const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
-    ({ report } = await analyzeInParallel(raw, options, provider, pool));
-  } catch (e) {
-    if (!(e instanceof InputFileError)) throw e;
-    process.stderr.write(`imascope: ${e.message}\n`);
-    return 2;
-  }
+  const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
+  const { report } = await analyzeInParallel(raw, options, provider, pool);
   let link: EncodedPermalink | undefined;
   let url: string | undefined;
   if (args.permalink !== undefined) {

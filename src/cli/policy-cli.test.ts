@@ -76,8 +76,9 @@ describe('imascope analyze with a policy (CLI process)', () => {
     writeFileSync(bad, '{"digests": {"/usr/bin/dd": "d33d"}, "excludes": []}');
     const r = cli('analyze', K('logs', 'signatures.ascii'), bad);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('policy.json: /digests/~1usr~1bin~1dd: must be a list of strings');
-    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('policy.json: cannot be read as runtime-policy: /digests/~1usr~1bin~1dd: must be a list of strings');
+    // Like every unreadable input, the rest of the case is still judged and reported.
+    expect(r.stdout).toContain('FAIL');
   });
 });
 

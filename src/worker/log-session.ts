@@ -89,7 +89,6 @@ import { fingerprintLogFile } from './fingerprint';
 import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
 import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
-import { InputFileError } from '../core/policy/policy-inputs';
 import { explainEntry } from '../core/policy/explain-entry';
 import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import {
@@ -465,11 +464,7 @@ export class LogSession {
       },
       provider,
       companions,
-    ).catch((e: unknown) => {
-      // A policy or key that cannot be read: say which file and where, as the CLI does.
-      if (e instanceof InputFileError) throw new SessionError('readFailed', e.message);
-      throw e;
-    });
+    );
     // Verification set the status flags: every cached filtered view may be stale.
     state.views.clear();
     this.#timelines.set(state, { analysis });

@@ -19,7 +19,7 @@ import { toHex } from '../util/bytes';
 import { classifyInput } from './classify-input';
 import { readAttestationBundle } from '../tpm/attestation-bundle';
 import { parseImaKeys } from '../ima-signature/ima-key';
-import { addPolicyInput, emptyPolicyInputs, type PolicyInputs } from '../policy/policy-inputs';
+import { addPolicyInput, emptyPolicyInputs, InputFileError, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
 import { pairQuotes, type Named, type PairedQuote, type QuoteInput } from './pair-quotes';
@@ -209,8 +209,14 @@ export async function loadInputs(
       case 'exclude-list':
       case 'ima-keyring':
       case 'ima-key':
-        // Given as an IMA key: never tried as the AK. Throws InputFileError (file and place) for what cannot be read as that kind.
-        policyInputs = addPolicyInput(policyInputs, input.name, input.bytes, kind);
+        // Given as an IMA key: never tried as the AK. What cannot be read as its kind is
+        // refused with the place (a JSON pointer, a line, a byte offset), like every input.
+        try {
+          policyInputs = addPolicyInput(policyInputs, input.name, input.bytes, kind);
+        } catch (e) {
+          if (!(e instanceof InputFileError)) throw e;
+          refuse(`${e.place}: ${e.reason}`);
+        }
         break;
     }
   }

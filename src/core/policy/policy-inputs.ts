@@ -48,9 +48,9 @@ export class InputFileError extends Error {
   constructor(
     readonly file: string,
     readonly place: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${file}: ${place}: ${message}`);
+    super(`${file}: ${place}: ${reason}`);
   }
 }
 
