@@ -29,7 +29,7 @@ import {
   type RowFilter,
   type RowQuery,
 } from '../core/query/filter-entries';
-import { NO_VERDICTS } from '../core/query/entry-verdicts';
+import { NO_VERDICTS, type EntryVerdicts } from '../core/query/entry-verdicts';
 import { countMatchesPerBucket, type FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import {
   computeKeyIds,
@@ -619,7 +619,7 @@ export class LogSession {
   /** With `filter` (the table's, when it is not empty), also the matching entries per bucket. */
   getTimeline(window: TimelineWindowRequest, filter?: RowFilter): FilteredTimelineBuckets {
     const { log, marks, keyIds } = this.#timelineMarks();
-    const buckets = computeTimelineBuckets(log, marks, window, keyIds);
+    const buckets = computeTimelineBuckets(log, marks, window, keyIds, this.#verdicts());
     const filtered =
       filter === undefined || isUnfiltered(filter)
         ? buckets
@@ -661,14 +661,18 @@ export class LogSession {
    * parse errors the timeline marks (so `boot == 1` and the timeline agree), and the
    * signature and policy verdicts (none yet: their checks fill EntryVerdicts here).
    */
+  /** The policy dry run's columns, which use the filter's codes (entry-verdicts.ts). */
+  #verdicts(): EntryVerdicts {
+    const run = this.#policyRuns.get(this.#state);
+    return run === undefined ? NO_VERDICTS : { policy: run.policyColumn, signature: run.signatureColumn };
+  }
+
   #filterColumns(): QueryColumns {
     const { marks, keyIds } = this.#timelineMarks();
     const m = marks.markers;
-    const run = this.#policyRuns.get(this.#state);
     return {
       keyIds,
-      // The policy dry run's columns use the filter's codes (entry-verdicts.ts).
-      verdicts: run === undefined ? NO_VERDICTS : { policy: run.policyColumn, signature: run.signatureColumn },
+      verdicts: this.#verdicts(),
       events: { boots: m.boot, kexecLoads: m.kexec_load, kexecExecutes: m.kexec_execute, parseErrors: m['parse-error'] },
     };
   }

@@ -11,6 +11,7 @@ import type { IndexRun } from '../analysis/index-runs';
 import type { BreakdownMode, TimelineBreakdown } from './timeline-categories';
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
 import { NO_KEY_ID, type KeyIdColumn } from '../query/signature-key-ids';
+import { PolicyCode, SignatureCode, type EntryVerdicts } from '../query/entry-verdicts';
 import {
   TIMELINE_MARKER_KINDS,
   type TimelineMarkerKind,
@@ -103,10 +104,11 @@ export function computeTimelineBuckets(
   marks: TimelineMarks,
   request: TimelineWindowRequest,
   keyIds?: KeyIdColumn,
+  verdicts?: EntryVerdicts,
 ): TimelineBuckets {
   const { start, end, bucketCount: B } = clampWindow(request, marks.entryCount);
   const series: TimelineSeriesId[] = [...TIMELINE_MARKER_KINDS, 'signature', ...marks.pcrs.map((p) => `pcr-${p}` as const)];
-  const counts = new Uint32Array(series.length * B);
+  let counts = new Uint32Array(series.length * B);
   const totals: number[] = TIMELINE_MARKER_KINDS.map((k) => marks.markers[k].length);
   totals.push(marks.signedCount);
 
@@ -133,6 +135,20 @@ export function computeTimelineBuckets(
     }
   }
   totals.push(...marks.pcrCounts);
+  for (const failing of verdictSeries(verdicts)) {
+    const row = series.length * B;
+    series.push(failing.id);
+    const grown = new Uint32Array(counts.length + B);
+    grown.set(counts);
+    counts = grown;
+    let total = 0;
+    for (let i = 0; i < failing.column.length; i++) {
+      if (!failing.fails(failing.column[i])) continue;
+      total++;
+      if (i >= start && i < end) counts[row + bucketOf(start, end, B, i)]++;
+    }
+    totals.push(total);
+  }
 
   const runs = marks.byteOrderRuns;
   const byteOrderRuns: IndexRun[] = [];
@@ -258,4 +274,16 @@ export function listTimelineMarkers(marks: TimelineMarks, request: TimelineMarke
     }
   }
   return { start, end, markers, counts };
+}
+
+const SIGNATURE_FAILURES: ReadonlySet<number> = new Set([SignatureCode.invalid, SignatureCode['unknown-key'], SignatureCode.malformed]);
+
+/** The failure series of the policy dry run's columns, for those that were judged. */
+function verdictSeries(
+  verdicts: EntryVerdicts | undefined,
+): Array<{ readonly id: 'policy-fail' | 'signature-fail'; readonly column: Uint8Array; readonly fails: (code: number) => boolean }> {
+  const out: Array<{ id: 'policy-fail' | 'signature-fail'; column: Uint8Array; fails: (code: number) => boolean }> = [];
+  if (verdicts?.policy !== undefined) out.push({ id: 'policy-fail', column: verdicts.policy, fails: (c) => c === PolicyCode.fail });
+  if (verdicts?.signature !== undefined) out.push({ id: 'signature-fail', column: verdicts.signature, fails: (c) => SIGNATURE_FAILURES.has(c) });
+  return out;
 }

@@ -142,6 +142,23 @@ describe('violations, mismatches, byte order, signatures, PCRs', () => {
     expect(row('pcr-10')).toEqual([1, 1, 0, 1, 1, 1]);
   });
 
+  it('policy and signature failures are series of their own, counted from the dry run\'s columns', async () => {
+    const { marks, log } = await mark(buildImaLog([boot(), ...numberedFiles(7)], { provider }));
+    // Codes as the dry run writes them (entry-verdicts.ts): policy 2 = fail; signature 2
+    // invalid, 3 unknown key, 6 malformed fail, 1 valid, 4 unsigned and 5 unsupported do not.
+    const policy = Uint8Array.from([0, 1, 2, 2, 3, 1, 2, 1]);
+    const signature = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 1]);
+    const b = computeTimelineBuckets(log, marks, { start: 2, end: 8, bucketCount: 3 }, undefined, { policy, signature });
+    const row = (id: string) => [...b.counts.subarray(b.series.indexOf(id as never) * 3, b.series.indexOf(id as never) * 3 + 3)];
+    expect(row('policy-fail')).toEqual([2, 0, 1]);
+    expect(row('signature-fail')).toEqual([2, 0, 1]);
+    // Totals are over the whole log, not the window.
+    expect(b.totals[b.series.indexOf('policy-fail')]).toBe(3);
+    expect(b.totals[b.series.indexOf('signature-fail')]).toBe(3);
+    // No dry run, no series: their lanes stay hidden.
+    expect(computeTimelineBuckets(log, marks, { start: 0, end: 8, bucketCount: 8 }).series).not.toContain('policy-fail');
+  });
+
   it('a log read after the PCRs: the match point sits on the last entry they cover', async () => {
     const built = buildImaLog([boot(), ...numberedFiles(29)], { provider });
     const { marks } = await mark(built, pcrInputs(built.pcrsAfter(25)));
