@@ -24,16 +24,16 @@ test('? opens the help with every shortcut; Esc and ? close it', async ({ inspec
   // Esc closes the help and nothing else: a search typed before stays.
   await page.locator('body').press('Escape');
   await expect(help).toHaveCount(0);
-  await page.getByRole('searchbox').fill('libc');
-  await page.getByRole('searchbox').blur();
+  await page.getByTestId('entry-filter').fill('libc');
+  await page.getByTestId('entry-filter').blur();
   await page.locator('body').press('?');
   await expect(help).toBeVisible();
   await page.locator('body').press('Escape');
   await expect(help).toHaveCount(0);
-  await expect(page.getByRole('searchbox')).toHaveValue('libc');
+  await expect(page.getByTestId('entry-filter')).toHaveValue('libc');
   // Typed into a field, ? is a character, not a shortcut.
-  await page.getByRole('searchbox').fill('');
-  await page.getByRole('searchbox').press('?');
+  await page.getByTestId('entry-filter').fill('');
+  await page.getByTestId('entry-filter').press('?');
   await expect(help).toHaveCount(0);
 });
 

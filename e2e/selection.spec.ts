@@ -27,12 +27,12 @@ test('sorting and filtering keep the selected entry, and the permalink records t
   await expect(inspector.details).toContainText(pathOf(7));
 
   // A filter that keeps it, then one that hides it and is cleared: still entry 7.
-  await inspector.page.getByTestId('entry-search').fill('file-00000');
+  await inspector.page.getByTestId('entry-filter').fill('file-00000');
   await expect(inspector.selectedRow).toHaveAttribute('data-index', '7');
-  await inspector.page.getByTestId('entry-search').fill('file-00004');
+  await inspector.page.getByTestId('entry-filter').fill('file-00004');
   await expect(inspector.selectedRow).toHaveCount(0);
   await expect(inspector.details).toContainText(pathOf(7));
-  await inspector.page.getByTestId('entry-search').fill('');
+  await inspector.page.getByTestId('entry-filter').fill('');
   await expect(inspector.selectedRow).toHaveAttribute('data-index', '7');
 
   await inspector.page.getByTestId('copy-permalink').click();

@@ -40,7 +40,7 @@ test('values that differ only in the last digit are shown apart, in the table an
   await expect(supplied.locator('mark')).toHaveText(wrong[63]);
   await expect(replayed.locator('mark')).toHaveText(real[63]);
   expect(await supplied.textContent()).not.toBe(await replayed.textContent());
-  await expect(inspector.page.locator('[data-testid="finding"][data-code="pcr-mismatch"]')).toContainText('first differ at hex digit 63');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="pcr-mismatch"]')).toContainText('first difference at hex digit 64 of 64');
   if (SCREENSHOTS) await inspector.page.screenshot({ path: `${SCREENSHOTS}/digest-diff.png` });
 });
 

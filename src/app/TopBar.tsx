@@ -3,6 +3,7 @@ import type { ThemeChoice } from '../store/view-slice';
 import { useAppCommands } from '../views/shared/entry-source';
 import { useSamples } from '../views/shared/use-samples';
 import { OpenFilesButton } from '../views/shared/OpenFilesButton';
+import { CompareButton } from '../views/compare/ComparePanel';
 import { ShareMenu } from '../views/share/ShareMenu';
 import { ExportMenu } from '../views/share/ExportMenu';
 import './TopBar.css';
@@ -50,6 +51,7 @@ export function TopBar() {
         </select>
       </label>
       <OpenFilesButton label="Open files…" />
+      <CompareButton />
       {caseOpen ? (
         <button
           type="button"

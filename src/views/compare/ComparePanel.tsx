@@ -21,9 +21,10 @@ export function ComparePanel() {
   const compare = useInspector((s) => s.compare);
   const clearCompare = useInspector((s) => s.clearCompare);
   const commands = useAppCommands();
-  const input = useRef<HTMLInputElement>(null);
   const [open, setOpen] = useState(true);
-  if (!hasLog) return null;
+  // Until a reference is picked (CompareButton, in the top bar) the panel takes no room: on a
+  // laptop screen every line above the table is a row less.
+  if (!hasLog || compare.kind === 'none') return null;
   const document = compare.kind === 'ready' ? compare.document : undefined;
   return (
     <section className={`compare${document && open ? ' compare--open' : ''}`} data-testid="compare-panel" data-state={compare.kind} aria-labelledby="compare-title">
@@ -32,30 +33,14 @@ export function ComparePanel() {
           Compare
         </h2>
         <p className={`compare__headline compare__headline--${headlineTone(compare.kind, document)}`} data-testid="compare-verdict">
-          {compare.kind === 'none'
-            ? 'What changed since the machine last passed? Pick a known-good list as the reference.'
-            : compare.kind === 'loading'
+          {compare.kind === 'loading'
               ? `Reading ${compare.name} and comparing…`
               : compare.kind === 'error'
                 ? compare.message
                 : verdictText(compare.document)}
         </p>
         {document ? <CountChips document={document} /> : null}
-        <input
-          ref={input}
-          type="file"
-          hidden
-          data-testid="compare-input"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (file !== undefined) commands.compareWith(file);
-          }}
-        />
-        <button type="button" className="button compare__pick" data-testid="compare-pick" onClick={() => input.current?.click()}>
-          {compare.kind === 'none' ? 'Compare with…' : 'Another reference…'}
-        </button>
-        {compare.kind !== 'none' && compare.kind !== 'loading' ? (
+        {compare.kind !== 'loading' ? (
           <button type="button" className="button button--quiet" onClick={clearCompare}>
             Clear
           </button>
@@ -245,5 +230,40 @@ function GroupItem({ group, onJump }: { readonly group: CompareGroup; readonly o
         </button>
       ) : null}
     </details>
+  );
+}
+
+/**
+ * "Compare with…": picks the known-good reference list (read by the worker beside the open
+ * log). In the top bar, so the compare panel only takes room once there is something to show.
+ */
+export function CompareButton() {
+  const hasLog = useInspector((s) => s.load.kind === 'ready' && s.load.summary.log !== undefined);
+  const commands = useAppCommands();
+  const input = useRef<HTMLInputElement>(null);
+  if (!hasLog) return null;
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        data-testid="compare-input"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (file !== undefined) commands.compareWith(file);
+        }}
+      />
+      <button
+        type="button"
+        className="button button--quiet"
+        data-testid="compare-pick"
+        title="What changed since the machine last passed? Pick a known-good list of the same machine or image as the reference."
+        onClick={() => input.current?.click()}
+      >
+        Compare with…
+      </button>
+    </>
   );
 }

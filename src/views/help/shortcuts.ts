@@ -30,7 +30,7 @@ export const SHORTCUTS: readonly ShortcutGroup[] = [
     // EntryToolbar.tsx, table-keys.ts
     title: 'Entry table',
     shortcuts: [
-      { keys: ['/'], does: 'Search names, /regex/, digests, key ids' },
+      { keys: ['/'], does: 'Filter the entries: a name, or an expression such as pcr == 10 && template == ima-sig' },
       { keys: ['↑', '↓'], does: 'Previous / next row' },
       { keys: ['PgUp', 'PgDn'], does: 'A page up / down' },
       { keys: ['Home', 'End'], does: 'First / last row' },
