@@ -187,14 +187,14 @@ describe('bad input', () => {
     );
   });
 
-  it('is linear on input made of PCR-like words (resync worst case)', () => {
+  it('reads 4 MiB of PCR-like words (the resync worst case) as one error', () => {
+    // A quadratic resync would take hours here and trip the test timeout; no timed assertion
+    // (a loaded machine would fail it): speed is `npm run bench`'s business.
     const words = new Uint8Array(4 * 1024 * 1024);
     for (let i = 0; i < words.length; i += 4) words[i] = 10;
-    const t = performance.now();
     const log = parseImaLog(words, { format: 'binary' });
     expect(log.entries.length).toBe(0);
     expect(log.errors.length).toBe(1);
-    expect(performance.now() - t).toBeLessThan(3000);
   });
 
   it('a known template whose fields do not tile is kept and flagged MalformedFields', () => {

@@ -259,33 +259,19 @@ describe.skipIf(!hasSharedData())('big-endian lists', () => {
   });
 });
 
-describe('throughput', () => {
-  it('parses and verifies a generated 200k-entry ima-ng list', () => {
+describe('a generated list of many entries', () => {
+  // Speed is measured by `npm run bench` (core.parse / core.verify), never asserted here: a
+  // timed test fails on a loaded machine and passes a slow build on a fast one.
+  it('parses and verifies a generated 20k-entry ima-ng list', () => {
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < 200_000; i++) {
+    for (let i = 0; i < 20_000; i++) {
       const digest = new Uint8Array(createHash('sha256').update(String(i)).digest());
       parts.push(imaNgEntry('sha256', digest, `/usr/lib/x86_64-linux-gnu/libexample-${i}.so.1.2.3`));
     }
-    const bytes = concatBytes(parts);
-    let best = Infinity;
-    let log = parseImaLog(bytes);
-    for (let run = 0; run < 3; run++) {
-      const t = performance.now();
-      log = parseImaLog(bytes);
-      best = Math.min(best, performance.now() - t);
-    }
-    const t = performance.now();
+    const log = parseImaLog(concatBytes(parts));
     const s = verifyTemplateHashes(log, provider);
-    const verifyMs = performance.now() - t;
-    expect(log.entries.length).toBe(200_000);
-    expect(s.checked).toBe(200_000);
+    expect(log.entries.length).toBe(20_000);
+    expect(s.checked).toBe(20_000);
     expect(s.mismatches).toEqual([]);
-    console.log(
-      `IMA throughput: parse ${(bytes.length / 1e6).toFixed(1)} MB / 200k entries in ${best.toFixed(0)} ms; ` +
-        `sha1 template-hash verification ${Math.round(200_000 / (verifyMs / 1000)).toLocaleString('en')} entries/s`,
-    );
-    // Loose bounds: CI machines are shared; the figures above are what to watch.
-    expect(best).toBeLessThan(1500);
-    expect(verifyMs).toBeLessThan(5000);
   });
 });
