@@ -168,3 +168,17 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.report?.findings.find((f) => f.code === 'input-ima-key')?.message).toMatch(/^ak_rsa\.pem: an RSA-2048 public key with no quote to verify/);
   });
 });
+
+describe('a key kept for IMA signatures must be readable as one', () => {
+  it('a damaged certificate that verifies no quote is refused, never silently dropped (a passing verdict)', async () => {
+    const log: RawInput = { name: 'signatures.ascii', bytes: readSharedData('policy', 'keylime/logs/signatures.ascii') };
+    const cert = readSharedData('policy', 'keylime/keys/ima-keyring-cert.der');
+    // The original is read and used: the log's two signatures name other keys (fail, exit 1).
+    expect((await analyzeAll([log, { name: 'cert.der', bytes: cert }])).status).toBe(1);
+    const flipped = cert.slice();
+    flipped[Math.floor(cert.length / 3)] ^= 0x55;
+    const { status, report } = await analyzeAll([log, { name: 'cert.der', bytes: flipped }]);
+    expect(status).toBe(2);
+    expect(report?.findings.find((f) => f.code === 'input-unreadable')?.message).toContain('cert.der: cannot be read as ima-key');
+  });
+});

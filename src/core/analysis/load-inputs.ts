@@ -227,7 +227,11 @@ export async function loadInputs(
     const given = keyInputs.get(k);
     if (given === undefined) continue;
     given.report.kind = 'ima-key';
-    if (parseImaKeys(given.input.bytes).ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
+    // A key given to be used that is neither the AK nor a readable IMA key checks nothing:
+    // refused (fail closed), never silently left out.
+    const ima = parseImaKeys(given.input.bytes);
+    if (ima.ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
+    else unreadable.push({ name: given.input.name, kind: 'ima-key', reason: `${ima.error.place}: ${ima.error.message}` });
   }
   const { primary: log, companions, extra } = arrangeBankLists(logs);
   for (const l of extra) unused.push({ name: l.input.name, reason: `a second IMA list of the same bank; only ${log?.input.name ?? ''} is analysed` });
