@@ -130,3 +130,47 @@ print(hashlib.sha1(data).hexdigest())`;
   lines[1] = parts.join(' ');
   return `${lines.join('\n')}\n`;
 }
+
+describe('policy inputs that cannot do their check fail, never pass', () => {
+  const file = (name: string, ...p: string[]) => ({ name, bytes: readSharedData('policy', 'keylime', ...p) });
+  const log = () => file('signatures.ascii', 'logs', 'signatures.ascii');
+  const codes = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
+
+  it('an exclude list without its policy is a check not made (error), not a note', async () => {
+    const excludes = { name: 'excludes.txt', bytes: new TextEncoder().encode('^/usr/bin/\n'), kind: 'exclude-list' as const };
+    const { report } = await analyzeRaw([log(), file('tenant-keyring.json', 'keys', 'tenant-keyring.json'), excludes], {}, provider);
+    expect(codes(report)).toContain('check-incomplete');
+  });
+
+  it('a keyring with no usable key is refused (it had fallen back to the policy\'s own keys)', async () => {
+    // Valid as a keyring, but its one key is not a key: Keylime skips it, leaving none.
+    const empty = { name: 'keyring.json', bytes: new TextEncoder().encode('{"pubkeys": ["AAAA"], "keyids": [0]}'), kind: 'ima-keyring' as const };
+    const { report } = await analyzeRaw([log(), empty], {}, provider);
+    expect(report.findings.find((f) => f.code === 'input-unreadable')?.message).toContain('keyring.json');
+  });
+
+  it('a signed policy with an EC key that does not verify its envelope is invalid, not unchecked', async () => {
+    const { report } = await analyzeRaw(
+      [file('measurements.ascii', 'logs', 'measurements.ascii'), file('signed.json', 'policies', 'runtime-policy-test-signed.json'), file('k1.pem', 'keys', 'secp256k1pub.pem')],
+      {},
+      provider,
+    );
+    expect(report.policy?.envelope).toBe('invalid');
+    expect(codes(report)).toContain('policy-envelope-invalid');
+  });
+
+  it('policy create refuses a list whose template hashes do not verify', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-tampered-'));
+    const text = readFileSync(K('logs', 'measurements.ascii'), 'utf8');
+    // Change one file digest but keep the recorded template hash: a tampered entry.
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /sha256:[0-9a-f]{64}/.test(l));
+    lines[at] = lines[at].replace(/sha256:([0-9a-f])/, (_m, c: string) => `sha256:${c === '0' ? '1' : '0'}`);
+    const tampered = join(dir, 'tampered.ascii');
+    writeFileSync(tampered, lines.join('\n'));
+    const r = cli('policy', 'create', tampered);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('template digest that is not the hash of the template data');
+    expect(r.stdout).toBe('');
+  });
+});

@@ -3,6 +3,7 @@
  * from known-good measurement lists to stdout (CONTRACT §5.2). Exit 0, or 2 for a usage error
  * or a file that is not an IMA list / exclude list.
  */
+import { plural } from '../core/util/count-text';
 import { readFileSync } from 'node:fs';
 import { classifyInput } from '../core/analysis/classify-input';
 import { createHashProvider } from '../core/hash/hash-provider';
@@ -62,7 +63,15 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: ${file}: byte ${log.errors[0].offset}: ${log.errors[0].message}\n`);
       return 2;
     }
-    verifyTemplateHashes(log, provider); // settles the template-hash algorithm
+    // Also settles the template-hash algorithm. A tampered or corrupted list is no known-good
+    // reference: its altered entries would be written into the policy as accepted digests.
+    const { mismatches } = verifyTemplateHashes(log, provider);
+    if (mismatches.length > 0) {
+      process.stderr.write(
+        `imascope: ${file}: ${plural(mismatches.length, 'entry has', 'entries have')} a template digest that is not the hash of the template data (#${mismatches.slice(0, 5).join(', #')}${mismatches.length > 5 ? ', …' : ''}); a known-good list must verify\n`,
+      );
+      return 2;
+    }
     parsed.push(log);
   }
   const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });

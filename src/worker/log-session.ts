@@ -199,7 +199,7 @@ export class LogSession {
   readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
   /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
   /** Per open (keyed by its state): the reference list and the comparison with it. */
-  readonly #comparisons = new WeakMap<OpenState, { readonly reference: ImaLog; readonly result: LogComparison }>();
+  readonly #comparisons = new WeakMap<OpenState, { readonly result: LogComparison }>();
   readonly #replayBasis = new WeakMap<
     OpenState,
     { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly companions: readonly LoadedLog[]; readonly report: Report }
@@ -515,7 +515,7 @@ export class LogSession {
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
     const result = compareLogs(reference.log, opened.log);
-    if (this.#state === state) this.#comparisons.set(state, { reference: reference.log, result });
+    if (this.#state === state) this.#comparisons.set(state, { result });
     return compareDocument(result, { reference: name, failing: opened.overview.name });
   }
 

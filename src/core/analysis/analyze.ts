@@ -166,13 +166,18 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push({ code: 'input-unreadable', severity: 'error', message: `${u.name}: cannot be read${u.kind === undefined ? '' : ` as ${u.kind}`}: ${u.reason}` });
   }
   let policyRun: PolicyDryRun | undefined;
+  // Fail closed: an exclude list judges nothing without the policy it belongs to.
+  const lonelyExcludes = loaded.policyInputs.policy === undefined ? loaded.policyInputs.excludeFiles : [];
+  for (const f of lonelyExcludes) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `${f.name}: an exclude list takes effect only with a runtime policy (Keylime keeps excludes in the policy): give the policy it belongs to.` });
+  }
   if (loaded.log !== undefined && hasPolicyInputs(loaded.policyInputs)) {
     policyRun = runPolicyDryRun(loaded.log.log, loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);
   } else if (hasPolicyInputs(loaded.policyInputs)) {
-    findings.push({ code: 'input-unused', severity: 'warning', message: 'A runtime policy or keys were given without an IMA measurement list to judge.' });
+    findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
   }
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });

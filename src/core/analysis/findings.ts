@@ -329,13 +329,16 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
           : `The quote covers entries 1–${m} of ${entryCount}; ${entryCount - m} were measured after it.`;
     out.push(finding('quote-match', `The quote's pcrDigest is reproduced. ${covered}`, m !== undefined && m > 0 ? [m - 1] : undefined));
   }
+  // Fail closed: a quote whose pcrDigest could not be recomputed is a check not made.
   if (q.missing.length > 0) {
     out.push(
       finding(
-        'input-unused',
-        `The quote selects PCRs with no known value (${q.missing.map((m) => `${m.bank}:${m.pcr}`).join(', ')}): supply PCR values or the firmware event log to check its digest.`,
+        'check-incomplete',
+        `The quote selects PCRs with no known value (${q.missing.map((m) => `${m.bank}:${m.pcr}`).join(', ')}), so its pcrDigest cannot be checked: supply PCR values or the firmware event log.`,
       ),
     );
+  } else if (r.digestMatches === undefined) {
+    out.push(finding('check-incomplete', `The quote's pcrDigest cannot be recomputed: no hash function here for its ${r.pcrDigest.length / 2}-byte digest.`));
   }
   return out;
 }

@@ -92,7 +92,6 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
   const policy: RuntimePolicy | undefined =
     loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
   const notes = [...inputs.notes];
-  if (loaded === undefined && extraExcludes.length > 0) notes.push('exclude lists take effect only with a runtime policy (Keylime keeps excludes in the policy)');
 
   const supplied = suppliedKeys(inputs);
   const policyKeyring = policy === undefined ? undefined : parseTenantKeyring(policy.verificationKeys, 'policy verification-keys');

@@ -87,7 +87,9 @@ export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Arr
       return { ...into, excludeFiles: [...into.excludeFiles, { name, patterns: parseExcludeList(decodeText(bytes)) }] };
     case 'ima-keyring': {
       const keyring = parseTenantKeyring(decodeText(bytes), name);
-      if (keyring.keys === undefined) throw new InputFileError(name, '/', keyring.problems.join('; ') || 'empty keyring');
+      // No usable key (none given, or none readable) verifies nothing: refused, not a silent
+      // fall-back to the policy's own verification-keys.
+      if (keyring.keys === undefined || keyring.keys.length === 0) throw new InputFileError(name, '/', keyring.problems.join('; ') || 'no usable key in the keyring');
       return { ...into, keyrings: [...into.keyrings, { name, keyring }], notes: [...into.notes, ...keyring.problems] };
     }
     case 'ima-key': {
