@@ -60,7 +60,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   }
   const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
   const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
-  // The pool has verified the template hashes (#verify): analyze takes the result instead
+  // The pool has verified the template hashes (verify): analyze takes the result instead
   // of hashing a million entries on this thread.
   const analysis = await analyzeWithLog(
     loaded,
