@@ -3,7 +3,7 @@
  * No worker globals here, so tests drive it directly in Node with Blobs.
  *
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
- * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push (progress
+ * recogniseInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push (progress
  * events, cancel checked between pushes) → finish → LoadSummary 'result'. Then `analyze` →
  * verifyLogInPool (template hashes, in ranges on the verification pool, 'verifying'
  * progress; rows are served meanwhile) → analyze({log, others}, precomputed)
@@ -12,9 +12,10 @@
  */
 import { analyzeWithLog } from '../core/analysis/analyze';
 import type { LoadedLog, RawInput } from '../core/analysis/analysis-types';
-import { CLASSIFY_HEAD_BYTES, classifyInput } from '../core/analysis/classify-input';
+import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
+import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../core/inputs/registry';
 import { decodeEntry } from '../core/ima/decode/decode-entry';
-import { ImaLogParser } from '../core/ima/parse-ima-log';
+import { ImaLogParser, type ImaParseOptions } from '../core/ima/parse-ima-log';
 import type { ImaLog, IndexIntoEntryTable } from '../core/model/ima-log';
 import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../core/query/entry-status';
 import {
@@ -173,9 +174,9 @@ function cacheKeyOf(input: InputFile, kind: InputKind): string {
 }
 
 /** A parser with room for the whole file; a file too large for this tab's memory says so. */
-function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogParser {
+function makeParser(input: InputFile, options: ImaParseOptions): ImaLogParser {
   try {
-    return new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+    return new ImaLogParser({ sizeHint: input.file.size, ...options });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new SessionError('readFailed', `Could not make room for ${input.name} (${input.file.size} bytes): ${why}`);
@@ -273,10 +274,14 @@ export class LogSession {
    * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
    */
   async open(inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
-    const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined }> = [];
+    const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
     for (const input of inputs) {
-      const head = await readBlobHead(input.file, CLASSIFY_HEAD_BYTES);
-      classified.push({ input, head, detectedKind: classifyInput(head) });
+      const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
+      const isWhole = head.length === input.file.size;
+      const detected = recogniseInput(head, isWhole);
+      const detectedKind = detected?.module.kind;
+      const recognised = input.kind === undefined || input.kind === detectedKind ? detected : recogniseAs(input.kind, head, isWhole);
+      classified.push({ input, head, detectedKind, recognised });
     }
     if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
       const described = classified.map((c) => `${c.input.name} looks like ${describeUnrecognized(c.head)}`);
@@ -284,15 +289,16 @@ export class LogSession {
     }
     // Every list given is parsed (or taken from the last open), then sorted into the case.
     const parsed: OpenedLog[] = [];
-    for (const { input, detectedKind } of classified) {
+    for (const { input, detectedKind, recognised } of classified) {
       const kind = input.kind ?? detectedKind;
-      if (!isLogKind(kind)) continue;
+      const options = imaListOptions(recognised);
+      if (!isLogKind(kind) || options === undefined) continue;
       const key = cacheKeyOf(input, kind);
       const previous = this.#state.logs.find((l) => l.cacheKey === key);
       parsed.push(
         previous !== undefined
           ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
-          : await this.#parseLog(input, kind, key, id, signal),
+          : await this.#parseLog(input, kind, options, key, id, signal),
       );
     }
     const shown = parsed.find((l) => l.cacheKey === this.#state.log?.cacheKey);
@@ -344,6 +350,7 @@ export class LogSession {
   async #parseLog(
     input: InputFile,
     kind: 'ima-binary' | 'ima-ascii',
+    options: ImaParseOptions,
     cacheKey: string,
     id: RequestId,
     signal: AbortSignal,
@@ -354,7 +361,7 @@ export class LogSession {
     const started = now();
     this.#verifyPool(); // its workers start while the log is read
     const bytesTotal = input.file.size;
-    const parser = makeParser(input, kind);
+    const parser = makeParser(input, options);
     let bytesRead = 0;
     let lastProgress = -Infinity;
     const progress = (force: boolean): void => {
@@ -503,14 +510,16 @@ export class LogSession {
   async compareWith(file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
     const state = this.#state;
     const opened = this.#requireLog();
-    const head = await readBlobHead(file, CLASSIFY_HEAD_BYTES);
-    const kind = classifyInput(head);
-    if (!isLogKind(kind)) {
+    const head = await readBlobHead(file, SNIFF_HEAD_BYTES);
+    const recognised = recogniseInput(head, head.length === file.size);
+    const kind = recognised?.module.kind;
+    const options = imaListOptions(recognised);
+    if (!isLogKind(kind) || options === undefined) {
       const looks = kind ?? describeUnrecognized(head);
       throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is not an IMA measurement list (it looks like ${looks}).`);
     }
     const input: InputFile = { id: `reference:${name}`, name, file };
-    const reference = await this.#parseLog(input, kind, cacheKeyOf(input, kind), id, signal);
+    const reference = await this.#parseLog(input, kind, options, cacheKeyOf(input, kind), id, signal);
     if (reference.log.entries.length === 0) {
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
@@ -521,7 +530,7 @@ export class LogSession {
 
   #pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
     const bytes = encodeText(paste.text.trim());
-    const detectedKind = classifyInput(bytes.subarray(0, CLASSIFY_HEAD_BYTES));
+    const detectedKind = recogniseInput(bytes, true)?.module.kind;
     const summary: InputSummary = {
       id: paste.id,
       name: paste.name,

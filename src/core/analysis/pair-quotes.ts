@@ -39,8 +39,6 @@ export interface PairedQuote {
   readonly signature?: Named<TpmSignature>;
   /** The key that verifies it, else the key it is judged with (the first AK given). */
   readonly ak?: Named<AkPublic>;
-  /** True when `ak` verified the signature during pairing. */
-  readonly verified: boolean;
 }
 
 export interface QuotePairing {
@@ -105,7 +103,6 @@ export async function pairQuotes(
         input: q.input,
         ...(signature !== undefined ? { signature } : {}),
         ...(ak !== undefined ? { ak } : {}),
-        verified: keyOf[i] !== undefined,
       };
     }),
     spareSignatures: spare,

@@ -60,10 +60,13 @@ function printable(bytes: Uint8Array): string | undefined {
 }
 
 export async function describeQuote(loaded: LoadedInputs, report: Report): Promise<QuoteDetails | undefined> {
-  const quote = loaded.quote;
-  if (quote === undefined) return undefined;
+  // The first quote: what single-quote views describe.
+  const first = loaded.quotes[0];
+  if (first === undefined) return undefined;
+  const { quote } = first;
+  const signature = first.signature?.value;
+  const ak = first.ak?.value;
   const logPcrs = loaded.log === undefined ? new Set<number>() : pcrsOfLog(loaded.log.log);
-  const { signature, ak } = loaded;
   const signerNameAlg = quote.qualifiedSigner.length >= 2 ? hashAlgorithmFromTpmAlgId((quote.qualifiedSigner[0] << 8) | quote.qualifiedSigner[1]) : undefined;
   const extraDataText = printable(quote.extraData);
   const signingHash = quoteSigningHash(quote, signature);

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { readSharedData } from '../testing/shared-data';
 import { decodeText } from '../util/bytes';
 import { parseAkPublic } from './ak-public';
-import { sniffTpmArtefact } from './classify-tpm';
+import { classifyInput } from '../inputs/registry';
 import { parseKeylimeQuote } from './keylime';
 import { looksLikePcrValues, parsePcrValues } from './pcr-values';
 import { parseQuote } from './quote';
 import { parseTpmSignature } from './signature';
-import { splitPaste } from './split-paste';
+import { splitPaste } from '../inputs/split-paste';
 import { verifyQuoteSignature } from './verify-quote';
 
 const FILES = [
@@ -40,7 +40,7 @@ function everyParser(bytes: Uint8Array): void {
   parseAkPublic(bytes);
   parseAkPublic(text);
   parseKeylimeQuote(text);
-  sniffTpmArtefact(bytes);
+  classifyInput(bytes);
   splitPaste(text);
 }
 

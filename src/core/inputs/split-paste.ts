@@ -10,22 +10,23 @@
  * the user pasted disappears silently.
  */
 import { encodeText } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
-import { sniffTpmArtefact } from './classify-tpm';
-import { parseKeylimeQuote } from './keylime';
-import { splitKeylimeQuoteString } from './keylime-string';
-import { classifyPcrLine } from './pcr-text-forms';
-import { parsePcrValues } from './pcr-values';
-import { parseQuote } from './quote';
-import { parseTpmSignature } from './signature';
+import { splitKeylimeQuoteString } from '../tpm/keylime-string';
+import { classifyPcrLine } from '../tpm/pcr-text-forms';
+import type { InputKind } from './input-kinds';
+import { INPUT_KIND_MODULES, inputKindModule, recogniseInput } from './registry';
+
+/** The kinds a part can be: those whose module reads pastes (registry order), a nonce, or none. */
+export type PasteKind = InputKind | 'nonce' | 'unknown';
 
 export interface PastePart {
-  kind: 'pcr-values' | 'tpm-quote' | 'tpm-signature' | 'ak-public' | 'nonce' | 'unknown';
+  kind: PasteKind;
   text: string;
   lineStart: number;
 }
 
-type Kind = PastePart['kind'];
+type Kind = PasteKind;
+
+const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
 
 const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
@@ -34,31 +35,18 @@ const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
 
-const LABEL_KINDS: ReadonlyArray<[RegExp, Kind]> = [
-  [/^(?:quote|quoted|attest|attestation|message|msg|tpms_attest)$/i, 'tpm-quote'],
-  [/^(?:sig|signature)$/i, 'tpm-signature'],
-  [/^(?:ak|aik|ak[ _-]?pub(?:lic)?|pubkey|public[ _-]?key|key)$/i, 'ak-public'],
-];
-
 /** Does `text` parse as `kind`? (Labels guide, content decides.) */
-function confirms(kind: Kind, text: string): boolean {
-  switch (kind) {
-    case 'tpm-quote':
-      return parseKeylimeQuote(text) !== undefined || parseQuote(text)?.quote !== undefined;
-    case 'tpm-signature':
-      return parseTpmSignature(text) !== undefined;
-    case 'ak-public':
-      return parseAkPublic(text) !== undefined;
-    case 'pcr-values':
-      return parsePcrValues(text) !== undefined;
-    case 'nonce':
-    case 'unknown':
-      return true;
-  }
+function confirms(kind: InputKind, text: string): boolean {
+  return inputKindModule(kind).paste?.confirms(text) ?? false;
+}
+
+/** The kind a line's label names (`quote: …`, `sig: …`), if any. */
+function labelledKind(label: string): InputKind | undefined {
+  return PASTE_MODULES.find((m) => m.paste?.labels?.test(label) === true)?.kind;
 }
 
 function sniffText(text: string): Kind {
-  return sniffTpmArtefact(encodeText(text)) ?? 'unknown';
+  return recogniseInput(encodeText(text), true, PASTE_MODULES)?.module.kind ?? 'unknown';
 }
 
 /** Index just past a JSON value starting at line `i` (brace counting outside strings). */
@@ -166,7 +154,7 @@ export function splitPaste(text: string): PastePart[] {
       // A labelled value may continue on following lines (wrapped hex / base64).
       const end = runEnd(lines, i + 1, (l) => BLOB_LINE_RE.test(l));
       const value = [labelled[2], ...lines.slice(i + 1, end).map((l) => l.trim())].join('');
-      const hinted = LABEL_KINDS.find(([re]) => re.test(labelled[1].trim()))?.[1];
+      const hinted = labelledKind(labelled[1].trim());
       const sniffed = sniffText(value);
       // A lone digest under some other label (`calcDigest:`, `pcrDigest:`) is no PCR listing.
       const kind =

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readSharedData, readSharedText } from '../testing/shared-data';
 import { toHex } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
-import { parsePcrValues } from './pcr-values';
-import { parseQuote } from './quote';
-import { parseTpmSignature } from './signature';
+import { parseAkPublic } from '../tpm/ak-public';
+import { parsePcrValues } from '../tpm/pcr-values';
+import { parseQuote } from '../tpm/quote';
+import { parseTpmSignature } from '../tpm/signature';
 import { splitPaste } from './split-paste';
 
 const swtpmText = (name: string): string => readSharedText('swtpm', name);
