@@ -1,10 +1,19 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
+import { createHashProvider } from '../hash/hash-provider';
+import { parseImaLog } from '../ima/parse-ima-log';
+import { buildImaLog } from '../testing/build-ima-log';
 import { readSharedData, SHARED_DATA_DIR } from '../testing/shared-data';
-import { encodeText, toBase64, toHex } from '../util/bytes';
-import { INPUT_KIND_MODULES, recogniseInput } from './registry';
-import type { InputKind } from './input-kinds';
+import { AttestationSchema } from '../tpm/go-tpm-tools/attest_pb';
+import { parseAkPublic } from '../tpm/ak-public';
+import { parseQuote } from '../tpm/quote';
+import { parseTpmSignature } from '../tpm/signature';
+import { bytesEqual, encodeText, toBase64, toHex } from '../util/bytes';
+import { Sample, SNIFF_HEAD_BYTES } from './input-kind-module';
+import { ACCEPTED_INPUTS, INPUT_KIND_WORDS, INPUT_KINDS, type InputKind } from './input-kinds';
+import { classifyInput, INPUT_KIND_MODULES, inputKindModule, recogniseAs, recogniseInput } from './registry';
 
 type TpmArtefactKind = Extract<InputKind, 'pcr-values' | 'tpm-quote' | 'tpm-signature' | 'ak-public'>;
 const TPM_KINDS: readonly InputKind[] = ['pcr-values', 'tpm-quote', 'tpm-signature', 'ak-public'];
@@ -106,5 +115,95 @@ describe('the same artefacts as hex or base64 text', () => {
     expect(sniffTpmArtefact(Uint8Array.from([0, msg.length, ...msg]))).toBe('tpm-quote');
     expect(sniffTpmArtefact(new Uint8Array(256))).toBeUndefined();
     expect(sniffTpmArtefact(new Uint8Array())).toBeUndefined();
+  });
+});
+
+describe('the registry', () => {
+  it('has one module per kind, every kind has words, and the order tries each once', () => {
+    expect([...INPUT_KIND_MODULES.map((m) => m.kind)].sort()).toEqual([...INPUT_KINDS].sort());
+    for (const kind of INPUT_KINDS) {
+      expect(inputKindModule(kind).kind).toBe(kind);
+      expect(INPUT_KIND_WORDS[kind].label.length).toBeGreaterThan(0);
+      expect(ACCEPTED_INPUTS).toContain(INPUT_KIND_WORDS[kind].accepted);
+    }
+  });
+
+  it('every kind recognises its real files, and hands the loader what it learned', () => {
+    const learned = (kind: InputKind, ...path: string[]): unknown => {
+      const r = recogniseInput(readSharedData(...path), true);
+      expect(r?.module.kind, path.join('/')).toBe(kind);
+      return r?.learned;
+    };
+    // Byte order and digest size, as the producers document them (shared/data READMEs).
+    expect(learned('ima-binary', 'realdata', 'embrave-2023-06-26', 'binary_runtime_measurements')).toEqual({ byteOrder: 'little', digestSize: 20 });
+    expect(learned('ima-binary', 'realdata', 'ima-verify', '2025-03-01', 'binary_runtime_measurements_sha256')).toEqual({ byteOrder: 'little', digestSize: 32 });
+    expect(learned('ima-binary', 'realdata', 'ibmtss', 'sha384.log')).toEqual({ byteOrder: 'little', digestSize: 48 });
+    expect(learned('ima-ascii', 'realdata', 'ima-verify', '2025-03-01', 'ascii_runtime_measurements_sha256')).toBe(32);
+    expect(learned('ima-ascii', 'realdata', 'keylime-archive', 'ascii_runtime_measurements_ima')).toBe(20);
+    expect(learned('tcg-eventlog', 'swtpm', 'binary_bios_measurements')).toBe(true);
+    expect(learned('pcr-values', 'swtpm', 'pcrread_all.yaml')).toBe(true);
+    // Binary structures: the sniff's parse is the parser's, so the loader does not parse again.
+    const quote = readSharedData('swtpm', 'q1_rsassa_sha256_10.msg');
+    expect(learned('tpm-quote', 'swtpm', 'q1_rsassa_sha256_10.msg')).toEqual({ parse: parseQuote(quote) });
+    expect(learned('tpm-quote', 'swtpm', 'keylime_quote_string.txt')).toEqual({ text: true });
+    const sig = readSharedData('swtpm', 'q1_rsassa_sha256_10.sig');
+    expect(learned('tpm-signature', 'swtpm', 'q1_rsassa_sha256_10.sig')).toEqual({ signature: parseTpmSignature(sig) });
+    const ak = readSharedData('swtpm', 'ak_rsa.pub');
+    expect(learned('ak-public', 'swtpm', 'ak_rsa.pub')).toEqual({ key: parseAkPublic(ak) });
+    expect(learned('ak-public', 'swtpm', 'ak_rsa.pem')).toEqual({});
+    expect(learned('ima-key', 'policy', 'keylime', 'keys', 'secp256k1.pem')).toBe(true);
+    expect(learned('ima-keyring', 'policy', 'keylime', 'keys', 'tenant-keyring.json')).toBe(true);
+    expect(learned('runtime-policy', 'policy', 'keylime', 'policies', 'policy-test.json')).toBe(true);
+    expect(learned('runtime-policy', 'policy', 'keylime', 'create-runtime-policy', 'allowlist-sha256')).toBe(true);
+    expect(learned('exclude-list', 'policy', 'keylime', 'convert', 'excludelist.txt')).toBe(true);
+  });
+
+  it('a binary list from the builder: the sniff finds the byte order and digest size it was built with', async () => {
+    const provider = await createHashProvider();
+    const entries = [{ path: 'boot_aggregate' }, { path: '/usr/bin/bash' }, { template: 'ima-sig', path: '/usr/bin/dd' }];
+    for (const byteOrder of ['little', 'big'] as const) {
+      for (const [listBank, digestSize] of [['sha1', 20], ['sha256', 32], ['sha384', 48], ['sha512', 64]] as const) {
+        const built = buildImaLog(entries, { provider, byteOrder, listBank, banks: [listBank] });
+        expect(recogniseInput(built.binary, true), `${byteOrder} ${listBank}`).toEqual({ module: inputKindModule('ima-binary'), learned: { byteOrder, digestSize } });
+        // The loader given that framing reads what the parser finds by itself.
+        const given = parseImaLog(built.binary, { format: 'binary', byteOrder, digestSize });
+        const found = parseImaLog(built.binary);
+        expect(given.entries.length).toBe(entries.length);
+        expect(bytesEqual(given.data, found.data)).toBe(true);
+        expect([given.byteOrder, given.digestSize]).toEqual([found.byteOrder, found.digestSize]);
+        expect(recogniseInput(encodeText(built.ascii), true)?.learned).toBe(digestSize);
+      }
+    }
+  });
+
+  it('a go-tpm-tools bundle past 64 KiB is recognised whole, and from its head', () => {
+    const fixture = fromBinary(AttestationSchema, new Uint8Array(readFileSync(join(__dirname, '..', 'tpm', 'go-tpm-tools', 'testdata', 'gce-cos-85-nonce9009.pb'))));
+    const big = toBinary(AttestationSchema, create(AttestationSchema, { ...fixture, eventLog: new Uint8Array(100_000).fill(7) }));
+    expect(big.length).toBeGreaterThan(SNIFF_HEAD_BYTES);
+    const whole = recogniseInput(big, true);
+    expect(whole?.module.kind).toBe('attestation-bundle');
+    expect((whole?.learned as { attestation?: { eventLog: Uint8Array } }).attestation?.eventLog.length).toBe(100_000);
+    expect(recogniseInput(big.subarray(0, SNIFF_HEAD_BYTES), false)?.module.kind).toBe('attestation-bundle');
+    // The head alone, taken for the whole, is a cut protobuf: no bundle.
+    expect(recogniseInput(big.subarray(0, SNIFF_HEAD_BYTES), true)?.module.kind).not.toBe('attestation-bundle');
+  });
+
+  it('order decides between sniffs that both accept an input', () => {
+    const accepting = (bytes: Uint8Array): InputKind[] => INPUT_KIND_MODULES.filter((m) => m.sniff(new Sample(bytes, true)) !== undefined).map((m) => m.kind);
+    // A TPM 1.2 quote info in hex is also one 96-digit line: a lone sha384 PCR value comes first.
+    const tpm12 = encodeText(toHex(readSharedData('realdata', 'go-attestation', 'linux_tpm12.Quote.bin')));
+    expect(accepting(tpm12)).toEqual(['pcr-values', 'tpm-quote']);
+    expect(classifyInput(tpm12)).toBe('pcr-values');
+    // A base64 quote starts with "/1RDR" (ff 54 43 47), one token starting with "/": the
+    // exclude list, tried last, gives way.
+    const b64 = encodeText(`${toBase64(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}\n`);
+    expect(accepting(b64)).toEqual(['tpm-quote', 'exclude-list']);
+    expect(classifyInput(b64)).toBe('tpm-quote');
+  });
+
+  it('a kind given by the user gets its own sniff\'s findings, or none', () => {
+    const list = readSharedData('realdata', 'embrave-2023-06-26', 'binary_runtime_measurements');
+    expect(recogniseAs('ima-binary', list, true).learned).toEqual({ byteOrder: 'little', digestSize: 20 });
+    expect(recogniseAs('tpm-quote', list, true)).toEqual({ module: inputKindModule('tpm-quote'), learned: undefined });
   });
 });
