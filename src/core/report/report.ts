@@ -68,6 +68,7 @@ export type FindingCode =
   | 'policy-note'
   | 'signature-unsupported'
   | 'buffer-digest-mismatch'
+  | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
   | 'bank-lists-read-apart';
 
