@@ -40,7 +40,7 @@ import {
   derUnsignedInteger,
   readDer,
   readDerChildren,
-} from './der';
+} from '../util/der';
 import {
   curveFieldBytes,
   nistCurveFromTpm,

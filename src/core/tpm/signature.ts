@@ -21,7 +21,7 @@
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 import { fromHex } from '../util/bytes';
 import { asText, binaryCandidates } from './binary-input';
-import { DER, derUnsigned, readDer, readDerChildren } from './der';
+import { DER, derUnsigned, readDer, readDerChildren } from '../util/der';
 import { hex16, TPM_ALG } from './tpm-constants';
 import { TpmReader, tryDecode } from './tpm-reader';
 

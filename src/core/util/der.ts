@@ -1,6 +1,8 @@
 /**
- * A small, defensive DER reader: just enough ASN.1 to summarise the X.509 certificates that
- * IMA measures into keyrings (ima-format.md §8, "Keys"), with no dependency.
+ * The core's one DER (ITU-T X.690) reader and writer, with no dependency: X.509 certificates
+ * that IMA measures into keyrings (ima-format.md §8, "Keys") and that hold an AK, IMA keys,
+ * SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), ECDSA-Sig-Value (RFC 3279 §2.2.3), and the SPKI
+ * written for a key that arrived as a TPM public area, so WebCrypto can import it.
  *
  * Encoding (ITU-T X.690 §8.1): identifier octet(s) ‖ length octet(s) ‖ contents.
  *   identifier: bits 8-7 class (universal, application, context, private), bit 6 constructed,
@@ -11,9 +13,10 @@
  * Every length is checked against the enclosing element before anything is read, so a
  * hostile certificate cannot make the reader look outside its bytes. Problems surface as a
  * `DerError` carrying the byte offset; the exported summary functions that use this reader
- * catch it, so nothing throws out of the decode folder.
+ * catch it, so nothing throws out of them. `readDer` is the same reader for code that tries a
+ * structure and falls back: undefined instead of an error, and strict DER lengths.
  */
-import { decodeText } from '../../util/bytes';
+import { concatBytes, decodeText } from './bytes';
 
 export type DerClass = 'universal' | 'application' | 'context' | 'private';
 
@@ -277,4 +280,90 @@ export function decodeDerTime(tagNumber: number, content: Uint8Array): string | 
   const pad = (v: number, w = 2): string => String(v).padStart(w, '0');
   const date = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
   return `${date}T${pad(hour)}:${pad(minute)}:${pad(second)}${fraction}Z`;
+}
+
+/** A TLV as `readDer` gives it: the identifier octet as is, and the content. */
+export interface DerTlv {
+  readonly tag: number;
+  readonly content: Uint8Array;
+  /** Offset just past the element. */
+  readonly end: number;
+}
+
+/**
+ * One TLV at `offset` with a low tag number and a minimal (DER) length; undefined if
+ * malformed or past the end of `bytes`.
+ */
+export function readDer(bytes: Uint8Array, offset: number): DerTlv | undefined {
+  if (offset + 2 > bytes.length || (bytes[offset] & 0x1f) === 0x1f) return undefined;
+  let el: DerElement;
+  try {
+    el = readDerElement(bytes, offset, bytes.length);
+  } catch (e) {
+    if (e instanceof DerError) return undefined;
+    throw e;
+  }
+  // DER: the long form only for lengths of 128 and more, with no leading zero octet.
+  const longForm = (bytes[offset + 1] & 0x80) !== 0;
+  if (longForm && (el.end - el.contentOffset < 0x80 || bytes[offset + 2] === 0)) return undefined;
+  return { tag: bytes[offset], content: bytes.subarray(el.contentOffset, el.end), end: el.end };
+}
+
+/** The elements of a constructed value, which must fill it exactly. */
+export function readDerChildren(content: Uint8Array): DerTlv[] | undefined {
+  const out: DerTlv[] = [];
+  let at = 0;
+  while (at < content.length) {
+    const el = readDer(content, at);
+    if (el === undefined) return undefined;
+    out.push(el);
+    at = el.end;
+  }
+  return out;
+}
+
+/** Identifier octets of the universal tags the writers below use. */
+export const DER = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+} as const;
+
+/** An unsigned big-endian integer from DER INTEGER content (sign byte dropped). */
+export function derUnsigned(content: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < content.length - 1 && content[i] === 0) i++;
+  return content.subarray(i);
+}
+
+export function derTlv(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const head =
+    n < 0x80
+      ? [tag, n]
+      : n < 0x100
+        ? [tag, 0x81, n]
+        : n < 0x10000
+          ? [tag, 0x82, n >> 8, n & 0xff]
+          : [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const out = new Uint8Array(head.length + n);
+  out.set(head, 0);
+  out.set(content, head.length);
+  return out;
+}
+
+export function derSequence(...children: Uint8Array[]): Uint8Array {
+  return derTlv(DER.SEQUENCE, concatBytes(children));
+}
+
+/** A non-negative INTEGER from big-endian magnitude bytes. */
+export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  const m = derUnsigned(magnitude);
+  return derTlv(DER.INTEGER, m[0] & 0x80 ? concatBytes([Uint8Array.of(0), m]) : m);
+}
+
+export function derBitString(bytes: Uint8Array): Uint8Array {
+  return derTlv(DER.BIT_STRING, concatBytes([Uint8Array.of(0), bytes]));
 }

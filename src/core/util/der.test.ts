@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromHex } from '../../util/bytes';
-import { decodeDerString, decodeDerTime, decodeOid, DerError, DerTag, readDerElement } from './der';
+import { fromHex } from './bytes';
+import { decodeDerString, decodeDerTime, decodeOid, DerError, DerTag, readDer, readDerChildren, readDerElement } from './der';
 
 const hex = (h: string): Uint8Array => fromHex(h) ?? new Uint8Array();
 
@@ -103,5 +103,21 @@ describe('decodeDerString', () => {
     // A lone surrogate and an odd trailing byte become U+FFFD instead of broken text.
     expect(decodeDerString(DerTag.BmpString, hex('d83d0041ff'))).toBe('\ufffdA\ufffd');
     expect(decodeDerString(DerTag.Integer, hex('01'))).toBeUndefined();
+  });
+});
+
+describe('readDer (strict, no throw)', () => {
+  it('reads short and minimal long forms, refuses what DER does not allow', () => {
+    expect(readDer(fromHex('0403aabbcc') ?? new Uint8Array(), 0)).toMatchObject({ tag: 0x04, end: 5 });
+    const long = new Uint8Array([0x04, 0x81, 0x80, ...new Uint8Array(0x80)]);
+    expect(readDer(long, 0)?.content.length).toBe(0x80);
+    // 0x81 0x05: a long form for a length under 128; 0x82 0x00 0x80: a leading zero octet.
+    expect(readDer(fromHex('048105aabbccddee') ?? new Uint8Array(), 0)).toBeUndefined();
+    expect(readDer(new Uint8Array([0x04, 0x82, 0x00, 0x80, ...new Uint8Array(0x80)]), 0)).toBeUndefined();
+    expect(readDer(fromHex('0480') ?? new Uint8Array(), 0)).toBeUndefined(); // indefinite
+    expect(readDer(fromHex('1f0101') ?? new Uint8Array(), 0)).toBeUndefined(); // high tag number
+    expect(readDer(fromHex('0405aabb') ?? new Uint8Array(), 0)).toBeUndefined(); // truncated
+    expect(readDerChildren(fromHex('02010102010203') ?? new Uint8Array())).toBeUndefined(); // trailing byte
+    expect(readDerChildren(fromHex('020101020102')?? new Uint8Array())?.map((c) => c.content[0])).toEqual([1, 2]);
   });
 });
