@@ -7,9 +7,9 @@
  */
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
-import type { PcrValues } from '../tpm/pcr-values';
-import type { TpmSignature } from '../tpm/signature';
-import type { AkPublic } from '../tpm/ak-public';
+import type { PcrValues } from '../tpm/pcrs/pcr-values';
+import type { TpmSignature } from '../tpm/signature/signature';
+import type { AkPublic } from '../tpm/keys/ak-public';
 import type { ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { recogniseAs, recogniseInput } from '../inputs/registry';

@@ -9,7 +9,7 @@
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Report } from '../report/report';
 import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from '../tpm/tpm-constants';
-import { verifyQuoteSignature } from '../tpm/verify-quote';
+import { verifyQuoteSignature } from '../tpm/quote/verify-quote';
 import { toHex } from '../util/bytes';
 import { pcrsOfLog } from './check-pcrs';
 import type { LoadedInputs } from './load-inputs';

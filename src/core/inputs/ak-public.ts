@@ -4,7 +4,7 @@
  * tpm2_readpublic YAML. A key or certificate that verifies no supplied quote is reported as
  * an `ima-key` (load-inputs.ts, after pairing).
  */
-import { parseAkPublic, readAkPublic, type AkPublic } from '../tpm/ak-public';
+import { parseAkPublic, readAkPublic, type AkPublic } from '../tpm/keys/ak-public';
 import type { InputKindModule } from './input-kind-module';
 
 const PEM_RE = /-----BEGIN (?:(?:RSA )?PUBLIC KEY|CERTIFICATE)-----/;

@@ -3,9 +3,9 @@
  * what was expected` (a truncated quote, AK or signature is "not recognised", and this says
  * where it stops). The reading that failed furthest into the file is the likeliest kind.
  */
-import { readAkPublic } from '../tpm/ak-public';
-import { parseQuote } from '../tpm/quote';
-import { readTpmSignature } from '../tpm/signature';
+import { readAkPublic } from '../tpm/keys/ak-public';
+import { parseQuote } from '../tpm/quote/quote';
+import { readTpmSignature } from '../tpm/signature/signature';
 
 export function diagnoseUnrecognised(bytes: Uint8Array): string | undefined {
   const quote = parseQuote(bytes);

@@ -5,9 +5,9 @@
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { FirmwareLog } from '../eventlog/event-log';
-import type { PcrValues } from '../tpm/pcr-values';
-import type { TpmSignature } from '../tpm/signature';
-import type { AkPublic } from '../tpm/ak-public';
+import type { PcrValues } from '../tpm/pcrs/pcr-values';
+import type { TpmSignature } from '../tpm/signature/signature';
+import type { AkPublic } from '../tpm/keys/ak-public';
 import type { ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { addPolicyInput, emptyPolicyInputs, InputFileError, type PolicyInputKind, type PolicyInputs } from '../policy/policy-inputs';

@@ -3,7 +3,7 @@
  * serialized and marshaled files, evmctl `PCR-NN:` lines, `N: hex` lines, a HIRS list of
  * digests, JSON), as bytes or as the hex/base64 text of a binary form.
  */
-import { looksLikePcrValues, parsePcrValues } from '../tpm/pcr-values';
+import { looksLikePcrValues, parsePcrValues } from '../tpm/pcrs/pcr-values';
 import type { InputKindModule } from './input-kind-module';
 
 export const pcrValues: InputKindModule<true> = {

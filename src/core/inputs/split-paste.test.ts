@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readSharedData, readSharedText } from '../testing/shared-data';
 import { toHex } from '../util/bytes';
-import { parseAkPublic } from '../tpm/ak-public';
-import { parsePcrValues } from '../tpm/pcr-values';
-import { parseQuote } from '../tpm/quote';
-import { parseTpmSignature } from '../tpm/signature';
+import { parseAkPublic } from '../tpm/keys/ak-public';
+import { parsePcrValues } from '../tpm/pcrs/pcr-values';
+import { parseQuote } from '../tpm/quote/quote';
+import { parseTpmSignature } from '../tpm/signature/signature';
 import { splitPaste } from './split-paste';
 
 const swtpmText = (name: string): string => readSharedText('swtpm', name);

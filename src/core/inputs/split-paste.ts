@@ -10,8 +10,8 @@
  * the user pasted disappears silently.
  */
 import { encodeText } from '../util/bytes';
-import { splitKeylimeQuoteString } from '../tpm/keylime-string';
-import { classifyPcrLine } from '../tpm/pcr-text-forms';
+import { splitKeylimeQuoteString } from '../tpm/quote/keylime-string';
+import { classifyPcrLine } from '../tpm/pcrs/pcr-text-forms';
 import type { InputKind } from './input-kinds';
 import { INPUT_KIND_MODULES, inputKindModule, recogniseInput } from './registry';
 

@@ -5,10 +5,10 @@
  * binary quote is what the loader uses.
  */
 import { decodeText } from '../util/bytes';
-import { parseKeylimeQuote } from '../tpm/keylime';
-import { parsePcrValues } from '../tpm/pcr-values';
-import { decodeQuoteBytes, parseQuote, type QuoteParse } from '../tpm/quote';
-import { parseTpmSignature } from '../tpm/signature';
+import { parseKeylimeQuote } from '../tpm/quote/keylime';
+import { parsePcrValues } from '../tpm/pcrs/pcr-values';
+import { decodeQuoteBytes, parseQuote, type QuoteParse } from '../tpm/quote/quote';
+import { parseTpmSignature } from '../tpm/signature/signature';
 import type { InputKindModule } from './input-kind-module';
 
 const KEYLIME_STRING_HEAD_RE = /^r[A-Za-z0-9+/]{20,}={0,2}:/;

@@ -3,7 +3,7 @@
  * 128/256/384/512 bytes that look random (plain RSA); binary, hex or base64, or tpm2_quote's
  * `signature:` block. The sniff's parse is what the loader uses.
  */
-import { parseTpmSignature, readTpmSignature, type TpmSignature } from '../tpm/signature';
+import { parseTpmSignature, readTpmSignature, type TpmSignature } from '../tpm/signature/signature';
 import type { InputKindModule } from './input-kind-module';
 
 /**

@@ -23,8 +23,8 @@ import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { hashAlgorithmFromTpmAlgId } from '../hash/hash-algorithm';
 import type { InputKind } from '../inputs/input-kinds';
 import { encodeText, toHex } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
-import { decodeQuoteBytes } from './quote';
+import { parseAkPublic } from './keys/ak-public';
+import { decodeQuoteBytes } from './quote/quote';
 import { AttestationSchema, type Attestation } from './go-tpm-tools/attest_pb';
 
 export interface BundlePart {

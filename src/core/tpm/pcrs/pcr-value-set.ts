@@ -2,8 +2,8 @@
  * The PCR values every listing form decodes to, and the one place that checks them: a value
  * must have its bank's digest size, and the same PCR must not be listed twice with two values.
  */
-import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
-import { bytesEqual, toHex } from '../util/bytes';
+import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../../hash/hash-algorithm';
+import { bytesEqual, toHex } from '../../util/bytes';
 
 /** bank → PCR index → value */
 export type PcrValues = Map<HashAlgorithm, Map<number, Uint8Array>>;

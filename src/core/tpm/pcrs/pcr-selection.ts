@@ -14,9 +14,9 @@ import {
   parseHashAlgorithm,
   tpmAlgId,
   type HashAlgorithm,
-} from '../hash/hash-algorithm';
-import { hex16 } from './tpm-constants';
-import type { TpmReader } from './tpm-reader';
+} from '../../hash/hash-algorithm';
+import { hex16 } from '../tpm-constants';
+import type { TpmReader } from '../tpm-reader';
 
 /** One bank of a selection; `bank` is undefined for an algorithm id we do not know. */
 export interface PcrBankSelection {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readSharedData, readSharedText } from '../testing/shared-data';
-import { decodeText, toBase64, toHex } from '../util/bytes';
+import { readSharedData, readSharedText } from '../../testing/shared-data';
+import { decodeText, toBase64, toHex } from '../../util/bytes';
 import { parseQuote, TPM12_NOT_SUPPORTED, type TpmsAttestQuote } from './quote';
 
 const SWTPM = (name: string): Uint8Array => readSharedData('swtpm', name);

@@ -23,13 +23,13 @@
  * `01 01 00 00 "QUOT"` ‖ compositeHash(20) ‖ nonce(20), TPM_QUOTE_INFO2 = `00 36 "QUT2"` ‖
  * nonce(20) ‖ TPM_PCR_INFO_SHORT. They are recognised and described (`tpm12`), not verified.
  */
-import type { HashAlgorithm } from '../hash/hash-algorithm';
-import { asText, binaryCandidates } from './binary-input';
+import type { HashAlgorithm } from '../../hash/hash-algorithm';
+import { asText, binaryCandidates } from '../binary-input';
 import { splitKeylime } from './keylime-string';
-import { pcrsFromBitmap, readTpmlPcrSelection, type PcrBankSelection } from './pcr-selection';
-import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from './tpm-constants';
-import { TpmFormatError, TpmReader, tryDecode } from './tpm-reader';
-import { fromBase64, fromHex } from '../util/bytes';
+import { pcrsFromBitmap, readTpmlPcrSelection, type PcrBankSelection } from '../pcrs/pcr-selection';
+import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from '../tpm-constants';
+import { TpmFormatError, TpmReader, tryDecode } from '../tpm-reader';
+import { fromBase64, fromHex } from '../../util/bytes';
 
 export interface TpmsAttestQuote {
   /** The signed TPMS_ATTEST, without TPM2B size. */

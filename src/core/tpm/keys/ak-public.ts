@@ -28,9 +28,9 @@ import {
   hashAlgorithmFromTpmAlgId,
   parseHashAlgorithm,
   type HashAlgorithm,
-} from '../hash/hash-algorithm';
-import { bytesEqual, fromBase64, fromHex } from '../util/bytes';
-import { asText, binaryCandidates } from './binary-input';
+} from '../../hash/hash-algorithm';
+import { bytesEqual, fromBase64, fromHex } from '../../util/bytes';
+import { asText, binaryCandidates } from '../binary-input';
 import {
   DER,
   derBitString,
@@ -40,7 +40,7 @@ import {
   derUnsignedInteger,
   readDer,
   readDerChildren,
-} from '../util/der';
+} from '../../util/der';
 import {
   curveFieldBytes,
   nistCurveFromTpm,
@@ -48,9 +48,9 @@ import {
   schemeName,
   TPM_ALG,
   type NistCurve,
-} from './tpm-constants';
-import { TpmReader, tryDecode } from './tpm-reader';
-import { summarizeX509, type X509Summary } from '../ima/decode/x509-summary';
+} from '../tpm-constants';
+import { TpmReader, tryDecode } from '../tpm-reader';
+import { summarizeX509, type X509Summary } from '../../ima/decode/x509-summary';
 
 export interface AkPublic {
   kind: 'rsa' | 'ecc';

@@ -26,9 +26,9 @@
  * A bare hex line carries no PCR index. With a `selection` naming exactly one PCR (`sha256:10`)
  * it is that PCR; otherwise it is returned in `unindexed` so the caller can ask which PCR it is.
  */
-import { parseHashAlgorithm, digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
-import { fromHex } from '../util/bytes';
-import { isObject, parseJsonObject } from './json-value';
+import { parseHashAlgorithm, digestSize, type HashAlgorithm } from '../../hash/hash-algorithm';
+import { fromHex } from '../../util/bytes';
+import { isObject, parseJsonObject } from '../json-value';
 import type { PcrBankSelection } from './pcr-selection';
 import { bankForDigestLength, PcrValuesBuilder, type PcrValues } from './pcr-value-set';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
-import { fromBase64, toBase64, toHex } from '../util/bytes';
+import { readSharedData, readSharedText, sharedDataPath } from '../../testing/shared-data';
+import { fromBase64, toBase64, toHex } from '../../util/bytes';
 import { parseAkPublic, readAkPublic } from './ak-public';
 
 const SWTPM = (name: string): Uint8Array => readSharedData('swtpm', name);

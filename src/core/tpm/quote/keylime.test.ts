@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
-import { readSharedData, readSharedText } from '../testing/shared-data';
-import { decodeText, toBase64, toHex } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
+import { createWasmHashProvider, type HashProvider } from '../../hash/hash-provider';
+import { readSharedData, readSharedText } from '../../testing/shared-data';
+import { decodeText, toBase64, toHex } from '../../util/bytes';
+import { parseAkPublic } from '../keys/ak-public';
 import { parseKeylimeQuote } from './keylime';
 import { compareNonce } from './nonce';
 import { computePcrDigest, verifyQuoteSignature } from './verify-quote';

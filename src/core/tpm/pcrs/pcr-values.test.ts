@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readSharedData, readSharedText } from '../testing/shared-data';
-import { toHex } from '../util/bytes';
+import { readSharedData, readSharedText } from '../../testing/shared-data';
+import { toHex } from '../../util/bytes';
 import { looksLikePcrValues, parsePcrValues, type PcrValues } from './pcr-values';
 
 const SWTPM = (name: string): Uint8Array => readSharedData('swtpm', name);

@@ -22,8 +22,8 @@
  * Fixtures: swtpm/*.pcrs.serialized, pcrread_*.serialized.bin and *.values.bin (tpm2-tools
  * 5.4); realdata/keylime/quotepcr.out (serialized, from a TPM emulator).
  */
-import { digestSize, hashAlgorithmFromTpmAlgId } from '../hash/hash-algorithm';
-import { toHex } from '../util/bytes';
+import { digestSize, hashAlgorithmFromTpmAlgId } from '../../hash/hash-algorithm';
+import { toHex } from '../../util/bytes';
 import {
   bankLabel,
   MAX_PCR_BANKS,
@@ -33,7 +33,7 @@ import {
   type PcrBankSelection,
 } from './pcr-selection';
 import { PcrValuesBuilder, type PcrValues } from './pcr-value-set';
-import { TpmReader, tryDecode } from './tpm-reader';
+import { TpmReader, tryDecode } from '../tpm-reader';
 
 export interface PcrFileParse {
   format: 'tpm2-serialized' | 'tpm2-marshaled' | 'tpm2-values';

@@ -18,14 +18,14 @@
  * PCR quoted by an RSASSA-SHA256 key contributes its 20 bytes to a SHA-256 digest
  * (swtpm q3: sha1:10 + sha256:0–10 → ce68cd49…).
  */
-import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
-import type { Hasher } from '../hash/hash-provider';
-import type { AkPublic } from './ak-public';
-import { bankLabel } from './pcr-selection';
-import { bankForDigestLength } from './pcr-value-set';
+import { digestSize, type HashAlgorithm } from '../../hash/hash-algorithm';
+import type { Hasher } from '../../hash/hash-provider';
+import type { AkPublic } from '../keys/ak-public';
+import { bankLabel } from '../pcrs/pcr-selection';
+import { bankForDigestLength } from '../pcrs/pcr-value-set';
 import type { TpmsAttestQuote } from './quote';
-import { ecdsaRawSignature, type TpmSignature } from './signature';
-import { curveFieldBytes, hex16 } from './tpm-constants';
+import { ecdsaRawSignature, type TpmSignature } from '../signature/signature';
+import { curveFieldBytes, hex16 } from '../tpm-constants';
 
 export interface SignatureVerdict {
   valid: boolean;

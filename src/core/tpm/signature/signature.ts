@@ -18,12 +18,12 @@
  * that fits (32, 48 or 66 bytes): WebCrypto's IEEE P1363 form. Verification re-pads r and s
  * to the AK's curve, so a TPM2B r or s shorter than the field is fine.
  */
-import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
-import { fromHex } from '../util/bytes';
-import { asText, binaryCandidates } from './binary-input';
-import { DER, derUnsigned, readDer, readDerChildren } from '../util/der';
-import { hex16, TPM_ALG } from './tpm-constants';
-import { TpmReader, tryDecode } from './tpm-reader';
+import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../../hash/hash-algorithm';
+import { fromHex } from '../../util/bytes';
+import { asText, binaryCandidates } from '../binary-input';
+import { DER, derUnsigned, readDer, readDerChildren } from '../../util/der';
+import { hex16, TPM_ALG } from '../tpm-constants';
+import { TpmReader, tryDecode } from '../tpm-reader';
 
 export interface TpmSignature {
   scheme: 'rsassa' | 'rsapss' | 'ecdsa' | 'plain-rsa' | 'der-ecdsa' | 'other';

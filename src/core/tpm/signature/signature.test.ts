@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { readSharedData, readSharedText } from '../testing/shared-data';
-import { toBase64, toHex } from '../util/bytes';
+import { readSharedData, readSharedText } from '../../testing/shared-data';
+import { toBase64, toHex } from '../../util/bytes';
 import { parseTpmSignature } from './signature';
 
 const SWTPM = (name: string): Uint8Array => readSharedData('swtpm', name);

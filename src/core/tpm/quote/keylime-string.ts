@@ -11,7 +11,7 @@
  * "pubkey":…,"ima_measurement_list":…,"mb_measurement_list":…,
  * "ima_measurement_list_entry":N}}`.
  */
-import { isObject, parseJsonObject } from './json-value';
+import { isObject, parseJsonObject } from '../json-value';
 
 export interface KeylimeFields {
   attest: string;

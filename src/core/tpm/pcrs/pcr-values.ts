@@ -7,7 +7,7 @@
  * file (only with `options.selection`, e.g. `sha1:10+sha256:10`, as tpm2_checkquote's `-l`),
  * then text: JSON, a single bare digest, and the line forms.
  */
-import { asText } from './binary-input';
+import { asText } from '../binary-input';
 import {
   parseMarshaledPcrFile,
   parseSerializedPcrFile,
@@ -16,7 +16,7 @@ import {
 import { parsePcrSelectionString, type PcrBankSelection } from './pcr-selection';
 import { parseBareDigest, parseIndexedByLine, parsePcrJson, parsePcrLines, classifyPcrLine } from './pcr-text-forms';
 import type { PcrValues } from './pcr-value-set';
-import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
+import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../../hash/hash-algorithm';
 
 export type { PcrValues };
 

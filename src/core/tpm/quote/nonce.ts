@@ -5,7 +5,7 @@
  * base64-decodes its nonce (keylime/tpm/tpm_util.py `checkquote`). A text such as
  * `abcdef0123` is valid as hex and as ASCII, so every reading is tried.
  */
-import { bytesEqual, encodeText, fromBase64, fromHex } from '../util/bytes';
+import { bytesEqual, encodeText, fromBase64, fromHex } from '../../util/bytes';
 
 export type NonceEncoding = 'hex' | 'text' | 'base64';
 

@@ -12,14 +12,14 @@
  * Fixtures: swtpm/keylime_quote_string.txt, swtpm/keylime_agent_quote_response.json (checked
  * with Keylime's own checkquote), realdata/rust-keylime/test-quote.txt.
  */
-import { parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
-import { fromBase64 } from '../util/bytes';
+import { parseHashAlgorithm, type HashAlgorithm } from '../../hash/hash-algorithm';
+import { fromBase64 } from '../../util/bytes';
 import { splitKeylime } from './keylime-string';
-import { parseSerializedPcrFile } from './pcr-file-binary';
-import { formatPcrSelection } from './pcr-selection';
-import type { PcrValues } from './pcr-value-set';
+import { parseSerializedPcrFile } from '../pcrs/pcr-file-binary';
+import { formatPcrSelection } from '../pcrs/pcr-selection';
+import type { PcrValues } from '../pcrs/pcr-value-set';
 import { decodeQuoteBytes, type TpmsAttestQuote } from './quote';
-import { parseTpmSignature, type TpmSignature } from './signature';
+import { parseTpmSignature, type TpmSignature } from '../signature/signature';
 
 /** What an agent response carries besides the quote. */
 export interface KeylimeAgentFields {
