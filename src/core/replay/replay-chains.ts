@@ -26,23 +26,19 @@ export function computeRunningValues(
 
 /** `computeRunningValues` in consecutive ranges of entries, for a caller that gets values by parts. */
 export class RunningValues {
-  private readonly state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+  /** The 256 PCRs' values, `hasher.size` bytes each, from zero. */
+  private readonly states: Uint8Array;
 
   constructor(
     private readonly pcrColumn: Uint8Array,
     private readonly hasher: Hasher,
-  ) {}
+  ) {
+    this.states = new Uint8Array(256 * hasher.size);
+  }
 
   /** Extends entries [start, end), the next ones after those of the previous call. */
   extend(values: Uint8Array, start: number, end: number, out: Uint8Array): void {
-    const { pcrColumn, hasher, state } = this;
-    const size = hasher.size;
-    for (let i = start; i < end; i++) {
-      const p = pcrColumn[i];
-      const pcr = (state[p] ??= new Uint8Array(size));
-      hasher.extendInto(pcr, values, i * size);
-      out.set(pcr, i * size);
-    }
+    this.hasher.extendRangeInto(this.pcrColumn, start, end, this.states, values, out);
   }
 }
 
