@@ -4,7 +4,8 @@
 //   PCRS-SHA256` (parse, verify every template hash, replay sha1 and sha256, compare) and
 //   `evmctl ima_measurement --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same
 //   files, taking turns run by run in this one run so that all see the same machine state; the
-//   CLI also with IMASCOPE_THREADS=0 (everything on the main thread). Per contender the median
+//   CLI also with IMASCOPE_THREADS=0 (everything on the main thread: the default since the
+//   batch kernel) and with IMASCOPE_THREADS=1 (one worker thread). Per contender the median
 //   wall time of BENCH_RUNS runs (default 5) with min–max, the median CPU time (user+sys) and
 //   the largest peak RSS (GNU time), then the goals: wall ≤ 0.5× evmctl's, CPU no more than
 //   the one-thread run's, peak RSS ≤ the list's size + 80 MiB.
@@ -34,6 +35,8 @@ const ONLY_CLI = process.env.BENCH_ONLY === 'cli';
 /** Issue 14's CLI goals. */
 const GOAL_RATIO = 0.5;
 const GOAL_RSS_OVER_FILE_MIB = 80;
+/** The same work measured twice differs by a few per cent of CPU. */
+const CPU_NOISE = 1.05;
 const SIZES = (process.env.BENCH_SIZES ?? '200k,1m').split(',');
 const DATA = 'bench-data';
 const scratch = mkdtempSync(join(tmpdir(), 'imascope-bench-'));
@@ -106,6 +109,7 @@ function sideBySide(size) {
   const contenders = [
     ['cli', 'node', analyze('bin/imascope.js'), {}],
     ['cli.one_thread', 'node', analyze('bin/imascope.js'), oneThread],
+    ['cli.threads', 'node', analyze('bin/imascope.js'), { IMASCOPE_THREADS: '1' }],
     ...(hasEvmctl ? [['evmctl', 'evmctl', ['ima_measurement', '--ignore-violations', '--pcrs', `sha1,${pcrs[0]}`, '--pcrs', `sha256,${pcrs[1]}`, list], {}]] : []),
     ...(BEFORE === undefined
       ? []
@@ -126,7 +130,8 @@ function sideBySide(size) {
   const fileMiB = readFileSizeMiB(list);
   for (const [name] of contenders) {
     const fig = s.get(name);
-    const prefix = name === 'evmctl' ? `evmctl.ima_measurement.${size}` : `${name.startsWith('before') ? 'before' : 'cli'}.analyze.${size}${name.endsWith('one_thread') ? '.one_thread' : ''}`;
+    const [who, mode] = name.split('.');
+    const prefix = name === 'evmctl' ? `evmctl.ima_measurement.${size}` : `${who}.analyze.${size}${mode === undefined ? '' : `.${mode}`}`;
     timingLine(`${prefix}.ms`, fig);
     if (fig.rssKiB !== undefined) line(`${prefix}.peak_rss`, (fig.rssKiB / 1024).toFixed(0), 'MiB', `list ${fileMiB.toFixed(0)} MiB`);
   }
@@ -142,7 +147,8 @@ function sideBySide(size) {
     }
     if (ours.cpu !== undefined) {
       const ratio = ours.cpu / one.cpu;
-      line(`${who}.analyze.${size}.cpu_vs_one_thread`, ratio.toFixed(2), 'x', `median CPU / the one-thread run's; goal ≤ 1 (no more CPU than one thread needs): ${goal(ratio <= 1)}`);
+      const ok = ratio <= CPU_NOISE;
+      line(`${who}.analyze.${size}.cpu_vs_one_thread`, ratio.toFixed(2), 'x', `median CPU / the one-thread run's; goal: no more CPU than one thread needs (≤ ${CPU_NOISE}, the runs' spread): ${goal(ok)}`);
     }
     if (ours.rssKiB !== undefined) {
       const over = ours.rssKiB / 1024 - fileMiB;

@@ -259,6 +259,10 @@ export function verifyTemplateHashes(
   const D = log.digestSize;
   const column = bank === undefined ? undefined : precomputed?.(bank);
   const scratch = new Uint8Array(D);
+  // Without a precomputed column, each block of entries is hashed in one batch
+  // (writeTemplateDigests) before its entries are compared.
+  const block = column === undefined && hasher !== undefined ? new Uint8Array(Math.min(n, BATCH_ENTRIES) * D) : undefined;
+  let blockStart = 0;
   const summary: TemplateHashSummary = {
     digestBank: bank,
     checked: 0,
@@ -268,6 +272,10 @@ export function verifyTemplateHashes(
     unchecked: [],
   };
   for (let i = 0; i < n; i++) {
+    if (block !== undefined && hasher !== undefined && i % BATCH_ENTRIES === 0) {
+      blockStart = i;
+      writeTemplateDigests(log, hasher, i, Math.min(n, i + BATCH_ENTRIES), block, 0);
+    }
     let f = flags[i] & ~HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
     if (isZeroAt(data, recorded, D)) {
@@ -280,10 +288,7 @@ export function verifyTemplateHashes(
       summary.checked++;
       let verified: boolean;
       if (column !== undefined) verified = equalRanges(column, i * D, data, recorded, D);
-      else {
-        th.hashInto(i, hasher, false, scratch, 0);
-        verified = equalRanges(scratch, 0, data, recorded, D);
-      }
+      else verified = equalRanges(block ?? scratch, (i - blockStart) * D, data, recorded, D);
       if (verified) f |= EntryFlag.HashVerified;
       else if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, scratch, recorded)) {
         f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
