@@ -5,7 +5,8 @@
 //
 //   sha1Many / sha256Many(data, offsets, lengths, count, out)
 //     out[k × size …] = H(data[offsets[k] …+lengths[k]]) for k < count (u32 arrays).
-//     sha256Many runs four messages at a time in the lanes of simd128 vectors.
+//     Both run four messages at a time in the lanes of simd128 vectors (one at a time for a
+//     message longer than a lane's 4 KiB, and for the last count mod 4).
 //   sha1Chain / sha256Chain(pcrs, states, values, count, running)
 //     for i < count: states[pcrs[i]] = H(states[pcrs[i]] ‖ values[i]); running[i] = that
 //     value (running = 0: not written). pcrs: u8 per entry; states: 256 digests.
@@ -135,7 +136,7 @@ function sha256One(p: usize, length: u32, out: usize): void {
 
 // ---------------------------------------------------------------- SHA-256, four lanes
 
-/** Copies message `k` padded into lane `lane`; returns its blocks, or 0 when it does not fit. */
+/** Copies the message at `p`, padded, into lane `lane`; returns its blocks, or 0 when it does not fit. */
 function fillLane(lane: u32, p: usize, length: u32): u32 {
   const blocks = (length + 9 + 63) >>> 6;
   if (blocks * 64 > LANE_BYTES) return 0;
