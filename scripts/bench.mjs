@@ -1,28 +1,42 @@
 // `npm run bench`: the benchmark suite, one line per figure (method and results: BENCHMARKS.md).
 //
-// - CLI against evmctl: the whole `imascope analyze LIST PCRS-SHA1 PCRS-SHA256` (parse, verify
-//   every template hash, replay sha1 and sha256, compare) and `evmctl ima_measurement
-//   --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same files, run alternately in
-//   this one run so both see the same machine state; the CLI also with IMASCOPE_THREADS=0
-//   (everything on the main thread). Median of BENCH_RUNS runs (default 5) of the whole
-//   process, with min–max, CPU time (user+sys) and peak RSS from GNU time.
+// - CLI against evmctl (issue 14's CLI figures): the whole `imascope analyze LIST PCRS-SHA1
+//   PCRS-SHA256` (parse, verify every template hash, replay sha1 and sha256, compare) and
+//   `evmctl ima_measurement --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same
+//   files, taking turns run by run in this one run so that all see the same machine state; the
+//   CLI also with IMASCOPE_THREADS=0 (everything on the main thread: the default since the
+//   batch kernel) and with IMASCOPE_THREADS=1 (one worker thread). Per contender the median
+//   wall time of BENCH_RUNS runs (default 5) with min–max, the median CPU time (user+sys) and
+//   the largest peak RSS (GNU time), then the goals: wall ≤ 0.5× evmctl's, CPU no more than
+//   the one-thread run's, peak RSS ≤ the list's size + 80 MiB.
+// - Before and after: BENCH_BEFORE=/path/to/an/older/checkout (built: its bin/imascope.js
+//   and dist/cli) adds that CLI, default and one thread, to the same turns, and the ratios of
+//   each figure after / before.
 // - `imascope compare` of each list with an edited copy (scripts/make-compare-pair.ts), the
 //   whole process, and compareLogs alone (core.compare.*).
 // - Core stages on one thread (parse, verify, a digest column, replay) and hash calls per
-//   second on 100-byte inputs for each implementation, in one process each.
+//   second on 100-byte inputs for each implementation, in one process each; `kernel` is the
+//   batch kernel (digestRangesInto, 4,096 inputs per call).
 // - The entry table's display filter (filterEntries: parse, compile, scan, on the verified
 //   list) for a few expressions, one thread.
 //
 // Inputs: scripts/make-bench-data.ts (generated into bench-data/ when missing). The CLI is
 // rebuilt first (esbuild, about a second) so the figures are those of the sources.
-// BENCH_SIZES=200k to skip the 1M list.
+// BENCH_SIZES=200k to skip the 1M list; BENCH_ONLY=cli for the CLI figures alone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BEFORE = process.env.BENCH_BEFORE;
+const ONLY_CLI = process.env.BENCH_ONLY === 'cli';
+/** Issue 14's CLI goals. */
+const GOAL_RATIO = 0.5;
+const GOAL_RSS_OVER_FILE_MIB = 80;
+/** The same work measured twice differs by a few per cent of CPU. */
+const CPU_NOISE = 1.05;
 const SIZES = (process.env.BENCH_SIZES ?? '200k,1m').split(',');
 const DATA = 'bench-data';
 const scratch = mkdtempSync(join(tmpdir(), 'imascope-bench-'));
@@ -82,15 +96,27 @@ function timingLine(name, s) {
   line(name, s.ms.toFixed(0), 'ms', `median of ${RUNS}, min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}${cpu}`);
 }
 
-/** The CLI, single-threaded CLI and evmctl, alternating run by run. */
+/**
+ * The CLI (default and one thread), evmctl and, with BENCH_BEFORE, the older CLI (default and
+ * one thread), taking turns run by run.
+ */
 function sideBySide(size) {
   const list = `${DATA}/ima-${size}.bin`;
   const pcrs = [`${DATA}/ima-${size}.pcrs-sha1.txt`, `${DATA}/ima-${size}.pcrs-sha256.txt`];
   const hasEvmctl = sh('sh', ['-c', 'command -v evmctl']).status === 0;
+  const analyze = (bin) => [bin, 'analyze', list, ...pcrs];
+  const oneThread = { IMASCOPE_THREADS: '0' };
   const contenders = [
-    ['cli', 'node', ['bin/imascope.js', 'analyze', list, ...pcrs], {}],
-    ['cli1', 'node', ['bin/imascope.js', 'analyze', list, ...pcrs], { IMASCOPE_THREADS: '0' }],
+    ['cli', 'node', analyze('bin/imascope.js'), {}],
+    ['cli.one_thread', 'node', analyze('bin/imascope.js'), oneThread],
+    ['cli.threads', 'node', analyze('bin/imascope.js'), { IMASCOPE_THREADS: '1' }],
     ...(hasEvmctl ? [['evmctl', 'evmctl', ['ima_measurement', '--ignore-violations', '--pcrs', `sha1,${pcrs[0]}`, '--pcrs', `sha256,${pcrs[1]}`, list], {}]] : []),
+    ...(BEFORE === undefined
+      ? []
+      : [
+          ['before', 'node', analyze(join(BEFORE, 'bin/imascope.js')), {}],
+          ['before.one_thread', 'node', analyze(join(BEFORE, 'bin/imascope.js')), oneThread],
+        ]),
   ];
   const runs = new Map(contenders.map(([name]) => [name, []]));
   for (let i = 0; i < RUNS; i++) {
@@ -100,18 +126,44 @@ function sideBySide(size) {
       runs.get(name).push(runOnce(cmd, args, env));
     }
   }
-  const ours = summarize(runs.get('cli'));
-  timingLine(`cli.analyze.${size}.ms`, ours);
-  timingLine(`cli.analyze.${size}.one_thread.ms`, summarize(runs.get('cli1')));
-  if (hasEvmctl) {
-    const evm = summarize(runs.get('evmctl'));
-    timingLine(`evmctl.ima_measurement.${size}.ms`, evm);
-    line(`cli_vs_evmctl.${size}.ratio`, (ours.ms / evm.ms).toFixed(2), 'x', 'imascope median / evmctl median; ≤ 1 is the goal');
-    if (evm.rssKiB !== undefined) line(`evmctl.ima_measurement.${size}.peak_rss`, (evm.rssKiB / 1024).toFixed(0), 'MiB');
-  } else {
-    line(`evmctl.ima_measurement.${size}`, 'skipped', '', 'evmctl not installed (apt-get install ima-evm-utils)');
+  const s = new Map([...runs].map(([name, r]) => [name, summarize(r)]));
+  const fileMiB = readFileSizeMiB(list);
+  for (const [name] of contenders) {
+    const fig = s.get(name);
+    const [who, mode] = name.split('.');
+    const prefix = name === 'evmctl' ? `evmctl.ima_measurement.${size}` : `${who}.analyze.${size}${mode === undefined ? '' : `.${mode}`}`;
+    timingLine(`${prefix}.ms`, fig);
+    if (fig.rssKiB !== undefined) line(`${prefix}.peak_rss`, (fig.rssKiB / 1024).toFixed(0), 'MiB', `list ${fileMiB.toFixed(0)} MiB`);
   }
-  if (ours.rssKiB !== undefined) line(`cli.analyze.${size}.peak_rss`, (ours.rssKiB / 1024).toFixed(0), 'MiB', `list ${(readFileSizeMiB(list))} MiB`);
+  const evm = s.get('evmctl');
+  const goal = (ok) => (ok ? 'goal met' : 'goal not met');
+  for (const who of ['cli', ...(BEFORE === undefined ? [] : ['before'])]) {
+    const ours = s.get(who);
+    const one = s.get(`${who}.one_thread`);
+    if (evm !== undefined) {
+      const ratio = ours.ms / evm.ms;
+      line(`${who}_vs_evmctl.${size}.ratio`, ratio.toFixed(2), 'x', `median wall / evmctl's median wall; goal ≤ ${GOAL_RATIO}: ${goal(ratio <= GOAL_RATIO)}`);
+      if (ours.cpu !== undefined) line(`${who}_vs_evmctl.${size}.cpu_ratio`, (ours.cpu / evm.cpu).toFixed(2), 'x', `median CPU / evmctl's median CPU (${evm.cpu.toFixed(2)} s)`);
+    }
+    if (ours.cpu !== undefined) {
+      const ratio = ours.cpu / one.cpu;
+      const ok = ratio <= CPU_NOISE;
+      line(`${who}.analyze.${size}.cpu_vs_one_thread`, ratio.toFixed(2), 'x', `median CPU / the one-thread run's; goal: no more CPU than one thread needs (≤ ${CPU_NOISE}, the runs' spread): ${goal(ok)}`);
+    }
+    if (ours.rssKiB !== undefined) {
+      const over = ours.rssKiB / 1024 - fileMiB;
+      line(`${who}.analyze.${size}.rss_over_file`, over.toFixed(0), 'MiB', `peak RSS − list size; goal ≤ ${GOAL_RSS_OVER_FILE_MIB}: ${goal(over <= GOAL_RSS_OVER_FILE_MIB)}`);
+    }
+  }
+  if (BEFORE !== undefined) {
+    const after = s.get('cli');
+    const before = s.get('before');
+    const extra = `after / before, same run (${BEFORE})`;
+    line(`after_vs_before.${size}.wall`, (after.ms / before.ms).toFixed(2), 'x', extra);
+    if (after.cpu !== undefined) line(`after_vs_before.${size}.cpu`, (after.cpu / before.cpu).toFixed(2), 'x', extra);
+    if (after.rssKiB !== undefined) line(`after_vs_before.${size}.peak_rss`, (after.rssKiB / before.rssKiB).toFixed(2), 'x', extra);
+  }
+  if (evm === undefined) line(`evmctl.ima_measurement.${size}`, 'skipped', '', 'evmctl not installed (apt-get install ima-evm-utils)');
 }
 
 /** `imascope compare` of a list with its edited copy (exit 1: changes found), whole process. */
@@ -121,12 +173,12 @@ function compareCli(size) {
   const s = summarize(runs);
   timingLine(`cli.compare.${size}.ms`, s);
   if (s.rssKiB !== undefined) {
-    line(`cli.compare.${size}.peak_rss`, (s.rssKiB / 1024).toFixed(0), 'MiB', `two lists of ${readFileSizeMiB(args[3])} MiB each`);
+    line(`cli.compare.${size}.peak_rss`, (s.rssKiB / 1024).toFixed(0), 'MiB', `two lists of ${readFileSizeMiB(args[3]).toFixed(0)} MiB each`);
   }
 }
 
 function readFileSizeMiB(path) {
-  return (readFileSync(path).length / 1048576).toFixed(0);
+  return statSync(path).size / 1048576;
 }
 
 /**
@@ -207,17 +259,27 @@ const pool = new Uint8Array(N + L);
 for (let i = 0; i < pool.length; i++) pool[i] = (i * 2654435761) >>> 24;
 const digest = new Uint8Array(64);
 const [hw1, hw256] = [await createSHA1(), await createSHA256()];
+// The batch kernel: one digestRangesInto call per BATCH inputs (the i-th call of a batch hashes it all).
+const BATCH = 4096;
+const batchOffsets = new Uint32Array(BATCH).map((_, k) => k);
+const batchLengths = new Uint32Array(BATCH).fill(L);
+const batchOut = new Uint8Array(BATCH * 32);
+const batchOf = (alg) => (i) => {
+  if (i % BATCH === 0) provider.get(alg).digestRangesInto(pool.subarray(i), batchOffsets, batchLengths, Math.min(BATCH, N - i), batchOut, 0);
+};
 const contenders = {
   sha1: {
     noble: (i) => nobleSha1(pool.subarray(i, i + L)),
     'hash-wasm': (i) => { hw1.init(); hw1.update(pool.subarray(i, i + L)); return hw1.digest('binary'); },
     lean: (i) => provider.get('sha1').digestRangeInto(pool, i, L, digest, 0),
+    kernel: batchOf('sha1'),
     'node:crypto': (i) => createHash('sha1').update(pool.subarray(i, i + L)).digest(),
   },
   sha256: {
     noble: (i) => nobleSha256(pool.subarray(i, i + L)),
     'hash-wasm': (i) => { hw256.init(); hw256.update(pool.subarray(i, i + L)); return hw256.digest('binary'); },
     lean: (i) => provider.get('sha256').digestRangeInto(pool, i, L, digest, 0),
+    kernel: batchOf('sha256'),
     'node:crypto': (i) => createHash('sha256').update(pool.subarray(i, i + L)).digest(),
   },
 };
@@ -247,9 +309,13 @@ async function micro() {
 
 prepare();
 line('machine', `${sh('nproc', []).stdout.trim()} cores, node ${process.version}`, '', sh('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]).stdout.trim());
+if (BEFORE !== undefined && !existsSync(join(BEFORE, 'dist/cli/imascope.mjs'))) {
+  process.stderr.write(`bench: BENCH_BEFORE=${BEFORE} has no built CLI (run \`node scripts/build-cli.mjs\` there)\n`);
+  process.exit(1);
+}
 for (const size of SIZES) {
   sideBySide(size);
-  compareCli(size);
+  if (!ONLY_CLI) compareCli(size);
 }
-await micro();
+if (!ONLY_CLI) await micro();
 rmSync(scratch, { recursive: true, force: true });

@@ -26,6 +26,10 @@ function bulkHasher(inner: Hasher): Hasher {
       else inner.digestRangeInto(data, offset, length, out, outOffset);
     },
     extendInto: (pcr, values, offset) => inner.extendInto(pcr, values, offset),
+    digestRangesInto: (data, offsets, lengths, count, out, outOffset) =>
+      inner.digestRangesInto(data, offsets, lengths, count, out, outOffset),
+    extendRangeInto: (pcrs, start, end, states, values, running) =>
+      inner.extendRangeInto(pcrs, start, end, states, values, running),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * The CLI's worker threads. Hashing is most of an analysis: per entry a template digest for
+ * The CLI's worker threads, with IMASCOPE_THREADS=N (by default the CLI hashes on its main
+ * thread with the batch kernel, which costs less CPU and memory). Hashing is most of an analysis: per entry a template digest for
  * the list's bank (to verify it) and one per other replayed bank, then one extend per bank.
  * Digest columns are independent per entry, and the banks' chains independent of each other,
  * so the pool spreads them over every core: inputs go to the workers once, in
@@ -18,7 +19,6 @@
  * cannot start or dies, the main thread does its share. The browser app and the tests use
  * the single-threaded core as it is.
  */
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { analyze, chooseBanks } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, Precomputed, RawInput } from '../core/analysis/analysis-types';
@@ -90,8 +90,10 @@ export class DigestPool {
   }
 
   /**
-   * Starts `threads` workers. Default: IMASCOPE_THREADS when set (0: all on the main thread;
-   * benchmarks compare with it), else one per core besides the main thread's.
+   * Starts `threads` workers. Default: IMASCOPE_THREADS when set, else none. With the batch
+   * kernel, one thread hashes a 200k-entry list in about 0.2 s; the workers' boot, the
+   * shared copies and the whole-log columns cost more CPU and memory than the wall time they
+   * save (BENCHMARKS.md), and issue 14 asks for no more CPU than one thread needs.
    */
   constructor(threads = defaultThreads()) {
     for (let i = 0; i < threads; i++) {
@@ -305,7 +307,11 @@ export async function precomputeInParallel(
   return { templateHashes, extendColumns: columns };
 }
 
-/** `analyzeRaw` with the hashing spread over the pool's threads. */
+/**
+ * `analyzeRaw` with the hashing spread over the pool's threads. With no worker, `analyze`
+ * itself hashes block by block: nothing is gained by whole-log columns on one thread, and
+ * they are most of the memory.
+ */
 export async function analyzeInParallel(
   raw: readonly RawInput[],
   options: AnalyzeOptions,
@@ -313,13 +319,14 @@ export async function analyzeInParallel(
   pool: DigestPool,
 ): Promise<Analysis> {
   const loaded = await loadInputs(raw, provider);
+  if (pool.threads === 0) return analyze(loaded, options, provider);
   const precomputed = await precomputeInParallel(pool, loaded, options, provider);
   return analyze(loaded, { ...options, precomputed }, provider);
 }
 
 function defaultThreads(): number {
   const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
-  return Number.isInteger(asked) && asked >= 0 ? asked : availableParallelism() - 1;
+  return Number.isInteger(asked) && asked >= 0 ? asked : 0;
 }
 
 function hasherOf(provider: HashProvider, alg: HashAlgorithm): Hasher {

@@ -1,7 +1,8 @@
 /**
  * Every provider's every method equals node:crypto (OpenSSL), the independent oracle, on
  * seeded random inputs: sizes around the 64/128-byte block edges and hash-wasm's 16 KiB
- * input buffer, at unaligned offsets, written at unaligned output offsets.
+ * input buffer, at unaligned offsets, written at unaligned output offsets. For sha1 and
+ * sha256 the wasm provider's batch methods run the batch kernel (kernel-hasher.ts).
  */
 import { pseudoRandomBytes } from '../testing/xorshift';
 import { createHash } from 'node:crypto';
@@ -76,6 +77,57 @@ describe.each(providers)('%s provider equals node:crypto', (_name, create) => {
         want = oracle(alg, want, values.subarray(offset, offset + n));
         hasher.extendInto(pcr, values, offset);
         expect(pcr, `${alg} extend ${i}`).toEqual(want);
+      }
+    });
+
+    it(`${alg}: digestRangesInto equals one digest per range`, () => {
+      const hasher = provider.get(alg);
+      if (hasher === undefined) return;
+      // Ranges of every size above (some longer than the kernel's 4 KiB lanes), more of them
+      // than one kernel batch holds, in no particular order, and one longer than a batch's
+      // 1 MiB span; written after `outOffset` untouched bytes.
+      const big = pseudoRandomBytes((1 << 20) + 5000, 77);
+      const count = 4096 + 37;
+      const offsets = new Uint32Array(count);
+      const lengths = new Uint32Array(count);
+      for (let k = 0; k < count; k++) {
+        lengths[k] = k === 1000 ? (1 << 20) + 3 : SIZES[(k * 7) % SIZES.length] % 20_000;
+        offsets[k] = k === 1000 ? 1 : (k * 7919) % (big.length - lengths[k]);
+      }
+      const outOffset = 3;
+      const out = new Uint8Array(outOffset + count * hasher.size);
+      hasher.digestRangesInto(big, offsets, lengths, count, out, outOffset);
+      expect(out.subarray(0, outOffset)).toEqual(new Uint8Array(outOffset));
+      for (let k = 0; k < count; k++) {
+        const want = oracle(alg, big.subarray(offsets[k], offsets[k] + lengths[k]));
+        const got = out.subarray(outOffset + k * hasher.size, outOffset + (k + 1) * hasher.size);
+        expect(got, `${alg} range ${k} (${lengths[k]} bytes)`).toEqual(want);
+      }
+    });
+
+    it(`${alg}: extendRangeInto is extendInto over a run of entries`, () => {
+      const hasher = provider.get(alg);
+      if (hasher === undefined) return;
+      const n = hasher.size;
+      const entries = 9000;
+      const pcrs = new Uint8Array(entries).map((_, i) => (i % 11 === 0 ? 11 : i % 97 === 0 ? 255 : 10));
+      const values = pseudoRandomBytes(entries * n, 5);
+      const want = new Map<number, Uint8Array>();
+      const states = new Uint8Array(256 * n);
+      const running = new Uint8Array(entries * n);
+      // In three runs, the second one without running values.
+      hasher.extendRangeInto(pcrs, 0, 10, states, values, running);
+      hasher.extendRangeInto(pcrs, 10, 5000, states, values, undefined);
+      hasher.extendRangeInto(pcrs, 5000, entries, states, values, running);
+      for (let i = 0; i < entries; i++) {
+        const p = pcrs[i];
+        const next = oracle(alg, want.get(p) ?? new Uint8Array(n), values.subarray(i * n, (i + 1) * n));
+        want.set(p, next);
+        if (i < 10 || i >= 5000) expect(running.subarray(i * n, (i + 1) * n), `${alg} running ${i}`).toEqual(next);
+        else expect(running.subarray(i * n, (i + 1) * n)).toEqual(new Uint8Array(n));
+      }
+      for (let p = 0; p < 256; p++) {
+        expect(states.subarray(p * n, (p + 1) * n), `${alg} PCR ${p}`).toEqual(want.get(p) ?? new Uint8Array(n));
       }
     });
 

@@ -12,6 +12,7 @@ import { sha256 as nobleSha256, sha384 as nobleSha384, sha512 as nobleSha512 } f
 import type { HashAlgorithm } from './hash-algorithm';
 import { digestSize } from './hash-algorithm';
 import { createWasmHashers, createWasmHashStream } from './wasm-hasher';
+import { digestRangesOneByOne, extendRangeOneByOne } from './batch-one-by-one';
 
 /**
  * A reusable hash function for one algorithm. Returned digests are fresh arrays; the
@@ -31,6 +32,32 @@ export interface Hasher {
   digestRangeInto(data: Uint8Array, offset: number, length: number, out: Uint8Array, outOffset: number): void;
   /** The PCR extend in place: pcr = H(pcr ‖ values[offset, offset + size)); `pcr` has `size` bytes. */
   extendInto(pcr: Uint8Array, values: Uint8Array, offset: number): void;
+  /**
+   * A batch of `digestRangeInto`: out[outOffset + k × size …] = H(data[offsets[k], offsets[k] +
+   * lengths[k])) for k < count. One call for many ~100-byte inputs (template data), where the
+   * batch kernel hashes four at a time and no call per input is made.
+   */
+  digestRangesInto(
+    data: Uint8Array,
+    offsets: Uint32Array,
+    lengths: Uint32Array,
+    count: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): void;
+  /**
+   * A run of one chain: for each entry i in [start, end), with p = pcrs[i], the PCR value
+   * states[p × size …] = H(that ‖ values[i × size …]), and running[i × size …] = the result
+   * when `running` is given. `states` holds the 256 PCRs' values, `size` bytes each.
+   */
+  extendRangeInto(
+    pcrs: Uint8Array,
+    start: number,
+    end: number,
+    states: Uint8Array,
+    values: Uint8Array,
+    running: Uint8Array | undefined,
+  ): void;
 }
 
 /** An independent running hash, for inputs that arrive in pieces (a file read in slices). */
@@ -85,6 +112,12 @@ function wrapNoble(algorithm: HashAlgorithm, fn: NobleHash): Hasher {
       h.update(pcr);
       h.update(values.subarray(offset, offset + pcr.length));
       pcr.set(h.digest());
+    },
+    digestRangesInto(data, offsets, lengths, count, out, outOffset) {
+      digestRangesOneByOne(this, data, offsets, lengths, count, out, outOffset);
+    },
+    extendRangeInto(pcrs, start, end, states, values, running) {
+      extendRangeOneByOne(this, pcrs, start, end, states, values, running);
     },
   };
 }

@@ -197,11 +197,26 @@ export function writeTemplateDigests(
   const size = hasher.size;
   const th = new TemplateHasher(log);
   const listOrder = log.byteOrder;
+  // The template data in place, hashed as one batch per block; then the entries hashed some
+  // other way (legacy `ima`, the opposite byte order) overwrite theirs one by one.
+  for (let from = start; from < end; from += BATCH_ENTRIES) {
+    const to = Math.min(end, from + BATCH_ENTRIES);
+    for (let i = from; i < to; i++) {
+      batchOffsets[i - from] = templateDataOffset(log, i);
+      batchLengths[i - from] = templateDataSize(log, i);
+    }
+    hasher.digestRangesInto(log.data, batchOffsets, batchLengths, to - from, out, outOffset + (from - start) * size);
+  }
   for (let i = start; i < end; i++) {
     const flip = byteOrderOf !== undefined && byteOrderOf(i) !== listOrder;
-    th.hashInto(i, hasher, flip, out, outOffset + (i - start) * size);
+    if (flip || th.isLegacy(i)) th.hashInto(i, hasher, flip, out, outOffset + (i - start) * size);
   }
 }
+
+/** Entries per `digestRangesInto` call, and the reused offset and length arrays of one call. */
+const BATCH_ENTRIES = 4096;
+const batchOffsets = new Uint32Array(BATCH_ENTRIES);
+const batchLengths = new Uint32Array(BATCH_ENTRIES);
 
 /** The recorded template digest of entry `index` (a view into `log.data`). */
 export function readRecordedDigest(log: ImaLog, index: number): Uint8Array {
@@ -244,6 +259,10 @@ export function verifyTemplateHashes(
   const D = log.digestSize;
   const column = bank === undefined ? undefined : precomputed?.(bank);
   const scratch = new Uint8Array(D);
+  // Without a precomputed column, each block of entries is hashed in one batch
+  // (writeTemplateDigests) before its entries are compared.
+  const block = column === undefined && hasher !== undefined ? new Uint8Array(Math.min(n, BATCH_ENTRIES) * D) : undefined;
+  let blockStart = 0;
   const summary: TemplateHashSummary = {
     digestBank: bank,
     checked: 0,
@@ -253,6 +272,10 @@ export function verifyTemplateHashes(
     unchecked: [],
   };
   for (let i = 0; i < n; i++) {
+    if (block !== undefined && hasher !== undefined && i % BATCH_ENTRIES === 0) {
+      blockStart = i;
+      writeTemplateDigests(log, hasher, i, Math.min(n, i + BATCH_ENTRIES), block, 0);
+    }
     let f = flags[i] & ~HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
     if (isZeroAt(data, recorded, D)) {
@@ -265,10 +288,7 @@ export function verifyTemplateHashes(
       summary.checked++;
       let verified: boolean;
       if (column !== undefined) verified = equalRanges(column, i * D, data, recorded, D);
-      else {
-        th.hashInto(i, hasher, false, scratch, 0);
-        verified = equalRanges(scratch, 0, data, recorded, D);
-      }
+      else verified = equalRanges(block ?? scratch, (i - blockStart) * D, data, recorded, D);
       if (verified) f |= EntryFlag.HashVerified;
       else if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, scratch, recorded)) {
         f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;

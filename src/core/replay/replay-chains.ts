@@ -26,23 +26,19 @@ export function computeRunningValues(
 
 /** `computeRunningValues` in consecutive ranges of entries, for a caller that gets values by parts. */
 export class RunningValues {
-  private readonly state: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
+  /** The 256 PCRs' values, `hasher.size` bytes each, from zero. */
+  private readonly states: Uint8Array;
 
   constructor(
     private readonly pcrColumn: Uint8Array,
     private readonly hasher: Hasher,
-  ) {}
+  ) {
+    this.states = new Uint8Array(256 * hasher.size);
+  }
 
   /** Extends entries [start, end), the next ones after those of the previous call. */
   extend(values: Uint8Array, start: number, end: number, out: Uint8Array): void {
-    const { pcrColumn, hasher, state } = this;
-    const size = hasher.size;
-    for (let i = start; i < end; i++) {
-      const p = pcrColumn[i];
-      const pcr = (state[p] ??= new Uint8Array(size));
-      hasher.extendInto(pcr, values, i * size);
-      out.set(pcr, i * size);
-    }
+    this.hasher.extendRangeInto(this.pcrColumn, start, end, this.states, values, out);
   }
 }
 
@@ -169,27 +165,47 @@ export async function replayChains(
   const probing = quote !== undefined && missing.length === 0 && (probeSelected?.size ?? 0) > 0;
 
   // Per chain, arrays indexed by PCR number (the log's PCRs are bytes): the running values,
-  // extended in place, and the targets not matched yet; the loop allocates nothing.
+  // set in place, and the targets not matched yet; the loop allocates nothing. Each block's
+  // running values are either given (`ExtendValues.running`) or extended in one batch call
+  // (`extendRangeInto`, on the hasher's own copy of the PCRs) before the entries are walked.
   const fast = state.map((s) => {
     const running: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
     for (const [p, v] of s.pcrs) running[p] = v;
     const pending: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
     for (const [p, v] of s.wanted) if (!s.matchedAt.has(p)) pending[p] = v;
     const { size, running: precomputed } = s.chain.extend;
-    return { s, running, pending, hasher: s.hasher, extend: s.chain.extend, block: new Uint8Array(0) as Uint8Array, size, precomputed };
+    const own = precomputed === undefined;
+    return {
+      s,
+      running,
+      pending,
+      hasher: s.hasher,
+      extend: s.chain.extend,
+      size,
+      precomputed,
+      states: own ? new Uint8Array(256 * size) : undefined,
+      blockRunning: own ? new Uint8Array(Math.min(n, BLOCK_ENTRIES) * size) : undefined,
+      /** This block's running values and the entry its first value belongs to. */
+      source: precomputed ?? new Uint8Array(0),
+      base: 0,
+    };
   });
-  // Block by block, so that extend values are made (or hashed) a block at a time.
   for (let blockStart = 0; blockStart < n; blockStart += BLOCK_ENTRIES) {
     const blockEnd = Math.min(n, blockStart + BLOCK_ENTRIES);
-    for (const f of fast) if (f.precomputed === undefined) f.block = f.extend.read(blockStart, blockEnd);
+    for (const f of fast) {
+      if (f.states === undefined || f.blockRunning === undefined) continue;
+      const values = f.extend.read(blockStart, blockEnd);
+      f.hasher.extendRangeInto(pcrColumn.subarray(blockStart, blockEnd), 0, blockEnd - blockStart, f.states, values, f.blockRunning);
+      f.source = f.blockRunning;
+      f.base = blockStart;
+    }
     for (let i = blockStart; i < blockEnd; i++) {
       const p = pcrColumn[i];
       for (let c = 0; c < fast.length; c++) {
         const f = fast[c];
         const current = f.running[p] as Uint8Array;
-        const { precomputed, size } = f;
-        if (precomputed === undefined) f.hasher.extendInto(current, f.block, (i - blockStart) * size);
-        else for (let k = 0, o = i * size; k < size; k++) current[k] = precomputed[o + k];
+        const { source, size } = f;
+        for (let k = 0, o = (i - f.base) * size; k < size; k++) current[k] = source[o + k];
         const want = f.pending[p];
         if (want !== undefined && bytesEqual(current, want)) {
           f.s.matchedAt.set(p, i + 1);
