@@ -63,6 +63,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     getFirmwareEvents: (range) => client.request('getFirmwareEvents', { range }),
     getFirmwareEventDetail: (index) => client.request('getFirmwareEventDetail', { index }),
     getReplayDetails: (allReadings) => client.request('getReplayDetails', { allReadings }),
+    acceptChanges: (groups) => client.request('acceptChanges', { groups }),
   };
 
   async function analyze(): Promise<void> {

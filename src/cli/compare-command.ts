@@ -21,7 +21,6 @@ import { compareLogs, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
-import { decodeText } from '../core/util/bytes';
 import { createHashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import type { ImaLog } from '../core/model/ima-log';
@@ -96,7 +95,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     const result = reference.kind === 'policy' ? comparePolicy(reference.loaded, failing) : compareLogs(reference.log, failing);
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
-      await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, base, failingPath);
+      await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
     }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
@@ -160,14 +159,20 @@ function chosenGroups(groups: readonly CompareGroup[], keys: readonly string[]):
  * Writes the policy update. A failing list whose template digests do not verify for an
  * accepted path is no source of known-good digests: refused, nothing written.
  */
-async function writePolicyUpdate(file: string, groups: readonly CompareGroup[], failing: ImaLog, base: LoadedPolicy['policy'] | undefined, failingPath: string): Promise<void> {
-  const accepted = new Set(groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone').map((p) => p.path)));
-  const e = failing.entries;
-  const bad = verifyTemplateHashes(failing, await createHashProvider()).mismatches.filter((i) => accepted.has(decodeText(failing.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]))));
-  if (bad.length > 0) {
+async function writePolicyUpdate(
+  file: string,
+  groups: readonly CompareGroup[],
+  failing: ImaLog,
+  failingClasses: Uint8Array,
+  base: LoadedPolicy['policy'] | undefined,
+  failingPath: string,
+): Promise<void> {
+  verifyTemplateHashes(failing, await createHashProvider()); // sets the flags acceptChanges requires
+  const update = acceptChanges(groups, failing, failingClasses, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
+  if (!update.ok) {
+    const bad = update.unverified;
     throw new InputError(`${failingPath}: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of accepted paths have a template digest that is not the hash of their data; no policy written`);
   }
-  const update = acceptChanges(groups, failing, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
   for (const s of update.skipped) process.stderr.write(`imascope: left out ${s}\n`);
   try {
     writeFileSync(file, `${JSON.stringify(update.policy, null, 1)}\n`);

@@ -47,13 +47,16 @@ import { exportAsciiList } from '../core/export/ascii-list';
 import { collectFindingEntries } from '../core/share/permalink-entries';
 import { classifyEntries, computeBreakdown, type BreakdownMode, type CategoryColumn } from '../core/timeline/timeline-categories';
 import type { PermalinkEntry } from '../core/share/permalink';
-import type { ExportedFile, LogFileBytes } from './protocol';
+import type { ExportedFile, LogFileBytes, PolicyUpdate } from './protocol';
 import { replayAllHypotheses } from '../core/analysis/hypotheses';
 import { describeQuote } from '../core/analysis/quote-details';
 import { loadInputs } from '../core/analysis/load-inputs';
 import type { Report } from '../core/report/report';
 import { splitPastedInput } from './split-pasted-input';
 import { compareLogs, type LogComparison } from '../core/compare/compare-logs';
+import { acceptChanges } from '../core/compare/accept-changes';
+import { comparePolicy } from '../core/compare/compare-policy';
+import { parseRuntimePolicy, PolicyInputError, type RuntimePolicy } from '../core/policy/runtime-policy';
 import { compareDocument, type CompareDocument } from '../core/compare/compare-json';
 import { arrangeCaseLogs } from './case-logs';
 import { timeSlices, yieldToEventLoop } from './event-loop';
@@ -163,6 +166,16 @@ const MAX_CACHED_VIEWS = 4;
 const REPLAY_SLICE_MS = 40;
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
 
+/** A reference policy, or the reason it cannot be one (naming the file and the JSON place). */
+function readReferencePolicy(bytes: Uint8Array, name: string): ReturnType<typeof parseRuntimePolicy> {
+  try {
+    return parseRuntimePolicy(bytes);
+  } catch (e) {
+    if (e instanceof PolicyInputError) throw new SessionError('unrecognizedFormat', `${name} cannot be read as a runtime policy: ${e.place}: ${e.message}`);
+    throw e;
+  }
+}
+
 function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
   return kind === 'ima-binary' || kind === 'ima-ascii';
 }
@@ -199,7 +212,8 @@ export class LogSession {
   readonly #firmware = new WeakMap<OpenState, Promise<OpenedFirmwareLog>>();
   /** Per open (keyed by its state): what the last analysis read and said, for the replay panel. */
   /** Per open (keyed by its state): the reference list and the comparison with it. */
-  readonly #comparisons = new WeakMap<OpenState, { readonly result: LogComparison }>();
+  /** The comparison with the picked reference; `base` when that reference is a policy. */
+  readonly #comparisons = new WeakMap<OpenState, { readonly result: LogComparison; readonly base?: RuntimePolicy }>();
   readonly #replayBasis = new WeakMap<
     OpenState,
     { readonly others: readonly RawInput[]; readonly log?: LoadedLog; readonly companions: readonly LoadedLog[]; readonly report: Report }
@@ -265,6 +279,8 @@ export class LogSession {
         return this.getReplayDetails(request.params.allReadings === true);
       case 'compareWith':
         return this.compareWith(request.params.file, request.params.name, request.id, signal);
+      case 'acceptChanges':
+        return this.acceptChanges(request.params.groups, request.id);
     }
   }
 
@@ -505,18 +521,45 @@ export class LogSession {
     const opened = this.#requireLog();
     const head = await readBlobHead(file, CLASSIFY_HEAD_BYTES);
     const kind = classifyInput(head);
-    if (!isLogKind(kind)) {
+    let comparison: { readonly result: LogComparison; readonly base?: RuntimePolicy };
+    if (kind === 'runtime-policy') {
+      const base = readReferencePolicy(new Uint8Array(await file.arrayBuffer()), name);
+      comparison = { result: comparePolicy(base, opened.log), base: base.policy };
+    } else if (isLogKind(kind)) {
+      const input: InputFile = { id: `reference:${name}`, name, file };
+      const reference = await this.#parseLog(input, kind, cacheKeyOf(input, kind), id, signal);
+      if (reference.log.entries.length === 0) {
+        throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
+      }
+      comparison = { result: compareLogs(reference.log, opened.log) };
+    } else {
       const looks = kind ?? describeUnrecognized(head);
-      throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is not an IMA measurement list (it looks like ${looks}).`);
+      throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
     }
-    const input: InputFile = { id: `reference:${name}`, name, file };
-    const reference = await this.#parseLog(input, kind, cacheKeyOf(input, kind), id, signal);
-    if (reference.log.entries.length === 0) {
-      throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
+    if (this.#state === state) this.#comparisons.set(state, comparison);
+    return compareDocument(comparison.result, { reference: name, failing: opened.overview.name });
+  }
+
+  /**
+   * "Accept these changes": the Keylime v1 policy accepting the groups `keys` of the current
+   * comparison (core acceptChanges), once the open log's template digests are verified.
+   */
+  async acceptChanges(keys: readonly string[], id: RequestId): Promise<PolicyUpdate> {
+    const opened = this.#requireLog();
+    const comparison = this.#comparisons.get(this.#state);
+    if (comparison === undefined) throw new SessionError('noLog', 'Nothing has been compared yet');
+    const wanted = new Set(keys);
+    const groups = comparison.result.groups.filter((g) => wanted.has(g.key));
+    await this.#verify(opened, id, await this.#hashProvider());
+    const update = acceptChanges(groups, opened.log, comparison.result.entryClass.failing, {
+      ...(comparison.base !== undefined ? { base: comparison.base } : {}),
+      timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+    });
+    if (!update.ok) {
+      const bad = update.unverified;
+      throw new SessionError('unrecognizedFormat', `No policy written: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of the accepted paths do not match their template digest.`);
     }
-    const result = compareLogs(reference.log, opened.log);
-    if (this.#state === state) this.#comparisons.set(state, { result });
-    return compareDocument(result, { reference: name, failing: opened.overview.name });
+    return { text: `${JSON.stringify(update.policy, null, 1)}\n`, accepted: update.accepted, skipped: update.skipped, merged: comparison.base !== undefined };
   }
 
   #pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {

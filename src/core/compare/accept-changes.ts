@@ -10,17 +10,30 @@
  *
  * Each digest goes where Keylime will look for it (create-policy `policyListOf`): files in
  * `digests`, keys in `keyrings`, other buffers in `ima-buf`.
+ *
+ * Fail closed: a digest is accepted only from entries whose template digest was verified
+ * (EntryFlag.HashVerified, set by the caller's verification). An accepted path with an entry
+ * that did not verify (tampered, or not checked) gives no policy, only those entries.
  */
-import type { ImaLog } from '../model/ima-log';
+import { EntryFlag, type ImaLog } from '../model/ima-log';
+import { decodeText } from '../util/bytes';
 import { addAccepted, policyListOf, writePolicyV1, type CreatedPolicy, type PolicyLists } from '../policy/create-policy';
 import type { RuntimePolicy } from '../policy/runtime-policy';
-import type { CompareGroup } from './compare-logs';
+import { EntryCompare, type CompareGroup } from './compare-logs';
 
+export type AcceptedChanges =
+  | (CreatedPolicy & { readonly ok: true; readonly accepted: number })
+  | { readonly ok: false; readonly unverified: readonly number[] };
+
+/** `failingClasses`: the comparison's `entryClass.failing` (which entries can be accepted). */
 export function acceptChanges(
   groups: readonly CompareGroup[],
   failing: ImaLog,
+  failingClasses: Uint8Array,
   options: { readonly base?: RuntimePolicy; readonly timestamp?: string } = {},
-): CreatedPolicy & { readonly accepted: number } {
+): AcceptedChanges {
+  const unverified = unverifiedEntries(groups, failing, failingClasses);
+  if (unverified.length > 0) return { ok: false, unverified };
   const base = options.base;
   const copy = (map: ReadonlyMap<string, readonly string[]> | undefined): Map<string, Set<string>> =>
     new Map([...(map ?? [])].map(([name, digests]) => [name, new Set(digests)]));
@@ -41,5 +54,20 @@ export function acceptChanges(
     ...(base !== undefined ? { ignoredKeyrings: base.ignoredKeyrings, verificationKeys: base.verificationKeys } : {}),
     timestamp: options.timestamp,
   });
-  return { policy, skipped, accepted };
+  return { ok: true, policy, skipped, accepted };
+}
+
+/** Entries of accepted paths whose template digest is not known to be the hash of their data. */
+function unverifiedEntries(groups: readonly CompareGroup[], failing: ImaLog, failingClasses: Uint8Array): number[] {
+  const accepted = new Set(groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone').map((p) => p.path)));
+  const e = failing.entries;
+  const out: number[] = [];
+  for (let i = 0; i < e.length; i++) {
+    const c = failingClasses[i];
+    // Only changed and new entries carry digests the update adds.
+    if (c !== EntryCompare.Changed && c !== EntryCompare.New) continue;
+    if ((e.flags[i] & EntryFlag.HashVerified) !== 0) continue;
+    if (accepted.has(decodeText(failing.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])))) out.push(i);
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import type {
   TimelineMarkerRequest,
   TimelineWindowRequest,
 } from '../../core/timeline/timeline-buckets';
-import type { EntryDetail, FirmwareEventDetail, FirmwareEventPage, ReplayDetails, RowPage, RowRange } from '../../worker/protocol';
+import type { EntryDetail, FirmwareEventDetail, FirmwareEventPage, PolicyUpdate, ReplayDetails, RowPage, RowRange } from '../../worker/protocol';
 
 export interface EntrySource {
   getRows(range: RowRange, query: RowQuery): Promise<RowPage>;
@@ -26,6 +26,8 @@ export interface EntrySource {
   getFirmwareEventDetail(index: number): Promise<FirmwareEventDetail>;
   /** The last analysis replayed under every reading, and its quote field by field (on demand). */
   getReplayDetails(allReadings?: boolean): Promise<ReplayDetails>;
+  /** "Accept these changes": the policy accepting the compare groups `groups` (keys). */
+  acceptChanges(groups: readonly string[]): Promise<PolicyUpdate>;
 }
 
 /** A bundled sample scenario (public/samples/index.json). */
@@ -50,7 +52,7 @@ export interface AppCommands {
   cancelLoad(): void;
   /** Selects an entry and scrolls to it, clearing filters that hide it. */
   goToEntry(index: IndexIntoEntryTable): void;
-  /** Reads `file` as the known-good reference list and compares the open log with it. */
+  /** Reads `file` as the known-good reference (a list or a runtime policy) and compares the open log with it. */
   compareWith(file: File): void;
   /** Shows a view (filter, sort, selection, zoom, panels) of the loaded log, clamped to it. */
   applyView(view: ViewState): void;
