@@ -8,6 +8,7 @@ import { exportFileNames } from '../share/export-file-names';
 import { useAppCommands, useEntrySource } from '../shared/entry-source';
 import { formatCount } from '../shared/format';
 import { SafeText } from '../shared/SafeText';
+import '../shared/Panel.css';
 import './Compare.css';
 
 /** Paths rendered per expanded group before "show all" (a kernel update lists thousands). */
@@ -31,11 +32,11 @@ export function ComparePanel() {
   const document = compare.kind === 'ready' ? compare.document : undefined;
   return (
     <section className={`compare${document && open ? ' compare--open' : ''}`} data-testid="compare-panel" data-state={compare.kind} aria-labelledby="compare-title">
-      <header className="compare__head">
-        <h2 className="compare__title" id="compare-title">
+      <header className="panel__head">
+        <h2 className="panel__title" id="compare-title">
           Compare
         </h2>
-        <p className={`compare__headline compare__headline--${headlineTone(compare.kind, document)}`} data-testid="compare-verdict">
+        <p className={`panel__headline panel__headline--${headlineTone(compare.kind, document)}`} data-testid="compare-verdict">
           {compare.kind === 'loading'
               ? `Reading ${compare.name} and comparing…`
               : compare.kind === 'error'
@@ -49,13 +50,13 @@ export function ComparePanel() {
           </button>
         ) : null}
         {document ? (
-          <button type="button" className="button button--quiet compare__toggle" aria-expanded={open} aria-controls="compare-body" onClick={() => setOpen(!open)}>
+          <button type="button" className="button button--quiet panel__toggle" aria-expanded={open} aria-controls="compare-body" onClick={() => setOpen(!open)}>
             {open ? 'Hide' : 'Details'}
           </button>
         ) : null}
       </header>
       {document ? (
-        <div className="compare__body" id="compare-body" hidden={!open}>
+        <div className="panel__body compare__body" id="compare-body" hidden={!open}>
           <SidesTable document={document} />
           {document.divergence ? <Divergence document={document} /> : null}
           {document.reference.kind === 'policy' ? (
@@ -118,6 +119,8 @@ function GroupText({ group: g }: { readonly group: CompareGroup }) {
   );
 }
 
+const CHIP_TONE = { changed: 'bad', new: 'bad', gone: 'warn', incomparable: 'warn', same: 'ok' } as const;
+
 function CountChips({ document }: { readonly document: CompareDocument }) {
   const chips = [
     ['changed', document.changed],
@@ -127,9 +130,9 @@ function CountChips({ document }: { readonly document: CompareDocument }) {
     ...(document.incomparable > 0 ? [['incomparable', document.incomparable] as const] : []),
   ] as const;
   return (
-    <div className="compare__chips">
+    <div className="panel__chips">
       {chips.map(([cls, n]) => (
-        <span key={cls} className={`compare-chip compare-chip--${cls}`} data-testid="compare-count" data-class={cls} data-count={n}>
+        <span key={cls} className={`panel-chip panel-chip--${CHIP_TONE[cls]}`} data-testid="compare-count" data-class={cls} data-count={n}>
           {formatCount(n)} {cls}
         </span>
       ))}
