@@ -6,8 +6,7 @@
 //   this one run so both see the same machine state; the CLI also with IMASCOPE_THREADS=0
 //   (everything on the main thread). Median of BENCH_RUNS runs (default 5) of the whole
 //   process, with min–max, CPU time (user+sys) and peak RSS from GNU time.
-// - `imascope compare` of each list with an edited copy (scripts/make-compare-pair.ts), the
-//   whole process, and compareLogs alone (core.compare.*).
+// - The compare figures are scripts/bench-compare.mjs's (chained after this in `npm run bench`).
 // - Core stages on one thread (parse, verify, a digest column, replay) and hash calls per
 //   second on 100-byte inputs for each implementation, in one process each.
 // - The entry table's display filter (filterEntries: parse, compile, scan, on the verified
@@ -39,9 +38,6 @@ function prepare() {
     process.stderr.write(`bench: generating ${missing.join(', ')} in ${DATA}/ (once)\n`);
     if (sh('npx', ['tsx', 'scripts/make-bench-data.ts', ...missing], { stdio: 'inherit' }).status !== 0) process.exit(1);
   }
-  // The compare benchmark's failing half: a copy of each list with digests and paths edited.
-  const pairs = SIZES.map((s) => `ima-${s}`).filter((name) => !existsSync(`${DATA}/${name}.changed.bin`));
-  if (pairs.length > 0 && sh('npx', ['tsx', 'scripts/make-compare-pair.ts', ...pairs], { stdio: 'inherit' }).status !== 0) process.exit(1);
   if (sh('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
@@ -114,17 +110,6 @@ function sideBySide(size) {
   if (ours.rssKiB !== undefined) line(`cli.analyze.${size}.peak_rss`, (ours.rssKiB / 1024).toFixed(0), 'MiB', `list ${(readFileSizeMiB(list))} MiB`);
 }
 
-/** `imascope compare` of a list with its edited copy (exit 1: changes found), whole process. */
-function compareCli(size) {
-  const args = ['bin/imascope.js', 'compare', '--json', `${DATA}/ima-${size}.bin`, `${DATA}/ima-${size}.changed.bin`];
-  const runs = Array.from({ length: RUNS }, () => runOnce('node', args, {}, 1));
-  const s = summarize(runs);
-  timingLine(`cli.compare.${size}.ms`, s);
-  if (s.rssKiB !== undefined) {
-    line(`cli.compare.${size}.peak_rss`, (s.rssKiB / 1024).toFixed(0), 'MiB', `two lists of ${readFileSizeMiB(args[3])} MiB each`);
-  }
-}
-
 function readFileSizeMiB(path) {
   return (readFileSync(path).length / 1048576).toFixed(0);
 }
@@ -168,7 +153,6 @@ import { createWasmHashProvider } from './src/core/hash/hash-provider';
 import { parseImaLog } from './src/core/ima/parse-ima-log';
 import { computeTemplateDigests, verifyTemplateHashes } from './src/core/ima/template-digests';
 import { replayAndCheckPcrs } from './src/core/analysis/check-pcrs';
-import { compareLogs } from './src/core/compare/compare-logs';
 import { DEFAULT_QUERY, filterEntries } from './src/core/query/filter-entries';
 import { computeKeyIds } from './src/core/query/signature-key-ids';
 
@@ -191,12 +175,6 @@ for (const size of SIZES) {
     stages.replay.push(time(() => replayAndCheckPcrs(log, provider, ['sha1', 'sha256'], new Map())));
   }
   for (const [stage, ms] of Object.entries(stages)) out('core.' + stage + '.' + size + '.ms', median(ms).toFixed(0), 'ms', 'one thread, median of ' + RUNS);
-  const changed = readFileSync('bench-data/ima-' + size + '.changed.bin');
-  const reference = parseImaLog(bytes);
-  const failing = parseImaLog(new Uint8Array(changed.buffer, changed.byteOffset, changed.byteLength));
-  const compare = [];
-  for (let r = 0; r < RUNS; r++) compare.push(time(() => compareLogs(reference, failing)));
-  out('core.compare.' + size + '.ms', median(compare).toFixed(0), 'ms', 'compareLogs of the list and its edited copy, one thread, median of ' + RUNS);
 }
 
 ${FILTER_BENCH}
@@ -249,7 +227,6 @@ prepare();
 line('machine', `${sh('nproc', []).stdout.trim()} cores, node ${process.version}`, '', sh('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]).stdout.trim());
 for (const size of SIZES) {
   sideBySide(size);
-  compareCli(size);
 }
 await micro();
 rmSync(scratch, { recursive: true, force: true });

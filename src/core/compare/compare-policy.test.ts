@@ -162,4 +162,14 @@ describe('comparePolicy on built lists', () => {
     expect(result.reference.policy).toMatchObject({ excludes: 1, excludesStatus: 'ok', excludedPaths: 1 });
     expect([...result.entryClass.failing]).toEqual([7, 7, 1]);
   });
+
+  it('names beyond ASCII (two-, three-, four-byte UTF-8 and a lone surrogate) are laid out exactly', () => {
+    const names = ['/usr/bin/é', '/opt/日本/bin', '/srv/😀/x', '/bad\ud800name'];
+    const log = parseImaLog(buildImaLog(names.slice(0, 3).map((n) => file(n)), { provider }).binary);
+    const digests = Object.fromEntries(names.map((n) => [n, [sha('sha256', n)]]));
+    const result = comparePolicy(parseRuntimePolicy(policyOf(digests)), log);
+    expect(result.counts).toMatchObject({ same: 3, gone: 1, changed: 0, new: 0 });
+    // The lone surrogate is written as U+FFFD, as TextEncoder writes it.
+    expect(classesOf(result)).toEqual(new Map([['/bad\ufffdname', 'gone']]));
+  });
 });

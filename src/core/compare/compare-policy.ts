@@ -20,7 +20,7 @@ import { digestSize, hashAlgorithmsOfSize, parseHashAlgorithm } from '../hash/ha
 import type { ImaLog } from '../model/ima-log';
 import { compileExcludes } from '../policy/excludes';
 import type { LoadedPolicy } from '../policy/runtime-policy';
-import { decodeText, encodeText } from '../util/bytes';
+import { decodeText } from '../util/bytes';
 import { plural } from '../util/count-text';
 import { MAX_PAIR_DIGEST } from './digest-pairs';
 import { compareScans, compareTables, EntryCompare, scanSide, type AlgorithmNames, type LogComparison, type SideScan } from './compare-logs';
@@ -82,7 +82,8 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog): LogCompari
 }
 
 function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>>, isExcluded: (name: string) => boolean): PolicyBuffer {
-  const accepted: Array<{ name: Uint8Array; digests: string[] }> = [];
+  // Two passes without a string or array per digest (a fleet policy holds millions): sizes
+  // first, then names encoded and digests decoded straight into one buffer.
   let bytes = 0;
   let pairs = 0;
   let unreadable = 0;
@@ -93,13 +94,17 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
         excludedPaths++;
         continue;
       }
-      const readable = digests.filter((d) => /^(?:[0-9a-f]{2})+$/.test(d) && d.length / 2 <= MAX_PAIR_DIGEST);
-      unreadable += digests.length - readable.length;
-      if (readable.length === 0) continue;
-      const encoded = encodeText(name);
-      accepted.push({ name: encoded, digests: readable });
-      bytes += encoded.length + readable.reduce((n, d) => n + d.length / 2, 0);
-      pairs += readable.length;
+      let readable = 0;
+      for (const d of digests) {
+        if (!isLowerHex(d)) unreadable++;
+        else {
+          readable++;
+          bytes += d.length / 2;
+        }
+      }
+      if (readable === 0) continue;
+      bytes += utf8Length(name);
+      pairs += readable;
     }
   }
   const data = new Uint8Array(bytes);
@@ -113,22 +118,56 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
     unreadable,
     excludedPaths,
   };
+  const encoder = new TextEncoder();
   let at = 0;
   let k = 0;
-  for (const { name, digests } of accepted) {
-    const nameAt = at;
-    data.set(name, at);
-    at += name.length;
-    for (const hex of digests) {
-      out.nameOffset[k] = nameAt;
-      out.nameLength[k] = name.length;
-      out.digestOffset[k] = at;
-      out.digestLength[k] = hex.length / 2;
-      for (let c = 0; c < hex.length; c += 2) data[at++] = parseInt(hex.slice(c, c + 2), 16);
-      k++;
+  for (const map of maps) {
+    for (const [name, digests] of map) {
+      if (isExcluded(name) || !digests.some(isLowerHex)) continue;
+      const nameAt = at;
+      const nameLength = encoder.encodeInto(name, data.subarray(at)).written;
+      at += nameLength;
+      for (const hex of digests) {
+        if (!isLowerHex(hex)) continue;
+        out.nameOffset[k] = nameAt;
+        out.nameLength[k] = nameLength;
+        out.digestOffset[k] = at;
+        out.digestLength[k] = hex.length / 2;
+        for (let c = 0; c < hex.length; c += 2) data[at++] = (hexValue(hex.charCodeAt(c)) << 4) | hexValue(hex.charCodeAt(c + 1));
+        k++;
+      }
     }
   }
   return out;
+}
+
+/** Lower-case hex of whole bytes, as Keylime can match it, and short enough to align. */
+function isLowerHex(d: string): boolean {
+  if (d.length === 0 || d.length % 2 !== 0 || d.length / 2 > MAX_PAIR_DIGEST) return false;
+  for (let c = 0; c < d.length; c++) if (hexValue(d.charCodeAt(c)) < 0) return false;
+  return true;
+}
+
+/** 0–15 for 0-9 a-f; -1 otherwise (upper case included: Keylime never matches it). */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/** Bytes of `s` in UTF-8 (lone surrogates count as the 3 bytes of U+FFFD, as TextEncoder writes them). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** One "entry" per accepted (name, digest), tagged with the failing list's algorithm of its size. */

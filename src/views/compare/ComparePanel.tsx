@@ -268,7 +268,7 @@ function AcceptedGroups({ document, onJump }: { readonly document: CompareDocume
             Select all changes
           </button>
           <button type="button" className="button" data-testid="compare-accept-download" disabled={selected.size === 0} onClick={() => void download()}>
-            Accept {formatCount(selected.size)} {selected.size === 1 ? 'group' : 'groups'}: download policy update
+            {selected.size === 0 ? 'Tick groups to accept their changes' : `Accept ${formatCount(selected.size)} ${selected.size === 1 ? 'group' : 'groups'}: download policy update`}
           </button>
           {status ? (
             <span className={`compare__accept-status compare__accept-status--${status.tone}`} data-testid="compare-accept-status" data-tone={status.tone} role="status">
