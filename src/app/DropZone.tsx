@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useInspector } from '../store/use-inspector';
-import { useAppCommands } from '../views/shared/entry-source';
+import { useAppCommands } from '../views/shared/app-commands';
 import './DropZone.css';
 
 /** The overlay's second target (with a log open): drop one file there to compare with it. */

@@ -5,7 +5,8 @@ import type { CompareGroup, SideFacts } from '../../core/compare/compare-logs';
 import { useInspector } from '../../store/use-inspector';
 import { downloadFile } from '../share/download';
 import { exportFileNames } from '../share/export-file-names';
-import { useAppCommands, useEntrySource } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
+import { useWorkerCall } from '../shared/worker-call';
 import { formatCount } from '../shared/format';
 import { SafeText } from '../shared/SafeText';
 import '../shared/Panel.css';
@@ -238,7 +239,7 @@ function Divergence({ document }: { readonly document: CompareDocument }) {
  * (the reference policy plus them, when the reference is one).
  */
 function AcceptedGroups({ document, onJump }: { readonly document: CompareDocument; readonly onJump: (index: number) => void }) {
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [status, setStatus] = useState<{ readonly tone: 'ok' | 'error' | 'pending'; readonly text: string } | undefined>(undefined);
   const acceptable = document.groups.filter((g) => g.changed + g.new > 0);
@@ -251,7 +252,7 @@ function AcceptedGroups({ document, onJump }: { readonly document: CompareDocume
   const download = async (): Promise<void> => {
     setStatus({ tone: 'pending', text: 'Writing the policy…' });
     try {
-      const update = await source.acceptChanges([...selected]);
+      const update = await call('acceptChanges', { groups: [...selected] });
       const fileName = exportFileNames(document.failing.name).policyUpdate;
       downloadFile(update.text, fileName, 'application/json');
       const skipped = update.skipped.length > 0 ? ` (${formatCount(update.skipped.length)} digests left out: ${update.skipped[0]}…)` : '';

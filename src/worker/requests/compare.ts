@@ -1,0 +1,82 @@
+/**
+ * `compareWith`: reads a known-good reference, an IMA list (core compareLogs) or a Keylime
+ * runtime policy whose digests are the known-good set (core comparePolicy), and compares the
+ * open log with it. The comparison stays on the open state until the next open of another
+ * log; getRows then adds each row's class.
+ * `acceptChanges`: "accept these changes", the Keylime v1 policy accepting the chosen groups
+ * (core acceptChanges), once the open log's template digests are verified.
+ */
+import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
+import { acceptChanges } from '../../core/compare/accept-changes';
+import { compareDocument, type CompareDocument } from '../../core/compare/compare-json';
+import { compareLogs, type LogComparison } from '../../core/compare/compare-logs';
+import { comparePolicy } from '../../core/compare/compare-policy';
+import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy, type RuntimePolicy } from '../../core/policy/runtime-policy';
+import { describeUnrecognized } from '../describe-input';
+import type { InputFile, PolicyUpdate, RequestId } from '../protocol';
+import { readBlobHead } from '../read-blob-chunks';
+import { SessionError, type Handlers, type Session } from '../session';
+import { verify } from './analyze';
+import { cacheKeyOf, isLogKind, parseLog } from './open';
+
+/** The reference policy of a comparison made against one (the base of its policy update). */
+const basePolicies = new WeakMap<LogComparison, RuntimePolicy>();
+
+async function compareWith(session: Session, file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
+  const state = session.state;
+  const opened = session.requireLog();
+  const head = await readBlobHead(file, CLASSIFY_HEAD_BYTES);
+  const kind = classifyInput(head);
+  let result: LogComparison;
+  if (kind === 'runtime-policy') {
+    const base = readReferencePolicy(new Uint8Array(await file.arrayBuffer()), name);
+    result = comparePolicy(base, opened.log);
+    basePolicies.set(result, base.policy);
+  } else if (isLogKind(kind)) {
+    const input: InputFile = { id: `reference:${name}`, name, file };
+    const reference = await parseLog(session, input, kind, cacheKeyOf(input, kind), id, signal);
+    if (reference.log.entries.length === 0) {
+      throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
+    }
+    result = compareLogs(reference.log, opened.log);
+  } else {
+    const looks = kind ?? describeUnrecognized(head);
+    throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
+  }
+  if (session.state === state) state.comparison = result;
+  return compareDocument(result, { reference: name, failing: opened.overview.name });
+}
+
+/** A reference policy, or the reason it cannot be one (naming the file and the JSON place). */
+function readReferencePolicy(bytes: Uint8Array, name: string): LoadedPolicy {
+  try {
+    return parseRuntimePolicy(bytes);
+  } catch (e) {
+    if (e instanceof PolicyInputError) throw new SessionError('unrecognizedFormat', `${name} cannot be read as a runtime policy: ${e.place}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function acceptChosen(session: Session, keys: readonly string[], id: RequestId): Promise<PolicyUpdate> {
+  const opened = session.requireLog();
+  const comparison = session.state.comparison;
+  if (comparison === undefined) throw new SessionError('noLog', 'Nothing has been compared yet');
+  const wanted = new Set(keys);
+  const groups = comparison.groups.filter((g) => wanted.has(g.key));
+  await verify(session, opened, id, await session.hashProvider());
+  const base = basePolicies.get(comparison);
+  const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, {
+    ...(base !== undefined ? { base } : {}),
+    timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+  });
+  if (!update.ok) {
+    const bad = update.unverified;
+    throw new SessionError('unrecognizedFormat', `No policy written: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of the accepted paths do not match their template digest.`);
+  }
+  return { text: `${JSON.stringify(update.policy, null, 1)}\n`, accepted: update.accepted, skipped: update.skipped, merged: base !== undefined };
+}
+
+export const compareHandlers: Handlers<'compareWith' | 'acceptChanges'> = {
+  compareWith: (session, { file, name }, { id, signal }) => compareWith(session, file, name, id, signal),
+  acceptChanges: (session, { groups }, { id }) => acceptChosen(session, groups, id),
+};
