@@ -104,3 +104,75 @@ test('two boots of one VM read as a diagnosis', async ({ inspector }, testInfo) 
   await page.screenshot({ path: testInfo.outputPath('compare-ima-verify.png') });
   if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT });
 });
+
+/** Drags `file` over the window and drops it on the overlay's "use as the reference" target. */
+async function dropAsReference(page: import('@playwright/test').Page, file: TestFile): Promise<void> {
+  await page.evaluate(
+    async (item) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(item.bytes)], item.name, { type: item.type }));
+      const init = { bubbles: true, cancelable: true, dataTransfer: transfer };
+      document.body.dispatchEvent(new DragEvent('dragenter', init));
+      let target: Element | null = null;
+      for (let tries = 0; tries < 200 && target === null; tries++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        target = document.querySelector('[data-testid="drop-as-reference"]');
+      }
+      if (target === null) throw new Error('no reference drop target');
+      target.dispatchEvent(new DragEvent('dragover', init));
+      target.dispatchEvent(new DragEvent('drop', init));
+    },
+    { name: file.name, type: file.mimeType, bytes: [...file.buffer] },
+  );
+}
+
+test('a Keylime policy dropped as the reference; accepting a group downloads a policy that accepts it', async ({ inspector }) => {
+  const { page } = inspector;
+  const sha256 = (text: string): string => Buffer.from(provider.get('sha256')?.digest(new TextEncoder().encode(text)) ?? []).toString('hex');
+  const failing = list('failing.bin', [boot, ...tools.map((p, i) => file(p, i === 5 ? 'patched' : p)), file('/opt/agent/bin/agent')]);
+  // Known-good: every tool as it was (tool5 unpatched), the boot_aggregate, and a path no longer measured.
+  const digests: Record<string, string[]> = { boot_aggregate: ['11'.repeat(32)], '/usr/sbin/gone': [sha256('x')] };
+  for (const p of tools) digests[p] = [sha256(p)];
+  const policy: TestFile = { name: 'fleet-policy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ meta: { version: 1 }, digests, excludes: [] })) };
+  await inspector.open();
+  await inspector.loadFiles([failing]);
+  await inspector.waitForReady();
+  await dropAsReference(page, policy);
+  const panel = page.getByTestId('compare-panel');
+  await expect(panel).toHaveAttribute('data-state', 'ready');
+  const count = (cls: string) => panel.locator(`[data-testid="compare-count"][data-class="${cls}"]`);
+  // boot_aggregate and 11 tools accepted; tool5 changed; the agent new; /usr/sbin/gone gone.
+  await expect(count('same')).toHaveAttribute('data-count', '12');
+  await expect(count('changed')).toHaveAttribute('data-count', '1');
+  await expect(count('new')).toHaveAttribute('data-count', '1');
+  await expect(count('gone')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('compare-verdict')).toContainText('against fleet-policy.json');
+  await expect(page.getByTestId('compare-divergence')).toContainText('no first divergence');
+  await expect(page.locator('[data-testid="entry-row"][data-index="6"]')).toHaveAttribute('data-compare', 'changed');
+
+  // Only groups with something to accept have a box; the gone-only group has none.
+  await expect(panel.locator('[data-testid="compare-group"][data-key="/usr/sbin"] [data-testid="compare-accept"]')).toHaveCount(0);
+  const download = page.getByTestId('compare-accept-download');
+  await expect(download).toBeDisabled();
+  await panel.locator('[data-testid="compare-group"][data-key="/usr/bin"] [data-testid="compare-accept"]').check();
+  const [saved] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  expect(saved.suggestedFilename()).toBe('failing.bin.policy-update.json');
+  const written = JSON.parse(readFileSync(await saved.path(), 'utf8')) as { digests: Record<string, string[]> };
+  // The reference policy plus tool5's new digest; the agent (its group not ticked) left out.
+  expect(written.digests['/usr/bin/tool5']).toEqual([sha256('/usr/bin/tool5'), sha256('patched')]);
+  expect(written.digests['/usr/sbin/gone']).toEqual([sha256('x')]);
+  expect(written.digests).not.toHaveProperty('/opt/agent/bin/agent');
+  await expect(page.getByTestId('compare-accept-status')).toContainText('1 accepted paths added to the reference policy');
+});
+
+test('a second list dropped on the reference target is compared with the open log, not opened', async ({ inspector }) => {
+  const { page } = inspector;
+  await inspector.open();
+  await inspector.loadFiles([list('failing.bin', [boot, file('/usr/bin/a')])]);
+  await inspector.waitForReady();
+  await dropAsReference(page, list('known-good.bin', [boot, file('/usr/bin/a', 'old')]));
+  await expect(page.getByTestId('compare-panel')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('compare-verdict')).toContainText('1 changed, 0 new, 0 gone since known-good.bin');
+  // The open log is still the failing one.
+  await expect(page.locator('[data-testid="entry-row"][data-index="1"]')).toHaveAttribute('data-compare', 'changed');
+});

@@ -12,8 +12,7 @@
 // - Before and after: BENCH_BEFORE=/path/to/an/older/checkout (built: its bin/imascope.js
 //   and dist/cli) adds that CLI, default and one thread, to the same turns, and the ratios of
 //   each figure after / before.
-// - `imascope compare` of each list with an edited copy (scripts/make-compare-pair.ts), the
-//   whole process, and compareLogs alone (core.compare.*).
+// - The compare figures are scripts/bench-compare.mjs's (chained after this in `npm run bench`).
 // - Core stages on one thread (parse, verify, a digest column, replay) and hash calls per
 //   second on 100-byte inputs for each implementation, in one process each; `kernel` is the
 //   batch kernel (digestRangesInto, 4,096 inputs per call).
@@ -53,9 +52,6 @@ function prepare() {
     process.stderr.write(`bench: generating ${missing.join(', ')} in ${DATA}/ (once)\n`);
     if (sh('npx', ['tsx', 'scripts/make-bench-data.ts', ...missing], { stdio: 'inherit' }).status !== 0) process.exit(1);
   }
-  // The compare benchmark's failing half: a copy of each list with digests and paths edited.
-  const pairs = SIZES.map((s) => `ima-${s}`).filter((name) => !existsSync(`${DATA}/${name}.changed.bin`));
-  if (pairs.length > 0 && sh('npx', ['tsx', 'scripts/make-compare-pair.ts', ...pairs], { stdio: 'inherit' }).status !== 0) process.exit(1);
   if (sh('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
@@ -166,17 +162,6 @@ function sideBySide(size) {
   if (evm === undefined) line(`evmctl.ima_measurement.${size}`, 'skipped', '', 'evmctl not installed (apt-get install ima-evm-utils)');
 }
 
-/** `imascope compare` of a list with its edited copy (exit 1: changes found), whole process. */
-function compareCli(size) {
-  const args = ['bin/imascope.js', 'compare', '--json', `${DATA}/ima-${size}.bin`, `${DATA}/ima-${size}.changed.bin`];
-  const runs = Array.from({ length: RUNS }, () => runOnce('node', args, {}, 1));
-  const s = summarize(runs);
-  timingLine(`cli.compare.${size}.ms`, s);
-  if (s.rssKiB !== undefined) {
-    line(`cli.compare.${size}.peak_rss`, (s.rssKiB / 1024).toFixed(0), 'MiB', `two lists of ${readFileSizeMiB(args[3]).toFixed(0)} MiB each`);
-  }
-}
-
 function readFileSizeMiB(path) {
   return statSync(path).size / 1048576;
 }
@@ -220,7 +205,6 @@ import { createWasmHashProvider } from './src/core/hash/hash-provider';
 import { parseImaLog } from './src/core/ima/parse-ima-log';
 import { computeTemplateDigests, verifyTemplateHashes } from './src/core/ima/template-digests';
 import { replayAndCheckPcrs } from './src/core/analysis/check-pcrs';
-import { compareLogs } from './src/core/compare/compare-logs';
 import { DEFAULT_QUERY, filterEntries } from './src/core/query/filter-entries';
 import { computeKeyIds } from './src/core/query/signature-key-ids';
 
@@ -243,12 +227,6 @@ for (const size of SIZES) {
     stages.replay.push(time(() => replayAndCheckPcrs(log, provider, ['sha1', 'sha256'], new Map())));
   }
   for (const [stage, ms] of Object.entries(stages)) out('core.' + stage + '.' + size + '.ms', median(ms).toFixed(0), 'ms', 'one thread, median of ' + RUNS);
-  const changed = readFileSync('bench-data/ima-' + size + '.changed.bin');
-  const reference = parseImaLog(bytes);
-  const failing = parseImaLog(new Uint8Array(changed.buffer, changed.byteOffset, changed.byteLength));
-  const compare = [];
-  for (let r = 0; r < RUNS; r++) compare.push(time(() => compareLogs(reference, failing)));
-  out('core.compare.' + size + '.ms', median(compare).toFixed(0), 'ms', 'compareLogs of the list and its edited copy, one thread, median of ' + RUNS);
 }
 
 ${FILTER_BENCH}
@@ -315,7 +293,6 @@ if (BEFORE !== undefined && !existsSync(join(BEFORE, 'dist/cli/imascope.mjs'))) 
 }
 for (const size of SIZES) {
   sideBySide(size);
-  if (!ONLY_CLI) compareCli(size);
 }
 if (!ONLY_CLI) await micro();
 rmSync(scratch, { recursive: true, force: true });

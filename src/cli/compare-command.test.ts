@@ -5,6 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
 import { sharedDataPath } from '../core/testing/shared-data';
 import type { CompareDocument } from '../core/compare/compare-json';
 
@@ -83,5 +88,66 @@ describe('imascope compare', () => {
     expect(pcrs.status).toBe(2);
     expect(pcrs.stderr).toMatch(/pcrs: the reference must be an IMA measurement list, not pcr-values/);
     expect(cli('compare', MARCH_1).status).toBe(2);
+  });
+
+  const keylime = (...parts: string[]): string => sharedDataPath('policy', 'keylime', ...parts);
+
+  it('a Keylime policy as the reference: its digests are the known-good set, no divergence', () => {
+    const r = cli('compare', '--json', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as CompareDocument;
+    // policy-wrong lists dd and zmore with other digests, nothing else (Keylime: 2 runtime_policy_hash, 3 not_in_allowlist).
+    expect({ changed: doc.changed, new: doc.new, gone: doc.gone, same: doc.same }).toEqual({ changed: 2, new: 3, gone: 0, same: 0 });
+    expect(doc.reference).toMatchObject({ name: 'policy-wrong.json', kind: 'policy', policy: { format: 'keylime-v1' } });
+    expect(doc.divergence).toBeUndefined();
+    const flat = cli('compare', keylime('create-runtime-policy', 'allowlist-sha256'), keylime('create-runtime-policy', 'ima-log-sha256'));
+    expect(flat.stdout).toMatch(/runtime policy \(allowlist\), 1 accepted digests for 1 paths/);
+  });
+
+  it('--write-policy: a schema-valid policy that accepts the changes, and with it nothing changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const out = join(dir, 'update.json');
+    const r = cli('compare', '--write-policy', out, keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('5 accepted paths added to the reference policy');
+    const policy = JSON.parse(readFileSync(out, 'utf8')) as { digests: Record<string, string[]> };
+    const validate = new Ajv({ strict: false }).compile(RUNTIME_POLICY_SCHEMA);
+    expect(validate(policy), JSON.stringify(validate.errors)).toBe(true);
+    // The digests the list measured (its text), beside the policy's old ones.
+    const line = readFileSync(keylime('logs', 'combined.ascii'), 'utf8').split('\n').find((l) => l.includes(' /usr/bin/dd'));
+    expect(policy.digests['/usr/bin/dd']).toContain(line?.split(/\s+/)[3].split(':')[1]);
+    expect(policy.digests['/usr/bin/dd']).toContain('bad05d13792292e202dbf69a6f1b07bc8a02f01424db8489ba7bb7d43c0290ef');
+    const again = cli('compare', out, keylime('logs', 'combined.ascii'));
+    expect(again.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
+    expect(again.status).toBe(0);
+    // One group only; a group that does not exist is refused, and nothing is written.
+    const one = cli('compare', '--json', '--write-policy', out, '--accept', '/usr/bin', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    expect(one.stderr).toContain('2 accepted paths');
+    expect(Object.keys((JSON.parse(readFileSync(out, 'utf8')) as { digests: object }).digests).sort()).toEqual(['/usr/bin/dd', '/usr/bin/zmore']);
+    writeFileSync(out, 'untouched');
+    const unknown = cli('compare', '--write-policy', out, '--accept', '/nowhere', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--accept /nowhere: no such group');
+    expect(readFileSync(out, 'utf8')).toBe('untouched');
+  });
+
+  it('--write-policy refuses a failing list whose accepted entries do not verify', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const tampered = join(dir, 'tampered.ascii');
+    // The dd line's file digest altered: its template digest no longer covers it.
+    const text = readFileSync(keylime('logs', 'combined.ascii'), 'utf8').replace(/sha256:d33d5d13/, 'sha256:d33d5d14');
+    writeFileSync(tampered, text);
+    const r = cli('compare', '--write-policy', join(dir, 'p.json'), keylime('policies', 'policy-wrong.json'), tampered);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/template digest that is not the hash of their data; no policy written/);
+  });
+
+  it('exits 2 naming a reference policy that cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const bad = join(dir, 'bad-policy.json');
+    writeFileSync(bad, '{"digests": {"/usr/bin/a": "not a list"}}');
+    const r = cli('compare', bad, keylime('logs', 'combined.ascii'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bad-policy.json: the reference policy cannot be read: /digests/~1usr~1bin~1a');
   });
 });

@@ -1,19 +1,26 @@
 /**
- * `imascope compare [--json] REFERENCE FAILING [FILE...]`: what changed in FAILING since the
- * known-good REFERENCE list (CONTRACT §5.2). FILEs after the two lists (PCR values, a quote,
- * its signature and key) belong to the failing side: its replay is checked as by `analyze`,
- * and the result says whether it matches up to the first divergence.
+ * `imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]`:
+ * what changed in FAILING since the known-good REFERENCE (CONTRACT §5.2): a measurement list,
+ * or a Keylime runtime policy (v1, DSSE-signed, legacy JSON or flat allowlist; its accepted
+ * digests are the known-good set). FILEs after the two (PCR values, a quote, its signature
+ * and key) belong to the failing side: its replay is checked as by `analyze`, and the result
+ * says whether it matches up to the first divergence. `--write-policy` writes a Keylime v1
+ * policy accepting the changes of the named groups (all, without --accept).
  *
  * Exit status: 0 nothing changed; 1 something changed or could not be compared; 2 usage error,
  * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
  * error.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { imaListOptions, recogniseInput } from '../core/inputs/registry';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
-import { compareLogs } from '../core/compare/compare-logs';
+import { acceptChanges } from '../core/compare/accept-changes';
+import { compareLogs, type CompareGroup } from '../core/compare/compare-logs';
+import { comparePolicy } from '../core/compare/compare-policy';
+import { verifyTemplateHashes } from '../core/ima/template-digests';
+import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
 import { createHashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import type { ImaLog } from '../core/model/ima-log';
@@ -22,15 +29,19 @@ import { formatCompare } from './format-compare';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 
-export const COMPARE_USAGE = `usage: imascope compare [--json] REFERENCE FAILING [FILE...]
+export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
 Aligns two IMA measurement lists by path and says what changed in FAILING since the
 known-good REFERENCE (an earlier boot, or a healthy machine of the same image): paths with a
 new digest, new paths, paths gone, grouped by package-like prefix and directory, with each
 side's kernel version and boot_aggregate and the first entry where the lists part.
-FILEs after the two lists (PCR values, a TPM quote, signature, AK) belong to the failing side.
+REFERENCE may also be a Keylime runtime policy or allowlist: its digests are the known-good set.
+FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the failing side.
 
-  --json   print one JSON document (schema imascope.compare/1)
+  --json               print one JSON document (schema imascope.compare/1)
+  --write-policy FILE  write a Keylime runtime policy (v1) accepting the changed and new paths:
+                       the reference policy plus them, or (reference list) them alone
+  --accept GROUP       only the changes of this group (a group key as printed; repeatable)
 
 Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
 error, 3 internal error.`;
@@ -43,11 +54,18 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     return 0;
   }
   let json = false;
+  let writePolicy: string | undefined;
+  const accept: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
-    else if (arg === '--') {
+    else if (arg === '--write-policy' || arg === '--accept') {
+      const value = argv[++i];
+      if (value === undefined) return usage(`${arg} needs a value`);
+      if (arg === '--accept') accept.push(value);
+      else writePolicy = value;
+    } else if (arg === '--') {
       files.push(...argv.slice(i + 1));
       break;
     }
@@ -55,9 +73,10 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     else files.push(arg);
   }
   if (files.length < 2) return usage('compare needs a REFERENCE and a FAILING list');
+  if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
   try {
-    const reference = readList(referencePath, 'reference');
+    const reference = readReference(referencePath);
     const failingRaw = readRaw(failingPath);
     const extras = extraPaths.map(readRaw);
     let failing: ImaLog;
@@ -73,7 +92,11 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
       failing = analysis.log;
       report = analysis.report;
     }
-    const result = compareLogs(reference, failing);
+    const result = reference.kind === 'policy' ? comparePolicy(reference.loaded, failing) : compareLogs(reference.log, failing);
+    if (writePolicy !== undefined) {
+      const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
+      await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
+    }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
     const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, checks);
@@ -107,8 +130,56 @@ function readRaw(path: string): RawInput {
   return { name: path, bytes, kind: recognised.module.kind, recognised };
 }
 
-function readList(path: string, role: 'reference' | 'failing'): ImaLog {
-  return listOf(readRaw(path), role);
+type Reference = { readonly kind: 'list'; readonly log: ImaLog } | { readonly kind: 'policy'; readonly loaded: LoadedPolicy };
+
+/** A measurement list, or a runtime policy / allowlist whose digests are the known-good set. */
+function readReference(path: string): Reference {
+  const raw = readRaw(path);
+  if (raw.kind !== 'runtime-policy') return { kind: 'list', log: listOf(raw, 'reference') };
+  try {
+    return { kind: 'policy', loaded: parseRuntimePolicy(raw.bytes) };
+  } catch (e) {
+    if (e instanceof PolicyInputError) throw new InputError(`${path}: the reference policy cannot be read: ${e.place}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The groups `--accept` names (every group without it); an unknown key is a usage error. */
+function chosenGroups(groups: readonly CompareGroup[], keys: readonly string[]): readonly CompareGroup[] {
+  if (keys.length === 0) return groups;
+  const byKey = new Map(groups.map((g) => [g.key, g]));
+  return keys.map((key) => {
+    const group = byKey.get(key);
+    if (group === undefined) throw new InputError(`--accept ${key}: no such group (the groups are: ${groups.map((g) => g.key).join(', ') || 'none'})`);
+    return group;
+  });
+}
+
+/**
+ * Writes the policy update. A failing list whose template digests do not verify for an
+ * accepted path is no source of known-good digests: refused, nothing written.
+ */
+async function writePolicyUpdate(
+  file: string,
+  groups: readonly CompareGroup[],
+  failing: ImaLog,
+  failingClasses: Uint8Array,
+  base: LoadedPolicy['policy'] | undefined,
+  failingPath: string,
+): Promise<void> {
+  verifyTemplateHashes(failing, await createHashProvider()); // sets the flags acceptChanges requires
+  const update = acceptChanges(groups, failing, failingClasses, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
+  if (!update.ok) {
+    const bad = update.unverified;
+    throw new InputError(`${failingPath}: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of accepted paths have a template digest that is not the hash of their data; no policy written`);
+  }
+  for (const s of update.skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  try {
+    writeFileSync(file, `${JSON.stringify(update.policy, null, 1)}\n`);
+  } catch (err) {
+    throw new InputError(`cannot write ${file}: ${(err as Error).message}`);
+  }
+  process.stderr.write(`imascope: wrote ${file}: ${update.accepted} accepted paths${base !== undefined ? ' added to the reference policy' : ''}\n`);
 }
 
 function assertList(raw: RawInput, role: 'reference' | 'failing'): void {

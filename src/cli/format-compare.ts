@@ -12,17 +12,24 @@ const PATHS_SHOWN = 5;
 
 export function formatCompare(doc: CompareDocument): string {
   const lines: string[] = [verdict(doc)];
-  if (doc.gone > 0) lines.push('(Only changed and new paths fail a policy made from the reference; gone paths were not measured in the failing boot.)');
+  const isPolicy = doc.reference.kind === 'policy';
+  if (doc.gone > 0) {
+    lines.push(
+      isPolicy
+        ? '(Only changed and new paths fail this policy; gone paths are accepted by it but were not measured in the failing list.)'
+        : '(Only changed and new paths fail a policy made from the reference; gone paths were not measured in the failing boot.)',
+    );
+  }
   lines.push('');
   lines.push(`Reference: ${doc.reference.name} — ${sideLine(doc.reference)}`);
   lines.push(`Failing:   ${doc.failing.name} — ${sideLine(doc.failing)}`);
-  lines.push(kernelLine(doc), bootLine(doc));
+  lines.push(...(isPolicy ? policySideLines(doc) : [kernelLine(doc), bootLine(doc)]));
   lines.push(...perBootLines('Reference', doc.reference), ...perBootLines('Failing', doc.failing));
   if (doc.divergence !== undefined) {
     const d = doc.divergence;
     const show = (e: { path: string; digest: string } | undefined): string => (e === undefined ? '(list ends)' : `${e.path} ${e.digest}`);
     lines.push(`First divergence at entry ${d.index}: reference ${show(d.reference)}; failing ${show(d.failing)}`);
-  } else {
+  } else if (!isPolicy) {
     lines.push('The lists measure the same entries in the same order.');
   }
   for (const c of doc.failing.checks ?? []) {
@@ -49,7 +56,9 @@ export function formatCompare(doc: CompareDocument): string {
 function verdict(doc: CompareDocument): string {
   const total = doc.changed + doc.new + doc.gone;
   if (total === 0 && doc.incomparable === 0) return `NO CHANGES — all ${doc.same} paths measured with the same digests`;
-  const counts = `${doc.changed} changed, ${doc.new} new, ${doc.gone} gone, ${doc.same} same${doc.incomparable > 0 ? `, ${doc.incomparable} not comparable` : ''}`;
+  const counts =
+    `${doc.changed} changed, ${doc.new} new, ${doc.gone} gone, ${doc.same} same${doc.incomparable > 0 ? `, ${doc.incomparable} not comparable` : ''}` +
+    (doc.excluded > 0 ? ` (${doc.excluded} entries excluded by the policy)` : '');
   if (total === 0) return `CANNOT TELL — ${counts}`;
   const biggest = doc.groups.slice(0, 3).map(groupLine).join('; ');
   return `CHANGED — ${counts} (paths). Biggest: ${biggest}`;
@@ -69,6 +78,10 @@ function digestChange(p: ComparedPath): string {
 }
 
 function sideLine(s: SideFacts): string {
+  if (s.policy !== undefined) {
+    const excludes = s.policy.excludes > 0 ? `, ${s.policy.excludes} excludes${s.policy.excludesStatus === 'ok' ? '' : ` (${s.policy.excludesStatus}: not applied)`}` : '';
+    return `runtime policy (${s.policy.format}), ${s.entries} accepted digests for ${s.paths} paths, ${s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no readable digests'}${excludes}`;
+  }
   const templates = s.templates.map((t) => `${t.name} ${t.entries}`).join(', ');
   const algorithms = s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests';
   return `${s.entries} entries (${templates}), ${s.paths} paths, file digests ${algorithms}, ${s.boots.filter((b) => b.index >= 0).length} boot(s)`;
@@ -85,6 +98,15 @@ function perBootLines(label: string, s: SideFacts): string[] {
   });
 }
 
+/** A policy has no boots or kernel records: the failing side's, and whether its boot_aggregate is accepted. */
+function policySideLines(doc: CompareDocument): string[] {
+  const kernels = [...new Set(doc.failing.kernelVersions.map((k) => k.version))].join(' + ') || '(no kernel_version record)';
+  const boot = doc.groups.flatMap((g) => g.paths).find((p) => p.path === 'boot_aggregate');
+  const aggregates = aggregatesOf(doc.failing);
+  const accepted = doc.failing.boots.every((b) => b.digest === undefined) ? '' : boot === undefined ? ' (accepted by the policy)' : ` (${boot.class}: not accepted by the policy)`;
+  return [`Kernel (failing): ${kernels}`, `boot_aggregate (failing): ${aggregates}${accepted}`, 'The reference is a policy: it has no order, so there is no first divergence.'];
+}
+
 function kernelLine(doc: CompareDocument): string {
   const versions = (s: SideFacts): string => [...new Set(s.kernelVersions.map((k) => k.version))].join(' + ') || '(no kernel_version record)';
   const r = versions(doc.reference);
@@ -93,10 +115,12 @@ function kernelLine(doc: CompareDocument): string {
 }
 
 function bootLine(doc: CompareDocument): string {
-  // Distinct values: a list carried across kexec repeats the same boot_aggregate.
-  const aggregates = (s: SideFacts): string =>
-    [...new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [`${b.digest.slice(0, 19)}…`])))].join(' ') || '(none)';
-  const r = aggregates(doc.reference);
-  const f = aggregates(doc.failing);
+  const r = aggregatesOf(doc.reference);
+  const f = aggregatesOf(doc.failing);
   return r === f ? `boot_aggregate: ${r} on both sides` : `boot_aggregate: ${r} → ${f} (firmware or boot chain differs)`;
+}
+
+/** Distinct values: a list carried across kexec repeats the same boot_aggregate. */
+function aggregatesOf(s: SideFacts): string {
+  return [...new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [`${b.digest.slice(0, 19)}…`])))].join(' ') || '(none)';
 }

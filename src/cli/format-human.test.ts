@@ -59,7 +59,7 @@ describe('formatHumanReport: values that differ only at the end', () => {
     expect(lines[expected + 2].indexOf('^')).toBe(lines[expected].length - 1);
     // The finding's message shows the two apart, not two equal-looking 16-digit prefixes.
     expect(report.findings.find((f) => f.code === 'pcr-mismatch')?.message).toContain(
-      'Supplied vs full replay: f8a50c28…9bdd vs f8a50c28…9bdc (first difference at hex digit 64 of 64, byte 32).',
+      'Supplied vs full replay: f8a50c…c9bdd vs f8a50c…c9bdc (first difference at hex digit 64 of 64, byte 32).',
     );
   });
 });

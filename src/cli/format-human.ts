@@ -3,7 +3,7 @@
  * per PCR check and the quote. Plain text, no colour codes, so it pastes into tickets.
  */
 import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
-import { firstDifference } from '../core/util/hex-diff';
+import { firstDifference } from '../core/util/digest-diff';
 import { moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
 

@@ -6,6 +6,7 @@ declare class TextDecoder {
 }
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
+  encodeInto(input: string, destination: Uint8Array): { read: number; written: number };
 }
 declare const crypto: { readonly subtle: SubtleCryptoLike };
 interface SubtleCryptoLike {

@@ -236,11 +236,30 @@ export interface RequestMap {
   /** Every reading of the log against the supplied values and the quote (error `noLog` before an analysis). */
   getReplayDetails: { params: { readonly allReadings?: boolean }; result: ReplayDetails };
   /**
-   * Reads `file` as the known-good reference and compares the open log with it (error `noLog`
-   * without a log, `unrecognizedFormat` when the file is not an IMA list). The worker keeps
-   * both lists until the next open; rows then carry their class (`RowPage.compare`).
+   * Reads `file` as the known-good reference (an IMA list, or a Keylime runtime policy whose
+   * digests are the known-good set) and compares the open log with it (error `noLog` without
+   * a log, `unrecognizedFormat` when the file is neither or cannot be read). Rows then carry
+   * their class (`RowPage.compare`) until the next open.
    */
   compareWith: { params: { readonly file: Blob; readonly name: string }; result: CompareDocument };
+  /**
+   * "Accept these changes": a Keylime v1 policy accepting the changed and new paths of the
+   * compare groups `groups` (keys); the reference policy plus them when the reference is one.
+   * Error `noLog` before a comparison, `unrecognizedFormat` when an accepted entry's template
+   * digest does not verify.
+   */
+  acceptChanges: { params: { readonly groups: readonly string[] }; result: PolicyUpdate };
+}
+
+export interface PolicyUpdate {
+  /** The policy document, as written to a file. */
+  readonly text: string;
+  /** Paths accepted. */
+  readonly accepted: number;
+  /** Digests left out, with why. */
+  readonly skipped: readonly string[];
+  /** True when the update is the reference policy with the accepted digests added. */
+  readonly merged: boolean;
 }
 
 export type RequestType = keyof RequestMap;

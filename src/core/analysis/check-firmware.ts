@@ -4,7 +4,7 @@
  * the PCRs the IMA log does not extend. A disagreement that firmware quirks explain (events
  * extended but not logged) is said as such.
  */
-import { describeDifference } from '../util/hex-diff';
+import { describeDifference } from '../util/digest-diff';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';

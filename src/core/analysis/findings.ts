@@ -3,7 +3,7 @@
  * CONTRACT §3 findings, with the entries involved and a message that says what happened and
  * what to do next. `analyze` runs them all and sorts by severity.
  */
-import { describeDifference } from '../util/hex-diff';
+import { describeDifference } from '../util/digest-diff';
 import type { Finding, FindingCode, PcrCheck } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';

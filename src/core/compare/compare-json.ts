@@ -37,7 +37,7 @@ export function compareDocument(
   names: { readonly reference: string; readonly failing: string },
   checks?: readonly FailingCheck[],
 ): CompareDocument {
-  const { changed, new: added, gone, same, incomparable } = result.counts;
+  const { changed, new: added, gone, same, incomparable, excluded } = result.counts;
   return {
     schema: COMPARE_SCHEMA,
     changed,
@@ -45,6 +45,7 @@ export function compareDocument(
     gone,
     same,
     incomparable,
+    excluded,
     reference: { name: names.reference, ...result.reference },
     failing: { name: names.failing, ...result.failing, ...(checks !== undefined ? { checks } : {}) },
     groups: result.groups,

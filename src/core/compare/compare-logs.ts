@@ -23,6 +23,8 @@
 import { templateFieldRange } from '../ima/template-field-range';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { decodeText, encodeText, toHex } from '../util/bytes';
+import type { CompiledExcludes } from '../policy/excludes';
+import type { PolicyFormat } from '../policy/runtime-policy';
 import { ByteInterner } from './byte-interner';
 import { DigestPairs, MAX_PAIR_DIGEST, MAX_PAIR_TAGS } from './digest-pairs';
 import { pathGroup, type PathGroupKind } from './path-groups';
@@ -37,11 +39,13 @@ export const EntryCompare = {
   Gone: 4,
   Incomparable: 5,
   Violation: 6,
+  /** Matched by the reference policy's excludes: Keylime never looks at its digest. */
+  Excluded: 7,
 } as const;
 export type EntryCompareCode = (typeof EntryCompare)[keyof typeof EntryCompare];
 
 /** The word for each EntryCompare code (the app's `data-compare`, the JSON's classes). */
-export const ENTRY_COMPARE_NAMES = ['none', 'same', 'changed', 'new', 'gone', 'incomparable', 'violation'] as const;
+export const ENTRY_COMPARE_NAMES = ['none', 'same', 'changed', 'new', 'gone', 'incomparable', 'violation', 'excluded'] as const;
 export type EntryCompareName = (typeof ENTRY_COMPARE_NAMES)[number];
 
 export type PathClass = 'changed' | 'new' | 'gone' | 'same' | 'incomparable';
@@ -52,6 +56,8 @@ export interface ClassCounts {
   gone: number;
   same: number;
   incomparable: number;
+  /** Entries (not paths) of the failing list the reference policy's excludes match; 0 against a list. */
+  excluded: number;
 }
 
 export interface DigestCount {
@@ -74,7 +80,7 @@ export interface ComparedPath {
 
 /**
  * The differing paths under one prefix. A policy update for a reviewed group is its
- * `paths` with class changed or new and their `failing` digests (see `acceptedMeasurements`).
+ * `paths` with class changed or new and their `failing` digests (accept-changes.ts).
  */
 export interface CompareGroup {
   readonly key: string;
@@ -97,6 +103,9 @@ export interface BootSegment {
 }
 
 export interface SideFacts {
+  /** A measurement list, or a Keylime runtime policy (reference only; see compare-policy). */
+  readonly kind: 'list' | 'policy';
+  /** Entries of a list; (path, digest) pairs of a policy. */
   readonly entries: number;
   /** Distinct aligned paths. */
   readonly paths: number;
@@ -109,9 +118,20 @@ export interface SideFacts {
   /** `kernel_version` ima-buf records: the running kernel's release, as measured. */
   readonly kernelVersions: ReadonlyArray<{ readonly index: number; readonly version: string }>;
   readonly violations: number;
-  /** Entries with no name or no file digest (not aligned). */
+  /** Entries with no name or no file digest; policy digests that are not lower-case hex. */
   readonly unaligned: number;
   readonly parseErrors: number;
+  /** For a policy reference: its form and excludes. */
+  readonly policy?: PolicyFacts;
+}
+
+export interface PolicyFacts {
+  readonly format: PolicyFormat;
+  readonly excludes: number;
+  /** How the excludes could be applied (excludes.ts): `inexact` / `ignored` apply none. */
+  readonly excludesStatus: CompiledExcludes['status'];
+  /** Policy paths its own excludes match (their digests never count). */
+  readonly excludedPaths: number;
 }
 
 export interface DivergedEntry {
@@ -151,9 +171,13 @@ const REF = 0;
 const FAIL = 1;
 const MAX_ALGORITHMS = MAX_PAIR_TAGS;
 
-/** What one pass over a list learns per entry: interned path and digest, and its kind. */
-interface SideScan {
-  readonly log: ImaLog;
+/**
+ * What one pass over a side learns per entry: interned path and digest, and its kind. For a
+ * policy reference (compare-policy.ts) an "entry" is one (path, accepted digest) pair and
+ * there is no log.
+ */
+export interface SideScan {
+  readonly log?: ImaLog;
   readonly path: Int32Array;
   /** The entry's (path, digest) slot in DigestPairs; -1 when not aligned. */
   readonly pair: Int32Array;
@@ -165,16 +189,43 @@ interface SideScan {
   readonly algorithmEntries: Uint32Array;
   violations: number;
   unaligned: number;
+  /** Entries the reference policy's excludes match (EntryCompare.Excluded). */
+  excluded: number;
+}
+
+/** The tables both sides are interned into: source REF is the reference's buffer. */
+export interface CompareTables {
+  readonly paths: ByteInterner;
+  readonly pairs: DigestPairs;
+  readonly algorithms: AlgorithmNames;
+}
+
+export function compareTables(reference: Uint8Array, failing: Uint8Array, entries: number): CompareTables {
+  return {
+    paths: new ByteInterner([reference, failing], entries / 2),
+    pairs: new DigestPairs([reference, failing], entries),
+    algorithms: new AlgorithmNames(),
+  };
 }
 
 export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
-  const n = reference.entries.length + failing.entries.length;
-  const paths = new ByteInterner([reference.data, failing.data], n / 2);
-  const pairs = new DigestPairs([reference.data, failing.data], n);
-  const algorithms = new AlgorithmNames();
-  const ref = scanSide(reference, REF, paths, pairs, algorithms);
-  const fail = scanSide(failing, FAIL, paths, pairs, algorithms);
+  const tables = compareTables(reference.data, failing.data, reference.entries.length + failing.entries.length);
+  const ref = scanSide(reference, REF, tables);
+  const fail = scanSide(failing, FAIL, tables);
+  return compareScans(ref, fail, tables, { reference: sideFacts(ref, tables.algorithms), notes: [] });
+}
 
+/**
+ * The comparison of two scanned sides. `extra`: the reference's facts (a list's or a
+ * policy's) and what the caller has to say about it; a policy has no order, so no divergence.
+ */
+export function compareScans(
+  ref: SideScan,
+  fail: SideScan,
+  tables: CompareTables,
+  extra: { readonly reference: (pathCount: Uint32Array) => SideFacts; readonly notes: readonly string[] },
+): LogComparison {
+  const { paths, pairs, algorithms } = tables;
   const pathCount = paths.size;
   const count = [new Uint32Array(pathCount), new Uint32Array(pathCount)];
   const masks = [new Uint16Array(pathCount), new Uint16Array(pathCount)];
@@ -196,16 +247,17 @@ export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
   for (let i = 0; i < fail.path.length; i++) {
     if (fail.entryClass[i] === EntryCompare.Changed) pathClass[fail.path[i]] = EntryCompare.Changed;
   }
-  const counts: ClassCounts = { changed: 0, new: 0, gone: 0, same: 0, incomparable: 0 };
+  const counts: ClassCounts = { changed: 0, new: 0, gone: 0, same: 0, incomparable: 0, excluded: fail.excluded };
   for (let p = 0; p < pathCount; p++) counts[ENTRY_COMPARE_NAMES[pathClass[p]] as PathClass]++;
 
+  const divergence = ref.log === undefined ? undefined : findDivergence(ref, fail, paths, pairs, algorithms);
   return {
     counts,
-    reference: sideFacts(ref, count[REF], algorithms),
-    failing: sideFacts(fail, count[FAIL], algorithms),
+    reference: extra.reference(count[REF]),
+    failing: sideFacts(fail, algorithms)(count[FAIL]),
     groups: buildGroups(ref, fail, pathClass, first, paths, pairs, algorithms),
-    divergence: findDivergence(ref, fail, paths, pairs, algorithms),
-    notes: comparabilityNotes(ref, fail, counts, algorithms),
+    ...(divergence !== undefined ? { divergence } : {}),
+    notes: [...extra.notes, ...comparabilityNotes(ref, fail, counts, algorithms)],
     entryClass: { reference: ref.entryClass, failing: fail.entryClass },
   };
 }
@@ -223,7 +275,7 @@ function tallyPaths(side: SideScan, count: Uint32Array, mask: Uint16Array, first
 }
 
 /** Small ids for normalised algorithm names (at most 16; more share the last bit). */
-class AlgorithmNames {
+export class AlgorithmNames {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
 
@@ -239,7 +291,16 @@ class AlgorithmNames {
   }
 }
 
-function scanSide(log: ImaLog, source: number, paths: ByteInterner, pairs: DigestPairs, algorithms: AlgorithmNames): SideScan {
+/**
+ * `options` for a failing list judged against a policy: boot_aggregate is then a path like any
+ * other (Keylime looks it up in `digests`), and names `excluded` matches are not aligned.
+ */
+export function scanSide(
+  log: ImaLog,
+  source: number,
+  { paths, pairs, algorithms }: CompareTables,
+  options: { readonly alignBootAggregate?: boolean; readonly excluded?: (name: Uint8Array) => boolean } = {},
+): SideScan {
   const e = log.entries;
   const n = e.length;
   const data = log.data;
@@ -254,6 +315,7 @@ function scanSide(log: ImaLog, source: number, paths: ByteInterner, pairs: Diges
     algorithmEntries: new Uint32Array(MAX_ALGORITHMS),
     violations: 0,
     unaligned: 0,
+    excluded: 0,
   };
   const algorithmOf = log.digestAlgorithms.map((name) => algorithms.id(name));
   for (let i = 0; i < n; i++) {
@@ -262,7 +324,7 @@ function scanSide(log: ImaLog, source: number, paths: ByteInterner, pairs: Diges
     if (nameLength === MARKER_LENGTH) {
       if (bytesAt(data, nameOffset, BOOT_AGGREGATE)) {
         side.bootStarts.push(i);
-        continue;
+        if (options.alignBootAggregate !== true) continue;
       }
       if (bytesAt(data, nameOffset, KERNEL_VERSION)) side.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
     }
@@ -275,6 +337,11 @@ function scanSide(log: ImaLog, source: number, paths: ByteInterner, pairs: Diges
     const digestLength = e.fileDigestLength[i];
     if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || digestLength === 0 || digestLength > MAX_PAIR_DIGEST) {
       side.unaligned++;
+      continue;
+    }
+    if (options.excluded?.(data.subarray(nameOffset, nameOffset + nameLength)) === true) {
+      side.entryClass[i] = EntryCompare.Excluded;
+      side.excluded++;
       continue;
     }
     const a = algorithmOf[algorithm];
@@ -330,13 +397,20 @@ function classifyEntries(
   }
 }
 
-function sideFacts(side: SideScan, pathCount: Uint32Array, algorithms: AlgorithmNames): SideFacts {
+/** The facts of a list's side, once its paths are tallied. */
+function sideFacts(side: SideScan, algorithms: AlgorithmNames): (pathCount: Uint32Array) => SideFacts {
+  return (pathCount) => listFacts(side, pathCount, algorithms);
+}
+
+function listFacts(side: SideScan, pathCount: Uint32Array, algorithms: AlgorithmNames): SideFacts {
   const log = side.log;
+  if (log === undefined) throw new Error('listFacts: a side without a log');
   const templateCounts = new Uint32Array(log.templates.length);
   for (let i = 0; i < log.entries.length; i++) templateCounts[log.entries.template[i]]++;
   let paths = 0;
   for (let p = 0; p < pathCount.length; p++) if (pathCount[p] > 0) paths++;
   return {
+    kind: 'list',
     entries: log.entries.length,
     paths,
     templates: log.templates
@@ -346,7 +420,7 @@ function sideFacts(side: SideScan, pathCount: Uint32Array, algorithms: Algorithm
       .map((algorithm, a) => ({ algorithm, entries: side.algorithmEntries[a] }))
       .filter((a) => a.entries > 0),
     templateDigestSize: log.digestSize,
-    boots: bootSegments(side),
+    boots: bootSegments(side, log),
     kernelVersions: side.kernelVersions,
     violations: side.violations,
     unaligned: side.unaligned,
@@ -354,8 +428,8 @@ function sideFacts(side: SideScan, pathCount: Uint32Array, algorithms: Algorithm
   };
 }
 
-function bootSegments(side: SideScan): BootSegment[] {
-  const n = side.log.entries.length;
+function bootSegments(side: SideScan, log: ImaLog): BootSegment[] {
+  const n = log.entries.length;
   const starts = side.bootStarts[0] === 0 ? side.bootStarts : [-1, ...side.bootStarts];
   return starts.map((start, b) => {
     const end = b + 1 < starts.length ? starts[b + 1] : n;
@@ -373,7 +447,7 @@ function bootSegments(side: SideScan): BootSegment[] {
         violation: tally[EntryCompare.Violation],
       },
     };
-    return start < 0 ? segment : { ...segment, digest: bootDigest(side.log, start) };
+    return start < 0 ? segment : { ...segment, digest: bootDigest(log, start) };
   });
 }
 
@@ -504,10 +578,12 @@ function describeEntry(
     const d = side.pair[i];
     return `${decodeText(paths.bytes(p))}\t${algorithms.names[pairs.tag(d)]}:${toHex(pairs.digest(d))}`;
   }
-  const e = side.log.entries;
-  const name = decodeText(side.log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));
+  const log = side.log;
+  if (log === undefined) return '(policy)\t';
+  const e = log.entries;
+  const name = decodeText(log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));
   if (side.entryClass[i] === EntryCompare.Violation) return `${name}\tviolation`;
-  return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(side.log, i) : '(no file digest)'}`;
+  return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(log, i) : '(no file digest)'}`;
 }
 
 function comparabilityNotes(ref: SideScan, fail: SideScan, counts: ClassCounts, algorithms: AlgorithmNames): string[] {
@@ -524,31 +600,10 @@ function comparabilityNotes(ref: SideScan, fail: SideScan, counts: ClassCounts, 
   }
   for (const [label, side] of [['reference', ref], ['failing list', fail]] as const) {
     if (side.violations > 0) notes.push(`the ${label} has ${side.violations} violations (no file digest to compare)`);
-    if (side.unaligned > 0) notes.push(`the ${label} has ${side.unaligned} entries without a name or file digest (not compared)`);
-    if (side.log.errors.length > 0) notes.push(`the ${label} has ${side.log.errors.length} parse errors: only the entries read are compared`);
+    // A policy's unreadable digests are its own note (compare-policy).
+    if (side.unaligned > 0 && side.log !== undefined) notes.push(`the ${label} has ${side.unaligned} entries without a name or file digest (not compared)`);
+    const errors = side.log?.errors.length ?? 0;
+    if (errors > 0) notes.push(`the ${label} has ${errors} parse errors: only the entries read are compared`);
   }
   return notes;
-}
-
-/**
- * What accepting reviewed groups adds to a policy: every changed or new path's digests as the
- * failing list measured them. One call from the compare result to a policy writer's input.
- */
-export function acceptedMeasurements(
-  groups: readonly CompareGroup[],
-): Array<{ readonly path: string; readonly algorithm: string; readonly digests: readonly string[] }> {
-  const out: Array<{ path: string; algorithm: string; digests: string[] }> = [];
-  for (const group of groups) {
-    for (const p of group.paths) {
-      if (p.class === 'gone') continue;
-      const byAlgorithm = new Map<string, string[]>();
-      for (const d of p.failing) {
-        const list = byAlgorithm.get(d.algorithm);
-        if (list === undefined) byAlgorithm.set(d.algorithm, [d.hex]);
-        else list.push(d.hex);
-      }
-      for (const [algorithm, digests] of byAlgorithm) out.push({ path: p.path, algorithm, digests });
-    }
-  }
-  return out;
 }

@@ -1,9 +1,18 @@
 /**
  * Where two hex digests differ, for showing them shortened side by side. Cut to their first
  * 16 digits, a supplied and a replayed PCR value that differ only in their last digits look
- * the same; these helpers keep the start and show the stretch where they part.
+ * the same (issue 11); these helpers keep the start and show the stretch where they part, as
+ * segments (the app marks the differing digits), as text, and as a sentence with the position.
  */
-import { firstDifference } from './hex-diff';
+
+/** Index of the first differing hex digit (case-insensitive), or -1 when equal. */
+export function firstDifference(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return i;
+  return x.length === y.length ? -1 : n;
+}
 
 export interface DigestSegment {
   readonly text: string;
@@ -53,4 +62,15 @@ export function shortDigest(value: string, other: string, width = 16): string {
   return digestDiffSegments(value, other, width)
     .map((s) => s.text)
     .join('');
+}
+
+/**
+ * `a…` when the values are equal; else both shortened around their first difference, with the
+ * position: `f8a50c…c9bdc vs f8a50c…c9bdd (first difference at hex digit 64 of 64, byte 32)`.
+ * Digits are counted from 1, as a reader counts them.
+ */
+export function describeDifference(a: string, b: string): string {
+  const at = firstDifference(a, b);
+  if (at < 0) return `${a.slice(0, 16)}… (equal)`;
+  return `${shortDigest(a, b)} vs ${shortDigest(b, a)} (first difference at hex digit ${at + 1} of ${Math.max(a.length, b.length)}, byte ${Math.floor(at / 2) + 1})`;
 }

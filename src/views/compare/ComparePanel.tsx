@@ -3,8 +3,13 @@ import { failingChecks, type CompareDocument } from '../../core/compare/compare-
 import { selectAnalysis } from '../../store/selectors';
 import type { CompareGroup, SideFacts } from '../../core/compare/compare-logs';
 import { useInspector } from '../../store/use-inspector';
+import { downloadFile } from '../share/download';
+import { exportFileNames } from '../share/export-file-names';
 import { useAppCommands } from '../shared/app-commands';
+import { useWorkerCall } from '../shared/worker-call';
 import { formatCount } from '../shared/format';
+import { SafeText } from '../shared/SafeText';
+import '../shared/Panel.css';
 import './Compare.css';
 
 /** Paths rendered per expanded group before "show all" (a kernel update lists thousands). */
@@ -28,16 +33,16 @@ export function ComparePanel() {
   const document = compare.kind === 'ready' ? compare.document : undefined;
   return (
     <section className={`compare${document && open ? ' compare--open' : ''}`} data-testid="compare-panel" data-state={compare.kind} aria-labelledby="compare-title">
-      <header className="compare__head">
-        <h2 className="compare__title" id="compare-title">
+      <header className="panel__head">
+        <h2 className="panel__title" id="compare-title">
           Compare
         </h2>
-        <p className={`compare__headline compare__headline--${headlineTone(compare.kind, document)}`} data-testid="compare-verdict">
+        <p className={`panel__headline panel__headline--${headlineTone(compare.kind, document)}`} data-testid="compare-verdict">
           {compare.kind === 'loading'
               ? `Reading ${compare.name} and comparing…`
               : compare.kind === 'error'
                 ? compare.message
-                : verdictText(compare.document)}
+                : <Verdict document={compare.document} />}
         </p>
         {document ? <CountChips document={document} /> : null}
         {compare.kind !== 'loading' ? (
@@ -46,15 +51,20 @@ export function ComparePanel() {
           </button>
         ) : null}
         {document ? (
-          <button type="button" className="button button--quiet compare__toggle" aria-expanded={open} aria-controls="compare-body" onClick={() => setOpen(!open)}>
+          <button type="button" className="button button--quiet panel__toggle" aria-expanded={open} aria-controls="compare-body" onClick={() => setOpen(!open)}>
             {open ? 'Hide' : 'Details'}
           </button>
         ) : null}
       </header>
       {document ? (
-        <div className="compare__body" id="compare-body" hidden={!open}>
+        <div className="panel__body compare__body" id="compare-body" hidden={!open}>
           <SidesTable document={document} />
           {document.divergence ? <Divergence document={document} /> : null}
+          {document.reference.kind === 'policy' ? (
+            <p className="compare__divergence" data-testid="compare-divergence">
+              The reference is a runtime policy: it has no order, so there is no first divergence.
+            </p>
+          ) : null}
           {document.notes.length > 0 ? (
             <ul className="compare__notes" data-testid="compare-notes">
               {document.notes.map((n) => (
@@ -62,11 +72,7 @@ export function ComparePanel() {
               ))}
             </ul>
           ) : null}
-          <div className="compare__groups" role="list" aria-label="Changes by group">
-            {document.groups.map((g) => (
-              <GroupItem key={g.key} group={g} onJump={(index) => commands.goToEntry(index)} />
-            ))}
-          </div>
+          <AcceptedGroups key={`${document.reference.name}\u0000${document.failing.name}`} document={document} onJump={(index) => commands.goToEntry(index)} />
         </div>
       ) : null}
     </section>
@@ -80,17 +86,41 @@ function headlineTone(kind: string, document: CompareDocument | undefined): 'pen
   return document.gone + document.incomparable > 0 ? 'warning' : 'ok';
 }
 
-function verdictText(d: CompareDocument): string {
-  if (d.changed + d.new + d.gone + d.incomparable === 0) return `No changes: all ${formatCount(d.same)} paths measured with the same digests as ${d.reference.name}.`;
+/** Names from the lists (the reference's file name, group keys) go through SafeText. */
+function Verdict({ document: d }: { readonly document: CompareDocument }) {
+  const against = d.reference.kind === 'policy' ? 'accepted by' : 'since';
+  if (d.changed + d.new + d.gone + d.incomparable === 0) {
+    return (
+      <>
+        No changes: all {formatCount(d.same)} paths measured with digests {d.reference.kind === 'policy' ? 'accepted by' : 'the same as'} <SafeText text={d.reference.name} />.
+      </>
+    );
+  }
   const biggest = d.groups[0];
-  return `${formatCount(d.changed)} changed, ${formatCount(d.new)} new, ${formatCount(d.gone)} gone since ${d.reference.name}${biggest ? ` — biggest: ${groupText(biggest)}` : ''}`;
+  return (
+    <>
+      {formatCount(d.changed)} changed, {formatCount(d.new)} new, {formatCount(d.gone)} gone {against === 'since' ? 'since' : 'against'} <SafeText text={d.reference.name} />
+      {biggest ? (
+        <>
+          {' '}
+          — biggest: <GroupText group={biggest} />
+        </>
+      ) : null}
+    </>
+  );
 }
 
 /** "412 changed under /usr/lib/modules/6.8.0-49" (new and gone beside it). */
-function groupText(g: CompareGroup): string {
+function GroupText({ group: g }: { readonly group: CompareGroup }) {
   const parts = (['changed', 'new', 'gone'] as const).filter((k) => g[k] > 0).map((k) => `${formatCount(g[k])} ${k}`);
-  return `${parts.join(', ')} ${g.kind === 'records' ? 'in' : 'under'} ${g.key}`;
+  return (
+    <>
+      {parts.join(', ')} {g.kind === 'records' ? 'in' : 'under'} <SafeText text={g.key} />
+    </>
+  );
 }
+
+const CHIP_TONE = { changed: 'bad', new: 'bad', gone: 'warn', incomparable: 'warn', same: 'ok' } as const;
 
 function CountChips({ document }: { readonly document: CompareDocument }) {
   const chips = [
@@ -101,9 +131,9 @@ function CountChips({ document }: { readonly document: CompareDocument }) {
     ...(document.incomparable > 0 ? [['incomparable', document.incomparable] as const] : []),
   ] as const;
   return (
-    <div className="compare__chips">
+    <div className="panel__chips">
       {chips.map(([cls, n]) => (
-        <span key={cls} className={`compare-chip compare-chip--${cls}`} data-testid="compare-count" data-class={cls} data-count={n}>
+        <span key={cls} className={`panel-chip panel-chip--${CHIP_TONE[cls]}`} data-testid="compare-count" data-class={cls} data-count={n}>
           {formatCount(n)} {cls}
         </span>
       ))}
@@ -112,10 +142,15 @@ function CountChips({ document }: { readonly document: CompareDocument }) {
 }
 
 function kernels(s: SideFacts): string {
+  if (s.kind === 'policy') return '(a policy records none)';
   return [...new Set(s.kernelVersions.map((k) => k.version))].join(' + ') || '—';
 }
 
-function aggregates(s: SideFacts): string {
+function aggregates(s: SideFacts, groups: readonly CompareGroup[]): string {
+  if (s.kind === 'policy') {
+    const boot = groups.flatMap((g) => g.paths).find((p) => p.path === 'boot_aggregate');
+    return boot === undefined ? "accepts the failing list's" : `does not accept the failing list's (${boot.class})`;
+  }
   // Distinct values: a list carried across kexec repeats its boot_aggregate.
   const digests = new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [b.digest])));
   const boots = s.boots.filter((b) => b.index >= 0).length;
@@ -127,8 +162,10 @@ function SidesTable({ document }: { readonly document: CompareDocument }) {
     ['Reference', document.reference],
     ['Failing', document.failing],
   ] as const;
-  const kernelDiffers = kernels(document.reference) !== kernels(document.failing);
-  const bootDiffers = aggregates(document.reference) !== aggregates(document.failing);
+  const isPolicy = document.reference.kind === 'policy';
+  const kernelDiffers = !isPolicy && kernels(document.reference) !== kernels(document.failing);
+  const boot = (side: SideFacts): string => aggregates(side, document.groups);
+  const bootDiffers = isPolicy ? document.groups.some((g) => g.paths.some((p) => p.path === 'boot_aggregate')) : boot(document.reference) !== boot(document.failing);
   return (
     <table className="compare__sides" data-testid="compare-sides">
       <thead>
@@ -144,15 +181,20 @@ function SidesTable({ document }: { readonly document: CompareDocument }) {
         {sides.map(([label, side]) => (
           <tr key={label} data-side={label.toLowerCase()}>
             <th scope="row">{label}</th>
-            <td className="compare__name">{side.name}</td>
+            <td className="compare__name">
+              <SafeText text={side.name} />
+            </td>
             <td>
-              {formatCount(side.entries)} · {side.templates.map((t) => t.name).join(', ')} · {side.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests'}
+              {side.policy !== undefined
+                ? `runtime policy (${side.policy.format}) · ${formatCount(side.entries)} accepted digests for ${formatCount(side.paths)} paths`
+                : `${formatCount(side.entries)} · ${side.templates.map((t) => t.name).join(', ')}`}{' '}
+              · {side.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests'}
             </td>
             <td className={kernelDiffers ? 'compare__differs' : undefined} data-testid="compare-kernel">
-              {kernels(side)}
+              <SafeText text={kernels(side)} />
             </td>
             <td className={`compare__digest${bootDiffers ? ' compare__differs' : ''}`} data-testid="compare-boot-aggregate">
-              {aggregates(side)}
+              {boot(side)}
             </td>
           </tr>
         ))}
@@ -168,7 +210,7 @@ function Divergence({ document }: { readonly document: CompareDocument }) {
   if (d === undefined) return null;
   // The supplied PCRs / quote of the open (failing) list, seen from the divergence.
   const checks = report === undefined ? [] : failingChecks(report, document.failing.entries, d);
-  const show = (e: { path: string; digest: string } | undefined) => (e === undefined ? '(the list ends)' : `${e.path} ${e.digest}`);
+  const show = (e: { path: string; digest: string } | undefined) => (e === undefined ? '(the list ends)' : <SafeText text={`${e.path} ${e.digest}`} />);
   return (
     <p className="compare__divergence" data-testid="compare-divergence" data-index={d.index}>
       The lists first part at entry{' '}
@@ -191,13 +233,93 @@ function Divergence({ document }: { readonly document: CompareDocument }) {
   );
 }
 
-function GroupItem({ group, onJump }: { readonly group: CompareGroup; readonly onJump: (index: number) => void }) {
+/**
+ * The groups, each with a box to accept its changes, and "Download policy update": the
+ * worker writes a Keylime v1 policy accepting the changed and new paths of the ticked groups
+ * (the reference policy plus them, when the reference is one).
+ */
+function AcceptedGroups({ document, onJump }: { readonly document: CompareDocument; readonly onJump: (index: number) => void }) {
+  const call = useWorkerCall();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [status, setStatus] = useState<{ readonly tone: 'ok' | 'error' | 'pending'; readonly text: string } | undefined>(undefined);
+  const acceptable = document.groups.filter((g) => g.changed + g.new > 0);
+  const toggle = (key: string, on: boolean): void => {
+    const next = new Set(selected);
+    if (on) next.add(key);
+    else next.delete(key);
+    setSelected(next);
+  };
+  const download = async (): Promise<void> => {
+    setStatus({ tone: 'pending', text: 'Writing the policy…' });
+    try {
+      const update = await call('acceptChanges', { groups: [...selected] });
+      const fileName = exportFileNames(document.failing.name).policyUpdate;
+      downloadFile(update.text, fileName, 'application/json');
+      const skipped = update.skipped.length > 0 ? ` (${formatCount(update.skipped.length)} digests left out: ${update.skipped[0]}…)` : '';
+      setStatus({ tone: 'ok', text: `${fileName}: ${formatCount(update.accepted)} accepted paths${update.merged ? ' added to the reference policy' : ' (a policy of them alone: merge it into yours)'}${skipped}` });
+    } catch (e) {
+      setStatus({ tone: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <>
+      {acceptable.length > 0 ? (
+        <div className="compare__accept">
+          <button type="button" className="button button--quiet" onClick={() => setSelected(new Set(acceptable.map((g) => g.key)))}>
+            Select all changes
+          </button>
+          <button type="button" className="button" data-testid="compare-accept-download" disabled={selected.size === 0} onClick={() => void download()}>
+            {selected.size === 0 ? 'Tick groups to accept their changes' : `Accept ${formatCount(selected.size)} ${selected.size === 1 ? 'group' : 'groups'}: download policy update`}
+          </button>
+          {status ? (
+            <span className={`compare__accept-status compare__accept-status--${status.tone}`} data-testid="compare-accept-status" data-tone={status.tone} role="status">
+              <SafeText text={status.text} />
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="compare__groups" role="list" aria-label="Changes by group">
+        {document.groups.map((g) => (
+          <GroupItem key={g.key} group={g} fromList={document.reference.kind === 'list'} onJump={onJump} accepted={selected.has(g.key)} onAccept={g.changed + g.new > 0 ? (on) => toggle(g.key, on) : undefined} />
+        ))}
+      </div>
+    </>
+  );
+}
+
+function GroupItem({
+  group,
+  fromList,
+  onJump,
+  accepted,
+  onAccept,
+}: {
+  readonly group: CompareGroup;
+  /** The reference is a list (its entry numbers mean something), not a policy. */
+  readonly fromList: boolean;
+  readonly onJump: (index: number) => void;
+  readonly accepted: boolean;
+  /** Absent for a group with nothing to accept (only gone paths). */
+  readonly onAccept: ((on: boolean) => void) | undefined;
+}) {
   const [all, setAll] = useState(false);
   const paths = all ? group.paths : group.paths.slice(0, PATHS_SHOWN);
   return (
     <details className="compare-group" role="listitem" data-testid="compare-group" data-key={group.key} data-changed={group.changed} data-new={group.new} data-gone={group.gone}>
       <summary>
-        <span className="compare-group__text">{groupText(group)}</span>
+        {onAccept ? (
+          <input
+            type="checkbox"
+            className="compare-group__accept"
+            data-testid="compare-accept"
+            checked={accepted}
+            aria-label={`Accept the changes under ${group.key}`}
+            onChange={(e) => onAccept(e.currentTarget.checked)}
+          />
+        ) : null}
+        <span className="compare-group__text">
+          <GroupText group={group} />
+        </span>
         {group.kind === 'kernel-modules' ? <span className="compare-group__kind">kernel modules</span> : null}
       </summary>
       <ul className="compare-group__paths">
@@ -208,11 +330,11 @@ function GroupItem({ group, onJump }: { readonly group: CompareGroup; readonly o
               <span className="compare-path__class">{p.class}</span>
               {index !== undefined ? (
                 <button type="button" className="link-button compare-path__name" title={`Go to entry #${index}`} onClick={() => onJump(index)}>
-                  {p.path}
+                  <SafeText text={p.path} />
                 </button>
               ) : (
-                <span className="compare-path__name" title={`only in the reference (its entry #${p.referenceEntry ?? '?'})`}>
-                  {p.path}
+                <span className="compare-path__name" title={p.referenceEntry !== undefined && fromList ? `only in the reference (its entry #${p.referenceEntry})` : 'only in the reference'}>
+                  <SafeText text={p.path} />
                 </span>
               )}
               {p.class === 'changed' ? (
@@ -234,7 +356,7 @@ function GroupItem({ group, onJump }: { readonly group: CompareGroup; readonly o
 }
 
 /**
- * "Compare with…": picks the known-good reference list (read by the worker beside the open
+ * "Compare with…": picks the known-good reference, a list or a policy (read by the worker beside the open
  * log). In the top bar, so the compare panel only takes room once there is something to show.
  */
 export function CompareButton() {
@@ -259,7 +381,7 @@ export function CompareButton() {
         type="button"
         className="button button--quiet"
         data-testid="compare-pick"
-        title="What changed since the machine last passed? Pick a known-good list of the same machine or image as the reference."
+        title="What changed since the machine last passed? Pick a known-good list of the same machine or image, or a Keylime runtime policy, as the reference (or drop it on the window's reference target)."
         onClick={() => input.current?.click()}
       >
         Compare with…

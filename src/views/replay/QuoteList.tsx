@@ -1,6 +1,7 @@
 import type { Report } from '../../core/report/report';
 import { formatPcrSet } from '../../core/util/pcr-set';
 import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, signatureOutcome, type CheckOutcome } from './replay-text';
+import { SafeText } from '../shared/SafeText';
 
 type QuoteEntry = NonNullable<Report['quotes']>[number];
 
@@ -49,10 +50,11 @@ export function QuoteList({ quotes }: { readonly quotes: readonly QuoteEntry[] }
                 <Outcome outcome={outcomeOf(q.digestMatches)} word={DIGEST_WORDS[outcomeOf(q.digestMatches)]} />
               </td>
               <td>
-                <span className="mono">{q.signatureInput ?? '—'}</span> · <span className="mono">{q.akInput ?? '—'}</span>
+                <span className="mono">{q.signatureInput !== undefined ? <SafeText text={q.signatureInput} /> : '—'}</span> ·{' '}
+                <span className="mono">{q.akInput !== undefined ? <SafeText text={q.akInput} /> : '—'}</span>
                 {q.akCertificate !== undefined ? (
                   <div className="quote-field__note" data-testid="ak-certificate">
-                    AK certificate: subject {q.akCertificate.subject === '' ? '(empty)' : q.akCertificate.subject}; issuer {q.akCertificate.issuer}; valid {q.akCertificate.notBefore} to{' '}
+                    AK certificate: subject {q.akCertificate.subject === '' ? '(empty)' : <SafeText text={q.akCertificate.subject} />}; issuer <SafeText text={q.akCertificate.issuer} />; valid {q.akCertificate.notBefore} to{' '}
                     {q.akCertificate.notAfter}; {q.akCertificate.key}
                   </div>
                 ) : null}

@@ -11,6 +11,7 @@ import { QuoteFields, QuoteVerification } from './QuoteSection';
 import { QuoteList, worstOutcome } from './QuoteList';
 import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, type CheckOutcome } from './replay-text';
 import { useReplayDetails } from './use-replay-details';
+import '../shared/Panel.css';
 import './Replay.css';
 
 const CHIP_MARK = { ok: '✓', bad: '✗', warn: '≈', none: '–' } as const;
@@ -19,7 +20,7 @@ const SIGNATURE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'all val
 
 function Chip({ label, tone, children }: { readonly label: string; readonly tone: keyof typeof CHIP_MARK; readonly children: ReactNode }) {
   return (
-    <span className={`replay-chip replay-chip--${tone}`} title={typeof children === 'string' ? `${label}: ${children}` : label}>
+    <span className={`panel-chip panel-chip--${tone}`} title={typeof children === 'string' ? `${label}: ${children}` : label}>
       {CHIP_MARK[tone]} {label}
     </span>
   );
@@ -58,11 +59,11 @@ export function ReplayPanel() {
   for (const c of checks) counts[c.status]++;
   return (
     <section className={`replay${open ? ' replay--open' : ''}`} data-testid="replay-panel" aria-labelledby="replay-title">
-      <header className="replay__head">
-        <h2 className="replay__title" id="replay-title">
+      <header className="panel__head">
+        <h2 className="panel__title" id="replay-title">
           Replay
         </h2>
-        <p className={`replay__headline replay__headline--${headline.tone}`} data-testid="replay-headline">
+        <p className={`panel__headline replay__headline panel__headline--${headline.tone}`} data-testid="replay-headline">
           <span data-testid="quote-coverage">{headline.text}</span>
           {headline.lastCovered !== undefined ? (
             <button
@@ -75,7 +76,7 @@ export function ReplayPanel() {
             </button>
           ) : null}
         </p>
-        <div className="replay__chips">
+        <div className="panel__chips">
           {quote !== undefined ? (
             <>
               <Chip label="signature" tone={CHIP_TONE[worst((q) => signatureOutcome(q.signature))]}>
@@ -102,11 +103,11 @@ export function ReplayPanel() {
             </Chip>
           ) : null}
         </div>
-        <button type="button" className="button button--quiet replay__toggle" data-testid="replay-toggle" aria-expanded={open} aria-controls="replay-body" onClick={() => setOpen(!open)}>
+        <button type="button" className="button button--quiet panel__toggle" data-testid="replay-toggle" aria-expanded={open} aria-controls="replay-body" onClick={() => setOpen(!open)}>
           {open ? 'Hide' : 'Details'}
         </button>
       </header>
-      <div className="replay__body" id="replay-body" hidden={!open}>
+      <div className="panel__body" id="replay-body" hidden={!open}>
         <div className="replay__grid">
           {listed ? <QuoteList quotes={quotes} /> : null}
           {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}

@@ -16,15 +16,15 @@ export function ReplayedValues({ replay, entryCount }: { readonly replay: PcrBan
   if (rows.length === 0) return null;
   return (
     <section className="replay replay--open" data-testid="replayed-values" aria-labelledby="replayed-values-title">
-      <header className="replay__head">
-        <h2 className="replay__title" id="replayed-values-title">
+      <header className="panel__head">
+        <h2 className="panel__title" id="replayed-values-title">
           Replay
         </h2>
-        <p className="replay__headline">
+        <p className="panel__headline">
           All {formatCount(entryCount)} entries replay to these values. Paste a quote or PCR values to compare.
         </p>
       </header>
-      <div className="replay__body">
+      <div className="panel__body">
         <table className="replay-table replay__card replay__card--wide">
           <thead>
             <tr>

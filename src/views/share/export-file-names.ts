@@ -11,6 +11,8 @@ export interface ExportFileNames {
   readonly csv: string;
   readonly ascii: string;
   readonly pcrread: string;
+  /** "Accept these changes" of the compare view: a Keylime runtime policy. */
+  readonly policyUpdate: string;
   evmctl(bank: HashAlgorithm): string;
 }
 
@@ -33,6 +35,7 @@ export function exportFileNames(logName: string | undefined): ExportFileNames {
     csv: `${base}.entries.csv`,
     ascii: kernelName !== null ? `ascii_runtime_measurements${kernelName[1] ?? ''}` : `${base}.ascii`,
     pcrread: 'firmware-pcrs.yaml',
+    policyUpdate: `${base}.policy-update.json`,
     evmctl: (bank) => `pcrs-replayed-${bank}.txt`,
   };
 }

@@ -1,5 +1,4 @@
-import { digestDiffSegments } from '../../core/util/digest-diff';
-import { firstDifference } from '../../core/util/hex-diff';
+import { digestDiffSegments, firstDifference } from '../../core/util/digest-diff';
 import './DigestDiff.css';
 
 /**

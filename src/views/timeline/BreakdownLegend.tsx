@@ -2,6 +2,7 @@ import type { TimelineBreakdown } from '../../core/timeline/timeline-categories'
 import { BREAKDOWN_MODES, type BreakdownMode } from '../../core/timeline/timeline-categories';
 import { useInspector } from '../../store/use-inspector';
 import { formatCount } from '../shared/format';
+import { SafeText } from '../shared/SafeText';
 import { categoryColour } from './timeline-theme';
 
 const MODE_LABELS: Readonly<Record<BreakdownMode, string>> = {
@@ -44,7 +45,7 @@ export function BreakdownLegend({ breakdown }: { readonly breakdown: TimelineBre
       {shown.map(({ name, c, total }) => (
         <span key={`${c}-${name}`} className="timeline__legend-item" data-testid="timeline-category" data-name={name} data-count={total}>
           <span className="timeline__swatch" style={{ background: categoryColour(breakdown.mode, name, c) }} aria-hidden="true" />
-          {name} <span className="timeline__legend-count">{formatCount(total)}</span>
+          <SafeText text={name} /> <span className="timeline__legend-count">{formatCount(total)}</span>
         </span>
       ))}
     </span>

@@ -126,7 +126,7 @@ function pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary 
  * The pool's verification of the open log (verify-log.ts), shared by every analysis of
  * the same log; progress goes to request `id`, the analysis that started it.
  */
-function verify(
+export function verify(
   session: Session,
   opened: OpenedLog,
   id: RequestId,

@@ -1,22 +1,28 @@
 /**
- * `compareWith`: reads a known-good reference list and compares the open log with it (core
- * compareLogs). The comparison stays on the open state until the next open of another log;
- * getRows then adds each row's class.
+ * `compareWith`: reads a known-good reference, an IMA list (core compareLogs) or a Keylime
+ * runtime policy whose digests are the known-good set (core comparePolicy), and compares the
+ * open log with it. The comparison stays on the open state until the next open of another
+ * log; getRows then adds each row's class.
+ * `acceptChanges`: "accept these changes", the Keylime v1 policy accepting the chosen groups
+ * (core acceptChanges), once the open log's template digests are verified.
  */
+import { acceptChanges } from '../../core/compare/accept-changes';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseInput } from '../../core/inputs/registry';
 import { compareDocument, type CompareDocument } from '../../core/compare/compare-json';
-import { compareLogs } from '../../core/compare/compare-logs';
+import { compareLogs, type LogComparison } from '../../core/compare/compare-logs';
+import { comparePolicy } from '../../core/compare/compare-policy';
+import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy, type RuntimePolicy } from '../../core/policy/runtime-policy';
 import { describeUnrecognized } from '../describe-input';
-import type { InputFile, RequestId } from '../protocol';
+import type { InputFile, PolicyUpdate, RequestId } from '../protocol';
 import { readBlobHead } from '../read-blob-chunks';
 import { SessionError, type Handlers, type Session } from '../session';
+import { verify } from './analyze';
 import { cacheKeyOf, isLogKind, parseLog } from './open';
 
-/**
- * Reads `file` as the known-good reference and compares the open log with it (core
- * compareLogs). Both lists stay here until the next open; getRows then adds each row's class.
- */
+/** The reference policy of a comparison made against one (the base of its policy update). */
+const basePolicies = new WeakMap<LogComparison, RuntimePolicy>();
+
 async function compareWith(session: Session, file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
   const state = session.state;
   const opened = session.requireLog();
@@ -24,20 +30,56 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
   const recognised = recogniseInput(head, head.length === file.size);
   const kind = recognised?.module.kind;
   const options = imaListOptions(recognised);
-  if (!isLogKind(kind) || options === undefined) {
+  let result: LogComparison;
+  if (kind === 'runtime-policy') {
+    const base = readReferencePolicy(new Uint8Array(await file.arrayBuffer()), name);
+    result = comparePolicy(base, opened.log);
+    basePolicies.set(result, base.policy);
+  } else if (isLogKind(kind) && options !== undefined) {
+    const input: InputFile = { id: `reference:${name}`, name, file };
+    const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal);
+    if (reference.log.entries.length === 0) {
+      throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
+    }
+    result = compareLogs(reference.log, opened.log);
+  } else {
     const looks = kind ?? describeUnrecognized(head);
-    throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is not an IMA measurement list (it looks like ${looks}).`);
+    throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
   }
-  const input: InputFile = { id: `reference:${name}`, name, file };
-  const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal);
-  if (reference.log.entries.length === 0) {
-    throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
-  }
-  const result = compareLogs(reference.log, opened.log);
   if (session.state === state) state.comparison = result;
   return compareDocument(result, { reference: name, failing: opened.overview.name });
 }
 
-export const compareHandlers: Handlers<'compareWith'> = {
+/** A reference policy, or the reason it cannot be one (naming the file and the JSON place). */
+function readReferencePolicy(bytes: Uint8Array, name: string): LoadedPolicy {
+  try {
+    return parseRuntimePolicy(bytes);
+  } catch (e) {
+    if (e instanceof PolicyInputError) throw new SessionError('unrecognizedFormat', `${name} cannot be read as a runtime policy: ${e.place}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function acceptChosen(session: Session, keys: readonly string[], id: RequestId): Promise<PolicyUpdate> {
+  const opened = session.requireLog();
+  const comparison = session.state.comparison;
+  if (comparison === undefined) throw new SessionError('noLog', 'Nothing has been compared yet');
+  const wanted = new Set(keys);
+  const groups = comparison.groups.filter((g) => wanted.has(g.key));
+  await verify(session, opened, id, await session.hashProvider());
+  const base = basePolicies.get(comparison);
+  const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, {
+    ...(base !== undefined ? { base } : {}),
+    timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+  });
+  if (!update.ok) {
+    const bad = update.unverified;
+    throw new SessionError('unrecognizedFormat', `No policy written: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of the accepted paths do not match their template digest.`);
+  }
+  return { text: `${JSON.stringify(update.policy, null, 1)}\n`, accepted: update.accepted, skipped: update.skipped, merged: base !== undefined };
+}
+
+export const compareHandlers: Handlers<'compareWith' | 'acceptChanges'> = {
   compareWith: (session, { file, name }, { id, signal }) => compareWith(session, file, name, id, signal),
+  acceptChanges: (session, { groups }, { id }) => acceptChosen(session, groups, id),
 };

@@ -1,0 +1,93 @@
+/**
+ * acceptChanges: the written policy is read back with the policy reader and the failing list
+ * compared with it again; every accepted path must then be `same`, and the digests written
+ * are the builder's own (its template fields), not our parser's.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
+import { parseImaLog } from '../ima/parse-ima-log';
+import { parseRuntimePolicy } from '../policy/runtime-policy';
+import { validatePolicySchema } from '../policy/policy-schema';
+import { buildImaLog, type BuildEntry } from '../testing/build-ima-log';
+import { platformBootEntry } from '../testing/ima-scenarios';
+import { encodeText, toHex } from '../util/bytes';
+import { verifyTemplateHashes } from '../ima/template-digests';
+import type { ImaLog } from '../model/ima-log';
+import { acceptChanges, type AcceptedChanges } from './accept-changes';
+import { compareLogs } from './compare-logs';
+import { comparePolicy } from './compare-policy';
+
+let provider: HashProvider;
+beforeAll(async () => {
+  provider = await createWasmHashProvider();
+});
+const file = (path: string, content = path): BuildEntry => ({ path, fileDigest: { content } });
+const sha256 = (text: string): string => toHex(provider.get('sha256')?.digest(encodeText(text)) ?? new Uint8Array());
+const modules = (release: string, tag: string): BuildEntry[] => Array.from({ length: 12 }, (_, i) => file(`/usr/lib/modules/${release}/kernel/m${i}.ko`, `${tag}${i}`));
+const written = (policy: Record<string, unknown>) => parseRuntimePolicy(encodeText(JSON.stringify(policy)));
+
+/** A built list, parsed and its template digests verified (acceptChanges requires it). */
+function verified(entries: BuildEntry[]): ImaLog {
+  const log = parseImaLog(buildImaLog(entries, { provider }).binary);
+  expect(verifyTemplateHashes(log, provider).mismatches).toEqual([]);
+  return log;
+}
+
+function accepted(update: AcceptedChanges): Extract<AcceptedChanges, { ok: true }> {
+  if (!update.ok) throw new Error(`unverified entries ${update.unverified.join(', ')}`);
+  return update;
+}
+
+describe('acceptChanges', () => {
+  it('against a list: the update holds the accepted groups only, with the failing digests', () => {
+    const tools = Array.from({ length: 5 }, (_, i) => file(`/usr/bin/t${i}`));
+    const reference = verified([platformBootEntry(provider), ...modules('6.8.0-48', 'a'), ...tools]);
+    const failing = verified([platformBootEntry(provider), ...modules('6.8.0-49', 'b'), ...tools, file('/usr/sbin/sshd', 'v2'), { template: 'ima-buf', path: 'kernel_version', buf: '6.8.0-49' }]);
+    const result = compareLogs(reference, failing);
+    const kernel = result.groups.filter((g) => g.key === '/usr/lib/modules/6.8.0-49');
+    expect(kernel).toHaveLength(1);
+    const update = accepted(acceptChanges(kernel, failing, result.entryClass.failing));
+    expect(update.accepted).toBe(12);
+    expect(validatePolicySchema(update.policy)).toEqual([]);
+    const digests = update.policy.digests as Record<string, string[]>;
+    expect(Object.keys(digests).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `/usr/lib/modules/6.8.0-49/kernel/m${i}.ko`).sort());
+    for (let i = 0; i < 12; i++) expect(digests[`/usr/lib/modules/6.8.0-49/kernel/m${i}.ko`]).toEqual([sha256(`b${i}`)]);
+    // Read back: the accepted group is the same, everything else new.
+    const again = comparePolicy(written(update.policy), failing);
+    expect(again.counts).toMatchObject({ same: 12, changed: 0, gone: 0 });
+    expect(again.groups.find((g) => g.key === '/usr/lib/modules/6.8.0-49')).toBeUndefined();
+    // A buffer goes to ima-buf, not digests.
+    const all = accepted(acceptChanges(result.groups, failing, result.entryClass.failing));
+    expect(Object.keys(all.policy['ima-buf'] as object)).toEqual(['kernel_version']);
+    expect(all.policy.digests).not.toHaveProperty('kernel_version');
+  });
+
+  it('against a policy: the update is the policy plus the accepted digests, and then nothing changed', () => {
+    const failing = verified([platformBootEntry(provider), file('/usr/bin/a'), file('/usr/bin/b', 'b2'), file('/usr/bin/c')]);
+    const base = written({ meta: { version: 1 }, digests: { '/usr/bin/a': [sha256('/usr/bin/a')], '/usr/bin/b': [sha256('/usr/bin/b')], '/usr/bin/gone': [sha256('x')] }, excludes: ['/tmp/.*'] });
+    const before = comparePolicy(base, failing);
+    expect(before.counts).toMatchObject({ changed: 1, new: 2, gone: 1 }); // b, then c and boot_aggregate
+    const update = accepted(acceptChanges(before.groups, failing, before.entryClass.failing, { base: base.policy }));
+    expect(validatePolicySchema(update.policy)).toEqual([]);
+    const digests = update.policy.digests as Record<string, string[]>;
+    expect(digests['/usr/bin/b']).toEqual([sha256('/usr/bin/b'), sha256('b2')]);
+    expect(digests['/usr/bin/gone']).toEqual([sha256('x')]);
+    expect(update.policy.excludes).toEqual(['/tmp/.*']);
+    const after = comparePolicy(written(update.policy), failing);
+    expect(after.counts).toMatchObject({ changed: 0, new: 0, gone: 1, same: 4 });
+  });
+
+  it('refuses entries whose template digest did not verify, or was never checked', () => {
+    const built = buildImaLog([file('/usr/bin/a'), file('/usr/bin/b')], { provider });
+    const bytes = built.binary.slice();
+    // The last byte of the list is the end of /usr/bin/b's name: its template digest no longer covers it.
+    bytes[bytes.length - 1] ^= 1;
+    const failing = parseImaLog(bytes);
+    const result = comparePolicy(written({ meta: { version: 1 }, digests: {} }), failing);
+    expect(acceptChanges(result.groups, failing, result.entryClass.failing)).toEqual({ ok: false, unverified: [0, 1] }); // not checked yet
+    verifyTemplateHashes(failing, provider);
+    expect(acceptChanges(result.groups, failing, result.entryClass.failing)).toEqual({ ok: false, unverified: [1] });
+    const onlyA = result.groups.map((g) => ({ ...g, paths: g.paths.filter((p) => p.path === '/usr/bin/a') }));
+    expect(acceptChanges(onlyA, failing, result.entryClass.failing).ok).toBe(true);
+  });
+});

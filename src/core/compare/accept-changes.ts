@@ -1,0 +1,73 @@
+/**
+ * "Accept these changes": a Keylime runtime policy v1 that accepts what the failing list
+ * measured in the reviewed groups (changed and new paths; a gone path is never removed, since
+ * another machine may still measure it).
+ *
+ *   reference is a policy  the update is that policy with the accepted digests added: the
+ *                          policy to deploy.
+ *   reference is a list    the update holds the accepted digests only (keylime-policy's
+ *                          `--base-policy` or `imascope policy` merge it into a fleet policy).
+ *
+ * Each digest goes where Keylime will look for it (create-policy `policyListOf`): files in
+ * `digests`, keys in `keyrings`, other buffers in `ima-buf`.
+ *
+ * Fail closed: a digest is accepted only from entries whose template digest was verified
+ * (EntryFlag.HashVerified, set by the caller's verification). An accepted path with an entry
+ * that did not verify (tampered, or not checked) gives no policy, only those entries.
+ */
+import { EntryFlag, type ImaLog } from '../model/ima-log';
+import { decodeText } from '../util/bytes';
+import { addAccepted, policyListOf, writePolicyV1, type CreatedPolicy, type PolicyLists } from '../policy/create-policy';
+import type { RuntimePolicy } from '../policy/runtime-policy';
+import { EntryCompare, type CompareGroup } from './compare-logs';
+
+export type AcceptedChanges =
+  | (CreatedPolicy & { readonly ok: true; readonly accepted: number })
+  | { readonly ok: false; readonly unverified: readonly number[] };
+
+/** `failingClasses`: the comparison's `entryClass.failing` (which entries can be accepted). */
+export function acceptChanges(
+  groups: readonly CompareGroup[],
+  failing: ImaLog,
+  failingClasses: Uint8Array,
+  options: { readonly base?: RuntimePolicy; readonly timestamp?: string } = {},
+): AcceptedChanges {
+  const unverified = unverifiedEntries(groups, failing, failingClasses);
+  if (unverified.length > 0) return { ok: false, unverified };
+  const base = options.base;
+  const copy = (map: ReadonlyMap<string, readonly string[]> | undefined): Map<string, Set<string>> =>
+    new Map([...(map ?? [])].map(([name, digests]) => [name, new Set(digests)]));
+  const lists: PolicyLists = { digests: copy(base?.digests), keyrings: copy(base?.keyrings), 'ima-buf': copy(base?.imaBuf) };
+  const skipped: string[] = [];
+  let accepted = 0;
+  for (const group of groups) {
+    for (const path of group.paths) {
+      if (path.class === 'gone' || path.failingEntry === undefined) continue;
+      const list = policyListOf(failing, path.failingEntry);
+      for (const d of path.failing) addAccepted(lists, list, path.path, d.hex, skipped);
+      accepted++;
+    }
+  }
+  const policy = writePolicyV1(lists, {
+    excludes: base?.excludes ?? [],
+    logHashAlg: base?.logHashAlg ?? failing.digestBank ?? 'sha1',
+    ...(base !== undefined ? { ignoredKeyrings: base.ignoredKeyrings, verificationKeys: base.verificationKeys } : {}),
+    timestamp: options.timestamp,
+  });
+  return { ok: true, policy, skipped, accepted };
+}
+
+/** Entries of accepted paths whose template digest is not known to be the hash of their data. */
+function unverifiedEntries(groups: readonly CompareGroup[], failing: ImaLog, failingClasses: Uint8Array): number[] {
+  const accepted = new Set(groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone').map((p) => p.path)));
+  const e = failing.entries;
+  const out: number[] = [];
+  for (let i = 0; i < e.length; i++) {
+    const c = failingClasses[i];
+    // Only changed and new entries carry digests the update adds.
+    if (c !== EntryCompare.Changed && c !== EntryCompare.New) continue;
+    if ((e.flags[i] & EntryFlag.HashVerified) !== 0) continue;
+    if (accepted.has(decodeText(failing.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])))) out.push(i);
+  }
+  return out;
+}

@@ -1,0 +1,213 @@
+/**
+ * A Keylime runtime policy as the known-good reference: its accepted digests stand for the
+ * reference list's measurements, and the failing list is aligned with them by path, as
+ * Keylime's evaluator looks paths up (keylime-eval.ts `validateNg`):
+ *
+ *   changed  the policy lists the path but not a digest the failing list measured for it,
+ *   new      the policy does not list the path,
+ *   gone     the policy lists a path the failing list never measured,
+ *   same     every digest the failing list measured for the path is accepted,
+ *   incomparable  the policy's digests for the path are of other lengths (sha1 against sha256).
+ *
+ * Keylime compares hex strings whatever the algorithm, so a policy digest takes the failing
+ * list's algorithm of its length. `digests`, `keyrings` and `ima-buf` together are the known
+ * set (Keylime picks the list by entry kind; a diff does not need to). boot_aggregate is a path
+ * here: Keylime looks it up in `digests` like any file. Names the policy's excludes match are
+ * not compared (EntryCompare.Excluded), on either side. A policy has no order: no divergence.
+ * What Keylime never matches (upper-case or odd hex) is counted, never aligned.
+ */
+import { digestSize, hashAlgorithmsOfSize, parseHashAlgorithm } from '../hash/hash-algorithm';
+import type { ImaLog } from '../model/ima-log';
+import { compileExcludes } from '../policy/excludes';
+import type { LoadedPolicy } from '../policy/runtime-policy';
+import { decodeText } from '../util/bytes';
+import { plural } from '../util/count-text';
+import { MAX_PAIR_DIGEST } from './digest-pairs';
+import { compareScans, compareTables, EntryCompare, scanSide, type AlgorithmNames, type LogComparison, type SideScan } from './compare-logs';
+
+const REF = 0;
+const FAIL = 1;
+
+/** The policy's names and digests laid out in one buffer, so the interner can point into it. */
+interface PolicyBuffer {
+  readonly data: Uint8Array;
+  /** Per accepted (name, digest): offsets into `data`. */
+  readonly nameOffset: Uint32Array;
+  readonly nameLength: Uint32Array;
+  readonly digestOffset: Uint32Array;
+  readonly digestLength: Uint8Array;
+  readonly pairs: number;
+  /** Digests Keylime never matches (not lower-case hex of whole bytes). */
+  readonly unreadable: number;
+  /** Names the policy's own excludes match. */
+  readonly excludedPaths: number;
+}
+
+export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog): LogComparison {
+  const policy = loaded.policy;
+  const excludes = compileExcludes(policy.excludes);
+  const isExcluded = (name: string): boolean => excludes.match(name);
+  const known = layOutPolicy([policy.digests, policy.keyrings, policy.imaBuf], isExcluded);
+  const tables = compareTables(known.data, failing.data, known.pairs + failing.entries.length);
+  const fail = scanSide(failing, FAIL, tables, {
+    alignBootAggregate: true,
+    ...(excludes.status === 'ok' ? { excluded: (name: Uint8Array) => isExcluded(decodeText(name)) } : {}),
+  });
+  const ref = scanPolicy(known, tables, failing);
+  const notes: string[] = [];
+  if (known.unreadable > 0) notes.push(`the policy has ${plural(known.unreadable, 'digest', 'digests')} that are not lower-case hex: Keylime never matches them, so they are not compared`);
+  if (excludes.status === 'ignored' || excludes.status === 'inexact') {
+    notes.push(`the policy's excludes are not applied (${excludes.reason ?? excludes.status}): every path is compared`);
+  }
+  if (loaded.format === 'keylime-dsse') notes.push('the policy is read from its DSSE envelope; the signature is not checked here');
+  return compareScans(ref, fail, tables, {
+    reference: (pathCount) => ({
+      kind: 'policy',
+      entries: known.pairs,
+      paths: pathCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0),
+      templates: [],
+      digestAlgorithms: tables.algorithms.names
+        .map((algorithm, a) => ({ algorithm, entries: ref.algorithmEntries[a] }))
+        .filter((a) => a.entries > 0),
+      templateDigestSize: 0,
+      boots: [],
+      kernelVersions: [],
+      violations: 0,
+      unaligned: known.unreadable,
+      parseErrors: 0,
+      policy: { format: loaded.format, excludes: policy.excludes.length, excludesStatus: excludes.status, excludedPaths: known.excludedPaths },
+    }),
+    notes,
+  });
+}
+
+function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>>, isExcluded: (name: string) => boolean): PolicyBuffer {
+  // Two passes without a string or array per digest (a fleet policy holds millions): sizes
+  // first, then names encoded and digests decoded straight into one buffer.
+  let bytes = 0;
+  let pairs = 0;
+  let unreadable = 0;
+  let excludedPaths = 0;
+  for (const map of maps) {
+    for (const [name, digests] of map) {
+      if (isExcluded(name)) {
+        excludedPaths++;
+        continue;
+      }
+      let readable = 0;
+      for (const d of digests) {
+        if (!isLowerHex(d)) unreadable++;
+        else {
+          readable++;
+          bytes += d.length / 2;
+        }
+      }
+      if (readable === 0) continue;
+      bytes += utf8Length(name);
+      pairs += readable;
+    }
+  }
+  const data = new Uint8Array(bytes);
+  const out = {
+    data,
+    nameOffset: new Uint32Array(pairs),
+    nameLength: new Uint32Array(pairs),
+    digestOffset: new Uint32Array(pairs),
+    digestLength: new Uint8Array(pairs),
+    pairs,
+    unreadable,
+    excludedPaths,
+  };
+  const encoder = new TextEncoder();
+  let at = 0;
+  let k = 0;
+  for (const map of maps) {
+    for (const [name, digests] of map) {
+      if (isExcluded(name) || !digests.some(isLowerHex)) continue;
+      const nameAt = at;
+      const nameLength = encoder.encodeInto(name, data.subarray(at)).written;
+      at += nameLength;
+      for (const hex of digests) {
+        if (!isLowerHex(hex)) continue;
+        out.nameOffset[k] = nameAt;
+        out.nameLength[k] = nameLength;
+        out.digestOffset[k] = at;
+        out.digestLength[k] = hex.length / 2;
+        for (let c = 0; c < hex.length; c += 2) data[at++] = (hexValue(hex.charCodeAt(c)) << 4) | hexValue(hex.charCodeAt(c + 1));
+        k++;
+      }
+    }
+  }
+  return out;
+}
+
+/** Lower-case hex of whole bytes, as Keylime can match it, and short enough to align. */
+function isLowerHex(d: string): boolean {
+  if (d.length === 0 || d.length % 2 !== 0 || d.length / 2 > MAX_PAIR_DIGEST) return false;
+  for (let c = 0; c < d.length; c++) if (hexValue(d.charCodeAt(c)) < 0) return false;
+  return true;
+}
+
+/** 0–15 for 0-9 a-f; -1 otherwise (upper case included: Keylime never matches it). */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/** Bytes of `s` in UTF-8 (lone surrogates count as the 3 bytes of U+FFFD, as TextEncoder writes them). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** One "entry" per accepted (name, digest), tagged with the failing list's algorithm of its size. */
+function scanPolicy(known: PolicyBuffer, tables: ReturnType<typeof compareTables>, failing: ImaLog): SideScan {
+  const n = known.pairs;
+  const side: SideScan = {
+    path: new Int32Array(n),
+    pair: new Int32Array(n),
+    algorithmBit: new Uint16Array(n),
+    entryClass: new Uint8Array(n).fill(EntryCompare.None),
+    bootStarts: [],
+    kernelVersions: [],
+    algorithmEntries: new Uint32Array(16),
+    violations: 0,
+    unaligned: known.unreadable,
+    excluded: 0,
+  };
+  const algorithmOfSize = algorithmsBySize(failing, tables.algorithms);
+  for (let k = 0; k < n; k++) {
+    const length = known.digestLength[k];
+    const a = algorithmOfSize(length);
+    const p = tables.paths.intern(REF, known.nameOffset[k], known.nameLength[k]);
+    side.path[k] = p;
+    side.pair[k] = tables.pairs.add(p, REF, known.digestOffset[k], length, a, 1 << REF);
+    side.algorithmBit[k] = 1 << a;
+    side.algorithmEntries[a]++;
+  }
+  return side;
+}
+
+/** Digest size → algorithm id: the failing list's algorithm of that size, else the usual one. */
+function algorithmsBySize(failing: ImaLog, algorithms: AlgorithmNames): (size: number) => number {
+  const bySize = new Map<number, number>();
+  for (const name of failing.digestAlgorithms) {
+    const alg = parseHashAlgorithm(name.replace(/^ima:/, ''));
+    if (alg !== undefined && !bySize.has(digestSize(alg))) bySize.set(digestSize(alg), algorithms.id(name));
+  }
+  return (size) => {
+    let id = bySize.get(size);
+    if (id === undefined) bySize.set(size, (id = algorithms.id(hashAlgorithmsOfSize(size)[0] ?? `${size * 8}-bit`)));
+    return id;
+  };
+}
