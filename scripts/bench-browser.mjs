@@ -5,7 +5,8 @@
 // Build: the current sources are built with `vite build --outDir` into a private temporary
 // directory and served from there by `vite preview` on BENCH_PORT (default 4193), so the
 // shared dist/ is neither read nor written (no lock needed) and the figures belong to the
-// sources as they are now.
+// sources as they are now. BENCH_DIST=<dir> serves a build made beforehand instead (for A/B
+// runs in turns: build each version with `vite build --outDir`, then run the bench on each).
 //
 // Each run starts a fresh browser and page, loads the list and its two PCR files through the
 // file input (setInputFiles, as a user picking files) and times, in the page, with
@@ -59,6 +60,7 @@ const NAME_SEARCH = 'crypt';
 const FILTER_DEBOUNCE_MS = 150;
 const TRACE = process.env.BENCH_TRACE === '1';
 const DATA = 'bench-data';
+const PREBUILT = process.env.BENCH_DIST;
 
 
 function line(name, value, unit, extra = '') {
@@ -310,10 +312,10 @@ const median = (xs) => {
 };
 
 ensureData();
-const dir = mkdtempSync(join(tmpdir(), 'imascope-bench-dist-'));
+const dir = PREBUILT ?? mkdtempSync(join(tmpdir(), 'imascope-bench-dist-'));
 let server;
 try {
-  buildInto(dir);
+  if (PREBUILT === undefined) buildInto(dir);
   server = await serve(dir);
   for (const size of SIZES) {
     const huge = isHuge(size);
@@ -356,5 +358,5 @@ try {
   }
 } finally {
   server?.child.kill();
-  rmSync(dir, { recursive: true, force: true });
+  if (PREBUILT === undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -68,6 +68,9 @@ export class ChunkedByteSource implements ByteSource {
   readonly #maxChunks: number;
   /** Chunk index → bytes; Map order is use order (a hit moves the chunk to the end). */
   readonly #chunks = new Map<number, Uint8Array>();
+  /** The chunk read last, checked before the map: a scan asks for the same chunk thousands of times in a row. */
+  #lastIndex = -1;
+  #last: Uint8Array = new Uint8Array(0);
   #spanning = new Uint8Array(0);
 
   constructor(size: Bytes, read: ChunkReader, options: ChunkedByteSourceOptions = {}) {
@@ -98,6 +101,14 @@ export class ChunkedByteSource implements ByteSource {
   }
 
   #chunk(k: number): Uint8Array {
+    if (k === this.#lastIndex) return this.#last;
+    const chunk = this.#cachedOrRead(k);
+    this.#lastIndex = k;
+    this.#last = chunk;
+    return chunk;
+  }
+
+  #cachedOrRead(k: number): Uint8Array {
     const cached = this.#chunks.get(k);
     if (cached !== undefined) {
       this.#chunks.delete(k);
