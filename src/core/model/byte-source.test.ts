@@ -74,6 +74,8 @@ describe('ChunkedByteSource', () => {
     expect(source.chunkReads).toBe(3);
     source.at(150, 1);
     expect(source.chunkReads).toBe(4);
+    source.at(700, 0); // an empty range reads nothing
+    expect(source.chunkReads).toBe(4);
   });
 
   it('fails when the file gives fewer bytes than asked (it changed on disk)', () => {

@@ -52,6 +52,7 @@ export interface ChunkedByteSourceOptions {
 
 const DEFAULT_CHUNK_SIZE: Bytes = 1 << 20;
 const DEFAULT_MAX_CHUNKS = 16;
+const EMPTY = new Uint8Array(0);
 
 /**
  * A source read chunk by chunk through `read`, keeping the most recently used chunks. A range
@@ -82,8 +83,13 @@ export class ChunkedByteSource implements ByteSource {
 
   at(offset: Bytes, length: Bytes): number {
     checkRange(this.size, offset, length);
+    // An empty range (an entry with no name or file digest) needs no read.
+    if (length === 0) {
+      this.bytes = EMPTY;
+      return 0;
+    }
     const first = Math.floor(offset / this.#chunkSize);
-    const last = length === 0 ? first : Math.floor((offset + length - 1) / this.#chunkSize);
+    const last = Math.floor((offset + length - 1) / this.#chunkSize);
     if (first === last) {
       this.bytes = this.#chunk(first);
       return offset - first * this.#chunkSize;
