@@ -156,6 +156,8 @@ function instrument() {
     }
     const state = document.querySelector('[data-app-state]')?.getAttribute('data-app-state');
     if (marks.parsed === undefined && state === 'ready') marks.parsed = now();
+    // The app refused or failed the load (e.g. no room for a huge list): the run ends with its words.
+    if (state === 'error') marks.error = document.querySelector('[data-testid="load-error"]')?.textContent ?? 'the load failed';
     const tone = document.querySelector('[data-testid="verdict"]')?.getAttribute('data-tone');
     if (marks.verified === undefined && state === 'ready' && tone !== undefined && tone !== null && tone !== 'pending') {
       marks.verified = now();
@@ -230,10 +232,12 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
   const list = `${DATA}/ima-${size}.bin`;
   const files = [list, `${DATA}/ima-${size}.pcrs-sha1.txt`, `${DATA}/ima-${size}.pcrs-sha256.txt`];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  let crashed = false;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
+    page.on('crash', () => (crashed = true));
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     let pids = [];
     let peakAtVerdict;
@@ -258,12 +262,16 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
       : undefined;
 
     await page.getByTestId('file-input').setInputFiles(files);
-    await page.waitForFunction(() => window.__bench.firstRows !== undefined, undefined, { timeout, polling: 20 });
+    await page.waitForFunction(() => window.__bench.firstRows !== undefined || window.__bench.error !== undefined, undefined, { timeout, polling: 20 });
+    const failed = await page.evaluate(() => window.__bench.error);
+    if (failed !== undefined) throw new Error(`the app could not open the list: ${failed}`);
     const whileVerifying = scrolling
       ? await page.evaluate(scrollWhileVerifying)
       : await page
-          .waitForFunction(() => window.__bench.verified !== undefined, undefined, { timeout, polling: 50 })
+          .waitForFunction(() => window.__bench.verified !== undefined || window.__bench.error !== undefined, undefined, { timeout, polling: 50 })
           .then(() => undefined);
+    const failedLater = await page.evaluate(() => window.__bench.error);
+    if (failedLater !== undefined) throw new Error(`the app failed after the first rows: ${failedLater}`);
     const scrollLast = await page.evaluate(() => window.__scrollAndTime(1));
     const marks = await page.evaluate(() => ({ ...window.__bench }));
     clearInterval(sampler);
@@ -301,6 +309,9 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
       peakKiB: peak,
       hwmKiB: hwm,
     };
+  } catch (e) {
+    // The renderer's death (out of memory) closes the page under the waits: say so.
+    throw crashed ? new Error(`the renderer crashed (out of memory?): ${e instanceof Error ? e.message : e}`) : e;
   } finally {
     await browser.close();
   }
