@@ -62,8 +62,8 @@ export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgor
 }
 
 /**
- * With no pool workers, or with `inPlace`, the ranges are verified where the log is, on this thread, with no
- * copies, a turn of the event loop every IN_PLACE_SLICE_MS.
+ * With no pool workers, or with `inPlace`, the ranges are verified where the log is, on this
+ * thread, with no copies, a turn of the event loop every IN_PLACE_SLICE_MS.
  */
 async function verifyInPlace(log: ImaLog, hasher: Hasher | undefined, options: VerifyLogOptions): Promise<void> {
   const n = log.entries.length;
