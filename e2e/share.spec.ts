@@ -355,6 +355,8 @@ test('exports: JSON equals the CLI, CSV rows, the ASCII list re-parses, evmctl a
   await page.keyboard.press('Escape');
   await page.getByTestId('entry-filter').fill('/usr/bin');
   await expect(page.getByTestId('row-count')).toContainText('of 33');
+  // The count reads "33 of 33" until the worker's filtered page arrives (its first row is then a /usr/bin one).
+  await expect(inspector.rows.first()).toContainText('/usr/bin');
   const shown = Number(((await page.getByTestId('row-count').textContent()) ?? '').split(' of ')[0]);
   await openMenu();
   const filtered = await downloaded(page, () => page.getByTestId('export-csv').click());

@@ -1,5 +1,5 @@
 import { useInspector } from '../store/use-inspector';
-import { ACCEPTED_INPUTS } from '../worker/describe-input';
+import { ACCEPTED_INPUTS } from '../core/inputs/input-kinds';
 import './ErrorBanner.css';
 
 /** The failed state, in words: what went wrong and what the app accepts. */

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { classifyInput } from '../core/analysis/classify-input';
+import { imaListOptions, recogniseInput } from '../core/inputs/registry';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
 import { compareLogs } from '../core/compare/compare-logs';
@@ -102,9 +102,9 @@ function readRaw(path: string): RawInput {
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const kind = classifyInput(bytes.subarray(0, 64 * 1024));
-  if (kind === undefined) throw new InputError(`${path}: not recognised (${bytes.length} bytes)`);
-  return { name: path, bytes, kind };
+  const recognised = recogniseInput(bytes, true);
+  if (recognised === undefined) throw new InputError(`${path}: not recognised (${bytes.length} bytes)`);
+  return { name: path, bytes, kind: recognised.module.kind, recognised };
 }
 
 function readList(path: string, role: 'reference' | 'failing'): ImaLog {
@@ -120,7 +120,7 @@ function assertList(raw: RawInput, role: 'reference' | 'failing'): void {
 /** The list in `raw`, or an InputError naming the file and its role. */
 function listOf(raw: RawInput, role: 'reference' | 'failing'): ImaLog {
   assertList(raw, role);
-  const log = parseImaLog(raw.bytes, { format: raw.kind === 'ima-ascii' ? 'ascii' : 'binary' });
+  const log = parseImaLog(raw.bytes, imaListOptions(raw.recognised) ?? { format: raw.kind === 'ima-ascii' ? 'ascii' : 'binary' });
   if (log.entries.length === 0) {
     throw new InputError(`${raw.name}: the ${role} list has no readable entry${log.errors.length > 0 ? ` (${log.errors[0].message})` : ''}`);
   }

@@ -12,9 +12,10 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { classifyInput, diagnoseUnrecognised } from '../core/analysis/classify-input';
+import { recogniseAs, recogniseInput } from '../core/inputs/registry';
+import { diagnoseUnrecognised } from '../core/inputs/diagnose';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { INPUT_KINDS, type InputKind } from '../core/report/report';
+import { ACCEPTED_INPUTS, INPUT_KINDS, isInputKind, type InputKind } from '../core/inputs/input-kinds';
 import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
@@ -95,8 +96,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');
-      const kind = spec.slice(eq + 1) as InputKind;
-      if (eq <= 0 || !INPUT_KINDS.includes(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
+      const kind = spec.slice(eq + 1);
+      if (eq <= 0 || !isInputKind(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
       kinds.set(spec.slice(0, eq), kind);
     } else if (arg === '--permalink') {
       permalink = value();
@@ -155,15 +156,16 @@ async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    const kind = args.kinds.get(file) ?? classifyInput(bytes.subarray(0, 64 * 1024));
-    if (kind === undefined) {
+    const given = args.kinds.get(file);
+    const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
+    if (recognised === undefined) {
       const nearest = diagnoseUnrecognised(bytes);
       process.stderr.write(
-        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: IMA lists (binary, per-bank, ASCII), firmware event logs, PCR listings, TPM quotes, signatures, attestation keys, certificates, go-tpm-tools attestations, runtime policies, exclude lists, IMA keys and keyrings; use --kind FILE=KIND to override.\n`,
+        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
       );
       return 2;
     }
-    raw.push({ name: basename(file), bytes, kind });
+    raw.push({ name: basename(file), bytes, kind: recognised.module.kind, recognised });
   }
   const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());

@@ -5,7 +5,7 @@
  */
 import { plural } from '../core/util/count-text';
 import { readFileSync } from 'node:fs';
-import { classifyInput } from '../core/analysis/classify-input';
+import { imaListOptions, recogniseInput } from '../core/inputs/registry';
 import { createHashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
@@ -53,12 +53,14 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    const kind = classifyInput(bytes.subarray(0, 64 * 1024));
-    if (kind !== 'ima-binary' && kind !== 'ima-ascii') {
+    const recognised = recogniseInput(bytes, true);
+    const options = imaListOptions(recognised);
+    if (options === undefined) {
+      const kind = recognised?.module.kind;
       process.stderr.write(`imascope: ${file}: not an IMA measurement list${kind === undefined ? '' : ` (it reads as ${kind})`}\n`);
       return 2;
     }
-    const log = parseImaLog(bytes, { format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+    const log = parseImaLog(bytes, options);
     if (log.errors.length > 0) {
       process.stderr.write(`imascope: ${file}: byte ${log.errors[0].offset}: ${log.errors[0].message}\n`);
       return 2;

@@ -4,13 +4,6 @@
  * classifier: the file name is never consulted.
  */
 
-/** What the app accepts, for the message shown next to an unrecognised file. */
-export const ACCEPTED_INPUTS =
-  'an IMA measurement list (binary_runtime_measurements in either byte order, or ' +
-  'ascii_runtime_measurements), a firmware event log (binary_bios_measurements), PCR values ' +
-  '(evmctl, tpm2_pcrread, JSON), a TPM quote (binary, hex, base64 or a Keylime quote string), ' +
-  'a TPMT_SIGNATURE, or an attestation key (PEM, DER or TPM2B_PUBLIC)';
-
 const MAGIC: ReadonlyArray<{ readonly bytes: readonly number[]; readonly what: string }> = [
   { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
   { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },

@@ -27,7 +27,7 @@ import type { CompareDocument } from '../core/compare/compare-json';
 import type { PermalinkEntry } from '../core/share/permalink';
 import type { ReplayHypotheses } from '../core/analysis/hypotheses';
 import type { QuoteDetails } from '../core/analysis/quote-details';
-import type { PastePart } from '../core/tpm/split-paste';
+import type { PastePart } from '../core/inputs/split-paste';
 import type {
   TimelineMarkerList,
   TimelineMarkerRequest,
@@ -118,7 +118,7 @@ export interface AnalysisSummary {
   readonly pasteParts?: readonly PastePartSummary[];
 }
 
-/** One part of a pasted text (core/tpm/split-paste.ts). */
+/** One part of a pasted text (core/inputs/split-paste.ts). */
 export interface PastePartSummary {
   readonly kind: PastePart['kind'];
   /** 0-based line of the part's first line in the paste. */

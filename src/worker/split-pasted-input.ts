@@ -1,13 +1,13 @@
 /**
  * A pasted text often holds several artefacts: a quote's hex, a `nonce:` line, a PEM key,
- * tpm2_quote's whole stdout. core/tpm/split-paste.ts splits it into parts; each recognised
+ * tpm2_quote's whole stdout. core/inputs/split-paste.ts splits it into parts; each recognised
  * part goes to the analysis as one input of its kind, a nonce line becomes the nonce, and
  * every part is listed (with the lines nothing recognised), so the replay panel can say what
  * was not understood. A text recognised whole and holding one part stays one input.
  */
 import type { RawInput } from '../core/analysis/analysis-types';
 import type { InputKind } from '../core/report/report';
-import { splitPaste, type PastePart } from '../core/tpm/split-paste';
+import { splitPaste, type PastePart } from '../core/inputs/split-paste';
 import { encodeText } from '../core/util/bytes';
 import type { InputSummary, PastedInput, PastePartSummary } from './protocol';
 

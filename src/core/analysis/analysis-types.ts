@@ -7,6 +7,7 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import type { InputKind, Report, ReportInput } from '../report/report';
+import type { Recognised } from '../inputs/registry';
 import type { LogFacts } from './log-facts';
 import type { PolicyDryRun } from '../policy/policy-dry-run';
 
@@ -16,6 +17,8 @@ export interface RawInput {
   readonly bytes: Uint8Array;
   /** Overrides content detection (CLI --kind, the app's re-classify menu). */
   readonly kind?: InputKind;
+  /** What the caller's classification learned (core/inputs/registry), so the loader need not sniff again. */
+  readonly recognised?: Recognised;
 }
 
 /**

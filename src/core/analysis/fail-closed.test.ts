@@ -10,7 +10,8 @@ import { exitStatusOf } from './verdict';
 import type { Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';
-import { classifyInput, diagnoseUnrecognised } from './classify-input';
+import { classifyInput } from '../inputs/registry';
+import { diagnoseUnrecognised } from '../inputs/diagnose';
 import type { RawInput } from './analysis-types';
 
 const swtpm = (name: string): RawInput => ({ name, bytes: readSharedData('swtpm', name) });
@@ -22,7 +23,7 @@ async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number
   provider ??= await createHashProvider();
   const classified: RawInput[] = [];
   for (const input of inputs) {
-    const kind = input.kind ?? classifyInput(input.bytes.subarray(0, 64 * 1024));
+    const kind = input.kind ?? classifyInput(input.bytes);
     if (kind === undefined) return { status: 2 }; // the CLI refuses a file no kind fits
     classified.push({ ...input, kind });
   }

@@ -176,7 +176,8 @@ export async function replayAllHypotheses(
       if (value !== undefined && logPcrs.has(pcr)) targets.push({ bank, pcr, value });
     }
   }
-  const probe = loaded.quote === undefined ? undefined : quoteProbe(loaded.quote, loaded.signature, fixed, provider);
+  const first = loaded.quotes[0];
+  const probe = first === undefined ? undefined : quoteProbe(first.quote, first.signature?.value, fixed, provider);
   const fromLog = (probe?.selection ?? []).flatMap((s) => s.pcrs.filter((p) => logPcrs.has(p)).map((pcr) => ({ bank: s.bank, pcr })));
   const banks = HASH_ALGORITHMS.filter((b) => targets.some((t) => t.bank === b) || fromLog.some((q) => q.bank === b));
 
@@ -218,9 +219,7 @@ export async function replayAllHypotheses(
   const result: ReplayHypotheses = {
     entryCount: log.entries.length,
     targets: targets.map((t) => ({ bank: t.bank, pcr: t.pcr, expected: toHex(t.value) })),
-    ...(loaded.quote === undefined
-      ? {}
-      : { quote: { pcrDigest: toHex(loaded.quote.pcrDigest), missing, fromLog } }),
+    ...(first === undefined ? {} : { quote: { pcrDigest: toHex(first.quote.pcrDigest), missing, fromLog } }),
     rows,
     ...(othersSkipped ? { othersSkipped } : {}),
     bootAggregates,
@@ -323,7 +322,7 @@ function otherBootCause({ loaded, result }: CauseContext): LikelyCause {
         : `boot_aggregate at entry ${b.index} is ${b.logged}; ${source} give ${b.candidates.map((c) => `${c.bank} over ${c.pcrs} = ${c.digest.slice(0, 16)}…`).join(', ')}.`,
     );
   }
-  const quote = loaded.quote;
+  const quote = loaded.quotes[0]?.quote;
   if (quote !== undefined) {
     evidence.push(
       `The quote says the TPM was reset ${quote.resetCount} times and restarted ${quote.restartCount} times. A measurement list carries no such counter, so it cannot be dated against them; compare them with an earlier quote of the same machine (a higher resetCount means it rebooted since). They look random when the AK is outside the endorsement hierarchy.`,
@@ -363,7 +362,7 @@ function otherBootCause({ loaded, result }: CauseContext): LikelyCause {
 }
 
 function otherBankCause({ loaded, result }: CauseContext): LikelyCause | undefined {
-  const quote = loaded.quote;
+  const quote = loaded.quotes[0]?.quote;
   if (quote === undefined) return undefined;
   const quoted = new Set(result.quote?.fromLog.map((q) => q.bank) ?? []);
   const quotedBanks = [...new Set(quote.selection.map((s) => s.bank ?? `0x${s.algId.toString(16)}`))];
@@ -401,7 +400,7 @@ function otherBankCause({ loaded, result }: CauseContext): LikelyCause | undefin
 function notExtendedCause({ loaded, report, result, logPcrs, fixed }: CauseContext): LikelyCause | undefined {
   const evidence: string[] = [];
   let likely = false;
-  const quote = loaded.quote;
+  const quote = loaded.quotes[0]?.quote;
   if (quote !== undefined) {
     const others = quote.selection.flatMap((s) =>
       s.bank === undefined ? [] : s.pcrs.filter((p) => !logPcrs.has(p)).map((pcr) => ({ bank: s.bank as HashAlgorithm, pcr })),

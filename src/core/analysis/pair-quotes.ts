@@ -14,11 +14,11 @@
  * verifies (an IMA key never comes as one); a bare public key or certificate that verifies no
  * quote is an IMA verification key (CONTRACT §5.1 `ima-key`).
  */
-import type { AkPublic } from '../tpm/ak-public';
-import { isTpmPublicArea } from '../tpm/ak-public';
-import type { TpmsAttestQuote } from '../tpm/quote';
-import type { TpmSignature } from '../tpm/signature';
-import { verifyQuoteSignature } from '../tpm/verify-quote';
+import type { AkPublic } from '../tpm/keys/ak-public';
+import { isTpmPublicArea } from '../tpm/keys/ak-public';
+import type { TpmsAttestQuote } from '../tpm/quote/quote';
+import type { TpmSignature } from '../tpm/signature/signature';
+import { verifyQuoteSignature } from '../tpm/quote/verify-quote';
 
 export interface Named<T> {
   readonly value: T;
@@ -39,8 +39,6 @@ export interface PairedQuote {
   readonly signature?: Named<TpmSignature>;
   /** The key that verifies it, else the key it is judged with (the first AK given). */
   readonly ak?: Named<AkPublic>;
-  /** True when `ak` verified the signature during pairing. */
-  readonly verified: boolean;
 }
 
 export interface QuotePairing {
@@ -105,7 +103,6 @@ export async function pairQuotes(
         input: q.input,
         ...(signature !== undefined ? { signature } : {}),
         ...(ak !== undefined ? { ak } : {}),
-        verified: keyOf[i] !== undefined,
       };
     }),
     spareSignatures: spare,

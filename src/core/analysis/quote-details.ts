@@ -9,7 +9,7 @@
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Report } from '../report/report';
 import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from '../tpm/tpm-constants';
-import { verifyQuoteSignature } from '../tpm/verify-quote';
+import { verifyQuoteSignature } from '../tpm/quote/verify-quote';
 import { toHex } from '../util/bytes';
 import { pcrsOfLog } from './check-pcrs';
 import type { LoadedInputs } from './load-inputs';
@@ -60,10 +60,13 @@ function printable(bytes: Uint8Array): string | undefined {
 }
 
 export async function describeQuote(loaded: LoadedInputs, report: Report): Promise<QuoteDetails | undefined> {
-  const quote = loaded.quote;
-  if (quote === undefined) return undefined;
+  // The first quote: what single-quote views describe.
+  const first = loaded.quotes[0];
+  if (first === undefined) return undefined;
+  const { quote } = first;
+  const signature = first.signature?.value;
+  const ak = first.ak?.value;
   const logPcrs = loaded.log === undefined ? new Set<number>() : pcrsOfLog(loaded.log.log);
-  const { signature, ak } = loaded;
   const signerNameAlg = quote.qualifiedSigner.length >= 2 ? hashAlgorithmFromTpmAlgId((quote.qualifiedSigner[0] << 8) | quote.qualifiedSigner[1]) : undefined;
   const extraDataText = printable(quote.extraData);
   const signingHash = quoteSigningHash(quote, signature);

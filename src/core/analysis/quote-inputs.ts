@@ -5,7 +5,7 @@
  * that one was not given to be checked, and stays `unchecked` without a key.
  */
 import type { Finding, QuoteSources } from '../report/report';
-import type { AkPublic } from '../tpm/ak-public';
+import type { AkPublic } from '../tpm/keys/ak-public';
 import type { LoadedInputs } from './load-inputs';
 import type { PairedQuote } from './pair-quotes';
 

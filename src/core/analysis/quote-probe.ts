@@ -7,8 +7,8 @@
 import { hashAlgorithmsOfSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { QuoteProbe } from '../replay/replay-chains';
-import type { TpmsAttestQuote } from '../tpm/quote';
-import type { TpmSignature } from '../tpm/signature';
+import type { TpmsAttestQuote } from '../tpm/quote/quote';
+import type { TpmSignature } from '../tpm/signature/signature';
 
 /** The pcrDigest's hash: the signature's, else the one whose size equals the digest's. */
 export function quoteSigningHash(quote: TpmsAttestQuote, signature: TpmSignature | undefined): HashAlgorithm | undefined {

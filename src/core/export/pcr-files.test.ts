@@ -6,7 +6,7 @@ import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import { analyzeRaw } from '../analysis/analyze';
 import type { PcrBankValues, Report } from '../report/report';
-import { parsePcrValues, type PcrValues } from '../tpm/pcr-values';
+import { parsePcrValues, type PcrValues } from '../tpm/pcrs/pcr-values';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
 import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
 import { toHex } from '../util/bytes';

@@ -6,7 +6,7 @@
  * so mutations can aim at them. Node-only test tooling (reads shared data).
  */
 import type { HashProvider } from '../hash/hash-provider';
-import { classifyInput } from '../analysis/classify-input';
+import { classifyInput } from '../inputs/registry';
 import { parseImaLog } from '../ima/parse-ima-log';
 import { templateDataOffset, type ImaLog } from '../model/ima-log';
 import type { InputKind } from '../report/report';

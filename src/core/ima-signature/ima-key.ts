@@ -23,7 +23,7 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { contentOf, decodeOid, DerError, DerReader, DerTag, type DerElement } from '../ima/decode/der';
+import { contentOf, decodeOid, DerError, DerReader, derSequence, DerTag, type DerElement } from '../util/der';
 import { summarizeX509 } from '../ima/decode/x509-summary';
 import { asText } from '../tpm/binary-input';
 import { fromBase64, toHex } from '../util/bytes';
@@ -305,19 +305,7 @@ function keyFromPkcs1Private(der: Uint8Array): ImaPublicKey {
   const n = r.expect(DerTag.Integer, 'modulus');
   const e = r.expect(DerTag.Integer, 'publicExponent');
   // Re-wrap n and e as the RSAPublicKey whose SHA-1 names the key.
-  const body = der.subarray(n.offset, e.end);
-  const head = derHeader(0x30, body.length);
-  const pkcs1 = new Uint8Array(head.length + body.length);
-  pkcs1.set(head);
-  pkcs1.set(body, head.length);
-  return keyFromPkcs1Public(pkcs1);
-}
-
-function derHeader(tag: number, n: number): number[] {
-  if (n < 0x80) return [tag, n];
-  const octets: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) octets.unshift(v & 0xff);
-  return [tag, 0x80 | octets.length, ...octets];
+  return keyFromPkcs1Public(derSequence(der.subarray(n.offset, e.end)));
 }
 
 function unsignedBig(content: Uint8Array): bigint {

@@ -9,22 +9,14 @@
  *                         file digest, v3 (type 6, fs-verity) over H(ima_file_id), every key whose
  *                         SKID tail or derived id is the keyid.
  *
- * signature_v2_hdr, big-endian whatever the list's byte order:
- *   type u8 ‖ version u8 ‖ hash_algo u8 ‖ keyid be32 ‖ sig_size be16 ‖ sig[sig_size]
+ * The header (signature_v2_hdr) is read by ima/decode/signature-header.ts.
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { KERNEL_HASH_ALGORITHMS, readSignatureFields, signatureSizeProblem } from '../ima/decode/signature-header';
 import { formatKeyId, type ImaPublicKey } from './ima-key';
 import { isSupportedSignatureHash, verifyDigestSignature } from './verify-digest';
 
-export const SIGNATURE_HEADER_SIZE = 9;
-
-/** Kernel `enum hash_algo` names (include/uapi/linux/hash_info.h). */
-const KERNEL_HASH_NAMES: readonly string[] = [
-  'md4', 'md5', 'sha1', 'rmd160', 'sha256', 'sha384', 'sha512', 'sha224', 'rmd128', 'rmd256',
-  'rmd320', 'wp256', 'wp384', 'wp512', 'tgr128', 'tgr160', 'tgr192', 'sm3', 'streebog256',
-  'streebog512', 'sha3-256', 'sha3-384', 'sha3-512',
-];
 /** Keylime's HASH_FUNCS: hash_algo id → the name it compares with the d-ng algorithm. */
 const KEYLIME_HASHES: ReadonlyMap<number, string> = new Map([
   [1, 'md5'],
@@ -36,28 +28,6 @@ const KEYLIME_HASHES: ReadonlyMap<number, string> = new Map([
   [18, 'streebog256'],
   [19, 'streebog512'],
 ]);
-
-export interface SignatureFields {
-  readonly type: number;
-  readonly version: number;
-  readonly hashAlgo: number;
-  readonly keyId: number;
-  readonly sig: Uint8Array;
-}
-
-/** The v2/v3 header when the value is well formed (sizes agree); undefined otherwise. */
-export function readSignatureFields(value: Uint8Array): SignatureFields | undefined {
-  if (value.length < SIGNATURE_HEADER_SIZE) return undefined;
-  const size = (value[7] << 8) | value[8];
-  if (SIGNATURE_HEADER_SIZE + size !== value.length) return undefined;
-  return {
-    type: value[0],
-    version: value[1],
-    hashAlgo: value[2],
-    keyId: ((value[3] << 24) >>> 0) + (value[4] << 16) + (value[5] << 8) + value[6],
-    sig: value.subarray(SIGNATURE_HEADER_SIZE),
-  };
-}
 
 /** Keylime's own size check at parse time (ast.Signature): anything else makes the entry unsigned. */
 export function keylimeParsesSignature(value: Uint8Array): boolean {
@@ -120,15 +90,14 @@ export function checkImaSignature(
   if (value.length === 0) return { status: 'unsigned' };
   const f = readSignatureFields(value);
   if (f === undefined) {
-    const why = value.length < SIGNATURE_HEADER_SIZE ? `${value.length} bytes, shorter than the 9-byte header` : `sig_size says ${(value[7] << 8) | value[8]} bytes but ${value.length - SIGNATURE_HEADER_SIZE} follow`;
-    return { status: 'malformed', reason: why };
+    return { status: 'malformed', reason: signatureSizeProblem(value) };
   }
   const keyId = formatKeyId(f.keyId);
   if (f.type === 5) return { status: 'unsupported', keyId, reason: 'evm-portable: a portable EVM signature signs file metadata, not the file digest' };
   if (f.type !== 3 && f.type !== 6) return { status: 'malformed', keyId, reason: `xattr type ${f.type} is not a signature` };
   if (f.type === 3 && f.version !== 2) return { status: f.version === 1 ? 'unsupported' : 'malformed', keyId, reason: `signature version ${f.version} with type 3` };
   if (f.type === 6 && f.version !== 3) return { status: 'malformed', keyId, reason: `IMA_VERITY_DIGSIG needs version 3, found ${f.version}` };
-  const hash = KERNEL_HASH_NAMES[f.hashAlgo];
+  const hash = KERNEL_HASH_ALGORITHMS[f.hashAlgo];
   if (hash === undefined) return { status: 'malformed', keyId, reason: `unknown hash_algo ${f.hashAlgo}` };
   if (!isSupportedSignatureHash(hash)) return { status: 'unsupported', keyId, reason: `hash ${hash}` };
   if (f.version === 2 && !sameHashName(hash, digestAlgorithm)) {

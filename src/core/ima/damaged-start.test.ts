@@ -2,7 +2,7 @@
 // it, the bad entry is reported at its offset, and every valid entry after it is kept.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
-import { classifyInput } from '../analysis/classify-input';
+import { classifyInput } from '../inputs/registry';
 import { analyzeRaw } from '../analysis/analyze';
 import type { ByteOrder } from '../model/ima-log';
 import { buildImaLog } from '../testing/build-ima-log';

@@ -12,15 +12,21 @@
  */
 import type { ByteOrder } from '../model/ima-log';
 import { sniffAsciiList } from './ascii-list-parser';
-import { detectBinaryFraming, detectBinaryFramingPastDamage, findDigestLengthVariant } from './binary-list-parser';
+import { detectBinaryFraming, detectBinaryFramingPastDamage, findDigestLengthVariant, type BinaryFraming } from './binary-list-parser';
 
 export type ImaSniff =
   | { kind: 'ima-binary'; byteOrder: ByteOrder; digestSize: number }
   | { kind: 'ima-ascii'; digestSize: number };
 
+/** The byte order and digest size of a binary list; `head` = its first ≤ 64 KiB (or all of it). */
+export function sniffBinaryImaList(head: Uint8Array): BinaryFraming | undefined {
+  const framing = detectBinaryFraming(head, false) ?? findDigestLengthVariant(head) ?? detectBinaryFramingPastDamage(head);
+  return framing === undefined ? undefined : { byteOrder: framing.byteOrder, digestSize: framing.digestSize };
+}
+
 /** `head` = the first ≤ 64 KiB of a file (or all of it). */
 export function sniffImaLog(head: Uint8Array): ImaSniff | undefined {
-  const framing = detectBinaryFraming(head, false) ?? findDigestLengthVariant(head) ?? detectBinaryFramingPastDamage(head);
+  const framing = sniffBinaryImaList(head);
   if (framing !== undefined) {
     return { kind: 'ima-binary', byteOrder: framing.byteOrder, digestSize: framing.digestSize };
   }

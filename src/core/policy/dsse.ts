@@ -13,7 +13,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { EC_CURVES, parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
-import { DER, derBitString, derSequence, derTlv } from '../tpm/der';
+import { DER, derBitString, derSequence, derTlv } from '../util/der';
 import { concatBytes, encodeText, fromBase64, toBase64, toHex } from '../util/bytes';
 import type { DsseEnvelope } from './runtime-policy';
 

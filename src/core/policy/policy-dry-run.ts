@@ -190,6 +190,8 @@ interface ExtendedResult {
   readonly checks: ReadonlyMap<number, ReturnType<typeof checkImaSignature>>;
   /** ima-buf entries whose digest is not the hash of their buffer. */
   readonly bufferMismatches: readonly number[];
+  /** ima-buf entries whose digest algorithm has no hasher here: neither a match nor a mismatch. */
+  readonly bufferUnchecked: readonly number[];
 }
 
 const MEASURED_IMA_KEYRINGS = new Set(['.ima', '_ima']);
@@ -214,6 +216,7 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
   const counts = new Map<SignatureStatus, number>();
   const failures: ReportSignatures['failures'] = [];
   const bufferMismatches: number[] = [];
+  const bufferUnchecked: number[] = [];
   const sigFieldOf = log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('sig')));
   const bufFieldOf = log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('buf')));
   let anySig = false;
@@ -224,7 +227,9 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
       const r = templateFieldRange(log, i, bufField);
       const buf = r === undefined ? undefined : log.data.subarray(r.offset, r.offset + r.length);
       if (buf !== undefined) {
-        if (!bufferDigestMatches(log, i, buf, provider)) bufferMismatches.push(i);
+        const digest = bufferDigestAgrees(log, i, buf, provider);
+        if (digest === 'mismatch') bufferMismatches.push(i);
+        else if (digest === 'unknown') bufferUnchecked.push(i);
         const name = entryName(log, i);
         if (MEASURED_IMA_KEYRINGS.has(name)) {
           const parsed = parseImaKeys(buf);
@@ -249,7 +254,7 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
       failures.push({ index: i, status: check.status, ...(check.keyId !== undefined && { keyid: check.keyId }), ...(check.reason !== undefined && { reason: check.reason }) });
     }
   }
-  if (!anySig && filed.length === 0) return { column, checks, bufferMismatches };
+  if (!anySig && filed.length === 0) return { column, checks, bufferMismatches, bufferUnchecked };
   const c = (s: SignatureStatus): number => counts.get(s) ?? 0;
   return {
     report: {
@@ -265,6 +270,7 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
     column,
     checks,
     bufferMismatches,
+    bufferUnchecked,
   };
 }
 
@@ -273,12 +279,15 @@ function entryName(log: ImaLog, i: number): string {
   return decodeText(log.data.subarray(o, o + log.entries.nameLength[i]));
 }
 
-/** Whether an ima-buf entry's d-ng is the hash of its buffer (Keylime never checks). */
-function bufferDigestMatches(log: ImaLog, i: number, buf: Uint8Array, provider: HashProvider): boolean {
+/**
+ * Whether an ima-buf entry's d-ng is the hash of its buffer (Keylime never checks);
+ * 'unknown' when its algorithm has no hasher here (reported as not checked, never as a pass).
+ */
+function bufferDigestAgrees(log: ImaLog, i: number, buf: Uint8Array, provider: HashProvider): 'match' | 'mismatch' | 'unknown' {
   const alg = parseHashAlgorithm(log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '');
   const hasher = alg === undefined ? undefined : provider.get(alg);
-  if (hasher === undefined) return true; // cannot tell: not reported as a mismatch
+  if (hasher === undefined) return 'unknown';
   const o = log.entries.fileDigestOffset[i];
-  return bytesEqual(hasher.digest(buf), log.data.subarray(o, o + log.entries.fileDigestLength[i]));
+  return bytesEqual(hasher.digest(buf), log.data.subarray(o, o + log.entries.fileDigestLength[i])) ? 'match' : 'mismatch';
 }
 

@@ -102,4 +102,9 @@ export const POLICY_FINDING_HELP = {
     severity: 'warning',
     help: 'The entry’s digest is not the hash of its buffer. Keylime never checks this; the kernel computes both together, so the entry was made or altered by something else.',
   },
+  'buffer-digest-unchecked': {
+    title: 'ima-buf digest not checked',
+    severity: 'info',
+    help: 'The entry’s digest algorithm has no implementation here, so whether the digest is the hash of its buffer is unknown (not a pass).',
+  },
 } as const satisfies Record<string, FindingHelp>;

@@ -30,6 +30,7 @@ export interface PolicyFindingInput {
   readonly extended?: {
     readonly checks: ReadonlyMap<number, SignatureCheck>;
     readonly bufferMismatches: readonly number[];
+    readonly bufferUnchecked: readonly number[];
   };
   readonly anchoring: ReadonlyArray<readonly [string, string]>;
   /** Whether an ima-buf entry's buffer is a key (it belongs in `keyrings`, not `ima-buf`). */
@@ -143,6 +144,10 @@ function extendedFindings(
   }
   if (extended.bufferMismatches.length > 0) {
     push('buffer-digest-mismatch', 'warning', `${extended.bufferMismatches.length} ima-buf ${plural(extended.bufferMismatches.length, 'entry has a digest that is', 'entries have digests that are')} not the hash of ${plural(extended.bufferMismatches.length, 'its', 'their')} buffer (Keylime never checks this; the template hash covers both).`, extended.bufferMismatches);
+  }
+  const unchecked = extended.bufferUnchecked;
+  if (unchecked.length > 0) {
+    push('buffer-digest-unchecked', 'info', `${unchecked.length} ima-buf ${plural(unchecked.length, 'entry', 'entries')} could not be checked against ${plural(unchecked.length, 'its', 'their')} buffer: no hasher here for ${plural(unchecked.length, 'its', 'their')} digest algorithm (e.g. entry ${unchecked[0]}).`, unchecked);
   }
 }
 

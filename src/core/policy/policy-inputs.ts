@@ -1,48 +1,16 @@
 /**
  * The inputs of a policy dry run (CONTRACT §5.1: `runtime-policy`, `exclude-list`,
- * `ima-keyring`, `ima-key`): recognising them by content and reading them, each failure an
- * `InputFileError` naming the file and the place (the CLI exits 2 on it).
- *
- * Recognition, for classify-input: JSON with a truthy `payload`, or `digests`, or `hashes`
- * → runtime-policy; JSON with `pubkeys` → ima-keyring; `<hex> <path>` lines → runtime-policy
- * (flat allowlist); a PEM certificate or private key, or a DER certificate → ima-key. A PEM
- * public key is claimed by `ak-public` first; load-inputs hands it over when no quote is
- * given. Exclude lists are only told by content when every line is one token and one starts
- * with `/` or `^` (`looksLikeExcludeList`, tried after every other kind).
+ * `ima-keyring`, `ima-key`): reading them, each failure an `InputFileError` naming the file
+ * and the place (the CLI exits 2 on it). Recognising them by content is their modules' part
+ * in src/core/inputs.
  */
 import { parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
-import { asText } from '../tpm/binary-input';
 import { decodeText } from '../util/bytes';
 import { parseExcludeList } from './excludes';
-import { looksLikeFlatAllowlist, parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from './runtime-policy';
+import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from './runtime-policy';
 import { parseTenantKeyring, type FiledKey, type TenantKeyring } from './tenant-keyring';
 
 export type PolicyInputKind = 'runtime-policy' | 'exclude-list' | 'ima-keyring' | 'ima-key';
-
-export function classifyPolicyInput(head: Uint8Array): PolicyInputKind | undefined {
-  const text = asText(head);
-  // Certificates and public keys are left to the TPM classifier (ak-public): load-inputs makes
-  // one that verifies no supplied quote an ima-key. Private keys can only be IMA keys.
-  if (text === undefined) return undefined;
-  const t = text.trimStart();
-  if (t.startsWith('{')) {
-    // Only the first 64 KiB may be here: look at the keys near the top, not a full parse.
-    if (/^\{\s*"(?:payload|digests|hashes|meta)"\s*:/.test(t) || /"(?:digests|hashes)"\s*:\s*\{/.test(t.slice(0, 4096))) return 'runtime-policy';
-    if (/"pubkeys"\s*:\s*\[/.test(t.slice(0, 4096))) return 'ima-keyring';
-    return undefined;
-  }
-  if (/-----BEGIN (?:EC PRIVATE KEY|PRIVATE KEY|RSA PRIVATE KEY)-----/.test(text)) return 'ima-key';
-  if (looksLikeFlatAllowlist(text)) return 'runtime-policy';
-  return undefined;
-}
-
-/** Tried after every other kind (see the file comment). */
-export function looksLikeExcludeList(head: Uint8Array): boolean {
-  const text = asText(head);
-  if (text === undefined) return false;
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'));
-  return lines.length > 0 && lines.every((l) => !/\s/.test(l)) && lines.some((l) => l.startsWith('/') || l.startsWith('^'));
-}
 
 export class InputFileError extends Error {
   constructor(

@@ -10,6 +10,7 @@
  */
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
 import { templateFieldRange } from '../ima/template-field-range';
+import { SIGNATURE_HEADER_SIZE, signatureKeyIdAt } from '../ima/decode/signature-header';
 
 /**
  * Key id per entry (`at(i)`); `NO_KEY_ID` where the entry has no signature. A list whose
@@ -22,7 +23,6 @@ export interface KeyIdColumn {
 export const NO_KEY_ID = -1;
 
 const SIGNATURE_TYPES = new Set([0x03, 0x06]);
-const SIGNATURE_HEADER_SIZE = 9;
 
 /** Index of the `sig` field per template (-1 when it has none); `ima` has no field framing. */
 export function signatureFieldIndices(log: ImaLog): readonly number[] {
@@ -38,7 +38,7 @@ export function readKeyId(log: ImaLog, i: IndexIntoEntryTable, sigFields: readon
   const d = log.data;
   const o = range.offset;
   if (!SIGNATURE_TYPES.has(d[o])) return NO_KEY_ID;
-  return d[o + 3] * 0x1000000 + (d[o + 4] << 16) + (d[o + 5] << 8) + d[o + 6];
+  return signatureKeyIdAt(d, o);
 }
 
 export function computeKeyIds(log: ImaLog): KeyIdColumn {

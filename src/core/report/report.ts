@@ -4,38 +4,13 @@
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ReportPolicy, ReportSignatures } from '../policy/policy-dry-run';
+import type { InputKind } from '../inputs/input-kinds';
+
+// The input kinds' home is src/core/inputs (one module each); the report names them.
+export type { InputKind } from '../inputs/input-kinds';
+export { INPUT_KINDS } from '../inputs/input-kinds';
 
 export const REPORT_SCHEMA = 'imascope.report/1';
-
-export type InputKind =
-  | 'ima-binary'
-  | 'ima-ascii'
-  | 'tcg-eventlog'
-  | 'pcr-values'
-  | 'tpm-quote'
-  | 'tpm-signature'
-  | 'ak-public'
-  | 'ima-key'
-  | 'attestation-bundle'
-  // CONTRACT §5.1, the policy dry run (src/core/policy):
-  | 'runtime-policy'
-  | 'exclude-list'
-  | 'ima-keyring';
-
-export const INPUT_KINDS: readonly InputKind[] = [
-  'ima-binary',
-  'ima-ascii',
-  'tcg-eventlog',
-  'pcr-values',
-  'tpm-quote',
-  'tpm-signature',
-  'ak-public',
-  'ima-key',
-  'attestation-bundle',
-  'runtime-policy',
-  'exclude-list',
-  'ima-keyring',
-];
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -93,6 +68,7 @@ export type FindingCode =
   | 'policy-note'
   | 'signature-unsupported'
   | 'buffer-digest-mismatch'
+  | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
   | 'bank-lists-read-apart';
 

@@ -12,9 +12,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createHashProvider } from '../hash/hash-provider';
 import { analyzeRaw } from '../analysis/analyze';
-import { classifyInput } from '../analysis/classify-input';
+import { classifyInput } from '../inputs/registry';
 import { exitStatusOf } from '../analysis/verdict';
-import { isAttestationBundle, readAttestationBundle } from './attestation-bundle';
+import { readAttestationBundle, sniffAttestationBundle } from './attestation-bundle';
 
 const FILE = join(__dirname, 'go-tpm-tools', 'testdata', 'gce-cos-85-nonce9009.pb');
 const BYTES = new Uint8Array(readFileSync(FILE));
@@ -28,8 +28,8 @@ function rawFieldSizes(n: number): number[] {
 
 describe('go-tpm-tools Attestation', () => {
   it('is recognised by content, and a cut copy is not', () => {
-    expect(classifyInput(BYTES.subarray(0, 64 * 1024))).toBe('attestation-bundle');
-    expect(isAttestationBundle(BYTES.subarray(0, 200))).toBe(false);
+    expect(classifyInput(BYTES)).toBe('attestation-bundle');
+    expect(sniffAttestationBundle(BYTES.subarray(0, 200), true)).toBeUndefined();
   });
 
   it('splits into the parts protoc sees: AK, certificate, three quotes with signatures and PCRs, event log', () => {

@@ -19,11 +19,12 @@
  * Fixture: go-tpm-tools internal/test/attestations/gce-cos-85-nonce9009.pb (testdata/).
  */
 import { fromBinary } from '@bufbuild/protobuf';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { hashAlgorithmFromTpmAlgId } from '../hash/hash-algorithm';
-import type { InputKind } from '../report/report';
+import type { InputKind } from '../inputs/input-kinds';
 import { encodeText, toHex } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
-import { decodeQuoteBytes } from './quote';
+import { parseAkPublic } from './keys/ak-public';
+import { decodeQuoteBytes } from './quote/quote';
 import { AttestationSchema, type Attestation } from './go-tpm-tools/attest_pb';
 
 export interface BundlePart {
@@ -36,7 +37,8 @@ export type BundleReading =
   | { readonly parts: readonly BundlePart[]; readonly notes: readonly string[]; readonly error?: undefined }
   | { readonly parts?: undefined; readonly error: string };
 
-function decode(bytes: Uint8Array): Attestation | string {
+/** The bundle decoded, or why it is not one. */
+function decodeAttestation(bytes: Uint8Array): Attestation | string {
   try {
     return fromBinary(AttestationSchema, bytes);
   } catch (e) {
@@ -47,18 +49,37 @@ function decode(bytes: Uint8Array): Attestation | string {
 /**
  * By content: a protobuf whose first field is `ak_pub` (tag 0x0a) holding a TPM public area,
  * with at least one quote that is a TPMS_ATTEST. Random bytes rarely decode as protobuf at all,
- * and never with both.
+ * and never with both. `isWhole` false: `bytes` is the file's head, judged on the top-level
+ * fields it holds whole (the quotes, field 2, come before the event log, field 3).
+ * Returns the decoded bundle when `bytes` is the whole file.
  */
-export function isAttestationBundle(bytes: Uint8Array): boolean {
-  if (bytes[0] !== 0x0a) return false;
-  const a = decode(bytes);
-  if (typeof a === 'string' || a.akPub.length === 0 || parseAkPublic(a.akPub) === undefined) return false;
-  return a.quotes.some((q) => decodeQuoteBytes(q.quote)?.quote !== undefined);
+export function sniffAttestationBundle(bytes: Uint8Array, isWhole: boolean): { readonly attestation?: Attestation } | undefined {
+  if (bytes[0] !== 0x0a) return undefined;
+  const a = decodeAttestation(isWhole ? bytes : completeFields(bytes));
+  if (typeof a === 'string' || a.akPub.length === 0 || parseAkPublic(a.akPub) === undefined) return undefined;
+  if (!a.quotes.some((q) => decodeQuoteBytes(q.quote)?.quote !== undefined)) return undefined;
+  return isWhole ? { attestation: a } : {};
+}
+
+/** The top-level fields `head` holds whole. */
+function completeFields(head: Uint8Array): Uint8Array {
+  const reader = new BinaryReader(head);
+  let end = 0;
+  try {
+    while (reader.pos < reader.len) {
+      const [field, wireType] = reader.tag();
+      reader.skip(wireType, field);
+      end = reader.pos;
+    }
+  } catch {
+    // The head ends inside a field: what came before it is judged.
+  }
+  return head.subarray(0, end);
 }
 
 /** The bundle's parts as inputs named after it, or why it cannot be read as a bundle. */
-export function readAttestationBundle(name: string, bytes: Uint8Array): BundleReading {
-  const a = decode(bytes);
+export function readAttestationBundle(name: string, bytes: Uint8Array, decoded?: Attestation): BundleReading {
+  const a = decoded ?? decodeAttestation(bytes);
   if (typeof a === 'string') return { error: `not a go-tpm-tools Attestation protobuf: ${a}` };
   if (a.akPub.length === 0 && a.quotes.length === 0) return { error: 'a protobuf with neither ak_pub (field 1) nor quotes (field 2): not a go-tpm-tools Attestation' };
   const parts: BundlePart[] = [];

@@ -6,14 +6,14 @@ import { xorshift32 } from '../testing/xorshift';
 import { describe, expect, it } from 'vitest';
 import { readSharedData } from '../testing/shared-data';
 import { decodeText } from '../util/bytes';
-import { parseAkPublic } from './ak-public';
-import { sniffTpmArtefact } from './classify-tpm';
-import { parseKeylimeQuote } from './keylime';
-import { looksLikePcrValues, parsePcrValues } from './pcr-values';
-import { parseQuote } from './quote';
-import { parseTpmSignature } from './signature';
-import { splitPaste } from './split-paste';
-import { verifyQuoteSignature } from './verify-quote';
+import { parseAkPublic } from './keys/ak-public';
+import { classifyInput } from '../inputs/registry';
+import { parseKeylimeQuote } from './quote/keylime';
+import { looksLikePcrValues, parsePcrValues } from './pcrs/pcr-values';
+import { parseQuote } from './quote/quote';
+import { parseTpmSignature } from './signature/signature';
+import { splitPaste } from '../inputs/split-paste';
+import { verifyQuoteSignature } from './quote/verify-quote';
 
 const FILES = [
   'q1_rsassa_sha256_10.msg', 'q3_ecdsa_multibank.msg', 'q1_rsassa_sha256_10.sig', 'q3_ecdsa_multibank.sig',
@@ -40,7 +40,7 @@ function everyParser(bytes: Uint8Array): void {
   parseAkPublic(bytes);
   parseAkPublic(text);
   parseKeylimeQuote(text);
-  sniffTpmArtefact(bytes);
+  classifyInput(bytes);
   splitPaste(text);
 }
 

@@ -1,13 +1,9 @@
+import { inputKindLabel } from '../../core/inputs/input-kinds';
 import type { PastePartSummary } from '../../worker/protocol';
 
-const KIND_TEXT: Readonly<Record<PastePartSummary['kind'], string>> = {
-  'tpm-quote': 'TPM quote',
-  'tpm-signature': 'quote signature',
-  'ak-public': 'attestation key',
-  'pcr-values': 'PCR values',
-  nonce: 'nonce',
-  unknown: 'not understood',
-};
+function kindText(kind: PastePartSummary['kind']): string {
+  return kind === 'nonce' ? 'nonce' : kind === 'unknown' ? 'not understood' : inputKindLabel(kind);
+}
 
 function lines(p: PastePartSummary): string {
   return p.lineCount === 1 ? `line ${p.lineStart + 1}` : `lines ${p.lineStart + 1}–${p.lineStart + p.lineCount}`;
@@ -24,7 +20,7 @@ export function PasteParts({ parts }: { readonly parts: readonly PastePartSummar
       <ul className="paste-parts">
         {parts.map((p) => (
           <li key={p.lineStart} className={`paste-part paste-part--${p.kind}`} data-testid="paste-part" data-kind={p.kind}>
-            <span className="paste-part__kind">{KIND_TEXT[p.kind]}</span>
+            <span className="paste-part__kind">{kindText(p.kind)}</span>
             <span className="paste-part__lines">{lines(p)}</span>
             <code className="paste-part__preview">{p.preview}</code>
           </li>

@@ -8,7 +8,7 @@ import type { Report, ReportFirmware, ReportLog, ReportQuote } from '../../core/
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
 import { formatBytes, formatCount, plural } from '../shared/format';
-import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { inputKindLabel } from '../../core/inputs/input-kinds';
 import { Panel } from '../shared/Panel';
 import { PcrStatus, pcrCheckAttributes } from '../replay/PcrStatus';
 import { FindingItem } from '../sidebar/FindingItem';
@@ -252,7 +252,7 @@ export function ReadOnlyInputs({ report }: { readonly report: Report }) {
               <span className="input-item__size">{formatBytes(input.size)}</span>
             </div>
             <div className="share-input__meta">
-              <span>{INPUT_KIND_LABELS[input.kind]}</span>
+              <span>{inputKindLabel(input.kind)}</span>
               <span className="share-input__sha">
                 SHA-256 <Digest hex={input.sha256} truncate={16} />
                 <CopyButton value={input.sha256} label="Copy SHA-256" />

@@ -7,7 +7,7 @@ import type { FingerprintComparison } from '../../core/share/fingerprints';
 import type { PermalinkView } from '../../core/share/permalink';
 import type { ReportInput } from '../../core/report/report';
 import { formatBytes, formatCount, plural } from '../shared/format';
-import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { inputKindLabel } from '../../core/inputs/input-kinds';
 
 /** "entry #12 selected", "search “/usr”", … in the order the table applies them. */
 export function describeView(view: PermalinkView | undefined): string[] {
@@ -37,7 +37,7 @@ export interface FingerprintSummary {
 }
 
 const short = (hex: string): string => `${hex.slice(0, 12)}…`;
-const label = (input: ReportInput): string => `${input.name} (${INPUT_KIND_LABELS[input.kind]})`;
+const label = (input: ReportInput): string => `${input.name} (${inputKindLabel(input.kind)})`;
 
 export function describeFingerprints(c: FingerprintComparison): FingerprintSummary {
   const details: string[] = [];

@@ -1,7 +1,7 @@
 import { INPUT_KINDS, type InputKind } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
 import { formatBytes } from '../shared/format';
-import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { inputKindLabel } from '../../core/inputs/input-kinds';
 import { Panel } from '../shared/Panel';
 import './InputsPanel.css';
 import { SafeText } from '../shared/SafeText';
@@ -49,10 +49,10 @@ export function InputsPanel() {
                   value={input.kind ?? ''}
                   onChange={(e) => setInputKind(input.id, kindOf(e.currentTarget.value))}
                 >
-                  <option value="">{detected ? `${INPUT_KIND_LABELS[detected]} (detected)` : summary ? 'not recognised' : 'detecting…'}</option>
+                  <option value="">{detected ? `${inputKindLabel(detected)} (detected)` : summary ? 'not recognised' : 'detecting…'}</option>
                   {INPUT_KINDS.map((k) => (
                     <option key={k} value={k}>
-                      as {INPUT_KIND_LABELS[k]}
+                      as {inputKindLabel(k)}
                     </option>
                   ))}
                 </select>

@@ -1,6 +1,6 @@
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
-import { INPUT_KIND_LABELS } from '../shared/input-kinds';
+import { inputKindLabel } from '../../core/inputs/input-kinds';
 import { Panel } from '../shared/Panel';
 import './QuotePanel.css';
 
@@ -26,7 +26,7 @@ export function QuotePanel() {
       />
       {paste.trim() !== '' && pasted !== undefined ? (
         <p className={`quote-input__status${pasted.kind ? '' : ' quote-input__status--bad'}`} data-testid="paste-status">
-          {pasted.kind ? `Read as ${INPUT_KIND_LABELS[pasted.kind]}` : `Not recognised: looks like ${pasted.looksLike ?? 'nothing known'}`}
+          {pasted.kind ? `Read as ${inputKindLabel(pasted.kind)}` : `Not recognised: looks like ${pasted.looksLike ?? 'nothing known'}`}
         </p>
       ) : null}
       <label className="nonce-input">

@@ -7,7 +7,7 @@
  */
 import { analyzeWithLog } from '../../core/analysis/analyze';
 import type { LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
-import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
+import { recogniseInput } from '../../core/inputs/registry';
 import { replayAllHypotheses } from '../../core/analysis/hypotheses';
 import { loadInputs } from '../../core/analysis/load-inputs';
 import { describeQuote } from '../../core/analysis/quote-details';
@@ -110,7 +110,7 @@ async function getReplayDetails(session: Session, allReadings: boolean): Promise
 
 function pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
   const bytes = encodeText(paste.text.trim());
-  const detectedKind = classifyInput(bytes.subarray(0, CLASSIFY_HEAD_BYTES));
+  const detectedKind = recogniseInput(bytes, true)?.module.kind;
   const summary: InputSummary = {
     id: paste.id,
     name: paste.name,

@@ -3,7 +3,8 @@
  * compareLogs). The comparison stays on the open state until the next open of another log;
  * getRows then adds each row's class.
  */
-import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
+import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
+import { imaListOptions, recogniseInput } from '../../core/inputs/registry';
 import { compareDocument, type CompareDocument } from '../../core/compare/compare-json';
 import { compareLogs } from '../../core/compare/compare-logs';
 import { describeUnrecognized } from '../describe-input';
@@ -19,14 +20,16 @@ import { cacheKeyOf, isLogKind, parseLog } from './open';
 async function compareWith(session: Session, file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
   const state = session.state;
   const opened = session.requireLog();
-  const head = await readBlobHead(file, CLASSIFY_HEAD_BYTES);
-  const kind = classifyInput(head);
-  if (!isLogKind(kind)) {
+  const head = await readBlobHead(file, SNIFF_HEAD_BYTES);
+  const recognised = recogniseInput(head, head.length === file.size);
+  const kind = recognised?.module.kind;
+  const options = imaListOptions(recognised);
+  if (!isLogKind(kind) || options === undefined) {
     const looks = kind ?? describeUnrecognized(head);
     throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is not an IMA measurement list (it looks like ${looks}).`);
   }
   const input: InputFile = { id: `reference:${name}`, name, file };
-  const reference = await parseLog(session, input, kind, cacheKeyOf(input, kind), id, signal);
+  const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal);
   if (reference.log.entries.length === 0) {
     throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
   }

@@ -4,12 +4,13 @@
  * the list shown, its per-bank companions and the other inputs (case-logs.ts).
  *
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
- * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
+ * recogniseInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
  * LoadSummary. Rows are readable as soon as it answers.
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
-import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
-import { ImaLogParser } from '../../core/ima/parse-ima-log';
+import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
+import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../../core/inputs/registry';
+import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log';
 import { countEntries } from '../../core/model/entry-counts';
 import type { InputKind } from '../../core/report/report';
 import { arrangeCaseLogs } from '../case-logs';
@@ -31,9 +32,9 @@ export function cacheKeyOf(input: InputFile, kind: InputKind): string {
 }
 
 /** A parser with room for the whole file; a file too large for this tab's memory says so. */
-function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogParser {
+function makeParser(input: InputFile, options: ImaParseOptions): ImaLogParser {
   try {
-    return new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+    return new ImaLogParser({ sizeHint: input.file.size, ...options });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new SessionError('readFailed', `Could not make room for ${input.name} (${input.file.size} bytes): ${why}`);
@@ -45,10 +46,15 @@ function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogP
  * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
  */
 async function open(session: Session, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
-  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined }> = [];
+  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
   for (const input of inputs) {
-    const head = await readBlobHead(input.file, CLASSIFY_HEAD_BYTES);
-    classified.push({ input, head, detectedKind: classifyInput(head) });
+    const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
+    const isWhole = head.length === input.file.size;
+    const detected = recogniseInput(head, isWhole);
+    const detectedKind = detected?.module.kind;
+    // What the sniff of the kind used learned (byte order, digest size) goes to the parser.
+    const recognised = input.kind === undefined || input.kind === detectedKind ? detected : recogniseAs(input.kind, head, isWhole);
+    classified.push({ input, head, detectedKind, recognised });
   }
   if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
     const described = classified.map((c) => `${c.input.name} looks like ${describeUnrecognized(c.head)}`);
@@ -56,15 +62,16 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
   }
   // Every list given is parsed (or taken from the last open), then sorted into the case.
   const parsed: OpenedLog[] = [];
-  for (const { input, detectedKind } of classified) {
+  for (const { input, detectedKind, recognised } of classified) {
     const kind = input.kind ?? detectedKind;
-    if (!isLogKind(kind)) continue;
+    const options = imaListOptions(recognised);
+    if (!isLogKind(kind) || options === undefined) continue;
     const key = cacheKeyOf(input, kind);
     const previous = session.state.logs.find((l) => l.cacheKey === key);
     parsed.push(
       previous !== undefined
         ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
-        : await parseLog(session, input, kind, key, id, signal),
+        : await parseLog(session, input, kind, options, key, id, signal),
     );
   }
   const shown = parsed.find((l) => l.cacheKey === session.state.log?.cacheKey);
@@ -116,6 +123,7 @@ export async function parseLog(
   session: Session,
   input: InputFile,
   kind: 'ima-binary' | 'ima-ascii',
+  options: ImaParseOptions,
   cacheKey: string,
   id: RequestId,
   signal: AbortSignal,
@@ -126,7 +134,7 @@ export async function parseLog(
   const started = now();
   session.verifyPool(); // its workers start while the log is read
   const bytesTotal = input.file.size;
-  const parser = makeParser(input, kind);
+  const parser = makeParser(input, options);
   let bytesRead = 0;
   let lastProgress = -Infinity;
   const progress = (force: boolean): void => {

@@ -47,13 +47,47 @@ export const XATTR_TYPE_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** `hash_algo_name[]` in `enum hash_algo` order (crypto/hash_info.c). */
-const KERNEL_HASH_ALGORITHMS: readonly string[] = [
+export const KERNEL_HASH_ALGORITHMS: readonly string[] = [
   'md4', 'md5', 'sha1', 'rmd160', 'sha256', 'sha384', 'sha512', 'sha224', 'rmd128', 'rmd256',
   'rmd320', 'wp256', 'wp384', 'wp512', 'tgr128', 'tgr160', 'tgr192', 'sm3', 'streebog256',
   'streebog512', 'sha3-256', 'sha3-384', 'sha3-512',
 ];
 
-const V2_HEADER_SIZE = 9;
+/** The size of `struct signature_v2_hdr` (versions 2 and 3). */
+export const SIGNATURE_HEADER_SIZE = 9;
+
+/** The v2/v3 header's fields, read whatever the version octet says. */
+export interface SignatureFields {
+  readonly type: number;
+  readonly version: number;
+  readonly hashAlgo: number;
+  readonly keyId: number;
+  readonly sig: Uint8Array;
+}
+
+/** The header's keyid (big-endian u32) of a value at `o` in `data` with at least 9 bytes there. */
+export function signatureKeyIdAt(data: Uint8Array, o: number): number {
+  return data[o + 3] * 0x1000000 + (data[o + 4] << 16) + (data[o + 5] << 8) + data[o + 6];
+}
+
+/** The header's sig_size (big-endian u16). */
+function signatureSizeOf(value: Uint8Array): number {
+  return (value[7] << 8) | value[8];
+}
+
+/** The v2/v3 header when the value is well formed (sizes agree); undefined otherwise. */
+export function readSignatureFields(value: Uint8Array): SignatureFields | undefined {
+  if (value.length < SIGNATURE_HEADER_SIZE) return undefined;
+  if (SIGNATURE_HEADER_SIZE + signatureSizeOf(value) !== value.length) return undefined;
+  return { type: value[0], version: value[1], hashAlgo: value[2], keyId: signatureKeyIdAt(value, 0), sig: value.subarray(SIGNATURE_HEADER_SIZE) };
+}
+
+/** Why `value` is no well-formed v2/v3 signature when readSignatureFields refuses it. */
+export function signatureSizeProblem(value: Uint8Array): string {
+  return value.length < SIGNATURE_HEADER_SIZE
+    ? `${value.length} bytes, shorter than the ${SIGNATURE_HEADER_SIZE}-byte header`
+    : `sig_size says ${signatureSizeOf(value)} bytes but ${value.length - SIGNATURE_HEADER_SIZE} follow`;
+}
 
 /** Decodes the header of an xattr value; undefined for an empty value. Never throws. */
 export function decodeSignatureHeader(bytes: Uint8Array): SignatureHeader | undefined {
@@ -101,14 +135,14 @@ function decodeSignature(bytes: Uint8Array, type: number, typeName: string): Sig
     problems.push(`unknown signature version ${version}`);
     return { type, typeName, version, problems };
   }
-  if (bytes.length < V2_HEADER_SIZE) {
-    problems.push(`truncated: ${bytes.length} bytes, a v${version} header needs ${V2_HEADER_SIZE}`);
+  if (bytes.length < SIGNATURE_HEADER_SIZE) {
+    problems.push(`truncated: ${bytes.length} bytes, a v${version} header needs ${SIGNATURE_HEADER_SIZE}`);
     return { type, typeName, version, problems };
   }
   const hashAlgorithm = hashAlgorithmName(bytes[2], problems);
   const keyId = toHex(bytes.subarray(3, 7));
-  const signatureLength = (bytes[7] << 8) | bytes[8];
-  const actual = bytes.length - V2_HEADER_SIZE;
+  const signatureLength = signatureSizeOf(bytes);
+  const actual = bytes.length - SIGNATURE_HEADER_SIZE;
   if (signatureLength !== actual) {
     problems.push(`sig_size says ${signatureLength} bytes but ${actual} follow the header`);
   }

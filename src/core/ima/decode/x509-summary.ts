@@ -29,7 +29,7 @@ import {
   DerReader,
   DerTag,
   type DerElement,
-} from './der';
+} from '../../util/der';
 
 export interface X509Summary {
   /** 1, 2 or 3 (the wire value plus one); 0 when the encoded version is none of those. */

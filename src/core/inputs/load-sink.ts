@@ -1,0 +1,78 @@
+/**
+ * What the kinds' loaders read inputs into, for one `loadInputs` call: each loader adds what
+ * its input holds (a list, PCR values, a quote…) or refuses the input with the reason.
+ * `loadInputs` then pairs quotes, signatures and keys and hands it all to `analyze`.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { FirmwareLog } from '../eventlog/event-log';
+import type { PcrValues } from '../tpm/pcrs/pcr-values';
+import type { TpmSignature } from '../tpm/signature/signature';
+import type { AkPublic } from '../tpm/keys/ak-public';
+import type { ReportInput } from '../report/report';
+import { toHex } from '../util/bytes';
+import { addPolicyInput, emptyPolicyInputs, InputFileError, type PolicyInputKind, type PolicyInputs } from '../policy/policy-inputs';
+import type { LoadedLog, RawInput } from '../analysis/analysis-types';
+import type { Named, QuoteInput } from '../analysis/pair-quotes';
+import type { InputKind } from './input-kinds';
+
+export interface Unreadable {
+  readonly name: string;
+  readonly kind?: InputKind;
+  readonly reason: string;
+}
+
+export class LoadSink {
+  readonly logs: LoadedLog[] = [];
+  firmware: { readonly log: FirmwareLog; readonly input: ReportInput } | undefined;
+  readonly pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
+  readonly quotes: QuoteInput[] = [];
+  readonly signatures: Array<Named<TpmSignature>> = [];
+  readonly keys: Array<Named<AkPublic>> = [];
+  /** Each key's input and report line: a key that verifies no quote becomes an `ima-key`. */
+  readonly keyInputs = new Map<Named<AkPublic>, { readonly input: RawInput; readonly report: ReportInput }>();
+  policyInputs: PolicyInputs = emptyPolicyInputs();
+  readonly unreadable: Unreadable[] = [];
+  readonly unused: Array<{ name: string; reason: string }> = [];
+  readonly notes: string[] = [];
+  /** Inputs found inside an input (a bundle's parts), read next as if each had been given. */
+  readonly found: RawInput[] = [];
+  /** Each input's line in the report (set by loadInputs before its loader runs). */
+  readonly reports = new Map<RawInput, ReportInput>();
+
+  /** `input` cannot be read as its kind (`input.kind`): the reason says where and why. */
+  refuse(input: RawInput, reason: string): void {
+    this.unreadable.push({ name: input.name, ...(input.kind !== undefined ? { kind: input.kind } : {}), reason });
+  }
+
+  addKey(input: RawInput, key: AkPublic): void {
+    const named = { value: key, input: input.name };
+    const report = this.reports.get(input);
+    if (report !== undefined) this.keyInputs.set(named, { input, report });
+    this.keys.push(named);
+  }
+
+  /** Later values win; a value that changes is noted. */
+  mergePcrValues(from: PcrValues, name: string): void {
+    for (const [bank, pcrs] of from) {
+      let target = this.pcrValues.get(bank);
+      if (target === undefined) this.pcrValues.set(bank, (target = new Map()));
+      for (const [pcr, value] of pcrs) {
+        const prior = target.get(pcr);
+        if (prior !== undefined && toHex(prior) !== toHex(value)) {
+          this.notes.push(`${name}: ${bank} PCR ${pcr} differs from a value given earlier; the later one is used`);
+        }
+        target.set(pcr, value);
+      }
+    }
+  }
+
+  /** An input of a policy kind; what cannot be read as it is refused with the place. */
+  addPolicyInput(input: RawInput, kind: PolicyInputKind): void {
+    try {
+      this.policyInputs = addPolicyInput(this.policyInputs, input.name, input.bytes, kind);
+    } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      this.refuse(input, `${e.place}: ${e.reason}`);
+    }
+  }
+}

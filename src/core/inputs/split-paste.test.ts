@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { readSharedData, readSharedText } from '../testing/shared-data';
+import { toHex } from '../util/bytes';
+import { parseAkPublic } from '../tpm/keys/ak-public';
+import { parsePcrValues } from '../tpm/pcrs/pcr-values';
+import { parseQuote } from '../tpm/quote/quote';
+import { parseTpmSignature } from '../tpm/signature/signature';
+import { splitPaste } from './split-paste';
+
+const swtpmText = (name: string): string => readSharedText('swtpm', name);
+
+describe('splitPaste', () => {
+  it('tpm2_quote stdout: quote, signature, pcrs block, calcDigest', () => {
+    const parts = splitPaste(swtpmText('q3_ecdsa_multibank.stdout.yaml'));
+    expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['tpm-quote', 0],
+      ['tpm-signature', 1],
+      ['pcr-values', 4],
+      ['unknown', 19],
+    ]);
+    expect(parseQuote(parts[0].text)?.quote?.bytes).toEqual(readSharedData('swtpm', 'q3_ecdsa_multibank.msg'));
+    expect(parseTpmSignature(parts[1].text)?.scheme).toBe('der-ecdsa');
+    expect(parsePcrValues(parts[2].text)?.values.get('sha256')?.size).toBe(11);
+  });
+
+  it('a support-ticket paste: chatter, nonce, wrapped hex quote, PEM key, evmctl PCRs, a Keylime string', () => {
+    const msgHex = toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'));
+    const text = [
+      'Hi, attestation fails on host abc. Details below.',
+      '',
+      'nonce: 0123456789abcdef0123456789abcdef',
+      'quote:',
+      ...msgHex.match(/.{1,60}/g) ?? [],
+      '',
+      swtpmText('ak_rsa.pem').trim(),
+      swtpmText('evmctl_pcrs_sha256.txt').trim(),
+      '',
+      `sig: ${toHex(readSharedData('swtpm', 'q2_rsassa_plain.sig'))}`,
+      swtpmText('keylime_quote_string.txt').trim(),
+      'thanks!',
+    ].join('\n');
+    const parts = splitPaste(text);
+    expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['unknown', 0],
+      ['nonce', 2],
+      ['unknown', 3],
+      ['tpm-quote', 4],
+      ['ak-public', 10],
+      ['pcr-values', 19],
+      ['tpm-signature', 44],
+      ['tpm-quote', 45],
+      ['unknown', 46],
+    ]);
+    expect(parts[1].text).toBe('0123456789abcdef0123456789abcdef');
+    expect(toHex(parseQuote(parts[3].text)?.quote?.bytes ?? new Uint8Array())).toBe(msgHex);
+    expect(parseAkPublic(parts[4].text)?.source).toBe('spki-pem');
+    expect(parsePcrValues(parts[5].text)?.values.get('sha256')?.size).toBe(24);
+    expect(parseTpmSignature(parts[6].text)?.scheme).toBe('plain-rsa');
+  });
+
+  it('labels guide but content decides; a lone labelled digest is not a PCR listing', () => {
+    const parts = splitPaste(
+      [`signature: ${toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}`, `calcDigest: ${'ab'.repeat(32)}`, `ak=${toHex(readSharedData('swtpm', 'ak_ecc.pub'))}`].join('\n'),
+    );
+    expect(parts.map((p) => p.kind)).toEqual(['tpm-quote', 'unknown', 'ak-public']);
+  });
+
+  it('tpm2_checkquote output and a Keylime agent JSON', () => {
+    const check = splitPaste(swtpmText('checkquote_fail_nonce.txt'));
+    expect(check.map((p) => p.kind)).toEqual(['unknown', 'pcr-values', 'tpm-signature', 'unknown']);
+    const json = splitPaste(`here:\n${swtpmText('keylime_agent_quote_response.json')}\nbye`);
+    expect(json.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['unknown', 0],
+      ['tpm-quote', 1],
+      ['unknown', json[2]?.lineStart ?? -1],
+    ]);
+  });
+
+  it('empty and odd input', () => {
+    expect(splitPaste('')).toEqual([]);
+    expect(splitPaste('\n\n  \n')).toEqual([]);
+    expect(splitPaste('-----BEGIN PUBLIC KEY-----\nAAAA')).toEqual([{ kind: 'unknown', text: '-----BEGIN PUBLIC KEY-----\nAAAA', lineStart: 0 }]);
+    expect(splitPaste('{ "unterminated": ')).toEqual([{ kind: 'unknown', text: '{ "unterminated": ', lineStart: 0 }]);
+  });
+});

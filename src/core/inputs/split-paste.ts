@@ -1,0 +1,181 @@
+/**
+ * One pasted text often holds several artefacts: tpm2_quote's whole stdout (`quoted:` hex,
+ * a `signature:` block, a `pcrs:` listing, `calcDigest:`), a PEM key, a nonce line, a
+ * Keylime string, hex dumps with or without a label (`quote: …`, `sig: …`, `ak: …`). This
+ * splits it into parts, each fed to its kind's parser.
+ *
+ * `text` of a part is what that parser needs: the lines of a block, or for a labelled line
+ * (`nonce: …`, `quote: …`) the value without its label. `lineStart` is the 0-based line of
+ * the part's first line. Lines nothing recognises are kept as 'unknown' parts, so nothing
+ * the user pasted disappears silently.
+ */
+import { encodeText } from '../util/bytes';
+import { splitKeylimeQuoteString } from '../tpm/quote/keylime-string';
+import { classifyPcrLine } from '../tpm/pcrs/pcr-text-forms';
+import type { InputKind } from './input-kinds';
+import { INPUT_KIND_MODULES, inputKindModule, recogniseInput } from './registry';
+
+/** The kinds a part can be: those whose module reads pastes (registry order), a nonce, or none. */
+export type PasteKind = InputKind | 'nonce' | 'unknown';
+
+export interface PastePart {
+  kind: PasteKind;
+  text: string;
+  lineStart: number;
+}
+
+type Kind = PasteKind;
+
+const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
+
+const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
+const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
+const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
+const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
+const PEM_END_RE = /-----END [A-Z ]+-----/;
+const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
+
+/** Does `text` parse as `kind`? (Labels guide, content decides.) */
+function confirms(kind: InputKind, text: string): boolean {
+  return inputKindModule(kind).paste?.confirms(text) ?? false;
+}
+
+/** The kind a line's label names (`quote: …`, `sig: …`), if any. */
+function labelledKind(label: string): InputKind | undefined {
+  return PASTE_MODULES.find((m) => m.paste?.labels?.test(label) === true)?.kind;
+}
+
+function sniffText(text: string): Kind {
+  return recogniseInput(encodeText(text), true, PASTE_MODULES)?.module.kind ?? 'unknown';
+}
+
+/** Index just past a JSON value starting at line `i` (brace counting outside strings). */
+function jsonEnd(lines: readonly string[], i: number): number {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let j = i; j < lines.length; j++) {
+    for (const ch of lines[j]) {
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (ch === '\\') escaped = true;
+        else if (ch === '"') inString = false;
+      } else if (ch === '"') inString = true;
+      else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) return j + 1;
+    }
+  }
+  return lines.length;
+}
+
+/** Index just past the run of lines from `i` that satisfy `test`. */
+function runEnd(lines: readonly string[], i: number, test: (line: string) => boolean): number {
+  let j = i;
+  while (j < lines.length && lines[j].trim() !== '' && test(lines[j])) j++;
+  return j;
+}
+
+function isPcrLine(line: string): boolean {
+  const c = classifyPcrLine(line);
+  return c !== undefined && !(c.kind === 'header' && /^\s*#/.test(line));
+}
+
+export function splitPaste(text: string): PastePart[] {
+  const lines = text.split(/\r?\n/);
+  const parts: PastePart[] = [];
+  const push = (kind: Kind, partText: string, lineStart: number): void => {
+    const last = parts[parts.length - 1];
+    const adjacent = last !== undefined && lineStart === last.lineStart + last.text.split('\n').length;
+    if (kind === 'unknown' && last?.kind === 'unknown' && adjacent) {
+      last.text += `\n${partText}`;
+    } else {
+      parts.push({ kind, text: partText, lineStart });
+    }
+  };
+  const block = (from: number, to: number): string => lines.slice(from, to).join('\n');
+
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    const trimmed = line.trim();
+    if (trimmed === '') {
+      i++;
+      continue;
+    }
+    if (PEM_BEGIN_RE.test(line)) {
+      let end = i;
+      while (end < lines.length && !PEM_END_RE.test(lines[end])) end++;
+      end = Math.min(end + 1, lines.length);
+      const pem = block(i, end);
+      push(confirms('ak-public', pem) ? 'ak-public' : 'unknown', pem, i);
+      i = end;
+      continue;
+    }
+    if (trimmed.startsWith('{')) {
+      const end = jsonEnd(lines, i);
+      const json = block(i, end);
+      const kind: Kind = confirms('tpm-quote', json)
+        ? 'tpm-quote'
+        : confirms('pcr-values', json)
+          ? 'pcr-values'
+          : 'unknown';
+      push(kind, json, i);
+      i = end;
+      continue;
+    }
+    if (splitKeylimeQuoteString(trimmed) !== undefined) {
+      push(confirms('tpm-quote', trimmed) ? 'tpm-quote' : 'unknown', trimmed, i);
+      i++;
+      continue;
+    }
+    const nonce = NONCE_RE.exec(line);
+    if (nonce !== null) {
+      push('nonce', nonce[1], i);
+      i++;
+      continue;
+    }
+    if (STDOUT_SIGNATURE_RE.test(line)) {
+      // tpm2_quote stdout: `signature:` then indented `alg:` and `sig:`.
+      const end = runEnd(lines, i + 1, (l) => /^\s+(?:alg|sig):/.test(l));
+      const sig = block(i, end);
+      push(confirms('tpm-signature', sig) ? 'tpm-signature' : 'unknown', sig, i);
+      i = end;
+      continue;
+    }
+    if (isPcrLine(line)) {
+      const end = runEnd(lines, i, isPcrLine);
+      const listing = block(i, end);
+      push(confirms('pcr-values', listing) ? 'pcr-values' : 'unknown', listing, i);
+      i = end;
+      continue;
+    }
+    const labelled = LABELLED_RE.exec(line);
+    if (labelled !== null && BLOB_LINE_RE.test(labelled[2])) {
+      // A labelled value may continue on following lines (wrapped hex / base64).
+      const end = runEnd(lines, i + 1, (l) => BLOB_LINE_RE.test(l));
+      const value = [labelled[2], ...lines.slice(i + 1, end).map((l) => l.trim())].join('');
+      const hinted = labelledKind(labelled[1].trim());
+      const sniffed = sniffText(value);
+      // A lone digest under some other label (`calcDigest:`, `pcrDigest:`) is no PCR listing.
+      const kind =
+        hinted !== undefined && confirms(hinted, value)
+          ? hinted
+          : sniffed === 'pcr-values'
+            ? 'unknown'
+            : sniffed;
+      push(kind, value, i);
+      i = end;
+      continue;
+    }
+    if (BLOB_LINE_RE.test(line)) {
+      const end = runEnd(lines, i, (l) => BLOB_LINE_RE.test(l));
+      const value = lines.slice(i, end).map((l) => l.trim()).join('');
+      push(sniffText(value), value, i);
+      i = end;
+      continue;
+    }
+    push('unknown', line, i);
+    i++;
+  }
+  return parts;
+}
