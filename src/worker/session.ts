@@ -42,6 +42,11 @@ export interface LogSessionOptions {
   readonly hashProvider?: () => Promise<HashProvider>;
   /** The verification pool (log.worker.ts starts workers); default: its tasks run in-process. */
   readonly verifyPool?: () => VerifyPool;
+  /**
+   * Verify template hashes on this thread even when the pool has workers, which then only
+   * fingerprint files (log.worker.ts on 2 cores: the fingerprint runs beside the verification).
+   */
+  readonly verifyInPlace?: boolean;
 }
 
 /** A request failure that crosses to the page as data (STYLE §7.4 rule 7). */

@@ -77,11 +77,12 @@ function sequential(bytes: Uint8Array) {
   return { log, templateHashes };
 }
 
-async function pooled(bytes: Uint8Array, pool: VerifyPool, rangeEntries = 64) {
+async function pooled(bytes: Uint8Array, pool: VerifyPool, rangeEntries = 64, inPlace = false) {
   const log = parseImaLog(bytes);
   const progress: number[] = [];
   const result = await verifyLogInPool(log, pool, provider, {
     rangeEntries,
+    inPlace,
     onProgress: (done) => progress.push(done),
   });
   return { log, result, progress };
@@ -114,6 +115,14 @@ describe('verifyLogInPool', () => {
     expectSame(sequential(binary), await pooled(binary, pool, 50));
     expect(workers.count()).toBe(Math.ceil(COUNT / 50));
     expectSame(sequential(ascii), await pooled(ascii, pool, 33));
+  });
+
+  it('verifies in place when told to, leaving the pool’s workers alone', async () => {
+    const workers = fakeWorkers();
+    const pool = createVerifyPool({ size: 1, spawn: workers.spawn, provider: async () => provider });
+    expect(pool.inProcess).toBe(false);
+    expectSame(sequential(binary), await pooled(binary, pool, 45, true));
+    expect(workers.count()).toBe(0);
   });
 
   it('runs the tasks of a worker that fails in-process instead', async () => {
@@ -179,5 +188,13 @@ describe('fingerprintLogFile', () => {
     expect(fromData).toBe(sha256(binary));
     const fromFile = await fingerprintLogFile(parseImaLog(ascii), new Blob([new Uint8Array(ascii)]), pool(), provider);
     expect(fromFile).toBe(sha256(ascii));
+  });
+
+  it('has a pool worker read and hash a binary list’s file when there is one', async () => {
+    const workers = fakeWorkers();
+    const withWorker = createVerifyPool({ size: 1, spawn: workers.spawn, provider: async () => provider });
+    const fromFile = await fingerprintLogFile(parseImaLog(binary), new Blob([new Uint8Array(binary)]), withWorker, provider);
+    expect(fromFile).toBe(sha256(binary));
+    expect(workers.count()).toBe(1);
   });
 });

@@ -7,8 +7,9 @@
  *   only when dispatched, at most two per worker outstanding → each answers the range's
  *   flags → merged into the log's flags → summary from the flags (summarizeTemplateHashes).
  *
- * With no pool workers (2 cores: the page and this worker keep both busy) the same ranges
- * are verified in place instead, without slicing copies (verifyInPlace).
+ * With no pool workers, or when told to (2 cores: the one pool worker fingerprints the file
+ * meanwhile), the same ranges are verified in place instead, without slicing copies
+ * (verifyInPlace).
  *
  * The result equals verifyTemplateHashes over the whole log (the tests compare them).
  * Between results, or slices in place, the session's thread is free: row requests are served
@@ -40,6 +41,8 @@ export interface VerifyLogOptions {
   readonly signal?: AbortSignal;
   /** Entries per task (default RANGE_ENTRIES; tests use small ones to cross range boundaries). */
   readonly rangeEntries?: number;
+  /** Verify on this thread even if the pool has workers (they are busy with other work). */
+  readonly inPlace?: boolean;
 }
 
 /**
@@ -59,8 +62,8 @@ export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgor
 }
 
 /**
- * With no pool workers the ranges are verified where the log is, on this thread, with no
- * copies, a turn of the event loop every IN_PLACE_SLICE_MS.
+ * With no pool workers, or with `inPlace`, the ranges are verified where the log is, on this
+ * thread, with no copies, a turn of the event loop every IN_PLACE_SLICE_MS.
  */
 async function verifyInPlace(log: ImaLog, hasher: Hasher | undefined, options: VerifyLogOptions): Promise<void> {
   const n = log.entries.length;
@@ -84,7 +87,7 @@ export async function verifyLogInPool(
 ): Promise<{ readonly templateHashes: TemplateHashSummary }> {
   const bank = settleDigestBank(log, provider);
   log.digestBank = bank;
-  if (pool.inProcess) {
+  if (pool.inProcess || options.inPlace === true) {
     await verifyInPlace(log, bank === undefined ? undefined : provider.get(bank), options);
     return { templateHashes: summarizeTemplateHashes(log, bank) };
   }

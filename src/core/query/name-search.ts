@@ -7,7 +7,9 @@
  *   hex (optionally `alg:`-prefixed, as the ASCII list prints file digests), a prefix of the
  *   file digest or of the template digest, OR, at exactly 8 hex digits, a signature key id.
  * Matching works on the name's bytes in the log, so a million-entry scan allocates nothing.
+ * The bytes come through a ByteSource: the model's data, or the File read in chunks.
  */
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ImaLog } from '../model/ima-log';
 import type { KeyIdColumn } from './signature-key-ids';
 
@@ -86,10 +88,18 @@ export function hasHexPrefix(data: Uint8Array, start: number, length: number, ni
   return true;
 }
 
-/** A predicate over entry indices for one compiled search. */
-export function searchMatcher(log: ImaLog, search: CompiledSearch, keyIds: KeyIdColumn): (i: number) => boolean {
+/**
+ * A predicate over entry indices for one compiled search, reading the entries' bytes from
+ * `source` (default: the model's data; a binary list's File read on demand gives the same
+ * bytes at the same offsets).
+ */
+export function searchMatcher(
+  log: ImaLog,
+  search: CompiledSearch,
+  keyIds: KeyIdColumn,
+  source: ByteSource = memoryByteSource(log.data),
+): (i: number) => boolean {
   const e = log.entries;
-  const data = log.data;
   switch (search.kind) {
     case 'all':
       return () => true;
@@ -98,17 +108,30 @@ export function searchMatcher(log: ImaLog, search: CompiledSearch, keyIds: KeyId
     case 'regex': {
       const decoder = new TextDecoder();
       const { regex } = search;
-      return (i) =>
-        regex.test(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
+      return (i) => {
+        const length = e.nameLength[i];
+        const at = source.at(e.nameOffset[i], length);
+        return regex.test(decoder.decode(source.bytes.subarray(at, at + length)));
+      };
     }
     case 'text': {
       const { needle, nibbles, keyId } = search;
-      return (i) =>
-        containsFolded(data, e.nameOffset[i], e.nameLength[i], needle) ||
-        (nibbles !== undefined &&
-          (hasHexPrefix(data, e.fileDigestOffset[i], e.fileDigestLength[i], nibbles) ||
-            hasHexPrefix(data, e.entryOffset[i] + 4, log.digestSize, nibbles))) ||
-        (keyId !== undefined && keyIds.at(i) === keyId);
+      // `at` before `bytes`: reading a range may switch the buffer it lies in.
+      const hexPrefixAt = (offset: number, length: number, prefix: Uint8Array): boolean => {
+        const at = source.at(offset, length);
+        return hasHexPrefix(source.bytes, at, length, prefix);
+      };
+      return (i) => {
+        const length = e.nameLength[i];
+        const at = source.at(e.nameOffset[i], length);
+        return (
+          containsFolded(source.bytes, at, length, needle) ||
+          (nibbles !== undefined &&
+            (hexPrefixAt(e.fileDigestOffset[i], e.fileDigestLength[i], nibbles) ||
+              hexPrefixAt(e.entryOffset[i] + 4, log.digestSize, nibbles))) ||
+          (keyId !== undefined && keyIds.at(i) === keyId)
+        );
+      };
     }
   }
 }

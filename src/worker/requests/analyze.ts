@@ -140,6 +140,7 @@ export function verify(
   const n = log.entries.length;
   const result = verifyLogInPool(log, session.verifyPool(), provider, {
     signal: controller.signal,
+    inPlace: session.options.verifyInPlace === true,
     onProgress: (done) => session.progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
   }).catch((e: unknown) => {
     session.verifications.delete(log);
