@@ -20,6 +20,7 @@
  * (path, digest) pairs are kept as slots pointing into them (`DigestPairs`), per-entry results are typed arrays, and only the paths that differ are
  * decoded into strings for the groups.
  */
+import { readEntryName } from '../ima/template-digests';
 import { templateFieldRange } from '../ima/template-field-range';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { decodeText, encodeText, toHex } from '../util/bytes';
@@ -505,7 +506,7 @@ function describeEntry(
     return `${decodeText(paths.bytes(p))}\t${algorithms.names[pairs.tag(d)]}:${toHex(pairs.digest(d))}`;
   }
   const e = side.log.entries;
-  const name = decodeText(side.log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));
+  const name = readEntryName(side.log, i);
   if (side.entryClass[i] === EntryCompare.Violation) return `${name}\tviolation`;
   return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(side.log, i) : '(no file digest)'}`;
 }
