@@ -6,6 +6,7 @@ export function createShareSource(client: LogClient): ShareSource {
   return {
     exportCsv: (query) => client.request('exportCsv', { query }),
     exportAsciiList: () => client.request('exportAsciiList', {}),
+    exportPolicy: (kind) => client.request('exportPolicy', { kind }),
     getFindingEntries: (report) => client.request('getFindingEntries', { report }),
     getLogBytes: (maxBytes) => client.request('getLogBytes', { maxBytes }),
   };

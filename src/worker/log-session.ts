@@ -15,7 +15,7 @@ import type { LoadedLog, RawInput } from '../core/analysis/analysis-types';
 import { CLASSIFY_HEAD_BYTES, classifyInput } from '../core/analysis/classify-input';
 import { decodeEntry } from '../core/ima/decode/decode-entry';
 import { ImaLogParser } from '../core/ima/parse-ima-log';
-import type { ImaLog, IndexIntoEntryTable } from '../core/model/ima-log';
+import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../core/model/ima-log';
 import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../core/query/entry-status';
 import {
   filterEntries,
@@ -47,7 +47,7 @@ import { exportAsciiList } from '../core/export/ascii-list';
 import { collectFindingEntries } from '../core/share/permalink-entries';
 import { classifyEntries, computeBreakdown, type BreakdownMode, type CategoryColumn } from '../core/timeline/timeline-categories';
 import type { PermalinkEntry } from '../core/share/permalink';
-import type { ExportedFile, LogFileBytes } from './protocol';
+import type { ExportedFile, LogFileBytes, PolicyExport } from './protocol';
 import { replayAllHypotheses } from '../core/analysis/hypotheses';
 import { describeQuote } from '../core/analysis/quote-details';
 import { loadInputs } from '../core/analysis/load-inputs';
@@ -90,6 +90,9 @@ import type { Analysis } from '../core/analysis/analysis-types';
 import { readEntryName } from '../core/ima/template-digests';
 import { computeTimelineMarks, type TimelineMarks } from '../core/timeline/timeline-marks';
 import { explainEntry } from '../core/policy/explain-entry';
+import { createPolicy, policyJsonText, policyTimestamp } from '../core/policy/create-policy';
+import { failingEntriesPatch } from '../core/policy/policy-patch';
+import { plural } from '../core/util/count-text';
 import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import {
   computeTimelineBuckets,
@@ -159,6 +162,8 @@ interface OpenState {
 }
 
 const MAX_CACHED_VIEWS = 4;
+/** Policy entries sent to the page for review; the file holds them all. */
+const REVIEW_LIMIT = 500;
 /** Longest stretch of replay between two turns of the event loop (see #pause). */
 const REPLAY_SLICE_MS = 40;
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
@@ -249,6 +254,8 @@ export class LogSession {
         return Promise.resolve(this.exportCsv(request.params.query));
       case 'exportAsciiList':
         return Promise.resolve(this.exportAsciiList());
+      case 'exportPolicy':
+        return Promise.resolve(this.exportPolicy(request.params.kind));
       case 'getFindingEntries':
         return Promise.resolve(this.getFindingEntries(request.params.report));
       case 'getLogBytes':
@@ -795,6 +802,33 @@ export class LogSession {
       throw new SessionError('noLog', 'The open list is already ASCII; the ASCII export is made from a binary list.');
     }
     return { bytes: exportAsciiList(opened.log), rows: opened.log.entries.length };
+  }
+
+  exportPolicy(kind: 'from-log' | 'add-failing'): PolicyExport {
+    const opened = this.#requireLog();
+    const timestamp = policyTimestamp(new Date().toISOString());
+    if (kind === 'from-log') {
+      // As `policy create`: a list whose template hashes fail is no known-good reference.
+      let altered = 0;
+      for (const f of opened.log.entries.flags) if ((f & EntryFlag.HashMismatch) !== 0) altered++;
+      if (altered > 0) {
+        throw new SessionError('noLog', `${plural(altered, 'entry has', 'entries have')} a template digest that is not the hash of the template data; a policy is made only from a list that verifies.`);
+      }
+      const { policy, added, skipped } = createPolicy([opened.log], { timestamp });
+      return { bytes: encodeText(policyJsonText(policy)), addedCount: added.length, added: added.slice(0, REVIEW_LIMIT), skipped, notFixable: [], wasSigned: false };
+    }
+    const run = this.#policyRuns.get(this.#state);
+    if (run?.policy === undefined) throw new SessionError('noLog', 'No runtime policy was judged: give one with the log first.');
+    const patch = failingEntriesPatch(run, opened.log);
+    (patch.policy.meta as Record<string, unknown>).timestamp = timestamp;
+    return {
+      bytes: encodeText(policyJsonText(patch.policy)),
+      addedCount: patch.added.length,
+      added: patch.added.slice(0, REVIEW_LIMIT),
+      skipped: patch.skipped,
+      notFixable: patch.notFixable.slice(0, REVIEW_LIMIT),
+      wasSigned: run.policy.format === 'keylime-dsse',
+    };
   }
 
   getFindingEntries(report: Report): PermalinkEntry[] {

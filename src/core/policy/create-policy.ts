@@ -41,6 +41,8 @@ export interface PolicyMeasurement {
 export interface CreatedPolicy {
   /** The policy document, keys in Keylime's order. */
   readonly policy: PolicyDocument;
+  /** Every distinct (list, name, digest) written. */
+  readonly added: readonly PolicyMeasurement[];
   /** Entries that could not be written, with why. */
   readonly skipped: readonly string[];
 }
@@ -149,7 +151,17 @@ export function createPolicy(logs: readonly ImaLog[], options: { readonly exclud
   const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
   if (algs.size > 1) skipped.push(`the lists use several template-hash algorithms (${[...algs].join(', ')}); log_hash_alg is set to sha1`);
   const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements);
-  return { policy: merged.policy, skipped: [...skipped, ...merged.skipped] };
+  return { policy: merged.policy, added: merged.added, skipped: [...skipped, ...merged.skipped] };
+}
+
+/** The policy file's text: one-space indentation, as `imascope policy create` writes it. */
+export function policyJsonText(policy: PolicyDocument): string {
+  return `${JSON.stringify(policy, null, 1)}\n`;
+}
+
+/** Keylime's `str(datetime.now())` form for meta.timestamp: `2024-09-12 13:44:44.298`. */
+export function policyTimestamp(isoTime: string): string {
+  return isoTime.replace('T', ' ').replace('Z', '');
 }
 
 /** A policy list (a JSON object of path → digests, or a Map) as a Map of fresh arrays. */

@@ -84,6 +84,8 @@ export interface PolicyDryRun {
   /** SignatureCode per entry. */
   readonly signatureColumn: Uint8Array;
   readonly keylime: KeylimeEvalResult;
+  /** The policy judged (with the exclude files' patterns added); absent without one. */
+  readonly runtimePolicy?: RuntimePolicy;
   /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
 }
@@ -167,6 +169,7 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
     policyColumn,
     signatureColumn: extended.column,
     keylime,
+    ...(policy !== undefined && { runtimePolicy: policy }),
     signatureChecks: extended.checks,
   };
 }

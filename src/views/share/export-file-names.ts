@@ -11,6 +11,9 @@ export interface ExportFileNames {
   readonly csv: string;
   readonly ascii: string;
   readonly pcrread: string;
+  /** A runtime policy made from the log, and the judged policy with the failing entries added. */
+  readonly policy: string;
+  readonly patchedPolicy: string;
   evmctl(bank: HashAlgorithm): string;
 }
 
@@ -33,6 +36,8 @@ export function exportFileNames(logName: string | undefined): ExportFileNames {
     csv: `${base}.entries.csv`,
     ascii: kernelName !== null ? `ascii_runtime_measurements${kernelName[1] ?? ''}` : `${base}.ascii`,
     pcrread: 'firmware-pcrs.yaml',
+    policy: `${base}.runtime-policy.json`,
+    patchedPolicy: `${base}.runtime-policy.updated.json`,
     evmctl: (bank) => `pcrs-replayed-${bank}.txt`,
   };
 }

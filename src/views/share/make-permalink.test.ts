@@ -33,6 +33,7 @@ function fakeSource(): ShareSource & { readonly asked: string[] } {
     asked,
     exportCsv: () => Promise.reject(new Error('not used')),
     exportAsciiList: () => Promise.reject(new Error('not used')),
+    exportPolicy: () => Promise.reject(new Error('not used')),
     getFindingEntries: () => {
       asked.push('entries');
       return Promise.resolve([ENTRY]);

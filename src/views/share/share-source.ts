@@ -7,11 +7,12 @@ import { createContext, useContext } from 'react';
 import type { RowQuery } from '../../core/query/filter-entries';
 import type { Report } from '../../core/report/report';
 import type { PermalinkEntry } from '../../core/share/permalink';
-import type { ExportedFile, LogFileBytes } from '../../worker/protocol';
+import type { ExportedFile, LogFileBytes, PolicyExport } from '../../worker/protocol';
 
 export interface ShareSource {
   exportCsv(query: RowQuery): Promise<ExportedFile>;
   exportAsciiList(): Promise<ExportedFile>;
+  exportPolicy(kind: 'from-log' | 'add-failing'): Promise<PolicyExport>;
   getFindingEntries(report: Report): Promise<readonly PermalinkEntry[]>;
   getLogBytes(maxBytes: number): Promise<LogFileBytes>;
 }
