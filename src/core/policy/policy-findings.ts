@@ -39,7 +39,7 @@ export interface PolicyFindingInput {
   readonly notes: readonly string[];
 }
 
-/** How many items a grouped finding spells out before "and N more". */
+/** How many items a grouped finding spells out before "and N more" (only those are built). */
 const SHOWN = 8;
 
 export function policyFindings(input: PolicyFindingInput): Finding[] {
@@ -74,21 +74,21 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
 
   const missing = byId.get('ima.validation.ima-ng.not_in_allowlist') ?? [];
   if (missing.length > 0) {
-    const lines = missing.map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
-    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines.slice(0, SHOWN), lines.length)}.`, missing.map((e) => e.index));
+    const lines = missing.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
+    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing.map((e) => e.index));
   }
   const differ = byId.get('ima.validation.ima-ng.runtime_policy_hash') ?? [];
   if (differ.length > 0) {
-    const lines = differ.map((e) => {
+    const lines = differ.slice(0, SHOWN).map((e) => {
       const ctx = e.context as { got: string; expected: readonly string[] };
       return `"${name(e.index)}" (entry ${e.index}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
-    push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines.slice(0, SHOWN), lines.length)}.`, differ.map((e) => e.index));
+    push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ.map((e) => e.index));
   }
   const unverified = byId.get('ima.validator.ima-sig.invalid_signature') ?? [];
   if (unverified.length > 0) {
-    const lines = unverified.map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
-    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines.slice(0, SHOWN), lines.length)}.`, unverified.map((e) => e.index));
+    const lines = unverified.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
+    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, unverified.length)}.`, unverified.map((e) => e.index));
   }
   const unparsable = byId.get('ima.parser.entry') ?? [];
   if (unparsable.length > 0) {
@@ -135,8 +135,8 @@ function extendedFindings(
     else if (c.status === 'unsupported') unsupported.push(i);
   }
   if (invalid.length > 0) {
-    const lines = invalid.map((i) => `"${name(i)}" (entry ${i}): ${extended.checks.get(i)?.reason ?? ''}`);
-    push('signature-invalid', 'error', `${plural(invalid.length, 'IMA signature does', 'IMA signatures do')} not verify as the kernel checks signatures (the file, its digest or the signature changed since signing): ${more(lines.slice(0, SHOWN), lines.length)}.`, invalid);
+    const lines = invalid.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i}): ${extended.checks.get(i)?.reason ?? ''}`);
+    push('signature-invalid', 'error', `${plural(invalid.length, 'IMA signature does', 'IMA signatures do')} not verify as the kernel checks signatures (the file, its digest or the signature changed since signing): ${more(lines, invalid.length)}.`, invalid);
   }
   for (const [keyId, entries] of unknown) {
     push('signature-unknown-key', 'warning', `${keyId === '' ? 'The certificate that made these appended signatures' : `The key with keyid ${keyId}`} is not in the keyring: give its certificate (or add it to verification-keys). It signed ${plural(entries.length, 'entry', 'entries')}, e.g. "${name(entries[0])}" (entry ${entries[0]}).`, entries);
