@@ -131,6 +131,21 @@ describe('ima-modsig appended signatures', () => {
     expect(parseModsig(vectors[1].pkcs7 ?? new Uint8Array(0)).signers[0]).toMatchObject({ by: 'skid', keyType: 'ecdsa' });
   });
 
+  it('a SignerInfo whose version does not announce its sid form is refused, as the kernel cannot find its key', () => {
+    const skidSigned = (vectors[1].pkcs7 ?? new Uint8Array(0)).slice();
+    // SignedData version 3, then SignerInfo version 3 (CMS with a SKID): make the second say 1.
+    const at: number[] = [];
+    for (let k = 0; k + 2 < skidSigned.length && at.length < 2; k++) if (skidSigned[k] === 2 && skidSigned[k + 1] === 1 && skidSigned[k + 2] === 3) at.push(k);
+    expect(at).toHaveLength(2);
+    skidSigned[at[1] + 2] = 1;
+    const keys = parseImaKeys(new Uint8Array(readFileSync(ec.certDerPath)));
+    if (!keys.ok) throw new Error(keys.error.message);
+    const check = checkModsig(skidSigned, 'sha256', sha256(vectors[1].content), [{ key: keys.keys[0], source: 'k' }]);
+    expect(check).toMatchObject({ status: 'malformed', reason: expect.stringContaining('SignerInfo version 1 with a subjectKeyIdentifier sid') });
+    // The untouched message verifies with the same key: the version alone decided.
+    expect(checkModsig(vectors[1].pkcs7 ?? new Uint8Array(0), 'sha256', sha256(vectors[1].content), [{ key: keys.keys[0], source: 'k' }]).status).toBe('valid');
+  });
+
   it('a digest algorithm other than the signer’s is invalid, never a pass', () => {
     const keys = parseImaKeys(new Uint8Array(readFileSync(rsa.certDerPath)));
     if (!keys.ok) throw new Error(keys.error.message);

@@ -96,7 +96,9 @@ export function parseModsig(der: Uint8Array): ModsigMessage {
   if (type !== OID_SIGNED_DATA) throw new DerError(`content type ${type} is not signedData`, info.contentOffset);
   const wrapped = ci.expect(0, '[0] content', 'context');
   const sd = DerReader.inside(der, DerReader.inside(der, wrapped).expect(DerTag.Sequence, 'SignedData'));
-  sd.expect(DerTag.Integer, 'version');
+  const version = smallInteger(der, sd.expect(DerTag.Integer, 'version'));
+  // pkcs7_note_signeddata_version: PKCS#7 / CMS version 1, or CMS version 3.
+  if (version !== 1 && version !== 3) throw new DerError(`SignedData version ${version} is not 1 or 3 (the kernel's parser refuses it)`, info.contentOffset);
   sd.expect(DerTag.Set, 'digestAlgorithms');
   const encap = DerReader.inside(der, sd.expect(DerTag.Sequence, 'encapContentInfo'));
   const contentType = oidOf(der, encap.expect(DerTag.Oid, 'eContentType'));
@@ -112,7 +114,10 @@ export function parseModsig(der: Uint8Array): ModsigMessage {
 
 function readSigner(der: Uint8Array, el: DerElement): ModsigSigner {
   const r = DerReader.inside(der, el);
-  r.expect(DerTag.Integer, 'SignerInfo version');
+  const version = smallInteger(der, r.expect(DerTag.Integer, 'SignerInfo version'));
+  // pkcs7_note_signerinfo_version: 1 names the signer by issuer and serial, 3 by SKID; the
+  // kernel builds the key id from the form the version announces.
+  if (version !== 1 && version !== 3) throw new DerError(`SignerInfo version ${version} is not 1 or 3`, el.offset);
   const sid = r.next();
   let by: ModsigSigner['by'];
   let id: string;
@@ -128,6 +133,9 @@ function readSigner(der: Uint8Array, el: DerElement): ModsigSigner {
   } else {
     throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier', sid.offset);
   }
+  if ((by === 'skid') !== (version === 3)) {
+    throw new DerError(`SignerInfo version ${version} with a ${by === 'skid' ? 'subjectKeyIdentifier' : 'issuerAndSerialNumber'} sid: the kernel would look for the signer by the other form`, sid.offset);
+  }
   const digestOid = algorithmOid(der, r.expect(DerTag.Sequence, 'digestAlgorithm'));
   const hasSignedAttributes = r.optionalContext(0) !== undefined;
   const signatureOid = algorithmOid(der, r.expect(DerTag.Sequence, 'signatureAlgorithm'));
@@ -142,6 +150,13 @@ function readSigner(der: Uint8Array, el: DerElement): ModsigSigner {
     hasSignedAttributes,
     signature,
   };
+}
+
+/** An INTEGER that fits a small number (versions); -1 when it does not. */
+function smallInteger(der: Uint8Array, el: DerElement): number {
+  const content = contentOf(der, el);
+  if (content.length === 0 || content.length > 2 || (content[0] & 0x80) !== 0) return -1;
+  return content.reduce((v, b) => v * 256 + b, 0);
 }
 
 function algorithmOid(der: Uint8Array, el: DerElement): string {
