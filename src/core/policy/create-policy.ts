@@ -141,16 +141,17 @@ export function addMeasurementsToPolicy(policy: PolicyDocument, measurements: It
 export function createPolicy(logs: readonly ImaLog[], options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): CreatedPolicy {
   const skipped: string[] = [];
   const algs = new Set<string>();
-  const measurements: PolicyMeasurement[] = [];
+  const measurements: PolicyMeasurement[][] = [];
   for (const log of logs) {
     if (log.digestBank !== undefined) algs.add(log.digestBank);
     const of = measurementsOf(log);
-    measurements.push(...of.measurements);
-    skipped.push(...of.skipped);
+    // Not push(...): a million measurements would overflow the call stack.
+    measurements.push(of.measurements);
+    for (const s of of.skipped) skipped.push(s);
   }
   const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
   if (algs.size > 1) skipped.push(`the lists use several template-hash algorithms (${[...algs].join(', ')}); log_hash_alg is set to sha1`);
-  const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements);
+  const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements.flat());
   return { policy: merged.policy, added: merged.added, skipped: [...skipped, ...merged.skipped] };
 }
 
