@@ -55,7 +55,7 @@ const BAN = {
   },
   viewsReach: {
     regex: `^\\.\\./(\\.\\./)*app(/|$)`,
-    message: 'Views receive the app\'s commands through context (views/shared/entry-source); they do not import src/app.',
+    message: 'Views receive the app\'s commands through context (views/shared/app-commands, views/shared/worker-call); they do not import src/app.',
   },
 };
 

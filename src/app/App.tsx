@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useInspector } from '../store/use-inspector';
-import { useAppCommands } from '../views/shared/entry-source';
+import { useAppCommands } from '../views/shared/app-commands';
 import { Welcome } from '../views/loading/Welcome';
 import { LoadProgress } from '../views/loading/LoadProgress';
 import { Inspector } from '../views/Inspector';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppCommands } from '../views/shared/entry-source';
+import { useAppCommands } from '../views/shared/app-commands';
 import './DropZone.css';
 
 function hasFiles(e: DragEvent): boolean {

@@ -1,6 +1,6 @@
 import { useInspector } from '../store/use-inspector';
 import type { ThemeChoice } from '../store/view-slice';
-import { useAppCommands } from '../views/shared/entry-source';
+import { useAppCommands } from '../views/shared/app-commands';
 import { useSamples } from '../views/shared/use-samples';
 import { OpenFilesButton } from '../views/shared/OpenFilesButton';
 import { CompareButton } from '../views/compare/ComparePanel';

@@ -3,7 +3,7 @@
  * cancel, jump to an entry. Views call them through AppCommandsContext.
  */
 import type { InspectorStore } from '../store/inspector-store';
-import type { AppCommands, SampleInfo } from '../views/shared/entry-source';
+import type { AppCommands, SampleInfo } from '../views/shared/app-commands';
 import type { ClientConnection } from './connect-client';
 import type { LocationConnection } from './connect-location';
 import { fetchSampleFiles, fetchSampleIndex } from './samples';

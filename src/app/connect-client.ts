@@ -10,15 +10,15 @@
 import type { IndexIntoEntryTable } from '../core/model/ima-log';
 import type { InspectorStore } from '../store/inspector-store';
 import type { UserInput } from '../store/inputs-slice';
-import type { EntrySource } from '../views/shared/entry-source';
 import { WorkerRequestError, type LogClient } from '../worker/log-client';
-import type { PastedInput } from '../worker/protocol';
+import type { PastedInput, WorkerCall } from '../worker/protocol';
 
 /** Quiet time after the last keystroke in the paste box before re-analysing. */
 const PASTE_DEBOUNCE_MS = 250;
 
 export interface ClientConnection {
-  readonly source: EntrySource;
+  /** Any request, for the views (WorkerCallContext) and the address (connect-location). */
+  readonly call: WorkerCall;
   cancelLoad(): void;
   goToEntry(index: IndexIntoEntryTable): void;
   /** Reads `file` as the known-good reference and compares the open log with it. */
@@ -54,16 +54,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
   let openController: AbortController | undefined;
   let pasteTimer: number | undefined;
 
-  const source: EntrySource = {
-    getRows: (range, query) => client.request('getRows', { range, query }),
-    findRow: (index, query) => client.request('findRow', { index, query }),
-    getEntryDetail: (index) => client.request('getEntryDetail', { index }),
-    getTimeline: (window, filter) => client.request('getTimeline', { window, ...(filter !== undefined ? { filter } : {}) }),
-    getTimelineMarkers: (range) => client.request('getTimelineMarkers', { range }),
-    getFirmwareEvents: (range) => client.request('getFirmwareEvents', { range }),
-    getFirmwareEventDetail: (index) => client.request('getFirmwareEventDetail', { index }),
-    getReplayDetails: (allReadings) => client.request('getReplayDetails', { allReadings }),
-  };
+  const call: WorkerCall = (type, params) => client.request(type, params);
 
   async function analyze(): Promise<void> {
     const serial = ++analyzeSerial;
@@ -157,7 +148,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
     const { query, selection } = store.getState();
     const index = selection.entryIndex;
     if (index === undefined || store.getState().load.kind !== 'ready') return;
-    const row = await source.findRow(index, query);
+    const row = await call('findRow', { index, query });
     const now = store.getState();
     if (now.query === query && now.selection.entryIndex === index && now.selection.row === undefined && row >= 0) now.selectRow(row, index);
   }
@@ -174,10 +165,10 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
   });
 
   async function goToEntry(index: IndexIntoEntryTable): Promise<void> {
-    let row = await source.findRow(index, store.getState().query);
+    let row = await call('findRow', { index, query: store.getState().query });
     if (row < 0) {
       store.getState().clearFilters();
-      row = await source.findRow(index, store.getState().query);
+      row = await call('findRow', { index, query: store.getState().query });
     }
     store.getState().revealEntry(index, row < 0 ? undefined : row);
   }
@@ -194,7 +185,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
   }
 
   return {
-    source,
+    call,
     compareWith: (file) => void compareWith(file),
     cancelLoad: () => openController?.abort(),
     goToEntry: (index) => void goToEntry(index).catch(() => undefined),

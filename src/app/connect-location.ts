@@ -18,7 +18,7 @@ import { DEFAULT_QUERY, type RowQuery } from '../core/query/filter-entries';
 import { decodeViewState, encodeViewState, isViewFragment, VIEW_LOG_KEY_DIGITS, type ViewState } from '../core/share/view-state';
 import type { InspectorState, InspectorStore } from '../store/inspector-store';
 import { selectAnalysis } from '../store/selectors';
-import type { EntrySource } from '../views/shared/entry-source';
+import type { WorkerCall } from '../worker/protocol';
 
 /** Changes of one kind closer together than this make one history entry. */
 const BURST_MS = 1200;
@@ -85,7 +85,7 @@ function fragmentText(): string {
   return window.location.hash.replace(/^#/, '');
 }
 
-export function connectLocation(store: InspectorStore, source: EntrySource): LocationConnection {
+export function connectLocation(store: InspectorStore, call: WorkerCall): LocationConnection {
   /** A view from the address still waiting for its files. */
   let pending: ViewState | undefined;
   /** Writes are held while a view is being applied (its selection arrives asynchronously). */
@@ -116,7 +116,7 @@ export function connectLocation(store: InspectorStore, source: EntrySource): Loc
   }
 
   async function reveal(index: IndexIntoEntryTable, query: RowQuery): Promise<void> {
-    const row = await source.findRow(index, query).catch(() => -1);
+    const row = await call('findRow', { index, query }).catch(() => -1);
     store.getState().revealEntry(index, row < 0 ? undefined : row);
   }
 

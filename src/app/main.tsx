@@ -6,31 +6,27 @@ import { InspectorStoreContext } from '../store/use-inspector';
 import { createLogClient } from '../worker/log-client';
 import { connectClient } from './connect-client';
 import { connectLocation } from './connect-location';
-import { AppCommandsContext, EntrySourceContext } from '../views/shared/entry-source';
+import { AppCommandsContext } from '../views/shared/app-commands';
+import { WorkerCallContext } from '../views/shared/worker-call';
 import { createAppCommands } from './app-commands';
-import { createShareSource } from './connect-share';
-import { ShareSourceContext } from '../views/share/share-source';
 import './app.css';
 
 const store = createInspectorStore();
 const client = createLogClient((message) => store.getState().failLoad(message));
 const connection = connectClient(store, client);
-const location = connectLocation(store, connection.source);
+const location = connectLocation(store, connection.call);
 const commands = createAppCommands(store, connection, location);
-const shareSource = createShareSource(client);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <InspectorStoreContext.Provider value={store}>
-      <EntrySourceContext.Provider value={connection.source}>
+      <WorkerCallContext.Provider value={connection.call}>
         <AppCommandsContext.Provider value={commands}>
-          <ShareSourceContext.Provider value={shareSource}>
-            <App />
-          </ShareSourceContext.Provider>
+          <App />
         </AppCommandsContext.Provider>
-      </EntrySourceContext.Provider>
+      </WorkerCallContext.Provider>
     </InspectorStoreContext.Provider>
   </StrictMode>,
 );

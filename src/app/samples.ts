@@ -4,7 +4,7 @@
  * exactly like dropped files.
  */
 
-import type { SampleInfo } from '../views/shared/entry-source';
+import type { SampleInfo } from '../views/shared/app-commands';
 
 function samplesUrl(path: string): URL {
   return new URL(`samples/${path}`, document.baseURI);

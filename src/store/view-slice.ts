@@ -5,6 +5,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { EntryStatus } from '../core/query/entry-status';
 import { DEFAULT_QUERY, type EntryRange, type RowQuery, type RowSort } from '../core/query/filter-entries';
+import { withPolicyFailures } from '../core/query/policy-failures-filter';
 import type { InspectorState } from './inspector-store';
 import type { LogTab } from '../core/share/view-state';
 
@@ -40,7 +41,7 @@ export interface ViewSlice {
   setTemplateFilter(templates: readonly number[]): void;
   setPcrFilter(pcrs: readonly number[]): void;
   setStatusFilter(statuses: readonly EntryStatus[]): void;
-  /** Only the entries the runtime-policy dry run fails. */
+  /** Adds or removes `policy == fail` in the filter expression (the policy failures switch). */
   setPolicyFailuresFilter(on: boolean): void;
   setSort(sort: RowSort): void;
   /** The timeline's brush: only entries in this range; undefined shows every entry again. */
@@ -78,11 +79,7 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   setTemplateFilter: (templates) => set((s) => withQuery(s, { ...s.query, templates })),
   setPcrFilter: (pcrs) => set((s) => withQuery(s, { ...s.query, pcrs })),
   setStatusFilter: (statuses) => set((s) => withQuery(s, { ...s.query, statuses })),
-  setPolicyFailuresFilter: (on) =>
-    set((s) => {
-      const { policyFailures: _previous, ...rest } = s.query;
-      return withQuery(s, on ? { ...rest, policyFailures: true } : rest);
-    }),
+  setPolicyFailuresFilter: (on) => set((s) => withQuery(s, { ...s.query, search: withPolicyFailures(s.query.search, on) })),
   setSort: (sort) => set((s) => withQuery(s, { ...s.query, sort })),
   setRangeFilter: (range) =>
     set((s) => {

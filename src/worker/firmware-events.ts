@@ -4,8 +4,9 @@
  * windows of decoded rows for the firmware table and one event at a time, with its bytes,
  * for the detail view.
  *
- * Chain: page `getFirmwareEvents(range)` → LogSession → openFirmwareLog (parseFirmwareLog +
- * replayFirmwareLog, cached per open) → firmwareEventPage → decodeFirmwareEvent per row.
+ * Chain: page `call('getFirmwareEvents', {range})` → requests/firmware.ts → openFirmwareLog
+ * (parseFirmwareLog + replayFirmwareLog, cached per open) → firmwareEventPage →
+ * decodeFirmwareEvent per row.
  */
 import type { RawInput } from '../core/analysis/analysis-types';
 import { decodeFirmwareEvent } from '../core/eventlog/decode-event';

@@ -10,12 +10,17 @@
  * (progress events) → LoadSummary; then analyze(pastes, nonce) → template-hash
  * verification + replay + findings → AnalysisSummary. Rows are readable as soon as `open`
  * answers; their status column fills in when `analyze` has verified the log.
+ *
+ * RequestMap is the one declaration of the requests: the worker answers each type with the
+ * handler keyed by it (worker/requests/handlers.ts), the views ask through WorkerCall. A new
+ * request is its entry here and its handler in the module of its subject.
  */
 import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { DecodedEntry } from '../core/ima/decode/decode-entry';
 import type { Bytes, ByteOrder, IndexIntoEntryTable, ParseError } from '../core/model/ima-log';
 import type { EntryStatus } from '../core/query/entry-status';
 import type { RowFilter, RowQuery } from '../core/query/filter-entries';
+import type { RowPage, RowRange } from '../core/query/row-page';
 import type { FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import type { InputKind, Report } from '../core/report/report';
 import type { CompareDocument } from '../core/compare/compare-json';
@@ -29,6 +34,8 @@ import type {
   TimelineMarkerRequest,
   TimelineWindowRequest,
 } from '../core/timeline/timeline-buckets';
+
+export type { RowPage, RowRange } from '../core/query/row-page';
 
 export type RequestId = number;
 
@@ -127,36 +134,6 @@ export interface ReplayDetails {
   /** The replay under every reading of the log; absent without a log. */
   readonly hypotheses?: ReplayHypotheses;
   readonly quote?: QuoteDetails;
-}
-
-/** Half-open range of row positions in the current (filtered, sorted) view. */
-export interface RowRange {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** One window of the entry table, columnar; row k is entry `index[k]` at position start + k. */
-export interface RowPage {
-  readonly start: number;
-  /** Rows the whole query matches (the table's scroll height). */
-  readonly totalRows: number;
-  readonly index: Int32Array;
-  readonly pcr: Uint8Array;
-  readonly template: Uint16Array;
-  readonly flags: Uint16Array;
-  readonly templateDigest: readonly string[];
-  readonly fileDigestAlgorithm: readonly string[];
-  readonly fileDigest: readonly string[];
-  readonly name: readonly string[];
-  readonly keyId: readonly string[];
-  /** Policy dry run per row: PolicyCode (core/query/entry-verdicts) (0 = none when no policy was judged). */
-  readonly policy: Uint8Array;
-  /** Signature check per row: SignatureCode. */
-  readonly signature: Uint8Array;
-  /** Set when the filter expression does not parse: `column N: why`. */
-  readonly searchError?: string;
-  /** EntryCompare code of each row against the reference list, once one is compared. */
-  readonly compare?: Uint8Array;
 }
 
 export interface EntryDetail {
@@ -292,6 +269,12 @@ export interface RequestMap {
 export type RequestType = keyof RequestMap;
 export type RequestParams<K extends RequestType> = RequestMap[K]['params'];
 export type RequestResult<K extends RequestType> = RequestMap[K]['result'];
+
+/**
+ * How the page asks the worker anything: one typed function, given to the views by the app
+ * (LogClient.request underneath, a fake in tests).
+ */
+export type WorkerCall = <K extends RequestType>(type: K, params: RequestParams<K>) => Promise<RequestResult<K>>;
 
 export type WorkerRequest =
   | {

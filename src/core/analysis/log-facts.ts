@@ -4,6 +4,7 @@
  * (ima-format.md §6, §7.3–7.4). They fill `report.log` and feed the findings rules.
  */
 import { EntryFlag, type ImaLog } from '../model/ima-log';
+import { countEntries } from '../model/entry-counts';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { readEntryName } from '../ima/template-digests';
 import { templateFieldRange } from '../ima/template-field-range';
@@ -83,7 +84,6 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   const namesWithSpaces: number[] = [];
   // Kernels since 3.13 (ima-ng and every later or custom template) write `_` for spaces.
   const replacesSpaces = log.templates.map((t) => t.name !== 'ima');
-  const templateCounts = new Uint32Array(log.templates.length);
   let bytesBefore = KEXEC_HEADER_SIZE;
   let runtimeSizeBefore = KEXEC_HEADER_SIZE;
   // Custom templates are named by their format string, which always holds a '|'… except a
@@ -95,7 +95,6 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     return e.entrySize[i] - log.digestSize + 20 - (countedName[t] ? 0 : log.templates[t].name.length);
   };
   for (let i = 0; i < n; i++) {
-    templateCounts[e.template[i]]++;
     const flags = e.flags[i];
     if ((flags & EntryFlag.UnknownTemplate) !== 0) unknownTemplate.push(i);
     if ((flags & EntryFlag.OppositeByteOrder) !== 0) oppositeByteOrder.push(i);
@@ -130,6 +129,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     bytesBefore += e.entrySize[i] - log.digestSize + 20;
     runtimeSizeBefore += kernelEntrySize(i);
   }
+  const templateCounts = countEntries(log).perTemplate;
   log.templates.forEach((t, i) => {
     if (templateCounts[i] > 0) templates[t.name] = templateCounts[i];
   });

@@ -12,7 +12,6 @@ import { entryStatus, entryStatusRank, type EntryStatus } from './entry-status';
 import { NO_KEY_ID } from './signature-key-ids';
 import { compileFilter, type EntryPredicate, type FilterColumns } from './filter-compile';
 import { describeFilterError, parseFilter } from './filter-parse';
-import { PolicyCode, verdictAt } from './entry-verdicts';
 
 export type SortColumn =
   | 'index'
@@ -40,8 +39,6 @@ export interface RowQuery {
   readonly sort: RowSort;
   /** Only entries in this half-open range of positions (the timeline's brush); absent: all. */
   readonly range?: EntryRange;
-  /** Only entries the policy dry run fails (QueryColumns.policy; none without one). */
-  readonly policyFailures?: boolean;
 }
 
 /** Half-open range of entry positions, `start` included, `end` excluded. */
@@ -80,7 +77,7 @@ export const FILTER_BUDGET_MS = 4000;
 const CLOCK_STRIDE = 4096;
 
 /** What a query selects, without its order or the timeline's brush. */
-export type RowFilter = Pick<RowQuery, 'search' | 'templates' | 'pcrs' | 'statuses' | 'policyFailures'>;
+export type RowFilter = Pick<RowQuery, 'search' | 'templates' | 'pcrs' | 'statuses'>;
 
 /** True when the filter keeps every entry. */
 export function isUnfiltered(filter: RowFilter): boolean {
@@ -88,37 +85,44 @@ export function isUnfiltered(filter: RowFilter): boolean {
     filter.search.trim() === '' &&
     filter.templates.length === 0 &&
     filter.pcrs.length === 0 &&
-    filter.statuses.length === 0 &&
-    filter.policyFailures !== true
+    filter.statuses.length === 0
   );
+}
+
+/** A filter expression parsed and compiled against one log: its predicate, or why it does not parse. */
+export interface CompiledExpression {
+  readonly matches: EntryPredicate;
+  /** The syntax error in one line (`column N: why`); the predicate then matches nothing. */
+  readonly error?: string;
+}
+
+/** Parses and compiles `text` (the worker keeps the result per text: requests repeat it). */
+export function compileExpression(log: ImaLog, text: string, columns: QueryColumns): CompiledExpression {
+  const parsed = parseFilter(text);
+  return parsed.ok ? { matches: compileFilter(parsed.node, log, columns) } : { matches: () => false, error: describeFilterError(parsed.error) };
 }
 
 /**
  * The filter as one predicate: the selects, then the expression. A syntax error matches
  * nothing (the page shows why).
  */
-export function rowPredicate(log: ImaLog, filter: RowFilter, columns: QueryColumns): EntryPredicate {
+export function rowPredicate(
+  log: ImaLog,
+  filter: RowFilter,
+  columns: QueryColumns,
+  expression: CompiledExpression = compileExpression(log, filter.search, columns),
+): EntryPredicate {
   const e = log.entries;
-  const parsed = parseFilter(filter.search);
-  const matchesSearch = parsed.ok ? compileFilter(parsed.node, log, columns) : () => false;
+  const matchesSearch = expression.matches;
   const templates = filter.templates.length > 0 ? new Set(filter.templates) : undefined;
   const pcrs = filter.pcrs.length > 0 ? new Set(filter.pcrs) : undefined;
   const statuses = filter.statuses.length > 0 ? new Set(filter.statuses) : undefined;
-  // The "policy failures" switch: the same column as the expression `policy == fail`.
-  const policy = filter.policyFailures === true ? (columns.verdicts?.policy ?? new Uint8Array(0)) : undefined;
-  if (templates === undefined && pcrs === undefined && statuses === undefined && policy === undefined) return matchesSearch;
+  if (templates === undefined && pcrs === undefined && statuses === undefined) return matchesSearch;
   return (i) =>
-    (policy === undefined || verdictAt(policy, i) === PolicyCode.fail) &&
     (templates === undefined || templates.has(e.template[i])) &&
     (pcrs === undefined || pcrs.has(e.pcr[i])) &&
     (statuses === undefined || statuses.has(entryStatus(e.flags[i]))) &&
     matchesSearch(i);
-}
-
-/** The syntax error of a query's expression, in one line; undefined when it parses. */
-export function queryError(query: Pick<RowQuery, 'search'>): string | undefined {
-  const parsed = parseFilter(query.search);
-  return parsed.ok ? undefined : describeFilterError(parsed.error);
 }
 
 export interface FilterBudget {
@@ -144,13 +148,19 @@ export function scanMatches(first: number, stop: number, matches: EntryPredicate
 }
 
 /** Entry indices matching `query`, in its sort order (ties in log order). */
-export function filterEntries(log: ImaLog, query: RowQuery, columns: QueryColumns, budget: FilterBudget = DEFAULT_BUDGET): Int32Array {
+export function filterEntries(
+  log: ImaLog,
+  query: RowQuery,
+  columns: QueryColumns,
+  budget: FilterBudget = DEFAULT_BUDGET,
+  expression?: CompiledExpression,
+): Int32Array {
   const e = log.entries;
   const first = Math.max(0, query.range?.start ?? 0);
   const stop = Math.min(e.length, query.range?.end ?? e.length);
   const out = new Int32Array(Math.max(0, stop - first));
   let n = 0;
-  scanMatches(first, stop, rowPredicate(log, query, columns), (i) => (out[n++] = i), budget);
+  scanMatches(first, stop, rowPredicate(log, query, columns, expression), (i) => (out[n++] = i), budget);
   const rows = out.slice(0, n);
   sortEntries(log, rows, query.sort, columns);
   return rows;

@@ -11,7 +11,6 @@ import type { IndexRun } from '../analysis/index-runs';
 import type { BreakdownMode, TimelineBreakdown } from './timeline-categories';
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
 import { NO_KEY_ID, type KeyIdColumn } from '../query/signature-key-ids';
-import { PolicyCode, SignatureCode, type EntryVerdicts } from '../query/entry-verdicts';
 import {
   TIMELINE_MARKER_KINDS,
   type TimelineMarkerKind,
@@ -99,18 +98,21 @@ export function clampWindow(request: TimelineWindowRequest, entryCount: number):
   return { start, end, bucketCount };
 }
 
-export function computeTimelineBuckets(
-  log: ImaLog,
-  marks: TimelineMarks,
-  request: TimelineWindowRequest,
-  keyIds?: KeyIdColumn,
-  verdicts?: EntryVerdicts,
-): TimelineBuckets {
+export function computeTimelineBuckets(log: ImaLog, marks: TimelineMarks, request: TimelineWindowRequest, keyIds?: KeyIdColumn): TimelineBuckets {
   const { start, end, bucketCount: B } = clampWindow(request, marks.entryCount);
-  const series: TimelineSeriesId[] = [...TIMELINE_MARKER_KINDS, 'signature', ...marks.pcrs.map((p) => `pcr-${p}` as const)];
-  let counts = new Uint32Array(series.length * B);
-  const totals: number[] = TIMELINE_MARKER_KINDS.map((k) => marks.markers[k].length);
-  totals.push(marks.signedCount);
+  const series: TimelineSeriesId[] = [
+    ...TIMELINE_MARKER_KINDS,
+    'signature',
+    ...marks.pcrs.map((p) => `pcr-${p}` as const),
+    ...marks.verdictSeries.map((v) => v.id),
+  ];
+  const counts = new Uint32Array(series.length * B);
+  const totals: number[] = [
+    ...TIMELINE_MARKER_KINDS.map((k) => marks.markers[k].length),
+    marks.signedCount,
+    ...marks.pcrCounts,
+    ...marks.verdictSeries.map((v) => v.total),
+  ];
 
   // Sparse kinds: only the marked entries inside the window are visited.
   TIMELINE_MARKER_KINDS.forEach((kind, s) => {
@@ -127,27 +129,19 @@ export function computeTimelineBuckets(
   marks.pcrs.forEach((pcr, k) => {
     pcrRow[pcr] = (TIMELINE_MARKER_KINDS.length + 1 + k) * B;
   });
+  const verdictRows = marks.verdictSeries.map((v, k) => ({ ...v, row: (TIMELINE_MARKER_KINDS.length + 1 + marks.pcrs.length + k) * B }));
   for (let b = 0; b < B; b++) {
     const to = Math.min(entryCount, bucketStart(start, end, B, b + 1));
     for (let i = bucketStart(start, end, B, b); i < to; i++) {
       counts[pcrRow[e.pcr[i]] + b]++;
       if (keyIds !== undefined && keyIds.at(i) !== NO_KEY_ID) counts[signatureRow + b]++;
     }
-  }
-  totals.push(...marks.pcrCounts);
-  for (const failing of verdictSeries(verdicts)) {
-    const row = series.length * B;
-    series.push(failing.id);
-    const grown = new Uint32Array(counts.length + B);
-    grown.set(counts);
-    counts = grown;
-    let total = 0;
-    for (let i = 0; i < failing.column.length; i++) {
-      if (!failing.fails(failing.column[i])) continue;
-      total++;
-      if (i >= start && i < end) counts[row + bucketOf(start, end, B, i)]++;
+    for (const v of verdictRows) {
+      const last = Math.min(to, v.column.length);
+      let failed = 0;
+      for (let i = bucketStart(start, end, B, b); i < last; i++) failed += v.failing[v.column[i]];
+      counts[v.row + b] += failed;
     }
-    totals.push(total);
   }
 
   const runs = marks.byteOrderRuns;
@@ -274,16 +268,4 @@ export function listTimelineMarkers(marks: TimelineMarks, request: TimelineMarke
     }
   }
   return { start, end, markers, counts };
-}
-
-const SIGNATURE_FAILURES: ReadonlySet<number> = new Set([SignatureCode.invalid, SignatureCode['unknown-key'], SignatureCode.malformed]);
-
-/** The failure series of the policy dry run's columns, for those that were judged. */
-function verdictSeries(
-  verdicts: EntryVerdicts | undefined,
-): Array<{ readonly id: 'policy-fail' | 'signature-fail'; readonly column: Uint8Array; readonly fails: (code: number) => boolean }> {
-  const out: Array<{ id: 'policy-fail' | 'signature-fail'; column: Uint8Array; fails: (code: number) => boolean }> = [];
-  if (verdicts?.policy !== undefined) out.push({ id: 'policy-fail', column: verdicts.policy, fails: (c) => c === PolicyCode.fail });
-  if (verdicts?.signature !== undefined) out.push({ id: 'signature-fail', column: verdicts.signature, fails: (c) => SIGNATURE_FAILURES.has(c) });
-  return out;
 }

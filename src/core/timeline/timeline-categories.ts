@@ -152,31 +152,61 @@ function classifyTemplate(log: ImaLog): CategoryColumn {
 /** "/usr" for "/usr/bin/bash"; the file itself for a file at the root; NOT_A_PATH otherwise. */
 const NOT_A_PATH = '(not a path)';
 
+/** Longest first component kept (bytes): deeper differences do not split a category. */
+const MAX_DIRECTORY_BYTES = 64;
+
+/**
+ * Entries grouped by the first component of their name. The component's bytes are hashed and
+ * compared in place: a label string is made only for a component not seen before, never per entry.
+ */
 function classifyDirectory(log: ImaLog): CategoryColumn {
   const e = log.entries;
   const d = log.data;
   const labels: string[] = [];
-  const ids = new Map<string, number>();
+  // Where each label's bytes were first seen, and the labels per hash (collisions chain).
+  const firstAt: number[] = [];
+  const firstLength: number[] = [];
+  const byHash = new Map<number, number[]>();
   const raw = new Uint32Array(e.length);
+  let notAPath = -1;
   for (let i = 0; i < e.length; i++) {
     const at = e.nameOffset[i];
     const n = e.nameLength[i];
-    let label = NOT_A_PATH;
-    if (n > 0 && d[at] === 0x2f) {
-      let end = 1;
-      while (end < n && d[at + end] !== 0x2f) end++;
-      // Directory names are short: a char-by-char string costs less than a TextDecoder call.
-      label = String.fromCharCode(...d.subarray(at, at + Math.min(end, 64)));
+    if (n === 0 || d[at] !== 0x2f) {
+      if (notAPath < 0) {
+        notAPath = labels.length;
+        labels.push(NOT_A_PATH);
+        firstAt.push(-1);
+        firstLength.push(-1);
+      }
+      raw[i] = notAPath;
+      continue;
     }
-    let id = ids.get(label);
+    let end = 1;
+    while (end < n && d[at + end] !== 0x2f) end++;
+    const length = Math.min(end, MAX_DIRECTORY_BYTES);
+    let hash = 0x811c9dc5;
+    for (let k = 0; k < length; k++) hash = Math.imul(hash ^ d[at + k], 0x01000193);
+    const chain = byHash.get(hash);
+    let id = chain?.find((c) => sameBytes(d, firstAt[c], firstLength[c], at, length));
     if (id === undefined) {
       id = labels.length;
-      ids.set(label, id);
-      labels.push(label);
+      // Latin-1, one character per byte, as the label has always read.
+      labels.push(String.fromCharCode(...d.subarray(at, at + length)));
+      firstAt.push(at);
+      firstLength.push(length);
+      if (chain === undefined) byHash.set(hash, [id]);
+      else chain.push(id);
     }
     raw[i] = id;
   }
   return keepMostFrequent('directory', raw, labels);
+}
+
+function sameBytes(d: Uint8Array, a: number, aLength: number, b: number, bLength: number): boolean {
+  if (aLength !== bLength) return false;
+  for (let k = 0; k < aLength; k++) if (d[a + k] !== d[b + k]) return false;
+  return true;
 }
 
 export function classifyEntries(log: ImaLog, mode: BreakdownMode): CategoryColumn {

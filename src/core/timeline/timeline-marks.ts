@@ -14,6 +14,8 @@ import type { Analysis } from '../analysis/analysis-types';
 import { toIndexRuns, type IndexRun } from '../analysis/index-runs';
 import { computeSoftReboots, type SoftRebootOutcome } from '../analysis/soft-reboots';
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import { countEntries } from '../model/entry-counts';
+import { PolicyCode, SignatureCode, type EntryVerdicts } from '../query/entry-verdicts';
 import { NO_KEY_ID, type KeyIdColumn } from '../query/signature-key-ids';
 
 /** The marker kinds of CONTRACT §4, in lane order. */
@@ -77,6 +79,38 @@ export interface TimelineMarks {
   readonly byteOrder: 'little' | 'big';
   /** False until verification has set the hash flags (violations, mismatches, byte order). */
   readonly verified: boolean;
+  /** The failure series of the checks that ran (policy, signatures), with their totals. */
+  readonly verdictSeries: readonly VerdictSeries[];
+}
+
+/** Entries a check failed, as a timeline series: a verdict column and which codes fail. */
+export interface VerdictSeries {
+  readonly id: 'policy-fail' | 'signature-fail';
+  readonly column: Uint8Array;
+  /** Indexed by code: 1 when the code is a failure. */
+  readonly failing: Uint8Array;
+  /** Failures in the whole log. */
+  readonly total: number;
+}
+
+const CODE_COUNT = 256;
+const POLICY_FAILURES = [PolicyCode.fail];
+const SIGNATURE_FAILURES = [SignatureCode.invalid, SignatureCode['unknown-key'], SignatureCode.malformed];
+
+function verdictSeriesOf(id: VerdictSeries['id'], column: Uint8Array, codes: readonly number[]): VerdictSeries {
+  const failing = new Uint8Array(CODE_COUNT);
+  for (const code of codes) failing[code] = 1;
+  let total = 0;
+  for (let i = 0; i < column.length; i++) total += failing[column[i]];
+  return { id, column, failing, total };
+}
+
+/** The failure series of the verdict columns that were filled (counted once per analysis). */
+function verdictSeries(verdicts: EntryVerdicts | undefined): VerdictSeries[] {
+  const out: VerdictSeries[] = [];
+  if (verdicts?.policy !== undefined) out.push(verdictSeriesOf('policy-fail', verdicts.policy, POLICY_FAILURES));
+  if (verdicts?.signature !== undefined) out.push(verdictSeriesOf('signature-fail', verdicts.signature, SIGNATURE_FAILURES));
+  return out;
 }
 
 /** The entry whose bytes a parse error interrupts: the last one starting at or before it. */
@@ -114,22 +148,21 @@ function matchesOf(analysis: Analysis | undefined, entryCount: number): Timeline
 /**
  * `analysis` absent: the log is parsed but not yet verified, so only what the model itself
  * says (PCRs, signatures, parse errors) is marked. `keyIds` absent: no signature lane.
+ * `verdicts`: the analysis's policy and signature columns (their failure lanes).
  */
-export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: KeyIdColumn): TimelineMarks {
+export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: KeyIdColumn, verdicts?: EntryVerdicts): TimelineMarks {
   const e = log.entries;
   const n = e.length;
   const facts = analysis?.logFacts;
   const violations: number[] = [];
   const mismatches: number[] = [];
   const opposite: number[] = [];
-  const pcrSeen = new Float64Array(256);
   let signedCount = 0;
   for (let i = 0; i < n; i++) {
     const f = e.flags[i];
     if ((f & EntryFlag.Violation) !== 0) violations.push(i);
     if ((f & EntryFlag.HashMismatch) !== 0) mismatches.push(i);
     if ((f & EntryFlag.OppositeByteOrder) !== 0) opposite.push(i);
-    pcrSeen[e.pcr[i]]++;
     if (keyIds !== undefined && keyIds.at(i) !== NO_KEY_ID) signedCount++;
   }
   const byteOrderRuns = toIndexRuns(opposite);
@@ -154,19 +187,12 @@ export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: 
     outcome: r.outcome,
     ...(r.suspect !== undefined && { suspect: r.suspect }),
   }));
-  const pcrs: number[] = [];
-  const pcrCounts: number[] = [];
-  pcrSeen.forEach((count, pcr) => {
-    if (count > 0) {
-      pcrs.push(pcr);
-      pcrCounts.push(count);
-    }
-  });
+  const perPcr = countEntries(log).pcrs;
   const firmwareEvents = analysis?.report.firmware?.events;
   return {
     entryCount: n,
-    pcrs,
-    pcrCounts,
+    pcrs: perPcr.map((p) => p.pcr),
+    pcrCounts: perPcr.map((p) => p.count),
     markers,
     byteOrderRuns,
     softReboots,
@@ -177,5 +203,6 @@ export function computeTimelineMarks(log: ImaLog, analysis?: Analysis, keyIds?: 
     ...(firmwareEvents !== undefined && { firmwareEvents }),
     byteOrder: log.byteOrder,
     verified: analysis !== undefined,
+    verdictSeries: verdictSeries(verdicts),
   };
 }

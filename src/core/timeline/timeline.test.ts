@@ -143,12 +143,13 @@ describe('violations, mismatches, byte order, signatures, PCRs', () => {
   });
 
   it('policy and signature failures are series of their own, counted from the dry run\'s columns', async () => {
-    const { marks, log } = await mark(buildImaLog([boot(), ...numberedFiles(7)], { provider }));
+    const { marks, log, analysis } = await mark(buildImaLog([boot(), ...numberedFiles(7)], { provider }));
     // Codes as the dry run writes them (entry-verdicts.ts): policy 2 = fail; signature 2
     // invalid, 3 unknown key, 6 malformed fail, 1 valid, 4 unsigned and 5 unsupported do not.
     const policy = Uint8Array.from([0, 1, 2, 2, 3, 1, 2, 1]);
     const signature = Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 1]);
-    const b = computeTimelineBuckets(log, marks, { start: 2, end: 8, bucketCount: 3 }, undefined, { policy, signature });
+    const judged = computeTimelineMarks(log, analysis, undefined, { policy, signature });
+    const b = computeTimelineBuckets(log, judged, { start: 2, end: 8, bucketCount: 3 });
     const row = (id: string) => [...b.counts.subarray(b.series.indexOf(id as never) * 3, b.series.indexOf(id as never) * 3 + 3)];
     expect(row('policy-fail')).toEqual([2, 0, 1]);
     expect(row('signature-fail')).toEqual([2, 0, 1]);

@@ -3,7 +3,7 @@ import { failingChecks, type CompareDocument } from '../../core/compare/compare-
 import { selectAnalysis } from '../../store/selectors';
 import type { CompareGroup, SideFacts } from '../../core/compare/compare-logs';
 import { useInspector } from '../../store/use-inspector';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import './Compare.css';
 

@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import type { ByteOrder } from '../../core/model/ima-log';
 import { useInspector } from '../../store/use-inspector';
-import type { EntryDetail } from '../../worker/protocol';
+import type { EntryDetail, WorkerCall } from '../../worker/protocol';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
-import type { EntrySource } from '../shared/entry-source';
 import { formatCount, formatOffset } from '../shared/format';
 import { StatusBadge } from '../shared/StatusBadge';
 import { DetailsMessage, DetailsPane, useFieldHover } from './DetailsPane';
@@ -12,7 +11,7 @@ import { entryRegions, fieldKey } from './entry-regions';
 import { FieldValue } from './FieldValue';
 import { useDetail } from './use-detail';
 
-const fetchEntryDetail = (source: EntrySource, index: number): Promise<EntryDetail> => source.getEntryDetail(index);
+const fetchEntryDetail = (call: WorkerCall, index: number): Promise<EntryDetail> => call('getEntryDetail', { index });
 
 /** Every decoded field of the selected entry beside its bytes. */
 export function EntryDetails() {

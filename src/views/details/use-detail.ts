@@ -1,22 +1,23 @@
 /**
  * Fetches the detail of the selected row (an IMA entry, a firmware event) from the worker;
- * the latest selection wins. Chain: selection → EntrySource.getEntryDetail /
- * getFirmwareEventDetail → LogClient → LogSession → the detail.
+ * the latest selection wins. Chain: selection → call('getEntryDetail') /
+ * call('getFirmwareEventDetail') → LogClient → LogSession → the detail.
  */
 import { useEffect, useState } from 'react';
-import { useEntrySource, type EntrySource } from '../shared/entry-source';
+import type { WorkerCall } from '../../worker/protocol';
+import { useWorkerCall } from '../shared/worker-call';
 
 /**
  * `fetchDetail` must be stable (a module-level function); `dataKey` changes whenever the rows'
  * content may have changed (another log, a finished verification), which fetches again.
  */
-export function useDetail<T>(index: number | undefined, dataKey: unknown, fetchDetail: (source: EntrySource, index: number) => Promise<T>): T | undefined {
-  const source = useEntrySource();
+export function useDetail<T>(index: number | undefined, dataKey: unknown, fetchDetail: (call: WorkerCall, index: number) => Promise<T>): T | undefined {
+  const call = useWorkerCall();
   const [detail, setDetail] = useState<T | undefined>(undefined);
   useEffect(() => {
     if (index === undefined) return;
     let live = true;
-    fetchDetail(source, index).then(
+    fetchDetail(call, index).then(
       (d) => {
         if (live) setDetail(d);
       },
@@ -27,6 +28,6 @@ export function useDetail<T>(index: number | undefined, dataKey: unknown, fetchD
     return () => {
       live = false;
     };
-  }, [index, source, dataKey, fetchDetail]);
+  }, [index, call, dataKey, fetchDetail]);
   return index === undefined ? undefined : detail;
 }

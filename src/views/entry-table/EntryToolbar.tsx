@@ -1,4 +1,5 @@
 import { ENTRY_STATUSES, type EntryStatus } from '../../core/query/entry-status';
+import { filtersPolicyFailures } from '../../core/query/policy-failures-filter';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
@@ -74,7 +75,7 @@ export function EntryToolbar({ totalRows, entryCount }: { readonly totalRows: nu
       : query.statuses.length === PROBLEM_STATUSES.length && PROBLEM_STATUSES.every((s) => query.statuses.includes(s))
         ? 'problems'
         : query.statuses[0];
-  const filtered = totalRows !== entryCount || query.search !== '' || query.policyFailures === true || query.pcrs.length + query.templates.length + query.statuses.length > 0;
+  const filtered = totalRows !== entryCount || query.search !== '' || query.pcrs.length + query.templates.length + query.statuses.length > 0;
   const problemCount = PROBLEM_STATUSES.reduce((n, s) => n + (statusCounts?.[s] ?? 0), 0);
 
   return (
@@ -116,7 +117,7 @@ export function EntryToolbar({ totalRows, entryCount }: { readonly totalRows: nu
       </select>
       {analysis?.report.policy !== undefined || analysis?.report.signatures !== undefined ? (
         <label className="policy-filter" title="Only the entries the runtime-policy dry run fails">
-          <input type="checkbox" data-testid="filter-policy-failures" checked={query.policyFailures === true} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
+          <input type="checkbox" data-testid="filter-policy-failures" checked={filtersPolicyFailures(query.search)} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
           <span>Policy failures ({formatCount(analysis.report.policy?.failed ?? 0)})</span>
         </label>
       ) : null}

@@ -7,7 +7,7 @@ import type { RowPage, RowRange } from '../../worker/protocol';
 import { usePagedRows, type PagedRowsSpec, type PagedRowsState } from '../shared/use-paged-rows';
 
 const ENTRY_ROWS: PagedRowsSpec<RowQuery, RowPage> = {
-  fetch: (source, range, query) => source.getRows(range, query),
+  fetch: (call, range, query) => call('getRows', { range, query }),
   rowsIn: (page) => page.index.length,
   overscanRows: 96,
 };

@@ -1,14 +1,13 @@
 import { useMemo } from 'react';
-import type { FirmwareEventDetail } from '../../worker/protocol';
+import type { FirmwareEventDetail, WorkerCall } from '../../worker/protocol';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
-import type { EntrySource } from '../shared/entry-source';
 import { formatOffset } from '../shared/format';
 import { DetailsMessage, DetailsPane, useFieldHover } from '../details/DetailsPane';
 import { useDetail } from '../details/use-detail';
 import { firmwareRegions } from './firmware-regions';
 
-const fetchEventDetail = (source: EntrySource, index: number): Promise<FirmwareEventDetail> => source.getFirmwareEventDetail(index);
+const fetchEventDetail = (call: WorkerCall, index: number): Promise<FirmwareEventDetail> => call('getFirmwareEventDetail', { index });
 
 const DIGEST_MISMATCH = "The logged digest is not the hash of this event's data: the data does not describe what was extended.";
 

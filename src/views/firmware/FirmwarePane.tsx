@@ -8,7 +8,7 @@ import { FirmwareTable } from './FirmwareTable';
 
 /** The firmware log's events in order, unfiltered: no query. */
 const FIRMWARE_ROWS: PagedRowsSpec<undefined, FirmwareEventPage> = {
-  fetch: (source, range) => source.getFirmwareEvents(range),
+  fetch: (call, range) => call('getFirmwareEvents', { range }),
   rowsIn: (page) => page.rows.length,
   overscanRows: 64,
 };

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector, useInspectorStoreApi } from '../../store/use-inspector';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { isShortcutKey } from '../shared/is-typing';
 import { findingEntries, stepFinding } from './finding-steps';
 

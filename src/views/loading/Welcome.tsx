@@ -1,4 +1,4 @@
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { useSamples } from '../shared/use-samples';
 import { OpenFilesButton } from '../shared/OpenFilesButton';
 import './Welcome.css';

@@ -1,6 +1,6 @@
 import type { HypothesisOutcome, LikelyCause, ReplayHypotheses } from '../../core/analysis/hypotheses';
 import type { ByteOrder } from '../../core/model/ima-log';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
 

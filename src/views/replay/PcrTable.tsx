@@ -1,7 +1,7 @@
 import type { PcrCheck } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { DigestDiff } from '../shared/DigestDiff';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
 import { PcrStatus, pcrCheckAttributes } from './PcrStatus';

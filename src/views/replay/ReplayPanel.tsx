@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis, selectEntryCount } from '../../store/selectors';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';

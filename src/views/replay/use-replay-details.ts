@@ -1,12 +1,12 @@
 /**
  * Asks the worker for the replay under every reading (and the quote field by field) when the
  * replay panel is open, once per finished analysis: it replays the log up to six times, so it
- * is never computed on load. Chain: panel open + new analysis → EntrySource.getReplayDetails →
+ * is never computed on load. Chain: panel open + new analysis → call('getReplayDetails') →
  * LogClient → LogSession.getReplayDetails → ReplayDetails.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AnalysisSummary, ReplayDetails } from '../../worker/protocol';
-import { useEntrySource } from '../shared/entry-source';
+import { useWorkerCall } from '../shared/worker-call';
 
 export type ReplayDetailsState =
   | { readonly kind: 'idle' }
@@ -16,7 +16,7 @@ export type ReplayDetailsState =
 
 /** `analysis`: the analysis the details must answer for (each one is asked for once). */
 export function useReplayDetails(analysis: AnalysisSummary | undefined, enabled: boolean, allReadings = false): ReplayDetailsState {
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const [state, setState] = useState<{ readonly key: AnalysisSummary | undefined; readonly value: ReplayDetailsState }>({
     key: undefined,
     value: { kind: 'idle' },
@@ -31,11 +31,11 @@ export function useReplayDetails(analysis: AnalysisSummary | undefined, enabled:
     // Answers for an analysis that a newer one replaced are dropped.
     const settle = (value: ReplayDetailsState): void => setState((s) => (requested.current === analysis ? { key: analysis, value } : s));
     settle({ kind: 'loading' });
-    source.getReplayDetails(allReadings).then(
+    call('getReplayDetails', { allReadings }).then(
       (details) => settle({ kind: 'done', details }),
       (e: unknown) => settle({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
     );
-  }, [enabled, analysis, source, allReadings]);
+  }, [enabled, analysis, call, allReadings]);
 
   if (state.key === analysis) return state.value;
   return { kind: enabled && analysis !== undefined ? 'loading' : 'idle' };

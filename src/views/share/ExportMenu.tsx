@@ -11,7 +11,7 @@ import { formatCount } from '../shared/format';
 import { downloadFile } from './download';
 import { exportFileNames } from './export-file-names';
 import { DEFAULT_SHARE_OPTIONS, makePermalink } from './make-permalink';
-import { useShareSource } from './share-source';
+import { useWorkerCall } from '../shared/worker-call';
 import { usePopover } from './use-popover';
 import { PolicyPatchReview } from './PolicyPatchReview';
 import type { PolicyExport } from '../../worker/protocol';
@@ -36,7 +36,7 @@ export function ExportMenu() {
   const filtered = useInspector((s) => !isIdentityQuery(s.query));
   const linkReport = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink.payload.report : undefined));
   const store = useInspectorStoreApi();
-  const source = useShareSource();
+  const call = useWorkerCall();
   const popover = usePopover();
   const [status, setStatus] = useState<{ readonly text: string; readonly error: boolean } | undefined>();
   const [patch, setPatch] = useState<PolicyExport | undefined>();
@@ -52,7 +52,7 @@ export function ExportMenu() {
       label: 'HTML report',
       detail: 'one self-contained page; opens offline, no script',
       run: async () => {
-        const permalink = fromLink ? window.location.href : (await makePermalink(shown, undefined, DEFAULT_SHARE_OPTIONS, source)).url;
+        const permalink = fromLink ? window.location.href : (await makePermalink(shown, undefined, DEFAULT_SHARE_OPTIONS, call)).url;
         downloadFile(exportHtmlReport(shown, { generatedAt: new Date().toISOString(), permalink }), names.html, 'text/html');
         return `Saved ${names.html}`;
       },
@@ -73,7 +73,7 @@ export function ExportMenu() {
       label: 'CSV of the entry table',
       detail: filtered ? 'the rows the table shows, as filtered and sorted' : `all ${formatCount(log.entryCount)} entries`,
       run: async () => {
-        const file = await source.exportCsv(store.getState().query);
+        const file = await call('exportCsv', { query: store.getState().query });
         downloadFile(file.bytes, names.csv, 'text/csv');
         return `Saved ${formatCount(file.rows)} rows to ${names.csv}`;
       },
@@ -83,7 +83,7 @@ export function ExportMenu() {
       label: 'Runtime policy from this log',
       detail: 'Keylime runtime policy v1 accepting every digest measured here, as imascope policy create writes it',
       run: async () => {
-        const made = await source.exportPolicy('from-log');
+        const made = await call('exportPolicy', { kind: 'from-log' });
         downloadFile(made.bytes, names.policy, 'application/json');
         return `Saved ${formatCount(made.addedCount)} digests to ${names.policy}`;
       },
@@ -95,7 +95,7 @@ export function ExportMenu() {
         label: 'Add the failing entries to the policy…',
         detail: `review the digests ${judged.inputs[0] ?? 'the policy'} would have to accept, then download the updated policy`,
         run: async () => {
-          setPatch(await source.exportPolicy('add-failing'));
+          setPatch(await call('exportPolicy', { kind: 'add-failing' }));
           return 'Review the update below before downloading it.';
         },
       });
@@ -106,7 +106,7 @@ export function ExportMenu() {
         label: 'ASCII measurement list',
         detail: 'as the kernel prints ascii_runtime_measurements',
         run: async () => {
-          const file = await source.exportAsciiList();
+          const file = await call('exportAsciiList', {});
           // Not text/plain: browsers would add .txt to the kernel's own file name.
           downloadFile(file.bytes, names.ascii, 'application/octet-stream');
           return `Saved ${formatCount(file.rows)} entries to ${names.ascii}`;

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { fingerprintsMatch } from '../../core/share/fingerprints';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector } from '../../store/use-inspector';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { describeFingerprints } from './describe-share';
 import { viewStateOfPermalink } from './make-permalink';
 import { useClosePermalink } from './permalink-location';

@@ -3,7 +3,7 @@ import type { PermalinkPayload } from '../../core/share/permalink';
 import type { Report } from '../../core/report/report';
 import { fromBase64 } from '../../core/util/bytes';
 import { useInspector } from '../../store/use-inspector';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatBytes } from '../shared/format';
 import { OpenFilesButton } from '../shared/OpenFilesButton';
 import { verdictOf } from '../../core/analysis/verdict';

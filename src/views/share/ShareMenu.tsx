@@ -12,7 +12,7 @@ import {
   type MadePermalink,
   type ShareOptions,
 } from './make-permalink';
-import { useShareSource } from './share-source';
+import { useWorkerCall } from '../shared/worker-call';
 import { usePopover } from './use-popover';
 import './share.css';
 
@@ -37,7 +37,7 @@ export function ShareMenu() {
   const logSize = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.sourceSize : undefined));
   const opened = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink : undefined));
   const store = useInspectorStoreApi();
-  const source = useShareSource();
+  const call = useWorkerCall();
   const popover = usePopover();
   const [options, setOptions] = useState<ShareOptions>(DEFAULT_SHARE_OPTIONS);
   const [state, setState] = useState<LinkState>({ kind: 'none' });
@@ -68,7 +68,7 @@ export function ShareMenu() {
     try {
       const s = store.getState();
       const view = permalinkView(s.selection.entryIndex, s.query, { zoom: s.timelineZoom, tab: s.logTab, replayOpen: s.replayOpen });
-      await copy(await makePermalink(report, view, { ...next, embedLog: next.embedLog && canEmbed }, source));
+      await copy(await makePermalink(report, view, { ...next, embedLog: next.embedLog && canEmbed }, call));
     } catch (e) {
       setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
     }

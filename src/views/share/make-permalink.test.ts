@@ -4,7 +4,7 @@ import type { Report } from '../../core/report/report';
 import { decodePermalink, type PermalinkEntry } from '../../core/share/permalink';
 import { fromBase64 } from '../../core/util/bytes';
 import { makePermalink, permalinkView, viewStateOfPermalink } from './make-permalink';
-import type { ShareSource } from './share-source';
+import type { RequestParams, WorkerCall } from '../../worker/protocol';
 
 const REPORT: Report = {
   schema: 'imascope.report/1',
@@ -27,22 +27,22 @@ const ENTRY: PermalinkEntry = {
 const LOG = new Uint8Array([1, 2, 3, 4, 5]);
 
 /** Answers like the worker would; counts what the encoder asked for. */
-function fakeSource(): ShareSource & { readonly asked: string[] } {
+function fakeWorker(): { readonly call: WorkerCall; readonly asked: string[] } {
   const asked: string[] = [];
-  return {
-    asked,
-    exportCsv: () => Promise.reject(new Error('not used')),
-    exportAsciiList: () => Promise.reject(new Error('not used')),
-    exportPolicy: () => Promise.reject(new Error('not used')),
-    getFindingEntries: () => {
-      asked.push('entries');
-      return Promise.resolve([ENTRY]);
-    },
-    getLogBytes: (maxBytes) => {
-      asked.push(`log ≤ ${maxBytes}`);
-      return Promise.resolve({ size: LOG.length, bytes: LOG });
-    },
+  const answer = (type: string, params: unknown): Promise<unknown> => {
+    switch (type) {
+      case 'getFindingEntries':
+        asked.push('entries');
+        return Promise.resolve([ENTRY]);
+      case 'getLogBytes':
+        asked.push(`log ≤ ${(params as RequestParams<'getLogBytes'>).maxBytes}`);
+        return Promise.resolve({ size: LOG.length, bytes: LOG });
+      default:
+        return Promise.reject(new Error(`not used: ${type}`));
+    }
   };
+  // One fake for every request type: the generic signature cannot be met case by case.
+  return { call: answer as WorkerCall, asked };
 }
 
 describe('permalinkView', () => {
@@ -59,7 +59,7 @@ describe('permalinkView', () => {
     const query = { ...DEFAULT_QUERY, search: 'pcr == 10', templates: [1], sort: { column: 'name' as const, descending: true }, range: { start: 2, end: 9 } };
     const view = permalinkView(4, query, { zoom: { start: 1.5, end: 20 }, tab: 'firmware', replayOpen: false });
     expect(view).toMatchObject({ zoom: { start: 1.5, end: 20 }, tab: 'firmware', replayOpen: false });
-    const link = await makePermalink(REPORT, view, { includeEntries: false, redactPaths: false, embedLog: false }, fakeSource(), 'https://x.test/');
+    const link = await makePermalink(REPORT, view, { includeEntries: false, redactPaths: false, embedLog: false }, fakeWorker().call, 'https://x.test/');
     const decoded = await decodePermalink(link.url);
     if (!decoded.ok || decoded.payload.view === undefined) throw new Error('no view came back');
     expect(viewStateOfPermalink(decoded.payload.view, ['ima-ng', 'ima-sig'])).toEqual({
@@ -79,8 +79,8 @@ describe('permalinkView', () => {
 
 describe('makePermalink', () => {
   it('carries the report and view by default, and asks the worker for nothing', async () => {
-    const source = fakeSource();
-    const link = await makePermalink(REPORT, { selectedEntry: 1 }, { includeEntries: false, redactPaths: false, embedLog: false }, source, 'https://x.test/app/');
+    const source = fakeWorker();
+    const link = await makePermalink(REPORT, { selectedEntry: 1 }, { includeEntries: false, redactPaths: false, embedLog: false }, source.call, 'https://x.test/app/');
     expect(link.url.startsWith('https://x.test/app/#r=1.')).toBe(true);
     expect(link.fragmentLength).toBe(link.url.length - 'https://x.test/app/'.length);
     expect(source.asked).toEqual([]);
@@ -90,8 +90,8 @@ describe('makePermalink', () => {
   });
 
   it('adds the entries and the log on request, and redacts the paths in both', async () => {
-    const source = fakeSource();
-    const link = await makePermalink(REPORT, undefined, { includeEntries: true, redactPaths: true, embedLog: true }, source, 'https://x.test/');
+    const source = fakeWorker();
+    const link = await makePermalink(REPORT, undefined, { includeEntries: true, redactPaths: true, embedLog: true }, source.call, 'https://x.test/');
     expect(source.asked).toEqual(['entries', `log ≤ ${512 * 1024}`]);
     const decoded = await decodePermalink(link.url);
     if (!decoded.ok) throw new Error(decoded.error);

@@ -12,7 +12,7 @@ import { isIdentityQuery, type RowQuery } from '../../core/query/filter-entries'
 import type { IndexIntoEntryTable } from '../../core/model/ima-log';
 import type { Report } from '../../core/report/report';
 import { toBase64 } from '../../core/util/bytes';
-import type { ShareSource } from './share-source';
+import type { WorkerCall } from '../../worker/protocol';
 import type { ViewState } from '../../core/share/view-state';
 
 /**
@@ -91,13 +91,13 @@ export async function makePermalink(
   report: Report,
   view: PermalinkView | undefined,
   options: ShareOptions,
-  source: ShareSource,
+  call: WorkerCall,
   baseUrl: string = appBaseUrl(),
 ): Promise<MadePermalink> {
-  const entries = options.includeEntries ? [...(await source.getFindingEntries(report))] : undefined;
+  const entries = options.includeEntries ? [...(await call('getFindingEntries', { report }))] : undefined;
   let log: string | undefined;
   if (options.embedLog) {
-    const file = await source.getLogBytes(EMBED_LOG_OFFER_MAX_BYTES);
+    const file = await call('getLogBytes', { maxBytes: EMBED_LOG_OFFER_MAX_BYTES });
     if (file.bytes !== undefined) log = toBase64(file.bytes);
   }
   const encoded = await encodePermalink(

@@ -6,8 +6,8 @@
  * handful of requests, not thousands.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RowRange } from '../../worker/protocol';
-import { useEntrySource, type EntrySource } from './entry-source';
+import type { RowRange, WorkerCall } from '../../worker/protocol';
+import { useWorkerCall } from './worker-call';
 
 const BLOCK = 64;
 
@@ -21,7 +21,7 @@ interface Page {
 
 /** How one table's rows are fetched; a module-level constant, so its functions are stable. */
 export interface PagedRowsSpec<Q, P extends Page> {
-  fetch(source: EntrySource, range: RowRange, query: Q): Promise<P>;
+  fetch(call: WorkerCall, range: RowRange, query: Q): Promise<P>;
   rowsIn(page: P): number;
   /** Rows fetched beyond each end of the visible range. */
   readonly overscanRows: number;
@@ -55,7 +55,7 @@ export function useVisibleRange(): readonly [RowRange, (range: RowRange) => void
  * is of the same data, and says why.
  */
 export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query: Q, visible: RowRange, dataKey: unknown): PagedRowsState<Q, P> {
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const [state, setState] = useState<PagedRowsState<Q, P> & { readonly key: unknown }>({
     page: undefined,
     pageQuery: undefined,
@@ -88,7 +88,7 @@ export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query
         const wanted = next.current;
         next.current = undefined;
         try {
-          const page = await spec.fetch(source, wanted.range, wanted.query);
+          const page = await spec.fetch(call, wanted.range, wanted.query);
           if (live.current) setState({ page, pageQuery: wanted.query, error: undefined, key: wanted.dataKey });
         } catch (e) {
           const error = e instanceof Error ? e.message : String(e);
@@ -100,7 +100,7 @@ export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query
       inFlight.current = false;
     };
     void pump();
-  }, [needed, visible.start, visible.end, query, dataKey, source, spec]);
+  }, [needed, visible.start, visible.end, query, dataKey, call, spec]);
 
   return state;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppCommands, type SampleInfo } from './entry-source';
+import { useAppCommands, type SampleInfo } from './app-commands';
 
 /** The bundled samples, once their index has been fetched. */
 export function useSamples(): readonly SampleInfo[] {

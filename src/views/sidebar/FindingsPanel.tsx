@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { Panel } from '../shared/Panel';
 import { FindingItem } from './FindingItem';
 import './FindingsPanel.css';

@@ -1,5 +1,5 @@
 import { useInspector } from '../../store/use-inspector';
-import { useAppCommands } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import { computeVerdict } from './verdict';
 import { VerdictMessage } from './VerdictMessage';

@@ -20,7 +20,9 @@ import { bucketOf, bucketStart, type TimelineBuckets } from '../../core/timeline
 import type { TimelineMarkerKind } from '../../core/timeline/timeline-marks';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector } from '../../store/use-inspector';
-import { useAppCommands, useEntrySource } from '../shared/entry-source';
+import { useAppCommands } from '../shared/app-commands';
+import { useWorkerCall } from '../shared/worker-call';
+import type { WorkerCall } from '../../worker/protocol';
 import { useElementWidth } from '../shared/use-element-width';
 import { formatCount, plural } from '../shared/format';
 import { drawTimeline } from './draw-timeline';
@@ -72,11 +74,10 @@ function useTableFilter(): RowFilter | undefined {
   const templates = useInspector((s) => s.query.templates);
   const pcrs = useInspector((s) => s.query.pcrs);
   const statuses = useInspector((s) => s.query.statuses);
-  const policyFailures = useInspector((s) => s.query.policyFailures);
   return useMemo(() => {
-    const filter = { search, templates, pcrs, statuses, ...(policyFailures === true ? { policyFailures } : {}) };
+    const filter = { search, templates, pcrs, statuses };
     return isUnfiltered(filter) ? undefined : filter;
-  }, [search, templates, pcrs, statuses, policyFailures]);
+  }, [search, templates, pcrs, statuses]);
 }
 
 type Drag =
@@ -85,7 +86,7 @@ type Drag =
 
 function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; readonly dataKey: unknown }) {
   const commands = useAppCommands();
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const theme = useTimelineTheme();
   const range = useInspector((s) => s.query.range);
   const filter = useTableFilter();
@@ -367,7 +368,7 @@ function TimelineView({ entryCount, dataKey }: { readonly entryCount: number; re
           <canvas ref={canvasRef} className="timeline__canvas" style={{ width, height }} data-testid="timeline-canvas" />
           <MarkerButtons markers={markers} lanes={lanes} viewport={viewport} width={width} onFocus={setFocused} onSelect={commands.goToEntry} />
           {range !== undefined ? <RangeHandles range={range} viewport={viewport} width={width} /> : null}
-          <Tooltip hover={hover} focused={focused} buckets={buckets} lanes={lanes} width={width} viewport={viewport} source={source} />
+          <Tooltip hover={hover} focused={focused} buckets={buckets} lanes={lanes} width={width} viewport={viewport} call={call} />
         </div>
       </div>
       {folded ? null : (
@@ -535,7 +536,7 @@ function Tooltip({
   lanes,
   width,
   viewport,
-  source,
+  call,
 }: {
   readonly hover: { readonly index: number; readonly x: number; readonly y: number } | undefined;
   readonly focused: TimelineMarker | undefined;
@@ -543,7 +544,7 @@ function Tooltip({
   readonly lanes: readonly Lane[];
   readonly width: number;
   readonly viewport: Viewport;
-  readonly source: ReturnType<typeof useEntrySource>;
+  readonly call: WorkerCall;
 }) {
   const index = focused?.index ?? hover?.index;
   const [entry, setEntry] = useState<{ readonly index: number; readonly text: string } | undefined>();
@@ -551,8 +552,7 @@ function Tooltip({
     if (index === undefined) return;
     let live = true;
     const timer = window.setTimeout(() => {
-      source
-        .getRows({ start: index, end: index + 1 }, DEFAULT_QUERY)
+      call('getRows', { range: { start: index, end: index + 1 }, query: DEFAULT_QUERY })
         .then((page) => {
           if (!live || page.index.length === 0) return;
           setEntry({ index, text: `PCR ${page.pcr[0]} · ${page.name[0] || '(no name)'}` });
@@ -563,7 +563,7 @@ function Tooltip({
       live = false;
       window.clearTimeout(timer);
     };
-  }, [index, source]);
+  }, [index, call]);
   if (index === undefined || buckets === undefined) return null;
   const lines: string[] = [];
   if (focused !== undefined) lines.push(focused.label);

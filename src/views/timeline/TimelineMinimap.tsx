@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { TimelineBuckets } from '../../core/timeline/timeline-buckets';
 import type { BreakdownMode } from '../../core/timeline/timeline-categories';
-import { useEntrySource } from '../shared/entry-source';
+import { useWorkerCall } from '../shared/worker-call';
 import { useElementWidth } from '../shared/use-element-width';
 import { drawBreakdown } from './draw-timeline';
 import { useTimelineTheme } from './timeline-theme';
@@ -28,7 +28,7 @@ export function TimelineMinimap({
   readonly dataKey: unknown;
   readonly breakdown: BreakdownMode;
 }) {
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const theme = useTimelineTheme();
   const ref = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -40,14 +40,13 @@ export function TimelineMinimap({
   useEffect(() => {
     if (width === 0) return;
     let live = true;
-    source
-      .getTimeline({ start: 0, end: entryCount, bucketCount: width, breakdown })
+    call('getTimeline', { window: { start: 0, end: entryCount, bucketCount: width, breakdown } })
       .then((b) => live && setOverview(b))
       .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, [source, entryCount, width, breakdown, dataKey]);
+  }, [call, entryCount, width, breakdown, dataKey]);
 
   useEffect(() => {
     const canvas = canvasRef.current;

@@ -10,7 +10,7 @@ import type { TimelineMarkerList } from '../../core/timeline/timeline-buckets';
 import type { BreakdownMode } from '../../core/timeline/timeline-categories';
 import type { FilteredTimelineBuckets } from '../../core/timeline/match-buckets';
 import type { RowFilter } from '../../core/query/filter-entries';
-import { useEntrySource } from '../shared/entry-source';
+import { useWorkerCall } from '../shared/worker-call';
 import { fetchWindowFor, visibleEntries, type Viewport } from './timeline-viewport';
 
 /** DOM markers per kind for the visible range (the rest are counted as "N more"). */
@@ -76,7 +76,7 @@ export function useTimelineWindow(
   breakdown: BreakdownMode,
   filter?: RowFilter,
 ): TimelineWindow {
-  const source = useEntrySource();
+  const call = useWorkerCall();
   const [buckets, setBuckets] = useState<Loaded<FilteredTimelineBuckets & { readonly entriesPerBucket: number }>>();
   const [markers, setMarkers] = useState<Loaded<TimelineMarkerList>>();
 
@@ -87,15 +87,15 @@ export function useTimelineWindow(
       readonly breakdown: BreakdownMode;
       readonly filter?: RowFilter;
     }) =>
-      source.getTimeline(
-        { start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount, breakdown: w.breakdown },
-        w.filter,
-      ),
+      call('getTimeline', {
+        window: { start: w.window.start, end: w.window.end, bucketCount: w.window.bucketCount, breakdown: w.breakdown },
+        ...(w.filter !== undefined ? { filter: w.filter } : {}),
+      }),
     (w, data) => setBuckets({ data: { ...data, entriesPerBucket: w.window.entriesPerBucket }, key: w.key, filter: w.filter }),
   );
   const wantMarkers = useLatestWins(
     (w: { readonly start: number; readonly end: number; readonly key: unknown }) =>
-      source.getTimelineMarkers({ start: w.start, end: w.end, limit: MARKERS_PER_KIND }),
+      call('getTimelineMarkers', { range: { start: w.start, end: w.end, limit: MARKERS_PER_KIND } }),
     (w, data) => setMarkers({ data, key: w.key }),
   );
 

@@ -1,0 +1,172 @@
+/**
+ * `analyze` and what the replay panel asks of its result. Chain: analyze(pastes, nonce) →
+ * verifyLogInPool (template hashes, in ranges on the verification pool, 'verifying'
+ * progress; rows are served meanwhile) → analyzeWithLog({log, others}, precomputed)
+ * (replay, findings) → AnalysisSummary; the state keeps the analysis for the table's
+ * verdict cells, the timeline and getReplayDetails.
+ */
+import { analyzeWithLog } from '../../core/analysis/analyze';
+import type { LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
+import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
+import { replayAllHypotheses } from '../../core/analysis/hypotheses';
+import { loadInputs } from '../../core/analysis/load-inputs';
+import { describeQuote } from '../../core/analysis/quote-details';
+import type { HashProvider } from '../../core/hash/hash-provider';
+import type { ImaLog } from '../../core/model/ima-log';
+import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../../core/query/entry-status';
+import type { ReportInput } from '../../core/report/report';
+import { encodeText } from '../../core/util/bytes';
+import { describeUnrecognized } from '../describe-input';
+import { fingerprintLogFile } from '../fingerprint';
+import type { AnalysisSummary, InputSummary, PastedInput, ReplayDetails, RequestId, RequestParams } from '../protocol';
+import { SessionError, type Handlers, type OpenedLog, type Session } from '../session';
+import { splitPastedInput } from '../split-pasted-input';
+import { verifyLogInPool } from '../verify-log';
+
+/** Verifies template hashes, replays and judges, with the pasted texts as extra inputs. */
+async function analyze(session: Session, params: RequestParams<'analyze'>, id: RequestId): Promise<AnalysisSummary> {
+  const now = session.options.now ?? (() => performance.now());
+  const started = now();
+  const state = session.state;
+  const provider = await session.hashProvider();
+  const pasted = params.pastes.filter((p) => p.text.trim() !== '').map((p) => splitPastedInput(p, pasteInput(p)));
+  const opened = state.log;
+  let loaded: LoadedLog | undefined;
+  let precomputed: Precomputed | undefined;
+  if (opened !== undefined) {
+    const size = opened.log.entries.length;
+    session.progress(id, 'verifying', 0, opened.file.size, 0);
+    const verification = verify(session, opened, id, provider);
+    opened.sha256 ??= await fingerprintLogFile(opened.log, opened.file, session.verifyPool(), provider);
+    // A pool that failed (not cancelled) leaves the verification to analyze itself.
+    precomputed = await verification.catch((e: unknown) => {
+      if (e instanceof SessionError) throw e;
+      return undefined;
+    });
+    // analyze() fills byteOrder and digestBank once verification has confirmed them.
+    const input: ReportInput = {
+      name: opened.overview.name,
+      kind: opened.kind,
+      size: opened.file.size,
+      sha256: opened.sha256,
+    };
+    loaded = { log: opened.log, input };
+    session.progress(id, 'analyzing', opened.file.size, opened.file.size, size);
+  }
+  const companions: LoadedLog[] = [];
+  for (const c of state.companions) {
+    c.sha256 ??= await fingerprintLogFile(c.log, c.file, session.verifyPool(), provider);
+    companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256: c.sha256 } });
+  }
+  const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
+  const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
+  // The pool has verified the template hashes (verify): analyze takes the result instead
+  // of hashing a million entries on this thread.
+  const analysis = await analyzeWithLog(
+    loaded,
+    others,
+    {
+      ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(precomputed !== undefined ? { precomputed } : {}),
+      pause: session.pause(),
+      ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
+    },
+    provider,
+    companions,
+  );
+  // Verification set the status flags: every cached filtered view may be stale.
+  state.views.clear();
+  // …and the compiled expressions read the verdict columns this analysis replaces.
+  state.expressions.clear();
+  state.analysis = analysis;
+  state.marks = undefined;
+  state.policyRun = analysis.policyRun;
+  state.replayBasis = { others, companions, report: analysis.report, ...(loaded ? { log: loaded } : {}) };
+  return {
+    report: analysis.report,
+    pastes: pasted.map((p) => p.summary),
+    statusCounts: opened ? countStatuses(opened.log) : {},
+    analyzeMillis: Math.round(now() - started),
+    pasteParts: pasted.flatMap((p) => p.parts),
+  };
+}
+
+/**
+ * The replay under every reading of the log, and the quote field by field, for the last
+ * analysis of the open inputs. Chain: the replay panel opens → getReplayDetails → the
+ * inputs that analysis read, parsed again (small: quotes, keys, PCR listings; the log is
+ * the verified model) → replayAllHypotheses + describeQuote → ReplayDetails.
+ */
+async function getReplayDetails(session: Session, allReadings: boolean): Promise<ReplayDetails> {
+  const basis = session.state.replayBasis;
+  if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
+  const provider = await session.hashProvider();
+  const loaded = await loadInputs(basis.others, provider, basis.log, basis.companions);
+  const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: session.pause() });
+  const quote = await describeQuote(loaded, basis.report);
+  return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
+}
+
+function pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
+  const bytes = encodeText(paste.text.trim());
+  const detectedKind = classifyInput(bytes.subarray(0, CLASSIFY_HEAD_BYTES));
+  const summary: InputSummary = {
+    id: paste.id,
+    name: paste.name,
+    size: bytes.length,
+    kind: detectedKind,
+    detectedKind,
+    ...(detectedKind === undefined ? { looksLike: describeUnrecognized(bytes) } : {}),
+  };
+  return { raw: { name: paste.name, bytes, ...(detectedKind ? { kind: detectedKind } : {}) }, summary };
+}
+
+/**
+ * The pool's verification of the open log (verify-log.ts), shared by every analysis of
+ * the same log; progress goes to request `id`, the analysis that started it.
+ */
+function verify(
+  session: Session,
+  opened: OpenedLog,
+  id: RequestId,
+  provider: HashProvider,
+): Promise<Precomputed> {
+  const log = opened.log;
+  const cached = session.verifications.get(log);
+  if (cached !== undefined) return cached.result;
+  const controller = new AbortController();
+  const total = opened.file.size;
+  const n = log.entries.length;
+  const result = verifyLogInPool(log, session.verifyPool(), provider, {
+    signal: controller.signal,
+    onProgress: (done) => session.progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
+  }).catch((e: unknown) => {
+    session.verifications.delete(log);
+    throw controller.signal.aborted ? new SessionError('cancelled', 'Cancelled') : e;
+  });
+  // Handled by whichever analysis awaits it, maybe after a rejection: not unhandled meanwhile.
+  result.catch(() => undefined);
+  session.verifications.set(log, { result, controller });
+  return result;
+}
+
+function countStatuses(log: ImaLog): Partial<Record<EntryStatus, number>> {
+  const counts = new Map<EntryStatus, number>();
+  const f = log.entries.flags;
+  for (let i = 0; i < f.length; i++) {
+    const s = entryStatus(f[i]);
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  const out: Partial<Record<EntryStatus, number>> = {};
+  for (const s of ENTRY_STATUSES) {
+    const c = counts.get(s);
+    if (c !== undefined) out[s] = c;
+  }
+  return out;
+}
+
+export const analyzeHandlers: Handlers<'analyze' | 'getReplayDetails'> = {
+  analyze: (session, params, { id }) => analyze(session, params, id),
+  getReplayDetails: (session, { allReadings }) => getReplayDetails(session, allReadings === true),
+};

@@ -1,0 +1,177 @@
+/**
+ * `open`: classifies every input by content, streams each IMA list through the parser
+ * (progress events, cancel checked between pushes) and keeps the case on the session:
+ * the list shown, its per-bank companions and the other inputs (case-logs.ts).
+ *
+ * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
+ * classifyInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
+ * LoadSummary. Rows are readable as soon as it answers.
+ */
+import type { RawInput } from '../../core/analysis/analysis-types';
+import { CLASSIFY_HEAD_BYTES, classifyInput } from '../../core/analysis/classify-input';
+import { ImaLogParser } from '../../core/ima/parse-ima-log';
+import { countEntries } from '../../core/model/entry-counts';
+import type { InputKind } from '../../core/report/report';
+import { arrangeCaseLogs } from '../case-logs';
+import { describeUnrecognized } from '../describe-input';
+import { yieldToEventLoop } from '../event-loop';
+import type { InputFile, InputSummary, LoadSummary, LogOverview, RequestId } from '../protocol';
+import { readBlobChunks, readBlobHead } from '../read-blob-chunks';
+import { emptyOpenState, SessionError, type Handlers, type OpenedLog, type Session } from '../session';
+
+const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
+
+export function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
+  return kind === 'ima-binary' || kind === 'ima-ascii';
+}
+
+export function cacheKeyOf(input: InputFile, kind: InputKind): string {
+  const modified = input.file instanceof File ? input.file.lastModified : 0;
+  return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
+}
+
+/** A parser with room for the whole file; a file too large for this tab's memory says so. */
+function makeParser(input: InputFile, kind: 'ima-binary' | 'ima-ascii'): ImaLogParser {
+  try {
+    return new ImaLogParser({ sizeHint: input.file.size, format: kind === 'ima-binary' ? 'binary' : 'ascii' });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new SessionError('readFailed', `Could not make room for ${input.name} (${input.file.size} bytes): ${why}`);
+  }
+}
+
+/**
+ * Classifies every input, streams the IMA lists through the parser, and keeps the result:
+ * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
+ */
+async function open(session: Session, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
+  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined }> = [];
+  for (const input of inputs) {
+    const head = await readBlobHead(input.file, CLASSIFY_HEAD_BYTES);
+    classified.push({ input, head, detectedKind: classifyInput(head) });
+  }
+  if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
+    const described = classified.map((c) => `${c.input.name} looks like ${describeUnrecognized(c.head)}`);
+    throw new SessionError('unrecognizedFormat', `Not recognised: ${described.join('; ')}.`);
+  }
+  // Every list given is parsed (or taken from the last open), then sorted into the case.
+  const parsed: OpenedLog[] = [];
+  for (const { input, detectedKind } of classified) {
+    const kind = input.kind ?? detectedKind;
+    if (!isLogKind(kind)) continue;
+    const key = cacheKeyOf(input, kind);
+    const previous = session.state.logs.find((l) => l.cacheKey === key);
+    parsed.push(
+      previous !== undefined
+        ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
+        : await parseLog(session, input, kind, key, id, signal),
+    );
+  }
+  const shown = parsed.find((l) => l.cacheKey === session.state.log?.cacheKey);
+  const arranged = arrangeCaseLogs(parsed, shown);
+  const primary = arranged.primary;
+  const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
+  const companionIds = new Set(arranged.companions.map((c) => c.inputId));
+  const oldCase = (input: InputFile): boolean => arranged.newCaseFrom !== undefined && (input.drop ?? 0) < arranged.newCaseFrom;
+  const summaries: InputSummary[] = [];
+  const others: RawInput[] = [];
+  for (const { input, head, detectedKind } of classified) {
+    const kind = input.kind ?? detectedKind;
+    const log = parsed.find((l) => l.inputId === input.id);
+    const by = supersededBy.get(input.id) ?? (oldCase(input) && primary !== undefined ? primary.overview.name : undefined);
+    summaries.push({
+      id: input.id,
+      name: input.name,
+      size: input.file.size,
+      kind,
+      detectedKind,
+      ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
+      ...(by !== undefined ? { supersededBy: by } : {}),
+      ...(companionIds.has(input.id) && primary !== undefined ? { companionOf: primary.overview.name } : {}),
+      ...(log?.log.digestBank !== undefined ? { digestBank: log.log.digestBank } : {}),
+    });
+    if (isLogKind(kind) || by !== undefined) continue;
+    // Fail closed: a file no kind fits still goes to the analysis, which reports it as
+    // unreadable (a red verdict) instead of judging the rest as if it had not been given.
+    // Its head is enough to say so; a large unknown file is never read whole.
+    const bytes = head.length === input.file.size || kind === undefined ? head : new Uint8Array(await input.file.arrayBuffer());
+    others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}) });
+  }
+  if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+  const summary: LoadSummary = {
+    inputs: summaries,
+    ...(primary ? { log: primary.overview } : {}),
+    ...(arranged.newCaseFrom !== undefined ? { newCaseFrom: arranged.newCaseFrom } : {}),
+  };
+  const kept = new Set([primary, ...arranged.companions].map((l) => l?.log));
+  for (const old of session.state.logs) if (!kept.has(old.log)) session.verifications.get(old.log)?.controller.abort();
+  const previousState = session.state;
+  // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
+  const comparison = primary !== undefined && primary.log === previousState.log?.log ? previousState.comparison : undefined;
+  session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, logs: parsed, others, ...(comparison ? { comparison } : {}) };
+  return summary;
+}
+
+export async function parseLog(
+  session: Session,
+  input: InputFile,
+  kind: 'ima-binary' | 'ima-ascii',
+  cacheKey: string,
+  id: RequestId,
+  signal: AbortSignal,
+): Promise<OpenedLog> {
+  const now = session.options.now ?? (() => performance.now());
+  const interval = session.options.progressIntervalMs ?? 100;
+  const pushSize = session.options.pushSize ?? DEFAULT_PUSH_SIZE;
+  const started = now();
+  session.verifyPool(); // its workers start while the log is read
+  const bytesTotal = input.file.size;
+  const parser = makeParser(input, kind);
+  let bytesRead = 0;
+  let lastProgress = -Infinity;
+  const progress = (force: boolean): void => {
+    const t = now();
+    if (!force && t - lastProgress < interval) return;
+    lastProgress = t;
+    session.progress(id, 'reading', bytesRead, bytesTotal, parser.entryCount);
+  };
+  progress(true);
+  try {
+    for await (const chunk of readBlobChunks(input.file, session.options.sliceSize)) {
+      for (let o = 0; o < chunk.length; o += pushSize) {
+        if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+        const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));
+        parser.push(piece);
+        bytesRead += piece.length;
+        progress(false);
+        await yieldToEventLoop();
+      }
+    }
+  } catch (e) {
+    if (e instanceof SessionError) throw e;
+    throw new SessionError('readFailed', `Could not read ${input.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
+  progress(true);
+  const log = parser.finish();
+  const counts = countEntries(log);
+  const overview: LogOverview = {
+    inputId: input.id,
+    name: input.name,
+    format: log.format,
+    byteOrder: log.byteOrder,
+    digestSize: log.digestSize,
+    digestBank: log.digestBank,
+    entryCount: log.entries.length,
+    templates: log.templates.map((t, k) => ({ name: t.name, known: t.known, count: counts.perTemplate[k] })),
+    pcrs: counts.pcrs,
+    errors: log.errors,
+    sourceSize: log.sourceSize,
+    parseMillis: Math.round(now() - started),
+  };
+  return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview, kind };
+}
+
+export const openHandlers: Handlers<'open'> = {
+  open: (session, { inputs }, { id, signal }) => open(session, inputs, id, signal),
+};

@@ -1,0 +1,177 @@
+/**
+ * What every request handler shares: the open inputs (OpenState, replaced by each `open`),
+ * the services made once per worker (hash provider, verification pool, the pool's
+ * verification of each parsed log), and the way back to the page (progress events).
+ * No worker globals here, so tests drive it in Node with Blobs.
+ */
+import type { Analysis, LoadedLog, Precomputed, RawInput } from '../core/analysis/analysis-types';
+import type { LogComparison } from '../core/compare/compare-logs';
+import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
+import type { ImaLog } from '../core/model/ima-log';
+import type { PolicyDryRun } from '../core/policy/policy-dry-run';
+import type { CompiledExpression } from '../core/query/filter-entries';
+import type { KeyIdColumn } from '../core/query/signature-key-ids';
+import type { Report } from '../core/report/report';
+import type { Pause } from '../core/replay/replay-chains';
+import type { BreakdownMode, CategoryColumn } from '../core/timeline/timeline-categories';
+import type { TimelineMarks } from '../core/timeline/timeline-marks';
+import { timeSlices } from './event-loop';
+import type { OpenedFirmwareLog } from './firmware-events';
+import type {
+  LoadPhase,
+  LoadSummary,
+  LogOverview,
+  RequestId,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  WorkerErrorCode,
+  WorkerEvent,
+} from './protocol';
+import { createVerifyPool, type VerifyPool } from './verify-pool';
+
+export type PostEvent = (event: WorkerEvent, transfer: Transferable[]) => void;
+
+export interface LogSessionOptions {
+  /** Blob slice size (tests use tiny ones to cross chunk boundaries). */
+  readonly sliceSize?: number;
+  /** Bytes handed to the parser at once; the loop yields (cancel, progress) between pushes. */
+  readonly pushSize?: number;
+  readonly progressIntervalMs?: number;
+  readonly now?: () => number;
+  readonly hashProvider?: () => Promise<HashProvider>;
+  /** The verification pool (log.worker.ts starts workers); default: its tasks run in-process. */
+  readonly verifyPool?: () => VerifyPool;
+}
+
+/** A request failure that crosses to the page as data (STYLE §7.4 rule 7). */
+export class SessionError extends Error {
+  constructor(
+    readonly code: WorkerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OpenedLog {
+  readonly inputId: string;
+  /** The drop of files it came with (InputFile.drop). */
+  readonly drop: number;
+  readonly cacheKey: string;
+  readonly file: Blob;
+  readonly log: ImaLog;
+  readonly overview: LogOverview;
+  readonly kind: 'ima-binary' | 'ima-ascii';
+  sha256?: string;
+  keyIds?: KeyIdColumn;
+  categories?: Map<BreakdownMode, CategoryColumn>;
+}
+
+/** What the last analysis read and said, for the replay panel. */
+export interface ReplayBasis {
+  readonly others: readonly RawInput[];
+  readonly log?: LoadedLog;
+  readonly companions: readonly LoadedLog[];
+  readonly report: Report;
+}
+
+/**
+ * One open of inputs and what was worked out from it. A request that outlives its open
+ * writes into the state it started with, which the page no longer reads.
+ */
+export interface OpenState {
+  readonly summary: LoadSummary;
+  /** The list shown in the table. */
+  readonly log?: OpenedLog;
+  /** Per-bank lists of the shown one in other banks: each replays its bank (bank-lists.ts). */
+  readonly companions: readonly OpenedLog[];
+  /** Every list given, parsed (kept so that the next open reuses them). */
+  readonly logs: readonly OpenedLog[];
+  /** Recognised non-log inputs, read whole (they are small: quotes, PCR listings, keys). */
+  readonly others: readonly RawInput[];
+  /** Filtered/sorted row indices per query; undefined for the identity view. Latest few only. */
+  readonly views: Map<string, Int32Array | undefined>;
+  /** The filter expression compiled per text (it reads the verdicts: cleared by an analysis). */
+  readonly expressions: Map<string, CompiledExpression>;
+  /** The last analysis, and the timeline marks drawn from it (model facts only before it). */
+  analysis?: Analysis;
+  marks?: TimelineMarks;
+  /** The last analysis's policy dry run (the table's policy and signature cells). */
+  policyRun?: PolicyDryRun;
+  replayBasis?: ReplayBasis;
+  /** The firmware log, once a view asked for it. */
+  firmware?: Promise<OpenedFirmwareLog>;
+  /** The reference list's comparison with the shown one. */
+  comparison?: LogComparison;
+}
+
+export function emptyOpenState(): OpenState {
+  return { summary: { inputs: [] }, companions: [], logs: [], others: [], views: new Map(), expressions: new Map() };
+}
+
+/** Longest stretch of replay between two turns of the event loop (see pause). */
+const REPLAY_SLICE_MS = 40;
+
+export class Session {
+  state: OpenState = emptyOpenState();
+  readonly options: LogSessionOptions;
+  /** Per parsed log: the pool's verification, started by its first analysis, reused by the next. */
+  readonly verifications = new WeakMap<ImaLog, { readonly result: Promise<Precomputed>; readonly controller: AbortController }>();
+  readonly #post: PostEvent;
+  #provider: Promise<HashProvider> | undefined;
+  #pool: VerifyPool | undefined;
+
+  constructor(post: PostEvent, options: LogSessionOptions) {
+    this.#post = post;
+    this.options = options;
+  }
+
+  post(event: WorkerEvent, transfer: Transferable[]): void {
+    this.#post(event, transfer);
+  }
+
+  progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number): void {
+    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount }, []);
+  }
+
+  /**
+   * A replay's pause: a turn of the event loop every REPLAY_SLICE_MS, so that row requests
+   * are answered while a million entries are replayed (the replay runs on this thread).
+   */
+  pause(): Pause {
+    return timeSlices(REPLAY_SLICE_MS, this.options.now);
+  }
+
+  hashProvider(): Promise<HashProvider> {
+    this.#provider ??= (this.options.hashProvider ?? createHashProvider)();
+    return this.#provider;
+  }
+
+  verifyPool(): VerifyPool {
+    this.#pool ??= this.options.verifyPool?.() ?? createVerifyPool({ size: 1, provider: () => this.hashProvider() });
+    return this.#pool;
+  }
+
+  requireLog(): OpenedLog {
+    const log = this.state.log;
+    if (log === undefined) throw new SessionError('noLog', 'No IMA measurement list is open');
+    return log;
+  }
+}
+
+/** The request being answered: its id (for progress events) and its cancel signal. */
+export interface RequestContext {
+  readonly id: RequestId;
+  readonly signal: AbortSignal;
+}
+
+/** How one request type is answered (a plain value or a promise of it). */
+export type Handler<K extends RequestType> = (
+  session: Session,
+  params: RequestParams<K>,
+  request: RequestContext,
+) => RequestResult<K> | Promise<RequestResult<K>>;
+
+/** The handlers of some request types: each subject's module exports one of these. */
+export type Handlers<K extends RequestType = RequestType> = { readonly [T in K]: Handler<T> };
