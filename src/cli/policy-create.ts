@@ -10,7 +10,7 @@ import { createHashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import type { ImaLog } from '../core/model/ima-log';
-import { createPolicy } from '../core/policy/create-policy';
+import { createPolicy, policyJsonText, policyTimestamp } from '../core/policy/create-policy';
 import { parseExcludeList } from '../core/policy/excludes';
 import { translatePythonRegex } from '../core/policy/python-regex';
 
@@ -76,9 +76,9 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
     }
     parsed.push(log);
   }
-  const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
+  const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
   for (const s of skipped) process.stderr.write(`imascope: left out ${s}\n`);
-  process.stdout.write(`${JSON.stringify(policy, null, 1)}\n`);
+  process.stdout.write(policyJsonText(policy));
   return 0;
 }
 

@@ -24,6 +24,7 @@ import type { RowPage, RowRange } from '../core/query/row-page';
 import type { FilteredTimelineBuckets } from '../core/timeline/match-buckets';
 import type { InputKind, Report } from '../core/report/report';
 import type { CompareDocument } from '../core/compare/compare-json';
+import type { PolicyMeasurement } from '../core/policy/create-policy';
 import type { PermalinkEntry } from '../core/share/permalink';
 import type { ReplayHypotheses } from '../core/analysis/hypotheses';
 import type { QuoteDetails } from '../core/analysis/quote-details';
@@ -196,6 +197,22 @@ export interface ExportedFile {
   readonly rows: number;
 }
 
+/** A Keylime runtime policy v1 made by the worker for download (`exportPolicy`). */
+export interface PolicyExport {
+  /** The policy JSON, as `imascope policy create` writes it. */
+  readonly bytes: Uint8Array;
+  /** How many path/name digests the file adds (to an empty policy, or to the judged one). */
+  readonly addedCount: number;
+  /** The first of them, for review: list, path or name, digest. */
+  readonly added: readonly PolicyMeasurement[];
+  /** Entries that could not be written, with why. */
+  readonly skipped: readonly string[];
+  /** Failing entries no policy change can fix (template hash, template, PCR), with the reason. */
+  readonly notFixable: readonly { readonly index: IndexIntoEntryTable; readonly reason: string }[];
+  /** The judged policy came in a DSSE envelope: the patched one is unsigned until re-signed. */
+  readonly wasSigned: boolean;
+}
+
 /** The open log file as given, for embedding in a permalink; `bytes` absent past the limit. */
 export interface LogFileBytes {
   readonly size: Bytes;
@@ -224,6 +241,12 @@ export interface RequestMap {
   exportAsciiList: { params: Record<string, never>; result: ExportedFile };
   /** The entries a report's findings name, as a permalink carries them (empty without a log). */
   getFindingEntries: { params: { readonly report: Report }; result: readonly PermalinkEntry[] };
+  /**
+   * A runtime policy from the open log (`from-log`: every measured digest, as `policy create`),
+   * or the judged policy with the entries it failed added (`add-failing`; error `noLog` before
+   * a policy was judged).
+   */
+  exportPolicy: { params: { readonly kind: 'from-log' | 'add-failing' }; result: PolicyExport };
   /** The open log file's bytes when it is at most `maxBytes` long (error `noLog` without a log). */
   getLogBytes: { params: { readonly maxBytes: Bytes }; result: LogFileBytes };
   /** Density of every timeline series over a window of entries, with the bands crossing it. */

@@ -8,7 +8,7 @@
  *   reference is a list    the update holds the accepted digests only (keylime-policy's
  *                          `--base-policy` or `imascope policy` merge it into a fleet policy).
  *
- * Each digest goes where Keylime will look for it (create-policy `policyListOf`): files in
+ * Each digest goes where Keylime will look for it (create-policy `measurementsOf`): files in
  * `digests`, keys in `keyrings`, other buffers in `ima-buf`.
  *
  * Fail closed: a digest is accepted only from entries whose template digest was verified
@@ -16,8 +16,8 @@
  * that did not verify (tampered, or not checked) gives no policy, only those entries.
  */
 import { EntryFlag, type ImaLog } from '../model/ima-log';
-import { decodeText } from '../util/bytes';
-import { addAccepted, policyListOf, writePolicyV1, type CreatedPolicy, type PolicyLists } from '../policy/create-policy';
+import { readEntryName } from '../ima/template-digests';
+import { addMeasurementsToPolicy, emptyPolicyDocument, measurementsOf, policyDocumentOf, type CreatedPolicy, type PolicyMeasurement } from '../policy/create-policy';
 import type { RuntimePolicy } from '../policy/runtime-policy';
 import { EntryCompare, type CompareGroup } from './compare-logs';
 
@@ -35,26 +35,22 @@ export function acceptChanges(
   const unverified = unverifiedEntries(groups, failing, failingClasses);
   if (unverified.length > 0) return { ok: false, unverified };
   const base = options.base;
-  const copy = (map: ReadonlyMap<string, readonly string[]> | undefined): Map<string, Set<string>> =>
-    new Map([...(map ?? [])].map(([name, digests]) => [name, new Set(digests)]));
-  const lists: PolicyLists = { digests: copy(base?.digests), keyrings: copy(base?.keyrings), 'ima-buf': copy(base?.imaBuf) };
-  const skipped: string[] = [];
+  const document =
+    base !== undefined
+      ? policyDocumentOf(base, { timestamp: options.timestamp })
+      : emptyPolicyDocument({ logHashAlg: failing.digestBank ?? 'sha1', timestamp: options.timestamp });
+  const measurements: PolicyMeasurement[] = [];
   let accepted = 0;
   for (const group of groups) {
     for (const path of group.paths) {
       if (path.class === 'gone' || path.failingEntry === undefined) continue;
-      const list = policyListOf(failing, path.failingEntry);
-      for (const d of path.failing) addAccepted(lists, list, path.path, d.hex, skipped);
+      const list = measurementsOf(failing, [path.failingEntry]).measurements[0]?.list ?? 'digests';
+      for (const d of path.failing) measurements.push({ list, name: path.path, digest: d.hex });
       accepted++;
     }
   }
-  const policy = writePolicyV1(lists, {
-    excludes: base?.excludes ?? [],
-    logHashAlg: base?.logHashAlg ?? failing.digestBank ?? 'sha1',
-    ...(base !== undefined ? { ignoredKeyrings: base.ignoredKeyrings, verificationKeys: base.verificationKeys } : {}),
-    timestamp: options.timestamp,
-  });
-  return { ok: true, policy, skipped, accepted };
+  const { policy, added, skipped } = addMeasurementsToPolicy(document, measurements);
+  return { ok: true, policy, added, skipped, accepted };
 }
 
 /** Entries of accepted paths whose template digest is not known to be the hash of their data. */
@@ -67,7 +63,7 @@ function unverifiedEntries(groups: readonly CompareGroup[], failing: ImaLog, fai
     // Only changed and new entries carry digests the update adds.
     if (c !== EntryCompare.Changed && c !== EntryCompare.New) continue;
     if ((e.flags[i] & EntryFlag.HashVerified) !== 0) continue;
-    if (accepted.has(decodeText(failing.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])))) out.push(i);
+    if (accepted.has(readEntryName(failing, i))) out.push(i);
   }
   return out;
 }

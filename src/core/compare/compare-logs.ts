@@ -20,6 +20,7 @@
  * (path, digest) pairs are kept as slots pointing into them (`DigestPairs`), per-entry results are typed arrays, and only the paths that differ are
  * decoded into strings for the groups.
  */
+import { readEntryName } from '../ima/template-digests';
 import { templateFieldRange } from '../ima/template-field-range';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { decodeText, encodeText, toHex } from '../util/bytes';
@@ -581,7 +582,7 @@ function describeEntry(
   const log = side.log;
   if (log === undefined) return '(policy)\t';
   const e = log.entries;
-  const name = decodeText(log.data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i]));
+  const name = readEntryName(log, i);
   if (side.entryClass[i] === EntryCompare.Violation) return `${name}\tviolation`;
   return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(log, i) : '(no file digest)'}`;
 }

@@ -191,6 +191,46 @@ function logSection(report: Report): string {
   return `<h2>IMA log</h2>${table(['fact', 'value'], rows.map(([k, v]) => [esc(k), v]))}`;
 }
 
+/** The runtime-policy dry run (CONTRACT §5.3 `policy`): Keylime's verdict, counts, failures. */
+function policySection(report: Report): string {
+  const p = report.policy;
+  if (p === undefined) return '';
+  const verdict = p.keylimePass ? '<span class="ok">passes</span>' : '<span class="error">fails</span>';
+  const rows = [
+    ['policy', esc(p.inputs.join(', '))],
+    ['format', esc(`${p.format}${p.envelope === undefined ? '' : `, DSSE signature ${p.envelope}`}`)],
+    ["Keylime's verdict", `${verdict} (${esc(p.mode)} mode, template hashes with ${esc(p.logHashAlg)})`],
+    ['entries', esc(`${p.passed} passed, ${p.excluded} excluded, ${p.failed} failed`)],
+    ['policy size', esc(`${p.digests} paths, ${p.excludes} excludes`)],
+  ];
+  const failures = p.failures.slice(0, FAILURES_SHOWN).map((f) => [esc(`#${f.index}`), esc(f.reason), `<code>${esc(f.keylimeEvent)}</code>`, esc(f.message)]);
+  return (
+    `<h2>Runtime policy</h2>${table(['fact', 'value'], rows.map(([k, v]) => [esc(k), v]))}` +
+    (failures.length > 0 ? table(['entry', 'reason', 'Keylime event', 'message'], failures) + moreRows(p.failures.length) : '')
+  );
+}
+
+/** The IMA signature checks (CONTRACT §5.3 `signatures`). */
+function signaturesSection(report: Report): string {
+  const s = report.signatures;
+  if (s === undefined) return '';
+  const counts = `${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned`;
+  const keys = s.keys.map((k) => [hex(k.keyid), esc(k.algorithm), esc(k.source)]);
+  const failures = s.failures.slice(0, FAILURES_SHOWN).map((f) => [esc(`#${f.index}`), esc(f.status), hex(f.keyid), esc(f.reason ?? '')]);
+  return (
+    `<h2>IMA signatures</h2><p>${esc(counts)}.</p>` +
+    (keys.length > 0 ? table(['keyid', 'key', 'from'], keys) : '') +
+    (failures.length > 0 ? table(['entry', 'status', 'keyid', 'reason'], failures) + moreRows(s.failures.length) : '')
+  );
+}
+
+/** How many failure rows the HTML report lists (the JSON report has them all). */
+const FAILURES_SHOWN = 200;
+
+function moreRows(total: number): string {
+  return total > FAILURES_SHOWN ? `<p class="muted">${esc(`and ${total - FAILURES_SHOWN} more in the JSON report`)}</p>` : '';
+}
+
 function replaySection(report: Report): string {
   if (report.replay === undefined) return '';
   const rows: string[][] = [];
@@ -246,6 +286,8 @@ export function exportHtmlReport(report: Report, options: HtmlReportOptions = {}
     quoteSection(report),
     firmwareSection(report),
     logSection(report),
+    policySection(report),
+    signaturesSection(report),
     replaySection(report),
     inputsSection(report),
     footer(report, options),

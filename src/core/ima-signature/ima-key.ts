@@ -52,6 +52,11 @@ export interface ImaPublicKey {
     readonly issuer: string;
     readonly serial: string;
     readonly subjectKeyId?: string;
+    /**
+     * hex(serialNumber INTEGER contents) ‖ ':' ‖ hex(issuer Name DER): the kernel's key id 0
+     * (x509_cert_parser), which a PKCS#7 SignerInfo's issuerAndSerialNumber names.
+     */
+    readonly issuerAndSerial: string;
   };
   /** A stable text naming the key material, for caches and de-duplication. */
   readonly fingerprint: string;
@@ -167,7 +172,11 @@ function keyFromCertificate(der: Uint8Array): ImaPublicKey {
   // Certificate → TBSCertificate → … → subjectPublicKeyInfo (7th element when [0] version is present).
   const tbs = DerReader.inside(der, DerReader.inside(der, wholeElement(der)).expect(DerTag.Sequence, 'TBSCertificate'));
   tbs.optionalContext(0);
-  for (let skipped = 0; skipped < 5; skipped++) tbs.next(); // serialNumber, signature, issuer, validity, subject
+  const serial = tbs.expect(DerTag.Integer, 'serialNumber');
+  tbs.next(); // signature
+  const issuer = tbs.expect(DerTag.Sequence, 'issuer');
+  tbs.next(); // validity
+  tbs.next(); // subject
   const spki = tbs.expect(DerTag.Sequence, 'SubjectPublicKeyInfo');
   const key = keyFromSpki(der, spki);
   const skid = cert.subjectKeyId;
@@ -180,8 +189,14 @@ function keyFromCertificate(der: Uint8Array): ImaPublicKey {
       issuer: cert.issuer,
       serial: cert.serial,
       ...(skid !== undefined && { subjectKeyId: skid }),
+      issuerAndSerial: issuerAndSerialId(contentOf(der, serial), der.subarray(issuer.offset, issuer.end)),
     },
   };
+}
+
+/** The text form of the kernel's issuer+serial key id (see `certificate.issuerAndSerial`). */
+export function issuerAndSerialId(serialContent: Uint8Array, issuerDer: Uint8Array): string {
+  return `${toHex(serialContent)}:${toHex(issuerDer)}`;
 }
 
 function keyFromSpki(der: Uint8Array, spki: DerElement): ImaPublicKey {

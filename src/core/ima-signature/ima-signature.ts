@@ -135,3 +135,40 @@ function fileIdHash(hashAlgo: number, hash: string, digest: Uint8Array): Uint8Ar
   id.set(digest, 2);
   return h(id);
 }
+
+/**
+ * The `evmsig` field of the `evm-sig` template: the `security.evm` value when it is a portable
+ * signature (type 5). It signs the EVM digest of the file's protected xattrs, uid, gid and
+ * mode, whose layout (`struct h_misc`) is the measuring kernel's architecture's, so it is not
+ * rebuilt from the template's fields here: `unsupported`, with the reason, never a pass.
+ */
+export function checkEvmSignature(value: Uint8Array): SignatureCheck {
+  if (value.length === 0) return { status: 'unsigned' };
+  const f = readSignatureFields(value);
+  if (f === undefined) return { status: 'malformed', reason: `evmsig: ${value.length} bytes that are not a signature_v2_hdr of the size they say` };
+  const keyId = formatKeyId(f.keyId);
+  if (f.type !== 5) return { status: 'malformed', keyId, reason: `evmsig holds xattr type ${f.type}; the kernel records only portable EVM signatures (type 5) there` };
+  return {
+    status: 'unsupported',
+    keyId,
+    reason: "evm-portable: the EVM signature covers the file's protected xattrs, uid, gid and mode in the measuring kernel's struct h_misc layout, which imascope does not rebuild",
+  };
+}
+
+/** The order in which one entry's several signatures (xattr, appended, EVM) settle it. */
+const COMBINED_ORDER: readonly SignatureStatus[] = ['valid', 'invalid', 'malformed', 'unknown-key', 'unsupported', 'unsigned'];
+
+/**
+ * One verdict for an entry with several signature fields (`ima-modsig`: the xattr `sig` and
+ * the appended `modsig`): the kernel appraises with either, so one valid signature makes the
+ * entry valid; otherwise the most serious problem decides, and the reasons of every signature
+ * present are kept.
+ */
+export function combineSignatureChecks(checks: readonly SignatureCheck[]): SignatureCheck {
+  const signed = checks.filter((c) => c.status !== 'unsigned');
+  if (signed.length === 0) return { status: 'unsigned' };
+  const first = [...signed].sort((a, b) => COMBINED_ORDER.indexOf(a.status) - COMBINED_ORDER.indexOf(b.status))[0];
+  if (first.status === 'valid' || signed.length === 1) return first;
+  const reasons = signed.map((c) => c.reason ?? c.status);
+  return { ...first, reason: reasons.join('; ') };
+}

@@ -11,11 +11,12 @@
  *         the order's size as FIPS 186 says), DER `Ecdsa-Sig-Value`, high S accepted as
  *         OpenSSL and the kernel accept it.
  *
- * Results are cached by (key, digest, signature): real logs measure the same file again and
- * again, and a million-entry list repeats its signatures.
+ * Results are remembered per key object by (hash, digest, signature): real logs measure the
+ * same file again and again, a million-entry list repeats its signatures, and Keylime's pass
+ * and the extended pass ask about the same triples.
  */
 import { EC_CURVES, type ImaPublicKey } from './ima-key';
-import { toHex } from '../util/bytes';
+import { bytesEqual, toHex } from '../util/bytes';
 
 /** DigestInfo prefixes (RFC 8017 §9.2 note 1), by the kernel's hash name. */
 const DIGEST_INFO: ReadonlyMap<string, string> = new Map([
@@ -52,17 +53,49 @@ export function verifyDigestSignature(key: ImaPublicKey, hash: string, digest: U
   // The kernel hashed the file with the signature's algorithm: a digest of another size can
   // only be a mismatch.
   if (digest.length !== size) return 'invalid';
-  const cacheKey = `${key.fingerprint}|${hash}|${toHex(digest)}|${toHex(signature)}`;
-  const cached = cache.get(cacheKey);
-  if (cached !== undefined) return cached;
+  const memo = memoFor(key);
+  const id = compactId(hash, digest, signature);
+  const bucket = memo.get(id);
+  const hit = bucket?.find((m) => m.hash === hash && bytesEqual(m.digest, digest) && bytesEqual(m.signature, signature));
+  if (hit !== undefined) return hit.verdict;
   const verdict = key.algorithm === 'rsa' ? verifyRsa(key, hash, digest, signature) : verifyEcdsa(key, digest, signature);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(cacheKey, verdict);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  // Copies: the views point into a log the caller may drop.
+  const entry = { hash, digest: digest.slice(), signature: signature.slice(), verdict };
+  if (bucket === undefined) memo.set(id, [entry]);
+  else bucket.push(entry);
   return verdict;
 }
 
-const CACHE_LIMIT = 100_000;
-const cache = new Map<string, DigestVerdict>();
+interface Memo {
+  readonly hash: string;
+  readonly digest: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly verdict: DigestVerdict;
+}
+
+/**
+ * Verdicts per key object (a key parsed once serves every entry it signs, and is forgotten
+ * with it), then by a 32-bit FNV-1a of (hash, digest, signature); a bucket holds the few
+ * triples that share it, compared in full, so a collision costs a comparison, never a wrong
+ * verdict. No 1 KB hex strings per lookup.
+ */
+const memos = new WeakMap<ImaPublicKey, Map<number, Memo[]>>();
+const MEMO_LIMIT = 100_000;
+
+function memoFor(key: ImaPublicKey): Map<number, Memo[]> {
+  let memo = memos.get(key);
+  if (memo === undefined) memos.set(key, (memo = new Map()));
+  return memo;
+}
+
+function compactId(hash: string, digest: Uint8Array, signature: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < hash.length; i++) h = Math.imul(h ^ hash.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < digest.length; i++) h = Math.imul(h ^ digest[i], 0x01000193);
+  for (let i = 0; i < signature.length; i++) h = Math.imul(h ^ signature[i], 0x01000193);
+  return h >>> 0;
+}
 
 function verifyRsa(key: ImaPublicKey, hash: string, digest: Uint8Array, signature: Uint8Array): DigestVerdict {
   const n = key.n;

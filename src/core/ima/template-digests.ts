@@ -224,10 +224,21 @@ export function readRecordedDigest(log: ImaLog, index: number): Uint8Array {
   return log.data.subarray(start, start + log.digestSize);
 }
 
-/** The file or event name of entry `index` as text ('' when the template has none). */
+/**
+ * The file or event name of entry `index` as text ('' when the template has none). ASCII
+ * names (nearly every path) are built without a decoder call: the policy dry run looks a
+ * million of them up by string.
+ */
 export function readEntryName(log: ImaLog, index: number): string {
   const start = log.entries.nameOffset[index];
-  return decodeText(log.data.subarray(start, start + log.entries.nameLength[index]));
+  const end = start + log.entries.nameLength[index];
+  const d = log.data;
+  let s = '';
+  for (let k = start; k < end; k++) {
+    if (d[k] >= 0x80) return decodeText(d.subarray(start, end));
+    s += String.fromCharCode(d[k]);
+  }
+  return s;
 }
 
 const HASH_FLAGS =

@@ -1,113 +1,183 @@
 /**
- * `imascope policy create`: a Keylime runtime policy v1 (valid against RUNTIME_POLICY_SCHEMA)
- * from one or more known-good measurement lists, as `keylime-policy create runtime
- * --ima-measurement-list --keyrings --ima-buf` builds one:
+ * Writing Keylime runtime policies v1 (valid against RUNTIME_POLICY_SCHEMA), one writer for
+ * every caller:
  *
+ *   createPolicy             `imascope policy create` and the app's export: a policy from
+ *                            one or more known-good lists, as `keylime-policy create runtime
+ *                            --ima-measurement-list --keyrings --ima-buf` builds one
+ *   addMeasurementsToPolicy  a policy plus measurements (the failing entries of a dry run,
+ *                            the changes a comparison accepts), with what was really added
+ *
+ * What an entry contributes (`measurementsOf`):
  *   digests    every measured path (ima, ima-ng, ima-sig, and any template with a digest and
  *              a name) with each distinct digest seen, boot_aggregate included
  *   keyrings   ima-buf entries whose buffer is a key, by keyring name
  *   ima-buf    the other ima-buf entries, by event name
- *   ima        log_hash_alg = the lists' template-hash algorithm
  *
  * Violation entries (all-zero template hash, zero file digest) are left out: Keylime never
  * checks their content. Digests shorter than 40 hex digits (MD5) cannot be written, since the
- * schema refuses them; they are returned in `skipped`.
+ * schema refuses them; they are returned in `skipped`. Names come from logs, so the written
+ * maps are null-prototype objects filled from Maps (a path `__proto__` is just a key).
  */
-import { parseImaKeys } from '../ima-signature/ima-key';
-import { templateFieldRange } from '../ima/template-field-range';
-import { EntryFlag, type ImaLog } from '../model/ima-log';
-import { decodeText, toHex } from '../util/bytes';
+import { readEntryName } from '../ima/template-digests';
+import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import { toHex } from '../util/bytes';
+import { BufferKeys } from './buffer-keys';
+import type { RuntimePolicy } from './runtime-policy';
+
+/** A policy document as JSON.stringify writes it. */
+export type PolicyDocument = Record<string, unknown>;
+
+export type PolicyList = 'digests' | 'keyrings' | 'ima-buf';
+
+/** One accepted digest for one path or name, in one of the policy's lists. */
+export interface PolicyMeasurement {
+  readonly list: PolicyList;
+  readonly name: string;
+  /** Lower-case hex, as Keylime compares it. */
+  readonly digest: string;
+}
 
 export interface CreatedPolicy {
   /** The policy document, keys in Keylime's order. */
-  readonly policy: Record<string, unknown>;
+  readonly policy: PolicyDocument;
+  /** Every distinct (list, name, digest) written. */
+  readonly added: readonly PolicyMeasurement[];
   /** Entries that could not be written, with why. */
   readonly skipped: readonly string[];
 }
 
+export interface MergedPolicy {
+  readonly policy: PolicyDocument;
+  /** The measurements that were not in the policy already (the patch to review). */
+  readonly added: readonly PolicyMeasurement[];
+  readonly skipped: readonly string[];
+}
+
 const SCHEMA_LOG_HASH_ALGS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
+const LISTS: readonly PolicyList[] = ['digests', 'keyrings', 'ima-buf'];
 
-export function createPolicy(logs: readonly ImaLog[], options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): CreatedPolicy {
-  const lists: PolicyLists = { digests: new Map(), keyrings: new Map(), 'ima-buf': new Map() };
+/** What entries `indices` (default: all) of `log` would add to a policy, and what they cannot. */
+export function measurementsOf(log: ImaLog, indices?: Iterable<IndexIntoEntryTable>): { measurements: PolicyMeasurement[]; skipped: string[] } {
+  const measurements: PolicyMeasurement[] = [];
   const skipped: string[] = [];
-  const algs = new Set<string>();
-  for (const log of logs) {
-    if (log.digestBank !== undefined) algs.add(log.digestBank);
-    for (let i = 0; i < log.entries.length; i++) {
-      if ((log.entries.flags[i] & EntryFlag.Violation) !== 0) continue;
-      const length = log.entries.fileDigestLength[i];
-      const nameLength = log.entries.nameLength[i];
-      if (length === 0 || nameLength === 0) continue;
-      const o = log.entries.fileDigestOffset[i];
-      const n = log.entries.nameOffset[i];
-      addAccepted(lists, policyListOf(log, i), decodeText(log.data.subarray(n, n + nameLength)), toHex(log.data.subarray(o, o + length)), skipped);
+  const bufferKeys = new BufferKeys(log);
+  const hasBuf = log.templates.map((t) => t.name !== 'ima' && t.fields.includes('buf'));
+  const each = indices ?? Array.from({ length: log.entries.length }, (_, i) => i);
+  for (const i of each) {
+    if ((log.entries.flags[i] & EntryFlag.Violation) !== 0) continue;
+    const length = log.entries.fileDigestLength[i];
+    if (length === 0 || log.entries.nameLength[i] === 0) continue;
+    const o = log.entries.fileDigestOffset[i];
+    const digest = toHex(log.data.subarray(o, o + length));
+    const name = readEntryName(log, i);
+    if (digest.length < 40) {
+      skipped.push(`${name}: a ${length}-byte digest, which Keylime's schema does not accept`);
+      continue;
     }
+    const list: PolicyList = !hasBuf[log.entries.template[i]] ? 'digests' : bufferKeys.isKey(i) ? 'keyrings' : 'ima-buf';
+    measurements.push({ list, name, digest });
   }
-  const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
-  if (algs.size > 1) skipped.push(`the lists use several template-hash algorithms (${[...algs].join(', ')}); log_hash_alg is set to sha1`);
-  return { policy: writePolicyV1(lists, { excludes: options.excludes ?? [], logHashAlg, timestamp: options.timestamp }), skipped };
+  return { measurements, skipped };
 }
 
-/** The three name → digests lists of a policy, as they are being built. */
-export interface PolicyLists {
-  readonly digests: Map<string, Set<string>>;
-  readonly keyrings: Map<string, Set<string>>;
-  readonly 'ima-buf': Map<string, Set<string>>;
-}
-
-export type PolicyListName = keyof PolicyLists;
-
-/** Where Keylime looks an entry up: a file in `digests`, a key in `keyrings`, other buffers in `ima-buf`. */
-export function policyListOf(log: ImaLog, i: number): PolicyListName {
-  const template = log.templates[log.entries.template[i]];
-  const f = template.name === 'ima' ? -1 : template.fields.indexOf('buf');
-  if (f < 0) return 'digests';
-  const r = templateFieldRange(log, i, f);
-  return r !== undefined && parseImaKeys(log.data.subarray(r.offset, r.offset + r.length)).ok ? 'keyrings' : 'ima-buf';
-}
-
-/**
- * Adds one accepted digest (lower-case hex) under `name`; digests shorter than 40 hex digits
- * (MD5) go to `skipped` instead, since the schema refuses them.
- */
-export function addAccepted(lists: PolicyLists, list: PolicyListName, name: string, digest: string, skipped: string[]): void {
-  if (digest.length < 40) {
-    skipped.push(`${name}: a ${digest.length / 2}-byte digest, which Keylime's schema does not accept`);
-    return;
-  }
-  const map = lists[list];
-  let set = map.get(name);
-  if (set === undefined) map.set(name, (set = new Set()));
-  set.add(digest);
-}
-
-/** A v1 policy document, keys in Keylime's order (RUNTIME_POLICY_SCHEMA). */
-export function writePolicyV1(
-  lists: PolicyLists,
-  options: {
-    readonly excludes: readonly string[];
-    readonly logHashAlg: string;
-    readonly ignoredKeyrings?: readonly string[];
-    readonly verificationKeys?: string;
-    readonly timestamp?: string | undefined;
-  },
-): Record<string, unknown> {
-  // Plain objects are what JSON.stringify writes; keys come from logs, so null-prototype ones.
-  const toObject = (map: Map<string, Set<string>>): Record<string, string[]> => {
-    const out = Object.create(null) as Record<string, string[]>;
-    for (const [k, v] of map) out[k] = [...v];
-    return out;
-  };
+/** The empty Keylime policy (EMPTY_RUNTIME_POLICY) with our generator and optional timestamp. */
+export function emptyPolicyDocument(options: { readonly logHashAlg?: string; readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): PolicyDocument {
   const meta: Record<string, unknown> = { version: 1, generator: 0 };
   if (options.timestamp !== undefined) meta.timestamp = options.timestamp;
+  const alg = options.logHashAlg ?? 'sha1';
   return {
     meta,
     release: 0,
-    digests: toObject(lists.digests),
-    excludes: [...options.excludes],
-    keyrings: toObject(lists.keyrings),
-    ima: { ignored_keyrings: [...(options.ignoredKeyrings ?? [])], log_hash_alg: SCHEMA_LOG_HASH_ALGS.has(options.logHashAlg) ? options.logHashAlg : 'sha1', dm_policy: null },
-    'ima-buf': toObject(lists['ima-buf']),
-    'verification-keys': options.verificationKeys ?? '',
+    digests: Object.create(null) as Record<string, string[]>,
+    excludes: [...(options.excludes ?? [])],
+    keyrings: Object.create(null) as Record<string, string[]>,
+    ima: { ignored_keyrings: [], log_hash_alg: SCHEMA_LOG_HASH_ALGS.has(alg) ? alg : 'sha1', dm_policy: null },
+    'ima-buf': Object.create(null) as Record<string, string[]>,
+    'verification-keys': '',
   };
+}
+
+/** A loaded policy (any format: v1, DSSE payload, legacy JSON, flat allowlist) as a v1 document. */
+export function policyDocumentOf(policy: RuntimePolicy, options: { readonly timestamp?: string } = {}): PolicyDocument {
+  const doc = emptyPolicyDocument({ excludes: policy.excludes, timestamp: options.timestamp });
+  doc.digests = toObject(policy.digests);
+  doc.keyrings = toObject(policy.keyrings);
+  doc['ima-buf'] = toObject(policy.imaBuf);
+  // log_hash_alg as written (Keylime's evaluator falls back to sha1 for an unknown one).
+  doc.ima = { ignored_keyrings: [...policy.ignoredKeyrings], log_hash_alg: policy.logHashAlg, dm_policy: null };
+  doc['verification-keys'] = policy.verificationKeys;
+  return doc;
+}
+
+/**
+ * `policy` with every measurement's digest accepted for its path or name. The input document
+ * is not changed; lists it lacks are created; digests already accepted are not repeated
+ * (Keylime compares lower-case hex, so a listed upper-case digest is not a match and the
+ * lower-case one is added).
+ */
+export function addMeasurementsToPolicy(policy: PolicyDocument, measurements: Iterable<PolicyMeasurement>): MergedPolicy {
+  const lists = new Map<PolicyList, Map<string, string[]>>(LISTS.map((l) => [l, toMap(policy[l])]));
+  const added: PolicyMeasurement[] = [];
+  const skipped: string[] = [];
+  for (const m of measurements) {
+    if (!/^[0-9a-f]{40,128}$/.test(m.digest)) {
+      skipped.push(`${m.name}: ${m.digest} is not 40 to 128 lower-case hex digits, which Keylime's schema requires`);
+      continue;
+    }
+    const list = lists.get(m.list) ?? new Map<string, string[]>();
+    const accepted = list.get(m.name);
+    if (accepted === undefined) list.set(m.name, [m.digest]);
+    else if (!accepted.includes(m.digest)) accepted.push(m.digest);
+    else continue;
+    added.push(m);
+  }
+  const out: PolicyDocument = { ...policy };
+  for (const [name, list] of lists) out[name] = toObject(list);
+  return { policy: out, added, skipped };
+}
+
+/** A policy from known-good lists (`imascope policy create`, the app's export). */
+export function createPolicy(logs: readonly ImaLog[], options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): CreatedPolicy {
+  const skipped: string[] = [];
+  const algs = new Set<string>();
+  const measurements: PolicyMeasurement[][] = [];
+  for (const log of logs) {
+    if (log.digestBank !== undefined) algs.add(log.digestBank);
+    const of = measurementsOf(log);
+    // Not push(...): a million measurements would overflow the call stack.
+    measurements.push(of.measurements);
+    for (const s of of.skipped) skipped.push(s);
+  }
+  const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
+  if (algs.size > 1) skipped.push(`the lists use several template-hash algorithms (${[...algs].join(', ')}); log_hash_alg is set to sha1`);
+  const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements.flat());
+  return { policy: merged.policy, added: merged.added, skipped: [...skipped, ...merged.skipped] };
+}
+
+/** The policy file's text: one-space indentation, as `imascope policy create` writes it. */
+export function policyJsonText(policy: PolicyDocument): string {
+  return `${JSON.stringify(policy, null, 1)}\n`;
+}
+
+/** Keylime's `str(datetime.now())` form for meta.timestamp: `2024-09-12 13:44:44.298`. */
+export function policyTimestamp(isoTime: string): string {
+  return isoTime.replace('T', ' ').replace('Z', '');
+}
+
+/** A policy list (a JSON object of path → digests, or a Map) as a Map of fresh arrays. */
+function toMap(value: unknown): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (value instanceof Map) {
+    for (const [k, v] of value as Map<string, readonly string[]>) out.set(k, [...v]);
+  } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) out.set(k, Array.isArray(v) ? v.filter((d): d is string => typeof d === 'string') : []);
+  }
+  return out;
+}
+
+function toObject(map: ReadonlyMap<string, readonly string[]>): Record<string, string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const [k, v] of map) out[k] = [...v];
+  return out;
 }

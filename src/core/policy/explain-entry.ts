@@ -5,14 +5,14 @@
  */
 import { formatKeyId } from '../ima-signature/ima-key';
 import type { ImaLog } from '../model/ima-log';
-import { decodeText, toHex } from '../util/bytes';
+import { readEntryName } from '../ima/template-digests';
+import { toHex } from '../util/bytes';
 import { Decision } from './keylime-eval';
 import type { PolicyDryRun } from './policy-dry-run';
 
 export function explainEntry(run: PolicyDryRun, log: ImaLog, i: number): string[] {
   const out: string[] = [];
-  const o = log.entries.nameOffset[i];
-  const name = decodeText(log.data.subarray(o, o + log.entries.nameLength[i]));
+  const name = readEntryName(log, i);
   const d = log.entries.fileDigestOffset[i];
   const digest = toHex(log.data.subarray(d, d + log.entries.fileDigestLength[i]));
   const { keylime } = run;

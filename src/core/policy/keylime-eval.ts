@@ -29,14 +29,15 @@
  */
 import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
-import { parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
+import type { ImaPublicKey, KeyParseResult } from '../ima-signature/ima-key';
 import { keylimeDigsigVerify, keylimeParsesSignature, type KeyCandidate, type KeyLookup } from '../ima-signature/ima-signature';
 import { templateFieldRange } from '../ima/template-field-range';
-import { readRecordedDigest } from '../ima/template-digests';
+import { readEntryName, readRecordedDigest } from '../ima/template-digests';
 import { asciiLine } from '../export/ascii-list';
 import { EntryFlag, templateDataOffset, templateDataSize, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { bytesEqual, decodeText, toHex } from '../util/bytes';
+import { bytesEqual, toHex } from '../util/bytes';
 import { pythonBytesRepr } from './python-repr';
+import { BufferKeys } from './buffer-keys';
 import { compileExcludes, type CompiledExcludes } from './excludes';
 import type { RuntimePolicy } from './runtime-policy';
 import type { FiledKey } from './tenant-keyring';
@@ -88,6 +89,8 @@ export interface KeylimeEvalOptions {
   readonly tenantKeys?: readonly FiledKey[];
   /** `[verifier] ignore_tomtou_errors`; the shipped keylime.conf says false (the default here). */
   readonly ignoreTomtouErrors?: boolean;
+  /** The log's buffer keys, when the caller shares them with its other passes. */
+  readonly bufferKeys?: BufferKeys;
 }
 
 export interface KeylimeEvalResult {
@@ -164,7 +167,7 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   const hashSize = digestSize(logHashAlg);
   const hasher = provider.get(logHashAlg);
   const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
-  const names = new NameReader(log);
+  const bufferKeys = options.bufferKeys ?? new BufferKeys(log);
 
   const add = (index: number, id: string, context: KeylimeEvent['context']): void => void events.push({ index, id, context });
 
@@ -214,7 +217,7 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
       continue;
     }
 
-    const name = names.read(i);
+    const name = readEntryName(log, i);
     const digest = fileDigest(log, i);
     const digestHex = toHex(digest);
     if (template === 'ima' || template === 'ima-ng') {
@@ -238,12 +241,12 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
         decisions[i] = Decision.SignatureInvalid;
       }
     } else {
-      decisions[i] = validateBuf(i, name, digestHex, sig ?? new Uint8Array(0));
+      decisions[i] = validateBuf(i, name, digestHex);
     }
   }
 
-  function validateBuf(i: number, name: string, digestHex: string, buf: Uint8Array): Decision {
-    const found = keyInBuffer(buf);
+  function validateBuf(i: number, name: string, digestHex: string): Decision {
+    const found = keyInBuffer(bufferKeys.keys(i));
     if (found.kind === 'refused') {
       add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: ${found.message}`);
       return Decision.InvalidKey;
@@ -285,9 +288,8 @@ type BufferKey =
  * Keylime's `get_pubkey(buf)`: a key (an EC key on a curve we cannot verify with is still a
  * key entry for Keylime, judged by `keyrings`), a refused key type, or no key.
  */
-function keyInBuffer(buf: Uint8Array): BufferKey {
-  if (buf.length === 0) return { kind: 'none' };
-  const parsed = parseImaKeys(buf);
+function keyInBuffer(parsed: KeyParseResult | undefined): BufferKey {
+  if (parsed === undefined) return { kind: 'none' };
   if (parsed.ok) return { kind: 'key', key: parsed.keys[0] };
   const m = /unsupported key algorithm (\S+)/.exec(parsed.error.message);
   if (m !== null) return { kind: 'refused', message: `Unsupported key type ${REFUSED_KEY_CLASSES.get(m[1]) ?? m[1]}` };
@@ -352,24 +354,4 @@ export function keylimeTemplateBytes(log: ImaLog, i: number, dropSig: boolean): 
     p += 4 + f.length;
   }
   return out;
-}
-
-/**
- * Entry names as strings. ASCII names (nearly all paths) are built without a decoder call;
- * the policy looks them up in Maps by string.
- */
-class NameReader {
-  constructor(private readonly log: ImaLog) {}
-
-  read(i: number): string {
-    const o = this.log.entries.nameOffset[i];
-    const end = o + this.log.entries.nameLength[i];
-    const d = this.log.data;
-    let s = '';
-    for (let k = o; k < end; k++) {
-      if (d[k] >= 0x80) return decodeText(d.subarray(o, end));
-      s += String.fromCharCode(d[k]);
-    }
-    return s;
-  }
 }

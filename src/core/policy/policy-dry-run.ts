@@ -12,12 +12,23 @@
  */
 import { parseHashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
-import { formatKeyId, parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
-import { checkImaSignature, type KeyCandidate, type SignatureStatus } from '../ima-signature/ima-signature';
+import { formatKeyId, type ImaPublicKey } from '../ima-signature/ima-key';
+import {
+  checkEvmSignature,
+  checkImaSignature,
+  combineSignatureChecks,
+  type KeyCandidate,
+  type SignatureCheck,
+  type SignatureStatus,
+} from '../ima-signature/ima-signature';
+import { checkModsig } from '../ima-signature/modsig';
+import { readEntryName } from '../ima/template-digests';
 import { templateFieldRange } from '../ima/template-field-range';
 import type { ImaLog } from '../model/ima-log';
+import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
 import { bytesEqual, decodeText } from '../util/bytes';
+import { BufferKeys } from './buffer-keys';
 import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { startAnchoredExcludes } from './excludes';
 import { Decision, evaluateKeylime, type KeylimeEvalResult } from './keylime-eval';
@@ -64,21 +75,19 @@ export interface ReportSignatures {
   failures: { index: number; status: 'invalid' | 'unknown-key' | 'unsupported' | 'malformed'; keyid?: string; reason?: string }[];
 }
 
-/** Per-entry codes of the app's `data-policy` / `data-signature` columns. */
-export const POLICY_CELL = ['none', 'pass', 'fail', 'excluded'] as const;
-export const SIGNATURE_CELL = ['none', 'valid', 'invalid', 'unknown-key', 'unsigned', 'unsupported', 'malformed'] as const;
-
 export interface PolicyDryRun {
   readonly policy?: ReportPolicy;
   readonly signatures?: ReportSignatures;
   readonly findings: readonly Finding[];
-  /** Index into POLICY_CELL per entry. */
+  /** PolicyCode (core/query/entry-verdicts) per entry. */
   readonly policyColumn: Uint8Array;
-  /** Index into SIGNATURE_CELL per entry. */
+  /** SignatureCode per entry. */
   readonly signatureColumn: Uint8Array;
   readonly keylime: KeylimeEvalResult;
-  /** Per entry, the extended signature check (entries with a sig field only). */
-  readonly signatureChecks: ReadonlyMap<number, ReturnType<typeof checkImaSignature>>;
+  /** The policy judged (with the exclude files' patterns added); absent without one. */
+  readonly runtimePolicy?: RuntimePolicy;
+  /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
+  readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
 }
 
 export interface DryRunOptions {
@@ -100,23 +109,23 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
     notes.push("the supplied keys are used as Keylime's tenant keyring, which then ignores the policy's verification-keys (as the verifier does with an agent's ima_sign_verification_keys)");
   }
   const tenantKeys = supplied.length > 0 ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
-  const keylime = evaluateKeylime(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors }, provider);
+  const bufferKeys = new BufferKeys(log);
+  const keylime = evaluateKeylime(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
 
   const envelope: EnvelopeCheck | undefined =
     loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
-  const extended = extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], provider);
+  const extended = extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
 
   const policyColumn = new Uint8Array(log.entries.length);
   const failedEntries = new Set(keylime.events.map((e) => e.index));
   let excluded = 0;
   for (let i = 0; i < policyColumn.length; i++) {
     const d = keylime.decisions[i];
-    if (failedEntries.has(i)) policyColumn[i] = 2;
+    if (failedEntries.has(i)) policyColumn[i] = PolicyCode.fail;
     else if (d === Decision.Excluded) {
-      policyColumn[i] = 3;
+      policyColumn[i] = PolicyCode.excluded;
       excluded++;
-    }
-    else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = 1;
+    } else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = PolicyCode.pass;
   }
   const report: ReportPolicy | undefined =
     loaded === undefined || inputs.policy === undefined
@@ -132,7 +141,7 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
           failed: failedEntries.size,
           failures: keylime.events.map((e) => ({
             index: e.index,
-            reason: failureReason(e.id, keylime.decisions[e.index], log, e.index),
+            reason: failureReason(e.id, keylime.decisions[e.index], log.templates[log.entries.template[e.index]].name === 'ima-buf' && bufferKeys.isKey(e.index)),
             keylimeEvent: e.id,
             message: typeof e.context === 'string' ? e.context : String(e.context.message),
           })),
@@ -150,7 +159,7 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
     signatureChecks: extended.checks,
     extended: options.keylimeCompat === true ? undefined : extended,
     anchoring: policy === undefined ? [] : startAnchoredExcludes(policy.excludes),
-    isKeyEntry: (i) => bufferIsKey(log, i),
+    isKeyEntry: (i) => bufferKeys.isKey(i),
     notes,
   });
   return {
@@ -160,13 +169,13 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
     policyColumn,
     signatureColumn: extended.column,
     keylime,
+    ...(policy !== undefined && { runtimePolicy: policy }),
     signatureChecks: extended.checks,
   };
 }
 
-function failureReason(id: string, decision: number, log: ImaLog, index: number): PolicyFailureReason {
+function failureReason(id: string, decision: number, keyEntry: boolean): PolicyFailureReason {
   if (id.endsWith('not_in_allowlist')) {
-    const keyEntry = log.templates[log.entries.template[index]].name === 'ima-buf' && bufferIsKey(log, index);
     return keyEntry && decision === Decision.NotInAllowlist ? 'key-not-in-policy' : 'not-in-policy';
   }
   if (id.endsWith('runtime_policy_hash')) return 'digest-not-in-policy';
@@ -178,16 +187,10 @@ function failureReason(id: string, decision: number, log: ImaLog, index: number)
   return 'invalid-key';
 }
 
-/** Whether an ima-buf entry's buffer is a key (Keylime judges it by `keyrings`). */
-function bufferIsKey(log: ImaLog, index: number): boolean {
-  const r = templateFieldRange(log, index, 2);
-  return r !== undefined && parseImaKeys(log.data.subarray(r.offset, r.offset + r.length)).ok;
-}
-
 interface ExtendedResult {
   readonly report?: ReportSignatures;
   readonly column: Uint8Array;
-  readonly checks: ReadonlyMap<number, ReturnType<typeof checkImaSignature>>;
+  readonly checks: ReadonlyMap<number, SignatureCheck>;
   /** ima-buf entries whose digest is not the hash of their buffer. */
   readonly bufferMismatches: readonly number[];
   /** ima-buf entries whose digest algorithm has no hasher here: neither a match nor a mismatch. */
@@ -196,14 +199,25 @@ interface ExtendedResult {
 
 const MEASURED_IMA_KEYRINGS = new Set(['.ima', '_ima']);
 
+/** Where an entry's signature fields are, by template (-1: none). */
+interface SignatureFieldsOf {
+  readonly sig: number;
+  readonly evmsig: number;
+  readonly modsig: number;
+  readonly modsigDigest: number;
+}
+
 /** The kernel's view of every signature, with every key at hand (see the file comment). */
-function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: HashProvider): ExtendedResult & { report?: ReportSignatures } {
+function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): ExtendedResult {
   const byId = new Map<number, KeyCandidate[]>();
+  const all: KeyCandidate[] = [];
   const known: ReportSignatures['keys'] = [];
   const addKey = (key: ImaPublicKey, source: string, keyId = key.keyId): void => {
+    const candidate = { key, source };
+    if (!all.some((c) => c.key.fingerprint === key.fingerprint)) all.push(candidate);
     for (const id of new Set([keyId, key.keyId, key.derivedKeyId])) {
       const list = byId.get(id) ?? [];
-      if (!list.some((c) => c.key.fingerprint === key.fingerprint)) list.push({ key, source });
+      if (!list.some((c) => c.key.fingerprint === key.fingerprint)) list.push(candidate);
       byId.set(id, list);
     }
     known.push({ keyid: formatKeyId(keyId), source, algorithm: key.label });
@@ -212,44 +226,55 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
   const lookup = { keylimeKey: () => undefined, candidates: (id: number) => byId.get(id) ?? [] };
 
   const column = new Uint8Array(log.entries.length);
-  const checks = new Map<number, ReturnType<typeof checkImaSignature>>();
+  const checks = new Map<number, SignatureCheck>();
   const counts = new Map<SignatureStatus, number>();
   const failures: ReportSignatures['failures'] = [];
   const bufferMismatches: number[] = [];
   const bufferUnchecked: number[] = [];
-  const sigFieldOf = log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('sig')));
-  const bufFieldOf = log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('buf')));
+  const fieldsOf: SignatureFieldsOf[] = log.templates.map((t) => {
+    const at = (id: string): number => (t.name === 'ima' ? -1 : t.fields.indexOf(id));
+    return { sig: at('sig'), evmsig: at('evmsig'), modsig: at('modsig'), modsigDigest: at('d-modsig') };
+  });
+  const field = (i: number, f: number): Uint8Array | undefined => {
+    const r = f < 0 ? undefined : templateFieldRange(log, i, f);
+    return r === undefined ? undefined : log.data.subarray(r.offset, r.offset + r.length);
+  };
   let anySig = false;
   for (let i = 0; i < log.entries.length; i++) {
-    const t = log.entries.template[i];
-    const bufField = bufFieldOf[t];
-    if (bufField >= 0) {
-      const r = templateFieldRange(log, i, bufField);
-      const buf = r === undefined ? undefined : log.data.subarray(r.offset, r.offset + r.length);
-      if (buf !== undefined) {
-        const digest = bufferDigestAgrees(log, i, buf, provider);
-        if (digest === 'mismatch') bufferMismatches.push(i);
-        else if (digest === 'unknown') bufferUnchecked.push(i);
-        const name = entryName(log, i);
-        if (MEASURED_IMA_KEYRINGS.has(name)) {
-          const parsed = parseImaKeys(buf);
-          if (parsed.ok) for (const key of parsed.keys) addKey(key, `entry ${i} (${name})`);
-        }
+    const buf = bufferKeys.buffer(i);
+    if (buf !== undefined) {
+      const digest = bufferDigestAgrees(log, i, buf, provider);
+      if (digest === 'mismatch') bufferMismatches.push(i);
+      else if (digest === 'unknown') bufferUnchecked.push(i);
+      const name = readEntryName(log, i);
+      if (MEASURED_IMA_KEYRINGS.has(name)) {
+        const parsed = bufferKeys.keys(i);
+        if (parsed?.ok === true) for (const key of parsed.keys) addKey(key, `entry ${i} (${name})`);
       }
     }
-    const sigField = sigFieldOf[t];
-    if (sigField < 0) continue;
+    const where = fieldsOf[log.entries.template[i]];
+    if (where.sig < 0 && where.evmsig < 0 && where.modsig < 0) continue;
     anySig = true;
-    const r = templateFieldRange(log, i, sigField);
-    if (r === undefined) continue;
-    const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
-    const verity = algorithm.startsWith('verity:');
-    const o = log.entries.fileDigestOffset[i];
-    const digest = log.data.subarray(o, o + log.entries.fileDigestLength[i]);
-    const check = checkImaSignature(log.data.subarray(r.offset, r.offset + r.length), digest, algorithm.replace(/^(?:ima|verity):/, ''), lookup, verity);
+    const parts: SignatureCheck[] = [];
+    const sig = field(i, where.sig);
+    if (sig !== undefined) {
+      const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
+      const o = log.entries.fileDigestOffset[i];
+      const digest = log.data.subarray(o, o + log.entries.fileDigestLength[i]);
+      parts.push(checkImaSignature(sig, digest, algorithm.replace(/^(?:ima|verity):/, ''), lookup, algorithm.startsWith('verity:')));
+    }
+    const modsig = field(i, where.modsig);
+    if (modsig !== undefined) {
+      const d = splitDigestField(field(i, where.modsigDigest) ?? new Uint8Array(0));
+      parts.push(checkModsig(modsig, d.algorithm, d.digest, all));
+    }
+    const evmsig = field(i, where.evmsig);
+    if (evmsig !== undefined) parts.push(checkEvmSignature(evmsig));
+    if (parts.length === 0) continue;
+    const check = combineSignatureChecks(parts);
     checks.set(i, check);
     counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
-    column[i] = SIGNATURE_CELL.indexOf(check.status);
+    column[i] = SignatureCode[check.status];
     if (check.status !== 'valid' && check.status !== 'unsigned') {
       failures.push({ index: i, status: check.status, ...(check.keyId !== undefined && { keyid: check.keyId }), ...(check.reason !== undefined && { reason: check.reason }) });
     }
@@ -274,9 +299,11 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], provider: H
   };
 }
 
-function entryName(log: ImaLog, i: number): string {
-  const o = log.entries.nameOffset[i];
-  return decodeText(log.data.subarray(o, o + log.entries.nameLength[i]));
+/** `"<algo>:" ‖ 0 ‖ digest` (d-ng, d-modsig); empty when the field is empty or has no prefix. */
+function splitDigestField(bytes: Uint8Array): { algorithm: string; digest: Uint8Array } {
+  const nul = bytes.indexOf(0);
+  if (nul < 1 || bytes[nul - 1] !== 0x3a) return { algorithm: '', digest: new Uint8Array(0) };
+  return { algorithm: decodeText(bytes.subarray(0, nul - 1)), digest: bytes.subarray(nul + 1) };
 }
 
 /**
@@ -290,4 +317,3 @@ function bufferDigestAgrees(log: ImaLog, i: number, buf: Uint8Array, provider: H
   const o = log.entries.fileDigestOffset[i];
   return bytesEqual(hasher.digest(buf), log.data.subarray(o, o + log.entries.fileDigestLength[i])) ? 'match' : 'mismatch';
 }
-

@@ -11,7 +11,9 @@ import { keylimeParsesSignature, type SignatureCheck } from '../ima-signature/im
 import { templateFieldRange } from '../ima/template-field-range';
 import type { ImaLog } from '../model/ima-log';
 import type { Finding, FindingCode, Severity } from '../report/report';
-import { decodeText, toHex } from '../util/bytes';
+import { readEntryName } from '../ima/template-digests';
+import { toHex } from '../util/bytes';
+import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
 import type { KeylimeEvalResult, KeylimeEvent } from './keylime-eval';
 import type { SchemaProblem } from './policy-schema';
@@ -38,7 +40,7 @@ export interface PolicyFindingInput {
   readonly notes: readonly string[];
 }
 
-/** How many items a grouped finding spells out before "and N more". */
+/** How many items a grouped finding spells out before "and N more" (only those are built). */
 const SHOWN = 8;
 
 export function policyFindings(input: PolicyFindingInput): Finding[] {
@@ -47,10 +49,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   const push = (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]): void =>
     void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries: [...entries] }) });
   const byId = groupEvents(keylime.events);
-  const name = (i: number): string => {
-    const o = log.entries.nameOffset[i];
-    return decodeText(log.data.subarray(o, o + log.entries.nameLength[i]));
-  };
+  const name = (i: number): string => readEntryName(log, i);
   const digestOf = (i: number): string => {
     const o = log.entries.fileDigestOffset[i];
     return toHex(log.data.subarray(o, o + log.entries.fileDigestLength[i]));
@@ -76,35 +75,35 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
 
   const missing = byId.get('ima.validation.ima-ng.not_in_allowlist') ?? [];
   if (missing.length > 0) {
-    const lines = missing.map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
-    push('policy-not-in-allowlist', 'error', `${missing.length} measured ${plural(missing.length, 'path or name is', 'paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines.slice(0, SHOWN), lines.length)}.`, missing.map((e) => e.index));
+    const lines = missing.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
+    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing.map((e) => e.index));
   }
   const differ = byId.get('ima.validation.ima-ng.runtime_policy_hash') ?? [];
   if (differ.length > 0) {
-    const lines = differ.map((e) => {
+    const lines = differ.slice(0, SHOWN).map((e) => {
       const ctx = e.context as { got: string; expected: readonly string[] };
       return `"${name(e.index)}" (entry ${e.index}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
-    push('policy-digest-mismatch', 'error', `${differ.length} ${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for ${plural(differ.length, 'its path', 'their paths')} (Keylime: Hash not found in runtime policy): ${more(lines.slice(0, SHOWN), lines.length)}.`, differ.map((e) => e.index));
+    push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ.map((e) => e.index));
   }
   const unverified = byId.get('ima.validator.ima-sig.invalid_signature') ?? [];
   if (unverified.length > 0) {
-    const lines = unverified.map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
-    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines.slice(0, SHOWN), lines.length)}.`, unverified.map((e) => e.index));
+    const lines = unverified.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
+    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, unverified.length)}.`, unverified.map((e) => e.index));
   }
   const unparsable = byId.get('ima.parser.entry') ?? [];
   if (unparsable.length > 0) {
     const templates = [...new Set(unparsable.map((e) => log.templates[log.entries.template[e.index]].name))];
-    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${unparsable.length} ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable.map((e) => e.index));
+    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable.map((e) => e.index));
   }
   const hashes = byId.get('ima.validation.ima_hash') ?? [];
-  if (hashes.length > 0) push('policy-template-hash', 'error', `${hashes.length} ${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(log, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); their content is not checked against the policy.`, hashes.map((e) => e.index));
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(log, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes.map((e) => e.index));
   const pcr = byId.get('ima.validation.ima_pcr') ?? [];
-  if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${pcr.length} ${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr.map((e) => e.index));
+  if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr.map((e) => e.index));
   const tomtou = byId.get('ima.validation.tomtou') ?? [];
-  if (tomtou.length > 0) push('policy-violation', 'error', `${tomtou.length} violation ${plural(tomtou.length, 'entry fails', 'entries fail')} because ignore_tomtou_errors is true (Keylime's code default; the shipped keylime.conf sets false).`, tomtou.map((e) => e.index));
+  if (tomtou.length > 0) push('policy-violation', 'error', `${plural(tomtou.length, 'violation entry fails', 'violation entries fail')} because ignore_tomtou_errors is true (Keylime's code default; the shipped keylime.conf sets false).`, tomtou.map((e) => e.index));
   const badKeys = byId.get('ima.invalid_key') ?? [];
-  if (badKeys.length > 0) push('policy-invalid-key', 'error', `${badKeys.length} ima-buf ${plural(badKeys.length, 'entry holds', 'entries hold')} a key that is neither RSA nor EC; Keylime fails ${plural(badKeys.length, 'it', 'them')} ("does not have a supported key").`, badKeys.map((e) => e.index));
+  if (badKeys.length > 0) push('policy-invalid-key', 'error', `${plural(badKeys.length, 'ima-buf entry holds', 'ima-buf entries hold')} a key that is neither RSA nor EC, which Keylime fails ("does not have a supported key").`, badKeys.map((e) => e.index));
 
   for (const l of keylime.learned) {
     push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
@@ -128,22 +127,27 @@ function extendedFindings(
   const unsupported: number[] = [];
   for (const [i, c] of extended.checks) {
     if (c.status === 'invalid' || c.status === 'malformed') invalid.push(i);
-    else if (c.status === 'unknown-key') unknown.set(c.keyId ?? '?', [...(unknown.get(c.keyId ?? '?') ?? []), i]);
+    else if (c.status === 'unknown-key') {
+      const key = c.keyId ?? '';
+      const group = unknown.get(key);
+      if (group === undefined) unknown.set(key, [i]);
+      else group.push(i);
+    }
     else if (c.status === 'unsupported') unsupported.push(i);
   }
   if (invalid.length > 0) {
-    const lines = invalid.map((i) => `"${name(i)}" (entry ${i}): ${extended.checks.get(i)?.reason ?? ''}`);
-    push('signature-invalid', 'error', `${invalid.length} IMA ${plural(invalid.length, 'signature does', 'signatures do')} not verify as the kernel would check ${plural(invalid.length, 'it', 'them')} (the file, its digest or the signature changed since signing): ${more(lines.slice(0, SHOWN), lines.length)}.`, invalid);
+    const lines = invalid.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i}): ${extended.checks.get(i)?.reason ?? ''}`);
+    push('signature-invalid', 'error', `${plural(invalid.length, 'IMA signature does', 'IMA signatures do')} not verify as the kernel checks signatures (the file, its digest or the signature changed since signing): ${more(lines, invalid.length)}.`, invalid);
   }
   for (const [keyId, entries] of unknown) {
-    push('signature-unknown-key', 'warning', `The key with keyid ${keyId} is not in the keyring: give its certificate (or add it to verification-keys). It signed ${entries.length} ${plural(entries.length, 'entry', 'entries')}, e.g. "${name(entries[0])}" (entry ${entries[0]}).`, entries);
+    push('signature-unknown-key', 'warning', `${keyId === '' ? 'The certificate that made these appended signatures' : `The key with keyid ${keyId}`} is not in the keyring: give its certificate (or add it to verification-keys). It signed ${plural(entries.length, 'entry', 'entries')}, e.g. "${name(entries[0])}" (entry ${entries[0]}).`, entries);
   }
   if (unsupported.length > 0) {
     const reasons = [...new Set(unsupported.map((i) => extended.checks.get(i)?.reason ?? ''))];
-    push('signature-unsupported', 'info', `${unsupported.length} ${plural(unsupported.length, 'signature', 'signatures')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
+    push('signature-unsupported', 'info', `${plural(unsupported.length, 'signature')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
   }
   if (extended.bufferMismatches.length > 0) {
-    push('buffer-digest-mismatch', 'warning', `${extended.bufferMismatches.length} ima-buf ${plural(extended.bufferMismatches.length, 'entry has a digest that is', 'entries have digests that are')} not the hash of ${plural(extended.bufferMismatches.length, 'its', 'their')} buffer (Keylime never checks this; the template hash covers both).`, extended.bufferMismatches);
+    push('buffer-digest-mismatch', 'warning', `${plural(extended.bufferMismatches.length, 'ima-buf entry', 'ima-buf entries')}: the recorded digest is not the hash of the buffer (Keylime never checks this; the template hash covers both).`, extended.bufferMismatches);
   }
   const unchecked = extended.bufferUnchecked;
   if (unchecked.length > 0) {
@@ -167,7 +171,11 @@ function signatureCause(check: SignatureCheck | undefined): string {
 
 function groupEvents(events: readonly KeylimeEvent[]): Map<string, KeylimeEvent[]> {
   const out = new Map<string, KeylimeEvent[]>();
-  for (const e of events) out.set(e.id, [...(out.get(e.id) ?? []), e]);
+  for (const e of events) {
+    const group = out.get(e.id);
+    if (group === undefined) out.set(e.id, [e]);
+    else group.push(e);
+  }
   return out;
 }
 
@@ -180,8 +188,4 @@ function hasDroppedSig(log: ImaLog, i: number): boolean {
 
 function more(shown: readonly string[], total: number): string {
   return shown.join('; ') + (total > shown.length ? `; and ${total - shown.length} more` : '');
-}
-
-function plural(n: number, one: string, many: string): string {
-  return n === 1 ? one : many;
 }

@@ -8,13 +8,25 @@
 import type { IndexIntoEntryTable } from '../model/ima-log';
 
 /**
- * `EntryVerdicts.signature` codes; the names are the filter's `sig` values. The same order as
- * the policy dry run's SIGNATURE_CELL and POLICY_CELL (core/policy/policy-dry-run.ts), whose
- * columns are these.
+ * `EntryVerdicts.signature` codes; the names are the filter's `sig` values and the table's
+ * `data-signature`. The policy dry run (core/policy/policy-dry-run.ts) fills its columns with them.
  */
 export const SignatureCode = { none: 0, valid: 1, invalid: 2, 'unknown-key': 3, unsigned: 4, unsupported: 5, malformed: 6 } as const;
-/** `EntryVerdicts.policy` codes; the names are the filter's `policy` values. */
+/** `EntryVerdicts.policy` codes; the names are the filter's `policy` values and `data-policy`. */
 export const PolicyCode = { none: 0, pass: 1, fail: 2, excluded: 3 } as const;
+
+export type SignatureName = keyof typeof SignatureCode;
+export type PolicyName = keyof typeof PolicyCode;
+
+/** Name by code: SIGNATURE_NAMES[SignatureCode.valid] === 'valid'. */
+export const SIGNATURE_NAMES: readonly SignatureName[] = namesByCode(SignatureCode);
+export const POLICY_NAMES: readonly PolicyName[] = namesByCode(PolicyCode);
+
+function namesByCode<K extends string>(codes: Readonly<Record<K, number>>): K[] {
+  const out: K[] = [];
+  for (const [name, code] of Object.entries(codes) as Array<[K, number]>) out[code] = name;
+  return out;
+}
 
 export interface EntryVerdicts {
   /** SignatureCode per entry; absent: signatures not checked (all `none`). */

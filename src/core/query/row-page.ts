@@ -28,9 +28,9 @@ export interface RowPage {
   readonly fileDigest: readonly string[];
   readonly name: readonly string[];
   readonly keyId: readonly string[];
-  /** Policy dry run per row: index into POLICY_CELL (0 = none when no policy was judged). */
+  /** Policy dry run per row: PolicyCode (core/query/entry-verdicts; 0 = none when no policy was judged). */
   readonly policy: Uint8Array;
-  /** Signature check per row: index into SIGNATURE_CELL. */
+  /** Signature check per row: SignatureCode. */
   readonly signature: Uint8Array;
   /** Set when the filter expression does not parse: `column N: why`. */
   readonly searchError?: string;

@@ -93,6 +93,17 @@ export const SHRINK_STEPS: readonly ShrinkStep[] = [
     },
   },
   {
+    dropped: `policy and signature failure lists past their first ${LOG_LIST_KEPT} entries (their counts stay)`,
+    apply: (p) => {
+      const { policy, signatures } = p.report;
+      return [
+        policy !== undefined && cutList(policy.failures, LOG_LIST_KEPT),
+        signatures !== undefined && cutList(signatures.failures, LOG_LIST_KEPT),
+        signatures !== undefined && cutList(signatures.keys, LOG_LIST_KEPT),
+      ].includes(true);
+    },
+  },
+  {
     dropped: 'the view (selected entry, table filter, timeline window)',
     apply: (p) => p.view !== undefined && delete p.view,
   },

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { constants, createPrivateKey, privateEncrypt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import { fromBase64, fromHex } from '../util/bytes';
@@ -68,4 +68,40 @@ export function signImaDigest(key: TestSigningKey, digest: Uint8Array, keyId: Ui
   out[8] = sig.length & 0xff;
   out.set(sig, 9);
   return out;
+}
+
+export interface ModsigOptions {
+  /** Name the signer by subjectKeyIdentifier (sign-file -k) instead of issuer and serial. */
+  readonly bySkid?: boolean;
+  /** Keep openssl's signed attributes (the kernel refuses them for appended signatures). */
+  readonly withAttributes?: boolean;
+  /** Embed the content (not detached). */
+  readonly embedContent?: boolean;
+}
+
+/**
+ * An appended-signature PKCS#7 over `content` as `scripts/sign-file` makes it: `openssl cms
+ * -sign -binary -noattr -nocerts`, detached, DER; the `modsig` field of an ima-modsig entry.
+ */
+export function signModsig(dir: string, key: TestSigningKey, content: Uint8Array, name: string, options: ModsigOptions = {}): Uint8Array {
+  const contentPath = join(dir, `${name}.content`);
+  const outPath = join(dir, `${name}.p7s`);
+  writeFileSync(contentPath, content);
+  const args = ['cms', '-sign', '-binary', '-nocerts', '-outform', 'DER', '-md', 'sha256', '-in', contentPath, '-signer', key.certPemPath, '-inkey', key.keyPath, '-out', outPath];
+  if (options.withAttributes !== true) args.push('-noattr');
+  if (options.bySkid === true) args.push('-keyid');
+  if (options.embedContent === true) args.push('-nodetach');
+  openssl(args);
+  return new Uint8Array(readFileSync(outPath));
+}
+
+/** openssl's own verdict on a detached PKCS#7 over `content`, trusting `cert` (the oracle). */
+export function opensslVerifiesModsig(dir: string, pkcs7: Uint8Array, content: Uint8Array, cert: TestSigningKey, name: string): boolean {
+  const contentPath = join(dir, `${name}.verify-content`);
+  const sigPath = join(dir, `${name}.verify.p7s`);
+  writeFileSync(contentPath, content);
+  writeFileSync(sigPath, pkcs7);
+  // -certfile: sign-file leaves the certificate out; the verifier must be given it.
+  const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sigPath, '-content', contentPath, '-certfile', cert.certPemPath, '-CAfile', cert.certPemPath, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+  return r.status === 0;
 }

@@ -5,7 +5,7 @@
 import { entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { RowPage, TemplateSummary } from '../../worker/protocol';
 import { ENTRY_COMPARE_NAMES, type EntryCompareName } from '../../core/compare/compare-logs';
-import { POLICY_CELL, SIGNATURE_CELL } from '../../core/policy/policy-dry-run';
+import { POLICY_NAMES, SIGNATURE_NAMES, type PolicyName, type SignatureName } from '../../core/query/entry-verdicts';
 
 export interface EntryRow {
   /** 0-based position of the entry in the log. */
@@ -25,9 +25,9 @@ export interface EntryRow {
   /** Class against the reference list; undefined when nothing is compared. */
   readonly compare: EntryCompareName | undefined;
   /** The policy dry run's verdict (`data-policy`): pass, fail, excluded or none. */
-  readonly policy: (typeof POLICY_CELL)[number];
+  readonly policy: PolicyName;
   /** The signature check (`data-signature`): valid, invalid, unknown-key, unsigned, … or none. */
-  readonly signature: (typeof SIGNATURE_CELL)[number];
+  readonly signature: SignatureName;
 }
 
 export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[]): EntryRow[] {
@@ -48,8 +48,8 @@ export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[])
       name: page.name[k],
       keyId: page.keyId[k],
       compare: page.compare === undefined ? undefined : ENTRY_COMPARE_NAMES[page.compare[k]],
-      policy: POLICY_CELL[page.policy[k]] ?? 'none',
-      signature: SIGNATURE_CELL[page.signature[k]] ?? 'none',
+      policy: POLICY_NAMES[page.policy[k]] ?? 'none',
+      signature: SIGNATURE_NAMES[page.signature[k]] ?? 'none',
     });
   }
   return rows;

@@ -13,6 +13,8 @@ import { exportFileNames } from './export-file-names';
 import { DEFAULT_SHARE_OPTIONS, makePermalink } from './make-permalink';
 import { useWorkerCall } from '../shared/worker-call';
 import { usePopover } from './use-popover';
+import { PolicyPatchReview } from './PolicyPatchReview';
+import type { PolicyExport } from '../../worker/protocol';
 import './share.css';
 
 interface ExportItem {
@@ -37,6 +39,7 @@ export function ExportMenu() {
   const call = useWorkerCall();
   const popover = usePopover();
   const [status, setStatus] = useState<{ readonly text: string; readonly error: boolean } | undefined>();
+  const [patch, setPatch] = useState<PolicyExport | undefined>();
 
   const shown: Report | undefined = report ?? linkReport;
   if (shown === undefined) return null;
@@ -75,6 +78,28 @@ export function ExportMenu() {
         return `Saved ${formatCount(file.rows)} rows to ${names.csv}`;
       },
     });
+    items.push({
+      id: 'export-policy',
+      label: 'Runtime policy from this log',
+      detail: 'Keylime runtime policy v1 accepting every digest measured here, as imascope policy create writes it',
+      run: async () => {
+        const made = await call('exportPolicy', { kind: 'from-log' });
+        downloadFile(made.bytes, names.policy, 'application/json');
+        return `Saved ${formatCount(made.addedCount)} digests to ${names.policy}`;
+      },
+    });
+    const judged = shown.policy;
+    if (judged !== undefined && judged.failed > 0) {
+      items.push({
+        id: 'export-policy-patch',
+        label: 'Add the failing entries to the policy…',
+        detail: `review the digests ${judged.inputs[0] ?? 'the policy'} would have to accept, then download the updated policy`,
+        run: async () => {
+          setPatch(await call('exportPolicy', { kind: 'add-failing' }));
+          return 'Review the update below before downloading it.';
+        },
+      });
+    }
     if (log.format === 'binary') {
       items.push({
         id: 'export-ascii',
@@ -142,6 +167,7 @@ export function ExportMenu() {
         title="Download the diagnosis in the formats other tools read"
         onClick={() => {
           setStatus(undefined);
+          setPatch(undefined);
           popover.setOpen(!popover.open);
         }}
       >
@@ -149,7 +175,22 @@ export function ExportMenu() {
       </button>
       {popover.open ? (
         <div ref={popover.panelRef} className="topbar-menu__panel export-menu" role="menu" aria-label="Export">
-          {items.map((item) => (
+          {patch !== undefined ? (
+            <PolicyPatchReview
+              patch={patch}
+              policyName={shown.policy?.inputs[0] ?? 'the policy'}
+              fileName={names.patchedPolicy}
+              onDownload={() => {
+                downloadFile(patch.bytes, names.patchedPolicy, 'application/json');
+                setStatus({ text: `Saved ${names.patchedPolicy} with ${formatCount(patch.addedCount)} added digests`, error: false });
+              }}
+              onBack={() => {
+                setPatch(undefined);
+                setStatus(undefined);
+              }}
+            />
+          ) : null}
+          {patch === undefined && items.map((item) => (
             <button
               key={`${item.id}-${item.bank ?? ''}`}
               type="button"

@@ -13,6 +13,9 @@ export interface ExportFileNames {
   readonly pcrread: string;
   /** "Accept these changes" of the compare view: a Keylime runtime policy. */
   readonly policyUpdate: string;
+  /** A runtime policy made from the log, and the judged policy with the failing entries added. */
+  readonly policy: string;
+  readonly patchedPolicy: string;
   evmctl(bank: HashAlgorithm): string;
 }
 
@@ -36,6 +39,8 @@ export function exportFileNames(logName: string | undefined): ExportFileNames {
     ascii: kernelName !== null ? `ascii_runtime_measurements${kernelName[1] ?? ''}` : `${base}.ascii`,
     pcrread: 'firmware-pcrs.yaml',
     policyUpdate: `${base}.policy-update.json`,
+    policy: `${base}.runtime-policy.json`,
+    patchedPolicy: `${base}.runtime-policy.updated.json`,
     evmctl: (bank) => `pcrs-replayed-${bank}.txt`,
   };
 }

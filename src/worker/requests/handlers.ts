@@ -8,6 +8,7 @@ import { analyzeHandlers } from './analyze';
 import { compareHandlers } from './compare';
 import { firmwareHandlers } from './firmware';
 import { openHandlers } from './open';
+import { policyHandlers } from './policy';
 import { rowHandlers } from './rows';
 import { shareHandlers } from './share';
 import { timelineHandlers } from './timeline';
@@ -19,5 +20,6 @@ export const HANDLERS: Handlers = {
   ...timelineHandlers,
   ...firmwareHandlers,
   ...shareHandlers,
+  ...policyHandlers,
   ...compareHandlers,
 };

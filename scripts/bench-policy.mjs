@@ -1,0 +1,89 @@
+// `npm run bench` (policy part): what the runtime-policy dry run adds to the CLI's analysis,
+// and IMA signatures verified per second (method and results: BENCHMARKS.md).
+//
+// - cli.policy.1m.added.ms: `imascope analyze --json LIST PCRS…` with and without a runtime
+//   policy of 100,000 paths (the list's first 100k distinct paths with their digests, made
+//   once by `imascope policy create` and cut), run alternately in this one run so both see the
+//   same machine state; median of BENCH_RUNS runs (default 5) of the whole process. The other
+//   entries of the list are not in that policy, so Keylime's evaluation fails them all: the
+//   dry run's worst case (every failure reported).
+// - signatures.*: scripts/measure-signatures.ts (RSA-2048 by BigInt modexp, P-256 by
+//   @noble/curves, each signature distinct; then the memo's rate for repeated ones).
+//
+// Inputs: bench-data/ima-1m.* (scripts/make-bench-data.ts, generated when missing). The CLI is
+// rebuilt first. BENCH_SIZES=200k uses the 200k list instead.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZE = (process.env.BENCH_SIZES ?? '200k,1m').split(',').includes('1m') ? '1m' : '200k';
+const POLICY_PATHS = 100_000;
+const DATA = 'bench-data';
+const list = `${DATA}/ima-${SIZE}.bin`;
+const pcrs = [`${DATA}/ima-${SIZE}.pcrs-sha1.txt`, `${DATA}/ima-${SIZE}.pcrs-sha256.txt`];
+const policyFile = `${DATA}/ima-${SIZE}.policy-100k.json`;
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function prepare() {
+  if (!existsSync(list) && sh('npx', ['tsx', 'scripts/make-bench-data.ts', `ima-${SIZE}`], { stdio: 'inherit' }).status !== 0) process.exit(1);
+  if (sh('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+  if (existsSync(policyFile)) return;
+  const made = sh('node', ['bin/imascope.js', 'policy', 'create', list]);
+  if (made.status !== 0) throw new Error(`policy create: ${made.stderr.slice(-2000)}`);
+  const policy = JSON.parse(made.stdout);
+  const paths = Object.keys(policy.digests).slice(0, POLICY_PATHS);
+  policy.digests = Object.fromEntries(paths.map((p) => [p, policy.digests[p]]));
+  writeFileSync(policyFile, JSON.stringify(policy));
+}
+
+/** Wall ms of one whole CLI process (exit 1 is a verdict, not an error). */
+function runOnce(args) {
+  const start = process.hrtime.bigint();
+  const r = sh('node', ['bin/imascope.js', 'analyze', '--json', ...args], { timeout: 600_000 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`analyze exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  return { ms, report: r.stdout };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function line(name, value, unit, extra = '') {
+  process.stdout.write(`${name}: ${value} ${unit}${extra ? `  (${extra})` : ''}\n`);
+}
+
+function policyCost() {
+  const without = [];
+  const withPolicy = [];
+  let failed;
+  for (let i = 0; i < RUNS; i++) {
+    const pair = [() => without.push(runOnce([list, ...pcrs]).ms), () => {
+      const r = runOnce([list, ...pcrs, policyFile]);
+      withPolicy.push(r.ms);
+      failed ??= JSON.parse(r.report).policy?.failed;
+    }];
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    if (i % 2 === 0) pair.forEach((f) => f());
+    else pair.reverse().forEach((f) => f());
+  }
+  const base = median(without);
+  const judged = median(withPolicy);
+  line(`cli.analyze.${SIZE}.ms`, base.toFixed(0), 'ms', `no policy, median of ${RUNS}, min ${Math.min(...without).toFixed(0)}, max ${Math.max(...without).toFixed(0)}`);
+  line(`cli.analyze.${SIZE}.policy_100k.ms`, judged.toFixed(0), 'ms', `median of ${RUNS}, min ${Math.min(...withPolicy).toFixed(0)}, max ${Math.max(...withPolicy).toFixed(0)}; ${failed} entries fail the policy`);
+  line(`cli.policy.${SIZE}.added.ms`, (judged - base).toFixed(0), 'ms', 'median with policy − median without; goal ≤ 1000 for 1m');
+}
+
+function signatureRates() {
+  const r = sh('npx', ['tsx', 'scripts/measure-signatures.ts']);
+  if (r.status !== 0) throw new Error(r.stderr);
+  const names = { 'RSA-2048 verify': 'signatures.rsa2048.per_s', 'P-256 verify': 'signatures.p256.per_s', 'cached (repeated) verify': 'signatures.cached.per_s' };
+  for (const m of r.stdout.matchAll(/^(.*): (\d+) signatures\/s \((.*)\)$/gm)) line(names[m[1]] ?? m[1], m[2], '/s', m[3]);
+}
+
+prepare();
+policyCost();
+signatureRates();
