@@ -26,7 +26,7 @@
  *   digestAlgorithm, [0] signedAttrs OPTIONAL, signatureAlgorithm, signature OCTET STRING,
  *   [1] unsignedAttrs OPTIONAL }
  */
-import { contentOf, decodeOid, DerError, DerReader, DerTag, type DerElement } from '../ima/decode/der';
+import { contentOf, decodeOid, DerError, DerReader, DerTag, type DerElement } from '../util/der';
 import { toHex } from '../util/bytes';
 import { issuerAndSerialId } from './ima-key';
 import type { KeyCandidate, SignatureCheck } from './ima-signature';
