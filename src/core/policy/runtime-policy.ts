@@ -18,7 +18,7 @@
  * `PolicyInputError` naming the JSON place.
  */
 import { decodeText, fromBase64, fromHex } from '../util/bytes';
-import { validatePolicySchema, type SchemaProblem } from './policy-schema';
+import { escapePointer, validatePolicySchema, type SchemaProblem } from './policy-schema';
 
 export type PolicyFormat = 'keylime-v1' | 'keylime-dsse' | 'legacy-json' | 'allowlist';
 
@@ -161,23 +161,22 @@ function digestMap(v: unknown, place: string): ReadonlyMap<string, readonly stri
   if (v === undefined) return EMPTY_MAP;
   if (!isObject(v)) throw new PolicyInputError('must be an object of name → list of digests', place);
   const out = new Map<string, readonly string[]>();
-  for (const [name, list] of Object.entries(v)) {
-    out.set(name, stringList(list, `${place}/${escapePointer(name)}`));
-  }
+  // The pointer is made only for a problem: a 1M-path policy made two strings per path (2 s).
+  // Object.keys, not Object.entries: 0.5 s against 1.8 s on a 1M-path object. JSON.parse makes
+  // every key (`__proto__` too) an own data property, so v[name] reads that property.
+  for (const name of Object.keys(v)) out.set(name, stringList(v[name], place, name));
   return out;
 }
 
-function stringList(v: unknown, place: string): readonly string[] {
+/** `v` as a list of strings; `place` (and `name` under it) point at it in a problem. */
+function stringList(v: unknown, place: string, name?: string): readonly string[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new PolicyInputError('must be a list of strings', place);
-  const bad = v.findIndex((s) => typeof s !== 'string');
-  if (bad >= 0) throw new PolicyInputError('must be a list of strings', `${place}/${bad}`);
+  const at = (): string => (name === undefined ? place : `${place}/${escapePointer(name)}`);
+  if (!Array.isArray(v)) throw new PolicyInputError('must be a list of strings', at());
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'string') throw new PolicyInputError('must be a list of strings', `${at()}/${i}`);
+  }
   return v as string[];
-}
-
-/** RFC 6901 escaping of one pointer segment. */
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
