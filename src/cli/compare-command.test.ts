@@ -101,7 +101,7 @@ describe('imascope compare', () => {
     expect(doc.reference).toMatchObject({ name: 'policy-wrong.json', kind: 'policy', policy: { format: 'keylime-v1' } });
     expect(doc.divergence).toBeUndefined();
     const flat = cli('compare', keylime('create-runtime-policy', 'allowlist-sha256'), keylime('create-runtime-policy', 'ima-log-sha256'));
-    expect(flat.stdout).toMatch(/runtime policy \(allowlist\), 1 accepted digests for 1 paths/);
+    expect(flat.stdout).toMatch(/runtime policy \(allowlist\), 1 accepted digest for 1 path,/);
   });
 
   it('--write-policy: a schema-valid policy that accepts the changes, and with it nothing changed', () => {

@@ -5,6 +5,7 @@
  */
 import type { CompareDocument } from '../core/compare/compare-json';
 import type { CompareGroup, ComparedPath, SideFacts } from '../core/compare/compare-logs';
+import { plural } from '../core/util/count-text';
 
 /** Groups shown in full detail, and paths shown per group. */
 const GROUPS_SHOWN = 12;
@@ -80,11 +81,11 @@ function digestChange(p: ComparedPath): string {
 function sideLine(s: SideFacts): string {
   if (s.policy !== undefined) {
     const excludes = s.policy.excludes > 0 ? `, ${s.policy.excludes} excludes${s.policy.excludesStatus === 'ok' ? '' : ` (${s.policy.excludesStatus}: not applied)`}` : '';
-    return `runtime policy (${s.policy.format}), ${s.entries} accepted digests for ${s.paths} paths, ${s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no readable digests'}${excludes}`;
+    return `runtime policy (${s.policy.format}), ${plural(s.entries, 'accepted digest')} for ${plural(s.paths, 'path')}, ${s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no readable digests'}${excludes}`;
   }
   const templates = s.templates.map((t) => `${t.name} ${t.entries}`).join(', ');
-  const algorithms = s.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests';
-  return `${s.entries} entries (${templates}), ${s.paths} paths, file digests ${algorithms}, ${s.boots.filter((b) => b.index >= 0).length} boot(s)`;
+  const algorithms = s.digestAlgorithms.length > 0 ? `file digests ${s.digestAlgorithms.map((a) => a.algorithm).join(', ')}` : 'no file digests';
+  return `${plural(s.entries, 'entry', 'entries')} (${templates}), ${plural(s.paths, 'path')}, ${algorithms}, ${plural(s.boots.filter((b) => b.index >= 0).length, 'boot')}`;
 }
 
 /** One line per boot of a list carried across kexec (a single boot says nothing new). */

@@ -7,7 +7,7 @@ import { downloadFile } from '../share/download';
 import { exportFileNames } from '../share/export-file-names';
 import { useAppCommands } from '../shared/app-commands';
 import { useWorkerCall } from '../shared/worker-call';
-import { formatCount } from '../shared/format';
+import { formatCount, plural } from '../shared/format';
 import { SafeText } from '../shared/SafeText';
 import '../shared/Panel.css';
 import './Compare.css';
@@ -186,7 +186,7 @@ function SidesTable({ document }: { readonly document: CompareDocument }) {
             </td>
             <td>
               {side.policy !== undefined
-                ? `runtime policy (${side.policy.format}) · ${formatCount(side.entries)} accepted digests for ${formatCount(side.paths)} paths`
+                ? `runtime policy (${side.policy.format}) · ${plural(side.entries, 'accepted digest')} for ${plural(side.paths, 'path')}`
                 : `${formatCount(side.entries)} · ${side.templates.map((t) => t.name).join(', ')}`}{' '}
               · {side.digestAlgorithms.map((a) => a.algorithm).join(', ') || 'no file digests'}
             </td>
