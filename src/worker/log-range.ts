@@ -1,6 +1,6 @@
 /**
  * A range of a log's entries as a standalone `ImaLog`: the bytes those entries occupy in
- * `data` and every column for them, copied with the offsets into `data` rebased, so it can
+ * `data` (read through `log.bytes`) and every column for them, copied with the offsets into `data` rebased, so it can
  * be transferred to a pool worker (nothing of the session's model is detached) and
  * processed there with the same core functions as the whole log. Entry k of the range is
  * entry start + k of the log.
@@ -14,6 +14,7 @@
  * (`allocate`), so a million entries sent through the pool leave no garbage behind in the
  * session.
  */
+import { memoryByteSource, readSpan } from '../core/model/byte-source';
 import type { EntryTable, ImaLog, OffsetColumn } from '../core/model/ima-log';
 
 /** Bytes of column storage per entry in a range buffer (see the layout above). */
@@ -78,8 +79,11 @@ export function sliceLogRange(
     pcr: copy(e.pcr, u8, 1),
   };
   const data = take(u8, 1, dataBytes);
-  data.set(log.data.subarray(lo, hi));
-  return { ...log, entries, data, errors: [] };
+  if (dataBytes > 0) {
+    const shift = readSpan(log.bytes, lo, hi);
+    data.set(log.bytes.bytes.subarray(lo + shift, hi + shift));
+  }
+  return { ...log, entries, data, bytes: memoryByteSource(data), errors: [] };
 }
 
 /** The one buffer a sliced range lives in, to transfer with it. */

@@ -10,6 +10,7 @@
  * the Blob is read in fresh 32 MiB slices (Perfetto's TRACE_SLICE_SIZE): large enough that
  * per-slice overhead vanishes.
  */
+import type { ChunkReader } from '../core/model/byte-source';
 import type { Bytes } from '../core/model/ima-log';
 
 export const BLOB_SLICE_SIZE: Bytes = 32 * 1024 * 1024;
@@ -58,4 +59,24 @@ function byobReader(blob: Blob): ReadableStreamBYOBReader | undefined {
 /** The first `length` bytes of a blob (content sniffing needs no more). */
 export async function readBlobHead(blob: Blob, length: Bytes): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, Math.min(blob.size, length)).arrayBuffer());
+}
+
+/**
+ * Reads [start, end) of a Blob synchronously (FileReaderSync, in a worker), so a list's
+ * bytes can be read back from its File on demand instead of being kept (issue 14);
+ * undefined where there is no FileReaderSync (Node, the main thread). A File changed on disk
+ * since it was picked no longer reads (the browser refuses it): that is said, never read as
+ * other bytes.
+ */
+export function syncBlobReader(blob: Blob): ChunkReader | undefined {
+  if (typeof FileReaderSync === 'undefined') return undefined;
+  const reader = new FileReaderSync();
+  return (start, end) => {
+    try {
+      return new Uint8Array(reader.readAsArrayBuffer(blob.slice(start, end)));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(`the list could not be read again from its file (changed or moved since it was opened? open it again): ${why}`, { cause: e });
+    }
+  };
 }

@@ -7,6 +7,7 @@
 import type { Analysis, LoadedLog, Precomputed, RawInput } from '../core/analysis/analysis-types';
 import type { LogComparison } from '../core/compare/compare-logs';
 import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
+import type { ChunkReader } from '../core/model/byte-source';
 import type { ImaLog } from '../core/model/ima-log';
 import type { PolicyDryRun } from '../core/policy/policy-dry-run';
 import type { CompiledExpression } from '../core/query/filter-entries';
@@ -47,6 +48,12 @@ export interface LogSessionOptions {
    * fingerprint files (log.worker.ts on 2 cores: the fingerprint runs beside the verification).
    */
   readonly verifyInPlace?: boolean;
+  /**
+   * How a binary list's bytes are read back from its file, so the model keeps none of them
+   * (default readBackLargeLists: FileReaderSync in a worker, for large lists); a reader that
+   * answers undefined: the model keeps them.
+   */
+  readonly readBack?: (file: Blob) => ChunkReader | undefined;
 }
 
 /** A request failure that crosses to the page as data (STYLE §7.4 rule 7). */

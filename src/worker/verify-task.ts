@@ -10,6 +10,7 @@
  */
 import type { HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashRange } from '../core/ima/verify-range';
+import { memoryByteSource } from '../core/model/byte-source';
 import type { ImaLog } from '../core/model/ima-log';
 import { toHex } from '../core/util/bytes';
 import { readBlobChunks } from './read-blob-chunks';
@@ -43,7 +44,8 @@ export async function runPoolTask(task: PoolTask, provider: HashProvider): Promi
   if (task.kind === 'fingerprint') {
     return { kind: 'fingerprint', sha256: await fingerprint(task.file, provider) };
   }
-  const { range } = task;
+  // A cloned range has lost its source's method (see memoryByteSource): read its data in place.
+  const range: ImaLog = { ...task.range, bytes: memoryByteSource(task.range.data) };
   const bank = range.digestBank;
   const hasher = bank === undefined ? undefined : provider.get(bank);
   verifyTemplateHashRange(range, hasher, 0, range.entries.length);

@@ -29,6 +29,7 @@ import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
 import { hasPolicyInputs } from '../policy/policy-inputs';
 import { runPolicyDryRun, type PolicyDryRun } from '../policy/policy-dry-run';
+import { withBytesInMemory } from '../model/ima-log';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
@@ -172,7 +173,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push({ code: 'check-incomplete', severity: 'error', message: `${f.name}: an exclude list takes effect only with a runtime policy (Keylime keeps excludes in the policy): give the policy it belongs to.` });
   }
   if (loaded.log !== undefined && hasPolicyInputs(loaded.policyInputs)) {
-    policyRun = runPolicyDryRun(loaded.log.log, loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
+    policyRun = runPolicyDryRun(withBytesInMemory(loaded.log.log), loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);

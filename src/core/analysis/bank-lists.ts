@@ -24,10 +24,12 @@ import { MAX_FINDING_ENTRIES } from './findings';
 import { plural } from '../util/count-text';
 import { hypothesesFor } from './check-pcrs';
 
-/** Bytes of entry i after its template digest: name length, name, template data. */
+/** Bytes of entry i after its template digest: name length, name, template data (valid until the log's next read). */
 function afterDigest(log: ImaLog, i: number): Uint8Array {
   const start = log.entries.entryOffset[i] + 4 + log.digestSize;
-  return log.data.subarray(start, log.entries.entryOffset[i] + log.entries.entrySize[i]);
+  const length = log.entries.entryOffset[i] + log.entries.entrySize[i] - start;
+  const at = log.bytes.at(start, length);
+  return log.bytes.bytes.subarray(at, at + length);
 }
 
 function sameEntry(a: ImaLog, b: ImaLog, i: number): boolean {
@@ -86,12 +88,14 @@ export function companionExtendColumn(
   const column = new Uint8Array(n * size);
   const { entryOffset } = companion.entries;
   const violation = hypothesis.violations === 'ff' ? 0xff : 0;
+  const source = companion.bytes;
   for (let i = 0; i < own; i++) {
-    const at = entryOffset[i] + 4;
+    const at = source.at(entryOffset[i] + 4, size);
+    const data = source.bytes;
     let zero = true;
-    for (let k = 0; k < size; k++) if (companion.data[at + k] !== 0) zero = false;
+    for (let k = 0; k < size; k++) if (data[at + k] !== 0) zero = false;
     if (zero) column.fill(violation, i * size, (i + 1) * size);
-    else column.set(companion.data.subarray(at, at + size), i * size);
+    else column.set(data.subarray(at, at + size), i * size);
   }
   if (own < n) {
     const tail = computeExtendValues(primary, provider, bank, hypothesis);

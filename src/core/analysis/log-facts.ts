@@ -60,15 +60,18 @@ const KEXEC_HEADER_SIZE = 24;
 function fileDigestOf(log: ImaLog, i: number): { algorithm: string; hex: string } {
   const e = log.entries;
   const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
-  const start = e.fileDigestOffset[i];
-  return { algorithm, hex: toHex(log.data.subarray(start, start + e.fileDigestLength[i])) };
+  const length = e.fileDigestLength[i];
+  const at = log.bytes.at(e.fileDigestOffset[i], length);
+  return { algorithm, hex: toHex(log.bytes.bytes.subarray(at, at + length)) };
 }
 
 /** The `buf` field of an ima-buf entry (kexec records carry their counters there). */
 function bufferOf(log: ImaLog, i: number): Uint8Array | undefined {
   const t = log.templates[log.entries.template[i]];
   const range = t.name === 'ima' ? undefined : templateFieldRange(log, i, t.fields.indexOf('buf'));
-  return range === undefined ? undefined : log.data.subarray(range.offset, range.offset + range.length);
+  if (range === undefined) return undefined;
+  const at = log.bytes.at(range.offset, range.length);
+  return log.bytes.bytes.subarray(at, at + range.length);
 }
 
 export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFacts {
@@ -99,7 +102,10 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     if ((flags & EntryFlag.UnknownTemplate) !== 0) unknownTemplate.push(i);
     if ((flags & EntryFlag.OppositeByteOrder) !== 0) oppositeByteOrder.push(i);
     const nameLength = e.nameLength[i];
-    if (replacesSpaces[e.template[i]] && hasSpace(log.data, e.nameOffset[i], nameLength)) namesWithSpaces.push(i);
+    if (replacesSpaces[e.template[i]]) {
+      const at = log.bytes.at(e.nameOffset[i], nameLength);
+      if (hasSpace(log.bytes.bytes, at, nameLength)) namesWithSpaces.push(i);
+    }
     // Names are only decoded where they can matter: short names of the few markers.
     if (nameLength === 14 || nameLength === 10 || nameLength === 13) {
       const name = readEntryName(log, i);

@@ -21,7 +21,7 @@
  *                            would know and we cannot: their rendering is our guess)
  * The legacy `ima` template (d|n, no framing) renders as " <hex d> <name>".
  */
-import { templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import { readEntrySpan, templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { describeTemplate, FieldKind, readU32, type TemplateDescriptor } from '../ima/template-registry';
 import { decodeText, encodeText } from '../util/bytes';
 
@@ -78,7 +78,7 @@ class ByteWriter {
 /** The whole list in the kernel's ASCII rendering. */
 export function exportAsciiList(log: ImaLog): Uint8Array {
   // ASCII lines run about 1.3–2× the binary entries (hex doubles the digests).
-  const out = new ByteWriter(log.data.length * 2);
+  const out = new ByteWriter(log.bytes.size * 2);
   const descriptors = log.templates.map((t) => describeTemplate(t.name));
   for (let i = 0; i < log.entries.length; i++) writeLine(out, log, i, descriptors[log.entries.template[i]]);
   return out.result();
@@ -94,16 +94,18 @@ export function asciiLine(log: ImaLog, i: IndexIntoEntryTable): string {
 
 function writeLine(out: ByteWriter, log: ImaLog, i: IndexIntoEntryTable, desc: TemplateDescriptor): void {
   const e = log.entries;
-  const data = log.data;
+  // The entry's bytes, read once; offsets below are shifted to where they lie in `data`.
+  const shift = readEntrySpan(log, i, i + 1);
+  const data = log.bytes.bytes;
   const little = log.byteOrder === 'little';
-  const start = e.entryOffset[i];
+  const start = e.entryOffset[i] + shift;
   // The kernel prints e->pcr, an int, with "%2d ".
   out.text(`${String(readU32(data, start, little) | 0).padStart(2, ' ')} `);
   out.hex(data.subarray(start + 4, start + 4 + log.digestSize));
   out.byte(SPACE);
   out.text(desc.info.name);
-  const fieldsStart = templateDataOffset(log, i);
-  const fieldsEnd = e.entryOffset[i] + e.entrySize[i];
+  const fieldsStart = templateDataOffset(log, i) + shift;
+  const fieldsEnd = e.entryOffset[i] + e.entrySize[i] + shift;
   if (desc.isLegacyIma) writeLegacyFields(out, data, fieldsStart, fieldsEnd, little);
   else writeFields(out, data, fieldsStart, fieldsEnd, little, desc);
   out.byte(NEWLINE);

@@ -30,7 +30,9 @@ export interface EntryRow {
 export function entryRow(log: ImaLog, i: IndexIntoEntryTable, keyIds: KeyIdColumn): EntryRow {
   const e = log.entries;
   const algorithm = e.fileDigestAlgorithm[i];
-  const digestStart = e.fileDigestOffset[i];
+  const digestLength = e.fileDigestLength[i];
+  const digestAt = log.bytes.at(e.fileDigestOffset[i], digestLength);
+  const fileDigest = toHex(log.bytes.bytes.subarray(digestAt, digestAt + digestLength));
   return {
     index: i,
     pcr: e.pcr[i],
@@ -38,7 +40,7 @@ export function entryRow(log: ImaLog, i: IndexIntoEntryTable, keyIds: KeyIdColum
     templateDigest: toHex(readRecordedDigest(log, i)),
     status: entryStatus(e.flags[i]),
     fileDigestAlgorithm: algorithm === NO_DIGEST_ALGORITHM ? '' : log.digestAlgorithms[algorithm],
-    fileDigest: toHex(log.data.subarray(digestStart, digestStart + e.fileDigestLength[i])),
+    fileDigest,
     name: readEntryName(log, i),
     keyId: formatKeyId(keyIds.at(i)),
   };

@@ -15,7 +15,10 @@
  * template data must split into `u32 len ‖ data` fields exactly; the entry after it must
  * start the same way. Only one (order, D) pair passes on real lists.
  *
- * Every byte pushed is kept in `data`, so `ImaLog.data` is the file. Chunks may split an
+ * Every byte pushed is kept in `data`, so `ImaLog.data` is the file, unless the builder
+ * streams (ImaParseOptions.readBack): then only the unfinished entry is kept, positions
+ * here are in that window (`ImaLogBuilder.base` is where it starts), and the log reads
+ * its bytes back from the file. Chunks may split an
  * entry anywhere: the parser re-examines the unfinished entry when enough bytes arrive, and
  * every decision depends only on the bytes, never on where a chunk ended (the final answer
  * for a partial entry is taken in `finish()`), so pushing 1 byte at a time gives the same
@@ -163,11 +166,12 @@ class EntryChecker {
     return BAD;
   }
 
-  describeProblem(p: number, le: boolean, D: number): string {
+  /** `base`: where the parser's window starts in the file (its positions are in the window). */
+  describeProblem(p: number, le: boolean, D: number, base: number): string {
     const v = this.problemValue;
-    const at = this.problemAt;
+    const at = this.problemAt + base;
     const order = le ? 'little' : 'big';
-    const entry = `entry at byte ${p}`;
+    const entry = `entry at byte ${p + base}`;
     switch (this.problem) {
       case Problem.Pcr:
         return `${entry}: expected a PCR index below 64 (u32, ${order}-endian), found ${v}`;
@@ -424,12 +428,28 @@ export class BinaryListParser {
   push(chunk: Uint8Array): void {
     this.b.append(chunk);
     if (this.b.dataLength >= this.needUntil) this.run(false);
+    this.dropReadBytes();
   }
 
   finish(): ImaLog {
     this.run(true);
     const D = this.D ?? this.candidates[0].digestSize;
-    return this.b.build('binary', this.le === false ? 'big' : 'little', D, this.b.dataLength);
+    return this.b.build('binary', this.le === false ? 'big' : 'little', D, this.b.base + this.b.dataLength);
+  }
+
+  /**
+   * When the builder streams (it keeps no copy of the list), lets it drop the bytes before
+   * the first one still needed: the entry being read, or the damage being skipped. Every
+   * position here is in the builder's window, so they move with it.
+   */
+  private dropReadBytes(): void {
+    const keepFrom = this.errorFrom >= 0 ? Math.min(this.errorFrom, this.pos) : this.pos;
+    const dropped = this.b.discardBefore(keepFrom);
+    if (dropped === 0) return;
+    this.pos -= dropped;
+    this.needUntil -= dropped;
+    if (this.errorFrom >= 0) this.errorFrom -= dropped;
+    this.scanPos = Math.max(0, this.scanPos - dropped);
   }
 
   private run(atEnd: boolean): void {
@@ -458,8 +478,8 @@ export class BinaryListParser {
       } else {
         this.startResync(
           size === NEED
-            ? this.checker.describeTruncation(this.pos, avail - this.pos)
-            : this.checker.describeProblem(this.pos, le, D),
+            ? this.checker.describeTruncation(this.b.base + this.pos, avail - this.pos)
+            : this.checker.describeProblem(this.pos, le, D, this.b.base),
         );
       }
     }
@@ -509,7 +529,7 @@ export class BinaryListParser {
       }
     }
     this.startResync(
-      `byte ${this.pos}: expected an IMA entry (u32 PCR index < 64, a 20/32/48/64-byte ` +
+      `byte ${this.b.base + this.pos}: expected an IMA entry (u32 PCR index < 64, a 20/32/48/64-byte ` +
         'template digest, a u32 template-name length 1–255 and a printable template name, ' +
         'in either byte order), found none',
     );
@@ -531,6 +551,7 @@ export class BinaryListParser {
   /** Scans for the next entry; true when found (parsing resumes there). */
   private resync(data: Uint8Array, avail: number, atEnd: boolean): boolean {
     const from = this.errorFrom;
+    const base = this.b.base;
     for (let q = this.scanPos; q < avail; q++) {
       const r = this.judgeAt(data, avail, q, atEnd);
       if (r === NEED) {
@@ -541,9 +562,9 @@ export class BinaryListParser {
       if (r > 0) {
         if (this.describeOnceFramed) this.describeDamagedStart(data, avail, from);
         this.b.addError(
-          from,
-          `${this.errorMessage}; skipped bytes ${from}–${q - 1} (${q - from} bytes) ` +
-            `to the next plausible entry at byte ${q}`,
+          base + from,
+          `${this.errorMessage}; skipped bytes ${base + from}–${base + q - 1} (${q - from} bytes) ` +
+            `to the next plausible entry at byte ${base + q}`,
         );
         this.errorFrom = -1;
         this.pos = q;
@@ -554,7 +575,7 @@ export class BinaryListParser {
     this.needUntil = avail + 1;
     if (!atEnd) return false;
     this.b.addError(
-      from,
+      base + from,
       `${this.errorMessage}; no plausible entry in the remaining ${avail - from} bytes ` +
         '(skipped to the end)',
     );
@@ -569,8 +590,8 @@ export class BinaryListParser {
     const le = this.le ?? true;
     const D = this.D ?? 20;
     const r = this.checker.check(data, avail, from, le, D, false);
-    if (r === BAD) this.errorMessage = this.checker.describeProblem(from, le, D);
-    else if (r > 0) this.errorMessage = `entry at byte ${from}: its template data does not split into fields exactly`;
+    if (r === BAD) this.errorMessage = this.checker.describeProblem(from, le, D, this.b.base);
+    else if (r > 0) this.errorMessage = `entry at byte ${this.b.base + from}: its template data does not split into fields exactly`;
   }
 
   private judgeAt(data: Uint8Array, avail: number, q: number, atEnd: boolean): number {

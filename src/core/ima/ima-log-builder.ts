@@ -15,6 +15,7 @@
  * first differ (ASCII lines).
  */
 import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ByteOrder, ImaLog, ParseError } from '../model/ima-log';
 import { NO_DIGEST_ALGORITHM } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
@@ -34,9 +35,15 @@ const MAX_KEPT_WASTE = 1 / 8;
 /** Head room over the projected entry count when the columns grow (entry sizes vary). */
 const PROJECTION_MARGIN = 1.03;
 
+/** A streaming builder's first window (it grows for a larger entry or damage being skipped). */
+const STREAM_WINDOW = 1 << 20;
+
 export class ImaLogBuilder {
+  /** The list's bytes from `base` on (all of them unless streaming: see readBack). */
   data: Uint8Array;
   dataLength = 0;
+  /** Offset in the list of data[0]: 0 unless streaming, where bytes already read are dropped. */
+  base = 0;
   length = 0;
   entryOffset: Uint32Array;
   /** Undefined while every entry's source offset equals its data offset (a binary list). */
@@ -70,11 +77,17 @@ export class ImaLogBuilder {
 
   /**
    * `adopt`: the whole input, already in memory, to be `data` itself (see `append`): a
-   * binary list then costs no copy of the file.
+   * binary list then costs no copy of the file. `readBack`: the list's bytes can be read
+   * back from there (its file), so none are kept: the builder streams.
    */
-  constructor(dataCapacity: number, entryCapacity: number, adopt?: Uint8Array) {
+  constructor(
+    dataCapacity: number,
+    entryCapacity: number,
+    adopt?: Uint8Array,
+    private readonly readBack?: ByteSource,
+  ) {
     this.expectedDataLength = adopt?.length ?? dataCapacity;
-    this.data = adopt ?? new Uint8Array(Math.max(256, dataCapacity));
+    this.data = adopt ?? new Uint8Array(Math.max(256, readBack === undefined ? dataCapacity : Math.min(dataCapacity, STREAM_WINDOW)));
     const n = Math.max(16, Math.ceil(entryCapacity));
     this.entryOffset = new Uint32Array(n);
     this.entrySize = new Uint32Array(n);
@@ -108,6 +121,18 @@ export class ImaLogBuilder {
     this.reserve(chunk.length);
     this.data.set(chunk, this.dataLength);
     this.dataLength += chunk.length;
+  }
+
+  /**
+   * Streaming: forgets data[0, keepFrom) (read already, and readable back from the file);
+   * returns how many bytes the window moved. Keeps everything otherwise (returns 0).
+   */
+  discardBefore(keepFrom: number): number {
+    if (this.readBack === undefined || keepFrom <= 0) return 0;
+    this.data.copyWithin(0, keepFrom, this.dataLength);
+    this.dataLength -= keepFrom;
+    this.base += keepFrom;
+    return keepFrom;
   }
 
   private isInPlace(chunk: Uint8Array): boolean {
@@ -178,22 +203,24 @@ export class ImaLogBuilder {
   ): void {
     const i = this.length;
     if (i === this.entryOffset.length) this.growColumns();
-    this.entryOffset[i] = entryOffset;
+    // Offsets come in the window; the columns hold them in the list.
+    const base = this.base;
+    this.entryOffset[i] = base + entryOffset;
     if (this.sourceOffset === undefined && sourceOffset !== entryOffset) {
       // Until now source and data offsets agreed: the entry offsets so far are the sources.
       this.sourceOffset = new Uint32Array(this.entryOffset.length);
       this.sourceOffset.set(this.entryOffset.subarray(0, i));
     }
-    if (this.sourceOffset !== undefined) this.sourceOffset[i] = sourceOffset;
+    if (this.sourceOffset !== undefined) this.sourceOffset[i] = base + sourceOffset;
     this.entrySize[i] = entrySize;
     this.pcr[i] = pcr;
     this.template[i] = template;
     this.flags[i] = scan.flags;
-    this.nameOffset[i] = scan.nameOffset;
+    this.nameOffset[i] = base + scan.nameOffset;
     this.nameLength[i] = scan.nameLength;
     // A digest field longer than the column can hold is not a digest; leave it out.
     const digestFits = scan.fileDigestLength <= 0xffff;
-    this.fileDigestOffset[i] = digestFits ? scan.fileDigestOffset : 0;
+    this.fileDigestOffset[i] = digestFits ? base + scan.fileDigestOffset : 0;
     this.fileDigestLength[i] = digestFits ? scan.fileDigestLength : 0;
     this.fileDigestAlgorithm[i] = digestFits
       ? this.internAlgorithm(this.data, scan)
@@ -246,7 +273,7 @@ export class ImaLogBuilder {
   dropLastEntry(): void {
     if (this.length === 0) return;
     this.length--;
-    this.dataLength = this.entryOffset[this.length];
+    this.dataLength = this.entryOffset[this.length] - this.base;
   }
 
   addError(offset: number, message: string): void {
@@ -272,7 +299,7 @@ export class ImaLogBuilder {
         message: `${this.droppedErrors} more parse errors from byte ${this.droppedErrorsFrom} on`,
       });
     }
-    const data = trimmed(this.data, this.dataLength);
+    const data = this.readBack === undefined ? trimmed(this.data, this.dataLength) : new Uint8Array(0);
     // The columns share one capacity: view them all or copy them all.
     const keep = this.entryOffset.length - n <= n * MAX_KEPT_WASTE;
     const column = <T extends Uint32Array | Uint16Array | Uint8Array>(c: T): T =>
@@ -300,6 +327,7 @@ export class ImaLogBuilder {
       templates: this.descriptors.map((d) => d.info),
       digestAlgorithms: this.digestAlgorithms.slice(),
       data,
+      bytes: this.readBack ?? memoryByteSource(data),
       errors,
       sourceSize,
     };

@@ -8,6 +8,7 @@
  * neither become a binary or an ASCII parse (whichever they look more like), which
  * reports where and why they are not a list. Nothing here throws on bad input.
  */
+import type { ByteSource } from '../model/byte-source';
 import { MAX_LOG_BYTES, type ByteOrder, type ImaLog } from '../model/ima-log';
 import { AsciiListParser } from './ascii-list-parser';
 import { BinaryListParser } from './binary-list-parser';
@@ -28,6 +29,12 @@ export interface ImaParseOptions {
    * of copying it, so the log shares the caller's buffer (which must not change afterwards).
    */
   source?: Uint8Array;
+  /**
+   * Where a binary list's bytes can be read back (its File, in chunks): the parser then keeps
+   * no copy of them (`ImaLog.data` is empty and `ImaLog.bytes` is this). ASCII lists are
+   * re-encoded, so their bytes are not the file's: they keep `data` whatever this says.
+   */
+  readBack?: ByteSource;
   /** The most bytes read (default and at most MAX_LOG_BYTES; tests give small ones). */
   maxBytes?: number;
 }
@@ -125,7 +132,7 @@ export class ImaLogParser {
     // What is past maxBytes is not kept: no room is made for it.
     const hint = Math.min(this.options.sizeHint ?? 0, this.maxBytes);
     if (format === 'binary') {
-      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY, this.options.source);
+      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY, this.options.source, this.options.readBack);
       this.builder = builder;
       this.target = new BinaryListParser(builder, this.options);
     } else {

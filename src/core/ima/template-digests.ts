@@ -14,14 +14,16 @@
  * entries get `OppositeByteOrder` (with `HashVerified`: they are what the kernel hashed).
  *
  * An all-zero recorded digest is a violation: the kernel hashed nothing, so it is never a
- * mismatch. The hot loops hash ranges of `ImaLog.data` in place and write digests into
- * preallocated columns: nothing is allocated per entry.
+ * mismatch. The hot loops hash ranges of the list's bytes in place (`ImaLog.bytes`: a block
+ * of entries read at once, copied only when it spans chunks of a file read back) and write
+ * digests into preallocated columns: nothing is allocated per entry.
  */
 import { hashAlgorithmsOfSize } from '../hash/hash-algorithm';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ByteOrder, EntryTable, ImaLog, TemplateInfo } from '../model/ima-log';
-import { EntryFlag, templateDataOffset, templateDataSize } from '../model/ima-log';
+import { EntryFlag, readEntrySpan, templateDataOffset, templateDataSize } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
 import { describeTemplate, FieldKind, readU32 } from './template-registry';
 import type { TemplateDescriptor } from './template-registry';
@@ -47,6 +49,8 @@ export interface TemplateHashSummary {
 /** The parts of an `ImaLog` that template hashing reads (all a worker thread needs to be sent). */
 export interface TemplateHashInput {
   readonly data: Uint8Array;
+  /** The bytes as a source, when they are not (all) in `data` (see ImaLog.bytes). */
+  readonly bytes?: ByteSource;
   readonly byteOrder: ByteOrder;
   readonly digestSize: number;
   readonly templates: ReadonlyArray<Pick<TemplateInfo, 'name'>>;
@@ -63,16 +67,23 @@ export interface TemplateHashInput {
   >;
 }
 
+/** The input's bytes as a source: its own, or `data` (the CLI's threads are sent only that). */
+function sourceOf(log: TemplateHashInput): ByteSource {
+  return log.bytes ?? memoryByteSource(log.data);
+}
+
 /** Hashes entries of one log; holds the reusable buffers so the per-entry work allocates nothing. */
 class TemplateHasher {
   private readonly descriptors: TemplateDescriptor[];
   private readonly le: boolean;
   private readonly legacy = new Uint8Array(64 + LEGACY_NAME_BUFFER);
   private swapped = new Uint8Array(0);
+  readonly source: ByteSource;
 
   constructor(private readonly log: TemplateHashInput) {
     this.descriptors = log.templates.map((t) => describeTemplate(t.name));
     this.le = log.byteOrder === 'little';
+    this.source = sourceOf(log);
   }
 
   isLegacy(i: number): boolean {
@@ -84,16 +95,18 @@ class TemplateHasher {
    * order or the opposite one.
    */
   hashInto(i: number, hasher: Hasher, opposite: boolean, out: Uint8Array, outOffset: number): void {
-    const { data, entries } = this.log;
-    const off = templateDataOffset(this.log, i);
+    const { entries } = this.log;
+    const shift = readEntrySpan({ bytes: this.source, entries }, i, i + 1);
+    const data = this.source.bytes;
+    const off = templateDataOffset(this.log, i) + shift;
     const size = templateDataSize(this.log, i);
     const desc = this.descriptors[entries.template[i]];
     if (desc.isLegacyIma) {
-      hasher.digestRangeInto(this.legacy, 0, this.legacyInput(i), out, outOffset);
+      hasher.digestRangeInto(this.legacy, 0, this.legacyInput(i, data, shift), out, outOffset);
     } else if (!opposite) {
       hasher.digestRangeInto(data, off, size, out, outOffset);
     } else {
-      this.swappedCopy(off, size, desc);
+      this.swappedCopy(data, off, size, desc);
       hasher.digestRangeInto(this.swapped, 0, size, out, outOffset);
     }
   }
@@ -101,16 +114,22 @@ class TemplateHasher {
   /** Whether entry `i` hashed in the opposite byte order gives the digest recorded at `recorded`. */
   verifiesOpposite(i: number, hasher: Hasher, scratch: Uint8Array, recorded: number): boolean {
     this.hashInto(i, hasher, true, scratch, 0);
-    return equalRanges(scratch, 0, this.log.data, recorded, hasher.size);
+    return this.recordedEquals(scratch, 0, recorded, hasher.size);
   }
 
-  /** d ‖ name copied into the zeroed 256-byte buffer; returns the input's length. */
-  private legacyInput(i: number): number {
-    const { data, entries } = this.log;
+  /** Whether `digest[at, at + size)` equals the `size` bytes recorded at offset `recorded` of the list. */
+  recordedEquals(digest: Uint8Array, at: number, recorded: number, size: number): boolean {
+    const p = this.source.at(recorded, size);
+    return equalRanges(digest, at, this.source.bytes, p, size);
+  }
+
+  /** d ‖ name of entry i (read at `shift` in `data`) copied into the zeroed 256-byte buffer; returns the input's length. */
+  private legacyInput(i: number, data: Uint8Array, shift: number): number {
+    const { entries } = this.log;
     const dLen = Math.min(entries.fileDigestLength[i], 64);
-    const dOff = entries.fileDigestOffset[i];
+    const dOff = entries.fileDigestOffset[i] + shift;
     const nLen = Math.min(entries.nameLength[i], LEGACY_NAME_BUFFER);
-    const nOff = entries.nameOffset[i];
+    const nOff = entries.nameOffset[i] + shift;
     const buf = this.legacy;
     buf.set(data.subarray(dOff, dOff + dLen), 0);
     buf.fill(0, dLen, dLen + LEGACY_NAME_BUFFER);
@@ -119,12 +138,11 @@ class TemplateHasher {
   }
 
   /** Puts in `swapped` the template data with every integer the canonical format converts byte-swapped. */
-  private swappedCopy(off: number, size: number, desc: TemplateDescriptor): void {
+  private swappedCopy(data: Uint8Array, off: number, size: number, desc: TemplateDescriptor): void {
     if (this.swapped.length < size) {
       this.swapped = new Uint8Array(Math.max(size, 2 * this.swapped.length, 1024));
     }
     const out = this.swapped;
-    const data = this.log.data;
     out.set(data.subarray(off, off + size));
     const le = this.le;
     let p = 0;
@@ -201,11 +219,12 @@ export function writeTemplateDigests(
   // other way (legacy `ima`, the opposite byte order) overwrite theirs one by one.
   for (let from = start; from < end; from += BATCH_ENTRIES) {
     const to = Math.min(end, from + BATCH_ENTRIES);
+    const shift = readEntrySpan({ bytes: th.source, entries: log.entries }, from, to);
     for (let i = from; i < to; i++) {
-      batchOffsets[i - from] = templateDataOffset(log, i);
+      batchOffsets[i - from] = templateDataOffset(log, i) + shift;
       batchLengths[i - from] = templateDataSize(log, i);
     }
-    hasher.digestRangesInto(log.data, batchOffsets, batchLengths, to - from, out, outOffset + (from - start) * size);
+    hasher.digestRangesInto(th.source.bytes, batchOffsets, batchLengths, to - from, out, outOffset + (from - start) * size);
   }
   for (let i = start; i < end; i++) {
     const flip = byteOrderOf !== undefined && byteOrderOf(i) !== listOrder;
@@ -218,10 +237,10 @@ const BATCH_ENTRIES = 4096;
 const batchOffsets = new Uint32Array(BATCH_ENTRIES);
 const batchLengths = new Uint32Array(BATCH_ENTRIES);
 
-/** The recorded template digest of entry `index` (a view into `log.data`). */
+/** The recorded template digest of entry `index` (a view valid until the log's next read). */
 export function readRecordedDigest(log: ImaLog, index: number): Uint8Array {
-  const start = log.entries.entryOffset[index] + 4;
-  return log.data.subarray(start, start + log.digestSize);
+  const at = log.bytes.at(log.entries.entryOffset[index] + 4, log.digestSize);
+  return log.bytes.bytes.subarray(at, at + log.digestSize);
 }
 
 /**
@@ -230,9 +249,10 @@ export function readRecordedDigest(log: ImaLog, index: number): Uint8Array {
  * million of them up by string.
  */
 export function readEntryName(log: ImaLog, index: number): string {
-  const start = log.entries.nameOffset[index];
-  const end = start + log.entries.nameLength[index];
-  const d = log.data;
+  const length = log.entries.nameLength[index];
+  const start = log.bytes.at(log.entries.nameOffset[index], length);
+  const end = start + length;
+  const d = log.bytes.bytes;
   let s = '';
   for (let k = start; k < end; k++) {
     if (d[k] >= 0x80) return decodeText(d.subarray(start, end));
@@ -266,7 +286,7 @@ export function verifyTemplateHashes(
   log.digestBank = bank;
   const hasher = bank === undefined ? undefined : provider.get(bank);
   const { flags, entryOffset } = log.entries;
-  const data = log.data;
+  const source = log.bytes;
   const D = log.digestSize;
   const column = bank === undefined ? undefined : precomputed?.(bank);
   const scratch = new Uint8Array(D);
@@ -289,7 +309,8 @@ export function verifyTemplateHashes(
     }
     let f = flags[i] & ~HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
-    if (isZeroAt(data, recorded, D)) {
+    const recordedAt = source.at(recorded, D);
+    if (isZeroAt(source.bytes, recordedAt, D)) {
       f |= EntryFlag.Violation;
       summary.violations.push(i);
     } else if (hasher === undefined || !isCheckable(log, f)) {
@@ -298,8 +319,8 @@ export function verifyTemplateHashes(
     } else {
       summary.checked++;
       let verified: boolean;
-      if (column !== undefined) verified = equalRanges(column, i * D, data, recorded, D);
-      else verified = equalRanges(block ?? scratch, (i - blockStart) * D, data, recorded, D);
+      if (column !== undefined) verified = th.recordedEquals(column, i * D, recorded, D);
+      else verified = th.recordedEquals(block ?? scratch, (i - blockStart) * D, recorded, D);
       if (verified) f |= EntryFlag.HashVerified;
       else if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, scratch, recorded)) {
         f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
@@ -338,14 +359,15 @@ function chooseBank(
   let probes = 0;
   for (let i = 0; i < log.entries.length && probes < BANK_PROBES; i++) {
     const recorded = entryOffset[i] + 4;
-    if (isZeroAt(log.data, recorded, log.digestSize) || !isCheckable(log, flags[i])) continue;
+    const at = log.bytes.at(recorded, log.digestSize);
+    if (isZeroAt(log.bytes.bytes, at, log.digestSize) || !isCheckable(log, flags[i])) continue;
     probes++;
     for (const alg of candidates) {
       const hasher = provider.get(alg);
       if (hasher === undefined) continue;
       const digest = new Uint8Array(hasher.size);
       th.hashInto(i, hasher, false, digest, 0);
-      if (equalRanges(digest, 0, log.data, recorded, hasher.size)) return alg;
+      if (th.recordedEquals(digest, 0, recorded, hasher.size)) return alg;
       if (!th.isLegacy(i) && th.verifiesOpposite(i, hasher, digest, recorded)) return alg;
     }
   }

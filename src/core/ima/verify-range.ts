@@ -42,7 +42,7 @@ export function verifyTemplateHashRange(
   end: number,
 ): void {
   const { flags, entryOffset, template } = log.entries;
-  const data = log.data;
+  const source = log.bytes;
   const D = log.digestSize;
   const legacy = log.templates.map((t) => describeTemplate(t.name).isLegacyIma);
   const opposite = log.byteOrder === 'little' ? 'big' : 'little';
@@ -55,16 +55,15 @@ export function verifyTemplateHashRange(
     }
     let f = flags[i] & ~TEMPLATE_HASH_FLAGS;
     const recorded = entryOffset[i] + 4;
-    if (isZeroAt(data, recorded, D)) {
+    // `at` before `bytes`, and again after any hashing: a read may switch the source's buffer.
+    const recordedAt = source.at(recorded, D);
+    if (isZeroAt(source.bytes, recordedAt, D)) {
       f |= EntryFlag.Violation;
     } else if (hasher === undefined || !isCheckable(log, f)) {
       f |= EntryFlag.HashUnchecked;
-    } else if (equalsAt(digests, batchAt * size, size, data, recorded)) {
+    } else if (equalsAt(digests, batchAt * size, size, source.bytes, recordedAt)) {
       f |= EntryFlag.HashVerified;
-    } else if (
-      !legacy[template[i]] &&
-      equalsAt(computeTemplateDigest(log, i, hasher, opposite), 0, size, data, recorded)
-    ) {
+    } else if (!legacy[template[i]] && equalsOpposite(computeTemplateDigest(log, i, hasher, opposite), log, recorded)) {
       f |= EntryFlag.HashVerified | EntryFlag.OppositeByteOrder;
     } else {
       f |= EntryFlag.HashMismatch;
@@ -106,6 +105,11 @@ export function summarizeTemplateHashes(
  */
 function isCheckable(log: ImaLog, flags: number): boolean {
   return log.format === 'binary' || (flags & EntryFlag.UnknownTemplate) === 0;
+}
+
+function equalsOpposite(digest: Uint8Array, log: ImaLog, recorded: number): boolean {
+  const at = log.bytes.at(recorded, digest.length);
+  return equalsAt(digest, 0, digest.length, log.bytes.bytes, at);
 }
 
 function isZeroAt(data: Uint8Array, p: number, n: number): boolean {

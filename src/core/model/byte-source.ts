@@ -28,16 +28,34 @@ function checkRange(size: Bytes, offset: Bytes, length: Bytes): void {
   }
 }
 
-/** The bytes are all in memory: `at` is the identity. */
+/**
+ * The bytes are all in memory: `at` is the identity. A class, so that a log sent to a pool
+ * worker clones (structured clone drops the method; the receiver makes its own source).
+ */
+class MemoryByteSource implements ByteSource {
+  constructor(readonly bytes: Uint8Array) {}
+
+  get size(): Bytes {
+    return this.bytes.length;
+  }
+
+  at(offset: Bytes, length: Bytes): number {
+    checkRange(this.bytes.length, offset, length);
+    return offset;
+  }
+}
+
 export function memoryByteSource(data: Uint8Array): ByteSource {
-  return {
-    size: data.length,
-    bytes: data,
-    at(offset, length) {
-      checkRange(data.length, offset, length);
-      return offset;
-    },
-  };
+  return new MemoryByteSource(data);
+}
+
+/**
+ * Makes [start, end) of `source` readable in `source.bytes` and returns the shift to add to
+ * an offset in that range to index `bytes` there (0 for a source in memory), so a loop over
+ * many entries reads them with one call.
+ */
+export function readSpan(source: ByteSource, start: Bytes, end: Bytes): number {
+  return source.at(start, end - start) - start;
 }
 
 /** Reads [start, end) of the underlying file, synchronously (FileReaderSync over `file.slice()` in a worker). */

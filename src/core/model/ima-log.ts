@@ -13,6 +13,7 @@
  * and for the legacy `ima` template: … ‖ "ima" ‖ d[20] ‖ u32 n ‖ name[n] (no L).
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
+import { memoryByteSource, readSpan, type ByteSource } from './byte-source';
 
 /** Byte offset into a file or buffer. */
 export type Bytes = number;
@@ -101,6 +102,54 @@ export function templateDataSize(log: TemplateDataLayout, i: IndexIntoEntryTable
   return log.entries.entryOffset[i] + log.entries.entrySize[i] - templateDataOffset(log, i);
 }
 
+/**
+ * Makes entries [from, to) readable at once in `log.bytes.bytes` (one read, or one copy when
+ * they span chunks) and returns the shift to add to their offsets there.
+ */
+export function readEntrySpan(
+  log: { readonly bytes: ByteSource; readonly entries: Pick<EntryTable, 'entryOffset' | 'entrySize'> },
+  from: IndexIntoEntryTable,
+  to: IndexIntoEntryTable,
+): number {
+  const e = log.entries;
+  if (to <= from) return 0;
+  let lo = Infinity;
+  let hi = 0;
+  // Entries are in offset order in both parsers; min/max keeps a hand-made log safe too.
+  for (let i = from; i < to; i++) {
+    lo = Math.min(lo, e.entryOffset[i]);
+    hi = Math.max(hi, e.entryOffset[i] + e.entrySize[i]);
+  }
+  return readSpan(log.bytes, lo, hi);
+}
+
+/** Bytes copied per read by withBytesInMemory: one chunk of a file read back at a time. */
+const COPY_STEP: Bytes = 1 << 20;
+
+/**
+ * `log` with all its bytes in `data`: itself when they are, else a copy read through
+ * `log.bytes` (sharing the columns, so flags stay one). For the whole-log passes that still
+ * read `data` (the policy dry run, policy files and list comparison): they hold the copy only
+ * while they run.
+ */
+export function withBytesInMemory(log: ImaLog): ImaLog {
+  const source = log.bytes;
+  if (log.data.length === source.size) return log;
+  const data = new Uint8Array(source.size);
+  for (let o = 0; o < source.size; o += COPY_STEP) {
+    const n = Math.min(COPY_STEP, source.size - o);
+    const at = source.at(o, n);
+    data.set(source.bytes.subarray(at, at + n), o);
+  }
+  return { ...log, data, bytes: memoryByteSource(data) };
+}
+
+/** A copy of entry i's bytes (the detail pane's hex view). */
+export function copyEntryBytes(log: Pick<ImaLog, 'bytes' | 'entries'>, i: IndexIntoEntryTable): Uint8Array {
+  const at = log.entries.entryOffset[i] + readEntrySpan(log, i, i + 1);
+  return log.bytes.bytes.slice(at, at + log.entries.entrySize[i]);
+}
+
 export interface ParseError {
   /** Byte offset in the user's file where the problem starts. */
   readonly offset: Bytes;
@@ -131,8 +180,16 @@ export interface ImaLog {
   readonly templates: readonly TemplateInfo[];
   /** Distinct file-digest algorithm prefixes, e.g. "sha256", "ima:sha256", "verity:sha256", "sha1" for `d`. */
   readonly digestAlgorithms: readonly string[];
-  /** Every entry's bytes in binary layout; see the file comment. */
+  /**
+   * Every entry's bytes in binary layout; see the file comment. Empty for a binary list
+   * read back from its file (ImaParseOptions.readBack): read through `bytes`.
+   */
   readonly data: Uint8Array;
+  /**
+   * The same bytes read through a ByteSource: `data` itself, or (issue 14) the user's file
+   * read back in chunks. Readers go through this, so the model need not hold the file.
+   */
+  readonly bytes: ByteSource;
   readonly errors: readonly ParseError[];
   /** Size of the user's file. */
   readonly sourceSize: Bytes;

@@ -13,8 +13,9 @@ import type { PolicyDryRun } from './policy-dry-run';
 export function explainEntry(run: PolicyDryRun, log: ImaLog, i: number): string[] {
   const out: string[] = [];
   const name = readEntryName(log, i);
-  const d = log.entries.fileDigestOffset[i];
-  const digest = toHex(log.data.subarray(d, d + log.entries.fileDigestLength[i]));
+  const length = log.entries.fileDigestLength[i];
+  const at = log.bytes.at(log.entries.fileDigestOffset[i], length);
+  const digest = toHex(log.bytes.bytes.subarray(at, at + length));
   const { keylime } = run;
   switch (keylime.decisions[i]) {
     case Decision.DigestListed:

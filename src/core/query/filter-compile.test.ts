@@ -241,5 +241,17 @@ describe('compileFilter', () => {
     const query = { ...DEFAULT_QUERY, search: 'name ~ tool' };
     expect(() => filterEntries(long, query, { keyIds: computeKeyIds(long) }, slowClock)).toThrow(FilterTimeout);
     expect(filterEntries(long, query, { keyIds: computeKeyIds(long) }).length).toBe(4200);
+    // A bare /search/ is a regular expression too.
+    expect(() => filterEntries(long, { ...DEFAULT_QUERY, search: '/tool\\d/' }, { keyIds: computeKeyIds(long) }, slowClock)).toThrow(FilterTimeout);
+  });
+
+  it('does not stop a scan without a regular expression, however long it runs (it is linear)', () => {
+    const provider = createNobleHashProvider();
+    const long = parseImaLog(buildImaLog(numberedFiles(4200), { provider }).binary);
+    let clock = 0;
+    const slowClock = { ms: 500, now: (): number => (clock += 1000) };
+    for (const search of ['tool', 'name contains tool', 'not name contains nothing && pcr == 10']) {
+      expect(filterEntries(long, { ...DEFAULT_QUERY, search }, { keyIds: computeKeyIds(long) }, slowClock).length, search).toBe(4200);
+    }
   });
 });

@@ -243,8 +243,12 @@ function valueTest(field: FilterFieldName, op: CompareOp, value: FilterValue, c:
       return algTest(c, (alg) => algorithmIs(alg, value.text));
     case 'name': {
       const needle = new TextEncoder().encode(value.text);
-      const data = c.log.data;
-      return (i) => e.nameLength[i] === needle.length && startsWithBytes(data, e.nameOffset[i], needle);
+      const source = c.log.bytes;
+      return (i) => {
+        if (e.nameLength[i] !== needle.length) return false;
+        const at = source.at(e.nameOffset[i], needle.length);
+        return startsWithBytes(source.bytes, at, needle);
+      };
     }
     default:
       return never;
@@ -351,10 +355,12 @@ function hexEquals(field: FilterFieldName, hex: string, alg: string | undefined,
   const where = hexBytes(field, c);
   if (where === undefined || hex.length % 2 !== 0) return never;
   const nibbles = nibblesOf(hex);
-  const data = c.log.data;
+  const source = c.log.bytes;
   const bytes = (i: number): boolean => {
     const s = where(i);
-    return s.length * 2 === nibbles.length && hasHexPrefix(data, s.offset, s.length, nibbles);
+    if (s.length * 2 !== nibbles.length) return false;
+    const at = source.at(s.offset, s.length);
+    return hasHexPrefix(source.bytes, at, s.length, nibbles);
   };
   if (alg === undefined) return bytes;
   const algorithm = algTest(c, (a) => a === alg || algorithmIs(a, alg));
@@ -363,7 +369,7 @@ function hexEquals(field: FilterFieldName, hex: string, alg: string | undefined,
 
 function containsTest(field: FilterFieldName, value: FilterValue, c: Context): EntryPredicate {
   const e = c.log.entries;
-  const data = c.log.data;
+  const source = c.log.bytes;
   if (value.kind === 'hex') {
     if (field === 'keyid') return textTest(field, c, (s) => s.includes(value.hex));
     const where = hexBytes(field, c);
@@ -371,14 +377,18 @@ function containsTest(field: FilterFieldName, value: FilterValue, c: Context): E
     const nibbles = nibblesOf(value.hex);
     return (i) => {
       const s = where(i);
-      return containsNibbles(data, s.offset, s.length, nibbles);
+      const at = source.at(s.offset, s.length);
+      return containsNibbles(source.bytes, at, s.length, nibbles);
     };
   }
   if (value.kind !== 'text') return never;
   switch (field) {
     case 'name': {
       const needle = new TextEncoder().encode(value.text);
-      return (i) => containsBytes(data, e.nameOffset[i], e.nameLength[i], needle);
+      return (i) => {
+        const at = source.at(e.nameOffset[i], e.nameLength[i]);
+        return containsBytes(source.bytes, at, e.nameLength[i], needle);
+      };
     }
     case 'template':
       return internedTest(e.template, c.log.templates.map((t) => t.name), (s) => s.includes(value.text));
@@ -392,11 +402,15 @@ function containsTest(field: FilterFieldName, value: FilterValue, c: Context): E
 /** A test over the field's text form (`matches`, and `contains` on a key id). */
 function textTest(field: FilterFieldName, c: Context, test: (text: string) => boolean): EntryPredicate {
   const e = c.log.entries;
-  const data = c.log.data;
+  const source = c.log.bytes;
+  const text = (offset: number, length: number): Uint8Array => {
+    const at = source.at(offset, length);
+    return source.bytes.subarray(at, at + length);
+  };
   switch (field) {
     case 'name': {
       const decoder = new TextDecoder();
-      return (i) => test(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
+      return (i) => test(decoder.decode(text(e.nameOffset[i], e.nameLength[i])));
     }
     case 'template':
       return internedTest(e.template, c.log.templates.map((t) => t.name), test);
@@ -413,7 +427,7 @@ function textTest(field: FilterFieldName, c: Context, test: (text: string) => bo
       if (where === undefined) return never;
       return (i) => {
         const s = where(i);
-        return s.length > 0 && test(toHex(data.subarray(s.offset, s.offset + s.length)));
+        return s.length > 0 && test(toHex(text(s.offset, s.length)));
       };
     }
     default:

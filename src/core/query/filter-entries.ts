@@ -7,11 +7,13 @@
  * ima-sig`, or a bare word, which searches names as the old search box did); the PCR,
  * template and status selects and the timeline's brush narrow it further.
  */
+import type { ByteSource } from '../model/byte-source';
 import type { ImaLog, IndexIntoEntryTable, IndexIntoTemplateTable } from '../model/ima-log';
 import { entryStatus, entryStatusRank, type EntryStatus } from './entry-status';
 import { NO_KEY_ID } from './signature-key-ids';
 import { compileFilter, type EntryPredicate, type FilterColumns } from './filter-compile';
-import { describeFilterError, parseFilter } from './filter-parse';
+import { describeFilterError, parseFilter, type FilterNode } from './filter-parse';
+import { compileSearch } from './name-search';
 
 export type SortColumn =
   | 'index'
@@ -71,7 +73,11 @@ export type QueryColumns = FilterColumns;
 /** A filter ran past its time budget (a regular expression the safety rule let through). */
 export class FilterTimeout extends Error {}
 
-/** How long one filter may run before it is stopped (the worker must stay answerable). */
+/**
+ * How long a filter with a regular expression may run before it is stopped (the worker must
+ * stay answerable). Only those: a plain scan is linear, and stopping it would leave a 10M
+ * list unsearchable on a slow machine.
+ */
 export const FILTER_BUDGET_MS = 4000;
 /** Entries between two looks at the clock. */
 const CLOCK_STRIDE = 4096;
@@ -94,12 +100,41 @@ export interface CompiledExpression {
   readonly matches: EntryPredicate;
   /** The syntax error in one line (`column N: why`); the predicate then matches nothing. */
   readonly error?: string;
+  /** It runs a regular expression, so its scans get a time budget (FILTER_BUDGET_MS). */
+  readonly timeLimited: boolean;
 }
 
 /** Parses and compiles `text` (the worker keeps the result per text: requests repeat it). */
 export function compileExpression(log: ImaLog, text: string, columns: QueryColumns): CompiledExpression {
   const parsed = parseFilter(text);
-  return parsed.ok ? { matches: compileFilter(parsed.node, log, columns) } : { matches: () => false, error: describeFilterError(parsed.error) };
+  return parsed.ok
+    ? { matches: compileFilter(parsed.node, log, columns), timeLimited: runsRegex(parsed.node) }
+    : { matches: () => false, error: describeFilterError(parsed.error), timeLimited: false };
+}
+
+/** Whether evaluating `node` runs a regular expression (`matches`, `~`, or a bare /search/). */
+function runsRegex(node: FilterNode | undefined): boolean {
+  switch (node?.kind) {
+    case 'matches':
+      return true;
+    case 'search':
+      return compileSearch(node.text).kind === 'regex';
+    case 'and':
+    case 'or':
+      return runsRegex(node.left) || runsRegex(node.right);
+    case 'not':
+      return runsRegex(node.operand);
+    default:
+      return false;
+  }
+}
+
+/** No time limit (a scan without a regular expression). */
+const NO_BUDGET: FilterBudget = { ms: Infinity, now: () => 0 };
+
+/** `budget` for an expression that runs a regular expression, none otherwise. */
+export function budgetFor(expression: CompiledExpression, budget: FilterBudget = DEFAULT_BUDGET): FilterBudget {
+  return expression.timeLimited ? budget : NO_BUDGET;
 }
 
 /**
@@ -160,24 +195,37 @@ export function filterEntries(
   const stop = Math.min(e.length, query.range?.end ?? e.length);
   const out = new Int32Array(Math.max(0, stop - first));
   let n = 0;
-  scanMatches(first, stop, rowPredicate(log, query, columns, expression), (i) => (out[n++] = i), budget);
+  const compiled = expression ?? compileExpression(log, query.search, columns);
+  scanMatches(first, stop, rowPredicate(log, query, columns, compiled), (i) => (out[n++] = i), budgetFor(compiled, budget));
   const rows = out.slice(0, n);
   sortEntries(log, rows, query.sort, columns);
   return rows;
 }
 
-function compareBytes(data: Uint8Array, a: number, aLen: number, b: number, bLen: number): number {
-  const n = Math.min(aLen, bLen);
-  for (let k = 0; k < n; k++) {
-    const d = data[a + k] - data[b + k];
-    if (d !== 0) return d;
-  }
-  return aLen - bLen;
+/**
+ * Compares two ranges of the list byte by byte. The first is copied before the second is
+ * read: a chunked source may reuse its buffer for the second.
+ */
+function rangeComparator(source: ByteSource): (a: number, aLen: number, b: number, bLen: number) => number {
+  let first = new Uint8Array(64);
+  return (a, aLen, b, bLen) => {
+    if (first.length < aLen) first = new Uint8Array(2 * aLen);
+    const at = source.at(a, aLen);
+    first.set(source.bytes.subarray(at, at + aLen));
+    const bt = source.at(b, bLen);
+    const data = source.bytes;
+    const n = Math.min(aLen, bLen);
+    for (let k = 0; k < n; k++) {
+      const d = first[k] - data[bt + k];
+      if (d !== 0) return d;
+    }
+    return aLen - bLen;
+  };
 }
 
 function comparatorFor(log: ImaLog, column: SortColumn, columns: QueryColumns): (a: number, b: number) => number {
   const e = log.entries;
-  const data = log.data;
+  const compareBytes = rangeComparator(log.bytes);
   switch (column) {
     case 'index':
       return (a, b) => a - b;
@@ -190,12 +238,12 @@ function comparatorFor(log: ImaLog, column: SortColumn, columns: QueryColumns): 
     case 'status':
       return (a, b) => entryStatusRank(e.flags[a]) - entryStatusRank(e.flags[b]);
     case 'templateDigest':
-      return (a, b) => compareBytes(data, e.entryOffset[a] + 4, log.digestSize, e.entryOffset[b] + 4, log.digestSize);
+      return (a, b) => compareBytes(e.entryOffset[a] + 4, log.digestSize, e.entryOffset[b] + 4, log.digestSize);
     case 'fileDigest':
       return (a, b) =>
-        compareBytes(data, e.fileDigestOffset[a], e.fileDigestLength[a], e.fileDigestOffset[b], e.fileDigestLength[b]);
+        compareBytes(e.fileDigestOffset[a], e.fileDigestLength[a], e.fileDigestOffset[b], e.fileDigestLength[b]);
     case 'name':
-      return (a, b) => compareBytes(data, e.nameOffset[a], e.nameLength[a], e.nameOffset[b], e.nameLength[b]);
+      return (a, b) => compareBytes(e.nameOffset[a], e.nameLength[a], e.nameOffset[b], e.nameLength[b]);
     case 'keyId': {
       // Unsigned entries sort after signed ones.
       const key = (i: number) => {

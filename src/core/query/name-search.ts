@@ -9,7 +9,7 @@
  * Matching works on the name's bytes in the log, so a million-entry scan allocates nothing.
  * The bytes come through a ByteSource: the model's data, or the File read in chunks.
  */
-import { memoryByteSource, type ByteSource } from '../model/byte-source';
+import type { ByteSource } from '../model/byte-source';
 import type { ImaLog } from '../model/ima-log';
 import type { KeyIdColumn } from './signature-key-ids';
 
@@ -97,7 +97,7 @@ export function searchMatcher(
   log: ImaLog,
   search: CompiledSearch,
   keyIds: KeyIdColumn,
-  source: ByteSource = memoryByteSource(log.data),
+  source: ByteSource = log.bytes,
 ): (i: number) => boolean {
   const e = log.entries;
   switch (search.kind) {

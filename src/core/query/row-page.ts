@@ -3,7 +3,7 @@
  * asked for (the model's columns never leave the worker), with the verdict and comparison
  * codes of those rows.
  */
-import type { ImaLog } from '../model/ima-log';
+import { readEntrySpan, type ImaLog } from '../model/ima-log';
 import { toHex } from '../util/bytes';
 import { verdictAt, type EntryVerdicts } from './entry-verdicts';
 import { formatKeyId, readKeyId, signatureFieldIndices } from './signature-key-ids';
@@ -63,7 +63,6 @@ export function readRowPage(log: ImaLog, view: Int32Array | undefined, range: Ro
   const fileDigest: string[] = [];
   const name: string[] = [];
   const keyId: string[] = [];
-  const data = log.data;
   const decoder = new TextDecoder();
   const sigFields = signatureFieldIndices(log);
   const policy = new Uint8Array(n);
@@ -74,12 +73,17 @@ export function readRowPage(log: ImaLog, view: Int32Array | undefined, range: Ro
     pcr[k] = e.pcr[i];
     template[k] = e.template[i];
     flags[k] = e.flags[i];
-    const digestAt = e.entryOffset[i] + 4;
+    // The key id first: it reads the entry itself, and the reads below share one.
+    keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
+    const shift = readEntrySpan(log, i, i + 1);
+    const data = log.bytes.bytes;
+    const digestAt = e.entryOffset[i] + 4 + shift;
     templateDigest.push(toHex(data.subarray(digestAt, digestAt + log.digestSize)));
     fileDigestAlgorithm.push(e.fileDigestLength[i] > 0 ? (log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? '') : '');
-    fileDigest.push(toHex(data.subarray(e.fileDigestOffset[i], e.fileDigestOffset[i] + e.fileDigestLength[i])));
-    name.push(decoder.decode(data.subarray(e.nameOffset[i], e.nameOffset[i] + e.nameLength[i])));
-    keyId.push(formatKeyId(readKeyId(log, i, sigFields)));
+    const fileDigestAt = e.fileDigestOffset[i] + shift;
+    fileDigest.push(toHex(data.subarray(fileDigestAt, fileDigestAt + e.fileDigestLength[i])));
+    const nameAt = e.nameOffset[i] + shift;
+    name.push(decoder.decode(data.subarray(nameAt, nameAt + e.nameLength[i])));
     policy[k] = verdictAt(columns.verdicts.policy, i);
     signature[k] = verdictAt(columns.verdicts.signature, i);
   }

@@ -35,8 +35,8 @@ export function readKeyId(log: ImaLog, i: IndexIntoEntryTable, sigFields: readon
   if (field === undefined || field < 0) return NO_KEY_ID;
   const range = templateFieldRange(log, i, field);
   if (range === undefined || range.length < SIGNATURE_HEADER_SIZE) return NO_KEY_ID;
-  const d = log.data;
-  const o = range.offset;
+  const o = log.bytes.at(range.offset, range.length);
+  const d = log.bytes.bytes;
   if (!SIGNATURE_TYPES.has(d[o])) return NO_KEY_ID;
   return signatureKeyIdAt(d, o);
 }

@@ -14,7 +14,7 @@
  */
 import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
-import { EntryFlag, type ByteOrder, type ImaLog } from '../model/ima-log';
+import { EntryFlag, readEntrySpan, type ByteOrder, type ImaLog } from '../model/ima-log';
 import type { Hypothesis } from '../report/report';
 import { writeTemplateDigests } from '../ima/template-digests';
 
@@ -79,10 +79,11 @@ export function rehashOppositeOrder(
 function copyRecordedDigests(log: ImaLog, start: number, end: number, out: Uint8Array): void {
   const size = log.digestSize;
   const { entryOffset } = log.entries;
-  const data = log.data;
+  const shift = readEntrySpan(log, start, end);
+  const data = log.bytes.bytes;
   // A byte loop: a subarray per entry would be a million objects of garbage.
   for (let i = start, o = 0; i < end; i++) {
-    const at = entryOffset[i] + 4;
+    const at = entryOffset[i] + 4 + shift;
     for (let k = 0; k < size; k++) out[o++] = data[at + k];
   }
 }

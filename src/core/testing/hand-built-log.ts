@@ -3,6 +3,7 @@
  * bytes, encoding each entry as the kernel writes it (ima-format.md §2), so the decoders can
  * be tested without the parser. Length words and numeric fields follow `byteOrder`.
  */
+import { memoryByteSource } from '../model/byte-source';
 import type { ByteOrder, ImaLog, TemplateInfo } from '../model/ima-log';
 import { concatBytes, encodeText } from '../util/bytes';
 import { BUILTIN_TEMPLATE_FIELDS } from './build-ima-log';
@@ -114,6 +115,7 @@ export function buildHandLog(
     templates,
     digestAlgorithms: [],
     data,
+    bytes: memoryByteSource(data),
     errors: [],
     sourceSize: data.length,
   };

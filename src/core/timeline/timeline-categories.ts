@@ -119,8 +119,10 @@ function classifyMeasured(log: ImaLog): CategoryColumn {
   const e = log.entries;
   const column = new Uint8Array(e.length);
   const templateNames = log.templates.map((t) => t.name);
+  const source = log.bytes;
   for (let i = 0; i < e.length; i++) {
-    column[i] = kind(measuredKindOf(log.data, e.nameOffset[i], e.nameLength[i], templateNames[e.template[i]]));
+    const at = source.at(e.nameOffset[i], e.nameLength[i]);
+    column[i] = kind(measuredKindOf(source.bytes, at, e.nameLength[i], templateNames[e.template[i]]));
   }
   return withTotals('measured', MEASURED_KINDS, column);
 }
@@ -161,23 +163,22 @@ const MAX_DIRECTORY_BYTES = 64;
  */
 function classifyDirectory(log: ImaLog): CategoryColumn {
   const e = log.entries;
-  const d = log.data;
+  const source = log.bytes;
   const labels: string[] = [];
-  // Where each label's bytes were first seen, and the labels per hash (collisions chain).
-  const firstAt: number[] = [];
-  const firstLength: number[] = [];
+  // Each label's bytes (a copy: the list may be read in chunks), and the labels per hash (collisions chain).
+  const labelBytes: Uint8Array[] = [];
   const byHash = new Map<number, number[]>();
   const raw = new Uint32Array(e.length);
   let notAPath = -1;
   for (let i = 0; i < e.length; i++) {
-    const at = e.nameOffset[i];
     const n = e.nameLength[i];
+    const at = source.at(e.nameOffset[i], n);
+    const d = source.bytes;
     if (n === 0 || d[at] !== 0x2f) {
       if (notAPath < 0) {
         notAPath = labels.length;
         labels.push(NOT_A_PATH);
-        firstAt.push(-1);
-        firstLength.push(-1);
+        labelBytes.push(new Uint8Array(0));
       }
       raw[i] = notAPath;
       continue;
@@ -188,13 +189,12 @@ function classifyDirectory(log: ImaLog): CategoryColumn {
     let hash = 0x811c9dc5;
     for (let k = 0; k < length; k++) hash = Math.imul(hash ^ d[at + k], 0x01000193);
     const chain = byHash.get(hash);
-    let id = chain?.find((c) => sameBytes(d, firstAt[c], firstLength[c], at, length));
+    let id = chain?.find((c) => sameBytes(labelBytes[c], d, at, length));
     if (id === undefined) {
       id = labels.length;
       // Latin-1, one character per byte, as the label has always read.
       labels.push(String.fromCharCode(...d.subarray(at, at + length)));
-      firstAt.push(at);
-      firstLength.push(length);
+      labelBytes.push(d.slice(at, at + length));
       if (chain === undefined) byHash.set(hash, [id]);
       else chain.push(id);
     }
@@ -203,9 +203,9 @@ function classifyDirectory(log: ImaLog): CategoryColumn {
   return keepMostFrequent('directory', raw, labels);
 }
 
-function sameBytes(d: Uint8Array, a: number, aLength: number, b: number, bLength: number): boolean {
-  if (aLength !== bLength) return false;
-  for (let k = 0; k < aLength; k++) if (d[a + k] !== d[b + k]) return false;
+function sameBytes(label: Uint8Array, d: Uint8Array, at: number, length: number): boolean {
+  if (label.length !== length) return false;
+  for (let k = 0; k < length; k++) if (label[k] !== d[at + k]) return false;
   return true;
 }
 

@@ -11,16 +11,30 @@ import type { RawInput } from '../../core/analysis/analysis-types';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../../core/inputs/registry';
 import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log';
+import { ChunkedByteSource, type ChunkReader } from '../../core/model/byte-source';
 import { countEntries } from '../../core/model/entry-counts';
 import type { InputKind } from '../../core/report/report';
 import { arrangeCaseLogs } from '../case-logs';
 import { describeUnrecognized } from '../describe-input';
 import { yieldToEventLoop } from '../event-loop';
 import type { InputFile, InputSummary, LoadSummary, LogOverview, RequestId } from '../protocol';
-import { readBlobChunks, readBlobHead } from '../read-blob-chunks';
+import { readBlobChunks, readBlobHead, syncBlobReader } from '../read-blob-chunks';
 import { emptyOpenState, SessionError, type Handlers, type OpenedLog, type Session } from '../session';
 
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
+/**
+ * Binary lists larger than this are read back from their File instead of kept (issue 14).
+ * Below it they stay in memory: measured at 1M entries (112 MB), reading back cost ~2× the
+ * time to the verdict and to a name search (each whole-log pass reads the file again through
+ * FileReaderSync) and saved no peak memory (the chunk buffers of those passes are garbage V8
+ * collects late). Above it, keeping the file may not fit the tab at all (10M entries: 1.1 GB).
+ */
+const READ_BACK_FROM_BYTES = 256 * 1024 * 1024;
+
+/** The default read-back: large binary lists only (READ_BACK_FROM_BYTES), where there is FileReaderSync. */
+export function readBackLargeLists(file: Blob): ChunkReader | undefined {
+  return file.size > READ_BACK_FROM_BYTES ? syncBlobReader(file) : undefined;
+}
 
 export function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | 'ima-ascii' {
   return kind === 'ima-binary' || kind === 'ima-ascii';
@@ -134,7 +148,9 @@ export async function parseLog(
   const started = now();
   session.verifyPool(); // its workers start while the log is read
   const bytesTotal = input.file.size;
-  const parser = makeParser(input, options);
+  // A binary list is read back from its File on demand: the model keeps no copy of it.
+  const reader = kind === 'ima-binary' ? (session.options.readBack ?? readBackLargeLists)(input.file) : undefined;
+  const parser = makeParser(input, reader === undefined ? options : { ...options, readBack: new ChunkedByteSource(bytesTotal, reader) });
   let bytesRead = 0;
   let lastProgress = -Infinity;
   const progress = (force: boolean): void => {

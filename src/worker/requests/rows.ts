@@ -1,5 +1,6 @@
 /** The entry table's requests: a page of rows under a query, an entry's row, an entry's detail. */
 import { decodeEntry } from '../../core/ima/decode/decode-entry';
+import { copyEntryBytes } from '../../core/model/ima-log';
 import { explainEntry } from '../../core/policy/explain-entry';
 import { entryStatus } from '../../core/query/entry-status';
 import { rowOfEntry } from '../../core/query/filter-entries';
@@ -41,7 +42,7 @@ export const rowHandlers: Handlers<'getRows' | 'findRow' | 'getEntryDetail'> = {
       status: entryStatus(e.flags[index]),
       sourceOffset: e.sourceOffset[index],
       dataOffset,
-      raw: log.data.slice(dataOffset, dataOffset + e.entrySize[index]),
+      raw: copyEntryBytes(log, index),
       decoded: decodeEntry(log, index),
       ...(run !== undefined ? { policy: explainEntry(run, log, index) } : {}),
     };

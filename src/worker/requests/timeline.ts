@@ -1,6 +1,6 @@
 /** The timeline's requests: series density over a window (with the table filter's matches) and its DOM markers. */
 import { readEntryName } from '../../core/ima/template-digests';
-import { isUnfiltered, rowPredicate } from '../../core/query/filter-entries';
+import { budgetFor, isUnfiltered, rowPredicate } from '../../core/query/filter-entries';
 import { countMatchesPerBucket } from '../../core/timeline/match-buckets';
 import { computeTimelineBuckets, listTimelineMarkers } from '../../core/timeline/timeline-buckets';
 import { computeBreakdown } from '../../core/timeline/timeline-categories';
@@ -19,9 +19,10 @@ export const timelineHandlers: Handlers<'getTimeline' | 'getTimelineMarkers'> = 
         ? buckets
         : {
             ...buckets,
-            matchCounts: withinBudget(() =>
-              countMatchesPerBucket(buckets, rowPredicate(log, filter, filterColumnsOf(state, opened), expressionOf(state, opened, filter.search))),
-            ),
+            matchCounts: withinBudget(() => {
+              const expression = expressionOf(state, opened, filter.search);
+              return countMatchesPerBucket(buckets, rowPredicate(log, filter, filterColumnsOf(state, opened), expression), budgetFor(expression));
+            }),
           };
     if (window.breakdown === undefined) return filtered;
     const categories = categoriesOf(opened, window.breakdown);

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { memoryByteSource } from '../../model/byte-source';
 import { templateDataOffset, type ImaLog } from '../../model/ima-log';
 import { readSharedData } from '../../testing/shared-data';
 import { bytesEqual, decodeText, encodeText, fromHex } from '../../util/bytes';
@@ -217,7 +218,8 @@ describe('decodeEntry on damaged entries (never throws)', () => {
   it('template data past the end of the list, and a digest cut short', () => {
     const log = shrinkTemplateData(buildHandLog([good]), 100);
     expect(decodeEntry(log, 0).problems[0]).toMatch(/runs past the end/);
-    const cut = { ...log, data: log.data.subarray(0, 10) };
+    const data = log.data.subarray(0, 10);
+    const cut = { ...log, data, bytes: memoryByteSource(data) };
     const entry = decodeEntry(cut, 0);
     expect(entry.templateDigest).toBe('');
     expect(entry.problems[0]).toMatch(/cut short/);
@@ -354,7 +356,7 @@ function filemode(mode: number): string {
 function withTemplateData(log: ImaLog, edit: (data: Uint8Array, start: number) => void): ImaLog {
   const data = log.data.slice();
   edit(data, templateDataOffset(log, 0));
-  return { ...log, data };
+  return { ...log, data, bytes: memoryByteSource(data) };
 }
 
 /** The first entry's template data region made `delta` bytes longer (its entry, that is). */

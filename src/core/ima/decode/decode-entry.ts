@@ -1,6 +1,6 @@
 /**
  * Every field of one IMA entry, decoded for the detail pane and the CLI, with the byte ranges
- * in `ImaLog.data` each value came from (so a hex view can highlight them).
+ * in the list (`ImaLog.bytes`) each value came from (so a hex view can highlight them).
  *
  * Entry layout (ima-format.md §2), integers in `log.byteOrder`:
  *   u32 pcr ‖ template digest[log.digestSize] ‖ u32 nameLen ‖ name ‖ u32 L ‖ fields
@@ -137,27 +137,28 @@ export function decodeEntry(log: ImaLog, index: number): DecodedEntry {
       problems: [`no entry ${index}: the log has ${entries.length} entries`],
     };
   }
-  const data = log.data;
   const problems: string[] = [];
   const little = log.byteOrder === 'little';
   const entryOffset = entries.entryOffset[index];
+  const size = log.bytes.size;
+  const entryEnd = entries.entryOffset[index] + entries.entrySize[index];
+  const end = Math.min(entryEnd, size);
+  // The entry's bytes, read once: offsets below stay the model's, `shift` finds them in `data`.
+  const from = Math.min(entryOffset, end);
+  const shift = log.bytes.at(from, end - from) - from;
+  const data = log.bytes.bytes;
   const digestEnd = entryOffset + 4 + log.digestSize;
-  const pcr =
-    entryOffset + 4 <= data.length ? readUint(data, entryOffset, 4, little) : entries.pcr[index];
+  const pcr = entryOffset + 4 <= end ? readUint(data, entryOffset + shift, 4, little) : entries.pcr[index];
   let templateDigest = '';
-  if (digestEnd <= data.length) templateDigest = toHex(data.subarray(entryOffset + 4, digestEnd));
+  if (digestEnd <= end) templateDigest = toHex(data.subarray(entryOffset + 4 + shift, digestEnd + shift));
   else problems.push(`entry at offset ${entryOffset} is cut short`);
+  if (entryEnd > size) problems.push(`template data runs past the end of the list (offset ${size})`);
 
   const info = log.templates[entries.template[index]];
   const template = info?.name ?? '';
   const start = templateDataOffset(log, index);
-  let end = entries.entryOffset[index] + entries.entrySize[index];
-  if (end > data.length) {
-    problems.push(`template data runs past the end of the list (offset ${data.length})`);
-    end = data.length;
-  }
 
-  const fields = new FieldDecoder(data, little, problems);
+  const fields = new FieldDecoder(data, shift, little, problems);
   if (template === 'ima') decodeLegacyFields(fields, start, end);
   else decodeFields(fields, info?.fields ?? [], template, start, end);
   return { index, pcr, template, templateDigest, fields: fields.decoded, problems };
@@ -171,7 +172,7 @@ function decodeFields(
   start: number,
   end: number,
 ): void {
-  const { data, little, problems } = fields;
+  const { little, problems } = fields;
   let pos = start;
   let i = 0;
   while (pos < end) {
@@ -180,7 +181,7 @@ function decodeFields(
       problems.push(`${left} stray bytes at offset ${pos}: too few for a field length`);
       break;
     }
-    const len = readUint(data, pos, 4, little);
+    const len = fields.u32(pos, little);
     if (len > left - 4) {
       const claim = `field ${i + 1} at offset ${pos} claims ${len} bytes`;
       problems.push(`${claim} but only ${left - 4} remain`);
@@ -200,20 +201,20 @@ function decodeFields(
 
 /** `ima`: d[20] with no length word, then u32 strlen ‖ name with no NUL (§2.1). */
 function decodeLegacyFields(fields: FieldDecoder, start: number, end: number): void {
-  const { data, little, problems } = fields;
+  const { little, problems } = fields;
   if (end - start < LEGACY_DIGEST_SIZE + 4) {
     problems.push(`ima entry data at offset ${start} is too short for a digest and a name length`);
     return;
   }
   fields.decode('d', start, LEGACY_DIGEST_SIZE, undefined);
   const lengthOffset = start + LEGACY_DIGEST_SIZE;
-  const len = readUint(data, lengthOffset, 4, little);
+  const len = fields.u32(lengthOffset, little);
   const left = end - lengthOffset - 4;
   if (len > left) {
     problems.push(`name at offset ${lengthOffset} claims ${len} bytes but only ${left} remain`);
     return;
   }
-  const name = data.subarray(lengthOffset + 4, lengthOffset + 4 + len);
+  const name = fields.bytesAt(lengthOffset + 4, len);
   fields.decoded.push({
     kind: 'name',
     id: 'n',
@@ -233,16 +234,26 @@ class FieldDecoder {
   private xattrLengths: readonly number[] | undefined;
 
   constructor(
-    readonly data: Uint8Array,
+    private readonly data: Uint8Array,
+    /** Added to a model offset to index `data` (see decodeEntry). */
+    private readonly shift: number,
     readonly little: boolean,
     readonly problems: string[],
   ) {}
 
   decode(id: string, offset: number, length: number, lengthOffset: number | undefined): void {
-    const bytes = this.data.subarray(offset, offset + length);
+    const bytes = this.bytesAt(offset, length);
     const span: FieldSpan =
       lengthOffset === undefined ? { offset, length } : { offset, length, lengthOffset };
     this.decoded.push(this.decodeValue(id, bytes, span));
+  }
+
+  bytesAt(offset: number, length: number): Uint8Array {
+    return this.data.subarray(offset + this.shift, offset + this.shift + length);
+  }
+
+  u32(offset: number, little: boolean): number {
+    return readUint(this.data, offset + this.shift, 4, little);
   }
 
   private problem(id: string, span: FieldSpan, message: string): void {
