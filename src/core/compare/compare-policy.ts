@@ -86,17 +86,21 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog, failingSour
 }
 
 function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>>, isExcluded: (name: string) => boolean): PolicyBuffer {
-  // Two passes without a string or array per digest (a fleet policy holds millions): sizes
-  // first, then names encoded and digests decoded straight into one buffer.
+  // Two passes without a string, array or view per path or digest (a fleet policy holds
+  // millions; hence forEach, not an entry pair per path): sizes and the paths kept first, then
+  // names encoded and digests decoded straight into one buffer.
+  const kept = new Uint8Array(maps.reduce((n, map) => n + map.size, 0));
   let bytes = 0;
   let pairs = 0;
   let unreadable = 0;
   let excludedPaths = 0;
+  let n = 0;
   for (const map of maps) {
-    for (const [name, digests] of map) {
+    map.forEach((digests, name) => {
+      const path = n++;
       if (isExcluded(name)) {
         excludedPaths++;
-        continue;
+        return;
       }
       let readable = 0;
       for (const d of digests) {
@@ -106,10 +110,11 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
           bytes += d.length / 2;
         }
       }
-      if (readable === 0) continue;
+      if (readable === 0) return;
+      kept[path] = 1;
       bytes += utf8Length(name);
       pairs += readable;
-    }
+    });
   }
   const data = new Uint8Array(bytes);
   const out = {
@@ -122,27 +127,38 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
     unreadable,
     excludedPaths,
   };
-  const encoder = new TextEncoder();
   let at = 0;
   let k = 0;
+  n = 0;
   for (const map of maps) {
-    for (const [name, digests] of map) {
-      if (isExcluded(name) || !digests.some(isLowerHex)) continue;
+    map.forEach((digests, name) => {
+      if (kept[n++] === 0) return;
       const nameAt = at;
-      const nameLength = encoder.encodeInto(name, data.subarray(at)).written;
-      at += nameLength;
+      at = writeUtf8(name, data, at);
       for (const hex of digests) {
         if (!isLowerHex(hex)) continue;
         out.nameOffset[k] = nameAt;
-        out.nameLength[k] = nameLength;
+        out.nameLength[k] = at - nameAt;
         out.digestOffset[k] = at;
         out.digestLength[k] = hex.length / 2;
         for (let c = 0; c < hex.length; c += 2) data[at++] = (hexValue(hex.charCodeAt(c)) << 4) | hexValue(hex.charCodeAt(c + 1));
         k++;
       }
-    }
+    });
   }
   return out;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `s` as UTF-8 at `data[at]` and returns the end: ASCII by hand, the rest by TextEncoder. */
+function writeUtf8(s: string, data: Uint8Array, at: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return at + encoder.encodeInto(s, data.subarray(at)).written;
+    data[at + i] = c;
+  }
+  return at + s.length;
 }
 
 /** Lower-case hex of whole bytes, as Keylime can match it, and short enough to align. */
