@@ -28,25 +28,28 @@ function checkRange(size: Bytes, offset: Bytes, length: Bytes): void {
   }
 }
 
+/** The bytes are all in memory: `at` is the identity. */
+export function memoryByteSource(data: Uint8Array): ByteSource {
+  return new MemoryByteSource(data);
+}
+
 /**
- * The bytes are all in memory: `at` is the identity. A class, so that a log sent to a pool
- * worker clones (structured clone drops the method; the receiver makes its own source).
+ * A class, not a closure per source: every memory source then shares one `at`, which a scan
+ * over two lists' sources (compare) gets inlined instead of a call per read. Also, a log sent
+ * to a pool worker then clones (structured clone drops the method; the receiver makes its
+ * own source: verify-task.ts).
  */
 class MemoryByteSource implements ByteSource {
-  constructor(readonly bytes: Uint8Array) {}
+  readonly size: Bytes;
 
-  get size(): Bytes {
-    return this.bytes.length;
+  constructor(readonly bytes: Uint8Array) {
+    this.size = bytes.length;
   }
 
   at(offset: Bytes, length: Bytes): number {
-    checkRange(this.bytes.length, offset, length);
+    checkRange(this.size, offset, length);
     return offset;
   }
-}
-
-export function memoryByteSource(data: Uint8Array): ByteSource {
-  return new MemoryByteSource(data);
 }
 
 /**

@@ -129,8 +129,8 @@ const COPY_STEP: Bytes = 1 << 20;
 /**
  * `log` with all its bytes in `data`: itself when they are, else a copy read through
  * `log.bytes` (sharing the columns, so flags stay one). For the whole-log passes that still
- * read `data` (the policy dry run, policy files and list comparison): they hold the copy only
- * while they run.
+ * read `data` (the policy dry run and the policy files): they hold the copy only while they
+ * run.
  */
 export function withBytesInMemory(log: ImaLog): ImaLog {
   const source = log.bytes;

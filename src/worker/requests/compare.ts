@@ -13,7 +13,6 @@ import { compareDocument, type CompareDocument } from '../../core/compare/compar
 import { compareLogs, type LogComparison } from '../../core/compare/compare-logs';
 import { comparePolicy } from '../../core/compare/compare-policy';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy, type RuntimePolicy } from '../../core/policy/runtime-policy';
-import { withBytesInMemory } from '../../core/model/ima-log';
 import { describeUnrecognized } from '../describe-input';
 import type { InputFile, PolicyUpdate, RequestId } from '../protocol';
 import { readBlobHead } from '../read-blob-chunks';
@@ -34,7 +33,7 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
   let result: LogComparison;
   if (kind === 'runtime-policy') {
     const base = readReferencePolicy(new Uint8Array(await file.arrayBuffer()), name);
-    result = comparePolicy(base, withBytesInMemory(opened.log));
+    result = comparePolicy(base, opened.log);
     basePolicies.set(result, base.policy);
   } else if (isLogKind(kind) && options !== undefined) {
     const input: InputFile = { id: `reference:${name}`, name, file };
@@ -42,7 +41,7 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
     if (reference.log.entries.length === 0) {
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
-    result = compareLogs(withBytesInMemory(reference.log), withBytesInMemory(opened.log));
+    result = compareLogs(reference.log, opened.log);
   } else {
     const looks = kind ?? describeUnrecognized(head);
     throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
@@ -69,7 +68,7 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
   const groups = comparison.groups.filter((g) => wanted.has(g.key));
   await verify(session, opened, id, await session.hashProvider());
   const base = basePolicies.get(comparison);
-  const update = acceptChanges(groups, withBytesInMemory(opened.log), comparison.entryClass.failing, {
+  const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, {
     ...(base !== undefined ? { base } : {}),
     timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
   });
