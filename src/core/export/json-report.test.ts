@@ -65,6 +65,8 @@ describe('writeJsonReport', () => {
       long,
       wide: `ü${long}`,
       failures: Array.from({ length: 20_000 }, (_, i) => ({ index: i, message: `File not found in allowlist: /usr/lib/a-${i}.so` })),
+      // Short strings repeat (the writer keeps them encoded), some escaped, some not ASCII, across chunk ends.
+      repeated: Array.from({ length: 120_000 }, (_, i) => ['not-in-policy', 'a "quoted" one', 'ü', '\n', '\ud800', `unique ${i}`][i % 6]),
     };
     const out = streamed(value);
     expect(out.text).toBe(expected(value));

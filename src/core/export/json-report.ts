@@ -24,13 +24,20 @@ export function writeJsonReport(report: Report, write: (chunk: Uint8Array) => vo
 }
 
 const encoder = new TextEncoder();
+/** Strings up to this length are looked up in the cache of strings written before (its lookup hashes the string once). */
+const SHORT_STRING = 48;
+const MAX_CACHED_STRINGS = 4096;
 
 class JsonBytes {
   #chunk = new Uint8Array(CHUNK_BYTES);
   #at = 0;
+  /** Chunks handed out so far (a position in the chunk means something only within one). */
+  #flushes = 0;
   /** `\n` and the indentation of each depth, and `"key": ` per key, encoded once. */
   readonly #newlines: Uint8Array[] = [];
   readonly #keys = new Map<string, Uint8Array>();
+  /** Short strings written before, encoded: a failure's reason and Keylime event repeat a million times. */
+  readonly #short = new Map<string, Uint8Array>();
 
   constructor(private readonly write: (chunk: Uint8Array) => void) {}
 
@@ -39,6 +46,7 @@ class JsonBytes {
     this.write(this.#chunk.subarray(0, this.#at));
     this.#chunk = new Uint8Array(CHUNK_BYTES);
     this.#at = 0;
+    this.#flushes++;
   }
 
   byte(b: number): void {
@@ -128,9 +136,20 @@ class JsonBytes {
     } while (v > 0);
   }
 
+  /** A short string from the cache, else written and, while the cache has room, kept. */
+  shortString(s: string): void {
+    const cached = this.#short.get(s);
+    if (cached !== undefined) return this.bytes(cached);
+    const start = this.#at;
+    const flushes = this.#flushes;
+    this.string(s);
+    // Taken from the chunk when the string landed in it whole (no flush in between).
+    if (this.#short.size < MAX_CACHED_STRINGS && this.#flushes === flushes) this.#short.set(s, this.#chunk.slice(start, this.#at));
+  }
+
   /** `value` with its toJSON applied (and not one JSON leaves out), at indentation `depth`. */
   value(value: unknown, depth: number): void {
-    if (typeof value === 'string') return this.string(value);
+    if (typeof value === 'string') return value.length <= SHORT_STRING ? this.shortString(value) : this.string(value);
     if (typeof value === 'number' && Number.isSafeInteger(value)) return this.integer(value);
     // Numbers, booleans and null: JSON.stringify's text is ASCII.
     if (value === null || typeof value !== 'object') return this.ascii(JSON.stringify(value) ?? 'null');

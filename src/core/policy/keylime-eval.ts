@@ -33,6 +33,7 @@ import type { ImaPublicKey, KeyParseResult } from '../ima-signature/ima-key';
 import { keylimeDigsigVerify, keylimeParsesSignature, type KeyCandidate, type KeyLookup } from '../ima-signature/ima-signature';
 import { asciiLine } from '../export/ascii-list';
 import type { ByteSource } from '../model/byte-source';
+import { finishSteps, type Steps } from '../util/steps';
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { bytesEqual, toHex } from '../util/bytes';
 import { pythonBytesRepr } from './python-repr';
@@ -94,6 +95,12 @@ export interface KeylimeEvalOptions {
   /** Where the entries' bytes are read (default: the model's data); unused with `bufferKeys`. */
   readonly source?: ByteSource;
 }
+
+/**
+ * Entries between two stops of the steps: a few dozen signatures at most (P-256 verifies ~500
+ * a second), and few enough stops on a million entries that they cost nothing.
+ */
+export const ENTRIES_PER_STEP = 64;
 
 export interface KeylimeEvalResult {
   /** Keylime's verdict: no failure event. */
@@ -158,6 +165,11 @@ class Keyrings implements KeyLookup {
 
 /** Runs Keylime's evaluation over every entry of `log`. */
 export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): KeylimeEvalResult {
+  return finishSteps(keylimeEvaluationSteps(log, options, provider));
+}
+
+/** evaluateKeylime as steps (util/steps), stopping every ENTRIES_PER_STEP entries with the number judged. */
+export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): Steps<KeylimeEvalResult> {
   const { policy } = options;
   const n = log.entries.length;
   const decisions = new Uint8Array(n);
@@ -193,6 +205,7 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   };
 
   for (let i = 0; i < n; i++) {
+    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
     const template = log.templates[log.entries.template[i]].name;
     if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
       add(i, 'ima.parser.entry', `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);

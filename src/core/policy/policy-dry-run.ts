@@ -23,6 +23,7 @@ import {
 } from '../ima-signature/ima-signature';
 import { checkModsig } from '../ima-signature/modsig';
 import type { ByteSource } from '../model/byte-source';
+import { finishSteps, type Steps } from '../util/steps';
 import type { ImaLog } from '../model/ima-log';
 import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
@@ -31,7 +32,7 @@ import { BufferKeys } from './buffer-keys';
 import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
-import { Decision, evaluateKeylime, type KeylimeEvalResult } from './keylime-eval';
+import { Decision, ENTRIES_PER_STEP, keylimeEvaluationSteps, type KeylimeEvalResult } from './keylime-eval';
 import { suppliedKeys, type PolicyInputs } from './policy-inputs';
 import { policyFindings } from './policy-findings';
 import type { RuntimePolicy } from './runtime-policy';
@@ -98,6 +99,14 @@ export interface DryRunOptions {
 }
 
 export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider): PolicyDryRun {
+  return finishSteps(policyDryRunSteps(log, inputs, options, provider));
+}
+
+/**
+ * runPolicyDryRun as steps (util/steps): two passes over the entries, Keylime's and the
+ * extended signature checks, so the progress runs to `policyDryRunWork(log)`.
+ */
+export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider): Steps<PolicyDryRun> {
   const loaded = inputs.policy?.loaded;
   const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
   const policy: RuntimePolicy | undefined =
@@ -112,11 +121,11 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
   }
   const tenantKeys = supplied.length > 0 ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
   const bufferKeys = new BufferKeys(new EntryReader(log, options.source));
-  const keylime = evaluateKeylime(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
+  const keylime = yield* keylimeEvaluationSteps(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
 
   const envelope: EnvelopeCheck | undefined =
     loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
-  const extended = extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
+  const extended = yield* extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
 
   const policyColumn = new Uint8Array(log.entries.length);
   let failed = 0;
@@ -215,7 +224,12 @@ interface SignatureFieldsOf {
 }
 
 /** The kernel's view of every signature, with every key at hand (see the file comment). */
-function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): ExtendedResult {
+/** The work policyDryRunSteps' progress counts to. */
+export function policyDryRunWork(log: ImaLog): number {
+  return 2 * log.entries.length;
+}
+
+function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): Steps<ExtendedResult> {
   const byId = new Map<number, KeyCandidate[]>();
   const all: KeyCandidate[] = [];
   const known: ReportSignatures['keys'] = [];
@@ -246,6 +260,7 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys:
   const field = (i: number, f: number): Uint8Array | undefined => reader.field(i, f);
   let anySig = false;
   for (let i = 0; i < log.entries.length; i++) {
+    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield log.entries.length + i;
     const buf = bufferKeys.buffer(i);
     if (buf !== undefined) {
       const digest = bufferDigestAgrees(reader, i, buf, provider);
