@@ -69,7 +69,9 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
         { pastes, nonce, ...(keylimeCompat ? { keylimeCompat } : {}) },
         {
           onProgress: (p) => {
-            if (serial === analyzeSerial && p.phase === 'verifying') store.getState().reportAnalysisProgress(p.entryCount, entries);
+            if (serial !== analyzeSerial) return;
+            if (p.phase === 'verifying') store.getState().reportAnalysisProgress(p.entryCount, entries);
+            else if (p.phase === 'judging') store.getState().reportPolicyProgress(p.bytesRead, p.bytesTotal);
           },
         },
       );

@@ -19,7 +19,7 @@ import { ACCEPTED_INPUTS, INPUT_KINDS, isInputKind, type InputKind } from '../co
 import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
-import { exportJsonReport } from '../core/export/json-report';
+import { writeJsonReport } from '../core/export/json-report';
 import { exportHtmlReport } from '../core/export/html-report';
 import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
@@ -186,7 +186,10 @@ async function run(argv: readonly string[]): Promise<number> {
       return 2;
     }
   }
-  process.stdout.write(args.json ? exportJsonReport(report) : formatHumanReport(report));
+  // Streamed: with a million policy failures the document is ~200 MB (writes to a file or a
+  // pipe are synchronous on Linux, so the chunks do not pile up in memory).
+  if (args.json) writeJsonReport(report, (chunk) => process.stdout.write(chunk));
+  else process.stdout.write(formatHumanReport(report));
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);
     if (link.dropped.length > 0) {

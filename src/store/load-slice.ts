@@ -19,6 +19,8 @@ export type AnalysisState =
       readonly previous?: AnalysisSummary;
       /** Entries whose template hash the worker pool has verified so far, of `total`. */
       readonly verified?: { readonly done: number; readonly total: number };
+      /** Steps of the runtime-policy dry run and its signature checks done so far, of `total`. */
+      readonly judged?: { readonly done: number; readonly total: number };
     }
   | { readonly kind: 'done'; readonly summary: AnalysisSummary }
   | { readonly kind: 'failed'; readonly message: string };
@@ -51,6 +53,7 @@ export interface LoadSlice {
   startAnalysis(): void;
   finishAnalysis(summary: AnalysisSummary): void;
   reportAnalysisProgress(done: number, total: number): void;
+  reportPolicyProgress(done: number, total: number): void;
   failAnalysis(message: string): void;
   resetLoad(): void;
 }
@@ -87,6 +90,12 @@ export const createLoadSlice: StateCreator<InspectorState, [], [], LoadSlice> = 
     set((s) =>
       s.load.kind === 'ready' && s.load.analysis.kind === 'pending'
         ? { load: { ...s.load, analysis: { ...s.load.analysis, verified: { done, total } } } }
+        : {},
+    ),
+  reportPolicyProgress: (done, total) =>
+    set((s) =>
+      s.load.kind === 'ready' && s.load.analysis.kind === 'pending'
+        ? { load: { ...s.load, analysis: { ...s.load.analysis, judged: { done, total } } } }
         : {},
     ),
   finishAnalysis: (summary) =>

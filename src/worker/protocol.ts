@@ -301,7 +301,8 @@ export type WorkerRequest =
     }[RequestType]
   | { readonly type: 'cancel'; readonly id: RequestId };
 
-export type LoadPhase = 'reading' | 'verifying' | 'analyzing';
+/** `judging`: the runtime-policy dry run and its signature checks (bytesRead of bytesTotal: its steps). */
+export type LoadPhase = 'reading' | 'verifying' | 'analyzing' | 'judging';
 
 export type WorkerErrorCode = 'cancelled' | 'unrecognizedFormat' | 'readFailed' | 'noLog' | 'internal';
 
@@ -312,7 +313,7 @@ export type WorkerEvent =
       readonly phase: LoadPhase;
       readonly bytesRead: Bytes;
       readonly bytesTotal: Bytes;
-      /** Entries read ('reading'), verified so far ('verifying'), or in the log ('analyzing'). */
+      /** Entries read ('reading'), verified so far ('verifying'), in the log ('analyzing'), or steps judged ('judging'). */
       readonly entryCount: number;
     }
   | { readonly type: 'result'; readonly id: RequestId; readonly result: RequestResult<RequestType> }

@@ -39,10 +39,12 @@ export interface AnalyzeOptions {
   /** The nonce the verifier sent (hex). */
   readonly nonce?: string;
   readonly precomputed?: Precomputed;
-  /** Called between blocks of every replay (see Pause). */
+  /** Called between blocks of every replay and between steps of the policy dry run (see Pause). */
   readonly pause?: Pause;
   /** Judge the runtime policy exactly as Keylime does, with no extended findings (--keylime-compat). */
   readonly keylimeCompat?: boolean;
+  /** How far the policy dry run and its signature checks are (`done` of `total`), told at each pause. */
+  readonly onPolicyProgress?: (done: number, total: number) => void;
 }
 
 /** The IMA log once parsed, plus the report line describing its file. */

@@ -28,8 +28,8 @@ import {
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
 import { hasPolicyInputs } from '../policy/policy-inputs';
-import { runPolicyDryRun, type PolicyDryRun } from '../policy/policy-dry-run';
-import { withBytesInMemory } from '../model/ima-log';
+import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../policy/policy-dry-run';
+import { finishSteps, finishStepsWithPauses } from '../util/steps';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
@@ -173,7 +173,14 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push({ code: 'check-incomplete', severity: 'error', message: `${f.name}: an exclude list takes effect only with a runtime policy (Keylime keeps excludes in the policy): give the policy it belongs to.` });
   }
   if (loaded.log !== undefined && hasPolicyInputs(loaded.policyInputs)) {
-    policyRun = runPolicyDryRun(withBytesInMemory(loaded.log.log), loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
+    const log = loaded.log.log;
+    const steps = policyDryRunSteps(log, loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
+    // Signatures can take minutes: with a pause (the app's worker) rows are served meanwhile.
+    const { pause, onPolicyProgress } = options;
+    policyRun =
+      pause === undefined
+        ? finishSteps(steps)
+        : await finishStepsWithPauses(steps, pause, (done) => onPolicyProgress?.(done, policyDryRunWork(log)));
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);

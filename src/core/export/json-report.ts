@@ -4,3 +4,195 @@ import type { Report } from '../report/report';
 export function exportJsonReport(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/** Bytes handed to the writer at a time. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The same bytes as `exportJsonReport`, as UTF-8 in pieces of about a megabyte: a report of a
+ * million failing entries is ~200 MB of JSON, which as one string (and its UTF-8 copy for
+ * stdout) cost seconds and gigabytes. Written as `JSON.stringify(value, null, 2)` does: keys
+ * in own enumerable order, `undefined`, functions and symbols left out of objects (null in
+ * arrays), `toJSON` honoured; strings and numbers are JSON.stringify's own text (plain ASCII
+ * strings, nearly every one here, are copied without it). `write` may keep each chunk.
+ */
+export function writeJsonReport(report: Report, write: (chunk: Uint8Array) => void): void {
+  const out = new JsonBytes(write);
+  out.value(withToJson(report, ''), 0);
+  out.byte(0x0a);
+  out.flush();
+}
+
+const encoder = new TextEncoder();
+/** Strings up to this length are looked up in the cache of strings written before (its lookup hashes the string once). */
+const SHORT_STRING = 48;
+const MAX_CACHED_STRINGS = 4096;
+
+class JsonBytes {
+  #chunk = new Uint8Array(CHUNK_BYTES);
+  #at = 0;
+  /** Chunks handed out so far (a position in the chunk means something only within one). */
+  #flushes = 0;
+  /** `\n` and the indentation of each depth, and `"key": ` per key, encoded once. */
+  readonly #newlines: Uint8Array[] = [];
+  readonly #keys = new Map<string, Uint8Array>();
+  /** Short strings written before, encoded: a failure's reason and Keylime event repeat a million times. */
+  readonly #short = new Map<string, Uint8Array>();
+
+  constructor(private readonly write: (chunk: Uint8Array) => void) {}
+
+  flush(): void {
+    if (this.#at === 0) return;
+    this.write(this.#chunk.subarray(0, this.#at));
+    this.#chunk = new Uint8Array(CHUNK_BYTES);
+    this.#at = 0;
+    this.#flushes++;
+  }
+
+  byte(b: number): void {
+    if (this.#at === CHUNK_BYTES) this.flush();
+    this.#chunk[this.#at++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    if (this.#at + b.length > CHUNK_BYTES) {
+      this.flush();
+      if (b.length > CHUNK_BYTES) {
+        this.write(b.slice());
+        return;
+      }
+    }
+    const c = this.#chunk;
+    let at = this.#at;
+    for (let k = 0; k < b.length; k++) c[at++] = b[k];
+    this.#at = at;
+  }
+
+  /** Text known to be ASCII. */
+  ascii(text: string): void {
+    if (this.#at + text.length > CHUNK_BYTES) this.flush();
+    const c = this.#chunk;
+    let at = this.#at;
+    for (let k = 0; k < text.length; k++) c[at++] = text.charCodeAt(k);
+    this.#at = at;
+  }
+
+  /** A newline and the indentation of `depth`. */
+  newline(depth: number): void {
+    let b = this.#newlines[depth];
+    if (b === undefined) b = this.#newlines[depth] = encoder.encode(`\n${'  '.repeat(depth)}`);
+    this.bytes(b);
+  }
+
+  key(key: string): void {
+    let b = this.#keys.get(key);
+    if (b === undefined) {
+      b = encoder.encode(`${JSON.stringify(key)}: `);
+      if (this.#keys.size < 1024) this.#keys.set(key, b);
+    }
+    this.bytes(b);
+  }
+
+  /** A JSON string: printable ASCII without `"` or `\` copied as is, anything else as JSON.stringify writes it. */
+  string(s: string): void {
+    const n = s.length;
+    if (this.#at + n + 2 > CHUNK_BYTES) this.flush();
+    if (n + 2 <= CHUNK_BYTES) {
+      const c = this.#chunk;
+      const start = this.#at;
+      let at = start;
+      c[at++] = 0x22;
+      let k = 0;
+      for (; k < n; k++) {
+        const ch = s.charCodeAt(k);
+        if (ch < 0x20 || ch > 0x7e || ch === 0x22 || ch === 0x5c) break;
+        c[at++] = ch;
+      }
+      if (k === n) {
+        c[at++] = 0x22;
+        this.#at = at;
+        return;
+      }
+    }
+    this.bytes(encoder.encode(JSON.stringify(s)));
+  }
+
+  /** An integer within ±2^53, digit by digit (no string made: reports list a million entry numbers). */
+  integer(n: number): void {
+    if (this.#at + 17 > CHUNK_BYTES) this.flush();
+    const c = this.#chunk;
+    let v = n;
+    if (v < 0) {
+      c[this.#at++] = 0x2d;
+      v = -v;
+    }
+    let digits = 1;
+    for (let p = 10; p <= v; p *= 10) digits++;
+    let at = this.#at + digits;
+    this.#at = at;
+    do {
+      c[--at] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+  }
+
+  /** A short string from the cache, else written and, while the cache has room, kept. */
+  shortString(s: string): void {
+    const cached = this.#short.get(s);
+    if (cached !== undefined) return this.bytes(cached);
+    const start = this.#at;
+    const flushes = this.#flushes;
+    this.string(s);
+    // Taken from the chunk when the string landed in it whole (no flush in between).
+    if (this.#short.size < MAX_CACHED_STRINGS && this.#flushes === flushes) this.#short.set(s, this.#chunk.slice(start, this.#at));
+  }
+
+  /** `value` with its toJSON applied (and not one JSON leaves out), at indentation `depth`. */
+  value(value: unknown, depth: number): void {
+    if (typeof value === 'string') return value.length <= SHORT_STRING ? this.shortString(value) : this.string(value);
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return this.integer(value);
+    // Numbers, booleans and null: JSON.stringify's text is ASCII.
+    if (value === null || typeof value !== 'object') return this.ascii(JSON.stringify(value) ?? 'null');
+    if (Array.isArray(value)) {
+      if (value.length === 0) return this.ascii('[]');
+      this.byte(0x5b);
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.byte(0x2c);
+        this.newline(depth + 1);
+        const item = withToJson(value[i] as unknown, i);
+        if (isOmitted(item)) this.ascii('null');
+        else this.value(item, depth + 1);
+      }
+      this.newline(depth);
+      return this.byte(0x5d);
+    }
+    const record = value as Record<string, unknown>;
+    let first = true;
+    // for…in over own keys is Object.keys' order without an array per object.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      const item = withToJson(record[key], key);
+      if (isOmitted(item)) continue;
+      this.byte(first ? 0x7b : 0x2c);
+      first = false;
+      this.newline(depth + 1);
+      this.key(key);
+      this.value(item, depth + 1);
+    }
+    if (first) return this.ascii('{}');
+    this.newline(depth);
+    this.byte(0x7d);
+  }
+}
+
+/** `value.toJSON(key)` when it has one, as JSON.stringify calls it (an array index as a string). */
+function withToJson(value: unknown, key: string | number): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return (value as { toJSON(key: string): unknown }).toJSON(String(key));
+  }
+  return value;
+}
+
+function isOmitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}

@@ -24,9 +24,19 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { contentOf, decodeOid, DerError, DerReader, derSequence, DerTag, type DerElement } from '../util/der';
+import {
+  EC_CURVE_OIDS,
+  OID_EC_PUBLIC_KEY,
+  OID_RSA_ENCRYPTION,
+  pemBlocks,
+  readRsaPublicKey,
+  readSpki,
+  wholeDerSequence,
+  type RsaPublicKeyDer,
+} from '../util/public-key-info';
 import { summarizeX509 } from '../ima/decode/x509-summary';
 import { asText } from '../tpm/binary-input';
-import { fromBase64, toHex } from '../util/bytes';
+import { toHex } from '../util/bytes';
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
 
@@ -72,17 +82,8 @@ export type KeyParseResult =
   | { readonly ok: true; readonly keys: readonly ImaPublicKey[] }
   | { readonly ok: false; readonly error: KeyParseError };
 
-const OID_RSA = '1.2.840.113549.1.1.1';
-const OID_EC = '1.2.840.10045.2.1';
-const CURVE_OIDS: ReadonlyMap<string, EcCurve> = new Map([
-  ['1.2.840.10045.3.1.7', 'P-256'],
-  ['1.3.132.0.34', 'P-384'],
-  ['1.3.132.0.35', 'P-521'],
-  ['1.3.132.0.10', 'secp256k1'],
-]);
 export const EC_CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521, secp256k1 } as const;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const KEY_PEM_LABELS = new Set([
   'CERTIFICATE',
   'X509 CERTIFICATE',
@@ -99,13 +100,11 @@ export function parseImaKeys(input: Uint8Array): KeyParseResult {
   if (text !== undefined && text.includes('-----BEGIN ')) {
     const keys: ImaPublicKey[] = [];
     let block = 0;
-    for (const m of text.matchAll(PEM_BLOCK)) {
+    for (const { label, der } of pemBlocks(text)) {
       block++;
-      const label = m[1];
       if (label === 'EC PARAMETERS') continue; // openssl ecparam -genkey writes it before the key
       const place = `PEM block ${block} (${label})`;
       if (!KEY_PEM_LABELS.has(label)) return fail(`a ${label} block is not a key or certificate`, place);
-      const der = fromBase64(m[2]);
       if (der === undefined) return fail('the base64 between the PEM lines does not decode', place);
       const parsed = parseDerAs(der, label);
       if (!parsed.ok) return fail(parsed.error.message, `${place}, ${parsed.error.place}`);
@@ -124,10 +123,10 @@ export function parseDerAs(der: Uint8Array, label: string | undefined): KeyParse
     if (label === undefined || labels.includes(label)) attempts.push([labels[0], f]);
   };
   add(['CERTIFICATE', 'X509 CERTIFICATE'], keyFromCertificate);
-  add(['PUBLIC KEY'], (d) => keyFromSpki(d, wholeElement(d)));
+  add(['PUBLIC KEY'], (d) => keyFromSpki(d, wholeDerSequence(d)));
   add(['RSA PUBLIC KEY'], keyFromPkcs1Public);
   add(['PRIVATE KEY'], keyFromPkcs8);
-  add(['EC PRIVATE KEY'], (d) => keyFromSec1(d, wholeElement(d), undefined));
+  add(['EC PRIVATE KEY'], (d) => keyFromSec1(d, wholeDerSequence(d), undefined));
   add(['RSA PRIVATE KEY'], keyFromPkcs1Private);
   let first: KeyParseError | undefined;
   for (const [what, f] of attempts) {
@@ -158,19 +157,12 @@ function asKeyError(e: unknown, what: string): KeyParseError {
 
 class KeyError extends Error {}
 
-function wholeElement(der: Uint8Array): DerElement {
-  const r = new DerReader(der, 0, der.length);
-  const el = r.expect(DerTag.Sequence, 'SEQUENCE');
-  if (!r.atEnd) throw new DerError(`${der.length - el.end} bytes follow the structure`, el.end);
-  return el;
-}
-
 function keyFromCertificate(der: Uint8Array): ImaPublicKey {
   const summary = summarizeX509(der);
   if (!summary.ok) throw new DerError(summary.problem, summary.offset);
   const cert = summary.certificate;
   // Certificate → TBSCertificate → … → subjectPublicKeyInfo (7th element when [0] version is present).
-  const tbs = DerReader.inside(der, DerReader.inside(der, wholeElement(der)).expect(DerTag.Sequence, 'TBSCertificate'));
+  const tbs = DerReader.inside(der, DerReader.inside(der, wholeDerSequence(der)).expect(DerTag.Sequence, 'TBSCertificate'));
   tbs.optionalContext(0);
   const serial = tbs.expect(DerTag.Integer, 'serialNumber');
   tbs.next(); // signature
@@ -200,45 +192,29 @@ export function issuerAndSerialId(serialContent: Uint8Array, issuerDer: Uint8Arr
 }
 
 function keyFromSpki(der: Uint8Array, spki: DerElement): ImaPublicKey {
-  const r = DerReader.inside(der, spki);
-  const alg = DerReader.inside(der, r.expect(DerTag.Sequence, 'AlgorithmIdentifier'));
-  const oidEl = alg.expect(DerTag.Oid, 'algorithm');
-  const oid = decodeOid(contentOf(der, oidEl), oidEl.offset);
-  const bits = r.expect(DerTag.BitString, 'subjectPublicKey');
-  const body = der.subarray(bits.contentOffset + 1, bits.end);
-  if (der[bits.contentOffset] !== 0) throw new DerError('subjectPublicKey has unused bits', bits.offset);
-  if (oid === OID_RSA) {
-    const rsa = new DerReader(body, 0, body.length);
-    return rsaKey(rsa.expect(DerTag.Sequence, 'RSAPublicKey'), body);
+  const key = readSpki(der, spki);
+  if (key.kind === 'rsa') return rsaKey(key);
+  if (key.kind === 'ec') {
+    if (key.curveOid === undefined) throw new KeyError('unsupported EC key: explicit curve parameters');
+    return ecKey(curveOf(key.curveOid), key.point);
   }
-  if (oid === OID_EC) {
-    const params = alg.peek();
-    if (params?.tagNumber !== DerTag.Oid || params.tagClass !== 'universal') {
-      throw new KeyError('unsupported EC key: explicit curve parameters');
-    }
-    const curveOid = decodeOid(contentOf(der, params), params.offset);
-    return ecKey(curveOf(curveOid), body);
-  }
-  throw new KeyError(`unsupported key algorithm ${oid} (only RSA and ECDSA keys verify IMA signatures)`);
+  throw new KeyError(`unsupported key algorithm ${key.algorithmOid} (only RSA and ECDSA keys verify IMA signatures)`);
 }
 
 function curveOf(oid: string): EcCurve {
-  const curve = CURVE_OIDS.get(oid);
+  const curve = EC_CURVE_OIDS.get(oid);
   if (curve === undefined) throw new KeyError(`unsupported elliptic curve ${oid}`);
   return curve;
 }
 
 function keyFromPkcs1Public(der: Uint8Array): ImaPublicKey {
-  return rsaKey(wholeElement(der), der);
+  return rsaKey(readRsaPublicKey(der, wholeDerSequence(der)));
 }
 
-/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
-function rsaKey(seq: DerElement, bytes: Uint8Array): ImaPublicKey {
-  const r = DerReader.inside(bytes, seq);
-  const n = unsignedBig(contentOf(bytes, r.expect(DerTag.Integer, 'modulus')));
-  const e = unsignedBig(contentOf(bytes, r.expect(DerTag.Integer, 'publicExponent')));
+function rsaKey({ modulus, exponent, pkcs1 }: RsaPublicKeyDer): ImaPublicKey {
+  const n = unsignedBig(modulus);
+  const e = unsignedBig(exponent);
   if (n < 3n || e < 3n) throw new KeyError('RSA key with an impossible modulus or exponent');
-  const pkcs1 = bytes.subarray(seq.offset, seq.end);
   const modulusBytes = Math.ceil(n.toString(16).length / 2);
   return {
     algorithm: 'rsa',
@@ -273,17 +249,17 @@ function ecKey(curve: EcCurve, pointBytes: Uint8Array): ImaPublicKey {
 
 /** PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, privateKey OCTET STRING, … } */
 function keyFromPkcs8(der: Uint8Array): ImaPublicKey {
-  const r = DerReader.inside(der, wholeElement(der));
+  const r = DerReader.inside(der, wholeDerSequence(der));
   r.expect(DerTag.Integer, 'version');
   const alg = DerReader.inside(der, r.expect(DerTag.Sequence, 'AlgorithmIdentifier'));
   const oidEl = alg.expect(DerTag.Oid, 'algorithm');
   const oid = decodeOid(contentOf(der, oidEl), oidEl.offset);
   const inner = contentOf(der, r.expect(DerTag.OctetString, 'privateKey'));
-  if (oid === OID_RSA) return keyFromPkcs1Private(inner);
-  if (oid === OID_EC) {
+  if (oid === OID_RSA_ENCRYPTION) return keyFromPkcs1Private(inner);
+  if (oid === OID_EC_PUBLIC_KEY) {
     const params = alg.peek();
     const curveOid = params?.tagNumber === DerTag.Oid ? decodeOid(contentOf(der, params), params.offset) : '';
-    return keyFromSec1(inner, wholeElement(inner), curveOid === '' ? undefined : curveOf(curveOid));
+    return keyFromSec1(inner, wholeDerSequence(inner), curveOid === '' ? undefined : curveOf(curveOid));
   }
   throw new KeyError(`unsupported key algorithm ${oid} (only RSA and ECDSA keys verify IMA signatures)`);
 }
@@ -315,7 +291,7 @@ function keyFromSec1(der: Uint8Array, seq: DerElement, knownCurve: EcCurve | und
 
 /** RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, … } */
 function keyFromPkcs1Private(der: Uint8Array): ImaPublicKey {
-  const r = DerReader.inside(der, wholeElement(der));
+  const r = DerReader.inside(der, wholeDerSequence(der));
   r.expect(DerTag.Integer, 'version');
   const n = r.expect(DerTag.Integer, 'modulus');
   const e = r.expect(DerTag.Integer, 'publicExponent');

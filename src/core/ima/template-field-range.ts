@@ -6,16 +6,20 @@ import { readEntrySpan, templateDataOffset, type ImaLog, type IndexIntoEntryTabl
 
 /**
  * Where field `fieldIndex` of entry `i` lies in the list (its value, after the u32 length):
- * offsets of the model, to read through `log.bytes.at`.
+ * offsets of the model, to read through `log.bytes.at`. The length words are read through
+ * `log.bytes`, or from `data` when given, where byte k of the list is `data[k - dataStart]`
+ * (a caller's window over the entry).
  */
 export function templateFieldRange(
   log: ImaLog,
   i: IndexIntoEntryTable,
   fieldIndex: number,
+  data?: Uint8Array,
+  dataStart = 0,
 ): { readonly offset: number; readonly length: number } | undefined {
   const e = log.entries;
-  const shift = readEntrySpan(log, i, i + 1);
-  const d = log.bytes.bytes;
+  const shift = data === undefined ? readEntrySpan(log, i, i + 1) : -dataStart;
+  const d = data ?? log.bytes.bytes;
   const little = log.byteOrder === 'little';
   let o = templateDataOffset(log, i);
   const end = e.entryOffset[i] + e.entrySize[i];
@@ -30,4 +34,3 @@ export function templateFieldRange(
   }
   return undefined;
 }
-

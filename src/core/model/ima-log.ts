@@ -13,7 +13,7 @@
  * and for the legacy `ima` template: … ‖ "ima" ‖ d[20] ‖ u32 n ‖ name[n] (no L).
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
-import { memoryByteSource, readSpan, type ByteSource } from './byte-source';
+import { readSpan, type ByteSource } from './byte-source';
 
 /** Byte offset into a file or buffer. */
 export type Bytes = number;
@@ -121,27 +121,6 @@ export function readEntrySpan(
     hi = Math.max(hi, e.entryOffset[i] + e.entrySize[i]);
   }
   return readSpan(log.bytes, lo, hi);
-}
-
-/** Bytes copied per read by withBytesInMemory: one chunk of a file read back at a time. */
-const COPY_STEP: Bytes = 1 << 20;
-
-/**
- * `log` with all its bytes in `data`: itself when they are, else a copy read through
- * `log.bytes` (sharing the columns, so flags stay one). For the whole-log passes that still
- * read `data` (the policy dry run and the policy files): they hold the copy only while they
- * run.
- */
-export function withBytesInMemory(log: ImaLog): ImaLog {
-  const source = log.bytes;
-  if (log.data.length === source.size) return log;
-  const data = new Uint8Array(source.size);
-  for (let o = 0; o < source.size; o += COPY_STEP) {
-    const n = Math.min(COPY_STEP, source.size - o);
-    const at = source.at(o, n);
-    data.set(source.bytes.subarray(at, at + n), o);
-  }
-  return { ...log, data, bytes: memoryByteSource(data) };
 }
 
 /** A copy of entry i's bytes (the detail pane's hex view). */

@@ -5,29 +5,29 @@
  * (verify-digest.ts, per key object) answer the second pass from the first.
  */
 import { parseImaKeys, type KeyParseResult } from '../ima-signature/ima-key';
-import { templateFieldRange } from '../ima/template-field-range';
-import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
+import type { IndexIntoEntryTable } from '../model/ima-log';
+import type { EntryReader } from './entry-reader';
 
 export class BufferKeys {
   readonly #parsed = new Map<IndexIntoEntryTable, KeyParseResult | undefined>();
   readonly #bufField: readonly number[];
 
-  constructor(private readonly log: ImaLog) {
-    this.#bufField = log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('buf')));
+  /** Reads the entries' bytes (the passes that share these keys read through it too). */
+  constructor(readonly reader: EntryReader) {
+    this.#bufField = reader.log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('buf')));
   }
 
-  /** The entry's `buf` field, or undefined when its template has none (or it is cut short). */
+  /** The entry's `buf` field (a view: see EntryReader), or undefined when its template has none (or it is cut short). */
   buffer(i: IndexIntoEntryTable): Uint8Array | undefined {
-    const f = this.#bufField[this.log.entries.template[i]];
-    const r = f < 0 ? undefined : templateFieldRange(this.log, i, f);
-    return r === undefined ? undefined : this.log.data.subarray(r.offset, r.offset + r.length);
+    return this.reader.field(i, this.#bufField[this.reader.log.entries.template[i]]);
   }
 
   /** The buffer read as keys; undefined when the entry has no (non-empty) buffer. */
   keys(i: IndexIntoEntryTable): KeyParseResult | undefined {
     if (this.#parsed.has(i)) return this.#parsed.get(i);
     const buf = this.buffer(i);
-    const parsed = buf === undefined || buf.length === 0 ? undefined : parseImaKeys(buf);
+    // A copy: the keys outlive the reader's view.
+    const parsed = buf === undefined || buf.length === 0 ? undefined : parseImaKeys(buf.slice());
     this.#parsed.set(i, parsed);
     return parsed;
   }

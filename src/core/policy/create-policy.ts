@@ -19,10 +19,11 @@
  * schema refuses them; they are returned in `skipped`. Names come from logs, so the written
  * maps are null-prototype objects filled from Maps (a path `__proto__` is just a key).
  */
-import { readEntryName } from '../ima/template-digests';
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { toHex } from '../util/bytes';
+import type { ByteSource } from '../model/byte-source';
 import { BufferKeys } from './buffer-keys';
+import { EntryReader } from './entry-reader';
 import type { RuntimePolicy } from './runtime-policy';
 
 /** A policy document as JSON.stringify writes it. */
@@ -57,20 +58,27 @@ export interface MergedPolicy {
 const SCHEMA_LOG_HASH_ALGS = new Set(['sha1', 'sha256', 'sha384', 'sha512']);
 const LISTS: readonly PolicyList[] = ['digests', 'keyrings', 'ima-buf'];
 
-/** What entries `indices` (default: all) of `log` would add to a policy, and what they cannot. */
-export function measurementsOf(log: ImaLog, indices?: Iterable<IndexIntoEntryTable>): { measurements: PolicyMeasurement[]; skipped: string[] } {
+/**
+ * What entries `indices` (default: all) of `log` would add to a policy, and what they cannot;
+ * the bytes are read from `source` (default: the model's data).
+ */
+export function measurementsOf(
+  log: ImaLog,
+  indices?: Iterable<IndexIntoEntryTable>,
+  source?: ByteSource,
+): { measurements: PolicyMeasurement[]; skipped: string[] } {
   const measurements: PolicyMeasurement[] = [];
   const skipped: string[] = [];
-  const bufferKeys = new BufferKeys(log);
+  const reader = new EntryReader(log, source);
+  const bufferKeys = new BufferKeys(reader);
   const hasBuf = log.templates.map((t) => t.name !== 'ima' && t.fields.includes('buf'));
   const each = indices ?? Array.from({ length: log.entries.length }, (_, i) => i);
   for (const i of each) {
     if ((log.entries.flags[i] & EntryFlag.Violation) !== 0) continue;
     const length = log.entries.fileDigestLength[i];
     if (length === 0 || log.entries.nameLength[i] === 0) continue;
-    const o = log.entries.fileDigestOffset[i];
-    const digest = toHex(log.data.subarray(o, o + length));
-    const name = readEntryName(log, i);
+    const digest = toHex(reader.fileDigest(i));
+    const name = reader.name(i);
     if (digest.length < 40) {
       skipped.push(`${name}: a ${length}-byte digest, which Keylime's schema does not accept`);
       continue;

@@ -4,18 +4,19 @@
  * verified the signature, Keylime's event for a failure.
  */
 import { formatKeyId } from '../ima-signature/ima-key';
+import type { ByteSource } from '../model/byte-source';
 import type { ImaLog } from '../model/ima-log';
-import { readEntryName } from '../ima/template-digests';
 import { toHex } from '../util/bytes';
+import { EntryReader } from './entry-reader';
 import { Decision } from './keylime-eval';
 import type { PolicyDryRun } from './policy-dry-run';
 
-export function explainEntry(run: PolicyDryRun, log: ImaLog, i: number): string[] {
+/** The entry's bytes are read from `source` (default: the model's data). */
+export function explainEntry(run: PolicyDryRun, log: ImaLog, i: number, source?: ByteSource): string[] {
   const out: string[] = [];
-  const name = readEntryName(log, i);
-  const length = log.entries.fileDigestLength[i];
-  const at = log.bytes.at(log.entries.fileDigestOffset[i], length);
-  const digest = toHex(log.bytes.bytes.subarray(at, at + length));
+  const reader = new EntryReader(log, source);
+  const name = reader.name(i);
+  const digest = toHex(reader.fileDigest(i));
   const { keylime } = run;
   switch (keylime.decisions[i]) {
     case Decision.DigestListed:

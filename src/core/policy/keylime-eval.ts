@@ -31,13 +31,14 @@ import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaPublicKey, KeyParseResult } from '../ima-signature/ima-key';
 import { keylimeDigsigVerify, keylimeParsesSignature, type KeyCandidate, type KeyLookup } from '../ima-signature/ima-signature';
-import { templateFieldRange } from '../ima/template-field-range';
-import { readEntryName, readRecordedDigest } from '../ima/template-digests';
 import { asciiLine } from '../export/ascii-list';
-import { EntryFlag, templateDataOffset, templateDataSize, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
+import type { ByteSource } from '../model/byte-source';
+import { finishSteps, type Steps } from '../util/steps';
+import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { bytesEqual, toHex } from '../util/bytes';
 import { pythonBytesRepr } from './python-repr';
 import { BufferKeys } from './buffer-keys';
+import { EntryReader } from './entry-reader';
 import { compileExcludes, type CompiledExcludes } from './excludes';
 import type { RuntimePolicy } from './runtime-policy';
 import type { FiledKey } from './tenant-keyring';
@@ -89,9 +90,17 @@ export interface KeylimeEvalOptions {
   readonly tenantKeys?: readonly FiledKey[];
   /** `[verifier] ignore_tomtou_errors`; the shipped keylime.conf says false (the default here). */
   readonly ignoreTomtouErrors?: boolean;
-  /** The log's buffer keys, when the caller shares them with its other passes. */
+  /** The log's buffer keys, when the caller shares them (and their reader) with its other passes. */
   readonly bufferKeys?: BufferKeys;
+  /** Where the entries' bytes are read (default: the model's data); unused with `bufferKeys`. */
+  readonly source?: ByteSource;
 }
+
+/**
+ * Entries between two stops of the steps: a few dozen signatures at most (P-256 verifies ~500
+ * a second), and few enough stops on a million entries that they cost nothing.
+ */
+export const ENTRIES_PER_STEP = 64;
 
 export interface KeylimeEvalResult {
   /** Keylime's verdict: no failure event. */
@@ -156,6 +165,11 @@ class Keyrings implements KeyLookup {
 
 /** Runs Keylime's evaluation over every entry of `log`. */
 export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): KeylimeEvalResult {
+  return finishSteps(keylimeEvaluationSteps(log, options, provider));
+}
+
+/** evaluateKeylime as steps (util/steps), stopping every ENTRIES_PER_STEP entries with the number judged. */
+export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): Steps<KeylimeEvalResult> {
   const { policy } = options;
   const n = log.entries.length;
   const decisions = new Uint8Array(n);
@@ -167,12 +181,13 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   const hashSize = digestSize(logHashAlg);
   const hasher = provider.get(logHashAlg);
   const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
-  const bufferKeys = options.bufferKeys ?? new BufferKeys(log);
+  const bufferKeys = options.bufferKeys ?? new BufferKeys(new EntryReader(log, options.source));
+  const { reader } = bufferKeys;
 
   const add = (index: number, id: string, context: KeylimeEvent['context']): void => void events.push({ index, id, context });
 
   /** `_validate_ima_ng` with list `kind`; returns the decision. */
-  const validateNg = (i: number, name: string, digestHex: string, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
+  const validateNg = (i: number, name: string, digest: Uint8Array, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
     if (policy === undefined || list === undefined) return Decision.Unchecked;
     if (excludes.match(name)) return Decision.Excluded;
     const accepted = list.get(name);
@@ -180,6 +195,8 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
       add(i, 'ima.validation.ima-ng.not_in_allowlist', `File not found in allowlist: ${name}`);
       return Decision.NotInAllowlist;
     }
+    // In hex only now: most entries of a failing list are not listed at all.
+    const digestHex = toHex(digest);
     if (!accepted.includes(digestHex)) {
       add(i, 'ima.validation.ima-ng.runtime_policy_hash', { message: 'Hash not found in runtime policy', got: digestHex, expected: accepted });
       return Decision.DigestNotListed;
@@ -188,40 +205,39 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
   };
 
   for (let i = 0; i < n; i++) {
+    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
     const template = log.templates[log.entries.template[i]].name;
     if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
       add(i, 'ima.parser.entry', `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
       decisions[i] = Decision.ParseError;
       continue;
     }
-    const sigRange = sigField[log.entries.template[i]] < 0 ? undefined : templateFieldRange(log, i, 2);
-    const sig = sigRange === undefined ? undefined : log.data.subarray(sigRange.offset, sigRange.offset + sigRange.length);
+    const sig = reader.field(i, sigField[log.entries.template[i]]);
     const droppedSig = template === 'ima-sig' && sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
 
     if (log.entries.pcr[i] !== 10) {
       add(i, 'ima.validation.ima_pcr', { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
     }
-    const recorded = readRecordedDigest(log, i);
+    const recorded = reader.recordedDigest(i);
     if (recorded.length === hashSize && (isFilled(recorded, 0) || isFilled(recorded, 0xff))) {
       if (options.ignoreTomtouErrors === true) add(i, 'ima.validation.tomtou', 'hash validation was skipped');
       decisions[i] = Decision.Violation;
       continue;
     }
-    if (!templateHashMatches(log, i, recorded, logHashAlg, hasher, droppedSig)) {
+    if (!templateHashMatches(reader, i, recorded, logHashAlg, hasher, droppedSig)) {
       add(i, 'ima.validation.ima_hash', {
         message: 'IMA template hash does not match the calculated hash.',
         expected: pythonBytesRepr(recorded),
-        got: pythonBytesRepr(keylimeTemplateBytes(log, i, droppedSig)),
+        got: pythonBytesRepr(keylimeTemplateBytes(reader, i, droppedSig)),
       });
       decisions[i] = Decision.TemplateHash;
       continue;
     }
 
-    const name = readEntryName(log, i);
-    const digest = fileDigest(log, i);
-    const digestHex = toHex(digest);
+    const name = reader.name(i);
+    const digest = reader.fileDigest(i);
     if (template === 'ima' || template === 'ima-ng') {
-      decisions[i] = validateNg(i, name, digestHex, policy?.digests);
+      decisions[i] = validateNg(i, name, digest, policy?.digests);
     } else if (template === 'ima-sig') {
       const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
       if (keyrings !== undefined && sig !== undefined && sig.length > 0 && !droppedSig) {
@@ -234,18 +250,18 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
           continue;
         }
       }
-      if (policy !== undefined) decisions[i] = validateNg(i, name, digestHex, policy.digests);
+      if (policy !== undefined) decisions[i] = validateNg(i, name, digest, policy.digests);
       else if (keyrings === undefined) decisions[i] = Decision.Unchecked;
       else {
         add(i, 'ima.validator.ima-sig.invalid_signature', `signature for file ${name} could not be validated`);
         decisions[i] = Decision.SignatureInvalid;
       }
     } else {
-      decisions[i] = validateBuf(i, name, digestHex);
+      decisions[i] = validateBuf(i, name, digest);
     }
   }
 
-  function validateBuf(i: number, name: string, digestHex: string): Decision {
+  function validateBuf(i: number, name: string, digest: Uint8Array): Decision {
     const found = keyInBuffer(bufferKeys.keys(i));
     if (found.kind === 'refused') {
       add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: ${found.message}`);
@@ -255,7 +271,7 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
       const key = found.key;
       const ignored = policy?.ignoredKeyrings ?? [];
       if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
-      const decision = validateNg(i, name, digestHex, policy?.keyrings);
+      const decision = validateNg(i, name, digest, policy?.keyrings);
       if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
         const source = `entry ${i} (${name})`;
         keyrings.add(name, key.keyId, { key, source });
@@ -264,7 +280,7 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
       return decision;
     }
     // Device-mapper entries need a dm_policy, which the schema forbids; generic entries:
-    return validateNg(i, name, digestHex, policy?.imaBuf);
+    return validateNg(i, name, digest, policy?.imaBuf);
   }
 
   return { pass: events.length === 0, events, decisions, learned, excludes, logHashAlg };
@@ -302,14 +318,8 @@ function isFilled(bytes: Uint8Array, value: number): boolean {
   return true;
 }
 
-/** The entry's file digest bytes (d / d-ng value). */
-function fileDigest(log: ImaLog, i: number): Uint8Array {
-  const o = log.entries.fileDigestOffset[i];
-  return log.data.subarray(o, o + log.entries.fileDigestLength[i]);
-}
-
 function templateHashMatches(
-  log: ImaLog,
+  reader: EntryReader,
   i: number,
   recorded: Uint8Array,
   alg: HashAlgorithm,
@@ -317,35 +327,36 @@ function templateHashMatches(
   droppedSig: boolean,
 ): boolean {
   if (recorded.length !== digestSize(alg)) return false;
+  const { log } = reader;
   const flags = log.entries.flags[i];
   const plain = !droppedSig && log.byteOrder === 'little' && log.templates[log.entries.template[i]].name !== 'ima';
   if (plain && log.digestBank === alg && (flags & (EntryFlag.HashVerified | EntryFlag.HashMismatch)) !== 0) {
     return (flags & EntryFlag.HashVerified) !== 0 && (flags & EntryFlag.OppositeByteOrder) === 0;
   }
   if (hasher === undefined) return false;
-  return bytesEqual(hasher.digest(keylimeTemplateBytes(log, i, droppedSig)), recorded);
+  return bytesEqual(hasher.digest(keylimeTemplateBytes(reader, i, droppedSig)), recorded);
 }
 
 /**
  * The template data Keylime rebuilds from the ASCII fields (`Mode.bytes()`): little-endian
  * length words; `ima` as d[20] ‖ name NUL-padded to 256; a dropped sig as an empty field.
  */
-export function keylimeTemplateBytes(log: ImaLog, i: number, dropSig: boolean): Uint8Array {
+export function keylimeTemplateBytes(reader: EntryReader, i: number, dropSig: boolean): Uint8Array {
+  const { log } = reader;
   const template = log.templates[log.entries.template[i]].name;
   if (template === 'ima') {
     const out = new Uint8Array(20 + 256);
-    out.set(fileDigest(log, i).subarray(0, 20));
-    const o = log.entries.nameOffset[i];
-    out.set(log.data.subarray(o, o + Math.min(log.entries.nameLength[i], 255)), 20);
+    out.set(reader.fileDigest(i).subarray(0, 20));
+    out.set(reader.nameBytes(i).subarray(0, 255), 20);
     return out;
   }
   const fields: Uint8Array[] = [];
   for (let f = 0; ; f++) {
-    const r = templateFieldRange(log, i, f);
-    if (r === undefined) break;
-    fields.push(dropSig && f === 2 ? new Uint8Array(0) : log.data.subarray(r.offset, r.offset + r.length));
+    const field = reader.field(i, f);
+    if (field === undefined) break;
+    fields.push(dropSig && f === 2 ? new Uint8Array(0) : field);
   }
-  if (fields.length === 0) return log.data.subarray(templateDataOffset(log, i), templateDataOffset(log, i) + templateDataSize(log, i));
+  if (fields.length === 0) return reader.templateData(i).slice();
   const out = new Uint8Array(fields.reduce((s, f) => s + 4 + f.length, 0));
   let p = 0;
   for (const f of fields) {

@@ -22,16 +22,17 @@ import {
   type SignatureStatus,
 } from '../ima-signature/ima-signature';
 import { checkModsig } from '../ima-signature/modsig';
-import { readEntryName } from '../ima/template-digests';
-import { templateFieldRange } from '../ima/template-field-range';
+import type { ByteSource } from '../model/byte-source';
+import { finishSteps, type Steps } from '../util/steps';
 import type { ImaLog } from '../model/ima-log';
 import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
 import { bytesEqual, decodeText } from '../util/bytes';
 import { BufferKeys } from './buffer-keys';
 import { checkEnvelope, type EnvelopeCheck } from './dsse';
+import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
-import { Decision, evaluateKeylime, type KeylimeEvalResult } from './keylime-eval';
+import { Decision, ENTRIES_PER_STEP, keylimeEvaluationSteps, type KeylimeEvalResult } from './keylime-eval';
 import { suppliedKeys, type PolicyInputs } from './policy-inputs';
 import { policyFindings } from './policy-findings';
 import type { RuntimePolicy } from './runtime-policy';
@@ -93,9 +94,19 @@ export interface PolicyDryRun {
 export interface DryRunOptions {
   readonly keylimeCompat?: boolean;
   readonly ignoreTomtouErrors?: boolean;
+  /** Where the entries' bytes are read (default: the model's data). */
+  readonly source?: ByteSource;
 }
 
 export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider): PolicyDryRun {
+  return finishSteps(policyDryRunSteps(log, inputs, options, provider));
+}
+
+/**
+ * runPolicyDryRun as steps (util/steps): two passes over the entries, Keylime's and the
+ * extended signature checks, so the progress runs to `policyDryRunWork(log)`.
+ */
+export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider): Steps<PolicyDryRun> {
   const loaded = inputs.policy?.loaded;
   const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
   const policy: RuntimePolicy | undefined =
@@ -109,20 +120,25 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
     notes.push("the supplied keys are used as Keylime's tenant keyring, which then ignores the policy's verification-keys (as the verifier does with an agent's ima_sign_verification_keys)");
   }
   const tenantKeys = supplied.length > 0 ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
-  const bufferKeys = new BufferKeys(log);
-  const keylime = evaluateKeylime(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
+  const bufferKeys = new BufferKeys(new EntryReader(log, options.source));
+  const keylime = yield* keylimeEvaluationSteps(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
 
   const envelope: EnvelopeCheck | undefined =
     loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
-  const extended = extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
+  const extended = yield* extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
 
   const policyColumn = new Uint8Array(log.entries.length);
-  const failedEntries = new Set(keylime.events.map((e) => e.index));
+  let failed = 0;
+  for (const e of keylime.events) {
+    if (policyColumn[e.index] === PolicyCode.fail) continue;
+    policyColumn[e.index] = PolicyCode.fail;
+    failed++;
+  }
   let excluded = 0;
   for (let i = 0; i < policyColumn.length; i++) {
     const d = keylime.decisions[i];
-    if (failedEntries.has(i)) policyColumn[i] = PolicyCode.fail;
-    else if (d === Decision.Excluded) {
+    if (policyColumn[i] === PolicyCode.fail) continue;
+    if (d === Decision.Excluded) {
       policyColumn[i] = PolicyCode.excluded;
       excluded++;
     } else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = PolicyCode.pass;
@@ -136,9 +152,9 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
           ...(envelope !== undefined && { envelope: envelope.status }),
           digests: loaded.policy.digests.size,
           excludes: policy?.excludes.length ?? 0,
-          passed: log.entries.length - failedEntries.size - excluded,
+          passed: log.entries.length - failed - excluded,
           excluded,
-          failed: failedEntries.size,
+          failed,
           failures: keylime.events.map((e) => ({
             index: e.index,
             reason: failureReason(e.id, keylime.decisions[e.index], log.templates[log.entries.template[e.index]].name === 'ima-buf' && bufferKeys.isKey(e.index)),
@@ -150,7 +166,7 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
           logHashAlg: keylime.logHashAlg,
         };
   const findings = policyFindings({
-    log,
+    reader: bufferKeys.reader,
     keylime,
     policy,
     policyName: inputs.policy?.name,
@@ -208,7 +224,12 @@ interface SignatureFieldsOf {
 }
 
 /** The kernel's view of every signature, with every key at hand (see the file comment). */
-function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): ExtendedResult {
+/** The work policyDryRunSteps' progress counts to. */
+export function policyDryRunWork(log: ImaLog): number {
+  return 2 * log.entries.length;
+}
+
+function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): Steps<ExtendedResult> {
   const byId = new Map<number, KeyCandidate[]>();
   const all: KeyCandidate[] = [];
   const known: ReportSignatures['keys'] = [];
@@ -235,18 +256,17 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys:
     const at = (id: string): number => (t.name === 'ima' ? -1 : t.fields.indexOf(id));
     return { sig: at('sig'), evmsig: at('evmsig'), modsig: at('modsig'), modsigDigest: at('d-modsig') };
   });
-  const field = (i: number, f: number): Uint8Array | undefined => {
-    const r = f < 0 ? undefined : templateFieldRange(log, i, f);
-    return r === undefined ? undefined : log.data.subarray(r.offset, r.offset + r.length);
-  };
+  const { reader } = bufferKeys;
+  const field = (i: number, f: number): Uint8Array | undefined => reader.field(i, f);
   let anySig = false;
   for (let i = 0; i < log.entries.length; i++) {
+    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield log.entries.length + i;
     const buf = bufferKeys.buffer(i);
     if (buf !== undefined) {
-      const digest = bufferDigestAgrees(log, i, buf, provider);
+      const digest = bufferDigestAgrees(reader, i, buf, provider);
       if (digest === 'mismatch') bufferMismatches.push(i);
       else if (digest === 'unknown') bufferUnchecked.push(i);
-      const name = readEntryName(log, i);
+      const name = reader.name(i);
       if (MEASURED_IMA_KEYRINGS.has(name)) {
         const parsed = bufferKeys.keys(i);
         if (parsed?.ok === true) for (const key of parsed.keys) addKey(key, `entry ${i} (${name})`);
@@ -259,8 +279,7 @@ function extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys:
     const sig = field(i, where.sig);
     if (sig !== undefined) {
       const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
-      const o = log.entries.fileDigestOffset[i];
-      const digest = log.data.subarray(o, o + log.entries.fileDigestLength[i]);
+      const digest = reader.fileDigest(i);
       parts.push(checkImaSignature(sig, digest, algorithm.replace(/^(?:ima|verity):/, ''), lookup, algorithm.startsWith('verity:')));
     }
     const modsig = field(i, where.modsig);
@@ -310,10 +329,10 @@ function splitDigestField(bytes: Uint8Array): { algorithm: string; digest: Uint8
  * Whether an ima-buf entry's d-ng is the hash of its buffer (Keylime never checks);
  * 'unknown' when its algorithm has no hasher here (reported as not checked, never as a pass).
  */
-function bufferDigestAgrees(log: ImaLog, i: number, buf: Uint8Array, provider: HashProvider): 'match' | 'mismatch' | 'unknown' {
+function bufferDigestAgrees(reader: EntryReader, i: number, buf: Uint8Array, provider: HashProvider): 'match' | 'mismatch' | 'unknown' {
+  const { log } = reader;
   const alg = parseHashAlgorithm(log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '');
   const hasher = alg === undefined ? undefined : provider.get(alg);
   if (hasher === undefined) return 'unknown';
-  const o = log.entries.fileDigestOffset[i];
-  return bytesEqual(hasher.digest(buf), log.data.subarray(o, o + log.entries.fileDigestLength[i])) ? 'match' : 'mismatch';
+  return bytesEqual(hasher.digest(buf), reader.fileDigest(i)) ? 'match' : 'mismatch';
 }

@@ -8,19 +8,18 @@
  */
 import { formatKeyId } from '../ima-signature/ima-key';
 import { keylimeParsesSignature, type SignatureCheck } from '../ima-signature/ima-signature';
-import { templateFieldRange } from '../ima/template-field-range';
-import type { ImaLog } from '../model/ima-log';
 import type { Finding, FindingCode, Severity } from '../report/report';
-import { readEntryName } from '../ima/template-digests';
 import { toHex } from '../util/bytes';
 import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
+import type { EntryReader } from './entry-reader';
 import type { KeylimeEvalResult, KeylimeEvent } from './keylime-eval';
 import type { SchemaProblem } from './policy-schema';
 import type { RuntimePolicy } from './runtime-policy';
 
 export interface PolicyFindingInput {
-  readonly log: ImaLog;
+  /** The log, and where its bytes are read. */
+  readonly reader: EntryReader;
   readonly keylime: KeylimeEvalResult;
   readonly policy?: RuntimePolicy;
   readonly policyName?: string;
@@ -44,16 +43,14 @@ export interface PolicyFindingInput {
 const SHOWN = 8;
 
 export function policyFindings(input: PolicyFindingInput): Finding[] {
-  const { log, keylime } = input;
+  const { reader, keylime } = input;
+  const { log } = reader;
   const out: Finding[] = [];
   const push = (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]): void =>
     void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries: [...entries] }) });
   const byId = groupEvents(keylime.events);
-  const name = (i: number): string => readEntryName(log, i);
-  const digestOf = (i: number): string => {
-    const o = log.entries.fileDigestOffset[i];
-    return toHex(log.data.subarray(o, o + log.entries.fileDigestLength[i]));
-  };
+  const name = (i: number): string => reader.name(i);
+  const digestOf = (i: number): string => toHex(reader.fileDigest(i));
   const listOf = (i: number): string => {
     const t = log.templates[log.entries.template[i]].name;
     if (t !== 'ima-buf') return 'digests';
@@ -97,7 +94,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable.map((e) => e.index));
   }
   const hashes = byId.get('ima.validation.ima_hash') ?? [];
-  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(log, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes.map((e) => e.index));
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(reader, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes.map((e) => e.index));
   const pcr = byId.get('ima.validation.ima_pcr') ?? [];
   if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr.map((e) => e.index));
   const tomtou = byId.get('ima.validation.tomtou') ?? [];
@@ -180,10 +177,11 @@ function groupEvents(events: readonly KeylimeEvent[]): Map<string, KeylimeEvent[
 }
 
 /** An ima-sig entry whose signature Keylime drops for its header size. */
-function hasDroppedSig(log: ImaLog, i: number): boolean {
+function hasDroppedSig(reader: EntryReader, i: number): boolean {
+  const { log } = reader;
   if (log.templates[log.entries.template[i]].name !== 'ima-sig') return false;
-  const r = templateFieldRange(log, i, 2);
-  return r !== undefined && r.length > 0 && !keylimeParsesSignature(log.data.subarray(r.offset, r.offset + r.length));
+  const sig = reader.field(i, 2);
+  return sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
 }
 
 function more(shown: readonly string[], total: number): string {

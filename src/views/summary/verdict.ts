@@ -19,12 +19,17 @@ export function computeVerdict(summary: LoadSummary, analysis: AnalysisState): V
   if (report !== undefined) return verdictOf(report);
   const n = summary.log?.entryCount ?? 0;
   const verified = analysis.kind === 'pending' ? analysis.verified : undefined;
-  // The worker pool reports the template hashes it has checked; then the replay runs.
+  const judged = analysis.kind === 'pending' ? analysis.judged : undefined;
+  const percent = (p: { readonly done: number; readonly total: number }): number => Math.floor((100 * p.done) / Math.max(1, p.total));
+  // The worker pool reports the template hashes it has checked; then the replay runs, then
+  // the runtime policy and the signatures are judged (the worker tells how far).
   const detail =
-    verified === undefined
-      ? undefined
-      : verified.done < verified.total
-        ? `Template hashes: ${formatCount(verified.done)} of ${formatCount(verified.total)} checked (${Math.floor((100 * verified.done) / Math.max(1, verified.total))}%).`
-        : 'Template hashes checked; replaying the PCRs…';
+    judged !== undefined
+      ? `Runtime policy and IMA signatures: ${percent(judged)}% judged (Keylime's pass, then every signature as the kernel checks it).`
+      : verified === undefined
+        ? undefined
+        : verified.done < verified.total
+          ? `Template hashes: ${formatCount(verified.done)} of ${formatCount(verified.total)} checked (${percent(verified)}%).`
+          : 'Template hashes checked; replaying the PCRs…';
   return { tone: 'pending', headline: `Verifying ${plural(n, 'entry', 'entries')}…`, ...(detail ? { detail } : {}), moreProblems: 0 };
 }

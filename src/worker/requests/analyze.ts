@@ -70,6 +70,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
       ...(nonce !== undefined ? { nonce } : {}),
       ...(precomputed !== undefined ? { precomputed } : {}),
       pause: session.pause(),
+      onPolicyProgress: policyProgress(session, id, now),
       ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
     },
     provider,
@@ -107,6 +108,18 @@ async function getReplayDetails(session: Session, allReadings: boolean): Promise
   const quote = await describeQuote(loaded, basis.report);
   return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
 }
+
+/** The policy dry run's progress, posted at most every PROGRESS_MS (it is told every few dozen entries). */
+function policyProgress(session: Session, id: RequestId, now: () => number): (done: number, total: number) => void {
+  let last = -Infinity;
+  return (done, total) => {
+    if (now() - last < PROGRESS_MS) return;
+    last = now();
+    session.progress(id, 'judging', done, total, done);
+  };
+}
+
+const PROGRESS_MS = 100;
 
 function pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary } {
   const bytes = encodeText(paste.text.trim());

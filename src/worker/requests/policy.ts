@@ -5,7 +5,7 @@
  */
 import { createPolicy, policyJsonText, policyTimestamp } from '../../core/policy/create-policy';
 import { failingEntriesPatch } from '../../core/policy/policy-patch';
-import { EntryFlag, withBytesInMemory } from '../../core/model/ima-log';
+import { EntryFlag } from '../../core/model/ima-log';
 import { encodeText } from '../../core/util/bytes';
 import { plural } from '../../core/util/count-text';
 import { SessionError, type Handlers } from '../session';
@@ -24,12 +24,12 @@ export const policyHandlers: Handlers<'exportPolicy'> = {
       if (altered > 0) {
         throw new SessionError('noLog', `${plural(altered, 'entry has', 'entries have')} a template digest that is not the hash of the template data; a policy is made only from a list that verifies.`);
       }
-      const { policy, added, skipped } = createPolicy([withBytesInMemory(opened.log)], { timestamp });
+      const { policy, added, skipped } = createPolicy([opened.log], { timestamp });
       return { bytes: encodeText(policyJsonText(policy)), addedCount: added.length, added: added.slice(0, REVIEW_LIMIT), skipped, notFixable: [], wasSigned: false };
     }
     const run = session.state.policyRun;
     if (run?.policy === undefined) throw new SessionError('noLog', 'No runtime policy was judged: give one with the log first.');
-    const patch = failingEntriesPatch(run, withBytesInMemory(opened.log));
+    const patch = failingEntriesPatch(run, opened.log);
     (patch.policy.meta as Record<string, unknown>).timestamp = timestamp;
     return {
       bytes: encodeText(policyJsonText(patch.policy)),

@@ -29,18 +29,10 @@ import {
   parseHashAlgorithm,
   type HashAlgorithm,
 } from '../../hash/hash-algorithm';
-import { bytesEqual, fromBase64, fromHex } from '../../util/bytes';
+import { fromHex } from '../../util/bytes';
 import { asText, binaryCandidates } from '../binary-input';
-import {
-  DER,
-  derBitString,
-  derSequence,
-  derTlv,
-  derUnsigned,
-  derUnsignedInteger,
-  readDer,
-  readDerChildren,
-} from '../../util/der';
+import { DER, derBitString, DerError, derSequence, derTlv, derUnsigned, derUnsignedInteger } from '../../util/der';
+import { EC_CURVE_OIDS, pemBlocks, readRsaPublicKey, readSpki, wholeDerSequence, type PemBlock } from '../../util/public-key-info';
 import {
   curveFieldBytes,
   nistCurveFromTpm,
@@ -80,6 +72,7 @@ const OID = {
   rsaEncryption: Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01),
   ecPublicKey: Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01),
 };
+/** The curves' OIDs as DER content, for the SPKI made from a TPM public area. */
 const CURVE_OIDS: ReadonlyArray<[NistCurve, Uint8Array]> = [
   ['P-256', Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07)],
   ['P-384', Uint8Array.of(0x2b, 0x81, 0x04, 0x00, 0x22)],
@@ -128,33 +121,22 @@ function eccSpki(curve: NistCurve, x: Uint8Array, y: Uint8Array): Uint8Array {
   );
 }
 
-/** Reads an SPKI DER; undefined unless it is an RSA or EC key filling `der` exactly. */
+/** Reads an SPKI DER (util/public-key-info); undefined unless it is an RSA or EC key filling `der` exactly. */
 function decodeSpki(der: Uint8Array, source: AkPublic['source']): AkPublic | undefined {
-  const outer = readDer(der, 0);
-  if (outer?.tag !== DER.SEQUENCE || outer.end !== der.length) return undefined;
-  const [algId, key] = readDerChildren(outer.content) ?? [];
-  if (algId?.tag !== DER.SEQUENCE || key?.tag !== DER.BIT_STRING || key.content[0] !== 0) {
-    return undefined;
+  let key;
+  try {
+    key = readSpki(der, wholeDerSequence(der));
+  } catch (e) {
+    if (e instanceof DerError) return undefined;
+    throw e;
   }
-  const [oid, params] = readDerChildren(algId.content) ?? [];
-  if (oid?.tag !== DER.OID) return undefined;
   const spkiDer = der.slice();
-  if (bytesEqual(oid.content, OID.rsaEncryption)) {
-    const rsaKey = readDer(key.content, 1);
-    const [n] = rsaKey?.tag === DER.SEQUENCE ? (readDerChildren(rsaKey.content) ?? []) : [];
-    if (n?.tag !== DER.INTEGER) return undefined;
-    return { kind: 'rsa', spkiDer, bits: bitLength(n.content), source };
-  }
-  if (bytesEqual(oid.content, OID.ecPublicKey) && params?.tag === DER.OID) {
-    const curve = CURVE_OIDS.find(([, o]) => bytesEqual(o, params.content))?.[0];
-    return {
-      kind: 'ecc',
-      spkiDer,
-      ...(curve === undefined ? {} : { curve, bits: CURVE_BITS[curve] }),
-      source,
-    };
-  }
-  return undefined;
+  if (key.kind === 'rsa') return { kind: 'rsa', spkiDer, bits: bitLength(key.modulus), source };
+  if (key.kind !== 'ec' || key.curveOid === undefined) return undefined;
+  const named = EC_CURVE_OIDS.get(key.curveOid);
+  // secp256k1 is no TPM curve: the key is still EC, of no curve WebCrypto verifies with.
+  const curve = named === undefined || named === 'secp256k1' ? undefined : named;
+  return { kind: 'ecc', spkiDer, ...(curve === undefined ? {} : { curve, bits: CURVE_BITS[curve] }), source };
 }
 
 /**
@@ -284,19 +266,21 @@ function decodeCertificate(der: Uint8Array, source: 'x509-pem' | 'x509-der'): Ak
   return { key: { ...key, certificate: summary.certificate } };
 }
 
-const PEM_RE = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY)-----([\s\S]*?)-----END \1-----/;
-const CERT_PEM_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
+const isPublicKeyBlock = (b: PemBlock): boolean => b.label === 'PUBLIC KEY' || b.label === 'RSA PUBLIC KEY';
 
-function decodePem(text: string): AkPublic | undefined {
-  const m = PEM_RE.exec(text);
-  const der = m === null ? undefined : fromBase64(m[2].replace(/\s+/g, ''));
-  if (m === null || der === undefined) return undefined;
-  if (m[1] === 'PUBLIC KEY') return decodeSpki(der, 'spki-pem');
+function decodePem(blocks: readonly PemBlock[]): AkPublic | undefined {
+  const block = blocks.find(isPublicKeyBlock);
+  const der = block?.der;
+  if (block === undefined || der === undefined) return undefined;
+  if (block.label === 'PUBLIC KEY') return decodeSpki(der, 'spki-pem');
   // PKCS#1 RSAPublicKey: SEQUENCE { n, e } → wrap as SPKI.
-  const seq = readDer(der, 0);
-  const [n, e] = seq?.tag === DER.SEQUENCE ? (readDerChildren(seq.content) ?? []) : [];
-  if (n?.tag !== DER.INTEGER || e?.tag !== DER.INTEGER) return undefined;
-  return decodeSpki(rsaSpki(derUnsigned(n.content), derUnsigned(e.content)), 'spki-pem');
+  try {
+    const { modulus, exponent } = readRsaPublicKey(der, wholeDerSequence(der));
+    return decodeSpki(rsaSpki(derUnsigned(modulus), derUnsigned(exponent)), 'spki-pem');
+  } catch (e) {
+    if (e instanceof DerError) return undefined;
+    throw e;
+  }
 }
 
 /** `key: value` or `key:\n  value: v` from tpm2_readpublic YAML. */
@@ -362,14 +346,14 @@ export type AkReading = { key: AkPublic; error?: undefined } | { key?: undefined
 export function readAkPublic(input: Uint8Array | string): AkReading {
   const text = asText(input);
   if (text !== undefined) {
-    const pem = decodePem(text);
+    const blocks = pemBlocks(text);
+    const pem = decodePem(blocks);
     if (pem !== undefined) return { key: pem };
-    const cert = CERT_PEM_RE.exec(text);
-    const certDer = cert === null ? undefined : fromBase64(cert[1]);
-    if (cert !== null) {
-      return certDer === undefined ? { error: `byte ${cert.index}: the certificate's PEM body is not base64` } : decodeCertificate(certDer, 'x509-pem');
+    const cert = blocks.find((b) => b.label === 'CERTIFICATE');
+    if (cert !== undefined) {
+      return cert.der === undefined ? { error: `byte ${cert.index}: the certificate's PEM body is not base64` } : decodeCertificate(cert.der, 'x509-pem');
     }
-    if (PEM_RE.test(text) || /-----BEGIN PUBLIC KEY-----/.test(text)) {
+    if (blocks.some(isPublicKeyBlock) || /-----BEGIN PUBLIC KEY-----/.test(text)) {
       return { error: `byte ${text.indexOf('-----BEGIN')}: the PEM block is not a complete RSA or EC public key` };
     }
     if (/^type:/m.test(text)) return decodeReadpublicYaml(text);

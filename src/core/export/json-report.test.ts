@@ -1,0 +1,77 @@
+/**
+ * The streamed JSON report is byte for byte what JSON.stringify(report, null, 2) writes (the
+ * independent truth), for a real policy report and for every kind of value JSON treats
+ * specially; and it comes in bounded chunks.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeRaw } from '../analysis/analyze';
+import { createNobleHashProvider } from '../hash/hash-provider';
+import type { Report } from '../report/report';
+import { readSharedData } from '../testing/shared-data';
+import { decodeText } from '../util/bytes';
+import { exportJsonReport, writeJsonReport } from './json-report';
+
+function streamed(value: unknown): { text: string; chunks: number[] } {
+  const parts: Uint8Array[] = [];
+  writeJsonReport(value as Report, (chunk) => parts.push(chunk));
+  const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return { text: decodeText(all), chunks: parts.map((p) => p.length) };
+}
+
+const expected = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+describe('writeJsonReport', () => {
+  it('writes a real policy report (signatures, failures, findings) as JSON.stringify does', async () => {
+    const vector = (sub: string, name: string) => ({ name, bytes: readSharedData('policy', 'keylime', sub, name) });
+    const raw = [vector('logs', 'combined.ascii'), vector('policies', 'policy-empty.json'), vector('keys', 'rsa2048pub.pem')];
+    const { report } = await analyzeRaw(raw, {}, createNobleHashProvider());
+    expect(report.policy?.failures.length).toBeGreaterThan(0);
+    expect(report.signatures).toBeDefined();
+    expect(streamed(report).text).toBe(exportJsonReport(report));
+  });
+
+  it('escapes, leaves out and converts values exactly as JSON.stringify', () => {
+    const tricky = {
+      plain: '/usr/bin/ls',
+      quotes: 'a "quoted" \\ back\\slash',
+      controls: '\u0000\u0001\b\f\n\r\t\u001f\u007f',
+      unicode: 'päth ✓ 𝄞 \ufffd',
+      lone: '\ud800 and \udfff',
+      numbers: [0, -0, -17, 2 ** 53, -(2 ** 53), 2 ** 60, 1e21, 1.5, -2.25e-7, Number.NaN, Number.POSITIVE_INFINITY],
+      flags: [true, false, null],
+      skipped: undefined,
+      fn: () => 1,
+      holes: [undefined, () => 2, Symbol('s'), 3],
+      empty: { a: [], o: {}, nested: [[], [{}]] },
+      withToJson: { toJSON: (key: string) => ({ key, at: new Date(0) }) },
+      inArray: [{ toJSON: (key: string) => `index ${key}` }],
+      '"key\n': 1,
+      __proto__: { inherited: 'not own, not written' },
+    };
+    expect(streamed(tricky).text).toBe(expected(tricky));
+    expect(streamed([]).text).toBe(expected([]));
+    expect(streamed({}).text).toBe(expected({}));
+  });
+
+  it('hands out chunks of at most a megabyte, across strings and numbers longer than what is left of one', () => {
+    const long = 'x'.repeat(3 << 20);
+    const value = {
+      entries: Array.from({ length: 300_000 }, (_, i) => i * 7919),
+      long,
+      wide: `ü${long}`,
+      failures: Array.from({ length: 20_000 }, (_, i) => ({ index: i, message: `File not found in allowlist: /usr/lib/a-${i}.so` })),
+      // Short strings repeat (the writer keeps them encoded), some escaped, some not ASCII, across chunk ends.
+      repeated: Array.from({ length: 120_000 }, (_, i) => ['not-in-policy', 'a "quoted" one', 'ü', '\n', '\ud800', `unique ${i}`][i % 6]),
+    };
+    const out = streamed(value);
+    expect(out.text).toBe(expected(value));
+    expect(out.chunks.length).toBeGreaterThan(4);
+    // Only a single string longer than a chunk is handed out whole.
+    expect(out.chunks.filter((n) => n > 1 << 20).every((n) => n >= long.length)).toBe(true);
+  });
+});
