@@ -7,12 +7,12 @@
  * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { imaListOptions, recogniseAs, recogniseInput } from '../core/inputs/registry';
+import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../core/inputs/registry';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { diagnoseUnrecognised } from '../core/inputs/diagnose';
 import type { RawInput } from '../core/analysis/analysis-types';
@@ -23,7 +23,7 @@ import { exportJsonReport } from '../core/export/json-report';
 import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
-import { analyzeStreaming, type ListToStream } from './stream-list';
+import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -152,17 +152,19 @@ async function run(argv: readonly string[]): Promise<number> {
   const provider = withNodeBulkHashing(await createHashProvider());
   const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
   const raw: RawInput[] = [];
-  // The first binary list is read only by the streaming pass when that can give the report
-  // (stream-list.ts); otherwise, or with threads, it is read whole like every other input.
+  // The first large binary list is read only by the streaming pass when that can give the
+  // report (stream-list.ts); otherwise, or with threads, it is read whole like every input.
   let list: ListToStream | undefined;
   for (const file of args.files) {
     const given = args.kinds.get(file);
     // Threads (IMASCOPE_THREADS) hash the model: no streaming then.
     if (list === undefined && defaultThreads() === 0) {
-      const head = readHead(file);
-      if (head === undefined) return 2;
+      const start = readStart(file);
+      if (start === undefined) return 2;
       // The kinds tried before ima-binary, and its own sniff, read only the head (registry.ts).
-      const recognised = given === undefined ? recogniseInput(head, false) : recogniseAs(given, head, false);
+      const recognise = (): Recognised | undefined =>
+        given === undefined ? recogniseInput(start.head, false) : recogniseAs(given, start.head, false);
+      const recognised = start.size >= streamMinBytes() ? recognise() : undefined;
       if (recognised?.module.kind === 'ima-binary') {
         list = { path: file, name: basename(file), position: raw.length, parseOptions: imaListOptions(recognised) ?? { format: 'binary' } };
         continue;
@@ -212,13 +214,13 @@ async function run(argv: readonly string[]): Promise<number> {
   return exitStatusOf(report);
 }
 
-/** The first bytes of `file` the sniffs look at, or undefined (said on stderr) when it cannot be read. */
-function readHead(file: string): Uint8Array | undefined {
+/** The size of `file` and its first bytes the sniffs look at, or undefined (said on stderr) when it cannot be read. */
+function readStart(file: string): { size: number; head: Uint8Array } | undefined {
   try {
     const fd = openSync(file, 'r');
     try {
       const head = new Uint8Array(SNIFF_HEAD_BYTES);
-      return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+      return { size: fstatSync(fd).size, head: head.subarray(0, readSync(fd, head, 0, head.length, 0)) };
     } finally {
       closeSync(fd);
     }

@@ -22,6 +22,21 @@ import { MAX_LOG_BYTES } from '../core/model/ima-log';
 import type { ImaParseOptions } from '../core/ima/parse-ima-log';
 import type { ReportInput } from '../core/report/report';
 
+/**
+ * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
+ * list (22 MiB) the pass took ~1.15× the model path's CPU (each window's small model makes
+ * V8 re-optimise the parser, the verification and the facts for new closures and maps, on
+ * its compiler threads), while on the 1M list (112 MiB) it took 0.93× and half the peak RSS
+ * (BENCHMARKS.md). Lists of a million entries and more are where memory runs out.
+ */
+const STREAM_MIN_BYTES = 64 * 1024 * 1024;
+
+/** STREAM_MIN_BYTES, or IMASCOPE_STREAM_MIN_BYTES when set (0 streams every binary list: tests, measurements). */
+export function streamMinBytes(): number {
+  const asked = Number.parseInt(process.env.IMASCOPE_STREAM_MIN_BYTES ?? '', 10);
+  return Number.isInteger(asked) && asked >= 0 ? asked : STREAM_MIN_BYTES;
+}
+
 /** Bytes read per call: a window's fixed costs (a parser, a batch's set-up) vanish next to ~37k entries. */
 export const WINDOW_BYTES = 4 * 1024 * 1024;
 
