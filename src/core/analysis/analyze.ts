@@ -7,14 +7,14 @@ import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
-import { REPORT_SCHEMA, type Finding, type Hypothesis, type PcrCheck, type Report } from '../report/report';
+import { REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { bankValues, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
@@ -197,7 +197,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       const final = streamed.finals.get(bank);
       if (final !== undefined) report.replay[bank] = bankValues(final);
     }
-    const hypothesis: Hypothesis = { extend: 'per-bank', violations: 'ff', byteOrder: streamed.byteOrder };
+    const hypothesis = defaultHypothesis(streamed);
     checks = pcrTargets(replayBanksOf(loaded, banks), loaded.pcrValues, streamed.logPcrs).map((t) => {
       const final = streamed.finals.get(t.bank)?.get(t.pcr);
       return pcrCheck(t, streamed.entryCount, { at: streamed.entryCount, hypothesis, final }, final);

@@ -22,7 +22,7 @@ import {
 } from '../replay/replay-chains';
 import { toHex } from '../util/bytes';
 
-export function defaultHypothesis(log: ImaLog): Hypothesis {
+export function defaultHypothesis(log: Pick<ImaLog, 'byteOrder'>): Hypothesis {
   return { extend: 'per-bank', violations: 'ff', byteOrder: log.byteOrder };
 }
 
