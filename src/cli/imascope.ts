@@ -7,12 +7,12 @@
  * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../core/inputs/registry';
+import { imaListOptions, recogniseAs, recogniseInput } from '../core/inputs/registry';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { diagnoseUnrecognised } from '../core/inputs/diagnose';
 import type { RawInput } from '../core/analysis/analysis-types';
@@ -158,13 +158,10 @@ async function run(argv: readonly string[]): Promise<number> {
   for (const file of args.files) {
     const given = args.kinds.get(file);
     // Threads (IMASCOPE_THREADS) hash the model: no streaming then.
-    if (list === undefined && defaultThreads() === 0) {
-      const start = readStart(file);
-      if (start === undefined) return 2;
+    const head = list === undefined && defaultThreads() === 0 ? streamableHead(file) : undefined;
+    if (head !== undefined) {
       // The kinds tried before ima-binary, and its own sniff, read only the head (registry.ts).
-      const recognise = (): Recognised | undefined =>
-        given === undefined ? recogniseInput(start.head, false) : recogniseAs(given, start.head, false);
-      const recognised = start.size >= streamMinBytes() ? recognise() : undefined;
+      const recognised = given === undefined ? recogniseInput(head, false) : recogniseAs(given, head, false);
       if (recognised?.module.kind === 'ima-binary') {
         list = { path: file, name: basename(file), position: raw.length, parseOptions: imaListOptions(recognised) ?? { format: 'binary' } };
         continue;
@@ -214,18 +211,23 @@ async function run(argv: readonly string[]): Promise<number> {
   return exitStatusOf(report);
 }
 
-/** The size of `file` and its first bytes the sniffs look at, or undefined (said on stderr) when it cannot be read. */
-function readStart(file: string): { size: number; head: Uint8Array } | undefined {
+/**
+ * The first bytes the sniffs look at of `file` when it may be streamed: a regular file (a pipe
+ * could not be read again) of at least streamMinBytes(). Undefined otherwise, and when it
+ * cannot be read: reading it whole then says why.
+ */
+function streamableHead(file: string): Uint8Array | undefined {
   try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size < streamMinBytes()) return undefined;
     const fd = openSync(file, 'r');
     try {
       const head = new Uint8Array(SNIFF_HEAD_BYTES);
-      return { size: fstatSync(fd).size, head: head.subarray(0, readSync(fd, head, 0, head.length, 0)) };
+      return head.subarray(0, readSync(fd, head, 0, head.length, 0));
     } finally {
       closeSync(fd);
     }
-  } catch (e) {
-    process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+  } catch {
     return undefined;
   }
 }

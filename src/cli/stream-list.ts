@@ -65,7 +65,12 @@ export async function analyzeStreaming(
   // Inputs that read the list entry by entry: no pass is made for nothing.
   if (!inputsAllowStreamedLog(loaded)) return undefined;
   const stream = new ListStream(list.parseOptions, provider, replayBanksOf(loaded, chooseBanks(loaded, options)));
-  const read = readWindows(list.path, stream, windowBytes);
+  let read: { size: number; sha256: string } | undefined;
+  try {
+    read = readWindows(list.path, stream, windowBytes);
+  } catch {
+    return undefined; // reading the file whole then says why it cannot be read (exit 2)
+  }
   if (read === undefined) return undefined;
   const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
   const streamedLog = stream.finish(input);
