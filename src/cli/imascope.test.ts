@@ -8,13 +8,46 @@ import { REPORT_SCHEMA, type Report } from '../core/report/report';
 
 /** Runs the CLI as users do (a separate Node process), from source through tsx. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const swtpm = (name: string): string => sharedDataPath('swtpm', name);
 
 describe('imascope analyze', () => {
+  it('says the same whether the list is streamed or read whole, in either input order, damaged or not', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const list = readFileSync(swtpm('binary_runtime_measurements'));
+    const cut = join(dir, 'cut.bin');
+    writeFileSync(cut, list.subarray(0, list.length - 5));
+    const cases = [
+      ['--json', swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml')],
+      ['--json', swtpm('evmctl_pcrs_sha256.txt'), '--bank', 'sha256', swtpm('binary_runtime_measurements')],
+      ['--json', swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')],
+      ['--json', cut, swtpm('pcrread_all.yaml')],
+      [swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml')],
+    ];
+    // A list given as a pipe is read once, whole: it cannot be read again after its head.
+    const command = `cat '${swtpm('binary_runtime_measurements')}' | '${process.execPath}' --import tsx src/cli/imascope.ts analyze --json /dev/stdin '${swtpm('pcrread_all.yaml')}'`;
+    const piped = spawnSync('sh', ['-c', command], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, IMASCOPE_STREAM_MIN_BYTES: '0' } });
+    expect(piped.status).toBe(0);
+    expect((JSON.parse(piped.stdout) as Report).log?.entries).toBeGreaterThan(0);
+    for (const args of cases) {
+      const whole = cli('analyze', ...args);
+      const streamed = cliWith({ IMASCOPE_STREAM_MIN_BYTES: '0' }, 'analyze', ...args);
+      expect(streamed.status, args.join(' ')).toBe(whole.status);
+      expect(streamed.stdout, args.join(' ')).toBe(whole.stdout);
+    }
+  });
+
   it('exits 0 with the verdict first when every check agrees', () => {
     const r = cli('analyze', swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml'));
     expect(r.status).toBe(0);

@@ -32,13 +32,14 @@ function listed(entries: readonly number[]): string {
   return entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
 }
 
-export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSummary): Finding[] {
+/** `log`: the model, or what a streaming pass kept of the list (streamed-log.ts). */
+export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>, facts: LogFacts, hashes: TemplateHashSummary): Finding[] {
   const out: Finding[] = [];
   for (const err of log.errors) {
     out.push(finding('parse-error', `At byte offset ${err.offset}: ${err.message}`, []));
   }
   if (facts.unknownTemplate.length > 0) {
-    const names = [...new Set(facts.unknownTemplate.slice(0, 100).map((i) => log.templates[log.entries.template[i]].name))];
+    const names = facts.unknownTemplateNames;
     out.push(
       finding(
         'unknown-template',

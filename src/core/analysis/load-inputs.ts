@@ -18,10 +18,16 @@ import { parseImaKeys } from '../ima-signature/ima-key';
 import { addPolicyInput, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
+import type { StreamedLog } from './streamed-log';
 import { pairQuotes, type Named, type PairedQuote } from './pair-quotes';
 
 export interface LoadedInputs {
   readonly log?: LoadedLog;
+  /**
+   * A binary list read by a streaming pass instead of being parsed into `log` (the CLI, when
+   * `streamedLogSuffices`): what the report needs of it, without its model.
+   */
+  readonly streamedLog?: StreamedLog;
   /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
   readonly companions?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
