@@ -63,6 +63,12 @@ describe('imascope analyze', () => {
     const bad = cli('analyze', '--json', '--nonce', 'deadbeef', ...args);
     expect(bad.status).toBe(1);
     expect((JSON.parse(bad.stdout) as Report).findings[0].code).toBe('quote-nonce-mismatch');
+    // A nonce that no writing of a nonce fits is a usage error, not a mismatch.
+    const typo = cli('analyze', '--nonce', 'zz', ...args);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("--nonce 'zz' is not a nonce");
+    // Keylime's 20-character text nonce is read as it is sent.
+    expect(cli('analyze', '--nonce', 'abcdefghij0123456789', swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')).status).toBe(0);
   });
 });
 

@@ -25,6 +25,7 @@ import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '..
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { runCompare } from './compare-command';
+import { isReadableNonce } from '../core/tpm/quote/nonce';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -36,7 +37,8 @@ replays every PCR and explains where and why it does or does not match.
 
   --json             print the report (schema imascope.report/1) as one JSON document
   --bank ALG         bank to replay (sha1, sha256, sha384, sha512, sm3); repeatable
-  --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
+  --nonce HEX        the nonce the verifier sent (hex; Keylime's text or base64 also read),
+                     compared with the quote's extraData
   --kind FILE=KIND   override content detection for FILE; KIND is one of
                      ${INPUT_KINDS.join(', ')}
   --keylime-compat   judge a runtime policy exactly as Keylime's verifier does, without the
@@ -93,6 +95,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!banks.includes(alg)) banks.push(alg);
     } else if (arg === '--nonce') {
       nonce = value();
+      if (!isReadableNonce(nonce)) throw new UsageError(`--nonce '${nonce}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`);
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');

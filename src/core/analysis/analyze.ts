@@ -158,6 +158,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   }
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
+  if (options.nonce !== undefined && loaded.quotes.length === 0) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `A nonce (${options.nonce}) was given, but no quote to compare it with: give the TPM quote it was sent for.` });
+  }
   if (matchedEntries === undefined) {
     matchedEntries = pcrReplay?.checks.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
   }

@@ -19,7 +19,8 @@ const LOG = swtpm('binary_runtime_measurements');
 const NONCE = '0123456789abcdef0123456789abcdef';
 
 let provider: HashProvider | undefined;
-async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number; report?: Report }> {
+/** The verifier's nonce goes with a quote: NONCE unless told, and only when a quote is given. */
+async function analyzeAll(inputs: readonly RawInput[], nonce = NONCE): Promise<{ status: number; report?: Report }> {
   provider ??= await createHashProvider();
   const classified: RawInput[] = [];
   for (const input of inputs) {
@@ -27,7 +28,8 @@ async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number
     if (kind === undefined) return { status: 2 }; // the CLI refuses a file no kind fits
     classified.push({ ...input, kind });
   }
-  const { report } = await analyzeRaw(classified, { nonce: NONCE }, provider);
+  const withQuote = classified.some((i) => i.kind === 'tpm-quote');
+  const { report } = await analyzeRaw(classified, withQuote ? { nonce } : {}, provider);
   return { status: exitStatusOf(report), report };
 }
 
@@ -154,6 +156,37 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     const noSig = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('ak_rsa.pub')]);
     expect(noSig.status).toBe(1);
     expect(noSig.report?.findings[0].message).toMatch(/no signature was given/);
+  });
+
+  it('a signature carried inside the quote\'s own file with no key, as with a separate one', async () => {
+    // keylime_quote_string.txt: Keylime's r<attest>:<sig>:<pcrs>; the stdout: tpm2_quote's YAML.
+    for (const name of ['keylime_quote_string.txt', 'q1_rsassa_sha256_10.stdout.yaml']) {
+      const r = await analyzeAll([LOG, swtpm(name)], name.startsWith('keylime') ? 'abcdefghij0123456789' : NONCE);
+      expect(r.status, name).toBe(1);
+      expect(r.report?.findings[0], name).toMatchObject({ code: 'check-incomplete', severity: 'error' });
+      expect(r.report?.findings[0].message).toBe(
+        `${name}: the signature it carries cannot be checked: no readable attestation key was given (give the AK: a TPM public area, a PEM key or its certificate).`,
+      );
+    }
+    // With its AK the same string passes (Keylime's checkquote accepted it).
+    const withKey = await analyzeAll([swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')], 'abcdefghij0123456789');
+    expect(withKey.report?.quote?.signature).toBe('valid');
+    expect(withKey.status).toBe(0);
+  });
+
+  it('a bare PEM key beside a quote without a signature is its AK, and the missing signature fails', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('ak_rsa.pem')]);
+    expect(r.status).toBe(1);
+    expect(r.report?.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ak-public');
+    expect(r.report?.findings[0].message).toBe('q1_rsassa_sha256_10.msg: no signature was given for this quote, so ak_rsa.pem cannot verify it.');
+  });
+
+  it('a nonce with no quote to compare it with', async () => {
+    provider ??= await createHashProvider();
+    const { report } = await analyzeRaw([LOG], { nonce: NONCE }, provider);
+    expect(exitStatusOf(report)).toBe(1);
+    expect(report.findings[0]).toMatchObject({ code: 'check-incomplete', severity: 'error' });
+    expect(report.findings[0].message).toContain(`A nonce (${NONCE}) was given, but no quote`);
   });
 
   it('a signature with no quote', async () => {
