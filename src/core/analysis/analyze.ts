@@ -16,7 +16,7 @@ import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { checkQuote } from './check-quote';
 import { quoteProbe } from './quote-probe';
-import { checkBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
+import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -24,6 +24,7 @@ import {
   logFindings,
   pcrFindings,
   quoteFindings,
+  uncheckedBootAggregateFindings,
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
@@ -131,7 +132,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
         ? { firmware: { pcr: (bank, pcr) => firmwareBanks?.get(bank)?.get(pcr), log: loaded.firmware.log } }
         : {}),
     };
-    findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, bootSources, provider)));
+    const bootChecks = checkBootAggregates(facts.boots, bootSources, provider);
+    findings.push(...bootAggregateFindings(bootChecks));
+    findings.push(...uncheckedBootAggregateFindings(uncheckedBootAggregates(facts.boots, bootChecks, bootSources)));
   }
 
   let matchedEntries: number | undefined;

@@ -9,7 +9,7 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { FINDING_HELP } from './finding-help';
 import type { LogFacts } from './log-facts';
-import type { BootAggregateResult, FirmwareEventRef } from './check-boot-aggregate';
+import type { BootAggregateResult, FirmwareEventRef, UncheckedBootAggregate } from './check-boot-aggregate';
 import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
@@ -242,6 +242,13 @@ export function bootAggregateFindings(results: readonly BootAggregateResult[]): 
     out.push(finding('boot-aggregate-mismatch', sentences.join(' '), [r.boot.index]));
   }
   return out;
+}
+
+/** A boot_aggregate a supplied firmware log or PCRs 0–7 could not check (fail closed). */
+export function uncheckedBootAggregateFindings(unchecked: readonly UncheckedBootAggregate[]): Finding[] {
+  return unchecked.map((u) =>
+    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index} (${u.boot.digest}) could not be checked: ${u.reason}`, [u.boot.index]),
+  );
 }
 
 function span(c: BootAggregateCandidate): string {
