@@ -75,10 +75,10 @@ function firmwareLines(report: Report): string[] {
     const mismatched = checks.filter((c) => c.status === 'mismatch').map((c) => `${c.bank}:${c.pcr}`);
     const compared =
       checks.length === 0
-        ? 'no supplied PCR values to compare'
+        ? 'no supplied PCR values it governs to compare'
         : mismatched.length === 0
-          ? `all ${checks.length} supplied PCR values match`
-          : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values match (differ: ${mismatched.join(', ')})`;
+          ? `all ${checks.length} supplied PCR values it governs match`
+          : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values it governs match (differ: ${mismatched.join(', ')})`;
     lines.push(`Firmware log: ${fw.events} events, replayed ${banks === '' ? 'into no bank' : banks}; ${compared}`);
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
   }
