@@ -77,7 +77,7 @@ function firmwareLines(report: Report): string[] {
       checks.length === 0
         ? 'no supplied PCR values it governs to compare'
         : mismatched.length === 0
-          ? `all ${checks.length} supplied PCR values it governs match`
+          ? `${checks.length === 1 ? 'the 1 supplied PCR value it governs matches' : `all ${checks.length} supplied PCR values it governs match`}`
           : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values it governs match (differ: ${mismatched.join(', ')})`;
     lines.push(`Firmware log: ${fw.events} events, replayed ${banks === '' ? 'into no bank' : banks}; ${compared}`);
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);

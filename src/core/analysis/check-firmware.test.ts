@@ -64,4 +64,11 @@ describe('supplied PCR values the firmware log governs', () => {
       expect(notes).toContain(`The supplied ${bank} values of PCRs 0–23 are not compared with binary_bios_measurements: it records no ${bank} bank (it has sha1, sha256).`);
     }
   });
+
+  it('a firmware log given as base64 text is replayed as the binary it spells (tpm2-tss H-CRTM log)', async () => {
+    const tss = (name: string): RawInput => ({ name, bytes: readSharedData('realdata', 'tpm2-tss', name) });
+    const report = await run([tss('binary_measurements_hcrtm.b64'), tss('binary_measurements_hcrtm.bin.expected-pcrs.txt')]);
+    expect(report.inputs.map((i) => i.kind)).toEqual(['tcg-eventlog', 'pcr-values']);
+    expect(report.firmware?.checks?.map((c) => [c.bank, c.pcr, c.status])).toEqual([['sha1', 0, 'match']]);
+  });
 });
