@@ -8,7 +8,8 @@
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { asText } from '../core/tpm/binary-input';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
@@ -56,6 +57,7 @@ export interface CliArgs {
   readonly json: boolean;
   readonly banks: HashAlgorithm[];
   readonly nonce?: string;
+  /** --kind overrides by resolved path. */
   readonly kinds: Map<string, InputKind>;
   readonly files: string[];
   /** --permalink: the app's URL the fragment is appended to. */
@@ -101,7 +103,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       const eq = spec.lastIndexOf('=');
       const kind = spec.slice(eq + 1);
       if (eq <= 0 || !isInputKind(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
-      kinds.set(spec.slice(0, eq), kind);
+      kinds.set(resolve(spec.slice(0, eq)), kind);
     } else if (arg === '--permalink') {
       permalink = value();
     } else if (arg === '--html') {
@@ -114,6 +116,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no input files');
+  // --kind names a file by its path, however it is spelled (./a, a, /dir/a): never silently unused.
+  const given = new Set(files.map((f) => resolve(f)));
+  for (const path of kinds.keys()) if (!given.has(path)) throw new UsageError(`--kind ${path}: not among the input files`);
   return { json, banks, nonce, kinds, files, permalink, html, keylimeCompat };
 }
 
@@ -150,6 +155,7 @@ async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const raw: RawInput[] = [];
+  const unrecognised: Array<{ file: string; bytes: Uint8Array }> = [];
   for (const file of args.files) {
     let bytes: Uint8Array;
     try {
@@ -159,16 +165,23 @@ async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    const given = args.kinds.get(file);
+    const given = args.kinds.get(resolve(file));
     const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
     if (recognised === undefined) {
-      const nearest = diagnoseUnrecognised(bytes);
-      process.stderr.write(
-        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
-      );
-      return 2;
-    }
-    raw.push({ name: basename(file), bytes, kind: recognised.module.kind, recognised });
+      unrecognised.push({ file, bytes });
+      raw.push({ name: basename(file), bytes });
+    } else raw.push({ name: basename(file), bytes, kind: recognised.module.kind, recognised });
+  }
+  // Bytes no kind fits may be a tpm2 '-F values' PCR file, read with a quote's selection
+  // (loadInputs); without a quote, or as text, a file no kind fits is refused here.
+  const withQuote = raw.some((r) => r.kind === 'tpm-quote' || r.kind === 'attestation-bundle');
+  const refused = unrecognised.find((u) => !withQuote || asText(u.bytes) !== undefined);
+  if (refused !== undefined) {
+    const nearest = diagnoseUnrecognised(refused.bytes);
+    process.stderr.write(
+      `imascope: ${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
+    );
+    return 2;
   }
   const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());

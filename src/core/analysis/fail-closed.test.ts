@@ -216,3 +216,36 @@ describe('a key kept for IMA signatures must be readable as one', () => {
     expect(report?.findings.find((f) => f.code === 'input-unreadable')?.message).toContain('cert.der: cannot be read as ima-key');
   });
 });
+
+describe("a tpm2 '-F values' PCR file (digests only) is read with a quote's selection", () => {
+  const withProvider = async (inputs: readonly RawInput[]): Promise<Report> => {
+    provider ??= await createHashProvider();
+    return (await analyzeRaw(inputs, {}, provider)).report;
+  };
+
+  it('q2 and its values file (swtpm/README.md: -F values, 32 raw bytes): PCR 10 compared, and it matches', async () => {
+    const report = await withProvider([LOG, swtpm('q2_rsassa_plain.msg'), swtpm('q2_rsassa_plain.pcrs.values')]);
+    expect(report.inputs.map((i) => i.kind)).toEqual(['ima-binary', 'tpm-quote', 'pcr-values']);
+    // The value is the README's PCR10 sha256, which the whole log replays to.
+    expect(report.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'match', expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc' });
+    expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it('the tampered values file of the checkquote failure case: a PCR 10 mismatch', async () => {
+    const report = await withProvider([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('tampered_pcr10.values')]);
+    expect(report.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'mismatch' });
+    expect(exitStatusOf(report)).toBe(1);
+  });
+
+  it('no quote to give the selection, or none whose size fits: refused (exit 2) saying what is needed', async () => {
+    const forced = await withProvider([LOG, { ...swtpm('q2_rsassa_plain.pcrs.values'), kind: 'pcr-values' }]);
+    expect(exitStatusOf(forced)).toBe(2);
+    expect(forced.findings[0].message).toBe(
+      "q2_rsassa_plain.pcrs.values: cannot be read as pcr-values: as a tpm2 '-F values' PCR file (32 bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to, or read the PCRs as YAML or '-F serialized'",
+    );
+    // sha1:10 + sha256:10 is 52 bytes; q2 selects sha256:10 only.
+    const unfit = await withProvider([LOG, swtpm('q2_rsassa_plain.msg'), swtpm('pcrread_sha1_sha256_10.values.bin')]);
+    expect(exitStatusOf(unfit)).toBe(2);
+    expect(unfit.findings[0].message).toMatch(/fit no quote's selection \(q2_rsassa_plain\.msg selects sha256:10, 32 bytes\)$/);
+  });
+});
