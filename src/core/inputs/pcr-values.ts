@@ -57,6 +57,10 @@ export const pcrValues: InputKindModule<true> = {
     }
   },
   paste: {
-    confirms: (text) => parsePcrValues(text) !== undefined,
+    // A listing with a value it cannot read is no confirmed listing: the part is unreadable.
+    confirms: (text) => {
+      const parsed = parsePcrValues(text);
+      return parsed !== undefined && (parsed.unreadable?.length ?? 0) === 0 && parsed.unindexed === undefined;
+    },
   },
 };

@@ -1,8 +1,10 @@
 import { inputKindLabel } from '../../core/inputs/input-kinds';
 import type { PastePartSummary } from '../../worker/protocol';
 
-function kindText(kind: PastePartSummary['kind']): string {
-  return kind === 'nonce' ? 'nonce' : kind === 'unknown' ? 'not understood' : inputKindLabel(kind);
+function kindText(p: PastePartSummary): string {
+  const kind = p.kind;
+  const label = kind === 'nonce' ? 'nonce' : kind === 'unknown' ? 'not understood' : inputKindLabel(kind);
+  return p.unreadable === true ? `unreadable ${label}` : label;
 }
 
 function lines(p: PastePartSummary): string {
@@ -19,8 +21,14 @@ export function PasteParts({ parts }: { readonly parts: readonly PastePartSummar
       </h3>
       <ul className="paste-parts">
         {parts.map((p) => (
-          <li key={p.lineStart} className={`paste-part paste-part--${p.kind}`} data-testid="paste-part" data-kind={p.kind}>
-            <span className="paste-part__kind">{kindText(p.kind)}</span>
+          <li
+            key={p.lineStart}
+            className={`paste-part paste-part--${p.unreadable === true ? 'unreadable' : p.kind}`}
+            data-testid="paste-part"
+            data-kind={p.kind}
+            data-unreadable={p.unreadable === true ? 'true' : undefined}
+          >
+            <span className="paste-part__kind">{kindText(p)}</span>
             <span className="paste-part__lines">{lines(p)}</span>
             <code className="paste-part__preview">{p.preview}</code>
           </li>
