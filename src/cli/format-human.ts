@@ -42,8 +42,13 @@ export function formatHumanReport(report: Report): string {
       const at = c.matchedEntries === undefined ? '' : ` after ${c.matchedEntries} entries`;
       lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}`);
       lines.push(`    expected ${c.expected}`);
-      lines.push(`    replayed ${c.replayed}`);
-      lines.push(...differenceLine(c.expected, c.replayed));
+      if (c.status === 'prefix') {
+        // The expected value is the prefix's; the whole log's value is another hash, not a near miss.
+        lines.push(`    whole log ${c.replayed} (entries after the first ${c.matchedEntries ?? '?'} change it)`);
+      } else {
+        lines.push(`    replayed ${c.replayed}`);
+        lines.push(...differenceLine(c.expected, c.replayed));
+      }
     }
     lines.push('');
   }
@@ -120,7 +125,8 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
   const out = [`${label}: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
   if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) {
     out.push(`  whole log  ${q.computedDigest}`);
-    out.push(...differenceLine(q.pcrDigest, q.computedDigest).map((l) => l.replace(/^ {4}differ {3}/, '  differ     ')));
+    // Reproduced by a prefix, the whole log's digest is another hash: no near miss to point at.
+    if (q.digestMatches !== true) out.push(...differenceLine(q.pcrDigest, q.computedDigest).map((l) => l.replace(/^ {4}differ {3}/, '  differ     ')));
   }
   if (q.signatureInput !== undefined || q.akInput !== undefined) {
     out.push(`  signature  ${q.signatureInput ?? '(none)'}, key ${q.akInput ?? '(none)'}`);

@@ -25,6 +25,7 @@ import {
   pcrFindings,
   quoteFindings,
   uncheckedBootAggregateFindings,
+  violationFindings,
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
@@ -87,16 +88,18 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
 
   let pcrReplay: PcrReplay | undefined;
   let logFacts: LogFacts | undefined;
+  let violations: readonly number[] = [];
   const entryCount = loaded.log?.log.entries.length;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
     const hashes = options.precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
+    violations = hashes.violations;
     if (log.format === 'binary') input.byteOrder = log.byteOrder;
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     const facts = computeLogFacts(log, hashes);
     logFacts = facts;
     report.log = facts.report;
-    findings.push(...logFindings(log, facts, hashes));
+    findings.push(...logFindings(log, facts, hashes, input.name));
     // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
     const companions = loaded.companions ?? [];
     findings.push(...checkBankLists(loaded.log, companions, provider).findings);
@@ -138,6 +141,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   }
 
   let matchedEntries: number | undefined;
+  // Whether a check was met only with violations extended as zeros (the violation finding says so).
+  let zeroMatched = pcrReplay?.checks.some((c) => c.status !== 'mismatch' && c.hypothesis?.violations === 'zero') ?? false;
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
   for (const [i, paired] of loaded.quotes.entries()) {
@@ -158,7 +163,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       matchedEntries = q.report.matchedEntries;
     }
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
+    if (q.hypothesis?.violations === 'zero') zeroMatched = true;
   }
+  findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
   if (options.nonce !== undefined && loaded.quotes.length === 0) {
