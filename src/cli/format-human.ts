@@ -40,7 +40,8 @@ export function formatHumanReport(report: Report): string {
     lines.push('PCR checks:');
     for (const c of report.pcrChecks) {
       const at = c.matchedEntries === undefined ? '' : ` after ${c.matchedEntries} entries`;
-      lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}`);
+      const source = c.fromQuote === undefined ? '' : ` (the value quote ${c.fromQuote} attests)`;
+      lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}${source}`);
       lines.push(`    expected ${c.expected}`);
       if (c.status === 'prefix') {
         // The expected value is the prefix's; the whole log's value is another hash, not a near miss.

@@ -7,14 +7,15 @@ import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
-import { REPORT_SCHEMA, type Finding, type Report } from '../report/report';
+import { REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
+import { toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { pcrsOfLog, pcrValueAfter, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
-import { checkQuote } from './check-quote';
+import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
 import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
@@ -63,6 +64,45 @@ export async function analyzeWithLog(
   companions: readonly LoadedLog[] = [],
 ): Promise<Analysis> {
   return analyze(await loadInputs(others, provider, log, companions), options, provider);
+}
+
+/**
+ * The PCRs of the log a quote selects and no supplied value covers, when a prefix of the log
+ * reproduces its pcrDigest: their values there are what the quote attests (PcrCheck.fromQuote).
+ */
+function pcrChecksFromQuote(
+  loaded: LoadedInputs,
+  pcrReplay: PcrReplay,
+  existing: readonly PcrCheck[],
+  input: string,
+  q: QuoteCheck,
+  provider: HashProvider,
+): PcrCheck[] {
+  const m = q.report.matchedEntries;
+  const log = loaded.log?.log;
+  if (log === undefined || q.report.digestMatches !== true || m === undefined || q.hypothesis === undefined) return [];
+  const out: PcrCheck[] = [];
+  for (const [name, pcrs] of Object.entries(q.report.selection)) {
+    const bank = name as HashAlgorithm;
+    for (const pcr of pcrs ?? []) {
+      const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
+      if (!pcrReplay.logPcrs.has(pcr) || covered) continue;
+      const value = pcrValueAfter(log, pcrReplay, provider, bank, pcr, q.hypothesis, m);
+      const whole = pcrReplay.replay[bank]?.[String(pcr)];
+      if (value === undefined || whole === undefined) continue;
+      out.push({
+        bank,
+        pcr,
+        expected: toHex(value),
+        replayed: whole,
+        status: m === log.entries.length ? 'match' : 'prefix',
+        matchedEntries: m,
+        hypothesis: q.hypothesis,
+        fromQuote: input,
+      });
+    }
+  }
+  return out;
 }
 
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
@@ -143,6 +183,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   let matchedEntries: number | undefined;
   // Whether a check was met only with violations extended as zeros (the violation finding says so).
   let zeroMatched = pcrReplay?.checks.some((c) => c.status !== 'mismatch' && c.hypothesis?.violations === 'zero') ?? false;
+  const quoteChecks: PcrCheck[] = [];
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
   for (const [i, paired] of loaded.quotes.entries()) {
@@ -164,7 +205,12 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     }
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
     if (q.hypothesis?.violations === 'zero') zeroMatched = true;
+    if (loaded.log !== undefined && pcrReplay !== undefined) {
+      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q, provider));
+    }
   }
+  // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
+  if (quoteChecks.length > 0) report.pcrChecks = [...(report.pcrChecks ?? []), ...quoteChecks];
   findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
