@@ -131,6 +131,21 @@ describe('imascope compare', () => {
     expect(readFileSync(out, 'utf8')).toBe('untouched');
   });
 
+  it('a policy listing more paths than the list measured: no changes, exit 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const created = cli('policy', 'create', keylime('logs', 'combined.ascii'));
+    expect(created.status).toBe(0);
+    const policy = JSON.parse(created.stdout) as { digests: Record<string, string[]> };
+    policy.digests['/usr/bin/never-measured'] = ['0'.repeat(64)];
+    const file = join(dir, 'wider.json');
+    writeFileSync(file, JSON.stringify(policy));
+    const r = cli('compare', file, keylime('logs', 'combined.ascii'));
+    expect(r.stdout.split('\n')[0]).toMatch(/^NO CHANGES — all \d+ measured paths have digests the policy accepts \(1 of its paths was not measured\)$/);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(cli('compare', '--json', file, keylime('logs', 'combined.ascii')).stdout) as CompareDocument;
+    expect({ gone: doc.gone, changed: doc.changed, new: doc.new }).toEqual({ gone: 1, changed: 0, new: 0 });
+  });
+
   it('--write-policy refuses a failing list whose accepted entries do not verify', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
     const tampered = join(dir, 'tampered.ascii');

@@ -7,7 +7,8 @@
  * says whether it matches up to the first divergence. `--write-policy` writes a Keylime v1
  * policy accepting the changes of the named groups (all, without --accept).
  *
- * Exit status: 0 nothing changed; 1 something changed or could not be compared; 2 usage error,
+ * Exit status: 0 nothing changed; 1 something changed or could not be compared (paths a policy
+ * lists but the failing list did not measure are not changes); 2 usage error,
  * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
  * error.
  */
@@ -101,7 +102,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
     const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, checks);
     process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
-    return hasDifferences(result.counts) ? 1 : 0;
+    return hasDifferences(result.counts, reference.kind === 'policy' ? 'policy' : 'list') ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`imascope: ${e.message}\n`);

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { buildImaLog, type BuildEntry } from '../core/testing/build-ima-log';
-import { kexecSoftReboot, numberedFiles, platformBootEntry } from '../core/testing/ima-scenarios';
+import { bootAggregateEntry } from '../core/testing/build-ima-log';
+import { hypotheticalPlatformPcrs, kexecSoftReboot, numberedFiles, platformBootEntry } from '../core/testing/ima-scenarios';
 import { compareLogs } from '../core/compare/compare-logs';
 import { compareDocument } from '../core/compare/compare-json';
 import { formatCompare } from './format-compare';
@@ -41,5 +42,18 @@ describe('formatCompare', () => {
     expect(text).toMatch(/^Failing boot 1 \(from entry 0, 10 entries\): 2 new, 7 same$/m);
     // Boot 2: boot_aggregate, kernel_version and daemon4 (changed), daemon0–2 (same).
     expect(text).toMatch(/^Failing boot 2 \(from entry 10, 6 entries\): 2 changed, 3 same$/m);
+  });
+
+  it('boot_aggregates of different algorithms are said to be incomparable, not a changed boot chain', () => {
+    const sha1 = provider.get('sha1');
+    if (sha1 === undefined) throw new Error('no sha1');
+    const files = numberedFiles(3);
+    const reference = buildImaLog([bootAggregateEntry(sha1, hypotheticalPlatformPcrs(sha1)), ...files], { provider });
+    const failing = buildImaLog([platformBootEntry(provider), ...files], { provider });
+    const doc = compareDocument(compareLogs(parseImaLog(reference.binary), parseImaLog(failing.binary)), { reference: 'good', failing: 'bad' });
+    expect(formatCompare(doc)).toMatch(/^boot_aggregate: sha1:\S+ → sha256:\S+ \(hashed with different algorithms: these cannot be compared\)$/m);
+    const sameAlgorithm = buildImaLog([bootAggregateEntry(sha1, hypotheticalPlatformPcrs(sha1).map((p, i) => (i === 0 ? p.map((b) => b ^ 1) : p))), ...files], { provider });
+    const doc2 = compareDocument(compareLogs(parseImaLog(reference.binary), parseImaLog(sameAlgorithm.binary)), { reference: 'good', failing: 'bad' });
+    expect(formatCompare(doc2)).toMatch(/^boot_aggregate: sha1:\S+ → sha1:\S+ \(firmware or boot chain differs\)$/m);
   });
 });

@@ -3,7 +3,7 @@
  * first, then the kernels and boots of each side, the first divergence, the groups with a few
  * paths each, and what could not be compared. Plain text, pastes into tickets.
  */
-import type { CompareDocument } from '../core/compare/compare-json';
+import { hasDifferences, type CompareDocument } from '../core/compare/compare-json';
 import type { CompareGroup, ComparedPath, SideFacts } from '../core/compare/compare-logs';
 import { plural } from '../core/util/count-text';
 
@@ -55,8 +55,13 @@ export function formatCompare(doc: CompareDocument): string {
 }
 
 function verdict(doc: CompareDocument): string {
-  const total = doc.changed + doc.new + doc.gone;
-  if (total === 0 && doc.incomparable === 0) return `NO CHANGES — all ${doc.same} paths measured with the same digests`;
+  const policy = doc.reference.kind === 'policy';
+  if (!hasDifferences(doc, doc.reference.kind)) {
+    return policy
+      ? `NO CHANGES — all ${doc.same} measured paths have digests the policy accepts${doc.gone > 0 ? ` (${doc.gone} of its paths ${doc.gone === 1 ? 'was' : 'were'} not measured)` : ''}`
+      : `NO CHANGES — all ${doc.same} paths measured with the same digests`;
+  }
+  const total = doc.changed + doc.new + (policy ? 0 : doc.gone);
   const counts =
     `${doc.changed} changed, ${doc.new} new, ${doc.gone} gone, ${doc.same} same${doc.incomparable > 0 ? `, ${doc.incomparable} not comparable` : ''}` +
     (doc.excluded > 0 ? ` (${doc.excluded} entries excluded by the policy)` : '');
@@ -118,7 +123,10 @@ function kernelLine(doc: CompareDocument): string {
 function bootLine(doc: CompareDocument): string {
   const r = aggregatesOf(doc.reference);
   const f = aggregatesOf(doc.failing);
-  return r === f ? `boot_aggregate: ${r} on both sides` : `boot_aggregate: ${r} → ${f} (firmware or boot chain differs)`;
+  if (r === f) return `boot_aggregate: ${r} on both sides`;
+  const algorithms = (s: SideFacts): string => [...new Set(s.boots.flatMap((b) => (b.digest === undefined ? [] : [b.digest.split(':')[0]])))].sort().join('+');
+  const why = algorithms(doc.reference) === algorithms(doc.failing) ? 'firmware or boot chain differs' : 'hashed with different algorithms: these cannot be compared';
+  return `boot_aggregate: ${r} → ${f} (${why})`;
 }
 
 /** Distinct values: a list carried across kexec repeats the same boot_aggregate. */

@@ -39,16 +39,15 @@ export function acceptChanges(
     base !== undefined
       ? policyDocumentOf(base, { timestamp: options.timestamp })
       : emptyPolicyDocument({ logHashAlg: failing.digestBank ?? 'sha1', timestamp: options.timestamp });
+  const paths = groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone' && p.failingEntry !== undefined));
+  // The list each path's digests go in, by the kind of its first entry: one pass for all.
+  const listOf = new Map(measurementsOf(failing, paths.map((p) => p.failingEntry ?? 0)).measurements.map((m) => [m.name, m.list]));
   const measurements: PolicyMeasurement[] = [];
-  let accepted = 0;
-  for (const group of groups) {
-    for (const path of group.paths) {
-      if (path.class === 'gone' || path.failingEntry === undefined) continue;
-      const list = measurementsOf(failing, [path.failingEntry]).measurements[0]?.list ?? 'digests';
-      for (const d of path.failing) measurements.push({ list, name: path.path, digest: d.hex });
-      accepted++;
-    }
+  for (const path of paths) {
+    const list = listOf.get(path.path) ?? 'digests';
+    for (const d of path.failing) measurements.push({ list, name: path.path, digest: d.hex });
   }
+  const accepted = paths.length;
   const { policy, added, skipped } = addMeasurementsToPolicy(document, measurements);
   return { ok: true, policy, added, skipped, accepted };
 }

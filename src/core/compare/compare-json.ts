@@ -55,8 +55,13 @@ export function compareDocument(
 }
 
 /** Whether anything differs (or could not be compared): the CLI's exit status 1. */
-export function hasDifferences(counts: ClassCounts): boolean {
-  return counts.changed + counts.new + counts.gone + counts.incomparable > 0;
+/**
+ * Whether the failing list differs from the reference. A policy lists every file of an image
+ * and one boot measures a subset, so its `gone` paths are expected and not a difference; a
+ * list's are (something the good boot measured is missing).
+ */
+export function hasDifferences(counts: ClassCounts, reference: 'list' | 'policy'): boolean {
+  return counts.changed + counts.new + counts.incomparable + (reference === 'list' ? counts.gone : 0) > 0;
 }
 
 /**

@@ -16,18 +16,22 @@
  * share of the classes). Violations (all-zero template digest, no real file digest) and
  * entries without a name or file digest are counted per side, never aligned.
  *
- * Pure and copy-free: names are interned straight from the logs' buffers (`ByteInterner`),
- * (path, digest) pairs are kept as slots pointing into them (`DigestPairs`), per-entry results are typed arrays, and only the paths that differ are
- * decoded into strings for the groups.
+ * Pure and copy-free: names and digests are read where they lie, through a ByteSource per
+ * side (the model's data, or the file behind it). Names get path ids in a hash table of entry
+ * indices (`NameTable`); a list that follows the reference's order takes the reference's ids
+ * by comparing each name with the reference's next one, without hashing. A path with one
+ * digest per side (most) is judged by comparing two digests; only paths measured with several
+ * digests go through a set of (path, digest) pairs (`DigestPairs`). Per-entry results are
+ * typed arrays, and only the paths that differ are decoded into strings for the groups.
  */
-import { readEntryName } from '../ima/template-digests';
 import { templateFieldRange } from '../ima/template-field-range';
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { decodeText, encodeText, toHex } from '../util/bytes';
 import type { CompiledExcludes } from '../policy/excludes';
 import type { PolicyFormat } from '../policy/runtime-policy';
-import { ByteInterner } from './byte-interner';
 import { DigestPairs, MAX_PAIR_DIGEST, MAX_PAIR_TAGS } from './digest-pairs';
+import { equalRanges, NameTable, Scratch, type SideBytes } from './name-table';
 import { pathGroup, type PathGroupKind } from './path-groups';
 
 /** What the comparison says about one entry (`LogComparison.entryClass`). */
@@ -171,19 +175,20 @@ const MARKER_LENGTH = 14;
 const REF = 0;
 const FAIL = 1;
 const MAX_ALGORITHMS = MAX_PAIR_TAGS;
+const NONE = -1;
 
 /**
- * What one pass over a side learns per entry: interned path and digest, and its kind. For a
+ * What one pass over a side learns per entry: its path id, algorithm tag and kind. For a
  * policy reference (compare-policy.ts) an "entry" is one (path, accepted digest) pair and
  * there is no log.
  */
 export interface SideScan {
   readonly log?: ImaLog;
+  readonly bytes: SideBytes;
+  /** Path id; -1 when not aligned. */
   readonly path: Int32Array;
-  /** The entry's (path, digest) slot in DigestPairs; -1 when not aligned. */
-  readonly pair: Int32Array;
-  /** Bit of the digest's algorithm (1 << algorithm id); 0 when not aligned. */
-  readonly algorithmBit: Uint16Array;
+  /** Algorithm id (AlgorithmNames) of the entry's file digest; meaningful where `path` ≥ 0. */
+  readonly tag: Uint8Array;
   readonly entryClass: Uint8Array;
   readonly bootStarts: number[];
   readonly kernelVersions: Array<{ index: number; version: string }>;
@@ -194,84 +199,182 @@ export interface SideScan {
   excluded: number;
 }
 
-/** The tables both sides are interned into: source REF is the reference's buffer. */
+/** The tables both sides are interned into: side REF is the reference. */
 export interface CompareTables {
-  readonly paths: ByteInterner;
-  readonly pairs: DigestPairs;
+  readonly sides: readonly [SideBytes, SideBytes];
+  readonly paths: NameTable;
   readonly algorithms: AlgorithmNames;
 }
 
-export function compareTables(reference: Uint8Array, failing: Uint8Array, entries: number): CompareTables {
-  return {
-    paths: new ByteInterner([reference, failing], entries / 2),
-    pairs: new DigestPairs([reference, failing], entries),
-    algorithms: new AlgorithmNames(),
-  };
+export function compareTables(reference: SideBytes, failing: SideBytes): CompareTables {
+  const sides = [reference, failing] as const;
+  return { sides, paths: new NameTable(sides, reference.nameOffset.length), algorithms: new AlgorithmNames() };
 }
 
-export function compareLogs(reference: ImaLog, failing: ImaLog): LogComparison {
-  const tables = compareTables(reference.data, failing.data, reference.entries.length + failing.entries.length);
+/** A list's names and file digests, read through `source` (its data, or the file behind it). */
+export function listBytes(log: ImaLog, source: ByteSource = memoryByteSource(log.data)): SideBytes {
+  const e = log.entries;
+  return { source, nameOffset: e.nameOffset, nameLength: e.nameLength, digestOffset: e.fileDigestOffset, digestLength: e.fileDigestLength };
+}
+
+/**
+ * `sources`: where each list's bytes are read (default: the models' data), so a list backed
+ * by its file compares without being read into memory whole.
+ */
+export function compareLogs(
+  reference: ImaLog,
+  failing: ImaLog,
+  sources: { readonly reference?: ByteSource; readonly failing?: ByteSource } = {},
+): LogComparison {
+  const tables = compareTables(listBytes(reference, sources.reference), listBytes(failing, sources.failing));
   const ref = scanSide(reference, REF, tables);
-  const fail = scanSide(failing, FAIL, tables);
-  return compareScans(ref, fail, tables, { reference: sideFacts(ref, tables.algorithms), notes: [] });
+  const fail = scanSide(failing, FAIL, tables, { follow: ref });
+  return compareScans(ref, fail, tables, { reference: (paths) => listFacts(ref, paths, tables.algorithms), notes: [] });
 }
 
 /**
  * The comparison of two scanned sides. `extra`: the reference's facts (a list's or a
- * policy's) and what the caller has to say about it; a policy has no order, so no divergence.
+ * policy's, given its count of paths) and what the caller has to say about it; a policy has
+ * no order, so no divergence.
  */
 export function compareScans(
   ref: SideScan,
   fail: SideScan,
   tables: CompareTables,
-  extra: { readonly reference: (pathCount: Uint32Array) => SideFacts; readonly notes: readonly string[] },
+  extra: { readonly reference: (paths: number) => SideFacts; readonly notes: readonly string[] },
 ): LogComparison {
-  const { paths, pairs, algorithms } = tables;
-  const pathCount = paths.size;
-  const count = [new Uint32Array(pathCount), new Uint32Array(pathCount)];
-  const masks = [new Uint16Array(pathCount), new Uint16Array(pathCount)];
-  const first = [new Int32Array(pathCount).fill(-1), new Int32Array(pathCount).fill(-1)];
-  tallyPaths(ref, count[REF], masks[REF], first[REF]);
-  tallyPaths(fail, count[FAIL], masks[FAIL], first[FAIL]);
-
-  classifyEntries(ref, FAIL, count, masks, pairs, EntryCompare.Gone);
-  classifyEntries(fail, REF, count, masks, pairs, EntryCompare.New);
-
-  // A path's class follows from its entries': changed if any failing entry is.
-  const pathClass = new Uint8Array(pathCount);
-  for (let p = 0; p < pathCount; p++) {
-    if (count[REF][p] === 0) pathClass[p] = EntryCompare.New;
-    else if (count[FAIL][p] === 0) pathClass[p] = EntryCompare.Gone;
-    else if ((masks[REF][p] & masks[FAIL][p]) === 0) pathClass[p] = EntryCompare.Incomparable;
-    else pathClass[p] = EntryCompare.Same;
-  }
-  for (let i = 0; i < fail.path.length; i++) {
-    if (fail.entryClass[i] === EntryCompare.Changed) pathClass[fail.path[i]] = EntryCompare.Changed;
-  }
+  const { paths, algorithms } = tables;
+  const digests = new PathDigests(tables, ref, fail);
+  const pathClass = digests.classify();
   const counts: ClassCounts = { changed: 0, new: 0, gone: 0, same: 0, incomparable: 0, excluded: fail.excluded };
-  for (let p = 0; p < pathCount; p++) counts[ENTRY_COMPARE_NAMES[pathClass[p]] as PathClass]++;
-
-  const divergence = ref.log === undefined ? undefined : findDivergence(ref, fail, paths, pairs, algorithms);
+  for (let p = 0; p < pathClass.length; p++) counts[ENTRY_COMPARE_NAMES[pathClass[p]] as PathClass]++;
+  const divergence = ref.log === undefined ? undefined : findDivergence(ref, fail, tables);
   return {
     counts,
-    reference: extra.reference(count[REF]),
-    failing: sideFacts(fail, algorithms)(count[FAIL]),
-    groups: buildGroups(ref, fail, pathClass, first, paths, pairs, algorithms),
+    reference: extra.reference(presentPaths(paths.first[REF], pathClass.length)),
+    failing: listFacts(fail, presentPaths(paths.first[FAIL], pathClass.length), algorithms),
+    groups: buildGroups(ref, fail, pathClass, digests.several, tables),
     ...(divergence !== undefined ? { divergence } : {}),
     notes: [...extra.notes, ...comparabilityNotes(ref, fail, counts, algorithms)],
     entryClass: { reference: ref.entryClass, failing: fail.entryClass },
   };
 }
 
-/** Per path of one list: entries, algorithms measured (bits), first entry. */
-function tallyPaths(side: SideScan, count: Uint32Array, mask: Uint16Array, first: Int32Array): void {
-  const path = side.path;
-  const bits = side.algorithmBit;
-  for (let i = 0; i < path.length; i++) {
-    const p = path[i];
-    if (p < 0) continue;
-    if (count[p]++ === 0) first[p] = i;
-    mask[p] |= bits[i];
+function presentPaths(first: Int32Array, pathCount: number): number {
+  let n = 0;
+  for (let p = 0; p < pathCount; p++) if (first[p] !== NONE) n++;
+  return n;
+}
+
+/**
+ * The digests each side measured per path, and from them the class of every path and entry.
+ * Most paths have one digest per side (however often measured), so their sides compare with
+ * one byte comparison of their first entries; only the paths a side measured with several
+ * digests go through a set of (path, algorithm, digest) pairs.
+ */
+class PathDigests {
+  private readonly scratch = new Scratch();
+  /** Per side: bit per algorithm the side measured the path with. */
+  private readonly masks: [Uint16Array, Uint16Array];
+  /** Bit 1 << side: that side measured the path with more than one (algorithm, digest). */
+  readonly several: Uint8Array;
+
+  constructor(
+    private readonly tables: CompareTables,
+    private readonly ref: SideScan,
+    private readonly fail: SideScan,
+  ) {
+    const n = tables.paths.size;
+    this.masks = [new Uint16Array(n), new Uint16Array(n)];
+    this.several = new Uint8Array(n);
+    this.tally(ref, REF);
+    this.tally(fail, FAIL);
+  }
+
+  /** Per path its EntryCompare class; sets every aligned entry's class. */
+  classify(): Uint8Array {
+    const { ref, fail, masks, several } = this;
+    const first = this.tables.paths.first;
+    const n = several.length;
+    const pathClass = new Uint8Array(n);
+    let mixed = 0;
+    for (let p = 0; p < n; p++) {
+      const r = first[REF][p];
+      const f = first[FAIL][p];
+      if (r === NONE) pathClass[p] = EntryCompare.New;
+      else if (f === NONE) pathClass[p] = EntryCompare.Gone;
+      else if ((masks[REF][p] & masks[FAIL][p]) === 0) pathClass[p] = EntryCompare.Incomparable;
+      else if (several[p] !== 0) {
+        pathClass[p] = EntryCompare.Same; // until a failing entry is found changed
+        mixed++;
+      } else pathClass[p] = this.sameDigest(REF, r, FAIL, f) ? EntryCompare.Same : EntryCompare.Changed;
+    }
+    // A path with one digest per side: each entry's class is its path's.
+    for (const side of [ref, fail]) {
+      for (let i = 0; i < side.path.length; i++) {
+        const p = side.path[i];
+        if (p !== NONE) side.entryClass[i] = pathClass[p];
+      }
+    }
+    if (mixed > 0) this.classifySeveral(pathClass);
+    return pathClass;
+  }
+
+  private tally(side: SideScan, s: 0 | 1): void {
+    const first = this.tables.paths.first[s];
+    const mask = this.masks[s];
+    const bit = 1 << s;
+    for (let i = 0; i < side.path.length; i++) {
+      const p = side.path[i];
+      if (p === NONE) continue;
+      mask[p] |= 1 << side.tag[i];
+      const j = first[p];
+      if (j !== i && (this.several[p] & bit) === 0 && !this.sameDigest(s, j, s, i)) this.several[p] |= bit;
+    }
+  }
+
+  /** Entries of the paths measured with several digests: by the set of pairs each side measured. */
+  private classifySeveral(pathClass: Uint8Array): void {
+    const { masks, several } = this;
+    const sides = [this.ref, this.fail] as const;
+    const entries = sides.map((side) => {
+      const out: number[] = [];
+      for (let i = 0; i < side.path.length; i++) {
+        const p = side.path[i];
+        if (p !== NONE && several[p] !== 0 && pathClass[p] === EntryCompare.Same) out.push(i);
+      }
+      return out;
+    });
+    const pairs = new DigestPairs(this.tables.sides, entries[REF].length + entries[FAIL].length);
+    for (const s of [REF, FAIL] as const) for (const i of entries[s]) pairs.add(sides[s].path[i], s, i, sides[s].tag[i]);
+    const changed: number[] = [];
+    for (const s of [REF, FAIL] as const) {
+      const side = sides[s];
+      const otherBit = 1 << (1 - s);
+      for (const i of entries[s]) {
+        const p = side.path[i];
+        const shared = masks[REF][p] & masks[FAIL][p];
+        if ((shared & (1 << side.tag[i])) === 0) side.entryClass[i] = EntryCompare.Incomparable;
+        else if ((pairs.add(p, s, i, side.tag[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
+        else {
+          side.entryClass[i] = EntryCompare.Changed;
+          if (s === FAIL) changed.push(p);
+        }
+      }
+    }
+    // A path is changed if any failing entry is: what a policy made from the reference rejects.
+    for (const p of changed) pathClass[p] = EntryCompare.Changed;
+  }
+
+  private sameDigest(a: 0 | 1, i: number, b: 0 | 1, j: number): boolean {
+    const x = this.tables.sides[a];
+    const y = this.tables.sides[b];
+    const length = x.digestLength[i];
+    return (
+      (a === REF ? this.ref : this.fail).tag[i] === (b === REF ? this.ref : this.fail).tag[j] &&
+      y.digestLength[j] === length &&
+      equalRanges(x.source, x.digestOffset[i], y.source, y.digestOffset[j], length, this.scratch)
+    );
   }
 }
 
@@ -292,24 +395,13 @@ export class AlgorithmNames {
   }
 }
 
-/**
- * `options` for a failing list judged against a policy: boot_aggregate is then a path like any
- * other (Keylime looks it up in `digests`), and names `excluded` matches are not aligned.
- */
-export function scanSide(
-  log: ImaLog,
-  source: number,
-  { paths, pairs, algorithms }: CompareTables,
-  options: { readonly alignBootAggregate?: boolean; readonly excluded?: (name: Uint8Array) => boolean } = {},
-): SideScan {
-  const e = log.entries;
-  const n = e.length;
-  const data = log.data;
-  const side: SideScan = {
-    log,
-    path: new Int32Array(n).fill(-1),
-    pair: new Int32Array(n).fill(-1),
-    algorithmBit: new Uint16Array(n),
+/** An empty scan of `n` entries. */
+export function newSideScan(n: number, bytes: SideBytes, log?: ImaLog): SideScan {
+  return {
+    ...(log !== undefined ? { log } : {}),
+    bytes,
+    path: new Int32Array(n).fill(NONE),
+    tag: new Uint8Array(n),
     entryClass: new Uint8Array(n),
     bootStarts: [],
     kernelVersions: [],
@@ -318,41 +410,74 @@ export function scanSide(
     unaligned: 0,
     excluded: 0,
   };
+}
+
+/**
+ * `options` for a failing list judged against a policy: boot_aggregate is then a path like any
+ * other (Keylime looks it up in `digests`), and names `excluded` matches are not aligned.
+ * `follow`: the reference already scanned, whose order this list most likely shares: an entry
+ * naming the same path as the reference's next entry takes its id without a hash lookup.
+ */
+export function scanSide(
+  log: ImaLog,
+  side: 0 | 1,
+  { sides, paths, algorithms }: CompareTables,
+  options: { readonly alignBootAggregate?: boolean; readonly excluded?: (name: Uint8Array) => boolean; readonly follow?: SideScan } = {},
+): SideScan {
+  const e = log.entries;
+  const n = e.length;
+  const bytes = sides[side];
+  const source = bytes.source;
+  const scan = newSideScan(n, bytes, log);
   const algorithmOf = log.digestAlgorithms.map((name) => algorithms.id(name));
+  const follow = options.follow?.path;
+  const other = (1 - side) as 0 | 1;
+  const first = paths.first;
+  let next = 0;
   for (let i = 0; i < n; i++) {
     const nameOffset = e.nameOffset[i];
     const nameLength = e.nameLength[i];
     if (nameLength === MARKER_LENGTH) {
-      if (bytesAt(data, nameOffset, BOOT_AGGREGATE)) {
-        side.bootStarts.push(i);
+      const at = source.at(nameOffset, nameLength);
+      if (bytesAt(source.bytes, at, BOOT_AGGREGATE)) {
+        scan.bootStarts.push(i);
         if (options.alignBootAggregate !== true) continue;
-      }
-      if (bytesAt(data, nameOffset, KERNEL_VERSION)) side.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
+      } else if (bytesAt(source.bytes, at, KERNEL_VERSION)) scan.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
     }
-    if (isViolation(log, i)) {
-      side.entryClass[i] = EntryCompare.Violation;
-      side.violations++;
+    if (isViolation(log, source, i)) {
+      scan.entryClass[i] = EntryCompare.Violation;
+      scan.violations++;
       continue;
     }
     const algorithm = e.fileDigestAlgorithm[i];
     const digestLength = e.fileDigestLength[i];
     if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || digestLength === 0 || digestLength > MAX_PAIR_DIGEST) {
-      side.unaligned++;
+      scan.unaligned++;
       continue;
     }
-    if (options.excluded?.(data.subarray(nameOffset, nameOffset + nameLength)) === true) {
-      side.entryClass[i] = EntryCompare.Excluded;
-      side.excluded++;
-      continue;
+    if (options.excluded !== undefined) {
+      const at = source.at(nameOffset, nameLength);
+      if (options.excluded(source.bytes.subarray(at, at + nameLength))) {
+        scan.entryClass[i] = EntryCompare.Excluded;
+        scan.excluded++;
+        continue;
+      }
+    }
+    let p: number;
+    if (follow !== undefined && next < follow.length && follow[next] !== NONE && paths.sameName(side, i, other, next)) {
+      p = follow[next++];
+      if (first[side][p] === NONE) first[side][p] = i;
+    } else {
+      p = paths.intern(side, i);
+      // Where the reference first named it: its next entry is the likeliest to follow.
+      if (follow !== undefined && first[other][p] !== NONE) next = first[other][p] + 1;
     }
     const a = algorithmOf[algorithm];
-    const p = paths.intern(source, nameOffset, nameLength);
-    side.path[i] = p;
-    side.pair[i] = pairs.add(p, source, e.fileDigestOffset[i], digestLength, a, 1 << source);
-    side.algorithmBit[i] = 1 << a;
-    side.algorithmEntries[a]++;
+    scan.path[i] = p;
+    scan.tag[i] = a;
+    scan.algorithmEntries[a]++;
   }
-  return side;
+  return scan;
 }
 
 function bytesAt(data: Uint8Array, offset: number, expected: Uint8Array): boolean {
@@ -361,9 +486,10 @@ function bytesAt(data: Uint8Array, offset: number, expected: Uint8Array): boolea
 }
 
 /** An all-zero template digest: the kernel's mark of a measurement violation. */
-function isViolation(log: ImaLog, i: IndexIntoEntryTable): boolean {
-  const start = log.entries.entryOffset[i] + 4;
-  for (let o = start, end = start + log.digestSize; o < end; o++) if (log.data[o] !== 0) return false;
+function isViolation(log: ImaLog, source: ByteSource, i: IndexIntoEntryTable): boolean {
+  const start = source.at(log.entries.entryOffset[i] + 4, log.digestSize);
+  const data = source.bytes;
+  for (let o = start, end = start + log.digestSize; o < end; o++) if (data[o] !== 0) return false;
   return true;
 }
 
@@ -376,40 +502,11 @@ function kernelVersionOf(log: ImaLog, i: IndexIntoEntryTable): string {
   return `(no buf field; digest ${toHex(log.data.subarray(o, o + log.entries.fileDigestLength[i]))})`;
 }
 
-/** Sets the EntryCompare code of every aligned entry of `side` against the `other` list. */
-function classifyEntries(
-  side: SideScan,
-  other: number,
-  count: readonly Uint32Array[],
-  masks: readonly Uint16Array[],
-  pairs: DigestPairs,
-  onlyHere: EntryCompareCode,
-): void {
-  const otherCount = count[other];
-  const shared = (p: number): number => masks[REF][p] & masks[FAIL][p];
-  const otherBit = 1 << other;
-  for (let i = 0; i < side.path.length; i++) {
-    const p = side.path[i];
-    if (p < 0) continue;
-    if (otherCount[p] === 0) side.entryClass[i] = onlyHere;
-    else if ((shared(p) & side.algorithmBit[i]) === 0) side.entryClass[i] = EntryCompare.Incomparable;
-    else if ((pairs.bits(side.pair[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
-    else side.entryClass[i] = EntryCompare.Changed;
-  }
-}
-
-/** The facts of a list's side, once its paths are tallied. */
-function sideFacts(side: SideScan, algorithms: AlgorithmNames): (pathCount: Uint32Array) => SideFacts {
-  return (pathCount) => listFacts(side, pathCount, algorithms);
-}
-
-function listFacts(side: SideScan, pathCount: Uint32Array, algorithms: AlgorithmNames): SideFacts {
+function listFacts(side: SideScan, paths: number, algorithms: AlgorithmNames): SideFacts {
   const log = side.log;
   if (log === undefined) throw new Error('listFacts: a side without a log');
   const templateCounts = new Uint32Array(log.templates.length);
   for (let i = 0; i < log.entries.length; i++) templateCounts[log.entries.template[i]]++;
-  let paths = 0;
-  for (let p = 0; p < pathCount.length; p++) if (pathCount[p] > 0) paths++;
   return {
     kind: 'list',
     entries: log.entries.length,
@@ -417,9 +514,7 @@ function listFacts(side: SideScan, pathCount: Uint32Array, algorithms: Algorithm
     templates: log.templates
       .map((t, i) => ({ name: t.name, entries: templateCounts[i] }))
       .filter((t) => t.entries > 0),
-    digestAlgorithms: algorithms.names
-      .map((algorithm, a) => ({ algorithm, entries: side.algorithmEntries[a] }))
-      .filter((a) => a.entries > 0),
+    digestAlgorithms: usedAlgorithms(side, algorithms),
     templateDigestSize: log.digestSize,
     boots: bootSegments(side, log),
     kernelVersions: side.kernelVersions,
@@ -427,6 +522,11 @@ function listFacts(side: SideScan, pathCount: Uint32Array, algorithms: Algorithm
     unaligned: side.unaligned,
     parseErrors: log.errors.length,
   };
+}
+
+/** Entries per normalised file-digest algorithm a side measured with. */
+export function usedAlgorithms(side: SideScan, algorithms: AlgorithmNames): SideFacts['digestAlgorithms'] {
+  return algorithms.names.map((algorithm, a) => ({ algorithm, entries: side.algorithmEntries[a] })).filter((a) => a.entries > 0);
 }
 
 function bootSegments(side: SideScan, log: ImaLog): BootSegment[] {
@@ -448,48 +548,72 @@ function bootSegments(side: SideScan, log: ImaLog): BootSegment[] {
         violation: tally[EntryCompare.Violation],
       },
     };
-    return start < 0 ? segment : { ...segment, digest: bootDigest(log, start) };
+    return start < 0 ? segment : { ...segment, digest: entryDigest(side, start) };
   });
 }
 
-function bootDigest(log: ImaLog, i: IndexIntoEntryTable): string {
-  const e = log.entries;
-  const o = e.fileDigestOffset[i];
-  const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
-  return `${algorithm}:${toHex(log.data.subarray(o, o + e.fileDigestLength[i]))}`;
+/** "algorithm:hex" of entry i's file digest, as the list names the algorithm. */
+function entryDigest(side: SideScan, i: IndexIntoEntryTable): string {
+  const log = side.log;
+  const algorithm = log === undefined ? undefined : log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]];
+  return `${algorithm ?? 'unknown'}:${toHex(digestBytes(side.bytes, i))}`;
 }
 
-/** Gathers, for the paths that differ only, their digests per side, then files them in groups. */
-function buildGroups(
-  ref: SideScan,
-  fail: SideScan,
-  pathClass: Uint8Array,
-  first: readonly Int32Array[],
-  paths: ByteInterner,
-  pairs: DigestPairs,
-  algorithms: AlgorithmNames,
-): CompareGroup[] {
-  const differs = (p: number): boolean => {
+/** Entry i's file digest (valid until its source's next read). */
+function digestBytes(bytes: SideBytes, i: number): Uint8Array {
+  const length = bytes.digestLength[i];
+  const at = bytes.source.at(bytes.digestOffset[i], length);
+  return bytes.source.bytes.subarray(at, at + length);
+}
+
+function nameText(bytes: SideBytes, i: number): string {
+  const length = bytes.nameLength[i];
+  const at = bytes.source.at(bytes.nameOffset[i], length);
+  return decodeText(bytes.source.bytes.subarray(at, at + length));
+}
+
+/**
+ * Gathers, for the paths that differ only, their digests per side (distinct, in the order the
+ * side first measured them, with counts), then files them in groups. `several`: PathDigests'
+ * bits of the sides that measured a path with more than one digest; the others have one.
+ */
+function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, several: Uint8Array, { paths, algorithms }: CompareTables): CompareGroup[] {
+  // Each differing path's index among them (NONE for the others), and its entries per side.
+  const index = new Int32Array(pathClass.length).fill(NONE);
+  let differing = 0;
+  for (let p = 0; p < pathClass.length; p++) {
     const c = pathClass[p];
-    return c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone;
-  };
-  // path id → pair slot → count, per side; only for differing paths.
-  const tallies = [new Map<number, Map<number, number>>(), new Map<number, Map<number, number>>()];
-  [ref, fail].forEach((side, s) => {
-    for (let i = 0; i < side.path.length; i++) {
-      const p = side.path[i];
-      if (p < 0 || !differs(p)) continue;
+    if (c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone) index[p] = differing++;
+  }
+  const counts = [new Uint32Array(differing), new Uint32Array(differing)];
+  // Differing path → "tag:hex" → DigestCount, per side, for the paths it measured with several.
+  const tallies = [new Map<number, Map<string, DigestCount>>(), new Map<number, Map<string, DigestCount>>()];
+  for (const s of [REF, FAIL]) {
+    const side = s === REF ? ref : fail;
+    const path = side.path;
+    for (let i = 0; i < path.length; i++) {
+      const p = path[i];
+      if (p === NONE || index[p] === NONE) continue;
+      counts[s][index[p]]++;
+      if ((several[p] & (1 << s)) === 0) continue;
       let perPath = tallies[s].get(p);
       if (perPath === undefined) tallies[s].set(p, (perPath = new Map()));
-      perPath.set(side.pair[i], (perPath.get(side.pair[i]) ?? 0) + 1);
+      const hex = toHex(digestBytes(side.bytes, i));
+      const key = `${side.tag[i]}:${hex}`;
+      const known = perPath.get(key);
+      perPath.set(key, { algorithm: algorithms.names[side.tag[i]], hex, count: (known?.count ?? 0) + 1 });
     }
-  });
-  const digestList = (perPath: Map<number, number> | undefined): DigestCount[] =>
-    [...(perPath ?? [])].map(([d, c]) => ({
-      algorithm: algorithms.names[pairs.tag(d)],
-      hex: toHex(pairs.digest(d)),
-      count: c,
-    }));
+  }
+  const first = paths.first;
+  const digestsOf = (s: 0 | 1, p: number): DigestCount[] => {
+    const count = counts[s][index[p]];
+    if (count === 0) return [];
+    const many = tallies[s].get(p);
+    if (many !== undefined) return [...many.values()];
+    const side = s === REF ? ref : fail;
+    const i = first[s][p];
+    return [{ algorithm: algorithms.names[side.tag[i]], hex: toHex(digestBytes(side.bytes, i)), count }];
+  };
   interface Building {
     kind: PathGroupKind;
     changed: number;
@@ -499,22 +623,21 @@ function buildGroups(
   }
   const groups = new Map<string, Building>();
   for (let p = 0; p < pathClass.length; p++) {
-    if (!differs(p)) continue;
+    if (index[p] === NONE) continue;
     const path = decodeText(paths.bytes(p));
     const { key, kind } = pathGroup(path);
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = { kind, changed: 0, new: 0, gone: 0, paths: [] }));
     const cls = ENTRY_COMPARE_NAMES[pathClass[p]] as 'changed' | 'new' | 'gone';
     group[cls]++;
-    const compared: ComparedPath = {
+    group.paths.push({
       path,
       class: cls,
-      reference: digestList(tallies[REF].get(p)),
-      failing: digestList(tallies[FAIL].get(p)),
-      ...(first[REF][p] >= 0 ? { referenceEntry: first[REF][p] } : {}),
-      ...(first[FAIL][p] >= 0 ? { failingEntry: first[FAIL][p] } : {}),
-    };
-    group.paths.push(compared);
+      reference: digestsOf(REF, p),
+      failing: digestsOf(FAIL, p),
+      ...(first[REF][p] !== NONE ? { referenceEntry: first[REF][p] } : {}),
+      ...(first[FAIL][p] !== NONE ? { failingEntry: first[FAIL][p] } : {}),
+    });
   }
   // What can fail attestation (changed, new) ranks before what only went unmeasured (gone).
   return [...groups]
@@ -532,23 +655,21 @@ function byClassThenPath(a: ComparedPath, b: ComparedPath): number {
   return (CLASS_RANK.get(a.class) ?? 3) - (CLASS_RANK.get(b.class) ?? 3) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
-function findDivergence(
-  ref: SideScan,
-  fail: SideScan,
-  paths: ByteInterner,
-  pairs: DigestPairs,
-  algorithms: AlgorithmNames,
-): Divergence | undefined {
+function findDivergence(ref: SideScan, fail: SideScan, tables: CompareTables): Divergence | undefined {
   const nr = ref.path.length;
   const nf = fail.path.length;
-  // Entries agree when they name the same path with the same digest; boot_aggregates (path -1)
-  // agree when their digests do, violations when their names do.
-  const key = (side: SideScan, i: number): string => describeEntry(side, i, paths, pairs, algorithms);
+  const scratch = new Scratch();
+  // Entries agree when they name the same path with the same digest; unaligned entries
+  // (boot_aggregates, violations) agree when their names and digests do.
   for (let i = 0; i < Math.min(nr, nf); i++) {
+    const p = ref.path[i];
     const sameEntry =
-      ref.path[i] >= 0 || fail.path[i] >= 0
-        ? ref.pair[i] === fail.pair[i]
-        : key(ref, i) === key(fail, i);
+      p !== NONE || fail.path[i] !== NONE
+        ? p === fail.path[i] &&
+          ref.tag[i] === fail.tag[i] &&
+          ref.bytes.digestLength[i] === fail.bytes.digestLength[i] &&
+          equalRanges(ref.bytes.source, ref.bytes.digestOffset[i], fail.bytes.source, fail.bytes.digestOffset[i], ref.bytes.digestLength[i], scratch)
+        : describeEntry(ref, i, tables) === describeEntry(fail, i, tables);
     if (!sameEntry) return divergedAt(i);
   }
   return nr === nf ? undefined : divergedAt(Math.min(nr, nf));
@@ -556,7 +677,7 @@ function findDivergence(
   function divergedAt(i: number): Divergence {
     const entry = (side: SideScan): DivergedEntry | undefined => {
       if (i >= side.path.length) return undefined;
-      const full = describeEntry(side, i, paths, pairs, algorithms);
+      const full = describeEntry(side, i, tables);
       const tab = full.indexOf('\t');
       return { path: full.slice(0, tab), digest: full.slice(tab + 1) };
     };
@@ -566,25 +687,13 @@ function findDivergence(
   }
 }
 
-/** "path\tdigest" of one entry, for entries the interned ids do not cover. */
-function describeEntry(
-  side: SideScan,
-  i: number,
-  paths: ByteInterner,
-  pairs: DigestPairs,
-  algorithms: AlgorithmNames,
-): string {
+/** "path\tdigest" of one entry of a list. */
+function describeEntry(side: SideScan, i: number, { paths, algorithms }: CompareTables): string {
   const p = side.path[i];
-  if (p >= 0) {
-    const d = side.pair[i];
-    return `${decodeText(paths.bytes(p))}\t${algorithms.names[pairs.tag(d)]}:${toHex(pairs.digest(d))}`;
-  }
-  const log = side.log;
-  if (log === undefined) return '(policy)\t';
-  const e = log.entries;
-  const name = readEntryName(log, i);
+  if (p !== NONE) return `${decodeText(paths.bytes(p))}\t${algorithms.names[side.tag[i]]}:${toHex(digestBytes(side.bytes, i))}`;
+  const name = nameText(side.bytes, i);
   if (side.entryClass[i] === EntryCompare.Violation) return `${name}\tviolation`;
-  return `${name}\t${e.fileDigestLength[i] > 0 ? bootDigest(log, i) : '(no file digest)'}`;
+  return `${name}\t${side.bytes.digestLength[i] > 0 ? entryDigest(side, i) : '(no file digest)'}`;
 }
 
 function comparabilityNotes(ref: SideScan, fail: SideScan, counts: ClassCounts, algorithms: AlgorithmNames): string[] {

@@ -17,13 +17,15 @@
  * What Keylime never matches (upper-case or odd hex) is counted, never aligned.
  */
 import { digestSize, hashAlgorithmsOfSize, parseHashAlgorithm } from '../hash/hash-algorithm';
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ImaLog } from '../model/ima-log';
 import { compileExcludes } from '../policy/excludes';
 import type { LoadedPolicy } from '../policy/runtime-policy';
 import { decodeText } from '../util/bytes';
 import { plural } from '../util/count-text';
 import { MAX_PAIR_DIGEST } from './digest-pairs';
-import { compareScans, compareTables, EntryCompare, scanSide, type AlgorithmNames, type LogComparison, type SideScan } from './compare-logs';
+import { compareScans, compareTables, listBytes, newSideScan, scanSide, usedAlgorithms, type AlgorithmNames, type CompareTables, type LogComparison, type SideScan } from './compare-logs';
+import type { SideBytes } from './name-table';
 
 const REF = 0;
 const FAIL = 1;
@@ -35,7 +37,7 @@ interface PolicyBuffer {
   readonly nameOffset: Uint32Array;
   readonly nameLength: Uint32Array;
   readonly digestOffset: Uint32Array;
-  readonly digestLength: Uint8Array;
+  readonly digestLength: Uint16Array;
   readonly pairs: number;
   /** Digests Keylime never matches (not lower-case hex of whole bytes). */
   readonly unreadable: number;
@@ -43,17 +45,21 @@ interface PolicyBuffer {
   readonly excludedPaths: number;
 }
 
-export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog): LogComparison {
+/** `failingSource`: where the failing list's bytes are read (default: its data). */
+export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog, failingSource: ByteSource = memoryByteSource(failing.data)): LogComparison {
   const policy = loaded.policy;
   const excludes = compileExcludes(policy.excludes);
   const isExcluded = (name: string): boolean => excludes.match(name);
   const known = layOutPolicy([policy.digests, policy.keyrings, policy.imaBuf], isExcluded);
-  const tables = compareTables(known.data, failing.data, known.pairs + failing.entries.length);
+  const tables = compareTables(policyBytes(known), listBytes(failing, failingSource));
+  // The failing list's algorithms take the first ids, as it names them (the facts list them in id order).
+  for (const name of failing.digestAlgorithms) tables.algorithms.id(name);
+  const ref = scanPolicy(known, tables, failing);
   const fail = scanSide(failing, FAIL, tables, {
     alignBootAggregate: true,
+    follow: ref,
     ...(excludes.status === 'ok' ? { excluded: (name: Uint8Array) => isExcluded(decodeText(name)) } : {}),
   });
-  const ref = scanPolicy(known, tables, failing);
   const notes: string[] = [];
   if (known.unreadable > 0) notes.push(`the policy has ${plural(known.unreadable, 'digest', 'digests')} that are not lower-case hex: Keylime never matches them, so they are not compared`);
   if (excludes.status === 'ignored' || excludes.status === 'inexact') {
@@ -61,14 +67,12 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog): LogCompari
   }
   if (loaded.format === 'keylime-dsse') notes.push('the policy is read from its DSSE envelope; the signature is not checked here');
   return compareScans(ref, fail, tables, {
-    reference: (pathCount) => ({
+    reference: (paths) => ({
       kind: 'policy',
       entries: known.pairs,
-      paths: pathCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0),
+      paths,
       templates: [],
-      digestAlgorithms: tables.algorithms.names
-        .map((algorithm, a) => ({ algorithm, entries: ref.algorithmEntries[a] }))
-        .filter((a) => a.entries > 0),
+      digestAlgorithms: usedAlgorithms(ref, tables.algorithms),
       templateDigestSize: 0,
       boots: [],
       kernelVersions: [],
@@ -82,17 +86,21 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog): LogCompari
 }
 
 function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>>, isExcluded: (name: string) => boolean): PolicyBuffer {
-  // Two passes without a string or array per digest (a fleet policy holds millions): sizes
-  // first, then names encoded and digests decoded straight into one buffer.
+  // Two passes without a string, array or view per path or digest (a fleet policy holds
+  // millions; hence forEach, not an entry pair per path): sizes and the paths kept first, then
+  // names encoded and digests decoded straight into one buffer.
+  const kept = new Uint8Array(maps.reduce((n, map) => n + map.size, 0));
   let bytes = 0;
   let pairs = 0;
   let unreadable = 0;
   let excludedPaths = 0;
+  let n = 0;
   for (const map of maps) {
-    for (const [name, digests] of map) {
+    map.forEach((digests, name) => {
+      const path = n++;
       if (isExcluded(name)) {
         excludedPaths++;
-        continue;
+        return;
       }
       let readable = 0;
       for (const d of digests) {
@@ -102,10 +110,11 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
           bytes += d.length / 2;
         }
       }
-      if (readable === 0) continue;
+      if (readable === 0) return;
+      kept[path] = 1;
       bytes += utf8Length(name);
       pairs += readable;
-    }
+    });
   }
   const data = new Uint8Array(bytes);
   const out = {
@@ -113,32 +122,43 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
     nameOffset: new Uint32Array(pairs),
     nameLength: new Uint32Array(pairs),
     digestOffset: new Uint32Array(pairs),
-    digestLength: new Uint8Array(pairs),
+    digestLength: new Uint16Array(pairs),
     pairs,
     unreadable,
     excludedPaths,
   };
-  const encoder = new TextEncoder();
   let at = 0;
   let k = 0;
+  n = 0;
   for (const map of maps) {
-    for (const [name, digests] of map) {
-      if (isExcluded(name) || !digests.some(isLowerHex)) continue;
+    map.forEach((digests, name) => {
+      if (kept[n++] === 0) return;
       const nameAt = at;
-      const nameLength = encoder.encodeInto(name, data.subarray(at)).written;
-      at += nameLength;
+      at = writeUtf8(name, data, at);
       for (const hex of digests) {
         if (!isLowerHex(hex)) continue;
         out.nameOffset[k] = nameAt;
-        out.nameLength[k] = nameLength;
+        out.nameLength[k] = at - nameAt;
         out.digestOffset[k] = at;
         out.digestLength[k] = hex.length / 2;
         for (let c = 0; c < hex.length; c += 2) data[at++] = (hexValue(hex.charCodeAt(c)) << 4) | hexValue(hex.charCodeAt(c + 1));
         k++;
       }
-    }
+    });
   }
   return out;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes `s` as UTF-8 at `data[at]` and returns the end: ASCII by hand, the rest by TextEncoder. */
+function writeUtf8(s: string, data: Uint8Array, at: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return at + encoder.encodeInto(s, data.subarray(at)).written;
+    data[at + i] = c;
+  }
+  return at + s.length;
 }
 
 /** Lower-case hex of whole bytes, as Keylime can match it, and short enough to align. */
@@ -170,29 +190,21 @@ function utf8Length(s: string): number {
   return n;
 }
 
+function policyBytes(known: PolicyBuffer): SideBytes {
+  return { source: memoryByteSource(known.data), nameOffset: known.nameOffset, nameLength: known.nameLength, digestOffset: known.digestOffset, digestLength: known.digestLength };
+}
+
 /** One "entry" per accepted (name, digest), tagged with the failing list's algorithm of its size. */
-function scanPolicy(known: PolicyBuffer, tables: ReturnType<typeof compareTables>, failing: ImaLog): SideScan {
+function scanPolicy(known: PolicyBuffer, tables: CompareTables, failing: ImaLog): SideScan {
   const n = known.pairs;
-  const side: SideScan = {
-    path: new Int32Array(n),
-    pair: new Int32Array(n),
-    algorithmBit: new Uint16Array(n),
-    entryClass: new Uint8Array(n).fill(EntryCompare.None),
-    bootStarts: [],
-    kernelVersions: [],
-    algorithmEntries: new Uint32Array(16),
-    violations: 0,
-    unaligned: known.unreadable,
-    excluded: 0,
-  };
+  const side = newSideScan(n, tables.sides[REF]);
+  side.unaligned = known.unreadable;
   const algorithmOfSize = algorithmsBySize(failing, tables.algorithms);
   for (let k = 0; k < n; k++) {
-    const length = known.digestLength[k];
-    const a = algorithmOfSize(length);
-    const p = tables.paths.intern(REF, known.nameOffset[k], known.nameLength[k]);
-    side.path[k] = p;
-    side.pair[k] = tables.pairs.add(p, REF, known.digestOffset[k], length, a, 1 << REF);
-    side.algorithmBit[k] = 1 << a;
+    const a = algorithmOfSize(known.digestLength[k]);
+    // A path's digests are consecutive: the second and later take the first's id.
+    side.path[k] = k > 0 && known.nameOffset[k] === known.nameOffset[k - 1] ? side.path[k - 1] : tables.paths.intern(REF, k);
+    side.tag[k] = a;
     side.algorithmEntries[a]++;
   }
   return side;

@@ -30,14 +30,24 @@ function checkRange(size: Bytes, offset: Bytes, length: Bytes): void {
 
 /** The bytes are all in memory: `at` is the identity. */
 export function memoryByteSource(data: Uint8Array): ByteSource {
-  return {
-    size: data.length,
-    bytes: data,
-    at(offset, length) {
-      checkRange(data.length, offset, length);
-      return offset;
-    },
-  };
+  return new MemoryByteSource(data);
+}
+
+/**
+ * A class, not a closure per source: every memory source then shares one `at`, which a scan
+ * over two lists' sources (compare) gets inlined instead of a call per read.
+ */
+class MemoryByteSource implements ByteSource {
+  readonly size: Bytes;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.size = bytes.length;
+  }
+
+  at(offset: Bytes, length: Bytes): number {
+    checkRange(this.size, offset, length);
+    return offset;
+  }
 }
 
 /** Reads [start, end) of the underlying file, synchronously (FileReaderSync over `file.slice()` in a worker). */

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { failingChecks, type CompareDocument } from '../../core/compare/compare-json';
+import { failingChecks, hasDifferences, type CompareDocument } from '../../core/compare/compare-json';
 import { selectAnalysis } from '../../store/selectors';
 import type { CompareGroup, SideFacts } from '../../core/compare/compare-logs';
 import { useInspector } from '../../store/use-inspector';
@@ -83,16 +83,17 @@ function headlineTone(kind: string, document: CompareDocument | undefined): 'pen
   if (kind === 'error') return 'error';
   if (document === undefined) return 'pending';
   if (document.changed + document.new > 0) return 'error';
-  return document.gone + document.incomparable > 0 ? 'warning' : 'ok';
+  return hasDifferences(document, document.reference.kind) ? 'warning' : 'ok';
 }
 
 /** Names from the lists (the reference's file name, group keys) go through SafeText. */
 function Verdict({ document: d }: { readonly document: CompareDocument }) {
   const against = d.reference.kind === 'policy' ? 'accepted by' : 'since';
-  if (d.changed + d.new + d.gone + d.incomparable === 0) {
+  if (!hasDifferences(d, d.reference.kind)) {
     return (
       <>
-        No changes: all {formatCount(d.same)} paths measured with digests {d.reference.kind === 'policy' ? 'accepted by' : 'the same as'} <SafeText text={d.reference.name} />.
+        No changes: all {formatCount(d.same)} paths measured with digests {d.reference.kind === 'policy' ? 'accepted by' : 'the same as'} <SafeText text={d.reference.name} />
+        {d.reference.kind === 'policy' && d.gone > 0 ? ` (${formatCount(d.gone)} of its paths ${d.gone === 1 ? 'was' : 'were'} not measured)` : ''}.
       </>
     );
   }

@@ -1,0 +1,160 @@
+/**
+ * Path ids for the names of two sides of a comparison, read where they lie (a list's buffer,
+ * or a file read in chunks, through a ByteSource): each distinct byte string gets a small
+ * integer id without being decoded into a JS string or copied. An id is located by the first
+ * entry that named it (`first`), so the table needs no record per string: a slot holds the
+ * hash beside the id (one cache line answers most probes) and equality is checked byte by
+ * byte, so a hash collision can never merge two different names.
+ */
+import type { ByteSource } from '../model/byte-source';
+
+/** Where one side's names and file digests lie: a list's entry columns, or a policy's pairs. */
+export interface SideBytes {
+  readonly source: ByteSource;
+  readonly nameOffset: Uint32Array;
+  readonly nameLength: Uint32Array;
+  readonly digestOffset: Uint32Array;
+  readonly digestLength: Uint16Array;
+}
+
+/** FNV-1a over a byte range, with a final avalanche for the low bits tables index by. */
+export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed = 0): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = offset, end = offset + length; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/**
+ * Whether `a`[aOffset, +length) and `b`[bOffset, +length) hold the same bytes. A source's
+ * `at` is valid until its next call, so when both ranges are in one source the first is
+ * copied into `scratch` before the second is read.
+ */
+export function equalRanges(a: ByteSource, aOffset: number, b: ByteSource, bOffset: number, length: number, scratch: Scratch): boolean {
+  let xo = a.at(aOffset, length);
+  let x = a.bytes;
+  if (a === b) {
+    x = scratch.copy(x, xo, length);
+    xo = 0;
+  }
+  const yo = b.at(bOffset, length);
+  const y = b.bytes;
+  for (let k = 0; k < length; k++) if (x[xo + k] !== y[yo + k]) return false;
+  return true;
+}
+
+/** A reused buffer for the one range that has to outlive a source's next `at`. */
+export class Scratch {
+  private buffer = new Uint8Array(256);
+
+  copy(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+    if (this.buffer.length < length) this.buffer = new Uint8Array(Math.max(length, 2 * this.buffer.length));
+    const buffer = this.buffer;
+    for (let k = 0; k < length; k++) buffer[k] = bytes[offset + k]; // no view made: called per entry
+    return buffer;
+  }
+}
+
+const EMPTY = -1;
+
+export class NameTable {
+  /** Per side: the first entry of that side with each id's name, -1 if none (grows with the ids). */
+  readonly first: [Int32Array, Int32Array];
+  private readonly sides: readonly [SideBytes, SideBytes];
+  /** Pairs (hash, id); id EMPTY for a free slot. */
+  private slots: Int32Array;
+  private mask: number;
+  private count = 0;
+  private readonly scratch = new Scratch();
+
+  /** `expected`: a hint of the distinct names. */
+  constructor(sides: readonly [SideBytes, SideBytes], expected: number) {
+    this.sides = sides;
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    this.mask = capacity - 1;
+    const ids = Math.max(16, Math.ceil(expected));
+    this.first = [new Int32Array(ids).fill(EMPTY), new Int32Array(ids).fill(EMPTY)];
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id of the name of entry `i` of `side`, added if new; sets `first[side]` for it. */
+  intern(side: 0 | 1, i: number): number {
+    const s = this.sides[side];
+    const offset = s.nameOffset[i];
+    const length = s.nameLength[i];
+    const at = s.source.at(offset, length);
+    const h = hashBytes(s.source.bytes, at, length);
+    const slots = this.slots;
+    for (let k = h & this.mask; ; k = (k + 1) & this.mask) {
+      const id = slots[2 * k + 1];
+      if (id === EMPTY) {
+        const added = this.add(h, k);
+        this.first[side][added] = i;
+        return added;
+      }
+      if (slots[2 * k] === h && this.nameIs(id, side, i)) {
+        if (this.first[side][id] === EMPTY) this.first[side][id] = i;
+        return id;
+      }
+    }
+  }
+
+  /** Whether entry `i` of `side` and entry `j` of `other` have the same name. */
+  sameName(side: 0 | 1, i: number, other: 0 | 1, j: number): boolean {
+    const a = this.sides[side];
+    const b = this.sides[other];
+    const length = a.nameLength[i];
+    return b.nameLength[j] === length && equalRanges(a.source, a.nameOffset[i], b.source, b.nameOffset[j], length, this.scratch);
+  }
+
+  /** The bytes of name `id` (valid until its source's next read). */
+  bytes(id: number): Uint8Array {
+    const side = this.first[0][id] !== EMPTY ? 0 : 1;
+    const s = this.sides[side];
+    const e = this.first[side][id];
+    const at = s.source.at(s.nameOffset[e], s.nameLength[e]);
+    return s.source.bytes.subarray(at, at + s.nameLength[e]);
+  }
+
+  private nameIs(id: number, side: 0 | 1, i: number): boolean {
+    const owner = this.first[0][id] !== EMPTY ? 0 : 1;
+    return this.sameName(owner, this.first[owner][id], side, i);
+  }
+
+  private add(hash: number, slot: number): number {
+    const id = this.count++;
+    this.slots[2 * slot] = hash;
+    this.slots[2 * slot + 1] = id;
+    if (id === this.first[0].length) {
+      for (let side = 0; side < 2; side++) {
+        const grown = new Int32Array(id * 2).fill(EMPTY);
+        grown.set(this.first[side]);
+        this.first[side] = grown;
+      }
+    }
+    if (this.count * 4 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2).fill(EMPTY);
+    const mask = slots.length / 2 - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k + 1] === EMPTY) continue;
+      let s = old[k] & mask;
+      while (slots[2 * s + 1] !== EMPTY) s = (s + 1) & mask;
+      slots[2 * s] = old[k];
+      slots[2 * s + 1] = old[k + 1];
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
