@@ -8,7 +8,8 @@
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { asText } from '../core/tpm/binary-input';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
@@ -24,6 +25,7 @@ import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
+import { isReadableNonce } from '../core/tpm/quote/nonce';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -35,7 +37,8 @@ replays every PCR and explains where and why it does or does not match.
 
   --json             print the report (schema imascope.report/1) as one JSON document
   --bank ALG         bank to replay (sha1, sha256, sha384, sha512, sm3); repeatable
-  --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
+  --nonce HEX        the nonce the verifier sent (hex; Keylime's text or base64 also read),
+                     compared with the quote's extraData
   --kind FILE=KIND   override content detection for FILE; KIND is one of
                      ${INPUT_KINDS.join(', ')}
   --keylime-compat   judge a runtime policy exactly as Keylime's verifier does, without the
@@ -53,6 +56,7 @@ export interface CliArgs {
   readonly json: boolean;
   readonly banks: HashAlgorithm[];
   readonly nonce?: string;
+  /** --kind overrides by resolved path. */
   readonly kinds: Map<string, InputKind>;
   readonly files: string[];
   /** --permalink: the app's URL the fragment is appended to. */
@@ -92,12 +96,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!banks.includes(alg)) banks.push(alg);
     } else if (arg === '--nonce') {
       nonce = value();
+      if (!isReadableNonce(nonce)) throw new UsageError(`--nonce '${nonce}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`);
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');
       const kind = spec.slice(eq + 1);
       if (eq <= 0 || !isInputKind(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
-      kinds.set(spec.slice(0, eq), kind);
+      kinds.set(resolve(spec.slice(0, eq)), kind);
     } else if (arg === '--permalink') {
       permalink = value();
     } else if (arg === '--html') {
@@ -110,6 +115,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no input files');
+  // --kind names a file by its path, however it is spelled (./a, a, /dir/a): never silently unused.
+  const given = new Set(files.map((f) => resolve(f)));
+  for (const path of kinds.keys()) if (!given.has(path)) throw new UsageError(`--kind ${path}: not among the input files`);
   return { json, banks, nonce, kinds, files, permalink, html, keylimeCompat };
 }
 
@@ -152,11 +160,14 @@ async function run(argv: readonly string[]): Promise<number> {
   const provider = withNodeBulkHashing(await createHashProvider());
   const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
   const raw: RawInput[] = [];
+  // Bytes no kind fits may be a tpm2 '-F values' PCR file, read with a quote's selection
+  // (loadInputs); they are kept until every input is read.
+  const unrecognised: Array<{ file: string; bytes: Uint8Array }> = [];
   // The first large binary list is read only by the streaming pass when that can give the
   // report (stream-list.ts); otherwise, or with threads, it is read whole like every input.
   let list: ListToStream | undefined;
   for (const file of args.files) {
-    const given = args.kinds.get(file);
+    const given = args.kinds.get(resolve(file));
     // Threads (IMASCOPE_THREADS) hash the model: no streaming then.
     const head = list === undefined && defaultThreads() === 0 ? streamableHead(file) : undefined;
     if (head !== undefined) {
@@ -169,12 +180,23 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     const input = readInput(file, given);
     if (input === undefined) return 2;
+    if (input.kind === undefined) unrecognised.push({ file, bytes: input.bytes });
     raw.push(input);
+  }
+  // Without a quote, or as text, a file no kind fits is refused here.
+  const withQuote = raw.some((r) => r.kind === 'tpm-quote' || r.kind === 'attestation-bundle');
+  const refused = unrecognised.find((u) => !withQuote || asText(u.bytes) !== undefined);
+  if (refused !== undefined) {
+    const nearest = diagnoseUnrecognised(refused.bytes);
+    process.stderr.write(
+      `imascope: ${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
+    );
+    return 2;
   }
   let analysis = list === undefined ? undefined : await analyzeStreaming(list, raw, options, provider);
   if (analysis === undefined) {
     if (list !== undefined) {
-      const input = readInput(list.path, args.kinds.get(list.path));
+      const input = readInput(list.path, args.kinds.get(resolve(list.path)));
       if (input === undefined) return 2;
       raw.splice(list.position, 0, input);
     }
@@ -236,6 +258,7 @@ function streamableHead(file: string): Uint8Array | undefined {
 }
 
 /** `file` read whole and recognised, or undefined (said on stderr) when it cannot be either. */
+/** The file's bytes with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
 function readInput(file: string, given: InputKind | undefined): RawInput | undefined {
   let bytes: Uint8Array;
   try {
@@ -246,13 +269,7 @@ function readInput(file: string, given: InputKind | undefined): RawInput | undef
     return undefined;
   }
   const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
-  if (recognised === undefined) {
-    const nearest = diagnoseUnrecognised(bytes);
-    process.stderr.write(
-      `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
-    );
-    return undefined;
-  }
+  if (recognised === undefined) return { name: basename(file), bytes };
   return { name: basename(file), bytes, kind: recognised.module.kind, recognised };
 }
 

@@ -10,16 +10,16 @@ import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import { REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
-import { bytesEqual } from '../util/bytes';
+import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, pcrValueAfter, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
-import { checkQuote } from './check-quote';
+import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
-import { checkBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
+import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -27,6 +27,8 @@ import {
   logFindings,
   pcrFindings,
   quoteFindings,
+  uncheckedBootAggregateFindings,
+  violationFindings,
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
@@ -130,8 +132,49 @@ function replayFindings(
       ? { firmware: { pcr: (bank, pcr) => firmwareBanks.get(bank)?.get(pcr), log: loaded.firmware.log } }
       : {}),
   };
-  findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, bootSources, provider)));
+  const bootChecks = checkBootAggregates(facts.boots, bootSources, provider);
+  findings.push(...bootAggregateFindings(bootChecks));
+  findings.push(...uncheckedBootAggregateFindings(uncheckedBootAggregates(facts.boots, bootChecks, bootSources)));
   return findings;
+}
+
+/**
+ * The PCRs of the log a quote selects and no supplied value covers, when a prefix of the log
+ * reproduces its pcrDigest: their values there are what the quote attests (PcrCheck.fromQuote).
+ */
+function pcrChecksFromQuote(
+  loaded: LoadedInputs,
+  pcrReplay: PcrReplay,
+  existing: readonly PcrCheck[],
+  input: string,
+  q: QuoteCheck,
+  provider: HashProvider,
+): PcrCheck[] {
+  const m = q.report.matchedEntries;
+  const log = loaded.log?.log;
+  if (log === undefined || q.report.digestMatches !== true || m === undefined || q.hypothesis === undefined) return [];
+  const out: PcrCheck[] = [];
+  for (const [name, pcrs] of Object.entries(q.report.selection)) {
+    const bank = name as HashAlgorithm;
+    for (const pcr of pcrs ?? []) {
+      const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
+      if (!pcrReplay.logPcrs.has(pcr) || covered) continue;
+      const value = pcrValueAfter(log, pcrReplay, provider, bank, pcr, q.hypothesis, m);
+      const whole = pcrReplay.replay[bank]?.[String(pcr)];
+      if (value === undefined || whole === undefined) continue;
+      out.push({
+        bank,
+        pcr,
+        expected: toHex(value),
+        replayed: whole,
+        status: m === log.entries.length ? 'match' : 'prefix',
+        matchedEntries: m,
+        hypothesis: q.hypothesis,
+        fromQuote: input,
+      });
+    }
+  }
+  return out;
 }
 
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
@@ -158,6 +201,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   let pcrReplay: PcrReplay | undefined;
   let logFacts: LogFacts | undefined;
   let checks: PcrCheck[] | undefined;
+  let violations: readonly number[] = [];
   const streamed = loaded.log === undefined ? loaded.streamedLog : undefined;
   const entryCount = loaded.log?.log.entries.length ?? streamed?.entryCount;
   if (loaded.log !== undefined) {
@@ -168,7 +212,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     const facts = computeLogFacts(log, hashes);
     logFacts = facts;
     report.log = facts.report;
-    findings.push(...logFindings(log, facts, hashes));
+    violations = hashes.violations;
+    findings.push(...logFindings(log, facts, hashes, input.name));
     // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
     const companions = loaded.companions ?? [];
     findings.push(...checkBankLists(loaded.log, companions, provider).findings);
@@ -192,7 +237,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     logFacts = facts;
     report.log = facts.report;
-    findings.push(...logFindings(streamed, facts, hashes));
+    violations = hashes.violations;
+    findings.push(...logFindings(streamed, facts, hashes, input.name));
     report.replay = {};
     for (const bank of banks) {
       const final = streamed.finals.get(bank);
@@ -207,6 +253,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwareBanks, provider));
   }
 
+  // Whether a check was met only with violations extended as zeros (the violation finding says so).
+  let zeroMatched = checks?.some((c) => c.status !== 'mismatch' && c.hypothesis?.violations === 'zero') ?? false;
+  const quoteChecks: PcrCheck[] = [];
   let matchedEntries: number | undefined;
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
@@ -228,9 +277,19 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       matchedEntries = q.report.matchedEntries;
     }
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
+    if (q.hypothesis?.violations === 'zero') zeroMatched = true;
+    if (loaded.log !== undefined && pcrReplay !== undefined) {
+      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q, provider));
+    }
   }
+  // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
+  if (quoteChecks.length > 0) report.pcrChecks = [...(report.pcrChecks ?? []), ...quoteChecks];
+  findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
+  if (options.nonce !== undefined && loaded.quotes.length === 0) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `A nonce (${options.nonce}) was given, but no quote to compare it with: give the TPM quote it was sent for.` });
+  }
   if (matchedEntries === undefined) {
     matchedEntries = checks?.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
   }

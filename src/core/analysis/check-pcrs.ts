@@ -10,7 +10,7 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
-import { computeExtendValues } from '../replay/extend-values';
+import { BLOCK_ENTRIES, computeExtendValues } from '../replay/extend-values';
 import {
   replayChains,
   type Chain,
@@ -183,6 +183,30 @@ export async function replayAndCheckPcrs(
     chainFor,
     logPcrs,
   };
+}
+
+/**
+ * The value of `pcr` after the first `m` entries under hypothesis `h`: what a quote
+ * reproduced at a prefix of `m` entries attests. Read from the running values when the chain
+ * has them, else extended again (one pass over the prefix, only for that case).
+ */
+export function pcrValueAfter(log: ImaLog, pcrReplay: PcrReplay, provider: HashProvider, bank: HashAlgorithm, pcr: number, h: Hypothesis, m: number): Uint8Array | undefined {
+  const chain = pcrReplay.chainFor(bank, h);
+  const hasher = provider.get(bank);
+  if (chain === undefined || hasher === undefined) return undefined;
+  const size = hasher.size;
+  const column = log.entries.pcr;
+  let last = Math.min(m, column.length) - 1;
+  while (last >= 0 && column[last] !== pcr) last--;
+  if (last < 0) return new Uint8Array(size);
+  const running = chain.extend.running;
+  if (running !== undefined) return running.slice(last * size, (last + 1) * size);
+  const states = new Uint8Array(256 * size);
+  for (let start = 0; start <= last; start += BLOCK_ENTRIES) {
+    const end = Math.min(last + 1, start + BLOCK_ENTRIES);
+    hasher.extendRangeInto(column.subarray(start, end), 0, end - start, states, chain.extend.read(start, end), undefined);
+  }
+  return states.slice(pcr * size, (pcr + 1) * size);
 }
 
 export interface QuoteProbeOutcome {
