@@ -64,6 +64,21 @@ test('an edited sha256 list beside its sha1 twin is a red verdict naming the ent
   if (SCREENSHOTS) await inspector.page.screenshot({ path: `${SCREENSHOTS}/per-bank-edited.png`, fullPage: true });
 });
 
+test('two unrelated lists of one bank dropped together: both stay listed, the unused one said so', async ({ inspector }) => {
+  await inspector.open();
+  const swtpm = { name: 'binary_runtime_measurements', mimeType: 'application/octet-stream', buffer: readFileSync(sharedDataPath('swtpm', 'binary_runtime_measurements')) };
+  await inspector.dropFiles([swtpm, ibmtss('sha1.log')]);
+  await inspector.waitForReady();
+  await expect(inspector.entryCount).toHaveText('362');
+  const items = inspector.page.getByTestId('input-item');
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0).getByTestId('unused-list-note')).toContainText('Not used: another IMA list of the same bank as sha1.log');
+  const unused = inspector.page.locator('[data-testid="finding"][data-code="input-unused"]');
+  await expect(unused).toHaveAttribute('data-severity', 'warning');
+  await expect(unused).toContainText('binary_runtime_measurements: a second IMA list of the same bank; only sha1.log is analysed');
+  await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'ok');
+});
+
 test('the other bank dropped onto an open case joins it', async ({ inspector }) => {
   await inspector.open();
   await inspector.dropFiles([ibmtss('sha256.log'), ibmtss('imakvtpcr10.txt')]);

@@ -20,6 +20,14 @@ test('a truncated AK beside a good quote is a red verdict, never green', async (
   await expect(inspector.page.locator('[data-testid="finding"][data-code="input-unreadable"]')).toHaveCount(1);
 });
 
+test('a Keylime quote string (its signature inside) without a key is a red verdict saying what is missing', async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('keylime_quote_string.txt'), swtpm('binary_bios_measurements')]);
+  await inspector.waitForReady();
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  await expect(inspector.page.getByTestId('verdict')).toContainText('the signature it carries cannot be checked: no readable attestation key was given');
+});
+
 test('a signature without a key is a red verdict', async ({ inspector }) => {
   await inspector.open();
   await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig')]);

@@ -80,6 +80,10 @@ test('a firmware log alone opens on its tab', async ({ inspector }) => {
   await expect(page.getByTestId('firmware-tab')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('firmware-row')).toHaveCount(18);
   await expect(page.getByTestId('firmware-details')).toContainText('Select an event');
+  // No IMA list: no "… of 0 match the filter", but what is missing.
+  await expect(inspector.entryCount).toHaveText('0');
+  await expect(page.locator('.facts')).toContainText('(no IMA measurement list given)');
+  await expect(page.locator('.facts')).not.toContainText('match the filter');
 });
 
 test('without a firmware log there are no tabs', async ({ inspector }) => {

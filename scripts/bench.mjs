@@ -5,10 +5,12 @@
 //   `evmctl ima_measurement --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same
 //   files, taking turns run by run in this one run so that all see the same machine state; the
 //   CLI also with IMASCOPE_THREADS=0 (everything on the main thread: the default since the
-//   batch kernel) and with IMASCOPE_THREADS=1 (one worker thread). Per contender the median
+//   batch kernel), with IMASCOPE_THREADS=1 (one worker thread) and with
+//   IMASCOPE_STREAM_MIN_BYTES=0 (the streaming pass whatever the list's size). Per contender the median
 //   wall time of BENCH_RUNS runs (default 5) with min–max, the median CPU time (user+sys) and
 //   the largest peak RSS (GNU time), then the goals: wall ≤ 0.5× evmctl's, CPU no more than
 //   the one-thread run's, peak RSS ≤ the list's size + 80 MiB.
+// - Start-up: `node -e 0` and `imascope --help` (Node, then loading the CLI), CPU and RSS.
 // - Before and after: BENCH_BEFORE=/path/to/an/older/checkout (built: its bin/imascope.js
 //   and dist/cli) adds that CLI, default and one thread, to the same turns, and the ratios of
 //   each figure after / before.
@@ -106,6 +108,8 @@ function sideBySide(size) {
     ['cli', 'node', analyze('bin/imascope.js'), {}],
     ['cli.one_thread', 'node', analyze('bin/imascope.js'), oneThread],
     ['cli.threads', 'node', analyze('bin/imascope.js'), { IMASCOPE_THREADS: '1' }],
+    // The streaming pass at every size (by default only lists from 64 MiB on are streamed).
+    ['cli.streamed', 'node', analyze('bin/imascope.js'), { IMASCOPE_STREAM_MIN_BYTES: '0' }],
     ...(hasEvmctl ? [['evmctl', 'evmctl', ['ima_measurement', '--ignore-violations', '--pcrs', `sha1,${pcrs[0]}`, '--pcrs', `sha256,${pcrs[1]}`, list], {}]] : []),
     ...(BEFORE === undefined
       ? []
@@ -160,6 +164,26 @@ function sideBySide(size) {
     if (after.rssKiB !== undefined) line(`after_vs_before.${size}.peak_rss`, (after.rssKiB / before.rssKiB).toFixed(2), 'x', extra);
   }
   if (evm === undefined) line(`evmctl.ima_measurement.${size}`, 'skipped', '', 'evmctl not installed (apt-get install ima-evm-utils)');
+}
+
+/**
+ * What every run pays before any work: Node itself (`node -e 0`) and loading the CLI
+ * (`imascope --help` loads what `analyze` loads), in turns, with BENCH_BEFORE's CLI too.
+ */
+function startup() {
+  const contenders = [
+    ['node', ['-e', '0']],
+    ['cli', ['bin/imascope.js', '--help']],
+    ...(BEFORE === undefined ? [] : [['before', [join(BEFORE, 'bin/imascope.js'), '--help']]]),
+  ];
+  const runs = new Map(contenders.map(([name]) => [name, []]));
+  for (let i = 0; i < Math.max(RUNS, 7); i++) for (const [name, args] of contenders) runs.get(name).push(runOnce('node', args, {}));
+  for (const [name] of contenders) {
+    const fig = summarize(runs.get(name));
+    const what = name === 'node' ? 'node -e 0' : `${name === 'cli' ? '' : 'before: '}imascope --help (loads what analyze loads)`;
+    const rss = fig.rssKiB === undefined ? '' : `, peak RSS ${(fig.rssKiB / 1024).toFixed(0)} MiB`;
+    line(`startup.${name}.cpu`, fig.cpu === undefined ? 'n/a' : fig.cpu.toFixed(3), 's', `${what}; median wall ${fig.ms.toFixed(0)} ms${rss}`);
+  }
 }
 
 function readFileSizeMiB(path) {
@@ -313,6 +337,7 @@ if (BEFORE !== undefined && !existsSync(join(BEFORE, 'dist/cli/imascope.mjs'))) 
   process.stderr.write(`bench: BENCH_BEFORE=${BEFORE} has no built CLI (run \`node scripts/build-cli.mjs\` there)\n`);
   process.exit(1);
 }
+startup();
 for (const size of SIZES) {
   sideBySide(size);
 }

@@ -28,6 +28,10 @@ if (stale) {
   console.log('imascope: building the app (dist/ is missing or older than the sources)…');
   const build = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  // vite empties dist/, which holds the CLI bundle too (dist/cli): build it again, as
+  // `npm run build` does, so `npx imascope` keeps working after the app was rebuilt.
+  const cli = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: 'inherit' });
+  if (cli.status !== 0) process.exit(cli.status ?? 1);
 }
 
 console.log(`imascope: serving on http://localhost:${port}`);

@@ -125,11 +125,11 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       }
       s.finishLoad(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
-      // A log that starts a new case, or a second list of a bank, replaces what it supersedes;
-      // the re-open that follows reuses the parsed log. A new case also lets go of the paste.
+      // A log that starts a new case replaces every input of the old one, and the paste; the
+      // re-open that follows reuses the parsed log. (A second list of a bank in the same case
+      // stays: the analysis says it is not used.)
       if (superseded.length > 0) {
-        if (summary.newCaseFrom !== undefined) s.leaveCase(superseded);
-        else s.removeInputs(superseded);
+        s.leaveCase(superseded);
         return;
       }
       await afterNextPaint();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { analyzeRaw } from '../core/analysis/analyze';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
@@ -16,7 +17,7 @@ describe('formatHumanReport with a firmware log', () => {
       provider,
     );
     const text = formatHumanReport(report);
-    expect(text).toContain('Firmware log: 18 events, replayed sha1 PCRs 0–9, sha256 PCRs 0–9; all 20 supplied PCR values match');
+    expect(text).toContain('Firmware log: 18 events, replayed sha1 PCRs 0–9, sha256 PCRs 0–9; all 20 supplied PCR values it governs match');
     // swtpm/README.md: boot_aggregate sha256 over PCR0..9 and sha1 over PCR0..7 (evmctl).
     expect(text).toContain(
       'boot_aggregate from it: sha1 2b6fb200a08aad10fe44cd7c037521caed7b65c4, sha256 cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2',
@@ -42,6 +43,41 @@ describe('formatHumanReport with a quote', () => {
     expect(bad).toContain('Quote: FAILED — signature INVALID, nonce DIFFERS, pcrDigest DIFFERS from every prefix of the log');
     expect(bad).toContain('  pcrDigest  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79353');
     expect(bad).toContain('  whole log  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352');
+  });
+});
+
+describe('formatHumanReport: a prefix match', () => {
+  it('shows the whole log\'s value as such, with no "differ" pointer against the prefix\'s expected value', async () => {
+    const provider = await createWasmHashProvider();
+    // PCR 10 after the first 5 entries, from the values swtpm extended (ima_extends.json), by node:crypto.
+    const extends_ = JSON.parse(new TextDecoder().decode(readSharedData('swtpm', 'ima_extends.json'))) as Array<[number, { sha256: string }]>;
+    let pcr = Buffer.alloc(32);
+    for (const [, d] of extends_.slice(0, 5)) pcr = createHash('sha256').update(pcr).update(Buffer.from(d.sha256, 'hex')).digest();
+    const pcrs = { name: 'pcrs.txt', bytes: new TextEncoder().encode(`10 ${pcr.toString('hex')}\n`) };
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), pcrs], {}, provider);
+    expect(report.pcrChecks?.[0]).toMatchObject({ status: 'prefix', matchedEntries: 5 });
+    const text = formatHumanReport(report);
+    expect(text).toContain(`    expected ${pcr.toString('hex')}\n    whole log f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc (entries after the first 5 change it)\n`);
+    expect(text).not.toContain('differ');
+  });
+});
+
+describe('the violation finding says how violations were extended for the match', () => {
+  it('PCR 10 that only violations extended as zeros reproduce: the finding says so, not "extended as 0xFF"', async () => {
+    const provider = await createWasmHashProvider();
+    // swtpm's own extends (ima_extends.json), the violation's 0xFF replaced by zeros, by node:crypto.
+    const extends_ = JSON.parse(new TextDecoder().decode(readSharedData('swtpm', 'ima_extends.json'))) as Array<[number, { sha256: string }]>;
+    let pcr = Buffer.alloc(32);
+    for (const [, d] of extends_) pcr = createHash('sha256').update(pcr).update(Buffer.from(d.sha256.replace(/^f{64}$/, '0'.repeat(64)), 'hex')).digest();
+    const zeros = { name: 'pcrs.txt', bytes: new TextEncoder().encode(`10 ${pcr.toString('hex')}\n`) };
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), zeros], {}, provider);
+    expect(report.pcrChecks?.[0]).toMatchObject({ status: 'match', hypothesis: { violations: 'zero' } });
+    const violation = report.findings.find((f) => f.code === 'violation')?.message ?? '';
+    expect(violation).toContain('the kernel extends them as 0xFF, but the supplied values were reproduced only with them extended as zeros');
+    expect(violation).not.toContain('extended as 0xFF.');
+    // The README's own PCR 10 (0xFF) keeps the kernel's words.
+    const { report: ff } = await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256.txt')], {}, provider);
+    expect(ff.findings.find((f) => f.code === 'violation')?.message).toContain('all-zero template digests, extended as 0xFF.');
   });
 });
 

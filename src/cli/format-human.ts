@@ -40,10 +40,16 @@ export function formatHumanReport(report: Report): string {
     lines.push('PCR checks:');
     for (const c of report.pcrChecks) {
       const at = c.matchedEntries === undefined ? '' : ` after ${c.matchedEntries} entries`;
-      lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}`);
+      const source = c.fromQuote === undefined ? '' : ` (the value quote ${c.fromQuote} attests)`;
+      lines.push(`  ${c.bank} PCR ${c.pcr}: ${c.status}${at}${source}`);
       lines.push(`    expected ${c.expected}`);
-      lines.push(`    replayed ${c.replayed}`);
-      lines.push(...differenceLine(c.expected, c.replayed));
+      if (c.status === 'prefix') {
+        // The expected value is the prefix's; the whole log's value is another hash, not a near miss.
+        lines.push(`    whole log ${c.replayed} (entries after the first ${c.matchedEntries ?? '?'} change it)`);
+      } else {
+        lines.push(`    replayed ${c.replayed}`);
+        lines.push(...differenceLine(c.expected, c.replayed));
+      }
     }
     lines.push('');
   }
@@ -75,10 +81,10 @@ function firmwareLines(report: Report): string[] {
     const mismatched = checks.filter((c) => c.status === 'mismatch').map((c) => `${c.bank}:${c.pcr}`);
     const compared =
       checks.length === 0
-        ? 'no supplied PCR values to compare'
+        ? 'no supplied PCR values it governs to compare'
         : mismatched.length === 0
-          ? `all ${checks.length} supplied PCR values match`
-          : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values match (differ: ${mismatched.join(', ')})`;
+          ? `${checks.length === 1 ? 'the 1 supplied PCR value it governs matches' : `all ${checks.length} supplied PCR values it governs match`}`
+          : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values it governs match (differ: ${mismatched.join(', ')})`;
     lines.push(`Firmware log: ${fw.events} events, replayed ${banks === '' ? 'into no bank' : banks}; ${compared}`);
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
   }
@@ -120,7 +126,8 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
   const out = [`${label}: ${verdict} — ${signature}, ${nonce}, ${digest}`, `  selection  ${selection}`, `  pcrDigest  ${q.pcrDigest}`];
   if (q.computedDigest !== undefined && q.computedDigest !== q.pcrDigest) {
     out.push(`  whole log  ${q.computedDigest}`);
-    out.push(...differenceLine(q.pcrDigest, q.computedDigest).map((l) => l.replace(/^ {4}differ {3}/, '  differ     ')));
+    // Reproduced by a prefix, the whole log's digest is another hash: no near miss to point at.
+    if (q.digestMatches !== true) out.push(...differenceLine(q.pcrDigest, q.computedDigest).map((l) => l.replace(/^ {4}differ {3}/, '  differ     ')));
   }
   if (q.signatureInput !== undefined || q.akInput !== undefined) {
     out.push(`  signature  ${q.signatureInput ?? '(none)'}, key ${q.akInput ?? '(none)'}`);

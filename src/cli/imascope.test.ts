@@ -1,20 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sharedDataPath } from '../core/testing/shared-data';
 import { REPORT_SCHEMA, type Report } from '../core/report/report';
 
 /** Runs the CLI as users do (a separate Node process), from source through tsx. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const swtpm = (name: string): string => sharedDataPath('swtpm', name);
 
 describe('imascope analyze', () => {
+  it('says the same whether the list is streamed or read whole, in either input order, damaged or not', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const list = readFileSync(swtpm('binary_runtime_measurements'));
+    const cut = join(dir, 'cut.bin');
+    writeFileSync(cut, list.subarray(0, list.length - 5));
+    const cases = [
+      ['--json', swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml')],
+      ['--json', swtpm('evmctl_pcrs_sha256.txt'), '--bank', 'sha256', swtpm('binary_runtime_measurements')],
+      ['--json', swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')],
+      ['--json', cut, swtpm('pcrread_all.yaml')],
+      [swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml')],
+    ];
+    // A list given as a pipe is read once, whole: it cannot be read again after its head.
+    const command = `cat '${swtpm('binary_runtime_measurements')}' | '${process.execPath}' --import tsx src/cli/imascope.ts analyze --json /dev/stdin '${swtpm('pcrread_all.yaml')}'`;
+    const piped = spawnSync('sh', ['-c', command], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, IMASCOPE_STREAM_MIN_BYTES: '0' } });
+    expect(piped.status).toBe(0);
+    expect((JSON.parse(piped.stdout) as Report).log?.entries).toBeGreaterThan(0);
+    for (const args of cases) {
+      const whole = cli('analyze', ...args);
+      const streamed = cliWith({ IMASCOPE_STREAM_MIN_BYTES: '0' }, 'analyze', ...args);
+      expect(streamed.status, args.join(' ')).toBe(whole.status);
+      expect(streamed.stdout, args.join(' ')).toBe(whole.stdout);
+    }
+  });
+
   it('exits 0 with the verdict first when every check agrees', () => {
     const r = cli('analyze', swtpm('binary_runtime_measurements'), swtpm('pcrread_all.yaml'));
     expect(r.status).toBe(0);
@@ -49,6 +82,33 @@ describe('imascope analyze', () => {
     expect((JSON.parse(forced.stdout) as Report).findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
   });
 
+  it('--kind names a file however its path is spelled; one naming no input is a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const file = join(dir, 'ascii_runtime_measurements');
+    writeFileSync(file, readFileSync(swtpm('ascii_runtime_measurements')));
+    const spelled = relative(process.cwd(), file);
+    // The override of `a/b` applies to `./a/b`: a text list is no firmware log (exit 2).
+    const forced = cli('analyze', '--json', '--kind', `${spelled}=tcg-eventlog`, `./${spelled}`);
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toContain('ascii_runtime_measurements: cannot be read as tcg-eventlog');
+    const nope = cli('analyze', '--kind', 'nope=ima-ascii', file);
+    expect(nope.status).toBe(2);
+    expect(nope.stderr).toContain(`--kind ${join(process.cwd(), 'nope')}: not among the input files`);
+  });
+
+  it("reads a tpm2 '-F values' file with the quote's selection, and refuses it without a quote", () => {
+    const values = swtpm('q2_rsassa_plain.pcrs.values');
+    const r = cli('analyze', '--json', swtpm('binary_runtime_measurements'), swtpm('q2_rsassa_plain.msg'), values);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'match' });
+    const alone = cli('analyze', swtpm('binary_runtime_measurements'), values);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('not recognised (32 bytes)');
+    const forced = cli('analyze', '--kind', `${values}=pcr-values`, swtpm('binary_runtime_measurements'), values);
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toContain('it needs the PCR selection it was read with: give the quote it belongs to');
+  });
+
   it('exits 2 on usage errors and unreadable files', () => {
     expect(cli().status).toBe(2);
     expect(cli('analyze').status).toBe(2);
@@ -63,11 +123,16 @@ describe('imascope analyze', () => {
     const bad = cli('analyze', '--json', '--nonce', 'deadbeef', ...args);
     expect(bad.status).toBe(1);
     expect((JSON.parse(bad.stdout) as Report).findings[0].code).toBe('quote-nonce-mismatch');
+    // A nonce that no writing of a nonce fits is a usage error, not a mismatch.
+    const typo = cli('analyze', '--nonce', 'zz', ...args);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("--nonce 'zz' is not a nonce");
+    // Keylime's 20-character text nonce is read as it is sent.
+    expect(cli('analyze', '--nonce', 'abcdefghij0123456789', swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')).status).toBe(0);
   });
 });
 
 // --permalink and --html (issue 7).
-import { readFileSync } from 'node:fs';
 import { decodePermalink } from '../core/share/permalink';
 
 describe('imascope analyze --permalink / --html', () => {

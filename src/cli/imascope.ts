@@ -7,24 +7,25 @@
  * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
  * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { asText } from '../core/tpm/binary-input';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { recogniseAs, recogniseInput } from '../core/inputs/registry';
+import { imaListOptions, recogniseAs, recogniseInput } from '../core/inputs/registry';
+import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { diagnoseUnrecognised } from '../core/inputs/diagnose';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { ACCEPTED_INPUTS, INPUT_KINDS, isInputKind, type InputKind } from '../core/inputs/input-kinds';
-import { policyMain } from './policy-create';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
 import { writeJsonReport } from '../core/export/json-report';
-import { exportHtmlReport } from '../core/export/html-report';
-import { encodePermalink, PERMALINK_MAX_LENGTH, type EncodedPermalink } from '../core/share/permalink';
+import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
-import { analyzeInParallel, DigestPool } from './parallel-digests';
-import { runCompare } from './compare-command';
+import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
+import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
+import { isReadableNonce } from '../core/tpm/quote/nonce';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -36,7 +37,8 @@ replays every PCR and explains where and why it does or does not match.
 
   --json             print the report (schema imascope.report/1) as one JSON document
   --bank ALG         bank to replay (sha1, sha256, sha384, sha512, sm3); repeatable
-  --nonce HEX        the nonce the verifier sent, compared with the quote's extraData
+  --nonce HEX        the nonce the verifier sent (hex; Keylime's text or base64 also read),
+                     compared with the quote's extraData
   --kind FILE=KIND   override content detection for FILE; KIND is one of
                      ${INPUT_KINDS.join(', ')}
   --keylime-compat   judge a runtime policy exactly as Keylime's verifier does, without the
@@ -54,6 +56,7 @@ export interface CliArgs {
   readonly json: boolean;
   readonly banks: HashAlgorithm[];
   readonly nonce?: string;
+  /** --kind overrides by resolved path. */
   readonly kinds: Map<string, InputKind>;
   readonly files: string[];
   /** --permalink: the app's URL the fragment is appended to. */
@@ -93,12 +96,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!banks.includes(alg)) banks.push(alg);
     } else if (arg === '--nonce') {
       nonce = value();
+      if (!isReadableNonce(nonce)) throw new UsageError(`--nonce '${nonce}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`);
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');
       const kind = spec.slice(eq + 1);
       if (eq <= 0 || !isInputKind(kind)) throw new UsageError(`--kind wants FILE=KIND with KIND one of ${INPUT_KINDS.join(', ')}`);
-      kinds.set(spec.slice(0, eq), kind);
+      kinds.set(resolve(spec.slice(0, eq)), kind);
     } else if (arg === '--permalink') {
       permalink = value();
     } else if (arg === '--html') {
@@ -111,6 +115,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no input files');
+  // --kind names a file by its path, however it is spelled (./a, a, /dir/a): never silently unused.
+  const given = new Set(files.map((f) => resolve(f)));
+  for (const path of kinds.keys()) if (!given.has(path)) throw new UsageError(`--kind ${path}: not among the input files`);
   return { json, banks, nonce, kinds, files, permalink, html, keylimeCompat };
 }
 
@@ -131,13 +138,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// Start-up is part of every run (issue 14): what only some commands or options need —
+// compare, policy create, the HTML report, the permalink's encoder — is loaded by `import()`
+// when asked for, so `analyze` does not compile and evaluate it (scripts/build-cli.mjs splits
+// the bundle at these imports).
 async function run(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'compare') return runCompare(argv.slice(1));
+  if (argv[0] === 'compare') return (await import('./compare-command')).runCompare(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (argv[0] === 'policy') return policyMain(argv.slice(1));
+  if (argv[0] === 'policy') return (await import('./policy-create')).policyMain(argv.slice(1));
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -146,39 +157,62 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
     return 2;
   }
-  const raw: RawInput[] = [];
-  for (const file of args.files) {
-    let bytes: Uint8Array;
-    try {
-      const buffer = readFileSync(file);
-      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    } catch (e) {
-      process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
-      return 2;
-    }
-    const given = args.kinds.get(file);
-    const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
-    if (recognised === undefined) {
-      const nearest = diagnoseUnrecognised(bytes);
-      process.stderr.write(
-        `imascope: ${file}: not recognised (${bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
-      );
-      return 2;
-    }
-    raw.push({ name: basename(file), bytes, kind: recognised.module.kind, recognised });
-  }
-  const pool = DigestPool.forInputs(raw); // its threads boot while the list is parsed
   const provider = withNodeBulkHashing(await createHashProvider());
   const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
-  const { report } = await analyzeInParallel(raw, options, provider, pool);
+  const raw: RawInput[] = [];
+  // Bytes no kind fits may be a tpm2 '-F values' PCR file, read with a quote's selection
+  // (loadInputs); they are kept until every input is read.
+  const unrecognised: Array<{ file: string; bytes: Uint8Array }> = [];
+  // The first large binary list is read only by the streaming pass when that can give the
+  // report (stream-list.ts); otherwise, or with threads, it is read whole like every input.
+  let list: ListToStream | undefined;
+  for (const file of args.files) {
+    const given = args.kinds.get(resolve(file));
+    // Threads (IMASCOPE_THREADS) hash the model: no streaming then.
+    const head = list === undefined && defaultThreads() === 0 ? streamableHead(file) : undefined;
+    if (head !== undefined) {
+      // The kinds tried before ima-binary, and its own sniff, read only the head (registry.ts).
+      const recognised = given === undefined ? recogniseInput(head, false) : recogniseAs(given, head, false);
+      if (recognised?.module.kind === 'ima-binary') {
+        list = { path: file, name: basename(file), position: raw.length, parseOptions: imaListOptions(recognised) ?? { format: 'binary' } };
+        continue;
+      }
+    }
+    const input = readInput(file, given);
+    if (input === undefined) return 2;
+    if (input.kind === undefined) unrecognised.push({ file, bytes: input.bytes });
+    raw.push(input);
+  }
+  // Without a quote, or as text, a file no kind fits is refused here.
+  const withQuote = raw.some((r) => r.kind === 'tpm-quote' || r.kind === 'attestation-bundle');
+  const refused = unrecognised.find((u) => !withQuote || asText(u.bytes) !== undefined);
+  if (refused !== undefined) {
+    const nearest = diagnoseUnrecognised(refused.bytes);
+    process.stderr.write(
+      `imascope: ${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
+    );
+    return 2;
+  }
+  let analysis = list === undefined ? undefined : await analyzeStreaming(list, raw, options, provider);
+  if (analysis === undefined) {
+    if (list !== undefined) {
+      const input = readInput(list.path, args.kinds.get(resolve(list.path)));
+      if (input === undefined) return 2;
+      raw.splice(list.position, 0, input);
+    }
+    analysis = await analyzeInParallel(raw, options, provider, DigestPool.forInputs(raw));
+  }
+  const { report } = analysis;
   let link: EncodedPermalink | undefined;
   let url: string | undefined;
   if (args.permalink !== undefined) {
+    const { encodePermalink } = await import('../core/share/permalink');
     link = await encodePermalink({ v: 1, report });
     // A base URL's own fragment, if any, gives way to the report's.
     url = args.permalink.split('#')[0] + link.fragment;
   }
   if (args.html !== undefined) {
+    const { exportHtmlReport } = await import('../core/export/html-report');
     try {
       writeFileSync(args.html, exportHtmlReport(report, { generatedAt: new Date().toISOString(), permalink: url }));
     } catch (e) {
@@ -193,12 +227,50 @@ async function run(argv: readonly string[]): Promise<number> {
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);
     if (link.dropped.length > 0) {
+      const { PERMALINK_MAX_LENGTH } = await import('../core/share/permalink');
       process.stderr.write(`imascope: to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}\n`);
     }
   }
   // Fail closed: an input that could not be read as its kind is an input error, whatever else passed.
   for (const f of report.findings) if (f.code === 'input-unreadable') process.stderr.write(`imascope: ${f.message}\n`);
   return exitStatusOf(report);
+}
+
+/**
+ * The first bytes the sniffs look at of `file` when it may be streamed: a regular file (a pipe
+ * could not be read again) of at least streamMinBytes(). Undefined otherwise, and when it
+ * cannot be read: reading it whole then says why.
+ */
+function streamableHead(file: string): Uint8Array | undefined {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size < streamMinBytes()) return undefined;
+    const fd = openSync(file, 'r');
+    try {
+      const head = new Uint8Array(SNIFF_HEAD_BYTES);
+      return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** `file` read whole and recognised, or undefined (said on stderr) when it cannot be either. */
+/** The file's bytes with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
+function readInput(file: string, given: InputKind | undefined): RawInput | undefined {
+  let bytes: Uint8Array;
+  try {
+    const buffer = readFileSync(file);
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (e) {
+    process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+  const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
+  if (recognised === undefined) return { name: basename(file), bytes };
+  return { name: basename(file), bytes, kind: recognised.module.kind, recognised };
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.

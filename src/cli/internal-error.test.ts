@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sharedDataPath } from '../core/testing/shared-data';
 
 // A bug anywhere in the analysis, simulated: the CLI must say so (exit 3), not give a verdict.
-vi.mock('./parallel-digests', async (original) => ({
-  ...(await original<typeof import('./parallel-digests')>()),
-  analyzeInParallel: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
+// Both of the CLI's paths (the streaming pass and the model) end in `analyze`.
+vi.mock('../core/analysis/analyze', async (original) => ({
+  ...(await original<typeof import('../core/analysis/analyze')>()),
+  analyze: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
 }));
 
 const { main } = await import('./imascope');

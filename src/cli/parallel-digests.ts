@@ -324,7 +324,8 @@ export async function analyzeInParallel(
   return analyze(loaded, { ...options, precomputed }, provider);
 }
 
-function defaultThreads(): number {
+/** Worker threads asked for with IMASCOPE_THREADS (default none). */
+export function defaultThreads(): number {
   const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
   return Number.isInteger(asked) && asked >= 0 ? asked : 0;
 }

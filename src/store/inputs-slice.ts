@@ -32,8 +32,6 @@ export interface InputsSlice {
   removeInput(id: string): void;
   /** A new case began: lets go of the old case's inputs, its pasted text and nonce. */
   leaveCase(ids: readonly string[]): void;
-  /** Removes several at once without a reopen per input. */
-  removeInputs(ids: readonly string[]): void;
   setInputKind(id: string, kind: InputKind | undefined): void;
   setPaste(text: string): void;
   setNonce(text: string): void;
@@ -57,7 +55,6 @@ export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice
   addFiles: (files) => set((s) => ({ inputs: [...s.inputs, ...withIds(files)] })),
   replaceInputs: (files) => set({ inputs: withIds(files), paste: '', nonce: '' }),
   removeInput: (id) => set((s) => ({ inputs: s.inputs.filter((i) => i.id !== id) })),
-  removeInputs: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)) })),
   leaveCase: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)), paste: '', nonce: '' })),
   setInputKind: (id, kind) =>
     set((s) => ({

@@ -8,7 +8,8 @@
  *   quote, signature, key and PCR values given with them) is left behind (`newCaseFrom`).
  *
  * Among the lists kept, the longest is shown and one list per other bank is its companion
- * (arrangeBankLists); a second list of a bank already taken is superseded.
+ * (arrangeBankLists); a second list of a bank already taken stays in the case, unused, so that
+ * the analysis says so (input-unused, as the CLI does): never dropped without a word.
  */
 import { arrangeBankLists, isBankListOf } from '../core/analysis/bank-lists';
 import type { ImaLog } from '../core/model/ima-log';
@@ -22,15 +23,17 @@ export interface CaseLog {
 export interface CaseLogs<T extends CaseLog> {
   readonly primary?: T;
   readonly companions: readonly T[];
-  /** Lists not used, each with the list that replaced it. */
+  /** Lists of an earlier case left behind, each with the list that replaced it. */
   readonly superseded: ReadonlyArray<{ readonly item: T; readonly by: T }>;
+  /** Lists of the case of a bank already taken: given, read, not analysed (input-unused). */
+  readonly extra: readonly T[];
   /** A new case began with this drop: inputs of earlier drops belong to the old one. */
   readonly newCaseFrom?: number;
 }
 
 /** `shown`: the list the case showed before this drop, if it is still given. */
 export function arrangeCaseLogs<T extends CaseLog>(logs: readonly T[], shown: T | undefined): CaseLogs<T> {
-  if (logs.length === 0) return { companions: [], superseded: [] };
+  if (logs.length === 0) return { companions: [], superseded: [], extra: [] };
   const latest = Math.max(...logs.map((l) => l.drop));
   const group = logs.filter((l) => l.drop === latest);
   const earlier = logs.filter((l) => l.drop < latest);
@@ -45,7 +48,7 @@ export function arrangeCaseLogs<T extends CaseLog>(logs: readonly T[], shown: T 
     }
   }
   const { primary, companions, extra } = arrangeBankLists(kept);
-  if (primary === undefined) return { companions: [], superseded: [] };
-  const superseded = [...extra, ...(newCaseFrom === undefined ? [] : earlier)].map((item) => ({ item, by: primary }));
-  return { primary, companions, superseded, ...(newCaseFrom !== undefined ? { newCaseFrom } : {}) };
+  if (primary === undefined) return { companions: [], superseded: [], extra: [] };
+  const superseded = (newCaseFrom === undefined ? [] : earlier).map((item) => ({ item, by: primary }));
+  return { primary, companions, superseded, extra, ...(newCaseFrom !== undefined ? { newCaseFrom } : {}) };
 }

@@ -15,6 +15,7 @@ import { replayFirmwareLog } from '../core/eventlog/replay-firmware';
 import { algIdHex } from '../core/eventlog/spec-id';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { toHex } from '../core/util/bytes';
+import { firmwareLogBytes } from '../core/inputs/tcg-eventlog';
 import type { FirmwareEventDetail, FirmwareEventPage, FirmwareEventRow, RowRange } from './protocol';
 
 export interface OpenedFirmwareLog {
@@ -29,9 +30,10 @@ export function findFirmwareInput(inputs: readonly RawInput[]): RawInput | undef
 }
 
 export function openFirmwareLog(input: RawInput, provider: HashProvider): OpenedFirmwareLog {
-  const log = parseFirmwareLog(input.bytes);
+  const bytes = firmwareLogBytes(input.bytes);
+  const log = parseFirmwareLog(bytes);
   const replay = replayFirmwareLog(log, provider);
-  return { bytes: input.bytes, log, digestMismatches: new Set(replay.digestMismatches) };
+  return { bytes, log, digestMismatches: new Set(replay.digestMismatches) };
 }
 
 function rowOf(event: FirmwareEvent, fw: OpenedFirmwareLog): FirmwareEventRow {

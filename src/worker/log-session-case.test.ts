@@ -112,3 +112,24 @@ describe.skipIf(!hasSharedData())('a new case', () => {
     expect(report.pcrChecks ?? []).toEqual([]);
   });
 });
+
+describe.skipIf(!hasSharedData())('two unrelated lists of one bank dropped together', () => {
+  it('the shorter is kept in the case, marked not used, and the analysis says so, as the CLI does', async () => {
+    const call = session();
+    const swtpm = file('s', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'), 1);
+    const opened = await call('open', { inputs: [swtpm, ibm('sha1', 1)] });
+    expect(opened.newCaseFrom).toBeUndefined();
+    expect(opened.log?.name).toBe('sha1.log');
+    expect(opened.inputs.map((i) => [i.name, i.supersededBy, i.unusedBeside])).toEqual([
+      ['binary_runtime_measurements', undefined, 'sha1.log'],
+      ['sha1.log', undefined, undefined],
+    ]);
+    const { report } = await call('analyze', { pastes: [] });
+    expect(report.inputs.map((i) => i.name).sort()).toEqual(['binary_runtime_measurements', 'sha1.log']);
+    expect(report.findings.find((f) => f.code === 'input-unused')).toEqual({
+      code: 'input-unused',
+      severity: 'warning',
+      message: 'binary_runtime_measurements: a second IMA list of the same bank; only sha1.log is analysed',
+    });
+  });
+});

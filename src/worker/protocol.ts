@@ -70,6 +70,8 @@ export interface InputSummary {
   readonly supersededBy?: string;
   /** A per-bank list of the shown log (named here): it replays its own bank. */
   readonly companionOf?: string;
+  /** A second IMA list of a bank the shown one (named here) already gives: read, not analysed. */
+  readonly unusedBeside?: string;
   /** The bank of an IMA list's template digests. */
   readonly digestBank?: HashAlgorithm;
 }
@@ -127,6 +129,8 @@ export interface PastePartSummary {
   readonly lineCount: number;
   /** Its first line, shortened. */
   readonly preview: string;
+  /** It has the shape or label of `kind` but does not parse as one (the analysis refuses it). */
+  readonly unreadable?: true;
 }
 
 /** The replay panel's deeper look at the last analysis, computed only when asked. */

@@ -64,6 +64,19 @@ describe.skipIf(!hasSharedData())('getReplayDetails and mixed pastes', () => {
     });
   });
 
+  it('a pasted PCR line that does not parse: shown unreadable, refused by the analysis (red), never a match against 0 values', async () => {
+    const { call } = harness();
+    await call('open', { inputs: [file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'))] });
+    const analysis = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text: 'PCR-10: zzzz\nthanks!' }] });
+    expect(analysis.pasteParts?.map((p) => [p.kind, p.unreadable ?? false])).toEqual([
+      ['pcr-values', true],
+      ['unknown', false],
+    ]);
+    expect(analysis.report.pcrChecks).toBeUndefined();
+    expect(analysis.report.findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
+    expect(analysis.report.findings[0].message).toMatch(/^pasted text, line 1: cannot be read as pcr-values: /);
+  });
+
   it('a paste recognised whole stays one input', async () => {
     const { call } = harness();
     await call('open', { inputs: [file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'))] });

@@ -98,6 +98,8 @@ export interface OpenState {
   readonly log?: OpenedLog;
   /** Per-bank lists of the shown one in other banks: each replays its bank (bank-lists.ts). */
   readonly companions: readonly OpenedLog[];
+  /** Lists of a bank already taken: given to the analysis, which says they are not used. */
+  readonly extras: readonly OpenedLog[];
   /** Every list given, parsed (kept so that the next open reuses them). */
   readonly logs: readonly OpenedLog[];
   /** Recognised non-log inputs, read whole (they are small: quotes, PCR listings, keys). */
@@ -119,7 +121,7 @@ export interface OpenState {
 }
 
 export function emptyOpenState(): OpenState {
-  return { summary: { inputs: [] }, companions: [], logs: [], others: [], views: new Map(), expressions: new Map() };
+  return { summary: { inputs: [] }, companions: [], extras: [], logs: [], others: [], views: new Map(), expressions: new Map() };
 }
 
 /** Longest stretch of replay between two turns of the event loop (see pause). */

@@ -3,7 +3,8 @@
  * tpm2_quote's whole stdout. core/inputs/split-paste.ts splits it into parts; each recognised
  * part goes to the analysis as one input of its kind, a nonce line becomes the nonce, and
  * every part is listed (with the lines nothing recognised), so the replay panel can say what
- * was not understood. A text recognised whole and holding one part stays one input.
+ * was not understood. A part with a kind's shape that does not parse goes as that kind too:
+ * its loader refuses it, and the verdict says so. A text recognised whole and holding one part stays one input.
  */
 import type { RawInput } from '../core/analysis/analysis-types';
 import type { InputKind } from '../core/report/report';
@@ -33,6 +34,7 @@ function partSummary(part: PastePart): PastePartSummary {
     lineStart: part.lineStart,
     lineCount: lines.length,
     preview: first.length > PREVIEW_CHARS ? `${first.slice(0, PREVIEW_CHARS)}…` : first,
+    ...(part.unreadable === true ? { unreadable: true } : {}),
   };
 }
 

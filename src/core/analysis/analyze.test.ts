@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -328,5 +329,44 @@ describe('quotes over generated logs', () => {
     attest[attest.length - 1] ^= 1;
     const report = await run([{ name: 'log', bytes: built.binary }, { name: 'q', bytes: attest }, inputs[1], inputs[2]]);
     expect(codes(report)).toEqual(expect.arrayContaining(['quote-signature-invalid', 'quote-digest-mismatch']));
+  });
+});
+
+describe('a quote alone gives the PCR check of what it attests (CONTRACT §3: values or a quote cover)', () => {
+  /** sha256 PCR 10 after the first `n` swtpm entries, from the values extended (ima_extends.json), by node:crypto. */
+  function pcr10After(n: number): Buffer {
+    const extends_ = JSON.parse(new TextDecoder().decode(readSharedData('swtpm', 'ima_extends.json'))) as Array<[number, { sha256: string }]>;
+    let pcr = Buffer.alloc(32);
+    for (const [, d] of extends_.slice(0, n)) pcr = createHash('sha256').update(pcr).update(Buffer.from(d.sha256, 'hex')).digest();
+    return pcr;
+  }
+
+  it('the swtpm q1 quote over the whole log: a match whose value is the README\'s PCR 10', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg')]);
+    expect(report.pcrChecks).toEqual([
+      {
+        bank: 'sha256',
+        pcr: 10,
+        expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc',
+        replayed: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc',
+        status: 'match',
+        matchedEntries: 6,
+        hypothesis: { extend: 'per-bank', violations: 'ff', byteOrder: 'little' },
+        fromQuote: 'q1_rsassa_sha256_10.msg',
+      },
+    ]);
+  });
+
+  it('a quote made after 5 of the 6 entries: a prefix check with the value at that prefix; a quote no prefix reproduces gives none', async () => {
+    const prefix = pcr10After(5);
+    const digest = createHash('sha256').update(prefix).digest();
+    const quote = { name: 'q-after-5.msg', bytes: buildQuoteAttest({ selection: [{ bank: 'sha256', pcrs: [10] }], pcrDigest: new Uint8Array(digest) }) };
+    const report = await run([swtpm('binary_runtime_measurements'), quote]);
+    expect(report.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'prefix', matchedEntries: 5, expected: prefix.toString('hex'), fromQuote: 'q-after-5.msg' }]);
+    const none = { name: 'q-none.msg', bytes: buildQuoteAttest({ selection: [{ bank: 'sha256', pcrs: [10] }], pcrDigest: new Uint8Array(32).fill(7) }) };
+    expect((await run([swtpm('binary_runtime_measurements'), none])).pcrChecks).toBeUndefined();
+    // Supplied values keep their own check; the quote adds none beside it.
+    const both = await run([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('evmctl_pcrs_sha256.txt')]);
+    expect(both.pcrChecks?.map((c) => c.fromQuote)).toEqual([undefined]);
   });
 });

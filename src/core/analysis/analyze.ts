@@ -7,16 +7,19 @@ import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
-import { REPORT_SCHEMA, type Finding, type Report } from '../report/report';
+import { REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
+import type { ImaLog } from '../model/ima-log';
+import type { TemplateHashSummary } from '../ima/template-digests';
+import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { pcrsOfLog, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, pcrValueAfter, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
-import { checkQuote } from './check-quote';
+import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
-import { checkBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
+import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -24,6 +27,8 @@ import {
   logFindings,
   pcrFindings,
   quoteFindings,
+  uncheckedBootAggregateFindings,
+  violationFindings,
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
@@ -64,6 +69,114 @@ export async function analyzeWithLog(
   return analyze(await loadInputs(others, provider, log, companions), options, provider);
 }
 
+/** Banks the log is replayed into: those reported (chooseBanks), and those of every quote. */
+export function replayBanksOf(loaded: LoadedInputs, banks: readonly HashAlgorithm[]): HashAlgorithm[] {
+  const replayBanks = new Set(banks);
+  for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) replayBanks.add(s.bank);
+  return HASH_ALGORITHMS.filter((b) => replayBanks.has(b));
+}
+
+/**
+ * Whether the other inputs leave a streaming pass over the list enough (streamed-log.ts): no
+ * other list, quote, firmware log or policy input, each of which reads the list entry by entry.
+ */
+export function inputsAllowStreamedLog(loaded: LoadedInputs): boolean {
+  if (loaded.log !== undefined || (loaded.companions ?? []).length > 0) return false;
+  if (loaded.quotes.length > 0 || loaded.firmware !== undefined) return false;
+  return !hasPolicyInputs(loaded.policyInputs);
+}
+
+/**
+ * Whether the list a streaming pass kept (`loaded.streamedLog`) is all `analyze` needs: the
+ * inputs allow it, and every supplied value of a PCR the list extends is its bank's final
+ * value. Otherwise the caller analyses the list's model, which finds prefixes and tries the
+ * other hypotheses.
+ */
+export function streamedLogSuffices(loaded: LoadedInputs, options: AnalyzeOptions): boolean {
+  const streamed = loaded.streamedLog;
+  if (streamed === undefined || !inputsAllowStreamedLog(loaded)) return false;
+  const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
+  if (banks.some((bank) => !streamed.finals.has(bank))) return false;
+  return pcrTargets(banks, loaded.pcrValues, streamed.logPcrs).every((t) => {
+    const final = streamed.finals.get(t.bank)?.get(t.pcr);
+    return final !== undefined && bytesEqual(final, t.value);
+  });
+}
+
+/** Findings on the replay: each PCR check with the evidence the log gives, kexec, boot aggregates. */
+function replayFindings(
+  log: Pick<ImaLog, 'errors'>,
+  facts: LogFacts,
+  hashes: TemplateHashSummary,
+  checks: readonly PcrCheck[],
+  lastVerified: number | undefined,
+  loaded: LoadedInputs,
+  firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined,
+  provider: HashProvider,
+): Finding[] {
+  const findings: Finding[] = [];
+  const evidence: string[] = [];
+  if (hashes.mismatches.length > 0) evidence.push(`${hashes.mismatches.length} entries fail their template hash (first #${hashes.mismatches[0]}).`);
+  if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
+  const kexec = kexecFindings(facts);
+  if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');
+  if (facts.boots.length === 0) evidence.push('The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.');
+  evidence.push(...kexecCounterNotes(facts));
+  if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
+  findings.push(...pcrFindings(checks, facts.report.entries, evidence));
+  findings.push(...kexec);
+
+  const bootSources: BootAggregateSources = {
+    ...(loaded.pcrValues.size > 0 ? { supplied: (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) } : {}),
+    ...(loaded.firmware !== undefined && firmwareBanks !== undefined
+      ? { firmware: { pcr: (bank, pcr) => firmwareBanks.get(bank)?.get(pcr), log: loaded.firmware.log } }
+      : {}),
+  };
+  const bootChecks = checkBootAggregates(facts.boots, bootSources, provider);
+  findings.push(...bootAggregateFindings(bootChecks));
+  findings.push(...uncheckedBootAggregateFindings(uncheckedBootAggregates(facts.boots, bootChecks, bootSources)));
+  return findings;
+}
+
+/**
+ * The PCRs of the log a quote selects and no supplied value covers, when a prefix of the log
+ * reproduces its pcrDigest: their values there are what the quote attests (PcrCheck.fromQuote).
+ */
+function pcrChecksFromQuote(
+  loaded: LoadedInputs,
+  pcrReplay: PcrReplay,
+  existing: readonly PcrCheck[],
+  input: string,
+  q: QuoteCheck,
+  provider: HashProvider,
+): PcrCheck[] {
+  const m = q.report.matchedEntries;
+  const log = loaded.log?.log;
+  if (log === undefined || q.report.digestMatches !== true || m === undefined || q.hypothesis === undefined) return [];
+  const out: PcrCheck[] = [];
+  for (const [name, pcrs] of Object.entries(q.report.selection)) {
+    const bank = name as HashAlgorithm;
+    for (const pcr of pcrs ?? []) {
+      const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
+      if (!pcrReplay.logPcrs.has(pcr) || covered) continue;
+      const value = pcrValueAfter(log, pcrReplay, provider, bank, pcr, q.hypothesis, m);
+      const whole = pcrReplay.replay[bank]?.[String(pcr)];
+      if (value === undefined || whole === undefined) continue;
+      out.push({
+        bank,
+        pcr,
+        expected: toHex(value),
+        replayed: whole,
+        status: m === log.entries.length ? 'match' : 'prefix',
+        matchedEntries: m,
+        hypothesis: q.hypothesis,
+        fromQuote: input,
+      });
+    }
+  }
+  return out;
+}
+
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
   const findings: Finding[] = [];
   const report: Report = { schema: REPORT_SCHEMA, inputs: [...loaded.inputs], findings };
@@ -87,7 +200,10 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
 
   let pcrReplay: PcrReplay | undefined;
   let logFacts: LogFacts | undefined;
-  const entryCount = loaded.log?.log.entries.length;
+  let checks: PcrCheck[] | undefined;
+  let violations: readonly number[] = [];
+  const streamed = loaded.log === undefined ? loaded.streamedLog : undefined;
+  const entryCount = loaded.log?.log.entries.length ?? streamed?.entryCount;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
     const hashes = options.precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
@@ -96,45 +212,50 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     const facts = computeLogFacts(log, hashes);
     logFacts = facts;
     report.log = facts.report;
-    findings.push(...logFindings(log, facts, hashes));
+    violations = hashes.violations;
+    findings.push(...logFindings(log, facts, hashes, input.name));
     // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
     const companions = loaded.companions ?? [];
     findings.push(...checkBankLists(loaded.log, companions, provider).findings);
     const extendColumns = withCompanionColumns(log, companions, provider, options.precomputed?.extendColumns);
 
-    const replayBanks = new Set(banks);
-    for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) replayBanks.add(s.bank);
-    pcrReplay = await replayAndCheckPcrs(
-      log,
-      provider,
-      HASH_ALGORITHMS.filter((b) => replayBanks.has(b)),
-      loaded.pcrValues,
-      { extendColumns, pause: options.pause, quote: probe },
-    );
+    pcrReplay = await replayAndCheckPcrs(log, provider, replayBanksOf(loaded, banks), loaded.pcrValues, {
+      extendColumns,
+      pause: options.pause,
+      quote: probe,
+    });
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
-    if (pcrReplay.checks.length > 0) report.pcrChecks = pcrReplay.checks;
-
-    const evidence: string[] = [];
-    const lastVerified = lastVerifiedEntry(log);
-    if (hashes.mismatches.length > 0) evidence.push(`${hashes.mismatches.length} entries fail their template hash (first #${hashes.mismatches[0]}).`);
-    if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
-    const kexec = kexecFindings(facts);
-    if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');
-    if (facts.boots.length === 0) evidence.push('The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.');
-    evidence.push(...kexecCounterNotes(facts));
-    if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
-    findings.push(...pcrFindings(pcrReplay.checks, log.entries.length, evidence));
-    findings.push(...kexec);
-
-    const bootSources: BootAggregateSources = {
-      ...(loaded.pcrValues.size > 0 ? { supplied: (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) } : {}),
-      ...(loaded.firmware !== undefined && firmwareBanks !== undefined
-        ? { firmware: { pcr: (bank, pcr) => firmwareBanks?.get(bank)?.get(pcr), log: loaded.firmware.log } }
-        : {}),
-    };
-    findings.push(...bootAggregateFindings(checkBootAggregates(facts.boots, bootSources, provider)));
+    checks = pcrReplay.checks;
+    if (checks.length > 0) report.pcrChecks = checks;
+    const lastVerified = hashes.mismatches.length > 0 ? lastVerifiedEntry(log) : undefined;
+    findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwareBanks, provider));
+  } else if (streamed !== undefined) {
+    // The list as a streaming pass kept it (streamed-log.ts), when streamedLogSuffices: every
+    // supplied value is its bank's final value, so each check is a match over the whole list.
+    const { input, hashes, facts } = streamed;
+    input.byteOrder = streamed.byteOrder;
+    if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
+    logFacts = facts;
+    report.log = facts.report;
+    violations = hashes.violations;
+    findings.push(...logFindings(streamed, facts, hashes, input.name));
+    report.replay = {};
+    for (const bank of banks) {
+      const final = streamed.finals.get(bank);
+      if (final !== undefined) report.replay[bank] = bankValues(final);
+    }
+    const hypothesis = defaultHypothesis(streamed);
+    checks = pcrTargets(replayBanksOf(loaded, banks), loaded.pcrValues, streamed.logPcrs).map((t) => {
+      const final = streamed.finals.get(t.bank)?.get(t.pcr);
+      return pcrCheck(t, streamed.entryCount, { at: streamed.entryCount, hypothesis, final }, final);
+    });
+    if (checks.length > 0) report.pcrChecks = checks;
+    findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwareBanks, provider));
   }
 
+  // Whether a check was met only with violations extended as zeros (the violation finding says so).
+  let zeroMatched = checks?.some((c) => c.status !== 'mismatch' && c.hypothesis?.violations === 'zero') ?? false;
+  const quoteChecks: PcrCheck[] = [];
   let matchedEntries: number | undefined;
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
@@ -156,11 +277,21 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       matchedEntries = q.report.matchedEntries;
     }
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
+    if (q.hypothesis?.violations === 'zero') zeroMatched = true;
+    if (loaded.log !== undefined && pcrReplay !== undefined) {
+      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q, provider));
+    }
   }
+  // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
+  if (quoteChecks.length > 0) report.pcrChecks = [...(report.pcrChecks ?? []), ...quoteChecks];
+  findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
+  if (options.nonce !== undefined && loaded.quotes.length === 0) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `A nonce (${options.nonce}) was given, but no quote to compare it with: give the TPM quote it was sent for.` });
+  }
   if (matchedEntries === undefined) {
-    matchedEntries = pcrReplay?.checks.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
+    matchedEntries = checks?.find((c) => c.matchedEntries !== undefined)?.matchedEntries;
   }
 
   for (const u of loaded.unreadable) {

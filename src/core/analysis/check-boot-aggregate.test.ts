@@ -121,6 +121,39 @@ describe('ima-evm-utils pairs (tests/boot_aggregate.test and PROVENANCE)', () =>
   });
 });
 
+describe('a boot_aggregate the supplied sources cannot check is said, never passed over', () => {
+  const imaVerify = (...path: string[]): RawInput => ({ name: path.join('/'), bytes: readSharedData('realdata', 'ima-verify', ...path) });
+
+  it('a sha1 list beside a firmware log that records sha256 only: check-incomplete naming the entry and what to give', async () => {
+    const report = await run([imaVerify('2025-03-08', 'binary_runtime_measurements_sha1'), imaVerify('2025-03-01', 'binary_bios_measurements')]);
+    const boot = report.log?.boots[0];
+    expect(boot?.digest).toMatch(/^sha1:/);
+    expect(only(report, 'boot-aggregate-match')).toEqual([]);
+    expect(only(report, 'boot-aggregate-mismatch')).toEqual([]);
+    const [f] = only(report, 'check-incomplete');
+    expect(f).toMatchObject({ severity: 'error', entries: [0] });
+    expect(f.message).toBe(
+      `boot_aggregate at entry 0 (${boot?.digest ?? ''}) could not be checked: it is a sha1 digest over sha1 PCRs 0–7, but the firmware log has PCRs 0–7 in sha256 only. Supply the sha1 PCRs 0–7 (tpm2_pcrread sha1:0,1,2,3,4,5,6,7) or a firmware log that records the sha1 bank.`,
+    );
+    // The sha256 list of the firmware log's own boot is checked, and matches (PROVENANCE).
+    const same = await run([imaVerify('2025-03-01', 'binary_runtime_measurements_sha256'), imaVerify('2025-03-01', 'binary_bios_measurements')]);
+    expect(only(same, 'check-incomplete')).toEqual([]);
+    expect(only(same, 'boot-aggregate-match')).toHaveLength(1);
+  });
+
+  it('supplied PCRs 0–7 of another bank only fail it; a PCR 10 listing alone was not given to check it', async () => {
+    const sha1Pcrs = readSharedText('swtpm', 'pcr0-9.yaml').split('sha256:')[0];
+    const sha1Only: RawInput = { name: 'pcr0-9-sha1.yaml', bytes: encodeText(sha1Pcrs) };
+    const log = swtpm('binary_runtime_measurements'); // its boot_aggregate is sha256
+    const withSha1 = await run([log, sha1Only]);
+    expect(only(withSha1, 'check-incomplete').map((f) => f.message)).toEqual([
+      expect.stringContaining('the supplied PCR values have PCRs 0–7 in sha1 only. Supply the sha256 PCRs 0–9 (tpm2_pcrread sha256:0,1,2,3,4,5,6,7,8,9)'),
+    ]);
+    const pcr10 = await run([log, swtpm('pcrread_sha256_10.yaml')]);
+    expect(only(pcr10, 'check-incomplete')).toEqual([]);
+  });
+});
+
 describe('a boot_aggregate after kexec', () => {
   const cold = 'cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2';
 

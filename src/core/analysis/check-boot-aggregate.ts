@@ -14,7 +14,7 @@
  * its PCRs in its bank) and, when supplied values and the firmware replay disagree, the PCRs
  * where they do: that is where to look for what changed.
  */
-import { parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
+import { HASH_ALGORITHMS, parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { computeBootAggregateCandidates, type BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { FirmwareLog } from '../eventlog/event-log';
@@ -151,6 +151,47 @@ function describeSource(order: readonly Source[], bank: HashAlgorithm, lastPcr: 
   const parts = [...given].map(([source, pcrs]) => (given.size === 1 ? source.name : `${source.name} of PCRs ${formatPcrSet(pcrs)}`));
   const zero = unknown.length === 0 ? '' : ` (PCRs ${formatPcrSet(unknown)} unknown, counted as zero)`;
   return `${parts.join(' and ')}${zero}`;
+}
+
+export interface UncheckedBootAggregate {
+  readonly boot: BootFact;
+  /** Why it could not be checked and what to supply, in words. */
+  readonly reason: string;
+}
+
+/**
+ * boot_aggregate entries that a supplied firmware log or supplied PCRs 0–7 were given to check
+ * but could not: no source has PCRs 0–7 in the entry's bank (a sha1 list beside a firmware log
+ * that records sha256 only), or no hasher serves it. Only those sources can check a
+ * boot_aggregate, so leaving it unsaid would pass a check the user supplied (fail closed).
+ * Supplied values of PCRs 8 and up alone (a PCR 10 listing) were not given for this check.
+ */
+export function uncheckedBootAggregates(
+  boots: readonly BootFact[],
+  checked: readonly BootAggregateResult[],
+  sources: BootAggregateSources,
+): UncheckedBootAggregate[] {
+  const banksOf = (lookup: PcrLookup | undefined): HashAlgorithm[] =>
+    lookup === undefined ? [] : HASH_ALGORITHMS.filter((b) => [0, 1, 2, 3, 4, 5, 6, 7].some((p) => lookup(b, p) !== undefined));
+  const firmwareBanks = banksOf(sources.firmware?.pcr);
+  const suppliedBanks = banksOf(sources.supplied);
+  if (sources.firmware === undefined && suppliedBanks.length === 0) return [];
+  const done = new Set(checked.map((r) => r.boot));
+  const given = [
+    ...(sources.firmware !== undefined ? [`the firmware log has ${firmwareBanks.length === 0 ? 'no PCRs 0–7' : `PCRs 0–7 in ${firmwareBanks.join(', ')} only`}`] : []),
+    ...(suppliedBanks.length > 0 ? [`the supplied PCR values have PCRs 0–7 in ${suppliedBanks.join(', ')} only`] : []),
+  ].join(', and ');
+  return boots
+    .filter((boot) => !done.has(boot))
+    .map((boot) => {
+      const bank = parseHashAlgorithm(boot.algorithm);
+      const last = bank === 'sha1' ? 7 : 9;
+      const reason =
+        bank === undefined
+          ? `its algorithm '${boot.algorithm}' is not a TPM bank imascope can compute.`
+          : `it is a ${bank} digest over ${bank} PCRs 0–${last}, but ${given}. Supply the ${bank} PCRs 0–${last} (tpm2_pcrread ${bank}:0,1,2,3,4,5,6,7${last === 9 ? ',8,9' : ''}) or a firmware log that records the ${bank} bank.`;
+      return { boot, reason };
+    });
 }
 
 /** With two sources, whether the other one alone reproduces the entry. */

@@ -8,10 +8,14 @@ import { describeDifference } from '../util/digest-diff';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
-import { replayFirmwareLog, type FirmwareReplay } from '../eventlog/replay-firmware';
+import { replayFirmwareLog, unextendedValue, type FirmwareReplay } from '../eventlog/replay-firmware';
+import { formatPcrSet } from '../util/pcr-set';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
 import type { Finding, FirmwarePcrCheck, ReportFirmware } from '../report/report';
 import { bytesEqual, toHex } from '../util/bytes';
+
+/** PCRs 0–7 are measured by the firmware (the SRTM): the firmware log speaks for all of them. */
+const LAST_SRTM_PCR = 7;
 
 export interface FirmwareCheck {
   readonly replay: FirmwareReplay;
@@ -54,26 +58,54 @@ export function checkFirmware(
   }
 
   const checks: FirmwarePcrCheck[] = [];
+  // Every supplied value the firmware log governs is compared: PCRs 0–7 (the SRTM PCRs, at
+  // their reset value when no event extends them) and any other PCR it extends. The others
+  // are said, not dropped: a bank the log does not record, a PCR nothing given extends.
+  const absentBanks = new Map<HashAlgorithm, number[]>();
+  const ungoverned = new Map<HashAlgorithm, number[]>();
   for (const [bank, pcrs] of supplied) {
+    const lane = replay.banks.get(bank);
     for (const [pcr, expected] of pcrs) {
-      const replayed = replay.banks.get(bank)?.get(pcr);
-      if (replayed === undefined || imaPcrs.has(pcr)) continue;
+      if (imaPcrs.has(pcr)) continue;
+      const extended = lane?.get(pcr);
+      if (lane === undefined || (extended === undefined && pcr > LAST_SRTM_PCR)) {
+        const into = lane === undefined ? absentBanks : ungoverned;
+        into.set(bank, [...(into.get(bank) ?? []), pcr]);
+        continue;
+      }
+      const replayed = extended ?? unextendedValue(replay, bank, pcr);
       const status = bytesEqual(replayed, expected) ? 'match' : 'mismatch';
       const check: FirmwarePcrCheck = { bank, pcr, expected: toHex(expected), replayed: toHex(replayed), status };
       if (status === 'mismatch') {
         const alt = replay.alternatives.find((a) => a.pcr === pcr && bytesEqual(a.values.get(bank) ?? new Uint8Array(), expected));
         if (alt !== undefined) check.explainedBy = alt.id;
+        const never = extended === undefined ? ', which no event in the log extends (its reset value)' : '';
         findings.push({
           code: 'firmware-pcr-mismatch',
           severity: alt === undefined ? 'error' : 'warning',
           message:
             alt === undefined
-              ? `${bank} PCR ${pcr}: the firmware log does not replay to the supplied value (supplied vs replayed: ${describeDifference(check.expected, check.replayed)}): the firmware log is incomplete or from another boot.`
+              ? `${bank} PCR ${pcr}: the firmware log does not replay to the supplied value${never} (supplied vs replayed: ${describeDifference(check.expected, check.replayed)}): the firmware log is incomplete or from another boot.`
               : `${bank} PCR ${pcr} matches only on this assumption: ${alt.description}. A firmware quirk, not tampering.`,
         });
       }
       checks.push(check);
     }
+  }
+  for (const [bank, pcrs] of absentBanks) {
+    findings.push({
+      code: 'firmware-note',
+      severity: 'info',
+      message: `The supplied ${bank} values of PCRs ${formatPcrSet(pcrs)} are not compared with ${inputName}: it records no ${bank} bank${replay.banks.size === 0 ? '' : ` (it has ${[...replay.banks.keys()].join(', ')})`}.`,
+    });
+  }
+  const notExtended = [...ungoverned].map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(pcrs)}`);
+  if (notExtended.length > 0) {
+    findings.push({
+      code: 'firmware-note',
+      severity: 'info',
+      message: `Not compared with ${inputName}: the supplied ${notExtended.join(', ')}; nothing given extends them (the firmware log governs PCRs 0–7 and the PCRs its events extend).`,
+    });
   }
   const matched = checks.filter((c) => c.status === 'match');
   if (matched.length > 0) {

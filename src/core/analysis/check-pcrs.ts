@@ -10,7 +10,7 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
-import { computeExtendValues } from '../replay/extend-values';
+import { BLOCK_ENTRIES, computeExtendValues } from '../replay/extend-values';
 import {
   replayChains,
   type Chain,
@@ -22,7 +22,7 @@ import {
 } from '../replay/replay-chains';
 import { toHex } from '../util/bytes';
 
-export function defaultHypothesis(log: ImaLog): Hypothesis {
+export function defaultHypothesis(log: Pick<ImaLog, 'byteOrder'>): Hypothesis {
   return { extend: 'per-bank', violations: 'ff', byteOrder: log.byteOrder };
 }
 
@@ -62,6 +62,51 @@ export function pcrsOfLog(log: ImaLog): Set<number> {
   return set;
 }
 
+/** The supplied values the replay of `banks` is compared with: those of PCRs the log extends. */
+export function pcrTargets(
+  banks: readonly HashAlgorithm[],
+  supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
+  logPcrs: ReadonlySet<number>,
+): PcrTarget[] {
+  const targets: PcrTarget[] = [];
+  for (const bank of banks) {
+    for (const [pcr, value] of supplied.get(bank) ?? []) if (logPcrs.has(pcr)) targets.push({ bank, pcr, value });
+  }
+  return targets;
+}
+
+/** A bank's final values for report.replay: every PCR the log extends, ascending. */
+export function bankValues(final: ReadonlyMap<number, Uint8Array>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const p of [...final.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(final.get(p) ?? new Uint8Array());
+  return values;
+}
+
+/**
+ * The check of one supplied value. `found`: the most entries whose replay gives it (see
+ * ChainResult.matchedAt) under the hypothesis that does, with that replay's final value;
+ * `defaultFinal`: the default replay's final value, shown when nothing gives it.
+ */
+export function pcrCheck(
+  t: PcrTarget,
+  entryCount: number,
+  found: { readonly at: number; readonly hypothesis: Hypothesis; readonly final: Uint8Array | undefined } | undefined,
+  defaultFinal: Uint8Array | undefined,
+): PcrCheck {
+  const check: PcrCheck = {
+    bank: t.bank,
+    pcr: t.pcr,
+    expected: toHex(t.value),
+    replayed: toHex(found?.final ?? defaultFinal ?? new Uint8Array()),
+    status: found === undefined ? 'mismatch' : found.at === entryCount ? 'match' : 'prefix',
+  };
+  if (found !== undefined) {
+    check.matchedEntries = found.at;
+    check.hypothesis = found.hypothesis;
+  }
+  return check;
+}
+
 export interface ReplayOptions {
   /** Whole extend-value and running-value columns a caller computed (computeExtendValues). */
   readonly extendColumns?: ReadonlyMap<string, Uint8Array>;
@@ -89,10 +134,7 @@ export async function replayAndCheckPcrs(
     return chainCache.get(key);
   };
 
-  const targets: PcrTarget[] = [];
-  for (const bank of banks) {
-    for (const [pcr, value] of supplied.get(bank) ?? []) if (logPcrs.has(pcr)) targets.push({ bank, pcr, value });
-  }
+  const targets = pcrTargets(banks, supplied, logPcrs);
 
   const hypotheses = hypothesesFor(log);
   const defaultChains = new Map<HashAlgorithm, Chain>();
@@ -104,11 +146,7 @@ export async function replayAndCheckPcrs(
   const quote = probe === undefined ? undefined : { probe, chainOfBank };
   const first = await replayChains(log, provider, [...defaultChains.values()], targets, quote, pause);
   const replay: PcrBankValues = {};
-  for (const r of first.chains) {
-    const values: Record<string, string> = {};
-    for (const p of [...r.final.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(r.final.get(p) ?? new Uint8Array());
-    replay[r.bank] = values;
-  }
+  for (const r of first.chains) replay[r.bank] = bankValues(r.final);
 
   const n = log.entries.length;
   const resultOf = (results: readonly ChainResult[], t: PcrTarget): { at: number; chain: ChainResult } | undefined => {
@@ -136,18 +174,7 @@ export async function replayAndCheckPcrs(
   const checks: PcrCheck[] = targets.map((t) => {
     const defaultFinal = first.chains.find((r) => r.bank === t.bank)?.final.get(t.pcr);
     const found = resultOf(first.chains, t) ?? resultOf(alternatives, t);
-    const check: PcrCheck = {
-      bank: t.bank,
-      pcr: t.pcr,
-      expected: toHex(t.value),
-      replayed: toHex(found?.chain.final.get(t.pcr) ?? defaultFinal ?? new Uint8Array()),
-      status: found === undefined ? 'mismatch' : found.at === n ? 'match' : 'prefix',
-    };
-    if (found !== undefined) {
-      check.matchedEntries = found.at;
-      check.hypothesis = found.chain.hypothesis;
-    }
-    return check;
+    return pcrCheck(t, n, found === undefined ? undefined : { at: found.at, hypothesis: found.chain.hypothesis, final: found.chain.final.get(t.pcr) }, defaultFinal);
   });
   return {
     replay,
@@ -156,6 +183,30 @@ export async function replayAndCheckPcrs(
     chainFor,
     logPcrs,
   };
+}
+
+/**
+ * The value of `pcr` after the first `m` entries under hypothesis `h`: what a quote
+ * reproduced at a prefix of `m` entries attests. Read from the running values when the chain
+ * has them, else extended again (one pass over the prefix, only for that case).
+ */
+export function pcrValueAfter(log: ImaLog, pcrReplay: PcrReplay, provider: HashProvider, bank: HashAlgorithm, pcr: number, h: Hypothesis, m: number): Uint8Array | undefined {
+  const chain = pcrReplay.chainFor(bank, h);
+  const hasher = provider.get(bank);
+  if (chain === undefined || hasher === undefined) return undefined;
+  const size = hasher.size;
+  const column = log.entries.pcr;
+  let last = Math.min(m, column.length) - 1;
+  while (last >= 0 && column[last] !== pcr) last--;
+  if (last < 0) return new Uint8Array(size);
+  const running = chain.extend.running;
+  if (running !== undefined) return running.slice(last * size, (last + 1) * size);
+  const states = new Uint8Array(256 * size);
+  for (let start = 0; start <= last; start += BLOCK_ENTRIES) {
+    const end = Math.min(last + 1, start + BLOCK_ENTRIES);
+    hasher.extendRangeInto(column.subarray(start, end), 0, end - start, states, chain.extend.read(start, end), undefined);
+  }
+  return states.slice(pcr * size, (pcr + 1) * size);
 }
 
 export interface QuoteProbeOutcome {

@@ -13,7 +13,8 @@ import type { TpmsAttestQuote } from '../tpm/quote/quote';
 import type { TpmSignature } from '../tpm/signature/signature';
 import type { AkPublic } from '../tpm/keys/ak-public';
 import { computePcrDigest, verifyQuoteSignature } from '../tpm/quote/verify-quote';
-import { bytesEqual, decodeText, toHex } from '../util/bytes';
+import { compareNonce } from '../tpm/quote/nonce';
+import { bytesEqual, toHex } from '../util/bytes';
 import { probeQuote, type PcrReplay } from './check-pcrs';
 import { quoteSigningHash } from './quote-probe';
 
@@ -25,13 +26,6 @@ export interface QuoteCheck {
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
   readonly signingHash?: HashAlgorithm;
-}
-
-function nonceMatches(extraData: Uint8Array, nonce: string): boolean {
-  const given = nonce.trim();
-  if (toHex(extraData) === given.toLowerCase().replace(/^0x/, '')) return true;
-  // Keylime sends its nonce as ASCII text, which the TPM copies verbatim.
-  return decodeText(extraData) === given;
 }
 
 export async function checkQuote(
@@ -66,7 +60,7 @@ export async function checkQuote(
     },
     firmwareVersion: quote.firmwareVersion.toString(16).padStart(16, '0'),
   };
-  if (ctx.nonce !== undefined) report.nonceMatches = nonceMatches(quote.extraData, ctx.nonce);
+  if (ctx.nonce !== undefined) report.nonceMatches = compareNonce(quote.extraData, ctx.nonce).matches;
 
   let signatureDetail: string | undefined;
   if (ctx.signature !== undefined && ctx.ak !== undefined) {

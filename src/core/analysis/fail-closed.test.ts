@@ -19,7 +19,8 @@ const LOG = swtpm('binary_runtime_measurements');
 const NONCE = '0123456789abcdef0123456789abcdef';
 
 let provider: HashProvider | undefined;
-async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number; report?: Report }> {
+/** The verifier's nonce goes with a quote: NONCE unless told, and only when a quote is given. */
+async function analyzeAll(inputs: readonly RawInput[], nonce = NONCE): Promise<{ status: number; report?: Report }> {
   provider ??= await createHashProvider();
   const classified: RawInput[] = [];
   for (const input of inputs) {
@@ -27,7 +28,8 @@ async function analyzeAll(inputs: readonly RawInput[]): Promise<{ status: number
     if (kind === undefined) return { status: 2 }; // the CLI refuses a file no kind fits
     classified.push({ ...input, kind });
   }
-  const { report } = await analyzeRaw(classified, { nonce: NONCE }, provider);
+  const withQuote = classified.some((i) => i.kind === 'tpm-quote');
+  const { report } = await analyzeRaw(classified, withQuote ? { nonce } : {}, provider);
   return { status: exitStatusOf(report), report };
 }
 
@@ -156,6 +158,37 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(noSig.report?.findings[0].message).toMatch(/no signature was given/);
   });
 
+  it('a signature carried inside the quote\'s own file with no key, as with a separate one', async () => {
+    // keylime_quote_string.txt: Keylime's r<attest>:<sig>:<pcrs>; the stdout: tpm2_quote's YAML.
+    for (const name of ['keylime_quote_string.txt', 'q1_rsassa_sha256_10.stdout.yaml']) {
+      const r = await analyzeAll([LOG, swtpm(name)], name.startsWith('keylime') ? 'abcdefghij0123456789' : NONCE);
+      expect(r.status, name).toBe(1);
+      expect(r.report?.findings[0], name).toMatchObject({ code: 'check-incomplete', severity: 'error' });
+      expect(r.report?.findings[0].message).toBe(
+        `${name}: the signature it carries cannot be checked: no readable attestation key was given (give the AK: a TPM public area, a PEM key or its certificate).`,
+      );
+    }
+    // With its AK the same string passes (Keylime's checkquote accepted it).
+    const withKey = await analyzeAll([swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')], 'abcdefghij0123456789');
+    expect(withKey.report?.quote?.signature).toBe('valid');
+    expect(withKey.status).toBe(0);
+  });
+
+  it('a bare PEM key beside a quote without a signature is its AK, and the missing signature fails', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('ak_rsa.pem')]);
+    expect(r.status).toBe(1);
+    expect(r.report?.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ak-public');
+    expect(r.report?.findings[0].message).toBe('q1_rsassa_sha256_10.msg: no signature was given for this quote, so ak_rsa.pem cannot verify it.');
+  });
+
+  it('a nonce with no quote to compare it with', async () => {
+    provider ??= await createHashProvider();
+    const { report } = await analyzeRaw([LOG], { nonce: NONCE }, provider);
+    expect(exitStatusOf(report)).toBe(1);
+    expect(report.findings[0]).toMatchObject({ code: 'check-incomplete', severity: 'error' });
+    expect(report.findings[0].message).toContain(`A nonce (${NONCE}) was given, but no quote`);
+  });
+
   it('a signature with no quote', async () => {
     const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')]);
     expect(r.status).toBe(1);
@@ -181,5 +214,38 @@ describe('a key kept for IMA signatures must be readable as one', () => {
     const { status, report } = await analyzeAll([log, { name: 'cert.der', bytes: flipped }]);
     expect(status).toBe(2);
     expect(report?.findings.find((f) => f.code === 'input-unreadable')?.message).toContain('cert.der: cannot be read as ima-key');
+  });
+});
+
+describe("a tpm2 '-F values' PCR file (digests only) is read with a quote's selection", () => {
+  const withProvider = async (inputs: readonly RawInput[]): Promise<Report> => {
+    provider ??= await createHashProvider();
+    return (await analyzeRaw(inputs, {}, provider)).report;
+  };
+
+  it('q2 and its values file (swtpm/README.md: -F values, 32 raw bytes): PCR 10 compared, and it matches', async () => {
+    const report = await withProvider([LOG, swtpm('q2_rsassa_plain.msg'), swtpm('q2_rsassa_plain.pcrs.values')]);
+    expect(report.inputs.map((i) => i.kind)).toEqual(['ima-binary', 'tpm-quote', 'pcr-values']);
+    // The value is the README's PCR10 sha256, which the whole log replays to.
+    expect(report.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'match', expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc' });
+    expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it('the tampered values file of the checkquote failure case: a PCR 10 mismatch', async () => {
+    const report = await withProvider([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('tampered_pcr10.values')]);
+    expect(report.pcrChecks?.[0]).toMatchObject({ bank: 'sha256', pcr: 10, status: 'mismatch' });
+    expect(exitStatusOf(report)).toBe(1);
+  });
+
+  it('no quote to give the selection, or none whose size fits: refused (exit 2) saying what is needed', async () => {
+    const forced = await withProvider([LOG, { ...swtpm('q2_rsassa_plain.pcrs.values'), kind: 'pcr-values' }]);
+    expect(exitStatusOf(forced)).toBe(2);
+    expect(forced.findings[0].message).toBe(
+      "q2_rsassa_plain.pcrs.values: cannot be read as pcr-values: as a tpm2 '-F values' PCR file (32 bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to, or read the PCRs as YAML or '-F serialized'",
+    );
+    // sha1:10 + sha256:10 is 52 bytes; q2 selects sha256:10 only.
+    const unfit = await withProvider([LOG, swtpm('q2_rsassa_plain.msg'), swtpm('pcrread_sha1_sha256_10.values.bin')]);
+    expect(exitStatusOf(unfit)).toBe(2);
+    expect(unfit.findings[0].message).toMatch(/fit no quote's selection \(q2_rsassa_plain\.msg selects sha256:10, 32 bytes\)$/);
   });
 });

@@ -9,7 +9,7 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { FINDING_HELP } from './finding-help';
 import type { LogFacts } from './log-facts';
-import type { BootAggregateResult, FirmwareEventRef } from './check-boot-aggregate';
+import type { BootAggregateResult, FirmwareEventRef, UncheckedBootAggregate } from './check-boot-aggregate';
 import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
@@ -32,13 +32,17 @@ function listed(entries: readonly number[]): string {
   return entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
 }
 
-export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSummary): Finding[] {
+/**
+ * `log`: the model, or what a streaming pass kept of the list (streamed-log.ts). `inputName`:
+ * the list's file, named in parse errors as the firmware log's are.
+ */
+export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>, facts: LogFacts, hashes: TemplateHashSummary, inputName: string): Finding[] {
   const out: Finding[] = [];
   for (const err of log.errors) {
-    out.push(finding('parse-error', `At byte offset ${err.offset}: ${err.message}`, []));
+    out.push(finding('parse-error', `${inputName}, at byte offset ${err.offset}: ${err.message}`, []));
   }
   if (facts.unknownTemplate.length > 0) {
-    const names = [...new Set(facts.unknownTemplate.slice(0, 100).map((i) => log.templates[log.entries.template[i]].name))];
+    const names = facts.unknownTemplateNames;
     out.push(
       finding(
         'unknown-template',
@@ -88,16 +92,26 @@ export function logFindings(log: ImaLog, facts: LogFacts, hashes: TemplateHashSu
       ),
     );
   }
-  if (hashes.violations.length > 0) {
-    out.push(
-      finding(
-        'violation',
-        `${plural(hashes.violations.length, 'measurement violation')} (${listed(hashes.violations)}): all-zero template digests, extended as 0xFF. The verifier must allow violations (evmctl --ignore-violations); find the process that opened the file for write while it was measured.`,
-        hashes.violations,
-      ),
-    );
-  }
   return out;
+}
+
+/**
+ * Measurement violations: the kernel extends 0xFF for them. `zeroMatched`: the supplied values
+ * or a quote were reproduced only with them extended as zeros, which the finding then says
+ * (the verifier or the machine did not do what the kernel does).
+ */
+export function violationFindings(violations: readonly number[], zeroMatched: boolean): Finding[] {
+  if (violations.length === 0) return [];
+  const how = zeroMatched
+    ? 'all-zero template digests; the kernel extends them as 0xFF, but the supplied values were reproduced only with them extended as zeros'
+    : 'all-zero template digests, extended as 0xFF';
+  return [
+    finding(
+      'violation',
+      `${plural(violations.length, 'measurement violation')} (${listed(violations)}): ${how}. The verifier must allow violations (evmctl --ignore-violations); find the process that opened the file for write while it was measured.`,
+      violations,
+    ),
+  ];
 }
 
 export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evidence: readonly string[]): Finding[] {
@@ -242,6 +256,13 @@ export function bootAggregateFindings(results: readonly BootAggregateResult[]): 
     out.push(finding('boot-aggregate-mismatch', sentences.join(' '), [r.boot.index]));
   }
   return out;
+}
+
+/** A boot_aggregate a supplied firmware log or PCRs 0–7 could not check (fail closed). */
+export function uncheckedBootAggregateFindings(unchecked: readonly UncheckedBootAggregate[]): Finding[] {
+  return unchecked.map((u) =>
+    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index} (${u.boot.digest}) could not be checked: ${u.reason}`, [u.boot.index]),
+  );
 }
 
 function span(c: BootAggregateCandidate): string {

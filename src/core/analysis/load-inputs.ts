@@ -13,15 +13,24 @@ import type { AkPublic } from '../tpm/keys/ak-public';
 import type { ReportInput } from '../report/report';
 import { toHex } from '../util/bytes';
 import { recogniseAs, recogniseInput } from '../inputs/registry';
+import { readWithQuoteSelection } from '../inputs/pcr-values';
+import { diagnoseUnrecognised } from '../inputs/diagnose';
+import { asText } from '../tpm/binary-input';
 import { LoadSink, type Unreadable } from '../inputs/load-sink';
 import { parseImaKeys } from '../ima-signature/ima-key';
 import { addPolicyInput, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
+import type { StreamedLog } from './streamed-log';
 import { pairQuotes, type Named, type PairedQuote } from './pair-quotes';
 
 export interface LoadedInputs {
   readonly log?: LoadedLog;
+  /**
+   * A binary list read by a streaming pass instead of being parsed into `log` (the CLI, when
+   * `streamedLogSuffices`): what the report needs of it, without its model.
+   */
+  readonly streamedLog?: StreamedLog;
   /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
   readonly companions?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
@@ -58,6 +67,11 @@ export async function fingerprint(bytes: Uint8Array, provider: HashProvider): Pr
   return toHex(s.digest());
 }
 
+/** Sizes a '-F values' file can have: whole digests (20, 32, 48, 64 bytes), at most 16 banks of 24 PCRs. */
+function couldBeDigests(bytes: Uint8Array): boolean {
+  return bytes.length >= 20 && bytes.length % 4 === 0 && bytes.length <= 16 * 24 * 64;
+}
+
 /**
  * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed
  * (`preloadedCompanions`: its per-bank lists of other banks);
@@ -83,7 +97,8 @@ export async function loadInputs(
     const recognised = given.recognised ?? (given.kind === undefined ? recogniseInput(given.bytes, true) : recogniseAs(given.kind, given.bytes, true));
     const base = { name: given.name, size: given.bytes.length, sha256: await fingerprint(given.bytes, provider) };
     if (recognised === undefined) {
-      sink.unreadable.push({ name: given.name, reason: 'not recognised as any accepted input' });
+      if (asText(given.bytes) === undefined) sink.withoutSelection.push({ name: given.name, bytes: given.bytes });
+      else sink.unreadable.push({ name: given.name, reason: 'not recognised as any accepted input' });
       continue;
     }
     const { module, learned } = recognised;
@@ -93,6 +108,20 @@ export async function loadInputs(
     sink.reports.set(input, report);
     module.load(input, learned, sink);
     queue.splice(at + 1, 0, ...sink.found.splice(0));
+  }
+  // Digests without PCR numbers: read with a quote's selection, else refused saying so.
+  for (const given of sink.withoutSelection) {
+    const result = readWithQuoteSelection(given, sink);
+    const forced = given.kind !== undefined;
+    if (result.read && !forced) {
+      const report: ReportInput = { name: given.name, size: given.bytes.length, sha256: await fingerprint(given.bytes, provider), kind: 'pcr-values' };
+      inputs.push(report);
+    } else if (!result.read) {
+      const nearest = forced ? undefined : diagnoseUnrecognised(given.bytes);
+      const hint = forced || couldBeDigests(given.bytes) ? `; ${result.why}` : '';
+      const reason = forced ? result.why : `not recognised as any accepted input${nearest === undefined ? '' : `; nearest reading: ${nearest}`}${hint}`;
+      sink.unreadable.push({ name: given.name, ...(forced ? { kind: 'pcr-values' as const } : {}), reason });
+    }
   }
   const { pcrValues, unreadable, unused, notes } = sink;
   let policyInputs = sink.policyInputs;

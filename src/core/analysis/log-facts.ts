@@ -50,6 +50,8 @@ export interface LogFacts {
   readonly kexec: readonly KexecMarker[];
   readonly cmdlines: readonly KexecCmdline[];
   readonly unknownTemplate: readonly number[];
+  /** Distinct template names of the first 100 of those entries (for the finding). */
+  readonly unknownTemplateNames: readonly string[];
   readonly oppositeByteOrder: readonly number[];
   /** Entries of templates from kernels since 3.13 (all but `ima`) whose name has a space. */
   readonly namesWithSpaces: readonly number[];
@@ -155,7 +157,8 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     }),
     errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
   };
-  return { report, boots, kexec, cmdlines, unknownTemplate, oppositeByteOrder, namesWithSpaces };
+  const unknownTemplateNames = [...new Set(unknownTemplate.slice(0, 100).map((i) => log.templates[e.template[i]].name))];
+  return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, namesWithSpaces };
 }
 
 function hasSpace(data: Uint8Array, offset: number, length: number): boolean {

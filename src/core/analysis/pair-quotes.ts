@@ -12,7 +12,9 @@
  *
  * A key that verifies some quote is an attestation key. A TPM public area is an AK whatever it
  * verifies (an IMA key never comes as one); a bare public key or certificate that verifies no
- * quote is an IMA verification key (CONTRACT §5.1 `ima-key`).
+ * quote is an IMA verification key (CONTRACT §5.1 `ima-key`) only when every quote had a
+ * signature to try it on: beside a quote without one it may well be that quote's AK, and is
+ * kept as such so that the missing signature is reported (fail closed).
  */
 import type { AkPublic } from '../tpm/keys/ak-public';
 import { isTpmPublicArea } from '../tpm/keys/ak-public';
@@ -89,7 +91,8 @@ export async function pairQuotes(
     if (signatureOf[i] === undefined) signatureOf[i] = spare.shift();
   }
   const verifying = new Set(keyOf.filter((k) => k !== undefined));
-  const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value));
+  const everyQuoteSigned = signatureOf.every((s) => s !== undefined);
+  const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value) || !everyQuoteSigned);
   const imaKeys = keys.filter((k) => !aks.includes(k));
   // A quote no key verifies is judged with the first AK, else the first key of any kind, so
   // that its signature is reported invalid (not unchecked) when a key was given.

@@ -1,8 +1,9 @@
 /**
  * Fail closed on the quote's companions (CONTRACT §5.1): a signature or key the user gave is a
  * check they asked for, so one that cannot be made is an error finding, never a silent pass.
- * A Keylime string or tpm2_quote output carries its signature inside the quote's own input:
- * that one was not given to be checked, and stays `unchecked` without a key.
+ * A signature is a check whatever file carried it: one inside the quote's own input (a Keylime
+ * string, tpm2_quote's stdout) that no key can check is as incomplete as a separate `.sig`, so
+ * that the same quote never passes in one packaging and fails in another.
  */
 import type { Finding, QuoteSources } from '../report/report';
 import type { AkPublic } from '../tpm/keys/ak-public';
@@ -25,9 +26,9 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
     );
   }
   for (const q of loaded.quotes) {
-    const separate = q.signature !== undefined && q.signature.input !== q.input;
-    if (separate && q.ak === undefined) {
-      out.push(incomplete(`${q.input}: its signature ${q.signature?.input ?? ''} cannot be checked: no readable attestation key was given.`));
+    if (q.signature !== undefined && q.ak === undefined) {
+      const carried = q.signature.input === q.input ? 'the signature it carries' : `its signature ${q.signature.input}`;
+      out.push(incomplete(`${q.input}: ${carried} cannot be checked: no readable attestation key was given (give the AK: a TPM public area, a PEM key or its certificate).`));
     }
     if (q.signature === undefined && loaded.aks.length > 0) {
       out.push(incomplete(`${q.input}: no signature was given for this quote, so ${loaded.aks[0].input} cannot verify it.`));

@@ -55,7 +55,8 @@ export function exitStatusOf(report: Report): 0 | 1 | 2 {
 
 /** What agrees when nothing is wrong: the replay against the supplied values, else the log alone. */
 function agreement(report: Report): { headline: string; detail: string } {
-  const checks = report.pcrChecks ?? [];
+  // Values a quote attests are the quote's agreement, not supplied values of their own.
+  const checks = (report.pcrChecks ?? []).filter((c) => c.fromQuote === undefined);
   if (checks.length > 0 || report.quote !== undefined) {
     const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');
     const checked = [

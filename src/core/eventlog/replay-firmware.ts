@@ -152,6 +152,11 @@ function startupLocality(events: readonly FirmwareEvent[]): number | undefined {
   return undefined;
 }
 
+/** What a PCR the log never extends holds: its reset value, PCR 0 after the startup locality. */
+export function unextendedValue(replay: FirmwareReplay, bank: HashAlgorithm, pcr: number): Uint8Array {
+  return initialValue(bank, pcr, replay.hcrtm ? 4 : (replay.locality ?? 0));
+}
+
 function initialValue(bank: HashAlgorithm, pcr: number, pcr0Start: number): Uint8Array {
   const value = new Uint8Array(digestSize(bank));
   if (pcr >= 17 && pcr <= 22) value.fill(0xff);

@@ -115,7 +115,7 @@ function pcrChecksSection(report: Report): string {
     hex(c.expected),
     hex(c.replayed),
   ]);
-  return `<h2>PCR checks</h2>${table(['bank', 'PCR', 'status', 'matched entries', 'interpretation', 'expected', 'replayed'], rows)}`;
+  return `<h2>PCR checks</h2>${table(['bank', 'PCR', 'status', 'matched entries', 'interpretation', 'expected (supplied, or attested by a quote)', 'replayed'], rows)}`;
 }
 
 function quoteSection(report: Report): string {

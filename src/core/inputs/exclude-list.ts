@@ -1,8 +1,20 @@
 /**
  * `exclude-list`: one regular expression per line (Keylime excludelist). Told by content only
  * when every line is one token and one starts with `/` or `^`, and tried after every other kind.
+ * A base64 blob fits that too (its lines may start with `/`): it never is one.
  */
 import type { InputKindModule } from './input-kind-module';
+
+/**
+ * Lines of base64 as encoders write them: one long line, or lines of one width (64 or 76)
+ * with a shorter last one. Paths and patterns have `.`, `*`, or lines of many widths.
+ */
+function isBase64Blob(lines: readonly string[]): boolean {
+  if (!lines.every((l) => /^[A-Za-z0-9+/]+={0,2}$/.test(l))) return false;
+  const width = lines[0].length;
+  if (lines.length === 1) return width >= 64;
+  return width >= 40 && lines.slice(0, -1).every((l) => l.length === width) && lines[lines.length - 1].length <= width;
+}
 
 export const excludeList: InputKindModule<true> = {
   kind: 'exclude-list',
@@ -10,7 +22,8 @@ export const excludeList: InputKindModule<true> = {
     const text = sample.text;
     if (text === undefined) return undefined;
     const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'));
-    return lines.length > 0 && lines.every((l) => !/\s/.test(l)) && lines.some((l) => l.startsWith('/') || l.startsWith('^')) ? true : undefined;
+    const patterns = lines.length > 0 && lines.every((l) => !/\s/.test(l)) && lines.some((l) => l.startsWith('/') || l.startsWith('^'));
+    return patterns && !isBase64Blob(lines) ? true : undefined;
   },
   load: (input, _learned, sink) => sink.addPolicyInput(input, 'exclude-list'),
 };

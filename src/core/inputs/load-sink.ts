@@ -34,6 +34,11 @@ export class LoadSink {
   readonly unreadable: Unreadable[] = [];
   readonly unused: Array<{ name: string; reason: string }> = [];
   readonly notes: string[] = [];
+  /**
+   * Binary inputs no PCR listing form fits, given as PCR values or of no kind: perhaps a
+   * tpm2-tools `-F values` file, digests only, read once the quotes (their selection) are known.
+   */
+  readonly withoutSelection: RawInput[] = [];
   /** Inputs found inside an input (a bundle's parts), read next as if each had been given. */
   readonly found: RawInput[] = [];
   /** Each input's line in the report (set by loadInputs before its loader runs). */

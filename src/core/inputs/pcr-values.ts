@@ -3,8 +3,39 @@
  * serialized and marshaled files, evmctl `PCR-NN:` lines, `N: hex` lines, a HIRS list of
  * digests, JSON), as bytes or as the hex/base64 text of a binary form.
  */
+import { digestSize } from '../hash/hash-algorithm';
+import { parseValuesPcrFile } from '../tpm/pcrs/pcr-file-binary';
+import { formatPcrSelection } from '../tpm/pcrs/pcr-selection';
 import { looksLikePcrValues, parsePcrValues } from '../tpm/pcrs/pcr-values';
+import { asText } from '../tpm/binary-input';
+import type { RawInput } from '../analysis/analysis-types';
 import type { InputKindModule } from './input-kind-module';
+import type { LoadSink } from './load-sink';
+
+/**
+ * A tpm2-tools `-F values` file (digests only, in selection order) read with the selection of
+ * a quote of the same case: the first quote whose selected digests add up to exactly the
+ * file's size. Undefined when none does; `why` then says what would have fitted.
+ */
+export function readWithQuoteSelection(input: RawInput, sink: LoadSink): { read: true } | { read: false; why: string } {
+  for (const q of sink.quotes) {
+    const parsed = parseValuesPcrFile(input.bytes, q.quote.selection);
+    if (parsed === undefined || parsed.unreadable.length > 0) continue;
+    sink.mergePcrValues(parsed.values, input.name);
+    return { read: true };
+  }
+  const sizes = sink.quotes.map((q) => {
+    const bytes = q.quote.selection.reduce((n, s) => n + (s.bank === undefined ? 0 : digestSize(s.bank) * s.pcrs.length), 0);
+    return `${q.input} selects ${formatPcrSelection(q.quote.selection)}, ${bytes} bytes`;
+  });
+  return {
+    read: false,
+    why:
+      sizes.length === 0
+        ? `as a tpm2 '-F values' PCR file (${input.bytes.length} bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to, or read the PCRs as YAML or '-F serialized'`
+        : `as a tpm2 '-F values' PCR file its ${input.bytes.length} bytes fit no quote's selection (${sizes.join('; ')})`,
+  };
+}
 
 export const pcrValues: InputKindModule<true> = {
   kind: 'pcr-values',
@@ -15,7 +46,9 @@ export const pcrValues: InputKindModule<true> = {
   },
   load: (input, _learned, sink) => {
     const parsed = parsePcrValues(input.bytes);
-    if (parsed === undefined) sink.refuse(input, 'no PCR listing form fits (tpm2_pcrread YAML, serialized/marshaled files, PCR-NN lines, N: hex lines, JSON)');
+    // Bytes no form fits may be a '-F values' file: read once the quotes are known.
+    if (parsed === undefined && asText(input.bytes) === undefined) sink.withoutSelection.push(input);
+    else if (parsed === undefined) sink.refuse(input, 'no PCR listing form fits (tpm2_pcrread YAML, serialized/marshaled files, PCR-NN lines, N: hex lines, JSON)');
     else if ((parsed.unreadable?.length ?? 0) > 0 || parsed.unindexed !== undefined) {
       sink.refuse(input, parsed.unreadable?.join('; ') ?? parsed.problems.join('; '));
     } else {
@@ -24,6 +57,10 @@ export const pcrValues: InputKindModule<true> = {
     }
   },
   paste: {
-    confirms: (text) => parsePcrValues(text) !== undefined,
+    // A listing with a value it cannot read is no confirmed listing: the part is unreadable.
+    confirms: (text) => {
+      const parsed = parsePcrValues(text);
+      return parsed !== undefined && (parsed.unreadable?.length ?? 0) === 0 && parsed.unindexed === undefined;
+    },
   },
 };

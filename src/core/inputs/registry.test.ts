@@ -14,6 +14,7 @@ import { bytesEqual, encodeText, toBase64, toHex } from '../util/bytes';
 import { Sample, SNIFF_HEAD_BYTES } from './input-kind-module';
 import { ACCEPTED_INPUTS, INPUT_KIND_WORDS, INPUT_KINDS, type InputKind } from './input-kinds';
 import { classifyInput, INPUT_KIND_MODULES, inputKindModule, recogniseAs, recogniseInput } from './registry';
+import { firmwareLogBytes } from './tcg-eventlog';
 
 type TpmArtefactKind = Extract<InputKind, 'pcr-values' | 'tpm-quote' | 'tpm-signature' | 'ak-public'>;
 const TPM_KINDS: readonly InputKind[] = ['pcr-values', 'tpm-quote', 'tpm-signature', 'ak-public'];
@@ -194,11 +195,30 @@ describe('the registry', () => {
     const tpm12 = encodeText(toHex(readSharedData('realdata', 'go-attestation', 'linux_tpm12.Quote.bin')));
     expect(accepting(tpm12)).toEqual(['pcr-values', 'tpm-quote']);
     expect(classifyInput(tpm12)).toBe('pcr-values');
-    // A base64 quote starts with "/1RDR" (ff 54 43 47), one token starting with "/": the
-    // exclude list, tried last, gives way.
+    // A base64 quote starts with "/1RDR" (ff 54 43 47), one token starting with "/": a base64
+    // blob is never an exclude list.
     const b64 = encodeText(`${toBase64(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}\n`);
-    expect(accepting(b64)).toEqual(['tpm-quote', 'exclude-list']);
+    expect(accepting(b64)).toEqual(['tpm-quote']);
     expect(classifyInput(b64)).toBe('tpm-quote');
+  });
+
+  it('a firmware log written as base64 (Keylime mb_log, tpm2-tss) or hex is a firmware log, never an exclude list', () => {
+    const keylime = readSharedData('realdata', 'keylime', 'mb_log.b64');
+    const hcrtm = readSharedData('realdata', 'tpm2-tss', 'binary_measurements_hcrtm.b64');
+    // Past the sniff's 64 KiB head: the head is cut inside a base64 group.
+    expect(hcrtm.length).toBeGreaterThan(SNIFF_HEAD_BYTES);
+    for (const text of [keylime, hcrtm]) {
+      expect(classifyInput(text)).toBe('tcg-eventlog');
+      expect(recogniseInput(text.subarray(0, SNIFF_HEAD_BYTES), false)?.module.kind).toBe('tcg-eventlog');
+      expect(inputKindModule('exclude-list').sniff(new Sample(text, true))).toBeUndefined();
+    }
+    // The text spells the binary log tpm2-tss ships beside it, byte for byte.
+    const binary = readSharedData('realdata', 'tpm2-tss', 'binary_measurements_hcrtm.bin');
+    expect(bytesEqual(firmwareLogBytes(hcrtm), binary)).toBe(true);
+    expect(classifyInput(encodeText(toHex(binary)))).toBe('tcg-eventlog');
+    expect(bytesEqual(firmwareLogBytes(binary), binary)).toBe(true);
+    // Real exclude lists still are (the Keylime one has paths and patterns of many widths).
+    expect(classifyInput(readSharedData('policy', 'keylime', 'convert', 'excludelist.txt'))).toBe('exclude-list');
   });
 
   it('a kind given by the user gets its own sniff\'s findings, or none', () => {

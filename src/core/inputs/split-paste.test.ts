@@ -10,6 +10,20 @@ import { splitPaste } from './split-paste';
 const swtpmText = (name: string): string => readSharedText('swtpm', name);
 
 describe('splitPaste', () => {
+  it('a PCR line or a labelled quote/signature that does not parse is unreadable as that kind; chatter stays unknown', () => {
+    const parts = splitPaste(['PCR-10: zzzz', 'quote: zzzz', 'sig: 12345', 'Note: hello there', 'sha256:', 'ping at 10:30'].join('\n'));
+    expect(parts.map((p) => [p.kind, p.lineStart, p.unreadable ?? false])).toEqual([
+      ['pcr-values', 0, true],
+      ['tpm-quote', 1, true],
+      ['tpm-signature', 2, true],
+      ['unknown', 3, false],
+    ]);
+    expect(parts[3].text).toBe('Note: hello there\nsha256:\nping at 10:30');
+    // A readable listing is no unreadable part.
+    expect(splitPaste(swtpmText('evmctl_pcrs_sha256.txt'))[0]).toMatchObject({ kind: 'pcr-values' });
+    expect(splitPaste(swtpmText('evmctl_pcrs_sha256.txt'))[0].unreadable).toBeUndefined();
+  });
+
   it('tpm2_quote stdout: quote, signature, pcrs block, calcDigest', () => {
     const parts = splitPaste(swtpmText('q3_ecdsa_multibank.stdout.yaml'));
     expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([

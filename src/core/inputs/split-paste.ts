@@ -7,7 +7,10 @@
  * `text` of a part is what that parser needs: the lines of a block, or for a labelled line
  * (`nonce: …`, `quote: …`) the value without its label. `lineStart` is the 0-based line of
  * the part's first line. Lines nothing recognises are kept as 'unknown' parts, so nothing
- * the user pasted disappears silently.
+ * the user pasted disappears silently. A part that has a kind's shape or label (a `PCR-10:`
+ * line, `quote: …`, `sig: …`) but that kind's parser refuses is `unreadable`: it goes to the
+ * analysis as that kind, which refuses it with the reason (a red verdict, as the CLI's exit 2),
+ * never quietly 'not understood'.
  */
 import { encodeText } from '../util/bytes';
 import { splitKeylimeQuoteString } from '../tpm/quote/keylime-string';
@@ -22,6 +25,8 @@ export interface PastePart {
   kind: PasteKind;
   text: string;
   lineStart: number;
+  /** It has `kind`'s shape or label, but does not parse as one. */
+  unreadable?: true;
 }
 
 type Kind = PasteKind;
@@ -34,6 +39,8 @@ const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
 const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
+/** A PCR value line whatever its value: `PCR-10: …`, `sha256 PCR-10: …`, `10 : 0x…`, `10: …`. */
+const PCR_SHAPE_RE = /^\s*(?:(?:[\w-]+):?\s+(?:TPM\s+)?)?PCR[-_ ]?\d{1,2}\s*[:=]|^\s*\d{1,2}\s*:\s*(?:0x\S+|[0-9a-z]{16,})\s*$/i;
 
 /** Does `text` parse as `kind`? (Labels guide, content decides.) */
 function confirms(kind: InputKind, text: string): boolean {
@@ -77,7 +84,7 @@ function runEnd(lines: readonly string[], i: number, test: (line: string) => boo
 
 function isPcrLine(line: string): boolean {
   const c = classifyPcrLine(line);
-  return c !== undefined && !(c.kind === 'header' && /^\s*#/.test(line));
+  return (c !== undefined && !(c.kind === 'header' && /^\s*#/.test(line))) || PCR_SHAPE_RE.test(line);
 }
 
 export function splitPaste(text: string): PastePart[] {
@@ -91,6 +98,12 @@ export function splitPaste(text: string): PastePart[] {
     } else {
       parts.push({ kind, text: partText, lineStart });
     }
+  };
+  /** `kind` when the text parses as one, else unreadable as `kind` when `shaped`, else unknown. */
+  const pushAs = (kind: InputKind, partText: string, lineStart: number, shaped: boolean): void => {
+    if (confirms(kind, partText)) push(kind, partText, lineStart);
+    else if (shaped) parts.push({ kind, text: partText, lineStart, unreadable: true });
+    else push('unknown', partText, lineStart);
   };
   const block = (from: number, to: number): string => lines.slice(from, to).join('\n');
 
@@ -145,25 +158,28 @@ export function splitPaste(text: string): PastePart[] {
     if (isPcrLine(line)) {
       const end = runEnd(lines, i, isPcrLine);
       const listing = block(i, end);
-      push(confirms('pcr-values', listing) ? 'pcr-values' : 'unknown', listing, i);
+      // Bank and section headers alone hold no value: chatter, not a listing.
+      pushAs('pcr-values', listing, i, lines.slice(i, end).some((l) => PCR_SHAPE_RE.test(l) || classifyPcrLine(l)?.kind === 'value'));
       i = end;
       continue;
     }
     const labelled = LABELLED_RE.exec(line);
+    const named = labelled === null ? undefined : labelledKind(labelled[1].trim());
+    if (labelled !== null && named !== undefined && !BLOB_LINE_RE.test(labelled[2])) {
+      // `quote: zzzz`: a kind's label on a value that is no hex or base64 blob.
+      pushAs(named, labelled[2], i, true);
+      i++;
+      continue;
+    }
     if (labelled !== null && BLOB_LINE_RE.test(labelled[2])) {
       // A labelled value may continue on following lines (wrapped hex / base64).
       const end = runEnd(lines, i + 1, (l) => BLOB_LINE_RE.test(l));
       const value = [labelled[2], ...lines.slice(i + 1, end).map((l) => l.trim())].join('');
-      const hinted = labelledKind(labelled[1].trim());
       const sniffed = sniffText(value);
       // A lone digest under some other label (`calcDigest:`, `pcrDigest:`) is no PCR listing.
-      const kind =
-        hinted !== undefined && confirms(hinted, value)
-          ? hinted
-          : sniffed === 'pcr-values'
-            ? 'unknown'
-            : sniffed;
-      push(kind, value, i);
+      const other = sniffed === 'pcr-values' ? 'unknown' : sniffed;
+      if (named !== undefined && (confirms(named, value) || other === 'unknown')) pushAs(named, value, i, true);
+      else push(other, value, i);
       i = end;
       continue;
     }

@@ -1,13 +1,44 @@
-/** `tcg-eventlog`: the firmware event log (binary_bios_measurements), TCG PC Client format. */
+/**
+ * `tcg-eventlog`: the firmware event log (binary_bios_measurements), TCG PC Client format,
+ * as bytes or written as base64 or hex text (Keylime's `mb_log`, tpm2-tss test vectors).
+ */
 import { parseFirmwareLog, sniffFirmwareLog } from '../eventlog/event-log';
+import { asText, decodeHexOrBase64 } from '../tpm/binary-input';
+import { fromBase64, fromHex } from '../util/bytes';
 import type { InputKindModule } from './input-kind-module';
+
+/** The log's bytes: what a base64 or hex text spells, else the bytes themselves. */
+export function firmwareLogBytes(bytes: Uint8Array): Uint8Array {
+  const text = asText(bytes);
+  return text === undefined ? bytes : (decodeHexOrBase64(text) ?? bytes);
+}
+
+/**
+ * The start of what a text spells, cut to whole bytes: the sniff sees only the input's head,
+ * which may end inside a base64 group or a hex byte.
+ */
+function decodedHead(text: string): Uint8Array | undefined {
+  const t = text.replace(/\s/g, '');
+  if (/^[0-9a-fA-F]+$/.test(t)) return fromHex(t.slice(0, t.length - (t.length % 2)));
+  return fromBase64(t.slice(0, t.length - (t.length % 4)));
+}
 
 export const tcgEventlog: InputKindModule<true> = {
   kind: 'tcg-eventlog',
-  sniff: (sample) => (sniffFirmwareLog(sample.head) ? true : undefined),
+  sniff: (sample) => {
+    const text = sample.text;
+    const head = text === undefined ? sample.head : decodedHead(text);
+    return head !== undefined && sniffFirmwareLog(head) ? true : undefined;
+  },
   load: (input, _learned, sink) => {
     const report = sink.reports.get(input);
-    if (sink.firmware !== undefined) sink.unused.push({ name: input.name, reason: 'a second firmware log' });
-    else if (report !== undefined) sink.firmware = { log: parseFirmwareLog(input.bytes), input: report };
+    if (sink.firmware !== undefined) {
+      sink.unused.push({ name: input.name, reason: 'a second firmware log' });
+      return;
+    }
+    const log = parseFirmwareLog(firmwareLogBytes(input.bytes));
+    // Nothing read at all (a text file forced with --kind): not a firmware log (exit 2).
+    if (log.events.length === 0 && log.errors.length > 0) sink.refuse(input, `offset ${log.errors[0].offset}: ${log.errors[0].message}`);
+    else if (report !== undefined) sink.firmware = { log, input: report };
   },
 };

@@ -117,6 +117,12 @@ export interface PcrCheck {
   status: 'match' | 'prefix' | 'mismatch';
   matchedEntries?: number;
   hypothesis?: Hypothesis;
+  /**
+   * A PCR no value was supplied for, known from the quote (named) whose pcrDigest a prefix of
+   * the log reproduces: `expected` is its value at that prefix. A quote no prefix reproduces
+   * tells no PCR's value, so it gives no check (its quote-mismatch finding says it all).
+   */
+  fromQuote?: string;
 }
 
 export interface ReportQuote {

@@ -315,7 +315,7 @@ function readLog(w: Walk, v: unknown, path: string): ReportLog {
 }
 
 function readPcrCheck(w: Walk, v: unknown, path: string): PcrCheck {
-  const o = w.object(v, path, ['bank', 'pcr', 'expected', 'replayed', 'status', 'matchedEntries', 'hypothesis']);
+  const o = w.object(v, path, ['bank', 'pcr', 'expected', 'replayed', 'status', 'matchedEntries', 'hypothesis', 'fromQuote']);
   const check: PcrCheck = {
     bank: w.bank(o.bank, `${path}.bank`),
     pcr: w.pcr(o.pcr, `${path}.pcr`),
@@ -339,6 +339,7 @@ function readPcrCheck(w: Walk, v: unknown, path: string): PcrCheck {
     },
     path,
   );
+  optional(w, o, check, 'fromQuote', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
   return check;
 }
 

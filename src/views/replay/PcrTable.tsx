@@ -1,3 +1,4 @@
+import { SafeText } from '../shared/SafeText';
 import type { PcrCheck } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { DigestDiff } from '../shared/DigestDiff';
@@ -7,7 +8,7 @@ import { hypothesisWords } from './replay-text';
 import { PcrStatus, pcrCheckAttributes } from './PcrStatus';
 import type { ByteOrder } from '../../core/model/ima-log';
 
-/** Per bank and PCR: supplied value, replayed value, status, and after how many entries they met. */
+/** Per bank and PCR: supplied (or quote-attested) value, replayed value, status, and after how many entries they met. */
 export function PcrTable({
   checks,
   entryCount,
@@ -26,7 +27,7 @@ export function PcrTable({
           <tr>
             <th>Bank</th>
             <th>PCR</th>
-            <th>Supplied</th>
+            <th>Supplied or attested</th>
             <th>Replayed</th>
             <th>Status</th>
             <th>Matched entries</th>
@@ -43,8 +44,14 @@ export function PcrTable({
                 <td>
                   <span className="replay-table__digest">
                     <DigestDiff hex={c.expected} other={c.replayed} />
-                    <CopyButton value={c.expected} label="Copy supplied value" />
+                    <CopyButton value={c.expected} label={c.fromQuote === undefined ? 'Copy supplied value' : 'Copy attested value'} />
                   </span>
+                  {c.fromQuote !== undefined ? (
+                    <span className="muted" data-testid="pcr-from-quote">
+                      {' '}
+                      what quote <SafeText text={c.fromQuote} /> attests
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <span className="replay-table__digest">

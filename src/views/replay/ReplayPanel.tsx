@@ -46,7 +46,8 @@ export function ReplayPanel() {
   const quotes = report?.quotes ?? [];
   const listed = quotes.length > 1 || quotes.some((q) => q.akCertificate !== undefined);
   const parts = analysis?.pasteParts ?? [];
-  const unknownParts = parts.filter((p) => p.kind === 'unknown').length;
+  // A part not understood or not readable is shown even alone: the user must see it.
+  const unknownParts = parts.filter((p) => p.kind === 'unknown' || p.unreadable === true).length;
   const showParts = parts.length > 1 || unknownParts > 0;
   const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
   const [allReadings, setAllReadings] = useState(false);

@@ -61,4 +61,10 @@ describe('replayHeadline', () => {
     expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'prefix', matchedEntries: 30 }] }, 33)).toMatchObject({ lastCovered: 29 });
     expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'mismatch' }] }, 33).text).toContain('No prefix');
   });
+
+  it('never claims a match against no values: none compared is said, and an unreadable input is an error', () => {
+    expect(replayHeadline({ ...base, log }, 33)).toEqual({ tone: 'pending', text: 'No supplied PCR value or quote to compare the replay with.' });
+    const unreadable = { code: 'input-unreadable' as const, severity: 'error' as const, message: 'paste, line 1: cannot be read as pcr-values' };
+    expect(replayHeadline({ ...base, log, findings: [unreadable] }, 33).tone).toBe('error');
+  });
 });

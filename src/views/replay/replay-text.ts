@@ -105,5 +105,11 @@ export function replayHeadline(report: Report, entryCount: number): ReplayHeadli
     const m = prefix.matchedEntries;
     return { tone: 'warning', text: coverageSentence(`The supplied ${prefix.bank} PCR ${prefix.pcr}`, m, entryCount), ...(m > 0 ? { lastCovered: m - 1 } : {}) };
   }
+  // Never a match against nothing: with no value compared, say why there is none.
+  if (checks.length === 0) {
+    return report.findings.some((f) => f.code === 'input-unreadable')
+      ? { tone: 'error', text: 'A supplied input could not be read, so no PCR value was compared: see the findings.' }
+      : { tone: 'pending', text: 'No supplied PCR value or quote to compare the replay with.' };
+  }
   return { tone: 'ok', text: `The whole log replays to the ${plural(checks.length, 'supplied PCR value')}.` };
 }

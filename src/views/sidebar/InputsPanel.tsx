@@ -64,6 +64,11 @@ export function InputsPanel() {
                   checked and replayed from it.
                 </p>
               ) : null}
+              {summary?.unusedBeside !== undefined ? (
+                <p className="input-item__note" data-testid="unused-list-note">
+                  Not used: another IMA list of the same bank as <SafeText text={summary.unusedBeside} />, which is the one analysed. Open it on its own to analyse it.
+                </p>
+              ) : null}
             </li>
           );
         })}

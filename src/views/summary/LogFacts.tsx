@@ -33,7 +33,15 @@ export function LogFacts() {
       <div className="fact">
         <dt>Entries</dt>
         <dd>
-          <EntryCount total={log?.entryCount ?? 0} count={isIdentityQuery(query) ? log?.entryCount : matches?.query === query ? matches.count : undefined} />
+          {log ? (
+            <EntryCount total={log.entryCount} count={isIdentityQuery(query) ? log.entryCount : matches?.query === query ? matches.count : undefined} />
+          ) : (
+            // No list given (a firmware log or a quote alone): nothing to count or filter.
+            <>
+              <span data-testid="entry-count">0</span>
+              <span className="muted"> (no IMA measurement list given)</span>
+            </>
+          )}
         </dd>
       </div>
       {log ? (

@@ -53,8 +53,9 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     loaded = { log: opened.log, input };
     session.progress(id, 'analyzing', opened.file.size, opened.file.size, size);
   }
+  // Lists of a bank already taken go in after the companions: the analysis reports them unused.
   const companions: LoadedLog[] = [];
-  for (const c of state.companions) {
+  for (const c of [...state.companions, ...state.extras]) {
     c.sha256 ??= await fingerprintLogFile(c.log, c.file, session.verifyPool(), provider);
     companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256: c.sha256 } });
   }

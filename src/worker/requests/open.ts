@@ -93,6 +93,7 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
   const primary = arranged.primary;
   const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
   const companionIds = new Set(arranged.companions.map((c) => c.inputId));
+  const extraIds = new Set(arranged.extra.map((c) => c.inputId));
   const oldCase = (input: InputFile): boolean => arranged.newCaseFrom !== undefined && (input.drop ?? 0) < arranged.newCaseFrom;
   const summaries: InputSummary[] = [];
   const others: RawInput[] = [];
@@ -109,6 +110,7 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
       ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
       ...(by !== undefined ? { supersededBy: by } : {}),
       ...(companionIds.has(input.id) && primary !== undefined ? { companionOf: primary.overview.name } : {}),
+      ...(extraIds.has(input.id) && primary !== undefined ? { unusedBeside: primary.overview.name } : {}),
       ...(log?.log.digestBank !== undefined ? { digestBank: log.log.digestBank } : {}),
     });
     if (isLogKind(kind) || by !== undefined) continue;
@@ -124,12 +126,12 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
     ...(primary ? { log: primary.overview } : {}),
     ...(arranged.newCaseFrom !== undefined ? { newCaseFrom: arranged.newCaseFrom } : {}),
   };
-  const kept = new Set([primary, ...arranged.companions].map((l) => l?.log));
+  const kept = new Set([primary, ...arranged.companions, ...arranged.extra].map((l) => l?.log));
   for (const old of session.state.logs) if (!kept.has(old.log)) session.verifications.get(old.log)?.controller.abort();
   const previousState = session.state;
   // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
   const comparison = primary !== undefined && primary.log === previousState.log?.log ? previousState.comparison : undefined;
-  session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, logs: parsed, others, ...(comparison ? { comparison } : {}) };
+  session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, extras: arranged.extra, logs: parsed, others, ...(comparison ? { comparison } : {}) };
   return summary;
 }
 

@@ -9,6 +9,17 @@ import { bytesEqual, encodeText, fromBase64, fromHex } from '../../util/bytes';
 
 export type NonceEncoding = 'hex' | 'text' | 'base64';
 
+/**
+ * Whether a nonce the user typed has the shape of one of those writings: hex of whole bytes
+ * (`0x` allowed), Keylime's 20 letters and digits, or padded base64. Anything else (`zz`, a
+ * typo) would only ever compare unequal, so it is refused where it is given, not reported as
+ * a nonce mismatch.
+ */
+export function isReadableNonce(nonce: string): boolean {
+  const t = nonce.trim();
+  return /^(?:0x)?(?:[0-9a-f]{2})+$/i.test(t) || /^[A-Za-z0-9]{20}$/.test(t) || (t.length % 4 === 0 && /^[A-Za-z0-9+/]{4,}={0,2}$/.test(t));
+}
+
 export function compareNonce(
   extraData: Uint8Array,
   nonce: string,

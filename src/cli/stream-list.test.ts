@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeRaw } from '../core/analysis/analyze';
+import type { AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
+import { exportJsonReport } from '../core/export/json-report';
+import { createHashProvider } from '../core/hash/hash-provider';
+import type { HashAlgorithm } from '../core/hash/hash-algorithm';
+import { imaListOptions, recogniseInput } from '../core/inputs/registry';
+import { buildImaLog, formatEvmctlPcrFile, type BuildEntry } from '../core/testing/build-ima-log';
+import { kexecSoftReboot, numberedFiles, perBankPair, platformBootEntry } from '../core/testing/ima-scenarios';
+import { hasSharedData, readSharedData, SHARED_DATA_DIR } from '../core/testing/shared-data';
+import { xorshift32 } from '../core/testing/xorshift';
+import { mutate, truncate } from '../core/fuzz/mutate';
+import { fromHex } from '../core/util/bytes';
+import { withNodeBulkHashing } from './node-bulk-hashing';
+import { analyzeStreaming } from './stream-list';
+
+const provider = withNodeBulkHashing(await createHashProvider());
+const dir = mkdtempSync(join(tmpdir(), 'imascope-stream-'));
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+function rawInput(name: string, bytes: Uint8Array): RawInput {
+  const recognised = recogniseInput(bytes, true);
+  if (recognised === undefined) throw new Error(`${name}: not recognised`);
+  return { name, bytes, kind: recognised.module.kind, recognised };
+}
+
+/** evmctl `PCR-NN:` files of `replay`'s values (hex per PCR, per bank). */
+function pcrFiles(replay: Partial<Record<HashAlgorithm, Record<string, string>>>, tamper = false): RawInput[] {
+  return Object.entries(replay).map(([bank, values]) => {
+    const pcrs = new Map<number, Uint8Array>();
+    for (const [pcr, hex] of Object.entries(values ?? {})) pcrs.set(Number(pcr), fromHex(hex) ?? new Uint8Array());
+    if (tamper) for (const v of pcrs.values()) v[0] ^= 1;
+    return rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(pcrs)));
+  });
+}
+
+interface Outcome {
+  /** Whether the streaming pass gave the report (else the model path did). */
+  readonly streamed: boolean;
+  readonly json: string;
+}
+
+/**
+ * The CLI's two paths on one list placed at `position` among `others`: the report of the
+ * streaming pass (or of the model when it declines, as the CLI then does) and the model's.
+ */
+async function bothPaths(
+  name: string,
+  list: Uint8Array,
+  others: readonly RawInput[],
+  windowBytes: number,
+  position = 0,
+  options: AnalyzeOptions = {},
+): Promise<{ model: string; stream: Outcome }> {
+  const listInput = rawInput(name, list);
+  const all = [...others];
+  all.splice(position, 0, listInput);
+  const model = exportJsonReport((await analyzeRaw(all, options, provider)).report);
+  const path = join(dir, name.replace(/[^\w.-]/g, '_'));
+  writeFileSync(path, list);
+  const parseOptions = imaListOptions(listInput.recognised) ?? { format: 'binary' };
+  const streamed = await analyzeStreaming({ path, name, position, parseOptions }, others, options, provider, windowBytes);
+  const json = streamed === undefined ? model : exportJsonReport(streamed.report);
+  return { model, stream: { streamed: streamed !== undefined, json } };
+}
+
+/** Every binary IMA list in the shared data. */
+function sharedBinaryLists(): Array<{ name: string; bytes: Uint8Array }> {
+  const out: Array<{ name: string; bytes: Uint8Array }> = [];
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(join(SHARED_DATA_DIR, sub))) {
+      const rel = sub === '' ? entry : `${sub}/${entry}`;
+      if (statSync(join(SHARED_DATA_DIR, rel)).isDirectory()) walk(rel);
+      else {
+        const bytes = readSharedData(rel);
+        if (recogniseInput(bytes, true)?.module.kind === 'ima-binary') out.push({ name: rel, bytes });
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Lists built by the test simulator, with the final PCR values it computed. */
+function builtLists(): Array<{ name: string; bytes: Uint8Array; pcrs: RawInput[] }> {
+  const sig = Uint8Array.of(3, 2, 4, 0xa1, 0xb2, 0xc3, 0xd4, 0, 4, 1, 2, 3, 4);
+  const boot = platformBootEntry(provider);
+  const cases: Array<[string, BuildEntry[], Parameters<typeof buildImaLog>[1]]> = [
+    ['many ima-ng', [boot, ...numberedFiles(300), { path: '/tmp/v', violation: true }, ...numberedFiles(50, '/opt/x')], { provider }],
+    [
+      'every template, sha256 list',
+      [
+        boot,
+        { template: 'ima-sig', path: '/bin/signed', sig },
+        { template: 'ima-buf', path: 'kernel_version', buf: '6.16.0' },
+        { template: 'd-ng|n-ng|iuid|igid|imode', path: '/etc/x' },
+        { template: 'ima-modsig', path: '/lib/m.ko', sig },
+        { path: '/tmp/v', violation: true },
+        ...numberedFiles(40),
+      ],
+      { provider, listBank: 'sha256' },
+    ],
+    ['big-endian', [boot, ...numberedFiles(60)], { provider, byteOrder: 'big' }],
+    ['no boot_aggregate', numberedFiles(80), { provider }],
+    ['names with spaces', [boot, ...numberedFiles(30), { path: '/opt/my file', keepSpaces: true }, ...numberedFiles(30, '/b')], { provider }],
+    ['padded-sha1 kernel', [boot, ...numberedFiles(40)], { provider, extend: 'padded-sha1' }],
+    ['soft reboot', kexecSoftReboot({ firstBoot: [boot, ...numberedFiles(20)], afterLoad: numberedFiles(5, '/l'), secondBoot: [boot, ...numberedFiles(20, '/n')] }), { provider }],
+  ];
+  const lists = cases.map(([name, entries, options]) => {
+    const built = buildImaLog(entries, options);
+    const pcrs = [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values))));
+    return { name, bytes: built.binary, pcrs };
+  });
+  const pair = perBankPair(provider, [boot, ...numberedFiles(30)], { index: 5, path: '/edited', recomputeDigest: false });
+  lists.push({ name: 'per-bank sha256 list, one entry edited', bytes: pair.sha256List, pcrs: [] });
+  return lists;
+}
+
+describe('analyze by a streaming pass (stream-list.ts)', () => {
+  it('gives the model path report byte for byte on every binary list of the shared data', { timeout: 120_000 }, async () => {
+    if (!hasSharedData()) return;
+    const lists = sharedBinaryLists();
+    expect(lists.length).toBeGreaterThan(5);
+    let streamed = 0;
+    for (const { name, bytes } of lists) {
+      const bare = await bothPaths(name, bytes, [], 512);
+      expect(bare.stream.json, name).toBe(bare.model);
+      const replay = (JSON.parse(bare.model) as { replay?: Partial<Record<HashAlgorithm, Record<string, string>>> }).replay ?? {};
+      for (const [pcrs, position] of [[pcrFiles(replay), 0], [pcrFiles(replay), 2], [pcrFiles(replay, true), 1]] as const) {
+        for (const windowBytes of [300, 4096, 1 << 22]) {
+          const r = await bothPaths(name, bytes, pcrs, windowBytes, Math.min(position, pcrs.length));
+          expect(r.stream.json, `${name} with ${pcrs.length} PCR files, window ${windowBytes}`).toBe(r.model);
+          if (r.stream.streamed) streamed++;
+        }
+      }
+    }
+    // The pass served the lists that need no model; a test where it always declined would prove nothing.
+    expect(streamed).toBeGreaterThan(lists.length);
+  });
+
+  it('streams the swtpm list with its PCR values, in windows smaller than one entry up to the whole list', { timeout: 60_000 }, async () => {
+    if (!hasSharedData()) return;
+    const list = readSharedData('swtpm', 'binary_runtime_measurements');
+    const pcrs = [rawInput('evmctl_pcrs_sha256.txt', readSharedData('swtpm', 'evmctl_pcrs_sha256.txt'))];
+    for (const windowBytes of [400, 1000, 1 << 16]) {
+      const r = await bothPaths('binary_runtime_measurements', list, pcrs, windowBytes, 0, { banks: ['sha256'] });
+      expect(r.stream.streamed).toBe(true);
+      expect(r.stream.json).toBe(r.model);
+    }
+    // An entry longer than the window: the pass declines, the model gives the report.
+    expect((await bothPaths('binary_runtime_measurements', list, pcrs, 64)).stream.streamed).toBe(false);
+  });
+
+  it('gives the model path report on simulated lists: every template, both byte orders, reboots, edits', { timeout: 120_000 }, async () => {
+    let streamed = 0;
+    for (const { name, bytes, pcrs } of builtLists()) {
+      for (const [others, windowBytes] of [[[], 700], [pcrs, 700], [pcrs, 5000], [pcrs, 1 << 22]] as const) {
+        const r = await bothPaths(name, bytes, others, windowBytes);
+        expect(r.stream.json, `${name}, ${others.length} PCR files, window ${windowBytes}`).toBe(r.model);
+        if (r.stream.streamed) streamed++;
+      }
+    }
+    expect(streamed).toBeGreaterThan(10);
+  });
+
+  it('gives the model path report on damaged lists: truncated, bytes changed, length words broken', { timeout: 120_000 }, async () => {
+    const built = builtLists()[0];
+    const rng = xorshift32(14);
+    const damaged = [
+      truncate(built.bytes, built.bytes.length - 7),
+      truncate(built.bytes, Math.floor(built.bytes.length / 2)),
+      ...Array.from({ length: 40 }, () => mutate(rng, built.bytes)),
+    ];
+    for (const m of damaged) {
+      if (recogniseInput(m.bytes, true)?.module.kind !== 'ima-binary') continue;
+      for (const windowBytes of [900, 1 << 22]) {
+        const r = await bothPaths('damaged.bin', m.bytes, built.pcrs, windowBytes);
+        expect(r.stream.json, `${m.what} at ${m.at}, window ${windowBytes}`).toBe(r.model);
+      }
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * `imascope analyze` without the list's model (issue 14): a binary IMA list is read in
+ * windows into one reused buffer, as evmctl reads it, and each window is parsed, verified and
+ * extended into every replayed bank by the core's ListStream (core/analysis/streamed-log.ts).
+ * Memory stays a few MiB whatever the list's size, and the file's bytes are never all resident.
+ *
+ * The report comes from `analyze` itself, given what the pass kept; it is the model path's
+ * report byte for byte (stream-list.test.ts checks every list in the shared data and the
+ * test data). When the list or the other inputs need per-entry data after the pass (a parse
+ * error, a mismatch, a supplied PCR the replay does not reproduce, a quote, a policy: see
+ * streamedLogSuffices), `analyzeStreaming` answers undefined and the caller reads the whole
+ * file and analyses its model.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { analyze, chooseBanks, inputsAllowStreamedLog, replayBanksOf, streamedLogSuffices } from '../core/analysis/analyze';
+import type { Analysis, AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
+import { loadInputs } from '../core/analysis/load-inputs';
+import { ListStream } from '../core/analysis/streamed-log';
+import type { HashProvider } from '../core/hash/hash-provider';
+import { MAX_LOG_BYTES } from '../core/model/ima-log';
+import type { ImaParseOptions } from '../core/ima/parse-ima-log';
+import type { ReportInput } from '../core/report/report';
+
+/**
+ * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
+ * list (22 MiB) the pass took ~1.15× the model path's CPU (each window's small model makes
+ * V8 re-optimise the parser, the verification and the facts for new closures and maps, on
+ * its compiler threads), while on the 1M list (112 MiB) it took 0.93× and half the peak RSS
+ * (BENCHMARKS.md). Lists of a million entries and more are where memory runs out.
+ */
+const STREAM_MIN_BYTES = 64 * 1024 * 1024;
+
+/** STREAM_MIN_BYTES, or IMASCOPE_STREAM_MIN_BYTES when set (0 streams every binary list: tests, measurements). */
+export function streamMinBytes(): number {
+  const asked = Number.parseInt(process.env.IMASCOPE_STREAM_MIN_BYTES ?? '', 10);
+  return Number.isInteger(asked) && asked >= 0 ? asked : STREAM_MIN_BYTES;
+}
+
+/** Bytes read per call: a window's fixed costs (a parser, a batch's set-up) vanish next to ~37k entries. */
+export const WINDOW_BYTES = 4 * 1024 * 1024;
+
+/** The binary list to stream: where it is among the inputs, and its framing as its sniff found it. */
+export interface ListToStream {
+  readonly path: string;
+  readonly name: string;
+  /** Its place among the inputs, for the report's input list. */
+  readonly position: number;
+  readonly parseOptions: ImaParseOptions;
+}
+
+/**
+ * The analysis of `list` streamed, with the other inputs `others` (read whole: they are
+ * small), or undefined when the model path must give it. `windowBytes`: tests use small
+ * windows so that lists of a few entries are cut too.
+ */
+export async function analyzeStreaming(
+  list: ListToStream,
+  others: readonly RawInput[],
+  options: AnalyzeOptions,
+  provider: HashProvider,
+  windowBytes = WINDOW_BYTES,
+): Promise<Analysis | undefined> {
+  const loaded = await loadInputs(others, provider);
+  // Inputs that read the list entry by entry: no pass is made for nothing.
+  if (!inputsAllowStreamedLog(loaded)) return undefined;
+  const stream = new ListStream(list.parseOptions, provider, replayBanksOf(loaded, chooseBanks(loaded, options)));
+  let read: { size: number; sha256: string } | undefined;
+  try {
+    read = readWindows(list.path, stream, windowBytes);
+  } catch {
+    return undefined; // reading the file whole then says why it cannot be read (exit 2)
+  }
+  if (read === undefined) return undefined;
+  const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
+  const streamedLog = stream.finish(input);
+  if (streamedLog === undefined) return undefined;
+  const inputs = [...loaded.inputs];
+  inputs.splice(list.position, 0, input);
+  const withList = { ...loaded, inputs, streamedLog };
+  if (!streamedLogSuffices(withList, options)) return undefined;
+  return analyze(withList, options, provider);
+}
+
+/** Feeds the file to `stream` window by window; its size and SHA-256, or undefined when the stream gave up. */
+function readWindows(path: string, stream: ListStream, windowBytes: number): { size: number; sha256: string } | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // The model path reports a list past the parser's limit.
+    if (size > MAX_LOG_BYTES) return undefined;
+    const fingerprint = createHash('sha256');
+    let buffer = new Uint8Array(2 * windowBytes);
+    let carried = 0;
+    let total = 0;
+    for (;;) {
+      // An entry longer than a window leaves no room: the stream gives up on it anyway.
+      if (buffer.length < carried + windowBytes) buffer = grow(buffer, carried + windowBytes);
+      const got = readSync(fd, buffer, carried, Math.min(windowBytes, size - total), null);
+      fingerprint.update(buffer.subarray(carried, carried + got));
+      total += got;
+      const last = got === 0 || total >= size;
+      const window = buffer.subarray(0, carried + got);
+      const consumed = stream.push(window, last);
+      if (!stream.usable) return undefined;
+      if (last) return { size: total, sha256: fingerprint.digest('hex') };
+      buffer.copyWithin(0, consumed, window.length);
+      carried = window.length - consumed;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function grow(buffer: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  const grown = new Uint8Array(size);
+  grown.set(buffer);
+  return grown;
+}

@@ -1,0 +1,74 @@
+/**
+ * Supplied PCR values against the firmware log (check-firmware.ts): every value the log
+ * governs is compared (PCRs 0–7, at their reset value when no event extends them, and every
+ * PCR it extends), and the rest is said, never dropped. Truth: the values go-attestation's
+ * own test asserts for its logs (sb_cert_eventlog.expected-pcrs.txt) and swtpm's pcrread.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHashProvider, type HashProvider } from '../hash/hash-provider';
+import type { Report } from '../report/report';
+import { readSharedData, readSharedText } from '../testing/shared-data';
+import { encodeText } from '../util/bytes';
+import { analyzeRaw } from './analyze';
+import type { RawInput } from './analysis-types';
+
+let provider: HashProvider;
+beforeAll(async () => {
+  provider = await createHashProvider();
+});
+
+const goAttestation = (name: string): RawInput => ({ name, bytes: readSharedData('realdata', 'go-attestation', name) });
+
+async function run(inputs: RawInput[]): Promise<Report> {
+  return (await analyzeRaw(inputs, {}, provider)).report;
+}
+
+/** The asserted values, with the lines `edit` rewrites. */
+function expectedPcrs(edit: (line: string) => string = (l) => l): RawInput {
+  const text = readSharedText('realdata', 'go-attestation', 'sb_cert_eventlog.expected-pcrs.txt');
+  return { name: 'expected-pcrs.txt', bytes: encodeText(text.split('\n').map(edit).join('\n')) };
+}
+
+describe('supplied PCR values the firmware log governs', () => {
+  it('go-attestation sb_cert: PCRs 0–7 of both supplied banks are compared, the unextended ones at zero', async () => {
+    const report = await run([goAttestation('sb_cert_eventlog'), expectedPcrs()]);
+    const checks = report.firmware?.checks ?? [];
+    // The log extends PCRs 0, 4, 5 and 7; PCRs 1–3 and 6 hold their reset value (asserted zeros).
+    expect(checks.map((c) => `${c.bank}:${c.pcr}`)).toEqual(['sha1', 'sha256'].flatMap((bank) => [0, 1, 2, 3, 4, 5, 6, 7].map((p) => `${bank}:${p}`)));
+    expect(checks.every((c) => c.status === 'match')).toBe(true);
+    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    // 48 values were given: the 32 of PCRs 8–23 are said, not dropped.
+    expect(report.findings.find((f) => f.message.startsWith('Not compared'))?.message).toBe(
+      'Not compared with sb_cert_eventlog: the supplied sha1 PCRs 8–23, sha256 PCRs 8–23; nothing given extends them (the firmware log governs PCRs 0–7 and the PCRs its events extend).',
+    );
+  });
+
+  it('a supplied PCR 1 the log never extends, set to 11…1: a mismatch against its reset value', async () => {
+    const ones = expectedPcrs((l) => (l.startsWith('sha1 PCR-01:') ? `sha1 PCR-01: ${'1'.repeat(40)}` : l));
+    const report = await run([goAttestation('sb_cert_eventlog'), ones]);
+    expect(report.firmware?.checks?.find((c) => c.bank === 'sha1' && c.pcr === 1)).toMatchObject({ status: 'mismatch', replayed: '0'.repeat(40) });
+    const mismatch = report.findings.filter((f) => f.code === 'firmware-pcr-mismatch');
+    expect(mismatch).toHaveLength(1);
+    expect(mismatch[0]).toMatchObject({ severity: 'error' });
+    expect(mismatch[0].message).toMatch(/^sha1 PCR 1: the firmware log does not replay to the supplied value, which no event in the log extends \(its reset value\)/);
+  });
+
+  it('a full pcrread (4 banks, PCRs 0–23) beside a sha1+sha256 log: the banks it lacks are said, and it passes', async () => {
+    const swtpm = (name: string): RawInput => ({ name, bytes: readSharedData('swtpm', name) });
+    const report = await run([swtpm('binary_bios_measurements'), swtpm('pcrread_all.yaml')]);
+    // The log extends PCRs 0–9 in both banks (swtpm/README.md).
+    expect(report.firmware?.checks).toHaveLength(20);
+    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    const notes = report.findings.filter((f) => f.code === 'firmware-note').map((f) => f.message);
+    for (const bank of ['sha384', 'sha512']) {
+      expect(notes).toContain(`The supplied ${bank} values of PCRs 0–23 are not compared with binary_bios_measurements: it records no ${bank} bank (it has sha1, sha256).`);
+    }
+  });
+
+  it('a firmware log given as base64 text is replayed as the binary it spells (tpm2-tss H-CRTM log)', async () => {
+    const tss = (name: string): RawInput => ({ name, bytes: readSharedData('realdata', 'tpm2-tss', name) });
+    const report = await run([tss('binary_measurements_hcrtm.b64'), tss('binary_measurements_hcrtm.bin.expected-pcrs.txt')]);
+    expect(report.inputs.map((i) => i.kind)).toEqual(['tcg-eventlog', 'pcr-values']);
+    expect(report.firmware?.checks?.map((c) => [c.bank, c.pcr, c.status])).toEqual([['sha1', 0, 'match']]);
+  });
+});

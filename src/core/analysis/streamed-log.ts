@@ -1,0 +1,196 @@
+/**
+ * A binary IMA list analysed as it is read, without its model (issue 14: the CLI hashes as
+ * it parses, like evmctl, in memory that does not grow with the list; the app keeps the model).
+ *
+ *   file → caller reads windows → ListStream.push(window) … → finish() → StreamedLog
+ *
+ * Each window is handed to the core's own parser, template-hash check, log facts and extend
+ * values (one copy of the logic), as a small model of its whole entries; the caller carries
+ * the bytes after the last whole entry into the next window. What the report needs is kept:
+ * counts, the merged facts and template-hash summary, and each replayed bank's PCR values.
+ *
+ * This covers the common case only. Whatever needs per-entry data after the pass makes the
+ * stream give up (`finish()` is undefined) and the caller runs the model path on the whole
+ * file, which then gives the report: a parse error (the whole-file parser decides how to
+ * resync), a template-hash mismatch or an entry that verifies only in the other byte order,
+ * an unknown template, a kexec or kexec-cmdline record, a boot_aggregate after the first
+ * window (soft reboots and kexec checks read sizes counted from the list's start), a
+ * digest bank that changes, or an entry larger than a window. `streamedLogSuffices`
+ * (analyze.ts) adds what only the other inputs tell: a supplied PCR the replay does not
+ * reproduce needs the other hypotheses' replays, a quote or policy the per-entry data.
+ */
+import type { HashAlgorithm } from '../hash/hash-algorithm';
+import type { HashProvider } from '../hash/hash-provider';
+import { parseImaLog, type ImaParseOptions } from '../ima/parse-ima-log';
+import { verifyTemplateHashes, type TemplateHashSummary } from '../ima/template-digests';
+import type { ByteOrder } from '../model/ima-log';
+import type { ReportInput } from '../report/report';
+import { computeExtendValues, BLOCK_ENTRIES } from '../replay/extend-values';
+import { defaultHypothesis } from './check-pcrs';
+import { computeLogFacts, type LogFacts } from './log-facts';
+
+/** What a streaming pass keeps of a binary list: everything `analyze` reads of it. */
+export interface StreamedLog {
+  readonly input: ReportInput;
+  readonly format: 'binary';
+  readonly byteOrder: ByteOrder;
+  /** Always empty: a list with parse errors is analysed on its model. */
+  readonly errors: readonly [];
+  readonly entryCount: number;
+  readonly hashes: TemplateHashSummary;
+  readonly facts: LogFacts;
+  /** PCRs the list extends. */
+  readonly logPcrs: ReadonlySet<number>;
+  /** Per replayed bank, the value of every PCR the list extends after its last entry (default hypothesis). */
+  readonly finals: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>;
+}
+
+interface BankChain {
+  readonly bank: HashAlgorithm;
+  readonly size: number;
+  /** The 256 PCRs' values, `size` bytes each, in and out of `extendRangeInto`. */
+  readonly states: Uint8Array;
+}
+
+export class ListStream {
+  private entries = 0;
+  private plain = true;
+  private digestBank: HashAlgorithm | undefined;
+  private byteOrder: ByteOrder | undefined;
+  private readonly logPcrs = new Set<number>();
+  private readonly chains: BankChain[];
+  private readonly hashes: TemplateHashSummary = { digestBank: undefined, checked: 0, mismatches: [], oppositeByteOrder: [], violations: [], unchecked: [] };
+  private readonly templates: Record<string, number> = Object.create(null) as Record<string, number>;
+  private readonly boots: Array<LogFacts['boots'][number]> = [];
+  private readonly namesWithSpaces: number[] = [];
+
+  /** `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to replay. */
+  constructor(
+    private readonly options: ImaParseOptions,
+    private readonly provider: HashProvider,
+    banks: readonly HashAlgorithm[],
+  ) {
+    this.chains = [];
+    for (const bank of banks) {
+      const hasher = provider.get(bank);
+      if (hasher === undefined) this.plain = false;
+      else this.chains.push({ bank, size: hasher.size, states: new Uint8Array(256 * hasher.size) });
+    }
+  }
+
+  /** False once the list needs its model (see the file comment): the caller may stop reading. */
+  get usable(): boolean {
+    return this.plain;
+  }
+
+  /**
+   * Takes the next window: the bytes carried from the previous one followed by newly read
+   * ones. Returns how many bytes from its start were whole entries, all consumed; the rest
+   * starts the next window. `last`: no bytes follow.
+   */
+  push(window: Uint8Array, last: boolean): number {
+    if (!this.plain || window.length === 0) return window.length;
+    const log = parseImaLog(window, { ...this.options, format: 'binary', source: window, sizeHint: window.length });
+    const e = log.entries;
+    const n = e.length;
+    const consumed = n === 0 ? 0 : e.entryOffset[n - 1] + e.entrySize[n - 1];
+    // Only the cut at the window's end may fail to parse, and only while bytes follow.
+    const damaged = log.errors.some((err) => last || err.offset < consumed);
+    // No whole entry: damage, or an entry longer than a window (the model path reads it).
+    if (damaged || n === 0) {
+      this.plain = false;
+      return window.length;
+    }
+    const base = this.entries;
+    const hashes = verifyTemplateHashes(log, this.provider);
+    const facts = computeLogFacts(log, hashes);
+    if (base === 0) {
+      this.digestBank = hashes.digestBank;
+      this.byteOrder = log.byteOrder;
+    }
+    const plain =
+      hashes.digestBank === this.digestBank &&
+      log.byteOrder === this.byteOrder &&
+      hashes.mismatches.length === 0 &&
+      hashes.oppositeByteOrder.length === 0 &&
+      facts.unknownTemplate.length === 0 &&
+      facts.kexec.length === 0 &&
+      facts.cmdlines.length === 0 &&
+      (base === 0 || facts.boots.length === 0);
+    if (!plain) {
+      this.plain = false;
+      return window.length;
+    }
+    this.entries += n;
+    this.hashes.checked += hashes.checked;
+    for (const i of hashes.violations) this.hashes.violations.push(base + i);
+    for (const i of hashes.unchecked) this.hashes.unchecked.push(base + i);
+    for (const i of facts.namesWithSpaces) this.namesWithSpaces.push(base + i);
+    // Template names in order of first appearance, as the model's interned table has them.
+    for (const [name, count] of Object.entries(facts.report.templates)) this.templates[name] = (this.templates[name] ?? 0) + count;
+    this.boots.push(...facts.boots);
+    this.extend(log, n);
+    return consumed;
+  }
+
+  /** The list's analysis, or undefined when it needs the model path. */
+  finish(input: ReportInput): StreamedLog | undefined {
+    if (!this.plain || this.entries === 0 || this.byteOrder === undefined) return undefined;
+    const hashes: TemplateHashSummary = { ...this.hashes, digestBank: this.digestBank };
+    const facts: LogFacts = {
+      report: {
+        entries: this.entries,
+        templates: this.templates,
+        byteOrder: this.byteOrder,
+        violations: hashes.violations,
+        templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
+        boots: this.boots.map((b) => ({ index: b.index, digest: b.digest })),
+        kexec: [],
+        errors: [],
+      },
+      boots: this.boots,
+      kexec: [],
+      cmdlines: [],
+      unknownTemplate: [],
+      unknownTemplateNames: [],
+      oppositeByteOrder: [],
+      namesWithSpaces: this.namesWithSpaces,
+    };
+    const finals = new Map<HashAlgorithm, Map<number, Uint8Array>>();
+    for (const c of this.chains) {
+      const values = new Map<number, Uint8Array>();
+      for (const p of this.logPcrs) values.set(p, c.states.slice(p * c.size, (p + 1) * c.size));
+      finals.set(c.bank, values);
+    }
+    return {
+      input,
+      format: 'binary',
+      byteOrder: this.byteOrder,
+      errors: [],
+      entryCount: this.entries,
+      hashes,
+      facts,
+      logPcrs: this.logPcrs,
+      finals,
+    };
+  }
+
+  /** Extends every bank's chain by the window's entries, block by block, as replayChains does. */
+  private extend(log: ReturnType<typeof parseImaLog>, n: number): void {
+    const pcrColumn = log.entries.pcr.subarray(0, n);
+    for (let i = 0; i < n; i++) this.logPcrs.add(pcrColumn[i]);
+    const hypothesis = defaultHypothesis(log);
+    for (const c of this.chains) {
+      const hasher = this.provider.get(c.bank);
+      const values = computeExtendValues(log, this.provider, c.bank, hypothesis);
+      if (hasher === undefined || values === undefined) {
+        this.plain = false;
+        return;
+      }
+      for (let start = 0; start < n; start += BLOCK_ENTRIES) {
+        const end = Math.min(n, start + BLOCK_ENTRIES);
+        hasher.extendRangeInto(pcrColumn.subarray(start, end), 0, end - start, c.states, values.read(start, end), undefined);
+      }
+    }
+  }
+}
