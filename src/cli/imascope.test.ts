@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sharedDataPath } from '../core/testing/shared-data';
 import { REPORT_SCHEMA, type Report } from '../core/report/report';
+import { createWasmHashProvider } from '../core/hash/hash-provider';
+import { buildImaLog } from '../core/testing/build-ima-log';
+import { numberedFiles } from '../core/testing/ima-scenarios';
+import { emptyPolicyDocument } from '../core/policy/create-policy';
 
 /** Runs the CLI as users do (a separate Node process), from source through tsx. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -23,6 +27,21 @@ function cliWith(env: Record<string, string>, ...args: string[]): { status: numb
 const swtpm = (name: string): string => sharedDataPath('swtpm', name);
 
 describe('imascope analyze', () => {
+  it('stops quietly when the reader closes the pipe early (analyze --json | head -c 100)', async () => {
+    // A report far larger than a pipe's buffer (64 KiB): 3,000 entries that an empty policy
+    // fails, each a failure in the report, so the CLI is still writing when head goes away.
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-pipe-'));
+    const list = join(dir, 'list.bin');
+    const policy = join(dir, 'empty-policy.json');
+    writeFileSync(list, buildImaLog(numberedFiles(3000), { provider: await createWasmHashProvider() }).binary);
+    writeFileSync(policy, JSON.stringify(emptyPolicyDocument()));
+    const command = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}' | head -c 100`;
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toHaveLength(100);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(141);
+  });
+
   it('says the same whether the list is streamed or read whole, in either input order, damaged or not', { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
     const list = readFileSync(swtpm('binary_runtime_measurements'));

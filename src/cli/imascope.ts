@@ -125,7 +125,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
  * The CLI. An unexpected exception is exit 3 with one line naming the inputs, so that a crash
  * never reads as a verdict (1 means a check failed) and never leaves an empty stdout unexplained.
  */
+/** What a shell reports for a process a closed pipe stopped (128 + SIGPIPE). */
+const CLOSED_PIPE_STATUS = 141;
+
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`imascope analyze --json … | head`) closes the pipe: stop
+  // quietly, as tools killed by SIGPIPE do, rather than dying on an unhandled EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+    throw e;
+  });
   try {
     return await run(argv);
   } catch (e) {
