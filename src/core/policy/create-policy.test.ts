@@ -43,7 +43,7 @@ describe('createPolicy and addMeasurementsToPolicy', () => {
   it('writes a schema-valid policy that passes its list and fails the changed one', () => {
     expect(validatePolicySchema(JSON.parse(JSON.stringify(created.policy)))).toEqual([]);
     expect(judge(created.policy, good).pass).toBe(true);
-    const events = judge(created.policy, updated).events.map((e) => [e.index, e.id]);
+    const events = [...judge(created.policy, updated).events].map((e) => [e.index, e.id]);
     expect(events).toEqual([
       [1, 'ima.validation.ima-ng.runtime_policy_hash'],
       [2, 'ima.validation.ima-ng.not_in_allowlist'],
@@ -52,7 +52,7 @@ describe('createPolicy and addMeasurementsToPolicy', () => {
   });
 
   it('adds the failing entries as a patch that then passes, listing only what is new', () => {
-    const failing = judge(created.policy, updated).events.map((e) => e.index);
+    const failing = [...judge(created.policy, updated).events].map((e) => e.index);
     const { measurements } = measurementsOf(updated, failing);
     const merged = addMeasurementsToPolicy(created.policy, [...measurements, ...measurements]);
     expect(merged.added.map((m) => [m.list, m.name])).toEqual([

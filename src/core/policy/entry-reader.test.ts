@@ -69,7 +69,7 @@ describe('the policy passes on a chunked ByteSource', () => {
     expect(fromChunks.policy).toEqual(inMemory.policy);
     expect(fromChunks.signatures).toEqual(inMemory.signatures);
     expect(fromChunks.findings).toEqual(inMemory.findings);
-    expect(fromChunks.keylime.events).toEqual(inMemory.keylime.events);
+    expect([...fromChunks.keylime.events]).toEqual([...inMemory.keylime.events]);
     expect([...fromChunks.keylime.decisions]).toEqual([...inMemory.keylime.decisions]);
     expect([...fromChunks.signatureColumn]).toEqual([...inMemory.signatureColumn]);
     for (let i = 0; i < log.entries.length; i++) expect(explainEntry(fromChunks, log, i, chunked())).toEqual(explainEntry(inMemory, log, i));

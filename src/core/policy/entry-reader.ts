@@ -49,6 +49,17 @@ export class EntryReader {
     return this.#view(this.log.entries.nameOffset[i], this.log.entries.nameLength[i]);
   }
 
+  /** Where entry `i`'s name starts in `bytes` (valid until another entry is read): no view made. */
+  nameAt(i: IndexIntoEntryTable): number {
+    this.entry(i);
+    return this.#at + this.log.entries.nameOffset[i] - this.log.entries.entryOffset[i];
+  }
+
+  /** The buffer `nameAt` points into. */
+  get bytes(): Uint8Array {
+    return this.#source.bytes;
+  }
+
   /** The entry's file digest (d / d-ng value). */
   fileDigest(i: IndexIntoEntryTable): Uint8Array {
     this.entry(i);

@@ -44,8 +44,10 @@ export function explainEntry(run: PolicyDryRun, log: ImaLog, i: number, source?:
     default:
       break;
   }
-  for (const e of keylime.events) {
-    if (e.index !== i) continue;
+  const { events } = keylime;
+  for (let k = 0; k < events.length; k++) {
+    if (events.index(k) !== i) continue;
+    const e = events.at(k);
     const message = typeof e.context === 'string' ? e.context : String(e.context.message);
     const accepted = typeof e.context === 'object' && Array.isArray(e.context.expected) ? ` (accepted: ${(e.context.expected as string[]).join(', ')})` : '';
     out.push(`Keylime fails it: ${e.id}: ${message}${accepted}`);

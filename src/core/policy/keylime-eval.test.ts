@@ -37,7 +37,9 @@ describe("Keylime's vectors give Keylime's outcome", () => {
   it.each(cases.map((c, k) => [`${k}: ${c.log} + ${c.policy ?? 'no policy'} + ${c.keys === null ? 'no keyring' : `[${c.keys.join(', ')}]`}`, c] as const))('%s', (_, c) => {
     const result = run(c);
     expect(result.pass).toBe(c.keylime_pass);
-    expect(result.events.map((e) => [e.id, typeof e.context === 'string' ? { message: e.context } : e.context])).toEqual(c.events);
+    expect([...result.events].map((e) => [e.id, typeof e.context === 'string' ? { message: e.context } : e.context])).toEqual(c.events);
+    // The report's messages, made for all events at once, are Keylime's too.
+    expect(result.events.messages()).toEqual(c.events.map(([, ctx]) => ctx.message));
     if (c.learned_keyrings !== undefined) {
       const learned = Object.entries(c.learned_keyrings).filter(([name]) => name !== 'tenant_keyring');
       expect(result.learned.map((l) => [l.keyring, `0x${l.keyId.toString(16).padStart(8, '0')}`])).toEqual(learned.flatMap(([name, ids]) => ids.map((id) => [name, id])));
@@ -67,6 +69,6 @@ describe('ima-buf key entries Keylime refuses or cannot use', () => {
     verifyTemplateHashes(log, provider);
     const policy = parseRuntimePolicy(readSharedData(...DIR, 'policies', 'policy-empty.json')).policy;
     const result = evaluateKeylime(log, { policy, tenantKeys: [] }, provider);
-    expect(result.events.map((e) => [e.id, e.context])).toEqual([['ima.invalid_key', 'key from .ima does not have a supported key: Unsupported key type Ed25519PublicKey']]);
+    expect([...result.events].map((e) => [e.id, e.context])).toEqual([['ima.invalid_key', 'key from .ima does not have a supported key: Unsupported key type Ed25519PublicKey']]);
   });
 });

@@ -36,21 +36,16 @@ import type { ByteSource } from '../model/byte-source';
 import { finishSteps, type Steps } from '../util/steps';
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { bytesEqual, toHex } from '../util/bytes';
+import { AsciiKeyTable, NOT_ASCII } from './ascii-key-table';
 import { pythonBytesRepr } from './python-repr';
 import { BufferKeys } from './buffer-keys';
 import { EntryReader } from './entry-reader';
+import { EventId, KeylimeEvents } from './keylime-events';
 import { compileExcludes, type CompiledExcludes } from './excludes';
 import type { RuntimePolicy } from './runtime-policy';
 import type { FiledKey } from './tenant-keyring';
 
-export interface KeylimeEvent {
-  /** The entry the event is about. */
-  readonly index: IndexIntoEntryTable;
-  /** Keylime's event id, e.g. `ima.validation.ima-ng.not_in_allowlist`. */
-  readonly id: string;
-  /** Keylime's context: a message, or an object with message/expected/got. */
-  readonly context: string | Readonly<Record<string, unknown>>;
-}
+export type { KeylimeEvent } from './keylime-events';
 
 /** How the evaluation settled each entry (`decisions` column). */
 export const Decision = {
@@ -105,7 +100,7 @@ export const ENTRIES_PER_STEP = 64;
 export interface KeylimeEvalResult {
   /** Keylime's verdict: no failure event. */
   readonly pass: boolean;
-  readonly events: readonly KeylimeEvent[];
+  readonly events: KeylimeEvents;
   /** Decision per entry. */
   readonly decisions: Uint8Array;
   /** Keys learned from ima-buf entries, in log order. */
@@ -173,7 +168,6 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
   const { policy } = options;
   const n = log.entries.length;
   const decisions = new Uint8Array(n);
-  const events: KeylimeEvent[] = [];
   const learned: LearnedKey[] = [];
   const keyrings = options.tenantKeys === undefined ? undefined : new Keyrings(options.tenantKeys);
   const excludes = compileExcludes(policy?.excludes ?? []);
@@ -183,22 +177,31 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
   const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
   const bufferKeys = options.bufferKeys ?? new BufferKeys(new EntryReader(log, options.source));
   const { reader } = bufferKeys;
+  const events = new KeylimeEvents(reader);
+  const tables = new Map<ReadonlyMap<string, readonly string[]>, AsciiKeyTable<readonly string[]>>();
 
-  const add = (index: number, id: string, context: KeylimeEvent['context']): void => void events.push({ index, id, context });
+  /** `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. */
+  const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
+    let table = tables.get(list);
+    if (table === undefined) tables.set(list, (table = new AsciiKeyTable(list)));
+    const at = reader.nameAt(i);
+    const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
+    return found === NOT_ASCII ? list.get(reader.name(i)) : found;
+  };
 
   /** `_validate_ima_ng` with list `kind`; returns the decision. */
-  const validateNg = (i: number, name: string, digest: Uint8Array, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
+  const validateNg = (i: number, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
     if (policy === undefined || list === undefined) return Decision.Unchecked;
-    if (excludes.match(name)) return Decision.Excluded;
-    const accepted = list.get(name);
+    // Only a compiled pattern can match (`match` is constant otherwise): no name made for it.
+    if (excludes.status === 'ok' && excludes.match(reader.name(i))) return Decision.Excluded;
+    const accepted = lookup(i, list);
     if (accepted === undefined) {
-      add(i, 'ima.validation.ima-ng.not_in_allowlist', `File not found in allowlist: ${name}`);
+      events.add(i, EventId.NotInAllowlist);
       return Decision.NotInAllowlist;
     }
-    // In hex only now: most entries of a failing list are not listed at all.
-    const digestHex = toHex(digest);
-    if (!accepted.includes(digestHex)) {
-      add(i, 'ima.validation.ima-ng.runtime_policy_hash', { message: 'Hash not found in runtime policy', got: digestHex, expected: accepted });
+    const digest = reader.fileDigest(i);
+    if (!accepted.some((hex) => isHexOf(hex, digest))) {
+      events.add(i, EventId.RuntimePolicyHash, { message: 'Hash not found in runtime policy', got: toHex(digest), expected: accepted });
       return Decision.DigestNotListed;
     }
     return Decision.DigestListed;
@@ -208,7 +211,7 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
     if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
     const template = log.templates[log.entries.template[i]].name;
     if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
-      add(i, 'ima.parser.entry', `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
+      events.add(i, EventId.ParserEntry, `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
       decisions[i] = Decision.ParseError;
       continue;
     }
@@ -216,16 +219,16 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
     const droppedSig = template === 'ima-sig' && sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
 
     if (log.entries.pcr[i] !== 10) {
-      add(i, 'ima.validation.ima_pcr', { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
+      events.add(i, EventId.ImaPcr, { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
     }
     const recorded = reader.recordedDigest(i);
     if (recorded.length === hashSize && (isFilled(recorded, 0) || isFilled(recorded, 0xff))) {
-      if (options.ignoreTomtouErrors === true) add(i, 'ima.validation.tomtou', 'hash validation was skipped');
+      if (options.ignoreTomtouErrors === true) events.add(i, EventId.Tomtou, 'hash validation was skipped');
       decisions[i] = Decision.Violation;
       continue;
     }
     if (!templateHashMatches(reader, i, recorded, logHashAlg, hasher, droppedSig)) {
-      add(i, 'ima.validation.ima_hash', {
+      events.add(i, EventId.ImaHash, {
         message: 'IMA template hash does not match the calculated hash.',
         expected: pythonBytesRepr(recorded),
         got: pythonBytesRepr(keylimeTemplateBytes(reader, i, droppedSig)),
@@ -234,44 +237,43 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
       continue;
     }
 
-    const name = reader.name(i);
-    const digest = reader.fileDigest(i);
     if (template === 'ima' || template === 'ima-ng') {
-      decisions[i] = validateNg(i, name, digest, policy?.digests);
+      decisions[i] = validateNg(i, policy?.digests);
     } else if (template === 'ima-sig') {
-      const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
       if (keyrings !== undefined && sig !== undefined && sig.length > 0 && !droppedSig) {
-        if (excludes.match(name)) {
+        if (excludes.status === 'ok' && excludes.match(reader.name(i))) {
           decisions[i] = Decision.Excluded;
           continue;
         }
-        if (keylimeDigsigVerify(sig, digest, algorithm, keyrings)) {
+        const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
+        if (keylimeDigsigVerify(sig, reader.fileDigest(i), algorithm, keyrings)) {
           decisions[i] = Decision.SignatureValid;
           continue;
         }
       }
-      if (policy !== undefined) decisions[i] = validateNg(i, name, digest, policy.digests);
+      if (policy !== undefined) decisions[i] = validateNg(i, policy.digests);
       else if (keyrings === undefined) decisions[i] = Decision.Unchecked;
       else {
-        add(i, 'ima.validator.ima-sig.invalid_signature', `signature for file ${name} could not be validated`);
+        events.add(i, EventId.InvalidSignature);
         decisions[i] = Decision.SignatureInvalid;
       }
     } else {
-      decisions[i] = validateBuf(i, name, digest);
+      decisions[i] = validateBuf(i);
     }
   }
 
-  function validateBuf(i: number, name: string, digest: Uint8Array): Decision {
+  function validateBuf(i: number): Decision {
+    const name = reader.name(i);
     const found = keyInBuffer(bufferKeys.keys(i));
     if (found.kind === 'refused') {
-      add(i, 'ima.invalid_key', `key from ${name} does not have a supported key: ${found.message}`);
+      events.add(i, EventId.InvalidKey, `key from ${name} does not have a supported key: ${found.message}`);
       return Decision.InvalidKey;
     }
     if (found.kind === 'key') {
       const key = found.key;
       const ignored = policy?.ignoredKeyrings ?? [];
       if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
-      const decision = validateNg(i, name, digest, policy?.keyrings);
+      const decision = validateNg(i, policy?.keyrings);
       if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
         const source = `entry ${i} (${name})`;
         keyrings.add(name, key.keyId, { key, source });
@@ -280,7 +282,7 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
       return decision;
     }
     // Device-mapper entries need a dm_policy, which the schema forbids; generic entries:
-    return validateNg(i, name, digest, policy?.imaBuf);
+    return validateNg(i, policy?.imaBuf);
   }
 
   return { pass: events.length === 0, events, decisions, learned, excludes, logHashAlg };
@@ -312,6 +314,16 @@ function keyInBuffer(parsed: KeyParseResult | undefined): BufferKey {
   if (parsed.error.message.includes('unsupported elliptic curve')) return { kind: 'key', key: undefined };
   return { kind: 'none' };
 }
+
+/** Whether `hex` is `digest` in lower-case hex, as Keylime compares them (no string made per entry). */
+function isHexOf(hex: string, digest: Uint8Array): boolean {
+  if (hex.length !== 2 * digest.length) return false;
+  for (let k = 0; k < digest.length; k++) {
+    if (hex.charCodeAt(2 * k) !== HEX_CODES[digest[k] >> 4] || hex.charCodeAt(2 * k + 1) !== HEX_CODES[digest[k] & 15]) return false;
+  }
+  return true;
+}
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 function isFilled(bytes: Uint8Array, value: number): boolean {
   for (let k = 0; k < bytes.length; k++) if (bytes[k] !== value) return false;

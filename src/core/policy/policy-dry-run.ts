@@ -33,6 +33,7 @@ import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
 import { Decision, ENTRIES_PER_STEP, keylimeEvaluationSteps, type KeylimeEvalResult } from './keylime-eval';
+import { EventId } from './keylime-events';
 import { suppliedKeys, type PolicyInputs } from './policy-inputs';
 import { policyFindings } from './policy-findings';
 import type { RuntimePolicy } from './runtime-policy';
@@ -129,9 +130,11 @@ export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: D
 
   const policyColumn = new Uint8Array(log.entries.length);
   let failed = 0;
-  for (const e of keylime.events) {
-    if (policyColumn[e.index] === PolicyCode.fail) continue;
-    policyColumn[e.index] = PolicyCode.fail;
+  const { events } = keylime;
+  for (let k = 0; k < events.length; k++) {
+    const i = events.index(k);
+    if (policyColumn[i] === PolicyCode.fail) continue;
+    policyColumn[i] = PolicyCode.fail;
     failed++;
   }
   let excluded = 0;
@@ -155,12 +158,7 @@ export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: D
           passed: log.entries.length - failed - excluded,
           excluded,
           failed,
-          failures: keylime.events.map((e) => ({
-            index: e.index,
-            reason: failureReason(e.id, keylime.decisions[e.index], log.templates[log.entries.template[e.index]].name === 'ima-buf' && bufferKeys.isKey(e.index)),
-            keylimeEvent: e.id,
-            message: typeof e.context === 'string' ? e.context : String(e.context.message),
-          })),
+          failures: reportFailures(log, keylime, bufferKeys),
           keylimePass: keylime.pass,
           mode: options.keylimeCompat === true ? 'keylime-compat' : 'extended',
           logHashAlg: keylime.logHashAlg,
@@ -190,17 +188,33 @@ export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: D
   };
 }
 
-function failureReason(id: string, decision: number, keyEntry: boolean): PolicyFailureReason {
-  if (id.endsWith('not_in_allowlist')) {
-    return keyEntry && decision === Decision.NotInAllowlist ? 'key-not-in-policy' : 'not-in-policy';
+/** The report's `failures`: one per Keylime event, in Keylime's order. */
+function reportFailures(log: ImaLog, keylime: KeylimeEvalResult, bufferKeys: BufferKeys): ReportPolicy['failures'] {
+  const { events, decisions } = keylime;
+  const messages = events.messages();
+  const out: ReportPolicy['failures'] = new Array(events.length);
+  const keyEntry = (i: number): boolean => log.templates[log.entries.template[i]].name === 'ima-buf' && bufferKeys.isKey(i);
+  for (let k = 0; k < events.length; k++) {
+    const i = events.index(k);
+    out[k] = { index: i, reason: failureReason(events.idCode(k), decisions[i], i, keyEntry), keylimeEvent: events.id(k), message: messages[k] };
   }
-  if (id.endsWith('runtime_policy_hash')) return 'digest-not-in-policy';
-  if (id.endsWith('invalid_signature')) return 'signature-invalid';
-  if (id === 'ima.validation.ima_hash') return 'template-hash';
-  if (id === 'ima.parser.entry') return 'unparsable';
-  if (id === 'ima.validation.ima_pcr') return 'wrong-pcr';
-  if (id === 'ima.validation.tomtou') return 'violation';
-  return 'invalid-key';
+  return out;
+}
+
+/** The report's reason for each EventId (a key entry not in `keyrings` is 'key-not-in-policy'). */
+const REASONS: Readonly<Record<EventId, PolicyFailureReason>> = {
+  [EventId.ParserEntry]: 'unparsable',
+  [EventId.ImaPcr]: 'wrong-pcr',
+  [EventId.Tomtou]: 'violation',
+  [EventId.ImaHash]: 'template-hash',
+  [EventId.NotInAllowlist]: 'not-in-policy',
+  [EventId.RuntimePolicyHash]: 'digest-not-in-policy',
+  [EventId.InvalidSignature]: 'signature-invalid',
+  [EventId.InvalidKey]: 'invalid-key',
+};
+
+function failureReason(id: EventId, decision: number, i: number, keyEntry: (i: number) => boolean): PolicyFailureReason {
+  return id === EventId.NotInAllowlist && decision === Decision.NotInAllowlist && keyEntry(i) ? 'key-not-in-policy' : REASONS[id];
 }
 
 interface ExtendedResult {

@@ -13,7 +13,8 @@ import { toHex } from '../util/bytes';
 import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
 import type { EntryReader } from './entry-reader';
-import type { KeylimeEvalResult, KeylimeEvent } from './keylime-eval';
+import type { KeylimeEvalResult } from './keylime-eval';
+import { EventId, type KeylimeEvents } from './keylime-events';
 import type { SchemaProblem } from './policy-schema';
 import type { RuntimePolicy } from './runtime-policy';
 
@@ -46,9 +47,11 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   const { reader, keylime } = input;
   const { log } = reader;
   const out: Finding[] = [];
-  const push = (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]): void =>
-    void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries: [...entries] }) });
-  const byId = groupEvents(keylime.events);
+  /** `entries` becomes the finding's own: a fresh array (a million entries are not copied again). */
+  const push = (code: FindingCode, severity: Severity, message: string, entries?: number[]): void =>
+    void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries }) });
+  const { events } = keylime;
+  const { entries: byId, first } = groupEvents(events);
   const name = (i: number): string => reader.name(i);
   const digestOf = (i: number): string => toHex(reader.fileDigest(i));
   const listOf = (i: number): string => {
@@ -70,37 +73,38 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     push('policy-exclude-anchoring', 'info', `The exclude "${pattern}" is anchored at the start only, so it also excludes ${example}. End it with $ if only that path is meant.`);
   }
 
-  const missing = byId.get('ima.validation.ima-ng.not_in_allowlist') ?? [];
+  const missing = byId[EventId.NotInAllowlist];
   if (missing.length > 0) {
-    const lines = missing.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index}): add ${digestOf(e.index)} to ${listOf(e.index)}`);
-    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing.map((e) => e.index));
+    const lines = missing.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i}): add ${digestOf(i)} to ${listOf(i)}`);
+    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
   }
-  const differ = byId.get('ima.validation.ima-ng.runtime_policy_hash') ?? [];
+  const differ = byId[EventId.RuntimePolicyHash];
   if (differ.length > 0) {
-    const lines = differ.slice(0, SHOWN).map((e) => {
-      const ctx = e.context as { got: string; expected: readonly string[] };
-      return `"${name(e.index)}" (entry ${e.index}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
+    const lines = first[EventId.RuntimePolicyHash].map((k) => {
+      const i = events.index(k);
+      const ctx = events.context(k) as { got: string; expected: readonly string[] };
+      return `"${name(i)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
-    push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ.map((e) => e.index));
+    push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
-  const unverified = byId.get('ima.validator.ima-sig.invalid_signature') ?? [];
+  const unverified = byId[EventId.InvalidSignature];
   if (unverified.length > 0) {
-    const lines = unverified.slice(0, SHOWN).map((e) => `"${name(e.index)}" (entry ${e.index})${signatureCause(input.signatureChecks.get(e.index))}`);
-    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, unverified.length)}.`, unverified.map((e) => e.index));
+    const lines = unverified.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i})${signatureCause(input.signatureChecks.get(i))}`);
+    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, unverified.length)}.`, unverified);
   }
-  const unparsable = byId.get('ima.parser.entry') ?? [];
+  const unparsable = byId[EventId.ParserEntry];
   if (unparsable.length > 0) {
-    const templates = [...new Set(unparsable.map((e) => log.templates[log.entries.template[e.index]].name))];
-    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable.map((e) => e.index));
+    const templates = [...new Set(unparsable.map((i) => log.templates[log.entries.template[i]].name))];
+    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable);
   }
-  const hashes = byId.get('ima.validation.ima_hash') ?? [];
-  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((e) => hasDroppedSig(reader, e.index)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes.map((e) => e.index));
-  const pcr = byId.get('ima.validation.ima_pcr') ?? [];
-  if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr.map((e) => e.index));
-  const tomtou = byId.get('ima.validation.tomtou') ?? [];
-  if (tomtou.length > 0) push('policy-violation', 'error', `${plural(tomtou.length, 'violation entry fails', 'violation entries fail')} because ignore_tomtou_errors is true (Keylime's code default; the shipped keylime.conf sets false).`, tomtou.map((e) => e.index));
-  const badKeys = byId.get('ima.invalid_key') ?? [];
-  if (badKeys.length > 0) push('policy-invalid-key', 'error', `${plural(badKeys.length, 'ima-buf entry holds', 'ima-buf entries hold')} a key that is neither RSA nor EC, which Keylime fails ("does not have a supported key").`, badKeys.map((e) => e.index));
+  const hashes = byId[EventId.ImaHash];
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((i) => hasDroppedSig(reader, i)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes);
+  const pcr = byId[EventId.ImaPcr];
+  if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr);
+  const tomtou = byId[EventId.Tomtou];
+  if (tomtou.length > 0) push('policy-violation', 'error', `${plural(tomtou.length, 'violation entry fails', 'violation entries fail')} because ignore_tomtou_errors is true (Keylime's code default; the shipped keylime.conf sets false).`, tomtou);
+  const badKeys = byId[EventId.InvalidKey];
+  if (badKeys.length > 0) push('policy-invalid-key', 'error', `${plural(badKeys.length, 'ima-buf entry holds', 'ima-buf entries hold')} a key that is neither RSA nor EC, which Keylime fails ("does not have a supported key").`, badKeys);
 
   for (const l of keylime.learned) {
     push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
@@ -117,7 +121,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
 function extendedFindings(
   extended: NonNullable<PolicyFindingInput['extended']>,
   name: (i: number) => string,
-  push: (code: FindingCode, severity: Severity, message: string, entries?: readonly number[]) => void,
+  push: (code: FindingCode, severity: Severity, message: string, entries?: number[]) => void,
 ): void {
   const invalid: number[] = [];
   const unknown = new Map<string, number[]>();
@@ -144,11 +148,11 @@ function extendedFindings(
     push('signature-unsupported', 'info', `${plural(unsupported.length, 'signature')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
   }
   if (extended.bufferMismatches.length > 0) {
-    push('buffer-digest-mismatch', 'warning', `${plural(extended.bufferMismatches.length, 'ima-buf entry', 'ima-buf entries')}: the recorded digest is not the hash of the buffer (Keylime never checks this; the template hash covers both).`, extended.bufferMismatches);
+    push('buffer-digest-mismatch', 'warning', `${plural(extended.bufferMismatches.length, 'ima-buf entry', 'ima-buf entries')}: the recorded digest is not the hash of the buffer (Keylime never checks this; the template hash covers both).`, [...extended.bufferMismatches]);
   }
   const unchecked = extended.bufferUnchecked;
   if (unchecked.length > 0) {
-    push('buffer-digest-unchecked', 'info', `${unchecked.length} ima-buf ${plural(unchecked.length, 'entry', 'entries')} could not be checked against ${plural(unchecked.length, 'its', 'their')} buffer: no hasher here for ${plural(unchecked.length, 'its', 'their')} digest algorithm (e.g. entry ${unchecked[0]}).`, unchecked);
+    push('buffer-digest-unchecked', 'info', `${unchecked.length} ima-buf ${plural(unchecked.length, 'entry', 'entries')} could not be checked against ${plural(unchecked.length, 'its', 'their')} buffer: no hasher here for ${plural(unchecked.length, 'its', 'their')} digest algorithm (e.g. entry ${unchecked[0]}).`, [...unchecked]);
   }
 }
 
@@ -166,14 +170,15 @@ function signatureCause(check: SignatureCheck | undefined): string {
   }
 }
 
-function groupEvents(events: readonly KeylimeEvent[]): Map<string, KeylimeEvent[]> {
-  const out = new Map<string, KeylimeEvent[]>();
-  for (const e of events) {
-    const group = out.get(e.id);
-    if (group === undefined) out.set(e.id, [e]);
-    else group.push(e);
+/** Per EventId, the entries of its events and the numbers of its first SHOWN events, in Keylime's order. */
+function groupEvents(events: KeylimeEvents): { entries: number[][]; first: number[][] } {
+  const entries: number[][] = Object.values(EventId).map(() => []);
+  const first: number[][] = Object.values(EventId).map(() => []);
+  for (let k = 0; k < events.length; k++) {
+    const id = events.idCode(k);
+    if (entries[id].push(events.index(k)) <= SHOWN) first[id].push(k);
   }
-  return out;
+  return { entries, first };
 }
 
 /** An ima-sig entry whose signature Keylime drops for its header size. */

@@ -72,7 +72,6 @@ export interface SchemaProblem {
 
 type Check = (value: unknown, place: string, out: SchemaProblem[]) => void;
 
-const DIGEST_PATTERN = /^[0-9a-f]{40,128}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -108,25 +107,37 @@ const arrayOf =
     if (!Array.isArray(v)) return void out.push({ place, message: 'is not of type array' });
     v.forEach((x, i) => item(x, `${place}/${i}`, out));
   };
+const at = (place: string, name: string): string => `${place}/${escapePointer(name)}`;
+/**
+ * `name → [digest…]`. The policy reader hands in its Map of the same object (the same keys in
+ * the same order, every list already known to be strings): walking it is much quicker than
+ * the object's keys again (a policy may list a million paths).
+ */
 const digestsObject: Check = (v, place, out) => {
-  if (!isObject(v)) return void out.push({ place, message: 'is not of type object' });
-  // Pointers are made only for a problem: a 1M-path policy made one per path and digest.
-  // Object.keys, not Object.entries (a pair per path; 3.5× slower on 1M paths).
-  for (const name of Object.keys(v)) {
-    const list = v[name];
-    const at = (): string => `${place}/${escapePointer(name)}`;
-    if (!Array.isArray(list)) {
-      out.push({ place: at(), message: 'is not of type array' });
-      continue;
-    }
-    if (list.length === 0) out.push({ place: at(), message: '[] should be non-empty' });
+  const one = (list: unknown, name: string): void => {
+    if (!Array.isArray(list)) return void out.push({ place: at(place, name), message: 'is not of type array' });
+    if (list.length === 0) out.push({ place: at(place, name), message: '[] should be non-empty' });
     for (let i = 0; i < list.length; i++) {
       const d: unknown = list[i];
-      if (typeof d !== 'string') out.push({ place: `${at()}/${i}`, message: 'is not of type string' });
-      else if (!DIGEST_PATTERN.test(d)) out.push({ place: `${at()}/${i}`, message: `'${d}' does not match '^[0-9a-f]{40,128}$'` });
+      if (typeof d !== 'string') out.push({ place: `${at(place, name)}/${i}`, message: 'is not of type string' });
+      else if (!isDigestHex(d)) out.push({ place: `${at(place, name)}/${i}`, message: `'${d}' does not match '^[0-9a-f]{40,128}$'` });
     }
-  }
+  };
+  if (v instanceof Map) return void (v as ReadonlyMap<string, unknown>).forEach(one);
+  if (!isObject(v)) return void out.push({ place, message: 'is not of type object' });
+  // Object.keys, not Object.entries (a pair per path; 3.5× slower on 1M paths).
+  for (const name of Object.keys(v)) one(v[name], name);
 };
+
+/** `^[0-9a-f]{40,128}$` (the schema's digest pattern) without a regular expression run per digest. */
+function isDigestHex(d: string): boolean {
+  if (d.length < 40 || d.length > 128) return false;
+  for (let k = 0; k < d.length; k++) {
+    const c = d.charCodeAt(k);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
 
 const checkPolicy = object(
   RUNTIME_POLICY_SCHEMA.required,
@@ -167,7 +178,11 @@ const checkKeyring = object(
   ]),
 );
 
-/** Problems of a policy object against RUNTIME_POLICY_SCHEMA, plus its verification-keys document. */
+/**
+ * Problems of a policy object against RUNTIME_POLICY_SCHEMA, plus its verification-keys
+ * document. `digests`, `keyrings` and `ima-buf` may be given as the Maps the policy reader
+ * made of them.
+ */
 export function validatePolicySchema(policy: unknown): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   checkPolicy(policy, '', out);

@@ -1,0 +1,79 @@
+/**
+ * A policy's path → digests map looked up by an entry's name bytes where they lie, without
+ * decoding each name into a string (a million names: a TextDecoder call and a string hash
+ * each, ~1 s). Only keys and names of plain ASCII are in the table: for those, decoding is
+ * the identity, so byte equality is string equality. A name with any byte ≥ 0x80 gets
+ * NOT_ASCII and the caller decodes it and asks the Map (invalid UTF-8 becomes U+FFFD there,
+ * which no byte comparison could reproduce); a non-ASCII key can never equal an ASCII name.
+ */
+import { hashBytes } from '../compare/name-table';
+
+/** The name has a byte ≥ 0x80: look it up by its decoded text instead. */
+export const NOT_ASCII = Symbol('not ASCII');
+
+const EMPTY = -1;
+
+export class AsciiKeyTable<V> {
+  /** The ASCII keys' characters, one byte each, back to back. */
+  private readonly pool: Uint8Array;
+  private readonly keyOffset: Uint32Array;
+  private readonly keyLength: Uint32Array;
+  private readonly values: V[] = [];
+  /** Pairs (hash, key number); EMPTY for a free slot. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(map: ReadonlyMap<string, V>) {
+    let chars = 0;
+    for (const key of map.keys()) chars += key.length;
+    const pool = new Uint8Array(chars);
+    this.keyOffset = new Uint32Array(map.size);
+    this.keyLength = new Uint32Array(map.size);
+    let capacity = 16;
+    while (capacity < map.size * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2).fill(EMPTY);
+    this.mask = capacity - 1;
+    let at = 0;
+    // forEach, not for…of: no [key, value] pair per key (a policy may have a million).
+    map.forEach((value, key) => {
+      const start = at;
+      for (let k = 0; k < key.length; k++) {
+        const c = key.charCodeAt(k);
+        if (c >= 0x80) {
+          at = start;
+          return;
+        }
+        pool[at++] = c;
+      }
+      // Map keys are distinct, so each ASCII key gets its own slot.
+      const id = this.values.length;
+      this.values.push(value);
+      this.keyOffset[id] = start;
+      this.keyLength[id] = at - start;
+      const h = hashBytes(pool, start, at - start);
+      let s = h & this.mask;
+      while (this.slots[2 * s + 1] !== EMPTY) s = (s + 1) & this.mask;
+      this.slots[2 * s] = h;
+      this.slots[2 * s + 1] = id;
+    });
+    this.pool = pool;
+  }
+
+  /** The value for the name in `bytes`[offset, +length); NOT_ASCII for a name to look up as text. */
+  get(bytes: Uint8Array, offset: number, length: number): V | undefined | typeof NOT_ASCII {
+    let high = 0;
+    for (let i = offset, end = offset + length; i < end; i++) high |= bytes[i];
+    if (high >= 0x80) return NOT_ASCII;
+    const h = hashBytes(bytes, offset, length);
+    const { slots, pool } = this;
+    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
+      const id = slots[2 * s + 1];
+      if (id === EMPTY) return undefined;
+      if (slots[2 * s] !== h || this.keyLength[id] !== length) continue;
+      const from = this.keyOffset[id];
+      let k = 0;
+      while (k < length && pool[from + k] === bytes[offset + k]) k++;
+      if (k === length) return this.values[id];
+    }
+  }
+}

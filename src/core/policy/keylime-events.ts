@@ -1,0 +1,169 @@
+/**
+ * Keylime's failure events as columns: per event the entry and the event id's number, and a
+ * context only where it cannot be said again from the entry. A list failing a policy has an
+ * event for nearly every entry (893k of 1M for a 100k-path policy): an object and a message
+ * string each cost seconds of allocation and garbage collection, so the two messages that
+ * only name the entry are made when asked for, from the entry's name.
+ */
+import type { IndexIntoEntryTable } from '../model/ima-log';
+import { decodeText, encodeText } from '../util/bytes';
+import type { EntryReader } from './entry-reader';
+
+/** Keylime's event ids; an event stores its id's position here. */
+export const KEYLIME_EVENT_IDS = [
+  'ima.parser.entry',
+  'ima.validation.ima_pcr',
+  'ima.validation.tomtou',
+  'ima.validation.ima_hash',
+  'ima.validation.ima-ng.not_in_allowlist',
+  'ima.validation.ima-ng.runtime_policy_hash',
+  'ima.validator.ima-sig.invalid_signature',
+  'ima.invalid_key',
+] as const;
+export type KeylimeEventId = (typeof KEYLIME_EVENT_IDS)[number];
+
+export const EventId = {
+  ParserEntry: 0,
+  ImaPcr: 1,
+  Tomtou: 2,
+  ImaHash: 3,
+  NotInAllowlist: 4,
+  RuntimePolicyHash: 5,
+  InvalidSignature: 6,
+  InvalidKey: 7,
+} as const;
+export type EventId = (typeof EventId)[keyof typeof EventId];
+
+/** The messages made from the entry's name, Keylime's own wording (keylime/ima/ima.py): text before and after it. */
+const AROUND_NAME: ReadonlyMap<EventId, readonly [string, string]> = new Map([
+  [EventId.NotInAllowlist, ['File not found in allowlist: ', '']],
+  [EventId.InvalidSignature, ['signature for file ', ' could not be validated']],
+]);
+/** AROUND_NAME's texts as bytes, by EventId (undefined: a stored context). */
+const AROUND_BYTES: ReadonlyArray<readonly [Uint8Array, Uint8Array] | undefined> = KEYLIME_EVENT_IDS.map((_, id) => {
+  const around = AROUND_NAME.get(id as EventId);
+  return around === undefined ? undefined : [encodeText(around[0]), encodeText(around[1])];
+});
+
+export type KeylimeEventContext = string | Readonly<Record<string, unknown>>;
+
+export interface KeylimeEvent {
+  /** The entry the event is about. */
+  readonly index: IndexIntoEntryTable;
+  /** Keylime's event id, e.g. `ima.validation.ima-ng.not_in_allowlist`. */
+  readonly id: KeylimeEventId;
+  /** Keylime's context: a message, or an object with message/expected/got. */
+  readonly context: KeylimeEventContext;
+}
+
+export class KeylimeEvents implements Iterable<KeylimeEvent> {
+  #entries = new Int32Array(64);
+  #ids = new Uint8Array(64);
+  #length = 0;
+  /** Contexts by event number, for the events whose context is not made from the entry's name. */
+  readonly #contexts = new Map<number, KeylimeEventContext>();
+
+  /** `reader` reads the entries' names for the messages made on demand. */
+  constructor(private readonly reader: EntryReader) {}
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Adds an event; NotInAllowlist and InvalidSignature take no context (it is made from the name). */
+  add(index: IndexIntoEntryTable, id: EventId, context?: KeylimeEventContext): void {
+    const k = this.#length++;
+    if (k === this.#entries.length) {
+      const entries = new Int32Array(2 * k);
+      entries.set(this.#entries);
+      this.#entries = entries;
+      const ids = new Uint8Array(2 * k);
+      ids.set(this.#ids);
+      this.#ids = ids;
+    }
+    this.#entries[k] = index;
+    this.#ids[k] = id;
+    if (context !== undefined) this.#contexts.set(k, context);
+  }
+
+  /** The entry of event `k`. */
+  index(k: number): IndexIntoEntryTable {
+    return this.#entries[k];
+  }
+
+  /** The EventId of event `k`. */
+  idCode(k: number): EventId {
+    return this.#ids[k] as EventId;
+  }
+
+  id(k: number): KeylimeEventId {
+    return KEYLIME_EVENT_IDS[this.#ids[k]];
+  }
+
+  context(k: number): KeylimeEventContext {
+    const stored = this.#contexts.get(k);
+    if (stored !== undefined) return stored;
+    const [before, after] = AROUND_NAME.get(this.idCode(k)) ?? ['', ''];
+    return `${before}${this.reader.name(this.#entries[k])}${after}`;
+  }
+
+  /** The context's message (the context itself when it is text). */
+  message(k: number): string {
+    const c = this.context(k);
+    return typeof c === 'string' ? c : String(c.message);
+  }
+
+  /**
+   * Every event's message, in order, as `message` gives them. Those made from a name of plain
+   * ASCII are laid out in one buffer, decoded at once and cut out of that text (ASCII: a
+   * byte is a character), instead of a decode and a concatenation per event.
+   */
+  messages(): string[] {
+    const { log } = this.reader;
+    const n = this.#length;
+    const out = new Array<string>(n);
+    let size = 0;
+    for (let k = 0; k < n; k++) {
+      const around = AROUND_BYTES[this.#ids[k]];
+      if (around !== undefined && !this.#contexts.has(k)) size += around[0].length + log.entries.nameLength[this.#entries[k]] + around[1].length;
+    }
+    const buffer = new Uint8Array(size);
+    /** Where each event's message starts in `buffer`; -1: made on its own. */
+    const start = new Int32Array(n + 1).fill(-1);
+    let at = 0;
+    const copy = (from: Uint8Array, offset: number, length: number): number => {
+      let high = 0;
+      for (let b = offset, end = offset + length; b < end; b++) high |= buffer[at++] = from[b];
+      return high;
+    };
+    for (let k = 0; k < n; k++) {
+      const around = AROUND_BYTES[this.#ids[k]];
+      if (around === undefined || this.#contexts.has(k)) continue;
+      const from = at;
+      const i = this.#entries[k];
+      copy(around[0], 0, around[0].length);
+      const name = this.reader.nameAt(i);
+      const high = copy(this.reader.bytes, name, log.entries.nameLength[i]);
+      copy(around[1], 0, around[1].length);
+      if (high >= 0x80) at = from;
+      else start[k] = from;
+    }
+    const text = decodeText(buffer.subarray(0, at));
+    let end = at;
+    for (let k = n - 1; k >= 0; k--) {
+      if (start[k] < 0) continue;
+      out[k] = text.slice(start[k], end);
+      end = start[k];
+    }
+    for (let k = 0; k < n; k++) if (start[k] < 0) out[k] = this.message(k);
+    return out;
+  }
+
+  at(k: number): KeylimeEvent {
+    return { index: this.#entries[k], id: this.id(k), context: this.context(k) };
+  }
+
+  *[Symbol.iterator](): Iterator<KeylimeEvent> {
+    for (let k = 0; k < this.#length; k++) yield this.at(k);
+  }
+}
