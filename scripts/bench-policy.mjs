@@ -10,13 +10,18 @@
 //   Goal (issue 13): ≤ 1000 ms added at 1m, printed ✓/✗ beside the figure. With GNU time at
 //   hand each run's CPU time and peak RSS are printed too; cli.policy.*.added_cpu.ms, the CPU
 //   the policy adds, is the figure that still means something on a loaded machine.
+// - cli.policy.1m.full.added.ms: the same with the list's own policy (`imascope policy create`
+//   of the whole list, made into a temporary folder each run: every entry passes), the
+//   realistic case, in the same turns. BENCH_POLICY_FULL=0 leaves it out.
 // - signatures.*: scripts/measure-signatures.ts (RSA-2048 by BigInt modexp, P-256 by
 //   @noble/curves, each signature distinct; then the memo's rate for repeated ones).
 //
 // Inputs: bench-data/ima-1m.* (scripts/make-bench-data.ts, generated when missing). The CLI is
 // rebuilt first. BENCH_SIZES=200k uses the 200k list instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Issue 13's goal: what a 100k-path policy may add to the CLI's analysis of a 1M list. */
 const GOAL_ADDED_MS = 1000;
@@ -30,6 +35,10 @@ const DATA = 'bench-data';
 const list = `${DATA}/ima-${SIZE}.bin`;
 const pcrs = [`${DATA}/ima-${SIZE}.pcrs-sha1.txt`, `${DATA}/ima-${SIZE}.pcrs-sha256.txt`];
 const policyFile = `${DATA}/ima-${SIZE}.policy-100k.json`;
+/** The list's own policy (every entry passes), made by `policy create` outside bench-data. */
+const FULL = process.env.BENCH_POLICY_FULL !== '0';
+const fullDir = FULL ? mkdtempSync(join(tmpdir(), 'imascope-bench-policy-')) : undefined;
+const fullPolicyFile = fullDir === undefined ? undefined : join(fullDir, `ima-${SIZE}.policy-full.json`);
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
@@ -40,6 +49,11 @@ function sh(cmd, args, opts = {}) {
 function prepare() {
   if (!existsSync(list) && sh('npx', ['tsx', 'scripts/make-bench-data.ts', `ima-${SIZE}`], { stdio: 'inherit' }).status !== 0) process.exit(1);
   if (sh('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+  if (fullPolicyFile !== undefined) {
+    const full = sh('node', ['bin/imascope.js', 'policy', 'create', list]);
+    if (full.status !== 0) throw new Error(`policy create: ${full.stderr.slice(-2000)}`);
+    writeFileSync(fullPolicyFile, full.stdout);
+  }
   if (existsSync(policyFile)) return;
   const made = sh('node', ['bin/imascope.js', 'policy', 'create', list]);
   if (made.status !== 0) throw new Error(`policy create: ${made.stderr.slice(-2000)}`);
@@ -72,17 +86,27 @@ const goal = (value, most) => `goal ≤ ${most} ${value <= most ? '✓' : '✗'}
 function policyCost() {
   const without = [];
   const withPolicy = [];
+  const withFull = [];
   let failed;
+  let fullFailed;
   for (let i = 0; i < RUNS; i++) {
-    const pair = [() => without.push(runOnce([list, ...pcrs])), () => {
+    const turn = [() => without.push(runOnce([list, ...pcrs])), () => {
       const r = runOnce([list, ...pcrs, policyFile]);
       withPolicy.push(r);
       failed ??= JSON.parse(r.report).policy?.failed;
       r.report = '';
     }];
-    // Alternate which goes first, so neither always runs on a warmer machine.
-    if (i % 2 === 0) pair.forEach((f) => f());
-    else pair.reverse().forEach((f) => f());
+    if (fullPolicyFile !== undefined) {
+      turn.push(() => {
+        const r = runOnce([list, ...pcrs, fullPolicyFile]);
+        withFull.push(r);
+        fullFailed ??= JSON.parse(r.report).policy?.failed;
+        r.report = '';
+      });
+    }
+    // Alternate the order, so none always runs on a warmer machine.
+    if (i % 2 === 0) turn.forEach((f) => f());
+    else turn.reverse().forEach((f) => f());
   }
   const of = (runs, key) => median(runs.map((r) => r[key]));
   const spread = (runs) => `min ${Math.min(...runs.map((r) => r.ms)).toFixed(0)}, max ${Math.max(...runs.map((r) => r.ms)).toFixed(0)}`;
@@ -94,6 +118,11 @@ function policyCost() {
   line(`cli.analyze.${SIZE}.policy_100k.ms`, judged.toFixed(0), 'ms', `median of ${RUNS}, ${spread(withPolicy)}; CPU ${of(withPolicy, 'cpuMs').toFixed(0)} ms, peak RSS ${of(withPolicy, 'rssMiB').toFixed(0)} MiB; ${failed} entries fail the policy`);
   line(`cli.policy.${SIZE}.added.ms`, added.toFixed(0), 'ms', `median with policy − median without${SIZE === '1m' ? `; ${goal(added, GOAL_ADDED_MS)}` : '; the goal is for 1m'}`);
   line(`cli.policy.${SIZE}.added_cpu.ms`, cpuAdded.toFixed(0), 'ms', 'CPU time (user + sys) the policy adds: the figure to compare on a loaded machine');
+  if (withFull.length === 0) return;
+  const full = of(withFull, 'ms');
+  line(`cli.analyze.${SIZE}.policy_full.ms`, full.toFixed(0), 'ms', `the list's own policy, median of ${RUNS}, ${spread(withFull)}; CPU ${of(withFull, 'cpuMs').toFixed(0)} ms, peak RSS ${of(withFull, 'rssMiB').toFixed(0)} MiB; ${fullFailed} entries fail it`);
+  line(`cli.policy.${SIZE}.full.added.ms`, (full - base).toFixed(0), 'ms', 'median with the whole-list policy − median without; no goal set (issue 13 sets it for the 100k-path policy)');
+  line(`cli.policy.${SIZE}.full.added_cpu.ms`, (of(withFull, 'cpuMs') - of(without, 'cpuMs')).toFixed(0), 'ms', 'CPU time (user + sys) the whole-list policy adds');
 }
 
 function signatureRates() {
@@ -105,5 +134,9 @@ function signatureRates() {
 }
 
 prepare();
-policyCost();
+try {
+  policyCost();
+} finally {
+  if (fullDir !== undefined) rmSync(fullDir, { recursive: true, force: true });
+}
 signatureRates();
