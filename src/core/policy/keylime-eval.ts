@@ -178,12 +178,17 @@ export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions
   const bufferKeys = options.bufferKeys ?? new BufferKeys(new EntryReader(log, options.source));
   const { reader } = bufferKeys;
   const events = new KeylimeEvents(reader);
-  const tables = new Map<ReadonlyMap<string, readonly string[]>, AsciiKeyTable<readonly string[]>>();
+  const tables = new Map<ReadonlyMap<string, readonly string[]>, AsciiKeyTable<readonly string[]> | undefined>();
 
-  /** `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. */
+  /**
+   * `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. Filing a
+   * key costs about what a lookup by decoded name costs, so the table is made only for a list
+   * the log has many more entries than (a policy of 100k paths, not a whole list's own).
+   */
   const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
     let table = tables.get(list);
-    if (table === undefined) tables.set(list, (table = new AsciiKeyTable(list)));
+    if (!tables.has(list)) tables.set(list, (table = list.size * 2 <= n ? new AsciiKeyTable(list) : undefined));
+    if (table === undefined) return list.get(reader.name(i));
     const at = reader.nameAt(i);
     const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
     return found === NOT_ASCII ? list.get(reader.name(i)) : found;
