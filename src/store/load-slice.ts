@@ -37,7 +37,13 @@ export type LoadState =
       /** performance.now() when the load started, for the rate. */
       readonly startedAt: number;
     }
-  | { readonly kind: 'ready'; readonly summary: LoadSummary; readonly analysis: AnalysisState }
+  | {
+      readonly kind: 'ready';
+      readonly summary: LoadSummary;
+      readonly analysis: AnalysisState;
+      /** A preview (summary.reading): the list's first rows show while the rest is read. */
+      readonly reading?: { readonly bytesRead: number; readonly bytesTotal: number };
+    }
   | {
       readonly kind: 'error';
       readonly message: string;
@@ -48,6 +54,7 @@ export interface LoadSlice {
   readonly load: LoadState;
   startLoad(fileNames: readonly string[], bytesTotal: number, startedAt: number): void;
   reportProgress(progress: ProgressEvent): void;
+  /** The load's answer, or (summary.reading) a preview of the list being read. */
   finishLoad(summary: LoadSummary): void;
   failLoad(message: string, inputs?: readonly InputSummary[]): void;
   startAnalysis(): void;
@@ -76,9 +83,19 @@ export const createLoadSlice: StateCreator<InspectorState, [], [], LoadSlice> = 
               entryCount: progress.entryCount,
             },
           }
-        : {},
+        : s.load.kind === 'ready' && s.load.reading !== undefined
+          ? { load: { ...s.load, reading: { bytesRead: progress.bytesRead, bytesTotal: progress.bytesTotal } } }
+          : {},
     ),
-  finishLoad: (summary) => set({ load: { kind: 'ready', summary, analysis: { kind: 'pending' } } }),
+  finishLoad: (summary) =>
+    set((s) => ({
+      load: {
+        kind: 'ready',
+        summary,
+        analysis: { kind: 'pending' },
+        ...(summary.reading === true ? { reading: { bytesRead: 0, bytesTotal: s.load.kind === 'loading' ? s.load.bytesTotal : 0 } } : {}),
+      },
+    })),
   failLoad: (message, inputs) => set({ load: { kind: 'error', message, ...(inputs ? { inputs } : {}) } }),
   startAnalysis: () =>
     set((s) => {

@@ -145,8 +145,8 @@ export class Session {
     this.#post(event, transfer);
   }
 
-  progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number): void {
-    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount }, []);
+  progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number, preview?: LoadSummary): void {
+    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount, ...(preview ? { preview } : {}) }, []);
   }
 
   /**
