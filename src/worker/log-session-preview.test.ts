@@ -76,11 +76,11 @@ describe.skipIf(!hasSharedData())('open: the first rows of a list being read', (
 
   it('an open cancelled after its preview leaves the list open before it', async () => {
     const first = list().subarray(0, 20_000);
-    let session: LogSession | undefined;
-    const { call, session: s } = harness((event) => {
-      if (event.type === 'progress' && event.preview !== undefined && event.id === 2) void session?.handle({ type: 'cancel', id: 2 });
+    const cancel = { of: (id: number): void => void id };
+    const { call, session } = harness((event) => {
+      if (event.type === 'progress' && event.preview !== undefined && event.id === 2) cancel.of(2);
     });
-    session = s;
+    cancel.of = (id) => void session.handle({ type: 'cancel', id });
     const before = await call('open', { inputs: [input('small', first)] });
     await expect(call('open', { inputs: [input('log', list())] })).rejects.toThrow(/cancelled/);
     const rows = await call('getRows', { range: { start: 0, end: 5 }, query: DEFAULT_QUERY });

@@ -16,6 +16,7 @@ import { countEntries } from '../../core/model/entry-counts';
 import type { ImaLog } from '../../core/model/ima-log';
 import type { InputKind } from '../../core/report/report';
 import { arrangeCaseLogs } from '../case-logs';
+import { prepareAnalysis } from './analyze';
 import { describeUnrecognized } from '../describe-input';
 import { yieldToEventLoop } from '../event-loop';
 import type { InputFile, InputSummary, LoadSummary, LogOverview, RequestId } from '../protocol';
@@ -152,6 +153,8 @@ async function openCase(session: Session, before: OpenState, inputs: readonly In
   // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
   const comparison = primary !== undefined && primary.log === before.log?.log ? before.comparison : undefined;
   session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, extras: arranged.extra, logs: parsed, others, ...(comparison ? { comparison } : {}) };
+  // Verification and the fingerprint start now, not when the page asks for the analysis.
+  if (primary !== undefined) void prepareAnalysis(session, primary);
   return summary;
 }
 
