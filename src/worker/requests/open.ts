@@ -5,7 +5,9 @@
  *
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
  * recogniseInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
- * LoadSummary. Rows are readable as soon as it answers.
+ * LoadSummary. Rows are readable as soon as it answers, and for a list longer than one push
+ * already after the first (a 'reading' progress event with `preview`: the entries parsed so
+ * far, as a provisional state). The answer starts the verification (prepareAnalysis).
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
