@@ -26,7 +26,7 @@ const PERMALINK_APP_STATE: Readonly<Record<PermalinkState['kind'], 'idle' | 'loa
 export function App() {
   const loadKind = useInspector((s) => s.load.kind);
   // A list's first rows show while it is still read: the app is loading until it is read.
-  const reading = useInspector((s) => s.load.kind === 'ready' && s.load.reading !== undefined);
+  const reading = useInspector((s) => s.load.kind === 'ready' && s.load.reading === true);
   const linkKind = useInspector((s) => s.permalink.kind);
   const commands = useAppCommands();
   usePermalinkFromLocation();

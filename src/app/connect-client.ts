@@ -123,7 +123,7 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
             // Only a log that is actually being parsed shows the progress screen; adding a
             // PCR file to an open log re-analyses without leaving the table.
             const s = store.getState();
-            if (s.load.kind !== 'loading' && !(s.load.kind === 'ready' && s.load.reading !== undefined)) s.startLoad(names, progress.bytesTotal, started);
+            if (s.load.kind !== 'loading' && !(s.load.kind === 'ready' && s.load.reading === true)) s.startLoad(names, progress.bytesTotal, started);
             s.reportProgress(progress);
           },
         },

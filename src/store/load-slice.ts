@@ -41,8 +41,12 @@ export type LoadState =
       readonly kind: 'ready';
       readonly summary: LoadSummary;
       readonly analysis: AnalysisState;
-      /** A preview (summary.reading): the list's first rows show while the rest is read. */
-      readonly reading?: { readonly bytesRead: number; readonly bytesTotal: number };
+      /**
+       * A preview (summary.reading): the list's first rows show while the rest is read. Its
+       * progress is not kept: every component reading `load` would render again at each event,
+       * on the core the parse needs.
+       */
+      readonly reading?: true;
     }
   | {
       readonly kind: 'error';
@@ -83,19 +87,10 @@ export const createLoadSlice: StateCreator<InspectorState, [], [], LoadSlice> = 
               entryCount: progress.entryCount,
             },
           }
-        : s.load.kind === 'ready' && s.load.reading !== undefined
-          ? { load: { ...s.load, reading: { bytesRead: progress.bytesRead, bytesTotal: progress.bytesTotal } } }
-          : {},
+        : {},
     ),
   finishLoad: (summary) =>
-    set((s) => ({
-      load: {
-        kind: 'ready',
-        summary,
-        analysis: { kind: 'pending' },
-        ...(summary.reading === true ? { reading: { bytesRead: 0, bytesTotal: s.load.kind === 'loading' ? s.load.bytesTotal : 0 } } : {}),
-      },
-    })),
+    set({ load: { kind: 'ready', summary, analysis: { kind: 'pending' }, ...(summary.reading === true ? { reading: true as const } : {}) } }),
   failLoad: (message, inputs) => set({ load: { kind: 'error', message, ...(inputs ? { inputs } : {}) } }),
   startAnalysis: () =>
     set((s) => {
