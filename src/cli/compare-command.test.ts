@@ -14,9 +14,18 @@ import { sharedDataPath } from '../core/testing/shared-data';
 import type { CompareDocument } from '../core/compare/compare-json';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Readonly<Record<string, string>>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Every reference list parsed in a worker thread (list-thread.ts), however small. */
+const IN_THREAD = { IMASCOPE_COMPARE_THREAD_MIN_BYTES: '0' };
+/** Every reference list parsed on the main thread. */
+const ON_MAIN = { IMASCOPE_COMPARE_THREAD_MIN_BYTES: String(2 ** 52) };
 
 const vm = (...parts: string[]): string => sharedDataPath('realdata', 'ima-verify', ...parts);
 const MARCH_1 = vm('2025-03-01', 'binary_runtime_measurements_sha256');
@@ -88,6 +97,29 @@ describe('imascope compare', () => {
     expect(pcrs.status).toBe(2);
     expect(pcrs.stderr).toMatch(/pcrs: the reference must be an IMA measurement list, not pcr-values/);
     expect(cli('compare', MARCH_1).status).toBe(2);
+  });
+
+  it('a reference list parsed in a worker thread gives the same output, byte for byte', () => {
+    const cases = [
+      ['--json', MARCH_1, MARCH_8],
+      [vm('2025-03-01', 'ascii_runtime_measurements_sha256'), MARCH_8, vm('2025-03-08', 'pcrs_sha256')],
+    ];
+    for (const args of cases) {
+      const threaded = cliWith(IN_THREAD, 'compare', ...args);
+      const main = cliWith(ON_MAIN, 'compare', ...args);
+      expect(threaded.stdout.length).toBeGreaterThan(0);
+      expect(threaded).toEqual(main);
+    }
+  });
+
+  it('with the reference in a worker thread, errors come in the same order', () => {
+    // The failing list cannot be read: said once the reference is in, as on the main thread.
+    const missing = cliWith(IN_THREAD, 'compare', MARCH_1, '/nonexistent/failing.log');
+    expect(missing).toEqual(cliWith(ON_MAIN, 'compare', MARCH_1, '/nonexistent/failing.log'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read /nonexistent/failing.log');
+    // A reference that is no list is still read (and refused) on the main thread.
+    expect(cliWith(IN_THREAD, 'compare', vm('2025-03-01', 'pcrs'), MARCH_8).stderr).toMatch(/the reference must be an IMA measurement list/);
   });
 
   const keylime = (...parts: string[]): string => sharedDataPath('policy', 'keylime', ...parts);

@@ -12,9 +12,8 @@
  * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
  * error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { imaListOptions, recogniseInput } from '../core/inputs/registry';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
 import { acceptChanges } from '../core/compare/accept-changes';
@@ -23,12 +22,13 @@ import { comparePolicy } from '../core/compare/compare-policy';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { parseImaLog } from '../core/ima/parse-ima-log';
 import type { ImaLog } from '../core/model/ima-log';
 import type { Report } from '../core/report/report';
 import { formatCompare } from './format-compare';
+import { parseListInThread } from './list-thread';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
+import { InputError, isList, parseList, readRaw } from './read-list';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -46,8 +46,6 @@ FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the faili
 
 Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
 error, 3 internal error.`;
-
-class InputError extends Error {}
 
 export async function runCompare(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -77,22 +75,16 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
   try {
-    const reference = readReference(referencePath);
-    const failingRaw = readRaw(failingPath);
-    const extras = extraPaths.map(readRaw);
-    let failing: ImaLog;
-    let report: Report | undefined;
-    if (extras.length === 0) failing = listOf(failingRaw, 'failing');
-    else {
-      // The failing list goes through the ordinary analysis with its PCRs / quote.
-      assertList(failingRaw, 'failing');
-      const raw = [failingRaw, ...extras];
-      const provider = withNodeBulkHashing(await createHashProvider());
-      const analysis = await analyzeInParallel(raw, {}, provider, DigestPool.forInputs(raw));
-      if (analysis.log === undefined) throw new InputError(`${failingPath}: not read as an IMA measurement list`);
-      failing = analysis.log;
-      report = analysis.report;
-    }
+    // A large reference list is read in a thread while this one reads the failing side; its
+    // errors still come first, as when the two are read in turn. (Settled at once: a rejection
+    // must not wait for a handler while the failing side is read.)
+    const inThread = parseListInThread(referencePath);
+    const threadSide = inThread === undefined ? undefined : settled(inThread);
+    const early = threadSide === undefined ? readReference(referencePath) : undefined;
+    const failingSide = await settled(readFailing(failingPath, extraPaths));
+    const reference = early ?? (await threadReference(threadSide, referencePath));
+    if (!failingSide.ok) throw failingSide.error;
+    const { log: failing, report } = failingSide.value;
     const result = reference.kind === 'policy' ? comparePolicy(reference.loaded, failing) : compareLogs(reference.log, failing);
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
@@ -118,17 +110,36 @@ function usage(message: string): number {
   return 2;
 }
 
-function readRaw(path: string): RawInput {
-  let bytes: Uint8Array;
+/** The failing list, with its analysis (PCRs, quote) when other files are given for it. */
+async function readFailing(path: string, extraPaths: readonly string[]): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+  const raw = readRaw(path);
+  const extras = extraPaths.map(readRaw);
+  if (extras.length === 0) return { log: listOf(raw, 'failing') };
+  // The failing list goes through the ordinary analysis with its PCRs / quote.
+  assertList(raw, 'failing');
+  const inputs = [raw, ...extras];
+  const provider = withNodeBulkHashing(await createHashProvider());
+  const analysis = await analyzeInParallel(inputs, {}, provider, DigestPool.forInputs(inputs));
+  if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
+  return { log: analysis.log, report: analysis.report };
+}
+
+/** The reference the thread parsed, or (no thread, or it could not) read here. */
+async function threadReference(side: Promise<Settled<ImaLog | undefined>> | undefined, path: string): Promise<Reference> {
+  const parsed = side === undefined ? undefined : await side;
+  if (parsed !== undefined && !parsed.ok) throw parsed.error;
+  if (parsed?.value === undefined) return readReference(path);
+  return { kind: 'list', log: checkedList(parsed.value, path, 'reference') };
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+async function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
   try {
-    const buffer = readFileSync(path);
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
   }
-  const recognised = recogniseInput(bytes, true);
-  if (recognised === undefined) throw new InputError(`${path}: not recognised (${bytes.length} bytes)`);
-  return { name: path, bytes, kind: recognised.module.kind, recognised };
 }
 
 type Reference = { readonly kind: 'list'; readonly log: ImaLog } | { readonly kind: 'policy'; readonly loaded: LoadedPolicy };
@@ -184,17 +195,19 @@ async function writePolicyUpdate(
 }
 
 function assertList(raw: RawInput, role: 'reference' | 'failing'): void {
-  if (raw.kind !== 'ima-binary' && raw.kind !== 'ima-ascii') {
-    throw new InputError(`${raw.name}: the ${role} must be an IMA measurement list, not ${raw.kind ?? 'unknown'}`);
-  }
+  if (!isList(raw)) throw new InputError(`${raw.name}: the ${role} must be an IMA measurement list, not ${raw.kind ?? 'unknown'}`);
 }
 
 /** The list in `raw`, or an InputError naming the file and its role. */
 function listOf(raw: RawInput, role: 'reference' | 'failing'): ImaLog {
   assertList(raw, role);
-  const log = parseImaLog(raw.bytes, imaListOptions(raw.recognised) ?? { format: raw.kind === 'ima-ascii' ? 'ascii' : 'binary' });
+  return checkedList(parseList(raw), raw.name, role);
+}
+
+/** `log`, unless it has no entry: then an InputError naming the file and its role. */
+function checkedList(log: ImaLog, name: string, role: 'reference' | 'failing'): ImaLog {
   if (log.entries.length === 0) {
-    throw new InputError(`${raw.name}: the ${role} list has no readable entry${log.errors.length > 0 ? ` (${log.errors[0].message})` : ''}`);
+    throw new InputError(`${name}: the ${role} list has no readable entry${log.errors.length > 0 ? ` (${log.errors[0].message})` : ''}`);
   }
   return log;
 }
