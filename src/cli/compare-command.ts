@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
 import { acceptChanges } from '../core/compare/accept-changes';
-import { compareLogs, type CompareGroup } from '../core/compare/compare-logs';
+import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
@@ -75,17 +75,15 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
   try {
-    // A large reference list is read in a thread while this one reads the failing side; its
-    // errors still come first, as when the two are read in turn. (Settled at once: a rejection
-    // must not wait for a handler while the failing side is read.)
-    const inThread = parseListInThread(referencePath);
+    // A large failing list (without PCRs or a quote to analyse) is read in a thread while this
+    // one reads the reference and interns its names; the reference's errors still come first.
+    // (Settled at once: a rejection must not wait for a handler while the reference is read.)
+    const inThread = extraPaths.length === 0 ? parseListInThread(failingPath) : undefined;
     const threadSide = inThread === undefined ? undefined : settled(inThread);
-    const early = threadSide === undefined ? readReference(referencePath) : undefined;
-    const failingSide = await settled(readFailing(failingPath, extraPaths));
-    const reference = early ?? (await threadReference(threadSide, referencePath));
-    if (!failingSide.ok) throw failingSide.error;
-    const { log: failing, report } = failingSide.value;
-    const result = reference.kind === 'policy' ? comparePolicy(reference.loaded, failing) : compareLogs(reference.log, failing);
+    const reference = readReference(referencePath);
+    const prepared = reference.kind === 'list' ? { kind: 'list' as const, scanned: scanReference(reference.log) } : reference;
+    const { log: failing, report } = await readFailing(failingPath, extraPaths, threadSide);
+    const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
       await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
@@ -110,8 +108,18 @@ function usage(message: string): number {
   return 2;
 }
 
-/** The failing list, with its analysis (PCRs, quote) when other files are given for it. */
-async function readFailing(path: string, extraPaths: readonly string[]): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+/**
+ * The failing list, with its analysis (PCRs, quote) when other files are given for it.
+ * `inThread`: the list as a thread parsed it (undefined there: read it here).
+ */
+async function readFailing(
+  path: string,
+  extraPaths: readonly string[],
+  inThread?: Promise<Settled<ImaLog | undefined>>,
+): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+  const parsed = inThread === undefined ? undefined : await inThread;
+  if (parsed !== undefined && !parsed.ok) throw parsed.error;
+  if (parsed?.value !== undefined) return { log: checkedList(parsed.value, path, 'failing') };
   const raw = readRaw(path);
   const extras = extraPaths.map(readRaw);
   if (extras.length === 0) return { log: listOf(raw, 'failing') };
@@ -122,14 +130,6 @@ async function readFailing(path: string, extraPaths: readonly string[]): Promise
   const analysis = await analyzeInParallel(inputs, {}, provider, DigestPool.forInputs(inputs));
   if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
   return { log: analysis.log, report: analysis.report };
-}
-
-/** The reference the thread parsed, or (no thread, or it could not) read here. */
-async function threadReference(side: Promise<Settled<ImaLog | undefined>> | undefined, path: string): Promise<Reference> {
-  const parsed = side === undefined ? undefined : await side;
-  if (parsed !== undefined && !parsed.ok) throw parsed.error;
-  if (parsed?.value === undefined) return readReference(path);
-  return { kind: 'list', log: checkedList(parsed.value, path, 'reference') };
 }
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };

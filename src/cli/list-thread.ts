@@ -1,9 +1,10 @@
 /**
- * `imascope compare` reads and parses its reference list in a worker thread (parse-worker.ts)
- * while the main thread reads and parses the failing one: on two cores the two lists take the
- * time of one (issue 16: two 1M-entry lists in under 2 s; reading a file whole and parsing
- * it is two thirds of that). The log comes back by transfer, so nothing is copied, and it is
- * the log the main thread would have parsed (the same read-list.ts functions).
+ * `imascope compare` reads and parses its failing list in a worker thread (parse-worker.ts)
+ * while the main thread reads the reference and interns its names (compare-logs
+ * `scanReference`): on two cores that work takes the time of its longer half (issue 16: two
+ * 1M-entry lists in under 2 s; reading a file whole and parsing it is most of that). The log
+ * comes back by transfer, so nothing is copied, and it is the log the main thread would have
+ * parsed (the same read-list.ts functions).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';

@@ -1,8 +1,7 @@
 /**
- * Worker-thread entry of `imascope compare` (compare-command.ts): reads one list file whole
- * and parses it, while the main thread reads and parses the other, then moves the log (its
- * bytes and columns, transferred, not copied) back. Bundled beside the CLI as
- * dist/cli/parse-worker.mjs.
+ * Worker-thread entry of `imascope compare` (list-thread.ts): reads one list file whole and
+ * parses it, while the main thread reads the other input, then moves the log (its bytes and
+ * columns, transferred, not copied) back. Bundled beside the CLI as dist/cli/parse-worker.mjs.
  */
 import { parentPort } from 'node:worker_threads';
 import { isList, parseList, readRaw, transferableLog } from './read-list';

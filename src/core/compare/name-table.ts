@@ -78,7 +78,7 @@ const EMPTY = -1;
 export class NameTable {
   /** Per side: the first entry of that side with each id's name, -1 if none (grows with the ids). */
   readonly first: [Int32Array, Int32Array];
-  private readonly sides: readonly [SideBytes, SideBytes];
+  private sides: readonly [SideBytes, SideBytes];
   /** Pairs (hash, id); id EMPTY for a free slot. */
   private slots: Int32Array;
   private mask: number;
@@ -94,6 +94,14 @@ export class NameTable {
     this.mask = capacity - 1;
     const ids = Math.max(16, Math.ceil(expected));
     this.first = [new Int32Array(ids).fill(EMPTY), new Int32Array(ids).fill(EMPTY)];
+  }
+
+  /**
+   * Reads `side`'s names from `bytes` from now on: for a side not at hand when the other was
+   * interned (its entries must not have been interned yet).
+   */
+  setSide(side: 0 | 1, bytes: SideBytes): void {
+    this.sides = side === 0 ? [bytes, this.sides[1]] : [this.sides[0], bytes];
   }
 
   get size(): number {
