@@ -19,7 +19,7 @@ import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
-import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
+import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources, type PcrLookup } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -111,7 +111,7 @@ function replayFindings(
   checks: readonly PcrCheck[],
   lastVerified: number | undefined,
   loaded: LoadedInputs,
-  firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined,
+  firmwarePcr: PcrLookup | undefined,
   provider: HashProvider,
 ): Finding[] {
   const findings: Finding[] = [];
@@ -128,9 +128,7 @@ function replayFindings(
 
   const bootSources: BootAggregateSources = {
     ...(loaded.pcrValues.size > 0 ? { supplied: (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) } : {}),
-    ...(loaded.firmware !== undefined && firmwareBanks !== undefined
-      ? { firmware: { pcr: (bank, pcr) => firmwareBanks.get(bank)?.get(pcr), log: loaded.firmware.log } }
-      : {}),
+    ...(loaded.firmware !== undefined && firmwarePcr !== undefined ? { firmware: { pcr: firmwarePcr, log: loaded.firmware.log } } : {}),
   };
   const bootChecks = checkBootAggregates(facts.boots, bootSources, provider);
   findings.push(...bootAggregateFindings(bootChecks));
@@ -183,16 +181,16 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const banks = chooseBanks(loaded, options);
 
   // Firmware log: its replay supplies PCRs 0–9 (and others) when no values were given.
-  let firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined;
+  let firmwarePcr: PcrLookup | undefined;
   if (loaded.firmware !== undefined) {
     const imaPcrs = loaded.log === undefined ? new Set<number>() : pcrsOfLog(loaded.log.log);
     const fw = checkFirmware(loaded.firmware.log, loaded.firmware.input.name, loaded.pcrValues, imaPcrs, provider);
-    firmwareBanks = fw.replay.banks;
+    firmwarePcr = fw.pcr;
     report.firmware = fw.report;
     findings.push(...fw.findings);
   }
   const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
-    loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
+    loaded.pcrValues.get(bank)?.get(pcr) ?? firmwarePcr?.(bank, pcr);
   // The first quote is probed for in the replay's own pass, so that it costs no second pass
   // over the log; every further quote (one per bank, as GCE sends) costs one pass of its own.
   const probes = loaded.quotes.map((q) => quoteProbe(q.quote, q.signature?.value, fixedPcr, provider));
@@ -228,7 +226,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     checks = pcrReplay.checks;
     if (checks.length > 0) report.pcrChecks = checks;
     const lastVerified = hashes.mismatches.length > 0 ? lastVerifiedEntry(log) : undefined;
-    findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwareBanks, provider));
+    findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwarePcr, provider));
   } else if (streamed !== undefined) {
     // The list as a streaming pass kept it (streamed-log.ts), when streamedLogSuffices: every
     // supplied value is its bank's final value, so each check is a match over the whole list.
@@ -250,7 +248,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       return pcrCheck(t, streamed.entryCount, { at: streamed.entryCount, hypothesis, final }, final);
     });
     if (checks.length > 0) report.pcrChecks = checks;
-    findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwareBanks, provider));
+    findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwarePcr, provider));
   }
 
   // Whether a check was met only with violations extended as zeros (the violation finding says so).

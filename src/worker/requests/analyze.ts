@@ -8,7 +8,7 @@
 import { analyzeWithLog } from '../../core/analysis/analyze';
 import type { LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
 import { recogniseInput } from '../../core/inputs/registry';
-import { replayAllHypotheses } from '../../core/analysis/hypotheses';
+import { knownPcrValue, replayAllHypotheses } from '../../core/analysis/hypotheses';
 import { loadInputs } from '../../core/analysis/load-inputs';
 import { describeQuote } from '../../core/analysis/quote-details';
 import type { HashProvider } from '../../core/hash/hash-provider';
@@ -106,7 +106,7 @@ async function getReplayDetails(session: Session, allReadings: boolean): Promise
   const provider = await session.hashProvider();
   const loaded = await loadInputs(basis.others, provider, basis.log, basis.companions);
   const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: session.pause() });
-  const quote = await describeQuote(loaded, basis.report);
+  const quote = await describeQuote(loaded, knownPcrValue(loaded, provider));
   return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
 }
 
