@@ -14,7 +14,7 @@ import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, pcrValueAfter, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { checkQuote, type QuoteCheck } from './check-quote';
@@ -146,31 +146,25 @@ function pcrChecksFromQuote(
   existing: readonly PcrCheck[],
   input: string,
   q: QuoteCheck,
-  provider: HashProvider,
 ): PcrCheck[] {
   const m = q.report.matchedEntries;
   const log = loaded.log?.log;
   if (log === undefined || q.report.digestMatches !== true || m === undefined || q.hypothesis === undefined) return [];
   const out: PcrCheck[] = [];
-  for (const [name, pcrs] of Object.entries(q.report.selection)) {
-    const bank = name as HashAlgorithm;
-    for (const pcr of pcrs ?? []) {
-      const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
-      if (!pcrReplay.logPcrs.has(pcr) || covered) continue;
-      const value = pcrValueAfter(log, pcrReplay, provider, bank, pcr, q.hypothesis, m);
-      const whole = pcrReplay.replay[bank]?.[String(pcr)];
-      if (value === undefined || whole === undefined) continue;
-      out.push({
-        bank,
-        pcr,
-        expected: toHex(value),
-        replayed: whole,
-        status: m === log.entries.length ? 'match' : 'prefix',
-        matchedEntries: m,
-        hypothesis: q.hypothesis,
-        fromQuote: input,
-      });
-    }
+  for (const { bank, pcr, value } of q.attested ?? []) {
+    const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
+    const whole = pcrReplay.replay[bank]?.[String(pcr)];
+    if (covered || whole === undefined) continue;
+    out.push({
+      bank,
+      pcr,
+      expected: toHex(value),
+      replayed: whole,
+      status: m === log.entries.length ? 'match' : 'prefix',
+      matchedEntries: m,
+      hypothesis: q.hypothesis,
+      fromQuote: input,
+    });
   }
   return out;
 }
@@ -277,7 +271,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
     if (q.hypothesis?.violations === 'zero') zeroMatched = true;
     if (loaded.log !== undefined && pcrReplay !== undefined) {
-      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q, provider));
+      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q));
     }
   }
   // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
