@@ -27,7 +27,7 @@ import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
-import { isReadableNonce } from '../core/tpm/quote/nonce';
+import { nonceProblem } from '../core/tpm/quote/nonce';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -98,7 +98,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!banks.includes(alg)) banks.push(alg);
     } else if (arg === '--nonce') {
       nonce = value();
-      if (!isReadableNonce(nonce)) throw new UsageError(`--nonce '${nonce}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`);
+      const problem = nonceProblem(nonce);
+      if (problem !== undefined) throw new UsageError(`--nonce ${problem}`);
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');

@@ -17,6 +17,7 @@ import { computeLogFacts, type LogFacts } from './log-facts';
 import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
+import { nonceProblem } from '../tpm/quote/nonce';
 import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
 import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources, type PcrLookup } from './check-boot-aggregate';
@@ -251,6 +252,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   let matchedEntries: number | undefined;
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
+  const nonceUnreadable = options.nonce === undefined ? undefined : nonceProblem(options.nonce);
   for (const [i, paired] of loaded.quotes.entries()) {
     const q = await checkQuote(paired.quote, {
       provider,
@@ -260,7 +262,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       fixedPcr,
       signature: paired.signature?.value,
       ak: paired.ak?.value,
-      nonce: options.nonce,
+      // Fail closed: a nonce that cannot be read is not compared (no mismatch said as if it
+      // were fine); it is a check not made, below.
+      nonce: nonceUnreadable === undefined ? options.nonce : undefined,
       pause: options.pause,
     });
     quoteReports.push({ ...q.report, input: paired.input, ...quoteSources(paired) });
@@ -279,7 +283,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
-  if (options.nonce !== undefined && loaded.quotes.length === 0) {
+  if (nonceUnreadable !== undefined) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `The nonce was not compared with the quote: ${nonceUnreadable}.` });
+  } else if (options.nonce !== undefined && loaded.quotes.length === 0) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: `A nonce (${options.nonce}) was given, but no quote to compare it with: give the TPM quote it was sent for.` });
   }
   if (matchedEntries === undefined) {
@@ -315,5 +321,12 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 
   findings.sort(compareFindings);
-  return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }), ...(policyRun !== undefined && { policyRun }) };
+  return {
+    report,
+    log: loaded.log?.log,
+    matchedEntries,
+    ...(logFacts !== undefined && { logFacts }),
+    ...(policyRun !== undefined && { policyRun }),
+    ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
+  };
 }
