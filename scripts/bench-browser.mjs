@@ -177,18 +177,24 @@ async function scrollAndTime(fraction) {
   const scroller = document.querySelector('.entry-table__scroll');
   if (!(scroller instanceof HTMLElement)) throw new Error('no table scroller');
   const rowHeight = document.querySelector('[data-testid="entry-row"]')?.getBoundingClientRect().height || 26;
-  const count = Number(document.querySelector('[data-testid="entry-table"]')?.getAttribute('aria-rowcount'));
   const started = performance.now();
   scroller.scrollTop = fraction * scroller.scrollHeight;
-  // The row at the top, also in a table scaled to fit the browser's height limit (use-row-window.ts).
-  const view = scroller.clientHeight;
-  const area = scroller.scrollHeight;
-  const rows = count * rowHeight;
-  const real = rows > area + 1 && area > view ? (scroller.scrollTop * (rows - view)) / (area - view) : scroller.scrollTop;
-  const index = Math.min(count - 1, Math.floor(real / rowHeight) + 1);
+  // The row at the top, also in a table scaled to fit the browser's height limit
+  // (use-row-window.ts). Worked out again each frame: while a list is still read its first
+  // rows show, and the row count (so the place scrolled to) changes when the rest arrives.
+  const rowAtTop = () => {
+    const count = Number(document.querySelector('[data-testid="entry-table"]')?.getAttribute('aria-rowcount'));
+    const view = scroller.clientHeight;
+    const area = scroller.scrollHeight;
+    const rows = count * rowHeight;
+    const real = rows > area + 1 && area > view ? (scroller.scrollTop * (rows - view)) / (area - view) : scroller.scrollTop;
+    return Math.min(count - 1, Math.floor(real / rowHeight) + 1);
+  };
+  let index = rowAtTop();
   while (!document.querySelector(`[data-testid="entry-row"][aria-rowindex="${index + 1}"]`)) {
     if (performance.now() - started > 60_000) throw new Error(`row ${index} never appeared`);
     await new Promise((r) => requestAnimationFrame(r));
+    index = rowAtTop();
   }
   return performance.now() - started;
 }

@@ -25,10 +25,12 @@ const PERMALINK_APP_STATE: Readonly<Record<PermalinkState['kind'], 'idle' | 'loa
 
 export function App() {
   const loadKind = useInspector((s) => s.load.kind);
+  // A list's first rows show while it is still read: the app is loading until it is read.
+  const reading = useInspector((s) => s.load.kind === 'ready' && s.load.reading === true);
   const linkKind = useInspector((s) => s.permalink.kind);
   const commands = useAppCommands();
   usePermalinkFromLocation();
-  const appState = loadKind === 'idle' ? PERMALINK_APP_STATE[linkKind] : loadKind;
+  const appState = loadKind === 'idle' ? PERMALINK_APP_STATE[linkKind] : reading ? 'loading' : loadKind;
   const theme = useResolvedTheme();
 
   useEffect(() => {

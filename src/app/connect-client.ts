@@ -11,7 +11,7 @@ import type { IndexIntoEntryTable } from '../core/model/ima-log';
 import type { InspectorStore } from '../store/inspector-store';
 import type { UserInput } from '../store/inputs-slice';
 import { WorkerRequestError, type LogClient } from '../worker/log-client';
-import type { PastedInput, WorkerCall } from '../worker/protocol';
+import type { LoadSummary, PastedInput, WorkerCall } from '../worker/protocol';
 
 /** Quiet time after the last keystroke in the paste box before re-analysing. */
 const PASTE_DEBOUNCE_MS = 250;
@@ -94,9 +94,23 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       state.clearSelection();
       return;
     }
-    const previousLogId = state.load.kind === 'ready' ? state.load.summary.log?.inputId : undefined;
+    let shownLogId = state.load.kind === 'ready' ? state.load.summary.log?.inputId : undefined;
     const names = inputs.map((i) => i.name);
     const started = performance.now();
+    // The preview of a list being read, then the answer: a log not shown before starts afresh.
+    const show = (summary: LoadSummary): void => {
+      const s = store.getState();
+      if (summary.log?.inputId !== shownLogId) {
+        s.clearSelection();
+        s.clearFilters();
+        compareSerial++;
+        s.clearCompare();
+        s.setTimelineZoom(undefined);
+        s.setLogTab(undefined);
+      }
+      shownLogId = summary.log?.inputId;
+      s.finishLoad(summary);
+    };
     try {
       const summary = await client.request(
         'open',
@@ -105,25 +119,18 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
           signal: controller.signal,
           onProgress: (progress) => {
             if (serial !== openSerial) return;
+            if (progress.preview !== undefined) show(progress.preview);
             // Only a log that is actually being parsed shows the progress screen; adding a
             // PCR file to an open log re-analyses without leaving the table.
             const s = store.getState();
-            if (s.load.kind !== 'loading') s.startLoad(names, progress.bytesTotal, started);
+            if (s.load.kind !== 'loading' && !(s.load.kind === 'ready' && s.load.reading === true)) s.startLoad(names, progress.bytesTotal, started);
             s.reportProgress(progress);
           },
         },
       );
       if (serial !== openSerial) return;
       const s = store.getState();
-      if (summary.log?.inputId !== previousLogId) {
-        s.clearSelection();
-        s.clearFilters();
-        compareSerial++;
-        s.clearCompare();
-        s.setTimelineZoom(undefined);
-        s.setLogTab(undefined);
-      }
-      s.finishLoad(summary);
+      show(summary);
       const superseded = summary.inputs.filter((i) => i.supersededBy !== undefined).map((i) => i.id);
       // A log that starts a new case replaces every input of the old one, and the paste; the
       // re-open that follows reuses the parsed log. (A second list of a bank in the same case

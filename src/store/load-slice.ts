@@ -37,7 +37,17 @@ export type LoadState =
       /** performance.now() when the load started, for the rate. */
       readonly startedAt: number;
     }
-  | { readonly kind: 'ready'; readonly summary: LoadSummary; readonly analysis: AnalysisState }
+  | {
+      readonly kind: 'ready';
+      readonly summary: LoadSummary;
+      readonly analysis: AnalysisState;
+      /**
+       * A preview (summary.reading): the list's first rows show while the rest is read. Its
+       * progress is not kept: every component reading `load` would render again at each event,
+       * on the core the parse needs.
+       */
+      readonly reading?: true;
+    }
   | {
       readonly kind: 'error';
       readonly message: string;
@@ -48,6 +58,7 @@ export interface LoadSlice {
   readonly load: LoadState;
   startLoad(fileNames: readonly string[], bytesTotal: number, startedAt: number): void;
   reportProgress(progress: ProgressEvent): void;
+  /** The load's answer, or (summary.reading) a preview of the list being read. */
   finishLoad(summary: LoadSummary): void;
   failLoad(message: string, inputs?: readonly InputSummary[]): void;
   startAnalysis(): void;
@@ -78,7 +89,8 @@ export const createLoadSlice: StateCreator<InspectorState, [], [], LoadSlice> = 
           }
         : {},
     ),
-  finishLoad: (summary) => set({ load: { kind: 'ready', summary, analysis: { kind: 'pending' } } }),
+  finishLoad: (summary) =>
+    set({ load: { kind: 'ready', summary, analysis: { kind: 'pending' }, ...(summary.reading === true ? { reading: true as const } : {}) } }),
   failLoad: (message, inputs) => set({ load: { kind: 'error', message, ...(inputs ? { inputs } : {}) } }),
   startAnalysis: () =>
     set((s) => {

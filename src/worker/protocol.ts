@@ -108,6 +108,11 @@ export interface LoadSummary {
    * one belong to the old case (they are superseded) and the page lets go of them.
    */
   readonly newCaseFrom?: number;
+  /**
+   * A preview (ProgressEvent.preview): `log` is still being read, its overview counts the
+   * entries read so far, and nothing is analysed yet.
+   */
+  readonly reading?: true;
 }
 
 export interface AnalysisSummary {
@@ -332,6 +337,11 @@ export type WorkerEvent =
       readonly bytesTotal: Bytes;
       /** Entries read ('reading'), verified so far ('verifying'), in the log ('analyzing'), or steps judged ('judging'). */
       readonly entryCount: number;
+      /**
+       * Once per `open` of a list longer than one push ('reading'): the entries read so far,
+       * whose rows can be asked for now (`reading` set); the answer replaces it.
+       */
+      readonly preview?: LoadSummary;
     }
   | { readonly type: 'result'; readonly id: RequestId; readonly result: RequestResult<RequestType> }
   | {

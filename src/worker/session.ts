@@ -75,7 +75,8 @@ export interface OpenedLog {
   readonly log: ImaLog;
   readonly overview: LogOverview;
   readonly kind: 'ima-binary' | 'ima-ascii';
-  sha256?: string;
+  /** The file's SHA-256, for the report: started once it is parsed (or by its first analysis). */
+  sha256?: Promise<string>;
   keyIds?: KeyIdColumn;
   categories?: Map<BreakdownMode, CategoryColumn>;
 }
@@ -124,14 +125,22 @@ export function emptyOpenState(): OpenState {
   return { summary: { inputs: [] }, companions: [], extras: [], logs: [], others: [], views: new Map(), expressions: new Map() };
 }
 
+/** A log's verification in progress or done, and the request its progress goes to. */
+export interface Verification {
+  readonly result: Promise<Precomputed>;
+  readonly controller: AbortController;
+  /** The analysis waiting for it (none yet when it starts as the log is opened). */
+  progressTo: RequestId | undefined;
+}
+
 /** Longest stretch of replay between two turns of the event loop (see pause). */
 const REPLAY_SLICE_MS = 40;
 
 export class Session {
   state: OpenState = emptyOpenState();
   readonly options: LogSessionOptions;
-  /** Per parsed log: the pool's verification, started by its first analysis, reused by the next. */
-  readonly verifications = new WeakMap<ImaLog, { readonly result: Promise<Precomputed>; readonly controller: AbortController }>();
+  /** Per parsed log: the pool's verification, started once it is parsed (or by its first analysis), reused by the next. */
+  readonly verifications = new WeakMap<ImaLog, Verification>();
   readonly #post: PostEvent;
   #provider: Promise<HashProvider> | undefined;
   #pool: VerifyPool | undefined;
@@ -145,8 +154,8 @@ export class Session {
     this.#post(event, transfer);
   }
 
-  progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number): void {
-    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount }, []);
+  progress(id: RequestId, phase: LoadPhase, bytesRead: number, bytesTotal: number, entryCount: number, preview?: LoadSummary): void {
+    this.#post({ type: 'progress', id, phase, bytesRead, bytesTotal, entryCount, ...(preview ? { preview } : {}) }, []);
   }
 
   /**

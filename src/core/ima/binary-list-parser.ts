@@ -437,6 +437,12 @@ export class BinaryListParser {
     return this.b.build('binary', this.le === false ? 'big' : 'little', D, this.b.base + this.b.dataLength);
   }
 
+  /** The entries read so far (see ImaLogBuilder.snapshot); undefined until the framing is known. */
+  snapshot(): ImaLog | undefined {
+    if (this.le === undefined || this.D === undefined) return undefined;
+    return this.b.snapshot('binary', this.le ? 'little' : 'big', this.D, this.b.base + this.b.dataLength);
+  }
+
   /**
    * When the builder streams (it keeps no copy of the list), lets it drop the bytes before
    * the first one still needed: the entry being read, or the damage being skipped. Every

@@ -302,14 +302,32 @@ export class ImaLogBuilder {
     const data = this.readBack === undefined ? trimmed(this.data, this.dataLength) : new Uint8Array(0);
     // The columns share one capacity: view them all or copy them all.
     const keep = this.entryOffset.length - n <= n * MAX_KEPT_WASTE;
+    return this.logOf({ format, byteOrder, digestSize, sourceSize }, errors, data, keep);
+  }
+
+  /**
+   * The entries added so far as a log, while more are still to come (the app shows the first
+   * rows of a large list before it is read whole). Views, no copies: the builder only writes
+   * past these entries from now on, and a buffer it outgrows stays as it was for the views.
+   */
+  snapshot(format: 'binary' | 'ascii', byteOrder: ByteOrder, digestSize: number, sourceSize: number): ImaLog {
+    const data = this.readBack === undefined ? this.data.subarray(0, this.dataLength) : new Uint8Array(0);
+    return this.logOf({ format, byteOrder, digestSize, sourceSize }, this.errors.slice(), data, true);
+  }
+
+  private logOf(
+    shape: Pick<ImaLog, 'format' | 'byteOrder' | 'digestSize' | 'sourceSize'>,
+    errors: ParseError[],
+    data: Uint8Array,
+    keep: boolean,
+  ): ImaLog {
+    const n = this.length;
     const column = <T extends Uint32Array | Uint16Array | Uint8Array>(c: T): T =>
       (keep ? c.subarray(0, n) : c.slice(0, n)) as T;
     const entryOffset = column(this.entryOffset);
     return {
-      format,
-      byteOrder,
-      digestSize,
-      digestBank: hashAlgorithmsOfSize(digestSize)[0],
+      ...shape,
+      digestBank: hashAlgorithmsOfSize(shape.digestSize)[0],
       entries: {
         length: n,
         entryOffset,
@@ -329,7 +347,6 @@ export class ImaLogBuilder {
       data,
       bytes: this.readBack ?? memoryByteSource(data),
       errors,
-      sourceSize,
     };
   }
 }

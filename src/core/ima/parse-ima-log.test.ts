@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider } from '../hash/hash-provider';
 import type { HashProvider } from '../hash/hash-provider';
+import { ChunkedByteSource } from '../model/byte-source';
 import type { ImaLog } from '../model/ima-log';
 import { EntryFlag, templateDataOffset, templateDataSize } from '../model/ima-log';
 import { assertLogIntegrity } from '../testing/assert-log-integrity';
 import { hasSharedData, readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
-import { summarizeLog } from '../testing/summarize-log';
+import { summarizeEntry, summarizeLog } from '../testing/summarize-log';
 import { bytesEqual, fromHex, toHex } from '../util/bytes';
 import { ImaLogParser, parseImaLog } from './parse-ima-log';
 import { readEntryName, readRecordedDigest, verifyTemplateHashes } from './template-digests';
@@ -298,6 +299,39 @@ describe('ImaLogParser façade', () => {
     expect(parseImaLog(bytes, { digestSize: 32 }).entries.length).toBe(0);
     expect(parseImaLog(bytes, { byteOrder: 'big' }).entries.length).toBe(0);
     expect(parseImaLog(bytes, { format: 'ascii' }).entries.length).toBe(0);
+  });
+
+  it.skipIf(!hasSharedData())('a snapshot while streaming is the finished log cut at the entries read so far', () => {
+    const file = readSharedData('realdata', 'embrave-2023-06-26', 'binary_runtime_measurements');
+    for (const readBack of [false, true]) {
+      const p = new ImaLogParser({
+        sizeHint: file.length,
+        ...(readBack ? { readBack: new ChunkedByteSource(file.length, (start, end) => file.slice(start, end), { chunkSize: 4096 }) } : {}),
+      });
+      const snapshots: ImaLog[] = [];
+      for (let o = 0; o < file.length; o += 7001) {
+        p.push(file.subarray(o, o + 7001));
+        const snapshot = p.snapshot();
+        if (snapshot !== undefined) snapshots.push(snapshot);
+      }
+      const log = p.finish();
+      expect(snapshots.length).toBeGreaterThan(5);
+      expect(snapshots[0].entries.length).toBeLessThan(log.entries.length);
+      for (const snapshot of snapshots) {
+        const n = snapshot.entries.length;
+        for (const [key, column] of Object.entries(snapshot.entries)) {
+          if (typeof column !== 'number') expect([key, Array.from(column)]).toEqual([key, Array.from(log.entries[key as keyof typeof log.entries] as ArrayLike<number>).slice(0, n)]);
+        }
+        // Read after the whole list went in: later pushes did not disturb what it shows.
+        expect(Array.from({ length: n }, (_, i) => summarizeEntry(snapshot, i))).toEqual(Array.from({ length: n }, (_, i) => summarizeEntry(log, i)));
+        expect(snapshot.templates).toEqual(log.templates);
+        expect(snapshot.digestSize).toBe(log.digestSize);
+      }
+    }
+    // An ASCII list gives none (a line found cut off at the end would be taken back).
+    const ascii = new ImaLogParser();
+    ascii.push(readSharedData('realdata', 'embrave-2023-06-26', 'ascii_runtime_measurements'));
+    expect(ascii.snapshot()).toBeUndefined();
   });
 
   it('a wrong sizeHint costs nothing but a copy', () => {

@@ -96,6 +96,15 @@ export class ImaLogParser {
     return target.finish();
   }
 
+  /**
+   * A binary list's entries read so far, as a log, while the rest is still to be pushed (a
+   * preview: finish() gives the log); undefined for an ASCII list (a line found cut off at the
+   * end is taken back) or before the format and framing are known.
+   */
+  snapshot(): ImaLog | undefined {
+    return this.target instanceof BinaryListParser && this.entryCount > 0 ? this.target.snapshot() : undefined;
+  }
+
   get entryCount(): number {
     return this.builder?.length ?? 0;
   }

@@ -19,7 +19,7 @@ import { encodeText } from '../../core/util/bytes';
 import { describeUnrecognized } from '../describe-input';
 import { fingerprintLogFile } from '../fingerprint';
 import type { AnalysisSummary, InputReading, InputSummary, PastedInput, ReplayDetails, RequestId, RequestParams } from '../protocol';
-import { SessionError, type Handlers, type OpenedLog, type Session } from '../session';
+import { SessionError, type Handlers, type OpenedLog, type Session, type Verification } from '../session';
 import { splitPastedInput } from '../split-pasted-input';
 import { verifyLogInPool } from '../verify-log';
 
@@ -36,10 +36,11 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   if (opened !== undefined) {
     const size = opened.log.entries.length;
     session.progress(id, 'verifying', 0, opened.file.size, 0);
-    const verification = verify(session, opened, id, provider);
-    opened.sha256 ??= await fingerprintLogFile(opened.log, opened.file, session.verifyPool(), provider);
+    const verification = verify(session, opened, provider);
+    verification.progressTo = id;
+    const sha256 = await fingerprint(session, opened, provider);
     // A pool that failed (not cancelled) leaves the verification to analyze itself.
-    precomputed = await verification.catch((e: unknown) => {
+    precomputed = await verification.result.catch((e: unknown) => {
       if (e instanceof SessionError) throw e;
       return undefined;
     });
@@ -48,7 +49,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
       name: opened.overview.name,
       kind: opened.kind,
       size: opened.file.size,
-      sha256: opened.sha256,
+      sha256,
     };
     loaded = { log: opened.log, input };
     session.progress(id, 'analyzing', opened.file.size, opened.file.size, size);
@@ -56,8 +57,8 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   // Lists of a bank already taken go in after the companions: the analysis reports them unused.
   const companions: LoadedLog[] = [];
   for (const c of [...state.companions, ...state.extras]) {
-    c.sha256 ??= await fingerprintLogFile(c.log, c.file, session.verifyPool(), provider);
-    companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256: c.sha256 } });
+    const sha256 = await fingerprint(session, c, provider);
+    companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256 } });
   }
   const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
   const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
@@ -157,33 +158,50 @@ function pasteInput(paste: PastedInput): { raw: RawInput; summary: InputSummary 
 }
 
 /**
- * The pool's verification of the open log (verify-log.ts), shared by every analysis of
- * the same log; progress goes to request `id`, the analysis that started it.
+ * Starts what every analysis of a newly opened log needs first, as soon as it is parsed:
+ * the verification of its template hashes and the fingerprint of its file. The page asks for
+ * the analysis only after it has shown the first rows (and its timeline), which at 1M
+ * entries is a few hundred milliseconds the verification can use.
  */
-export function verify(
-  session: Session,
-  opened: OpenedLog,
-  id: RequestId,
-  provider: HashProvider,
-): Promise<Precomputed> {
+export async function prepareAnalysis(session: Session, opened: OpenedLog): Promise<void> {
+  const provider = await session.hashProvider();
+  // Still the log shown (a newer open may have replaced it meanwhile).
+  if (session.state.log !== opened) return;
+  verify(session, opened, provider);
+  void fingerprint(session, opened, provider).catch(() => undefined);
+}
+
+function fingerprint(session: Session, opened: OpenedLog, provider: HashProvider): Promise<string> {
+  opened.sha256 ??= fingerprintLogFile(opened.log, opened.file, session.verifyPool(), provider);
+  return opened.sha256;
+}
+
+/**
+ * The pool's verification of the open log (verify-log.ts), shared by every analysis of
+ * the same log; progress goes to the analysis waiting for it (Verification.progressTo).
+ */
+export function verify(session: Session, opened: OpenedLog, provider: HashProvider): Verification {
   const log = opened.log;
   const cached = session.verifications.get(log);
-  if (cached !== undefined) return cached.result;
+  if (cached !== undefined) return cached;
   const controller = new AbortController();
   const total = opened.file.size;
   const n = log.entries.length;
   const result = verifyLogInPool(log, session.verifyPool(), provider, {
     signal: controller.signal,
     inPlace: session.options.verifyInPlace === true,
-    onProgress: (done) => session.progress(id, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done),
+    onProgress: (done) => {
+      if (verification.progressTo !== undefined) session.progress(verification.progressTo, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done);
+    },
   }).catch((e: unknown) => {
     session.verifications.delete(log);
     throw controller.signal.aborted ? new SessionError('cancelled', 'Cancelled') : e;
   });
   // Handled by whichever analysis awaits it, maybe after a rejection: not unhandled meanwhile.
   result.catch(() => undefined);
-  session.verifications.set(log, { result, controller });
-  return result;
+  const verification: Verification = { result, controller, progressTo: undefined };
+  session.verifications.set(log, verification);
+  return verification;
 }
 
 function countStatuses(log: ImaLog): Partial<Record<EntryStatus, number>> {

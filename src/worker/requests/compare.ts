@@ -66,7 +66,9 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
   if (comparison === undefined) throw new SessionError('noLog', 'Nothing has been compared yet');
   const wanted = new Set(keys);
   const groups = comparison.groups.filter((g) => wanted.has(g.key));
-  await verify(session, opened, id, await session.hashProvider());
+  const verification = verify(session, opened, await session.hashProvider());
+  verification.progressTo ??= id;
+  await verification.result;
   const base = basePolicies.get(comparison);
   const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, {
     ...(base !== undefined ? { base } : {}),

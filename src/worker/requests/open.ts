@@ -5,7 +5,9 @@
  *
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
  * recogniseInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
- * LoadSummary. Rows are readable as soon as it answers.
+ * LoadSummary. Rows are readable as soon as it answers, and for a list longer than one push
+ * already after the first (a 'reading' progress event with `preview`: the entries parsed so
+ * far, as a provisional state). The answer starts the verification (prepareAnalysis).
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
@@ -13,13 +15,15 @@ import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '..
 import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log';
 import { ChunkedByteSource, type ChunkReader } from '../../core/model/byte-source';
 import { countEntries } from '../../core/model/entry-counts';
+import type { ImaLog } from '../../core/model/ima-log';
 import type { InputKind } from '../../core/report/report';
 import { arrangeCaseLogs } from '../case-logs';
+import { prepareAnalysis } from './analyze';
 import { describeUnrecognized } from '../describe-input';
 import { yieldToEventLoop } from '../event-loop';
 import type { InputFile, InputSummary, LoadSummary, LogOverview, RequestId } from '../protocol';
 import { readBlobChunks, readBlobHead, syncBlobReader } from '../read-blob-chunks';
-import { emptyOpenState, SessionError, type Handlers, type OpenedLog, type Session } from '../session';
+import { emptyOpenState, SessionError, type Handlers, type OpenedLog, type OpenState, type Session } from '../session';
 
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
 /**
@@ -60,6 +64,17 @@ function makeParser(input: InputFile, options: ImaParseOptions): ImaLogParser {
  * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
  */
 async function open(session: Session, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
+  // The state before this open: a preview (below) replaces session.state while lists are read.
+  const before = session.state;
+  try {
+    return await openCase(session, before, inputs, id, signal);
+  } catch (e) {
+    if (session.state !== before && session.state.summary.reading === true) session.state = before;
+    throw e;
+  }
+}
+
+async function openCase(session: Session, before: OpenState, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
   const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
   for (const input of inputs) {
     const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
@@ -76,19 +91,28 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
   }
   // Every list given is parsed (or taken from the last open), then sorted into the case.
   const parsed: OpenedLog[] = [];
+  // The first list read anew is shown from its first entries while the rest is read (a
+  // provisional state: rows, no analysis); the answer below replaces it.
+  let preview: ((log: OpenedLog) => void) | undefined = (log) => {
+    const inputsSoFar = classified.map(({ input, detectedKind }) => ({ id: input.id, name: input.name, size: input.file.size, kind: input.kind ?? detectedKind, detectedKind }));
+    const summary: LoadSummary = { inputs: inputsSoFar, log: log.overview, reading: true };
+    session.state = { ...emptyOpenState(), summary, log };
+    session.progress(id, 'reading', log.log.sourceSize, log.file.size, log.log.entries.length, summary);
+  };
   for (const { input, detectedKind, recognised } of classified) {
     const kind = input.kind ?? detectedKind;
     const options = imaListOptions(recognised);
     if (!isLogKind(kind) || options === undefined) continue;
     const key = cacheKeyOf(input, kind);
-    const previous = session.state.logs.find((l) => l.cacheKey === key);
+    const previous = before.logs.find((l) => l.cacheKey === key);
     parsed.push(
       previous !== undefined
         ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
-        : await parseLog(session, input, kind, options, key, id, signal),
+        : await parseLog(session, input, kind, options, key, id, signal, preview),
     );
+    preview = undefined;
   }
-  const shown = parsed.find((l) => l.cacheKey === session.state.log?.cacheKey);
+  const shown = parsed.find((l) => l.cacheKey === before.log?.cacheKey);
   const arranged = arrangeCaseLogs(parsed, shown);
   const primary = arranged.primary;
   const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
@@ -127,11 +151,12 @@ async function open(session: Session, inputs: readonly InputFile[], id: RequestI
     ...(arranged.newCaseFrom !== undefined ? { newCaseFrom: arranged.newCaseFrom } : {}),
   };
   const kept = new Set([primary, ...arranged.companions, ...arranged.extra].map((l) => l?.log));
-  for (const old of session.state.logs) if (!kept.has(old.log)) session.verifications.get(old.log)?.controller.abort();
-  const previousState = session.state;
+  for (const old of before.logs) if (!kept.has(old.log)) session.verifications.get(old.log)?.controller.abort();
   // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
-  const comparison = primary !== undefined && primary.log === previousState.log?.log ? previousState.comparison : undefined;
+  const comparison = primary !== undefined && primary.log === before.log?.log ? before.comparison : undefined;
   session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, extras: arranged.extra, logs: parsed, others, ...(comparison ? { comparison } : {}) };
+  // Verification and the fingerprint start now, not when the page asks for the analysis.
+  if (primary !== undefined) void prepareAnalysis(session, primary);
   return summary;
 }
 
@@ -143,6 +168,7 @@ export async function parseLog(
   cacheKey: string,
   id: RequestId,
   signal: AbortSignal,
+  preview?: (log: OpenedLog) => void,
 ): Promise<OpenedLog> {
   const now = session.options.now ?? (() => performance.now());
   const interval = session.options.progressIntervalMs ?? 100;
@@ -169,6 +195,12 @@ export async function parseLog(
         const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));
         parser.push(piece);
         bytesRead += piece.length;
+        // A list longer than one push shows its first entries now (never reused: no cache key).
+        const soFar = preview !== undefined && bytesRead < bytesTotal ? parser.snapshot() : undefined;
+        if (soFar !== undefined) {
+          preview?.({ inputId: input.id, drop: input.drop ?? 0, cacheKey: '', file: input.file, log: soFar, overview: overviewOf(input, soFar, now() - started), kind });
+          preview = undefined;
+        }
         progress(false);
         await yieldToEventLoop();
       }
@@ -180,8 +212,12 @@ export async function parseLog(
   if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
   progress(true);
   const log = parser.finish();
+  return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview: overviewOf(input, log, now() - started), kind };
+}
+
+function overviewOf(input: InputFile, log: ImaLog, millis: number): LogOverview {
   const counts = countEntries(log);
-  const overview: LogOverview = {
+  return {
     inputId: input.id,
     name: input.name,
     format: log.format,
@@ -193,9 +229,8 @@ export async function parseLog(
     pcrs: counts.pcrs,
     errors: log.errors,
     sourceSize: log.sourceSize,
-    parseMillis: Math.round(now() - started),
+    parseMillis: Math.round(millis),
   };
-  return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview, kind };
 }
 
 export const openHandlers: Handlers<'open'> = {

@@ -1,0 +1,89 @@
+// Issue 14: a list longer than one push shows its first rows while it is still read. The
+// open posts one preview (the entries parsed so far, `reading` set) and rows asked for then
+// are the finished list's rows; an open that fails after its preview leaves the state before it.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY } from '../core/query/filter-entries';
+import { hasSharedData, readSharedData } from '../core/testing/shared-data';
+import type { RowPage } from '../core/query/row-page';
+import { LogSession } from './log-session';
+import type { InputFile, LoadSummary, RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+
+const list = (): Uint8Array => readSharedData('realdata', 'embrave-2023-06-26', 'binary_runtime_measurements');
+
+function input(id: string, bytes: Uint8Array): InputFile {
+  return { id, name: id, file: new Blob([new Uint8Array(bytes)]) };
+}
+
+/** A session reading in 8 KiB pushes; `onEvent` runs as each event is posted (the page's side). */
+function harness(onEvent: (event: WorkerEvent) => void = () => undefined) {
+  const events: WorkerEvent[] = [];
+  const session = new LogSession(
+    (event) => {
+      events.push(event);
+      onEvent(event);
+    },
+    { progressIntervalMs: 0, pushSize: 8192, sliceSize: 8192 },
+  );
+  let nextId = 1;
+  async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
+    const id = nextId++;
+    await session.handle({ type, id, params } as WorkerRequest);
+    const last = events.filter((e) => e.id === id).at(-1);
+    if (last?.type === 'result') return last.result as RequestMap[K]['result'];
+    throw new Error(last?.type === 'error' ? `${last.code}: ${last.message}` : `request ${id} did not answer`);
+  }
+  return { session, events, call };
+}
+
+const rowsOf = (page: RowPage) => ({ totalRows: page.totalRows, index: [...page.index], name: page.name, digest: page.templateDigest });
+
+describe.skipIf(!hasSharedData())('open: the first rows of a list being read', () => {
+  it('posts one preview whose rows are the finished list rows, then answers without `reading`', async () => {
+    const previews: LoadSummary[] = [];
+    let rowsDuringRead: Promise<RowPage> | undefined;
+    const { call } = harness((event) => {
+      if (event.type !== 'progress' || event.preview === undefined) return;
+      previews.push(event.preview);
+      // The page asks for rows as soon as the preview arrives, while the worker goes on reading.
+      rowsDuringRead ??= call('getRows', { range: { start: 0, end: 40 }, query: DEFAULT_QUERY });
+    });
+    const summary = await call('open', { inputs: [input('log', list())] });
+    expect(previews).toHaveLength(1);
+    const preview = previews[0];
+    expect(preview.reading).toBe(true);
+    expect(summary.reading).toBeUndefined();
+    expect(preview.log?.inputId).toBe('log');
+    const shown = preview.log?.entryCount ?? 0;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(summary.log?.entryCount ?? 0);
+    expect(summary.log?.entryCount).toBe(922);
+    if (rowsDuringRead === undefined) throw new Error('no rows were asked for');
+    const early = rowsOf(await rowsDuringRead);
+    expect(early.totalRows).toBe(shown);
+    const late = rowsOf(await call('getRows', { range: { start: 0, end: Math.min(40, shown) }, query: DEFAULT_QUERY }));
+    expect(early.name).toEqual(late.name);
+    expect(early.digest).toEqual(late.digest);
+    expect(early.name[0]).toBe('boot_aggregate');
+  });
+
+  it('a list read in one push gets no preview', async () => {
+    const events: WorkerEvent[] = [];
+    const session = new LogSession((e) => events.push(e), { progressIntervalMs: 0 });
+    await session.handle({ type: 'open', id: 1, params: { inputs: [input('log', list())] } });
+    expect(events.some((e) => e.type === 'progress' && e.preview !== undefined)).toBe(false);
+    expect(events.at(-1)?.type).toBe('result');
+  });
+
+  it('an open cancelled after its preview leaves the list open before it', async () => {
+    const first = list().subarray(0, 20_000);
+    const cancel = { of: (id: number): void => void id };
+    const { call, session } = harness((event) => {
+      if (event.type === 'progress' && event.preview !== undefined && event.id === 2) cancel.of(2);
+    });
+    cancel.of = (id) => void session.handle({ type: 'cancel', id });
+    const before = await call('open', { inputs: [input('small', first)] });
+    await expect(call('open', { inputs: [input('log', list())] })).rejects.toThrow(/cancelled/);
+    const rows = await call('getRows', { range: { start: 0, end: 5 }, query: DEFAULT_QUERY });
+    expect(rows.totalRows).toBe(before.log?.entryCount);
+  });
+});
