@@ -67,3 +67,41 @@ test('a go-tpm-tools attestation is one input: three quotes, each verified', asy
   await expect(inspector.page.getByTestId('ak-certificate').first()).toContainText('Google LLC');
   await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'error');
 });
+
+test("a Nonce that is no nonce is refused at the field in the CLI's words, and the verdict is red, not a nonce mismatch", async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')]);
+  await inspector.waitForReady();
+  const nonce = inspector.page.getByTestId('nonce-input');
+  await nonce.fill('0123456789abcdef0123456789abcdef');
+  // The swtpm list's one violation is a warning; the quote, its signature and nonce agree.
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'warning');
+  await expect(inspector.page.getByTestId('nonce-status')).toHaveCount(0);
+  await nonce.fill('zz');
+  await expect(inspector.page.getByTestId('nonce-status')).toHaveText("Not compared: 'zz' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64.");
+  await expect(nonce).toHaveAttribute('aria-invalid', 'true');
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="check-incomplete"]')).toHaveCount(1);
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="quote-nonce-mismatch"]')).toHaveCount(0);
+  if (process.env.E2E_SHOTS) await inspector.page.screenshot({ path: `${process.env.E2E_SHOTS}/nonce-refused.png` });
+});
+
+test("a tpm2 '-F values' PCR file is labelled as read with the quote's selection, and without a quote says what is missing", async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('q2_rsassa_plain.msg'), swtpm('q2_rsassa_plain.sig'), swtpm('ak_rsa.pem'), swtpm('q2_rsassa_plain.pcrs.values')]);
+  await inspector.waitForReady();
+  const values = inspector.page.locator('[data-testid="input-item"]', { hasText: 'q2_rsassa_plain.pcrs.values' });
+  await expect(values).toHaveAttribute('data-kind', 'pcr-values');
+  await expect(values.locator('select option').first()).toHaveText("PCR values (tpm2 -F values: digests read with the quote's selection)");
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'warning');
+  await expect(inspector.page.locator('[data-testid="pcr-check"][data-bank="sha256"][data-pcr="10"]')).toHaveAttribute('data-status', 'match');
+
+  await inspector.page.getByRole('button', { name: 'Remove q2_rsassa_plain.msg' }).click();
+  await inspector.waitForReady();
+  await expect(values).toHaveAttribute('data-kind', '');
+  await expect(values.getByTestId('input-reading')).toContainText(
+    "as a tpm2 '-F values' PCR file (32 bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to",
+  );
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  if (process.env.E2E_SHOTS) await inspector.page.screenshot({ path: `${process.env.E2E_SHOTS}/values-without-quote.png` });
+});

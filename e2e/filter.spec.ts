@@ -3,8 +3,8 @@
  * field against counts computed here from the list's own description, the syntax error
  * display, and completion by keyboard.
  */
-import { createNobleHashProvider } from '../src/core/hash/hash-provider';
-import { buildImaLog, type BuildEntry } from '../src/core/testing/build-ima-log';
+import { createNobleHashProvider, createWasmHashProvider } from '../src/core/hash/hash-provider';
+import { buildImaLog, encodeBinaryEntry, ImaListSimulator, type BuildEntry } from '../src/core/testing/build-ima-log';
 import { imaSignature } from '../src/core/testing/ima-scenarios';
 import { xorshift32 } from '../src/core/testing/xorshift';
 import { expect, test } from './inspector-page';
@@ -143,4 +143,28 @@ test('completion offers fields, operators and the log’s values, by keyboard', 
   await expect(field).toHaveValue('');
   await expect(inspector.entryCount).toHaveText('600');
   inspector.assertClean();
+});
+
+test('a regular expression stopped by its time budget is said at the filter field, not above the table', async ({ inspector }) => {
+  test.setTimeout(180_000);
+  // 60,000 names of ~34 characters: `.*.*.*Q` backtracks cubically on each (no name holds a Q),
+  // passes the safety rule (no nested repetition), and so runs for far longer than the 4 s budget.
+  const provider = await createWasmHashProvider();
+  const kernel = new ImaListSimulator({ provider, banks: ['sha1'] });
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 60_000; i++) parts.push(encodeBinaryEntry(kernel.add({ path: `/usr/lib/x86_64-linux-gnu/lib-${i}.so`, fileDigest: { content: Uint8Array.of(i, i >>> 8) } }), 'sha1'));
+  await inspector.open();
+  await inspector.loadFiles([{ name: 'binary_runtime_measurements', mimeType: 'application/octet-stream', buffer: Buffer.concat(parts) }]);
+  await inspector.waitForReady();
+  const field = inspector.page.getByTestId('entry-filter');
+  await field.fill('path matches ".*.*.*Q"');
+  const toolbar = inspector.page.getByRole('toolbar', { name: 'Filter entries' });
+  await expect(toolbar.getByTestId('filter-stopped')).toContainText('The filter was stopped after 4 s at entry', { timeout: 120_000 });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(inspector.page.locator('.entries__error')).toHaveCount(0);
+  if (SHOTS) await inspector.page.screenshot({ path: `${SHOTS}/filter-stopped.png` });
+  // A filter that runs is answered and the notice goes.
+  await field.fill('path matches "lib-7\\.so$"');
+  await expect(inspector.entryCount).toHaveText('1');
+  await expect(inspector.page.getByTestId('filter-stopped')).toHaveCount(0);
 });

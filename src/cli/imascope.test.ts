@@ -128,6 +128,37 @@ describe('imascope analyze', () => {
     expect(forced.stderr).toContain('it needs the PCR selection it was read with: give the quote it belongs to');
   });
 
+  it('with --json, stdout carries one report whatever stops the run (CONTRACT §2), with the exit status of what did', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'just some notes\n');
+    const list = swtpm('binary_runtime_measurements');
+    const cases: Array<{ args: string[]; status: number; code: string; message: string }> = [
+      { args: [notes], status: 2, code: 'input-unreadable', message: 'notes.txt: cannot be read: not recognised as any accepted input' },
+      { args: [list, swtpm('q2_rsassa_plain.pcrs.values')], status: 2, code: 'input-unreadable', message: 'give the quote it belongs to' },
+      { args: [join(dir, 'missing.bin')], status: 2, code: 'input-unreadable', message: `cannot read ${join(dir, 'missing.bin')}: ENOENT` },
+      { args: ['--bogus', list], status: 2, code: 'usage-error', message: "unknown option '--bogus'" },
+      { args: ['--nonce', 'zz', list], status: 2, code: 'usage-error', message: "--nonce 'zz' is not a nonce" },
+      { args: ['--html', join(dir, 'no', 'such', 'dir.html'), list], status: 2, code: 'output-unwritable', message: 'cannot write' },
+    ];
+    for (const c of cases) {
+      const r = cli('analyze', '--json', ...c.args);
+      expect(r.status, c.args.join(' ')).toBe(c.status);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.schema).toBe(REPORT_SCHEMA);
+      expect(report.findings[0]).toMatchObject({ code: c.code, severity: 'error' });
+      expect(report.findings[0].message).toContain(c.message);
+    }
+    // The list given beside the unrecognised file is still analysed and reported.
+    const beside = JSON.parse(cli('analyze', '--json', list, notes).stdout) as Report;
+    expect(beside.inputs.map((i) => i.name)).toEqual(['binary_runtime_measurements']);
+    expect(beside.replay?.sha256?.['10']).toBe('f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc');
+    // Without --json stdout stays empty: stderr says it.
+    const human = cli('analyze', notes);
+    expect(human).toMatchObject({ status: 2, stdout: '' });
+    expect(human.stderr).toContain('notes.txt: not recognised');
+  });
+
   it('exits 2 on usage errors and unreadable files', () => {
     expect(cli().status).toBe(2);
     expect(cli('analyze').status).toBe(2);

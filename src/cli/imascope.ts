@@ -5,7 +5,8 @@
  * errors and unreadable or unclassifiable files, including a file that cannot be read as the
  * kind it was recognised as or given with --kind (or an HTML report that cannot be written),
  * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
- * With --json, stdout carries exactly one JSON document; the permalink goes to stderr.
+ * With --json, stdout carries exactly one JSON document, whatever stops the run (ReportOutput);
+ * the permalink goes to stderr.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -21,11 +22,12 @@ import { ACCEPTED_INPUTS, INPUT_KINDS, isInputKind, type InputKind } from '../co
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
 import { writeJsonReport } from '../core/export/json-report';
+import { REPORT_SCHEMA, type Finding, type Report } from '../core/report/report';
 import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
-import { isReadableNonce } from '../core/tpm/quote/nonce';
+import { nonceProblem } from '../core/tpm/quote/nonce';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -96,7 +98,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (!banks.includes(alg)) banks.push(alg);
     } else if (arg === '--nonce') {
       nonce = value();
-      if (!isReadableNonce(nonce)) throw new UsageError(`--nonce '${nonce}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`);
+      const problem = nonceProblem(nonce);
+      if (problem !== undefined) throw new UsageError(`--nonce ${problem}`);
     } else if (arg === '--kind') {
       const spec = value();
       const eq = spec.lastIndexOf('=');
@@ -135,15 +138,42 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
     throw e;
   });
+  const out = new ReportOutput(argv);
   try {
-    return await run(argv);
+    return await run(argv, out);
   } catch (e) {
     const files = argv.slice(1).filter((a) => !a.startsWith('-'));
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    process.stderr.write(
-      `imascope: internal error while analysing ${files.join(', ') || 'the inputs'} (${what.split('\n')[0]}); this is a bug, please report it with the input files.\n`,
-    );
+    const line = `internal error while analysing ${files.join(', ') || 'the inputs'} (${what.split('\n')[0]}); this is a bug, please report it with the input files.`;
+    process.stderr.write(`imascope: ${line}\n`);
+    out.stopped({ code: 'internal-error', severity: 'error', message: line });
     return 3;
+  }
+}
+
+/**
+ * Where `analyze --json` writes its one document (CONTRACT §2: with --json, exactly one JSON
+ * document on stdout, the §3 report). A run that stops before it has a report (a usage
+ * error, a file that cannot be read, a bug) writes a report of what stopped it instead:
+ * no inputs, one error finding; its exit status says which (2, 3). Without --json it writes
+ * nothing: stderr says it.
+ */
+class ReportOutput {
+  private written = false;
+  readonly json: boolean;
+
+  constructor(argv: readonly string[]) {
+    this.json = argv[0] === 'analyze' && argv.includes('--json');
+  }
+
+  report(report: Report): void {
+    this.written = true;
+    writeJsonReport(report, (chunk) => process.stdout.write(chunk));
+  }
+
+  /** The run stopped before its report: said in one, unless a report was already written. */
+  stopped(finding: Finding): void {
+    if (this.json && !this.written) this.report({ schema: REPORT_SCHEMA, inputs: [], findings: [finding] });
   }
 }
 
@@ -151,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 // compare, policy create, the HTML report, the permalink's encoder — is loaded by `import()`
 // when asked for, so `analyze` does not compile and evaluate it (scripts/build-cli.mjs splits
 // the bundle at these imports).
-async function run(argv: readonly string[]): Promise<number> {
+async function run(argv: readonly string[], out: ReportOutput): Promise<number> {
   if (argv[0] === 'compare') return (await import('./compare-command')).runCompare(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -164,6 +194,7 @@ async function run(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
+    out.stopped({ code: 'usage-error', severity: 'error', message: e.message });
     return 2;
   }
   const provider = withNodeBulkHashing(await createHashProvider());
@@ -187,15 +218,16 @@ async function run(argv: readonly string[]): Promise<number> {
         continue;
       }
     }
-    const input = readInput(file, given);
+    const input = readInput(file, given, out);
     if (input === undefined) return 2;
     if (input.kind === undefined) unrecognised.push({ file, bytes: input.bytes });
     raw.push(input);
   }
-  // Without a quote, or as text, a file no kind fits is refused here.
+  // Without a quote, or as text, a file no kind fits is refused here; with --json the
+  // analysis reports it (input-unreadable, exit 2) in the one document stdout carries.
   const withQuote = raw.some((r) => r.kind === 'tpm-quote' || r.kind === 'attestation-bundle');
   const refused = unrecognised.find((u) => !withQuote || asText(u.bytes) !== undefined);
-  if (refused !== undefined) {
+  if (refused !== undefined && !out.json) {
     const nearest = diagnoseUnrecognised(refused.bytes);
     process.stderr.write(
       `imascope: ${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
@@ -205,7 +237,7 @@ async function run(argv: readonly string[]): Promise<number> {
   let analysis = list === undefined ? undefined : await analyzeStreaming(list, raw, options, provider);
   if (analysis === undefined) {
     if (list !== undefined) {
-      const input = readInput(list.path, args.kinds.get(resolve(list.path)));
+      const input = readInput(list.path, args.kinds.get(resolve(list.path)), out);
       if (input === undefined) return 2;
       raw.splice(list.position, 0, input);
     }
@@ -225,13 +257,15 @@ async function run(argv: readonly string[]): Promise<number> {
     try {
       writeFileSync(args.html, exportHtmlReport(report, { generatedAt: new Date().toISOString(), permalink: url }));
     } catch (e) {
-      process.stderr.write(`imascope: cannot write ${args.html}: ${(e as Error).message}\n`);
+      const message = `cannot write ${args.html}: ${(e as Error).message}`;
+      process.stderr.write(`imascope: ${message}\n`);
+      if (out.json) out.report({ ...report, findings: [{ code: 'output-unwritable', severity: 'error', message }, ...report.findings] });
       return 2;
     }
   }
   // Streamed: with a million policy failures the document is ~200 MB (writes to a file or a
   // pipe are synchronous on Linux, so the chunks do not pile up in memory).
-  if (args.json) writeJsonReport(report, (chunk) => process.stdout.write(chunk));
+  if (args.json) out.report(report);
   else process.stdout.write(formatHumanReport(report));
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);
@@ -268,13 +302,15 @@ function streamableHead(file: string): Uint8Array | undefined {
 
 /** `file` read whole and recognised, or undefined (said on stderr) when it cannot be either. */
 /** The file's bytes with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
-function readInput(file: string, given: InputKind | undefined): RawInput | undefined {
+function readInput(file: string, given: InputKind | undefined, out: ReportOutput): RawInput | undefined {
   let bytes: Uint8Array;
   try {
     const buffer = readFileSync(file);
     bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (e) {
-    process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+    const message = `cannot read ${file}: ${(e as Error).message}`;
+    process.stderr.write(`imascope: ${message}\n`);
+    out.stopped({ code: 'input-unreadable', severity: 'error', message });
     return undefined;
   }
   const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);

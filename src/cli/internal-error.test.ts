@@ -13,17 +13,22 @@ const { main } = await import('./imascope');
 describe('an unexpected exception', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('is exit 3 with one line on stderr naming the inputs and asking for a report; nothing on stdout', async () => {
+  it('is exit 3 with one line on stderr naming the inputs and asking for a report; with --json, a report saying so on stdout', async () => {
     const err: string[] = [];
     const out: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)), true));
     const log = sharedDataPath('swtpm', 'binary_runtime_measurements');
     expect(await main(['analyze', '--json', log])).toBe(3);
+    // CONTRACT §2: with --json, stdout carries one JSON document, here the report of what stopped the run.
+    const line = `internal error while analysing ${log} (TypeError: Cannot read properties of undefined (reading 'x')); this is a bug, please report it with the input files.`;
+    expect(JSON.parse(out.join(''))).toEqual({ schema: 'imascope.report/1', inputs: [], findings: [{ code: 'internal-error', severity: 'error', message: line }] });
+    expect(err).toEqual([`imascope: ${line}\n`]);
+    // Without --json, nothing on stdout.
+    out.length = 0;
+    err.length = 0;
+    expect(await main(['analyze', log])).toBe(3);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
-    expect(err[0]).toBe(
-      `imascope: internal error while analysing ${log} (TypeError: Cannot read properties of undefined (reading 'x')); this is a bug, please report it with the input files.\n`,
-    );
   });
 });

@@ -30,16 +30,18 @@ function failuresOf(report: Report): Array<[string, string]> {
   return (report.policy?.failures ?? []).map((f) => [f.keylimeEvent, f.message]);
 }
 
+/** Keylime's empty tenant keyring as a file (README: "an empty keyring"). */
+const EMPTY_KEYRING = '{"pubkeys": [], "keyids": []}';
+
 describe('Keylime vectors through the analysis (--keylime-compat)', () => {
-  // A verifier always has a keyring, so "no keyring" and "empty keyring" only differ with no
-  // policy and no key at all, which no command line can say: that one case is left to the
-  // core test (keylime-eval.test.ts).
-  const expressible = cases.filter((c) => !(c.policy === null && c.keys !== null && c.keys.length === 0));
-  it.each(expressible.map((c) => [`${c.log} + ${c.policy ?? '-'} + ${(c.keys ?? []).join(',') || '-'}`, c] as const))('%s', async (_, c) => {
+  // Every vector: "no keyring" (keys null) is no key file, an empty keyring (keys []) the
+  // empty keyring file, which no signature verifies with.
+  it.each(cases.map((c) => [`${c.log} + ${c.policy ?? '-'} + ${c.keys === null ? '-' : `[${c.keys.join(',')}]`}`, c] as const))('%s', async (_, c) => {
     const raw = [
       { name: c.log, bytes: readSharedData('policy', 'keylime', 'logs', c.log) },
       ...(c.policy === null ? [] : [{ name: c.policy, bytes: readSharedData('policy', 'keylime', 'policies', c.policy) }]),
       ...(c.keys ?? []).map((k) => ({ name: k, bytes: readSharedData('policy', 'keylime', 'keys', k) })),
+      ...(c.keys?.length === 0 ? [{ name: 'empty-keyring.json', bytes: new TextEncoder().encode(EMPTY_KEYRING) }] : []),
     ];
     const { report } = await analyzeRaw(raw, { keylimeCompat: true }, provider);
     const expected = c.events.map(([id, ctx]) => [id, ctx.message]);
@@ -57,6 +59,22 @@ describe('Keylime vectors through the analysis (--keylime-compat)', () => {
 });
 
 describe('imascope analyze with a policy (CLI process)', () => {
+  it("expresses Keylime's empty keyring: with no policy, every signed entry fails as Keylime's does (exit 1); with no keyring it is not checked (exit 0)", () => {
+    const keyring = join(mkdtempSync(join(tmpdir(), 'imascope-keyring-')), 'empty-keyring.json');
+    writeFileSync(keyring, EMPTY_KEYRING);
+    const vector = cases.find((c) => c.log === 'signatures.ascii' && c.policy === null && c.keys?.length === 0);
+    expect(vector).toMatchObject({ keylime_pass: false });
+    const r = cli('analyze', '--json', '--keylime-compat', K('logs', 'signatures.ascii'), keyring);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.inputs.map((i) => i.kind)).toEqual(['ima-ascii', 'ima-keyring']);
+    // Keylime: ima.validator.ima-sig.invalid_signature for /usr/bin/dd and /usr/bin/zmore.
+    const failing = report.findings.filter((f) => f.code === 'signature-invalid');
+    expect(failing.flatMap((f) => f.entries ?? [])).toEqual([0, 1]);
+    expect(failing.map((f) => f.message).join(' ')).toMatch(/\/usr\/bin\/dd.*\/usr\/bin\/zmore/);
+    expect(cli('analyze', '--keylime-compat', K('logs', 'signatures.ascii')).status).toBe(0);
+  });
+
   it('exits 1 with the failing entries and what to add, and 0 once the keys are given', () => {
     const fail = cli('analyze', '--json', '--keylime-compat', K('logs', 'signatures.ascii'), K('policies', 'policy-empty.json'));
     expect(fail.status).toBe(1);

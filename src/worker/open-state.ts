@@ -95,7 +95,7 @@ export function withinBudget<T>(scan: () => T): T {
   try {
     return scan();
   } catch (e) {
-    if (e instanceof FilterTimeout) throw new SessionError('internal', e.message);
+    if (e instanceof FilterTimeout) throw new SessionError('filterStopped', e.message);
     throw e;
   }
 }

@@ -124,6 +124,18 @@ export interface AnalysisSummary {
   readonly analyzeMillis: number;
   /** The parts a pasted text was split into, with what nothing recognised (kind 'unknown'). */
   readonly pasteParts?: readonly PastePartSummary[];
+  /**
+   * The open inputs no kind fitted on their own, as the analysis read them: a tpm2 '-F values'
+   * PCR file read with a quote's selection (`kind`), or why it could not be read (`reason`).
+   */
+  readonly readWithCase?: readonly InputReading[];
+}
+
+/** How the analysis read an input the open step recognised as no kind (by InputSummary.id). */
+export interface InputReading {
+  readonly id: string;
+  readonly kind?: InputKind;
+  readonly reason?: string;
 }
 
 /** One part of a pasted text (core/inputs/split-paste.ts). */
@@ -313,7 +325,8 @@ export type WorkerRequest =
 /** `judging`: the runtime-policy dry run and its signature checks (bytesRead of bytesTotal: its steps). */
 export type LoadPhase = 'reading' | 'verifying' | 'analyzing' | 'judging';
 
-export type WorkerErrorCode = 'cancelled' | 'unrecognizedFormat' | 'readFailed' | 'noLog' | 'internal';
+/** `filterStopped`: a filter's regular expression ran past its time budget (said at the filter field). */
+export type WorkerErrorCode = 'cancelled' | 'unrecognizedFormat' | 'readFailed' | 'noLog' | 'internal' | 'filterStopped';
 
 export type WorkerEvent =
   | {

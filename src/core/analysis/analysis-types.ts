@@ -10,6 +10,7 @@ import type { InputKind, Report, ReportInput } from '../report/report';
 import type { Recognised } from '../inputs/registry';
 import type { LogFacts } from './log-facts';
 import type { PolicyDryRun } from '../policy/policy-dry-run';
+import type { Unreadable } from '../inputs/load-sink';
 
 /** A file or paste as the user gave it. */
 export interface RawInput {
@@ -63,4 +64,6 @@ export interface Analysis {
   readonly logFacts?: LogFacts;
   /** The policy dry run's per-entry results, when a policy or keys were given. */
   readonly policyRun?: PolicyDryRun;
+  /** The inputs that could not be read as any kind or as theirs, and why (input-unreadable findings). */
+  readonly unreadable?: readonly Unreadable[];
 }

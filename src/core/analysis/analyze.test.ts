@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
-import { encodeText } from '../util/bytes';
+import { encodeText, toHex } from '../util/bytes';
+import { parseImaLog } from '../ima/parse-ima-log';
+import { verifyTemplateHashes } from '../ima/template-digests';
+import { extendValuesColumn, runningValuesKey } from '../replay/extend-values';
+import { computeRunningValues } from '../replay/replay-chains';
 import type { FindingCode, Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
 import { buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
@@ -368,5 +372,51 @@ describe('a quote alone gives the PCR check of what it attests (CONTRACT §3: va
     // Supplied values keep their own check; the quote adds none beside it.
     const both = await run([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('evmctl_pcrs_sha256.txt')]);
     expect(both.pcrChecks?.map((c) => c.fromQuote)).toEqual([undefined]);
+  });
+});
+
+describe('the values a quote attests at a prefix are the log\'s values after that prefix (QuoteProbeResult.attested)', () => {
+  const selection = [
+    { bank: 'sha1' as const, pcrs: [10, 11] },
+    { bank: 'sha256' as const, pcrs: [10, 11] },
+  ];
+  /** 9 entries over PCRs 10 and 11, a violation among them. */
+  const entries: BuildEntry[] = files(9).map((e, i) => ({ ...e, pcr: i % 3 === 2 ? 11 : 10, ...(i === 4 ? { violation: true } : {}) }));
+
+  /** The running-value columns the CLI's threads hand to analyze, for both extend readings. */
+  function runningColumns(binary: Uint8Array): Map<string, Uint8Array> {
+    const log = parseImaLog(binary);
+    verifyTemplateHashes(log, provider); // flags the violation, extended as 0xFF
+    const columns = new Map<string, Uint8Array>();
+    for (const extend of ['per-bank', 'padded-sha1'] as const) {
+      const hypothesis = { extend, violations: 'ff' as const, byteOrder: 'little' as const };
+      for (const { bank } of selection) {
+        const values = extendValuesColumn(log, provider, bank, hypothesis);
+        const hasher = provider.get(bank);
+        if (values === undefined || hasher === undefined) throw new Error(`no ${bank}`);
+        const running = new Uint8Array(log.entries.length * hasher.size);
+        computeRunningValues(log.entries.pcr, hasher, values, running);
+        columns.set(runningValuesKey(bank, hypothesis), running);
+      }
+    }
+    return columns;
+  }
+
+  it.each([['per-bank'], ['padded-sha1']] as const)('%s extends: after every prefix, with and without precomputed running values', async (extend) => {
+    const built = buildImaLog(entries, { provider, extend });
+    const precomputed = { extendColumns: runningColumns(built.binary) };
+    const sha256 = provider.get('sha256');
+    if (sha256 === undefined) throw new Error('no sha256');
+    for (let m = 0; m <= entries.length; m++) {
+      const after = built.pcrsAfter(m);
+      const value = (bank: HashAlgorithm, pcr: number): Uint8Array => after.get(bank)?.get(pcr) ?? new Uint8Array(bank === 'sha1' ? 20 : 32);
+      const quote = { name: `q-after-${m}.msg`, bytes: buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, value, sha256) }) };
+      for (const options of [{}, { precomputed }]) {
+        const report = await run([{ name: 'log', bytes: built.binary }, quote], options);
+        const attested = (report.pcrChecks ?? []).filter((c) => c.fromQuote !== undefined);
+        expect(attested.map((c) => [c.bank, c.pcr, c.expected])).toEqual(selection.flatMap((s) => s.pcrs.map((p) => [s.bank, p, toHex(value(s.bank, p))])));
+        expect(attested.every((c) => (c.matchedEntries ?? -1) >= m)).toBe(true);
+      }
+    }
   });
 });

@@ -14,12 +14,13 @@ import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, type LoadedInputs } from './load-inputs';
 import { computeLogFacts, type LogFacts } from './log-facts';
-import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, pcrValueAfter, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
+import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
+import { nonceProblem } from '../tpm/quote/nonce';
 import { checkQuote, type QuoteCheck } from './check-quote';
 import { quoteProbe } from './quote-probe';
-import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources } from './check-boot-aggregate';
+import { checkBootAggregates, uncheckedBootAggregates, type BootAggregateSources, type PcrLookup } from './check-boot-aggregate';
 import {
   bootAggregateFindings,
   kexecCounterNotes,
@@ -111,7 +112,7 @@ function replayFindings(
   checks: readonly PcrCheck[],
   lastVerified: number | undefined,
   loaded: LoadedInputs,
-  firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined,
+  firmwarePcr: PcrLookup | undefined,
   provider: HashProvider,
 ): Finding[] {
   const findings: Finding[] = [];
@@ -128,9 +129,7 @@ function replayFindings(
 
   const bootSources: BootAggregateSources = {
     ...(loaded.pcrValues.size > 0 ? { supplied: (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) } : {}),
-    ...(loaded.firmware !== undefined && firmwareBanks !== undefined
-      ? { firmware: { pcr: (bank, pcr) => firmwareBanks.get(bank)?.get(pcr), log: loaded.firmware.log } }
-      : {}),
+    ...(loaded.firmware !== undefined && firmwarePcr !== undefined ? { firmware: { pcr: firmwarePcr, log: loaded.firmware.log } } : {}),
   };
   const bootChecks = checkBootAggregates(facts.boots, bootSources, provider);
   findings.push(...bootAggregateFindings(bootChecks));
@@ -148,31 +147,25 @@ function pcrChecksFromQuote(
   existing: readonly PcrCheck[],
   input: string,
   q: QuoteCheck,
-  provider: HashProvider,
 ): PcrCheck[] {
   const m = q.report.matchedEntries;
   const log = loaded.log?.log;
   if (log === undefined || q.report.digestMatches !== true || m === undefined || q.hypothesis === undefined) return [];
   const out: PcrCheck[] = [];
-  for (const [name, pcrs] of Object.entries(q.report.selection)) {
-    const bank = name as HashAlgorithm;
-    for (const pcr of pcrs ?? []) {
-      const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
-      if (!pcrReplay.logPcrs.has(pcr) || covered) continue;
-      const value = pcrValueAfter(log, pcrReplay, provider, bank, pcr, q.hypothesis, m);
-      const whole = pcrReplay.replay[bank]?.[String(pcr)];
-      if (value === undefined || whole === undefined) continue;
-      out.push({
-        bank,
-        pcr,
-        expected: toHex(value),
-        replayed: whole,
-        status: m === log.entries.length ? 'match' : 'prefix',
-        matchedEntries: m,
-        hypothesis: q.hypothesis,
-        fromQuote: input,
-      });
-    }
+  for (const { bank, pcr, value } of q.attested ?? []) {
+    const covered = loaded.pcrValues.get(bank)?.has(pcr) === true || existing.some((c) => c.bank === bank && c.pcr === pcr);
+    const whole = pcrReplay.replay[bank]?.[String(pcr)];
+    if (covered || whole === undefined) continue;
+    out.push({
+      bank,
+      pcr,
+      expected: toHex(value),
+      replayed: whole,
+      status: m === log.entries.length ? 'match' : 'prefix',
+      matchedEntries: m,
+      hypothesis: q.hypothesis,
+      fromQuote: input,
+    });
   }
   return out;
 }
@@ -183,16 +176,16 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const banks = chooseBanks(loaded, options);
 
   // Firmware log: its replay supplies PCRs 0–9 (and others) when no values were given.
-  let firmwareBanks: Map<HashAlgorithm, Map<number, Uint8Array>> | undefined;
+  let firmwarePcr: PcrLookup | undefined;
   if (loaded.firmware !== undefined) {
     const imaPcrs = loaded.log === undefined ? new Set<number>() : pcrsOfLog(loaded.log.log);
     const fw = checkFirmware(loaded.firmware.log, loaded.firmware.input.name, loaded.pcrValues, imaPcrs, provider);
-    firmwareBanks = fw.replay.banks;
+    firmwarePcr = fw.pcr;
     report.firmware = fw.report;
     findings.push(...fw.findings);
   }
   const fixedPcr = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined =>
-    loaded.pcrValues.get(bank)?.get(pcr) ?? firmwareBanks?.get(bank)?.get(pcr);
+    loaded.pcrValues.get(bank)?.get(pcr) ?? firmwarePcr?.(bank, pcr);
   // The first quote is probed for in the replay's own pass, so that it costs no second pass
   // over the log; every further quote (one per bank, as GCE sends) costs one pass of its own.
   const probes = loaded.quotes.map((q) => quoteProbe(q.quote, q.signature?.value, fixedPcr, provider));
@@ -228,7 +221,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     checks = pcrReplay.checks;
     if (checks.length > 0) report.pcrChecks = checks;
     const lastVerified = hashes.mismatches.length > 0 ? lastVerifiedEntry(log) : undefined;
-    findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwareBanks, provider));
+    findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwarePcr, provider));
   } else if (streamed !== undefined) {
     // The list as a streaming pass kept it (streamed-log.ts), when streamedLogSuffices: every
     // supplied value is its bank's final value, so each check is a match over the whole list.
@@ -250,7 +243,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       return pcrCheck(t, streamed.entryCount, { at: streamed.entryCount, hypothesis, final }, final);
     });
     if (checks.length > 0) report.pcrChecks = checks;
-    findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwareBanks, provider));
+    findings.push(...replayFindings(streamed, facts, hashes, checks, undefined, loaded, firmwarePcr, provider));
   }
 
   // Whether a check was met only with violations extended as zeros (the violation finding says so).
@@ -259,6 +252,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   let matchedEntries: number | undefined;
   // Every quote on its own; the verdict is the worst of them (each adds its findings).
   const quoteReports: NonNullable<Report['quotes']> = [];
+  const nonceUnreadable = options.nonce === undefined ? undefined : nonceProblem(options.nonce);
   for (const [i, paired] of loaded.quotes.entries()) {
     const q = await checkQuote(paired.quote, {
       provider,
@@ -268,7 +262,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       fixedPcr,
       signature: paired.signature?.value,
       ak: paired.ak?.value,
-      nonce: options.nonce,
+      // Fail closed: a nonce that cannot be read is not compared (no mismatch said as if it
+      // were fine); it is a check not made, below.
+      nonce: nonceUnreadable === undefined ? options.nonce : undefined,
       pause: options.pause,
     });
     quoteReports.push({ ...q.report, input: paired.input, ...quoteSources(paired) });
@@ -279,7 +275,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
     if (q.hypothesis?.violations === 'zero') zeroMatched = true;
     if (loaded.log !== undefined && pcrReplay !== undefined) {
-      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q, provider));
+      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q));
     }
   }
   // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
@@ -287,7 +283,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   findings.push(...violationFindings(violations, zeroMatched));
   if (quoteReports.length > 0) report.quotes = quoteReports;
   findings.push(...inputFindings(loaded));
-  if (options.nonce !== undefined && loaded.quotes.length === 0) {
+  if (nonceUnreadable !== undefined) {
+    findings.push({ code: 'check-incomplete', severity: 'error', message: `The nonce was not compared with the quote: ${nonceUnreadable}.` });
+  } else if (options.nonce !== undefined && loaded.quotes.length === 0) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: `A nonce (${options.nonce}) was given, but no quote to compare it with: give the TPM quote it was sent for.` });
   }
   if (matchedEntries === undefined) {
@@ -323,5 +321,12 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
 
   findings.sort(compareFindings);
-  return { report, log: loaded.log?.log, matchedEntries, ...(logFacts !== undefined && { logFacts }), ...(policyRun !== undefined && { policyRun }) };
+  return {
+    report,
+    log: loaded.log?.log,
+    matchedEntries,
+    ...(logFacts !== undefined && { logFacts }),
+    ...(policyRun !== undefined && { policyRun }),
+    ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
+  };
 }

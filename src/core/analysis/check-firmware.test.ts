@@ -4,13 +4,18 @@
  * PCR it extends), and the rest is said, never dropped. Truth: the values go-attestation's
  * own test asserts for its logs (sb_cert_eventlog.expected-pcrs.txt) and swtpm's pcrread.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
 import type { Report } from '../report/report';
 import { readSharedData, readSharedText } from '../testing/shared-data';
-import { encodeText } from '../util/bytes';
+import { buildQuoteAttest } from '../testing/build-quote';
+import { encodeText, fromHex } from '../util/bytes';
 import { analyzeRaw } from './analyze';
 import type { RawInput } from './analysis-types';
+import { knownPcrValue } from './hypotheses';
+import { loadInputs } from './load-inputs';
+import { describeQuote } from './quote-details';
 
 let provider: HashProvider;
 beforeAll(async () => {
@@ -70,5 +75,40 @@ describe('supplied PCR values the firmware log governs', () => {
     const report = await run([tss('binary_measurements_hcrtm.b64'), tss('binary_measurements_hcrtm.bin.expected-pcrs.txt')]);
     expect(report.inputs.map((i) => i.kind)).toEqual(['tcg-eventlog', 'pcr-values']);
     expect(report.firmware?.checks?.map((c) => [c.bank, c.pcr, c.status])).toEqual([['sha1', 0, 'match']]);
+  });
+});
+
+describe('a quote over PCRs the firmware log speaks for', () => {
+  /** sha256 PCRs 0–7 as go-attestation asserts them (the log extends 0, 4, 5, 7 only). */
+  const asserted = (): Map<number, string> => {
+    const text = readSharedText('realdata', 'go-attestation', 'sb_cert_eventlog.expected-pcrs.txt');
+    return new Map([...text.matchAll(/^sha256 PCR-0([0-7]): ([0-9a-f]{64})$/gm)].map((m) => [Number(m[1]), m[2]]));
+  };
+  /** A quote of sha256 PCRs 0–7 whose pcrDigest node:crypto computes over `values`. */
+  const quoteOver = (values: Map<number, string>): RawInput => {
+    const h = createHash('sha256');
+    for (let p = 0; p <= 7; p++) h.update(fromHex(values.get(p) ?? '') ?? new Uint8Array());
+    const attest = buildQuoteAttest({ selection: [{ bank: 'sha256', pcrs: [0, 1, 2, 3, 4, 5, 6, 7] }], pcrDigest: new Uint8Array(h.digest()) });
+    return { name: 'quote.msg', bytes: attest };
+  };
+
+  it('PCRs 0–7 no event extends count at their reset value: the quote of the asserted values matches', async () => {
+    const values = asserted();
+    expect([1, 2, 3, 6].map((p) => values.get(p))).toEqual(Array(4).fill('0'.repeat(64)));
+    const report = await run([goAttestation('sb_cert_eventlog'), quoteOver(values)]);
+    expect(report.quote).toMatchObject({ digestMatches: true });
+    expect(report.quote?.computedDigest).toBe(report.quote?.pcrDigest);
+    // The replay panel's quote fields say where each value came from: the firmware log, never "missing".
+    const loaded = await loadInputs([goAttestation('sb_cert_eventlog'), quoteOver(values)], provider);
+    const details = await describeQuote(loaded, knownPcrValue(loaded, provider));
+    expect(details?.digestInputs.map((d) => d.source)).toEqual(Array(8).fill('firmware'));
+  });
+
+  it('a quote of another PCR 6 (one no event extends) is a digest mismatch, not an unknown value', async () => {
+    const values = asserted();
+    values.set(6, '11'.repeat(32));
+    const report = await run([goAttestation('sb_cert_eventlog'), quoteOver(values)]);
+    expect(report.quote).toMatchObject({ digestMatches: false });
+    expect(report.findings.filter((f) => f.code === 'quote-digest-mismatch')).toHaveLength(1);
   });
 });

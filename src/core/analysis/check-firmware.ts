@@ -8,17 +8,16 @@ import { describeDifference } from '../util/digest-diff';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
-import { replayFirmwareLog, unextendedValue, type FirmwareReplay } from '../eventlog/replay-firmware';
+import { firmwarePcrValue, replayFirmwareLog, type FirmwareReplay } from '../eventlog/replay-firmware';
 import { formatPcrSet } from '../util/pcr-set';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
 import type { Finding, FirmwarePcrCheck, ReportFirmware } from '../report/report';
 import { bytesEqual, toHex } from '../util/bytes';
 
-/** PCRs 0–7 are measured by the firmware (the SRTM): the firmware log speaks for all of them. */
-const LAST_SRTM_PCR = 7;
-
 export interface FirmwareCheck {
   readonly replay: FirmwareReplay;
+  /** The value the log gives a PCR (firmwarePcrValue): what quotes and boot_aggregates use. */
+  readonly pcr: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
   readonly report: ReportFirmware;
   readonly findings: Finding[];
 }
@@ -37,7 +36,7 @@ export function checkFirmware(
     for (const p of [...pcrs.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(pcrs.get(p) ?? new Uint8Array());
     report.replay[bank] = values;
   }
-  const fromFirmware = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined => replay.banks.get(bank)?.get(pcr);
+  const fromFirmware = (bank: HashAlgorithm, pcr: number): Uint8Array | undefined => firmwarePcrValue(replay, bank, pcr);
   for (const c of computeBootAggregateCandidates(fromFirmware, provider)) {
     // The kernel's own choice: SHA-1 over PCRs 0–7, other banks over 0–9.
     if (c.pcrs === (c.bank === 'sha1' ? '0-7' : '0-9')) report.bootAggregates[c.bank] = toHex(c.digest);
@@ -68,12 +67,12 @@ export function checkFirmware(
     for (const [pcr, expected] of pcrs) {
       if (imaPcrs.has(pcr)) continue;
       const extended = lane?.get(pcr);
-      if (lane === undefined || (extended === undefined && pcr > LAST_SRTM_PCR)) {
+      const replayed = firmwarePcrValue(replay, bank, pcr);
+      if (replayed === undefined) {
         const into = lane === undefined ? absentBanks : ungoverned;
         into.set(bank, [...(into.get(bank) ?? []), pcr]);
         continue;
       }
-      const replayed = extended ?? unextendedValue(replay, bank, pcr);
       const status = bytesEqual(replayed, expected) ? 'match' : 'mismatch';
       const check: FirmwarePcrCheck = { bank, pcr, expected: toHex(expected), replayed: toHex(replayed), status };
       if (status === 'mismatch') {
@@ -116,5 +115,5 @@ export function checkFirmware(
     });
   }
   if (checks.length > 0) report.checks = checks;
-  return { replay, report, findings };
+  return { replay, pcr: fromFirmware, report, findings };
 }

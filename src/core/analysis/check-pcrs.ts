@@ -10,7 +10,7 @@ import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import type { Hypothesis, PcrBankValues, PcrCheck } from '../report/report';
-import { BLOCK_ENTRIES, computeExtendValues } from '../replay/extend-values';
+import { computeExtendValues } from '../replay/extend-values';
 import {
   replayChains,
   type Chain,
@@ -185,32 +185,10 @@ export async function replayAndCheckPcrs(
   };
 }
 
-/**
- * The value of `pcr` after the first `m` entries under hypothesis `h`: what a quote
- * reproduced at a prefix of `m` entries attests. Read from the running values when the chain
- * has them, else extended again (one pass over the prefix, only for that case).
- */
-export function pcrValueAfter(log: ImaLog, pcrReplay: PcrReplay, provider: HashProvider, bank: HashAlgorithm, pcr: number, h: Hypothesis, m: number): Uint8Array | undefined {
-  const chain = pcrReplay.chainFor(bank, h);
-  const hasher = provider.get(bank);
-  if (chain === undefined || hasher === undefined) return undefined;
-  const size = hasher.size;
-  const column = log.entries.pcr;
-  let last = Math.min(m, column.length) - 1;
-  while (last >= 0 && column[last] !== pcr) last--;
-  if (last < 0) return new Uint8Array(size);
-  const running = chain.extend.running;
-  if (running !== undefined) return running.slice(last * size, (last + 1) * size);
-  const states = new Uint8Array(256 * size);
-  for (let start = 0; start <= last; start += BLOCK_ENTRIES) {
-    const end = Math.min(last + 1, start + BLOCK_ENTRIES);
-    hasher.extendRangeInto(column.subarray(start, end), 0, end - start, states, chain.extend.read(start, end), undefined);
-  }
-  return states.slice(pcr * size, (pcr + 1) * size);
-}
-
 export interface QuoteProbeOutcome {
   readonly matchedEntries?: number;
+  /** With matchedEntries: the log's selected values there (QuoteProbeResult.attested). */
+  readonly attested?: QuoteProbeResult['attested'];
   readonly finalDigest?: Uint8Array;
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
@@ -245,9 +223,9 @@ export async function probeQuote(
   for (const [k, h] of hypothesesFor(log).entries()) {
     const result = k === 0 && pcrReplay.quote?.probe === probe ? pcrReplay.quote.result : await replay(h);
     if (result === undefined) break;
-    const r = { matchedEntries: result.matchedEntries, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
+    const r = { matchedEntries: result.matchedEntries, attested: result.attested, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
     defaultResult ??= r;
     if (result.matchedEntries !== undefined || result.missing.length > 0 || banks.length === 0) return r;
   }
-  return { ...(defaultResult ?? { missing: [] }), hypothesis: undefined, matchedEntries: undefined };
+  return { ...(defaultResult ?? { missing: [] }), hypothesis: undefined, matchedEntries: undefined, attested: undefined };
 }

@@ -15,7 +15,7 @@ import type { AkPublic } from '../tpm/keys/ak-public';
 import { computePcrDigest, verifyQuoteSignature } from '../tpm/quote/verify-quote';
 import { compareNonce } from '../tpm/quote/nonce';
 import { bytesEqual, toHex } from '../util/bytes';
-import { probeQuote, type PcrReplay } from './check-pcrs';
+import { probeQuote, type PcrReplay, type QuoteProbeOutcome } from './check-pcrs';
 import { quoteSigningHash } from './quote-probe';
 
 export interface QuoteCheck {
@@ -26,6 +26,8 @@ export interface QuoteCheck {
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
   readonly signingHash?: HashAlgorithm;
+  /** When a prefix of the log reproduces the digest: the log's selected PCR values there. */
+  readonly attested?: QuoteProbeOutcome['attested'];
 }
 
 export async function checkQuote(
@@ -74,6 +76,7 @@ export async function checkQuote(
   const hasher = ctx.probe?.hasher;
   let hypothesis: Hypothesis | undefined;
   let missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }> = [];
+  let attested: QuoteCheck['attested'];
   const evidence: string[] = [];
   if (signingHash === undefined) evidence.push(`No hash algorithm has a ${quote.pcrDigest.length}-byte digest, so the pcrDigest cannot be recomputed.`);
   if (hasher !== undefined) {
@@ -85,6 +88,7 @@ export async function checkQuote(
         report.matchedEntries = probe.matchedEntries;
         report.digestMatches = true;
         hypothesis = probe.hypothesis;
+        attested = probe.attested;
       } else if (probe.finalDigest !== undefined) {
         report.digestMatches = false;
         evidence.push(...explainDigestMismatch(quote, ctx.fixedPcr, hasher, ctx.pcrReplay.logPcrs));
@@ -101,7 +105,7 @@ export async function checkQuote(
       }
     }
   }
-  return { report, evidence, signatureDetail, hypothesis, missing, signingHash };
+  return { report, evidence, signatureDetail, hypothesis, missing, signingHash, ...(attested !== undefined ? { attested } : {}) };
 }
 
 /**

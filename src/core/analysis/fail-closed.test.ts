@@ -189,6 +189,28 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(report.findings[0].message).toContain(`A nonce (${NONCE}) was given, but no quote`);
   });
 
+  it("a nonce that is no nonce (the app's Nonce field, where the CLI refuses it): not compared, a failure saying why", async () => {
+    provider ??= await createHashProvider();
+    const quote = [LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')];
+    const { report } = await analyzeRaw(quote, { nonce: 'zz' }, provider);
+    expect(exitStatusOf(report)).toBe(1);
+    // No mismatch said as if the nonce had been read; the rest of the quote is checked as given.
+    expect(report.quote?.nonceMatches).toBeUndefined();
+    expect(report.quote).toMatchObject({ signature: 'valid', digestMatches: true });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([
+      {
+        code: 'check-incomplete',
+        severity: 'error',
+        message: "The nonce was not compared with the quote: 'zz' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64.",
+      },
+    ]);
+    // Without a quote it is the same refusal, not "no quote to compare it with".
+    const alone = (await analyzeRaw([LOG], { nonce: 'zz' }, provider)).report;
+    expect(alone.findings.filter((f) => f.code === 'check-incomplete').map((f) => f.message)).toEqual([expect.stringContaining("'zz' is not a nonce")]);
+    // The nonce the quote was made with still passes.
+    expect(exitStatusOf((await analyzeRaw(quote, { nonce: NONCE }, provider)).report)).toBe(0);
+  });
+
   it('a signature with no quote', async () => {
     const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')]);
     expect(r.status).toBe(1);

@@ -152,6 +152,21 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'error',
     help: 'Something was given to be checked but what it needs is missing: a signature without a readable key, a key without a quote, a quote without its signature. A check that cannot be made is a failure, never a pass: supply the missing part.',
   },
+  'usage-error': {
+    title: 'The command line was not understood',
+    severity: 'error',
+    help: 'imascope analyze stopped before reading the inputs: an unknown option, a missing value, or a value it cannot use (a nonce that is not hex, Keylime text or base64; an unknown bank). Nothing was checked. The message names the argument; imascope --help lists them.',
+  },
+  'output-unwritable': {
+    title: 'An output file cannot be written',
+    severity: 'error',
+    help: 'The analysis ran, but a file it was asked to write (--html) could not be written: the message says why. The rest of the report stands.',
+  },
+  'internal-error': {
+    title: 'imascope failed (a bug)',
+    severity: 'error',
+    help: 'An unexpected error stopped the analysis: this is a bug in imascope, not a verdict on the inputs. Please report it with the input files.',
+  },
   'input-ima-key': {
     title: 'Key used as an IMA verification key',
     severity: 'info',

@@ -27,9 +27,10 @@ import { HASH_ALGORITHMS, parseHashAlgorithm, type HashAlgorithm } from '../hash
 import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog } from '../model/ima-log';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
+import { firmwarePcrValue, replayFirmwareLog } from '../eventlog/replay-firmware';
 import { replayChains, type Chain, type Pause, type PcrTarget } from '../replay/replay-chains';
 import type { Hypothesis, Report } from '../report/report';
-import { fromHex, toHex } from '../util/bytes';
+import { toHex } from '../util/bytes';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import type { LoadedInputs } from './load-inputs';
 import { quoteProbe } from './quote-probe';
@@ -131,14 +132,14 @@ export interface ReplayHypotheses {
 
 type PcrLookup = (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
 
-/** The value of a PCR the log does not extend: supplied, else the firmware log's replay. */
-export function knownPcrValue(loaded: LoadedInputs, report: Report): PcrLookup {
-  return (bank, pcr) => {
-    const supplied = loaded.pcrValues.get(bank)?.get(pcr);
-    if (supplied !== undefined) return supplied;
-    const hex = report.firmware?.replay[bank]?.[String(pcr)];
-    return hex === undefined ? undefined : fromHex(hex);
-  };
+/**
+ * The value of a PCR the log does not extend: supplied, else what the firmware log gives it
+ * (firmwarePcrValue: its replay, or the reset value of an SRTM PCR it never extends), as
+ * analyze's own checks take it.
+ */
+export function knownPcrValue(loaded: LoadedInputs, provider: HashProvider): PcrLookup {
+  const firmware = loaded.firmware === undefined ? undefined : replayFirmwareLog(loaded.firmware.log, provider);
+  return (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) ?? (firmware === undefined ? undefined : firmwarePcrValue(firmware, bank, pcr));
 }
 
 /** The kernel's default reading reproduced every supplied value and the quote (analyze's own checks). */
@@ -161,7 +162,7 @@ export async function replayAllHypotheses(
   const log = loaded.log?.log;
   if (log === undefined) return undefined;
   const othersSkipped = options.all !== true && defaultReadingSuffices(report, log);
-  const fixed = knownPcrValue(loaded, report);
+  const fixed = knownPcrValue(loaded, provider);
   // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache
   // (whose default reading of a companion's bank is that per-bank list's own digests).
   const extendColumns = withCompanionColumns(log, loaded.companions ?? [], provider);

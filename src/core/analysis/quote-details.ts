@@ -7,7 +7,6 @@
  * the firmware log's replay (check-quote.ts).
  */
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
-import type { Report } from '../report/report';
 import { attestTypeName, hex16, TPM_GENERATED_VALUE, TPM_ST_ATTEST_QUOTE } from '../tpm/tpm-constants';
 import { verifyQuoteSignature } from '../tpm/quote/verify-quote';
 import { toHex } from '../util/bytes';
@@ -59,7 +58,8 @@ function printable(bytes: Uint8Array): string | undefined {
   return String.fromCharCode(...bytes);
 }
 
-export async function describeQuote(loaded: LoadedInputs, report: Report): Promise<QuoteDetails | undefined> {
+/** `known`: the values of PCRs the log does not extend (knownPcrValue), as the analysis took them. */
+export async function describeQuote(loaded: LoadedInputs, known: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined): Promise<QuoteDetails | undefined> {
   // The first quote: what single-quote views describe.
   const first = loaded.quotes[0];
   if (first === undefined) return undefined;
@@ -74,7 +74,7 @@ export async function describeQuote(loaded: LoadedInputs, report: Report): Promi
     if (bank === undefined) return 'missing';
     if (logPcrs.has(pcr)) return 'log';
     if (loaded.pcrValues.get(bank)?.has(pcr) === true) return 'supplied';
-    return report.firmware?.replay[bank]?.[String(pcr)] !== undefined ? 'firmware' : 'missing';
+    return known(bank, pcr) !== undefined ? 'firmware' : 'missing';
   };
   const missing = [...(signature === undefined ? ['signature' as const] : []), ...(ak === undefined ? ['attestation key' as const] : [])];
   const verdict = signature !== undefined && ak !== undefined ? await verifyQuoteSignature(quote, signature, ak) : undefined;

@@ -152,8 +152,22 @@ function startupLocality(events: readonly FirmwareEvent[]): number | undefined {
   return undefined;
 }
 
-/** What a PCR the log never extends holds: its reset value, PCR 0 after the startup locality. */
-export function unextendedValue(replay: FirmwareReplay, bank: HashAlgorithm, pcr: number): Uint8Array {
+/** PCRs 0–7 are measured by the firmware (the SRTM): the firmware log speaks for all of them. */
+const LAST_SRTM_PCR = 7;
+
+/**
+ * The value the firmware log says `pcr` of `bank` holds: its replay where events extend it;
+ * for an SRTM PCR (0–7) no event extends, its reset value (PCR 0 after the startup locality),
+ * since only the firmware measures into those. Undefined for a bank the replay lacks and for
+ * a PCR above 7 no event extends: the log does not speak for those (the OS may extend them).
+ * Every check that takes a PCR value from the firmware log (supplied values, quotes,
+ * boot_aggregate) reads it here, so they agree.
+ */
+export function firmwarePcrValue(replay: FirmwareReplay, bank: HashAlgorithm, pcr: number): Uint8Array | undefined {
+  const lane = replay.banks.get(bank);
+  if (lane === undefined) return undefined;
+  const extended = lane.get(pcr);
+  if (extended !== undefined || pcr > LAST_SRTM_PCR) return extended;
   return initialValue(bank, pcr, replay.hcrtm ? 4 : (replay.locality ?? 0));
 }
 

@@ -34,7 +34,7 @@ import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
 import { Decision, ENTRIES_PER_STEP, keylimeEvaluationSteps, type KeylimeEvalResult } from './keylime-eval';
 import { EventId } from './keylime-events';
-import { suppliedKeys, type PolicyInputs } from './policy-inputs';
+import { suppliedKeys, tenantKeyringGiven, type PolicyInputs } from './policy-inputs';
 import { policyFindings } from './policy-findings';
 import type { RuntimePolicy } from './runtime-policy';
 import { parseTenantKeyring, type FiledKey } from './tenant-keyring';
@@ -117,10 +117,11 @@ export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: D
   const supplied = suppliedKeys(inputs);
   const policyKeyring = policy === undefined ? undefined : parseTenantKeyring(policy.verificationKeys, 'policy verification-keys');
   notes.push(...(policyKeyring?.problems ?? []));
-  if (supplied.length > 0 && (policyKeyring?.keys?.length ?? 0) > 0) {
+  const given = tenantKeyringGiven(inputs);
+  if (given && (policyKeyring?.keys?.length ?? 0) > 0) {
     notes.push("the supplied keys are used as Keylime's tenant keyring, which then ignores the policy's verification-keys (as the verifier does with an agent's ima_sign_verification_keys)");
   }
-  const tenantKeys = supplied.length > 0 ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
+  const tenantKeys = given ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
   const bufferKeys = new BufferKeys(new EntryReader(log, options.source));
   const keylime = yield* keylimeEvaluationSteps(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
 

@@ -55,10 +55,18 @@ export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Arr
       return { ...into, excludeFiles: [...into.excludeFiles, { name, patterns: parseExcludeList(decodeText(bytes)) }] };
     case 'ima-keyring': {
       const keyring = parseTenantKeyring(decodeText(bytes), name);
-      // No usable key (none given, or none readable) verifies nothing: refused, not a silent
-      // fall-back to the policy's own verification-keys.
-      if (keyring.keys === undefined || keyring.keys.length === 0) throw new InputFileError(name, '/', keyring.problems.join('; ') || 'no usable key in the keyring');
-      return { ...into, keyrings: [...into.keyrings, { name, keyring }], notes: [...into.notes, ...keyring.problems] };
+      // A keyring Keylime would drop, or whose keys are all unreadable, is refused: it was
+      // meant to verify something and verifies nothing (no silent fall-back to the policy's
+      // own verification-keys). An explicitly empty one ({"pubkeys": [], "keyids": []}) is
+      // Keylime's empty tenant keyring: no signature verifies, so it can only fail entries.
+      if (keyring.keys === undefined || (keyring.keys.length === 0 && keyring.problems.length > 0)) {
+        throw new InputFileError(name, '/', keyring.problems.join('; ') || 'no usable key in the keyring');
+      }
+      const empty =
+        keyring.keys.length === 0
+          ? [`${name}: an empty keyring, used as Keylime's tenant keyring: no file signature verifies, and the policy's own verification-keys are not used`]
+          : [];
+      return { ...into, keyrings: [...into.keyrings, { name, keyring }], notes: [...into.notes, ...keyring.problems, ...empty] };
     }
     case 'ima-key': {
       const parsed = parseImaKeys(bytes);
@@ -66,6 +74,11 @@ export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Arr
       return { ...into, keys: [...into.keys, { name, keys: parsed.keys }] };
     }
   }
+}
+
+/** Whether the user gave Keylime's tenant keyring (keyring or key files, an empty keyring too). */
+export function tenantKeyringGiven(p: PolicyInputs): boolean {
+  return p.keyrings.length > 0 || p.keys.length > 0;
 }
 
 /** The user's keys as Keylime's tenant keyring would file them (keyring files, then key files). */

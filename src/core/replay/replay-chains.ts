@@ -86,6 +86,12 @@ export interface QuoteProbeResult {
   readonly matchedEntries?: number;
   /** Selected PCRs with no value from the log or the inputs. */
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
+  /**
+   * With `matchedEntries`: the selected PCRs the log extends, with their values where the
+   * digest matched (what the quote attests), in selection order. Taken in the same pass, so
+   * no second replay of the prefix is needed to say them.
+   */
+  readonly attested?: ReadonlyArray<{ bank: HashAlgorithm; pcr: number; value: Uint8Array }>;
 }
 
 /**
@@ -133,7 +139,20 @@ export async function replayChains(
   // is selected at all (only then can the digest change).
   let probeSelected: Set<number> | undefined;
   let quoteMatched: number | undefined;
+  let attested: QuoteProbeResult['attested'];
   const missing: Array<{ bank: HashAlgorithm; pcr: number }> = [];
+  /** Copies of the log's selected values now (the running values change in place). */
+  const attestedNow = (): NonNullable<QuoteProbeResult['attested']> => {
+    if (quote === undefined) return [];
+    return quote.probe.selection.flatMap((sel) => {
+      const chainIndex = quote.chainOfBank.get(sel.bank);
+      if (chainIndex === undefined) return [];
+      return sel.pcrs.flatMap((pcr) => {
+        const value = logPcrs.has(pcr) ? state[chainIndex].pcrs.get(pcr) : undefined;
+        return value === undefined ? [] : [{ bank: sel.bank, pcr, value: value.slice() }];
+      });
+    });
+  };
   const quoteDigest = (): Uint8Array | undefined => {
     if (quote === undefined) return undefined;
     const parts: Uint8Array[] = [];
@@ -159,7 +178,10 @@ export async function replayChains(
     }
     if (missing.length === 0) {
       const d = quoteDigest();
-      if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = 0;
+      if (d !== undefined && bytesEqual(d, quote.probe.expected)) {
+        quoteMatched = 0;
+        attested = attestedNow();
+      }
     }
   }
   const probing = quote !== undefined && missing.length === 0 && (probeSelected?.size ?? 0) > 0;
@@ -214,7 +236,10 @@ export async function replayChains(
       }
       if (probing && quoteMatched === undefined && probeSelected?.has(p) === true) {
         const d = quoteDigest();
-        if (d !== undefined && bytesEqual(d, quote.probe.expected)) quoteMatched = i + 1;
+        if (d !== undefined && bytesEqual(d, quote.probe.expected)) {
+          quoteMatched = i + 1;
+          attested = attestedNow();
+        }
       }
     }
     if (pause !== undefined) await pause();
@@ -237,7 +262,7 @@ export async function replayChains(
     quote:
       quote === undefined
         ? undefined
-        : { finalDigest: missing.length === 0 ? quoteDigest() : undefined, matchedEntries: quoteMatched, missing },
+        : { finalDigest: missing.length === 0 ? quoteDigest() : undefined, matchedEntries: quoteMatched, missing, ...(attested !== undefined ? { attested } : {}) },
   };
 }
 

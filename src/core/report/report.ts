@@ -44,6 +44,11 @@ export type FindingCode =
   | 'input-unreadable'
   // … a supplied check that cannot be made (a signature without a key, a key without a quote) …
   | 'check-incomplete'
+  // … and the CLI's `analyze --json` when it stops before a report (CONTRACT §2: stdout
+  // still carries one JSON document): bad arguments, an HTML report it cannot write, a bug.
+  | 'usage-error'
+  | 'output-unwritable'
+  | 'internal-error'
   // … and a key that verifies no quote, taken as an IMA verification key (info).
   | 'input-ima-key'
   // CONTRACT §5.4 (the policy dry run):

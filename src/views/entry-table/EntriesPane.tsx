@@ -21,7 +21,9 @@ export function EntriesPane() {
   // …and when a reference is compared (each row's class).
   const compare = useInspector((s) => s.compare);
   const dataKey = useMemo(() => ({ analysis, log, compare }), [analysis, log, compare]);
-  const { page, pageQuery, error } = useEntryPage(query, visible, dataKey);
+  const { page, pageQuery, error, errorCode } = useEntryPage(query, visible, dataKey);
+  // A filter stopped by its time budget is said where it was typed, not above the table.
+  const filterStopped = errorCode === 'filterStopped' ? error : undefined;
   const entryCount = log?.entryCount ?? 0;
   const totalRows = pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
   const setMatches = useInspector((s) => s.setMatches);
@@ -38,8 +40,8 @@ export function EntriesPane() {
   }
   return (
     <section className="entries" aria-label="Entries">
-      <EntryToolbar totalRows={totalRows} entryCount={entryCount} />
-      {error !== undefined ? <p className="entries__error">{error}</p> : null}
+      <EntryToolbar totalRows={totalRows} entryCount={entryCount} filterStopped={filterStopped} />
+      {error !== undefined && filterStopped === undefined ? <p className="entries__error">{error}</p> : null}
       <EntryTable page={page} pageIsCurrent={pageQuery === query} totalRows={totalRows} entryCount={entryCount} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
     </section>
   );

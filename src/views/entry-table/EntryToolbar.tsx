@@ -55,8 +55,11 @@ function OneOfFilter({
   );
 }
 
-/** The display filter (`/` focuses, Esc clears), selects by PCR, template and status, and column choice. */
-export function EntryToolbar({ totalRows, entryCount }: { readonly totalRows: number; readonly entryCount: number }) {
+/**
+ * The display filter (`/` focuses, Esc clears), selects by PCR, template and status, and column
+ * choice. `filterStopped`: why the worker stopped the filter (its time budget), said at the field.
+ */
+export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonly totalRows: number; readonly entryCount: number; readonly filterStopped?: string }) {
   const query = useInspector((s) => s.query);
   const setPcrFilter = useInspector((s) => s.setPcrFilter);
   const setTemplateFilter = useInspector((s) => s.setTemplateFilter);
@@ -80,7 +83,7 @@ export function EntryToolbar({ totalRows, entryCount }: { readonly totalRows: nu
 
   return (
     <div className="entry-toolbar" role="toolbar" aria-label="Filter entries">
-      <FilterField />
+      <FilterField stopped={filterStopped} />
       <OneOfFilter
         label="Filter by PCR"
         testId="filter-pcr"

@@ -42,7 +42,8 @@ function ErrorExcerpt({ text, error }: { readonly text: string; readonly error: 
   );
 }
 
-export function FilterField() {
+/** `stopped`: why the worker stopped this filter (its regular expression ran past the time budget). */
+export function FilterField({ stopped }: { readonly stopped?: string } = {}) {
   const search = useInspector((s) => s.query.search);
   const setSearch = useInspector((s) => s.setSearch);
   const clearFilters = useInspector((s) => s.clearFilters);
@@ -66,6 +67,9 @@ export function FilterField() {
 
   const parsed = useMemo(() => parseFilter(text), [text]);
   const error = parsed.ok ? undefined : parsed.error;
+  // The stop concerns the filter sent; once the text changes, the next answer says anew.
+  const stoppedNotice = error === undefined && text === search ? stopped : undefined;
+  const describedBy = error ? `${listId}-error` : stoppedNotice !== undefined ? `${listId}-stopped` : undefined;
 
   useEffect(() => {
     if (text === sent.current || !parsed.ok) return;
@@ -144,7 +148,7 @@ export function FilterField() {
           ref={inputRef}
           type="search"
           data-testid="entry-filter"
-          className={`search__input${error ? ' search__input--bad' : ''}`}
+          className={`search__input${error || stoppedNotice !== undefined ? ' search__input--bad' : ''}`}
           placeholder="Filter: pcr == 10 && template == ima-sig, or a name"
           spellCheck={false}
           autoComplete="off"
@@ -152,8 +156,8 @@ export function FilterField() {
           aria-expanded={open && items.length > 0}
           aria-controls={listId}
           aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
-          aria-invalid={error !== undefined}
-          aria-describedby={error ? `${listId}-error` : undefined}
+          aria-invalid={error !== undefined || stoppedNotice !== undefined}
+          aria-describedby={describedBy}
           value={text}
           onChange={(e) => {
             setText(e.currentTarget.value);
@@ -199,6 +203,11 @@ export function FilterField() {
             Column {error.start + 1}: {error.message}
           </span>
           <ErrorExcerpt text={text} error={error} />
+        </p>
+      ) : null}
+      {stoppedNotice !== undefined ? (
+        <p className="filter-field__error" id={`${listId}-stopped`} data-testid="filter-stopped" role="alert">
+          {stoppedNotice}
         </p>
       ) : null}
     </div>

@@ -6,7 +6,7 @@
  * handful of requests, not thousands.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RowRange, WorkerCall } from '../../worker/protocol';
+import type { RowRange, WorkerCall, WorkerErrorCode } from '../../worker/protocol';
 import { useWorkerCall } from './worker-call';
 
 const BLOCK = 64;
@@ -32,6 +32,8 @@ export interface PagedRowsState<Q, P> {
   /** The query the page answers (it may lag the current one for a moment). */
   readonly pageQuery: Q | undefined;
   readonly error: string | undefined;
+  /** The worker's code for `error`, when it gave one (a stopped filter is said at its field). */
+  readonly errorCode?: WorkerErrorCode;
 }
 
 interface Wanted<Q> {
@@ -92,8 +94,9 @@ export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query
           if (live.current) setState({ page, pageQuery: wanted.query, error: undefined, key: wanted.dataKey });
         } catch (e) {
           const error = e instanceof Error ? e.message : String(e);
+          const errorCode = workerErrorCode(e);
           if (live.current) {
-            setState((s) => (s.key === wanted.dataKey ? { ...s, error } : { page: undefined, pageQuery: wanted.query, error, key: wanted.dataKey }));
+            setState((s) => (s.key === wanted.dataKey ? { ...s, error, errorCode } : { page: undefined, pageQuery: wanted.query, error, errorCode, key: wanted.dataKey }));
           }
         }
       }
@@ -108,4 +111,10 @@ export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query
 function covers(page: Page, rows: number, range: RowRange): boolean {
   const end = page.start + rows;
   return page.start <= range.start && (end >= Math.min(range.end, page.totalRows) || end === page.totalRows);
+}
+
+/** The code a failed worker request carries (the client's WorkerRequestError, seen through its shape). */
+function workerErrorCode(e: unknown): WorkerErrorCode | undefined {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+  return typeof code === 'string' ? (code as WorkerErrorCode) : undefined;
 }

@@ -1,5 +1,6 @@
 import { INPUT_KINDS, type InputKind } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
 import { formatBytes } from '../shared/format';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
 import { Panel } from '../shared/Panel';
@@ -18,6 +19,8 @@ export function InputsPanel() {
   const removeInput = useInspector((s) => s.removeInput);
   const setInputKind = useInspector((s) => s.setInputKind);
   const summaries = load.kind === 'ready' ? load.summary.inputs : load.kind === 'error' ? (load.inputs ?? []) : [];
+  // Inputs no kind fits alone, as the analysis read them with the rest of the case.
+  const readings = useInspector(selectAnalysis)?.readWithCase ?? [];
   if (inputs.length === 0) return null;
   return (
     <Panel id="inputs-title" title="Inputs" count={inputs.length}>
@@ -25,13 +28,15 @@ export function InputsPanel() {
         {inputs.map((input) => {
           const summary = summaries.find((s) => s.id === input.id);
           const detected = summary?.detectedKind;
-          const unrecognised = summary !== undefined && summary.kind === undefined;
+          const reading = readings.find((r) => r.id === input.id);
+          const kind = summary?.kind ?? reading?.kind;
+          const unrecognised = summary !== undefined && kind === undefined;
           return (
             <li
               key={input.id}
               className={`input-item${unrecognised ? ' input-item--bad' : ''}`}
               data-testid="input-item"
-              data-kind={summary?.kind ?? ''}
+              data-kind={kind ?? ''}
               data-bank={summary?.digestBank ?? ''}
             >
               <div className="input-item__head">
@@ -49,7 +54,15 @@ export function InputsPanel() {
                   value={input.kind ?? ''}
                   onChange={(e) => setInputKind(input.id, kindOf(e.currentTarget.value))}
                 >
-                  <option value="">{detected ? `${inputKindLabel(detected)} (detected)` : summary ? 'not recognised' : 'detecting…'}</option>
+                  <option value="">
+                    {detected
+                      ? `${inputKindLabel(detected)} (detected)`
+                      : reading?.kind !== undefined
+                        ? `${inputKindLabel(reading.kind)} (tpm2 -F values: digests read with the quote's selection)`
+                        : summary
+                          ? 'not recognised'
+                          : 'detecting…'}
+                  </option>
                   {INPUT_KINDS.map((k) => (
                     <option key={k} value={k}>
                       as {inputKindLabel(k)}
@@ -57,7 +70,13 @@ export function InputsPanel() {
                   ))}
                 </select>
               </label>
-              {unrecognised ? <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p> : null}
+              {unrecognised && reading?.reason !== undefined ? (
+                <p className="input-item__note" data-testid="input-reading">
+                  Cannot be read: <SafeText text={reading.reason} />.
+                </p>
+              ) : unrecognised ? (
+                <p className="input-item__note">Looks like {summary.looksLike ?? 'nothing known'}.</p>
+              ) : null}
               {summary?.companionOf !== undefined ? (
                 <p className="input-item__note" data-testid="bank-list-note">
                   The {summary.digestBank ?? 'other'} list of the same log as <SafeText text={summary.companionOf} />: the {summary.digestBank ?? 'its'} bank is

@@ -1,6 +1,7 @@
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
+import { nonceProblem } from '../../core/tpm/quote/nonce';
 import { Panel } from '../shared/Panel';
 import './QuotePanel.css';
 
@@ -13,6 +14,7 @@ export function QuotePanel() {
   const keylimeCompat = useInspector((s) => s.keylimeCompat);
   const setKeylimeCompat = useInspector((s) => s.setKeylimeCompat);
   const pasted = useInspector(selectAnalysis)?.pastes[0];
+  const nonceRefused = nonce.trim() === '' ? undefined : nonceProblem(nonce);
   return (
     <Panel id="quote-title" title="Quote or PCR values">
       <textarea
@@ -37,9 +39,17 @@ export function QuotePanel() {
           spellCheck={false}
           placeholder="hex the verifier sent (optional)"
           value={nonce}
+          aria-invalid={nonceRefused !== undefined}
+          aria-describedby={nonceRefused !== undefined ? 'nonce-status' : undefined}
           onChange={(e) => setNonce(e.currentTarget.value)}
         />
       </label>
+      {nonceRefused !== undefined ? (
+        // The CLI's --nonce refusal, word for word; the analysis fails the check (check-incomplete).
+        <p id="nonce-status" className="quote-input__status quote-input__status--error" data-testid="nonce-status" role="alert">
+          Not compared: {nonceRefused}.
+        </p>
+      ) : null}
       <label className="keylime-compat-input" title="Judge a runtime policy exactly as Keylime's verifier does, without the checks Keylime skips">
         <input type="checkbox" data-testid="keylime-compat" checked={keylimeCompat} onChange={(e) => setKeylimeCompat(e.currentTarget.checked)} />
         <span>Keylime-compatible policy check</span>

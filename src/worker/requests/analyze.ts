@@ -6,9 +6,9 @@
  * verdict cells, the timeline and getReplayDetails.
  */
 import { analyzeWithLog } from '../../core/analysis/analyze';
-import type { LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
+import type { Analysis, LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
 import { recogniseInput } from '../../core/inputs/registry';
-import { replayAllHypotheses } from '../../core/analysis/hypotheses';
+import { knownPcrValue, replayAllHypotheses } from '../../core/analysis/hypotheses';
 import { loadInputs } from '../../core/analysis/load-inputs';
 import { describeQuote } from '../../core/analysis/quote-details';
 import type { HashProvider } from '../../core/hash/hash-provider';
@@ -18,7 +18,7 @@ import type { ReportInput } from '../../core/report/report';
 import { encodeText } from '../../core/util/bytes';
 import { describeUnrecognized } from '../describe-input';
 import { fingerprintLogFile } from '../fingerprint';
-import type { AnalysisSummary, InputSummary, PastedInput, ReplayDetails, RequestId, RequestParams } from '../protocol';
+import type { AnalysisSummary, InputReading, InputSummary, PastedInput, ReplayDetails, RequestId, RequestParams } from '../protocol';
 import { SessionError, type Handlers, type OpenedLog, type Session, type Verification } from '../session';
 import { splitPastedInput } from '../split-pasted-input';
 import { verifyLogInPool } from '../verify-log';
@@ -86,13 +86,33 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   state.marks = undefined;
   state.policyRun = analysis.policyRun;
   state.replayBasis = { others, companions, report: analysis.report, ...(loaded ? { log: loaded } : {}) };
+  const readWithCase = readingsOfUnrecognised(state.summary.inputs, analysis);
   return {
     report: analysis.report,
     pastes: pasted.map((p) => p.summary),
     statusCounts: opened ? countStatuses(opened.log) : {},
     analyzeMillis: Math.round(now() - started),
     pasteParts: pasted.flatMap((p) => p.parts),
+    ...(readWithCase.length > 0 ? { readWithCase } : {}),
   };
+}
+
+/**
+ * The inputs no kind fitted alone, as the analysis read them with the rest of the case (the
+ * core's loadInputs, as the CLI does): digests only, read as a tpm2 '-F values' PCR file with
+ * a quote's selection, or refused saying what is missing. Matched by name (and size) as the
+ * report names inputs.
+ */
+function readingsOfUnrecognised(inputs: readonly InputSummary[], analysis: Analysis): InputReading[] {
+  const out: InputReading[] = [];
+  for (const s of inputs) {
+    if (s.kind !== undefined || s.supersededBy !== undefined) continue;
+    const read = analysis.report.inputs.find((i) => i.name === s.name && i.size === s.size);
+    const refused = analysis.unreadable?.find((u) => u.name === s.name);
+    if (read !== undefined) out.push({ id: s.id, kind: read.kind });
+    else if (refused !== undefined) out.push({ id: s.id, reason: refused.reason });
+  }
+  return out;
 }
 
 /**
@@ -107,7 +127,7 @@ async function getReplayDetails(session: Session, allReadings: boolean): Promise
   const provider = await session.hashProvider();
   const loaded = await loadInputs(basis.others, provider, basis.log, basis.companions);
   const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: session.pause() });
-  const quote = await describeQuote(loaded, basis.report);
+  const quote = await describeQuote(loaded, knownPcrValue(loaded, provider));
   return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
 }
 

@@ -20,6 +20,11 @@ export function isReadableNonce(nonce: string): boolean {
   return /^(?:0x)?(?:[0-9a-f]{2})+$/i.test(t) || /^[A-Za-z0-9]{20}$/.test(t) || (t.length % 4 === 0 && /^[A-Za-z0-9+/]{4,}={0,2}$/.test(t));
 }
 
+/** Why a nonce is refused, in the words the CLI (--nonce) and the app's Nonce field both use; undefined when readable. */
+export function nonceProblem(nonce: string): string | undefined {
+  return isReadableNonce(nonce) ? undefined : `'${nonce.trim()}' is not a nonce: give hex of whole bytes, Keylime's 20 letters and digits, or base64`;
+}
+
 export function compareNonce(
   extraData: Uint8Array,
   nonce: string,
