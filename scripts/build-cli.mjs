@@ -8,12 +8,13 @@ import { build } from 'esbuild';
 // Chunk names carry hashes: a fresh folder keeps old chunks from piling up.
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/imascope.ts', 'src/cli/digest-worker.ts'],
+  entryPoints: ['src/cli/imascope.ts', 'src/cli/digest-worker.ts', 'src/cli/chain-worker.ts'],
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,
-  // Chunks sit beside the entries: the worker is found as ./digest-worker.mjs from its chunk.
+  // Chunks sit beside the entries: the workers are found as ./digest-worker.mjs and
+  // ./chain-worker.mjs from their chunks.
   chunkNames: '[name]-[hash]',
   platform: 'node',
   format: 'esm',
