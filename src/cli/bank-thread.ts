@@ -70,8 +70,8 @@ export class BankThread {
   /** Per chain whose states were asked for, who waits for them. */
   private readonly answers = new Map<number, (states: Uint8Array | undefined) => void>();
 
+  /** The worker keeps the process alive (its messages are listened to) until `close`. */
   private constructor(private readonly worker: Worker) {
-    worker.unref(); // never keeps the CLI alive
     this.ended = new Promise<never>((_, reject) => {
       const end = (why: unknown): void => {
         this.dead = true;
@@ -139,7 +139,7 @@ export class BankThread {
     }
   }
 
-  /** Ends the worker (it never keeps the process alive; this frees it sooner). */
+  /** Ends the worker: until then it keeps the process alive. */
   async close(): Promise<void> {
     await this.worker.terminate();
   }

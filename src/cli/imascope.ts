@@ -207,8 +207,11 @@ async function run(argv: readonly string[]): Promise<number> {
   if (list !== undefined) {
     // The second core extends the chains while this one parses and hashes (bank-thread.ts).
     const thread = bankThreadWanted() ? BankThread.start() : undefined;
-    analysis = await analyzeStreaming(list, raw, options, provider, thread);
-    void thread?.close();
+    try {
+      analysis = await analyzeStreaming(list, raw, options, provider, thread);
+    } finally {
+      void thread?.close(); // it would keep the process alive
+    }
   }
   if (analysis === undefined) {
     if (list !== undefined) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'imascope-stream-'));
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 /** One bank thread for every list, as the CLI starts one per list: it starts afresh after each. */
 const thread = BankThread.start();
+afterAll(() => thread?.close());
 
 function rawInput(name: string, bytes: Uint8Array): RawInput {
   const recognised = recogniseInput(bytes, true);
