@@ -4,8 +4,9 @@
 //   PCRS-SHA256` (parse, verify every template hash, replay sha1 and sha256, compare) and
 //   `evmctl ima_measurement --ignore-violations --pcrs sha1,… --pcrs sha256,…` on the same
 //   files, taking turns run by run in this one run so that all see the same machine state; the
-//   CLI also with IMASCOPE_THREADS=0 (everything on the main thread: the default since the
-//   batch kernel), with IMASCOPE_THREADS=1 (one worker thread) and with
+//   CLI also with IMASCOPE_THREADS=0 (everything on the main thread; by default a streamed
+//   list's two chains run on the bank thread), with IMASCOPE_THREADS=1 (the model path with
+//   one pool thread) and with
 //   IMASCOPE_STREAM_MIN_BYTES=0 (the streaming pass whatever the list's size). Per contender the median
 //   wall time of BENCH_RUNS runs (default 5) with min–max, the median CPU time (user+sys) and
 //   the largest peak RSS (GNU time), then the goals: wall ≤ 0.5× evmctl's, CPU no more than

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 // Chunk names carry hashes: a fresh folder keeps old chunks from piling up.
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/imascope.ts', 'src/cli/digest-worker.ts', 'src/cli/parse-worker.ts'],
+  entryPoints: ['src/cli/imascope.ts', 'src/cli/digest-worker.ts', 'src/cli/parse-worker.ts', 'src/cli/chain-worker.ts'],
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,

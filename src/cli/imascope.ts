@@ -17,7 +17,7 @@ import { createHashProvider } from '../core/hash/hash-provider';
 import { imaListOptions, recogniseAs, recogniseInput } from '../core/inputs/registry';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { diagnoseUnrecognised } from '../core/inputs/diagnose';
-import type { RawInput } from '../core/analysis/analysis-types';
+import type { Analysis, RawInput } from '../core/analysis/analysis-types';
 import { ACCEPTED_INPUTS, INPUT_KINDS, isInputKind, type InputKind } from '../core/inputs/input-kinds';
 import { formatHumanReport } from './format-human';
 import { exitStatusOf } from '../core/analysis/verdict';
@@ -25,7 +25,8 @@ import { writeJsonReport } from '../core/export/json-report';
 import { REPORT_SCHEMA, type Finding, type Report } from '../core/report/report';
 import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
-import { analyzeInParallel, defaultThreads, DigestPool } from './parallel-digests';
+import { analyzeInParallel, bankThreadWanted, defaultThreads, DigestPool } from './parallel-digests';
+import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
 import { nonceProblem } from '../core/tpm/quote/nonce';
 
@@ -234,7 +235,16 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     );
     return 2;
   }
-  let analysis = list === undefined ? undefined : await analyzeStreaming(list, raw, options, provider);
+  let analysis: Analysis | undefined;
+  if (list !== undefined) {
+    // The second core extends the chains while this one parses and hashes (bank-thread.ts).
+    const thread = bankThreadWanted() ? BankThread.start() : undefined;
+    try {
+      analysis = await analyzeStreaming(list, raw, options, provider, thread);
+    } finally {
+      void thread?.close(); // it would keep the process alive
+    }
+  }
   if (analysis === undefined) {
     if (list !== undefined) {
       const input = readInput(list.path, args.kinds.get(resolve(list.path)), out);

@@ -313,10 +313,23 @@ export async function analyzeInParallel(
   return analyze(loaded, { ...options, precomputed }, provider);
 }
 
-/** Worker threads asked for with IMASCOPE_THREADS (default none). */
-export function defaultThreads(): number {
+/** IMASCOPE_THREADS when set to a whole number. */
+function threadsAsked(): number | undefined {
   const asked = Number.parseInt(process.env.IMASCOPE_THREADS ?? '', 10);
-  return Number.isInteger(asked) && asked >= 0 ? asked : 0;
+  return Number.isInteger(asked) && asked >= 0 ? asked : undefined;
+}
+
+/** The pool's worker threads for the model path, asked for with IMASCOPE_THREADS=N (default none). */
+export function defaultThreads(): number {
+  return threadsAsked() ?? 0;
+}
+
+/**
+ * Whether a streamed list gets its bank thread (bank-thread.ts): by default it does;
+ * IMASCOPE_THREADS=0 keeps everything on the main thread.
+ */
+export function bankThreadWanted(): boolean {
+  return threadsAsked() !== 0;
 }
 
 function hasherOf(provider: HashProvider, alg: HashAlgorithm): Hasher {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +16,14 @@ import { mutate, truncate } from '../core/fuzz/mutate';
 import { fromHex } from '../core/util/bytes';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeStreaming } from './stream-list';
+import { BankThread } from './bank-thread';
 
 const provider = withNodeBulkHashing(await createHashProvider());
 const dir = mkdtempSync(join(tmpdir(), 'imascope-stream-'));
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+/** One bank thread for every list, as the CLI starts one per list: it starts afresh after each. */
+const thread = BankThread.start();
+afterAll(() => thread?.close());
 
 function rawInput(name: string, bytes: Uint8Array): RawInput {
   const recognised = recogniseInput(bytes, true);
@@ -46,6 +50,8 @@ interface Outcome {
 /**
  * The CLI's two paths on one list placed at `position` among `others`: the report of the
  * streaming pass (or of the model when it declines, as the CLI then does) and the model's.
+ * The pass runs twice, on this thread alone and with the bank thread extending the SHA-1 and
+ * SHA-256 chains, and both must give the same outcome.
  */
 async function bothPaths(
   name: string,
@@ -62,8 +68,12 @@ async function bothPaths(
   const path = join(dir, name.replace(/[^\w.-]/g, '_'));
   writeFileSync(path, list);
   const parseOptions = imaListOptions(listInput.recognised) ?? { format: 'binary' };
-  const streamed = await analyzeStreaming({ path, name, position, parseOptions }, others, options, provider, windowBytes);
+  const toStream = { path, name, position, parseOptions };
+  const streamed = await analyzeStreaming(toStream, others, options, provider, undefined, windowBytes);
   const json = streamed === undefined ? model : exportJsonReport(streamed.report);
+  const threaded = await analyzeStreaming(toStream, others, options, provider, thread, windowBytes);
+  expect(threaded === undefined, `${name}: streamed with the bank thread as without`).toBe(streamed === undefined);
+  if (threaded !== undefined) expect(exportJsonReport(threaded.report), `${name}, with the bank thread`).toBe(json);
   return { model, stream: { streamed: streamed !== undefined, json } };
 }
 
@@ -164,6 +174,32 @@ describe('analyze by a streaming pass (stream-list.ts)', () => {
       }
     }
     expect(streamed).toBeGreaterThan(10);
+  });
+
+  it('with the bank thread, extends chains longer than one batch to the same report, window by window or in one', { timeout: 120_000 }, async () => {
+    expect(thread).toBeDefined();
+    const built = buildImaLog([platformBootEntry(provider), ...numberedFiles(40_000), { path: '/tmp/v', violation: true }], { provider });
+    const pcrs = [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values))));
+    const before = thread?.batchesSent ?? 0;
+    for (const windowBytes of [100_000, 1 << 23]) {
+      const r = await bothPaths('long.bin', built.binary, pcrs, windowBytes);
+      expect(r.stream.streamed).toBe(true);
+      expect(r.stream.json).toBe(r.model);
+    }
+    // Two banks, 40,002 entries in batches of 32,768: two batches each at least, each time.
+    expect((thread?.batchesSent ?? 0) - before).toBeGreaterThanOrEqual(8);
+  });
+
+  it('declines (the model path then gives the report) when the bank thread has ended', async () => {
+    const ended = BankThread.start();
+    expect(ended).toBeDefined();
+    await ended?.close();
+    const { bytes, pcrs } = builtLists()[0];
+    const path = join(dir, 'ended.bin');
+    writeFileSync(path, bytes);
+    const parseOptions = imaListOptions(rawInput('ended.bin', bytes).recognised) ?? { format: 'binary' };
+    expect(await analyzeStreaming({ path, name: 'ended.bin', position: 0, parseOptions }, pcrs, {}, provider, ended, 700)).toBeUndefined();
+    expect(await analyzeStreaming({ path, name: 'ended.bin', position: 0, parseOptions }, pcrs, {}, provider, undefined, 700)).toBeDefined();
   });
 
   it('gives the model path report on damaged lists: truncated, bytes changed, length words broken', { timeout: 120_000 }, async () => {

@@ -16,11 +16,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { analyze, chooseBanks, inputsAllowStreamedLog, replayBanksOf, streamedLogSuffices } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
 import { loadInputs } from '../core/analysis/load-inputs';
-import { ListStream } from '../core/analysis/streamed-log';
+import { ListStream, type StreamedLog } from '../core/analysis/streamed-log';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { MAX_LOG_BYTES } from '../core/model/ima-log';
 import type { ImaParseOptions } from '../core/ima/parse-ima-log';
 import type { ReportInput } from '../core/report/report';
+import type { BankThread } from './bank-thread';
 
 /**
  * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
@@ -51,39 +52,53 @@ export interface ListToStream {
 
 /**
  * The analysis of `list` streamed, with the other inputs `others` (read whole: they are
- * small), or undefined when the model path must give it. `windowBytes`: tests use small
- * windows so that lists of a few entries are cut too.
+ * small), or undefined when the model path must give it. `thread`: the bank thread that
+ * extends the SHA-1 and SHA-256 chains, if any (bank-thread.ts). `windowBytes`: tests use
+ * small windows so that lists of a few entries are cut too.
  */
 export async function analyzeStreaming(
   list: ListToStream,
   others: readonly RawInput[],
   options: AnalyzeOptions,
   provider: HashProvider,
+  thread?: BankThread,
   windowBytes = WINDOW_BYTES,
 ): Promise<Analysis | undefined> {
   const loaded = await loadInputs(others, provider);
   // Inputs that read the list entry by entry: no pass is made for nothing.
   if (!inputsAllowStreamedLog(loaded)) return undefined;
-  const stream = new ListStream(list.parseOptions, provider, replayBanksOf(loaded, chooseBanks(loaded, options)));
-  let read: { size: number; sha256: string } | undefined;
+  const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
+  const stream = new ListStream(list.parseOptions, provider, banks, (bank) => thread?.chain(bank));
+  let streamedLog: StreamedLog | undefined;
   try {
-    read = readWindows(list.path, stream, windowBytes);
+    const read = await readWindows(list.path, stream, windowBytes, thread);
+    if (read === undefined) return undefined;
+    const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
+    streamedLog = await stream.finish(input);
   } catch {
-    return undefined; // reading the file whole then says why it cannot be read (exit 2)
+    // Unreadable (reading the file whole then says why, exit 2), or the bank thread ended:
+    // the model path gives the report.
+    return undefined;
   }
-  if (read === undefined) return undefined;
-  const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
-  const streamedLog = stream.finish(input);
   if (streamedLog === undefined) return undefined;
   const inputs = [...loaded.inputs];
-  inputs.splice(list.position, 0, input);
+  inputs.splice(list.position, 0, streamedLog.input);
   const withList = { ...loaded, inputs, streamedLog };
   if (!streamedLogSuffices(withList, options)) return undefined;
   return analyze(withList, options, provider);
 }
 
-/** Feeds the file to `stream` window by window; its size and SHA-256, or undefined when the stream gave up. */
-function readWindows(path: string, stream: ListStream, windowBytes: number): { size: number; sha256: string } | undefined {
+/**
+ * Feeds the file to `stream` window by window; its size and SHA-256, or undefined when the
+ * stream gave up. Between windows, hands what is batched to `thread` and waits for it when
+ * it lags.
+ */
+async function readWindows(
+  path: string,
+  stream: ListStream,
+  windowBytes: number,
+  thread: BankThread | undefined,
+): Promise<{ size: number; sha256: string } | undefined> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -104,6 +119,7 @@ function readWindows(path: string, stream: ListStream, windowBytes: number): { s
       const consumed = stream.push(window, last);
       if (!stream.usable) return undefined;
       if (last) return { size: total, sha256: fingerprint.digest('hex') };
+      await thread?.drain();
       buffer.copyWithin(0, consumed, window.length);
       carried = window.length - consumed;
     }

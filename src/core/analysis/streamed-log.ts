@@ -20,7 +20,7 @@
  * reproduce needs the other hypotheses' replays, a quote or policy the per-entry data.
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
-import type { HashProvider } from '../hash/hash-provider';
+import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { parseImaLog, type ImaParseOptions } from '../ima/parse-ima-log';
 import { verifyTemplateHashes, type TemplateHashSummary } from '../ima/template-digests';
 import type { ByteOrder } from '../model/ima-log';
@@ -45,11 +45,31 @@ export interface StreamedLog {
   readonly finals: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>;
 }
 
-interface BankChain {
-  readonly bank: HashAlgorithm;
-  readonly size: number;
-  /** The 256 PCRs' values, `size` bytes each, in and out of `extendRangeInto`. */
-  readonly states: Uint8Array;
+/**
+ * One bank's chain, extended in the list's order. The CLI may run it on another thread (its
+ * bank thread, issue 14), so that the two banks' sequential extends run side by side; by
+ * default it runs here (`chainOnThisThread`).
+ */
+export interface BankChain {
+  /**
+   * Extends the chain by `pcrs.length` entries: entry k extends PCR pcrs[k] by values[k × size …].
+   * Both arrays are the caller's and may be overwritten once the call returns.
+   */
+  extend(pcrs: Uint8Array, values: Uint8Array): void;
+  /** The 256 PCRs' values (`size` bytes each, from zero) after every entry given. */
+  states(): Promise<Uint8Array>;
+}
+
+/** Makes the chain of `bank` elsewhere, or undefined to extend it on this thread. */
+export type ChainPlacer = (bank: HashAlgorithm, size: number) => BankChain | undefined;
+
+/** A chain extended on this thread by the hasher's batch extends. */
+export function chainOnThisThread(hasher: Hasher): BankChain {
+  const states = new Uint8Array(256 * hasher.size);
+  return {
+    extend: (pcrs, values) => hasher.extendRangeInto(pcrs, 0, pcrs.length, states, values, undefined),
+    states: () => Promise.resolve(states),
+  };
 }
 
 export class ListStream {
@@ -58,23 +78,27 @@ export class ListStream {
   private digestBank: HashAlgorithm | undefined;
   private byteOrder: ByteOrder | undefined;
   private readonly logPcrs = new Set<number>();
-  private readonly chains: BankChain[];
+  private readonly chains: Array<{ readonly bank: HashAlgorithm; readonly size: number; readonly chain: BankChain }>;
   private readonly hashes: TemplateHashSummary = { digestBank: undefined, checked: 0, mismatches: [], oppositeByteOrder: [], violations: [], unchecked: [] };
   private readonly templates: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly boots: Array<LogFacts['boots'][number]> = [];
   private readonly namesWithSpaces: number[] = [];
 
-  /** `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to replay. */
+  /**
+   * `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to
+   * replay; `place`: where each bank's chain is extended (default: here).
+   */
   constructor(
     private readonly options: ImaParseOptions,
     private readonly provider: HashProvider,
     banks: readonly HashAlgorithm[],
+    place: ChainPlacer = () => undefined,
   ) {
     this.chains = [];
     for (const bank of banks) {
       const hasher = provider.get(bank);
       if (hasher === undefined) this.plain = false;
-      else this.chains.push({ bank, size: hasher.size, states: new Uint8Array(256 * hasher.size) });
+      else this.chains.push({ bank, size: hasher.size, chain: place(bank, hasher.size) ?? chainOnThisThread(hasher) });
     }
   }
 
@@ -134,7 +158,7 @@ export class ListStream {
   }
 
   /** The list's analysis, or undefined when it needs the model path. */
-  finish(input: ReportInput): StreamedLog | undefined {
+  async finish(input: ReportInput): Promise<StreamedLog | undefined> {
     if (!this.plain || this.entries === 0 || this.byteOrder === undefined) return undefined;
     const hashes: TemplateHashSummary = { ...this.hashes, digestBank: this.digestBank };
     const facts: LogFacts = {
@@ -158,8 +182,9 @@ export class ListStream {
     };
     const finals = new Map<HashAlgorithm, Map<number, Uint8Array>>();
     for (const c of this.chains) {
+      const states = await c.chain.states();
       const values = new Map<number, Uint8Array>();
-      for (const p of this.logPcrs) values.set(p, c.states.slice(p * c.size, (p + 1) * c.size));
+      for (const p of this.logPcrs) values.set(p, states.slice(p * c.size, (p + 1) * c.size));
       finals.set(c.bank, values);
     }
     return {
@@ -181,15 +206,14 @@ export class ListStream {
     for (let i = 0; i < n; i++) this.logPcrs.add(pcrColumn[i]);
     const hypothesis = defaultHypothesis(log);
     for (const c of this.chains) {
-      const hasher = this.provider.get(c.bank);
       const values = computeExtendValues(log, this.provider, c.bank, hypothesis);
-      if (hasher === undefined || values === undefined) {
+      if (values === undefined) {
         this.plain = false;
         return;
       }
       for (let start = 0; start < n; start += BLOCK_ENTRIES) {
         const end = Math.min(n, start + BLOCK_ENTRIES);
-        hasher.extendRangeInto(pcrColumn.subarray(start, end), 0, end - start, c.states, values.read(start, end), undefined);
+        c.chain.extend(pcrColumn.subarray(start, end), values.read(start, end));
       }
     }
   }

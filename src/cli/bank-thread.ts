@@ -1,0 +1,181 @@
+/**
+ * The streamed list's second core (issue 14): one worker thread that extends the SHA-1 and
+ * SHA-256 chains (`ListStream`'s `BankChain`s) while this thread parses, verifies and hashes
+ * the next entries. A chain is one extend after another, so it cannot be split by entries;
+ * giving the chains to one thread and everything else to the other splits the work in two
+ * without doing any of it twice, and the worker loads only the hash kernel (chain-worker.ts),
+ * so the CPU it adds is its boot and the copies of what it is sent.
+ *
+ * The entries' PCR numbers and extend values are copied into batches of BATCH_ENTRIES that
+ * travel to the worker and back (transferred, never cloned) and are reused, so nothing is left
+ * for the garbage collector and a million entries take ~60 messages; `drain` sends what is
+ * batched and keeps the batches in flight bounded, so a slow worker never makes memory grow
+ * with the list. Where the worker cannot start, dies or
+ * has no kernel, its chains' `states()` reject and the caller analyses the list another way.
+ */
+import { Worker } from 'node:worker_threads';
+import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
+import type { BankChain } from '../core/analysis/streamed-log';
+
+/** The banks the kernel extends in batches: the only ones worth a thread. */
+type ChainBank = 'sha1' | 'sha256';
+
+/** A batch of one chain's entries, in the order of the list: the first `count` of the buffers. */
+export interface ChainBatch {
+  /** Which chain: each list's chains are new ones, whether or not an earlier list's were finished. */
+  readonly chain: number;
+  readonly bank: ChainBank;
+  readonly count: number;
+  readonly pcrs: Uint8Array<ArrayBuffer>;
+  readonly values: Uint8Array<ArrayBuffer>;
+}
+
+/** To the worker: a batch to extend, or a chain whose 256 PCR values are wanted (and then dropped). */
+export type ChainRequest = ChainBatch | { readonly statesOf: number };
+
+/** From the worker: a batch's buffers back, or a chain's PCR values after its last batch (none if it had no entry). */
+export type ChainReply = { readonly returned: ChainBatch } | { readonly chain: number; readonly states: Uint8Array | undefined };
+
+/** Entries per message: a postMessage costs tens of microseconds, a batch's copy about as much. */
+const BATCH_ENTRIES = 32768;
+
+/** Batches in flight after `drain`, at most: with SHA-256, 8 × 32,768 × 33 bytes = 8.6 MiB. */
+const MAX_IN_FLIGHT = 8;
+
+function isChainBank(bank: HashAlgorithm): bank is ChainBank {
+  return bank === 'sha1' || bank === 'sha256';
+}
+
+/** In dist/cli the bundle's sibling; from the sources (tsx, vitest) the .ts file through tsx's loader. */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chain-worker.mjs', import.meta.url));
+  const entry = JSON.stringify(new URL('./chain-worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+export class BankThread {
+  private sent = 0;
+  private inFlight = 0;
+  private chains = 0;
+  /** Per chain, the batch being filled. */
+  private readonly filling = new Map<number, ChainBatch>();
+  /** Buffers back from the worker, per bank, for the next batches. */
+  private readonly free = new Map<ChainBank, ChainBatch[]>();
+  /** Rejects once the worker has ended (it only ends by failing). */
+  private readonly ended: Promise<never>;
+  private dead = false;
+  /** Called with each batch the worker hands back. */
+  private progress: (() => void) | undefined;
+  /** Per chain whose states were asked for, who waits for them. */
+  private readonly answers = new Map<number, (states: Uint8Array | undefined) => void>();
+
+  /** The worker keeps the process alive (its messages are listened to) until `close`. */
+  private constructor(private readonly worker: Worker) {
+    this.ended = new Promise<never>((_, reject) => {
+      const end = (why: unknown): void => {
+        this.dead = true;
+        reject(new Error(`the bank thread ended (${String(why)})`));
+      };
+      worker.once('error', end).once('exit', end);
+    });
+    this.ended.catch(() => undefined); // only callers that wait on it care
+    worker.on('message', (reply: ChainReply) => {
+      if ('returned' in reply) {
+        this.inFlight--;
+        this.freeBatches(reply.returned.bank).push(reply.returned);
+        this.progress?.();
+      } else {
+        this.answers.get(reply.chain)?.(reply.states);
+        this.answers.delete(reply.chain);
+      }
+    });
+  }
+
+  /** A started thread, or undefined where none can be started. */
+  static start(): BankThread | undefined {
+    try {
+      return new BankThread(startWorker());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Batches handed to the worker so far. */
+  get batchesSent(): number {
+    return this.sent;
+  }
+
+  /** A new chain of `bank` on this thread's worker, or undefined for a bank the kernel lacks. */
+  chain(bank: HashAlgorithm): BankChain | undefined {
+    if (!isChainBank(bank)) return undefined;
+    const size = digestSize(bank);
+    const chain = this.chains++;
+    return {
+      extend: (pcrs, values) => {
+        for (let from = 0; from < pcrs.length; ) {
+          let batch = this.filling.get(chain) ?? { ...(this.freeBatches(bank).pop() ?? newBatch(bank, size)), chain, count: 0 };
+          const take = Math.min(BATCH_ENTRIES - batch.count, pcrs.length - from);
+          batch.pcrs.set(pcrs.subarray(from, from + take), batch.count);
+          batch.values.set(values.subarray(from * size, (from + take) * size), batch.count * size);
+          this.filling.set(chain, (batch = { ...batch, count: batch.count + take }));
+          from += take;
+          if (batch.count === BATCH_ENTRIES) this.send(chain);
+        }
+      },
+      states: () => this.states(chain),
+    };
+  }
+
+  /**
+   * Sends what is batched, then waits until at most MAX_IN_FLIGHT batches are with the
+   * worker (rejects if it ended). Called between windows.
+   */
+  async drain(): Promise<void> {
+    this.sendAll();
+    while (this.inFlight > MAX_IN_FLIGHT) {
+      await Promise.race([new Promise<void>((resolve) => (this.progress = resolve)), this.ended]);
+      this.progress = undefined;
+    }
+  }
+
+  /** Ends the worker: until then it keeps the process alive. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private send(chain: number): void {
+    const batch = this.filling.get(chain);
+    if (batch === undefined) return;
+    this.filling.delete(chain);
+    if (this.dead) return;
+    this.worker.postMessage(batch satisfies ChainRequest, [batch.pcrs.buffer, batch.values.buffer]);
+    this.sent++;
+    this.inFlight++;
+  }
+
+  private sendAll(): void {
+    for (const chain of [...this.filling.keys()]) this.send(chain);
+  }
+
+  private freeBatches(bank: ChainBank): ChainBatch[] {
+    let batches = this.free.get(bank);
+    if (batches === undefined) this.free.set(bank, (batches = []));
+    return batches;
+  }
+
+  /** The PCRs' values after every entry given to `chain`. */
+  private states(chain: number): Promise<Uint8Array> {
+    this.send(chain);
+    const answer = new Promise<Uint8Array | undefined>((resolve) => this.answers.set(chain, resolve));
+    this.worker.postMessage({ statesOf: chain } satisfies ChainRequest);
+    return Promise.race([answer, this.ended]).then((states) => {
+      if (states === undefined) throw new Error('the bank thread has no such chain');
+      return states;
+    });
+  }
+}
+
+function newBatch(bank: ChainBank, size: number): ChainBatch {
+  return { chain: -1, bank, count: 0, pcrs: new Uint8Array(BATCH_ENTRIES), values: new Uint8Array(BATCH_ENTRIES * size) };
+}

@@ -1,0 +1,36 @@
+/**
+ * Entry of the CLI's bank thread (bank-thread.ts): extends the SHA-1 and SHA-256 chains of a
+ * streamed list with the batch kernel, batch by batch in the order they are sent, hands each
+ * batch's buffers back for reuse, and answers a chain's final PCR values when asked (then
+ * forgets the chain). It loads the kernel alone, so that it boots in little CPU. Bundled
+ * beside the CLI as dist/cli/chain-worker.mjs.
+ */
+import { parentPort } from 'node:worker_threads';
+import { digestSize } from '../core/hash/hash-algorithm';
+import { HashKernel } from '../core/hash/kernel-hasher';
+import type { ChainRequest, ChainReply } from './bank-thread';
+
+const port = parentPort;
+if (port === null) throw new Error('chain-worker.ts runs as a worker thread');
+/** Per chain, its bank's 256 PCR values so far. */
+const states = new Map<number, Uint8Array>();
+// Without the kernel (no simd128) the thread ends: the CLI then analyses the list on one thread.
+const kernel = HashKernel.create().catch(() => process.exit(1));
+
+// Reactions to one promise run in the order they were registered: batches stay in order.
+port.on('message', (request: ChainRequest) => {
+  void kernel.then((k) => {
+    if ('statesOf' in request) {
+      const reply: ChainReply = { chain: request.statesOf, states: states.get(request.statesOf) };
+      states.delete(request.statesOf);
+      port.postMessage(reply);
+      return;
+    }
+    const { chain, bank, count, pcrs, values } = request;
+    let s = states.get(chain);
+    if (s === undefined) states.set(chain, (s = new Uint8Array(256 * digestSize(bank))));
+    k.extendRange(bank, pcrs, 0, count, s, values, undefined);
+    const reply: ChainReply = { returned: request };
+    port.postMessage(reply, [pcrs.buffer, values.buffer]);
+  });
+});
