@@ -142,6 +142,14 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
           m > 0 ? [m - 1] : [],
         ),
       );
+    } else if (/^0+$/.test(c.expected)) {
+      // The replay starts from the reset value, so only the empty prefix gives it: no entry.
+      out.push(
+        finding(
+          'pcr-mismatch',
+          `${where} holds its reset value (all zeros): it was never extended, yet the log has PCR ${c.pcr} entries, so the value attests none of them. The TPM was reset, or the value was read in another boot or on another machine.`,
+        ),
+      );
     } else {
       const why = evidence.length > 0 ? ` Evidence: ${evidence.join(' ')}` : '';
       out.push(
@@ -337,7 +345,11 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
     out.push(
       finding(
         'quote-digest-mismatch',
-        `The quote's pcrDigest equals the digest of the replayed and supplied PCRs after no entry of the log (quote vs whole log: ${r.computedDigest === undefined ? `${r.pcrDigest.slice(0, 16)}… vs ?` : describeDifference(r.pcrDigest, r.computedDigest)}). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
+        [
+          `No prefix of the log reproduces the quote's pcrDigest from the replayed and supplied PCRs (quote vs whole log: ${r.computedDigest === undefined ? `${r.pcrDigest.slice(0, 16)}… vs ?` : describeDifference(r.pcrDigest, r.computedDigest)}).`,
+          ...q.evidence,
+          'See the PCR checks for which PCR disagrees.',
+        ].join(' '),
       ),
     );
   } else if (r.digestMatches === true) {
