@@ -74,6 +74,16 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
     expect(report.findings[0].severity).toBe('error');
   });
 
+  it('--bank never drops supplied values of another bank: they are checked too (review D2)', async () => {
+    const tampered = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], { banks: ['sha384'] });
+    expect(tampered.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'mismatch' }]);
+    expect(codes(tampered)).toContain('pcr-mismatch');
+    const good = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256.txt')], { banks: ['sha384'] });
+    expect(good.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'match', matchedEntries: 6 }]);
+    // The replay reported is still the bank asked for.
+    expect(Object.keys(good.replay ?? {})).toEqual(['sha384']);
+  });
+
   it('verifies q1 (RSASSA) with its key, nonce and PCR 10 replay', async () => {
     const report = await run(
       [swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')],
