@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { analyzeRaw } from '../core/analysis/analyze';
+import { exitStatusOf } from '../core/analysis/verdict';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
 import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
 import type { Report } from '../core/report/report';
@@ -157,6 +158,17 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     );
     expect(report.policy?.envelope).toBe('invalid');
     expect(codes(report)).toContain('policy-envelope-invalid');
+  });
+
+  it('a signed policy with no key to check it fails closed, naming the signer (review D3)', async () => {
+    const { report } = await analyzeRaw([file('keyrings-ima-buf.ascii', 'logs', 'keyrings-ima-buf.ascii'), file('signed.json', 'policies', 'runtime-policy-test-signed.json')], {}, provider);
+    expect(report.policy?.envelope).toBe('unchecked');
+    // Keylime's own evaluation of the content is unchanged: the entry passes the policy.
+    expect(report.policy).toMatchObject({ passed: 1, failed: 0 });
+    const incomplete = report.findings.find((f) => f.code === 'check-incomplete');
+    expect(incomplete?.severity).toBe('error');
+    expect(incomplete?.message).toContain('8114198dd64f6b1e07bd392274824d7adca5af8bfdc2fd2cf93a18db8f589e05');
+    expect(exitStatusOf(report)).toBe(1);
   });
 
   it('policy create refuses a list whose template hashes do not verify', () => {

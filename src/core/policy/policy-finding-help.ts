@@ -37,11 +37,6 @@ export const POLICY_FINDING_HELP = {
     severity: 'warning',
     help: 'No supplied or measured key has the signature’s keyid. Give the signer’s certificate (or add its public key to the policy’s verification-keys).',
   },
-  'policy-envelope-unchecked': {
-    title: 'Signed policy not checked',
-    severity: 'warning',
-    help: 'The policy is a DSSE envelope, but no key to check its signature was given. Its content is used as is.',
-  },
   'policy-schema-invalid': {
     title: 'Policy fails Keylime’s schema',
     severity: 'warning',

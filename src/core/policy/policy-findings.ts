@@ -58,7 +58,8 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   };
 
   if (input.envelope?.status === 'invalid') push('policy-envelope-invalid', 'error', `${input.policyName ?? 'the policy'}: ${input.envelope.detail} Keylime refuses the policy (code 401); re-sign it or give the key that signed it.`);
-  if (input.envelope?.status === 'unchecked') push('policy-envelope-unchecked', 'warning', `${input.policyName ?? 'the policy'} is DSSE-signed but its signature was not checked: ${input.envelope.detail}. Give the signer's EC public key to check it.`);
+  // A signature without a key to check it is a check that cannot be made: a failure (fail closed).
+  if (input.envelope?.status === 'unchecked') push('check-incomplete', 'error', `${input.policyName ?? 'the policy'} is DSSE-signed but its signature could not be checked: ${input.envelope.detail}. Give the signer's EC public key (PEM or certificate; Keylime's ecdsa keyid is the SHA-256 of its PEM) to check it.`);
   if (input.schemaProblems.length > 0) {
     const shown = input.schemaProblems.slice(0, SHOWN).map((p) => `${p.place || '/'} ${p.message}`);
     push('policy-schema-invalid', 'warning', `${input.policyName ?? 'the policy'} fails Keylime's runtime-policy schema, so the verifier would refuse to store it (its evaluator, used here, still reads it): ${more(shown, input.schemaProblems.length)}.`);

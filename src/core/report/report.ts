@@ -55,7 +55,6 @@ export type FindingCode =
   | 'signature-invalid'
   | 'signature-unknown-key'
   // and our own:
-  | 'policy-envelope-unchecked'
   | 'policy-schema-invalid'
   | 'policy-excludes-inexact'
   | 'policy-exclude-anchoring'
