@@ -28,6 +28,7 @@
  */
 import { parseHashAlgorithm, digestSize, type HashAlgorithm } from '../../hash/hash-algorithm';
 import { fromHex } from '../../util/bytes';
+import { JsonEntries, parseJsonEntries } from '../json-entries';
 import { isObject, parseJsonObject } from '../json-value';
 import type { PcrBankSelection } from './pcr-selection';
 import { bankForDigestLength, PcrValuesBuilder, type PcrValues } from './pcr-value-set';
@@ -195,23 +196,37 @@ export function parseBareDigest(
   };
 }
 
-/** `{"sha256": {"10": "hex"}}`, `{"pcrs": {…}}`, or `{"10": "hex"}` (bank from length). */
+const PCR_KEY_RE = /^\d{1,3}$/;
+
+/**
+ * `{"sha256": {"10": "hex"}}`, `{"pcrs": {…}}`, or `{"10": "hex"}` (bank from length). Read
+ * member by member (json-entries.ts): a repeated PCR keeps its first value and is said, as
+ * in the line forms; a member that is neither a bank nor a PCR index is said, not dropped.
+ */
 export function parsePcrJson(text: string): PcrTextParse | undefined {
-  const top = parseJsonObject(text);
-  if (top === undefined) return undefined;
-  const doc = isObject(top.pcrs) ? top.pcrs : top;
+  const fast = parseJsonObject(text);
+  if (fast === undefined) return undefined;
+  const fastDoc = isObject(fast.pcrs) ? fast.pcrs : fast;
+  if (!Object.keys(fastDoc).some((k) => parseHashAlgorithm(k) !== undefined || PCR_KEY_RE.test(k))) return undefined;
+  const top = parseJsonEntries(text);
+  if (!(top instanceof JsonEntries)) return undefined;
+  const wrapped = top.entries.find(([k]) => k === 'pcrs')?.[1];
+  const doc = wrapped instanceof JsonEntries ? wrapped : top;
   const builder = new PcrValuesBuilder();
   let seen = 0;
-  for (const [key, entry] of Object.entries(doc)) {
+  for (const [key, entry] of doc.entries) {
     const bank = parseHashAlgorithm(key);
-    if (bank !== undefined && (isObject(entry) || Array.isArray(entry))) {
-      for (const [pcrKey, hex] of Object.entries(entry)) {
+    const members = entry instanceof JsonEntries ? entry.entries : Array.isArray(entry) ? entry.map((v, i) => [String(i), v] as const) : undefined;
+    if (bank !== undefined && members !== undefined) {
+      for (const [pcrKey, hex] of members) {
         seen++;
         addJsonValue(builder, bank, pcrKey, hex, `"${key}"."${pcrKey}"`);
       }
-    } else if (/^\d{1,3}$/.test(key) && typeof entry === 'string') {
+    } else if (PCR_KEY_RE.test(key) && typeof entry === 'string') {
       seen++;
       addJsonValue(builder, undefined, key, entry, `"${key}"`);
+    } else {
+      builder.problems.push(`${JSON.stringify(key)}: neither a bank of PCR values (sha1, sha256, sha384, sha512, sm3_256) nor a PCR index with a hex value: not read`);
     }
   }
   if (seen === 0) return undefined;
@@ -226,7 +241,7 @@ function addJsonValue(
   where: string,
 ): void {
   const value = typeof hex === 'string' ? fromHex(hex) : undefined;
-  if (!/^\d{1,3}$/.test(pcrKey) || value === undefined) {
+  if (!PCR_KEY_RE.test(pcrKey) || value === undefined) {
     builder.reject(`${where}: not a PCR index and hex value`);
     return;
   }

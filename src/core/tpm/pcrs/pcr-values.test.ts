@@ -266,6 +266,22 @@ describe('other forms', () => {
     expect(parsed(JSON.stringify({ sha256: { x: 'zz' } })).problems).toHaveLength(1);
   });
 
+  it('JSON says what it does not read, as the line forms do (review D4)', () => {
+    // A repeated key keeps the first value and is said (JSON.parse would keep the last, silently).
+    const dup = parsed(`{"sha256": {"10": "${PCR10_SHA256}", "10": "${'00'.repeat(32)}"}}`);
+    expect(plain(dup.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(dup.problems).toEqual([expect.stringMatching(/^"sha256"\."10": sha256 PCR 10 listed again with a different value 0{64} \(keeping f8a5/)]);
+    // PCR 24 is no TPM PCR: said and left out.
+    const beyond = parsed(`{"sha256": {"24": "${PCR10_SHA256}", "10": "${PCR10_SHA256}"}}`);
+    expect(plain(beyond.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(beyond.problems).toEqual([expect.stringContaining('"sha256"."24": PCR 24 is beyond the 24 PCRs')]);
+    expect(parsed(`PCR-24: ${PCR10_SHA256}\nPCR-10: ${PCR10_SHA256}\n`).problems).toEqual([expect.stringContaining('PCR 24 is beyond')]);
+    // A member that is no bank (here "__proto__") is said, not dropped.
+    const proto = parsed(`{"sha256": {"10": "${PCR10_SHA256}"}, "__proto__": {"10": "00"}, "sha999": {}}`);
+    expect(plain(proto.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(proto.problems).toEqual([expect.stringMatching(/^"__proto__": neither a bank/), expect.stringMatching(/^"sha999": neither a bank/)]);
+  });
+
   it('"N hex" lines, bank from digest length; bank-prefixed evmctl lines', () => {
     const p = parsed(`0 ${'00'.repeat(20)}\n10 ${PCR10_SHA256}\n`);
     expect(p.format).toBe('index-hex-lines');
