@@ -171,6 +171,17 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     expect(exitStatusOf(report)).toBe(1);
   });
 
+  it('a template-hash failure with keys but no policy does not cite a policy (review D7)', async () => {
+    // An ima-sig entry whose 5-byte signature field Keylime drops, so its template hash differs.
+    const line = '10 ff70980a028dafba573b68991ffc74c16e0cacf3 ima-sig sha256:31b01737850048e60b5f4e4d71447998f96426e6999a2472695e86a4234f59fc /garbagesig 030204dead\n';
+    const ascii = { name: 'garbage.ascii', bytes: new TextEncoder().encode(line) };
+    const { report } = await analyzeRaw([ascii, file('rsa2048pub.pem', 'keys', 'rsa2048pub.pem')], {}, provider);
+    const failed = report.findings.find((f) => f.code === 'policy-template-hash');
+    expect(failed?.entries).toEqual([0]);
+    expect(failed?.message).toContain("Keylime's default when no runtime policy is given");
+    expect(failed?.message).not.toContain("the policy's");
+  });
+
   it('policy create refuses a list whose template hashes do not verify', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-tampered-'));
     const text = readFileSync(K('logs', 'measurements.ascii'), 'utf8');

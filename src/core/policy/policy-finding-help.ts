@@ -60,7 +60,7 @@ export const POLICY_FINDING_HELP = {
   'policy-template-hash': {
     title: 'Template hash fails in Keylime',
     severity: 'error',
-    help: 'Keylime recomputes each template hash with the policy’s ima.log_hash_alg from the fields it parsed; these entries differ, so Keylime fails them without looking at the policy.',
+    help: 'Keylime recomputes each template hash with the policy’s ima.log_hash_alg (sha1 when no policy is given) from the fields it parsed; these entries differ, so Keylime fails them without looking at the policy.',
   },
   'policy-wrong-pcr': {
     title: 'Entry not in PCR 10',
