@@ -74,6 +74,12 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
     expect(report.findings[0].severity).toBe('error');
   });
 
+  it('a boot_aggregate in d-ngv2 gives its digest as algorithm:hex, without the digest type (review e)', async () => {
+    const report = await run([{ name: 'imatest.log', bytes: readSharedData('realdata', 'ibmtss', 'imatest.log') }]);
+    const boot = report.log?.boots.find((b) => b.index === 15);
+    expect(boot?.digest).toBe('sha256:9bb37c1bb81ebad4b74b3df82cf5c738773e1017a2a1998fa7f4467568edf839');
+  });
+
   it('--bank never drops supplied values of another bank: they are checked too (review D2)', async () => {
     const tampered = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], { banks: ['sha384'] });
     expect(tampered.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'mismatch' }]);

@@ -61,7 +61,9 @@ const KEXEC_HEADER_SIZE = 24;
 
 function fileDigestOf(log: ImaLog, i: number): { algorithm: string; hex: string } {
   const e = log.entries;
-  const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  // d-ngv2 names the digest's type before its algorithm ("ima:sha256"): the algorithm is last.
+  const named = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  const algorithm = named.slice(named.lastIndexOf(':') + 1);
   const length = e.fileDigestLength[i];
   const at = log.bytes.at(e.fileDigestOffset[i], length);
   return { algorithm, hex: toHex(log.bytes.bytes.subarray(at, at + length)) };
