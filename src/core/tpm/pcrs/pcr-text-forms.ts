@@ -70,6 +70,11 @@ const COMMENT_RE = /^\s*#/;
  */
 const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:/i;
 
+/** A line that tries to be a PCR value and is not one (`PCR-10: 0x…`, `10: zz`). */
+export function isNearMissPcrLine(line: string): boolean {
+  return NEAR_MISS_RE.test(line);
+}
+
 function spacedHex(text: string): Uint8Array | undefined {
   return fromHex(text.replace(/\s+/g, ''));
 }
@@ -132,7 +137,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     const c = classifyPcrLine(line);
     if (c === undefined) {
       if (NEAR_MISS_RE.test(line)) {
-        builder.reject(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
+        builder.reject(`${where}: not a PCR value (expected \`PCR-NN: <hex>\` as evmctl reads, or \`N: <hex>\` / \`N: 0x<hex>\` as tpm2_pcrread prints): ${line.trim().slice(0, 80)}`);
       }
       // Anything else ends a YAML bank block (`calcDigest:` after tpm2_quote's `pcrs:`).
       headerBank = undefined;
@@ -148,7 +153,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
       continue;
     }
     if (c.value === undefined) {
-      builder.reject(`${where}: PCR ${c.pcr}: not a hex value`);
+      builder.reject(`${where}: PCR ${c.pcr}: not a hex value of whole bytes (expected an even number of hex digits)`);
       continue;
     }
     format ??= sawBankHeader ? 'tpm2-pcrread-yaml' : (FORM_NAMES[c.form] ?? c.form);
