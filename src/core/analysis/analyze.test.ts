@@ -80,6 +80,16 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
     expect(boot?.digest).toBe('sha256:9bb37c1bb81ebad4b74b3df82cf5c738773e1017a2a1998fa7f4467568edf839');
   });
 
+  it('a file digest whose length is not its algorithm\'s is a warning with its entry (review a)', async () => {
+    const lines = [
+      '10 39bdccffc866c5216ec00fdac390663dd3fd9673 ima-ng sha256:1111111111111111111111111111111111111111 /short',
+      `10 ${'0'.repeat(40)} ima-ng sha256:${'11'.repeat(32)} /right-length`,
+    ];
+    const report = await run([{ name: 'forged.ascii', bytes: encodeText(`${lines.join('\n')}\n`) }]);
+    const f = report.findings.find((x) => x.code === 'digest-size-mismatch');
+    expect(f).toMatchObject({ severity: 'warning', entries: [0] });
+  });
+
   it('--bank never drops supplied values of another bank: they are checked too (review D2)', async () => {
     const tampered = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], { banks: ['sha384'] });
     expect(tampered.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'mismatch' }]);

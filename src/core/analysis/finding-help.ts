@@ -27,6 +27,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'Kernels since 3.13 (templates ima-ng and later) write spaces in names as "_". A name with a space in such an entry means a tool wrote or rewrote the list; its template hash still covers the name as written, so the entry verifies. Compare with the list read from securityfs if the rewrite is unexpected.',
   },
+  'digest-size-mismatch': {
+    title: 'File digest of the wrong length',
+    severity: 'warning',
+    help: 'The digest field names an algorithm (sha256:) but holds a digest of another length. The kernel never writes that: a tool forged or rewrote the entry. Its template hash may still verify, since it covers the field as written.',
+  },
   'byte-order-big': {
     title: 'Big-endian list',
     severity: 'info',

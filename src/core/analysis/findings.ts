@@ -61,6 +61,16 @@ export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>
       ),
     );
   }
+  if (facts.digestSizeMismatches.length > 0) {
+    const m = facts.digestSizeMismatches;
+    out.push(
+      finding(
+        'digest-size-mismatch',
+        `${plural(m.length, 'entry has', 'entries have')} a file digest whose length is not that of the algorithm it names (${listed(m)}), as in "sha256:" with 20 bytes: no kernel writes that, so the list was forged or rewritten by a tool, and a policy or signature check of those files compares the wrong bytes.`,
+        m,
+      ),
+    );
+  }
   if (log.format === 'binary' && log.byteOrder === 'big') {
     out.push(
       finding(
