@@ -16,6 +16,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | JsonEnt
 /** Deeper nesting is refused rather than recursed into (no PCR listing nests this deep). */
 const MAX_DEPTH = 64;
 const SCALAR_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
 const STRING_RE = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const SPACE_RE = /[ \t\n\r]*/y;
 
