@@ -14,9 +14,18 @@ import { sharedDataPath } from '../core/testing/shared-data';
 import type { CompareDocument } from '../core/compare/compare-json';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Readonly<Record<string, string>>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Every failing list parsed in a worker thread (list-thread.ts), however small. */
+const IN_THREAD = { IMASCOPE_COMPARE_THREAD_MIN_BYTES: '0' };
+/** Every failing list parsed on the main thread. */
+const ON_MAIN = { IMASCOPE_COMPARE_THREAD_MIN_BYTES: String(2 ** 52) };
 
 const vm = (...parts: string[]): string => sharedDataPath('realdata', 'ima-verify', ...parts);
 const MARCH_1 = vm('2025-03-01', 'binary_runtime_measurements_sha256');
@@ -88,6 +97,32 @@ describe('imascope compare', () => {
     expect(pcrs.status).toBe(2);
     expect(pcrs.stderr).toMatch(/pcrs: the reference must be an IMA measurement list, not pcr-values/);
     expect(cli('compare', MARCH_1).status).toBe(2);
+  });
+
+  it('a failing list parsed in a worker thread gives the same output, byte for byte', () => {
+    const cases = [
+      ['--json', MARCH_1, MARCH_8],
+      [MARCH_8, vm('2025-03-01', 'ascii_runtime_measurements_sha256')],
+      [sharedDataPath('policy', 'keylime', 'policies', 'policy-wrong.json'), MARCH_8],
+    ];
+    for (const args of cases) {
+      const threaded = cliWith(IN_THREAD, 'compare', ...args);
+      const main = cliWith(ON_MAIN, 'compare', ...args);
+      expect(threaded.status).toBe(1);
+      expect(threaded).toEqual(main);
+    }
+  });
+
+  it('with the failing list in a worker thread, errors come in the same order', () => {
+    // The reference cannot be read: said first, whatever the thread does with the failing list.
+    const missing = cliWith(IN_THREAD, 'compare', '/nonexistent/reference.log', MARCH_8);
+    expect(missing).toEqual(cliWith(ON_MAIN, 'compare', '/nonexistent/reference.log', MARCH_8));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read /nonexistent/reference.log');
+    // The failing list is no list: the thread leaves it to the main thread, which refuses it.
+    const pcrs = cliWith(IN_THREAD, 'compare', MARCH_8, vm('2025-03-01', 'pcrs'));
+    expect(pcrs).toEqual(cliWith(ON_MAIN, 'compare', MARCH_8, vm('2025-03-01', 'pcrs')));
+    expect(pcrs.stderr).toMatch(/the failing must be an IMA measurement list, not pcr-values/);
   });
 
   const keylime = (...parts: string[]): string => sharedDataPath('policy', 'keylime', ...parts);

@@ -12,23 +12,23 @@
  * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
  * error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { imaListOptions, recogniseInput } from '../core/inputs/registry';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
 import { acceptChanges } from '../core/compare/accept-changes';
-import { compareLogs, type CompareGroup } from '../core/compare/compare-logs';
+import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
 import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
 import { createHashProvider } from '../core/hash/hash-provider';
-import { parseImaLog } from '../core/ima/parse-ima-log';
 import type { ImaLog } from '../core/model/ima-log';
 import type { Report } from '../core/report/report';
 import { formatCompare } from './format-compare';
+import { parseListInThread } from './list-thread';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
+import { InputError, isList, parseList, readRaw } from './read-list';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -46,8 +46,6 @@ FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the faili
 
 Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
 error, 3 internal error.`;
-
-class InputError extends Error {}
 
 export async function runCompare(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -77,23 +75,15 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
   try {
+    // A large failing list (without PCRs or a quote to analyse) is read in a thread while this
+    // one reads the reference and interns its names; the reference's errors still come first.
+    // (Settled at once: a rejection must not wait for a handler while the reference is read.)
+    const inThread = extraPaths.length === 0 ? parseListInThread(failingPath) : undefined;
+    const threadSide = inThread === undefined ? undefined : settled(inThread);
     const reference = readReference(referencePath);
-    const failingRaw = readRaw(failingPath);
-    const extras = extraPaths.map(readRaw);
-    let failing: ImaLog;
-    let report: Report | undefined;
-    if (extras.length === 0) failing = listOf(failingRaw, 'failing');
-    else {
-      // The failing list goes through the ordinary analysis with its PCRs / quote.
-      assertList(failingRaw, 'failing');
-      const raw = [failingRaw, ...extras];
-      const provider = withNodeBulkHashing(await createHashProvider());
-      const analysis = await analyzeInParallel(raw, {}, provider, DigestPool.forInputs(raw));
-      if (analysis.log === undefined) throw new InputError(`${failingPath}: not read as an IMA measurement list`);
-      failing = analysis.log;
-      report = analysis.report;
-    }
-    const result = reference.kind === 'policy' ? comparePolicy(reference.loaded, failing) : compareLogs(reference.log, failing);
+    const prepared = reference.kind === 'list' ? { kind: 'list' as const, scanned: scanReference(reference.log) } : reference;
+    const { log: failing, report } = await readFailing(failingPath, extraPaths, threadSide);
+    const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
       await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
@@ -118,17 +108,38 @@ function usage(message: string): number {
   return 2;
 }
 
-function readRaw(path: string): RawInput {
-  let bytes: Uint8Array;
+/**
+ * The failing list, with its analysis (PCRs, quote) when other files are given for it.
+ * `inThread`: the list as a thread parsed it (undefined there: read it here).
+ */
+async function readFailing(
+  path: string,
+  extraPaths: readonly string[],
+  inThread?: Promise<Settled<ImaLog | undefined>>,
+): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+  const parsed = inThread === undefined ? undefined : await inThread;
+  if (parsed !== undefined && !parsed.ok) throw parsed.error;
+  if (parsed?.value !== undefined) return { log: checkedList(parsed.value, path, 'failing') };
+  const raw = readRaw(path);
+  const extras = extraPaths.map(readRaw);
+  if (extras.length === 0) return { log: listOf(raw, 'failing') };
+  // The failing list goes through the ordinary analysis with its PCRs / quote.
+  assertList(raw, 'failing');
+  const inputs = [raw, ...extras];
+  const provider = withNodeBulkHashing(await createHashProvider());
+  const analysis = await analyzeInParallel(inputs, {}, provider, DigestPool.forInputs(inputs));
+  if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
+  return { log: analysis.log, report: analysis.report };
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+async function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
   try {
-    const buffer = readFileSync(path);
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
   }
-  const recognised = recogniseInput(bytes, true);
-  if (recognised === undefined) throw new InputError(`${path}: not recognised (${bytes.length} bytes)`);
-  return { name: path, bytes, kind: recognised.module.kind, recognised };
 }
 
 type Reference = { readonly kind: 'list'; readonly log: ImaLog } | { readonly kind: 'policy'; readonly loaded: LoadedPolicy };
@@ -184,17 +195,19 @@ async function writePolicyUpdate(
 }
 
 function assertList(raw: RawInput, role: 'reference' | 'failing'): void {
-  if (raw.kind !== 'ima-binary' && raw.kind !== 'ima-ascii') {
-    throw new InputError(`${raw.name}: the ${role} must be an IMA measurement list, not ${raw.kind ?? 'unknown'}`);
-  }
+  if (!isList(raw)) throw new InputError(`${raw.name}: the ${role} must be an IMA measurement list, not ${raw.kind ?? 'unknown'}`);
 }
 
 /** The list in `raw`, or an InputError naming the file and its role. */
 function listOf(raw: RawInput, role: 'reference' | 'failing'): ImaLog {
   assertList(raw, role);
-  const log = parseImaLog(raw.bytes, imaListOptions(raw.recognised) ?? { format: raw.kind === 'ima-ascii' ? 'ascii' : 'binary' });
+  return checkedList(parseList(raw), raw.name, role);
+}
+
+/** `log`, unless it has no entry: then an InputError naming the file and its role. */
+function checkedList(log: ImaLog, name: string, role: 'reference' | 'failing'): ImaLog {
   if (log.entries.length === 0) {
-    throw new InputError(`${raw.name}: the ${role} list has no readable entry${log.errors.length > 0 ? ` (${log.errors[0].message})` : ''}`);
+    throw new InputError(`${name}: the ${role} list has no readable entry${log.errors.length > 0 ? ` (${log.errors[0].message})` : ''}`);
   }
   return log;
 }

@@ -19,7 +19,7 @@
  * cannot start or dies, the main thread does its share. The browser app and the tests use
  * the single-threaded core as it is.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { analyze, chooseBanks } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, Precomputed, RawInput } from '../core/analysis/analysis-types';
 import { defaultHypothesis } from '../core/analysis/check-pcrs';
@@ -36,6 +36,7 @@ import {
   writeExtendValues,
 } from '../core/replay/extend-values';
 import { RunningValues } from '../core/replay/replay-chains';
+import { startCliWorker } from './cli-worker';
 import {
   awaitTask,
   CHUNK_ENTRIES,
@@ -53,18 +54,6 @@ import {
 
 /** Input size from which workers pay: about 35,000 ima-ng entries, ~60 ms of hashing. */
 const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
-
-/**
- * A worker on digest-worker: in dist/cli the bundle's sibling; from the sources (tsx, vitest)
- * the .ts file, once tsx's loader is registered in the new thread (Node 20 threads do not
- * inherit it).
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./digest-worker.mjs', import.meta.url));
-  const entry = JSON.stringify(new URL('./digest-worker.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true });
-}
 
 /** A job handed to the workers, which this thread joins through `runTasks` or `awaitTask`. */
 export interface StartedJob<J extends PoolJob = PoolJob> {
@@ -98,7 +87,7 @@ export class DigestPool {
   constructor(threads = defaultThreads()) {
     for (let i = 0; i < threads; i++) {
       try {
-        const worker = startWorker();
+        const worker = startCliWorker('digest-worker');
         worker.unref(); // never keeps the CLI alive
         worker.on('error', () => this.dead.add(worker));
         worker.on('exit', () => this.dead.add(worker));

@@ -25,7 +25,7 @@
  * typed arrays, and only the paths that differ are decoded into strings for the groups.
  */
 import { templateFieldRange } from '../ima/template-field-range';
-import type { ByteSource } from '../model/byte-source';
+import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { decodeText, encodeText, toHex } from '../util/bytes';
 import type { CompiledExcludes } from '../policy/excludes';
@@ -226,8 +226,38 @@ export function compareLogs(
   failing: ImaLog,
   sources: { readonly reference?: ByteSource; readonly failing?: ByteSource } = {},
 ): LogComparison {
-  const tables = compareTables(listBytes(reference, sources.reference), listBytes(failing, sources.failing));
-  const ref = scanSide(reference, REF, tables);
+  return compareWithReference(scanReference(reference, sources.reference), failing, sources.failing);
+}
+
+/** A reference list scanned on its own (its names interned), waiting for the failing list (one). */
+export interface ScannedReference {
+  readonly tables: CompareTables;
+  readonly scan: SideScan;
+}
+
+/** No failing side yet: nothing of it is read while the reference is scanned. */
+const NO_SIDE: SideBytes = {
+  source: memoryByteSource(new Uint8Array(0)),
+  nameOffset: new Uint32Array(0),
+  nameLength: new Uint32Array(0),
+  digestOffset: new Uint32Array(0),
+  digestLength: new Uint16Array(0),
+};
+
+/**
+ * The first half of compareLogs, for a caller that has the reference before the failing list
+ * (the CLI scans it while a thread parses the failing list): compareWithReference finishes.
+ */
+export function scanReference(reference: ImaLog, source?: ByteSource): ScannedReference {
+  const tables = compareTables(listBytes(reference, source), NO_SIDE);
+  return { tables, scan: scanSide(reference, REF, tables) };
+}
+
+/** compareLogs of a scanned reference and the failing list; `source` as compareLogs' `sources.failing`. */
+export function compareWithReference({ tables: refTables, scan: ref }: ScannedReference, failing: ImaLog, source?: ByteSource): LogComparison {
+  const failingBytes = listBytes(failing, source);
+  refTables.paths.setSide(FAIL, failingBytes);
+  const tables: CompareTables = { ...refTables, sides: [refTables.sides[REF], failingBytes] };
   const fail = scanSide(failing, FAIL, tables, { follow: ref });
   return compareScans(ref, fail, tables, { reference: (paths) => listFacts(ref, paths, tables.algorithms), notes: [] });
 }

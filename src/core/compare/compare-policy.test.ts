@@ -14,7 +14,7 @@ import { platformBootEntry } from '../testing/ima-scenarios';
 import { readKeylimeCases } from '../testing/keylime-vectors';
 import { hasSharedData, readSharedData, readSharedText } from '../testing/shared-data';
 import { encodeText, toHex } from '../util/bytes';
-import type { LogComparison } from './compare-logs';
+import { ENTRY_COMPARE_NAMES, type LogComparison } from './compare-logs';
 import { comparePolicy } from './compare-policy';
 
 const KEYLIME = ['policy', 'keylime'] as const;
@@ -28,32 +28,48 @@ function classesOf(result: LogComparison): Map<string, string> {
   return new Map(result.groups.flatMap((g) => g.paths.map((p) => [p.path, p.class] as const)));
 }
 
-/** The definition, over the list's text and the policy's JSON (no imascope reader involved). */
+/**
+ * The definition, over the list's text and the policy's JSON (no imascope reader involved):
+ * an `ima-buf` line is looked up in `keyrings` and `ima-buf`, any other line in `digests`, so
+ * a name is a different path in each of the two (keys "file\0name", "buffer\0name").
+ */
 function expectedFromText(policyJson: string, listText: string): { classes: Map<string, string>; excluded: number } {
-  const policy = JSON.parse(policyJson) as { digests: Record<string, string[]>; keyrings?: Record<string, string[]>; excludes?: string[] };
+  const policy = JSON.parse(policyJson) as { digests: Record<string, string[]>; keyrings?: Record<string, string[]>; 'ima-buf'?: Record<string, string[]>; excludes?: string[] };
   const known = new Map<string, string[]>();
-  for (const map of [policy.digests, policy.keyrings ?? {}]) for (const [k, v] of Object.entries(map)) known.set(k, [...(known.get(k) ?? []), ...v]);
+  const lists = [['file', policy.digests], ['buffer', policy.keyrings ?? {}], ['buffer', policy['ima-buf'] ?? {}]] as const;
+  for (const [kind, map] of lists) for (const [k, v] of Object.entries(map)) known.set(`${kind}\0${k}`, [...(known.get(`${kind}\0${k}`) ?? []), ...v]);
   const excludes = (policy.excludes ?? []).map((e) => new RegExp(`^(?:${e})`));
-  const excluded = (path: string): boolean => excludes.some((r) => r.test(path));
+  const excluded = (key: string): boolean => excludes.some((r) => r.test(key.slice(key.indexOf('\0') + 1)));
   const measured = new Map<string, string[]>();
   let excludedEntries = 0;
   for (const line of listText.split('\n').filter((l) => l.trim() !== '')) {
-    const [, , , digest, path] = line.trim().split(/\s+/);
-    if (excluded(path)) {
+    const [, , template, digest, path] = line.trim().split(/\s+/);
+    const key = `${template === 'ima-buf' ? 'buffer' : 'file'}\0${path}`;
+    if (excluded(key)) {
       excludedEntries++;
       continue;
     }
-    measured.set(path, [...(measured.get(path) ?? []), digest.split(':')[1]]);
+    measured.set(key, [...(measured.get(key) ?? []), digest.split(':')[1]]);
   }
   const classes = new Map<string, string>();
-  for (const [path, digests] of measured) {
-    const accepted = known.get(path);
-    if (accepted === undefined) classes.set(path, 'new');
-    else if (!digests.every((d) => accepted.includes(d))) classes.set(path, 'changed');
-    else classes.set(path, 'same');
+  for (const [key, digests] of measured) {
+    const accepted = known.get(key);
+    if (accepted === undefined) classes.set(key, 'new');
+    else if (!digests.every((d) => accepted.includes(d))) classes.set(key, 'changed');
+    else classes.set(key, 'same');
   }
-  for (const path of known.keys()) if (!measured.has(path) && !excluded(path)) classes.set(path, 'gone');
+  for (const key of known.keys()) if (!measured.has(key) && !excluded(key)) classes.set(key, 'gone');
   return { classes, excluded: excludedEntries };
+}
+
+/** The expectation as (path, class) pairs: a name both a file and a buffer record is there twice. */
+function byKeyPath(classes: ReadonlyMap<string, string>): Array<readonly [string, string]> {
+  return [...classes].map(([key, cls]) => [key.slice(key.indexOf('\0') + 1), cls] as const);
+}
+
+/** The same as a map, where no name is both. */
+function byPath(classes: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map(byKeyPath(classes));
 }
 
 describe.skipIf(!hasSharedData())('comparePolicy on Keylime vectors', () => {
@@ -73,7 +89,7 @@ describe.skipIf(!hasSharedData())('comparePolicy on Keylime vectors', () => {
       const result = compareFiles(policyFile, logFile);
       const expected = expectedFromText(readSharedText(...policyFile), readSharedText(...logFile));
       const listed = classesOf(result);
-      const differing = [...expected.classes].filter(([, cls]) => cls !== 'same');
+      const differing = [...byPath(expected.classes)].filter(([, cls]) => cls !== 'same');
       expect(listed).toEqual(new Map(differing));
       for (const cls of ['changed', 'new', 'gone', 'same'] as const) {
         expect(result.counts[cls], cls).toBe([...expected.classes.values()].filter((v) => v === cls).length);
@@ -146,6 +162,47 @@ describe('comparePolicy on built lists', () => {
     expect(b?.failing).toEqual([{ algorithm: 'sha256', hex: sha('sha256', 'b-v2'), count: 1 }]);
     // The boot still marks the failing list's segment.
     expect(result.failing.boots.map((s) => s.index)).toEqual([0]);
+  });
+
+  it('file paths align only with `digests`, ima-buf names only with `keyrings` and `ima-buf`', () => {
+    const buffer = (path: string, buf: string): BuildEntry => ({ template: 'ima-buf', path, buf });
+    const built = buildImaLog(
+      [
+        platformBootEntry(provider),
+        file('/usr/bin/a'),
+        file('/usr/bin/b', 'b-v2'),
+        buffer('.ima', 'key-A'), // in keyrings: same
+        buffer('.builtin_trusted_keys', 'key-B2'), // keyrings lists key-B: changed
+        buffer('kernel_version', '6.9.0'), // listed in digests only: new, and the digests' name gone
+        buffer('dm_table', 'table'), // in ima-buf: same
+        file('.ima'), // a file named like the keyring: new, whatever the keyring lists
+        file('/usr/bin/dm_table', 'table'), // the ima-buf digest under a file path: new
+      ],
+      { provider },
+    );
+    const log = parseImaLog(built.binary);
+    const bootHex = toHex(log.data.subarray(log.entries.fileDigestOffset[0], log.entries.fileDigestOffset[0] + log.entries.fileDigestLength[0]));
+    const json = JSON.stringify({
+      meta: { version: 1 },
+      digests: { boot_aggregate: [bootHex], '/usr/bin/a': [sha('sha256', '/usr/bin/a')], '/usr/bin/b': [sha('sha256', '/usr/bin/b')], kernel_version: [sha('sha256', '6.9.0')] },
+      keyrings: { '.ima': [sha('sha256', 'key-A')], '.builtin_trusted_keys': [sha('sha256', 'key-B')] },
+      'ima-buf': { dm_table: [sha('sha256', 'table')], '.platform': [sha('sha256', 'key-C')] },
+    });
+    const result = comparePolicy(parseRuntimePolicy(encodeText(json)), log);
+    const expected = expectedFromText(json, built.ascii);
+    const count = (cls: string): number => [...expected.classes.values()].filter((v) => v === cls).length;
+    expect(result.counts).toMatchObject({ same: count('same'), changed: count('changed'), new: count('new'), gone: count('gone'), incomparable: 0 });
+    // The expectation as written above, lest both sides agree on something else.
+    expect(result.counts).toMatchObject({ same: 4, changed: 2, new: 3, gone: 2 });
+    const differing = (pairs: Iterable<readonly [string, string]>): string[] => [...pairs].filter(([, c]) => c !== 'same').map(([p, c]) => `${p} ${c}`).sort();
+    expect(differing(result.groups.flatMap((g) => g.paths.map((p) => [p.path, p.class] as const)))).toEqual(differing(byKeyPath(expected.classes)));
+    // Each failing entry has its own key's class (one entry per key here).
+    const lines = built.ascii.split('\n').filter((l) => l.trim() !== '');
+    const entryClasses = lines.map((l) => {
+      const [, , template, , path] = l.trim().split(/\s+/);
+      return expected.classes.get(`${template === 'ima-buf' ? 'buffer' : 'file'}\0${path}`);
+    });
+    expect([...result.entryClass.failing].map((c) => ENTRY_COMPARE_NAMES[c])).toEqual(entryClasses);
   });
 
   it('a sha1 policy against a sha256 list cannot be compared, and says why', () => {

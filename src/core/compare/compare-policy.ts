@@ -10,9 +10,13 @@
  *   incomparable  the policy's digests for the path are of other lengths (sha1 against sha256).
  *
  * Keylime compares hex strings whatever the algorithm, so a policy digest takes the failing
- * list's algorithm of its length. `digests`, `keyrings` and `ima-buf` together are the known
- * set (Keylime picks the list by entry kind; a diff does not need to). boot_aggregate is a path
- * here: Keylime looks it up in `digests` like any file. Names the policy's excludes match are
+ * list's algorithm of its length. Keylime looks an entry up by its kind: a file (templates
+ * `ima`, `ima-ng`, `ima-sig`) in `digests`, a buffer record (`ima-buf`) in `keyrings` when it
+ * holds a key and in `ima-buf` otherwise. So each name has a kind on both sides (NameKind): a
+ * file path aligns only with `digests`, an `ima-buf` name only with `keyrings` and `ima-buf`
+ * together (which of the two depends on the buffer's content, which a diff does not parse; a
+ * name in both lists is one path with the digests of both). boot_aggregate is a path here:
+ * Keylime looks it up in `digests` like any file. Names the policy's excludes match are
  * not compared (EntryCompare.Excluded), on either side. A policy has no order: no divergence.
  * What Keylime never matches (upper-case or odd hex) is counted, never aligned.
  */
@@ -25,7 +29,7 @@ import { decodeText } from '../util/bytes';
 import { plural } from '../util/count-text';
 import { MAX_PAIR_DIGEST } from './digest-pairs';
 import { compareScans, compareTables, listBytes, newSideScan, scanSide, usedAlgorithms, type AlgorithmNames, type CompareTables, type LogComparison, type SideScan } from './compare-logs';
-import type { SideBytes } from './name-table';
+import { NameKind, type SideBytes } from './name-table';
 
 const REF = 0;
 const FAIL = 1;
@@ -38,6 +42,8 @@ interface PolicyBuffer {
   readonly nameLength: Uint32Array;
   readonly digestOffset: Uint32Array;
   readonly digestLength: Uint16Array;
+  /** NameKind of each pair: File from `digests`, Buffer from `keyrings` and `ima-buf`. */
+  readonly kind: Uint8Array;
   readonly pairs: number;
   /** Digests Keylime never matches (not lower-case hex of whole bytes). */
   readonly unreadable: number;
@@ -50,8 +56,15 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog, failingSour
   const policy = loaded.policy;
   const excludes = compileExcludes(policy.excludes);
   const isExcluded = (name: string): boolean => excludes.match(name);
-  const known = layOutPolicy([policy.digests, policy.keyrings, policy.imaBuf], isExcluded);
-  const tables = compareTables(policyBytes(known), listBytes(failing, failingSource));
+  const known = layOutPolicy(
+    [
+      { map: policy.digests, kind: NameKind.File },
+      { map: policy.keyrings, kind: NameKind.Buffer },
+      { map: policy.imaBuf, kind: NameKind.Buffer },
+    ],
+    isExcluded,
+  );
+  const tables = compareTables(policyBytes(known), { ...listBytes(failing, failingSource), kind: entryKinds(failing) });
   // The failing list's algorithms take the first ids, as it names them (the facts list them in id order).
   for (const name of failing.digestAlgorithms) tables.algorithms.id(name);
   const ref = scanPolicy(known, tables, failing);
@@ -85,17 +98,26 @@ export function comparePolicy(loaded: LoadedPolicy, failing: ImaLog, failingSour
   });
 }
 
-function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>>, isExcluded: (name: string) => boolean): PolicyBuffer {
+/** Each entry's NameKind as Keylime looks it up: `ima-buf` entries are buffers, the rest files. */
+function entryKinds(log: ImaLog): Uint8Array {
+  const byTemplate = log.templates.map((t) => (t.name === 'ima-buf' ? NameKind.Buffer : NameKind.File));
+  const template = log.entries.template;
+  const kinds = new Uint8Array(log.entries.length);
+  for (let i = 0; i < kinds.length; i++) kinds[i] = byTemplate[template[i]];
+  return kinds;
+}
+
+function layOutPolicy(lists: ReadonlyArray<{ readonly map: ReadonlyMap<string, readonly string[]>; readonly kind: number }>, isExcluded: (name: string) => boolean): PolicyBuffer {
   // Two passes without a string, array or view per path or digest (a fleet policy holds
   // millions; hence forEach, not an entry pair per path): sizes and the paths kept first, then
   // names encoded and digests decoded straight into one buffer.
-  const kept = new Uint8Array(maps.reduce((n, map) => n + map.size, 0));
+  const kept = new Uint8Array(lists.reduce((n, list) => n + list.map.size, 0));
   let bytes = 0;
   let pairs = 0;
   let unreadable = 0;
   let excludedPaths = 0;
   let n = 0;
-  for (const map of maps) {
+  for (const { map } of lists) {
     map.forEach((digests, name) => {
       const path = n++;
       if (isExcluded(name)) {
@@ -123,6 +145,7 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
     nameLength: new Uint32Array(pairs),
     digestOffset: new Uint32Array(pairs),
     digestLength: new Uint16Array(pairs),
+    kind: new Uint8Array(pairs),
     pairs,
     unreadable,
     excludedPaths,
@@ -130,7 +153,7 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
   let at = 0;
   let k = 0;
   n = 0;
-  for (const map of maps) {
+  for (const { map, kind } of lists) {
     map.forEach((digests, name) => {
       if (kept[n++] === 0) return;
       const nameAt = at;
@@ -141,6 +164,7 @@ function layOutPolicy(maps: ReadonlyArray<ReadonlyMap<string, readonly string[]>
         out.nameLength[k] = at - nameAt;
         out.digestOffset[k] = at;
         out.digestLength[k] = hex.length / 2;
+        out.kind[k] = kind;
         for (let c = 0; c < hex.length; c += 2) data[at++] = (hexValue(hex.charCodeAt(c)) << 4) | hexValue(hex.charCodeAt(c + 1));
         k++;
       }
@@ -191,7 +215,14 @@ function utf8Length(s: string): number {
 }
 
 function policyBytes(known: PolicyBuffer): SideBytes {
-  return { source: memoryByteSource(known.data), nameOffset: known.nameOffset, nameLength: known.nameLength, digestOffset: known.digestOffset, digestLength: known.digestLength };
+  return {
+    source: memoryByteSource(known.data),
+    nameOffset: known.nameOffset,
+    nameLength: known.nameLength,
+    digestOffset: known.digestOffset,
+    digestLength: known.digestLength,
+    kind: known.kind,
+  };
 }
 
 /** One "entry" per accepted (name, digest), tagged with the failing list's algorithm of its size. */

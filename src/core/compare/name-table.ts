@@ -15,6 +15,22 @@ export interface SideBytes {
   readonly nameLength: Uint32Array;
   readonly digestOffset: Uint32Array;
   readonly digestLength: Uint16Array;
+  /**
+   * What each name stands for (NameKind), when a side has more than one kind: names of
+   * different kinds are different paths. Absent: every name is a NameKind.File.
+   */
+  readonly kind?: Uint8Array;
+}
+
+/**
+ * The kind of measurement a name belongs to, as a Keylime policy keeps them apart: a file's
+ * path (its `digests`), or a buffer record's name (an `ima-buf` entry, judged by `keyrings`
+ * or `ima-buf`), so a keyring `.ima` never aligns with a file of that name.
+ */
+export const NameKind = { File: 0, Buffer: 1 } as const;
+
+function kindOf(side: SideBytes, i: number): number {
+  return side.kind === undefined ? NameKind.File : side.kind[i];
 }
 
 /** FNV-1a over a byte range, with a final avalanche for the low bits tables index by. */
@@ -62,7 +78,7 @@ const EMPTY = -1;
 export class NameTable {
   /** Per side: the first entry of that side with each id's name, -1 if none (grows with the ids). */
   readonly first: [Int32Array, Int32Array];
-  private readonly sides: readonly [SideBytes, SideBytes];
+  private sides: readonly [SideBytes, SideBytes];
   /** Pairs (hash, id); id EMPTY for a free slot. */
   private slots: Int32Array;
   private mask: number;
@@ -80,6 +96,14 @@ export class NameTable {
     this.first = [new Int32Array(ids).fill(EMPTY), new Int32Array(ids).fill(EMPTY)];
   }
 
+  /**
+   * Reads `side`'s names from `bytes` from now on: for a side not at hand when the other was
+   * interned (its entries must not have been interned yet).
+   */
+  setSide(side: 0 | 1, bytes: SideBytes): void {
+    this.sides = side === 0 ? [bytes, this.sides[1]] : [this.sides[0], bytes];
+  }
+
   get size(): number {
     return this.count;
   }
@@ -90,7 +114,7 @@ export class NameTable {
     const offset = s.nameOffset[i];
     const length = s.nameLength[i];
     const at = s.source.at(offset, length);
-    const h = hashBytes(s.source.bytes, at, length);
+    const h = hashBytes(s.source.bytes, at, length, kindOf(s, i));
     const slots = this.slots;
     for (let k = h & this.mask; ; k = (k + 1) & this.mask) {
       const id = slots[2 * k + 1];
@@ -106,12 +130,16 @@ export class NameTable {
     }
   }
 
-  /** Whether entry `i` of `side` and entry `j` of `other` have the same name. */
+  /** Whether entry `i` of `side` and entry `j` of `other` have the same name (of the same kind). */
   sameName(side: 0 | 1, i: number, other: 0 | 1, j: number): boolean {
     const a = this.sides[side];
     const b = this.sides[other];
     const length = a.nameLength[i];
-    return b.nameLength[j] === length && equalRanges(a.source, a.nameOffset[i], b.source, b.nameOffset[j], length, this.scratch);
+    return (
+      b.nameLength[j] === length &&
+      kindOf(a, i) === kindOf(b, j) &&
+      equalRanges(a.source, a.nameOffset[i], b.source, b.nameOffset[j], length, this.scratch)
+    );
   }
 
   /** The bytes of name `id` (valid until its source's next read). */

@@ -1,0 +1,33 @@
+/**
+ * Worker-thread entry of `imascope compare` (list-thread.ts): reads one list file whole and
+ * parses it, while the main thread reads the other input, then moves the log (its bytes and
+ * columns, transferred, not copied) back. Bundled beside the CLI as dist/cli/parse-worker.mjs.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isList, parseList, readRaw, transferableLog } from './read-list';
+
+/** What the worker answers: the log, or that the file is no list, or why it cannot be read. */
+export type ParsedInThread =
+  | { readonly kind: 'log'; readonly log: ReturnType<typeof transferableLog>['log'] }
+  | { readonly kind: 'not-a-list' }
+  | { readonly kind: 'error'; readonly message: string };
+
+const port = parentPort;
+if (port === null) throw new Error('parse-worker.ts runs as a worker thread');
+port.once('message', (path: string) => {
+  let answer: ParsedInThread;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const raw = readRaw(path);
+    if (!isList(raw)) answer = { kind: 'not-a-list' };
+    else {
+      const moved = transferableLog(parseList(raw));
+      answer = { kind: 'log', log: moved.log };
+      transfer = moved.transfer;
+    }
+  } catch (e) {
+    answer = { kind: 'error', message: (e as Error).message };
+  }
+  port.postMessage(answer, transfer);
+  port.close();
+});
