@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import { expect, test } from './inspector-page';
 import { makeLog } from './fixtures';
 
@@ -27,4 +28,17 @@ test('the production page carries the strict Content-Security-Policy', async ({ 
   // Loading, verifying (hash-wasm) and rendering a log raise no violation (the fixture checks).
   await inspector.loadFiles([makeLog(20).binary]);
   await inspector.waitForReady();
+});
+
+test('names show exactly: runs of spaces and a trailing space are kept in the table and details', async ({ inspector }) => {
+  const name = '/tmp/two  spaces ';
+  const log = makeLog(3, [{ path: 'x', extraFields: { 'n-ng': new TextEncoder().encode(`${name}\0`) } }]);
+  await inspector.open();
+  await inspector.loadFiles([log.binary]);
+  await inspector.waitForReady();
+  // innerText is the text as rendered (CSS white-space applied), unlike textContent.
+  const shown = (root: Locator): Promise<string> => root.locator('.safe-text').first().evaluate((el) => (el as HTMLElement).innerText);
+  expect(await shown(inspector.row(0))).toBe(name);
+  await inspector.row(0).click();
+  expect(await shown(inspector.details.locator('[data-testid="detail-field"][data-field="n-ng"]'))).toBe(name);
 });

@@ -27,6 +27,16 @@ describe('formatHumanReport with a firmware log', () => {
   });
 });
 
+describe('formatHumanReport with a firmware log cut in its header (review d)', () => {
+  it('names no empty PCR lists', async () => {
+    const provider = await createWasmHashProvider();
+    const { report } = await analyzeRaw([{ name: 'specid-vendordata.bin', bytes: readSharedData('realdata', 'tpm2-tools', 'specid-vendordata.bin') }], {}, provider);
+    const text = formatHumanReport(report);
+    expect(text).toContain('Firmware log: 1 events, no PCR replayed;');
+    expect(text).not.toMatch(/PCRs [,;]/);
+  });
+});
+
 describe('formatHumanReport with a quote', () => {
   it('leads the quote section with its verdict, each check named (swtpm q1, tampered)', async () => {
     const provider = await createWasmHashProvider();

@@ -71,7 +71,9 @@ function firmwareLines(report: Report): string[] {
   const lines: string[] = [];
   const fw = report.firmware;
   if (fw !== undefined) {
+    // A bank with no PCR extended (a log cut before its first event) names no PCRs: left out.
     const banks = Object.entries(fw.replay)
+      .filter(([, pcrs]) => Object.keys(pcrs ?? {}).length > 0)
       .map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(Object.keys(pcrs ?? {}).map(Number))}`)
       .join(', ');
     const aggregates = Object.entries(fw.bootAggregates)
@@ -85,7 +87,7 @@ function firmwareLines(report: Report): string[] {
         : mismatched.length === 0
           ? `${checks.length === 1 ? 'the 1 supplied PCR value it governs matches' : `all ${checks.length} supplied PCR values it governs match`}`
           : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values it governs match (differ: ${mismatched.join(', ')})`;
-    lines.push(`Firmware log: ${fw.events} events, replayed ${banks === '' ? 'into no bank' : banks}; ${compared}`);
+    lines.push(`Firmware log: ${fw.events} events, ${banks === '' ? 'no PCR replayed' : `replayed ${banks}`}; ${compared}`);
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
   }
   for (const f of report.findings) {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { analyzeRaw } from '../core/analysis/analyze';
+import { exitStatusOf } from '../core/analysis/verdict';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
 import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
 import type { Report } from '../core/report/report';
@@ -175,6 +176,28 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     );
     expect(report.policy?.envelope).toBe('invalid');
     expect(codes(report)).toContain('policy-envelope-invalid');
+  });
+
+  it('a signed policy with no key to check it fails closed, naming the signer (review D3)', async () => {
+    const { report } = await analyzeRaw([file('keyrings-ima-buf.ascii', 'logs', 'keyrings-ima-buf.ascii'), file('signed.json', 'policies', 'runtime-policy-test-signed.json')], {}, provider);
+    expect(report.policy?.envelope).toBe('unchecked');
+    // Keylime's own evaluation of the content is unchanged: the entry passes the policy.
+    expect(report.policy).toMatchObject({ passed: 1, failed: 0 });
+    const incomplete = report.findings.find((f) => f.code === 'check-incomplete');
+    expect(incomplete?.severity).toBe('error');
+    expect(incomplete?.message).toContain('8114198dd64f6b1e07bd392274824d7adca5af8bfdc2fd2cf93a18db8f589e05');
+    expect(exitStatusOf(report)).toBe(1);
+  });
+
+  it('a template-hash failure with keys but no policy does not cite a policy (review D7)', async () => {
+    // An ima-sig entry whose 5-byte signature field Keylime drops, so its template hash differs.
+    const line = '10 ff70980a028dafba573b68991ffc74c16e0cacf3 ima-sig sha256:31b01737850048e60b5f4e4d71447998f96426e6999a2472695e86a4234f59fc /garbagesig 030204dead\n';
+    const ascii = { name: 'garbage.ascii', bytes: new TextEncoder().encode(line) };
+    const { report } = await analyzeRaw([ascii, file('rsa2048pub.pem', 'keys', 'rsa2048pub.pem')], {}, provider);
+    const failed = report.findings.find((f) => f.code === 'policy-template-hash');
+    expect(failed?.entries).toEqual([0]);
+    expect(failed?.message).toContain("Keylime's default when no runtime policy is given");
+    expect(failed?.message).not.toContain("the policy's");
   });
 
   it('policy create refuses a list whose template hashes do not verify', () => {

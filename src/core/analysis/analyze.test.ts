@@ -78,6 +78,32 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
     expect(report.findings[0].severity).toBe('error');
   });
 
+  it('a boot_aggregate in d-ngv2 gives its digest as algorithm:hex, without the digest type (review e)', async () => {
+    const report = await run([{ name: 'imatest.log', bytes: readSharedData('realdata', 'ibmtss', 'imatest.log') }]);
+    const boot = report.log?.boots.find((b) => b.index === 15);
+    expect(boot?.digest).toBe('sha256:9bb37c1bb81ebad4b74b3df82cf5c738773e1017a2a1998fa7f4467568edf839');
+  });
+
+  it('a file digest whose length is not its algorithm\'s is a warning with its entry (review a)', async () => {
+    const lines = [
+      '10 39bdccffc866c5216ec00fdac390663dd3fd9673 ima-ng sha256:1111111111111111111111111111111111111111 /short',
+      `10 ${'0'.repeat(40)} ima-ng sha256:${'11'.repeat(32)} /right-length`,
+    ];
+    const report = await run([{ name: 'forged.ascii', bytes: encodeText(`${lines.join('\n')}\n`) }]);
+    const f = report.findings.find((x) => x.code === 'digest-size-mismatch');
+    expect(f).toMatchObject({ severity: 'warning', entries: [0] });
+  });
+
+  it('--bank never drops supplied values of another bank: they are checked too (review D2)', async () => {
+    const tampered = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')], { banks: ['sha384'] });
+    expect(tampered.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'mismatch' }]);
+    expect(codes(tampered)).toContain('pcr-mismatch');
+    const good = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256.txt')], { banks: ['sha384'] });
+    expect(good.pcrChecks).toMatchObject([{ bank: 'sha256', pcr: 10, status: 'match', matchedEntries: 6 }]);
+    // The replay reported is still the bank asked for.
+    expect(Object.keys(good.replay ?? {})).toEqual(['sha384']);
+  });
+
   it('verifies q1 (RSASSA) with its key, nonce and PCR 10 replay', async () => {
     const report = await run(
       [swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')],
@@ -407,7 +433,8 @@ describe('the values a quote attests at a prefix are the log\'s values after tha
     const precomputed = { extendColumns: runningColumns(built.binary) };
     const sha256 = provider.get('sha256');
     if (sha256 === undefined) throw new Error('no sha256');
-    for (let m = 0; m <= entries.length; m++) {
+    // From 1: a quote of the PCRs' reset values attests no entry (reset-value.test.ts).
+    for (let m = 1; m <= entries.length; m++) {
       const after = built.pcrsAfter(m);
       const value = (bank: HashAlgorithm, pcr: number): Uint8Array => after.get(bank)?.get(pcr) ?? new Uint8Array(bank === 'sha1' ? 20 : 32);
       const quote = { name: `q-after-${m}.msg`, bytes: buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, value, sha256) }) };

@@ -70,9 +70,13 @@ export async function analyzeWithLog(
   return analyze(await loadInputs(others, provider, log, companions), options, provider);
 }
 
-/** Banks the log is replayed into: those reported (chooseBanks), and those of every quote. */
+/**
+ * Banks the log is replayed into: those reported (chooseBanks), and those of every supplied
+ * PCR value and quote, which are checked whatever `--bank` says (never silently left out).
+ */
 export function replayBanksOf(loaded: LoadedInputs, banks: readonly HashAlgorithm[]): HashAlgorithm[] {
   const replayBanks = new Set(banks);
+  for (const bank of loaded.pcrValues.keys()) replayBanks.add(bank);
   for (const q of loaded.quotes) for (const s of q.quote.selection) if (s.bank !== undefined) replayBanks.add(s.bank);
   return HASH_ALGORITHMS.filter((b) => replayBanks.has(b));
 }

@@ -192,6 +192,8 @@ export interface QuoteProbeOutcome {
   readonly finalDigest?: Uint8Array;
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
+  /** The quote's digest is that of its PCRs before the log extended any (QuoteProbeResult.atReset). */
+  readonly atReset?: boolean;
 }
 
 /**
@@ -223,7 +225,7 @@ export async function probeQuote(
   for (const [k, h] of hypothesesFor(log).entries()) {
     const result = k === 0 && pcrReplay.quote?.probe === probe ? pcrReplay.quote.result : await replay(h);
     if (result === undefined) break;
-    const r = { matchedEntries: result.matchedEntries, attested: result.attested, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing };
+    const r = { matchedEntries: result.matchedEntries, attested: result.attested, finalDigest: result.finalDigest, hypothesis: h, missing: result.missing, atReset: result.atReset };
     defaultResult ??= r;
     if (result.matchedEntries !== undefined || result.missing.length > 0 || banks.length === 0) return r;
   }

@@ -91,6 +91,7 @@ export async function checkQuote(
         attested = probe.attested;
       } else if (probe.finalDigest !== undefined) {
         report.digestMatches = false;
+        if (probe.atReset === true) evidence.push(RESET_QUOTE);
         evidence.push(...explainDigestMismatch(quote, ctx.fixedPcr, hasher, ctx.pcrReplay.logPcrs));
       }
     } else {
@@ -107,6 +108,9 @@ export async function checkQuote(
   }
   return { report, evidence, signatureDetail, hypothesis, missing, signingHash, ...(attested !== undefined ? { attested } : {}) };
 }
+
+const RESET_QUOTE =
+  'The quote attests the PCRs the log extends at their reset value, before any entry: they were never extended, so the quote covers no entry of this log (a TPM reset, a quote of another boot, or another machine).';
 
 /**
  * Why the replay does not reproduce the quote: if the supplied PCR values alone reproduce

@@ -27,6 +27,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'Kernels since 3.13 (templates ima-ng and later) write spaces in names as "_". A name with a space in such an entry means a tool wrote or rewrote the list; its template hash still covers the name as written, so the entry verifies. Compare with the list read from securityfs if the rewrite is unexpected.',
   },
+  'digest-size-mismatch': {
+    title: 'File digest of the wrong length',
+    severity: 'warning',
+    help: 'The digest field names an algorithm (sha256:) but holds a digest of another length. The kernel never writes that: a tool forged or rewrote the entry. Its template hash may still verify, since it covers the field as written.',
+  },
   'byte-order-big': {
     title: 'Big-endian list',
     severity: 'info',
@@ -60,7 +65,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
   'pcr-mismatch': {
     title: 'No prefix of the log reproduces the PCR',
     severity: 'error',
-    help: 'The log is missing entries the TPM saw (lost across kexec, a truncated list), belongs to another boot, was altered, or the value comes from another bank or machine. See the evidence in the message and the timeline.',
+    help: 'The log is missing entries the TPM saw (lost across kexec, a truncated list), belongs to another boot, was altered, or the value comes from another bank or machine. A PCR at its reset value (all zeros) was never extended, so it attests no entry of a log that extends it. See the evidence in the message and the timeline.',
   },
   'padded-sha1-extend': {
     title: 'Bank extended with padded SHA-1 digests',
@@ -85,7 +90,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
   'quote-digest-mismatch': {
     title: 'Quote digest reproduced by no prefix',
     severity: 'error',
-    help: 'The quote’s pcrDigest equals the digest of the replayed and supplied PCRs after no entry of the log. The log and the quote disagree: see the PCR checks for which PCR.',
+    help: 'No prefix of the log, replayed with the supplied PCRs, reproduces the quote’s pcrDigest. The log and the quote disagree: see the PCR checks for which PCR.',
   },
   'quote-signature-invalid': {
     title: 'Quote signature does not verify',

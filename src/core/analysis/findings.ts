@@ -61,6 +61,16 @@ export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>
       ),
     );
   }
+  if (facts.digestSizeMismatches.length > 0) {
+    const m = facts.digestSizeMismatches;
+    out.push(
+      finding(
+        'digest-size-mismatch',
+        `${plural(m.length, 'entry has', 'entries have')} a file digest whose length is not that of the algorithm it names (${listed(m)}), as in "sha256:" with 20 bytes: no kernel writes that, so the list was forged or rewritten by a tool, and a policy or signature check of those files compares the wrong bytes.`,
+        m,
+      ),
+    );
+  }
   if (log.format === 'binary' && log.byteOrder === 'big') {
     out.push(
       finding(
@@ -140,6 +150,14 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
           'log-ahead-of-pcrs',
           `${where} equals the replay of the first ${m} of ${entryCount} entries${via}: entry #${m} extends PCR ${c.pcr} again, so it and the later PCR ${c.pcr} entries were measured after the PCRs were read. Read the log and the quote together, or let the verifier stop before entry #${m}.`,
           m > 0 ? [m - 1] : [],
+        ),
+      );
+    } else if (/^0+$/.test(c.expected)) {
+      // The replay starts from the reset value, so only the empty prefix gives it: no entry.
+      out.push(
+        finding(
+          'pcr-mismatch',
+          `${where} holds its reset value (all zeros): it was never extended, yet the log has PCR ${c.pcr} entries, so the value attests none of them. The TPM was reset, or the value was read in another boot or on another machine.`,
         ),
       );
     } else {
@@ -337,7 +355,11 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
     out.push(
       finding(
         'quote-digest-mismatch',
-        `The quote's pcrDigest equals the digest of the replayed and supplied PCRs after no entry of the log (quote vs whole log: ${r.computedDigest === undefined ? `${r.pcrDigest.slice(0, 16)}… vs ?` : describeDifference(r.pcrDigest, r.computedDigest)}). ${q.evidence.join(' ')} See the PCR checks for which PCR disagrees.`,
+        [
+          `No prefix of the log reproduces the quote's pcrDigest from the replayed and supplied PCRs (quote vs whole log: ${r.computedDigest === undefined ? `${r.pcrDigest.slice(0, 16)}… vs ?` : describeDifference(r.pcrDigest, r.computedDigest)}).`,
+          ...q.evidence,
+          'See the PCR checks for which PCR disagrees.',
+        ].join(' '),
       ),
     );
   } else if (r.digestMatches === true) {

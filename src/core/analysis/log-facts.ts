@@ -11,6 +11,7 @@ import { templateFieldRange } from '../ima/template-field-range';
 import { parseKexecRecord } from '../ima/decode/kexec-record';
 import type { KexecFact, ReportLog } from '../report/report';
 import { decodeText, toHex } from '../util/bytes';
+import { digestSize, parseHashAlgorithm } from '../hash/hash-algorithm';
 
 export interface BootFact {
   readonly index: number;
@@ -55,13 +56,17 @@ export interface LogFacts {
   readonly oppositeByteOrder: readonly number[];
   /** Entries of templates from kernels since 3.13 (all but `ima`) whose name has a space. */
   readonly namesWithSpaces: readonly number[];
+  /** Entries whose file digest's length is not its named algorithm's (`sha256:` with 20 bytes). */
+  readonly digestSizeMismatches: readonly number[];
 }
 
 const KEXEC_HEADER_SIZE = 24;
 
 function fileDigestOf(log: ImaLog, i: number): { algorithm: string; hex: string } {
   const e = log.entries;
-  const algorithm = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  // d-ngv2 names the digest's type before its algorithm ("ima:sha256"): the algorithm is last.
+  const named = log.digestAlgorithms[e.fileDigestAlgorithm[i]] ?? 'unknown';
+  const algorithm = named.slice(named.lastIndexOf(':') + 1);
   const length = e.fileDigestLength[i];
   const at = log.bytes.at(e.fileDigestOffset[i], length);
   return { algorithm, hex: toHex(log.bytes.bytes.subarray(at, at + length)) };
@@ -87,6 +92,13 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   const unknownTemplate: number[] = [];
   const oppositeByteOrder: number[] = [];
   const namesWithSpaces: number[] = [];
+  const digestSizeMismatches: number[] = [];
+  // Per digest algorithm named in the log, its size when it is a known hash (d-ngv2 names
+  // "ima:sha256"); entries without a digest field have length 0 and are not judged.
+  const namedSizes = log.digestAlgorithms.map((name) => {
+    const bank = parseHashAlgorithm(name.slice(name.lastIndexOf(':') + 1));
+    return bank === undefined ? undefined : digestSize(bank);
+  });
   // Kernels since 3.13 (ima-ng and every later or custom template) write `_` for spaces.
   const replacesSpaces = log.templates.map((t) => t.name !== 'ima');
   let bytesBefore = KEXEC_HEADER_SIZE;
@@ -108,6 +120,11 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
       const at = log.bytes.at(e.nameOffset[i], nameLength);
       if (hasSpace(log.bytes.bytes, at, nameLength)) namesWithSpaces.push(i);
     }
+    const digestLength = e.fileDigestLength[i];
+    const named = namedSizes[e.fileDigestAlgorithm[i]];
+    // Violations are exempt: kernels before 5.x left room for 20 bytes whatever the algorithm.
+    const violation = (flags & EntryFlag.Violation) !== 0;
+    if (!violation && digestLength > 0 && named !== undefined && digestLength !== named) digestSizeMismatches.push(i);
     // Names are only decoded where they can matter: short names of the few markers.
     if (nameLength === 14 || nameLength === 10 || nameLength === 13) {
       const name = readEntryName(log, i);
@@ -158,7 +175,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
   };
   const unknownTemplateNames = [...new Set(unknownTemplate.slice(0, 100).map((i) => log.templates[e.template[i]].name))];
-  return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, namesWithSpaces };
+  return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, namesWithSpaces, digestSizeMismatches };
 }
 
 function hasSpace(data: Uint8Array, offset: number, length: number): boolean {

@@ -138,6 +138,7 @@ export class ListStream {
       hashes.mismatches.length === 0 &&
       hashes.oppositeByteOrder.length === 0 &&
       facts.unknownTemplate.length === 0 &&
+      facts.digestSizeMismatches.length === 0 &&
       facts.kexec.length === 0 &&
       facts.cmdlines.length === 0 &&
       (base === 0 || facts.boots.length === 0);
@@ -179,6 +180,8 @@ export class ListStream {
       unknownTemplateNames: [],
       oppositeByteOrder: [],
       namesWithSpaces: this.namesWithSpaces,
+      // A window with one makes the stream give up (see push).
+      digestSizeMismatches: [],
     };
     const finals = new Map<HashAlgorithm, Map<number, Uint8Array>>();
     for (const c of this.chains) {

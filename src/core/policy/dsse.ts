@@ -52,7 +52,10 @@ export function dsseKeyId(key: ImaPublicKey): string | undefined {
 
 export function checkEnvelope(envelope: DsseEnvelope, keys: readonly ImaPublicKey[]): EnvelopeCheck {
   const ecKeys = keys.filter((k) => k.algorithm === 'ecdsa');
-  if (ecKeys.length === 0) return { status: 'unchecked', detail: 'no EC public key was given to check the envelope with' };
+  if (ecKeys.length === 0) {
+    const signers = [...new Set(envelope.signatures.map((s) => s.keyid))].join(', ');
+    return { status: 'unchecked', detail: `no EC public key was given to check the envelope with (the signer's DSSE keyid is ${signers || 'not given'})` };
+  }
   const digest = sha256(pae(envelope.payloadType, envelope.payload));
   for (const key of ecKeys) {
     for (const s of envelope.signatures) {

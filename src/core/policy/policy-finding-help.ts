@@ -37,11 +37,6 @@ export const POLICY_FINDING_HELP = {
     severity: 'warning',
     help: 'No supplied or measured key has the signature’s keyid. Give the signer’s certificate (or add its public key to the policy’s verification-keys).',
   },
-  'policy-envelope-unchecked': {
-    title: 'Signed policy not checked',
-    severity: 'warning',
-    help: 'The policy is a DSSE envelope, but no key to check its signature was given. Its content is used as is.',
-  },
   'policy-schema-invalid': {
     title: 'Policy fails Keylime’s schema',
     severity: 'warning',
@@ -65,7 +60,7 @@ export const POLICY_FINDING_HELP = {
   'policy-template-hash': {
     title: 'Template hash fails in Keylime',
     severity: 'error',
-    help: 'Keylime recomputes each template hash with the policy’s ima.log_hash_alg from the fields it parsed; these entries differ, so Keylime fails them without looking at the policy.',
+    help: 'Keylime recomputes each template hash with the policy’s ima.log_hash_alg (sha1 when no policy is given) from the fields it parsed; these entries differ, so Keylime fails them without looking at the policy.',
   },
   'policy-wrong-pcr': {
     title: 'Entry not in PCR 10',

@@ -61,7 +61,8 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   };
 
   if (input.envelope?.status === 'invalid') push('policy-envelope-invalid', 'error', `${input.policyName ?? 'the policy'}: ${input.envelope.detail} Keylime refuses the policy (code 401); re-sign it or give the key that signed it.`);
-  if (input.envelope?.status === 'unchecked') push('policy-envelope-unchecked', 'warning', `${input.policyName ?? 'the policy'} is DSSE-signed but its signature was not checked: ${input.envelope.detail}. Give the signer's EC public key to check it.`);
+  // A signature without a key to check it is a check that cannot be made: a failure (fail closed).
+  if (input.envelope?.status === 'unchecked') push('check-incomplete', 'error', `${input.policyName ?? 'the policy'} is DSSE-signed but its signature could not be checked: ${input.envelope.detail}. Give the signer's EC public key (PEM or certificate; Keylime's ecdsa keyid is the SHA-256 of its PEM) to check it.`);
   if (input.schemaProblems.length > 0) {
     const shown = input.schemaProblems.slice(0, SHOWN).map((p) => `${p.place || '/'} ${p.message}`);
     push('policy-schema-invalid', 'warning', `${input.policyName ?? 'the policy'} fails Keylime's runtime-policy schema, so the verifier would refuse to store it (its evaluator, used here, still reads it): ${more(shown, input.schemaProblems.length)}.`);
@@ -98,7 +99,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable);
   }
   const hashes = byId[EventId.ImaHash];
-  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, the policy's ima.log_hash_alg${hashes.some((i) => hasDroppedSig(reader, i)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked against the policy.`, hashes);
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, ${input.policy === undefined ? "Keylime's default when no runtime policy is given" : "the policy's ima.log_hash_alg"}${hashes.some((i) => hasDroppedSig(reader, i)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked${input.policy === undefined ? ' (their signatures are not verified)' : ' against the policy'}.`, hashes);
   const pcr = byId[EventId.ImaPcr];
   if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr);
   const tomtou = byId[EventId.Tomtou];

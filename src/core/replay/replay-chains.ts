@@ -74,7 +74,9 @@ export interface ChainResult {
    * running value first equals it after some entry, and keeps that value until the next entry
    * that extends the same PCR: that entry's index is the count given (n when no later entry
    * extends the PCR, so the whole log reproduces it). Entries that extend other PCRs (PCR 10
-   * after PCR 11's last) never make a PCR a prefix match.
+   * after PCR 11's last) never make a PCR a prefix match. A target is a PCR the log extends,
+   * so its reset value (before the first entry that extends it) attests no entry and is no
+   * match: a PCR that was never extended is a TPM reset, another boot or another machine.
    */
   readonly matchedAt: Map<number, number>;
 }
@@ -82,8 +84,13 @@ export interface ChainResult {
 export interface QuoteProbeResult {
   /** Digest over the whole log (undefined when a selected PCR has no value at all). */
   readonly finalDigest?: Uint8Array;
-  /** Like `ChainResult.matchedAt`: the most entries whose replay gives the quote's digest. */
+  /**
+   * Like `ChainResult.matchedAt`: the most entries whose replay gives the quote's digest. The
+   * digest of the selected PCRs the log extends at their reset value is no match (see there).
+   */
   readonly matchedEntries?: number;
+  /** The quote's digest is that of its PCRs before any entry that extends one of them. */
+  readonly atReset?: boolean;
   /** Selected PCRs with no value from the log or the inputs. */
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
   /**
@@ -130,9 +137,7 @@ export async function replayChains(
     for (const p of logPcrs) pcrs.set(p, new Uint8Array(size));
     const wanted = new Map<number, Uint8Array>();
     for (const t of targets) if (t.bank === bank) wanted.set(t.pcr, t.value);
-    const matchedAt = new Map<number, number>();
-    for (const [p, v] of wanted) if (bytesEqual(pcrs.get(p) ?? new Uint8Array(size), v)) matchedAt.set(p, 0);
-    return { chain, hasher, pcrs, wanted, matchedAt };
+    return { chain, hasher, pcrs, wanted, matchedAt: new Map<number, number>() };
   });
 
   // Quote probe set-up: which PCRs the probe reads from the chains, and whether an entry's PCR
@@ -140,6 +145,7 @@ export async function replayChains(
   let probeSelected: Set<number> | undefined;
   let quoteMatched: number | undefined;
   let attested: QuoteProbeResult['attested'];
+  let quoteAtReset = false;
   const missing: Array<{ bank: HashAlgorithm; pcr: number }> = [];
   /** Copies of the log's selected values now (the running values change in place). */
   const attestedNow = (): NonNullable<QuoteProbeResult['attested']> => {
@@ -176,15 +182,18 @@ export async function replayChains(
         else if (quote.probe.fixed(sel.bank, p) === undefined) missing.push({ bank: sel.bank, pcr: p });
       }
     }
-    if (missing.length === 0) {
-      const d = quoteDigest();
-      if (d !== undefined && bytesEqual(d, quote.probe.expected)) {
-        quoteMatched = 0;
-        attested = attestedNow();
-      }
-    }
   }
   const probing = quote !== undefined && missing.length === 0 && (probeSelected?.size ?? 0) > 0;
+  if (quote !== undefined && missing.length === 0) {
+    // With none of its PCRs extended by the log, the quote matches the whole log or nothing.
+    const d = quoteDigest();
+    const equal = d !== undefined && bytesEqual(d, quote.probe.expected);
+    if (probing) quoteAtReset = equal;
+    else if (equal) {
+      quoteMatched = 0;
+      attested = attestedNow();
+    }
+  }
 
   // Per chain, arrays indexed by PCR number (the log's PCRs are bytes): the running values,
   // set in place, and the targets not matched yet; the loop allocates nothing. Each block's
@@ -194,7 +203,7 @@ export async function replayChains(
     const running: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
     for (const [p, v] of s.pcrs) running[p] = v;
     const pending: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(256).fill(undefined);
-    for (const [p, v] of s.wanted) if (!s.matchedAt.has(p)) pending[p] = v;
+    for (const [p, v] of s.wanted) pending[p] = v;
     const { size, running: precomputed } = s.chain.extend;
     const own = precomputed === undefined;
     return {
@@ -262,7 +271,13 @@ export async function replayChains(
     quote:
       quote === undefined
         ? undefined
-        : { finalDigest: missing.length === 0 ? quoteDigest() : undefined, matchedEntries: quoteMatched, missing, ...(attested !== undefined ? { attested } : {}) },
+        : {
+            finalDigest: missing.length === 0 ? quoteDigest() : undefined,
+            matchedEntries: quoteMatched,
+            missing,
+            ...(attested !== undefined ? { attested } : {}),
+            ...(quoteAtReset ? { atReset: true } : {}),
+          },
   };
 }
 

@@ -40,6 +40,7 @@ export type FindingCode =
   | 'firmware-note'
   | 'input-unused'
   | 'name-with-spaces'
+  | 'digest-size-mismatch'
   // Fail closed (issue 11): an input that cannot be read as its kind (the CLI exits 2) …
   | 'input-unreadable'
   // … a supplied check that cannot be made (a signature without a key, a key without a quote) …
@@ -60,7 +61,6 @@ export type FindingCode =
   | 'signature-invalid'
   | 'signature-unknown-key'
   // and our own:
-  | 'policy-envelope-unchecked'
   | 'policy-schema-invalid'
   | 'policy-excludes-inexact'
   | 'policy-exclude-anchoring'

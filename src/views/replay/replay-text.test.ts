@@ -6,7 +6,6 @@ describe('replay panel wording', () => {
     expect(coverageSentence('The quote', 151, 201)).toBe('The quote covers entries 1–151 of 201; 50 were measured after it.');
     expect(coverageSentence('The quote', 200, 201)).toBe('The quote covers entries 1–200 of 201; 1 was measured after it.');
     expect(coverageSentence('The quote', 201, 201)).toBe('The quote covers all 201 entries of the log.');
-    expect(coverageSentence('sha256 PCR 10', 0, 5)).toContain('no entry of the log');
   });
 
   it('groups digest inputs by source, PCR sets as ranges', () => {
@@ -60,6 +59,11 @@ describe('replayHeadline', () => {
     const check = { bank: 'sha256' as const, pcr: 10, expected: '', replayed: '' };
     expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'prefix', matchedEntries: 30 }] }, 33)).toMatchObject({ lastCovered: 29 });
     expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'mismatch' }] }, 33).text).toContain('No prefix');
+    // A value at its reset value attests no entry: said as such, never as a covered prefix.
+    expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, expected: '00'.repeat(32), status: 'mismatch' }] }, 33)).toEqual({
+      tone: 'error',
+      text: 'The supplied sha256 PCR 10 holds its reset value: it was never extended, so it attests no entry of the log.',
+    });
   });
 
   it('never claims a match against no values: none compared is said, and an unreadable input is an error', () => {

@@ -25,10 +25,12 @@ export const NONCE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'matc
 /** The pcrDigest check's outcome in one word. */
 export const DIGEST_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'reproduced', bad: 'differs', unchecked: 'not checked' };
 
-/** "The quote covers entries 1–151 of 201; 50 were measured after it." */
+/**
+ * "The quote covers entries 1–151 of 201; 50 were measured after it." A match covers at least
+ * one entry: a value before the log's first entry of the PCR is its reset value, no match.
+ */
 export function coverageSentence(what: string, matchedEntries: number, entryCount: number): string {
   if (matchedEntries >= entryCount) return `${what} covers all ${plural(entryCount, 'entry', 'entries')} of the log.`;
-  if (matchedEntries === 0) return `${what} matches before the first entry: no entry of the log is covered.`;
   const after = entryCount - matchedEntries;
   return `${what} covers entries 1–${formatCount(matchedEntries)} of ${formatCount(entryCount)}; ${formatCount(after)} ${after === 1 ? 'was' : 'were'} measured after it.`;
 }
@@ -99,7 +101,12 @@ export function replayHeadline(report: Report, entryCount: number): ReplayHeadli
   }
   const checks = report.pcrChecks ?? [];
   const failed = checks.find((c) => c.status === 'mismatch');
-  if (failed !== undefined) return { tone: 'error', text: `No prefix of the log replays to the supplied ${failed.bank} PCR ${failed.pcr}.` };
+  if (failed !== undefined) {
+    const what = `the supplied ${failed.bank} PCR ${failed.pcr}`;
+    return /^0+$/.test(failed.expected)
+      ? { tone: 'error', text: `${what[0].toUpperCase()}${what.slice(1)} holds its reset value: it was never extended, so it attests no entry of the log.` }
+      : { tone: 'error', text: `No prefix of the log replays to ${what}.` };
+  }
   const prefix = checks.find((c) => c.status === 'prefix' && c.matchedEntries !== undefined);
   if (prefix?.matchedEntries !== undefined) {
     const m = prefix.matchedEntries;

@@ -28,6 +28,7 @@
  */
 import { parseHashAlgorithm, digestSize, type HashAlgorithm } from '../../hash/hash-algorithm';
 import { fromHex } from '../../util/bytes';
+import { JsonEntries, parseJsonEntries } from '../json-entries';
 import { isObject, parseJsonObject } from '../json-value';
 import type { PcrBankSelection } from './pcr-selection';
 import { bankForDigestLength, PcrValuesBuilder, type PcrValues } from './pcr-value-set';
@@ -68,6 +69,11 @@ const COMMENT_RE = /^\s*#/;
  * be read, since the value the user meant for that PCR is lost (fail closed).
  */
 const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:/i;
+
+/** A line that tries to be a PCR value and is not one (`PCR-10: 0x…`, `10: zz`). */
+export function isNearMissPcrLine(line: string): boolean {
+  return NEAR_MISS_RE.test(line);
+}
 
 function spacedHex(text: string): Uint8Array | undefined {
   return fromHex(text.replace(/\s+/g, ''));
@@ -131,7 +137,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     const c = classifyPcrLine(line);
     if (c === undefined) {
       if (NEAR_MISS_RE.test(line)) {
-        builder.reject(`${where}: not a PCR value: ${line.trim().slice(0, 80)}`);
+        builder.reject(`${where}: not a PCR value (expected \`PCR-NN: <hex>\` as evmctl reads, or \`N: <hex>\` / \`N: 0x<hex>\` as tpm2_pcrread prints): ${line.trim().slice(0, 80)}`);
       }
       // Anything else ends a YAML bank block (`calcDigest:` after tpm2_quote's `pcrs:`).
       headerBank = undefined;
@@ -147,7 +153,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
       continue;
     }
     if (c.value === undefined) {
-      builder.reject(`${where}: PCR ${c.pcr}: not a hex value`);
+      builder.reject(`${where}: PCR ${c.pcr}: not a hex value of whole bytes (expected an even number of hex digits)`);
       continue;
     }
     format ??= sawBankHeader ? 'tpm2-pcrread-yaml' : (FORM_NAMES[c.form] ?? c.form);
@@ -195,23 +201,37 @@ export function parseBareDigest(
   };
 }
 
-/** `{"sha256": {"10": "hex"}}`, `{"pcrs": {…}}`, or `{"10": "hex"}` (bank from length). */
+const PCR_KEY_RE = /^\d{1,3}$/;
+
+/**
+ * `{"sha256": {"10": "hex"}}`, `{"pcrs": {…}}`, or `{"10": "hex"}` (bank from length). Read
+ * member by member (json-entries.ts): a repeated PCR keeps its first value and is said, as
+ * in the line forms; a member that is neither a bank nor a PCR index is said, not dropped.
+ */
 export function parsePcrJson(text: string): PcrTextParse | undefined {
-  const top = parseJsonObject(text);
-  if (top === undefined) return undefined;
-  const doc = isObject(top.pcrs) ? top.pcrs : top;
+  const fast = parseJsonObject(text);
+  if (fast === undefined) return undefined;
+  const fastDoc = isObject(fast.pcrs) ? fast.pcrs : fast;
+  if (!Object.keys(fastDoc).some((k) => parseHashAlgorithm(k) !== undefined || PCR_KEY_RE.test(k))) return undefined;
+  const top = parseJsonEntries(text);
+  if (!(top instanceof JsonEntries)) return undefined;
+  const wrapped = top.entries.find(([k]) => k === 'pcrs')?.[1];
+  const doc = wrapped instanceof JsonEntries ? wrapped : top;
   const builder = new PcrValuesBuilder();
   let seen = 0;
-  for (const [key, entry] of Object.entries(doc)) {
+  for (const [key, entry] of doc.entries) {
     const bank = parseHashAlgorithm(key);
-    if (bank !== undefined && (isObject(entry) || Array.isArray(entry))) {
-      for (const [pcrKey, hex] of Object.entries(entry)) {
+    const members = entry instanceof JsonEntries ? entry.entries : Array.isArray(entry) ? entry.map((v, i) => [String(i), v] as const) : undefined;
+    if (bank !== undefined && members !== undefined) {
+      for (const [pcrKey, hex] of members) {
         seen++;
         addJsonValue(builder, bank, pcrKey, hex, `"${key}"."${pcrKey}"`);
       }
-    } else if (/^\d{1,3}$/.test(key) && typeof entry === 'string') {
+    } else if (PCR_KEY_RE.test(key) && typeof entry === 'string') {
       seen++;
       addJsonValue(builder, undefined, key, entry, `"${key}"`);
+    } else {
+      builder.problems.push(`${JSON.stringify(key)}: neither a bank of PCR values (sha1, sha256, sha384, sha512, sm3_256) nor a PCR index with a hex value: not read`);
     }
   }
   if (seen === 0) return undefined;
@@ -226,7 +246,7 @@ function addJsonValue(
   where: string,
 ): void {
   const value = typeof hex === 'string' ? fromHex(hex) : undefined;
-  if (!/^\d{1,3}$/.test(pcrKey) || value === undefined) {
+  if (!PCR_KEY_RE.test(pcrKey) || value === undefined) {
     builder.reject(`${where}: not a PCR index and hex value`);
     return;
   }

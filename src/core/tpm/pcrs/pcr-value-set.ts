@@ -10,6 +10,8 @@ export type PcrValues = Map<HashAlgorithm, Map<number, Uint8Array>>;
 
 /** PCR indices above this are typos, not PCRs (PC TPMs have 24; none has 256). */
 const MAX_PCR_INDEX = 255;
+/** PCRs a TPM 2.0 (PC client) has; an index listed beyond them is said and left out. */
+const TPM_PCR_COUNT = 24;
 
 /**
  * The bank a bare digest belongs to, from its length alone: 20 → sha1, 32 → sha256 (SM3 is
@@ -47,6 +49,10 @@ export class PcrValuesBuilder {
         `${where}: ${bank} PCR ${pcr} has ${value.length} bytes, ` +
           `a ${bank} digest has ${digestSize(bank)}`,
       );
+      return;
+    }
+    if (pcr >= TPM_PCR_COUNT) {
+      this.problems.push(`${where}: PCR ${pcr} is beyond the ${TPM_PCR_COUNT} PCRs (0–${TPM_PCR_COUNT - 1}) of a TPM: not read`);
       return;
     }
     let pcrs = this.values.get(bank);

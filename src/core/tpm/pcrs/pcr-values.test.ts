@@ -266,6 +266,31 @@ describe('other forms', () => {
     expect(parsed(JSON.stringify({ sha256: { x: 'zz' } })).problems).toHaveLength(1);
   });
 
+  it('JSON says what it does not read, as the line forms do (review D4)', () => {
+    // A repeated key keeps the first value and is said (JSON.parse would keep the last, silently).
+    const dup = parsed(`{"sha256": {"10": "${PCR10_SHA256}", "10": "${'00'.repeat(32)}"}}`);
+    expect(plain(dup.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(dup.problems).toEqual([expect.stringMatching(/^"sha256"\."10": sha256 PCR 10 listed again with a different value 0{64} \(keeping f8a5/)]);
+    // PCR 24 is no TPM PCR: said and left out.
+    const beyond = parsed(`{"sha256": {"24": "${PCR10_SHA256}", "10": "${PCR10_SHA256}"}}`);
+    expect(plain(beyond.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(beyond.problems).toEqual([expect.stringContaining('"sha256"."24": PCR 24 is beyond the 24 PCRs')]);
+    expect(parsed(`PCR-24: ${PCR10_SHA256}\nPCR-10: ${PCR10_SHA256}\n`).problems).toEqual([expect.stringContaining('PCR 24 is beyond')]);
+    // A member that is no bank (here "__proto__") is said, not dropped.
+    const proto = parsed(`{"sha256": {"10": "${PCR10_SHA256}"}, "__proto__": {"10": "00"}, "sha999": {}}`);
+    expect(plain(proto.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
+    expect(proto.problems).toEqual([expect.stringMatching(/^"__proto__": neither a bank/), expect.stringMatching(/^"sha999": neither a bank/)]);
+  });
+
+  it('a listing whose values are not quite hex is claimed and names the line (review c)', () => {
+    const ox = new TextEncoder().encode(`PCR-10: 0x${PCR10_SHA256}\n`);
+    expect(looksLikePcrValues(ox)).toBe(true);
+    expect(parsed(ox).unreadable).toEqual([expect.stringMatching(/^line 1 \(byte 0\): not a PCR value \(expected `PCR-NN: <hex>` as evmctl reads/)]);
+    const short = new TextEncoder().encode(`sha256:\n  10: 0x${PCR10_SHA256.slice(1)}\n`);
+    expect(looksLikePcrValues(short)).toBe(true);
+    expect(parsed(short).unreadable).toEqual([expect.stringMatching(/^line 2 \(byte 8\): PCR 10: not a hex value of whole bytes/)]);
+  });
+
   it('"N hex" lines, bank from digest length; bank-prefixed evmctl lines', () => {
     const p = parsed(`0 ${'00'.repeat(20)}\n10 ${PCR10_SHA256}\n`);
     expect(p.format).toBe('index-hex-lines');
@@ -291,7 +316,7 @@ describe('other forms', () => {
     expect(p.problems).toEqual([
       'line 3 (byte 85): sha256 PCR 11 has 2 bytes, a sha256 digest has 32',
       `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (keeping ${PCR10_SHA256})`,
-      'line 5 (byte 175): not a PCR value: PCR-12: zz 12 34 56 78 9a',
+      'line 5 (byte 175): not a PCR value (expected `PCR-NN: <hex>` as evmctl reads, or `N: <hex>` / `N: 0x<hex>` as tpm2_pcrread prints): PCR-12: zz 12 34 56 78 9a',
     ]);
     // The values that could not be read make the listing unreadable (fail closed); a repeat does not.
     expect(p.unreadable).toEqual([p.problems[0], p.problems[2]]);
@@ -300,7 +325,7 @@ describe('other forms', () => {
   it('a PCR line whose value is not hex at all is unreadable, with its byte offset', () => {
     const text = `sha256:\n  0 : 0x${'00'.repeat(32)}\n  10: 0x${'zz'.repeat(32)}\n`;
     const p = parsed(text);
-    expect(p.unreadable).toEqual([`line 3 (byte ${text.indexOf('  10:')}): not a PCR value: 10: 0x${'zz'.repeat(32)}`]);
+    expect(p.unreadable).toEqual([`line 3 (byte ${text.indexOf('  10:')}): not a PCR value (expected \`PCR-NN: <hex>\` as evmctl reads, or \`N: <hex>\` / \`N: 0x<hex>\` as tpm2_pcrread prints): 10: 0x${'zz'.repeat(32)}`]);
   });
 
   it("HIRS expected-PCR lists: one value per line, the 0-based line number is the PCR index", () => {

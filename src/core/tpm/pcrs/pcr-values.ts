@@ -14,7 +14,7 @@ import {
   parseValuesPcrFile,
 } from './pcr-file-binary';
 import { parsePcrSelectionString, type PcrBankSelection } from './pcr-selection';
-import { parseBareDigest, parseIndexedByLine, parsePcrJson, parsePcrLines, classifyPcrLine } from './pcr-text-forms';
+import { parseBareDigest, parseIndexedByLine, parsePcrJson, parsePcrLines, classifyPcrLine, isNearMissPcrLine } from './pcr-text-forms';
 import type { PcrValues } from './pcr-value-set';
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../../hash/hash-algorithm';
 
@@ -96,9 +96,11 @@ export function looksLikePcrValues(head: Uint8Array): boolean {
     if (line.trim() === '' || line.startsWith('$ ')) continue;
     // One bare digest (a sysfs PCR file) or one per line (a HIRS expected-PCR list).
     if (BARE_DIGEST_LINE_RE.test(line)) return lines.every((l) => l.trim() === '' || BARE_DIGEST_LINE_RE.test(l));
+    // A first value line that is not quite one is still a PCR listing: claimed, so that its
+    // reading names the line and what was expected instead of "not recognised".
     const c = classifyPcrLine(line);
-    if (c === undefined) return false;
-    if (c.kind === 'value') return c.value !== undefined;
+    if (c === undefined) return isNearMissPcrLine(line);
+    if (c.kind === 'value') return true;
   }
   return false;
 }
