@@ -235,12 +235,11 @@ describe('streaming', () => {
     }
   });
 
-  it('parses a padded log byte by byte in linear time', () => {
+  // A quadratic walk would run into the test's time-out (a hang guard, not a timing figure).
+  it('parses a padded log byte by byte', () => {
     const bytes = read('realdata', 'go-eventlog/cos-113-intel-tdx.bin');
-    const started = Date.now();
     const log = parseInChunks(bytes, 1);
     expect(log.notes).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

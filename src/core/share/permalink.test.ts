@@ -314,16 +314,12 @@ describe('hostile fragments', () => {
   });
 
   it('refuses an oversized fragment before decoding it', async () => {
-    const start = Date.now();
     expect(await decodeError(`#r=1.${'A'.repeat(PERMALINK_MAX_FRAGMENT_LENGTH)}`)).toMatch(/characters long/);
-    expect(Date.now() - start).toBeLessThan(1000);
   });
 
   it('stops a deflate bomb at 4 MiB', async () => {
     const bomb = deflateRawSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
-    const start = Date.now();
     expect(await decodeError(`#r=1.${bomb.toString('base64url')}`)).toMatch(/expands to more than 4 MiB/);
-    expect(Date.now() - start).toBeLessThan(5000);
   });
 
   it('refuses content that is not JSON, or JSON that is not a payload', async () => {
@@ -396,13 +392,11 @@ describe('hostile fragments', () => {
   it('refuses deep nesting where the schema has none, and never walks it elsewhere', async () => {
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     const json = JSON.stringify(valid);
-    const start = Date.now();
     expect(await decodeError(forge(json.replace('"findings":', `"findings":${deep},"x":`)))).toMatch(/report\.findings/);
     const ignored = await decodePermalink(forge(`${json.slice(0, -1)},"extra":${deep.replace(/\[\[/g, '[{"a":[').replace(/\]\]/g, ']}]')}}`));
     // Either JSON.parse refuses such depth or the walk ignores the unknown key; never a hang or crash.
     if (ignored.ok) expect(ignored.notes).toContain('ignored unknown field(s) "extra" in payload');
     else expect(ignored.error).toMatch(/not JSON/);
-    expect(Date.now() - start).toBeLessThan(5000);
   });
 
   it('never lets __proto__ or constructor keys reach a prototype', async () => {
