@@ -99,6 +99,26 @@ describe('imascope compare', () => {
     expect(cli('compare', MARCH_1).status).toBe(2);
   });
 
+  it('with --json, a run that compares nothing still prints one JSON document saying why', () => {
+    const cases: Array<[string[], string, RegExp]> = [
+      [['/nonexistent/reference.log', MARCH_8], 'input-unreadable', /\/nonexistent\/reference\.log/],
+      [[vm('2025-03-01', 'pcrs'), MARCH_8], 'input-unreadable', /the reference must be an IMA measurement list/],
+      [[MARCH_1], 'usage-error', /needs a REFERENCE and a FAILING list/],
+      [['--bogus', MARCH_1, MARCH_8], 'usage-error', /unknown option '--bogus'/],
+    ];
+    for (const [args, code, message] of cases) {
+      // --json last: an option error found before it is still reported as JSON.
+      const r = cli('compare', ...args, '--json');
+      expect(r.status, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout) as { schema: string; error: { code: string; message: string }; changed?: number };
+      expect(doc.schema).toBe('imascope.compare/1');
+      expect(doc.error.code).toBe(code);
+      expect(doc.error.message).toMatch(message);
+      expect(doc.changed).toBeUndefined();
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it('a failing list parsed in a worker thread gives the same output, byte for byte', () => {
     const cases = [
       ['--json', MARCH_1, MARCH_8],

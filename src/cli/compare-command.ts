@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { compareDocument, failingChecks, hasDifferences, type FailingCheck } from '../core/compare/compare-json';
+import { COMPARE_SCHEMA, compareDocument, failingChecks, hasDifferences, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
 import { acceptChanges } from '../core/compare/accept-changes';
 import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
@@ -52,13 +52,15 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${COMPARE_USAGE}\n`);
     return 0;
   }
-  let json = false;
+  // Known before the loop: a usage error found on the way is reported as JSON too.
+  const json = argv.includes('--json');
+  const usage = (message: string): number => stopped(json, 'usage-error', `${message}\n${COMPARE_USAGE}`, 2);
   let writePolicy: string | undefined;
   const accept: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') json = true;
+    if (arg === '--json') continue;
     else if (arg === '--write-policy' || arg === '--accept') {
       const value = argv[++i];
       if (value === undefined) return usage(`${arg} needs a value`);
@@ -94,18 +96,19 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
     return hasDifferences(result.counts, reference.kind === 'policy' ? 'policy' : 'list') ? 1 : 0;
   } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`imascope: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`imascope: internal error comparing ${referencePath} with ${failingPath}: ${(e as Error).stack ?? String(e)}\n`);
-    return 3;
+    if (e instanceof InputError) return stopped(json, 'input-unreadable', e.message, 2);
+    return stopped(json, 'internal-error', `internal error comparing ${referencePath} with ${failingPath}: ${(e as Error).stack ?? String(e)}`, 3);
   }
 }
 
-function usage(message: string): number {
-  process.stderr.write(`imascope: ${message}\n${COMPARE_USAGE}\n`);
-  return 2;
+/** A run that compared nothing: the reason on stderr and, with --json, as the one document on stdout. */
+function stopped(json: boolean, code: CompareErrorDocument['error']['code'], message: string, status: number): number {
+  process.stderr.write(`imascope: ${message}\n`);
+  if (json) {
+    const doc: CompareErrorDocument = { schema: COMPARE_SCHEMA, error: { code, message: message.split('\n')[0] } };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  }
+  return status;
 }
 
 /**

@@ -8,6 +8,15 @@ import type { ClassCounts, CompareGroup, Divergence, LogComparison, SideFacts } 
 
 export const COMPARE_SCHEMA = 'imascope.compare/1';
 
+/**
+ * What `compare --json` prints when no comparison was made (a usage error, an input that cannot
+ * be read, a bug): still one JSON document, without counts, since nothing was counted.
+ */
+export interface CompareErrorDocument {
+  readonly schema: typeof COMPARE_SCHEMA;
+  readonly error: { readonly code: 'usage-error' | 'input-unreadable' | 'internal-error'; readonly message: string };
+}
+
 /** A supplied PCR value or quote of the failing list, judged against the divergence. */
 export interface FailingCheck {
   readonly source: 'pcr' | 'quote';
@@ -54,7 +63,6 @@ export function compareDocument(
   };
 }
 
-/** Whether anything differs (or could not be compared): the CLI's exit status 1. */
 /**
  * Whether the failing list differs from the reference. A policy lists every file of an image
  * and one boot measures a subset, so its `gone` paths are expected and not a difference; a
