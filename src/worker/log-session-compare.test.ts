@@ -33,6 +33,24 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
     expect(fresh.ok && fresh.result.compare).toBe(undefined);
   });
 
+  it('accepting chosen groups answers with a policy holding their paths (the open log verified first)', async () => {
+    const { call } = sessionHarness();
+    const failingBytes = vm('2025-03-08', 'binary_runtime_measurements_sha256');
+    await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([new Uint8Array(failingBytes)]) }] });
+    const compared = await call('compareWith', { file: new Blob([new Uint8Array(vm('2025-03-01', 'binary_runtime_measurements_sha256'))]), name: 'march-1' });
+    if (!compared.ok) throw new Error(compared.message);
+    const chosen = compared.result.groups.filter((g) => g.changed + g.new > 0).slice(0, 2);
+    expect(chosen.length).toBeGreaterThan(0);
+    const update = await call('acceptChanges', { groups: chosen.map((g) => g.key) });
+    if (!update.ok) throw new Error(update.message);
+    const policy = JSON.parse(update.result.text) as { digests: Record<string, string[]> };
+    for (const group of chosen) {
+      for (const p of group.paths.filter((q) => q.class !== 'gone')) {
+        expect(policy.digests[p.path], p.path).toEqual(expect.arrayContaining(p.failing.map((d) => d.hex)));
+      }
+    }
+  });
+
   it('refuses a reference that is not a list, naming it', async () => {
     const { call } = sessionHarness();
     await call('open', { inputs: [{ id: 'f', name: 'march-8', file: new Blob([new Uint8Array(vm('2025-03-08', 'binary_runtime_measurements_sha256'))]) }] });

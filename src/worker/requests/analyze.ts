@@ -187,11 +187,14 @@ export function verify(session: Session, opened: OpenedLog, provider: HashProvid
   const controller = new AbortController();
   const total = opened.file.size;
   const n = log.entries.length;
+  // Declared first: the pool may report progress before verifyLogInPool returns (a small list).
+  let verification: Verification | undefined = undefined;
   const result = verifyLogInPool(log, session.verifyPool(), provider, {
     signal: controller.signal,
     inPlace: session.options.verifyInPlace === true,
     onProgress: (done) => {
-      if (verification.progressTo !== undefined) session.progress(verification.progressTo, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done);
+      const to = verification?.progressTo;
+      if (to !== undefined) session.progress(to, 'verifying', Math.round((total * done) / Math.max(1, n)), total, done);
     },
   }).catch((e: unknown) => {
     session.verifications.delete(log);
@@ -199,7 +202,7 @@ export function verify(session: Session, opened: OpenedLog, provider: HashProvid
   });
   // Handled by whichever analysis awaits it, maybe after a rejection: not unhandled meanwhile.
   result.catch(() => undefined);
-  const verification: Verification = { result, controller, progressTo: undefined };
+  verification = { result, controller, progressTo: undefined };
   session.verifications.set(log, verification);
   return verification;
 }
