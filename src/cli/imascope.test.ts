@@ -26,20 +26,41 @@ function cliWith(env: Record<string, string>, ...args: string[]): { status: numb
 
 const swtpm = (name: string): string => sharedDataPath('swtpm', name);
 
+/**
+ * A report far larger than a pipe's buffer (64 KiB): 3,000 entries that an empty policy fails,
+ * each a failure in the report. Its files, in a new folder.
+ */
+async function largeReportCase(): Promise<{ dir: string; list: string; policy: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'imascope-pipe-'));
+  const list = join(dir, 'list.bin');
+  const policy = join(dir, 'empty-policy.json');
+  writeFileSync(list, buildImaLog(numberedFiles(3000), { provider: await createWasmHashProvider() }).binary);
+  writeFileSync(policy, JSON.stringify(emptyPolicyDocument()));
+  return { dir, list, policy };
+}
+
 describe('imascope analyze', () => {
   it('stops quietly when the reader closes the pipe early (analyze --json | head -c 100)', async () => {
-    // A report far larger than a pipe's buffer (64 KiB): 3,000 entries that an empty policy
-    // fails, each a failure in the report, so the CLI is still writing when head goes away.
-    const dir = mkdtempSync(join(tmpdir(), 'imascope-pipe-'));
-    const list = join(dir, 'list.bin');
-    const policy = join(dir, 'empty-policy.json');
-    writeFileSync(list, buildImaLog(numberedFiles(3000), { provider: await createWasmHashProvider() }).binary);
-    writeFileSync(policy, JSON.stringify(emptyPolicyDocument()));
+    // The CLI is still writing when head goes away.
+    const { list, policy } = await largeReportCase();
     const command = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}' | head -c 100`;
     const r = spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout).toHaveLength(100);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(141);
+  });
+
+  it('writes a report larger than the pipe whole to a reader that is slow to start (the pipe fills: EAGAIN, wait, go on)', async () => {
+    const { dir, list, policy } = await largeReportCase();
+    const toFile = join(dir, 'report.json');
+    const analyze = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}'`;
+    expect(spawnSync('bash', ['-c', `${analyze} > '${toFile}'`], { timeout: 60_000 }).status).toBe(1);
+    const slow = spawnSync('bash', ['-c', `set -o pipefail; ${analyze} | (sleep 2; cat)`], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
+    expect(slow.status).toBe(1);
+    const written = readFileSync(toFile, 'utf8');
+    expect(written.length).toBeGreaterThan(8 * 65536);
+    expect(slow.stdout).toBe(written);
+    expect((JSON.parse(slow.stdout) as Report).policy?.failures).toHaveLength(3000);
   });
 
   it('says the same whether the list is streamed or read whole, in either input order, damaged or not', { timeout: 300_000 }, () => {

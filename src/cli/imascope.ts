@@ -25,6 +25,7 @@ import { writeJsonReport } from '../core/export/json-report';
 import { REPORT_SCHEMA, type Finding, type Report } from '../core/report/report';
 import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
+import { CLOSED_PIPE_STATUS, writeStdoutFully } from './blocking-stdout';
 import { analyzeInParallel, bankThreadWanted, defaultThreads, DigestPool } from './parallel-digests';
 import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
@@ -129,9 +130,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
  * The CLI. An unexpected exception is exit 3 with one line naming the inputs, so that a crash
  * never reads as a verdict (1 means a check failed) and never leaves an empty stdout unexplained.
  */
-/** What a shell reports for a process a closed pipe stopped (128 + SIGPIPE). */
-const CLOSED_PIPE_STATUS = 141;
-
 export async function main(argv: readonly string[]): Promise<number> {
   // A reader that stops early (`imascope analyze --json … | head`) closes the pipe: stop
   // quietly, as tools killed by SIGPIPE do, rather than dying on an unhandled EPIPE.
@@ -169,7 +167,10 @@ class ReportOutput {
 
   report(report: Report): void {
     this.written = true;
-    writeJsonReport(report, (chunk) => process.stdout.write(chunk));
+    writeJsonReport(report, (chunk) => {
+      writeStdoutFully(chunk);
+      return true;
+    });
   }
 
   /** The run stopped before its report: said in one, unless a report was already written. */

@@ -11,9 +11,13 @@ import { readSharedData } from '../testing/shared-data';
 import { decodeText } from '../util/bytes';
 import { exportJsonReport, writeJsonReport } from './json-report';
 
-function streamed(value: unknown): { text: string; chunks: number[] } {
+/** `value` written out; `reuse`: the writer copies each chunk and hands it back to be filled again. */
+function streamed(value: unknown, reuse = false): { text: string; chunks: number[] } {
   const parts: Uint8Array[] = [];
-  writeJsonReport(value as Report, (chunk) => parts.push(chunk));
+  writeJsonReport(value as Report, (chunk) => {
+    parts.push(reuse ? chunk.slice() : chunk);
+    return reuse;
+  });
   const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -71,6 +75,8 @@ describe('writeJsonReport', () => {
     const out = streamed(value);
     expect(out.text).toBe(expected(value));
     expect(out.chunks.length).toBeGreaterThan(4);
+    // A chunk handed back is filled again: what was written out of it stays as it was.
+    expect(streamed(value, true).text).toBe(out.text);
     // Only a single string longer than a chunk is handed out whole.
     expect(out.chunks.filter((n) => n > 1 << 20).every((n) => n >= long.length)).toBe(true);
   });

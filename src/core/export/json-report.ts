@@ -14,14 +14,20 @@ const CHUNK_BYTES = 1 << 20;
  * stdout) cost seconds and gigabytes. Written as `JSON.stringify(value, null, 2)` does: keys
  * in own enumerable order, `undefined`, functions and symbols left out of objects (null in
  * arrays), `toJSON` honoured; strings and numbers are JSON.stringify's own text (plain ASCII
- * strings, nearly every one here, are copied without it). `write` may keep each chunk.
+ * strings, nearly every one here, are copied without it). `write` may keep each chunk, unless
+ * it returns true: it is done with the chunk, which is then filled again. Reusing one chunk
+ * matters on this VM, where a fresh page costs ~18 µs when first written: 200 MB of new
+ * chunks cost ~0.7 s (BENCHMARKS.md).
  */
-export function writeJsonReport(report: Report, write: (chunk: Uint8Array) => void): void {
+export function writeJsonReport(report: Report, write: ChunkWriter): void {
   const out = new JsonBytes(write);
   out.value(withToJson(report, ''), 0);
   out.byte(0x0a);
   out.flush();
 }
+
+/** Takes a chunk of the document; true when it no longer needs the chunk (written out, copied). */
+export type ChunkWriter = (chunk: Uint8Array) => boolean | void;
 
 const encoder = new TextEncoder();
 /** Strings up to this length are looked up in the cache of strings written before (its lookup hashes the string once). */
@@ -39,12 +45,11 @@ class JsonBytes {
   /** Short strings written before, encoded: a failure's reason and Keylime event repeat a million times. */
   readonly #short = new Map<string, Uint8Array>();
 
-  constructor(private readonly write: (chunk: Uint8Array) => void) {}
+  constructor(private readonly write: ChunkWriter) {}
 
   flush(): void {
     if (this.#at === 0) return;
-    this.write(this.#chunk.subarray(0, this.#at));
-    this.#chunk = new Uint8Array(CHUNK_BYTES);
+    if (this.write(this.#chunk.subarray(0, this.#at)) !== true) this.#chunk = new Uint8Array(CHUNK_BYTES);
     this.#at = 0;
     this.#flushes++;
   }
