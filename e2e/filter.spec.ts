@@ -162,6 +162,10 @@ test('a regular expression stopped by its time budget is said at the filter fiel
   await expect(toolbar.getByTestId('filter-stopped')).toContainText('The filter was stopped after 4 s at entry', { timeout: 120_000 });
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(inspector.page.locator('.entries__error')).toHaveCount(0);
+  // No rows stand for a filter that has no answer: the previous query's would read as matches.
+  await expect(inspector.page.getByTestId('entry-row')).toHaveCount(0);
+  await expect(inspector.page.getByTestId('entry-table')).toContainText('the filter was stopped before it finished');
+  await expect(toolbar.getByTestId('row-count')).toContainText('filter stopped');
   if (SHOTS) await inspector.page.screenshot({ path: `${SHOTS}/filter-stopped.png` });
   // A filter that runs is answered and the notice goes.
   await field.fill('path matches "lib-7\\.so$"');

@@ -25,7 +25,10 @@ export function EntriesPane() {
   // A filter stopped by its time budget is said where it was typed, not above the table.
   const filterStopped = errorCode === 'filterStopped' ? error : undefined;
   const entryCount = log?.entryCount ?? 0;
-  const totalRows = pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
+  // A stopped filter has no answer: the previous query's rows would read as its matches.
+  const shown = filterStopped === undefined ? page : undefined;
+  const totalRows =
+    filterStopped !== undefined ? 0 : pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
   const setMatches = useInspector((s) => s.setMatches);
   const answered = pageQuery === query && page !== undefined ? page.totalRows : undefined;
   useEffect(() => {
@@ -42,7 +45,15 @@ export function EntriesPane() {
     <section className="entries" aria-label="Entries">
       <EntryToolbar totalRows={totalRows} entryCount={entryCount} filterStopped={filterStopped} />
       {error !== undefined && filterStopped === undefined ? <p className="entries__error">{error}</p> : null}
-      <EntryTable page={page} pageIsCurrent={pageQuery === query} totalRows={totalRows} entryCount={entryCount} templates={log.templates ?? NO_TEMPLATES} onVisibleRangeChange={onVisibleRangeChange} />
+      <EntryTable
+        page={shown}
+        pageIsCurrent={pageQuery === query}
+        totalRows={totalRows}
+        entryCount={entryCount}
+        templates={log.templates ?? NO_TEMPLATES}
+        onVisibleRangeChange={onVisibleRangeChange}
+        emptyText={filterStopped === undefined ? undefined : 'No rows: the filter was stopped before it finished (the filter field says why).'}
+      />
     </section>
   );
 }

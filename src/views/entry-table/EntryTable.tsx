@@ -26,13 +26,15 @@ export interface EntryTableProps {
   readonly entryCount: number;
   readonly templates: readonly TemplateSummary[];
   readonly onVisibleRangeChange: (range: RowRange) => void;
+  /** What the table says when it has no rows (default: no entries match). */
+  readonly emptyText?: string;
 }
 
 function resolve<T>(updater: T | ((old: T) => T), old: T): T {
   return typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
 }
 
-export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templates, onVisibleRangeChange }: EntryTableProps) {
+export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templates, onVisibleRangeChange, emptyText }: EntryTableProps) {
   const query = useInspector((s) => s.query);
   const setSort = useInspector((s) => s.setSort);
   const columnVisibility = useInspector((s) => s.columnVisibility);
@@ -208,7 +210,7 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
             );
           })}
         </RowWindowBody>
-        {totalRows === 0 ? <p className="entry-table__empty">No entries match.</p> : null}
+        {totalRows === 0 ? <p className="entry-table__empty">{emptyText ?? 'No entries match.'}</p> : null}
       </div>
     </div>
   );

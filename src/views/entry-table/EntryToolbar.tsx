@@ -145,7 +145,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
       <span className="entry-toolbar__count" data-testid="row-count">
         {filtered ? (
           <>
-            {formatCount(totalRows)} of {formatCount(entryCount)}
+            {filterStopped === undefined ? `${formatCount(totalRows)} of ${formatCount(entryCount)}` : 'filter stopped'}{' '}
             <button type="button" className="link-button" onClick={() => clearFilters()}>
               clear
             </button>
