@@ -112,3 +112,25 @@ describe('a quote over PCRs the firmware log speaks for', () => {
     expect(report.findings.filter((f) => f.code === 'quote-digest-mismatch')).toHaveLength(1);
   });
 });
+
+describe('a firmware log cut short', () => {
+  it('tpm2-tools specid-vendordata.bin (it stops at bytes that are no event): no PCR is taken at its reset value, so no boot_aggregate is invented', async () => {
+    const firmware: RawInput = { name: 'specid-vendordata.bin', bytes: readSharedData('realdata', 'tpm2-tools', 'specid-vendordata.bin') };
+    const list: RawInput = { name: 'binary_runtime_measurements', bytes: readSharedData('swtpm', 'binary_runtime_measurements') };
+    const report = await run([firmware, list]);
+    expect(report.log?.errors ?? []).toEqual([]);
+    expect(Object.keys(report.firmware?.bootAggregates ?? {})).toEqual([]);
+    expect(report.findings.map((f) => f.code)).not.toContain('boot-aggregate-mismatch');
+    expect(report.findings.map((f) => f.code)).toContain('check-incomplete');
+  });
+
+  it('go-attestation sb_cert cut inside its last event: PCRs it had not extended yet are not compared at their reset value', async () => {
+    const whole = readSharedData('realdata', 'go-attestation', 'sb_cert_eventlog');
+    const report = await run([{ name: 'sb_cert_cut', bytes: whole.subarray(0, whole.length - 7) }, expectedPcrs()]);
+    expect(report.findings.map((f) => f.code)).toContain('parse-error');
+    const unextended = (report.firmware?.checks ?? []).filter((c) => [1, 2, 3, 6].includes(c.pcr));
+    expect(unextended).toEqual([]);
+    // Said, not dropped, with the reason.
+    expect(report.findings.find((f) => f.message.startsWith('Not compared'))?.message).toContain('sha1 PCRs 1–3, 6, 8–23, sha256 PCRs 1–3, 6, 8–23; the log was cut short');
+  });
+});

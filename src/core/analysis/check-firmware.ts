@@ -103,7 +103,9 @@ export function checkFirmware(
     findings.push({
       code: 'firmware-note',
       severity: 'info',
-      message: `Not compared with ${inputName}: the supplied ${notExtended.join(', ')}; nothing given extends them (the firmware log governs PCRs 0–7 and the PCRs its events extend).`,
+      message: replay.cutShort
+        ? `Not compared with ${inputName}: the supplied ${notExtended.join(', ')}; the log was cut short, and the events that extend them may be among those lost.`
+        : `Not compared with ${inputName}: the supplied ${notExtended.join(', ')}; nothing given extends them (the firmware log governs PCRs 0–7 and the PCRs its events extend).`,
     });
   }
   const matched = checks.filter((c) => c.status === 'match');

@@ -42,6 +42,8 @@ export interface FirmwareReplay {
   digestMismatches: number[];
   /** Final PCR values under hypotheses about firmware that extends without logging. */
   alternatives: FirmwareAlternative[];
+  /** Parsing stopped at bytes it could not read: events after them, if any, are not replayed. */
+  cutShort: boolean;
 }
 
 const MAX_PCR = 23;
@@ -102,7 +104,7 @@ export function replayFirmwareLog(log: FirmwareLog, provider: HashProvider): Fir
 
   const digestMismatches = checkDigests(log.events, hashers, notes);
   const alternatives = unloggedExitBootServices(log.events, banks, hashers, notes);
-  const replay: FirmwareReplay = { banks, hcrtm, notes, digestMismatches, alternatives };
+  const replay: FirmwareReplay = { banks, hcrtm, notes, digestMismatches, alternatives, cutShort: log.errors.length > 0 };
   if (locality !== undefined) replay.locality = locality;
   return replay;
 }
@@ -160,6 +162,8 @@ const LAST_SRTM_PCR = 7;
  * for an SRTM PCR (0–7) no event extends, its reset value (PCR 0 after the startup locality),
  * since only the firmware measures into those. Undefined for a bank the replay lacks and for
  * a PCR above 7 no event extends: the log does not speak for those (the OS may extend them).
+ * Nor for an SRTM PCR when the log was cut short or extends nothing in the bank: the events
+ * that extended it may be the ones lost, and a reset value would then be invented.
  * Every check that takes a PCR value from the firmware log (supplied values, quotes,
  * boot_aggregate) reads it here, so they agree.
  */
@@ -167,7 +171,7 @@ export function firmwarePcrValue(replay: FirmwareReplay, bank: HashAlgorithm, pc
   const lane = replay.banks.get(bank);
   if (lane === undefined) return undefined;
   const extended = lane.get(pcr);
-  if (extended !== undefined || pcr > LAST_SRTM_PCR) return extended;
+  if (extended !== undefined || pcr > LAST_SRTM_PCR || replay.cutShort || lane.size === 0) return extended;
   return initialValue(bank, pcr, replay.hcrtm ? 4 : (replay.locality ?? 0));
 }
 
