@@ -119,6 +119,14 @@ describe('imascope compare', () => {
     }
   });
 
+  it('--json read as the value of another option is not the JSON switch', () => {
+    // `--accept --json`: a group named "--json"; without --write-policy that is a usage error, said as text.
+    const r = cli('compare', '--accept', '--json', MARCH_1, MARCH_8);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--accept chooses the groups --write-policy writes/);
+  });
+
   it('a failing list parsed in a worker thread gives the same output, byte for byte', () => {
     const cases = [
       ['--json', MARCH_1, MARCH_8],

@@ -52,15 +52,17 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${COMPARE_USAGE}\n`);
     return 0;
   }
-  // Known before the loop: a usage error found on the way is reported as JSON too.
-  const json = argv.includes('--json');
-  const usage = (message: string): number => stopped(json, 'usage-error', `${message}\n${COMPARE_USAGE}`, 2);
+  // A usage error found before the options are all read is reported as JSON when `--json`
+  // is anywhere; after them, only when it was read as the option (not as a value).
+  let read: boolean | undefined;
+  const usage = (message: string): number => stopped(read ?? argv.includes('--json'), 'usage-error', `${message}\n${COMPARE_USAGE}`, 2);
+  let sawJson = false;
   let writePolicy: string | undefined;
   const accept: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') continue;
+    if (arg === '--json') sawJson = true;
     else if (arg === '--write-policy' || arg === '--accept') {
       const value = argv[++i];
       if (value === undefined) return usage(`${arg} needs a value`);
@@ -73,6 +75,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     else if (arg.startsWith('-') && arg !== '-') return usage(`unknown option '${arg}'`);
     else files.push(arg);
   }
+  const json = (read = sawJson);
   if (files.length < 2) return usage('compare needs a REFERENCE and a FAILING list');
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;

@@ -207,6 +207,13 @@ describe('imascope analyze', () => {
 import { decodePermalink } from '../core/share/permalink';
 
 describe('imascope analyze --permalink / --html', () => {
+  it('--json read as the value of --html is not the JSON switch: an unreadable input is said as text', () => {
+    const r = cli('analyze', '--html', '--json', '/nonexistent/binary_runtime_measurements');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('cannot read /nonexistent/binary_runtime_measurements');
+  });
+
   const tampered = [swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')];
 
   it('--permalink prints BASE_URL#r=1.… to stderr; the link opens to the --json report', async () => {

@@ -159,10 +159,20 @@ export async function main(argv: readonly string[]): Promise<number> {
  */
 class ReportOutput {
   private written = false;
-  readonly json: boolean;
+  /** Until the arguments are read, a guess from `--json` anywhere (a usage error is said in JSON too). */
+  #json: boolean;
 
   constructor(argv: readonly string[]) {
-    this.json = argv[0] === 'analyze' && argv.includes('--json');
+    this.#json = argv[0] === 'analyze' && argv.includes('--json');
+  }
+
+  get json(): boolean {
+    return this.#json;
+  }
+
+  /** The arguments were read: `--json` was the option, not the value of another (`--html --json`). */
+  settle(json: boolean): void {
+    this.#json = json;
   }
 
   report(report: Report): void {
@@ -199,6 +209,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     out.stopped({ code: 'usage-error', severity: 'error', message: e.message });
     return 2;
   }
+  out.settle(args.json);
   const provider = withNodeBulkHashing(await createHashProvider());
   const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
   const raw: RawInput[] = [];
@@ -274,8 +285,8 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
       return 2;
     }
   }
-  // Streamed: with a million policy failures the document is ~200 MB (writes to a file or a
-  // pipe are synchronous on Linux, so the chunks do not pile up in memory).
+  // Streamed: with a million policy failures the document is ~200 MB, written a chunk at a
+  // time as stdout takes it (writeStdoutFully), never whole in memory.
   if (args.json) out.report(report);
   else process.stdout.write(formatHumanReport(report));
   if (link !== undefined && url !== undefined) {

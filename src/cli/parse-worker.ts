@@ -4,13 +4,18 @@
  * columns, transferred, not copied) back. Bundled beside the CLI as dist/cli/parse-worker.mjs.
  */
 import { parentPort } from 'node:worker_threads';
-import { isList, parseList, readRaw, transferableLog } from './read-list';
+import { InputError, isList, parseList, readRaw, transferableLog } from './read-list';
 
-/** What the worker answers: the log, or that the file is no list, or why it cannot be read. */
+/**
+ * What the worker answers: the log, or that the file is no list, or why it cannot be read
+ * (an InputError). Anything else thrown (a bug, a failed allocation) is `failed`: the caller
+ * reads the list itself and fails as it would have without a thread (exit 3, naming the files).
+ */
 export type ParsedInThread =
   | { readonly kind: 'log'; readonly log: ReturnType<typeof transferableLog>['log'] }
   | { readonly kind: 'not-a-list' }
-  | { readonly kind: 'error'; readonly message: string };
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'failed' };
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.ts runs as a worker thread');
@@ -26,7 +31,7 @@ port.once('message', (path: string) => {
       transfer = moved.transfer;
     }
   } catch (e) {
-    answer = { kind: 'error', message: (e as Error).message };
+    answer = e instanceof InputError ? { kind: 'error', message: e.message } : { kind: 'failed' };
   }
   port.postMessage(answer, transfer);
   port.close();
