@@ -6,6 +6,7 @@ import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
 import { firstDifference } from '../core/util/digest-diff';
 import { moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
+import { formatCount, plural } from '../core/util/count-text';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
 
@@ -21,8 +22,10 @@ export function formatHumanReport(report: Report): string {
     const templates = Object.entries(log.templates)
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
+    // Byte order is a property of the binary format: an ASCII list has none.
+    const binary = report.inputs.some((i) => i.kind === 'ima-binary');
     lines.push(
-      `Log: ${log.entries} entries (${templates}), ${log.byteOrder}-endian, ${log.boots.length} boot(s), ${log.violations.length} violation(s), template hashes: ${log.templateHash.checked} checked, ${log.templateHash.mismatches.length} mismatched`,
+      `Log: ${plural(log.entries, 'entry', 'entries')} (${templates}), ${binary ? `${log.byteOrder}-endian` : 'ASCII'}, ${plural(log.boots.length, 'boot')}, ${plural(log.violations.length, 'violation')}, template hashes: ${formatCount(log.templateHash.checked)} checked, ${formatCount(log.templateHash.mismatches.length)} mismatched`,
     );
   }
   lines.push(...firmwareLines(report), ...policyLines(report));
@@ -103,12 +106,19 @@ function differenceLine(a: string, b: string): string[] {
   return at < 0 ? [] : [`    differ   ${' '.repeat(at)}^ from hex digit ${at + 1} (byte ${Math.floor(at / 2) + 1}); the first ${at} digits agree`];
 }
 
+/** What the user has yet to give for the quote's signature to be checked. */
+function missingForSignature(q: Partial<QuoteSources>): string {
+  if (q.signatureInput !== undefined && q.akInput === undefined) return 'no attestation key was given';
+  if (q.signatureInput === undefined && q.akInput !== undefined) return 'no signature was given';
+  return 'give the signature and the AK';
+}
+
 /** The quote's verdict in one line (each check named), then what it was checked against. */
 function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, entries: number | undefined, named: boolean): string[] {
   const failed = q.signature === 'invalid' || q.nonceMatches === false || q.digestMatches === false;
   const complete = q.signature === 'valid' && q.nonceMatches === true && q.digestMatches === true;
   const verdict = failed ? 'FAILED' : complete ? 'VERIFIED' : 'PARTLY CHECKED';
-  const signature = q.signature === 'unchecked' ? 'signature not checked (give the signature and the AK)' : `signature ${q.signature === 'valid' ? 'valid' : 'INVALID'}`;
+  const signature = q.signature === 'unchecked' ? `signature not checked (${missingForSignature(q)})` : `signature ${q.signature === 'valid' ? 'valid' : 'INVALID'}`;
   const nonce = q.nonceMatches === undefined ? 'nonce not checked (no --nonce)' : `nonce ${q.nonceMatches ? 'matches' : 'DIFFERS'}`;
   const m = q.matchedEntries;
   const digest =

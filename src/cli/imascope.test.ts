@@ -50,6 +50,22 @@ describe('imascope analyze', () => {
     expect(r.status).toBe(141);
   });
 
+  it('a closed stderr (2>&1 | true) keeps the exit status: an empty input is still 2, not 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-stderr-'));
+    const empty = join(dir, 'empty.bin');
+    writeFileSync(empty, new Uint8Array(0));
+    const command = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze '${empty}' 2>&1 | true`;
+    expect(spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { timeout: 60_000 }).status).toBe(2);
+  });
+
+  it('the human summary calls an ASCII list ASCII (no byte order), counts in words, and names what the quote signature lacks', () => {
+    const ascii = cli('analyze', sharedDataPath('policy', 'keylime', 'logs', 'measurements.ascii'));
+    expect(ascii.stdout).toContain('Log: 3 entries (ima-sig 3), ASCII, 1 boot, 0 violations,');
+    const keylime = (name: string): string => sharedDataPath('realdata', 'keylime', name);
+    const quote = cli('analyze', keylime('quote.out'), keylime('quotepcr.out'), keylime('quotesig.out'));
+    expect(quote.stdout).toContain('signature not checked (no attestation key was given)');
+  });
+
   it('writes a report larger than the pipe whole to a reader that is slow to start (the pipe fills: EAGAIN, wait, go on)', async () => {
     const { dir, list, policy } = await largeReportCase();
     const toFile = join(dir, 'report.json');

@@ -137,6 +137,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
     throw e;
   });
+  // A closed stderr (`2>&1 | true`) only loses the messages: the run goes on to its own exit
+  // status (an uncaught EPIPE exited 1, which means a check failed).
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   const out = new ReportOutput(argv);
   try {
     return await run(argv, out);
