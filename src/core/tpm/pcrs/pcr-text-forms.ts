@@ -28,6 +28,7 @@
  */
 import { parseHashAlgorithm, digestSize, type HashAlgorithm } from '../../hash/hash-algorithm';
 import { fromHex } from '../../util/bytes';
+import { formatCount } from '../../util/count-text';
 import { JsonEntries, parseJsonEntries } from '../json-entries';
 import { isObject, parseJsonObject } from '../json-value';
 import type { PcrBankSelection } from './pcr-selection';
@@ -69,6 +70,10 @@ const COMMENT_RE = /^\s*#/;
  * be read, since the value the user meant for that PCR is lost (fail closed).
  */
 const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:/i;
+/** A YAML key (`quoted: …`, `calcDigest:`, `  alg: rsassa`): tpm2-tools' own structure around the values. */
+const YAML_KEY_RE = /^\s*[\w.@-]+\s*:/;
+/** Unread lines quoted in the note that says so; the count says the rest. */
+const UNREAD_LINES_QUOTED = 3;
 
 /** A line that tries to be a PCR value and is not one (`PCR-10: 0x…`, `10: zz`). */
 export function isNearMissPcrLine(line: string): boolean {
@@ -126,6 +131,10 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
   let headerBank: HashAlgorithm | undefined;
   let hintBank: HashAlgorithm | undefined;
   let sawBankHeader = false;
+  // Text that is neither a value nor YAML structure. tpm2-tools' YAML documents hold much
+  // besides the values (event lists, block scalars), so only a plain listing's are said.
+  const unread: string[] = [];
+  let yaml = false;
   const lines = text.split(/\r?\n/);
   // Byte offset of each line, for messages (UTF-8 lengths: a listing may hold other text).
   let lineStart = 0;
@@ -138,6 +147,10 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     if (c === undefined) {
       if (NEAR_MISS_RE.test(line)) {
         builder.reject(`${where}: not a PCR value (expected \`PCR-NN: <hex>\` as evmctl reads, or \`N: <hex>\` / \`N: 0x<hex>\` as tpm2_pcrread prints): ${line.trim().slice(0, 80)}`);
+      } else if (YAML_KEY_RE.test(line)) {
+        yaml = true;
+      } else {
+        unread.push(`${where} \`${line.trim().slice(0, 80)}\``);
       }
       // Anything else ends a YAML bank block (`calcDigest:` after tpm2_quote's `pcrs:`).
       headerBank = undefined;
@@ -167,6 +180,11 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
   // Lines that tried to be values and none that was one: a listing, unreadable.
   if (format === undefined && builder.unreadable.length > 0) format = 'unreadable';
   if (format === undefined) return undefined;
+  if (unread.length > 0 && !yaml) {
+    const more = unread.length > UNREAD_LINES_QUOTED ? ` and ${unread.length - UNREAD_LINES_QUOTED} more` : '';
+    const what = unread.length === 1 ? '1 line is not a PCR value and was not read' : `${formatCount(unread.length)} lines are not PCR values and were not read`;
+    builder.problems.push(`${what}: ${unread.slice(0, UNREAD_LINES_QUOTED).join(', ')}${more}`);
+  }
   if (/^quoted:/m.test(text)) format = 'tpm2-quote-stdout';
   return { format, values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
 }

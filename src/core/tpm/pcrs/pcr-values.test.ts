@@ -253,6 +253,21 @@ describe('realdata PCR dumps in five text forms', () => {
   });
 });
 
+describe('lines that are no PCR value', () => {
+  it('a stray line among evmctl values is said with its line and byte, the values still read', () => {
+    const lines = readSharedText('swtpm', 'evmctl_pcrs_sha256.txt').split('\n');
+    const withJunk = [...lines.slice(0, 5), 'hello world this is junk', ...lines.slice(5)].join('\n');
+    const offset = new TextEncoder().encode(lines.slice(0, 5).join('\n')).length + 1;
+    const read = parsed(withJunk);
+    expect(plain(read.values)).toEqual(plain(parsed(lines.join('\n')).values));
+    expect(read.problems).toEqual([`1 line is not a PCR value and was not read: line 6 (byte ${offset}) \`hello world this is junk\``]);
+  });
+
+  it("tpm2-tools' YAML keys around the values are its structure, not unread lines", () => {
+    expect(parsed(readSharedText('swtpm', 'pcrread_all.yaml')).problems).toEqual([]);
+  });
+});
+
 describe('other forms', () => {
   it('JSON {"sha256": {"10": hex}} (also wrapped in "pcrs", or bank from length)', () => {
     const expected = { sha1: { 10: PCR10_SHA1 }, sha256: { 10: PCR10_SHA256 } };
