@@ -32,6 +32,7 @@ test('both per-bank lists dropped together: one table, every bank checked from i
     await expect(inspector.page.locator(`[data-testid="pcr-check"][data-bank="${bank}"]`)).toHaveAttribute('data-status', 'match');
   }
   await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'ok');
+  await expect(inspector.page.getByTestId('verdict-status')).toHaveText('PASS');
   if (SCREENSHOTS) await inspector.page.screenshot({ path: `${SCREENSHOTS}/per-bank-pair.png`, fullPage: true });
 });
 

@@ -1,4 +1,4 @@
-import { moreProblemsText } from '../../core/analysis/verdict';
+import { moreProblemsText, VERDICT_STATUS } from '../../core/analysis/verdict';
 import { SeverityIcon } from '../shared/severity';
 import type { ViewVerdict } from './verdict';
 import './Verdict.css';
@@ -10,6 +10,12 @@ export function VerdictMessage({ verdict }: { readonly verdict: ViewVerdict }) {
       {verdict.tone === 'pending' ? <span className="spinner" aria-hidden="true" /> : <SeverityIcon severity={verdict.tone} />}
       <div className="verdict__text">
         <h1 className="verdict__headline">
+          {/* Pass or fail in so many words first: a warning's headline names a problem, not the outcome. */}
+          {verdict.tone === 'pending' ? null : (
+            <span className={`verdict__status verdict__status--${verdict.tone}`} data-testid="verdict-status">
+              {VERDICT_STATUS[verdict.tone]}
+            </span>
+          )}
           {verdict.finding ? <span className="verdict__code">{verdict.finding.code}</span> : null}
           {verdict.headline}
         </h1>
