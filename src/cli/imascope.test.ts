@@ -115,6 +115,20 @@ describe('imascope analyze', () => {
     expect(nope.stderr).toContain(`--kind ${join(process.cwd(), 'nope')}: not among the input files`);
   });
 
+  it('a quote with neither signature nor AK: exit 0, but a warning in the human summary and in --json (quote-unsigned)', () => {
+    // The PCR values the quote attests, without the log (whose violation would lead the verdict).
+    const args = [swtpm('pcrread_sha256_10.yaml'), swtpm('q1_rsassa_sha256_10.msg')];
+    const human = cli('analyze', ...args);
+    expect(human.status).toBe(0);
+    expect(human.stdout.split('\n')[0]).toMatch(/^VERDICT: PASS with warnings — Quote not signed: q1_rsassa_sha256_10\.msg: /);
+    expect(human.stdout).toMatch(/^ {2}WARN quote-unsigned: q1_rsassa_sha256_10\.msg: /m);
+    const json = cli('analyze', '--json', ...args);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.quote).toMatchObject({ signature: 'unchecked', digestMatches: true });
+    expect(report.findings.filter((f) => f.code === 'quote-unsigned').map((f) => f.severity)).toEqual(['warning']);
+  });
+
   it("reads a tpm2 '-F values' file with the quote's selection, and refuses it without a quote", () => {
     const values = swtpm('q2_rsassa_plain.pcrs.values');
     const r = cli('analyze', '--json', swtpm('binary_runtime_measurements'), swtpm('q2_rsassa_plain.msg'), values);

@@ -52,6 +52,8 @@ export type FindingCode =
   | 'internal-error'
   // … and a key that verifies no quote, taken as an IMA verification key (info).
   | 'input-ima-key'
+  // … and a quote given with neither signature nor key: its digest checked, its origin not.
+  | 'quote-unsigned'
   // CONTRACT §5.4 (the policy dry run):
   | 'policy-not-in-allowlist'
   | 'policy-digest-mismatch'
