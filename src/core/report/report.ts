@@ -74,6 +74,8 @@ export type FindingCode =
   | 'policy-key-learned'
   | 'policy-note'
   | 'signature-unsupported'
+  // … a malformed IMA signature in a log judged with no key or policy (warning).
+  | 'signature-malformed'
   | 'buffer-digest-mismatch'
   | 'buffer-digest-unchecked'
   | 'bank-lists-differ'

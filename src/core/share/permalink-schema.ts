@@ -492,8 +492,8 @@ function readPolicy(w: Walk, v: unknown, path: string): ReportPolicy {
 
 /** CONTRACT §5.3 `signatures`. */
 function readSignatures(w: Walk, v: unknown, path: string): ReportSignatures {
-  const o = w.object(v, path, ['valid', 'invalid', 'unknownKey', 'unsupported', 'malformed', 'unsigned', 'keys', 'failures']);
-  return {
+  const o = w.object(v, path, ['valid', 'invalid', 'unknownKey', 'unsupported', 'malformed', 'unsigned', 'unchecked', 'keys', 'failures']);
+  const signatures: ReportSignatures = {
     valid: w.count(o.valid, `${path}.valid`),
     invalid: w.count(o.invalid, `${path}.invalid`),
     unknownKey: w.count(o.unknownKey, `${path}.unknownKey`),
@@ -519,6 +519,8 @@ function readSignatures(w: Walk, v: unknown, path: string): ReportSignatures {
       return failure;
     }),
   };
+  optional(w, o, signatures, 'unchecked', (y, q) => w.count(y, q), path);
+  return signatures;
 }
 
 // Record<SortColumn, …> keeps this list exhaustive when a column is added.
