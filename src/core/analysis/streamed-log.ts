@@ -27,7 +27,7 @@ import type { ByteOrder } from '../model/ima-log';
 import type { ReportInput } from '../report/report';
 import { computeExtendValues, BLOCK_ENTRIES } from '../replay/extend-values';
 import { defaultHypothesis } from './check-pcrs';
-import { computeLogFacts, type LogFacts } from './log-facts';
+import { computeLogFacts, reportBoot, type LogFacts } from './log-facts';
 import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
 
 /** What a streaming pass keeps of a binary list: everything `analyze` reads of it. */
@@ -172,7 +172,7 @@ export class ListStream {
         byteOrder: this.byteOrder,
         violations: hashes.violations,
         templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
-        boots: this.boots.map((b) => ({ index: b.index, digest: b.digest })),
+        boots: this.boots.map(reportBoot),
         kexec: [],
         errors: [],
       },

@@ -178,7 +178,7 @@ function logSection(report: Report): string {
       'template hashes',
       esc(`${log.templateHash.checked} checked, ${log.templateHash.mismatches.length} mismatched${log.templateHash.mismatches.length > 0 ? ` (${indexList(log.templateHash.mismatches)})` : ''}`),
     ],
-    ['boots', log.boots.map((b) => `${esc(`#${b.index}`)} ${hex(b.digest)}`).join('<br>')],
+    ['boots', log.boots.map((b) => `${esc(`#${b.index}`)} ${b.digest === undefined ? esc('(no digest field)') : hex(b.digest)}`).join('<br>')],
     [
       'kexec records',
       esc(

@@ -104,7 +104,8 @@ export interface ReportLog {
   byteOrder: 'little' | 'big' | 'mixed';
   violations: number[];
   templateHash: { checked: number; mismatches: number[] };
-  boots: { index: number; digest: string }[];
+  /** `digest` is absent when the boot_aggregate entry's template records no file digest (`n-ng`). */
+  boots: { index: number; digest?: string }[];
   kexec: KexecFact[];
   errors: { offset: number; message: string }[];
 }

@@ -300,11 +300,11 @@ function readLog(w: Walk, v: unknown, path: string): ReportLog {
     },
     boots: w.array(o.boots, `${path}.boots`, SCHEMA_LIMITS.records, (x, p) => {
       const b = w.object(x, p, ['index', 'digest']);
-      return {
-        index: w.int(b.index, `${p}.index`, 0, MAX_INDEX),
-        // "<algo>:<hex>", the algorithm as the log wrote it ("sha256", "ima:sha256").
-        digest: w.string(b.digest, `${p}.digest`, 200 + SCHEMA_LIMITS.digestHex, /:(?:[0-9a-f]{2})*$/, '"<algorithm>:<hex>"'),
-      };
+      const boot: ReportLog['boots'][number] = { index: w.int(b.index, `${p}.index`, 0, MAX_INDEX) };
+      // "<algo>:<hex>", the algorithm as the log wrote it ("sha256", "ima:sha256"); absent when
+      // the entry's template records no digest.
+      optional(w, b, boot, 'digest', (y, q) => w.string(y, q, 200 + SCHEMA_LIMITS.digestHex, /:(?:[0-9a-f]{2})*$/, '"<algorithm>:<hex>"'), p);
+      return boot;
     }),
     kexec: w.array(o.kexec, `${path}.kexec`, SCHEMA_LIMITS.records, (x, p) => readKexec(w, x, p)),
     errors: w.array(o.errors, `${path}.errors`, SCHEMA_LIMITS.records, (x, p) => {
