@@ -105,3 +105,20 @@ test("a tpm2 '-F values' PCR file is labelled as read with the quote's selection
   await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
   if (process.env.E2E_SHOTS) await inspector.page.screenshot({ path: `${process.env.E2E_SHOTS}/values-without-quote.png` });
 });
+
+test('a quote with neither signature nor AK: its digest agrees, but the verdict warns (quote-unsigned), never a clean green', async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('pcrread_sha256_10.yaml'), swtpm('q1_rsassa_sha256_10.msg')]);
+  await inspector.waitForReady();
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'warning');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="quote-unsigned"]')).toHaveAttribute('data-severity', 'warning');
+});
+
+test("a malformed IMA signature with no key: a warning finding, the row's data-signature is invalid (§5.5)", async ({ inspector }) => {
+  const keylime = (name: string): TestFile => ({ name, mimeType: 'text/plain', buffer: readFileSync(sharedDataPath('policy', 'keylime', 'logs', name)) });
+  await inspector.open();
+  await inspector.loadFiles([keylime('bad-signatures.ascii')]);
+  await inspector.waitForReady();
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="signature-malformed"]')).toHaveAttribute('data-severity', 'warning');
+  await expect(inspector.row(0)).toHaveAttribute('data-signature', 'invalid');
+});

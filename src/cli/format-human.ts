@@ -7,6 +7,7 @@ import { firstDifference } from '../core/util/digest-diff';
 import { moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
 import { formatCount, plural } from '../core/util/count-text';
+import { signatureCounts } from '../core/policy/policy-dry-run';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
 
@@ -162,7 +163,7 @@ function policyLines(report: Report): string[] {
   }
   const s = report.signatures;
   if (s !== undefined) {
-    lines.push(`Signatures: ${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned; keys: ${s.keys.map((k) => `${k.keyid} ${k.algorithm} (${k.source})`).join(', ') || 'none'}`);
+    lines.push(`Signatures: ${signatureCounts(s)}; keys: ${s.keys.map((k) => `${k.keyid} ${k.algorithm} (${k.source})`).join(', ') || 'none'}`);
   }
   return lines;
 }

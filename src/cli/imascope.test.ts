@@ -152,6 +152,39 @@ describe('imascope analyze', () => {
     expect(nope.stderr).toContain(`--kind ${join(process.cwd(), 'nope')}: not among the input files`);
   });
 
+  it('a quote with neither signature nor AK: exit 0, but a warning in the human summary and in --json (quote-unsigned)', () => {
+    // The PCR values the quote attests, without the log (whose violation would lead the verdict).
+    const args = [swtpm('pcrread_sha256_10.yaml'), swtpm('q1_rsassa_sha256_10.msg')];
+    const human = cli('analyze', ...args);
+    expect(human.status).toBe(0);
+    expect(human.stdout.split('\n')[0]).toMatch(/^VERDICT: PASS with warnings — Quote not signed: q1_rsassa_sha256_10\.msg: /);
+    expect(human.stdout).toMatch(/^ {2}WARN quote-unsigned: q1_rsassa_sha256_10\.msg: /m);
+    const json = cli('analyze', '--json', ...args);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.quote).toMatchObject({ signature: 'unchecked', digestMatches: true });
+    expect(report.findings.filter((f) => f.code === 'quote-unsigned').map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('a malformed IMA signature with no key: a warning and the signatures counts, streamed or not (exit 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-sig-'));
+    const list = join(dir, 'list.bin');
+    // sig_size says 256 bytes but 4 follow (a v2 header: type 3, version 2, sha256, keyid).
+    const bad = new Uint8Array([0x03, 0x02, 0x04, 0xf3, 0x45, 0x2d, 0x23, 0x01, 0x00, 1, 2, 3, 4]);
+    const entries = [...numberedFiles(3).map((e) => ({ ...e, template: 'ima-sig' })), { template: 'ima-sig', path: '/usr/bin/bad', sig: bad }];
+    writeFileSync(list, buildImaLog(entries, { provider: await createWasmHashProvider() }).binary);
+    const whole = cli('analyze', '--json', list);
+    const streamed = cliWith({ IMASCOPE_STREAM_MIN_BYTES: '0' }, 'analyze', '--json', list);
+    expect(whole.status).toBe(0);
+    expect(streamed.status).toBe(0);
+    const report = JSON.parse(whole.stdout) as Report;
+    expect(report.signatures).toMatchObject({ malformed: 1, unsigned: 3, unchecked: 0, failures: [{ index: 3, status: 'malformed' }] });
+    expect(JSON.parse(streamed.stdout)).toEqual(report);
+    const human = cli('analyze', list);
+    expect(human.stdout).toContain('Signatures: 0 valid, 0 invalid, 0 unknown key, 0 unsupported, 1 malformed, 3 unsigned, 0 not checked (no key given); keys: none');
+    expect(human.stdout).toMatch(/^ {2}WARN signature-malformed: 1 IMA signature is malformed, so no key can verify it: "\/usr\/bin\/bad" \(entry 3\): sig_size says 256 bytes but 4 follow\./m);
+  });
+
   it("reads a tpm2 '-F values' file with the quote's selection, and refuses it without a quote", () => {
     const values = swtpm('q2_rsassa_plain.pcrs.values');
     const r = cli('analyze', '--json', swtpm('binary_runtime_measurements'), swtpm('q2_rsassa_plain.msg'), values);

@@ -117,6 +117,10 @@ function builtLists(): Array<{ name: string; bytes: Uint8Array; pcrs: RawInput[]
     ['no boot_aggregate', numberedFiles(80), { provider }],
     ['names with spaces', [boot, ...numberedFiles(30), { path: '/opt/my file', keepSpaces: true }, ...numberedFiles(30, '/b')], { provider }],
     ['padded-sha1 kernel', [boot, ...numberedFiles(40)], { provider, extend: 'padded-sha1' }],
+    // A boot_aggregate with no digest field (its report boot has no digest), and a malformed
+    // signature (sig_size 256, 4 bytes follow): both paths must say the same of each.
+    ['no digest field', [{ template: 'n-ng', path: 'boot_aggregate' }, ...numberedFiles(30).map((e) => ({ ...e, template: 'n-ng' }))], { provider }],
+    ['a malformed signature', [boot, { template: 'ima-sig', path: '/bin/bad', sig: Uint8Array.of(3, 2, 4, 0xa1, 0xb2, 0xc3, 0xd4, 1, 0, 1, 2, 3, 4) }, ...numberedFiles(30)], { provider }],
     ['soft reboot', kexecSoftReboot({ firstBoot: [boot, ...numberedFiles(20)], afterLoad: numberedFiles(5, '/l'), secondBoot: [boot, ...numberedFiles(20, '/n')] }), { provider }],
   ];
   const lists = cases.map(([name, entries, options]) => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY } from '../core/query/filter-entries';
-import { PolicyCode } from '../core/query/entry-verdicts';
+import { CONTRACT_SIGNATURE_NAMES, PolicyCode, SignatureCode } from '../core/query/entry-verdicts';
 import { hasSharedData, readSharedData } from '../core/testing/shared-data';
 import { sessionHarness } from './session-harness';
 
@@ -53,5 +53,30 @@ describe.skipIf(!hasSharedData())('filter expressions in the worker', () => {
     if (!rows.ok) throw new Error(rows.message);
     expect(rows.result.totalRows).toBe(0);
     expect(rows.result.searchError).toMatch(/^column \d+: /);
+  });
+});
+
+describe.skipIf(!hasSharedData())('a malformed signature with no key or policy', () => {
+  it("is the row's signature verdict (malformed, `invalid` in §5.5's words), selected by sig == invalid; the other rows stay none", async () => {
+    const { call } = sessionHarness();
+    // Keylime's BAD_SIGNATURES vector: one ima-sig entry whose sig_size (0x4800) is not what follows.
+    const opened = await call('open', { inputs: [{ id: 'log', name: 'bad-signatures.ascii', file: keylime('logs', 'bad-signatures.ascii') }] });
+    if (!opened.ok) throw new Error(opened.message);
+    const analysed = await call('analyze', { pastes: [] });
+    if (!analysed.ok) throw new Error(analysed.message);
+    expect(analysed.result.report.signatures?.malformed).toBe(1);
+    const rows = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
+    if (!rows.ok) throw new Error(rows.message);
+    expect([...rows.result.signature]).toEqual([SignatureCode.malformed]);
+    expect(CONTRACT_SIGNATURE_NAMES[rows.result.signature[0]]).toBe('invalid');
+    const selected = await call('getRows', { range: { start: 0, end: 10 }, query: { ...DEFAULT_QUERY, search: 'sig == invalid' } });
+    expect(selected.ok && [...selected.result.index]).toEqual([0]);
+
+    // The swtpm list signs nothing: no column, every row none.
+    const plain = await call('open', { inputs: [{ id: 'log', name: 'binary_runtime_measurements', file: new Blob([new Uint8Array(readSharedData('swtpm', 'binary_runtime_measurements'))]) }] });
+    if (!plain.ok) throw new Error(plain.message);
+    await call('analyze', { pastes: [] });
+    const none = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
+    expect(none.ok && [...none.result.signature].every((c) => c === SignatureCode.none)).toBe(true);
   });
 });

@@ -26,10 +26,15 @@ export function keyIdsOf(opened: OpenedLog): KeyIdColumn {
   return opened.keyIds;
 }
 
-/** The policy dry run's columns, which use the filter's codes (entry-verdicts.ts). */
+/**
+ * The policy dry run's columns, which use the filter's codes (entry-verdicts.ts); without one,
+ * the malformed signatures the analysis found with no key.
+ */
 export function verdictsOf(state: OpenState): EntryVerdicts {
   const run = state.policyRun;
-  return run === undefined ? NO_VERDICTS : { policy: run.policyColumn, signature: run.signatureColumn };
+  if (run !== undefined) return { policy: run.policyColumn, signature: run.signatureColumn };
+  const signature = state.analysis?.signatureColumn;
+  return signature === undefined ? NO_VERDICTS : { signature };
 }
 
 /** Timeline marks of the open log, from its latest analysis (model facts only before it). */

@@ -64,6 +64,11 @@ export interface Analysis {
   readonly logFacts?: LogFacts;
   /** The policy dry run's per-entry results, when a policy or keys were given. */
   readonly policyRun?: PolicyDryRun;
+  /**
+   * With no policy run: SignatureCode per entry, `malformed` where a signature no key can
+   * verify was found (malformed-signatures.ts); absent when there is none.
+   */
+  readonly signatureColumn?: Uint8Array;
   /** The inputs that could not be read as any kind or as theirs, and why (input-unreadable findings). */
   readonly unreadable?: readonly Unreadable[];
 }

@@ -35,6 +35,7 @@ import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
 import { hasPolicyInputs } from '../policy/policy-inputs';
 import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../policy/policy-dry-run';
+import { malformedSignatures, type MalformedSignatures } from './malformed-signatures';
 import { finishSteps, finishStepsWithPauses } from '../util/steps';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
@@ -300,6 +301,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push({ code: 'input-unreadable', severity: 'error', message: `${u.name}: cannot be read${u.kind === undefined ? '' : ` as ${u.kind}`}: ${u.reason}` });
   }
   let policyRun: PolicyDryRun | undefined;
+  let malformed: MalformedSignatures | undefined;
   // Fail closed: an exclude list judges nothing without the policy it belongs to.
   const lonelyExcludes = loaded.policyInputs.policy === undefined ? loaded.policyInputs.excludeFiles : [];
   for (const f of lonelyExcludes) {
@@ -319,6 +321,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...policyRun.findings);
   } else if (hasPolicyInputs(loaded.policyInputs)) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
+  } else if (loaded.log !== undefined) {
+    // With no key or policy the dry run does not run; a malformed signature needs neither.
+    malformed = malformedSignatures(loaded.log.log);
+    if (malformed !== undefined) {
+      report.signatures = malformed.signatures;
+      findings.push(malformed.finding);
+    }
   }
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
@@ -331,6 +340,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     matchedEntries,
     ...(logFacts !== undefined && { logFacts }),
     ...(policyRun !== undefined && { policyRun }),
+    ...(malformed !== undefined && { signatureColumn: malformed.column }),
     ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
   };
 }

@@ -187,7 +187,9 @@ export function uncheckedBootAggregates(
       const bank = parseHashAlgorithm(boot.algorithm);
       const last = bank === 'sha1' ? 7 : 9;
       const reason =
-        bank === undefined
+        boot.digest === undefined
+          ? 'its template records no file digest (no d, d-ng or d-ngv2 field), so it carries no aggregate to compare.'
+          : bank === undefined
           ? `its algorithm '${boot.algorithm}' is not a TPM bank imascope can compute.`
           : `it is a ${bank} digest over ${bank} PCRs 0–${last}, but ${given}. Supply the ${bank} PCRs 0–${last} (tpm2_pcrread ${bank}:0,1,2,3,4,5,6,7${last === 9 ? ',8,9' : ''}) or a firmware log that records the ${bank} bank.`;
       return { boot, reason };

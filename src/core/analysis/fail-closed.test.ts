@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
-import { exitStatusOf } from './verdict';
+import { exitStatusOf, verdictOf } from './verdict';
 import type { Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';
@@ -222,6 +222,41 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.status).toBe(0);
     expect(r.report?.inputs[1].kind).toBe('ima-key');
     expect(r.report?.findings.find((f) => f.code === 'input-ima-key')?.message).toMatch(/^ak_rsa\.pem: an RSA-2048 public key with no quote to verify/);
+  });
+});
+
+describe('a quote with neither signature nor key is a warning, not a clean pass', () => {
+  it('the digest agrees (exit 0), but the verdict warns that nothing shows a TPM made the quote', async () => {
+    // With the PCR values it attests and no log, nothing else (the log's violation) warns.
+    const r = await analyzeAll([swtpm('pcrread_sha256_10.yaml'), swtpm('q1_rsassa_sha256_10.msg')]);
+    expect(r.report?.quote).toMatchObject({ digestMatches: true, nonceMatches: true, signature: 'unchecked' });
+    expect(r.status).toBe(0);
+    expect(r.report && verdictOf(r.report)).toMatchObject({ tone: 'warning', finding: { code: 'quote-unsigned' } });
+    // Beside the log the same quote gets the same warning.
+    expect((await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg')])).report?.findings.map((f) => f.code)).toContain('quote-unsigned');
+    const unsigned = r.report?.findings.filter((f) => f.code === 'quote-unsigned') ?? [];
+    expect(unsigned).toHaveLength(1);
+    expect(unsigned[0].severity).toBe('warning');
+    expect(unsigned[0].message).toMatch(/^q1_rsassa_sha256_10\.msg: .*no signature and no attestation key .*tpm2_quote -s.*AK/);
+  });
+
+  it('each unsigned quote is named on its own', async () => {
+    const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q3_ecdsa_multibank.msg')]);
+    expect(r.report?.findings.filter((f) => f.code === 'quote-unsigned').map((f) => f.message.split(':')[0])).toEqual([
+      'q1_rsassa_sha256_10.msg',
+      'q3_ecdsa_multibank.msg',
+    ]);
+  });
+
+  it('not for a signed quote: a separate signature with its AK, or a Keylime string carrying its own', async () => {
+    const signed = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')]);
+    expect(signed.report?.findings.map((f) => f.code)).not.toContain('quote-unsigned');
+    const keylime = await analyzeAll([swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64')], 'abcdefghij0123456789');
+    expect(keylime.report?.findings.map((f) => f.code)).not.toContain('quote-unsigned');
+    // Without its key the Keylime string's signature is a check not made (error), not "unsigned".
+    const noKey = await analyzeAll([swtpm('keylime_quote_string.txt')], 'abcdefghij0123456789');
+    expect(noKey.report?.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['check-incomplete']));
+    expect(noKey.report?.findings.map((f) => f.code)).not.toContain('quote-unsigned');
   });
 });
 

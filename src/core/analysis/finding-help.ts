@@ -172,6 +172,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'error',
     help: 'An unexpected error stopped the analysis: this is a bug in imascope, not a verdict on the inputs. Please report it with the input files.',
   },
+  'quote-unsigned': {
+    title: 'Quote not signed',
+    severity: 'warning',
+    help: 'The quote was given without its signature and without an attestation key. Its PCR digest was compared with the log, but anyone can write those bytes: nothing shows that a TPM made the quote. Give the signature (tpm2_quote -s sig.bin, or the signature in Keylime’s quote string) and the AK (tpm2_readpublic output, a PEM key or its certificate) to verify it.',
+  },
   'input-ima-key': {
     title: 'Key used as an IMA verification key',
     severity: 'info',

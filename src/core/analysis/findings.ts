@@ -279,7 +279,7 @@ export function bootAggregateFindings(results: readonly BootAggregateResult[]): 
 /** A boot_aggregate a supplied firmware log or PCRs 0–7 could not check (fail closed). */
 export function uncheckedBootAggregateFindings(unchecked: readonly UncheckedBootAggregate[]): Finding[] {
   return unchecked.map((u) =>
-    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index} (${u.boot.digest}) could not be checked: ${u.reason}`, [u.boot.index]),
+    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index}${u.boot.digest === undefined ? '' : ` (${u.boot.digest})`} could not be checked: ${u.reason}`, [u.boot.index]),
   );
 }
 

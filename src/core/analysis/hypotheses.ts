@@ -240,13 +240,15 @@ function compareBootAggregates(report: Report, fixed: PcrLookup, provider: HashP
   const boots = report.log?.boots ?? [];
   if (boots.length === 0) return [];
   const all = computeBootAggregateCandidates(fixed, provider);
-  return boots.map((b) => {
-    const colon = b.digest.indexOf(':');
-    const bank = parseHashAlgorithm(b.digest.slice(0, colon));
-    const hex = b.digest.slice(colon + 1);
+  // A boot_aggregate whose template records no digest has nothing to compare: no row.
+  return boots.flatMap(({ index, digest }) => {
+    if (digest === undefined) return [];
+    const colon = digest.indexOf(':');
+    const bank = parseHashAlgorithm(digest.slice(0, colon));
+    const hex = digest.slice(colon + 1);
     return {
-      index: b.index,
-      logged: b.digest,
+      index,
+      logged: digest,
       candidates: all
         .filter((c) => c.bank === bank)
         .map((c) => ({ bank: c.bank, pcrs: c.pcrs, digest: toHex(c.digest), matches: toHex(c.digest) === hex })),

@@ -15,8 +15,12 @@ import { digestSize, parseHashAlgorithm } from '../hash/hash-algorithm';
 
 export interface BootFact {
   readonly index: number;
-  /** "sha256:hex" as in the d-ng field (the `d` field reads "sha1:hex"). */
-  readonly digest: string;
+  /**
+   * "sha256:hex" as in the d-ng field (the `d` field reads "sha1:hex"); undefined when the
+   * entry records no file digest (a custom template without d, d-ng or d-ngv2, e.g. `n-ng`).
+   */
+  readonly digest?: string;
+  /** The digest's algorithm and lowercase hex; both '' when there is no digest. */
   readonly algorithm: string;
   readonly hex: string;
   /** What the kernel's list-size counter read when this boot began (see KexecMarker). */
@@ -129,8 +133,10 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     if (nameLength === 14 || nameLength === 10 || nameLength === 13) {
       const name = readEntryName(log, i);
       if (name === 'boot_aggregate') {
-        const d = fileDigestOf(log, i);
-        boots.push({ index: i, digest: `${d.algorithm}:${d.hex}`, algorithm: d.algorithm, hex: d.hex, runtimeSizeBefore });
+        // No digest field, no aggregate: nothing to print as one (it was "unknown:").
+        const d = e.fileDigestLength[i] > 0 ? fileDigestOf(log, i) : { algorithm: '', hex: '' };
+        const digest = d.hex === '' ? {} : { digest: `${d.algorithm}:${d.hex}` };
+        boots.push({ index: i, ...digest, algorithm: d.algorithm, hex: d.hex, runtimeSizeBefore });
       } else if (name === 'kexec_load' || name === 'kexec_execute') {
         const buf = bufferOf(log, i);
         const record = buf === undefined ? undefined : parseKexecRecord(decodeText(buf));
@@ -164,7 +170,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     byteOrder: oppositeByteOrder.length > 0 ? 'mixed' : log.byteOrder,
     violations: hashes.violations,
     templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
-    boots: boots.map((b) => ({ index: b.index, digest: b.digest })),
+    boots: boots.map(reportBoot),
     kexec: kexec.map(({ index, event, segmentSize, binarySize, count }) => {
       const fact: KexecFact = { index, event };
       if (segmentSize !== undefined) fact.segmentSize = segmentSize;
@@ -176,6 +182,11 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   };
   const unknownTemplateNames = [...new Set(unknownTemplate.slice(0, 100).map((i) => log.templates[e.template[i]].name))];
   return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, namesWithSpaces, digestSizeMismatches };
+}
+
+/** A boot as the report lists it: `digest` only when the entry records one. */
+export function reportBoot(b: BootFact): ReportLog['boots'][number] {
+  return b.digest === undefined ? { index: b.index } : { index: b.index, digest: b.digest };
 }
 
 function hasSpace(data: Uint8Array, offset: number, length: number): boolean {

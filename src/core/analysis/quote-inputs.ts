@@ -33,6 +33,16 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
     if (q.signature === undefined && loaded.aks.length > 0) {
       out.push(incomplete(`${q.input}: no signature was given for this quote, so ${loaded.aks[0].input} cannot verify it.`));
     }
+    // Neither half of the signature check was asked for, so nothing failed; but the digest alone
+    // proves only that the quote's bytes agree with the log, which anyone can write (a warning,
+    // not a pass that looks like a verified attestation).
+    if (q.signature === undefined && loaded.aks.length === 0) {
+      out.push({
+        code: 'quote-unsigned',
+        severity: 'warning',
+        message: `${q.input}: the quote's PCR digest was compared, but no signature and no attestation key were given, so nothing shows that a TPM made this quote. Give its signature (tpm2_quote -s) and the AK (a TPM public area, a PEM key or its certificate) to verify it.`,
+      });
+    }
   }
   if (loaded.quotes.length === 0) {
     for (const k of loaded.aks) out.push(incomplete(`${k.input}: an attestation key, but no quote was given for it to verify.`));

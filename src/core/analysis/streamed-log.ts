@@ -15,7 +15,7 @@
  * resync), a template-hash mismatch or an entry that verifies only in the other byte order,
  * an unknown template, a kexec or kexec-cmdline record, a boot_aggregate after the first
  * window (soft reboots and kexec checks read sizes counted from the list's start), a
- * digest bank that changes, or an entry larger than a window. `streamedLogSuffices`
+ * digest bank that changes, a malformed IMA signature, or an entry larger than a window. `streamedLogSuffices`
  * (analyze.ts) adds what only the other inputs tell: a supplied PCR the replay does not
  * reproduce needs the other hypotheses' replays, a quote or policy the per-entry data.
  */
@@ -27,7 +27,8 @@ import type { ByteOrder } from '../model/ima-log';
 import type { ReportInput } from '../report/report';
 import { computeExtendValues, BLOCK_ENTRIES } from '../replay/extend-values';
 import { defaultHypothesis } from './check-pcrs';
-import { computeLogFacts, type LogFacts } from './log-facts';
+import { computeLogFacts, reportBoot, type LogFacts } from './log-facts';
+import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
 
 /** What a streaming pass keeps of a binary list: everything `analyze` reads of it. */
 export interface StreamedLog {
@@ -141,7 +142,9 @@ export class ListStream {
       facts.digestSizeMismatches.length === 0 &&
       facts.kexec.length === 0 &&
       facts.cmdlines.length === 0 &&
-      (base === 0 || facts.boots.length === 0);
+      (base === 0 || facts.boots.length === 0) &&
+      // Malformed signatures are reported per entry (analyze.ts); windows without a signing template cost nothing.
+      (scanMalformedSignatures(log)?.malformed.length ?? 0) === 0;
     if (!plain) {
       this.plain = false;
       return window.length;
@@ -169,7 +172,7 @@ export class ListStream {
         byteOrder: this.byteOrder,
         violations: hashes.violations,
         templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
-        boots: this.boots.map((b) => ({ index: b.index, digest: b.digest })),
+        boots: this.boots.map(reportBoot),
         kexec: [],
         errors: [],
       },

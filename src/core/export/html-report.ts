@@ -12,6 +12,7 @@
 import { moreProblemsText, VERDICT_STATUS, verdictOf } from '../analysis/verdict';
 import { FINDING_HELP } from '../analysis/finding-help';
 import type { Report } from '../report/report';
+import { signatureCounts } from '../policy/policy-dry-run';
 
 export interface HtmlReportOptions {
   /** Shown in the title and heading; default "imascope report". */
@@ -177,7 +178,7 @@ function logSection(report: Report): string {
       'template hashes',
       esc(`${log.templateHash.checked} checked, ${log.templateHash.mismatches.length} mismatched${log.templateHash.mismatches.length > 0 ? ` (${indexList(log.templateHash.mismatches)})` : ''}`),
     ],
-    ['boots', log.boots.map((b) => `${esc(`#${b.index}`)} ${hex(b.digest)}`).join('<br>')],
+    ['boots', log.boots.map((b) => `${esc(`#${b.index}`)} ${b.digest === undefined ? esc('(no digest field)') : hex(b.digest)}`).join('<br>')],
     [
       'kexec records',
       esc(
@@ -214,7 +215,7 @@ function policySection(report: Report): string {
 function signaturesSection(report: Report): string {
   const s = report.signatures;
   if (s === undefined) return '';
-  const counts = `${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned`;
+  const counts = signatureCounts(s);
   const keys = s.keys.map((k) => [hex(k.keyid), esc(k.algorithm), esc(k.source)]);
   const failures = s.failures.slice(0, FAILURES_SHOWN).map((f) => [esc(`#${f.index}`), esc(f.status), hex(f.keyid), esc(f.reason ?? '')]);
   return (

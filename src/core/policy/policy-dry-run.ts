@@ -13,21 +13,14 @@
 import { parseHashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { formatKeyId, type ImaPublicKey } from '../ima-signature/ima-key';
-import {
-  checkEvmSignature,
-  checkImaSignature,
-  combineSignatureChecks,
-  type KeyCandidate,
-  type SignatureCheck,
-  type SignatureStatus,
-} from '../ima-signature/ima-signature';
-import { checkModsig } from '../ima-signature/modsig';
+import type { KeyCandidate, SignatureCheck, SignatureStatus } from '../ima-signature/ima-signature';
+import { checkEntrySignatures, hasSignatureFields, signatureFieldsOf } from '../ima-signature/entry-signatures';
 import type { ByteSource } from '../model/byte-source';
 import { finishSteps, type Steps } from '../util/steps';
 import type { ImaLog } from '../model/ima-log';
 import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
-import { bytesEqual, decodeText } from '../util/bytes';
+import { bytesEqual } from '../util/bytes';
 import { BufferKeys } from './buffer-keys';
 import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
@@ -73,8 +66,16 @@ export interface ReportSignatures {
   unsupported: number;
   malformed: number;
   unsigned: number;
+  /** Our addition: well-formed signatures not verified, when no key or policy was given (only malformed ones are then judged). */
+  unchecked?: number;
   keys: { keyid: string; source: string; algorithm: string }[];
   failures: { index: number; status: 'invalid' | 'unknown-key' | 'unsupported' | 'malformed'; keyid?: string; reason?: string }[];
+}
+
+/** The counts in words, as the CLI's summary and the HTML report print them. */
+export function signatureCounts(s: ReportSignatures): string {
+  const unchecked = s.unchecked === undefined ? '' : `, ${s.unchecked} not checked (no key given)`;
+  return `${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned${unchecked}`;
 }
 
 export interface PolicyDryRun {
@@ -230,20 +231,12 @@ interface ExtendedResult {
 
 const MEASURED_IMA_KEYRINGS = new Set(['.ima', '_ima']);
 
-/** Where an entry's signature fields are, by template (-1: none). */
-interface SignatureFieldsOf {
-  readonly sig: number;
-  readonly evmsig: number;
-  readonly modsig: number;
-  readonly modsigDigest: number;
-}
-
-/** The kernel's view of every signature, with every key at hand (see the file comment). */
 /** The work policyDryRunSteps' progress counts to. */
 export function policyDryRunWork(log: ImaLog): number {
   return 2 * log.entries.length;
 }
 
+/** The kernel's view of every signature, with every key at hand (see the file comment). */
 function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): Steps<ExtendedResult> {
   const byId = new Map<number, KeyCandidate[]>();
   const all: KeyCandidate[] = [];
@@ -267,12 +260,8 @@ function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys
   const failures: ReportSignatures['failures'] = [];
   const bufferMismatches: number[] = [];
   const bufferUnchecked: number[] = [];
-  const fieldsOf: SignatureFieldsOf[] = log.templates.map((t) => {
-    const at = (id: string): number => (t.name === 'ima' ? -1 : t.fields.indexOf(id));
-    return { sig: at('sig'), evmsig: at('evmsig'), modsig: at('modsig'), modsigDigest: at('d-modsig') };
-  });
+  const fieldsOf = signatureFieldsOf(log);
   const { reader } = bufferKeys;
-  const field = (i: number, f: number): Uint8Array | undefined => reader.field(i, f);
   let anySig = false;
   for (let i = 0; i < log.entries.length; i++) {
     if (i % ENTRIES_PER_STEP === 0 && i > 0) yield log.entries.length + i;
@@ -288,24 +277,10 @@ function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys
       }
     }
     const where = fieldsOf[log.entries.template[i]];
-    if (where.sig < 0 && where.evmsig < 0 && where.modsig < 0) continue;
+    if (!hasSignatureFields(where)) continue;
     anySig = true;
-    const parts: SignatureCheck[] = [];
-    const sig = field(i, where.sig);
-    if (sig !== undefined) {
-      const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
-      const digest = reader.fileDigest(i);
-      parts.push(checkImaSignature(sig, digest, algorithm.replace(/^(?:ima|verity):/, ''), lookup, algorithm.startsWith('verity:')));
-    }
-    const modsig = field(i, where.modsig);
-    if (modsig !== undefined) {
-      const d = splitDigestField(field(i, where.modsigDigest) ?? new Uint8Array(0));
-      parts.push(checkModsig(modsig, d.algorithm, d.digest, all));
-    }
-    const evmsig = field(i, where.evmsig);
-    if (evmsig !== undefined) parts.push(checkEvmSignature(evmsig));
-    if (parts.length === 0) continue;
-    const check = combineSignatureChecks(parts);
+    const check = checkEntrySignatures(reader, i, where, lookup, all);
+    if (check === undefined) continue;
     checks.set(i, check);
     counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
     column[i] = SignatureCode[check.status];
@@ -331,13 +306,6 @@ function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys
     bufferMismatches,
     bufferUnchecked,
   };
-}
-
-/** `"<algo>:" ‖ 0 ‖ digest` (d-ng, d-modsig); empty when the field is empty or has no prefix. */
-function splitDigestField(bytes: Uint8Array): { algorithm: string; digest: Uint8Array } {
-  const nul = bytes.indexOf(0);
-  if (nul < 1 || bytes[nul - 1] !== 0x3a) return { algorithm: '', digest: new Uint8Array(0) };
-  return { algorithm: decodeText(bytes.subarray(0, nul - 1)), digest: bytes.subarray(nul + 1) };
 }
 
 /**

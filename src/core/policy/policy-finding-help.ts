@@ -32,6 +32,11 @@ export const POLICY_FINDING_HELP = {
     severity: 'error',
     help: 'The file signature does not verify with the key its keyid names (or, without a policy, no key verifies it). The file, its digest or the signature changed since signing, or the wrong key was given.',
   },
+  'signature-malformed': {
+    title: 'Malformed IMA signature',
+    severity: 'warning',
+    help: 'The entry’s signature field is not a signature any key could verify: a wrong xattr type or version, a header whose sig_size is not the length that follows, an unknown hash algorithm, or an appended signature that is no PKCS#7 message. A kernel appraising the file refuses it, and Keylime treats a header of the wrong size as no signature at all (its template-hash check of such an ima-sig entry then fails). Re-sign the file (evmctl ima_sign) and compare its security.ima xattr with the value measured. Said without keys because no key is needed to see it; with keys or a policy it is a failed signature check (signature-invalid).',
+  },
   'signature-unknown-key': {
     title: 'Signature by an unknown key',
     severity: 'warning',

@@ -20,6 +20,27 @@ export type PolicyName = keyof typeof PolicyCode;
 
 /** Name by code: SIGNATURE_NAMES[SignatureCode.valid] === 'valid'. */
 export const SIGNATURE_NAMES: readonly SignatureName[] = namesByCode(SignatureCode);
+
+/** The words CONTRACT §5.5 allows in `data-signature`; the filter's `sig` values are the same. */
+export type ContractSignatureName = 'valid' | 'invalid' | 'unknown-key' | 'unsigned' | 'none';
+
+/**
+ * Each code's §5.5 word: a malformed signature is one no key verifies (`invalid`, as the
+ * signature-invalid finding says when keys are given); one this tool cannot check
+ * (`unsupported`, e.g. a portable EVM signature) was not checked (`none`).
+ */
+const CONTRACT_WORD: Readonly<Record<SignatureName, ContractSignatureName>> = {
+  none: 'none',
+  valid: 'valid',
+  invalid: 'invalid',
+  'unknown-key': 'unknown-key',
+  unsigned: 'unsigned',
+  unsupported: 'none',
+  malformed: 'invalid',
+};
+
+/** §5.5 word by code: CONTRACT_SIGNATURE_NAMES[SignatureCode.malformed] === 'invalid'. */
+export const CONTRACT_SIGNATURE_NAMES: readonly ContractSignatureName[] = SIGNATURE_NAMES.map((name) => CONTRACT_WORD[name]);
 export const POLICY_NAMES: readonly PolicyName[] = namesByCode(PolicyCode);
 
 function namesByCode<K extends string>(codes: Readonly<Record<K, number>>): K[] {

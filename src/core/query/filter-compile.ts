@@ -12,7 +12,7 @@
 import { EntryFlag, NO_DIGEST_ALGORITHM, templateDataSize, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { toHex } from '../util/bytes';
 import { entryStatus } from './entry-status';
-import { NO_VERDICTS, PolicyCode, SignatureCode, verdictAt, type EntryVerdicts } from './entry-verdicts';
+import { CONTRACT_SIGNATURE_NAMES, NO_VERDICTS, PolicyCode, SignatureCode, verdictAt, type EntryVerdicts } from './entry-verdicts';
 import type { FilterFieldName, StatusValue } from './filter-fields';
 import type { CompareOp, FilterNode, FilterValue } from './filter-parse';
 import { compileSearch, hasHexPrefix, searchMatcher } from './name-search';
@@ -53,7 +53,6 @@ const KEXEC_CODES: ReadonlyMap<string, number> = new Map([
   ['load', 1],
   ['execute', 2],
 ]);
-const SIGNATURE_CODES: ReadonlyMap<string, number> = new Map(Object.entries(SignatureCode));
 const POLICY_CODES: ReadonlyMap<string, number> = new Map(Object.entries(PolicyCode));
 
 const never: EntryPredicate = () => false;
@@ -277,9 +276,10 @@ function wordTest(field: FilterFieldName, word: string, c: Context): EntryPredic
   const e = c.log.entries;
   switch (field) {
     case 'sig': {
-      const code = SIGNATURE_CODES.get(word) ?? -1;
+      // The table's data-signature words (§5.5): `invalid` also selects malformed signatures.
       const column = c.verdicts.signature;
-      return (i) => verdictAt(column, i) === code;
+      const selects = CONTRACT_SIGNATURE_NAMES.map((name) => name === word);
+      return (i) => selects[verdictAt(column, i)];
     }
     case 'policy': {
       const code = POLICY_CODES.get(word) ?? -1;

@@ -52,6 +52,8 @@ export type FindingCode =
   | 'internal-error'
   // … and a key that verifies no quote, taken as an IMA verification key (info).
   | 'input-ima-key'
+  // … and a quote given with neither signature nor key: its digest checked, its origin not.
+  | 'quote-unsigned'
   // CONTRACT §5.4 (the policy dry run):
   | 'policy-not-in-allowlist'
   | 'policy-digest-mismatch'
@@ -72,6 +74,8 @@ export type FindingCode =
   | 'policy-key-learned'
   | 'policy-note'
   | 'signature-unsupported'
+  // … a malformed IMA signature in a log judged with no key or policy (warning).
+  | 'signature-malformed'
   | 'buffer-digest-mismatch'
   | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
@@ -100,7 +104,8 @@ export interface ReportLog {
   byteOrder: 'little' | 'big' | 'mixed';
   violations: number[];
   templateHash: { checked: number; mismatches: number[] };
-  boots: { index: number; digest: string }[];
+  /** `digest` is absent when the boot_aggregate entry's template records no file digest (`n-ng`). */
+  boots: { index: number; digest?: string }[];
   kexec: KexecFact[];
   errors: { offset: number; message: string }[];
 }

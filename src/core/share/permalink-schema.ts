@@ -300,11 +300,11 @@ function readLog(w: Walk, v: unknown, path: string): ReportLog {
     },
     boots: w.array(o.boots, `${path}.boots`, SCHEMA_LIMITS.records, (x, p) => {
       const b = w.object(x, p, ['index', 'digest']);
-      return {
-        index: w.int(b.index, `${p}.index`, 0, MAX_INDEX),
-        // "<algo>:<hex>", the algorithm as the log wrote it ("sha256", "ima:sha256").
-        digest: w.string(b.digest, `${p}.digest`, 200 + SCHEMA_LIMITS.digestHex, /:(?:[0-9a-f]{2})*$/, '"<algorithm>:<hex>"'),
-      };
+      const boot: ReportLog['boots'][number] = { index: w.int(b.index, `${p}.index`, 0, MAX_INDEX) };
+      // "<algo>:<hex>", the algorithm as the log wrote it ("sha256", "ima:sha256"); absent when
+      // the entry's template records no digest.
+      optional(w, b, boot, 'digest', (y, q) => w.string(y, q, 200 + SCHEMA_LIMITS.digestHex, /:(?:[0-9a-f]{2})*$/, '"<algorithm>:<hex>"'), p);
+      return boot;
     }),
     kexec: w.array(o.kexec, `${path}.kexec`, SCHEMA_LIMITS.records, (x, p) => readKexec(w, x, p)),
     errors: w.array(o.errors, `${path}.errors`, SCHEMA_LIMITS.records, (x, p) => {
@@ -492,8 +492,8 @@ function readPolicy(w: Walk, v: unknown, path: string): ReportPolicy {
 
 /** CONTRACT §5.3 `signatures`. */
 function readSignatures(w: Walk, v: unknown, path: string): ReportSignatures {
-  const o = w.object(v, path, ['valid', 'invalid', 'unknownKey', 'unsupported', 'malformed', 'unsigned', 'keys', 'failures']);
-  return {
+  const o = w.object(v, path, ['valid', 'invalid', 'unknownKey', 'unsupported', 'malformed', 'unsigned', 'unchecked', 'keys', 'failures']);
+  const signatures: ReportSignatures = {
     valid: w.count(o.valid, `${path}.valid`),
     invalid: w.count(o.invalid, `${path}.invalid`),
     unknownKey: w.count(o.unknownKey, `${path}.unknownKey`),
@@ -519,6 +519,8 @@ function readSignatures(w: Walk, v: unknown, path: string): ReportSignatures {
       return failure;
     }),
   };
+  optional(w, o, signatures, 'unchecked', (y, q) => w.count(y, q), path);
+  return signatures;
 }
 
 // Record<SortColumn, …> keeps this list exhaustive when a column is added.

@@ -5,7 +5,7 @@
 import { entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { RowPage, TemplateSummary } from '../../worker/protocol';
 import { ENTRY_COMPARE_NAMES, type EntryCompareName } from '../../core/compare/compare-logs';
-import { POLICY_NAMES, SIGNATURE_NAMES, type PolicyName, type SignatureName } from '../../core/query/entry-verdicts';
+import { CONTRACT_SIGNATURE_NAMES, POLICY_NAMES, type ContractSignatureName, type PolicyName } from '../../core/query/entry-verdicts';
 
 export interface EntryRow {
   /** 0-based position of the entry in the log. */
@@ -26,8 +26,8 @@ export interface EntryRow {
   readonly compare: EntryCompareName | undefined;
   /** The policy dry run's verdict (`data-policy`): pass, fail, excluded or none. */
   readonly policy: PolicyName;
-  /** The signature check (`data-signature`): valid, invalid, unknown-key, unsigned, … or none. */
-  readonly signature: SignatureName;
+  /** The signature check (`data-signature`), in CONTRACT §5.5's words: valid, invalid, unknown-key, unsigned or none. */
+  readonly signature: ContractSignatureName;
 }
 
 export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[]): EntryRow[] {
@@ -49,7 +49,7 @@ export function rowsOfPage(page: RowPage, templates: readonly TemplateSummary[])
       keyId: page.keyId[k],
       compare: page.compare === undefined ? undefined : ENTRY_COMPARE_NAMES[page.compare[k]],
       policy: POLICY_NAMES[page.policy[k]] ?? 'none',
-      signature: SIGNATURE_NAMES[page.signature[k]] ?? 'none',
+      signature: CONTRACT_SIGNATURE_NAMES[page.signature[k]] ?? 'none',
     });
   }
   return rows;
