@@ -8,6 +8,13 @@ vi.mock('../core/analysis/analyze', async (original) => ({
   analyze: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
 }));
 
+// The JSON report goes to fd 1 through writeStdoutFully, past process.stdout: caught here.
+const written: string[] = [];
+vi.mock('./blocking-stdout', async (original) => ({
+  ...(await original<typeof import('./blocking-stdout')>()),
+  writeStdoutFully: (chunk: Uint8Array) => written.push(new TextDecoder().decode(chunk)),
+}));
+
 const { main } = await import('./imascope');
 
 describe('an unexpected exception', () => {
@@ -15,7 +22,7 @@ describe('an unexpected exception', () => {
 
   it('is exit 3 with one line on stderr naming the inputs and asking for a report; with --json, a report saying so on stdout', async () => {
     const err: string[] = [];
-    const out: string[] = [];
+    const out = written;
     vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
     vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)), true));
     const log = sharedDataPath('swtpm', 'binary_runtime_measurements');
