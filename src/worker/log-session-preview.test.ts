@@ -86,4 +86,36 @@ describe.skipIf(!hasSharedData())('open: the first rows of a list being read', (
     const rows = await call('getRows', { range: { start: 0, end: 5 }, query: DEFAULT_QUERY });
     expect(rows.totalRows).toBe(before.log?.entryCount);
   });
+
+  it('an open cancelled for the next one (as the page does) never puts its old case over the next open', async () => {
+    // Case 1 is committed; open 2 is cancelled on its preview and open 3 sent at once. While
+    // 3 reads, its rows are its own: 2's unwinding must not restore case 1 over 3's preview.
+    let third: Promise<LoadSummary> | undefined;
+    let rowsDuringThird: Promise<RowPage> | undefined;
+    let thirdPreview: LoadSummary | undefined;
+    const { call, session } = harness((event) => {
+      if (event.type !== 'progress' || event.preview === undefined) return;
+      if (event.id === 2) {
+        void session.handle({ type: 'cancel', id: 2 });
+        third = call('open', { inputs: [input('third', list())] });
+      } else if (event.id === 3) {
+        thirdPreview = event.preview;
+        // After 2 has unwound: its cleanup ran between the pushes of 3.
+        rowsDuringThird = new Promise((resolve) => setTimeout(resolve, 0)).then(() => call('getRows', { range: { start: 0, end: 40 }, query: DEFAULT_QUERY }));
+      }
+    });
+    const swtpm = readSharedData('swtpm', 'binary_runtime_measurements');
+    const first = await call('open', { inputs: [input('first', swtpm)] });
+    expect(first.log?.entryCount).toBe(6);
+    await expect(call('open', { inputs: [input('second', list())] })).rejects.toThrow(/cancelled/);
+    if (third === undefined) throw new Error('the third open was not sent');
+    const summary = await third;
+    if (rowsDuringThird === undefined || thirdPreview === undefined) throw new Error('the third open showed no preview');
+    const during = await rowsDuringThird;
+    expect(during.totalRows).toBeGreaterThan(6);
+    expect(during.name[0]).toBe('boot_aggregate');
+    expect(during.totalRows).toBeLessThanOrEqual(summary.log?.entryCount ?? 0);
+    const after = await call('getRows', { range: { start: 0, end: 5 }, query: DEFAULT_QUERY });
+    expect(after.totalRows).toBe(922);
+  });
 });

@@ -138,6 +138,12 @@ const REPLAY_SLICE_MS = 40;
 
 export class Session {
   state: OpenState = emptyOpenState();
+  /**
+   * The state the last open answered with (a preview never is one): what the next open starts
+   * from, and what a failed or cancelled open's preview gives way to. Opens are not queued:
+   * the page cancels one and sends the next at once, so `state` may be another open's preview.
+   */
+  committed: OpenState = this.state;
   readonly options: LogSessionOptions;
   /** Per parsed log: the pool's verification, started once it is parsed (or by its first analysis), reused by the next. */
   readonly verifications = new WeakMap<ImaLog, Verification>();

@@ -171,8 +171,15 @@ export async function prepareAnalysis(session: Session, opened: OpenedLog): Prom
   void fingerprint(session, opened, provider).catch(() => undefined);
 }
 
+/** The file's SHA-256, made once per opened log; a failed attempt is not kept (the next analysis tries again). */
 function fingerprint(session: Session, opened: OpenedLog, provider: HashProvider): Promise<string> {
-  opened.sha256 ??= fingerprintLogFile(opened.log, opened.file, session.verifyPool(), provider);
+  if (opened.sha256 === undefined) {
+    const made = fingerprintLogFile(opened.log, opened.file, session.verifyPool(), provider);
+    opened.sha256 = made;
+    made.catch(() => {
+      if (opened.sha256 === made) opened.sha256 = undefined;
+    });
+  }
   return opened.sha256;
 }
 

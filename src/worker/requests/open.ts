@@ -64,17 +64,27 @@ function makeParser(input: InputFile, options: ImaParseOptions): ImaLogParser {
  * the list shown, its per-bank companions, and the other inputs of the case (case-logs.ts).
  */
 async function open(session: Session, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
-  // The state before this open: a preview (below) replaces session.state while lists are read.
-  const before = session.state;
+  // The case before this open (not another open's preview, which session.state may be).
+  const before = session.committed;
+  const shown: { preview?: OpenState } = {};
   try {
-    return await openCase(session, before, inputs, id, signal);
+    return await openCase(session, before, inputs, id, signal, shown);
   } catch (e) {
-    if (session.state !== before && session.state.summary.reading === true) session.state = before;
+    // Only this open's own preview gives way: another open may have shown its own since.
+    if (shown.preview !== undefined && session.state === shown.preview) session.state = session.committed;
     throw e;
   }
 }
 
-async function openCase(session: Session, before: OpenState, inputs: readonly InputFile[], id: RequestId, signal: AbortSignal): Promise<LoadSummary> {
+/** `shown.preview`: set to the provisional state this open puts on the session while it reads. */
+async function openCase(
+  session: Session,
+  before: OpenState,
+  inputs: readonly InputFile[],
+  id: RequestId,
+  signal: AbortSignal,
+  shown: { preview?: OpenState },
+): Promise<LoadSummary> {
   const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
   for (const input of inputs) {
     const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
@@ -96,7 +106,7 @@ async function openCase(session: Session, before: OpenState, inputs: readonly In
   let preview: ((log: OpenedLog) => void) | undefined = (log) => {
     const inputsSoFar = classified.map(({ input, detectedKind }) => ({ id: input.id, name: input.name, size: input.file.size, kind: input.kind ?? detectedKind, detectedKind }));
     const summary: LoadSummary = { inputs: inputsSoFar, log: log.overview, reading: true };
-    session.state = { ...emptyOpenState(), summary, log };
+    shown.preview = session.state = { ...emptyOpenState(), summary, log };
     session.progress(id, 'reading', log.log.sourceSize, log.file.size, log.log.entries.length, summary);
   };
   for (const { input, detectedKind, recognised } of classified) {
@@ -112,8 +122,7 @@ async function openCase(session: Session, before: OpenState, inputs: readonly In
     );
     preview = undefined;
   }
-  const shown = parsed.find((l) => l.cacheKey === before.log?.cacheKey);
-  const arranged = arrangeCaseLogs(parsed, shown);
+  const arranged = arrangeCaseLogs(parsed, parsed.find((l) => l.cacheKey === before.log?.cacheKey));
   const primary = arranged.primary;
   const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
   const companionIds = new Set(arranged.companions.map((c) => c.inputId));
@@ -155,8 +164,10 @@ async function openCase(session: Session, before: OpenState, inputs: readonly In
   // Adding a quote or PCR file re-opens the same parsed log: its reference stays.
   const comparison = primary !== undefined && primary.log === before.log?.log ? before.comparison : undefined;
   session.state = { ...emptyOpenState(), summary, log: primary, companions: arranged.companions, extras: arranged.extra, logs: parsed, others, ...(comparison ? { comparison } : {}) };
+  session.committed = session.state;
   // Verification and the fingerprint start now, not when the page asks for the analysis.
-  if (primary !== undefined) void prepareAnalysis(session, primary);
+  // Its failures (the hash provider not loading) are the analysis's to report, when asked for.
+  if (primary !== undefined) prepareAnalysis(session, primary).catch(() => undefined);
   return summary;
 }
 
