@@ -42,6 +42,8 @@ describe('KeylimeEvents.messages', () => {
       'File not found in allowlist: /usr/bin/last',
     ];
     expect(events.messages()).toEqual(expected);
+    // Decoded in pieces (a few messages each, down to one): the same messages.
+    for (const piece of [120, 60, 1]) expect(events.messages(piece)).toEqual(expected);
     expect(Array.from({ length: events.length }, (_, k) => events.message(k))).toEqual(expected);
   });
 });

@@ -45,6 +45,11 @@ const AROUND_BYTES: ReadonlyArray<readonly [Uint8Array, Uint8Array] | undefined>
   return around === undefined ? undefined : [encodeText(around[0]), encodeText(around[1])];
 });
 
+/** Bytes of messages decoded at a time (messages()). */
+const MESSAGE_PIECE_BYTES = 64 * 1024 * 1024;
+/** The longest message laid out in messages()'s buffer; a longer one is made on its own. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export type KeylimeEventContext = string | Readonly<Record<string, unknown>>;
 
 export interface KeylimeEvent {
@@ -115,22 +120,37 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
 
   /**
    * Every event's message, in order, as `message` gives them. Those made from a name of plain
-   * ASCII are laid out in one buffer, decoded at once and cut out of that text (ASCII: a
-   * byte is a character), instead of a decode and a concatenation per event.
+   * ASCII are laid out in a buffer, decoded at once and cut out of that text (ASCII: a byte is
+   * a character), instead of a decode and a concatenation per event. The buffer is decoded
+   * every `pieceBytes` or so: V8's strings end at 2^29 characters, and four million failing
+   * entries with long names would pass that in one piece.
    */
-  messages(): string[] {
+  messages(pieceBytes = MESSAGE_PIECE_BYTES): string[] {
     const { log } = this.reader;
     const n = this.#length;
     const out = new Array<string>(n);
-    let size = 0;
+    let total = 0;
     for (let k = 0; k < n; k++) {
       const around = AROUND_BYTES[this.#ids[k]];
-      if (around !== undefined && !this.#contexts.has(k)) size += around[0].length + log.entries.nameLength[this.#entries[k]] + around[1].length;
+      if (around !== undefined) total += around[0].length + log.entries.nameLength[this.#entries[k]] + around[1].length;
     }
-    const buffer = new Uint8Array(size);
-    /** Where each event's message starts in `buffer`; -1: made on its own. */
-    const start = new Int32Array(n + 1).fill(-1);
+    const buffer = new Uint8Array(Math.min(total, pieceBytes + MAX_MESSAGE_BYTES));
+    /** Where each event's message starts in `buffer`'s current piece; -1: made on its own. */
+    const start = new Int32Array(n).fill(-1);
     let at = 0;
+    /** The first event of the current piece. */
+    let first = 0;
+    const cut = (end: number): void => {
+      const text = decodeText(buffer.subarray(0, at));
+      let to = at;
+      for (let k = end - 1; k >= first; k--) {
+        if (start[k] < 0) continue;
+        out[k] = text.slice(start[k], to);
+        to = start[k];
+      }
+      at = 0;
+      first = end;
+    };
     const copy = (from: Uint8Array, offset: number, length: number): number => {
       let high = 0;
       for (let b = offset, end = offset + length; b < end; b++) high |= buffer[at++] = from[b];
@@ -139,23 +159,20 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
     for (let k = 0; k < n; k++) {
       const around = AROUND_BYTES[this.#ids[k]];
       if (around === undefined || this.#contexts.has(k)) continue;
-      const from = at;
       const i = this.#entries[k];
+      const length = around[0].length + log.entries.nameLength[i] + around[1].length;
+      // A name too long for the buffer (the kernel caps names far below it) is made on its own.
+      if (length > MAX_MESSAGE_BYTES) continue;
+      if (at > 0 && at + length > pieceBytes) cut(k);
+      const from = at;
       copy(around[0], 0, around[0].length);
-      const name = this.reader.nameAt(i);
-      const high = copy(this.reader.bytes, name, log.entries.nameLength[i]);
+      const high = copy(this.reader.bytes, this.reader.nameAt(i), log.entries.nameLength[i]);
       copy(around[1], 0, around[1].length);
       if (high >= 0x80) at = from;
       else start[k] = from;
     }
-    const text = decodeText(buffer.subarray(0, at));
-    let end = at;
-    for (let k = n - 1; k >= 0; k--) {
-      if (start[k] < 0) continue;
-      out[k] = text.slice(start[k], end);
-      end = start[k];
-    }
-    for (let k = 0; k < n; k++) if (start[k] < 0) out[k] = this.message(k);
+    cut(n);
+    for (let k = 0; k < n; k++) if (out[k] === undefined) out[k] = this.message(k);
     return out;
   }
 
