@@ -1,5 +1,5 @@
 // Bundles the Node CLI (src/cli/imascope.ts + the pure core) into dist/cli/imascope.mjs, and
-// the entries of its worker threads (src/cli/digest-worker.ts, src/cli/parse-worker.ts) beside it. Split at the CLI's
+// the entries of its worker threads (src/cli/digest-worker.ts, src/cli/parse-worker.ts, src/cli/chain-worker.ts) beside it. Split at the CLI's
 // `import()`s: what only some commands need (compare, policy create, --html, --permalink)
 // goes into chunks of its own, so `analyze` neither compiles nor evaluates it (issue 14).
 import { rmSync } from 'node:fs';

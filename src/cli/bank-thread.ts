@@ -13,7 +13,8 @@
  * with the list. Where the worker cannot start, dies or
  * has no kernel, its chains' `states()` reject and the caller analyses the list another way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startCliWorker } from './cli-worker';
 import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { BankChain } from '../core/analysis/streamed-log';
 
@@ -44,14 +45,6 @@ const MAX_IN_FLIGHT = 8;
 
 function isChainBank(bank: HashAlgorithm): bank is ChainBank {
   return bank === 'sha1' || bank === 'sha256';
-}
-
-/** In dist/cli the bundle's sibling; from the sources (tsx, vitest) the .ts file through tsx's loader. */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chain-worker.mjs', import.meta.url));
-  const entry = JSON.stringify(new URL('./chain-worker.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true });
 }
 
 export class BankThread {
@@ -95,7 +88,7 @@ export class BankThread {
   /** A started thread, or undefined where none can be started. */
   static start(): BankThread | undefined {
     try {
-      return new BankThread(startWorker());
+      return new BankThread(startCliWorker('chain-worker'));
     } catch {
       return undefined;
     }

@@ -255,9 +255,9 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   let analysis: Analysis | undefined;
   if (list !== undefined) {
     // The second core extends the chains while this one parses and hashes (bank-thread.ts).
-    const thread = bankThreadWanted() ? BankThread.start() : undefined;
+    let thread: BankThread | undefined;
     try {
-      analysis = await analyzeStreaming(list, raw, options, provider, thread);
+      analysis = await analyzeStreaming(list, raw, options, provider, bankThreadWanted() ? () => (thread = BankThread.start()) : undefined);
     } finally {
       void thread?.close(); // it would keep the process alive
     }

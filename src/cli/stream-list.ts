@@ -53,25 +53,28 @@ export interface ListToStream {
 /**
  * The analysis of `list` streamed, with the other inputs `others` (read whole: they are
  * small), or undefined when the model path must give it. `thread`: the bank thread that
- * extends the SHA-1 and SHA-256 chains, if any (bank-thread.ts). `windowBytes`: tests use
- * small windows so that lists of a few entries are cut too.
+ * extends the SHA-1 and SHA-256 chains, if any (bank-thread.ts), or what starts it once the
+ * inputs allow the stream. `windowBytes`: tests use small windows so that lists of a few
+ * entries are cut too.
  */
 export async function analyzeStreaming(
   list: ListToStream,
   others: readonly RawInput[],
   options: AnalyzeOptions,
   provider: HashProvider,
-  thread?: BankThread,
+  thread?: BankThread | (() => BankThread | undefined),
   windowBytes = WINDOW_BYTES,
 ): Promise<Analysis | undefined> {
   const loaded = await loadInputs(others, provider);
   // Inputs that read the list entry by entry: no pass is made for nothing.
   if (!inputsAllowStreamedLog(loaded)) return undefined;
+  // Started only now: a thread booted for a case the model path takes costs a core's 0.1 s.
+  const bankThread = typeof thread === 'function' ? thread() : thread;
   const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
-  const stream = new ListStream(list.parseOptions, provider, banks, (bank) => thread?.chain(bank));
+  const stream = new ListStream(list.parseOptions, provider, banks, (bank) => bankThread?.chain(bank));
   let streamedLog: StreamedLog | undefined;
   try {
-    const read = await readWindows(list.path, stream, windowBytes, thread);
+    const read = await readWindows(list.path, stream, windowBytes, bankThread);
     if (read === undefined) return undefined;
     const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
     streamedLog = await stream.finish(input);
