@@ -51,7 +51,9 @@ describe('Keylime vectors through the analysis (--keylime-compat)', () => {
       expect(failuresOf(report)).toEqual(expected);
       expect(report.findings.some((f) => f.code === 'policy-pass')).toBe(c.keylime_pass);
     } else {
-      const failing = report.findings.filter((f) => f.code === 'signature-invalid').flatMap((f) => f.entries ?? []);
+      // Keylime's invalid_signature: signature-invalid where a key names it and it does not
+      // verify, policy-signature-unverified where no key has its keyid (CONTRACT §5.4).
+      const failing = report.findings.filter((f) => f.code === 'signature-invalid' || f.code === 'policy-signature-unverified').flatMap((f) => f.entries ?? []);
       expect(failing.length).toBe(expected.length);
     }
     // Keylime's failures are errors; nothing else in these cases is.
@@ -69,8 +71,10 @@ describe('imascope analyze with a policy (CLI process)', () => {
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.inputs.map((i) => i.kind)).toEqual(['ima-ascii', 'ima-keyring']);
-    // Keylime: ima.validator.ima-sig.invalid_signature for /usr/bin/dd and /usr/bin/zmore.
-    const failing = report.findings.filter((f) => f.code === 'signature-invalid');
+    // Keylime: ima.validator.ima-sig.invalid_signature for /usr/bin/dd and /usr/bin/zmore, whose
+    // keyids no key has: not signature-invalid, which says a named key refused the signature.
+    expect(report.findings.map((f) => f.code)).not.toContain('signature-invalid');
+    const failing = report.findings.filter((f) => f.code === 'policy-signature-unverified');
     expect(failing.flatMap((f) => f.entries ?? [])).toEqual([0, 1]);
     expect(failing.map((f) => f.message).join(' ')).toMatch(/\/usr\/bin\/dd.*\/usr\/bin\/zmore/);
     expect(cli('analyze', '--keylime-compat', K('logs', 'signatures.ascii')).status).toBe(0);

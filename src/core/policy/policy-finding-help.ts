@@ -82,6 +82,11 @@ export const POLICY_FINDING_HELP = {
     severity: 'error',
     help: 'An ima-buf entry holds a key that is neither RSA nor EC; Keylime fails it.',
   },
+  'policy-signature-unverified': {
+    title: 'Signed entry Keylime cannot verify',
+    severity: 'error',
+    help: 'With keys and no runtime policy, Keylime fails every ima-sig entry whose signature does not verify with its keyrings ("signature for file … could not be validated"): here because no key has the signature’s keyid, the entry is unsigned, or its signature cannot be read. Give the certificate of the signing key, or a runtime policy listing the digests. (A signature that does not verify with the key its keyid names is signature-invalid.)',
+  },
   'policy-key-learned': {
     title: 'Key learned from the log',
     severity: 'info',

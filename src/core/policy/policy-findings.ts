@@ -88,10 +88,21 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     });
     push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
-  const unverified = byId[EventId.InvalidSignature];
-  if (unverified.length > 0) {
-    const lines = unverified.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i})${signatureCause(input.signatureChecks.get(i))}`);
-    push('signature-invalid', 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, unverified.length)}.`, unverified);
+  // Keylime's one event has two causes, told apart as CONTRACT §5.4 names them: a signature
+  // that does not verify (or cannot be read, as extendedFindings counts it), and one no key
+  // could check (its keyid in no keyring, or no signature).
+  const failedSignatures = byId[EventId.InvalidSignature];
+  const isInvalid = (i: number): boolean => {
+    const status = input.signatureChecks.get(i)?.status;
+    return status === 'invalid' || status === 'malformed';
+  };
+  for (const [code, entries] of [
+    ['signature-invalid', failedSignatures.filter(isInvalid)],
+    ['policy-signature-unverified', failedSignatures.filter((i) => !isInvalid(i))],
+  ] as const) {
+    if (entries.length === 0) continue;
+    const lines = entries.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i})${signatureCause(input.signatureChecks.get(i))}`);
+    push(code, 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, entries.length)}.`, entries);
   }
   const unparsable = byId[EventId.ParserEntry];
   if (unparsable.length > 0) {

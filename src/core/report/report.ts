@@ -71,6 +71,7 @@ export type FindingCode =
   | 'policy-wrong-pcr'
   | 'policy-violation'
   | 'policy-invalid-key'
+  | 'policy-signature-unverified'
   | 'policy-key-learned'
   | 'policy-note'
   | 'signature-unsupported'
