@@ -20,7 +20,7 @@ describe('formatHumanReport with a firmware log', () => {
     expect(text).toContain('Firmware log: 18 events, replayed sha1 PCRs 0–9, sha256 PCRs 0–9; all 20 supplied PCR values it governs match');
     // swtpm/README.md: boot_aggregate sha256 over PCR0..9 and sha1 over PCR0..7 (evmctl).
     expect(text).toContain(
-      'boot_aggregate from it: sha1 2b6fb200a08aad10fe44cd7c037521caed7b65c4, sha256 cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2',
+      'boot_aggregate from it: sha1 over PCRs 0–7 2b6fb200a08aad10fe44cd7c037521caed7b65c4, sha256 over PCRs 0–9 cca5873abd80e35f4440167d5f81899296289a6b97fe15a98be56f6514c095c2',
     );
     expect(text).toContain('boot_aggregate: match — boot_aggregate at entry 0 equals sha256 over PCRs 0–9');
     expect(text.indexOf('boot_aggregate: match')).toBeLessThan(text.indexOf('Findings:'));

@@ -80,8 +80,10 @@ function firmwareLines(report: Report): string[] {
       .filter(([, pcrs]) => Object.keys(pcrs ?? {}).length > 0)
       .map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(Object.keys(pcrs ?? {}).map(Number))}`)
       .join(', ');
+    // The kernel's own reading for each bank (sha1 over PCRs 0–7, others over 0–9); a
+    // boot_aggregate of an older kernel (0–7 in every bank) is said by the match finding.
     const aggregates = Object.entries(fw.bootAggregates)
-      .map(([bank, hex]) => `${bank} ${hex}`)
+      .map(([bank, hex]) => `${bank} over PCRs ${bank === 'sha1' ? '0–7' : '0–9'} ${hex}`)
       .join(', ');
     const checks = fw.checks ?? [];
     const mismatched = checks.filter((c) => c.status === 'mismatch').map((c) => `${c.bank}:${c.pcr}`);

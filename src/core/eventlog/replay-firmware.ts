@@ -239,7 +239,7 @@ function unloggedExitBootServices(
     });
   }
   notes.push(
-    'no ExitBootServices events on PCR 5: firmware that extends them without logging them leaves a different PCR 5 (see alternatives)',
+    'no ExitBootServices events on PCR 5: firmware that extends them without logging them leaves a different PCR 5 (a supplied PCR 5 is also compared with those values)',
   );
   return alternatives;
 }

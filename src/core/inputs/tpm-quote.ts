@@ -41,7 +41,7 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     }
     const parsed = (learned !== undefined && 'parse' in learned ? learned.parse : undefined) ?? parseQuote(input.bytes);
     if (parsed?.quote === undefined) {
-      sink.refuse(input, parsed?.problems.join('; ') ?? 'not a TPMS_ATTEST quote (magic ff544347, type 8018), TPM2B_ATTEST, Keylime string or tpm2_quote output');
+      sink.refuse(input, parsed?.problems.join('; ') ?? 'not a TPMS_ATTEST quote (expected magic ff544347 and type 8018), TPM2B_ATTEST, Keylime string or tpm2_quote output');
       return;
     }
     for (const p of parsed.problems) sink.notes.push(`${input.name}: ${p}`);
