@@ -35,7 +35,8 @@ import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
 import { hasPolicyInputs } from '../policy/policy-inputs';
 import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../policy/policy-dry-run';
-import { malformedSignatures, type MalformedSignatures } from './malformed-signatures';
+import { malformedSignatures, uncheckedSignaturesFinding, type MalformedSignatures } from './malformed-signatures';
+import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
 import { finishSteps, finishStepsWithPauses } from '../util/steps';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
@@ -321,13 +322,17 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     findings.push(...policyRun.findings);
   } else if (hasPolicyInputs(loaded.policyInputs)) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
-  } else if (loaded.log !== undefined) {
+  } else if (loaded.log !== undefined || loaded.streamedLog !== undefined) {
     // With no key or policy the dry run does not run; a malformed signature needs neither.
-    malformed = malformedSignatures(loaded.log.log);
+    // (A streamed list has none: the stream leaves such a list to the model.)
+    const scan = loaded.log === undefined ? undefined : scanMalformedSignatures(loaded.log.log);
+    malformed = loaded.log === undefined || scan === undefined ? undefined : malformedSignatures(loaded.log.log, scan);
     if (malformed !== undefined) {
       report.signatures = malformed.signatures;
       findings.push(malformed.finding);
     }
+    const signed = scan?.unchecked ?? loaded.streamedLog?.signedEntries ?? 0;
+    if (malformed === undefined && signed > 0) findings.push(uncheckedSignaturesFinding(signed));
   }
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });

@@ -99,3 +99,27 @@ describe('malformed IMA signatures without keys or policy', () => {
     expect(report.signatures?.unchecked).toBeUndefined();
   });
 });
+
+describe('well-formed signatures with nothing to check them', () => {
+  it("Keylime's signatures.ascii with no key: both signed entries are said to be unchecked (info), and nothing else changes", async () => {
+    const ascii = { name: 'signatures.ascii', bytes: readSharedData('policy', 'keylime', 'logs', 'signatures.ascii') };
+    const { report } = await analyzeRaw([ascii], {}, provider);
+    const said = report.findings.filter((f) => f.code === 'signatures-unchecked');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ severity: 'info' });
+    expect(said[0].message).toMatch(/^2 entries carry IMA signatures that nothing here checked/);
+    expect(report.signatures).toBeUndefined();
+    expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it('a list with a malformed signature says it once, in the malformed finding (which counts the unchecked ones)', async () => {
+    const { report } = await analyzeRaw([list], {}, provider);
+    expect(report.findings.map((f) => f.code)).not.toContain('signatures-unchecked');
+  });
+
+  it('an unsigned list says nothing of signatures', async () => {
+    const unsigned = buildImaLog([{ template: 'ima-sig', path: 'boot_aggregate' }, { template: 'ima-sig', path: '/usr/bin/unsigned' }], { provider });
+    const { report } = await analyzeRaw([{ name: 'unsigned.bin', bytes: unsigned.binary }], {}, provider);
+    expect(report.findings.map((f) => f.code)).not.toContain('signatures-unchecked');
+  });
+});

@@ -24,9 +24,8 @@ export interface MalformedSignatures {
 /** How many entries the finding names before "and N more". */
 const SHOWN = 8;
 
-/** Undefined when the log holds no malformed signature (then nothing is said of signatures). */
-export function malformedSignatures(log: ImaLog, source?: ByteSource): MalformedSignatures | undefined {
-  const scan = scanMalformedSignatures(log, source);
+/** Undefined when the log holds no malformed signature (`scan`: the log's, when already made). */
+export function malformedSignatures(log: ImaLog, scan = scanMalformedSignatures(log), source?: ByteSource): MalformedSignatures | undefined {
   if (scan === undefined || scan.malformed.length === 0) return undefined;
   const { malformed } = scan;
   const column = new Uint8Array(log.entries.length);
@@ -55,5 +54,18 @@ export function malformedSignatures(log: ImaLog, source?: ByteSource): Malformed
       entries: malformed.map((m) => m.index),
     },
     column,
+  };
+}
+
+/**
+ * Said when a log's signatures are all well formed and nothing checks them (no key, no
+ * policy): signed entries are not silently taken as checked. Information only: nobody asked
+ * for them to be checked, and Keylime without keyrings does not check them either.
+ */
+export function uncheckedSignaturesFinding(signed: number): Finding {
+  return {
+    code: 'signatures-unchecked',
+    severity: 'info',
+    message: `${plural(signed, 'entry carries an IMA signature', 'entries carry IMA signatures')} that nothing here checked: no key and no runtime policy were given. Give the signing certificates or public keys (ima-key) to check ${signed === 1 ? 'it' : 'them'} as the kernel does.`,
   };
 }

@@ -44,6 +44,8 @@ export interface StreamedLog {
   readonly logPcrs: ReadonlySet<number>;
   /** Per replayed bank, the value of every PCR the list extends after its last entry (default hypothesis). */
   readonly finals: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>;
+  /** Entries with a well-formed IMA signature (none is malformed: that needs the model). */
+  readonly signedEntries: number;
 }
 
 /**
@@ -84,6 +86,7 @@ export class ListStream {
   private readonly templates: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly boots: Array<LogFacts['boots'][number]> = [];
   private readonly namesWithSpaces: number[] = [];
+  private signedEntries = 0;
 
   /**
    * `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to
@@ -142,14 +145,15 @@ export class ListStream {
       facts.digestSizeMismatches.length === 0 &&
       facts.kexec.length === 0 &&
       facts.cmdlines.length === 0 &&
-      (base === 0 || facts.boots.length === 0) &&
-      // Malformed signatures are reported per entry (analyze.ts); windows without a signing template cost nothing.
-      (scanMalformedSignatures(log)?.malformed.length ?? 0) === 0;
-    if (!plain) {
+      (base === 0 || facts.boots.length === 0);
+    // Malformed signatures are reported per entry (analyze.ts); windows without a signing template cost nothing.
+    const signatures = plain ? scanMalformedSignatures(log) : undefined;
+    if (!plain || (signatures?.malformed.length ?? 0) > 0) {
       this.plain = false;
       return window.length;
     }
     this.entries += n;
+    this.signedEntries += signatures?.unchecked ?? 0;
     this.hashes.checked += hashes.checked;
     for (const i of hashes.violations) this.hashes.violations.push(base + i);
     for (const i of hashes.unchecked) this.hashes.unchecked.push(base + i);
@@ -203,6 +207,7 @@ export class ListStream {
       facts,
       logPcrs: this.logPcrs,
       finals,
+      signedEntries: this.signedEntries,
     };
   }
 

@@ -87,6 +87,11 @@ export const POLICY_FINDING_HELP = {
     severity: 'error',
     help: 'With keys and no runtime policy, Keylime fails every ima-sig entry whose signature does not verify with its keyrings ("signature for file … could not be validated"): here because no key has the signature’s keyid, the entry is unsigned, or its signature cannot be read. Give the certificate of the signing key, or a runtime policy listing the digests. (A signature that does not verify with the key its keyid names is signature-invalid.)',
   },
+  'signatures-unchecked': {
+    title: 'Signatures not checked',
+    severity: 'info',
+    help: 'Entries of the list carry IMA signatures (ima-sig, ima-modsig), and no key or runtime policy was given, so none was verified: their presence says nothing about the files. Give the certificates or public keys that signed them (or the policy’s verification-keys) and imascope checks each as the kernel does, and as Keylime does with --keylime-compat.',
+  },
   'policy-key-learned': {
     title: 'Key learned from the log',
     severity: 'info',

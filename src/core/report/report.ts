@@ -72,6 +72,7 @@ export type FindingCode =
   | 'policy-violation'
   | 'policy-invalid-key'
   | 'policy-signature-unverified'
+  | 'signatures-unchecked'
   | 'policy-key-learned'
   | 'policy-note'
   | 'signature-unsupported'
