@@ -5,6 +5,7 @@
  * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
  * not needed is in `unused`.
  */
+import { extraListReason } from './extra-lists';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
@@ -139,7 +140,7 @@ export async function loadInputs(
     else unreadable.push({ name: given.input.name, kind: 'ima-key', reason: `${ima.error.place}: ${ima.error.message}` });
   }
   const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
-  for (const l of extra) unused.push({ name: l.input.name, reason: `a second IMA list of the same bank; only ${log?.input.name ?? ''} is analysed` });
+  for (const l of extra) unused.push({ name: l.input.name, reason: extraListReason(l, log) });
   return {
     log,
     companions,
