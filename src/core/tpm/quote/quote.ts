@@ -65,7 +65,7 @@ export interface QuoteParse {
   tpm12?: Tpm12QuoteInfo;
 }
 
-export const TPM12_NOT_SUPPORTED = 'TPM 1.2 quote: not supported for signature check';
+export const TPM12_NOT_SUPPORTED = 'a TPM 1.2 quote (TPM_QUOTE_INFO): recognised, but imascope checks only TPM 2.0 quotes (TPMS_ATTEST)';
 
 function hasMagicAt(bytes: Uint8Array, at: number): boolean {
   if (bytes.length < at + 4) return false;
