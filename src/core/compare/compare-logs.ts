@@ -292,7 +292,7 @@ export function compareScans(
     counts,
     reference: extra.reference(presentPaths(paths.first[REF], pathClass.length)),
     failing: listFacts(fail, presentPaths(paths.first[FAIL], pathClass.length), algorithms),
-    groups: buildGroups(ref, fail, pathClass, digests.several, tables),
+    groups: buildGroups(ref, fail, pathClass, digests, tables),
     ...(divergence !== undefined ? { divergence } : {}),
     notes: [...extra.notes, ...comparabilityNotes(ref, fail, counts, algorithms)],
     entryClass: { reference: ref.entryClass, failing: fail.entryClass },
@@ -321,6 +321,11 @@ class PathDigests {
   private readonly masks?: [Uint16Array, Uint16Array];
   /** Bit 1 << side: that side measured the path with more than one (algorithm, digest). */
   readonly several: Uint8Array;
+  /**
+   * Per side, its entries that repeat a path (not the path's first entry), in order: with
+   * `first`, every entry of a path measured more than once, without a pass over all entries.
+   */
+  readonly repeats: [EntryList, EntryList] = [new EntryList(), new EntryList()];
 
   constructor(
     private readonly tables: CompareTables,
@@ -378,7 +383,9 @@ class PathDigests {
       if (p === NONE) continue;
       if (mask !== undefined) mask[p] |= 1 << side.tag[i];
       const j = first[p];
-      if (j !== i && (this.several[p] & bit) === 0 && !this.sameDigest(s, j, s, i)) this.several[p] |= bit;
+      if (j === i) continue;
+      this.repeats[s].push(i);
+      if ((this.several[p] & bit) === 0 && !this.sameDigest(s, j, s, i)) this.several[p] |= bit;
     }
   }
 
@@ -391,32 +398,41 @@ class PathDigests {
    */
   private classifySeveral(pathClass: Uint8Array, mixed: number): void {
     const sides = [this.ref, this.fail] as const;
-    // Each mixed path's number (in order of first appearance) and its entries per side,
+    const first = this.tables.paths.first;
+    // Each mixed path's number (in order of first appearance among the repeats: every mixed
+    // path has a repeat on some side) and its entries per side, its first then its repeats,
     // grouped by number: `entries[s]` from `start[s][m]` to `start[s][m + 1]`.
     const numbers = new SmallIntMap(mixed);
-    const found: [number[], number[]] = [[], []];
-    const counts = [new Int32Array(mixed + 1), new Int32Array(mixed + 1)];
+    const isMixed = (p: number): boolean => this.several[p] !== 0 && pathClass[p] === EntryCompare.Same;
     for (const s of [REF, FAIL] as const) {
-      const path = sides[s].path;
-      for (let i = 0; i < path.length; i++) {
-        const p = path[i];
-        if (p === NONE || this.several[p] === 0 || pathClass[p] !== EntryCompare.Same) continue;
-        const m = numbers.idOf(p);
-        counts[s][m + 1]++;
-        found[s].push(i, m);
+      const { list, length } = this.repeats[s];
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) numbers.idOf(p);
       }
     }
-    const start = counts.map((c) => {
-      for (let m = 1; m <= mixed; m++) c[m] += c[m - 1];
-      return c;
+    const paths = numbers.keys();
+    const start = [REF, FAIL].map((s) => {
+      const { list, length } = this.repeats[s];
+      const count = new Int32Array(mixed + 1);
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) count[numbers.idOf(p) + 1]++;
+      }
+      for (let m = 0; m < mixed; m++) count[m + 1] += count[m] + 1; // + its first entry
+      return count;
     });
-    const entries = found.map((list, s) => {
-      const out = new Int32Array(list.length / 2);
+    const entries = [REF, FAIL].map((s) => {
+      const out = new Int32Array(start[s][mixed]);
       const next = start[s].slice(0, mixed);
-      for (let k = 0; k < list.length; k += 2) out[next[list[k + 1]]++] = list[k];
+      for (let m = 0; m < mixed; m++) out[next[m]++] = first[s][paths[m]];
+      const { list, length } = this.repeats[s];
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) out[next[numbers.idOf(p)]++] = list[k];
+      }
       return out;
     });
-    const paths = numbers.keys();
     let pairs: DigestPairs | undefined;
     for (let m = 0; m < mixed; m++) {
       const p = paths[m];
@@ -496,6 +512,21 @@ function entriesOfLargePaths(start: readonly Int32Array[], mixed: number): numbe
     if (r * f > MAX_PAIRS_COMPARED) n += r + f;
   }
   return n;
+}
+
+/** A growing list of entry indices (or path ids). */
+class EntryList {
+  list = new Int32Array(1024);
+  length = 0;
+
+  push(i: number): void {
+    if (this.length === this.list.length) {
+      const grown = new Int32Array(2 * this.length);
+      grown.set(this.list);
+      this.list = grown;
+    }
+    this.list[this.length++] = i;
+  }
 }
 
 /**
@@ -743,47 +774,55 @@ function nameText(bytes: SideBytes, i: number): string {
 
 /**
  * Gathers, for the paths that differ only, their digests per side (distinct, in the order the
- * side first measured them, with counts), then files them in groups. `several`: PathDigests'
- * bits of the sides that measured a path with more than one digest; the others have one.
+ * side first measured them, with counts), then files them in groups. From PathDigests: the
+ * bits of the sides that measured a path with more than one digest (the others have one), and
+ * each side's repeated entries (a path's others are its first).
  */
-function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, several: Uint8Array, { paths, algorithms }: CompareTables): CompareGroup[] {
-  // Each differing path's index among them, by path, and its entries per side.
+function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, digests: PathDigests, { paths, algorithms }: CompareTables): CompareGroup[] {
+  const { several, repeats } = digests;
+  // Each differing path's index among them, by path.
   const differs = (p: number): boolean => {
     const c = pathClass[p];
     return c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone;
   };
-  let differing = 0;
-  for (let p = 0; p < pathClass.length; p++) if (differs(p)) differing++;
+  const list = new EntryList();
+  for (let p = 0; p < pathClass.length; p++) if (differs(p)) list.push(p);
+  const differing = list.length;
   const index = new SmallIntMap(differing);
-  for (let p = 0; p < pathClass.length; p++) if (differs(p)) index.idOf(p);
-  const counts = [new Uint32Array(differing), new Uint32Array(differing)];
-  // Differing path → "tag:hex" → DigestCount, per side, for the paths it measured with several.
-  const tallies = [new Map<number, Map<string, DigestCount>>(), new Map<number, Map<string, DigestCount>>()];
-  for (const s of [REF, FAIL]) {
-    const side = s === REF ? ref : fail;
-    const path = side.path;
-    for (let i = 0; i < path.length; i++) {
-      const p = path[i];
-      if (p === NONE || !differs(p)) continue;
-      counts[s][index.idOf(p)]++;
+  for (let k = 0; k < differing; k++) index.idOf(list.list[k]);
+  // A path's entries on a side are its first and its repeats: per differing path and side, how
+  // many repeats, and the repeats themselves (in order) where the side measured several digests.
+  const sides = [ref, fail] as const;
+  const repeated = [new Uint32Array(differing), new Uint32Array(differing)];
+  const later = [new Map<number, number[]>(), new Map<number, number[]>()];
+  for (const s of [REF, FAIL] as const) {
+    const { list, length } = repeats[s];
+    for (let k = 0; k < length; k++) {
+      const i = list[k];
+      const p = sides[s].path[i];
+      if (!differs(p)) continue;
+      repeated[s][index.idOf(p)]++;
       if ((several[p] & (1 << s)) === 0) continue;
-      let perPath = tallies[s].get(p);
-      if (perPath === undefined) tallies[s].set(p, (perPath = new Map()));
-      const hex = toHex(digestBytes(side.bytes, i));
-      const key = `${side.tag[i]}:${hex}`;
-      const known = perPath.get(key);
-      perPath.set(key, { algorithm: algorithms.names[side.tag[i]], hex, count: (known?.count ?? 0) + 1 });
+      const known = later[s].get(p);
+      if (known === undefined) later[s].set(p, [i]);
+      else known.push(i);
     }
   }
   const first = paths.first;
   const digestsOf = (s: 0 | 1, p: number): DigestCount[] => {
-    const count = counts[s][index.idOf(p)];
-    if (count === 0) return [];
-    const many = tallies[s].get(p);
-    if (many !== undefined) return [...many.values()];
-    const side = s === REF ? ref : fail;
     const i = first[s][p];
-    return [{ algorithm: algorithms.names[side.tag[i]], hex: toHex(digestBytes(side.bytes, i)), count }];
+    if (i === NONE) return [];
+    const side = sides[s];
+    const more = later[s].get(p);
+    if (more === undefined) return [{ algorithm: algorithms.names[side.tag[i]], hex: toHex(digestBytes(side.bytes, i)), count: repeated[s][index.idOf(p)] + 1 }];
+    // "tag:hex" → DigestCount, in the order the side first measured each.
+    const tally = new Map<string, DigestCount>();
+    for (const e of [i, ...more]) {
+      const hex = toHex(digestBytes(side.bytes, e));
+      const key = `${side.tag[e]}:${hex}`;
+      tally.set(key, { algorithm: algorithms.names[side.tag[e]], hex, count: (tally.get(key)?.count ?? 0) + 1 });
+    }
+    return [...tally.values()];
   };
   interface Building {
     kind: PathGroupKind;
