@@ -246,9 +246,20 @@ function randomPair(seed: number, names: readonly string[]): [Spec[], Spec[]] {
   return [base, edited];
 }
 
+/** `count` random pairs over `names` (seeds k · `seedStep`), each compared as by definition. */
+function expectRandomPairsAsDefinition(names: readonly string[], count: number, seedStep: number): void {
+  const boot = platformBootEntry(provider);
+  for (let seed = 1; seed <= count; seed++) {
+    const [a, b] = randomPair(seed * seedStep, names);
+    const reference = buildImaLog(a.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
+    const failing = buildImaLog(b.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
+    const result = compareLogs(parseImaLog(reference.binary), parseImaLog(failing.binary));
+    expectSameAsDefinition(result, reference, failing);
+  }
+}
+
 describe('compareLogs against a plain reading of its definition', () => {
   it('randomized built pairs give the same classes, groups, counts and divergence', () => {
-    const boot = platformBootEntry(provider);
     const [c1, c2] = collidingNames();
     const names = [
       c1,
@@ -264,13 +275,13 @@ describe('compareLogs against a plain reading of its definition', () => {
       'kernel_version',
       ...Array.from({ length: 30 }, (_, k) => `/usr/bin/tool${k}`),
     ];
-    for (let seed = 1; seed <= 60; seed++) {
-      const [a, b] = randomPair(seed * 7919, names);
-      const reference = buildImaLog(a.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
-      const failing = buildImaLog(b.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
-      const result = compareLogs(parseImaLog(reference.binary), parseImaLog(failing.binary));
-      expectSameAsDefinition(result, reference, failing);
-    }
+    expectRandomPairsAsDefinition(names, 60, 7919);
+  });
+
+  it('paths measured many times with several digests (the set of pairs) give the same comparison', () => {
+    // Three names among ~80 entries: each path has dozens of entries a side, more pairs
+    // than are compared one by one.
+    expectRandomPairsAsDefinition(['/usr/bin/a', '/usr/bin/b', collidingNames()[0]], 8, 15485863);
   });
 
   it('the colliding names are told apart, and each keeps its own digests', () => {

@@ -20,8 +20,9 @@
  * side (the model's data, or the file behind it). Names get path ids in a hash table of entry
  * indices (`NameTable`); a list that follows the reference's order takes the reference's ids
  * by comparing each name with the reference's next one, without hashing. A path with one
- * digest per side (most) is judged by comparing two digests; only paths measured with several
- * digests go through a set of (path, digest) pairs (`DigestPairs`). Per-entry results are
+ * digest per side (most) is judged by comparing two digests; a path measured with several
+ * digests by comparing its entries with the other side's, and only a path measured many times
+ * goes through a set of (path, digest) pairs (`DigestPairs`). Per-entry results are
  * typed arrays, and only the paths that differ are decoded into strings for the groups.
  */
 import { templateFieldRange } from '../ima/template-field-range';
@@ -31,7 +32,7 @@ import { decodeText, encodeText, toHex } from '../util/bytes';
 import type { CompiledExcludes } from '../policy/excludes';
 import type { PolicyFormat } from '../policy/runtime-policy';
 import { DigestPairs, MAX_PAIR_DIGEST, MAX_PAIR_TAGS } from './digest-pairs';
-import { equalRanges, NameTable, Scratch, type SideBytes } from './name-table';
+import { equalRanges, NameTable, Scratch, WARM_BATCH, type SideBytes } from './name-table';
 import { pathGroup, type PathGroupKind } from './path-groups';
 
 /** What the comparison says about one entry (`LogComparison.entryClass`). */
@@ -276,14 +277,22 @@ export function compareScans(
   const { paths, algorithms } = tables;
   const digests = new PathDigests(tables, ref, fail);
   const pathClass = digests.classify();
-  const counts: ClassCounts = { changed: 0, new: 0, gone: 0, same: 0, incomparable: 0, excluded: fail.excluded };
-  for (let p = 0; p < pathClass.length; p++) counts[ENTRY_COMPARE_NAMES[pathClass[p]] as PathClass]++;
+  const tally = new Uint32Array(ENTRY_COMPARE_NAMES.length);
+  for (let p = 0; p < pathClass.length; p++) tally[pathClass[p]]++;
+  const counts: ClassCounts = {
+    changed: tally[EntryCompare.Changed],
+    new: tally[EntryCompare.New],
+    gone: tally[EntryCompare.Gone],
+    same: tally[EntryCompare.Same],
+    incomparable: tally[EntryCompare.Incomparable],
+    excluded: fail.excluded,
+  };
   const divergence = ref.log === undefined ? undefined : findDivergence(ref, fail, tables);
   return {
     counts,
     reference: extra.reference(presentPaths(paths.first[REF], pathClass.length)),
     failing: listFacts(fail, presentPaths(paths.first[FAIL], pathClass.length), algorithms),
-    groups: buildGroups(ref, fail, pathClass, digests.several, tables),
+    groups: buildGroups(ref, fail, pathClass, digests, tables),
     ...(divergence !== undefined ? { divergence } : {}),
     notes: [...extra.notes, ...comparabilityNotes(ref, fail, counts, algorithms)],
     entryClass: { reference: ref.entryClass, failing: fail.entryClass },
@@ -299,15 +308,24 @@ function presentPaths(first: Int32Array, pathCount: number): number {
 /**
  * The digests each side measured per path, and from them the class of every path and entry.
  * Most paths have one digest per side (however often measured), so their sides compare with
- * one byte comparison of their first entries; only the paths a side measured with several
- * digests go through a set of (path, algorithm, digest) pairs.
+ * one byte comparison of their first entries; the paths a side measured with several digests
+ * compare their entries with each other's (a few each), or, for a path measured many times,
+ * through a set of (path, algorithm, digest) pairs.
  */
 class PathDigests {
   private readonly scratch = new Scratch();
-  /** Per side: bit per algorithm the side measured the path with. */
-  private readonly masks: [Uint16Array, Uint16Array];
+  /**
+   * Per side: bit per algorithm the side measured the path with. Absent when the two lists
+   * use one algorithm between them: every path both measured then shares it.
+   */
+  private readonly masks?: [Uint16Array, Uint16Array];
   /** Bit 1 << side: that side measured the path with more than one (algorithm, digest). */
   readonly several: Uint8Array;
+  /**
+   * Per side, its entries that repeat a path (not the path's first entry), in order: with
+   * `first`, every entry of a path measured more than once, without a pass over all entries.
+   */
+  readonly repeats: [EntryList, EntryList] = [new EntryList(), new EntryList()];
 
   constructor(
     private readonly tables: CompareTables,
@@ -315,15 +333,21 @@ class PathDigests {
     private readonly fail: SideScan,
   ) {
     const n = tables.paths.size;
-    this.masks = [new Uint16Array(n), new Uint16Array(n)];
+    if (tables.algorithms.names.length > 1) this.masks = [new Uint16Array(n), new Uint16Array(n)];
     this.several = new Uint8Array(n);
     this.tally(ref, REF);
     this.tally(fail, FAIL);
   }
 
+  /** The algorithms both sides measured path `p` with, a bit each. */
+  private shared(p: number): number {
+    const masks = this.masks;
+    return masks === undefined ? 1 : masks[REF][p] & masks[FAIL][p];
+  }
+
   /** Per path its EntryCompare class; sets every aligned entry's class. */
   classify(): Uint8Array {
-    const { ref, fail, masks, several } = this;
+    const { ref, fail, several } = this;
     const first = this.tables.paths.first;
     const n = several.length;
     const pathClass = new Uint8Array(n);
@@ -333,7 +357,7 @@ class PathDigests {
       const f = first[FAIL][p];
       if (r === NONE) pathClass[p] = EntryCompare.New;
       else if (f === NONE) pathClass[p] = EntryCompare.Gone;
-      else if ((masks[REF][p] & masks[FAIL][p]) === 0) pathClass[p] = EntryCompare.Incomparable;
+      else if (this.shared(p) === 0) pathClass[p] = EntryCompare.Incomparable;
       else if (several[p] !== 0) {
         pathClass[p] = EntryCompare.Same; // until a failing entry is found changed
         mixed++;
@@ -346,54 +370,122 @@ class PathDigests {
         if (p !== NONE) side.entryClass[i] = pathClass[p];
       }
     }
-    if (mixed > 0) this.classifySeveral(pathClass);
+    if (mixed > 0) this.classifySeveral(pathClass, mixed);
     return pathClass;
   }
 
   private tally(side: SideScan, s: 0 | 1): void {
     const first = this.tables.paths.first[s];
-    const mask = this.masks[s];
+    const mask = this.masks?.[s];
     const bit = 1 << s;
     for (let i = 0; i < side.path.length; i++) {
       const p = side.path[i];
       if (p === NONE) continue;
-      mask[p] |= 1 << side.tag[i];
+      if (mask !== undefined) mask[p] |= 1 << side.tag[i];
       const j = first[p];
-      if (j !== i && (this.several[p] & bit) === 0 && !this.sameDigest(s, j, s, i)) this.several[p] |= bit;
+      if (j === i) continue;
+      this.repeats[s].push(i);
+      if ((this.several[p] & bit) === 0 && !this.sameDigest(s, j, s, i)) this.several[p] |= bit;
     }
   }
 
-  /** Entries of the paths measured with several digests: by the set of pairs each side measured. */
-  private classifySeveral(pathClass: Uint8Array): void {
-    const { masks, several } = this;
+  /**
+   * Entries of the `mixed` paths measured with several digests (still classed Same): each is
+   * Same when the other side measured its (algorithm, digest) for the path, else Changed, or
+   * Incomparable when the other side never used its algorithm for the path. Each path's
+   * entries are gathered per side and compared with each other's, every pair once; a path
+   * with more than MAX_PAIRS_COMPARED pairs goes through DigestPairs instead.
+   */
+  private classifySeveral(pathClass: Uint8Array, mixed: number): void {
     const sides = [this.ref, this.fail] as const;
-    const entries = sides.map((side) => {
-      const out: number[] = [];
-      for (let i = 0; i < side.path.length; i++) {
-        const p = side.path[i];
-        if (p !== NONE && several[p] !== 0 && pathClass[p] === EntryCompare.Same) out.push(i);
+    const first = this.tables.paths.first;
+    // Each mixed path's number (in order of first appearance among the repeats: every mixed
+    // path has a repeat on some side) and its entries per side, its first then its repeats,
+    // grouped by number: `entries[s]` from `start[s][m]` to `start[s][m + 1]`.
+    const numbers = new SmallIntMap(mixed);
+    const isMixed = (p: number): boolean => this.several[p] !== 0 && pathClass[p] === EntryCompare.Same;
+    for (const s of [REF, FAIL] as const) {
+      const { list, length } = this.repeats[s];
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) numbers.idOf(p);
+      }
+    }
+    const paths = numbers.keys();
+    const start = [REF, FAIL].map((s) => {
+      const { list, length } = this.repeats[s];
+      const count = new Int32Array(mixed + 1);
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) count[numbers.idOf(p) + 1]++;
+      }
+      for (let m = 0; m < mixed; m++) count[m + 1] += count[m] + 1; // + its first entry
+      return count;
+    });
+    const entries = [REF, FAIL].map((s) => {
+      const out = new Int32Array(start[s][mixed]);
+      const next = start[s].slice(0, mixed);
+      for (let m = 0; m < mixed; m++) out[next[m]++] = first[s][paths[m]];
+      const { list, length } = this.repeats[s];
+      for (let k = 0; k < length; k++) {
+        const p = sides[s].path[list[k]];
+        if (isMixed(p)) out[next[numbers.idOf(p)]++] = list[k];
       }
       return out;
     });
-    const pairs = new DigestPairs(this.tables.sides, entries[REF].length + entries[FAIL].length);
-    for (const s of [REF, FAIL] as const) for (const i of entries[s]) pairs.add(sides[s].path[i], s, i, sides[s].tag[i]);
-    const changed: number[] = [];
+    let pairs: DigestPairs | undefined;
+    for (let m = 0; m < mixed; m++) {
+      const p = paths[m];
+      const [r0, r1, f0, f1] = [start[REF][m], start[REF][m + 1], start[FAIL][m], start[FAIL][m + 1]];
+      if ((r1 - r0) * (f1 - f0) > MAX_PAIRS_COMPARED) {
+        pairs ??= new DigestPairs(this.tables.sides, entriesOfLargePaths(start, mixed));
+        this.classifyByPairs(pairs, p, entries[REF].subarray(r0, r1), entries[FAIL].subarray(f0, f1), pathClass);
+        continue;
+      }
+      const shared = this.shared(p);
+      for (let a = r0; a < r1; a++) {
+        const i = entries[REF][a];
+        this.ref.entryClass[i] = (shared & (1 << this.ref.tag[i])) === 0 ? EntryCompare.Incomparable : EntryCompare.Changed;
+      }
+      for (let b = f0; b < f1; b++) {
+        const j = entries[FAIL][b];
+        if ((shared & (1 << this.fail.tag[j])) === 0) {
+          this.fail.entryClass[j] = EntryCompare.Incomparable;
+          continue;
+        }
+        let same = false;
+        for (let a = r0; a < r1; a++) {
+          const i = entries[REF][a];
+          if (this.sameDigest(REF, i, FAIL, j)) {
+            this.ref.entryClass[i] = EntryCompare.Same;
+            same = true;
+          }
+        }
+        this.fail.entryClass[j] = same ? EntryCompare.Same : EntryCompare.Changed;
+        // A path is changed if any failing entry is: what a policy made from the reference rejects.
+        if (!same) pathClass[p] = EntryCompare.Changed;
+      }
+    }
+  }
+
+  /** classifySeveral for one path measured many times: by the set of pairs each side measured. */
+  private classifyByPairs(pairs: DigestPairs, p: number, refEntries: Int32Array, failEntries: Int32Array, pathClass: Uint8Array): void {
+    const sides = [this.ref, this.fail] as const;
+    const lists = [refEntries, failEntries] as const;
+    for (const s of [REF, FAIL] as const) for (const i of lists[s]) pairs.add(p, s, i, sides[s].tag[i]);
+    const shared = this.shared(p);
     for (const s of [REF, FAIL] as const) {
       const side = sides[s];
       const otherBit = 1 << (1 - s);
-      for (const i of entries[s]) {
-        const p = side.path[i];
-        const shared = masks[REF][p] & masks[FAIL][p];
+      for (const i of lists[s]) {
         if ((shared & (1 << side.tag[i])) === 0) side.entryClass[i] = EntryCompare.Incomparable;
         else if ((pairs.add(p, s, i, side.tag[i]) & otherBit) !== 0) side.entryClass[i] = EntryCompare.Same;
         else {
           side.entryClass[i] = EntryCompare.Changed;
-          if (s === FAIL) changed.push(p);
+          if (s === FAIL) pathClass[p] = EntryCompare.Changed;
         }
       }
     }
-    // A path is changed if any failing entry is: what a policy made from the reference rejects.
-    for (const p of changed) pathClass[p] = EntryCompare.Changed;
   }
 
   private sameDigest(a: 0 | 1, i: number, b: 0 | 1, j: number): boolean {
@@ -405,6 +497,78 @@ class PathDigests {
       y.digestLength[j] === length &&
       equalRanges(x.source, x.digestOffset[i], y.source, y.digestOffset[j], length, this.scratch)
     );
+  }
+}
+
+/** Most (reference entry, failing entry) pairs of one path compared one by one. */
+const MAX_PAIRS_COMPARED = 64;
+
+/** Entries of both sides of the mixed paths with more than MAX_PAIRS_COMPARED pairs. */
+function entriesOfLargePaths(start: readonly Int32Array[], mixed: number): number {
+  let n = 0;
+  for (let m = 0; m < mixed; m++) {
+    const r = start[REF][m + 1] - start[REF][m];
+    const f = start[FAIL][m + 1] - start[FAIL][m];
+    if (r * f > MAX_PAIRS_COMPARED) n += r + f;
+  }
+  return n;
+}
+
+/** A growing list of entry indices (or path ids). */
+class EntryList {
+  list = new Int32Array(1024);
+  length = 0;
+
+  push(i: number): void {
+    if (this.length === this.list.length) {
+      const grown = new Int32Array(2 * this.length);
+      grown.set(this.list);
+      this.list = grown;
+    }
+    this.list[this.length++] = i;
+  }
+}
+
+/**
+ * Small consecutive ids for up to `capacity` non-negative integers, in order of first
+ * appearance: a table of a few cache lines' worth per key, where an array indexed by the
+ * integer would touch pages across all of them.
+ */
+class SmallIntMap {
+  private readonly slots: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly order: Int32Array;
+  private readonly mask: number;
+  /** 32 − log2(slots): the hash's high bits pick the slot. */
+  private readonly shift: number;
+  private count = 0;
+
+  constructor(capacity: number) {
+    let bits = 4;
+    while (1 << bits < capacity * 2) bits++;
+    this.slots = new Int32Array(1 << bits).fill(NONE);
+    this.ids = new Int32Array(1 << bits);
+    this.order = new Int32Array(capacity);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
+  }
+
+  /** The id of `key`, the next one if new. */
+  idOf(key: number): number {
+    const { slots, mask } = this;
+    for (let k = Math.imul(key, 0x9e3779b1) >>> this.shift; ; k = (k + 1) & mask) {
+      if (slots[k] === key) return this.ids[k];
+      if (slots[k] === NONE) {
+        slots[k] = key;
+        this.order[this.count] = key;
+        return (this.ids[k] = this.count++);
+      }
+    }
+  }
+
+  /** The keys by id. */
+  keys(): Int32Array {
+    return this.order.subarray(0, this.count);
   }
 }
 
@@ -465,6 +629,8 @@ export function scanSide(
   const first = paths.first;
   let next = 0;
   for (let i = 0; i < n; i++) {
+    // A list that does not follow another interns most of its names: a batch at a time.
+    if (follow === undefined && i % WARM_BATCH === 0) paths.warm(side, i, Math.min(n, i + WARM_BATCH));
     const nameOffset = e.nameOffset[i];
     const nameLength = e.nameLength[i];
     if (nameLength === MARKER_LENGTH) {
@@ -608,45 +774,55 @@ function nameText(bytes: SideBytes, i: number): string {
 
 /**
  * Gathers, for the paths that differ only, their digests per side (distinct, in the order the
- * side first measured them, with counts), then files them in groups. `several`: PathDigests'
- * bits of the sides that measured a path with more than one digest; the others have one.
+ * side first measured them, with counts), then files them in groups. From PathDigests: the
+ * bits of the sides that measured a path with more than one digest (the others have one), and
+ * each side's repeated entries (a path's others are its first).
  */
-function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, several: Uint8Array, { paths, algorithms }: CompareTables): CompareGroup[] {
-  // Each differing path's index among them (NONE for the others), and its entries per side.
-  const index = new Int32Array(pathClass.length).fill(NONE);
-  let differing = 0;
-  for (let p = 0; p < pathClass.length; p++) {
+function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, digests: PathDigests, { paths, algorithms }: CompareTables): CompareGroup[] {
+  const { several, repeats } = digests;
+  // Each differing path's index among them, by path.
+  const differs = (p: number): boolean => {
     const c = pathClass[p];
-    if (c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone) index[p] = differing++;
-  }
-  const counts = [new Uint32Array(differing), new Uint32Array(differing)];
-  // Differing path → "tag:hex" → DigestCount, per side, for the paths it measured with several.
-  const tallies = [new Map<number, Map<string, DigestCount>>(), new Map<number, Map<string, DigestCount>>()];
-  for (const s of [REF, FAIL]) {
-    const side = s === REF ? ref : fail;
-    const path = side.path;
-    for (let i = 0; i < path.length; i++) {
-      const p = path[i];
-      if (p === NONE || index[p] === NONE) continue;
-      counts[s][index[p]]++;
+    return c === EntryCompare.Changed || c === EntryCompare.New || c === EntryCompare.Gone;
+  };
+  const list = new EntryList();
+  for (let p = 0; p < pathClass.length; p++) if (differs(p)) list.push(p);
+  const differing = list.length;
+  const index = new SmallIntMap(differing);
+  for (let k = 0; k < differing; k++) index.idOf(list.list[k]);
+  // A path's entries on a side are its first and its repeats: per differing path and side, how
+  // many repeats, and the repeats themselves (in order) where the side measured several digests.
+  const sides = [ref, fail] as const;
+  const repeated = [new Uint32Array(differing), new Uint32Array(differing)];
+  const later = [new Map<number, number[]>(), new Map<number, number[]>()];
+  for (const s of [REF, FAIL] as const) {
+    const { list, length } = repeats[s];
+    for (let k = 0; k < length; k++) {
+      const i = list[k];
+      const p = sides[s].path[i];
+      if (!differs(p)) continue;
+      repeated[s][index.idOf(p)]++;
       if ((several[p] & (1 << s)) === 0) continue;
-      let perPath = tallies[s].get(p);
-      if (perPath === undefined) tallies[s].set(p, (perPath = new Map()));
-      const hex = toHex(digestBytes(side.bytes, i));
-      const key = `${side.tag[i]}:${hex}`;
-      const known = perPath.get(key);
-      perPath.set(key, { algorithm: algorithms.names[side.tag[i]], hex, count: (known?.count ?? 0) + 1 });
+      const known = later[s].get(p);
+      if (known === undefined) later[s].set(p, [i]);
+      else known.push(i);
     }
   }
   const first = paths.first;
   const digestsOf = (s: 0 | 1, p: number): DigestCount[] => {
-    const count = counts[s][index[p]];
-    if (count === 0) return [];
-    const many = tallies[s].get(p);
-    if (many !== undefined) return [...many.values()];
-    const side = s === REF ? ref : fail;
     const i = first[s][p];
-    return [{ algorithm: algorithms.names[side.tag[i]], hex: toHex(digestBytes(side.bytes, i)), count }];
+    if (i === NONE) return [];
+    const side = sides[s];
+    const more = later[s].get(p);
+    if (more === undefined) return [{ algorithm: algorithms.names[side.tag[i]], hex: toHex(digestBytes(side.bytes, i)), count: repeated[s][index.idOf(p)] + 1 }];
+    // "tag:hex" → DigestCount, in the order the side first measured each.
+    const tally = new Map<string, DigestCount>();
+    for (const e of [i, ...more]) {
+      const hex = toHex(digestBytes(side.bytes, e));
+      const key = `${side.tag[e]}:${hex}`;
+      tally.set(key, { algorithm: algorithms.names[side.tag[e]], hex, count: (tally.get(key)?.count ?? 0) + 1 });
+    }
+    return [...tally.values()];
   };
   interface Building {
     kind: PathGroupKind;
@@ -656,8 +832,7 @@ function buildGroups(ref: SideScan, fail: SideScan, pathClass: Uint8Array, sever
     paths: ComparedPath[];
   }
   const groups = new Map<string, Building>();
-  for (let p = 0; p < pathClass.length; p++) {
-    if (index[p] === NONE) continue;
+  for (const p of index.keys()) {
     const path = decodeText(paths.bytes(p));
     const { key, kind } = pathGroup(path);
     let group = groups.get(key);

@@ -1,7 +1,8 @@
 /**
  * The distinct (path, algorithm, file digest) of the entries added, with a bit per side that
- * measured it. Only paths a side measured with more than one digest need it (most paths have
- * one digest per side, compared directly: compare-logs), so it is sized for their entries.
+ * measured it. Only paths measured with several digests and many times need it (most paths
+ * have one digest per side, and a path measured a few times compares its entries with the
+ * other side's: compare-logs), so it is sized for their entries.
  * The digest is not copied: a slot points at the entry that first measured it, and equality
  * is checked byte by byte through the side's ByteSource.
  *

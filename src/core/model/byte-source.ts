@@ -52,6 +52,11 @@ class MemoryByteSource implements ByteSource {
   }
 }
 
+/** Whether `source` holds all its bytes in memory: its `bytes` never change, `at` is the identity. */
+export function isInMemory(source: ByteSource): boolean {
+  return source instanceof MemoryByteSource;
+}
+
 /**
  * Makes [start, end) of `source` readable in `source.bytes` and returns the shift to add to
  * an offset in that range to index `bytes` there (0 for a source in memory), so a loop over

@@ -1,10 +1,31 @@
 /** Small byte helpers shared by every parser. Hex is always lowercase. */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = '0123456789abcdef';
+/** The two character codes of each byte's hex. */
+const HEX_CODES = Uint16Array.from({ length: 512 }, (_, k) => HEX_DIGITS.charCodeAt(k % 2 === 0 ? k >> 5 : (k >> 1) & 15));
+/** Bytes converted per String.fromCharCode call (its arguments are bounded). */
+const HEX_RUN = 4096;
+/** The character codes of one run, reused (a plain array: `apply` reads it fastest). */
+const hexCodes: number[] = [];
 
+/**
+ * The string is made from its character codes in one call: appending two characters per byte
+ * made a new string each time (~1 KB of garbage per sha256 digest, most of a comparison's
+ * garbage when it lists thousands of digests, and 20× slower).
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
+  for (let start = 0; start < bytes.length; start += HEX_RUN) {
+    const end = Math.min(bytes.length, start + HEX_RUN);
+    const codes = hexCodes;
+    codes.length = 2 * (end - start);
+    for (let i = start, k = 0; i < end; i++, k += 2) {
+      const b = bytes[i] << 1;
+      codes[k] = HEX_CODES[b];
+      codes[k + 1] = HEX_CODES[b + 1];
+    }
+    s += String.fromCharCode.apply(null, codes);
+  }
   return s;
 }
 
