@@ -44,6 +44,19 @@ for (const c of cases) {
   });
 }
 
+test('keys and no policy: the failures switch gives no count it does not have, and keeps the entry Keylime fails', async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([file('logs', 'signatures.ascii'), file('keys', 'rsa2048pub.pem')]);
+  await inspector.waitForReady();
+  // Keylime with a keyring and no policy fails /usr/bin/zmore (entry 1): its keyid 531f4025 is in no keyring.
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  const toggle = inspector.page.locator('label.policy-filter');
+  await expect(toggle).toHaveText('Policy failures');
+  await inspector.page.getByTestId('filter-policy-failures').check();
+  await expect(inspector.page.getByTestId('entry-row')).toHaveCount(1);
+  await expect(inspector.row(1)).toHaveAttribute('data-policy', 'fail');
+});
+
 test('signed entries show their signature check, and the filter keeps the failing ones', async ({ inspector }) => {
   await inspector.open();
   await inspector.loadFiles([file('logs', 'combined.ascii'), file('policies', 'policy-empty.json'), file('keys', 'rsa2048pub.pem')]);

@@ -121,7 +121,8 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
       {analysis?.report.policy !== undefined || analysis?.report.signatures !== undefined ? (
         <label className="policy-filter" title="Only the entries the runtime-policy dry run fails">
           <input type="checkbox" data-testid="filter-policy-failures" checked={filtersPolicyFailures(query.search)} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
-          <span>Policy failures ({formatCount(analysis.report.policy?.failed ?? 0)})</span>
+          {/* With keys and no policy Keylime still fails entries, but the report counts them only with a policy: no false 0. */}
+          <span>Policy failures{analysis.report.policy !== undefined ? ` (${formatCount(analysis.report.policy.failed)})` : ''}</span>
         </label>
       ) : null}
       <details className="columns-menu">
