@@ -72,6 +72,8 @@ const COMMENT_RE = /^\s*#/;
 const NEAR_MISS_RE = /^\s*(?:[\w-]+:?\s+)?(?:PCR-\d+:|PCR\s+\d+:)|^\s*\d{1,3}\s*:/i;
 /** A YAML key (`quoted: …`, `calcDigest:`, `  alg: rsassa`): tpm2-tools' own structure around the values. */
 const YAML_KEY_RE = /^\s*[\w.@-]+\s*:/;
+/** Line forms of their own (evmctl, ibmtss, sysfs): no YAML around their values. */
+const PLAIN_FORMS: ReadonlySet<string> = new Set(['evmctl-pcrs', 'ibmtss-pcrs', 'tpm12-sysfs-pcrs']);
 /** Unread lines quoted in the note that says so; the count says the rest. */
 const UNREAD_LINES_QUOTED = 3;
 
@@ -149,6 +151,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
         builder.reject(`${where}: not a PCR value (expected \`PCR-NN: <hex>\` as evmctl reads, or \`N: <hex>\` / \`N: 0x<hex>\` as tpm2_pcrread prints): ${line.trim().slice(0, 80)}`);
       } else if (YAML_KEY_RE.test(line)) {
         yaml = true;
+        unread.push(`${where} \`${line.trim().slice(0, 80)}\``);
       } else {
         unread.push(`${where} \`${line.trim().slice(0, 80)}\``);
       }
@@ -180,7 +183,8 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
   // Lines that tried to be values and none that was one: a listing, unreadable.
   if (format === undefined && builder.unreadable.length > 0) format = 'unreadable';
   if (format === undefined) return undefined;
-  if (unread.length > 0 && !yaml) {
+  // A listing of PCR-NN lines is no YAML: a line there that looks like a key is still unread.
+  if (unread.length > 0 && (!yaml || PLAIN_FORMS.has(format))) {
     const more = unread.length > UNREAD_LINES_QUOTED ? ` and ${unread.length - UNREAD_LINES_QUOTED} more` : '';
     const what = unread.length === 1 ? '1 line is not a PCR value and was not read' : `${formatCount(unread.length)} lines are not PCR values and were not read`;
     builder.problems.push(`${what}: ${unread.slice(0, UNREAD_LINES_QUOTED).join(', ')}${more}`);

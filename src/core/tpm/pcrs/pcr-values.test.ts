@@ -263,6 +263,11 @@ describe('lines that are no PCR value', () => {
     expect(read.problems).toEqual([`1 line is not a PCR value and was not read: line 6 (byte ${offset}) \`hello world this is junk\``]);
   });
 
+  it('a line among evmctl values that only looks like a YAML key (a flipped byte: "CR-12: 00…") is said too', () => {
+    const text = readSharedText('swtpm', 'evmctl_pcrs_sha256.txt').replace('PCR-12:', '\nCR-12:');
+    expect(parsed(text).problems).toEqual([expect.stringMatching(/^1 line is not a PCR value and was not read: line 14 \(byte \d+\) `CR-12: 0{64}`$/)]);
+  });
+
   it("tpm2-tools' YAML keys around the values are its structure, not unread lines", () => {
     expect(parsed(readSharedText('swtpm', 'pcrread_all.yaml')).problems).toEqual([]);
   });
