@@ -111,6 +111,7 @@ function differenceLine(a: string, b: string): string[] {
 
 /** What the user has yet to give for the quote's signature to be checked. */
 function missingForSignature(q: Partial<QuoteSources>): string {
+  if (q.signatureUnreadable !== undefined) return `its signature could not be read: ${q.signatureUnreadable}`;
   if (q.signatureInput !== undefined && q.akInput === undefined) return 'no attestation key was given';
   if (q.signatureInput === undefined && q.akInput !== undefined) return 'no signature was given';
   return 'give the signature and the AK';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
 import { exitStatusOf, verdictOf } from './verdict';
 import type { Report } from '../report/report';
-import { readSharedData } from '../testing/shared-data';
+import { readSharedData, readSharedText } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';
 import { classifyInput } from '../inputs/registry';
 import { diagnoseUnrecognised } from '../inputs/diagnose';
@@ -172,6 +172,31 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     const withKey = await analyzeAll([swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')], 'abcdefghij0123456789');
     expect(withKey.report?.quote?.signature).toBe('valid');
     expect(withKey.status).toBe(0);
+  });
+
+  it('a signature carried inside the quote\'s own file that cannot be read fails, with or without a key', async () => {
+    const [attest, , pcrs] = readSharedText('swtpm', 'keylime_quote_string.txt').trim().split(':');
+    const keylime: RawInput = { name: 'bad-sig.txt', bytes: new TextEncoder().encode(`${attest}:AAAA:${pcrs}`) };
+    const stdout = readSharedText('swtpm', 'q1_rsassa_sha256_10.stdout.yaml');
+    expect(stdout).toMatch(/^ {2}sig: [0-9a-f]+$/m);
+    const cutStdout: RawInput = { name: 'bad-sig.yaml', bytes: new TextEncoder().encode(stdout.replace(/^( {2}sig: )[0-9a-f]+$/m, '$1zz')) };
+    for (const [quote, key, reason] of [
+      [keylime, swtpm('keylime_aik_tpm.b64'), /^field 2 is not a TPMT_SIGNATURE \(TPMT_SIGNATURE: .+\)$/],
+      [cutStdout, swtpm('ak_rsa.pub'), /^its 'signature:' block is not/],
+    ] as const) {
+      for (const inputs of [[LOG, quote], [LOG, quote, key]]) {
+        const r = await analyzeAll(inputs, quote === keylime ? 'abcdefghij0123456789' : NONCE);
+        const label = `${quote.name} with ${inputs.length - 2} key`;
+        expect(r.status, label).toBe(1);
+        const failed = r.report?.findings.filter((f) => f.severity === 'error');
+        expect(failed?.map((f) => f.code), label).toEqual(['check-incomplete']);
+        expect(failed?.[0].message, label).toMatch(new RegExp(`^${quote.name.replace('.', '\\.')}: the signature it carries could not be read \\(`));
+        expect(r.report?.findings.some((f) => f.code === 'quote-unsigned'), label).toBe(false);
+        expect(r.report?.quotes?.[0], label).toMatchObject({ signature: 'unchecked', signatureUnreadable: expect.stringMatching(reason) });
+        // A key beside it stays the quote's AK, not an IMA key that verifies nothing.
+        if (inputs.length === 3) expect(r.report?.quotes?.[0].akInput, label).toBe(key.name);
+      }
+    }
   });
 
   it('a bare PEM key beside a quote without a signature is its AK, and the missing signature fails', async () => {

@@ -33,12 +33,16 @@ export interface QuoteInput {
   readonly input: string;
   /** A signature carried in the same input. */
   readonly embedded?: TpmSignature;
+  /** Why the signature the input carries could not be read: it is still this quote's. */
+  readonly embeddedUnreadable?: string;
 }
 
 export interface PairedQuote {
   readonly quote: TpmsAttestQuote;
   readonly input: string;
   readonly signature?: Named<TpmSignature>;
+  /** Why the signature its own input carries could not be read (then it has no `signature`). */
+  readonly signatureUnreadable?: string;
   /** The key that verifies it, else the key it is judged with (the first AK given). */
   readonly ak?: Named<AkPublic>;
 }
@@ -77,6 +81,7 @@ export async function pairQuotes(
       keyOf[i] = await verifies(quotes[i].quote, embedded.value);
       continue;
     }
+    if (quotes[i].embeddedUnreadable !== undefined) continue;
     for (let s = 0; s < spare.length; s++) {
       const key = await verifies(quotes[i].quote, spare[s].value);
       if (key === undefined) continue;
@@ -88,10 +93,10 @@ export async function pairQuotes(
   }
   // 2. The rest in the order given.
   for (let i = 0; i < quotes.length && spare.length > 0; i++) {
-    if (signatureOf[i] === undefined) signatureOf[i] = spare.shift();
+    if (signatureOf[i] === undefined && quotes[i].embeddedUnreadable === undefined) signatureOf[i] = spare.shift();
   }
   const verifying = new Set(keyOf.filter((k) => k !== undefined));
-  const everyQuoteSigned = signatureOf.every((s) => s !== undefined);
+  const everyQuoteSigned = signatureOf.every((s, i) => s !== undefined || quotes[i].embeddedUnreadable !== undefined);
   const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value) || !everyQuoteSigned);
   const imaKeys = keys.filter((k) => !aks.includes(k));
   // A quote no key verifies is judged with the first AK, else the first key of any kind, so
@@ -105,6 +110,7 @@ export async function pairQuotes(
         quote: q.quote,
         input: q.input,
         ...(signature !== undefined ? { signature } : {}),
+        ...(q.embeddedUnreadable !== undefined ? { signatureUnreadable: q.embeddedUnreadable } : {}),
         ...(ak !== undefined ? { ak } : {}),
       };
     }),

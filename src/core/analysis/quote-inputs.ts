@@ -26,6 +26,10 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
     );
   }
   for (const q of loaded.quotes) {
+    if (q.signatureUnreadable !== undefined) {
+      out.push(incomplete(`${q.input}: the signature it carries could not be read (${q.signatureUnreadable}), so nothing shows that a TPM made this quote.`));
+      continue;
+    }
     if (q.signature !== undefined && q.ak === undefined) {
       const carried = q.signature.input === q.input ? 'the signature it carries' : `its signature ${q.signature.input}`;
       out.push(incomplete(`${q.input}: ${carried} cannot be checked: no readable attestation key was given (give the AK: a TPM public area, a PEM key or its certificate).`));
@@ -68,6 +72,7 @@ export function quoteSources(q: PairedQuote): QuoteSources {
   const cert = q.ak?.value.certificate;
   return {
     ...(q.signature !== undefined ? { signatureInput: q.signature.input } : {}),
+    ...(q.signatureUnreadable !== undefined ? { signatureUnreadable: q.signatureUnreadable } : {}),
     ...(q.ak !== undefined ? { akInput: q.ak.input } : {}),
     ...(cert !== undefined && q.ak !== undefined
       ? {

@@ -14,6 +14,8 @@ import type { InputKindModule } from './input-kind-module';
 const KEYLIME_STRING_HEAD_RE = /^r[A-Za-z0-9+/]{20,}={0,2}:/;
 const KEYLIME_JSON_HEAD_RE = /^\{[\s\S]*"quote"\s*:\s*"r[A-Za-z0-9+/]{20,}/;
 const QUOTED_RE = /^\s*quoted:\s*(?:0x)?[0-9a-f]{12}/im;
+/** tpm2_quote's stdout carries its signature in this block. */
+const SIGNATURE_BLOCK_RE = /^\s*signature:/m;
 /** The most of a text quote read (a Keylime agent response may carry a whole IMA list). */
 const MAX_TEXT = 1 << 20;
 
@@ -34,7 +36,12 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     const text = decodeText(input.bytes.subarray(0, MAX_TEXT));
     const keylime = learned !== undefined && 'parse' in learned ? undefined : parseKeylimeQuote(text);
     if (keylime !== undefined) {
-      sink.quotes.push({ quote: keylime.quote, input: input.name, ...(keylime.signature ? { embedded: keylime.signature } : {}) });
+      sink.quotes.push({
+        quote: keylime.quote,
+        input: input.name,
+        ...(keylime.signature ? { embedded: keylime.signature } : {}),
+        ...(keylime.unreadableSignature !== undefined ? { embeddedUnreadable: keylime.unreadableSignature } : {}),
+      });
       if (keylime.pcrValues !== undefined) sink.mergePcrValues(keylime.pcrValues, input.name);
       for (const p of keylime.problems) sink.notes.push(`${input.name}: ${p}`);
       return;
@@ -48,7 +55,13 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     // tpm2_quote's stdout carries the signature and the PCR values beside the quote.
     const stdout = text.startsWith('quoted:');
     const embedded = stdout ? parseTpmSignature(input.bytes) : undefined;
-    sink.quotes.push({ quote: parsed.quote, input: input.name, ...(embedded ? { embedded } : {}) });
+    const unreadable = stdout && embedded === undefined && SIGNATURE_BLOCK_RE.test(text);
+    sink.quotes.push({
+      quote: parsed.quote,
+      input: input.name,
+      ...(embedded ? { embedded } : {}),
+      ...(unreadable ? { embeddedUnreadable: "its 'signature:' block is not an 'alg:' (rsassa, rsapss or ecdsa) with a hex 'sig:'" } : {}),
+    });
     if (stdout) {
       const pcrs = parsePcrValues(input.bytes);
       if (pcrs !== undefined) sink.mergePcrValues(pcrs.values, input.name);

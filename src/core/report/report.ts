@@ -153,6 +153,8 @@ export interface ReportQuote {
 /** Where a quote's signature and key came from (our extension of §5.3's quote objects). */
 export interface QuoteSources {
   signatureInput?: string;
+  /** Why the signature the quote's own input carries could not be read (then `signature` is unchecked). */
+  signatureUnreadable?: string;
   akInput?: string;
   /** The AK's certificate, when it came as one. */
   akCertificate?: { subject: string; issuer: string; notBefore: string; notAfter: string; key: string };

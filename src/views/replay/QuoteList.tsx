@@ -52,6 +52,11 @@ export function QuoteList({ quotes }: { readonly quotes: readonly QuoteEntry[] }
               <td>
                 <span className="mono">{q.signatureInput !== undefined ? <SafeText text={q.signatureInput} /> : '—'}</span> ·{' '}
                 <span className="mono">{q.akInput !== undefined ? <SafeText text={q.akInput} /> : '—'}</span>
+                {q.signatureUnreadable !== undefined ? (
+                  <div className="quote-field__note" data-testid="quote-signature-unreadable">
+                    The signature in <SafeText text={q.input} /> could not be read: <SafeText text={q.signatureUnreadable} />
+                  </div>
+                ) : null}
                 {q.akCertificate !== undefined ? (
                   <div className="quote-field__note" data-testid="ak-certificate">
                     AK certificate: subject {q.akCertificate.subject === '' ? '(empty)' : <SafeText text={q.akCertificate.subject} />}; issuer <SafeText text={q.akCertificate.issuer} />; valid {q.akCertificate.notBefore} to{' '}

@@ -62,10 +62,10 @@ describe('Keylime quotes', () => {
       'pcrblob selects sha256:10 but the quote selects sha256:0,1,2,3,4,5,6,7,8,9,10',
     ]);
     expect(parseKeylimeQuote(`${attest}::`)).toMatchObject({ problems: [] });
-    expect(parseKeylimeQuote(`${attest}:AAAA:AAAA`)?.problems).toEqual([
-      'field 2 is not a TPMT_SIGNATURE',
-      'field 3 is not a tpm2-tools serialized PCR file',
-    ]);
+    const bad = parseKeylimeQuote(`${attest}:AAAA:AAAA`);
+    expect(bad?.problems).toEqual(['field 3 is not a tpm2-tools serialized PCR file']);
+    expect(bad?.unreadableSignature).toMatch(/^field 2 is not a TPMT_SIGNATURE \(TPMT_SIGNATURE: /);
+    expect(bad?.signature).toBeUndefined();
   });
 
   it('not Keylime: undefined', () => {

@@ -19,7 +19,7 @@ import { parseSerializedPcrFile } from '../pcrs/pcr-file-binary';
 import { formatPcrSelection } from '../pcrs/pcr-selection';
 import type { PcrValues } from '../pcrs/pcr-value-set';
 import { decodeQuoteBytes, type TpmsAttestQuote } from './quote';
-import { parseTpmSignature, type TpmSignature } from '../signature/signature';
+import { readTpmSignature, type TpmSignature } from '../signature/signature';
 
 /** What an agent response carries besides the quote. */
 export interface KeylimeAgentFields {
@@ -39,6 +39,8 @@ export interface KeylimeAgentFields {
 export interface KeylimeQuote {
   quote: TpmsAttestQuote;
   signature?: TpmSignature;
+  /** Why field 2 is not a signature, when it holds something (a check the user asked for). */
+  unreadableSignature?: string;
   pcrValues?: PcrValues;
   problems: string[];
   agent?: KeylimeAgentFields;
@@ -80,10 +82,10 @@ export function parseKeylimeQuote(text: string): KeylimeQuote | undefined {
   const problems = [...parsed.problems];
 
   const sigBytes = fields.signature === '' ? undefined : fromBase64(fields.signature);
-  const signature = sigBytes === undefined ? undefined : parseTpmSignature(sigBytes);
-  if (fields.signature !== '' && signature === undefined) {
-    problems.push('field 2 is not a TPMT_SIGNATURE');
-  }
+  const sigReading = sigBytes === undefined ? undefined : readTpmSignature(sigBytes);
+  const signature = sigReading?.signature;
+  const unreadableSignature =
+    fields.signature === '' || signature !== undefined ? undefined : `field 2 is not a TPMT_SIGNATURE${sigReading === undefined ? ' (not base64)' : ` (${sigReading.error})`}`;
 
   let pcrValues: PcrValues | undefined;
   const blob = fields.pcrBlob === '' ? undefined : fromBase64(fields.pcrBlob);
@@ -109,6 +111,7 @@ export function parseKeylimeQuote(text: string): KeylimeQuote | undefined {
   return {
     quote,
     ...(signature === undefined ? {} : { signature }),
+    ...(unreadableSignature === undefined ? {} : { unreadableSignature }),
     ...(pcrValues === undefined ? {} : { pcrValues }),
     problems,
     ...(agent === undefined ? {} : { agent }),
