@@ -2,9 +2,10 @@
  * Entry of the CLI's bank thread (bank-thread.ts): extends the SHA-1 and SHA-256 chains of a
  * streamed list with the batch kernel, batch by batch in the order they are sent, hands each
  * batch's buffers back for reuse, and answers a chain's final PCR values when asked (then
- * forgets the chain). It loads the kernel alone, so that it boots in little CPU. Bundled
+ * forgets the chain). It also hashes the list file's bytes, part by part, for its SHA-256. It loads the kernel alone, so that it boots in little CPU. Bundled
  * beside the CLI as dist/cli/chain-worker.mjs.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { digestSize } from '../core/hash/hash-algorithm';
 import { HashKernel } from '../core/hash/kernel-hasher';
@@ -14,12 +15,28 @@ const port = parentPort;
 if (port === null) throw new Error('chain-worker.ts runs as a worker thread');
 /** Per chain, its bank's 256 PCR values so far. */
 const states = new Map<number, Uint8Array>();
+/** Per file being fingerprinted, its SHA-256 so far. */
+const files = new Map<number, Hash>();
 // Without the kernel (no simd128) the thread ends: the CLI then analyses the list on one thread.
 const kernel = HashKernel.create().catch(() => process.exit(1));
 
 // Reactions to one promise run in the order they were registered: batches stay in order.
 port.on('message', (request: ChainRequest) => {
   void kernel.then((k) => {
+    if ('part' in request) {
+      const { file, count, bytes } = request.part;
+      let hash = files.get(file);
+      if (hash === undefined) files.set(file, (hash = createHash('sha256')));
+      hash.update(bytes.subarray(0, count));
+      port.postMessage({ returnedPart: request.part } satisfies ChainReply, [bytes.buffer]);
+      return;
+    }
+    if ('digestOf' in request) {
+      const sha256 = (files.get(request.digestOf) ?? createHash('sha256')).digest('hex');
+      files.delete(request.digestOf);
+      port.postMessage({ file: request.digestOf, sha256 } satisfies ChainReply);
+      return;
+    }
     if ('statesOf' in request) {
       const reply: ChainReply = { chain: request.statesOf, states: states.get(request.statesOf) };
       states.delete(request.statesOf);

@@ -21,7 +21,7 @@ import type { HashProvider } from '../core/hash/hash-provider';
 import { MAX_LOG_BYTES } from '../core/model/ima-log';
 import type { ImaParseOptions } from '../core/ima/parse-ima-log';
 import type { ReportInput } from '../core/report/report';
-import type { BankThread } from './bank-thread';
+import type { BankThread, FileFingerprint } from './bank-thread';
 
 /**
  * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
@@ -94,7 +94,7 @@ export async function analyzeStreaming(
 /**
  * Feeds the file to `stream` window by window; its size and SHA-256, or undefined when the
  * stream gave up. Between windows, hands what is batched to `thread` and waits for it when
- * it lags.
+ * it lags. The SHA-256 is the thread's to compute when there is one (bank-thread.ts).
  */
 async function readWindows(
   path: string,
@@ -107,7 +107,7 @@ async function readWindows(
     const size = fstatSync(fd).size;
     // The model path reports a list past the parser's limit.
     if (size > MAX_LOG_BYTES) return undefined;
-    const fingerprint = createHash('sha256');
+    const fingerprint = thread?.fingerprint() ?? fingerprintHere();
     let buffer = new Uint8Array(2 * windowBytes);
     let carried = 0;
     let total = 0;
@@ -121,7 +121,7 @@ async function readWindows(
       const window = buffer.subarray(0, carried + got);
       const consumed = stream.push(window, last);
       if (!stream.usable) return undefined;
-      if (last) return { size: total, sha256: fingerprint.digest('hex') };
+      if (last) return { size: total, sha256: await fingerprint.digest() };
       await thread?.drain();
       buffer.copyWithin(0, consumed, window.length);
       carried = window.length - consumed;
@@ -129,6 +129,12 @@ async function readWindows(
   } finally {
     closeSync(fd);
   }
+}
+
+/** The file's SHA-256 on this thread, when there is no bank thread to compute it. */
+function fingerprintHere(): FileFingerprint {
+  const hash = createHash('sha256');
+  return { update: (bytes) => hash.update(bytes), digest: async () => hash.digest('hex') };
 }
 
 function grow(buffer: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
