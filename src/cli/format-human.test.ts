@@ -5,6 +5,8 @@ import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { readSharedData } from '../core/testing/shared-data';
 import { FINDING_HELP } from '../core/analysis/finding-help';
 import { formatHumanReport } from './format-human';
+import { buildQuoteAttest, quoteDigest } from '../core/testing/build-quote';
+import { fromHex } from '../core/util/bytes';
 
 const swtpm = (name: string) => ({ name, bytes: readSharedData('swtpm', name) });
 
@@ -53,6 +55,26 @@ describe('formatHumanReport with a quote', () => {
     expect(bad).toContain('Quote: FAILED — signature INVALID, nonce DIFFERS, pcrDigest DIFFERS from every prefix of the log');
     expect(bad).toContain('  pcrDigest  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79353');
     expect(bad).toContain('  whole log  b8557e0b19802e611b1625feee66b5ecca906f52b0d095a952178162e8e79352');
+  });
+});
+
+describe('formatHumanReport with a quote of PCRs the log does not extend (safeboot quote-t490)', () => {
+  it('says the quote attests none of the log entries', async () => {
+    const provider = await createWasmHashProvider();
+    const sha256 = provider.get('sha256');
+    if (sha256 === undefined) throw new Error('no sha256');
+    const pcr0 = '3d458cfe55cc03ea1f443f1562beec8df51c75e14a9fcf9a7234a13f198e7969';
+    const selection = [{ bank: 'sha256' as const, pcrs: [0] }];
+    const quote = buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, () => fromHex(pcr0), sha256) });
+    const pcrs = new TextEncoder().encode(`sha256 PCR-00: ${pcr0}\n`);
+    const { report } = await analyzeRaw(
+      [swtpm('binary_runtime_measurements'), { name: 'pcrs.txt', bytes: pcrs }, { name: 'quote.out', bytes: quote, kind: 'tpm-quote' }],
+      {},
+      provider,
+    );
+    expect(formatHumanReport(report)).toContain(
+      "Quote: PARTLY CHECKED — signature not checked (give the signature and the AK), nonce not checked (no --nonce), pcrDigest reproduced by the supplied PCR values, attesting none of the log's 6 entries (it selects no PCR the log extends)",
+    );
   });
 });
 

@@ -131,7 +131,7 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
       : !q.digestMatches
         ? 'pcrDigest DIFFERS from every prefix of the log'
         : m === undefined || entries === undefined
-          ? 'pcrDigest reproduced by the supplied PCR values'
+          ? `pcrDigest reproduced by the supplied PCR values${entries === undefined ? '' : `, attesting none of the log's ${plural(entries, 'entry', 'entries')} (it selects no PCR the log extends)`}`
           : m === entries
             ? `pcrDigest reproduced by all ${entries} entries`
             : `pcrDigest reproduced after ${m} of ${entries} entries (${entries - m} measured after the quote)`;

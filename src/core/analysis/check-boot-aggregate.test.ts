@@ -152,6 +152,31 @@ describe('a boot_aggregate the supplied sources cannot check is said, never pass
     const pcr10 = await run([log, swtpm('pcrread_sha256_10.yaml')]);
     expect(only(pcr10, 'check-incomplete')).toEqual([]);
   });
+
+  it('supplied PCRs 0–7 without 8–9 and no firmware log: a check not made, not another boot (sample-…-pcrs-8-9)', async () => {
+    // sha256 PCRs 0–7 as tpm2_pcrread prints them for a quote of 0–7: the firmware replay's
+    // (its PCRs 0–9 give the list's 83d19723…, PROVENANCE), PCRs 8–9 left out.
+    const firmware = parseFirmwareLog(readSharedData('realdata', 'ima-evm-utils', 'sample-binary_bios_measurements-pcrs-8-9'));
+    const replayed = firmware.events.filter((e) => e.pcr <= 7 && e.type !== 3).reduce<Buffer[]>(
+      (pcrs, e) => {
+        const d = e.digests.find((x) => x.bank === 'sha256');
+        if (d !== undefined) pcrs[e.pcr] = createHash('sha256').update(pcrs[e.pcr]).update(d.digest).digest();
+        return pcrs;
+      },
+      Array.from({ length: 8 }, () => Buffer.alloc(32)),
+    );
+    const listing = replayed.map((v, i) => `sha256 PCR-0${i}: ${v.toString('hex')}\n`).join('');
+    const list = evmUtils('sample-ascii_runtime_measurements-pcrs-8-9');
+    const report = await run([list, { name: 'pcrs0-7.txt', bytes: encodeText(listing) }]);
+    expect(only(report, 'boot-aggregate-mismatch')).toEqual([]);
+    expect(only(report, 'check-incomplete').map((f) => f.message)).toEqual([
+      'boot_aggregate at entry 0 (sha256:83d19723ef3b3c05bb8ae70d86b3886c158f2408f1b71ed265886a7b79eb700e) could not be checked: it is a sha256 digest over sha256 PCRs 0–9, but the supplied PCR values lack PCRs 8–9 of that bank, and with them counted as zero it does not match. Supply the sha256 PCRs 8–9 (tpm2_pcrread sha256:8,9) or the firmware log (binary_bios_measurements).',
+    ]);
+    // With the firmware log beside them, PCRs 8–9 are known and the entry matches.
+    const withLog = await run([list, { name: 'pcrs0-7.txt', bytes: encodeText(listing) }, evmUtils('sample-binary_bios_measurements-pcrs-8-9')]);
+    expect(only(withLog, 'check-incomplete')).toEqual([]);
+    expect(only(withLog, 'boot-aggregate-match')).toHaveLength(1);
+  });
 });
 
 describe('a boot_aggregate after kexec', () => {

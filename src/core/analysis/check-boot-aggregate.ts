@@ -105,6 +105,10 @@ export function checkBootAggregates(
     const digest = fromHex(boot.hex) ?? new Uint8Array();
     const matched = candidates.find((c) => bytesEqual(c.digest, digest));
     const lastPcr = expected.pcrs === '0-9' ? 9 : 7;
+    // Without a firmware log, a PCR the supplied values lack is unknown, not its reset value:
+    // a mismatch with it counted as zero is a check not made (uncheckedBootAggregates), not
+    // evidence of another boot (PCRs 0–7 as Keylime quotes them beside a 0–9 boot_aggregate).
+    if (matched === undefined && firmware === undefined && pcrsLacking(supplied, bank, lastPcr).length > 0) return;
     const describedPcr = (matched ?? expected).pcrs === '0-9' ? 9 : 7;
     const differingPcrs: number[] = [];
     if (supplied !== undefined && firmware !== undefined) {
@@ -177,6 +181,12 @@ export function uncheckedBootAggregates(
   const suppliedBanks = banksOf(sources.supplied);
   if (sources.firmware === undefined && suppliedBanks.length === 0) return [];
   const done = new Set(checked.map((r) => r.boot));
+  const lacking = (bank: HashAlgorithm, last: number): string | undefined => {
+    const pcrs = sources.firmware === undefined && suppliedBanks.includes(bank) ? pcrsLacking(sources.supplied, bank, last) : [];
+    return pcrs.length === 0
+      ? undefined
+      : `it is a ${bank} digest over ${bank} PCRs 0–${last}, but the supplied PCR values lack PCRs ${formatPcrSet(pcrs)} of that bank, and with them counted as zero it does not match. Supply the ${bank} PCRs ${formatPcrSet(pcrs)} (tpm2_pcrread ${bank}:${pcrs.join(',')}) or the firmware log (binary_bios_measurements).`;
+  };
   const given = [
     ...(sources.firmware !== undefined ? [`the firmware log has ${firmwareBanks.length === 0 ? 'no PCRs 0–7' : `PCRs 0–7 in ${firmwareBanks.join(', ')} only`}`] : []),
     ...(suppliedBanks.length > 0 ? [`the supplied PCR values have PCRs 0–7 in ${suppliedBanks.join(', ')} only`] : []),
@@ -191,9 +201,16 @@ export function uncheckedBootAggregates(
           ? 'its template records no file digest (no d, d-ng or d-ngv2 field), so it carries no aggregate to compare.'
           : bank === undefined
           ? `its algorithm '${boot.algorithm}' is not a TPM bank imascope can compute.`
-          : `it is a ${bank} digest over ${bank} PCRs 0–${last}, but ${given}. Supply the ${bank} PCRs 0–${last} (tpm2_pcrread ${bank}:0,1,2,3,4,5,6,7${last === 9 ? ',8,9' : ''}) or a firmware log that records the ${bank} bank.`;
+          : lacking(bank, last) ?? `it is a ${bank} digest over ${bank} PCRs 0–${last}, but ${given}. Supply the ${bank} PCRs 0–${last} (tpm2_pcrread ${bank}:0,1,2,3,4,5,6,7${last === 9 ? ',8,9' : ''}) or a firmware log that records the ${bank} bank.`;
       return { boot, reason };
     });
+}
+
+/** PCRs 0–`last` of `bank` the supplied values do not have. */
+function pcrsLacking(supplied: PcrLookup | undefined, bank: HashAlgorithm, last: number): number[] {
+  const out: number[] = [];
+  for (let p = 0; p <= last; p++) if (supplied?.(bank, p) === undefined) out.push(p);
+  return out;
 }
 
 /** With two sources, whether the other one alone reproduces the entry. */

@@ -28,6 +28,12 @@ export interface QuoteCheck {
   readonly signingHash?: HashAlgorithm;
   /** When a prefix of the log reproduces the digest: the log's selected PCR values there. */
   readonly attested?: QuoteProbeOutcome['attested'];
+  /**
+   * With a log, when the quote selects none of the PCRs it extends (ascending): the quote
+   * attests none of its entries, so no prefix is said to match (safeboot's T490 quote of
+   * sha256:0–2,4 beside an IMA list said "reproduced by all entries").
+   */
+  readonly logPcrsUnselected?: readonly number[];
 }
 
 export async function checkQuote(
@@ -79,8 +85,13 @@ export async function checkQuote(
   let attested: QuoteCheck['attested'];
   const evidence: string[] = [];
   if (signingHash === undefined) evidence.push(`No hash algorithm has a ${quote.pcrDigest.length}-byte digest, so the pcrDigest cannot be recomputed.`);
+  const logPcrs = ctx.log === undefined ? undefined : ctx.pcrReplay?.logPcrs;
+  const logPcrsUnselected =
+    logPcrs !== undefined && logPcrs.size > 0 && !quote.selection.some((s) => s.pcrs.some((p) => logPcrs.has(p)))
+      ? [...logPcrs].sort((a, b) => a - b)
+      : undefined;
   if (hasher !== undefined) {
-    if (ctx.log !== undefined && ctx.pcrReplay !== undefined && ctx.probe !== undefined) {
+    if (ctx.log !== undefined && ctx.pcrReplay !== undefined && ctx.probe !== undefined && logPcrsUnselected === undefined) {
       const probe = await probeQuote(ctx.log, ctx.provider, ctx.pcrReplay, ctx.probe, ctx.pause);
       missing = probe.missing;
       if (probe.finalDigest !== undefined) report.computedDigest = toHex(probe.finalDigest);
@@ -103,10 +114,20 @@ export async function checkQuote(
       if (computed.digest !== undefined) {
         report.computedDigest = toHex(computed.digest);
         report.digestMatches = bytesEqual(computed.digest, quote.pcrDigest);
+        if (!report.digestMatches && logPcrsUnselected !== undefined) evidence.push('The quote selects no PCR that the log extends, so the log cannot explain its digest.');
       }
     }
   }
-  return { report, evidence, signatureDetail, hypothesis, missing, signingHash, ...(attested !== undefined ? { attested } : {}) };
+  return {
+    report,
+    evidence,
+    signatureDetail,
+    hypothesis,
+    missing,
+    signingHash,
+    ...(attested !== undefined ? { attested } : {}),
+    ...(logPcrsUnselected !== undefined ? { logPcrsUnselected } : {}),
+  };
 }
 
 const RESET_QUOTE =
@@ -133,6 +154,5 @@ function explainDigestMismatch(
   } else if (fromSupplied.digest !== undefined) {
     out.push('The supplied PCR values do not reproduce the quote either: they were read at another moment, on another machine, or from another bank.');
   }
-  if (imaSelected.length === 0) out.push('The quote selects no PCR that the log extends, so the log cannot explain its digest.');
   return out;
 }

@@ -4,6 +4,10 @@
  * damage, the CLI's exit status (exitStatusOf, and 2 for a file no kind fits, as the CLI
  * does) is never 0 unless the damaged input still says exactly what the original said.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
 import { exitStatusOf, verdictOf } from './verdict';
@@ -247,6 +251,22 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.status).toBe(0);
     expect(r.report?.inputs[1].kind).toBe('ima-key');
     expect(r.report?.findings.find((f) => f.code === 'input-ima-key')?.message).toMatch(/^ak_rsa\.pem: an RSA-2048 public key with no quote to verify/);
+  });
+
+  it('an EK certificate as tpm2_nvread gives it (empty subject, 0xFF fill) is read as one, named by its issuer', async () => {
+    // As osresearch/safeboot tests/quote-t490.tgz ek.crt, made here with openssl.
+    const dir = mkdtempSync(join(tmpdir(), 'ekcert-'));
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-subj', '/CN=Test EK CA', '-days', '1', '-out', 'ca.pem');
+    ssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ek.key', '-subj', '/', '-out', 'ek.csr');
+    ssl('x509', '-req', '-in', 'ek.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-outform', 'DER', '-out', 'ek.der');
+    const der = readFileSync(join(dir, 'ek.der'));
+    const r = await analyzeAll([LOG, { name: 'ek.crt', bytes: Uint8Array.from([...der, ...new Uint8Array(430).fill(0xff)]) }]);
+    expect(r.report?.inputs[1].kind).toBe('ima-key');
+    expect(r.report?.findings.find((f) => f.code === 'input-ima-key')?.message).toBe(
+      'ek.crt: a P-256 certificate with an empty subject issued by "CN=Test EK CA" with no quote to verify; kept as an IMA verification key (ima-key).',
+    );
+    expect(r.status).toBe(0);
   });
 });
 

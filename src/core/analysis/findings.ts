@@ -364,12 +364,15 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
     );
   } else if (r.digestMatches === true) {
     const m = r.matchedEntries;
+    const unselected = q.logPcrsUnselected;
     const covered =
-      m === undefined || entryCount === undefined
-        ? 'It equals the digest of the supplied PCRs.'
-        : m === entryCount
-          ? `It covers all ${entryCount} entries of the log.`
-          : `The quote covers entries 1–${m} of ${entryCount}; ${entryCount - m} were measured after it.`;
+      unselected !== undefined
+        ? `It equals the digest of the supplied PCRs, but selects none of the PCRs the log extends (${unselected.join(', ')}): it attests none of the log's ${plural(entryCount ?? 0, 'entry', 'entries')}.`
+        : m === undefined || entryCount === undefined
+          ? 'It equals the digest of the supplied PCRs.'
+          : m === entryCount
+            ? `It covers all ${entryCount} entries of the log.`
+            : `The quote covers entries 1–${m} of ${entryCount}; ${entryCount - m} were measured after it.`;
     out.push(finding('quote-match', `The quote's pcrDigest is reproduced. ${covered}`, m !== undefined && m > 0 ? [m - 1] : undefined));
   }
   // Fail closed: a quote whose pcrDigest could not be recomputed is a check not made.

@@ -61,11 +61,16 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
   return out;
 }
 
-/** `RSA-2048 key`, `P-256 certificate "CN=…"`. */
+/**
+ * `RSA-2048 key`, `P-256 certificate "CN=…"`; a certificate with an empty subject (as TPM
+ * EK certificates have: the TPM is named in subjectAltName) by its issuer instead.
+ */
 export function describeKey(key: AkPublic): string {
   const algorithm = key.kind === 'rsa' ? `RSA-${key.bits ?? '?'}` : (key.curve ?? `ECC${key.curveId !== undefined ? ` curve 0x${key.curveId.toString(16)}` : ''}`);
   const article = /^(RSA|ECC)/.test(algorithm) ? 'an' : 'a';
-  return key.certificate === undefined ? `${article} ${algorithm} public key` : `${article} ${algorithm} certificate "${key.certificate.subject}"`;
+  const cert = key.certificate;
+  if (cert === undefined) return `${article} ${algorithm} public key`;
+  return cert.subject === '' ? `${article} ${algorithm} certificate with an empty subject issued by "${cert.issuer}"` : `${article} ${algorithm} certificate "${cert.subject}"`;
 }
 
 export function quoteSources(q: PairedQuote): QuoteSources {

@@ -57,7 +57,10 @@ export function exitStatusOf(report: Report): 0 | 1 | 2 {
 function agreement(report: Report): { headline: string; detail: string } {
   // Values a quote attests are the quote's agreement, not supplied values of their own.
   const checks = (report.pcrChecks ?? []).filter((c) => c.fromQuote === undefined);
-  if (checks.length > 0 || report.quote !== undefined) {
+  // With a log, a reproduced quote without matchedEntries selects none of the PCRs the log
+  // extends: it attests no entry, so the log's replay is still unchecked.
+  const quoteMissesLog = report.quote !== undefined && report.log !== undefined && report.quote.matchedEntries === undefined;
+  if (checks.length > 0 || (report.quote !== undefined && !quoteMissesLog)) {
     const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');
     const checked = [
       checks.length > 0 ? plural(checks.length, 'PCR value') : undefined,
@@ -74,7 +77,9 @@ function agreement(report: Report): { headline: string; detail: string } {
   return entries > 0
     ? {
         headline: 'The log is consistent',
-        detail: `${plural(entries, 'entry', 'entries')}, every template hash checked. Add a quote or PCR values to check the replay.`,
+        detail: `${plural(entries, 'entry', 'entries')}, every template hash checked. ${
+          quoteMissesLog ? 'The quote selects none of the PCRs the log extends: add a quote or PCR values of those PCRs' : 'Add a quote or PCR values'
+        } to check the replay.`,
       }
     : { headline: 'Nothing wrong found', detail: 'Add an IMA measurement list to check it.' };
 }

@@ -64,6 +64,29 @@ describe('IMA keys (Keylime test keys)', () => {
   });
 });
 
+describe('a certificate followed by TPM NV fill (tpm2_nvread of the EK certificate index)', () => {
+  // osresearch/safeboot tests/quote-t490.tgz ek.crt is 1,170 bytes of certificate and 430 of
+  // 0xFF; the same is made here from the keyring certificate (openssl reads both).
+  const der = readSharedData(...KEYS, 'ima-keyring-cert.der');
+  const followedBy = (tail: Uint8Array): Uint8Array => Uint8Array.from([...der, ...tail]);
+
+  it('reads the certificate before 0xFF or 0x00 fill as the certificate alone', () => {
+    const [plain] = keysOf('ima-keyring-cert.der');
+    for (const fill of [0xff, 0x00]) {
+      const r = parseImaKeys(followedBy(new Uint8Array(430).fill(fill)));
+      expect(r.ok && r.keys.map((k) => [formatKeyId(k.keyId), k.certificate?.subject, k.fingerprint])).toEqual([
+        [formatKeyId(plain.keyId), 'CN=ecdsa-ca-signed-ec-key', plain.fingerprint],
+      ]);
+    }
+  });
+
+  it('other bytes after it are an error at their offset, not "not a DER certificate" at byte 0', () => {
+    const r = parseImaKeys(followedBy(new TextEncoder().encode('ABCDEFGHIJ')));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toEqual({ message: 'CERTIFICATE: 10 bytes follow the structure (not 0xFF or 0x00 fill)', place: `byte ${der.length}` });
+  });
+});
+
 describe('signatures over a digest (Keylime SIGNATURES vector)', () => {
   const rsa = keysOf('rsa2048pub.pem');
   const ec = keysOf('secp256k1.pem');

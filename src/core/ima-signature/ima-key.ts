@@ -25,6 +25,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { contentOf, decodeOid, DerError, DerReader, derSequence, DerTag, type DerElement } from '../util/der';
 import {
+  derSequenceBeforeFill,
   EC_CURVE_OIDS,
   OID_EC_PUBLIC_KEY,
   OID_RSA_ENCRYPTION,
@@ -139,9 +140,14 @@ export function parseDerAs(der: Uint8Array, label: string | undefined): KeyParse
       first ??= err;
     }
   }
+  // Unlabelled bytes that read as a certificate are one: its problem is the answer.
+  const certificate = label === undefined && summarizeX509(der).ok;
   return {
     ok: false,
-    error: label === undefined ? { message: 'not a DER certificate, public key or private key', place: 'byte 0' } : (first ?? { message: 'unreadable', place: 'byte 0' }),
+    error:
+      label === undefined && !certificate
+        ? { message: 'not a DER certificate, public key or private key', place: 'byte 0' }
+        : (first ?? { message: 'unreadable', place: 'byte 0' }),
   };
 }
 
@@ -162,7 +168,7 @@ function keyFromCertificate(der: Uint8Array): ImaPublicKey {
   if (!summary.ok) throw new DerError(summary.problem, summary.offset);
   const cert = summary.certificate;
   // Certificate → TBSCertificate → … → subjectPublicKeyInfo (7th element when [0] version is present).
-  const tbs = DerReader.inside(der, DerReader.inside(der, wholeDerSequence(der)).expect(DerTag.Sequence, 'TBSCertificate'));
+  const tbs = DerReader.inside(der, DerReader.inside(der, derSequenceBeforeFill(der)).expect(DerTag.Sequence, 'TBSCertificate'));
   tbs.optionalContext(0);
   const serial = tbs.expect(DerTag.Integer, 'serialNumber');
   tbs.next(); // signature

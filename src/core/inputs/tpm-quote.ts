@@ -4,23 +4,45 @@
  * a Keylime quote string or agent response (quote-format.md §0). The sniff's parse of a
  * binary quote is what the loader uses.
  */
-import { decodeText } from '../util/bytes';
-import { parseKeylimeQuote } from '../tpm/quote/keylime';
+import { decodeText, encodeText } from '../util/bytes';
+import { parseKeylimeQuote, type KeylimeAgentFields } from '../tpm/quote/keylime';
 import { parsePcrValues } from '../tpm/pcrs/pcr-values';
 import { decodeQuoteBytes, parseQuote, type QuoteParse } from '../tpm/quote/quote';
 import { parseTpmSignature } from '../tpm/signature/signature';
 import type { InputKindModule } from './input-kind-module';
+import type { LoadSink } from './load-sink';
 
 const KEYLIME_STRING_HEAD_RE = /^r[A-Za-z0-9+/]{20,}={0,2}:/;
 const KEYLIME_JSON_HEAD_RE = /^\{[\s\S]*"quote"\s*:\s*"r[A-Za-z0-9+/]{20,}/;
 const QUOTED_RE = /^\s*quoted:\s*(?:0x)?[0-9a-f]{12}/im;
 /** tpm2_quote's stdout carries its signature in this block. */
 const SIGNATURE_BLOCK_RE = /^\s*signature:/m;
-/** The most of a text quote read (a Keylime agent response may carry a whole IMA list). */
+/** The most of a binary quote read as text (to see whether it is tpm2_quote's stdout). */
 const MAX_TEXT = 1 << 20;
 
 /** A text form (read by the loader), or the parse of a binary one. */
 type QuoteSniff = { readonly text: true } | { readonly parse: QuoteParse | undefined };
+
+/**
+ * The lists a Keylime agent response carries beside its quote are read as inputs of their
+ * own (`response.json › ima_measurement_list`), as a bundle's parts are: they were given,
+ * and were read and never used (the swtpm agent response's 7 entries and 18 firmware events).
+ * A list that starts after entry 0 (incremental attestation) cannot be replayed from the
+ * PCRs' reset values: it is said unused, with why.
+ */
+function foundInAgentResponse(name: string, agent: KeylimeAgentFields, sink: LoadSink): void {
+  const list = agent.imaMeasurementList;
+  const from = agent.imaMeasurementListEntry ?? 0;
+  if (list !== undefined && from > 0) {
+    sink.unused.push({
+      name: `${name} › ima_measurement_list`,
+      reason: `it starts at entry ${from} (Keylime's incremental attestation), so it cannot be replayed from the PCRs' reset values: give the whole list (ascii_runtime_measurements) as a file`,
+    });
+  } else if (list !== undefined) {
+    sink.found.push({ name: `${name} › ima_measurement_list`, kind: 'ima-ascii', bytes: encodeText(list) });
+  }
+  if (agent.mbMeasurementList !== undefined) sink.found.push({ name: `${name} › mb_measurement_list`, kind: 'tcg-eventlog', bytes: agent.mbMeasurementList });
+}
 
 export const tpmQuote: InputKindModule<QuoteSniff> = {
   kind: 'tpm-quote',
@@ -33,8 +55,11 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     return sample.binaryIsWhole ? { parse } : { parse: undefined };
   },
   load: (input, learned, sink) => {
-    const text = decodeText(input.bytes.subarray(0, MAX_TEXT));
-    const keylime = learned !== undefined && 'parse' in learned ? undefined : parseKeylimeQuote(text);
+    // A text form is read whole: a Keylime agent response carries whole lists (one cut at
+    // 1 MiB was no JSON, and its pcrblob and lists were lost).
+    const binary = learned !== undefined && 'parse' in learned;
+    const text = decodeText(binary ? input.bytes.subarray(0, MAX_TEXT) : input.bytes);
+    const keylime = binary ? undefined : parseKeylimeQuote(text);
     if (keylime !== undefined) {
       sink.quotes.push({
         quote: keylime.quote,
@@ -44,6 +69,7 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
       });
       if (keylime.pcrValues !== undefined) sink.mergePcrValues(keylime.pcrValues, input.name);
       for (const p of keylime.problems) sink.notes.push(`${input.name}: ${p}`);
+      if (keylime.agent !== undefined) foundInAgentResponse(input.name, keylime.agent, sink);
       return;
     }
     const parsed = (learned !== undefined && 'parse' in learned ? learned.parse : undefined) ?? parseQuote(input.bytes);

@@ -42,6 +42,22 @@ export type SpkiKey =
     }
   | { readonly kind: 'other'; readonly algorithmOid: string };
 
+/**
+ * The SEQUENCE at the start of `der`, followed by nothing or by fill bytes all 0xFF or all
+ * 0x00: a certificate read from its TPM NV index (tpm2_nvread 0x1c00002, the EK certificate)
+ * keeps the index's unused bytes (osresearch/safeboot tests/quote-t490.tgz `ek.crt`: 1,170
+ * bytes of certificate, then 430 of 0xFF). Other bytes after it are an error at their offset.
+ */
+export function derSequenceBeforeFill(der: Uint8Array): DerElement {
+  const r = new DerReader(der, 0, der.length);
+  const el = r.expect(DerTag.Sequence, 'SEQUENCE');
+  const tail = der.subarray(el.end);
+  if (tail.length > 0 && !tail.every((b) => b === tail[0] && (b === 0xff || b === 0x00))) {
+    throw new DerError(`${tail.length} bytes follow the structure (not 0xFF or 0x00 fill)`, el.end);
+  }
+  return el;
+}
+
 /** The SEQUENCE that fills `der` exactly. */
 export function wholeDerSequence(der: Uint8Array): DerElement {
   const r = new DerReader(der, 0, der.length);

@@ -55,6 +55,17 @@ describe('replayHeadline', () => {
     expect(replayHeadline({ ...base, log, quote: { ...quote, digestMatches: false } }, 33).tone).toBe('error');
   });
 
+  it('a quote of PCRs the log does not extend attests no entry; supplied values still say how far the log goes (safeboot quote-t490)', () => {
+    const other = { ...quote, selection: { sha256: [0, 1, 2, 4] }, digestMatches: true };
+    expect(replayHeadline({ ...base, log, quote: other }, 33)).toEqual({
+      tone: 'pending',
+      text: "The supplied PCR values reproduce the quote's pcrDigest, but it selects no PCR the log extends: it attests no entry of the log.",
+    });
+    const check = { bank: 'sha256' as const, pcr: 10, expected: '', replayed: '', status: 'match' as const, matchedEntries: 33 };
+    expect(replayHeadline({ ...base, log, quote: other, pcrChecks: [check] }, 33)).toEqual({ tone: 'ok', text: 'The whole log replays to the 1 supplied PCR value.' });
+    expect(replayHeadline({ ...base, quote: other }, 0).text).toBe("The supplied PCR values reproduce the quote's pcrDigest.");
+  });
+
   it('else the PCR values', () => {
     const check = { bank: 'sha256' as const, pcr: 10, expected: '', replayed: '' };
     expect(replayHeadline({ ...base, log, pcrChecks: [{ ...check, status: 'prefix', matchedEntries: 30 }] }, 33)).toMatchObject({ lastCovered: 29 });

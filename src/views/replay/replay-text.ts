@@ -90,7 +90,10 @@ export interface ReplayHeadline {
 /** The one line the panel leads with: where the log meets the quote, else the PCR values. */
 export function replayHeadline(report: Report, entryCount: number): ReplayHeadline {
   const quote = report.quote;
-  if (quote !== undefined) {
+  // With a log, a reproduced quote without matchedEntries selects none of the PCRs the log
+  // extends: it attests no entry, so the supplied values (if any) say how far the log goes.
+  const quoteMissesLog = quote?.digestMatches === true && quote.matchedEntries === undefined && report.log !== undefined;
+  if (quote !== undefined && !quoteMissesLog) {
     if (quote.digestMatches === true) {
       const m = quote.matchedEntries;
       if (m === undefined || report.log === undefined) return { tone: 'ok', text: "The supplied PCR values reproduce the quote's pcrDigest." };
@@ -116,7 +119,9 @@ export function replayHeadline(report: Report, entryCount: number): ReplayHeadli
   if (checks.length === 0) {
     return report.findings.some((f) => f.code === 'input-unreadable')
       ? { tone: 'error', text: 'A supplied input could not be read, so no PCR value was compared: see the findings.' }
-      : { tone: 'pending', text: 'No supplied PCR value or quote to compare the replay with.' };
+      : quoteMissesLog
+        ? { tone: 'pending', text: "The supplied PCR values reproduce the quote's pcrDigest, but it selects no PCR the log extends: it attests no entry of the log." }
+        : { tone: 'pending', text: 'No supplied PCR value or quote to compare the replay with.' };
   }
   return { tone: 'ok', text: `The whole log replays to the ${plural(checks.length, 'supplied PCR value')}.` };
 }
