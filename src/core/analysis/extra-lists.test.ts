@@ -12,7 +12,7 @@ import { analyzeRaw } from './analyze';
 
 const provider = createNobleHashProvider();
 const unusedOf = async (inputs: Array<{ name: string; bytes: Uint8Array }>) =>
-  (await analyzeRaw(inputs, {}, provider)).report.findings.filter((f) => f.code === 'input-unused').map((f) => f.message);
+  (await analyzeRaw(inputs, {}, provider)).report.findings.filter((f) => f.code === 'input-unused').map((f) => `${f.severity}: ${f.message}`);
 
 describe('a second list of the same bank', () => {
   const swtpm = readSharedData('swtpm', 'binary_runtime_measurements');
@@ -24,7 +24,8 @@ describe('a second list of the same bank', () => {
       { name: 'ascii_runtime_measurements', bytes: new TextEncoder().encode(built.ascii) },
     ]);
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(/a second IMA list of the same bank; only \S+ is analysed; it records the same 40 measurements$/);
+    // Nothing in the copy is left unjudged: information, not a warning.
+    expect(said[0]).toMatch(/^info: \S+: a second IMA list of the same bank; only \S+ is analysed; it records the same 40 measurements$/);
   });
 
   it('a copy cut inside its last entry: a prefix, and its parse error with the offset', async () => {
@@ -34,6 +35,7 @@ describe('a second list of the same bank', () => {
       { name: 'cut.bin', bytes: cut },
     ]);
     expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^warning: cut\.bin: /);
     expect(said[0]).toContain('the shorter of the two is a prefix of the other (5 entries against 6)');
     expect(said[0]).toMatch(/it has 1 parse error, the first at byte offset \d+: /);
   });

@@ -5,7 +5,7 @@
  * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
  * not needed is in `unused`.
  */
-import { extraListReason } from './extra-lists';
+import { describeExtraList } from './extra-lists';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
@@ -140,7 +140,11 @@ export async function loadInputs(
     else unreadable.push({ name: given.input.name, kind: 'ima-key', reason: `${ima.error.place}: ${ima.error.message}` });
   }
   const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
-  for (const l of extra) unused.push({ name: l.input.name, reason: extraListReason(l, log) });
+  for (const l of extra) {
+    const described = describeExtraList(l, log);
+    if (described.sameAsAnalysed) notes.push(`${l.input.name}: ${described.reason}`);
+    else unused.push({ name: l.input.name, reason: described.reason });
+  }
   return {
     log,
     companions,
