@@ -91,8 +91,10 @@ async function openCase(
   shown: { preview?: OpenState },
 ): Promise<LoadSummary> {
   const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
-  for (const input of inputs) {
-    const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
+  // The heads are read at once: each read waits on the browser, not on this thread.
+  const heads = await Promise.all(inputs.map((input) => readBlobHead(input.file, SNIFF_HEAD_BYTES)));
+  for (const [k, input] of inputs.entries()) {
+    const head = heads[k];
     const isWhole = head.length === input.file.size;
     const detected = recogniseInput(head, isWhole);
     const detectedKind = detected?.module.kind;
