@@ -66,6 +66,38 @@ describe.skipIf(!hasSharedData())('open: the first rows of a list being read', (
     expect(early.name[0]).toBe('boot_aggregate');
   });
 
+  it('sends the preview first, with its first rows as getRows answers them, and reads no byte twice', async () => {
+    const bytes = list();
+    const reads: Array<[number, number]> = [];
+    /** A file that records the ranges read from it (the sniffed head, then the rest). */
+    class RecordingBlob extends Blob {
+      override slice(start = 0, end = this.size, type?: string): Blob {
+        reads.push([start, Math.min(end, this.size)]);
+        return super.slice(start, end, type);
+      }
+    }
+    const { call, events } = harness();
+    const summary = await call('open', { inputs: [{ id: 'log', name: 'log', file: new RecordingBlob([new Uint8Array(bytes)]) }] });
+    // No progress screen before the rows: the open's first event is its preview.
+    const first = events[0];
+    if (first?.type !== 'progress' || first.preview === undefined) throw new Error('the first event is not the preview');
+    const preview = first.preview;
+    const firstRows = preview.firstRows;
+    if (firstRows === undefined) throw new Error('the preview has no rows');
+    const shown = preview.log?.entryCount ?? 0;
+    expect(firstRows.start).toBe(0);
+    expect(firstRows.totalRows).toBe(shown);
+    expect(firstRows.index.length).toBe(Math.min(shown, 256));
+    expect(summary.firstRows).toBeUndefined();
+    const late = rowsOf(await call('getRows', { range: { start: 0, end: firstRows.index.length }, query: DEFAULT_QUERY }));
+    expect({ ...rowsOf(firstRows), totalRows: late.totalRows }).toEqual(late);
+    // The head read to recognise the list is parsed, not read again.
+    expect(reads).toEqual([
+      [0, 64 * 1024],
+      [64 * 1024, bytes.length],
+    ]);
+  });
+
   it('a list read in one push gets no preview', async () => {
     const events: WorkerEvent[] = [];
     const session = new LogSession((e) => events.push(e), { progressIntervalMs: 0 });

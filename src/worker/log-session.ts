@@ -22,6 +22,16 @@ export class LogSession {
     this.#session = new Session(post, options);
   }
 
+  /**
+   * Starts what the first open needs besides reading (the verification pool's workers, the
+   * hash provider's WebAssembly) now, before a file is chosen: their start-up then takes no
+   * core from the first rows.
+   */
+  warmUp(): void {
+    this.#session.verifyPool();
+    void this.#session.hashProvider().catch(() => undefined);
+  }
+
   async handle(request: WorkerRequest): Promise<void> {
     if (request.type === 'cancel') {
       this.#inflight.get(request.id)?.abort();

@@ -24,6 +24,7 @@ const verifyPool = () =>
     provider: createHashProvider,
   });
 const session = new LogSession((event, transfer) => scope.postMessage(event, transfer), { verifyPool, verifyInPlace: cores <= 2 });
+session.warmUp();
 
 scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
   void session.handle(e.data);

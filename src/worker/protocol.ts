@@ -113,6 +113,11 @@ export interface LoadSummary {
    * entries read so far, and nothing is analysed yet.
    */
   readonly reading?: true;
+  /**
+   * With `reading`, in the progress event: the list's first rows in log order (DEFAULT_QUERY),
+   * as `getRows` answers them then, so the table shows them without asking.
+   */
+  readonly firstRows?: RowPage;
 }
 
 export interface AnalysisSummary {

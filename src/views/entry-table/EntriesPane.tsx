@@ -21,7 +21,11 @@ export function EntriesPane() {
   // …and when a reference is compared (each row's class).
   const compare = useInspector((s) => s.compare);
   const dataKey = useMemo(() => ({ analysis, log, compare }), [analysis, log, compare]);
-  const { page, pageQuery, error, errorCode } = useEntryPage(query, visible, dataKey);
+  // A preview's first rows are the log's in log order, with no verdict or comparison: they
+  // stand for the rows of the unfiltered table until the analysis or a comparison changes them.
+  const firstRows = summary?.firstRows;
+  const seed = firstRows !== undefined && analysis === undefined && compare.kind !== 'ready' && isIdentityQuery(query) ? firstRows : undefined;
+  const { page, pageQuery, error, errorCode } = useEntryPage(query, visible, dataKey, seed);
   // A filter stopped by its time budget is said where it was typed, not above the table.
   const filterStopped = errorCode === 'filterStopped' ? error : undefined;
   const entryCount = log?.entryCount ?? 0;

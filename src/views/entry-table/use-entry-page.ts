@@ -14,8 +14,9 @@ const ENTRY_ROWS: PagedRowsSpec<RowQuery, RowPage> = {
 
 /**
  * `visible`: row positions on screen; `dataKey`: changes whenever the rows' content may have
- * changed (a new log, a finished verification).
+ * changed (a new log, a finished verification); `seed`: rows of `query` and this data already
+ * here (usePagedRows).
  */
-export function useEntryPage(query: RowQuery, visible: RowRange, dataKey: unknown): PagedRowsState<RowQuery, RowPage> {
-  return usePagedRows(ENTRY_ROWS, query, visible, dataKey);
+export function useEntryPage(query: RowQuery, visible: RowRange, dataKey: unknown, seed?: RowPage): PagedRowsState<RowQuery, RowPage> {
+  return usePagedRows(ENTRY_ROWS, query, visible, dataKey, seed);
 }

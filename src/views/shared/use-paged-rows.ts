@@ -54,9 +54,16 @@ export function useVisibleRange(): readonly [RowRange, (range: RowRange) => void
 /**
  * `visible`: row positions on screen; `dataKey`: changes whenever the rows' content may have
  * changed (another log, a finished verification). A failed fetch keeps the page shown when it
- * is of the same data, and says why.
+ * is of the same data, and says why. `seed`: a page of `query` and this data that came without
+ * asking (a preview's first rows), taken as if fetched: rows it covers are not asked for.
  */
-export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query: Q, visible: RowRange, dataKey: unknown): PagedRowsState<Q, P> {
+export function usePagedRows<Q, P extends Page>(
+  spec: PagedRowsSpec<Q, P>,
+  query: Q,
+  visible: RowRange,
+  dataKey: unknown,
+  seed?: P,
+): PagedRowsState<Q, P> {
   const call = useWorkerCall();
   const [state, setState] = useState<PagedRowsState<Q, P> & { readonly key: unknown }>({
     page: undefined,
@@ -74,6 +81,14 @@ export function usePagedRows<Q, P extends Page>(spec: PagedRowsSpec<Q, P>, query
       live.current = false;
     };
   }, []);
+
+  // Each seed is taken once (state adjusted while rendering, before anything is drawn): like a
+  // fetched page, it stays shown while the rows of the next data are fetched.
+  const [seeded, setSeeded] = useState<P | undefined>(undefined);
+  if (seed !== undefined && seed !== seeded) {
+    setSeeded(seed);
+    setState({ page: seed, pageQuery: query, error: undefined, key: dataKey });
+  }
 
   const fresh = state.pageQuery === query && state.key === dataKey;
   const needed = !fresh || state.page === undefined || !covers(state.page, spec.rowsIn(state.page), visible);

@@ -6,8 +6,9 @@
  * Chain: page `open` → LogClient.request → postMessage(File handles) → LogSession.handle →
  * recogniseInput(first 64 KiB of each) → readBlobChunks → ImaLogParser.push → finish →
  * LoadSummary. Rows are readable as soon as it answers, and for a list longer than one push
- * already after the first (a 'reading' progress event with `preview`: the entries parsed so
- * far, as a provisional state). The answer starts the verification (prepareAnalysis).
+ * already once its head (the sniffed bytes, parsed first) is parsed (a 'reading' progress
+ * event with `preview`: the entries parsed so far, as a provisional state). The answer starts
+ * the verification (prepareAnalysis).
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
@@ -16,9 +17,11 @@ import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log
 import { ChunkedByteSource, type ChunkReader } from '../../core/model/byte-source';
 import { countEntries } from '../../core/model/entry-counts';
 import type { ImaLog } from '../../core/model/ima-log';
+import { DEFAULT_QUERY } from '../../core/query/filter-entries';
 import type { InputKind } from '../../core/report/report';
 import { arrangeCaseLogs } from '../case-logs';
 import { prepareAnalysis } from './analyze';
+import { rowsOfState } from './rows';
 import { describeUnrecognized } from '../describe-input';
 import { yieldToEventLoop } from '../event-loop';
 import type { InputFile, InputSummary, LoadSummary, LogOverview, RequestId } from '../protocol';
@@ -26,6 +29,8 @@ import { readBlobChunks, readBlobHead, syncBlobReader } from '../read-blob-chunk
 import { emptyOpenState, SessionError, type Handlers, type OpenedLog, type OpenState, type Session } from '../session';
 
 const DEFAULT_PUSH_SIZE = 4 * 1024 * 1024;
+/** Rows a preview carries (LoadSummary.firstRows): a tall screen of the table and the rows it fetches beyond. */
+const PREVIEW_ROWS = 256;
 /**
  * Binary lists larger than this are read back from their File instead of kept (issue 14).
  * Below it they stay in memory: measured at 1M entries (112 MB), reading back cost ~2× the
@@ -86,8 +91,10 @@ async function openCase(
   shown: { preview?: OpenState },
 ): Promise<LoadSummary> {
   const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
-  for (const input of inputs) {
-    const head = await readBlobHead(input.file, SNIFF_HEAD_BYTES);
+  // The heads are read at once: each read waits on the browser, not on this thread.
+  const heads = await Promise.all(inputs.map((input) => readBlobHead(input.file, SNIFF_HEAD_BYTES)));
+  for (const [k, input] of inputs.entries()) {
+    const head = heads[k];
     const isWhole = head.length === input.file.size;
     const detected = recogniseInput(head, isWhole);
     const detectedKind = detected?.module.kind;
@@ -106,10 +113,13 @@ async function openCase(
   let preview: ((log: OpenedLog) => void) | undefined = (log) => {
     const inputsSoFar = classified.map(({ input, detectedKind }) => ({ id: input.id, name: input.name, size: input.file.size, kind: input.kind ?? detectedKind, detectedKind }));
     const summary: LoadSummary = { inputs: inputsSoFar, log: log.overview, reading: true };
-    shown.preview = session.state = { ...emptyOpenState(), summary, log };
-    session.progress(id, 'reading', log.log.sourceSize, log.file.size, log.log.entries.length, summary);
+    const state = (shown.preview = session.state = { ...emptyOpenState(), summary, log });
+    // Its first rows go with it: the table shows them without asking (a round trip to this
+    // thread, busy reading, on the way to the first rows).
+    const firstRows = rowsOfState(state, log, { range: { start: 0, end: PREVIEW_ROWS }, query: DEFAULT_QUERY });
+    session.progress(id, 'reading', log.log.sourceSize, log.file.size, log.log.entries.length, { ...summary, firstRows });
   };
-  for (const { input, detectedKind, recognised } of classified) {
+  for (const { input, head, detectedKind, recognised } of classified) {
     const kind = input.kind ?? detectedKind;
     const options = imaListOptions(recognised);
     if (!isLogKind(kind) || options === undefined) continue;
@@ -118,7 +128,7 @@ async function openCase(
     parsed.push(
       previous !== undefined
         ? { ...previous, inputId: input.id, drop: input.drop ?? 0, overview: { ...previous.overview, inputId: input.id } }
-        : await parseLog(session, input, kind, options, key, id, signal, preview),
+        : await parseLog(session, input, kind, options, key, id, signal, { head, preview }),
     );
     preview = undefined;
   }
@@ -171,6 +181,16 @@ async function openCase(
   return summary;
 }
 
+/**
+ * How a list's read begins (open): `head`, the first bytes of the file already read (the
+ * sniff), is parsed first and not read again; `preview` is told the entries parsed so far as
+ * soon as there are any, when the list is longer than one push.
+ */
+export interface ParseStart {
+  readonly head?: Uint8Array;
+  readonly preview?: (log: OpenedLog) => void;
+}
+
 export async function parseLog(
   session: Session,
   input: InputFile,
@@ -179,7 +199,7 @@ export async function parseLog(
   cacheKey: string,
   id: RequestId,
   signal: AbortSignal,
-  preview?: (log: OpenedLog) => void,
+  start: ParseStart = {},
 ): Promise<OpenedLog> {
   const now = session.options.now ?? (() => performance.now());
   const interval = session.options.progressIntervalMs ?? 100;
@@ -198,9 +218,17 @@ export async function parseLog(
     lastProgress = t;
     session.progress(id, 'reading', bytesRead, bytesTotal, parser.entryCount);
   };
-  progress(true);
+  // Only a list longer than one push has a preview (the head is shorter than a push).
+  let preview = bytesTotal > pushSize ? start.preview : undefined;
+  // The head is pushed first, so its entries go to the page before the first progress event:
+  // it shows the first rows without a progress screen first, while the rest is read.
+  const head = start.head ?? new Uint8Array(0);
+  async function* pieces(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (head.length > 0) yield head;
+    yield* readBlobChunks(head.length > 0 ? input.file.slice(head.length) : input.file, session.options.sliceSize);
+  }
   try {
-    for await (const chunk of readBlobChunks(input.file, session.options.sliceSize)) {
+    for await (const chunk of pieces()) {
       for (let o = 0; o < chunk.length; o += pushSize) {
         if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
         const piece = chunk.subarray(o, Math.min(chunk.length, o + pushSize));

@@ -4,22 +4,24 @@ import { copyEntryBytes } from '../../core/model/ima-log';
 import { explainEntry } from '../../core/policy/explain-entry';
 import { entryStatus } from '../../core/query/entry-status';
 import { rowOfEntry } from '../../core/query/filter-entries';
-import { readRowPage } from '../../core/query/row-page';
+import { readRowPage, type RowPage } from '../../core/query/row-page';
 import { expressionOf, verdictsOf, viewOf } from '../open-state';
-import { SessionError, type Handlers } from '../session';
+import type { RequestParams } from '../protocol';
+import { SessionError, type Handlers, type OpenedLog, type OpenState } from '../session';
+
+/** The rows `getRows` answers for `range` of `query` over the log of `state` (also the preview's first rows). */
+export function rowsOfState(state: OpenState, opened: OpenedLog, { range, query }: RequestParams<'getRows'>): RowPage {
+  const page = readRowPage(opened.log, viewOf(state, opened, query), range, {
+    verdicts: verdictsOf(state),
+    ...(state.comparison !== undefined ? { compare: state.comparison.entryClass.failing } : {}),
+  });
+  // An empty expression parses; it needs no compiling (nor the marks the filter reads).
+  const searchError = query.search.trim() === '' ? undefined : expressionOf(state, opened, query.search).error;
+  return searchError === undefined ? page : { ...page, searchError };
+}
 
 export const rowHandlers: Handlers<'getRows' | 'findRow' | 'getEntryDetail'> = {
-  getRows: (session, { range, query }) => {
-    const state = session.state;
-    const opened = session.requireLog();
-    const page = readRowPage(opened.log, viewOf(state, opened, query), range, {
-      verdicts: verdictsOf(state),
-      ...(state.comparison !== undefined ? { compare: state.comparison.entryClass.failing } : {}),
-    });
-    // An empty expression parses; it needs no compiling (nor the marks the filter reads).
-    const searchError = query.search.trim() === '' ? undefined : expressionOf(state, opened, query.search).error;
-    return searchError === undefined ? page : { ...page, searchError };
-  },
+  getRows: (session, params) => rowsOfState(session.state, session.requireLog(), params),
 
   findRow: (session, { index, query }) => {
     const opened = session.requireLog();
