@@ -11,8 +11,8 @@ import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
 import type { TpmSignature } from '../tpm/signature/signature';
 import type { AkPublic } from '../tpm/keys/ak-public';
-import type { ReportInput } from '../report/report';
-import { toHex } from '../util/bytes';
+import type { InputKind, ReportInput } from '../report/report';
+import { bytesEqual, toHex } from '../util/bytes';
 import { recogniseAs, recogniseInput } from '../inputs/registry';
 import { readWithQuoteSelection } from '../inputs/pcr-values';
 import { diagnoseUnrecognised } from '../inputs/diagnose';
@@ -73,6 +73,29 @@ function couldBeDigests(bytes: Uint8Array): boolean {
   return bytes.length >= 20 && bytes.length % 4 === 0 && bytes.length <= 16 * 24 * 64;
 }
 
+/** The kinds whose loaders find inputs inside theirs (`LoadSink.found`). */
+const HOLDS_PARTS: ReadonlySet<InputKind> = new Set(['tpm-quote', 'attestation-bundle']);
+
+/** Whether an input of `kind` may hold parts (partsOf): the others need not be read for them. */
+export function mayHoldParts(kind: InputKind | undefined): boolean {
+  return kind !== undefined && HOLDS_PARTS.has(kind);
+}
+
+/**
+ * The inputs `input` holds, read by loadInputs as if each had been given (a go-tpm-tools
+ * bundle's parts, the IMA list and firmware log of a Keylime agent response), named
+ * `input › part`. The app opens them as inputs of the case (a list part is shown in the table);
+ * loadInputs then does not read them twice.
+ */
+export function partsOf(input: RawInput): RawInput[] {
+  if (input.kind === undefined || !mayHoldParts(input.kind)) return [];
+  const recognised = input.recognised ?? recogniseAs(input.kind, input.bytes, true);
+  if (recognised === undefined) return [];
+  const sink = new LoadSink();
+  recognised.module.load({ name: input.name, bytes: input.bytes, kind: recognised.module.kind }, recognised.learned, sink);
+  return sink.found;
+}
+
 /**
  * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed
  * (`preloadedCompanions`: its per-bank lists of other banks);
@@ -108,7 +131,14 @@ export async function loadInputs(
     inputs.push(report);
     sink.reports.set(input, report);
     module.load(input, learned, sink);
-    queue.splice(at + 1, 0, ...sink.found.splice(0));
+    // A part the caller already gave as an input of its own (the app opens a part that is an
+    // IMA list as the case's log: partsOf) is not read twice; the same name with other bytes is.
+    const parts: RawInput[] = [];
+    for (const part of sink.found.splice(0)) {
+      const sha256 = await fingerprint(part.bytes, provider);
+      if (!inputs.some((i) => i.name === part.name && i.sha256 === sha256) && !queue.some((q) => q.name === part.name && bytesEqual(q.bytes, part.bytes))) parts.push(part);
+    }
+    queue.splice(at + 1, 0, ...parts);
   }
   // Digests without PCR numbers: read with a quote's selection, else refused saying so.
   for (const given of sink.withoutSelection) {

@@ -47,6 +47,8 @@ export interface QuoteDetails {
   readonly signature?: { readonly valid: boolean; readonly detail: string };
   /** What is missing for a signature check. */
   readonly signatureMissing?: readonly ('signature' | 'attestation key')[];
+  /** Why the signature the quote's own input carries could not be read (then `signature` is missing). */
+  readonly signatureUnreadable?: string;
   readonly signatureScheme?: string;
   readonly ak?: { readonly kind: 'rsa' | 'ecc'; readonly bits?: number; readonly curve?: string; readonly source: string };
   /** Every selected PCR, in digest order, with the source of its value. */
@@ -98,6 +100,7 @@ export async function describeQuote(loaded: LoadedInputs, known: (bank: HashAlgo
     ...(signingHash === undefined ? {} : { signingHash }),
     ...(verdict === undefined ? {} : { signature: { valid: verdict.valid, detail: verdict.detail } }),
     ...(missing.length === 0 ? {} : { signatureMissing: missing }),
+    ...(first.signatureUnreadable === undefined ? {} : { signatureUnreadable: first.signatureUnreadable }),
     ...(signature === undefined ? {} : { signatureScheme: signature.scheme }),
     ...(ak === undefined
       ? {}

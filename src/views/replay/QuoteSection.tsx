@@ -4,6 +4,7 @@ import type { ReportQuote } from '../../core/report/report';
 import { formatPcrSet } from '../../core/util/pcr-set';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
+import { SafeText } from '../shared/SafeText';
 import { DiffHex } from './DiffHex';
 import {
   clockText,
@@ -135,8 +136,16 @@ export function QuoteVerification({
               </div>
             ) : null}
           </>
+        ) : details?.signatureUnreadable !== undefined ? (
+          <>
+            Not checked: the signature in the quote’s file could not be read (<SafeText text={details.signatureUnreadable} />).
+          </>
         ) : missing !== undefined ? (
-          <>Not checked: no {missing.join(' and no ')} given. Drop the TPMT_SIGNATURE and the AK (PEM, DER or TPM2B_PUBLIC) beside the quote.</>
+          <>
+            Not checked: no {missing.join(' and no ')} given. Drop {missing.includes('signature') ? 'the TPMT_SIGNATURE (tpm2_quote -s)' : ''}
+            {missing.length === 2 ? ' and ' : ''}
+            {missing.includes('attestation key') ? 'the AK (PEM, DER or TPM2B_PUBLIC)' : ''} beside the quote.
+          </>
         ) : (
           <span className="muted">…</span>
         )}

@@ -11,6 +11,7 @@
  * the verification (prepareAnalysis).
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
+import { mayHoldParts, partsOf } from '../../core/analysis/load-inputs';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../../core/inputs/registry';
 import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log';
@@ -90,7 +91,7 @@ async function openCase(
   signal: AbortSignal,
   shown: { preview?: OpenState },
 ): Promise<LoadSummary> {
-  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined }> = [];
+  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined; bytes?: Uint8Array }> = [];
   // The heads are read at once: each read waits on the browser, not on this thread.
   const heads = await Promise.all(inputs.map((input) => readBlobHead(input.file, SNIFF_HEAD_BYTES)));
   for (const [k, input] of inputs.entries()) {
@@ -101,6 +102,21 @@ async function openCase(
     // What the sniff of the kind used learned (byte order, digest size) goes to the parser.
     const recognised = input.kind === undefined || input.kind === detectedKind ? detected : recogniseAs(input.kind, head, isWhole);
     classified.push({ input, head, detectedKind, recognised });
+  }
+  // What an input holds (a Keylime agent response's IMA list and firmware log, a bundle's
+  // parts) joins the case as inputs of its own, as the analysis reads them (partsOf): a list
+  // part is parsed and shown in the table like a dropped list.
+  for (const c of [...classified]) {
+    const kind = c.input.kind ?? c.detectedKind;
+    if (!mayHoldParts(kind)) continue;
+    const bytes = (c.bytes = await wholeBytes(c.input.file, c.head));
+    for (const part of partsOf({ name: c.input.name, bytes, kind })) {
+      const head = part.bytes.subarray(0, SNIFF_HEAD_BYTES);
+      const isWhole = head.length === part.bytes.length;
+      const recognised = part.kind === undefined ? recogniseInput(head, isWhole) : recogniseAs(part.kind, head, isWhole);
+      const input: InputFile = { id: `${c.input.id} › ${part.name}`, name: part.name, file: new Blob([part.bytes.slice()]), ...(c.input.drop !== undefined ? { drop: c.input.drop } : {}) };
+      classified.push({ input, head, detectedKind: recognised?.module.kind, recognised });
+    }
   }
   if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
     const described = classified.map((c) => `${c.input.name} looks like ${describeUnrecognized(c.head)}`);
@@ -140,7 +156,7 @@ async function openCase(
   const oldCase = (input: InputFile): boolean => arranged.newCaseFrom !== undefined && (input.drop ?? 0) < arranged.newCaseFrom;
   const summaries: InputSummary[] = [];
   const others: RawInput[] = [];
-  for (const { input, head, detectedKind } of classified) {
+  for (const { input, head, detectedKind, bytes: read } of classified) {
     const kind = input.kind ?? detectedKind;
     const log = parsed.find((l) => l.inputId === input.id);
     const by = supersededBy.get(input.id) ?? (oldCase(input) && primary !== undefined ? primary.overview.name : undefined);
@@ -160,7 +176,7 @@ async function openCase(
     // Fail closed: a file no kind fits still goes to the analysis, which reports it as
     // unreadable (a red verdict) instead of judging the rest as if it had not been given.
     // Its head is enough to say so; a large unknown file is never read whole.
-    const bytes = head.length === input.file.size || kind === undefined ? head : new Uint8Array(await input.file.arrayBuffer());
+    const bytes = kind === undefined ? head : (read ?? (await wholeBytes(input.file, head)));
     others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}) });
   }
   if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
@@ -189,6 +205,11 @@ async function openCase(
 export interface ParseStart {
   readonly head?: Uint8Array;
   readonly preview?: (log: OpenedLog) => void;
+}
+
+/** A file's bytes: its head when that is all of it, else read whole. */
+async function wholeBytes(file: Blob, head: Uint8Array): Promise<Uint8Array> {
+  return head.length === file.size ? head : new Uint8Array(await file.arrayBuffer());
 }
 
 export async function parseLog(
