@@ -10,20 +10,16 @@ import { analyzeRaw } from '../core/analysis/analyze';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import { hasSharedData, readSharedData } from '../core/testing/shared-data';
-import { LogSession, type PostEvent } from './log-session';
-import type { RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
+import type { RequestMap, RequestType } from './protocol';
+import { sessionHarness } from './session-harness';
 
+/** The result of each request (a failed request fails the test). */
 function session() {
-  const events: WorkerEvent[] = [];
-  const post: PostEvent = (event) => events.push(event);
-  const s = new LogSession(post, { progressIntervalMs: 0 });
-  let nextId = 1;
-  return async function call<K extends RequestType>(type: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
-    const id = nextId++;
-    await s.handle({ type, id, params } as WorkerRequest);
-    const last = events.filter((e) => e.id === id).at(-1);
-    if (last?.type === 'result') return last.result as RequestMap[K]['result'];
-    throw new Error(last?.type === 'error' ? last.message : `request ${id} did not answer`);
+  const { call } = sessionHarness();
+  return async function result<K extends RequestType>(type: K, params: RequestMap[K]['params']): Promise<RequestMap[K]['result']> {
+    const outcome = await call(type, params);
+    if (!outcome.ok) throw new Error(outcome.message);
+    return outcome.result;
   };
 }
 
