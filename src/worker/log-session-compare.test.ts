@@ -4,11 +4,15 @@
  * the class the core gave its entry, until another open drops the reference.
  */
 import { describe, expect, it } from 'vitest';
+import { createWasmHashProvider } from '../core/hash/hash-provider';
+import { buildImaLog, formatEvmctlPcrFile } from '../core/testing/build-ima-log';
+import { numberedFiles } from '../core/testing/ima-scenarios';
 import { hasSharedData, readSharedData } from '../core/testing/shared-data';
 import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { compareLogs } from '../core/compare/compare-logs';
 import { compareDocument } from '../core/compare/compare-json';
+import type { WorkerRequest } from './protocol';
 import { sessionHarness } from './session-harness';
 
 const vm = (day: string, name: string) => readSharedData('realdata', 'ima-verify', day, name);
@@ -57,5 +61,27 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
     const r = await call('compareWith', { file: new Blob([new Uint8Array(vm('2025-03-08', 'pcrs_sha256'))]), name: 'pcrs_sha256' });
     expect(r).toMatchObject({ ok: false, code: 'unrecognizedFormat' });
     expect(r.ok ? '' : r.message).toMatch(/^pcrs_sha256 cannot be the reference/);
+  });
+});
+
+describe('LogSession.compareWith beside a replay', () => {
+  it('is answered before the replay details the page asked for earlier, which wait for it', async () => {
+    const provider = await createWasmHashProvider();
+    // Three replay blocks (BLOCK_ENTRIES) per reading of the log, with a PCR file to replay to.
+    const built = buildImaLog(numberedFiles(9000), { provider, listBank: 'sha256' });
+    const pcrs = formatEvmctlPcrFile(built.pcrs.get('sha256') ?? new Map());
+    // Every replay pause is past its slice, and the reference is read in ~900 pushes, each
+    // followed by a turn of the event loop: left to take turns, the replay would end first.
+    let t = 0;
+    const { session, events, call } = sessionHarness({ hashProvider: async () => provider, now: () => (t += 1000), pushSize: 1024 });
+    const file = (bytes: Uint8Array | string) => new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)]);
+    await call('open', { inputs: [{ id: 'log', name: 'failing', file: file(built.binary) }, { id: 'pcrs', name: 'pcrs.txt', file: file(pcrs) }] });
+    const analysed = await call('analyze', { pastes: [] });
+    expect(analysed.ok && analysed.result.report.pcrChecks?.length).toBeGreaterThan(0);
+    const replay = session.handle({ type: 'getReplayDetails', id: 100, params: { allReadings: true } } as WorkerRequest);
+    const compare = session.handle({ type: 'compareWith', id: 101, params: { file: file(built.binary), name: 'reference' } } as WorkerRequest);
+    await Promise.all([replay, compare]);
+    const answers = events.filter((e) => e.type === 'result' && (e.id === 100 || e.id === 101)).map((e) => e.id);
+    expect(answers).toEqual([101, 100]);
   });
 });

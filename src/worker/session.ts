@@ -150,6 +150,9 @@ export class Session {
   readonly #post: PostEvent;
   #provider: Promise<HashProvider> | undefined;
   #pool: VerifyPool | undefined;
+  /** Requests running `first` (see there), and the wake-up of the replays waiting for them. */
+  #firstRunning = 0;
+  #firstDone: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(post: PostEvent, options: LogSessionOptions) {
     this.#post = post;
@@ -166,10 +169,40 @@ export class Session {
 
   /**
    * A replay's pause: a turn of the event loop every REPLAY_SLICE_MS, so that row requests
-   * are answered while a million entries are replayed (the replay runs on this thread).
+   * are answered while a million entries are replayed (the replay runs on this thread); and
+   * while a request runs `first`, the wait until it is done.
    */
   pause(): Pause {
-    return timeSlices(REPLAY_SLICE_MS, this.options.now);
+    const slice = timeSlices(REPLAY_SLICE_MS, this.options.now);
+    return async () => {
+      await slice();
+      while (this.#firstDone !== undefined) await this.#firstDone.promise;
+    };
+  }
+
+  /**
+   * Runs `work` (a request the user just asked for and waits on: a comparison) before the
+   * replays in progress go on: they stop at their next pause until it is done. A replay the
+   * page asks for by itself (the replay panel's details: up to six replays of the log, ~2 s
+   * at 1M entries) would otherwise take this thread back every REPLAY_SLICE_MS, and each
+   * step of reading a file is a task of this thread too: a comparison asked for meanwhile
+   * waited for most of them (issue 16, measured in the browser benchmark).
+   */
+  async first<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#firstDone === undefined) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#firstDone = { promise, resolve };
+    }
+    this.#firstRunning++;
+    try {
+      return await work();
+    } finally {
+      if (--this.#firstRunning === 0) {
+        this.#firstDone?.resolve();
+        this.#firstDone = undefined;
+      }
+    }
   }
 
   hashProvider(): Promise<HashProvider> {

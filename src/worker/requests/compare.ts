@@ -82,6 +82,6 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
 }
 
 export const compareHandlers: Handlers<'compareWith' | 'acceptChanges'> = {
-  compareWith: (session, { file, name }, { id, signal }) => compareWith(session, file, name, id, signal),
+  compareWith: (session, { file, name }, { id, signal }) => session.first(() => compareWith(session, file, name, id, signal)),
   acceptChanges: (session, { groups }, { id }) => acceptChosen(session, groups, id),
 };
