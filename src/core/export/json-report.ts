@@ -70,7 +70,11 @@ class JsonBytes implements JsonSink {
     }
     const c = this.#chunk;
     let at = this.#at;
-    for (let k = 0; k < b.length; k++) c[at++] = b[k];
+    // Short runs byte by byte (a call to set costs more), longer ones by set.
+    if (b.length > 64) {
+      c.set(b, at);
+      at += b.length;
+    } else for (let k = 0; k < b.length; k++) c[at++] = b[k];
     this.#at = at;
   }
 

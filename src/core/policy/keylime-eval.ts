@@ -236,9 +236,16 @@ export class KeylimeEvaluation {
      * key costs about what a lookup by decoded name costs, so the table is made only for a list
      * the log has many more entries than (a policy of 100k paths, not a whole list's own).
      */
+    // The last list's table at hand: nearly every entry asks `digests`.
+    let lastList: ReadonlyMap<string, readonly string[]> | undefined;
+    let lastTable: AsciiKeyTable<readonly string[]> | undefined;
     const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
-      let table = this.#tables.get(list);
-      if (!this.#tables.has(list)) this.#tables.set(list, (table = list.size * 2 <= this.entries ? new AsciiKeyTable(list) : undefined));
+      if (list !== lastList) {
+        if (!this.#tables.has(list)) this.#tables.set(list, list.size * 2 <= this.entries ? new AsciiKeyTable(list) : undefined);
+        lastList = list;
+        lastTable = this.#tables.get(list);
+      }
+      const table = lastTable;
       if (table === undefined) return list.get(reader.name(i));
       const at = reader.nameAt(i);
       const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
@@ -287,10 +294,12 @@ export class KeylimeEvaluation {
       return validateNg(i, policy?.imaBuf, keyEntry);
     };
 
+    // Per template of this log: whether Keylime parses it (a Set lookup per entry costs more).
+    const parsed = log.templates.map((t) => KEYLIME_TEMPLATES.has(t.name));
     for (let i = 0; i < n; i++) {
       if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
       const template = log.templates[log.entries.template[i]].name;
-      if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
+      if (!parsed[log.entries.template[i]] || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
         events.add(base + i, EventId.ParserEntry, reader, i, `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
         this.#unparsable.add(template);
         decisions[i] = Decision.ParseError;
@@ -302,16 +311,17 @@ export class KeylimeEvaluation {
       if (log.entries.pcr[i] !== 10) {
         events.add(base + i, EventId.ImaPcr, reader, i, { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
       }
-      const recorded = reader.recordedDigest(i);
-      if (recorded.length === hashSize && (isFilled(recorded, 0) || isFilled(recorded, 0xff))) {
+      // Read in place: a view per entry is a million objects of garbage.
+      const recordedAt = reader.recordedDigestAt(i);
+      if (log.digestSize === hashSize && (isFilled(reader.bytes, recordedAt, hashSize, 0) || isFilled(reader.bytes, recordedAt, hashSize, 0xff))) {
         if (ignoreTomtouErrors === true) events.add(base + i, EventId.Tomtou, reader, i, 'hash validation was skipped');
         decisions[i] = Decision.Violation;
         continue;
       }
-      if (!templateHashMatches(reader, i, recorded, logHashAlg, this.#hasher, droppedSig)) {
+      if (!templateHashMatches(reader, i, logHashAlg, this.#hasher, droppedSig)) {
         const context = {
           message: 'IMA template hash does not match the calculated hash.',
-          expected: pythonBytesRepr(recorded),
+          expected: pythonBytesRepr(reader.recordedDigest(i)),
           got: pythonBytesRepr(keylimeTemplateBytes(reader, i, droppedSig)),
         };
         events.add(base + i, EventId.ImaHash, reader, i, context);
@@ -400,28 +410,23 @@ function isHexOf(hex: string, digest: Uint8Array): boolean {
 }
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
-function isFilled(bytes: Uint8Array, value: number): boolean {
-  for (let k = 0; k < bytes.length; k++) if (bytes[k] !== value) return false;
+/** Whether `bytes`[at, at + length) are all `value`. */
+function isFilled(bytes: Uint8Array, at: number, length: number, value: number): boolean {
+  for (let k = at, end = at + length; k < end; k++) if (bytes[k] !== value) return false;
   return true;
 }
 
-function templateHashMatches(
-  reader: EntryReader,
-  i: number,
-  recorded: Uint8Array,
-  alg: HashAlgorithm,
-  hasher: ReturnType<HashProvider['get']>,
-  droppedSig: boolean,
-): boolean {
-  if (recorded.length !== digestSize(alg)) return false;
+function templateHashMatches(reader: EntryReader, i: number, alg: HashAlgorithm, hasher: ReturnType<HashProvider['get']>, droppedSig: boolean): boolean {
   const { log } = reader;
+  if (log.digestSize !== digestSize(alg)) return false;
   const flags = log.entries.flags[i];
   const plain = !droppedSig && log.byteOrder === 'little' && log.templates[log.entries.template[i]].name !== 'ima';
   if (plain && log.digestBank === alg && (flags & (EntryFlag.HashVerified | EntryFlag.HashMismatch)) !== 0) {
     return (flags & EntryFlag.HashVerified) !== 0 && (flags & EntryFlag.OppositeByteOrder) === 0;
   }
   if (hasher === undefined) return false;
-  return bytesEqual(hasher.digest(keylimeTemplateBytes(reader, i, droppedSig)), recorded);
+  const computed = hasher.digest(keylimeTemplateBytes(reader, i, droppedSig));
+  return bytesEqual(computed, reader.recordedDigest(i));
 }
 
 /**

@@ -111,10 +111,14 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
     if (context !== undefined) this.#contexts.set(k, context);
     const at = reader.nameAt(i);
     const length = reader.log.entries.nameLength[i];
-    if (this.#namesLength + length > this.#names.length) this.#names = grown(this.#names, 2 * (this.#namesLength + length));
-    this.#names.set(reader.bytes.subarray(at, at + length), this.#namesLength);
-    this.#namesLength += length;
-    this.#nameEnds[k] = this.#namesLength;
+    let to = this.#namesLength;
+    if (to + length > this.#names.length) this.#names = grown(this.#names, 2 * (to + length));
+    // Byte by byte: names are short, and a view per event to copy from is garbage.
+    const names = this.#names;
+    const from = reader.bytes;
+    for (let b = at, end = at + length; b < end; b++) names[to++] = from[b];
+    this.#namesLength = to;
+    this.#nameEnds[k] = to;
     if (this.#perId[id]++ < SHOWN_EVENTS) {
       const { log } = reader;
       this.#shown.set(k, { digest: toHex(reader.fileDigest(i)), template: log.templates[log.entries.template[i]].name });
