@@ -15,7 +15,8 @@ if (wantsHugePages(argv)) {
   // files read whole, the columns, the tables): on a VM a first touch of a 4 KiB page costs
   // ~20 µs, and a 1M pair touches ~420 MiB (issue 16: `compare` of two 1M lists 3.5 → 2.6 s
   // CPU). One more node start (~0.1 s CPU), so only for large inputs, and only for `compare`
-  // so far (`analyze` streams a large list through small windows: not measured).
+  // (`analyze` streams a large list through small windows: with a 100k-path policy judged in
+  // the pass too, huge pages gave no measurable gain, 5.0 s CPU either way; issue 13).
   // IMASCOPE_HUGE_PAGES=0: never.
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
     stdio: 'inherit',

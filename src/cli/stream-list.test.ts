@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRaw } from '../core/analysis/analyze';
 import type { AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
-import { exportJsonReport } from '../core/export/json-report';
+import { exportJsonReport, writeJsonReport } from '../core/export/json-report';
 import { createHashProvider } from '../core/hash/hash-provider';
 import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { imaListOptions, recogniseInput } from '../core/inputs/registry';
@@ -13,7 +13,12 @@ import { kexecSoftReboot, numberedFiles, perBankPair, platformBootEntry } from '
 import { hasSharedData, readSharedData, SHARED_DATA_DIR } from '../core/testing/shared-data';
 import { xorshift32 } from '../core/testing/xorshift';
 import { mutate, truncate } from '../core/fuzz/mutate';
-import { fromHex } from '../core/util/bytes';
+import { fromHex, toHex } from '../core/util/bytes';
+import { parseImaLog } from '../core/ima/parse-ima-log';
+import { readKeylimeCases } from '../core/testing/keylime-vectors';
+import { makeSigningKey, signImaDigest } from '../core/testing/ima-signing';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { Report } from '../core/report/report';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeStreaming } from './stream-list';
 import { BankThread } from './bank-thread';
@@ -41,6 +46,13 @@ function pcrFiles(replay: Partial<Record<HashAlgorithm, Record<string, string>>>
   });
 }
 
+/** The report as the CLI writes it (writeJsonReport: the policy's failures from their columns). */
+function written(report: Report): string {
+  const chunks: Uint8Array[] = [];
+  writeJsonReport(report, (chunk) => void chunks.push(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 interface Outcome {
   /** Whether the streaming pass gave the report (else the model path did). */
   readonly streamed: boolean;
@@ -64,16 +76,21 @@ async function bothPaths(
   const listInput = rawInput(name, list);
   const all = [...others];
   all.splice(position, 0, listInput);
-  const model = exportJsonReport((await analyzeRaw(all, options, provider)).report);
+  const modelReport = (await analyzeRaw(all, options, provider)).report;
+  // Written before anything reads the failures (which makes them objects), then as JSON.stringify does.
+  const modelWritten = written(modelReport);
+  const model = exportJsonReport(modelReport);
+  expect(modelWritten, `${name}: the model's report as the CLI writes it`).toBe(model);
   const path = join(dir, name.replace(/[^\w.-]/g, '_'));
   writeFileSync(path, list);
   const parseOptions = imaListOptions(listInput.recognised) ?? { format: 'binary' };
   const toStream = { path, name, position, parseOptions };
   const streamed = await analyzeStreaming(toStream, others, options, provider, undefined, windowBytes);
+  if (streamed !== undefined) expect(written(streamed.report), `${name}: the streamed report as the CLI writes it`).toBe(model);
   const json = streamed === undefined ? model : exportJsonReport(streamed.report);
   const threaded = await analyzeStreaming(toStream, others, options, provider, thread, windowBytes);
   expect(threaded === undefined, `${name}: streamed with the bank thread as without`).toBe(streamed === undefined);
-  if (threaded !== undefined) expect(exportJsonReport(threaded.report), `${name}, with the bank thread`).toBe(json);
+  if (threaded !== undefined) expect(written(threaded.report), `${name}, with the bank thread`).toBe(json);
   return { model, stream: { streamed: streamed !== undefined, json } };
 }
 
@@ -222,4 +239,112 @@ describe('analyze by a streaming pass (stream-list.ts)', () => {
       }
     }
   });
+
+  it('judges a runtime policy, its excludes and keys in the pass: every Keylime vector, both modes, in small windows', { timeout: 300_000 }, async () => {
+    if (!hasSharedData()) return;
+    const file = (...p: string[]): RawInput => rawInput(p[p.length - 1], readSharedData('policy', 'keylime', ...p));
+    const emptyKeyring = rawInput('empty-keyring.json', encode('{"pubkeys": [], "keyids": []}'));
+    let streamed = 0;
+    let runs = 0;
+    for (const c of readKeylimeCases()) {
+      const others = [
+        ...(c.policy === null ? [] : [file('policies', c.policy)]),
+        ...(c.keys ?? []).map((k) => file('keys', k)),
+        ...(c.keys?.length === 0 ? [emptyKeyring] : []),
+      ];
+      if (others.length === 0) continue;
+      const list = binaryOf(readSharedData('policy', 'keylime', 'logs', c.log));
+      for (const keylimeCompat of [true, false]) {
+        for (const windowBytes of [300, 1000, 1 << 22]) {
+          const r = await bothPaths(`${c.log}.bin`, list, others, windowBytes, 0, { keylimeCompat });
+          expect(r.stream.json, `${c.log} + ${c.policy ?? '-'} + ${(c.keys ?? []).join(',')}, compat ${keylimeCompat}, window ${windowBytes}`).toBe(r.model);
+          runs++;
+          if (r.stream.streamed) streamed++;
+        }
+      }
+    }
+    // Only bad-signatures.ascii (malformed signatures) needs the model.
+    expect(streamed).toBeGreaterThan(runs / 2);
+    // Every log with every policy form (and an exclude list), with and without keys.
+    const logs = ['measurements.ascii', 'signatures.ascii', 'keyrings-ima-buf.ascii', 'combined.ascii', 'bad-signatures.ascii'];
+    const policies = [
+      ...['policy-test.json', 'policy-with-excludes.json', 'policy-wrong-with-excludes.json', 'runtime-policy-test-signed.json', 'policy-with-verification-keys.json', 'policy-empty.json'].map((p) => [file('policies', p)]),
+      [file('policies', 'policy-test.json'), file('convert', 'excludelist.txt')],
+      [file('convert', 'ima-allowlist-short.txt')],
+      [file('convert', 'legacy-allowlist.json')],
+    ];
+    const keySets = [[], [file('keys', 'tenant-keyring.json')], [file('keys', 'rsa2048pub.pem'), file('keys', 'ima-keyring-cert.der')]];
+    for (const log of logs) {
+      const list = binaryOf(readSharedData('policy', 'keylime', 'logs', log));
+      for (const policy of policies) {
+        for (const keys of keySets) {
+          for (const keylimeCompat of [true, false]) {
+            const r = await bothPaths(`${log}.bin`, list, [...policy, ...keys], 500, 1, { keylimeCompat });
+            expect(r.stream.json, `${log} + ${policy.map((p) => p.name).join(',')} + ${keys.map((k) => k.name).join(',')}, compat ${keylimeCompat}`).toBe(r.model);
+          }
+        }
+      }
+    }
+  });
+
+  it('judges signed lists in the pass: keys given, learned from the .ima keyring entry, a policy that fails most entries', { timeout: 120_000 }, async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'imascope-stream-keys-'));
+    const rsa = makeSigningKey(keyDir, 'rsa', 'rsa-signer');
+    const measured = makeSigningKey(keyDir, 'ec', 'in-ima-keyring');
+    const stranger = makeSigningKey(keyDir, 'rsa', 'not-given');
+    const cert = new Uint8Array(readFileSync(measured.certDerPath));
+    const digestOf = (s: string) => sha256(encode(s));
+    const signed = (n: number, key: typeof rsa, tamper = false): BuildEntry[] =>
+      Array.from({ length: n }, (_, k) => ({ template: 'ima-sig', path: `/usr/bin/s${k}`, fileDigest: { content: tamper && k % 3 === 0 ? 'changed' : `s${k}` }, sig: signImaDigest(key, digestOf(`s${k}`)) }));
+    const built = buildImaLog(
+      [
+        platformBootEntry(provider),
+        ...signed(12, rsa, true),
+        ...numberedFiles(40),
+        { template: 'ima-buf', path: '.ima', buf: cert },
+        ...signed(6, measured),
+        ...signed(4, stranger),
+        { template: 'ima-sig', path: '/usr/bin/unsigned', fileDigest: { content: 'u' } },
+        { template: 'ima-buf', path: 'kernel_version', buf: '6.16.0' },
+        ...numberedFiles(30, '/opt/x'),
+      ],
+      { provider },
+    );
+    const policy = (keyrings: boolean) =>
+      rawInput(
+        'policy.json',
+        encode(
+          JSON.stringify({
+            meta: { version: 1, generator: 0 },
+            release: 0,
+            digests: { '/usr/bin/unsigned': [toHex(digestOf('u'))], '/opt/x/file-3': ['00'.repeat(32)] },
+            excludes: ['/opt/x/file-1'],
+            keyrings: keyrings ? { '.ima': [toHex(sha256(cert))] } : {},
+            ima: { ignored_keyrings: [], log_hash_alg: 'sha1', dm_policy: null },
+            'ima-buf': {},
+            'verification-keys': '',
+          }),
+        ),
+      );
+    const rsaKey = rawInput('rsa.pem', new Uint8Array(readFileSync(rsa.certPemPath)));
+    let streamed = 0;
+    for (const others of [[policy(true), rsaKey], [policy(false), rsaKey], [policy(true)], [rsaKey]]) {
+      for (const keylimeCompat of [true, false]) {
+        for (const windowBytes of [600, 3000, 1 << 22]) {
+          const r = await bothPaths('signed.bin', built.binary, [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values)))).concat(others), windowBytes, 0, { keylimeCompat });
+          expect(r.stream.json, `${others.map((o) => o.name).join(',')}, compat ${keylimeCompat}, window ${windowBytes}`).toBe(r.model);
+          if (r.stream.streamed) streamed++;
+        }
+      }
+    }
+    expect(streamed).toBe(24);
+  });
 });
+
+/** A list as the binary the kernel would have written: the ASCII parser re-encodes each line so. */
+function binaryOf(ascii: Uint8Array): Uint8Array {
+  const log = parseImaLog(ascii, { format: 'ascii' });
+  expect(log.errors).toEqual([]);
+  const n = log.entries.length;
+  return log.bytes.bytes.slice(0, log.entries.entryOffset[n - 1] + log.entries.entrySize[n - 1]);
+}

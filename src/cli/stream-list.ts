@@ -6,13 +6,14 @@
  *
  * The report comes from `analyze` itself, given what the pass kept; it is the model path's
  * report byte for byte (stream-list.test.ts checks every list in the shared data and the
- * test data). When the list or the other inputs need per-entry data after the pass (a parse
- * error, a mismatch, a supplied PCR the replay does not reproduce, a quote, a policy: see
+ * test data). A runtime policy, its excludes and keys are judged in the pass, window by
+ * window (issue 13). When the list or the other inputs need per-entry data after the pass (a
+ * parse error, a mismatch, a supplied PCR the replay does not reproduce, a quote: see
  * streamedLogSuffices), `analyzeStreaming` answers undefined and the caller reads the whole
  * file and analyses its model.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { analyze, chooseBanks, inputsAllowStreamedLog, replayBanksOf, streamedLogSuffices } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
 import { loadInputs } from '../core/analysis/load-inputs';
@@ -22,6 +23,8 @@ import { MAX_LOG_BYTES } from '../core/model/ima-log';
 import type { ImaParseOptions } from '../core/ima/parse-ima-log';
 import type { ReportInput } from '../core/report/report';
 import type { BankThread, FileFingerprint } from './bank-thread';
+import { hasPolicyInputs } from '../core/policy/policy-inputs';
+import { PolicyDryRunPass } from '../core/policy/policy-dry-run';
 
 /**
  * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
@@ -37,6 +40,13 @@ export function streamMinBytes(): number {
   const asked = Number.parseInt(process.env.IMASCOPE_STREAM_MIN_BYTES ?? '', 10);
   return Number.isInteger(asked) && asked >= 0 ? asked : STREAM_MIN_BYTES;
 }
+
+/**
+ * About the bytes of one entry of an ima-ng list (a sha256 list's entries of typical paths
+ * are 110–130): what the dry run guesses the entry count from (its tables, its columns' first
+ * size; they grow as needed).
+ */
+const ENTRY_BYTES_GUESS = 120;
 
 /** Bytes read per call: a window's fixed costs (a parser, a batch's set-up) vanish next to ~37k entries. */
 export const WINDOW_BYTES = 4 * 1024 * 1024;
@@ -71,9 +81,12 @@ export async function analyzeStreaming(
   // Started only now: a thread booted for a case the model path takes costs a core's 0.1 s.
   const bankThread = typeof thread === 'function' ? thread() : thread;
   const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
-  const stream = new ListStream(list.parseOptions, provider, banks, (bank) => bankThread?.chain(bank));
   let streamedLog: StreamedLog | undefined;
   try {
+    const policy = hasPolicyInputs(loaded.policyInputs)
+      ? new PolicyDryRunPass(loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider, Math.ceil(statSync(list.path).size / ENTRY_BYTES_GUESS))
+      : undefined;
+    const stream = new ListStream(list.parseOptions, provider, banks, (bank) => bankThread?.chain(bank), policy);
     const read = await readWindows(list.path, stream, windowBytes, bankThread);
     if (read === undefined) return undefined;
     const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };

@@ -85,12 +85,12 @@ export function replayBanksOf(loaded: LoadedInputs, banks: readonly HashAlgorith
 
 /**
  * Whether the other inputs leave a streaming pass over the list enough (streamed-log.ts): no
- * other list, quote, firmware log or policy input, each of which reads the list entry by entry.
+ * other list, quote or firmware log, each of which reads the list entry by entry. Policy
+ * inputs are judged in the pass itself (StreamedLog.policy).
  */
 export function inputsAllowStreamedLog(loaded: LoadedInputs): boolean {
   if (loaded.log !== undefined || (loaded.companions ?? []).length > 0) return false;
-  if (loaded.quotes.length > 0 || loaded.firmware !== undefined) return false;
-  return !hasPolicyInputs(loaded.policyInputs);
+  return loaded.quotes.length === 0 && loaded.firmware === undefined;
 }
 
 /**
@@ -102,6 +102,7 @@ export function inputsAllowStreamedLog(loaded: LoadedInputs): boolean {
 export function streamedLogSuffices(loaded: LoadedInputs, options: AnalyzeOptions): boolean {
   const streamed = loaded.streamedLog;
   if (streamed === undefined || !inputsAllowStreamedLog(loaded)) return false;
+  if (hasPolicyInputs(loaded.policyInputs) && streamed.policy === undefined) return false;
   const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
   if (banks.some((bank) => !streamed.finals.has(bank))) return false;
   return pcrTargets(banks, loaded.pcrValues, streamed.logPcrs).every((t) => {
@@ -308,7 +309,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   for (const f of lonelyExcludes) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: `${f.name}: an exclude list takes effect only with a runtime policy (Keylime keeps excludes in the policy): give the policy it belongs to.` });
   }
-  if (loaded.log !== undefined && hasPolicyInputs(loaded.policyInputs)) {
+  const policyGiven = hasPolicyInputs(loaded.policyInputs);
+  if (policyGiven && loaded.log !== undefined) {
     const log = loaded.log.log;
     const steps = policyDryRunSteps(log, loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider);
     // Signatures can take minutes: with a pause (the app's worker) rows are served meanwhile.
@@ -317,10 +319,15 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       pause === undefined
         ? finishSteps(steps)
         : await finishStepsWithPauses(steps, pause, (done) => onPolicyProgress?.(done, policyDryRunWork(log)));
+  } else if (policyGiven) {
+    // A streamed list was judged window by window (streamedLogSuffices makes sure it was).
+    policyRun = streamed?.policy?.finish();
+  }
+  if (policyRun !== undefined) {
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);
-  } else if (hasPolicyInputs(loaded.policyInputs)) {
+  } else if (policyGiven) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
   } else if (loaded.log !== undefined || loaded.streamedLog !== undefined) {
     // With no key or policy the dry run does not run; a malformed signature needs neither.

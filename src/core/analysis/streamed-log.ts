@@ -17,7 +17,9 @@
  * window (soft reboots and kexec checks read sizes counted from the list's start), a
  * digest bank that changes, a malformed IMA signature, or an entry larger than a window. `streamedLogSuffices`
  * (analyze.ts) adds what only the other inputs tell: a supplied PCR the replay does not
- * reproduce needs the other hypotheses' replays, a quote or policy the per-entry data.
+ * reproduce needs the other hypotheses' replays, a quote or firmware log the per-entry data.
+ * A runtime policy (and its excludes and keys) is judged window by window (issue 13:
+ * PolicyDryRunPass keeps what its report and findings say of each entry).
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
@@ -29,6 +31,8 @@ import { computeExtendValues, BLOCK_ENTRIES } from '../replay/extend-values';
 import { defaultHypothesis } from './check-pcrs';
 import { computeLogFacts, reportBoot, type LogFacts } from './log-facts';
 import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
+import type { PolicyDryRunPass } from '../policy/policy-dry-run';
+import { finishSteps } from '../util/steps';
 
 /** What a streaming pass keeps of a binary list: everything `analyze` reads of it. */
 export interface StreamedLog {
@@ -46,6 +50,8 @@ export interface StreamedLog {
   readonly finals: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>;
   /** Entries with a well-formed IMA signature (none is malformed: that needs the model). */
   readonly signedEntries: number;
+  /** The policy dry run, every entry judged as its window was read (when policy inputs were given). */
+  readonly policy?: PolicyDryRunPass;
 }
 
 /**
@@ -90,13 +96,15 @@ export class ListStream {
 
   /**
    * `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to
-   * replay; `place`: where each bank's chain is extended (default: here).
+   * replay; `place`: where each bank's chain is extended (default: here); `policy`: the dry
+   * run that judges each window's entries, in the list's order.
    */
   constructor(
     private readonly options: ImaParseOptions,
     private readonly provider: HashProvider,
     banks: readonly HashAlgorithm[],
     place: ChainPlacer = () => undefined,
+    private readonly policy?: PolicyDryRunPass,
   ) {
     this.chains = [];
     for (const bank of banks) {
@@ -152,6 +160,8 @@ export class ListStream {
       this.plain = false;
       return window.length;
     }
+    // The window's bytes are gone once it returns: the dry run judges its entries now.
+    if (this.policy !== undefined) finishSteps(this.policy.judge(log, base));
     this.entries += n;
     this.signedEntries += signatures?.unchecked ?? 0;
     this.hashes.checked += hashes.checked;
@@ -208,6 +218,7 @@ export class ListStream {
       logPcrs: this.logPcrs,
       finals,
       signedEntries: this.signedEntries,
+      ...(this.policy !== undefined && { policy: this.policy }),
     };
   }
 

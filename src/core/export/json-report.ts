@@ -1,5 +1,6 @@
 /** The CONTRACT §3 report as the one JSON document `imascope analyze --json` prints. */
 import type { Report } from '../report/report';
+import { jsonFieldWriter, type JsonSink } from '../util/json-fields';
 
 export function exportJsonReport(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -34,7 +35,7 @@ const encoder = new TextEncoder();
 const SHORT_STRING = 48;
 const MAX_CACHED_STRINGS = 4096;
 
-class JsonBytes {
+class JsonBytes implements JsonSink {
   #chunk = new Uint8Array(CHUNK_BYTES);
   #at = 0;
   /** Chunks handed out so far (a position in the chunk means something only within one). */
@@ -69,7 +70,11 @@ class JsonBytes {
     }
     const c = this.#chunk;
     let at = this.#at;
-    for (let k = 0; k < b.length; k++) c[at++] = b[k];
+    // Short runs byte by byte (a call to set costs more), longer ones by set.
+    if (b.length > 64) {
+      c.set(b, at);
+      at += b.length;
+    } else for (let k = 0; k < b.length; k++) c[at++] = b[k];
     this.#at = at;
   }
 
@@ -172,10 +177,20 @@ class JsonBytes {
       return this.byte(0x5d);
     }
     const record = value as Record<string, unknown>;
+    const fields = jsonFieldWriter(record);
     let first = true;
     // for…in over own keys is Object.keys' order without an array per object.
     for (const key in record) {
       if (!Object.hasOwn(record, key)) continue;
+      const writeField = fields?.(key);
+      if (writeField !== undefined) {
+        this.byte(first ? 0x7b : 0x2c);
+        first = false;
+        this.newline(depth + 1);
+        this.key(key);
+        writeField(this, depth + 1);
+        continue;
+      }
       const item = withToJson(record[key], key);
       if (isOmitted(item)) continue;
       this.byte(first ? 0x7b : 0x2c);

@@ -22,6 +22,14 @@ export class AsciiKeyTable<V> {
   /** Pairs (hash, key number); EMPTY for a free slot. */
   private readonly slots: Int32Array;
   private readonly mask: number;
+  /**
+   * Two bits per key, at places its hash gives (a Bloom filter of ~16 bits a key): a name
+   * whose bits are not both set is in no slot. Most names a policy is asked for are not in it
+   * (893k of a 1M list for a 100k-path policy), and the slots of 100k keys (2 MiB) miss the
+   * caches at nearly every probe, ~3× the cost of hashing the name.
+   */
+  private readonly filter: Int32Array;
+  private readonly filterShift: number;
 
   constructor(map: ReadonlyMap<string, V>) {
     let chars = 0;
@@ -33,6 +41,9 @@ export class AsciiKeyTable<V> {
     while (capacity < map.size * 2) capacity *= 2;
     this.slots = new Int32Array(capacity * 2).fill(EMPTY);
     this.mask = capacity - 1;
+    // 8 × capacity bits (capacity ≥ 2 × keys): 16 bits a key at least.
+    this.filter = new Int32Array(capacity / 4);
+    this.filterShift = 32 - Math.log2(capacity * 8);
     let at = 0;
     // forEach, not for…of: no [key, value] pair per key (a policy may have a million).
     map.forEach((value, key) => {
@@ -55,6 +66,9 @@ export class AsciiKeyTable<V> {
       while (this.slots[2 * s + 1] !== EMPTY) s = (s + 1) & this.mask;
       this.slots[2 * s] = h;
       this.slots[2 * s + 1] = id;
+      const [a, b] = this.filterBits(h);
+      this.filter[a >>> 5] |= 1 << (a & 31);
+      this.filter[b >>> 5] |= 1 << (b & 31);
     });
     this.pool = pool;
   }
@@ -65,6 +79,8 @@ export class AsciiKeyTable<V> {
     for (let i = offset, end = offset + length; i < end; i++) high |= bytes[i];
     if (high >= 0x80) return NOT_ASCII;
     const h = hashBytes(bytes, offset, length);
+    const [a, b] = this.filterBits(h);
+    if ((this.filter[a >>> 5] & (1 << (a & 31))) === 0 || (this.filter[b >>> 5] & (1 << (b & 31))) === 0) return undefined;
     const { slots, pool } = this;
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
       const id = slots[2 * s + 1];
@@ -75,5 +91,10 @@ export class AsciiKeyTable<V> {
       while (k < length && pool[from + k] === bytes[offset + k]) k++;
       if (k === length) return this.values[id];
     }
+  }
+
+  /** The filter's two bits for hash `h`: its top bits, and those of another mix of it. */
+  private filterBits(h: number): [number, number] {
+    return [h >>> this.filterShift, Math.imul(h ^ (h >>> 13), 0x9e3779b1) >>> this.filterShift];
   }
 }

@@ -66,6 +66,12 @@ export class EntryReader {
     return this.#view(this.log.entries.fileDigestOffset[i], this.log.entries.fileDigestLength[i]);
   }
 
+  /** Where the template digest the list recorded for entry `i` starts in `bytes` (valid until another entry is read): no view made. */
+  recordedDigestAt(i: IndexIntoEntryTable): number {
+    this.entry(i);
+    return this.#at + 4;
+  }
+
   /** The template digest the list recorded for the entry. */
   recordedDigest(i: IndexIntoEntryTable): Uint8Array {
     this.entry(i);

@@ -108,6 +108,10 @@ export interface KeylimeEvalResult {
   readonly excludes: CompiledExcludes;
   /** The algorithm Keylime recomputes template hashes with. */
   readonly logHashAlg: HashAlgorithm;
+  /** The templates of the entries Keylime cannot parse (ima.parser.entry), in the order met. */
+  readonly unparsableTemplates: readonly string[];
+  /** Whether a template-hash failure is an ima-sig entry whose signature Keylime dropped for its header size. */
+  readonly droppedSignatureHashes: boolean;
 }
 
 const KEYLIME_TEMPLATES = new Set(['ima', 'ima-ng', 'ima-sig', 'ima-buf']);
@@ -165,132 +169,208 @@ export function evaluateKeylime(log: ImaLog, options: KeylimeEvalOptions, provid
 
 /** evaluateKeylime as steps (util/steps), stopping every ENTRIES_PER_STEP entries with the number judged. */
 export function* keylimeEvaluationSteps(log: ImaLog, options: KeylimeEvalOptions, provider: HashProvider): Steps<KeylimeEvalResult> {
-  const { policy } = options;
-  const n = log.entries.length;
-  const decisions = new Uint8Array(n);
-  const learned: LearnedKey[] = [];
-  const keyrings = options.tenantKeys === undefined ? undefined : new Keyrings(options.tenantKeys);
-  const excludes = compileExcludes(policy?.excludes ?? []);
-  const logHashAlg = keylimeLogHashAlg(policy);
-  const hashSize = digestSize(logHashAlg);
-  const hasher = provider.get(logHashAlg);
-  const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
-  const bufferKeys = options.bufferKeys ?? new BufferKeys(new EntryReader(log, options.source));
-  const { reader } = bufferKeys;
-  const events = new KeylimeEvents(reader);
-  const tables = new Map<ReadonlyMap<string, readonly string[]>, AsciiKeyTable<readonly string[]> | undefined>();
+  const evaluation = new KeylimeEvaluation(options, provider, log.entries.length);
+  yield* evaluation.judge(log, 0, options.bufferKeys ?? new BufferKeys(new EntryReader(log, options.source)));
+  return evaluation.result();
+}
+
+/**
+ * Keylime's evaluation of a list given in parts, in the list's order: the whole model at once,
+ * or the windows of the CLI's streaming pass (issue 13). What one entry's verdict depends on
+ * from those before it (the keys learned from ima-buf entries) is carried from part to part,
+ * and entries are numbered in the whole list.
+ */
+export class KeylimeEvaluation {
+  readonly #options: KeylimeEvalOptions;
+  readonly #events = new KeylimeEvents();
+  #decisions: Uint8Array;
+  #judged = 0;
+  readonly #learned: LearnedKey[] = [];
+  readonly #keyrings: Keyrings | undefined;
+  readonly #excludes: CompiledExcludes;
+  readonly #logHashAlg: HashAlgorithm;
+  readonly #hasher: ReturnType<HashProvider['get']>;
+  readonly #tables = new Map<ReadonlyMap<string, readonly string[]>, AsciiKeyTable<readonly string[]> | undefined>();
+  /** Templates of the entries Keylime cannot parse, in the order met. */
+  readonly #unparsable = new Set<string>();
+  #droppedSigHashes = false;
+
+  /** `entries`: about how many entries the list has (which lookups are worth a table). */
+  constructor(
+    options: KeylimeEvalOptions,
+    provider: HashProvider,
+    private readonly entries: number,
+  ) {
+    this.#options = options;
+    this.#decisions = new Uint8Array(entries);
+    this.#keyrings = options.tenantKeys === undefined ? undefined : new Keyrings(options.tenantKeys);
+    this.#excludes = compileExcludes(options.policy?.excludes ?? []);
+    this.#logHashAlg = keylimeLogHashAlg(options.policy);
+    this.#hasher = provider.get(this.#logHashAlg);
+  }
 
   /**
-   * `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. Filing a
-   * key costs about what a lookup by decoded name costs, so the table is made only for a list
-   * the log has many more entries than (a policy of 100k paths, not a whole list's own).
+   * Judges every entry of `log`, the list's entries from `base` on, reading them through
+   * `bufferKeys`; stops every ENTRIES_PER_STEP entries with the number of `log`'s judged.
    */
-  const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
-    let table = tables.get(list);
-    if (!tables.has(list)) tables.set(list, (table = list.size * 2 <= n ? new AsciiKeyTable(list) : undefined));
-    if (table === undefined) return list.get(reader.name(i));
-    const at = reader.nameAt(i);
-    const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
-    return found === NOT_ASCII ? list.get(reader.name(i)) : found;
-  };
+  *judge(log: ImaLog, base: number, bufferKeys: BufferKeys): Steps<void> {
+    const { policy, ignoreTomtouErrors } = this.#options;
+    const n = log.entries.length;
+    if (base !== this.#judged) throw new Error(`entries judged out of order: ${base} after ${this.#judged}`);
+    if (this.#decisions.length < base + n) {
+      const grown = new Uint8Array(Math.max(base + n, 2 * this.#decisions.length));
+      grown.set(this.#decisions);
+      this.#decisions = grown;
+    }
+    const decisions = this.#decisions.subarray(base, base + n);
+    const events = this.#events;
+    const keyrings = this.#keyrings;
+    const excludes = this.#excludes;
+    const logHashAlg = this.#logHashAlg;
+    const hashSize = digestSize(logHashAlg);
+    const sigField = log.templates.map((t) => (t.name === 'ima-sig' || t.name === 'ima-buf' ? 2 : -1));
+    const { reader } = bufferKeys;
 
-  /** `_validate_ima_ng` with list `kind`; returns the decision. */
-  const validateNg = (i: number, list: ReadonlyMap<string, readonly string[]> | undefined): Decision => {
-    if (policy === undefined || list === undefined) return Decision.Unchecked;
-    // Only a compiled pattern can match (`match` is constant otherwise): no name made for it.
-    if (excludes.status === 'ok' && excludes.match(reader.name(i))) return Decision.Excluded;
-    const accepted = lookup(i, list);
-    if (accepted === undefined) {
-      events.add(i, EventId.NotInAllowlist);
-      return Decision.NotInAllowlist;
-    }
-    const digest = reader.fileDigest(i);
-    if (!accepted.some((hex) => isHexOf(hex, digest))) {
-      events.add(i, EventId.RuntimePolicyHash, { message: 'Hash not found in runtime policy', got: toHex(digest), expected: accepted });
-      return Decision.DigestNotListed;
-    }
-    return Decision.DigestListed;
-  };
-
-  for (let i = 0; i < n; i++) {
-    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
-    const template = log.templates[log.entries.template[i]].name;
-    if (!KEYLIME_TEMPLATES.has(template) || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
-      events.add(i, EventId.ParserEntry, `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
-      decisions[i] = Decision.ParseError;
-      continue;
-    }
-    const sig = reader.field(i, sigField[log.entries.template[i]]);
-    const droppedSig = template === 'ima-sig' && sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
-
-    if (log.entries.pcr[i] !== 10) {
-      events.add(i, EventId.ImaPcr, { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
-    }
-    const recorded = reader.recordedDigest(i);
-    if (recorded.length === hashSize && (isFilled(recorded, 0) || isFilled(recorded, 0xff))) {
-      if (options.ignoreTomtouErrors === true) events.add(i, EventId.Tomtou, 'hash validation was skipped');
-      decisions[i] = Decision.Violation;
-      continue;
-    }
-    if (!templateHashMatches(reader, i, recorded, logHashAlg, hasher, droppedSig)) {
-      events.add(i, EventId.ImaHash, {
-        message: 'IMA template hash does not match the calculated hash.',
-        expected: pythonBytesRepr(recorded),
-        got: pythonBytesRepr(keylimeTemplateBytes(reader, i, droppedSig)),
-      });
-      decisions[i] = Decision.TemplateHash;
-      continue;
-    }
-
-    if (template === 'ima' || template === 'ima-ng') {
-      decisions[i] = validateNg(i, policy?.digests);
-    } else if (template === 'ima-sig') {
-      if (keyrings !== undefined && sig !== undefined && sig.length > 0 && !droppedSig) {
-        if (excludes.status === 'ok' && excludes.match(reader.name(i))) {
-          decisions[i] = Decision.Excluded;
-          continue;
-        }
-        const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
-        if (keylimeDigsigVerify(sig, reader.fileDigest(i), algorithm, keyrings)) {
-          decisions[i] = Decision.SignatureValid;
-          continue;
-        }
+    /**
+     * `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. Filing a
+     * key costs about what a lookup by decoded name costs, so the table is made only for a list
+     * the log has many more entries than (a policy of 100k paths, not a whole list's own).
+     */
+    // The last list's table at hand: nearly every entry asks `digests`.
+    let lastList: ReadonlyMap<string, readonly string[]> | undefined;
+    let lastTable: AsciiKeyTable<readonly string[]> | undefined;
+    const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
+      if (list !== lastList) {
+        if (!this.#tables.has(list)) this.#tables.set(list, list.size * 2 <= this.entries ? new AsciiKeyTable(list) : undefined);
+        lastList = list;
+        lastTable = this.#tables.get(list);
       }
-      if (policy !== undefined) decisions[i] = validateNg(i, policy.digests);
-      else if (keyrings === undefined) decisions[i] = Decision.Unchecked;
-      else {
-        events.add(i, EventId.InvalidSignature);
-        decisions[i] = Decision.SignatureInvalid;
+      const table = lastTable;
+      if (table === undefined) return list.get(reader.name(i));
+      const at = reader.nameAt(i);
+      const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
+      return found === NOT_ASCII ? list.get(reader.name(i)) : found;
+    };
+
+    /** `_validate_ima_ng` with list `kind`; returns the decision. `keyEntry`: the entry's buffer is a key. */
+    const validateNg = (i: number, list: ReadonlyMap<string, readonly string[]> | undefined, keyEntry = false): Decision => {
+      if (policy === undefined || list === undefined) return Decision.Unchecked;
+      // Only a compiled pattern can match (`match` is constant otherwise): no name made for it.
+      if (excludes.status === 'ok' && excludes.match(reader.name(i))) return Decision.Excluded;
+      const accepted = lookup(i, list);
+      if (accepted === undefined) {
+        events.add(base + i, EventId.NotInAllowlist, reader, i, undefined, keyEntry);
+        return Decision.NotInAllowlist;
       }
-    } else {
-      decisions[i] = validateBuf(i);
+      const digest = reader.fileDigest(i);
+      if (!accepted.some((hex) => isHexOf(hex, digest))) {
+        events.add(base + i, EventId.RuntimePolicyHash, reader, i, { message: 'Hash not found in runtime policy', got: toHex(digest), expected: accepted });
+        return Decision.DigestNotListed;
+      }
+      return Decision.DigestListed;
+    };
+
+    const validateBuf = (i: number): Decision => {
+      const name = reader.name(i);
+      const found = keyInBuffer(bufferKeys.keys(i));
+      if (found.kind === 'refused') {
+        events.add(base + i, EventId.InvalidKey, reader, i, `key from ${name} does not have a supported key: ${found.message}`);
+        return Decision.InvalidKey;
+      }
+      const keyEntry = bufferKeys.isKey(i);
+      if (found.kind === 'key') {
+        const key = found.key;
+        const ignored = policy?.ignoredKeyrings ?? [];
+        if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
+        const decision = validateNg(i, policy?.keyrings, keyEntry);
+        if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
+          const source = `entry ${base + i} (${name})`;
+          keyrings.add(name, key.keyId, { key, source });
+          this.#learned.push({ index: base + i, keyring: name, keyId: key.keyId, key, source });
+        }
+        return decision;
+      }
+      // Device-mapper entries need a dm_policy, which the schema forbids; generic entries:
+      return validateNg(i, policy?.imaBuf, keyEntry);
+    };
+
+    // Per template of this log: whether Keylime parses it (a Set lookup per entry costs more).
+    const parsed = log.templates.map((t) => KEYLIME_TEMPLATES.has(t.name));
+    for (let i = 0; i < n; i++) {
+      if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
+      const template = log.templates[log.entries.template[i]].name;
+      if (!parsed[log.entries.template[i]] || (log.entries.flags[i] & EntryFlag.MalformedFields) !== 0) {
+        events.add(base + i, EventId.ParserEntry, reader, i, `Line was not parsable into a valid IMA entry: ${asciiLine(log, i)}`);
+        this.#unparsable.add(template);
+        decisions[i] = Decision.ParseError;
+        continue;
+      }
+      const sig = reader.field(i, sigField[log.entries.template[i]]);
+      const droppedSig = template === 'ima-sig' && sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
+
+      if (log.entries.pcr[i] !== 10) {
+        events.add(base + i, EventId.ImaPcr, reader, i, { message: 'IMA PCR is not the configured one', expected: '10', got: String(log.entries.pcr[i]) });
+      }
+      // Read in place: a view per entry is a million objects of garbage.
+      const recordedAt = reader.recordedDigestAt(i);
+      if (log.digestSize === hashSize && (isFilled(reader.bytes, recordedAt, hashSize, 0) || isFilled(reader.bytes, recordedAt, hashSize, 0xff))) {
+        if (ignoreTomtouErrors === true) events.add(base + i, EventId.Tomtou, reader, i, 'hash validation was skipped');
+        decisions[i] = Decision.Violation;
+        continue;
+      }
+      if (!templateHashMatches(reader, i, logHashAlg, this.#hasher, droppedSig)) {
+        const context = {
+          message: 'IMA template hash does not match the calculated hash.',
+          expected: pythonBytesRepr(reader.recordedDigest(i)),
+          got: pythonBytesRepr(keylimeTemplateBytes(reader, i, droppedSig)),
+        };
+        events.add(base + i, EventId.ImaHash, reader, i, context);
+        if (droppedSig) this.#droppedSigHashes = true;
+        decisions[i] = Decision.TemplateHash;
+        continue;
+      }
+
+      if (template === 'ima' || template === 'ima-ng') {
+        decisions[i] = validateNg(i, policy?.digests);
+      } else if (template === 'ima-sig') {
+        if (keyrings !== undefined && sig !== undefined && sig.length > 0 && !droppedSig) {
+          if (excludes.status === 'ok' && excludes.match(reader.name(i))) {
+            decisions[i] = Decision.Excluded;
+            continue;
+          }
+          const algorithm = log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '';
+          if (keylimeDigsigVerify(sig, reader.fileDigest(i), algorithm, keyrings)) {
+            decisions[i] = Decision.SignatureValid;
+            continue;
+          }
+        }
+        if (policy !== undefined) decisions[i] = validateNg(i, policy.digests);
+        else if (keyrings === undefined) decisions[i] = Decision.Unchecked;
+        else {
+          events.add(base + i, EventId.InvalidSignature, reader, i);
+          decisions[i] = Decision.SignatureInvalid;
+        }
+      } else {
+        decisions[i] = validateBuf(i);
+      }
     }
+    this.#judged = base + n;
   }
 
-  function validateBuf(i: number): Decision {
-    const name = reader.name(i);
-    const found = keyInBuffer(bufferKeys.keys(i));
-    if (found.kind === 'refused') {
-      events.add(i, EventId.InvalidKey, `key from ${name} does not have a supported key: ${found.message}`);
-      return Decision.InvalidKey;
-    }
-    if (found.kind === 'key') {
-      const key = found.key;
-      const ignored = policy?.ignoredKeyrings ?? [];
-      if (ignored.includes('*') || ignored.includes(name)) return Decision.KeyringIgnored;
-      const decision = validateNg(i, policy?.keyrings);
-      if (!isFailingDecision(decision) && keyrings !== undefined && key !== undefined) {
-        const source = `entry ${i} (${name})`;
-        keyrings.add(name, key.keyId, { key, source });
-        learned.push({ index: i, keyring: name, keyId: key.keyId, key, source });
-      }
-      return decision;
-    }
-    // Device-mapper entries need a dm_policy, which the schema forbids; generic entries:
-    return validateNg(i, policy?.imaBuf);
+  /** The verdict on every entry judged. */
+  result(): KeylimeEvalResult {
+    const events = this.#events;
+    return {
+      pass: events.length === 0,
+      events,
+      decisions: this.#decisions.length === this.#judged ? this.#decisions : this.#decisions.slice(0, this.#judged),
+      learned: this.#learned,
+      excludes: this.#excludes,
+      logHashAlg: this.#logHashAlg,
+      unparsableTemplates: [...this.#unparsable],
+      droppedSignatureHashes: this.#droppedSigHashes,
+    };
   }
-
-  return { pass: events.length === 0, events, decisions, learned, excludes, logHashAlg };
 }
 
 /** cryptography's class names for key types Keylime refuses, as its ValueError says them. */
@@ -330,28 +410,23 @@ function isHexOf(hex: string, digest: Uint8Array): boolean {
 }
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
-function isFilled(bytes: Uint8Array, value: number): boolean {
-  for (let k = 0; k < bytes.length; k++) if (bytes[k] !== value) return false;
+/** Whether `bytes`[at, at + length) are all `value`. */
+function isFilled(bytes: Uint8Array, at: number, length: number, value: number): boolean {
+  for (let k = at, end = at + length; k < end; k++) if (bytes[k] !== value) return false;
   return true;
 }
 
-function templateHashMatches(
-  reader: EntryReader,
-  i: number,
-  recorded: Uint8Array,
-  alg: HashAlgorithm,
-  hasher: ReturnType<HashProvider['get']>,
-  droppedSig: boolean,
-): boolean {
-  if (recorded.length !== digestSize(alg)) return false;
+function templateHashMatches(reader: EntryReader, i: number, alg: HashAlgorithm, hasher: ReturnType<HashProvider['get']>, droppedSig: boolean): boolean {
   const { log } = reader;
+  if (log.digestSize !== digestSize(alg)) return false;
   const flags = log.entries.flags[i];
   const plain = !droppedSig && log.byteOrder === 'little' && log.templates[log.entries.template[i]].name !== 'ima';
   if (plain && log.digestBank === alg && (flags & (EntryFlag.HashVerified | EntryFlag.HashMismatch)) !== 0) {
     return (flags & EntryFlag.HashVerified) !== 0 && (flags & EntryFlag.OppositeByteOrder) === 0;
   }
   if (hasher === undefined) return false;
-  return bytesEqual(hasher.digest(keylimeTemplateBytes(reader, i, droppedSig)), recorded);
+  const computed = hasher.digest(keylimeTemplateBytes(reader, i, droppedSig));
+  return bytesEqual(computed, reader.recordedDigest(i));
 }
 
 /**

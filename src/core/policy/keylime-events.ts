@@ -4,9 +4,15 @@
  * event for nearly every entry (893k of 1M for a 100k-path policy): an object and a message
  * string each cost seconds of allocation and garbage collection, so the two messages that
  * only name the entry are made when asked for, from the entry's name.
+ *
+ * What is said of an event later is copied when it is added, while its entry can be read:
+ * every event's entry name (its bytes, in one growing buffer), and for the first
+ * SHOWN_EVENTS of each id the entry's file digest and template, which the findings spell out.
+ * Nothing is read again after the pass, so the events of a list read in windows (the CLI's
+ * streaming pass, issue 13) are kept as those of a whole model.
  */
 import type { IndexIntoEntryTable } from '../model/ima-log';
-import { decodeText, encodeText } from '../util/bytes';
+import { decodeText, encodeText, toHex } from '../util/bytes';
 import type { EntryReader } from './entry-reader';
 
 /** Keylime's event ids; an event stores its id's position here. */
@@ -35,7 +41,7 @@ export const EventId = {
 export type EventId = (typeof EventId)[keyof typeof EventId];
 
 /** The messages made from the entry's name, Keylime's own wording (keylime/ima/ima.py): text before and after it. */
-const AROUND_NAME: ReadonlyMap<EventId, readonly [string, string]> = new Map([
+export const AROUND_NAME: ReadonlyMap<EventId, readonly [string, string]> = new Map([
   [EventId.NotInAllowlist, ['File not found in allowlist: ', '']],
   [EventId.InvalidSignature, ['signature for file ', ' could not be validated']],
 ]);
@@ -49,6 +55,10 @@ const AROUND_BYTES: ReadonlyArray<readonly [Uint8Array, Uint8Array] | undefined>
 const MESSAGE_PIECE_BYTES = 64 * 1024 * 1024;
 /** The longest message laid out in messages()'s buffer; a longer one is made on its own. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Events of each id whose entry's digest and template are kept: as many as a finding spells out. */
+export const SHOWN_EVENTS = 8;
+/** In an event's id byte: the entry's buffer is a key (an ima-buf key entry). */
+const KEY_ENTRY = 0x80;
 
 export type KeylimeEventContext = string | Readonly<Record<string, unknown>>;
 
@@ -61,34 +71,58 @@ export interface KeylimeEvent {
   readonly context: KeylimeEventContext;
 }
 
+/** Of an event among the first SHOWN_EVENTS of its id: its entry's file digest (hex) and template. */
+export interface ShownEntry {
+  readonly digest: string;
+  readonly template: string;
+}
+
 export class KeylimeEvents implements Iterable<KeylimeEvent> {
   #entries = new Int32Array(64);
   #ids = new Uint8Array(64);
+  /** Where each event's entry name ends in `#names` (it starts where the previous one ends). */
+  #nameEnds = new Int32Array(64);
+  #names = new Uint8Array(4096);
+  #namesLength = 0;
   #length = 0;
   /** Contexts by event number, for the events whose context is not made from the entry's name. */
   readonly #contexts = new Map<number, KeylimeEventContext>();
-
-  /** `reader` reads the entries' names for the messages made on demand. */
-  constructor(private readonly reader: EntryReader) {}
+  readonly #shown = new Map<number, ShownEntry>();
+  readonly #perId = new Uint32Array(KEYLIME_EVENT_IDS.length);
 
   get length(): number {
     return this.#length;
   }
 
-  /** Adds an event; NotInAllowlist and InvalidSignature take no context (it is made from the name). */
-  add(index: IndexIntoEntryTable, id: EventId, context?: KeylimeEventContext): void {
+  /**
+   * Adds an event about entry `index`, which is entry `i` of `reader` (a window's model may
+   * number it from 0). NotInAllowlist and InvalidSignature take no context (it is made from
+   * the name). `keyEntry`: the entry's buffer is a key.
+   */
+  add(index: IndexIntoEntryTable, id: EventId, reader: EntryReader, i: number, context?: KeylimeEventContext, keyEntry = false): void {
     const k = this.#length++;
     if (k === this.#entries.length) {
-      const entries = new Int32Array(2 * k);
-      entries.set(this.#entries);
-      this.#entries = entries;
-      const ids = new Uint8Array(2 * k);
-      ids.set(this.#ids);
-      this.#ids = ids;
+      this.#entries = grown(this.#entries, 2 * k);
+      this.#ids = grown(this.#ids, 2 * k);
+      this.#nameEnds = grown(this.#nameEnds, 2 * k);
     }
     this.#entries[k] = index;
-    this.#ids[k] = id;
+    this.#ids[k] = keyEntry ? id | KEY_ENTRY : id;
     if (context !== undefined) this.#contexts.set(k, context);
+    const at = reader.nameAt(i);
+    const length = reader.log.entries.nameLength[i];
+    let to = this.#namesLength;
+    if (to + length > this.#names.length) this.#names = grown(this.#names, 2 * (to + length));
+    // Byte by byte: names are short, and a view per event to copy from is garbage.
+    const names = this.#names;
+    const from = reader.bytes;
+    for (let b = at, end = at + length; b < end; b++) names[to++] = from[b];
+    this.#namesLength = to;
+    this.#nameEnds[k] = to;
+    if (this.#perId[id]++ < SHOWN_EVENTS) {
+      const { log } = reader;
+      this.#shown.set(k, { digest: toHex(reader.fileDigest(i)), template: log.templates[log.entries.template[i]].name });
+    }
   }
 
   /** The entry of event `k`. */
@@ -98,18 +132,43 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
 
   /** The EventId of event `k`. */
   idCode(k: number): EventId {
-    return this.#ids[k] as EventId;
+    return (this.#ids[k] & ~KEY_ENTRY) as EventId;
   }
 
   id(k: number): KeylimeEventId {
-    return KEYLIME_EVENT_IDS[this.#ids[k]];
+    return KEYLIME_EVENT_IDS[this.idCode(k)];
+  }
+
+  /** Whether event `k`'s entry holds a key in its buffer. */
+  keyEntry(k: number): boolean {
+    return (this.#ids[k] & KEY_ENTRY) !== 0;
+  }
+
+  /** Event `k`'s entry name as the list holds it (a view of the events' own buffer). */
+  nameBytes(k: number): Uint8Array {
+    return this.#names.subarray(k === 0 ? 0 : this.#nameEnds[k - 1], this.#nameEnds[k]);
+  }
+
+  /** Event `k`'s entry name as text (UTF-8, invalid bytes replaced). */
+  name(k: number): string {
+    return decodeText(this.nameBytes(k));
+  }
+
+  /** The digest and template of event `k`'s entry, when `k` is among the first SHOWN_EVENTS of its id. */
+  shown(k: number): ShownEntry | undefined {
+    return this.#shown.get(k);
   }
 
   context(k: number): KeylimeEventContext {
     const stored = this.#contexts.get(k);
     if (stored !== undefined) return stored;
     const [before, after] = AROUND_NAME.get(this.idCode(k)) ?? ['', ''];
-    return `${before}${this.reader.name(this.#entries[k])}${after}`;
+    return `${before}${this.name(k)}${after}`;
+  }
+
+  /** Whether event `k`'s message is Keylime's text around its entry's name (`around` gives the text). */
+  aroundName(k: number): readonly [Uint8Array, Uint8Array] | undefined {
+    return this.#contexts.has(k) ? undefined : AROUND_BYTES[this.idCode(k)];
   }
 
   /** The context's message (the context itself when it is text). */
@@ -126,13 +185,12 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
    * entries with long names would pass that in one piece.
    */
   messages(pieceBytes = MESSAGE_PIECE_BYTES): string[] {
-    const { log } = this.reader;
     const n = this.#length;
     const out = new Array<string>(n);
     let total = 0;
     for (let k = 0; k < n; k++) {
-      const around = AROUND_BYTES[this.#ids[k]];
-      if (around !== undefined) total += around[0].length + log.entries.nameLength[this.#entries[k]] + around[1].length;
+      const around = this.aroundName(k);
+      if (around !== undefined) total += around[0].length + this.nameBytes(k).length + around[1].length;
     }
     const buffer = new Uint8Array(Math.min(total, pieceBytes + MAX_MESSAGE_BYTES));
     /** Where each event's message starts in `buffer`'s current piece; -1: made on its own. */
@@ -151,23 +209,21 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
       at = 0;
       first = end;
     };
-    const copy = (from: Uint8Array, offset: number, length: number): number => {
+    const copy = (from: Uint8Array): number => {
       let high = 0;
-      for (let b = offset, end = offset + length; b < end; b++) high |= buffer[at++] = from[b];
+      for (let b = 0; b < from.length; b++) high |= buffer[at++] = from[b];
       return high;
     };
     for (let k = 0; k < n; k++) {
-      const around = AROUND_BYTES[this.#ids[k]];
-      if (around === undefined || this.#contexts.has(k)) continue;
-      const i = this.#entries[k];
-      const length = around[0].length + log.entries.nameLength[i] + around[1].length;
+      const around = this.aroundName(k);
+      if (around === undefined) continue;
+      const name = this.nameBytes(k);
+      const length = around[0].length + name.length + around[1].length;
       // A name too long for the buffer (the kernel caps names far below it) is made on its own.
       if (length > MAX_MESSAGE_BYTES) continue;
       if (at > 0 && at + length > pieceBytes) cut(k);
       const from = at;
-      copy(around[0], 0, around[0].length);
-      const high = copy(this.reader.bytes, this.reader.nameAt(i), log.entries.nameLength[i]);
-      copy(around[1], 0, around[1].length);
+      const high = copy(around[0]) | copy(name) | copy(around[1]);
       if (high >= 0x80) at = from;
       else start[k] = from;
     }
@@ -183,4 +239,10 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
   *[Symbol.iterator](): Iterator<KeylimeEvent> {
     for (let k = 0; k < this.#length; k++) yield this.at(k);
   }
+}
+
+function grown<T extends Int32Array | Uint8Array>(column: T, length: number): T {
+  const out = new (column.constructor as new (n: number) => T)(length);
+  out.set(column);
+  return out;
 }

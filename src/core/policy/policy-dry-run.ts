@@ -25,8 +25,9 @@ import { BufferKeys } from './buffer-keys';
 import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
-import { Decision, ENTRIES_PER_STEP, keylimeEvaluationSteps, type KeylimeEvalResult } from './keylime-eval';
-import { EventId } from './keylime-events';
+import { Decision, ENTRIES_PER_STEP, KeylimeEvaluation, type KeylimeEvalResult } from './keylime-eval';
+import { EventId, SHOWN_EVENTS } from './keylime-events';
+import { withFailures } from './policy-failures';
 import { suppliedKeys, tenantKeyringGiven, type PolicyInputs } from './policy-inputs';
 import { policyFindings } from './policy-findings';
 import type { RuntimePolicy } from './runtime-policy';
@@ -109,98 +110,136 @@ export function runPolicyDryRun(log: ImaLog, inputs: PolicyInputs, options: DryR
  * extended signature checks, so the progress runs to `policyDryRunWork(log)`.
  */
 export function* policyDryRunSteps(log: ImaLog, inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider): Steps<PolicyDryRun> {
-  const loaded = inputs.policy?.loaded;
-  const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
-  const policy: RuntimePolicy | undefined =
-    loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
-  const notes = [...inputs.notes];
-
-  const supplied = suppliedKeys(inputs);
-  const policyKeyring = policy === undefined ? undefined : parseTenantKeyring(policy.verificationKeys, 'policy verification-keys');
-  notes.push(...(policyKeyring?.problems ?? []));
-  const given = tenantKeyringGiven(inputs);
-  if (given && (policyKeyring?.keys?.length ?? 0) > 0) {
-    notes.push("the supplied keys are used as Keylime's tenant keyring, which then ignores the policy's verification-keys (as the verifier does with an agent's ima_sign_verification_keys)");
-  }
-  const tenantKeys = given ? supplied : policy !== undefined ? (policyKeyring?.keys ?? []) : undefined;
-  const bufferKeys = new BufferKeys(new EntryReader(log, options.source));
-  const keylime = yield* keylimeEvaluationSteps(log, { policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors, bufferKeys }, provider);
-
-  const envelope: EnvelopeCheck | undefined =
-    loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
-  const extended = yield* extendedSignatures(log, [...supplied, ...(policyKeyring?.keys ?? [])], bufferKeys, provider);
-
-  const policyColumn = new Uint8Array(log.entries.length);
-  let failed = 0;
-  const { events } = keylime;
-  for (let k = 0; k < events.length; k++) {
-    const i = events.index(k);
-    if (policyColumn[i] === PolicyCode.fail) continue;
-    policyColumn[i] = PolicyCode.fail;
-    failed++;
-  }
-  let excluded = 0;
-  for (let i = 0; i < policyColumn.length; i++) {
-    const d = keylime.decisions[i];
-    if (policyColumn[i] === PolicyCode.fail) continue;
-    if (d === Decision.Excluded) {
-      policyColumn[i] = PolicyCode.excluded;
-      excluded++;
-    } else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = PolicyCode.pass;
-  }
-  const report: ReportPolicy | undefined =
-    loaded === undefined || inputs.policy === undefined
-      ? undefined
-      : {
-          inputs: [inputs.policy.name, ...inputs.excludeFiles.map((f) => f.name)],
-          format: loaded.format,
-          ...(envelope !== undefined && { envelope: envelope.status }),
-          digests: loaded.policy.digests.size,
-          excludes: policy?.excludes.length ?? 0,
-          passed: log.entries.length - failed - excluded,
-          excluded,
-          failed,
-          failures: reportFailures(log, keylime, bufferKeys),
-          keylimePass: keylime.pass,
-          mode: options.keylimeCompat === true ? 'keylime-compat' : 'extended',
-          logHashAlg: keylime.logHashAlg,
-        };
-  const findings = policyFindings({
-    reader: bufferKeys.reader,
-    keylime,
-    policy,
-    policyName: inputs.policy?.name,
-    schemaProblems: loaded?.schemaProblems ?? [],
-    envelope,
-    signatureChecks: extended.checks,
-    extended: options.keylimeCompat === true ? undefined : extended,
-    anchoring: policy === undefined ? [] : startAnchoredExcludes(policy.excludes),
-    isKeyEntry: (i) => bufferKeys.isKey(i),
-    notes,
-  });
-  return {
-    ...(report !== undefined && { policy: report }),
-    ...(extended.report !== undefined && { signatures: extended.report }),
-    findings,
-    policyColumn,
-    signatureColumn: extended.column,
-    keylime,
-    ...(policy !== undefined && { runtimePolicy: policy }),
-    signatureChecks: extended.checks,
-  };
+  const pass = new PolicyDryRunPass(inputs, options, provider, log.entries.length);
+  yield* pass.judge(log, 0);
+  return pass.finish();
 }
 
-/** The report's `failures`: one per Keylime event, in Keylime's order. */
-function reportFailures(log: ImaLog, keylime: KeylimeEvalResult, bufferKeys: BufferKeys): ReportPolicy['failures'] {
-  const { events, decisions } = keylime;
-  const messages = events.messages();
-  const out: ReportPolicy['failures'] = new Array(events.length);
-  const keyEntry = (i: number): boolean => log.templates[log.entries.template[i]].name === 'ima-buf' && bufferKeys.isKey(i);
-  for (let k = 0; k < events.length; k++) {
-    const i = events.index(k);
-    out[k] = { index: i, reason: failureReason(events.idCode(k), decisions[i], i, keyEntry), keylimeEvent: events.id(k), message: messages[k] };
+/**
+ * The dry run of a list given in parts, in the list's order: the whole model at once
+ * (policyDryRunSteps), or the windows of the CLI's streaming pass (issue 13), each judged
+ * while its bytes are at hand. Both passes carry what an entry's verdict takes from those
+ * before it (keys learned from keyring entries); whatever the report and the findings say
+ * of an entry is kept as it is judged, so `finish` reads no entry again.
+ */
+export class PolicyDryRunPass {
+  readonly #inputs: PolicyInputs;
+  readonly #options: DryRunOptions;
+  readonly #provider: HashProvider;
+  readonly #policy: RuntimePolicy | undefined;
+  readonly #notes: string[];
+  readonly #supplied: FiledKey[];
+  readonly #policyKeys: readonly FiledKey[];
+  readonly #keylime: KeylimeEvaluation;
+  readonly #extended: ExtendedSignatures;
+  #entries = 0;
+
+  /** `entries`: about how many entries the list has. */
+  constructor(inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider, entries: number) {
+    this.#inputs = inputs;
+    this.#options = options;
+    this.#provider = provider;
+    const loaded = inputs.policy?.loaded;
+    const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
+    this.#policy = loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
+    this.#notes = [...inputs.notes];
+    this.#supplied = suppliedKeys(inputs);
+    const policyKeyring = this.#policy === undefined ? undefined : parseTenantKeyring(this.#policy.verificationKeys, 'policy verification-keys');
+    this.#notes.push(...(policyKeyring?.problems ?? []));
+    this.#policyKeys = policyKeyring?.keys ?? [];
+    const given = tenantKeyringGiven(inputs);
+    if (given && this.#policyKeys.length > 0) {
+      this.#notes.push("the supplied keys are used as Keylime's tenant keyring, which then ignores the policy's verification-keys (as the verifier does with an agent's ima_sign_verification_keys)");
+    }
+    const tenantKeys = given ? this.#supplied : this.#policy !== undefined ? this.#policyKeys : undefined;
+    this.#keylime = new KeylimeEvaluation({ policy: this.#policy, tenantKeys, ignoreTomtouErrors: options.ignoreTomtouErrors }, provider, entries);
+    this.#extended = new ExtendedSignatures([...this.#supplied, ...this.#policyKeys], entries);
   }
-  return out;
+
+  /**
+   * Judges `log`, the list's entries from the `base`-th on (its bytes read through
+   * `options.source`, else its own); stops with the progress as policyDryRunSteps counts it
+   * for a log of these entries alone.
+   */
+  *judge(log: ImaLog, base: number): Steps<void> {
+    const n = log.entries.length;
+    const bufferKeys = new BufferKeys(new EntryReader(log, this.#options.source));
+    yield* this.#keylime.judge(log, base, bufferKeys);
+    for (const done of this.#extended.judge(log, base, bufferKeys, this.#provider)) yield n + done;
+    this.#entries = base + n;
+  }
+
+  /** The dry run of every entry judged. */
+  finish(): PolicyDryRun {
+    const inputs = this.#inputs;
+    const options = this.#options;
+    const policy = this.#policy;
+    const loaded = inputs.policy?.loaded;
+    const keylime = this.#keylime.result();
+    const extended = this.#extended.result();
+    const envelope: EnvelopeCheck | undefined =
+      loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
+
+    const policyColumn = new Uint8Array(this.#entries);
+    let failed = 0;
+    const { events } = keylime;
+    for (let k = 0; k < events.length; k++) {
+      const i = events.index(k);
+      if (policyColumn[i] === PolicyCode.fail) continue;
+      policyColumn[i] = PolicyCode.fail;
+      failed++;
+    }
+    let excluded = 0;
+    for (let i = 0; i < policyColumn.length; i++) {
+      const d = keylime.decisions[i];
+      if (policyColumn[i] === PolicyCode.fail) continue;
+      if (d === Decision.Excluded) {
+        policyColumn[i] = PolicyCode.excluded;
+        excluded++;
+      } else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = PolicyCode.pass;
+    }
+    const report: ReportPolicy | undefined =
+      loaded === undefined || inputs.policy === undefined
+        ? undefined
+        : withFailures(
+            {
+              inputs: [inputs.policy.name, ...inputs.excludeFiles.map((f) => f.name)],
+              format: loaded.format,
+              ...(envelope !== undefined && { envelope: envelope.status }),
+              digests: loaded.policy.digests.size,
+              excludes: policy?.excludes.length ?? 0,
+              passed: this.#entries - failed - excluded,
+              excluded,
+              failed,
+              keylimePass: keylime.pass,
+              mode: options.keylimeCompat === true ? 'keylime-compat' : 'extended',
+              logHashAlg: keylime.logHashAlg,
+            },
+            events,
+            (k) => failureReason(events.idCode(k), events.keyEntry(k)),
+          );
+    const findings = policyFindings({
+      keylime,
+      policy,
+      policyName: inputs.policy?.name,
+      schemaProblems: loaded?.schemaProblems ?? [],
+      envelope,
+      signatureChecks: extended.checks,
+      extended: options.keylimeCompat === true ? undefined : extended,
+      anchoring: policy === undefined ? [] : startAnchoredExcludes(policy.excludes),
+      notes: this.#notes,
+    });
+    return {
+      ...(report !== undefined && { policy: report }),
+      ...(extended.report !== undefined && { signatures: extended.report }),
+      findings,
+      policyColumn,
+      signatureColumn: extended.column,
+      keylime,
+      ...(policy !== undefined && { runtimePolicy: policy }),
+      signatureChecks: extended.checks,
+    };
+  }
 }
 
 /** The report's reason for each EventId (a key entry not in `keyrings` is 'key-not-in-policy'). */
@@ -215,8 +254,9 @@ const REASONS: Readonly<Record<EventId, PolicyFailureReason>> = {
   [EventId.InvalidKey]: 'invalid-key',
 };
 
-function failureReason(id: EventId, decision: number, i: number, keyEntry: (i: number) => boolean): PolicyFailureReason {
-  return id === EventId.NotInAllowlist && decision === Decision.NotInAllowlist && keyEntry(i) ? 'key-not-in-policy' : REASONS[id];
+/** An event's reason; `keyEntry`: its entry's buffer is a key (only ima-buf entries hold one). */
+function failureReason(id: EventId, keyEntry: boolean): PolicyFailureReason {
+  return id === EventId.NotInAllowlist && keyEntry ? 'key-not-in-policy' : REASONS[id];
 }
 
 interface ExtendedResult {
@@ -227,6 +267,8 @@ interface ExtendedResult {
   readonly bufferMismatches: readonly number[];
   /** ima-buf entries whose digest algorithm has no hasher here: neither a match nor a mismatch. */
   readonly bufferUnchecked: readonly number[];
+  /** The names of the entries the extended findings spell out, by entry. */
+  readonly names: ReadonlyMap<number, string>;
 }
 
 const MEASURED_IMA_KEYRINGS = new Set(['.ima', '_ima']);
@@ -236,76 +278,111 @@ export function policyDryRunWork(log: ImaLog): number {
   return 2 * log.entries.length;
 }
 
-/** The kernel's view of every signature, with every key at hand (see the file comment). */
-function* extendedSignatures(log: ImaLog, filed: readonly FiledKey[], bufferKeys: BufferKeys, provider: HashProvider): Steps<ExtendedResult> {
-  const byId = new Map<number, KeyCandidate[]>();
-  const all: KeyCandidate[] = [];
-  const known: ReportSignatures['keys'] = [];
-  const addKey = (key: ImaPublicKey, source: string, keyId = key.keyId): void => {
-    const candidate = { key, source };
-    if (!all.some((c) => c.key.fingerprint === key.fingerprint)) all.push(candidate);
-    for (const id of new Set([keyId, key.keyId, key.derivedKeyId])) {
-      const list = byId.get(id) ?? [];
-      if (!list.some((c) => c.key.fingerprint === key.fingerprint)) list.push(candidate);
-      byId.set(id, list);
-    }
-    known.push({ keyid: formatKeyId(keyId), source, algorithm: key.label });
-  };
-  for (const f of filed) addKey(f.key, f.source, f.keyId);
-  const lookup = { keylimeKey: () => undefined, candidates: (id: number) => byId.get(id) ?? [] };
+/**
+ * The kernel's view of every signature, with every key at hand (see the file comment), over
+ * a list given in parts in its order (PolicyDryRunPass): the keys measured into `.ima` carry
+ * over to later parts. The names the findings spell out (the first SHOWN_EVENTS invalid
+ * signatures, the first entry of each unknown key) are kept as the entries are read.
+ */
+class ExtendedSignatures {
+  readonly #byId = new Map<number, KeyCandidate[]>();
+  readonly #all: KeyCandidate[] = [];
+  readonly #known: ReportSignatures['keys'] = [];
+  readonly #lookup = { keylimeKey: () => undefined, candidates: (id: number) => this.#byId.get(id) ?? [] };
+  readonly #filed: number;
+  #column: Uint8Array;
+  #entries = 0;
+  readonly #checks = new Map<number, SignatureCheck>();
+  readonly #counts = new Map<SignatureStatus, number>();
+  readonly #failures: ReportSignatures['failures'] = [];
+  readonly #bufferMismatches: number[] = [];
+  readonly #bufferUnchecked: number[] = [];
+  readonly #names = new Map<number, string>();
+  readonly #unknownKeys = new Set<string>();
+  #invalid = 0;
+  #anySig = false;
 
-  const column = new Uint8Array(log.entries.length);
-  const checks = new Map<number, SignatureCheck>();
-  const counts = new Map<SignatureStatus, number>();
-  const failures: ReportSignatures['failures'] = [];
-  const bufferMismatches: number[] = [];
-  const bufferUnchecked: number[] = [];
-  const fieldsOf = signatureFieldsOf(log);
-  const { reader } = bufferKeys;
-  let anySig = false;
-  for (let i = 0; i < log.entries.length; i++) {
-    if (i % ENTRIES_PER_STEP === 0 && i > 0) yield log.entries.length + i;
-    const buf = bufferKeys.buffer(i);
-    if (buf !== undefined) {
-      const digest = bufferDigestAgrees(reader, i, buf, provider);
-      if (digest === 'mismatch') bufferMismatches.push(i);
-      else if (digest === 'unknown') bufferUnchecked.push(i);
-      const name = reader.name(i);
-      if (MEASURED_IMA_KEYRINGS.has(name)) {
-        const parsed = bufferKeys.keys(i);
-        if (parsed?.ok === true) for (const key of parsed.keys) addKey(key, `entry ${i} (${name})`);
-      }
-    }
-    const where = fieldsOf[log.entries.template[i]];
-    if (!hasSignatureFields(where)) continue;
-    anySig = true;
-    const check = checkEntrySignatures(reader, i, where, lookup, all);
-    if (check === undefined) continue;
-    checks.set(i, check);
-    counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
-    column[i] = SignatureCode[check.status];
-    if (check.status !== 'valid' && check.status !== 'unsigned') {
-      failures.push({ index: i, status: check.status, ...(check.keyId !== undefined && { keyid: check.keyId }), ...(check.reason !== undefined && { reason: check.reason }) });
-    }
+  /** `entries`: about how many entries the list has. */
+  constructor(filed: readonly FiledKey[], entries: number) {
+    for (const f of filed) this.#addKey(f.key, f.source, f.keyId);
+    this.#filed = filed.length;
+    this.#column = new Uint8Array(entries);
   }
-  if (!anySig && filed.length === 0) return { column, checks, bufferMismatches, bufferUnchecked };
-  const c = (s: SignatureStatus): number => counts.get(s) ?? 0;
-  return {
-    report: {
-      valid: c('valid'),
-      invalid: c('invalid'),
-      unknownKey: c('unknown-key'),
-      unsupported: c('unsupported'),
-      malformed: c('malformed'),
-      unsigned: c('unsigned'),
-      keys: known,
-      failures,
-    },
-    column,
-    checks,
-    bufferMismatches,
-    bufferUnchecked,
-  };
+
+  #addKey(key: ImaPublicKey, source: string, keyId = key.keyId): void {
+    const candidate = { key, source };
+    if (!this.#all.some((c) => c.key.fingerprint === key.fingerprint)) this.#all.push(candidate);
+    for (const id of new Set([keyId, key.keyId, key.derivedKeyId])) {
+      const list = this.#byId.get(id) ?? [];
+      if (!list.some((c) => c.key.fingerprint === key.fingerprint)) list.push(candidate);
+      this.#byId.set(id, list);
+    }
+    this.#known.push({ keyid: formatKeyId(keyId), source, algorithm: key.label });
+  }
+
+  /** Checks `log`, the list's entries from `base` on; stops with the number of `log`'s checked. */
+  *judge(log: ImaLog, base: number, bufferKeys: BufferKeys, provider: HashProvider): Steps<void> {
+    const n = log.entries.length;
+    if (this.#column.length < base + n) {
+      const grown = new Uint8Array(Math.max(base + n, 2 * this.#column.length));
+      grown.set(this.#column);
+      this.#column = grown;
+    }
+    const fieldsOf = signatureFieldsOf(log);
+    const { reader } = bufferKeys;
+    for (let i = 0; i < n; i++) {
+      if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
+      const buf = bufferKeys.buffer(i);
+      if (buf !== undefined) {
+        const digest = bufferDigestAgrees(reader, i, buf, provider);
+        if (digest === 'mismatch') this.#bufferMismatches.push(base + i);
+        else if (digest === 'unknown') this.#bufferUnchecked.push(base + i);
+        const name = reader.name(i);
+        if (MEASURED_IMA_KEYRINGS.has(name)) {
+          const parsed = bufferKeys.keys(i);
+          if (parsed?.ok === true) for (const key of parsed.keys) this.#addKey(key, `entry ${base + i} (${name})`);
+        }
+      }
+      const where = fieldsOf[log.entries.template[i]];
+      if (!hasSignatureFields(where)) continue;
+      this.#anySig = true;
+      const check = checkEntrySignatures(reader, i, where, this.#lookup, this.#all);
+      if (check === undefined) continue;
+      const at = base + i;
+      this.#checks.set(at, check);
+      this.#counts.set(check.status, (this.#counts.get(check.status) ?? 0) + 1);
+      this.#column[at] = SignatureCode[check.status];
+      if (check.status !== 'valid' && check.status !== 'unsigned') {
+        this.#failures.push({ index: at, status: check.status, ...(check.keyId !== undefined && { keyid: check.keyId }), ...(check.reason !== undefined && { reason: check.reason }) });
+      }
+      // As extendedFindings groups them: invalid (and malformed) ones, and by unknown key.
+      const invalid = check.status === 'invalid' || check.status === 'malformed';
+      const firstOfKey = check.status === 'unknown-key' && !this.#unknownKeys.has(check.keyId ?? '');
+      if ((invalid && this.#invalid++ < SHOWN_EVENTS) || firstOfKey) this.#names.set(at, reader.name(i));
+      if (firstOfKey) this.#unknownKeys.add(check.keyId ?? '');
+    }
+    this.#entries = base + n;
+  }
+
+  result(): ExtendedResult {
+    const column = this.#column.length === this.#entries ? this.#column : this.#column.slice(0, this.#entries);
+    const done = { column, checks: this.#checks, bufferMismatches: this.#bufferMismatches, bufferUnchecked: this.#bufferUnchecked, names: this.#names };
+    if (!this.#anySig && this.#filed === 0) return done;
+    const c = (s: SignatureStatus): number => this.#counts.get(s) ?? 0;
+    return {
+      report: {
+        valid: c('valid'),
+        invalid: c('invalid'),
+        unknownKey: c('unknown-key'),
+        unsupported: c('unsupported'),
+        malformed: c('malformed'),
+        unsigned: c('unsigned'),
+        keys: this.#known,
+        failures: this.#failures,
+      },
+      ...done,
+    };
+  }
 }
 
 /**

@@ -7,20 +7,21 @@
  * signature checks add their own findings beside them.
  */
 import { formatKeyId } from '../ima-signature/ima-key';
-import { keylimeParsesSignature, type SignatureCheck } from '../ima-signature/ima-signature';
+import type { SignatureCheck } from '../ima-signature/ima-signature';
 import type { Finding, FindingCode, Severity } from '../report/report';
-import { toHex } from '../util/bytes';
 import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
-import type { EntryReader } from './entry-reader';
 import type { KeylimeEvalResult } from './keylime-eval';
-import { EventId, type KeylimeEvents } from './keylime-events';
+import { EventId, SHOWN_EVENTS, type KeylimeEvents } from './keylime-events';
 import type { SchemaProblem } from './policy-schema';
 import type { RuntimePolicy } from './runtime-policy';
 
+/**
+ * What the findings say of entries was kept as they were judged (the events' names, digests
+ * and templates; the extended pass's `names`): no entry is read here, so a list judged in
+ * windows is said as a whole model is.
+ */
 export interface PolicyFindingInput {
-  /** The log, and where its bytes are read. */
-  readonly reader: EntryReader;
   readonly keylime: KeylimeEvalResult;
   readonly policy?: RuntimePolicy;
   readonly policyName?: string;
@@ -33,31 +34,29 @@ export interface PolicyFindingInput {
     readonly checks: ReadonlyMap<number, SignatureCheck>;
     readonly bufferMismatches: readonly number[];
     readonly bufferUnchecked: readonly number[];
+    /** The names of the entries these findings spell out. */
+    readonly names: ReadonlyMap<number, string>;
   };
   readonly anchoring: ReadonlyArray<readonly [string, string]>;
-  /** Whether an ima-buf entry's buffer is a key (it belongs in `keyrings`, not `ima-buf`). */
-  readonly isKeyEntry: (i: number) => boolean;
   readonly notes: readonly string[];
 }
 
 /** How many items a grouped finding spells out before "and N more" (only those are built). */
-const SHOWN = 8;
+const SHOWN = SHOWN_EVENTS;
 
 export function policyFindings(input: PolicyFindingInput): Finding[] {
-  const { reader, keylime } = input;
-  const { log } = reader;
+  const { keylime } = input;
   const out: Finding[] = [];
   /** `entries` becomes the finding's own: a fresh array (a million entries are not copied again). */
   const push = (code: FindingCode, severity: Severity, message: string, entries?: number[]): void =>
     void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries }) });
   const { events } = keylime;
   const { entries: byId, first } = groupEvents(events);
-  const name = (i: number): string => reader.name(i);
-  const digestOf = (i: number): string => toHex(reader.fileDigest(i));
-  const listOf = (i: number): string => {
-    const t = log.templates[log.entries.template[i]].name;
-    if (t !== 'ima-buf') return 'digests';
-    return input.isKeyEntry(i) ? 'keyrings' : 'ima-buf';
+  /** Where the entry of event `k` (one of the first SHOWN of its id) belongs in the policy, and its digest. */
+  const shown = (k: number): { list: string; digest: string } => {
+    const entry = events.shown(k);
+    if (entry === undefined) throw new Error(`event ${k} was not kept to be shown`);
+    return { list: entry.template !== 'ima-buf' ? 'digests' : events.keyEntry(k) ? 'keyrings' : 'ima-buf', digest: entry.digest };
   };
 
   if (input.envelope?.status === 'invalid') push('policy-envelope-invalid', 'error', `${input.policyName ?? 'the policy'}: ${input.envelope.detail} Keylime refuses the policy (code 401); re-sign it or give the key that signed it.`);
@@ -76,7 +75,10 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
 
   const missing = byId[EventId.NotInAllowlist];
   if (missing.length > 0) {
-    const lines = missing.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i}): add ${digestOf(i)} to ${listOf(i)}`);
+    const lines = first[EventId.NotInAllowlist].map((k) => {
+      const { list, digest } = shown(k);
+      return `"${events.name(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
+    });
     push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
   }
   const differ = byId[EventId.RuntimePolicyHash];
@@ -84,33 +86,32 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     const lines = first[EventId.RuntimePolicyHash].map((k) => {
       const i = events.index(k);
       const ctx = events.context(k) as { got: string; expected: readonly string[] };
-      return `"${name(i)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
+      return `"${events.name(k)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
     push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
   // Keylime's one event has two causes, told apart as CONTRACT §5.4 names them: a signature
   // that does not verify (or cannot be read, as extendedFindings counts it), and one no key
   // could check (its keyid in no keyring, or no signature).
-  const failedSignatures = byId[EventId.InvalidSignature];
-  const isInvalid = (i: number): boolean => {
-    const status = input.signatureChecks.get(i)?.status;
+  const failedSignatures = eventsOf(events, EventId.InvalidSignature);
+  const isInvalid = (k: number): boolean => {
+    const status = input.signatureChecks.get(events.index(k))?.status;
     return status === 'invalid' || status === 'malformed';
   };
-  for (const [code, entries] of [
+  for (const [code, group] of [
     ['signature-invalid', failedSignatures.filter(isInvalid)],
-    ['policy-signature-unverified', failedSignatures.filter((i) => !isInvalid(i))],
+    ['policy-signature-unverified', failedSignatures.filter((k) => !isInvalid(k))],
   ] as const) {
-    if (entries.length === 0) continue;
-    const lines = entries.slice(0, SHOWN).map((i) => `"${name(i)}" (entry ${i})${signatureCause(input.signatureChecks.get(i))}`);
-    push(code, 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, entries.length)}.`, entries);
+    if (group.length === 0) continue;
+    const lines = group.slice(0, SHOWN).map((k) => `"${events.name(k)}" (entry ${events.index(k)})${signatureCause(input.signatureChecks.get(events.index(k)))}`);
+    push(code, 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, group.length)}.`, group.map((k) => events.index(k)));
   }
   const unparsable = byId[EventId.ParserEntry];
   if (unparsable.length > 0) {
-    const templates = [...new Set(unparsable.map((i) => log.templates[log.entries.template[i]].name))];
-    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${templates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable);
+    push('policy-unparsable-entry', 'error', `Keylime parses only the ima, ima-ng, ima-sig and ima-buf templates; ${plural(unparsable.length, 'entry uses', 'entries use')} ${keylime.unparsableTemplates.join(', ')} and would each fail as "Line was not parsable into a valid IMA entry". Switch the IMA policy to ima-ng or ima-sig.`, unparsable);
   }
   const hashes = byId[EventId.ImaHash];
-  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, ${input.policy === undefined ? "Keylime's default when no runtime policy is given" : "the policy's ima.log_hash_alg"}${hashes.some((i) => hasDroppedSig(reader, i)) ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked${input.policy === undefined ? ' (their signatures are not verified)' : ' against the policy'}.`, hashes);
+  if (hashes.length > 0) push('policy-template-hash', 'error', `${plural(hashes.length, 'entry fails', 'entries fail')} Keylime's template-hash check (recomputed with ${keylime.logHashAlg}, ${input.policy === undefined ? "Keylime's default when no runtime policy is given" : "the policy's ima.log_hash_alg"}${keylime.droppedSignatureHashes ? '; a signature whose header size is wrong is dropped by Keylime, changing the data it hashes' : ''}); the content of such entries is not checked${input.policy === undefined ? ' (their signatures are not verified)' : ' against the policy'}.`, hashes);
   const pcr = byId[EventId.ImaPcr];
   if (pcr.length > 0) push('policy-wrong-pcr', 'error', `${plural(pcr.length, 'entry is', 'entries are')} measured into a PCR other than 10, which Keylime fails ("IMA PCR is not the configured one").`, pcr);
   const tomtou = byId[EventId.Tomtou];
@@ -122,7 +123,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
   }
 
-  if (input.extended !== undefined) extendedFindings(input.extended, name, push);
+  if (input.extended !== undefined) extendedFindings(input.extended, push);
   for (const note of input.notes) push('policy-note', 'info', note);
   if (keylime.pass && input.policy !== undefined) {
     push('policy-pass', 'info', `Every entry passes ${input.policyName ?? 'the policy'} as Keylime's verifier judges it${keylime.decisions.includes(3) ? ' (some through excludes)' : ''}.`);
@@ -132,9 +133,13 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
 
 function extendedFindings(
   extended: NonNullable<PolicyFindingInput['extended']>,
-  name: (i: number) => string,
   push: (code: FindingCode, severity: Severity, message: string, entries?: number[]) => void,
 ): void {
+  const name = (i: number): string => {
+    const kept = extended.names.get(i);
+    if (kept === undefined) throw new Error(`the name of entry ${i} was not kept to be shown`);
+    return kept;
+  };
   const invalid: number[] = [];
   const unknown = new Map<string, number[]>();
   const unsupported: number[] = [];
@@ -193,12 +198,11 @@ function groupEvents(events: KeylimeEvents): { entries: number[][]; first: numbe
   return { entries, first };
 }
 
-/** An ima-sig entry whose signature Keylime drops for its header size. */
-function hasDroppedSig(reader: EntryReader, i: number): boolean {
-  const { log } = reader;
-  if (log.templates[log.entries.template[i]].name !== 'ima-sig') return false;
-  const sig = reader.field(i, 2);
-  return sig !== undefined && sig.length > 0 && !keylimeParsesSignature(sig);
+/** The numbers of the events of `id`, in order. */
+function eventsOf(events: KeylimeEvents, id: EventId): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < events.length; k++) if (events.idCode(k) === id) out.push(k);
+  return out;
 }
 
 function more(shown: readonly string[], total: number): string {
