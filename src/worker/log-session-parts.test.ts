@@ -48,4 +48,18 @@ describe.skipIf(!hasSharedData())('a Keylime agent response dropped alone', () =
     expect(report.quote).toEqual(cli.quote);
     expect(report.firmware).toEqual(cli.firmware);
   });
+
+  it('a second response of the same name and sizes is read anew, not taken from the first one\'s parse', async () => {
+    const text = new TextDecoder().decode(readSharedData('swtpm', NAME));
+    const doc = JSON.parse(text) as { results: { ima_measurement_list: string } };
+    const list = doc.results.ima_measurement_list;
+    expect(list).toContain('/usr/bin/bash');
+    const other = JSON.stringify({ ...doc, results: { ...doc.results, ima_measurement_list: list.replace('/usr/bin/bash', '/usr/bin/dash') } });
+    const call = session();
+    await call('open', { inputs: [{ id: 'a', name: NAME, drop: 1, file: new Blob([JSON.stringify(doc)]) }] });
+    await call('open', { inputs: [{ id: 'b', name: NAME, drop: 2, file: new Blob([other]) }] });
+    const rows = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
+    expect(rows.name).toContain('/usr/bin/dash');
+    expect(rows.name).not.toContain('/usr/bin/bash');
+  });
 });

@@ -39,4 +39,17 @@ describe('a second list of the same bank', () => {
     expect(said[0]).toContain('the shorter of the two is a prefix of the other (5 entries against 6)');
     expect(said[0]).toMatch(/it has 1 parse error, the first at byte offset \d+: /);
   });
+
+  it('a copy whose name was edited (its template digests kept) is no copy: a warning saying where', async () => {
+    const built = buildImaLog(numberedFiles(40), { provider });
+    const ascii = built.ascii.split('\n');
+    expect(ascii[7]).toMatch(/ \/\S+$/);
+    ascii[7] = ascii[7].replace(/ (\/\S+)$/, ' $1-evil');
+    const said = await unusedOf([
+      { name: 'binary_runtime_measurements', bytes: built.binary },
+      { name: 'edited_ascii', bytes: new TextEncoder().encode(ascii.join('\n')) },
+    ]);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^warning: edited_ascii: .*it records the same template digests, but entry #7 holds other data/);
+  });
 });

@@ -43,6 +43,11 @@ function sameMeasurements(extra: LoadedLog, primary: LoadedLog): { readonly text
   while (i < n && bytesEqual(a.recordedDigest(i), b.recordedDigest(i))) i++;
   const counts = `${formatCount(extra.log.entries.length)} entries against ${formatCount(primary.log.entries.length)}`;
   if (i < n) return { text: `it records different measurements: entry #${i} differs (${counts})`, equal: false };
-  if (extra.log.entries.length === primary.log.entries.length) return { text: `it records the same ${plural(n, 'measurement')}`, equal: true };
-  return { text: `the shorter of the two is a prefix of the other (${counts})`, equal: false };
+  if (extra.log.entries.length !== primary.log.entries.length) return { text: `the shorter of the two is a prefix of the other (${counts})`, equal: false };
+  // The digests alone say nothing of an edited name or file digest (its template hash then
+  // fails): the same measurements are the same entries, PCR and template data too.
+  let k = 0;
+  while (k < n && primary.log.entries.pcr[k] === extra.log.entries.pcr[k] && bytesEqual(a.templateData(k), b.templateData(k))) k++;
+  if (k < n) return { text: `it records the same template digests, but entry #${k} holds other data (its PCR or template data differs: altered?)`, equal: false };
+  return { text: `it records the same ${plural(n, 'measurement')}`, equal: true };
 }

@@ -187,6 +187,8 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     for (const [quote, key, reason] of [
       [keylime, swtpm('keylime_aik_tpm.b64'), /^field 2 is not a TPMT_SIGNATURE \(TPMT_SIGNATURE: .+\)$/],
       [cutStdout, swtpm('ak_rsa.pub'), /^its 'signature:' block is not/],
+      // A bare PEM key is still the quote's AK, not an IMA key that verifies nothing.
+      [cutStdout, swtpm('ak_rsa.pem'), /^its 'signature:' block is not/],
     ] as const) {
       for (const inputs of [[LOG, quote], [LOG, quote, key]]) {
         const r = await analyzeAll(inputs, quote === keylime ? 'abcdefghij0123456789' : NONCE);
@@ -198,7 +200,10 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
         expect(r.report?.findings.some((f) => f.code === 'quote-unsigned'), label).toBe(false);
         expect(r.report?.quotes?.[0], label).toMatchObject({ signature: 'unchecked', signatureUnreadable: expect.stringMatching(reason) });
         // A key beside it stays the quote's AK, not an IMA key that verifies nothing.
-        if (inputs.length === 3) expect(r.report?.quotes?.[0].akInput, label).toBe(key.name);
+        if (inputs.length === 3) {
+          expect(r.report?.quotes?.[0].akInput, label).toBe(key.name);
+          expect(r.report?.inputs.find((i) => i.name === key.name)?.kind, label).toBe('ak-public');
+        }
       }
     }
   });

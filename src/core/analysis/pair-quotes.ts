@@ -96,7 +96,8 @@ export async function pairQuotes(
     if (signatureOf[i] === undefined && quotes[i].embeddedUnreadable === undefined) signatureOf[i] = spare.shift();
   }
   const verifying = new Set(keyOf.filter((k) => k !== undefined));
-  const everyQuoteSigned = signatureOf.every((s, i) => s !== undefined || quotes[i].embeddedUnreadable !== undefined);
+  // A quote whose own signature could not be read may still be a bare key's: that key stays an AK.
+  const everyQuoteSigned = signatureOf.every((s) => s !== undefined);
   const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value) || !everyQuoteSigned);
   const imaKeys = keys.filter((k) => !aks.includes(k));
   // A quote no key verifies is judged with the first AK, else the first key of any kind, so

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
 import { analyzeRaw } from '../analysis/analyze';
+import { exitStatusOf } from '../analysis/verdict';
 import { readSharedText } from '../testing/shared-data';
 import { encodeText } from '../util/bytes';
 
@@ -51,5 +52,23 @@ describe('a Keylime agent response', () => {
       severity: 'warning',
       message: expect.stringMatching(/^keylime_agent_quote_response\.json › ima_measurement_list: it starts at entry 4 \(Keylime's incremental attestation\)/),
     });
+  });
+
+  it('an entry number that is not one leaves the start unknown: the list is said unused', async () => {
+    const report = await analyzeResponse((r) => {
+      r.ima_measurement_list_entry = '3';
+    });
+    expect(report.log).toBeUndefined();
+    expect(report.findings.find((f) => f.code === 'input-unused')?.message).toMatch(/ima_measurement_list: ima_measurement_list_entry is "3", not an entry number/);
+  });
+
+  it('a firmware log that cannot be decoded is an input error (exit 2), as the same file would be', async () => {
+    const report = await analyzeResponse((r) => {
+      r.mb_measurement_list = '!!!notbase64!!!';
+    });
+    expect(report.findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error', message: expect.stringContaining(`${RESPONSE} › mb_measurement_list`) });
+    expect(exitStatusOf(report)).toBe(2);
+    // The rest of the response is still analysed.
+    expect(report.log?.entries).toBe(6);
   });
 });

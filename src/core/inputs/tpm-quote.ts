@@ -33,7 +33,9 @@ type QuoteSniff = { readonly text: true } | { readonly parse: QuoteParse | undef
 function foundInAgentResponse(name: string, agent: KeylimeAgentFields, sink: LoadSink): void {
   const list = agent.imaMeasurementList;
   const from = agent.imaMeasurementListEntry ?? 0;
-  if (list !== undefined && from > 0) {
+  if (list !== undefined && agent.imaMeasurementListEntryInvalid !== undefined) {
+    sink.unused.push({ name: `${name} › ima_measurement_list`, reason: `${agent.imaMeasurementListEntryInvalid}, so where the list starts is unknown: give the whole list (ascii_runtime_measurements) as a file` });
+  } else if (list !== undefined && from > 0) {
     sink.unused.push({
       name: `${name} › ima_measurement_list`,
       reason: `it starts at entry ${from} (Keylime's incremental attestation), so it cannot be replayed from the PCRs' reset values: give the whole list (ascii_runtime_measurements) as a file`,
@@ -42,6 +44,8 @@ function foundInAgentResponse(name: string, agent: KeylimeAgentFields, sink: Loa
     sink.found.push({ name: `${name} › ima_measurement_list`, kind: 'ima-ascii', bytes: encodeText(list) });
   }
   if (agent.mbMeasurementList !== undefined) sink.found.push({ name: `${name} › mb_measurement_list`, kind: 'tcg-eventlog', bytes: agent.mbMeasurementList });
+  // A firmware log given that cannot be read is an input error, as the same file would be.
+  if (agent.mbMeasurementListUnreadable !== undefined) sink.unreadable.push({ name: `${name} › mb_measurement_list`, kind: 'tcg-eventlog', reason: agent.mbMeasurementListUnreadable });
 }
 
 export const tpmQuote: InputKindModule<QuoteSniff> = {

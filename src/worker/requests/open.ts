@@ -11,7 +11,7 @@
  * the verification (prepareAnalysis).
  */
 import type { RawInput } from '../../core/analysis/analysis-types';
-import { mayHoldParts, partsOf } from '../../core/analysis/load-inputs';
+import { fingerprint, mayHoldParts, partsOf } from '../../core/analysis/load-inputs';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseAs, recogniseInput, type Recognised } from '../../core/inputs/registry';
 import { ImaLogParser, type ImaParseOptions } from '../../core/ima/parse-ima-log';
@@ -50,9 +50,15 @@ export function isLogKind(kind: InputKind | undefined): kind is 'ima-binary' | '
   return kind === 'ima-binary' || kind === 'ima-ascii';
 }
 
-export function cacheKeyOf(input: InputFile, kind: InputKind): string {
+/**
+ * Which parsed list an input is, across opens: a file by its name, size and modification
+ * time; a part of a file (partsOf) by its name and `contentSha256`: parts are no files, and
+ * two agent responses of one name may hold lists of one size.
+ */
+export function cacheKeyOf(input: InputFile, kind: InputKind, contentSha256?: string): string {
   const modified = input.file instanceof File ? input.file.lastModified : 0;
-  return `${input.name}\u0000${input.file.size}\u0000${modified}\u0000${kind}`;
+  const identity = contentSha256 ?? `${input.file.size}\u0000${modified}`;
+  return `${input.name}\u0000${identity}\u0000${kind}`;
 }
 
 /** A parser with room for the whole file; a file too large for this tab's memory says so. */
@@ -91,7 +97,16 @@ async function openCase(
   signal: AbortSignal,
   shown: { preview?: OpenState },
 ): Promise<LoadSummary> {
-  const classified: Array<{ input: InputFile; head: Uint8Array; detectedKind: InputKind | undefined; recognised: Recognised | undefined; bytes?: Uint8Array }> = [];
+  const classified: Array<{
+    input: InputFile;
+    head: Uint8Array;
+    detectedKind: InputKind | undefined;
+    recognised: Recognised | undefined;
+    /** Its bytes, when read whole already. */
+    bytes?: Uint8Array;
+    /** A part's SHA-256 (its cache key). */
+    contentSha256?: string;
+  }> = [];
   // The heads are read at once: each read waits on the browser, not on this thread.
   const heads = await Promise.all(inputs.map((input) => readBlobHead(input.file, SNIFF_HEAD_BYTES)));
   for (const [k, input] of inputs.entries()) {
@@ -115,7 +130,8 @@ async function openCase(
       const isWhole = head.length === part.bytes.length;
       const recognised = part.kind === undefined ? recogniseInput(head, isWhole) : recogniseAs(part.kind, head, isWhole);
       const input: InputFile = { id: `${c.input.id} › ${part.name}`, name: part.name, file: new Blob([part.bytes.slice()]), ...(c.input.drop !== undefined ? { drop: c.input.drop } : {}) };
-      classified.push({ input, head, detectedKind: recognised?.module.kind, recognised });
+      const contentSha256 = await fingerprint(part.bytes, await session.hashProvider());
+      classified.push({ input, head, detectedKind: recognised?.module.kind, recognised, contentSha256 });
     }
   }
   if (classified.length > 0 && classified.every((c) => (c.input.kind ?? c.detectedKind) === undefined)) {
@@ -135,11 +151,11 @@ async function openCase(
     const firstRows = rowsOfState(state, log, { range: { start: 0, end: PREVIEW_ROWS }, query: DEFAULT_QUERY });
     session.progress(id, 'reading', log.log.sourceSize, log.file.size, log.log.entries.length, { ...summary, firstRows });
   };
-  for (const { input, head, detectedKind, recognised } of classified) {
+  for (const { input, head, detectedKind, recognised, contentSha256 } of classified) {
     const kind = input.kind ?? detectedKind;
     const options = imaListOptions(recognised);
     if (!isLogKind(kind) || options === undefined) continue;
-    const key = cacheKeyOf(input, kind);
+    const key = cacheKeyOf(input, kind, contentSha256);
     const previous = before.logs.find((l) => l.cacheKey === key);
     parsed.push(
       previous !== undefined

@@ -34,6 +34,10 @@ export interface KeylimeAgentFields {
   imaMeasurementListEntry?: number;
   /** binary_bios_measurements, decoded from base64 */
   mbMeasurementList?: Uint8Array;
+  /** Why `mb_measurement_list`, given, could not be decoded. */
+  mbMeasurementListUnreadable?: string;
+  /** `ima_measurement_list_entry` given but not an entry number: where the list starts is unknown. */
+  imaMeasurementListEntryInvalid?: string;
 }
 
 export interface KeylimeQuote {
@@ -58,16 +62,18 @@ function agentFields(results: Record<string, unknown>, problems: string[]): Keyl
   }
   const mb = str(results.mb_measurement_list);
   const mbBytes = mb === undefined ? undefined : fromBase64(mb);
-  if (mb !== undefined && mbBytes === undefined) problems.push('mb_measurement_list is not base64');
   const entry = results.ima_measurement_list_entry;
+  const entryIsNumber = typeof entry === 'number' && Number.isSafeInteger(entry) && entry >= 0;
   return {
     hashAlg,
     encAlg: str(results.enc_alg),
     signAlg: str(results.sign_alg),
     nkPublicPem: str(results.pubkey),
     imaMeasurementList: str(results.ima_measurement_list),
-    imaMeasurementListEntry: typeof entry === 'number' ? entry : undefined,
+    imaMeasurementListEntry: entryIsNumber ? entry : undefined,
+    ...(entry !== undefined && entry !== null && !entryIsNumber ? { imaMeasurementListEntryInvalid: `ima_measurement_list_entry is ${JSON.stringify(entry).slice(0, 40)}, not an entry number` } : {}),
     mbMeasurementList: mbBytes,
+    ...(mb !== undefined && mbBytes === undefined ? { mbMeasurementListUnreadable: 'mb_measurement_list is not base64' } : {}),
   };
 }
 
