@@ -45,6 +45,16 @@ describe('verdictOf', () => {
     expect(moreProblemsText(v)).toBeUndefined();
   });
 
+  it('of several quotes, one that attests the log is enough: the others may select other PCRs', async () => {
+    const built = cleanLog(3);
+    const report = await analyze([{ name: 'log', bytes: built.binary }]);
+    const quote = { pcrDigest: '00', selection: { sha256: [0] }, nonce: '', signature: 'valid' as const, clock: { clock: 1, resetCount: 0, restartCount: 0, safe: true }, firmwareVersion: '0', digestMatches: true, nonceMatches: true };
+    const misses = { ...quote, input: 'platform.msg' };
+    const attests = { ...quote, selection: { sha256: [10] }, matchedEntries: 4, input: 'ima.msg' };
+    expect(verdictOf({ ...report, quote: misses, quotes: [misses, attests] })).toMatchObject({ tone: 'ok', headline: 'Attestation replay agrees' });
+    expect(verdictOf({ ...report, quote: misses, quotes: [misses] }).detail).toContain('The quote selects none of the PCRs the log extends');
+  });
+
   it('says what agrees when nothing is wrong: the log alone, then the log against its PCR values', async () => {
     const built = cleanLog(3);
     const log: RawInput = { name: 'log', bytes: built.binary };

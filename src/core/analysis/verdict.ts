@@ -58,9 +58,11 @@ function agreement(report: Report): { headline: string; detail: string } {
   // Values a quote attests are the quote's agreement, not supplied values of their own.
   const checks = (report.pcrChecks ?? []).filter((c) => c.fromQuote === undefined);
   // With a log, a reproduced quote without matchedEntries selects none of the PCRs the log
-  // extends: it attests no entry, so the log's replay is still unchecked.
-  const quoteMissesLog = report.quote !== undefined && report.log !== undefined && report.quote.matchedEntries === undefined;
-  if (checks.length > 0 || (report.quote !== undefined && !quoteMissesLog)) {
+  // extends: it attests no entry. The log's replay is unchecked when no quote attests an entry
+  // (one quote per bank: one may select PCRs 0–7 and another PCR 10).
+  const quotes = report.quotes ?? (report.quote === undefined ? [] : [report.quote]);
+  const quoteMissesLog = quotes.length > 0 && report.log !== undefined && quotes.every((q) => q.matchedEntries === undefined);
+  if (checks.length > 0 || (quotes.length > 0 && !quoteMissesLog)) {
     const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');
     const checked = [
       checks.length > 0 ? plural(checks.length, 'PCR value') : undefined,
