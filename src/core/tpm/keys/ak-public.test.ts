@@ -93,3 +93,20 @@ describe('ECC coordinates longer than the curve allows', () => {
     expect(readAkPublic(grown).error).toBe(`TPM2B_PUBLIC: offset ${yAt}: y coordinate is 33 bytes; a P-256 coordinate has at most 32`);
   });
 });
+
+describe('an AK certificate followed by bytes', () => {
+  // The same rule as for IMA keys (ima-key.test.ts): only an NV index's fill may follow.
+  const der = readSharedData('policy', 'keylime', 'keys', 'ima-keyring-cert.der');
+
+  it('0xFF or 0x00 fill: the certificate alone', () => {
+    const plain = readAkPublic(der);
+    expect(plain.key?.certificate?.subject).toBe('CN=ecdsa-ca-signed-ec-key');
+    for (const fill of [0xff, 0x00]) {
+      expect(readAkPublic(Uint8Array.from([...der, ...new Uint8Array(64).fill(fill)])).key?.spkiDer).toEqual(plain.key?.spkiDer);
+    }
+  });
+
+  it('other bytes: an error at their offset', () => {
+    expect(readAkPublic(Uint8Array.from([...der, 1, 2, 3])).error).toBe(`offset ${der.length}: 3 bytes follow the structure (not 0xFF or 0x00 fill)`);
+  });
+});

@@ -32,7 +32,7 @@ import {
 import { fromHex } from '../../util/bytes';
 import { asText, binaryCandidates } from '../binary-input';
 import { DER, derBitString, DerError, derSequence, derTlv, derUnsigned, derUnsignedInteger } from '../../util/der';
-import { EC_CURVE_OIDS, pemBlocks, readRsaPublicKey, readSpki, wholeDerSequence, type PemBlock } from '../../util/public-key-info';
+import { derSequenceBeforeFill, EC_CURVE_OIDS, pemBlocks, readRsaPublicKey, readSpki, wholeDerSequence, type PemBlock } from '../../util/public-key-info';
 import {
   curveFieldBytes,
   nistCurveFromTpm,
@@ -259,6 +259,13 @@ function decodeBinaryKey(bytes: Uint8Array): AkReading {
 
 /** The key of an X.509 certificate, with the certificate's summary. */
 function decodeCertificate(der: Uint8Array, source: 'x509-pem' | 'x509-der'): AkReading {
+  // Read as an IMA key is: only an NV index's fill may follow the certificate (derSequenceBeforeFill).
+  try {
+    derSequenceBeforeFill(der);
+  } catch (e) {
+    if (e instanceof DerError) return { error: `offset ${e.offset}: ${e.message}` };
+    throw e;
+  }
   const summary = summarizeX509(der);
   if (!summary.ok) return { error: `offset ${summary.offset}: not a SubjectPublicKeyInfo or X.509 certificate: ${summary.problem}` };
   const key = decodeSpki(summary.certificate.spki, source);
