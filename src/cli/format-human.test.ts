@@ -65,7 +65,7 @@ describe('formatHumanReport with a quote of PCRs the log does not extend (safebo
     if (sha256 === undefined) throw new Error('no sha256');
     const pcr0 = '3d458cfe55cc03ea1f443f1562beec8df51c75e14a9fcf9a7234a13f198e7969';
     const selection = [{ bank: 'sha256' as const, pcrs: [0] }];
-    const quote = buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, () => fromHex(pcr0), sha256) });
+    const quote = buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, () => fromHex(pcr0) ?? new Uint8Array(32), sha256) });
     const pcrs = new TextEncoder().encode(`sha256 PCR-00: ${pcr0}\n`);
     const { report } = await analyzeRaw(
       [swtpm('binary_runtime_measurements'), { name: 'pcrs.txt', bytes: pcrs }, { name: 'quote.out', bytes: quote, kind: 'tpm-quote' }],

@@ -29,7 +29,7 @@ describe.skipIf(!hasSharedData())('a Keylime agent response dropped alone', () =
   it('shows its IMA list and firmware log, and is analysed as the CLI analyses it', async () => {
     const bytes = readSharedData('swtpm', NAME);
     const call = session();
-    const opened = await call('open', { inputs: [{ id: 'r', name: NAME, drop: 1, file: new Blob([bytes]) }] });
+    const opened = await call('open', { inputs: [{ id: 'r', name: NAME, drop: 1, file: new Blob([bytes.slice()]) }] });
     expect(opened.log?.name).toBe(`${NAME} › ima_measurement_list`);
     expect(opened.log?.entryCount).toBe(6);
     const rows = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });

@@ -38,6 +38,7 @@ import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../polic
 import { malformedSignatures, uncheckedSignaturesFinding, type MalformedSignatures } from './malformed-signatures';
 import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
 import { finishSteps, finishStepsWithPauses } from '../util/steps';
+import { plural } from '../util/count-text';
 
 /** Banks to replay: asked for, else those of the supplied values and quote, else sha1+sha256. */
 export function chooseBanks(loaded: LoadedInputs, options: AnalyzeOptions): HashAlgorithm[] {
@@ -124,7 +125,7 @@ function replayFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const evidence: string[] = [];
-  if (hashes.mismatches.length > 0) evidence.push(`${hashes.mismatches.length} entries fail their template hash (first #${hashes.mismatches[0]}).`);
+  if (hashes.mismatches.length > 0) evidence.push(`${plural(hashes.mismatches.length, 'entry fails its', 'entries fail their')} template hash (first #${hashes.mismatches[0]}).`);
   if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
   const kexec = kexecFindings(facts);
   if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');

@@ -52,7 +52,7 @@ export function checkFirmware(
     findings.push({
       code: 'firmware-event-digest',
       severity: 'warning',
-      message: `Firmware events ${replay.digestMismatches.join(', ')} carry a digest that is not the hash of their data. The digest is what was extended, so the replay is unaffected, but the event data cannot be trusted to describe what was measured.`,
+      message: `${replay.digestMismatches.length === 1 ? 'Firmware event' : 'Firmware events'} ${replay.digestMismatches.join(', ')} ${replay.digestMismatches.length === 1 ? 'carries' : 'carry'} a digest that is not the hash of ${replay.digestMismatches.length === 1 ? 'its' : 'their'} data. The digest is what was extended, so the replay is unaffected, but the event data cannot be trusted to describe what was measured.`,
     });
   }
 

@@ -108,7 +108,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     help: 'The quote’s pcrDigest equals the digest of the replayed and supplied PCRs at the entry named.',
   },
   'boot-aggregate-match': {
-    title: 'boot_aggregate matches PCRs 0–9',
+    title: 'boot_aggregate matches the PCRs',
     severity: 'info',
     help: 'The boot_aggregate entry equals the digest of the supplied (or firmware-replayed) PCRs: the log belongs to this boot of this machine.',
   },

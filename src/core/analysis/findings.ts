@@ -13,7 +13,7 @@ import type { BootAggregateResult, FirmwareEventRef, UncheckedBootAggregate } fr
 import type { BootAggregateCandidate } from '../eventlog/boot-aggregate';
 import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
-import { plural } from '../util/count-text';
+import { formatCount, plural } from '../util/count-text';
 import { formatIndexRun, toIndexRuns } from './index-runs';
 import { computeSoftReboots, kexecMarkerNotes } from './soft-reboots';
 
@@ -97,7 +97,7 @@ export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>
     out.push(
       finding(
         'template-hash-mismatch',
-        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) ${hashes.mismatches.length === 1 ? 'has' : 'have'} a template digest that is not the hash of the template data: altered or corrupted after measurement. Compare the file named with a known-good copy.`,
+        `${plural(hashes.mismatches.length, 'entry', 'entries')} (${listed(hashes.mismatches)}) ${hashes.mismatches.length === 1 ? 'has' : 'have'} a template digest that is not the hash of the template data: the entry's name, file digest or other fields were changed (or corrupted) after the kernel measured it, so the list was edited or damaged on its way. Read the list again from the machine (/sys/kernel/security/ima) and compare.`,
         hashes.mismatches,
       ),
     );
@@ -142,7 +142,7 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
             .join(', ');
     const via = how === '' ? '' : ` (only with ${how})`;
     if (c.status === 'match') {
-      out.push(finding('pcr-match', `${where}: replaying all ${entryCount} entries gives the supplied value${via}.`, []));
+      out.push(finding('pcr-match', `${where}: replaying all ${formatCount(entryCount)} entries gives the supplied value${via}.`, []));
     } else if (c.status === 'prefix') {
       const m = c.matchedEntries ?? 0;
       out.push(

@@ -61,6 +61,13 @@ function agreement(report: Report): { headline: string; detail: string } {
   // extends: it attests no entry. The log's replay is unchecked when no quote attests an entry
   // (one quote per bank: one may select PCRs 0–7 and another PCR 10).
   const quotes = report.quotes ?? (report.quote === undefined ? [] : [report.quote]);
+  // A quote without a log: what agreed is the quote and the PCR values, no measurement.
+  if (report.log === undefined && quotes.length > 0) {
+    return {
+      headline: 'The quote agrees',
+      detail: `${quotes.some((q) => q.digestMatches === true) ? "The supplied PCR values reproduce the quote's pcrDigest. " : ''}No IMA measurement list was given: add it to check what the PCRs measured.`,
+    };
+  }
   const quoteMissesLog = quotes.length > 0 && report.log !== undefined && quotes.every((q) => q.matchedEntries === undefined);
   if (checks.length > 0 || (quotes.length > 0 && !quoteMissesLog)) {
     const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');

@@ -79,7 +79,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
       const { list, digest } = shown(k);
       return `"${events.name(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
     });
-    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'measured path or name is', 'measured paths or names are')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
+    push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'entry measures a path or name', 'entries measure paths or names')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
   }
   const differ = byId[EventId.RuntimePolicyHash];
   if (differ.length > 0) {
