@@ -4,21 +4,16 @@
 // node:crypto.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultHypothesis } from '../core/analysis/check-pcrs';
-import type { HashAlgorithm } from '../core/hash/hash-algorithm';
 import { createWasmHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { computeTemplateDigest, readEntryName, readRecordedDigest, verifyTemplateHashes } from '../core/ima/template-digests';
-import type { ByteOrder, ImaLog } from '../core/model/ima-log';
-import { extendValuesColumn, runningValuesKey } from '../core/replay/extend-values';
-import { computeRunningValues } from '../core/replay/replay-chains';
 import { buildImaLog, type BuildEntry } from '../core/testing/build-ima-log';
 import { encodeText } from '../core/util/bytes';
 import { fingerprintLogFile } from './fingerprint';
 import { bufferOfRange, sliceLogRange } from './log-range';
 import { createVerifyPool, type PoolWorkerLike, type VerifyPool } from './verify-pool';
 import { settleDigestBank, verifyLogInPool } from './verify-log';
-import { runPoolTask, transferablesOfResult, type PoolRequest, type PoolResponse, type PoolTask } from './verify-task';
+import { runPoolTask, transferablesOfResult, type PoolRequest, type PoolResponse } from './verify-task';
 
 let provider: HashProvider;
 let binary: Uint8Array;
@@ -48,7 +43,7 @@ beforeAll(async () => {
 /** Fake workers: each answers asynchronously, through structuredClone with transfer, like postMessage. */
 function fakeWorkers(options: { failFirst?: boolean } = {}) {
   const spawned: PoolWorkerLike[] = [];
-  const tasks = new Map<PoolTask['kind'], number>();
+  let tasks = 0;
   const spawn = (): PoolWorkerLike => {
     const index = spawned.length;
     const worker: PoolWorkerLike = {
@@ -57,28 +52,23 @@ function fakeWorkers(options: { failFirst?: boolean } = {}) {
       terminate: () => undefined,
       postMessage(message: PoolRequest, transfer: Transferable[]) {
         const request = structuredClone(message, { transfer });
-        tasks.set(request.task.kind, (tasks.get(request.task.kind) ?? 0) + 1);
+        tasks++;
         setTimeout(() => {
           if (options.failFirst === true && index === 0) {
             worker.onerror?.({ preventDefault: () => undefined, message: 'script blocked' } as ErrorEvent);
             return;
           }
-          void runPoolTask(request.task, provider).then(
-            (result) => {
-              const response: PoolResponse = structuredClone({ id: request.id, result }, { transfer: transferablesOfResult(result) });
-              worker.onmessage?.({ data: response } as MessageEvent<PoolResponse>);
-            },
-            // As verify.worker.ts answers a task that failed.
-            (error: Error) => worker.onmessage?.({ data: { id: request.id, error: error.message } } as MessageEvent<PoolResponse>),
-          );
+          void runPoolTask(request.task, provider).then((result) => {
+            const response: PoolResponse = structuredClone({ id: request.id, result }, { transfer: transferablesOfResult(result) });
+            worker.onmessage?.({ data: response } as MessageEvent<PoolResponse>);
+          });
         }, 1);
       },
     };
     spawned.push(worker);
     return worker;
   };
-  /** Tasks received, of one kind. */
-  return { spawn, count: (kind: PoolTask['kind']) => tasks.get(kind) ?? 0 };
+  return { spawn, count: () => tasks };
 }
 
 function sequential(bytes: Uint8Array) {
@@ -123,17 +113,16 @@ describe('verifyLogInPool', () => {
     const pool = createVerifyPool({ size: 3, spawn: workers.spawn, provider: async () => provider });
     expect(pool.size).toBe(3);
     expectSame(sequential(binary), await pooled(binary, pool, 50));
-    expect(workers.count('verify')).toBe(Math.ceil(COUNT / 50));
+    expect(workers.count()).toBe(Math.ceil(COUNT / 50));
     expectSame(sequential(ascii), await pooled(ascii, pool, 33));
   });
 
-  it('verifies in place when told to, leaving the pool’s workers the chains alone', async () => {
+  it('verifies in place when told to, leaving the pool’s workers alone', async () => {
     const workers = fakeWorkers();
     const pool = createVerifyPool({ size: 1, spawn: workers.spawn, provider: async () => provider });
     expect(pool.inProcess).toBe(false);
     expectSame(sequential(binary), await pooled(binary, pool, 45, true));
-    expect(workers.count('verify')).toBe(0);
-    expect(workers.count('chains')).toBe(Math.ceil(COUNT / 45));
+    expect(workers.count()).toBe(0);
   });
 
   it('runs the tasks of a worker that fails in-process instead', async () => {
@@ -153,72 +142,6 @@ describe('verifyLogInPool', () => {
       onProgress: (done) => done >= 100 && controller.abort(),
     });
     await expect(run).rejects.toThrow('Cancelled');
-  });
-});
-
-/** The running values the replay extends by itself, on a log verified sequentially. */
-function replayedRunning(log: ImaLog, bank: HashAlgorithm): Uint8Array {
-  const values = extendValuesColumn(log, provider, bank, defaultHypothesis(log));
-  const hasher = provider.get(bank);
-  if (values === undefined || hasher === undefined) throw new Error(`no ${bank}`);
-  const out = new Uint8Array(values.length);
-  computeRunningValues(log.entries.pcr, hasher, values, out);
-  return out;
-}
-
-describe('verifyLogInPool: the chains extended in the pool', () => {
-  const build = (byteOrder: ByteOrder, listBank: HashAlgorithm, clean: boolean) => {
-    const entries: BuildEntry[] = Array.from({ length: 300 }, (_, i) => ({
-      path: `/usr/bin/b${i}`,
-      pcr: [10, 11, 10, 12][i % 4],
-      ...(i % 37 === 3 ? { violation: true } : {}),
-      ...(i % 29 === 4 ? { hashByteOrder: byteOrder === 'little' ? ('big' as const) : ('little' as const) } : {}),
-      ...(!clean && i % 41 === 6 ? { corruptTemplateDigest: true } : {}),
-    }));
-    return buildImaLog(entries, { provider, byteOrder, listBank, banks: ['sha1', 'sha256'] });
-  };
-
-  it('equal the replay’s running values: violations, entries hashed in the other order, several PCRs, both byte orders and list banks', async () => {
-    for (const byteOrder of ['little', 'big'] as const) {
-      for (const listBank of ['sha1', 'sha256'] as const) {
-        for (const clean of [true, false]) {
-          const built = build(byteOrder, listBank, clean);
-          const expected = sequential(built.binary).log;
-          for (const inPlace of [true, false]) {
-            const pool = createVerifyPool({ size: 2, spawn: fakeWorkers().spawn, provider: async () => provider });
-            const { log, result } = await pooled(built.binary, pool, 23, inPlace);
-            for (const bank of ['sha1', 'sha256'] as const) {
-              const column = result.extendColumns?.get(runningValuesKey(bank, defaultHypothesis(log)));
-              expect(column).toEqual(replayedRunning(expected, bank));
-              // Independent truth: the kernel's PCRs, the running value after each PCR's last entry.
-              if (!clean || column === undefined) continue;
-              for (const [pcr, value] of built.pcrs.get(bank) ?? []) {
-                const last = log.entries.pcr.lastIndexOf(pcr);
-                expect(column.subarray(last * value.length, (last + 1) * value.length)).toEqual(value);
-              }
-            }
-          }
-        }
-      }
-    }
-  });
-
-  it('are left to the replay when a range fails (a worker died), and with no workers', async () => {
-    const built = build('little', 'sha1', false);
-    const inner = createVerifyPool({ size: 2, spawn: fakeWorkers().spawn, provider: async () => provider });
-    let chainTasks = 0;
-    const failing: VerifyPool = {
-      size: inner.size,
-      inProcess: false,
-      // The fourth range is lost; the next ones do not continue the chain where they run.
-      run: (task, options) => (task().kind === 'chains' && ++chainTasks === 4 ? Promise.reject(new Error('worker died')) : inner.run(task, options)),
-      dispose: () => inner.dispose(),
-    };
-    const lost = await pooled(built.binary, failing, 23, true);
-    expect(lost.result.extendColumns).toBeUndefined();
-    expectSame(sequential(built.binary), lost);
-    const inProcess = await pooled(built.binary, createVerifyPool({ size: 1, provider: async () => provider }), 23);
-    expect(inProcess.result.extendColumns).toBeUndefined();
   });
 });
 
@@ -272,6 +195,6 @@ describe('fingerprintLogFile', () => {
     const withWorker = createVerifyPool({ size: 1, spawn: workers.spawn, provider: async () => provider });
     const fromFile = await fingerprintLogFile(parseImaLog(binary), new Blob([new Uint8Array(binary)]), withWorker, provider);
     expect(fromFile).toBe(sha256(binary));
-    expect(workers.count('fingerprint')).toBe(1);
+    expect(workers.count()).toBe(1);
   });
 });

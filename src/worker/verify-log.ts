@@ -11,25 +11,15 @@
  * meanwhile), the same ranges are verified in place instead, without slicing copies
  * (verifyInPlace).
  *
- * Behind the verification, range by range in entry order as each is verified, a pool worker
- * extends the sha1 and sha256 chains under the default hypothesis (verify-task.ts `chains`):
- * their running values come back as `extendColumns`, so analyze's replay copies them instead
- * of hashing and extending a million entries on this thread after the verification. With no
- * pool workers the replay extends them itself, as it always did.
- *
- * The result equals verifyTemplateHashes over the whole log (the tests compare them), and the
- * columns what the replay computes (replay-chains.test.ts, verify-log.test.ts).
+ * The result equals verifyTemplateHashes over the whole log (the tests compare them).
  * Between results, or slices in place, the session's thread is free: row requests are served
  * while the log is verified, and flags already set show in the rows.
  */
-import type { Precomputed } from '../core/analysis/analysis-types';
-import { defaultHypothesis } from '../core/analysis/check-pcrs';
-import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
+import { hashAlgorithmsOfSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../core/hash/hash-provider';
 import { verifyTemplateHashes, type TemplateHashSummary } from '../core/ima/template-digests';
 import { summarizeTemplateHashes, verifyTemplateHashRange } from '../core/ima/verify-range';
 import type { ImaLog } from '../core/model/ima-log';
-import { runningValuesKey } from '../core/replay/extend-values';
 import { sliceLogRange } from './log-range';
 import type { VerifyPool } from './verify-pool';
 import { timeSlices } from './event-loop';
@@ -44,8 +34,6 @@ const IN_PLACE_SLICE_MS = 20;
 const BANK_HEAD_ENTRIES = 4096;
 /** Entries verifyTemplateHashes probes to settle the bank (template-digests.ts BANK_PROBES). */
 const BANK_PROBES = 16;
-/** The banks whose chains the pool extends: the app's default banks (analyze's chooseBanks), Keylime's. */
-const CHAIN_BANKS: readonly HashAlgorithm[] = ['sha1', 'sha256'];
 
 export interface VerifyLogOptions {
   /** After each merged range: entries verified so far. */
@@ -77,19 +65,13 @@ export function settleDigestBank(log: ImaLog, provider: HashProvider): HashAlgor
  * With no pool workers, or with `inPlace`, the ranges are verified where the log is, on this
  * thread, with no copies, a turn of the event loop every IN_PLACE_SLICE_MS.
  */
-async function verifyInPlace(
-  log: ImaLog,
-  hasher: Hasher | undefined,
-  options: VerifyLogOptions,
-  onRange: (start: number, end: number) => void,
-): Promise<void> {
+async function verifyInPlace(log: ImaLog, hasher: Hasher | undefined, options: VerifyLogOptions): Promise<void> {
   const n = log.entries.length;
   const rangeEntries = options.rangeEntries ?? RANGE_ENTRIES;
   const pause = timeSlices(IN_PLACE_SLICE_MS);
   for (let start = 0; start < n; ) {
     const end = Math.min(n, start + rangeEntries);
     verifyTemplateHashRange(log, hasher, start, end);
-    onRange(start, end);
     options.onProgress?.(end);
     start = end;
     await pause();
@@ -102,19 +84,12 @@ export async function verifyLogInPool(
   pool: VerifyPool,
   provider: HashProvider,
   options: VerifyLogOptions,
-): Promise<Precomputed & { readonly templateHashes: TemplateHashSummary }> {
+): Promise<{ readonly templateHashes: TemplateHashSummary }> {
   const bank = settleDigestBank(log, provider);
   log.digestBank = bank;
-  const chains = pool.inProcess ? undefined : extendChainsInPool(log, pool, provider);
-  const done = async (): Promise<Precomputed & { readonly templateHashes: TemplateHashSummary }> => {
-    const templateHashes = summarizeTemplateHashes(log, bank);
-    const extendColumns = await chains?.columns();
-    return extendColumns === undefined ? { templateHashes } : { templateHashes, extendColumns };
-  };
-  const onRange = (start: number, end: number): void => chains?.verified(start, end);
   if (pool.inProcess || options.inPlace === true) {
-    await verifyInPlace(log, bank === undefined ? undefined : provider.get(bank), options, onRange);
-    return done();
+    await verifyInPlace(log, bank === undefined ? undefined : provider.get(bank), options);
+    return { templateHashes: summarizeTemplateHashes(log, bank) };
   }
   const n = log.entries.length;
   let entriesDone = 0;
@@ -130,7 +105,6 @@ export async function verifyLogInPool(
     if (result.kind !== 'verify') throw new Error('unreachable: a verify task answered otherwise');
     log.entries.flags.set(result.flags, start);
     if (result.flags.buffer instanceof ArrayBuffer) spare.push(result.flags.buffer);
-    onRange(start, end);
     entriesDone += end - start;
     options.onProgress?.(entriesDone);
   };
@@ -150,52 +124,5 @@ export async function verifyLogInPool(
     await Promise.race(outstanding);
     if (options.signal?.aborted === true) throw new Error('Cancelled');
   }
-  return done();
-}
-
-let nextChain = 1;
-
-/**
- * The sha1 and sha256 chains of `log` extended by a pool worker, ranges sent in entry order
- * once verified (`verified`, called in any order: the flags say how each entry is extended).
- * `columns` answers their running values keyed by runningValuesKey, or undefined when any
- * range failed (a worker died): the replay then extends the chains itself.
- */
-function extendChainsInPool(
-  log: ImaLog,
-  pool: VerifyPool,
-  provider: HashProvider,
-): { verified(start: number, end: number): void; columns(): Promise<ReadonlyMap<string, Uint8Array> | undefined> } {
-  const n = log.entries.length;
-  const banks = CHAIN_BANKS.filter((b) => provider.get(b) !== undefined);
-  const hypothesis = defaultHypothesis(log);
-  const columns = new Map(banks.map((b) => [runningValuesKey(b, hypothesis), new Uint8Array(n * digestSize(b))]));
-  const chain = nextChain++;
-  /** Verified ranges not yet sent (start → end), and the first entry not yet sent. */
-  const waiting = new Map<number, number>();
-  let next = 0;
-  const sent: Array<Promise<boolean>> = [];
-  const send = (start: number, end: number): Promise<boolean> =>
-    pool
-      .run(() => ({ kind: 'chains', chain, start, last: end === n, range: sliceLogRange(log, start, end), banks }), { inOrder: true })
-      .then((result) => {
-        if (result.kind !== 'chains') throw new Error('unreachable: a chains task answered otherwise');
-        banks.forEach((b, k) => columns.get(runningValuesKey(b, hypothesis))?.set(result.running[k], start * digestSize(b)));
-        return true;
-      })
-      .catch(() => false);
-  return {
-    verified(start, end) {
-      waiting.set(start, end);
-      for (let to = waiting.get(next); to !== undefined; to = waiting.get(next)) {
-        waiting.delete(next);
-        sent.push(send(next, to));
-        next = to;
-      }
-    },
-    async columns() {
-      const ok = await Promise.all(sent);
-      return next === n && banks.length > 0 && ok.every(Boolean) ? columns : undefined;
-    },
-  };
+  return { templateHashes: summarizeTemplateHashes(log, bank) };
 }

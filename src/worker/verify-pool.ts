@@ -6,8 +6,7 @@
  *
  * Tasks are given as thunks and built only when dispatched, so a caller can queue ranges
  * without holding their copies. Each task goes to the worker with the fewest outstanding
- * tasks, or, `inOrder`, to the first worker, which runs them in the order sent (a chain's
- * ranges); its buffers are transferred both ways. A worker that cannot start or fails (no
+ * tasks; its buffers are transferred both ways. A worker that cannot start or fails (no
  * nested workers, a script the CSP blocks) is dropped and its tasks, rebuilt from their
  * thunks, run in-process, as every task does when there are no workers at all (Node tests,
  * machines with 2 cores): in-process tasks yield a macrotask every INLINE_SLICE_MS so the
@@ -43,8 +42,7 @@ export interface VerifyPool {
   readonly size: number;
   /** No workers: tasks run on the caller's thread (which can then skip copying ranges). */
   readonly inProcess: boolean;
-  /** `inOrder`: after every task sent so far with `inOrder`, in the same context (see above). */
-  run(task: () => PoolTask, options?: { readonly inOrder?: boolean }): Promise<PoolResult>;
+  run(task: () => PoolTask): Promise<PoolResult>;
   dispose(): void;
 }
 
@@ -68,7 +66,7 @@ interface Slot {
 }
 
 function transferablesOfTask(task: PoolTask): Transferable[] {
-  return task.kind === 'fingerprint' ? [] : [bufferOfRange(task.range)];
+  return task.kind === 'verify' ? [bufferOfRange(task.range)] : [];
 }
 
 export function createVerifyPool(options: VerifyPoolOptions): VerifyPool {
@@ -125,10 +123,10 @@ export function createVerifyPool(options: VerifyPoolOptions): VerifyPool {
     get inProcess() {
       return slots.length === 0;
     },
-    run(task, runOptions) {
+    run(task) {
       if (slots.length === 0) return runInline(task);
       let slot = slots[0];
-      if (runOptions?.inOrder !== true) for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+      for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
       const id = nextId++;
       return new Promise<PoolResult>((resolve, reject) => {
         slot.pending.set(id, { task, resolve, reject });

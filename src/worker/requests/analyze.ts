@@ -78,13 +78,6 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     provider,
     companions,
   );
-  if (opened !== undefined && precomputed?.extendColumns !== undefined) {
-    // The chains' running values (tens of MiB at 1M entries) served this replay; a later
-    // analysis of the log replays by itself rather than keep them.
-    const { templateHashes } = precomputed;
-    const verification = session.verifications.get(opened.log);
-    if (verification !== undefined) session.verifications.set(opened.log, { ...verification, result: Promise.resolve({ templateHashes }) });
-  }
   // Verification set the status flags: every cached filtered view may be stale.
   state.views.clear();
   // …and the compiled expressions read the verdict columns this analysis replaces.
