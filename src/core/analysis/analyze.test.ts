@@ -161,6 +161,22 @@ describe('generated logs: what each interpretation and failure looks like', () =
     expect(f?.message).toContain('the first 31 of 50 entries');
   });
 
+  it('a damaged length word in the first entry: the stretch skipped is said, the entries after it are read', async () => {
+    const built = buildImaLog([boot(), ...files(5)], { provider });
+    const bytes = built.binary.slice();
+    // ima-ng, sha1 list: PCR (4) + digest (20) + name length (4) + "ima-ng" (6), then the data length.
+    const at = 4 + 20 + 4 + 6;
+    expect(new DataView(bytes.buffer).getUint32(at, true)).toBeLessThan(1000);
+    new DataView(bytes.buffer).setUint32(at, 1 << 20, true);
+    const report = await run([{ name: 'log', bytes }, ...pcrFiles(built.pcrs)]);
+    expect(report.log?.entries).toBe(5);
+    expect(report.log?.errors[0]).toMatchObject({ offset: 0, message: expect.stringMatching(/^truncated entry at byte 0: .*\(the list was cut, or a length field is damaged\); skipped bytes 0–\d+/) });
+    const mismatch = report.findings.find((f) => f.code === 'pcr-mismatch');
+    expect(mismatch?.message).toContain('1 stretch of the list could not be read as entries (the first at byte 0): the entries it held are missing from the replay');
+    expect(mismatch?.message).toContain('The log has no readable boot_aggregate: its first bytes could not be read as an entry.');
+    expect(mismatch?.message).not.toContain('entries after it are lost');
+  });
+
   it('a 5.1–5.7 kernel (padded SHA-1 in the sha256 bank) is recognised', async () => {
     const built = buildImaLog([boot(), ...files(10), { path: '/tmp/x', violation: true }], { provider, extend: 'padded-sha1' });
     const report = await run([{ name: 'log', bytes: built.binary }, ...pcrFiles(built.pcrs)]);

@@ -126,10 +126,21 @@ function replayFindings(
   const findings: Finding[] = [];
   const evidence: string[] = [];
   if (hashes.mismatches.length > 0) evidence.push(`${plural(hashes.mismatches.length, 'entry fails its', 'entries fail their')} template hash (first #${hashes.mismatches[0]}).`);
-  if (log.errors.length > 0) evidence.push(`The list stops being readable at byte ${log.errors[0].offset}; entries after it are lost.`);
+  // The parser skips to the next plausible entry: what is lost is what the skipped bytes held.
+  if (log.errors.length > 0) {
+    evidence.push(
+      `${plural(log.errors.length, 'stretch', 'stretches')} of the list could not be read as entries (the first at byte ${log.errors[0].offset}): the entries ${log.errors.length === 1 ? 'it' : 'they'} held are missing from the replay, and later entries are numbered from where reading resumed.`,
+    );
+  }
   const kexec = kexecFindings(facts);
   if (kexec.some((f) => f.code === 'kexec-window-lost')) evidence.push('Entries were likely lost across a kexec (see kexec-window-lost).');
-  if (facts.boots.length === 0) evidence.push('The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.');
+  if (facts.boots.length === 0) {
+    evidence.push(
+      log.errors[0]?.offset === 0
+        ? 'The log has no readable boot_aggregate: its first bytes could not be read as an entry.'
+        : 'The log has no boot_aggregate: it may be a segment or from a kernel whose list was trimmed.',
+    );
+  }
   evidence.push(...kexecCounterNotes(facts));
   if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
   findings.push(...pcrFindings(checks, facts.report.entries, evidence));

@@ -208,6 +208,16 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     }
   });
 
+  it('a signature beside a quote that could not be read says so (not "no quote was given")', async () => {
+    // go-attestation's TPM 1.2 quote (TPM_QUOTE_INFO) is recognised and refused; its signature is left over.
+    const ga = (name: string): RawInput => ({ name, bytes: readSharedData('realdata', 'go-attestation', name) });
+    const r = await analyzeAll([ga('linux_tpm12.Quote.bin'), ga('linux_tpm12.Quote.Signature.bin')]);
+    expect(r.status).toBe(2);
+    expect(r.report?.findings.find((f) => f.code === 'check-incomplete')?.message).toBe(
+      'linux_tpm12.Quote.Signature.bin: a quote signature, but the quote given (linux_tpm12.Quote.bin) could not be read, so it was not checked.',
+    );
+  });
+
   it('a bare PEM key beside a quote without a signature is its AK, and the missing signature fails', async () => {
     const r = await analyzeAll([LOG, swtpm('q1_rsassa_sha256_10.msg'), swtpm('ak_rsa.pem')]);
     expect(r.status).toBe(1);

@@ -470,7 +470,7 @@ function truncatedCause({ report }: CauseContext): LikelyCause | undefined {
   return {
     kind: 'truncated-log',
     likelihood: 'likely',
-    summary: 'The list stops being readable part-way: entries after that point are missing from the replay.',
+    summary: 'Part of the list could not be read as entries: what it held is missing from the replay.',
     evidence: errors.map((e) => `At byte ${e.offset}: ${e.message}`),
   };
 }

@@ -16,11 +16,14 @@ function incomplete(message: string): Finding {
 
 export function inputFindings(loaded: LoadedInputs): Finding[] {
   const out: Finding[] = [];
+  const unreadableQuotes = loaded.unreadable.filter((u) => u.kind === 'tpm-quote').map((u) => u.name);
   for (const s of loaded.spareSignatures) {
     out.push(
       incomplete(
         loaded.quotes.length === 0
-          ? `${s.input}: a quote signature, but no quote was given to check it against.`
+          ? unreadableQuotes.length > 0
+            ? `${s.input}: a quote signature, but the quote given (${unreadableQuotes.join(', ')}) could not be read, so it was not checked.`
+            : `${s.input}: a quote signature, but no quote was given to check it against.`
           : `${s.input}: a quote signature left over: every quote already has one (${loaded.quotes.map((q) => q.input).join(', ')}).`,
       ),
     );

@@ -195,7 +195,7 @@ class EntryChecker {
   describeTruncation(p: number, remaining: number): string {
     return (
       `truncated entry at byte ${p}: its ${STAGE_NAMES[this.stage]} needs ${this.need} bytes ` +
-      `from the entry start, but only ${remaining} remain`
+      `from the entry start, but only ${remaining} remain (the list was cut, or a length field is damaged)`
     );
   }
 }

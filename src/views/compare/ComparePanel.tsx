@@ -79,10 +79,13 @@ export function ComparePanel() {
   );
 }
 
+/**
+ * Differences are what to review, not a failed check (the verdict above says what failed): a
+ * red headline beside a PASS read as a contradiction. Only a reference that cannot be read is red.
+ */
 function headlineTone(kind: string, document: CompareDocument | undefined): 'pending' | 'ok' | 'warning' | 'error' {
   if (kind === 'error') return 'error';
   if (document === undefined) return 'pending';
-  if (document.changed + document.new > 0) return 'error';
   return hasDifferences(document, document.reference.kind) ? 'warning' : 'ok';
 }
 

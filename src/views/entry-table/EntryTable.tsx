@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { useTable, type ColumnSizingState, type ColumnVisibilityState, type SortingState } from '@tanstack/react-table';
 import { useInspector } from '../../store/use-inspector';
+import { selectAnalysis } from '../../store/selectors';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
@@ -44,6 +45,11 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
   const selection = useInspector((s) => s.selection);
   const selectRow = useInspector((s) => s.selectRow);
   const comparing = useInspector((s) => s.compare.kind === 'ready');
+  // The checks column shows once a policy dry run or a signature check gave rows a verdict.
+  const judged = useInspector((s) => {
+    const report = selectAnalysis(s)?.report;
+    return report?.policy !== undefined || report?.signatures !== undefined;
+  });
 
   const rows = useMemo(() => (page === undefined ? [] : rowsOfPage(page, templates)), [page, templates]);
   const sorting: SortingState = useMemo(() => {
@@ -62,8 +68,8 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
     columnResizeMode: 'onChange',
     state: {
       sorting,
-      // The class column shows only while a reference is compared.
-      columnVisibility: comparing ? columnVisibility : { ...columnVisibility, compare: false },
+      // The class column shows only while a reference is compared, the checks column once entries were judged.
+      columnVisibility: { ...columnVisibility, ...(comparing ? {} : { compare: false }), ...(judged ? {} : { checks: false }) },
       columnSizing,
     },
     onSortingChange: (updater) => {

@@ -17,6 +17,7 @@ import type { SortColumn } from '../../core/query/filter-entries';
 import { Digest } from '../shared/Digest';
 import { STATUS_LABELS } from '../shared/StatusBadge';
 import type { EntryRow } from './entry-rows';
+import type { ContractSignatureName, PolicyName } from '../../core/query/entry-verdicts';
 import './columns.css';
 import { SafeText } from '../shared/SafeText';
 import { visibleText } from '../../core/util/visible-text';
@@ -41,6 +42,34 @@ const FLAG_LETTERS: ReadonlyArray<{ readonly bit: number; readonly letter: strin
 function flagsText(flags: number): { text: string; title: string } {
   const set = FLAG_LETTERS.filter((f) => (flags & f.bit) !== 0);
   return { text: set.map((f) => f.letter).join(''), title: set.map((f) => f.title).join(', ') };
+}
+
+/** The policy dry run's and the signature check's words for a row (shown once either ran). */
+const POLICY_WORDS: Readonly<Record<PolicyName, { readonly text: string; readonly tone: string; readonly title: string } | undefined>> = {
+  pass: { text: 'passes', tone: 'ok', title: 'The runtime policy accepts this entry' },
+  fail: { text: 'fails', tone: 'error', title: "Keylime's runtime-policy check fails this entry (see the entry's details)" },
+  excluded: { text: 'excluded', tone: 'muted', title: 'An exclude of the policy matches this entry: not judged' },
+  none: undefined,
+};
+const SIGNATURE_WORDS: Readonly<Record<ContractSignatureName, { readonly text: string; readonly tone: string; readonly title: string } | undefined>> = {
+  valid: { text: 'sig ✓', tone: 'ok', title: 'Its IMA signature verifies' },
+  invalid: { text: 'sig ✕', tone: 'error', title: 'Its IMA signature does not verify (or is malformed)' },
+  'unknown-key': { text: 'key ?', tone: 'warning', title: 'No key given or measured has the keyid of its signature' },
+  unsigned: undefined,
+  none: undefined,
+};
+
+function ChecksCell({ policy, signature }: { readonly policy: PolicyName; readonly signature: ContractSignatureName }) {
+  const words = [POLICY_WORDS[policy], SIGNATURE_WORDS[signature]].filter((w) => w !== undefined);
+  return (
+    <span className="checks-cell">
+      {words.map((w) => (
+        <span key={w.text} className={`checks-cell__word checks-cell__word--${w.tone}`} title={w.title}>
+          {w.text}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 export const entryColumns = helper.columns([
@@ -94,6 +123,14 @@ export const entryColumns = helper.columns([
         </span>
       );
     },
+  }),
+  helper.accessor('policy', {
+    id: 'checks',
+    header: 'Checks',
+    size: 120,
+    minSize: 64,
+    enableSorting: false,
+    cell: (c) => <ChecksCell policy={c.getValue()} signature={c.row.original.signature} />,
   }),
   helper.accessor('fileDigest', {
     id: 'fileDigest',

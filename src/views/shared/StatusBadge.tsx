@@ -2,8 +2,8 @@ import type { EntryStatus } from '../../core/query/entry-status';
 import './StatusBadge.css';
 
 export const STATUS_LABELS: Readonly<Record<EntryStatus, string>> = {
-  verified: 'verified',
-  mismatch: 'mismatch',
+  verified: 'hash verified',
+  mismatch: 'hash mismatch',
   violation: 'violation',
   'opposite-byte-order': 'opposite byte order',
   unchecked: 'unchecked',
