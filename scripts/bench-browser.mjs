@@ -290,11 +290,14 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
       : await page.evaluate((word) => window.__timeNameSearch(word), NAME_SEARCH).catch((e) => ({ failed: String(e.message ?? e).split('\n')[0] }));
     // "Compare with…" the edited copy: reading it in the worker and comparing, until the verdict.
     let compareMs;
+    let comparePeak;
     if (compare) {
       const compareStarted = performance.now();
       await page.getByTestId('compare-input').setInputFiles(`${DATA}/ima-${size}.changed.bin`);
       await page.locator('[data-testid="compare-panel"][data-state="ready"]').waitFor({ timeout: 120_000 });
       compareMs = performance.now() - compareStarted;
+      // The renderer's high-water mark over idle now covers the whole case, the compare included.
+      comparePeak = Math.max(...pids.map((pid) => (memoryOf(pid)?.hwm ?? 0) - (baseline.get(pid) ?? 0)));
     }
     if (TRACE) {
       const at = (k) => (marks[k] - marks.chosen).toFixed(0);
@@ -316,6 +319,8 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
       whileVerifying,
       scrollLast,
       compare: compareMs,
+      comparePeakKiB: comparePeak,
+      compareFilesSize: compare ? statSync(list).size + statSync(`${DATA}/ima-${size}.changed.bin`).size : undefined,
       nameSearch: search?.ms === undefined ? undefined : search.ms - FILTER_DEBOUNCE_MS,
       nameSearchRows: search?.rows,
       nameSearchFailed: search?.failed,
@@ -369,6 +374,13 @@ try {
     timed('name_search', 'nameSearch', GOALS_1M.nameSearch, `; "${NAME_SEARCH}" in the display filter → ${runs[0].nameSearchRows}, after the ${FILTER_DEBOUNCE_MS} ms typing debounce`);
     for (const r of runs) if (r.nameSearchFailed !== undefined) line(`app.name_search.${size}`, 'failed', '', r.nameSearchFailed);
     timed('compare', 'compare', undefined, '; compare with a reference list of the same size, read and compared in the worker');
+    if (runs.every((r) => r.comparePeakKiB !== undefined)) {
+      const comparePeak = Math.max(...runs.map((r) => r.comparePeakKiB)) / 1024;
+      const filesMiB = runs[0].compareFilesSize / (1024 * 1024);
+      // Issue 16: memory within the two files' size.
+      line(`app.compare_peak_memory.${size}.mib`, comparePeak.toFixed(0), 'MiB', `renderer peak RSS over the idle page through the compare, largest of ${runs.length}`);
+      line(`app.compare_peak_memory.${size}.x_files`, (comparePeak / filesMiB).toFixed(2), 'x', `the two lists ${filesMiB.toFixed(0)} MiB; goal ≤ 1 × ${comparePeak / filesMiB <= 1 ? '✓' : '✗'}`);
+    }
     const peak = Math.max(...runs.map((r) => r.peakKiB)) / 1024;
     const hwm = Math.max(...runs.map((r) => r.hwmKiB)) / 1024;
     const fileMiB = runs[0].fileSize / (1024 * 1024);
