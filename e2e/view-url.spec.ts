@@ -97,6 +97,7 @@ test('sort and the selects are in the address too', async ({ inspector }) => {
   await expectView(page, { sort: 'name' });
   await page.getByTestId('filter-pcr').selectOption('10');
   await expectView(page, { sort: 'name', pcr: '10' });
+  await expect(page.getByTestId('row-count')).toContainText(/\d of /);
   const shown = await page.getByTestId('row-count').textContent();
   await page.reload();
   await inspector.waitForReady();

@@ -31,8 +31,10 @@ export function EntriesPane() {
   const entryCount = log?.entryCount ?? 0;
   // A stopped filter has no answer: the previous query's rows would read as its matches.
   const shown = filterStopped === undefined ? page : undefined;
-  const totalRows =
-    filterStopped !== undefined ? 0 : pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : (page?.totalRows ?? 0);
+  // Undefined while a filter's answer is on its way: the previous query's count would read as its own.
+  const matching =
+    filterStopped !== undefined ? 0 : pageQuery === query && page !== undefined ? page.totalRows : isIdentityQuery(query) ? entryCount : undefined;
+  const totalRows = matching ?? page?.totalRows ?? 0;
   const setMatches = useInspector((s) => s.setMatches);
   const answered = pageQuery === query && page !== undefined ? page.totalRows : undefined;
   useEffect(() => {
@@ -47,7 +49,7 @@ export function EntriesPane() {
   }
   return (
     <section className="entries" aria-label="Entries">
-      <EntryToolbar totalRows={totalRows} entryCount={entryCount} filterStopped={filterStopped} />
+      <EntryToolbar totalRows={matching} entryCount={entryCount} filterStopped={filterStopped} />
       {error !== undefined && filterStopped === undefined ? <p className="entries__error">{error}</p> : null}
       <EntryTable
         page={shown}

@@ -59,7 +59,8 @@ function OneOfFilter({
  * The display filter (`/` focuses, Esc clears), selects by PCR, template and status, and column
  * choice. `filterStopped`: why the worker stopped the filter (its time budget), said at the field.
  */
-export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonly totalRows: number; readonly entryCount: number; readonly filterStopped?: string }) {
+/** `totalRows`: the rows the query matches, undefined while the worker is counting them. */
+export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonly totalRows: number | undefined; readonly entryCount: number; readonly filterStopped?: string }) {
   const query = useInspector((s) => s.query);
   const setPcrFilter = useInspector((s) => s.setPcrFilter);
   const setTemplateFilter = useInspector((s) => s.setTemplateFilter);
@@ -146,7 +147,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
       <span className="entry-toolbar__count" data-testid="row-count">
         {filtered ? (
           <>
-            {filterStopped === undefined ? `${formatCount(totalRows)} of ${formatCount(entryCount)}` : 'filter stopped'}{' '}
+            {filterStopped === undefined ? `${totalRows === undefined ? '…' : formatCount(totalRows)} of ${formatCount(entryCount)}` : 'filter stopped'}{' '}
             <button type="button" className="link-button" onClick={() => clearFilters()}>
               clear
             </button>
