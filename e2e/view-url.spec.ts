@@ -125,6 +125,7 @@ test('dropped files: the view comes back when the same files are dropped again, 
   await expect(page.getByTestId('entry-filter')).toHaveValue('index > 10');
   await expect(inspector.entryCount).toHaveText('49');
   await expectSelected(inspector, 12);
+  await expect(page.getByTestId('view-link-mismatch')).toHaveCount(0);
 
   // The same address, other files: the view is not theirs.
   await page.goto('about:blank');
@@ -136,6 +137,12 @@ test('dropped files: the view comes back when the same files are dropped again, 
   await expect(page.getByTestId('entry-filter')).toHaveValue('');
   await expectSelected(inspector, undefined);
   await expectView(page, { entry: undefined, filter: undefined });
+  // Said, not silently dropped: the link was made for another list.
+  const notice = page.getByTestId('view-link-mismatch');
+  await expect(notice).toContainText('made for another list');
+  await expect(notice).toContainText(new URL(address).hash.match(/log=([0-9a-f]+)/)?.[1] ?? 'no log key');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
   inspector.assertClean();
 });
 

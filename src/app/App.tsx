@@ -13,6 +13,7 @@ import { usePermalinkFromLocation } from '../views/share/permalink-location';
 import { PermalinkView } from '../views/share/PermalinkView';
 import { PermalinkError } from '../views/share/PermalinkError';
 import { FingerprintBanner } from '../views/share/FingerprintBanner';
+import { ViewLinkBanner } from '../views/share/ViewLinkBanner';
 import type { PermalinkState } from '../store/permalink-slice';
 
 /** CONTRACT §4 state while no file is loaded: an opened permalink shows its report (ready). */
@@ -49,6 +50,7 @@ export function App() {
       {loadKind === 'ready' ? (
         <>
           {linkKind === 'open' ? <FingerprintBanner /> : null}
+          <ViewLinkBanner />
           {linkKind === 'failed' ? <PermalinkError /> : null}
           <Inspector />
         </>

@@ -127,6 +127,7 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
     const entryCount = log?.entryCount ?? 0;
     const query = queryOfView(view, entryCount, log?.templates.map((t) => t.name) ?? []);
     applying++;
+    state.setViewLinkMismatch(undefined);
     state.setQuery(query);
     state.setLogTab(view.tab);
     state.setReplayOpen(view.replayOpen ?? true);
@@ -158,6 +159,8 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
       const key = logKeyOf(state);
       pending = undefined;
       if (key !== view.log) {
+        // Said, not silently dropped: the user followed a link and expects its view.
+        state.setViewLinkMismatch({ linkLog: view.log, openLog: key });
         write();
         return;
       }
@@ -167,6 +170,10 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
   }
 
   const unsubscribe = store.subscribe((state, previous) => {
+    // Another list is being opened: what was said of the last one's link no longer holds.
+    if (state.load.kind === 'loading' && previous.load.kind !== 'loading' && state.viewLinkMismatch !== undefined) {
+      state.setViewLinkMismatch(undefined);
+    }
     if (pending !== undefined) {
       if (state.load !== previous.load) settlePending();
       return;
@@ -194,7 +201,10 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
       return;
     }
     const key = logKeyOf(state);
-    if (view.log !== undefined && key !== undefined && view.log !== key) return;
+    if (view.log !== undefined && key !== undefined && view.log !== key) {
+      state.setViewLinkMismatch({ linkLog: view.log, openLog: key });
+      return;
+    }
     last = undefined;
     applyView(view);
   };

@@ -32,6 +32,11 @@ export interface ViewSlice {
   readonly timelineZoom: TimelineZoom | undefined;
   /** The chosen log tab (IMA entries or the firmware log); undefined: the default for the inputs. */
   readonly logTab: LogTab | undefined;
+  /**
+   * A view link (`#…&log=…`) arrived for another list than the one opened, so its view was
+   * not applied: the link's log key and the opened list's (undefined: it has no fingerprint).
+   */
+  readonly viewLinkMismatch: { readonly linkLog: string; readonly openLog: string | undefined } | undefined;
   /** Replaces the whole table query (a view restored from the address or a permalink). */
   setQuery(query: RowQuery): void;
   setTimelineZoom(zoom: TimelineZoom | undefined): void;
@@ -51,6 +56,7 @@ export interface ViewSlice {
   setColumnSizing(sizing: Readonly<Record<string, number>>): void;
   setTheme(theme: ThemeChoice): void;
   setReplayOpen(open: boolean): void;
+  setViewLinkMismatch(mismatch: ViewSlice['viewLinkMismatch']): void;
 }
 
 /**
@@ -71,6 +77,7 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   replayOpen: true,
   timelineZoom: undefined,
   logTab: undefined,
+  viewLinkMismatch: undefined,
   setQuery: (query) => set((s) => withQuery(s, query)),
   setTimelineZoom: (timelineZoom) => set({ timelineZoom }),
   setLogTab: (logTab) => set({ logTab }),
@@ -91,4 +98,5 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   setColumnSizing: (columnSizing) => set({ columnSizing }),
   setTheme: (theme) => set({ theme }),
   setReplayOpen: (replayOpen) => set({ replayOpen }),
+  setViewLinkMismatch: (viewLinkMismatch) => set({ viewLinkMismatch }),
 });
