@@ -282,6 +282,11 @@ describe('other forms', () => {
     expect(plain(parsed(JSON.stringify({ pcrs: { sha1: { 10: PCR10_SHA1 } } })).values)).toEqual({ sha1: expected.sha1 });
     expect(plain(parsed(JSON.stringify({ 10: PCR10_SHA256 })).values)).toEqual({ sha256: expected.sha256 });
     expect(looksLikePcrValues(new TextEncoder().encode(json))).toBe(true);
+    // Member order means nothing in JSON: a bank after another member is still claimed.
+    const later = JSON.stringify({ tool: 'x', pcrs: { note: 1, sha256: { '10': PCR10_SHA256 } } });
+    expect(looksLikePcrValues(new TextEncoder().encode(later))).toBe(true);
+    expect(plain(parsed(later).values)).toEqual({ sha256: expected.sha256 });
+    expect(looksLikePcrValues(new TextEncoder().encode('{"hash_alg": "sha256", "quote": "r"}'))).toBe(false);
     expect(parsePcrValues('{"results": {"quote": "r"}}')).toBeUndefined();
     expect(parsed(JSON.stringify({ sha256: { x: 'zz' } })).problems).toHaveLength(1);
   });

@@ -74,8 +74,13 @@ function parseAnyForm(
   return parseBareDigest(trimmed, selection) ?? parseIndexedByLine(text) ?? parsePcrLines(text);
 }
 
-const JSON_PCR_HEAD_RE =
-  /^\s*\{\s*"(?:pcrs"\s*:\s*\{\s*")?(?:sha1|sha256|sha384|sha512|sm3_256|sm3)"\s*:\s*[{[]/i;
+/**
+ * A JSON object with a bank's member holding an object or array of values, at the top or
+ * under `pcrs`, wherever it stands among the members (JSON's member order means nothing).
+ * The kinds tried before this one (policies, agent responses, keyrings) have taken theirs.
+ */
+const JSON_OBJECT_HEAD_RE = /^\s*\{/;
+const JSON_BANK_MEMBER_RE = /"(?:sha1|sha256|sha384|sha512|sm3_256|sm3)"\s*:\s*[{[]/i;
 
 /**
  * Content sniff on the first bytes of a file (any length; 4 KiB is plenty): true for the
@@ -88,7 +93,7 @@ const BARE_DIGEST_LINE_RE = /^\s*(?:0x)?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96
 export function looksLikePcrValues(head: Uint8Array): boolean {
   const text = asText(head);
   if (text === undefined) return looksLikeSerializedHead(head) || looksLikeMarshaledHead(head);
-  if (JSON_PCR_HEAD_RE.test(text)) return true;
+  if (JSON_OBJECT_HEAD_RE.test(text) && JSON_BANK_MEMBER_RE.test(text)) return true;
   const lines = text.split(/\r?\n/);
   // A head cut mid-line must not be judged by its last, partial line.
   if (lines.length > 1) lines.pop();
