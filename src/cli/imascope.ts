@@ -327,7 +327,6 @@ function streamableHead(file: string): Uint8Array | undefined {
   }
 }
 
-/** `file` read whole and recognised, or undefined (said on stderr) when it cannot be either. */
 /** The file's bytes with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
 function readInput(file: string, given: InputKind | undefined, out: ReportOutput): RawInput | undefined {
   let bytes: Uint8Array;
@@ -342,7 +341,7 @@ function readInput(file: string, given: InputKind | undefined, out: ReportOutput
   }
   const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
   if (recognised === undefined) return { name: basename(file), bytes };
-  return { name: basename(file), bytes, kind: recognised.module.kind, recognised };
+  return { name: basename(file), bytes, kind: recognised.module.kind, recognised, ...(given !== undefined ? { kindGiven: true } : {}) };
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.

@@ -18,6 +18,8 @@ export interface RawInput {
   readonly bytes: Uint8Array;
   /** Overrides content detection (CLI --kind, the app's re-classify menu). */
   readonly kind?: InputKind;
+  /** `kind` is the user's word (--kind, the app's menu), not what detection found. */
+  readonly kindGiven?: boolean;
   /** What the caller's classification learned (core/inputs/registry), so the loader need not sniff again. */
   readonly recognised?: Recognised;
 }

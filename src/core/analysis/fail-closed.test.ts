@@ -225,6 +225,17 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.report?.findings[0].message).toBe('q1_rsassa_sha256_10.msg: no signature was given for this quote, so ak_rsa.pem cannot verify it.');
   });
 
+  it('a PEM key given as the AK (--kind ak-public) with no quote stays an AK, and the missing quote fails', async () => {
+    const r = await analyzeAll([LOG, { ...swtpm('ak_rsa.pem'), kind: 'ak-public', kindGiven: true }]);
+    expect(r.status).toBe(1);
+    expect(r.report?.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ak-public');
+    expect(r.report?.findings.map((f) => f.code)).not.toContain('input-ima-key');
+    expect(r.report?.findings[0].message).toBe('ak_rsa.pem: an attestation key, but no quote was given for it to verify.');
+    // Undeclared, the same key verifies no quote and is an IMA key (CONTRACT §5.1).
+    const plain = await analyzeAll([LOG, swtpm('ak_rsa.pem')]);
+    expect(plain.report?.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ima-key');
+  });
+
   it('a nonce with no quote to compare it with', async () => {
     provider ??= await createHashProvider();
     const { report } = await analyzeRaw([LOG], { nonce: NONCE }, provider);

@@ -114,6 +114,8 @@ export async function loadInputs(
     sink.logs.push(l);
     inputs.push(l.input);
   }
+  // Inputs the user declared attestation keys: they stay AKs (pairQuotes).
+  const declaredAk = new Set<RawInput>();
   // A bundle's parts join the queue as inputs of their own (attestation-bundle.ts).
   const queue: RawInput[] = [...raw];
   for (let at = 0; at < queue.length; at++) {
@@ -127,6 +129,7 @@ export async function loadInputs(
     }
     const { module, learned } = recognised;
     const input: RawInput = { name: given.name, bytes: given.bytes, kind: module.kind };
+    if (given.kindGiven === true && module.kind === 'ak-public') declaredAk.add(input);
     const report: ReportInput = { ...base, kind: module.kind };
     inputs.push(report);
     sink.reports.set(input, report);
@@ -156,7 +159,8 @@ export async function loadInputs(
   }
   const { pcrValues, unreadable, unused, notes } = sink;
   let policyInputs = sink.policyInputs;
-  const pairing = await pairQuotes(sink.quotes, sink.signatures, sink.keys);
+  const givenAsAk = new Set([...sink.keyInputs].filter(([, k]) => declaredAk.has(k.input)).map(([named]) => named));
+  const pairing = await pairQuotes(sink.quotes, sink.signatures, sink.keys, givenAsAk);
   // A key that verifies no quote is reported as what it is (CONTRACT §5.1) and, when it can
   // verify IMA signatures, joins the keys of the policy dry run.
   for (const k of pairing.imaKeys) {

@@ -57,10 +57,15 @@ export interface QuotePairing {
   readonly imaKeys: ReadonlyArray<Named<AkPublic>>;
 }
 
+/**
+ * `givenAsAk`: keys the user declared attestation keys (`--kind FILE=ak-public`, the app's
+ * menu): they stay AKs when they verify no quote, never becoming IMA keys behind the user's back.
+ */
 export async function pairQuotes(
   quotes: readonly QuoteInput[],
   signatures: ReadonlyArray<Named<TpmSignature>>,
   keys: ReadonlyArray<Named<AkPublic>>,
+  givenAsAk: ReadonlySet<Named<AkPublic>> = new Set(),
 ): Promise<QuotePairing> {
   // A certificate is tried first: when it and a bare key hold the same AK (a go-tpm-tools
   // bundle has both), the quote is reported with the certificate's subject and issuer.
@@ -98,7 +103,7 @@ export async function pairQuotes(
   const verifying = new Set(keyOf.filter((k) => k !== undefined));
   // A quote whose own signature could not be read may still be a bare key's: that key stays an AK.
   const everyQuoteSigned = signatureOf.every((s) => s !== undefined);
-  const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value) || !everyQuoteSigned);
+  const aks = keys.filter((k) => verifying.has(k) || isTpmPublicArea(k.value) || givenAsAk.has(k) || !everyQuoteSigned);
   const imaKeys = keys.filter((k) => !aks.includes(k));
   // A quote no key verifies is judged with the first AK, else the first key of any kind, so
   // that its signature is reported invalid (not unchecked) when a key was given.

@@ -193,7 +193,7 @@ async function openCase(
     // unreadable (a red verdict) instead of judging the rest as if it had not been given.
     // Its head is enough to say so; a large unknown file is never read whole.
     const bytes = kind === undefined ? head : (read ?? (await wholeBytes(input.file, head)));
-    others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}) });
+    others.push({ name: input.name, bytes, ...(kind !== undefined ? { kind } : {}), ...(input.kind !== undefined ? { kindGiven: true } : {}) });
   }
   if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
   const summary: LoadSummary = {
