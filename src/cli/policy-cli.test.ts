@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { Ajv } from 'ajv';
 import { analyzeRaw } from '../core/analysis/analyze';
 import { exitStatusOf } from '../core/analysis/verdict';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
+import { pae } from '../core/policy/dsse';
 import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
 import type { Report } from '../core/report/report';
 import { readSharedData, sharedDataPath } from '../core/testing/shared-data';
@@ -180,6 +182,27 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     );
     expect(report.policy?.envelope).toBe('invalid');
     expect(codes(report)).toContain('policy-envelope-invalid');
+  });
+
+  it("a signed policy's envelope key signs the policy only: the policy's verification-keys still verify the files", async () => {
+    // Keylime's policy-with-verification-keys.json in a DSSE envelope signed with a fresh P-256 key.
+    const payload = readSharedData('policy', 'keylime', 'policies', 'policy-with-verification-keys.json');
+    const type = 'application/vnd.keylime+json';
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const sig = sign('sha256', pae(type, payload), privateKey);
+    const envelope = { payload: Buffer.from(payload).toString('base64'), payloadType: type, signatures: [{ keyid: 'signer', sig: sig.toString('base64') }] };
+    const signed = { name: 'signed.json', bytes: new TextEncoder().encode(JSON.stringify(envelope)) };
+    const key = { name: 'dsse.pub', bytes: new TextEncoder().encode(publicKey.export({ type: 'spki', format: 'pem' }).toString()) };
+    const unsigned = await analyzeRaw([log(), file('policy.json', 'policies', 'policy-with-verification-keys.json')], {}, provider);
+    expect(exitStatusOf(unsigned.report)).toBe(0);
+    const { report } = await analyzeRaw([log(), signed, key], {}, provider);
+    expect(report.policy?.envelope).toBe('valid');
+    expect(report.policy).toMatchObject({ failed: 0, keylimePass: true });
+    expect(report.policy?.passed).toBe(unsigned.report.policy?.passed);
+    expect(report.findings.find((f) => f.code === 'input-ima-key')?.message).toBe(
+      "dsse.pub: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.",
+    );
+    expect(exitStatusOf(report)).toBe(0);
   });
 
   it('a signed policy with no key to check it fails closed, naming the signer (review D3)', async () => {

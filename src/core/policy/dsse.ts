@@ -23,6 +23,8 @@ export interface EnvelopeCheck {
   readonly status: EnvelopeStatus;
   /** The key (its DSSE key id) that verified, or why not. */
   readonly detail: string;
+  /** The given key that verified it (status 'valid'). */
+  readonly key?: ImaPublicKey;
 }
 
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
@@ -62,7 +64,7 @@ export function checkEnvelope(envelope: DsseEnvelope, keys: readonly ImaPublicKe
       if (s.sig === undefined || key.curve === undefined || key.point === undefined) continue;
       try {
         if (EC_CURVES[key.curve].verify(s.sig, digest, key.point, { prehash: false, lowS: false, format: 'der' })) {
-          return { status: 'valid', detail: `verified with the key whose DSSE keyid is ${dsseKeyId(key) ?? '?'}` };
+          return { status: 'valid', detail: `verified with the key whose DSSE keyid is ${dsseKeyId(key) ?? '?'}`, key };
         }
       } catch {
         // not DER or out of range: not this key's signature

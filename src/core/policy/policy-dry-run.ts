@@ -92,6 +92,8 @@ export interface PolicyDryRun {
   readonly runtimePolicy?: RuntimePolicy;
   /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
+  /** Key files that verified the policy's DSSE envelope: its signing key, no IMA key. */
+  readonly envelopeSigners: readonly string[];
 }
 
 export interface DryRunOptions {
@@ -132,16 +134,26 @@ export class PolicyDryRunPass {
   readonly #policyKeys: readonly FiledKey[];
   readonly #keylime: KeylimeEvaluation;
   readonly #extended: ExtendedSignatures;
+  readonly #envelope: EnvelopeCheck | undefined;
+  readonly #envelopeSigners: readonly string[];
   #entries = 0;
 
   /** `entries`: about how many entries the list has. */
-  constructor(inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider, entries: number) {
+  constructor(supplied: PolicyInputs, options: DryRunOptions, provider: HashProvider, entries: number) {
+    const loaded = supplied.policy?.loaded;
+    this.#envelope = loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, supplied.keys.flatMap((k) => k.keys));
+    // The key that signed the policy's envelope is the policy's, not an IMA key: Keylime takes
+    // it apart from the IMA keyrings, so it neither verifies files nor hides the policy's
+    // verification-keys.
+    const signer = this.#envelope?.key;
+    const signerFiles = supplied.keys.filter((f) => signer !== undefined && f.keys.includes(signer));
+    const inputs = signerFiles.length === 0 ? supplied : { ...supplied, keys: supplied.keys.filter((f) => !signerFiles.includes(f)) };
     this.#inputs = inputs;
     this.#options = options;
     this.#provider = provider;
-    const loaded = inputs.policy?.loaded;
     const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
     this.#policy = loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
+    this.#envelopeSigners = signerFiles.map((f) => f.name);
     this.#notes = [...inputs.notes];
     this.#supplied = suppliedKeys(inputs);
     const policyKeyring = this.#policy === undefined ? undefined : parseTenantKeyring(this.#policy.verificationKeys, 'policy verification-keys');
@@ -177,8 +189,7 @@ export class PolicyDryRunPass {
     const loaded = inputs.policy?.loaded;
     const keylime = this.#keylime.result();
     const extended = this.#extended.result();
-    const envelope: EnvelopeCheck | undefined =
-      loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, inputs.keys.flatMap((k) => k.keys));
+    const envelope = this.#envelope;
 
     const policyColumn = new Uint8Array(this.#entries);
     let failed = 0;
@@ -238,6 +249,7 @@ export class PolicyDryRunPass {
       keylime,
       ...(policy !== undefined && { runtimePolicy: policy }),
       signatureChecks: extended.checks,
+      envelopeSigners: this.#envelopeSigners,
     };
   }
 }
