@@ -236,6 +236,17 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(plain.report?.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ima-key');
   });
 
+  it("a value of tpm2_quote stdout's 'pcrs:' block that cannot be read is refused, never dropped", async () => {
+    const stdout = swtpm('q1_rsassa_sha256_10.stdout.yaml');
+    const text = new TextDecoder().decode(stdout.bytes);
+    const bad = text.replace(/(\n\s+10: 0x)[0-9A-F]{2}/, '$1ZZ');
+    expect(bad).not.toBe(text);
+    const r = await analyzeAll([LOG, { name: stdout.name, bytes: new TextEncoder().encode(bad) }, swtpm('ak_rsa.pub')]);
+    expect(r.status).toBe(2);
+    const refused = r.report?.findings.find((f) => f.code === 'input-unreadable');
+    expect(refused?.message).toMatch(/q1_rsassa_sha256_10\.stdout\.yaml: cannot be read as pcr-values: its 'pcrs:' block: line \d+ \(byte \d+\): not a PCR value/);
+  });
+
   it('a nonce with no quote to compare it with', async () => {
     provider ??= await createHashProvider();
     const { report } = await analyzeRaw([LOG], { nonce: NONCE }, provider);

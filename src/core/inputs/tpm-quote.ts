@@ -94,6 +94,10 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     });
     if (stdout) {
       const pcrs = parsePcrValues(input.bytes);
+      // A value line of its 'pcrs:' block that cannot be read is a PCR value the user gave and
+      // imascope could not check (fail closed), as in a PCR file of its own.
+      const unreadable = pcrs?.unreadable ?? [];
+      if (unreadable.length > 0) sink.unreadable.push({ name: input.name, kind: 'pcr-values', reason: `its 'pcrs:' block: ${unreadable.join('; ')}` });
       if (pcrs !== undefined) sink.mergePcrValues(pcrs.values, input.name);
     }
   },
