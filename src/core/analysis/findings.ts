@@ -15,7 +15,7 @@ import type { QuoteCheck } from './check-quote';
 import { toHex } from '../util/bytes';
 import { formatCount, plural } from '../util/count-text';
 import { formatIndexRun, toIndexRuns } from './index-runs';
-import { computeSoftReboots, kexecMarkerNotes } from './soft-reboots';
+import { computeSoftReboots, entriesMissingBefore, kexecMarkerNotes } from './soft-reboots';
 
 /** Entry lists in findings are capped: a million-entry list of violations helps nobody. */
 export const MAX_FINDING_ENTRIES = 1000;
@@ -183,13 +183,14 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
 
 export function kexecFindings(facts: LogFacts): Finding[] {
   const out: Finding[] = [];
-  for (const r of computeSoftReboots(facts)) {
+  const reboots = computeSoftReboots(facts);
+  for (const r of reboots) {
     const from = r.previousBoot.index;
     const to = r.boot.index;
     const cmdline = r.cmdline === undefined ? '' : ` The kexec command line (entry ${r.cmdline.index}) was “${r.cmdline.text}”.`;
     const notes = r.notes.length > 0 ? ` ${r.notes.join(' ')}` : '';
     // A lost window repeats the notes in its own finding, where they explain the loss.
-    const rebootNotes = r.outcome === 'no-execute' ? '' : notes;
+    const rebootNotes = r.outcome === 'no-execute' || r.entriesMissing ? '' : notes;
     out.push(
       finding(
         'kexec-soft-reboot',
@@ -205,6 +206,14 @@ export function kexecFindings(facts: LogFacts): Finding[] {
           [to],
         ),
       );
+    } else if (r.outcome === 'complete' && r.entriesMissing) {
+      out.push(
+        finding(
+          'kexec-window-lost',
+          `The kexec records of the soft reboot before entry ${to} show measurements missing from the carried list:${notes} If the PCR replay fails, this is the likely cause; a cold boot restores attestation.`,
+          [...(r.execute !== undefined ? [r.execute.index] : []), to],
+        ),
+      );
     } else if (r.outcome === 'no-execute' && r.load !== undefined) {
       out.push(
         finding(
@@ -214,6 +223,18 @@ export function kexecFindings(facts: LogFacts): Finding[] {
         ),
       );
     }
+  }
+  // Records of the last boot (a kernel staged for kexec) whose count proves entries missing.
+  for (const m of facts.kexec) {
+    const missing = entriesMissingBefore(m);
+    if (missing === 0 || reboots.some((r) => m.index > r.previousBoot.index && m.index < r.boot.index)) continue;
+    out.push(
+      finding(
+        'kexec-window-lost',
+        `${m.event} at entry ${m.index} counts ${m.count} entries but ${m.entriesBefore} precede it: ${missing} measured before it are missing from the list (lost or cut out). If the PCR replay fails, this is the likely cause.`,
+        [m.index],
+      ),
+    );
   }
   return out;
 }

@@ -41,6 +41,16 @@ export interface SoftReboot {
   readonly suspect?: { readonly first: number; readonly last: number };
   /** Counter comparisons that disagree, as sentences. */
   readonly notes: readonly string[];
+  /**
+   * The counters prove entries missing from the carried list (a record counts more entries
+   * than precede it, or the list outgrew its segment at execute), whatever the outcome.
+   */
+  readonly entriesMissing: boolean;
+}
+
+/** Entries a record counts beyond those before it in the list: measured, then lost. */
+export function entriesMissingBefore(m: KexecMarker): number {
+  return m.count !== undefined && m.count > m.entriesBefore ? m.count - m.entriesBefore : 0;
 }
 
 /** Slack under which a carried list counts as having filled its segment (one large entry). */
@@ -71,16 +81,21 @@ export function kexecMarkerNotes(m: KexecMarker): string[] {
   return notes;
 }
 
-function softRebootNotes(r: Omit<SoftReboot, 'notes'>, markers: readonly KexecMarker[]): string[] {
+/** The list needed more bytes at kexec_execute than the segment reserved at load holds. */
+function outgrewSegment(r: Pick<SoftReboot, 'execute' | 'load'>): boolean {
+  const segment = r.execute?.segmentSize ?? r.load?.segmentSize;
+  return r.execute !== undefined && segment !== undefined && r.execute.runtimeSizeBefore + r.execute.runtimeSize > segment;
+}
+
+function softRebootNotes(r: Omit<SoftReboot, 'notes' | 'entriesMissing'>, markers: readonly KexecMarker[]): string[] {
   const notes = markers.flatMap(kexecMarkerNotes);
   const segment = r.execute?.segmentSize ?? r.load?.segmentSize;
   if (r.execute !== undefined) {
     const { execute } = r;
     // The copy at execute takes the list with the execute record itself.
-    const copied = execute.runtimeSizeBefore + execute.runtimeSize;
-    if (segment !== undefined && copied > segment) {
+    if (outgrewSegment(r)) {
       notes.push(
-        `At kexec_execute (entry ${execute.index}) the list needed ${copied} bytes but the segment reserved at load holds ${segment}: its tail was cut in the copy.`,
+        `At kexec_execute (entry ${execute.index}) the list needed ${execute.runtimeSizeBefore + execute.runtimeSize} bytes but the segment reserved at load holds ${segment}: its tail was cut in the copy.`,
       );
     }
     const carried = r.boot.index - execute.index - 1;
@@ -129,7 +144,11 @@ export function computeSoftReboots(facts: Pick<LogFacts, 'boots' | 'kexec' | 'cm
       outcome,
       ...(suspect !== undefined && { suspect }),
     };
-    out.push({ ...reboot, notes: softRebootNotes(reboot, markers) });
+    out.push({
+      ...reboot,
+      notes: softRebootNotes(reboot, markers),
+      entriesMissing: markers.some((m) => entriesMissingBefore(m) > 0) || outgrewSegment(reboot),
+    });
   }
   return out;
 }

@@ -111,7 +111,20 @@ describe('soft reboots with 6.16 kexec records', () => {
     const [r] = rebootsOf(a);
     expect(r.outcome).toBe('complete');
     expect(r.notes.join(' ')).toContain('kexec_execute at entry 5 counts 7 entries but 5 precede it: 2 measured before it are missing');
-    expect(findings(a, 'kexec-soft-reboot')[0].message).toContain('2 measured before it are missing');
+    // Entries the kernel counted are missing: an error, not a note on the soft reboot (review).
+    expect(findings(a, 'kexec-soft-reboot')[0].message).not.toContain('missing');
+    const [lost] = findings(a, 'kexec-window-lost');
+    expect(lost).toMatchObject({ severity: 'error', entries: [5, 6] });
+    expect(lost.message).toContain('2 measured before it are missing');
+  });
+
+  it('a staged kexec at the end of the list whose count exceeds the entries before it', async () => {
+    const load = kexecRecord('kexec_load', (list) => ({ count: list.count + 3 }));
+    const a = await analyzeBuilt(buildImaLog([boot(), ...numberedFiles(3), load], { provider }));
+    expect(rebootsOf(a)).toHaveLength(0);
+    const [lost] = findings(a, 'kexec-window-lost');
+    expect(lost).toMatchObject({ severity: 'error', entries: [4] });
+    expect(lost.message).toBe('kexec_load at entry 4 counts 7 entries but 4 precede it: 3 measured before it are missing from the list (lost or cut out). If the PCR replay fails, this is the likely cause.');
   });
 
   it('a reported size that is not the list before the record, and an execute larger than its segment', async () => {
