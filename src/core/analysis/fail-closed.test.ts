@@ -247,6 +247,32 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(refused?.message).toMatch(/q1_rsassa_sha256_10\.stdout\.yaml: cannot be read as pcr-values: its 'pcrs:' block: line \d+ \(byte \d+\): not a PCR value/);
   });
 
+  it('two inputs giving one PCR two values: refused whatever their order (the verdict depended on it)', async () => {
+    const right = swtpm('pcrread_sha256_10.yaml');
+    const wrong = { name: 'other.txt', bytes: new TextEncoder().encode(`PCR-10: ${'11'.repeat(32)}\n`) };
+    for (const [first, second] of [[right, wrong], [wrong, right]]) {
+      const r = await analyzeAll([LOG, first, second]);
+      expect(r.status, first.name).toBe(2);
+      const refused = r.report?.findings.find((f) => f.code === 'input-unreadable');
+      expect(refused?.message).toMatch(new RegExp(`^${second.name.replace('.', '\\.')}: cannot be read as pcr-values: sha256 PCR 10 is [0-9a-f]{64} here but [0-9a-f]{64} in ${first.name.replace('.', '\\.')}: two readings of one PCR disagree`));
+    }
+    // The same value twice is no conflict.
+    expect((await analyzeAll([LOG, right, { name: 'again.yaml', bytes: right.bytes }])).status).toBe(0);
+  });
+
+  it("a sysfs PCR file (one bare value) is read as the PCR of a quote that selects one PCR, else refused saying why", async () => {
+    const sysfs = { name: 'pcr-sha256-10', bytes: new TextEncoder().encode('F8A50C287E1D4B39B95D449242783B20D01C5114C2528014749C19D95FDC9BDC\n') };
+    const quote = [swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')];
+    const r = await analyzeAll([LOG, ...quote, sysfs]);
+    expect(r.status).toBe(0);
+    expect(r.report?.pcrChecks?.find((c) => c.bank === 'sha256' && c.pcr === 10)).toMatchObject({ status: 'match', expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc' });
+    const alone = await analyzeAll([LOG, sysfs]);
+    expect(alone.status).toBe(2);
+    expect(alone.report?.findings[0].message).toBe(
+      'pcr-sha256-10: cannot be read as pcr-values: a single sha256 value without its PCR index (a sysfs pcr-sha256/N file): no quote was given to tell which PCR it is; list it as `N: <hex>` or `PCR-NN: <hex>`',
+    );
+  });
+
   it('a nonce with no quote to compare it with', async () => {
     provider ??= await createHashProvider();
     const { report } = await analyzeRaw([LOG], { nonce: NONCE }, provider);

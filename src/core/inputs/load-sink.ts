@@ -9,7 +9,7 @@ import type { PcrValues } from '../tpm/pcrs/pcr-values';
 import type { TpmSignature } from '../tpm/signature/signature';
 import type { AkPublic } from '../tpm/keys/ak-public';
 import type { ReportInput } from '../report/report';
-import { toHex } from '../util/bytes';
+import { bytesEqual, toHex } from '../util/bytes';
 import { addPolicyInput, emptyPolicyInputs, InputFileError, type PolicyInputKind, type PolicyInputs } from '../policy/policy-inputs';
 import type { LoadedLog, RawInput } from '../analysis/analysis-types';
 import type { Named, QuoteInput } from '../analysis/pair-quotes';
@@ -25,6 +25,8 @@ export class LoadSink {
   readonly logs: LoadedLog[] = [];
   firmware: { readonly log: FirmwareLog; readonly input: ReportInput } | undefined;
   readonly pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
+  /** `bank:pcr` → the input that gave the value in pcrValues. */
+  private readonly pcrSources = new Map<string, string>();
   readonly quotes: QuoteInput[] = [];
   readonly signatures: Array<Named<TpmSignature>> = [];
   readonly keys: Array<Named<AkPublic>> = [];
@@ -56,17 +58,28 @@ export class LoadSink {
     this.keys.push(named);
   }
 
-  /** Later values win; a value that changes is noted. */
+  /**
+   * Adds a listing's values. A PCR given earlier with another value makes this listing
+   * unreadable (fail closed): which reading is the machine's cannot be told, and keeping
+   * either would make the verdict depend on the order of the files.
+   */
   mergePcrValues(from: PcrValues, name: string): void {
     for (const [bank, pcrs] of from) {
       let target = this.pcrValues.get(bank);
       if (target === undefined) this.pcrValues.set(bank, (target = new Map()));
       for (const [pcr, value] of pcrs) {
         const prior = target.get(pcr);
-        if (prior !== undefined && toHex(prior) !== toHex(value)) {
-          this.notes.push(`${name}: ${bank} PCR ${pcr} differs from a value given earlier; the later one is used`);
+        if (prior !== undefined && !bytesEqual(prior, value)) {
+          const where = this.pcrSources.get(`${bank}:${pcr}`) ?? 'an earlier input';
+          this.unreadable.push({
+            name,
+            kind: 'pcr-values',
+            reason: `${bank} PCR ${pcr} is ${toHex(value)} here but ${toHex(prior)} in ${where}: two readings of one PCR disagree, so neither can be checked (give the values read with this log and quote only)`,
+          });
+          continue;
         }
         target.set(pcr, value);
+        if (prior === undefined) this.pcrSources.set(`${bank}:${pcr}`, name);
       }
     }
   }

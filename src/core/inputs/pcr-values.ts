@@ -6,7 +6,8 @@
 import { digestSize } from '../hash/hash-algorithm';
 import { parseValuesPcrFile } from '../tpm/pcrs/pcr-file-binary';
 import { formatPcrSelection } from '../tpm/pcrs/pcr-selection';
-import { looksLikePcrValues, parsePcrValues } from '../tpm/pcrs/pcr-values';
+import { looksLikePcrValues, parsePcrValues, type PcrValuesParse } from '../tpm/pcrs/pcr-values';
+import { parseBareDigest } from '../tpm/pcrs/pcr-text-forms';
 import { asText } from '../tpm/binary-input';
 import type { RawInput } from '../analysis/analysis-types';
 import type { InputKindModule } from './input-kind-module';
@@ -18,6 +19,8 @@ import type { LoadSink } from './load-sink';
  * file's size. Undefined when none does; `why` then says what would have fitted.
  */
 export function readWithQuoteSelection(input: RawInput, sink: LoadSink): { read: true } | { read: false; why: string } {
+  const text = asText(input.bytes);
+  if (text !== undefined) return readBareDigest(input, text, sink);
   for (const q of sink.quotes) {
     const parsed = parseValuesPcrFile(input.bytes, q.quote.selection);
     if (parsed === undefined || parsed.unreadable.length > 0) continue;
@@ -37,6 +40,30 @@ export function readWithQuoteSelection(input: RawInput, sink: LoadSink): { read:
   };
 }
 
+function isBareDigest(parsed: PcrValuesParse | undefined): boolean {
+  return parsed?.unindexed !== undefined && (parsed.unreadable?.length ?? 0) === 0;
+}
+
+/**
+ * One bare digest (a sysfs `pcr-<alg>/<n>` file) read as the PCR of a quote that selects
+ * exactly one PCR of its bank, as tpm2_quote's `-F values` files are read with theirs.
+ */
+function readBareDigest(input: RawInput, text: string, sink: LoadSink): { read: true } | { read: false; why: string } {
+  for (const q of sink.quotes) {
+    const parsed = parseBareDigest(text.trim(), q.quote.selection);
+    if (parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0) continue;
+    sink.mergePcrValues(parsed.values, input.name);
+    return { read: true };
+  }
+  const bank = parsePcrValues(input.bytes)?.unindexed?.[0]?.bank ?? 'PCR';
+  return {
+    read: false,
+    why: `a single ${bank} value without its PCR index (a sysfs pcr-${bank}/N file): ${
+      sink.quotes.length === 0 ? 'no quote was given' : 'no quote given selects exactly one PCR of its bank'
+    } to tell which PCR it is; list it as \`N: <hex>\` or \`PCR-NN: <hex>\``,
+  };
+}
+
 export const pcrValues: InputKindModule<true> = {
   kind: 'pcr-values',
   sniff: (sample) => {
@@ -47,7 +74,8 @@ export const pcrValues: InputKindModule<true> = {
   load: (input, _learned, sink) => {
     const parsed = parsePcrValues(input.bytes);
     // Bytes no form fits may be a '-F values' file: read once the quotes are known.
-    if (parsed === undefined && asText(input.bytes) === undefined) sink.withoutSelection.push(input);
+    // …and so may a bare digest (a sysfs PCR file): a quote of one PCR says which it is.
+    if ((parsed === undefined && asText(input.bytes) === undefined) || isBareDigest(parsed)) sink.withoutSelection.push(input);
     else if (parsed === undefined) sink.refuse(input, 'no PCR listing form fits (tpm2_pcrread YAML, serialized/marshaled files, PCR-NN lines, N: hex lines, JSON)');
     else if ((parsed.unreadable?.length ?? 0) > 0 || parsed.unindexed !== undefined) {
       sink.refuse(input, parsed.unreadable?.join('; ') ?? parsed.problems.join('; '));

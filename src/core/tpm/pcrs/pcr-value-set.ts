@@ -1,6 +1,7 @@
 /**
  * The PCR values every listing form decodes to, and the one place that checks them: a value
- * must have its bank's digest size, and the same PCR must not be listed twice with two values.
+ * must have its bank's digest size, and the same PCR must not be listed twice with two values
+ * (a listing that does is refused).
  */
 import { digestSize, hashAlgorithmsOfSize, type HashAlgorithm } from '../../hash/hash-algorithm';
 import { bytesEqual, toHex } from '../../util/bytes';
@@ -61,11 +62,9 @@ export class PcrValuesBuilder {
       this.values.set(bank, pcrs);
     }
     const previous = pcrs.get(pcr);
+    // Two values of one PCR in one listing: which is the machine's cannot be told (fail closed).
     if (previous !== undefined && !bytesEqual(previous, value)) {
-      this.problems.push(
-        `${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} ` +
-          `(keeping ${toHex(previous)})`,
-      );
+      this.reject(`${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} (first ${toHex(previous)})`);
       return;
     }
     pcrs.set(pcr, value);

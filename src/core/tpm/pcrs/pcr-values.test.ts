@@ -292,10 +292,11 @@ describe('other forms', () => {
   });
 
   it('JSON says what it does not read, as the line forms do (review D4)', () => {
-    // A repeated key keeps the first value and is said (JSON.parse would keep the last, silently).
+    // A repeated key with another value is said and makes the listing unreadable (JSON.parse
+    // would keep the last, silently; keeping either would let the order decide the verdict).
     const dup = parsed(`{"sha256": {"10": "${PCR10_SHA256}", "10": "${'00'.repeat(32)}"}}`);
-    expect(plain(dup.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
-    expect(dup.problems).toEqual([expect.stringMatching(/^"sha256"\."10": sha256 PCR 10 listed again with a different value 0{64} \(keeping f8a5/)]);
+    expect(dup.problems).toEqual([expect.stringMatching(/^"sha256"\."10": sha256 PCR 10 listed again with a different value 0{64} \(first f8a5/)]);
+    expect(dup.unreadable).toEqual(dup.problems);
     // PCR 24 is no TPM PCR: said and left out.
     const beyond = parsed(`{"sha256": {"24": "${PCR10_SHA256}", "10": "${PCR10_SHA256}"}}`);
     expect(plain(beyond.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
@@ -340,11 +341,11 @@ describe('other forms', () => {
     expect(plain(p.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
     expect(p.problems).toEqual([
       'line 3 (byte 85): sha256 PCR 11 has 2 bytes, a sha256 digest has 32',
-      `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (keeping ${PCR10_SHA256})`,
+      `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (first ${PCR10_SHA256})`,
       'line 5 (byte 175): not a PCR value (expected `PCR-NN: <hex>` as evmctl reads, or `N: <hex>` / `N: 0x<hex>` as tpm2_pcrread prints): PCR-12: zz 12 34 56 78 9a',
     ]);
-    // The values that could not be read make the listing unreadable (fail closed); a repeat does not.
-    expect(p.unreadable).toEqual([p.problems[0], p.problems[2]]);
+    // The values that could not be read, and a PCR given two values, make the listing unreadable (fail closed).
+    expect(p.unreadable).toEqual(p.problems);
   });
 
   it('a PCR line whose value is not hex at all is unreadable, with its byte offset', () => {
