@@ -20,7 +20,10 @@
  * split on single spaces, which keeps empty fields in place; a line whose whitespace was
  * altered (runs of spaces, tabs, a lost trailing space) is split on whitespace runs
  * instead, empty fields then being taken as the trailing ones. Bytes of names are copied
- * raw: the kernel prints them raw.
+ * raw: the kernel prints them raw, turning only spaces into `_`, so a name can hold a tab
+ * (the template hash decides between that and a tab typed as a separator), end in a CR
+ * (see `line`: CRLF files are told from the line ends and the hash) or hold newlines (its
+ * entry is then joined from several lines, taken when the hash confirms the join).
  *
  * Names with spaces: kernels since 3.13 turn spaces in names into `_`, but older kernels'
  * lists, and lists that tools wrote or rewrote, keep them (openEuler kunpengsecl ships
@@ -78,7 +81,17 @@ function confirmHasher(alg: HashAlgorithm): Hasher | undefined {
 
 const SPACE = 0x20;
 const TAB = 0x09;
+const CR = 0x0d;
 const isBlank = (c: number): boolean => c === SPACE || c === TAB;
+
+/** A line of only spaces, tabs and CRs: it carries no entry. */
+function isBlankLine(buf: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isBlank(buf[k]) && buf[k] !== CR) return false;
+  return true;
+}
+
+/** Bytes of lines a name can continue over (PATH_MAX): a group longer than that is dropped. */
+const MAX_NAME_CONTINUATION = 4096;
 
 /** Lines looked at to recognise an ASCII list whose first lines are damaged. */
 const SNIFF_LINES = 8;
@@ -127,6 +140,28 @@ export class AsciiListParser {
   private lineEndsAtName = false;
   /** The last splitFields found the expected fields between single spaces (the kernel's form). */
   private splitOnSingleSpaces = false;
+  /** The line just read got as far as its template name (it can start an entry split by newlines). */
+  private lineHasHead = false;
+  /** Line ends so far taken as CRLF, and as LF (a CR before it kept as a name's byte). */
+  private crLines = 0;
+  private lfLines = 0;
+  /**
+   * The group: the last line that started an entry (its source offset; -1 for none) and the
+   * bad or blank lines after it, joined by '\n' in `join[0, joinLength)`. The first line
+   * stays in the caller's buffer (`groupRef`) until a chunk ends or a line joins it.
+   */
+  private groupStart = -1;
+  /** The group's first line was read as an entry (the last one). */
+  private groupAdded = false;
+  private groupRef: Uint8Array | undefined;
+  private groupRefStart = 0;
+  private groupFirstLength = 0;
+  private join = new Uint8Array(256);
+  private joinLength = 0;
+  /** The bad-line run before the group's first line, restored when a join confirms. */
+  private groupBadFrom = -1;
+  private groupBadLastLine = 0;
+  private groupBadEnd = 0;
   private badFrom = -1;
   private badFirstLine = 0;
   private badLastLine = 0;
@@ -145,11 +180,13 @@ export class AsciiListParser {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
-      const end = nl < 0 ? chunk.length : nl;
-      if (nl < 0 || this.pendingLength > 0 || this.pendingTooLong) {
-        this.appendPending(chunk, start, end);
+      if (nl < 0) {
+        // The caller may reuse `chunk`, and `pending` is about to be overwritten.
+        this.keepGroupLine();
+        this.appendPending(chunk, start, chunk.length);
+        break;
       }
-      if (nl < 0) break;
+      if (this.pendingLength > 0 || this.pendingTooLong) this.appendPending(chunk, start, nl);
       const lineEnd = this.consumed + nl;
       if (this.pendingLength > 0 || this.pendingTooLong) {
         this.line(this.pending, 0, this.pendingLength, lineEnd);
@@ -167,7 +204,7 @@ export class AsciiListParser {
   finish(): ImaLog {
     if (this.pendingLength > 0 || this.pendingTooLong) {
       const entries = this.b.length;
-      this.line(this.pending, 0, this.pendingLength, this.consumed);
+      this.line(this.pending, 0, this.pendingLength, this.consumed, false);
       this.pendingLength = 0;
       this.checkLastLine(entries);
     }
@@ -189,20 +226,12 @@ export class AsciiListParser {
     const b = this.b;
     const src = this.lineStart;
     if (b.length > entries) {
-      const i = b.length - 1;
-      const o = b.entryOffset[i];
-      const desc = b.descriptors[b.template[i]];
-      const D = this.D ?? 0;
-      const canTell = hashAlgorithmsOfSize(D).some((alg) => confirmHasher(alg) !== undefined);
-      // Where the template data (or the legacy `d` field) starts: after pcr, digest, name.
-      const q = o + 8 + D + desc.info.name.length;
-      if (!canTell || b.data.subarray(o + 4, o + 4 + D).every((x) => x === 0)) return;
-      const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
+      const confirmed = this.lastEntryConfirms();
+      if (confirmed !== false) return;
       // An unknown template's fields are guessed, so its hash proves nothing either way: it
       // stays, unless the line ends right at its name (a cut name, "ima-n": the kernel
       // writes a space before every field, even an empty one).
-      if (!desc.info.known && !this.lineEndsAtName) return;
-      if (desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest, desc)) return;
+      if (!b.descriptors[b.template[b.length - 1]].info.known && !this.lineEndsAtName) return;
       b.dropLastEntry();
       b.addError(
         src,
@@ -214,6 +243,25 @@ export class AsciiListParser {
       // a run of bad lines, the run's first line names the problem.)
       this.badMessage = `cut off: the list ends inside this line, without its newline (${this.badMessage})`;
     }
+  }
+
+  /**
+   * Whether the last entry's template data hashes to its recorded digest; undefined when no
+   * hash can tell (a violation's zero digest, a bank without a hasher here). An unknown
+   * template's fields are guessed: it is never confirmed.
+   */
+  private lastEntryConfirms(): boolean | undefined {
+    const b = this.b;
+    const i = b.length - 1;
+    const o = b.entryOffset[i];
+    const desc = b.descriptors[b.template[i]];
+    const D = this.D ?? 0;
+    const canTell = hashAlgorithmsOfSize(D).some((alg) => confirmHasher(alg) !== undefined);
+    if (!canTell || b.data.subarray(o + 4, o + 4 + D).every((x) => x === 0)) return undefined;
+    // Where the template data (or the legacy `d` field) starts: after pcr, digest, name.
+    const q = o + 8 + D + desc.info.name.length;
+    const legacyDigest = desc.isLegacyIma ? b.fileDigestLength[i] : -1;
+    return desc.info.known && this.confirms(o, q, o + b.entrySize[i], legacyDigest, desc);
   }
 
   private appendPending(chunk: Uint8Array, start: number, end: number): void {
@@ -234,21 +282,134 @@ export class AsciiListParser {
     this.pendingLength += n;
   }
 
-  /** One line `buf[s, e)` whose newline (or the end of input) is at source offset `srcEnd`. */
-  private line(buf: Uint8Array, s: number, e: number, srcEnd: number): void {
+  /**
+   * One line `buf[s, e)` whose newline (or, when not `terminated`, the end of input) is at
+   * source offset `srcEnd`.
+   *
+   * A CR before the newline ends the line in a CRLF file (one copied through Windows), but
+   * the kernel prints names raw and '\r' is a file-name byte: it is taken as a line end
+   * while every line so far ended in CRLF, and otherwise the template hash decides between
+   * the two readings (the file's majority of line ends when neither confirms).
+   *
+   * A newline in a name splits its entry over lines: a line that is no entry (or blank)
+   * is tried joined by '\n' to the lines before it, from the last that started an entry;
+   * the joined reading is taken when its template hash confirms it.
+   */
+  private line(buf: Uint8Array, s: number, e: number, srcEnd: number, terminated = true): void {
     this.lineNumber++;
     const src = this.lineStart;
     if (this.pendingTooLong) {
+      this.groupStart = -1;
       this.noteBad(src, srcEnd, `line is longer than ${MAX_LINE} bytes, more than any IMA entry`);
       return;
     }
-    if (e > s && buf[e - 1] === 0x0d) e--;
+    const cr = e > s && buf[e - 1] === CR;
+    let strip = cr && this.crLines >= this.lfLines;
+    const blank = isBlankLine(buf, s, e);
+    let problem: string | undefined;
+    if (!blank) {
+      problem = this.read(buf, s, strip ? e - 1 : e, src);
+      if (cr && !(this.crLines > 0 && this.lfLines === 0) && (problem !== undefined || this.lastEntryConfirms() !== true)) {
+        if (problem === undefined) this.b.dropLastEntry();
+        const other = this.read(buf, s, strip ? e : e - 1, src);
+        if (other === undefined && this.lastEntryConfirms() === true) {
+          strip = !strip;
+          problem = undefined;
+        } else {
+          if (other === undefined) this.b.dropLastEntry();
+          problem = this.read(buf, s, strip ? e - 1 : e, src);
+        }
+      }
+    }
+    if (terminated) {
+      if (strip) this.crLines++;
+      else this.lfLines++;
+    }
+    const end = strip ? e - 1 : e;
+    if (!blank && problem === undefined) {
+      this.flushBad();
+      this.startGroup(buf, s, end, src, true);
+      return;
+    }
+    // A line that got as far as its template name starts an entry rather than continuing one.
+    const startsEntry = !blank && this.lineHasHead;
+    if (this.joinGroup(buf, s, end)) return;
+    if (startsEntry) this.startGroup(buf, s, end, src, false);
+    if (problem !== undefined) this.noteBad(src, srcEnd, problem);
+  }
+
+  /** Reads the line `buf[s, e)` from its first non-blank byte; returns its problem if any. */
+  private read(buf: Uint8Array, s: number, e: number, src: number): string | undefined {
+    this.lineHasHead = false;
     let i = s;
     while (i < e && isBlank(buf[i])) i++;
-    if (i === e) return; // blank lines carry nothing
-    const problem = this.encodeLine(buf, i, e, src);
-    if (problem === undefined) this.flushBad();
-    else this.noteBad(src, srcEnd, problem);
+    return this.encodeLine(buf, i, e, src);
+  }
+
+  /**
+   * Makes `buf[s, e)` the first line of the entry that lines after it may continue (a name
+   * with newlines); `added`: it was read as an entry (the last one).
+   */
+  private startGroup(buf: Uint8Array, s: number, e: number, src: number, added: boolean): void {
+    this.groupStart = src;
+    this.groupAdded = added;
+    this.groupRef = buf;
+    this.groupRefStart = s;
+    this.joinLength = e - s;
+    this.groupFirstLength = e - s;
+    this.groupBadFrom = this.badFrom;
+    this.groupBadLastLine = this.badLastLine;
+    this.groupBadEnd = this.badEnd;
+  }
+
+  /** Copies the group's first line out of the caller's buffer (or `pending`) into `join`. */
+  private keepGroupLine(): void {
+    if (this.groupRef === undefined) return;
+    this.ensureJoin(this.joinLength);
+    this.join.set(this.groupRef.subarray(this.groupRefStart, this.groupRefStart + this.joinLength));
+    this.groupRef = undefined;
+  }
+
+  private ensureJoin(n: number): void {
+    if (n <= this.join.length) return;
+    const grown = new Uint8Array(Math.max(n, 2 * this.join.length));
+    grown.set(this.join.subarray(0, this.joinLength));
+    this.join = grown;
+  }
+
+  /**
+   * Tries the group's lines and `buf[s, e)` joined by '\n' as one entry; true when its
+   * template hash confirms it: it then replaces the group's entry, and the lines joined are
+   * no longer bad. Otherwise the line is added to the group (while a name could be that long).
+   */
+  private joinGroup(buf: Uint8Array, s: number, e: number): boolean {
+    if (this.groupStart < 0) return false;
+    if (this.joinLength - this.groupFirstLength > MAX_NAME_CONTINUATION) {
+      this.groupStart = -1;
+      return false;
+    }
+    this.keepGroupLine();
+    const n = this.joinLength + 1 + e - s;
+    this.ensureJoin(n);
+    const join = this.join;
+    join[this.joinLength] = 0x0a;
+    join.set(buf.subarray(s, e), this.joinLength + 1);
+    const b = this.b;
+    const problem = this.read(join, 0, n, this.groupStart);
+    const confirmed = problem === undefined && this.lastEntryConfirms() === true;
+    if (problem === undefined) b.dropLastEntry();
+    if (!confirmed) {
+      this.joinLength = n;
+      return false;
+    }
+    if (this.groupAdded) b.dropLastEntry();
+    this.read(join, 0, n, this.groupStart);
+    this.groupStart = -1;
+    this.badFrom = this.groupBadFrom;
+    this.badLastLine = this.groupBadLastLine;
+    this.badEnd = this.groupBadEnd;
+    this.flushBad();
+    return true;
   }
 
   /** Re-encodes one non-blank line into `data` and adds its entry; returns a problem if any. */
@@ -294,6 +455,7 @@ export class AsciiListParser {
     const nameLen = i - ns;
     this.lineEndsAtName = i === e;
     if (nameLen === 0) return 'expected a template name after the template digest';
+    this.lineHasHead = true;
     if (nameLen > MAX_TEMPLATE_NAME_LENGTH) {
       return `template name of ${nameLen} bytes is longer than 255`;
     }
@@ -318,12 +480,15 @@ export class AsciiListParser {
     const q = o + 8 + D + nameLen;
     const scan = this.scan;
     if (desc.isLegacyIma) {
-      const count = this.splitFields(buf, i, e, 2);
       const tk = this.tokens;
-      let end: number | string =
+      const legacy = (count: number): number | string =>
         count === 2
           ? writeLegacyFields(buf, tk[0], tk[1], tk[2], tk[3], data, q)
           : `expected 2 fields after template "ima" (digest and name), found ${count}`;
+      let end = legacy(this.splitFields(buf, i, e, 2));
+      if (this.splitOnSingleSpaces && hasTab(buf, i, e)) {
+        end = this.tabReading(buf, i, e, 2, end, legacy, (x) => this.confirms(o, q, x, (tk[1] - tk[0]) / 2));
+      }
       let dLen = (tk[1] - tk[0]) / 2;
       const n = this.splitSingleSpaces(buf, i, e);
       if (n > 2) {
@@ -352,18 +517,21 @@ export class AsciiListParser {
       return undefined;
     }
     const expected = desc.kinds.length;
-    const count = this.splitFields(buf, i, e, expected);
-    let end: number | string;
-    if (count > MAX_TEMPLATE_FIELDS) {
-      end = `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
-    } else if (expected > 0 && count > expected) {
-      end = `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
-    } else {
-      end = this.writeFields(buf, count, desc, q);
+    let end = this.writeSplitFields(buf, this.splitFields(buf, i, e, expected), desc, q);
+    if (this.splitOnSingleSpaces && hasTab(buf, i, e)) {
+      end = this.tabReading(
+        buf,
+        i,
+        e,
+        expected,
+        end,
+        (c) => this.writeSplitFields(buf, c, desc, q),
+        (x) => this.confirms(o, q, x, -1, desc),
+      );
     }
     if (desc.nameField >= 0 && expected > 0 && !this.splitOnSingleSpaces) {
       const n = this.splitSingleSpaces(buf, i, e);
-      if (n > expected) end = this.readSpacedName(buf, i, e, n, desc, o, q, count, end);
+      if (n > expected) end = this.readSpacedName(buf, i, e, n, desc, o, q, end);
     }
     if (typeof end === 'string') return end;
     const L = end - (q + 4);
@@ -372,6 +540,38 @@ export class AsciiListParser {
     scanTemplateFields(data, q + 4, L, true, desc, scan);
     b.addEntry(o, src, end - o, pcr, t, scan);
     return undefined;
+  }
+
+  /** The fields in `tokens` (`count` of them) written as by writeFields, or the problem with their count. */
+  private writeSplitFields(buf: Uint8Array, count: number, desc: TemplateDescriptor, q: number): number | string {
+    const expected = desc.kinds.length;
+    if (count > MAX_TEMPLATE_FIELDS) return `more than ${MAX_TEMPLATE_FIELDS} fields (the kernel's limit)`;
+    if (expected > 0 && count > expected) {
+      return `expected ${expected} fields after template "${desc.info.name}", found ${count}`;
+    }
+    return this.writeFields(buf, count, desc, q);
+  }
+
+  /**
+   * A line split on single spaces (`strict`: its reading) with a tab in it. The kernel
+   * prints names raw, so a tab can be a name's byte; in a list edited by hand it may
+   * separate fields. The reading whose template hash confirms it is taken; when neither
+   * does, the single-space one (the kernel's form), unless only the whitespace-run one reads.
+   * `write(count)` writes the fields in `tokens`; `confirmed(end)` checks the hash.
+   */
+  private tabReading(
+    buf: Uint8Array,
+    i: number,
+    e: number,
+    expected: number,
+    strict: number | string,
+    write: (count: number) => number | string,
+    confirmed: (end: number) => boolean,
+  ): number | string {
+    if (typeof strict === 'number' && confirmed(strict)) return strict;
+    const loose = write(this.splitFields(buf, i, e, expected, true));
+    if (typeof strict === 'string' || (typeof loose === 'number' && confirmed(loose))) return loose;
+    return write(this.splitFields(buf, i, e, expected));
   }
 
   /**
@@ -411,7 +611,6 @@ export class AsciiListParser {
     desc: TemplateDescriptor,
     o: number,
     q: number,
-    plainCount: number,
     plain: number | string,
   ): number | string {
     const sp = this.spaced;
@@ -439,8 +638,7 @@ export class AsciiListParser {
     }
     if (typeof plain === 'number') {
       // Not a name with spaces after all (whitespace altered by hand?): read as written.
-      this.splitFields(buf, i, e, desc.kinds.length);
-      return this.writeFields(buf, plainCount, desc, q);
+      return this.writeFields(buf, this.splitFields(buf, i, e, desc.kinds.length, true), desc, q);
     }
     return plain + unconfirmed(encoded ? 0 : (firstProblem ?? 0));
   }
@@ -448,10 +646,10 @@ export class AsciiListParser {
   /**
    * Fills `spaced` with the tokens of `buf[i, e)` split on single spaces (`buf[i]` is the
    * separator after the template name) and returns their count; 0 when the line does not
-   * start with a space, has a tab, or has too many tokens to hold a name.
+   * start with a space or has too many tokens to hold a name.
    */
   private splitSingleSpaces(buf: Uint8Array, i: number, e: number): number {
-    if (i >= e || buf[i] !== SPACE || hasTab(buf, i, e)) return 0;
+    if (i >= e || buf[i] !== SPACE) return 0;
     const sp = this.spaced;
     let n = 0;
     let start = i + 1;
@@ -503,13 +701,13 @@ export class AsciiListParser {
 
   /**
    * Fills `tokens` with the fields of `buf[i, e)` (which starts at the separator after the
-   * template name) and returns their count. Single-space split when it yields `expected`
-   * fields, else a split on whitespace runs.
+   * template name) and returns their count. Single-space split (the kernel's) when it yields
+   * `expected` fields and not `loose`, else a split on whitespace runs.
    */
-  private splitFields(buf: Uint8Array, i: number, e: number, expected: number): number {
+  private splitFields(buf: Uint8Array, i: number, e: number, expected: number, loose = false): number {
     const tk = this.tokens;
     const max = MAX_TEMPLATE_FIELDS + 1;
-    if (expected > 0 && i < e && buf[i] === SPACE) {
+    if (!loose && expected > 0 && i < e && buf[i] === SPACE) {
       let n = 0;
       let start = i + 1;
       for (let k = start; k <= e && n < max; k++) {
@@ -520,7 +718,7 @@ export class AsciiListParser {
           start = k + 1;
         }
       }
-      if (n === expected && !hasTab(buf, i, e)) {
+      if (n === expected) {
         this.splitOnSingleSpaces = true;
         return n;
       }
