@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The CLI is bundled by `npm run build` into dist/cli; this launcher only loads it.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +17,8 @@ if (wantsHugePages(argv)) {
   // (`analyze` streams a large list through small windows: with a 100k-path policy judged in
   // the pass too, huge pages gave no measurable gain, 5.0 s CPU either way; issue 13).
   // IMASCOPE_HUGE_PAGES=0: never.
+  // Imported here: loading node:child_process costs every other run ~4 ms of CPU.
+  const { spawnSync } = await import('node:child_process');
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
     stdio: 'inherit',
     env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' },

@@ -196,8 +196,8 @@ class ReportOutput {
 
 // Start-up is part of every run (issue 14): what only some commands or options need —
 // compare, policy create, the HTML report, the permalink's encoder — is loaded by `import()`
-// when asked for, so `analyze` does not compile and evaluate it (scripts/build-cli.mjs splits
-// the bundle at these imports).
+// when asked for, so `analyze` does not evaluate it (the bundle initialises such modules on
+// their first import, and its code cache spares compiling them: scripts/build-cli.mjs).
 async function run(argv: readonly string[], out: ReportOutput): Promise<number> {
   if (argv[0] === 'compare') return (await import('./compare-command')).runCompare(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -345,6 +345,7 @@ function readInput(file: string, given: InputKind | undefined, out: ReportOutput
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.
+// No top-level await: the bundle is CommonJS (scripts/build-cli.mjs).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((status) => (process.exitCode = status));
 }
