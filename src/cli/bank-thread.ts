@@ -17,11 +17,18 @@
  * million entries the parsing thread is the busier one (the chains leave the worker idle a third
  * of the time), and hashing 112 MiB costs it ~0.28 s against ~0.03 s to copy the windows into
  * the parts that travel like the batches (`fingerprint`).
+ *
+ * The `--json` report is the worker's to write as well (`stdoutWriter`): with a million policy
+ * failures it is ~215 MB, and while the worker waits for stdout's reader (a pipe takes it at
+ * the reader's pace) this thread makes the next chunks, instead of doing one after the other.
  */
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { startCliWorker } from './cli-worker';
 import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { BankChain } from '../core/analysis/streamed-log';
+import { REPORT_CHUNK_BYTES, type ChunkWriter } from '../core/export/json-report';
+import { CLOSED_PIPE_STATUS, makeStdoutBlocking, writeToFd1 } from './blocking-stdout';
+import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
 
 /** The banks the kernel extends in batches: the only ones worth a thread. */
 type ChainBank = 'sha1' | 'sha256';
@@ -52,9 +59,15 @@ export interface FileFingerprint {
 
 /**
  * To the worker: a batch to extend, a chain whose 256 PCR values are wanted (and then dropped),
- * a part of a file to hash, or a file whose SHA-256 is wanted (and then dropped).
+ * a part of a file to hash, a file whose SHA-256 is wanted (and then dropped), or the channel
+ * of the report's chunks to write to stdout.
  */
-export type ChainRequest = ChainBatch | { readonly statesOf: number } | { readonly part: FilePart } | { readonly digestOf: number };
+export type ChainRequest =
+  | ChainBatch
+  | { readonly statesOf: number }
+  | { readonly part: FilePart }
+  | { readonly digestOf: number }
+  | { readonly stdout: StdoutChannel };
 
 /**
  * From the worker: a batch's or a part's buffers back, a chain's PCR values after its last batch
@@ -65,6 +78,9 @@ export type ChainReply =
   | { readonly chain: number; readonly states: Uint8Array | undefined }
   | { readonly returnedPart: FilePart }
   | { readonly file: number; readonly sha256: string };
+
+/** Report chunks with the worker at most: while it writes one, this thread fills the next. */
+const STDOUT_CHUNKS = 4;
 
 /** Entries per message: a postMessage costs tens of microseconds, a batch's copy about as much. */
 const BATCH_ENTRIES = 32768;
@@ -196,6 +212,63 @@ export class BankThread {
   /** Ends the worker: until then it keeps the process alive. */
   async close(): Promise<void> {
     await this.worker.terminate();
+  }
+
+  /** Lets the process end while the worker is still there (its work is waited for synchronously: stdoutWriter). */
+  unref(): void {
+    this.worker.unref();
+  }
+
+  /**
+   * A writer for writeJsonReport that has the worker write each chunk to stdout while this
+   * thread fills the next (stdout-chunks.ts), with the first chunk to fill; undefined when the
+   * worker has ended or `process.stdout` holds bytes still to go (they must go first).
+   * `finish` waits for the last write; a reader that closed the pipe ends the process as
+   * writeStdoutFully does.
+   */
+  stdoutWriter(): { readonly first: Uint8Array; readonly write: ChunkWriter; finish(): void } | undefined {
+    if (this.dead || process.stdout.writableLength > 0) return undefined;
+    makeStdoutBlocking();
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    this.worker.postMessage({ stdout: { port: port2, signal: signal.buffer } } satisfies ChainRequest, [port2]);
+    const free: Array<Uint8Array<ArrayBuffer>> = [];
+    let withWorker = 0;
+    /** Takes back what the worker has written; waits for a chunk when `until` says so. Ends the process, or throws, when a write went wrong. */
+    const collect = (until: () => boolean): void => {
+      for (;;) {
+        // Read before looking at the port: a chunk sent back after the look changes it, and the wait returns at once.
+        const returned = Atomics.load(signal, RETURNED);
+        for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
+          free.push(new Uint8Array(m.message as ArrayBuffer));
+          withWorker--;
+        }
+        const status = Atomics.load(signal, STATUS);
+        if (status === STDOUT_CLOSED) process.exit(CLOSED_PIPE_STATUS);
+        if (status === STDOUT_FAILED) throw new Error('the bank thread could not write the report to stdout');
+        if (until()) return;
+        Atomics.wait(signal, RETURNED, returned);
+      }
+    };
+    const finish = (): void => collect(() => withWorker === 0);
+    let filling = new Uint8Array(REPORT_CHUNK_BYTES);
+    return {
+      first: filling,
+      write: (chunk) => {
+        if (chunk.buffer !== filling.buffer) {
+          // Not the chunk handed out (a string longer than a chunk, written whole): after the others, from here.
+          finish();
+          if (!writeToFd1(chunk)) process.exit(CLOSED_PIPE_STATUS);
+          return true;
+        }
+        port1.postMessage({ bytes: filling.buffer, count: chunk.length } satisfies StdoutChunk, [filling.buffer]);
+        withWorker++;
+        collect(() => free.length > 0 || withWorker < STDOUT_CHUNKS);
+        filling = free.pop() ?? new Uint8Array(REPORT_CHUNK_BYTES);
+        return filling;
+      },
+      finish,
+    };
   }
 
   private send(chain: number): void {

@@ -21,32 +21,47 @@ let madeBlocking = false;
 
 /**
  * Writes `chunk` to fd 1 whole. libuv makes a pipe non-blocking once `process.stdout` is used;
- * it is made blocking again here (the handle's `setBlocking`, as the `set-blocking` package
- * does), so that a write waits for the reader in the kernel: polling a full pipe every
- * millisecond capped a 215 MB report at ~64 KiB per ms (1,221 against 248 ms through
- * spawnSync's pipe, /tmp measurement in BENCHMARKS.md). Where that cannot be done, a full
- * pipe answers EAGAIN: wait and try again. A reader that stopped (`| head`) ends the process
- * quietly, as tools that SIGPIPE kills do. Bytes already queued in `process.stdout` go first,
- * in order.
+ * it is made blocking again here (makeStdoutBlocking), so that a write waits for the reader in
+ * the kernel. A reader that stopped (`| head`) ends the process quietly, as tools that SIGPIPE
+ * kills do. Bytes already queued in `process.stdout` go first, in order.
  */
 export function writeStdoutFully(chunk: Uint8Array): void {
   if (process.stdout.writableLength > 0) {
     process.stdout.write(chunk.slice());
     return;
   }
-  if (!madeBlocking) {
-    madeBlocking = true;
-    (process.stdout as unknown as { _handle?: StdoutHandle })._handle?.setBlocking?.(true);
-  }
+  makeStdoutBlocking();
+  if (!writeToFd1(chunk)) process.exit(CLOSED_PIPE_STATUS);
+}
+
+/**
+ * Makes fd 1 blocking again (the handle's `setBlocking`, as the `set-blocking` package does):
+ * polling a full pipe every millisecond capped a 215 MB report at ~64 KiB per ms (1,221
+ * against 248 ms through spawnSync's pipe, /tmp measurement in BENCHMARKS.md). Once: the
+ * flag is the file's, shared by every thread that writes to it.
+ */
+export function makeStdoutBlocking(): void {
+  if (madeBlocking) return;
+  madeBlocking = true;
+  (process.stdout as unknown as { _handle?: StdoutHandle })._handle?.setBlocking?.(true);
+}
+
+/**
+ * Writes `chunk` to fd 1 whole, past `process.stdout` (any thread may call it); false when the
+ * reader has closed the pipe. Where fd 1 could not be made blocking, a full pipe answers
+ * EAGAIN: wait and try again.
+ */
+export function writeToFd1(chunk: Uint8Array): boolean {
   let at = 0;
   while (at < chunk.length) {
     try {
       at += writeSync(STDOUT, chunk, at, chunk.length - at);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
+      if (code === 'EPIPE') return false;
       if (code !== 'EAGAIN') throw e;
       Atomics.wait(pause, 0, 0, 1);
     }
   }
+  return true;
 }

@@ -2,7 +2,9 @@
  * Entry of the CLI's bank thread (bank-thread.ts): extends the SHA-1 and SHA-256 chains of a
  * streamed list with the batch kernel, batch by batch in the order they are sent, hands each
  * batch's buffers back for reuse, and answers a chain's final PCR values when asked (then
- * forgets the chain). It also hashes the list file's bytes, part by part, for its SHA-256. It loads the kernel alone, so that it boots in little CPU. Bundled
+ * forgets the chain). It also hashes the list file's bytes, part by part, for its SHA-256, and
+ * writes the report's chunks to stdout as they come on the channel it is given. It loads the kernel alone,
+ * so that it boots in little CPU. Bundled
  * beside the CLI as dist/cli/chain-worker.mjs.
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -10,6 +12,8 @@ import { parentPort } from 'node:worker_threads';
 import { digestSize } from '../core/hash/hash-algorithm';
 import { HashKernel } from '../core/hash/kernel-hasher';
 import type { ChainRequest, ChainReply } from './bank-thread';
+import { writeToFd1 } from './blocking-stdout';
+import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, STDOUT_OK, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
 
 const port = parentPort;
 if (port === null) throw new Error('chain-worker.ts runs as a worker thread');
@@ -37,6 +41,10 @@ port.on('message', (request: ChainRequest) => {
       port.postMessage({ file: request.digestOf, sha256 } satisfies ChainReply);
       return;
     }
+    if ('stdout' in request) {
+      writeChunksOf(request.stdout);
+      return;
+    }
     if ('statesOf' in request) {
       const reply: ChainReply = { chain: request.statesOf, states: states.get(request.statesOf) };
       states.delete(request.statesOf);
@@ -51,3 +59,26 @@ port.on('message', (request: ChainRequest) => {
     port.postMessage(reply, [pcrs.buffer, values.buffer]);
   });
 });
+
+/**
+ * Writes each chunk that comes on `channel` to stdout, in order, unless a write failed before,
+ * and sends it back; the main thread, waiting for a chunk, learns how the writes went from
+ * the status word.
+ */
+function writeChunksOf(channel: StdoutChannel): void {
+  const signal = new Int32Array(channel.signal);
+  channel.port.on('message', ({ bytes, count }: StdoutChunk) => {
+    if (Atomics.load(signal, STATUS) === STDOUT_OK) {
+      let status = STDOUT_OK;
+      try {
+        if (!writeToFd1(new Uint8Array(bytes, 0, count))) status = STDOUT_CLOSED;
+      } catch {
+        status = STDOUT_FAILED;
+      }
+      if (status !== STDOUT_OK) Atomics.store(signal, STATUS, status);
+    }
+    channel.port.postMessage(bytes, [bytes]);
+    Atomics.add(signal, RETURNED, 1);
+    Atomics.notify(signal, RETURNED);
+  });
+}

@@ -40,10 +40,16 @@ async function largeReportCase(): Promise<{ dir: string; list: string; policy: s
 }
 
 describe('imascope analyze', () => {
-  it('stops quietly when the reader closes the pipe early (analyze --json | head -c 100)', async () => {
+  // Read whole, the report is written from this thread; streamed, the bank thread writes it (bank-thread.ts stdoutWriter).
+  const WRITERS = [
+    ['the list read whole', ''],
+    ['the list streamed', 'IMASCOPE_STREAM_MIN_BYTES=0 '],
+  ] as const;
+
+  it.each(WRITERS)('stops quietly when the reader closes the pipe early (analyze --json | head -c 100), %s', async (_, env) => {
     // The CLI is still writing when head goes away.
     const { list, policy } = await largeReportCase();
-    const command = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}' | head -c 100`;
+    const command = `${env}'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}' | head -c 100`;
     const r = spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stdout).toHaveLength(100);
     expect(r.stderr).toBe('');
@@ -66,10 +72,10 @@ describe('imascope analyze', () => {
     expect(quote.stdout).toContain('signature not checked (no attestation key was given)');
   });
 
-  it('writes a report larger than the pipe whole to a reader that is slow to start (the pipe fills: EAGAIN, wait, go on)', async () => {
+  it.each(WRITERS)('writes a report larger than the pipe whole to a reader that is slow to start (the pipe fills: EAGAIN, wait, go on), %s', async (_, env) => {
     const { dir, list, policy } = await largeReportCase();
     const toFile = join(dir, 'report.json');
-    const analyze = `'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}'`;
+    const analyze = `${env}'${process.execPath}' --import tsx src/cli/imascope.ts analyze --json '${list}' '${policy}'`;
     expect(spawnSync('bash', ['-c', `${analyze} > '${toFile}'`], { timeout: 60_000 }).status).toBe(1);
     const slow = spawnSync('bash', ['-c', `set -o pipefail; ${analyze} | (sleep 2; cat)`], { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
     expect(slow.status).toBe(1);

@@ -180,8 +180,15 @@ class ReportOutput {
     this.#json = json;
   }
 
-  report(report: Report): void {
+  /** Writes the report; through `thread` when given (it writes while this thread makes the next chunks). */
+  report(report: Report, thread?: BankThread): void {
     this.written = true;
+    const writer = thread?.stdoutWriter();
+    if (writer !== undefined) {
+      writeJsonReport(report, writer.write, writer.first);
+      writer.finish();
+      return;
+    }
     writeJsonReport(report, (chunk) => {
       writeStdoutFully(chunk);
       return true;
@@ -253,13 +260,16 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     return 2;
   }
   let analysis: Analysis | undefined;
+  // The second core extends the chains while this one parses and hashes (bank-thread.ts), then
+  // writes the --json report.
+  let thread: BankThread | undefined;
   if (list !== undefined) {
-    // The second core extends the chains while this one parses and hashes (bank-thread.ts).
-    let thread: BankThread | undefined;
     try {
       analysis = await analyzeStreaming(list, raw, options, provider, bankThreadWanted() ? () => (thread = BankThread.start()) : undefined);
     } finally {
-      void thread?.close(); // it would keep the process alive
+      // It would keep the process alive; kept for the report, it no longer does.
+      if (args.json) thread?.unref();
+      else void thread?.close();
     }
   }
   if (analysis === undefined) {
@@ -292,7 +302,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   }
   // Streamed: with a million policy failures the document is ~200 MB, written a chunk at a
   // time as stdout takes it (writeStdoutFully), never whole in memory.
-  if (args.json) out.report(report);
+  if (args.json) out.report(report, thread);
   else process.stdout.write(formatHumanReport(report));
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);

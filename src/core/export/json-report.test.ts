@@ -9,15 +9,25 @@ import { createNobleHashProvider } from '../hash/hash-provider';
 import type { Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
 import { decodeText } from '../util/bytes';
-import { exportJsonReport, writeJsonReport } from './json-report';
+import { exportJsonReport, REPORT_CHUNK_BYTES, writeJsonReport } from './json-report';
 
-/** `value` written out; `reuse`: the writer copies each chunk and hands it back to be filled again. */
-function streamed(value: unknown, reuse = false): { text: string; chunks: number[] } {
+/**
+ * `value` written out; `reuse`: the writer copies each chunk and hands it back to be filled
+ * again (true), or gives one of its own chunks in turn to fill next ('turns', as the CLI's
+ * bank thread does).
+ */
+function streamed(value: unknown, reuse: boolean | 'turns' = false): { text: string; chunks: number[] } {
   const parts: Uint8Array[] = [];
-  writeJsonReport(value as Report, (chunk) => {
-    parts.push(reuse ? chunk.slice() : chunk);
-    return reuse;
-  });
+  const own = [new Uint8Array(REPORT_CHUNK_BYTES), new Uint8Array(REPORT_CHUNK_BYTES)];
+  let turn = 0;
+  const write = (chunk: Uint8Array): boolean | Uint8Array => {
+    parts.push(reuse === false ? chunk : chunk.slice());
+    if (reuse !== 'turns') return reuse;
+    chunk.fill(0xff); // what was handed back must be written again before it is read
+    return own[++turn % own.length];
+  };
+  if (reuse === 'turns') writeJsonReport(value as Report, write, own[0]);
+  else writeJsonReport(value as Report, write);
   const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -77,6 +87,8 @@ describe('writeJsonReport', () => {
     expect(out.chunks.length).toBeGreaterThan(4);
     // A chunk handed back is filled again: what was written out of it stays as it was.
     expect(streamed(value, true).text).toBe(out.text);
+    // …and so is a chunk the writer gives in turn.
+    expect(streamed(value, 'turns').text).toBe(out.text);
     // Only a single string longer than a chunk is handed out whole.
     expect(out.chunks.filter((n) => n > 1 << 20).every((n) => n >= long.length)).toBe(true);
   });

@@ -6,8 +6,9 @@ export function exportJsonReport(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Bytes handed to the writer at a time. */
-const CHUNK_BYTES = 1 << 20;
+/** Bytes handed to the writer at a time: the size of every chunk filled. */
+export const REPORT_CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = REPORT_CHUNK_BYTES;
 
 /**
  * The same bytes as `exportJsonReport`, as UTF-8 in pieces of about a megabyte: a report of a
@@ -16,19 +17,23 @@ const CHUNK_BYTES = 1 << 20;
  * in own enumerable order, `undefined`, functions and symbols left out of objects (null in
  * arrays), `toJSON` honoured; strings and numbers are JSON.stringify's own text (plain ASCII
  * strings, nearly every one here, are copied without it). `write` may keep each chunk, unless
- * it returns true: it is done with the chunk, which is then filled again. Reusing one chunk
- * matters on this VM, where a fresh page costs ~18 µs when first written: 200 MB of new
- * chunks cost ~0.7 s (BENCHMARKS.md).
+ * it returns true: it is done with the chunk, which is then filled again; or it returns the
+ * chunk to fill next (one of a few it writes out in turn, `first` the first of them). Reusing
+ * chunks matters on this VM, where a fresh page costs ~18 µs when first written: 200 MB of
+ * new chunks cost ~0.7 s (BENCHMARKS.md).
  */
-export function writeJsonReport(report: Report, write: ChunkWriter): void {
-  const out = new JsonBytes(write);
+export function writeJsonReport(report: Report, write: ChunkWriter, first?: Uint8Array): void {
+  const out = new JsonBytes(write, first ?? new Uint8Array(CHUNK_BYTES));
   out.value(withToJson(report, ''), 0);
   out.byte(0x0a);
   out.flush();
 }
 
-/** Takes a chunk of the document; true when it no longer needs the chunk (written out, copied). */
-export type ChunkWriter = (chunk: Uint8Array) => boolean | void;
+/**
+ * Takes a chunk of the document; true when it no longer needs the chunk (written out, copied),
+ * or the chunk (of REPORT_CHUNK_BYTES) to fill next.
+ */
+export type ChunkWriter = (chunk: Uint8Array) => boolean | void | Uint8Array;
 
 const encoder = new TextEncoder();
 /** Strings up to this length are looked up in the cache of strings written before (its lookup hashes the string once). */
@@ -36,7 +41,7 @@ const SHORT_STRING = 48;
 const MAX_CACHED_STRINGS = 4096;
 
 class JsonBytes implements JsonSink {
-  #chunk = new Uint8Array(CHUNK_BYTES);
+  #chunk: Uint8Array;
   #at = 0;
   /** Chunks handed out so far (a position in the chunk means something only within one). */
   #flushes = 0;
@@ -46,11 +51,21 @@ class JsonBytes implements JsonSink {
   /** Short strings written before, encoded: a failure's reason and Keylime event repeat a million times. */
   readonly #short = new Map<string, Uint8Array>();
 
-  constructor(private readonly write: ChunkWriter) {}
+  constructor(
+    private readonly write: ChunkWriter,
+    first: Uint8Array,
+  ) {
+    if (first.length !== CHUNK_BYTES) throw new Error(`a report chunk has ${first.length} bytes, not ${CHUNK_BYTES}`);
+    this.#chunk = first;
+  }
 
   flush(): void {
     if (this.#at === 0) return;
-    if (this.write(this.#chunk.subarray(0, this.#at)) !== true) this.#chunk = new Uint8Array(CHUNK_BYTES);
+    const done = this.write(this.#chunk.subarray(0, this.#at));
+    if (done instanceof Uint8Array) {
+      if (done.length !== CHUNK_BYTES) throw new Error(`a report chunk has ${done.length} bytes, not ${CHUNK_BYTES}`);
+      this.#chunk = done;
+    } else if (done !== true) this.#chunk = new Uint8Array(CHUNK_BYTES);
     this.#at = 0;
     this.#flushes++;
   }

@@ -35,6 +35,16 @@ describe('AsciiKeyTable', () => {
     }
   });
 
+  it('sees a byte ≥ 0x80 wherever it is in the name: in any of the four bytes hashed together, or after them', () => {
+    for (let length = 1; length <= 11; length++) {
+      for (let at = 0; at < length; at++) {
+        const bytes = new Uint8Array(length).fill(0x61);
+        bytes[at] = 0x80 + at;
+        expect(lookup(table, bytes), `${length}/${at}`).toBe(NOT_ASCII);
+      }
+    }
+  });
+
   it('holds no non-ASCII key: an ASCII name never equals one', () => {
     const only = new AsciiKeyTable(new Map([['/ü', ['x']]]));
     expect(lookup(only, encodeText('/u'))).toBeUndefined();

@@ -17,6 +17,11 @@ export class BufferKeys {
     this.#bufField = reader.log.templates.map((t) => (t.name === 'ima' ? -1 : t.fields.indexOf('buf')));
   }
 
+  /** Whether any template of the log has a `buf` field: without one, no entry has a buffer. */
+  get anyBuffer(): boolean {
+    return this.#bufField.some((f) => f >= 0);
+  }
+
   /** The entry's `buf` field (a view: see EntryReader), or undefined when its template has none (or it is cut short). */
   buffer(i: IndexIntoEntryTable): Uint8Array | undefined {
     return this.reader.field(i, this.#bufField[this.reader.log.entries.template[i]]);

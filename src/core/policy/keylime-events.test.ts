@@ -46,4 +46,19 @@ describe('KeylimeEvents.messages', () => {
     for (const piece of [120, 60, 1]) expect(events.messages(piece)).toEqual(expected);
     expect(Array.from({ length: events.length }, (_, k) => events.message(k))).toEqual(expected);
   });
+
+  it('says of each name whether JSON writes it as it stands (printable ASCII but a quote or a backslash)', () => {
+    const names = ['/usr/bin/plain', '/a"b', '/a\\b', '/tab\there', '/del\u007f', '/~ok'];
+    const built = buildImaLog([...names.map((n) => named(encodeText(n))), named(encodeText('/ü')), named(Uint8Array.from([0x2f, 0xff]))], { provider });
+    const log = parseImaLog(built.binary, { format: 'binary' });
+    verifyTemplateHashes(log, provider);
+    const policy = parseRuntimePolicy(encodeText(JSON.stringify({ digests: {} }))).policy;
+    const { events } = evaluateKeylime(log, { policy }, provider);
+    const plain = Array.from({ length: events.length }, (_, k) => events.plainJsonName(k));
+    expect(plain).toEqual([true, false, false, false, false, true, false, false]);
+    // Plain: the name's JSON is its bytes between quotes.
+    for (let k = 0; k < events.length; k++) {
+      if (plain[k]) expect(JSON.stringify(events.name(k))).toBe(`"${events.name(k)}"`);
+    }
+  });
 });

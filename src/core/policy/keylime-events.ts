@@ -59,6 +59,14 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const SHOWN_EVENTS = 8;
 /** In an event's id byte: the entry's buffer is a key (an ima-buf key entry). */
 const KEY_ENTRY = 0x80;
+/** In an event's id byte: the entry's name is JSON as it stands (plainJsonName). */
+const PLAIN_NAME = 0x40;
+/** In an event's id byte: the event has a stored context (`#contexts`). */
+const HAS_CONTEXT = 0x20;
+/** The id byte's bits that are the EventId. */
+const ID_BITS = 0x1f;
+/** Per byte, 1 when JSON.stringify does not leave it as it is in a string: not printable ASCII, `"` or `\`. */
+const NOT_PLAIN = Uint8Array.from({ length: 256 }, (_, c) => (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c ? 1 : 0));
 
 export type KeylimeEventContext = string | Readonly<Record<string, unknown>>;
 
@@ -107,18 +115,20 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
       this.#nameEnds = grown(this.#nameEnds, 2 * k);
     }
     this.#entries[k] = index;
-    this.#ids[k] = keyEntry ? id | KEY_ENTRY : id;
     if (context !== undefined) this.#contexts.set(k, context);
     const at = reader.nameAt(i);
     const length = reader.log.entries.nameLength[i];
     let to = this.#namesLength;
     if (to + length > this.#names.length) this.#names = grown(this.#names, 2 * (to + length));
-    // Byte by byte: names are short, and a view per event to copy from is garbage.
+    // Byte by byte: names are short, and a view per event to copy from is garbage. Whether
+    // the name is plain JSON is seen in the same loop (the report's writer asks of each).
     const names = this.#names;
     const from = reader.bytes;
-    for (let b = at, end = at + length; b < end; b++) names[to++] = from[b];
+    let notPlain = 0;
+    for (let b = at, end = at + length; b < end; b++) notPlain |= NOT_PLAIN[(names[to++] = from[b])];
     this.#namesLength = to;
     this.#nameEnds[k] = to;
+    this.#ids[k] = id | (keyEntry ? KEY_ENTRY : 0) | (notPlain === 0 ? PLAIN_NAME : 0) | (context !== undefined ? HAS_CONTEXT : 0);
     if (this.#perId[id]++ < SHOWN_EVENTS) {
       const { log } = reader;
       this.#shown.set(k, { digest: toHex(reader.fileDigest(i)), template: log.templates[log.entries.template[i]].name });
@@ -132,7 +142,7 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
 
   /** The EventId of event `k`. */
   idCode(k: number): EventId {
-    return (this.#ids[k] & ~KEY_ENTRY) as EventId;
+    return (this.#ids[k] & ID_BITS) as EventId;
   }
 
   id(k: number): KeylimeEventId {
@@ -142,6 +152,11 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
   /** Whether event `k`'s entry holds a key in its buffer. */
   keyEntry(k: number): boolean {
     return (this.#ids[k] & KEY_ENTRY) !== 0;
+  }
+
+  /** Whether event `k`'s entry name, as the list holds it, is JSON string text as it stands: printable ASCII but `"` and `\`. */
+  plainJsonName(k: number): boolean {
+    return (this.#ids[k] & PLAIN_NAME) !== 0;
   }
 
   /** Event `k`'s entry name as the list holds it (a view of the events' own buffer). */
@@ -168,7 +183,7 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
 
   /** Whether event `k`'s message is Keylime's text around its entry's name (`around` gives the text). */
   aroundName(k: number): readonly [Uint8Array, Uint8Array] | undefined {
-    return this.#contexts.has(k) ? undefined : AROUND_BYTES[this.idCode(k)];
+    return (this.#ids[k] & HAS_CONTEXT) !== 0 ? undefined : AROUND_BYTES[this.idCode(k)];
   }
 
   /** The context's message (the context itself when it is text). */

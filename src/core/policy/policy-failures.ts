@@ -44,14 +44,13 @@ function failureRows(events: KeylimeEvents, reason: (k: number) => PolicyFailure
 }
 
 const encoder = new TextEncoder();
-const QUOTE = 0x22;
 
 /**
  * The bytes failureRows' array gives as a JSON value at `depth`, made without it: per failure
  * its entry number between two runs of bytes that only its reason and event id decide (keys,
  * indentation, values, the message's text before the name), and the name as the list holds
- * it, when all of that is JSON as it stands (printable ASCII); anything else is written as the
- * value it is.
+ * it, when all of that is JSON as it stands (printable ASCII: KeylimeEvents.plainJsonName);
+ * anything else is written as the value it is.
  */
 function writeFailures(events: KeylimeEvents, reason: (k: number) => PolicyFailureReason, sink: JsonSink, depth: number): void {
   if (events.length === 0) {
@@ -59,46 +58,54 @@ function writeFailures(events: KeylimeEvents, reason: (k: number) => PolicyFailu
     return;
   }
   const indent = (d: number): string => `\n${'  '.repeat(d)}`;
-  const head = encoder.encode(`{${indent(depth + 2)}"index": `);
-  const first = encoder.encode(`[${indent(depth + 1)}`);
-  const next = encoder.encode(`,${indent(depth + 1)}`);
+  const head = `{${indent(depth + 2)}"index": `;
+  const end = `${indent(depth + 1)}}`;
+  // The bytes before each failure's entry number, the first's and then those after the one before.
+  const first = encoder.encode(`[${indent(depth + 1)}${head}`);
+  const between = encoder.encode(`${end},${indent(depth + 1)}${head}`);
   /** By event id and reason: the bytes from after the entry number to the message's name. */
-  const middles = KEYLIME_EVENT_IDS.map(() => new Map<PolicyFailureReason, { readonly plain: Uint8Array; readonly value: Uint8Array; readonly after: Uint8Array }>());
-  const end = encoder.encode(`${indent(depth + 1)}}`);
+  const middles = KEYLIME_EVENT_IDS.map(() => new Map<PolicyFailureReason, Middle>());
+  // Nearly every failure has the one before's id and reason: no lookup then.
+  let lastId = -1;
+  let lastWhy: PolicyFailureReason | undefined;
+  let middle: Middle | undefined;
   for (let k = 0; k < events.length; k++) {
-    sink.bytes(k === 0 ? first : next);
-    sink.bytes(head);
+    sink.bytes(k === 0 ? first : between);
     sink.integer(events.index(k));
     const why = reason(k);
     const id = events.idCode(k);
-    let middle = middles[id].get(why);
-    if (middle === undefined) {
-      const before = `,${indent(depth + 2)}"reason": ${JSON.stringify(why)},${indent(depth + 2)}"keylimeEvent": ${JSON.stringify(KEYLIME_EVENT_IDS[id])},${indent(depth + 2)}"message": `;
-      const [text, after] = AROUND_NAME.get(id) ?? ['', ''];
-      // The JSON of the text before the name without its closing quote, of the text after it without its opening one.
-      middle = { value: encoder.encode(before), plain: encoder.encode(before + JSON.stringify(text).slice(0, -1)), after: encoder.encode(JSON.stringify(after).slice(1)) };
-      middles[id].set(why, middle);
+    if (middle === undefined || id !== lastId || why !== lastWhy) {
+      middle = middles[id].get(why);
+      if (middle === undefined) {
+        const before = `,${indent(depth + 2)}"reason": ${JSON.stringify(why)},${indent(depth + 2)}"keylimeEvent": ${JSON.stringify(KEYLIME_EVENT_IDS[id])},${indent(depth + 2)}"message": `;
+        const [text, after] = AROUND_NAME.get(id) ?? ['', ''];
+        // The JSON of the text before the name without its closing quote, of the text after it without its opening one.
+        middle = { value: encoder.encode(before), plain: encoder.encode(before + JSON.stringify(text).slice(0, -1)), after: encoder.encode(JSON.stringify(after).slice(1)) };
+        middles[id].set(why, middle);
+      }
+      lastId = id;
+      lastWhy = why;
     }
-    const name = events.aroundName(k) === undefined ? undefined : events.nameBytes(k);
-    if (name !== undefined && isPlainJson(name)) {
+    if (events.aroundName(k) !== undefined && events.plainJsonName(k)) {
       sink.bytes(middle.plain);
-      sink.bytes(name);
+      sink.bytes(events.nameBytes(k));
       sink.bytes(middle.after);
     } else {
       sink.bytes(middle.value);
       sink.value(events.message(k), depth + 2);
     }
-    sink.bytes(end);
   }
+  sink.bytes(encoder.encode(end));
   sink.newline(depth);
   sink.byte(0x5d);
 }
 
-/** Bytes JSON.stringify leaves as they are in a string: printable ASCII but `"` and `\`. */
-function isPlainJson(bytes: Uint8Array): boolean {
-  for (let b = 0; b < bytes.length; b++) {
-    const c = bytes[b];
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) return false;
-  }
-  return true;
+/** What comes between a failure's entry number and the message's name, and after the name. */
+interface Middle {
+  /** The bytes up to the message's value. */
+  readonly value: Uint8Array;
+  /** The same and the message's opening quote and its text before the name. */
+  readonly plain: Uint8Array;
+  /** The message's text after the name and its closing quote. */
+  readonly after: Uint8Array;
 }
