@@ -52,9 +52,11 @@ describe('a quote of PCRs the log does not extend', () => {
     const match = report.findings.find((f) => f.code === 'quote-match');
     expect(match?.message).toContain("selects none of the PCRs the log extends (10): it attests none of the log's 3 entries");
     expect(match?.entries).toBeUndefined();
+    // Sound for what it selects, but no entry of the log is attested: a warning leads the verdict.
+    expect(report.findings.find((f) => f.code === 'quote-misses-log')).toMatchObject({ severity: 'warning' });
     const verdict = verdictOf(report);
-    expect(verdict.headline).toBe('The log is consistent');
-    expect(verdictLine(verdict)).toContain('The quote selects none of the PCRs the log extends');
+    expect(verdict.headline).toBe('The quote does not attest the log');
+    expect(verdictLine(verdict)).toContain('The quote selects none of the PCRs the log extends (10)');
     expect(exitStatusOf(report)).toBe(0);
   });
 

@@ -177,6 +177,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'The quote was given without its signature and without an attestation key. Its PCR digest was compared with the log, but anyone can write those bytes: nothing shows that a TPM made the quote. Give the signature (tpm2_quote -s sig.bin, or the signature in Keylime’s quote string) and the AK (tpm2_readpublic output, a PEM key or its certificate) to verify it.',
   },
+  'quote-misses-log': {
+    title: 'The quote does not attest the log',
+    severity: 'warning',
+    help: 'The quote is sound for the PCRs it selects, but it selects none of the PCRs the IMA log extends (PCR 10 by default), so nothing in it vouches for any entry of the log: a verifier that judges the log with this quote would find the log unattested. Keylime asks the agent for a quote that includes PCR 10; take the quote made with the log (tpm2_quote -l sha256:10, or the selection your verifier uses).',
+  },
   'input-ima-key': {
     title: 'Key used as an IMA verification key',
     severity: 'info',

@@ -395,6 +395,15 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
             ? `It covers all ${entryCount} entries of the log.`
             : `The quote covers entries 1–${m} of ${entryCount}; ${entryCount - m} were measured after it.`;
     out.push(finding('quote-match', `The quote's pcrDigest is reproduced. ${covered}`, m !== undefined && m > 0 ? [m - 1] : undefined));
+    // Sound for what it selects, yet it vouches for no entry of the log given with it: said, not a clean pass.
+    if (unselected !== undefined) {
+      out.push(
+        finding(
+          'quote-misses-log',
+          `The quote selects none of the PCRs the log extends (${unselected.join(', ')}): it attests none of the log's ${plural(entryCount ?? 0, 'entry', 'entries')}. Take the quote made with this log, selecting PCR ${unselected.join(', ')}.`,
+        ),
+      );
+    }
   }
   // Fail closed: a quote whose pcrDigest could not be recomputed is a check not made.
   if (q.missing.length > 0) {

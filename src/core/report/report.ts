@@ -54,6 +54,8 @@ export type FindingCode =
   | 'input-ima-key'
   // … and a quote given with neither signature nor key: its digest checked, its origin not.
   | 'quote-unsigned'
+  // … and a quote that selects none of the PCRs the log extends: it attests none of the log.
+  | 'quote-misses-log'
   // CONTRACT §5.4 (the policy dry run):
   | 'policy-not-in-allowlist'
   | 'policy-digest-mismatch'
