@@ -92,6 +92,13 @@ function isBlankLine(buf: Uint8Array, s: number, e: number): boolean {
 
 /** Bytes of lines a name can continue over (PATH_MAX): a group longer than that is dropped. */
 const MAX_NAME_CONTINUATION = 4096;
+/**
+ * Lines a name can continue over (newlines in one name). Each line tried re-reads and re-hashes the whole group, so
+ * without this bound a run of blank or bad lines after an entry (one byte each) cost
+ * thousands of hashes of up to PATH_MAX bytes per entry; names with more newlines than this
+ * stay parse errors.
+ */
+const MAX_NAME_LINES = 16;
 
 /** Lines looked at to recognise an ASCII list whose first lines are damaged. */
 const SNIFF_LINES = 8;
@@ -156,6 +163,8 @@ export class AsciiListParser {
   private groupRef: Uint8Array | undefined;
   private groupRefStart = 0;
   private groupFirstLength = 0;
+  /** Lines tried joined to the group's first line. */
+  private groupLines = 0;
   private join = new Uint8Array(256);
   private joinLength = 0;
   /** The bad-line run before the group's first line, restored when a join confirms. */
@@ -357,6 +366,7 @@ export class AsciiListParser {
     this.groupRefStart = s;
     this.joinLength = e - s;
     this.groupFirstLength = e - s;
+    this.groupLines = 0;
     this.groupBadFrom = this.badFrom;
     this.groupBadLastLine = this.badLastLine;
     this.groupBadEnd = this.badEnd;
@@ -384,7 +394,7 @@ export class AsciiListParser {
    */
   private joinGroup(buf: Uint8Array, s: number, e: number): boolean {
     if (this.groupStart < 0) return false;
-    if (this.joinLength - this.groupFirstLength > MAX_NAME_CONTINUATION) {
+    if (this.joinLength - this.groupFirstLength > MAX_NAME_CONTINUATION || ++this.groupLines > MAX_NAME_LINES) {
       this.groupStart = -1;
       return false;
     }

@@ -140,6 +140,23 @@ describe('raw names in ASCII lists', () => {
     expect(bytesEqual(log.data, built.binary)).toBe(true);
   });
 
+  it('a name holds at most 16 newlines (each line tried re-hashes the group: runs of blank lines stay linear)', () => {
+    const at = (n: number): BuildEntry[] => [{ path: `/n${'\n'.repeat(n)}x` }, { path: '/after' }];
+    const read = build(at(16));
+    expectTwin(read.ascii, read.binary, at(16));
+    // Seventeen newlines: not joined, the continuation lines are parse errors (said, not lost).
+    const cut = build(at(17));
+    const log = parseImaLog(encodeText(cut.ascii));
+    expect(log.errors.length).toBeGreaterThan(0);
+    expect(log.entries.length).toBe(2);
+    // Thousands of blank lines after an entry: read, nothing lost.
+    const blank = build([{ path: '/a' }, { path: '/b' }]);
+    const lines = blank.ascii.split('\n');
+    const padded = parseImaLog(encodeText(`${lines[0]}\n${'\n'.repeat(4000)}${lines[1]}\n`));
+    expect(padded.errors).toEqual([]);
+    expect(bytesEqual(padded.data, blank.binary)).toBe(true);
+  });
+
   it('a line after an entry that no join confirms stays a parse error; the entry is kept', () => {
     const built = build([{ path: '/a' }, { path: '/b' }]);
     const lines = built.ascii.split('\n');
