@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { analyzeRaw } from '../core/analysis/analyze';
+import type { RawInput } from '../core/analysis/analysis-types';
 import { exitStatusOf } from '../core/analysis/verdict';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
 import { pae } from '../core/policy/dsse';
@@ -184,15 +185,19 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     expect(codes(report)).toContain('policy-envelope-invalid');
   });
 
-  it("a signed policy's envelope key signs the policy only: the policy's verification-keys still verify the files", async () => {
-    // Keylime's policy-with-verification-keys.json in a DSSE envelope signed with a fresh P-256 key.
-    const payload = readSharedData('policy', 'keylime', 'policies', 'policy-with-verification-keys.json');
+  /** Keylime's policy `name` in a DSSE envelope signed with a fresh P-256 key, and that key's PEM. */
+  function signedPolicy(name: string): { signed: RawInput; pem: string } {
+    const payload = readSharedData('policy', 'keylime', 'policies', name);
     const type = 'application/vnd.keylime+json';
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const sig = sign('sha256', pae(type, payload), privateKey);
     const envelope = { payload: Buffer.from(payload).toString('base64'), payloadType: type, signatures: [{ keyid: 'signer', sig: sig.toString('base64') }] };
-    const signed = { name: 'signed.json', bytes: new TextEncoder().encode(JSON.stringify(envelope)) };
-    const key = { name: 'dsse.pub', bytes: new TextEncoder().encode(publicKey.export({ type: 'spki', format: 'pem' }).toString()) };
+    return { signed: { name: 'signed.json', bytes: new TextEncoder().encode(JSON.stringify(envelope)) }, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  }
+
+  it("a signed policy's envelope key signs the policy only: the policy's verification-keys still verify the files", async () => {
+    const { signed, pem } = signedPolicy('policy-with-verification-keys.json');
+    const key = { name: 'dsse.pub', bytes: new TextEncoder().encode(pem) };
     const unsigned = await analyzeRaw([log(), file('policy.json', 'policies', 'policy-with-verification-keys.json')], {}, provider);
     expect(exitStatusOf(unsigned.report)).toBe(0);
     const { report } = await analyzeRaw([log(), signed, key], {}, provider);
@@ -203,6 +208,21 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
       "dsse.pub: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.",
     );
     expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it('a key file holding the envelope key and IMA keys: only the envelope key is set aside', async () => {
+    const { signed, pem } = signedPolicy('policy-empty.json');
+    const keyText = (k: string) => new TextDecoder().decode(readSharedData('policy', 'keylime', 'keys', k));
+    const bundle = { name: 'bundle.pem', bytes: new TextEncoder().encode(pem + keyText('rsa2048pub.pem') + keyText('secp256k1pub.pem')) };
+    const separate = await analyzeRaw([log(), signed, { name: 'dsse.pub', bytes: new TextEncoder().encode(pem) }, file('rsa.pem', 'keys', 'rsa2048pub.pem'), file('k1.pem', 'keys', 'secp256k1pub.pem')], {}, provider);
+    const { report } = await analyzeRaw([log(), signed, bundle], {}, provider);
+    expect(report.policy?.envelope).toBe('valid');
+    const unsourced = (r: Report) => ({ ...r.signatures, keys: r.signatures?.keys.map(({ source: _, ...k }) => k) });
+    expect(unsourced(report)).toEqual(unsourced(separate.report));
+    expect(report.signatures?.valid).toBe(2);
+    expect(report.policy?.failed).toBe(separate.report.policy?.failed);
+    expect(exitStatusOf(report)).toBe(exitStatusOf(separate.report));
+    expect(report.findings.some((f) => f.message.includes("bundle.pem: its key that verifies the policy's DSSE envelope is kept as the policy's signing key; its other 2 key(s) verify IMA signatures"))).toBe(true);
   });
 
   it('a signed policy with no key to check it fails closed, naming the signer (review D3)', async () => {

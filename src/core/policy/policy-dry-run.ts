@@ -92,7 +92,7 @@ export interface PolicyDryRun {
   readonly runtimePolicy?: RuntimePolicy;
   /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
-  /** Key files that verified the policy's DSSE envelope: its signing key, no IMA key. */
+  /** Key files whose only key verified the policy's DSSE envelope: its signing key, no IMA key. */
   readonly envelopeSigners: readonly string[];
 }
 
@@ -147,14 +147,23 @@ export class PolicyDryRunPass {
     // verification-keys.
     const signer = this.#envelope?.key;
     const signerFiles = supplied.keys.filter((f) => signer !== undefined && f.keys.includes(signer));
-    const inputs = signerFiles.length === 0 ? supplied : { ...supplied, keys: supplied.keys.filter((f) => !signerFiles.includes(f)) };
+    // Only the signing key is set aside: a file holding other keys too keeps them as IMA keys.
+    const inputs =
+      signerFiles.length === 0
+        ? supplied
+        : { ...supplied, keys: supplied.keys.flatMap((f) => (signerFiles.includes(f) ? (f.keys.length > 1 ? [{ ...f, keys: f.keys.filter((k) => k !== signer) }] : []) : [f])) };
     this.#inputs = inputs;
     this.#options = options;
     this.#provider = provider;
     const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
     this.#policy = loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
-    this.#envelopeSigners = signerFiles.map((f) => f.name);
-    this.#notes = [...inputs.notes];
+    this.#envelopeSigners = signerFiles.filter((f) => f.keys.length === 1).map((f) => f.name);
+    this.#notes = [
+      ...inputs.notes,
+      ...signerFiles
+        .filter((f) => f.keys.length > 1)
+        .map((f) => `${f.name}: its key that verifies the policy's DSSE envelope is kept as the policy's signing key; its other ${f.keys.length - 1} key(s) verify IMA signatures`),
+    ];
     this.#supplied = suppliedKeys(inputs);
     const policyKeyring = this.#policy === undefined ? undefined : parseTenantKeyring(this.#policy.verificationKeys, 'policy verification-keys');
     this.#notes.push(...(policyKeyring?.problems ?? []));
