@@ -266,6 +266,17 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     const r = await analyzeAll([LOG, ...quote, sysfs]);
     expect(r.status).toBe(0);
     expect(r.report?.pcrChecks?.find((c) => c.bank === 'sha256' && c.pcr === 10)).toMatchObject({ status: 'match', expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc' });
+    // Two quotes that would place it at different PCRs: ambiguous, refused whatever their order.
+    const msg = swtpm('q1_rsassa_sha256_10.msg');
+    const at = Buffer.from(msg.bytes).indexOf(Buffer.from([0x00, 0x0b, 0x03, 0x00, 0x04, 0x00]));
+    expect(at).toBeGreaterThan(0);
+    const pcr11 = { name: 'pcr11.msg', bytes: Uint8Array.from(msg.bytes) };
+    pcr11.bytes[at + 4] = 0x08; // the sha256 bitmap: PCR 11 instead of PCR 10
+    for (const quotes of [[msg, pcr11], [pcr11, msg]]) {
+      const both = await analyzeAll([LOG, ...quotes, sysfs]);
+      expect(both.status).toBe(2);
+      expect(both.report?.findings.find((f) => f.code === 'input-unreadable')?.message).toContain('the quotes given place it at different PCRs');
+    }
     const alone = await analyzeAll([LOG, sysfs]);
     expect(alone.status).toBe(2);
     expect(alone.report?.findings[0].message).toBe(

@@ -6,7 +6,7 @@
 import { digestSize } from '../hash/hash-algorithm';
 import { parseValuesPcrFile } from '../tpm/pcrs/pcr-file-binary';
 import { formatPcrSelection } from '../tpm/pcrs/pcr-selection';
-import { looksLikePcrValues, parsePcrValues, type PcrValuesParse } from '../tpm/pcrs/pcr-values';
+import { looksLikePcrValues, parsePcrValues, type PcrValues, type PcrValuesParse } from '../tpm/pcrs/pcr-values';
 import { parseBareDigest } from '../tpm/pcrs/pcr-text-forms';
 import { asText } from '../tpm/binary-input';
 import type { RawInput } from '../analysis/analysis-types';
@@ -49,19 +49,26 @@ function isBareDigest(parsed: PcrValuesParse | undefined): boolean {
  * exactly one PCR of its bank, as tpm2_quote's `-F values` files are read with theirs.
  */
 function readBareDigest(input: RawInput, text: string, sink: LoadSink): { read: true } | { read: false; why: string } {
-  for (const q of sink.quotes) {
+  const placed = sink.quotes.flatMap((q) => {
     const parsed = parseBareDigest(text.trim(), q.quote.selection);
-    if (parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0) continue;
-    sink.mergePcrValues(parsed.values, input.name);
+    return parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0 ? [] : [{ quote: q.input, values: parsed.values }];
+  });
+  const places = new Set(placed.map((p) => formatPcrValuesPlace(p.values)));
+  if (places.size === 1) {
+    sink.mergePcrValues(placed[0].values, input.name);
     return { read: true };
   }
   const bank = parsePcrValues(input.bytes)?.unindexed?.[0]?.bank ?? 'PCR';
-  return {
-    read: false,
-    why: `a single ${bank} value without its PCR index (a sysfs pcr-${bank}/N file): ${
-      sink.quotes.length === 0 ? 'no quote was given' : 'no quote given selects exactly one PCR of its bank'
-    } to tell which PCR it is; list it as \`N: <hex>\` or \`PCR-NN: <hex>\``,
-  };
+  const why =
+    places.size > 1
+      ? `the quotes given place it at different PCRs (${placed.map((p) => `${formatPcrValuesPlace(p.values)} by ${p.quote}`).join(', ')})`
+      : `${sink.quotes.length === 0 ? 'no quote was given' : 'no quote given selects exactly one PCR of its bank'} to tell which PCR it is`;
+  return { read: false, why: `a single ${bank} value without its PCR index (a sysfs pcr-${bank}/N file): ${why}; list it as \`N: <hex>\` or \`PCR-NN: <hex>\`` };
+}
+
+/** `sha256:10` for a listing of one value. */
+function formatPcrValuesPlace(values: PcrValues): string {
+  return [...values].flatMap(([bank, pcrs]) => [...pcrs.keys()].map((pcr) => `${bank}:${pcr}`)).join(',');
 }
 
 export const pcrValues: InputKindModule<true> = {
