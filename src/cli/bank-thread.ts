@@ -28,7 +28,7 @@ import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { BankChain } from '../core/analysis/streamed-log';
 import { REPORT_CHUNK_BYTES, type ChunkWriter } from '../core/export/json-report';
 import { CLOSED_PIPE_STATUS, makeStdoutBlocking, writeToFd1 } from './blocking-stdout';
-import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
+import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, type ReturnedChunk, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
 
 /** The banks the kernel extends in batches: the only ones worth a thread. */
 type ChainBank = 'sha1' | 'sha256';
@@ -234,18 +234,22 @@ export class BankThread {
     this.worker.postMessage({ stdout: { port: port2, signal: signal.buffer } } satisfies ChainRequest, [port2]);
     const free: Array<Uint8Array<ArrayBuffer>> = [];
     let withWorker = 0;
+    /** Why the worker's write failed (STDOUT_FAILED). */
+    let failure: string | undefined;
     /** Takes back what the worker has written; waits for a chunk when `until` says so. Ends the process, or throws, when a write went wrong. */
     const collect = (until: () => boolean): void => {
       for (;;) {
         // Read before looking at the port: a chunk sent back after the look changes it, and the wait returns at once.
         const returned = Atomics.load(signal, RETURNED);
         for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
-          free.push(new Uint8Array(m.message as ArrayBuffer));
+          const back = m.message as ReturnedChunk;
+          free.push(new Uint8Array(back.bytes));
+          failure ??= back.error;
           withWorker--;
         }
         const status = Atomics.load(signal, STATUS);
         if (status === STDOUT_CLOSED) process.exit(CLOSED_PIPE_STATUS);
-        if (status === STDOUT_FAILED) throw new Error('the bank thread could not write the report to stdout');
+        if (status === STDOUT_FAILED) throw new Error(`could not write the report to stdout: ${failure ?? 'the write failed'}`);
         if (until()) return;
         Atomics.wait(signal, RETURNED, returned);
       }

@@ -13,7 +13,7 @@ import { digestSize } from '../core/hash/hash-algorithm';
 import { HashKernel } from '../core/hash/kernel-hasher';
 import type { ChainRequest, ChainReply } from './bank-thread';
 import { writeToFd1 } from './blocking-stdout';
-import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, STDOUT_OK, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
+import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, STDOUT_OK, type ReturnedChunk, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
 
 const port = parentPort;
 if (port === null) throw new Error('chain-worker.ts runs as a worker thread');
@@ -68,16 +68,18 @@ port.on('message', (request: ChainRequest) => {
 function writeChunksOf(channel: StdoutChannel): void {
   const signal = new Int32Array(channel.signal);
   channel.port.on('message', ({ bytes, count }: StdoutChunk) => {
+    let error: string | undefined;
     if (Atomics.load(signal, STATUS) === STDOUT_OK) {
       let status = STDOUT_OK;
       try {
         if (!writeToFd1(new Uint8Array(bytes, 0, count))) status = STDOUT_CLOSED;
-      } catch {
+      } catch (e) {
         status = STDOUT_FAILED;
+        error = e instanceof Error ? e.message : String(e);
       }
       if (status !== STDOUT_OK) Atomics.store(signal, STATUS, status);
     }
-    channel.port.postMessage(bytes, [bytes]);
+    channel.port.postMessage({ bytes, ...(error !== undefined && { error }) } satisfies ReturnedChunk, [bytes]);
     Atomics.add(signal, RETURNED, 1);
     Atomics.notify(signal, RETURNED);
   });

@@ -25,6 +25,12 @@ export interface StdoutChunk {
   readonly count: number;
 }
 
+/** A chunk sent back: its buffer, and why the write failed when it did (STDOUT_FAILED). */
+export interface ReturnedChunk {
+  readonly bytes: ArrayBuffer;
+  readonly error?: string;
+}
+
 export const RETURNED = 0;
 export const STATUS = 1;
 export const STDOUT_OK = 0;
