@@ -10,12 +10,12 @@
  */
 import type { RawInput } from '../core/analysis/analysis-types';
 import { decodeFirmwareEvent } from '../core/eventlog/decode-event';
-import { parseFirmwareLog, type FirmwareEvent, type FirmwareLog } from '../core/eventlog/event-log';
+import type { FirmwareEvent, FirmwareLog } from '../core/eventlog/event-log';
 import { replayFirmwareLog } from '../core/eventlog/replay-firmware';
 import { algIdHex } from '../core/eventlog/spec-id';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { toHex } from '../core/util/bytes';
-import { firmwareLogBytes } from '../core/inputs/tcg-eventlog';
+import { readFirmwareLog } from '../core/inputs/tcg-eventlog';
 import type { FirmwareEventDetail, FirmwareEventPage, FirmwareEventRow, RowRange } from './protocol';
 
 export interface OpenedFirmwareLog {
@@ -30,8 +30,7 @@ export function findFirmwareInput(inputs: readonly RawInput[]): RawInput | undef
 }
 
 export function openFirmwareLog(input: RawInput, provider: HashProvider): OpenedFirmwareLog {
-  const bytes = firmwareLogBytes(input.bytes);
-  const log = parseFirmwareLog(bytes);
+  const { bytes, log } = readFirmwareLog(input.bytes);
   const replay = replayFirmwareLog(log, provider);
   return { bytes, log, digestMismatches: new Set(replay.digestMismatches) };
 }

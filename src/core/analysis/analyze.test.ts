@@ -332,6 +332,26 @@ describe('firmware event log beside the list', () => {
     expect(check).toMatchObject({ status: 'mismatch', explainedBy: 'ebs-invocation-success' });
     expect(report.findings.find((f) => f.code === 'firmware-pcr-mismatch')?.severity).toBe('warning');
   });
+
+  it('reads tpm2_eventlog output as the firmware log: the list\'s boot_aggregate and the TPM\'s PCRs 0–9 match (swtpm)', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('binary_bios_measurements.tpm2_eventlog.yaml'), swtpm('pcr0-9.yaml')]);
+    expect(report.inputs.map((i) => i.kind)).toContain('tcg-eventlog');
+    expect(report.firmware?.checks?.length).toBe(20);
+    expect(report.firmware?.checks?.every((c) => c.status === 'match')).toBe(true);
+    expect(codes(report)).toEqual(expect.arrayContaining(['firmware-pcr-match', 'boot-aggregate-match']));
+  });
+
+  it('PCR values pasted from tpm2-tools 5.4\'s tpm2_eventlog (pcrs:) are said to be that tool\'s replay, not the TPM\'s', async () => {
+    const yaml = new TextDecoder().decode(readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml'));
+    const printed = yaml.slice(yaml.indexOf('pcrs:'));
+    const report = await run([swtpm('binary_bios_measurements'), { name: 'pcrs.yaml', bytes: encodeText(printed) }]);
+    const mismatches = report.firmware?.checks?.filter((c) => c.status === 'mismatch');
+    expect(mismatches?.map((c) => [c.bank, c.pcr, c.explainedBy])).toEqual([
+      ['sha1', 0, 'tpm2-eventlog-no-action-extended'],
+      ['sha256', 0, 'tpm2-eventlog-no-action-extended'],
+    ]);
+    expect(report.findings.filter((f) => f.code === 'firmware-pcr-mismatch').map((f) => f.severity)).toEqual(['warning', 'warning']);
+  });
 });
 
 describe('quotes over generated logs', () => {

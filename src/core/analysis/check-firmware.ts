@@ -85,7 +85,7 @@ export function checkFirmware(
           message:
             alt === undefined
               ? `${bank} PCR ${pcr}: the firmware log does not replay to the supplied value${never} (supplied vs replayed: ${describeDifference(check.expected, check.replayed)}): the firmware log is incomplete or from another boot.`
-              : `${bank} PCR ${pcr} matches only on this assumption: ${alt.description}. A firmware quirk, not tampering.`,
+              : `${bank} PCR ${pcr} matches only on this assumption: ${alt.description}. ${alt.meaning}`,
         });
       }
       checks.push(check);

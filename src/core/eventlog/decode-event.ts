@@ -92,7 +92,10 @@ const SUMMARY_LENGTH = 200;
  * one line of at most 200 characters; details keep the full text.
  */
 export function decodeFirmwareEvent(event: FirmwareEvent): DecodedFirmwareEvent {
-  const decoded = DECODERS.get(event.type)?.(event.data, event) ?? decodeOpaque(event.data);
+  const decoded =
+    event.printed !== undefined
+      ? { summary: event.printed, details: { printed: event.printed, bytes: 'not in this input: tpm2_eventlog printed the data decoded' } }
+      : (DECODERS.get(event.type)?.(event.data, event) ?? decodeOpaque(event.data));
   const line = decoded.summary.replace(/\s+/g, ' ').trim();
   const summary = line.length > SUMMARY_LENGTH ? `${line.slice(0, SUMMARY_LENGTH - 1)}…` : line;
   return { summary, details: decoded.details };

@@ -21,6 +21,15 @@ const NAMES: ReadonlyMap<string, string> = new Map([
   ['4a67b082-0a4c-41cf-b6c7-440b29bb8c4f', 'LOADER_GUID (systemd-boot)'],
 ]);
 
+/** The 16 bytes formatGuid prints as `text`; undefined for text that is no GUID. */
+export function parseGuid(text: string): Uint8Array | undefined {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i.exec(text);
+  if (m === null) return undefined;
+  const bytes = (hex: string): number[] => hex.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];
+  // The first three fields are little-endian integers, the last two byte strings.
+  return new Uint8Array([...bytes(m[1]).reverse(), ...bytes(m[2]).reverse(), ...bytes(m[3]).reverse(), ...bytes(m[4]), ...bytes(m[5])]);
+}
+
 /** Formats 16 bytes at `at`; the caller guarantees they exist. */
 export function formatGuid(bytes: Uint8Array, at = 0): string {
   const hex = (from: number, to: number, reverse: boolean): string => {

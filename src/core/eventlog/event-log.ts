@@ -57,6 +57,11 @@ export interface FirmwareEvent {
   digests: FirmwareDigest[];
   /** The event data (a view of the input bytes where possible: do not mutate pushed chunks). */
   data: Uint8Array;
+  /**
+   * Set when the input gave the data only decoded (tpm2_eventlog YAML prints UEFI variables,
+   * image loads… as fields): that text, and `data` is empty, so the digest cannot be checked.
+   */
+  printed?: string;
 }
 
 export interface FirmwareLogProblem {
@@ -74,6 +79,8 @@ export interface FirmwareLog {
   notes: FirmwareLogProblem[];
   /** Total bytes given. */
   size: number;
+  /** PCR values the producing tool printed beside the events (tpm2_eventlog's `pcrs:`): its own replay. */
+  toolPcrs?: Map<HashAlgorithm, Map<number, Uint8Array>>;
 }
 
 export type { SpecId, SpecIdAlgorithm } from './spec-id';

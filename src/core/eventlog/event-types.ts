@@ -77,6 +77,13 @@ export function eventTypeName(type: number): string {
   return NAMES.get(type) ?? `0x${(type >>> 0).toString(16).padStart(8, '0')}`;
 }
 
+const TYPES_BY_NAME: ReadonlyMap<string, number> = new Map([...NAMES].map(([type, name]) => [name, type]));
+
+/** The type a PFP name (as tpm2_eventlog prints it) stands for; undefined for other text. */
+export function eventTypeFromName(name: string): number | undefined {
+  return TYPES_BY_NAME.get(name);
+}
+
 /** Whether `type` is one of the types above (sniffing uses this to reject other formats). */
 export function isKnownEventType(type: number): boolean {
   return NAMES.has(type);

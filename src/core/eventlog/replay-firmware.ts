@@ -26,6 +26,8 @@ export interface FirmwareAlternative {
   /** Stable id, e.g. "ebs-invocation-success". */
   id: string;
   description: string;
+  /** What a value matching only this way means, e.g. "A firmware quirk, not tampering." */
+  meaning: string;
   pcr: number;
   values: Map<HashAlgorithm, Uint8Array>;
 }
@@ -104,6 +106,9 @@ export function replayFirmwareLog(log: FirmwareLog, provider: HashProvider): Fir
 
   const digestMismatches = checkDigests(log.events, hashers, notes);
   const alternatives = unloggedExitBootServices(log.events, banks, hashers, notes);
+  const oldTools = oldTpm2EventlogReplay(log.events, hashers);
+  alternatives.push(...oldTools);
+  notes.push(...toolPcrNotes(log, banks, oldTools));
   const replay: FirmwareReplay = { banks, hcrtm, notes, digestMismatches, alternatives, cutShort: log.errors.length > 0 };
   if (locality !== undefined) replay.locality = locality;
   return replay;
@@ -184,7 +189,12 @@ function initialValue(bank: HashAlgorithm, pcr: number, pcr0Start: number): Uint
 
 function checkDigests(events: readonly FirmwareEvent[], hashers: Map<HashAlgorithm, Hasher>, notes: string[]): number[] {
   const mismatches: number[] = [];
+  let unchecked = 0;
   for (const event of events) {
+    if (event.printed !== undefined) {
+      if (digestPreimages(event.pcr, event.type, new Uint8Array(0)) !== undefined) unchecked++;
+      continue;
+    }
     const preimages = digestPreimages(event.pcr, event.type, event.data);
     if (preimages === undefined) continue;
     const wrong: string[] = [];
@@ -197,6 +207,11 @@ function checkDigests(events: readonly FirmwareEvent[], hashers: Map<HashAlgorit
     mismatches.push(event.index);
     notes.push(
       `Event ${event.index}'s digest does not match its payload (${event.typeName} on PCR ${event.pcr}, ${wrong.join(', ')})`,
+    );
+  }
+  if (unchecked > 0) {
+    notes.push(
+      `${unchecked} events' digests are not checked against their data: the input printed that data decoded (tpm2_eventlog), not as bytes; the binary log (binary_bios_measurements) lets them be checked`,
     );
   }
   return mismatches;
@@ -234,6 +249,7 @@ function unloggedExitBootServices(
     alternatives.push({
       id,
       description: `PCR 5 if the firmware also extended, without logging them: ${actions.map((a) => `"${a}"`).join(', ')}`,
+      meaning: 'A firmware quirk, not tampering.',
       pcr: 5,
       values,
     });
@@ -242,4 +258,65 @@ function unloggedExitBootServices(
     'no ExitBootServices events on PCR 5: firmware that extends them without logging them leaves a different PCR 5 (a supplied PCR 5 is also compared with those values)',
   );
   return alternatives;
+}
+
+const OLD_TPM2_EVENTLOG = 'tpm2-eventlog-no-action-extended';
+
+/**
+ * What tpm2-tools' tpm2_eventlog before 5.6 printed as the log's PCRs: it also extended
+ * EV_NO_ACTION events (fixed by commit 9735dc33) and knew no StartupLocality (576a31bc), so
+ * PCR 0 of a log with a StartupLocality event came out wrong (quote-format.md §3.6). A PCR
+ * value equal to this was read from that tool's `pcrs:` section, not from the TPM. Offered
+ * for the PCRs that an EV_NO_ACTION event after the Spec ID header is logged on.
+ */
+function oldTpm2EventlogReplay(events: readonly FirmwareEvent[], hashers: Map<HashAlgorithm, Hasher>): FirmwareAlternative[] {
+  const affected = new Set(events.slice(1).filter((e) => e.type === EV_NO_ACTION && e.pcr <= MAX_PCR).map((e) => e.pcr));
+  const alternatives: FirmwareAlternative[] = [];
+  for (const pcr of affected) {
+    const values = new Map<HashAlgorithm, Uint8Array>();
+    for (const [bank, hasher] of hashers) {
+      let value = initialValue(bank, pcr, 0);
+      for (const event of events.slice(1)) {
+        if (event.pcr !== pcr) continue;
+        for (const d of event.digests) if (d.bank === bank) value = hasher.digest2(value, d.digest);
+      }
+      values.set(bank, value);
+    }
+    alternatives.push({
+      id: OLD_TPM2_EVENTLOG,
+      description: `PCR ${pcr} as tpm2-tools' tpm2_eventlog before 5.6 printed it, extending EV_NO_ACTION events and ignoring StartupLocality`,
+      meaning:
+        'The supplied value is that tool\'s replay of this very log, not a value read from the TPM: compare with tpm2_pcrread output or a quote instead.',
+      pcr,
+      values,
+    });
+  }
+  return alternatives;
+}
+
+/** How the PCRs the producing tool printed beside the log (tpm2_eventlog's `pcrs:`) compare. */
+function toolPcrNotes(
+  log: FirmwareLog,
+  banks: Map<HashAlgorithm, Map<number, Uint8Array>>,
+  oldTools: readonly FirmwareAlternative[],
+): string[] {
+  const differing: string[] = [];
+  let oldToolsExplain = true;
+  for (const [bank, printed] of log.toolPcrs ?? []) {
+    for (const [pcr, value] of printed) {
+      const replayed = banks.get(bank)?.get(pcr);
+      if (replayed !== undefined && bytesEqual(replayed, value)) continue;
+      differing.push(`${bank} PCR ${pcr}`);
+      const old = oldTools.find((a) => a.pcr === pcr)?.values.get(bank);
+      if (old === undefined || !bytesEqual(old, value)) oldToolsExplain = false;
+    }
+  }
+  if (log.toolPcrs === undefined) return [];
+  if (differing.length === 0) return ['the PCR values tpm2_eventlog printed beside the events (pcrs:) equal this replay'];
+  return [
+    `tpm2_eventlog printed other values than this replay for ${differing.join(', ')}: ` +
+      (oldToolsExplain
+        ? 'they are what tpm2-tools before 5.6 computes (it also extended EV_NO_ACTION events and ignored StartupLocality); the TPM holds the replayed values'
+        : 'this replay follows the TCG rules from the events themselves, so the printed values are not used'),
+  ];
 }

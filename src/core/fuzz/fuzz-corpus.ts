@@ -29,6 +29,7 @@ const SWTPM_FILES = [
   'binary_runtime_measurements',
   'ascii_runtime_measurements',
   'binary_bios_measurements',
+  'binary_bios_measurements.tpm2_eventlog.yaml',
   'q1_rsassa_sha256_10.msg',
   'q3_ecdsa_multibank.msg',
   'q5_keylime.msg',

@@ -11,7 +11,7 @@
 import type { HashProvider } from '../hash/hash-provider';
 import { analyzeRaw } from '../analysis/analyze';
 import type { RawInput } from '../analysis/analysis-types';
-import { parseFirmwareLog } from '../eventlog/event-log';
+import { readFirmwareLog } from '../inputs/tcg-eventlog';
 import { parseImaLog } from '../ima/parse-ima-log';
 import type { ImaLog } from '../model/ima-log';
 import type { Report } from '../report/report';
@@ -96,8 +96,9 @@ async function checkInputs(
   } catch (e) {
     return [`analyze threw: ${describeError(e)}`];
   }
-  const logInput = report.inputs.find((x) => x.kind === 'ima-binary' || x.kind === 'ima-ascii');
-  const logSize = logInput === undefined ? 0 : logInput.size;
+  // The analysed list may be any input that holds one (a Keylime response carries a list too),
+  // and the report does not say which: an offset must at least lie inside the largest input.
+  const logSize = Math.max(0, ...report.inputs.map((x) => x.size));
   for (const err of report.log?.errors ?? []) {
     if (!Number.isInteger(err.offset) || err.offset < 0 || err.offset > logSize) problems.push(`parse error without a byte offset in the input: ${JSON.stringify(err)}`);
   }
@@ -125,7 +126,7 @@ function checkSeedParse(seed: Seed, m: Mutation): string | undefined {
     return keptBeforeDamage(seed.imaLog, log, m.at);
   }
   if (seed.kind === 'tcg-eventlog') {
-    const fw = parseFirmwareLog(m.bytes);
+    const { log: fw } = readFirmwareLog(m.bytes);
     for (const err of fw.errors) {
       if (!Number.isInteger(err.offset) || err.offset < 0 || err.offset > m.bytes.length) return `event-log error without an offset: ${err.message}`;
     }
