@@ -93,7 +93,12 @@ function firmwareLines(report: Report): string[] {
         : mismatched.length === 0
           ? `${checks.length === 1 ? 'the 1 supplied PCR value it governs matches' : `all ${checks.length} supplied PCR values it governs match`}`
           : `${checks.length - mismatched.length} of ${checks.length} supplied PCR values it governs match (differ: ${mismatched.join(', ')})`;
-    lines.push(`Firmware log: ${fw.events} events, ${banks === '' ? 'no PCR replayed' : `replayed ${banks}`}; ${compared}`);
+    const registers = Object.keys(fw.ccRegisters ?? {});
+    if (fw.ccRegisters !== undefined) {
+      lines.push(`Firmware log: ${fw.events} events, a confidential-computing (TDX) log: replayed ${registers.length === 0 ? 'no register' : registers.join(', ')} (sha384), not TPM PCRs`);
+    } else {
+      lines.push(`Firmware log: ${fw.events} events, ${banks === '' ? 'no PCR replayed' : `replayed ${banks}`}; ${compared}`);
+    }
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
   }
   for (const f of report.findings) {

@@ -13,6 +13,7 @@ import { formatPcrSet } from '../util/pcr-set';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
 import type { Finding, FirmwarePcrCheck, ReportFirmware } from '../report/report';
 import { bytesEqual, toHex } from '../util/bytes';
+import { ccRegisterName, isCcEventLog } from '../eventlog/cc-eventlog';
 
 export interface FirmwareCheck {
   readonly replay: FirmwareReplay;
@@ -31,6 +32,7 @@ export function checkFirmware(
 ): FirmwareCheck {
   const replay = replayFirmwareLog(log, provider);
   const report: ReportFirmware = { events: log.events.length, replay: {}, bootAggregates: {} };
+  if (isCcEventLog(log)) return checkCcEventLog(log, inputName, supplied, replay, report);
   for (const [bank, pcrs] of replay.banks) {
     const values: Record<string, string> = {};
     for (const p of [...pcrs.keys()].sort((a, b) => a - b)) values[String(p)] = toHex(pcrs.get(p) ?? new Uint8Array());
@@ -42,11 +44,7 @@ export function checkFirmware(
     if (c.pcrs === (c.bank === 'sha1' ? '0-7' : '0-9')) report.bootAggregates[c.bank] = toHex(c.digest);
   }
 
-  const findings: Finding[] = [];
-  for (const err of log.errors) {
-    findings.push({ code: 'parse-error', severity: 'error', message: `${inputName}, at byte offset ${err.offset}: ${err.message}`, entries: [] });
-  }
-  for (const note of log.notes) findings.push({ code: 'firmware-note', severity: 'info', message: `${inputName}, at byte offset ${note.offset}: ${note.message}` });
+  const findings = framingFindings(log, inputName);
   for (const note of replay.notes) findings.push({ code: 'firmware-note', severity: 'info', message: note });
   if (replay.digestMismatches.length > 0) {
     findings.push({
@@ -118,4 +116,37 @@ export function checkFirmware(
   }
   if (checks.length > 0) report.checks = checks;
   return { replay, pcr: fromFirmware, report, findings };
+}
+
+/** What the parse said about the log's bytes: errors (the parse stopped) and notes. */
+function framingFindings(log: FirmwareLog, inputName: string): Finding[] {
+  return [
+    ...log.errors.map((err): Finding => ({ code: 'parse-error', severity: 'error', message: `${inputName}, at byte offset ${err.offset}: ${err.message}`, entries: [] })),
+    ...log.notes.map((note): Finding => ({ code: 'firmware-note', severity: 'info', message: `${inputName}, at byte offset ${note.offset}: ${note.message}` })),
+  ];
+}
+
+/** A TDX event log: its registers replayed and said, and nothing TPM-side compared with them. */
+function checkCcEventLog(
+  log: FirmwareLog,
+  inputName: string,
+  supplied: ReadonlyMap<HashAlgorithm, ReadonlyMap<number, Uint8Array>>,
+  replay: FirmwareReplay,
+  report: ReportFirmware,
+): FirmwareCheck {
+  const findings = framingFindings(log, inputName);
+  const registers: Record<string, string> = {};
+  const lane = replay.banks.get('sha384');
+  for (const index of [...(lane?.keys() ?? [])].sort((a, b) => a - b)) registers[ccRegisterName(index)] = toHex(lane?.get(index) ?? new Uint8Array());
+  report.ccRegisters = registers;
+  const values = Object.entries(registers).map(([name, hex]) => `${name} = ${hex}`);
+  findings.push({
+    code: 'firmware-note',
+    severity: 'info',
+    message:
+      `${inputName} is a confidential-computing event log (Intel TDX): its events extend the TD's measurement registers, not TPM PCRs. ` +
+      `Replayed: ${values.length === 0 ? 'nothing' : values.join(', ')}${replay.cutShort ? ' (the log was cut short: events after the damage are not counted)' : ''}. ` +
+      `A TD quote carries these registers; ${supplied.size > 0 ? 'the supplied TPM PCR values, ' : ''}TPM quotes and the boot_aggregate are not checked against this log.`,
+  });
+  return { replay, pcr: () => undefined, report, findings };
 }

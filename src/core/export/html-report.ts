@@ -151,8 +151,10 @@ function firmwareSection(report: Report): string {
     hex(c.expected),
     hex(c.replayed),
   ]);
+  const registers = Object.entries(fw.ccRegisters ?? {}).map(([name, d]) => [esc(name), hex(d)]);
   return (
-    `<h2>Firmware event log</h2><p>${esc(fw.events)} events.</p>` +
+    `<h2>Firmware event log</h2><p>${esc(fw.events)} events${fw.ccRegisters === undefined ? '' : ', a confidential-computing (TDX) log: its registers are no TPM PCRs'}.</p>` +
+    (registers.length > 0 ? table(['TDX register', 'sha384 replay'], registers) : '') +
     (aggregates.length > 0 ? table(['boot_aggregate bank', 'value'], aggregates) : '') +
     (checks.length > 0 ? table(['bank', 'PCR', 'status', 'explained by', 'supplied', 'replayed'], checks) : '')
   );

@@ -178,6 +178,11 @@ export interface ReportFirmware {
   replay: PcrBankValues;
   bootAggregates: Partial<Record<HashAlgorithm, string>>;
   checks?: FirmwarePcrCheck[];
+  /**
+   * A confidential-computing (TDX) event log: its replay by register ("RTMR[0]" → SHA-384
+   * hex), and `replay` stays empty, since it gives no TPM PCR (cc-eventlog.ts).
+   */
+  ccRegisters?: Record<string, string>;
 }
 
 export interface Finding {

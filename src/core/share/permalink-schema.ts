@@ -411,7 +411,7 @@ function readFirmwareCheck(w: Walk, v: unknown, path: string): FirmwarePcrCheck 
 }
 
 function readFirmware(w: Walk, v: unknown, path: string): ReportFirmware {
-  const o = w.object(v, path, ['events', 'replay', 'bootAggregates', 'checks']);
+  const o = w.object(v, path, ['events', 'replay', 'bootAggregates', 'checks', 'ccRegisters']);
   const fw: ReportFirmware = {
     events: w.count(o.events, `${path}.events`),
     replay: w.bankValues(o.replay, `${path}.replay`),
@@ -424,6 +424,21 @@ function readFirmware(w: Walk, v: unknown, path: string): ReportFirmware {
     ),
   };
   optional(w, o, fw, 'checks', (x, p) => w.array(x, p, SCHEMA_LIMITS.records, (y, q) => readFirmwareCheck(w, y, q)), path);
+  optional(
+    w,
+    o,
+    fw,
+    'ccRegisters',
+    (x, p) =>
+      w.record(
+        x,
+        p,
+        5,
+        (k, q) => w.string(k, q, 8, /^(?:MRTD|RTMR\[[0-3]\])$/, 'a register name (MRTD, RTMR[0]–RTMR[3])'),
+        (y, q) => w.hex(y, q, SCHEMA_LIMITS.digestHex),
+      ),
+    path,
+  );
   return fw;
 }
 

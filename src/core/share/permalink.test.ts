@@ -35,6 +35,7 @@ beforeAll(async () => {
     ['binary_runtime_measurements', 'pcrread_all.yaml', 'binary_bios_measurements', 'q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig', 'ak_rsa.pem'].map(swtpm),
   );
   reports['swtpm, tampered PCR'] = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')]);
+  reports['TDX event log'] = await run([realdata('go-eventlog', 'cos-113-intel-tdx.bin')]);
   reports['ima-verify, firmware log'] = await run([
     realdata('ima-verify', '2025-03-01', 'binary_runtime_measurements_sha256'),
     realdata('ima-verify', '2025-03-01', 'pcrs'),
@@ -77,7 +78,7 @@ async function decodeError(fragment: string): Promise<string> {
 }
 
 describe('round trip: report → link → report', () => {
-  it.each(['swtpm, everything', 'swtpm, tampered PCR', 'ima-verify, firmware log', 'kexec window lost'])(
+  it.each(['swtpm, everything', 'swtpm, tampered PCR', 'ima-verify, firmware log', 'kexec window lost', 'TDX event log'])(
     '%s: equal, within the default budget, nothing dropped',
     async (name) => {
       const report = reports[name];
@@ -375,6 +376,7 @@ describe('hostile fragments', () => {
     ['unknown sort column', (p) => void ((p.view!.filter!.sort as { column: string }).column = 'constructor'), /sort\.column: expected one of index/],
     ['message too long', (p) => void (p.report.findings[0].message = 'x'.repeat(10_001)), /message: expected at most 10000 characters/],
     ['log not base64', (p) => void (p.log = 'AAA-'), /payload\.log: expected standard base64/],
+    ['a register no TDX log has', (p) => void (p.report.firmware = { ...p.report.firmware!, ccRegisters: JSON.parse('{"__proto__":"00"}') as Record<string, string> }), /ccRegisters\["__proto__"\]: expected/],
     ['key id not hex', (p) => void (p.entries = [{ ...p.entries![0], keyId: 'xyz' }]), /keyId: expected 8 lowercase hex digits/],
   ])('refuses %s', async (_, mutate, message) => {
     const p = plain(valid);

@@ -36,7 +36,11 @@ export function FirmwarePane({
           <strong>{name}</strong>
           <span className="muted">
             {formatCount(totalRows)} events
-            {firmware !== undefined ? ` · replayed ${Object.keys(firmware.replay).join(', ')}` : ''}
+            {firmware?.ccRegisters !== undefined
+              ? ` · a TDX event log: indices are measurement registers (1–4 = RTMR[0]–RTMR[3]), not TPM PCRs`
+              : firmware !== undefined
+                ? ` · replayed ${Object.keys(firmware.replay).join(', ')}`
+                : ''}
           </span>
           {aggregates.length > 0 ? (
             <span className="fw-pane__aggregates muted" title="boot_aggregate values the replay gives (SHA-1 over PCRs 0–7, other banks over 0–9)">

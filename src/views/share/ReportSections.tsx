@@ -144,6 +144,14 @@ export function ReadOnlyFirmware({ firmware }: { readonly firmware: ReportFirmwa
           <dt>Events</dt>
           <dd>{formatCount(firmware.events)}</dd>
         </div>
+        {Object.entries(firmware.ccRegisters ?? {}).map(([name, hex]) => (
+          <div key={name}>
+            <dt>TDX {name}</dt>
+            <dd>
+              <Digest hex={hex} truncate={24} />
+            </dd>
+          </div>
+        ))}
         {Object.entries(firmware.bootAggregates).map(([bank, hex]) => (
           <div key={bank}>
             <dt>boot_aggregate {bank}</dt>
