@@ -80,6 +80,22 @@ describe.skipIf(!hasSharedData())('firmware events from the session', () => {
     expect(header.ok && header.result.framing).toBe('sha1');
   });
 
+  it('serves tpm2_eventlog\'s YAML as the same events, each with its text as its bytes', async () => {
+    const { call } = sessionHarness();
+    await call('open', { inputs: [swtpmFile('y', 'binary_bios_measurements.tpm2_eventlog.yaml')] });
+    const page = await call('getFirmwareEvents', { range: { start: 0, end: 100 } });
+    if (!page.ok) throw new Error(page.message);
+    expect(page.result.rows.map((r) => ({ num: r.index, pcr: r.pcr, type: r.typeName, digests: r.digests }))).toEqual(tpm2EventlogEvents());
+    // Rebuilt from version 1's fields: the same decoding as the binary log gives.
+    expect(page.result.rows[4].summary).toBe('SecureBoot = enabled');
+    const detail = await call('getFirmwareEventDetail', { index: 4 });
+    if (!detail.ok) throw new Error(detail.message);
+    expect(detail.result.framing).toBe('text');
+    const text = new TextDecoder().decode(detail.result.raw);
+    expect(text.startsWith('- EventNum: 4\n  PCRIndex: 7\n')).toBe(true);
+    expect(text).toContain('UnicodeName: SecureBoot');
+  });
+
   it('says there is no firmware log when none was given', async () => {
     const { call } = sessionHarness();
     await call('open', { inputs: [swtpmFile('a', 'binary_runtime_measurements')] });

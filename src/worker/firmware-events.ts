@@ -66,6 +66,6 @@ export function firmwareEventDetail(fw: OpenedFirmwareLog, index: number): Firmw
     row: rowOf(event, fw),
     raw: fw.bytes.slice(event.offset, event.offset + event.size),
     // The first event of every log, the Spec ID header included, is a TCG_PCR_EVENT.
-    framing: fw.log.format === 'tpm12' || event.index === 0 ? 'sha1' : 'crypto-agile',
+    framing: fw.log.printedBy !== undefined ? 'text' : fw.log.format === 'tpm12' || event.index === 0 ? 'sha1' : 'crypto-agile',
   };
 }

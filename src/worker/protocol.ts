@@ -212,8 +212,8 @@ export interface FirmwareEventDetail {
   readonly row: FirmwareEventRow;
   /** The event's bytes as in the file (a copy): header, digests, data size, data. */
   readonly raw: Uint8Array;
-  /** Crypto-agile (TCG_PCR_EVENT2) or SHA-1 (TCG_PCR_EVENT) framing, for the byte regions. */
-  readonly framing: 'sha1' | 'crypto-agile';
+  /** Crypto-agile (TCG_PCR_EVENT2) or SHA-1 (TCG_PCR_EVENT) framing, or tpm2_eventlog's text, for the byte regions. */
+  readonly framing: 'sha1' | 'crypto-agile' | 'text';
 }
 
 /** A file made from the open log for download (a fresh buffer, transferred). */

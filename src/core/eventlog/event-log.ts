@@ -79,6 +79,8 @@ export interface FirmwareLog {
   notes: FirmwareLogProblem[];
   /** Total bytes given. */
   size: number;
+  /** Set when the log was read from a tool's text (tpm2_eventlog YAML): offsets point into that text. */
+  printedBy?: 'tpm2_eventlog';
   /** PCR values the producing tool printed beside the events (tpm2_eventlog's `pcrs:`): its own replay. */
   toolPcrs?: Map<HashAlgorithm, Map<number, Uint8Array>>;
 }

@@ -166,7 +166,7 @@ export function parseEventlogYaml(text: string): FirmwareLog {
     events.push(built.event);
   }
   if (errors.length === 0 && blocks.length === 0) errors.push({ offset: 0, message: 'the tpm2_eventlog output lists no event' });
-  const log: FirmwareLog = { format: specId === undefined ? 'tpm12' : 'crypto-agile', events, errors, notes, size };
+  const log: FirmwareLog = { format: specId === undefined ? 'tpm12' : 'crypto-agile', events, errors, notes, size, printedBy: 'tpm2_eventlog' };
   if (specId !== undefined) log.specId = specId;
   const printed = new Map<HashAlgorithm, Map<number, Uint8Array>>();
   for (const [name, values] of toolPcrs) {

@@ -87,7 +87,7 @@ export function FirmwareEventDetails({
       <tr {...hover.row('data')}>
         <th scope="row">
           data
-          <span className="fields__sub">{dataSize} bytes</span>
+          <span className="fields__sub">{detail.framing === 'text' ? 'as printed' : `${dataSize} bytes`}</span>
         </th>
         <td className="fw-summary">{row.summary}</td>
       </tr>
