@@ -62,10 +62,13 @@ export function firmwareEventPage(fw: OpenedFirmwareLog, range: RowRange): Firmw
 export function firmwareEventDetail(fw: OpenedFirmwareLog, index: number): FirmwareEventDetail | undefined {
   const event = Number.isInteger(index) ? fw.log.events[index] : undefined;
   if (event === undefined) return undefined;
+  const row = rowOf(event, fw);
+  // CEL records carry no byte layout of their own: the event data is what there is to show.
+  if (fw.log.printedBy === 'cel') return { row, raw: event.data.slice(), framing: 'data' };
   return {
-    row: rowOf(event, fw),
+    row,
     raw: fw.bytes.slice(event.offset, event.offset + event.size),
     // The first event of every log, the Spec ID header included, is a TCG_PCR_EVENT.
-    framing: fw.log.printedBy !== undefined ? 'text' : fw.log.format === 'tpm12' || event.index === 0 ? 'sha1' : 'crypto-agile',
+    framing: fw.log.printedBy === 'tpm2_eventlog' ? 'text' : fw.log.format === 'tpm12' || event.index === 0 ? 'sha1' : 'crypto-agile',
   };
 }

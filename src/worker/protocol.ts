@@ -212,8 +212,11 @@ export interface FirmwareEventDetail {
   readonly row: FirmwareEventRow;
   /** The event's bytes as in the file (a copy): header, digests, data size, data. */
   readonly raw: Uint8Array;
-  /** Crypto-agile (TCG_PCR_EVENT2) or SHA-1 (TCG_PCR_EVENT) framing, or tpm2_eventlog's text, for the byte regions. */
-  readonly framing: 'sha1' | 'crypto-agile' | 'text';
+  /**
+   * For the byte regions: crypto-agile (TCG_PCR_EVENT2) or SHA-1 (TCG_PCR_EVENT) framing;
+   * tpm2_eventlog's text of the event; or the event data alone (a CEL record).
+   */
+  readonly framing: 'sha1' | 'crypto-agile' | 'text' | 'data';
 }
 
 /** A file made from the open log for download (a fresh buffer, transferred). */

@@ -79,8 +79,11 @@ export interface FirmwareLog {
   notes: FirmwareLogProblem[];
   /** Total bytes given. */
   size: number;
-  /** Set when the log was read from a tool's text (tpm2_eventlog YAML): offsets point into that text. */
-  printedBy?: 'tpm2_eventlog';
+  /**
+   * Set when the log was read from a tool's text: tpm2_eventlog's YAML (offsets point into
+   * that text), or CEL-JSON records (no byte offsets: each record's data is its bytes).
+   */
+  printedBy?: 'tpm2_eventlog' | 'cel';
   /** PCR values the producing tool printed beside the events (tpm2_eventlog's `pcrs:`): its own replay. */
   toolPcrs?: Map<HashAlgorithm, Map<number, Uint8Array>>;
 }

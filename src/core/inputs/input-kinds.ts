@@ -32,7 +32,7 @@ export interface InputKindWords {
 export const INPUT_KIND_WORDS: { readonly [K in InputKind]: InputKindWords } = {
   'ima-binary': { label: 'IMA list (binary)', accepted: 'IMA measurement lists (binary_runtime_measurements in either byte order, or a per-bank list)' },
   'ima-ascii': { label: 'IMA list (ASCII)', accepted: 'ascii_runtime_measurements' },
-  'tcg-eventlog': { label: 'firmware event log', accepted: 'firmware event logs (binary_bios_measurements, or tpm2_eventlog output)' },
+  'tcg-eventlog': { label: 'firmware event log', accepted: 'firmware event logs (binary_bios_measurements, tpm2_eventlog output, CEL-JSON)' },
   'pcr-values': { label: 'PCR values', accepted: 'PCR listings (evmctl, tpm2_pcrread, tpm2 PCR files, N: hex lines, JSON)' },
   'tpm-quote': { label: 'TPM quote', accepted: 'TPM quotes (TPMS_ATTEST binary, hex or base64, tpm2_quote output, a Keylime quote string)' },
   'tpm-signature': { label: 'quote signature', accepted: 'quote signatures (TPMT_SIGNATURE, DER ECDSA, plain RSA)' },

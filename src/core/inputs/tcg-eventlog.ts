@@ -4,6 +4,7 @@
  * as tpm2_eventlog prints it (YAML, eventlog-yaml.ts).
  */
 import { parseFirmwareLog, sniffFirmwareLog, type FirmwareLog } from '../eventlog/event-log';
+import { isCelText, parseCel } from '../eventlog/cel';
 import { isEventlogYaml, parseEventlogYaml } from '../eventlog/eventlog-yaml';
 import { asText, decodeHexOrBase64 } from '../tpm/binary-input';
 import { fromBase64, fromHex } from '../util/bytes';
@@ -22,6 +23,7 @@ export function firmwareLogBytes(bytes: Uint8Array): Uint8Array {
 export function readFirmwareLog(input: Uint8Array): { bytes: Uint8Array; log: FirmwareLog } {
   const text = asText(input);
   if (text !== undefined && isEventlogYaml(text)) return { bytes: input, log: parseEventlogYaml(text) };
+  if (text !== undefined && isCelText(text)) return { bytes: input, log: parseCel(text) };
   const bytes = firmwareLogBytes(input);
   return { bytes, log: parseFirmwareLog(bytes) };
 }
@@ -40,7 +42,7 @@ export const tcgEventlog: InputKindModule<true> = {
   kind: 'tcg-eventlog',
   sniff: (sample) => {
     const text = sample.text;
-    if (text !== undefined && isEventlogYaml(text)) return true;
+    if (text !== undefined && (isEventlogYaml(text) || isCelText(text))) return true;
     const head = text === undefined ? sample.head : decodedHead(text);
     return head !== undefined && sniffFirmwareLog(head) ? true : undefined;
   },

@@ -10,6 +10,7 @@ import type { FirmwareEventDetail } from '../../worker/protocol';
 export function firmwareRegions(detail: FirmwareEventDetail): ByteRegion[] {
   const { row, raw, framing } = detail;
   if (framing === 'text') return [{ key: 'data', label: 'the event as tpm2_eventlog printed it', start: 0, end: raw.length, kind: 'value' }];
+  if (framing === 'data') return raw.length === 0 ? [] : [{ key: 'data', label: 'event data', start: 0, end: raw.length, kind: 'value' }];
   const regions: ByteRegion[] = [
     { key: 'pcr', label: 'PCR index (u32)', start: 0, end: 4, kind: 'framing' },
     { key: 'type', label: `event type (u32): ${row.typeName}`, start: 4, end: 8, kind: 'framing' },

@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
+import { readSharedData, readSharedText } from '../testing/shared-data';
+import { xorshift32 } from '../testing/xorshift';
+import { toHex } from '../util/bytes';
+import { isCelText, parseBlockYaml, parseCel } from './cel';
+import { parseFirmwareLog, type FirmwareLog } from './event-log';
+import { replayFirmwareLog } from './replay-firmware';
+
+let provider: HashProvider;
+beforeAll(async () => {
+  provider = await createWasmHashProvider();
+});
+
+const binary = (): FirmwareLog => parseFirmwareLog(readSharedData('realdata', 'tpm2-tools', 'event-moklisttrusted.bin'));
+
+/** FAPI's CEL-JSON of a binary log (ifapi_json_eventlog_serialize.c: recnum per PCR, type names). */
+function fapiCelJson(log: FirmwareLog): string {
+  const recnums = new Map<number, number>();
+  return JSON.stringify(
+    log.events.map((e) => {
+      const recnum = recnums.get(e.pcr) ?? 0;
+      recnums.set(e.pcr, recnum + 1);
+      return {
+        recnum,
+        pcr: e.pcr,
+        digests: e.digests.map((d) => ({ hashAlg: d.bank, digest: toHex(d.digest) })),
+        content_type: 'pcclient_std',
+        content: { event_type: e.typeName, event_data: toHex(e.data) },
+      };
+    }),
+    null,
+    2,
+  );
+}
+
+function expectSameLog(a: FirmwareLog, b: FirmwareLog): void {
+  expect(a.errors).toEqual([]);
+  expect(a.specId).toEqual(b.specId);
+  expect(a.events.map((e) => [e.pcr, e.type, toHex(e.data), e.digests.map((d) => toHex(d.digest))])).toEqual(
+    b.events.map((e) => [e.pcr, e.type, toHex(e.data), e.digests.map((d) => toHex(d.digest))]),
+  );
+  const ra = replayFirmwareLog(a, provider);
+  const rb = replayFirmwareLog(b, provider);
+  expect([...ra.banks].map(([k, m]) => [k, [...m].map(([p, v]) => [p, toHex(v)])])).toEqual([...rb.banks].map(([k, m]) => [k, [...m].map(([p, v]) => [p, toHex(v)])]));
+  expect(ra.digestMismatches).toEqual(rb.digestMismatches);
+}
+
+describe('CEL-JSON firmware logs', () => {
+  it('reads tpm2-tools\' YAML rendering of a log as the binary log it came from', () => {
+    const text = readSharedText('realdata', 'tpm2-tools', 'event-moklisttrusted-hex.yaml');
+    expect(isCelText(text)).toBe(true);
+    expectSameLog(parseCel(text), binary());
+  });
+
+  it('reads FAPI\'s JSON of the same log', () => {
+    const json = fapiCelJson(binary());
+    expect(isCelText(json)).toBe(true);
+    expectSameLog(parseCel(json), binary());
+  });
+
+  it('keeps records of other content types as extends, and skips management records', () => {
+    const digest = 'ab'.repeat(32);
+    const json = JSON.stringify([
+      { recnum: 0, pcr: 11, digests: [{ hashAlg: 'sha256', digest }], content_type: 'systemd', content: { string: 'enter-initrd' } },
+      { recnum: 1, content_type: 'cel', content: { type: 'firmware_end' }, digests: [] },
+    ]);
+    const log = parseCel(json);
+    expect(log.errors).toEqual([]);
+    expect(log.events.map((e) => [e.pcr, e.typeName, e.printed])).toEqual([[11, 'CEL systemd', '{"string":"enter-initrd"}']]);
+    expect(log.notes.map((n) => n.message)).toEqual(['record 1 is a CEL management record: nothing is extended by it']);
+  });
+
+  it('stops at a record it cannot read, saying which and why, keeping the ones before', () => {
+    const records = JSON.parse(fapiCelJson(binary())) as Array<Record<string, unknown>>;
+    records[3] = { ...records[3], digests: [{ hashAlg: 'sha256', digest: '00' }] };
+    const log = parseCel(JSON.stringify(records));
+    expect(log.events).toHaveLength(3);
+    expect(log.errors.map((e) => e.message)).toEqual(['record 3: its sha256 digest has 1 bytes, not 32; reading stopped']);
+    expect(parseCel('[1').errors[0].message).toBe('not a CEL-JSON array (nor its YAML form) of records');
+  });
+
+  it('never takes a member from Object.prototype or lets a key reach one', () => {
+    const yaml = '- __proto__: x\n  constructor: y\n  pcr: 1\n  content_type: pcclient_std\n';
+    const doc = parseBlockYaml(yaml) as Array<Record<string, unknown>>;
+    expect(Object.keys(doc[0])).toEqual(['__proto__', 'constructor', 'pcr', 'content_type']);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    // "toString" is no digest list: the record lacks "digests".
+    expect(parseCel('[{"pcr": 0, "content_type": "pcclient_std", "toString": 1}]').errors[0].message).toBe('record 0: no "digests"; reading stopped');
+  });
+
+  it('never throws on damaged text', () => {
+    const texts = [readSharedText('realdata', 'tpm2-tools', 'event-moklisttrusted-hex.yaml'), fapiCelJson(binary())];
+    const next = xorshift32(7);
+    for (let i = 0; i < 300; i++) {
+      const text = texts[i % 2];
+      const at = next() % text.length;
+      const damaged = `${text.slice(0, at)}${String.fromCharCode(32 + (next() % 95))}${text.slice(at + 1 + (next() % 40))}`;
+      const log = parseCel(damaged);
+      for (const e of log.errors) expect(e.offset).toBe(0);
+    }
+  });
+});
