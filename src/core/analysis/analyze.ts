@@ -339,12 +339,6 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);
-    // A key that signed the policy's envelope is its signing key, not the IMA key inputFindings took it for.
-    for (const name of policyRun.envelopeSigners) {
-      const at = findings.findIndex((f) => f.code === 'input-ima-key' && f.message.startsWith(`${name}: `));
-      // A policy note, not input-ima-key, whose title says the key verifies IMA signatures.
-      if (at >= 0) findings[at] = { ...findings[at], code: 'policy-note', message: `${name}: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.` };
-    }
   } else if (policyGiven) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
   } else if (loaded.log !== undefined || loaded.streamedLog !== undefined) {

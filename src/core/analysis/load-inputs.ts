@@ -19,7 +19,7 @@ import { diagnoseUnrecognised } from '../inputs/diagnose';
 import { asText } from '../tpm/binary-input';
 import { LoadSink, type Unreadable } from '../inputs/load-sink';
 import { parseImaKeys } from '../ima-signature/ima-key';
-import { addPolicyInput, type PolicyInputs } from '../policy/policy-inputs';
+import { addPolicyInput, sortEnvelopeKey, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
 import type { StreamedLog } from './streamed-log';
@@ -173,6 +173,11 @@ export async function loadInputs(
     if (ima.ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
     else unreadable.push({ name: given.input.name, kind: 'ima-key', reason: `${ima.error.place}: ${ima.error.message}` });
   }
+  // A key that verifies a signed policy's envelope is the policy's signing key: set apart
+  // here, with the AKs and IMA keys, so that it is never reported as an IMA key.
+  const sorted = sortEnvelopeKey(policyInputs);
+  policyInputs = sorted.inputs;
+  const imaKeys = pairing.imaKeys.filter((k) => !sorted.signingFiles.includes(k.input));
   const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
   for (const l of extra) {
     const described = describeExtraList(l, log);
@@ -187,7 +192,7 @@ export async function loadInputs(
     quotes: pairing.quotes,
     spareSignatures: pairing.spareSignatures,
     aks: pairing.aks,
-    imaKeys: pairing.imaKeys,
+    imaKeys,
     unreadable,
     unused,
     inputs,
