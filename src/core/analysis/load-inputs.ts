@@ -18,6 +18,7 @@ import { readWithQuoteSelection } from '../inputs/pcr-values';
 import { diagnoseUnrecognised } from '../inputs/diagnose';
 import { asText } from '../tpm/binary-input';
 import { LoadSink, type Unreadable } from '../inputs/load-sink';
+import { noEntryRead } from '../inputs/ima-list';
 import { parseImaKeys } from '../ima-signature/ima-key';
 import { addPolicyInput, sortEnvelopeKey, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
@@ -110,9 +111,12 @@ export async function loadInputs(
   const inputs: ReportInput[] = [];
   const sink = new LoadSink();
   // Every IMA list given; arrangeBankLists picks the one shown and its per-bank companions.
+  // One that yields no entry is refused as the CLI's loader refuses it (loadImaList).
   for (const l of preloadedLog === undefined ? preloadedCompanions : [preloadedLog, ...preloadedCompanions]) {
-    sink.logs.push(l);
     inputs.push(l.input);
+    const refused = noEntryRead(l.log, l.input.size);
+    if (refused === undefined) sink.logs.push(l);
+    else sink.unreadable.push({ name: l.input.name, kind: l.input.kind, reason: refused });
   }
   // Inputs the user declared attestation keys: they stay AKs (pairQuotes).
   const declaredAk = new Set<RawInput>();
