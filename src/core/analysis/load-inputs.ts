@@ -5,7 +5,6 @@
  * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
  * not needed is in `unused`.
  */
-import { describeExtraList } from './extra-lists';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
@@ -35,6 +34,15 @@ export interface LoadedInputs {
   readonly streamedLog?: StreamedLog;
   /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
   readonly companions?: readonly LoadedLog[];
+  /** Second lists of a bank already taken: not analysed, but what each holds is said (extra-lists.ts). */
+  readonly extra?: readonly LoadedLog[];
+  /**
+   * Every IMA list read from the raw inputs, in the order given: analyze analyses another list
+   * of the analysed list's bank when it, not the longest, reproduces the supplied PCR values
+   * or quote (withAnalysedList). Absent when the app's worker parsed the lists: the list it
+   * shows in its table is the one analysed.
+   */
+  readonly lists?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
   /** Every quote with the signature and key paired with it (pair-quotes.ts), in the order given. */
@@ -183,14 +191,12 @@ export async function loadInputs(
   policyInputs = sorted.inputs;
   const imaKeys = pairing.imaKeys.filter((k) => !sorted.signingFiles.includes(k.input));
   const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
-  for (const l of extra) {
-    const described = describeExtraList(l, log);
-    if (described.sameAsAnalysed) notes.push(`${l.input.name}: ${described.reason}`);
-    else unused.push({ name: l.input.name, reason: described.reason });
-  }
+  const preloaded = preloadedLog !== undefined || preloadedCompanions.length > 0;
   return {
     log,
     companions,
+    extra,
+    ...(!preloaded && { lists: sink.logs }),
     firmware: sink.firmware,
     pcrValues,
     quotes: pairing.quotes,
@@ -202,5 +208,28 @@ export async function loadInputs(
     inputs,
     notes,
     policyInputs,
+  };
+}
+
+/**
+ * `loaded` with `list` (one of `loaded.lists`) as the list analysed, its companions and the
+ * lists set aside arranged around it, and every input's report line a copy: the analysis
+ * notes a list's byte order and bank on its line, and a candidate analysed and then dropped
+ * must leave no trace in the report of the one kept.
+ */
+export function withAnalysedList(loaded: LoadedInputs, list: LoadedLog): LoadedInputs {
+  const copies = new Map(loaded.inputs.map((i) => [i, { ...i }]));
+  const copy = (l: LoadedLog): LoadedLog => ({ ...l, input: copies.get(l.input) ?? l.input });
+  const lists = (loaded.lists ?? []).map(copy);
+  const { primary, companions, extra } = arrangeBankLists(lists, lists[(loaded.lists ?? []).indexOf(list)]);
+  const firmware = loaded.firmware;
+  return {
+    ...loaded,
+    inputs: [...copies.values()],
+    log: primary,
+    companions,
+    extra,
+    lists,
+    ...(firmware !== undefined && { firmware: { ...firmware, input: copies.get(firmware.input) ?? firmware.input } }),
   };
 }
