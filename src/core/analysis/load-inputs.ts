@@ -3,7 +3,8 @@
  * quotes with their signatures and keys, the firmware log. Nothing here judges them; that is
  * `analyze`. Every input is accounted for: what could not be read as its kind is in
  * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
- * not needed is in `unused`.
+ * not needed is in `unused`, and second lists of a bank already taken in `extra` (analyze
+ * says what each holds).
  */
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
