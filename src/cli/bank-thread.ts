@@ -27,7 +27,7 @@ import { startCliWorker } from './cli-worker';
 import { digestSize, type HashAlgorithm } from '../core/hash/hash-algorithm';
 import type { BankChain } from '../core/analysis/streamed-log';
 import { REPORT_CHUNK_BYTES, type ChunkWriter } from '../core/export/json-report';
-import { CLOSED_PIPE_STATUS, makeStdoutBlocking, writeToFd1 } from './blocking-stdout';
+import { CLOSED_PIPE_STATUS, makeStdoutBlocking, stdoutFailed, writeToStdoutOrExit } from './blocking-stdout';
 import { RETURNED, STATUS, STDOUT_CLOSED, STDOUT_FAILED, type ReturnedChunk, type StdoutChannel, type StdoutChunk } from './stdout-chunks';
 
 /** The banks the kernel extends in batches: the only ones worth a thread. */
@@ -223,8 +223,8 @@ export class BankThread {
    * A writer for writeJsonReport that has the worker write each chunk to stdout while this
    * thread fills the next (stdout-chunks.ts), with the first chunk to fill; undefined when the
    * worker has ended or `process.stdout` holds bytes still to go (they must go first).
-   * `finish` waits for the last write; a reader that closed the pipe ends the process as
-   * writeStdoutFully does.
+   * `finish` waits for the last write; a reader that closed the pipe, or a write that failed,
+   * ends the process as writeStdoutFully does.
    */
   stdoutWriter(): { readonly first: Uint8Array; readonly write: ChunkWriter; finish(): void } | undefined {
     if (this.dead || process.stdout.writableLength > 0) return undefined;
@@ -236,7 +236,7 @@ export class BankThread {
     let withWorker = 0;
     /** Why the worker's write failed (STDOUT_FAILED). */
     let failure: string | undefined;
-    /** Takes back what the worker has written; waits for a chunk when `until` says so. Ends the process, or throws, when a write went wrong. */
+    /** Takes back what the worker has written; waits for a chunk when `until` says so. Ends the process when a write went wrong. */
     const collect = (until: () => boolean): void => {
       for (;;) {
         // Read before looking at the port: a chunk sent back after the look changes it, and the wait returns at once.
@@ -249,7 +249,7 @@ export class BankThread {
         }
         const status = Atomics.load(signal, STATUS);
         if (status === STDOUT_CLOSED) process.exit(CLOSED_PIPE_STATUS);
-        if (status === STDOUT_FAILED) throw new Error(`could not write the report to stdout: ${failure ?? 'the write failed'}`);
+        if (status === STDOUT_FAILED) stdoutFailed(failure ?? 'the write failed');
         if (until()) return;
         Atomics.wait(signal, RETURNED, returned);
       }
@@ -262,7 +262,7 @@ export class BankThread {
         if (chunk.buffer !== filling.buffer) {
           // Not the chunk handed out (a string longer than a chunk, written whole): after the others, from here.
           finish();
-          if (!writeToFd1(chunk)) process.exit(CLOSED_PIPE_STATUS);
+          writeToStdoutOrExit(chunk);
           return true;
         }
         port1.postMessage({ bytes: filling.buffer, count: chunk.length } satisfies StdoutChunk, [filling.buffer]);

@@ -10,6 +10,12 @@ import { writeSync } from 'node:fs';
 const STDOUT = 1;
 /** What a shell reports for a process a closed pipe stopped (128 + SIGPIPE). */
 export const CLOSED_PIPE_STATUS = 141;
+/**
+ * A stdout that takes no more (a full disk: ENOSPC, EIO, EFBIG) is an output error, as an HTML
+ * report that cannot be written is: CONTRACT §2 gives 2 to what cannot be read or written, and
+ * keeps 3 for a bug, which this is not.
+ */
+export const STDOUT_FAILED_STATUS = 2;
 /** A millisecond's sleep while a full pipe drains (Atomics.wait blocks the main thread in Node). */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -31,7 +37,24 @@ export function writeStdoutFully(chunk: Uint8Array): void {
     return;
   }
   makeStdoutBlocking();
-  if (!writeToFd1(chunk)) process.exit(CLOSED_PIPE_STATUS);
+  writeToStdoutOrExit(chunk);
+}
+
+/** writeToFd1, ending the process when stdout takes no more: quietly for a closed pipe, else saying why. */
+export function writeToStdoutOrExit(chunk: Uint8Array): void {
+  let written: boolean;
+  try {
+    written = writeToFd1(chunk);
+  } catch (e) {
+    stdoutFailed(e);
+  }
+  if (!written) process.exit(CLOSED_PIPE_STATUS);
+}
+
+/** Ends the process after a failed write to stdout, with one line on stderr naming the cause (`ENOSPC: no space left on device`). */
+export function stdoutFailed(cause: unknown): never {
+  process.stderr.write(`imascope: cannot write to stdout: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+  process.exit(STDOUT_FAILED_STATUS);
 }
 
 /**

@@ -29,6 +29,37 @@ describe('formatHumanReport with a firmware log', () => {
   });
 });
 
+describe('formatHumanReport with a firmware log alone (new-user review)', () => {
+  it('shows every replayed PCR value, and a headline that implies no IMA check', async () => {
+    const provider = await createWasmHashProvider();
+    const text = formatHumanReport((await analyzeRaw([swtpm('binary_bios_measurements')], {}, provider)).report);
+    expect(text.split('\n')[0]).toBe(
+      'VERDICT: PASS — The firmware log replays: 18 events replayed into sha1 PCRs 0–9, sha256 PCRs 0–9; no PCR values or quote to compare them with. No IMA measurement list was given: add it to check what the PCRs measured.',
+    );
+    // swtpm/replay_fw_py.txt: the independent Python replay of the same log ("bank", then "   N: hex").
+    const oracle = new TextDecoder().decode(readSharedData('swtpm', 'replay_fw_py.txt'));
+    let bank = '';
+    let values = 0;
+    for (const line of oracle.split('\n')) {
+      if (/^sha(1|256)$/.test(line)) bank = line;
+      const m = /^ +(\d+): ([0-9a-f]+)$/.exec(line);
+      if (m === null) continue;
+      expect(text).toContain(`\n  ${bank} PCR ${m[1]}: ${m[2]}\n`);
+      values++;
+    }
+    expect(values).toBe(20);
+  });
+
+  it('with the PCR values it governs: says each matches', async () => {
+    const provider = await createWasmHashProvider();
+    const text = formatHumanReport((await analyzeRaw([swtpm('binary_bios_measurements'), swtpm('pcr0-9.yaml')], {}, provider)).report);
+    expect(text.split('\n')[0]).toBe(
+      'VERDICT: PASS — The firmware log agrees: 18 events replayed into sha1 PCRs 0–9, sha256 PCRs 0–9, reproducing 20 supplied PCR values. No IMA measurement list was given: add it to check what the PCRs measured.',
+    );
+    expect(text).toContain('\n  sha256 PCR 9: 58194f44956cefcb7b0865583adaed7471d151c13fdf379f25bf3f3b623e3af2 (the supplied value matches)\n');
+  });
+});
+
 describe('formatHumanReport with a firmware log cut in its header (review d)', () => {
   it('names no empty PCR lists', async () => {
     const provider = await createWasmHashProvider();

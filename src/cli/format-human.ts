@@ -4,7 +4,7 @@
  */
 import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
 import { firstDifference } from '../core/util/digest-diff';
-import { moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
+import { firmwarePcrsText, moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
 import { formatCount, plural } from '../core/util/count-text';
 import { signatureCounts } from '../core/policy/policy-dry-run';
@@ -75,11 +75,7 @@ function firmwareLines(report: Report): string[] {
   const lines: string[] = [];
   const fw = report.firmware;
   if (fw !== undefined) {
-    // A bank with no PCR extended (a log cut before its first event) names no PCRs: left out.
-    const banks = Object.entries(fw.replay)
-      .filter(([, pcrs]) => Object.keys(pcrs ?? {}).length > 0)
-      .map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(Object.keys(pcrs ?? {}).map(Number))}`)
-      .join(', ');
+    const banks = firmwarePcrsText(fw);
     // The kernel's own reading for each bank (sha1 over PCRs 0–7, others over 0–9); a
     // boot_aggregate of an older kernel (0–7 in every bank) is said by the match finding.
     const aggregates = Object.entries(fw.bootAggregates)
@@ -100,6 +96,15 @@ function firmwareLines(report: Report): string[] {
       lines.push(`Firmware log: ${fw.events} events, ${banks === '' ? 'no PCR replayed' : `replayed ${banks}`}; ${compared}`);
     }
     if (aggregates !== '') lines.push(`  boot_aggregate from it: ${aggregates}`);
+    // The values themselves, as the --json report has them: what a quote or PCR listing of
+    // this machine should show, each beside the supplied value when one was compared.
+    for (const [bank, pcrs] of Object.entries(fw.replay)) {
+      for (const [pcr, hex] of Object.entries(pcrs ?? {})) {
+        const check = checks.find((c) => c.bank === bank && c.pcr === Number(pcr));
+        const compared = check === undefined ? '' : check.status === 'match' ? ' (the supplied value matches)' : ` (supplied ${check.expected})`;
+        lines.push(`  ${bank} PCR ${pcr}: ${hex}${compared}`);
+      }
+    }
   }
   for (const f of report.findings) {
     if (f.code === 'boot-aggregate-match') lines.push(`boot_aggregate: match — ${f.message}`);

@@ -56,6 +56,15 @@ describe('imascope analyze', () => {
     expect(r.status).toBe(141);
   });
 
+  it.each(WRITERS)('a stdout that takes no more (> /dev/full) is an output error: exit 2, the cause on stderr, not a bug (3), %s', (_, env) => {
+    const analyze = `${env}'${process.execPath}' --import tsx src/cli/imascope.ts analyze`;
+    for (const json of ['--json', '']) {
+      const r = spawnSync('bash', ['-c', `${analyze} ${json} '${swtpm('binary_runtime_measurements')}' > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('imascope: cannot write to stdout: ENOSPC: no space left on device, write\n');
+      expect(r.status).toBe(2);
+    }
+  });
+
   it('a closed stderr (2>&1 | true) keeps the exit status: an empty input is still 2, not 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-stderr-'));
     const empty = join(dir, 'empty.bin');

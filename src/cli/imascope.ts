@@ -3,7 +3,7 @@
  * [--kind FILE=KIND]... [--permalink BASE_URL] [--html FILE] FILE...`. Exit 0 when every
  * supplied check agrees, 1 when a check failed (an error-severity finding), 2 for usage
  * errors and unreadable or unclassifiable files, including a file that cannot be read as the
- * kind it was recognised as or given with --kind (or an HTML report that cannot be written),
+ * kind it was recognised as or given with --kind (or an HTML report or stdout that cannot be written),
  * 3 for an unexpected internal error (a bug: one line on stderr, never a verdict).
  * With --json, stdout carries exactly one JSON document, whatever stops the run (ReportOutput);
  * the permalink goes to stderr.
@@ -25,7 +25,7 @@ import { writeJsonReport } from '../core/export/json-report';
 import { REPORT_SCHEMA, type Finding, type Report } from '../core/report/report';
 import type { EncodedPermalink } from '../core/share/permalink';
 import { withNodeBulkHashing } from './node-bulk-hashing';
-import { CLOSED_PIPE_STATUS, writeStdoutFully } from './blocking-stdout';
+import { CLOSED_PIPE_STATUS, stdoutFailed, writeStdoutFully } from './blocking-stdout';
 import { analyzeInParallel, bankThreadWanted, defaultThreads, DigestPool } from './parallel-digests';
 import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
@@ -51,8 +51,8 @@ replays every PCR and explains where and why it does or does not match.
                      (the report travels in the link's #fragment; no log is uploaded)
   --html FILE        write the report as one self-contained HTML file (no script)
 
-Exit status: 0 all checks agree, 1 a check failed, 2 usage or input error (a file that
-cannot be read as its kind), 3 internal error (please report it).
+Exit status: 0 all checks agree, 1 a check failed, 2 usage, input or output error (a file
+that cannot be read as its kind, a full disk), 3 internal error (please report it).
 
 imascope compare --help describes comparing two lists (what changed since a known-good list).`;
 
@@ -133,9 +133,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 export async function main(argv: readonly string[]): Promise<number> {
   // A reader that stops early (`imascope analyze --json … | head`) closes the pipe: stop
   // quietly, as tools killed by SIGPIPE do, rather than dying on an unhandled EPIPE.
+  // Any other failed write (`> /dev/full`: ENOSPC) is an output error said on stderr, not a bug.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_STATUS);
-    throw e;
+    stdoutFailed(e);
   });
   // A closed stderr (`2>&1 | true`) only loses the messages: the run goes on to its own exit
   // status (an uncaught EPIPE exited 1, which means a check failed).

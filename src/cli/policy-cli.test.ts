@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { analyzeRaw } from '../core/analysis/analyze';
+import { loadInputs } from '../core/analysis/load-inputs';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { exitStatusOf } from '../core/analysis/verdict';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
@@ -210,6 +211,16 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
       "dsse.pub: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.",
     );
     expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it('the envelope key is set apart where keys are sorted (loadInputs): never an IMA key, not even before the dry run', async () => {
+    const { signed, pem } = signedPolicy('policy-with-verification-keys.json');
+    // The key made above signed the envelope: by construction it verifies it and nothing else.
+    const loaded = await loadInputs([log(), signed, { name: 'dsse.pub', bytes: new TextEncoder().encode(pem) }], provider);
+    expect(loaded.imaKeys).toEqual([]);
+    expect(loaded.policyInputs.keys).toEqual([]);
+    expect(loaded.policyInputs.envelope?.status).toBe('valid');
+    expect(loaded.policyInputs.notes).toEqual(["dsse.pub: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key."]);
   });
 
   it('a key file holding the envelope key and IMA keys: only the envelope key is set aside', async () => {

@@ -12,10 +12,11 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
-import { loadInputs, type LoadedInputs } from './load-inputs';
+import { loadInputs, withAnalysedList, type LoadedInputs } from './load-inputs';
+import { describeExtraList } from './extra-lists';
 import { computeLogFacts, type LogFacts } from './log-facts';
 import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
-import { checkBankLists, withCompanionColumns } from './bank-lists';
+import { checkBankLists, isOtherBank, withCompanionColumns } from './bank-lists';
 import { checkFirmware } from './check-firmware';
 import { nonceProblem } from '../tpm/quote/nonce';
 import { checkQuote, type QuoteCheck } from './check-quote';
@@ -189,7 +190,78 @@ function pcrChecksFromQuote(
   return out;
 }
 
+/**
+ * The analysis of the inputs. Of two lists of one bank (two boots' lists, the binary and the
+ * ASCII list of one boot) the one analysed never depends on which is longer or came first
+ * alone: with PCR values or a quote, it is the first, longest first, whose replay reproduces
+ * them; the others are said with what they hold and whether their own replay was tried
+ * (extra-lists.ts), never silently left out. When no list's replay reproduces them, the
+ * longest is analysed, and the verdict is the failed check either way.
+ */
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
+  const rivals = rivalLists(loaded);
+  if (loaded.log === undefined || rivals.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
+  // A rival's analysis has no precomputed work: that was done for the longest list.
+  const { precomputed: _precomputed, ...fresh } = options;
+  const lists = loaded.lists ?? [];
+  const failed = new Set<number>();
+  const longest = withAnalysedList(loaded, loaded.log);
+  const analysis = await analyzeList(longest, options, provider);
+  const reproduced = reproducedChecks(analysis.report);
+  if (reproduced !== undefined) return withExtraLists(analysis, longest, { reproduced, failed });
+  failed.add(lists.indexOf(loaded.log));
+  for (const rival of rivals) {
+    const rivalLoaded = withAnalysedList(loaded, rival);
+    const other = await analyzeList(rivalLoaded, fresh, provider);
+    const its = reproducedChecks(other.report);
+    if (its !== undefined) return withExtraLists(other, rivalLoaded, { reproduced: its, failed });
+    failed.add(lists.indexOf(rival));
+  }
+  return withExtraLists(analysis, longest, { failed });
+}
+
+/** Lists of the analysed list's bank set aside, when supplied PCR values or a quote can tell which is theirs. */
+function rivalLists(loaded: LoadedInputs): LoadedLog[] {
+  const log = loaded.log;
+  if (log === undefined || loaded.lists === undefined || (loaded.pcrValues.size === 0 && loaded.quotes.length === 0)) return [];
+  return (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
+}
+
+/**
+ * What a list's replay reproduces ("the supplied PCR values and the quote"): undefined when a
+ * check of the list failed, or none was made (values only of PCRs the list does not extend, a
+ * quote that selects none of them).
+ */
+function reproducedChecks(report: Report): string | undefined {
+  if (report.findings.some((f) => f.code === 'pcr-mismatch' || f.code === 'quote-digest-mismatch')) return undefined;
+  const values = (report.pcrChecks ?? []).some((c) => c.fromQuote === undefined);
+  const quotes = (report.quotes ?? []).filter((q) => q.digestMatches === true && q.matchedEntries !== undefined).length;
+  const parts = [values ? 'the supplied PCR values' : '', quotes === 0 ? '' : quotes === 1 ? 'the quote' : 'the quotes'].filter((p) => p !== '');
+  return parts.length === 0 ? undefined : parts.join(' and ');
+}
+
+/**
+ * The findings on the lists set aside, added to `analysis`: a list that records other
+ * measurements than the one analysed (or is damaged) is a warning, an undamaged copy of it
+ * information. `choice.failed`: positions in `loaded.lists` of the lists whose replay was tried
+ * and did not reproduce the checks.
+ */
+function withExtraLists(analysis: Analysis, loaded: LoadedInputs, choice?: { reproduced?: string; failed: ReadonlySet<number> }): Analysis {
+  const extra = loaded.extra ?? [];
+  if (extra.length === 0) return analysis;
+  const findings = analysis.report.findings;
+  const described = extra.map((l) => ({
+    name: l.input.name,
+    ...describeExtraList(l, loaded.log, choice === undefined ? undefined : { reproduced: choice.reproduced, failed: choice.failed.has((loaded.lists ?? []).indexOf(l)) }),
+  }));
+  for (const d of described) if (!d.sameAsAnalysed) findings.push({ code: 'input-unused', severity: 'warning', message: `${d.name}: ${d.reason}` });
+  for (const d of described) if (d.sameAsAnalysed) findings.push({ code: 'input-unused', severity: 'info', message: `${d.name}: ${d.reason}` });
+  findings.sort(compareFindings);
+  return analysis;
+}
+
+/** The analysis with `loaded.log` as the list analysed (`analyze` chooses it). */
+async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
   const findings: Finding[] = [];
   const report: Report = { schema: REPORT_SCHEMA, inputs: [...loaded.inputs], findings };
   const banks = chooseBanks(loaded, options);
@@ -339,12 +411,6 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     if (policyRun.policy !== undefined) report.policy = policyRun.policy;
     if (policyRun.signatures !== undefined) report.signatures = policyRun.signatures;
     findings.push(...policyRun.findings);
-    // A key that signed the policy's envelope is its signing key, not the IMA key inputFindings took it for.
-    for (const name of policyRun.envelopeSigners) {
-      const at = findings.findIndex((f) => f.code === 'input-ima-key' && f.message.startsWith(`${name}: `));
-      // A policy note, not input-ima-key, whose title says the key verifies IMA signatures.
-      if (at >= 0) findings[at] = { ...findings[at], code: 'policy-note', message: `${name}: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.` };
-    }
   } else if (policyGiven) {
     findings.push({ code: 'check-incomplete', severity: 'error', message: 'A runtime policy, exclude list or IMA keys were given without an IMA measurement list to judge.' });
   } else if (loaded.log !== undefined || loaded.streamedLog !== undefined) {

@@ -237,22 +237,25 @@ export function withCompanionColumns(
 }
 
 /**
- * Sorts the IMA lists given into the one shown (the longest; the first of equals), its
- * companions (one list per other bank) and the rest (lists of a bank already taken).
+ * Sorts the IMA lists given into the one shown (`chosen` when given, else the longest; the
+ * first of equals), its companions (one list per other bank) and the rest (lists of a bank
+ * already taken).
  */
 export function arrangeBankLists<T extends { readonly log: ImaLog }>(
   logs: readonly T[],
+  chosen?: T,
 ): { primary?: T; companions: T[]; extra: T[] } {
   if (logs.length === 0) return { companions: [], extra: [] };
-  let primary = logs[0];
-  for (const l of logs) if (l.log.entries.length > primary.log.entries.length) primary = l;
+  let primary = chosen ?? logs[0];
+  if (chosen === undefined) for (const l of logs) if (l.log.entries.length > primary.log.entries.length) primary = l;
   const companions: T[] = [];
-  const extra: T[] = [];
-  for (const l of logs) {
-    if (l === primary) continue;
+  const others = logs.filter((l) => l !== primary);
+  // A list of the shown list's boot (the same first entry) is its companion before a list of
+  // another boot of that bank (two boots' per-bank lists given together).
+  const sameBootFirst = [...others.filter((l) => isBankListOf(primary.log, l.log)), ...others.filter((l) => !isBankListOf(primary.log, l.log))];
+  for (const l of sameBootFirst) {
     const taken = companions.some((c) => !isOtherBank(c.log, l.log));
     if (isOtherBank(primary.log, l.log) && !taken) companions.push(l);
-    else extra.push(l);
   }
-  return { primary, companions, extra };
+  return { primary, companions, extra: others.filter((l) => !companions.includes(l)) };
 }

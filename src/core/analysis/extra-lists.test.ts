@@ -9,6 +9,7 @@ import { buildImaLog } from '../testing/build-ima-log';
 import { numberedFiles } from '../testing/ima-scenarios';
 import { readSharedData } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';
+import { exitStatusOf, verdictOf } from './verdict';
 
 const provider = createNobleHashProvider();
 const unusedOf = async (inputs: Array<{ name: string; bytes: Uint8Array }>) =>
@@ -51,5 +52,76 @@ describe('a second list of the same bank', () => {
     ]);
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^warning: edited_ascii: .*it records the same template digests, but entry #7 holds other data/);
+  });
+});
+
+/**
+ * Two lists of one bank given with the values they should reproduce: the list analysed is the
+ * one whose replay reproduces them, whichever is longer or came first (new-user review). Truth:
+ * swtpm/README (its 6-entry list was extended into the TPM that gave pcrread_all.yaml and
+ * quote q1, which tpm2_checkquote verifies: checkquote_ok_q1.txt) and realdata/PROVENANCE.md
+ * (embrave 2023-06-26: another machine's 922-entry list, PCR 10 sha1 f38695bb…).
+ */
+describe('two lists of one bank with the PCR values or quote of one of them', () => {
+  const swtpm = { name: 'swtpm.bin', bytes: readSharedData('swtpm', 'binary_runtime_measurements') };
+  const other = { name: 'embrave.bin', bytes: readSharedData('realdata', 'embrave-2023-06-26', 'binary_runtime_measurements') };
+  const file = (name: string) => ({ name, bytes: readSharedData('swtpm', name) });
+  const orders = <T>(a: T, b: T): T[][] => [
+    [a, b],
+    [b, a],
+  ];
+
+  it.each(orders(swtpm, other))('two boots: the list the PCR values are of is analysed (%#), the other named as not theirs', async (a, b) => {
+    const { report } = await analyzeRaw([a, b, file('pcrread_all.yaml')], {}, provider);
+    expect(report.log?.entries).toBe(6);
+    expect(report.findings.map((f) => f.code)).not.toContain('pcr-mismatch');
+    expect(report.pcrChecks?.find((c) => c.bank === 'sha256' && c.pcr === 10)?.status).toBe('match');
+    expect(exitStatusOf(report)).toBe(0);
+    expect(verdictOf(report).tone).toBe('warning');
+    const unused = report.findings.filter((f) => f.code === 'input-unused');
+    expect(unused).toEqual([
+      {
+        code: 'input-unused',
+        severity: 'warning',
+        message:
+          'embrave.bin: a second IMA list of the same bank; only swtpm.bin is analysed, whose replay reproduces the supplied PCR values; its own replay does not: it is not the list they were taken from; it records different measurements: entry #0 differs (922 entries against 6)',
+      },
+    ]);
+    // The report lines of the inputs carry no trace of the list tried first.
+    expect(report.inputs.find((i) => i.name === 'embrave.bin')?.byteOrder).toBeUndefined();
+  });
+
+  it.each(orders(swtpm, other))('two boots and a quote of one (%#): the quote verifies over its list', async (a, b) => {
+    const { report } = await analyzeRaw([a, b, file('q1_rsassa_sha256_10.msg'), file('q1_rsassa_sha256_10.sig'), file('ak_rsa.pem')], {}, provider);
+    expect(report.log?.entries).toBe(6);
+    expect(report.quote).toMatchObject({ digestMatches: true, signature: 'valid', matchedEntries: 6 });
+    expect(report.findings.find((f) => f.code === 'input-unused')?.message).toContain(
+      'only swtpm.bin is analysed, whose replay reproduces the quote; its own replay does not: it is not the list they were taken from',
+    );
+    expect(exitStatusOf(report)).toBe(0);
+  });
+
+  it.each(orders(swtpm, { name: 'ascii_runtime_measurements', bytes: readSharedData('swtpm', 'ascii_runtime_measurements') }))(
+    'the binary and ASCII lists of one boot (%#): they agree, information only',
+    async (a, b) => {
+      const { report } = await analyzeRaw([a, b, file('pcrread_all.yaml')], {}, provider);
+      expect(report.log?.entries).toBe(6);
+      const unused = report.findings.filter((f) => f.code === 'input-unused');
+      expect(unused).toHaveLength(1);
+      expect(unused[0].severity).toBe('info');
+      expect(unused[0].message).toMatch(/is analysed, whose replay reproduces the supplied PCR values; it records the same 6 measurements$/);
+      expect(exitStatusOf(report)).toBe(0);
+    },
+  );
+
+  it.each(orders(swtpm, other))('values neither list reproduces (%#): a failed check whatever the order, each list tried', async (a, b) => {
+    const { report } = await analyzeRaw([a, b, file('evmctl_pcrs_sha256_tampered.txt')], {}, provider);
+    expect(report.findings.map((f) => f.code)).toContain('pcr-mismatch');
+    expect(exitStatusOf(report)).toBe(1);
+    // The longer is analysed, as without values.
+    expect(report.log?.entries).toBe(922);
+    expect(report.findings.find((f) => f.code === 'input-unused')?.message).toContain(
+      'swtpm.bin: a second IMA list of the same bank; only embrave.bin is analysed; its own replay does not reproduce the supplied values either',
+    );
   });
 });

@@ -21,10 +21,24 @@ export interface ExtraList {
   readonly sameAsAnalysed: boolean;
 }
 
+/**
+ * How the supplied checks chose between lists of one bank (analyze): the list analysed is one
+ * whose replay reproduces the supplied PCR values and quote, whichever is longer or came first.
+ */
+export interface ListChoice {
+  /** What the analysed list's replay reproduces ("the supplied PCR values and the quote"); undefined when no list's does. */
+  readonly reproduced?: string;
+  /** This list's own replay was tried against them and does not reproduce them. */
+  readonly failed: boolean;
+}
+
 /** What the analysis says of `extra`, a second list of a bank `primary` already gives. */
-export function describeExtraList(extra: LoadedLog, primary: LoadedLog | undefined): ExtraList {
+export function describeExtraList(extra: LoadedLog, primary: LoadedLog | undefined, choice?: ListChoice): ExtraList {
   const used = primary?.input.name ?? '';
-  const parts = [`a second IMA list of the same bank; only ${used} is analysed`];
+  const parts = [`a second IMA list of the same bank; only ${used} is analysed${choice?.reproduced === undefined ? '' : `, whose replay reproduces ${choice.reproduced}`}`];
+  if (choice?.failed === true) {
+    parts.push(choice.reproduced === undefined ? 'its own replay does not reproduce the supplied values either' : 'its own replay does not: it is not the list they were taken from');
+  }
   const same = primary === undefined ? undefined : sameMeasurements(extra, primary);
   if (same !== undefined) parts.push(same.text);
   const errors = extra.log.errors;

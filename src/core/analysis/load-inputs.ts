@@ -3,9 +3,9 @@
  * quotes with their signatures and keys, the firmware log. Nothing here judges them; that is
  * `analyze`. Every input is accounted for: what could not be read as its kind is in
  * `unreadable` (an error: the CLI exits 2, the app's verdict is red), what was read but is
- * not needed is in `unused`.
+ * not needed is in `unused`, and second lists of a bank already taken in `extra` (analyze
+ * says what each holds).
  */
-import { describeExtraList } from './extra-lists';
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
@@ -18,8 +18,9 @@ import { readWithQuoteSelection } from '../inputs/pcr-values';
 import { diagnoseUnrecognised } from '../inputs/diagnose';
 import { asText } from '../tpm/binary-input';
 import { LoadSink, type Unreadable } from '../inputs/load-sink';
+import { noEntryRead } from '../inputs/ima-list';
 import { parseImaKeys } from '../ima-signature/ima-key';
-import { addPolicyInput, type PolicyInputs } from '../policy/policy-inputs';
+import { addPolicyInput, sortEnvelopeKey, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
 import type { LoadedLog, RawInput } from './analysis-types';
 import type { StreamedLog } from './streamed-log';
@@ -34,6 +35,15 @@ export interface LoadedInputs {
   readonly streamedLog?: StreamedLog;
   /** Per-bank lists of the same log in other banks (bank-lists.ts); each replays its bank. */
   readonly companions?: readonly LoadedLog[];
+  /** Second lists of a bank already taken: not analysed, but what each holds is said (extra-lists.ts). */
+  readonly extra?: readonly LoadedLog[];
+  /**
+   * Every IMA list read from the raw inputs, in the order given: analyze analyses another list
+   * of the analysed list's bank when it, not the longest, reproduces the supplied PCR values
+   * or quote (withAnalysedList). Absent when the app's worker parsed the lists: the list it
+   * shows in its table is the one analysed.
+   */
+  readonly lists?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
   /** Every quote with the signature and key paired with it (pair-quotes.ts), in the order given. */
@@ -110,9 +120,12 @@ export async function loadInputs(
   const inputs: ReportInput[] = [];
   const sink = new LoadSink();
   // Every IMA list given; arrangeBankLists picks the one shown and its per-bank companions.
+  // One that yields no entry is refused as the CLI's loader refuses it (loadImaList).
   for (const l of preloadedLog === undefined ? preloadedCompanions : [preloadedLog, ...preloadedCompanions]) {
-    sink.logs.push(l);
     inputs.push(l.input);
+    const refused = noEntryRead(l.log, l.input.size);
+    if (refused === undefined) sink.logs.push(l);
+    else sink.unreadable.push({ name: l.input.name, kind: l.input.kind, reason: refused });
   }
   // Inputs the user declared attestation keys: they stay AKs (pairQuotes).
   const declaredAk = new Set<RawInput>();
@@ -173,25 +186,51 @@ export async function loadInputs(
     if (ima.ok) policyInputs = addPolicyInput(policyInputs, given.input.name, given.input.bytes, 'ima-key');
     else unreadable.push({ name: given.input.name, kind: 'ima-key', reason: `${ima.error.place}: ${ima.error.message}` });
   }
+  // A key that verifies a signed policy's envelope is the policy's signing key: set apart
+  // here, with the AKs and IMA keys, so that it is never reported as an IMA key.
+  const sorted = sortEnvelopeKey(policyInputs);
+  policyInputs = sorted.inputs;
+  const imaKeys = pairing.imaKeys.filter((k) => !sorted.signingFiles.includes(k.input));
   const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
-  for (const l of extra) {
-    const described = describeExtraList(l, log);
-    if (described.sameAsAnalysed) notes.push(`${l.input.name}: ${described.reason}`);
-    else unused.push({ name: l.input.name, reason: described.reason });
-  }
+  const preloaded = preloadedLog !== undefined || preloadedCompanions.length > 0;
   return {
     log,
     companions,
+    extra,
+    ...(!preloaded && { lists: sink.logs }),
     firmware: sink.firmware,
     pcrValues,
     quotes: pairing.quotes,
     spareSignatures: pairing.spareSignatures,
     aks: pairing.aks,
-    imaKeys: pairing.imaKeys,
+    imaKeys,
     unreadable,
     unused,
     inputs,
     notes,
     policyInputs,
+  };
+}
+
+/**
+ * `loaded` with `list` (one of `loaded.lists`) as the list analysed, its companions and the
+ * lists set aside arranged around it, and every input's report line a copy: the analysis
+ * notes a list's byte order and bank on its line, and a candidate analysed and then dropped
+ * must leave no trace in the report of the one kept.
+ */
+export function withAnalysedList(loaded: LoadedInputs, list: LoadedLog): LoadedInputs {
+  const copies = new Map(loaded.inputs.map((i) => [i, { ...i }]));
+  const copy = (l: LoadedLog): LoadedLog => ({ ...l, input: copies.get(l.input) ?? l.input });
+  const lists = (loaded.lists ?? []).map(copy);
+  const { primary, companions, extra } = arrangeBankLists(lists, lists[(loaded.lists ?? []).indexOf(list)]);
+  const firmware = loaded.firmware;
+  return {
+    ...loaded,
+    inputs: [...copies.values()],
+    log: primary,
+    companions,
+    extra,
+    lists,
+    ...(firmware !== undefined && { firmware: { ...firmware, input: copies.get(firmware.input) ?? firmware.input } }),
   };
 }

@@ -4,8 +4,9 @@
  * permalink view). The worst error or warning leads, in its finding's title and message;
  * with none, what was checked and what agrees. Views add only their pending and failed states.
  */
-import type { Finding, Report } from '../report/report';
+import type { Finding, Report, ReportFirmware } from '../report/report';
 import { plural } from '../util/count-text';
+import { formatPcrSet } from '../util/pcr-set';
 import { FINDING_HELP } from './finding-help';
 
 export type VerdictTone = 'ok' | 'warning' | 'error';
@@ -68,6 +69,18 @@ function agreement(report: Report): { headline: string; detail: string } {
       detail: `${quotes.some((q) => q.digestMatches === true) ? "The supplied PCR values reproduce the quote's pcrDigest. " : ''}No IMA measurement list was given: add it to check what the PCRs measured.`,
     };
   }
+  // A firmware log without a list: what was checked is its replay, and the supplied values of
+  // the PCRs it governs; no measurement list, so no IMA check is implied.
+  const fw = report.firmware;
+  if (report.log === undefined && fw !== undefined) {
+    const compared = fw.checks?.length ?? 0;
+    const banks = firmwarePcrsText(fw);
+    const replayed = `${plural(fw.events, 'event')} replayed${banks === '' ? ', no PCR extended' : ` into ${banks}`}`;
+    return {
+      headline: compared > 0 ? 'The firmware log agrees' : 'The firmware log replays',
+      detail: `${compared > 0 ? `${replayed}, reproducing ${plural(compared, 'supplied PCR value')}` : `${replayed}; no PCR values or quote to compare them with`}. No IMA measurement list was given: add it to check what the PCRs measured.`,
+    };
+  }
   const quoteMissesLog = quotes.length > 0 && report.log !== undefined && quotes.every((q) => q.matchedEntries === undefined);
   if (checks.length > 0 || (quotes.length > 0 && !quoteMissesLog)) {
     const ahead = report.findings.find((f) => f.code === 'log-ahead-of-pcrs');
@@ -91,6 +104,17 @@ function agreement(report: Report): { headline: string; detail: string } {
         } to check the replay.`,
       }
     : { headline: 'Nothing wrong found', detail: 'Add an IMA measurement list to check it.' };
+}
+
+/**
+ * The PCRs a firmware log's replay extended, per bank ("sha1 PCRs 0–9, sha256 PCRs 0–9"); a
+ * bank with no PCR extended (a log cut before its first event) is left out: '' when none is.
+ */
+export function firmwarePcrsText(fw: Pick<ReportFirmware, 'replay'>): string {
+  return Object.entries(fw.replay)
+    .filter(([, pcrs]) => Object.keys(pcrs ?? {}).length > 0)
+    .map(([bank, pcrs]) => `${bank} PCRs ${formatPcrSet(Object.keys(pcrs ?? {}).map(Number))}`)
+    .join(', ');
 }
 
 /** The verdict as one line of text: "FAIL — <title>: <message>". */

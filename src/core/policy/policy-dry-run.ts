@@ -22,7 +22,7 @@ import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
 import { bytesEqual } from '../util/bytes';
 import { BufferKeys } from './buffer-keys';
-import { checkEnvelope, type EnvelopeCheck } from './dsse';
+import type { EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
 import { startAnchoredExcludes } from './excludes';
 import { Decision, ENTRIES_PER_STEP, KeylimeEvaluation, type KeylimeEvalResult } from './keylime-eval';
@@ -92,8 +92,6 @@ export interface PolicyDryRun {
   readonly runtimePolicy?: RuntimePolicy;
   /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
-  /** Key files whose only key verified the policy's DSSE envelope: its signing key, no IMA key. */
-  readonly envelopeSigners: readonly string[];
 }
 
 export interface DryRunOptions {
@@ -135,35 +133,21 @@ export class PolicyDryRunPass {
   readonly #keylime: KeylimeEvaluation;
   readonly #extended: ExtendedSignatures;
   readonly #envelope: EnvelopeCheck | undefined;
-  readonly #envelopeSigners: readonly string[];
   #entries = 0;
 
   /** `entries`: about how many entries the list has. */
-  constructor(supplied: PolicyInputs, options: DryRunOptions, provider: HashProvider, entries: number) {
-    const loaded = supplied.policy?.loaded;
-    this.#envelope = loaded?.envelope === undefined ? undefined : checkEnvelope(loaded.envelope, supplied.keys.flatMap((k) => k.keys));
-    // The key that signed the policy's envelope is the policy's, not an IMA key: Keylime takes
-    // it apart from the IMA keyrings, so it neither verifies files nor hides the policy's
-    // verification-keys.
-    const signer = this.#envelope?.key;
-    const signerFiles = supplied.keys.filter((f) => signer !== undefined && f.keys.includes(signer));
-    // Only the signing key is set aside: a file holding other keys too keeps them as IMA keys.
-    const inputs =
-      signerFiles.length === 0
-        ? supplied
-        : { ...supplied, keys: supplied.keys.flatMap((f) => (signerFiles.includes(f) ? (f.keys.length > 1 ? [{ ...f, keys: f.keys.filter((k) => k !== signer) }] : []) : [f])) };
+  constructor(inputs: PolicyInputs, options: DryRunOptions, provider: HashProvider, entries: number) {
+    const loaded = inputs.policy?.loaded;
+    // The envelope was checked, and its signing key set apart, where the keys were sorted
+    // (sortEnvelopeKey): a signed policy without that check would pass unseen.
+    if (loaded?.envelope !== undefined && inputs.envelope === undefined) throw new Error("a signed policy's envelope was not checked (sortEnvelopeKey)");
+    this.#envelope = inputs.envelope;
     this.#inputs = inputs;
     this.#options = options;
     this.#provider = provider;
     const extraExcludes = inputs.excludeFiles.flatMap((f) => f.patterns);
     this.#policy = loaded === undefined ? undefined : { ...loaded.policy, excludes: [...loaded.policy.excludes, ...extraExcludes] };
-    this.#envelopeSigners = signerFiles.filter((f) => f.keys.length === 1).map((f) => f.name);
-    this.#notes = [
-      ...inputs.notes,
-      ...signerFiles
-        .filter((f) => f.keys.length > 1)
-        .map((f) => `${f.name}: its key that verifies the policy's DSSE envelope is kept as the policy's signing key; its other ${f.keys.length - 1} key(s) verify IMA signatures`),
-    ];
+    this.#notes = [...inputs.notes];
     this.#supplied = suppliedKeys(inputs);
     const policyKeyring = this.#policy === undefined ? undefined : parseTenantKeyring(this.#policy.verificationKeys, 'policy verification-keys');
     this.#notes.push(...(policyKeyring?.problems ?? []));
@@ -258,7 +242,6 @@ export class PolicyDryRunPass {
       keylime,
       ...(policy !== undefined && { runtimePolicy: policy }),
       signatureChecks: extended.checks,
-      envelopeSigners: this.#envelopeSigners,
     };
   }
 }

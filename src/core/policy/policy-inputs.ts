@@ -6,6 +6,7 @@
  */
 import { parseImaKeys, type ImaPublicKey } from '../ima-signature/ima-key';
 import { decodeText } from '../util/bytes';
+import { checkEnvelope, type EnvelopeCheck } from './dsse';
 import { parseExcludeList } from './excludes';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from './runtime-policy';
 import { parseTenantKeyring, type FiledKey, type TenantKeyring } from './tenant-keyring';
@@ -29,6 +30,11 @@ export interface PolicyInputs {
   readonly keys: ReadonlyArray<{ readonly name: string; readonly keys: readonly ImaPublicKey[] }>;
   /** Problems to report that do not stop the run (a second policy, a dropped keyring). */
   readonly notes: readonly string[];
+  /**
+   * A signed policy's envelope checked with every key given, when the keys are sorted
+   * (sortEnvelopeKey); the key that verified it is then no longer among `keys`.
+   */
+  readonly envelope?: EnvelopeCheck;
 }
 
 export function emptyPolicyInputs(): PolicyInputs {
@@ -74,6 +80,32 @@ export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Arr
       return { ...into, keys: [...into.keys, { name, keys: parsed.keys }] };
     }
   }
+}
+
+/**
+ * Checks a signed policy's envelope with every key given and sets the key that verifies it
+ * apart from the IMA keys: it is the policy's signing key (Keylime keeps it apart from the IMA
+ * keyrings, so it neither verifies files nor hides the policy's verification-keys). Only that
+ * key: a file holding other keys too keeps them as IMA keys. Done where the keys are sorted
+ * into AKs and IMA keys (load-inputs), once every key and the policy are read.
+ * `signingFiles`: the files whose only key it is, which hold no IMA key.
+ */
+export function sortEnvelopeKey(p: PolicyInputs): { readonly inputs: PolicyInputs; readonly signingFiles: readonly string[] } {
+  const envelope = p.policy?.loaded.envelope;
+  if (envelope === undefined) return { inputs: p, signingFiles: [] };
+  const check = checkEnvelope(envelope, p.keys.flatMap((f) => f.keys));
+  const signer = check.key;
+  const files = signer === undefined ? [] : p.keys.filter((f) => f.keys.includes(signer));
+  const keys = p.keys.flatMap((f) => (!files.includes(f) ? [f] : f.keys.length > 1 ? [{ ...f, keys: f.keys.filter((k) => k !== signer) }] : []));
+  const notes = files.map((f) =>
+    f.keys.length > 1
+      ? `${f.name}: its key that verifies the policy's DSSE envelope is kept as the policy's signing key; its other ${f.keys.length - 1} key(s) verify IMA signatures`
+      : `${f.name}: verifies the DSSE envelope of the runtime policy; kept as the policy's signing key, not as an IMA verification key.`,
+  );
+  return {
+    inputs: { ...p, keys, envelope: check, notes: [...notes, ...p.notes] },
+    signingFiles: files.filter((f) => f.keys.length === 1).map((f) => f.name),
+  };
 }
 
 /** Whether the user gave Keylime's tenant keyring (keyring or key files, an empty keyring too). */
