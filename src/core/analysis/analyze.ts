@@ -372,5 +372,6 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     ...(policyRun !== undefined && { policyRun }),
     ...(malformed !== undefined && { signatureColumn: malformed.column }),
     ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
+    ...(loaded.pcrConflicts.length > 0 && { pcrConflicts: loaded.pcrConflicts }),
   };
 }
