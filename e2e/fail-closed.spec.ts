@@ -122,3 +122,15 @@ test("a malformed IMA signature with no key: a warning finding, the row's data-s
   await expect(inspector.page.locator('[data-testid="finding"][data-code="signature-malformed"]')).toHaveAttribute('data-severity', 'warning');
   await expect(inspector.row(0)).toHaveAttribute('data-signature', 'invalid');
 });
+
+test('a list refused at its first byte: the verdict says why, and the empty table does not read as a filter that matched nothing', async ({ inspector }) => {
+  const refused = { name: 'binary_runtime_measurements', mimeType: 'application/octet-stream', buffer: readFileSync(sharedDataPath('realdata', 'embrave-2023-06-07', 'binary_runtime_measurements')) };
+  await inspector.open();
+  await inspector.loadFiles([refused]);
+  await inspector.waitForReady();
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="parse-error"]')).toContainText('not an upstream IMA measurement list');
+  await expect(inspector.entryCount).toHaveText('0');
+  await expect(inspector.page.getByText('The list has no entry that could be read: the findings say why.')).toBeVisible();
+  inspector.assertClean();
+});

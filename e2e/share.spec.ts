@@ -131,6 +131,26 @@ test('a copied permalink opens read-only in a fresh page with the same verdict a
   await other.page.context().close();
 });
 
+test('the read-only view counts boots as the live view and the CLI do; New case leaves the link', async ({ inspector, browser, baseURL }) => {
+  await inspector.open('?sample=kexec-soft-reboot');
+  await inspector.waitForReady();
+  const url = await copyPermalink(inspector);
+
+  const other = await freshInspector(browser, baseURL);
+  await other.page.goto(url);
+  await other.waitForReady();
+  // Two boot_aggregate entries, at entries 0 and 29 (0-based, as in the table): not "boot #0".
+  await expect(other.page.getByTestId('ro-boots')).toHaveText('2 (boot_aggregate at entries #0, #29)');
+  await other.page.getByTestId('new-case').click();
+  await other.waitForState('idle');
+  expect(new URL(other.page.url()).hash).toBe('');
+  await other.page.reload();
+  await other.waitForState('idle');
+  await expect(other.page.getByTestId('permalink-banner')).toHaveCount(0);
+  other.assertClean();
+  await other.page.context().close();
+});
+
 test('dropping the original files restores the full view and confirms the fingerprints', async ({ inspector, browser, baseURL }) => {
   await inspector.open('?sample=clean-boot');
   await inspector.waitForReady();

@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test, type InspectorPage } from './inspector-page';
-import { makeLog } from './fixtures';
+import { makeLog, type TestFile } from './fixtures';
 
 /** The fragment's view, as a plain object of its keys. */
 async function viewOf(page: Page): Promise<Record<string, string>> {
@@ -25,6 +25,17 @@ async function expectView(page: Page, expected: Record<string, string | undefine
 async function expectSelected(inspector: InspectorPage, index: number | undefined): Promise<void> {
   if (index === undefined) await expect(inspector.details).not.toHaveAttribute('data-index', /./);
   else await expect(inspector.details).toHaveAttribute('data-index', String(index));
+}
+
+/** Opens a 60-entry list by the file input and makes a view of it: entry 12 selected, filter `index > 10`. */
+async function openDroppedListView(inspector: InspectorPage, list: TestFile): Promise<void> {
+  await inspector.open();
+  await inspector.loadFiles([list]);
+  await inspector.waitForReady();
+  await inspector.row(12).click();
+  await inspector.page.getByTestId('entry-filter').fill('index > 10');
+  await expect(inspector.entryCount).toHaveText('49');
+  await expectView(inspector.page, { entry: '12', filter: 'index > 10', log: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown as string });
 }
 
 // Several loads and reloads per test, on a shared machine.
@@ -109,13 +120,7 @@ test('sort and the selects are in the address too', async ({ inspector }) => {
 test('dropped files: the view comes back when the same files are dropped again, not for others', async ({ inspector }) => {
   const page = inspector.page;
   const log = makeLog(60);
-  await inspector.open();
-  await inspector.loadFiles([log.binary]);
-  await inspector.waitForReady();
-  await inspector.row(12).click();
-  await page.getByTestId('entry-filter').fill('index > 10');
-  await expect(inspector.entryCount).toHaveText('49');
-  await expectView(page, { entry: '12', filter: 'index > 10', log: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown as string });
+  await openDroppedListView(inspector, log.binary);
   const address = page.url();
 
   await page.reload();
@@ -143,6 +148,39 @@ test('dropped files: the view comes back when the same files are dropped again, 
   await expect(notice).toContainText(new URL(address).hash.match(/log=([0-9a-f]+)/)?.[1] ?? 'no log key');
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
+  inspector.assertClean();
+});
+
+test('a view link opened with no list says what it shows and which list to drop; New case leaves it', async ({ inspector }) => {
+  const page = inspector.page;
+  const log = makeLog(60);
+  await openDroppedListView(inspector, log.binary);
+  const key = (await viewOf(page)).log;
+
+  // Opened again with no list: the first screen says what the link is for, fetching nothing for it.
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.reload();
+  await inspector.waitForState('idle');
+  const hint = page.getByTestId('view-link-waiting');
+  await expect(hint).toContainText('entry #12 selected, filter “index > 10”');
+  await expect(hint).toContainText('drop the list it was made for');
+  await expect(page.getByTestId('view-link-log')).toHaveText(key);
+  expect(requests.filter((path) => path !== '/' && path !== '/samples/index.json' && !path.startsWith('/assets/'))).toEqual([]);
+
+  await inspector.dropFiles([log.binary]);
+  await inspector.waitForReady();
+  await expectSelected(inspector, 12);
+  await expect(hint).toHaveCount(0);
+
+  // New case: the address forgets the view, so a reload (or a copied address) starts empty.
+  await page.getByTestId('new-case').click();
+  await inspector.waitForState('idle');
+  expect(new URL(page.url()).hash).toBe('');
+  await page.reload();
+  await inspector.waitForState('idle');
+  expect(new URL(page.url()).hash).toBe('');
+  await expect(hint).toHaveCount(0);
   inspector.assertClean();
 });
 

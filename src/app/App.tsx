@@ -14,6 +14,7 @@ import { PermalinkView } from '../views/share/PermalinkView';
 import { PermalinkError } from '../views/share/PermalinkError';
 import { FingerprintBanner } from '../views/share/FingerprintBanner';
 import { ViewLinkBanner } from '../views/share/ViewLinkBanner';
+import { ViewLinkWaiting } from '../views/share/ViewLinkWaiting';
 import type { PermalinkState } from '../store/permalink-slice';
 
 /** CONTRACT §4 state while no file is loaded: an opened permalink shows its report (ready). */
@@ -60,7 +61,12 @@ export function App() {
         <main className="app__center">
           {loadKind === 'error' ? <ErrorBanner /> : null}
           {loadKind === 'idle' && linkKind === 'failed' ? <PermalinkError /> : null}
-          {loadKind === 'loading' ? <LoadProgress /> : <Welcome />}
+          {loadKind === 'loading' ? <LoadProgress /> : (
+            <>
+              <ViewLinkWaiting />
+              <Welcome />
+            </>
+          )}
         </main>
       )}
       <input

@@ -56,6 +56,7 @@ export function createAppCommands(store: InspectorStore, connection: ClientConne
       s.clearSelection();
       s.clearFilters();
       s.closePermalink();
+      location.clear();
     },
     cancelLoad: () => connection.cancelLoad(),
     goToEntry: (index) => connection.goToEntry(index),

@@ -27,6 +27,11 @@ const LOG_INPUT_KINDS: ReadonlySet<string> = new Set(['ima-binary', 'ima-ascii']
 export interface LocationConnection {
   /** Applies a view to the loaded log now (a permalink's, restored by the fingerprint banner). */
   applyView(view: ViewState): void;
+  /**
+   * A new case: the address forgets the old case's view or permalink (a reload or a copied
+   * address would bring it back), and a view still waiting for its files is dropped.
+   */
+  clear(): void;
   dispose(): void;
 }
 
@@ -86,17 +91,18 @@ function fragmentText(): string {
 }
 
 export function connectLocation(store: InspectorStore, call: WorkerCall): LocationConnection {
-  /** A view from the address still waiting for its files. */
+  /** A view from the address still waiting for its files (also in the store, for the first screen). */
   let pending: ViewState | undefined;
+  function wait(view: ViewState | undefined): void {
+    pending = view !== undefined && Object.keys(view).length > 0 ? view : undefined;
+    if (store.getState().viewLinkWaiting !== pending) store.getState().setViewLinkWaiting(pending);
+  }
   /** Writes are held while a view is being applied (its selection arrives asynchronously). */
   let applying = 0;
   let last: { readonly keys: string; readonly at: number } | undefined;
 
   const arrival = fragmentText();
-  if (isViewFragment(arrival)) {
-    const view = decodeViewState(arrival);
-    if (Object.keys(view).length > 0) pending = view;
-  }
+  if (isViewFragment(arrival)) wait(decodeViewState(arrival));
 
   function write(): void {
     const state = store.getState();
@@ -157,7 +163,7 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
       const analysis = state.load.analysis.kind;
       if (analysis === 'pending') return;
       const key = logKeyOf(state);
-      pending = undefined;
+      wait(undefined);
       if (key !== view.log) {
         // Said, not silently dropped: the user followed a link and expects its view.
         state.setViewLinkMismatch({ linkLog: view.log, openLog: key });
@@ -165,7 +171,7 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
         return;
       }
     }
-    pending = undefined;
+    wait(undefined);
     applyView(view);
   }
 
@@ -197,7 +203,7 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
     const view = decodeViewState(text);
     const state = store.getState();
     if (state.load.kind !== 'ready') {
-      pending = Object.keys(view).length > 0 ? view : undefined;
+      wait(view);
       return;
     }
     const key = logKeyOf(state);
@@ -213,6 +219,14 @@ export function connectLocation(store: InspectorStore, call: WorkerCall): Locati
 
   return {
     applyView,
+    clear() {
+      wait(undefined);
+      last = undefined;
+      store.getState().setViewLinkMismatch(undefined);
+      const url = new URL(window.location.href);
+      url.hash = '';
+      window.history.replaceState(null, '', url);
+    },
     dispose() {
       unsubscribe();
       window.removeEventListener('popstate', onPopState);

@@ -173,3 +173,15 @@ describe('formatHumanReport verdict', () => {
     expect(second).toMatch(/^ {2}and \d+ more problems? in the findings\.$/);
   });
 });
+
+describe('formatHumanReport with a PCR given two values', () => {
+  it('lists no PCR check (neither value is compared) and does not say no values were supplied', async () => {
+    const provider = await createWasmHashProvider();
+    const other = { name: 'other.txt', bytes: new TextEncoder().encode(`PCR-10: ${'ab'.repeat(32)}\n`) };
+    const { report } = await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm('pcrread_sha256_10.yaml'), other], {}, provider);
+    const text = formatHumanReport(report);
+    expect(text).toMatch(/^VERDICT: FAIL — Input cannot be read: other\.txt: /);
+    expect(text).not.toContain('PCR checks:');
+    expect(text).toContain('Replayed PCRs (no supplied value compared):');
+  });
+});

@@ -61,7 +61,9 @@ export function formatHumanReport(report: Report): string {
   const quotes = report.quotes ?? (report.quote !== undefined ? [report.quote] : []);
   for (const q of quotes) lines.push(...quoteLines(q, report.log?.entries, quotes.length > 1), '');
   if (report.replay !== undefined && report.pcrChecks === undefined) {
-    lines.push('Replayed PCRs (no values supplied to compare):');
+    // Values given but refused (unreadable, or a PCR given two values) were not compared either.
+    const refused = report.findings.some((f) => f.code === 'input-unreadable');
+    lines.push(`Replayed PCRs (${refused ? 'no supplied value compared' : 'no values supplied to compare'}):`);
     for (const [bank, pcrs] of Object.entries(report.replay)) {
       for (const [pcr, hex] of Object.entries(pcrs ?? {})) lines.push(`  ${bank} PCR ${pcr}: ${hex}`);
     }

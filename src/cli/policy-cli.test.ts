@@ -14,6 +14,8 @@ import { analyzeRaw } from '../core/analysis/analyze';
 import { loadInputs } from '../core/analysis/load-inputs';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { exitStatusOf } from '../core/analysis/verdict';
+import { FINDING_HELP } from '../core/analysis/finding-help';
+import { formatHumanReport } from './format-human';
 import { createNobleHashProvider } from '../core/hash/hash-provider';
 import { pae } from '../core/policy/dsse';
 import { RUNTIME_POLICY_SCHEMA } from '../core/policy/policy-schema';
@@ -56,8 +58,10 @@ describe('Keylime vectors through the analysis (--keylime-compat)', () => {
       expect(report.findings.some((f) => f.code === 'policy-pass')).toBe(c.keylime_pass);
     } else {
       // Keylime's invalid_signature: signature-invalid where a key names it and it does not
-      // verify, policy-signature-unverified where no key has its keyid (CONTRACT §5.4).
-      const failing = report.findings.filter((f) => f.code === 'signature-invalid' || f.code === 'policy-signature-unverified').flatMap((f) => f.entries ?? []);
+      // verify, policy-signature-unverified where no key has its keyid (CONTRACT §5.4),
+      // policy-unsigned-entry where the entry has no signature.
+      const keylimeSignatureCodes: readonly string[] = ['signature-invalid', 'policy-signature-unverified', 'policy-unsigned-entry'];
+      const failing = report.findings.filter((f) => keylimeSignatureCodes.includes(f.code)).flatMap((f) => f.entries ?? []);
       expect(failing.length).toBe(expected.length);
     }
     // Keylime's failures are errors; nothing else in these cases is.
@@ -258,6 +262,23 @@ describe('policy inputs that cannot do their check fail, never pass', () => {
     expect(failed?.entries).toEqual([0]);
     expect(failed?.message).toContain("Keylime's default when no runtime policy is given");
     expect(failed?.message).not.toContain("the policy's");
+  });
+
+  it('an ima-sig entry with no signature is an unsigned entry, not a signature Keylime cannot verify (new-user review)', async () => {
+    // combined.ascii: entries 0-2 carry no signature, entry 4 is signed by a key not given.
+    const { report } = await analyzeRaw([file('combined.ascii', 'logs', 'combined.ascii'), file('rsa2048pub.pem', 'keys', 'rsa2048pub.pem')], {}, provider);
+    expect(report.signatures).toMatchObject({ unsigned: 3, unknownKey: 1 });
+    const byCode = (code: string) => report.findings.filter((f) => f.code === code);
+    expect(byCode('policy-unsigned-entry').map((f) => f.entries)).toEqual([[0, 1, 2]]);
+    expect(byCode('policy-unsigned-entry')[0].message).not.toMatch(/signed entry to verify/);
+    expect(byCode('policy-signature-unverified').map((f) => f.entries)).toEqual([[4]]);
+    expect(byCode('policy-signature-unverified')[0].message).not.toContain('not signed');
+    expect(FINDING_HELP['policy-unsigned-entry'].title).not.toMatch(/^Signed|verif/i);
+    expect(FINDING_HELP['policy-signature-unverified'].help).not.toMatch(/the entry is unsigned/);
+    // Unsigned only: the headline (app and CLI) names what the entries are.
+    const unsignedOnly = await analyzeRaw([file('measurements.ascii', 'logs', 'measurements.ascii'), file('rsa2048pub.pem', 'keys', 'rsa2048pub.pem')], {}, provider);
+    expect(unsignedOnly.report.findings.map((f) => f.code)).not.toContain('policy-signature-unverified');
+    expect(formatHumanReport(unsignedOnly.report).split('\n')[0]).toMatch(/^VERDICT: FAIL — Unsigned entry Keylime fails: /);
   });
 
   it('policy create refuses a list whose template hashes do not verify', () => {

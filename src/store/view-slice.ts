@@ -7,7 +7,7 @@ import type { EntryStatus } from '../core/query/entry-status';
 import { DEFAULT_QUERY, type EntryRange, type RowQuery, type RowSort } from '../core/query/filter-entries';
 import { withPolicyFailures } from '../core/query/policy-failures-filter';
 import type { InspectorState } from './inspector-store';
-import type { LogTab } from '../core/share/view-state';
+import type { LogTab, ViewState } from '../core/share/view-state';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -37,6 +37,11 @@ export interface ViewSlice {
    * not applied: the link's log key and the opened list's (undefined: it has no fingerprint).
    */
   readonly viewLinkMismatch: { readonly linkLog: string; readonly openLog: string | undefined } | undefined;
+  /**
+   * A view link's view waiting for its files (they never travel with the link): what the
+   * first screen says the link is for and which list to drop. Undefined once applied or dropped.
+   */
+  readonly viewLinkWaiting: ViewState | undefined;
   /** Replaces the whole table query (a view restored from the address or a permalink). */
   setQuery(query: RowQuery): void;
   setTimelineZoom(zoom: TimelineZoom | undefined): void;
@@ -57,6 +62,7 @@ export interface ViewSlice {
   setTheme(theme: ThemeChoice): void;
   setReplayOpen(open: boolean): void;
   setViewLinkMismatch(mismatch: ViewSlice['viewLinkMismatch']): void;
+  setViewLinkWaiting(view: ViewState | undefined): void;
 }
 
 /**
@@ -78,6 +84,7 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   timelineZoom: undefined,
   logTab: undefined,
   viewLinkMismatch: undefined,
+  viewLinkWaiting: undefined,
   setQuery: (query) => set((s) => withQuery(s, query)),
   setTimelineZoom: (timelineZoom) => set({ timelineZoom }),
   setLogTab: (logTab) => set({ logTab }),
@@ -99,4 +106,5 @@ export const createViewSlice: StateCreator<InspectorState, [], [], ViewSlice> = 
   setTheme: (theme) => set({ theme }),
   setReplayOpen: (replayOpen) => set({ replayOpen }),
   setViewLinkMismatch: (viewLinkMismatch) => set({ viewLinkMismatch }),
+  setViewLinkWaiting: (viewLinkWaiting) => set({ viewLinkWaiting }),
 });

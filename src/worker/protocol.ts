@@ -29,6 +29,7 @@ import type { PermalinkEntry } from '../core/share/permalink';
 import type { ReplayHypotheses } from '../core/analysis/hypotheses';
 import type { QuoteDetails } from '../core/analysis/quote-details';
 import type { PastePart } from '../core/inputs/split-paste';
+import type { PcrConflict } from '../core/tpm/pcrs/pcr-value-set';
 import type {
   TimelineMarkerList,
   TimelineMarkerRequest,
@@ -122,8 +123,8 @@ export interface LoadSummary {
 
 export interface AnalysisSummary {
   readonly report: Report;
-  /** How each pasted text was recognised. */
-  readonly pastes: readonly InputSummary[];
+  /** How each pasted text was recognised, and whether the analysis refused it. */
+  readonly pastes: readonly PasteSummary[];
   /** Entry-count statuses after verification, for the status filter's counts. */
   readonly statusCounts: Readonly<Partial<Record<EntryStatus, number>>>;
   readonly analyzeMillis: number;
@@ -134,6 +135,13 @@ export interface AnalysisSummary {
    * PCR file read with a quote's selection (`kind`), or why it could not be read (`reason`).
    */
   readonly readWithCase?: readonly InputReading[];
+  /** PCRs given different values (in one listing, or by two inputs): none was compared. */
+  readonly pcrConflicts?: readonly PcrConflict[];
+}
+
+/** A pasted text as recognised, and why the analysis refused it (or its parts) though recognised. */
+export interface PasteSummary extends InputSummary {
+  readonly refused?: readonly string[];
 }
 
 /** How the analysis read an input the open step recognised as no kind (by InputSummary.id). */

@@ -77,6 +77,31 @@ describe.skipIf(!hasSharedData())('getReplayDetails and mixed pastes', () => {
     expect(analysis.report.findings[0].message).toMatch(/^pasted text, line 1: cannot be read as pcr-values: /);
   });
 
+  it('a pasted PCR value that conflicts with a file: the paste is refused, the conflict names both readings, neither is compared', async () => {
+    const { call } = harness();
+    await call('open', {
+      inputs: [
+        file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements')),
+        file('pcrs', 'pcrread_sha256_10.yaml', readSharedData('swtpm', 'pcrread_sha256_10.yaml')),
+      ],
+    });
+    const right = await call('analyze', { pastes: [] });
+    expect(right.report.pcrChecks?.map((c) => [c.bank, c.pcr, c.status])).toEqual([['sha256', 10, 'match']]);
+    const other = 'ab'.repeat(32);
+    const analysis = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text: `PCR-10: ${other}\n` }] });
+    expect(analysis.pastes[0]).toMatchObject({ kind: 'pcr-values', refused: [expect.stringMatching(/^sha256 PCR 10 is (ab){32} here but [0-9a-f]{64} in pcrread_sha256_10\.yaml: two readings of one PCR disagree/)] });
+    expect(analysis.pcrConflicts).toEqual([
+      { bank: 'sha256', pcr: 10, readings: [{ value: right.report.pcrChecks?.[0].expected, source: 'pcrread_sha256_10.yaml' }, { value: other, source: 'pasted text' }] },
+    ]);
+    // The file's value matched before; now neither is compared (the refusal says neither can be).
+    expect(analysis.report.pcrChecks).toBeUndefined();
+    expect(analysis.report.findings.map((f) => f.code)).not.toContain('pcr-match');
+    // Two values in the paste itself: the conflict names its lines.
+    const within = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text: `PCR-10: ${other}\nPCR-10: ${'cd'.repeat(32)}\n` }] });
+    expect(within.pcrConflicts?.map((c) => c.readings.map((r) => r.source))).toEqual([['pasted text, line 1 (byte 0)', 'pasted text, line 2 (byte 73)']]);
+    expect(within.pastes[0].refused).toHaveLength(1);
+  });
+
   it('a paste recognised whole stays one input', async () => {
     const { call } = harness();
     await call('open', { inputs: [file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'))] });

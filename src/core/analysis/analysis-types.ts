@@ -11,6 +11,7 @@ import type { Recognised } from '../inputs/registry';
 import type { LogFacts } from './log-facts';
 import type { PolicyDryRun } from '../policy/policy-dry-run';
 import type { Unreadable } from '../inputs/load-sink';
+import type { PcrConflict } from '../tpm/pcrs/pcr-value-set';
 
 /** A file or paste as the user gave it. */
 export interface RawInput {
@@ -73,4 +74,6 @@ export interface Analysis {
   readonly signatureColumn?: Uint8Array;
   /** The inputs that could not be read as any kind or as theirs, and why (input-unreadable findings). */
   readonly unreadable?: readonly Unreadable[];
+  /** PCRs given different values, none of them checked (the replay panel shows each reading). */
+  readonly pcrConflicts?: readonly PcrConflict[];
 }

@@ -438,5 +438,6 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     ...(policyRun !== undefined && { policyRun }),
     ...(malformed !== undefined && { signatureColumn: malformed.column }),
     ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
+    ...(loaded.pcrConflicts.length > 0 && { pcrConflicts: loaded.pcrConflicts }),
   };
 }

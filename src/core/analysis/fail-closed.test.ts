@@ -16,7 +16,7 @@ import { readSharedData, readSharedText } from '../testing/shared-data';
 import { analyzeRaw } from './analyze';
 import { classifyInput } from '../inputs/registry';
 import { diagnoseUnrecognised } from '../inputs/diagnose';
-import type { RawInput } from './analysis-types';
+import type { Analysis, RawInput } from './analysis-types';
 
 const swtpm = (name: string): RawInput => ({ name, bytes: readSharedData('swtpm', name) });
 const LOG = swtpm('binary_runtime_measurements');
@@ -24,7 +24,7 @@ const NONCE = '0123456789abcdef0123456789abcdef';
 
 let provider: HashProvider | undefined;
 /** The verifier's nonce goes with a quote: NONCE unless told, and only when a quote is given. */
-async function analyzeAll(inputs: readonly RawInput[], nonce = NONCE): Promise<{ status: number; report?: Report }> {
+async function analyzeAll(inputs: readonly RawInput[], nonce = NONCE): Promise<{ status: number; report?: Report; analysis?: Analysis }> {
   provider ??= await createHashProvider();
   const classified: RawInput[] = [];
   for (const input of inputs) {
@@ -33,8 +33,8 @@ async function analyzeAll(inputs: readonly RawInput[], nonce = NONCE): Promise<{
     classified.push({ ...input, kind });
   }
   const withQuote = classified.some((i) => i.kind === 'tpm-quote');
-  const { report } = await analyzeRaw(classified, withQuote ? { nonce } : {}, provider);
-  return { status: exitStatusOf(report), report };
+  const analysis = await analyzeRaw(classified, withQuote ? { nonce } : {}, provider);
+  return { status: exitStatusOf(analysis.report), report: analysis.report, analysis };
 }
 
 /** Every truncation (0 … n−1 bytes) and every single-byte inversion of `bytes`. */
@@ -255,7 +255,18 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
       expect(r.status, first.name).toBe(2);
       const refused = r.report?.findings.find((f) => f.code === 'input-unreadable');
       expect(refused?.message).toMatch(new RegExp(`^${second.name.replace('.', '\\.')}: cannot be read as pcr-values: sha256 PCR 10 is [0-9a-f]{64} here but [0-9a-f]{64} in ${first.name.replace('.', '\\.')}: two readings of one PCR disagree`));
+      // Neither value is checked (the first one matched, under a refusal saying neither can be),
+      // and the conflict names both readings and their inputs.
+      expect(r.report?.pcrChecks?.filter((c) => c.bank === 'sha256' && c.pcr === 10) ?? []).toEqual([]);
+      expect(r.report?.findings.map((f) => f.code)).not.toContain('pcr-match');
+      expect(r.analysis?.pcrConflicts?.map((c) => [c.bank, c.pcr, c.readings.map((x) => x.source)])).toEqual([['sha256', 10, [first.name, second.name]]]);
     }
+    // A third reading of a PCR in conflict is not used either; a new value is said too.
+    const third = { name: 'third.txt', bytes: new TextEncoder().encode(`PCR-10: ${'22'.repeat(32)}\n`) };
+    const three = await analyzeAll([LOG, right, wrong, third]);
+    expect(three.report?.findings.filter((f) => f.code === 'input-unreadable').map((f) => f.message.split(':')[0])).toEqual(['other.txt', 'third.txt']);
+    expect(three.analysis?.pcrConflicts?.[0].readings.map((x) => x.source)).toEqual([right.name, 'other.txt', 'third.txt']);
+    expect(three.report?.pcrChecks?.filter((c) => c.pcr === 10) ?? []).toEqual([]);
     // The same value twice is no conflict.
     expect((await analyzeAll([LOG, right, { name: 'again.yaml', bytes: right.bytes }])).status).toBe(0);
   });

@@ -9,6 +9,7 @@
 import type { HashProvider } from '../hash/hash-provider';
 import type { FirmwareLog } from '../eventlog/event-log';
 import type { PcrValues } from '../tpm/pcrs/pcr-values';
+import type { PcrConflict } from '../tpm/pcrs/pcr-value-set';
 import type { TpmSignature } from '../tpm/signature/signature';
 import type { AkPublic } from '../tpm/keys/ak-public';
 import type { InputKind, ReportInput } from '../report/report';
@@ -46,6 +47,8 @@ export interface LoadedInputs {
   readonly lists?: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
+  /** PCRs given different values: none of their values is in pcrValues (LoadSink.pcrConflicts). */
+  readonly pcrConflicts: readonly PcrConflict[];
   /** Every quote with the signature and key paired with it (pair-quotes.ts), in the order given. */
   readonly quotes: readonly PairedQuote[];
   /** Signatures given as their own input that no quote was left for. */
@@ -200,6 +203,7 @@ export async function loadInputs(
     ...(!preloaded && { lists: sink.logs }),
     firmware: sink.firmware,
     pcrValues,
+    pcrConflicts: sink.pcrConflicts,
     quotes: pairing.quotes,
     spareSignatures: pairing.spareSignatures,
     aks: pairing.aks,

@@ -86,6 +86,7 @@ export const pcrValues: InputKindModule<true> = {
     else if (parsed === undefined) sink.refuse(input, 'no PCR listing form fits (tpm2_pcrread YAML, serialized/marshaled files, PCR-NN lines, N: hex lines, JSON)');
     else if ((parsed.unreadable?.length ?? 0) > 0 || parsed.unindexed !== undefined) {
       sink.refuse(input, parsed.unreadable?.join('; ') ?? parsed.problems.join('; '));
+      sink.addListingConflicts(parsed.conflicts ?? [], input.name);
     } else {
       sink.mergePcrValues(parsed.values, input.name);
       for (const p of parsed.problems) sink.notes.push(`${input.name}: ${p}`);

@@ -30,7 +30,7 @@ export const POLICY_FINDING_HELP = {
   'signature-invalid': {
     title: 'IMA signature does not verify',
     severity: 'error',
-    help: 'The file signature does not verify with the key its keyid names (or, without a policy, no key verifies it). The file, its digest or the signature changed since signing, or the wrong key was given.',
+    help: 'The file signature does not verify with the key its keyid names (or, without a policy, no key verifies it). The file, its digest or the signature changed since signing, or the wrong key was given. A signature that cannot be read at all (signature-malformed without keys) is counted here once keys are given: no key can verify it; its line says why.',
   },
   'signature-malformed': {
     title: 'Malformed IMA signature',
@@ -85,7 +85,12 @@ export const POLICY_FINDING_HELP = {
   'policy-signature-unverified': {
     title: 'Signed entry Keylime cannot verify',
     severity: 'error',
-    help: 'With keys and no runtime policy, Keylime fails every ima-sig entry whose signature does not verify with its keyrings ("signature for file … could not be validated"): here because no key has the signature’s keyid, the entry is unsigned, or its signature cannot be read. Give the certificate of the signing key, or a runtime policy listing the digests. (A signature that does not verify with the key its keyid names is signature-invalid.)',
+    help: 'With keys and no runtime policy, Keylime fails every ima-sig entry whose signature does not verify with its keyrings ("signature for file … could not be validated"): here the entry is signed, but no key has the signature’s keyid, or the signature is of a kind Keylime does not check. Give the certificate of the signing key, or a runtime policy listing the digests. (A signature that does not verify with the key its keyid names is signature-invalid; an entry with no signature is policy-unsigned-entry.)',
+  },
+  'policy-unsigned-entry': {
+    title: 'Unsigned entry Keylime fails',
+    severity: 'error',
+    help: 'With keys and no runtime policy, Keylime accepts an ima-sig entry only by a signature that verifies with its keyrings, and these entries carry none (an empty signature field: the file has no security.ima signature, as boot_aggregate never has). Keylime fails each as "signature for file … could not be validated", though no signature was there to verify. Give a runtime policy listing their digests, or sign the files (evmctl ima_sign) if the IMA policy appraises them.',
   },
   'signatures-unchecked': {
     title: 'Signatures not checked',

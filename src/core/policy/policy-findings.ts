@@ -90,21 +90,26 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     });
     push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
-  // Keylime's one event has two causes, told apart as CONTRACT §5.4 names them: a signature
-  // that does not verify (or cannot be read, as extendedFindings counts it), and one no key
-  // could check (its keyid in no keyring, or no signature).
+  // Keylime's one event has three causes, told apart as CONTRACT §5.4 names them: a signature
+  // that does not verify (or cannot be read, as extendedFindings counts it), one no key could
+  // check (its keyid in no keyring), and no signature at all (not an unverified signature).
   const failedSignatures = eventsOf(events, EventId.InvalidSignature);
-  const isInvalid = (k: number): boolean => {
+  const groups = { 'signature-invalid': [] as number[], 'policy-signature-unverified': [] as number[], 'policy-unsigned-entry': [] as number[] };
+  for (const k of failedSignatures) {
     const status = input.signatureChecks.get(events.index(k))?.status;
-    return status === 'invalid' || status === 'malformed';
-  };
-  for (const [code, group] of [
-    ['signature-invalid', failedSignatures.filter(isInvalid)],
-    ['policy-signature-unverified', failedSignatures.filter((k) => !isInvalid(k))],
+    if (status === 'invalid' || status === 'malformed') groups['signature-invalid'].push(k);
+    else groups[status === 'unsigned' ? 'policy-unsigned-entry' : 'policy-signature-unverified'].push(k);
+  }
+  for (const [code, lead] of [
+    ['signature-invalid', 'With no runtime policy, Keylime needs every signed entry to verify'],
+    ['policy-signature-unverified', 'With no runtime policy, Keylime needs every signed entry to verify'],
+    ['policy-unsigned-entry', 'With keys and no runtime policy, Keylime fails every ima-sig entry that carries no signature (a runtime policy listing their digests, or signing the files, makes them pass)'],
   ] as const) {
+    const group = groups[code];
     if (group.length === 0) continue;
-    const lines = group.slice(0, SHOWN).map((k) => `"${events.name(k)}" (entry ${events.index(k)})${signatureCause(input.signatureChecks.get(events.index(k)))}`);
-    push(code, 'error', `With no runtime policy, Keylime needs every signed entry to verify: ${more(lines, group.length)}.`, group.map((k) => events.index(k)));
+    const cause = (k: number): string => (code === 'policy-unsigned-entry' ? '' : signatureCause(input.signatureChecks.get(events.index(k))));
+    const lines = group.slice(0, SHOWN).map((k) => `"${events.name(k)}" (entry ${events.index(k)})${cause(k)}`);
+    push(code, 'error', `${lead}: ${more(lines, group.length)}.`, group.map((k) => events.index(k)));
   }
   const unparsable = byId[EventId.ParserEntry];
   if (unparsable.length > 0) {
@@ -178,8 +183,6 @@ function signatureCause(check: SignatureCheck | undefined): string {
   switch (check.status) {
     case 'unknown-key':
       return `: the key with keyid ${check.keyId ?? '?'} is not in the keyring: give its certificate`;
-    case 'unsigned':
-      return ': the entry is not signed; a runtime policy listing its digest is needed';
     case 'valid':
       return ': the signature verifies as the kernel checks it, but not by Keylime’s rules (version, hash name or key id)';
     default:

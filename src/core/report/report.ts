@@ -74,6 +74,8 @@ export type FindingCode =
   | 'policy-violation'
   | 'policy-invalid-key'
   | 'policy-signature-unverified'
+  // … an ima-sig entry with no signature, failed by Keylime with keys and no policy.
+  | 'policy-unsigned-entry'
   | 'signatures-unchecked'
   | 'policy-key-learned'
   | 'policy-note'

@@ -58,7 +58,14 @@ export function EntriesPane() {
         entryCount={entryCount}
         templates={log.templates ?? NO_TEMPLATES}
         onVisibleRangeChange={onVisibleRangeChange}
-        emptyText={filterStopped === undefined ? undefined : 'No rows: the filter was stopped before it finished (the filter field says why).'}
+        emptyText={
+          filterStopped !== undefined
+            ? 'No rows: the filter was stopped before it finished (the filter field says why).'
+            : entryCount === 0
+              ? // Nothing to match: a list refused at its first entry is not an empty filter result.
+                'The list has no entry that could be read: the findings say why.'
+              : undefined
+        }
       />
     </section>
   );

@@ -5,6 +5,7 @@ import { useAppCommands } from '../shared/app-commands';
 import { formatCount } from '../shared/format';
 import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
+import { PcrConflicts } from './PcrConflicts';
 import { PcrTable } from './PcrTable';
 import { ReplayedValues } from './ReplayedValues';
 import { QuoteFields, QuoteVerification } from './QuoteSection';
@@ -49,12 +50,13 @@ export function ReplayPanel() {
   // A part not understood or not readable is shown even alone: the user must see it.
   const unknownParts = parts.filter((p) => p.kind === 'unknown' || p.unreadable === true).length;
   const showParts = parts.length > 1 || unknownParts > 0;
-  const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts);
+  const conflicts = analysis?.pcrConflicts ?? [];
+  const shown = report !== undefined && (checks.length > 0 || quote !== undefined || showParts || conflicts.length > 0);
   const [allReadings, setAllReadings] = useState(false);
   const state = useReplayDetails(finished, open && shown, allReadings);
   if (!shown) return report?.replay !== undefined ? <ReplayedValues replay={report.replay} entryCount={entryCount} /> : null;
   const details = state.kind === 'done' ? state.details : undefined;
-  const headline = replayHeadline(report, entryCount);
+  const headline = replayHeadline(report, entryCount, conflicts);
   const worst = (outcome: Parameters<typeof worstOutcome>[1]) => worstOutcome(quotes.length > 0 ? quotes : quote ? [{ ...quote, input: '' }] : [], outcome);
   const counts = { match: 0, prefix: 0, mismatch: 0 };
   for (const c of checks) counts[c.status]++;
@@ -91,6 +93,11 @@ export function ReplayPanel() {
               </Chip>
             </>
           ) : null}
+          {conflicts.length > 0 ? (
+            <Chip label={`${conflicts.length} PCR${conflicts.length === 1 ? '' : 's'} given two values`} tone="bad">
+              not compared
+            </Chip>
+          ) : null}
           {unknownParts > 0 ? (
             <Chip label={`${unknownParts} pasted part${unknownParts === 1 ? '' : 's'} not understood`} tone="bad">
               not understood
@@ -113,6 +120,7 @@ export function ReplayPanel() {
           {listed ? <QuoteList quotes={quotes} /> : null}
           {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}
           {quote !== undefined ? <QuoteVerification quote={quote} details={details?.quote} entryCount={entryCount} /> : null}
+          {conflicts.length > 0 ? <PcrConflicts conflicts={conflicts} /> : null}
           {showParts ? <PasteParts parts={parts} /> : null}
           {checks.length > 0 ? <PcrTable checks={checks} entryCount={entryCount} listOrder={listOrder} /> : null}
           {state.kind === 'loading' ? (

@@ -82,4 +82,14 @@ describe('replayHeadline', () => {
     const unreadable = { code: 'input-unreadable' as const, severity: 'error' as const, message: 'paste, line 1: cannot be read as pcr-values' };
     expect(replayHeadline({ ...base, log, findings: [unreadable] }, 33).tone).toBe('error');
   });
+
+  it('a PCR given two values leads, before any check: none of its values was compared', () => {
+    const conflict = { bank: 'sha256' as const, pcr: 10, readings: [{ value: 'aa', source: 'a.txt' }, { value: 'bb', source: 'b.txt' }] };
+    const match = { bank: 'sha256' as const, pcr: 10, expected: '', replayed: '', status: 'match' as const };
+    expect(replayHeadline({ ...base, log, pcrChecks: [match] }, 33, [conflict])).toEqual({
+      tone: 'error',
+      text: 'sha256 PCR 10 was given different values, so it is not compared: which reading is the machine’s cannot be told.',
+    });
+    expect(replayHeadline({ ...base, log }, 33, [conflict, { ...conflict, pcr: 11 }]).text).toMatch(/^sha256 PCR 10, sha256 PCR 11 were given different values, so they are not compared/);
+  });
 });

@@ -6,6 +6,7 @@ import type { ByteOrder } from '../../core/model/ima-log';
 import type { Hypothesis, Report, ReportQuote } from '../../core/report/report';
 import type { DigestInputSource, QuoteDetails } from '../../core/analysis/quote-details';
 import { formatPcrSet } from '../../core/util/pcr-set';
+import type { PcrConflict } from '../../core/tpm/pcrs/pcr-value-set';
 import { formatCount, plural } from '../shared/format';
 
 /** How one of the quote's checks came out; `unchecked` when a value it needs was not given. */
@@ -87,8 +88,15 @@ export interface ReplayHeadline {
   readonly lastCovered?: number;
 }
 
-/** The one line the panel leads with: where the log meets the quote, else the PCR values. */
-export function replayHeadline(report: Report, entryCount: number): ReplayHeadline {
+/**
+ * The one line the panel leads with: PCRs given conflicting values (none of them compared,
+ * and the inputs giving them refused), else where the log meets the quote, else the PCR values.
+ */
+export function replayHeadline(report: Report, entryCount: number, conflicts: readonly PcrConflict[] = []): ReplayHeadline {
+  if (conflicts.length > 0) {
+    const pcrs = conflicts.map((c) => `${c.bank} PCR ${c.pcr}`).join(', ');
+    return { tone: 'error', text: `${conflicts.length === 1 ? `${pcrs} was` : `${pcrs} were`} given different values, so ${conflicts.length === 1 ? 'it is' : 'they are'} not compared: which reading is the machine’s cannot be told.` };
+  }
   const quote = report.quote;
   // With a log, a reproduced quote without matchedEntries selects none of the PCRs the log
   // extends: it attests no entry, so the supplied values (if any) say how far the log goes.

@@ -222,7 +222,12 @@ export function ReadOnlyLogFacts({ log }: { readonly log: ReportLog | undefined 
         </div>
         <div>
           <dt>Boots</dt>
-          <dd>{log.boots.length === 0 ? 'no boot_aggregate' : indexList(log.boots.map((b) => b.index))}</dd>
+          <dd data-testid="ro-boots">
+            {/* Counted as the live view and the CLI count boots; the indices are entries, not boot numbers. */}
+            {log.boots.length === 0
+              ? 'no boot_aggregate'
+              : `${formatCount(log.boots.length)} (boot_aggregate at ${log.boots.length === 1 ? 'entry' : 'entries'} ${indexList(log.boots.map((b) => b.index))})`}
+          </dd>
         </div>
         {log.kexec.length > 0 ? (
           <div>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintsMatch } from '../../core/share/fingerprints';
 import type { Report, ReportInput } from '../../core/report/report';
-import { describeFingerprints, describeView } from './describe-share';
+import { describeFingerprints, describeView, describeViewLink } from './describe-share';
+import { decodeViewState } from '../../core/share/view-state';
 
 const LOG: ReportInput = { name: 'binary_runtime_measurements', kind: 'ima-binary', size: 4096, sha256: 'a'.repeat(64) };
 const PCRS: ReportInput = { name: 'pcrs.txt', kind: 'pcr-values', size: 90, sha256: 'b'.repeat(64) };
@@ -39,5 +40,25 @@ describe('describeView', () => {
       }),
     ).toEqual(['entry #1,234 selected', 'search “/usr”', 'PCR 10', 'status mismatch', '1 template', 'sorted by name, descending', 'timeline entries #10–#21']);
     expect(describeView(undefined)).toEqual([]);
+  });
+});
+
+describe('describeViewLink', () => {
+  it('says what a view link shows, in the table’s 0-based entry numbers', () => {
+    const view = decodeViewState('#entry=1234&filter=pcr+%3D%3D+10&sort=-name&pcr=10,11&status=violation&range=100-200&zoom=12-36&tab=firmware&log=0123456789abcdef');
+    expect(describeViewLink(view)).toEqual([
+      'entry #1,234 selected',
+      'filter “pcr == 10”',
+      'PCR 10, 11',
+      'status violation',
+      'sorted by name, descending',
+      'entries #100–#199',
+      'timeline entries #12–#36',
+      'the firmware log',
+    ]);
+  });
+
+  it('says nothing of a view that only names its list', () => {
+    expect(describeViewLink(decodeViewState('#log=0123456789abcdef'))).toEqual([]);
   });
 });

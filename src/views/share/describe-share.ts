@@ -8,6 +8,7 @@ import type { PermalinkView } from '../../core/share/permalink';
 import type { ReportInput } from '../../core/report/report';
 import { formatBytes, formatCount, plural } from '../shared/format';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
+import type { ViewState } from '../../core/share/view-state';
 
 /** "entry #12 selected", "search “/usr”", … in the order the table applies them. */
 export function describeView(view: PermalinkView | undefined): string[] {
@@ -27,6 +28,27 @@ export function describeView(view: PermalinkView | undefined): string[] {
   if (view.timeline !== undefined) {
     out.push(`timeline entries #${formatCount(Math.floor(view.timeline.start))}–#${formatCount(Math.ceil(view.timeline.end))}`);
   }
+  return out;
+}
+
+/**
+ * What a view link (`#entry=…&log=…`) shows, for the first screen while its list is not
+ * loaded: "entry #12 selected", "filter “pcr == 10”", … Indices are the table's (0-based, as
+ * in the # column and the CLI's report).
+ */
+export function describeViewLink(view: ViewState): string[] {
+  const out: string[] = [];
+  if (view.entry !== undefined) out.push(`entry #${formatCount(view.entry)} selected`);
+  if (view.filter !== undefined) out.push(`filter “${view.filter}”`);
+  if (view.pcrs !== undefined && view.pcrs.length > 0) out.push(`PCR ${view.pcrs.join(', ')}`);
+  if (view.templates !== undefined && view.templates.length > 0) out.push(`template ${view.templates.join(', ')}`);
+  if (view.statuses !== undefined && view.statuses.length > 0) out.push(`status ${view.statuses.join(', ')}`);
+  if (view.sort !== undefined && (view.sort.column !== 'index' || view.sort.descending)) {
+    out.push(`sorted by ${view.sort.column}${view.sort.descending ? ', descending' : ''}`);
+  }
+  if (view.range !== undefined) out.push(`entries #${formatCount(view.range.start)}–#${formatCount(view.range.end - 1)}`);
+  if (view.zoom !== undefined) out.push(`timeline entries #${formatCount(Math.floor(view.zoom.start))}–#${formatCount(Math.ceil(view.zoom.end))}`);
+  if (view.tab === 'firmware') out.push('the firmware log');
   return out;
 }
 

@@ -27,8 +27,17 @@ export function QuotePanel() {
         onChange={(e) => setPaste(e.currentTarget.value)}
       />
       {paste.trim() !== '' && pasted !== undefined ? (
-        <p className={`quote-input__status${pasted.kind ? '' : ' quote-input__status--bad'}`} data-testid="paste-status">
-          {pasted.kind ? `Read as ${inputKindLabel(pasted.kind)}` : `Not recognised: looks like ${pasted.looksLike ?? 'nothing known'}`}
+        // Recognised is not read: a listing the analysis refused (a PCR given two values) is said here too.
+        <p
+          className={`quote-input__status${pasted.refused !== undefined ? ' quote-input__status--error' : pasted.kind ? '' : ' quote-input__status--bad'}`}
+          data-testid="paste-status"
+          data-refused={pasted.refused !== undefined ? 'true' : undefined}
+        >
+          {pasted.kind === undefined
+            ? `Not recognised: looks like ${pasted.looksLike ?? 'nothing known'}`
+            : pasted.refused !== undefined
+              ? `Refused as ${inputKindLabel(pasted.kind)}: ${pasted.refused.join('; ')}`
+              : `Read as ${inputKindLabel(pasted.kind)}`}
         </p>
       ) : null}
       <label className="nonce-input">

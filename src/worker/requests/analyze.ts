@@ -18,7 +18,7 @@ import type { ReportInput } from '../../core/report/report';
 import { encodeText } from '../../core/util/bytes';
 import { describeUnrecognized } from '../describe-input';
 import { fingerprintLogFile } from '../fingerprint';
-import type { AnalysisSummary, InputReading, InputSummary, PastedInput, ReplayDetails, RequestId, RequestParams } from '../protocol';
+import type { AnalysisSummary, InputReading, InputSummary, PastedInput, PasteSummary, ReplayDetails, RequestId, RequestParams } from '../protocol';
 import { SessionError, type Handlers, type OpenedLog, type Session, type Verification } from '../session';
 import { splitPastedInput } from '../split-pasted-input';
 import { verifyLogInPool } from '../verify-log';
@@ -89,12 +89,23 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   const readWithCase = readingsOfUnrecognised(state.summary.inputs, analysis);
   return {
     report: analysis.report,
-    pastes: pasted.map((p) => p.summary),
+    pastes: pasted.map((p) => withRefusals(p.summary, analysis)),
     statusCounts: opened ? countStatuses(opened.log) : {},
     analyzeMillis: Math.round(now() - started),
     pasteParts: pasted.flatMap((p) => p.parts),
     ...(readWithCase.length > 0 ? { readWithCase } : {}),
+    ...(analysis.pcrConflicts !== undefined ? { pcrConflicts: analysis.pcrConflicts } : {}),
   };
+}
+
+/**
+ * A paste whose kind was recognised may still be refused by the analysis (a PCR given another
+ * value than a file gives): said beside the paste box, not only in the findings. Its parts are
+ * named `<paste>, line N` (split-pasted-input.ts).
+ */
+function withRefusals(summary: InputSummary, analysis: Analysis): PasteSummary {
+  const refused = (analysis.unreadable ?? []).filter((u) => u.name === summary.name || u.name.startsWith(`${summary.name}, line `)).map((u) => u.reason);
+  return refused.length > 0 ? { ...summary, refused } : summary;
 }
 
 /**

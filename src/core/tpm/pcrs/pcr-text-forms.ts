@@ -32,7 +32,7 @@ import { formatCount } from '../../util/count-text';
 import { JsonEntries, parseJsonEntries } from '../json-entries';
 import { isObject, parseJsonObject } from '../json-value';
 import type { PcrBankSelection } from './pcr-selection';
-import { bankForDigestLength, PcrValuesBuilder, type PcrValues } from './pcr-value-set';
+import { bankForDigestLength, PcrValuesBuilder, type PcrConflict, type PcrValues } from './pcr-value-set';
 
 export interface PcrTextParse {
   format: string;
@@ -40,6 +40,8 @@ export interface PcrTextParse {
   problems: string[];
   /** The problems that leave a listed value unread (PcrValuesBuilder.unreadable). */
   unreadable?: string[];
+  /** PCRs listed twice with different values (PcrValuesBuilder.conflicts). */
+  conflicts?: PcrConflict[];
   unindexed?: { bank: HashAlgorithm; value: Uint8Array }[];
 }
 
@@ -190,7 +192,7 @@ export function parsePcrLines(text: string): PcrTextParse | undefined {
     builder.problems.push(`${what}: ${unread.slice(0, UNREAD_LINES_QUOTED).join(', ')}${more}`);
   }
   if (/^quoted:/m.test(text)) format = 'tpm2-quote-stdout';
-  return { format, values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
+  return { format, values: builder.values, problems: builder.problems, unreadable: builder.unreadable, conflicts: builder.conflicts };
 }
 
 const BARE_HEX_RE = /^\s*(?:0x)?([0-9a-f]+)\s*$/i;
@@ -209,7 +211,7 @@ export function parseBareDigest(
   const builder = new PcrValuesBuilder();
   if (single?.bank !== undefined && digestSize(single.bank) === value.length) {
     builder.add(single.bank, single.pcrs[0], value, 'line 1');
-    return { format: 'sysfs-pcr-file', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
+    return { format: 'sysfs-pcr-file', values: builder.values, problems: builder.problems, unreadable: builder.unreadable, conflicts: builder.conflicts };
   }
   const bank = bankForDigestLength(value.length);
   if (bank === undefined) return undefined;
@@ -257,7 +259,7 @@ export function parsePcrJson(text: string): PcrTextParse | undefined {
     }
   }
   if (seen === 0) return undefined;
-  return { format: 'json', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
+  return { format: 'json', values: builder.values, problems: builder.problems, unreadable: builder.unreadable, conflicts: builder.conflicts };
 }
 
 function addJsonValue(
@@ -299,5 +301,5 @@ export function parseIndexedByLine(text: string): PcrTextParse | undefined {
     const value = hex === undefined ? undefined : fromHex(hex);
     if (value !== undefined) builder.add(bank, pcr, value, `line ${pcr + 1}`);
   });
-  return { format: 'hirs-pcr-lines', values: builder.values, problems: builder.problems, unreadable: builder.unreadable };
+  return { format: 'hirs-pcr-lines', values: builder.values, problems: builder.problems, unreadable: builder.unreadable, conflicts: builder.conflicts };
 }

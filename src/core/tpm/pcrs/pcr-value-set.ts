@@ -9,6 +9,17 @@ import { bytesEqual, toHex } from '../../util/bytes';
 /** bank → PCR index → value */
 export type PcrValues = Map<HashAlgorithm, Map<number, Uint8Array>>;
 
+/**
+ * One PCR given two or more different values (in one listing, or across inputs): which is the
+ * machine's cannot be told, so none of them is checked. Each reading names where it came from
+ * (an input, with the line in a listing).
+ */
+export interface PcrConflict {
+  readonly bank: HashAlgorithm;
+  readonly pcr: number;
+  readonly readings: ReadonlyArray<{ readonly value: string; readonly source: string }>;
+}
+
 /** PCR indices above this are typos, not PCRs (PC TPMs have 24; none has 256). */
 const MAX_PCR_INDEX = 255;
 /** PCRs a TPM 2.0 (PC client) has; an index listed beyond them is said and left out. */
@@ -32,6 +43,10 @@ export class PcrValuesBuilder {
    * closed) instead of checking the values that remain. Each is also in `problems`.
    */
   readonly unreadable: string[] = [];
+  /** PCRs listed twice with different values (each also in `unreadable`); sources are places in the listing. */
+  readonly conflicts: PcrConflict[] = [];
+  /** `bank:pcr` → where its value was listed. */
+  readonly #places = new Map<string, string>();
 
   /** A value that is listed but cannot be read. */
   reject(problem: string): void {
@@ -64,10 +79,13 @@ export class PcrValuesBuilder {
     const previous = pcrs.get(pcr);
     // Two values of one PCR in one listing: which is the machine's cannot be told (fail closed).
     if (previous !== undefined && !bytesEqual(previous, value)) {
-      this.reject(`${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} (first ${toHex(previous)})`);
+      const first = this.#places.get(`${bank}:${pcr}`) ?? 'earlier';
+      this.reject(`${where}: ${bank} PCR ${pcr} listed again with a different value ${toHex(value)} (first ${toHex(previous)}, ${first})`);
+      this.conflicts.push({ bank, pcr, readings: [{ value: toHex(previous), source: first }, { value: toHex(value), source: where }] });
       return;
     }
     pcrs.set(pcr, value);
+    if (previous === undefined) this.#places.set(`${bank}:${pcr}`, where);
   }
 
   get size(): number {

@@ -341,11 +341,15 @@ describe('other forms', () => {
     expect(plain(p.values)).toEqual({ sha256: { 10: PCR10_SHA256 } });
     expect(p.problems).toEqual([
       'line 3 (byte 85): sha256 PCR 11 has 2 bytes, a sha256 digest has 32',
-      `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (first ${PCR10_SHA256})`,
+      `line 4 (byte 100): sha256 PCR 10 listed again with a different value ${'00'.repeat(32)} (first ${PCR10_SHA256}, line 2 (byte 10))`,
       'line 5 (byte 175): not a PCR value (expected `PCR-NN: <hex>` as evmctl reads, or `N: <hex>` / `N: 0x<hex>` as tpm2_pcrread prints): PCR-12: zz 12 34 56 78 9a',
     ]);
     // The values that could not be read, and a PCR given two values, make the listing unreadable (fail closed).
     expect(p.unreadable).toEqual(p.problems);
+    // The conflict, with both values and where each was listed (the app shows it beside the replay).
+    expect(p.conflicts).toEqual([
+      { bank: 'sha256', pcr: 10, readings: [{ value: PCR10_SHA256, source: 'line 2 (byte 10)' }, { value: '00'.repeat(32), source: 'line 4 (byte 100)' }] },
+    ]);
   });
 
   it('a PCR line whose value is not hex at all is unreadable, with its byte offset', () => {

@@ -15,7 +15,7 @@ import {
 } from './pcr-file-binary';
 import { parsePcrSelectionString, type PcrBankSelection } from './pcr-selection';
 import { parseBareDigest, parseIndexedByLine, parsePcrJson, parsePcrLines, classifyPcrLine, isNearMissPcrLine } from './pcr-text-forms';
-import type { PcrValues } from './pcr-value-set';
+import type { PcrConflict, PcrValues } from './pcr-value-set';
 import { hashAlgorithmFromTpmAlgId, type HashAlgorithm } from '../../hash/hash-algorithm';
 
 export type { PcrValues };
@@ -34,6 +34,8 @@ export interface PcrValuesParse {
    * its PCR index): the listing as a whole cannot be trusted, and the analysis refuses it.
    */
   unreadable?: string[];
+  /** PCRs the listing gives two values (each also in `unreadable`). */
+  conflicts?: PcrConflict[];
   /** The selection a tpm2-tools PCR file states (compare it with the quote's). */
   selection?: PcrBankSelection[];
   /** Digests given without a PCR index (a bare sysfs `pcr-<alg>/<n>` value): ask the user. */
