@@ -8,7 +8,8 @@ import { analyzeRaw } from '../analysis/analyze';
 import { createNobleHashProvider } from '../hash/hash-provider';
 import type { Report } from '../report/report';
 import { readSharedData } from '../testing/shared-data';
-import { decodeText } from '../util/bytes';
+import { buildImaLog } from '../testing/build-ima-log';
+import { decodeText, encodeText } from '../util/bytes';
 import { exportJsonReport, REPORT_CHUNK_BYTES, writeJsonReport } from './json-report';
 
 /**
@@ -44,9 +45,42 @@ describe('writeJsonReport', () => {
     const vector = (sub: string, name: string) => ({ name, bytes: readSharedData('policy', 'keylime', sub, name) });
     const raw = [vector('logs', 'combined.ascii'), vector('policies', 'policy-empty.json'), vector('keys', 'rsa2048pub.pem')];
     const { report } = await analyzeRaw(raw, {}, createNobleHashProvider());
+    // Streamed first: once read, the failures are written from the rows read, not from the events.
+    expect(streamed(report).text).toBe(exportJsonReport(report));
     expect(report.policy?.failures.length).toBeGreaterThan(0);
     expect(report.signatures).toBeDefined();
-    expect(streamed(report).text).toBe(exportJsonReport(report));
+  });
+
+  it('writes thousands of policy failures of every kind across chunk ends as JSON.stringify does', async () => {
+    // Plain names (laid out straight into the chunk), names JSON escapes, names not ASCII or
+    // not UTF-8, digests not in the policy (a stored message) and a wrong PCR, in runs and
+    // mixed, long enough that failures straddle chunk ends.
+    const name = (i: number): Uint8Array => {
+      const path = `/usr/lib/${'x'.repeat(i % 200)}/lib-${i}.so`;
+      if (i % 97 === 1) return encodeText(`${path}"quoted"`);
+      if (i % 89 === 2) return encodeText(`${path}-ü`);
+      if (i % 83 === 3) return Uint8Array.from([...encodeText(path), 0xff]);
+      return encodeText(path);
+    };
+    const entries = Array.from({ length: 12_000 }, (_, i) => ({
+      template: 'ima-ng',
+      path: 'x',
+      ...(i % 71 === 5 && { pcr: 11 }),
+      extraFields: { 'n-ng': Uint8Array.from([...name(i), 0]) },
+    }));
+    const provider = createNobleHashProvider();
+    const built = buildImaLog(entries, { provider });
+    const listed = Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => i).filter((i) => i % 50 === 7).map((i) => [decodeText(name(i)), ['00'.repeat(32)]]));
+    const raw = [
+      { name: 'list.bin', bytes: built.binary },
+      { name: 'policy.json', bytes: encodeText(JSON.stringify({ digests: listed })) },
+    ];
+    const { report } = await analyzeRaw(raw, {}, provider);
+    // Streamed first: once read, the failures are written from the rows read.
+    const out = streamed(report, 'turns');
+    expect(out.chunks.length).toBeGreaterThan(2);
+    expect(out.text).toBe(exportJsonReport(report));
+    expect(new Set(report.policy?.failures.map((f) => f.reason))).toEqual(new Set(['not-in-policy', 'digest-not-in-policy', 'wrong-pcr']));
   });
 
   it('escapes, leaves out and converts values exactly as JSON.stringify', () => {

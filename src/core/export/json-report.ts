@@ -1,6 +1,6 @@
 /** The CONTRACT §3 report as the one JSON document `imascope analyze --json` prints. */
 import type { Report } from '../report/report';
-import { jsonFieldWriter, type JsonSink } from '../util/json-fields';
+import { jsonFieldWriter, putBytes, putDecimal, type JsonSink } from '../util/json-fields';
 
 export function exportJsonReport(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -47,6 +47,7 @@ class JsonBytes implements JsonSink {
   #flushes = 0;
   /** `\n` and the indentation of each depth, and `"key": ` per key, encoded once. */
   readonly #newlines: Uint8Array[] = [];
+  readonly #commaNewlines: Uint8Array[] = [];
   readonly #keys = new Map<string, Uint8Array>();
   /** Short strings written before, encoded: a failure's reason and Keylime event repeat a million times. */
   readonly #short = new Map<string, Uint8Array>();
@@ -70,6 +71,24 @@ class JsonBytes implements JsonSink {
     this.#flushes++;
   }
 
+  get chunkBytes(): number {
+    return CHUNK_BYTES;
+  }
+
+  get filled(): number {
+    return this.#at;
+  }
+
+  room(free: number): Uint8Array {
+    if (free > CHUNK_BYTES) throw new Error(`no chunk has room for ${free} bytes`);
+    if (this.#at + free > CHUNK_BYTES) this.flush();
+    return this.#chunk;
+  }
+
+  fill(to: number): void {
+    this.#at = to;
+  }
+
   byte(b: number): void {
     if (this.#at === CHUNK_BYTES) this.flush();
     this.#chunk[this.#at++] = b;
@@ -83,14 +102,7 @@ class JsonBytes implements JsonSink {
         return;
       }
     }
-    const c = this.#chunk;
-    let at = this.#at;
-    // Short runs byte by byte (a call to set costs more), longer ones by set.
-    if (b.length > 64) {
-      c.set(b, at);
-      at += b.length;
-    } else for (let k = 0; k < b.length; k++) c[at++] = b[k];
-    this.#at = at;
+    this.#at = putBytes(this.#chunk, this.#at, b);
   }
 
   /** Text known to be ASCII. */
@@ -104,9 +116,16 @@ class JsonBytes implements JsonSink {
 
   /** A newline and the indentation of `depth`. */
   newline(depth: number): void {
-    let b = this.#newlines[depth];
-    if (b === undefined) b = this.#newlines[depth] = encoder.encode(`\n${'  '.repeat(depth)}`);
-    this.bytes(b);
+    this.bytes(this.#newline(depth));
+  }
+
+  #newline(depth: number): Uint8Array {
+    return (this.#newlines[depth] ??= encoder.encode(`\n${'  '.repeat(depth)}`));
+  }
+
+  /** A comma, a newline and the indentation of `depth`. */
+  #commaNewline(depth: number): Uint8Array {
+    return (this.#commaNewlines[depth] ??= encoder.encode(`,\n${'  '.repeat(depth)}`));
   }
 
   key(key: string): void {
@@ -145,20 +164,14 @@ class JsonBytes implements JsonSink {
   /** An integer within ±2^53, digit by digit (no string made: reports list a million entry numbers). */
   integer(n: number): void {
     if (this.#at + 17 > CHUNK_BYTES) this.flush();
-    const c = this.#chunk;
-    let v = n;
-    if (v < 0) {
-      c[this.#at++] = 0x2d;
-      v = -v;
-    }
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    let at = this.#at + digits;
-    this.#at = at;
-    do {
-      c[--at] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
-    } while (v > 0);
+    if (n < 0) this.#chunk[this.#at++] = 0x2d;
+    this.#at = putDecimal(this.#chunk, this.#at, Math.abs(n));
+  }
+
+  /** `lead` and then `n`, a non-negative safe integer: an array's item after the first check (a finding lists a million entry numbers). */
+  #leadAndInteger(lead: Uint8Array, n: number): void {
+    if (this.#at + lead.length + 16 > CHUNK_BYTES) this.flush();
+    this.#at = putDecimal(this.#chunk, putBytes(this.#chunk, this.#at, lead), n);
   }
 
   /** A short string from the cache, else written and, while the cache has room, kept. */
@@ -181,12 +194,19 @@ class JsonBytes implements JsonSink {
     if (Array.isArray(value)) {
       if (value.length === 0) return this.ascii('[]');
       this.byte(0x5b);
+      const newline = this.#newline(depth + 1);
+      const commaNewline = this.#commaNewline(depth + 1);
       for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'number' && item >= 0 && Number.isSafeInteger(item)) {
+          this.#leadAndInteger(i > 0 ? commaNewline : newline, item);
+          continue;
+        }
         if (i > 0) this.byte(0x2c);
         this.newline(depth + 1);
-        const item = withToJson(value[i] as unknown, i);
-        if (isOmitted(item)) this.ascii('null');
-        else this.value(item, depth + 1);
+        const json = withToJson(item, i);
+        if (isOmitted(json)) this.ascii('null');
+        else this.value(json, depth + 1);
       }
       this.newline(depth);
       return this.byte(0x5d);

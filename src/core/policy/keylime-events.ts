@@ -159,6 +159,28 @@ export class KeylimeEvents implements Iterable<KeylimeEvent> {
     return (this.#ids[k] & PLAIN_NAME) !== 0;
   }
 
+  /**
+   * Event `k`'s kind, a number below 256: events of one kind have the same id, the same
+   * aroundName, plainJsonName and keyEntry, so their report lines differ only in the entry
+   * and the name.
+   */
+  kind(k: number): number {
+    return this.#ids[k];
+  }
+
+  /** The length of event `k`'s entry name in bytes. */
+  nameLength(k: number): number {
+    return this.#nameEnds[k] - (k === 0 ? 0 : this.#nameEnds[k - 1]);
+  }
+
+  /** Copies event `k`'s entry name as the list holds it into `into` from `at` (no view made); where it ends. */
+  copyName(k: number, into: Uint8Array, at: number): number {
+    const names = this.#names;
+    let to = at;
+    for (let b = k === 0 ? 0 : this.#nameEnds[k - 1], end = this.#nameEnds[k]; b < end; b++) into[to++] = names[b];
+    return to;
+  }
+
   /** Event `k`'s entry name as the list holds it (a view of the events' own buffer). */
   nameBytes(k: number): Uint8Array {
     return this.#names.subarray(k === 0 ? 0 : this.#nameEnds[k - 1], this.#nameEnds[k]);

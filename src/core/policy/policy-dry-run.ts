@@ -220,7 +220,7 @@ export class PolicyDryRunPass {
               logHashAlg: keylime.logHashAlg,
             },
             events,
-            (k) => failureReason(events.idCode(k), events.keyEntry(k)),
+            failureReason,
           );
     const findings = policyFindings({
       keylime,
