@@ -37,11 +37,11 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
     basePolicies.set(result, base.policy);
   } else if (isLogKind(kind) && options !== undefined) {
     const input: InputFile = { id: `reference:${name}`, name, file };
-    const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal);
+    const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal, { reference: true });
     if (reference.log.entries.length === 0) {
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
-    result = compareLogs(reference.log, opened.log);
+    result = compareLogs(reference.log, opened.log, reference.namesAndDigests !== undefined ? { reference: reference.namesAndDigests } : {});
   } else {
     const looks = kind ?? describeUnrecognized(head);
     throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
