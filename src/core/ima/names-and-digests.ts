@@ -7,10 +7,12 @@
  * About half a list's bytes: its template digests, template names, length words and other
  * fields are left out.
  *
- * The offsets are in `bytes` (not in the list, as the model's columns are). Room is made from
- * the size hint, generously: pages never written are never resident.
+ * The offsets are in `source` (not in the list, as the model's columns are); the lengths are
+ * the model's own columns. Room is made from the size hint, generously: pages never written
+ * are never resident.
  */
 import { memoryByteSource, type ByteSource } from '../model/byte-source';
+import type { EntryTable } from '../model/ima-log';
 import { isZeroAt } from '../util/bytes';
 import type { FieldScan } from './template-registry';
 
@@ -23,9 +25,7 @@ export class NamesAndDigests {
   private data: Uint8Array;
   private dataLength = 0;
   private nameOffsets: Uint32Array;
-  private nameLengths: Uint32Array;
   private digestOffsets: Uint32Array;
-  private digestLengths: Uint16Array;
   /** 1 where the entry's template digest is all zero. */
   private violations: Uint8Array;
   private count = 0;
@@ -35,9 +35,7 @@ export class NamesAndDigests {
     this.data = new Uint8Array(Math.max(MIN_BYTES, Math.ceil(sizeHint * FIRST_SHARE)));
     const n = Math.max(MIN_ENTRIES, Math.ceil(entryHint));
     this.nameOffsets = new Uint32Array(n);
-    this.nameLengths = new Uint32Array(n);
     this.digestOffsets = new Uint32Array(n);
-    this.digestLengths = new Uint16Array(n);
     this.violations = new Uint8Array(n);
   }
 
@@ -59,12 +57,10 @@ export class NamesAndDigests {
     const data = this.data;
     let at = this.dataLength;
     this.digestOffsets[i] = at;
-    this.digestLengths[i] = digestLength;
     // Byte loops: most fields are a few dozen bytes, shorter than a subarray's cost.
     for (let k = 0; k < digestLength; k++) data[at + k] = window[digestOffset + k];
     at += digestLength;
     this.nameOffsets[i] = at;
-    this.nameLengths[i] = nameLength;
     for (let k = 0; k < nameLength; k++) data[at + k] = window[nameOffset + k];
     this.dataLength = at + nameLength;
     this.count = i + 1;
@@ -77,8 +73,8 @@ export class NamesAndDigests {
     this.dataLength = this.digestOffsets[length];
   }
 
-  /** The columns (views of the buffers: nothing more is added after the parse). */
-  columns(): {
+  /** The columns, with the lengths of `entries` (the log parsed): views, nothing more is added after the parse. */
+  columns(entries: Pick<EntryTable, 'length' | 'nameLength' | 'fileDigestLength'>): {
     readonly source: ByteSource;
     readonly nameOffset: Uint32Array;
     readonly nameLength: Uint32Array;
@@ -87,12 +83,13 @@ export class NamesAndDigests {
     readonly violation: Uint8Array;
   } {
     const n = this.count;
+    if (entries.length !== n) throw new Error(`NamesAndDigests: ${n} entries copied, the log has ${entries.length}`);
     return {
       source: memoryByteSource(this.data.subarray(0, this.dataLength)),
       nameOffset: this.nameOffsets.subarray(0, n),
-      nameLength: this.nameLengths.subarray(0, n),
+      nameLength: entries.nameLength,
       digestOffset: this.digestOffsets.subarray(0, n),
-      digestLength: this.digestLengths.subarray(0, n),
+      digestLength: entries.fileDigestLength,
       violation: this.violations.subarray(0, n),
     };
   }
@@ -105,15 +102,13 @@ export class NamesAndDigests {
 
   private growColumns(): void {
     const n = 2 * this.count;
-    const grow = <T extends Uint32Array | Uint16Array | Uint8Array>(old: T, make: (size: number) => T): T => {
+    const grow = <T extends Uint32Array | Uint8Array>(old: T, make: (size: number) => T): T => {
       const next = make(n);
       next.set(old);
       return next;
     };
     this.nameOffsets = grow(this.nameOffsets, (s) => new Uint32Array(s));
-    this.nameLengths = grow(this.nameLengths, (s) => new Uint32Array(s));
     this.digestOffsets = grow(this.digestOffsets, (s) => new Uint32Array(s));
-    this.digestLengths = grow(this.digestLengths, (s) => new Uint16Array(s));
     this.violations = grow(this.violations, (s) => new Uint8Array(s));
   }
 }

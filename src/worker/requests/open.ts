@@ -297,7 +297,7 @@ export async function parseLog(
   if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
   progress(true);
   const log = parser.finish();
-  const namesAndDigests = parser.namesAndDigests?.columns();
+  const namesAndDigests = parser.namesAndDigests?.columns(log.entries);
   return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview: overviewOf(input, log, now() - started), kind, ...(namesAndDigests !== undefined ? { namesAndDigests } : {}) };
 }
 
