@@ -1,8 +1,11 @@
 /**
  * `compareWith`: reads a known-good reference, an IMA list (core compareLogs) or a Keylime
  * runtime policy whose digests are the known-good set (core comparePolicy), and compares the
- * open log with it. The comparison stays on the open state until the next open of another
- * log; getRows then adds each row's class.
+ * open log with it. A binary reference list is read back from its file (where there is
+ * FileReaderSync), keeping only its columns and a compact copy of its names and file digests
+ * (ParseStart.reference): the open log's bytes and the reference's are not both held. The
+ * comparison stays on the open state until the next open of another log; getRows then adds
+ * each row's class.
  * `acceptChanges`: "accept these changes", the Keylime v1 policy accepting the chosen groups
  * (core acceptChanges), once the open log's template digests are verified.
  */
