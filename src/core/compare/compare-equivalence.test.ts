@@ -319,15 +319,17 @@ describe('compareLogs against a plain reading of its definition', () => {
       const built = buildImaLog(a.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
       const failing = parseImaLog(buildImaLog(b.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' }).binary);
       const inMemory = compareLogs(parseImaLog(built.binary), failing);
-      // Binary, its bytes read back from the "file" (the parser keeps none), and ASCII (whose
-      // lines are taken back when found cut off: the copies are taken back with them).
+      // Binary, its bytes read back from the "file" (the parser keeps none), with and without a
+      // size hint (the copies grow), and ASCII (whose lines are taken back when found cut off:
+      // the copies are taken back with them).
       const file = built.binary;
       const readBack = new ChunkedByteSource(file.length, (start, end) => file.slice(start, end), { chunkSize: 64, maxChunks: 2 });
       for (const [bytes, options] of [
+        [file, { readBack, sizeHint: file.length }],
         [file, { readBack }],
-        [encodeText(built.ascii), {}],
+        [encodeText(built.ascii), { sizeHint: built.ascii.length }],
       ] as const) {
-        const parser = new ImaLogParser({ sizeHint: bytes.length, keepNamesAndDigests: true, ...options });
+        const parser = new ImaLogParser({ keepNamesAndDigests: true, ...options });
         // Small pushes: entries end across them, and a streaming parser's window moves.
         for (let o = 0; o < bytes.length; o += 53) parser.push(bytes.subarray(o, o + 53));
         const reference = parser.finish();

@@ -51,8 +51,8 @@ export class NamesAndDigests {
   add(window: Uint8Array, templateDigestOffset: number, templateDigestSize: number, scan: FieldScan, digestLength: number): void {
     const { nameOffset, nameLength, fileDigestOffset: digestOffset } = scan;
     const i = this.count;
-    this.violations[i] = isZeroAt(window, templateDigestOffset, templateDigestSize) ? 1 : 0;
     if (i === this.nameOffsets.length) this.growColumns();
+    this.violations[i] = isZeroAt(window, templateDigestOffset, templateDigestSize) ? 1 : 0;
     if (this.dataLength + nameLength + digestLength > this.data.length) this.growData(nameLength + digestLength);
     const data = this.data;
     let at = this.dataLength;
