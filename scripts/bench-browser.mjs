@@ -35,7 +35,11 @@
 //                largest, DOM and raster tiles) that the collectors take back later.
 // Timings are medians over BENCH_BROWSER_RUNS runs (default 3) of each set; memory is the
 // largest peak seen. BENCH_TRACE=1 also prints each renderer's resident memory over idle
-// every 50 ms to stderr. Each 1M figure that issue 14 sets a goal for prints it (`goal ≤ …`).
+// every 50 ms to stderr, through the compare. The compare also prints what it added over the
+// renderer's RSS when it started (`compare_added_memory`: the case it starts from is not the
+// compare's) and the renderer's CPU through it (user + sys, /proc/PID/stat).
+// BENCH_SCROLLING=0 skips the second set. Each 1M figure that issue 14 sets a goal for prints
+// it (`goal ≤ …`).
 // BENCH_10M=1 adds the 10M-entry list (1.1 GB, made once by make-bench-data.ts ima-10m): one
 // run of the first set, no compare; a tab that cannot open it prints `app.open.10m: failed`
 // with the reason instead of figures.
@@ -61,6 +65,9 @@ const FILTER_DEBOUNCE_MS = 150;
 const TRACE = process.env.BENCH_TRACE === '1';
 const DATA = 'bench-data';
 const PREBUILT = process.env.BENCH_DIST;
+/** BENCH_SCROLLING=0: the first set only (A/B runs of the load and the compare). */
+const SCROLLING = process.env.BENCH_SCROLLING !== '0';
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 
 function line(name, value, unit, extra = '') {
@@ -116,6 +123,17 @@ async function serve(dir) {
   }
   child.kill();
   throw new Error('vite preview did not start');
+}
+
+/** CPU time (user + sys, ms) a process has used so far, 0 once it is gone. */
+function cpuMsOf(pid) {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }
 
 /** VmRSS and VmHWM (KiB) of a process, or undefined once it is gone. */
@@ -283,7 +301,6 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
     if (failedLater !== undefined) throw new Error(`the app failed after the first rows: ${failedLater}`);
     const scrollLast = await page.evaluate(() => window.__scrollAndTime(1));
     const marks = await page.evaluate(() => ({ ...window.__bench }));
-    clearInterval(sampler);
     // A search that fails (over its time budget on a huge list) is reported; the other figures stand.
     const search = scrolling
       ? undefined
@@ -291,14 +308,22 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
     // "Compare with…" the edited copy: reading it in the worker and comparing, until the verdict.
     let compareMs;
     let comparePeak;
+    let compareFromKiB;
+    let compareCpuMs;
     if (compare) {
+      // What the case holds when the compare starts, and the renderer's CPU from there.
+      compareFromKiB = Math.max(...pids.map((pid) => (memoryOf(pid)?.rss ?? 0) - (baseline.get(pid) ?? 0)));
+      const cpuBefore = pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+      if (TRACE) trace.push(`${Date.now() - traceStart} ms: compare starts`);
       const compareStarted = performance.now();
       await page.getByTestId('compare-input').setInputFiles(`${DATA}/ima-${size}.changed.bin`);
       await page.locator('[data-testid="compare-panel"][data-state="ready"]').waitFor({ timeout: 120_000 });
       compareMs = performance.now() - compareStarted;
+      compareCpuMs = pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0) - cpuBefore;
       // The renderer's high-water mark over idle now covers the whole case, the compare included.
       comparePeak = Math.max(...pids.map((pid) => (memoryOf(pid)?.hwm ?? 0) - (baseline.get(pid) ?? 0)));
     }
+    clearInterval(sampler);
     if (TRACE) {
       const at = (k) => (marks[k] - marks.chosen).toFixed(0);
       process.stderr.write(`trace ${size}: first rows ${at('firstRows')} parsed ${at('parsed')} verified ${at('verified')} ms\n${trace.join('\n')}\n`);
@@ -320,6 +345,8 @@ async function runOnce(url, size, scrolling, { compare = true, timeout = 120_000
       scrollLast,
       compare: compareMs,
       comparePeakKiB: comparePeak,
+      compareFromKiB,
+      compareCpuMs,
       compareFilesSize: compare ? statSync(list).size + statSync(`${DATA}/ima-${size}.changed.bin`).size : undefined,
       nameSearch: search?.ms === undefined ? undefined : search.ms - FILTER_DEBOUNCE_MS,
       nameSearchRows: search?.rows,
@@ -355,7 +382,7 @@ try {
       // A huge list may take minutes on a loaded machine: a timeout must not pass for "cannot open".
       const options = huge ? { compare: false, timeout: 1_800_000 } : {};
       for (let i = 0; i < runCount; i++) runs.push(await runOnce(server.url, size, false, options));
-      if (!huge) for (let i = 0; i < RUNS; i++) busy.push(await runOnce(server.url, size, true));
+      if (!huge && SCROLLING) for (let i = 0; i < RUNS; i++) busy.push(await runOnce(server.url, size, true));
     } catch (e) {
       // A tab that cannot hold the list (out of memory, crashed) is a figure too.
       line(`app.open.${size}`, 'failed', '', String(e instanceof Error ? e.message : e).split('\n')[0]);
@@ -379,6 +406,9 @@ try {
       const filesMiB = runs[0].compareFilesSize / (1024 * 1024);
       // Issue 16: memory within the two files' size.
       line(`app.compare_peak_memory.${size}.mib`, comparePeak.toFixed(0), 'MiB', `renderer peak RSS over the idle page through the compare, largest of ${runs.length}`);
+      const from = Math.max(...runs.map((r) => r.compareFromKiB)) / 1024;
+      line(`app.compare_added_memory.${size}.mib`, (comparePeak - from).toFixed(0), 'MiB', `the peak through the compare over the renderer's RSS when it started (${from.toFixed(0)} MiB over idle), largest of ${runs.length}`);
+      line(`app.compare.${size}.cpu_ms`, median(runs.map((r) => r.compareCpuMs)).toFixed(0), 'ms', `the renderer's CPU (user + sys, all its threads) through the compare, ${tag}`);
       line(`app.compare_peak_memory.${size}.x_files`, (comparePeak / filesMiB).toFixed(2), 'x', `the two lists ${filesMiB.toFixed(0)} MiB; goal ≤ 1 × ${comparePeak / filesMiB <= 1 ? '✓' : '✗'}`);
     }
     const peak = Math.max(...runs.map((r) => r.peakKiB)) / 1024;
@@ -387,7 +417,7 @@ try {
     const each = runs.map((r) => (r.peakKiB / 1024).toFixed(0)).join(', ');
     line(`app.peak_memory.${size}.mib`, peak.toFixed(0), 'MiB', `renderer peak RSS over the idle page, up to the verdict, largest of ${each}; renderer peak ${hwm.toFixed(0)} MiB`);
     line(`app.peak_memory.${size}.x_file`, (peak / fileMiB).toFixed(2), 'x', `file ${fileMiB.toFixed(0)} MiB${goal(size, peak / fileMiB, GOALS_1M.xFile, '×')}`);
-    if (huge) continue;
+    if (huge || !SCROLLING) continue;
     const wv = median(busy.map((r) => r.whileVerifying));
     if (wv !== undefined) line(`app.rows_while_verifying.${size}.ms`, wv.toFixed(0), 'ms', `${tag}; longest wait for rows while verifying`);
     const busyPeak = Math.max(...busy.map((r) => r.peakKiB)) / 1024;

@@ -6,6 +6,7 @@
  */
 import type { Analysis, LoadedLog, Precomputed, RawInput } from '../core/analysis/analysis-types';
 import type { LogComparison } from '../core/compare/compare-logs';
+import type { SideBytes } from '../core/compare/name-table';
 import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import type { ChunkReader } from '../core/model/byte-source';
 import type { ImaLog } from '../core/model/ima-log';
@@ -75,6 +76,8 @@ export interface OpenedLog {
   readonly log: ImaLog;
   readonly overview: LogOverview;
   readonly kind: 'ima-binary' | 'ima-ascii';
+  /** A comparison's reference read back from its file: its names and file digests (ParseStart.reference). */
+  readonly namesAndDigests?: SideBytes;
   /** The file's SHA-256, for the report: started once it is parsed (or by its first analysis). */
   sha256?: Promise<string>;
   keyIds?: KeyIdColumn;

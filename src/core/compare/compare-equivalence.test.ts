@@ -6,16 +6,17 @@
  * a shared base with edits, names that collide in the name hash, `__proto__` and
  * `constructor`, paths measured several times and in several boots, violations, sha1 `ima`
  * and ima-ngv2 entries among ima-ng ones. Also read through a file-like ByteSource in small
- * chunks, the same source for both sides included.
+ * chunks, the same source for both sides included, and a reference whose names and digests
+ * were copied while it was parsed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
-import { parseImaLog } from '../ima/parse-ima-log';
+import { ImaLogParser, parseImaLog } from '../ima/parse-ima-log';
 import { ChunkedByteSource, memoryByteSource } from '../model/byte-source';
 import { buildImaLog, type BuildEntry, type BuiltLog } from '../testing/build-ima-log';
 import { platformBootEntry } from '../testing/ima-scenarios';
 import { decodeText, encodeText, toHex } from '../util/bytes';
-import { compareLogs, ENTRY_COMPARE_NAMES, EntryCompare, type ComparedPath, type LogComparison } from './compare-logs';
+import { compareLogs, ENTRY_COMPARE_NAMES, EntryCompare, listBytes, type ComparedPath, type LogComparison } from './compare-logs';
 import { hashBytes } from './name-table';
 import { pathGroup } from './path-groups';
 
@@ -303,10 +304,39 @@ describe('compareLogs against a plain reading of its definition', () => {
       const failing = parseImaLog(buildImaLog(b.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' }).binary);
       const chunked = (data: Uint8Array) => new ChunkedByteSource(data.length, (start, end) => data.slice(start, end), { chunkSize: 37, maxChunks: 2 });
       const inMemory = compareLogs(reference, failing);
-      expect(compareLogs(reference, failing, { reference: chunked(reference.data), failing: chunked(failing.data) })).toEqual(inMemory);
+      expect(compareLogs(reference, failing, { reference: listBytes(reference, chunked(reference.data)), failing: listBytes(failing, chunked(failing.data)) })).toEqual(inMemory);
       // A list against itself through one source: every range read twice from the same chunks.
-      const self = chunked(failing.data);
-      expect(compareLogs(failing, failing, { reference: self, failing: self })).toEqual(compareLogs(failing, failing, { reference: memoryByteSource(failing.data) }));
+      const self = listBytes(failing, chunked(failing.data));
+      expect(compareLogs(failing, failing, { reference: self, failing: self })).toEqual(compareLogs(failing, failing, { reference: listBytes(failing, memoryByteSource(failing.data)) }));
+    }
+  });
+
+  it('a reference whose names and digests were copied as it was parsed (its bytes read back) gives the same comparison', () => {
+    const boot = platformBootEntry(provider);
+    const names = ['__proto__', 'boot_aggregate', 'kernel_version', ...Array.from({ length: 12 }, (_, k) => `/usr/lib/x86_64-linux-gnu/lib${k}.so`)];
+    for (let seed = 1; seed <= 10; seed++) {
+      const [a, b] = randomPair(seed * 7919, names);
+      const built = buildImaLog(a.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' });
+      const failing = parseImaLog(buildImaLog(b.map((s) => entryOf(s, boot)), { provider, listBank: 'sha256' }).binary);
+      const inMemory = compareLogs(parseImaLog(built.binary), failing);
+      // Binary, its bytes read back from the "file" (the parser keeps none), with and without a
+      // size hint (the copies grow), and ASCII (whose lines are taken back when found cut off:
+      // the copies are taken back with them).
+      const file = built.binary;
+      const readBack = new ChunkedByteSource(file.length, (start, end) => file.slice(start, end), { chunkSize: 64, maxChunks: 2 });
+      for (const [bytes, options] of [
+        [file, { readBack, sizeHint: file.length }],
+        [file, { readBack }],
+        [encodeText(built.ascii), { sizeHint: built.ascii.length }],
+      ] as const) {
+        const parser = new ImaLogParser({ keepNamesAndDigests: true, ...options });
+        // Small pushes: entries end across them, and a streaming parser's window moves.
+        for (let o = 0; o < bytes.length; o += 53) parser.push(bytes.subarray(o, o + 53));
+        const reference = parser.finish();
+        const copied = parser.namesAndDigests?.columns(reference.entries);
+        expect(copied?.nameOffset.length).toBe(reference.entries.length);
+        expect(compareLogs(reference, failing, copied !== undefined ? { reference: copied } : {})).toEqual(inMemory);
+      }
     }
   });
 });

@@ -17,7 +17,8 @@
  * entries without a name or file digest are counted per side, never aligned.
  *
  * Pure and copy-free: names and digests are read where they lie, through a ByteSource per
- * side (the model's data, or the file behind it). Names get path ids in a hash table of entry
+ * side (the model's data, the file behind it, or the copy of them a reference read back from
+ * its file keeps: ImaParseOptions.keepNamesAndDigests). Names get path ids in a hash table of entry
  * indices (`NameTable`); a list that follows the reference's order takes the reference's ids
  * by comparing each name with the reference's next one, without hashing. A path with one
  * digest per side (most) is judged by comparing two digests; a path measured with several
@@ -28,7 +29,7 @@
 import { templateFieldRange } from '../ima/template-field-range';
 import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import { NO_DIGEST_ALGORITHM, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { decodeText, encodeText, toHex } from '../util/bytes';
+import { decodeText, encodeText, isZeroAt, toHex } from '../util/bytes';
 import type { CompiledExcludes } from '../policy/excludes';
 import type { PolicyFormat } from '../policy/runtime-policy';
 import { DigestPairs, MAX_PAIR_DIGEST, MAX_PAIR_TAGS } from './digest-pairs';
@@ -219,15 +220,16 @@ export function listBytes(log: ImaLog, source: ByteSource = log.bytes): SideByte
 }
 
 /**
- * `sources`: where each list's bytes are read (default: the models' `bytes`), so a list backed
- * by its file compares without being read into memory whole.
+ * `sides`: where each list's names and file digests are read (default: the models' columns and
+ * `bytes`): the list's file in chunks, or the copy a reference read back from its file kept of
+ * them (ImaParseOptions.keepNamesAndDigests).
  */
 export function compareLogs(
   reference: ImaLog,
   failing: ImaLog,
-  sources: { readonly reference?: ByteSource; readonly failing?: ByteSource } = {},
+  sides: { readonly reference?: SideBytes; readonly failing?: SideBytes } = {},
 ): LogComparison {
-  return compareWithReference(scanReference(reference, sources.reference), failing, sources.failing);
+  return compareWithReference(scanReference(reference, sides.reference), failing, sides.failing);
 }
 
 /** A reference list scanned on its own (its names interned), waiting for the failing list (one). */
@@ -249,14 +251,13 @@ const NO_SIDE: SideBytes = {
  * The first half of compareLogs, for a caller that has the reference before the failing list
  * (the CLI scans it while a thread parses the failing list): compareWithReference finishes.
  */
-export function scanReference(reference: ImaLog, source?: ByteSource): ScannedReference {
-  const tables = compareTables(listBytes(reference, source), NO_SIDE);
+export function scanReference(reference: ImaLog, bytes: SideBytes = listBytes(reference)): ScannedReference {
+  const tables = compareTables(bytes, NO_SIDE);
   return { tables, scan: scanSide(reference, REF, tables) };
 }
 
-/** compareLogs of a scanned reference and the failing list; `source` as compareLogs' `sources.failing`. */
-export function compareWithReference({ tables: refTables, scan: ref }: ScannedReference, failing: ImaLog, source?: ByteSource): LogComparison {
-  const failingBytes = listBytes(failing, source);
+/** compareLogs of a scanned reference and the failing list; `failingBytes` as compareLogs' `sides.failing`. */
+export function compareWithReference({ tables: refTables, scan: ref }: ScannedReference, failing: ImaLog, failingBytes: SideBytes = listBytes(failing)): LogComparison {
   refTables.paths.setSide(FAIL, failingBytes);
   const tables: CompareTables = { ...refTables, sides: [refTables.sides[REF], failingBytes] };
   const fail = scanSide(failing, FAIL, tables, { follow: ref });
@@ -631,8 +632,8 @@ export function scanSide(
   for (let i = 0; i < n; i++) {
     // A list that does not follow another interns most of its names: a batch at a time.
     if (follow === undefined && i % WARM_BATCH === 0) paths.warm(side, i, Math.min(n, i + WARM_BATCH));
-    const nameOffset = e.nameOffset[i];
-    const nameLength = e.nameLength[i];
+    const nameOffset = bytes.nameOffset[i];
+    const nameLength = bytes.nameLength[i];
     if (nameLength === MARKER_LENGTH) {
       const at = source.at(nameOffset, nameLength);
       if (bytesAt(source.bytes, at, BOOT_AGGREGATE)) {
@@ -640,13 +641,13 @@ export function scanSide(
         if (options.alignBootAggregate !== true) continue;
       } else if (bytesAt(source.bytes, at, KERNEL_VERSION)) scan.kernelVersions.push({ index: i, version: kernelVersionOf(log, i) });
     }
-    if (isViolation(log, source, i)) {
+    if (bytes.violation !== undefined ? bytes.violation[i] === 1 : isViolation(log, i)) {
       scan.entryClass[i] = EntryCompare.Violation;
       scan.violations++;
       continue;
     }
     const algorithm = e.fileDigestAlgorithm[i];
-    const digestLength = e.fileDigestLength[i];
+    const digestLength = bytes.digestLength[i];
     if (nameLength === 0 || algorithm === NO_DIGEST_ALGORITHM || digestLength === 0 || digestLength > MAX_PAIR_DIGEST) {
       scan.unaligned++;
       continue;
@@ -682,11 +683,10 @@ function bytesAt(data: Uint8Array, offset: number, expected: Uint8Array): boolea
 }
 
 /** An all-zero template digest: the kernel's mark of a measurement violation. */
-function isViolation(log: ImaLog, source: ByteSource, i: IndexIntoEntryTable): boolean {
+function isViolation(log: ImaLog, i: IndexIntoEntryTable): boolean {
+  const source = log.bytes;
   const start = source.at(log.entries.entryOffset[i] + 4, log.digestSize);
-  const data = source.bytes;
-  for (let o = start, end = start + log.digestSize; o < end; o++) if (data[o] !== 0) return false;
-  return true;
+  return isZeroAt(source.bytes, start, log.digestSize);
 }
 
 /** The `buf` text of a kernel_version record; its digest when the template has no buf. */

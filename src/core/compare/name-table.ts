@@ -20,6 +20,11 @@ export interface SideBytes {
    * different kinds are different paths. Absent: every name is a NameKind.File.
    */
   readonly kind?: Uint8Array;
+  /**
+   * 1 where a list's entry is a violation (all-zero template digest), when known without
+   * reading the list (NamesAndDigests); absent: read from the list.
+   */
+  readonly violation?: Uint8Array;
 }
 
 /**

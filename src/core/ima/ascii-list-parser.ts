@@ -523,7 +523,7 @@ export class AsciiListParser {
       scan.nameOffset = q + dLen + 4;
       scan.nameLength = end - scan.nameOffset;
       b.dataLength = end;
-      b.addEntry(o, src, end - o, pcr, t, scan);
+      b.addEntry(o, src, end - o, pcr, t, scan, D);
       return undefined;
     }
     const expected = desc.kinds.length;
@@ -548,7 +548,7 @@ export class AsciiListParser {
     writeU32(data, q, L);
     b.dataLength = end;
     scanTemplateFields(data, q + 4, L, true, desc, scan);
-    b.addEntry(o, src, end - o, pcr, t, scan);
+    b.addEntry(o, src, end - o, pcr, t, scan, D);
     return undefined;
   }
 

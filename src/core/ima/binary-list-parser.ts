@@ -634,11 +634,11 @@ export class BinaryListParser {
       scan.algorithmSource = digestAlgorithmOfRawLength(dLen);
       scan.nameOffset = q + dLen + 4;
       scan.nameLength = readU32(data, q + dLen, le);
-      b.addEntry(p, p, size, readU32(data, p, le), t, scan);
+      b.addEntry(p, p, size, readU32(data, p, le), t, scan, D);
     } else {
       const L = readU32(data, q, le);
       scanTemplateFields(data, q + 4, L, le, desc, scan);
-      b.addEntry(p, p, size, readU32(data, p, le), t, scan);
+      b.addEntry(p, p, size, readU32(data, p, le), t, scan, D);
     }
   }
 }

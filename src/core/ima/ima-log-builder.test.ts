@@ -91,7 +91,7 @@ describe('ImaLogBuilder memory policy', () => {
     const e = parsed.entries;
     const scan = createFieldScan();
     for (let i = 0; i < e.length; i++) {
-      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], scan);
+      builder.addEntry(e.entryOffset[i], e.sourceOffset[i], e.entrySize[i], e.pcr[i], e.template[i], scan, parsed.digestSize);
     }
     const capacity = builder.entryOffset.length;
     expect(capacity).toBeGreaterThanOrEqual(COUNT);

@@ -19,6 +19,7 @@ import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ByteOrder, ImaLog, ParseError } from '../model/ima-log';
 import { NO_DIGEST_ALGORITHM } from '../model/ima-log';
 import { decodeText } from '../util/bytes';
+import type { NamesAndDigests } from './names-and-digests';
 import { AlgorithmSource, describeTemplate } from './template-registry';
 import type { FieldScan, TemplateDescriptor } from './template-registry';
 
@@ -78,13 +79,15 @@ export class ImaLogBuilder {
   /**
    * `adopt`: the whole input, already in memory, to be `data` itself (see `append`): a
    * binary list then costs no copy of the file. `readBack`: the list's bytes can be read
-   * back from there (its file), so none are kept: the builder streams.
+   * back from there (its file), so none are kept: the builder streams. `namesAndDigests`:
+   * where every entry's name and file digest are copied as it is added.
    */
   constructor(
     dataCapacity: number,
     entryCapacity: number,
     adopt?: Uint8Array,
     private readonly readBack?: ByteSource,
+    private readonly namesAndDigests?: NamesAndDigests,
   ) {
     this.expectedDataLength = adopt?.length ?? dataCapacity;
     this.data = adopt ?? new Uint8Array(Math.max(256, readBack === undefined ? dataCapacity : Math.min(dataCapacity, STREAM_WINDOW)));
@@ -192,7 +195,10 @@ export class ImaLogBuilder {
     return index;
   }
 
-  /** Appends one entry row; `scan` gives its name, file digest and field flags. */
+  /**
+   * Appends one entry row; `scan` gives its name, file digest and field flags, `digestSize`
+   * the size of its template digest (for namesAndDigests, which tells violations).
+   */
   addEntry(
     entryOffset: number,
     sourceOffset: number,
@@ -200,6 +206,7 @@ export class ImaLogBuilder {
     pcr: number,
     template: number,
     scan: FieldScan,
+    digestSize: number,
   ): void {
     const i = this.length;
     if (i === this.entryOffset.length) this.growColumns();
@@ -225,6 +232,7 @@ export class ImaLogBuilder {
     this.fileDigestAlgorithm[i] = digestFits
       ? this.internAlgorithm(this.data, scan)
       : NO_DIGEST_ALGORITHM;
+    this.namesAndDigests?.add(this.data, entryOffset + 4, digestSize, scan, this.fileDigestLength[i]);
     this.length = i + 1;
   }
 
@@ -274,6 +282,7 @@ export class ImaLogBuilder {
     if (this.length === 0) return;
     this.length--;
     this.dataLength = this.entryOffset[this.length] - this.base;
+    this.namesAndDigests?.truncate(this.length);
   }
 
   addError(offset: number, message: string): void {

@@ -13,6 +13,7 @@ import { MAX_LOG_BYTES, type ByteOrder, type ImaLog } from '../model/ima-log';
 import { AsciiListParser } from './ascii-list-parser';
 import { BinaryListParser } from './binary-list-parser';
 import { ImaLogBuilder } from './ima-log-builder';
+import { NamesAndDigests } from './names-and-digests';
 import { sniffImaLog } from './sniff-ima';
 
 export interface ImaParseOptions {
@@ -35,6 +36,11 @@ export interface ImaParseOptions {
    * re-encoded, so their bytes are not the file's: they keep `data` whatever this says.
    */
   readBack?: ByteSource;
+  /**
+   * Copy every entry's name and file digest as it is parsed (ImaLogParser.namesAndDigests: a
+   * comparison's reference read back from its file reads them there).
+   */
+  keepNamesAndDigests?: boolean;
   /** The most bytes read (default and at most MAX_LOG_BYTES; tests give small ones). */
   maxBytes?: number;
 }
@@ -54,6 +60,8 @@ export class ImaLogParser {
   private pushed = 0;
   private ignored = 0;
   private readonly maxBytes: number;
+  /** With keepNamesAndDigests: every entry's name and file digest, filled as the list is parsed. */
+  namesAndDigests: NamesAndDigests | undefined;
 
   constructor(options: ImaParseOptions = {}) {
     this.options = options;
@@ -140,13 +148,15 @@ export class ImaLogParser {
   private start(format: 'binary' | 'ascii'): BinaryListParser | AsciiListParser {
     // What is past maxBytes is not kept: no room is made for it.
     const hint = Math.min(this.options.sizeHint ?? 0, this.maxBytes);
+    // Re-encoded ASCII entries take about 3/4 of their text (hex digests halve).
+    const [bytes, entries] = format === 'binary' ? [hint, hint / BINARY_BYTES_PER_ENTRY] : [(hint * 3) / 4, hint / ASCII_BYTES_PER_ENTRY];
+    if (this.options.keepNamesAndDigests === true) this.namesAndDigests = new NamesAndDigests(bytes, entries);
     if (format === 'binary') {
-      const builder = new ImaLogBuilder(hint, hint / BINARY_BYTES_PER_ENTRY, this.options.source, this.options.readBack);
+      const builder = new ImaLogBuilder(bytes, entries, this.options.source, this.options.readBack, this.namesAndDigests);
       this.builder = builder;
       this.target = new BinaryListParser(builder, this.options);
     } else {
-      // Re-encoded entries take about 3/4 of their text (hex digests halve).
-      const builder = new ImaLogBuilder((hint * 3) / 4, hint / ASCII_BYTES_PER_ENTRY);
+      const builder = new ImaLogBuilder(bytes, entries, undefined, undefined, this.namesAndDigests);
       this.builder = builder;
       this.target = new AsciiListParser(builder, this.options);
     }

@@ -24,7 +24,7 @@ import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { memoryByteSource, type ByteSource } from '../model/byte-source';
 import type { ByteOrder, EntryTable, ImaLog, TemplateInfo } from '../model/ima-log';
 import { EntryFlag, readEntrySpan, templateDataOffset, templateDataSize } from '../model/ima-log';
-import { decodeText } from '../util/bytes';
+import { decodeText, isZeroAt } from '../util/bytes';
 import { describeTemplate, FieldKind, readU32 } from './template-registry';
 import type { TemplateDescriptor } from './template-registry';
 
@@ -373,11 +373,6 @@ function chooseBank(
   }
   const cannotTell = probes > 0 && candidates.some((alg) => provider.get(alg) === undefined);
   return cannotTell ? undefined : candidates[0];
-}
-
-function isZeroAt(data: Uint8Array, p: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if (data[p + k] !== 0) return false;
-  return true;
 }
 
 function equalRanges(a: Uint8Array, p: number, b: Uint8Array, q: number, n: number): boolean {

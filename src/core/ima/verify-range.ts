@@ -13,6 +13,7 @@
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
+import { isZeroAt } from '../util/bytes';
 import {
   computeTemplateDigest,
   writeTemplateDigests,
@@ -110,11 +111,6 @@ function isCheckable(log: ImaLog, flags: number): boolean {
 function equalsOpposite(digest: Uint8Array, log: ImaLog, recorded: number): boolean {
   const at = log.bytes.at(recorded, digest.length);
   return equalsAt(digest, 0, digest.length, log.bytes.bytes, at);
-}
-
-function isZeroAt(data: Uint8Array, p: number, n: number): boolean {
-  for (let k = 0; k < n; k++) if (data[p + k] !== 0) return false;
-  return true;
 }
 
 function equalsAt(

@@ -46,6 +46,12 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether `length` bytes of `data` from `offset` are all zero. */
+export function isZeroAt(data: Uint8Array, offset: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (data[offset + k] !== 0) return false;
+  return true;
+}
+
 export function isAllZero(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;

@@ -1,8 +1,11 @@
 /**
  * `compareWith`: reads a known-good reference, an IMA list (core compareLogs) or a Keylime
  * runtime policy whose digests are the known-good set (core comparePolicy), and compares the
- * open log with it. The comparison stays on the open state until the next open of another
- * log; getRows then adds each row's class.
+ * open log with it. A binary reference list is read back from its file (where there is
+ * FileReaderSync), keeping only its columns and a compact copy of its names and file digests
+ * (ParseStart.reference): the open log's bytes and the reference's are not both held. The
+ * comparison stays on the open state until the next open of another log; getRows then adds
+ * each row's class.
  * `acceptChanges`: "accept these changes", the Keylime v1 policy accepting the chosen groups
  * (core acceptChanges), once the open log's template digests are verified.
  */
@@ -37,11 +40,11 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
     basePolicies.set(result, base.policy);
   } else if (isLogKind(kind) && options !== undefined) {
     const input: InputFile = { id: `reference:${name}`, name, file };
-    const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal);
+    const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal, { reference: true });
     if (reference.log.entries.length === 0) {
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
-    result = compareLogs(reference.log, opened.log);
+    result = compareLogs(reference.log, opened.log, reference.namesAndDigests !== undefined ? { reference: reference.namesAndDigests } : {});
   } else {
     const looks = kind ?? describeUnrecognized(head);
     throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);

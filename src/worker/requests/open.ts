@@ -221,6 +221,12 @@ async function openCase(
 export interface ParseStart {
   readonly head?: Uint8Array;
   readonly preview?: (log: OpenedLog) => void;
+  /**
+   * A comparison's reference: a binary list is read back from its file whatever its size
+   * (where it can be), its names and file digests copied (OpenedLog.namesAndDigests), so
+   * neither list's bytes are held twice and the comparison's random reads stay in memory.
+   */
+  readonly reference?: boolean;
 }
 
 /** A file's bytes: its head when that is all of it, else read whole. */
@@ -245,8 +251,11 @@ export async function parseLog(
   session.verifyPool(); // its workers start while the log is read
   const bytesTotal = input.file.size;
   // A binary list is read back from its File on demand: the model keeps no copy of it.
-  const reader = kind === 'ima-binary' ? (session.options.readBack ?? readBackLargeLists)(input.file) : undefined;
-  const parser = makeParser(input, reader === undefined ? options : { ...options, readBack: new ChunkedByteSource(bytesTotal, reader) });
+  const reader = kind === 'ima-binary' ? (session.options.readBack ?? (start.reference === true ? syncBlobReader : readBackLargeLists))(input.file) : undefined;
+  // A reference's file is read back only in order (its entries' template digests, once):
+  // two chunks then serve.
+  const readBack = reader === undefined ? undefined : new ChunkedByteSource(bytesTotal, reader, start.reference === true ? { maxChunks: 2 } : {});
+  const parser = makeParser(input, readBack === undefined ? options : { ...options, readBack, keepNamesAndDigests: start.reference === true });
   let bytesRead = 0;
   let lastProgress = -Infinity;
   const progress = (force: boolean): void => {
@@ -288,7 +297,8 @@ export async function parseLog(
   if (signal.aborted) throw new SessionError('cancelled', 'Cancelled');
   progress(true);
   const log = parser.finish();
-  return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview: overviewOf(input, log, now() - started), kind };
+  const namesAndDigests = parser.namesAndDigests?.columns(log.entries);
+  return { inputId: input.id, drop: input.drop ?? 0, cacheKey, file: input.file, log, overview: overviewOf(input, log, now() - started), kind, ...(namesAndDigests !== undefined ? { namesAndDigests } : {}) };
 }
 
 function overviewOf(input: InputFile, log: ImaLog, millis: number): LogOverview {
