@@ -293,6 +293,11 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(alone.report?.findings[0].message).toBe(
       'pcr-sha256-10: cannot be read as pcr-values: a single sha256 value without its PCR index (a sysfs pcr-sha256/N file): no quote was given to tell which PCR it is; list it as `N: <hex>` or `PCR-NN: <hex>`',
     );
+    // The bank named is the value's, read once from the file (a SHA-1 value beside a sha256 quote).
+    const sha1 = { name: 'pcr-sha1-10', bytes: new TextEncoder().encode('70E4548301B30FA740F08DF3BDCA03534EC2DE9E\n') };
+    expect((await analyzeAll([LOG, ...quote, sha1])).report?.findings.find((f) => f.code === 'input-unreadable')?.message).toBe(
+      'pcr-sha1-10: cannot be read as pcr-values: a single sha1 value without its PCR index (a sysfs pcr-sha1/N file): no quote given selects exactly one PCR of its bank to tell which PCR it is; list it as `N: <hex>` or `PCR-NN: <hex>`',
+    );
   });
 
   it('a nonce with no quote to compare it with', async () => {

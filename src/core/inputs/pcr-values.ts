@@ -7,7 +7,8 @@ import { digestSize } from '../hash/hash-algorithm';
 import { parseValuesPcrFile } from '../tpm/pcrs/pcr-file-binary';
 import { formatPcrSelection } from '../tpm/pcrs/pcr-selection';
 import { looksLikePcrValues, parsePcrValues, type PcrValues, type PcrValuesParse } from '../tpm/pcrs/pcr-values';
-import { parseBareDigest } from '../tpm/pcrs/pcr-text-forms';
+import { placeBareDigest, readBareDigestText } from '../tpm/pcrs/pcr-text-forms';
+import { bankForDigestLength } from '../tpm/pcrs/pcr-value-set';
 import { asText } from '../tpm/binary-input';
 import type { RawInput } from '../analysis/analysis-types';
 import type { InputKindModule } from './input-kind-module';
@@ -49,8 +50,10 @@ function isBareDigest(parsed: PcrValuesParse | undefined): boolean {
  * exactly one PCR of its bank, as tpm2_quote's `-F values` files are read with theirs.
  */
 function readBareDigest(input: RawInput, text: string, sink: LoadSink): { read: true } | { read: false; why: string } {
+  // Read once; each quote's selection only places it.
+  const value = readBareDigestText(text.trim());
   const placed = sink.quotes.flatMap((q) => {
-    const parsed = parseBareDigest(text.trim(), q.quote.selection);
+    const parsed = value === undefined ? undefined : placeBareDigest(value, q.quote.selection);
     return parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0 ? [] : [{ quote: q.input, values: parsed.values }];
   });
   const places = new Set(placed.map((p) => formatPcrValuesPlace(p.values)));
@@ -58,7 +61,7 @@ function readBareDigest(input: RawInput, text: string, sink: LoadSink): { read: 
     sink.mergePcrValues(placed[0].values, input.name);
     return { read: true };
   }
-  const bank = parsePcrValues(input.bytes)?.unindexed?.[0]?.bank ?? 'PCR';
+  const bank = (value === undefined ? undefined : bankForDigestLength(value.length)) ?? 'PCR';
   const why =
     places.size > 1
       ? `the quotes given place it at different PCRs (${placed.map((p) => `${formatPcrValuesPlace(p.values)} by ${p.quote}`).join(', ')})`

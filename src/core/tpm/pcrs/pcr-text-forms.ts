@@ -202,10 +202,24 @@ export function parseBareDigest(
   text: string,
   selection: readonly PcrBankSelection[] | undefined,
 ): PcrTextParse | undefined {
+  const value = readBareDigestText(text);
+  return value === undefined ? undefined : placeBareDigest(value, selection);
+}
+
+/** The value of a text that is one hex digest alone (trimmed); undefined for any other text. */
+export function readBareDigestText(text: string): Uint8Array | undefined {
   const m = BARE_HEX_RE.exec(text);
-  if (m === null) return undefined;
-  const value = fromHex(m[1]);
-  if (value === undefined) return undefined;
+  return m === null ? undefined : fromHex(m[1]);
+}
+
+/**
+ * A bare digest as the PCR of a `selection` naming exactly one PCR of a bank of its size;
+ * otherwise returned in `unindexed` with the bank its length tells (undefined: no digest size).
+ */
+export function placeBareDigest(
+  value: Uint8Array,
+  selection: readonly PcrBankSelection[] | undefined,
+): PcrTextParse | undefined {
   const single =
     selection?.length === 1 && selection[0].pcrs.length === 1 ? selection[0] : undefined;
   const builder = new PcrValuesBuilder();
