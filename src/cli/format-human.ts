@@ -30,7 +30,10 @@ export function formatHumanReport(report: Report): string {
     );
   }
   lines.push(...firmwareLines(report), ...policyLines(report));
-  for (const input of report.inputs) lines.push(`Input: ${input.name} (${input.kind}, ${input.size} bytes)`);
+  for (const input of report.inputs) {
+    const placed = input.selectionFrom === undefined ? '' : `, PCRs placed by the selection of ${input.selectionFrom.join(' and ')}`;
+    lines.push(`Input: ${input.name} (${input.kind}, ${input.size} bytes${placed})`);
+  }
   lines.push('');
   if (report.findings.length > 0) {
     lines.push('Findings:');

@@ -276,6 +276,7 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     const quote = [swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub')];
     const r = await analyzeAll([LOG, ...quote, sysfs]);
     expect(r.status).toBe(0);
+    expect(r.report?.inputs.find((i) => i.name === sysfs.name)?.selectionFrom).toEqual(['q1_rsassa_sha256_10.msg']);
     expect(r.report?.pcrChecks?.find((c) => c.bank === 'sha256' && c.pcr === 10)).toMatchObject({ status: 'match', expected: 'f8a50c287e1d4b39b95d449242783b20d01c5114c2528014749c19d95fdc9bdc' });
     // Two quotes that would place it at different PCRs: ambiguous, refused whatever their order.
     const msg = swtpm('q1_rsassa_sha256_10.msg');
@@ -439,5 +440,28 @@ describe("a tpm2 '-F values' PCR file (digests only) is read with a quote's sele
     const unfit = await withProvider([LOG, swtpm('q2_rsassa_plain.msg'), swtpm('pcrread_sha1_sha256_10.values.bin')]);
     expect(exitStatusOf(unfit)).toBe(2);
     expect(unfit.findings[0].message).toMatch(/fit no quote's selection \(q2_rsassa_plain\.msg selects sha256:10, 32 bytes\)$/);
+  });
+
+  it('several quotes: the file is read with every quote that fits it, never the first; quotes that place it differently leave it unread, whatever their order', async () => {
+    const msg = swtpm('q2_rsassa_plain.msg');
+    const values = swtpm('q2_rsassa_plain.pcrs.values');
+    // The same quote again under another name places it alike: read, and the report names both.
+    const again = { name: 'again.msg', bytes: msg.bytes };
+    const alike = await withProvider([LOG, msg, again, values]);
+    expect(exitStatusOf(alike)).toBe(0);
+    expect(alike.inputs.find((i) => i.name === values.name)?.selectionFrom).toEqual(['q2_rsassa_plain.msg', 'again.msg']);
+    // q2 with its sha256 bitmap changed to PCR 11: 32 bytes fit both selections.
+    const at = Buffer.from(msg.bytes).indexOf(Buffer.from([0x00, 0x0b, 0x03, 0x00, 0x04, 0x00]));
+    expect(at).toBeGreaterThan(0);
+    const pcr11 = { name: 'pcr11.msg', bytes: Uint8Array.from(msg.bytes) };
+    pcr11.bytes[at + 4] = 0x08;
+    for (const quotes of [[msg, pcr11], [pcr11, msg]]) {
+      const both = await withProvider([LOG, ...quotes, values]);
+      expect(exitStatusOf(both)).toBe(2);
+      const refused = both.findings.find((f) => f.code === 'input-unreadable');
+      expect(refused?.message).toContain("as a tpm2 '-F values' PCR file its 32 bytes fit the selections of several quotes, and the quotes given place it at different PCRs (");
+      expect(refused?.message).toContain('sha256:10 by q2_rsassa_plain.msg');
+      expect(refused?.message).toContain('sha256:11 by pcr11.msg');
+    }
   });
 });

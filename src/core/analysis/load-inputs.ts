@@ -163,10 +163,12 @@ export async function loadInputs(
   for (const given of sink.withoutSelection) {
     const result = readWithQuoteSelection(given, sink);
     const forced = given.kind !== undefined;
-    if (result.read && !forced) {
-      const report: ReportInput = { name: given.name, size: given.bytes.length, sha256: await fingerprint(given.bytes, provider), kind: 'pcr-values' };
-      inputs.push(report);
-    } else if (!result.read) {
+    if (result.read) {
+      // The report says which quotes' selection placed its digests.
+      const report = sink.reports.get(given);
+      if (report !== undefined) report.selectionFrom = result.quotes;
+      else inputs.push({ name: given.name, size: given.bytes.length, sha256: await fingerprint(given.bytes, provider), kind: 'pcr-values', selectionFrom: result.quotes });
+    } else {
       const nearest = forced ? undefined : diagnoseUnrecognised(given.bytes);
       const hint = forced || couldBeDigests(given.bytes) ? `; ${result.why}` : '';
       const reason = forced ? result.why : `not recognised as any accepted input${nearest === undefined ? '' : `; nearest reading: ${nearest}`}${hint}`;

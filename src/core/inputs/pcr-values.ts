@@ -5,7 +5,7 @@
  */
 import { digestSize } from '../hash/hash-algorithm';
 import { parseValuesPcrFile } from '../tpm/pcrs/pcr-file-binary';
-import { formatPcrSelection } from '../tpm/pcrs/pcr-selection';
+import { formatPcrSelection, type PcrBankSelection } from '../tpm/pcrs/pcr-selection';
 import { looksLikePcrValues, parsePcrValues, type PcrValues, type PcrValuesParse } from '../tpm/pcrs/pcr-values';
 import { placeBareDigest, readBareDigestText } from '../tpm/pcrs/pcr-text-forms';
 import { bankForDigestLength } from '../tpm/pcrs/pcr-value-set';
@@ -14,19 +14,40 @@ import type { RawInput } from '../analysis/analysis-types';
 import type { InputKindModule } from './input-kind-module';
 import type { LoadSink } from './load-sink';
 
+type SelectionRead = { read: true; quotes: string[] } | { read: false; why: string };
+
 /**
- * A tpm2-tools `-F values` file (digests only, in selection order) read with the selection of
- * a quote of the same case: the first quote whose selected digests add up to exactly the
- * file's size. Undefined when none does; `why` then says what would have fitted.
+ * Digests without PCR numbers, read with the selection of a quote of the same case: a
+ * tpm2-tools `-F values` file (digests only, in selection order) with a quote whose selected
+ * digests add up to exactly its size; one bare digest (a sysfs `pcr-<alg>/<n>` file) with a
+ * quote that selects exactly one PCR of its bank. Every quote is tried, so the order of the
+ * files never chooses: quotes that place the digests alike are the file's (`quotes` names
+ * them, for the report); quotes that place them differently leave it unread, saying so
+ * (fail closed), as does no quote that fits.
  */
-export function readWithQuoteSelection(input: RawInput, sink: LoadSink): { read: true } | { read: false; why: string } {
+export function readWithQuoteSelection(input: RawInput, sink: LoadSink): SelectionRead {
   const text = asText(input.bytes);
-  if (text !== undefined) return readBareDigest(input, text, sink);
-  for (const q of sink.quotes) {
-    const parsed = parseValuesPcrFile(input.bytes, q.quote.selection);
-    if (parsed === undefined || parsed.unreadable.length > 0) continue;
-    sink.mergePcrValues(parsed.values, input.name);
-    return { read: true };
+  // A bare digest is read once; each quote's selection only places it.
+  const value = text === undefined ? undefined : readBareDigestText(text.trim());
+  const place = (selection: readonly PcrBankSelection[]): Pick<PcrValuesParse, 'values' | 'unreadable' | 'unindexed'> | undefined =>
+    text === undefined ? parseValuesPcrFile(input.bytes, selection) : value === undefined ? undefined : placeBareDigest(value, selection);
+  const placed = sink.quotes.flatMap((q) => {
+    const parsed = place(q.quote.selection);
+    return parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0 ? [] : [{ quote: q.input, values: parsed.values }];
+  });
+  const places = new Set(placed.map((p) => formatPcrValuesPlace(p.values)));
+  if (places.size === 1) {
+    sink.mergePcrValues(placed[0].values, input.name);
+    return { read: true, quotes: placed.map((p) => p.quote) };
+  }
+  const differently = `the quotes given place it at different PCRs (${placed.map((p) => `${formatPcrValuesPlace(p.values)} by ${p.quote}`).join(', ')})`;
+  if (text !== undefined) {
+    const bank = (value === undefined ? undefined : bankForDigestLength(value.length)) ?? 'PCR';
+    const why =
+      places.size > 1
+        ? differently
+        : `${sink.quotes.length === 0 ? 'no quote was given' : 'no quote given selects exactly one PCR of its bank'} to tell which PCR it is`;
+    return { read: false, why: `a single ${bank} value without its PCR index (a sysfs pcr-${bank}/N file): ${why}; list it as \`N: <hex>\` or \`PCR-NN: <hex>\`` };
   }
   const sizes = sink.quotes.map((q) => {
     const bytes = q.quote.selection.reduce((n, s) => n + (s.bank === undefined ? 0 : digestSize(s.bank) * s.pcrs.length), 0);
@@ -35,38 +56,16 @@ export function readWithQuoteSelection(input: RawInput, sink: LoadSink): { read:
   return {
     read: false,
     why:
-      sizes.length === 0
-        ? `as a tpm2 '-F values' PCR file (${input.bytes.length} bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to, or read the PCRs as YAML or '-F serialized'`
-        : `as a tpm2 '-F values' PCR file its ${input.bytes.length} bytes fit no quote's selection (${sizes.join('; ')})`,
+      places.size > 1
+        ? `as a tpm2 '-F values' PCR file its ${input.bytes.length} bytes fit the selections of several quotes, and ${differently}: which PCRs it holds cannot be told; read the PCRs as YAML or '-F serialized'`
+        : sizes.length === 0
+          ? `as a tpm2 '-F values' PCR file (${input.bytes.length} bytes of digests, no PCR numbers) it needs the PCR selection it was read with: give the quote it belongs to, or read the PCRs as YAML or '-F serialized'`
+          : `as a tpm2 '-F values' PCR file its ${input.bytes.length} bytes fit no quote's selection (${sizes.join('; ')})`,
   };
 }
 
 function isBareDigest(parsed: PcrValuesParse | undefined): boolean {
   return parsed?.unindexed !== undefined && (parsed.unreadable?.length ?? 0) === 0;
-}
-
-/**
- * One bare digest (a sysfs `pcr-<alg>/<n>` file) read as the PCR of a quote that selects
- * exactly one PCR of its bank, as tpm2_quote's `-F values` files are read with theirs.
- */
-function readBareDigest(input: RawInput, text: string, sink: LoadSink): { read: true } | { read: false; why: string } {
-  // Read once; each quote's selection only places it.
-  const value = readBareDigestText(text.trim());
-  const placed = sink.quotes.flatMap((q) => {
-    const parsed = value === undefined ? undefined : placeBareDigest(value, q.quote.selection);
-    return parsed === undefined || parsed.unindexed !== undefined || (parsed.unreadable?.length ?? 0) > 0 ? [] : [{ quote: q.input, values: parsed.values }];
-  });
-  const places = new Set(placed.map((p) => formatPcrValuesPlace(p.values)));
-  if (places.size === 1) {
-    sink.mergePcrValues(placed[0].values, input.name);
-    return { read: true };
-  }
-  const bank = (value === undefined ? undefined : bankForDigestLength(value.length)) ?? 'PCR';
-  const why =
-    places.size > 1
-      ? `the quotes given place it at different PCRs (${placed.map((p) => `${formatPcrValuesPlace(p.values)} by ${p.quote}`).join(', ')})`
-      : `${sink.quotes.length === 0 ? 'no quote was given' : 'no quote given selects exactly one PCR of its bank'} to tell which PCR it is`;
-  return { read: false, why: `a single ${bank} value without its PCR index (a sysfs pcr-${bank}/N file): ${why}; list it as \`N: <hex>\` or \`PCR-NN: <hex>\`` };
 }
 
 /** `sha256:10` for a listing of one value. */

@@ -94,6 +94,11 @@ export interface ReportInput {
   sha256: string;
   byteOrder?: 'little' | 'big';
   digestBank?: HashAlgorithm;
+  /**
+   * PCR digests given without PCR numbers (a tpm2 `-F values` file, a sysfs PCR file): the
+   * quotes whose selection they were read with, each placing them alike.
+   */
+  selectionFrom?: string[];
 }
 
 export interface KexecFact {

@@ -253,7 +253,7 @@ function optional<T extends object, K extends keyof T & string>(
 }
 
 function readInput(w: Walk, v: unknown, path: string): ReportInput {
-  const o = w.object(v, path, ['name', 'kind', 'size', 'sha256', 'byteOrder', 'digestBank']);
+  const o = w.object(v, path, ['name', 'kind', 'size', 'sha256', 'byteOrder', 'digestBank', 'selectionFrom']);
   const input: ReportInput = {
     name: w.string(o.name, `${path}.name`, SCHEMA_LIMITS.name),
     kind: w.oneOf(o.kind, `${path}.kind`, INPUT_KINDS),
@@ -262,6 +262,7 @@ function readInput(w: Walk, v: unknown, path: string): ReportInput {
   };
   optional(w, o, input, 'byteOrder', (x, p) => w.oneOf(x, p, ['little', 'big'] as const), path);
   optional(w, o, input, 'digestBank', (x, p) => w.bank(x, p), path);
+  optional(w, o, input, 'selectionFrom', (x, p) => w.array(x, p, SCHEMA_LIMITS.inputs, (y, q) => w.string(y, q, SCHEMA_LIMITS.name)), path);
   return input;
 }
 
