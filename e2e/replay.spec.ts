@@ -158,3 +158,18 @@ test('a mixed paste: every part used, the line nothing read is said', async ({ i
   await expect(unknown).toContainText('please check this machine, thanks');
   await expect(unknown).toContainText('line 12');
 });
+
+test("tpm2_quote's whole stdout pasted: every line understood, its calcDigest checked", async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements')]);
+  await inspector.waitForReady();
+  const stdout = readSharedText('swtpm', 'q3_ecdsa_multibank.stdout.yaml').trim();
+  const paste = (text: string) => inspector.page.getByTestId('quote-input').fill([text, readSharedText('swtpm', 'ak_ecc.pem').trim(), `nonce: ${SWTPM_NONCE}`].join('\n'));
+  await paste(stdout);
+  expect(await verdicts(inspector)).toEqual({ signature: 'ok', nonce: 'ok', digest: 'ok' });
+  await expect(inspector.page.locator('[data-testid="paste-part"][data-kind="unknown"]')).toHaveCount(0);
+  // A calcDigest that is not the digest of the values printed above it: the verdict is red.
+  await paste(stdout.replace('calcDigest: ce68', 'calcDigest: cf68'));
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  await expect(inspector.page.getByTestId('finding').filter({ hasText: 'is not the digest of the 12 PCR values' })).toHaveCount(1);
+});

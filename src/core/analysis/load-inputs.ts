@@ -20,6 +20,7 @@ import { diagnoseUnrecognised } from '../inputs/diagnose';
 import { asText } from '../tpm/binary-input';
 import { LoadSink, type Unreadable } from '../inputs/load-sink';
 import { noEntryRead } from '../inputs/ima-list';
+import { checkCalcDigest } from '../tpm/quote/tpm2-quote-stdout';
 import { parseImaKeys } from '../ima-signature/ima-key';
 import { addPolicyInput, sortEnvelopeKey, type PolicyInputs } from '../policy/policy-inputs';
 import { arrangeBankLists } from './bank-lists';
@@ -158,6 +159,12 @@ export async function loadInputs(
       if (!inputs.some((i) => i.name === part.name && i.sha256 === sha256) && !queue.some((q) => q.name === part.name && bytesEqual(q.bytes, part.bytes))) parts.push(part);
     }
     queue.splice(at + 1, 0, ...parts);
+  }
+  // tpm2_quote's PCR values are used only when the calcDigest printed with them is their digest.
+  for (const c of sink.calcDigests) {
+    const why = checkCalcDigest(c.values, c.calcDigest, provider);
+    if (why === undefined) sink.mergePcrValues(c.values, c.input.name);
+    else sink.refuse(c.input, why);
   }
   // Digests without PCR numbers: read with a quote's selection, else refused saying so.
   for (const given of sink.withoutSelection) {

@@ -49,6 +49,11 @@ export class LoadSink {
    * tpm2-tools `-F values` file, digests only, read once the quotes (their selection) are known.
    */
   readonly withoutSelection: RawInput[] = [];
+  /**
+   * tpm2_quote stdouts' PCR values with the calcDigest printed beside them: merged by
+   * loadInputs once it has checked that calcDigest is their digest (it has the hashers).
+   */
+  readonly calcDigests: Array<{ readonly input: RawInput; readonly values: PcrValues; readonly calcDigest: Uint8Array }> = [];
   /** Inputs found inside an input (a bundle's parts), read next as if each had been given. */
   readonly found: RawInput[] = [];
   /** Each input's line in the report (set by loadInputs before its loader runs). */

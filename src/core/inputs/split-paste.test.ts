@@ -24,17 +24,25 @@ describe('splitPaste', () => {
     expect(splitPaste(swtpmText('evmctl_pcrs_sha256.txt'))[0].unreadable).toBeUndefined();
   });
 
-  it('tpm2_quote stdout: quote, signature, pcrs block, calcDigest', () => {
+  it('tpm2_quote stdout is one part, every line of it (calcDigest included) read whole as the file is', () => {
+    for (const name of ['q1_rsassa_sha256_10', 'q2_rsassa_plain', 'q3_ecdsa_multibank', 'q3b_ecdsa_plain', 'q4_rsapss', 'q5_keylime']) {
+      const stdout = swtpmText(`${name}.stdout.yaml`);
+      const parts = splitPaste(stdout);
+      expect(parts.map((p) => [p.kind, p.lineStart, p.unreadable ?? false]), name).toEqual([['tpm-quote', 0, false]]);
+      expect(parts[0].text, name).toBe(stdout.trimEnd());
+    }
     const parts = splitPaste(swtpmText('q3_ecdsa_multibank.stdout.yaml'));
-    expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([
-      ['tpm-quote', 0],
-      ['tpm-signature', 1],
-      ['pcr-values', 4],
-      ['unknown', 19],
-    ]);
     expect(parseQuote(parts[0].text)?.quote?.bytes).toEqual(readSharedData('swtpm', 'q3_ecdsa_multibank.msg'));
-    expect(parseTpmSignature(parts[1].text)?.scheme).toBe('der-ecdsa');
-    expect(parsePcrValues(parts[2].text)?.values.get('sha256')?.size).toBe(11);
+    expect(parseTpmSignature(parts[0].text)?.scheme).toBe('der-ecdsa');
+    expect(parsePcrValues(parts[0].text)?.values.get('sha256')?.size).toBe(11);
+  });
+
+  it('tpm2_quote stdout among other things: its hex wrapped by a terminal, then a key and a nonce, each its own part', () => {
+    const [quoted, ...rest] = swtpmText('q1_rsassa_sha256_10.stdout.yaml').trimEnd().split('\n');
+    const wrapped = (quoted.match(/.{1,64}/g) ?? []).join('\n');
+    const parts = splitPaste(['$ tpm2_quote -c ak.ctx -l sha256:10 -q 0123456789abcdef0123456789abcdef -o q1.pcrs', wrapped, ...rest, swtpmText('ak_rsa.pem').trim(), 'nonce: 0123456789abcdef0123456789abcdef'].join('\n'));
+    expect(parts.map((p) => p.kind)).toEqual(['unknown', 'tpm-quote', 'ak-public', 'nonce']);
+    expect(parts[1].text).toBe([quoted, ...rest].join('\n'));
   });
 
   it('a support-ticket paste: chatter, nonce, wrapped hex quote, PEM key, evmctl PCRs, a Keylime string', () => {

@@ -1,6 +1,6 @@
 /**
  * One pasted text often holds several artefacts: tpm2_quote's whole stdout (`quoted:` hex,
- * a `signature:` block, a `pcrs:` listing, `calcDigest:`), a PEM key, a nonce line, a
+ * a `signature:` block, a `pcrs:` listing, `calcDigest:`: one part), a PEM key, a nonce line, a
  * Keylime string, hex dumps with or without a label (`quote: …`, `sig: …`, `ak: …`). This
  * splits it into parts, each fed to its kind's parser.
  *
@@ -15,6 +15,7 @@
 import { encodeText } from '../util/bytes';
 import { splitKeylimeQuoteString } from '../tpm/quote/keylime-string';
 import { classifyPcrLine } from '../tpm/pcrs/pcr-text-forms';
+import { isTpm2QuoteStdoutLine, QUOTED_LINE_RE } from '../tpm/quote/tpm2-quote-stdout';
 import type { InputKind } from './input-kinds';
 import { INPUT_KIND_MODULES, inputKindModule, recogniseInput } from './registry';
 
@@ -36,6 +37,7 @@ const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
 const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
 const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
+const HEX_LINE_RE = /^\s*[0-9a-f]+\s*$/i;
 const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
@@ -145,6 +147,17 @@ export function splitPaste(text: string): PastePart[] {
     if (nonce !== null) {
       push('nonce', nonce[1], i);
       i++;
+      continue;
+    }
+    if (QUOTED_LINE_RE.test(line)) {
+      // tpm2_quote's stdout is one part, read whole as the file would be: its calcDigest is
+      // checked against the PCR values printed above it (tpm2-quote-stdout.ts).
+      // Its hex may go on over lines a terminal wrapped.
+      const wrapped = runEnd(lines, i + 1, (l) => HEX_LINE_RE.test(l));
+      const end = runEnd(lines, wrapped, isTpm2QuoteStdoutLine);
+      const quoted = [line.trimEnd(), ...lines.slice(i + 1, wrapped).map((l) => l.trim())].join('');
+      pushAs('tpm-quote', [quoted, ...lines.slice(wrapped, end)].join('\n'), i, true);
+      i = end;
       continue;
     }
     if (STDOUT_SIGNATURE_RE.test(line)) {

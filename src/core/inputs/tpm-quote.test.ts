@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createHashProvider, type HashProvider } from '../hash/hash-provider';
 import { analyzeRaw } from '../analysis/analyze';
 import { exitStatusOf } from '../analysis/verdict';
-import { readSharedText } from '../testing/shared-data';
+import { readSharedData, readSharedText } from '../testing/shared-data';
+import { splitPaste } from './split-paste';
 import { encodeText } from '../util/bytes';
 
 const RESPONSE = 'keylime_agent_quote_response.json';
@@ -70,5 +71,39 @@ describe('a Keylime agent response', () => {
     expect(exitStatusOf(report)).toBe(2);
     // The rest of the response is still analysed.
     expect(report.log?.entries).toBe(6);
+  });
+});
+
+describe("tpm2_quote's stdout, given or pasted", () => {
+  const DATA = (name: string) => ({ name, bytes: readSharedData('swtpm', name) });
+  const NONCE = '0123456789abcdef0123456789abcdef';
+  async function analyzePaste(text: string) {
+    provider ??= await createHashProvider();
+    // As the app's worker sends a paste's parts: each as an input of its kind.
+    const raws = splitPaste(text).flatMap((p) => (p.kind === 'nonce' || p.kind === 'unknown' ? [] : [{ name: `paste, line ${p.lineStart + 1}`, bytes: encodeText(p.text), kind: p.kind }]));
+    return (await analyzeRaw([DATA('binary_runtime_measurements'), DATA('ak_ecc.pub'), ...raws], { nonce: NONCE }, provider)).report;
+  }
+
+  it('pasted whole: quote, signature, PCR values and calcDigest all read and checked (exit 0)', async () => {
+    const report = await analyzePaste(readSharedText('swtpm', 'q3_ecdsa_multibank.stdout.yaml'));
+    expect(exitStatusOf(report)).toBe(0);
+    expect(report.quote).toMatchObject({ signature: 'valid', digestMatches: true, nonceMatches: true });
+    expect(report.pcrChecks?.map((c) => [c.bank, c.pcr, c.status])).toEqual([['sha1', 10, 'match'], ['sha256', 10, 'match']]);
+  });
+
+  it('a calcDigest that is not the digest of the values printed: refused (exit 2) and its values unused, pasted or given', async () => {
+    const edited = readSharedText('swtpm', 'q3_ecdsa_multibank.stdout.yaml').replace('    3 : 0x3D', '    3 : 0x3E');
+    const given = async () => {
+      provider ??= await createHashProvider();
+      return (await analyzeRaw([DATA('binary_runtime_measurements'), DATA('ak_ecc.pub'), { name: 'stdout.yaml', bytes: encodeText(edited) }], { nonce: NONCE }, provider)).report;
+    };
+    for (const [name, report] of [['paste, line 1', await analyzePaste(edited)], ['stdout.yaml', await given()]] as const) {
+      expect(exitStatusOf(report), name).toBe(2);
+      expect(report.findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
+      expect(report.findings[0].message).toMatch(new RegExp(`^${name}: cannot be read as tpm-quote: its calcDigest ce68cd49\\w+ is not the digest of the 12 PCR values its 'pcrs:' block prints`));
+      // The quote itself is still checked; the printed values are not used.
+      expect(report.quote?.signature, name).toBe('valid');
+      expect(report.pcrChecks ?? [], name).toEqual([]);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { parseKeylimeQuote, type KeylimeAgentFields } from '../tpm/quote/keylime
 import { parsePcrValues } from '../tpm/pcrs/pcr-values';
 import { decodeQuoteBytes, parseQuote, type QuoteParse } from '../tpm/quote/quote';
 import { parseTpmSignature } from '../tpm/signature/signature';
+import { readTpm2QuoteStdout } from '../tpm/quote/tpm2-quote-stdout';
 import type { InputKindModule } from './input-kind-module';
 import type { LoadSink } from './load-sink';
 
@@ -94,11 +95,17 @@ export const tpmQuote: InputKindModule<QuoteSniff> = {
     });
     if (stdout) {
       const pcrs = parsePcrValues(input.bytes);
+      const lines = readTpm2QuoteStdout(text);
       // A value line of its 'pcrs:' block that cannot be read is a PCR value the user gave and
       // imascope could not check (fail closed), as in a PCR file of its own.
       const unreadable = pcrs?.unreadable ?? [];
       if (unreadable.length > 0) sink.unreadable.push({ name: input.name, kind: 'pcr-values', reason: `its 'pcrs:' block: ${unreadable.join('; ')}` });
-      if (pcrs !== undefined) sink.mergePcrValues(pcrs.values, input.name);
+      // calcDigest is tpm2_quote's digest of the values it printed: one that cannot be read
+      // leaves them unchecked (fail closed); one that can is checked before they are used.
+      if (lines.calcDigestUnreadable !== undefined) sink.refuse(input, `its calcDigest: ${lines.calcDigestUnreadable}`);
+      else if (pcrs !== undefined && lines.calcDigest !== undefined) sink.calcDigests.push({ input, values: pcrs.values, calcDigest: lines.calcDigest });
+      else if (pcrs !== undefined) sink.mergePcrValues(pcrs.values, input.name);
+      if (lines.unread.length > 0) sink.notes.push(`${input.name}: not printed by tpm2_quote, not read: ${lines.unread.join('; ')}`);
     }
   },
   paste: {
