@@ -3,6 +3,7 @@
  * when every line is one token and one starts with `/` or `^`, and tried after every other kind.
  * A base64 blob fits that too (its lines may start with `/`): it never is one.
  */
+import { parseExcludeList } from '../policy/excludes';
 import type { InputKindModule } from './input-kind-module';
 
 /**
@@ -19,9 +20,9 @@ function isBase64Blob(lines: readonly string[]): boolean {
 export const excludeList: InputKindModule<true> = {
   kind: 'exclude-list',
   sniff: (sample) => {
-    const text = sample.text;
+    const text = sample.namesText;
     if (text === undefined) return undefined;
-    const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'));
+    const lines = parseExcludeList(text);
     const patterns = lines.length > 0 && lines.every((l) => !/\s/.test(l)) && lines.some((l) => l.startsWith('/') || l.startsWith('^'));
     return patterns && !isBase64Blob(lines) ? true : undefined;
   },

@@ -5,6 +5,7 @@
  */
 import type { RawInput } from '../analysis/analysis-types';
 import { asText, decodeHexOrBase64 } from '../tpm/binary-input';
+import { decodeText } from '../util/bytes';
 import type { InputKind } from './input-kinds';
 import type { LoadSink } from './load-sink';
 
@@ -24,6 +25,7 @@ export class Sample {
   readonly whole: Uint8Array | undefined;
   #text: string | undefined | null = null;
   #decoded: Uint8Array | undefined | null = null;
+  #namesText: string | undefined | null = null;
 
   constructor(bytes: Uint8Array, isWhole: boolean) {
     this.head = bytes.subarray(0, SNIFF_HEAD_BYTES);
@@ -39,6 +41,16 @@ export class Sample {
   get text(): string | undefined {
     if (this.#text === null) this.#text = asText(this.head);
     return this.#text;
+  }
+
+  /**
+   * The head as text when it holds no NUL byte: the control characters and DEL that `text`
+   * refuses may be in the paths a policy, an allowlist or an exclude list names (they come
+   * from IMA logs, whose names hold any byte but NUL).
+   */
+  get namesText(): string | undefined {
+    if (this.#namesText === null) this.#namesText = this.head.includes(0) ? undefined : (this.text ?? decodeText(this.head));
+    return this.#namesText;
   }
 
   /** For text: the hex or base64 it spells; for bytes that are not text: undefined. */

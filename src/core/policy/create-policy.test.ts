@@ -13,6 +13,7 @@ import { addMeasurementsToPolicy, createPolicy, measurementsOf, policyDocumentOf
 import { evaluateKeylime } from './keylime-eval';
 import { validatePolicySchema } from './policy-schema';
 import { parseRuntimePolicy } from './runtime-policy';
+import { classifyInput } from '../inputs/registry';
 
 const provider = createNobleHashProvider();
 
@@ -36,6 +37,24 @@ const updated = logOf([
   { template: 'ima-buf', path: 'kernel_version', buf: '6.8.1' },
 ]);
 const judge = (doc: object, log: typeof good) => evaluateKeylime(log, { policy: parseRuntimePolicy(encodeText(JSON.stringify(doc))).policy }, provider);
+
+describe('names with DEL and control characters (the kernel logs them raw)', () => {
+  const names = ['/usr/bin/del\x7fname', '/usr/bin/ctl\x01a', '/usr/bin/esc\x1b[0m', '/usr/bin/us\x1fname'];
+  const log = logOf(names.map((path) => ({ path, fileDigest: { content: path } })));
+  const written = JSON.stringify(createPolicy([log]).policy);
+
+  it('a policy, allowlist or exclude list naming them is recognised by content, and matches them byte for byte', () => {
+    // JSON.stringify writes DEL raw and escapes the C0 controls: both forms are read.
+    expect(written).toContain('del\x7fname');
+    expect(classifyInput(encodeText(written))).toBe('runtime-policy');
+    expect(judge(JSON.parse(written) as object, log)).toMatchObject({ pass: true });
+    const digests = (JSON.parse(written) as { digests: Record<string, string[]> }).digests;
+    const flat = names.map((n) => `${digests[n][0]}  ${n}\n`).join('');
+    expect(classifyInput(encodeText(flat))).toBe('runtime-policy');
+    expect([...parseRuntimePolicy(encodeText(flat)).policy.digests.keys()]).toEqual(names);
+    expect(classifyInput(encodeText(names.map((n) => `${n}$\n`).join('')))).toBe('exclude-list');
+  });
+});
 
 describe('createPolicy and addMeasurementsToPolicy', () => {
   const created = createPolicy([good]);

@@ -12,9 +12,10 @@
  *             caller must say that entries are judged as if no exclude matched
  *
  * Exclude lists (one regex per line) are read as `keylime_convert_runtime_policy` does: lines
- * stripped, empty lines and lines starting with `#` skipped.
+ * stripped (Python's whitespace: python-text.ts), empty lines and lines starting with `#` skipped.
  */
 import { joinExcludes, translatePythonRegex } from './python-regex';
+import { pythonFileLines, pythonStrip } from './python-text';
 
 export interface CompiledExcludes {
   readonly status: 'none' | 'ok' | 'ignored' | 'inexact';
@@ -59,9 +60,8 @@ export function compileExcludes(patterns: readonly string[]): CompiledExcludes {
 
 /** Exclude-list text → patterns. */
 export function parseExcludeList(text: string): string[] {
-  return text
-    .split(/\r\n|\r|\n/)
-    .map((l) => l.trim())
+  return pythonFileLines(text)
+    .map(pythonStrip)
     .filter((l) => l.length > 0 && !l.startsWith('#'));
 }
 

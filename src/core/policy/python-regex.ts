@@ -16,6 +16,8 @@
  * unbalanced parenthesis; nothing to repeat) make it `rejected`, as Keylime's compile fails.
  */
 
+import { PYTHON_SPACE_CLASS } from './python-text';
+
 export type PythonRegexResult =
   | { readonly kind: 'ok'; readonly regex: RegExp; readonly notes: readonly string[] }
   | { readonly kind: 'inexact'; readonly reason: string }
@@ -26,7 +28,7 @@ const CLASS_ESCAPES: ReadonlyMap<string, string> = new Map([
   ['d', '\\p{Nd}'],
   ['D', '\\P{Nd}'],
   ['w', '\\p{L}\\p{N}_'],
-  ['s', '\\s\\x1c-\\x1f'],
+  ['s', PYTHON_SPACE_CLASS],
 ]);
 const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
   ['n', '\\n'],
@@ -174,9 +176,9 @@ class Translator {
       case 'W':
         return this.emit('[^\\p{L}\\p{N}_]', true);
       case 's':
-        return this.emit('[\\s\\x1c-\\x1f]', true);
+        return this.emit(`[${PYTHON_SPACE_CLASS}]`, true);
       case 'S':
-        return this.emit('[^\\s\\x1c-\\x1f]', true);
+        return this.emit(`[^${PYTHON_SPACE_CLASS}]`, true);
       case 'b':
       case 'B':
         this.notes.push(`\\${next} uses ASCII word characters in JavaScript, Unicode ones in Python`);

@@ -58,6 +58,31 @@ describe('runtime policy formats', () => {
     expect(policy.keyrings.get('.ima')?.[0]).toMatch(/^a7d52aaa/);
   });
 
+  it('a flat allowlist and an exclude list whose paths hold DEL and control characters, read as Keylime reads them', () => {
+    // The converter's _convert_flat_format_allowlist and update_runtime_policy's exclude-file
+    // loop, run by CPython 3.11 on these texts, give the maps and lists below: DEL, \x01 and ESC
+    // are kept; \v, U+001C and U+0085 end a line (the path is cut there); U+001F is whitespace
+    // (stripped, or the split between digest and path); a BOM is none.
+    const flat = 'aa11  /usr/bin/del\u007fname\nbb22 /usr/bin/ctl\u0001a\u001f\ncc33\t/usr/bin/esc\u001b[0m\ndd44  /usr/bin/vt\u000bname\nee55  /usr/bin/fs\u001cname\nff66 /usr/bin/nel\u0085x\n\ufeff0077  /bom\n0088\u001f/us-sep\n';
+    const { format, policy } = parseRuntimePolicy(text(flat));
+    expect(format).toBe('allowlist');
+    expect(Object.fromEntries(policy.digests)).toEqual({
+      '/usr/bin/del\u007fname': ['aa11'],
+      '/usr/bin/ctl\u0001a': ['bb22'],
+      '/usr/bin/esc\u001b[0m': ['cc33'],
+      '/usr/bin/vt': ['dd44'],
+      '/usr/bin/fs': ['ee55'],
+      '/usr/bin/nel': ['ff66'],
+      '/bom': ['\ufeff0077'],
+      '/us-sep': ['0088'],
+    });
+    // re.match(r'\s', c) for U+0085, U+001F: a match; for U+FEFF: none.
+    const space = translatePythonRegex('a\\sb');
+    if (space.kind !== 'ok') throw new Error(space.kind);
+    expect(['a\u0085b', 'a\u001fb', 'a\ufeffb'].map((t) => ((space.regex.lastIndex = 0), space.regex.test(t)))).toEqual([true, true, false]);
+    expect(parseExcludeList('/usr/bin/del\u007f\n\u001f/tmp/x\u001f\n\ufeff/bom\n# c\n\u0085/nel\n')).toEqual(['/usr/bin/del\u007f', '/tmp/x', '\ufeff/bom', '/nel']);
+  });
+
   it('names the place of what is not a policy', () => {
     const err = (s: string) => {
       try {

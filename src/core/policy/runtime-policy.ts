@@ -19,6 +19,7 @@
  */
 import { decodeText, fromBase64, fromHex } from '../util/bytes';
 import { escapePointer, validatePolicySchema, type SchemaProblem } from './policy-schema';
+import { PYTHON_SPACE_CLASS, pythonFileLines, pythonSplitFirst, pythonSplitlines, pythonStrip } from './python-text';
 
 export type PolicyFormat = 'keylime-v1' | 'keylime-dsse' | 'legacy-json' | 'allowlist';
 
@@ -215,23 +216,27 @@ function convertLegacy(json: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** `_convert_flat_format_allowlist`: `<digest> <path>` per line, split on the first whitespace run. */
+/**
+ * `_convert_flat_format_allowlist`: `<digest> <path>` per line, split on the first whitespace
+ * run, in Python's terms (python-text.ts): a path holding a character Python ends a line at
+ * (\v, \f, U+001C–U+001E…) is cut there, and one ending in U+001F loses it, as Keylime reads it.
+ */
 function parseFlatAllowlist(text: string): RuntimePolicy {
   const digests = new Map<string, string[]>();
   const keyrings = new Map<string, string[]>();
-  for (const raw of text.split(/\r\n|\r|\n/)) {
-    const line = raw.trim();
-    const m = /^(\S+)\s+(.+)$/.exec(line);
-    if (m === null) continue;
-    let path = m[2];
+  for (const raw of pythonSplitlines(text)) {
+    const pieces = pythonSplitFirst(pythonStrip(raw));
+    if (pieces === undefined) continue;
+    const [digest] = pieces;
+    let path = pieces[1];
     let target = digests;
     if (path.startsWith('%keyring:')) {
       path = path.slice('%keyring:'.length);
       target = keyrings;
     }
     const list = target.get(path);
-    if (list === undefined) target.set(path, [m[1]]);
-    else list.push(m[1]);
+    if (list === undefined) target.set(path, [digest]);
+    else list.push(digest);
   }
   return {
     digests,
@@ -247,7 +252,11 @@ function parseFlatAllowlist(text: string): RuntimePolicy {
 
 /** Content test for input classification: a flat allowlist's lines are `<hex> <path>`. */
 export function looksLikeFlatAllowlist(text: string): boolean {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  // Lines as an editor shows them: a path holding \v or U+001C is still one line's (Keylime
+  // cuts it there when it reads the list, and parseFlatAllowlist does so too).
+  const lines = pythonFileLines(text).map(pythonStrip).filter((l) => l.length > 0);
   if (lines.length === 0) return false;
-  return lines.every((l) => /^(?:[a-z0-9_-]+:)?[0-9a-fA-F]{32,128}\s+\S/.test(l));
+  return lines.every((l) => FLAT_LINE_RE.test(l));
 }
+
+const FLAT_LINE_RE = new RegExp(`^(?:[a-z0-9_-]+:)?[0-9a-fA-F]{32,128}[${PYTHON_SPACE_CLASS}]+[^${PYTHON_SPACE_CLASS}]`);
