@@ -80,6 +80,16 @@ describe('splitPaste', () => {
     expect(parseTpmSignature(parts[6].text)?.scheme).toBe('plain-rsa');
   });
 
+  it("tpm2_print's TPMS_ATTEST: its extraData is the quote's own, never taken as the verifier's nonce", () => {
+    const printed = swtpmText('q1_rsassa_sha256_10.msg.tpm2_print.yaml').trimEnd();
+    const parts = splitPaste([`quote: ${toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}`, printed].join('\n'));
+    expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['tpm-quote', 0],
+      ['unknown', 1],
+    ]);
+    expect(parts[1].text).toBe(printed);
+  });
+
   it('labels guide but content decides; a lone labelled digest is not a PCR listing', () => {
     const parts = splitPaste(
       [`signature: ${toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}`, `calcDigest: ${'ab'.repeat(32)}`, `ak=${toHex(readSharedData('swtpm', 'ak_ecc.pub'))}`].join('\n'),

@@ -38,6 +38,9 @@ const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
 const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
 const HEX_LINE_RE = /^\s*[0-9a-f]+\s*$/i;
+/** tools/misc/tpm2_print.c print_TPMS_ATTEST: `magic: ff544347`, then `type:`, `extraData:`, … */
+const TPM2_PRINT_ATTEST_RE = /^\s*magic:\s*(?:0x)?ff544347\s*$/i;
+const YAML_KEY_LINE_RE = /^\s*(?:[A-Za-z]\w*|\d+)\s*:(?:\s.*)?$/;
 const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
@@ -141,6 +144,16 @@ export function splitPaste(text: string): PastePart[] {
     if (splitKeylimeQuoteString(trimmed) !== undefined) {
       push(confirms('tpm-quote', trimmed) ? 'tpm-quote' : 'unknown', trimmed, i);
       i++;
+      continue;
+    }
+    if (TPM2_PRINT_ATTEST_RE.test(line)) {
+      // tpm2_print -t TPMS_ATTEST: the quote's own fields. Its `extraData:` is the nonce the
+      // quote holds, never the verifier's: taken as one, the nonce check would compare the
+      // quote with itself and pass. Kept whole, said not understood (the quote's bytes are
+      // what is checked).
+      const end = runEnd(lines, i + 1, (l) => YAML_KEY_LINE_RE.test(l));
+      push('unknown', block(i, end), i);
+      i = end;
       continue;
     }
     const nonce = NONCE_RE.exec(line);
