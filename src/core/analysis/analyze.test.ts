@@ -341,7 +341,7 @@ describe('firmware event log beside the list', () => {
     expect(codes(report)).toEqual(expect.arrayContaining(['firmware-pcr-match', 'boot-aggregate-match']));
   });
 
-  it('PCR values pasted from tpm2-tools 5.4\'s tpm2_eventlog (pcrs:) are said to be that tool\'s replay, not the TPM\'s', async () => {
+  it('PCR values pasted from tpm2-tools 5.4\'s tpm2_eventlog (pcrs:) are said to be that tool\'s replay, not the TPM\'s: a failed check', async () => {
     const yaml = new TextDecoder().decode(readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml'));
     const printed = yaml.slice(yaml.indexOf('pcrs:'));
     const report = await run([swtpm('binary_bios_measurements'), { name: 'pcrs.yaml', bytes: encodeText(printed) }]);
@@ -350,7 +350,8 @@ describe('firmware event log beside the list', () => {
       ['sha1', 0, 'tpm2-eventlog-no-action-extended'],
       ['sha256', 0, 'tpm2-eventlog-no-action-extended'],
     ]);
-    expect(report.findings.filter((f) => f.code === 'firmware-pcr-mismatch').map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(report.findings.filter((f) => f.code === 'firmware-pcr-mismatch').map((f) => f.severity)).toEqual(['error', 'error']);
+    expect(report.findings.find((f) => f.code === 'firmware-pcr-mismatch')?.message).toContain('not values read from the TPM, so they check nothing');
   });
 });
 

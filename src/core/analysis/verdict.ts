@@ -72,6 +72,12 @@ function agreement(report: Report): { headline: string; detail: string } {
   // A firmware log without a list: what was checked is its replay, and the supplied values of
   // the PCRs it governs; no measurement list, so no IMA check is implied.
   const fw = report.firmware;
+  if (report.log === undefined && fw?.ccRegisters !== undefined) {
+    return {
+      headline: 'The TDX event log replays',
+      detail: `${plural(fw.events, 'event')} replayed into ${Object.keys(fw.ccRegisters).join(', ') || 'no register'}: a TD quote carries these registers, and no TPM PCR value or quote is compared with them. No IMA measurement list was given: add it to check what was measured.`,
+    };
+  }
   if (report.log === undefined && fw !== undefined) {
     const compared = fw.checks?.length ?? 0;
     const banks = firmwarePcrsText(fw);

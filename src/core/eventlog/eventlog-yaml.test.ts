@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
-import { toHex } from '../util/bytes';
+import { encodeText, toHex } from '../util/bytes';
 import { parseFirmwareLog } from './event-log';
 import { isEventlogYaml, parseEventlogYaml } from './eventlog-yaml';
 import { replayFirmwareLog } from './replay-firmware';
@@ -104,6 +104,24 @@ describe('tpm2_eventlog YAML', () => {
     const cut = parseEventlogYaml(text.slice(0, at + 40));
     expect(cut.events).toHaveLength(5);
     expect(cut.errors[0].message).toBe(`event 5 at offset ${at}: no EventSize number; parsing stopped`);
+  });
+
+  it('counts offsets in the file\'s bytes (a BOM included) and gives raw string bytes back exactly, UTF-8 or not', () => {
+    const file = readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml');
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...file]);
+    const plain = parseEventlogYaml(file);
+    const bom = parseEventlogYaml(withBom);
+    expect(bom.events.map((e) => e.offset)).toEqual(plain.events.map((e) => e.offset + 3));
+    const e5 = bom.events[5];
+    expect(new TextDecoder().decode(withBom.subarray(e5.offset, e5.offset + 14))).toBe('- EventNum: 5\n');
+    // EV_EFI_ACTION prints its bytes raw (%.*s): a byte that is not UTF-8 comes back as itself.
+    const text = new TextDecoder().decode(file);
+    const at = text.indexOf('Calling EFI Application from Boot Option');
+    const prefix = encodeText(text.slice(0, at).replace('EventSize: 40\n  Event: |-', 'EventSize: 41\n  Event: |-'));
+    const raw = new Uint8Array([...prefix, 0xff, ...encodeText(text.slice(at))]);
+    const action = parseEventlogYaml(raw).events.find((e) => e.typeName === 'EV_EFI_ACTION');
+    expect(action?.printed).toBeUndefined();
+    expect(action !== undefined && toHex(action.data)).toBe(toHex(new Uint8Array([0xff, ...encodeText('Calling EFI Application from Boot Option')])));
   });
 
   it('refuses text that is not tpm2_eventlog output, and a digest of the wrong size', () => {
