@@ -137,6 +137,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'error',
     help: 'The kernel writes the same entries into every per-bank list (binary_runtime_measurements_sha1, _sha256 …); only the template digests differ. An entry whose PCR, template or data differs between them was altered in one list after measurement, or the lists are not of the same boot. Each bank is replayed from its own list; compare both with known-good copies.',
   },
+  'lists-disagree': {
+    title: 'Two IMA lists of one bank disagree',
+    severity: 'error',
+    help: "Lists of one bank that record different measurements were given, and nothing supplied tells which is the machine's: no PCR values or quote, or the replay of none (or of more than one) reproduces them. One of them may have been edited, so neither is trusted. Compare them with imascope compare, or give the PCR values or quote read with the machine's list: the list whose replay reproduces them is analysed.",
+  },
   'bank-lists-read-apart': {
     title: 'Per-bank lists read at different moments',
     severity: 'warning',
@@ -202,6 +207,8 @@ export function compareSeverity(a: Severity, b: Severity): number {
  */
 const CAUSES_FIRST: readonly FindingCode[] = [
   'input-unreadable',
+  // Which list is analysed, and so what its other findings are, is then arbitrary.
+  'lists-disagree',
   'parse-error',
   'kexec-window-lost',
   'template-hash-mismatch',

@@ -85,6 +85,7 @@ export type FindingCode =
   | 'buffer-digest-mismatch'
   | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
+  | 'lists-disagree'
   | 'bank-lists-read-apart';
 
 export interface ReportInput {
