@@ -112,6 +112,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'The boot_aggregate entry equals the digest of the supplied (or firmware-replayed) PCRs: the log belongs to this boot of this machine.',
   },
+  'boot-aggregate-unchecked': {
+    title: 'boot_aggregate not checked',
+    severity: 'warning',
+    help: "The boot_aggregate entry is a digest over PCRs 0–9 (0–7 for sha1) of its own bank, and the supplied PCR values have those PCRs in other banks only (evmctl's sha1 PCR file beside a sha256 boot_aggregate): they were given for other checks, so this one is said, not failed. Supply that bank's PCRs 0–9, or the firmware log, to check that the list belongs to this boot of this machine.",
+  },
   'firmware-pcr-match': {
     title: 'Firmware log reproduces the PCRs',
     severity: 'info',

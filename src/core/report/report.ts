@@ -34,6 +34,7 @@ export type FindingCode =
   // Our own additions (the contract allows extending):
   | 'quote-match'
   | 'boot-aggregate-match'
+  | 'boot-aggregate-unchecked'
   | 'firmware-pcr-match'
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
