@@ -225,6 +225,22 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.report?.findings[0].message).toBe('q1_rsassa_sha256_10.msg: no signature was given for this quote, so ak_rsa.pem cannot verify it.');
   });
 
+  it.each(['evmctl_pcrs_sha256.txt', 'pcr0-9.yaml', 'ak_rsa.pub', 'q1_rsassa_sha256_10.sig'])(
+    '%s alone: nothing to check it against, a check not made (PCR values as an AK or a signature; adversarial review D13)',
+    async (name) => {
+      const r = await analyzeAll([swtpm(name)]);
+      expect(r.status).toBe(1);
+      expect(r.report?.findings.map((f) => f.code)).toEqual(['check-incomplete']);
+      expect(r.report?.findings[0].message).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: `));
+    },
+  );
+
+  it('PCR values beside a firmware log or a quote are compared with it: no check-incomplete', async () => {
+    const withFirmware = await analyzeAll([swtpm('pcr0-9.yaml'), swtpm('binary_bios_measurements')]);
+    expect(withFirmware.report?.findings.map((f) => f.code)).not.toContain('check-incomplete');
+    expect(withFirmware.status).toBe(0);
+  });
+
   it('a PEM key given as the AK (--kind ak-public) with no quote stays an AK, and the missing quote fails', async () => {
     const r = await analyzeAll([LOG, { ...swtpm('ak_rsa.pem'), kind: 'ak-public', kindGiven: true }]);
     expect(r.status).toBe(1);
