@@ -207,8 +207,9 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const lists = loaded.lists;
   // The app's worker gives no `lists`: the list its table shows is the only one analysed.
   const arranged = (list: LoadedLog): LoadedInputs => (lists === undefined ? loaded : withAnalysedList(loaded, list));
-  const checked = lists !== undefined && (loaded.pcrValues.size > 0 || loaded.quotes.length > 0);
+  const checked = loaded.pcrValues.size > 0 || loaded.quotes.length > 0;
   const all = [log, ...sameBank].sort((a, b) => b.log.entries.length - a.log.entries.length);
+  const candidates = lists === undefined ? [log] : all;
   // A list is analysed once; only the first analysis has the precomputed work (the longest's).
   const analysed = new Map<LoadedLog, { loaded: LoadedInputs; analysis: Analysis; reproduced?: string }>();
   const analyse = async (list: LoadedLog) => {
@@ -225,7 +226,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   // tried replays as it does (the binary and ASCII lists of one boot): its twin's result.
   const twinOf = new Map<LoadedLog, LoadedLog>();
   if (checked) {
-    for (const list of all) {
+    for (const list of candidates) {
       const twin = [...analysed.keys()].find((t) => compareLists(list, t).relation === 'same');
       if (twin === undefined) await analyse(list);
       twinOf.set(list, twin ?? list);
@@ -236,7 +237,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     const twin = twinOf.get(l);
     return twin !== undefined && analysed.get(twin)?.reproduced === undefined;
   });
-  const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)));
+  // Positions in `lists` (withExtraLists' copies keep them); the app's worker gives no lists.
+  const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)).filter((i) => i >= 0));
   const best = reproducing[0];
   if (best !== undefined && reproducing.every((l) => compareLists(l, best).relation !== 'differs')) {
     const chosen = await analyse(best);
@@ -253,9 +255,11 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     const names = [pick, ...disagreeing].map((l) => l.input.name).sort();
     const why = !checked
       ? 'no PCR values or quote were given to tell which one the machine measured'
-      : reproducing.length === 0
-        ? "no list's replay reproduces the supplied PCR values or quote"
-        : 'the replay of more than one reproduces the supplied PCR values or quote';
+      : lists === undefined
+        ? `the replay of ${log.input.name} does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)`
+        : reproducing.length === 0
+          ? "no list's replay reproduces the supplied PCR values or quote"
+          : 'the replay of more than one reproduces the supplied PCR values or quote';
     chosen.analysis.report.findings.push({
       code: 'lists-disagree',
       severity: 'error',
