@@ -13,7 +13,7 @@ import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, withAnalysedList, type LoadedInputs } from './load-inputs';
-import { describeExtraList } from './extra-lists';
+import { compareLists, describeExtraList } from './extra-lists';
 import { computeLogFacts, type LogFacts } from './log-facts';
 import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, isOtherBank, withCompanionColumns } from './bank-lists';
@@ -193,38 +193,80 @@ function pcrChecksFromQuote(
 /**
  * The analysis of the inputs. Of two lists of one bank (two boots' lists, the binary and the
  * ASCII list of one boot) the one analysed never depends on which is longer or came first
- * alone: with PCR values or a quote, it is the first, longest first, whose replay reproduces
- * them; the others are said with what they hold and whether their own replay was tried
- * (extra-lists.ts), never silently left out. When no list's replay reproduces them, the
- * longest is analysed, and the verdict is the failed check either way.
+ * alone: with PCR values or a quote, it is the one whose replay reproduces them (each list is
+ * tried); the others are said with what they hold and whether their own replay was tried
+ * (extra-lists.ts), never silently left out. Lists that record different measurements, when
+ * nothing supplied tells which is the machine's (no values or quote, neither's replay
+ * reproduces them, or more than one's does), are an error, `lists-disagree`, whatever their
+ * order: one could have been edited.
  */
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
-  const rivals = rivalLists(loaded);
-  if (loaded.log === undefined || rivals.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
-  // A rival's analysis has no precomputed work: that was done for the longest list.
-  const { precomputed: _precomputed, ...fresh } = options;
-  const lists = loaded.lists ?? [];
-  const failed = new Set<number>();
-  const longest = withAnalysedList(loaded, loaded.log);
-  const analysis = await analyzeList(longest, options, provider);
-  const reproduced = reproducedChecks(analysis.report);
-  if (reproduced !== undefined) return withExtraLists(analysis, longest, { reproduced, failed });
-  failed.add(lists.indexOf(loaded.log));
-  for (const rival of rivals) {
-    const rivalLoaded = withAnalysedList(loaded, rival);
-    const other = await analyzeList(rivalLoaded, fresh, provider);
-    const its = reproducedChecks(other.report);
-    if (its !== undefined) return withExtraLists(other, rivalLoaded, { reproduced: its, failed });
-    failed.add(lists.indexOf(rival));
-  }
-  return withExtraLists(analysis, longest, { failed });
-}
-
-/** Lists of the analysed list's bank set aside, when supplied PCR values or a quote can tell which is theirs. */
-function rivalLists(loaded: LoadedInputs): LoadedLog[] {
   const log = loaded.log;
-  if (log === undefined || loaded.lists === undefined || (loaded.pcrValues.size === 0 && loaded.quotes.length === 0)) return [];
-  return (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
+  const sameBank = log === undefined ? [] : (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
+  if (log === undefined || sameBank.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
+  const lists = loaded.lists;
+  // The app's worker gives no `lists`: the list its table shows is the only one analysed.
+  const arranged = (list: LoadedLog): LoadedInputs => (lists === undefined ? loaded : withAnalysedList(loaded, list));
+  const checked = loaded.pcrValues.size > 0 || loaded.quotes.length > 0;
+  const all = [log, ...sameBank].sort((a, b) => b.log.entries.length - a.log.entries.length);
+  const candidates = lists === undefined ? [log] : all;
+  // A list is analysed once; only the first analysis has the precomputed work (the longest's).
+  const analysed = new Map<LoadedLog, { loaded: LoadedInputs; analysis: Analysis; reproduced?: string }>();
+  const analyse = async (list: LoadedLog) => {
+    const done = analysed.get(list);
+    if (done !== undefined) return done;
+    const { precomputed: _precomputed, ...fresh } = options;
+    const its = arranged(list);
+    const analysis = await analyzeList(its, analysed.size === 0 && list === log ? options : fresh, provider);
+    const result = { loaded: its, analysis, reproduced: reproducedChecks(analysis.report) };
+    analysed.set(list, result);
+    return result;
+  };
+  // Each list's replay against the supplied checks; a list of the same measurements as one
+  // tried replays as it does (the binary and ASCII lists of one boot): its twin's result.
+  const twinOf = new Map<LoadedLog, LoadedLog>();
+  if (checked) {
+    for (const list of candidates) {
+      const twin = [...analysed.keys()].find((t) => compareLists(list, t).relation === 'same');
+      if (twin === undefined) await analyse(list);
+      twinOf.set(list, twin ?? list);
+    }
+  }
+  const reproducing = all.filter((l) => analysed.get(l)?.reproduced !== undefined);
+  const failedLists = all.filter((l) => {
+    const twin = twinOf.get(l);
+    return twin !== undefined && analysed.get(twin)?.reproduced === undefined;
+  });
+  // Positions in `lists` (withExtraLists' copies keep them); the app's worker gives no lists.
+  const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)).filter((i) => i >= 0));
+  const best = reproducing[0];
+  if (best !== undefined && reproducing.every((l) => compareLists(l, best).relation !== 'differs')) {
+    const chosen = await analyse(best);
+    return withExtraLists(chosen.analysis, chosen.loaded, { reproduced: chosen.reproduced, failed });
+  }
+  // Nothing tells which list is the machine's: the longest of those in question is analysed,
+  // the one of smallest SHA-256 among equals, so that the report is the same in every order.
+  const pool = reproducing.length > 0 ? reproducing : all;
+  const longest = pool.filter((l) => l.log.entries.length === pool[0].log.entries.length);
+  const pick = lists === undefined ? log : longest.reduce((a, b) => (b.input.sha256 < a.input.sha256 ? b : a));
+  const chosen = await analyse(pick);
+  const disagreeing = all.filter((l) => l !== pick && compareLists(l, pick).relation === 'differs');
+  if (disagreeing.length > 0) {
+    const names = [pick, ...disagreeing].map((l) => l.input.name).sort();
+    const why = !checked
+      ? 'no PCR values or quote were given to tell which one the machine measured'
+      : lists === undefined
+        ? `the replay of ${log.input.name} does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)`
+        : reproducing.length === 0
+          ? "no list's replay reproduces the supplied PCR values or quote"
+          : 'the replay of more than one reproduces the supplied PCR values or quote';
+    chosen.analysis.report.findings.push({
+      code: 'lists-disagree',
+      severity: 'error',
+      message: `${names.join(', ')}: IMA lists of one bank that record different measurements, and ${why}, so none is taken as the machine's (one may have been edited). Compare them (imascope compare ${names[0]} ${names[1]}) or supply the PCR values or quote read with the machine's list.`,
+    });
+  }
+  return withExtraLists(chosen.analysis, chosen.loaded, checked ? { reproduced: chosen.reproduced, failed } : undefined);
 }
 
 /**

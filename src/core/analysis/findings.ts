@@ -297,10 +297,17 @@ export function bootAggregateFindings(results: readonly BootAggregateResult[]): 
   return out;
 }
 
-/** A boot_aggregate a supplied firmware log or PCRs 0–7 could not check (fail closed). */
+/**
+ * A boot_aggregate a supplied firmware log or PCRs 0–7 could not check: a failed check when the
+ * user gave them for it (fail closed), else a warning saying what to supply.
+ */
 export function uncheckedBootAggregateFindings(unchecked: readonly UncheckedBootAggregate[]): Finding[] {
   return unchecked.map((u) =>
-    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index}${u.boot.digest === undefined ? '' : ` (${u.boot.digest})`} could not be checked: ${u.reason}`, [u.boot.index]),
+    finding(
+      u.supplied ? 'check-incomplete' : 'boot-aggregate-unchecked',
+      `boot_aggregate at entry ${u.boot.index}${u.boot.digest === undefined ? '' : ` (${u.boot.digest})`} could not be checked: ${u.reason}`,
+      [u.boot.index],
+    ),
   );
 }
 

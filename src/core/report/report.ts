@@ -34,6 +34,7 @@ export type FindingCode =
   // Our own additions (the contract allows extending):
   | 'quote-match'
   | 'boot-aggregate-match'
+  | 'boot-aggregate-unchecked'
   | 'firmware-pcr-match'
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
@@ -85,6 +86,7 @@ export type FindingCode =
   | 'buffer-digest-mismatch'
   | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
+  | 'lists-disagree'
   | 'bank-lists-read-apart';
 
 export interface ReportInput {
