@@ -76,9 +76,13 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
     }
     parsed.push(log);
   }
-  const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
-  for (const s of skipped) process.stderr.write(`imascope: left out ${s}\n`);
-  process.stdout.write(policyJsonText(policy));
+  const created = createPolicy(parsed, provider, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
+  if ('refused' in created) {
+    process.stderr.write(`imascope: no policy written: ${created.refused}\n`);
+    return 2;
+  }
+  for (const s of created.skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  process.stdout.write(policyJsonText(created.policy));
   return 0;
 }
 

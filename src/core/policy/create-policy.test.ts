@@ -3,13 +3,16 @@
  * keys from logs never touching a prototype, and a patched policy that the dry run then
  * passes (Keylime's own evaluation, keylime-eval.ts, is the judge).
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createNobleHashProvider } from '../hash/hash-provider';
+import { createHashProvider, createNobleHashProvider } from '../hash/hash-provider';
 import { parseImaLog } from '../ima/parse-ima-log';
+import type { ImaLog } from '../model/ima-log';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { buildImaLog } from '../testing/build-ima-log';
+import { readSharedData } from '../testing/shared-data';
 import { encodeText } from '../util/bytes';
-import { addMeasurementsToPolicy, createPolicy, measurementsOf, policyDocumentOf } from './create-policy';
+import { addMeasurementsToPolicy, createPolicy, measurementsOf, policyDocumentOf, type CreatedPolicy } from './create-policy';
 import { evaluateKeylime } from './keylime-eval';
 import { validatePolicySchema } from './policy-schema';
 import { parseRuntimePolicy } from './runtime-policy';
@@ -37,8 +40,15 @@ const updated = logOf([
 ]);
 const judge = (doc: object, log: typeof good) => evaluateKeylime(log, { policy: parseRuntimePolicy(encodeText(JSON.stringify(doc))).policy }, provider);
 
+/** The policy createPolicy writes, failing the test when it refuses. */
+function written(logs: readonly ImaLog[]): CreatedPolicy {
+  const created = createPolicy(logs, provider);
+  if ('refused' in created) throw new Error(created.refused);
+  return created;
+}
+
 describe('createPolicy and addMeasurementsToPolicy', () => {
-  const created = createPolicy([good]);
+  const created = written([good]);
 
   it('writes a schema-valid policy that passes its list and fails the changed one', () => {
     expect(validatePolicySchema(JSON.parse(JSON.stringify(created.policy)))).toEqual([]);
@@ -80,5 +90,31 @@ describe('createPolicy and addMeasurementsToPolicy', () => {
     const merged = addMeasurementsToPolicy(doc, [{ list: 'digests', name: '/x', digest: 'ABCD'.repeat(10) }]);
     expect(merged.added).toEqual([]);
     expect(merged.skipped[0]).toContain('lower-case hex');
+  });
+});
+
+describe('createPolicy refuses what no kernel wrote and what Keylime cannot name', () => {
+  it('leaves out an ima-buf entry whose buffer does not hash to its recorded digest', () => {
+    // The recorded digest is sha256("6.8.0-good") (node:crypto), the buffer another version.
+    const good = createHash('sha256').update('6.8.0-good').digest('hex');
+    const forged = logOf([
+      { path: 'boot_aggregate', fileDigest: { content: 'boot' } },
+      { template: 'ima-buf', path: 'kernel_version', buf: '6.6.6-evil', fileDigest: { algorithm: 'sha256', hex: good } },
+      { template: 'ima-buf', path: 'honest', buf: 'x', fileDigest: { algorithm: 'sha256', hex: createHash('sha256').update('x').digest('hex') } },
+    ]);
+    const { policy, skipped } = written([forged]);
+    expect(Object.keys(policy['ima-buf'] as object)).toEqual(['honest']);
+    expect(skipped).toEqual([expect.stringContaining('kernel_version (entry 1): its buffer does not hash to its recorded digest')]);
+  });
+
+  it('writes no log_hash_alg the schema cannot hold: an SM3 list, or lists of two algorithms', async () => {
+    // The platform provider has SM3 (the CLI's): the list's template hashes verify with it.
+    const sm3 = parseImaLog(readSharedData('policy', 'keylime', 'create-runtime-policy', 'ima-log-sm3_256'), { format: 'ascii' });
+    verifyTemplateHashes(sm3, await createHashProvider());
+    expect(sm3.digestBank).toBe('sm3');
+    expect(createPolicy([sm3], provider)).toEqual({ refused: expect.stringContaining('template hashes are sm3') });
+    const sha1 = parseImaLog(buildImaLog([{ path: '/a', fileDigest: { content: 'a' } }], { provider, listBank: 'sha1', banks: ['sha1'] }).binary, { format: 'binary' });
+    verifyTemplateHashes(sha1, provider);
+    expect(createPolicy([good, sha1], provider)).toEqual({ refused: expect.stringContaining('several template-hash algorithms (sha256, sha1)') });
   });
 });

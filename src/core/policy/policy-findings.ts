@@ -29,11 +29,11 @@ export interface PolicyFindingInput {
   readonly envelope?: EnvelopeCheck;
   /** The kernel's view of each signature: explains Keylime's signature failures. */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
+  /** ima-buf entries whose buffer does not hash to their recorded digest (buffer-digest.ts). */
+  readonly forgedBuffers: ReadonlySet<number>;
   /** Findings of the extended checks; absent in --keylime-compat mode. */
   readonly extended?: {
     readonly checks: ReadonlyMap<number, SignatureCheck>;
-    readonly bufferMismatches: readonly number[];
-    readonly bufferUnchecked: readonly number[];
     /** The names of the entries these findings spell out. */
     readonly names: ReadonlyMap<number, string>;
   };
@@ -125,7 +125,14 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   if (badKeys.length > 0) push('policy-invalid-key', 'error', `${plural(badKeys.length, 'ima-buf entry holds', 'ima-buf entries hold')} a key that is neither RSA nor EC, which Keylime fails ("does not have a supported key").`, badKeys);
 
   for (const l of keylime.learned) {
-    push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
+    const key = `the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}`;
+    // Keylime judges the recorded digest and learns the buffer's key without hashing it: a
+    // forged entry makes it trust a key the policy never listed (buffer-digest-mismatch).
+    if (input.forgedBuffers.has(l.index)) {
+      push('policy-key-learned', 'info', `Keylime learns ${key}, because the policy's keyrings list the entry's recorded digest; but the buffer does not hash to that digest, so this key is not the one the policy lists. Later signatures by it verify in Keylime${input.extended === undefined ? '' : '; the extended checks do not use it'} (see buffer-digest-mismatch).`, [l.index]);
+    } else {
+      push('policy-key-learned', 'info', `Keylime learns ${key}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
+    }
   }
 
   if (input.extended !== undefined) extendedFindings(input.extended, push);
@@ -168,13 +175,6 @@ function extendedFindings(
   if (unsupported.length > 0) {
     const reasons = [...new Set(unsupported.map((i) => extended.checks.get(i)?.reason ?? ''))];
     push('signature-unsupported', 'info', `${plural(unsupported.length, 'signature')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
-  }
-  if (extended.bufferMismatches.length > 0) {
-    push('buffer-digest-mismatch', 'warning', `${plural(extended.bufferMismatches.length, 'ima-buf entry', 'ima-buf entries')}: the recorded digest is not the hash of the buffer (Keylime never checks this; the template hash covers both).`, [...extended.bufferMismatches]);
-  }
-  const unchecked = extended.bufferUnchecked;
-  if (unchecked.length > 0) {
-    push('buffer-digest-unchecked', 'info', `${unchecked.length} ima-buf ${plural(unchecked.length, 'entry', 'entries')} could not be checked against ${plural(unchecked.length, 'its', 'their')} buffer: no hasher here for ${plural(unchecked.length, 'its', 'their')} digest algorithm (e.g. entry ${unchecked[0]}).`, [...unchecked]);
   }
 }
 
