@@ -116,7 +116,7 @@ export function streamedLogSuffices(loaded: LoadedInputs, options: AnalyzeOption
 
 /** Findings on the replay: each PCR check with the evidence the log gives, kexec, boot aggregates. */
 function replayFindings(
-  log: Pick<ImaLog, 'errors'>,
+  log: Pick<ImaLog, 'errors' | 'byteOrder'>,
   facts: LogFacts,
   hashes: TemplateHashSummary,
   checks: readonly PcrCheck[],
@@ -145,7 +145,7 @@ function replayFindings(
   }
   evidence.push(...kexecCounterNotes(facts));
   if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
-  findings.push(...pcrFindings(checks, facts.report.entries, evidence));
+  findings.push(...pcrFindings(checks, facts.report.entries, evidence, { list: log.byteOrder, hashed: facts.hashOrder }));
   findings.push(...kexec);
 
   const bootSources: BootAggregateSources = {

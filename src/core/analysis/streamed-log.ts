@@ -198,6 +198,8 @@ export class ListStream {
       unknownTemplate: [],
       unknownTemplateNames: [],
       oppositeByteOrder: [],
+      // Every checked entry verified in the list's order (a window with another makes the stream give up).
+      hashOrder: hashes.checked > 0 ? this.byteOrder : undefined,
       namesWithSpaces: this.namesWithSpaces,
       // A window with one makes the stream give up (see push).
       digestSizeMismatches: [],
