@@ -118,3 +118,24 @@ describe('createPolicy refuses what no kernel wrote and what Keylime cannot name
     expect(createPolicy([good, sha1], provider)).toEqual({ refused: expect.stringContaining('several template-hash algorithms (sha256, sha1)') });
   });
 });
+
+describe('names that are not UTF-8', () => {
+  // Two different byte strings whose lossy UTF-8 text is the same "/tmp/\uFFFD\uFFFD-bad".
+  const listed = Uint8Array.of(...encodeText('/tmp/'), 0xff, 0xfe, ...encodeText('-bad'));
+  const other = Uint8Array.of(...encodeText('/tmp/'), 0xc0, 0xc1, ...encodeText('-bad'));
+  const entry = (nameBytes: Uint8Array) => ({ path: 'stand-in', nameBytes, fileDigest: { content: 'same' } });
+
+  it('policy create leaves them out (no JSON text is those bytes), naming them escaped', () => {
+    const { policy, skipped } = written([logOf([{ path: '/usr/bin/a' }, entry(listed)])]);
+    expect(Object.keys(policy.digests as object)).toEqual(['/usr/bin/a']);
+    // python3: b'/tmp/\xff\xfe-bad'.decode('utf-8', 'backslashreplace')
+    expect(skipped).toEqual(['/tmp/\\xff\\xfe-bad (entry 1): its name is not UTF-8, and a policy\'s paths are text, so none can name it exactly']);
+  });
+
+  it('a policy path with U+FFFD accepts neither name: names are compared byte for byte', () => {
+    const doc = { ...written([good]).policy, digests: { '/tmp/\uFFFD\uFFFD-bad': [createHash('sha256').update('same').digest('hex')] } };
+    for (const name of [listed, other]) {
+      expect([...judge(doc, logOf([entry(name)])).events].map((e) => e.id)).toEqual(['ima.validation.ima-ng.not_in_allowlist']);
+    }
+  });
+});

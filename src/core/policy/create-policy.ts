@@ -20,7 +20,8 @@
  * maps are null-prototype objects filled from Maps (a path `__proto__` is just a key).
  */
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { toHex } from '../util/bytes';
+import { escapedText, toHex } from '../util/bytes';
+import { visibleText } from '../util/visible-text';
 import type { ByteSource } from '../model/byte-source';
 import type { HashProvider } from '../hash/hash-provider';
 import { bufferDigestAgrees } from './buffer-digest';
@@ -83,7 +84,14 @@ export function measurementsOf(
     const length = log.entries.fileDigestLength[i];
     if (length === 0 || log.entries.nameLength[i] === 0) continue;
     const digest = toHex(reader.fileDigest(i));
-    const name = reader.name(i);
+    const exact = reader.exactName(i);
+    const name = exact ?? reader.name(i);
+    if (exact === undefined) {
+      // A JSON policy holds text: no path in it is these bytes, and the text with U+FFFD for
+      // them would accept every name that differs only there.
+      skipped.push(`${visibleText(escapedText(reader.nameBytes(i)))} (entry ${i}): its name is not UTF-8, and a policy's paths are text, so none can name it exactly`);
+      continue;
+    }
     if (digest.length < 40) {
       skipped.push(`${name}: a ${length}-byte digest, which Keylime's schema does not accept`);
       continue;
