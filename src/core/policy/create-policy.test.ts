@@ -14,6 +14,8 @@ import { readSharedData } from '../testing/shared-data';
 import { encodeText } from '../util/bytes';
 import { addMeasurementsToPolicy, createPolicy, measurementsOf, policyDocumentOf, type CreatedPolicy } from './create-policy';
 import { evaluateKeylime } from './keylime-eval';
+import { runPolicyDryRun } from './policy-dry-run';
+import { addPolicyInput, emptyPolicyInputs } from './policy-inputs';
 import { validatePolicySchema } from './policy-schema';
 import { parseRuntimePolicy } from './runtime-policy';
 
@@ -137,5 +139,9 @@ describe('names that are not UTF-8', () => {
     for (const name of [listed, other]) {
       expect([...judge(doc, logOf([entry(name)])).events].map((e) => e.id)).toEqual(['ima.validation.ima-ng.not_in_allowlist']);
     }
+    // The finding names it as python's backslashreplace does, never as the U+FFFD text.
+    const inputs = addPolicyInput(emptyPolicyInputs(), 'policy.json', encodeText(JSON.stringify(doc)), 'runtime-policy');
+    const run = runPolicyDryRun(logOf([entry(other)]), inputs, {}, provider);
+    expect(run.findings.find((f) => f.code === 'policy-not-in-allowlist')?.message).toContain('"/tmp/\\xc0\\xc1-bad" (entry 0)');
   });
 });

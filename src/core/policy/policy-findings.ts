@@ -9,6 +9,7 @@
 import { formatKeyId } from '../ima-signature/ima-key';
 import type { SignatureCheck } from '../ima-signature/ima-signature';
 import type { Finding, FindingCode, Severity } from '../report/report';
+import { escapedText } from '../util/bytes';
 import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
 import type { KeylimeEvalResult } from './keylime-eval';
@@ -52,6 +53,9 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries }) });
   const { events } = keylime;
   const { entries: byId, first } = groupEvents(events);
+  // Names are told apart byte for byte (keylime-eval's lookups): bytes that are not UTF-8 are
+  // printed escaped, never as U+FFFD, which stands for any of them.
+  const nameOf = (k: number): string => escapedText(events.nameBytes(k));
   /** Where the entry of event `k` (one of the first SHOWN of its id) belongs in the policy, and its digest. */
   const shown = (k: number): { list: string; digest: string } => {
     const entry = events.shown(k);
@@ -77,7 +81,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   if (missing.length > 0) {
     const lines = first[EventId.NotInAllowlist].map((k) => {
       const { list, digest } = shown(k);
-      return `"${events.name(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
+      return `"${nameOf(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
     });
     push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'entry measures a path or name', 'entries measure paths or names')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
   }
@@ -86,7 +90,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     const lines = first[EventId.RuntimePolicyHash].map((k) => {
       const i = events.index(k);
       const ctx = events.context(k) as { got: string; expected: readonly string[] };
-      return `"${events.name(k)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
+      return `"${nameOf(k)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
     push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
@@ -108,7 +112,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     const group = groups[code];
     if (group.length === 0) continue;
     const cause = (k: number): string => (code === 'policy-unsigned-entry' ? '' : signatureCause(input.signatureChecks.get(events.index(k))));
-    const lines = group.slice(0, SHOWN).map((k) => `"${events.name(k)}" (entry ${events.index(k)})${cause(k)}`);
+    const lines = group.slice(0, SHOWN).map((k) => `"${nameOf(k)}" (entry ${events.index(k)})${cause(k)}`);
     push(code, 'error', `${lead}: ${more(lines, group.length)}.`, group.map((k) => events.index(k)));
   }
   const unparsable = byId[EventId.ParserEntry];
