@@ -207,12 +207,13 @@ class ReportOutput {
 // when asked for, so `analyze` does not evaluate it (the bundle initialises such modules on
 // their first import, and its code cache spares compiling them: scripts/build-cli.mjs).
 async function run(argv: readonly string[], out: ReportOutput): Promise<number> {
+  // Each subcommand answers --help with its own usage.
   if (argv[0] === 'compare') return (await import('./compare-command')).runCompare(argv.slice(1));
+  if (argv[0] === 'policy') return (await import('./policy-create')).policyMain(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (argv[0] === 'policy') return (await import('./policy-create')).policyMain(argv.slice(1));
   let args: CliArgs;
   try {
     args = parseArgs(argv);

@@ -34,6 +34,7 @@ import {
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
+import { bufferDigestFindings, checkBufferDigests } from '../policy/buffer-digest';
 import { hasPolicyInputs } from '../policy/policy-inputs';
 import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../policy/policy-dry-run';
 import { malformedSignatures, uncheckedSignaturesFinding, type MalformedSignatures } from './malformed-signatures';
@@ -115,7 +116,7 @@ export function streamedLogSuffices(loaded: LoadedInputs, options: AnalyzeOption
 
 /** Findings on the replay: each PCR check with the evidence the log gives, kexec, boot aggregates. */
 function replayFindings(
-  log: Pick<ImaLog, 'errors'>,
+  log: Pick<ImaLog, 'errors' | 'byteOrder'>,
   facts: LogFacts,
   hashes: TemplateHashSummary,
   checks: readonly PcrCheck[],
@@ -144,7 +145,7 @@ function replayFindings(
   }
   evidence.push(...kexecCounterNotes(facts));
   if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
-  findings.push(...pcrFindings(checks, facts.report.entries, evidence));
+  findings.push(...pcrFindings(checks, facts.report.entries, evidence, { list: log.byteOrder, hashed: facts.hashOrder }));
   findings.push(...kexec);
 
   const bootSources: BootAggregateSources = {
@@ -467,6 +468,10 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     const signed = scan?.unchecked ?? loaded.streamedLog?.signedEntries ?? 0;
     if (malformed === undefined && signed > 0) findings.push(uncheckedSignaturesFinding(signed));
   }
+
+  // Every buffer against its recorded digest, with or without a policy (a streamed list has
+  // no mismatch: the stream leaves such a list to the model).
+  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(checkBufferDigests(loaded.log.log, provider)));
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });

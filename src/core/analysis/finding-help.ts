@@ -42,6 +42,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'These entries verify only with their length words in the other byte order: the list was converted or carried across architectures (kexec between big- and little-endian kernels) without ima_canonical_fmt.',
   },
+  'byte-order-contradicted': {
+    title: 'PCR matched only in the byte order the template hashes contradict',
+    severity: 'error',
+    help: 'The supplied PCR value is reproduced only when every template hash is recomputed with its length words in the other byte order than the one the list’s own template hashes verify in. The kernel extends the PCR with the same template digests it records, so the value and the list belong to different machines or interpretations (evmctl rejects the pair): read both from the same machine and boot.',
+  },
   'template-hash-mismatch': {
     title: 'Template hash does not match its data',
     severity: 'error',
@@ -221,6 +226,7 @@ const CAUSES_FIRST: readonly FindingCode[] = [
   'quote-nonce-mismatch',
   'boot-aggregate-mismatch',
   'firmware-pcr-mismatch',
+  'byte-order-contradicted',
   'byte-order-mixed',
   'padded-sha1-extend',
 ];

@@ -19,6 +19,7 @@ export type FindingCode =
   | 'unknown-template'
   | 'byte-order-big'
   | 'byte-order-mixed'
+  | 'byte-order-contradicted'
   | 'template-hash-mismatch'
   | 'violation'
   | 'pcr-match'
