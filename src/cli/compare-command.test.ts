@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -184,9 +184,10 @@ describe('imascope compare', () => {
     expect(again.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
     expect(again.status).toBe(0);
     // One group only; a group that does not exist is refused, and nothing is written.
-    const one = cli('compare', '--json', '--write-policy', out, '--accept', '/usr/bin', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    const outOne = join(dir, 'update-usr-bin.json');
+    const one = cli('compare', '--json', '--write-policy', outOne, '--accept', '/usr/bin', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
     expect(one.stderr).toContain('2 accepted paths');
-    expect(Object.keys((JSON.parse(readFileSync(out, 'utf8')) as { digests: object }).digests).sort()).toEqual(['/usr/bin/dd', '/usr/bin/zmore']);
+    expect(Object.keys((JSON.parse(readFileSync(outOne, 'utf8')) as { digests: object }).digests).sort()).toEqual(['/usr/bin/dd', '/usr/bin/zmore']);
     writeFileSync(out, 'untouched');
     const unknown = cli('compare', '--write-policy', out, '--accept', '/nowhere', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
     expect(unknown.status).toBe(2);
@@ -207,6 +208,26 @@ describe('imascope compare', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(cli('compare', '--json', file, keylime('logs', 'combined.ascii')).stdout) as CompareDocument;
     expect({ gone: doc.gone, changed: doc.changed, new: doc.new }).toEqual({ gone: 1, changed: 0, new: 0 });
+  });
+
+  it('--write-policy never overwrites an input or an existing policy / list: exit 2, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const reference = join(dir, 'ref.bin');
+    const failing = join(dir, 'fail.bin');
+    copyFileSync(MARCH_1, reference);
+    copyFileSync(MARCH_8, failing);
+    const original = readFileSync(MARCH_1);
+    const r = cli('compare', '--write-policy', reference, reference, failing);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--write-policy .*ref\.bin: that is also an input file; not overwritten/);
+    expect(Buffer.compare(readFileSync(reference), original)).toBe(0);
+    // An existing policy (an earlier update) is measurement data too: said in the one JSON document.
+    const earlier = join(dir, 'update.json');
+    copyFileSync(keylime('policies', 'policy-wrong.json'), earlier);
+    const again = cli('compare', '--json', '--write-policy', earlier, reference, failing);
+    expect(again.status).toBe(2);
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'usage-error', message: expect.stringMatching(/reads as runtime-policy/) as unknown } });
+    expect(readFileSync(earlier, 'utf8')).toBe(readFileSync(keylime('policies', 'policy-wrong.json'), 'utf8'));
   });
 
   it('--write-policy refuses a failing list whose accepted entries do not verify', () => {

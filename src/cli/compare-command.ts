@@ -29,6 +29,7 @@ import { parseListInThread } from './list-thread';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
+import { outputRefusal } from './output-guard';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -41,7 +42,8 @@ FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the faili
 
   --json               print one JSON document (schema imascope.compare/1)
   --write-policy FILE  write a Keylime runtime policy (v1) accepting the changed and new paths:
-                       the reference policy plus them, or (reference list) them alone
+                       the reference policy plus them, or (reference list) them alone;
+                       never over an input or an existing file of measurement data (exit 2)
   --accept GROUP       only the changes of this group (a group key as printed; repeatable)
 
 Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
@@ -79,6 +81,8 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   if (files.length < 2) return usage('compare needs a REFERENCE and a FAILING list');
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
+  const refusal = writePolicy === undefined ? undefined : outputRefusal('--write-policy', writePolicy, files);
+  if (refusal !== undefined) return stopped(json, 'usage-error', refusal, 2);
   try {
     // A large failing list (without PCRs or a quote to analyse) is read in a thread while this
     // one reads the reference and interns its names; the reference's errors still come first.
