@@ -3,19 +3,22 @@
  * what changed in FAILING since the known-good REFERENCE (CONTRACT §5.2): a measurement list,
  * or a Keylime runtime policy (v1, DSSE-signed, legacy JSON or flat allowlist; its accepted
  * digests are the known-good set). FILEs after the two (PCR values, a quote, its signature
- * and key) belong to the failing side: its replay is checked as by `analyze`, and the result
- * says whether it matches up to the first divergence. `--write-policy` writes a Keylime v1
- * policy accepting the changes of the named groups (all, without --accept).
+ * and key, a firmware log, a runtime policy…; no third list) belong to the failing side: it is
+ * analysed with them as by `analyze`, and the result says whether its replay matches up to the
+ * first divergence. Each list's own checks (template hashes, framing) are made either way.
+ * `--write-policy` writes a Keylime v1 policy accepting the changes of the named groups (all,
+ * without --accept).
  *
- * Exit status: 0 nothing changed; 1 something changed or could not be compared (paths a policy
- * lists but the failing list did not measure are not changes); 2 usage error,
- * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
- * error.
+ * Exit status (compareExitStatus): 0 nothing changed and every check agrees; 1 something
+ * changed or could not be compared (paths a policy lists but the failing list did not measure
+ * are not changes), or a check of either side failed; 2 usage error, or an input that cannot
+ * be read or is not what its place asks (named on stderr); 3 internal error.
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { COMPARE_SCHEMA, compareDocument, failingChecks, hasDifferences, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
+import { COMPARE_SCHEMA, compareDocument, compareExitStatus, failingChecks, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
+import { listFindings } from '../core/analysis/list-findings';
 import { acceptChanges } from '../core/compare/accept-changes';
 import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
@@ -38,7 +41,9 @@ known-good REFERENCE (an earlier boot, or a healthy machine of the same image): 
 new digest, new paths, paths gone, grouped by package-like prefix and directory, with each
 side's kernel version and boot_aggregate and the first entry where the lists part.
 REFERENCE may also be a Keylime runtime policy or allowlist: its digests are the known-good set.
-FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the failing side.
+FILEs after the two (PCR values, a TPM quote, signature, AK, a runtime policy…; not another
+list) belong to the failing side and are checked as 'imascope analyze' checks them; each
+list's template hashes are checked too.
 
   --json               print one JSON document (schema imascope.compare/1)
   --write-policy FILE  write a Keylime runtime policy (v1) accepting the changed and new paths:
@@ -46,8 +51,8 @@ FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the faili
                        never over an input or an existing file of measurement data (exit 2)
   --accept GROUP       only the changes of this group (a group key as printed; repeatable)
 
-Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
-error, 3 internal error.`;
+Exit status: 0 no changes and every check agrees, 1 changes (or paths that cannot be
+compared) or a failed check of either side, 2 usage or input error, 3 internal error.`;
 
 export async function runCompare(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -93,16 +98,24 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     const prepared = reference.kind === 'list' ? { kind: 'list' as const, scanned: scanReference(reference.log) } : reference;
     const { log: failing, report } = await readFailing(failingPath, extraPaths, threadSide);
     const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
+    // Each list's own checks, as analyze makes them; the failing list given with other files
+    // had all of analyze's (its report).
+    const provider = withNodeBulkHashing(await createHashProvider());
+    const findings = {
+      reference: reference.kind === 'list' ? listFindings(reference.log, basename(referencePath), provider) : [],
+      failing: report?.findings ?? listFindings(failing, basename(failingPath), provider),
+    };
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
       await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
     }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
-    const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, checks);
+    const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, findings, checks);
     process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
-    return hasDifferences(result.counts, reference.kind === 'policy' ? 'policy' : 'list') ? 1 : 0;
+    return compareExitStatus(doc);
   } catch (e) {
+    if (e instanceof ExtraListError) return stopped(json, 'usage-error', e.message, 2);
     if (e instanceof InputError) return stopped(json, 'input-unreadable', e.message, 2);
     return stopped(json, 'internal-error', `internal error comparing ${referencePath} with ${failingPath}: ${(e as Error).stack ?? String(e)}`, 3);
   }
@@ -132,6 +145,12 @@ async function readFailing(
   if (parsed?.value !== undefined) return { log: checkedList(parsed.value, path, 'failing') };
   const raw = readRaw(path);
   const extras = extraPaths.map(readRaw);
+  // analyze would choose among several lists (the longest, or the one its checks reproduce):
+  // the list compared would then not be FAILING, so another list is refused, never set aside.
+  const list = extras.find(isList);
+  if (list !== undefined) {
+    throw new ExtraListError(`${list.name}: another IMA measurement list; compare takes one REFERENCE and one FAILING list (the files after them are PCR values, a quote, its signature and AK, a policy… for the failing list)`);
+  }
   if (extras.length === 0) return { log: listOf(raw, 'failing') };
   // The failing list goes through the ordinary analysis with its PCRs / quote.
   assertList(raw, 'failing');
@@ -141,6 +160,9 @@ async function readFailing(
   if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
   return { log: analysis.log, report: analysis.report };
 }
+
+/** An IMA list among the files after REFERENCE and FAILING: a usage error (exit 2). */
+class ExtraListError extends Error {}
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
