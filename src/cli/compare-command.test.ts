@@ -307,11 +307,13 @@ describe('imascope compare: the checks of each side', () => {
     // The dd line's file digest altered: its template digest no longer covers it.
     writeFileSync(tampered, text.replace(/sha256:d33d5d13/, 'sha256:d33d5d14'));
     const ddEntry = text.split('\n').findIndex((l) => l.includes('sha256:d33d5d13'));
-    for (const [args, side] of [
-      [[good, tampered], 'failing'],
-      [[tampered, good], 'reference'],
+    // The failing list checked in the parse thread, and on the main thread.
+    for (const [env, args, side] of [
+      [IN_THREAD, [good, tampered], 'failing'],
+      [ON_MAIN, [good, tampered], 'failing'],
+      [IN_THREAD, [tampered, good], 'reference'],
     ] as const) {
-      const r = cli('compare', '--json', ...args);
+      const r = cliWith(env, 'compare', '--json', ...args);
       expect(r.status).toBe(1);
       const doc = json(r);
       const mismatch = doc[side].findings?.find((f) => f.code === 'template-hash-mismatch');

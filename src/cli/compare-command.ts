@@ -22,13 +22,12 @@ import { listFindings } from '../core/analysis/list-findings';
 import { acceptChanges } from '../core/compare/accept-changes';
 import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
-import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
-import { createHashProvider } from '../core/hash/hash-provider';
+import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import type { ImaLog } from '../core/model/ima-log';
-import type { Report } from '../core/report/report';
+import type { Finding, Report } from '../core/report/report';
 import { formatCompare } from './format-compare';
-import { parseListInThread } from './list-thread';
+import { parseListInThread, type CheckedList } from './list-thread';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
@@ -89,25 +88,23 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   const refusal = writePolicy === undefined ? undefined : outputRefusal('--write-policy', writePolicy, files);
   if (refusal !== undefined) return stopped(json, 'usage-error', refusal, 2);
   try {
-    // A large failing list (without PCRs or a quote to analyse) is read in a thread while this
-    // one reads the reference and interns its names; the reference's errors still come first.
-    // (Settled at once: a rejection must not wait for a handler while the reference is read.)
+    // A large failing list (without PCRs or a quote to analyse) is read and checked in a thread
+    // while this one reads the reference, interns its names and checks it; the reference's
+    // errors still come first. (Settled at once: a rejection must not wait for a handler while
+    // the reference is read.)
     const inThread = extraPaths.length === 0 ? parseListInThread(failingPath) : undefined;
     const threadSide = inThread === undefined ? undefined : settled(inThread);
+    const provider = withNodeBulkHashing(await createHashProvider());
     const reference = readReference(referencePath);
     const prepared = reference.kind === 'list' ? { kind: 'list' as const, scanned: scanReference(reference.log) } : reference;
-    const { log: failing, report } = await readFailing(failingPath, extraPaths, threadSide);
+    // Each list's own checks, as analyze makes them (a policy that cannot be read stopped above).
+    const referenceFindings = reference.kind === 'list' ? listFindings(reference.log, basename(referencePath), provider) : [];
+    const { log: failing, findings: failingFindings, report } = await readFailing(failingPath, extraPaths, provider, threadSide);
     const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
-    // Each list's own checks, as analyze makes them; the failing list given with other files
-    // had all of analyze's (its report).
-    const provider = withNodeBulkHashing(await createHashProvider());
-    const findings = {
-      reference: reference.kind === 'list' ? listFindings(reference.log, basename(referencePath), provider) : [],
-      failing: report?.findings ?? listFindings(failing, basename(failingPath), provider),
-    };
+    const findings = { reference: referenceFindings, failing: failingFindings };
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
-      await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
+      writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
     }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
@@ -132,17 +129,19 @@ function stopped(json: boolean, code: CompareErrorDocument['error']['code'], mes
 }
 
 /**
- * The failing list, with its analysis (PCRs, quote) when other files are given for it.
- * `inThread`: the list as a thread parsed it (undefined there: read it here).
+ * The failing list with its findings: its analysis (PCRs, quote…) when other files are given
+ * for it, else its own checks (listFindings). `inThread`: the list as a thread parsed and
+ * checked it (undefined there: read it here).
  */
 async function readFailing(
   path: string,
   extraPaths: readonly string[],
-  inThread?: Promise<Settled<ImaLog | undefined>>,
-): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+  provider: HashProvider,
+  inThread?: Promise<Settled<CheckedList | undefined>>,
+): Promise<{ readonly log: ImaLog; readonly findings: readonly Finding[]; readonly report?: Report }> {
   const parsed = inThread === undefined ? undefined : await inThread;
   if (parsed !== undefined && !parsed.ok) throw parsed.error;
-  if (parsed?.value !== undefined) return { log: checkedList(parsed.value, path, 'failing') };
+  if (parsed?.value !== undefined) return { log: checkedList(parsed.value.log, path, 'failing'), findings: parsed.value.findings };
   const raw = readRaw(path);
   const extras = extraPaths.map(readRaw);
   // analyze would choose among several lists (the longest, or the one its checks reproduce):
@@ -151,14 +150,16 @@ async function readFailing(
   if (list !== undefined) {
     throw new ExtraListError(`${list.name}: another IMA measurement list; compare takes one REFERENCE and one FAILING list (the files after them are PCR values, a quote, its signature and AK, a policy… for the failing list)`);
   }
-  if (extras.length === 0) return { log: listOf(raw, 'failing') };
+  if (extras.length === 0) {
+    const log = listOf(raw, 'failing');
+    return { log, findings: listFindings(log, basename(path), provider) };
+  }
   // The failing list goes through the ordinary analysis with its PCRs / quote.
   assertList(raw, 'failing');
   const inputs = [raw, ...extras];
-  const provider = withNodeBulkHashing(await createHashProvider());
   const analysis = await analyzeInParallel(inputs, {}, provider, DigestPool.forInputs(inputs));
   if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
-  return { log: analysis.log, report: analysis.report };
+  return { log: analysis.log, findings: analysis.report.findings, report: analysis.report };
 }
 
 /** An IMA list among the files after REFERENCE and FAILING: a usage error (exit 2). */
@@ -201,17 +202,17 @@ function chosenGroups(groups: readonly CompareGroup[], keys: readonly string[]):
 
 /**
  * Writes the policy update. A failing list whose template digests do not verify for an
- * accepted path is no source of known-good digests: refused, nothing written.
+ * accepted path is no source of known-good digests: refused, nothing written. `failing` was
+ * verified by its checks (listFindings or analyze), which set the flags acceptChanges reads.
  */
-async function writePolicyUpdate(
+function writePolicyUpdate(
   file: string,
   groups: readonly CompareGroup[],
   failing: ImaLog,
   failingClasses: Uint8Array,
   base: LoadedPolicy['policy'] | undefined,
   failingPath: string,
-): Promise<void> {
-  verifyTemplateHashes(failing, await createHashProvider()); // sets the flags acceptChanges requires
+): void {
   const update = acceptChanges(groups, failing, failingClasses, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
   if (!update.ok) {
     const bad = update.unverified;
