@@ -50,8 +50,13 @@ export function verdictOf(report: Report): Verdict {
  * failed, 0 when every supplied check agrees.
  */
 export function exitStatusOf(report: Report): 0 | 1 | 2 {
-  if (report.findings.some((f) => f.code === 'input-unreadable')) return 2;
-  return verdictOf(report).tone === 'error' ? 1 : 0;
+  return findingsExitStatus(report.findings);
+}
+
+/** exitStatusOf for findings in any order (`compare` joins both sides'): the verdict's tone is error exactly when one is. */
+export function findingsExitStatus(findings: readonly Finding[]): 0 | 1 | 2 {
+  if (findings.some((f) => f.code === 'input-unreadable')) return 2;
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
 /** What agrees when nothing is wrong: the replay against the supplied values, else the log alone. */
