@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -237,8 +237,10 @@ describe('imascope compare', () => {
     const text = readFileSync(keylime('logs', 'combined.ascii'), 'utf8').replace(/sha256:d33d5d13/, 'sha256:d33d5d14');
     writeFileSync(tampered, text);
     const r = cli('compare', '--write-policy', join(dir, 'p.json'), keylime('policies', 'policy-wrong.json'), tampered);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/template digest that is not the hash of their data; no policy written/);
+    // The list's own check fails (exit 1), and that alone stops the policy.
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no policy written: the failing list's own checks failed \(template-hash-mismatch\)/);
+    expect(existsSync(join(dir, 'p.json'))).toBe(false);
   });
 
   it('exits 2 naming a reference policy that cannot be read', () => {
@@ -280,6 +282,18 @@ describe('imascope compare: the checks of each side', () => {
     const good = cli('compare', LIST, LIST, swtpm('evmctl_pcrs_sha1.txt'), swtpm('evmctl_pcrs_sha256.txt'));
     expect(good.status).toBe(0);
     expect(good.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
+  });
+
+  it('--write-policy writes nothing when the failing list\'s own checks fail (its PCRs disagree)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const out = join(dir, 'update.json');
+    const r = cli('compare', '--write-policy', out, LIST, LIST, swtpm('evmctl_pcrs_sha256_tampered.txt'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no policy written: the failing list's own checks failed \(pcr-mismatch\)/);
+    expect(existsSync(out)).toBe(false);
+    const good = cli('compare', '--write-policy', out, LIST, LIST, swtpm('evmctl_pcrs_sha256.txt'));
+    expect(good.status).toBe(0);
+    expect(existsSync(out)).toBe(true);
   });
 
   it("a quote whose signature does not verify with the AK: exit 1 with quote-signature-invalid, as analyze", () => {

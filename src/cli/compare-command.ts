@@ -102,7 +102,13 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     const { log: failing, findings: failingFindings, report } = await readFailing(failingPath, extraPaths, provider, threadSide);
     const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
     const findings = { reference: referenceFindings, failing: failingFindings };
-    if (writePolicy !== undefined) {
+    // A list whose PCRs, quote or own hashes do not vouch for it is no source of known-good
+    // digests: its failed checks (the policy's own failures aside: those are what the update
+    // accepts) stop the policy from being written.
+    const vouchedAgainst = failingFindings.filter((f) => f.severity === 'error' && !f.code.startsWith('policy-'));
+    if (writePolicy !== undefined && vouchedAgainst.length > 0) {
+      process.stderr.write(`imascope: no policy written: the failing list's own checks failed (${vouchedAgainst.map((f) => f.code).join(', ')}): accepting its digests would accept what they found\n`);
+    } else if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
       writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
     }
