@@ -106,6 +106,13 @@ describe('tpm2_eventlog YAML', () => {
     expect(cut.errors[0].message).toBe(`event 5 at offset ${at}: no EventSize number; parsing stopped`);
   });
 
+  // A field's value `.*` stops at U+2028, and the `\s*` before it was retried at every space.
+  it('reads a field holding U+2028 after a megabyte of spaces', { timeout: 5000 }, () => {
+    const spaces = ' '.repeat(1 << 20);
+    const text = `version: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  EventType: EV_SEPARATOR\n  DigestCount: 1\n  Digests:\n  - AlgorithmId:${spaces}sha1\u2028\n    Digest: "00"\n  EventSize: 4\n  Note:${spaces}a\u2028b\n`;
+    expect(parseEventlogYaml(text).errors[0].message).toBe('event 0 at offset 19: the sha1 digest has 1 bytes, not 20; parsing stopped');
+  });
+
   it('refuses text that is not tpm2_eventlog output, and a digest of the wrong size', () => {
     expect(parseEventlogYaml('version: 1\nevents:\n').errors[0].message).toBe('the tpm2_eventlog output lists no event');
     const short = 'version: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  EventType: EV_SEPARATOR\n  DigestCount: 1\n  Digests:\n  - AlgorithmId: sha256\n    Digest: "00"\n  EventSize: 0\n';
