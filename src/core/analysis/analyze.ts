@@ -192,11 +192,12 @@ function pcrChecksFromQuote(
 
 /**
  * The analysis of the inputs. Of two lists of one bank (two boots' lists, the binary and the
- * ASCII list of one boot) the one analysed never depends on which is longer or came first
- * alone: with PCR values or a quote, it is the first, longest first, whose replay reproduces
- * them; the others are said with what they hold and whether their own replay was tried
- * (extra-lists.ts), never silently left out. When no list's replay reproduces them, the
- * longest is analysed, and the verdict is the failed check either way.
+ * ASCII list of one boot) the one analysed never depends on the order the files came in: with
+ * PCR values or a quote, it is the one whose replay reproduces them, a full match before a
+ * list the values stop short of (log-ahead-of-pcrs), then the longest, then by the SHA-256 of
+ * its bytes (and its name, for copies); the others are said with what they hold and whether
+ * their own replay was tried (extra-lists.ts), never silently left out. When no list's replay
+ * reproduces them, the longest is analysed, and the verdict is the failed check either way.
  */
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
   const rivals = rivalLists(loaded);
@@ -206,18 +207,26 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const lists = loaded.lists ?? [];
   const failed = new Set<number>();
   const longest = withAnalysedList(loaded, loaded.log);
-  const analysis = await analyzeList(longest, options, provider);
-  const reproduced = reproducedChecks(analysis.report);
-  if (reproduced !== undefined) return withExtraLists(analysis, longest, { reproduced, failed });
-  failed.add(lists.indexOf(loaded.log));
-  for (const rival of rivals) {
-    const rivalLoaded = withAnalysedList(loaded, rival);
-    const other = await analyzeList(rivalLoaded, fresh, provider);
-    const its = reproducedChecks(other.report);
-    if (its !== undefined) return withExtraLists(other, rivalLoaded, { reproduced: its, failed });
-    failed.add(lists.indexOf(rival));
+  const longestAnalysis = await analyzeList(longest, options, provider);
+  let prefix: { analysis: Analysis; loaded: LoadedInputs; reproduced: string } | undefined;
+  for (const candidate of [loaded.log, ...rivals].sort(compareCandidates)) {
+    const candidateLoaded = candidate === loaded.log ? longest : withAnalysedList(loaded, candidate);
+    const analysis = candidate === loaded.log ? longestAnalysis : await analyzeList(candidateLoaded, fresh, provider);
+    const reproduced = reproducedChecks(analysis.report);
+    if (reproduced === undefined) failed.add(lists.indexOf(candidate));
+    else if ((analysis.report.pcrChecks ?? []).every((c) => c.status === 'match')) return withExtraLists(analysis, candidateLoaded, { reproduced, failed });
+    else prefix ??= { analysis, loaded: candidateLoaded, reproduced };
   }
-  return withExtraLists(analysis, longest, { failed });
+  if (prefix !== undefined) return withExtraLists(prefix.analysis, prefix.loaded, { reproduced: prefix.reproduced, failed });
+  return withExtraLists(longestAnalysis, longest, { failed });
+}
+
+/** The order lists of one bank are tried in: the longest first, then by content, then by name. */
+function compareCandidates(a: LoadedLog, b: LoadedLog): number {
+  const byLength = b.log.entries.length - a.log.entries.length;
+  if (byLength !== 0) return byLength;
+  const key = (l: LoadedLog): string => `${l.input.sha256}\0${l.input.name}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
 /** Lists of the analysed list's bank set aside, when supplied PCR values or a quote can tell which is theirs. */
