@@ -129,7 +129,7 @@ test('a list refused at its first byte: the verdict says why, and the empty tabl
   await inspector.loadFiles([refused]);
   await inspector.waitForReady();
   await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
-  await expect(inspector.page.locator('[data-testid="finding"][data-code="parse-error"]')).toContainText('not an upstream IMA measurement list');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="input-unreadable"]')).toContainText('not an upstream IMA measurement list');
   await expect(inspector.entryCount).toHaveText('0');
   await expect(inspector.page.getByText('The list has no entry that could be read: the findings say why.')).toBeVisible();
   inspector.assertClean();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -184,9 +184,10 @@ describe('imascope compare', () => {
     expect(again.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
     expect(again.status).toBe(0);
     // One group only; a group that does not exist is refused, and nothing is written.
-    const one = cli('compare', '--json', '--write-policy', out, '--accept', '/usr/bin', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
+    const outOne = join(dir, 'update-usr-bin.json');
+    const one = cli('compare', '--json', '--write-policy', outOne, '--accept', '/usr/bin', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
     expect(one.stderr).toContain('2 accepted paths');
-    expect(Object.keys((JSON.parse(readFileSync(out, 'utf8')) as { digests: object }).digests).sort()).toEqual(['/usr/bin/dd', '/usr/bin/zmore']);
+    expect(Object.keys((JSON.parse(readFileSync(outOne, 'utf8')) as { digests: object }).digests).sort()).toEqual(['/usr/bin/dd', '/usr/bin/zmore']);
     writeFileSync(out, 'untouched');
     const unknown = cli('compare', '--write-policy', out, '--accept', '/nowhere', keylime('policies', 'policy-wrong.json'), keylime('logs', 'combined.ascii'));
     expect(unknown.status).toBe(2);
@@ -209,6 +210,26 @@ describe('imascope compare', () => {
     expect({ gone: doc.gone, changed: doc.changed, new: doc.new }).toEqual({ gone: 1, changed: 0, new: 0 });
   });
 
+  it('--write-policy never overwrites an input or an existing policy / list: exit 2, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const reference = join(dir, 'ref.bin');
+    const failing = join(dir, 'fail.bin');
+    copyFileSync(MARCH_1, reference);
+    copyFileSync(MARCH_8, failing);
+    const original = readFileSync(MARCH_1);
+    const r = cli('compare', '--write-policy', reference, reference, failing);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--write-policy .*ref\.bin: that is also an input file; not overwritten/);
+    expect(Buffer.compare(readFileSync(reference), original)).toBe(0);
+    // An existing policy (an earlier update) is measurement data too: said in the one JSON document.
+    const earlier = join(dir, 'update.json');
+    copyFileSync(keylime('policies', 'policy-wrong.json'), earlier);
+    const again = cli('compare', '--json', '--write-policy', earlier, reference, failing);
+    expect(again.status).toBe(2);
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'usage-error', message: expect.stringMatching(/reads as runtime-policy/) as unknown } });
+    expect(readFileSync(earlier, 'utf8')).toBe(readFileSync(keylime('policies', 'policy-wrong.json'), 'utf8'));
+  });
+
   it('--write-policy refuses a failing list whose accepted entries do not verify', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
     const tampered = join(dir, 'tampered.ascii');
@@ -227,5 +248,98 @@ describe('imascope compare', () => {
     const r = cli('compare', bad, keylime('logs', 'combined.ascii'));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('bad-policy.json: the reference policy cannot be read: /digests/~1usr~1bin~1a');
+  });
+});
+
+// The failing side's checks (adversarial review D2, D14): every file given with the failing
+// list is checked as `analyze` checks it, and a failed check is exit 1 whatever the lists'
+// differences; each list's own template hashes are checked. The expected verdicts come from
+// the tools that made the data: evmctl and tpm2_checkquote's transcripts beside the files.
+describe('imascope compare: the checks of each side', () => {
+  const swtpm = (name: string): string => sharedDataPath('swtpm', name);
+  const keylime = (...parts: string[]): string => sharedDataPath('policy', 'keylime', ...parts);
+  const LIST = swtpm('binary_runtime_measurements');
+  /** The exit status a transcript of evmctl or tpm2_checkquote ends with. */
+  const toolStatus = (name: string): number => Number(/rc=(\d+)\s*$/.exec(readFileSync(swtpm(name), 'utf8'))?.[1]);
+  const json = (r: { stdout: string }): CompareDocument => JSON.parse(r.stdout) as CompareDocument;
+  const codes = (findings: CompareDocument['failing']['findings']): string[] => (findings ?? []).filter((f) => f.severity === 'error').map((f) => f.code);
+  const counts = (d: CompareDocument): number[] => [d.changed, d.new, d.gone, d.same];
+
+  it('PCR values the failing list does not reproduce: exit 1, said first, counts as without them', () => {
+    expect(toolStatus('evmctl_fail_pcr.txt')).toBe(1);
+    expect(toolStatus('evmctl_ok.txt')).toBe(0);
+    const bare = json(cli('compare', '--json', LIST, LIST));
+    const tampered = cli('compare', '--json', LIST, LIST, swtpm('evmctl_pcrs_sha256_tampered.txt'));
+    expect(tampered.status).toBe(1);
+    const doc = json(tampered);
+    expect(counts(doc)).toEqual(counts(bare));
+    expect(codes(doc.failing.findings)).toEqual(['pcr-mismatch']);
+    const text = cli('compare', LIST, LIST, swtpm('evmctl_pcrs_sha256_tampered.txt'));
+    expect(text.status).toBe(1);
+    expect(text.stdout.split('\n')[0]).toMatch(/^FAIL — the failing list binary_runtime_measurements: .*sha256 PCR 10/);
+    const good = cli('compare', LIST, LIST, swtpm('evmctl_pcrs_sha1.txt'), swtpm('evmctl_pcrs_sha256.txt'));
+    expect(good.status).toBe(0);
+    expect(good.stdout.split('\n')[0]).toMatch(/^NO CHANGES/);
+  });
+
+  it("a quote whose signature does not verify with the AK: exit 1 with quote-signature-invalid, as analyze", () => {
+    expect(toolStatus('checkquote_fail_msg.txt')).toBe(1);
+    expect(toolStatus('checkquote_ok_q1.txt')).toBe(0);
+    const tampered = cli('compare', '--json', LIST, LIST, swtpm('tampered_q1.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub'));
+    expect(tampered.status).toBe(1);
+    expect(codes(json(tampered).failing.findings)).toContain('quote-signature-invalid');
+    // A quote that matches the list, with another quote's signature: the signature alone fails.
+    const wrongSig = cli('compare', LIST, LIST, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q4_rsapss.sig'), swtpm('ak_rsa.pub'));
+    expect(wrongSig.status).toBe(1);
+    expect(wrongSig.stdout.split('\n')[0]).toMatch(/^FAIL — .*Quote signature does not verify/);
+    const analyzed = cli('analyze', LIST, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q4_rsapss.sig'), swtpm('ak_rsa.pub'));
+    expect(analyzed.status).toBe(1);
+    const good = cli('compare', '--json', LIST, LIST, swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub'));
+    expect(good.status).toBe(0);
+    expect(json(good).failing.checks).toContainEqual({ source: 'quote', status: 'match', matchedEntries: 6 });
+  });
+
+  it('a template digest that is not the hash of its data, in either list: exit 1, named with its entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const good = keylime('logs', 'combined.ascii');
+    const text = readFileSync(good, 'utf8');
+    const tampered = join(dir, 'tampered.ascii');
+    // The dd line's file digest altered: its template digest no longer covers it.
+    writeFileSync(tampered, text.replace(/sha256:d33d5d13/, 'sha256:d33d5d14'));
+    const ddEntry = text.split('\n').findIndex((l) => l.includes('sha256:d33d5d13'));
+    // The failing list checked in the parse thread, and on the main thread.
+    for (const [env, args, side] of [
+      [IN_THREAD, [good, tampered], 'failing'],
+      [ON_MAIN, [good, tampered], 'failing'],
+      [IN_THREAD, [tampered, good], 'reference'],
+    ] as const) {
+      const r = cliWith(env, 'compare', '--json', ...args);
+      expect(r.status).toBe(1);
+      const doc = json(r);
+      const mismatch = doc[side].findings?.find((f) => f.code === 'template-hash-mismatch');
+      expect(mismatch?.entries).toEqual([ddEntry]);
+      expect(codes(doc[side === 'failing' ? 'reference' : 'failing'].findings)).toEqual([]);
+    }
+    // Untampered, the same lists agree: exit 0.
+    expect(cli('compare', good, good).status).toBe(0);
+  });
+
+  it('another IMA list after the two is refused (exit 2), never set aside', () => {
+    const r = cli('compare', '--json', LIST, LIST, LIST);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'usage-error', message: expect.stringMatching(/another IMA measurement list/) as unknown } });
+  });
+
+  it('a runtime policy after the two is applied to the failing list, as analyze applies it', () => {
+    const list = keylime('logs', 'combined.ascii');
+    const empty = cli('compare', '--json', list, list, keylime('policies', 'policy-empty.json'));
+    expect(empty.status).toBe(1);
+    expect(codes(json(empty).failing.findings)).toEqual(['policy-not-in-allowlist']);
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-compare-'));
+    const own = join(dir, 'own.json');
+    writeFileSync(own, cli('policy', 'create', list).stdout);
+    const passing = cli('compare', '--json', list, list, own);
+    expect(passing.status).toBe(0);
+    expect(json(passing).failing.findings?.map((f) => f.code)).toContain('policy-pass');
   });
 });

@@ -3,32 +3,35 @@
  * what changed in FAILING since the known-good REFERENCE (CONTRACT §5.2): a measurement list,
  * or a Keylime runtime policy (v1, DSSE-signed, legacy JSON or flat allowlist; its accepted
  * digests are the known-good set). FILEs after the two (PCR values, a quote, its signature
- * and key) belong to the failing side: its replay is checked as by `analyze`, and the result
- * says whether it matches up to the first divergence. `--write-policy` writes a Keylime v1
- * policy accepting the changes of the named groups (all, without --accept).
+ * and key, a firmware log, a runtime policy…; no third list) belong to the failing side: it is
+ * analysed with them as by `analyze`, and the result says whether its replay matches up to the
+ * first divergence. Each list's own checks (template hashes, framing) are made either way.
+ * `--write-policy` writes a Keylime v1 policy accepting the changes of the named groups (all,
+ * without --accept).
  *
- * Exit status: 0 nothing changed; 1 something changed or could not be compared (paths a policy
- * lists but the failing list did not measure are not changes); 2 usage error,
- * or an input that cannot be read or is not what its place asks (named on stderr); 3 internal
- * error.
+ * Exit status (compareExitStatus): 0 nothing changed and every check agrees; 1 something
+ * changed or could not be compared (paths a policy lists but the failing list did not measure
+ * are not changes), or a check of either side failed; 2 usage error, or an input that cannot
+ * be read or is not what its place asks (named on stderr); 3 internal error.
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RawInput } from '../core/analysis/analysis-types';
-import { COMPARE_SCHEMA, compareDocument, failingChecks, hasDifferences, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
+import { COMPARE_SCHEMA, compareDocument, compareExitStatus, failingChecks, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
+import { listFindings } from '../core/analysis/list-findings';
 import { acceptChanges } from '../core/compare/accept-changes';
 import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
-import { verifyTemplateHashes } from '../core/ima/template-digests';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
-import { createHashProvider } from '../core/hash/hash-provider';
+import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
 import type { ImaLog } from '../core/model/ima-log';
-import type { Report } from '../core/report/report';
+import type { Finding, Report } from '../core/report/report';
 import { formatCompare } from './format-compare';
-import { parseListInThread } from './list-thread';
+import { parseListInThread, type CheckedList } from './list-thread';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
+import { outputRefusal } from './output-guard';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -37,15 +40,18 @@ known-good REFERENCE (an earlier boot, or a healthy machine of the same image): 
 new digest, new paths, paths gone, grouped by package-like prefix and directory, with each
 side's kernel version and boot_aggregate and the first entry where the lists part.
 REFERENCE may also be a Keylime runtime policy or allowlist: its digests are the known-good set.
-FILEs after the two (PCR values, a TPM quote, signature, AK) belong to the failing side.
+FILEs after the two (PCR values, a TPM quote, signature, AK, a runtime policy…; not another
+list) belong to the failing side and are checked as 'imascope analyze' checks them; each
+list's template hashes are checked too.
 
   --json               print one JSON document (schema imascope.compare/1)
   --write-policy FILE  write a Keylime runtime policy (v1) accepting the changed and new paths:
-                       the reference policy plus them, or (reference list) them alone
+                       the reference policy plus them, or (reference list) them alone;
+                       never over an input or an existing file of measurement data (exit 2)
   --accept GROUP       only the changes of this group (a group key as printed; repeatable)
 
-Exit status: 0 no changes, 1 changes (or paths that cannot be compared), 2 usage or input
-error, 3 internal error.`;
+Exit status: 0 no changes and every check agrees, 1 changes (or paths that cannot be
+compared) or a failed check of either side, 2 usage or input error, 3 internal error.`;
 
 export async function runCompare(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -79,26 +85,34 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   if (files.length < 2) return usage('compare needs a REFERENCE and a FAILING list');
   if (accept.length > 0 && writePolicy === undefined) return usage('--accept chooses the groups --write-policy writes');
   const [referencePath, failingPath, ...extraPaths] = files;
+  const refusal = writePolicy === undefined ? undefined : outputRefusal('--write-policy', writePolicy, files);
+  if (refusal !== undefined) return stopped(json, 'usage-error', refusal, 2);
   try {
-    // A large failing list (without PCRs or a quote to analyse) is read in a thread while this
-    // one reads the reference and interns its names; the reference's errors still come first.
-    // (Settled at once: a rejection must not wait for a handler while the reference is read.)
+    // A large failing list (without PCRs or a quote to analyse) is read and checked in a thread
+    // while this one reads the reference, interns its names and checks it; the reference's
+    // errors still come first. (Settled at once: a rejection must not wait for a handler while
+    // the reference is read.)
     const inThread = extraPaths.length === 0 ? parseListInThread(failingPath) : undefined;
     const threadSide = inThread === undefined ? undefined : settled(inThread);
+    const provider = withNodeBulkHashing(await createHashProvider());
     const reference = readReference(referencePath);
     const prepared = reference.kind === 'list' ? { kind: 'list' as const, scanned: scanReference(reference.log) } : reference;
-    const { log: failing, report } = await readFailing(failingPath, extraPaths, threadSide);
+    // Each list's own checks, as analyze makes them (a policy that cannot be read stopped above).
+    const referenceFindings = reference.kind === 'list' ? listFindings(reference.log, basename(referencePath), provider) : [];
+    const { log: failing, findings: failingFindings, report } = await readFailing(failingPath, extraPaths, provider, threadSide);
     const result = prepared.kind === 'policy' ? comparePolicy(prepared.loaded, failing) : compareWithReference(prepared.scanned, failing);
+    const findings = { reference: referenceFindings, failing: failingFindings };
     if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
-      await writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
+      writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
     }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
-    const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, checks);
+    const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, findings, checks);
     process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
-    return hasDifferences(result.counts, reference.kind === 'policy' ? 'policy' : 'list') ? 1 : 0;
+    return compareExitStatus(doc);
   } catch (e) {
+    if (e instanceof ExtraListError) return stopped(json, 'usage-error', e.message, 2);
     if (e instanceof InputError) return stopped(json, 'input-unreadable', e.message, 2);
     return stopped(json, 'internal-error', `internal error comparing ${referencePath} with ${failingPath}: ${(e as Error).stack ?? String(e)}`, 3);
   }
@@ -115,28 +129,41 @@ function stopped(json: boolean, code: CompareErrorDocument['error']['code'], mes
 }
 
 /**
- * The failing list, with its analysis (PCRs, quote) when other files are given for it.
- * `inThread`: the list as a thread parsed it (undefined there: read it here).
+ * The failing list with its findings: its analysis (PCRs, quote…) when other files are given
+ * for it, else its own checks (listFindings). `inThread`: the list as a thread parsed and
+ * checked it (undefined there: read it here).
  */
 async function readFailing(
   path: string,
   extraPaths: readonly string[],
-  inThread?: Promise<Settled<ImaLog | undefined>>,
-): Promise<{ readonly log: ImaLog; readonly report?: Report }> {
+  provider: HashProvider,
+  inThread?: Promise<Settled<CheckedList | undefined>>,
+): Promise<{ readonly log: ImaLog; readonly findings: readonly Finding[]; readonly report?: Report }> {
   const parsed = inThread === undefined ? undefined : await inThread;
   if (parsed !== undefined && !parsed.ok) throw parsed.error;
-  if (parsed?.value !== undefined) return { log: checkedList(parsed.value, path, 'failing') };
+  if (parsed?.value !== undefined) return { log: checkedList(parsed.value.log, path, 'failing'), findings: parsed.value.findings };
   const raw = readRaw(path);
   const extras = extraPaths.map(readRaw);
-  if (extras.length === 0) return { log: listOf(raw, 'failing') };
+  // analyze would choose among several lists (the longest, or the one its checks reproduce):
+  // the list compared would then not be FAILING, so another list is refused, never set aside.
+  const list = extras.find(isList);
+  if (list !== undefined) {
+    throw new ExtraListError(`${list.name}: another IMA measurement list; compare takes one REFERENCE and one FAILING list (the files after them are PCR values, a quote, its signature and AK, a policy… for the failing list)`);
+  }
+  if (extras.length === 0) {
+    const log = listOf(raw, 'failing');
+    return { log, findings: listFindings(log, basename(path), provider) };
+  }
   // The failing list goes through the ordinary analysis with its PCRs / quote.
   assertList(raw, 'failing');
   const inputs = [raw, ...extras];
-  const provider = withNodeBulkHashing(await createHashProvider());
   const analysis = await analyzeInParallel(inputs, {}, provider, DigestPool.forInputs(inputs));
   if (analysis.log === undefined) throw new InputError(`${path}: not read as an IMA measurement list`);
-  return { log: analysis.log, report: analysis.report };
+  return { log: analysis.log, findings: analysis.report.findings, report: analysis.report };
 }
+
+/** An IMA list among the files after REFERENCE and FAILING: a usage error (exit 2). */
+class ExtraListError extends Error {}
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -175,17 +202,17 @@ function chosenGroups(groups: readonly CompareGroup[], keys: readonly string[]):
 
 /**
  * Writes the policy update. A failing list whose template digests do not verify for an
- * accepted path is no source of known-good digests: refused, nothing written.
+ * accepted path is no source of known-good digests: refused, nothing written. `failing` was
+ * verified by its checks (listFindings or analyze), which set the flags acceptChanges reads.
  */
-async function writePolicyUpdate(
+function writePolicyUpdate(
   file: string,
   groups: readonly CompareGroup[],
   failing: ImaLog,
   failingClasses: Uint8Array,
   base: LoadedPolicy['policy'] | undefined,
   failingPath: string,
-): Promise<void> {
-  verifyTemplateHashes(failing, await createHashProvider()); // sets the flags acceptChanges requires
+): void {
   const update = acceptChanges(groups, failing, failingClasses, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
   if (!update.ok) {
     const bad = update.unverified;

@@ -6,13 +6,15 @@
 import { hasDifferences, type CompareDocument } from '../core/compare/compare-json';
 import type { CompareGroup, ComparedPath, SideFacts } from '../core/compare/compare-logs';
 import { plural } from '../core/util/count-text';
+import { FINDING_HELP } from '../core/analysis/finding-help';
+import { findingLine } from './format-human';
 
 /** Groups shown in full detail, and paths shown per group. */
 const GROUPS_SHOWN = 12;
 const PATHS_SHOWN = 5;
 
 export function formatCompare(doc: CompareDocument): string {
-  const lines: string[] = [verdict(doc)];
+  const lines: string[] = [...failedCheckLines(doc), verdict(doc)];
   const isPolicy = doc.reference.kind === 'policy';
   if (doc.gone > 0) {
     lines.push(
@@ -51,7 +53,29 @@ export function formatCompare(doc: CompareDocument): string {
     lines.push('', 'Not compared:');
     for (const n of doc.notes) lines.push(`  ${n}`);
   }
+  for (const [label, side] of [['Reference', doc.reference], ['Failing', doc.failing]] as const) {
+    if (side.findings === undefined || side.findings.length === 0) continue;
+    lines.push('', `${label} findings (${side.name}):`);
+    for (const f of side.findings) lines.push(`  ${findingLine(f)}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Before the comparison's verdict, the worst failed check of each side (a tampered list, a PCR
+ * value or quote the failing list does not reproduce, a signature that does not verify): what
+ * changed means little while one stands, and the exit status is 1 (2: an input unread) for it.
+ */
+function failedCheckLines(doc: CompareDocument): string[] {
+  const lines: string[] = [];
+  for (const [label, side] of [['reference', doc.reference], ['failing', doc.failing]] as const) {
+    const errors = (side.findings ?? []).filter((f) => f.severity === 'error');
+    if (errors.length === 0) continue;
+    const worst = errors[0];
+    const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more failed check')}: see the findings)` : '';
+    lines.push(`FAIL — the ${label} list ${side.name}: ${FINDING_HELP[worst.code].title}: ${worst.message}${more}`);
+  }
+  return lines;
 }
 
 function verdict(doc: CompareDocument): string {

@@ -2,7 +2,7 @@
  * The CLI's human summary: the verdict first, then the findings (worst first), then one line
  * per PCR check and the quote. Plain text, no colour codes, so it pastes into tickets.
  */
-import type { QuoteSources, Report, ReportQuote } from '../core/report/report';
+import type { Finding, QuoteSources, Report, ReportQuote } from '../core/report/report';
 import { firstDifference } from '../core/util/digest-diff';
 import { firmwarePcrsText, moreProblemsText, verdictLine, verdictOf } from '../core/analysis/verdict';
 import { formatPcrSet } from '../core/util/pcr-set';
@@ -37,10 +37,7 @@ export function formatHumanReport(report: Report): string {
   lines.push('');
   if (report.findings.length > 0) {
     lines.push('Findings:');
-    for (const f of report.findings) {
-      const entries = f.entries !== undefined && f.entries.length > 0 ? ` [entries ${f.entries.slice(0, 8).join(', ')}${f.entries.length > 8 ? ', …' : ''}]` : '';
-      lines.push(`  ${MARK[f.severity]} ${f.code}: ${f.message}${entries}`);
-    }
+    for (const f of report.findings) lines.push(`  ${findingLine(f)}`);
     lines.push('');
   }
   if (report.pcrChecks !== undefined) {
@@ -76,6 +73,12 @@ export function formatHumanReport(report: Report): string {
 }
 
 /** The firmware log's replay in one line, then one verdict line per boot_aggregate entry. */
+/** One finding as the summary lists it: "FAIL code: message [entries …]". */
+export function findingLine(f: Finding): string {
+  const entries = f.entries !== undefined && f.entries.length > 0 ? ` [entries ${f.entries.slice(0, 8).join(', ')}${f.entries.length > 8 ? ', …' : ''}]` : '';
+  return `${MARK[f.severity]} ${f.code}: ${f.message}${entries}`;
+}
+
 function firmwareLines(report: Report): string[] {
   const lines: string[] = [];
   const fw = report.firmware;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sharedDataPath } from '../core/testing/shared-data';
@@ -319,5 +319,25 @@ describe('imascope analyze --permalink / --html', () => {
     expect(unwritable.status).toBe(2);
     expect(unwritable.stdout).toBe('');
     expect(unwritable.stderr).toMatch(/cannot write \/nonexistent\/dir\/report\.html/);
+  });
+
+  it('--html never overwrites an input or another file of measurement data: exit 2, the file untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
+    const list = join(dir, 'binary_runtime_measurements');
+    const pcrs = join(dir, 'evmctl_pcrs_sha256.txt');
+    copyFileSync(swtpm('binary_runtime_measurements'), list);
+    copyFileSync(swtpm('evmctl_pcrs_sha256.txt'), pcrs);
+    const original = readFileSync(swtpm('binary_runtime_measurements'));
+    // --html taken for a switch: the list becomes its value, and is also given as an input.
+    const asInput = cli('analyze', '--html', list, pcrs, list);
+    expect(asInput.status).toBe(2);
+    expect(asInput.stderr).toMatch(/--html .*binary_runtime_measurements: that is also an input file; not overwritten/);
+    // Its value only (the list not among the inputs): still measurement data, still refused.
+    const asValue = cli('analyze', '--json', '--html', list, pcrs);
+    expect(asValue.status).toBe(2);
+    const report = JSON.parse(asValue.stdout) as Report;
+    expect(report.findings.map((f) => [f.code, f.severity])).toEqual([['usage-error', 'error']]);
+    expect(report.findings[0].message).toMatch(/reads as ima-binary \(measurement data\); not overwritten/);
+    expect(Buffer.compare(readFileSync(list), original)).toBe(0);
   });
 });

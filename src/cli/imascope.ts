@@ -30,6 +30,7 @@ import { analyzeInParallel, bankThreadWanted, defaultThreads, DigestPool } from 
 import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
 import { nonceProblem } from '../core/tpm/quote/nonce';
+import { outputRefusal } from './output-guard';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -52,7 +53,8 @@ replays every PCR and explains where and why it does or does not match.
   --html FILE        write the report as one self-contained HTML file (no script)
 
 Exit status: 0 all checks agree, 1 a check failed, 2 usage, input or output error (a file
-that cannot be read as its kind, a full disk), 3 internal error (please report it).
+that cannot be read as its kind, a full disk, an --html FILE that is an input or an existing
+file of measurement data: never overwritten), 3 internal error (please report it).
 
 imascope compare --help describes comparing two lists (what changed since a known-good list).`;
 
@@ -207,12 +209,13 @@ class ReportOutput {
 // when asked for, so `analyze` does not evaluate it (the bundle initialises such modules on
 // their first import, and its code cache spares compiling them: scripts/build-cli.mjs).
 async function run(argv: readonly string[], out: ReportOutput): Promise<number> {
+  // Each subcommand answers --help with its own usage.
   if (argv[0] === 'compare') return (await import('./compare-command')).runCompare(argv.slice(1));
+  if (argv[0] === 'policy') return (await import('./policy-create')).policyMain(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (argv[0] === 'policy') return (await import('./policy-create')).policyMain(argv.slice(1));
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -223,6 +226,12 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     return 2;
   }
   out.settle(args.json);
+  const refusal = args.html === undefined ? undefined : outputRefusal('--html', args.html, args.files);
+  if (refusal !== undefined) {
+    process.stderr.write(`imascope: ${refusal}\n`);
+    out.stopped({ code: 'usage-error', severity: 'error', message: refusal });
+    return 2;
+  }
   const provider = withNodeBulkHashing(await createHashProvider());
   const options = { banks: args.banks.length > 0 ? args.banks : undefined, nonce: args.nonce, keylimeCompat: args.keylimeCompat };
   const raw: RawInput[] = [];

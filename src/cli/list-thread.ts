@@ -10,6 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { recogniseInput } from '../core/inputs/registry';
 import type { ImaLog } from '../core/model/ima-log';
+import type { Finding } from '../core/report/report';
 import { startCliWorker } from './cli-worker';
 import type { ParsedInThread } from './parse-worker';
 import { InputError, receivedLog } from './read-list';
@@ -23,14 +24,20 @@ function threadMinBytes(): number {
   return Number.isInteger(asked) && asked >= 0 ? asked : THREAD_MIN_BYTES;
 }
 
+/** A list parsed in the thread, with its own checks made there (listFindings). */
+export interface CheckedList {
+  readonly log: ImaLog;
+  readonly findings: readonly Finding[];
+}
+
 /**
- * The list at `path` parsed in a worker thread, or undefined when it is not worth one (small,
+ * The list at `path` parsed and checked in a worker thread, or undefined when it is not worth one (small,
  * or its head is no IMA list: the caller reads it). The promise gives undefined when the
  * thread could not do it (no threads, the file read whole is no list after all): the caller
  * then reads it itself, and says why it cannot where it cannot. An unreadable file rejects
  * with the InputError the caller's own read would throw.
  */
-export function parseListInThread(path: string): Promise<ImaLog | undefined> | undefined {
+export function parseListInThread(path: string): Promise<CheckedList | undefined> | undefined {
   const head = readHead(path);
   if (head === undefined || head.size < threadMinBytes()) return undefined;
   const kind = recogniseInput(head.bytes, head.bytes.length === head.size)?.module.kind;
@@ -46,7 +53,7 @@ export function parseListInThread(path: string): Promise<ImaLog | undefined> | u
   return new Promise((resolve, reject) => {
     started.once('message', (answer: ParsedInThread) => {
       if (answer.kind === 'error') reject(new InputError(answer.message));
-      else resolve(answer.kind === 'log' ? receivedLog(answer.log) : undefined);
+      else resolve(answer.kind === 'log' ? { log: receivedLog(answer.log), findings: answer.findings } : undefined);
     });
     started.once('error', () => resolve(undefined));
     started.once('exit', () => resolve(undefined)); // without an answer: the caller reads it

@@ -1,9 +1,16 @@
 /**
- * Worker-thread entry of `imascope compare` (list-thread.ts): reads one list file whole and
- * parses it, while the main thread reads the other input, then moves the log (its bytes and
- * columns, transferred, not copied) back. Bundled beside the CLI as dist/cli/parse-worker.mjs.
+ * Worker-thread entry of `imascope compare` (list-thread.ts): reads one list file whole,
+ * parses it and makes its own checks (listFindings: template hashes, framing), while the main
+ * thread reads and checks the other input, then moves the log (its bytes and columns, with
+ * the entries' verification flags, transferred, not copied) back with the findings. Bundled
+ * beside the CLI as dist/cli/parse-worker.mjs.
  */
+import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { listFindings } from '../core/analysis/list-findings';
+import { createHashProvider } from '../core/hash/hash-provider';
+import type { Finding } from '../core/report/report';
+import { withNodeBulkHashing } from './node-bulk-hashing';
 import { InputError, isList, parseList, readRaw, transferableLog } from './read-list';
 
 /**
@@ -12,22 +19,24 @@ import { InputError, isList, parseList, readRaw, transferableLog } from './read-
  * reads the list itself and fails as it would have without a thread (exit 3, naming the files).
  */
 export type ParsedInThread =
-  | { readonly kind: 'log'; readonly log: ReturnType<typeof transferableLog>['log'] }
+  | { readonly kind: 'log'; readonly log: ReturnType<typeof transferableLog>['log']; readonly findings: Finding[] }
   | { readonly kind: 'not-a-list' }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'failed' };
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.ts runs as a worker thread');
-port.once('message', (path: string) => {
+port.once('message', async (path: string) => {
   let answer: ParsedInThread;
   let transfer: ArrayBuffer[] = [];
   try {
     const raw = readRaw(path);
     if (!isList(raw)) answer = { kind: 'not-a-list' };
     else {
-      const moved = transferableLog(parseList(raw));
-      answer = { kind: 'log', log: moved.log };
+      const log = parseList(raw);
+      const findings = listFindings(log, basename(path), withNodeBulkHashing(await createHashProvider()));
+      const moved = transferableLog(log);
+      answer = { kind: 'log', log: moved.log, findings };
       transfer = moved.transfer;
     }
   } catch (e) {

@@ -143,6 +143,23 @@ describe('imascope policy create', () => {
       expect.objectContaining({ index: 1, reason: 'digest-not-in-policy', keylimeEvent: 'ima.validation.ima-ng.runtime_policy_hash' }),
     ]);
   });
+
+  it('answers --help with its own usage, and never echoes an exclude file\'s raw bytes', () => {
+    for (const args of [['policy', '--help'], ['policy', 'create', '-h']]) {
+      const r = cli(...args);
+      expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, 'usage: imascope policy create [--exclude FILE]... LOG... > policy.json']);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-create-'));
+    const escapes = join(dir, 'escapes.txt');
+    writeFileSync(escapes, 'a(\x1b[31mred\x07\n');
+    const bad = cli('policy', 'create', '--exclude', escapes, K('logs', 'measurements.ascii'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('exclude 1 "a(⟨U+001B⟩[31mred⟨U+0007⟩" is not a valid Python regular expression');
+    const binary = join(dir, 'binary.txt');
+    writeFileSync(binary, Uint8Array.of(0x2f, 0xff, 0xfe, 0x1b, 0x5b, 0x0a));
+    const refused = cli('policy', 'create', '--exclude', binary, K('logs', 'measurements.ascii'));
+    expect([refused.status, refused.stderr]).toEqual([2, `imascope: ${binary}: not an exclude list: its bytes are not UTF-8 text\n`]);
+  });
 });
 
 /** Line 2's file digest flipped, with its sha1 template hash recomputed by Python's hashlib. */

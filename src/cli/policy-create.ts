@@ -13,6 +13,8 @@ import type { ImaLog } from '../core/model/ima-log';
 import { createPolicy, policyJsonText, policyTimestamp } from '../core/policy/create-policy';
 import { parseExcludeList } from '../core/policy/excludes';
 import { translatePythonRegex } from '../core/policy/python-regex';
+import { decodeExactText } from '../core/util/bytes';
+import { visibleText } from '../core/util/visible-text';
 
 export const POLICY_USAGE = `usage: imascope policy create [--exclude FILE]... LOG... > policy.json
 
@@ -21,6 +23,10 @@ measured in the given known-good IMA lists. --exclude adds the regular expressio
 exclude list (one per line).`;
 
 export async function policyMain(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${POLICY_USAGE}\n`);
+    return 0;
+  }
   const [sub, ...rest] = argv;
   if (sub !== 'create') return usage(sub === undefined ? 'policy needs a subcommand' : `unknown policy subcommand '${sub}'`);
   const excludes: string[] = [];
@@ -34,7 +40,8 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
       for (const [n, pattern] of parseExcludeList(read).entries()) {
         // keylime-policy validates each exclude with re.compile and stops at the first bad one.
         if (translatePythonRegex(pattern).kind === 'rejected') {
-          process.stderr.write(`imascope: ${file}: exclude ${n + 1} "${pattern}" is not a valid Python regular expression\n`);
+          // The line is the file's, maybe binary: its controls are marked, never sent to the terminal.
+          process.stderr.write(`imascope: ${visibleText(file)}: exclude ${n + 1} "${visibleText(pattern)}" is not a valid Python regular expression\n`);
           return 2;
         }
         excludes.push(pattern);
@@ -76,19 +83,28 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
     }
     parsed.push(log);
   }
-  const { policy, skipped } = createPolicy(parsed, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
-  for (const s of skipped) process.stderr.write(`imascope: left out ${s}\n`);
-  process.stdout.write(policyJsonText(policy));
+  const created = createPolicy(parsed, provider, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
+  if ('refused' in created) {
+    process.stderr.write(`imascope: no policy written: ${created.refused}\n`);
+    return 2;
+  }
+  for (const s of created.skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  process.stdout.write(policyJsonText(created.policy));
   return 0;
 }
 
+/** The exclude list's text; keylime-policy reads it as UTF-8 text and stops on other bytes. */
 function readText(file: string): string | undefined {
+  let bytes: Uint8Array;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
-    process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+    process.stderr.write(`imascope: cannot read ${visibleText(file)}: ${(e as Error).message}\n`);
     return undefined;
   }
+  const text = decodeExactText(bytes);
+  if (text === undefined) process.stderr.write(`imascope: ${visibleText(file)}: not an exclude list: its bytes are not UTF-8 text\n`);
+  return text;
 }
 
 function usage(message: string): number {

@@ -133,4 +133,18 @@ describe.skipIf(!hasSharedData())('two unrelated lists of one bank dropped toget
       message: 'binary_runtime_measurements: a second IMA list of the same bank; only sha1.log is analysed; it records different measurements: entry #0 differs (6 entries against 362)',
     });
   });
+
+  it("with the PCR values of the list not shown: a failed check saying the lists disagree and that the app tried the shown list's replay only", async () => {
+    // swtpm/README: its 6-entry list's replay gives pcrread_all.yaml; the table shows the longer sha1.log.
+    const call = session();
+    const swtpm = file('s', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'), 1);
+    const pcrs = file('p', 'pcrread_all.yaml', readSharedData('swtpm', 'pcrread_all.yaml'), 1);
+    const opened = await call('open', { inputs: [swtpm, ibm('sha1', 1), pcrs] });
+    expect(opened.log?.name).toBe('sha1.log');
+    const { report } = await call('analyze', { pastes: [] });
+    expect(report.findings[0]).toMatchObject({ code: 'lists-disagree', severity: 'error' });
+    expect(report.findings[0].message).toContain("the replay of sha1.log does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)");
+    // Never said of the list not tried.
+    expect(report.findings.find((f) => f.code === 'input-unused')?.message).not.toContain('its own replay');
+  });
 });

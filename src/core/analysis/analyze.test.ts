@@ -240,6 +240,38 @@ describe('generated logs: what each interpretation and failure looks like', () =
     expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
   });
 
+  it("a big-endian kernel's ASCII list is big-endian, as its binary twin is, not mixed", async () => {
+    const built = buildImaLog([boot(), ...files(8)], { provider, byteOrder: 'big' });
+    for (const bytes of [encodeText(built.ascii), built.binary]) {
+      const report = await run([{ name: 'log', bytes }, ...pcrFiles(built.pcrs)]);
+      expect(report.log?.byteOrder).toBe('big');
+      expect(codes(report)).toContain('byte-order-big');
+      expect(codes(report)).not.toContain('byte-order-mixed');
+      expect(codes(report)).not.toContain('byte-order-contradicted');
+      expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+    }
+  });
+
+  it('a PCR reproduced only in the byte order the template hashes contradict is an error, as evmctl rejects it', async () => {
+    const entries = [boot(), ...files(8)];
+    const little = buildImaLog(entries, { provider });
+    const big = buildImaLog(entries, { provider, byteOrder: 'big' });
+    // Each list with the other's PCRs: the LE list's hashes verify LE, the BE ASCII list's BE.
+    for (const [bytes, pcrs] of [[little.binary, big.pcrs], [encodeText(big.ascii), little.pcrs]] as const) {
+      const report = await run([{ name: 'log', bytes }, ...pcrFiles(pcrs)]);
+      expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+      expect(report.findings.filter((f) => f.code === 'byte-order-contradicted').map((f) => f.severity)).toEqual(['error', 'error']);
+    }
+    if (hasEvmctl()) {
+      const dir = mkdtempSync(join(tmpdir(), 'imascope-order-'));
+      writeFileSync(join(dir, 'le.bin'), little.binary);
+      writeFileSync(join(dir, 'be.txt'), formatEvmctlPcrFile(big.pcrs.get('sha256') ?? new Map()));
+      expect(runEvmctlImaMeasurement(join(dir, 'le.bin'), [{ bank: 'sha256', path: join(dir, 'be.txt') }]).ok).toBe(false);
+      writeFileSync(join(dir, 'le.txt'), formatEvmctlPcrFile(little.pcrs.get('sha256') ?? new Map()));
+      expect(runEvmctlImaMeasurement(join(dir, 'le.bin'), [{ bank: 'sha256', path: join(dir, 'le.txt') }]).ok).toBe(true);
+    }
+  });
+
   it('a corrupted template digest is a template-hash-mismatch at that entry', async () => {
     const built = buildImaLog([boot(), ...files(3), { path: '/bad', corruptTemplateDigest: true }], { provider });
     const report = await run([{ name: 'log', bytes: built.binary }]);
@@ -341,7 +373,7 @@ describe('firmware event log beside the list', () => {
     expect(codes(report)).toEqual(expect.arrayContaining(['firmware-pcr-match', 'boot-aggregate-match']));
   });
 
-  it('PCR values pasted from tpm2-tools 5.4\'s tpm2_eventlog (pcrs:) are said to be that tool\'s replay, not the TPM\'s', async () => {
+  it('PCR values pasted from tpm2-tools 5.4\'s tpm2_eventlog (pcrs:) are said to be that tool\'s replay, not the TPM\'s: a failed check', async () => {
     const yaml = new TextDecoder().decode(readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml'));
     const printed = yaml.slice(yaml.indexOf('pcrs:'));
     const report = await run([swtpm('binary_bios_measurements'), { name: 'pcrs.yaml', bytes: encodeText(printed) }]);
@@ -350,7 +382,8 @@ describe('firmware event log beside the list', () => {
       ['sha1', 0, 'tpm2-eventlog-no-action-extended'],
       ['sha256', 0, 'tpm2-eventlog-no-action-extended'],
     ]);
-    expect(report.findings.filter((f) => f.code === 'firmware-pcr-mismatch').map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(report.findings.filter((f) => f.code === 'firmware-pcr-mismatch').map((f) => f.severity)).toEqual(['error', 'error']);
+    expect(report.findings.find((f) => f.code === 'firmware-pcr-mismatch')?.message).toContain('not values read from the TPM, so they check nothing');
   });
 });
 

@@ -13,7 +13,7 @@ import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
 import { loadInputs, withAnalysedList, type LoadedInputs } from './load-inputs';
-import { describeExtraList } from './extra-lists';
+import { compareLists, describeExtraList } from './extra-lists';
 import { computeLogFacts, type LogFacts } from './log-facts';
 import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
 import { checkBankLists, isOtherBank, withCompanionColumns } from './bank-lists';
@@ -34,6 +34,7 @@ import {
 } from './findings';
 import { compareFindings } from './finding-help';
 import { inputFindings, quoteSources } from './quote-inputs';
+import { bufferDigestFindings, checkBufferDigests } from '../policy/buffer-digest';
 import { hasPolicyInputs } from '../policy/policy-inputs';
 import { policyDryRunSteps, policyDryRunWork, type PolicyDryRun } from '../policy/policy-dry-run';
 import { malformedSignatures, uncheckedSignaturesFinding, type MalformedSignatures } from './malformed-signatures';
@@ -115,7 +116,7 @@ export function streamedLogSuffices(loaded: LoadedInputs, options: AnalyzeOption
 
 /** Findings on the replay: each PCR check with the evidence the log gives, kexec, boot aggregates. */
 function replayFindings(
-  log: Pick<ImaLog, 'errors'>,
+  log: Pick<ImaLog, 'errors' | 'byteOrder'>,
   facts: LogFacts,
   hashes: TemplateHashSummary,
   checks: readonly PcrCheck[],
@@ -144,7 +145,7 @@ function replayFindings(
   }
   evidence.push(...kexecCounterNotes(facts));
   if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
-  findings.push(...pcrFindings(checks, facts.report.entries, evidence));
+  findings.push(...pcrFindings(checks, facts.report.entries, evidence, { list: log.byteOrder, hashed: facts.hashOrder }));
   findings.push(...kexec);
 
   const bootSources: BootAggregateSources = {
@@ -192,48 +193,87 @@ function pcrChecksFromQuote(
 
 /**
  * The analysis of the inputs. Of two lists of one bank (two boots' lists, the binary and the
- * ASCII list of one boot) the one analysed never depends on the order the files came in: with
- * PCR values or a quote, it is the one whose replay reproduces them, a full match before a
- * list the values stop short of (log-ahead-of-pcrs), then the longest, then by the SHA-256 of
- * its bytes (and its name, for copies); the others are said with what they hold and whether
- * their own replay was tried (extra-lists.ts), never silently left out. When no list's replay
- * reproduces them, the longest is analysed, and the verdict is the failed check either way.
+ * ASCII list of one boot) the one analysed never depends on which is longer or came first
+ * alone: with PCR values or a quote, it is the one whose replay reproduces them (each list is
+ * tried; a full match before one they stop short of); the others are said with what they hold
+ * and whether their own replay was tried (extra-lists.ts), never silently left out. Lists that record different measurements, when
+ * nothing supplied tells which is the machine's (no values or quote, neither's replay
+ * reproduces them, or more than one's does), are an error, `lists-disagree`, whatever their
+ * order: one could have been edited.
  */
 export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
-  const rivals = rivalLists(loaded);
-  if (loaded.log === undefined || rivals.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
-  // A rival's analysis has no precomputed work: that was done for the longest list.
-  const { precomputed: _precomputed, ...fresh } = options;
-  const lists = loaded.lists ?? [];
-  const failed = new Set<number>();
-  const longest = withAnalysedList(loaded, loaded.log);
-  const longestAnalysis = await analyzeList(longest, options, provider);
-  let prefix: { analysis: Analysis; loaded: LoadedInputs; reproduced: string } | undefined;
-  for (const candidate of [loaded.log, ...rivals].sort(compareCandidates)) {
-    const candidateLoaded = candidate === loaded.log ? longest : withAnalysedList(loaded, candidate);
-    const analysis = candidate === loaded.log ? longestAnalysis : await analyzeList(candidateLoaded, fresh, provider);
-    const reproduced = reproducedChecks(analysis.report);
-    if (reproduced === undefined) failed.add(lists.indexOf(candidate));
-    else if ((analysis.report.pcrChecks ?? []).every((c) => c.status === 'match')) return withExtraLists(analysis, candidateLoaded, { reproduced, failed });
-    else prefix ??= { analysis, loaded: candidateLoaded, reproduced };
-  }
-  if (prefix !== undefined) return withExtraLists(prefix.analysis, prefix.loaded, { reproduced: prefix.reproduced, failed });
-  return withExtraLists(longestAnalysis, longest, { failed });
-}
-
-/** The order lists of one bank are tried in: the longest first, then by content, then by name. */
-function compareCandidates(a: LoadedLog, b: LoadedLog): number {
-  const byLength = b.log.entries.length - a.log.entries.length;
-  if (byLength !== 0) return byLength;
-  const key = (l: LoadedLog): string => `${l.input.sha256}\0${l.input.name}`;
-  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-}
-
-/** Lists of the analysed list's bank set aside, when supplied PCR values or a quote can tell which is theirs. */
-function rivalLists(loaded: LoadedInputs): LoadedLog[] {
   const log = loaded.log;
-  if (log === undefined || loaded.lists === undefined || (loaded.pcrValues.size === 0 && loaded.quotes.length === 0)) return [];
-  return (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
+  const sameBank = log === undefined ? [] : (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
+  if (log === undefined || sameBank.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
+  const lists = loaded.lists;
+  // The app's worker gives no `lists`: the list its table shows is the only one analysed.
+  const arranged = (list: LoadedLog): LoadedInputs => (lists === undefined ? loaded : withAnalysedList(loaded, list));
+  const checked = loaded.pcrValues.size > 0 || loaded.quotes.length > 0;
+  const all = [log, ...sameBank].sort((a, b) => b.log.entries.length - a.log.entries.length);
+  const candidates = lists === undefined ? [log] : all;
+  // A list is analysed once; only the first analysis has the precomputed work (the longest's).
+  const analysed = new Map<LoadedLog, { loaded: LoadedInputs; analysis: Analysis; reproduced?: string }>();
+  const analyse = async (list: LoadedLog) => {
+    const done = analysed.get(list);
+    if (done !== undefined) return done;
+    const { precomputed: _precomputed, ...fresh } = options;
+    const its = arranged(list);
+    const analysis = await analyzeList(its, analysed.size === 0 && list === log ? options : fresh, provider);
+    const result = { loaded: its, analysis, reproduced: reproducedChecks(analysis.report) };
+    analysed.set(list, result);
+    return result;
+  };
+  // Each list's replay against the supplied checks; a list of the same measurements as one
+  // tried replays as it does (the binary and ASCII lists of one boot): its twin's result.
+  const twinOf = new Map<LoadedLog, LoadedLog>();
+  if (checked) {
+    for (const list of candidates) {
+      const twin = [...analysed.keys()].find((t) => compareLists(list, t).relation === 'same');
+      if (twin === undefined) await analyse(list);
+      twinOf.set(list, twin ?? list);
+    }
+  }
+  // A full match before a list the checks stop short of (log-ahead-of-pcrs: a line repeated
+  // or appended), then the longest, then by content: never by the order the files came in.
+  const full = (l: LoadedLog): number => ((analysed.get(l)?.analysis.report.pcrChecks ?? []).every((c) => c.status === 'match') ? 0 : 1);
+  const byContent = (a: LoadedLog, b: LoadedLog): number => (a.input.sha256 < b.input.sha256 ? -1 : a.input.sha256 > b.input.sha256 ? 1 : a.input.name < b.input.name ? -1 : a.input.name > b.input.name ? 1 : 0);
+  const reproducing = all
+    .filter((l) => analysed.get(l)?.reproduced !== undefined)
+    .sort((a, b) => full(a) - full(b) || b.log.entries.length - a.log.entries.length || byContent(a, b));
+  const failedLists = all.filter((l) => {
+    const twin = twinOf.get(l);
+    return twin !== undefined && analysed.get(twin)?.reproduced === undefined;
+  });
+  // Positions in `lists` (withExtraLists' copies keep them); the app's worker gives no lists.
+  const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)).filter((i) => i >= 0));
+  const best = reproducing[0];
+  if (best !== undefined && reproducing.every((l) => compareLists(l, best).relation !== 'differs')) {
+    const chosen = await analyse(best);
+    return withExtraLists(chosen.analysis, chosen.loaded, { reproduced: chosen.reproduced, failed });
+  }
+  // Nothing tells which list is the machine's: the longest of those in question is analysed,
+  // the one of smallest SHA-256 among equals, so that the report is the same in every order.
+  const pool = reproducing.length > 0 ? reproducing : all;
+  const longest = pool.filter((l) => l.log.entries.length === pool[0].log.entries.length);
+  const pick = lists === undefined ? log : longest.reduce((a, b) => (b.input.sha256 < a.input.sha256 ? b : a));
+  const chosen = await analyse(pick);
+  const disagreeing = all.filter((l) => l !== pick && compareLists(l, pick).relation === 'differs');
+  if (disagreeing.length > 0) {
+    const names = [pick, ...disagreeing].map((l) => l.input.name).sort();
+    const why = !checked
+      ? 'no PCR values or quote were given to tell which one the machine measured'
+      : lists === undefined
+        ? `the replay of ${log.input.name} does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)`
+        : reproducing.length === 0
+          ? "no list's replay reproduces the supplied PCR values or quote"
+          : 'the replay of more than one reproduces the supplied PCR values or quote';
+    chosen.analysis.report.findings.push({
+      code: 'lists-disagree',
+      severity: 'error',
+      message: `${names.join(', ')}: IMA lists of one bank that record different measurements, and ${why}, so none is taken as the machine's (one may have been edited). Compare them (imascope compare ${names[0]} ${names[1]}) or supply the PCR values or quote read with the machine's list.`,
+    });
+  }
+  return withExtraLists(chosen.analysis, chosen.loaded, checked ? { reproduced: chosen.reproduced, failed } : undefined);
 }
 
 /**
@@ -434,6 +474,10 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     const signed = scan?.unchecked ?? loaded.streamedLog?.signedEntries ?? 0;
     if (malformed === undefined && signed > 0) findings.push(uncheckedSignaturesFinding(signed));
   }
+
+  // Every buffer against its recorded digest, with or without a policy (a streamed list has
+  // no mismatch: the stream leaves such a list to the model).
+  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(checkBufferDigests(loaded.log.log, provider)));
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });

@@ -13,6 +13,7 @@ import { kexecSoftReboot } from '../testing/ima-scenarios';
 import { readSharedData, readSharedText } from '../testing/shared-data';
 import { encodeText } from '../util/bytes';
 import { analyzeRaw } from './analyze';
+import { exitStatusOf } from './verdict';
 import type { RawInput } from './analysis-types';
 
 let provider: HashProvider;
@@ -141,16 +142,24 @@ describe('a boot_aggregate the supplied sources cannot check is said, never pass
     expect(only(same, 'boot-aggregate-match')).toHaveLength(1);
   });
 
-  it('supplied PCRs 0–7 of another bank only fail it; a PCR 10 listing alone was not given to check it', async () => {
+  it('supplied PCRs 0–7 of another bank only were not given to check it: a warning saying what to supply, as a PCR 10 listing alone says nothing', async () => {
     const sha1Pcrs = readSharedText('swtpm', 'pcr0-9.yaml').split('sha256:')[0];
     const sha1Only: RawInput = { name: 'pcr0-9-sha1.yaml', bytes: encodeText(sha1Pcrs) };
     const log = swtpm('binary_runtime_measurements'); // its boot_aggregate is sha256
     const withSha1 = await run([log, sha1Only]);
-    expect(only(withSha1, 'check-incomplete').map((f) => f.message)).toEqual([
-      expect.stringContaining('the supplied PCR values have PCRs 0–7 in sha1 only. Supply the sha256 PCRs 0–9 (tpm2_pcrread sha256:0,1,2,3,4,5,6,7,8,9)'),
+    expect(only(withSha1, 'check-incomplete')).toEqual([]);
+    expect(only(withSha1, 'boot-aggregate-unchecked').map((f) => [f.severity, f.message])).toEqual([
+      ['warning', expect.stringContaining('the supplied PCR values have PCRs 0–7 in sha1 only. Supply the sha256 PCRs 0–9 (tpm2_pcrread sha256:0,1,2,3,4,5,6,7,8,9)')],
     ]);
     const pcr10 = await run([log, swtpm('pcrread_sha256_10.yaml')]);
     expect(only(pcr10, 'check-incomplete')).toEqual([]);
+  });
+
+  it("evmctl's sha1 PCR file beside the list: exit 0, as 'evmctl ima_measurement --ignore-violations --pcrs sha1,evmctl_pcrs_sha1.txt' (swtpm/README), the boot_aggregate said unchecked", async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha1.txt')]);
+    expect(report.pcrChecks?.find((c) => c.bank === 'sha1' && c.pcr === 10)?.status).toBe('match');
+    expect(only(report, 'boot-aggregate-unchecked')).toHaveLength(1);
+    expect(exitStatusOf(report)).toBe(0);
   });
 
   it('supplied PCRs 0–7 without 8–9 and no firmware log: a check not made, not another boot (sample-…-pcrs-8-9)', async () => {

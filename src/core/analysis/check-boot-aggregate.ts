@@ -161,14 +161,21 @@ export interface UncheckedBootAggregate {
   readonly boot: BootFact;
   /** Why it could not be checked and what to supply, in words. */
   readonly reason: string;
+  /**
+   * A check the user supplied: a firmware log, or supplied values of PCRs 0–7 in the entry's
+   * own bank. Supplied values of other banks only (a sha1 PCR file for evmctl's PCR 10 check,
+   * beside a sha256 boot_aggregate) were not given for it: it is said, not failed.
+   */
+  readonly supplied: boolean;
 }
 
 /**
- * boot_aggregate entries that a supplied firmware log or supplied PCRs 0–7 were given to check
- * but could not: no source has PCRs 0–7 in the entry's bank (a sha1 list beside a firmware log
- * that records sha256 only), or no hasher serves it. Only those sources can check a
- * boot_aggregate, so leaving it unsaid would pass a check the user supplied (fail closed).
- * Supplied values of PCRs 8 and up alone (a PCR 10 listing) were not given for this check.
+ * boot_aggregate entries that a supplied firmware log or supplied PCRs 0–7 could not check: no
+ * source has PCRs 0–7 in the entry's bank (a sha1 list beside a firmware log that records
+ * sha256 only), or no hasher serves it. Only those sources can check a boot_aggregate, so
+ * leaving it unsaid would pass a check the user supplied (fail closed); `supplied` says whether
+ * the user gave one for it. Supplied values of PCRs 8 and up alone (a PCR 10 listing) were not
+ * given for this check.
  */
 export function uncheckedBootAggregates(
   boots: readonly BootFact[],
@@ -196,13 +203,15 @@ export function uncheckedBootAggregates(
     .map((boot) => {
       const bank = parseHashAlgorithm(boot.algorithm);
       const last = bank === 'sha1' ? 7 : 9;
+      // Values of other banks only were given for other checks (evmctl's sha1 PCR 10).
+      const supplied = sources.firmware !== undefined || bank === undefined || boot.digest === undefined || suppliedBanks.includes(bank);
       const reason =
         boot.digest === undefined
           ? 'its template records no file digest (no d, d-ng or d-ngv2 field), so it carries no aggregate to compare.'
           : bank === undefined
           ? `its algorithm '${boot.algorithm}' is not a TPM bank imascope can compute.`
           : lacking(bank, last) ?? `it is a ${bank} digest over ${bank} PCRs 0–${last}, but ${given}. Supply the ${bank} PCRs 0–${last} (tpm2_pcrread ${bank}:0,1,2,3,4,5,6,7${last === 9 ? ',8,9' : ''}) or a firmware log that records the ${bank} bank.`;
-      return { boot, reason };
+      return { boot, reason, supplied };
     });
 }
 

@@ -79,7 +79,7 @@ export function checkFirmware(
         const never = extended === undefined ? ', which no event in the log extends (its reset value)' : '';
         findings.push({
           code: 'firmware-pcr-mismatch',
-          severity: alt === undefined ? 'error' : 'warning',
+          severity: alt === undefined ? 'error' : alt.severity,
           message:
             alt === undefined
               ? `${bank} PCR ${pcr}: the firmware log does not replay to the supplied value${never} (supplied vs replayed: ${describeDifference(check.expected, check.replayed)}): the firmware log is incomplete or from another boot.`

@@ -39,29 +39,39 @@ export function describeExtraList(extra: LoadedLog, primary: LoadedLog | undefin
   if (choice?.failed === true) {
     parts.push(choice.reproduced === undefined ? 'its own replay does not reproduce the supplied values either' : 'its own replay does not: it is not the list they were taken from');
   }
-  const same = primary === undefined ? undefined : sameMeasurements(extra, primary);
+  const same = primary === undefined ? undefined : compareLists(extra, primary);
   if (same !== undefined) parts.push(same.text);
   const errors = extra.log.errors;
   if (errors.length > 0) {
     parts.push(`it has ${plural(errors.length, 'parse error')}, the first at byte offset ${formatCount(errors[0].offset)}: ${errors[0].message}`);
   }
-  return { reason: parts.join('; '), sameAsAnalysed: same?.equal === true && errors.length === 0 };
+  return { reason: parts.join('; '), sameAsAnalysed: same?.relation === 'same' && errors.length === 0 };
+}
+
+/**
+ * How two lists of one bank stand to each other: `same` measurements (entry for entry: PCR,
+ * template digest and data), one a `prefix` of the other (read earlier in the same boot), or
+ * they `differ` (another boot, or one was altered); the text says where they part.
+ */
+export interface ListRelation {
+  readonly text: string;
+  readonly relation: 'same' | 'prefix' | 'differs';
 }
 
 /** Whether the two lists record the same template digests, in order, and if not where they part. */
-function sameMeasurements(extra: LoadedLog, primary: LoadedLog): { readonly text: string; readonly equal: boolean } {
+export function compareLists(extra: LoadedLog, primary: LoadedLog): ListRelation {
   const a = new EntryReader(primary.log);
   const b = new EntryReader(extra.log);
   const n = Math.min(primary.log.entries.length, extra.log.entries.length);
   let i = 0;
   while (i < n && bytesEqual(a.recordedDigest(i), b.recordedDigest(i))) i++;
   const counts = `${formatCount(extra.log.entries.length)} entries against ${formatCount(primary.log.entries.length)}`;
-  if (i < n) return { text: `it records different measurements: entry #${i} differs (${counts})`, equal: false };
-  if (extra.log.entries.length !== primary.log.entries.length) return { text: `the shorter of the two is a prefix of the other (${counts})`, equal: false };
+  if (i < n) return { text: `it records different measurements: entry #${i} differs (${counts})`, relation: 'differs' };
   // The digests alone say nothing of an edited name or file digest (its template hash then
   // fails): the same measurements are the same entries, PCR and template data too.
   let k = 0;
   while (k < n && primary.log.entries.pcr[k] === extra.log.entries.pcr[k] && bytesEqual(a.templateData(k), b.templateData(k))) k++;
-  if (k < n) return { text: `it records the same template digests, but entry #${k} holds other data (its PCR or template data differs: altered?)`, equal: false };
-  return { text: `it records the same ${plural(n, 'measurement')}`, equal: true };
+  if (k < n) return { text: `it records the same template digests, but entry #${k} holds other data (its PCR or template data differs: altered?)`, relation: 'differs' };
+  if (extra.log.entries.length !== primary.log.entries.length) return { text: `the shorter of the two is a prefix of the other (${counts})`, relation: 'prefix' };
+  return { text: `it records the same ${plural(n, 'measurement')}`, relation: 'same' };
 }

@@ -225,6 +225,22 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(r.report?.findings[0].message).toBe('q1_rsassa_sha256_10.msg: no signature was given for this quote, so ak_rsa.pem cannot verify it.');
   });
 
+  it.each(['evmctl_pcrs_sha256.txt', 'pcr0-9.yaml', 'ak_rsa.pub', 'q1_rsassa_sha256_10.sig'])(
+    '%s alone: nothing to check it against, a check not made (PCR values as an AK or a signature; adversarial review D13)',
+    async (name) => {
+      const r = await analyzeAll([swtpm(name)]);
+      expect(r.status).toBe(1);
+      expect(r.report?.findings.map((f) => f.code)).toEqual(['check-incomplete']);
+      expect(r.report?.findings[0].message).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: `));
+    },
+  );
+
+  it('PCR values beside a firmware log or a quote are compared with it: no check-incomplete', async () => {
+    const withFirmware = await analyzeAll([swtpm('pcr0-9.yaml'), swtpm('binary_bios_measurements')]);
+    expect(withFirmware.report?.findings.map((f) => f.code)).not.toContain('check-incomplete');
+    expect(withFirmware.status).toBe(0);
+  });
+
   it('a PEM key given as the AK (--kind ak-public) with no quote stays an AK, and the missing quote fails', async () => {
     const r = await analyzeAll([LOG, { ...swtpm('ak_rsa.pem'), kind: 'ak-public', kindGiven: true }]);
     expect(r.status).toBe(1);
@@ -247,24 +263,36 @@ describe('a supplied check that cannot be made is a failure (exit 1)', () => {
     expect(refused?.message).toMatch(/q1_rsassa_sha256_10\.stdout\.yaml: cannot be read as pcr-values: its 'pcrs:' block: line \d+ \(byte \d+\): not a PCR value/);
   });
 
-  it('two inputs giving one PCR two values: refused whatever their order (the verdict depended on it)', async () => {
+  it('two inputs giving one PCR two values: both refused, the same report whatever their order (the verdict, then the input refused, depended on it)', async () => {
     const right = swtpm('pcrread_sha256_10.yaml');
     const wrong = { name: 'other.txt', bytes: new TextEncoder().encode(`PCR-10: ${'11'.repeat(32)}\n`) };
+    const reports: Report[] = [];
     for (const [first, second] of [[right, wrong], [wrong, right]]) {
       const r = await analyzeAll([LOG, first, second]);
       expect(r.status, first.name).toBe(2);
-      const refused = r.report?.findings.find((f) => f.code === 'input-unreadable');
-      expect(refused?.message).toMatch(new RegExp(`^${second.name.replace('.', '\\.')}: cannot be read as pcr-values: sha256 PCR 10 is [0-9a-f]{64} here but [0-9a-f]{64} in ${first.name.replace('.', '\\.')}: two readings of one PCR disagree`));
+      if (r.report !== undefined) reports.push({ ...r.report, inputs: [...r.report.inputs].sort((a, b) => (a.name < b.name ? -1 : 1)) });
+      const refused = r.report?.findings.filter((f) => f.code === 'input-unreadable').map((f) => f.message);
+      expect(refused).toEqual([
+        expect.stringMatching(/^other\.txt: cannot be read as pcr-values: sha256 PCR 10 is (11){32} here but [0-9a-f]{64} in pcrread_sha256_10\.yaml: two readings of one PCR disagree/),
+        expect.stringMatching(/^pcrread_sha256_10\.yaml: cannot be read as pcr-values: sha256 PCR 10 is [0-9a-f]{64} here but (11){32} in other\.txt: two readings of one PCR disagree/),
+      ]);
       // Neither value is checked (the first one matched, under a refusal saying neither can be),
       // and the conflict names both readings and their inputs.
       expect(r.report?.pcrChecks?.filter((c) => c.bank === 'sha256' && c.pcr === 10) ?? []).toEqual([]);
       expect(r.report?.findings.map((f) => f.code)).not.toContain('pcr-match');
       expect(r.analysis?.pcrConflicts?.map((c) => [c.bank, c.pcr, c.readings.map((x) => x.source)])).toEqual([['sha256', 10, [first.name, second.name]]]);
     }
-    // A third reading of a PCR in conflict is not used either; a new value is said too.
+    expect(reports[1]).toEqual(reports[0]);
+    // A third reading of a PCR in conflict is not used either; its input is refused too.
     const third = { name: 'third.txt', bytes: new TextEncoder().encode(`PCR-10: ${'22'.repeat(32)}\n`) };
     const three = await analyzeAll([LOG, right, wrong, third]);
-    expect(three.report?.findings.filter((f) => f.code === 'input-unreadable').map((f) => f.message.split(':')[0])).toEqual(['other.txt', 'third.txt']);
+    expect(three.report?.findings.filter((f) => f.code === 'input-unreadable').map((f) => f.message.split(':')[0])).toEqual(['other.txt', 'pcrread_sha256_10.yaml', 'third.txt']);
+    // A reading equal to one already in conflict is in the conflict, whatever its place.
+    const again = { name: 'again.yaml', bytes: right.bytes };
+    for (const order of [[right, again, wrong], [right, wrong, again]]) {
+      const r = await analyzeAll([LOG, ...order]);
+      expect(r.report?.findings.filter((f) => f.code === 'input-unreadable').map((f) => f.message.split(':')[0])).toEqual(['again.yaml', 'other.txt', 'pcrread_sha256_10.yaml']);
+    }
     expect(three.analysis?.pcrConflicts?.[0].readings.map((x) => x.source)).toEqual([right.name, 'other.txt', 'third.txt']);
     expect(three.report?.pcrChecks?.filter((c) => c.pcr === 10) ?? []).toEqual([]);
     // The same value twice is no conflict.

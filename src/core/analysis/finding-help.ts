@@ -42,6 +42,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'warning',
     help: 'These entries verify only with their length words in the other byte order: the list was converted or carried across architectures (kexec between big- and little-endian kernels) without ima_canonical_fmt.',
   },
+  'byte-order-contradicted': {
+    title: 'PCR matched only in the byte order the template hashes contradict',
+    severity: 'error',
+    help: 'The supplied PCR value is reproduced only when every template hash is recomputed with its length words in the other byte order than the one the list’s own template hashes verify in. The kernel extends the PCR with the same template digests it records, so the value and the list belong to different machines or interpretations (evmctl rejects the pair): read both from the same machine and boot.',
+  },
   'template-hash-mismatch': {
     title: 'Template hash does not match its data',
     severity: 'error',
@@ -112,6 +117,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'info',
     help: 'The boot_aggregate entry equals the digest of the supplied (or firmware-replayed) PCRs: the log belongs to this boot of this machine.',
   },
+  'boot-aggregate-unchecked': {
+    title: 'boot_aggregate not checked',
+    severity: 'warning',
+    help: "The boot_aggregate entry is a digest over PCRs 0–9 (0–7 for sha1) of its own bank, and the supplied PCR values have those PCRs in other banks only (evmctl's sha1 PCR file beside a sha256 boot_aggregate): they were given for other checks, so this one is said, not failed. Supply that bank's PCRs 0–9, or the firmware log, to check that the list belongs to this boot of this machine.",
+  },
   'firmware-pcr-match': {
     title: 'Firmware log reproduces the PCRs',
     severity: 'info',
@@ -136,6 +146,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     title: 'Per-bank lists of one log differ',
     severity: 'error',
     help: 'The kernel writes the same entries into every per-bank list (binary_runtime_measurements_sha1, _sha256 …); only the template digests differ. An entry whose PCR, template or data differs between them was altered in one list after measurement, or the lists are not of the same boot. Each bank is replayed from its own list; compare both with known-good copies.',
+  },
+  'lists-disagree': {
+    title: 'Two IMA lists of one bank disagree',
+    severity: 'error',
+    help: "Lists of one bank that record different measurements were given, and nothing supplied tells which is the machine's: no PCR values or quote, or the replay of none (or of more than one) reproduces them. One of them may have been edited, so neither is trusted. Compare them with imascope compare, or give the PCR values or quote read with the machine's list: the list whose replay reproduces them is analysed.",
   },
   'bank-lists-read-apart': {
     title: 'Per-bank lists read at different moments',
@@ -202,6 +217,8 @@ export function compareSeverity(a: Severity, b: Severity): number {
  */
 const CAUSES_FIRST: readonly FindingCode[] = [
   'input-unreadable',
+  // Which list is analysed, and so what its other findings are, is then arbitrary.
+  'lists-disagree',
   'parse-error',
   'kexec-window-lost',
   'template-hash-mismatch',
@@ -209,6 +226,7 @@ const CAUSES_FIRST: readonly FindingCode[] = [
   'quote-nonce-mismatch',
   'boot-aggregate-mismatch',
   'firmware-pcr-mismatch',
+  'byte-order-contradicted',
   'byte-order-mixed',
   'padded-sha1-extend',
 ];

@@ -5,7 +5,7 @@
  */
 import { describeDifference } from '../util/digest-diff';
 import type { Finding, FindingCode, PcrCheck } from '../report/report';
-import type { ImaLog } from '../model/ima-log';
+import type { ByteOrder, ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { FINDING_HELP } from './finding-help';
 import type { LogFacts } from './log-facts';
@@ -78,8 +78,16 @@ export function logFindings(log: Pick<ImaLog, 'errors' | 'format' | 'byteOrder'>
         'The list is big-endian: written by a big-endian kernel without ima_canonical_fmt. evmctl and most verifiers read only little-endian lists.',
       ),
     );
+  } else if (log.format === 'ascii' && facts.hashOrder === 'big') {
+    out.push(
+      finding(
+        'byte-order-big',
+        'The template hashes of this ASCII list verify only with big-endian length words: it was read from a big-endian kernel without ima_canonical_fmt, whose binary list is big-endian. evmctl and most verifiers read only little-endian lists.',
+      ),
+    );
   }
-  if (facts.oppositeByteOrder.length > 0) {
+  // An ASCII list all of whose entries verify in the other order is one order (above), not mixed.
+  if (facts.report.byteOrder === 'mixed') {
     const runs = toIndexRuns(facts.oppositeByteOrder);
     const where =
       runs.length <= 5
@@ -124,7 +132,17 @@ export function violationFindings(violations: readonly number[], zeroMatched: bo
   ];
 }
 
-export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evidence: readonly string[]): Finding[] {
+/**
+ * `order`: the list's own byte order (the hypotheses name the other one as flipped: every
+ * entry hashed opposite to the order its template hash verified in) and the one its template
+ * hashes establish (LogFacts.hashOrder).
+ */
+export function pcrFindings(
+  checks: readonly PcrCheck[],
+  entryCount: number,
+  evidence: readonly string[],
+  order: { readonly list: ByteOrder; readonly hashed: LogFacts['hashOrder'] },
+): Finding[] {
   const out: Finding[] = [];
   for (const c of checks) {
     const where = `${c.bank} PCR ${c.pcr}`;
@@ -166,6 +184,17 @@ export function pcrFindings(checks: readonly PcrCheck[], entryCount: number, evi
         finding(
           'pcr-mismatch',
           `${where}: no prefix of the log reproduces the supplied value under any interpretation tried (per-bank or padded SHA-1 digests, violations as 0xFF or zero, either byte order). Supplied vs full replay: ${describeDifference(c.expected, c.replayed)}.${why}`,
+        ),
+      );
+    }
+    // The kernel extends what it records: a value reproduced only against the template hashes is no pass.
+    if (c.status !== 'mismatch' && c.hypothesis !== undefined && c.hypothesis.byteOrder !== order.list && order.hashed !== undefined) {
+      const hashed = order.hashed === 'mixed' ? "each entry's own order (some little-, some big-endian)" : `${order.hashed}-endian length words`;
+      const flipped = order.hashed === 'mixed' ? 'each in the other order' : `${order.hashed === 'big' ? 'little' : 'big'}-endian`;
+      out.push(
+        finding(
+          'byte-order-contradicted',
+          `${where} is reproduced only with every template hash recomputed ${flipped}, but the list's own template hashes verify with ${hashed}. The kernel extends the PCR with the template digests it records, so this value and this list do not belong together (evmctl rejects the pair): read both from the same machine and boot.`,
         ),
       );
     }
@@ -297,10 +326,17 @@ export function bootAggregateFindings(results: readonly BootAggregateResult[]): 
   return out;
 }
 
-/** A boot_aggregate a supplied firmware log or PCRs 0–7 could not check (fail closed). */
+/**
+ * A boot_aggregate a supplied firmware log or PCRs 0–7 could not check: a failed check when the
+ * user gave them for it (fail closed), else a warning saying what to supply.
+ */
 export function uncheckedBootAggregateFindings(unchecked: readonly UncheckedBootAggregate[]): Finding[] {
   return unchecked.map((u) =>
-    finding('check-incomplete', `boot_aggregate at entry ${u.boot.index}${u.boot.digest === undefined ? '' : ` (${u.boot.digest})`} could not be checked: ${u.reason}`, [u.boot.index]),
+    finding(
+      u.supplied ? 'check-incomplete' : 'boot-aggregate-unchecked',
+      `boot_aggregate at entry ${u.boot.index}${u.boot.digest === undefined ? '' : ` (${u.boot.digest})`} could not be checked: ${u.reason}`,
+      [u.boot.index],
+    ),
   );
 }
 

@@ -182,6 +182,7 @@ export async function loadInputs(
       sink.unreadable.push({ name: given.name, ...(forced ? { kind: 'pcr-values' as const } : {}), reason });
     }
   }
+  sink.refuseConflicts();
   const { pcrValues, unreadable, unused, notes } = sink;
   let policyInputs = sink.policyInputs;
   const givenAsAk = new Set([...sink.keyInputs].filter(([, k]) => declaredAk.has(k.input)).map(([named]) => named));

@@ -3,7 +3,7 @@
  * template-hash results, boots (`boot_aggregate` entries) and kexec markers
  * (ima-format.md §6, §7.3–7.4). They fill `report.log` and feed the findings rules.
  */
-import { EntryFlag, type ImaLog } from '../model/ima-log';
+import { EntryFlag, type ByteOrder, type ImaLog } from '../model/ima-log';
 import { countEntries } from '../model/entry-counts';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { readEntryName } from '../ima/template-digests';
@@ -58,6 +58,13 @@ export interface LogFacts {
   /** Distinct template names of the first 100 of those entries (for the finding). */
   readonly unknownTemplateNames: readonly string[];
   readonly oppositeByteOrder: readonly number[];
+  /**
+   * The byte order of the length words the list's template hashes establish, as the kernel
+   * hashed them: 'mixed' when entries verify in both, undefined when no entry whose hash
+   * depends on the order (any template but `ima`) verified. An ASCII list is re-encoded
+   * little-endian, so a big-endian kernel's verifies only in the opposite order: 'big'.
+   */
+  readonly hashOrder: ByteOrder | 'mixed' | undefined;
   /** Entries of templates from kernels since 3.13 (all but `ima`) whose name has a space. */
   readonly namesWithSpaces: readonly number[];
   /** Entries whose file digest's length is not its named algorithm's (`sha256:` with 20 bytes). */
@@ -105,6 +112,8 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   });
   // Kernels since 3.13 (ima-ng and every later or custom template) write `_` for spaces.
   const replacesSpaces = log.templates.map((t) => t.name !== 'ima');
+  // Entries whose template hash verified in the list's own order and depends on it (not `ima`).
+  let ownOrderVerified = 0;
   let bytesBefore = KEXEC_HEADER_SIZE;
   let runtimeSizeBefore = KEXEC_HEADER_SIZE;
   // Custom templates are named by their format string, which always holds a '|'… except a
@@ -119,6 +128,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     const flags = e.flags[i];
     if ((flags & EntryFlag.UnknownTemplate) !== 0) unknownTemplate.push(i);
     if ((flags & EntryFlag.OppositeByteOrder) !== 0) oppositeByteOrder.push(i);
+    else if ((flags & EntryFlag.HashVerified) !== 0 && replacesSpaces[e.template[i]]) ownOrderVerified++;
     const nameLength = e.nameLength[i];
     if (replacesSpaces[e.template[i]]) {
       const at = log.bytes.at(e.nameOffset[i], nameLength);
@@ -164,10 +174,14 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
   log.templates.forEach((t, i) => {
     if (templateCounts[i] > 0) templates[t.name] = templateCounts[i];
   });
+  const opposite = log.byteOrder === 'little' ? 'big' : 'little';
+  const hashOrder = oppositeByteOrder.length === 0 ? (ownOrderVerified > 0 ? log.byteOrder : undefined) : ownOrderVerified > 0 ? 'mixed' : opposite;
   const report: ReportLog = {
     entries: n,
     templates,
-    byteOrder: oppositeByteOrder.length > 0 ? 'mixed' : log.byteOrder,
+    // A binary list's framing is in its own order whatever its template hashes say; an ASCII
+    // list has no framing, so its order is the one its template hashes establish.
+    byteOrder: log.format === 'ascii' ? (hashOrder ?? log.byteOrder) : oppositeByteOrder.length > 0 ? 'mixed' : log.byteOrder,
     violations: hashes.violations,
     templateHash: { checked: hashes.checked, mismatches: hashes.mismatches },
     boots: boots.map(reportBoot),
@@ -181,7 +195,7 @@ export function computeLogFacts(log: ImaLog, hashes: TemplateHashSummary): LogFa
     errors: log.errors.map((err) => ({ offset: err.offset, message: err.message })),
   };
   const unknownTemplateNames = [...new Set(unknownTemplate.slice(0, 100).map((i) => log.templates[e.template[i]].name))];
-  return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, namesWithSpaces, digestSizeMismatches };
+  return { report, boots, kexec, cmdlines, unknownTemplate, unknownTemplateNames, oppositeByteOrder, hashOrder, namesWithSpaces, digestSizeMismatches };
 }
 
 /** A boot as the report lists it: `digest` only when the entry records one. */

@@ -54,6 +54,14 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
   if (loaded.quotes.length === 0) {
     for (const k of loaded.aks) out.push(incomplete(`${k.input}: an attestation key, but no quote was given for it to verify.`));
   }
+  // PCR values are checked against a list's replay, a firmware log's or a quote's digest:
+  // given with none of them, as a key without a quote, nothing they were given for was checked.
+  const compared = loaded.log !== undefined || loaded.streamedLog !== undefined || loaded.firmware !== undefined || loaded.quotes.length > 0;
+  if (loaded.pcrValues.size > 0 && !compared) {
+    const names = loaded.inputs.filter((i) => i.kind === 'pcr-values').map((i) => i.name);
+    const who = names.length === 0 ? '' : `${names.join(', ')}: `;
+    out.push(incomplete(`${who}PCR values, but no IMA measurement list, firmware log or quote was given to compare them with.`));
+  }
   for (const k of loaded.imaKeys) {
     out.push({
       code: 'input-ima-key',

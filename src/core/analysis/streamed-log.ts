@@ -32,6 +32,7 @@ import { defaultHypothesis } from './check-pcrs';
 import { computeLogFacts, reportBoot, type LogFacts } from './log-facts';
 import { scanMalformedSignatures } from '../ima-signature/entry-signatures';
 import type { PolicyDryRunPass } from '../policy/policy-dry-run';
+import { checkBufferDigests, type BufferDigestCheck } from '../policy/buffer-digest';
 import { finishSteps } from '../util/steps';
 
 /** What a streaming pass keeps of a binary list: everything `analyze` reads of it. */
@@ -151,6 +152,7 @@ export class ListStream {
       hashes.oppositeByteOrder.length === 0 &&
       facts.unknownTemplate.length === 0 &&
       facts.digestSizeMismatches.length === 0 &&
+      noBufferFindings(checkBufferDigests(log, this.provider)) &&
       facts.kexec.length === 0 &&
       facts.cmdlines.length === 0 &&
       (base === 0 || facts.boots.length === 0);
@@ -196,6 +198,8 @@ export class ListStream {
       unknownTemplate: [],
       unknownTemplateNames: [],
       oppositeByteOrder: [],
+      // Every checked entry verified in the list's order (a window with another makes the stream give up).
+      hashOrder: hashes.checked > 0 ? this.byteOrder : undefined,
       namesWithSpaces: this.namesWithSpaces,
       // A window with one makes the stream give up (see push).
       digestSizeMismatches: [],
@@ -239,4 +243,9 @@ export class ListStream {
       }
     }
   }
+}
+
+/** Whether a window's buffers all hash to their digests (else the model path reports them). */
+function noBufferFindings(check: BufferDigestCheck): boolean {
+  return check.mismatches.length === 0 && check.unchecked.length === 0;
 }

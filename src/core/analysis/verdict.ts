@@ -50,8 +50,13 @@ export function verdictOf(report: Report): Verdict {
  * failed, 0 when every supplied check agrees.
  */
 export function exitStatusOf(report: Report): 0 | 1 | 2 {
-  if (report.findings.some((f) => f.code === 'input-unreadable')) return 2;
-  return verdictOf(report).tone === 'error' ? 1 : 0;
+  return findingsExitStatus(report.findings);
+}
+
+/** exitStatusOf for findings in any order (`compare` joins both sides'): the verdict's tone is error exactly when one is. */
+export function findingsExitStatus(findings: readonly Finding[]): 0 | 1 | 2 {
+  if (findings.some((f) => f.code === 'input-unreadable')) return 2;
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
 /** What agrees when nothing is wrong: the replay against the supplied values, else the log alone. */
@@ -72,6 +77,12 @@ function agreement(report: Report): { headline: string; detail: string } {
   // A firmware log without a list: what was checked is its replay, and the supplied values of
   // the PCRs it governs; no measurement list, so no IMA check is implied.
   const fw = report.firmware;
+  if (report.log === undefined && fw?.ccRegisters !== undefined) {
+    return {
+      headline: 'The TDX event log replays',
+      detail: `${plural(fw.events, 'event')} replayed into ${Object.keys(fw.ccRegisters).join(', ') || 'no register'}: a TD quote carries these registers, and no TPM PCR value or quote is compared with them. No IMA measurement list was given: add it to check what was measured.`,
+    };
+  }
   if (report.log === undefined && fw !== undefined) {
     const compared = fw.checks?.length ?? 0;
     const banks = firmwarePcrsText(fw);

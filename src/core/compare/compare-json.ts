@@ -3,7 +3,8 @@
  * "Comparing two lists"). CONTRACT §5.2 fixes only the top-level path counts `changed`,
  * `new`, `gone` and `same`; the rest is ours, and grows only by new keys.
  */
-import type { Report } from '../report/report';
+import type { Finding, Report } from '../report/report';
+import { findingsExitStatus } from '../analysis/verdict';
 import type { ClassCounts, CompareGroup, Divergence, LogComparison, SideFacts } from './compare-logs';
 
 export const COMPARE_SCHEMA = 'imascope.compare/1';
@@ -32,10 +33,22 @@ export interface FailingCheck {
   readonly coversDivergence?: boolean;
 }
 
+/**
+ * Each side's findings, worst first, as `analyze` reports them (§3 findings): a list's own
+ * checks (parse errors, template hashes…) and, for the failing list given with PCR values, a
+ * quote, its signature and AK, a policy…, every check `analyze` makes with them. A reference
+ * policy has none (one that cannot be read stops the run). Absent from the document where they
+ * were not made (the app shows the open list's own analysis beside its comparison).
+ */
+export interface SideFindings {
+  readonly reference: readonly Finding[];
+  readonly failing: readonly Finding[];
+}
+
 export interface CompareDocument extends ClassCounts {
   readonly schema: typeof COMPARE_SCHEMA;
-  readonly reference: SideFacts & { readonly name: string };
-  readonly failing: SideFacts & { readonly name: string; readonly checks?: readonly FailingCheck[] };
+  readonly reference: SideFacts & { readonly name: string; readonly findings?: readonly Finding[] };
+  readonly failing: SideFacts & { readonly name: string; readonly findings?: readonly Finding[]; readonly checks?: readonly FailingCheck[] };
   readonly groups: readonly CompareGroup[];
   readonly divergence?: Divergence;
   readonly notes: readonly string[];
@@ -44,6 +57,7 @@ export interface CompareDocument extends ClassCounts {
 export function compareDocument(
   result: LogComparison,
   names: { readonly reference: string; readonly failing: string },
+  findings?: SideFindings,
   checks?: readonly FailingCheck[],
 ): CompareDocument {
   const { changed, new: added, gone, same, incomparable, excluded } = result.counts;
@@ -55,8 +69,8 @@ export function compareDocument(
     same,
     incomparable,
     excluded,
-    reference: { name: names.reference, ...result.reference },
-    failing: { name: names.failing, ...result.failing, ...(checks !== undefined ? { checks } : {}) },
+    reference: { name: names.reference, ...result.reference, ...(findings !== undefined ? { findings: findings.reference } : {}) },
+    failing: { name: names.failing, ...result.failing, ...(findings !== undefined ? { findings: findings.failing } : {}), ...(checks !== undefined ? { checks } : {}) },
     groups: result.groups,
     ...(result.divergence !== undefined ? { divergence: result.divergence } : {}),
     notes: result.notes,
@@ -70,6 +84,17 @@ export function compareDocument(
  */
 export function hasDifferences(counts: ClassCounts, reference: 'list' | 'policy'): boolean {
   return counts.changed + counts.new + counts.incomparable + (reference === 'list' ? counts.gone : 0) > 0;
+}
+
+/**
+ * `compare`'s exit status (README "Comparing two lists"): 2 when an input could not be read as
+ * its kind (as `analyze`: a supplied input went unchecked), 1 when the lists differ or a check
+ * of either side failed (an error finding: a tampered list, a PCR value or quote the failing
+ * list does not reproduce, a signature that does not verify…), 0 otherwise.
+ */
+export function compareExitStatus(doc: CompareDocument): 0 | 1 | 2 {
+  const checks = findingsExitStatus([...(doc.reference.findings ?? []), ...(doc.failing.findings ?? [])]);
+  return checks === 0 && hasDifferences(doc, doc.reference.kind) ? 1 : checks;
 }
 
 /**

@@ -41,6 +41,22 @@ describe('confidential-computing (TDX) event logs', () => {
     expect(logs.length - cc.length).toBeGreaterThan(30);
   });
 
+  it('a TPM log whose header was moved to index 1 is still a TPM log, and still checked', async () => {
+    const bytes = readSharedData('swtpm', 'binary_bios_measurements').slice();
+    bytes[0] = 1;
+    expect(isCcEventLog(parseFirmwareLog(bytes))).toBe(false);
+    const { report } = await analyzeRaw(
+      [
+        { name: 'bios.bin', bytes },
+        { name: 'pcrs.yaml', bytes: readSharedData('swtpm', 'pcr0-9.yaml') },
+      ],
+      {},
+      provider,
+    );
+    expect(report.firmware?.ccRegisters).toBeUndefined();
+    expect(report.firmware?.checks?.length).toBe(20);
+  });
+
   it('replay to the RTMRs go-eventlog asserts, and no TPM PCR is compared with them', async () => {
     const { report } = await analyzeRaw(
       [

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseHashAlgorithm, type HashAlgorithm } from '../hash/hash-algorithm';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { readSharedData, readSharedText, sharedDataPath } from '../testing/shared-data';
-import { toHex } from '../util/bytes';
+import { encodeText, toHex } from '../util/bytes';
 import { parseFirmwareLog } from './event-log';
 import { isEventlogYaml, parseEventlogYaml } from './eventlog-yaml';
 import { replayFirmwareLog } from './replay-firmware';
@@ -106,11 +106,29 @@ describe('tpm2_eventlog YAML', () => {
     expect(cut.errors[0].message).toBe(`event 5 at offset ${at}: no EventSize number; parsing stopped`);
   });
 
-  // A field's value `.*` stops at U+2028, and the `\s*` before it was retried at every space.
-  it('reads a field holding U+2028 after a megabyte of spaces', { timeout: 5000 }, () => {
+  // A field's value `.*` stops at a lone \r, and the `\s*` before it was retried at every space.
+  it('reads a field holding a lone CR after a megabyte of spaces', { timeout: 5000 }, () => {
     const spaces = ' '.repeat(1 << 20);
-    const text = `version: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  EventType: EV_SEPARATOR\n  DigestCount: 1\n  Digests:\n  - AlgorithmId:${spaces}sha1\u2028\n    Digest: "00"\n  EventSize: 4\n  Note:${spaces}a\u2028b\n`;
+    const text = `version: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  EventType: EV_SEPARATOR\n  DigestCount: 1\n  Digests:\n  - AlgorithmId:${spaces}sha1\n    Digest: "00"\n  EventSize: 4\n  Note:${spaces}a\rb\n`;
     expect(parseEventlogYaml(text).errors[0].message).toBe('event 0 at offset 19: the sha1 digest has 1 bytes, not 20; parsing stopped');
+  });
+
+  it('counts offsets in the file\'s bytes (a BOM included) and gives raw string bytes back exactly, UTF-8 or not', () => {
+    const file = readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml');
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...file]);
+    const plain = parseEventlogYaml(file);
+    const bom = parseEventlogYaml(withBom);
+    expect(bom.events.map((e) => e.offset)).toEqual(plain.events.map((e) => e.offset + 3));
+    const e5 = bom.events[5];
+    expect(new TextDecoder().decode(withBom.subarray(e5.offset, e5.offset + 14))).toBe('- EventNum: 5\n');
+    // EV_EFI_ACTION prints its bytes raw (%.*s): a byte that is not UTF-8 comes back as itself.
+    const text = new TextDecoder().decode(file);
+    const at = text.indexOf('Calling EFI Application from Boot Option');
+    const prefix = encodeText(text.slice(0, at).replace('EventSize: 40\n  Event: |-', 'EventSize: 41\n  Event: |-'));
+    const raw = new Uint8Array([...prefix, 0xff, ...encodeText(text.slice(at))]);
+    const action = parseEventlogYaml(raw).events.find((e) => e.typeName === 'EV_EFI_ACTION');
+    expect(action?.printed).toBeUndefined();
+    expect(action !== undefined && toHex(action.data)).toBe(toHex(new Uint8Array([0xff, ...encodeText('Calling EFI Application from Boot Option')])));
   });
 
   it('refuses text that is not tpm2_eventlog output, and a digest of the wrong size', () => {

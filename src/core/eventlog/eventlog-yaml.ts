@@ -23,10 +23,12 @@
  * cannot be checked against its data, and says so.
  *
  * Like the binary parser this never throws: a block it cannot read stops the parse with an
- * error at its byte offset, keeping every event before it.
+ * error at its byte offset, keeping every event before it. The text is read one character per
+ * byte, so offsets are the file's (a BOM included) and strings the tool printed raw (`%.*s`)
+ * give back their exact bytes, UTF-8 or not.
  */
 import { digestSize, parseHashAlgorithm, tpmAlgId, type HashAlgorithm } from '../hash/hash-algorithm';
-import { encodeText, fromHex } from '../util/bytes';
+import { decodeText, encodeText, fromHex } from '../util/bytes';
 import type { FirmwareDigest, FirmwareEvent, FirmwareLog, FirmwareLogProblem } from './event-log';
 import { parseGuid } from './efi-guid';
 import { eventTypeFromName, eventTypeName } from './event-types';
@@ -61,9 +63,10 @@ interface EventBlock {
   end: number;
 }
 
-export function parseEventlogYaml(text: string): FirmwareLog {
-  const lines = splitLines(text);
-  const size = lines.length === 0 ? 0 : lines[lines.length - 1].offset + utf8Length(lines[lines.length - 1].text);
+export function parseEventlogYaml(input: Uint8Array | string): FirmwareLog {
+  const bytes = typeof input === 'string' ? encodeText(input) : input;
+  const lines = splitLines(byteString(bytes));
+  const size = bytes.length;
   const errors: FirmwareLogProblem[] = [];
   const notes: FirmwareLogProblem[] = [];
   const blocks: EventBlock[] = [];
@@ -233,7 +236,7 @@ function buildEvent(block: EventBlock, index: number): BuiltEvent | string {
   }
   const data = eventData(block, eventSize);
   if (data !== undefined) event.data = data;
-  else event.printed = block.body.map((l) => l.text).join('\n') || (block.fields.get('Event')?.text ?? '');
+  else event.printed = utf8(block.body.map((l) => l.text).join('\n') || (block.fields.get('Event')?.text ?? ''));
   return { event };
 }
 
@@ -259,7 +262,7 @@ function eventData(block: EventBlock, size: number): Uint8Array | undefined {
   const hex = /^"([0-9a-fA-F]*)"$/.exec(event.text)?.[1];
   if (hex !== undefined) return exact(fromHex(hex), size);
   const body = block.body;
-  if (event.text === '|-' && body.length === 1) return exact(encodeText(body[0].text), size);
+  if (event.text === '|-' && body.length === 1) return exact(bytesOf(body[0].text), size);
   const fields = new Map(body.map((l) => FIELD_RE.exec(l.text)).filter((m) => m !== null).map((m) => [m[1], m[2]]));
   if (body.length === 2 && fields.has('BlobBase') && fields.has('BlobLength')) {
     const data = new Uint8Array(16);
@@ -298,7 +301,7 @@ function uefiVariableData(fields: ReadonlyMap<string, string>, lines: number): U
   if (guid === undefined || nameLength === undefined || dataLength === undefined || name === undefined) return undefined;
   const value = hex === undefined ? new Uint8Array(0) : fromHex(/^"([0-9a-fA-F]*)"$/.exec(hex)?.[1] ?? 'x');
   if (value === undefined || lines !== (hex === undefined ? 4 : 5)) return undefined;
-  const units = [...name].flatMap((c) => {
+  const units = [...utf8(name)].flatMap((c) => {
     const code = c.codePointAt(0) ?? 0;
     return code > 0xffff ? [0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff)] : [code];
   });
@@ -364,22 +367,38 @@ function hexU64(text: string | undefined): bigint | undefined {
   return text !== undefined && /^0x[0-9a-fA-F]{1,16}$/.test(text) ? BigInt(text) : undefined;
 }
 
+/** Lines of a byte string with their byte offsets; a leading UTF-8 BOM is skipped, not counted out. */
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
-  let offset = 0;
-  for (const raw of text.split('\n')) {
+  let offset = text.startsWith(BOM) ? BOM.length : 0;
+  for (const raw of text.slice(offset).split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     lines.push({ text: line, offset, indent: line.length - line.trimStart().length });
-    offset += utf8Length(raw) + 1;
+    offset += raw.length + 1;
   }
   return lines;
 }
 
-function utf8Length(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(text) ? text.length : encodeText(text).length;
+const BOM = '\xef\xbb\xbf';
+
+/** One character per byte (U+0000–U+00FF). */
+function byteString(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return s;
+}
+
+/** The bytes a byte string stands for. */
+function bytesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** A byte string's text, read as UTF-8 (what tpm2_eventlog writes). */
+function utf8(text: string): string {
+  return decodeText(bytesOf(text));
 }
 
 function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  const readable = utf8(text);
+  return readable.length > 60 ? `${readable.slice(0, 59)}…` : readable;
 }

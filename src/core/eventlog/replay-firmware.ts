@@ -28,6 +28,11 @@ export interface FirmwareAlternative {
   description: string;
   /** What a value matching only this way means, e.g. "A firmware quirk, not tampering." */
   meaning: string;
+  /**
+   * 'warning' when such a value still says what the TPM holds (a firmware quirk); 'error' when
+   * it shows the supplied values were not read from the TPM, so they check nothing.
+   */
+  severity: 'warning' | 'error';
   pcr: number;
   values: Map<HashAlgorithm, Uint8Array>;
 }
@@ -250,6 +255,7 @@ function unloggedExitBootServices(
       id,
       description: `PCR 5 if the firmware also extended, without logging them: ${actions.map((a) => `"${a}"`).join(', ')}`,
       meaning: 'A firmware quirk, not tampering.',
+      severity: 'warning',
       pcr: 5,
       values,
     });
@@ -286,7 +292,8 @@ function oldTpm2EventlogReplay(events: readonly FirmwareEvent[], hashers: Map<Ha
       id: OLD_TPM2_EVENTLOG,
       description: `PCR ${pcr} as tpm2-tools' tpm2_eventlog before 5.6 printed it, extending EV_NO_ACTION events and ignoring StartupLocality`,
       meaning:
-        'The supplied value is that tool\'s replay of this very log, not a value read from the TPM: compare with tpm2_pcrread output or a quote instead.',
+        "The supplied values are that tool's replay of this very log, not values read from the TPM, so they check nothing (where they agree with the log, it is because they were computed from it): compare with tpm2_pcrread output or a quote instead.",
+      severity: 'error',
       pcr,
       values,
     });

@@ -111,6 +111,45 @@ describe.runIf(hasEvmctl())('signed lists from the builder, checked against evmc
   });
 });
 
+describe('a forged .ima entry: the digest of the listed certificate, the buffer of another', () => {
+  // Keylime (ima.py _validate_ima_buf) judges the recorded digest and learns the key in the
+  // buffer without hashing it; the kernel never writes such an entry.
+  const listed = toHex(sha256(measuredCert));
+  const forged = buildImaLog(
+    [
+      { template: 'ima-buf', path: '.ima', buf: new Uint8Array(readFileSync(stranger.certDerPath)), fileDigest: { algorithm: 'sha256', hex: listed } },
+      { template: 'ima-sig', path: '/usr/bin/evil', fileDigest: { content: 'evil' }, sig: signImaDigest(stranger, digestOf('evil')) },
+    ],
+    { provider },
+  );
+  const policy = {
+    meta: { version: 1, generator: 0 }, release: 0, digests: {}, excludes: [], keyrings: { '.ima': [listed] }, 'ima-buf': {}, 'verification-keys': '',
+    ima: { ignored_keyrings: [], log_hash_alg: 'sha1', dm_policy: null },
+  };
+  const judge = (keylimeCompat: boolean) => {
+    const log = parseImaLog(forged.binary, { format: 'binary' });
+    verifyTemplateHashes(log, provider);
+    const inputs = addPolicyInput(emptyPolicyInputs(), 'policy.json', encodeText(JSON.stringify(policy)), 'runtime-policy');
+    return runPolicyDryRun(log, inputs, { keylimeCompat }, provider);
+  };
+
+  it('Keylime (compat) learns the buffer key and passes; the message says the policy does not list that key', () => {
+    const run = judge(true);
+    expect(run.keylime.learned.map((l) => l.index)).toEqual([0]);
+    expect(run.keylime.pass).toBe(true);
+    const learned = run.findings.find((f) => f.code === 'policy-key-learned')?.message ?? '';
+    expect(learned).toContain("the policy's keyrings list the entry's recorded digest; but the buffer does not hash to that digest, so this key is not the one the policy lists");
+    expect(learned).not.toContain("the policy's keyrings list its digest");
+  });
+
+  it('the extended checks never trust the key, and the Keylime verdict stays as it is', () => {
+    const run = judge(false);
+    expect(run.keylime.pass).toBe(true);
+    expect(run.signatureChecks.get(1)?.status).toBe('unknown-key');
+    expect(run.findings.map((f) => f.code)).toContain('signature-unknown-key');
+  });
+});
+
 function pathOf(log: ReturnType<typeof parseImaLog>, i: number): string {
   const o = log.entries.nameOffset[i];
   return new TextDecoder().decode(log.data.subarray(o, o + log.entries.nameLength[i]));

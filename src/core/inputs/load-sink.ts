@@ -26,8 +26,8 @@ export class LoadSink {
   readonly logs: LoadedLog[] = [];
   firmware: { readonly log: FirmwareLog; readonly input: ReportInput } | undefined;
   readonly pcrValues = new Map<HashAlgorithm, Map<number, Uint8Array>>();
-  /** `bank:pcr` → the input that gave the value in pcrValues. */
-  private readonly pcrSources = new Map<string, string>();
+  /** `bank:pcr` → the inputs that gave the value in pcrValues, in the order given. */
+  private readonly pcrSources = new Map<string, string[]>();
   /**
    * PCRs given different values (in one listing, or by two inputs): none of their values is
    * in pcrValues, so none is checked; each reading says where it came from.
@@ -72,9 +72,10 @@ export class LoadSink {
   }
 
   /**
-   * Adds a listing's values. A PCR given earlier with another value makes this listing
-   * unreadable (fail closed), and neither value is checked: which reading is the machine's
-   * cannot be told, and keeping either would make the verdict depend on the order of the files.
+   * Adds a listing's values. A PCR another input gives another value is checked with neither
+   * value, and every input that gave one of its readings is refused (refuseConflicts, once all
+   * are read): which reading is the machine's cannot be told, and keeping either, or refusing
+   * only the later input, would make the report depend on the order of the files.
    */
   mergePcrValues(from: PcrValues, name: string): void {
     for (const [bank, pcrs] of from) {
@@ -84,18 +85,13 @@ export class LoadSink {
         const key = `${bank}:${pcr}`;
         const conflict = this.conflictAt.get(key);
         if (conflict !== undefined) {
-          // A PCR already in conflict: a further reading is not used either; a new value is said.
-          const hex = toHex(value);
-          if (conflict.readings.some((r) => r.value === hex)) continue;
-          this.refuseConflict(name, bank, pcr, hex, conflict.readings);
-          conflict.readings.push({ value: hex, source: name });
+          conflict.readings.push({ value: toHex(value), source: name });
           continue;
         }
         const prior = target.get(pcr);
+        const sources = this.pcrSources.get(key) ?? [];
         if (prior !== undefined && !bytesEqual(prior, value)) {
-          const readings = [{ value: toHex(prior), source: this.pcrSources.get(key) ?? 'an earlier input' }];
-          this.refuseConflict(name, bank, pcr, toHex(value), readings);
-          readings.push({ value: toHex(value), source: name });
+          const readings = [...sources.map((source) => ({ value: toHex(prior), source })), { value: toHex(value), source: name }];
           const entry = { bank, pcr, readings };
           this.conflictAt.set(key, entry);
           this.pcrConflicts.push(entry);
@@ -103,19 +99,34 @@ export class LoadSink {
           continue;
         }
         target.set(pcr, value);
-        if (prior === undefined) this.pcrSources.set(key, name);
+        this.pcrSources.set(key, [...sources, name]);
       }
     }
   }
 
-  /** A listing that gives a PCR another value than `readings` is refused, naming them. */
-  private refuseConflict(name: string, bank: string, pcr: number, value: string, readings: PcrConflict['readings']): void {
-    const others = readings.map((r) => `${r.value} in ${r.source}`).join(' and ');
-    this.unreadable.push({
-      name,
-      kind: 'pcr-values',
-      reason: `${bank} PCR ${pcr} is ${value} here but ${others}: two readings of one PCR disagree, so neither can be checked (give the values read with this log and quote only)`,
-    });
+  /**
+   * Every input that gave a reading of a PCR in conflict between inputs is refused, each
+   * saying its own value and the others', in the order of their names: the same refusals
+   * whatever the order of the files. Called once every input is read.
+   */
+  refuseConflicts(): void {
+    const between = [...this.conflictAt.values()];
+    const names = [...new Set(between.flatMap((c) => c.readings.map((r) => r.source)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names) {
+      const said = between.flatMap((c) => {
+        const own = c.readings.filter((r) => r.source === name);
+        if (own.length === 0) return [];
+        const others = c.readings.filter((r) => r.source !== name && !own.some((o) => o.value === r.value));
+        const elsewhere = [...others].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)).map((r) => `${r.value} in ${r.source}`);
+        return elsewhere.length === 0 ? [] : [`${c.bank} PCR ${c.pcr} is ${own[0].value} here but ${elsewhere.join(' and ')}`];
+      });
+      if (said.length === 0) continue;
+      this.unreadable.push({
+        name,
+        kind: 'pcr-values',
+        reason: `${said.join('; ')}: two readings of one PCR disagree, so neither can be checked (give the values read with this log and quote only)`,
+      });
+    }
   }
 
   /** A listing refused for giving a PCR two values: its conflicts are kept, sourced to its lines. */

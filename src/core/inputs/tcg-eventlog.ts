@@ -22,7 +22,7 @@ export function firmwareLogBytes(bytes: Uint8Array): Uint8Array {
  */
 export function readFirmwareLog(input: Uint8Array): { bytes: Uint8Array; log: FirmwareLog } {
   const text = asText(input);
-  if (text !== undefined && isEventlogYaml(text)) return { bytes: input, log: parseEventlogYaml(text) };
+  if (text !== undefined && isEventlogYaml(text)) return { bytes: input, log: parseEventlogYaml(input) };
   if (text !== undefined && isCelText(text)) return { bytes: input, log: parseCel(text) };
   const bytes = firmwareLogBytes(input);
   return { bytes, log: parseFirmwareLog(bytes) };

@@ -1,20 +1,22 @@
 /**
- * The extended ima-buf check: an entry's digest against the hash of its buffer (Keylime never
- * makes it). The expected digests come from node:crypto; an algorithm with no hasher here is
- * "not checked", never a pass.
+ * The ima-buf check: an entry's recorded digest against the hash of its buffer (Keylime never
+ * makes it; the kernel never writes them apart). The expected digests come from node:crypto;
+ * an algorithm with no hasher here is "not checked", never a pass. It is a property of the
+ * list: `analyze` reports it with no policy at all, as an error.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { analyzeRaw } from '../analysis/analyze';
 import { createHashProvider } from '../hash/hash-provider';
 import { parseImaLog } from '../ima/parse-ima-log';
 import { buildImaLog } from '../testing/build-ima-log';
-import { runPolicyDryRun } from './policy-dry-run';
-import { emptyPolicyInputs } from './policy-inputs';
+import { bufferDigestFindings, checkBufferDigests } from './buffer-digest';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('ima-buf digests', () => {
   it('a matching digest passes, a wrong one is a mismatch, one no hasher here can compute is unchecked', async () => {
     const provider = await createHashProvider();
-    const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
     const built = buildImaLog(
       [
         { template: 'ima-buf', path: 'kernel_version', buf: '6.17.0', fileDigest: { algorithm: 'sha256', hex: sha256('6.17.0') } },
@@ -25,10 +27,24 @@ describe('ima-buf digests', () => {
     );
     const log = parseImaLog(built.binary);
     expect(log.errors).toEqual([]);
-    const run = runPolicyDryRun(log, emptyPolicyInputs(), {}, provider);
-    const byCode = new Map(run.findings.map((f) => [f.code, f]));
-    expect(byCode.get('buffer-digest-mismatch')?.entries).toEqual([1]);
-    expect(byCode.get('buffer-digest-unchecked')?.entries).toEqual([2]);
-    expect(byCode.get('buffer-digest-unchecked')?.severity).toBe('info');
+    const check = checkBufferDigests(log, provider);
+    expect(check).toEqual({ mismatches: [1], unchecked: [2] });
+    const byCode = new Map(bufferDigestFindings(check).map((f) => [f.code, f]));
+    expect(byCode.get('buffer-digest-mismatch')).toMatchObject({ severity: 'error', entries: [1] });
+    expect(byCode.get('buffer-digest-unchecked')).toMatchObject({ severity: 'info', entries: [2] });
+    expect(byCode.get('buffer-digest-unchecked')?.message).toContain('against its buffer: no hasher here for its digest algorithm');
+  });
+
+  it('fails a list with no policy whose kernel_version buffer is not what its digest names', async () => {
+    const provider = await createHashProvider();
+    const built = buildImaLog(
+      [
+        { path: 'boot_aggregate', fileDigest: { content: 'boot' } },
+        { template: 'ima-buf', path: 'kernel_version', buf: '6.6.6-evil', fileDigest: { algorithm: 'sha256', hex: sha256('6.8.0-good') } },
+      ],
+      { provider },
+    );
+    const { report } = await analyzeRaw([{ name: 'list.bin', bytes: built.binary }], {}, provider);
+    expect(report.findings.filter((f) => f.code === 'buffer-digest-mismatch')).toMatchObject([{ severity: 'error', entries: [1] }]);
   });
 });

@@ -20,8 +20,11 @@
  * maps are null-prototype objects filled from Maps (a path `__proto__` is just a key).
  */
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { toHex } from '../util/bytes';
+import { escapedText, toHex } from '../util/bytes';
+import { visibleText } from '../util/visible-text';
 import type { ByteSource } from '../model/byte-source';
+import type { HashProvider } from '../hash/hash-provider';
+import { bufferDigestAgrees } from './buffer-digest';
 import { BufferKeys } from './buffer-keys';
 import { EntryReader } from './entry-reader';
 import type { RuntimePolicy } from './runtime-policy';
@@ -60,12 +63,15 @@ const LISTS: readonly PolicyList[] = ['digests', 'keyrings', 'ima-buf'];
 
 /**
  * What entries `indices` (default: all) of `log` would add to a policy, and what they cannot;
- * the bytes are read from `source` (default: the model's data).
+ * the bytes are read from `source` (default: the model's data). With `provider`, an ima-buf
+ * entry whose buffer does not hash to its recorded digest (buffer-digest.ts) is left out: no
+ * kernel wrote it, and its digest would let Keylime accept a buffer (a key) it does not name.
  */
 export function measurementsOf(
   log: ImaLog,
   indices?: Iterable<IndexIntoEntryTable>,
   source?: ByteSource,
+  provider?: HashProvider,
 ): { measurements: PolicyMeasurement[]; skipped: string[] } {
   const measurements: PolicyMeasurement[] = [];
   const skipped: string[] = [];
@@ -78,10 +84,25 @@ export function measurementsOf(
     const length = log.entries.fileDigestLength[i];
     if (length === 0 || log.entries.nameLength[i] === 0) continue;
     const digest = toHex(reader.fileDigest(i));
-    const name = reader.name(i);
+    const exact = reader.exactName(i);
+    const name = exact ?? reader.name(i);
+    if (exact === undefined) {
+      // A JSON policy holds text: no path in it is these bytes, and the text with U+FFFD for
+      // them would accept every name that differs only there.
+      skipped.push(`${visibleText(escapedText(reader.nameBytes(i)))} (entry ${i}): its name is not UTF-8, and a policy's paths are text, so none can name it exactly`);
+      continue;
+    }
     if (digest.length < 40) {
       skipped.push(`${name}: a ${length}-byte digest, which Keylime's schema does not accept`);
       continue;
+    }
+    const buf = hasBuf[log.entries.template[i]] ? bufferKeys.buffer(i) : undefined;
+    if (buf !== undefined && provider !== undefined) {
+      const agrees = bufferDigestAgrees(reader, i, buf, provider);
+      if (agrees !== 'match') {
+        skipped.push(`${name} (entry ${i}): ${agrees === 'mismatch' ? 'its buffer does not hash to its recorded digest (a forged or altered entry)' : 'its digest algorithm has no hasher here, so whether its buffer hashes to it is unknown'}`);
+        continue;
+      }
     }
     const list: PolicyList = !hasBuf[log.entries.template[i]] ? 'digests' : bufferKeys.isKey(i) ? 'keyrings' : 'ima-buf';
     measurements.push({ list, name, digest });
@@ -145,20 +166,32 @@ export function addMeasurementsToPolicy(policy: PolicyDocument, measurements: It
   return { policy: out, added, skipped };
 }
 
-/** A policy from known-good lists (`imascope policy create`, the app's export). */
-export function createPolicy(logs: readonly ImaLog[], options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): CreatedPolicy {
-  const skipped: string[] = [];
+/**
+ * A policy from known-good lists (`imascope policy create`, the app's export), or why none can
+ * be written: `ima.log_hash_alg` is the algorithm Keylime recomputes every template hash with,
+ * and its schema allows only sha1, sha256, sha384 and sha512. Lists hashed with another (SM3)
+ * or with several would fail any value written (Keylime falls back to sha1 for an unknown one).
+ */
+export function createPolicy(
+  logs: readonly ImaLog[],
+  provider: HashProvider,
+  options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {},
+): CreatedPolicy | { readonly refused: string } {
   const algs = new Set<string>();
+  for (const log of logs) if (log.digestBank !== undefined) algs.add(log.digestBank);
+  if (algs.size > 1) return { refused: `the lists use several template-hash algorithms (${[...algs].join(', ')}), and a policy's ima.log_hash_alg names one: make a policy per algorithm` };
+  const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
+  if (!SCHEMA_LOG_HASH_ALGS.has(logHashAlg)) {
+    return { refused: `the template hashes are ${logHashAlg}, which Keylime's ima.log_hash_alg cannot name (its schema allows ${[...SCHEMA_LOG_HASH_ALGS].join(', ')}): Keylime would recompute them with another algorithm and fail every entry` };
+  }
+  const skipped: string[] = [];
   const measurements: PolicyMeasurement[][] = [];
   for (const log of logs) {
-    if (log.digestBank !== undefined) algs.add(log.digestBank);
-    const of = measurementsOf(log);
+    const of = measurementsOf(log, undefined, undefined, provider);
     // Not push(...): a million measurements would overflow the call stack.
     measurements.push(of.measurements);
     for (const s of of.skipped) skipped.push(s);
   }
-  const logHashAlg = algs.size === 1 ? [...algs][0] : 'sha1';
-  if (algs.size > 1) skipped.push(`the lists use several template-hash algorithms (${[...algs].join(', ')}); log_hash_alg is set to sha1`);
   const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements.flat());
   return { policy: merged.policy, added: merged.added, skipped: [...skipped, ...merged.skipped] };
 }

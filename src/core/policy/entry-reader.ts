@@ -10,7 +10,7 @@
 import { templateFieldRange } from '../ima/template-field-range';
 import type { ByteSource } from '../model/byte-source';
 import { templateDataOffset, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
-import { decodeText } from '../util/bytes';
+import { decodeExactText, decodeText } from '../util/bytes';
 
 export class EntryReader {
   readonly #source: ByteSource;
@@ -41,6 +41,11 @@ export class EntryReader {
   /** The entry's file or event name as text (UTF-8, invalid bytes replaced). */
   name(i: IndexIntoEntryTable): string {
     return decodeText(this.nameBytes(i));
+  }
+
+  /** The entry's name as text when its bytes are UTF-8, else undefined (no text is those bytes). */
+  exactName(i: IndexIntoEntryTable): string | undefined {
+    return decodeExactText(this.nameBytes(i));
   }
 
   /** The entry's name as the list holds it. */

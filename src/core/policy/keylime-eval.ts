@@ -245,11 +245,19 @@ export class KeylimeEvaluation {
         lastList = list;
         lastTable = this.#tables.get(list);
       }
+      // Names are compared byte for byte: a name that is not UTF-8 is no policy path, whose
+      // keys are text (its lossy text, with U+FFFD, would match other names). Keylime reads
+      // the list as text and hashes the name re-encoded as UTF-8 (ast.py): it sees these
+      // bytes only as its agent's decoding left them.
+      const exact = (): readonly string[] | undefined => {
+        const name = reader.exactName(i);
+        return name === undefined ? undefined : list.get(name);
+      };
       const table = lastTable;
-      if (table === undefined) return list.get(reader.name(i));
+      if (table === undefined) return exact();
       const at = reader.nameAt(i);
       const found = table.get(reader.bytes, at, log.entries.nameLength[i]);
-      return found === NOT_ASCII ? list.get(reader.name(i)) : found;
+      return found === NOT_ASCII ? exact() : found;
     };
 
     /** `_validate_ima_ng` with list `kind`; returns the decision. `keyEntry`: the entry's buffer is a key. */

@@ -10,7 +10,6 @@
  * every key it has: supplied, the policy's, and every key measured into `.ima`/`_ima` before
  * the signed entry (saying which, since trust then rests on that keyring entry).
  */
-import { parseHashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { formatKeyId, type ImaPublicKey } from '../ima-signature/ima-key';
 import type { KeyCandidate, SignatureCheck, SignatureStatus } from '../ima-signature/ima-signature';
@@ -20,7 +19,7 @@ import { finishSteps, type Steps } from '../util/steps';
 import type { ImaLog } from '../model/ima-log';
 import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
-import { bytesEqual } from '../util/bytes';
+import { bufferDigestAgrees } from './buffer-digest';
 import { BufferKeys } from './buffer-keys';
 import type { EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
@@ -229,6 +228,7 @@ export class PolicyDryRunPass {
       schemaProblems: loaded?.schemaProblems ?? [],
       envelope,
       signatureChecks: extended.checks,
+      forgedBuffers: extended.bufferMismatches,
       extended: options.keylimeCompat === true ? undefined : extended,
       anchoring: policy === undefined ? [] : startAnchoredExcludes(policy.excludes),
       notes: this.#notes,
@@ -267,10 +267,8 @@ interface ExtendedResult {
   readonly report?: ReportSignatures;
   readonly column: Uint8Array;
   readonly checks: ReadonlyMap<number, SignatureCheck>;
-  /** ima-buf entries whose digest is not the hash of their buffer. */
-  readonly bufferMismatches: readonly number[];
-  /** ima-buf entries whose digest algorithm has no hasher here: neither a match nor a mismatch. */
-  readonly bufferUnchecked: readonly number[];
+  /** ima-buf entries whose digest is not the hash of their buffer (their keys are not used). */
+  readonly bufferMismatches: ReadonlySet<number>;
   /** The names of the entries the extended findings spell out, by entry. */
   readonly names: ReadonlyMap<number, string>;
 }
@@ -299,8 +297,7 @@ class ExtendedSignatures {
   readonly #checks = new Map<number, SignatureCheck>();
   readonly #counts = new Map<SignatureStatus, number>();
   readonly #failures: ReportSignatures['failures'] = [];
-  readonly #bufferMismatches: number[] = [];
-  readonly #bufferUnchecked: number[] = [];
+  readonly #bufferMismatches = new Set<number>();
   readonly #names = new Map<number, string>();
   readonly #unknownKeys = new Set<string>();
   #invalid = 0;
@@ -342,11 +339,11 @@ class ExtendedSignatures {
       if (i % ENTRIES_PER_STEP === 0 && i > 0) yield i;
       const buf = bufferKeys.buffer(i);
       if (buf !== undefined) {
-        const digest = bufferDigestAgrees(reader, i, buf, provider);
-        if (digest === 'mismatch') this.#bufferMismatches.push(base + i);
-        else if (digest === 'unknown') this.#bufferUnchecked.push(base + i);
+        // A forged buffer (buffer-digest.ts) is not the key its digest names: never trusted here.
+        const forged = bufferDigestAgrees(reader, i, buf, provider) === 'mismatch';
+        if (forged) this.#bufferMismatches.add(base + i);
         const name = reader.name(i);
-        if (MEASURED_IMA_KEYRINGS.has(name)) {
+        if (!forged && MEASURED_IMA_KEYRINGS.has(name)) {
           const parsed = bufferKeys.keys(i);
           if (parsed?.ok === true) for (const key of parsed.keys) this.#addKey(key, `entry ${base + i} (${name})`);
         }
@@ -373,7 +370,7 @@ class ExtendedSignatures {
 
   result(): ExtendedResult {
     const column = this.#column.length === this.#entries ? this.#column : this.#column.slice(0, this.#entries);
-    const done = { column, checks: this.#checks, bufferMismatches: this.#bufferMismatches, bufferUnchecked: this.#bufferUnchecked, names: this.#names };
+    const done = { column, checks: this.#checks, bufferMismatches: this.#bufferMismatches, names: this.#names };
     if (!this.#anySig && this.#filed === 0) return done;
     const c = (s: SignatureStatus): number => this.#counts.get(s) ?? 0;
     return {
@@ -390,16 +387,4 @@ class ExtendedSignatures {
       ...done,
     };
   }
-}
-
-/**
- * Whether an ima-buf entry's d-ng is the hash of its buffer (Keylime never checks);
- * 'unknown' when its algorithm has no hasher here (reported as not checked, never as a pass).
- */
-function bufferDigestAgrees(reader: EntryReader, i: number, buf: Uint8Array, provider: HashProvider): 'match' | 'mismatch' | 'unknown' {
-  const { log } = reader;
-  const alg = parseHashAlgorithm(log.digestAlgorithms[log.entries.fileDigestAlgorithm[i]] ?? '');
-  const hasher = alg === undefined ? undefined : provider.get(alg);
-  if (hasher === undefined) return 'unknown';
-  return bytesEqual(hasher.digest(buf), reader.fileDigest(i)) ? 'match' : 'mismatch';
 }

@@ -100,7 +100,7 @@ export const POLICY_FINDING_HELP = {
   'policy-key-learned': {
     title: 'Key learned from the log',
     severity: 'info',
-    help: 'An ima-buf entry measured a key into an IMA keyring and the policy’s keyrings list its digest, so Keylime adds the key and later signatures by it verify.',
+    help: 'An ima-buf entry measured a key into an IMA keyring and the policy’s keyrings list the entry’s recorded digest, so Keylime adds the key in its buffer and later signatures by it verify. Keylime does not hash the buffer: when it does not hash to the recorded digest (buffer-digest-mismatch), the key learned is not the one the policy lists.',
   },
   'policy-note': {
     title: 'Policy dry run note',
@@ -114,8 +114,8 @@ export const POLICY_FINDING_HELP = {
   },
   'buffer-digest-mismatch': {
     title: 'ima-buf digest differs from its buffer',
-    severity: 'warning',
-    help: 'The entry’s digest is not the hash of its buffer. Keylime never checks this; the kernel computes both together, so the entry was made or altered by something else.',
+    severity: 'error',
+    help: 'The entry’s recorded digest is not the hash of its buffer. The kernel computes both from the one buffer, so the entry was made or altered by something else, and its template hash covers the forged pair. Keylime never checks this: it judges the recorded digest and, for a key entry, learns the key in the buffer. Checked with or without a policy, in both modes; keys from such entries are not used by the extended signature checks.',
   },
   'buffer-digest-unchecked': {
     title: 'ima-buf digest not checked',

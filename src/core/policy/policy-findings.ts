@@ -9,6 +9,7 @@
 import { formatKeyId } from '../ima-signature/ima-key';
 import type { SignatureCheck } from '../ima-signature/ima-signature';
 import type { Finding, FindingCode, Severity } from '../report/report';
+import { escapedText } from '../util/bytes';
 import { plural } from '../util/count-text';
 import type { EnvelopeCheck } from './dsse';
 import type { KeylimeEvalResult } from './keylime-eval';
@@ -29,11 +30,11 @@ export interface PolicyFindingInput {
   readonly envelope?: EnvelopeCheck;
   /** The kernel's view of each signature: explains Keylime's signature failures. */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
+  /** ima-buf entries whose buffer does not hash to their recorded digest (buffer-digest.ts). */
+  readonly forgedBuffers: ReadonlySet<number>;
   /** Findings of the extended checks; absent in --keylime-compat mode. */
   readonly extended?: {
     readonly checks: ReadonlyMap<number, SignatureCheck>;
-    readonly bufferMismatches: readonly number[];
-    readonly bufferUnchecked: readonly number[];
     /** The names of the entries these findings spell out. */
     readonly names: ReadonlyMap<number, string>;
   };
@@ -52,6 +53,9 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     void out.push({ code, severity, message, ...(entries !== undefined && entries.length > 0 && { entries }) });
   const { events } = keylime;
   const { entries: byId, first } = groupEvents(events);
+  // Names are told apart byte for byte (keylime-eval's lookups): bytes that are not UTF-8 are
+  // printed escaped, never as U+FFFD, which stands for any of them.
+  const nameOf = (k: number): string => escapedText(events.nameBytes(k));
   /** Where the entry of event `k` (one of the first SHOWN of its id) belongs in the policy, and its digest. */
   const shown = (k: number): { list: string; digest: string } => {
     const entry = events.shown(k);
@@ -77,7 +81,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   if (missing.length > 0) {
     const lines = first[EventId.NotInAllowlist].map((k) => {
       const { list, digest } = shown(k);
-      return `"${events.name(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
+      return `"${nameOf(k)}" (entry ${events.index(k)}): add ${digest} to ${list}`;
     });
     push('policy-not-in-allowlist', 'error', `${plural(missing.length, 'entry measures a path or name', 'entries measure paths or names')} not in the policy (Keylime: File not found in allowlist): ${more(lines, missing.length)}.`, missing);
   }
@@ -86,7 +90,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     const lines = first[EventId.RuntimePolicyHash].map((k) => {
       const i = events.index(k);
       const ctx = events.context(k) as { got: string; expected: readonly string[] };
-      return `"${events.name(k)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
+      return `"${nameOf(k)}" (entry ${i}) measured ${ctx.got}, the policy accepts ${ctx.expected.join(', ')}: add this digest for this path if the change is expected`;
     });
     push('policy-digest-mismatch', 'error', `${plural(differ.length, 'entry has a digest', 'entries have digests')} the policy does not list for the path (Keylime: Hash not found in runtime policy): ${more(lines, differ.length)}.`, differ);
   }
@@ -108,7 +112,7 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
     const group = groups[code];
     if (group.length === 0) continue;
     const cause = (k: number): string => (code === 'policy-unsigned-entry' ? '' : signatureCause(input.signatureChecks.get(events.index(k))));
-    const lines = group.slice(0, SHOWN).map((k) => `"${events.name(k)}" (entry ${events.index(k)})${cause(k)}`);
+    const lines = group.slice(0, SHOWN).map((k) => `"${nameOf(k)}" (entry ${events.index(k)})${cause(k)}`);
     push(code, 'error', `${lead}: ${more(lines, group.length)}.`, group.map((k) => events.index(k)));
   }
   const unparsable = byId[EventId.ParserEntry];
@@ -125,7 +129,14 @@ export function policyFindings(input: PolicyFindingInput): Finding[] {
   if (badKeys.length > 0) push('policy-invalid-key', 'error', `${plural(badKeys.length, 'ima-buf entry holds', 'ima-buf entries hold')} a key that is neither RSA nor EC, which Keylime fails ("does not have a supported key").`, badKeys);
 
   for (const l of keylime.learned) {
-    push('policy-key-learned', 'info', `Keylime learns the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
+    const key = `the key with keyid ${formatKeyId(l.keyId)} (${l.key.label}${l.key.certificate !== undefined ? `, ${l.key.certificate.subject}` : ''}) from entry ${l.index} into keyring ${l.keyring}`;
+    // Keylime judges the recorded digest and learns the buffer's key without hashing it: a
+    // forged entry makes it trust a key the policy never listed (buffer-digest-mismatch).
+    if (input.forgedBuffers.has(l.index)) {
+      push('policy-key-learned', 'info', `Keylime learns ${key}, because the policy's keyrings list the entry's recorded digest; but the buffer does not hash to that digest, so this key is not the one the policy lists. Later signatures by it verify in Keylime${input.extended === undefined ? '' : '; the extended checks do not use it'} (see buffer-digest-mismatch).`, [l.index]);
+    } else {
+      push('policy-key-learned', 'info', `Keylime learns ${key}: the policy's keyrings list its digest. Later signatures by it verify.`, [l.index]);
+    }
   }
 
   if (input.extended !== undefined) extendedFindings(input.extended, push);
@@ -168,13 +179,6 @@ function extendedFindings(
   if (unsupported.length > 0) {
     const reasons = [...new Set(unsupported.map((i) => extended.checks.get(i)?.reason ?? ''))];
     push('signature-unsupported', 'info', `${plural(unsupported.length, 'signature')} cannot be checked here: ${reasons.join('; ')}.`, unsupported);
-  }
-  if (extended.bufferMismatches.length > 0) {
-    push('buffer-digest-mismatch', 'warning', `${plural(extended.bufferMismatches.length, 'ima-buf entry', 'ima-buf entries')}: the recorded digest is not the hash of the buffer (Keylime never checks this; the template hash covers both).`, [...extended.bufferMismatches]);
-  }
-  const unchecked = extended.bufferUnchecked;
-  if (unchecked.length > 0) {
-    push('buffer-digest-unchecked', 'info', `${unchecked.length} ima-buf ${plural(unchecked.length, 'entry', 'entries')} could not be checked against ${plural(unchecked.length, 'its', 'their')} buffer: no hasher here for ${plural(unchecked.length, 'its', 'their')} digest algorithm (e.g. entry ${unchecked[0]}).`, [...unchecked]);
   }
 }
 

@@ -19,6 +19,7 @@ export type FindingCode =
   | 'unknown-template'
   | 'byte-order-big'
   | 'byte-order-mixed'
+  | 'byte-order-contradicted'
   | 'template-hash-mismatch'
   | 'violation'
   | 'pcr-match'
@@ -34,6 +35,7 @@ export type FindingCode =
   // Our own additions (the contract allows extending):
   | 'quote-match'
   | 'boot-aggregate-match'
+  | 'boot-aggregate-unchecked'
   | 'firmware-pcr-match'
   | 'firmware-pcr-mismatch'
   | 'firmware-event-digest'
@@ -85,6 +87,7 @@ export type FindingCode =
   | 'buffer-digest-mismatch'
   | 'buffer-digest-unchecked'
   | 'bank-lists-differ'
+  | 'lists-disagree'
   | 'bank-lists-read-apart';
 
 export interface ReportInput {

@@ -53,6 +53,8 @@ export interface BuildEntry {
   readonly template?: string;
   /** File path or event name (n / n-ng); spaces become `_` as in the kernel. */
   readonly path: string;
+  /** The n-ng name's bytes as the kernel records them (any bytes, UTF-8 or not), instead of `path`'s. */
+  readonly nameBytes?: Uint8Array;
   /** Keep spaces in the name, as kernels before 3.13 and list-rewriting tools do. */
   readonly keepSpaces?: boolean;
   /** Default: content = `buf` when given, else the path text (a stand-in file content). */
@@ -344,6 +346,7 @@ export class ImaListSimulator {
       }
       case 'n':
       case 'n-ng': {
+        if (entry.nameBytes !== undefined) return withNul(entry.nameBytes);
         let name = entry.path;
         // The `n` field keeps the dentry name when the path is too long (ima_eventname_init).
         if (id === 'n' && encodeText(name).length > EVENT_NAME_LEN_MAX) {

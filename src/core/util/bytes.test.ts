@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from './bytes';
+import { execFileSync } from 'node:child_process';
+import { decodeExactText, escapedText, fromHex, toHex } from './bytes';
 
 const plainHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -11,5 +12,16 @@ describe('toHex', () => {
       expect(toHex(bytes)).toBe(plainHex(bytes));
       expect(fromHex(toHex(bytes))).toEqual(bytes);
     }
+  });
+});
+
+describe('escapedText and decodeExactText', () => {
+  it("escape the bytes that are not UTF-8 as python's backslashreplace does", () => {
+    const cases = ['2f746d702fff fe2d626164', 'c3a9c0c1e282', 'f09f9880e2', 'eda080', '616263', ''].map((h) => fromHex(h.replace(/ /g, '')) ?? new Uint8Array(0));
+    const python = (b: Uint8Array): string =>
+      execFileSync('python3', ['-c', `import sys; sys.stdout.write(bytes.fromhex('${toHex(b)}').decode('utf-8', 'backslashreplace'))`], { encoding: 'utf8' });
+    for (const b of cases) expect(escapedText(b)).toBe(python(b));
+    expect(decodeExactText(cases[0])).toBeUndefined();
+    expect(decodeExactText(cases[4])).toBe('abc');
   });
 });

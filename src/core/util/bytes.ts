@@ -116,6 +116,43 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 export function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * `bytes` as UTF-8 text, or undefined when they are not UTF-8: a name compared with text
+ * (a policy's paths) must be those bytes exactly, and U+FFFD stands for many byte strings.
+ */
+export function decodeExactText(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+/**
+ * `bytes` as text for a message: UTF-8 where they are, each other byte as `\xNN` (so two
+ * different names never print alike and no raw byte reaches a terminal). Controls are still
+ * the caller's to mark (visible-text.ts).
+ */
+export function escapedText(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    let len = 1;
+    let ch: string | undefined;
+    // A UTF-8 sequence is at most 4 bytes; the shortest slice that decodes is one character.
+    for (; len <= 4 && i + len <= bytes.length; len++) {
+      ch = decodeExactText(bytes.subarray(i, i + len));
+      if (ch !== undefined) break;
+    }
+    if (ch === undefined) {
+      out += `\\x${bytes[i].toString(16).padStart(2, '0')}`;
+      i++;
+    } else {
+      out += ch;
+      i += len;
+    }
+  }
+  return out;
+}
 const utf8Encoder = new TextEncoder();
 export function encodeText(text: string): Uint8Array {
   return utf8Encoder.encode(text);

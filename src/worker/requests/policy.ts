@@ -14,7 +14,7 @@ import { SessionError, type Handlers } from '../session';
 const REVIEW_LIMIT = 500;
 
 export const policyHandlers: Handlers<'exportPolicy'> = {
-  exportPolicy: (session, { kind }) => {
+  exportPolicy: async (session, { kind }) => {
     const opened = session.requireLog();
     const timestamp = policyTimestamp(new Date().toISOString());
     if (kind === 'from-log') {
@@ -24,7 +24,9 @@ export const policyHandlers: Handlers<'exportPolicy'> = {
       if (altered > 0) {
         throw new SessionError('noLog', `${plural(altered, 'entry has', 'entries have')} a template digest that is not the hash of the template data; a policy is made only from a list that verifies.`);
       }
-      const { policy, added, skipped } = createPolicy([opened.log], { timestamp });
+      const created = createPolicy([opened.log], await session.hashProvider(), { timestamp });
+      if ('refused' in created) throw new SessionError('noLog', `No policy can be made from this list: ${created.refused}.`);
+      const { policy, added, skipped } = created;
       return { bytes: encodeText(policyJsonText(policy)), addedCount: added.length, added: added.slice(0, REVIEW_LIMIT), skipped, notFixable: [], wasSigned: false };
     }
     const run = session.state.policyRun;
