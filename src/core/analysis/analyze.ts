@@ -195,8 +195,8 @@ function pcrChecksFromQuote(
  * The analysis of the inputs. Of two lists of one bank (two boots' lists, the binary and the
  * ASCII list of one boot) the one analysed never depends on which is longer or came first
  * alone: with PCR values or a quote, it is the one whose replay reproduces them (each list is
- * tried); the others are said with what they hold and whether their own replay was tried
- * (extra-lists.ts), never silently left out. Lists that record different measurements, when
+ * tried; a full match before one they stop short of); the others are said with what they hold
+ * and whether their own replay was tried (extra-lists.ts), never silently left out. Lists that record different measurements, when
  * nothing supplied tells which is the machine's (no values or quote, neither's replay
  * reproduces them, or more than one's does), are an error, `lists-disagree`, whatever their
  * order: one could have been edited.
@@ -233,7 +233,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
       twinOf.set(list, twin ?? list);
     }
   }
-  const reproducing = all.filter((l) => analysed.get(l)?.reproduced !== undefined);
+  // A full match before a list the checks stop short of (log-ahead-of-pcrs: a line repeated
+  // or appended), then the longest, then by content: never by the order the files came in.
+  const full = (l: LoadedLog): number => ((analysed.get(l)?.analysis.report.pcrChecks ?? []).every((c) => c.status === 'match') ? 0 : 1);
+  const byContent = (a: LoadedLog, b: LoadedLog): number => (a.input.sha256 < b.input.sha256 ? -1 : a.input.sha256 > b.input.sha256 ? 1 : a.input.name < b.input.name ? -1 : a.input.name > b.input.name ? 1 : 0);
+  const reproducing = all
+    .filter((l) => analysed.get(l)?.reproduced !== undefined)
+    .sort((a, b) => full(a) - full(b) || b.log.entries.length - a.log.entries.length || byContent(a, b));
   const failedLists = all.filter((l) => {
     const twin = twinOf.get(l);
     return twin !== undefined && analysed.get(twin)?.reproduced === undefined;

@@ -122,6 +122,25 @@ describe('two lists of one bank with the PCR values or quote of one of them', ()
     },
   );
 
+  // The swtpm list with its last line repeated: the PCR values stop short of it (a prefix), so
+  // the list as it is, a full match, is analysed, wherever either came in the order given.
+  const ascii = readSharedData('swtpm', 'ascii_runtime_measurements');
+  const lastLine = new TextDecoder().decode(ascii).trimEnd().split('\n').pop() ?? '';
+  const three = [
+    { name: 'embrave', bytes: readSharedData('realdata', 'embrave-2023-06-26', 'ascii_runtime_measurements') },
+    { name: 'a6.txt', bytes: ascii },
+    { name: 'a7.txt', bytes: new Uint8Array([...ascii, ...new TextEncoder().encode(`${lastLine}\n`)]) },
+  ];
+  const permutations = <T>(xs: readonly T[]): T[][] => (xs.length <= 1 ? [[...xs]] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest])));
+
+  it.each(permutations(three))('three lists, one a full match and one a prefix (%#): the full match, whatever the order', async (a, b, c) => {
+    const { report } = await analyzeRaw([a, b, c, file('pcrread_all.yaml')], {}, provider);
+    expect(report.log?.entries).toBe(6);
+    expect(report.findings.map((f) => f.code)).not.toContain('log-ahead-of-pcrs');
+    expect(report.findings.find((f) => f.message.startsWith('a7.txt:'))?.message).toContain('only a6.txt is analysed, whose replay reproduces the supplied PCR values');
+    expect(exitStatusOf(report)).toBe(0);
+  });
+
   it.each(orders(swtpm, other))('values neither list reproduces (%#): a failed check whatever the order, each list tried', async (a, b) => {
     const { report } = await analyzeRaw([a, b, file('evmctl_pcrs_sha256_tampered.txt')], {}, provider);
     expect(report.findings.map((f) => f.code)).toContain('pcr-mismatch');

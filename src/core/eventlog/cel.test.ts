@@ -89,6 +89,12 @@ describe('CEL-JSON firmware logs', () => {
     expect(parseCel('[{"pcr": 0, "content_type": "pcclient_std", "toString": 1}]').errors[0].message).toBe('record 0: no "digests"; reading stopped');
   });
 
+  // A value `.*` stops at U+2028, and the `\s+` before it was retried at every space: minutes.
+  it('reads a value holding U+2028 after a megabyte of spaces', { timeout: 5000 }, () => {
+    const spaces = ' '.repeat(1 << 20);
+    expect(parseBlockYaml(`- pcr: 1\n  note:${spaces}a\u2028b\n`)).toEqual([Object.assign(Object.create(null) as object, { pcr: 1, note: 'a\u2028b' })]);
+  });
+
   it('never throws on damaged text', () => {
     const texts = [readSharedText('realdata', 'tpm2-tools', 'event-moklisttrusted-hex.yaml'), fapiCelJson(binary())];
     const next = xorshift32(7);

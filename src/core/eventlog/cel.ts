@@ -160,7 +160,8 @@ export function parseBlockYaml(text: string): unknown {
   };
   const mapping = (indent: number, into: Map<string, unknown>): Record<string, unknown> => {
     while (at < lines.length && indentOf(lines[at]) === indent && !lines[at].trimStart().startsWith('- ')) {
-      const m = /^([^:]+):(?:\s+(.*))?$/.exec(lines[at].trim());
+      // `[^]*`, not `.*`: one stopping at U+2028 makes `\s+` retry at every space (quadratic).
+      const m = /^([^:]+):(?:\s+([^]*))?$/.exec(lines[at].trim());
       if (m === null) throw new SyntaxError(`not a mapping line: ${lines[at]}`);
       at++;
       const value = m[2] === undefined || m[2] === '' ? (at < lines.length && indentOf(lines[at]) >= indent && (indentOf(lines[at]) > indent || lines[at].trimStart().startsWith('- ')) ? block(indentOf(lines[at])) : null) : scalar(m[2]);

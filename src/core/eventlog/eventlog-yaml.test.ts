@@ -106,6 +106,13 @@ describe('tpm2_eventlog YAML', () => {
     expect(cut.errors[0].message).toBe(`event 5 at offset ${at}: no EventSize number; parsing stopped`);
   });
 
+  // A field's value `.*` stops at a lone \r, and the `\s*` before it was retried at every space.
+  it('reads a field holding a lone CR after a megabyte of spaces', { timeout: 5000 }, () => {
+    const spaces = ' '.repeat(1 << 20);
+    const text = `version: 1\nevents:\n- EventNum: 0\n  PCRIndex: 0\n  EventType: EV_SEPARATOR\n  DigestCount: 1\n  Digests:\n  - AlgorithmId:${spaces}sha1\n    Digest: "00"\n  EventSize: 4\n  Note:${spaces}a\rb\n`;
+    expect(parseEventlogYaml(text).errors[0].message).toBe('event 0 at offset 19: the sha1 digest has 1 bytes, not 20; parsing stopped');
+  });
+
   it('counts offsets in the file\'s bytes (a BOM included) and gives raw string bytes back exactly, UTF-8 or not', () => {
     const file = readSharedData('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml');
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...file]);

@@ -34,6 +34,11 @@ import { parseGuid } from './efi-guid';
 import { eventTypeFromName, eventTypeName } from './event-types';
 import { parseSpecIdEvent } from './spec-id';
 
+// Values are `[^]*`, not `.*`: a `.*` stops at a U+2028 or a lone \r in the value, and the
+// `\s*` before it is then retried at every space (quadratic in a line of spaces).
+/** `key: value` */
+const FIELD_RE = /^(\w+):\s*([^]*)$/;
+
 /** `---` then `version: N` (tpm2_eventlog's first two lines), then `events:`. */
 export function isEventlogYaml(text: string): boolean {
   return /^(?:---[ \t]*\r?\n)?version:[ \t]*\d+[ \t]*\r?\nevents:/.test(text.replace(/^\uFEFF/, ''));
@@ -130,7 +135,7 @@ export function parseEventlogYaml(input: Uint8Array | string): FirmwareLog {
       continue;
     }
     current.bodyKey = undefined;
-    const digestItem = /^- AlgorithmId:\s*(.*)$/.exec(t);
+    const digestItem = /^- AlgorithmId:\s*([^]*)$/.exec(t);
     if (line.indent === 2 && digestItem !== null) {
       current.digests.push({ alg: { ...line, text: digestItem[1] } });
       continue;
@@ -140,7 +145,7 @@ export function parseEventlogYaml(input: Uint8Array | string): FirmwareLog {
       lastDigest.digest = { ...line, text: t.slice('Digest:'.length).trim() };
       continue;
     }
-    const field = line.indent === 2 ? /^(\w+):\s*(.*)$/.exec(t) : null;
+    const field = line.indent === 2 ? FIELD_RE.exec(t) : null;
     if (field === null) {
       // Text the tool printed unindented inside a decoded block (a string with a newline).
       if (current.body.length > 0) current.body.push({ ...line, indent: 0 });
@@ -258,7 +263,7 @@ function eventData(block: EventBlock, size: number): Uint8Array | undefined {
   if (hex !== undefined) return exact(fromHex(hex), size);
   const body = block.body;
   if (event.text === '|-' && body.length === 1) return exact(bytesOf(body[0].text), size);
-  const fields = new Map(body.map((l) => /^(\w+):\s*(.*)$/.exec(l.text)).filter((m) => m !== null).map((m) => [m[1], m[2]]));
+  const fields = new Map(body.map((l) => FIELD_RE.exec(l.text)).filter((m) => m !== null).map((m) => [m[1], m[2]]));
   if (body.length === 2 && fields.has('BlobBase') && fields.has('BlobLength')) {
     const data = new Uint8Array(16);
     const view = new DataView(data.buffer);
@@ -315,7 +320,7 @@ function uefiVariableData(fields: ReadonlyMap<string, string>, lines: number): U
 function specIdData(body: readonly Line[]): Uint8Array | undefined {
   const value = (key: string): string | undefined => {
     for (const l of body) {
-      const m = /^(?:- )?\s*(\w+):\s*(.*)$/.exec(l.text.trim());
+      const m = /^(?:- )?\s*(\w+):\s*([^]*)$/.exec(l.text.trim());
       if (m !== null && m[1] === key) return m[2];
     }
     return undefined;

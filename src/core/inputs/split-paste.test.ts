@@ -90,6 +90,23 @@ describe('splitPaste', () => {
     expect(parts[1].text).toBe(printed);
   });
 
+  it("tpm2_print's TPMS_ATTEST ends at a line it does not print: the user's nonce and quote after it are read", () => {
+    const printed = swtpmText('q1_rsassa_sha256_10.msg.tpm2_print.yaml').trimEnd();
+    const quote = toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'));
+    const nonce = `nonce: ${'0123456789abcdef'.repeat(2)}`;
+    const parts = splitPaste([printed, nonce, `quote: ${quote}`].join('\n'));
+    const lines = printed.split('\n').length;
+    expect(parts.map((p) => [p.kind, p.lineStart])).toEqual([
+      ['unknown', 0],
+      ['nonce', lines],
+      ['tpm-quote', lines + 1],
+    ]);
+    expect(parts[0].text).toBe(printed);
+    // Pasted without its 'magic:' line, its extraData is still no verifier's nonce.
+    expect(splitPaste(printed.slice(printed.indexOf('type:'))).map((p) => p.kind)).not.toContain('nonce');
+    expect(splitPaste('extraData: 0123456789abcdef0123456789abcdef').map((p) => p.kind)).toEqual(['unknown']);
+  });
+
   it('labels guide but content decides; a lone labelled digest is not a PCR listing', () => {
     const parts = splitPaste(
       [`signature: ${toHex(readSharedData('swtpm', 'q1_rsassa_sha256_10.msg'))}`, `calcDigest: ${'ab'.repeat(32)}`, `ak=${toHex(readSharedData('swtpm', 'ak_ecc.pub'))}`].join('\n'),

@@ -34,13 +34,29 @@ type Kind = PasteKind;
 
 const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
 
-const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data|extra[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
+/**
+ * The verifier's nonce (TPM2_Quote's qualifyingData). Never `extraData:`: that is the name
+ * tpm2_print gives the nonce a quote holds, and taken as the verifier's the nonce check would
+ * compare the quote with itself and pass.
+ */
+const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
 const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
 const HEX_LINE_RE = /^\s*[0-9a-f]+\s*$/i;
 /** tools/misc/tpm2_print.c print_TPMS_ATTEST: `magic: ff544347`, then `type:`, `extraData:`, … */
 const TPM2_PRINT_ATTEST_RE = /^\s*magic:\s*(?:0x)?ff544347\s*$/i;
-const YAML_KEY_LINE_RE = /^\s*(?:[A-Za-z]\w*|\d+)\s*:(?:\s.*)?$/;
+/**
+ * A line print_TPMS_ATTEST prints after `magic:` (with print_clock_info and the printer of each
+ * attested type): its keys with a value (an empty TPM2B prints none), and those that open a nested block (`quote:`,
+ * `pcrSelections:`, a selection's index `0:`). A `nonce: …` or `quote: <hex>` after the block
+ * is the user's own line, not the block's.
+ */
+const TPM2_PRINT_ATTEST_LINE_RE = new RegExp(
+  '^\\s*(?:(?:type|qualifiedSigner|extraData|clock|resetCount|restartCount|safe|firmwareVersion|count|hash|sizeofSelect|pcrSelect|pcrDigest' +
+    '|name|qualifiedName|objectName|creationHash|auditCounter|digestAlg|auditDigest|commandDigest|exclusiveSession|sessionDigest|time|indexName|offset|nvContents)' +
+    ':(?:[ \\t].*)?' +
+    '|(?:clockInfo|attested|quote|certify|creation|commandAudit|sessiondAudit|time|nv|pcrSelect|pcrSelections|\\d+):[ \\t]*)$',
+);
 const PEM_BEGIN_RE = /-----BEGIN [A-Z ]+-----/;
 const PEM_END_RE = /-----END [A-Z ]+-----/;
 const STDOUT_SIGNATURE_RE = /^signature:\s*$/;
@@ -151,7 +167,7 @@ export function splitPaste(text: string): PastePart[] {
       // quote holds, never the verifier's: taken as one, the nonce check would compare the
       // quote with itself and pass. Kept whole, said not understood (the quote's bytes are
       // what is checked).
-      const end = runEnd(lines, i + 1, (l) => YAML_KEY_LINE_RE.test(l));
+      const end = runEnd(lines, i + 1, (l) => TPM2_PRINT_ATTEST_LINE_RE.test(l));
       push('unknown', block(i, end), i);
       i = end;
       continue;

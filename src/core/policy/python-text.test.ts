@@ -3,7 +3,7 @@
  * (printed by `python3 -c "…"` and copied here; the command is beside each).
  */
 import { describe, expect, it } from 'vitest';
-import { PYTHON_SPACE_CLASS, pythonFileLines, pythonSplitFirst, pythonSplitlines, pythonStrip } from './python-text';
+import { isPythonSpace, PYTHON_SPACE_CLASS, pythonFileLines, pythonSplitFirst, pythonSplitlines, pythonStrip } from './python-text';
 
 describe('Python text primitives', () => {
   it('whitespace is str.isspace: [hex(c) for c in range(0x110000) if chr(c).isspace()]', () => {
@@ -12,6 +12,17 @@ describe('Python text primitives', () => {
     const ours: number[] = [];
     for (let c = 0; c < 0x110000; c++) if (space.test(String.fromCodePoint(c))) ours.push(c);
     expect(ours).toEqual(python);
+    const units: number[] = [];
+    for (let c = 0; c < 0x10000; c++) if (isPythonSpace(c)) units.push(c);
+    expect(units).toEqual(python);
+  });
+
+  // A regex strip (`^[space]+|[space]+$`) retries its end alternative at every position of an
+  // inner run: quadratic, minutes on this line; the index loops are linear.
+  it('strip and split(None, 1) of a line with a megabyte of inner whitespace', { timeout: 5000 }, () => {
+    const inner = ' '.repeat(1 << 20);
+    expect(pythonStrip(`\t a${inner}b \x85`)).toBe(`a${inner}b`);
+    expect(pythonSplitFirst(`a${inner}b${inner}c`)).toEqual(['a', `b${inner}c`]);
   });
 
   it("strip, split(None, 1), splitlines() and a text file's lines, on paths with DEL and C0 controls", () => {

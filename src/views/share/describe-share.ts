@@ -9,26 +9,52 @@ import type { ReportInput } from '../../core/report/report';
 import { formatBytes, formatCount, plural } from '../shared/format';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
 import type { ViewState } from '../../core/share/view-state';
+import type { EntryRange, RowSort } from '../../core/query/filter-entries';
 
-/** "entry #12 selected", "search “/usr”", … in the order the table applies them. */
+/** What a shared view shows, whichever form carried it; `search` and `templates` come phrased. */
+interface SharedView {
+  readonly entry?: number;
+  readonly search?: string;
+  readonly pcrs?: readonly number[];
+  readonly statuses?: readonly string[];
+  readonly templates?: string;
+  readonly sort?: RowSort;
+  readonly range?: EntryRange;
+  readonly timeline?: { readonly start: number; readonly end: number };
+  readonly firmware?: boolean;
+}
+
+/** "entry #12 selected", "PCR 10", … in the order the table applies them. */
+function describeShared(view: SharedView): string[] {
+  const out: string[] = [];
+  if (view.entry !== undefined) out.push(`entry #${formatCount(view.entry)} selected`);
+  if (view.search !== undefined) out.push(view.search);
+  if (view.pcrs !== undefined && view.pcrs.length > 0) out.push(`PCR ${view.pcrs.join(', ')}`);
+  if (view.statuses !== undefined && view.statuses.length > 0) out.push(`status ${view.statuses.join(', ')}`);
+  if (view.templates !== undefined) out.push(view.templates);
+  if (view.sort !== undefined && (view.sort.column !== 'index' || view.sort.descending)) {
+    out.push(`sorted by ${view.sort.column}${view.sort.descending ? ', descending' : ''}`);
+  }
+  if (view.range !== undefined) out.push(`entries #${formatCount(view.range.start)}–#${formatCount(view.range.end - 1)}`);
+  if (view.timeline !== undefined) out.push(`timeline entries #${formatCount(Math.floor(view.timeline.start))}–#${formatCount(Math.ceil(view.timeline.end))}`);
+  if (view.firmware === true) out.push('the firmware log');
+  return out;
+}
+
+/** The sender's view a permalink carries: "entry #12 selected", "search “/usr”", … */
 export function describeView(view: PermalinkView | undefined): string[] {
   if (view === undefined) return [];
-  const out: string[] = [];
-  if (view.selectedEntry !== undefined) out.push(`entry #${formatCount(view.selectedEntry)} selected`);
   const f = view.filter;
-  if (f !== undefined) {
-    if (f.search.trim() !== '') out.push(`search “${f.search}”`);
-    if (f.pcrs.length > 0) out.push(`PCR ${f.pcrs.join(', ')}`);
-    if (f.statuses.length > 0) out.push(`status ${f.statuses.join(', ')}`);
-    if (f.templates.length > 0) out.push(plural(f.templates.length, 'template'));
-    if (f.sort.column !== 'index' || f.sort.descending) {
-      out.push(`sorted by ${f.sort.column}${f.sort.descending ? ', descending' : ''}`);
-    }
-  }
-  if (view.timeline !== undefined) {
-    out.push(`timeline entries #${formatCount(Math.floor(view.timeline.start))}–#${formatCount(Math.ceil(view.timeline.end))}`);
-  }
-  return out;
+  return describeShared({
+    entry: view.selectedEntry,
+    search: f !== undefined && f.search.trim() !== '' ? `search “${f.search}”` : undefined,
+    pcrs: f?.pcrs,
+    statuses: f?.statuses,
+    // A permalink's templates are indices into a table the first screen does not have.
+    templates: f !== undefined && f.templates.length > 0 ? plural(f.templates.length, 'template') : undefined,
+    sort: f?.sort,
+    timeline: view.timeline,
+  });
 }
 
 /**
@@ -37,19 +63,17 @@ export function describeView(view: PermalinkView | undefined): string[] {
  * in the # column and the CLI's report).
  */
 export function describeViewLink(view: ViewState): string[] {
-  const out: string[] = [];
-  if (view.entry !== undefined) out.push(`entry #${formatCount(view.entry)} selected`);
-  if (view.filter !== undefined) out.push(`filter “${view.filter}”`);
-  if (view.pcrs !== undefined && view.pcrs.length > 0) out.push(`PCR ${view.pcrs.join(', ')}`);
-  if (view.templates !== undefined && view.templates.length > 0) out.push(`template ${view.templates.join(', ')}`);
-  if (view.statuses !== undefined && view.statuses.length > 0) out.push(`status ${view.statuses.join(', ')}`);
-  if (view.sort !== undefined && (view.sort.column !== 'index' || view.sort.descending)) {
-    out.push(`sorted by ${view.sort.column}${view.sort.descending ? ', descending' : ''}`);
-  }
-  if (view.range !== undefined) out.push(`entries #${formatCount(view.range.start)}–#${formatCount(view.range.end - 1)}`);
-  if (view.zoom !== undefined) out.push(`timeline entries #${formatCount(Math.floor(view.zoom.start))}–#${formatCount(Math.ceil(view.zoom.end))}`);
-  if (view.tab === 'firmware') out.push('the firmware log');
-  return out;
+  return describeShared({
+    entry: view.entry,
+    search: view.filter === undefined ? undefined : `filter “${view.filter}”`,
+    pcrs: view.pcrs,
+    statuses: view.statuses,
+    templates: view.templates !== undefined && view.templates.length > 0 ? `template ${view.templates.join(', ')}` : undefined,
+    sort: view.sort,
+    range: view.range,
+    timeline: view.zoom,
+    firmware: view.tab === 'firmware',
+  });
 }
 
 export interface FingerprintSummary {

@@ -67,4 +67,17 @@ describe('tpm2_quote stdout', () => {
     // No calcDigest (tpm2_quote without -o prints no PCRs and no digest): nothing to check.
     expect(readTpm2QuoteStdout(text.split('pcrs:')[0])).toEqual({ unread: [] });
   });
+
+  // tpm2_quote prints its digest as one run of hex: 'ab' with spaces inside was read as the
+  // byte 0xab. A lazy value before '\s*$' backtracked quadratically over those spaces (minutes
+  // on this line).
+  it('a calcDigest with spaces inside its hex is no digest, however many', { timeout: 5000 }, () => {
+    const text = readSharedText('swtpm', 'q1_rsassa_sha256_10.stdout.yaml');
+    for (const spaces of [' ', ' '.repeat(1 << 20)]) {
+      const read = readTpm2QuoteStdout(text.replace(/^calcDigest: .*$/m, `calcDigest: a${spaces}b `));
+      expect(read.calcDigest).toBeUndefined();
+      expect(read.calcDigestUnreadable).toBe(`line 8: calcDigest is not hex: ${`a${spaces}b`.slice(0, 80)}`);
+    }
+    expect(readTpm2QuoteStdout(text.replace(/^calcDigest: (.*)$/m, 'calcDigest:\t 0x$1 ')).calcDigestUnreadable).toBeUndefined();
+  });
 });

@@ -27,7 +27,10 @@ import type { PcrValues } from '../pcrs/pcr-value-set';
 export const QUOTED_LINE_RE = /^\s*quoted:\s*(?:0x)?[0-9a-f]+\s*$/i;
 /** The lines after it that carry a value; a bad value is still tpm2_quote's line, read and refused by its reader. */
 const KEYED_LINE_RE = /^\s*(?:signature|alg|sig|calcDigest)\s*:/i;
-const CALC_DIGEST_RE = /^\s*calcDigest\s*:\s*(.*?)\s*$/i;
+/** Its value is trimmed apart: `\s*(.*?)\s*$` backtracks quadratically over inner spaces. */
+const CALC_DIGEST_RE = /^\s*calcDigest\s*:([^]*)$/i;
+/** tpm2_util_print_tpm2b prints one run of hex digits: spaces inside it are no digest's. */
+const CALC_DIGEST_VALUE_RE = /^(?:0x)?[0-9a-f]+$/i;
 
 /** `pcrs:`, a bank (`  sha256:`), or a PCR line `    10: …` whatever its value (a bad one is refused by the PCR reader). */
 const PCR_BLOCK_LINE_RE = /^\s*(?:pcrs|sha1|sha256|sha384|sha512|sm3_256)\s*:\s*$|^\s*\d{1,3}\s*:/i;
@@ -56,9 +59,10 @@ export function readTpm2QuoteStdout(text: string): Tpm2QuoteStdout {
     if (line.trim() === '' || (i === 0 && QUOTED_LINE_RE.test(line))) return;
     const calc = CALC_DIGEST_RE.exec(line);
     if (calc !== null) {
-      const value = fromHex(calc[1].replace(/^0x/i, ''));
+      const text = calc[1].trim();
+      const value = CALC_DIGEST_VALUE_RE.test(text) ? fromHex(text) : undefined;
       if (calcDigest !== undefined || calcDigestUnreadable !== undefined) calcDigestUnreadable = `line ${i + 1}: a second calcDigest line`;
-      else if (value === undefined || value.length === 0) calcDigestUnreadable = `line ${i + 1}: calcDigest is not hex: ${calc[1].slice(0, 80)}`;
+      else if (value === undefined || value.length === 0) calcDigestUnreadable = `line ${i + 1}: calcDigest is not hex: ${text.slice(0, 80)}`;
       else calcDigest = value;
       return;
     }
