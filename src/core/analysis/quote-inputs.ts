@@ -5,6 +5,7 @@
  * string, tpm2_quote's stdout) that no key can check is as incomplete as a separate `.sig`, so
  * that the same quote never passes in one packaging and fails in another.
  */
+import { isCcEventLog } from '../eventlog/cc-eventlog';
 import type { Finding, QuoteSources } from '../report/report';
 import type { AkPublic } from '../tpm/keys/ak-public';
 import type { LoadedInputs } from './load-inputs';
@@ -56,11 +57,14 @@ export function inputFindings(loaded: LoadedInputs): Finding[] {
   }
   // PCR values are checked against a list's replay, a firmware log's or a quote's digest:
   // given with none of them, as a key without a quote, nothing they were given for was checked.
-  const compared = loaded.log !== undefined || loaded.streamedLog !== undefined || loaded.firmware !== undefined || loaded.quotes.length > 0;
+  // A TDX event log replays measurement registers, no TPM PCR (cc-eventlog.ts): it compares none.
+  const tdx = loaded.firmware !== undefined && isCcEventLog(loaded.firmware.log);
+  const compared = loaded.log !== undefined || loaded.streamedLog !== undefined || (loaded.firmware !== undefined && !tdx) || loaded.quotes.length > 0;
   if (loaded.pcrValues.size > 0 && !compared) {
     const names = loaded.inputs.filter((i) => i.kind === 'pcr-values').map((i) => i.name);
     const who = names.length === 0 ? '' : `${names.join(', ')}: `;
-    out.push(incomplete(`${who}PCR values, but no IMA measurement list, firmware log or quote was given to compare them with.`));
+    const given = tdx ? ' (a TDX event log replays measurement registers, not TPM PCRs)' : '';
+    out.push(incomplete(`${who}PCR values, but no IMA measurement list, firmware log or quote was given to compare them with${given}.`));
   }
   for (const k of loaded.imaKeys) {
     out.push({
