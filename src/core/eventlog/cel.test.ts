@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmHashProvider, type HashProvider } from '../hash/hash-provider';
 import { readSharedData, readSharedText } from '../testing/shared-data';
 import { xorshift32 } from '../testing/xorshift';
-import { toHex } from '../util/bytes';
+import { encodeText, toHex } from '../util/bytes';
 import { isCelText, parseBlockYaml, parseCel } from './cel';
 import { parseFirmwareLog, type FirmwareLog } from './event-log';
 import { replayFirmwareLog } from './replay-firmware';
@@ -80,6 +80,32 @@ describe('CEL-JSON firmware logs', () => {
     expect(parseCel('[1').errors[0].message).toBe('not a CEL-JSON array (nor its YAML form) of records');
   });
 
+  it('a log cut short keeps the whole records before the cut, and says where it stopped', () => {
+    const yaml = readSharedText('realdata', 'tpm2-tools', 'event-moklisttrusted-hex.yaml');
+    const json = fapiCelJson(binary());
+    for (const text of [yaml, json]) {
+      const cut = text.slice(0, Math.floor(text.length / 2));
+      const log = parseCel(cut);
+      const whole = binary().events;
+      expect(log.events.length).toBeGreaterThan(10);
+      expect(log.events.map((e) => toHex(e.data))).toEqual(whole.slice(0, log.events.length).map((e) => toHex(e.data)));
+      // Cut inside a record: either its text no longer reads (the cut is said where it is) or it
+      // reads as a record without its members (that record is said).
+      expect(log.errors).toHaveLength(1);
+      const [error] = log.errors;
+      if (error.message.startsWith('record ')) expect(error.message).toBe(`record ${log.events.length}: no "pcr" number; reading stopped`);
+      else {
+        expect(error.message).toBe(`the text from byte ${error.offset} is not a whole record (a log cut short?): the ${log.events.length} records before it are read`);
+        expect(cut.slice(error.offset)).toMatch(/^(- |,?\s*\{)/);
+      }
+    }
+    // A JSON log cut inside a record's digests: the text no longer reads.
+    const json2 = fapiCelJson(binary());
+    const cutJson = parseCel(json2.slice(0, json2.indexOf('"digest"', json2.length / 2) + 12));
+    expect(cutJson.errors[0].message).toMatch(/is not a whole record \(a log cut short\?\): the \d+ records before it are read/);
+    expect(cutJson.events.length).toBeGreaterThan(10);
+  });
+
   it('never takes a member from Object.prototype or lets a key reach one', () => {
     const yaml = '- __proto__: x\n  constructor: y\n  pcr: 1\n  content_type: pcclient_std\n';
     const doc = parseBlockYaml(yaml) as Array<Record<string, unknown>>;
@@ -103,7 +129,8 @@ describe('CEL-JSON firmware logs', () => {
       const at = next() % text.length;
       const damaged = `${text.slice(0, at)}${String.fromCharCode(32 + (next() % 95))}${text.slice(at + 1 + (next() % 40))}`;
       const log = parseCel(damaged);
-      for (const e of log.errors) expect(e.offset).toBe(0);
+      // An offset points into the text: at its start, or where the records stop being whole.
+      for (const e of log.errors) expect(e.offset >= 0 && e.offset <= encodeText(damaged).length).toBe(true);
     }
   });
 });

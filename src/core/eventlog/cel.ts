@@ -28,10 +28,15 @@ export function isCelText(text: string): boolean {
 
 export function parseCel(text: string): FirmwareLog {
   const errors: FirmwareLogProblem[] = [];
-  const records = readRecords(text);
+  const read = readRecords(text);
   const size = new TextEncoder().encode(text).length;
-  if (records === undefined) {
+  if (read === undefined) {
     return { format: 'crypto-agile', events: [], errors: [{ offset: 0, message: 'not a CEL-JSON array (nor its YAML form) of records' }], notes: [], size };
+  }
+  const { records, cutAt } = read;
+  if (cutAt !== undefined) {
+    const offset = new TextEncoder().encode(text.slice(0, cutAt)).length;
+    errors.push({ offset, message: `the text from byte ${offset} is not a whole record (a log cut short?): the ${records.length} records before it are read` });
   }
   const events: FirmwareEvent[] = [];
   const notes: FirmwareLogProblem[] = [];
@@ -53,18 +58,37 @@ export function parseCel(text: string): FirmwareLog {
   return log;
 }
 
-function readRecords(text: string): unknown[] | undefined {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    try {
-      const doc: unknown = JSON.parse(trimmed);
-      return Array.isArray(doc) ? doc : undefined;
-    } catch {
-      return undefined;
-    }
+/** How many record starts, from the end, a damaged text is cut back to before it is refused. */
+const MAX_CUTS = 8;
+
+/**
+ * The records of the whole text; or, when it does not read (a log cut short), of the text up to
+ * one of its last record starts, with `cutAt` there: the records before the damage are kept.
+ */
+function readRecords(text: string): { records: unknown[]; cutAt?: number } | undefined {
+  const json = text.trimStart().startsWith('[');
+  const whole = recordsOf(text, json);
+  if (whole !== undefined) return { records: whole };
+  // A record starts at "{" after "[" or "," (JSON), or at a "- " line (YAML).
+  const starts = [...text.matchAll(json ? /[[,]\s*\{/g : /^- /gm)].map((m) => m.index + (json ? 1 : 0));
+  for (const at of starts.reverse().slice(0, MAX_CUTS)) {
+    const records = recordsOf(json ? `${text.slice(0, at)}]` : text.slice(0, at), json);
+    if (records !== undefined) return { records, cutAt: at };
   }
-  const doc = parseBlockYaml(text);
-  return Array.isArray(doc) ? doc : undefined;
+  return undefined;
+}
+
+function recordsOf(text: string, json: boolean): unknown[] | undefined {
+  if (!json) {
+    const doc = parseBlockYaml(text);
+    return Array.isArray(doc) ? doc : undefined;
+  }
+  try {
+    const doc: unknown = JSON.parse(text.replace(/,\s*\]$/, ']'));
+    return Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One record as an event; undefined for a management record; a string says what is wrong. */
