@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { analyzeRaw } from '../analysis/analyze';
+import { listFindings } from '../analysis/list-findings';
 import { createHashProvider } from '../hash/hash-provider';
 import { parseImaLog } from '../ima/parse-ima-log';
 import { buildImaLog } from '../testing/build-ima-log';
@@ -46,5 +47,10 @@ describe('ima-buf digests', () => {
     );
     const { report } = await analyzeRaw([{ name: 'list.bin', bytes: built.binary }], {}, provider);
     expect(report.findings.filter((f) => f.code === 'buffer-digest-mismatch')).toMatchObject([{ severity: 'error', entries: [1] }]);
+    // A list's own checks (what `compare` makes on each list, and what stops --write-policy)
+    // include it too: compare said nothing of it, and accepted the forged digest.
+    expect(listFindings(parseImaLog(built.binary), 'list.bin', provider).filter((f) => f.code === 'buffer-digest-mismatch')).toMatchObject([
+      { severity: 'error', entries: [1] },
+    ]);
   });
 });
