@@ -247,15 +247,15 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   // Positions in `lists` (withExtraLists' copies keep them); the app's worker gives no lists.
   const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)).filter((i) => i >= 0));
   const best = reproducing[0];
-  if (best !== undefined && reproducing.every((l) => compareLists(l, best).relation !== 'differs')) {
+  if (best !== undefined && reproducing.every((l) => l === best || compareLists(l, best).relation !== 'differs')) {
     const chosen = await analyse(best);
     return withExtraLists(chosen.analysis, chosen.loaded, { reproduced: chosen.reproduced, failed });
   }
   // Nothing tells which list is the machine's: the longest of those in question is analysed,
-  // the one of smallest SHA-256 among equals, so that the report is the same in every order.
+  // the first by content among equals (byContent), so that the report is the same in every order.
   const pool = reproducing.length > 0 ? reproducing : all;
   const longest = pool.filter((l) => l.log.entries.length === pool[0].log.entries.length);
-  const pick = lists === undefined ? log : longest.reduce((a, b) => (b.input.sha256 < a.input.sha256 ? b : a));
+  const pick = lists === undefined ? log : [...longest].sort(byContent)[0];
   const chosen = await analyse(pick);
   const disagreeing = all.filter((l) => l !== pick && compareLists(l, pick).relation === 'differs');
   if (disagreeing.length > 0) {
