@@ -6,7 +6,6 @@
  * comes back by transfer, so nothing is copied, and it is the log the main thread would have
  * parsed (the same read-list.ts functions).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { recogniseInput } from '../core/inputs/registry';
 import type { ImaLog } from '../core/model/ima-log';
@@ -14,6 +13,7 @@ import type { Finding } from '../core/report/report';
 import { startCliWorker } from './cli-worker';
 import type { ParsedInThread } from './parse-worker';
 import { InputError, receivedLog } from './read-list';
+import { readHead } from './read-head';
 
 /** Lists from this size on are parsed in a thread: below it booting one (~40 ms) costs more than it saves. */
 const THREAD_MIN_BYTES = 4 * 1024 * 1024;
@@ -38,7 +38,7 @@ export interface CheckedList {
  * with the InputError the caller's own read would throw.
  */
 export function parseListInThread(path: string): Promise<CheckedList | undefined> | undefined {
-  const head = readHead(path);
+  const head = readHead(path, SNIFF_HEAD_BYTES);
   if (head === undefined || head.size < threadMinBytes()) return undefined;
   const kind = recogniseInput(head.bytes, head.bytes.length === head.size)?.module.kind;
   if (kind !== 'ima-binary' && kind !== 'ima-ascii') return undefined;
@@ -61,23 +61,3 @@ export function parseListInThread(path: string): Promise<CheckedList | undefined
   });
 }
 
-/** The file's first SNIFF_HEAD_BYTES and its size; undefined when it cannot be read (the caller's read says why). */
-function readHead(path: string): { readonly bytes: Uint8Array; readonly size: number } | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(Math.min(size, SNIFF_HEAD_BYTES));
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { bytes: bytes.subarray(0, got), size };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}

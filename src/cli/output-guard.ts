@@ -5,7 +5,8 @@
  * anything is read or written. `--html binary_runtime_measurements pcrs.txt` (--html taken for
  * a switch) would otherwise replace the list with the report.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
+import { readHead } from './read-head';
 import { resolve } from 'node:path';
 import { SNIFF_HEAD_BYTES } from '../core/inputs/input-kind-module';
 import { recogniseInput } from '../core/inputs/registry';
@@ -43,21 +44,16 @@ function statOrUndefined(path: string): Stats | undefined {
 
 /** The input kind an existing file reads as; undefined when none (or it cannot be read: writing it will say why). */
 function sniffedKind(path: string): string | undefined {
-  let fd: number | undefined;
+  const size = statSize(path);
+  // Small files whole (a structure with an exact length is judged whole), large ones by their head.
+  const head = size === undefined ? undefined : readHead(path, size <= WHOLE_SNIFF_MAX_BYTES ? size : SNIFF_HEAD_BYTES);
+  return head === undefined ? undefined : recogniseInput(head.bytes, head.bytes.length === head.size)?.module.kind;
+}
+
+function statSize(path: string): number | undefined {
   try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(size <= WHOLE_SNIFF_MAX_BYTES ? size : SNIFF_HEAD_BYTES);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return recogniseInput(bytes.subarray(0, got), got === size)?.module.kind;
+    return statSync(path).size;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
