@@ -39,6 +39,17 @@ function accepted(update: AcceptedChanges): Extract<AcceptedChanges, { ok: true 
 }
 
 describe('acceptChanges', () => {
+  it('leaves out, with its reason, a path policy create would leave out (a name that is not UTF-8)', () => {
+    const reference = verified([platformBootEntry(provider), file('/usr/bin/a')]);
+    const raw = new Uint8Array([...encodeText('/tmp/'), 0xff, 0xfe, ...encodeText('-bad')]);
+    const failing = verified([platformBootEntry(provider), file('/usr/bin/a'), file('/usr/bin/b'), { path: '/tmp/x', nameBytes: raw, fileDigest: { content: 'x' } }]);
+    const result = compareLogs(reference, failing);
+    const update = accepted(acceptChanges(result.groups, failing, result.entryClass.failing));
+    expect(update.accepted).toBe(1);
+    expect(Object.keys(update.policy.digests as object)).toEqual(['/usr/bin/b']);
+    expect(update.skipped.join('\n')).toContain("(entry 3): its name is not UTF-8");
+  });
+
   it('against a list: the update holds the accepted groups only, with the failing digests', () => {
     const tools = Array.from({ length: 5 }, (_, i) => file(`/usr/bin/t${i}`));
     const reference = verified([platformBootEntry(provider), ...modules('6.8.0-48', 'a'), ...tools]);

@@ -40,16 +40,21 @@ export function acceptChanges(
       ? policyDocumentOf(base, { timestamp: options.timestamp })
       : emptyPolicyDocument({ logHashAlg: failing.digestBank ?? 'sha1', timestamp: options.timestamp });
   const paths = groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone' && p.failingEntry !== undefined));
-  // The list each path's digests go in, by the kind of its first entry: one pass for all.
-  const listOf = new Map(measurementsOf(failing, paths.map((p) => p.failingEntry ?? 0)).measurements.map((m) => [m.name, m.list]));
+  // The list each path's digests go in, by the kind of its first entry: one pass for all. A path
+  // policy create would leave out (a name that is not UTF-8, a digest the schema refuses) is
+  // left out here too, with its reason: it had fallen through to `digests`.
+  const measured = measurementsOf(failing, paths.map((p) => p.failingEntry ?? 0));
+  const listOf = new Map(measured.measurements.map((m) => [m.name, m.list]));
   const measurements: PolicyMeasurement[] = [];
+  let accepted = 0;
   for (const path of paths) {
-    const list = listOf.get(path.path) ?? 'digests';
+    const list = listOf.get(path.path);
+    if (list === undefined) continue;
+    accepted++;
     for (const d of path.failing) measurements.push({ list, name: path.path, digest: d.hex });
   }
-  const accepted = paths.length;
   const { policy, added, skipped } = addMeasurementsToPolicy(document, measurements);
-  return { ok: true, policy, added, skipped, accepted };
+  return { ok: true, policy, added, skipped: [...measured.skipped, ...skipped], accepted };
 }
 
 /** Entries of accepted paths whose template digest is not known to be the hash of their data. */
