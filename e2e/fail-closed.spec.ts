@@ -68,6 +68,19 @@ test('a go-tpm-tools attestation is one input: three quotes, each verified', asy
   await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'error');
 });
 
+test('a go-attestation dump (JSON) is one input: its quote verified with its AK, its firmware log replayed', async ({ inspector }) => {
+  const dump = readFileSync(sharedDataPath('realdata', 'go-attestation', 'windows_gcp_shielded_vm.json'));
+  await inspector.open();
+  await inspector.loadFiles([{ name: 'w.json', mimeType: 'application/json', buffer: dump }]);
+  await inspector.waitForReady();
+  // One quote: its outcome is the replay panel's chips (a list appears for several).
+  const replay = inspector.page.getByTestId('replay-panel');
+  await expect(replay.getByTitle('signature: valid')).toBeVisible();
+  await expect(replay.getByTitle('digest: reproduced')).toBeVisible();
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="firmware-pcr-match"]')).toHaveCount(1);
+  await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'error');
+});
+
 test("a Nonce that is no nonce is refused at the field in the CLI's words, and the verdict is red, not a nonce mismatch", async ({ inspector }) => {
   await inspector.open();
   await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pem')]);

@@ -38,7 +38,7 @@ export const INPUT_KIND_WORDS: { readonly [K in InputKind]: InputKindWords } = {
   'tpm-signature': { label: 'quote signature', accepted: 'quote signatures (TPMT_SIGNATURE, DER ECDSA, plain RSA)' },
   'ak-public': { label: 'attestation key', accepted: 'attestation keys and certificates (PEM, DER, TPM2B_PUBLIC, tpm2_readpublic YAML)' },
   'ima-key': { label: 'IMA verification key', accepted: 'IMA keys' },
-  'attestation-bundle': { label: 'go-tpm-tools attestation', accepted: 'go-tpm-tools attestations' },
+  'attestation-bundle': { label: 'attestation (go-tpm-tools, go-attestation)', accepted: 'attestations (go-tpm-tools protobuf, go-attestation JSON dump)' },
   'runtime-policy': { label: 'runtime policy', accepted: 'runtime policies and allowlists' },
   'exclude-list': { label: 'exclude list', accepted: 'exclude lists' },
   'ima-keyring': { label: 'IMA keyring (verification-keys)', accepted: 'IMA keyrings (verification-keys JSON)' },
