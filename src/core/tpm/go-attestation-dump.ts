@@ -11,14 +11,16 @@
  *
  * Like a go-tpm-tools bundle (attestation-bundle.ts), its parts become inputs of their own
  * (`dump.json › quote`), so that every check treats them as if each had been given as a file.
- * `AK.Public` is a TPMT_PUBLIC on TPM 2.0 and a TPM_PUBKEY on TPM 1.2; `PCRs[].DigestAlg` is
- * Go's `crypto.Hash` (3 SHA-1, 5 SHA-256, 6 SHA-384, 7 SHA-512).
+ * `AK.Public` is a TPMT_PUBLIC on TPM 2.0 and a TPM_PUBKEY on TPM 1.2 (not read: TPM 1.2
+ * quotes are refused); `PCRs[].DigestAlg` is Go's `crypto.Hash` (3 SHA-1, 5 SHA-256, 6 SHA-384,
+ * 7 SHA-512).
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { InputKind } from '../inputs/input-kinds';
 import { decodeExactText, encodeText, fromBase64, toHex } from '../util/bytes';
 import type { BundlePart, BundleReading } from './attestation-bundle';
 import { isObject, parseJsonObject } from './json-value';
+import { decodeQuoteBytes } from './quote/quote';
 
 /** Go's crypto.Hash numbers of the banks a PCR listing can name. */
 const GO_CRYPTO_HASH = new Map<number, HashAlgorithm>([
@@ -69,8 +71,14 @@ export function readGoAttestationDump(name: string, bytes: Uint8Array, parsed?: 
     if (data !== undefined) parts.push({ name: `${name} › ${label}`, kind, bytes: data });
   };
 
-  part('AK.Public', 'ak-public', field('AK', 'Public'));
-  part('Quote.Quote', 'tpm-quote', field('Quote', 'Quote'));
+  const ak = field('AK', 'Public');
+  const quote = field('Quote', 'Quote');
+  // A TPM 1.2 AK is a TPM_PUBKEY, which serves only the TPM 1.2 quote that is refused anyway:
+  // said here, so that the verdict leads with the quote's reason, not the key's structure.
+  const tpm12 = (isObject(doc.Static) && doc.Static.TPMVersion === 1) || (quote !== undefined && decodeQuoteBytes(quote)?.tpm12 !== undefined);
+  if (tpm12 && ak !== undefined) notes.push(`${name}: its AK.Public is a TPM 1.2 key (TPM_PUBKEY), not read: imascope checks only TPM 2.0 quotes`);
+  else part('AK.Public', 'ak-public', ak);
+  part('Quote.Quote', 'tpm-quote', quote);
   part('Quote.Signature', 'tpm-signature', field('Quote', 'Signature'));
   readPcrs(doc.Log, problems).forEach(([bank, values], i, all) => {
     const before = all.slice(0, i).filter(([b]) => b === bank).length;
