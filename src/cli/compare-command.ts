@@ -32,6 +32,7 @@ import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
 import { outputRefusal } from './output-guard';
+import { say, terminalText } from './say';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -107,7 +108,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     // accepts) stop the policy from being written.
     const vouchedAgainst = failingFindings.filter((f) => f.severity === 'error' && !f.code.startsWith('policy-'));
     if (writePolicy !== undefined && vouchedAgainst.length > 0) {
-      process.stderr.write(`imascope: no policy written: the failing list's own checks failed (${vouchedAgainst.map((f) => f.code).join(', ')}): accepting its digests would accept what they found\n`);
+      say(`no policy written: the failing list's own checks failed (${vouchedAgainst.map((f) => f.code).join(', ')}): accepting its digests would accept what they found`);
     } else if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
       writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
@@ -115,7 +116,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
     const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, findings, checks);
-    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
+    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : terminalText(formatCompare(doc)));
     return compareExitStatus(doc);
   } catch (e) {
     if (e instanceof ExtraListError) return stopped(json, 'usage-error', e.message, 2);
@@ -126,7 +127,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
 
 /** A run that compared nothing: the reason on stderr and, with --json, as the one document on stdout. */
 function stopped(json: boolean, code: CompareErrorDocument['error']['code'], message: string, status: number): number {
-  process.stderr.write(`imascope: ${message}\n`);
+  say(message);
   if (json) {
     const doc: CompareErrorDocument = { schema: COMPARE_SCHEMA, error: { code, message: message.split('\n')[0] } };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -224,13 +225,13 @@ function writePolicyUpdate(
     const bad = update.unverified;
     throw new InputError(`${failingPath}: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of accepted paths have a template digest that is not the hash of their data; no policy written`);
   }
-  for (const s of update.skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  for (const s of update.skipped) say(`left out ${s}`);
   try {
     writeFileSync(file, `${JSON.stringify(update.policy, null, 1)}\n`);
   } catch (err) {
     throw new InputError(`cannot write ${file}: ${(err as Error).message}`);
   }
-  process.stderr.write(`imascope: wrote ${file}: ${update.accepted} accepted paths${base !== undefined ? ' added to the reference policy' : ''}\n`);
+  say(`wrote ${file}: ${update.accepted} accepted paths${base !== undefined ? ' added to the reference policy' : ''}`);
 }
 
 function assertList(raw: RawInput, role: 'reference' | 'failing'): void {

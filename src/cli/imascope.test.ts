@@ -270,6 +270,36 @@ describe('imascope analyze', () => {
 // --permalink and --html (issue 7).
 import { decodePermalink } from '../core/share/permalink';
 
+describe('imascope on a terminal', () => {
+  it('never writes an escape sequence or a bidi override taken from the inputs: each is its mark, in analyze, compare and policy create', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-terminal-'));
+    const hostile = ['/tmp/\u001b[31mRED\u001b[0m', '/tmp/\u001b]0;pwned\u0007', '/tmp/evil\u202eos.fdp', '/tmp/c1\u009b2J'];
+    const list = join(dir, 'list.bin');
+    const policy = join(dir, 'empty-policy.json');
+    writeFileSync(list, buildImaLog(hostile.map((path) => ({ path })), { provider: await createWasmHashProvider() }).binary);
+    writeFileSync(policy, JSON.stringify(emptyPolicyDocument()));
+    const unrecognised = join(dir, 'x\u001b[2Jy.txt');
+    writeFileSync(unrecognised, 'nothing imascope reads');
+    // C0 but tab and newline, DEL, C1, bidi marks, embeddings, overrides and isolates.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+    const runs = [cli('analyze', list, policy), cli('compare', policy, list), cli('analyze', list, unrecognised)];
+    for (const r of runs) {
+      expect(r.stdout + r.stderr).not.toMatch(raw);
+      expect(r.status).not.toBe(3);
+    }
+    // policy create's stdout is the policy (data, exact); what it says is on stderr.
+    const created = cli('policy', 'create', unrecognised);
+    expect(created.stderr).toContain('⟨U+001B⟩[2Jy.txt');
+    expect(created.stderr).not.toMatch(raw);
+    expect(runs[0].stdout).toContain('⟨U+001B⟩[31mRED');
+    expect(runs[1].stdout).toContain('⟨U+202E⟩');
+    expect(runs[2].stderr).toContain('x⟨U+001B⟩[2Jy.txt');
+    // --json is data: exact, the escapes JSON's own.
+    expect(cli('analyze', '--json', list, policy).stdout).toContain('\\u001b[31mRED');
+  });
+});
+
 describe('imascope analyze --permalink / --html', () => {
   it('--json read as the value of --html is not the JSON switch: an unreadable input is said as text', () => {
     const r = cli('analyze', '--html', '--json', '/nonexistent/binary_runtime_measurements');

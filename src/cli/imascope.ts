@@ -31,6 +31,7 @@ import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
 import { nonceProblem } from '../core/tpm/quote/nonce';
 import { outputRefusal } from './output-guard';
+import { say, terminalText } from './say';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -152,7 +153,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const files = argv.slice(1).filter((a) => !a.startsWith('-'));
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     const line = `internal error while analysing ${files.join(', ') || 'the inputs'} (${what.split('\n')[0]}); this is a bug, please report it with the input files.`;
-    process.stderr.write(`imascope: ${line}\n`);
+    say(line);
     out.stopped({ code: 'internal-error', severity: 'error', message: line });
     return 3;
   }
@@ -221,14 +222,14 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     args = parseArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`imascope: ${e.message}\n${USAGE}\n`);
+    say(`${e.message}\n${USAGE}`);
     out.stopped({ code: 'usage-error', severity: 'error', message: e.message });
     return 2;
   }
   out.settle(args.json);
   const refusal = args.html === undefined ? undefined : outputRefusal('--html', args.html, args.files);
   if (refusal !== undefined) {
-    process.stderr.write(`imascope: ${refusal}\n`);
+    say(refusal);
     out.stopped({ code: 'usage-error', severity: 'error', message: refusal });
     return 2;
   }
@@ -264,9 +265,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   const refused = unrecognised.find((u) => !withQuote || asText(u.bytes) !== undefined);
   if (refused !== undefined && !out.json) {
     const nearest = diagnoseUnrecognised(refused.bytes);
-    process.stderr.write(
-      `imascope: ${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.\n`,
-    );
+    say(`${refused.file}: not recognised (${refused.bytes.length} bytes)${nearest === undefined ? '' : `; nearest reading: ${nearest}`}. Accepted: ${ACCEPTED_INPUTS}; use --kind FILE=KIND to override.`);
     return 2;
   }
   let analysis: Analysis | undefined;
@@ -305,7 +304,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
       writeFileSync(args.html, exportHtmlReport(report, { generatedAt: new Date().toISOString(), permalink: url }));
     } catch (e) {
       const message = `cannot write ${args.html}: ${(e as Error).message}`;
-      process.stderr.write(`imascope: ${message}\n`);
+      say(message);
       if (out.json) out.report({ ...report, findings: [{ code: 'output-unwritable', severity: 'error', message }, ...report.findings] });
       return 2;
     }
@@ -313,16 +312,16 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   // Streamed: with a million policy failures the document is ~200 MB, written a chunk at a
   // time as stdout takes it (writeStdoutFully), never whole in memory.
   if (args.json) out.report(report, thread);
-  else process.stdout.write(formatHumanReport(report));
+  else process.stdout.write(terminalText(formatHumanReport(report)));
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);
     if (link.dropped.length > 0) {
       const { PERMALINK_MAX_LENGTH } = await import('../core/share/permalink');
-      process.stderr.write(`imascope: to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}\n`);
+      say(`to stay under ${PERMALINK_MAX_LENGTH} characters the permalink leaves out ${link.dropped.join('; ')}`);
     }
   }
   // Fail closed: an input that could not be read as its kind is an input error, whatever else passed.
-  for (const f of report.findings) if (f.code === 'input-unreadable') process.stderr.write(`imascope: ${f.message}\n`);
+  for (const f of report.findings) if (f.code === 'input-unreadable') say(f.message);
   return exitStatusOf(report);
 }
 
@@ -355,7 +354,7 @@ function readInput(file: string, given: InputKind | undefined, out: ReportOutput
     bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (e) {
     const message = `cannot read ${file}: ${(e as Error).message}`;
-    process.stderr.write(`imascope: ${message}\n`);
+    say(message);
     out.stopped({ code: 'input-unreadable', severity: 'error', message });
     return undefined;
   }

@@ -14,7 +14,7 @@ import { createPolicy, policyJsonText, policyTimestamp } from '../core/policy/cr
 import { parseExcludeList } from '../core/policy/excludes';
 import { translatePythonRegex } from '../core/policy/python-regex';
 import { decodeExactText } from '../core/util/bytes';
-import { visibleText } from '../core/util/visible-text';
+import { say } from './say';
 
 export const POLICY_USAGE = `usage: imascope policy create [--exclude FILE]... LOG... > policy.json
 
@@ -41,7 +41,7 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
         // keylime-policy validates each exclude with re.compile and stops at the first bad one.
         if (translatePythonRegex(pattern).kind === 'rejected') {
           // The line is the file's, maybe binary: its controls are marked, never sent to the terminal.
-          process.stderr.write(`imascope: ${visibleText(file)}: exclude ${n + 1} "${visibleText(pattern)}" is not a valid Python regular expression\n`);
+          say(`${file}: exclude ${n + 1} "${pattern}" is not a valid Python regular expression`);
           return 2;
         }
         excludes.push(pattern);
@@ -57,38 +57,36 @@ export async function policyMain(argv: readonly string[]): Promise<number> {
     try {
       bytes = new Uint8Array(readFileSync(file));
     } catch (e) {
-      process.stderr.write(`imascope: cannot read ${file}: ${(e as Error).message}\n`);
+      say(`cannot read ${file}: ${(e as Error).message}`);
       return 2;
     }
     const recognised = recogniseInput(bytes, true);
     const options = imaListOptions(recognised);
     if (options === undefined) {
       const kind = recognised?.module.kind;
-      process.stderr.write(`imascope: ${file}: not an IMA measurement list${kind === undefined ? '' : ` (it reads as ${kind})`}\n`);
+      say(`${file}: not an IMA measurement list${kind === undefined ? '' : ` (it reads as ${kind})`}`);
       return 2;
     }
     const log = parseImaLog(bytes, options);
     if (log.errors.length > 0) {
-      process.stderr.write(`imascope: ${file}: byte ${log.errors[0].offset}: ${log.errors[0].message}\n`);
+      say(`${file}: byte ${log.errors[0].offset}: ${log.errors[0].message}`);
       return 2;
     }
     // Also settles the template-hash algorithm. A tampered or corrupted list is no known-good
     // reference: its altered entries would be written into the policy as accepted digests.
     const { mismatches } = verifyTemplateHashes(log, provider);
     if (mismatches.length > 0) {
-      process.stderr.write(
-        `imascope: ${file}: ${plural(mismatches.length, 'entry has', 'entries have')} a template digest that is not the hash of the template data (#${mismatches.slice(0, 5).join(', #')}${mismatches.length > 5 ? ', …' : ''}); a known-good list must verify\n`,
-      );
+      say(`${file}: ${plural(mismatches.length, 'entry has', 'entries have')} a template digest that is not the hash of the template data (#${mismatches.slice(0, 5).join(', #')}${mismatches.length > 5 ? ', …' : ''}); a known-good list must verify`);
       return 2;
     }
     parsed.push(log);
   }
   const created = createPolicy(parsed, provider, { excludes, timestamp: policyTimestamp(new Date().toISOString()) });
   if ('refused' in created) {
-    process.stderr.write(`imascope: no policy written: ${created.refused}\n`);
+    say(`no policy written: ${created.refused}`);
     return 2;
   }
-  for (const s of created.skipped) process.stderr.write(`imascope: left out ${s}\n`);
+  for (const s of created.skipped) say(`left out ${s}`);
   process.stdout.write(policyJsonText(created.policy));
   return 0;
 }
@@ -99,15 +97,15 @@ function readText(file: string): string | undefined {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    process.stderr.write(`imascope: cannot read ${visibleText(file)}: ${(e as Error).message}\n`);
+    say(`cannot read ${file}: ${(e as Error).message}`);
     return undefined;
   }
   const text = decodeExactText(bytes);
-  if (text === undefined) process.stderr.write(`imascope: ${visibleText(file)}: not an exclude list: its bytes are not UTF-8 text\n`);
+  if (text === undefined) say(`${file}: not an exclude list: its bytes are not UTF-8 text`);
   return text;
 }
 
 function usage(message: string): number {
-  process.stderr.write(`imascope: ${message}\n${POLICY_USAGE}\n`);
+  say(`${message}\n${POLICY_USAGE}`);
   return 2;
 }
