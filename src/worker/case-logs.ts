@@ -13,7 +13,7 @@
  * analysis tries each list of that bank, as the CLI does, and shows the one the PCR values or
  * quote choose instead (requests/analyze.ts, `showList`).
  */
-import { arrangeBankLists, isBankListOf } from '../core/analysis/bank-lists';
+import { arrangeBankLists, isBankListOf, isOtherBank } from '../core/analysis/bank-lists';
 import type { ImaLog } from '../core/model/ima-log';
 import type { InputSummary } from './protocol';
 
@@ -50,7 +50,11 @@ export function arrangeCaseLogs<T extends CaseLog>(logs: readonly T[], shown: T 
       newCaseFrom = latest;
     }
   }
-  const { primary, companions, extra } = arrangeBankLists(kept);
+  // The list shown stays shown when it is another of the longest's bank: an analysis chose it
+  // (its replay reproduced the PCR values or quote), and the next one chooses again.
+  const longest = arrangeBankLists(kept).primary;
+  const stays = shown !== undefined && longest !== undefined && kept.includes(shown) && !isOtherBank(longest.log, shown.log);
+  const { primary, companions, extra } = arrangeBankLists(kept, stays ? shown : undefined);
   if (primary === undefined) return { companions: [], superseded: [], extra: [] };
   const superseded = (newCaseFrom === undefined ? [] : earlier).map((item) => ({ item, by: primary }));
   return { primary, companions, superseded, extra, ...(newCaseFrom !== undefined ? { newCaseFrom } : {}) };

@@ -167,5 +167,9 @@ describe.skipIf(!hasSharedData())('two unrelated lists of one bank dropped toget
     expect(again.report).toEqual(analysed.report);
     const details = await call('getReplayDetails', { allReadings: false });
     expect(details.hypotheses).toBeDefined();
+    // Opened again (a file added to the case), the table keeps showing it.
+    const reopened = await call('open', { inputs: [swtpm, ibm('sha1', 1), pcrs] });
+    expect(reopened.log?.name).toBe('binary_runtime_measurements');
+    expect((await call('analyze', { pastes: [] })).shown).toBeUndefined();
   });
 });
