@@ -202,15 +202,13 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const lists = loaded.lists;
   const checked = loaded.pcrValues.size > 0 || loaded.quotes.length > 0;
   const all = [log, ...sameBank].sort((a, b) => b.log.entries.length - a.log.entries.length);
-  // A list is analysed once; only `log`'s analysis has the precomputed work (made for it: the
-  // CLI's longest, the list the app's table showed).
+  // A list is analysed once.
   const analysed = new Map<LoadedLog, { loaded: LoadedInputs; analysis: Analysis; reproduced?: string }>();
   const analyse = async (list: LoadedLog) => {
     const done = analysed.get(list);
     if (done !== undefined) return done;
-    const { precomputed: _precomputed, ...fresh } = options;
     const its = withAnalysedList(loaded, list);
-    const analysis = await analyzeList(its, list === log ? options : fresh, provider);
+    const analysis = await analyzeList(its, options, provider);
     const result = { loaded: its, analysis, reproduced: reproducedChecks(analysis.report) };
     analysed.set(list, result);
     return result;
@@ -329,7 +327,8 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
   const entryCount = loaded.log?.log.entries.length ?? streamed?.entryCount;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
-    const hashes = options.precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
+    const precomputed = await options.precomputed?.(log);
+    const hashes = precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
     if (log.format === 'binary') input.byteOrder = log.byteOrder;
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     const facts = computeLogFacts(log, hashes);
@@ -340,7 +339,7 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
     const companions = loaded.companions ?? [];
     findings.push(...checkBankLists(loaded.log, companions, provider).findings);
-    const extendColumns = withCompanionColumns(log, companions, provider, options.precomputed?.extendColumns);
+    const extendColumns = withCompanionColumns(log, companions, provider, precomputed?.extendColumns);
 
     pcrReplay = await replayAndCheckPcrs(log, provider, replayBanksOf(loaded, banks), loaded.pcrValues, {
       extendColumns,

@@ -41,11 +41,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     const verification = verify(session, opened, provider);
     verification.progressTo = id;
     const sha256 = await fingerprint(session, opened, provider);
-    // A pool that failed (not cancelled) leaves the verification to analyze itself.
-    precomputed = await verification.result.catch((e: unknown) => {
-      if (e instanceof SessionError) throw e;
-      return undefined;
-    });
+    precomputed = await poolVerified(verification);
     // analyze() fills byteOrder and digestBank once verification has confirmed them.
     const input: ReportInput = {
       name: opened.overview.name,
@@ -69,14 +65,20 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
   const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
   // The pool has verified the template hashes (verify): analyze takes the result instead
-  // of hashing a million entries on this thread.
+  // of hashing a million entries on this thread. Another list of the bank is verified there
+  // too, when the analysis tries its replay (PCR values or a quote given: analyze).
+  const verifiedInPool = (log: ImaLog): Precomputed | Promise<Precomputed | undefined> | undefined => {
+    if (log === opened?.log) return precomputed;
+    const other = caseLists.find((c) => c.opened.log === log)?.opened;
+    return other === undefined ? undefined : poolVerified(verify(session, other, provider));
+  };
   const analysis = await analyzeWithLog(
     { lists, ...(loaded !== undefined ? { shown: loaded } : {}) },
     others,
     {
       ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
       ...(nonce !== undefined ? { nonce } : {}),
-      ...(precomputed !== undefined ? { precomputed } : {}),
+      precomputed: verifiedInPool,
       pause: session.pause(),
       onPolicyProgress: policyProgress(session, id, now),
       ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
@@ -221,9 +223,17 @@ function fingerprint(session: Session, opened: OpenedLog, provider: HashProvider
   return opened.sha256;
 }
 
+/** A verification's result; a pool that failed (not cancelled) leaves the verification to analyze itself. */
+function poolVerified(verification: Verification): Promise<Precomputed | undefined> {
+  return verification.result.catch((e: unknown) => {
+    if (e instanceof SessionError) throw e;
+    return undefined;
+  });
+}
+
 /**
- * The pool's verification of the open log (verify-log.ts), shared by every analysis of
- * the same log; progress goes to the analysis waiting for it (Verification.progressTo).
+ * The pool's verification of a list of the case (verify-log.ts), shared by every analysis
+ * of the same list; progress goes to the analysis waiting for it (Verification.progressTo).
  */
 export function verify(session: Session, opened: OpenedLog, provider: HashProvider): Verification {
   const log = opened.log;
