@@ -55,12 +55,10 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   // Every list of the case, in the order given (the report names them so, whichever is shown):
   // of two lists of one bank, the analysis analyses the one whose replay reproduces the PCR
   // values or quote (as the CLI does) and reports the others unused.
-  const caseLists = [...state.companions, ...state.extras].map((l) => ({ opened: l, loaded: undefined as LoadedLog | undefined }));
-  if (opened !== undefined) caseLists.unshift({ opened, loaded });
-  caseLists.sort((a, b) => state.logs.indexOf(a.opened) - state.logs.indexOf(b.opened));
+  const caseLists = listsOfCase(state);
   const lists: LoadedLog[] = [];
-  for (const { opened: l, loaded: given } of caseLists) {
-    lists.push(given ?? { log: l.log, input: { name: l.overview.name, kind: l.kind, size: l.file.size, sha256: await fingerprint(session, l, provider) } });
+  for (const l of caseLists) {
+    lists.push(l === opened && loaded !== undefined ? loaded : { log: l.log, input: { name: l.overview.name, kind: l.kind, size: l.file.size, sha256: await fingerprint(session, l, provider) } });
   }
   const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
   const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
@@ -69,7 +67,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   // too, when the analysis tries its replay (PCR values or a quote given: analyze).
   const verifiedInPool = (log: ImaLog): Precomputed | Promise<Precomputed | undefined> | undefined => {
     if (log === opened?.log) return precomputed;
-    const other = caseLists.find((c) => c.opened.log === log)?.opened;
+    const other = caseLists.find((l) => l.log === log);
     return other === undefined ? undefined : poolVerified(verify(session, other, provider));
   };
   const analysis = await analyzeWithLog(
@@ -86,7 +84,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     provider,
   );
   // The list analysed: the one shown, or another of its bank the evidence chose.
-  const analysedList = caseLists.find((c) => c.opened.log === analysis.log)?.opened ?? opened;
+  const analysedList = caseLists.find((l) => l.log === analysis.log) ?? opened;
   const shown = analysedList === undefined || analysedList === opened ? state : showList(state, analysedList);
   if (shown !== state) {
     if (session.state === state) session.state = shown;
@@ -114,6 +112,12 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   };
 }
 
+/** Every list of the case (shown, companions, set aside), in the order given (OpenState.logs). */
+function listsOfCase(state: OpenState): OpenedLog[] {
+  const lists = [...(state.log ? [state.log] : []), ...state.companions, ...state.extras];
+  return lists.sort((a, b) => state.logs.indexOf(a) - state.logs.indexOf(b));
+}
+
 /**
  * The case with `list`, another list of the shown one's bank, shown instead: its companions
  * and the lists set aside arranged around it as the analysis arranged them (withAnalysedList),
@@ -121,7 +125,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
  * reference) kept.
  */
 function showList(state: OpenState, list: OpenedLog): OpenState {
-  const { companions, extra } = arrangeBankLists([...(state.log ? [state.log] : []), ...state.companions, ...state.extras], list);
+  const { companions, extra } = arrangeBankLists(listsOfCase(state), list);
   const summary: LoadSummary = { ...state.summary, log: list.overview, inputs: state.summary.inputs.map((i) => withCasePart(i, list, companions, extra)) };
   const { comparison: _comparison, ...kept } = state;
   return { ...kept, summary, log: list, companions, extras: extra, views: new Map(), expressions: new Map() };
