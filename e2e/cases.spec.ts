@@ -80,6 +80,25 @@ test('two unrelated lists of one bank dropped together: both stay listed, the un
   await expect(inspector.page.getByTestId('verdict')).not.toHaveAttribute('data-tone', 'ok');
 });
 
+test('two lists of one bank with the PCR values of the shorter: the table shows and analyses that one, as imascope analyze does', async ({ inspector }) => {
+  await inspector.open();
+  const swtpm = (name: string): TestFile => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(sharedDataPath('swtpm', name)) });
+  // swtpm/README: its 6-entry list's replay gives pcrread_all.yaml; the longer sha1.log is read with it.
+  await inspector.dropFiles([swtpm('binary_runtime_measurements'), ibmtss('sha1.log'), swtpm('pcrread_all.yaml')]);
+  await inspector.waitForReady();
+  await expect(inspector.entryCount).toHaveText('6');
+  // Its rows, not the 362 of sha1.log shown first.
+  await expect(inspector.rows).toHaveCount(6);
+  const items = inspector.page.getByTestId('input-item');
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(1).getByTestId('unused-list-note')).toContainText('Not used: another IMA list of the same bank as binary_runtime_measurements');
+  const unused = inspector.page.locator('[data-testid="finding"][data-code="input-unused"]');
+  await expect(unused).toContainText('sha1.log: a second IMA list of the same bank; only binary_runtime_measurements is analysed, whose replay reproduces the supplied PCR values');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="lists-disagree"]')).toHaveCount(0);
+  for (const check of await inspector.page.getByTestId('pcr-check').all()) await expect(check).toHaveAttribute('data-status', 'match');
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'warning');
+});
+
 test('the other bank dropped onto an open case joins it', async ({ inspector }) => {
   await inspector.open();
   await inspector.dropFiles([ibmtss('sha256.log'), ibmtss('imakvtpcr10.txt')]);

@@ -53,6 +53,23 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
   let analyzeSerial = 0;
   let openController: AbortController | undefined;
   let pasteTimer: number | undefined;
+  /** The list the table shows (its input's id), as the last open or analysis answered. */
+  let shownLogId: string | undefined;
+
+  // An open's preview or answer, or the case an analysis showed: a log not shown before starts afresh.
+  const show = (summary: LoadSummary): void => {
+    const s = store.getState();
+    if (summary.log?.inputId !== shownLogId) {
+      s.clearSelection();
+      s.clearFilters();
+      compareSerial++;
+      s.clearCompare();
+      s.setTimelineZoom(undefined);
+      s.setLogTab(undefined);
+    }
+    shownLogId = summary.log?.inputId;
+    s.finishLoad(summary);
+  };
 
   const call: WorkerCall = (type, params) => client.request(type, params);
 
@@ -75,7 +92,11 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
           },
         },
       );
-      if (serial === analyzeSerial) store.getState().finishAnalysis(summary);
+      if (serial !== analyzeSerial) return;
+      // The analysis chose another list of the shown one's bank (its replay reproduces the
+      // PCR values or quote): the table shows the list analysed.
+      if (summary.shown !== undefined) show(summary.shown);
+      store.getState().finishAnalysis(summary);
     } catch (e) {
       if (serial === analyzeSerial) store.getState().failAnalysis(errorMessage(e));
     }
@@ -94,23 +115,9 @@ export function connectClient(store: InspectorStore, client: LogClient): ClientC
       state.clearSelection();
       return;
     }
-    let shownLogId = state.load.kind === 'ready' ? state.load.summary.log?.inputId : undefined;
+    shownLogId = state.load.kind === 'ready' ? state.load.summary.log?.inputId : undefined;
     const names = inputs.map((i) => i.name);
     const started = performance.now();
-    // The preview of a list being read, then the answer: a log not shown before starts afresh.
-    const show = (summary: LoadSummary): void => {
-      const s = store.getState();
-      if (summary.log?.inputId !== shownLogId) {
-        s.clearSelection();
-        s.clearFilters();
-        compareSerial++;
-        s.clearCompare();
-        s.setTimelineZoom(undefined);
-        s.setLogTab(undefined);
-      }
-      shownLogId = summary.log?.inputId;
-      s.finishLoad(summary);
-    };
     try {
       const summary = await client.request(
         'open',

@@ -310,7 +310,8 @@ export async function analyzeInParallel(
   const loaded = await loadInputs(raw, provider);
   if (pool.threads === 0) return analyze(loaded, options, provider);
   const precomputed = await precomputeInParallel(pool, loaded, options, provider);
-  return analyze(loaded, { ...options, precomputed }, provider);
+  // Made for the longest list (loaded.log): another of its bank is verified by analyze itself.
+  return analyze(loaded, { ...options, precomputed: (log) => (log === loaded.log?.log ? precomputed : undefined) }, provider);
 }
 
 /** IMASCOPE_THREADS when set to a whole number. */

@@ -9,10 +9,13 @@
  *
  * Among the lists kept, the longest is shown and one list per other bank is its companion
  * (arrangeBankLists); a second list of a bank already taken stays in the case, unused, so that
- * the analysis says so (input-unused, as the CLI does): never dropped without a word.
+ * the analysis says so (input-unused, as the CLI does): never dropped without a word. The
+ * analysis tries each list of that bank, as the CLI does, and shows the one the PCR values or
+ * quote choose instead (requests/analyze.ts, `showList`).
  */
-import { arrangeBankLists, isBankListOf } from '../core/analysis/bank-lists';
+import { arrangeBankLists, isBankListOf, isOtherBank } from '../core/analysis/bank-lists';
 import type { ImaLog } from '../core/model/ima-log';
+import type { InputSummary } from './protocol';
 
 export interface CaseLog {
   readonly log: ImaLog;
@@ -47,8 +50,36 @@ export function arrangeCaseLogs<T extends CaseLog>(logs: readonly T[], shown: T 
       newCaseFrom = latest;
     }
   }
-  const { primary, companions, extra } = arrangeBankLists(kept);
+  // The list shown stays shown when it is another of the longest's bank: an analysis chose it
+  // (its replay reproduced the PCR values or quote), and the next one chooses again.
+  const longest = arrangeBankLists(kept).primary;
+  const stays = shown !== undefined && longest !== undefined && kept.includes(shown) && !isOtherBank(longest.log, shown.log);
+  const { primary, companions, extra } = arrangeBankLists(kept, stays ? shown : undefined);
   if (primary === undefined) return { companions: [], superseded: [], extra: [] };
   const superseded = (newCaseFrom === undefined ? [] : earlier).map((item) => ({ item, by: primary }));
   return { primary, companions, superseded, extra, ...(newCaseFrom !== undefined ? { newCaseFrom } : {}) };
+}
+
+/** A list of the case as the page names it: by its input's id, shown under its file's name. */
+interface NamedList {
+  readonly inputId: string;
+  readonly overview: { readonly name: string };
+}
+
+/**
+ * `summary` with its part in the case marked: a companion of the list shown (`companionOf`), a
+ * list of its bank not analysed (`unusedBeside`), or neither. The open marks the case it
+ * arranges; an analysis that chose another list of the bank to show marks it again.
+ */
+export function withCasePart(
+  summary: InputSummary,
+  shown: NamedList | undefined,
+  companions: readonly NamedList[],
+  extra: readonly NamedList[],
+): InputSummary {
+  const { companionOf: _companionOf, unusedBeside: _unusedBeside, ...rest } = summary;
+  if (shown === undefined) return rest;
+  if (companions.some((c) => c.inputId === summary.id)) return { ...rest, companionOf: shown.overview.name };
+  if (extra.some((c) => c.inputId === summary.id)) return { ...rest, unusedBeside: shown.overview.name };
+  return rest;
 }

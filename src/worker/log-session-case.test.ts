@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { hasSharedData, readSharedData } from '../core/testing/shared-data';
 import { numberedFiles, perBankPair, platformBootEntry } from '../core/testing/ima-scenarios';
+import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import { toHex } from '../core/util/bytes';
 import { LogSession, type PostEvent } from './log-session';
 import type { InputFile, RequestMap, RequestType, WorkerEvent, WorkerRequest } from './protocol';
@@ -134,17 +135,41 @@ describe.skipIf(!hasSharedData())('two unrelated lists of one bank dropped toget
     });
   });
 
-  it("with the PCR values of the list not shown: a failed check saying the lists disagree and that the app tried the shown list's replay only", async () => {
-    // swtpm/README: its 6-entry list's replay gives pcrread_all.yaml; the table shows the longer sha1.log.
+  it('with the PCR values of the list not shown: the list whose replay reproduces them is shown and analysed, as the CLI chooses', async () => {
+    // swtpm/README: its 6-entry list's replay gives pcrread_all.yaml; the table first shows the longer sha1.log.
     const call = session();
     const swtpm = file('s', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'), 1);
     const pcrs = file('p', 'pcrread_all.yaml', readSharedData('swtpm', 'pcrread_all.yaml'), 1);
     const opened = await call('open', { inputs: [swtpm, ibm('sha1', 1), pcrs] });
     expect(opened.log?.name).toBe('sha1.log');
-    const { report } = await call('analyze', { pastes: [] });
-    expect(report.findings[0]).toMatchObject({ code: 'lists-disagree', severity: 'error' });
-    expect(report.findings[0].message).toContain("the replay of sha1.log does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)");
-    // Never said of the list not tried.
-    expect(report.findings.find((f) => f.code === 'input-unused')?.message).not.toContain('its own replay');
+    const analysed = await call('analyze', { pastes: [] });
+    expect(analysed.report.findings.map((f) => f.code)).not.toContain('lists-disagree');
+    expect(analysed.report.pcrChecks?.every((c) => c.status === 'match')).toBe(true);
+    expect(analysed.report.log?.entries).toBe(6);
+    // Its flags were set by its own verification (one violation entry in swtpm's list).
+    expect(analysed.statusCounts).toEqual({ verified: 5, violation: 1 });
+    // The table now shows the list analysed; the other is the list set aside.
+    expect(analysed.shown?.log?.name).toBe('binary_runtime_measurements');
+    expect(analysed.shown?.inputs.map((i) => [i.name, i.unusedBeside])).toEqual([
+      ['binary_runtime_measurements', undefined],
+      ['sha1.log', 'binary_runtime_measurements'],
+      ['pcrread_all.yaml', undefined],
+    ]);
+    expect(analysed.report.findings.find((f) => f.code === 'input-unused')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('sha1.log: a second IMA list of the same bank; only binary_runtime_measurements is analysed, whose replay reproduces the supplied PCR values; its own replay does not'),
+    });
+    const rows = await call('getRows', { range: { start: 0, end: 10 }, query: DEFAULT_QUERY });
+    expect(rows.totalRows).toBe(6);
+    // Analysed again (a paste changed), the case stays as the evidence chose it.
+    const again = await call('analyze', { pastes: [] });
+    expect(again.shown).toBeUndefined();
+    expect(again.report).toEqual(analysed.report);
+    const details = await call('getReplayDetails', { allReadings: false });
+    expect(details.hypotheses).toBeDefined();
+    // Opened again (a file added to the case), the table keeps showing it.
+    const reopened = await call('open', { inputs: [swtpm, ibm('sha1', 1), pcrs] });
+    expect(reopened.log?.name).toBe('binary_runtime_measurements');
+    expect((await call('analyze', { pastes: [] })).shown).toBeUndefined();
   });
 });

@@ -137,6 +137,12 @@ export interface AnalysisSummary {
   readonly readWithCase?: readonly InputReading[];
   /** PCRs given different values (in one listing, or by two inputs): none was compared. */
   readonly pcrConflicts?: readonly PcrConflict[];
+  /**
+   * The case as the analysis showed it, when the list it analysed is not the one the table
+   * showed: another list of that bank, whose replay reproduces the PCR values or quote (as
+   * `imascope analyze` chooses). The page shows it as an open's answer: its rows, its timeline.
+   */
+  readonly shown?: LoadSummary;
 }
 
 /** A pasted text as recognised, and why the analysis refused it (or its parts) though recognised. */

@@ -4,7 +4,8 @@
  * verification of each parsed log), and the way back to the page (progress events).
  * No worker globals here, so tests drive it in Node with Blobs.
  */
-import type { Analysis, LoadedLog, Precomputed, RawInput } from '../core/analysis/analysis-types';
+import type { Analysis, Precomputed, RawInput } from '../core/analysis/analysis-types';
+import type { PreloadedLists } from '../core/analysis/load-inputs';
 import type { LogComparison } from '../core/compare/compare-logs';
 import type { SideBytes } from '../core/compare/name-table';
 import { createHashProvider, type HashProvider } from '../core/hash/hash-provider';
@@ -84,11 +85,9 @@ export interface OpenedLog {
   categories?: Map<BreakdownMode, CategoryColumn>;
 }
 
-/** What the last analysis read and said, for the replay panel. */
-export interface ReplayBasis {
+/** What the last analysis read (its lists, `shown`: the one it analysed) and said, for the replay panel. */
+export interface ReplayBasis extends PreloadedLists {
   readonly others: readonly RawInput[];
-  readonly log?: LoadedLog;
-  readonly companions: readonly LoadedLog[];
   readonly report: Report;
 }
 

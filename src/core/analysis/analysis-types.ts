@@ -42,7 +42,12 @@ export interface AnalyzeOptions {
   readonly banks?: readonly HashAlgorithm[];
   /** The nonce the verifier sent (hex). */
   readonly nonce?: string;
-  readonly precomputed?: Precomputed;
+  /**
+   * The work already done on a list, asked for as each list is analysed (undefined: analyze
+   * does it): the CLI's threads make it for the longest, the app's pool for each list it
+   * verifies. Only the lists analyse analyses are asked for.
+   */
+  readonly precomputed?: (log: ImaLog) => Precomputed | undefined | Promise<Precomputed | undefined>;
   /** Called between blocks of every replay and between steps of the policy dry run (see Pause). */
   readonly pause?: Pause;
   /** Judge the runtime policy exactly as Keylime does, with no extended findings (--keylime-compat). */

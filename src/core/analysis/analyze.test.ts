@@ -507,7 +507,7 @@ describe('the values a quote attests at a prefix are the log\'s values after tha
       const after = built.pcrsAfter(m);
       const value = (bank: HashAlgorithm, pcr: number): Uint8Array => after.get(bank)?.get(pcr) ?? new Uint8Array(bank === 'sha1' ? 20 : 32);
       const quote = { name: `q-after-${m}.msg`, bytes: buildQuoteAttest({ selection, pcrDigest: quoteDigest(selection, value, sha256) }) };
-      for (const options of [{}, { precomputed }]) {
+      for (const options of [{}, { precomputed: () => precomputed }]) {
         const report = await run([{ name: 'log', bytes: built.binary }, quote], options);
         const attested = (report.pcrChecks ?? []).filter((c) => c.fromQuote !== undefined);
         expect(attested.map((c) => [c.bank, c.pcr, c.expected])).toEqual(selection.flatMap((s) => s.pcrs.map((p) => [s.bank, p, toHex(value(s.bank, p))])));

@@ -12,7 +12,7 @@ import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
 import type { Analysis, AnalyzeOptions, LoadedLog, RawInput } from './analysis-types';
-import { loadInputs, withAnalysedList, type LoadedInputs } from './load-inputs';
+import { loadInputs, withAnalysedList, type LoadedInputs, type PreloadedLists } from './load-inputs';
 import { compareLists, describeExtraList } from './extra-lists';
 import { computeLogFacts, type LogFacts } from './log-facts';
 import { bankValues, defaultHypothesis, pcrCheck, pcrsOfLog, pcrTargets, replayAndCheckPcrs, type PcrReplay } from './check-pcrs';
@@ -65,14 +65,8 @@ export async function analyzeRaw(raw: readonly RawInput[], options: AnalyzeOptio
   return analyze(await loadInputs(raw, provider), options, provider);
 }
 
-export async function analyzeWithLog(
-  log: LoadedLog | undefined,
-  others: readonly RawInput[],
-  options: AnalyzeOptions,
-  provider: HashProvider,
-  companions: readonly LoadedLog[] = [],
-): Promise<Analysis> {
-  return analyze(await loadInputs(others, provider, log, companions), options, provider);
+export async function analyzeWithLog(lists: PreloadedLists, others: readonly RawInput[], options: AnalyzeOptions, provider: HashProvider): Promise<Analysis> {
+  return analyze(await loadInputs(others, provider, lists), options, provider);
 }
 
 /**
@@ -206,19 +200,15 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   const sameBank = log === undefined ? [] : (loaded.extra ?? []).filter((l) => !isOtherBank(log.log, l.log));
   if (log === undefined || sameBank.length === 0) return withExtraLists(await analyzeList(loaded, options, provider), loaded);
   const lists = loaded.lists;
-  // The app's worker gives no `lists`: the list its table shows is the only one analysed.
-  const arranged = (list: LoadedLog): LoadedInputs => (lists === undefined ? loaded : withAnalysedList(loaded, list));
   const checked = loaded.pcrValues.size > 0 || loaded.quotes.length > 0;
   const all = [log, ...sameBank].sort((a, b) => b.log.entries.length - a.log.entries.length);
-  const candidates = lists === undefined ? [log] : all;
-  // A list is analysed once; only the first analysis has the precomputed work (the longest's).
+  // A list is analysed once.
   const analysed = new Map<LoadedLog, { loaded: LoadedInputs; analysis: Analysis; reproduced?: string }>();
   const analyse = async (list: LoadedLog) => {
     const done = analysed.get(list);
     if (done !== undefined) return done;
-    const { precomputed: _precomputed, ...fresh } = options;
-    const its = arranged(list);
-    const analysis = await analyzeList(its, analysed.size === 0 && list === log ? options : fresh, provider);
+    const its = withAnalysedList(loaded, list);
+    const analysis = await analyzeList(its, options, provider);
     const result = { loaded: its, analysis, reproduced: reproducedChecks(analysis.report) };
     analysed.set(list, result);
     return result;
@@ -227,7 +217,7 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   // tried replays as it does (the binary and ASCII lists of one boot): its twin's result.
   const twinOf = new Map<LoadedLog, LoadedLog>();
   if (checked) {
-    for (const list of candidates) {
+    for (const list of all) {
       const twin = [...analysed.keys()].find((t) => compareLists(list, t).relation === 'same');
       if (twin === undefined) await analyse(list);
       twinOf.set(list, twin ?? list);
@@ -244,8 +234,8 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
     const twin = twinOf.get(l);
     return twin !== undefined && analysed.get(twin)?.reproduced === undefined;
   });
-  // Positions in `lists` (withExtraLists' copies keep them); the app's worker gives no lists.
-  const failed = new Set(failedLists.map((l) => (lists ?? []).indexOf(l)).filter((i) => i >= 0));
+  // Positions in `lists` (withExtraLists' copies keep them).
+  const failed = new Set(failedLists.map((l) => lists.indexOf(l)).filter((i) => i >= 0));
   const best = reproducing[0];
   if (best !== undefined && reproducing.every((l) => l === best || compareLists(l, best).relation !== 'differs')) {
     const chosen = await analyse(best);
@@ -255,18 +245,16 @@ export async function analyze(loaded: LoadedInputs, options: AnalyzeOptions, pro
   // the first by content among equals (byContent), so that the report is the same in every order.
   const pool = reproducing.length > 0 ? reproducing : all;
   const longest = pool.filter((l) => l.log.entries.length === pool[0].log.entries.length);
-  const pick = lists === undefined ? log : [...longest].sort(byContent)[0];
+  const pick = [...longest].sort(byContent)[0];
   const chosen = await analyse(pick);
   const disagreeing = all.filter((l) => l !== pick && compareLists(l, pick).relation === 'differs');
   if (disagreeing.length > 0) {
     const names = [pick, ...disagreeing].map((l) => l.input.name).sort();
     const why = !checked
       ? 'no PCR values or quote were given to tell which one the machine measured'
-      : lists === undefined
-        ? `the replay of ${log.input.name} does not reproduce the supplied PCR values or quote (the app does not try the others' replays; imascope analyze does)`
-        : reproducing.length === 0
-          ? "no list's replay reproduces the supplied PCR values or quote"
-          : 'the replay of more than one reproduces the supplied PCR values or quote';
+      : reproducing.length === 0
+        ? "no list's replay reproduces the supplied PCR values or quote"
+        : 'the replay of more than one reproduces the supplied PCR values or quote';
     chosen.analysis.report.findings.push({
       code: 'lists-disagree',
       severity: 'error',
@@ -301,7 +289,7 @@ function withExtraLists(analysis: Analysis, loaded: LoadedInputs, choice?: { rep
   const findings = analysis.report.findings;
   const described = extra.map((l) => ({
     name: l.input.name,
-    ...describeExtraList(l, loaded.log, choice === undefined ? undefined : { reproduced: choice.reproduced, failed: choice.failed.has((loaded.lists ?? []).indexOf(l)) }),
+    ...describeExtraList(l, loaded.log, choice === undefined ? undefined : { reproduced: choice.reproduced, failed: choice.failed.has(loaded.lists.indexOf(l)) }),
   }));
   for (const d of described) if (!d.sameAsAnalysed) findings.push({ code: 'input-unused', severity: 'warning', message: `${d.name}: ${d.reason}` });
   for (const d of described) if (d.sameAsAnalysed) findings.push({ code: 'input-unused', severity: 'info', message: `${d.name}: ${d.reason}` });
@@ -339,7 +327,8 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
   const entryCount = loaded.log?.log.entries.length ?? streamed?.entryCount;
   if (loaded.log !== undefined) {
     const { log, input } = loaded.log;
-    const hashes = options.precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
+    const precomputed = await options.precomputed?.(log);
+    const hashes = precomputed?.templateHashes ?? verifyTemplateHashes(log, provider);
     if (log.format === 'binary') input.byteOrder = log.byteOrder;
     if (hashes.digestBank !== undefined) input.digestBank = hashes.digestBank;
     const facts = computeLogFacts(log, hashes);
@@ -350,7 +339,7 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     // Per-bank lists of other banks: checked on their own, compared, and replayed for their bank.
     const companions = loaded.companions ?? [];
     findings.push(...checkBankLists(loaded.log, companions, provider).findings);
-    const extendColumns = withCompanionColumns(log, companions, provider, options.precomputed?.extendColumns);
+    const extendColumns = withCompanionColumns(log, companions, provider, precomputed?.extendColumns);
 
     pcrReplay = await replayAndCheckPcrs(log, provider, replayBanksOf(loaded, banks), loaded.pcrValues, {
       extendColumns,

@@ -6,10 +6,11 @@
  * bank), and the lists are compared entry by entry: an entry edited in one list only shows
  * there, so dropping either list would hide it.
  *
- * The table shows one list (the primary, the longest); a companion of another bank joins the
- * replay through an extend-value column aligned with the primary's entries: the companion's
- * recorded digests where it has the entry, the primary's template data hashed in that bank
- * where the companion stops (a list read a moment earlier).
+ * The table shows one list (the primary: the longest, or the list of its bank the analysis
+ * chose); a companion of another bank joins the replay through an extend-value column aligned
+ * with the primary's entries: the companion's recorded digests where it has the entry, the
+ * primary's template data hashed in that bank where the companion stops (a list read a moment
+ * earlier).
  */
 import { digestSize, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';

@@ -40,12 +40,11 @@ export interface LoadedInputs {
   /** Second lists of a bank already taken: not analysed, but what each holds is said (extra-lists.ts). */
   readonly extra?: readonly LoadedLog[];
   /**
-   * Every IMA list read from the raw inputs, in the order given: analyze analyses another list
-   * of the analysed list's bank when it, not the longest, reproduces the supplied PCR values
-   * or quote (withAnalysedList). Absent when the app's worker parsed the lists: the list it
-   * shows in its table is the one analysed.
+   * Every IMA list given (the raw inputs', or those the app's worker parsed), in the order
+   * given: analyze analyses another list of the analysed list's bank when it, not the longest,
+   * reproduces the supplied PCR values or quote (withAnalysedList).
    */
-  readonly lists?: readonly LoadedLog[];
+  readonly lists: readonly LoadedLog[];
   readonly firmware?: { readonly log: FirmwareLog; readonly input: ReportInput };
   readonly pcrValues: PcrValues;
   /** PCRs given different values: none of their values is in pcrValues (LoadSink.pcrConflicts). */
@@ -111,21 +110,22 @@ export function partsOf(input: RawInput): RawInput[] {
 }
 
 /**
- * Parses every input. `preloadedLog` is the IMA log the app's worker has already streamed
- * (`preloadedCompanions`: its per-bank lists of other banks);
- * the CLI passes everything as raw inputs.
+ * IMA lists the app's worker has already streamed: every list of the case, in the order given,
+ * and the one its table shows. That one is the list `log` (the worker gives its precomputed
+ * work), whichever is longer; analyze may still analyse another of its bank.
  */
-export async function loadInputs(
-  raw: readonly RawInput[],
-  provider: HashProvider,
-  preloadedLog?: LoadedLog,
-  preloadedCompanions: readonly LoadedLog[] = [],
-): Promise<LoadedInputs> {
+export interface PreloadedLists {
+  readonly lists: readonly LoadedLog[];
+  readonly shown?: LoadedLog;
+}
+
+/** Parses every input. The CLI passes everything as raw inputs; the app's worker, its lists parsed (`preloaded`). */
+export async function loadInputs(raw: readonly RawInput[], provider: HashProvider, preloaded: PreloadedLists = { lists: [] }): Promise<LoadedInputs> {
   const inputs: ReportInput[] = [];
   const sink = new LoadSink();
   // Every IMA list given; arrangeBankLists picks the one shown and its per-bank companions.
   // One that yields no entry is refused as the CLI's loader refuses it (loadImaList).
-  for (const l of preloadedLog === undefined ? preloadedCompanions : [preloadedLog, ...preloadedCompanions]) {
+  for (const l of preloaded.lists) {
     inputs.push(l.input);
     const refused = noEntryRead(l.log, l.input.size);
     if (refused === undefined) sink.logs.push(l);
@@ -204,13 +204,13 @@ export async function loadInputs(
   const sorted = sortEnvelopeKey(policyInputs);
   policyInputs = sorted.inputs;
   const imaKeys = pairing.imaKeys.filter((k) => !sorted.signingFiles.includes(k.input));
-  const { primary: log, companions, extra } = arrangeBankLists(sink.logs);
-  const preloaded = preloadedLog !== undefined || preloadedCompanions.length > 0;
+  const shown = sink.logs.find((l) => l === preloaded.shown);
+  const { primary: log, companions, extra } = arrangeBankLists(sink.logs, shown);
   return {
     log,
     companions,
     extra,
-    ...(!preloaded && { lists: sink.logs }),
+    lists: sink.logs,
     firmware: sink.firmware,
     pcrValues,
     pcrConflicts: sink.pcrConflicts,
@@ -235,8 +235,8 @@ export async function loadInputs(
 export function withAnalysedList(loaded: LoadedInputs, list: LoadedLog): LoadedInputs {
   const copies = new Map(loaded.inputs.map((i) => [i, { ...i }]));
   const copy = (l: LoadedLog): LoadedLog => ({ ...l, input: copies.get(l.input) ?? l.input });
-  const lists = (loaded.lists ?? []).map(copy);
-  const { primary, companions, extra } = arrangeBankLists(lists, lists[(loaded.lists ?? []).indexOf(list)]);
+  const lists = loaded.lists.map(copy);
+  const { primary, companions, extra } = arrangeBankLists(lists, lists[loaded.lists.indexOf(list)]);
   const firmware = loaded.firmware;
   return {
     ...loaded,

@@ -128,11 +128,11 @@ describe('a model read back from its file in chunks answers as the one in memory
     for (const pcrs of ['evmctl_pcrs_sha256_tampered.txt', 'pcrread_all.yaml']) {
       const others: RawInput[] = [{ name: pcrs, bytes: readSharedData('swtpm', pcrs) }];
       const inMemory = parseImaLog(file);
-      const expected = await analyzeWithLog({ log: inMemory, input }, others, {}, provider);
+      const expected = await analyzeWithLog({ lists: [{ log: inMemory, input }] }, others, {}, provider);
       expect(expected.report.findings.length, pcrs).toBeGreaterThan(0);
       for (const chunkSize of [13, 4096]) {
         const chunked = streamed(file, chunkSize);
-        const analysis = await analyzeWithLog({ log: chunked, input }, others, {}, provider);
+        const analysis = await analyzeWithLog({ lists: [{ log: chunked, input }] }, others, {}, provider);
         expect(analysis.report, `${pcrs}, chunks of ${chunkSize}`).toEqual(expected.report);
         expect(chunked.entries.flags).toEqual(inMemory.entries.flags);
       }

@@ -6,6 +6,7 @@
  * verdict cells, the timeline and getReplayDetails.
  */
 import { analyzeWithLog } from '../../core/analysis/analyze';
+import { arrangeBankLists } from '../../core/analysis/bank-lists';
 import type { Analysis, LoadedLog, Precomputed, RawInput } from '../../core/analysis/analysis-types';
 import { recogniseInput } from '../../core/inputs/registry';
 import { knownPcrValue, replayAllHypotheses } from '../../core/analysis/hypotheses';
@@ -16,10 +17,11 @@ import type { ImaLog } from '../../core/model/ima-log';
 import { ENTRY_STATUSES, entryStatus, type EntryStatus } from '../../core/query/entry-status';
 import type { ReportInput } from '../../core/report/report';
 import { encodeText } from '../../core/util/bytes';
+import { withCasePart } from '../case-logs';
 import { describeUnrecognized } from '../describe-input';
 import { fingerprintLogFile } from '../fingerprint';
-import type { AnalysisSummary, InputReading, InputSummary, PastedInput, PasteSummary, ReplayDetails, RequestId, RequestParams } from '../protocol';
-import { SessionError, type Handlers, type OpenedLog, type Session, type Verification } from '../session';
+import type { AnalysisSummary, InputReading, InputSummary, LoadSummary, PastedInput, PasteSummary, ReplayDetails, RequestId, RequestParams } from '../protocol';
+import { SessionError, type Handlers, type OpenedLog, type OpenState, type Session, type Verification } from '../session';
 import { splitPastedInput } from '../split-pasted-input';
 import { verifyLogInPool } from '../verify-log';
 
@@ -39,11 +41,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     const verification = verify(session, opened, provider);
     verification.progressTo = id;
     const sha256 = await fingerprint(session, opened, provider);
-    // A pool that failed (not cancelled) leaves the verification to analyze itself.
-    precomputed = await verification.result.catch((e: unknown) => {
-      if (e instanceof SessionError) throw e;
-      return undefined;
-    });
+    precomputed = await poolVerified(verification);
     // analyze() fills byteOrder and digestBank once verification has confirmed them.
     const input: ReportInput = {
       name: opened.overview.name,
@@ -54,48 +52,83 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     loaded = { log: opened.log, input };
     session.progress(id, 'analyzing', opened.file.size, opened.file.size, size);
   }
-  // Lists of a bank already taken go in after the companions: the analysis reports them unused.
-  const companions: LoadedLog[] = [];
-  for (const c of [...state.companions, ...state.extras]) {
-    const sha256 = await fingerprint(session, c, provider);
-    companions.push({ log: c.log, input: { name: c.overview.name, kind: c.kind, size: c.file.size, sha256 } });
+  // Every list of the case, in the order given (the report names them so, whichever is shown):
+  // of two lists of one bank, the analysis analyses the one whose replay reproduces the PCR
+  // values or quote (as the CLI does) and reports the others unused.
+  const caseLists = listsOfCase(state);
+  const lists: LoadedLog[] = [];
+  for (const l of caseLists) {
+    lists.push(l === opened && loaded !== undefined ? loaded : { log: l.log, input: { name: l.overview.name, kind: l.kind, size: l.file.size, sha256: await fingerprint(session, l, provider) } });
   }
   const others = [...state.others, ...pasted.flatMap((p) => p.raws)];
   const nonce = params.nonce !== undefined && params.nonce.trim() !== '' ? params.nonce.trim() : pasted.find((p) => p.nonce !== undefined)?.nonce;
   // The pool has verified the template hashes (verify): analyze takes the result instead
-  // of hashing a million entries on this thread.
+  // of hashing a million entries on this thread. Another list of the bank is verified there
+  // too, when the analysis tries its replay (PCR values or a quote given: analyze).
+  const verifiedInPool = (log: ImaLog): Precomputed | Promise<Precomputed | undefined> | undefined => {
+    if (log === opened?.log) return precomputed;
+    const other = caseLists.find((l) => l.log === log);
+    return other === undefined ? undefined : poolVerified(verify(session, other, provider));
+  };
   const analysis = await analyzeWithLog(
-    loaded,
+    { lists, ...(loaded !== undefined ? { shown: loaded } : {}) },
     others,
     {
       ...(params.banks !== undefined && params.banks.length > 0 ? { banks: params.banks } : {}),
       ...(nonce !== undefined ? { nonce } : {}),
-      ...(precomputed !== undefined ? { precomputed } : {}),
+      precomputed: verifiedInPool,
       pause: session.pause(),
       onPolicyProgress: policyProgress(session, id, now),
       ...(params.keylimeCompat === true ? { keylimeCompat: true } : {}),
     },
     provider,
-    companions,
   );
+  // The list analysed: the one shown, or another of its bank the evidence chose.
+  const analysedList = caseLists.find((l) => l.log === analysis.log) ?? opened;
+  const shown = analysedList === undefined || analysedList === opened ? state : showList(state, analysedList);
+  if (shown !== state) {
+    if (session.state === state) session.state = shown;
+    if (session.committed === state) session.committed = shown;
+  }
   // Verification set the status flags: every cached filtered view may be stale.
-  state.views.clear();
+  shown.views.clear();
   // …and the compiled expressions read the verdict columns this analysis replaces.
-  state.expressions.clear();
-  state.analysis = analysis;
-  state.marks = undefined;
-  state.policyRun = analysis.policyRun;
-  state.replayBasis = { others, companions, report: analysis.report, ...(loaded ? { log: loaded } : {}) };
+  shown.expressions.clear();
+  shown.analysis = analysis;
+  shown.marks = undefined;
+  shown.policyRun = analysis.policyRun;
+  const basisLog = lists.find((l) => l.log === analysis.log);
+  shown.replayBasis = { others, lists, report: analysis.report, ...(basisLog ? { shown: basisLog } : {}) };
   const readWithCase = readingsOfUnrecognised(state.summary.inputs, analysis);
   return {
     report: analysis.report,
     pastes: pasted.map((p) => withRefusals(p.summary, analysis)),
-    statusCounts: opened ? countStatuses(opened.log) : {},
+    statusCounts: analysedList ? countStatuses(analysedList.log) : {},
     analyzeMillis: Math.round(now() - started),
     pasteParts: pasted.flatMap((p) => p.parts),
     ...(readWithCase.length > 0 ? { readWithCase } : {}),
     ...(analysis.pcrConflicts !== undefined ? { pcrConflicts: analysis.pcrConflicts } : {}),
+    ...(shown !== state ? { shown: shown.summary } : {}),
   };
+}
+
+/** Every list of the case (shown, companions, set aside), in the order given (OpenState.logs). */
+function listsOfCase(state: OpenState): OpenedLog[] {
+  const lists = [...(state.log ? [state.log] : []), ...state.companions, ...state.extras];
+  return lists.sort((a, b) => state.logs.indexOf(a) - state.logs.indexOf(b));
+}
+
+/**
+ * The case with `list`, another list of the shown one's bank, shown instead: its companions
+ * and the lists set aside arranged around it as the analysis arranged them (withAnalysedList),
+ * and nothing worked out for the list shown before (filtered views, the comparison with a
+ * reference) kept.
+ */
+function showList(state: OpenState, list: OpenedLog): OpenState {
+  const { companions, extra } = arrangeBankLists(listsOfCase(state), list);
+  const summary: LoadSummary = { ...state.summary, log: list.overview, inputs: state.summary.inputs.map((i) => withCasePart(i, list, companions, extra)) };
+  const { comparison: _comparison, ...kept } = state;
+  return { ...kept, summary, log: list, companions, extras: extra, views: new Map(), expressions: new Map() };
 }
 
 /**
@@ -136,7 +169,7 @@ async function getReplayDetails(session: Session, allReadings: boolean): Promise
   const basis = session.state.replayBasis;
   if (basis === undefined) throw new SessionError('noLog', 'Nothing has been analysed yet');
   const provider = await session.hashProvider();
-  const loaded = await loadInputs(basis.others, provider, basis.log, basis.companions);
+  const loaded = await loadInputs(basis.others, provider, basis);
   const hypotheses = await replayAllHypotheses(loaded, basis.report, provider, { all: allReadings, pause: session.pause() });
   const quote = await describeQuote(loaded, knownPcrValue(loaded, provider));
   return { ...(hypotheses ? { hypotheses } : {}), ...(quote ? { quote } : {}) };
@@ -194,9 +227,17 @@ function fingerprint(session: Session, opened: OpenedLog, provider: HashProvider
   return opened.sha256;
 }
 
+/** A verification's result; a pool that failed (not cancelled) leaves the verification to analyze itself. */
+function poolVerified(verification: Verification): Promise<Precomputed | undefined> {
+  return verification.result.catch((e: unknown) => {
+    if (e instanceof SessionError) throw e;
+    return undefined;
+  });
+}
+
 /**
- * The pool's verification of the open log (verify-log.ts), shared by every analysis of
- * the same log; progress goes to the analysis waiting for it (Verification.progressTo).
+ * The pool's verification of a list of the case (verify-log.ts), shared by every analysis
+ * of the same list; progress goes to the analysis waiting for it (Verification.progressTo).
  */
 export function verify(session: Session, opened: OpenedLog, provider: HashProvider): Verification {
   const log = opened.log;

@@ -20,7 +20,7 @@ import { countEntries } from '../../core/model/entry-counts';
 import type { ImaLog } from '../../core/model/ima-log';
 import { DEFAULT_QUERY } from '../../core/query/filter-entries';
 import type { InputKind } from '../../core/report/report';
-import { arrangeCaseLogs } from '../case-logs';
+import { arrangeCaseLogs, withCasePart } from '../case-logs';
 import { prepareAnalysis } from './analyze';
 import { rowsOfState } from './rows';
 import { describeUnrecognized } from '../describe-input';
@@ -167,8 +167,6 @@ async function openCase(
   const arranged = arrangeCaseLogs(parsed, parsed.find((l) => l.cacheKey === before.log?.cacheKey));
   const primary = arranged.primary;
   const supersededBy = new Map(arranged.superseded.map((s) => [s.item.inputId, s.by.overview.name]));
-  const companionIds = new Set(arranged.companions.map((c) => c.inputId));
-  const extraIds = new Set(arranged.extra.map((c) => c.inputId));
   const oldCase = (input: InputFile): boolean => arranged.newCaseFrom !== undefined && (input.drop ?? 0) < arranged.newCaseFrom;
   const summaries: InputSummary[] = [];
   const others: RawInput[] = [];
@@ -176,7 +174,7 @@ async function openCase(
     const kind = input.kind ?? detectedKind;
     const log = parsed.find((l) => l.inputId === input.id);
     const by = supersededBy.get(input.id) ?? (oldCase(input) && primary !== undefined ? primary.overview.name : undefined);
-    summaries.push({
+    const inputSummary: InputSummary = {
       id: input.id,
       name: input.name,
       size: input.file.size,
@@ -184,10 +182,9 @@ async function openCase(
       detectedKind,
       ...(kind === undefined ? { looksLike: describeUnrecognized(head) } : {}),
       ...(by !== undefined ? { supersededBy: by } : {}),
-      ...(companionIds.has(input.id) && primary !== undefined ? { companionOf: primary.overview.name } : {}),
-      ...(extraIds.has(input.id) && primary !== undefined ? { unusedBeside: primary.overview.name } : {}),
       ...(log?.log.digestBank !== undefined ? { digestBank: log.log.digestBank } : {}),
-    });
+    };
+    summaries.push(withCasePart(inputSummary, primary, arranged.companions, arranged.extra));
     if (isLogKind(kind) || by !== undefined) continue;
     // Fail closed: a file no kind fits still goes to the analysis, which reports it as
     // unreadable (a red verdict) instead of judging the rest as if it had not been given.
