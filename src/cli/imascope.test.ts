@@ -153,6 +153,14 @@ describe('imascope analyze', () => {
     expect((JSON.parse(forced.stdout) as Report).findings[0]).toMatchObject({ code: 'input-unreadable', severity: 'error' });
   });
 
+  it('names two files of one name by as much of their paths as tells them apart, and one file given twice by its place', () => {
+    const day = (d: string, f: string): string => sharedDataPath('realdata', 'ima-verify', d, f);
+    const r = cli('analyze', '--json', day('2025-03-01', 'binary_runtime_measurements_sha256'), day('2025-03-08', 'binary_runtime_measurements_sha256'), day('2025-03-08', 'pcrs_sha256'), day('2025-03-08', 'pcrs_sha256'));
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.inputs.map((i) => i.name)).toEqual(['2025-03-01/binary_runtime_measurements_sha256', '2025-03-08/binary_runtime_measurements_sha256', 'pcrs_sha256', 'pcrs_sha256 (2)']);
+    expect(report.findings.find((f) => f.code === 'input-unused')?.message).toMatch(/^2025-03-01\/binary_runtime_measurements_sha256: .* only 2025-03-08\/binary_runtime_measurements_sha256 is analysed/);
+  });
+
   it('--kind names a file however its path is spelled; one naming no input is a usage error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-cli-'));
     const file = join(dir, 'ascii_runtime_measurements');

@@ -9,7 +9,7 @@
  * the permalink goes to stderr.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { asText } from '../core/tpm/binary-input';
 import { pathToFileURL } from 'node:url';
 import { parseHashAlgorithm, type HashAlgorithm } from '../core/hash/hash-algorithm';
@@ -32,6 +32,7 @@ import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-li
 import { nonceProblem } from '../core/tpm/quote/nonce';
 import { outputRefusal } from './output-guard';
 import { say, terminalText } from './say';
+import { distinctNames } from '../core/util/distinct-names';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
                         [--keylime-compat] [--permalink BASE_URL] [--html FILE] FILE...
@@ -242,7 +243,8 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   // The first large binary list is read only by the streaming pass when that can give the
   // report (stream-list.ts); otherwise, or with threads, it is read whole like every input.
   let list: ListToStream | undefined;
-  for (const file of args.files) {
+  const names = distinctNames(args.files);
+  for (const [k, file] of args.files.entries()) {
     const given = args.kinds.get(resolve(file));
     // Threads (IMASCOPE_THREADS) hash the model: no streaming then.
     const head = list === undefined && defaultThreads() === 0 ? streamableHead(file) : undefined;
@@ -250,11 +252,11 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
       // The kinds tried before ima-binary, and its own sniff, read only the head (registry.ts).
       const recognised = given === undefined ? recogniseInput(head, false) : recogniseAs(given, head, false);
       if (recognised?.module.kind === 'ima-binary') {
-        list = { path: file, name: basename(file), position: raw.length, parseOptions: imaListOptions(recognised) ?? { format: 'binary' } };
+        list = { path: file, name: names[k], position: raw.length, parseOptions: imaListOptions(recognised) ?? { format: 'binary' } };
         continue;
       }
     }
-    const input = readInput(file, given, out);
+    const input = readInput(file, names[k], given, out);
     if (input === undefined) return 2;
     if (input.kind === undefined) unrecognised.push({ file, bytes: input.bytes });
     raw.push(input);
@@ -283,7 +285,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   }
   if (analysis === undefined) {
     if (list !== undefined) {
-      const input = readInput(list.path, args.kinds.get(resolve(list.path)), out);
+      const input = readInput(list.path, list.name, args.kinds.get(resolve(list.path)), out);
       if (input === undefined) return 2;
       raw.splice(list.position, 0, input);
     }
@@ -346,8 +348,8 @@ function streamableHead(file: string): Uint8Array | undefined {
   }
 }
 
-/** The file's bytes with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
-function readInput(file: string, given: InputKind | undefined, out: ReportOutput): RawInput | undefined {
+/** The file's bytes, named `name`, with the kind they were recognised as (none when no kind fits); undefined when unreadable. */
+function readInput(file: string, name: string, given: InputKind | undefined, out: ReportOutput): RawInput | undefined {
   let bytes: Uint8Array;
   try {
     const buffer = readFileSync(file);
@@ -359,8 +361,8 @@ function readInput(file: string, given: InputKind | undefined, out: ReportOutput
     return undefined;
   }
   const recognised = given === undefined ? recogniseInput(bytes, true) : recogniseAs(given, bytes, true);
-  if (recognised === undefined) return { name: basename(file), bytes };
-  return { name: basename(file), bytes, kind: recognised.module.kind, recognised, ...(given !== undefined ? { kindGiven: true } : {}) };
+  if (recognised === undefined) return { name, bytes };
+  return { name, bytes, kind: recognised.module.kind, recognised, ...(given !== undefined ? { kindGiven: true } : {}) };
 }
 
 // Run when executed directly (tsx src/cli/imascope.ts); bin/imascope.js imports `main` instead.

@@ -41,10 +41,20 @@ export interface InputsSlice {
 
 let nextInputId = 1;
 let nextDrop = 1;
-/** The files of one drop (or one pick in the file dialog, or one sample). */
-function withIds(files: readonly { readonly name: string; readonly file: Blob }[]): UserInput[] {
+/**
+ * The files of one drop (or one pick in the file dialog, or one sample). A name already taken
+ * (by `before` or this drop: two boots' `binary_runtime_measurements`) is numbered, `name (2)`,
+ * so that no finding or message names two inputs alike (a browser gives no file's folder).
+ */
+function withIds(files: readonly { readonly name: string; readonly file: Blob }[], before: readonly UserInput[] = []): UserInput[] {
   const drop = nextDrop++;
-  return files.map((f) => ({ id: `input-${nextInputId++}`, name: f.name, file: f.file, drop }));
+  const taken = new Set(before.map((i) => i.name));
+  return files.map((f) => {
+    let name = f.name;
+    for (let n = 2; taken.has(name); n++) name = `${f.name} (${n})`;
+    taken.add(name);
+    return { id: `input-${nextInputId++}`, name, file: f.file, drop };
+  });
 }
 
 export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice> = (set) => ({
@@ -52,7 +62,7 @@ export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice
   paste: '',
   nonce: '',
   keylimeCompat: false,
-  addFiles: (files) => set((s) => ({ inputs: [...s.inputs, ...withIds(files)] })),
+  addFiles: (files) => set((s) => ({ inputs: [...s.inputs, ...withIds(files, s.inputs)] })),
   replaceInputs: (files) => set({ inputs: withIds(files), paste: '', nonce: '' }),
   removeInput: (id) => set((s) => ({ inputs: s.inputs.filter((i) => i.id !== id) })),
   leaveCase: (ids) => set((s) => ({ inputs: s.inputs.filter((i) => !ids.includes(i.id)), paste: '', nonce: '' })),

@@ -114,6 +114,27 @@ describe('inputs', () => {
     expect(c.drop).toBeGreaterThan(a.drop);
   });
 
+  it('numbers a name already taken, in one drop or a later one, so no two inputs are named alike', () => {
+    const store = createInspectorStore();
+    const s = () => store.getState();
+    s().replaceInputs([
+      { name: 'binary_runtime_measurements', file: blob },
+      { name: 'binary_runtime_measurements', file: blob },
+    ]);
+    s().addFiles([
+      { name: 'binary_runtime_measurements', file: blob },
+      { name: 'binary_runtime_measurements (2)', file: blob },
+      { name: 'pcrs', file: blob },
+    ]);
+    expect(s().inputs.map((i) => i.name)).toEqual([
+      'binary_runtime_measurements',
+      'binary_runtime_measurements (2)',
+      'binary_runtime_measurements (3)',
+      'binary_runtime_measurements (2) (2)',
+      'pcrs',
+    ]);
+  });
+
   it('leaving a case lets go of its inputs, paste and nonce, and keeps the new case', () => {
     const store = createInspectorStore();
     const s = () => store.getState();
