@@ -8,17 +8,16 @@
  * report byte for byte (stream-list.test.ts checks every list in the shared data and the
  * test data). A runtime policy, its excludes and keys are judged in the pass, window by
  * window (issue 13); a big policy is read on a thread of its own meanwhile (policy-thread.ts),
- * the windows parsed before it comes held until then. When the list or the other inputs need per-entry data after the pass (a
- * parse error, a mismatch, a supplied PCR the replay does not reproduce, a quote: see
- * streamedLogSuffices), `analyzeStreaming` answers undefined and the caller reads the whole
- * file and analyses its model.
+ * the windows parsed before it comes held until then. When the list or the other inputs need
+ * per-entry data after the pass (a parse error, a mismatch, a supplied PCR the replay does not
+ * reproduce, a quote: see streamedLogSuffices), `analyzeStreaming` answers undefined and the
+ * caller reads the whole file and analyses its model.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { analyze, chooseBanks, inputsAllowStreamedLog, replayBanksOf, streamedLogSuffices } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
-import type { LoadedInputs } from '../core/analysis/load-inputs';
-import { loadInputs } from '../core/analysis/load-inputs';
+import { loadInputs, type LoadedInputs } from '../core/analysis/load-inputs';
 import { ListStream, POLICY_TO_COME, type StreamedLog } from '../core/analysis/streamed-log';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { MAX_LOG_BYTES } from '../core/model/ima-log';
