@@ -1,8 +1,8 @@
 // Bundles the Node CLI (src/cli/imascope.ts + the pure core) into dist/cli/imascope.cjs, loaded
 // through V8's code cache by dist/cli/imascope.mjs (src/cli/cached-entry.ts: what
 // bin/imascope.js imports), and the entries of its worker threads (src/cli/digest-worker.ts,
-// src/cli/parse-worker.ts, src/cli/chain-worker.ts) beside it. The CLI is one file: what only
-// some commands need (compare, policy create, --html, --permalink) is evaluated only when
+// src/cli/parse-worker.ts, src/cli/chain-worker.ts, src/cli/policy-worker.ts) beside it. The
+// CLI is one file: what only some commands need (compare, policy create, --html, --permalink) is evaluated only when
 // imported, and the code cache spares compiling it (issue 14). The cache is written by running
 // the CLI once on a sample list, on the model path and streamed.
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: ['src/cli/digest-worker.ts', 'src/cli/parse-worker.ts', 'src/cli/chain-worker.ts', { in: 'src/cli/cached-entry.ts', out: 'imascope' }],
+  entryPoints: ['src/cli/digest-worker.ts', 'src/cli/parse-worker.ts', 'src/cli/chain-worker.ts', 'src/cli/policy-worker.ts', { in: 'src/cli/cached-entry.ts', out: 'imascope' }],
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   splitting: true,

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-export type CliWorkerEntry = 'digest-worker' | 'parse-worker' | 'chain-worker';
+export type CliWorkerEntry = 'digest-worker' | 'parse-worker' | 'chain-worker' | 'policy-worker';
 
 export function startCliWorker(entry: CliWorkerEntry): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${entry}.mjs`, import.meta.url));

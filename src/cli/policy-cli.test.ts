@@ -28,7 +28,11 @@ const cases = readKeylimeCases();
 const provider = createNobleHashProvider();
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -110,6 +114,27 @@ describe('imascope analyze with a policy (CLI process)', () => {
     expect(r.stderr).toContain('policy.json: cannot be read as runtime-policy: /digests/~1usr~1bin~1dd: must be a list of strings');
     // Like every unreadable input, the rest of the case is still judged and reported.
     expect(r.stdout).toContain('FAIL');
+  });
+
+  it('says the same of a policy read on its thread while a binary list is streamed (policy-thread.ts)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-policy-'));
+    const list = sharedDataPath('swtpm', 'binary_runtime_measurements');
+    const policies: Array<[string, string]> = [
+      ['{"digests": {"/usr/bin/dd": "d33d"}, "excludes": []}', 'policy.json: cannot be read as runtime-policy: /digests/~1usr~1bin~1dd: must be a list of strings'],
+      ['{"digests": {"/usr/bin/dd": ["d33d"]}, "excludes": [}', 'policy.json: cannot be read as runtime-policy: the whole text: the policy is not valid JSON'],
+      ['{"digests": {"/usr/bin/dd": ["D33D"]}, "excludes": []}', ''],
+    ];
+    for (const [text, error] of policies) {
+      const policy = join(dir, 'policy.json');
+      writeFileSync(policy, text);
+      for (const json of [[], ['--json']]) {
+        const model = cli('analyze', ...json, list, policy);
+        const threaded = cliWith({ IMASCOPE_STREAM_MIN_BYTES: '0', IMASCOPE_POLICY_THREAD_MIN_BYTES: '0' }, 'analyze', ...json, list, policy);
+        expect(threaded, text).toEqual(model);
+        expect(model.status).toBe(error === '' ? 1 : 2);
+        expect(model.stderr).toContain(error);
+      }
+    }
   });
 });
 

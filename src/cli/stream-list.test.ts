@@ -21,6 +21,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Report } from '../core/report/report';
 import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeStreaming } from './stream-list';
+import { loadInputs } from '../core/analysis/load-inputs';
+import { ListStream, POLICY_TO_COME } from '../core/analysis/streamed-log';
+import { PolicyDryRunPass } from '../core/policy/policy-dry-run';
 import { BankThread } from './bank-thread';
 
 const provider = withNodeBulkHashing(await createHashProvider());
@@ -63,7 +66,8 @@ interface Outcome {
  * The CLI's two paths on one list placed at `position` among `others`: the report of the
  * streaming pass (or of the model when it declines, as the CLI then does) and the model's.
  * The pass runs twice, on this thread alone and with the bank thread extending the SHA-1 and
- * SHA-256 chains, and both must give the same outcome.
+ * SHA-256 chains, and both must give the same outcome. `policyThread`: the second pass reads
+ * the runtime policy on its thread, whatever its size (policy-thread.ts).
  */
 async function bothPaths(
   name: string,
@@ -72,6 +76,7 @@ async function bothPaths(
   windowBytes: number,
   position = 0,
   options: AnalyzeOptions = {},
+  policyThread = false,
 ): Promise<{ model: string; stream: Outcome }> {
   const listInput = rawInput(name, list);
   const all = [...others];
@@ -88,10 +93,21 @@ async function bothPaths(
   const streamed = await analyzeStreaming(toStream, others, options, provider, undefined, windowBytes);
   if (streamed !== undefined) expect(written(streamed.report), `${name}: the streamed report as the CLI writes it`).toBe(model);
   const json = streamed === undefined ? model : exportJsonReport(streamed.report);
-  const threaded = await analyzeStreaming(toStream, others, options, provider, thread, windowBytes);
+  const threaded = await withPolicyThread(policyThread, () => analyzeStreaming(toStream, others, options, provider, thread, windowBytes));
   expect(threaded === undefined, `${name}: streamed with the bank thread as without`).toBe(streamed === undefined);
   if (threaded !== undefined) expect(written(threaded.report), `${name}, with the bank thread`).toBe(json);
   return { model, stream: { streamed: streamed !== undefined, json } };
+}
+
+/** `run` with every runtime policy read on the policy thread (`on`), or as the CLI decides by size. */
+async function withPolicyThread<T>(on: boolean, run: () => Promise<T>): Promise<T> {
+  if (!on) return run();
+  process.env.IMASCOPE_POLICY_THREAD_MIN_BYTES = '0';
+  try {
+    return await run();
+  } finally {
+    delete process.env.IMASCOPE_POLICY_THREAD_MIN_BYTES;
+  }
 }
 
 /** Every binary IMA list in the shared data. */
@@ -256,7 +272,8 @@ describe('analyze by a streaming pass (stream-list.ts)', () => {
       const list = binaryOf(readSharedData('policy', 'keylime', 'logs', c.log));
       for (const keylimeCompat of [true, false]) {
         for (const windowBytes of [300, 1000, 1 << 22]) {
-          const r = await bothPaths(`${c.log}.bin`, list, others, windowBytes, 0, { keylimeCompat });
+          // The policy read on its thread once per vector and mode (a thread's boot under tsx costs ~0.5 s).
+          const r = await bothPaths(`${c.log}.bin`, list, others, windowBytes, 0, { keylimeCompat }, windowBytes === 1000);
           expect(r.stream.json, `${c.log} + ${c.policy ?? '-'} + ${(c.keys ?? []).join(',')}, compat ${keylimeCompat}, window ${windowBytes}`).toBe(r.model);
           runs++;
           if (r.stream.streamed) streamed++;
@@ -331,13 +348,66 @@ describe('analyze by a streaming pass (stream-list.ts)', () => {
     for (const others of [[policy(true), rsaKey], [policy(false), rsaKey], [policy(true)], [rsaKey]]) {
       for (const keylimeCompat of [true, false]) {
         for (const windowBytes of [600, 3000, 1 << 22]) {
-          const r = await bothPaths('signed.bin', built.binary, [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values)))).concat(others), windowBytes, 0, { keylimeCompat });
+          const pcrs = [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values))));
+          const r = await bothPaths('signed.bin', built.binary, pcrs.concat(others), windowBytes, 0, { keylimeCompat }, windowBytes === 600);
           expect(r.stream.json, `${others.map((o) => o.name).join(',')}, compat ${keylimeCompat}, window ${windowBytes}`).toBe(r.model);
           if (r.stream.streamed) streamed++;
         }
       }
     }
     expect(streamed).toBe(24);
+  });
+});
+
+describe('a runtime policy read on its thread (policy-thread.ts) while the first windows are held', () => {
+  const boot = platformBootEntry(provider);
+  const built = buildImaLog([boot, ...numberedFiles(200), { path: '/tmp/v', violation: true }, ...numberedFiles(100, '/opt/x')], { provider });
+  const listPcrs = [...built.pcrs].map(([bank, values]) => rawInput(`pcrs-${bank}.txt`, encode(formatEvmctlPcrFile(values))));
+  const policyOf = (text: string): RawInput => ({ name: 'policy.json', bytes: encode(text), kind: 'runtime-policy' });
+  const digests = Object.fromEntries(Array.from({ length: 150 }, (_, k) => [`/usr/bin/tool${k}`, [k % 7 === 0 ? '00'.repeat(32) : toHex(sha256(encode(`/usr/bin/tool${k}`)))]]));
+  const good = policyOf(JSON.stringify({ digests, excludes: ['/opt/x1'], keyrings: {}, ima: { ignored_keyrings: [], log_hash_alg: 'sha1', dm_policy: null } }));
+
+  it('judges the windows held, whichever window the policy comes after, as if it had been there from the first', async () => {
+    const loaded = await loadInputs([good], provider);
+    const parseOptions = imaListOptions(recogniseInput(built.binary, true)) ?? { format: 'binary' as const };
+    /** The dry run of the list pushed in windows of 700 bytes, the policy given before window `at` (or from the start). */
+    const judged = async (at: number | 'start'): Promise<unknown> => {
+      const pass = new PolicyDryRunPass(loaded.policyInputs, {}, provider, 100);
+      const stream = new ListStream(parseOptions, provider, ['sha256'], undefined, at === 'start' ? pass : POLICY_TO_COME);
+      let window = 0;
+      for (let offset = 0; ; window++) {
+        if (window === at) stream.startPolicy(pass);
+        expect(stream.holdsWindows).toBe(at !== 'start' && window < at);
+        const end = Math.min(built.binary.length, offset + 700);
+        // Bytes of its own for each window, as readWindows gives a window held.
+        const consumed = stream.push(built.binary.slice(offset, end), end === built.binary.length);
+        if (end === built.binary.length) break;
+        offset += consumed;
+      }
+      if (stream.holdsWindows) stream.startPolicy(pass);
+      const log = await stream.finish({ name: 'list', size: built.binary.length, sha256: '', kind: 'ima-binary' });
+      const run = log?.policy?.finish();
+      return { policy: run?.policy, findings: run?.findings, column: run?.policyColumn };
+    };
+    const fromTheStart = await judged('start');
+    expect(fromTheStart).toMatchObject({ policy: { failed: expect.any(Number) as number } });
+    for (const at of [0, 1, 5, 20, 1000]) expect(await judged(at), `policy before window ${at}`).toEqual(fromTheStart);
+  });
+
+  it('gives the model path report for good policies and for those it cannot read (refused, the file and place named)', { timeout: 60_000 }, async () => {
+    const bad = [
+      policyOf('{"digests": {"/usr/bin/tool1": '),
+      policyOf('{"digests": {"/usr/bin/tool1": "d33d"}, "excludes": []}'),
+      policyOf('{"payload": "not base64!"}'),
+      policyOf(`${'\ufeff'}{"digests": {}}`),
+    ];
+    for (const others of [[good], ...bad.map((p) => [p]), [good, policyOf('{"digests": {}}')]]) {
+      for (const windowBytes of [500, 1 << 22]) {
+        const r = await bothPaths('list.bin', built.binary, [...listPcrs, ...others], windowBytes, 1, {}, true);
+        expect(r.stream.json, `${new TextDecoder().decode(others[0].bytes).slice(0, 40)}, window ${windowBytes}`).toBe(r.model);
+        expect(r.stream.streamed).toBe(true);
+      }
+    }
   });
 });
 

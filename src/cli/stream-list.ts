@@ -7,17 +7,18 @@
  * The report comes from `analyze` itself, given what the pass kept; it is the model path's
  * report byte for byte (stream-list.test.ts checks every list in the shared data and the
  * test data). A runtime policy, its excludes and keys are judged in the pass, window by
- * window (issue 13). When the list or the other inputs need per-entry data after the pass (a
- * parse error, a mismatch, a supplied PCR the replay does not reproduce, a quote: see
- * streamedLogSuffices), `analyzeStreaming` answers undefined and the caller reads the whole
- * file and analyses its model.
+ * window (issue 13); a big policy is read on a thread of its own meanwhile (policy-thread.ts),
+ * the windows parsed before it comes held until then. When the list or the other inputs need
+ * per-entry data after the pass (a parse error, a mismatch, a supplied PCR the replay does not
+ * reproduce, a quote: see streamedLogSuffices), `analyzeStreaming` answers undefined and the
+ * caller reads the whole file and analyses its model.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { analyze, chooseBanks, inputsAllowStreamedLog, replayBanksOf, streamedLogSuffices } from '../core/analysis/analyze';
 import type { Analysis, AnalyzeOptions, RawInput } from '../core/analysis/analysis-types';
-import { loadInputs } from '../core/analysis/load-inputs';
-import { ListStream, type StreamedLog } from '../core/analysis/streamed-log';
+import { loadInputs, type LoadedInputs } from '../core/analysis/load-inputs';
+import { ListStream, POLICY_TO_COME, type StreamedLog } from '../core/analysis/streamed-log';
 import type { HashProvider } from '../core/hash/hash-provider';
 import { MAX_LOG_BYTES } from '../core/model/ima-log';
 import type { ImaParseOptions } from '../core/ima/parse-ima-log';
@@ -25,6 +26,7 @@ import type { ReportInput } from '../core/report/report';
 import type { BankThread, FileFingerprint } from './bank-thread';
 import { hasPolicyInputs } from '../core/policy/policy-inputs';
 import { PolicyDryRunPass } from '../core/policy/policy-dry-run';
+import { FAILED, PolicyThread, policyThreadMinBytes, type PolicyAnswer } from './policy-thread';
 
 /**
  * Lists from this size on are streamed. Below it the model path costs less CPU: on the 200k
@@ -75,28 +77,56 @@ export async function analyzeStreaming(
   thread?: BankThread | (() => BankThread | undefined),
   windowBytes = WINDOW_BYTES,
 ): Promise<Analysis | undefined> {
-  const loaded = await loadInputs(others, provider);
-  // Inputs that read the list entry by entry: no pass is made for nothing.
-  if (!inputsAllowStreamedLog(loaded)) return undefined;
-  // Started only now: a thread booted for a case the model path takes costs a core's 0.1 s.
-  const bankThread = typeof thread === 'function' ? thread() : thread;
-  const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
-  let streamedLog: StreamedLog | undefined;
-  try {
-    const policy = hasPolicyInputs(loaded.policyInputs)
-      ? new PolicyDryRunPass(loaded.policyInputs, { keylimeCompat: options.keylimeCompat }, provider, Math.ceil(statSync(list.path).size / ENTRY_BYTES_GUESS))
+  // The big policy, if any, is read on its thread while the other inputs are: the inputs are
+  // loaded without it, and again with it once read (they are small, and so nothing of how
+  // they are loaded changes).
+  const policyAt = others.findIndex((r) => r.kind === 'runtime-policy');
+  const policyThread =
+    policyAt >= 0 && others[policyAt].bytes.length >= policyThreadMinBytes() && others.filter((r) => r.kind === 'runtime-policy').length === 1
+      ? PolicyThread.read(others[policyAt].bytes)
       : undefined;
-    const stream = new ListStream(list.parseOptions, provider, banks, (bank) => bankThread?.chain(bank), policy);
-    const read = await readWindows(list.path, stream, windowBytes, bankThread);
-    if (read === undefined) return undefined;
-    const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
-    streamedLog = await stream.finish(input);
-  } catch {
-    // Unreadable (reading the file whole then says why, exit 2), or the bank thread ended:
-    // the model path gives the report.
-    return undefined;
+  try {
+    let loaded = await loadInputs(policyThread === undefined ? others : others.filter((_, k) => k !== policyAt), provider);
+    // Inputs that read the list entry by entry: no pass is made for nothing.
+    if (!inputsAllowStreamedLog(loaded)) return undefined;
+    // Started only now: a thread booted for a case the model path takes costs a core's 0.1 s.
+    const bankThread = typeof thread === 'function' ? thread() : thread;
+    const banks = replayBanksOf(loaded, chooseBanks(loaded, options));
+    const entries = Math.ceil(statSync(list.path).size / ENTRY_BYTES_GUESS);
+    const passOf = (inputs: LoadedInputs): PolicyDryRunPass | undefined =>
+      hasPolicyInputs(inputs.policyInputs) ? new PolicyDryRunPass(inputs.policyInputs, { keylimeCompat: options.keylimeCompat }, provider, entries) : undefined;
+    /** The inputs loaded with the policy the thread read (or, when it could not, with the file read here), and the stream's policy. */
+    const withPolicy = async (answer: PolicyAnswer, stream: ListStream): Promise<void> => {
+      const policyInput = answer === FAILED ? others[policyAt] : { ...others[policyAt], policy: answer };
+      loaded = await loadInputs(others.map((r, k) => (k === policyAt ? policyInput : r)), provider);
+      stream.startPolicy(passOf(loaded));
+    };
+    let streamedLog: StreamedLog | undefined;
+    try {
+      const stream = new ListStream(list.parseOptions, provider, banks, (bank) => bankThread?.chain(bank), policyThread === undefined ? passOf(loaded) : POLICY_TO_COME);
+      const policyCame = async (): Promise<void> => {
+        const answer = policyThread?.poll();
+        if (answer !== undefined && stream.holdsWindows) await withPolicy(answer, stream);
+      };
+      const read = await readWindows(list.path, stream, windowBytes, bankThread, policyCame);
+      if (read === undefined) return undefined;
+      if (policyThread !== undefined && stream.holdsWindows) await withPolicy(await policyThread.wait(), stream);
+      const input: ReportInput = { name: list.name, size: read.size, sha256: read.sha256, kind: 'ima-binary' };
+      streamedLog = await stream.finish(input);
+    } catch {
+      // Unreadable (reading the file whole then says why, exit 2), or the bank thread ended:
+      // the model path gives the report.
+      return undefined;
+    }
+    if (streamedLog === undefined) return undefined;
+    return analyzeWithList(loaded, list, streamedLog, options, provider);
+  } finally {
+    void policyThread?.close();
   }
-  if (streamedLog === undefined) return undefined;
+}
+
+/** The analysis of the inputs `loaded` with the streamed list in its place, or undefined when the model path must give it. */
+async function analyzeWithList(loaded: LoadedInputs, list: ListToStream, streamedLog: StreamedLog, options: AnalyzeOptions, provider: HashProvider): Promise<Analysis | undefined> {
   const inputs = [...loaded.inputs];
   inputs.splice(list.position, 0, streamedLog.input);
   const withList = { ...loaded, inputs, streamedLog };
@@ -107,13 +137,15 @@ export async function analyzeStreaming(
 /**
  * Feeds the file to `stream` window by window; its size and SHA-256, or undefined when the
  * stream gave up. Between windows, hands what is batched to `thread` and waits for it when
- * it lags. The SHA-256 is the thread's to compute when there is one (bank-thread.ts).
+ * it lags, and calls `between`. The SHA-256 is the thread's to compute when there is one
+ * (bank-thread.ts).
  */
 async function readWindows(
   path: string,
   stream: ListStream,
   windowBytes: number,
   thread: BankThread | undefined,
+  between: () => Promise<void>,
 ): Promise<{ size: number; sha256: string } | undefined> {
   const fd = openSync(path, 'r');
   try {
@@ -136,8 +168,14 @@ async function readWindows(
       if (!stream.usable) return undefined;
       if (last) return { size: total, sha256: await fingerprint.digest() };
       await thread?.drain();
-      buffer.copyWithin(0, consumed, window.length);
+      await between();
       carried = window.length - consumed;
+      if (stream.holdsWindows) {
+        // The window is held until the policy comes: the next one gets bytes of its own.
+        const next = new Uint8Array(carried + windowBytes);
+        next.set(window.subarray(consumed));
+        buffer = next;
+      } else buffer.copyWithin(0, consumed, window.length);
     }
   } finally {
     closeSync(fd);

@@ -2,6 +2,7 @@
  * What the analysis consumes and produces. The CLI and the app's worker both build
  * `LoadedInputs` (the worker streams the IMA log itself) and call `analyze()`.
  */
+import type { LoadedPolicy } from '../policy/runtime-policy';
 import type { Pause } from '../replay/replay-chains';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
@@ -23,6 +24,8 @@ export interface RawInput {
   readonly kindGiven?: boolean;
   /** What the caller's classification learned (core/inputs/registry), so the loader need not sniff again. */
   readonly recognised?: Recognised;
+  /** A runtime policy already read from `bytes` (the CLI reads a big one on another thread), so the loader need not read it again. */
+  readonly policy?: LoadedPolicy;
 }
 
 /**

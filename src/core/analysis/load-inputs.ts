@@ -145,7 +145,7 @@ export async function loadInputs(raw: readonly RawInput[], provider: HashProvide
       continue;
     }
     const { module, learned } = recognised;
-    const input: RawInput = { name: given.name, bytes: given.bytes, kind: module.kind };
+    const input: RawInput = { name: given.name, bytes: given.bytes, kind: module.kind, ...(given.policy !== undefined && { policy: given.policy }) };
     if (given.kindGiven === true && module.kind === 'ak-public') declaredAk.add(input);
     const report: ReportInput = { ...base, kind: module.kind };
     inputs.push(report);

@@ -19,13 +19,16 @@
  * (analyze.ts) adds what only the other inputs tell: a supplied PCR the replay does not
  * reproduce needs the other hypotheses' replays, a quote or firmware log the per-entry data.
  * A runtime policy (and its excludes and keys) is judged window by window (issue 13:
- * PolicyDryRunPass keeps what its report and findings say of each entry).
+ * PolicyDryRunPass keeps what its report and findings say of each entry). A policy still
+ * being read when the first windows come (the CLI reads a big one on another thread) is
+ * `POLICY_TO_COME`: those windows are parsed, verified and extended, and held, their bytes
+ * with them, until `startPolicy` judges them.
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { Hasher, HashProvider } from '../hash/hash-provider';
 import { parseImaLog, type ImaParseOptions } from '../ima/parse-ima-log';
 import { verifyTemplateHashes, type TemplateHashSummary } from '../ima/template-digests';
-import type { ByteOrder } from '../model/ima-log';
+import type { ByteOrder, ImaLog } from '../model/ima-log';
 import type { ReportInput } from '../report/report';
 import { computeExtendValues, BLOCK_ENTRIES } from '../replay/extend-values';
 import { defaultHypothesis } from './check-pcrs';
@@ -54,6 +57,9 @@ export interface StreamedLog {
   /** The policy dry run, every entry judged as its window was read (when policy inputs were given). */
   readonly policy?: PolicyDryRunPass;
 }
+
+/** The stream's policy is read elsewhere and comes later (`startPolicy`). */
+export const POLICY_TO_COME = 'to come';
 
 /**
  * One bank's chain, extended in the list's order. The CLI may run it on another thread (its
@@ -94,19 +100,24 @@ export class ListStream {
   private readonly boots: Array<LogFacts['boots'][number]> = [];
   private readonly namesWithSpaces: number[] = [];
   private signedEntries = 0;
+  private policy: PolicyDryRunPass | undefined;
+  /** The windows parsed while the policy is to come, in order: judged when it comes. */
+  private held: Array<{ readonly log: ImaLog; readonly base: number }> | undefined;
 
   /**
    * `options`: the list's framing as its sniff found it (binaryListOptions); `banks`: those to
    * replay; `place`: where each bank's chain is extended (default: here); `policy`: the dry
-   * run that judges each window's entries, in the list's order.
+   * run that judges each window's entries, in the list's order, or POLICY_TO_COME.
    */
   constructor(
     private readonly options: ImaParseOptions,
     private readonly provider: HashProvider,
     banks: readonly HashAlgorithm[],
     place: ChainPlacer = () => undefined,
-    private readonly policy?: PolicyDryRunPass,
+    policy?: PolicyDryRunPass | typeof POLICY_TO_COME,
   ) {
+    if (policy === POLICY_TO_COME) this.held = [];
+    else this.policy = policy;
     this.chains = [];
     for (const bank of banks) {
       const hasher = provider.get(bank);
@@ -118,6 +129,19 @@ export class ListStream {
   /** False once the list needs its model (see the file comment): the caller may stop reading. */
   get usable(): boolean {
     return this.plain;
+  }
+
+  /** Whether the windows pushed are held until the policy comes: the caller must not reuse their bytes. */
+  get holdsWindows(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** The policy to come, read (undefined when the inputs hold none after all): judges the windows held, in order, and each one after. */
+  startPolicy(policy: PolicyDryRunPass | undefined): void {
+    if (this.held === undefined) throw new Error('the stream has its policy');
+    for (const { log, base } of this.held) if (policy !== undefined) finishSteps(policy.judge(log, base));
+    this.held = undefined;
+    this.policy = policy;
   }
 
   /**
@@ -162,8 +186,9 @@ export class ListStream {
       this.plain = false;
       return window.length;
     }
-    // The window's bytes are gone once it returns: the dry run judges its entries now.
-    if (this.policy !== undefined) finishSteps(this.policy.judge(log, base));
+    // The window's bytes are gone once it returns (unless held): the dry run judges its entries now.
+    if (this.held !== undefined) this.held.push({ log, base });
+    else if (this.policy !== undefined) finishSteps(this.policy.judge(log, base));
     this.entries += n;
     this.signedEntries += signatures?.unchecked ?? 0;
     this.hashes.checked += hashes.checked;
@@ -179,6 +204,7 @@ export class ListStream {
 
   /** The list's analysis, or undefined when it needs the model path. */
   async finish(input: ReportInput): Promise<StreamedLog | undefined> {
+    if (this.held !== undefined) throw new Error('the policy never came (startPolicy)');
     if (!this.plain || this.entries === 0 || this.byteOrder === undefined) return undefined;
     const hashes: TemplateHashSummary = { ...this.hashes, digestBank: this.digestBank };
     const facts: LogFacts = {

@@ -137,7 +137,7 @@ export class LoadSink {
   /** An input of a policy kind; what cannot be read as it is refused with the place. */
   addPolicyInput(input: RawInput, kind: PolicyInputKind): void {
     try {
-      this.policyInputs = addPolicyInput(this.policyInputs, input.name, input.bytes, kind);
+      this.policyInputs = addPolicyInput(this.policyInputs, input.name, input.bytes, kind, input.policy);
     } catch (e) {
       if (!(e instanceof InputFileError)) throw e;
       this.refuse(input, `${e.place}: ${e.reason}`);

@@ -37,6 +37,7 @@ import { finishSteps, type Steps } from '../util/steps';
 import { EntryFlag, type ImaLog, type IndexIntoEntryTable } from '../model/ima-log';
 import { bytesEqual, toHex } from '../util/bytes';
 import { AsciiKeyTable, NOT_ASCII } from './ascii-key-table';
+import { PackedDigests } from './packed-digests';
 import { pythonBytesRepr } from './python-repr';
 import { BufferKeys } from './buffer-keys';
 import { EntryReader } from './entry-reader';
@@ -234,14 +235,15 @@ export class KeylimeEvaluation {
     /**
      * `list.get(name of entry i)`, the name read as bytes unless it is not plain ASCII. Filing a
      * key costs about what a lookup by decoded name costs, so the table is made only for a list
-     * the log has many more entries than (a policy of 100k paths, not a whole list's own).
+     * the log has many more entries than (a policy of 100k paths, not a whole list's own), or
+     * comes with the list (a policy read on another thread: packed-digests.ts).
      */
     // The last list's table at hand: nearly every entry asks `digests`.
     let lastList: ReadonlyMap<string, readonly string[]> | undefined;
     let lastTable: AsciiKeyTable<readonly string[]> | undefined;
     const lookup = (i: number, list: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined => {
       if (list !== lastList) {
-        if (!this.#tables.has(list)) this.#tables.set(list, list.size * 2 <= this.entries ? new AsciiKeyTable(list) : undefined);
+        if (!this.#tables.has(list)) this.#tables.set(list, list instanceof PackedDigests ? list.table : list.size * 2 <= this.entries ? AsciiKeyTable.of(list) : undefined);
         lastList = list;
         lastTable = this.#tables.get(list);
       }

@@ -45,13 +45,13 @@ export function hasPolicyInputs(p: PolicyInputs): boolean {
   return p.policy !== undefined || p.keys.length > 0 || p.keyrings.length > 0 || p.excludeFiles.length > 0;
 }
 
-/** Reads one input of a policy kind into `into`; throws InputFileError. */
-export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Array, kind: PolicyInputKind): PolicyInputs {
+/** Reads one input of a policy kind into `into`; throws InputFileError. `read`: the runtime policy `bytes` hold, already read. */
+export function addPolicyInput(into: PolicyInputs, name: string, bytes: Uint8Array, kind: PolicyInputKind, read?: LoadedPolicy): PolicyInputs {
   switch (kind) {
     case 'runtime-policy': {
       if (into.policy !== undefined) return { ...into, notes: [...into.notes, `${name}: a second runtime policy; only ${into.policy.name} is used`] };
       try {
-        return { ...into, policy: { name, loaded: parseRuntimePolicy(bytes) } };
+        return { ...into, policy: { name, loaded: read ?? parseRuntimePolicy(bytes) } };
       } catch (e) {
         if (e instanceof PolicyInputError) throw new InputFileError(name, e.place, e.message);
         throw e;
