@@ -121,7 +121,7 @@ describe('imascope analyze with a policy (CLI process)', () => {
     const list = sharedDataPath('swtpm', 'binary_runtime_measurements');
     const policies: Array<[string, string]> = [
       ['{"digests": {"/usr/bin/dd": "d33d"}, "excludes": []}', 'policy.json: cannot be read as runtime-policy: /digests/~1usr~1bin~1dd: must be a list of strings'],
-      ['{"digests": {"/usr/bin/dd": ["d33d"]}, "excludes": [}', 'policy.json: cannot be read as runtime-policy: the whole text: the policy is not valid JSON'],
+      ['{"digests": {"/usr/bin/dd": ["d33d"]}, "excludes": [}', 'policy.json: cannot be read as runtime-policy: line 1, column 53: the policy is not valid JSON'],
       ['{"digests": {"/usr/bin/dd": ["D33D"]}, "excludes": []}', ''],
     ];
     for (const [text, error] of policies) {

@@ -20,6 +20,7 @@
 import { decodeText, fromBase64, fromHex } from '../util/bytes';
 import { escapePointer, validatePolicySchema, type SchemaProblem } from './policy-schema';
 import { PYTHON_SPACE_CLASS, pythonFileLines, pythonSplitFirst, pythonSplitlines, pythonStrip } from './python-text';
+import { jsonErrorOffset } from '../util/json-error-offset';
 
 export type PolicyFormat = 'keylime-v1' | 'keylime-dsse' | 'legacy-json' | 'allowlist';
 
@@ -68,8 +69,9 @@ export function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-    const place = m === null ? 'the whole text' : lineColumn(text, Number(m[1]));
+    // V8 names a position for some errors only; Python's reading (Keylime's) gives one for all.
+    const at = jsonErrorOffset(text);
+    const place = at === undefined ? 'the whole text' : lineColumn(text, at);
     throw new PolicyInputError(`${what} is not valid JSON${e instanceof Error ? `: ${e.message}` : ''}`, place);
   }
 }
