@@ -483,8 +483,9 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
   }
 
   // Every buffer against its recorded digest, with or without a policy (a streamed list has
-  // no mismatch: the stream leaves such a list to the model).
-  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(checkBufferDigests(loaded.log.log, provider)));
+  // no mismatch: the stream leaves such a list to the model). The model's dry run hashed
+  // each buffer already.
+  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(policyRun?.bufferDigests ?? checkBufferDigests(loaded.log.log, provider)));
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });
