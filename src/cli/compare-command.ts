@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import type { RawInput } from '../core/analysis/analysis-types';
 import { COMPARE_SCHEMA, compareDocument, compareExitStatus, failingChecks, type CompareErrorDocument, type FailingCheck } from '../core/compare/compare-json';
 import { listFindings } from '../core/analysis/list-findings';
-import { acceptChanges } from '../core/compare/accept-changes';
+import { acceptChanges, entryNumbers } from '../core/compare/accept-changes';
 import { compareWithReference, scanReference, type CompareGroup } from '../core/compare/compare-logs';
 import { comparePolicy } from '../core/compare/compare-policy';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy } from '../core/policy/runtime-policy';
@@ -111,7 +111,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
       say(`no policy written: the failing list's own checks failed (${vouchedAgainst.map((f) => f.code).join(', ')}): accepting its digests would accept what they found`);
     } else if (writePolicy !== undefined) {
       const base = reference.kind === 'policy' ? reference.loaded.policy : undefined;
-      writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath);
+      writePolicyUpdate(writePolicy, chosenGroups(result.groups, accept), failing, result.entryClass.failing, base, failingPath, provider);
     }
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
@@ -219,11 +219,15 @@ function writePolicyUpdate(
   failingClasses: Uint8Array,
   base: LoadedPolicy['policy'] | undefined,
   failingPath: string,
+  provider: HashProvider,
 ): void {
-  const update = acceptChanges(groups, failing, failingClasses, { ...(base !== undefined ? { base } : {}), timestamp: new Date().toISOString().replace('T', ' ').replace('Z', '') });
+  const update = acceptChanges(groups, failing, failingClasses, provider, {
+    ...(base !== undefined ? { base } : {}),
+    timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+  });
   if (!update.ok) {
-    const bad = update.unverified;
-    throw new InputError(`${failingPath}: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of accepted paths have a template digest that is not the hash of their data; no policy written`);
+    const why = 'refused' in update ? update.refused : `entries ${entryNumbers(update.unverified)} of accepted paths have a template digest that is not the hash of their data`;
+    throw new InputError(`${failingPath}: ${why}; no policy written`);
   }
   for (const s of update.skipped) say(`left out ${s}`);
   try {

@@ -249,6 +249,8 @@ describe('generated logs: what each interpretation and failure looks like', () =
       expect(codes(report)).not.toContain('byte-order-mixed');
       expect(codes(report)).not.toContain('byte-order-contradicted');
       expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+      // The reading is named by the order it hashed in (an ASCII list parses as little-endian).
+      expect(report.pcrChecks?.map((c) => c.hypothesis?.byteOrder)).toEqual(['big', 'big']);
     }
   });
 
@@ -260,6 +262,9 @@ describe('generated logs: what each interpretation and failure looks like', () =
     for (const [bytes, pcrs] of [[little.binary, big.pcrs], [encodeText(big.ascii), little.pcrs]] as const) {
       const report = await run([{ name: 'log', bytes }, ...pcrFiles(pcrs)]);
       expect(report.pcrChecks?.map((c) => c.status)).toEqual(['match', 'match']);
+      // Each value is reproduced by hashing in the order of the other list's kernel, and named so.
+      const hashed = bytes === little.binary ? 'big' : 'little';
+      expect(report.pcrChecks?.map((c) => c.hypothesis?.byteOrder)).toEqual([hashed, hashed]);
       expect(report.findings.filter((f) => f.code === 'byte-order-contradicted').map((f) => f.severity)).toEqual(['error', 'error']);
     }
     if (hasEvmctl()) {

@@ -7,7 +7,7 @@ import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
-import { REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
+import { namedReading, ownReadingOrder, REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
@@ -139,7 +139,7 @@ function replayFindings(
   }
   evidence.push(...kexecCounterNotes(facts));
   if (lastVerified !== undefined && hashes.mismatches.length > 0) evidence.push(`Last entry verified before the first template-hash failure: #${lastVerified}.`);
-  findings.push(...pcrFindings(checks, facts.report.entries, evidence, { list: log.byteOrder, hashed: facts.hashOrder }));
+  findings.push(...pcrFindings(checks, facts.report.entries, evidence, { list: ownReadingOrder(log.byteOrder, facts.report.byteOrder), hashed: facts.hashOrder }));
   findings.push(...kexec);
 
   const bootSources: BootAggregateSources = {
@@ -150,6 +150,12 @@ function replayFindings(
   findings.push(...bootAggregateFindings(bootChecks));
   findings.push(...uncheckedBootAggregateFindings(uncheckedBootAggregates(facts.boots, bootChecks, bootSources)));
   return findings;
+}
+
+/** `checks` with each reading named by the byte order it hashes in (check-pcrs.ts namedReading). */
+function namedChecks(checks: readonly PcrCheck[], log: ImaLog, facts: LogFacts): PcrCheck[] {
+  const own = ownReadingOrder(log.byteOrder, facts.report.byteOrder);
+  return checks.map((c) => (c.hypothesis === undefined ? c : { ...c, hypothesis: namedReading(c.hypothesis, log.byteOrder, own) }));
 }
 
 /**
@@ -347,7 +353,7 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
       quote: probe,
     });
     report.replay = Object.fromEntries(Object.entries(pcrReplay.replay).filter(([bank]) => banks.includes(bank as HashAlgorithm)));
-    checks = pcrReplay.checks;
+    checks = namedChecks(pcrReplay.checks, log, facts);
     if (checks.length > 0) report.pcrChecks = checks;
     const lastVerified = hashes.mismatches.length > 0 ? lastVerifiedEntry(log) : undefined;
     findings.push(...replayFindings(log, facts, hashes, checks, lastVerified, loaded, firmwarePcr, provider));
@@ -403,8 +409,9 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     }
     findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
     if (q.hypothesis?.violations === 'zero') zeroMatched = true;
-    if (loaded.log !== undefined && pcrReplay !== undefined) {
-      quoteChecks.push(...pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q));
+    if (loaded.log !== undefined && pcrReplay !== undefined && logFacts !== undefined) {
+      const fromQuote = pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q);
+      quoteChecks.push(...namedChecks(fromQuote, loaded.log.log, logFacts));
     }
   }
   // CONTRACT §3: pcrChecks are for the PCRs supplied values or a quote cover.
@@ -465,8 +472,9 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
   }
 
   // Every buffer against its recorded digest, with or without a policy (a streamed list has
-  // no mismatch: the stream leaves such a list to the model).
-  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(checkBufferDigests(loaded.log.log, provider)));
+  // no mismatch: the stream leaves such a list to the model). The model's dry run hashed
+  // each buffer already.
+  if (loaded.log !== undefined) findings.push(...bufferDigestFindings(policyRun?.bufferDigests ?? checkBufferDigests(loaded.log.log, provider)));
 
   for (const u of loaded.unused) findings.push({ code: 'input-unused', severity: 'warning', message: `${u.name}: ${u.reason}` });
   for (const note of loaded.notes) findings.push({ code: 'input-unused', severity: 'info', message: note });

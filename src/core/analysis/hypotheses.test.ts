@@ -101,11 +101,12 @@ function files(n: number): BuildEntry[] {
 }
 
 describe('replayAllHypotheses against an independent Python replay', () => {
+  let entries: BuildEntry[];
   let list: Uint8Array;
   let oracle: Oracle;
   const log = (): RawInput => ({ name: 'binary_runtime_measurements', bytes: list });
   beforeAll(() => {
-    const entries: BuildEntry[] = [
+    entries = [
       bootAggregateEntry(provider.get('sha256')!, hypotheticalPlatformPcrs(provider.get('sha256')!)),
       ...files(6),
       { path: '/var/log/audit/audit.log', violation: true },
@@ -166,6 +167,30 @@ describe('replayAllHypotheses against an independent Python replay', () => {
     const h = await hypotheses([log(), ...pcrFile({ sha256: big.sha256 })]);
     expect(reproducing(h)).toEqual(['per-bank/ff/big']);
     expect(h.rows[4].pcrs[0].final).toBe(big.sha256);
+  });
+
+  it("names an ASCII list's readings by the byte order they hash in: a big-endian kernel's list is read big-endian by default", async () => {
+    // The big-endian kernel's template hashes are the little-endian list's flipped reading (the oracle's 'big').
+    const ascii: RawInput = { name: 'ascii_runtime_measurements', bytes: encodeText(buildImaLog(entries, { provider, byteOrder: 'big' }).ascii) };
+    const own = await hypotheses([ascii, ...pcrFile({ sha256: oracle['per-bank/ff/big'].sha256 })]);
+    expect(own.rows.map((r) => r.key)).toEqual([
+      'per-bank/ff/big',
+      'padded-sha1/ff/big',
+      'per-bank/zero/big',
+      'padded-sha1/zero/big',
+      'per-bank/ff/little',
+      'padded-sha1/ff/little',
+    ]);
+    expect(own.rows[0]).toMatchObject({ isDefault: true, pcrs: [{ matchedEntries: 13, final: oracle['per-bank/ff/big'].sha256 }] });
+    expect(reproducing(own)).toEqual(['per-bank/ff/big']);
+    const loaded = await loadInputs([ascii, ...pcrFile({ sha256: oracle['per-bank/ff/big'].sha256 })], provider);
+    const { report } = await analyze(loaded, {}, provider);
+    expect(report.pcrChecks?.map((c) => c.hypothesis)).toEqual([{ extend: 'per-bank', violations: 'ff', byteOrder: 'big' }]);
+    // The default reading sufficed, named as the report's check names it: the others are skipped.
+    expect((await replayAllHypotheses(loaded, report, provider))?.othersSkipped).toBe(true);
+    // Values of a little-endian kernel: reproduced only by hashing little-endian, and named so.
+    const flipped = await hypotheses([ascii, ...pcrFile({ sha256: oracle['per-bank/ff/little'].sha256 })]);
+    expect(reproducing(flipped)).toEqual(['per-bank/ff/little']);
   });
 
   it('finds the prefix a value was read at, under its reading', async () => {

@@ -29,7 +29,7 @@ import type { ImaLog } from '../model/ima-log';
 import { computeBootAggregateCandidates } from '../eventlog/boot-aggregate';
 import { firmwarePcrValue, replayFirmwareLog } from '../eventlog/replay-firmware';
 import { replayChains, type Chain, type Pause, type PcrTarget } from '../replay/replay-chains';
-import type { Hypothesis, Report } from '../report/report';
+import { namedReading, ownReadingOrder, type Hypothesis, type Report } from '../report/report';
 import { toHex } from '../util/bytes';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
 import type { LoadedInputs } from './load-inputs';
@@ -142,9 +142,9 @@ export function knownPcrValue(loaded: LoadedInputs, provider: HashProvider): Pcr
   return (bank, pcr) => loaded.pcrValues.get(bank)?.get(pcr) ?? (firmware === undefined ? undefined : firmwarePcrValue(firmware, bank, pcr));
 }
 
-/** The kernel's default reading reproduced every supplied value and the quote (analyze's own checks). */
-function defaultReadingSuffices(report: Report, log: ImaLog): boolean {
-  const defaultKey = hypothesisKey(hypothesesFor(log)[0]);
+/** The kernel's default reading reproduced every supplied value and the quote (analyze's own checks, whose readings are named). */
+function defaultReadingSuffices(report: Report, log: ImaLog, name: (h: Hypothesis) => Hypothesis): boolean {
+  const defaultKey = hypothesisKey(name(hypothesesFor(log)[0]));
   const pcrsOk = (report.pcrChecks ?? []).every((c) => c.hypothesis !== undefined && hypothesisKey(c.hypothesis) === defaultKey);
   return pcrsOk && report.quote?.digestMatches !== false;
 }
@@ -161,7 +161,10 @@ export async function replayAllHypotheses(
 ): Promise<ReplayHypotheses | undefined> {
   const log = loaded.log?.log;
   if (log === undefined) return undefined;
-  const othersSkipped = options.all !== true && defaultReadingSuffices(report, log);
+  // Rows name each reading by the byte order it hashes in, as the report's checks do.
+  const own = ownReadingOrder(log.byteOrder, report.log?.byteOrder ?? log.byteOrder);
+  const name = (h: Hypothesis): Hypothesis => namedReading(h, log.byteOrder, own);
+  const othersSkipped = options.all !== true && defaultReadingSuffices(report, log, name);
   const fixed = knownPcrValue(loaded, provider);
   // With no banks, replayAndCheckPcrs replays nothing: what it gives here is its chain cache
   // (whose default reading of a companion's bank is that per-bank list's own digests).
@@ -202,7 +205,8 @@ export async function replayAllHypotheses(
       const matchedEntries = chain?.matchedAt.get(t.pcr);
       return { final: final === undefined ? '' : toHex(final), ...(matchedEntries === undefined ? {} : { matchedEntries }) };
     });
-    const row: HypothesisRow = { hypothesis, key: hypothesisKey(hypothesis), isDefault: k === 0, pcrs };
+    const named = name(hypothesis);
+    const row: HypothesisRow = { hypothesis: named, key: hypothesisKey(named), isDefault: k === 0, pcrs };
     if (result.quote === undefined) {
       rows.push(row);
       continue;

@@ -12,38 +12,59 @@
  * `digests`, keys in `keyrings`, other buffers in `ima-buf`.
  *
  * Fail closed: a digest is accepted only from entries whose template digest was verified
- * (EntryFlag.HashVerified, set by the caller's verification). An accepted path with an entry
- * that did not verify (tampered, or not checked) gives no policy, only those entries.
+ * (EntryFlag.HashVerified, set by the caller's verification) and, for an ima-buf entry, whose
+ * buffer hashes to it (buffer-digest.ts). An accepted path with an entry that did not verify
+ * (tampered, or not checked) gives no policy, only those entries; so does one with a forged
+ * buffer. A list whose template-hash algorithm no policy can name gives none either
+ * (create-policy.ts policyBase, as `policy create`).
  */
+import type { HashProvider } from '../hash/hash-provider';
 import { EntryFlag, type ImaLog } from '../model/ima-log';
 import { readEntryName } from '../ima/template-digests';
-import { addMeasurementsToPolicy, emptyPolicyDocument, measurementsOf, policyDocumentOf, type CreatedPolicy, type PolicyMeasurement } from '../policy/create-policy';
+import { addMeasurementsToPolicy, measurementsOf, policyBase, type CreatedPolicy, type PolicyMeasurement } from '../policy/create-policy';
+import { bufferDigestAgrees } from '../policy/buffer-digest';
+import { BufferKeys } from '../policy/buffer-keys';
+import { EntryReader } from '../policy/entry-reader';
 import type { RuntimePolicy } from '../policy/runtime-policy';
 import { EntryCompare, type CompareGroup } from './compare-logs';
 
 export type AcceptedChanges =
   | (CreatedPolicy & { readonly ok: true; readonly accepted: number })
-  | { readonly ok: false; readonly unverified: readonly number[] };
+  | { readonly ok: false; readonly unverified: readonly number[] }
+  | { readonly ok: false; readonly refused: string };
+
+/** "#3, #7, …": the first entries of a refusal, for its message. */
+export function entryNumbers(entries: readonly number[]): string {
+  return `#${entries.slice(0, 5).join(', #')}${entries.length > 5 ? ', …' : ''}`;
+}
 
 /** `failingClasses`: the comparison's `entryClass.failing` (which entries can be accepted). */
 export function acceptChanges(
   groups: readonly CompareGroup[],
   failing: ImaLog,
   failingClasses: Uint8Array,
+  provider: HashProvider,
   options: { readonly base?: RuntimePolicy; readonly timestamp?: string } = {},
 ): AcceptedChanges {
-  const unverified = unverifiedEntries(groups, failing, failingClasses);
+  const start = policyBase([failing], options);
+  if ('refused' in start) return { ok: false, refused: start.refused };
+  const { unverified, forged } = unprovenEntries(groups, failing, failingClasses, provider);
   if (unverified.length > 0) return { ok: false, unverified };
-  const base = options.base;
-  const document =
-    base !== undefined
-      ? policyDocumentOf(base, { timestamp: options.timestamp })
-      : emptyPolicyDocument({ logHashAlg: failing.digestBank ?? 'sha1', timestamp: options.timestamp });
+  if (forged.length > 0) {
+    return {
+      ok: false,
+      refused:
+        forged.length === 1
+          ? `ima-buf entry ${entryNumbers(forged)} of the accepted paths records a digest that is not known to be the hash of its buffer (it is not: a forged or altered entry; or no hasher here has its algorithm)`
+          : `ima-buf entries ${entryNumbers(forged)} of the accepted paths record digests that are not known to be the hashes of their buffers (they are not: forged or altered entries; or no hasher here has their algorithm)`,
+    };
+  }
+  const document = start.document;
   const paths = groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone' && p.failingEntry !== undefined));
   // The list each path's digests go in, by the kind of its first entry: one pass for all. A path
   // policy create would leave out (a name that is not UTF-8, a digest the schema refuses) is
   // left out here too, with its reason: it had fallen through to `digests`.
-  const measured = measurementsOf(failing, paths.map((p) => p.failingEntry ?? 0));
+  const measured = measurementsOf(failing, provider, paths.map((p) => p.failingEntry ?? 0));
   const listOf = new Map(measured.measurements.map((m) => [m.name, m.list]));
   const measurements: PolicyMeasurement[] = [];
   let accepted = 0;
@@ -57,17 +78,32 @@ export function acceptChanges(
   return { ok: true, policy, added, skipped: [...measured.skipped, ...skipped], accepted };
 }
 
-/** Entries of accepted paths whose template digest is not known to be the hash of their data. */
-function unverifiedEntries(groups: readonly CompareGroup[], failing: ImaLog, failingClasses: Uint8Array): number[] {
+/**
+ * Entries of accepted paths whose template digest is not known to be the hash of their data
+ * (`unverified`), and ima-buf entries whose digest is not known to be the hash of their buffer
+ * (`forged`: a mismatch, or an algorithm with no hasher here).
+ */
+function unprovenEntries(
+  groups: readonly CompareGroup[],
+  failing: ImaLog,
+  failingClasses: Uint8Array,
+  provider: HashProvider,
+): { unverified: number[]; forged: number[] } {
   const accepted = new Set(groups.flatMap((g) => g.paths.filter((p) => p.class !== 'gone').map((p) => p.path)));
   const e = failing.entries;
-  const out: number[] = [];
+  const buffers = new BufferKeys(new EntryReader(failing));
+  const unverified: number[] = [];
+  const forged: number[] = [];
   for (let i = 0; i < e.length; i++) {
     const c = failingClasses[i];
     // Only changed and new entries carry digests the update adds.
     if (c !== EntryCompare.Changed && c !== EntryCompare.New) continue;
-    if ((e.flags[i] & EntryFlag.HashVerified) !== 0) continue;
-    if (accepted.has(readEntryName(failing, i))) out.push(i);
+    // The name is read only for an entry that would refuse the update (a million names are slow).
+    const verified = (e.flags[i] & EntryFlag.HashVerified) !== 0;
+    const buf = verified ? buffers.buffer(i) : undefined;
+    const bufferProven = buf === undefined || bufferDigestAgrees(buffers.reader, i, buf, provider) === 'match';
+    if (verified && bufferProven) continue;
+    if (accepted.has(readEntryName(failing, i))) (verified ? forged : unverified).push(i);
   }
-  return out;
+  return { unverified, forged };
 }

@@ -84,7 +84,7 @@ describe('createPolicy and addMeasurementsToPolicy', () => {
 
   it('adds the failing entries as a patch that then passes, listing only what is new', () => {
     const failing = [...judge(created.policy, updated).events].map((e) => e.index);
-    const { measurements } = measurementsOf(updated, failing);
+    const { measurements } = measurementsOf(updated, provider, failing);
     const merged = addMeasurementsToPolicy(created.policy, [...measurements, ...measurements]);
     expect(merged.added.map((m) => [m.list, m.name])).toEqual([
       ['digests', '/usr/bin/a'],

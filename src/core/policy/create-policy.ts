@@ -8,6 +8,10 @@
  *   addMeasurementsToPolicy  a policy plus measurements (the failing entries of a dry run,
  *                            the changes a comparison accepts), with what was really added
  *
+ * Every writer starts from `policyBase`, which refuses a list whose template-hash algorithm
+ * ima.log_hash_alg cannot name, and takes entries through `measurementsOf`, which leaves out,
+ * with why, an entry no policy can name or whose buffer is not the hash of its digest.
+ *
  * What an entry contributes (`measurementsOf`):
  *   digests    every measured path (ima, ima-ng, ima-sig, and any template with a digest and
  *              a name) with each distinct digest seen, boot_aggregate included
@@ -63,15 +67,15 @@ const LISTS: readonly PolicyList[] = ['digests', 'keyrings', 'ima-buf'];
 
 /**
  * What entries `indices` (default: all) of `log` would add to a policy, and what they cannot;
- * the bytes are read from `source` (default: the model's data). With `provider`, an ima-buf
- * entry whose buffer does not hash to its recorded digest (buffer-digest.ts) is left out: no
- * kernel wrote it, and its digest would let Keylime accept a buffer (a key) it does not name.
+ * the bytes are read from `source` (default: the model's data). An ima-buf entry whose buffer
+ * does not hash to its recorded digest (buffer-digest.ts) is left out: no kernel wrote it, and
+ * its digest would let Keylime accept a buffer (a key) it does not name.
  */
 export function measurementsOf(
   log: ImaLog,
+  provider: HashProvider,
   indices?: Iterable<IndexIntoEntryTable>,
   source?: ByteSource,
-  provider?: HashProvider,
 ): { measurements: PolicyMeasurement[]; skipped: string[] } {
   const measurements: PolicyMeasurement[] = [];
   const skipped: string[] = [];
@@ -97,7 +101,7 @@ export function measurementsOf(
       continue;
     }
     const buf = hasBuf[log.entries.template[i]] ? bufferKeys.buffer(i) : undefined;
-    if (buf !== undefined && provider !== undefined) {
+    if (buf !== undefined) {
       const agrees = bufferDigestAgrees(reader, i, buf, provider);
       if (agrees !== 'match') {
         skipped.push(`${name} (entry ${i}): ${agrees === 'mismatch' ? 'its buffer does not hash to its recorded digest (a forged or altered entry)' : 'its digest algorithm has no hasher here, so whether its buffer hashes to it is unknown'}`);
@@ -110,18 +114,20 @@ export function measurementsOf(
   return { measurements, skipped };
 }
 
-/** The empty Keylime policy (EMPTY_RUNTIME_POLICY) with our generator and optional timestamp. */
+/**
+ * The empty Keylime policy (EMPTY_RUNTIME_POLICY) with our generator and optional timestamp;
+ * `logHashAlg` (default sha1) is one the schema allows (policyBase chose it).
+ */
 export function emptyPolicyDocument(options: { readonly logHashAlg?: string; readonly excludes?: readonly string[]; readonly timestamp?: string } = {}): PolicyDocument {
   const meta: Record<string, unknown> = { version: 1, generator: 0 };
   if (options.timestamp !== undefined) meta.timestamp = options.timestamp;
-  const alg = options.logHashAlg ?? 'sha1';
   return {
     meta,
     release: 0,
     digests: Object.create(null) as Record<string, string[]>,
     excludes: [...(options.excludes ?? [])],
     keyrings: Object.create(null) as Record<string, string[]>,
-    ima: { ignored_keyrings: [], log_hash_alg: SCHEMA_LOG_HASH_ALGS.has(alg) ? alg : 'sha1', dm_policy: null },
+    ima: { ignored_keyrings: [], log_hash_alg: options.logHashAlg ?? 'sha1', dm_policy: null },
     'ima-buf': Object.create(null) as Record<string, string[]>,
     'verification-keys': '',
   };
@@ -167,16 +173,18 @@ export function addMeasurementsToPolicy(policy: PolicyDocument, measurements: It
 }
 
 /**
- * A policy from known-good lists (`imascope policy create`, the app's export), or why none can
+ * The document a policy of `logs`' entries starts from (`base`, a loaded policy, as a v1
+ * document; else the empty policy naming the lists' template-hash algorithm), or why none can
  * be written: `ima.log_hash_alg` is the algorithm Keylime recomputes every template hash with,
  * and its schema allows only sha1, sha256, sha384 and sha512. Lists hashed with another (SM3)
- * or with several would fail any value written (Keylime falls back to sha1 for an unknown one).
+ * or with several would fail whatever a policy says (Keylime falls back to sha1 for an unknown
+ * one), a base policy's included. Every writer starts here: policy create, compare's "accept
+ * these changes", the dry run's "add the failing entries".
  */
-export function createPolicy(
-  logs: readonly ImaLog[],
-  provider: HashProvider,
-  options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {},
-): CreatedPolicy | { readonly refused: string } {
+export function policyBase(
+  logs: readonly Pick<ImaLog, 'digestBank'>[],
+  options: { readonly base?: RuntimePolicy; readonly excludes?: readonly string[]; readonly timestamp?: string } = {},
+): { readonly document: PolicyDocument } | { readonly refused: string } {
   const algs = new Set<string>();
   for (const log of logs) if (log.digestBank !== undefined) algs.add(log.digestBank);
   if (algs.size > 1) return { refused: `the lists use several template-hash algorithms (${[...algs].join(', ')}), and a policy's ima.log_hash_alg names one: make a policy per algorithm` };
@@ -184,15 +192,27 @@ export function createPolicy(
   if (!SCHEMA_LOG_HASH_ALGS.has(logHashAlg)) {
     return { refused: `the template hashes are ${logHashAlg}, which Keylime's ima.log_hash_alg cannot name (its schema allows ${[...SCHEMA_LOG_HASH_ALGS].join(', ')}): Keylime would recompute them with another algorithm and fail every entry` };
   }
+  const { base, excludes, timestamp } = options;
+  return { document: base !== undefined ? policyDocumentOf(base, { timestamp }) : emptyPolicyDocument({ logHashAlg, excludes, timestamp }) };
+}
+
+/** A policy from known-good lists (`imascope policy create`, the app's export), or why none can be written (policyBase). */
+export function createPolicy(
+  logs: readonly ImaLog[],
+  provider: HashProvider,
+  options: { readonly excludes?: readonly string[]; readonly timestamp?: string } = {},
+): CreatedPolicy | { readonly refused: string } {
+  const start = policyBase(logs, options);
+  if ('refused' in start) return start;
   const skipped: string[] = [];
   const measurements: PolicyMeasurement[][] = [];
   for (const log of logs) {
-    const of = measurementsOf(log, undefined, undefined, provider);
+    const of = measurementsOf(log, provider);
     // Not push(...): a million measurements would overflow the call stack.
     measurements.push(of.measurements);
     for (const s of of.skipped) skipped.push(s);
   }
-  const merged = addMeasurementsToPolicy(emptyPolicyDocument({ logHashAlg, excludes: options.excludes, timestamp: options.timestamp }), measurements.flat());
+  const merged = addMeasurementsToPolicy(start.document, measurements.flat());
   return { policy: merged.policy, added: merged.added, skipped: [...skipped, ...merged.skipped] };
 }
 

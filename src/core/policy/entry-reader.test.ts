@@ -76,7 +76,7 @@ describe('the policy passes on a chunked ByteSource', () => {
   });
 
   it('lists the same measurements for a policy', () => {
-    expect(measurementsOf(log, undefined, chunked())).toEqual(measurementsOf(log));
-    expect(measurementsOf(log).measurements.map((m) => m.name)).toContain('/usr/lib/not-listed-ü.so');
+    expect(measurementsOf(log, provider, undefined, chunked())).toEqual(measurementsOf(log, provider));
+    expect(measurementsOf(log, provider).measurements.map((m) => m.name)).toContain('/usr/lib/not-listed-ü.so');
   });
 });

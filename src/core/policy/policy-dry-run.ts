@@ -19,7 +19,7 @@ import { finishSteps, type Steps } from '../util/steps';
 import type { ImaLog } from '../model/ima-log';
 import { PolicyCode, SignatureCode } from '../query/entry-verdicts';
 import type { Finding } from '../report/report';
-import { bufferDigestAgrees } from './buffer-digest';
+import { bufferDigestAgrees, type BufferDigestCheck } from './buffer-digest';
 import { BufferKeys } from './buffer-keys';
 import type { EnvelopeCheck } from './dsse';
 import { EntryReader } from './entry-reader';
@@ -91,6 +91,8 @@ export interface PolicyDryRun {
   readonly runtimePolicy?: RuntimePolicy;
   /** Per entry, the extended signature check (entries with a sig, modsig or evmsig field only). */
   readonly signatureChecks: ReadonlyMap<number, SignatureCheck>;
+  /** Every ima-buf buffer against its digest, as checkBufferDigests answers: the pass hashed each once. */
+  readonly bufferDigests: BufferDigestCheck;
 }
 
 export interface DryRunOptions {
@@ -242,6 +244,7 @@ export class PolicyDryRunPass {
       keylime,
       ...(policy !== undefined && { runtimePolicy: policy }),
       signatureChecks: extended.checks,
+      bufferDigests: { mismatches: [...extended.bufferMismatches], unchecked: extended.bufferUnchecked },
     };
   }
 }
@@ -267,8 +270,10 @@ interface ExtendedResult {
   readonly report?: ReportSignatures;
   readonly column: Uint8Array;
   readonly checks: ReadonlyMap<number, SignatureCheck>;
-  /** ima-buf entries whose digest is not the hash of their buffer (their keys are not used). */
+  /** ima-buf entries whose digest is not the hash of their buffer (their keys are not used), ascending. */
   readonly bufferMismatches: ReadonlySet<number>;
+  /** ima-buf entries whose digest algorithm has no hasher here, ascending. */
+  readonly bufferUnchecked: readonly number[];
   /** The names of the entries the extended findings spell out, by entry. */
   readonly names: ReadonlyMap<number, string>;
 }
@@ -298,6 +303,7 @@ class ExtendedSignatures {
   readonly #counts = new Map<SignatureStatus, number>();
   readonly #failures: ReportSignatures['failures'] = [];
   readonly #bufferMismatches = new Set<number>();
+  readonly #bufferUnchecked: number[] = [];
   readonly #names = new Map<number, string>();
   readonly #unknownKeys = new Set<string>();
   #invalid = 0;
@@ -340,8 +346,10 @@ class ExtendedSignatures {
       const buf = bufferKeys.buffer(i);
       if (buf !== undefined) {
         // A forged buffer (buffer-digest.ts) is not the key its digest names: never trusted here.
-        const forged = bufferDigestAgrees(reader, i, buf, provider) === 'mismatch';
+        const agrees = bufferDigestAgrees(reader, i, buf, provider);
+        const forged = agrees === 'mismatch';
         if (forged) this.#bufferMismatches.add(base + i);
+        else if (agrees === 'unknown') this.#bufferUnchecked.push(base + i);
         const name = reader.name(i);
         if (!forged && MEASURED_IMA_KEYRINGS.has(name)) {
           const parsed = bufferKeys.keys(i);
@@ -370,7 +378,7 @@ class ExtendedSignatures {
 
   result(): ExtendedResult {
     const column = this.#column.length === this.#entries ? this.#column : this.#column.slice(0, this.#entries);
-    const done = { column, checks: this.#checks, bufferMismatches: this.#bufferMismatches, names: this.#names };
+    const done = { column, checks: this.#checks, bufferMismatches: this.#bufferMismatches, bufferUnchecked: this.#bufferUnchecked, names: this.#names };
     if (!this.#anySig && this.#filed === 0) return done;
     const c = (s: SignatureStatus): number => this.#counts.get(s) ?? 0;
     return {

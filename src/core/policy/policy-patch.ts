@@ -6,8 +6,9 @@
  * writer (create-policy.ts) for the user to review before downloading. Failures a policy
  * cannot fix (template hash, unparsable templates, wrong PCR) are listed apart.
  */
+import type { HashProvider } from '../hash/hash-provider';
 import type { ImaLog, IndexIntoEntryTable } from '../model/ima-log';
-import { addMeasurementsToPolicy, emptyPolicyDocument, measurementsOf, policyDocumentOf, type MergedPolicy } from './create-policy';
+import { addMeasurementsToPolicy, measurementsOf, policyBase, type MergedPolicy } from './create-policy';
 import type { PolicyDryRun, PolicyFailureReason } from './policy-dry-run';
 
 const FIXABLE: ReadonlySet<PolicyFailureReason> = new Set(['not-in-policy', 'digest-not-in-policy', 'key-not-in-policy', 'signature-invalid']);
@@ -17,7 +18,8 @@ export interface PolicyPatch extends MergedPolicy {
   readonly notFixable: readonly { readonly index: IndexIntoEntryTable; readonly reason: PolicyFailureReason }[];
 }
 
-export function failingEntriesPatch(run: PolicyDryRun, log: ImaLog): PolicyPatch {
+/** The patch, or why no policy can be written for this list (create-policy.ts policyBase). */
+export function failingEntriesPatch(run: PolicyDryRun, log: ImaLog, provider: HashProvider): PolicyPatch | { readonly refused: string } {
   const failures = run.policy?.failures ?? [];
   const fixable = new Set<IndexIntoEntryTable>();
   const notFixable: { index: IndexIntoEntryTable; reason: PolicyFailureReason }[] = [];
@@ -25,8 +27,9 @@ export function failingEntriesPatch(run: PolicyDryRun, log: ImaLog): PolicyPatch
     if (FIXABLE.has(f.reason)) fixable.add(f.index);
     else notFixable.push({ index: f.index, reason: f.reason });
   }
-  const base = run.runtimePolicy !== undefined ? policyDocumentOf(run.runtimePolicy) : emptyPolicyDocument({ logHashAlg: run.keylime.logHashAlg });
-  const { measurements, skipped } = measurementsOf(log, [...fixable].sort((a, b) => a - b));
-  const merged = addMeasurementsToPolicy(base, measurements);
+  const base = policyBase([log], run.runtimePolicy !== undefined ? { base: run.runtimePolicy } : {});
+  if ('refused' in base) return base;
+  const { measurements, skipped } = measurementsOf(log, provider, [...fixable].sort((a, b) => a - b));
+  const merged = addMeasurementsToPolicy(base.document, measurements);
   return { ...merged, skipped: [...skipped, ...merged.skipped], notFixable };
 }

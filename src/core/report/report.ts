@@ -5,6 +5,7 @@
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ReportPolicy, ReportSignatures } from '../policy/policy-dry-run';
 import type { InputKind } from '../inputs/input-kinds';
+import type { ByteOrder } from '../model/ima-log';
 
 // The input kinds' home is src/core/inputs (one module each); the report names them.
 export type { InputKind } from '../inputs/input-kinds';
@@ -131,6 +132,24 @@ export interface Hypothesis {
   extend: 'per-bank' | 'padded-sha1';
   violations: 'ff' | 'zero';
   byteOrder: 'little' | 'big';
+}
+
+/**
+ * The byte order the list's own reading hashes in, as reports name it, from the list's parsed
+ * order (`listed`: ImaLog.byteOrder) and the order the report gives it (ReportLog.byteOrder).
+ * Readings are made relative to `listed`, entries that verified only in the other order
+ * flipped. That is a binary list's framing; an ASCII list has no framing and parses as
+ * little-endian, so when its template hashes establish big-endian, its own reading hashes
+ * big-endian and is named so. A mixed list's own reading hashes each entry in its own order:
+ * it is named by its framing, as listed.
+ */
+export function ownReadingOrder(listed: ByteOrder, reported: ByteOrder | 'mixed'): ByteOrder {
+  return reported === 'mixed' ? listed : reported;
+}
+
+/** `h` as reports name it: the byte order it actually hashes in (`own`: ownReadingOrder). */
+export function namedReading(h: Hypothesis, listed: ByteOrder, own: ByteOrder): Hypothesis {
+  return own === listed ? h : { ...h, byteOrder: h.byteOrder === 'little' ? 'big' : 'little' };
 }
 
 export interface PcrCheck {

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { ownReadingOrder } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis, selectEntryCount } from '../../store/selectors';
 import { useAppCommands } from '../shared/app-commands';
@@ -36,11 +37,13 @@ export function ReplayPanel() {
   const analysis = useInspector(selectAnalysis);
   const finished = useInspector((s) => (s.load.kind === 'ready' && s.load.analysis.kind === 'done' ? s.load.analysis.summary : undefined));
   const entryCount = useInspector(selectEntryCount);
-  const listOrder = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.byteOrder : undefined)) ?? 'little';
+  const framing = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.byteOrder : undefined)) ?? 'little';
   const open = useInspector((s) => s.replayOpen);
   const setOpen = useInspector((s) => s.setReplayOpen);
   const commands = useAppCommands();
   const report = analysis?.report;
+  // The order the list's own reading hashes in, which the readings are named by (an ASCII list's is its template hashes').
+  const listOrder = ownReadingOrder(framing, report?.log?.byteOrder ?? framing);
   const checks = report?.pcrChecks ?? [];
   const quote = report?.quote;
   // Several quotes (one per bank): the chips show the worst of them, the list each one.

@@ -9,7 +9,7 @@
  * `acceptChanges`: "accept these changes", the Keylime v1 policy accepting the chosen groups
  * (core acceptChanges), once the open log's template digests are verified.
  */
-import { acceptChanges } from '../../core/compare/accept-changes';
+import { acceptChanges, entryNumbers } from '../../core/compare/accept-changes';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseInput } from '../../core/inputs/registry';
 import { compareDocument, type CompareDocument } from '../../core/compare/compare-json';
@@ -73,13 +73,13 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
   verification.progressTo ??= id;
   await verification.result;
   const base = basePolicies.get(comparison);
-  const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, {
+  const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, await session.hashProvider(), {
     ...(base !== undefined ? { base } : {}),
     timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
   });
   if (!update.ok) {
-    const bad = update.unverified;
-    throw new SessionError('unrecognizedFormat', `No policy written: entries #${bad.slice(0, 5).join(', #')}${bad.length > 5 ? ', …' : ''} of the accepted paths do not match their template digest.`);
+    const why = 'refused' in update ? update.refused : `entries ${entryNumbers(update.unverified)} of the accepted paths do not match their template digest`;
+    throw new SessionError('unrecognizedFormat', `No policy written: ${why}.`);
   }
   return { text: `${JSON.stringify(update.policy, null, 1)}\n`, accepted: update.accepted, skipped: update.skipped, merged: base !== undefined };
 }

@@ -13,6 +13,11 @@ import { SessionError, type Handlers } from '../session';
 /** Policy entries sent to the page for review; the file holds them all. */
 const REVIEW_LIMIT = 500;
 
+/** Why no policy file is made (create-policy.ts policyBase), in the export menu's words. */
+function refusal(refused: string): SessionError {
+  return new SessionError('noLog', `No policy can be made from this list: ${refused}.`);
+}
+
 export const policyHandlers: Handlers<'exportPolicy'> = {
   exportPolicy: async (session, { kind }) => {
     const opened = session.requireLog();
@@ -25,13 +30,14 @@ export const policyHandlers: Handlers<'exportPolicy'> = {
         throw new SessionError('noLog', `${plural(altered, 'entry has', 'entries have')} a template digest that is not the hash of the template data; a policy is made only from a list that verifies.`);
       }
       const created = createPolicy([opened.log], await session.hashProvider(), { timestamp });
-      if ('refused' in created) throw new SessionError('noLog', `No policy can be made from this list: ${created.refused}.`);
+      if ('refused' in created) throw refusal(created.refused);
       const { policy, added, skipped } = created;
       return { bytes: encodeText(policyJsonText(policy)), addedCount: added.length, added: added.slice(0, REVIEW_LIMIT), skipped, notFixable: [], wasSigned: false };
     }
     const run = session.state.policyRun;
     if (run?.policy === undefined) throw new SessionError('noLog', 'No runtime policy was judged: give one with the log first.');
-    const patch = failingEntriesPatch(run, opened.log);
+    const patch = failingEntriesPatch(run, opened.log, await session.hashProvider());
+    if ('refused' in patch) throw refusal(patch.refused);
     (patch.policy.meta as Record<string, unknown>).timestamp = timestamp;
     return {
       bytes: encodeText(policyJsonText(patch.policy)),
