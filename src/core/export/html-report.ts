@@ -121,8 +121,9 @@ function pcrChecksSection(report: Report): string {
 
 function quoteSection(report: Report): string {
   const q = report.quote;
-  const notAk = report.quotes?.[0]?.akNotAttestationKey;
   if (q === undefined) return '';
+  // `quote` is the first of `quotes`, whose entry says whether its key is an attestation key.
+  const notAk = report.quotes?.[0]?.akNotAttestationKey;
   const yesNo = (v: boolean | undefined): string => (v === undefined ? 'not checked' : v ? 'matches' : 'differs');
   const selection = Object.entries(q.selection)
     .map(([bank, pcrs]) => `${bank}: ${(pcrs ?? []).join(', ')}`)
