@@ -28,6 +28,15 @@ describe('TPMA_OBJECT of an attestation key', () => {
     for (const name of present) expect(reason).not.toContain(`${name} (`);
   });
 
+  it('reserved bits set: no TPM holds the key', () => {
+    expect(notAttestationKey(0x00050072 | 0x01000000)).toBe(
+      'its objectAttributes 0x01050072 (fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|restricted|sign|0x1000000) set reserved bits 0x1000000 (no TPM makes or loads a key with them)',
+    );
+    expect(notAttestationKey(0x00040073)).toMatch(/ lack restricted \(.*\), and set reserved bits 0x1 /);
+    // firmwareLimited, svnLimited and x509sign are named bits (Part 2 1.59), not reserved.
+    expect(notAttestationKey(0x00050072 | 0x100 | 0x200 | 0x80000)).toBeUndefined();
+  });
+
   it('bits with no name are shown as hex', () => {
     expect(describeObjectAttributes(0x80000001)).toBe('0x80000001 (0x80000001)');
     expect(describeObjectAttributes(0)).toBe('0x00000000 (none)');

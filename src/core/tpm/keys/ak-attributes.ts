@@ -50,11 +50,21 @@ const REQUIRED: ReadonlyArray<readonly [name: string, meaning: (attributes: numb
 ];
 
 /**
+ * Bits Part 2 §8.3 reserves (0, 3, 12–15, 20–31): a TPM refuses a public area that sets one
+ * (TPM_RC_RESERVED_BITS), so no TPM holds such a key.
+ */
+const RESERVED = 0xfff0f009;
+
+/**
  * Why a key with these objectAttributes is not an attestation key (each missing attribute
- * and what it allows), else undefined.
+ * and what it allows, reserved bits set), else undefined.
  */
 export function notAttestationKey(attributes: number): string | undefined {
+  const problems: string[] = [];
   const missing = REQUIRED.filter(([name]) => (attributes & bit(name)) === 0);
-  if (missing.length === 0) return undefined;
-  return `its objectAttributes ${describeObjectAttributes(attributes)} lack ${missing.map(([name, meaning]) => `${name} (${meaning(attributes)})`).join('; ')}`;
+  if (missing.length > 0) problems.push(`lack ${missing.map(([name, meaning]) => `${name} (${meaning(attributes)})`).join('; ')}`);
+  const reserved = (attributes & RESERVED) >>> 0;
+  if (reserved !== 0) problems.push(`set reserved bits 0x${reserved.toString(16)} (no TPM makes or loads a key with them)`);
+  if (problems.length === 0) return undefined;
+  return `its objectAttributes ${describeObjectAttributes(attributes)} ${problems.join(', and ')}`;
 }
