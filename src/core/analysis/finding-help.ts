@@ -105,7 +105,7 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
   'quote-key-not-ak': {
     title: 'Quote signed by a key that is not an attestation key',
     severity: 'error',
-    help: 'The signature verifies, but the key given for it is a TPM key whose attributes make it no attestation key: not restricted (it signs any digest with TPM2_Sign, a forged quote among them), not a signing key, or not bound to the TPM (fixedTPM, fixedParent or sensitiveDataOrigin clear: its private key may live outside the TPM). Such a signature shows nothing about what the TPM measured; go-attestation refuses these keys ("AK is exportable", "provided key is not limited to attestation"). Give the AK the TPM made for attestation: tpm2_createak makes one (restricted|sign|fixedtpm|fixedparent|sensitivedataorigin), and tpm2_readpublic shows its attributes.',
+    help: 'The signature verifies, but the key given for it is a TPM key whose attributes make it no attestation key: not restricted (it signs any digest with TPM2_Sign, a forged quote among them), not a signing key, not bound to the TPM (fixedTPM, fixedParent or sensitiveDataOrigin clear: its private key may live outside the TPM), or with reserved bits set that no TPM accepts. Such a signature shows nothing about what the TPM measured; go-attestation refuses these keys ("AK is exportable", "provided key is not limited to attestation"). Give the AK the TPM made for attestation: tpm2_createak makes one (restricted|sign|fixedtpm|fixedparent|sensitivedataorigin), and tpm2_readpublic shows its attributes.',
   },
   'quote-nonce-mismatch': {
     title: 'Quote nonce differs',
