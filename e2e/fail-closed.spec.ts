@@ -20,6 +20,22 @@ test('a truncated AK beside a good quote is a red verdict, never green', async (
   await expect(inspector.page.locator('[data-testid="finding"][data-code="input-unreadable"]')).toHaveCount(1);
 });
 
+test('a quote whose signature verifies with an unrestricted key (not an AK) is a red verdict; the signature is never a bare "valid"', async ({ inspector }) => {
+  // TPM2B_PUBLIC: u16 size ‖ u16 type ‖ u16 nameAlg ‖ u32 objectAttributes at offset 6; restricted cleared.
+  const ak = readFileSync(sharedDataPath('swtpm', 'ak_rsa.pub'));
+  ak.write('00040072', 6, 'hex');
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_rsa.pub', ak)]);
+  await inspector.waitForReady();
+  await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+  await expect(inspector.page.locator('[data-testid="finding"][data-code="quote-key-not-ak"][data-severity="error"]')).toHaveCount(1);
+  await inspector.showReplayDetails();
+  const signature = inspector.page.getByTestId('quote-signature');
+  await expect(signature).toHaveAttribute('data-status', 'failed');
+  await expect(signature).toContainText('valid, but not by an AK');
+  await expect(inspector.page.getByTestId('quote-signature-not-ak')).toContainText('lack restricted');
+});
+
 test('a Keylime quote string (its signature inside) without a key is a red verdict saying what is missing', async ({ inspector }) => {
   await inspector.open();
   await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('keylime_quote_string.txt'), swtpm('binary_bios_measurements')]);

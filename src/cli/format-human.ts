@@ -137,10 +137,19 @@ function missingForSignature(q: Partial<QuoteSources>): string {
 
 /** The quote's verdict in one line (each check named), then what it was checked against. */
 function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, entries: number | undefined, named: boolean): string[] {
-  const failed = q.signature === 'invalid' || q.nonceMatches === false || q.digestMatches === false;
+  // A valid signature by a key that is not an attestation key attests nothing (finding quote-key-not-ak).
+  const notAk = q.akNotAttestationKey !== undefined;
+  const failed = q.signature === 'invalid' || notAk || q.nonceMatches === false || q.digestMatches === false;
   const complete = q.signature === 'valid' && q.nonceMatches === true && q.digestMatches === true;
   const verdict = failed ? 'FAILED' : complete ? 'VERIFIED' : 'PARTLY CHECKED';
-  const signature = q.signature === 'unchecked' ? `signature not checked (${missingForSignature(q)})` : `signature ${q.signature === 'valid' ? 'valid' : 'INVALID'}`;
+  const signature =
+    q.signature === 'unchecked'
+      ? `signature not checked (${missingForSignature(q)})`
+      : q.signature === 'invalid'
+        ? 'signature INVALID'
+        : notAk
+          ? 'signature valid, but the key is NOT AN ATTESTATION KEY'
+          : 'signature valid';
   const nonce = q.nonceMatches === undefined ? 'nonce not checked (no --nonce)' : `nonce ${q.nonceMatches ? 'matches' : 'DIFFERS'}`;
   const m = q.matchedEntries;
   const digest =
@@ -166,6 +175,7 @@ function quoteLines(q: ReportQuote & Partial<QuoteSources & { input: string }>, 
   if (q.signatureInput !== undefined || q.akInput !== undefined) {
     out.push(`  signature  ${q.signatureInput ?? '(none)'}, key ${q.akInput ?? '(none)'}`);
   }
+  if (q.akNotAttestationKey !== undefined) out.push(`  not an AK  ${q.akNotAttestationKey}`);
   const cert = q.akCertificate;
   if (cert !== undefined) {
     out.push(`  AK certificate: subject ${cert.subject === '' ? '(empty)' : cert.subject}; issuer ${cert.issuer}; valid ${cert.notBefore} to ${cert.notAfter}; ${cert.key}`);

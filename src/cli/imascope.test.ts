@@ -273,6 +273,31 @@ describe('imascope analyze', () => {
     // Keylime's 20-character text nonce is read as it is sent.
     expect(cli('analyze', '--nonce', 'abcdefghij0123456789', swtpm('keylime_quote_string.txt'), swtpm('keylime_aik_tpm.b64'), swtpm('binary_bios_measurements')).status).toBe(0);
   });
+
+  it('a quote whose signature verifies with a key that is no AK (restricted or fixedTPM cleared) fails: exit 1, the signature still valid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imascope-not-ak-'));
+    const args = ['--nonce', '0123456789abcdef0123456789abcdef', swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig')];
+    const keys = ['00040072', '00040070'].map((attributes) => {
+      // TPM2B_PUBLIC: u16 size ‖ u16 type ‖ u16 nameAlg ‖ u32 objectAttributes at offset 6.
+      const ak = readFileSync(swtpm('ak_rsa.pub'));
+      expect(ak.subarray(6, 10).toString('hex')).toBe('00050072');
+      ak.write(attributes, 6, 'hex');
+      const key = join(dir, `ak-${attributes}.pub`);
+      writeFileSync(key, ak);
+      const json = cli('analyze', '--json', ...args, key);
+      expect(json.status).toBe(1);
+      const report = JSON.parse(json.stdout) as Report;
+      expect(report.quote?.signature).toBe('valid');
+      expect(report.findings[0]).toMatchObject({ code: 'quote-key-not-ak', severity: 'error' });
+      expect(report.findings[0].message).toContain(`its objectAttributes 0x${attributes} (`);
+      return key;
+    });
+    const human = cli('analyze', ...args, keys[0]);
+    expect(human.status).toBe(1);
+    expect(human.stdout.split('\n')[0]).toMatch(/^VERDICT: FAIL — Quote signed by a key that is not an attestation key: /);
+    expect(human.stdout).toMatch(/^Quote: FAILED — signature valid, but the key is NOT AN ATTESTATION KEY, nonce matches/m);
+    expect(cli('analyze', ...args, swtpm('ak_rsa.pub')).status).toBe(0);
+  });
 });
 
 // --permalink and --html (issue 7).

@@ -11,7 +11,7 @@ import { verifyTemplateHashes } from '../ima/template-digests';
 import { extendValuesColumn, runningValuesKey } from '../replay/extend-values';
 import { computeRunningValues } from '../replay/replay-chains';
 import type { FindingCode, Report } from '../report/report';
-import { readSharedData } from '../testing/shared-data';
+import { readSharedData, readSharedText } from '../testing/shared-data';
 import { buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type PcrBanks } from '../testing/build-ima-log';
 import { kexecSoftReboot, platformBootEntry } from '../testing/ima-scenarios';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
@@ -148,6 +148,72 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
       { nonce: 'abcdefghij0123456789' },
     );
     expect(report.quote).toMatchObject({ signature: 'valid', nonceMatches: true, digestMatches: true });
+  });
+});
+
+/**
+ * A TPM2B_PUBLIC of the swtpm with its objectAttributes replaced, flipped here by offset and not
+ * by our parser: u16 size ‖ u16 type ‖ u16 nameAlg ‖ u32 objectAttributes (offset 6).
+ */
+function withAttributes(name: string, attributes: number): Uint8Array {
+  const pub = readSharedData('swtpm', name).slice();
+  expect(toHex(pub.subarray(6, 10))).toBe('00050072');
+  new DataView(pub.buffer, pub.byteOffset).setUint32(6, attributes);
+  return pub;
+}
+
+describe('a quote verified with a key that is not an attestation key (adversarial review)', () => {
+  const q1 = [swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig')];
+  const q3 = [swtpm('binary_runtime_measurements'), swtpm('q3_ecdsa_multibank.msg'), swtpm('q3_ecdsa_multibank.sig'), swtpm('binary_bios_measurements')];
+  const nonce = '0123456789abcdef0123456789abcdef';
+
+  it.each([
+    ['ak_rsa.pub', q1, 0x00040072, 'restricted (it signs any digest'],
+    ['ak_rsa.pub', q1, 0x00040070, 'fixedTPM (it is exportable'],
+    ['ak_rsa.pub', q1, 0x00010072, 'sign (it is not a signing key)'],
+    ['ak_rsa.pub', q1, 0x00020072, 'sign (it is a decryption key'],
+    ['ak_rsa.pub', q1, 0x00050052, 'sensitiveDataOrigin (its private key was given to the TPM'],
+    ['ak_ecc.pub', q3, 0x00040072, 'restricted (it signs any digest'],
+    ['ak_ecc.pub', q3, 0x00040070, 'fixedTPM (it is exportable'],
+  ])('%s with attributes %s: the signature is valid, the quote fails', async (name, inputs, attributes, lacking) => {
+    const report = await run([...inputs, { name: 'ak.pub', bytes: withAttributes(name, attributes) }], { nonce });
+    // The maths holds; the check fails, and with it the verdict.
+    expect(report.quote).toMatchObject({ signature: 'valid', nonceMatches: true, digestMatches: true });
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => f.code)).toEqual(['quote-key-not-ak']);
+    expect(errors[0].message).toContain(lacking);
+    expect(errors[0].message).toContain('tpm2_createak');
+    expect(report.quotes?.[0]).toMatchObject({ akInput: 'ak.pub', signature: 'valid', akNotAttestationKey: expect.stringContaining(lacking) as unknown });
+  });
+
+  it('the same key as a bare TPMT_PUBLIC and as tpm2_readpublic YAML', async () => {
+    const tpmt = await run([...q1, { name: 'ak.tpmt', bytes: withAttributes('ak_rsa.pub', 0x00040072).subarray(2) }], { nonce });
+    expect(tpmt.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['quote-key-not-ak']);
+    const yaml = readSharedText('swtpm', 'ak_rsa.readpublic.yaml');
+    expect(yaml).toContain('  raw: 0x50072\n');
+    const edited = await run([...q1, { name: 'ak.yaml', bytes: encodeText(yaml.replace('  raw: 0x50072\n', '  raw: 0x40072\n')) }], { nonce });
+    expect(edited.quote?.signature).toBe('valid');
+    expect(edited.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['quote-key-not-ak']);
+  });
+
+  it('the unmodified keys, and the key as PEM (no TPM attributes to judge), pass', async () => {
+    for (const inputs of [
+      [...q1, swtpm('ak_rsa.pub')],
+      [...q1, swtpm('ak_rsa.readpublic.yaml')],
+      [...q1, swtpm('ak_rsa.pem')],
+      [...q3, swtpm('ak_ecc.pub')],
+    ]) {
+      const report = await run(inputs, { nonce });
+      expect(report.quote?.signature).toBe('valid');
+      expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(report.quotes?.[0].akNotAttestationKey).toBeUndefined();
+    }
+  });
+
+  it('a signature that does not verify is reported invalid, not also blamed on the key', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('tampered_q1.msg'), swtpm('q1_rsassa_sha256_10.sig'), { name: 'ak.pub', bytes: withAttributes('ak_rsa.pub', 0x00040072) }]);
+    expect(codes(report)).toContain('quote-signature-invalid');
+    expect(codes(report)).not.toContain('quote-key-not-ak');
   });
 });
 

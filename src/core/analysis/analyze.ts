@@ -402,7 +402,12 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
       nonce: nonceUnreadable === undefined ? options.nonce : undefined,
       pause: options.pause,
     });
-    quoteReports.push({ ...q.report, input: paired.input, ...quoteSources(paired) });
+    quoteReports.push({
+      ...q.report,
+      input: paired.input,
+      ...quoteSources(paired),
+      ...(q.akNotAttestationKey !== undefined ? { akNotAttestationKey: q.akNotAttestationKey } : {}),
+    });
     if (i === 0) {
       report.quote = q.report;
       matchedEntries = q.report.matchedEntries;

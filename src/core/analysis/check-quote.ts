@@ -12,6 +12,7 @@ import type { Hypothesis, ReportQuote } from '../report/report';
 import type { TpmsAttestQuote } from '../tpm/quote/quote';
 import type { TpmSignature } from '../tpm/signature/signature';
 import type { AkPublic } from '../tpm/keys/ak-public';
+import { notAttestationKey } from '../tpm/keys/ak-attributes';
 import { computePcrDigest, verifyQuoteSignature } from '../tpm/quote/verify-quote';
 import { compareNonce } from '../tpm/quote/nonce';
 import { bytesEqual, toHex } from '../util/bytes';
@@ -23,6 +24,11 @@ export interface QuoteCheck {
   /** Sentences that explain a digest mismatch (what does reproduce the quote, what cannot). */
   readonly evidence: readonly string[];
   readonly signatureDetail?: string;
+  /**
+   * When the signature verifies with a TPM public area whose attributes make it no attestation
+   * key: why (ak-attributes.ts). The signature is still valid; the quote's origin is not attested.
+   */
+  readonly akNotAttestationKey?: string;
   readonly hypothesis?: Hypothesis;
   readonly missing: ReadonlyArray<{ bank: HashAlgorithm; pcr: number }>;
   readonly signingHash?: HashAlgorithm;
@@ -71,10 +77,14 @@ export async function checkQuote(
   if (ctx.nonce !== undefined) report.nonceMatches = compareNonce(quote.extraData, ctx.nonce).matches;
 
   let signatureDetail: string | undefined;
+  let akNotAttestationKey: string | undefined;
   if (ctx.signature !== undefined && ctx.ak !== undefined) {
     const v = await verifyQuoteSignature(quote, ctx.signature, ctx.ak);
     report.signature = v.valid ? 'valid' : 'invalid';
     signatureDetail = v.detail;
+    // The maths holds either way; whether only the TPM could have made what the key signed is
+    // up to its attributes (a bare key or certificate carries none: nothing to say).
+    if (v.valid && ctx.ak.objectAttributes !== undefined) akNotAttestationKey = notAttestationKey(ctx.ak.objectAttributes);
   }
 
   // The digest is over the signing scheme's hash; without a signature, its size tells.
@@ -122,6 +132,7 @@ export async function checkQuote(
     report,
     evidence,
     signatureDetail,
+    ...(akNotAttestationKey !== undefined ? { akNotAttestationKey } : {}),
     hypothesis,
     missing,
     signingHash,

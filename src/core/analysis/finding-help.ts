@@ -102,6 +102,11 @@ export const FINDING_HELP: Readonly<Record<FindingCode, FindingHelp>> = {
     severity: 'error',
     help: 'The signature does not verify over the quote with this attestation key: a different key, a tampered quote, or a signature of another message.',
   },
+  'quote-key-not-ak': {
+    title: 'Quote signed by a key that is not an attestation key',
+    severity: 'error',
+    help: 'The signature verifies, but the key given for it is a TPM key whose attributes make it no attestation key: not restricted (it signs any digest with TPM2_Sign, a forged quote among them), not a signing key, not bound to the TPM (fixedTPM, fixedParent or sensitiveDataOrigin clear: its private key may live outside the TPM), or with reserved bits set that no TPM accepts. Such a signature shows nothing about what the TPM measured; go-attestation refuses these keys ("AK is exportable", "provided key is not limited to attestation"). Give the AK the TPM made for attestation: tpm2_createak makes one (restricted|sign|fixedtpm|fixedparent|sensitivedataorigin), and tpm2_readpublic shows its attributes.',
+  },
   'quote-nonce-mismatch': {
     title: 'Quote nonce differs',
     severity: 'error',
@@ -223,6 +228,7 @@ const CAUSES_FIRST: readonly FindingCode[] = [
   'kexec-window-lost',
   'template-hash-mismatch',
   'quote-signature-invalid',
+  'quote-key-not-ak',
   'quote-nonce-mismatch',
   'boot-aggregate-mismatch',
   'firmware-pcr-mismatch',

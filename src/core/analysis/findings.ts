@@ -405,6 +405,14 @@ function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Fin
   if (r.signature === 'invalid') {
     out.push(finding('quote-signature-invalid', `The quote signature does not verify with the supplied attestation key: ${q.signatureDetail ?? ''}`.trim()));
   }
+  if (q.akNotAttestationKey !== undefined) {
+    out.push(
+      finding(
+        'quote-key-not-ak',
+        `The quote's signature is valid, but the key it verifies with is not an attestation key: ${q.akNotAttestationKey}. So nothing shows that a TPM made this quote. Give the AK the TPM made for attestation (tpm2_createak; tpm2_readpublic shows its attributes as fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign).`,
+      ),
+    );
+  }
   if (r.nonceMatches === false) {
     out.push(finding('quote-nonce-mismatch', `The quote's nonce (extraData) is ${r.nonce === '' ? 'empty' : r.nonce}, not the nonce given: a stale or replayed quote.`));
   }

@@ -86,6 +86,13 @@ describe('exportHtmlReport', () => {
     expect(html).toContain('Generated 2026-01-02 03:04 UTC.');
   });
 
+  it('never shows a bare "valid" signature when the key is not an attestation key', () => {
+    const reason = 'its objectAttributes 0x00040072 (fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|sign) lack restricted';
+    const quotes = (report.quotes ?? []).map((q) => ({ ...q, akNotAttestationKey: reason }));
+    expect(quotes[0]?.signature).toBe('valid');
+    expect(exportHtmlReport({ ...report, quotes })).toContain(`valid, but the key is not an attestation key: ${escapeHtml(reason)}`);
+  });
+
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   it.runIf(existsSync(chromium))('opens offline in Chromium with the hostile strings as plain text', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'imascope-html-')), 'report.html');

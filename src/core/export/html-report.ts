@@ -122,12 +122,14 @@ function pcrChecksSection(report: Report): string {
 function quoteSection(report: Report): string {
   const q = report.quote;
   if (q === undefined) return '';
+  // `quote` is the first of `quotes`, whose entry says whether its key is an attestation key.
+  const notAk = report.quotes?.[0]?.akNotAttestationKey;
   const yesNo = (v: boolean | undefined): string => (v === undefined ? 'not checked' : v ? 'matches' : 'differs');
   const selection = Object.entries(q.selection)
     .map(([bank, pcrs]) => `${bank}: ${(pcrs ?? []).join(', ')}`)
     .join('; ');
   const rows = [
-    ['signature', esc(q.signature)],
+    ['signature', esc(notAk === undefined ? q.signature : `${q.signature}, but the key is not an attestation key: ${notAk}`)],
     ['pcrDigest', `${hex(q.pcrDigest)} (${esc(yesNo(q.digestMatches))})`],
     ['computed digest', hex(q.computedDigest)],
     ['selection', esc(selection)],

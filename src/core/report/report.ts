@@ -59,6 +59,8 @@ export type FindingCode =
   | 'quote-unsigned'
   // … and a quote that selects none of the PCRs the log extends: it attests none of the log.
   | 'quote-misses-log'
+  // … and a quote whose signature verifies with a TPM key that is no attestation key (error).
+  | 'quote-key-not-ak'
   // CONTRACT §5.4 (the policy dry run):
   | 'policy-not-in-allowlist'
   | 'policy-digest-mismatch'
@@ -187,6 +189,11 @@ export interface QuoteSources {
   /** Why the signature the quote's own input carries could not be read (then `signature` is unchecked). */
   signatureUnreadable?: string;
   akInput?: string;
+  /**
+   * Why the key its signature verifies with is not an attestation key (its TPM attributes):
+   * `signature` stays `valid`, and the quote is not trusted (finding quote-key-not-ak).
+   */
+  akNotAttestationKey?: string;
   /** The AK's certificate, when it came as one. */
   akCertificate?: { subject: string; issuer: string; notBefore: string; notAfter: string; key: string };
 }

@@ -348,7 +348,7 @@ const QUOTE_KEYS = ['pcrDigest', 'computedDigest', 'digestMatches', 'selection',
 
 /** One of `quotes` (CONTRACT §5.3): a §3 quote plus the inputs it came from. */
 function readQuoteEntry(w: Walk, v: unknown, path: string): NonNullable<Report['quotes']>[number] {
-  const o = w.object(v, path, [...QUOTE_KEYS, 'input', 'signatureInput', 'signatureUnreadable', 'akInput', 'akCertificate']);
+  const o = w.object(v, path, [...QUOTE_KEYS, 'input', 'signatureInput', 'signatureUnreadable', 'akInput', 'akCertificate', 'akNotAttestationKey']);
   const entry: NonNullable<Report['quotes']>[number] = { ...readQuote(w, v, path, false), input: w.string(o.input, `${path}.input`, SCHEMA_LIMITS.text) };
   optional(w, o, entry, 'signatureInput', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
   optional(w, o, entry, 'signatureUnreadable', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
@@ -365,6 +365,7 @@ function readQuoteEntry(w: Walk, v: unknown, path: string): NonNullable<Report['
     },
     path,
   );
+  optional(w, o, entry, 'akNotAttestationKey', (x, p) => w.string(x, p, SCHEMA_LIMITS.text), path);
   return entry;
 }
 

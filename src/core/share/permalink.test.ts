@@ -34,6 +34,13 @@ beforeAll(async () => {
   reports['swtpm, everything'] = await run(
     ['binary_runtime_measurements', 'pcrread_all.yaml', 'binary_bios_measurements', 'q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig', 'ak_rsa.pem'].map(swtpm),
   );
+  // restricted cleared in ak_rsa.pub's objectAttributes (offset 6): quotes[0].akNotAttestationKey
+  const unrestricted = readSharedData('swtpm', 'ak_rsa.pub').slice();
+  unrestricted.set([0x00, 0x04, 0x00, 0x72], 6);
+  reports['swtpm, key not an AK'] = await run([
+    ...['binary_runtime_measurements', 'q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig'].map(swtpm),
+    { name: 'ak.pub', bytes: unrestricted },
+  ]);
   reports['swtpm, tampered PCR'] = await run([swtpm('binary_runtime_measurements'), swtpm('evmctl_pcrs_sha256_tampered.txt')]);
   reports['TDX event log'] = await run([realdata('go-eventlog', 'cos-113-intel-tdx.bin')]);
   reports['ima-verify, firmware log'] = await run([
@@ -78,7 +85,7 @@ async function decodeError(fragment: string): Promise<string> {
 }
 
 describe('round trip: report → link → report', () => {
-  it.each(['swtpm, everything', 'swtpm, tampered PCR', 'ima-verify, firmware log', 'kexec window lost', 'TDX event log'])(
+  it.each(['swtpm, everything', 'swtpm, key not an AK', 'swtpm, tampered PCR', 'ima-verify, firmware log', 'kexec window lost', 'TDX event log'])(
     '%s: equal, within the default budget, nothing dropped',
     async (name) => {
       const report = reports[name];
@@ -93,6 +100,10 @@ describe('round trip: report → link → report', () => {
       expect(notes).toEqual([]);
     },
   );
+
+  it('keeps why the key a quote verifies with is not an attestation key', () => {
+    expect(reports['swtpm, key not an AK'].quotes?.[0].akNotAttestationKey).toMatch(/^its objectAttributes 0x00040072 /);
+  });
 
   it('carries the view, and the entries named in findings only when asked', async () => {
     const { report, log } = kexecLog;

@@ -1,6 +1,6 @@
 import type { Report } from '../../core/report/report';
 import { formatPcrSet } from '../../core/util/pcr-set';
-import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, signatureOutcome, type CheckOutcome } from './replay-text';
+import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, signatureOutcome, signatureWord, type CheckOutcome } from './replay-text';
 import { SafeText } from '../shared/SafeText';
 
 type QuoteEntry = NonNullable<Report['quotes']>[number];
@@ -41,7 +41,7 @@ export function QuoteList({ quotes }: { readonly quotes: readonly QuoteEntry[] }
                   .join(' + ')}
               </td>
               <td>
-                <Outcome outcome={signatureOutcome(q.signature)} word={q.signature} />
+                <Outcome outcome={signatureOutcome(q)} word={signatureWord(q)} />
               </td>
               <td>
                 <Outcome outcome={outcomeOf(q.nonceMatches)} word={NONCE_WORDS[outcomeOf(q.nonceMatches)]} />
@@ -55,6 +55,11 @@ export function QuoteList({ quotes }: { readonly quotes: readonly QuoteEntry[] }
                 {q.signatureUnreadable !== undefined ? (
                   <div className="quote-field__note" data-testid="quote-signature-unreadable">
                     The signature in <SafeText text={q.input} /> could not be read: <SafeText text={q.signatureUnreadable} />
+                  </div>
+                ) : null}
+                {q.akNotAttestationKey !== undefined ? (
+                  <div className="quote-field__note replay-bad" data-testid="ak-not-attestation-key">
+                    <SafeText text={q.akInput ?? 'The key'} /> is not an attestation key: <SafeText text={q.akNotAttestationKey} />
                   </div>
                 ) : null}
                 {q.akCertificate !== undefined ? (

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { QuoteDetails } from '../../core/analysis/quote-details';
-import type { ReportQuote } from '../../core/report/report';
+import type { QuoteSources, ReportQuote } from '../../core/report/report';
 import { formatPcrSet } from '../../core/util/pcr-set';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
@@ -13,6 +13,7 @@ import {
   NONCE_WORDS,
   outcomeOf,
   signatureOutcome,
+  signatureWord,
   type CheckOutcome,
 } from './replay-text';
 
@@ -113,7 +114,7 @@ export function QuoteVerification({
   details,
   entryCount,
 }: {
-  readonly quote: ReportQuote;
+  readonly quote: ReportQuote & Partial<QuoteSources>;
   readonly details: QuoteDetails | undefined;
   readonly entryCount: number;
 }) {
@@ -124,9 +125,14 @@ export function QuoteVerification({
       <VerdictRow
         label="Signature"
         testId="quote-signature"
-        verdict={signatureOutcome(quote.signature)}
-        word={quote.signature}
+        verdict={signatureOutcome(quote)}
+        word={signatureWord(quote)}
       >
+        {quote.akNotAttestationKey !== undefined ? (
+          <div className="replay-bad" data-testid="quote-signature-not-ak">
+            The signature verifies, but the key is not an attestation key: <SafeText text={quote.akNotAttestationKey} />. Nothing shows that a TPM made this quote: give the AK the TPM made for attestation (tpm2_createak).
+          </div>
+        ) : null}
         {details?.signature !== undefined ? (
           <>
             {details.signature.detail}

@@ -11,14 +11,14 @@ import { PcrTable } from './PcrTable';
 import { ReplayedValues } from './ReplayedValues';
 import { QuoteFields, QuoteVerification } from './QuoteSection';
 import { QuoteList, worstOutcome } from './QuoteList';
-import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, type CheckOutcome } from './replay-text';
+import { DIGEST_WORDS, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, signatureWord, type CheckOutcome } from './replay-text';
 import { useReplayDetails } from './use-replay-details';
 import '../shared/Panel.css';
 import './Replay.css';
 
 const CHIP_MARK = { ok: '✓', bad: '✗', warn: '≈', none: '–' } as const;
 const CHIP_TONE: Readonly<Record<CheckOutcome, keyof typeof CHIP_MARK>> = { good: 'ok', bad: 'bad', unchecked: 'none' };
-const SIGNATURE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'all valid', bad: 'one invalid', unchecked: 'not all checked' };
+const SIGNATURE_WORDS: Readonly<Record<CheckOutcome, string>> = { good: 'all valid', bad: 'one failed', unchecked: 'not all checked' };
 
 function Chip({ label, tone, children }: { readonly label: string; readonly tone: keyof typeof CHIP_MARK; readonly children: ReactNode }) {
   return (
@@ -48,6 +48,8 @@ export function ReplayPanel() {
   const quote = report?.quote;
   // Several quotes (one per bank): the chips show the worst of them, the list each one.
   const quotes = report?.quotes ?? [];
+  // The first quote with where its signature and key came from (`quote` is its §3 part).
+  const first = quotes.at(0);
   const listed = quotes.length > 1 || quotes.some((q) => q.akCertificate !== undefined);
   const parts = analysis?.pasteParts ?? [];
   // A part not understood or not readable is shown even alone: the user must see it.
@@ -85,8 +87,8 @@ export function ReplayPanel() {
         <div className="panel__chips">
           {quote !== undefined ? (
             <>
-              <Chip label="signature" tone={CHIP_TONE[worst((q) => signatureOutcome(q.signature))]}>
-                {quotes.length > 1 ? SIGNATURE_WORDS[worst((q) => signatureOutcome(q.signature))] : quote.signature}
+              <Chip label="signature" tone={CHIP_TONE[worst(signatureOutcome)]}>
+                {quotes.length > 1 ? SIGNATURE_WORDS[worst(signatureOutcome)] : signatureWord(first ?? quote)}
               </Chip>
               <Chip label="nonce" tone={CHIP_TONE[worst((q) => outcomeOf(q.nonceMatches))]}>
                 {NONCE_WORDS[worst((q) => outcomeOf(q.nonceMatches))]}
@@ -122,7 +124,7 @@ export function ReplayPanel() {
         <div className="replay__grid">
           {listed ? <QuoteList quotes={quotes} /> : null}
           {quote !== undefined ? <QuoteFields quote={quote} details={details?.quote} /> : null}
-          {quote !== undefined ? <QuoteVerification quote={quote} details={details?.quote} entryCount={entryCount} /> : null}
+          {quote !== undefined ? <QuoteVerification quote={first ?? quote} details={details?.quote} entryCount={entryCount} /> : null}
           {conflicts.length > 0 ? <PcrConflicts conflicts={conflicts} /> : null}
           {showParts ? <PasteParts parts={parts} /> : null}
           {checks.length > 0 ? <PcrTable checks={checks} entryCount={entryCount} listOrder={listOrder} /> : null}

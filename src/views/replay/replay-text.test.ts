@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, coverageSentence, DIGEST_WORDS, digestInputGroups, hypothesisWords, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome } from './replay-text';
+import { clockText, coverageSentence, DIGEST_WORDS, digestInputGroups, hypothesisWords, NONCE_WORDS, outcomeOf, replayHeadline, signatureOutcome, signatureWord } from './replay-text';
 
 describe('replay panel wording', () => {
   it('says where the log meets the quote', () => {
@@ -20,7 +20,12 @@ describe('replay panel wording', () => {
   it('words each quote check the same in the chips and the verification card', () => {
     expect([true, false, undefined].map((v) => NONCE_WORDS[outcomeOf(v)])).toEqual(['matches', 'differs', 'not given']);
     expect([true, false, undefined].map((v) => DIGEST_WORDS[outcomeOf(v)])).toEqual(['reproduced', 'differs', 'not checked']);
-    expect((['valid', 'invalid', 'unchecked'] as const).map(signatureOutcome)).toEqual(['good', 'bad', 'unchecked']);
+    expect((['valid', 'invalid', 'unchecked'] as const).map((signature) => signatureOutcome({ signature }))).toEqual(['good', 'bad', 'unchecked']);
+    // A valid signature by a key that is no AK is a failed check, its word never a bare "valid".
+    const notAk = { signature: 'valid', akNotAttestationKey: 'its objectAttributes 0x00040072 (…) lack restricted (…)' } as const;
+    expect(signatureOutcome(notAk)).toBe('bad');
+    expect(signatureWord(notAk)).toBe('valid, but not by an AK');
+    expect(signatureWord({ signature: 'valid' })).toBe('valid');
   });
 
   it('names readings and the clock', () => {

@@ -3,7 +3,7 @@
  * quote, what each reading of the log means.
  */
 import type { ByteOrder } from '../../core/model/ima-log';
-import type { Hypothesis, Report, ReportQuote } from '../../core/report/report';
+import type { Hypothesis, QuoteSources, Report, ReportQuote } from '../../core/report/report';
 import type { DigestInputSource, QuoteDetails } from '../../core/analysis/quote-details';
 import { formatPcrSet } from '../../core/util/pcr-set';
 import type { PcrConflict } from '../../core/tpm/pcrs/pcr-value-set';
@@ -16,8 +16,18 @@ export function outcomeOf(matches: boolean | undefined): CheckOutcome {
   return matches === undefined ? 'unchecked' : matches ? 'good' : 'bad';
 }
 
-export function signatureOutcome(signature: ReportQuote['signature']): CheckOutcome {
-  return signature === 'valid' ? 'good' : signature === 'invalid' ? 'bad' : 'unchecked';
+/** A quote's signature verdict and, when known, whether the key it verifies with is an AK. */
+export type SignedQuote = Pick<ReportQuote, 'signature'> & Pick<QuoteSources, 'akNotAttestationKey'>;
+
+/** A valid signature by a key that is not an attestation key attests nothing: a failed check. */
+export function signatureOutcome(q: SignedQuote): CheckOutcome {
+  if (q.akNotAttestationKey !== undefined) return 'bad';
+  return q.signature === 'valid' ? 'good' : q.signature === 'invalid' ? 'bad' : 'unchecked';
+}
+
+/** The signature's word: `valid` never stands alone when the key is not an attestation key. */
+export function signatureWord(q: SignedQuote): string {
+  return q.akNotAttestationKey !== undefined ? 'valid, but not by an AK' : q.signature;
 }
 
 /** The nonce check's outcome in one word (the headline chips and the verification card). */

@@ -58,6 +58,11 @@ export interface AkPublic {
   /** The hash of that scheme (a TPM key restricted to a scheme signs with this hash). */
   schemeHash?: HashAlgorithm;
   nameAlg?: HashAlgorithm;
+  /**
+   * TPMA_OBJECT of a TPM public area (tpm2_readpublic YAML: its `attributes` raw value): whether
+   * the key is an attestation key (ak-attributes.ts). Bare keys and certificates carry none.
+   */
+  objectAttributes?: number;
   source: 'spki-pem' | 'spki-der' | 'tpm2b-public' | 'tpmt-public' | 'readpublic-yaml' | 'x509-pem' | 'x509-der';
   /** Subject, issuer, validity and key of the certificate the key came in. */
   certificate?: X509Summary;
@@ -151,7 +156,7 @@ function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic {
   const nameAlgId = r.u16('nameAlg');
   const nameAlg = hashAlgorithmFromTpmAlgId(nameAlgId);
   if (nameAlg === undefined) r.fail(`nameAlg ${hex16(nameAlgId)} is no known hash algorithm`, nameAlgAt);
-  r.u32('objectAttributes');
+  const objectAttributes = r.u32('objectAttributes');
   r.tpm2b('authPolicy');
   if (r.u16('symmetric') !== TPM_ALG.NULL) {
     r.u16('symmetric keyBits');
@@ -172,6 +177,7 @@ function readTpmtPublic(r: TpmReader, source: AkPublic['source']): AkPublic {
     schemeHint: schemeName(scheme),
     ...(schemeHash === undefined ? {} : { schemeHash }),
     ...(nameAlg === undefined ? {} : { nameAlg }),
+    objectAttributes,
     source,
   };
   if (type === TPM_ALG.RSA) {
@@ -311,6 +317,7 @@ function decodeReadpublicYaml(text: string): AkReading {
     ...optional('schemeHint', yamlField(text, 'scheme')),
     ...optional('schemeHash', parseHashAlgorithm(yamlField(text, 'scheme-halg') ?? '')),
     ...optional('nameAlg', parseHashAlgorithm(yamlField(text, 'name-alg') ?? '')),
+    ...optional('objectAttributes', yamlRaw(text, 'attributes')),
   };
   if (type === 'rsa') {
     const modulus = fromHex(yamlField(text, 'rsa') ?? '');
