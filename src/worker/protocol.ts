@@ -22,7 +22,7 @@ import type { EntryStatus } from '../core/query/entry-status';
 import type { RowFilter, RowQuery } from '../core/query/filter-entries';
 import type { RowPage, RowRange } from '../core/query/row-page';
 import type { FilteredTimelineBuckets } from '../core/timeline/match-buckets';
-import type { InputKind, Report } from '../core/report/report';
+import type { InputKind, PcrBankValues, Report } from '../core/report/report';
 import type { CompareDocument } from '../core/compare/compare-json';
 import type { PolicyMeasurement } from '../core/policy/create-policy';
 import type { PermalinkEntry } from '../core/share/permalink';
@@ -137,6 +137,8 @@ export interface AnalysisSummary {
   readonly readWithCase?: readonly InputReading[];
   /** PCRs given different values (in one listing, or by two inputs): none was compared. */
   readonly pcrConflicts?: readonly PcrConflict[];
+  /** The PCR values supplied (Analysis.suppliedPcrs): the evmctl PCR export writes them. */
+  readonly suppliedPcrs?: PcrBankValues;
 }
 
 /** A pasted text as recognised, and why the analysis refused it (or its parts) though recognised. */

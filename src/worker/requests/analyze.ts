@@ -95,6 +95,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     pasteParts: pasted.flatMap((p) => p.parts),
     ...(readWithCase.length > 0 ? { readWithCase } : {}),
     ...(analysis.pcrConflicts !== undefined ? { pcrConflicts: analysis.pcrConflicts } : {}),
+    ...(analysis.suppliedPcrs !== undefined ? { suppliedPcrs: analysis.suppliedPcrs } : {}),
   };
 }
 
