@@ -23,6 +23,11 @@ export interface RawInput {
   readonly kindGiven?: boolean;
   /** What the caller's classification learned (core/inputs/registry), so the loader need not sniff again. */
   readonly recognised?: Recognised;
+  /**
+   * Why the caller could not read it (a pasted part nothing understood): refused with this
+   * reason, as a file no kind fits is, and not read again.
+   */
+  readonly unreadable?: string;
 }
 
 /**
