@@ -311,6 +311,12 @@ export interface RequestMap {
    * digest does not verify.
    */
   acceptChanges: { params: { readonly groups: readonly string[] }; result: PolicyUpdate };
+  /**
+   * The comparison as `imascope compare --json REFERENCE FAILING [FILE…]` writes it for the
+   * same lists and the case's other inputs: each list's findings, and the failing list's
+   * checks when the case has inputs besides it. Error `noLog` before a comparison.
+   */
+  exportCompare: { params: Record<string, never>; result: { readonly text: string } };
 }
 
 export interface PolicyUpdate {

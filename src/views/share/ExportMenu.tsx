@@ -36,6 +36,7 @@ export function ExportMenu() {
   const report = analysis?.report;
   const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
   const filtered = useInspector((s) => !isIdentityQuery(s.query));
+  const comparedWith = useInspector((s) => (s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined));
   const linkReport = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink.payload.report : undefined));
   const store = useInspectorStoreApi();
   const call = useWorkerCall();
@@ -115,6 +116,18 @@ export function ExportMenu() {
         },
       });
     }
+  }
+  if (log !== undefined && comparedWith !== undefined) {
+    items.push({
+      id: 'export-compare',
+      label: 'Comparison (JSON)',
+      detail: `the comparison with ${comparedWith}, as imascope compare --json writes it`,
+      run: async () => {
+        const file = await call('exportCompare', {});
+        downloadFile(file.text, names.compare, 'application/json');
+        return `Saved ${names.compare}`;
+      },
+    });
   }
   for (const bank of HASH_ALGORITHMS) {
     const { values, sources } = evmctlPcrValues(shown, bank, analysis?.suppliedPcrs);
