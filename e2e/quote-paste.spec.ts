@@ -41,6 +41,7 @@ test('a pasted PCR line that does not parse: shown unreadable, the verdict red, 
   await expect(unreadable).toHaveCount(2);
   await expect(unreadable.filter({ hasText: 'cannot be read as pcr-values' })).toHaveCount(1);
   await expect(unreadable.filter({ hasText: 'line 2: cannot be read: not recognised as any accepted input' })).toHaveCount(1);
+  await expect(inspector.page.getByTestId('replay-panel')).toContainText('Lines not understood are refused as unreadable inputs');
   await expect(inspector.page.getByTestId('quote-coverage')).not.toContainText('replays to');
   await expect(inspector.page.getByTestId('pcr-check')).toHaveCount(0);
 });
