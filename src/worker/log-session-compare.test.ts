@@ -13,6 +13,7 @@ import { parseImaLog } from '../core/ima/parse-ima-log';
 import { compareLogs } from '../core/compare/compare-logs';
 import { compareDocument, type CompareDocument } from '../core/compare/compare-json';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { WorkerRequest } from './protocol';
 import { sessionHarness } from './session-harness';
 
@@ -87,6 +88,20 @@ describe.skipIf(!hasSharedData())('LogSession exportCompare', () => {
     expect([doc.changed, doc.new, doc.gone]).toEqual([28, 71, 781]);
     expect(doc.failing.checks !== undefined).toBe(others.length > 0);
     expect(doc).toEqual(cliCompare(day('2025-03-01', failing), day('2025-03-08', failing), ...others.map((o) => day('2025-03-08', o))));
+  });
+
+  it("carries the reference list's own findings, read again from its file (a template hash mismatch)", async () => {
+    const { call } = sessionHarness();
+    const sample = (name: string) => `public/samples/${name}/binary_runtime_measurements`;
+    const bytes = (name: string) => new Blob([new Uint8Array(readFileSync(sample(name)))]);
+    await call('open', { inputs: [{ id: 'f', name: 'binary_runtime_measurements', file: bytes('violations') }] });
+    await call('analyze', { pastes: [] });
+    await call('compareWith', { file: bytes('template-hash-mismatch'), name: 'binary_runtime_measurements' });
+    const exported = await call('exportCompare', {});
+    if (!exported.ok) throw new Error(exported.message);
+    const doc = JSON.parse(exported.result.text) as CompareDocument;
+    expect(doc.reference.findings?.map((f) => f.code)).toEqual(['template-hash-mismatch']);
+    expect(doc).toEqual(cliCompare(sample('template-hash-mismatch'), sample('violations')));
   });
 });
 
