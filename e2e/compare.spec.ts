@@ -10,6 +10,7 @@ import { createNobleHashProvider } from '../src/core/hash/hash-provider';
 import { buildImaLog, type BuildEntry } from '../src/core/testing/build-ima-log';
 import { sharedDataPath } from '../src/core/testing/shared-data';
 import type { TestFile } from './fixtures';
+import type { CompareDocument } from '../src/core/compare/compare-json';
 import { expect, test } from './inspector-page';
 
 const provider = createNobleHashProvider();
@@ -102,6 +103,22 @@ test('two boots of one VM read as a diagnosis', async ({ inspector }, testInfo) 
   if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT.replace(/\.png$/, '-top.png') });
   await page.locator('[data-testid="compare-group"][data-key="/var/lib/NetworkManager"] summary').click();
   await page.screenshot({ path: testInfo.outputPath('compare-ima-verify.png') });
+
+  // Nothing about the comparison is silently left out: the sidebar names the reference, the
+  // share panel says the link does not carry it, and the Export menu writes it as the CLI does.
+  await expect(page.getByTestId('input-reference')).toContainText('2025-03-01_binary_runtime_measurements_sha256');
+  await page.getByTestId('copy-permalink').click();
+  await expect(page.getByTestId('permalink-comparison')).toContainText('is not in the link');
+  await expect(page.getByTestId('permalink-dropped')).not.toHaveText('Nothing was left out.');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('export-menu').click();
+  // PCRs the list does not extend are written from the values supplied (both banks, 0–23).
+  await expect(page.locator('[data-testid="export-evmctl"][data-bank="sha256"]')).toContainText('PCR 10 replayed from the log; 0–9, 11–23 as supplied, for evmctl');
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-compare').click()]);
+  expect(saved.suggestedFilename()).toBe('2025-03-08_binary_runtime_measurements_sha256.compare.json');
+  const doc = JSON.parse(readFileSync(await saved.path(), 'utf8')) as CompareDocument;
+  expect([doc.schema, doc.changed, doc.new, doc.gone, doc.reference.name]).toEqual(['imascope.compare/1', 28, 71, 781, '2025-03-01_binary_runtime_measurements_sha256']);
+  expect(doc.failing.checks?.map((c) => c.coversDivergence)).toEqual([true, true]);
   if (process.env.COMPARE_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT });
 });
 

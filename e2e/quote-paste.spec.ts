@@ -36,7 +36,12 @@ test('a pasted PCR line that does not parse: shown unreadable, the verdict red, 
   await expect(part).toHaveAttribute('data-kind', 'pcr-values');
   await expect(part).toContainText('unreadable');
   await expect(inspector.page.locator('[data-testid="paste-part"][data-kind="unknown"]')).toContainText('thanks!');
-  await expect(inspector.page.locator('[data-testid="finding"][data-code="input-unreadable"]')).toContainText('cannot be read as pcr-values');
+  // Both parts fail closed: the PCR line as unreadable PCR values, the prose as nothing known.
+  const unreadable = inspector.page.locator('[data-testid="finding"][data-code="input-unreadable"]');
+  await expect(unreadable).toHaveCount(2);
+  await expect(unreadable.filter({ hasText: 'cannot be read as pcr-values' })).toHaveCount(1);
+  await expect(unreadable.filter({ hasText: 'line 2: cannot be read: not recognised as any accepted input' })).toHaveCount(1);
+  await expect(inspector.page.getByTestId('replay-panel')).toContainText('Lines not understood are refused as unreadable inputs');
   await expect(inspector.page.getByTestId('quote-coverage')).not.toContainText('replays to');
   await expect(inspector.page.getByTestId('pcr-check')).toHaveCount(0);
 });

@@ -125,6 +125,8 @@ for (const c of SWTPM_CASES) {
     expect(await verdicts(inspector)).toEqual(c.expected);
     if (c.coverage !== undefined) await expect(inspector.page.getByTestId('quote-coverage')).toHaveText(c.coverage);
     if (c.expected.signature === 'failed') await expect(inspector.page.getByTestId('verdict')).toHaveAttribute('data-tone', 'error');
+    // The replay headline never shows a quote that is not the TPM's in the pass tone.
+    if (c.expected.signature === 'failed' || c.expected.nonce === 'failed') await expect(inspector.page.getByTestId('replay-headline')).toHaveClass(/panel__headline--error/);
   });
 }
 

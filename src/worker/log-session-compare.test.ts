@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { createWasmHashProvider } from '../core/hash/hash-provider';
 import { buildImaLog, formatEvmctlPcrFile } from '../core/testing/build-ima-log';
 import { numberedFiles } from '../core/testing/ima-scenarios';
-import { hasSharedData, readSharedData } from '../core/testing/shared-data';
+import { hasSharedData, readSharedData, sharedDataPath } from '../core/testing/shared-data';
 import { DEFAULT_QUERY } from '../core/query/filter-entries';
 import { parseImaLog } from '../core/ima/parse-ima-log';
 import { compareLogs } from '../core/compare/compare-logs';
-import { compareDocument } from '../core/compare/compare-json';
+import { compareDocument, type CompareDocument } from '../core/compare/compare-json';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { WorkerRequest } from './protocol';
 import { sessionHarness } from './session-harness';
 
@@ -61,6 +63,45 @@ describe.skipIf(!hasSharedData())('LogSession.compareWith', () => {
     const r = await call('compareWith', { file: new Blob([new Uint8Array(vm('2025-03-08', 'pcrs_sha256'))]), name: 'pcrs_sha256' });
     expect(r).toMatchObject({ ok: false, code: 'unrecognizedFormat' });
     expect(r.ok ? '' : r.message).toMatch(/^pcrs_sha256 cannot be the reference/);
+  });
+});
+
+describe.skipIf(!hasSharedData())('LogSession exportCompare', () => {
+  const cliCompare = (...files: string[]): unknown => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/imascope.ts', 'compare', '--json', ...files], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+    return JSON.parse(run.stdout);
+  };
+  const day = (d: string, name: string) => sharedDataPath('realdata', 'ima-verify', d, name);
+
+  // The names are the files' own, as the CLI's basenames are.
+  it.each([[[]], [['pcrs_sha256']]])('writes what imascope compare --json writes for the same files (with %j)', async (others: string[]) => {
+    const { call } = sessionHarness();
+    const failing = 'binary_runtime_measurements_sha256';
+    const inputs = [failing, ...others].map((name) => ({ id: name, name, file: new Blob([new Uint8Array(vm('2025-03-08', name))]) }));
+    expect(await call('exportCompare', {})).toMatchObject({ ok: false, code: 'noLog' });
+    await call('open', { inputs });
+    await call('analyze', { pastes: [] });
+    await call('compareWith', { file: new Blob([new Uint8Array(vm('2025-03-01', failing))]), name: failing });
+    const exported = await call('exportCompare', {});
+    if (!exported.ok) throw new Error(exported.message);
+    const doc = JSON.parse(exported.result.text) as CompareDocument;
+    expect([doc.changed, doc.new, doc.gone]).toEqual([28, 71, 781]);
+    expect(doc.failing.checks !== undefined).toBe(others.length > 0);
+    expect(doc).toEqual(cliCompare(day('2025-03-01', failing), day('2025-03-08', failing), ...others.map((o) => day('2025-03-08', o))));
+  });
+
+  it("carries the reference list's own findings, read again from its file (a template hash mismatch)", async () => {
+    const { call } = sessionHarness();
+    const sample = (name: string) => `public/samples/${name}/binary_runtime_measurements`;
+    const bytes = (name: string) => new Blob([new Uint8Array(readFileSync(sample(name)))]);
+    await call('open', { inputs: [{ id: 'f', name: 'binary_runtime_measurements', file: bytes('violations') }] });
+    await call('analyze', { pastes: [] });
+    await call('compareWith', { file: bytes('template-hash-mismatch'), name: 'binary_runtime_measurements' });
+    const exported = await call('exportCompare', {});
+    if (!exported.ok) throw new Error(exported.message);
+    const doc = JSON.parse(exported.result.text) as CompareDocument;
+    expect(doc.reference.findings?.map((f) => f.code)).toEqual(['template-hash-mismatch']);
+    expect(doc).toEqual(cliCompare(sample('template-hash-mismatch'), sample('violations')));
   });
 });
 

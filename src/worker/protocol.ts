@@ -22,7 +22,7 @@ import type { EntryStatus } from '../core/query/entry-status';
 import type { RowFilter, RowQuery } from '../core/query/filter-entries';
 import type { RowPage, RowRange } from '../core/query/row-page';
 import type { FilteredTimelineBuckets } from '../core/timeline/match-buckets';
-import type { InputKind, Report } from '../core/report/report';
+import type { InputKind, PcrBankValues, Report } from '../core/report/report';
 import type { CompareDocument } from '../core/compare/compare-json';
 import type { PolicyMeasurement } from '../core/policy/create-policy';
 import type { PermalinkEntry } from '../core/share/permalink';
@@ -143,6 +143,8 @@ export interface AnalysisSummary {
    * `imascope analyze` chooses). The page shows it as an open's answer: its rows, its timeline.
    */
   readonly shown?: LoadSummary;
+  /** The PCR values supplied (Analysis.suppliedPcrs): the evmctl PCR export writes them. */
+  readonly suppliedPcrs?: PcrBankValues;
 }
 
 /** A pasted text as recognised, and why the analysis refused it (or its parts) though recognised. */
@@ -315,6 +317,12 @@ export interface RequestMap {
    * digest does not verify.
    */
   acceptChanges: { params: { readonly groups: readonly string[] }; result: PolicyUpdate };
+  /**
+   * The comparison as `imascope compare --json REFERENCE FAILING [FILE…]` writes it for the
+   * same lists and the case's other inputs: each list's findings, and the failing list's
+   * checks when the case has inputs besides it. Error `noLog` before a comparison.
+   */
+  exportCompare: { params: Record<string, never>; result: { readonly text: string } };
 }
 
 export interface PolicyUpdate {

@@ -77,6 +77,25 @@ describe.skipIf(!hasSharedData())('getReplayDetails and mixed pastes', () => {
     expect(analysis.report.findings[0].message).toMatch(/^pasted text, line 1: cannot be read as pcr-values: /);
   });
 
+  it('a paste nothing understands fails as an unreadable file does, with its place; whitespace is nothing', async () => {
+    const { call } = harness();
+    await call('open', { inputs: [file('log', 'binary_runtime_measurements', readSharedData('swtpm', 'binary_runtime_measurements'))] });
+    const clean = await call('analyze', { pastes: [] });
+    expect(clean.report.findings.map((f) => f.code)).not.toContain('input-unreadable');
+    for (const text of ['', '  \n\t\n']) {
+      const blank = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text }] });
+      expect(blank.report).toEqual(clean.report);
+    }
+    const prose = await call('analyze', { pastes: [{ id: 'paste', name: 'pasted text', text: '\nhello this is not a quote <b>bold</b>\nsecond line\n' }] });
+    expect(prose.pasteParts?.map((p) => [p.kind, p.lineStart, p.lineCount])).toEqual([['unknown', 1, 2]]);
+    // The reason the core gives a text file no kind fits (the CLI's input-unreadable).
+    expect(prose.report.findings[0]).toEqual({
+      code: 'input-unreadable',
+      severity: 'error',
+      message: 'pasted text, line 2: cannot be read: not recognised as any accepted input (lines 2–3)',
+    });
+  });
+
   it('a pasted PCR value that conflicts with a file: the paste is refused, the conflict names both readings, neither is compared', async () => {
     const { call } = harness();
     await call('open', {

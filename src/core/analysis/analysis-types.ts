@@ -7,7 +7,7 @@ import type { Pause } from '../replay/replay-chains';
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
-import type { InputKind, Report, ReportInput } from '../report/report';
+import type { InputKind, PcrBankValues, Report, ReportInput } from '../report/report';
 import type { Recognised } from '../inputs/registry';
 import type { LogFacts } from './log-facts';
 import type { PolicyDryRun } from '../policy/policy-dry-run';
@@ -26,6 +26,11 @@ export interface RawInput {
   readonly recognised?: Recognised;
   /** A runtime policy already read from `bytes` (the CLI reads a big one on another thread), so the loader need not read it again. */
   readonly policy?: LoadedPolicy;
+  /**
+   * Why the caller could not read it (a pasted part nothing understood): refused with this
+   * reason, as a file no kind fits is, and not read again.
+   */
+  readonly unreadable?: string;
 }
 
 /**
@@ -84,4 +89,9 @@ export interface Analysis {
   readonly unreadable?: readonly Unreadable[];
   /** PCRs given different values, none of them checked (the replay panel shows each reading). */
   readonly pcrConflicts?: readonly PcrConflict[];
+  /**
+   * The PCR values supplied (a conflicting PCR is not among them): the evmctl PCR export takes
+   * them for the PCRs the log does not extend. Not in the report (its shape is the contract's).
+   */
+  readonly suppliedPcrs?: PcrBankValues;
 }

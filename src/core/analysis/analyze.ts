@@ -7,7 +7,7 @@ import { HASH_ALGORITHMS, type HashAlgorithm } from '../hash/hash-algorithm';
 import type { HashProvider } from '../hash/hash-provider';
 import { verifyTemplateHashes } from '../ima/template-digests';
 import { lastVerifiedEntry } from '../ima/last-verified-entry';
-import { namedReading, ownReadingOrder, REPORT_SCHEMA, type Finding, type PcrCheck, type Report } from '../report/report';
+import { namedReading, ownReadingOrder, REPORT_SCHEMA, type Finding, type PcrBankValues, type PcrCheck, type Report } from '../report/report';
 import type { ImaLog } from '../model/ima-log';
 import type { TemplateHashSummary } from '../ima/template-digests';
 import { bytesEqual, toHex } from '../util/bytes';
@@ -494,5 +494,12 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
     ...(malformed !== undefined && { signatureColumn: malformed.column }),
     ...(loaded.unreadable.length > 0 && { unreadable: loaded.unreadable }),
     ...(loaded.pcrConflicts.length > 0 && { pcrConflicts: loaded.pcrConflicts }),
+    ...(loaded.pcrValues.size > 0 && { suppliedPcrs: suppliedBankValues(loaded) }),
   };
+}
+
+function suppliedBankValues(loaded: LoadedInputs): PcrBankValues {
+  const out: PcrBankValues = {};
+  for (const [bank, pcrs] of loaded.pcrValues) out[bank] = bankValues(pcrs);
+  return out;
 }

@@ -137,6 +137,10 @@ export async function loadInputs(raw: readonly RawInput[], provider: HashProvide
   const queue: RawInput[] = [...raw];
   for (let at = 0; at < queue.length; at++) {
     const given = queue[at];
+    if (given.unreadable !== undefined) {
+      sink.unreadable.push({ name: given.name, reason: given.unreadable });
+      continue;
+    }
     const recognised = given.recognised ?? (given.kind === undefined ? recogniseInput(given.bytes, true) : recogniseAs(given.kind, given.bytes, true));
     const base = { name: given.name, size: given.bytes.length, sha256: await fingerprint(given.bytes, provider) };
     if (recognised === undefined) {

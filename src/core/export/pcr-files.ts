@@ -8,8 +8,9 @@
  *   known are written: a zero for a PCR nobody read would be a false value. evmctl 1.4 reads
  *   the lines in order from PCR-00 and stops at the first that is not the next it expects
  *   (tried: blank and comment lines stop it too), so a file is readable by it only when it
- *   holds every PCR from 0 up: the PCRs the firmware log replays fill 0–9 (evmctlPcrValues),
- *   and `evmctlGaps` says which are missing otherwise.
+ *   holds every PCR from 0 up: the values supplied or the firmware log's replay fill the
+ *   PCRs the IMA log does not extend (evmctlPcrValues), and `evmctlGaps` says which are
+ *   missing otherwise.
  * - tpm2_pcrread's YAML (tpm2-tools 5.x): per bank `  <bank>:` then one
  *   `    <index padded right to 2>: 0x<UPPER-CASE HEX>` line per PCR, as in
  *   `    0 : 0x5BB1…` and `    10: 0x70E4…`. tpm2-tools calls SM3 `sm3_256`.
@@ -31,9 +32,41 @@ export function exportEvmctlPcrs(values: Readonly<Record<string, string>>): stri
     .join('');
 }
 
-/** The known values of `bank`: the log's replay, and the firmware log's for the PCRs it does not extend. */
-export function evmctlPcrValues(report: Pick<Report, 'replay' | 'firmware'>, bank: HashAlgorithm): Record<string, string> {
-  return { ...(report.firmware?.replay[bank] ?? {}), ...(report.replay?.[bank] ?? {}) };
+/** Where an evmctl file's value of a PCR came from. */
+export type EvmctlPcrSource = 'log' | 'supplied' | 'firmware';
+
+export interface EvmctlPcrs {
+  /** PCR index (decimal string) → hex. */
+  readonly values: Record<string, string>;
+  /** The PCRs each source gave, ascending (a source that gave none is absent). */
+  readonly sources: Partial<Record<EvmctlPcrSource, number[]>>;
+}
+
+/**
+ * The known values of `bank`: the log's replay for the PCRs it extends, and for the others the
+ * value supplied (the TPM's own reading), else the firmware log's replay. Every PCR with a
+ * value is written: evmctl needs 0–9 for the boot_aggregate and reads from PCR-00 up.
+ */
+export function evmctlPcrValues(
+  report: Pick<Report, 'replay' | 'firmware'>,
+  bank: HashAlgorithm,
+  supplied?: PcrBankValues,
+): EvmctlPcrs {
+  const layers: [EvmctlPcrSource, Readonly<Record<string, string>> | undefined][] = [
+    ['log', report.replay?.[bank]],
+    ['supplied', supplied?.[bank]],
+    ['firmware', report.firmware?.replay[bank]],
+  ];
+  const values: Record<string, string> = {};
+  const sources: Partial<Record<EvmctlPcrSource, number[]>> = {};
+  for (const [source, layer] of layers) {
+    for (const [pcr, hex] of sortedPcrs(layer ?? {})) {
+      if (Object.hasOwn(values, String(pcr))) continue;
+      values[String(pcr)] = hex;
+      (sources[source] ??= []).push(pcr);
+    }
+  }
+  return { values, sources };
 }
 
 /** PCRs below the highest given that are missing: while there are any, evmctl 1.4 cannot read the file. */

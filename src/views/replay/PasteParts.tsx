@@ -46,7 +46,7 @@ export function PasteParts({ parts }: { readonly parts: readonly PastePartSummar
       ) : null}
       {unknown.length > 0 ? (
         <p className="quote-field__note">
-          Lines not understood are ignored. Accepted: a quote (hex, base64, Keylime string), a TPMT_SIGNATURE, an AK (PEM), PCR listings, and
+          Lines not understood are refused as unreadable inputs (the verdict fails, as for a file no kind fits): remove them or correct them. Accepted: a quote (hex, base64, Keylime string), a TPMT_SIGNATURE, an AK (PEM), PCR listings, and
           labelled lines such as “quote: …”, “sig: …”, “nonce: …”.
         </p>
       ) : null}

@@ -60,6 +60,16 @@ describe('replayHeadline', () => {
     expect(replayHeadline({ ...base, log, quote: { ...quote, digestMatches: false } }, 33).tone).toBe('error');
   });
 
+  it('a covering quote that is not trusted is said without the pass tone', () => {
+    const covering = { ...quote, digestMatches: true, matchedEntries: 33 };
+    expect(replayHeadline({ ...base, log, quote: { ...covering, signature: 'invalid' } }, 33)).toEqual({
+      tone: 'error',
+      text: 'The quote covers all 33 entries of the log. But the quote is not trusted: its signature does not verify.',
+    });
+    expect(replayHeadline({ ...base, log, quote: { ...covering, nonceMatches: false } }, 33)).toMatchObject({ tone: 'error', text: expect.stringMatching(/its nonce is not the one sent\.$/) });
+    expect(replayHeadline({ ...base, log, quote: { ...covering, signature: 'valid', nonceMatches: true } }, 33).tone).toBe('ok');
+  });
+
   it('a quote of PCRs the log does not extend attests no entry; supplied values still say how far the log goes (safeboot quote-t490)', () => {
     const other = { ...quote, selection: { sha256: [0, 1, 2, 4] }, digestMatches: true };
     expect(replayHeadline({ ...base, log, quote: other }, 33)).toEqual({

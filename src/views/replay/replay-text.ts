@@ -115,7 +115,11 @@ export function replayHeadline(report: Report, entryCount: number, conflicts: re
     if (quote.digestMatches === true) {
       const m = quote.matchedEntries;
       if (m === undefined || report.log === undefined) return { tone: 'ok', text: "The supplied PCR values reproduce the quote's pcrDigest." };
-      return { tone: m < entryCount ? 'warning' : 'ok', text: coverageSentence('The quote', m, entryCount), ...(m > 0 && m < entryCount ? { lastCovered: m - 1 } : {}) };
+      const covered = { text: coverageSentence('The quote', m, entryCount), ...(m > 0 && m < entryCount ? { lastCovered: m - 1 } : {}) };
+      // What a quote covers counts only when it is the TPM's: never green beside a FAIL for it.
+      const distrust = quote.signature === 'invalid' ? 'its signature does not verify' : quote.nonceMatches === false ? 'its nonce is not the one sent' : undefined;
+      if (distrust !== undefined) return { ...covered, tone: 'error', text: `${covered.text} But the quote is not trusted: ${distrust}.` };
+      return { ...covered, tone: m < entryCount ? 'warning' : 'ok' };
     }
     if (quote.digestMatches === false) return { tone: 'error', text: "No prefix of the log reproduces the quote's pcrDigest." };
     return { tone: 'pending', text: "The quote's pcrDigest could not be recomputed: a selected PCR has no known value." };

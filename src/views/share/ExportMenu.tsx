@@ -8,6 +8,7 @@ import type { Report } from '../../core/report/report';
 import { selectAnalysis } from '../../store/selectors';
 import { useInspector, useInspectorStoreApi } from '../../store/use-inspector';
 import { formatCount } from '../shared/format';
+import { formatPcrSet } from '../../core/util/pcr-set';
 import { downloadFile } from './download';
 import { exportFileNames } from './export-file-names';
 import { DEFAULT_SHARE_OPTIONS, makePermalink } from './make-permalink';
@@ -31,9 +32,11 @@ interface ExportItem {
  * only when one is open; on a read-only permalink view the rest come from the link's report.
  */
 export function ExportMenu() {
-  const report = useInspector((s) => (s.load.kind === 'ready' ? selectAnalysis(s)?.report : undefined));
+  const analysis = useInspector((s) => (s.load.kind === 'ready' ? selectAnalysis(s) : undefined));
+  const report = analysis?.report;
   const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
   const filtered = useInspector((s) => !isIdentityQuery(s.query));
+  const comparedWith = useInspector((s) => (s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined));
   const linkReport = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink.payload.report : undefined));
   const store = useInspectorStoreApi();
   const call = useWorkerCall();
@@ -114,19 +117,36 @@ export function ExportMenu() {
       });
     }
   }
+  if (log !== undefined && comparedWith !== undefined) {
+    items.push({
+      id: 'export-compare',
+      label: 'Comparison (JSON)',
+      detail: `the comparison with ${comparedWith}, as imascope compare --json writes it`,
+      run: async () => {
+        const file = await call('exportCompare', {});
+        downloadFile(file.text, names.compare, 'application/json');
+        return `Saved ${names.compare}`;
+      },
+    });
+  }
   for (const bank of HASH_ALGORITHMS) {
-    const values = evmctlPcrValues(shown, bank);
+    const { values, sources } = evmctlPcrValues(shown, bank, analysis?.suppliedPcrs);
     if (shown.replay?.[bank] === undefined || Object.keys(values).length === 0) continue;
     const name = names.evmctl(bank);
     const gaps = evmctlGaps(values);
+    const from = [
+      sources.log !== undefined ? `PCR ${formatPcrSet(sources.log)} replayed from the log` : undefined,
+      sources.supplied !== undefined ? `${formatPcrSet(sources.supplied)} as supplied` : undefined,
+      sources.firmware !== undefined ? `${formatPcrSet(sources.firmware)} from the firmware log's replay` : undefined,
+    ].filter((part) => part !== undefined).join('; ');
     items.push({
       id: 'export-evmctl',
       bank,
       label: `evmctl PCR file, ${bank}`,
       detail:
         gaps.length === 0
-          ? `PCR ${Object.keys(values).join(', ')}, for evmctl ima_measurement --pcrs ${bank},${name}`
-          : `the PCRs known (${Object.keys(values).join(', ')}); PCRs ${gaps.join(', ')} are unknown and not written, so evmctl, which reads from PCR-00 on, needs them added (give the firmware log or PCR values)`,
+          ? `${from}, for evmctl ima_measurement --pcrs ${bank},${name}`
+          : `${from}; PCRs ${formatPcrSet(gaps)} are unknown and not written, so evmctl, which reads from PCR-00 on, needs them added (give the firmware log or PCR values)`,
       run: () => {
         downloadFile(exportEvmctlPcrs(values), name, 'text/plain');
         return Promise.resolve(`Saved ${name}`);

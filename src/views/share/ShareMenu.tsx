@@ -13,6 +13,7 @@ import {
   type ShareOptions,
 } from './make-permalink';
 import { useWorkerCall } from '../shared/worker-call';
+import { SafeText } from '../shared/SafeText';
 import { usePopover } from './use-popover';
 import './share.css';
 
@@ -36,6 +37,7 @@ export function ShareMenu() {
   const analysisDone = useInspector((s) => s.load.kind === 'ready' && s.load.analysis.kind === 'done');
   const logSize = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.sourceSize : undefined));
   const opened = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink : undefined));
+  const comparedWith = useInspector((s) => (s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined));
   const store = useInspectorStoreApi();
   const call = useWorkerCall();
   const popover = usePopover();
@@ -105,7 +107,13 @@ export function ShareMenu() {
             </button>
           </div>
           {state.kind === 'made' ? (
-            <LinkDetails link={state.link} current={report ?? opened?.payload.report} embedded={opened === undefined && options.embedLog && canEmbed} onCopy={() => void copy(state.link)} />
+            <LinkDetails
+              link={state.link}
+              current={report ?? opened?.payload.report}
+              embedded={opened === undefined && options.embedLog && canEmbed}
+              comparedWith={opened === undefined ? comparedWith : undefined}
+              onCopy={() => void copy(state.link)}
+            />
           ) : state.kind === 'failed' ? (
             <p className="share-panel__error" role="alert">
               Could not make the link: {state.message}
@@ -162,11 +170,14 @@ function LinkDetails({
   link,
   current,
   embedded,
+  comparedWith,
   onCopy,
 }: {
   readonly link: MadePermalink;
   readonly current: Report | undefined;
   readonly embedded: boolean;
+  /** The reference of the comparison shown: the link carries one case's diagnosis, not it. */
+  readonly comparedWith: string | undefined;
   readonly onCopy: () => void;
 }) {
   const budget = embedded ? PERMALINK_MAX_LENGTH_WITH_LOG : PERMALINK_MAX_LENGTH;
@@ -184,6 +195,11 @@ function LinkDetails({
       {current !== undefined && current !== link.report ? (
         <p className="share-panel__stale">The diagnosis changed since this link was made; press Share again for a new one.</p>
       ) : null}
+      {comparedWith !== undefined ? (
+        <p className="share-panel__dropped" data-testid="permalink-comparison">
+          The comparison with <SafeText text={comparedWith} /> is not in the link: it carries the diagnosis of this case alone. Save the comparison with Export ▸ Comparison (JSON).
+        </p>
+      ) : null}
       {link.dropped.length > 0 ? (
         <div className="share-panel__dropped" data-testid="permalink-dropped">
           <p>To stay within the budget the link leaves out:</p>
@@ -195,7 +211,7 @@ function LinkDetails({
         </div>
       ) : (
         <p className="share-panel__complete" data-testid="permalink-dropped">
-          Nothing was left out.
+          {comparedWith === undefined ? 'Nothing was left out.' : 'Nothing else was left out.'}
         </p>
       )}
     </>

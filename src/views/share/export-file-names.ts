@@ -13,6 +13,8 @@ export interface ExportFileNames {
   readonly pcrread: string;
   /** "Accept these changes" of the compare view: a Keylime runtime policy. */
   readonly policyUpdate: string;
+  /** The comparison, as `imascope compare --json` writes it. */
+  readonly compare: string;
   /** A runtime policy made from the log, and the judged policy with the failing entries added. */
   readonly policy: string;
   readonly patchedPolicy: string;
@@ -39,6 +41,7 @@ export function exportFileNames(logName: string | undefined): ExportFileNames {
     ascii: kernelName !== null ? `ascii_runtime_measurements${kernelName[1] ?? ''}` : `${base}.ascii`,
     pcrread: 'firmware-pcrs.yaml',
     policyUpdate: `${base}.policy-update.json`,
+    compare: `${base}.compare.json`,
     policy: `${base}.runtime-policy.json`,
     patchedPolicy: `${base}.runtime-policy.updated.json`,
     evmctl: (bank) => `pcrs-replayed-${bank}.txt`,

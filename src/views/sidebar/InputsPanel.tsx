@@ -21,9 +21,14 @@ export function InputsPanel() {
   const summaries = load.kind === 'ready' ? load.summary.inputs : load.kind === 'error' ? (load.inputs ?? []) : [];
   // Inputs no kind fits alone, as the analysis read them with the rest of the case.
   const readings = useInspector(selectAnalysis)?.readWithCase ?? [];
+  const compare = useInspector((s) => s.compare);
+  const clearCompare = useInspector((s) => s.clearCompare);
   if (inputs.length === 0) return null;
+  // The comparison's reference is an input of the view too (not of the analysis): listed
+  // last, with its role, so the sidebar names every file the page shows.
+  const reference = compare.kind === 'ready' ? { name: compare.document.reference.name, kind: compare.document.reference.kind } : undefined;
   return (
-    <Panel id="inputs-title" title="Inputs" count={inputs.length}>
+    <Panel id="inputs-title" title="Inputs" count={inputs.length + (reference === undefined ? 0 : 1)}>
       <ul className="inputs">
         {inputs.map((input) => {
           const summary = summaries.find((s) => s.id === input.id);
@@ -91,6 +96,21 @@ export function InputsPanel() {
             </li>
           );
         })}
+        {reference !== undefined ? (
+          <li className="input-item" data-testid="input-reference" data-kind={reference.kind}>
+            <div className="input-item__head">
+              <span className="input-item__name" title={visibleText(reference.name)}>
+                <SafeText text={reference.name} />
+              </span>
+              <button type="button" className="icon-button" aria-label={`Clear the comparison with ${reference.name}`} title="Clear the comparison" onClick={clearCompare}>
+                ×
+              </button>
+            </div>
+            <p className="input-item__note">
+              The comparison&apos;s reference ({reference.kind === 'policy' ? 'a runtime policy' : 'a known-good IMA list'}): compared with, not analysed.
+            </p>
+          </li>
+        ) : null}
       </ul>
     </Panel>
   );

@@ -109,6 +109,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
     ...(readWithCase.length > 0 ? { readWithCase } : {}),
     ...(analysis.pcrConflicts !== undefined ? { pcrConflicts: analysis.pcrConflicts } : {}),
     ...(shown !== state ? { shown: shown.summary } : {}),
+    ...(analysis.suppliedPcrs !== undefined ? { suppliedPcrs: analysis.suppliedPcrs } : {}),
   };
 }
 

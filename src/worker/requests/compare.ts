@@ -12,7 +12,9 @@
 import { acceptChanges, entryNumbers } from '../../core/compare/accept-changes';
 import { SNIFF_HEAD_BYTES } from '../../core/inputs/input-kind-module';
 import { imaListOptions, recogniseInput } from '../../core/inputs/registry';
-import { compareDocument, type CompareDocument } from '../../core/compare/compare-json';
+import { compareDocument, failingChecks, type CompareDocument } from '../../core/compare/compare-json';
+import { listFindings } from '../../core/analysis/list-findings';
+import { parseImaLog, type ImaParseOptions } from '../../core/ima/parse-ima-log';
 import { compareLogs, type LogComparison } from '../../core/compare/compare-logs';
 import { comparePolicy } from '../../core/compare/compare-policy';
 import { parseRuntimePolicy, PolicyInputError, type LoadedPolicy, type RuntimePolicy } from '../../core/policy/runtime-policy';
@@ -25,6 +27,13 @@ import { cacheKeyOf, isLogKind, parseLog } from './open';
 
 /** The reference policy of a comparison made against one (the base of its policy update). */
 const basePolicies = new WeakMap<LogComparison, RuntimePolicy>();
+/**
+ * Each comparison's reference, for its export: its name and, for a list, its file and how it
+ * was read. The list's own findings (none for a policy, as in the CLI) need its entries, which
+ * are not kept after the comparison: the export reads the file again, so that a comparison
+ * does not wait for findings only an export asks for.
+ */
+const references = new WeakMap<LogComparison, { readonly name: string; readonly list?: { readonly file: Blob; readonly options: ImaParseOptions } }>();
 
 async function compareWith(session: Session, file: Blob, name: string, id: RequestId, signal: AbortSignal): Promise<CompareDocument> {
   const state = session.state;
@@ -38,6 +47,7 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
     const base = readReferencePolicy(new Uint8Array(await file.arrayBuffer()), name);
     result = comparePolicy(base, opened.log);
     basePolicies.set(result, base.policy);
+    references.set(result, { name });
   } else if (isLogKind(kind) && options !== undefined) {
     const input: InputFile = { id: `reference:${name}`, name, file };
     const reference = await parseLog(session, input, kind, options, cacheKeyOf(input, kind), id, signal, { reference: true });
@@ -45,6 +55,7 @@ async function compareWith(session: Session, file: Blob, name: string, id: Reque
       throw new SessionError('unrecognizedFormat', `${name} has no readable entry: ${reference.log.errors[0]?.message ?? 'empty'}`);
     }
     result = compareLogs(reference.log, opened.log, reference.namesAndDigests !== undefined ? { reference: reference.namesAndDigests } : {});
+    references.set(result, { name, list: { file, options } });
   } else {
     const looks = kind ?? describeUnrecognized(head);
     throw new SessionError('unrecognizedFormat', `${name} cannot be the reference: it is neither an IMA measurement list nor a runtime policy (it looks like ${looks}).`);
@@ -84,7 +95,29 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
   return { text: `${JSON.stringify(update.policy, null, 1)}\n`, accepted: update.accepted, skipped: update.skipped, merged: base !== undefined };
 }
 
-export const compareHandlers: Handlers<'compareWith' | 'acceptChanges'> = {
+/**
+ * The comparison as the CLI's `compare --json` writes it (compare-command.ts): the failing
+ * list's findings are its analysis's when the case has other inputs (then with its checks),
+ * else the list's own, as for a FAILING given alone.
+ */
+async function exportComparison(session: Session): Promise<{ text: string }> {
+  const opened = session.requireLog();
+  const comparison = session.state.comparison;
+  const reference = comparison === undefined ? undefined : references.get(comparison);
+  if (comparison === undefined || reference === undefined) throw new SessionError('noLog', 'Nothing has been compared yet');
+  const report = session.state.analysis?.report;
+  const name = opened.overview.name;
+  const withOthers = report !== undefined && report.inputs.length > 1;
+  const findings = withOthers ? report.findings : listFindings(opened.log, name, await session.hashProvider());
+  const checks = withOthers ? failingChecks(report, opened.log.entries.length, comparison.divergence) : undefined;
+  const list = reference.list;
+  const referenceFindings = list === undefined ? [] : listFindings(parseImaLog(new Uint8Array(await list.file.arrayBuffer()), list.options), reference.name, await session.hashProvider());
+  const doc = compareDocument(comparison, { reference: reference.name, failing: name }, { reference: referenceFindings, failing: findings }, checks);
+  return { text: `${JSON.stringify(doc, null, 2)}\n` };
+}
+
+export const compareHandlers: Handlers<'compareWith' | 'acceptChanges' | 'exportCompare'> = {
   compareWith: (session, { file, name }, { id, signal }) => session.first(() => compareWith(session, file, name, id, signal)),
   acceptChanges: (session, { groups }, { id }) => acceptChosen(session, groups, id),
+  exportCompare: (session) => exportComparison(session),
 };
