@@ -52,7 +52,7 @@ export function splitPastedInput(paste: PastedInput, whole: { readonly raw: RawI
     // Given as a check: text nothing understands fails the verdict as an unreadable file does.
     const lines = summaries[k].lineCount;
     const place = lines === 1 ? '' : ` (lines ${p.lineStart + 1}–${p.lineStart + lines})`;
-    return [{ name, bytes: encodeText(p.text), unreadable: `not recognised as any accepted input${place}` }];
+    return [{ name, bytes: encodeText(p.text), unreadable: `${p.why ?? 'not recognised as any accepted input'}${place}` }];
   });
   const nonce = parts.find((p) => p.kind === 'nonce')?.text;
   const first = raws.find((r) => r.kind !== undefined)?.kind;

@@ -88,6 +88,14 @@ describe('splitPaste', () => {
       ['unknown', 1],
     ]);
     expect(parts[1].text).toBe(printed);
+    // Not understood as a check, and said why (the analysis refuses it with this reason).
+    expect(parts[1].why).toMatch(/^a quote's fields as tpm2_print prints them, which cannot be checked/);
+    // A line nothing reads after it is a part of its own, not said to be tpm2_print's.
+    const after = splitPaste([printed, 'thanks!'].join('\n'));
+    expect(after.map((p) => [p.kind, p.why === undefined])).toEqual([
+      ['unknown', false],
+      ['unknown', true],
+    ]);
   });
 
   it("tpm2_print's TPMS_ATTEST ends at a line it does not print: the user's nonce and quote after it are read", () => {

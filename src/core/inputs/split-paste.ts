@@ -28,6 +28,8 @@ export interface PastePart {
   lineStart: number;
   /** It has `kind`'s shape or label, but does not parse as one. */
   unreadable?: true;
+  /** An `unknown` part known for what it is, and why it cannot be checked. */
+  why?: string;
 }
 
 type Kind = PasteKind;
@@ -39,6 +41,7 @@ const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
  * tpm2_print gives the nonce a quote holds, and taken as the verifier's the nonce check would
  * compare the quote with itself and pass.
  */
+const TPM2_PRINT_UNCHECKABLE = "a quote's fields as tpm2_print prints them, which cannot be checked: give the quote's bytes (tpm2_quote -m FILE, or the hex after its quoted:)";
 const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
 const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
@@ -114,7 +117,7 @@ export function splitPaste(text: string): PastePart[] {
   const push = (kind: Kind, partText: string, lineStart: number): void => {
     const last = parts[parts.length - 1];
     const adjacent = last !== undefined && lineStart === last.lineStart + last.text.split('\n').length;
-    if (kind === 'unknown' && last?.kind === 'unknown' && adjacent) {
+    if (kind === 'unknown' && last?.kind === 'unknown' && last.why === undefined && adjacent) {
       last.text += `\n${partText}`;
     } else {
       parts.push({ kind, text: partText, lineStart });
@@ -168,7 +171,7 @@ export function splitPaste(text: string): PastePart[] {
       // quote with itself and pass. Kept whole, said not understood (the quote's bytes are
       // what is checked).
       const end = runEnd(lines, i + 1, (l) => TPM2_PRINT_ATTEST_LINE_RE.test(l));
-      push('unknown', block(i, end), i);
+      parts.push({ kind: 'unknown', text: block(i, end), lineStart: i, why: TPM2_PRINT_UNCHECKABLE });
       i = end;
       continue;
     }
