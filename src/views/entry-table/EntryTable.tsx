@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { useTable, type ColumnSizingState, type ColumnVisibilityState, type SortingState } from '@tanstack/react-table';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
+import { judgesEntries } from '../../core/policy/policy-dry-run';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
@@ -48,7 +49,7 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
   // The checks column shows once a policy dry run or a signature check gave rows a verdict.
   const judged = useInspector((s) => {
     const report = selectAnalysis(s)?.report;
-    return report?.policy !== undefined || report?.signatures !== undefined;
+    return report !== undefined && judgesEntries(report);
   });
 
   const rows = useMemo(() => (page === undefined ? [] : rowsOfPage(page, templates)), [page, templates]);

@@ -1,5 +1,6 @@
 import { ENTRY_STATUSES, type EntryStatus } from '../../core/query/entry-status';
 import { filtersPolicyFailures } from '../../core/query/policy-failures-filter';
+import { judgesEntries } from '../../core/policy/policy-dry-run';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
@@ -119,7 +120,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
           </option>
         ))}
       </select>
-      {analysis?.report.policy !== undefined || analysis?.report.signatures !== undefined ? (
+      {analysis !== undefined && judgesEntries(analysis.report) ? (
         <label className="policy-filter" title="Only the entries the runtime-policy dry run fails">
           <input type="checkbox" data-testid="filter-policy-failures" checked={filtersPolicyFailures(query.search)} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
           {/* With keys and no policy Keylime still fails entries, but the report counts them only with a policy: no false 0. */}
