@@ -175,6 +175,14 @@ export const entryColumns = helper.columns([
   }),
 ]);
 
+/**
+ * The columns that give way when the table is narrower than its columns (EntryTable.css
+ * gives them flex-shrink, down to their minSize): the digests first, which show shortened
+ * anyway, then the name a little, so that the name stays in view beside the fixed columns.
+ * Below the sum of those minimums the table scrolls sideways.
+ */
+export const SHRINKING_COLUMNS: ReadonlySet<string> = new Set(['status', 'fileDigest', 'name']);
+
 /** Column id → the worker's sort column (the template-digest column sorts by status). */
 export const SORT_COLUMN_OF: Readonly<Record<string, SortColumn>> = {
   index: 'index',
