@@ -5,23 +5,13 @@ import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
+import { COLUMN_LABELS } from './column-labels';
 import { entryColumns } from './columns';
 import './EntryToolbar.css';
 import { FilterField } from './FilterField';
 
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
 
-const COLUMN_LABELS: Readonly<Record<string, string>> = {
-  index: '#',
-  pcr: 'PCR',
-  template: 'Template',
-  status: 'Template digest',
-  fileDigest: 'File digest',
-  name: 'Name',
-  keyId: 'Key id',
-  flags: 'Flags',
-  compare: 'Compare',
-};
 
 /** A select of one numeric value or all of them (an empty filter). */
 function OneOfFilter({
@@ -139,7 +129,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
                   checked={columnVisibility[id] !== false}
                   onChange={(e) => setColumnVisibility({ ...columnVisibility, [id]: e.currentTarget.checked })}
                 />
-                {COLUMN_LABELS[id] ?? id}
+                {COLUMN_LABELS.get(id) ?? id}
               </label>
             );
           })}

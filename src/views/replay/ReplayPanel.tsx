@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis, selectEntryCount } from '../../store/selectors';
 import { useAppCommands } from '../shared/app-commands';
-import { formatCount } from '../shared/format';
+import { entryNumber } from '../shared/format';
 import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
 import { PcrConflicts } from './PcrConflicts';
@@ -75,7 +75,7 @@ export function ReplayPanel() {
               data-testid="jump-to-covered"
               onClick={() => commands.goToEntry(headline.lastCovered ?? 0)}
             >
-              Go to entry #{formatCount(headline.lastCovered)}
+              Go to entry {entryNumber(headline.lastCovered)}
             </button>
           ) : null}
         </p>
