@@ -83,7 +83,7 @@ test('filter expressions show the entries they match, counted', async ({ inspect
   inspector.assertClean();
 });
 
-test('a syntax error turns the field red with its column, and the last valid filter stays', async ({ inspector }) => {
+test('a syntax error turns the field red with its column and matches no entry (no earlier filter’s rows)', async ({ inspector }) => {
   await inspector.open();
   await inspector.loadFiles([file]);
   await inspector.waitForReady();
@@ -101,7 +101,9 @@ test('a syntax error turns the field red with its column, and the last valid fil
   await expect(error).toHaveAttribute('data-start', '25');
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(field).toHaveCSS('border-top-color', /rgb\((1[5-9]\d|2\d\d), \d+, \d+\)/);
-  await expect(inspector.entryCount).toHaveText(String(elevens));
+  await expect(inspector.entryCount).toHaveText('0');
+  await expect(inspector.page.getByTestId('entry-row')).toHaveCount(0);
+  await expect(inspector.page.getByText('No rows: the filter is not a valid expression')).toBeVisible();
   if (SHOTS) await inspector.page.locator('.entry-toolbar').screenshot({ path: `${SHOTS}/filter-error.png` });
   await field.fill('pcr == 11 && sig == maybe');
   await expect(error).toContainText('Column 21: sig is one of valid, invalid, unknown-key, unsigned, none');
@@ -109,6 +111,27 @@ test('a syntax error turns the field red with its column, and the last valid fil
   await expect(error).toHaveCount(0);
   await expect(inspector.entryCount).toHaveText(String(count((e) => e.pcr === 11 && e.template === 'ima-sig')));
   if (SHOTS) await inspector.page.locator('.entry-toolbar').screenshot({ path: `${SHOTS}/filter-valid.png` });
+  inspector.assertClean();
+});
+
+test('the completion list opened under an erroneous filter never covers its error', async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([file]);
+  await inspector.waitForReady();
+  const field = inspector.page.getByTestId('entry-filter');
+  await field.focus();
+  await inspector.page.keyboard.type('libc');
+  await expect(inspector.entryCount).toHaveText(String(count((e) => e.path.includes('libc'))));
+  await field.fill('');
+  await inspector.page.keyboard.type('name ~ "("');
+  const error = inspector.page.getByTestId('entry-filter-error');
+  await expect(error).toContainText('Unterminated group');
+  const list = inspector.page.getByTestId('entry-filter-suggestions');
+  await expect(list).toBeVisible();
+  const e = await error.boundingBox();
+  const l = await list.boundingBox();
+  expect(e !== null && l !== null && l.y >= e.y + e.height).toBe(true);
+  await expect(inspector.entryCount).toHaveText('0');
   inspector.assertClean();
 });
 

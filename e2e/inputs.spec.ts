@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './inspector-page';
-import { makeLog } from './fixtures';
+import { makeLog, type TestFile } from './fixtures';
+import { sharedDataPath } from '../src/core/testing/shared-data';
+
+function swtpm(name: string): TestFile {
+  return { name, mimeType: 'application/octet-stream', buffer: readFileSync(sharedDataPath('swtpm', name)) };
+}
 
 test('inputs are listed as recognised, and can be re-classified and removed', async ({ inspector }) => {
   const log = makeLog(60);
@@ -62,4 +68,18 @@ test('the page itself never scrolls, however long the sidebar: its panes do', as
   }));
   expect(sizes.sidebar).toBeGreaterThan(sizes.window);
   expect(sizes.page).toBe(sizes.window);
+});
+
+test('a key that verifies no quote is listed as the IMA key the report calls it, and checks no entry', async ({ inspector }) => {
+  await inspector.open();
+  await inspector.loadFiles([swtpm('binary_runtime_measurements'), swtpm('ak_rsa.pem')]);
+  await inspector.waitForReady();
+  const key = inspector.page.getByTestId('input-item').filter({ hasText: 'ak_rsa.pem' });
+  await expect(key).toHaveAttribute('data-kind', 'ima-key');
+  await expect(key.getByRole('combobox').locator('option').first()).toHaveText('IMA verification key (detected with the case)');
+  await expect(inspector.page.getByTestId('finding').filter({ hasText: 'IMA verification key' })).toHaveCount(1);
+  // The log has no signed entry and no policy was given: nothing judged a row.
+  await expect(inspector.page.getByRole('columnheader', { name: 'Checks' })).toHaveCount(0);
+  await expect(inspector.page.getByTestId('filter-policy-failures')).toHaveCount(0);
+  await expect(inspector.row(4)).toHaveAttribute('data-policy', 'none');
 });

@@ -71,6 +71,43 @@ for (const size of SIZES) {
   });
 }
 
+/** Where a column's header lies against the table's scroll viewport (its left and right edges). */
+async function columnSpan(page: Page, id: string): Promise<{ left: number; right: number; viewLeft: number; viewRight: number }> {
+  const header = await page.locator(`[data-testid="entry-table"] [role="columnheader"].entry-cell--${id}`).boundingBox();
+  const view = await page.locator('[data-testid="entry-table"] .row-table__scroll').boundingBox();
+  if (header === null || view === null) throw new Error(`no ${id} header or no table`);
+  return { left: header.x, right: header.x + header.width, viewLeft: view.x, viewRight: view.x + view.width };
+}
+
+test.describe('narrow windows', () => {
+  for (const width of [1024, 820]) {
+    test.describe(`${width} pixels`, () => {
+      test.use({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+      test('the digests give way so the name stays in view; what does not fit scrolls sideways', async ({ inspector }, info) => {
+        const page = inspector.page;
+        await inspector.open('?sample=clean-boot');
+        await inspector.waitForReady();
+        await expect(inspector.rows.first()).toBeVisible();
+        await shoot(page, info, `entry-table-${width}`);
+        const name = await columnSpan(page, 'name');
+        expect(name.left).toBeGreaterThanOrEqual(name.viewLeft);
+        expect(name.right).toBeLessThanOrEqual(name.viewRight);
+        // The name's cells are as wide as its header (header and rows shrink alike).
+        const cell = await inspector.row(2).locator('.entry-cell--name').boundingBox();
+        expect(cell?.x).toBe(name.left);
+        expect(cell !== null && Math.abs(cell.x + cell.width - name.right) < 1).toBe(true);
+        const scroller = page.locator('[data-testid="entry-table"] .row-table__scroll');
+        const flags = await columnSpan(page, 'flags');
+        if (flags.right > flags.viewRight) {
+          // Cut off: reachable by scrolling, and the header follows the rows.
+          await scroller.evaluate((e) => e.scrollTo({ left: e.scrollWidth }));
+          await expect.poll(async () => (await columnSpan(page, 'flags')).right).toBeLessThanOrEqual(flags.viewRight);
+        }
+      });
+    });
+  }
+});
+
 test.describe('folding', () => {
   test.use({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 });
 

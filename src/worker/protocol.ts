@@ -131,8 +131,10 @@ export interface AnalysisSummary {
   /** The parts a pasted text was split into, with what nothing recognised (kind 'unknown'). */
   readonly pasteParts?: readonly PastePartSummary[];
   /**
-   * The open inputs no kind fitted on their own, as the analysis read them: a tpm2 '-F values'
-   * PCR file read with a quote's selection (`kind`), or why it could not be read (`reason`).
+   * The open inputs the analysis settled otherwise than the open step's sniff (as the report's
+   * `inputs[].kind`): one no kind fitted alone, read as a tpm2 '-F values' PCR file with a
+   * quote's selection (`kind`) or why it could not be read (`reason`); a key that verifies no
+   * quote, kept as an IMA verification key (`kind`).
    */
   readonly readWithCase?: readonly InputReading[];
   /** PCRs given different values (in one listing, or by two inputs): none was compared. */
@@ -152,7 +154,7 @@ export interface PasteSummary extends InputSummary {
   readonly refused?: readonly string[];
 }
 
-/** How the analysis read an input the open step recognised as no kind (by InputSummary.id). */
+/** How the analysis read an input, where it differs from the open step's sniff (by InputSummary.id). */
 export interface InputReading {
   readonly id: string;
   readonly kind?: InputKind;

@@ -16,6 +16,8 @@ import { buildImaLog, formatEvmctlPcrFile, type BuildEntry, type BuiltLog, type 
 import { kexecSoftReboot, platformBootEntry } from '../testing/ima-scenarios';
 import { hasEvmctl, runEvmctlImaMeasurement } from '../testing/evmctl';
 import { buildQuoteAttest, quoteDigest, signQuote } from '../testing/build-quote';
+import { judgesEntries } from '../policy/policy-dry-run';
+import { PolicyCode } from '../query/entry-verdicts';
 import { analyzeRaw } from './analyze';
 import type { AnalyzeOptions, RawInput } from './analysis-types';
 
@@ -140,6 +142,26 @@ describe('swtpm artefacts (a real software TPM extended with the log)', () => {
       { nonce: 'ffff' },
     );
     expect(codes(report)).toEqual(expect.arrayContaining(['quote-signature-invalid', 'quote-digest-mismatch', 'quote-nonce-mismatch']));
+  });
+
+  it('a signature checked with a key that verifies no quote does not call that key an attestation key', async () => {
+    const report = await run([swtpm('binary_runtime_measurements'), swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_ecc.pem')]);
+    expect(report.inputs.find((i) => i.name === 'ak_ecc.pem')?.kind).toBe('ima-key');
+    expect(report.findings.find((f) => f.code === 'quote-signature-invalid')?.message).toBe(
+      'The quote signature does not verify with ak_ecc.pem, a key that verifies none of the supplied quotes (no attestation key was given): an RSA signature cannot come from this ECC AK',
+    );
+    // A TPM public area is an AK whatever it verifies: still called one.
+    const pub = await run([swtpm('q1_rsassa_sha256_10.msg'), swtpm('q1_rsassa_sha256_10.sig'), swtpm('ak_ecc.pub')]);
+    expect(pub.findings.find((f) => f.code === 'quote-signature-invalid')?.message).toMatch(/^The quote signature does not verify with the supplied attestation key: /);
+  });
+
+  it('a key beside a log with no signed entry judges no entry: no pass for its violation, no checks to show', async () => {
+    const analysis = await analyzeRaw([swtpm('binary_runtime_measurements'), swtpm('ak_rsa.pem')], {}, provider);
+    expect(analysis.report.inputs.find((i) => i.name === 'ak_rsa.pem')?.kind).toBe('ima-key');
+    expect(analysis.report.policy).toBeUndefined();
+    expect(judgesEntries(analysis.report)).toBe(false);
+    // Entry 4 is the violation: nothing checked it.
+    expect([...(analysis.policyRun?.policyColumn ?? [])]).toEqual([0, 1, 2, 3, 4, 5].map(() => PolicyCode.none));
   });
 
   it('the Keylime quote string verifies with the Keylime AK and its ASCII nonce', async () => {

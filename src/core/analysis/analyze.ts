@@ -412,7 +412,9 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
       report.quote = q.report;
       matchedEntries = q.report.matchedEntries;
     }
-    findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined));
+    // A quote no key verifies is judged with the first key of any kind (pair-quotes.ts).
+    const judgedWith = paired.ak !== undefined && !loaded.aks.includes(paired.ak) ? paired.ak.input : undefined;
+    findings.push(...quoteFindings(q, entryCount, loaded.quotes.length > 1 ? paired.input : undefined, judgedWith));
     if (q.hypothesis?.violations === 'zero') zeroMatched = true;
     if (loaded.log !== undefined && pcrReplay !== undefined && logFacts !== undefined) {
       const fromQuote = pcrChecksFromQuote(loaded, pcrReplay, [...(report.pcrChecks ?? []), ...quoteChecks], paired.input, q);

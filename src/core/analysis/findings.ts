@@ -393,17 +393,22 @@ function foldRuns(sorted: readonly number[]): Array<[number, number]> {
   return runs;
 }
 
-/** `source`: the quote's input, named in every message when several quotes were given. */
-export function quoteFindings(q: QuoteCheck, entryCount: number | undefined, source?: string): Finding[] {
-  const out = singleQuoteFindings(q, entryCount);
+/**
+ * `source`: the quote's input, named in every message when several quotes were given.
+ * `judgedWith`: the key the signature was checked with when it is no attestation key (it
+ * verifies no supplied quote; the report calls it an IMA key), so it is not called one.
+ */
+export function quoteFindings(q: QuoteCheck, entryCount: number | undefined, source?: string, judgedWith?: string): Finding[] {
+  const out = singleQuoteFindings(q, entryCount, judgedWith);
   return source === undefined ? out : out.map((f) => ({ ...f, message: `${source}: ${f.message}` }));
 }
 
-function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined): Finding[] {
+function singleQuoteFindings(q: QuoteCheck, entryCount: number | undefined, judgedWith: string | undefined): Finding[] {
   const out: Finding[] = [];
   const r = q.report;
   if (r.signature === 'invalid') {
-    out.push(finding('quote-signature-invalid', `The quote signature does not verify with the supplied attestation key: ${q.signatureDetail ?? ''}`.trim()));
+    const key = judgedWith === undefined ? 'the supplied attestation key' : `${judgedWith}, a key that verifies none of the supplied quotes (no attestation key was given)`;
+    out.push(finding('quote-signature-invalid', `The quote signature does not verify with ${key}: ${q.signatureDetail ?? ''}`.trim()));
   }
   if (q.akNotAttestationKey !== undefined) {
     out.push(

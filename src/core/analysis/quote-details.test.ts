@@ -80,6 +80,11 @@ describe('describeQuote (swtpm)', () => {
   it('a wrong key and a missing signature are said as such', async () => {
     const wrong = await details(['q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig', 'ak_ecc.pem']);
     expect(wrong.signature?.valid).toBe(false);
+    // It verifies no quote: the report keeps it as an IMA key, and so is it named here.
+    expect(wrong.ak?.imaKey).toBe('ak_ecc.pem');
+    const pub = await details(['q1_rsassa_sha256_10.msg', 'q1_rsassa_sha256_10.sig', 'ak_ecc.pub']);
+    expect(pub.ak).toBeDefined();
+    expect(pub.ak?.imaKey).toBeUndefined();
     const alone = await details(['q1_rsassa_sha256_10.msg']);
     expect(alone.signature).toBeUndefined();
     expect(alone.signatureMissing).toEqual(['signature', 'attestation key']);

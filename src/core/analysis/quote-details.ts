@@ -50,7 +50,14 @@ export interface QuoteDetails {
   /** Why the signature the quote's own input carries could not be read (then `signature` is missing). */
   readonly signatureUnreadable?: string;
   readonly signatureScheme?: string;
-  readonly ak?: { readonly kind: 'rsa' | 'ecc'; readonly bits?: number; readonly curve?: string; readonly source: string };
+  readonly ak?: {
+    readonly kind: 'rsa' | 'ecc';
+    readonly bits?: number;
+    readonly curve?: string;
+    readonly source: string;
+    /** The key's input when it is no attestation key (it verifies no supplied quote; the report calls it an ima-key). */
+    readonly imaKey?: string;
+  };
   /** Every selected PCR, in digest order, with the source of its value. */
   readonly digestInputs: ReadonlyArray<{ readonly bank: string; readonly pcr: number; readonly source: DigestInputSource }>;
 }
@@ -110,6 +117,7 @@ export async function describeQuote(loaded: LoadedInputs, known: (bank: HashAlgo
             ...(ak.bits === undefined ? {} : { bits: ak.bits }),
             ...(ak.curve === undefined ? {} : { curve: ak.curve }),
             source: ak.source,
+            ...(first.ak !== undefined && !loaded.aks.includes(first.ak) ? { imaKey: first.ak.input } : {}),
           },
         }),
     digestInputs: quote.selection.flatMap((s) =>

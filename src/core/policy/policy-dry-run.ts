@@ -78,6 +78,15 @@ export function signatureCounts(s: ReportSignatures): string {
   return `${s.valid} valid, ${s.invalid} invalid, ${s.unknownKey} unknown key, ${s.unsupported} unsupported, ${s.malformed} malformed, ${s.unsigned} unsigned${unchecked}`;
 }
 
+/**
+ * Whether the dry run gave any entry a verdict: a policy was judged, or some entry's IMA
+ * signature was checked (a key given beside a log with no signed entry checks nothing).
+ */
+export function judgesEntries(report: { readonly policy?: ReportPolicy; readonly signatures?: ReportSignatures }): boolean {
+  const s = report.signatures;
+  return report.policy !== undefined || (s !== undefined && s.valid + s.invalid + s.unknownKey + s.unsupported + s.malformed > 0);
+}
+
 export interface PolicyDryRun {
   readonly policy?: ReportPolicy;
   readonly signatures?: ReportSignatures;
@@ -201,7 +210,7 @@ export class PolicyDryRunPass {
       if (d === Decision.Excluded) {
         policyColumn[i] = PolicyCode.excluded;
         excluded++;
-      } else if (d !== Decision.None && d !== Decision.Unchecked) policyColumn[i] = PolicyCode.pass;
+      } else if (judgedPass(d, policy !== undefined)) policyColumn[i] = PolicyCode.pass;
     }
     const report: ReportPolicy | undefined =
       loaded === undefined || inputs.policy === undefined
@@ -247,6 +256,16 @@ export class PolicyDryRunPass {
       bufferDigests: { mismatches: [...extended.bufferMismatches], unchecked: extended.bufferUnchecked },
     };
   }
+}
+
+/**
+ * An entry the evaluation accepted. A violation's content is never checked: only a policy's
+ * verdict on the whole list makes it a pass (its `passed` count); with keys alone nothing
+ * judged it.
+ */
+function judgedPass(d: number, withPolicy: boolean): boolean {
+  if (d === Decision.None || d === Decision.Unchecked) return false;
+  return d !== Decision.Violation || withPolicy;
 }
 
 /** The report's reason for each EventId (a key entry not in `keyrings` is 'key-not-in-policy'). */

@@ -4,7 +4,7 @@
  * codes of those rows.
  */
 import { readEntrySpan, type ImaLog } from '../model/ima-log';
-import { toHex } from '../util/bytes';
+import { escapedText, toHex } from '../util/bytes';
 import { verdictAt, type EntryVerdicts } from './entry-verdicts';
 import { formatKeyId, readKeyId, signatureFieldIndices } from './signature-key-ids';
 
@@ -63,7 +63,6 @@ export function readRowPage(log: ImaLog, view: Int32Array | undefined, range: Ro
   const fileDigest: string[] = [];
   const name: string[] = [];
   const keyId: string[] = [];
-  const decoder = new TextDecoder();
   const sigFields = signatureFieldIndices(log);
   const policy = new Uint8Array(n);
   const signature = new Uint8Array(n);
@@ -83,7 +82,8 @@ export function readRowPage(log: ImaLog, view: Int32Array | undefined, range: Ro
     const fileDigestAt = e.fileDigestOffset[i] + shift;
     fileDigest.push(toHex(data.subarray(fileDigestAt, fileDigestAt + e.fileDigestLength[i])));
     const nameAt = e.nameOffset[i] + shift;
-    name.push(decoder.decode(data.subarray(nameAt, nameAt + e.nameLength[i])));
+    // As the CLI prints it: a byte that is not UTF-8 shows as \xNN, never as U+FFFD.
+    name.push(escapedText(data.subarray(nameAt, nameAt + e.nameLength[i])));
     policy[k] = verdictAt(columns.verdicts.policy, i);
     signature[k] = verdictAt(columns.verdicts.signature, i);
   }

@@ -134,6 +134,9 @@ export function decodeExactText(bytes: Uint8Array): string | undefined {
  * the caller's to mark (visible-text.ts).
  */
 export function escapedText(bytes: Uint8Array): string {
+  // Nearly every name is UTF-8 throughout: decoded at once, not a character at a time.
+  const whole = decodeExactText(bytes);
+  if (whole !== undefined) return whole;
   let out = '';
   for (let i = 0; i < bytes.length; ) {
     let len = 1;

@@ -7,7 +7,7 @@ import { downloadFile } from '../share/download';
 import { exportFileNames } from '../share/export-file-names';
 import { useAppCommands } from '../shared/app-commands';
 import { useWorkerCall } from '../shared/worker-call';
-import { formatCount, plural } from '../shared/format';
+import { entryNumber, formatCount, plural } from '../shared/format';
 import { SafeText } from '../shared/SafeText';
 import '../shared/Panel.css';
 import './Compare.css';
@@ -220,10 +220,10 @@ function Divergence({ document }: { readonly document: CompareDocument }) {
       The lists first part at entry{' '}
       {d.failing !== undefined ? (
         <button type="button" className="link-button" onClick={() => commands.goToEntry(d.index)}>
-          #{formatCount(d.index)}
+          {entryNumber(d.index)}
         </button>
       ) : (
-        `#${formatCount(d.index)}`
+        entryNumber(d.index)
       )}
       : reference <span className="compare__mono">{show(d.reference)}</span>; failing <span className="compare__mono">{show(d.failing)}</span>
       {checks.map((c, k) => (

@@ -4,7 +4,7 @@ import { useInspector } from '../../store/use-inspector';
 import type { EntryDetail, WorkerCall } from '../../worker/protocol';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
-import { formatCount, formatOffset } from '../shared/format';
+import { entryNumber, formatOffset } from '../shared/format';
 import { StatusBadge } from '../shared/StatusBadge';
 import { DetailsMessage, DetailsPane, useFieldHover } from './DetailsPane';
 import { entryRegions, fieldKey } from './entry-regions';
@@ -34,7 +34,7 @@ export function EntryDetails() {
   if (detail === undefined || detail.index !== entryIndex) {
     return (
       <DetailsMessage testId="entry-details" loading>
-        Loading entry #{formatCount(entryIndex)}…
+        Loading entry {entryNumber(entryIndex)}…
       </DetailsMessage>
     );
   }
@@ -44,7 +44,7 @@ export function EntryDetails() {
       testId="entry-details"
       index={detail.index}
       label={`Entry ${detail.index}`}
-      title={`Entry #${formatCount(detail.index)}`}
+      title={`Entry ${entryNumber(detail.index)}`}
       badge={<StatusBadge status={detail.status} />}
       meta={
         <>

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { isIdentityQuery } from '../../core/query/filter-entries';
+import { parseFilter } from '../../core/query/filter-parse';
 import { EntryTable } from './EntryTable';
 import { EntryToolbar } from './EntryToolbar';
 import { useEntryPage } from './use-entry-page';
@@ -29,6 +30,8 @@ export function EntriesPane() {
   // A filter stopped by its time budget is said where it was typed, not above the table.
   const filterStopped = errorCode === 'filterStopped' ? error : undefined;
   const entryCount = log?.entryCount ?? 0;
+  // An expression that does not parse matches nothing (the field says where it is wrong).
+  const invalidFilter = useMemo(() => !parseFilter(query.search).ok, [query.search]);
   // A stopped filter has no answer: the previous query's rows would read as its matches.
   const shown = filterStopped === undefined ? page : undefined;
   // Undefined while a filter's answer is on its way: the previous query's count would read as its own.
@@ -61,10 +64,12 @@ export function EntriesPane() {
         emptyText={
           filterStopped !== undefined
             ? 'No rows: the filter was stopped before it finished (the filter field says why).'
-            : entryCount === 0
-              ? // Nothing to match: a list refused at its first entry is not an empty filter result.
-                'The list has no entry that could be read: the findings say why.'
-              : undefined
+            : invalidFilter
+              ? 'No rows: the filter is not a valid expression (the filter field says where).'
+              : entryCount === 0
+                ? // Nothing to match: a list refused at its first entry is not an empty filter result.
+                  'The list has no entry that could be read: the findings say why.'
+                : undefined
         }
       />
     </section>

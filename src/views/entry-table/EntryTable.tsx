@@ -8,11 +8,12 @@ import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { useTable, type ColumnSizingState, type ColumnVisibilityState, type SortingState } from '@tanstack/react-table';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
+import { judgesEntries } from '../../core/policy/policy-dry-run';
 import type { RowPage, RowRange, TemplateSummary } from '../../worker/protocol';
 import { handleTableKey } from '../shared/table-keys';
 import { rowPosition, useRowWindow } from '../shared/use-row-window';
 import { RowWindowBody } from '../shared/RowWindowBody';
-import { entryColumns, entryTableFeatures, SORT_COLUMN_OF } from './columns';
+import { entryColumns, entryTableFeatures, SHRINKING_COLUMNS, SORT_COLUMN_OF } from './columns';
 import { rowsOfPage } from './entry-rows';
 import '../shared/row-table.css';
 import './EntryTable.css';
@@ -48,7 +49,7 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
   // The checks column shows once a policy dry run or a signature check gave rows a verdict.
   const judged = useInspector((s) => {
     const report = selectAnalysis(s)?.report;
-    return report?.policy !== undefined || report?.signatures !== undefined;
+    return report !== undefined && judgesEntries(report);
   });
 
   const rows = useMemo(() => (page === undefined ? [] : rowsOfPage(page, templates)), [page, templates]);
@@ -121,12 +122,18 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
   // Widths as CSS variables on the grid: one style write per column instead of per cell.
   const columns = table.getVisibleLeafColumns();
   const widths: Record<string, string> = {};
-  for (const c of columns) widths[`--col-${c.id}`] = `${c.getSize()}px`;
   // Until the user resizes it, the # column fits the largest index of this log.
-  if (columnSizing.index === undefined) {
-    widths['--col-index'] = `${Math.max(48, 18 + 8 * String(Math.max(0, entryCount - 1)).length)}px`;
+  const fittedIndex = columnSizing.index === undefined ? Math.max(48, 18 + 8 * String(Math.max(0, entryCount - 1)).length) : undefined;
+  // The narrowest the columns go (SHRINKING_COLUMNS): past it the grid scrolls sideways.
+  let minTotalWidth = 0;
+  for (const c of columns) {
+    const size = c.id === 'index' && fittedIndex !== undefined ? fittedIndex : c.getSize();
+    widths[`--col-${c.id}`] = `${size}px`;
+    const shrinks = SHRINKING_COLUMNS.has(c.id);
+    const min = shrinks ? Math.min(size, c.columnDef.minSize ?? size) : size;
+    if (shrinks) widths[`--min-col-${c.id}`] = `${min}px`;
+    minTotalWidth += min;
   }
-  const totalWidth = table.getTotalSize();
 
   return (
     <div className="row-table entry-table" data-testid="entry-table" role="grid" aria-rowcount={totalRows} aria-colcount={columns.length} style={widths as CSSProperties}>
@@ -134,7 +141,7 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
           with float rounding by the compositor and lets rows show through. */}
       <div className="row-table__head entry-table__header" ref={headerRef}>
         {table.getHeaderGroups().map((group) => (
-          <div key={group.id} className="entry-table__head" role="row" style={{ minWidth: `${totalWidth}px` }}>
+          <div key={group.id} className="entry-table__head" role="row" style={{ minWidth: `${minTotalWidth}px` }}>
             {group.headers.map((header) => {
               const sorted = header.column.getIsSorted();
               const canSort = header.column.getCanSort();
@@ -183,7 +190,7 @@ export function EntryTable({ page, pageIsCurrent, totalRows, entryCount, templat
           if (headerRef.current) headerRef.current.scrollLeft = e.currentTarget.scrollLeft;
         }}
       >
-        <RowWindowBody totalSize={totalSize} windowRef={windowRef} windowTop={windowTop} minWidth={totalWidth}>
+        <RowWindowBody totalSize={totalSize} windowRef={windowRef} windowTop={windowTop} minWidth={minTotalWidth}>
           {items.map((item) => {
             const row = rowAt(item.index);
             const position = rowPosition(item);

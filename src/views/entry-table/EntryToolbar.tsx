@@ -1,26 +1,17 @@
 import { ENTRY_STATUSES, type EntryStatus } from '../../core/query/entry-status';
 import { filtersPolicyFailures } from '../../core/query/policy-failures-filter';
+import { judgesEntries } from '../../core/policy/policy-dry-run';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis } from '../../store/selectors';
 import { formatCount } from '../shared/format';
 import { STATUS_LABELS } from '../shared/StatusBadge';
+import { COLUMN_LABELS } from './column-labels';
 import { entryColumns } from './columns';
 import './EntryToolbar.css';
 import { FilterField } from './FilterField';
 
 const PROBLEM_STATUSES: readonly EntryStatus[] = ['violation', 'mismatch', 'opposite-byte-order'];
 
-const COLUMN_LABELS: Readonly<Record<string, string>> = {
-  index: '#',
-  pcr: 'PCR',
-  template: 'Template',
-  status: 'Template digest',
-  fileDigest: 'File digest',
-  name: 'Name',
-  keyId: 'Key id',
-  flags: 'Flags',
-  compare: 'Compare',
-};
 
 /** A select of one numeric value or all of them (an empty filter). */
 function OneOfFilter({
@@ -119,7 +110,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
           </option>
         ))}
       </select>
-      {analysis?.report.policy !== undefined || analysis?.report.signatures !== undefined ? (
+      {analysis !== undefined && judgesEntries(analysis.report) ? (
         <label className="policy-filter" title="Only the entries the runtime-policy dry run fails">
           <input type="checkbox" data-testid="filter-policy-failures" checked={filtersPolicyFailures(query.search)} onChange={(e) => setPolicyFailuresFilter(e.currentTarget.checked)} />
           {/* With keys and no policy Keylime still fails entries, but the report counts them only with a policy: no false 0. */}
@@ -138,7 +129,7 @@ export function EntryToolbar({ totalRows, entryCount, filterStopped }: { readonl
                   checked={columnVisibility[id] !== false}
                   onChange={(e) => setColumnVisibility({ ...columnVisibility, [id]: e.currentTarget.checked })}
                 />
-                {COLUMN_LABELS[id] ?? id}
+                {COLUMN_LABELS.get(id) ?? id}
               </label>
             );
           })}

@@ -3,9 +3,10 @@
  * as `pcr == 10 && template == ima-sig`, or a bare word that searches names.
  *
  * As the user types, the text is parsed here (the core's pure parser, microseconds) so a
- * syntax error shows at once, with its column and the offending part marked; only text
- * that parses goes to the store (debounced), so the table keeps the last valid filter
- * while the field is red. Completion offers field names, operators and the log's values at
+ * syntax error shows at once, with its column and the offending part marked. The text goes
+ * to the store (debounced) whether it parses or not: an expression that does not parse
+ * matches no entry (the worker's compileExpression), so the table and its counts never show
+ * an earlier filter's rows as if they were this one's. Completion offers field names, operators and the log's values at
  * the caret: ↑/↓ choose, Tab or Enter take, Esc closes (a second Esc clears the filter).
  * `/` anywhere focuses the field.
  */
@@ -72,13 +73,13 @@ export function FilterField({ stopped }: { readonly stopped?: string } = {}) {
   const describedBy = error ? `${listId}-error` : stoppedNotice !== undefined ? `${listId}-stopped` : undefined;
 
   useEffect(() => {
-    if (text === sent.current || !parsed.ok) return;
+    if (text === sent.current) return;
     const timer = window.setTimeout(() => {
       sent.current = text;
       setSearch(text);
     }, SEND_DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [text, parsed.ok, setSearch]);
+  }, [text, setSearch]);
 
   const values: CompletionValues = useMemo(
     () => ({ templates: log?.templates.map((t) => t.name) ?? [], pcrs: log?.pcrs.map((p) => p.pcr) ?? [], algorithms: COMMON_ALGORITHMS }),
@@ -140,6 +141,31 @@ export function FilterField({ stopped }: { readonly stopped?: string } = {}) {
 
   const trackCaret = (input: HTMLInputElement): void => setCaret(input.selectionStart ?? input.value.length);
 
+  const list =
+    open && items.length > 0 ? (
+      <ul className="filter-field__list" role="listbox" id={listId} data-testid="entry-filter-suggestions">
+        {items.map((item, k) => (
+          <li
+            key={item.label}
+            id={`${listId}-${k}`}
+            role="option"
+            aria-selected={k === active}
+            className={`filter-field__option${k === active ? ' filter-field__option--active' : ''}`}
+            data-testid="entry-filter-suggestion"
+            data-value={item.label}
+            // Keep the focus in the field.
+            onMouseDown={(e) => {
+              e.preventDefault();
+              accept(k);
+            }}
+          >
+            <span className="filter-field__label">{item.label}</span>
+            {item.detail ? <span className="filter-field__detail">{item.detail}</span> : null}
+          </li>
+        ))}
+      </ul>
+    ) : null;
+
   return (
     <div className="filter-field">
       <label className="search">
@@ -174,42 +200,27 @@ export function FilterField({ stopped }: { readonly stopped?: string } = {}) {
           /
         </kbd>
       </label>
-      {open && items.length > 0 ? (
-        <ul className="filter-field__list" role="listbox" id={listId} data-testid="entry-filter-suggestions">
-          {items.map((item, k) => (
-            <li
-              key={item.label}
-              id={`${listId}-${k}`}
-              role="option"
-              aria-selected={k === active}
-              className={`filter-field__option${k === active ? ' filter-field__option--active' : ''}`}
-              data-testid="entry-filter-suggestion"
-              data-value={item.label}
-              // Keep the focus in the field.
-              onMouseDown={(e) => {
-                e.preventDefault();
-                accept(k);
-              }}
-            >
-              <span className="filter-field__label">{item.label}</span>
-              {item.detail ? <span className="filter-field__detail">{item.detail}</span> : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {error ? (
-        <p className="filter-field__error" id={`${listId}-error`} data-testid="entry-filter-error" data-start={error.start} data-end={error.end} role="alert">
-          <span>
-            Column {error.start + 1}: {error.message}
-          </span>
-          <ErrorExcerpt text={text} error={error} />
-        </p>
-      ) : null}
-      {stoppedNotice !== undefined ? (
-        <p className="filter-field__error" id={`${listId}-stopped`} data-testid="filter-stopped" role="alert">
-          {stoppedNotice}
-        </p>
-      ) : null}
+      {error !== undefined || stoppedNotice !== undefined ? (
+        // The error line sits under the toolbar and the list hangs below it: never over it.
+        <div className="filter-field__below">
+          {error ? (
+            <p className="filter-field__error" id={`${listId}-error`} data-testid="entry-filter-error" data-start={error.start} data-end={error.end} role="alert">
+              <span>
+                Column {error.start + 1}: {error.message}
+              </span>
+              <ErrorExcerpt text={text} error={error} />
+            </p>
+          ) : null}
+          {stoppedNotice !== undefined ? (
+            <p className="filter-field__error" id={`${listId}-stopped`} data-testid="filter-stopped" role="alert">
+              {stoppedNotice}
+            </p>
+          ) : null}
+          {list}
+        </div>
+      ) : (
+        list
+      )}
     </div>
   );
 }

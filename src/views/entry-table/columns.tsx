@@ -20,6 +20,7 @@ import type { EntryRow } from './entry-rows';
 import type { ContractSignatureName, PolicyName } from '../../core/query/entry-verdicts';
 import './columns.css';
 import { SafeText } from '../shared/SafeText';
+import { COLUMN_LABELS } from './column-labels';
 import { visibleText } from '../../core/util/visible-text';
 
 export const entryTableFeatures = tableFeatures({
@@ -72,17 +73,21 @@ function ChecksCell({ policy, signature }: { readonly policy: PolicyName; readon
   );
 }
 
+function label(id: string): string {
+  return COLUMN_LABELS.get(id) ?? id;
+}
+
 export const entryColumns = helper.columns([
   helper.accessor('index', {
     id: 'index',
-    header: '#',
+    header: label('index'),
     size: 64,
     minSize: 40,
     cell: (c) => <span className="cell-number">{c.getValue()}</span>,
   }),
   helper.accessor('compare', {
     id: 'compare',
-    header: 'Compare',
+    header: label('compare'),
     size: 84,
     minSize: 56,
     enableSorting: false,
@@ -93,14 +98,14 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('pcr', {
     id: 'pcr',
-    header: 'PCR',
+    header: label('pcr'),
     size: 44,
     minSize: 36,
     cell: (c) => <span className="cell-number">{c.getValue()}</span>,
   }),
   helper.accessor('template', {
     id: 'template',
-    header: 'Template',
+    header: label('template'),
     size: 80,
     minSize: 48,
     cell: (c) => (
@@ -111,7 +116,7 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('templateDigest', {
     id: 'status',
-    header: 'Template digest',
+    header: label('status'),
     size: 210,
     minSize: 100,
     cell: (c) => {
@@ -126,7 +131,7 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('policy', {
     id: 'checks',
-    header: 'Checks',
+    header: label('checks'),
     size: 120,
     minSize: 64,
     enableSorting: false,
@@ -134,7 +139,7 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('fileDigest', {
     id: 'fileDigest',
-    header: 'File digest',
+    header: label('fileDigest'),
     size: 250,
     minSize: 100,
     cell: (c) =>
@@ -142,7 +147,7 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('name', {
     id: 'name',
-    header: 'Name',
+    header: label('name'),
     size: 340,
     minSize: 120,
     cell: (c) => (
@@ -153,14 +158,14 @@ export const entryColumns = helper.columns([
   }),
   helper.accessor('keyId', {
     id: 'keyId',
-    header: 'Key id',
+    header: label('keyId'),
     size: 80,
     minSize: 56,
     cell: (c) => <span className="cell-mono">{c.getValue()}</span>,
   }),
   helper.accessor('flags', {
     id: 'flags',
-    header: 'Flags',
+    header: label('flags'),
     size: 52,
     minSize: 36,
     enableSorting: false,
@@ -174,6 +179,14 @@ export const entryColumns = helper.columns([
     },
   }),
 ]);
+
+/**
+ * The columns that give way when the table is narrower than its columns (EntryTable.css
+ * gives them flex-shrink, down to their minSize): the digests first, which show shortened
+ * anyway, then the name a little, so that the name stays in view beside the fixed columns.
+ * Below the sum of those minimums the table scrolls sideways.
+ */
+export const SHRINKING_COLUMNS: ReadonlySet<string> = new Set(['status', 'fileDigest', 'name']);
 
 /** Column id → the worker's sort column (the template-digest column sorts by status). */
 export const SORT_COLUMN_OF: Readonly<Record<string, SortColumn>> = {

@@ -1,7 +1,7 @@
 import type { HypothesisOutcome, LikelyCause, ReplayHypotheses } from '../../core/analysis/hypotheses';
 import type { ByteOrder } from '../../core/model/ima-log';
 import { useAppCommands } from '../shared/app-commands';
-import { formatCount } from '../shared/format';
+import { entryNumber, formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
 
 function Cell({ outcome, entryCount }: { readonly outcome: HypothesisOutcome | undefined; readonly entryCount: number }) {
@@ -31,7 +31,7 @@ function Causes({ causes, lastVerified }: { readonly causes: readonly LikelyCaus
         <p className="causes__last">
           The log is intact (template hashes verify) up to{' '}
           <button type="button" className="link-button" onClick={() => commands.goToEntry(lastVerified)}>
-            entry #{formatCount(lastVerified)}
+            entry {entryNumber(lastVerified)}
           </button>
           .
         </p>
@@ -51,7 +51,7 @@ function Causes({ causes, lastVerified }: { readonly causes: readonly LikelyCaus
                 <p className="cause__entries">
                   {c.entries.slice(0, 6).map((i) => (
                     <button key={i} type="button" className="link-button" onClick={() => commands.goToEntry(i)}>
-                      #{formatCount(i)}
+                      {entryNumber(i)}
                     </button>
                   ))}
                 </p>

@@ -3,7 +3,7 @@ import type { PcrCheck } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { DigestDiff } from '../shared/DigestDiff';
 import { useAppCommands } from '../shared/app-commands';
-import { formatCount } from '../shared/format';
+import { entryNumber, formatCount } from '../shared/format';
 import { hypothesisWords } from './replay-text';
 import { PcrStatus, pcrCheckAttributes } from './PcrStatus';
 import type { ByteOrder } from '../../core/model/ima-log';
@@ -74,7 +74,7 @@ export function PcrTable({
                         <>
                           {' '}
                           <button type="button" className="link-button" onClick={() => commands.goToEntry(c.matchedEntries === undefined ? 0 : c.matchedEntries - 1)}>
-                            #{formatCount(c.matchedEntries - 1)}
+                            {entryNumber(c.matchedEntries - 1)}
                           </button>
                         </>
                       ) : null}

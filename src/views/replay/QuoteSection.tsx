@@ -138,7 +138,14 @@ export function QuoteVerification({
             {details.signature.detail}
             {details.ak !== undefined ? (
               <div className="quote-field__note">
-                AK: {details.ak.kind.toUpperCase()} {details.ak.bits ?? details.ak.curve ?? ''} ({details.ak.source}); scheme {details.signatureScheme ?? '?'}
+                {details.ak.imaKey !== undefined ? (
+                  <>
+                    Checked with <SafeText text={details.ak.imaKey} />, an IMA verification key (it verifies no supplied quote; no attestation key was given):{' '}
+                  </>
+                ) : (
+                  'AK: '
+                )}
+                {details.ak.kind.toUpperCase()} {details.ak.bits ?? details.ak.curve ?? ''} ({details.ak.source}); scheme {details.signatureScheme ?? '?'}
               </div>
             ) : null}
           </>

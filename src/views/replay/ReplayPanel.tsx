@@ -3,7 +3,7 @@ import { ownReadingOrder } from '../../core/report/report';
 import { useInspector } from '../../store/use-inspector';
 import { selectAnalysis, selectEntryCount } from '../../store/selectors';
 import { useAppCommands } from '../shared/app-commands';
-import { formatCount } from '../shared/format';
+import { entryNumber } from '../shared/format';
 import { HypothesesSection } from './HypothesesSection';
 import { PasteParts } from './PasteParts';
 import { PcrConflicts } from './PcrConflicts';
@@ -80,7 +80,7 @@ export function ReplayPanel() {
               data-testid="jump-to-covered"
               onClick={() => commands.goToEntry(headline.lastCovered ?? 0)}
             >
-              Go to entry #{formatCount(headline.lastCovered)}
+              Go to entry {entryNumber(headline.lastCovered)}
             </button>
           ) : null}
         </p>

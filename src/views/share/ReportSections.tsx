@@ -7,7 +7,7 @@
 import type { Report, ReportFirmware, ReportLog, ReportQuote } from '../../core/report/report';
 import { CopyButton } from '../shared/CopyButton';
 import { Digest } from '../shared/Digest';
-import { formatBytes, formatCount, plural } from '../shared/format';
+import { entryNumber, formatBytes, formatCount, plural } from '../shared/format';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
 import { Panel } from '../shared/Panel';
 import { PcrStatus, pcrCheckAttributes } from '../replay/PcrStatus';
@@ -177,7 +177,7 @@ export function ReadOnlyFirmware({ firmware }: { readonly firmware: ReportFirmwa
 }
 
 function indexList(indices: readonly number[], shown = 8): string {
-  const head = indices.slice(0, shown).map((i) => `#${formatCount(i)}`);
+  const head = indices.slice(0, shown).map((i) => entryNumber(i));
   return indices.length > shown ? `${head.join(', ')} +${formatCount(indices.length - shown)} more` : head.join(', ');
 }
 
@@ -232,7 +232,7 @@ export function ReadOnlyLogFacts({ log }: { readonly log: ReportLog | undefined 
         {log.kexec.length > 0 ? (
           <div>
             <dt>kexec</dt>
-            <dd>{log.kexec.map((k) => `#${formatCount(k.index)} ${k.event}`).join(', ')}</dd>
+            <dd>{log.kexec.map((k) => `${entryNumber(k.index)} ${k.event}`).join(', ')}</dd>
           </div>
         ) : null}
         {log.errors.length > 0 ? (

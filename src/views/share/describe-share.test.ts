@@ -38,8 +38,15 @@ describe('describeView', () => {
         filter: { search: '/usr', templates: [0], pcrs: [10], statuses: ['mismatch'], sort: { column: 'name', descending: true } },
         timeline: { start: 10, end: 20.5 },
       }),
-    ).toEqual(['entry #1,234 selected', 'search “/usr”', 'PCR 10', 'status mismatch', '1 template', 'sorted by name, descending', 'timeline entries #10–#21']);
+    ).toEqual(['entry #1234 selected', 'search “/usr”', 'PCR 10', 'status mismatch', '1 template', 'sorted by Name, descending', 'timeline entries #10–#21']);
     expect(describeView(undefined)).toEqual([]);
+  });
+
+  it('names the sort by the column’s label, not its internal key', () => {
+    const sortedBy = (column: 'fileDigest' | 'status' | 'index') => describeView({ filter: { search: '', templates: [], pcrs: [], statuses: [], sort: { column, descending: true } } });
+    expect(sortedBy('fileDigest')).toEqual(['sorted by File digest, descending']);
+    expect(sortedBy('status')).toEqual(['sorted by Template digest, descending']);
+    expect(sortedBy('index')).toEqual(['sorted by entry number, descending']);
   });
 });
 
@@ -47,11 +54,11 @@ describe('describeViewLink', () => {
   it('says what a view link shows, in the table’s 0-based entry numbers', () => {
     const view = decodeViewState('#entry=1234&filter=pcr+%3D%3D+10&sort=-name&pcr=10,11&status=violation&range=100-200&zoom=12-36&tab=firmware&log=0123456789abcdef');
     expect(describeViewLink(view)).toEqual([
-      'entry #1,234 selected',
+      'entry #1234 selected',
       'filter “pcr == 10”',
       'PCR 10, 11',
       'status violation',
-      'sorted by name, descending',
+      'sorted by Name, descending',
       'entries #100–#199',
       'timeline entries #12–#36',
       'the firmware log',

@@ -6,10 +6,11 @@
 import type { FingerprintComparison } from '../../core/share/fingerprints';
 import type { PermalinkView } from '../../core/share/permalink';
 import type { ReportInput } from '../../core/report/report';
-import { formatBytes, formatCount, plural } from '../shared/format';
+import { entryNumber, formatBytes, plural } from '../shared/format';
 import { inputKindLabel } from '../../core/inputs/input-kinds';
 import type { ViewState } from '../../core/share/view-state';
 import type { EntryRange, RowSort } from '../../core/query/filter-entries';
+import { sortColumnLabel } from '../entry-table/column-labels';
 
 /** What a shared view shows, whichever form carried it; `search` and `templates` come phrased. */
 interface SharedView {
@@ -27,16 +28,16 @@ interface SharedView {
 /** "entry #12 selected", "PCR 10", … in the order the table applies them. */
 function describeShared(view: SharedView): string[] {
   const out: string[] = [];
-  if (view.entry !== undefined) out.push(`entry #${formatCount(view.entry)} selected`);
+  if (view.entry !== undefined) out.push(`entry ${entryNumber(view.entry)} selected`);
   if (view.search !== undefined) out.push(view.search);
   if (view.pcrs !== undefined && view.pcrs.length > 0) out.push(`PCR ${view.pcrs.join(', ')}`);
   if (view.statuses !== undefined && view.statuses.length > 0) out.push(`status ${view.statuses.join(', ')}`);
   if (view.templates !== undefined) out.push(view.templates);
   if (view.sort !== undefined && (view.sort.column !== 'index' || view.sort.descending)) {
-    out.push(`sorted by ${view.sort.column}${view.sort.descending ? ', descending' : ''}`);
+    out.push(`sorted by ${sortColumnLabel(view.sort.column)}${view.sort.descending ? ', descending' : ''}`);
   }
-  if (view.range !== undefined) out.push(`entries #${formatCount(view.range.start)}–#${formatCount(view.range.end - 1)}`);
-  if (view.timeline !== undefined) out.push(`timeline entries #${formatCount(Math.floor(view.timeline.start))}–#${formatCount(Math.ceil(view.timeline.end))}`);
+  if (view.range !== undefined) out.push(`entries ${entryNumber(view.range.start)}–${entryNumber(view.range.end - 1)}`);
+  if (view.timeline !== undefined) out.push(`timeline entries ${entryNumber(Math.floor(view.timeline.start))}–${entryNumber(Math.ceil(view.timeline.end))}`);
   if (view.firmware === true) out.push('the firmware log');
   return out;
 }

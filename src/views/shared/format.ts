@@ -27,3 +27,11 @@ export function formatMillis(ms: number): string {
 export function formatOffset(offset: number): string {
   return `0x${offset.toString(16)}`;
 }
+
+/**
+ * An entry number as the CLI, the findings and the table's # column write it: `#3545`. It
+ * names an entry, it counts nothing, so its digits are not grouped.
+ */
+export function entryNumber(index: number): string {
+  return `#${index}`;
+}

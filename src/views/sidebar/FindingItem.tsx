@@ -1,6 +1,6 @@
 import { FINDING_HELP } from '../../core/analysis/finding-help';
 import type { Finding } from '../../core/report/report';
-import { formatCount } from '../shared/format';
+import { entryNumber, formatCount } from '../shared/format';
 import { SeverityIcon } from '../shared/severity';
 import './FindingItem.css';
 import { SafeText } from '../shared/SafeText';
@@ -40,14 +40,14 @@ export function FindingItem({
                   type="button"
                   className="link-button"
                   onClick={() => onEntry(index)}
-                  aria-label={`#${formatCount(index)}`}
-                  title={`Go to entry #${formatCount(index)}`}
+                  aria-label={entryNumber(index)}
+                  title={`Go to entry ${entryNumber(index)}`}
                 >
-                  #{formatCount(index)}
+                  {entryNumber(index)}
                 </button>
               ) : (
                 <span key={index} className="share-entry-ref">
-                  #{formatCount(index)}
+                  {entryNumber(index)}
                 </span>
               ),
             )}

@@ -19,7 +19,8 @@ export function InputsPanel() {
   const removeInput = useInspector((s) => s.removeInput);
   const setInputKind = useInspector((s) => s.setInputKind);
   const summaries = load.kind === 'ready' ? load.summary.inputs : load.kind === 'error' ? (load.inputs ?? []) : [];
-  // Inputs no kind fits alone, as the analysis read them with the rest of the case.
+  // Inputs as the analysis settled them with the rest of the case, where the sniff said
+  // otherwise (a key that verifies no quote is an IMA key): shown as the report calls them.
   const readings = useInspector(selectAnalysis)?.readWithCase ?? [];
   const compare = useInspector((s) => s.compare);
   const clearCompare = useInspector((s) => s.clearCompare);
@@ -34,7 +35,7 @@ export function InputsPanel() {
           const summary = summaries.find((s) => s.id === input.id);
           const detected = summary?.detectedKind;
           const reading = readings.find((r) => r.id === input.id);
-          const kind = summary?.kind ?? reading?.kind;
+          const kind = reading?.kind ?? summary?.kind;
           const unrecognised = summary !== undefined && kind === undefined;
           return (
             <li
@@ -60,11 +61,13 @@ export function InputsPanel() {
                   onChange={(e) => setInputKind(input.id, kindOf(e.currentTarget.value))}
                 >
                   <option value="">
-                    {detected
-                      ? `${inputKindLabel(detected)} (detected)`
-                      : reading?.kind !== undefined
-                        ? `${inputKindLabel(reading.kind)} (tpm2 -F values: digests read with the quote's selection)`
-                        : summary
+                    {reading?.kind !== undefined && detected !== undefined
+                      ? `${inputKindLabel(reading.kind)} (detected with the case)`
+                      : detected
+                        ? `${inputKindLabel(detected)} (detected)`
+                        : reading?.kind !== undefined
+                          ? `${inputKindLabel(reading.kind)} (tpm2 -F values: digests read with the quote's selection)`
+                          : summary
                           ? 'not recognised'
                           : 'detecting…'}
                   </option>

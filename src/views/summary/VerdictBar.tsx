@@ -1,6 +1,6 @@
 import { useInspector } from '../../store/use-inspector';
 import { useAppCommands } from '../shared/app-commands';
-import { formatCount } from '../shared/format';
+import { entryNumber } from '../shared/format';
 import { computeVerdict } from './verdict';
 import { VerdictMessage } from './VerdictMessage';
 import { LogFacts } from './LogFacts';
@@ -21,7 +21,7 @@ export function VerdictBar() {
         <VerdictMessage verdict={verdict} />
         {first !== undefined ? (
           <button type="button" className="button verdict__goto" onClick={() => commands.goToEntry(first)}>
-            Show entry #{formatCount(first)}
+            Show entry {entryNumber(first)}
           </button>
         ) : null}
         {refreshing ? <span className="verdict__refreshing">re-checking…</span> : null}

@@ -24,7 +24,7 @@ import { useAppCommands } from '../shared/app-commands';
 import { useWorkerCall } from '../shared/worker-call';
 import type { WorkerCall } from '../../worker/protocol';
 import { useElementWidth } from '../shared/use-element-width';
-import { formatCount, plural } from '../shared/format';
+import { entryNumber, formatCount, plural } from '../shared/format';
 import { drawTimeline } from './draw-timeline';
 import { absentLanes, lanesHeight, timelineLanes, type Lane } from './timeline-lanes';
 import { useTimelineTheme } from './timeline-theme';
@@ -567,7 +567,7 @@ function Tooltip({
   if (index === undefined || buckets === undefined) return null;
   const lines: string[] = [];
   if (focused !== undefined) lines.push(focused.label);
-  lines.push(`#${formatCount(index)}${entry?.index === index ? ` · ${entry.text}` : ''}`);
+  lines.push(`${entryNumber(index)}${entry?.index === index ? ` · ${entry.text}` : ''}`);
   // Zoomed out, a pixel holds many entries: say what the lanes hold there.
   if (hover !== undefined && focused === undefined) {
     const from = Math.max(buckets.start, Math.floor(viewport.start + (hover.x / width) * (viewport.end - viewport.start)));

@@ -99,7 +99,7 @@ async function analyze(session: Session, params: RequestParams<'analyze'>, id: R
   shown.policyRun = analysis.policyRun;
   const basisLog = lists.find((l) => l.log === analysis.log);
   shown.replayBasis = { others, lists, report: analysis.report, ...(basisLog ? { shown: basisLog } : {}) };
-  const readWithCase = readingsOfUnrecognised(state.summary.inputs, analysis);
+  const readWithCase = readingsOfInputs(state.summary.inputs, analysis);
   return {
     report: analysis.report,
     pastes: pasted.map((p) => withRefusals(p.summary, analysis)),
@@ -143,19 +143,23 @@ function withRefusals(summary: InputSummary, analysis: Analysis): PasteSummary {
 }
 
 /**
- * The inputs no kind fitted alone, as the analysis read them with the rest of the case (the
- * core's loadInputs, as the CLI does): digests only, read as a tpm2 '-F values' PCR file with
- * a quote's selection, or refused saying what is missing. Matched by name (and size) as the
- * report names inputs.
+ * The inputs as the analysis settled them with the rest of the case (the core's loadInputs,
+ * as the CLI does), where that differs from what the open step's sniff said: one no kind
+ * fitted alone, read as a tpm2 '-F values' PCR file with a quote's selection or refused
+ * saying what is missing; a key sniffed as an attestation key that verifies no quote, kept as
+ * an IMA verification key. Matched by name (and size) as the report names inputs.
  */
-function readingsOfUnrecognised(inputs: readonly InputSummary[], analysis: Analysis): InputReading[] {
+function readingsOfInputs(inputs: readonly InputSummary[], analysis: Analysis): InputReading[] {
   const out: InputReading[] = [];
   for (const s of inputs) {
-    if (s.kind !== undefined || s.supersededBy !== undefined) continue;
+    if (s.supersededBy !== undefined) continue;
     const read = analysis.report.inputs.find((i) => i.name === s.name && i.size === s.size);
-    const refused = analysis.unreadable?.find((u) => u.name === s.name);
-    if (read !== undefined) out.push({ id: s.id, kind: read.kind });
-    else if (refused !== undefined) out.push({ id: s.id, reason: refused.reason });
+    if (read !== undefined) {
+      if (read.kind !== s.kind) out.push({ id: s.id, kind: read.kind });
+      continue;
+    }
+    const refused = s.kind === undefined ? analysis.unreadable?.find((u) => u.name === s.name) : undefined;
+    if (refused !== undefined) out.push({ id: s.id, reason: refused.reason });
   }
   return out;
 }

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { memoryByteSource } from '../../model/byte-source';
 import { templateDataOffset, type ImaLog } from '../../model/ima-log';
 import { readSharedData } from '../../testing/shared-data';
-import { bytesEqual, decodeText, encodeText, fromHex } from '../../util/bytes';
+import { bytesEqual, concatBytes, decodeText, encodeText, fromHex } from '../../util/bytes';
+import { NO_VERDICTS } from '../../query/entry-verdicts';
+import { readRowPage } from '../../query/row-page';
+import { parseImaLog } from '../parse-ima-log';
 import { decodeEntry, type DecodedEntry, type DecodedField } from './decode-entry';
 import {
   buildHandLog,
@@ -53,6 +56,15 @@ describe('decodeEntry on hand-built entries', () => {
       ],
       problems: [],
     });
+  });
+
+  it('a name that is not UTF-8 shows its other bytes as \\xNN, as the CLI prints it, in the field and in the table row', () => {
+    const name = concatBytes([encodeText('/tmp/invalid'), hex('fffe'), encodeText('utf8é'), new Uint8Array([0])]);
+    const log = buildHandLog([{ template: 'ima-ng', fields: [prefixedDigest('sha256', sha256Of0), name] }]);
+    const shown = '/tmp/invalid\\xff\\xfeutf8é';
+    expect(field(decodeEntry(log, 0), 'n-ng')).toMatchObject({ kind: 'name', text: shown });
+    const parsed = parseImaLog(log.bytes.bytes);
+    expect(readRowPage(parsed, undefined, { start: 0, end: 1 }, { verdicts: NO_VERDICTS }).name).toEqual([shown]);
   });
 
   it('legacy ima: raw 20-byte d, then u32 strlen and the name without NUL', () => {

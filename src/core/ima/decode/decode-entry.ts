@@ -26,7 +26,7 @@
  * with what was valid.
  */
 import { templateDataOffset, type ImaLog } from '../../model/ima-log';
-import { decodeText, toHex } from '../../util/bytes';
+import { decodeText, escapedText, toHex } from '../../util/bytes';
 import { decodeBufferPayload, printableText, type BufferPayload } from './buffer-payload';
 import { formatFileMode } from './file-mode';
 import { decodeSignatureHeader, type SignatureHeader } from './signature-header';
@@ -221,7 +221,7 @@ function decodeLegacyFields(fields: FieldDecoder, start: number, end: number): v
     offset: lengthOffset + 4,
     length: len,
     lengthOffset,
-    text: decodeText(name),
+    text: escapedText(name),
   });
   if (len < left) problems.push(`${left - len} bytes after the ima name`);
 }
@@ -272,7 +272,8 @@ class FieldDecoder {
       case 'n-ng': {
         const name = withoutNul(bytes);
         if (name === bytes) this.problem(id, span, 'name does not end with a NUL');
-        this.eventName = decodeText(name);
+        // As the CLI prints it: a byte that is not UTF-8 shows as \xNN, never as U+FFFD.
+        this.eventName = escapedText(name);
         return { kind: 'name', id, ...span, text: this.eventName };
       }
       case 'sig':
