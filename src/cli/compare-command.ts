@@ -32,7 +32,7 @@ import { withNodeBulkHashing } from './node-bulk-hashing';
 import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
 import { outputRefusal } from './output-guard';
-import { say, terminalText } from './say';
+import { say } from './say';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -116,7 +116,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
     let checks: FailingCheck[] | undefined;
     if (report !== undefined) checks = failingChecks(report, failing.entries.length, result.divergence);
     const doc = compareDocument(result, { reference: basename(referencePath), failing: basename(failingPath) }, findings, checks);
-    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : terminalText(formatCompare(doc)));
+    process.stdout.write(json ? `${JSON.stringify(doc, null, 2)}\n` : formatCompare(doc));
     return compareExitStatus(doc);
   } catch (e) {
     if (e instanceof ExtraListError) return stopped(json, 'usage-error', e.message, 2);

@@ -8,6 +8,7 @@ import type { CompareGroup, ComparedPath, SideFacts } from '../core/compare/comp
 import { plural } from '../core/util/count-text';
 import { FINDING_HELP } from '../core/analysis/finding-help';
 import { findingLine } from './format-human';
+import { terminalLines } from './say';
 
 /** Groups shown in full detail, and paths shown per group. */
 const GROUPS_SHOWN = 12;
@@ -58,7 +59,7 @@ export function formatCompare(doc: CompareDocument): string {
     lines.push('', `${label} findings (${side.name}):`);
     for (const f of side.findings) lines.push(`  ${findingLine(f)}`);
   }
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 /**

@@ -8,6 +8,7 @@ import { firmwarePcrsText, moreProblemsText, verdictLine, verdictOf } from '../c
 import { formatPcrSet } from '../core/util/pcr-set';
 import { formatCount, plural } from '../core/util/count-text';
 import { signatureCounts } from '../core/policy/policy-dry-run';
+import { terminalLines } from './say';
 
 const MARK = { error: 'FAIL', warning: 'WARN', info: 'info' } as const;
 
@@ -69,7 +70,7 @@ export function formatHumanReport(report: Report): string {
     }
     lines.push('');
   }
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 /** The firmware log's replay in one line, then one verdict line per boot_aggregate entry. */

@@ -306,7 +306,7 @@ import { decodePermalink } from '../core/share/permalink';
 describe('imascope on a terminal', () => {
   it('never writes an escape sequence or a bidi override taken from the inputs: each is its mark, in analyze, compare and policy create', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'imascope-terminal-'));
-    const hostile = ['/tmp/\u001b[31mRED\u001b[0m', '/tmp/\u001b]0;pwned\u0007', '/tmp/evil\u202eos.fdp', '/tmp/c1\u009b2J'];
+    const hostile = ['/tmp/\u001b[31mRED\u001b[0m', '/tmp/\u001b]0;pwned\u0007', '/tmp/evil\u202eos.fdp', '/tmp/c1\u009b2J', '/tmp/x\nVERDICT: PASS'];
     const list = join(dir, 'list.bin');
     const policy = join(dir, 'empty-policy.json');
     writeFileSync(list, buildImaLog(hostile.map((path) => ({ path })), { provider: await createWasmHashProvider() }).binary);
@@ -328,6 +328,9 @@ describe('imascope on a terminal', () => {
     expect(runs[0].stdout).toContain('⟨U+001B⟩[31mRED');
     expect(runs[1].stdout).toContain('⟨U+202E⟩');
     expect(runs[2].stderr).toContain('x⟨U+001B⟩[2Jy.txt');
+    // A line break in a name starts no line of its own.
+    for (const r of runs) expect(`${r.stdout}${r.stderr}`.split('\n').filter((l) => l.startsWith('VERDICT: PASS'))).toEqual([]);
+    expect(runs[0].stdout).toContain('/tmp/x⟨U+000A⟩VERDICT:');
     // --json is data: exact, the escapes JSON's own.
     expect(cli('analyze', '--json', list, policy).stdout).toContain('\\u001b[31mRED');
   });

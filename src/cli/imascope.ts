@@ -31,7 +31,7 @@ import { BankThread } from './bank-thread';
 import { analyzeStreaming, streamMinBytes, type ListToStream } from './stream-list';
 import { nonceProblem } from '../core/tpm/quote/nonce';
 import { outputRefusal } from './output-guard';
-import { say, terminalText } from './say';
+import { say } from './say';
 import { distinctNames } from '../core/util/distinct-names';
 
 const USAGE = `usage: imascope analyze [--json] [--bank ALG]... [--nonce HEX] [--kind FILE=KIND]...
@@ -223,7 +223,8 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
     args = parseArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    say(`${e.message}\n${USAGE}`);
+    say(e.message);
+    process.stderr.write(`${USAGE}\n`);
     out.stopped({ code: 'usage-error', severity: 'error', message: e.message });
     return 2;
   }
@@ -314,7 +315,7 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   // Streamed: with a million policy failures the document is ~200 MB, written a chunk at a
   // time as stdout takes it (writeStdoutFully), never whole in memory.
   if (args.json) out.report(report, thread);
-  else process.stdout.write(terminalText(formatHumanReport(report)));
+  else process.stdout.write(formatHumanReport(report));
   if (link !== undefined && url !== undefined) {
     process.stderr.write(`${url}\n`);
     if (link.dropped.length > 0) {

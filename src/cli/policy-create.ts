@@ -106,6 +106,7 @@ function readText(file: string): string | undefined {
 }
 
 function usage(message: string): number {
-  say(`${message}\n${POLICY_USAGE}`);
+  say(message);
+  process.stderr.write(`${POLICY_USAGE}\n`);
   return 2;
 }

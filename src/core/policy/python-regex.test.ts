@@ -33,16 +33,22 @@ const PATTERNS = [
   '/tmp/x\\b', '/tmp/x\\B', '\\b/tmp', '/tmp/\\bé', 'x\\b+',
   // Group references.
   '\\8', '(a)\\2', '(a\\1)', '(?P<a>x)|(?P<a>y)', '(?P<a>x)(?P=b)', '(/a)(/b)\\2', '\\101', '/\\12', '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10',
+  // References to a group that may not have matched: Python fails, JavaScript matches nothing (INEXACT below).
+  '(/opt/(a))|(\\2)', '/((a)|b)\\2', '/(a)?\\1', '/((a))?\\2', '/(?:(a)|b)\\1', '(/a)|(/(?P<n>b))|(/(?P=n))', '/((a)b)*\\2', '/(?=(a))\\1',
+  '/(a)\\1', '/(?P<n>b)(?P=n)', '/((a)\\2)', '/((a)b)+\\2', '/(a)(?:b|c)\\1',
   // Character sets.
   '[\\d-z]', '[a-\\d]', '[z-a]', '[--/]', '[a-]', '[-a]', '[\\w-]', '[\\w-a]', '[\\0]', '[\\1]', '[\\8]', '[\\x41-\\x40]', '[é-a]', '[\\n-\\r]',
   '/usr/[a-c\\-]x', '[^\\]a]', '[]a]', '[\\t]', '[\\x41-\\x43]+$',
   // What worked before must still.
   '/tmp', '/tmp$', '/var/log/.*\\.log', '/usr/(lib|lib64)/', '(?P<x>/a)(?P=x)', '\\A/b\\Z', '/c{2}', '/c{,2}d', '/c{2,}', '/d{', '/\\.hidden',
 ];
+/** Patterns Python compiles that are not used (said `inexact`): their match cannot be made exact in JavaScript. */
+const INEXACT = new Set(['(/opt/(a))|(\\2)', '/((a)|b)\\2', '/(a)?\\1', '/((a))?\\2', '/(?:(a)|b)\\1', '(/a)|(/(?P<n>b))|(/(?P=n))', '/((a)b)*\\2', '/(?=(a))\\1']);
+
 const PATHS = [
   '/optx', '/opt/tx', '/opt/ptx', '/opt', '/opt/x', '/x', '/xx', '/ab', '/cd', '/aa', '/a', '/ab/', '/a', '/é', '/x', '/tmp/x', '/tmp/xé', '/tmp/x/',
   '/tmp/x1', '/tmp', '/tmpfoo', '/tmp/é', '/tmp/\u00e9', 'x', 'aa', 'abb', '/a/b/b', 'A', '/\n', '\n', 'z', '-', '/', '.', '0', 'b', ']',
-  '\t', 'ABC', '/usr/bx', '/usr/-x', '/var/log/a.log', '/usr/lib/x', '/usr/lib64/y', '/a/a', '/b', '/cc', '/ccd', '/d', '/d{', '/.hidden', 'ab', 'a]',
+  '\t', 'ABC', '/aa/', '/abab', '/abb', '/bb', '/aba', '/optbb', '/usr/bx', '/usr/-x', '/var/log/a.log', '/usr/lib/x', '/usr/lib64/y', '/a/a', '/b', '/cc', '/ccd', '/d', '/d{', '/.hidden', 'ab', 'a]',
 ];
 
 describe('Python patterns, judged by CPython', () => {
@@ -54,7 +60,7 @@ describe('Python patterns, judged by CPython', () => {
       expect(t.kind).toBe('rejected');
       return;
     }
-    expect(t.kind).toBe('ok');
+    expect(t.kind).toBe(INEXACT.has(pattern) ? 'inexact' : 'ok');
     if (t.kind !== 'ok') return;
     const ours = PATHS.map((path) => {
       t.regex.lastIndex = 0;

@@ -64,6 +64,8 @@ interface Frame {
   current: Width;
   /** The number the first capturing group inside it gets: a look-behind may not refer to it or later ones. */
   readonly firstGroupInside: number;
+  /** Capturing groups that have surely matched before what comes next in this alternative. */
+  certain: Set<number>;
 }
 
 class Rejected extends Error {}
@@ -100,7 +102,9 @@ class Translator {
   /** The width of the last emitted item when it can take a quantifier, else undefined. */
   private last: Width | undefined;
   /** The open groups, the whole pattern first. */
-  private readonly frames: Frame[] = [{ kind: 'group', current: ZERO, firstGroupInside: 1 }];
+  private readonly frames: Frame[] = [{ kind: 'group', current: ZERO, firstGroupInside: 1, certain: new Set() }];
+  /** The capturing groups the last item surely matched (a quantifier that allows none undoes them). */
+  private lastGroups: readonly number[] = [];
   /** Capturing groups opened so far (Python numbers them from 1 in order of their `(`). */
   private groups = 0;
   /** Widths of the closed capturing groups, by number. */
@@ -116,9 +120,11 @@ class Translator {
   }
 
   /** Appends `s`; `width` for an item a quantifier may follow, undefined for one it may not. */
-  private emit(s: string, width: Width | undefined): void {
+  private emit(s: string, width: Width | undefined, groups: readonly number[] = []): void {
     this.out += s;
     this.last = width;
+    this.lastGroups = groups;
+    for (const g of groups) this.frame().certain.add(g);
     if (width !== undefined) this.frame().current = add(this.frame().current, width);
   }
 
@@ -142,6 +148,7 @@ class Translator {
         const f = this.frame();
         f.closed = either(f.closed, f.current);
         f.current = ZERO;
+        f.certain = new Set();
         return this.emit('|', undefined);
       }
       case '.':
@@ -193,6 +200,7 @@ class Translator {
     // The item's width was counted once when it was emitted: count it min..max times instead.
     const f = this.frame();
     f.current = add(f.current, [item[0] * min - item[0], times(item[1], max) - item[1]]);
+    if (min === 0) for (const g of this.lastGroups) f.certain.delete(g);
     this.out += s;
     this.last = undefined;
     if (this.p[this.i] === '*' || this.p[this.i] === '+' || this.p[this.i] === '?') {
@@ -264,6 +272,8 @@ class Translator {
     if (n > this.groups) throw new Rejected(`invalid group reference ${n}`);
     const width = this.groupWidths.get(n);
     if (width === undefined) throw new Rejected('cannot refer to an open group');
+    // Python fails a reference to a group that did not take part; JavaScript matches nothing.
+    if (!this.frames.some((f) => f.certain.has(n))) throw new Inexact(`a reference to group ${n}, which may not have matched there (Python then fails the match, JavaScript matches nothing)`);
     const lookbehind = this.frames.find((f) => f.kind === 'lookbehind');
     if (lookbehind !== undefined && n >= lookbehind.firstGroupInside) throw new Rejected('cannot refer to group defined in the same lookbehind subpattern');
     return width;
@@ -290,7 +300,7 @@ class Translator {
         this.groupNames.set(name, number);
       }
     }
-    this.frames.push({ kind, number, current: ZERO, firstGroupInside });
+    this.frames.push({ kind, number, current: ZERO, firstGroupInside, certain: new Set() });
     this.i += length;
     this.emit(text, undefined);
   }
@@ -302,7 +312,11 @@ class Translator {
     if (f.kind === 'lookbehind' && width[0] !== width[1]) throw new Rejected('look-behind requires fixed-width pattern');
     if (f.number !== undefined) this.groupWidths.set(f.number, width);
     this.i++;
-    this.emit(')', f.kind === 'lookahead' || f.kind === 'lookbehind' ? ZERO : width);
+    // Surely matched once the group is: itself, and what it surely matched whatever branch it took
+    // (none when it has branches). Groups in a look-around count as uncertain (a negative one sets none).
+    const lookaround = f.kind === 'lookahead' || f.kind === 'lookbehind';
+    const groups = lookaround ? [] : [...(f.number !== undefined ? [f.number] : []), ...(f.closed === undefined ? f.certain : [])];
+    this.emit(')', lookaround ? ZERO : width, groups);
   }
 
   private group(): void {

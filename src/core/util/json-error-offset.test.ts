@@ -51,4 +51,8 @@ print(json.dumps(out))`;
     const python = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(TEXTS), encoding: 'utf8' })) as Array<number | null>;
     expect(TEXTS.map((t) => jsonErrorOffset(t) ?? null)).toEqual(python);
   });
+
+  it('gives no place, and does not throw, for nesting deeper than the stack', () => {
+    expect(jsonErrorOffset('['.repeat(200_000))).toBeUndefined();
+  });
 });

@@ -21,6 +21,8 @@ export function jsonErrorOffset(text: string): number | undefined {
     return end === text.length ? undefined : end;
   } catch (e) {
     if (e instanceof Stop) return e.at;
+    // Nested deeper than the stack (V8's JSON.parse is not recursive): no place to name.
+    if (e instanceof RangeError) return undefined;
     throw e;
   }
 }

@@ -117,7 +117,14 @@ export function replayHeadline(report: Report, entryCount: number, conflicts: re
       if (m === undefined || report.log === undefined) return { tone: 'ok', text: "The supplied PCR values reproduce the quote's pcrDigest." };
       const covered = { text: coverageSentence('The quote', m, entryCount), ...(m > 0 && m < entryCount ? { lastCovered: m - 1 } : {}) };
       // What a quote covers counts only when it is the TPM's: never green beside a FAIL for it.
-      const distrust = quote.signature === 'invalid' ? 'its signature does not verify' : quote.nonceMatches === false ? 'its nonce is not the one sent' : undefined;
+      const distrust =
+        quote.signature === 'invalid'
+          ? 'its signature does not verify'
+          : report.quotes?.some((q) => q.akNotAttestationKey !== undefined) === true
+            ? 'the key its signature verifies with is not an attestation key'
+            : quote.nonceMatches === false
+              ? 'its nonce is not the one sent'
+              : undefined;
       if (distrust !== undefined) return { ...covered, tone: 'error', text: `${covered.text} But the quote is not trusted: ${distrust}.` };
       return { ...covered, tone: m < entryCount ? 'warning' : 'ok' };
     }
