@@ -232,6 +232,18 @@ describe('a quote verified with a key that is not an attestation key (adversaria
     }
   });
 
+  it('a PEM of the same key given before its TPM public area does not hide what the public area says', async () => {
+    const notAk = { name: 'ak.pub', bytes: withAttributes('ak_rsa.pub', 0x00040072) };
+    for (const keys of [
+      [swtpm('ak_rsa.pem'), notAk],
+      [notAk, swtpm('ak_rsa.pem')],
+    ]) {
+      const report = await run([...q1, ...keys], { nonce });
+      expect(report.quote?.signature).toBe('valid');
+      expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['quote-key-not-ak']);
+    }
+  });
+
   it('a signature that does not verify is reported invalid, not also blamed on the key', async () => {
     const report = await run([swtpm('binary_runtime_measurements'), swtpm('tampered_q1.msg'), swtpm('q1_rsassa_sha256_10.sig'), { name: 'ak.pub', bytes: withAttributes('ak_rsa.pub', 0x00040072) }]);
     expect(codes(report)).toContain('quote-signature-invalid');

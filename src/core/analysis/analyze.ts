@@ -397,6 +397,7 @@ async function analyzeList(loaded: LoadedInputs, options: AnalyzeOptions, provid
       fixedPcr,
       signature: paired.signature?.value,
       ak: paired.ak?.value,
+      akTwins: [...loaded.aks, ...loaded.imaKeys].map((k) => k.value),
       // Fail closed: a nonce that cannot be read is not compared (no mismatch said as if it
       // were fine); it is a check not made, below.
       nonce: nonceUnreadable === undefined ? options.nonce : undefined,

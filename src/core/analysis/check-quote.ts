@@ -53,6 +53,8 @@ export async function checkQuote(
     readonly fixedPcr: (bank: HashAlgorithm, pcr: number) => Uint8Array | undefined;
     readonly signature?: TpmSignature;
     readonly ak?: AkPublic;
+    /** Every key supplied: a TPM public area of the same key as `ak` says what `ak`, bare, cannot. */
+    readonly akTwins?: readonly AkPublic[];
     readonly nonce?: string;
     readonly pause?: Pause;
   },
@@ -83,8 +85,11 @@ export async function checkQuote(
     report.signature = v.valid ? 'valid' : 'invalid';
     signatureDetail = v.detail;
     // The maths holds either way; whether only the TPM could have made what the key signed is
-    // up to its attributes (a bare key or certificate carries none: nothing to say).
-    if (v.valid && ctx.ak.objectAttributes !== undefined) akNotAttestationKey = notAttestationKey(ctx.ak.objectAttributes);
+    // up to its attributes: its own, and those of any TPM public area of the same key given too
+    // (a bare key or certificate carries none; given first, it must not hide them).
+    const ak = ctx.ak;
+    const attributes = [ak, ...(ctx.akTwins ?? []).filter((k) => k.spkiDer.length > 0 && bytesEqual(k.spkiDer, ak.spkiDer))].flatMap((k) => (k.objectAttributes === undefined ? [] : [k.objectAttributes]));
+    if (v.valid) akNotAttestationKey = attributes.map(notAttestationKey).find((why) => why !== undefined);
   }
 
   // The digest is over the signing scheme's hash; without a signature, its size tells.

@@ -33,8 +33,13 @@ describe('TPMA_OBJECT of an attestation key', () => {
       'its objectAttributes 0x01050072 (fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|restricted|sign|0x1000000) set reserved bits 0x1000000 (no TPM makes or loads a key with them)',
     );
     expect(notAttestationKey(0x00040073)).toMatch(/ lack restricted \(.*\), and set reserved bits 0x1 /);
-    // firmwareLimited, svnLimited and x509sign are named bits (Part 2 1.59), not reserved.
-    expect(notAttestationKey(0x00050072 | 0x100 | 0x200 | 0x80000)).toBeUndefined();
+    // firmwareLimited and svnLimited are named bits (Part 2 1.59), not reserved.
+    expect(notAttestationKey(0x00050072 | 0x100 | 0x200)).toBeUndefined();
+  });
+
+  it('restricted with sign and decrypt, or with x509sign: no TPM makes such a key (TPM_RC_ATTRIBUTES)', () => {
+    expect(notAttestationKey(0x00050072 | 0x20000)).toMatch(/ set restricted with sign and decrypt \(no TPM makes or loads such a key\)$/);
+    expect(notAttestationKey(0x00050072 | 0x80000)).toMatch(/ set restricted with x509sign \(no TPM makes or loads such a key\)$/);
   });
 
   it('bits with no name are shown as hex', () => {

@@ -65,6 +65,11 @@ export function notAttestationKey(attributes: number): string | undefined {
   if (missing.length > 0) problems.push(`lack ${missing.map(([name, meaning]) => `${name} (${meaning(attributes)})`).join('; ')}`);
   const reserved = (attributes & RESERVED) >>> 0;
   if (reserved !== 0) problems.push(`set reserved bits 0x${reserved.toString(16)} (no TPM makes or loads a key with them)`);
+  // Part 1 §27.2 / Part 2 §8.3: a restricted key is a signing key or a decryption key, never
+  // both, and never an x509sign key; a TPM refuses such a public area (TPM_RC_ATTRIBUTES).
+  const restricted = (attributes & bit('restricted')) !== 0;
+  const also = ['decrypt', 'x509sign'].filter((name) => (attributes & bit(name)) !== 0 && (name === 'x509sign' || (attributes & bit('sign')) !== 0));
+  if (restricted && also.length > 0) problems.push(`set restricted with ${also.map((n) => (n === 'decrypt' ? 'sign and decrypt' : n)).join(' and ')} (no TPM makes or loads such a key)`);
   if (problems.length === 0) return undefined;
   return `its objectAttributes ${describeObjectAttributes(attributes)} ${problems.join(', and ')}`;
 }
