@@ -45,7 +45,7 @@ export function sniffGoAttestationDump(text: string | undefined, whole: Uint8Arr
 function parseDump(bytes: Uint8Array): Record<string, unknown> | string {
   const text = decodeExactText(bytes);
   if (text === undefined) return 'not UTF-8 text';
-  const doc = parseJsonObject(text);
+  const doc = parseJsonObject(text.replace(/^\ufeff/, ''));
   if (doc === undefined) return 'not a JSON object';
   if (!['AK', 'Quote', 'Log'].some((k) => isObject(doc[k]))) return 'a JSON object with none of the sections AK, Quote and Log';
   return doc;

@@ -17,11 +17,13 @@ describe('toHex', () => {
 
 describe('escapedText and decodeExactText', () => {
   it("escape the bytes that are not UTF-8 as python's backslashreplace does", () => {
-    const cases = ['2f746d702fff fe2d626164', 'c3a9c0c1e282', 'f09f9880e2', 'eda080', '616263', ''].map((h) => fromHex(h.replace(/ /g, '')) ?? new Uint8Array(0));
+    const cases = ['2f746d702fff fe2d626164', 'c3a9c0c1e282', 'f09f9880e2', 'eda080', '616263', '', 'efbbbf2f61', 'efbbbf2fff'].map((h) => fromHex(h.replace(/ /g, '')) ?? new Uint8Array(0));
     const python = (b: Uint8Array): string =>
       execFileSync('python3', ['-c', `import sys; sys.stdout.write(bytes.fromhex('${toHex(b)}').decode('utf-8', 'backslashreplace'))`], { encoding: 'utf8' });
     for (const b of cases) expect(escapedText(b)).toBe(python(b));
     expect(decodeExactText(cases[0])).toBeUndefined();
     expect(decodeExactText(cases[4])).toBe('abc');
+    // A leading BOM is part of the name, as Python's decode('utf-8') keeps it: "\uFEFF/a" is not "/a".
+    expect(decodeExactText(cases[6])).toBe('\ufeff/a');
   });
 });

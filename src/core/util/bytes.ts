@@ -116,10 +116,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 export function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// A leading BOM is kept, as Python's bytes.decode('utf-8') keeps it (Keylime's names).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * `bytes` as UTF-8 text, or undefined when they are not UTF-8: a name compared with text
- * (a policy's paths) must be those bytes exactly, and U+FFFD stands for many byte strings.
+ * (a policy's paths) must be those bytes exactly, and U+FFFD stands for many byte strings;
+ * a name `EF BB BF /a` is "\uFEFF/a", never "/a".
  */
 export function decodeExactText(bytes: Uint8Array): string | undefined {
   try {
