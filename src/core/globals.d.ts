@@ -1,7 +1,7 @@
 // The core compiles without DOM or Node typings (it must run in a worker, a page and Node
 // alike); these are the few platform globals it relies on, present in all three.
 declare class TextDecoder {
-  constructor(label?: string, options?: { fatal?: boolean });
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: Uint8Array): string;
 }
 declare class TextEncoder {

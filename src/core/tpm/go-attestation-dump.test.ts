@@ -27,7 +27,7 @@ function pcrText(file: string): Map<string, string> {
 
 /** The dump edited by Python (json.load, the change, json.dumps): an independent writer. */
 function edited(dump: Uint8Array, python: string): Uint8Array {
-  const out = execFileSync('python3', ['-c', `import json,sys\nd=json.load(sys.stdin)\n${python}\nsys.stdout.write(json.dumps(d))`], { input: dump });
+  const out = execFileSync('python3', ['-c', `import base64,json,sys\nd=json.load(sys.stdin)\n${python}\nsys.stdout.write(json.dumps(d))`], { input: dump });
   return new Uint8Array(out);
 }
 
@@ -107,8 +107,21 @@ describe('go-attestation dump', () => {
     expect(readGoAttestationDump('d.json', encodeText('{"Static": {}, "AK": {}}')).error).toBe('a go-attestation dump with no AK, quote, PCR values or event log in it');
   });
 
-  it('a nonce in the dump is said, with how to check it', () => {
-    const r = readGoAttestationDump('d.json', edited(WINDOWS, "d['Quote']['Nonce'] = 'CQk='"));
-    expect(r.parts === undefined ? [] : r.notes).toContain('d.json: its Quote.Nonce is 0909; give it as the nonce (--nonce 0909) to check the quote\'s extraData against it');
+  it("a nonce in the dump that is not the quote's refuses the dump (a replayed quote); one that is, is said", () => {
+    const other = readGoAttestationDump('d.json', edited(WINDOWS, "d['Quote']['Nonce'] = 'CQk='"));
+    expect(other.error).toBe('a go-attestation dump, but its quote holds the nonce (none), not its Quote.Nonce 0909: a quote made for another request');
+    // The quote's own extraData, set as the dump's nonce by Python: read, and said.
+    const same = readGoAttestationDump('d.json', edited(TPM12, "d['Quote']['Nonce'] = base64.b64encode(base64.b64decode(d['Quote']['Quote'])[28:48]).decode()"));
+    expect(same.error).toBeUndefined();
+    expect(same.parts === undefined ? [] : same.notes.join('\n')).toMatch(/its quote holds its Quote\.Nonce [0-9a-f]{40}; give the nonce you sent/);
+  });
+
+  it('a section that is not an object refuses the dump, never left out unseen', () => {
+    for (const [python, message] of [
+      ["d['Quote'] = 'garbage'", 'Quote is not an object'],
+      ["d['Log'] = []", 'Log is not an object'],
+    ] as const) {
+      expect(readGoAttestationDump('d.json', edited(WINDOWS, python)).error).toContain(message);
+    }
   });
 });

@@ -71,11 +71,17 @@ export function readGoAttestationDump(name: string, bytes: Uint8Array, parsed?: 
     if (data !== undefined) parts.push({ name: `${name} › ${label}`, kind, bytes: data });
   };
 
+  // A section given as something else than an object would be left out unseen.
+  for (const section of ['Static', 'AK', 'Quote', 'Log']) {
+    const s = doc[section];
+    if (s !== undefined && s !== null && !isObject(s)) problems.push(`${section} is not an object`);
+  }
   const ak = field('AK', 'Public');
   const quote = field('Quote', 'Quote');
+  const decoded = quote === undefined ? undefined : decodeQuoteBytes(quote);
   // A TPM 1.2 AK is a TPM_PUBKEY, which serves only the TPM 1.2 quote that is refused anyway:
   // said here, so that the verdict leads with the quote's reason, not the key's structure.
-  const tpm12 = (isObject(doc.Static) && doc.Static.TPMVersion === 1) || (quote !== undefined && decodeQuoteBytes(quote)?.tpm12 !== undefined);
+  const tpm12 = decoded?.tpm12 !== undefined || (quote === undefined && isObject(doc.Static) && doc.Static.TPMVersion === 1);
   if (tpm12 && ak !== undefined) notes.push(`${name}: its AK.Public is a TPM 1.2 key (TPM_PUBKEY), not read: imascope checks only TPM 2.0 quotes`);
   else part('AK.Public', 'ak-public', ak);
   part('Quote.Quote', 'tpm-quote', quote);
@@ -86,12 +92,19 @@ export function readGoAttestationDump(name: string, bytes: Uint8Array, parsed?: 
     part(label, 'pcr-values', encodeText(JSON.stringify({ [bank]: Object.fromEntries(values) })));
   });
   part('Log.Raw', 'tcg-eventlog', field('Log', 'Raw'));
+  const nonce = field('Quote', 'Nonce');
+  const ek = field('Static', 'EKPem');
+  const creation = field('AK', 'CreateAttestation');
+  // The nonce the dump's verifier sent: a quote holding another is a replayed one.
+  const extraData = decoded?.quote?.extraData ?? decoded?.tpm12?.externalData;
+  if (nonce !== undefined && extraData !== undefined && toHex(extraData) !== toHex(nonce)) {
+    problems.push(`its quote holds the nonce ${toHex(extraData) || '(none)'}, not its Quote.Nonce ${toHex(nonce)}: a quote made for another request`);
+  }
   if (problems.length > 0) return { error: `a go-attestation dump, but ${problems.join('; ')}` };
 
-  const nonce = field('Quote', 'Nonce');
-  if (nonce !== undefined) notes.push(`${name}: its Quote.Nonce is ${toHex(nonce)}; give it as the nonce (--nonce ${toHex(nonce)}) to check the quote's extraData against it`);
-  if (field('Static', 'EKPem') !== undefined) notes.push(`${name}: its endorsement key (Static.EKPem) is not checked`);
-  if (field('AK', 'CreateAttestation') !== undefined) notes.push(`${name}: its AK creation attestation (AK.CreateData, CreateAttestation, CreateSignature) is not checked`);
+  if (nonce !== undefined) notes.push(`${name}: its quote holds its Quote.Nonce ${toHex(nonce)}; give the nonce you sent (--nonce) to check it is yours`);
+  if (ek !== undefined) notes.push(`${name}: its endorsement key (Static.EKPem) is not checked`);
+  if (creation !== undefined) notes.push(`${name}: its AK creation attestation (AK.CreateData, CreateAttestation, CreateSignature) is not checked`);
   if (parts.length === 0) return { error: 'a go-attestation dump with no AK, quote, PCR values or event log in it' };
   return { parts, notes };
 }

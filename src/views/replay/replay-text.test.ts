@@ -69,7 +69,7 @@ describe('replayHeadline', () => {
     expect(replayHeadline({ ...base, log, quote: { ...covering, nonceMatches: false } }, 33)).toMatchObject({ tone: 'error', text: expect.stringMatching(/its nonce is not the one sent\.$/) });
     expect(replayHeadline({ ...base, log, quote: { ...covering, signature: 'valid', nonceMatches: true } }, 33).tone).toBe('ok');
     // Signed by a key that is no AK (quote-key-not-ak): the signature is valid, the quote untrusted.
-    const notAk = { ...base, log, quote: { ...covering, signature: 'valid' as const }, quotes: [{ ...covering, signature: 'valid' as const, akNotAttestationKey: 'lacks restricted' }] };
+    const notAk = { ...base, log, quote: { ...covering, signature: 'valid' as const }, quotes: [{ ...covering, input: 'q.msg', signature: 'valid' as const, akNotAttestationKey: 'lacks restricted' }] };
     expect(replayHeadline(notAk, 33)).toMatchObject({ tone: 'error', text: expect.stringMatching(/its signature verifies with is not an attestation key\.$/) });
   });
 
