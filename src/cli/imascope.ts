@@ -244,7 +244,8 @@ async function run(argv: readonly string[], out: ReportOutput): Promise<number> 
   // The first large binary list is read only by the streaming pass when that can give the
   // report (stream-list.ts); otherwise, or with threads, it is read whole like every input.
   let list: ListToStream | undefined;
-  const names = distinctNames(args.files);
+  // Resolved, so that one file spelled two ways is one file given twice (`list (2)`).
+  const names = distinctNames(args.files.map((f) => resolve(f)));
   for (const [k, file] of args.files.entries()) {
     const given = args.kinds.get(resolve(file));
     // Threads (IMASCOPE_THREADS) hash the model: no streaming then.

@@ -45,8 +45,12 @@ export class PolicyThread {
     private readonly worker: Worker,
     private readonly port: MessagePort,
   ) {
-    // The thread ending before it answered (it cannot start, it ran out of memory): FAILED.
-    this.#ended = new Promise((resolve) => worker.once('error', () => resolve(FAILED)).once('exit', () => resolve(FAILED)));
+    // The thread ending before it answered (it cannot start, it ran out of memory): FAILED. Its
+    // answer may be on the port yet unhandled when it exits: looked for before saying FAILED.
+    this.#ended = new Promise((resolve) => {
+      const ended = (): void => resolve(this.poll() ?? FAILED);
+      worker.once('error', ended).once('exit', ended);
+    });
     // It must not keep the process alive: `analyze` may end before asking for the answer.
     worker.unref();
   }

@@ -40,7 +40,7 @@ const PATTERNS = [
   '[\\d-z]', '[a-\\d]', '[z-a]', '[--/]', '[a-]', '[-a]', '[\\w-]', '[\\w-a]', '[\\0]', '[\\1]', '[\\8]', '[\\x41-\\x40]', '[é-a]', '[\\n-\\r]',
   '/usr/[a-c\\-]x', '[^\\]a]', '[]a]', '[\\t]', '[\\x41-\\x43]+$',
   // What worked before must still.
-  '/tmp', '/tmp$', '/var/log/.*\\.log', '/usr/(lib|lib64)/', '(?P<x>/a)(?P=x)', '\\A/b\\Z', '/c{2}', '/c{,2}d', '/c{2,}', '/d{', '/\\.hidden',
+  '/tmp', '/tmp$', '/var/log/.*\\.log', '/usr/(lib|lib64)/', '(?P<x>/a)(?P=x)', '\\A/b\\Z', '/c{2}', '/c{,2}d', '/c{2,}', '/d{', '/\\.hidden', '/c{,}d', '/c{}d', '/x{,}', '/c{,5}d', '/(?P<é>a)', '/(?P<é>a)(?P=é)',
 ];
 /** Patterns Python compiles that are not used (said `inexact`): their match cannot be made exact in JavaScript. */
 const INEXACT = new Set(['(/opt/(a))|(\\2)', '/((a)|b)\\2', '/(a)?\\1', '/((a))?\\2', '/(?:(a)|b)\\1', '(/a)|(/(?P<n>b))|(/(?P=n))', '/((a)b)*\\2', '/(?=(a))\\1']);

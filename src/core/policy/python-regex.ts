@@ -168,7 +168,8 @@ class Translator {
         return this.quantifier(c, 1, 0, 1);
       case '{': {
         const m = /^\{(\d*)(,?)(\d*)\}/.exec(this.p.slice(this.i));
-        if (m !== null && (m[1] !== '' || (m[2] === ',' && m[3] !== ''))) {
+        // sre_parse: `{}` is literal; `{,}` is {0,} (any number), `{,n}` is {0,n}.
+        if (m !== null && (m[1] !== '' || m[2] === ',')) {
           const min = m[1] === '' ? 0 : Number(m[1]);
           const max = m[2] === '' ? min : m[3] === '' ? Infinity : Number(m[3]);
           if (max < min) throw new Rejected('min repeat greater than max repeat');
@@ -323,8 +324,9 @@ class Translator {
     const rest = this.p.slice(this.i);
     if (!rest.startsWith('(?')) return this.open('capture', 1, '(');
     let m: RegExpExecArray | null;
-    if ((m = /^\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest)) !== null) return this.open('capture', m[0].length, `(?<${m[1]}>`, m[1]);
-    if ((m = /^\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/.exec(rest)) !== null) {
+    // Group names are Python identifiers, Unicode ones too (str.isidentifier).
+    if ((m = /^\(\?P<([\p{ID_Start}_][\p{ID_Continue}]*)>/u.exec(rest)) !== null) return this.open('capture', m[0].length, `(?<${m[1]}>`, m[1]);
+    if ((m = /^\(\?P=([\p{ID_Start}_][\p{ID_Continue}]*)\)/u.exec(rest)) !== null) {
       const n = this.groupNames.get(m[1]);
       if (n === undefined) throw new Rejected(`unknown group name '${m[1]}'`);
       this.i += m[0].length;

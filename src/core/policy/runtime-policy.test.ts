@@ -95,6 +95,8 @@ describe('runtime policy formats', () => {
     expect(err('{"digests": {"/a": ["ab"], }')?.[0]).toMatch(/not valid JSON/);
     // A place even where V8's message names none ("Unexpected token '}', … is not valid JSON").
     expect(err('{"digests": {"/a": ["ab"]},\n "excludes": [1,\n }')?.[1]).toBe('line 3, column 2');
+    // Columns count characters, as Python's colno does: an emoji before the error is one.
+    expect(err('{"digests": {"/\u{1F600}": ["ab"], }')?.[1]).toBe('line 1, column 28');
     expect(err('{"digests": {"/a": "ab"}}')?.[1]).toBe('/digests/~1a');
     expect(err('{"payload": "%%%"}')?.[1]).toBe('/payload');
     expect(err('{"payload": "aGVsbG8="}')?.[0]).toMatch(/DSSE payload is not valid JSON/);

@@ -76,10 +76,11 @@ export function parseJsonText(text: string, what: string): unknown {
   }
 }
 
+/** Python's lineno and colno: lines by LF, the column in characters (code points, not UTF-16 units). */
 function lineColumn(text: string, position: number): string {
   const before = text.slice(0, position);
   const line = before.split('\n').length;
-  return `line ${line}, column ${position - before.lastIndexOf('\n')}`;
+  return `line ${line}, column ${[...before.slice(before.lastIndexOf('\n') + 1)].length + 1}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -131,9 +131,10 @@ export function decodeExactText(bytes: Uint8Array): string | undefined {
   }
 }
 /**
- * `bytes` as text for a message: UTF-8 where they are, each other byte as `\xNN` (so two
- * different names never print alike and no raw byte reaches a terminal). Controls are still
- * the caller's to mark (visible-text.ts).
+ * `bytes` as text for a message: UTF-8 where they are, each other byte as `\xNN`, as Python's
+ * `backslashreplace` writes them (so no raw byte reaches a terminal; like Python's, a name that
+ * spells `\xff` in text prints as the byte FF does). Controls are still the caller's to mark
+ * (visible-text.ts).
  */
 export function escapedText(bytes: Uint8Array): string {
   // Nearly every name is UTF-8 throughout: decoded at once, not a character at a time.
