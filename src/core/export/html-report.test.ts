@@ -66,6 +66,13 @@ describe('exportHtmlReport', () => {
     expect(html).toContain('javascript:alert(4)</code>');
   });
 
+  it('shows escape sequences and bidi overrides from the inputs as marks, as the app does', () => {
+    const name = '/tmp/\u001b[31mred/evil\u202egnp.exe';
+    const html = exportHtmlReport({ ...report, inputs: report.inputs.map((i, k) => (k === 0 ? { ...i, name } : i)) });
+    expect(html).toContain('/tmp/⟨U+001B⟩[31mred/evil⟨U+202E⟩gnp.exe');
+    expect(html.includes('\u001b') || html.includes('\u202e')).toBe(false);
+  });
+
   it('has a strict CSP and no external reference', () => {
     const html = exportHtmlReport(report);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'`);

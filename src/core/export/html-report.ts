@@ -13,6 +13,7 @@ import { moreProblemsText, VERDICT_STATUS, verdictOf } from '../analysis/verdict
 import { FINDING_HELP } from '../analysis/finding-help';
 import type { Report } from '../report/report';
 import { signatureCounts } from '../policy/policy-dry-run';
+import { visibleText } from '../util/visible-text';
 
 export interface HtmlReportOptions {
   /** Shown in the title and heading; default "imascope report". */
@@ -62,7 +63,8 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const esc = (value: string | number | boolean): string => escapeHtml(String(value));
+/** Text for the page: controls and bidi overrides from the inputs shown as marks, as the app shows them (visible-text.ts), then escaped. */
+const esc = (value: string | number | boolean): string => escapeHtml(visibleText(String(value)));
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
