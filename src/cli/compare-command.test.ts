@@ -116,6 +116,9 @@ describe('imascope compare', () => {
       expect(doc.error.message).toMatch(message);
       expect(doc.changed).toBeUndefined();
       expect(r.stderr).toMatch(message);
+      // The usage is our own text: written line by line, not marked as a name's line breaks are.
+      if (code === 'usage-error') expect(r.stderr).toMatch(/\nusage: imascope compare /);
+      expect(r.stderr).not.toContain('⟨U+000A⟩');
     }
   });
 

@@ -62,7 +62,7 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   // A usage error found before the options are all read is reported as JSON when `--json`
   // is anywhere; after them, only when it was read as the option (not as a value).
   let read: boolean | undefined;
-  const usage = (message: string): number => stopped(read ?? argv.includes('--json'), 'usage-error', `${message}\n${COMPARE_USAGE}`, 2);
+  const usage = (message: string): number => stopped(read ?? argv.includes('--json'), 'usage-error', message, 2, COMPARE_USAGE);
   let sawJson = false;
   let writePolicy: string | undefined;
   const accept: string[] = [];
@@ -121,15 +121,19 @@ export async function runCompare(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ExtraListError) return stopped(json, 'usage-error', e.message, 2);
     if (e instanceof InputError) return stopped(json, 'input-unreadable', e.message, 2);
-    return stopped(json, 'internal-error', `internal error comparing ${referencePath} with ${failingPath}: ${(e as Error).stack ?? String(e)}`, 3);
+    return stopped(json, 'internal-error', `internal error comparing ${referencePath} with ${failingPath}: ${e instanceof Error ? e.message : String(e)}`, 3, e instanceof Error ? e.stack : undefined);
   }
 }
 
-/** A run that compared nothing: the reason on stderr and, with --json, as the one document on stdout. */
-function stopped(json: boolean, code: CompareErrorDocument['error']['code'], message: string, status: number): number {
+/**
+ * A run that compared nothing: the reason on stderr and, with --json, as the one document on
+ * stdout. `after`: our own text for stderr below it (the usage), written as it is.
+ */
+function stopped(json: boolean, code: CompareErrorDocument['error']['code'], message: string, status: number, after?: string): number {
   say(message);
+  if (after !== undefined) process.stderr.write(`${after}\n`);
   if (json) {
-    const doc: CompareErrorDocument = { schema: COMPARE_SCHEMA, error: { code, message: message.split('\n')[0] } };
+    const doc: CompareErrorDocument = { schema: COMPARE_SCHEMA, error: { code, message } };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
   return status;
