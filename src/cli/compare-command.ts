@@ -33,6 +33,7 @@ import { analyzeInParallel, DigestPool } from './parallel-digests';
 import { InputError, isList, parseList, readRaw } from './read-list';
 import { outputRefusal } from './output-guard';
 import { say } from './say';
+import { policyTimestamp } from '../core/policy/create-policy';
 
 export const COMPARE_USAGE = `usage: imascope compare [--json] [--write-policy FILE [--accept GROUP]...] REFERENCE FAILING [FILE...]
 
@@ -227,7 +228,7 @@ function writePolicyUpdate(
 ): void {
   const update = acceptChanges(groups, failing, failingClasses, provider, {
     ...(base !== undefined ? { base } : {}),
-    timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+    timestamp: policyTimestamp(new Date().toISOString()),
   });
   if (!update.ok) {
     const why = 'refused' in update ? update.refused : `entries ${entryNumbers(update.unverified)} of accepted paths have a template digest that is not the hash of their data`;

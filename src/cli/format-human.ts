@@ -73,13 +73,13 @@ export function formatHumanReport(report: Report): string {
   return terminalLines(lines);
 }
 
-/** The firmware log's replay in one line, then one verdict line per boot_aggregate entry. */
 /** One finding as the summary lists it: "FAIL code: message [entries …]". */
 export function findingLine(f: Finding): string {
   const entries = f.entries !== undefined && f.entries.length > 0 ? ` [entries ${f.entries.slice(0, 8).join(', ')}${f.entries.length > 8 ? ', …' : ''}]` : '';
   return `${MARK[f.severity]} ${f.code}: ${f.message}${entries}`;
 }
 
+/** The firmware log's replay in one line, then one verdict line per boot_aggregate entry. */
 function firmwareLines(report: Report): string[] {
   const lines: string[] = [];
   const fw = report.firmware;

@@ -37,8 +37,8 @@ export interface FailingCheck {
  * Each side's findings, worst first, as `analyze` reports them (§3 findings): a list's own
  * checks (parse errors, template hashes…) and, for the failing list given with PCR values, a
  * quote, its signature and AK, a policy…, every check `analyze` makes with them. A reference
- * policy has none (one that cannot be read stops the run). Absent from the document where they
- * were not made (the app shows the open list's own analysis beside its comparison).
+ * policy has none (one that cannot be read stops the run). The CLI and the app's export both
+ * give them.
  */
 export interface SideFindings {
   readonly reference: readonly Finding[];

@@ -41,8 +41,9 @@ const PASTE_MODULES = INPUT_KIND_MODULES.filter((m) => m.paste !== undefined);
  * tpm2_print gives the nonce a quote holds, and taken as the verifier's the nonce check would
  * compare the quote with itself and pass.
  */
-const TPM2_PRINT_UNCHECKABLE = "a quote's fields as tpm2_print prints them, which cannot be checked: give the quote's bytes (tpm2_quote -m FILE, or the hex after its quoted:)";
 const NONCE_RE = /^\s*(?:nonce|qualifying[ _-]?data)\s*[:=]\s*(\S+)\s*$/i;
+/** Why a pasted tpm2_print TPMS_ATTEST printout is refused, and what to give instead. */
+const TPM2_PRINT_UNCHECKABLE = "a quote's fields as tpm2_print prints them, which cannot be checked: give the quote's bytes (tpm2_quote -m FILE, or the hex after its quoted:)";
 const LABELLED_RE = /^\s*([A-Za-z][\w -]{0,20}?)\s*[:=]\s*(\S+)\s*$/;
 const BLOB_LINE_RE = /^\s*(?:0x)?[A-Za-z0-9+/]{16,}={0,2}\s*$/;
 const HEX_LINE_RE = /^\s*[0-9a-f]+\s*$/i;

@@ -24,6 +24,7 @@ import { readBlobHead } from '../read-blob-chunks';
 import { SessionError, type Handlers, type Session } from '../session';
 import { verify } from './analyze';
 import { cacheKeyOf, isLogKind, parseLog } from './open';
+import { policyTimestamp } from '../../core/policy/create-policy';
 
 /** The reference policy of a comparison made against one (the base of its policy update). */
 const basePolicies = new WeakMap<LogComparison, RuntimePolicy>();
@@ -86,7 +87,7 @@ async function acceptChosen(session: Session, keys: readonly string[], id: Reque
   const base = basePolicies.get(comparison);
   const update = acceptChanges(groups, opened.log, comparison.entryClass.failing, await session.hashProvider(), {
     ...(base !== undefined ? { base } : {}),
-    timestamp: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+    timestamp: policyTimestamp(new Date().toISOString()),
   });
   if (!update.ok) {
     const why = 'refused' in update ? update.refused : `entries ${entryNumbers(update.unverified)} of the accepted paths do not match their template digest`;
