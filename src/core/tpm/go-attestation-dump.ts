@@ -17,7 +17,7 @@
  */
 import type { HashAlgorithm } from '../hash/hash-algorithm';
 import type { InputKind } from '../inputs/input-kinds';
-import { decodeExactText, encodeText, fromBase64, toHex } from '../util/bytes';
+import { bytesEqual, decodeExactText, encodeText, fromBase64, toHex } from '../util/bytes';
 import type { BundlePart, BundleReading } from './attestation-bundle';
 import { isObject, parseJsonObject } from './json-value';
 import { decodeQuoteBytes } from './quote/quote';
@@ -97,7 +97,7 @@ export function readGoAttestationDump(name: string, bytes: Uint8Array, parsed?: 
   const creation = field('AK', 'CreateAttestation');
   // The nonce the dump's verifier sent: a quote holding another is a replayed one.
   const extraData = decoded?.quote?.extraData ?? decoded?.tpm12?.externalData;
-  if (nonce !== undefined && extraData !== undefined && toHex(extraData) !== toHex(nonce)) {
+  if (nonce !== undefined && extraData !== undefined && !bytesEqual(extraData, nonce)) {
     problems.push(`its quote holds the nonce ${toHex(extraData) || '(none)'}, not its Quote.Nonce ${toHex(nonce)}: a quote made for another request`);
   }
   if (problems.length > 0) return { error: `a go-attestation dump, but ${problems.join('; ')}` };
@@ -123,15 +123,12 @@ function readPcrs(log: unknown, problems: string[]): Array<[HashAlgorithm, Map<s
     return listings;
   }
   for (const [i, item] of (list as unknown[]).entries()) {
-    const problem = pcrProblem(item);
-    if (problem !== undefined) {
-      problems.push(`Log.PCRs[${i}]${problem}`);
+    const read = readPcr(item);
+    if (typeof read === 'string') {
+      problems.push(`Log.PCRs[${i}]${read}`);
       continue;
     }
-    const { Index: index, Digest: digest, DigestAlg: alg } = item as { Index: number; Digest: string; DigestAlg: number };
-    const bank = GO_CRYPTO_HASH.get(alg) as HashAlgorithm;
-    const pcr = String(index);
-    const value = toHex(fromBase64(digest) as Uint8Array);
+    const { bank, pcr, value } = read;
     const listing = listings.find(([b, values]) => b === bank && (values.get(pcr) ?? value) === value);
     if (listing === undefined) listings.push([bank, new Map([[pcr, value]])]);
     else listing[1].set(pcr, value);
@@ -139,12 +136,14 @@ function readPcrs(log: unknown, problems: string[]): Array<[HashAlgorithm, Map<s
   return listings;
 }
 
-/** What makes one item of `Log.PCRs` unreadable, after its place; undefined when it reads. */
-function pcrProblem(item: unknown): string | undefined {
+/** One item of `Log.PCRs` (PCR number as text, value as hex), or what makes it unreadable, after its place. */
+function readPcr(item: unknown): { readonly bank: HashAlgorithm; readonly pcr: string; readonly value: string } | string {
   if (!isObject(item)) return ' is not an object';
   const { Index: index, Digest: digest, DigestAlg: alg } = item;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 255) return '.Index is not a PCR number';
-  if (typeof alg !== 'number' || !GO_CRYPTO_HASH.has(alg)) return `.DigestAlg ${JSON.stringify(alg) ?? 'absent'} is not a hash a PCR bank uses (Go crypto.Hash 3, 5, 6 or 7)`;
-  if (typeof digest !== 'string' || fromBase64(digest) === undefined) return '.Digest is not base64';
-  return undefined;
+  const bank = typeof alg === 'number' ? GO_CRYPTO_HASH.get(alg) : undefined;
+  if (bank === undefined) return `.DigestAlg ${JSON.stringify(alg) ?? 'absent'} is not a hash a PCR bank uses (Go crypto.Hash 3, 5, 6 or 7)`;
+  const value = typeof digest === 'string' ? fromBase64(digest) : undefined;
+  if (value === undefined) return '.Digest is not base64';
+  return { bank, pcr: String(index), value: toHex(value) };
 }
