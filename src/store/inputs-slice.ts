@@ -6,6 +6,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { InputKind } from '../core/report/report';
 import type { InspectorState } from './inspector-store';
+import { unusedName } from '../core/util/distinct-names';
 
 export interface UserInput {
   readonly id: string;
@@ -49,12 +50,7 @@ let nextDrop = 1;
 function withIds(files: readonly { readonly name: string; readonly file: Blob }[], before: readonly UserInput[] = []): UserInput[] {
   const drop = nextDrop++;
   const taken = new Set(before.map((i) => i.name));
-  return files.map((f) => {
-    let name = f.name;
-    for (let n = 2; taken.has(name); n++) name = `${f.name} (${n})`;
-    taken.add(name);
-    return { id: `input-${nextInputId++}`, name, file: f.file, drop };
-  });
+  return files.map((f) => ({ id: `input-${nextInputId++}`, name: unusedName(f.name, taken), file: f.file, drop }));
 }
 
 export const createInputsSlice: StateCreator<InspectorState, [], [], InputsSlice> = (set) => ({

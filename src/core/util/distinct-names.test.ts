@@ -16,5 +16,7 @@ describe('distinctNames', () => {
     expect(distinctNames(['/d/list', '/d/list', 'list'])).toEqual(['d/list', 'd/list (2)', 'list']);
     expect(distinctNames(['/a/b/c/pcrs', '/a/b/c/pcrs', 'list'])).toEqual(['pcrs', 'pcrs (2)', 'list']);
     expect(distinctNames(['list', 'list'])).toEqual(['list', 'list (2)']);
+    // A number already taken by a file's own name is skipped: no two names alike.
+    expect(distinctNames(['a/x (2)', 'b/x', 'b/x'])).toEqual(['x (2)', 'x', 'x (3)']);
   });
 });

@@ -16,12 +16,16 @@ export function distinctNames(paths: readonly string[]): string[] {
     if (longer.length === 0) break;
   }
   // Still alike: the same path given more than once (or paths alike to their root).
-  const seen = new Map<string, number>();
-  return names.map((name) => {
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    return count === 1 ? name : `${name} (${count})`;
-  });
+  const taken = new Set<string>();
+  return names.map((name) => unusedName(name, taken));
+}
+
+/** `name`, or `name (2)`, `name (3)`… the first not in `taken`; added to it. */
+export function unusedName(name: string, taken: Set<string>): string {
+  let out = name;
+  for (let n = 2; taken.has(out); n++) out = `${name} (${n})`;
+  taken.add(out);
+  return out;
 }
 
 /** Indexes of the names another one shares. */
