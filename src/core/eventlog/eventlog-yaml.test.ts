@@ -106,6 +106,16 @@ describe('tpm2_eventlog YAML', () => {
     expect(cut.errors[0].message).toBe(`event 5 at offset ${at}: no EventSize number; parsing stopped`);
   });
 
+  it('is cut short when it ends before its pcrs: section, even between two whole events', () => {
+    const text = readSharedText('swtpm', 'binary_bios_measurements.tpm2_eventlog.yaml');
+    for (const end of [text.indexOf('- EventNum: 11\n'), text.indexOf('pcrs:')]) {
+      const log = parseEventlogYaml(text.slice(0, end));
+      expect(log.errors).toHaveLength(1);
+      expect(log.errors[0].message).toMatch(/^the tpm2_eventlog output ends before its "pcrs:" section, .* it was cut short/);
+    }
+    expect(parseEventlogYaml(text).errors).toEqual([]);
+  });
+
   // A field's value `.*` stops at a lone \r, and the `\s*` before it was retried at every space.
   it('reads a field holding a lone CR after a megabyte of spaces', { timeout: 5000 }, () => {
     const spaces = ' '.repeat(1 << 20);

@@ -174,6 +174,11 @@ export function parseEventlogYaml(input: Uint8Array | string): FirmwareLog {
     events.push(built.event);
   }
   if (errors.length === 0 && blocks.length === 0) errors.push({ offset: 0, message: 'the tpm2_eventlog output lists no event' });
+  // tpm2_eventlog ends its output with the `pcrs:` section: without it the text was cut, and
+  // its last event may be cut too (its data or digests short), so the log is not whole.
+  else if (errors.length === 0 && section !== 'pcrs') {
+    errors.push({ offset: size, message: `the tpm2_eventlog output ends before its "pcrs:" section, which tpm2_eventlog always prints last: it was cut short, and its last event (#${blocks.length - 1}) may be incomplete` });
+  }
   const log: FirmwareLog = { format: specId === undefined ? 'tpm12' : 'crypto-agile', events, errors, notes, size, printedBy: 'tpm2_eventlog' };
   if (specId !== undefined) log.specId = specId;
   const printed = new Map<HashAlgorithm, Map<number, Uint8Array>>();
