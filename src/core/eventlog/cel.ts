@@ -15,7 +15,7 @@
  */
 import { digestSize, parseHashAlgorithm, tpmAlgId } from '../hash/hash-algorithm';
 import { isObject } from '../tpm/json-value';
-import { fromHex } from '../util/bytes';
+import { encodeText, fromHex } from '../util/bytes';
 import type { FirmwareDigest, FirmwareEvent, FirmwareLog, FirmwareLogProblem } from './event-log';
 import { EV_NO_ACTION, eventTypeFromName, eventTypeName } from './event-types';
 import { isSpecIdEventData, parseSpecIdEvent } from './spec-id';
@@ -29,13 +29,13 @@ export function isCelText(text: string): boolean {
 export function parseCel(text: string): FirmwareLog {
   const errors: FirmwareLogProblem[] = [];
   const read = readRecords(text);
-  const size = new TextEncoder().encode(text).length;
+  const size = encodeText(text).length;
   if (read === undefined) {
     return { format: 'crypto-agile', events: [], errors: [{ offset: 0, message: 'not a CEL-JSON array (nor its YAML form) of records' }], notes: [], size };
   }
   const { records, cutAt } = read;
   if (cutAt !== undefined) {
-    const offset = new TextEncoder().encode(text.slice(0, cutAt)).length;
+    const offset = encodeText(text.slice(0, cutAt)).length;
     errors.push({ offset, message: `the text from byte ${offset} is not a whole record (a log cut short?): the ${records.length} records before it are read` });
   }
   const events: FirmwareEvent[] = [];
@@ -69,11 +69,13 @@ function readRecords(text: string): { records: unknown[]; cutAt?: number } | und
   const json = text.trimStart().startsWith('[');
   const whole = recordsOf(text, json);
   if (whole !== undefined) return { records: whole };
-  // A record starts at "{" after "[" or "," (JSON), or at a "- " line (YAML).
-  const starts = [...text.matchAll(json ? /[[,]\s*\{/g : /^- /gm)].map((m) => m.index + (json ? 1 : 0));
+  // A record starts at "{" after "[" or "," (JSON), or at a "- " line (YAML). Cut there, JSON
+  // closes its array before the separator, so it reads as the records before it.
+  const starts = [...text.matchAll(json ? /[[,]\s*\{/g : /^- /gm)].map((m) => m.index);
   for (const at of starts.reverse().slice(0, MAX_CUTS)) {
-    const records = recordsOf(json ? `${text.slice(0, at)}]` : text.slice(0, at), json);
-    if (records !== undefined) return { records, cutAt: at };
+    const kept = json ? `${text.slice(0, at)}${text[at] === '[' ? '[]' : ']'}` : text.slice(0, at);
+    const records = recordsOf(kept, json);
+    if (records !== undefined) return { records, cutAt: json ? at + 1 : at };
   }
   return undefined;
 }
@@ -84,7 +86,7 @@ function recordsOf(text: string, json: boolean): unknown[] | undefined {
     return Array.isArray(doc) ? doc : undefined;
   }
   try {
-    const doc: unknown = JSON.parse(text.replace(/,\s*\]$/, ']'));
+    const doc: unknown = JSON.parse(text);
     return Array.isArray(doc) ? doc : undefined;
   } catch {
     return undefined;
