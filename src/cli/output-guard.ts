@@ -30,7 +30,7 @@ export function outputRefusal(option: string, output: string, inputs: readonly s
     }
   }
   if (stat === undefined || !stat.isFile()) return undefined;
-  const kind = sniffedKind(output);
+  const kind = sniffedKind(output, stat.size);
   return kind === undefined ? undefined : `${option} ${output}: the file exists and reads as ${kind} (measurement data); not overwritten: remove it or name another file`;
 }
 
@@ -42,18 +42,9 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** The input kind an existing file reads as; undefined when none (or it cannot be read: writing it will say why). */
-function sniffedKind(path: string): string | undefined {
-  const size = statSize(path);
+/** The input kind an existing file of `size` bytes reads as; undefined when none (or it cannot be read: writing it will say why). */
+function sniffedKind(path: string, size: number): string | undefined {
   // Small files whole (a structure with an exact length is judged whole), large ones by their head.
-  const head = size === undefined ? undefined : readHead(path, size <= WHOLE_SNIFF_MAX_BYTES ? size : SNIFF_HEAD_BYTES);
+  const head = readHead(path, size <= WHOLE_SNIFF_MAX_BYTES ? size : SNIFF_HEAD_BYTES);
   return head === undefined ? undefined : recogniseInput(head.bytes, head.bytes.length === head.size)?.module.kind;
-}
-
-function statSize(path: string): number | undefined {
-  try {
-    return statSync(path).size;
-  } catch {
-    return undefined;
-  }
 }

@@ -12,3 +12,8 @@ export function selectAnalysis(s: InspectorState): AnalysisSummary | undefined {
 export function selectEntryCount(s: InspectorState): number {
   return s.load.kind === 'ready' ? (s.load.summary.log?.entryCount ?? 0) : 0;
 }
+
+/** The reference the open list was compared with, by name, once the comparison is ready. */
+export function selectComparedWith(s: InspectorState): string | undefined {
+  return s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined;
+}

@@ -5,7 +5,7 @@ import { exportJsonReport } from '../../core/export/json-report';
 import { evmctlGaps, evmctlPcrValues, exportEvmctlPcrs, exportPcrreadYaml } from '../../core/export/pcr-files';
 import { isIdentityQuery } from '../../core/query/filter-entries';
 import type { Report } from '../../core/report/report';
-import { selectAnalysis } from '../../store/selectors';
+import { selectAnalysis, selectComparedWith } from '../../store/selectors';
 import { useInspector, useInspectorStoreApi } from '../../store/use-inspector';
 import { formatCount } from '../shared/format';
 import { formatPcrSet } from '../../core/util/pcr-set';
@@ -36,7 +36,7 @@ export function ExportMenu() {
   const report = analysis?.report;
   const log = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log : undefined));
   const filtered = useInspector((s) => !isIdentityQuery(s.query));
-  const comparedWith = useInspector((s) => (s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined));
+  const comparedWith = useInspector(selectComparedWith);
   const linkReport = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink.payload.report : undefined));
   const store = useInspectorStoreApi();
   const call = useWorkerCall();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PERMALINK_MAX_LENGTH, PERMALINK_MAX_LENGTH_WITH_LOG } from '../../core/share/permalink';
 import type { Report } from '../../core/report/report';
-import { selectAnalysis } from '../../store/selectors';
+import { selectAnalysis, selectComparedWith } from '../../store/selectors';
 import { useInspector, useInspectorStoreApi } from '../../store/use-inspector';
 import { formatBytes, formatCount } from '../shared/format';
 import {
@@ -37,7 +37,7 @@ export function ShareMenu() {
   const analysisDone = useInspector((s) => s.load.kind === 'ready' && s.load.analysis.kind === 'done');
   const logSize = useInspector((s) => (s.load.kind === 'ready' ? s.load.summary.log?.sourceSize : undefined));
   const opened = useInspector((s) => (s.permalink.kind === 'open' && s.load.kind === 'idle' ? s.permalink : undefined));
-  const comparedWith = useInspector((s) => (s.compare.kind === 'ready' ? s.compare.document.reference.name : undefined));
+  const comparedWith = useInspector(selectComparedWith);
   const store = useInspectorStoreApi();
   const call = useWorkerCall();
   const popover = usePopover();
