@@ -98,12 +98,14 @@ function unprovenEntries(
     const c = failingClasses[i];
     // Only changed and new entries carry digests the update adds.
     if (c !== EntryCompare.Changed && c !== EntryCompare.New) continue;
-    // The name is read only for an entry that would refuse the update (a million names are slow).
+    // A verified entry with no buffer is proven; for the rest the name is read (a million names
+    // are slow), and a buffer is hashed only for an entry of an accepted path.
     const verified = (e.flags[i] & EntryFlag.HashVerified) !== 0;
     const buf = verified ? buffers.buffer(i) : undefined;
-    const bufferProven = buf === undefined || bufferDigestAgrees(buffers.reader, i, buf, provider) === 'match';
-    if (verified && bufferProven) continue;
-    if (accepted.has(readEntryName(failing, i))) (verified ? forged : unverified).push(i);
+    if (verified && buf === undefined) continue;
+    if (!accepted.has(readEntryName(failing, i))) continue;
+    if (!verified) unverified.push(i);
+    else if (buf !== undefined && bufferDigestAgrees(buffers.reader, i, buf, provider) !== 'match') forged.push(i);
   }
   return { unverified, forged };
 }
